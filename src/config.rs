@@ -1,0 +1,131 @@
+//! The command line (PROTOCOL §1): one clap struct per command, flags with
+//! environment fallbacks.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "yearbook",
+    version,
+    about = "The yearbook party game: match classmates' names to their photos."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the game server (the default).
+    Serve(ServeArgs),
+    /// Validate a roster CSV without serving it.
+    Check {
+        /// The roster CSV; photo paths are relative to its folder.
+        roster: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "YEARBOOK_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Roster CSV to serve instead of the bundled demo class.
+    #[arg(long, env = "YEARBOOK_ROSTER")]
+    pub roster: Option<PathBuf>,
+    /// Database file.
+    #[arg(long, env = "YEARBOOK_DB", default_value = "yearbook.db")]
+    pub db: PathBuf,
+    /// Serve everything under this path prefix (behind a reverse proxy).
+    #[arg(long, env = "YEARBOOK_BASE_PATH", default_value = "/")]
+    pub base_path: String,
+    /// Require this password (as a Bearer token) to create rooms.
+    #[arg(long, env = "YEARBOOK_HOST_PASSWORD")]
+    pub host_password: Option<String>,
+    /// The URL people reach this server at (QR code and join links use it).
+    #[arg(long, env = "YEARBOOK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Require this code once per browser for pages and photos.
+    #[arg(long, env = "YEARBOOK_EVENT_CODE")]
+    pub event_code: Option<String>,
+    /// Most players in one room.
+    #[arg(long, env = "YEARBOOK_MAX_PLAYERS", default_value_t = 5000)]
+    pub max_players: usize,
+    /// Believe X-Forwarded-* headers (only behind a proxy you run).
+    #[arg(long, env = "YEARBOOK_TRUST_PROXY")]
+    pub trust_proxy: bool,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:0".into(),
+            roster: None,
+            db: "yearbook.db".into(),
+            base_path: "/".into(),
+            host_password: None,
+            public_url: None,
+            event_code: None,
+            max_players: 5000,
+            trust_proxy: false,
+        }
+    }
+}
+
+/// `/`, `` → ``; `/reunion/1984/` → `/reunion/1984`. Refuses anything that
+/// is not a plain path.
+pub fn normalize_base_path(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Ok(String::new());
+    }
+    let ok = trimmed.starts_with('/')
+        && trimmed.split('/').skip(1).all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+        });
+    if ok {
+        Ok(trimmed.to_string())
+    } else {
+        Err(format!(
+            "--base-path '{raw}' must look like /reunion/1984 (letters, digits, - . _ ~)"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths_are_normalised() {
+        assert_eq!(normalize_base_path("/").unwrap(), "");
+        assert_eq!(normalize_base_path("").unwrap(), "");
+        assert_eq!(
+            normalize_base_path("/reunion/1984/").unwrap(),
+            "/reunion/1984"
+        );
+        assert!(normalize_base_path("reunion").is_err());
+        assert!(normalize_base_path("/a/../b").is_err());
+        assert!(normalize_base_path("/a b").is_err());
+    }
+}
+
+/// `yearbook` with no command: `serve` with its flags taken from the environment.
+#[derive(Debug, Parser)]
+struct ServeOnly {
+    #[command(flatten)]
+    args: ServeArgs,
+}
+
+impl ServeArgs {
+    pub fn from_env() -> Self {
+        ServeOnly::parse_from(["yearbook"]).args
+    }
+}

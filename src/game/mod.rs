@@ -1,0 +1,15 @@
+//! The game's rules, pure: no I/O, no async, no clock. Time and randomness
+//! come in as arguments; state changes come out as events.
+
+pub mod leaderboard;
+pub mod name;
+pub mod question;
+pub mod round;
+pub mod scoring;
+
+pub use name::PlayerName;
+pub use question::{Pool, Question, pick_question};
+pub use round::{
+    Event, Game, Millis, Mode, Phase, Player, PlayerId, Recognition, Round, RuleError, Settings,
+    Vote, VoteOutcome,
+};

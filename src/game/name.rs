@@ -1,0 +1,75 @@
+//! A player's nickname, parsed once at the door.
+
+/// A trimmed nickname of 1–24 characters without control or invisible
+/// formatting characters. `key()` is what uniqueness compares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayerName {
+    text: String,
+    key: String,
+}
+
+pub const MAX_NAME_CHARS: usize = 24;
+
+/// Characters that render as nothing or reorder text: a name made of them
+/// would look empty or impersonate someone else.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}')
+}
+
+impl PlayerName {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err("Please type a name.");
+        }
+        if text.chars().count() > MAX_NAME_CHARS {
+            return Err("That name is too long (24 characters at most).");
+        }
+        if text.chars().any(|c| c.is_control() || is_invisible(c)) {
+            return Err("That name has characters that cannot be shown.");
+        }
+        let key = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        Ok(Self {
+            text: text.to_string(),
+            key,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_keyed_ignoring_case() {
+        let n = PlayerName::parse("  Aunt Mary ").unwrap();
+        assert_eq!(n.as_str(), "Aunt Mary");
+        assert_eq!(n.key(), PlayerName::parse("AUNT   mary").unwrap().key());
+    }
+
+    #[test]
+    fn empty_long_and_control_names_are_refused() {
+        assert!(PlayerName::parse("   ").is_err());
+        assert!(PlayerName::parse(&"x".repeat(25)).is_err());
+        assert!(PlayerName::parse(&"é".repeat(24)).is_ok());
+        assert!(PlayerName::parse("bad\u{7}bell").is_err());
+        assert!(PlayerName::parse("a\u{200B}b").is_err());
+        assert!(PlayerName::parse("\u{202E}evil").is_err());
+    }
+}

@@ -1,0 +1,853 @@
+//! The room's game: phases lobby → question → reveal → … → over.
+//!
+//! Commands validate and return the [`Event`]s they caused; every state change
+//! goes through [`Game::apply`], so replaying stored events rebuilds the game
+//! exactly (questions are in the events, so replay needs no RNG).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::leaderboard::{self, Standing};
+use super::name::PlayerName;
+use super::question::{Pool, Question, pick_question};
+use super::scoring;
+
+pub type PlayerId = u32;
+/// Milliseconds on the room's clock (wall-clock based, so it survives restarts).
+pub type Millis = u64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    NameToPhoto,
+    PhotoToName,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::NameToPhoto => "name_to_photo",
+            Mode::PhotoToName => "photo_to_name",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub rounds: u32,
+    pub seconds: u32,
+    pub mode: Mode,
+    pub include_memoriam: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            rounds: 10,
+            seconds: 20,
+            mode: Mode::NameToPhoto,
+            include_memoriam: true,
+        }
+    }
+}
+
+pub const ROUNDS_RANGE: std::ops::RangeInclusive<u32> = 1..=200;
+pub const SECONDS_RANGE: std::ops::RangeInclusive<u32> = 2..=300;
+
+impl Settings {
+    /// Checks ranges and that the pool can fill a question; caps `rounds` at
+    /// the number of people who can be asked.
+    pub fn validated(mut self, pool: &Pool) -> Result<Self, RuleError> {
+        if !ROUNDS_RANGE.contains(&self.rounds) {
+            return Err(RuleError::BadSettings("rounds must be between 1 and 200"));
+        }
+        if !SECONDS_RANGE.contains(&self.seconds) {
+            return Err(RuleError::BadSettings("seconds must be between 2 and 300"));
+        }
+        let eligible = pool.eligible_count(self.include_memoriam);
+        if eligible < 4 {
+            return Err(RuleError::BadSettings(
+                "at least 4 classmates are needed for a question",
+            ));
+        }
+        self.rounds = self.rounds.min(eligible as u32);
+        Ok(self)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Lobby,
+    Question,
+    Reveal,
+    Over,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Lobby => "lobby",
+            Phase::Question => "question",
+            Phase::Reveal => "reveal",
+            Phase::Over => "over",
+        }
+    }
+}
+
+/// Everything that changes a game, in the order it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "e", rename_all = "snake_case")]
+pub enum Event {
+    Configured {
+        settings: Settings,
+    },
+    Joined {
+        player: PlayerId,
+        name: String,
+    },
+    Kicked {
+        player: PlayerId,
+    },
+    RoundStarted {
+        number: u32,
+        question: Question,
+        started_at: Millis,
+        deadline: Millis,
+    },
+    Voted {
+        player: PlayerId,
+        round: u32,
+        choice: u8,
+        elapsed_ms: u64,
+    },
+    RoundClosed {
+        round: u32,
+        at: Millis,
+    },
+    GameOver {
+        at: Millis,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("That name is already taken in this room.")]
+    NameTaken,
+    #[error("{0}")]
+    BadName(&'static str),
+    #[error("The room is full.")]
+    RoomFull,
+    #[error("Voting for that round is closed.")]
+    RoundClosed,
+    #[error("You already voted in this round.")]
+    AlreadyVoted,
+    #[error("Choose one of the four answers (0 to 3).")]
+    BadChoice,
+    #[error("That is not possible at this point of the game.")]
+    WrongPhase,
+    #[error("No such player in this room.")]
+    UnknownPlayer,
+    #[error("{0}")]
+    BadSettings(&'static str),
+}
+
+impl RuleError {
+    /// The `error.code` of the protocol.
+    pub fn code(self) -> &'static str {
+        match self {
+            RuleError::NameTaken => "name_taken",
+            RuleError::BadName(_) => "bad_name",
+            RuleError::RoomFull => "room_full",
+            RuleError::RoundClosed => "round_closed",
+            RuleError::AlreadyVoted => "already_voted",
+            RuleError::BadChoice => "bad_choice",
+            RuleError::WrongPhase => "wrong_phase",
+            RuleError::UnknownPlayer => "unknown_player",
+            RuleError::BadSettings(_) => "bad_request",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Player {
+    pub id: PlayerId,
+    pub name: String,
+    key: String,
+    pub score: u32,
+    pub correct: u32,
+    pub answered: u32,
+    /// Total answering time of right answers: the tie-breaker.
+    pub correct_ms: u64,
+    pub connected: bool,
+    pub kicked: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vote {
+    pub choice: u8,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Round {
+    pub number: u32,
+    pub question: Question,
+    pub started_at: Millis,
+    pub deadline: Millis,
+    pub votes: BTreeMap<PlayerId, Vote>,
+    pub closed_at: Option<Millis>,
+}
+
+impl Round {
+    pub fn limit_ms(&self) -> u64 {
+        self.deadline.saturating_sub(self.started_at)
+    }
+
+    /// Points this vote earns (0 when wrong).
+    pub fn points_for(&self, vote: &Vote) -> u32 {
+        if vote.choice == self.question.answer {
+            scoring::points(vote.elapsed_ms, self.limit_ms())
+        } else {
+            0
+        }
+    }
+
+    /// Votes per choice.
+    pub fn counts(&self) -> [u32; 4] {
+        let mut counts = [0; 4];
+        for v in self.votes.values() {
+            counts[v.choice as usize] += 1;
+        }
+        counts
+    }
+}
+
+/// How one asked person fared: for the end-of-game stats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recognition {
+    pub person: usize,
+    pub correct: u32,
+    pub answered: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteOutcome {
+    /// A new vote; the events are already applied.
+    Accepted,
+    /// The same vote again (a retry): acknowledge it again, change nothing.
+    Repeat,
+}
+
+#[derive(Debug, Clone)]
+pub struct Game {
+    pool: Arc<Pool>,
+    max_players: usize,
+    settings: Settings,
+    phase: Phase,
+    players: Vec<Player>,
+    round: Option<Round>,
+    asked: Vec<bool>,
+    history: Vec<Recognition>,
+}
+
+impl Game {
+    pub fn new(pool: Arc<Pool>, settings: Settings, max_players: usize) -> Self {
+        let asked = vec![false; pool.len()];
+        Self {
+            pool,
+            max_players,
+            settings,
+            phase: Phase::Lobby,
+            players: Vec::new(),
+            round: None,
+            asked,
+            history: Vec::new(),
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The current or last round.
+    pub fn round(&self) -> Option<&Round> {
+        self.round.as_ref()
+    }
+
+    pub fn round_number(&self) -> u32 {
+        self.round.as_ref().map_or(0, |r| r.number)
+    }
+
+    pub fn player(&self, id: PlayerId) -> Option<&Player> {
+        self.players.get(id as usize).filter(|p| !p.kicked)
+    }
+
+    /// Players still in the room (not kicked), in join order.
+    pub fn players(&self) -> impl Iterator<Item = &Player> {
+        self.players.iter().filter(|p| !p.kicked)
+    }
+
+    pub fn player_count(&self) -> usize {
+        self.players().count()
+    }
+
+    pub fn history(&self) -> &[Recognition] {
+        &self.history
+    }
+
+    /// When the game next needs a `tick`: the open question's deadline.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        match (&self.phase, &self.round) {
+            (Phase::Question, Some(r)) => Some(r.deadline),
+            _ => None,
+        }
+    }
+
+    /// Players who can vote now and have not: those are who the room waits for.
+    pub fn voting_status(&self) -> (usize, usize) {
+        let Some(round) = self
+            .round
+            .as_ref()
+            .filter(|_| self.phase == Phase::Question)
+        else {
+            return (0, 0);
+        };
+        let answered = round.votes.len();
+        let waiting = self
+            .players()
+            .filter(|p| p.connected && !round.votes.contains_key(&p.id))
+            .count();
+        (answered, answered + waiting)
+    }
+
+    /// Marks a player (dis)connected; transport state, not an event: after a
+    /// restart everybody starts disconnected. Returns whether it changed.
+    pub fn set_connected(&mut self, id: PlayerId, connected: bool) -> bool {
+        match self.players.get_mut(id as usize) {
+            Some(p) if !p.kicked && p.connected != connected => {
+                p.connected = connected;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Applies one event. Events come from the commands below or from the
+    /// store; both were validated, so this cannot fail.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Configured { settings } => self.settings = settings.clone(),
+            Event::Joined { player, name } => {
+                debug_assert_eq!(*player as usize, self.players.len());
+                let key = PlayerName::parse(name)
+                    .map(|n| n.key().to_string())
+                    .unwrap_or_else(|_| name.to_lowercase());
+                self.players.push(Player {
+                    id: *player,
+                    name: name.clone(),
+                    key,
+                    score: 0,
+                    correct: 0,
+                    answered: 0,
+                    correct_ms: 0,
+                    connected: false,
+                    kicked: false,
+                });
+            }
+            Event::Kicked { player } => {
+                if let Some(p) = self.players.get_mut(*player as usize) {
+                    p.kicked = true;
+                    p.connected = false;
+                }
+            }
+            Event::RoundStarted {
+                number,
+                question,
+                started_at,
+                deadline,
+            } => {
+                if self
+                    .asked
+                    .iter()
+                    .enumerate()
+                    .all(|(p, &a)| a || !self.pool.eligible(p, self.settings.include_memoriam))
+                {
+                    self.asked.iter_mut().for_each(|a| *a = false);
+                }
+                if let Some(a) = self.asked.get_mut(question.target) {
+                    *a = true;
+                }
+                self.round = Some(Round {
+                    number: *number,
+                    question: question.clone(),
+                    started_at: *started_at,
+                    deadline: *deadline,
+                    votes: BTreeMap::new(),
+                    closed_at: None,
+                });
+                self.phase = Phase::Question;
+            }
+            Event::Voted {
+                player,
+                choice,
+                elapsed_ms,
+                ..
+            } => {
+                if let Some(r) = self.round.as_mut() {
+                    r.votes.insert(
+                        *player,
+                        Vote {
+                            choice: *choice,
+                            elapsed_ms: *elapsed_ms,
+                        },
+                    );
+                }
+            }
+            Event::RoundClosed { at, .. } => {
+                let Some(round) = self.round.as_mut() else {
+                    return;
+                };
+                round.closed_at = Some(*at);
+                let mut correct = 0;
+                for (&id, vote) in &round.votes {
+                    let points = round.points_for(vote);
+                    let Some(p) = self.players.get_mut(id as usize) else {
+                        continue;
+                    };
+                    p.answered += 1;
+                    if vote.choice == round.question.answer {
+                        correct += 1;
+                        p.correct += 1;
+                        p.score += points;
+                        p.correct_ms += vote.elapsed_ms;
+                    }
+                }
+                self.history.push(Recognition {
+                    person: round.question.target,
+                    correct,
+                    answered: round.votes.len() as u32,
+                });
+                self.phase = Phase::Reveal;
+            }
+            Event::GameOver { .. } => self.phase = Phase::Over,
+        }
+    }
+
+    fn commit(&mut self, events: Vec<Event>) -> Vec<Event> {
+        for e in &events {
+            self.apply(e);
+        }
+        events
+    }
+
+    pub fn configure(&mut self, settings: Settings) -> Result<Vec<Event>, RuleError> {
+        if self.phase != Phase::Lobby {
+            return Err(RuleError::WrongPhase);
+        }
+        let settings = settings.validated(&self.pool)?;
+        Ok(self.commit(vec![Event::Configured { settings }]))
+    }
+
+    pub fn join(&mut self, name: &PlayerName) -> Result<Vec<Event>, RuleError> {
+        if self.players().any(|p| p.key == name.key()) {
+            return Err(RuleError::NameTaken);
+        }
+        if self.player_count() >= self.max_players {
+            return Err(RuleError::RoomFull);
+        }
+        let player = self.players.len() as PlayerId;
+        Ok(self.commit(vec![Event::Joined {
+            player,
+            name: name.as_str().to_string(),
+        }]))
+    }
+
+    pub fn kick(&mut self, player: PlayerId) -> Result<Vec<Event>, RuleError> {
+        if self.player(player).is_none() {
+            return Err(RuleError::UnknownPlayer);
+        }
+        Ok(self.commit(vec![Event::Kicked { player }]))
+    }
+
+    /// From the lobby or a reveal: the next question, or the end after the
+    /// last round.
+    pub fn start_round<R: Rng + ?Sized>(
+        &mut self,
+        now: Millis,
+        rng: &mut R,
+    ) -> Result<Vec<Event>, RuleError> {
+        if !matches!(self.phase, Phase::Lobby | Phase::Reveal) {
+            return Err(RuleError::WrongPhase);
+        }
+        let number = self.round_number() + 1;
+        if number > self.settings.rounds {
+            return Ok(self.commit(vec![Event::GameOver { at: now }]));
+        }
+        let question = pick_question(&self.pool, &self.asked, self.settings.include_memoriam, rng)
+            .ok_or(RuleError::BadSettings(
+                "at least 4 classmates are needed for a question",
+            ))?;
+        let deadline = now + u64::from(self.settings.seconds) * 1000;
+        Ok(self.commit(vec![Event::RoundStarted {
+            number,
+            question,
+            started_at: now,
+            deadline,
+        }]))
+    }
+
+    /// A phone's vote. Closes the round when no connected player is left
+    /// without a vote.
+    pub fn vote(
+        &mut self,
+        player: PlayerId,
+        round: u32,
+        choice: i64,
+        now: Millis,
+    ) -> Result<(VoteOutcome, Vec<Event>), RuleError> {
+        if self.player(player).is_none() {
+            return Err(RuleError::UnknownPlayer);
+        }
+        let Some(current) = self.round.as_ref() else {
+            return Err(RuleError::RoundClosed);
+        };
+        if current.number != round || self.phase != Phase::Question || now >= current.deadline {
+            return Err(RuleError::RoundClosed);
+        }
+        let choice = u8::try_from(choice)
+            .ok()
+            .filter(|c| *c < 4)
+            .ok_or(RuleError::BadChoice)?;
+        if let Some(previous) = current.votes.get(&player) {
+            return if previous.choice == choice {
+                Ok((VoteOutcome::Repeat, Vec::new()))
+            } else {
+                Err(RuleError::AlreadyVoted)
+            };
+        }
+        let elapsed_ms = now.saturating_sub(current.started_at);
+        let mut events = self.commit(vec![Event::Voted {
+            player,
+            round,
+            choice,
+            elapsed_ms,
+        }]);
+        let (answered, expected) = self.voting_status();
+        if answered >= expected {
+            events.extend(self.commit(vec![Event::RoundClosed { round, at: now }]));
+        }
+        Ok((VoteOutcome::Accepted, events))
+    }
+
+    /// The host closes voting now.
+    pub fn reveal(&mut self, now: Millis) -> Result<Vec<Event>, RuleError> {
+        if self.phase != Phase::Question {
+            return Err(RuleError::WrongPhase);
+        }
+        let round = self.round_number();
+        Ok(self.commit(vec![Event::RoundClosed { round, at: now }]))
+    }
+
+    /// Ends the game from any phase; an open question is closed (and scored)
+    /// first.
+    pub fn end_game(&mut self, now: Millis) -> Result<Vec<Event>, RuleError> {
+        let mut events = match self.phase {
+            Phase::Over => return Err(RuleError::WrongPhase),
+            Phase::Question => self.reveal(now)?,
+            _ => Vec::new(),
+        };
+        events.extend(self.commit(vec![Event::GameOver { at: now }]));
+        Ok(events)
+    }
+
+    /// Closes the question once its deadline has passed.
+    pub fn tick(&mut self, now: Millis) -> Vec<Event> {
+        match self.next_deadline() {
+            Some(deadline) if now >= deadline => self.reveal(now).unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every player still in the room, ranked.
+    pub fn leaderboard(&self) -> Vec<(u32, &Player)> {
+        let mut standings: Vec<Standing> = self
+            .players()
+            .map(|p| Standing {
+                player: p.id,
+                score: p.score,
+                correct_ms: p.correct_ms,
+            })
+            .collect();
+        let ranks = leaderboard::rank(&mut standings);
+        standings
+            .iter()
+            .zip(ranks)
+            .map(|(s, rank)| (rank, &self.players[s.player as usize]))
+            .collect()
+    }
+
+    /// The most and the least recognised people asked in this game, by
+    /// share of right answers (more answers break ties).
+    pub fn recognition_extremes(&self) -> Option<(Recognition, Recognition)> {
+        let answered: Vec<&Recognition> = self.history.iter().filter(|r| r.answered > 0).collect();
+        let share = |r: &Recognition| f64::from(r.correct) / f64::from(r.answered);
+        let most = answered.iter().copied().max_by(|a, b| {
+            share(a)
+                .total_cmp(&share(b))
+                .then(a.answered.cmp(&b.answered))
+        })?;
+        let least = answered.iter().copied().min_by(|a, b| {
+            share(a)
+                .total_cmp(&share(b))
+                .then(b.answered.cmp(&a.answered))
+        })?;
+        Some((*most, *least))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    fn game(players: usize, seconds: u32) -> (Game, StdRng) {
+        let pool = Pool {
+            groups: vec![None; 8],
+            in_memoriam: vec![false; 8],
+        };
+        let settings = Settings {
+            rounds: 3,
+            seconds,
+            ..Settings::default()
+        };
+        let mut g = Game::new(Arc::new(pool), settings, 100);
+        for i in 0..players {
+            let name = PlayerName::parse(&format!("Player {i}")).unwrap();
+            g.join(&name).unwrap();
+            g.set_connected(i as PlayerId, true);
+        }
+        (g, StdRng::seed_from_u64(42))
+    }
+
+    fn answer(g: &Game) -> i64 {
+        i64::from(g.round().unwrap().question.answer)
+    }
+
+    fn wrong(g: &Game) -> i64 {
+        (answer(g) + 1) % 4
+    }
+
+    #[test]
+    fn a_round_goes_lobby_question_reveal() {
+        let (mut g, mut rng) = game(2, 20);
+        assert_eq!(g.phase(), Phase::Lobby);
+        g.start_round(1_000, &mut rng).unwrap();
+        assert_eq!(g.phase(), Phase::Question);
+        assert_eq!(g.next_deadline(), Some(21_000));
+        g.reveal(2_000).unwrap();
+        assert_eq!(g.phase(), Phase::Reveal);
+    }
+
+    #[test]
+    fn right_answers_score_by_speed_and_wrong_ones_score_nothing() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        let (a, w) = (answer(&g), wrong(&g));
+        g.vote(0, 1, a, 10_000).unwrap();
+        g.vote(1, 1, w, 1_000).unwrap();
+        assert_eq!(g.phase(), Phase::Reveal, "all connected voted: closes");
+        assert_eq!(g.player(0).unwrap().score, 750);
+        assert_eq!(g.player(1).unwrap().score, 0);
+        assert_eq!(g.player(1).unwrap().answered, 1);
+    }
+
+    #[test]
+    fn the_same_vote_again_is_a_repeat_and_a_different_one_is_refused() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        let (outcome, _) = g.vote(0, 1, 2, 100).unwrap();
+        assert_eq!(outcome, VoteOutcome::Accepted);
+        assert_eq!(g.vote(0, 1, 2, 200).unwrap().0, VoteOutcome::Repeat);
+        assert_eq!(g.vote(0, 1, 3, 300), Err(RuleError::AlreadyVoted));
+    }
+
+    #[test]
+    fn out_of_range_choices_are_refused() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        assert_eq!(g.vote(0, 1, 4, 10), Err(RuleError::BadChoice));
+        assert_eq!(g.vote(0, 1, -1, 10), Err(RuleError::BadChoice));
+    }
+
+    #[test]
+    fn late_vote_after_deadline_is_refused() {
+        let (mut g, mut rng) = game(2, 5);
+        g.start_round(0, &mut rng).unwrap();
+        assert_eq!(g.vote(0, 1, 0, 5_000), Err(RuleError::RoundClosed));
+        assert!(!g.tick(5_000).is_empty());
+        assert_eq!(g.phase(), Phase::Reveal);
+        assert_eq!(g.vote(0, 1, 0, 5_001), Err(RuleError::RoundClosed));
+    }
+
+    #[test]
+    fn vote_for_another_round_is_refused() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        assert_eq!(g.vote(0, 2, 0, 10), Err(RuleError::RoundClosed));
+    }
+
+    #[test]
+    fn tick_before_the_deadline_changes_nothing() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        assert!(g.tick(19_999).is_empty());
+        assert_eq!(g.phase(), Phase::Question);
+    }
+
+    #[test]
+    fn a_disconnected_player_does_not_hold_the_room_up() {
+        let (mut g, mut rng) = game(3, 20);
+        g.start_round(0, &mut rng).unwrap();
+        g.set_connected(2, false);
+        assert_eq!(g.phase(), Phase::Question, "leaving never closes voting");
+        g.vote(0, 1, 0, 10).unwrap();
+        g.vote(1, 1, 1, 20).unwrap();
+        assert_eq!(g.phase(), Phase::Reveal);
+    }
+
+    #[test]
+    fn voting_stays_open_while_a_connected_player_has_not_voted() {
+        let (mut g, mut rng) = game(3, 20);
+        g.start_round(0, &mut rng).unwrap();
+        g.vote(0, 1, 0, 10).unwrap();
+        g.vote(1, 1, 1, 20).unwrap();
+        assert_eq!(g.phase(), Phase::Question);
+        assert_eq!(g.voting_status(), (2, 3));
+    }
+
+    #[test]
+    fn host_reveal_only_during_a_question() {
+        let (mut g, mut rng) = game(1, 20);
+        assert_eq!(g.reveal(0), Err(RuleError::WrongPhase));
+        g.start_round(0, &mut rng).unwrap();
+        assert_eq!(
+            g.start_round(1, &mut rng),
+            Err(RuleError::WrongPhase),
+            "no next round while a question is open"
+        );
+        g.reveal(1).unwrap();
+        assert_eq!(g.reveal(2), Err(RuleError::WrongPhase));
+    }
+
+    #[test]
+    fn start_after_the_last_round_ends_the_game() {
+        let (mut g, mut rng) = game(1, 20);
+        for i in 0..3 {
+            g.start_round(i * 100, &mut rng).unwrap();
+            g.reveal(i * 100 + 50).unwrap();
+        }
+        let events = g.start_round(1_000, &mut rng).unwrap();
+        assert_eq!(events, vec![Event::GameOver { at: 1_000 }]);
+        assert_eq!(g.phase(), Phase::Over);
+        assert_eq!(g.start_round(2_000, &mut rng), Err(RuleError::WrongPhase));
+    }
+
+    #[test]
+    fn end_game_mid_question_scores_the_open_round_first() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        let a = answer(&g);
+        g.vote(0, 1, a, 0).unwrap();
+        let events = g.end_game(500).unwrap();
+        assert!(matches!(events[0], Event::RoundClosed { .. }));
+        assert!(matches!(events[1], Event::GameOver { .. }));
+        assert_eq!(g.player(0).unwrap().score, 1000);
+    }
+
+    #[test]
+    fn names_are_unique_ignoring_case_and_free_again_after_a_kick() {
+        let (mut g, _) = game(0, 20);
+        let ann = PlayerName::parse("Ann").unwrap();
+        g.join(&ann).unwrap();
+        assert_eq!(
+            g.join(&PlayerName::parse("ANN").unwrap()),
+            Err(RuleError::NameTaken)
+        );
+        g.kick(0).unwrap();
+        assert!(g.player(0).is_none());
+        g.join(&ann).unwrap();
+        assert_eq!(g.player_count(), 1);
+    }
+
+    #[test]
+    fn a_full_room_refuses_the_next_join() {
+        let pool = Arc::new(Pool {
+            groups: vec![None; 4],
+            in_memoriam: vec![false; 4],
+        });
+        let mut g = Game::new(pool, Settings::default(), 2);
+        g.join(&PlayerName::parse("a").unwrap()).unwrap();
+        g.join(&PlayerName::parse("b").unwrap()).unwrap();
+        assert_eq!(
+            g.join(&PlayerName::parse("c").unwrap()),
+            Err(RuleError::RoomFull)
+        );
+    }
+
+    #[test]
+    fn replaying_the_events_rebuilds_the_same_game() {
+        let (mut g, mut rng) = game(3, 20);
+        let mut log = Vec::new();
+        log.extend(g.start_round(0, &mut rng).unwrap());
+        let a = answer(&g);
+        log.extend(g.vote(0, 1, a, 3_000).unwrap().1);
+        log.extend(g.vote(1, 1, a, 1_000).unwrap().1);
+        log.extend(g.reveal(9_000).unwrap());
+        let pool = Arc::new(Pool {
+            groups: vec![None; 8],
+            in_memoriam: vec![false; 8],
+        });
+        let mut replayed = Game::new(pool, g.settings().clone(), 100);
+        for i in 0..3 {
+            replayed.apply(&Event::Joined {
+                player: i,
+                name: format!("Player {i}"),
+            });
+        }
+        for e in &log {
+            replayed.apply(e);
+        }
+        let scores = |g: &Game| g.players().map(|p| p.score).collect::<Vec<_>>();
+        assert_eq!(scores(&replayed), scores(&g));
+        assert_eq!(replayed.phase(), Phase::Reveal);
+        // Player 1 was faster with the same right answer: ranks first.
+        assert_eq!(g.leaderboard()[0].1.id, 1);
+    }
+
+    #[test]
+    fn extremes_pick_the_best_and_worst_recognised() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        let first = g.round().unwrap().question.target;
+        let a = answer(&g);
+        g.vote(0, 1, a, 10).unwrap();
+        g.vote(1, 1, a, 10).unwrap();
+        g.start_round(100, &mut rng).unwrap();
+        let second = g.round().unwrap().question.target;
+        let w = wrong(&g);
+        g.vote(0, 2, w, 110).unwrap();
+        g.vote(1, 2, w, 110).unwrap();
+        let (most, least) = g.recognition_extremes().unwrap();
+        assert_eq!((most.person, most.correct), (first, 2));
+        assert_eq!((least.person, least.correct), (second, 0));
+    }
+}

@@ -1,0 +1,259 @@
+//! The JSON API (PROTOCOL §3) and the WebSocket upgrade.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::AppError;
+use crate::AppState;
+use crate::game::{Mode, Settings};
+use crate::room::{Room, code, settings_json};
+use crate::solo::SoloError;
+use crate::ws;
+
+/// Parses an optional JSON body: empty means all defaults.
+fn json_body<T: DeserializeOwned + Default>(
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, AppError> {
+    let body = body.map_err(|e| {
+        let status = e.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::new(
+                status,
+                "too_large",
+                "The request body is larger than 64 KiB.",
+            )
+        } else {
+            AppError::new(status, "bad_request", "The request body could not be read.")
+        }
+    })?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(&body).map_err(|e| AppError::bad_request(format!("Invalid JSON: {e}")))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn find_room(state: &AppState, raw: &str) -> Result<Arc<Room>, AppError> {
+    code::parse_code(raw)
+        .and_then(|c| state.rooms.get(&c))
+        .ok_or_else(|| AppError::not_found(format!("There is no room with code {}.", raw.trim())))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CreateRoom {
+    rounds: Option<u32>,
+    seconds: Option<u32>,
+    mode: Option<Mode>,
+    include_memoriam: Option<bool>,
+}
+
+pub async fn create_room(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    if let Some(password) = &state.host_password {
+        let given = bearer(&headers).unwrap_or("");
+        if !code::secrets_equal(given, password) {
+            return Err(AppError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Creating a room needs the host password.",
+            ));
+        }
+    }
+    let req: CreateRoom = json_body(body)?;
+    let defaults = Settings::default();
+    let settings = Settings {
+        rounds: req.rounds.unwrap_or(defaults.rounds),
+        seconds: req.seconds.unwrap_or(defaults.seconds),
+        mode: req.mode.unwrap_or(defaults.mode),
+        include_memoriam: req.include_memoriam.unwrap_or(defaults.include_memoriam),
+    }
+    .validated(&state.roster.pool)
+    .map_err(|e| AppError::bad_request(e.to_string()))?;
+    let room = state.rooms.create(settings.clone());
+    let public = &state.public_url;
+    let body = json!({
+        "code": room.code,
+        "host_key": room.host_key(),
+        "host_url": format!("{public}/host/{}#key={}", room.code, room.host_key()),
+        "join_url": format!("{public}/join/{}", room.code),
+        "settings": settings_json(&settings),
+    });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+pub async fn room_info(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let room = find_room(&state, &code)?;
+    let (phase, players) = room.summary();
+    Ok(Json(
+        json!({"code": room.code, "phase": phase.as_str(), "players": players}),
+    ))
+}
+
+pub async fn results_csv(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let room = find_room(&state, &code)?;
+    match bearer(&headers) {
+        None => Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "The results need the host key (Authorization: Bearer KEY).",
+        )),
+        Some(key) if !room.is_host_key(key) => Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "That host key is not valid for this room.",
+        )),
+        Some(_) => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"yearbook-{}.csv\"", room.code),
+                ),
+            ],
+            room.results_csv(),
+        )
+            .into_response()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SoloRoundRequest {
+    session: Option<String>,
+}
+
+pub async fn solo_round(
+    State(state): State<Arc<AppState>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, AppError> {
+    let req: SoloRoundRequest = json_body(body)?;
+    let roster = &state.roster;
+    let (round_id, q) = state
+        .solo
+        .new_round(&roster.pool, req.session.as_deref())
+        .ok_or_else(|| {
+            AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no_question",
+                "Not enough classmates for a question.",
+            )
+        })?;
+    let person = &roster.people[q.target];
+    let urls = &state.rooms.deps().photo_urls;
+    Ok(Json(json!({
+        "round_id": round_id,
+        "name": person.name,
+        "known_as": person.known_as,
+        "choices": q.choices.iter().map(|&c| &urls[c].0).collect::<Vec<_>>(),
+        "thumbs": q.choices.iter().map(|&c| &urls[c].1).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SoloAnswerRequest {
+    round_id: String,
+    choice: i64,
+}
+
+pub async fn solo_answer(
+    State(state): State<Arc<AppState>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, AppError> {
+    let req: Option<SoloAnswerRequest> = json_body::<Option<SoloAnswerRequest>>(body)?;
+    let req = req.ok_or_else(|| AppError::bad_request("Send {\"round_id\", \"choice\"}."))?;
+    match state.solo.answer(&req.round_id, req.choice) {
+        Ok(r) => Ok(Json(json!({
+            "correct": r.correct,
+            "answer": r.answer,
+            "name": state.roster.people[r.target].name,
+        }))),
+        Err(SoloError::UnknownRound) => Err(AppError::not_found("No such solo round.")),
+        Err(SoloError::AlreadyAnswered) => Err(AppError::new(
+            StatusCode::CONFLICT,
+            "already_answered",
+            "This round was already answered.",
+        )),
+        Err(SoloError::BadChoice) => Err(AppError::bad_request("Choose 0 to 3.")),
+    }
+}
+
+/// Same-site check for browser upgrades: another site's page must not drive
+/// a visitor's browser into a room. Clients without `Origin` are allowed.
+fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let origin_host = origin
+        .split_once("://")
+        .map_or(origin, |(_, rest)| rest)
+        .trim_end_matches('/');
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let forwarded = state
+        .trust_proxy
+        .then(|| {
+            headers
+                .get("x-forwarded-host")
+                .and_then(|v| v.to_str().ok())
+        })
+        .flatten();
+    let public_host = state
+        .public_url
+        .split_once("://")
+        .map(|(_, rest)| rest.split('/').next().unwrap_or(""));
+    [host, forwarded, public_host]
+        .into_iter()
+        .flatten()
+        .any(|h| h.eq_ignore_ascii_case(origin_host))
+}
+
+pub async fn websocket(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, AppError> {
+    if !origin_allowed(&state, &headers) {
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "bad_origin",
+            "WebSocket connections from another site are not allowed.",
+        ));
+    }
+    let room = find_room(&state, &code)?;
+    Ok(upgrade
+        .read_buffer_size(4096)
+        .write_buffer_size(0)
+        .max_write_buffer_size(256 * 1024)
+        .max_message_size(ws::MAX_MESSAGE_BYTES)
+        .max_frame_size(ws::MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| ws::run(socket, room)))
+}

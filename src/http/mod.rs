@@ -1,0 +1,149 @@
+//! HTTP: the router, one error type, photos and static files. Pages and the
+//! JSON API live in their own modules.
+
+pub mod api;
+pub mod pages;
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use include_dir::{Dir, include_dir};
+use serde_json::json;
+
+use crate::AppState;
+
+static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
+
+/// Every HTTP error: JSON `{error, message}`; internals never leak.
+#[derive(Debug)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let body = Json(json!({"error": self.code, "message": self.message}));
+        (self.status, body).into_response()
+    }
+}
+
+/// All routes, relative to the base path.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/", get(pages::landing))
+        .route("/join", get(pages::join))
+        .route("/join/{code}", get(pages::join_code))
+        .route("/host/{code}", get(pages::host))
+        .route("/solo", get(pages::solo))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+        .route("/api/rooms", post(api::create_room))
+        .route("/api/rooms/{code}", get(api::room_info))
+        .route("/api/rooms/{code}/results.csv", get(api::results_csv))
+        .route("/api/solo/round", post(api::solo_round))
+        .route("/api/solo/answer", post(api::solo_answer))
+        .route("/photos/{file}", get(photo))
+        .route("/static/{*path}", get(static_file))
+        .route("/ws/{code}", any(api::websocket))
+        .fallback(|| async { AppError::not_found("Nothing here.") })
+}
+
+async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(state.rooms.len()),
+    )
+}
+
+fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+/// A photo variant by its opaque file name; immutable, so cached for a year.
+async fn photo(
+    State(state): State<Arc<AppState>>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(variant) = state.roster.photo(&file) else {
+        return AppError::not_found("No such photo.").into_response();
+    };
+    let etag = format!("\"{file}\"");
+    let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
+    let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"x\""));
+    if etag_matches(&headers, &etag) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response();
+    }
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(variant.content_type),
+            ),
+            (header::ETAG, etag_value),
+            (header::CACHE_CONTROL, cache),
+        ],
+        variant.bytes.clone(),
+    )
+        .into_response()
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("json" | "webmanifest") => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Files compiled into the binary: no file system path is ever opened, so
+/// there is nothing to traverse.
+async fn static_file(Path(path): Path<String>) -> Response {
+    match STATIC.get_file(&path) {
+        Some(file) if !path.contains("..") && !path.contains('\\') => (
+            [
+                (header::CONTENT_TYPE, content_type(&path)),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            file.contents(),
+        )
+            .into_response(),
+        _ => AppError::not_found("No such file.").into_response(),
+    }
+}

@@ -1,0 +1,86 @@
+//! The HTML pages: askama shells; the game itself runs in `static/*.js`.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppError;
+use crate::AppState;
+use crate::room::code;
+use crate::views;
+
+fn render(page: impl Template) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            AppError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong.",
+            )
+            .into_response()
+        }
+    }
+}
+
+pub async fn landing(State(state): State<Arc<AppState>>) -> Response {
+    render(views::Landing {
+        base: state.base.clone(),
+        title: "Yearbook".into(),
+    })
+}
+
+pub async fn join(State(state): State<Arc<AppState>>) -> Response {
+    render(views::Join {
+        base: state.base.clone(),
+        title: "Join the game".into(),
+        code: String::new(),
+    })
+}
+
+fn not_found(state: &AppState, raw: &str) -> Response {
+    let page = views::NotFound {
+        base: state.base.clone(),
+        title: "No such room".into(),
+        message: format!("There is no game with the code {}.", raw.trim()),
+    };
+    (StatusCode::NOT_FOUND, render(page)).into_response()
+}
+
+pub async fn join_code(State(state): State<Arc<AppState>>, Path(raw): Path<String>) -> Response {
+    match code::parse_code(&raw).filter(|c| state.rooms.get(c).is_some()) {
+        Some(code) => render(views::Join {
+            base: state.base.clone(),
+            title: format!("Join {code}"),
+            code,
+        }),
+        None => not_found(&state, &raw),
+    }
+}
+
+pub async fn host(State(state): State<Arc<AppState>>, Path(raw): Path<String>) -> Response {
+    match code::parse_code(&raw).filter(|c| state.rooms.get(c).is_some()) {
+        Some(code) => {
+            let join_url = format!("{}/join/{code}", state.public_url);
+            render(views::Host {
+                base: state.base.clone(),
+                title: format!("Yearbook — room {code}"),
+                qr_svg: views::qr_svg(&join_url),
+                join_url,
+                code,
+            })
+        }
+        None => not_found(&state, &raw),
+    }
+}
+
+pub async fn solo(State(state): State<Arc<AppState>>) -> Response {
+    render(views::Solo {
+        base: state.base.clone(),
+        title: "Solo game".into(),
+    })
+}

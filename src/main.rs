@@ -1,0 +1,147 @@
+//! The `yearbook` binary: parse the command line, then hand over to the library.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use tokio::net::TcpListener;
+
+use yearbook::config::{Cli, Command, ServeArgs, normalize_base_path};
+use yearbook::roster::{self, Roster};
+use yearbook::{AppState, Options, telemetry};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init_tracing();
+    match cli.command {
+        Some(Command::Check { roster }) => check(&roster),
+        Some(Command::Serve(args)) => serve(args),
+        None => serve(ServeArgs::from_env()),
+    }
+}
+
+fn load(path: Option<&std::path::Path>) -> Result<Roster, Vec<String>> {
+    match path {
+        Some(p) => roster::load_path(p),
+        None => roster::load_demo(),
+    }
+}
+
+fn check(path: &std::path::Path) -> ExitCode {
+    match roster::load_path(path) {
+        Ok(r) => {
+            println!("{}: ok, {}", path.display(), r.summary());
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            for p in &problems {
+                println!("{p}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let base = match normalize_base_path(&args.base_path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.event_code.is_some() {
+        eprintln!(
+            "error: --event-code is not supported by this version yet; refusing to serve photos openly while you expect them protected"
+        );
+        return ExitCode::from(2);
+    }
+    let roster = match load(args.roster.as_deref()) {
+        Ok(r) => Arc::new(r),
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(roster = %roster.summary(), "roster loaded");
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(args, base, roster))
+}
+
+async fn run(args: ServeArgs, base: String, roster: Arc<Roster>) -> ExitCode {
+    let listener = match TcpListener::bind(&args.addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e}", args.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    let local = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listening = format!("http://{local}{base}");
+    let public_url = args.public_url.clone().unwrap_or_else(|| {
+        if local.ip().is_unspecified() {
+            format!("http://127.0.0.1:{}{base}", local.port())
+        } else {
+            listening.clone()
+        }
+    });
+    let state = AppState::new(
+        roster,
+        Options {
+            base,
+            public_url,
+            host_password: args.host_password.clone(),
+            trust_proxy: args.trust_proxy,
+            max_players: args.max_players,
+        },
+    );
+    // The one line on stdout the contract asks for: scripts read the port here.
+    println!("listening on {listening}");
+    tracing::info!(db = %args.db.display(), "rooms are kept in memory; the durable store is not wired in yet");
+    match yearbook::serve(listener, state, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,817 @@
+//! One room: the game behind a lock, and the broadcasts it causes.
+//!
+//! Every operation is lock → game command → publish → unlock; publishing is
+//! a synchronous channel send, so messages leave in the order the game
+//! decided them, and no lock is ever held across an `.await`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+
+use axum::extract::ws::Utf8Bytes;
+use parking_lot::Mutex;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::{Map, Value, json};
+use tokio::sync::{Notify, broadcast};
+use tokio::time::Instant;
+
+use super::code;
+use crate::clock::Clock;
+use crate::game::{
+    Event, Game, Millis, Mode, Phase, PlayerId, PlayerName, Question, RuleError, Settings,
+    VoteOutcome,
+};
+use crate::protocol::{LeaderLine, PlayerView, YouFinal, YouReveal};
+use crate::roster::Roster;
+use crate::telemetry::Metrics;
+
+/// Lobby updates are coalesced to at most one per this many ms.
+const LOBBY_EVERY_MS: Millis = 200;
+/// `progress` goes to the host at most ten times a second.
+const PROGRESS_EVERY_MS: Millis = 100;
+/// Broadcast ring size; a socket further behind than this gets a fresh `state`.
+const CHANNEL_CAPACITY: usize = 256;
+
+/// What rooms share: the class, URLs, the clock, the counters.
+#[derive(Debug)]
+pub struct RoomDeps {
+    pub roster: Arc<Roster>,
+    /// Per person: (`photo` URL, `thumb` URL), base path included.
+    pub photo_urls: Vec<(String, String)>,
+    pub clock: Clock,
+    pub metrics: Arc<Metrics>,
+    pub max_players: usize,
+    /// Flips to `true` when the server stops: sockets close with "restarting".
+    shutdown: tokio::sync::watch::Sender<bool>,
+}
+
+impl RoomDeps {
+    pub fn new(roster: Arc<Roster>, base: &str, metrics: Arc<Metrics>, max_players: usize) -> Self {
+        let photo_urls = roster
+            .people
+            .iter()
+            .map(|p| {
+                (
+                    format!("{base}/photos/{}-photo.jpg", p.photo_id),
+                    format!("{base}/photos/{}-thumb.jpg", p.photo_id),
+                )
+            })
+            .collect();
+        Self {
+            roster,
+            photo_urls,
+            clock: Clock::new(),
+            metrics,
+            max_players,
+            shutdown: tokio::sync::watch::Sender::new(false),
+        }
+    }
+
+    pub fn begin_shutdown(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    pub fn shutdown_signal(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+}
+
+/// A reveal as broadcast: the shared part once, each phone's own part looked
+/// up by its socket (no per-phone work under the lock).
+#[derive(Debug)]
+pub struct Personal<Y> {
+    /// The message as JSON without its closing `}`.
+    head: String,
+    /// The whole message, for the host.
+    pub host_text: Utf8Bytes,
+    yours: HashMap<PlayerId, Y>,
+}
+
+impl<Y: serde::Serialize> Personal<Y> {
+    fn new(message: Value, yours: HashMap<PlayerId, Y>) -> Self {
+        let text = message.to_string();
+        let head = text[..text.len().saturating_sub(1)].to_string();
+        Self {
+            head,
+            host_text: Utf8Bytes::from(text),
+            yours,
+        }
+    }
+
+    /// The message for one phone, with its `you`.
+    pub fn for_player(&self, player: PlayerId) -> Utf8Bytes {
+        match self
+            .yours
+            .get(&player)
+            .and_then(|y| serde_json::to_string(y).ok())
+        {
+            Some(you) => Utf8Bytes::from(format!("{},\"you\":{you}}}", self.head)),
+            None => self.host_text.clone(),
+        }
+    }
+}
+
+/// What travels on a room's broadcast channels.
+#[derive(Debug, Clone)]
+pub enum Outbound {
+    /// The same bytes for every receiver.
+    Text(Utf8Bytes, Instant),
+    Reveal(Arc<Personal<YouReveal>>, Instant),
+    GameOver(Arc<Personal<YouFinal>>, Instant),
+    /// This player was kicked: its socket says so and closes.
+    Kicked(PlayerId),
+    /// This player resumed on another socket: older sockets close.
+    Replaced {
+        player: PlayerId,
+        generation: u64,
+    },
+}
+
+/// A phone that got in: everything its socket needs.
+pub struct PhoneSession {
+    pub player: PlayerId,
+    pub name: String,
+    pub score: u32,
+    pub token: String,
+    pub generation: u64,
+    pub rx: broadcast::Receiver<Outbound>,
+    pub state: String,
+}
+
+/// Why a resume failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownToken;
+
+struct Inner {
+    game: Game,
+    tokens: HashMap<String, PlayerId>,
+    /// Current connection generation per player: only its socket counts.
+    generations: HashMap<PlayerId, u64>,
+    next_generation: u64,
+    rng: StdRng,
+    lobby_dirty: bool,
+    lobby_sent_at: Millis,
+    progress_dirty: bool,
+    progress_sent_at: Millis,
+}
+
+pub struct Room {
+    pub code: String,
+    host_key: String,
+    deps: Arc<RoomDeps>,
+    inner: Mutex<Inner>,
+    phones: broadcast::Sender<Outbound>,
+    hosts: broadcast::Sender<Outbound>,
+    /// Wakes the room's timer task to re-plan (new deadline or pending flush).
+    pub wake: Notify,
+    pub evicted: AtomicBool,
+    last_active: AtomicU64,
+}
+
+impl std::fmt::Debug for Room {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Room").field("code", &self.code).finish()
+    }
+}
+
+impl Room {
+    pub fn new(code: String, host_key: String, settings: Settings, deps: Arc<RoomDeps>) -> Self {
+        let game = Game::new(deps.roster.pool.clone(), settings, deps.max_players);
+        let now = deps.clock.now();
+        Self {
+            code,
+            host_key,
+            inner: Mutex::new(Inner {
+                game,
+                tokens: HashMap::new(),
+                generations: HashMap::new(),
+                next_generation: 1,
+                rng: StdRng::from_rng(&mut rand::rng()),
+                lobby_dirty: false,
+                lobby_sent_at: 0,
+                progress_dirty: false,
+                progress_sent_at: 0,
+            }),
+            phones: broadcast::channel(CHANNEL_CAPACITY).0,
+            hosts: broadcast::channel(CHANNEL_CAPACITY).0,
+            wake: Notify::new(),
+            evicted: AtomicBool::new(false),
+            last_active: AtomicU64::new(now),
+            deps,
+        }
+    }
+
+    pub fn now(&self) -> Millis {
+        self.deps.clock.now()
+    }
+
+    pub fn host_key(&self) -> &str {
+        &self.host_key
+    }
+
+    pub fn shutdown_signal(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.deps.shutdown_signal()
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.deps.clock
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.deps.metrics
+    }
+
+    pub fn last_active(&self) -> Millis {
+        self.last_active.load(Relaxed)
+    }
+
+    pub fn is_host_key(&self, key: &str) -> bool {
+        code::secrets_equal(key, &self.host_key)
+    }
+
+    pub fn connections(&self) -> usize {
+        self.phones.receiver_count() + self.hosts.receiver_count()
+    }
+
+    /// `(phase, players)` for `GET /api/rooms/{code}`.
+    pub fn summary(&self) -> (Phase, usize) {
+        let inner = self.inner.lock();
+        (inner.game.phase(), inner.game.player_count())
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.inner.lock().game.settings().clone()
+    }
+
+    /// Runs `f` on the locked room, then publishes its events, flushes what
+    /// is due and wakes the timer.
+    fn with<T>(&self, f: impl FnOnce(&mut Inner, Millis) -> (T, Vec<Event>)) -> T {
+        let now = self.now();
+        self.last_active.store(now, Relaxed);
+        let out = {
+            let mut inner = self.inner.lock();
+            let (out, events) = f(&mut inner, now);
+            self.publish(&mut inner, &events, now);
+            self.flush(&mut inner, now);
+            out
+        };
+        self.wake.notify_one();
+        out
+    }
+
+    // ---- connections -------------------------------------------------
+
+    /// A host screen connects: subscribe first, then the snapshot.
+    pub fn host_connect(&self) -> (broadcast::Receiver<Outbound>, String) {
+        self.with(|inner, now| {
+            let rx = self.hosts.subscribe();
+            ((rx, self.state_json(inner, None, now)), Vec::new())
+        })
+    }
+
+    pub fn join(&self, name: &PlayerName) -> Result<PhoneSession, RuleError> {
+        self.with(|inner, now| match inner.game.join(name) {
+            Err(e) => (Err(e), Vec::new()),
+            Ok(events) => {
+                let player = inner.game.player_count() as PlayerId;
+                let player = match events.first() {
+                    Some(Event::Joined { player, .. }) => *player,
+                    _ => player,
+                };
+                let token = code::secret(&mut inner.rng);
+                inner.tokens.insert(token.clone(), player);
+                let session = self.connect(inner, player, token, now);
+                (Ok(session), events)
+            }
+        })
+    }
+
+    pub fn resume(&self, token: &str) -> Result<PhoneSession, UnknownToken> {
+        self.with(|inner, now| {
+            let Some(&player) = inner.tokens.get(token) else {
+                return (Err(UnknownToken), Vec::new());
+            };
+            if inner.game.player(player).is_none() {
+                return (Err(UnknownToken), Vec::new());
+            }
+            let session = self.connect(inner, player, token.to_string(), now);
+            (Ok(session), Vec::new())
+        })
+    }
+
+    fn connect(
+        &self,
+        inner: &mut Inner,
+        player: PlayerId,
+        token: String,
+        now: Millis,
+    ) -> PhoneSession {
+        let generation = inner.next_generation;
+        inner.next_generation += 1;
+        if inner.generations.insert(player, generation).is_some() {
+            let _ = self.phones.send(Outbound::Replaced { player, generation });
+        }
+        if inner.game.set_connected(player, true) {
+            self.mark_lobby(inner);
+        }
+        let rx = self.phones.subscribe();
+        let state = self.state_json(inner, Some(player), now);
+        let (name, score) = inner
+            .game
+            .player(player)
+            .map_or((String::new(), 0), |p| (p.name.clone(), p.score));
+        PhoneSession {
+            player,
+            name,
+            score,
+            token,
+            generation,
+            rx,
+            state,
+        }
+    }
+
+    /// A phone's socket ended; only its current socket counts.
+    pub fn leave(&self, player: PlayerId, generation: u64) {
+        self.with(|inner, _| {
+            if inner.generations.get(&player) == Some(&generation) {
+                inner.generations.remove(&player);
+                if inner.game.set_connected(player, false) {
+                    self.mark_lobby(inner);
+                }
+            }
+            ((), Vec::new())
+        });
+    }
+
+    /// A fresh snapshot for a socket that fell behind.
+    pub fn state_for(&self, player: Option<PlayerId>) -> String {
+        let inner = self.inner.lock();
+        self.state_json(&inner, player, self.now())
+    }
+
+    // ---- commands ------------------------------------------------------
+
+    pub fn vote(
+        &self,
+        player: PlayerId,
+        round: u32,
+        choice: i64,
+    ) -> Result<VoteOutcome, RuleError> {
+        self.with(
+            |inner, now| match inner.game.vote(player, round, choice, now) {
+                Ok((outcome, events)) => {
+                    if outcome == VoteOutcome::Accepted {
+                        self.deps.metrics.votes.fetch_add(1, Relaxed);
+                        inner.progress_dirty = true;
+                    }
+                    (Ok(outcome), events)
+                }
+                Err(e) => (Err(e), Vec::new()),
+            },
+        )
+    }
+
+    pub fn start_round(&self) -> Result<(), RuleError> {
+        self.command(|inner, now| {
+            let Inner { game, rng, .. } = inner;
+            game.start_round(now, rng)
+        })
+    }
+
+    pub fn reveal(&self) -> Result<(), RuleError> {
+        self.command(|inner, now| inner.game.reveal(now))
+    }
+
+    pub fn end_game(&self) -> Result<(), RuleError> {
+        self.command(|inner, now| inner.game.end_game(now))
+    }
+
+    pub fn kick(&self, player: PlayerId) -> Result<(), RuleError> {
+        self.command(|inner, _| inner.game.kick(player))
+    }
+
+    pub fn configure(&self, settings: Settings) -> Result<(), RuleError> {
+        self.command(|inner, _| inner.game.configure(settings))
+    }
+
+    fn command(
+        &self,
+        f: impl FnOnce(&mut Inner, Millis) -> Result<Vec<Event>, RuleError>,
+    ) -> Result<(), RuleError> {
+        self.with(|inner, now| match f(inner, now) {
+            Ok(events) => (Ok(()), events),
+            Err(e) => (Err(e), Vec::new()),
+        })
+    }
+
+    /// The timer fired: close an expired question, send what is due.
+    pub fn on_timer(&self) {
+        self.with(|inner, now| ((), inner.game.tick(now)));
+    }
+
+    /// When the timer should next fire.
+    pub fn next_wake(&self) -> Option<Millis> {
+        let inner = self.inner.lock();
+        let lobby = inner
+            .lobby_dirty
+            .then_some(inner.lobby_sent_at + LOBBY_EVERY_MS);
+        let progress = inner
+            .progress_dirty
+            .then_some(inner.progress_sent_at + PROGRESS_EVERY_MS);
+        [inner.game.next_deadline(), lobby, progress]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// `rank,name,score,correct,answered`, formula-looking cells defused.
+    pub fn results_csv(&self) -> String {
+        let inner = self.inner.lock();
+        let mut out = String::from("rank,name,score,correct,answered\n");
+        for (rank, p) in inner.game.leaderboard() {
+            out.push_str(&format!(
+                "{rank},{},{},{},{}\n",
+                csv_cell(&p.name),
+                p.score,
+                p.correct,
+                p.answered
+            ));
+        }
+        out
+    }
+
+    // ---- publishing ----------------------------------------------------
+
+    fn mark_lobby(&self, inner: &mut Inner) {
+        inner.lobby_dirty = true;
+        if inner.game.phase() == Phase::Question {
+            inner.progress_dirty = true;
+        }
+    }
+
+    fn send_both(&self, text: String) {
+        let text = Utf8Bytes::from(text);
+        let at = Instant::now();
+        let _ = self.hosts.send(Outbound::Text(text.clone(), at));
+        let _ = self.phones.send(Outbound::Text(text, at));
+    }
+
+    fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
+        for event in events {
+            match event {
+                Event::Joined { .. } | Event::Configured { .. } => self.mark_lobby(inner),
+                Event::Kicked { player } => {
+                    inner.tokens.retain(|_, p| p != player);
+                    inner.generations.remove(player);
+                    let _ = self.phones.send(Outbound::Kicked(*player));
+                    self.mark_lobby(inner);
+                }
+                Event::RoundStarted { .. } => {
+                    inner.progress_dirty = false;
+                    inner.progress_sent_at = now;
+                    let msg = self.round_json(&inner.game, now);
+                    self.send_both(msg.to_string());
+                }
+                Event::Voted { .. } => inner.progress_dirty = true,
+                Event::RoundClosed { .. } => {
+                    inner.progress_dirty = false;
+                    let reveal = Arc::new(self.reveal_personal(&inner.game));
+                    let at = Instant::now();
+                    let _ = self.hosts.send(Outbound::Reveal(reveal.clone(), at));
+                    let _ = self.phones.send(Outbound::Reveal(reveal, at));
+                }
+                Event::GameOver { .. } => {
+                    inner.progress_dirty = false;
+                    let over = Arc::new(self.game_over_personal(&inner.game));
+                    let at = Instant::now();
+                    let _ = self.hosts.send(Outbound::GameOver(over.clone(), at));
+                    let _ = self.phones.send(Outbound::GameOver(over, at));
+                }
+            }
+        }
+    }
+
+    /// Sends coalesced `lobby` and `progress` messages whose time has come.
+    fn flush(&self, inner: &mut Inner, now: Millis) {
+        if inner.lobby_dirty && now >= inner.lobby_sent_at + LOBBY_EVERY_MS {
+            inner.lobby_dirty = false;
+            inner.lobby_sent_at = now;
+            let count = inner.game.player_count();
+            let at = Instant::now();
+            let host = json!({
+                "type": "lobby",
+                "players": players_json(&inner.game),
+                "count": count,
+                "settings": settings_json(inner.game.settings()),
+            });
+            let _ = self
+                .hosts
+                .send(Outbound::Text(Utf8Bytes::from(host.to_string()), at));
+            let phone = json!({"type": "lobby", "count": count});
+            let _ = self
+                .phones
+                .send(Outbound::Text(Utf8Bytes::from(phone.to_string()), at));
+        }
+        if inner.progress_dirty && now >= inner.progress_sent_at + PROGRESS_EVERY_MS {
+            inner.progress_dirty = false;
+            inner.progress_sent_at = now;
+            if inner.game.phase() == Phase::Question {
+                let (answered, players) = inner.game.voting_status();
+                let msg = json!({
+                    "type": "progress",
+                    "round": inner.game.round_number(),
+                    "answered": answered,
+                    "players": players,
+                });
+                let _ = self.hosts.send(Outbound::Text(
+                    Utf8Bytes::from(msg.to_string()),
+                    Instant::now(),
+                ));
+            }
+        }
+    }
+
+    // ---- views -----------------------------------------------------------
+
+    fn person_json(&self, person: usize) -> Value {
+        let p = &self.deps.roster.people[person];
+        json!({"name": p.name, "known_as": p.known_as})
+    }
+
+    fn photo_json(&self, person: usize) -> Value {
+        let (photo, thumb) = &self.deps.photo_urls[person];
+        json!({"photo": photo, "thumb": thumb})
+    }
+
+    /// The prompt and the four choices: nothing here tells which is right.
+    fn question_fields(&self, mode: Mode, q: &Question) -> (Value, Value) {
+        match mode {
+            Mode::NameToPhoto => (
+                self.person_json(q.target),
+                q.choices.iter().map(|&c| self.photo_json(c)).collect(),
+            ),
+            Mode::PhotoToName => (
+                self.photo_json(q.target),
+                q.choices.iter().map(|&c| self.person_json(c)).collect(),
+            ),
+        }
+    }
+
+    fn round_json(&self, game: &Game, now: Millis) -> Value {
+        let Some(round) = game.round() else {
+            return json!({"type": "round"});
+        };
+        let mode = game.settings().mode;
+        let (prompt, choices) = self.question_fields(mode, &round.question);
+        json!({
+            "type": "round",
+            "round": round.number,
+            "of": game.settings().rounds,
+            "mode": mode.as_str(),
+            "prompt": prompt,
+            "choices": choices,
+            "remaining_ms": round.deadline.saturating_sub(now),
+            "seconds": round.limit_ms() / 1000,
+        })
+    }
+
+    fn leaderboard_json(game: &Game, top: usize) -> Value {
+        game.leaderboard()
+            .into_iter()
+            .take(top)
+            .map(|(rank, p)| {
+                json!(LeaderLine {
+                    rank,
+                    name: &p.name,
+                    score: p.score
+                })
+            })
+            .collect()
+    }
+
+    fn reveal_message(&self, game: &Game) -> Value {
+        let Some(round) = game.round() else {
+            return json!({"type": "reveal"});
+        };
+        let q = &round.question;
+        let person = &self.deps.roster.people[q.target];
+        let (prompt, choices) = self.question_fields(game.settings().mode, q);
+        json!({
+            "type": "reveal",
+            "round": round.number,
+            "answer": q.answer,
+            "counts": round.counts(),
+            "leaderboard": Self::leaderboard_json(game, 10),
+            "in_memoriam": person.in_memoriam,
+            "name": person.name,
+            "known_as": person.known_as,
+            "prompt": prompt,
+            "choices": choices,
+            "mode": game.settings().mode.as_str(),
+            "players": round.votes.len().max(game.voting_status().1),
+        })
+    }
+
+    fn yours_reveal(game: &Game) -> HashMap<PlayerId, YouReveal> {
+        let Some(round) = game.round() else {
+            return HashMap::new();
+        };
+        game.leaderboard()
+            .into_iter()
+            .map(|(rank, p)| {
+                let vote = round.votes.get(&p.id);
+                let you = YouReveal {
+                    choice: vote.map(|v| v.choice),
+                    correct: vote.is_some_and(|v| v.choice == round.question.answer),
+                    points: vote.map_or(0, |v| round.points_for(v)),
+                    score: p.score,
+                    rank,
+                };
+                (p.id, you)
+            })
+            .collect()
+    }
+
+    fn reveal_personal(&self, game: &Game) -> Personal<YouReveal> {
+        Personal::new(self.reveal_message(game), Self::yours_reveal(game))
+    }
+
+    fn stats_json(&self, game: &Game) -> Value {
+        let describe = |r: crate::game::Recognition| {
+            let mut v = self.person_json(r.person);
+            let (photo, thumb) = &self.deps.photo_urls[r.person];
+            if let Some(o) = v.as_object_mut() {
+                o.insert("photo".into(), json!(photo));
+                o.insert("thumb".into(), json!(thumb));
+                o.insert("correct".into(), json!(r.correct));
+                o.insert("answered".into(), json!(r.answered));
+            }
+            v
+        };
+        match game.recognition_extremes() {
+            Some((most, least)) => json!({
+                "most_recognized": describe(most),
+                "least_recognized": describe(least),
+            }),
+            None => json!({"most_recognized": null, "least_recognized": null}),
+        }
+    }
+
+    fn game_over_personal(&self, game: &Game) -> Personal<YouFinal> {
+        let message = json!({
+            "type": "game_over",
+            "leaderboard": Self::leaderboard_json(game, usize::MAX),
+            "stats": self.stats_json(game),
+        });
+        let yours = game
+            .leaderboard()
+            .into_iter()
+            .map(|(rank, p)| {
+                (
+                    p.id,
+                    YouFinal {
+                        score: p.score,
+                        rank,
+                    },
+                )
+            })
+            .collect();
+        Personal::new(message, yours)
+    }
+
+    /// The whole current view (PROTOCOL §4 `state`): `player` is `None` for
+    /// the host. During a question it carries no answer, like `round`.
+    fn state_json(&self, inner: &Inner, player: Option<PlayerId>, now: Millis) -> String {
+        let game = &inner.game;
+        let mut m = Map::new();
+        m.insert("type".into(), json!("state"));
+        m.insert("phase".into(), json!(game.phase().as_str()));
+        m.insert("code".into(), json!(self.code));
+        m.insert("round".into(), json!(game.round_number()));
+        m.insert("of".into(), json!(game.settings().rounds));
+        m.insert("settings".into(), settings_json(game.settings()));
+        let mut you = Map::new();
+        match player {
+            None => {
+                m.insert("players".into(), players_json(game));
+                m.insert("count".into(), json!(game.player_count()));
+            }
+            Some(id) => {
+                m.insert("count".into(), json!(game.player_count()));
+                let rank = game
+                    .leaderboard()
+                    .into_iter()
+                    .find(|(_, p)| p.id == id)
+                    .map_or(0, |(rank, _)| rank);
+                if let Some(p) = game.player(id) {
+                    you.insert("player_id".into(), json!(id));
+                    you.insert("name".into(), json!(p.name));
+                    you.insert("score".into(), json!(p.score));
+                    you.insert("rank".into(), json!(rank));
+                }
+            }
+        }
+        let merge = |m: &mut Map<String, Value>, v: Value| {
+            if let Value::Object(o) = v {
+                for (k, v) in o {
+                    if k != "type" {
+                        m.insert(k, v);
+                    }
+                }
+            }
+        };
+        match game.phase() {
+            Phase::Lobby => {}
+            Phase::Question => {
+                merge(&mut m, self.round_json(game, now));
+                let (answered, voting) = game.voting_status();
+                match player {
+                    None => {
+                        m.insert("answered".into(), json!(answered));
+                        m.insert("players_voting".into(), json!(voting));
+                    }
+                    Some(id) => {
+                        let voted = game
+                            .round()
+                            .and_then(|r| r.votes.get(&id))
+                            .map(|v| v.choice);
+                        m.insert("voted".into(), json!(voted));
+                    }
+                }
+            }
+            Phase::Reveal => {
+                merge(&mut m, self.reveal_message(game));
+                if let Some(id) = player
+                    && let Some(mine) = Self::yours_reveal(game).get(&id)
+                {
+                    you.insert("choice".into(), json!(mine.choice));
+                    you.insert("correct".into(), json!(mine.correct));
+                    you.insert("points".into(), json!(mine.points));
+                }
+            }
+            Phase::Over => {
+                m.insert(
+                    "leaderboard".into(),
+                    Self::leaderboard_json(game, usize::MAX),
+                );
+                m.insert("stats".into(), self.stats_json(game));
+            }
+        }
+        if player.is_some() {
+            m.insert("you".into(), Value::Object(you));
+        }
+        Value::Object(m).to_string()
+    }
+}
+
+fn players_json(game: &Game) -> Value {
+    game.players()
+        .map(|p| {
+            json!(PlayerView {
+                id: p.id,
+                name: &p.name,
+                connected: p.connected,
+                score: p.score,
+            })
+        })
+        .collect()
+}
+
+pub fn settings_json(s: &Settings) -> Value {
+    json!({
+        "rounds": s.rounds,
+        "seconds": s.seconds,
+        "mode": s.mode.as_str(),
+        "include_memoriam": s.include_memoriam,
+    })
+}
+
+/// CSV cell with spreadsheet formulas defused (PROTOCOL §5).
+fn csv_cell(value: &str) -> String {
+    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if defused.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", defused.replace('"', "\"\""))
+    } else {
+        defused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn formula_cells_get_a_leading_quote() {
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_cell("@x"), "'@x");
+        assert_eq!(csv_cell("-1"), "'-1");
+        assert_eq!(csv_cell("Ann, Bob"), "\"Ann, Bob\"");
+        assert_eq!(csv_cell("plain"), "plain");
+    }
+}

@@ -1,0 +1,218 @@
+//! Parsing the roster CSV (PROTOCOL §2) from any reader. No file system: the
+//! photo references are checked by `load`.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+/// One row as written, after validation of the row itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// 1-based line in the file, for messages.
+    pub line: u64,
+    pub name: String,
+    pub photo: String,
+    pub gender: Option<String>,
+    pub known_as: Option<String>,
+    pub in_memoriam: bool,
+}
+
+/// A problem with the file; `line` is `None` for file-wide problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn at(line: u64, message: impl Into<String>) -> Self {
+        Self {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    pub fn file(message: impl Into<String>) -> Self {
+        Self {
+            line: None,
+            message: message.into(),
+        }
+    }
+
+    /// `roster.csv:17: photo 'x.png' not found`
+    pub fn render(&self, file_label: &str) -> String {
+        match self.line {
+            Some(line) => format!("{file_label}:{line}: {}", self.message),
+            None => format!("{file_label}: {}", self.message),
+        }
+    }
+}
+
+/// Names compare trimmed, with runs of spaces folded, ignoring case.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn parse_flag(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" | "y" => Some(true),
+        "" | "false" | "no" | "0" | "n" => Some(false),
+        _ => None,
+    }
+}
+
+fn non_empty(raw: Option<&str>) -> Option<String> {
+    raw.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Parses every row, collecting every problem rather than stopping at the first.
+pub fn parse<R: Read>(reader: R) -> (Vec<Row>, Vec<Problem>) {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let mut problems = Vec::new();
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![Problem::at(1, format!("unreadable header: {e}"))],
+            );
+        }
+    };
+    let column = |names: &[&str]| {
+        headers.iter().position(|h| {
+            let h = h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
+            names.contains(&h.as_str())
+        })
+    };
+    let name_col = column(&["name"]);
+    let photo_col = column(&["photo", "image"]);
+    let gender_col = column(&["gender"]);
+    let known_col = column(&["known_as"]);
+    let memoriam_col = column(&["in_memoriam"]);
+    if name_col.is_none() {
+        problems.push(Problem::at(1, "the header has no 'name' column"));
+    }
+    if photo_col.is_none() {
+        problems.push(Problem::at(
+            1,
+            "the header has no 'photo' (or 'image') column",
+        ));
+    }
+    let (Some(name_col), Some(photo_col)) = (name_col, photo_col) else {
+        return (Vec::new(), problems);
+    };
+
+    let mut rows = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for record in rdr.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(Problem::at(line, format!("unreadable row: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let get = |col: Option<usize>| col.and_then(|c| record.get(c));
+        let name = get(Some(name_col)).unwrap_or("").trim().to_string();
+        let photo = get(Some(photo_col)).unwrap_or("").trim().to_string();
+        let mut ok = true;
+        if name.is_empty() {
+            problems.push(Problem::at(line, "the name is empty"));
+            ok = false;
+        } else if let Some(first) = seen.insert(name_key(&name), line) {
+            problems.push(Problem::at(
+                line,
+                format!("duplicate name '{name}' (first on line {first})"),
+            ));
+            ok = false;
+        }
+        if photo.is_empty() {
+            problems.push(Problem::at(line, "the photo is empty"));
+            ok = false;
+        }
+        let in_memoriam = match parse_flag(get(memoriam_col).unwrap_or("")) {
+            Some(flag) => flag,
+            None => {
+                problems.push(Problem::at(
+                    line,
+                    format!(
+                        "in_memoriam '{}' is not true/yes/1 or empty",
+                        get(memoriam_col).unwrap_or("").trim()
+                    ),
+                ));
+                ok = false;
+                false
+            }
+        };
+        if ok {
+            rows.push(Row {
+                line,
+                name,
+                photo,
+                gender: non_empty(get(gender_col)),
+                known_as: non_empty(get(known_col)),
+                in_memoriam,
+            });
+        }
+    }
+    (rows, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_in_any_order_with_optional_ones() {
+        let csv = "image,extra,name,gender,in_memoriam,known_as\n\
+                   1,x,Ann Lee,F,,\n\
+                   photos/b.png,y,\"O'Hara, Bob\",M,yes,Bobby\n";
+        let (rows, problems) = parse(csv.as_bytes());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].photo, "1");
+        assert_eq!(rows[0].known_as, None);
+        assert_eq!(rows[1].name, "O'Hara, Bob");
+        assert!(rows[1].in_memoriam);
+        assert_eq!(rows[1].known_as.as_deref(), Some("Bobby"));
+        assert_eq!(rows[1].line, 3);
+    }
+
+    #[test]
+    fn duplicate_names_and_empty_cells_name_their_line() {
+        let csv = "name,photo\nAnn,1\nann ,2\n,3\nBob,\n";
+        let (rows, problems) = parse(csv.as_bytes());
+        assert_eq!(rows.len(), 1);
+        let lines: Vec<String> = problems.iter().map(|p| p.render("r.csv")).collect();
+        assert_eq!(
+            lines,
+            vec![
+                "r.csv:3: duplicate name 'ann' (first on line 2)",
+                "r.csv:4: the name is empty",
+                "r.csv:5: the photo is empty",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_required_columns_are_reported() {
+        let (_, problems) = parse("gender,known_as\nF,x\n".as_bytes());
+        assert_eq!(problems.len(), 2);
+        assert!(problems[0].message.contains("'name'"));
+    }
+
+    #[test]
+    fn a_bad_memoriam_flag_is_a_problem() {
+        let (_, problems) = parse("name,photo,in_memoriam\nAnn,1,maybe\n".as_bytes());
+        assert_eq!(problems[0].line, Some(2));
+    }
+}

@@ -1,0 +1,212 @@
+//! Loading a roster: the CSV, then every photo (exists, decodes), then the
+//! web variants. All problems are collected, each naming its line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use include_dir::{Dir, include_dir};
+
+use super::csv::{self, Problem, Row};
+use super::photos::{self, Variant};
+use crate::game::Pool;
+
+static DEMO: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data/demo");
+
+/// One classmate as served.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub name: String,
+    pub known_as: Option<String>,
+    pub gender: Option<String>,
+    pub in_memoriam: bool,
+    /// Opaque, stable: see [`photos::photo_id`].
+    pub photo_id: String,
+}
+
+/// A loaded, validated class with its photo variants in memory.
+#[derive(Debug)]
+pub struct Roster {
+    pub people: Vec<Person>,
+    pub pool: Arc<Pool>,
+    /// Keyed by the file name under `/photos/`: `{id}-thumb.jpg`, `{id}-photo.jpg`.
+    photos: HashMap<String, Variant>,
+}
+
+impl Roster {
+    pub fn photo(&self, file: &str) -> Option<&Variant> {
+        self.photos.get(file)
+    }
+
+    /// "48 people (F 24, M 22, no gender 2), 1 in memoriam"
+    pub fn summary(&self) -> String {
+        let mut groups: BTreeMap<String, usize> = BTreeMap::new();
+        for p in &self.people {
+            let label = p.gender.clone().unwrap_or_else(|| "no gender".into());
+            *groups.entry(label).or_default() += 1;
+        }
+        let groups: Vec<String> = groups.iter().map(|(g, n)| format!("{g} {n}")).collect();
+        let memoriam = self.people.iter().filter(|p| p.in_memoriam).count();
+        format!(
+            "{} people ({}), {memoriam} in memoriam",
+            self.people.len(),
+            groups.join(", ")
+        )
+    }
+}
+
+/// The bundled fictional demo class.
+pub fn load_demo() -> Result<Roster, Vec<String>> {
+    let csv = DEMO
+        .get_file("roster.csv")
+        .map(|f| f.contents())
+        .unwrap_or_default();
+    load("demo/roster.csv", csv, |rel| {
+        DEMO.get_file(rel.trim_start_matches("./"))
+            .map(|f| f.contents().to_vec())
+    })
+}
+
+/// A roster CSV on disk; photo paths are relative to its folder.
+pub fn load_path(csv_path: &Path) -> Result<Roster, Vec<String>> {
+    let label = csv_path.file_name().map_or_else(
+        || csv_path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    let csv = std::fs::read(csv_path)
+        .map_err(|e| vec![format!("{}: cannot read: {e}", csv_path.display())])?;
+    let dir = csv_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    load(&label, &csv, |rel| std::fs::read(dir.join(rel)).ok())
+}
+
+/// `17` means `17.png` or `17.jpg` beside the CSV.
+fn candidates(photo: &str) -> Vec<String> {
+    if !photo.is_empty() && photo.chars().all(|c| c.is_ascii_digit()) {
+        ["png", "jpg", "jpeg", "PNG", "JPG", "JPEG"]
+            .iter()
+            .map(|ext| format!("{photo}.{ext}"))
+            .collect()
+    } else {
+        vec![photo.to_string()]
+    }
+}
+
+struct Loaded {
+    row: Row,
+    bytes: Vec<u8>,
+}
+
+fn load<F>(label: &str, csv_bytes: &[u8], read: F) -> Result<Roster, Vec<String>>
+where
+    F: Fn(&str) -> Option<Vec<u8>>,
+{
+    let (rows, mut problems) = csv::parse(csv_bytes);
+    let mut loaded = Vec::with_capacity(rows.len());
+    for row in rows {
+        match candidates(&row.photo).iter().find_map(|c| read(c)) {
+            Some(bytes) => loaded.push(Loaded { row, bytes }),
+            None => problems.push(Problem::at(
+                row.line,
+                format!("photo '{}' not found", row.photo),
+            )),
+        }
+    }
+
+    let processed = process_all(&loaded);
+    let mut people = Vec::with_capacity(loaded.len());
+    let mut photos = HashMap::new();
+    let mut by_id: HashMap<String, u64> = HashMap::new();
+    for (item, result) in loaded.iter().zip(processed) {
+        let row = &item.row;
+        match result {
+            Err(e) => problems.push(Problem::at(
+                row.line,
+                format!("photo '{}' cannot be read as an image: {e}", row.photo),
+            )),
+            Ok((id, thumb, photo)) => {
+                if let Some(first) = by_id.insert(id.clone(), row.line) {
+                    problems.push(Problem::at(
+                        row.line,
+                        format!("photo '{}' is the same image as on line {first}", row.photo),
+                    ));
+                    continue;
+                }
+                photos.insert(format!("{id}-thumb.jpg"), thumb);
+                photos.insert(format!("{id}-photo.jpg"), photo);
+                people.push(Person {
+                    name: row.name.clone(),
+                    known_as: row.known_as.clone(),
+                    gender: row.gender.clone(),
+                    in_memoriam: row.in_memoriam,
+                    photo_id: id,
+                });
+            }
+        }
+    }
+    if problems.is_empty() && people.len() < 4 {
+        problems.push(Problem::file(format!(
+            "only {} people; at least 4 are needed for a question",
+            people.len()
+        )));
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Err(problems.iter().map(|p| p.render(label)).collect());
+    }
+    let pool = Arc::new(pool_of(&people));
+    Ok(Roster {
+        people,
+        pool,
+        photos,
+    })
+}
+
+/// Gender labels compare trimmed and ignoring case.
+fn pool_of(people: &[Person]) -> Pool {
+    let mut labels: HashMap<String, u32> = HashMap::new();
+    let groups = people
+        .iter()
+        .map(|p| {
+            p.gender.as_ref().map(|g| {
+                let next = labels.len() as u32;
+                *labels.entry(g.trim().to_lowercase()).or_insert(next)
+            })
+        })
+        .collect();
+    Pool {
+        groups,
+        in_memoriam: people.iter().map(|p| p.in_memoriam).collect(),
+    }
+}
+
+type Processed = Result<(String, Variant, Variant), String>;
+
+/// Decoding and resizing are the slow part: spread them over the cores.
+fn process_all(loaded: &[Loaded]) -> Vec<Processed> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(loaded.len().max(1));
+    let chunk = loaded.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = loaded
+            .chunks(chunk)
+            .map(|part| {
+                let handle = s.spawn(move || part.iter().map(process_one).collect::<Vec<_>>());
+                (part.len(), handle)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(len, h)| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err("the image decoder crashed".into()); len])
+            })
+            .collect()
+    })
+}
+
+fn process_one(item: &Loaded) -> Processed {
+    let img = photos::decode(&item.bytes)?;
+    let (thumb, photo) = photos::variants(&img)?;
+    Ok((photos::photo_id(&item.bytes), thumb, photo))
+}

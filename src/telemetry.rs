@@ -1,0 +1,105 @@
+//! Logging setup and the counters behind `/metrics` (Prometheus text).
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Upper bounds of the broadcast-latency buckets, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
+
+#[derive(Debug, Default)]
+pub struct Metrics {
+    pub players_connected: AtomicI64,
+    pub hosts_connected: AtomicI64,
+    pub votes: AtomicU64,
+    pub messages_sent: AtomicU64,
+    pub rooms_created: AtomicU64,
+    latency_buckets: [AtomicU64; BUCKETS.len()],
+    latency_count: AtomicU64,
+    latency_sum_us: AtomicU64,
+}
+
+impl Metrics {
+    /// Time from a broadcast being published to it being written to one socket.
+    pub fn observe_broadcast(&self, latency: Duration) {
+        let secs = latency.as_secs_f64();
+        if let Some(i) = BUCKETS.iter().position(|&b| secs <= b) {
+            self.latency_buckets[i].fetch_add(1, Relaxed);
+        }
+        self.latency_count.fetch_add(1, Relaxed);
+        self.latency_sum_us
+            .fetch_add(latency.as_micros() as u64, Relaxed);
+    }
+
+    pub fn render(&self, rooms: usize) -> String {
+        let mut out = String::new();
+        let mut gauge = |name: &str, help: &str, kind: &str, value: String| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
+        };
+        gauge(
+            "yearbook_rooms",
+            "Rooms in memory.",
+            "gauge",
+            rooms.to_string(),
+        );
+        gauge(
+            "yearbook_players_connected",
+            "Phones connected now.",
+            "gauge",
+            self.players_connected.load(Relaxed).to_string(),
+        );
+        gauge(
+            "yearbook_hosts_connected",
+            "Host screens connected now.",
+            "gauge",
+            self.hosts_connected.load(Relaxed).to_string(),
+        );
+        gauge(
+            "yearbook_votes_total",
+            "Votes accepted.",
+            "counter",
+            self.votes.load(Relaxed).to_string(),
+        );
+        gauge(
+            "yearbook_rooms_created_total",
+            "Rooms created.",
+            "counter",
+            self.rooms_created.load(Relaxed).to_string(),
+        );
+        gauge(
+            "yearbook_messages_sent_total",
+            "WebSocket messages written.",
+            "counter",
+            self.messages_sent.load(Relaxed).to_string(),
+        );
+        let name = "yearbook_broadcast_latency_seconds";
+        let _ = writeln!(
+            out,
+            "# HELP {name} From publishing a broadcast to writing it to a socket.\n# TYPE {name} histogram"
+        );
+        let mut cumulative = 0;
+        for (bound, bucket) in BUCKETS.iter().zip(&self.latency_buckets) {
+            cumulative += bucket.load(Relaxed);
+            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {cumulative}");
+        }
+        let count = self.latency_count.load(Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
+        let sum = self.latency_sum_us.load(Relaxed) as f64 / 1e6;
+        let _ = writeln!(out, "{name}_sum {sum}\n{name}_count {count}");
+        out
+    }
+}
