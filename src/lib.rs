@@ -9,6 +9,7 @@ pub mod protocol;
 pub mod room;
 pub mod roster;
 pub mod solo;
+pub mod store;
 pub mod telemetry;
 pub mod views;
 pub mod ws;
@@ -26,6 +27,7 @@ use tokio::net::TcpListener;
 use crate::room::{RoomDeps, Rooms};
 use crate::roster::Roster;
 use crate::solo::Solo;
+use crate::store::Store;
 use crate::telemetry::Metrics;
 
 /// Largest HTTP body accepted (PROTOCOL §5).
@@ -57,13 +59,14 @@ pub struct Options {
 }
 
 impl AppState {
-    pub fn new(roster: Arc<Roster>, options: Options) -> Arc<Self> {
+    pub fn new(roster: Arc<Roster>, options: Options, store: Store) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
         let deps = RoomDeps::new(
             roster.clone(),
             &options.base,
             metrics.clone(),
             options.max_players.max(1),
+            store,
         );
         Arc::new(Self {
             base: options.base,

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use yearbook::config::{Cli, Command, ServeArgs, normalize_base_path};
 use yearbook::roster::{self, Roster};
+use yearbook::store::{Opened, Store};
 use yearbook::{AppState, Options, telemetry};
 
 fn main() -> ExitCode {
@@ -66,6 +67,13 @@ fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     tracing::info!(roster = %roster.summary(), "roster loaded");
+    let opened = match Store::open(&args.db) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -76,10 +84,10 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(args, base, roster))
+    runtime.block_on(run(args, base, roster, opened))
 }
 
-async fn run(args: ServeArgs, base: String, roster: Arc<Roster>) -> ExitCode {
+async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened) -> ExitCode {
     let listener = match TcpListener::bind(&args.addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -111,10 +119,16 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>) -> ExitCode {
             trust_proxy: args.trust_proxy,
             max_players: args.max_players,
         },
+        opened.store,
     );
+    let restored = opened.rooms.len();
+    let down_since = opened
+        .last_alive
+        .unwrap_or_else(|| state.rooms.deps().clock.now());
+    state.rooms.restore(opened.rooms, down_since);
     // The one line on stdout the contract asks for: scripts read the port here.
     println!("listening on {listening}");
-    tracing::info!(db = %args.db.display(), "rooms are kept in memory; the durable store is not wired in yet");
+    tracing::info!(db = %args.db.display(), restored, "store open");
     match yearbook::serve(listener, state, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

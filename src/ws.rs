@@ -13,7 +13,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{Instant, interval, timeout};
 use tracing::{Instrument, debug, info_span};
 
-use crate::game::{PlayerId, PlayerName, RuleError, VoteOutcome};
+use crate::game::{PlayerId, PlayerName, RuleError};
 use crate::protocol::{ClientMsg, ServerMsg, error_json};
 use crate::room::{Outbound, PhoneSession, Room};
 
@@ -23,6 +23,9 @@ pub const MAX_MESSAGE_BYTES: usize = 4096;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
 /// A write that takes longer than this means the phone is gone.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long an ack may wait for the disk before the phone is told to retry.
+const DURABLE_WAIT: Duration = Duration::from_secs(5);
+const STORAGE_MESSAGE: &str = "Your vote could not be saved; tap again in a moment.";
 const PING_EVERY: Duration = Duration::from_secs(15);
 /// Silence for this long (no frame, no pong) closes the socket.
 const DEAD_AFTER: Duration = Duration::from_secs(40);
@@ -365,8 +368,18 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
         generation,
         mut rx,
         state,
+        seq,
     } = session;
     let room = conn.room.clone();
+    // A welcome promises that the token works after a restart.
+    if !room.wait_durable(seq, DURABLE_WAIT).await {
+        let _ = conn
+            .send_error(
+                "storage_unavailable",
+                "The game could not save you; try again.",
+            )
+            .await;
+    }
     room.metrics().players_connected.fetch_add(1, Relaxed);
     let welcome = ServerMsg::Welcome {
         player_id: player,
@@ -381,6 +394,29 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
     }
     room.leave(player, generation);
     room.metrics().players_connected.fetch_sub(1, Relaxed);
+}
+
+/// A vote, acknowledged only once it is on disk.
+async fn vote(conn: &mut Conn, player: PlayerId, round: u32, choice: i64) -> bool {
+    if !conn.room.storage_ok() {
+        return conn
+            .send_error("storage_unavailable", STORAGE_MESSAGE)
+            .await;
+    }
+    match conn.room.vote(player, round, choice) {
+        Ok(seq) => {
+            if conn.room.wait_durable(seq, DURABLE_WAIT).await {
+                // In range once accepted.
+                let choice = choice as u8;
+                conn.send_text(ServerMsg::VoteAck { round, choice }.to_json())
+                    .await
+            } else {
+                conn.send_error("storage_unavailable", STORAGE_MESSAGE)
+                    .await
+            }
+        }
+        Err(e) => conn.send_error(e.code(), &e.to_string()).await,
+    }
 }
 
 async fn phone_loop(
@@ -400,16 +436,7 @@ async fn phone_loop(
                     Incoming::Msg(m) => m,
                 };
                 let ok = match msg {
-                    ClientMsg::Vote { round, choice } => {
-                        match conn.room.vote(player, round, choice) {
-                            Ok(VoteOutcome::Accepted | VoteOutcome::Repeat) => {
-                                // The vote is in range once accepted.
-                                let choice = choice as u8;
-                                conn.send_text(ServerMsg::VoteAck { round, choice }.to_json()).await
-                            }
-                            Err(e) => conn.send_error(e.code(), &e.to_string()).await,
-                        }
-                    }
+                    ClientMsg::Vote { round, choice } => vote(conn, player, round, choice).await,
                     m if m.is_host_command() => {
                         conn.send_error("not_host", "Only the host screen can do that.").await
                     }

@@ -128,6 +128,11 @@ pub enum Event {
         round: u32,
         at: Millis,
     },
+    /// After a restart, the open question's clock moves by the downtime.
+    RoundResumed {
+        started_at: Millis,
+        deadline: Millis,
+    },
     GameOver {
         at: Millis,
     },
@@ -436,6 +441,15 @@ impl Game {
                     answered: round.votes.len() as u32,
                 });
                 self.phase = Phase::Reveal;
+            }
+            Event::RoundResumed {
+                started_at,
+                deadline,
+            } => {
+                if let Some(r) = self.round.as_mut() {
+                    r.started_at = *started_at;
+                    r.deadline = *deadline;
+                }
             }
             Event::GameOver { .. } => self.phase = Phase::Over,
         }

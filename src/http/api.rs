@@ -91,12 +91,12 @@ pub async fn create_room(
     }
     .validated(&state.roster.pool)
     .map_err(|e| AppError::bad_request(e.to_string()))?;
-    let room = state.rooms.create(settings.clone());
+    let (room, host_key) = state.rooms.create(settings.clone());
     let public = &state.public_url;
     let body = json!({
         "code": room.code,
-        "host_key": room.host_key(),
-        "host_url": format!("{public}/host/{}#key={}", room.code, room.host_key()),
+        "host_key": host_key,
+        "host_url": format!("{public}/host/{}#key={host_key}", room.code),
         "join_url": format!("{public}/join/{}", room.code),
         "settings": settings_json(&settings),
     });

@@ -60,7 +60,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/join/{code}", get(pages::join_code))
         .route("/host/{code}", get(pages::host))
         .route("/solo", get(pages::solo))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/api/rooms", post(api::create_room))
         .route("/api/rooms/{code}", get(api::room_info))
@@ -71,6 +71,15 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/static/{*path}", get(static_file))
         .route("/ws/{code}", any(api::websocket))
         .fallback(|| async { AppError::not_found("Nothing here.") })
+}
+
+/// `ok`, or 503 while the store cannot write.
+async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    if state.rooms.deps().store.is_healthy() {
+        "ok".into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "storage unavailable").into_response()
+    }
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {

@@ -14,10 +14,11 @@ use dashmap::mapref::entry::Entry;
 
 pub use room::{Outbound, PhoneSession, Room, RoomDeps, UnknownToken, settings_json};
 
-use crate::game::Settings;
+use crate::game::{Millis, Settings};
+use crate::store::StoredRoom;
 
-/// Rooms with nobody connected for this long are dropped.
-const IDLE_EVICT_MS: u64 = 6 * 60 * 60 * 1000;
+/// Rooms with nobody connected and no activity for this long are archived.
+const IDLE_EVICT_MS: u64 = 48 * 60 * 60 * 1000;
 
 #[derive(Debug)]
 pub struct Rooms {
@@ -49,8 +50,9 @@ impl Rooms {
         self.map.get(code).map(|r| r.clone())
     }
 
-    /// A new room under a fresh code, with its timer running.
-    pub fn create(&self, settings: Settings) -> Arc<Room> {
+    /// A new room under a fresh code, with its timer running; also returns
+    /// the host key, which is kept only hashed.
+    pub fn create(&self, settings: Settings) -> (Arc<Room>, String) {
         let mut rng = rand::rng();
         let mut len = 4;
         let mut tries = 0;
@@ -58,11 +60,11 @@ impl Rooms {
             let candidate = code::random_code(&mut rng, len);
             if let Entry::Vacant(slot) = self.map.entry(candidate.clone()) {
                 let key = code::secret(&mut rng);
-                let room = Arc::new(Room::new(candidate, key, settings, self.deps.clone()));
+                let room = Arc::new(Room::create(candidate, &key, settings, self.deps.clone()));
                 slot.insert(room.clone());
                 self.deps.metrics.rooms_created.fetch_add(1, Relaxed);
                 tokio::spawn(run_timer(room.clone()));
-                return room;
+                return (room, key);
             }
             tries += 1;
             if tries % 8 == 0 && len < 6 {
@@ -71,13 +73,24 @@ impl Rooms {
         }
     }
 
-    /// Drops rooms nobody has used for a long time.
+    /// Rebuilds the stored rooms after a restart and starts their timers.
+    pub fn restore(&self, stored: Vec<StoredRoom>, down_since: Millis) {
+        for s in stored {
+            let room = Arc::new(Room::restore(s, down_since, self.deps.clone()));
+            self.map.insert(room.code.clone(), room.clone());
+            tokio::spawn(run_timer(room));
+        }
+    }
+
+    /// Archives rooms nobody has used for a long time: results stay in the
+    /// store, live state leaves memory.
     pub fn evict_idle(&self) {
         let now = self.deps.clock.now();
         self.map.retain(|_, room| {
             let idle =
                 room.connections() == 0 && now.saturating_sub(room.last_active()) > IDLE_EVICT_MS;
             if idle {
+                room.archive();
                 room.evicted.store(true, Relaxed);
                 room.wake.notify_one();
             }

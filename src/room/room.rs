@@ -24,12 +24,15 @@ use crate::game::{
 };
 use crate::protocol::{LeaderLine, PlayerView, YouFinal, YouReveal};
 use crate::roster::Roster;
+use crate::store::{self, Op, Store, StoredRoom};
 use crate::telemetry::Metrics;
 
 /// Lobby updates are coalesced to at most one per this many ms.
 const LOBBY_EVERY_MS: Millis = 200;
 /// `progress` goes to the host at most ten times a second.
 const PROGRESS_EVERY_MS: Millis = 100;
+/// An open question continues after a restart with at least this long.
+pub const MIN_RESUMED_MS: Millis = 5_000;
 /// Broadcast ring size; a socket further behind than this gets a fresh `state`.
 const CHANNEL_CAPACITY: usize = 256;
 
@@ -42,12 +45,19 @@ pub struct RoomDeps {
     pub clock: Clock,
     pub metrics: Arc<Metrics>,
     pub max_players: usize,
+    pub store: Store,
     /// Flips to `true` when the server stops: sockets close with "restarting".
     shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 impl RoomDeps {
-    pub fn new(roster: Arc<Roster>, base: &str, metrics: Arc<Metrics>, max_players: usize) -> Self {
+    pub fn new(
+        roster: Arc<Roster>,
+        base: &str,
+        metrics: Arc<Metrics>,
+        max_players: usize,
+        store: Store,
+    ) -> Self {
         let photo_urls = roster
             .people
             .iter()
@@ -64,6 +74,7 @@ impl RoomDeps {
             clock: Clock::new(),
             metrics,
             max_players,
+            store,
             shutdown: tokio::sync::watch::Sender::new(false),
         }
     }
@@ -137,6 +148,8 @@ pub struct PhoneSession {
     pub generation: u64,
     pub rx: broadcast::Receiver<Outbound>,
     pub state: String,
+    /// The welcome may go out once this sequence number is durable.
+    pub seq: u64,
 }
 
 /// Why a resume failed.
@@ -145,7 +158,12 @@ pub struct UnknownToken;
 
 struct Inner {
     game: Game,
+    /// Resume tokens by their hash: the raw token is only ever on the phone.
     tokens: HashMap<String, PlayerId>,
+    /// Sequence number of the last event handed to the store.
+    seq: u64,
+    /// A new player's token hash, stored with its `Joined` event.
+    new_token: Option<(PlayerId, String)>,
     /// Current connection generation per player: only its socket counts.
     generations: HashMap<PlayerId, u64>,
     next_generation: u64,
@@ -158,7 +176,9 @@ struct Inner {
 
 pub struct Room {
     pub code: String,
-    host_key: String,
+    host_key_hash: String,
+    /// Highest event sequence number known to be on disk.
+    durable: Arc<tokio::sync::watch::Sender<u64>>,
     deps: Arc<RoomDeps>,
     inner: Mutex<Inner>,
     phones: broadcast::Sender<Outbound>,
@@ -176,15 +196,23 @@ impl std::fmt::Debug for Room {
 }
 
 impl Room {
-    pub fn new(code: String, host_key: String, settings: Settings, deps: Arc<RoomDeps>) -> Self {
-        let game = Game::new(deps.roster.pool.clone(), settings, deps.max_players);
+    fn build(
+        code: String,
+        host_key_hash: String,
+        game: Game,
+        seq: u64,
+        deps: Arc<RoomDeps>,
+    ) -> Self {
         let now = deps.clock.now();
         Self {
             code,
-            host_key,
+            host_key_hash,
+            durable: Arc::new(tokio::sync::watch::Sender::new(seq)),
             inner: Mutex::new(Inner {
                 game,
                 tokens: HashMap::new(),
+                seq,
+                new_token: None,
                 generations: HashMap::new(),
                 next_generation: 1,
                 rng: StdRng::from_rng(&mut rand::rng()),
@@ -202,12 +230,66 @@ impl Room {
         }
     }
 
-    pub fn now(&self) -> Millis {
-        self.deps.clock.now()
+    /// A new room; its creation and settings go to the store.
+    pub fn create(code: String, host_key: &str, settings: Settings, deps: Arc<RoomDeps>) -> Self {
+        let game = Game::new(deps.roster.pool.clone(), settings.clone(), deps.max_players);
+        let host_key_hash = store::hash_secret(host_key);
+        deps.store.send(Op::CreateRoom {
+            code: code.clone(),
+            host_key_hash: host_key_hash.clone(),
+            at: deps.clock.now(),
+        });
+        let room = Self::build(code, host_key_hash, game, 0, deps);
+        room.with(|_, _| ((), vec![Event::Configured { settings }]));
+        room
     }
 
-    pub fn host_key(&self) -> &str {
-        &self.host_key
+    /// A room rebuilt from the store after a restart. Everybody starts
+    /// disconnected; an open question gets back the time it had left when
+    /// the server stopped (`down_since`), at least [`MIN_RESUMED_MS`].
+    pub fn restore(stored: StoredRoom, down_since: Millis, deps: Arc<RoomDeps>) -> Self {
+        let mut game = Game::new(
+            deps.roster.pool.clone(),
+            Settings::default(),
+            deps.max_players,
+        );
+        for event in &stored.events {
+            game.apply(event);
+        }
+        let room = Self::build(
+            stored.code,
+            stored.host_key_hash,
+            game,
+            stored.last_seq,
+            deps,
+        );
+        room.last_active.store(stored.last_active, Relaxed);
+        {
+            let mut inner = room.inner.lock();
+            inner.tokens = stored.tokens.into_iter().map(|(p, h)| (h, p)).collect();
+        }
+        room.with(|inner, now| {
+            let events = match (inner.game.phase(), inner.game.round()) {
+                (Phase::Question, Some(round)) => {
+                    let downtime = now.saturating_sub(down_since.min(now));
+                    let started_at = round.started_at + downtime;
+                    let deadline = (round.deadline + downtime).max(now + MIN_RESUMED_MS);
+                    let event = Event::RoundResumed {
+                        started_at,
+                        deadline,
+                    };
+                    inner.game.apply(&event);
+                    vec![event]
+                }
+                _ => Vec::new(),
+            };
+            ((), events)
+        });
+        room
+    }
+
+    pub fn now(&self) -> Millis {
+        self.deps.clock.now()
     }
 
     pub fn shutdown_signal(&self) -> tokio::sync::watch::Receiver<bool> {
@@ -227,7 +309,21 @@ impl Room {
     }
 
     pub fn is_host_key(&self, key: &str) -> bool {
-        code::secrets_equal(key, &self.host_key)
+        code::secrets_equal(&store::hash_secret(key), &self.host_key_hash)
+    }
+
+    /// Whether votes can be made durable right now.
+    pub fn storage_ok(&self) -> bool {
+        self.deps.store.is_healthy()
+    }
+
+    /// Waits until event `seq` is on disk; `false` after `limit`.
+    pub async fn wait_durable(&self, seq: u64, limit: std::time::Duration) -> bool {
+        let mut rx = self.durable.subscribe();
+        matches!(
+            tokio::time::timeout(limit, rx.wait_for(|d| *d >= seq)).await,
+            Ok(Ok(_))
+        )
     }
 
     pub fn connections(&self) -> usize {
@@ -253,6 +349,7 @@ impl Room {
             let mut inner = self.inner.lock();
             let (out, events) = f(&mut inner, now);
             self.publish(&mut inner, &events, now);
+            self.persist(&mut inner, events, now);
             self.flush(&mut inner, now);
             out
         };
@@ -280,8 +377,12 @@ impl Room {
                     _ => player,
                 };
                 let token = code::secret(&mut inner.rng);
-                inner.tokens.insert(token.clone(), player);
-                let session = self.connect(inner, player, token, now);
+                let hash = store::hash_secret(&token);
+                inner.tokens.insert(hash.clone(), player);
+                inner.new_token = Some((player, hash));
+                // The Joined event gets the next sequence number.
+                let mut session = self.connect(inner, player, token, now);
+                session.seq = inner.seq + events.len() as u64;
                 (Ok(session), events)
             }
         })
@@ -289,7 +390,7 @@ impl Room {
 
     pub fn resume(&self, token: &str) -> Result<PhoneSession, UnknownToken> {
         self.with(|inner, now| {
-            let Some(&player) = inner.tokens.get(token) else {
+            let Some(&player) = inner.tokens.get(&store::hash_secret(token)) else {
                 return (Err(UnknownToken), Vec::new());
             };
             if inner.game.player(player).is_none() {
@@ -329,6 +430,7 @@ impl Room {
             generation,
             rx,
             state,
+            seq: inner.seq,
         }
     }
 
@@ -353,12 +455,9 @@ impl Room {
 
     // ---- commands ------------------------------------------------------
 
-    pub fn vote(
-        &self,
-        player: PlayerId,
-        round: u32,
-        choice: i64,
-    ) -> Result<VoteOutcome, RuleError> {
+    /// A vote; `Ok` carries the sequence number to wait for before the ack
+    /// (for a repeat, everything stored so far, which includes the first).
+    pub fn vote(&self, player: PlayerId, round: u32, choice: i64) -> Result<u64, RuleError> {
         self.with(
             |inner, now| match inner.game.vote(player, round, choice, now) {
                 Ok((outcome, events)) => {
@@ -366,7 +465,8 @@ impl Room {
                         self.deps.metrics.votes.fetch_add(1, Relaxed);
                         inner.progress_dirty = true;
                     }
-                    (Ok(outcome), events)
+                    let seq = inner.seq + events.len().min(1) as u64;
+                    (Ok(seq), events)
                 }
                 Err(e) => (Err(e), Vec::new()),
             },
@@ -475,6 +575,7 @@ impl Room {
                     self.send_both(msg.to_string());
                 }
                 Event::Voted { .. } => inner.progress_dirty = true,
+                Event::RoundResumed { .. } => {}
                 Event::RoundClosed { .. } => {
                     inner.progress_dirty = false;
                     let reveal = Arc::new(self.reveal_personal(&inner.game));
@@ -491,6 +592,39 @@ impl Room {
                 }
             }
         }
+    }
+
+    /// Hands the events to the store, in order, with what is derived from them.
+    fn persist(&self, inner: &mut Inner, events: Vec<Event>, now: Millis) {
+        if events.is_empty() {
+            return;
+        }
+        let scored = events
+            .iter()
+            .any(|e| matches!(e, Event::RoundClosed { .. }));
+        let scores = if scored {
+            inner.game.players().map(|p| (p.id, p.score)).collect()
+        } else {
+            Vec::new()
+        };
+        let first_seq = inner.seq + 1;
+        inner.seq += events.len() as u64;
+        self.deps.store.send(Op::Append {
+            room: self.code.clone(),
+            first_seq,
+            at: now,
+            events,
+            token: inner.new_token.take(),
+            scores,
+            durable: self.durable.clone(),
+        });
+    }
+
+    /// Stops the room: the store keeps its results, memory lets it go.
+    pub fn archive(&self) {
+        self.deps.store.send(Op::Archive {
+            room: self.code.clone(),
+        });
     }
 
     /// Sends coalesced `lobby` and `progress` messages whose time has come.

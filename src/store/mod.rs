@@ -1,0 +1,472 @@
+//! The durable store: SQLite (WAL, `synchronous=FULL`) written by one thread
+//! that groups everything that arrived during the previous commit into the
+//! next transaction. Rooms are rebuilt from it on start.
+//!
+//! Each room's events carry a sequence number; after a commit the writer
+//! raises the room's durable mark, and whoever waits for an event (a
+//! `vote_ack`, a `welcome`) waits for that mark.
+
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::Context;
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use tokio::sync::watch;
+
+use crate::game::{Event, Millis, PlayerId};
+
+/// A room as stored: what [`crate::room::Room::restore`] needs.
+#[derive(Debug)]
+pub struct StoredRoom {
+    pub code: String,
+    pub host_key_hash: String,
+    pub events: Vec<Event>,
+    /// `(player, token hash)` of players not kicked.
+    pub tokens: Vec<(PlayerId, String)>,
+    pub last_seq: u64,
+    pub last_active: Millis,
+}
+
+/// What a room sends to be written.
+#[derive(Debug)]
+pub enum Op {
+    CreateRoom {
+        code: String,
+        host_key_hash: String,
+        at: Millis,
+    },
+    Append {
+        room: String,
+        /// Sequence number of the first event.
+        first_seq: u64,
+        at: Millis,
+        events: Vec<Event>,
+        /// A new player's token hash, with its `Joined` event.
+        token: Option<(PlayerId, String)>,
+        /// Scores after a round closed: `(player, score)`.
+        scores: Vec<(PlayerId, u32)>,
+        durable: Arc<watch::Sender<u64>>,
+    },
+    Archive {
+        room: String,
+    },
+}
+
+/// SHA-256 hex of a secret: tokens and host keys are stored only this way.
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// An opened store and what it held.
+#[derive(Debug)]
+pub struct Opened {
+    pub store: Store,
+    /// Live (not archived) rooms, to rebuild.
+    pub rooms: Vec<StoredRoom>,
+    /// When the previous run last wrote: the start of its downtime.
+    pub last_alive: Option<Millis>,
+}
+
+/// Handle to the writer thread.
+#[derive(Debug, Clone)]
+pub struct Store {
+    tx: mpsc::Sender<Op>,
+    healthy: Arc<AtomicBool>,
+}
+
+impl Store {
+    /// Opens (or creates) the database, migrates it, and returns the live
+    /// rooms in it along with the handle.
+    pub fn open(path: &Path) -> anyhow::Result<Opened> {
+        let mut conn = open_connection(path)?;
+        schema::migrate(&mut conn)?;
+        let rooms = load_rooms(&conn)?;
+        let last_alive = conn
+            .query_row("SELECT at FROM alive WHERE id = 1", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()?
+            .map(|v| v as Millis);
+        let (tx, rx) = mpsc::channel();
+        let healthy = Arc::new(AtomicBool::new(true));
+        let writer = Writer {
+            conn,
+            path: path.to_path_buf(),
+            identity: file_identity(path),
+            healthy: healthy.clone(),
+        };
+        std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || writer.run(rx))
+            .context("cannot start the store writer")?;
+        Ok(Opened {
+            store: Self { tx, healthy },
+            rooms,
+            last_alive,
+        })
+    }
+
+    /// Queues an operation; the order of calls is the order of writes.
+    pub fn send(&self, op: Op) {
+        if self.tx.send(op).is_err() {
+            self.healthy.store(false, Relaxed);
+        }
+    }
+
+    /// False while writes are failing.
+    pub fn is_healthy(&self) -> bool {
+        self.healthy.load(Relaxed)
+    }
+}
+
+fn open_connection(path: &Path) -> anyhow::Result<Connection> {
+    let conn = Connection::open(path)
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// Device and inode: a database file removed or replaced under us is a
+/// storage failure even though SQLite would go on writing to the old inode.
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path).ok().map(|_| (0, 0))
+}
+
+fn load_rooms(conn: &Connection) -> anyhow::Result<Vec<StoredRoom>> {
+    let mut rooms_stmt = conn.prepare(
+        "SELECT code, host_key_hash, last_active FROM rooms WHERE archived = 0 ORDER BY created_at",
+    )?;
+    let heads: Vec<(String, String, i64)> = rooms_stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut events_stmt =
+        conn.prepare("SELECT seq, body FROM events WHERE room = ?1 ORDER BY seq")?;
+    let mut tokens_stmt = conn.prepare(
+        "SELECT id, token_hash FROM players WHERE room = ?1 AND kicked = 0 AND token_hash IS NOT NULL",
+    )?;
+    let mut rooms = Vec::with_capacity(heads.len());
+    for (code, host_key_hash, last_active) in heads {
+        let mut events = Vec::new();
+        let mut last_seq = 0;
+        let rows = events_stmt.query_map([&code], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (seq, body) = row?;
+            let event: Event = serde_json::from_str(&body)
+                .with_context(|| format!("room {code}: event {seq} is unreadable"))?;
+            events.push(event);
+            last_seq = seq as u64;
+        }
+        let tokens = tokens_stmt
+            .query_map([&code], |r| {
+                Ok((r.get::<_, i64>(0)? as PlayerId, r.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        rooms.push(StoredRoom {
+            code,
+            host_key_hash,
+            events,
+            tokens,
+            last_seq,
+            last_active: last_active as Millis,
+        });
+    }
+    Ok(rooms)
+}
+
+struct Writer {
+    conn: Connection,
+    path: PathBuf,
+    identity: Option<(u64, u64)>,
+    healthy: Arc<AtomicBool>,
+}
+
+/// Most operations in one transaction.
+const MAX_BATCH: usize = 4096;
+
+impl Writer {
+    fn run(mut self, rx: mpsc::Receiver<Op>) {
+        let mut pending: Vec<Op> = Vec::new();
+        let mut backoff = Duration::from_millis(50);
+        loop {
+            if pending.is_empty() {
+                match rx.recv_timeout(Duration::from_secs(1)) {
+                    Ok(op) => pending.push(op),
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        let _ = self.mark_alive();
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            while pending.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(op) => pending.push(op),
+                    Err(_) => break,
+                }
+            }
+            match self.commit(&pending) {
+                Ok(()) => {
+                    self.healthy.store(true, Relaxed);
+                    backoff = Duration::from_millis(50);
+                    for op in pending.drain(..) {
+                        if let Op::Append {
+                            first_seq,
+                            events,
+                            durable,
+                            ..
+                        } = op
+                        {
+                            let last = first_seq + events.len() as u64 - 1;
+                            durable.send_if_modified(|d| {
+                                let raise = last > *d;
+                                if raise {
+                                    *d = last;
+                                }
+                                raise
+                            });
+                        }
+                    }
+                }
+                Err(e) => {
+                    // Keep the batch: events must land in order, so it is
+                    // retried before anything newer.
+                    if self.healthy.swap(false, Relaxed) {
+                        tracing::error!(error = %e, "storage failed; retrying");
+                    }
+                    std::thread::sleep(backoff);
+                    backoff = (backoff * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+
+    fn mark_alive(&mut self) -> anyhow::Result<()> {
+        self.check_file()?;
+        let now = crate::clock::Clock::new().now();
+        self.conn.execute(
+            "INSERT INTO alive (id, at) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET at = excluded.at",
+            [now as i64],
+        )?;
+        Ok(())
+    }
+
+    fn check_file(&self) -> anyhow::Result<()> {
+        if file_identity(&self.path) != self.identity {
+            anyhow::bail!(
+                "the database file {} was removed or replaced",
+                self.path.display()
+            );
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self, ops: &[Op]) -> anyhow::Result<()> {
+        self.check_file()?;
+        let tx = self.conn.transaction()?;
+        for op in ops {
+            apply(&tx, op)?;
+        }
+        let now = crate::clock::Clock::new().now();
+        tx.execute(
+            "INSERT INTO alive (id, at) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET at = excluded.at",
+            [now as i64],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> anyhow::Result<()> {
+    match op {
+        Op::CreateRoom {
+            code,
+            host_key_hash,
+            at,
+        } => {
+            tx.execute(
+                "INSERT INTO rooms (code, host_key_hash, created_at, last_active) VALUES (?1, ?2, ?3, ?3)
+                 ON CONFLICT(code) DO UPDATE SET host_key_hash = excluded.host_key_hash,
+                   created_at = excluded.created_at, last_active = excluded.created_at, archived = 0",
+                params![code, host_key_hash, *at as i64],
+            )?;
+        }
+        Op::Append {
+            room,
+            first_seq,
+            at,
+            events,
+            token,
+            scores,
+            ..
+        } => {
+            let mut insert_event = tx.prepare_cached(
+                "INSERT OR REPLACE INTO events (room, seq, at, body) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (i, event) in events.iter().enumerate() {
+                let body = serde_json::to_string(event)?;
+                insert_event.execute(params![
+                    room,
+                    (*first_seq + i as u64) as i64,
+                    *at as i64,
+                    body
+                ])?;
+                match event {
+                    Event::Joined { player, name } => {
+                        let hash = token
+                            .as_ref()
+                            .filter(|(p, _)| p == player)
+                            .map(|(_, h)| h.as_str());
+                        tx.prepare_cached(
+                            "INSERT OR REPLACE INTO players (room, id, name, token_hash) VALUES (?1, ?2, ?3, ?4)",
+                        )?
+                        .execute(params![room, player, name, hash])?;
+                    }
+                    Event::Kicked { player } => {
+                        tx.prepare_cached(
+                            "UPDATE players SET kicked = 1, token_hash = NULL WHERE room = ?1 AND id = ?2",
+                        )?
+                        .execute(params![room, player])?;
+                    }
+                    Event::Voted {
+                        player,
+                        round,
+                        choice,
+                        elapsed_ms,
+                    } => {
+                        tx.prepare_cached(
+                            "INSERT OR REPLACE INTO votes (room, round, player, choice, elapsed_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        )?
+                        .execute(params![room, round, player, choice, *elapsed_ms as i64])?;
+                    }
+                    _ => {}
+                }
+            }
+            let mut set_score =
+                tx.prepare_cached("UPDATE players SET score = ?3 WHERE room = ?1 AND id = ?2")?;
+            for (player, score) in scores {
+                set_score.execute(params![room, player, score])?;
+            }
+            tx.prepare_cached("UPDATE rooms SET last_active = ?2 WHERE code = ?1")?
+                .execute(params![room, *at as i64])?;
+        }
+        Op::Archive { room } => {
+            tx.execute("UPDATE rooms SET archived = 1 WHERE code = ?1", [room])?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::{Mode, Settings};
+
+    fn wait_durable(rx: &mut watch::Receiver<u64>, seq: u64) {
+        for _ in 0..500 {
+            if *rx.borrow_and_update() >= seq {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("seq {seq} never became durable");
+    }
+
+    #[test]
+    fn events_survive_a_reopen_in_order_with_hashed_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let Opened { store, rooms, .. } = Store::open(&path).unwrap();
+        assert!(rooms.is_empty());
+        let durable = Arc::new(watch::Sender::new(0));
+        let mut rx = durable.subscribe();
+        store.send(Op::CreateRoom {
+            code: "ABCD".into(),
+            host_key_hash: hash_secret("key"),
+            at: 1,
+        });
+        let settings = Settings {
+            rounds: 3,
+            seconds: 9,
+            mode: Mode::PhotoToName,
+            include_memoriam: false,
+        };
+        store.send(Op::Append {
+            room: "ABCD".into(),
+            first_seq: 1,
+            at: 2,
+            events: vec![
+                Event::Configured {
+                    settings: settings.clone(),
+                },
+                Event::Joined {
+                    player: 0,
+                    name: "Ann".into(),
+                },
+            ],
+            token: Some((0, hash_secret("tok"))),
+            scores: vec![],
+            durable: durable.clone(),
+        });
+        wait_durable(&mut rx, 2);
+        drop(store);
+        let opened = Store::open(&path).unwrap();
+        assert!(opened.last_alive.is_some());
+        let rooms = opened.rooms;
+        assert_eq!(rooms.len(), 1);
+        let room = &rooms[0];
+        assert_eq!(room.code, "ABCD");
+        assert_eq!(room.last_seq, 2);
+        assert_eq!(room.events[0], Event::Configured { settings });
+        assert_eq!(room.tokens, vec![(0, hash_secret("tok"))]);
+        assert_ne!(room.tokens[0].1, "tok");
+    }
+
+    #[test]
+    fn a_removed_database_file_is_a_storage_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path).unwrap().store;
+        std::fs::remove_file(&path).unwrap();
+        let durable = Arc::new(watch::Sender::new(0));
+        store.send(Op::CreateRoom {
+            code: "ABCD".into(),
+            host_key_hash: "h".into(),
+            at: 1,
+        });
+        store.send(Op::Append {
+            room: "ABCD".into(),
+            first_seq: 1,
+            at: 2,
+            events: vec![Event::GameOver { at: 2 }],
+            token: None,
+            scores: vec![],
+            durable: durable.clone(),
+        });
+        for _ in 0..100 {
+            if !store.is_healthy() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!store.is_healthy());
+        assert_eq!(*durable.borrow(), 0, "nothing was acknowledged as durable");
+    }
+}
