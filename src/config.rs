@@ -20,6 +20,17 @@ pub struct Cli {
 pub enum Command {
     /// Run the game server (the default).
     Serve(ServeArgs),
+    /// Turn a folder of `First Last.png` scans into a roster folder.
+    Import {
+        /// Folder with one photo per person, named after them.
+        photo_dir: PathBuf,
+        /// Where to write `roster.csv` and `photos/`.
+        #[arg(long)]
+        out: PathBuf,
+        /// A `name,gender` CSV to merge by name.
+        #[arg(long)]
+        genders: Option<PathBuf>,
+    },
     /// Validate a roster CSV without serving it.
     Check {
         /// The roster CSV; photo paths are relative to its folder.

@@ -7,6 +7,7 @@ use clap::Parser;
 use tokio::net::TcpListener;
 
 use yearbook::config::{Cli, Command, ServeArgs, normalize_base_path};
+use yearbook::roster::import::ImportArgs;
 use yearbook::roster::{self, Roster};
 use yearbook::store::{Opened, Store};
 use yearbook::{AppState, Options, telemetry};
@@ -16,6 +17,15 @@ fn main() -> ExitCode {
     telemetry::init_tracing();
     match cli.command {
         Some(Command::Check { roster }) => check(&roster),
+        Some(Command::Import {
+            photo_dir,
+            out,
+            genders,
+        }) => import(ImportArgs {
+            photo_dir,
+            out,
+            genders,
+        }),
         Some(Command::Serve(args)) => serve(args),
         None => serve(ServeArgs::from_env()),
     }
@@ -25,6 +35,17 @@ fn load(path: Option<&std::path::Path>) -> Result<Roster, Vec<String>> {
     match path {
         Some(p) => roster::load_path(p),
         None => roster::load_demo(),
+    }
+}
+
+fn import(args: ImportArgs) -> ExitCode {
+    let mut out = std::io::stdout();
+    match roster::import::run(&args, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 

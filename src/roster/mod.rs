@@ -2,6 +2,7 @@
 //! photos and builds the [`Roster`] the server serves.
 
 pub mod csv;
+pub mod import;
 pub mod load;
 pub mod photos;
 
