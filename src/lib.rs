@@ -124,5 +124,14 @@ pub async fn serve(
     .await;
     evictor.abort();
     sweeper.abort();
+    // Everything acknowledged is already on disk; this lands the rest.
+    if !rooms
+        .deps()
+        .store
+        .flush(std::time::Duration::from_secs(10))
+        .await
+    {
+        tracing::warn!("the store could not finish its last writes");
+    }
     result
 }

@@ -26,9 +26,10 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long an ack may wait for the disk before the phone is told to retry.
 const DURABLE_WAIT: Duration = Duration::from_secs(5);
 const STORAGE_MESSAGE: &str = "Your vote could not be saved; tap again in a moment.";
-const PING_EVERY: Duration = Duration::from_secs(15);
-/// Silence for this long (no frame, no pong) closes the socket.
-const DEAD_AFTER: Duration = Duration::from_secs(40);
+const PING_EVERY: Duration = Duration::from_secs(10);
+/// Silence for this long (no frame, no pong) closes the socket, so a dead
+/// phone stops counting as connected within about half a minute.
+const DEAD_AFTER: Duration = Duration::from_secs(25);
 /// Token bucket per socket: 10 messages a second, bursts of 20.
 const RATE_PER_SEC: f64 = 10.0;
 const RATE_BURST: f64 = 20.0;

@@ -257,6 +257,11 @@ pub struct Game {
     round: Option<Round>,
     asked: Vec<bool>,
     history: Vec<Recognition>,
+    /// Players connected now (not kicked): kept as a count so that closing
+    /// checks stay O(1) per vote with thousands of phones.
+    connected: usize,
+    /// Of those, how many voted in the open round.
+    connected_voted: usize,
 }
 
 impl Game {
@@ -271,6 +276,8 @@ impl Game {
             round: None,
             asked,
             history: Vec::new(),
+            connected: 0,
+            connected_voted: 0,
         }
     }
 
@@ -316,33 +323,56 @@ impl Game {
         }
     }
 
-    /// Players who can vote now and have not: those are who the room waits for.
+    /// `(answered, expected)` for the open question: expected counts every
+    /// vote so far plus each connected player still to vote.
     pub fn voting_status(&self) -> (usize, usize) {
-        let Some(round) = self
-            .round
-            .as_ref()
-            .filter(|_| self.phase == Phase::Question)
-        else {
-            return (0, 0);
-        };
-        let answered = round.votes.len();
-        let waiting = self
-            .players()
-            .filter(|p| p.connected && !round.votes.contains_key(&p.id))
-            .count();
-        (answered, answered + waiting)
+        match (&self.phase, &self.round) {
+            (Phase::Question, Some(round)) => {
+                let answered = round.votes.len();
+                (answered, answered + self.connected - self.connected_voted)
+            }
+            _ => (0, 0),
+        }
+    }
+
+    fn voted_in_open_round(&self, id: PlayerId) -> bool {
+        self.phase == Phase::Question
+            && self
+                .round
+                .as_ref()
+                .is_some_and(|r| r.votes.contains_key(&id))
     }
 
     /// Marks a player (dis)connected; transport state, not an event: after a
     /// restart everybody starts disconnected. Returns whether it changed.
     pub fn set_connected(&mut self, id: PlayerId, connected: bool) -> bool {
+        let voted = self.voted_in_open_round(id);
         match self.players.get_mut(id as usize) {
             Some(p) if !p.kicked && p.connected != connected => {
                 p.connected = connected;
+                if connected {
+                    self.connected += 1;
+                    self.connected_voted += usize::from(voted);
+                } else {
+                    self.connected -= 1;
+                    self.connected_voted -= usize::from(voted);
+                }
                 true
             }
             _ => false,
         }
+    }
+
+    /// Competition rank of one player, without sorting everyone.
+    pub fn rank_of(&self, id: PlayerId) -> u32 {
+        let Some(me) = self.player(id) else {
+            return 0;
+        };
+        let ahead = self
+            .players()
+            .filter(|p| p.score > me.score || (p.score == me.score && p.correct_ms < me.correct_ms))
+            .count();
+        ahead as u32 + 1
     }
 
     /// Applies one event. Events come from the commands below or from the
@@ -368,9 +398,9 @@ impl Game {
                 });
             }
             Event::Kicked { player } => {
+                self.set_connected(*player, false);
                 if let Some(p) = self.players.get_mut(*player as usize) {
                     p.kicked = true;
-                    p.connected = false;
                 }
             }
             Event::RoundStarted {
@@ -399,6 +429,7 @@ impl Game {
                     closed_at: None,
                 });
                 self.phase = Phase::Question;
+                self.connected_voted = 0;
             }
             Event::Voted {
                 player,
@@ -406,14 +437,18 @@ impl Game {
                 elapsed_ms,
                 ..
             } => {
+                let connected = self
+                    .players
+                    .get(*player as usize)
+                    .is_some_and(|p| p.connected);
                 if let Some(r) = self.round.as_mut() {
-                    r.votes.insert(
-                        *player,
-                        Vote {
-                            choice: *choice,
-                            elapsed_ms: *elapsed_ms,
-                        },
-                    );
+                    let vote = Vote {
+                        choice: *choice,
+                        elapsed_ms: *elapsed_ms,
+                    };
+                    if r.votes.insert(*player, vote).is_none() && connected {
+                        self.connected_voted += 1;
+                    }
                 }
             }
             Event::RoundClosed { at, .. } => {
@@ -736,6 +771,32 @@ mod tests {
         g.vote(0, 1, 0, 10).unwrap();
         g.vote(1, 1, 1, 20).unwrap();
         assert_eq!(g.phase(), Phase::Reveal);
+    }
+
+    #[test]
+    fn a_voter_who_drops_and_returns_is_counted_once() {
+        let (mut g, mut rng) = game(3, 20);
+        g.start_round(0, &mut rng).unwrap();
+        g.vote(0, 1, 0, 10).unwrap();
+        g.set_connected(0, false);
+        assert_eq!(g.voting_status(), (1, 3));
+        g.set_connected(0, true);
+        assert_eq!(g.voting_status(), (1, 3));
+        g.kick(2).unwrap();
+        assert_eq!(g.voting_status(), (1, 2));
+        g.vote(1, 1, 1, 20).unwrap();
+        assert_eq!(g.phase(), Phase::Reveal);
+    }
+
+    #[test]
+    fn rank_of_counts_who_is_strictly_ahead() {
+        let (mut g, mut rng) = game(3, 20);
+        g.start_round(0, &mut rng).unwrap();
+        let a = answer(&g);
+        g.vote(0, 1, a, 1_000).unwrap();
+        g.vote(1, 1, a, 1_000).unwrap();
+        g.vote(2, 1, wrong(&g), 0).unwrap();
+        assert_eq!((g.rank_of(0), g.rank_of(1), g.rank_of(2)), (1, 1, 3));
     }
 
     #[test]

@@ -834,11 +834,7 @@ impl Room {
             }
             Some(id) => {
                 m.insert("count".into(), json!(game.player_count()));
-                let rank = game
-                    .leaderboard()
-                    .into_iter()
-                    .find(|(_, p)| p.id == id)
-                    .map_or(0, |(rank, _)| rank);
+                let rank = game.rank_of(id);
                 if let Some(p) = game.player(id) {
                     you.insert("player_id".into(), json!(id));
                     you.insert("name".into(), json!(p.name));
@@ -877,12 +873,17 @@ impl Room {
             }
             Phase::Reveal => {
                 merge(&mut m, self.reveal_message(game));
-                if let Some(id) = player
-                    && let Some(mine) = Self::yours_reveal(game).get(&id)
-                {
-                    you.insert("choice".into(), json!(mine.choice));
-                    you.insert("correct".into(), json!(mine.correct));
-                    you.insert("points".into(), json!(mine.points));
+                if let (Some(id), Some(round)) = (player, game.round()) {
+                    let vote = round.votes.get(&id);
+                    you.insert("choice".into(), json!(vote.map(|v| v.choice)));
+                    you.insert(
+                        "correct".into(),
+                        json!(vote.is_some_and(|v| v.choice == round.question.answer)),
+                    );
+                    you.insert(
+                        "points".into(),
+                        json!(vote.map_or(0, |v| round.points_for(v))),
+                    );
                 }
             }
             Phase::Over => {

@@ -56,6 +56,8 @@ pub enum Op {
     Archive {
         room: String,
     },
+    /// Answered once everything sent before it is on disk.
+    Flush(tokio::sync::oneshot::Sender<()>),
 }
 
 /// SHA-256 hex of a secret: tokens and host keys are stored only this way.
@@ -117,6 +119,14 @@ impl Store {
         if self.tx.send(op).is_err() {
             self.healthy.store(false, Relaxed);
         }
+    }
+
+    /// Waits until everything sent so far is on disk (graceful shutdown);
+    /// `false` if the writer is gone or the wait exceeds `limit`.
+    pub async fn flush(&self, limit: Duration) -> bool {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.send(Op::Flush(tx));
+        matches!(tokio::time::timeout(limit, rx).await, Ok(Ok(())))
     }
 
     /// False while writes are failing.
@@ -227,7 +237,9 @@ impl Writer {
                     self.healthy.store(true, Relaxed);
                     backoff = Duration::from_millis(50);
                     for op in pending.drain(..) {
-                        if let Op::Append {
+                        if let Op::Flush(done) = op {
+                            let _ = done.send(());
+                        } else if let Op::Append {
                             first_seq,
                             events,
                             durable,
@@ -370,6 +382,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> anyhow::Result<()> {
         Op::Archive { room } => {
             tx.execute("UPDATE rooms SET archived = 1 WHERE code = ?1", [room])?;
         }
+        Op::Flush(_) => {}
     }
     Ok(())
 }
