@@ -1,0 +1,294 @@
+/* yearbook — helpers shared by every page. Plain ES2017, no modules: old phones must run it.
+   Everything a person typed goes into the page through textContent, never innerHTML. */
+(function () {
+  'use strict';
+
+  var YB = (window.YB = {});
+
+  /** The base path without a trailing slash ("" at the root). Every URL we build starts with it. */
+  YB.base = (document.body && document.body.dataset.base) || '';
+  YB.url = function (path) { return YB.base + path; };
+
+  YB.wsUrl = function (code) {
+    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + YB.base + '/ws/' + encodeURIComponent(code);
+  };
+
+  YB.$ = function (id) { return document.getElementById(id); };
+
+  /** el('p', {className: 'x', text: 'hello'}, [children]) — text always via textContent. */
+  YB.el = function (tag, props, children) {
+    var node = document.createElement(tag);
+    if (props) {
+      Object.keys(props).forEach(function (k) {
+        var v = props[k];
+        if (v === undefined || v === null) return;
+        if (k === 'text') node.textContent = String(v);
+        else if (k === 'className') node.className = v;
+        else if (k === 'dataset') Object.keys(v).forEach(function (d) { node.dataset[d] = v[d]; });
+        else if (k === 'style') Object.keys(v).forEach(function (s) { node.style[s] = v[s]; });
+        else if (k.slice(0, 2) === 'on' && typeof v === 'function') node.addEventListener(k.slice(2), v);
+        else if (k === 'hidden' || k === 'disabled') node[k] = !!v;
+        else node.setAttribute(k, v);
+      });
+    }
+    if (children) {
+      children.forEach(function (c) {
+        if (c === null || c === undefined || c === false) return;
+        node.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+      });
+    }
+    return node;
+  };
+
+  YB.clear = function (node) { while (node.firstChild) node.removeChild(node.firstChild); return node; };
+  YB.text = function (node, s) { node.textContent = s === undefined || s === null ? '' : String(s); return node; };
+  YB.show = function (node, on) { node.hidden = !on; return node; };
+
+  YB.LETTERS = ['A', 'B', 'C', 'D'];
+
+  YB.randomId = function () {
+    var s = '';
+    for (var i = 0; i < 4; i++) s += Math.floor(Math.random() * 0x100000000).toString(36);
+    return s + Date.now().toString(36);
+  };
+
+  YB.plural = function (n, one, many) { return n + ' ' + (n === 1 ? one : many); };
+  YB.fmt = function (n) {
+    n = Number(n) || 0;
+    try { return n.toLocaleString('en-US'); } catch (e) { return String(n); }
+  };
+  YB.ordinal = function (n) {
+    var s = ['th', 'st', 'nd', 'rd'], v = n % 100;
+    return n + (s[(v - 20) % 10] || s[v] || s[0]);
+  };
+
+  YB.reducedMotion = function () {
+    return !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
+  };
+
+  /** localStorage that never throws (private mode, storage full, disabled cookies). */
+  function safeStore(kind) {
+    var s = null;
+    try { s = window[kind]; var t = '__yb'; s.setItem(t, t); s.removeItem(t); } catch (e) { s = null; }
+    var mem = {};
+    return {
+      get: function (k) { try { return s ? s.getItem(k) : (k in mem ? mem[k] : null); } catch (e) { return null; } },
+      set: function (k, v) { try { if (s) s.setItem(k, v); else mem[k] = v; } catch (e) { mem[k] = v; } },
+      remove: function (k) { try { if (s) s.removeItem(k); } catch (e) { /* ignore */ } delete mem[k]; }
+    };
+  }
+  YB.local = safeStore('localStorage');
+  YB.session = safeStore('sessionStorage');
+
+  /** fetch + JSON; resolves {ok, status, data}; rejects only on network failure. */
+  YB.fetchJson = function (path, opts) {
+    opts = opts || {};
+    var headers = { 'Accept': 'application/json' };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.headers) Object.keys(opts.headers).forEach(function (h) { headers[h] = opts.headers[h]; });
+    return fetch(YB.url(path), {
+      method: opts.method || (opts.body !== undefined ? 'POST' : 'GET'),
+      headers: headers,
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      credentials: 'same-origin',
+      cache: 'no-store'
+    }).then(function (res) {
+      return res.text().then(function (txt) {
+        var data = null;
+        try { data = txt ? JSON.parse(txt) : null; } catch (e) { data = null; }
+        return { ok: res.ok, status: res.status, data: data };
+      });
+    });
+  };
+
+  /** The human sentence from an error JSON, or a fallback. */
+  YB.errorText = function (r, fallback) {
+    if (r && r.status === 429) return 'Too many tries — please wait a minute and try again.';
+    return (r && r.data && r.data.message) || fallback || 'Something went wrong. Please try again.';
+  };
+
+  /** A photo that retries a couple of times on flaky Wi-Fi before giving up. */
+  YB.img = function (src, alt, cls, size) {
+    var img = YB.el('img', { src: src, alt: alt, className: cls || '', decoding: 'async', draggable: 'false' });
+    if (size) { img.width = size[0]; img.height = size[1]; }
+    var tries = 0;
+    img.addEventListener('error', function () {
+      if (tries >= 3) { img.classList.add('broken'); return; }
+      tries++;
+      setTimeout(function () {
+        img.src = src + (src.indexOf('?') < 0 ? '?' : '&') + 'retry=' + tries;
+      }, 700 * tries);
+    });
+    return img;
+  };
+
+  /**
+   * A WebSocket that comes back on its own.
+   * opts: url, onOpen(sock) (send the first frame there), onMessage(msg), onStatus(connected), onClose(event)
+   * Backoff 0.5 s doubling to 10 s with jitter; reconnects at once when the page becomes visible or the
+   * network comes back; pings every 15 s and drops a socket that has been silent for 40 s.
+   */
+  function Socket(opts) {
+    this.opts = opts;
+    this.ws = null;
+    this.attempt = 0;
+    this.retryTimer = null;
+    this.beatTimer = null;
+    this.openTimer = null;
+    this.stopped = true;
+    this.connected = false;
+    this.lastRx = 0;
+    var self = this;
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible') self.wake();
+    });
+    window.addEventListener('online', function () { self.wake(); });
+    window.addEventListener('pageshow', function (e) { if (e.persisted) self.wake(); });
+    window.addEventListener('focus', function () { self.wake(); });
+  }
+
+  Socket.prototype.start = function () {
+    this.stopped = false;
+    this.attempt = 0;
+    this.connect();
+  };
+
+  Socket.prototype.connect = function () {
+    if (this.stopped || this.ws) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    var self = this;
+    var ws;
+    try { ws = new WebSocket(this.opts.url); } catch (e) { this.scheduleRetry(); return; }
+    this.ws = ws;
+    // A socket that never opens on bad Wi-Fi: give up on it after 10 s and try again.
+    this.openTimer = setTimeout(function () { if (self.ws === ws && ws.readyState !== 1) self.drop(ws, null); }, 10000);
+    ws.onopen = function () {
+      if (self.ws !== ws) return;
+      clearTimeout(self.openTimer);
+      self.connected = true;
+      self.lastRx = Date.now();
+      self.startBeat();
+      if (self.opts.onStatus) self.opts.onStatus(true);
+      if (self.opts.onOpen) self.opts.onOpen(self);
+    };
+    ws.onmessage = function (ev) {
+      if (self.ws !== ws) return;
+      self.lastRx = Date.now();
+      self.attempt = 0;
+      var msg;
+      try { msg = JSON.parse(ev.data); } catch (e) { return; }
+      if (!msg || typeof msg !== 'object') return;
+      if (msg.type === 'pong') return;
+      if (self.opts.onMessage) self.opts.onMessage(msg);
+    };
+    ws.onclose = function (ev) { self.drop(ws, ev); };
+    ws.onerror = function () { /* a close event follows */ };
+  };
+
+  /** Forget a socket at once (a dead one may take minutes to report its close). */
+  Socket.prototype.drop = function (ws, ev) {
+    if (this.ws !== ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    try { ws.close(); } catch (e) { /* ignore */ }
+    this.ws = null;
+    clearTimeout(this.openTimer);
+    clearInterval(this.beatTimer);
+    var was = this.connected;
+    this.connected = false;
+    if (was && this.opts.onStatus) this.opts.onStatus(false);
+    if (this.opts.onClose) this.opts.onClose(ev || { code: 1006, reason: 'timeout' });
+    if (!this.stopped) {
+      if (!was && this.opts.onStatus) this.opts.onStatus(false);
+      this.scheduleRetry();
+    }
+  };
+
+  Socket.prototype.scheduleRetry = function () {
+    if (this.stopped || this.retryTimer) return;
+    var self = this;
+    var ceiling = Math.min(10000, 500 * Math.pow(2, this.attempt));
+    var delay = ceiling / 2 + Math.random() * ceiling / 2;
+    this.attempt = Math.min(this.attempt + 1, 10);
+    this.retryTimer = setTimeout(function () { self.retryTimer = null; self.connect(); }, delay);
+  };
+
+  /** Page visible again, network back: reconnect now instead of waiting out the backoff. */
+  Socket.prototype.wake = function () {
+    if (this.stopped) return;
+    if (this.ws && this.connected && Date.now() - this.lastRx > 20000) {
+      // Probably a socket that died while the phone slept: check it, drop it if it stays silent.
+      this.send({ type: 'ping' });
+      var self = this, ws = this.ws, seen = this.lastRx;
+      setTimeout(function () { if (self.ws === ws && self.lastRx === seen) self.drop(ws, null); }, 4000);
+      return;
+    }
+    if (!this.ws) { this.attempt = 0; this.connect(); }
+  };
+
+  Socket.prototype.startBeat = function () {
+    var self = this;
+    clearInterval(this.beatTimer);
+    this.beatTimer = setInterval(function () {
+      if (!self.ws || !self.connected) return;
+      if (Date.now() - self.lastRx > 40000) { self.drop(self.ws, null); return; }
+      self.send({ type: 'ping' });
+    }, 15000);
+  };
+
+  Socket.prototype.send = function (obj) {
+    if (!this.ws || this.ws.readyState !== 1) return false;
+    try { this.ws.send(JSON.stringify(obj)); return true; } catch (e) { return false; }
+  };
+
+  /** Stop for good (kicked, replaced, wrong key). start() again to resume. */
+  Socket.prototype.stop = function () {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.ws) {
+      var ws = this.ws;
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try { ws.close(); } catch (e) { /* ignore */ }
+      this.ws = null;
+    }
+    clearTimeout(this.openTimer);
+    clearInterval(this.beatTimer);
+    if (this.connected && this.opts.onStatus) this.opts.onStatus(false);
+    this.connected = false;
+  };
+
+  YB.Socket = Socket;
+
+  /**
+   * Countdown from a server's remaining_ms. onTick(msLeft, fraction) about 10 times a second.
+   */
+  function Countdown(onTick) {
+    this.onTick = onTick;
+    this.deadline = 0;
+    this.total = 1;
+    this.timer = null;
+  }
+  Countdown.prototype.start = function (remainingMs, totalMs) {
+    var self = this;
+    this.deadline = Date.now() + Math.max(0, Number(remainingMs) || 0);
+    this.total = Math.max(1, Number(totalMs) || Number(remainingMs) || 1);
+    clearInterval(this.timer);
+    var tick = function () {
+      var left = Math.max(0, self.deadline - Date.now());
+      self.onTick(left, Math.min(1, left / self.total));
+      if (left <= 0) { clearInterval(self.timer); self.timer = null; }
+    };
+    tick();
+    this.timer = setInterval(tick, 100);
+  };
+  Countdown.prototype.stop = function () { clearInterval(this.timer); this.timer = null; };
+  YB.Countdown = Countdown;
+
+  /** Choices are {photo, thumb} or {name}; prompts {name, known_as} or {photo, thumb}. */
+  YB.isPhotoMode = function (mode, choices) {
+    if (mode === 'photo_to_name') return false;
+    if (mode === 'name_to_photo') return true;
+    return !!(choices && choices[0] && (choices[0].photo || choices[0].thumb));
+  };
+})();

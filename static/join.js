@@ -1,0 +1,463 @@
+/* yearbook — the phone page. Speaks the phone side of /ws/{code}. */
+(function () {
+  'use strict';
+  var $ = YB.$, el = YB.el, clear = YB.clear, text = YB.text, show = YB.show;
+
+  var root = $('join');
+  var S = {
+    code: (root.dataset.code || '').toUpperCase(),
+    token: null,
+    name: '',
+    joining: null,       // the name we are trying to join with (no welcome yet)
+    phase: null,
+    round: 0,
+    of: 0,
+    mode: null,
+    choices: null,
+    locked: null,        // the choice tapped this round
+    acked: false,
+    count: 0,
+    score: 0,
+    everConnected: false,
+    failedOpens: 0
+  };
+  var sock = null;
+  var countdown = new YB.Countdown(drawTime);
+
+  function tokenKey() { return 'yearbook.token.' + S.code; }
+  function voteKey() { return 'yearbook.vote.' + S.code; }
+
+  // ---------- screens and messages ----------
+
+  var SCREENS = ['s-form', 's-connecting', 's-wait', 's-question', 's-reveal', 's-over', 's-gone'];
+  function screen(id) {
+    SCREENS.forEach(function (s) { show($(s), s === id); });
+    if (id !== 's-question') countdown.stop();
+    root.dataset.screen = id;
+  }
+
+  var msgTimer = null;
+  function say(msg) {
+    var p = $('phone-msg');
+    text(p, msg);
+    p.classList.toggle('on', !!msg);
+    clearTimeout(msgTimer);
+    if (msg) msgTimer = setTimeout(function () { text(p, ''); p.classList.remove('on'); }, 6000);
+  }
+
+  function formMsg(msg) { text($('form-msg'), msg || ''); }
+
+  function showForm(msg) {
+    if (sock) sock.stop();
+    screen('s-form');
+    show($('conn'), false);
+    formMsg(msg);
+    var name = $('name');
+    if (!name.value) name.value = YB.local.get('yearbook.name') || '';
+    if (msg) { try { name.focus(); name.select(); } catch (e) { /* ignore */ } }
+  }
+
+  function gone(msg, buttonLabel, action) {
+    if (sock) sock.stop();
+    releaseWake();
+    show($('conn'), false);
+    screen('s-gone');
+    text($('gone-msg'), msg);
+    var b = $('gone-btn');
+    show(b, !!buttonLabel);
+    text(b, buttonLabel || '');
+    b.onclick = action || null;
+  }
+
+  // ---------- the form ----------
+
+  var roomInput = $('room');
+  if (roomInput) {
+    roomInput.addEventListener('input', function () {
+      var v = roomInput.value.toUpperCase().replace(/[^A-Z]/g, '').slice(0, 6);
+      if (v !== roomInput.value) roomInput.value = v;
+    });
+  }
+
+  $('join-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    formMsg('');
+    var name = $('name').value.replace(/\s+/g, ' ').trim();
+    if (!name) { formMsg('Please type your name.'); $('name').focus(); return; }
+    if (name.length > 24) { formMsg('That name is a bit long — 24 letters at most.'); $('name').focus(); return; }
+    if (roomInput) {
+      var c = roomInput.value.toUpperCase().replace(/[^A-Z]/g, '');
+      if (c.length < 4 || c.length > 6) { formMsg('The room code is 4 to 6 letters — it is on the big screen.'); roomInput.focus(); return; }
+      var btn = $('join-btn');
+      btn.disabled = true;
+      YB.fetchJson('/api/rooms/' + encodeURIComponent(c)).then(function (r) {
+        btn.disabled = false;
+        if (r.status === 404) { formMsg('There is no game with the code ' + c + '. Check the big screen.'); roomInput.focus(); return; }
+        if (r.status === 429) { formMsg(YB.errorText(r)); return; }
+        setCode(c);
+        join(name);
+      }, function () {
+        btn.disabled = false;
+        setCode(c);
+        join(name);
+      });
+      return;
+    }
+    join(name);
+  });
+
+  function setCode(c) {
+    if (c === S.code) return;
+    if (sock) { sock.stop(); sock = null; }
+    S.code = c;
+    S.token = YB.local.get(tokenKey());
+    try { history.replaceState(null, '', YB.url('/join/' + c)); } catch (e) { /* ignore */ }
+  }
+
+  function join(name) {
+    S.name = name;
+    S.joining = name;
+    YB.local.set('yearbook.name', name);
+    S.token = null;
+    screen('s-connecting');
+    connect();
+  }
+
+  // ---------- socket ----------
+
+  function connect() {
+    if (!sock) {
+      sock = new YB.Socket({
+        url: YB.wsUrl(S.code),
+        onOpen: function (s) {
+          S.failedOpens = 0;
+          if (S.token) s.send({ type: 'resume', token: S.token });
+          else if (S.joining) s.send({ type: 'join', name: S.joining });
+        },
+        onMessage: onMessage,
+        onStatus: function (up) {
+          if (up) S.everConnected = true;
+          var inGame = root.dataset.screen !== 's-form' && root.dataset.screen !== 's-gone';
+          text($('conn'), S.everConnected ? 'Reconnecting…' : 'Connecting…');
+          show($('conn'), !up && inGame);
+        },
+        onClose: function () {
+          if (S.everConnected) return;
+          S.failedOpens++;
+          if (S.failedOpens === 2) checkRoom();
+        }
+      });
+    }
+    sock.start();
+  }
+
+  /** Sockets that never open: is there such a room at all? */
+  function checkRoom() {
+    YB.fetchJson('/api/rooms/' + encodeURIComponent(S.code)).then(function (r) {
+      if (r.status === 404) {
+        YB.local.remove(tokenKey());
+        gone('There is no game with the code ' + S.code + '. Check the code on the big screen.', 'Enter a code', function () {
+          location.href = YB.url('/join');
+        });
+      }
+    }, function () { /* offline: keep trying */ });
+  }
+
+  function onMessage(m) {
+    switch (m.type) {
+      case 'welcome':
+        S.token = m.token;
+        if (m.code) S.code = String(m.code).toUpperCase();
+        YB.local.set(tokenKey(), m.token);
+        S.name = m.name || S.name;
+        S.joining = null;
+        S.score = m.score || 0;
+        text($('wait-name'), S.name);
+        requestWake();
+        if (!S.phase) screen('s-wait');
+        break;
+      case 'state': onState(m); break;
+      case 'lobby':
+        if (typeof m.count === 'number') setCount(m.count);
+        break;
+      case 'round':
+        clearPending();
+        drawQuestion(m, null);
+        break;
+      case 'vote_ack':
+        if (m.round === S.round) {
+          S.locked = m.choice;
+          S.acked = true;
+          clearPending();
+          markTiles();
+        }
+        break;
+      case 'reveal': drawReveal(m); break;
+      case 'game_over': drawOver(m, m.you); break;
+      case 'error': onError(m); break;
+      default: break;
+    }
+  }
+
+  function onState(m) {
+    if (typeof m.count === 'number') setCount(m.count);
+    if (m.you) { S.score = m.you.score || 0; if (m.you.name) { S.name = m.you.name; text($('wait-name'), S.name); } }
+    if (m.of) S.of = m.of;
+    if (m.phase === 'question') {
+      drawQuestion(m, m.voted === undefined ? null : m.voted);
+    } else if (m.phase === 'reveal') {
+      S.round = m.round || S.round;
+      S.mode = m.mode || S.mode;
+      if (m.choices) S.choices = m.choices;
+      drawReveal(m);
+    } else if (m.phase === 'over') {
+      drawOver(m, m.you);
+    } else {
+      S.phase = 'lobby';
+      screen('s-wait');
+    }
+  }
+
+  function setCount(n) {
+    S.count = n;
+    text($('wait-count'), YB.plural(n, 'player', 'players') + ' in the game');
+  }
+
+  function onError(m) {
+    switch (m.code) {
+      case 'name_taken':
+        S.joining = null;
+        showForm('That name is taken, try another.');
+        break;
+      case 'bad_name':
+        S.joining = null;
+        showForm('Please use 1 to 24 letters for your name.');
+        break;
+      case 'room_full':
+        S.joining = null;
+        showForm('Sorry, this game is full.');
+        break;
+      case 'unknown_token':
+        YB.local.remove(tokenKey());
+        YB.local.remove(voteKey());
+        S.token = null;
+        showForm('Please join again.');
+        break;
+      case 'kicked':
+        YB.local.remove(tokenKey());
+        S.token = null;
+        gone('The host took you out of this game.', 'Join again', function () { showForm(''); });
+        break;
+      case 'replaced':
+        gone('This game is open in another tab or window.', 'Play here instead', function () {
+          screen('s-connecting');
+          S.phase = null;
+          connect();
+        });
+        break;
+      case 'round_closed':
+        clearPending();
+        if (S.phase === 'question' && !S.acked) { S.locked = null; markTiles(); text($('locked'), 'Too late — time was up.'); }
+        break;
+      case 'already_voted':
+        clearPending();
+        S.acked = true;
+        say('You already answered this one.');
+        break;
+      case 'bad_choice':
+        clearPending();
+        S.locked = null;
+        markTiles();
+        say('That didn’t work — please tap again.');
+        break;
+      case 'storage_unavailable':
+        clearPending();
+        S.locked = null;
+        markTiles();
+        say('Your answer didn’t save — please tap again.');
+        break;
+      case 'rate_limited':
+        say('Easy there — one tap is enough!');
+        break;
+      default:
+        say(m.message || 'Something went wrong.');
+    }
+  }
+
+  // ---------- question ----------
+
+  function drawQuestion(m, voted) {
+    var newRound = m.round !== S.round || S.phase !== 'question';
+    S.phase = 'question';
+    S.round = m.round || S.round;
+    if (m.of) S.of = m.of;
+    S.mode = m.mode || S.mode;
+    S.choices = m.choices || [];
+    if (newRound) { S.locked = null; S.acked = false; }
+    // After a resume: the server tells us our vote; a vote it never acknowledged goes again.
+    var pending = readPending();
+    if (voted !== null && voted !== undefined) {
+      S.locked = voted; S.acked = true; clearPending();
+    } else if (pending && pending.round === S.round) {
+      S.locked = pending.choice; S.acked = false;
+      sock.send({ type: 'vote', round: S.round, choice: pending.choice });
+    } else if (pending) {
+      clearPending();
+    }
+
+    screen('s-question');
+    text($('pq-round'), 'Round ' + S.round + (S.of ? ' of ' + S.of : ''));
+    var prompt = m.prompt || {};
+    var photoChoices = YB.isPhotoMode(S.mode, S.choices);
+    var pr = clear($('pq-prompt'));
+    var box = clear($('pq-choices'));
+    box.className = 'pq-choices ' + (photoChoices ? 'tiles' : 'names');
+    if (photoChoices) {
+      pr.appendChild(el('p', { className: 'pq-ask', text: 'Which one is' }));
+      pr.appendChild(el('h1', { className: 'pq-name', text: prompt.name || '' }));
+      if (prompt.known_as) pr.appendChild(el('p', { className: 'q-known', text: 'now ' + prompt.known_as }));
+      S.choices.forEach(function (c, i) {
+        box.appendChild(el('button', { type: 'button', className: 'tile c' + i, dataset: { choice: i }, onclick: function () { vote(i); } }, [
+          el('span', { className: 'pic' }, [YB.img(c.thumb || c.photo, 'Photo ' + YB.LETTERS[i], '', [192, 240])]),
+          el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })
+        ]));
+      });
+    } else {
+      pr.appendChild(el('div', { className: 'pq-photo pic' }, [YB.img(prompt.thumb || prompt.photo, 'Who is this?', '', [192, 240])]));
+      pr.appendChild(el('h1', { className: 'pq-ask', text: 'Who is this?' }));
+      S.choices.forEach(function (c, i) {
+        box.appendChild(el('button', { type: 'button', className: 'name-btn c' + i, dataset: { choice: i }, onclick: function () { vote(i); } }, [
+          el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] }),
+          el('span', { className: 'name-text', text: c.name || '' })
+        ]));
+      });
+    }
+    markTiles();
+    var secs = m.seconds || (m.settings && m.settings.seconds) || 20;
+    countdown.start(m.remaining_ms, secs * 1000);
+  }
+
+  function drawTime(left, frac) {
+    text($('pq-time'), Math.ceil(left / 1000) + ' s');
+    $('p-bar').style.width = (frac * 100).toFixed(1) + '%';
+    $('p-bar').classList.toggle('low', left <= 5000);
+    if (left <= 0 && S.locked === null && S.phase === 'question') text($('locked'), 'Time’s up!');
+  }
+
+  function vote(i) {
+    if (S.phase !== 'question' || S.locked !== null) return;
+    S.locked = i;
+    S.acked = false;
+    YB.local.set(voteKey(), JSON.stringify({ round: S.round, choice: i }));
+    if (navigator.vibrate) { try { navigator.vibrate(25); } catch (e) { /* ignore */ } }
+    markTiles();
+    if (sock) sock.send({ type: 'vote', round: S.round, choice: i });
+  }
+
+  function markTiles() {
+    var box = $('pq-choices');
+    Array.prototype.forEach.call(box.children, function (b) {
+      var i = Number(b.dataset.choice);
+      b.classList.toggle('picked', S.locked === i);
+      b.classList.toggle('dim', S.locked !== null && S.locked !== i);
+      b.disabled = S.locked !== null;
+      b.setAttribute('aria-pressed', S.locked === i ? 'true' : 'false');
+    });
+    var line = $('locked');
+    if (S.locked === null) text(line, '');
+    else text(line, 'Locked in: ' + YB.LETTERS[S.locked] + (S.acked ? ' ✓' : ''));
+    line.classList.toggle('saved', S.acked);
+  }
+
+  function readPending() {
+    var raw = YB.local.get(voteKey());
+    if (!raw) return null;
+    try { var p = JSON.parse(raw); return p && typeof p.round === 'number' ? p : null; } catch (e) { return null; }
+  }
+  function clearPending() { YB.local.remove(voteKey()); }
+
+  // ---------- reveal and the end ----------
+
+  function drawReveal(m) {
+    S.phase = 'reveal';
+    clearPending();
+    if (m.round) S.round = m.round;
+    var you = m.you || {};
+    var v = $('rv-verdict');
+    v.className = 'verdict';
+    if (you.correct) { text(v, '✓ Right!'); v.classList.add('right'); }
+    else if (you.choice === null || you.choice === undefined) { text(v, 'No answer this time'); v.classList.add('none'); }
+    else { text(v, '✗ Not this time'); v.classList.add('wrong'); }
+    text($('rv-points'), you.correct ? '+' + YB.fmt(you.points || 0) + ' points' : '');
+
+    var ans = clear($('rv-answer'));
+    var choices = m.choices || S.choices || [];
+    var c = choices[m.answer] || {};
+    var photoChoices = YB.isPhotoMode(m.mode || S.mode, choices);
+    var name = m.name || (m.prompt && m.prompt.name) || c.name || '';
+    if (photoChoices && (c.thumb || c.photo)) {
+      ans.appendChild(el('div', { className: 'pic small' }, [YB.img(c.thumb || c.photo, 'The right photo', '', [192, 240])]));
+    }
+    ans.appendChild(el('p', { className: 'rv-name' }, [
+      el('span', { className: 'letter l' + m.answer, 'aria-hidden': 'true', text: YB.LETTERS[m.answer] || '' }),
+      el('span', { text: name })
+    ]));
+    show($('rv-memoriam'), !!m.in_memoriam);
+    if (typeof you.score === 'number') S.score = you.score;
+    text($('rv-score'), YB.fmt(S.score));
+    text($('rv-rank'), you.rank ? YB.ordinal(you.rank) : '–');
+    screen('s-reveal');
+  }
+
+  function drawOver(m, you) {
+    S.phase = 'over';
+    clearPending();
+    you = you || {};
+    var lb = m.leaderboard || [];
+    if (!you.rank) {
+      for (var i = 0; i < lb.length; i++) if (lb[i].name === S.name) { you = { rank: lb[i].rank, score: lb[i].score }; break; }
+    }
+    text($('ov-rank'), you.rank ? 'You finished ' + YB.ordinal(you.rank) + (lb.length ? ' of ' + lb.length : '') : '');
+    text($('ov-score'), YB.fmt(typeof you.score === 'number' ? you.score : S.score) + ' points');
+    var top = clear($('ov-top'));
+    lb.slice(0, 3).forEach(function (e) {
+      top.appendChild(el('li', {}, [
+        el('span', { className: 'b-rank', text: YB.ordinal(e.rank) }),
+        el('span', { className: 'b-name', text: e.name }),
+        el('span', { className: 'b-score', text: YB.fmt(e.score) })
+      ]));
+    });
+    screen('s-over');
+    releaseWake();
+  }
+
+  // ---------- keep the screen on (where the browser can) ----------
+
+  var wake = null;
+  function requestWake() {
+    if (!('wakeLock' in navigator) || wake || S.phase === 'over') return;
+    try {
+      navigator.wakeLock.request('screen').then(function (w) {
+        wake = w;
+        w.addEventListener('release', function () { wake = null; });
+      }, function () { /* not allowed now */ });
+    } catch (e) { /* ignore */ }
+  }
+  function releaseWake() {
+    if (wake) { try { wake.release(); } catch (e) { /* ignore */ } wake = null; }
+  }
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible' && S.token && S.phase !== 'over') requestWake();
+  });
+
+  // ---------- start ----------
+
+  if (S.code) S.token = YB.local.get(tokenKey());
+  if (S.code && S.token) {
+    screen('s-connecting');
+    connect();
+  } else {
+    showForm('');
+    if (!$('name').value) { try { $('name').focus(); } catch (e) { /* ignore */ } }
+  }
+})();

@@ -1,0 +1,132 @@
+/* yearbook — solo game: one name, four photos, at your own pace. */
+(function () {
+  'use strict';
+  var $ = YB.$, el = YB.el, clear = YB.clear, text = YB.text, show = YB.show;
+
+  var SESSION = 'yearbook.solo.session';
+  var SCORE = 'yearbook.solo.score';
+  var session = YB.session.get(SESSION);
+  if (!session) { session = YB.randomId(); YB.session.set(SESSION, session); }
+
+  var tally = { score: 0, asked: 0, streak: 0, best: 0 };
+  try { var saved = JSON.parse(YB.session.get(SCORE) || 'null'); if (saved) tally = saved; } catch (e) { /* fresh */ }
+
+  var round = null;      // the current round from the server
+  var answered = false;
+  var loading = false;
+
+  function drawTally() {
+    text($('score'), tally.score);
+    text($('asked'), tally.asked);
+    text($('streak'), tally.streak);
+    YB.session.set(SCORE, JSON.stringify(tally));
+  }
+
+  function msg(s) { text($('solo-msg'), s || ''); }
+
+  function next() {
+    if (loading) return;
+    loading = true;
+    msg('');
+    show($('solo-next'), false);
+    text($('solo-result'), '');
+    $('solo-result').className = 'solo-result';
+    YB.fetchJson('/api/solo/round', { body: { session: session } }).then(function (r) {
+      loading = false;
+      if (!r.ok || !r.data) { failed(YB.errorText(r, 'Could not load a question.')); return; }
+      draw(r.data);
+    }, function () {
+      loading = false;
+      failed('No connection to the game. Check the Wi-Fi and try again.');
+    });
+  }
+
+  function failed(s) {
+    msg(s);
+    var b = $('solo-next');
+    text(b, 'Try again');
+    show(b, true);
+  }
+
+  function draw(d) {
+    round = d;
+    answered = false;
+    text($('solo-name'), d.name || '');
+    var known = $('solo-known');
+    text(known, d.known_as ? 'now ' + d.known_as : '');
+    show(known, !!d.known_as);
+    var box = clear($('solo-choices'));
+    box.className = 'pq-choices tiles';
+    var pics = d.thumbs && d.thumbs.length === 4 ? d.thumbs : d.choices || [];
+    pics.forEach(function (src, i) {
+      box.appendChild(el('button', { type: 'button', className: 'tile c' + i, dataset: { choice: i }, onclick: function () { answer(i); } }, [
+        el('span', { className: 'pic' }, [YB.img(src, 'Photo ' + YB.LETTERS[i], '', [192, 240])]),
+        el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })
+      ]));
+    });
+    text($('solo-next'), 'Next');
+  }
+
+  function answer(i) {
+    if (!round || answered) return;
+    answered = true;
+    var tiles = $('solo-choices').children;
+    Array.prototype.forEach.call(tiles, function (b, j) {
+      b.disabled = true;
+      b.classList.toggle('picked', i === j);
+      b.classList.toggle('dim', i !== j);
+    });
+    YB.fetchJson('/api/solo/answer', { body: { round_id: round.round_id, choice: i } }).then(function (r) {
+      if (r.status === 404) { msg('That question expired — here is a new one.'); setTimeout(next, 1200); return; }
+      if (!r.ok || !r.data) { unlock(); msg(YB.errorText(r, 'Could not check your answer.')); return; }
+      result(i, r.data);
+    }, function () {
+      unlock();
+      msg('No connection — tap again when the Wi-Fi is back.');
+    });
+  }
+
+  function unlock() {
+    answered = false;
+    Array.prototype.forEach.call($('solo-choices').children, function (b) {
+      b.disabled = false; b.classList.remove('picked'); b.classList.remove('dim');
+    });
+  }
+
+  function result(i, d) {
+    tally.asked++;
+    if (d.correct) { tally.score++; tally.streak++; tally.best = Math.max(tally.best || 0, tally.streak); }
+    else tally.streak = 0;
+    drawTally();
+    Array.prototype.forEach.call($('solo-choices').children, function (b, j) {
+      b.classList.toggle('right', j === d.answer);
+      b.classList.toggle('wrong', j === i && !d.correct);
+      b.classList.toggle('dim', j !== d.answer && j !== i);
+    });
+    var res = $('solo-result');
+    var who = d.name || (round && round.name) || '';
+    if (d.correct) {
+      res.className = 'solo-result right';
+      text(res, '✓ Right! ' + (tally.streak > 1 ? tally.streak + ' in a row.' : ''));
+    } else {
+      res.className = 'solo-result wrong';
+      text(res, '✗ Not quite — ' + who + ' is photo ' + YB.LETTERS[d.answer] + '.');
+    }
+    var b = $('solo-next');
+    text(b, 'Next');
+    show(b, true);
+    try { b.focus({ preventScroll: true }); } catch (e) { b.focus(); }
+  }
+
+  $('solo-next').addEventListener('click', next);
+  document.addEventListener('keydown', function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var k = (e.key || '').toUpperCase();
+    var i = ['1', '2', '3', '4'].indexOf(k);
+    if (i < 0) i = YB.LETTERS.indexOf(k);
+    if (i >= 0 && !answered && round) { e.preventDefault(); answer(i); }
+  });
+
+  drawTally();
+  next();
+})();
