@@ -26,12 +26,19 @@ use tokio::net::TcpListener;
 
 use crate::room::{RoomDeps, Rooms};
 use crate::roster::Roster;
+use std::time::Duration;
+
+use crate::http::throttle::Throttle;
 use crate::solo::Solo;
 use crate::store::Store;
 use crate::telemetry::Metrics;
 
 /// Largest HTTP body accepted (PROTOCOL §5).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Unknown codes or wrong host keys an address may try per minute.
+pub const MISSES_PER_MINUTE: u32 = 20;
+/// Rooms an address may create per minute.
+pub const ROOMS_PER_MINUTE: u32 = 10;
 
 /// Everything the handlers share.
 #[derive(Debug)]
@@ -46,6 +53,10 @@ pub struct AppState {
     pub rooms: Arc<Rooms>,
     pub solo: Arc<Solo>,
     pub metrics: Arc<Metrics>,
+    /// Unknown room codes and wrong host keys, per address.
+    pub misses: Throttle,
+    /// Rooms created, per address.
+    pub creations: Throttle,
 }
 
 /// What [`AppState::new`] needs beyond the roster.
@@ -77,6 +88,8 @@ impl AppState {
             rooms: Arc::new(Rooms::new(Arc::new(deps))),
             solo: Arc::new(Solo::default()),
             metrics,
+            misses: Throttle::new(MISSES_PER_MINUTE, Duration::from_secs(60)),
+            creations: Throttle::new(ROOMS_PER_MINUTE, Duration::from_secs(60)),
         })
     }
 }
@@ -107,6 +120,15 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let rooms = state.rooms.clone();
     let evictor = tokio::spawn(room::run_evictor(rooms.clone()));
+    let swept = state.clone();
+    let throttle_sweeper = tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            swept.misses.sweep();
+            swept.creations.sweep();
+        }
+    });
     let solo = state.solo.clone();
     let sweeper = tokio::spawn(async move { solo.run_sweeper().await });
     let listener = listener.tap_io(|tcp| {
@@ -124,6 +146,7 @@ pub async fn serve(
     .await;
     evictor.abort();
     sweeper.abort();
+    throttle_sweeper.abort();
     // Everything acknowledged is already on disk; this lands the rest.
     if !rooms
         .deps()

@@ -32,6 +32,7 @@ pub enum ClientMsg {
         seconds: Option<u32>,
         mode: Option<Mode>,
         include_memoriam: Option<bool>,
+        profanity_filter: Option<bool>,
     },
     /// Heartbeat; answered with `pong`.
     Ping,
@@ -64,6 +65,7 @@ impl ClientMsg {
             seconds,
             mode,
             include_memoriam,
+            profanity_filter,
         } = self
         else {
             return None;
@@ -73,6 +75,7 @@ impl ClientMsg {
             seconds: seconds.unwrap_or(current.seconds),
             mode: mode.unwrap_or(current.mode),
             include_memoriam: include_memoriam.unwrap_or(current.include_memoriam),
+            profanity_filter: profanity_filter.unwrap_or(current.profanity_filter),
         })
     }
 }

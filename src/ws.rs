@@ -19,6 +19,10 @@ use crate::room::{Outbound, PhoneSession, Room};
 
 /// Largest message a client may send (PROTOCOL §5).
 pub const MAX_MESSAGE_BYTES: usize = 4096;
+/// What the WebSocket layer itself reads before giving up: larger than
+/// [`MAX_MESSAGE_BYTES`] so an oversized message is read whole and refused
+/// with a clean 1009 close rather than a reset connection.
+pub const MAX_READ_BYTES: usize = 64 * 1024;
 /// The client must say who it is within this time.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
 /// A write that takes longer than this means the phone is gone.
@@ -52,6 +56,8 @@ struct Conn {
 
 enum Incoming {
     Msg(ClientMsg),
+    /// Not a message at all; answered with `bad_message`.
+    Bad,
     /// Answered already (error, pong); read on.
     Handled,
     Closed,
@@ -73,12 +79,22 @@ impl Conn {
         self.send_text(error_json(code, message)).await
     }
 
+    /// Sends a close frame, then waits briefly for the client's reply so
+    /// the reason reaches it before the connection goes away.
     async fn close(&mut self, code: u16, reason: &'static str) {
         let frame = CloseFrame {
             code,
             reason: Utf8Bytes::from_static(reason),
         };
         let _ = timeout(SEND_TIMEOUT, self.tx.send(Message::Close(Some(frame)))).await;
+        let _ = timeout(Duration::from_secs(2), async {
+            while let Some(Ok(msg)) = self.rx.next().await {
+                if matches!(msg, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
     }
 
     /// Token bucket; `false` when this message is over the limit.
@@ -114,6 +130,10 @@ impl Conn {
             Some(Ok(Message::Binary(_))) => None,
             Some(Ok(Message::Text(t))) => Some(t),
         };
+        if text.as_ref().is_some_and(|t| t.len() > MAX_MESSAGE_BYTES) {
+            self.close(close_code::SIZE, "message too big").await;
+            return Incoming::Closed;
+        }
         self.last_seen = Instant::now();
         if !self.allow() {
             if self.strikes >= RATE_STRIKES {
@@ -137,7 +157,7 @@ impl Conn {
             Ok(msg) => Incoming::Msg(msg),
             Err(message) => {
                 let _ = self.send_error("bad_message", &message).await;
-                Incoming::Handled
+                Incoming::Bad
             }
         }
     }
@@ -194,7 +214,7 @@ fn is_too_big(e: axum::Error) -> bool {
 }
 
 /// Runs a WebSocket for `room` until either side ends it.
-pub async fn run(socket: WebSocket, room: Arc<Room>) {
+pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() + Send>) {
     let (tx, rx) = socket.split();
     let now = Instant::now();
     let mut conn = Conn {
@@ -222,6 +242,10 @@ pub async fn run(socket: WebSocket, room: Arc<Room>) {
             let msg = match conn.read(frame).await {
                 Incoming::Closed => return,
                 Incoming::Handled => continue,
+                Incoming::Bad => {
+                    conn.close(close_code::POLICY, "say hello first").await;
+                    return;
+                }
                 Incoming::Msg(m) => m,
             };
             match msg {
@@ -229,6 +253,7 @@ pub async fn run(socket: WebSocket, room: Arc<Room>) {
                     if room.is_host_key(&key) {
                         host(conn).await;
                     } else {
+                        on_bad_key();
                         let _ = conn
                             .send_error("not_host", "That host key is not valid for this room.")
                             .await;
@@ -297,7 +322,7 @@ async fn host_loop(conn: &mut Conn, rx: &mut broadcast::Receiver<Outbound>) {
             frame = conn.rx.next() => {
                 let msg = match conn.read(frame).await {
                     Incoming::Closed => return,
-                    Incoming::Handled => continue,
+                    Incoming::Handled | Incoming::Bad => continue,
                     Incoming::Msg(m) => m,
                 };
                 let room = &conn.room;
@@ -433,7 +458,7 @@ async fn phone_loop(
             frame = conn.rx.next() => {
                 let msg = match conn.read(frame).await {
                     Incoming::Closed => return,
-                    Incoming::Handled => continue,
+                    Incoming::Handled | Incoming::Bad => continue,
                     Incoming::Msg(m) => m,
                 };
                 let ok = match msg {

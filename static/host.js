@@ -50,6 +50,7 @@
     text(note, message);
     show(note, true);
     $('start-btn').hidden = true;
+    show($('download'), false);
     show($('conn'), false);
   }
 
@@ -97,7 +98,7 @@
   // ---------- lobby ----------
 
   function drawLobby(players, count) {
-    if (players) S.players = players.slice();
+    if (Array.isArray(players)) S.players = players.slice();
     var n = typeof count === 'number' ? count : S.players.length;
     text($('player-count'), YB.fmt(n));
     text($('player-word'), n === 1 ? 'player' : 'players');
@@ -107,6 +108,8 @@
     ul.classList.toggle('lots', S.players.length > 120);
     // Newest first, so a phone that just joined sees its name appear at the top.
     var list = S.players.slice().sort(function (a, b) { return (b.id || 0) - (a.id || 0); });
+    var more = list.length - 200;
+    if (more > 0) list = list.slice(0, 200);   // the screen shows far fewer; keep big rooms cheap
     list.forEach(function (p) {
       var isNew = !S.seen[p.id];
       S.seen[p.id] = true;
@@ -119,6 +122,7 @@
       ]);
       ul.appendChild(li);
     });
+    if (more > 0) ul.appendChild(el('li', { className: 'chip more', text: '+ ' + YB.fmt(more) + ' more' }));
   }
 
   function kick(p) {
@@ -258,7 +262,7 @@
     var rows = [];
     list.slice(0, 10).forEach(function (e, i) {
       index[e.name] = i;
-      var li = el('li', { className: 'board-row' + (i < 3 ? ' top' + (i + 1) : '') }, [
+      var li = el('li', { className: 'board-row' + (i < 3 && e.score > 0 ? ' top' + (i + 1) : '') }, [
         el('span', { className: 'b-rank', text: e.rank }),
         el('span', { className: 'b-name', text: e.name }),
         el('span', { className: 'b-score', text: YB.fmt(e.score) })
@@ -349,7 +353,8 @@
         if (m.of) S.of = m.of;
         if (typeof m.round === 'number') S.round = m.round;
         drawSettings(m.settings);
-        if (m.players) drawLobby(m.players, m.count);
+        // In the reveal phase `players` is the reveal's head count, not the list.
+        if (Array.isArray(m.players)) drawLobby(m.players, m.count);
         if (m.phase === 'question') drawQuestion(m);
         else if (m.phase === 'reveal') drawReveal(m);
         else if (m.phase === 'over') drawOver(m);
@@ -477,6 +482,7 @@
     }
     show($('host-note'), false);
     $('start-btn').hidden = false;
+    show($('download'), true);
     if (sock) sock.stop();
     sock = new YB.Socket({
       url: YB.wsUrl(code),

@@ -227,11 +227,11 @@
     switch (m.code) {
       case 'name_taken':
         S.joining = null;
-        showForm('That name is taken, try another.');
+        showForm('That name is taken, try another');
         break;
       case 'bad_name':
         S.joining = null;
-        showForm('Please use 1 to 24 letters for your name.');
+        showForm(m.message || 'Please choose another name: 1 to 24 letters.');
         break;
       case 'room_full':
         S.joining = null;
@@ -365,8 +365,8 @@
     });
     var line = $('locked');
     if (S.locked === null) text(line, '');
-    else text(line, 'Locked in: ' + YB.LETTERS[S.locked] + (S.acked ? ' ✓' : ''));
-    line.classList.toggle('saved', S.acked);
+    else text(line, 'Locked in: ' + YB.LETTERS[S.locked]);
+    show($('saved'), S.locked !== null && S.acked);
   }
 
   function readPending() {

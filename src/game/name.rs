@@ -1,5 +1,9 @@
 //! A player's nickname, parsed once at the door.
 
+use rustrict::{Censor, Type};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
 /// A trimmed nickname of 1–24 characters without control or invisible
 /// formatting characters. `key()` is what uniqueness compares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,15 +36,36 @@ impl PlayerName {
         if text.chars().any(|c| c.is_control() || is_invisible(c)) {
             return Err("That name has characters that cannot be shown.");
         }
+        // "José" and "JOSE" are the same name on a projector.
         let key = text
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
-            .to_lowercase();
+            .to_lowercase()
+            .nfd()
+            .filter(|c| !is_combining_mark(*c))
+            .collect();
         Ok(Self {
             text: text.to_string(),
             key,
         })
+    }
+
+    /// Whether the profanity filter refuses this name. Words that are
+    /// also ordinary first names or surnames of the era are not judged alone.
+    pub fn is_rude(&self) -> bool {
+        const NAMES: &[&str] = &[
+            "dick", "dickie", "dicky", "fanny", "gay", "willy", "hoe", "cox", "butts", "seaman",
+            "bush", "wang", "fuchs",
+        ];
+        let rest: Vec<&str> = self
+            .key
+            .split_whitespace()
+            .filter(|w| !NAMES.contains(w))
+            .collect();
+        let rude = (Type::PROFANE | Type::OFFENSIVE | Type::SEXUAL | Type::MEAN)
+            & (Type::MODERATE | Type::SEVERE);
+        Censor::from_str(&rest.join(" ")).analyze().is(rude)
     }
 
     pub fn as_str(&self) -> &str {
@@ -61,6 +86,24 @@ mod tests {
         let n = PlayerName::parse("  Aunt Mary ").unwrap();
         assert_eq!(n.as_str(), "Aunt Mary");
         assert_eq!(n.key(), PlayerName::parse("AUNT   mary").unwrap().key());
+    }
+
+    #[test]
+    fn names_compare_ignoring_accents() {
+        assert_eq!(
+            PlayerName::parse("José").unwrap().key(),
+            PlayerName::parse("JOSE").unwrap().key()
+        );
+    }
+
+    #[test]
+    fn rude_names_are_caught_but_classmates_names_are_not() {
+        for rude in ["shithead", "b1tch", "f u c k"] {
+            assert!(PlayerName::parse(rude).unwrap().is_rude(), "{rude}");
+        }
+        for fine in ["Dick Smith", "Aunt Mary", "Fanny Cox", "Scunthorpe"] {
+            assert!(!PlayerName::parse(fine).unwrap().is_rude(), "{fine}");
+        }
     }
 
     #[test]

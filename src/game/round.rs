@@ -41,6 +41,13 @@ pub struct Settings {
     pub seconds: u32,
     pub mode: Mode,
     pub include_memoriam: bool,
+    /// Refuse rude nicknames (on unless the room turns it off).
+    #[serde(default = "default_true")]
+    pub profanity_filter: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl Default for Settings {
@@ -50,6 +57,7 @@ impl Default for Settings {
             seconds: 20,
             mode: Mode::NameToPhoto,
             include_memoriam: true,
+            profanity_filter: true,
         }
     }
 }
@@ -506,6 +514,9 @@ impl Game {
     }
 
     pub fn join(&mut self, name: &PlayerName) -> Result<Vec<Event>, RuleError> {
+        if self.settings.profanity_filter && name.is_rude() {
+            return Err(RuleError::BadName("Please choose another name."));
+        }
         if self.players().any(|p| p.key == name.key()) {
             return Err(RuleError::NameTaken);
         }

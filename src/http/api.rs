@@ -13,7 +13,12 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::ConnectInfo;
+
 use super::AppError;
+use super::throttle::client_ip;
 use crate::AppState;
 use crate::game::{Mode, Settings};
 use crate::room::{Room, code, settings_json};
@@ -39,7 +44,13 @@ fn json_body<T: DeserializeOwned + Default>(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(&body).map_err(|e| AppError::bad_request(format!("Invalid JSON: {e}")))
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| AppError::bad_request(format!("Invalid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(AppError::bad_request("The body must be a JSON object."));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| AppError::bad_request(format!("Invalid request: {e}")))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -51,10 +62,25 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-fn find_room(state: &AppState, raw: &str) -> Result<Arc<Room>, AppError> {
-    code::parse_code(raw)
-        .and_then(|c| state.rooms.get(&c))
-        .ok_or_else(|| AppError::not_found(format!("There is no room with code {}.", raw.trim())))
+/// Looks a room up for a client. A code that exists is always found (a
+/// whole venue may share one address); unknown codes count against the
+/// address, and past its allowance they get 429 instead of 404.
+pub fn find_room(state: &AppState, raw: &str, ip: IpAddr) -> Result<Arc<Room>, AppError> {
+    if let Some(room) = code::parse_code(raw).and_then(|c| state.rooms.get(&c)) {
+        return Ok(room);
+    }
+    if !state.misses.try_count(ip) {
+        return Err(AppError::rate_limited());
+    }
+    Err(AppError::not_found(format!(
+        "There is no room with code {}.",
+        raw.trim()
+    )))
+}
+
+/// The client address for throttling.
+pub fn ip_of(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    client_ip(peer, headers, state.trust_proxy)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,16 +90,23 @@ pub struct CreateRoom {
     seconds: Option<u32>,
     mode: Option<Mode>,
     include_memoriam: Option<bool>,
+    profanity_filter: Option<bool>,
 }
 
 pub async fn create_room(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
+    let ip = ip_of(&state, peer, &headers);
+    if state.misses.is_over(ip) {
+        return Err(AppError::rate_limited());
+    }
     if let Some(password) = &state.host_password {
         let given = bearer(&headers).unwrap_or("");
         if !code::secrets_equal(given, password) {
+            state.misses.count(ip);
             return Err(AppError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -88,9 +121,13 @@ pub async fn create_room(
         seconds: req.seconds.unwrap_or(defaults.seconds),
         mode: req.mode.unwrap_or(defaults.mode),
         include_memoriam: req.include_memoriam.unwrap_or(defaults.include_memoriam),
+        profanity_filter: req.profanity_filter.unwrap_or(defaults.profanity_filter),
     }
     .validated(&state.roster.pool)
     .map_err(|e| AppError::bad_request(e.to_string()))?;
+    if !state.creations.try_count(ip) {
+        return Err(AppError::rate_limited());
+    }
     let (room, host_key) = state.rooms.create(settings.clone());
     let public = &state.public_url;
     let body = json!({
@@ -105,9 +142,11 @@ pub async fn create_room(
 
 pub async fn room_info(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, AppError> {
-    let room = find_room(&state, &code)?;
+    let room = find_room(&state, &code, ip_of(&state, peer, &headers))?;
     let (phase, players) = room.summary();
     Ok(Json(
         json!({"code": room.code, "phase": phase.as_str(), "players": players}),
@@ -116,21 +155,26 @@ pub async fn room_info(
 
 pub async fn results_csv(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let room = find_room(&state, &code)?;
+    let ip = ip_of(&state, peer, &headers);
+    let room = find_room(&state, &code, ip)?;
     match bearer(&headers) {
         None => Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "The results need the host key (Authorization: Bearer KEY).",
         )),
-        Some(key) if !room.is_host_key(key) => Err(AppError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "That host key is not valid for this room.",
-        )),
+        Some(key) if !room.is_host_key(key) => {
+            state.misses.count(ip);
+            Err(AppError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "That host key is not valid for this room.",
+            ))
+        }
         Some(_) => Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -237,10 +281,12 @@ fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
 
 pub async fn websocket(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, AppError> {
+    let ip = ip_of(&state, peer, &headers);
     if !origin_allowed(&state, &headers) {
         return Err(AppError::new(
             StatusCode::FORBIDDEN,
@@ -248,12 +294,13 @@ pub async fn websocket(
             "WebSocket connections from another site are not allowed.",
         ));
     }
-    let room = find_room(&state, &code)?;
+    let room = find_room(&state, &code, ip)?;
+    let on_bad_key = Box::new(move || state.misses.count(ip));
     Ok(upgrade
         .read_buffer_size(4096)
         .write_buffer_size(0)
         .max_write_buffer_size(256 * 1024)
-        .max_message_size(ws::MAX_MESSAGE_BYTES)
-        .max_frame_size(ws::MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| ws::run(socket, room)))
+        .max_message_size(ws::MAX_READ_BYTES)
+        .max_frame_size(ws::MAX_READ_BYTES)
+        .on_upgrade(move |socket| ws::run(socket, room, on_bad_key)))
 }

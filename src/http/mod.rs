@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod throttle;
 
 use std::sync::Arc;
 
@@ -42,6 +43,14 @@ impl AppError {
 
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn rate_limited() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many attempts from your network; wait a minute.",
+        )
     }
 }
 

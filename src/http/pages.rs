@@ -7,9 +7,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use axum::http::HeaderMap;
+
 use super::AppError;
+use super::api::{find_room, ip_of};
 use crate::AppState;
-use crate::room::code;
 use crate::views;
 
 fn render(page: impl Template) -> Response {
@@ -51,20 +56,32 @@ fn not_found(state: &AppState, raw: &str) -> Response {
     (StatusCode::NOT_FOUND, render(page)).into_response()
 }
 
-pub async fn join_code(State(state): State<Arc<AppState>>, Path(raw): Path<String>) -> Response {
-    match code::parse_code(&raw).filter(|c| state.rooms.get(c).is_some()) {
-        Some(code) => render(views::Join {
+pub async fn join_code(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Response {
+    match find_room(&state, &raw, ip_of(&state, peer, &headers)) {
+        Ok(room) => render(views::Join {
             base: state.base.clone(),
-            title: format!("Join {code}"),
-            code,
+            title: format!("Join {}", room.code),
+            code: room.code.clone(),
         }),
-        None => not_found(&state, &raw),
+        Err(e) if e.status == StatusCode::NOT_FOUND => not_found(&state, &raw),
+        Err(e) => e.into_response(),
     }
 }
 
-pub async fn host(State(state): State<Arc<AppState>>, Path(raw): Path<String>) -> Response {
-    match code::parse_code(&raw).filter(|c| state.rooms.get(c).is_some()) {
-        Some(code) => {
+pub async fn host(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Response {
+    match find_room(&state, &raw, ip_of(&state, peer, &headers)) {
+        Ok(room) => {
+            let code = room.code.clone();
             let join_url = format!("{}/join/{code}", state.public_url);
             render(views::Host {
                 base: state.base.clone(),
@@ -74,7 +91,8 @@ pub async fn host(State(state): State<Arc<AppState>>, Path(raw): Path<String>) -
                 code,
             })
         }
-        None => not_found(&state, &raw),
+        Err(e) if e.status == StatusCode::NOT_FOUND => not_found(&state, &raw),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -920,6 +920,7 @@ pub fn settings_json(s: &Settings) -> Value {
         "seconds": s.seconds,
         "mode": s.mode.as_str(),
         "include_memoriam": s.include_memoriam,
+        "profanity_filter": s.profanity_filter,
     })
 }
 

@@ -420,6 +420,7 @@ mod tests {
             seconds: 9,
             mode: Mode::PhotoToName,
             include_memoriam: false,
+            profanity_filter: true,
         };
         store.send(Op::Append {
             room: "ABCD".into(),

@@ -1,0 +1,908 @@
+//! Shared test harness: the real `yearbook` binary on port 0, a WebSocket
+//! client that speaks the protocol, and generated rosters whose photos the
+//! tests can recognise again after the server resized them.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// How long a server may take to print its `listening on` line.
+pub const START_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long `recv` waits for one message.
+pub const RECV_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_yearbook");
+
+/// A `Command` for the binary with a clean environment (no `YEARBOOK_*`),
+/// run from the crate root like `cargo run` would.
+pub fn yearbook_cmd() -> Command {
+    let mut cmd = Command::new(BIN);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("YEARBOOK_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// Output of a finished command, or the fact that it did not finish.
+pub struct Finished {
+    pub status: Option<ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Finished {
+    pub fn code(&self) -> Option<i32> {
+        self.status.and_then(|s| s.code())
+    }
+    pub fn all_output(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// Runs `cmd` to completion, killing it after `limit` (then `status` is None).
+pub fn run_with_timeout(mut cmd: Command, limit: Duration) -> Finished {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn yearbook");
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("try_wait") {
+            break Some(st);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Finished {
+        status,
+        stdout: t_out.join().unwrap(),
+        stderr: t_err.join().unwrap(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// TestServer
+
+/// Extra `serve` arguments; `start()` launches the server.
+#[derive(Default)]
+pub struct ServerBuilder {
+    args: Vec<String>,
+    base_path: String,
+}
+
+impl ServerBuilder {
+    pub fn arg(mut self, a: impl Into<String>) -> Self {
+        self.args.push(a.into());
+        self
+    }
+    pub fn roster(self, csv: &Path) -> Self {
+        self.arg("--roster").arg(csv.to_str().unwrap())
+    }
+    pub fn max_players(self, n: u32) -> Self {
+        self.arg("--max-players").arg(n.to_string())
+    }
+    pub fn host_password(self, s: &str) -> Self {
+        self.arg("--host-password").arg(s)
+    }
+    pub fn base_path(mut self, p: &str) -> Self {
+        self.base_path = p.trim_end_matches('/').to_string();
+        self.arg("--base-path").arg(p)
+    }
+    pub fn start(self) -> TestServer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        TestServer::spawn(dir, self.args, self.base_path, 0)
+    }
+}
+
+/// The real binary, serving on an ephemeral port; killed on drop.
+pub struct TestServer {
+    child: Child,
+    origin: String,
+    base_path: String,
+    listening_line: String,
+    dir: Option<TempDir>,
+    args: Vec<String>,
+    starts: u32,
+    pub http: reqwest::Client,
+}
+
+impl TestServer {
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+
+    /// A server with no extra arguments (the bundled demo roster).
+    pub fn start() -> TestServer {
+        Self::builder().start()
+    }
+
+    fn spawn(dir: TempDir, args: Vec<String>, base_path: String, starts: u32) -> TestServer {
+        let db = dir.path().join("t.db");
+        let stderr_path = dir.path().join(format!("stderr-{starts}.log"));
+        let stderr_file = std::fs::File::create(&stderr_path).unwrap();
+        let mut cmd = yearbook_cmd();
+        cmd.arg("serve")
+            .arg("--addr")
+            .arg("127.0.0.1:0")
+            .arg("--db")
+            .arg(&db)
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(stderr_file));
+        let mut child = cmd.spawn().expect("spawn yearbook serve");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(first)) = lines.next() {
+                let _ = tx.send(first);
+            }
+            // Keep draining so the server never blocks on a full pipe.
+            for _ in lines {}
+        });
+        let first = match rx.recv_timeout(START_TIMEOUT) {
+            Ok(line) => line,
+            Err(e) => {
+                let status = child.try_wait().ok().flatten();
+                let _ = child.kill();
+                let _ = child.wait();
+                let stderr = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+                panic!(
+                    "yearbook serve {args:?} did not print `listening on …` within {START_TIMEOUT:?} \
+                     ({e}; exit status {status:?}).\n--- stderr ---\n{stderr}"
+                );
+            }
+        };
+        let url = first
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first stdout line is not `listening on URL`: {first:?}"))
+            .trim()
+            .to_string();
+        let rest = url
+            .strip_prefix("http://")
+            .unwrap_or_else(|| panic!("listening URL is not http://: {url:?}"));
+        let host_port = rest.split('/').next().unwrap();
+        assert!(
+            host_port.starts_with("127.0.0.1:") && !host_port.ends_with(":0"),
+            "listening line should name the bound port on 127.0.0.1: {first:?}"
+        );
+        TestServer {
+            child,
+            origin: format!("http://{host_port}"),
+            base_path,
+            listening_line: first,
+            dir: Some(dir),
+            args,
+            starts,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// The first line the server printed.
+    pub fn listening_line(&self) -> &str {
+        &self.listening_line
+    }
+    /// `http://127.0.0.1:PORT`
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+    /// `http://127.0.0.1:PORT/PREFIX` without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("{}{}", self.origin, self.base_path)
+    }
+    /// A route under the base path: `url("/healthz")`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url(), path)
+    }
+    /// A path as it appears in messages (already carrying the base path).
+    pub fn abs(&self, path_from_message: &str) -> String {
+        assert!(
+            path_from_message.starts_with('/'),
+            "expected an absolute path, got {path_from_message:?}"
+        );
+        format!("{}{}", self.origin, path_from_message)
+    }
+    pub fn ws_url(&self, code: &str) -> String {
+        format!(
+            "{}/ws/{}",
+            self.base_url().replacen("http://", "ws://", 1),
+            code
+        )
+    }
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(self.dir().join(format!("stderr-{}.log", self.starts)))
+            .unwrap_or_default()
+    }
+    pub fn dir(&self) -> &Path {
+        self.dir.as_ref().unwrap().path()
+    }
+
+    /// `kill -9`, then a new process on the same `--db` (and a new port).
+    pub fn restart_after_kill9(mut self) -> TestServer {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let dir = self.dir.take().expect("tempdir");
+        let args = self.args.clone();
+        let base_path = self.base_path.clone();
+        let starts = self.starts + 1;
+        drop(self);
+        TestServer::spawn(dir, args, base_path, starts)
+    }
+
+    // -- HTTP helpers --
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("GET")
+    }
+    /// GET a route; status and body parsed as JSON (Null when not JSON).
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let r = self.get(path).await;
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+    pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("POST");
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+    /// GET a path as found in a message (photo URLs); body bytes, asserting 200.
+    pub async fn fetch_bytes(&self, path_from_message: &str) -> Vec<u8> {
+        let r = self
+            .http
+            .get(self.abs(path_from_message))
+            .send()
+            .await
+            .expect("GET photo");
+        assert_eq!(
+            r.status().as_u16(),
+            200,
+            "GET {path_from_message} should be 200"
+        );
+        r.bytes().await.unwrap().to_vec()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `POST /api/rooms` with `body`, asserting 201; returns `(code, host_key)`.
+pub async fn create_room(server: &TestServer, body: Value) -> (String, String) {
+    let (status, v) = server.post_json("/api/rooms", &body).await;
+    assert_eq!(status, 201, "POST /api/rooms {body} → {status} {v}");
+    let code = v["code"].as_str().expect("code").to_string();
+    let key = v["host_key"].as_str().expect("host_key").to_string();
+    (code, key)
+}
+
+// ---------------------------------------------------------------------------
+// TestClient
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// What came off the socket.
+#[derive(Debug)]
+pub enum Incoming {
+    Json(Value),
+    /// Close frame (code, reason) or None when the stream just ended.
+    Closed(Option<(u16, String)>),
+}
+
+/// Messages the tests usually do not wait for.
+pub const NOISE: &[&str] = &["lobby", "progress", "pong"];
+
+/// One WebSocket connection speaking the protocol.
+pub struct TestClient {
+    ws: Ws,
+    pub label: String,
+    /// The last `state` received through the connect helpers.
+    pub state: Value,
+}
+
+impl TestClient {
+    /// Opens `/ws/{code}`; panics when the upgrade fails.
+    pub async fn connect(server: &TestServer, code: &str, label: &str) -> TestClient {
+        Self::connect_url(&server.ws_url(code), None, label)
+            .await
+            .unwrap_or_else(|e| panic!("[{label}] WebSocket connect to {code} failed: {e}"))
+    }
+
+    /// Opens a URL, optionally with an `Origin` header.
+    pub async fn connect_url(
+        url: &str,
+        origin: Option<&str>,
+        label: &str,
+    ) -> Result<TestClient, tungstenite::Error> {
+        let mut req = url.into_client_request()?;
+        if let Some(o) = origin {
+            req.headers_mut()
+                .insert("Origin", HeaderValue::from_str(o).unwrap());
+        }
+        let (ws, _resp) = tokio::time::timeout(RECV_TIMEOUT, tokio_tungstenite::connect_async(req))
+            .await
+            .unwrap_or_else(|_| panic!("[{label}] WebSocket connect to {url} timed out"))?;
+        Ok(TestClient {
+            ws,
+            label: label.to_string(),
+            state: Value::Null,
+        })
+    }
+
+    pub async fn send(&mut self, v: Value) {
+        self.send_text(v.to_string()).await;
+    }
+
+    pub async fn send_text(&mut self, s: impl Into<String>) {
+        let s: String = s.into();
+        self.ws
+            .send(Message::text(s))
+            .await
+            .unwrap_or_else(|e| panic!("[{}] send failed: {e}", self.label));
+    }
+
+    /// Sends without panicking (the server may already have closed).
+    pub async fn try_send(&mut self, v: Value) -> bool {
+        self.ws.send(Message::text(v.to_string())).await.is_ok()
+    }
+
+    /// Next JSON message or close, or None when nothing arrives within `d`.
+    pub async fn next_within(&mut self, d: Duration) -> Option<Incoming> {
+        let deadline = tokio::time::Instant::now() + d;
+        loop {
+            let next = match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => return None,
+                Ok(n) => n,
+            };
+            match next {
+                None => return Some(Incoming::Closed(None)),
+                Some(Err(_)) => return Some(Incoming::Closed(None)),
+                Some(Ok(Message::Text(t))) => {
+                    let v: Value = serde_json::from_str(t.as_str()).unwrap_or_else(|e| {
+                        panic!("[{}] server sent non-JSON text {t:?}: {e}", self.label)
+                    });
+                    assert!(
+                        v.is_object() && v["type"].is_string(),
+                        "[{}] server message without a string `type`: {v}",
+                        self.label
+                    );
+                    return Some(Incoming::Json(v));
+                }
+                Some(Ok(Message::Close(f))) => {
+                    return Some(Incoming::Closed(
+                        f.map(|f| (u16::from(f.code), f.reason.to_string())),
+                    ));
+                }
+                Some(Ok(Message::Binary(b))) => {
+                    panic!(
+                        "[{}] unexpected binary frame ({} bytes)",
+                        self.label,
+                        b.len()
+                    )
+                }
+                Some(Ok(_)) => continue, // ping / pong frames
+            }
+        }
+    }
+
+    /// Next JSON message within 5 s; panics on timeout or close.
+    pub async fn recv(&mut self) -> Value {
+        match self.next_within(RECV_TIMEOUT).await {
+            Some(Incoming::Json(v)) => v,
+            Some(Incoming::Closed(c)) => {
+                panic!(
+                    "[{}] socket closed while waiting for a message: {c:?}",
+                    self.label
+                )
+            }
+            None => panic!("[{}] no message within {RECV_TIMEOUT:?}", self.label),
+        }
+    }
+
+    /// Next message whose type is not in `NOISE`.
+    pub async fn recv_significant(&mut self) -> Value {
+        loop {
+            let v = self.recv().await;
+            if !NOISE.contains(&v["type"].as_str().unwrap()) {
+                return v;
+            }
+        }
+    }
+
+    /// Skips messages until one of type `ty` (5 s overall); panics on an
+    /// `error` frame unless `ty` is "error".
+    pub async fn recv_type(&mut self, ty: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + RECV_TIMEOUT;
+        let mut skipped = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next_within(left).await {
+                Some(Incoming::Json(v)) => {
+                    let t = v["type"].as_str().unwrap().to_string();
+                    if t == ty {
+                        return v;
+                    }
+                    if t == "error" {
+                        panic!(
+                            "[{}] got an error while waiting for `{ty}`: {v}",
+                            self.label
+                        );
+                    }
+                    skipped.push(t);
+                }
+                Some(Incoming::Closed(c)) => panic!(
+                    "[{}] socket closed ({c:?}) while waiting for `{ty}`; skipped {skipped:?}",
+                    self.label
+                ),
+                None => panic!(
+                    "[{}] no `{ty}` within {RECV_TIMEOUT:?}; skipped {skipped:?}",
+                    self.label
+                ),
+            }
+        }
+    }
+
+    /// Waits for an `error` frame and returns its `code`, after checking its shape.
+    pub async fn recv_error(&mut self) -> String {
+        let e = self.recv_type("error").await;
+        assert!(
+            e["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "[{}] error without a message: {e}",
+            self.label
+        );
+        e["code"].as_str().expect("error.code").to_string()
+    }
+
+    /// Reads until the server closes the socket; returns the close code
+    /// (None if the stream ended without a close frame).
+    pub async fn expect_close(&mut self) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + RECV_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next_within(left).await {
+                Some(Incoming::Json(_)) => continue,
+                Some(Incoming::Closed(c)) => return c.map(|c| c.0),
+                None => panic!("[{}] socket still open after {RECV_TIMEOUT:?}", self.label),
+            }
+        }
+    }
+
+    /// Asserts that for `d` nothing arrives but messages of the `allowed` types.
+    pub async fn expect_quiet(&mut self, d: Duration, allowed: &[&str]) {
+        let deadline = tokio::time::Instant::now() + d;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            match self.next_within(left).await {
+                None => return,
+                Some(Incoming::Json(v)) => {
+                    let t = v["type"].as_str().unwrap();
+                    assert!(
+                        allowed.contains(&t),
+                        "[{}] expected no `{t}` now, got {v}",
+                        self.label
+                    );
+                }
+                Some(Incoming::Closed(c)) => {
+                    panic!("[{}] socket closed unexpectedly: {c:?}", self.label)
+                }
+            }
+        }
+    }
+
+    /// Closes the socket from the client side (a phone dropping).
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+        // Drain until the server answers the close, briefly.
+        let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            while let Some(Ok(_)) = self.ws.next().await {}
+        })
+        .await;
+    }
+
+    /// Sends a vote and waits for its `vote_ack`, failing if a `reveal`
+    /// (or anything but noise) arrives first.
+    pub async fn vote(&mut self, round: u64, choice: u64) -> Value {
+        self.send(json!({"type":"vote","round":round,"choice":choice}))
+            .await;
+        let v = self.recv_significant().await;
+        assert_eq!(
+            v["type"], "vote_ack",
+            "[{}] the vote_ack must come first after a vote, got {v}",
+            self.label
+        );
+        assert_eq!(v["round"], round, "[{}] vote_ack round: {v}", self.label);
+        assert_eq!(v["choice"], choice, "[{}] vote_ack choice: {v}", self.label);
+        v
+    }
+}
+
+/// Connects as the host: `hello` with `key`, returns the client once `state` came.
+pub async fn connect_host(server: &TestServer, code: &str, key: &str) -> TestClient {
+    let mut c = TestClient::connect(server, code, "host").await;
+    c.send(json!({"type":"hello","key":key})).await;
+    let st = c.recv_type("state").await;
+    assert!(st["phase"].is_string(), "host state without phase: {st}");
+    c.state = st;
+    c
+}
+
+/// Joins as a phone; returns the client (with `state` set) and the `welcome`.
+pub async fn join(server: &TestServer, code: &str, name: &str) -> (TestClient, Value) {
+    let mut c = TestClient::connect(server, code, name).await;
+    c.send(json!({"type":"join","name":name})).await;
+    let welcome = c.recv_type("welcome").await;
+    let st = c.recv_type("state").await;
+    c.state = st;
+    (c, welcome)
+}
+
+/// Resumes a phone with its token; returns the client (with `state`) and `welcome`.
+pub async fn resume(
+    server: &TestServer,
+    code: &str,
+    token: &str,
+    label: &str,
+) -> (TestClient, Value) {
+    let mut c = TestClient::connect(server, code, label).await;
+    c.send(json!({"type":"resume","token":token})).await;
+    let welcome = c.recv_type("welcome").await;
+    let st = c.recv_type("state").await;
+    c.state = st;
+    (c, welcome)
+}
+
+/// Asserts that `actual` has every field of `expected` with the same value
+/// (extra fields are allowed: the contract may be extended).
+pub fn assert_fields(actual: &Value, expected: &Value, what: &str) {
+    let exp = expected.as_object().expect("expected is an object");
+    assert!(actual.is_object(), "{what}: not an object: {actual}");
+    for (k, v) in exp {
+        assert_eq!(&actual[k], v, "{what}.{k}: {actual}");
+    }
+}
+
+/// Panics if `key` appears as an object key anywhere in `v`.
+pub fn assert_no_key(v: &Value, key: &str, what: &str) {
+    fn walk(v: &Value, key: &str, path: &mut Vec<String>) -> Option<String> {
+        match v {
+            Value::Object(m) => {
+                for (k, c) in m {
+                    path.push(k.clone());
+                    if k == key {
+                        return Some(path.join("."));
+                    }
+                    if let Some(p) = walk(c, key, path) {
+                        return Some(p);
+                    }
+                    path.pop();
+                }
+                None
+            }
+            Value::Array(a) => {
+                for (i, c) in a.iter().enumerate() {
+                    path.push(i.to_string());
+                    if let Some(p) = walk(c, key, path) {
+                        return Some(p);
+                    }
+                    path.pop();
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+    if let Some(p) = walk(v, key, &mut Vec::new()) {
+        panic!("{what} must not carry `{key}` (found at {p}): {v}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Rosters
+
+/// Gray level of the generated photo number `i` (far enough apart to survive
+/// resizing and JPEG).
+pub fn level_for(i: usize) -> u8 {
+    assert!(i < 9, "only 9 distinguishable photo levels");
+    (24 + 26 * i) as u8
+}
+
+/// A 60×75 grayscale portrait: a flat face of `level`, a contrasting border
+/// and a corner pattern that differs per level.
+pub fn portrait(level: u8) -> image::GrayImage {
+    let border = 255 - level;
+    let period = 2 + (level as u32 % 5);
+    image::GrayImage::from_fn(60, 75, |x, y| {
+        let edge = x < 3 || y < 3 || x >= 57 || y >= 72;
+        let corner = x < 12 && y < 12 && (x / period + y / period).is_multiple_of(2);
+        image::Luma([if edge || corner { border } else { level }])
+    })
+}
+
+pub fn write_png(path: &Path, level: u8) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    portrait(level)
+        .save_with_format(path, image::ImageFormat::Png)
+        .unwrap();
+}
+
+pub fn write_jpg(path: &Path, level: u8) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    image::DynamicImage::ImageLuma8(portrait(level))
+        .to_rgb8()
+        .save_with_format(path, image::ImageFormat::Jpeg)
+        .unwrap();
+}
+
+/// A tempdir with `photos/p0.png … p{n-1}.png` (photo `i` has `level_for(i)`)
+/// and `roster.csv` holding `csv` verbatim.
+pub fn roster_folder(n_photos: usize, csv: &str) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n_photos {
+        write_png(&dir.path().join(format!("photos/p{i}.png")), level_for(i));
+    }
+    std::fs::write(dir.path().join("roster.csv"), csv).unwrap();
+    dir
+}
+
+pub struct Person {
+    pub name: &'static str,
+    pub gender: &'static str,
+    pub known_as: &'static str,
+    pub in_memoriam: bool,
+}
+
+/// Eight made-up classmates, four per gender label; one goes by another name
+/// now, one has died. No name contains a hex-only word.
+pub const PEOPLE: [Person; 8] = [
+    Person {
+        name: "Quentin Wolfe",
+        gender: "m",
+        known_as: "",
+        in_memoriam: false,
+    },
+    Person {
+        name: "Marisol Yates",
+        gender: "f",
+        known_as: "",
+        in_memoriam: false,
+    },
+    Person {
+        name: "Ingrid Kowalski",
+        gender: "f",
+        known_as: "Ingrid Park",
+        in_memoriam: false,
+    },
+    Person {
+        name: "Horatio Lumley",
+        gender: "m",
+        known_as: "",
+        in_memoriam: false,
+    },
+    Person {
+        name: "Priya Natarajan",
+        gender: "f",
+        known_as: "",
+        in_memoriam: false,
+    },
+    Person {
+        name: "Vaughn Jimenez",
+        gender: "m",
+        known_as: "",
+        in_memoriam: false,
+    },
+    Person {
+        name: "Zelda Whitmore",
+        gender: "f",
+        known_as: "",
+        in_memoriam: false,
+    },
+    Person {
+        name: "Ulysses Thorn",
+        gender: "m",
+        known_as: "",
+        in_memoriam: true,
+    },
+];
+
+/// The standard test roster: `PEOPLE`, photo `i` is `photos/p{i}.png`.
+pub struct Roster {
+    pub dir: TempDir,
+}
+
+impl Roster {
+    pub fn csv(&self) -> PathBuf {
+        self.dir.path().join("roster.csv")
+    }
+    pub fn names(&self) -> Vec<&'static str> {
+        PEOPLE.iter().map(|p| p.name).collect()
+    }
+    pub fn index_of(name: &str) -> usize {
+        PEOPLE
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or_else(|| panic!("{name:?} is not in the test roster"))
+    }
+}
+
+pub fn standard_roster() -> Roster {
+    let mut csv = String::from("name,gender,photo,known_as,in_memoriam\n");
+    for (i, p) in PEOPLE.iter().enumerate() {
+        csv.push_str(&format!(
+            "{},{},photos/p{i}.png,{},{}\n",
+            p.name,
+            p.gender,
+            p.known_as,
+            if p.in_memoriam { "yes" } else { "" }
+        ));
+    }
+    Roster {
+        dir: roster_folder(PEOPLE.len(), &csv),
+    }
+}
+
+/// A server on the standard roster with extra builder settings.
+pub fn server_with(roster: &Roster, b: ServerBuilder) -> TestServer {
+    b.roster(&roster.csv()).start()
+}
+
+/// Which generated photo (index into `PEOPLE`) these image bytes show,
+/// judged by the mean gray of the central area.
+pub fn identify(bytes: &[u8]) -> usize {
+    let img = image::load_from_memory(bytes)
+        .unwrap_or_else(|e| panic!("photo is not a decodable PNG/JPEG: {e}"))
+        .to_luma8();
+    let (w, h) = img.dimensions();
+    assert!(w >= 8 && h >= 8, "photo too small: {w}×{h}");
+    let (x0, x1, y0, y1) = (w * 3 / 10, w * 7 / 10, h * 3 / 10, h * 7 / 10);
+    let mut sum = 0u64;
+    let mut n = 0u64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            sum += img.get_pixel(x, y).0[0] as u64;
+            n += 1;
+        }
+    }
+    let mean = sum as f64 / n as f64;
+    let (best, dist) = (0..PEOPLE.len())
+        .map(|i| (i, (level_for(i) as f64 - mean).abs()))
+        .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap())
+        .unwrap();
+    assert!(
+        dist < 10.0,
+        "photo mean gray {mean:.1} matches no generated portrait"
+    );
+    best
+}
+
+/// Fetches a photo path from a message and tells whose it is.
+pub async fn whose_photo(server: &TestServer, path: &str) -> usize {
+    identify(&server.fetch_bytes(path).await)
+}
+
+/// For a `round` (or question `state`) message on the standard roster:
+/// the index of the right choice, checking along the way that the four
+/// choices are four different people of one gender label.
+pub async fn answer_of(server: &TestServer, round: &Value) -> usize {
+    let choices = round["choices"].as_array().expect("choices");
+    assert_eq!(choices.len(), 4, "four choices: {round}");
+    let mode = round["mode"].as_str().unwrap_or("name_to_photo");
+    let (target, people): (usize, Vec<usize>) = if mode == "photo_to_name" {
+        let target = whose_photo(
+            server,
+            round["prompt"]["thumb"].as_str().expect("prompt.thumb"),
+        )
+        .await;
+        let people = choices
+            .iter()
+            .map(|c| Roster::index_of(c["name"].as_str().expect("choice.name")))
+            .collect();
+        (target, people)
+    } else {
+        let target = Roster::index_of(round["prompt"]["name"].as_str().expect("prompt.name"));
+        let mut people = Vec::new();
+        for c in choices {
+            people.push(whose_photo(server, c["thumb"].as_str().expect("choice.thumb")).await);
+        }
+        (target, people)
+    };
+    let mut uniq = people.clone();
+    uniq.sort();
+    uniq.dedup();
+    assert_eq!(
+        uniq.len(),
+        4,
+        "four different people among the choices: {people:?}"
+    );
+    let g = PEOPLE[target].gender;
+    assert!(
+        people.iter().all(|&p| PEOPLE[p].gender == g),
+        "with 4 people per gender label, all choices share the target's label {g}: {:?}",
+        people.iter().map(|&p| PEOPLE[p].name).collect::<Vec<_>>()
+    );
+    let hits: Vec<usize> = (0..4).filter(|&i| people[i] == target).collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "exactly one choice is {}: {people:?}",
+        PEOPLE[target].name
+    );
+    hits[0]
+}
+
+/// Checks a leaderboard array: ranks from 1, scores not increasing, ranks
+/// not decreasing and strictly larger after a strictly smaller score.
+pub fn assert_leaderboard_sorted(lb: &Value) {
+    let lb = lb.as_array().expect("leaderboard array");
+    let mut prev: Option<(u64, u64)> = None;
+    for e in lb {
+        let rank = e["rank"].as_u64().unwrap_or_else(|| panic!("rank in {e}"));
+        let score = e["score"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("score in {e}"));
+        assert!(e["name"].is_string(), "name in {e}");
+        match prev {
+            None => assert_eq!(rank, 1, "leaderboard starts at rank 1: {lb:?}"),
+            Some((pr, ps)) => {
+                assert!(score <= ps, "leaderboard sorted by score: {lb:?}");
+                assert!(rank >= pr, "ranks do not decrease: {lb:?}");
+                if score < ps {
+                    assert!(rank > pr, "a lower score ranks lower: {lb:?}");
+                }
+            }
+        }
+        prev = Some((rank, score));
+    }
+}
+
+/// Points for a right answer as the contract computes them.
+pub fn points_for(elapsed: Duration, limit: Duration) -> u64 {
+    (1000.0 * (1.0 - elapsed.as_secs_f64() / limit.as_secs_f64() / 2.0)).round() as u64
+}

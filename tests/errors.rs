@@ -1,0 +1,511 @@
+//! Every error the contract names, over WebSocket and HTTP; after each one
+//! the server and the other clients carry on.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use serde_json::{Value, json};
+
+/// A server on the standard roster and a room with a connected host.
+async fn room(b: ServerBuilder, body: Value) -> (Roster, TestServer, String, String, TestClient) {
+    let roster = standard_roster();
+    let server = server_with(&roster, b);
+    let (code, key) = create_room(&server, body).await;
+    let host = connect_host(&server, &code, &key).await;
+    (roster, server, code, key, host)
+}
+
+async fn pong(c: &mut TestClient) {
+    c.send(json!({"type":"ping"})).await;
+    c.recv_type("pong").await;
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_messages_get_bad_message_and_the_socket_stays_open() {
+    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    ann.send_text("{not json").await;
+    assert_eq!(ann.recv_error().await, "bad_message");
+    ann.send(json!({"type":"fly_to_the_moon"})).await;
+    assert_eq!(ann.recv_error().await, "bad_message");
+    ann.send(json!({"no_type":1})).await;
+    assert_eq!(ann.recv_error().await, "bad_message");
+    ann.send_text("[1,2,3]").await;
+    assert_eq!(ann.recv_error().await, "bad_message");
+    // Still the same, working socket.
+    pong(&mut ann).await;
+    host.send_text("}}").await;
+    assert_eq!(host.recv_error().await, "bad_message");
+    pong(&mut host).await;
+    // And the game still works for this phone.
+    host.send(json!({"type":"start_round"})).await;
+    ann.recv_type("round").await;
+    ann.vote(1, 0).await;
+}
+
+#[tokio::test]
+async fn a_first_frame_that_does_not_identify_closes_with_1008() {
+    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    for (i, first) in [
+        json!({"type":"vote","round":1,"choice":0}).to_string(),
+        json!({"type":"start_round"}).to_string(),
+        "not json at all".to_string(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut c = TestClient::connect(&server, &code, &format!("anon{i}")).await;
+        c.send_text(first.clone()).await;
+        assert_eq!(
+            c.expect_close().await,
+            Some(1008),
+            "first frame {first:?} must close with 1008"
+        );
+    }
+    // Nothing of that reached the room.
+    pong(&mut host).await;
+    let (_ann, _) = join(&server, &code, "Ann").await;
+}
+
+#[tokio::test]
+async fn host_commands_from_a_phone_and_wrong_host_keys_get_not_host() {
+    let (_r, server, code, key, mut host) = room(TestServer::builder(), json!({"rounds":2})).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    for cmd in ["start_round", "reveal", "end_game"] {
+        ann.send(json!({"type":cmd})).await;
+        assert_eq!(ann.recv_error().await, "not_host", "a phone sending {cmd}");
+    }
+    ann.send(json!({"type":"kick","player_id":1})).await;
+    assert_eq!(ann.recv_error().await, "not_host", "a phone sending kick");
+    // The room is still in the lobby.
+    let (_, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(v["phase"], "lobby");
+
+    let mut impostor = TestClient::connect(&server, &code, "impostor").await;
+    impostor
+        .send(json!({"type":"hello","key":format!("{key}x")}))
+        .await;
+    assert_eq!(
+        impostor.recv_error().await,
+        "not_host",
+        "hello with a wrong key"
+    );
+    let mut impostor = TestClient::connect(&server, &code, "impostor2").await;
+    impostor.send(json!({"type":"hello","key":""})).await;
+    assert_eq!(
+        impostor.recv_error().await,
+        "not_host",
+        "hello with an empty key"
+    );
+
+    // A host command in the wrong phase.
+    host.send(json!({"type":"reveal"})).await;
+    assert_eq!(
+        host.recv_error().await,
+        "wrong_phase",
+        "reveal in the lobby"
+    );
+    host.send(json!({"type":"start_round"})).await;
+    host.recv_type("round").await;
+    host.send(json!({"type":"start_round"})).await;
+    assert_eq!(
+        host.recv_error().await,
+        "wrong_phase",
+        "start_round during a question"
+    );
+}
+
+#[tokio::test]
+async fn names_are_checked_and_unique_ignoring_case() {
+    let (_r, server, code, _key, _host) = room(TestServer::builder(), json!({})).await;
+    let (_alice, w) = join(&server, &code, "Alice").await;
+    assert_eq!(w["name"], "Alice");
+    let (_bob, w) = join(&server, &code, "  Bob  ").await;
+    assert_eq!(w["name"], "Bob", "names are trimmed");
+    let long = "Annabelle Montgomery-Lee";
+    assert_eq!(long.chars().count(), 24);
+    let (_long, w) = join(&server, &code, long).await;
+    assert_eq!(w["name"], long, "24 characters are fine");
+    let (_uni, w) = join(&server, &code, "Zoë Ångström").await;
+    assert_eq!(w["name"], "Zoë Ångström");
+
+    for (name, code_expected) in [
+        ("alice", "name_taken"),
+        ("ALICE", "name_taken"),
+        (" aLiCe ", "name_taken"),
+        ("bob", "name_taken"),
+        ("", "bad_name"),
+        ("    ", "bad_name"),
+        ("Annabelle Montgomery-Leah", "bad_name"),
+        (&"é".repeat(25), "bad_name"),
+        ("Al\u{7}ice", "bad_name"),
+        ("Line\nBreak", "bad_name"),
+        ("Tab\tbed", "bad_name"),
+    ] {
+        let mut c = TestClient::connect(&server, &code, "joiner").await;
+        c.send(json!({"type":"join","name":name})).await;
+        assert_eq!(c.recv_error().await, code_expected, "join as {name:?}");
+    }
+    let (_, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(v["players"], 4, "refused joins add no player: {v}");
+}
+
+#[tokio::test]
+async fn an_unknown_token_is_refused() {
+    let (_r, server, code, _key, _host) = room(TestServer::builder(), json!({})).await;
+    let mut c = TestClient::connect(&server, &code, "stranger").await;
+    c.send(json!({"type":"resume","token":"no-such-token"}))
+        .await;
+    assert_eq!(c.recv_error().await, "unknown_token");
+    // A token from another room is unknown here too.
+    let (other, _) = create_room(&server, json!({})).await;
+    let (_ann, w) = join(&server, &other, "Ann").await;
+    let mut c = TestClient::connect(&server, &code, "stranger2").await;
+    c.send(json!({"type":"resume","token":w["token"]})).await;
+    assert_eq!(
+        c.recv_error().await,
+        "unknown_token",
+        "a token of room {other} in room {code}"
+    );
+}
+
+#[tokio::test]
+async fn votes_are_checked_one_per_player_and_round() {
+    let (_r, server, code, _key, mut host) =
+        room(TestServer::builder(), json!({"rounds":2,"seconds":30})).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (mut bob, _) = join(&server, &code, "Bob").await;
+    let (mut cy, _) = join(&server, &code, "Cy").await;
+
+    host.send(json!({"type":"start_round"})).await;
+    for p in [&mut ann, &mut bob, &mut cy] {
+        p.recv_type("round").await;
+    }
+    for bad in [json!(4), json!(-1), json!(100)] {
+        ann.send(json!({"type":"vote","round":1,"choice":bad}))
+            .await;
+        assert_eq!(ann.recv_error().await, "bad_choice", "choice {bad}");
+    }
+    ann.vote(1, 2).await;
+    ann.send(json!({"type":"vote","round":1,"choice":1})).await;
+    assert_eq!(ann.recv_error().await, "already_voted");
+    // A retry of the first vote gets the same ack.
+    ann.vote(1, 2).await;
+    bob.vote(1, 3).await;
+    // Only the first vote counts; the host closes the round.
+    host.send(json!({"type":"reveal"})).await;
+    let rev = host.recv_type("reveal").await;
+    assert_eq!(
+        rev["counts"],
+        json!([0, 0, 1, 1]),
+        "first votes only: {rev}"
+    );
+    let arev = ann.recv_type("reveal").await;
+    assert_eq!(arev["you"]["choice"], 2);
+    cy.recv_type("reveal").await;
+    cy.send(json!({"type":"vote","round":1,"choice":0})).await;
+    assert_eq!(
+        cy.recv_error().await,
+        "round_closed",
+        "a vote after the reveal"
+    );
+    // The refused vote changed nothing: a late joiner sees the same reveal.
+    let (dee, _) = join(&server, &code, "Dee").await;
+    assert_eq!(dee.state["phase"], "reveal", "{}", dee.state);
+    assert_eq!(dee.state["counts"], json!([0, 0, 1, 1]), "{}", dee.state);
+}
+
+#[tokio::test]
+async fn flooding_gets_rate_limited_without_hurting_other_sockets() {
+    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (mut bob, _) = join(&server, &code, "Bob").await;
+    let mut sent = 0;
+    for _ in 0..60 {
+        if !ann.try_send(json!({"type":"ping"})).await {
+            break;
+        }
+        sent += 1;
+    }
+    assert!(sent >= 25, "could send only {sent} pings");
+    let mut limited = false;
+    let mut pongs = 0;
+    loop {
+        match ann.next_within(Duration::from_secs(2)).await {
+            Some(Incoming::Json(v)) if v["type"] == "error" => {
+                assert_eq!(v["code"], "rate_limited", "{v}");
+                limited = true;
+            }
+            Some(Incoming::Json(v)) if v["type"] == "pong" => pongs += 1,
+            Some(Incoming::Json(_)) => {}
+            Some(Incoming::Closed(c)) => {
+                if let Some((code, _)) = c {
+                    assert_eq!(code, 1008, "a flooding socket closes with 1008");
+                }
+                break;
+            }
+            None => break,
+        }
+    }
+    assert!(
+        limited,
+        "60 pings at once must get `rate_limited` (got {pongs} pongs)"
+    );
+    // Others carry on.
+    pong(&mut bob).await;
+    pong(&mut host).await;
+    host.send(json!({"type":"start_round"})).await;
+    bob.recv_type("round").await;
+    bob.vote(1, 1).await;
+}
+
+#[tokio::test]
+async fn a_full_room_refuses_the_next_join_but_not_a_resume() {
+    let (_r, server, code, _key, _host) =
+        room(TestServer::builder().max_players(2), json!({})).await;
+    let (ann, wa) = join(&server, &code, "Ann").await;
+    let (_bob, _) = join(&server, &code, "Bob").await;
+    let mut c = TestClient::connect(&server, &code, "Cy").await;
+    c.send(json!({"type":"join","name":"Cy"})).await;
+    assert_eq!(c.recv_error().await, "room_full");
+    ann.close().await;
+    let (_ann, w) = resume(&server, &code, wa["token"].as_str().unwrap(), "Ann again").await;
+    assert_eq!(
+        w["player_id"], wa["player_id"],
+        "a resume is not a new player"
+    );
+    let mut c = TestClient::connect(&server, &code, "Dee").await;
+    c.send(json!({"type":"join","name":"Dee"})).await;
+    assert_eq!(
+        c.recv_error().await,
+        "room_full",
+        "still full after the resume"
+    );
+    let (_, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(v["players"], 2);
+}
+
+#[tokio::test]
+async fn a_kicked_phone_is_gone_and_its_name_is_free() {
+    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (mut ann, wa) = join(&server, &code, "Ann").await;
+    let (mut bob, _) = join(&server, &code, "Bob").await;
+    loop {
+        let l = host.recv_type("lobby").await;
+        if l["players"].as_array().unwrap().len() == 2 {
+            break;
+        }
+    }
+    host.send(json!({"type":"kick","player_id":wa["player_id"]}))
+        .await;
+    assert_eq!(ann.recv_error().await, "kicked");
+    ann.expect_close().await;
+    // The host's next lobby leaves Ann out.
+    let l = host.recv_type("lobby").await;
+    let names: Vec<&str> = l["players"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Bob"], "lobby after the kick: {l}");
+    // Bob's count drops back to one (earlier lobbies may still be queued).
+    loop {
+        let bl = bob.recv_type("lobby").await;
+        assert!(bl["players"].is_null(), "phones get only a count: {bl}");
+        if bl["count"] == 1 {
+            break;
+        }
+    }
+    // Her token is dead.
+    let mut c = TestClient::connect(&server, &code, "Ann's token").await;
+    c.send(json!({"type":"resume","token":wa["token"]})).await;
+    assert_eq!(c.recv_error().await, "unknown_token");
+    // Her name is free again, for a new player.
+    let (_ann2, w) = join(&server, &code, "Ann").await;
+    assert_ne!(
+        w["player_id"], wa["player_id"],
+        "player ids are never reused"
+    );
+    assert_eq!(w["score"], 0);
+}
+
+#[tokio::test]
+async fn resuming_elsewhere_replaces_the_old_socket() {
+    let (_r, server, code, _key, _host) = room(TestServer::builder(), json!({})).await;
+    let (mut old, w) = join(&server, &code, "Ann").await;
+    let (mut new, w2) = resume(&server, &code, w["token"].as_str().unwrap(), "Ann new").await;
+    assert_eq!(w2["player_id"], w["player_id"]);
+    assert_eq!(old.recv_error().await, "replaced");
+    old.expect_close().await;
+    pong(&mut new).await;
+}
+
+#[tokio::test]
+async fn oversized_frames_close_with_1009() {
+    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let big = json!({"type":"ping","pad":"x".repeat(5000)});
+    let _ = ann.try_send(big).await;
+    assert_eq!(ann.expect_close().await, Some(1009));
+    pong(&mut host).await;
+}
+
+#[tokio::test]
+async fn cross_site_websocket_upgrades_are_refused() {
+    let (_r, server, code, _key, _host) = room(TestServer::builder(), json!({})).await;
+    match TestClient::connect_url(&server.ws_url(&code), Some("https://evil.example"), "evil").await
+    {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            assert_eq!(resp.status().as_u16(), 403, "cross-site upgrade")
+        }
+        Err(e) => panic!("expected 403, got {e}"),
+        Ok(_) => panic!("a cross-site upgrade must be refused with 403"),
+    }
+    let mut same = TestClient::connect_url(&server.ws_url(&code), Some(server.origin()), "same")
+        .await
+        .expect("a same-origin upgrade is allowed");
+    same.send(json!({"type":"join","name":"Ann"})).await;
+    same.recv_type("welcome").await;
+}
+
+#[tokio::test]
+async fn unknown_rooms_are_404_over_http_and_websocket() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (st, v) = server.get_json("/api/rooms/ZZZZ").await;
+    assert_eq!(st, 404);
+    assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
+    match TestClient::connect_url(&server.ws_url("ZZZZ"), None, "nowhere").await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            assert_eq!(resp.status().as_u16(), 404, "upgrade for an unknown room")
+        }
+        Err(e) => panic!("expected 404, got {e}"),
+        Ok(_) => panic!("an upgrade for an unknown room must be refused"),
+    }
+}
+
+#[tokio::test]
+async fn guessing_room_codes_gets_throttled() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, _key) = create_room(&server, json!({})).await;
+    let mut throttled = None;
+    for i in 0..40 {
+        let guess: String = ["ZZZA", "ZZZB", "ZZZC", "ZZZD"][i % 4].to_string();
+        let (st, v) = server.get_json(&format!("/api/rooms/{guess}")).await;
+        if st == 429 {
+            assert_eq!(v["error"], "rate_limited", "{v}");
+            throttled = Some(i);
+            break;
+        }
+        assert_eq!(st, 404);
+    }
+    let n = throttled.expect("40 misses within a minute must get 429");
+    assert!(n >= 10, "throttled too early, after {n} misses");
+    // A successful join is never throttled.
+    let (_ann, w) = join(&server, &code, "Ann").await;
+    assert_eq!(w["name"], "Ann");
+}
+
+#[tokio::test]
+async fn room_creation_checks_password_and_body() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().host_password("s3cret"));
+    let url = server.url("/api/rooms");
+    let r = server
+        .http
+        .post(&url)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401, "no bearer");
+    let v: Value = r.json().await.unwrap();
+    assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
+    let r = server
+        .http
+        .post(&url)
+        .bearer_auth("wrong")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401, "wrong bearer");
+    let r = server
+        .http
+        .post(&url)
+        .bearer_auth("s3cret")
+        .json(&json!({"rounds":2}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201, "right bearer");
+    let v: Value = r.json().await.unwrap();
+    assert!(v["code"].is_string() && v["host_key"].is_string(), "{v}");
+
+    for body in [
+        json!({"rounds":0}),
+        json!({"rounds":201}),
+        json!({"rounds":-3}),
+        json!({"rounds":"ten"}),
+        json!({"seconds":1}),
+        json!({"seconds":301}),
+        json!({"mode":"guess_the_teacher"}),
+        json!({"include_memoriam":"maybe"}),
+    ] {
+        let r = server
+            .http
+            .post(&url)
+            .bearer_auth("s3cret")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let st = r.status().as_u16();
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        assert_eq!(st, 400, "body {body} → {st} {v}");
+        assert_eq!(v["error"], "bad_request", "body {body}: {v}");
+        assert!(
+            v["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "body {body}: {v}"
+        );
+    }
+    let r = server
+        .http
+        .post(&url)
+        .bearer_auth("s3cret")
+        .header("content-type", "application/json")
+        .body("{\"rounds\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400, "malformed JSON");
+    let big = format!("{{\"rounds\":3,\"pad\":\"{}\"}}", "x".repeat(70 * 1024));
+    let r = server
+        .http
+        .post(&url)
+        .bearer_auth("s3cret")
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413, "a body over 64 KiB");
+
+    // The body is a JSON object; an array is not a room description.
+    let r = server
+        .http
+        .post(&url)
+        .bearer_auth("s3cret")
+        .json(&json!([1, 2]))
+        .send()
+        .await
+        .unwrap();
+    let st = r.status().as_u16();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    assert_eq!(st, 400, "an array body → {st} {v}");
+    assert_eq!(v["error"], "bad_request", "{v}");
+}

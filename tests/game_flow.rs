@@ -1,0 +1,882 @@
+//! Whole games over the real binary: host + phones through rounds, reveal,
+//! scoring, game over, results.csv, reconnects and restarts.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{Value, json};
+
+/// Checks a `round` message (or the question part of a `state`).
+fn check_round(v: &Value, round: u64, of: u64, seconds: u64, what: &str) {
+    assert_eq!(v["round"], round, "{what}: round number: {v}");
+    assert_eq!(v["of"], of, "{what}: `of`: {v}");
+    assert_no_key(v, "answer", what);
+    let choices = v["choices"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{what}: choices: {v}"));
+    assert_eq!(choices.len(), 4, "{what}: four choices: {v}");
+    match v["mode"].as_str() {
+        Some("name_to_photo") => {
+            assert!(v["prompt"]["name"].is_string(), "{what}: prompt.name: {v}");
+            assert!(
+                v["prompt"]["photo"].is_null(),
+                "{what}: prompt has no photo: {v}"
+            );
+            for c in choices {
+                assert!(
+                    c["photo"].is_string() && c["thumb"].is_string(),
+                    "{what}: choice photo/thumb: {c}"
+                );
+                assert!(
+                    c["name"].is_null() && c["known_as"].is_null(),
+                    "{what}: a photo choice must not name anyone: {c}"
+                );
+            }
+        }
+        Some("photo_to_name") => {
+            assert!(
+                v["prompt"]["photo"].is_string() && v["prompt"]["thumb"].is_string(),
+                "{what}: prompt photo/thumb: {v}"
+            );
+            assert!(
+                v["prompt"]["name"].is_null(),
+                "{what}: a photo prompt must not name anyone: {v}"
+            );
+            for c in choices {
+                assert!(c["name"].is_string(), "{what}: choice name: {c}");
+            }
+        }
+        other => panic!("{what}: unexpected mode {other:?}: {v}"),
+    }
+    let remaining = v["remaining_ms"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{what}: remaining_ms: {v}"));
+    assert!(
+        remaining <= seconds * 1000,
+        "{what}: remaining_ms {remaining} > limit {seconds}s"
+    );
+}
+
+/// Reads `round` on the host and every phone, checks they agree, returns the host's.
+async fn all_get_round(
+    host: &mut TestClient,
+    phones: &mut [&mut TestClient],
+    round: u64,
+    of: u64,
+    seconds: u64,
+) -> Value {
+    let hr = host.recv_type("round").await;
+    assert_eq!(hr["type"], "round");
+    check_round(&hr, round, of, seconds, "host round");
+    for p in phones.iter_mut() {
+        let pr = p.recv_type("round").await;
+        check_round(&pr, round, of, seconds, "phone round");
+        assert_eq!(
+            pr["prompt"], hr["prompt"],
+            "phones and host see the same prompt"
+        );
+        assert_eq!(
+            pr["choices"], hr["choices"],
+            "phones and host see the same choices"
+        );
+        assert_eq!(pr["mode"], hr["mode"]);
+    }
+    hr
+}
+
+/// Waits until a `lobby` for the host satisfies `pred` on its `players`.
+async fn host_lobby_until(
+    host: &mut TestClient,
+    what: &str,
+    pred: impl Fn(&[Value]) -> bool,
+) -> Value {
+    let deadline = Instant::now() + RECV_TIMEOUT;
+    let mut last = Value::Null;
+    while Instant::now() < deadline {
+        match host.next_within(Duration::from_millis(200)).await {
+            Some(Incoming::Json(v)) if v["type"] == "lobby" => {
+                let players = v["players"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("host lobby has players: {v}"));
+                for p in players {
+                    assert!(
+                        !p["id"].is_null() && p["name"].is_string() && p["connected"].is_boolean(),
+                        "lobby player {p}"
+                    );
+                }
+                if pred(players) {
+                    return v;
+                }
+                last = v;
+            }
+            Some(Incoming::Json(v)) => assert_ne!(v["type"], "error", "host got an error: {v}"),
+            Some(Incoming::Closed(c)) => panic!("host socket closed: {c:?}"),
+            None => {}
+        }
+    }
+    panic!("host never got a lobby where {what}; last lobby: {last}");
+}
+
+fn player<'a>(players: &'a [Value], name: &str) -> Option<&'a Value> {
+    players.iter().find(|p| p["name"] == name)
+}
+
+async fn room_phase(server: &TestServer, code: &str) -> String {
+    let (st, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(st, 200, "GET /api/rooms/{code}: {v}");
+    assert_eq!(v["code"], code);
+    v["phase"]
+        .as_str()
+        .unwrap_or_else(|| panic!("phase in {v}"))
+        .to_string()
+}
+
+/// Checks the `reveal` fields common to every receiver; returns counts.
+fn check_reveal(
+    v: &Value,
+    round: u64,
+    answer: usize,
+    votes: &[Option<usize>],
+    target: usize,
+    what: &str,
+) {
+    assert_eq!(v["round"], round, "{what}: reveal round: {v}");
+    assert_eq!(v["answer"], answer, "{what}: reveal answer: {v}");
+    let mut tally = [0u64; 4];
+    for c in votes.iter().flatten() {
+        tally[*c] += 1;
+    }
+    assert_eq!(
+        v["counts"],
+        json!(tally),
+        "{what}: counts match the votes cast: {v}"
+    );
+    assert_eq!(
+        v["in_memoriam"], PEOPLE[target].in_memoriam,
+        "{what}: in_memoriam for {}: {v}",
+        PEOPLE[target].name
+    );
+    assert_eq!(
+        v["name"], PEOPLE[target].name,
+        "{what}: reveal.name is the right person: {v}"
+    );
+    assert_leaderboard_sorted(&v["leaderboard"]);
+}
+
+/// Upper bound on the server-side elapsed time → lowest acceptable points.
+fn min_points(upper_elapsed: Duration, limit: Duration) -> u64 {
+    points_for(upper_elapsed, limit).saturating_sub(1).max(500)
+}
+
+#[tokio::test]
+async fn three_phones_play_three_rounds_to_game_over() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds":3,"seconds":20})).await;
+
+    let (st, room) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(st, 200);
+    assert_eq!(room["code"], code.as_str(), "room summary: {room}");
+    assert_eq!(room["phase"], "lobby");
+    assert_eq!(room["players"], 0);
+    let (st, body) = server.get_json("/api/rooms/ZZZZ").await;
+    assert_eq!(st, 404, "unknown room code");
+    assert!(
+        body["error"].is_string() && body["message"].is_string(),
+        "404 is a JSON error: {body}"
+    );
+
+    let mut host = connect_host(&server, &code, &key).await;
+    assert_eq!(host.state["phase"], "lobby");
+    assert_no_key(&host.state, "answer", "lobby state");
+    let settings = json!({"rounds":3,"seconds":20,"mode":"name_to_photo","include_memoriam":true});
+    assert_eq!(
+        host.state["code"],
+        code.as_str(),
+        "state.code: {}",
+        host.state
+    );
+    assert_eq!(
+        host.state["round"], 0,
+        "state.round in the lobby: {}",
+        host.state
+    );
+    assert_eq!(host.state["of"], 3, "state.of: {}", host.state);
+    assert_fields(&host.state["settings"], &settings, "host state.settings");
+    assert_eq!(
+        host.state["players"],
+        json!([]),
+        "no players yet: {}",
+        host.state
+    );
+
+    let names = ["Ann", "Bob", "Cy"];
+    let mut phones = Vec::new();
+    let mut ids = Vec::new();
+    for n in names {
+        let (c, w) = join(&server, &code, n).await;
+        assert_eq!(w["name"], n, "welcome name");
+        assert_eq!(w["score"], 0, "welcome score");
+        assert!(
+            w["token"].as_str().is_some_and(|t| !t.is_empty()),
+            "welcome token: {w}"
+        );
+        assert!(
+            w["player_id"].is_u64(),
+            "welcome player_id is a number: {w}"
+        );
+        assert_eq!(w["code"], code.as_str(), "welcome.code: {w}");
+        let s = &c.state;
+        assert_eq!(s["phase"], "lobby", "phone state after join: {s}");
+        assert_fields(&s["settings"], &settings, "phone state.settings");
+        assert_eq!(s["count"], ids.len() as u64 + 1, "phone state.count: {s}");
+        assert_eq!(s["you"]["player_id"], w["player_id"], "state.you: {s}");
+        assert_eq!(s["you"]["name"], n, "state.you: {s}");
+        assert_eq!(s["you"]["score"], 0, "state.you: {s}");
+        assert!(
+            s["players"].is_null(),
+            "phones do not get the player list: {s}"
+        );
+        ids.push(w["player_id"].clone());
+        phones.push(c);
+    }
+    assert!(
+        ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
+        "distinct player ids: {ids:?}"
+    );
+    let lobby = host_lobby_until(&mut host, "all three are connected", |ps| {
+        ps.len() == 3
+            && names
+                .iter()
+                .all(|n| player(ps, n).is_some_and(|p| p["connected"] == true))
+    })
+    .await;
+    assert_eq!(lobby["count"], 3, "host lobby count: {lobby}");
+    for (i, n) in names.iter().enumerate() {
+        assert_eq!(
+            player(lobby["players"].as_array().unwrap(), n).unwrap()["id"],
+            ids[i],
+            "lobby ids match welcome ids: {lobby}"
+        );
+    }
+    let (_, room) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(room["players"], 3);
+
+    let limit = Duration::from_secs(20);
+    let mut scores = [0u64; 3];
+    let mut right = [0u64; 3];
+    let mut targets = Vec::new();
+    for r in 1..=3u64 {
+        let t_start = Instant::now();
+        host.send(json!({"type":"start_round"})).await;
+        let (p0, rest) = phones.split_at_mut(1);
+        let (p1, p2) = rest.split_at_mut(1);
+        let hr = all_get_round(
+            &mut host,
+            &mut [&mut p0[0], &mut p1[0], &mut p2[0]],
+            r,
+            3,
+            20,
+        )
+        .await;
+        let ans = answer_of(&server, &hr).await;
+        let target = Roster::index_of(hr["prompt"]["name"].as_str().unwrap());
+        assert!(
+            !targets.contains(&target),
+            "a person is asked once per game: {targets:?} + {target}"
+        );
+        targets.push(target);
+        if r == 1 {
+            assert_eq!(room_phase(&server, &code).await, "question");
+        }
+        if r == 2 {
+            // The projector reloads mid-question: its state must redraw the
+            // question without the answer.
+            host.close().await;
+            host = connect_host(&server, &code, &key).await;
+            let s = &host.state;
+            assert_eq!(s["phase"], "question", "host state mid-question: {s}");
+            check_round(s, 2, 3, 20, "host state during a question");
+            assert_eq!(s["prompt"], hr["prompt"]);
+            assert_eq!(s["choices"], hr["choices"]);
+        }
+
+        // Phone i is right when i < r: round 1 only Ann, round 3 everyone.
+        let votes: Vec<usize> = (0..3)
+            .map(|i| if i < r as usize { ans } else { (ans + i) % 4 })
+            .collect();
+        let mut acked = [t_start; 3];
+        for i in 0..3 {
+            phones[i].vote(r, votes[i] as u64).await;
+            acked[i] = Instant::now();
+            if i == 0 {
+                // The projector hears about it.
+                loop {
+                    let p = host.recv_type("progress").await;
+                    assert_eq!(p["round"], r, "progress round: {p}");
+                    assert_eq!(p["players"], 3, "progress players: {p}");
+                    let a = p["answered"].as_u64().unwrap();
+                    assert!(a <= 1, "only one vote so far: {p}");
+                    if a == 1 {
+                        break;
+                    }
+                }
+            }
+        }
+        // Everyone connected has voted: voting closes now, not at 20 s.
+        let hrev = host.recv_type("reveal").await;
+        let votes_opt: Vec<Option<usize>> = votes.iter().map(|&v| Some(v)).collect();
+        check_reveal(&hrev, r, ans, &votes_opt, target, "host reveal");
+        assert!(hrev["you"].is_null(), "the host gets no `you`: {hrev}");
+        assert!(
+            t_start.elapsed() < Duration::from_secs(10),
+            "voting closed early"
+        );
+        for i in 0..3 {
+            let rev = phones[i].recv_type("reveal").await;
+            check_reveal(&rev, r, ans, &votes_opt, target, names[i]);
+            assert_eq!(rev["counts"], hrev["counts"]);
+            assert_eq!(
+                rev["leaderboard"], hrev["leaderboard"],
+                "one leaderboard for all"
+            );
+            let you = &rev["you"];
+            assert_eq!(you["choice"], votes[i], "{}: you.choice: {rev}", names[i]);
+            let is_right = votes[i] == ans;
+            assert_eq!(you["correct"], is_right, "{}: you.correct: {rev}", names[i]);
+            let pts = you["points"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("points: {rev}"));
+            if is_right {
+                let lo = min_points(acked[i] - t_start, limit);
+                assert!(
+                    (lo..=1000).contains(&pts),
+                    "{}: right answer after {:?} should score {lo}..=1000, got {pts}",
+                    names[i],
+                    acked[i] - t_start
+                );
+                right[i] += 1;
+            } else {
+                assert_eq!(pts, 0, "{}: a wrong answer scores 0", names[i]);
+            }
+            scores[i] += pts;
+            assert_eq!(
+                you["score"], scores[i],
+                "{}: score accumulates: {rev}",
+                names[i]
+            );
+            let entry = player(rev["leaderboard"].as_array().unwrap(), names[i])
+                .unwrap_or_else(|| panic!("{} on the leaderboard: {rev}", names[i]));
+            assert_eq!(
+                entry["score"], scores[i],
+                "leaderboard score of {}",
+                names[i]
+            );
+            assert_eq!(
+                entry["rank"], you["rank"],
+                "you.rank matches the leaderboard for {}",
+                names[i]
+            );
+        }
+        if r == 1 {
+            assert_eq!(room_phase(&server, &code).await, "reveal");
+        }
+    }
+    assert!(
+        scores[0] > scores[1] && scores[1] > scores[2],
+        "3, 2 and 1 right answers: {scores:?}"
+    );
+
+    // After the last reveal, start_round ends the game.
+    host.send(json!({"type":"start_round"})).await;
+    let go = host.recv_type("game_over").await;
+    let lb = go["leaderboard"].as_array().expect("game_over leaderboard");
+    assert_eq!(lb.len(), 3, "the full leaderboard: {go}");
+    assert_leaderboard_sorted(&go["leaderboard"]);
+    for (i, e) in lb.iter().enumerate() {
+        assert_eq!(e["name"], names[i], "final order: {go}");
+        assert_eq!(e["score"], scores[i], "final score of {}", names[i]);
+        assert_eq!(e["rank"], i as u64 + 1);
+    }
+    let stats = &go["stats"];
+    assert!(
+        stats.get("most_recognized").is_some() && stats.get("least_recognized").is_some(),
+        "stats: {go}"
+    );
+    // Round 3's person was recognised by all three, round 1's by one.
+    assert_eq!(
+        stats["most_recognized"]["name"], PEOPLE[targets[2]].name,
+        "most recognised: {stats}"
+    );
+    assert_eq!(
+        stats["least_recognized"]["name"], PEOPLE[targets[0]].name,
+        "least recognised: {stats}"
+    );
+    for (i, p) in phones.iter_mut().enumerate() {
+        let g = p.recv_type("game_over").await;
+        assert_eq!(g["leaderboard"], go["leaderboard"]);
+        assert_eq!(
+            g["you"]["score"], scores[i],
+            "{}: game_over.you: {g}",
+            names[i]
+        );
+        assert_eq!(
+            g["you"]["rank"],
+            i as u64 + 1,
+            "{}: game_over.you: {g}",
+            names[i]
+        );
+    }
+    assert_eq!(room_phase(&server, &code).await, "over");
+
+    // results.csv
+    let url = server.url(&format!("/api/rooms/{code}/results.csv"));
+    let r = server
+        .http
+        .get(&url)
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let ct = r
+        .headers()
+        .get("content-type")
+        .map(|h| h.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(
+        ct.starts_with("text/csv"),
+        "results.csv content type: {ct:?}"
+    );
+    let body = r.text().await.unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    let expected: Vec<String> = std::iter::once("rank,name,score,correct,answered".to_string())
+        .chain((0..3).map(|i| format!("{},{},{},{},3", i + 1, names[i], scores[i], right[i])))
+        .collect();
+    assert_eq!(lines, expected, "results.csv:\n{body}");
+    let r = server.http.get(&url).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 401, "results.csv without a key");
+    let r = server
+        .http
+        .get(&url)
+        .bearer_auth("not-the-key")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(r.status().as_u16(), 401 | 403),
+        "results.csv with a wrong key: {}",
+        r.status()
+    );
+}
+
+#[tokio::test]
+async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds":3,"seconds":30})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (mut bob, wb) = join(&server, &code, "Bob").await;
+    let (mut cy, wc) = join(&server, &code, "Cy").await;
+    host_lobby_until(&mut host, "three players", |ps| ps.len() == 3).await;
+
+    // Round 1: only Cy is right.
+    host.send(json!({"type":"start_round"})).await;
+    let r1 = all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 1, 3, 30).await;
+    let ans = answer_of(&server, &r1).await;
+    ann.vote(1, ((ans + 1) % 4) as u64).await;
+    bob.vote(1, ((ans + 2) % 4) as u64).await;
+    cy.vote(1, ans as u64).await;
+    host.recv_type("reveal").await;
+    ann.recv_type("reveal").await;
+    bob.recv_type("reveal").await;
+    let rev = cy.recv_type("reveal").await;
+    let cy_score = rev["you"]["score"].as_u64().unwrap();
+    assert!(cy_score >= 500, "Cy was right: {rev}");
+
+    // Round 2: Cy votes, drops, comes back: same player, same vote.
+    host.send(json!({"type":"start_round"})).await;
+    let r2 = all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 2, 3, 30).await;
+    let ans2 = answer_of(&server, &r2).await;
+    let cy_choice = (ans2 + 3) % 4;
+    cy.vote(2, cy_choice as u64).await;
+    cy.close().await;
+    host_lobby_until(&mut host, "Cy is disconnected", |ps| {
+        player(ps, "Cy").is_some_and(|p| p["connected"] == false)
+    })
+    .await;
+    let token = wc["token"].as_str().unwrap();
+    let (mut cy, w) = resume(&server, &code, token, "Cy again").await;
+    assert_eq!(w["player_id"], wc["player_id"], "same player after resume");
+    assert_eq!(w["name"], "Cy");
+    assert_eq!(w["score"], cy_score, "same score after resume");
+    let s = &cy.state;
+    assert_eq!(
+        s["phase"], "question",
+        "state after resume mid-question: {s}"
+    );
+    check_round(s, 2, 3, 30, "phone state during a question");
+    assert_eq!(s["prompt"], r2["prompt"]);
+    assert_eq!(s["choices"], r2["choices"]);
+    assert_eq!(
+        s["voted"], cy_choice,
+        "the state remembers this round's vote: {s}"
+    );
+    // The retry of the same vote gets the same ack.
+    cy.vote(2, cy_choice as u64).await;
+    ann.vote(2, ans2 as u64).await;
+    bob.vote(2, ((ans2 + 1) % 4) as u64).await;
+    let hrev = host.recv_type("reveal").await;
+    assert_eq!(
+        hrev["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum::<u64>(),
+        3,
+        "{hrev}"
+    );
+    ann.recv_type("reveal").await;
+    let brev = bob.recv_type("reveal").await;
+    let bob_score = brev["you"]["score"].as_u64().unwrap();
+    let crev = cy.recv_type("reveal").await;
+    assert_eq!(crev["you"]["choice"], cy_choice, "{crev}");
+    assert_eq!(crev["you"]["correct"], false);
+    assert_eq!(crev["you"]["score"], cy_score);
+
+    // Round 3: Bob drops before voting; Ann and Cy close the vote.
+    host.send(json!({"type":"start_round"})).await;
+    let r3 = all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 3, 3, 30).await;
+    let ans3 = answer_of(&server, &r3).await;
+    bob.close().await;
+    host_lobby_until(&mut host, "Bob is disconnected", |ps| {
+        player(ps, "Bob").is_some_and(|p| p["connected"] == false)
+    })
+    .await;
+    let t = Instant::now();
+    ann.vote(3, ans3 as u64).await;
+    cy.vote(3, ans3 as u64).await;
+    let hrev = host.recv_type("reveal").await;
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "a disconnected player does not hold the room up"
+    );
+    assert_eq!(
+        hrev["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum::<u64>(),
+        2,
+        "{hrev}"
+    );
+    assert_eq!(hrev["answer"], ans3);
+    ann.recv_type("reveal").await;
+    cy.recv_type("reveal").await;
+    assert_eq!(room_phase(&server, &code).await, "reveal");
+
+    let (bob, w) = resume(&server, &code, wb["token"].as_str().unwrap(), "Bob again").await;
+    assert_eq!(w["player_id"], wb["player_id"]);
+    assert_eq!(w["score"], bob_score);
+    let s = &bob.state;
+    assert_eq!(
+        s["phase"], "reveal",
+        "state after resume at the reveal: {s}"
+    );
+    assert_eq!(s["round"], 3);
+    assert_eq!(
+        s["answer"], ans3,
+        "the reveal state carries the answer: {s}"
+    );
+    assert!(s["you"]["choice"].is_null(), "Bob did not vote: {s}");
+    assert_eq!(s["you"]["points"], 0);
+    assert_eq!(s["you"]["score"], bob_score);
+}
+
+#[tokio::test]
+async fn leaving_or_resuming_never_closes_voting_by_itself() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds":2,"seconds":30})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (mut bob, wb) = join(&server, &code, "Bob").await;
+    host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
+    host.send(json!({"type":"start_round"})).await;
+    all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 2, 30).await;
+    ann.vote(1, 0).await;
+    bob.close().await;
+    host_lobby_until(&mut host, "Bob is disconnected", |ps| {
+        player(ps, "Bob").is_some_and(|p| p["connected"] == false)
+    })
+    .await;
+    // Every connected player has voted, but a leave does not close voting.
+    host.expect_quiet(Duration::from_millis(1200), NOISE).await;
+    assert_eq!(room_phase(&server, &code).await, "question");
+    let (mut bob, _) = resume(&server, &code, wb["token"].as_str().unwrap(), "Bob again").await;
+    assert_eq!(bob.state["phase"], "question");
+    assert!(
+        bob.state["voted"].is_null(),
+        "Bob has not voted: {}",
+        bob.state
+    );
+    host.expect_quiet(Duration::from_millis(800), NOISE).await;
+    assert_eq!(room_phase(&server, &code).await, "question");
+    bob.vote(1, 1).await;
+    let rev = host.recv_type("reveal").await;
+    assert_eq!(
+        rev["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum::<u64>(),
+        2
+    );
+    ann.recv_type("reveal").await;
+    bob.recv_type("reveal").await;
+}
+
+#[tokio::test]
+async fn host_reveal_closes_voting_early() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds":2,"seconds":30})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (mut bob, _) = join(&server, &code, "Bob").await;
+    host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
+    let t_start = Instant::now();
+    host.send(json!({"type":"start_round"})).await;
+    let r = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 2, 30).await;
+    let ans = answer_of(&server, &r).await;
+    ann.vote(1, ans as u64).await;
+    let t_ack = t_start.elapsed();
+    host.send(json!({"type":"reveal"})).await;
+    let hrev = host.recv_type("reveal").await;
+    let target = Roster::index_of(r["prompt"]["name"].as_str().unwrap());
+    check_reveal(&hrev, 1, ans, &[Some(ans), None], target, "host reveal");
+    let arev = ann.recv_type("reveal").await;
+    assert_eq!(arev["you"]["correct"], true);
+    let pts = arev["you"]["points"].as_u64().unwrap();
+    let lo = min_points(t_ack, Duration::from_secs(30));
+    assert!(
+        (lo..=1000).contains(&pts),
+        "points {pts} for a right answer after {t_ack:?}, expected {lo}..=1000"
+    );
+    let brev = bob.recv_type("reveal").await;
+    assert!(brev["you"]["choice"].is_null(), "Bob did not vote: {brev}");
+    assert_eq!(brev["you"]["correct"], false);
+    assert_eq!(brev["you"]["points"], 0);
+    assert_eq!(brev["you"]["score"], 0);
+    assert_eq!(brev["you"]["rank"], 2, "{brev}");
+    assert_eq!(arev["you"]["rank"], 1, "{arev}");
+    assert_eq!(room_phase(&server, &code).await, "reveal");
+}
+
+#[tokio::test]
+async fn the_deadline_closes_voting_and_late_answers_score_less() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds":1,"seconds":2})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (mut bob, _) = join(&server, &code, "Bob").await;
+    host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
+    let t_start = Instant::now();
+    host.send(json!({"type":"start_round"})).await;
+    let r = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 1, 2).await;
+    let t_round = Instant::now();
+    let remaining = r["remaining_ms"].as_u64().unwrap();
+    assert!(
+        remaining > 1000,
+        "a fresh 2 s round has most of its time left: {remaining}"
+    );
+    assert_eq!(r["seconds"], 2, "round.seconds: {r}");
+    let ans = answer_of(&server, &r).await;
+    tokio::time::sleep_until((t_round + Duration::from_millis(1000)).into()).await;
+    ann.vote(1, ans as u64).await;
+    let t_ack = t_start.elapsed();
+    let rev = ann.recv_type("reveal").await;
+    let t_rev = t_start.elapsed();
+    assert!(
+        t_rev >= Duration::from_millis(1800),
+        "reveal came before the 2 s deadline: {t_rev:?}"
+    );
+    assert!(
+        t_rev <= Duration::from_millis(4000),
+        "reveal came long after the 2 s deadline: {t_rev:?}"
+    );
+    // Server-side elapsed is between 1.0 s and t_ack.
+    let pts = rev["you"]["points"].as_u64().unwrap();
+    let hi = points_for(Duration::from_millis(1000), Duration::from_secs(2)) + 1;
+    let lo = min_points(t_ack, Duration::from_secs(2));
+    assert!(
+        (lo..=hi).contains(&pts),
+        "a right answer after ~1 s of 2 s scores {lo}..={hi}, got {pts}"
+    );
+    let brev = bob.recv_type("reveal").await;
+    assert!(brev["you"]["choice"].is_null());
+    assert_eq!(brev["you"]["points"], 0);
+    host.recv_type("reveal").await;
+    host.send(json!({"type":"start_round"})).await;
+    let go = host.recv_type("game_over").await;
+    assert_eq!(go["leaderboard"][0]["name"], "Ann", "{go}");
+    assert_eq!(go["leaderboard"][0]["score"], pts);
+    assert_eq!(go["leaderboard"][1]["score"], 0);
+}
+
+#[tokio::test]
+async fn photo_to_name_mode_asks_with_a_photo() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(
+        &server,
+        json!({"rounds":1,"seconds":30,"mode":"photo_to_name"}),
+    )
+    .await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    host.send(json!({"type":"start_round"})).await;
+    let r = all_get_round(&mut host, &mut [&mut ann], 1, 1, 30).await;
+    assert_eq!(r["mode"], "photo_to_name");
+    let ans = answer_of(&server, &r).await;
+    ann.vote(1, ans as u64).await;
+    let rev = ann.recv_type("reveal").await;
+    assert_eq!(rev["answer"], ans);
+    assert_eq!(rev["you"]["correct"], true);
+}
+
+#[tokio::test]
+async fn a_killed_server_comes_back_with_rooms_scores_and_acknowledged_votes() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds":3,"seconds":60})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, wa) = join(&server, &code, "Ann").await;
+    let (mut bob, wb) = join(&server, &code, "Bob").await;
+    host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
+    host.send(json!({"type":"start_round"})).await;
+    let r1 = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 3, 60).await;
+    let ans = answer_of(&server, &r1).await;
+    ann.vote(1, ans as u64).await;
+    bob.vote(1, ((ans + 1) % 4) as u64).await;
+    let arev = ann.recv_type("reveal").await;
+    let ann_score = arev["you"]["score"].as_u64().unwrap();
+    assert!(ann_score >= 500);
+    host.send(json!({"type":"start_round"})).await;
+    let r2 = all_get_round(&mut host, &mut [&mut ann, &mut bob], 2, 3, 60).await;
+    let ann_vote = 2u64;
+    ann.vote(2, ann_vote).await;
+
+    drop((host, ann, bob));
+    let server = server.restart_after_kill9();
+    assert_eq!(
+        room_phase(&server, &code).await,
+        "question",
+        "the room survives kill -9"
+    );
+    let host = connect_host(&server, &code, &key).await;
+    let s = &host.state;
+    assert_eq!(s["phase"], "question", "{s}");
+    assert_eq!(s["round"], 2);
+    assert_eq!(s["prompt"], r2["prompt"], "same question after restart");
+    assert_no_key(s, "answer", "host state after restart");
+    let players = s["players"].as_array().expect("host state lists players");
+    assert_eq!(player(players, "Ann").unwrap()["score"], ann_score, "{s}");
+    assert_eq!(player(players, "Bob").unwrap()["score"], 0, "{s}");
+    let (mut ann, w) = resume(&server, &code, wa["token"].as_str().unwrap(), "Ann").await;
+    assert_eq!(w["player_id"], wa["player_id"]);
+    assert_eq!(w["score"], ann_score);
+    assert_eq!(
+        ann.state["voted"], ann_vote,
+        "the acknowledged vote survived: {}",
+        ann.state
+    );
+    let (mut bob, _) = resume(&server, &code, wb["token"].as_str().unwrap(), "Bob").await;
+    assert!(bob.state["voted"].is_null(), "{}", bob.state);
+    bob.vote(2, 3).await;
+    let rev = ann.recv_type("reveal").await;
+    let mut expected = [0u64; 4];
+    expected[ann_vote as usize] += 1;
+    expected[3] += 1;
+    assert_eq!(rev["counts"], json!(expected), "{rev}");
+    assert_eq!(rev["you"]["choice"], ann_vote);
+}
+
+#[tokio::test]
+async fn a_room_can_leave_out_classmates_in_memoriam() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (status, room) = server
+        .post_json(
+            "/api/rooms",
+            &json!({"rounds":200,"seconds":30,"include_memoriam":false}),
+        )
+        .await;
+    assert_eq!(status, 201, "{room}");
+    let askable = PEOPLE.iter().filter(|p| !p.in_memoriam).count() as u64;
+    assert_eq!(
+        room["settings"]["rounds"], askable,
+        "rounds are capped at the people who can be asked: {room}"
+    );
+    let code = room["code"].as_str().unwrap();
+    let mut host = connect_host(&server, code, room["host_key"].as_str().unwrap()).await;
+    let (mut ann, _) = join(&server, code, "Ann").await;
+    let mut asked = Vec::new();
+    let mut positions = Vec::new();
+    for r in 1..=askable {
+        host.send(json!({"type":"start_round"})).await;
+        let round = all_get_round(&mut host, &mut [&mut ann], r, askable, 30).await;
+        let name = round["prompt"]["name"].as_str().unwrap().to_string();
+        let i = Roster::index_of(&name);
+        assert!(!PEOPLE[i].in_memoriam, "{name} was left out of this game");
+        assert!(!asked.contains(&name), "{name} asked twice");
+        asked.push(name);
+        ann.vote(r, 0).await;
+        let rev = host.recv_type("reveal").await;
+        assert_eq!(rev["in_memoriam"], false);
+        positions.push(rev["answer"].as_u64().unwrap());
+        ann.recv_type("reveal").await;
+    }
+    positions.sort();
+    positions.dedup();
+    assert!(
+        positions.len() > 1,
+        "the right answer's position varies between rounds: always {positions:?}"
+    );
+    host.send(json!({"type":"start_round"})).await;
+    host.recv_type("game_over").await;
+}
+
+#[tokio::test]
+async fn the_host_configures_the_room_in_the_lobby() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds":5,"seconds":20})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    ann.send(json!({"type":"configure","rounds":1})).await;
+    assert_eq!(ann.recv_error().await, "not_host");
+    host.send(json!({"type":"configure","rounds":2,"seconds":7,"mode":"photo_to_name"}))
+        .await;
+    // A host that reconnects sees the new settings.
+    host.close().await;
+    let mut host = connect_host(&server, &code, &key).await;
+    assert_fields(
+        &host.state["settings"],
+        &json!({"rounds":2,"seconds":7,"mode":"photo_to_name","include_memoriam":true}),
+        "settings after configure",
+    );
+    host.send(json!({"type":"start_round"})).await;
+    let round = all_get_round(&mut host, &mut [&mut ann], 1, 2, 7).await;
+    assert_eq!(round["mode"], "photo_to_name");
+    assert_eq!(round["seconds"], 7);
+    host.send(json!({"type":"configure","rounds":9})).await;
+    assert_eq!(host.recv_error().await, "wrong_phase", "configure mid-game");
+}

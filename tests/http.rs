@@ -1,0 +1,352 @@
+//! HTTP routes: solo API, pages, health and metrics, photos, base path.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::*;
+use serde_json::{Value, json};
+
+async fn post(server: &TestServer, path: &str, body: Value) -> (u16, Value) {
+    server.post_json(path, &body).await
+}
+
+/// Which choice of a solo round is the named person (via the photos).
+async fn solo_answer(
+    server: &TestServer,
+    round: &Value,
+    seen: &mut HashMap<usize, String>,
+) -> usize {
+    let name = round["name"].as_str().expect("solo name");
+    let target = Roster::index_of(name);
+    let choices = round["choices"].as_array().expect("solo choices");
+    assert_eq!(choices.len(), 4, "{round}");
+    let mut people = Vec::new();
+    for c in choices {
+        let url = c.as_str().expect("choice is a URL string");
+        assert!(url.starts_with("/photos/"), "solo photo URL {url}");
+        let who = whose_photo(server, url).await;
+        if let Some(prev) = seen.insert(who, url.to_string()) {
+            assert_eq!(prev, url, "the photo URL of {} is stable", PEOPLE[who].name);
+        }
+        people.push(who);
+    }
+    let hits: Vec<usize> = (0..4).filter(|&i| people[i] == target).collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "exactly one photo of {name} among {people:?}"
+    );
+    hits[0]
+}
+
+#[tokio::test]
+async fn solo_rounds_are_answered_once() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let mut seen = HashMap::new();
+
+    let (st, r) = post(&server, "/api/solo/round", json!({})).await;
+    assert!(matches!(st, 200 | 201), "solo round: {st} {r}");
+    let id = r["round_id"].as_str().expect("round_id").to_string();
+    assert_no_key(&r, "answer", "a solo round");
+    let ans = solo_answer(&server, &r, &mut seen).await;
+    let (st, a) = post(
+        &server,
+        "/api/solo/answer",
+        json!({"round_id":id,"choice":ans}),
+    )
+    .await;
+    assert_eq!(st, 200, "{a}");
+    assert_eq!(a["correct"], true, "{a}");
+    assert_eq!(a["answer"], ans, "{a}");
+    let (st, a) = post(
+        &server,
+        "/api/solo/answer",
+        json!({"round_id":id,"choice":ans}),
+    )
+    .await;
+    assert_eq!(st, 409, "a round is answered once: {a}");
+    assert!(a["error"].is_string(), "{a}");
+
+    let (_, r) = post(&server, "/api/solo/round", json!({})).await;
+    let id2 = r["round_id"].as_str().unwrap().to_string();
+    assert_ne!(id2, id, "each round has its own id");
+    let ans = solo_answer(&server, &r, &mut seen).await;
+    let wrong = (ans + 1) % 4;
+    let (st, a) = post(
+        &server,
+        "/api/solo/answer",
+        json!({"round_id":id2,"choice":wrong}),
+    )
+    .await;
+    assert_eq!(st, 200, "{a}");
+    assert_eq!(a["correct"], false, "{a}");
+    assert_eq!(a["answer"], ans, "{a}");
+    assert_eq!(a["name"], r["name"], "the answer names the person: {a}");
+
+    let (st, a) = post(
+        &server,
+        "/api/solo/answer",
+        json!({"round_id":"no-such-round","choice":0}),
+    )
+    .await;
+    assert_eq!(st, 404, "unknown round: {a}");
+    assert!(a["error"].is_string() && a["message"].is_string(), "{a}");
+
+    let (_, r) = post(&server, "/api/solo/round", json!({})).await;
+    let (st, a) = post(
+        &server,
+        "/api/solo/answer",
+        json!({"round_id":r["round_id"],"choice":7}),
+    )
+    .await;
+    assert!(
+        (400..500).contains(&st) && st != 404,
+        "choice 7 is a client error: {st} {a}"
+    );
+}
+
+#[tokio::test]
+async fn a_solo_session_asks_everyone_before_repeating() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let mut names = Vec::new();
+    for _ in 0..7 {
+        let (st, r) = post(&server, "/api/solo/round", json!({"session":"abc"})).await;
+        assert!(matches!(st, 200 | 201), "{st} {r}");
+        names.push(r["name"].as_str().unwrap().to_string());
+    }
+    let mut uniq = names.clone();
+    uniq.sort();
+    uniq.dedup();
+    assert_eq!(
+        uniq.len(),
+        names.len(),
+        "no repeats within a session: {names:?}"
+    );
+}
+
+#[tokio::test]
+async fn pages_health_and_metrics() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (st, room) = post(&server, "/api/rooms", json!({})).await;
+    assert_eq!(st, 201, "{room}");
+    let code = room["code"].as_str().unwrap();
+    let key = room["host_key"].as_str().unwrap();
+    assert!(
+        (4..=6).contains(&code.len())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() && c != 'I' && c != 'O'),
+        "room code {code:?}: 4–6 letters A–Z without I and O"
+    );
+    let host_url = room["host_url"].as_str().expect("host_url");
+    assert!(host_url.contains(&format!("/host/{code}")), "{host_url}");
+    assert!(
+        host_url.contains(&format!("#key={key}")),
+        "the host key travels in the fragment: {host_url}"
+    );
+    assert!(
+        !host_url.contains('?'),
+        "no query string in the host URL: {host_url}"
+    );
+    let join_url = room["join_url"].as_str().expect("join_url");
+    assert!(join_url.contains(code), "{join_url}");
+    assert!(
+        !join_url.contains(key),
+        "the join URL must not carry the host key"
+    );
+
+    for path in [
+        "/".to_string(),
+        "/join".into(),
+        format!("/join/{code}"),
+        format!("/host/{code}"),
+        "/solo".into(),
+    ] {
+        let r = server.get(&path).await;
+        assert_eq!(r.status().as_u16(), 200, "GET {path}");
+        let ct = r
+            .headers()
+            .get("content-type")
+            .map(|h| h.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        assert!(
+            ct.starts_with("text/html"),
+            "GET {path} content type {ct:?}"
+        );
+        let body = r.text().await.unwrap();
+        assert!(
+            body.to_lowercase().contains("<html"),
+            "GET {path} is an HTML page"
+        );
+        assert!(
+            !body.contains(key),
+            "GET {path} must not embed the host key"
+        );
+    }
+
+    let r = server.get("/healthz").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.text().await.unwrap().trim(), "ok");
+
+    let r = server.get("/metrics").await;
+    assert_eq!(r.status().as_u16(), 200);
+    let text = r.text().await.unwrap();
+    assert!(
+        text.lines().any(|l| l.starts_with("yearbook_rooms")),
+        "metrics have a yearbook_rooms… series:\n{text}"
+    );
+    let r = server.get("/no/such/page").await;
+    assert_eq!(r.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn photos_are_opaque_and_cached_forever() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds":1})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    host.send(json!({"type":"start_round"})).await;
+    let round = ann.recv_type("round").await;
+    let mut urls = Vec::new();
+    for c in round["choices"].as_array().unwrap() {
+        urls.push(c["photo"].as_str().unwrap().to_string());
+        urls.push(c["thumb"].as_str().unwrap().to_string());
+    }
+    let name_parts: Vec<String> = PEOPLE
+        .iter()
+        .flat_map(|p| p.name.split(' ').chain(p.known_as.split(' ')))
+        .filter(|w| w.len() >= 3)
+        .map(|w| w.to_lowercase())
+        .collect();
+    for url in &urls {
+        assert!(url.starts_with("/photos/"), "photo URL {url}");
+        let lower = url.to_lowercase();
+        for part in &name_parts {
+            assert!(
+                !lower.contains(part.as_str()),
+                "photo URL {url} gives away {part:?}"
+            );
+        }
+        let r = server.http.get(server.abs(url)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "GET {url}");
+        let h = r.headers();
+        let etag = h
+            .get("etag")
+            .unwrap_or_else(|| panic!("{url}: ETag"))
+            .to_str()
+            .unwrap()
+            .to_string();
+        let cc = h
+            .get("cache-control")
+            .unwrap_or_else(|| panic!("{url}: Cache-Control"))
+            .to_str()
+            .unwrap();
+        assert!(cc.contains("immutable"), "{url}: Cache-Control {cc:?}");
+        let ct = h
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        assert!(ct.starts_with("image/"), "{url}: content type {ct:?}");
+        let bytes = r.bytes().await.unwrap();
+        identify(&bytes);
+        let r = server
+            .http
+            .get(server.abs(url))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status().as_u16(),
+            304,
+            "{url}: If-None-Match with its ETag"
+        );
+    }
+    // The name's person is among the choices, and photo and thumb agree.
+    let ans = answer_of(&server, &round).await;
+    let c = &round["choices"][ans];
+    assert_eq!(
+        whose_photo(&server, c["photo"].as_str().unwrap()).await,
+        Roster::index_of(round["prompt"]["name"].as_str().unwrap()),
+        "the projector-size photo shows the same person as the thumb"
+    );
+    let r = server.get("/photos/0000000000000000-thumb.jpg").await;
+    assert_eq!(r.status().as_u16(), 404, "unknown photo id");
+    let r = server.get("/photos/..%2Froster.csv").await;
+    assert!(
+        (400..500).contains(&r.status().as_u16()),
+        "no path tricks: {}",
+        r.status()
+    );
+}
+
+#[tokio::test]
+async fn a_base_path_prefixes_every_route() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().base_path("/reunion/1984"));
+    let line = server.listening_line().trim_end_matches('/').to_string();
+    assert!(
+        line.ends_with("/reunion/1984"),
+        "listening line names the prefix: {line:?}"
+    );
+
+    let r = server.get("/healthz").await; // under the prefix
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.text().await.unwrap().trim(), "ok");
+    let r = server.get("/").await;
+    assert_eq!(r.status().as_u16(), 200, "GET /reunion/1984/");
+    assert!(r.text().await.unwrap().to_lowercase().contains("<html"));
+    let r = server
+        .http
+        .get(format!("{}/healthz", server.origin()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404, "/healthz outside the prefix");
+
+    let (code, key) = create_room(&server, json!({"rounds":1})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    host.send(json!({"type":"start_round"})).await;
+    let round = ann.recv_type("round").await;
+    let thumb = round["choices"][0]["thumb"].as_str().unwrap();
+    assert!(
+        thumb.starts_with("/reunion/1984/photos/"),
+        "photo URLs carry the prefix: {thumb}"
+    );
+    let bytes = server.fetch_bytes(thumb).await;
+    identify(&bytes);
+    answer_of(&server, &round).await;
+
+    let (st, solo) = server.post_json("/api/solo/round", &json!({})).await;
+    assert!(matches!(st, 200 | 201), "{st} {solo}");
+    let c0 = solo["choices"][0].as_str().unwrap();
+    assert!(
+        c0.starts_with("/reunion/1984/photos/"),
+        "solo photo URLs carry the prefix: {c0}"
+    );
+    server.fetch_bytes(c0).await;
+}
+
+#[tokio::test]
+async fn the_bundled_demo_class_is_served_without_options() {
+    let server = TestServer::start();
+    let (st, r) = server.post_json("/api/solo/round", &json!({})).await;
+    assert!(matches!(st, 200 | 201), "{st} {r}");
+    assert!(r["name"].as_str().is_some_and(|n| !n.is_empty()), "{r}");
+    let choices = r["choices"].as_array().expect("choices");
+    assert_eq!(choices.len(), 4);
+    for c in choices {
+        let bytes = server.fetch_bytes(c.as_str().unwrap()).await;
+        image::load_from_memory(&bytes).expect("a demo photo decodes");
+    }
+    let (code, _) = create_room(&server, json!({})).await;
+    let (st, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(st, 200);
+    assert_eq!(v["phase"], "lobby");
+}
