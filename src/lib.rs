@@ -28,6 +28,7 @@ use crate::room::{RoomDeps, Rooms};
 use crate::roster::Roster;
 use std::time::Duration;
 
+use crate::http::event::EventGate;
 use crate::http::throttle::Throttle;
 use crate::solo::Solo;
 use crate::store::Store;
@@ -47,6 +48,11 @@ pub struct AppState {
     pub base: String,
     /// Where people reach us, base path included, no trailing slash.
     pub public_url: String,
+    /// Whether `public_url` was given (else it is derived per request
+    /// behind a trusted proxy).
+    pub public_url_fixed: bool,
+    /// `--event-code`: who may see pages and photos.
+    pub event: Option<EventGate>,
     pub host_password: Option<String>,
     pub trust_proxy: bool,
     pub roster: Arc<Roster>,
@@ -64,12 +70,50 @@ pub struct AppState {
 pub struct Options {
     pub base: String,
     pub public_url: String,
+    pub public_url_fixed: bool,
+    pub event_code: Option<String>,
+    /// Signs the event cookie; survives restarts with the database.
+    pub secret: Vec<u8>,
     pub host_password: Option<String>,
     pub trust_proxy: bool,
     pub max_players: usize,
 }
 
 impl AppState {
+    /// The URL people reach this server at, for links and the QR code:
+    /// `--public-url`, else behind a trusted proxy what the proxy says,
+    /// else the listening address.
+    pub fn public_url_for(&self, headers: &axum::http::HeaderMap) -> String {
+        if self.public_url_fixed || !self.trust_proxy {
+            return self.public_url.clone();
+        }
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty() && !v.contains(['/', ' ', '"', '<', '>']))
+        };
+        let host = header("x-forwarded-host").or_else(|| header("host"));
+        let proto = header("x-forwarded-proto")
+            .filter(|p| p == "http" || p == "https")
+            .unwrap_or_else(|| "http".into());
+        match host {
+            Some(host) => format!("{proto}://{host}{}", self.base),
+            None => self.public_url.clone(),
+        }
+    }
+
+    /// The join link for a room (what the QR code encodes).
+    pub fn join_url(&self, headers: &axum::http::HeaderMap, code: &str) -> String {
+        let url = format!("{}/join/{code}", self.public_url_for(headers));
+        match &self.event {
+            Some(gate) => format!("{url}?{}", gate.query()),
+            None => url,
+        }
+    }
+
     pub fn new(roster: Arc<Roster>, options: Options, store: Store) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
         let deps = RoomDeps::new(
@@ -79,9 +123,18 @@ impl AppState {
             options.max_players.max(1),
             store,
         );
+        let public_url = options.public_url.trim_end_matches('/').to_string();
+        let secure = public_url.starts_with("https://");
+        let event = options
+            .event_code
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| EventGate::new(c, &options.secret, &options.base, secure));
         Arc::new(Self {
+            public_url_fixed: options.public_url_fixed,
+            event,
             base: options.base,
-            public_url: options.public_url.trim_end_matches('/').to_string(),
+            public_url,
             host_password: options.host_password.filter(|p| !p.is_empty()),
             trust_proxy: options.trust_proxy,
             roster,
@@ -107,6 +160,10 @@ pub fn app(state: Arc<AppState>) -> Router {
             .fallback(|| async { http::AppError::not_found("Nothing here.") })
     };
     router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::event::gate,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -72,12 +72,6 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if args.event_code.is_some() {
-        eprintln!(
-            "error: --event-code is not supported by this version yet; refusing to serve photos openly while you expect them protected"
-        );
-        return ExitCode::from(2);
-    }
     let roster = match load(args.roster.as_deref()) {
         Ok(r) => Arc::new(r),
         Err(problems) => {
@@ -124,18 +118,31 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
         }
     };
     let listening = format!("http://{local}{base}");
-    let public_url = args.public_url.clone().unwrap_or_else(|| {
-        if local.ip().is_unspecified() {
-            format!("http://127.0.0.1:{}{base}", local.port())
-        } else {
-            listening.clone()
+    let public_url = match &args.public_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None if local.ip().is_unspecified() => {
+            // The venue-laptop case: phones need the LAN address.
+            let ip = lan_address().unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+            format!(
+                "http://{}{base}",
+                std::net::SocketAddr::new(ip, local.port())
+            )
         }
-    });
+        None => listening.clone(),
+    };
+    if args.event_code.is_none() && !local.ip().is_loopback() {
+        tracing::warn!(
+            "listening on {local} without --event-code: anyone who finds the URL can see the photos"
+        );
+    }
     let state = AppState::new(
         roster,
         Options {
             base,
+            public_url_fixed: args.public_url.is_some(),
             public_url,
+            event_code: args.event_code.clone(),
+            secret: opened.secret.clone(),
             host_password: args.host_password.clone(),
             trust_proxy: args.trust_proxy,
             max_players: args.max_players,
@@ -157,6 +164,25 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
             ExitCode::FAILURE
         }
     }
+}
+
+/// This machine's address on the local network: private IPv4 first.
+fn lan_address() -> Option<std::net::IpAddr> {
+    let addrs: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .ok()?
+        .into_iter()
+        .map(|i| i.ip())
+        .filter(|ip| !ip.is_loopback() && ip.is_ipv4())
+        .collect();
+    let private = |ip: &std::net::IpAddr| match ip {
+        std::net::IpAddr::V4(v4) => v4.is_private(),
+        std::net::IpAddr::V6(_) => false,
+    };
+    addrs
+        .iter()
+        .find(|ip| private(ip))
+        .or_else(|| addrs.first())
+        .copied()
 }
 
 async fn shutdown_signal() {

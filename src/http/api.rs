@@ -129,12 +129,12 @@ pub async fn create_room(
         return Err(AppError::rate_limited());
     }
     let (room, host_key) = state.rooms.create(settings.clone());
-    let public = &state.public_url;
+    let public = state.public_url_for(&headers);
     let body = json!({
         "code": room.code,
         "host_key": host_key,
         "host_url": format!("{public}/host/{}#key={host_key}", room.code),
-        "join_url": format!("{public}/join/{}", room.code),
+        "join_url": state.join_url(&headers, &room.code),
         "settings": settings_json(&settings),
     });
     Ok((StatusCode::CREATED, Json(body)).into_response())

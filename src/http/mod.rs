@@ -2,6 +2,7 @@
 //! JSON API live in their own modules.
 
 pub mod api;
+pub mod event;
 pub mod pages;
 pub mod throttle;
 

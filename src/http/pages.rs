@@ -82,7 +82,7 @@ pub async fn host(
     match find_room(&state, &raw, ip_of(&state, peer, &headers)) {
         Ok(room) => {
             let code = room.code.clone();
-            let join_url = format!("{}/join/{code}", state.public_url);
+            let join_url = state.join_url(&headers, &code);
             render(views::Host {
                 base: state.base.clone(),
                 title: format!("Yearbook — room {code}"),

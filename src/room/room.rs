@@ -744,7 +744,7 @@ impl Room {
             "prompt": prompt,
             "choices": choices,
             "mode": game.settings().mode.as_str(),
-            "players": round.votes.len().max(game.voting_status().1),
+            "players_voting": round.votes.len().max(game.voting_status().1),
         })
     }
 

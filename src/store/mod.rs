@@ -73,6 +73,25 @@ pub struct Opened {
     pub rooms: Vec<StoredRoom>,
     /// When the previous run last wrote: the start of its downtime.
     pub last_alive: Option<Millis>,
+    /// A random key made once per database: signs cookies across restarts.
+    pub secret: Vec<u8>,
+}
+
+fn server_secret(conn: &Connection) -> anyhow::Result<Vec<u8>> {
+    let existing: Option<Vec<u8>> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'secret'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(secret) = existing {
+        return Ok(secret);
+    }
+    let secret: [u8; 32] = rand::random();
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('secret', ?1)",
+        [secret.to_vec()],
+    )?;
+    Ok(secret.to_vec())
 }
 
 /// Handle to the writer thread.
@@ -95,6 +114,7 @@ impl Store {
             })
             .optional()?
             .map(|v| v as Millis);
+        let secret = server_secret(&conn)?;
         let (tx, rx) = mpsc::channel();
         let healthy = Arc::new(AtomicBool::new(true));
         let writer = Writer {
@@ -111,6 +131,7 @@ impl Store {
             store: Self { tx, healthy },
             rooms,
             last_alive,
+            secret,
         })
     }
 

@@ -40,6 +40,11 @@ const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY CHECK (id = 1),
         at INTEGER NOT NULL
      );",
+    // 2: server-wide values that must survive restarts (the cookie key).
+    "CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+     );",
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -1,0 +1,288 @@
+//! The optional event code (`--event-code`): pages, photos, the API and the
+//! WebSocket need it once per browser. It arrives in the QR link as
+//! `?event=…` or typed into a small form, and is then remembered in a signed,
+//! HttpOnly cookie, so classmates' photos are never open to a stranger who
+//! only found the URL.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use super::AppError;
+use crate::AppState;
+use crate::room::code::secrets_equal;
+
+const COOKIE: &str = "yearbook_event";
+const PARAM: &str = "event";
+
+/// The configured code and the cookie that proves a browser knew it.
+#[derive(Debug, Clone)]
+pub struct EventGate {
+    code: String,
+    cookie_value: String,
+    cookie_attrs: String,
+}
+
+/// What people type: case, spaces and surrounding blanks do not matter.
+fn normalize(code: &str) -> String {
+    code.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl EventGate {
+    pub fn new(code: &str, secret: &[u8], base: &str, secure: bool) -> Self {
+        let code = normalize(code);
+        let cookie_value = match Hmac::<Sha256>::new_from_slice(secret) {
+            Ok(mut mac) => {
+                mac.update(code.as_bytes());
+                hex::encode(mac.finalize().into_bytes())
+            }
+            // Any key length works for HMAC; this branch cannot run.
+            Err(_) => hex::encode(code.as_bytes()),
+        };
+        let path = if base.is_empty() { "/" } else { base };
+        let mut cookie_attrs = format!(
+            "Path={path}; HttpOnly; SameSite=Lax; Max-Age={}",
+            30 * 24 * 3600
+        );
+        if secure {
+            cookie_attrs.push_str("; Secure");
+        }
+        Self {
+            code,
+            cookie_value,
+            cookie_attrs,
+        }
+    }
+
+    /// The code as it goes into links (`?event=…`), URL-encoded.
+    pub fn query(&self) -> String {
+        format!("{PARAM}={}", url_encode(&self.code))
+    }
+
+    fn set_cookie(&self) -> HeaderValue {
+        let cookie = format!("{COOKIE}={}; {}", self.cookie_value, self.cookie_attrs);
+        HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static(""))
+    }
+
+    fn has_cookie(&self, headers: &HeaderMap) -> bool {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .any(|(k, v)| k == COOKIE && secrets_equal(v, &self.cookie_value))
+    }
+
+    fn matches(&self, typed: &str) -> bool {
+        secrets_equal(&normalize(typed), &self.code)
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn url_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(hi), Some(lo)) => {
+                        out.push((hi * 16 + lo) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `key=value&…` → the value of `key`, decoded.
+fn param(query: &str, key: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| url_decode(v))
+}
+
+/// Routes that never need the code: health checks and the page chrome.
+fn is_open(path: &str) -> bool {
+    path == "/healthz" || path.starts_with("/static/")
+}
+
+/// Pages are HTML; everything else answers JSON.
+fn is_page(path: &str) -> bool {
+    !(path.starts_with("/api/")
+        || path.starts_with("/photos/")
+        || path.starts_with("/ws/")
+        || path == "/metrics")
+}
+
+fn form_page(base: &str, next: &str, wrong: bool) -> Response {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let note = if wrong {
+        "<p class=\"error\" role=\"alert\">That is not the code. Try again.</p>"
+    } else {
+        ""
+    };
+    let html = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Event code</title><link rel="stylesheet" href="{base}/static/style.css"></head>
+<body data-base="{base}"><main class="page narrow"><section class="card">
+<h1>Event code</h1><p>This game is private. Type the event code from the invitation or the screen.</p>{note}
+<form method="post" action="{base}/event"><input type="hidden" name="next" value="{next}">
+<label for="event-code">Event code</label>
+<input id="event-code" name="code" type="text" autocomplete="off" autofocus required>
+<button type="submit">Continue</button></form></section></main></body></html>"#,
+        base = esc(base),
+        next = esc(next),
+    );
+    (StatusCode::UNAUTHORIZED, Html(html)).into_response()
+}
+
+/// A local path to go back to after the form, never another site.
+fn safe_next(base: &str, next: &str) -> String {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if ok && next.starts_with(base) {
+        next.to_string()
+    } else {
+        format!("{base}/")
+    }
+}
+
+/// The middleware: lets a request through when the browser proved it knows
+/// the code; otherwise a form (pages) or 401 (everything else).
+pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let Some(gate) = state.event.as_ref() else {
+        return next.run(req).await;
+    };
+    let full = req.uri().path().to_string();
+    let Some(path) = full.strip_prefix(state.base.as_str()).map(str::to_string) else {
+        return next.run(req).await;
+    };
+    let path = if path.is_empty() {
+        "/".to_string()
+    } else {
+        path
+    };
+    if is_open(&path) || gate.has_cookie(req.headers()) {
+        return next.run(req).await;
+    }
+    if path == "/event" && req.method() == Method::POST {
+        let body = axum::body::to_bytes(req.into_body(), 16 * 1024)
+            .await
+            .unwrap_or_default();
+        let form = String::from_utf8_lossy(&body);
+        let typed = param(&form, "code").unwrap_or_default();
+        let back = safe_next(&state.base, &param(&form, "next").unwrap_or_default());
+        if gate.matches(&typed) {
+            let mut resp = Redirect::to(&back).into_response();
+            resp.headers_mut()
+                .insert(header::SET_COOKIE, gate.set_cookie());
+            return resp;
+        }
+        return form_page(&state.base, &back, true);
+    }
+    let query = req.uri().query().unwrap_or("").to_string();
+    if let Some(typed) = param(&query, PARAM)
+        && gate.matches(&typed)
+    {
+        let page = is_page(&path) && req.method() == Method::GET;
+        let mut resp = if page {
+            // Drop the code from the address bar (and from the projector).
+            let rest: Vec<&str> = query
+                .split('&')
+                .filter(|kv| !kv.starts_with("event="))
+                .collect();
+            let target = if rest.is_empty() {
+                full.clone()
+            } else {
+                format!("{full}?{}", rest.join("&"))
+            };
+            Redirect::to(&target).into_response()
+        } else {
+            next.run(req).await
+        };
+        resp.headers_mut()
+            .append(header::SET_COOKIE, gate.set_cookie());
+        return resp;
+    }
+    if is_page(&path) && req.method() == Method::GET {
+        return form_page(&state.base, &full, false);
+    }
+    AppError::new(
+        StatusCode::UNAUTHORIZED,
+        "event_code_required",
+        "This game is private: open the link from the invitation or type the event code.",
+    )
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_compare_ignoring_case_and_spaces() {
+        let g = EventGate::new("Class of  1986", b"k", "", false);
+        assert!(g.matches(" class OF 1986"));
+        assert!(!g.matches("class of 1985"));
+        assert_eq!(g.query(), "event=class%20of%201986");
+        assert_eq!(param(&g.query(), "event").as_deref(), Some("class of 1986"));
+    }
+
+    #[test]
+    fn the_cookie_depends_on_the_server_secret() {
+        let a = EventGate::new("x", b"one", "", false);
+        let b = EventGate::new("x", b"two", "", false);
+        assert_ne!(a.cookie_value, b.cookie_value);
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            format!("other=1; {COOKIE}={}", a.cookie_value)
+                .parse()
+                .unwrap(),
+        );
+        assert!(a.has_cookie(&h));
+        assert!(!b.has_cookie(&h));
+    }
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(safe_next("/r", "/r/join/ABCD"), "/r/join/ABCD");
+        assert_eq!(safe_next("/r", "//evil.example/"), "/r/");
+        assert_eq!(safe_next("", "https://evil.example/"), "/");
+    }
+}
