@@ -35,7 +35,9 @@ async fn main() -> anyhow::Result<()> {
     let phones = arg(1, 20_000);
     let room_count = arg(2, 100);
     let per_room = arg(3, 200);
-    let roster = Arc::new(roster::load_demo().map_err(|e| anyhow::anyhow!(e.join("\n")))?);
+    let roster = Arc::new(
+        roster::load_demo(&Default::default()).map_err(|e| anyhow::anyhow!(e.join("\n")))?,
+    );
     let dir = tempfile::tempdir()?;
 
     // 1. Durable votes into one room.

@@ -67,6 +67,9 @@ pub struct ServeArgs {
     /// Believe X-Forwarded-* headers (only behind a proxy you run).
     #[arg(long, env = "YEARBOOK_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// Serve photos as scanned, without the automatic contrast stretch.
+    #[arg(long, env = "YEARBOOK_NO_ENHANCE")]
+    pub no_enhance: bool,
 }
 
 impl Default for ServeArgs {
@@ -81,6 +84,7 @@ impl Default for ServeArgs {
             event_code: None,
             max_players: 5000,
             trust_proxy: false,
+            no_enhance: false,
         }
     }
 }

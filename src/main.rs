@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use yearbook::config::{Cli, Command, ServeArgs, normalize_base_path};
 use yearbook::roster::import::ImportArgs;
+use yearbook::roster::photos::{self, Pipeline};
 use yearbook::roster::{self, Roster};
 use yearbook::store::{Opened, Store};
 use yearbook::{AppState, Options, telemetry};
@@ -31,10 +32,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(path: Option<&std::path::Path>) -> Result<Roster, Vec<String>> {
+fn load(path: Option<&std::path::Path>, pipeline: &Pipeline) -> Result<Roster, Vec<String>> {
     match path {
-        Some(p) => roster::load_path(p),
-        None => roster::load_demo(),
+        Some(p) => roster::load_path(p, pipeline),
+        None => roster::load_demo(pipeline),
     }
 }
 
@@ -50,8 +51,11 @@ fn import(args: ImportArgs) -> ExitCode {
 }
 
 fn check(path: &std::path::Path) -> ExitCode {
-    match roster::load_path(path) {
+    match roster::load::check_path(path) {
         Ok(r) => {
+            for w in r.warnings() {
+                println!("{w}");
+            }
             println!("{}: ok, {}", path.display(), r.summary());
             ExitCode::SUCCESS
         }
@@ -72,7 +76,12 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let roster = match load(args.roster.as_deref()) {
+    let pipeline = Pipeline {
+        enhance: !args.no_enhance,
+        cache_dir: Some(photos::cache_dir_for(&args.db)),
+    };
+    let started = std::time::Instant::now();
+    let roster = match load(args.roster.as_deref(), &pipeline) {
         Ok(r) => Arc::new(r),
         Err(problems) => {
             for p in &problems {
@@ -81,7 +90,10 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(roster = %roster.summary(), "roster loaded");
+    for w in roster.warnings() {
+        tracing::warn!("{w}");
+    }
+    tracing::info!(roster = %roster.summary(), ms = started.elapsed().as_millis() as u64, "roster loaded");
     let opened = match Store::open(&args.db) {
         Ok(o) => o,
         Err(e) => {

@@ -207,6 +207,61 @@ mod tests {
         assert!(pick_question(&p, &[], true, &mut rng).is_some());
     }
 
+    /// A class like the demo: two big groups, a small one, some blanks.
+    fn class() -> Pool {
+        let mut groups = Vec::new();
+        groups.extend(std::iter::repeat_n(Some(0), 23));
+        groups.extend(std::iter::repeat_n(Some(1), 23));
+        groups.extend(std::iter::repeat_n(Some(2), 2));
+        groups.extend(std::iter::repeat_n(None, 2));
+        pool(&groups, &[])
+    }
+
+    #[test]
+    fn thousands_of_questions_keep_groups_no_repeats_and_even_distractors() {
+        let p = class();
+        let mut rng = StdRng::seed_from_u64(2024);
+        let mut as_distractor = vec![0u32; p.len()];
+        let mut asked = vec![false; p.len()];
+        for i in 0..5_000 {
+            if asked.iter().all(|&a| a) {
+                asked.iter_mut().for_each(|a| *a = false);
+            }
+            let q = pick_question(&p, &asked, true, &mut rng).unwrap();
+            assert!(
+                !asked[q.target],
+                "question {i} repeats {} within a cycle",
+                q.target
+            );
+            asked[q.target] = true;
+            let group = p.groups[q.target];
+            let others_in_group = (0..p.len())
+                .filter(|&o| o != q.target && group.is_some() && p.groups[o] == group)
+                .count();
+            for (slot, &c) in q.choices.iter().enumerate() {
+                if slot == q.answer as usize {
+                    continue;
+                }
+                as_distractor[c] += 1;
+                if others_in_group >= MIN_GROUP_OTHERS {
+                    assert_eq!(p.groups[c], group, "question {i}: {q:?}");
+                }
+            }
+        }
+        // Within each big group every member is a distractor about as often.
+        for g in [0, 1] {
+            let counts: Vec<u32> = (0..p.len())
+                .filter(|&i| p.groups[i] == Some(g))
+                .map(|i| as_distractor[i])
+                .collect();
+            let (min, max) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+            assert!(
+                f64::from(*max) / f64::from(*min) < 1.4,
+                "group {g}: {counts:?}"
+            );
+        }
+    }
+
     #[test]
     fn answer_position_is_spread_over_all_four_slots() {
         let p = pool(&[None; 8], &[]);

@@ -47,9 +47,13 @@ impl Problem {
     }
 }
 
-/// Names compare trimmed, with runs of spaces folded, ignoring case.
+/// Names compare NFC-normalised, trimmed, with runs of spaces folded,
+/// ignoring case: `Zoë` typed two ways is one person.
 pub fn name_key(name: &str) -> String {
-    name.split_whitespace()
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc()
+        .collect::<String>()
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
@@ -201,6 +205,14 @@ mod tests {
                 "r.csv:5: the photo is empty",
             ]
         );
+    }
+
+    #[test]
+    fn names_that_differ_only_in_unicode_form_are_duplicates() {
+        let csv = "name,photo\nZo\u{eb} Quimby,1\nZoe\u{308} quimby,2\n";
+        let (rows, problems) = parse(csv.as_bytes());
+        assert_eq!(rows.len(), 1);
+        assert_eq!(problems[0].line, Some(3));
     }
 
     #[test]

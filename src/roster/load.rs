@@ -8,7 +8,7 @@ use std::sync::Arc;
 use include_dir::{Dir, include_dir};
 
 use super::csv::{self, Problem, Row};
-use super::photos::{self, Variant};
+use super::photos::{self, Pipeline, Variant};
 use crate::game::Pool;
 
 static DEMO: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data/demo");
@@ -38,6 +38,30 @@ impl Roster {
         self.photos.get(file)
     }
 
+    /// Not errors, but worth telling the organiser: a gender label shared by
+    /// fewer than four people gives those people mixed distractors.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut groups: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        for p in &self.people {
+            if let Some(g) = &p.gender {
+                let entry = groups
+                    .entry(g.trim().to_lowercase())
+                    .or_insert_with(|| (g.clone(), 0));
+                entry.1 += 1;
+            }
+        }
+        groups
+            .values()
+            .filter(|(_, n)| *n < 4)
+            .map(|(label, n)| {
+                format!(
+                    "warning: gender '{label}' has only {n} {}: their distractors will be drawn from everyone",
+                    if *n == 1 { "person" } else { "people" }
+                )
+            })
+            .collect()
+    }
+
     /// "48 people (F 24, M 22, no gender 2), 1 in memoriam"
     pub fn summary(&self) -> String {
         let mut groups: BTreeMap<String, usize> = BTreeMap::new();
@@ -55,20 +79,38 @@ impl Roster {
     }
 }
 
+/// What loading does with the photos.
+#[derive(Debug, Clone, Copy)]
+enum Work<'a> {
+    /// Check that each decodes (for `yearbook check`).
+    Check,
+    /// Make the web variants (for serving).
+    Serve(&'a Pipeline),
+}
+
 /// The bundled fictional demo class.
-pub fn load_demo() -> Result<Roster, Vec<String>> {
+pub fn load_demo(pipeline: &Pipeline) -> Result<Roster, Vec<String>> {
     let csv = DEMO
         .get_file("roster.csv")
         .map(|f| f.contents())
         .unwrap_or_default();
-    load("demo/roster.csv", csv, |rel| {
+    load("demo/roster.csv", csv, Work::Serve(pipeline), |rel| {
         DEMO.get_file(rel.trim_start_matches("./"))
             .map(|f| f.contents().to_vec())
     })
 }
 
-/// A roster CSV on disk; photo paths are relative to its folder.
-pub fn load_path(csv_path: &Path) -> Result<Roster, Vec<String>> {
+/// A roster CSV on disk, ready to serve; photo paths are relative to its folder.
+pub fn load_path(csv_path: &Path, pipeline: &Pipeline) -> Result<Roster, Vec<String>> {
+    load_path_with(csv_path, Work::Serve(pipeline))
+}
+
+/// Validates a roster CSV on disk (every photo decodes) without making variants.
+pub fn check_path(csv_path: &Path) -> Result<Roster, Vec<String>> {
+    load_path_with(csv_path, Work::Check)
+}
+
+fn load_path_with(csv_path: &Path, work: Work<'_>) -> Result<Roster, Vec<String>> {
     let label = csv_path.file_name().map_or_else(
         || csv_path.display().to_string(),
         |n| n.to_string_lossy().into(),
@@ -76,7 +118,7 @@ pub fn load_path(csv_path: &Path) -> Result<Roster, Vec<String>> {
     let csv = std::fs::read(csv_path)
         .map_err(|e| vec![format!("{}: cannot read: {e}", csv_path.display())])?;
     let dir = csv_path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    load(&label, &csv, |rel| std::fs::read(dir.join(rel)).ok())
+    load(&label, &csv, work, |rel| std::fs::read(dir.join(rel)).ok())
 }
 
 /// `17` means `17.png` or `17.jpg` beside the CSV.
@@ -96,7 +138,7 @@ struct Loaded {
     bytes: Vec<u8>,
 }
 
-fn load<F>(label: &str, csv_bytes: &[u8], read: F) -> Result<Roster, Vec<String>>
+fn load<F>(label: &str, csv_bytes: &[u8], work: Work<'_>, read: F) -> Result<Roster, Vec<String>>
 where
     F: Fn(&str) -> Option<Vec<u8>>,
 {
@@ -112,7 +154,7 @@ where
         }
     }
 
-    let processed = process_all(&loaded);
+    let processed = process_all(&loaded, work);
     let mut people = Vec::with_capacity(loaded.len());
     let mut photos = HashMap::new();
     let mut by_id: HashMap<String, u64> = HashMap::new();
@@ -182,7 +224,7 @@ fn pool_of(people: &[Person]) -> Pool {
 type Processed = Result<(String, Variant, Variant), String>;
 
 /// Decoding and resizing are the slow part: spread them over the cores.
-fn process_all(loaded: &[Loaded]) -> Vec<Processed> {
+fn process_all(loaded: &[Loaded], work: Work<'_>) -> Vec<Processed> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(loaded.len().max(1));
@@ -191,7 +233,11 @@ fn process_all(loaded: &[Loaded]) -> Vec<Processed> {
         let handles: Vec<_> = loaded
             .chunks(chunk)
             .map(|part| {
-                let handle = s.spawn(move || part.iter().map(process_one).collect::<Vec<_>>());
+                let handle = s.spawn(move || {
+                    part.iter()
+                        .map(|item| process_one(item, work))
+                        .collect::<Vec<_>>()
+                });
                 (part.len(), handle)
             })
             .collect();
@@ -205,8 +251,16 @@ fn process_all(loaded: &[Loaded]) -> Vec<Processed> {
     })
 }
 
-fn process_one(item: &Loaded) -> Processed {
-    let img = photos::decode(&item.bytes)?;
-    let (thumb, photo) = photos::variants(&img)?;
-    Ok((photos::photo_id(&item.bytes), thumb, photo))
+fn process_one(item: &Loaded, work: Work<'_>) -> Processed {
+    match work {
+        Work::Serve(pipeline) => pipeline.process(&item.bytes),
+        Work::Check => {
+            photos::decode(&item.bytes)?;
+            let none = Variant {
+                bytes: bytes::Bytes::new(),
+                content_type: "image/jpeg",
+            };
+            Ok((photos::photo_id(&item.bytes), none.clone(), none))
+        }
+    }
 }
