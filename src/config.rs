@@ -36,6 +36,8 @@ pub enum Command {
         /// The roster CSV; photo paths are relative to its folder.
         roster: PathBuf,
     },
+    /// Load-test a server on this machine with thousands of phones.
+    Loadgen(crate::loadgen::LoadgenArgs),
 }
 
 #[derive(Debug, Clone, Args)]

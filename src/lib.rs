@@ -5,6 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod game;
 pub mod http;
+pub mod loadgen;
 pub mod protocol;
 pub mod room;
 pub mod roster;

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
             genders,
         }),
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::Loadgen(args)) => yearbook::loadgen::run(args),
         None => serve(ServeArgs::from_env()),
     }
 }
@@ -69,6 +70,8 @@ fn check(path: &std::path::Path) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
+    // Thousands of phones: soft open-file limit up to the hard one.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
     let base = match normalize_base_path(&args.base_path) {
         Ok(b) => b,
         Err(e) => {

@@ -82,8 +82,8 @@ fn check_accepts_bare_numbers_aliases_quotes_and_unknown_columns() {
                17,Bob Ray,m,\n\
                18,Cy Dee,F,\n";
     let dir = roster_folder(2, csv);
-    write_png(&dir.path().join("17.png"), level_for(2));
-    write_jpg(&dir.path().join("18.jpg"), level_for(3));
+    write_png(&dir.path().join("17.png"), 2);
+    write_jpg(&dir.path().join("18.jpg"), 3);
     let f = check(&dir.path().join("roster.csv"));
     assert_ok(&f, "a good roster");
 
@@ -298,9 +298,9 @@ fn import_builds_a_roster_that_checks() {
     let people = ["Ann Lee", "Bob Ray", "Cy Dunn", "Dora Fox", "Eve Gray"];
     for (i, n) in people.iter().enumerate() {
         if i == 1 {
-            write_jpg(&src.path().join(format!("{n}.jpg")), level_for(i));
+            write_jpg(&src.path().join(format!("{n}.jpg")), i);
         } else {
-            write_png(&src.path().join(format!("{n}.png")), level_for(i));
+            write_png(&src.path().join(format!("{n}.png")), i);
         }
     }
     let genders = src.path().join("genders.csv");

@@ -329,6 +329,7 @@ async fn three_phones_play_three_rounds_to_game_over() {
         let hrev = host.recv_type("reveal").await;
         let votes_opt: Vec<Option<usize>> = votes.iter().map(|&v| Some(v)).collect();
         check_reveal(&hrev, r, ans, &votes_opt, target, "host reveal");
+        assert_eq!(hrev["players_voting"], 3, "reveal.players_voting: {hrev}");
         assert!(hrev["you"].is_null(), "the host gets no `you`: {hrev}");
         assert!(
             t_start.elapsed() < Duration::from_secs(10),
@@ -561,6 +562,7 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     ann.vote(3, ans3 as u64).await;
     cy.vote(3, ans3 as u64).await;
     let hrev = host.recv_type("reveal").await;
+    assert_eq!(hrev["players_voting"], 2, "Bob left before voting: {hrev}");
     assert!(
         t.elapsed() < Duration::from_secs(5),
         "a disconnected player does not hold the room up"
@@ -661,6 +663,10 @@ async fn host_reveal_closes_voting_early() {
     let hrev = host.recv_type("reveal").await;
     let target = Roster::index_of(r["prompt"]["name"].as_str().unwrap());
     check_reveal(&hrev, 1, ans, &[Some(ans), None], target, "host reveal");
+    assert_eq!(
+        hrev["players_voting"], 2,
+        "one vote + one connected non-voter: {hrev}"
+    );
     let arev = ann.recv_type("reveal").await;
     assert_eq!(arev["you"]["correct"], true);
     let pts = arev["you"]["points"].as_u64().unwrap();

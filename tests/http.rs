@@ -350,3 +350,121 @@ async fn the_bundled_demo_class_is_served_without_options() {
     assert_eq!(st, 200);
     assert_eq!(v["phase"], "lobby");
 }
+
+#[tokio::test]
+async fn an_event_code_guards_everything_but_health() {
+    let roster = standard_roster();
+    let server = server_with(
+        &roster,
+        TestServer::builder().arg("--event-code").arg("Class of 84"),
+    );
+    let q = "event=class%20%20OF%2084"; // case and runs of spaces do not matter
+    let r = server.get("/healthz").await;
+    assert_eq!(r.status().as_u16(), 200, "/healthz stays open");
+
+    for path in ["/", "/solo", "/join"] {
+        assert_eq!(server.get(path).await.status().as_u16(), 401, "GET {path}");
+    }
+    let (st, v) = server.get_json("/metrics").await;
+    assert_eq!(st, 401, "/metrics: {v}");
+    let (st, v) = server.post_json("/api/rooms", &json!({})).await;
+    assert_eq!(st, 401, "{v}");
+    assert_eq!(v["error"], "event_code_required", "{v}");
+    let (st, v) = server
+        .post_json("/api/rooms?event=wrong%20words", &json!({}))
+        .await;
+    assert_eq!(st, 401, "a wrong code: {v}");
+
+    let (st, room) = server
+        .post_json(&format!("/api/rooms?{q}"), &json!({"rounds":1}))
+        .await;
+    assert_eq!(st, 201, "with ?event=: {room}");
+    let code = room["code"].as_str().unwrap();
+    let key = room["host_key"].as_str().unwrap();
+    assert!(
+        room["join_url"].as_str().unwrap().contains("event="),
+        "the join URL carries the code: {room}"
+    );
+
+    let ws = server.ws_url(code);
+    match TestClient::connect_url(&ws, None, "no code").await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            assert_eq!(resp.status().as_u16(), 401, "/ws without the code")
+        }
+        Err(e) => panic!("expected 401, got {e}"),
+        Ok(_) => panic!("/ws without the event code must be refused"),
+    }
+    let mut host = TestClient::connect_url(&format!("{ws}?{q}"), None, "host")
+        .await
+        .expect("/ws with ?event=");
+    host.send(json!({"type":"hello","key":key})).await;
+    host.recv_type("state").await;
+    let mut ann = TestClient::connect_url(&format!("{ws}?{q}"), None, "Ann")
+        .await
+        .expect("/ws with ?event=");
+    ann.send(json!({"type":"join","name":"Ann"})).await;
+    ann.recv_type("welcome").await;
+    host.send(json!({"type":"start_round"})).await;
+    let round = ann.recv_type("round").await;
+    let thumb = round["choices"][0]["thumb"].as_str().unwrap();
+    let r = server.http.get(server.abs(thumb)).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 401, "a photo without the code");
+    let r = server
+        .http
+        .get(format!("{}?{q}", server.abs(thumb)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "a photo with ?event=");
+
+    // A browser opening a link with ?event= gets a cookie and a clean URL.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = browser
+        .get(server.url(&format!("/join/{code}?{q}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_redirection(),
+        "?event= on a page redirects: {}",
+        r.status()
+    );
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.ends_with(&format!("/join/{code}")),
+        "redirect to the URL without the code: {location}"
+    );
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("yearbook_event="))
+        .expect("a yearbook_event cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let r = browser
+        .get(server.url(&format!("/join/{code}")))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "the page with the cookie");
+    let r = browser
+        .get(server.abs(thumb))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "a photo with the cookie");
+    let r = browser
+        .get(server.url("/"))
+        .header("cookie", "yearbook_event=forged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401, "a forged cookie");
+}

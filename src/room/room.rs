@@ -744,7 +744,11 @@ impl Room {
             "prompt": prompt,
             "choices": choices,
             "mode": game.settings().mode.as_str(),
-            "players_voting": round.votes.len().max(game.voting_status().1),
+            "players_voting": round.votes.len()
+                + game
+                    .players()
+                    .filter(|p| p.connected && !round.votes.contains_key(&p.id))
+                    .count(),
         })
     }
 

@@ -647,46 +647,64 @@ pub fn assert_no_key(v: &Value, key: &str, what: &str) {
 // ---------------------------------------------------------------------------
 // Rosters
 
-/// Gray level of the generated photo number `i` (far enough apart to survive
-/// resizing and JPEG).
-pub fn level_for(i: usize) -> u8 {
-    assert!(i < 9, "only 9 distinguishable photo levels");
-    (24 + 26 * i) as u8
-}
+/// Photo `i` encodes `i` in four horizontal bands between a dark and a
+/// bright reference band, so it can be recognised after resizing, JPEG and
+/// any contrast stretch (those keep dark darker than bright).
+const BANDS: u32 = 6;
+const DARK: u8 = 40;
+const BRIGHT: u8 = 210;
 
-/// A 60×75 grayscale portrait: a flat face of `level`, a contrasting border
-/// and a corner pattern that differs per level.
-pub fn portrait(level: u8) -> image::GrayImage {
-    let border = 255 - level;
-    let period = 2 + (level as u32 % 5);
-    image::GrayImage::from_fn(60, 75, |x, y| {
-        let edge = x < 3 || y < 3 || x >= 57 || y >= 72;
-        let corner = x < 12 && y < 12 && (x / period + y / period).is_multiple_of(2);
-        image::Luma([if edge || corner { border } else { level }])
+/// An 80×100 (4:5) grayscale portrait that encodes `i` (< 16).
+pub fn portrait(i: usize) -> image::GrayImage {
+    assert!(i < 16, "only 16 distinguishable portraits");
+    let (w, h) = (80u32, 100u32);
+    image::GrayImage::from_fn(w, h, |x, y| {
+        let edge = x < 3 || y < 3 || x >= w - 3 || y >= h - 3;
+        let band_top = h * 2 / 10;
+        let band_h = h / 10;
+        let in_bands = (band_top..band_top + BANDS * band_h).contains(&y) && (16..64).contains(&x);
+        let v = if in_bands {
+            match (y - band_top) / band_h {
+                0 => DARK,
+                b if b == BANDS - 1 => BRIGHT,
+                b => {
+                    if (i >> (b - 1)) & 1 == 1 {
+                        BRIGHT
+                    } else {
+                        DARK
+                    }
+                }
+            }
+        } else if edge {
+            200
+        } else {
+            128
+        };
+        image::Luma([v])
     })
 }
 
-pub fn write_png(path: &Path, level: u8) {
+pub fn write_png(path: &Path, i: usize) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    portrait(level)
+    portrait(i)
         .save_with_format(path, image::ImageFormat::Png)
         .unwrap();
 }
 
-pub fn write_jpg(path: &Path, level: u8) {
+pub fn write_jpg(path: &Path, i: usize) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    image::DynamicImage::ImageLuma8(portrait(level))
+    image::DynamicImage::ImageLuma8(portrait(i))
         .to_rgb8()
         .save_with_format(path, image::ImageFormat::Jpeg)
         .unwrap();
 }
 
-/// A tempdir with `photos/p0.png … p{n-1}.png` (photo `i` has `level_for(i)`)
+/// A tempdir with `photos/p0.png … p{n-1}.png` (photo `i` is `portrait(i)`)
 /// and `roster.csv` holding `csv` verbatim.
 pub fn roster_folder(n_photos: usize, csv: &str) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     for i in 0..n_photos {
-        write_png(&dir.path().join(format!("photos/p{i}.png")), level_for(i));
+        write_png(&dir.path().join(format!("photos/p{i}.png")), i);
     }
     std::fs::write(dir.path().join("roster.csv"), csv).unwrap();
     dir
@@ -794,32 +812,54 @@ pub fn server_with(roster: &Roster, b: ServerBuilder) -> TestServer {
 }
 
 /// Which generated photo (index into `PEOPLE`) these image bytes show,
-/// judged by the mean gray of the central area.
+/// read from the bands `portrait` drew.
 pub fn identify(bytes: &[u8]) -> usize {
     let img = image::load_from_memory(bytes)
         .unwrap_or_else(|e| panic!("photo is not a decodable PNG/JPEG: {e}"))
         .to_luma8();
     let (w, h) = img.dimensions();
-    assert!(w >= 8 && h >= 8, "photo too small: {w}×{h}");
-    let (x0, x1, y0, y1) = (w * 3 / 10, w * 7 / 10, h * 3 / 10, h * 7 / 10);
-    let mut sum = 0u64;
-    let mut n = 0u64;
-    for y in y0..y1 {
-        for x in x0..x1 {
-            sum += img.get_pixel(x, y).0[0] as u64;
-            n += 1;
+    assert!(w >= 20 && h >= 25, "photo too small: {w}×{h}");
+    let band_mean = |b: u32| {
+        // The middle half of band `b`, the middle of its width.
+        let top = h as f64 * (0.2 + 0.1 * b as f64);
+        let (y0, y1) = (
+            (top + h as f64 * 0.025) as u32,
+            (top + h as f64 * 0.075) as u32,
+        );
+        let (x0, x1) = (w * 35 / 100, w * 65 / 100);
+        let mut sum = 0u64;
+        let mut n = 0u64;
+        for y in y0..=y1 {
+            for x in x0..x1 {
+                sum += img.get_pixel(x, y).0[0] as u64;
+                n += 1;
+            }
+        }
+        sum as f64 / n as f64
+    };
+    let dark = band_mean(0);
+    let bright = band_mean(BANDS - 1);
+    assert!(
+        bright - dark > 60.0,
+        "photo shows no generated portrait (reference bands {dark:.0} / {bright:.0})"
+    );
+    let mid = (dark + bright) / 2.0;
+    let mut i = 0;
+    for b in 1..BANDS - 1 {
+        let m = band_mean(b);
+        assert!(
+            (m - mid).abs() > (bright - dark) / 4.0,
+            "band {b} of the photo is ambiguous: {m:.0} between {dark:.0} and {bright:.0}"
+        );
+        if m > mid {
+            i |= 1 << (b - 1);
         }
     }
-    let mean = sum as f64 / n as f64;
-    let (best, dist) = (0..PEOPLE.len())
-        .map(|i| (i, (level_for(i) as f64 - mean).abs()))
-        .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap())
-        .unwrap();
     assert!(
-        dist < 10.0,
-        "photo mean gray {mean:.1} matches no generated portrait"
+        i < PEOPLE.len(),
+        "photo encodes {i}, not a test roster person"
     );
-    best
+    i
 }
 
 /// Fetches a photo path from a message and tells whose it is.
