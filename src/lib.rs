@@ -5,6 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod game;
 pub mod http;
+pub mod idle;
 pub mod loadgen;
 pub mod protocol;
 pub mod room;
@@ -16,13 +17,11 @@ pub mod views;
 pub mod ws;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::room::{RoomDeps, Rooms};
@@ -169,15 +168,30 @@ pub fn app(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then tells every socket to reconnect
-/// and waits for the connections to finish.
+/// A client must send a whole request head within this time: slow-loris
+/// connections are closed instead of holding a socket forever.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// A connection with no byte either way for this long is closed (sockets
+/// exchange heartbeats every few seconds, so only dead ones reach it).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Serves until `shutdown` resolves, then tells every socket to reconnect,
+/// waits (briefly) for the connections to finish and for the store to land
+/// its last writes.
 pub async fn serve(
     listener: TcpListener,
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
     let rooms = state.rooms.clone();
     let evictor = tokio::spawn(room::run_evictor(rooms.clone()));
+    let solo = state.solo.clone();
+    let sweeper = tokio::spawn(async move { solo.run_sweeper().await });
     let swept = state.clone();
     let throttle_sweeper = tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(60));
@@ -187,32 +201,83 @@ pub async fn serve(
             swept.creations.sweep();
         }
     });
-    let solo = state.solo.clone();
-    let sweeper = tokio::spawn(async move { solo.run_sweeper().await });
-    let listener = listener.tap_io(|tcp| {
+    let router = app(state);
+    // Each connection task holds a receiver: the sender sees when all are gone.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, do not spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
         let _ = tcp.set_nodelay(true);
-    });
-    let deps = rooms.deps().clone();
-    let result = axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        deps.begin_shutdown();
-    })
-    .await;
+        let service = router
+            .clone()
+            .map_request(move |mut req: axum::extract::Request| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                req
+            });
+        let service = TowerToHyperService::new(service.map_request(
+            |req: hyper::Request<hyper::body::Incoming>| req.map(axum::body::Body::new),
+        ));
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            // A client that never sends a byte gets no request-head timer
+            // from hyper: give it the same time to start.
+            let mut first = [0u8; 1];
+            match tokio::time::timeout(HEADER_READ_TIMEOUT, tcp.peek(&mut first)).await {
+                Ok(Ok(n)) if n > 0 => {}
+                _ => return,
+            }
+            let tcp = idle::Idle::new(tcp, IDLE_TIMEOUT);
+            let mut builder = Builder::new(TokioExecutor::new());
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT);
+            let conn = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service);
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = stop.changed() => conn.as_mut().graceful_shutdown(),
+            }
+            let _ = conn.await;
+        });
+    }
+    drop(stop_rx);
+    rooms.deps().begin_shutdown();
+    let _ = stop_tx.send(true);
+    // WebSockets close themselves with "server restarting" (1012), so
+    // phones and the projector reconnect to the next run at once.
+    let metrics = rooms.deps().metrics.clone();
+    let sockets_closed = async {
+        use std::sync::atomic::Ordering::Relaxed;
+        while metrics.players_connected.load(Relaxed) + metrics.hosts_connected.load(Relaxed) > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(3), sockets_closed).await;
+    if tokio::time::timeout(Duration::from_secs(10), stop_tx.closed())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections did not finish in time");
+    }
     evictor.abort();
     sweeper.abort();
     throttle_sweeper.abort();
     // Everything acknowledged is already on disk; this lands the rest.
-    if !rooms
-        .deps()
-        .store
-        .flush(std::time::Duration::from_secs(10))
-        .await
-    {
+    if !rooms.deps().store.flush(Duration::from_secs(10)).await {
         tracing::warn!("the store could not finish its last writes");
     }
-    result
+    Ok(())
 }

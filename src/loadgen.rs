@@ -907,20 +907,42 @@ async fn phone_join(ctx: &Ctx, room: &RoomRun, i: usize) -> Option<(Ws, String)>
     };
     room.ws_at[i].store(ctx.now(), Relaxed);
     drop(permit);
-    let join = json!({"type": "join", "name": format!("Phone {}", i + 1)}).to_string();
-    if ws.send(Message::text(join)).await.is_err() {
-        ctx.error("join: send failed");
-        return None;
-    }
-    let deadline = tokio::time::Instant::now() + ctx.wait;
+    let mut name = format!("Phone {}", i + 1);
+    let mut tries = 0;
     loop {
-        let frame = match tokio::time::timeout_at(deadline, ws.next()).await {
-            Ok(f) => f,
-            Err(_) => {
-                ctx.error("join: no welcome in time");
+        let join = json!({"type": "join", "name": name}).to_string();
+        if ws.send(Message::text(join)).await.is_err() {
+            ctx.error("join: send failed");
+            return None;
+        }
+        match await_welcome(ctx, &mut ws).await {
+            Ok(token) => {
+                room.welcome_at[i].store(ctx.now(), Relaxed);
+                return Some((ws, token));
+            }
+            // The name filter reads digits as letters ("8008"); a person
+            // would type another name, and so does this phone.
+            Err(code) if (code == "bad_name" || code == "name_taken") && tries < 5 => {
+                tries += 1;
+                ctx.note(format!("join: name refused ({code}), another one tried"));
+                name = format!("Guest {}", rand::rng().random_range(100_000..1_000_000));
+            }
+            Err(code) => {
+                ctx.error(format!("join: {code}"));
+                drop_hard(ws);
                 return None;
             }
-        };
+        }
+    }
+}
+
+/// Reads until `welcome` (its token) or an `error` (its code).
+async fn await_welcome(ctx: &Ctx, ws: &mut Ws) -> Result<String, String> {
+    let deadline = tokio::time::Instant::now() + ctx.wait;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .map_err(|_| "no welcome in time".to_string())?;
         match frame {
             Some(Ok(Message::Text(t))) => {
                 ctx.received.fetch_add(1, Relaxed);
@@ -929,23 +951,13 @@ async fn phone_join(ctx: &Ctx, room: &RoomRun, i: usize) -> Option<(Ws, String)>
                     continue;
                 };
                 match &*m.kind {
-                    "welcome" => {
-                        room.welcome_at[i].store(ctx.now(), Relaxed);
-                        return Some((ws, m.token.unwrap_or_default()));
-                    }
-                    "error" => {
-                        ctx.error(format!("join: {}", m.code.as_deref().unwrap_or("?")));
-                        drop_hard(ws);
-                        return None;
-                    }
+                    "welcome" => return Ok(m.token.unwrap_or_default()),
+                    "error" => return Err(m.code.as_deref().unwrap_or("?").to_string()),
                     _ => {}
                 }
             }
             Some(Ok(_)) => {}
-            Some(Err(_)) | None => {
-                ctx.error("join: connection closed");
-                return None;
-            }
+            Some(Err(_)) | None => return Err("connection closed".into()),
         }
     }
 }
@@ -1244,6 +1256,8 @@ struct Host {
     ws: Ws,
     /// A `reveal` we sent may race the room closing by itself.
     sent_reveal: bool,
+    /// The socket ended; nothing more to read.
+    gone: bool,
 }
 
 impl Host {
@@ -1280,6 +1294,42 @@ impl Host {
         }
     }
 
+    /// One frame from the host socket; `Err` once the socket is gone.
+    fn on_frame(
+        &mut self,
+        frame: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+    ) -> Result<(), ()> {
+        match frame {
+            Some(Ok(Message::Text(t))) => {
+                self.ctx.received.fetch_add(1, Relaxed);
+                self.on_text(t.as_str());
+                Ok(())
+            }
+            Some(Ok(Message::Close(c))) => {
+                let why = c.map_or_else(String::new, |c| format!("{} {}", c.code, c.reason));
+                self.ctx
+                    .error(format!("host: server closed the socket ({why})"));
+                self.gone = true;
+                Err(())
+            }
+            Some(Ok(_)) => Ok(()),
+            Some(Err(e)) => {
+                self.gone = true;
+                if !self.ctx.stopping() {
+                    self.ctx.error(format!("host: connection lost ({e})"));
+                }
+                Err(())
+            }
+            None => {
+                self.gone = true;
+                if !self.ctx.stopping() {
+                    self.ctx.error("host: connection closed");
+                }
+                Err(())
+            }
+        }
+    }
+
     /// Reads the host socket until `done` holds or `deadline`; `Err` if the
     /// socket is gone.
     async fn wait(
@@ -1293,17 +1343,7 @@ impl Host {
             }
             tokio::select! {
                 _ = self.room.host_wake.notified() => {}
-                frame = self.ws.next() => match frame {
-                    Some(Ok(Message::Text(t))) => {
-                        self.ctx.received.fetch_add(1, Relaxed);
-                        self.on_text(t.as_str());
-                    }
-                    Some(Ok(_)) => {}
-                    Some(Err(_)) | None => {
-                        self.ctx.error("host: connection lost");
-                        return Err(());
-                    }
-                },
+                frame = self.ws.next() => self.on_frame(frame)?,
                 _ = tokio::time::sleep_until(deadline) => return Ok(done(&self.room)),
             }
         }
@@ -1315,19 +1355,7 @@ impl Host {
         loop {
             tokio::select! {
                 _ = rx.wait_for(|s| *s >= stage) => return Ok(()),
-                frame = self.ws.next() => match frame {
-                    Some(Ok(Message::Text(t))) => {
-                        self.ctx.received.fetch_add(1, Relaxed);
-                        self.on_text(t.as_str());
-                    }
-                    Some(Ok(_)) => {}
-                    Some(Err(_)) | None => {
-                        if !self.ctx.stopping() {
-                            self.ctx.error("host: connection lost");
-                        }
-                        return Err(());
-                    }
-                },
+                frame = self.ws.next() => self.on_frame(frame)?,
             }
         }
     }
@@ -1393,6 +1421,7 @@ async fn host_task(
         room: room.clone(),
         ws,
         sent_reveal: false,
+        gone: false,
     };
     let result: Result<(), ()> = async {
         host.idle_until(STAGE_PLAY).await?;
@@ -1419,7 +1448,9 @@ async fn host_task(
         }
     }
     let _ = ended.send(());
-    let _ = host.idle_until(STAGE_STOP).await;
+    if !host.gone {
+        let _ = host.idle_until(STAGE_STOP).await;
+    }
     drop_hard(host.ws);
 }
 

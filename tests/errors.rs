@@ -509,3 +509,47 @@ async fn room_creation_checks_password_and_body() {
     assert_eq!(st, 400, "an array body → {st} {v}");
     assert_eq!(v["error"], "bad_request", "{v}");
 }
+
+/// Reads until the server closes the connection; how long that took.
+async fn time_to_close(mut s: tokio::net::TcpStream) -> Duration {
+    use tokio::io::AsyncReadExt;
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 256];
+    let closed = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "the server kept a stalled connection open for 30 s"
+    );
+    started.elapsed()
+}
+
+#[tokio::test]
+async fn slow_and_silent_connections_are_closed_and_the_room_plays_on() {
+    use tokio::io::AsyncWriteExt;
+    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let addr = server.origin().trim_start_matches("http://").to_string();
+    let silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let (silent_took, slow_took) = tokio::join!(time_to_close(silent), time_to_close(slow));
+    for took in [silent_took, slow_took] {
+        assert!(
+            took >= Duration::from_secs(5) && took <= Duration::from_secs(20),
+            "closed after {took:?}"
+        );
+    }
+    // Honest clients were never affected.
+    pong(&mut host).await;
+    let (_ann, w) = join(&server, &code, "Ann").await;
+    assert_eq!(w["name"], "Ann");
+}
