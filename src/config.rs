@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -67,10 +68,10 @@ pub struct ServeArgs {
     #[arg(long, env = "YEARBOOK_MAX_PLAYERS", default_value_t = 5000)]
     pub max_players: usize,
     /// Believe X-Forwarded-* headers (only behind a proxy you run).
-    #[arg(long, env = "YEARBOOK_TRUST_PROXY")]
+    #[arg(long, env = "YEARBOOK_TRUST_PROXY", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub trust_proxy: bool,
     /// Serve photos as scanned, without the automatic contrast stretch.
-    #[arg(long, env = "YEARBOOK_NO_ENHANCE")]
+    #[arg(long, env = "YEARBOOK_NO_ENHANCE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub no_enhance: bool,
 }
 

@@ -276,7 +276,7 @@ pub async fn serve(
     sweeper.abort();
     throttle_sweeper.abort();
     // Everything acknowledged is already on disk; this lands the rest.
-    if !rooms.deps().store.flush(Duration::from_secs(10)).await {
+    if !rooms.deps().store.close(Duration::from_secs(10)).await {
         tracing::warn!("the store could not finish its last writes");
     }
     Ok(())

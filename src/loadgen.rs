@@ -509,6 +509,8 @@ struct RoomRun {
     host_game_over: AtomicBool,
     rounds_played: AtomicUsize,
     ended: AtomicBool,
+    /// When the host sent `end_game`.
+    end_at: AtomicU64,
     host_wake: Notify,
 }
 
@@ -550,6 +552,7 @@ impl RoomRun {
             host_game_over: AtomicBool::new(false),
             rounds_played: AtomicUsize::new(0),
             ended: AtomicBool::new(false),
+            end_at: AtomicU64::new(0),
             host_wake: Notify::new(),
         }
     }
@@ -859,6 +862,7 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
     for rx in ended {
         let _ = rx.await;
     }
+    let rss_end = pid.as_deref().and_then(proc_rss_kib);
     let _ = stage_tx.send(STAGE_STOP);
     for h in host_handles {
         let _ = h.await;
@@ -870,6 +874,7 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
     let server = ServerFigures {
         rss_before,
         rss_after,
+        rss_end,
         cpu_ticks: cpu0.zip(cpu1).map(|(a, b)| b.saturating_sub(a)),
         gen_ticks: gen0.zip(gen1).map(|(a, b)| b.saturating_sub(a)),
         messages: msgs1 - msgs0,
@@ -881,6 +886,8 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
 struct ServerFigures {
     rss_before: Option<u64>,
     rss_after: Option<u64>,
+    /// After the game is over (the last message is the largest).
+    rss_end: Option<u64>,
     cpu_ticks: Option<u64>,
     gen_ticks: Option<u64>,
     messages: u64,
@@ -1434,6 +1441,7 @@ async fn host_task(
     let _ = rounds_done.send(());
     if result.is_ok() && host.idle_until(STAGE_END).await.is_ok() {
         room.ended.store(true, Relaxed);
+        room.end_at.store(ctx.now(), Relaxed);
         if host.send(json!({"type": "end_game"})).await.is_ok() {
             let deadline = tokio::time::Instant::now() + ctx.wait;
             let over = host
@@ -1464,6 +1472,8 @@ struct Samples {
     fanout: Dist,
     ack: Dist,
     reveal: Dist,
+    /// `end_game` sent → each phone's `game_over`.
+    game_over: Dist,
     /// Per round: the last phone's fan-out; the last ack after the last
     /// vote; start → the host's reveal.
     last_phone: Vec<Option<f64>>,
@@ -1536,6 +1546,13 @@ fn room_samples(room: &RoomRun) -> Samples {
             .push((host_reveal != 0).then(|| ms(host_reveal.saturating_sub(start))));
     }
     let ended = room.ended.load(Relaxed);
+    let end_at = room.end_at.load(Relaxed);
+    for &i in joined.iter().filter(|&&i| room.kinds[i] == Kind::Normal) {
+        let over = room.game_over_at[i].load(Relaxed);
+        if end_at != 0 && over != 0 {
+            s.game_over.push(over.saturating_sub(end_at));
+        }
+    }
     for &i in joined.iter().filter(|&&i| room.kinds[i] != Kind::Slow) {
         let mut all_rounds = played == room.rounds;
         let mut all_reveals = played == room.rounds;
@@ -1583,6 +1600,7 @@ fn game_report(
         all.fanout.extend(&s.fanout);
         all.ack.extend(&s.ack);
         all.reveal.extend(&s.reveal);
+        all.game_over.extend(&s.game_over);
         for (k, v) in &s.lost {
             *all.lost.entry(k).or_default() += v;
         }
@@ -1706,10 +1724,12 @@ fn game_report(
         "question_ms": question,
         "question_max_ms": max_of(&question),
         "reveal": all.reveal.json(),
+        "game_over": all.game_over.json(),
         "server": {
             "pid": pid,
             "rss_before_kib": server.rss_before,
             "rss_after_kib": server.rss_after,
+            "rss_end_kib": server.rss_end,
             "rss_per_phone_kib": round_round(rss_per_phone),
             "cpu_ms": cpu_ms,
             "cpu_us_per_msg": cpu_per_msg.map(|x| (x * 100.0).round() / 100.0),
@@ -1765,6 +1785,10 @@ fn game_report(
         "  reveal fan-out  {}   (after the last vote sent, with `you`)",
         all.reveal.line()
     ));
+    line(format!(
+        "  game_over       {}   (after end_game sent)",
+        all.game_over.line()
+    ));
     if rooms.len() > 1 {
         let worst_p99 = per_room
             .iter()
@@ -1784,8 +1808,9 @@ fn game_report(
     }
     match (server.rss_before, server.rss_after) {
         (Some(a), Some(b)) => line(format!(
-            "  server memory   {a} KiB → {b} KiB: {:.1} KiB per phone",
-            rss_per_phone.unwrap_or(0.0)
+            "  server memory   {a} KiB → {b} KiB joined: {:.1} KiB per phone; {} KiB after game_over",
+            rss_per_phone.unwrap_or(0.0),
+            server.rss_end.map_or("-".into(), |e| e.to_string())
         )),
         _ => line("  server memory   - (give --server-pid)".into()),
     }

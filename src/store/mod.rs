@@ -58,6 +58,9 @@ pub enum Op {
     },
     /// Answered once everything sent before it is on disk.
     Flush(tokio::sync::oneshot::Sender<()>),
+    /// Last words: fold the WAL back into the database file (so a plain
+    /// copy of `yearbook.db` is a complete backup) and stop the writer.
+    Close(tokio::sync::oneshot::Sender<()>),
 }
 
 /// SHA-256 hex of a secret: tokens and host keys are stored only this way.
@@ -147,6 +150,13 @@ impl Store {
     pub async fn flush(&self, limit: Duration) -> bool {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.send(Op::Flush(tx));
+        matches!(tokio::time::timeout(limit, rx).await, Ok(Ok(())))
+    }
+
+    /// Flushes, checkpoints the WAL into the main file and stops the writer.
+    pub async fn close(&self, limit: Duration) -> bool {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.send(Op::Close(tx));
         matches!(tokio::time::timeout(limit, rx).await, Ok(Ok(())))
     }
 
@@ -257,9 +267,12 @@ impl Writer {
                 Ok(()) => {
                     self.healthy.store(true, Relaxed);
                     backoff = Duration::from_millis(50);
+                    let mut closing = None;
                     for op in pending.drain(..) {
                         if let Op::Flush(done) = op {
                             let _ = done.send(());
+                        } else if let Op::Close(done) = op {
+                            closing = Some(done);
                         } else if let Op::Append {
                             first_seq,
                             events,
@@ -276,6 +289,16 @@ impl Writer {
                                 raise
                             });
                         }
+                    }
+                    if let Some(done) = closing {
+                        if let Err(e) =
+                            self.conn
+                                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                        {
+                            tracing::warn!(error = %e, "could not checkpoint the database");
+                        }
+                        let _ = done.send(());
+                        return;
                     }
                 }
                 Err(e) => {
@@ -403,7 +426,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> anyhow::Result<()> {
         Op::Archive { room } => {
             tx.execute("UPDATE rooms SET archived = 1 WHERE code = ?1", [room])?;
         }
-        Op::Flush(_) => {}
+        Op::Flush(_) | Op::Close(_) => {}
     }
     Ok(())
 }

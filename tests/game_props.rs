@@ -1,0 +1,182 @@
+//! Invariants under random play: the game core driven by random sequences
+//! of joins, drops, votes, reveals, kicks and clock ticks; and the room's
+//! messages checked for the answer while a question is open.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use serde_json::Value;
+use yearbook::game::{Game, Phase, PlayerName, Pool, Settings, leaderboard};
+use yearbook::room::{Outbound, Room, RoomDeps};
+use yearbook::roster;
+use yearbook::store::Store;
+use yearbook::telemetry::Metrics;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Join(u8),
+    Connect(u8, bool),
+    Vote(u8, i8, i8),
+    Start,
+    Reveal,
+    Tick(u16),
+    Kick(u8),
+    End,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => any::<u8>().prop_map(|n| Op::Join(n % 12)),
+        2 => (any::<u8>(), any::<bool>()).prop_map(|(p, c)| Op::Connect(p % 12, c)),
+        6 => (any::<u8>(), -1i8..2, -1i8..5).prop_map(|(p, r, c)| Op::Vote(p % 12, r, c)),
+        2 => Just(Op::Start),
+        1 => Just(Op::Reveal),
+        2 => (0u16..12_000).prop_map(Op::Tick),
+        1 => any::<u8>().prop_map(|p| Op::Kick(p % 12)),
+        1 => Just(Op::End),
+    ]
+}
+
+fn pool() -> Arc<Pool> {
+    Arc::new(Pool {
+        groups: (0..10).map(|i| Some(i % 2)).collect(),
+        in_memoriam: (0..10).map(|i| i == 3).collect(),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn scores_add_up_and_the_leaderboard_stays_sorted(ops in prop::collection::vec(op(), 1..120), seed in any::<u64>()) {
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let settings = Settings { rounds: 5, seconds: 10, ..Settings::default() };
+        let mut game = Game::new(pool(), settings, 8);
+        let mut now = 1_000u64;
+        // Points each player was awarded, round by round, recomputed here.
+        let mut awarded: HashMap<(u32, u32), u32> = HashMap::new();
+        for op in ops {
+            let before: HashMap<u32, u32> = game.players().map(|p| (p.id, p.score)).collect();
+            let round_before = game.round_number();
+            match op {
+                Op::Join(n) => {
+                    let _ = game.join(&PlayerName::parse(&format!("p{n}")).unwrap());
+                    let id = game.players().map(|p| p.id).max().unwrap_or(0);
+                    game.set_connected(id, true);
+                }
+                Op::Connect(p, c) => { game.set_connected(u32::from(p), c); }
+                Op::Vote(p, r, c) => {
+                    let round = (game.round_number() as i64 + i64::from(r)).max(0) as u32;
+                    let _ = game.vote(u32::from(p), round, i64::from(c), now);
+                }
+                Op::Start => { let _ = game.start_round(now, &mut rng); }
+                Op::Reveal => { let _ = game.reveal(now); }
+                Op::Tick(ms) => { now += u64::from(ms); game.tick(now); }
+                Op::Kick(p) => { let _ = game.kick(u32::from(p)); }
+                Op::End => { let _ = game.end_game(now); }
+            }
+            // A score only moves when a round closes, by at most 1000, once.
+            for p in game.players() {
+                let old = before.get(&p.id).copied().unwrap_or(0);
+                prop_assert!(p.score >= old);
+                if p.score > old {
+                    let r = game.round().unwrap();
+                    prop_assert!(r.closed_at.is_some());
+                    prop_assert!(p.score - old <= 1000 && p.score - old >= 500);
+                    let key = (r.number, p.id);
+                    prop_assert!(!awarded.contains_key(&key), "scored twice in round {}", r.number);
+                    awarded.insert(key, p.score - old);
+                }
+            }
+            prop_assert!(game.round_number() >= round_before);
+            // While a question is open, votes only come from known players, one each.
+            if game.phase() == Phase::Question {
+                let (answered, expected) = game.voting_status();
+                prop_assert!(answered <= expected);
+            }
+            // The leaderboard is ordered by score, then the smaller answer time.
+            let board = game.leaderboard();
+            for pair in board.windows(2) {
+                let ((ra, a), (rb, b)) = (pair[0], pair[1]);
+                prop_assert!(a.score > b.score || (a.score == b.score && a.correct_ms <= b.correct_ms));
+                prop_assert!(ra <= rb);
+            }
+        }
+        // Total points are the sum of the per-round awards.
+        let total: u32 = game.players().map(|p| p.score).sum();
+        let kicked_awards: u32 = awarded
+            .iter()
+            .filter(|((_, id), _)| game.player(*id).is_none())
+            .map(|(_, pts)| pts)
+            .sum();
+        prop_assert_eq!(total + kicked_awards, awarded.values().sum::<u32>());
+        // Ranks from the leaderboard agree with the per-player rank.
+        let mut standings: Vec<leaderboard::Standing> = game
+            .players()
+            .map(|p| leaderboard::Standing { player: p.id, score: p.score, correct_ms: p.correct_ms })
+            .collect();
+        let ranks = leaderboard::rank(&mut standings);
+        for (s, r) in standings.iter().zip(ranks) {
+            prop_assert_eq!(game.rank_of(s.player), r);
+        }
+    }
+}
+
+/// The demo class, loaded once for all cases.
+fn demo() -> Arc<roster::Roster> {
+    static DEMO: std::sync::OnceLock<Arc<roster::Roster>> = std::sync::OnceLock::new();
+    DEMO.get_or_init(|| Arc::new(roster::load_demo(&Default::default()).unwrap()))
+        .clone()
+}
+
+fn has_key(v: &Value, key: &str) -> bool {
+    match v {
+        Value::Object(m) => m.contains_key(key) || m.values().any(|x| has_key(x, key)),
+        Value::Array(a) => a.iter().any(|x| has_key(x, key)),
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Every `round` and `state` a phone or the host can see while a
+    /// question is open is free of the answer.
+    #[test]
+    fn no_round_or_state_message_carries_the_answer(votes in prop::collection::vec((0u8..4, -1i8..5), 0..12)) {
+        let roster = demo();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("p.db")).unwrap().store;
+        let deps = Arc::new(RoomDeps::new(roster, "", Arc::new(Metrics::default()), 100, store));
+        let room = Room::create("ABCD".into(), "key", Settings { rounds: 3, seconds: 60, ..Settings::default() }, deps);
+        let mut phones: Vec<_> = (0..4)
+            .map(|i| room.join(&PlayerName::parse(&format!("phone {i}")).unwrap()).unwrap())
+            .collect();
+        for round in 1..=2u32 {
+            room.start_round().unwrap();
+            let mut texts = vec![room.state_for(None)];
+            for (p, c) in &votes {
+                let phone = &phones[usize::from(*p)];
+                let _ = room.vote(phone.player, round, i64::from(*c));
+                texts.push(room.state_for(Some(phone.player)));
+            }
+            for phone in &mut phones {
+                while let Ok(out) = phone.rx.try_recv() {
+                    if let Outbound::Text(t, _) = out {
+                        texts.push(t.as_str().to_string());
+                    }
+                }
+            }
+            for text in texts {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                let open = v["type"] == "round" || (v["type"] == "state" && v["phase"] == "question");
+                if open {
+                    prop_assert!(!has_key(&v, "answer"), "{text}");
+                }
+            }
+            let _ = room.reveal();
+        }
+    }
+}

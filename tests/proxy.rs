@@ -1,0 +1,699 @@
+//! The shipped reverse-proxy snippets (`deploy/nginx/yearbook.conf`,
+//! `deploy/apache/yearbook.conf`), rendered for test ports and run by real
+//! nginx and Apache processes in front of the real server: pages, photos,
+//! the API and a whole round over WebSockets, at a sub-path and at the root
+//! of a (sub)domain.
+//!
+//! The proxies come from Debian (`apt-get install nginx apache2`, which
+//! `.ci/run` does). Where they are missing these tests say so and pass,
+//! unless `CI` is set: then a missing proxy is a failure.
+
+mod common;
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+const BASE: &str = "/reunion/1984";
+
+/// The shipped snippet, as an organiser copies it.
+fn shipped(rel: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+// ---------------------------------------------------------------------------
+// Finding the proxies
+
+/// The program, looked up in `PATH` and the sbin folders (where Debian puts
+/// daemons, often outside a normal user's `PATH`).
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from))
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// The proxy binary, or `None` after printing why the test is skipped.
+/// Under CI a missing proxy fails the test instead.
+fn require(program: &str, package: &str) -> Option<PathBuf> {
+    if let Some(p) = find_program(program) {
+        return Some(p);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "{program} is not installed, and CI is set: .ci/run installs it \
+             (apt-get install {package})"
+        );
+    }
+    // Straight to the terminal: the test harness would swallow `eprintln!`
+    // of a passing test.
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {program} not found (apt-get install {package}); the {program} proxy test passes without running"
+    );
+    None
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2).map(|euid| euid == "0"))
+        })
+        .unwrap_or(false)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+// ---------------------------------------------------------------------------
+// Rendering the shipped snippets for the test
+
+/// The snippet with the upstream moved to `upstream` and each server block
+/// listening on its own loopback port: every `listen 80;` in turn gets the
+/// next port, `listen [::]:80;` lines go. Returns the text and the ports,
+/// in the order of the blocks.
+fn render_nginx(snippet: &str, upstream: u16) -> (String, Vec<u16>) {
+    let mut ports = Vec::new();
+    let mut out = String::new();
+    for line in snippet.lines() {
+        let t = line.trim();
+        if t.starts_with("listen [::]:80") {
+            continue;
+        }
+        if t == "listen 80;" {
+            let port = free_port();
+            ports.push(port);
+            out.push_str(&format!("    listen 127.0.0.1:{port};\n"));
+            continue;
+        }
+        out.push_str(&line.replace("127.0.0.1:8080", &format!("127.0.0.1:{upstream}")));
+        out.push('\n');
+    }
+    assert!(
+        !ports.is_empty(),
+        "deploy/nginx/yearbook.conf has no `listen 80;` server block"
+    );
+    (out, ports)
+}
+
+/// The same for Apache: every `<VirtualHost *:80>` gets its own port.
+fn render_apache(snippet: &str, upstream: u16) -> (String, Vec<u16>) {
+    let mut ports = Vec::new();
+    let mut out = String::new();
+    for line in snippet.lines() {
+        if line.trim() == "<VirtualHost *:80>" {
+            let port = free_port();
+            ports.push(port);
+            out.push_str(&format!("<VirtualHost 127.0.0.1:{port}>\n"));
+            continue;
+        }
+        out.push_str(&line.replace("127.0.0.1:8080", &format!("127.0.0.1:{upstream}")));
+        out.push('\n');
+    }
+    assert!(
+        !ports.is_empty(),
+        "deploy/apache/yearbook.conf has no <VirtualHost *:80> block"
+    );
+    (out, ports)
+}
+
+/// A real proxy process with its own config, logs and temp files in a
+/// tempdir; stopped (SIGTERM, then SIGKILL) on drop.
+struct Proxy {
+    name: &'static str,
+    child: Child,
+    dir: TempDir,
+    /// One per server block / VirtualHost of the snippet, in order.
+    ports: Vec<u16>,
+    error_log: PathBuf,
+}
+
+impl Proxy {
+    fn origin(&self, block: usize) -> String {
+        format!("http://127.0.0.1:{}", self.ports[block])
+    }
+
+    fn logs(&self) -> String {
+        let mut s = std::fs::read_to_string(&self.error_log).unwrap_or_default();
+        for f in ["stderr.log", "access.log"] {
+            if let Ok(t) = std::fs::read_to_string(self.dir.path().join(f)) {
+                s.push_str(&format!("\n--- {f} ---\n{t}"));
+            }
+        }
+        s
+    }
+
+    /// nginx with the shipped snippet inside a minimal `http {}`.
+    fn nginx(bin: &Path, upstream: u16) -> Proxy {
+        Self::start_retrying(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path().display().to_string();
+            let (snippet, ports) = render_nginx(&shipped("deploy/nginx/yearbook.conf"), upstream);
+            // As root the workers would switch to a user that cannot enter
+            // the tempdir (proxy_temp lives there).
+            let user = if running_as_root() {
+                "user root;\n"
+            } else {
+                ""
+            };
+            let conf = format!(
+                "{user}worker_processes 1;\n\
+                 pid {d}/nginx.pid;\n\
+                 error_log {d}/error.log info;\n\
+                 events {{ worker_connections 512; }}\n\
+                 http {{\n\
+                 access_log {d}/access.log;\n\
+                 client_body_temp_path {d}/client_body;\n\
+                 proxy_temp_path {d}/proxy;\n\
+                 fastcgi_temp_path {d}/fastcgi;\n\
+                 uwsgi_temp_path {d}/uwsgi;\n\
+                 scgi_temp_path {d}/scgi;\n\
+                 # ---- deploy/nginx/yearbook.conf, rendered ----\n\
+                 {snippet}\n\
+                 }}\n"
+            );
+            std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
+            let mut cmd = Command::new(bin);
+            cmd.arg("-p")
+                .arg(dir.path())
+                .arg("-c")
+                .arg(dir.path().join("nginx.conf"))
+                .arg("-e")
+                .arg(dir.path().join("error.log"))
+                .arg("-g")
+                .arg("daemon off;");
+            let error_log = dir.path().join("error.log");
+            ("nginx", cmd, dir, ports, error_log)
+        })
+    }
+
+    /// Apache with the shipped snippet and just the modules it needs.
+    fn apache(bin: &Path, upstream: u16) -> Proxy {
+        Self::start_retrying(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path().display().to_string();
+            let (snippet, ports) = render_apache(&shipped("deploy/apache/yearbook.conf"), upstream);
+            let modules = [
+                ("mpm_event_module", "mod_mpm_event.so"),
+                ("authz_core_module", "mod_authz_core.so"),
+                ("alias_module", "mod_alias.so"),
+                ("headers_module", "mod_headers.so"),
+                ("proxy_module", "mod_proxy.so"),
+                ("proxy_http_module", "mod_proxy_http.so"),
+                ("proxy_wstunnel_module", "mod_proxy_wstunnel.so"),
+            ]
+            .map(|(m, f)| format!("LoadModule {m} /usr/lib/apache2/modules/{f}\n"))
+            .concat();
+            let listen: String = ports
+                .iter()
+                .map(|p| format!("Listen 127.0.0.1:{p}\n"))
+                .collect();
+            // Apache refuses to serve as root; its children take this user.
+            let user = if running_as_root() {
+                "User www-data\nGroup www-data\n"
+            } else {
+                ""
+            };
+            let conf = format!(
+                "ServerRoot {d}\n\
+                 ServerName 127.0.0.1\n\
+                 DefaultRuntimeDir {d}\n\
+                 PidFile {d}/httpd.pid\n\
+                 ErrorLog {d}/error.log\n\
+                 LogLevel warn\n\
+                 LogFormat \"%h %t \\\"%r\\\" %>s %b\" plain\n\
+                 CustomLog {d}/access.log plain\n\
+                 {user}\
+                 {modules}\
+                 {listen}\
+                 # ---- deploy/apache/yearbook.conf, rendered ----\n\
+                 {snippet}\n"
+            );
+            std::fs::write(dir.path().join("httpd.conf"), conf).unwrap();
+            let mut cmd = Command::new(bin);
+            cmd.arg("-d")
+                .arg(dir.path())
+                .arg("-f")
+                .arg(dir.path().join("httpd.conf"))
+                .arg("-DFOREGROUND")
+                // Debian's apache2 reads these from /etc/apache2/envvars in
+                // apache2ctl; our config names every path itself.
+                .env("APACHE_RUN_DIR", dir.path())
+                .env("APACHE_LOCK_DIR", dir.path())
+                .env("APACHE_LOG_DIR", dir.path());
+            let error_log = dir.path().join("error.log");
+            ("apache2", cmd, dir, ports, error_log)
+        })
+    }
+
+    /// Starts the proxy and waits until every port answers. A port another
+    /// process took between `free_port` and the proxy's bind gets a retry.
+    fn start_retrying(
+        mut make: impl FnMut() -> (&'static str, Command, TempDir, Vec<u16>, PathBuf),
+    ) -> Proxy {
+        let mut last = String::new();
+        for _attempt in 0..3 {
+            let (name, mut cmd, dir, ports, error_log) = make();
+            let stderr = std::fs::File::create(dir.path().join("stderr.log")).unwrap();
+            cmd.stdin(Stdio::null())
+                .stdout(Stdio::from(stderr.try_clone().unwrap()))
+                .stderr(Stdio::from(stderr));
+            let child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {name}: {e}"));
+            let mut proxy = Proxy {
+                name,
+                child,
+                dir,
+                ports,
+                error_log,
+            };
+            match proxy.wait_ready(Duration::from_secs(10)) {
+                Ok(()) => return proxy,
+                Err(why) => {
+                    last = format!(
+                        "{name} did not start: {why}\n--- config ---\n{}\n--- logs ---\n{}",
+                        std::fs::read_to_string(proxy.dir.path().join(if name == "nginx" {
+                            "nginx.conf"
+                        } else {
+                            "httpd.conf"
+                        }))
+                        .unwrap_or_default(),
+                        proxy.logs()
+                    );
+                    if !last.contains("ddress already in use") {
+                        break;
+                    }
+                }
+            }
+        }
+        panic!("{last}");
+    }
+
+    fn wait_ready(&mut self, limit: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Err(format!("exited with {status}"));
+            }
+            let all_up = self.ports.iter().all(|p| {
+                TcpStream::connect_timeout(&([127, 0, 0, 1], *p).into(), Duration::from_millis(200))
+                    .is_ok()
+            });
+            if all_up {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "ports {:?} not answering after {limit:?}",
+                    self.ports
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        // SIGTERM lets the master stop its workers; SIGKILL would orphan them.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = writeln!(std::io::stderr(), "{} had to be killed", self.name);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// What a browser and the phones do, through the proxy
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// Every `href="/…"` and `src="/…"` of a page, to check they carry the base.
+fn local_links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\"", "action=\""] {
+        for part in html.split(attr).skip(1) {
+            let v = part.split('"').next().unwrap_or("");
+            if v.starts_with('/') {
+                out.push(v.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Photo `path` (as a message names it, base path included) through the
+/// proxy: 200 with the server's caching headers, 304 on revalidation;
+/// returns whose photo it is.
+async fn photo_via(http: &reqwest::Client, origin: &str, path: &str, ctx: &str) -> usize {
+    assert!(
+        path.starts_with(&format!("{BASE}/photos/")) || path.starts_with("/photos/"),
+        "{ctx}: photo URL {path:?}"
+    );
+    let r = http.get(format!("{origin}{path}")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{ctx}: GET {path}");
+    let etag = r
+        .headers()
+        .get("etag")
+        .unwrap_or_else(|| panic!("{ctx}: {path} has no ETag through the proxy"))
+        .to_str()
+        .unwrap()
+        .to_string();
+    let cache = r
+        .headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(
+        cache.contains("immutable"),
+        "{ctx}: Cache-Control {cache:?}"
+    );
+    let ctype = r.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ctype.starts_with("image/"), "{ctx}: Content-Type {ctype:?}");
+    let bytes = r.bytes().await.unwrap();
+    let again = http
+        .get(format!("{origin}{path}"))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status().as_u16(),
+        304,
+        "{ctx}: a revalidation with its ETag is 304"
+    );
+    identify(&bytes)
+}
+
+/// The landing page, the API, the host and join pages, photos and one round
+/// with a host and two phones, all through the proxy at `origin` + `base`.
+async fn play_through(proxy: &Proxy, block: usize, base: &str) {
+    let origin = proxy.origin(block);
+    let ctx = format!("{} block {block} ({origin}{base})", proxy.name);
+    let http = client();
+    let url = |p: &str| format!("{origin}{base}{p}");
+
+    // The landing page and its assets, all under the base path.
+    let r = http.get(url("/")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{ctx}: GET {base}/");
+    let html = r.text().await.unwrap();
+    let links = local_links(&html);
+    assert!(!links.is_empty(), "{ctx}: the landing page links nothing");
+    for l in &links {
+        assert!(
+            l.starts_with(&format!("{base}/")),
+            "{ctx}: link {l:?} on the landing page is outside {base}/"
+        );
+        if l.contains("/static/") {
+            let r = http.get(format!("{origin}{l}")).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{ctx}: GET {l}");
+        }
+    }
+    if !base.is_empty() {
+        // The bare prefix without its slash reaches the game too.
+        let r = http.get(format!("{origin}{base}")).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 301, "{ctx}: GET {base}");
+        let loc = r.headers()["location"].to_str().unwrap();
+        assert!(loc.ends_with(&format!("{base}/")), "{ctx}: Location {loc}");
+    }
+    let r = http.get(url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{ctx}: healthz");
+    assert_eq!(r.text().await.unwrap().trim(), "ok");
+
+    // A room: the links name the proxy (X-Forwarded-Host + --trust-proxy).
+    let r = http
+        .post(url("/api/rooms"))
+        .json(&json!({"rounds": 2, "seconds": 30}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201, "{ctx}: POST /api/rooms");
+    let room: Value = r.json().await.unwrap();
+    let code = room["code"].as_str().unwrap().to_string();
+    let key = room["host_key"].as_str().unwrap().to_string();
+    assert_eq!(
+        room["join_url"],
+        url(&format!("/join/{code}")),
+        "{ctx}: join_url names the proxy"
+    );
+    let host_url = room["host_url"].as_str().unwrap();
+    assert_eq!(
+        host_url,
+        url(&format!("/host/{code}#key={key}")),
+        "{ctx}: host_url names the proxy"
+    );
+
+    // The projector page shows the proxy's join link; the phone page loads.
+    let r = http
+        .get(host_url.split('#').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{ctx}: host page");
+    let host_html = r.text().await.unwrap();
+    assert!(
+        host_html.contains(room["join_url"].as_str().unwrap()),
+        "{ctx}: the host page shows the join URL through the proxy"
+    );
+    for l in local_links(&host_html) {
+        assert!(
+            l.starts_with(&format!("{base}/")),
+            "{ctx}: host page link {l:?}"
+        );
+    }
+    let r = http
+        .get(url(&format!("/join/{code}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{ctx}: join page");
+
+    // The WebSockets, with the Origin a browser on the proxy's page sends.
+    let ws = format!("{}{base}/ws/{code}", origin.replacen("http://", "ws://", 1));
+    let connect = |label: &'static str| {
+        let ws = ws.clone();
+        let origin = origin.clone();
+        let ctx = ctx.clone();
+        async move {
+            TestClient::connect_url(&ws, Some(&origin), label)
+                .await
+                .unwrap_or_else(|e| panic!("{ctx}: WebSocket {ws} for {label}: {e}"))
+        }
+    };
+    let mut host = connect("host").await;
+    host.send(json!({"type":"hello","key":key})).await;
+    let st = host.recv_type("state").await;
+    assert_eq!(st["phase"], "lobby", "{ctx}: {st}");
+    let mut phones = Vec::new();
+    for name in ["Nadia", "Oscar"] {
+        let mut p = connect(name).await;
+        p.send(json!({"type":"join","name":name})).await;
+        let w = p.recv_type("welcome").await;
+        assert_eq!(w["name"], name, "{ctx}: {w}");
+        p.recv_type("state").await;
+        phones.push(p);
+    }
+    host.send(json!({"type":"start_round"})).await;
+    let round = host.recv_type("round").await;
+    assert_eq!(round["round"], 1, "{ctx}: {round}");
+    let mut phone_rounds = Vec::new();
+    for p in &mut phones {
+        phone_rounds.push(p.recv_type("round").await);
+    }
+
+    // The photos, through the proxy; which one is right.
+    let target = Roster::index_of(round["prompt"]["name"].as_str().expect("prompt.name"));
+    let mut right = None;
+    for (i, c) in phone_rounds[0]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        let who = photo_via(&http, &origin, c["thumb"].as_str().unwrap(), &ctx).await;
+        if who == target {
+            right = Some(i as u64);
+        }
+    }
+    let big = round["choices"][0]["photo"].as_str().unwrap();
+    photo_via(&http, &origin, big, &ctx).await;
+    let right = right.unwrap_or_else(|| panic!("{ctx}: no choice shows {target}: {round}"));
+    let wrong = (right + 1) % 4;
+
+    // Votes, acks, and the reveal closing the round early (all voted).
+    phones[0].vote(1, right).await;
+    phones[1].vote(1, wrong).await;
+    let reveal = host.recv_type("reveal").await;
+    assert_eq!(reveal["answer"], right, "{ctx}: {reveal}");
+    let counts: u64 = reveal["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_u64().unwrap())
+        .sum();
+    assert_eq!(counts, 2, "{ctx}: {reveal}");
+    let r0 = phones[0].recv_type("reveal").await;
+    assert_eq!(r0["you"]["correct"], true, "{ctx}: {r0}");
+    assert!(r0["you"]["points"].as_u64().unwrap() >= 500, "{ctx}: {r0}");
+    let r1 = phones[1].recv_type("reveal").await;
+    assert_eq!(r1["you"]["correct"], false, "{ctx}: {r1}");
+    assert_eq!(r1["you"]["points"], 0, "{ctx}: {r1}");
+
+    let r = http
+        .get(url(&format!("/api/rooms/{code}")))
+        .send()
+        .await
+        .unwrap();
+    let info: Value = r.json().await.unwrap();
+    assert_eq!(info["phase"], "reveal", "{ctx}: {info}");
+    assert_eq!(info["players"], 2, "{ctx}: {info}");
+
+    // The next round starts through the same sockets.
+    host.send(json!({"type":"start_round"})).await;
+    let second = phones[1].recv_type("round").await;
+    assert_eq!(second["round"], 2, "{ctx}: {second}");
+}
+
+fn server(base: Option<&str>, roster: &Roster) -> TestServer {
+    let mut b = TestServer::builder().arg("--trust-proxy");
+    if let Some(base) = base {
+        b = b.base_path(base);
+    }
+    server_with(roster, b)
+}
+
+async fn check(proxy: Proxy, block: usize, base: &str) {
+    // On failure, show what the proxy logged.
+    struct ShowLogs<'a>(&'a Proxy);
+    impl Drop for ShowLogs<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "--- {} logs ---\n{}",
+                    self.0.name,
+                    self.0.logs()
+                );
+            }
+        }
+    }
+    let _logs = ShowLogs(&proxy);
+    play_through(&proxy, block, base).await;
+}
+
+// ---------------------------------------------------------------------------
+// The tests: block 0 of each snippet is the sub-path layout, block 1 the
+// subdomain layout.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_at_a_sub_path() {
+    let Some(bin) = require("nginx", "nginx") else {
+        return;
+    };
+    let roster = standard_roster();
+    let server = server(Some(BASE), &roster);
+    let port = server.origin().rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = Proxy::nginx(&bin, port);
+    check(proxy, 0, BASE).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_at_the_root_of_a_subdomain() {
+    let Some(bin) = require("nginx", "nginx") else {
+        return;
+    };
+    let roster = standard_roster();
+    let server = server(None, &roster);
+    let port = server.origin().rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = Proxy::nginx(&bin, port);
+    check(proxy, 1, "").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apache_at_a_sub_path() {
+    let Some(bin) = require("apache2", "apache2") else {
+        return;
+    };
+    let roster = standard_roster();
+    let server = server(Some(BASE), &roster);
+    let port = server.origin().rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = Proxy::apache(&bin, port);
+    check(proxy, 0, BASE).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apache_at_the_root_of_a_subdomain() {
+    let Some(bin) = require("apache2", "apache2") else {
+        return;
+    };
+    let roster = standard_roster();
+    let server = server(None, &roster);
+    let port = server.origin().rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = Proxy::apache(&bin, port);
+    check(proxy, 1, "").await;
+}
+
+/// The sockets of a live game stay open for an evening: the WebSocket
+/// routes of both snippets allow an hour of silence, and nginx does not
+/// buffer them.
+#[test]
+fn shipped_snippets_keep_websockets_open_for_an_hour() {
+    let nginx = shipped("deploy/nginx/yearbook.conf");
+    for ws_location in nginx.split("location ").filter(|l| l.contains("Upgrade")) {
+        assert!(
+            ws_location.contains("proxy_read_timeout 1h;")
+                && ws_location.contains("proxy_buffering off;")
+                && ws_location.contains("proxy_http_version 1.1;")
+                && ws_location.contains("proxy_set_header Connection \"upgrade\";"),
+            "nginx WebSocket location: {ws_location}"
+        );
+    }
+    assert_eq!(
+        nginx.matches("proxy_set_header Upgrade").count(),
+        2,
+        "one WebSocket location per layout"
+    );
+    let apache = shipped("deploy/apache/yearbook.conf");
+    let ws_lines: Vec<&str> = apache
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && l.contains("upgrade=websocket"))
+        .collect();
+    assert_eq!(ws_lines.len(), 2, "one WebSocket ProxyPass per layout");
+    for l in ws_lines {
+        assert!(
+            l.contains("timeout=3600"),
+            "Apache WebSocket ProxyPass: {l}"
+        );
+    }
+}
