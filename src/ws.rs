@@ -28,7 +28,7 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
 /// A write that takes longer than this means the phone is gone.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long an ack may wait for the disk before the phone is told to retry.
-const DURABLE_WAIT: Duration = Duration::from_secs(5);
+const DURABLE_WAIT: Duration = Duration::from_secs(3);
 const STORAGE_MESSAGE: &str = "Your vote could not be saved; tap again in a moment.";
 const PING_EVERY: Duration = Duration::from_secs(10);
 /// Silence for this long (no frame, no pong) closes the socket, so a dead

@@ -251,7 +251,15 @@ impl Writer {
                 match rx.recv_timeout(Duration::from_secs(1)) {
                     Ok(op) => pending.push(op),
                     Err(mpsc::RecvTimeoutError::Timeout) => {
-                        let _ = self.mark_alive();
+                        // Also notices a removed database while nothing is written.
+                        match self.mark_alive() {
+                            Ok(()) => self.healthy.store(true, Relaxed),
+                            Err(e) => {
+                                if self.healthy.swap(false, Relaxed) {
+                                    tracing::error!(error = %e, "storage failed");
+                                }
+                            }
+                        }
                         continue;
                     }
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
