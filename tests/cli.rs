@@ -378,3 +378,170 @@ fn import_builds_a_roster_that_checks() {
         "check of the imported roster",
     );
 }
+
+/// The roster's rows as `name → (gender, photo)`, read with a real CSV parser.
+fn roster_rows(csv: &Path) -> std::collections::BTreeMap<String, (String, String)> {
+    let mut rdr = csv::Reader::from_path(csv).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let (name, gender, photo) = (col("name"), col("gender"), col("photo"));
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[name].to_string(),
+                (r[gender].to_string(), r[photo].to_string()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn import_handles_awkward_names_broken_files_and_reruns() {
+    let src = tempfile::tempdir().unwrap();
+    let scans = src.path().join("scans");
+    let awkward = [
+        ("Kevin O'Neil", "png"),
+        ("Zoe\u{308} Quimby", "PNG"),
+        ("Smith, Robert Jr.", "jpg"),
+        ("José Álvarez", "JPEG"),
+        ("  Ann Lee ", "png"),
+    ];
+    for (i, (name, ext)) in awkward.iter().enumerate() {
+        let path = scans.join(format!("{name}.{ext}"));
+        if ext.eq_ignore_ascii_case("png") {
+            write_png(&path, i);
+        } else {
+            write_jpg(&path, i);
+        }
+    }
+    std::fs::write(
+        scans.join("Broken Photo.png"),
+        b"\x89PNG\r\n\x1a\nnot really",
+    )
+    .unwrap();
+    std::fs::write(scans.join("notes.txt"), "who is who").unwrap();
+    let genders = src.path().join("genders.csv");
+    std::fs::write(
+        &genders,
+        "name,gender\n\"smith, robert jr.\",M\nJose Alvarez,M\nzoë quimby,F\nKevin O'Neill,M\n",
+    )
+    .unwrap();
+    let out = src.path().join("class");
+    let import = || {
+        let mut c = yearbook_cmd();
+        c.arg("import")
+            .arg(&scans)
+            .arg("--out")
+            .arg(&out)
+            .arg("--genders")
+            .arg(&genders);
+        run_with_timeout(c, LIMIT)
+    };
+    let first = import();
+    assert_ok(&first, "import");
+    let report = first.all_output();
+    assert!(
+        report.contains("notes.txt"),
+        "non-images are named: {report}"
+    );
+    assert!(
+        report.contains("Broken Photo.png"),
+        "broken images are named: {report}"
+    );
+    // A typo on one side shows up on both.
+    assert!(report.contains("Kevin O'Neill"), "{report}");
+    assert!(
+        report
+            .lines()
+            .any(|l| l.contains("Kevin O'Neil") && !l.contains("O'Neill")),
+        "{report}"
+    );
+
+    let rows = roster_rows(&out.join("roster.csv"));
+    let names: Vec<&str> = rows.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "Ann Lee",
+            "José Álvarez",
+            "Kevin O'Neil",
+            "Smith, Robert Jr.",
+            "Zo\u{eb} Quimby"
+        ],
+        "trimmed, NFC, broken file left out"
+    );
+    assert_eq!(
+        rows["Smith, Robert Jr."].0, "M",
+        "exact match ignoring case"
+    );
+    assert_eq!(
+        rows["José Álvarez"].0, "M",
+        "unambiguous match ignoring accents"
+    );
+    assert_eq!(rows["Zo\u{eb} Quimby"].0, "F");
+    assert_eq!(rows["Kevin O'Neil"].0, "", "a typo is not guessed");
+    for (name, (_, photo)) in &rows {
+        let file = photo.trim_start_matches("photos/");
+        let stem = file.split('.').next().unwrap();
+        assert!(
+            stem.len() == 16 && stem.chars().all(|c| c.is_ascii_hexdigit()),
+            "{name}: photo name {photo} must be opaque"
+        );
+    }
+
+    // Run it again after the organiser filled in a column: same files, same
+    // names, nothing duplicated, the organiser's column kept.
+    let csv_path = out.join("roster.csv");
+    let edited = std::fs::read_to_string(&csv_path)
+        .unwrap()
+        .replacen("Ann Lee,,", "Ann Lee,F,", 1);
+    std::fs::write(&csv_path, &edited).unwrap();
+    let before: Vec<_> = rows.values().map(|(_, p)| p.clone()).collect();
+    assert_ok(&import(), "second import");
+    let again = roster_rows(&csv_path);
+    let after: Vec<_> = again.values().map(|(_, p)| p.clone()).collect();
+    assert_eq!(before, after, "same photo names on a re-run");
+    assert_eq!(again["Ann Lee"].0, "F", "the organiser's own edit is kept");
+    assert_eq!(std::fs::read_dir(out.join("photos")).unwrap().count(), 5);
+    assert_ok(&check(&csv_path), "check of the imported roster");
+}
+
+#[test]
+fn check_refuses_an_image_too_large_to_decode_safely() {
+    // A tiny PNG whose header claims 100,000 × 100,000 pixels.
+    let dir = roster_folder(
+        4,
+        "name,photo\nA,photos/p0.png\nB,photos/p1.png\nC,photos/p2.png\nD,bomb.png\n",
+    );
+    let mut png = Vec::new();
+    png.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(b"IHDR");
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    std::fs::write(dir.path().join("bomb.png"), png).unwrap();
+    let f = check(&dir.path().join("roster.csv"));
+    assert_eq!(f.code(), Some(1), "{}", f.all_output());
+    let line = line_for(&f.all_output(), 5);
+    assert!(line.contains("bomb.png"), "{line}");
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
