@@ -47,6 +47,8 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings {
         rounds: 3,
         seconds: 300,
+        // Generated names are not what the filter is for.
+        profanity_filter: false,
         ..Settings::default()
     };
     let (room, _key) = rooms.create(settings);
@@ -103,6 +105,8 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings {
         rounds: 10,
         seconds: 300,
+        // Generated names are not what the filter is for.
+        profanity_filter: false,
         ..Settings::default()
     };
     for _ in 0..room_count {
