@@ -39,7 +39,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Unknown codes or wrong host keys an address may try per minute.
 pub const MISSES_PER_MINUTE: u32 = 20;
 /// Rooms an address may create per minute.
-pub const ROOMS_PER_MINUTE: u32 = 10;
+pub const ROOMS_PER_MINUTE: u32 = 30;
 
 /// Everything the handlers share.
 #[derive(Debug)]

@@ -123,6 +123,9 @@
       ul.appendChild(li);
     });
     if (more > 0) ul.appendChild(el('li', { className: 'chip more', text: '+ ' + YB.fmt(more) + ' more' }));
+    // Newest first: in a big room the oldest names fall off the bottom. Fade them out
+    // rather than cut a row of names in half.
+    ul.classList.toggle('clipped', ul.scrollHeight > ul.clientHeight + 1);
   }
 
   function kick(p) {
@@ -216,8 +219,10 @@
     var rightName = m.name || prompt.name || '';
     text($('r-name'), rightName);
     var known = $('r-known');
-    text(known, prompt.known_as ? 'now ' + prompt.known_as : '');
-    show(known, !!prompt.known_as);
+    // A photo prompt carries no name: the reveal names the person (and who they are now).
+    var knownAs = m.known_as || prompt.known_as;
+    text(known, knownAs ? 'now ' + knownAs : '');
+    show(known, !!knownAs);
     show($('r-memoriam'), !!m.in_memoriam);
 
     var counts = m.counts || [0, 0, 0, 0];
@@ -326,7 +331,9 @@
     var stats = clear($('stats'));
     var st = m.stats || {};
     statCard(stats, 'Most recognised', st.most_recognized);
-    statCard(stats, 'Least recognised', st.least_recognized);
+    // After a single question both are the same classmate: show them once.
+    var most = st.most_recognized, least = st.least_recognized;
+    if (!most || !least || least.name !== most.name) statCard(stats, 'Least recognised', least);
   }
 
   function statCard(parent, title, s) {

@@ -1,5 +1,1477 @@
+//! End-to-end tests in a real Chromium driven through chromedriver: a
+//! projector page and phone pages play whole games by clicking and typing,
+//! as people would. Every flow ends with no script error on any page, and
+//! each screen is saved under `target/screenshots/`. Without Chromium and
+//! chromedriver the tests say so and pass, unless `CI` is set.
+
+mod common;
+#[path = "browser/harness.rs"]
+mod harness;
+
+use common::TestServer;
+use harness::{Browser, Page, Size, browser_test, js_str};
+use serde_json::{Value, json};
+
+/// WebDriver's Enter key.
+const ENTER: &str = "\u{E007}";
+
+/// Ten people of the bundled demo class (real-looking photos for the
+/// screenshots; loading all 48 takes seconds in a debug build): five per
+/// gender, two who go by another name now, one in memoriam, accents.
+const CLASS: [&str; 10] = [
+    "Jennifer Park",
+    "Christine Abernathy",
+    "Heather Ashdown",
+    "Zoë Quimby",
+    "Renee Castellano",
+    "Christopher Vance",
+    "Troy Haverford",
+    "José Alvarado",
+    "Kevin O'Neil",
+    "Greg Bannister",
+];
+
+/// Seconds per round: long enough that no step of a test races the clock
+/// on a busy machine; every round here closes by votes or by R.
+const SECONDS: u32 = 30;
+
+/// A roster folder with `CLASS` copied from `data/demo/`.
+struct Class {
+    dir: tempfile::TempDir,
+    names: Vec<String>,
+}
+
+fn demo_class() -> Class {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let mut r = csv::Reader::from_path(demo.join("roster.csv")).expect("demo roster");
+    let headers = r.headers().unwrap().clone();
+    let col = |h: &str| headers.iter().position(|x| x == h).unwrap();
+    let (name, photo) = (col("name"), col("photo"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("photos")).unwrap();
+    let mut out = csv::Writer::from_path(dir.path().join("roster.csv")).unwrap();
+    out.write_record(&headers).unwrap();
+    let mut names = Vec::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if CLASS.contains(&&rec[name]) {
+            std::fs::copy(demo.join(&rec[photo]), dir.path().join(&rec[photo])).unwrap();
+            out.write_record(&rec).unwrap();
+            names.push(rec[name].to_string());
+        }
+    }
+    out.flush().unwrap();
+    assert_eq!(
+        names.len(),
+        CLASS.len(),
+        "the demo class has changed: {names:?}"
+    );
+    Class { dir, names }
+}
+
+/// Who a demo classmate is now (`known_as`, maybe empty) and whether they
+/// are remembered in memoriam.
+fn demo_person(name: &str) -> (String, bool) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo/roster.csv");
+    let mut r = csv::Reader::from_path(path).expect("demo roster");
+    let headers = r.headers().unwrap().clone();
+    let col = |h: &str| headers.iter().position(|x| x == h).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if &rec[col("name")] == name {
+            let memoriam = matches!(rec[col("in_memoriam")].trim(), "true" | "yes" | "1");
+            return (rec[col("known_as")].to_string(), memoriam);
+        }
+    }
+    panic!("{name:?} is not in the demo class");
+}
+
+/// The "now …" line under a name: shown exactly when the person goes by
+/// another name now.
+async fn assert_known_as(page: &Page, css: &str, name: &str) {
+    let (known_as, _) = demo_person(name);
+    let shown = page
+        .js_with(
+            "var n = document.querySelector(arguments[0]); \
+             return n && n.offsetParent ? n.textContent : null;",
+            vec![json!(css)],
+        )
+        .await;
+    let want = if known_as.is_empty() {
+        Value::Null
+    } else {
+        json!(format!("now {known_as}"))
+    };
+    assert_eq!(shown, want, "[{}] {css} under {name:?}", page.label);
+}
+
+/// The real binary on `demo_class()` (with an optional base path), started
+/// while Chromium starts a browser for each of `people`.
+async fn setup(
+    b: &Browser,
+    base_path: Option<&str>,
+    people: &'static [(&'static str, Size)],
+) -> (Class, TestServer, Vec<Page>) {
+    let browsers = tokio::spawn({
+        let b = b.clone();
+        async move { b.open_all(people).await }
+    });
+    let class = demo_class();
+    let mut builder = TestServer::builder().roster(&class.dir.path().join("roster.csv"));
+    if let Some(p) = base_path {
+        builder = builder.base_path(p);
+    }
+    let server = builder.start();
+    (class, server, browsers.await.expect("browsers"))
+}
+
+fn ordinal(n: u64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// "1,234" → 1234.
+fn number(s: &str) -> u64 {
+    let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {s:?}"))
+}
+
+async fn new_room(server: &TestServer, rounds: u32) -> Value {
+    new_room_in_mode(server, rounds, "name_to_photo").await
+}
+
+async fn new_room_in_mode(server: &TestServer, rounds: u32, mode: &str) -> Value {
+    let body = json!({"rounds": rounds, "seconds": SECONDS, "mode": mode});
+    let (status, v) = server.post_json("/api/rooms", &body).await;
+    assert_eq!(status, 201, "POST /api/rooms {body} → {v}");
+    v
+}
+
+// ---------------------------------------------------------------------------
+// The projector page
+
+/// Waits for the projector's lobby, connected; returns the room code.
+async fn host_ready(host: &Page) -> String {
+    host.wait(
+        "the projector's lobby, connected",
+        "document.getElementById('host').dataset.phase === 'lobby' \
+         && !document.getElementById('start-btn').disabled",
+    )
+    .await;
+    assert_eq!(
+        host.js("return location.hash").await,
+        "",
+        "the host key must leave the projected address bar"
+    );
+    host.text(".room-code").await
+}
+
+async fn host_phase(host: &Page, phase: &str) {
+    host.wait(
+        &format!("the projector's {phase} screen"),
+        &format!(
+            "document.getElementById('host').dataset.phase === {p} \
+             && !document.getElementById({p}).hidden",
+            p = js_str(phase)
+        ),
+    )
+    .await;
+}
+
+/// Waits until the lobby lists exactly `names`, all connected.
+async fn host_lobby_is(host: &Page, names: &[&str]) {
+    let mut want: Vec<&str> = names.to_vec();
+    want.sort();
+    let want = serde_json::to_string(&want).unwrap();
+    host.wait(
+        &format!("the lobby to list exactly {want}, all connected"),
+        &format!(
+            "JSON.stringify(Array.from(document.querySelectorAll('#players .chip-name'))\
+             .map(function (n) {{ return n.textContent; }}).sort()) === {} \
+             && !document.querySelector('#players .chip.away') \
+             && document.getElementById('player-count').textContent === '{}'",
+            js_str(&want),
+            names.len()
+        ),
+    )
+    .await;
+}
+
+/// Fails when the HTML under `css` names anyone in the roster (alt, title,
+/// aria-label, data attributes: the answer must not leak), and checks that
+/// every image there has an alt text.
+async fn assert_names_nobody(page: &Page, css: &str, roster: &[String]) {
+    let v = page
+        .js_with(
+            "var n = document.querySelector(arguments[0]); \
+             return {html: n.outerHTML, alts: Array.from(n.querySelectorAll('img'))\
+             .map(function (i) { return i.getAttribute('alt'); })};",
+            vec![json!(css)],
+        )
+        .await;
+    let html = v["html"].as_str().unwrap().to_lowercase();
+    for name in roster {
+        assert!(
+            !html.contains(&name.to_lowercase()),
+            "[{}] {css} gives the answer away, it contains {name:?}: {}",
+            page.label,
+            v["html"]
+        );
+    }
+    for alt in v["alts"].as_array().unwrap() {
+        assert!(
+            alt.as_str().is_some_and(|a| !a.trim().is_empty()),
+            "[{}] an image in {css} has no alt text: {}",
+            page.label,
+            v["alts"]
+        );
+    }
+}
+
+/// Waits for the question screen of `round`, with its four photos loaded;
+/// checks the tiles name nobody; returns the name asked for.
+async fn host_question(host: &Page, round: u32, of: u32, roster: &[String]) -> String {
+    host_phase(host, "question").await;
+    host.wait(
+        &format!("round {round} on the projector with four photos loaded"),
+        &format!(
+            "document.getElementById('q-round').textContent === 'Round {round} of {of}' \
+             && document.querySelectorAll('#q-body img').length === 4 \
+             && Array.from(document.querySelectorAll('#q-body img'))\
+             .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})"
+        ),
+    )
+    .await;
+    let name = host.text("#q-name").await;
+    assert!(
+        roster.contains(&name),
+        "the projector asks for a classmate of the roster, got {name:?}"
+    );
+    assert_known_as(host, "#q-known", &name).await;
+    assert_names_nobody(host, "#q-body", roster).await;
+    assert_fits(host, "the question").await;
+    name
+}
+
+/// What the projector shows after a reveal.
+#[derive(Debug)]
+struct HostReveal {
+    name: String,
+    answer: usize,
+    votes: Vec<String>,
+    board: Vec<(u64, String, u64)>,
+}
+
+async fn host_reveal(host: &Page, round: u32) -> HostReveal {
+    host_phase(host, "reveal").await;
+    host.wait(
+        &format!("the reveal of round {round} with its leaderboard"),
+        &format!(
+            "document.getElementById('r-round').textContent.indexOf('Round {round} ') === 0 \
+             && document.querySelectorAll('#board .board-row').length > 0"
+        ),
+    )
+    .await;
+    let v = host
+        .js(
+            "function t(r, c) { return r.querySelector(c).textContent; } \
+             return { name: document.getElementById('r-name').textContent, \
+               rows: Array.from(document.querySelectorAll('#r-chart .bar-row')).map(function (r) { \
+                 return { right: r.classList.contains('right'), votes: t(r, '.bar-num') }; }), \
+               board: Array.from(document.querySelectorAll('#board .board-row')).map(function (r) { \
+                 return [t(r, '.b-rank'), t(r, '.b-name'), t(r, '.b-score')]; }) };",
+        )
+        .await;
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4, "four bars at the reveal: {v}");
+    let right: Vec<usize> = (0..4).filter(|&i| rows[i]["right"] == true).collect();
+    assert_eq!(right.len(), 1, "exactly one photo is marked right: {v}");
+    let name = v["name"].as_str().unwrap();
+    assert_known_as(host, "#r-known", name).await;
+    let memoriam = host
+        .js("return !document.getElementById('r-memoriam').hidden")
+        .await;
+    assert_eq!(
+        memoriam,
+        json!(demo_person(name).1),
+        "\"In memoriam\" for {name:?}"
+    );
+    HostReveal {
+        name: v["name"].as_str().unwrap().to_string(),
+        answer: right[0],
+        votes: rows
+            .iter()
+            .map(|r| r["votes"].as_str().unwrap().to_string())
+            .collect(),
+        board: v["board"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    number(r[0].as_str().unwrap()),
+                    r[1].as_str().unwrap().to_string(),
+                    number(r[2].as_str().unwrap()),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Fails when the page scrolls or a box that hides its overflow cuts
+/// something off: a projector or phone screen shows it all. A box that cuts
+/// on purpose says so with the class `clipped` (and fades its edge).
+async fn assert_fits(page: &Page, what: &str) {
+    assert!(
+        page.settle().await,
+        "[{}] {what}: animations still running after 3 s",
+        page.label
+    );
+    let clipped = page
+        .js(
+            "var out = []; \
+             document.querySelectorAll('body *').forEach(function (el) { \
+               if (!el.offsetParent) return; \
+               var cs = getComputedStyle(el); \
+               if (!/hidden|clip/.test(cs.overflowX + cs.overflowY)) return; \
+               if (el.classList.contains('clipped')) return; \
+               if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) \
+                 out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className \
+                   + ' ' + el.scrollWidth + 'x' + el.scrollHeight + ' in ' + el.clientWidth + 'x' + el.clientHeight); \
+             }); \
+             return out;",
+        )
+        .await;
+    assert_eq!(
+        clipped,
+        json!([]),
+        "[{}] {what}: boxes cut off their content",
+        page.label
+    );
+    let v = page
+        .js("var d = document.documentElement; \
+             return [d.scrollWidth, d.scrollHeight, window.innerWidth, window.innerHeight];")
+        .await;
+    let n = |i: usize| v[i].as_u64().unwrap();
+    assert!(
+        n(0) <= n(2) && n(1) <= n(3),
+        "[{}] {what} does not fit the screen: content {}×{} in a {}×{} window",
+        page.label,
+        n(0),
+        n(1),
+        n(2),
+        n(3)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The phone page
+
+async fn phone_screen(phone: &Page, screen: &str) {
+    phone
+        .wait(
+            &format!("the phone's {screen} screen"),
+            &format!(
+                "document.getElementById('join').dataset.screen === {s} \
+                 && !document.getElementById({s}).hidden",
+                s = js_str(screen)
+            ),
+        )
+        .await;
+}
+
+/// On the join form: the name into the first text box, then Enter.
+async fn enter_name(phone: &Page, name: &str) {
+    phone
+        .wait("the join form", "document.querySelector('#join-form')")
+        .await;
+    phone
+        .type_into(
+            "input[type=text], input:not([type])",
+            &format!("{name}{ENTER}"),
+        )
+        .await;
+    phone_screen(phone, "s-wait").await;
+    assert_eq!(
+        phone.text("#wait-name").await,
+        name,
+        "[{}] the waiting screen shows the player's name",
+        phone.label
+    );
+}
+
+/// Waits for `round` on a phone with its four tiles loaded; checks the name
+/// asked for, that the tiles name nobody and that each is a big, whole
+/// target on the screen.
+async fn phone_question(phone: &Page, round: u32, of: u32, asked: &str, roster: &[String]) {
+    phone_screen(phone, "s-question").await;
+    phone
+        .wait(
+            &format!("round {round} on the phone with four tiles loaded"),
+            &format!(
+                "document.getElementById('pq-round').textContent === 'Round {round} of {of}' \
+                 && document.querySelectorAll('#pq-choices button img').length === 4 \
+                 && Array.from(document.querySelectorAll('#pq-choices button img'))\
+                 .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})"
+            ),
+        )
+        .await;
+    assert_eq!(
+        phone.text(".pq-name").await,
+        asked,
+        "[{}] name",
+        phone.label
+    );
+    assert_known_as(phone, "#pq-prompt .q-known", asked).await;
+    assert_names_nobody(phone, "#pq-choices", roster).await;
+    assert_tiles_on_screen(phone).await;
+}
+
+/// Each choice is an enabled touch target of at least 44×44 px, wholly on
+/// the 390×844 screen, nothing locked in yet, and the page does not scroll.
+async fn assert_tiles_on_screen(phone: &Page) {
+    let v = phone
+        .js(
+            "return Array.from(document.querySelectorAll('#pq-choices button')).map(function (b) { \
+               var r = b.getBoundingClientRect(); \
+               return {w: r.width, h: r.height, top: r.top, bottom: r.bottom, left: r.left, \
+                       right: r.right, disabled: b.disabled}; });",
+        )
+        .await;
+    for (i, t) in v.as_array().unwrap().iter().enumerate() {
+        let f = |k: &str| t[k].as_f64().unwrap();
+        assert!(
+            f("w") >= 44.0 && f("h") >= 44.0,
+            "[{}] tile {i} is smaller than a 44 px touch target: {t}",
+            phone.label
+        );
+        assert!(
+            f("top") >= 0.0 && f("left") >= 0.0 && f("bottom") <= 844.0 && f("right") <= 390.0,
+            "[{}] tile {i} is not wholly on a 390×844 screen: {t}",
+            phone.label
+        );
+        assert_eq!(
+            t["disabled"], false,
+            "[{}] tile {i} can be tapped",
+            phone.label
+        );
+    }
+    assert_eq!(
+        phone.text("#locked").await,
+        "",
+        "[{}] nothing locked in yet",
+        phone.label
+    );
+    assert_fits(phone, "the question").await;
+}
+
+/// A photo-to-name question on the projector: one photo (whose alt names
+/// nobody) and four names; returns the names in order.
+async fn host_question_names(host: &Page, round: u32, of: u32, roster: &[String]) -> Vec<String> {
+    host_phase(host, "question").await;
+    host.wait(
+        &format!("photo-to-name round {round} on the projector"),
+        &format!(
+            "document.getElementById('q-round').textContent === 'Round {round} of {of}' \
+             && document.querySelectorAll('#q-body .name-choice').length === 4 \
+             && Array.from(document.querySelectorAll('#q-body .pn-photo img'))\
+             .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})"
+        ),
+    )
+    .await;
+    let names: Vec<String> = serde_json::from_value(
+        host.js(
+            "return Array.from(document.querySelectorAll('#q-body .name-text'))\
+             .map(function (n) { return n.textContent; });",
+        )
+        .await,
+    )
+    .unwrap();
+    for n in &names {
+        assert!(roster.contains(n), "the choices are classmates: {names:?}");
+    }
+    assert_names_nobody(host, "#q-body .pn-photo", roster).await;
+    assert_fits(host, "the photo-to-name question").await;
+    names
+}
+
+/// The same question on a phone: the same four names as buttons.
+async fn phone_question_names(
+    phone: &Page,
+    round: u32,
+    of: u32,
+    names: &[String],
+    roster: &[String],
+) {
+    phone_screen(phone, "s-question").await;
+    phone
+        .wait(
+            &format!("photo-to-name round {round} on the phone"),
+            &format!(
+                "document.getElementById('pq-round').textContent === 'Round {round} of {of}' \
+                 && document.querySelectorAll('#pq-choices button.name-btn').length === 4 \
+                 && Array.from(document.querySelectorAll('#pq-prompt img'))\
+                 .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})"
+            ),
+        )
+        .await;
+    let shown = phone
+        .js(
+            "return Array.from(document.querySelectorAll('#pq-choices .name-text'))\
+             .map(function (n) { return n.textContent; });",
+        )
+        .await;
+    assert_eq!(shown, json!(names), "[{}] the four names", phone.label);
+    assert_names_nobody(phone, "#pq-prompt", roster).await;
+    assert_tiles_on_screen(phone).await;
+}
+
+/// Taps tile `i` (a real click on the `<button>` around the `<img>`).
+async fn tap(phone: &Page, i: usize) {
+    phone
+        .click(&format!("#pq-choices button[data-choice='{i}']"))
+        .await;
+}
+
+/// "Locked in: B" at once, then "✓ saved" once the server acknowledged it.
+async fn wait_locked(phone: &Page, i: usize) {
+    let letter = ["A", "B", "C", "D"][i];
+    phone
+        .wait(
+            &format!("\"Locked in: {letter}\", saved"),
+            &format!(
+                "document.getElementById('locked').textContent === 'Locked in: {letter}' \
+                 && !document.getElementById('saved').hidden \
+                 && document.querySelector('#pq-choices button[data-choice=\"{i}\"]').classList.contains('picked') \
+                 && Array.from(document.querySelectorAll('#pq-choices button'))\
+                 .every(function (b) {{ return b.disabled; }})"
+            ),
+        )
+        .await;
+}
+
+/// What a phone shows after a reveal.
+#[derive(Debug)]
+struct PhoneReveal {
+    verdict: String,
+    points: String,
+    score: u64,
+    rank: String,
+}
+
+async fn phone_reveal(phone: &Page) -> PhoneReveal {
+    phone_screen(phone, "s-reveal").await;
+    PhoneReveal {
+        verdict: phone.text("#rv-verdict").await,
+        points: phone.text("#rv-points").await,
+        score: number(&phone.text("#rv-score").await),
+        rank: phone.text("#rv-rank").await,
+    }
+}
+
+/// Checks each phone's verdict against the projector's answer and returns
+/// their scores. `picked[i]` is phone `i`'s tile, `before[i]` its score.
+async fn check_reveal(
+    phones: &[&Page],
+    names: &[&str],
+    picked: &[Option<usize>],
+    before: &[u64],
+    r: &HostReveal,
+) -> Vec<u64> {
+    let mut scores = Vec::new();
+    for (i, phone) in phones.iter().enumerate() {
+        let pr = phone_reveal(phone).await;
+        assert_eq!(
+            phone
+                .js("return !document.getElementById('rv-memoriam').hidden")
+                .await,
+            json!(demo_person(&r.name).1),
+            "[{}] \"In memoriam\" for {:?}",
+            phone.label,
+            r.name
+        );
+        if picked[i] == Some(r.answer) {
+            assert!(pr.verdict.contains("Right"), "[{}] {pr:?}", phone.label);
+            let pts = number(&pr.points);
+            assert!(
+                (500..=1000).contains(&pts),
+                "[{}] a right answer scores 500–1000: {pr:?}",
+                phone.label
+            );
+            assert_eq!(pr.score, before[i] + pts, "[{}] total: {pr:?}", phone.label);
+        } else {
+            let want = if picked[i].is_some() {
+                "Not this time"
+            } else {
+                "No answer"
+            };
+            assert!(pr.verdict.contains(want), "[{}] {pr:?}", phone.label);
+            assert_eq!(pr.points, "", "[{}] no points: {pr:?}", phone.label);
+            assert_eq!(pr.score, before[i], "[{}] total: {pr:?}", phone.label);
+        }
+        let row = r
+            .board
+            .iter()
+            .find(|(_, n, _)| n == names[i])
+            .unwrap_or_else(|| panic!("{} is on the leaderboard: {:?}", names[i], r.board));
+        assert_eq!(row.2, pr.score, "projector and phone agree on {}", names[i]);
+        assert_eq!(
+            pr.rank,
+            ordinal(row.0),
+            "rank of {}: {:?}",
+            names[i],
+            r.board
+        );
+        scores.push(pr.score);
+    }
+    let mut on_board: Vec<&str> = r.board.iter().map(|(_, n, _)| n.as_str()).collect();
+    on_board.sort();
+    let mut want = names.to_vec();
+    want.sort();
+    assert_eq!(on_board, want, "the leaderboard lists each player once");
+    scores
+}
+
+/// "1 vote · 33%"-style labels for the given per-photo counts out of `total`.
+fn vote_labels(counts: [u64; 4], total: u64) -> Vec<String> {
+    counts
+        .iter()
+        .map(|&n| {
+            let word = if n == 1 { "vote" } else { "votes" };
+            let pct = (n as f64 * 100.0 / total as f64).round();
+            format!("{n} {word} · {pct}%")
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Flows
+
 #[test]
-fn stub() {
-    let _ =
-        fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
+    browser_test("two_rounds", |b| async move {
+        let people = &[
+            ("host", Size::Projector),
+            ("phone-1", Size::Phone),
+            ("phone-2", Size::Phone),
+            ("phone-3", Size::Phone),
+        ];
+        let (class, server, pages) = setup(&b, None, people).await;
+        let roster = &class.names;
+        let host = &pages[0];
+        let phones: Vec<&Page> = pages[1..].iter().collect();
+        let names = ["Ada Lovelace", "Bert", "Carmen Ortiz"];
+
+        // The emcee creates the game with the landing page's form.
+        host.goto(&server.url("/")).await;
+        host.wait("the landing page", "document.getElementById('host-form')")
+            .await;
+        host.screenshot("landing-projector").await;
+        host.find("#rounds").await.clear().await.unwrap();
+        host.type_into("#rounds", "2").await;
+        host.find("#seconds").await.clear().await.unwrap();
+        host.type_into("#seconds", &SECONDS.to_string()).await;
+        host.click("#host-submit").await;
+        host.wait(
+            "the projector page",
+            "location.pathname.indexOf('/host/') === 0",
+        )
+        .await;
+        let code = host_ready(host).await;
+        let join_url = server.url(&format!("/join/{code}"));
+        assert_eq!(host.text(".join-url").await, join_url);
+        let settings = host.text("#settings-line").await;
+        assert!(
+            settings.contains("2 rounds") && settings.contains(&format!("{SECONDS} seconds")),
+            "the form's settings reached the room: {settings:?}"
+        );
+        let qr = host
+            .js("var q = document.querySelector('.qr svg, .qr img'); \
+                 var r = q.getBoundingClientRect(); return Math.min(r.width, r.height);")
+            .await;
+        assert!(
+            qr.as_f64().unwrap() >= 300.0,
+            "the QR code is big enough to scan across a room: {qr} px"
+        );
+        assert_fits(host, "the lobby").await;
+
+        // Phones open the join link, type a name, press Enter.
+        phones[0].goto(&join_url).await;
+        phones[0]
+            .wait("the join form", "document.querySelector('#join-form')")
+            .await;
+        phones[0].screenshot("phone-join").await;
+        for (i, (phone, name)) in phones.iter().zip(names).enumerate() {
+            if i > 0 {
+                phone.goto(&join_url).await;
+            }
+            enter_name(phone, name).await;
+        }
+        host_lobby_is(host, &names).await;
+        phones[0]
+            .wait(
+                "the player count on the phone",
+                "document.getElementById('wait-count').textContent === '3 players in the game'",
+            )
+            .await;
+        assert_eq!(
+            host.js("return document.getElementById('players').classList.contains('clipped')")
+                .await,
+            false,
+            "three names fit: nothing fades"
+        );
+        host.screenshot("host-lobby").await;
+        phones[0].screenshot("phone-waiting").await;
+
+        // Round 1: the emcee clicks Start, each phone taps a different photo.
+        host.click("#start-btn").await;
+        let asked = host_question(host, 1, 2, roster).await;
+        for p in &phones {
+            phone_question(p, 1, 2, &asked, roster).await;
+        }
+        assert_eq!(host.text("#answered").await, "0 of 3 answered");
+        host.screenshot("host-question").await;
+        phones[0].screenshot("phone-question").await;
+        for (i, phone) in phones[..2].iter().enumerate() {
+            tap(phone, i).await;
+            wait_locked(phone, i).await;
+            host.wait(
+                "the projector's answered count",
+                &format!(
+                    "document.getElementById('answered').textContent === '{} of 3 answered'",
+                    i + 1
+                ),
+            )
+            .await;
+        }
+        phones[0].screenshot("phone-locked").await;
+        tap(phones[2], 2).await; // the last vote closes the round
+
+        let r1 = host_reveal(host, 1).await;
+        assert_eq!(r1.name, asked, "the reveal names the person asked for");
+        assert_eq!(r1.votes, vote_labels([1, 1, 1, 0], 3), "{r1:?}");
+        let picked = [Some(0), Some(1), Some(2)];
+        let scores = check_reveal(&phones, &names, &picked, &[0, 0, 0], &r1).await;
+        assert_fits(host, "the reveal").await;
+        host.screenshot("host-reveal").await;
+        let (right, wrong): (Vec<usize>, Vec<usize>) = (0..3).partition(|&i| r1.answer == i);
+        if let Some(&i) = right.first() {
+            phones[i].screenshot("phone-reveal-right").await;
+        }
+        phones[wrong[0]].screenshot("phone-reveal-wrong").await;
+
+        // Round 2 starts with Space on the projector.
+        assert_eq!(host.text("#next-btn").await, "Next");
+        host.press(' ').await;
+        let asked2 = host_question(host, 2, 2, roster).await;
+        assert_ne!(asked2, asked, "nobody is asked for twice");
+        for p in &phones {
+            phone_question(p, 2, 2, &asked2, roster).await;
+        }
+        let picked2 = [Some(1), Some(2), Some(3)];
+        for (p, c) in phones.iter().zip(picked2) {
+            tap(p, c.unwrap()).await;
+        }
+        let r2 = host_reveal(host, 2).await;
+        assert_eq!(r2.votes, vote_labels([0, 1, 1, 1], 3), "{r2:?}");
+        let scores = check_reveal(&phones, &names, &picked2, &scores, &r2).await;
+        assert_eq!(
+            host.text("#next-btn").await,
+            "Final results",
+            "after the last reveal the next button ends the game"
+        );
+        host.screenshot("host-leaderboard").await;
+
+        // The next button ends the game: podium on the projector, rank on phones.
+        host.click("#next-btn").await;
+        host_phase(host, "over").await;
+        let fin = host
+            .js(
+                "function rows(sel) { return Array.from(document.querySelectorAll(sel)).map(function (r) { \
+                   return [r.querySelector('.b-rank').textContent, r.querySelector('.b-name').textContent, \
+                           r.querySelector('.b-score').textContent]; }); } \
+                 return { board: rows('#final-board li'), \
+                   podium: [1, 2, 3].map(function (p) { var s = document.querySelector('#podium .step.p' + p); \
+                     return s && s.querySelector('.step-name') ? s.querySelector('.step-name').textContent : null; }) };",
+            )
+            .await;
+        let board = fin["board"].as_array().unwrap();
+        assert_eq!(board.len(), 3, "everyone on the final board: {fin}");
+        for (place, row) in board.iter().enumerate() {
+            assert_eq!(
+                fin["podium"][place],
+                row[1],
+                "podium step {} shows the final board's #{}: {fin}",
+                place + 1,
+                place + 1
+            );
+        }
+        for (i, name) in names.iter().enumerate() {
+            let row = board
+                .iter()
+                .find(|r| r[1] == *name)
+                .unwrap_or_else(|| panic!("{name} on the final board: {fin}"));
+            assert_eq!(number(row[2].as_str().unwrap()), scores[i], "{fin}");
+            let rank = number(row[0].as_str().unwrap());
+            phone_screen(phones[i], "s-over").await;
+            assert_eq!(
+                phones[i].text("#ov-rank").await,
+                format!("You finished {} of 3", ordinal(rank)),
+                "[{}] final rank",
+                phones[i].label
+            );
+            assert_eq!(
+                number(&phones[i].text("#ov-score").await),
+                scores[i],
+                "[{}] final score",
+                phones[i].label
+            );
+        }
+        assert_fits(host, "the podium").await;
+        assert_stats_distinct(host, roster).await;
+        host.screenshot("host-podium").await;
+        phones[0].screenshot("phone-final").await;
+
+        host.assert_clean().await;
+        for p in &phones {
+            p.assert_clean().await;
+        }
+    });
+}
+
+#[test]
+fn a_phone_that_reloads_mid_game_is_the_same_player() {
+    browser_test("reload", |b| async move {
+        let people = &[
+            ("host", Size::Projector),
+            ("ada", Size::Phone),
+            ("bert", Size::Phone),
+        ];
+        let (class, server, pages) = setup(&b, None, people).await;
+        let roster = &class.names;
+        let [host, ada, bert] = &pages[..] else {
+            unreachable!()
+        };
+        let room = new_room(&server, 2).await;
+        let names = ["Ada", "Bert"];
+        host.goto(room["host_url"].as_str().unwrap()).await;
+        host_ready(host).await;
+        let join_url = room["join_url"].as_str().unwrap();
+        for (p, n) in [(ada, names[0]), (bert, names[1])] {
+            p.goto(join_url).await;
+            enter_name(p, n).await;
+        }
+        host_lobby_is(host, &names).await;
+
+        // A reload in the lobby: straight back in, same name, no form.
+        ada.reload().await;
+        let screen = ada
+            .js("return document.getElementById('join').dataset.screen")
+            .await;
+        assert_ne!(
+            screen, "s-form",
+            "a reloaded phone must not ask for a name again"
+        );
+        phone_screen(ada, "s-wait").await;
+        assert_eq!(ada.text("#wait-name").await, "Ada");
+        ada.wait(
+            "the player count after the reload",
+            "document.getElementById('wait-count').textContent === '2 players in the game'",
+        )
+        .await;
+        host_lobby_is(host, &names).await;
+
+        // A reload after voting: the vote is still there, nobody new counts.
+        host.click("#start-btn").await;
+        let asked = host_question(host, 1, 2, roster).await;
+        phone_question(ada, 1, 2, &asked, roster).await;
+        phone_question(bert, 1, 2, &asked, roster).await;
+        tap(ada, 1).await;
+        wait_locked(ada, 1).await;
+        ada.reload().await;
+        phone_screen(ada, "s-question").await;
+        wait_locked(ada, 1).await;
+        host.wait(
+            "the projector to count two players",
+            "document.getElementById('answered').textContent === '1 of 2 answered'",
+        )
+        .await;
+        tap(bert, 0).await;
+        let r1 = host_reveal(host, 1).await;
+        let phones = [ada, bert];
+        let scores = check_reveal(&phones, &names, &[Some(1), Some(0)], &[0, 0], &r1).await;
+
+        // A reload at the reveal: the same verdict, score and rank.
+        let before = phone_reveal(ada).await;
+        ada.reload().await;
+        let after = phone_reveal(ada).await;
+        assert_eq!(
+            (&before.verdict, &before.points, before.score, &before.rank),
+            (&after.verdict, &after.points, after.score, &after.rank),
+            "the reveal after a reload"
+        );
+
+        // The game goes on with the same two players.
+        host.press(' ').await;
+        let asked2 = host_question(host, 2, 2, roster).await;
+        phone_question(ada, 2, 2, &asked2, roster).await;
+        phone_question(bert, 2, 2, &asked2, roster).await;
+        tap(ada, 2).await;
+        tap(bert, 3).await;
+        let r2 = host_reveal(host, 2).await;
+        check_reveal(&phones, &names, &[Some(2), Some(3)], &scores, &r2).await;
+        assert_eq!(r2.votes, vote_labels([0, 0, 1, 1], 2), "{r2:?}");
+
+        for p in [&host, &ada, &bert] {
+            p.assert_clean().await;
+        }
+    });
+}
+
+#[test]
+fn names_with_html_in_them_are_shown_as_text() {
+    browser_test("html_names", |b| async move {
+        let people = &[
+            ("host", Size::Projector),
+            ("phone-img", Size::Phone),
+            ("phone-svg", Size::Phone),
+            ("phone-b", Size::Phone),
+        ];
+        let (class, server, pages) = setup(&b, None, people).await;
+        let roster = &class.names;
+        let host = &pages[0];
+        let phones: Vec<&Page> = pages[1..].iter().collect();
+        let room = new_room(&server, 1).await;
+        // Names are at most 24 characters, so each payload is a short one.
+        let names = [
+            "<img src=x onerror=f()>",
+            "<svg onload=alert(1)>",
+            "<b>x</b><i>y</i>&amp;",
+        ];
+        host.goto(room["host_url"].as_str().unwrap()).await;
+        host_ready(host).await;
+        for (p, n) in phones.iter().zip(names) {
+            p.goto(room["join_url"].as_str().unwrap()).await;
+            enter_name(p, n).await;
+            assert_eq!(
+                p.js("return document.getElementById('wait-name').childElementCount")
+                    .await,
+                0,
+                "[{}] the name is a text node",
+                p.label
+            );
+        }
+        host_lobby_is(host, &names).await;
+        let no_markup = |css: &str| {
+            format!(
+                "return document.querySelectorAll('{css} img, {css} svg, {css} b, {css} i').length"
+            )
+        };
+        assert_eq!(host.js(&no_markup("#players")).await, 0, "lobby");
+        host.screenshot("host-lobby-html-names").await;
+
+        host.click("#start-btn").await;
+        let asked = host_question(host, 1, 1, roster).await;
+        for (i, p) in phones.iter().enumerate() {
+            phone_question(p, 1, 1, &asked, roster).await;
+            tap(p, i).await;
+        }
+        let r = host_reveal(host, 1).await;
+        check_reveal(
+            &phones,
+            &names,
+            &[Some(0), Some(1), Some(2)],
+            &[0, 0, 0],
+            &r,
+        )
+        .await;
+        assert_eq!(host.js(&no_markup("#board")).await, 0, "leaderboard");
+
+        host.click("#next-btn").await;
+        host_phase(host, "over").await;
+        let shown = host
+            .js(
+                "return Array.from(document.querySelectorAll('#podium .step-name, #final-board .b-name'))\
+                 .map(function (n) { return n.textContent; }).sort();",
+            )
+            .await;
+        let mut want: Vec<&str> = names.iter().chain(names.iter()).copied().collect();
+        want.sort();
+        assert_eq!(shown, json!(want), "podium and final board show the names");
+        assert_eq!(host.js(&no_markup("#podium")).await, 0, "podium");
+        assert_eq!(host.js(&no_markup("#final-board")).await, 0, "final board");
+        for p in &phones {
+            phone_screen(p, "s-over").await;
+            let top = p
+                .js(
+                    "return Array.from(document.querySelectorAll('#ov-top .b-name'))\
+                     .map(function (n) { return n.textContent; }).sort();",
+                )
+                .await;
+            let mut want = names.to_vec();
+            want.sort();
+            assert_eq!(top, json!(want), "[{}] the top three", p.label);
+            assert_eq!(p.js(&no_markup("#s-over")).await, 0, "[{}]", p.label);
+        }
+        for p in std::iter::once(host).chain(phones.iter().copied()) {
+            p.assert_clean().await;
+        }
+    });
+}
+
+#[test]
+fn the_host_keys_start_reveal_and_go_on_in_photo_to_name_mode() {
+    browser_test("host_keys", |b| async move {
+        let people = &[("host", Size::Projector), ("phone", Size::Phone)];
+        let (class, server, pages) = setup(&b, None, people).await;
+        let roster = &class.names;
+        let [host, phone] = &pages[..] else {
+            unreachable!()
+        };
+        let room = new_room_in_mode(&server, 2, "photo_to_name").await;
+        host.goto(room["host_url"].as_str().unwrap()).await;
+        host_ready(host).await;
+        phone.goto(room["join_url"].as_str().unwrap()).await;
+        enter_name(phone, "Dora").await;
+        host_lobby_is(host, &["Dora"]).await;
+
+        // Space starts the game, R reveals at once.
+        host.press(' ').await;
+        let names = host_question_names(host, 1, 2, roster).await;
+        phone_question_names(phone, 1, 2, &names, roster).await;
+        host.screenshot("host-question-names").await;
+        phone.screenshot("phone-question-names").await;
+        host.press('r').await;
+        let r1 = host_reveal(host, 1).await;
+        assert_eq!(r1.votes, vec!["0 votes"; 4], "{r1:?}");
+        assert_eq!(
+            r1.name, names[r1.answer],
+            "the reveal names the right choice"
+        );
+        check_reveal(&[phone], &["Dora"], &[None], &[0], &r1).await;
+        host.screenshot("host-reveal-names").await;
+        phone.screenshot("phone-reveal-none").await;
+        host.press('r').await; // nothing to reveal now: ignored
+
+        // F asks for full screen, F again leaves it.
+        host.press('f').await;
+        host.wait(
+            "full screen after F",
+            "document.fullscreenElement === document.documentElement",
+        )
+        .await;
+        host.press('f').await;
+        host.wait(
+            "no full screen after F again",
+            "!document.fullscreenElement",
+        )
+        .await;
+
+        // Space while the Next button has the focus goes on by exactly one round.
+        host.js("document.getElementById('next-btn').focus()").await;
+        host.press(' ').await;
+        let names2 = host_question_names(host, 2, 2, roster).await;
+        phone_question_names(phone, 2, 2, &names2, roster).await;
+        assert_eq!(
+            host.js("return document.getElementById('toast').hidden")
+                .await,
+            true,
+            "one Space sends one command (no `wrong_phase` complaint): {}",
+            host.text("#toast").await
+        );
+        tap(phone, 3).await;
+        let r2 = host_reveal(host, 2).await;
+        check_reveal(&[phone], &["Dora"], &[Some(3)], &[0], &r2).await;
+        host.press('r').await; // ignored again
+        // Space after the last reveal shows the final results.
+        host.press(' ').await;
+        host_phase(host, "over").await;
+        phone_screen(phone, "s-over").await;
+        assert_eq!(phone.text("#ov-rank").await, "You finished 1st of 1");
+        host.assert_clean().await;
+        phone.assert_clean().await;
+    });
+}
+
+#[test]
+fn the_error_checks_catch_script_errors() {
+    browser_test("error_checks", |b| async move {
+        let page = b.open("errors", Size::Phone).await;
+        // A page that throws at once and twice more a moment later.
+        page.goto(
+            "data:text/html,<script>\
+             setTimeout(function () { Promise.reject(new Error('later')); }, 0);\
+             setTimeout(function () { null.x; }, 0);\
+             throw new Error('early');</script>",
+        )
+        .await;
+        let errors = page
+            .wait(
+                "three errors collected",
+                "window.__errors.length >= 3 && window.__errors",
+            )
+            .await
+            .to_string();
+        for want in ["early", "unhandled rejection: Error: later", "TypeError"] {
+            assert!(errors.contains(want), "{want:?} collected: {errors}");
+        }
+        let log = serde_json::to_string(&page.severe_log().await).unwrap();
+        assert!(
+            log.contains("Uncaught Error: early"),
+            "Chromium's log has the uncaught error: {log}"
+        );
+    });
+}
+
+/// The stat cards at the end name different classmates (after one question
+/// the most and the least recognised are the same person: one card).
+async fn assert_stats_distinct(host: &Page, roster: &[String]) {
+    let names: Vec<String> = serde_json::from_value(
+        host.js(
+            "return Array.from(document.querySelectorAll('#stats .stat-name'))\
+             .map(function (n) { return n.textContent; });",
+        )
+        .await,
+    )
+    .unwrap();
+    assert!(!names.is_empty(), "the end shows who was recognised");
+    let mut uniq = names.clone();
+    uniq.sort();
+    uniq.dedup();
+    assert_eq!(uniq.len(), names.len(), "stat cards: {names:?}");
+    assert!(names.iter().all(|n| roster.contains(n)), "{names:?}");
+}
+
+/// Every URL the page has used or links to, resolved, must be under `base`.
+async fn assert_under_prefix(page: &Page, base: &str, photos: bool) {
+    let v = page
+        .js_with(
+            "var base = arguments[0], ws = 'ws' + base.slice(4), bad = [], photos = 0; \
+             function check(what, u) { if (/^(https?|wss?):/.test(u) && u.indexOf(/^ws/.test(u) ? ws : base) !== 0) bad.push(what + ' ' + u); } \
+             check('location', location.href); \
+             var res = performance.getEntriesByType('resource'); \
+             res.forEach(function (e) { check('request', e.name); if (e.name.indexOf('/photos/') > 0) photos++; }); \
+             window.__sockets.forEach(function (u) { check('websocket', u); }); \
+             document.querySelectorAll('[src], [href], [action]').forEach(function (el) { \
+               ['src', 'href', 'action'].forEach(function (a) { \
+                 var raw = el.getAttribute(a); \
+                 if (raw !== null) check('<' + el.tagName.toLowerCase() + ' ' + a + '>', new URL(raw, location.href).href); \
+               }); }); \
+             return {bad: bad, requests: res.length, photos: photos, sockets: window.__sockets.length};",
+            vec![json!(format!("{base}/"))],
+        )
+        .await;
+    assert_eq!(
+        v["bad"],
+        json!([]),
+        "[{}] URLs outside {base}/: {v}",
+        page.label
+    );
+    assert!(
+        v["requests"].as_u64().unwrap() >= 2,
+        "[{}] the page loaded its CSS and scripts: {v}",
+        page.label
+    );
+    assert!(
+        !photos || v["photos"].as_u64().unwrap() >= 1,
+        "[{}] the check covered photos: {v}",
+        page.label
+    );
+}
+
+#[test]
+fn a_game_under_a_base_path_stays_under_it() {
+    browser_test("base_path", |b| async move {
+        let people = &[
+            ("host", Size::Projector),
+            ("phone-code", Size::Phone),
+            ("phone-link", Size::Phone),
+        ];
+        let (class, server, pages) = setup(&b, Some("/reunion/1984"), people).await;
+        let roster = &class.names;
+        let [host, by_code, by_link] = &pages[..] else {
+            unreachable!()
+        };
+        let base = server.base_url();
+        assert!(base.ends_with("/reunion/1984"), "{base}");
+        let room = new_room(&server, 1).await;
+        let host_url = room["host_url"].as_str().unwrap();
+        assert!(host_url.starts_with(&format!("{base}/host/")), "{room}");
+        host.goto(host_url).await;
+        let code = host_ready(host).await;
+        assert_eq!(
+            host.text(".join-url").await,
+            format!("{base}/join/{code}"),
+            "the projector shows the join URL with the prefix"
+        );
+
+        // One phone types the code on the start page, one follows the link.
+        by_code.goto(&server.url("/")).await;
+        by_code
+            .wait("the start page", "document.getElementById('join-form')")
+            .await;
+        assert_under_prefix(by_code, &base, false).await;
+        by_code
+            .type_into(
+                "input[type=text], input:not([type])",
+                &format!("{code}{ENTER}"),
+            )
+            .await;
+        by_code
+            .wait(
+                "the join page under the prefix",
+                &format!(
+                    "location.pathname === {}",
+                    js_str(&format!("/reunion/1984/join/{code}"))
+                ),
+            )
+            .await;
+        enter_name(by_code, "Eve").await;
+        by_link.goto(room["join_url"].as_str().unwrap()).await;
+        enter_name(by_link, "Fred").await;
+        host_lobby_is(host, &["Eve", "Fred"]).await;
+
+        host.click("#start-btn").await;
+        let asked = host_question(host, 1, 1, roster).await;
+        for (i, p) in [&by_code, &by_link].into_iter().enumerate() {
+            phone_question(p, 1, 1, &asked, roster).await;
+            tap(p, i).await;
+        }
+        let r = host_reveal(host, 1).await;
+        let phones = [by_code, by_link];
+        check_reveal(&phones, &["Eve", "Fred"], &[Some(0), Some(1)], &[0, 0], &r).await;
+        for p in [&host, &by_code, &by_link] {
+            assert_under_prefix(p, &base, true).await;
+            assert!(
+                p.js("return window.__sockets.length").await.as_u64() >= Some(1),
+                "[{}] the page opened its WebSocket",
+                p.label
+            );
+            p.assert_clean().await;
+        }
+
+        // Solo under the prefix too.
+        by_code.goto(&server.url("/solo")).await;
+        solo_question(by_code, roster).await;
+        by_code.click("#solo-choices button[data-choice='0']").await;
+        solo_feedback(by_code, 0).await;
+        assert_under_prefix(by_code, &base, true).await;
+        by_code.assert_clean().await;
+    });
+}
+
+/// Waits for a solo question with four loaded photos; returns the name asked.
+async fn solo_question(page: &Page, roster: &[String]) -> String {
+    let name = page
+        .wait(
+            "a solo question with four photos",
+            "document.querySelectorAll('#solo-choices button img').length === 4 \
+             && Array.from(document.querySelectorAll('#solo-choices button img'))\
+             .every(function (i) { return i.complete && i.naturalWidth > 0; }) \
+             && Array.from(document.querySelectorAll('#solo-choices button'))\
+             .every(function (b) { return !b.disabled; }) \
+             && document.getElementById('solo-result').textContent === '' \
+             && document.getElementById('solo-name').textContent",
+        )
+        .await;
+    let name = name.as_str().unwrap().to_string();
+    assert!(
+        roster.contains(&name),
+        "solo asks for a classmate: {name:?}"
+    );
+    assert_names_nobody(page, "#solo-choices", roster).await;
+    name
+}
+
+/// After tapping `picked`: the feedback marks the right photo; returns
+/// whether the answer was right.
+async fn solo_feedback(page: &Page, picked: usize) -> bool {
+    page.wait(
+        "solo feedback",
+        "document.getElementById('solo-result').textContent !== '' \
+         && !document.getElementById('solo-next').hidden",
+    )
+    .await;
+    let v = page
+        .js(
+            "return { result: document.getElementById('solo-result').className, \
+               text: document.getElementById('solo-result').textContent, \
+               tiles: Array.from(document.querySelectorAll('#solo-choices button')).map(function (b) { \
+                 return b.className; }) };",
+        )
+        .await;
+    let tiles: Vec<&str> = v["tiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    let right: Vec<usize> = (0..4)
+        .filter(|&i| tiles[i].split(' ').any(|c| c == "right"))
+        .collect();
+    assert_eq!(right.len(), 1, "one photo is shown as the right one: {v}");
+    let correct = right[0] == picked;
+    let class = v["result"].as_str().unwrap();
+    if correct {
+        assert!(class.contains("right"), "{v}");
+    } else {
+        assert!(class.contains("wrong"), "{v}");
+        assert!(
+            tiles[picked].split(' ').any(|c| c == "wrong"),
+            "the tapped photo is marked wrong: {v}"
+        );
+        let letter = ["A", "B", "C", "D"][right[0]];
+        assert!(
+            v["text"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("photo {letter}")),
+            "the feedback says which photo was right: {v}"
+        );
+    }
+    correct
+}
+
+#[test]
+fn solo_answers_by_clicking_and_moves_on() {
+    browser_test("solo", |b| async move {
+        let (class, server, pages) = setup(&b, None, &[("solo", Size::Phone)]).await;
+        let roster = &class.names;
+        let phone = &pages[0];
+        phone.goto(&server.url("/")).await;
+        phone
+            .wait(
+                "the landing page",
+                "document.querySelector('a[href$=\"/solo\"]')",
+            )
+            .await;
+        assert_eq!(
+            phone
+                .js("return document.documentElement.scrollWidth <= window.innerWidth")
+                .await,
+            true,
+            "the start page does not scroll sideways on a phone"
+        );
+        phone.screenshot("landing-phone").await;
+        phone.click("a[href$='/solo']").await;
+
+        let first = solo_question(phone, roster).await;
+        assert_eq!(phone.text("#asked").await, "0");
+        phone.screenshot("solo-question").await;
+        phone.click("#solo-choices button[data-choice='0']").await;
+        let right = solo_feedback(phone, 0).await;
+        assert_eq!(phone.text("#asked").await, "1");
+        assert_eq!(phone.text("#score").await, if right { "1" } else { "0" });
+        assert_eq!(phone.text("#streak").await, if right { "1" } else { "0" });
+        phone.screenshot("solo-feedback").await;
+
+        phone.click("#solo-next").await;
+        let second = solo_question(phone, roster).await;
+        assert_ne!(second, first, "Next asks about someone else");
+        // Keys answer too: 2 is photo B.
+        phone.press('2').await;
+        let right2 = solo_feedback(phone, 1).await;
+        assert_eq!(phone.text("#asked").await, "2");
+        assert_eq!(
+            number(&phone.text("#score").await),
+            right as u64 + right2 as u64
+        );
+        phone.assert_clean().await;
+    });
+}
+
+/// Sixty names of up to 24 characters (the longest a name may be).
+fn crowd_names() -> Vec<String> {
+    let first = [
+        "Margaret",
+        "Christopher",
+        "Bartholomew",
+        "Anne",
+        "Guadalupe",
+        "Jo",
+        "Maximilian",
+        "Elisabeth",
+        "Sam",
+        "Konstantin",
+    ];
+    let last = [
+        "Fitzgerald-Hale",
+        "Winterbottom",
+        "Lee",
+        "Oyelaran-Smith",
+        "Castellanos",
+        "Ng",
+    ];
+    let mut out = Vec::new();
+    for l in last {
+        for f in first {
+            let mut n = format!("{f} {l}");
+            n.truncate(24);
+            out.push(n.trim_end().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_full_room_fits_the_projector() {
+    browser_test("full_room", |b| async move {
+        let (class, server, pages) = setup(&b, None, &[("host", Size::Projector)]).await;
+        let roster = &class.names;
+        let host = &pages[0];
+        let room = new_room(&server, 1).await;
+        let code = room["code"].as_str().unwrap().to_string();
+        host.goto(room["host_url"].as_str().unwrap()).await;
+        host_ready(host).await;
+
+        // Sixty phones join over WebSocket (no browser needed for them).
+        let names = crowd_names();
+        let mut phones = Vec::new();
+        for n in &names {
+            phones.push(common::join(&server, &code, n).await.0);
+        }
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        host_lobby_is(host, &refs).await;
+        assert_fits(host, "a lobby of 60").await;
+        assert_eq!(
+            host.js("return document.getElementById('players').classList.contains('clipped')")
+                .await,
+            true,
+            "sixty names do not fit: the oldest fade out at the bottom"
+        );
+        host.screenshot("host-lobby-60").await;
+
+        host.click("#start-btn").await;
+        host_question(host, 1, 1, roster).await;
+        for (i, p) in phones.iter_mut().enumerate() {
+            p.recv_type("round").await;
+            p.vote(1, (i % 4) as u64).await;
+        }
+        let r = host_reveal(host, 1).await;
+        assert_eq!(r.board.len(), 10, "the leaderboard shows the top ten");
+        assert_eq!(r.votes, vote_labels([15; 4], 60), "{r:?}");
+        assert_fits(host, "the reveal with 60 players").await;
+        host.screenshot("host-reveal-60").await;
+
+        host.click("#next-btn").await;
+        host_phase(host, "over").await;
+        assert_eq!(
+            host.js("return document.querySelectorAll('#final-board li').length")
+                .await,
+            60,
+            "everyone is on the final board"
+        );
+        assert_fits(host, "the podium with 60 players").await;
+        assert_stats_distinct(host, roster).await;
+        host.screenshot("host-podium-60").await;
+        host.assert_clean().await;
+    });
 }
