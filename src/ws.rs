@@ -52,6 +52,8 @@ struct Conn {
     refill_at: Instant,
     strikes: u32,
     shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Said hello/joined/resumed: only then is `ping` answered.
+    identified: bool,
 }
 
 enum Incoming {
@@ -150,7 +152,7 @@ impl Conn {
             None => Err("Send JSON text frames.".to_string()),
         };
         match parsed {
-            Ok(ClientMsg::Ping) => {
+            Ok(ClientMsg::Ping) if self.identified => {
                 let _ = self.send_text(ServerMsg::Pong.to_json()).await;
                 Incoming::Handled
             }
@@ -214,7 +216,9 @@ fn is_too_big(e: axum::Error) -> bool {
 }
 
 /// Runs a WebSocket for `room` until either side ends it.
-pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() + Send>) {
+/// `on_bad_key` counts a wrong host key against the client's address and
+/// says whether the address is still within its allowance.
+pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() -> bool + Send>) {
     let (tx, rx) = socket.split();
     let now = Instant::now();
     let mut conn = Conn {
@@ -226,6 +230,7 @@ pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() + 
         refill_at: now,
         strikes: 0,
         shutdown: room.shutdown_signal(),
+        identified: false,
     };
     let span = info_span!("ws", room = %room.code);
     async move {
@@ -253,10 +258,16 @@ pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() + 
                     if room.is_host_key(&key) {
                         host(conn).await;
                     } else {
-                        on_bad_key();
-                        let _ = conn
-                            .send_error("not_host", "That host key is not valid for this room.")
-                            .await;
+                        let _ = if on_bad_key() {
+                            conn.send_error("not_host", "That host key is not valid for this room.")
+                                .await
+                        } else {
+                            conn.send_error(
+                                "rate_limited",
+                                "Too many wrong keys from your network; wait a minute.",
+                            )
+                            .await
+                        };
                         conn.close(close_code::POLICY, "bad host key").await;
                     }
                     return;
@@ -306,6 +317,7 @@ pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() + 
 }
 
 async fn host(mut conn: Conn) {
+    conn.identified = true;
     let metrics = conn.room.metrics();
     metrics.hosts_connected.fetch_add(1, Relaxed);
     let (mut rx, state) = conn.room.host_connect();
@@ -396,6 +408,7 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
         state,
         seq,
     } = session;
+    conn.identified = true;
     let room = conn.room.clone();
     // A welcome promises that the token works after a restart.
     if !room.wait_durable(seq, DURABLE_WAIT).await {

@@ -1434,10 +1434,12 @@ fn a_full_room_fits_the_projector() {
 
         // Sixty phones join over WebSocket (no browser needed for them).
         let names = crowd_names();
-        let mut phones = Vec::new();
-        for n in &names {
-            phones.push(common::join(&server, &code, n).await.0);
-        }
+        let mut phones: Vec<common::TestClient> =
+            futures_util::future::join_all(names.iter().map(|n| common::join(&server, &code, n)))
+                .await
+                .into_iter()
+                .map(|(client, _welcome)| client)
+                .collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         host_lobby_is(host, &refs).await;
         assert_fits(host, "a lobby of 60").await;
@@ -1451,10 +1453,11 @@ fn a_full_room_fits_the_projector() {
 
         host.click("#start-btn").await;
         host_question(host, 1, 1, roster).await;
-        for (i, p) in phones.iter_mut().enumerate() {
+        futures_util::future::join_all(phones.iter_mut().enumerate().map(|(i, p)| async move {
             p.recv_type("round").await;
             p.vote(1, (i % 4) as u64).await;
-        }
+        }))
+        .await;
         let r = host_reveal(host, 1).await;
         assert_eq!(r.board.len(), 10, "the leaderboard shows the top ten");
         assert_eq!(r.votes, vote_labels([15; 4], 60), "{r:?}");

@@ -84,7 +84,8 @@ impl PlayerName {
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase()
-            .nfd()
+            // Compatibility forms too: a fullwidth "Ｈ" is an "H".
+            .nfkd()
             .filter(|c| !is_combining_mark(*c))
             .collect();
         Ok(Self {
@@ -151,6 +152,10 @@ mod tests {
         assert_eq!(
             PlayerName::parse("José").unwrap().key(),
             PlayerName::parse("JOSE").unwrap().key()
+        );
+        assert_eq!(
+            PlayerName::parse("\u{FF28}onest").unwrap().key(),
+            PlayerName::parse("Honest").unwrap().key()
         );
     }
 

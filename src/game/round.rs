@@ -655,8 +655,9 @@ impl Game {
     }
 
     /// The most and the least recognised people asked in this game, by
-    /// share of right answers (more answers break ties).
-    pub fn recognition_extremes(&self) -> Option<(Recognition, Recognition)> {
+    /// share of right answers (more answers break ties). The least is `None`
+    /// when only one person was asked: nobody is both.
+    pub fn recognition_extremes(&self) -> Option<(Recognition, Option<Recognition>)> {
         let answered: Vec<&Recognition> = self.history.iter().filter(|r| r.answered > 0).collect();
         let share = |r: &Recognition| f64::from(r.correct) / f64::from(r.answered);
         let most = answered.iter().copied().max_by(|a, b| {
@@ -669,7 +670,8 @@ impl Game {
                 .total_cmp(&share(b))
                 .then(b.answered.cmp(&a.answered))
         })?;
-        Some((*most, *least))
+        let least = (least.person != most.person).then_some(*least);
+        Some((*most, least))
     }
 }
 
@@ -934,6 +936,16 @@ mod tests {
         g.vote(1, 2, w, 110).unwrap();
         let (most, least) = g.recognition_extremes().unwrap();
         assert_eq!((most.person, most.correct), (first, 2));
+        let least = least.unwrap();
         assert_eq!((least.person, least.correct), (second, 0));
+    }
+
+    #[test]
+    fn one_person_asked_is_not_both_most_and_least_recognised() {
+        let (mut g, mut rng) = game(1, 20);
+        g.start_round(0, &mut rng).unwrap();
+        g.vote(0, 1, 0, 10).unwrap();
+        let (_, least) = g.recognition_extremes().unwrap();
+        assert_eq!(least, None);
     }
 }

@@ -168,7 +168,9 @@ pub async fn results_csv(
             "The results need the host key (Authorization: Bearer KEY).",
         )),
         Some(key) if !room.is_host_key(key) => {
-            state.misses.count(ip);
+            if !state.misses.try_count(ip) {
+                return Err(AppError::rate_limited());
+            }
             Err(AppError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
@@ -295,7 +297,7 @@ pub async fn websocket(
         ));
     }
     let room = find_room(&state, &code, ip)?;
-    let on_bad_key = Box::new(move || state.misses.count(ip));
+    let on_bad_key = Box::new(move || state.misses.try_count(ip));
     Ok(upgrade
         .read_buffer_size(4096)
         .write_buffer_size(0)

@@ -791,7 +791,7 @@ impl Room {
         match game.recognition_extremes() {
             Some((most, least)) => json!({
                 "most_recognized": describe(most),
-                "least_recognized": describe(least),
+                "least_recognized": least.map(describe),
             }),
             None => json!({"most_recognized": null, "least_recognized": null}),
         }

@@ -199,7 +199,7 @@ fn start_driver(chromedriver: &Path) -> Driver {
 }
 
 /// A bodiless request to chromedriver over a plain socket (usable where no
-/// runtime is: before the first test, at exit); the whole answer, if any.
+/// runtime is: before the first test, at exit); the answer, if any.
 fn raw_http(port: u16, method: &str, path: &str) -> Option<String> {
     use std::io::Read;
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -208,9 +208,29 @@ fn raw_http(port: u16, method: &str, path: &str) -> Option<String> {
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     );
     s.write_all(req.as_bytes()).ok()?;
-    let mut answer = String::new();
-    s.read_to_string(&mut answer).ok()?;
-    Some(answer)
+    // Read up to the end of the body that Content-Length announces (the
+    // server need not close the connection).
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = s.read(&mut chunk).ok()?;
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        if n == 0 {
+            return Some(text);
+        }
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let len = head.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse::<usize>().ok())
+                    .flatten()
+            });
+            if len.is_some_and(|len| body.len() >= len) {
+                return Some(text);
+            }
+        }
+    }
 }
 
 /// Runs one browser test: skips (or fails under `CI`) without Chromium,
