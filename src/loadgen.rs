@@ -822,6 +822,7 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
     }
 
     let rss_before = pid.as_deref().and_then(proc_rss_kib);
+    let cpu_join0 = pid.as_deref().and_then(proc_cpu_ticks);
     let mut phone_handles = Vec::with_capacity(total);
     for room in &rooms {
         for i in 0..room.n {
@@ -845,6 +846,7 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
     // Let the coalesced lobby updates and the store settle before measuring.
     tokio::time::sleep(Duration::from_millis(1000)).await;
     let rss_after = pid.as_deref().and_then(proc_rss_kib);
+    let cpu_join1 = pid.as_deref().and_then(proc_cpu_ticks);
 
     let cpu0 = pid.as_deref().and_then(proc_cpu_ticks);
     let gen0 = proc_cpu_ticks("self");
@@ -875,6 +877,7 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
         rss_before,
         rss_after,
         rss_end,
+        join_ticks: cpu_join0.zip(cpu_join1).map(|(a, b)| b.saturating_sub(a)),
         cpu_ticks: cpu0.zip(cpu1).map(|(a, b)| b.saturating_sub(a)),
         gen_ticks: gen0.zip(gen1).map(|(a, b)| b.saturating_sub(a)),
         messages: msgs1 - msgs0,
@@ -888,6 +891,8 @@ struct ServerFigures {
     rss_after: Option<u64>,
     /// After the game is over (the last message is the largest).
     rss_end: Option<u64>,
+    /// Server CPU from the first connect until a second after the last join.
+    join_ticks: Option<u64>,
     cpu_ticks: Option<u64>,
     gen_ticks: Option<u64>,
     messages: u64,
@@ -1732,6 +1737,7 @@ fn game_report(
             "rss_end_kib": server.rss_end,
             "rss_per_phone_kib": round_round(rss_per_phone),
             "cpu_ms": cpu_ms,
+            "join_cpu_ms": server.join_ticks.map(|t| t * 1000 / TICKS_PER_SEC),
             "cpu_us_per_msg": cpu_per_msg.map(|x| (x * 100.0).round() / 100.0),
         },
         "messages_during_rounds": server.messages,
@@ -1824,6 +1830,12 @@ fn game_report(
             "  server CPU      - (give --server-pid); {} messages delivered during the rounds",
             server.messages
         )),
+    }
+    if let Some(j) = server.join_ticks {
+        line(format!(
+            "  server CPU      {} ms while the phones joined (and 1 s after)",
+            j * 1000 / TICKS_PER_SEC
+        ));
     }
     line(format!(
         "  generator CPU   {} ms over {:.0} ms of rounds",

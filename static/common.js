@@ -62,6 +62,19 @@
     return n + (s[(v - 20) % 10] || s[v] || s[0]);
   };
 
+  /**
+   * Long names in fixed columns: shrink the type of each node that would be cut (down to `min` of
+   * its size) instead of ending it with "…". Run it once the nodes are in the page.
+   */
+  YB.fitText = function (nodes, min) {
+    Array.prototype.forEach.call(nodes, function (n) {
+      n.style.fontSize = '';
+      if (!n.clientWidth || n.scrollWidth <= n.clientWidth + 1) return;
+      var scale = Math.max(min || 0.7, Math.floor(n.clientWidth / n.scrollWidth * 100) / 100 - 0.01);
+      n.style.fontSize = scale + 'em';
+    });
+  };
+
   YB.reducedMotion = function () {
     return !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
   };
@@ -260,8 +273,14 @@
 
   YB.Socket = Socket;
 
+  /** A clock that only moves forward (a wall clock can jump when the laptop syncs its time). */
+  var now = (window.performance && typeof performance.now === 'function')
+    ? function () { return performance.now(); }
+    : function () { return Date.now(); };
+
   /**
-   * Countdown from a server's remaining_ms. onTick(msLeft, fraction) about 10 times a second.
+   * Countdown from a server's remaining_ms (the server's clock is the truth: every `round` or
+   * `state` restarts it from what the server says). onTick(msLeft, fraction) about 10 times a second.
    */
   function Countdown(onTick) {
     this.onTick = onTick;
@@ -271,11 +290,12 @@
   }
   Countdown.prototype.start = function (remainingMs, totalMs) {
     var self = this;
-    this.deadline = Date.now() + Math.max(0, Number(remainingMs) || 0);
-    this.total = Math.max(1, Number(totalMs) || Number(remainingMs) || 1);
+    var remaining = Math.max(0, Number(remainingMs) || 0);
+    this.deadline = now() + remaining;
+    this.total = Math.max(1, Number(totalMs) || remaining || 1);
     clearInterval(this.timer);
     var tick = function () {
-      var left = Math.max(0, self.deadline - Date.now());
+      var left = Math.max(0, self.deadline - now());
       self.onTick(left, Math.min(1, left / self.total));
       if (left <= 0) { clearInterval(self.timer); self.timer = null; }
     };
@@ -284,6 +304,58 @@
   };
   Countdown.prototype.stop = function () { clearInterval(this.timer); this.timer = null; };
   YB.Countdown = Countdown;
+
+  /**
+   * Starts downloading a round's photos the moment its message arrives, before anything is drawn,
+   * so the four appear together. Kept referenced until the next round (or they may be dropped).
+   */
+  var preloading = [];
+  YB.preload = function (urls) {
+    preloading = [];
+    (urls || []).forEach(function (u) {
+      if (!u || typeof u !== 'string') return;
+      var im = new Image();
+      im.decoding = 'async';
+      im.src = u;
+      preloading.push(im);
+    });
+  };
+
+  /** Every photo URL of one size in a round-like message ({prompt, choices}). */
+  YB.photoUrls = function (m, key) {
+    var out = [];
+    var other = key === 'thumb' ? 'photo' : 'thumb';
+    var add = function (o) { if (o && (o[key] || o[other])) out.push(o[key] || o[other]); };
+    if (m) { add(m.prompt); (m.choices || []).forEach(add); }
+    return out;
+  };
+
+  /**
+   * Screen Wake Lock where the browser has it (it needs a secure context: on plain-HTTP LAN hosting
+   * it is simply absent). request() again after the page comes back into view.
+   */
+  function Wake() { this.lock = null; this.wanted = false; var self = this;
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible' && self.wanted) self.request();
+    });
+  }
+  Wake.prototype.request = function () {
+    this.wanted = true;
+    var self = this;
+    if (this.lock || !('wakeLock' in navigator) || document.visibilityState !== 'visible') return;
+    try {
+      navigator.wakeLock.request('screen').then(function (w) {
+        self.lock = w;
+        w.addEventListener('release', function () { if (self.lock === w) self.lock = null; });
+        if (!self.wanted) self.release();
+      }, function () { /* not allowed now (battery saver, no user gesture yet) */ });
+    } catch (e) { /* ignore */ }
+  };
+  Wake.prototype.release = function () {
+    this.wanted = false;
+    if (this.lock) { var w = this.lock; this.lock = null; try { w.release(); } catch (e) { /* ignore */ } }
+  };
+  YB.Wake = Wake;
 
   /** Choices are {photo, thumb} or {name}; prompts {name, known_as} or {photo, thumb}. */
   YB.isPhotoMode = function (mode, choices) {

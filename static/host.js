@@ -19,12 +19,13 @@
     seconds: 20,
     players: [],
     seen: {},          // player ids already drawn in the lobby (new ones pop in)
-    boardIndex: {},    // name -> row index of the last leaderboard drawn (for the animation)
+    boards: {},        // round -> {name: [rank, row]} of that reveal's leaderboard (movement arrows)
     busy: false,       // a command is on its way; ignore repeats until the phase moves
     everConnected: false
   };
 
   var sock = null;
+  var wake = new YB.Wake();   // keep the projector laptop from dimming mid-game, where allowed
   var countdown = new YB.Countdown(drawTimer);
   var busyTimer = null;
 
@@ -50,6 +51,7 @@
     text(note, message);
     show(note, true);
     $('start-btn').hidden = true;
+    show($('settings'), false);
     show($('download'), false);
     show($('conn'), false);
   }
@@ -100,17 +102,26 @@
   function drawLobby(players, count) {
     if (Array.isArray(players)) S.players = players.slice();
     var n = typeof count === 'number' ? count : S.players.length;
+    S.count = Math.max(n, S.players.length);
     text($('player-count'), YB.fmt(n));
     text($('player-word'), n === 1 ? 'player' : 'players');
+    layoutPlayers();
+  }
+
+  /**
+   * The names, newest first, as many as fit the box; the rest are "+ N more". Names are never
+   * cut in half or faded: a name is either on the screen or counted in the last chip.
+   */
+  var CHIP_CAP = 400;  // a screen never shows more; keeps a room of thousands cheap
+  var chipBox = { w: -1, h: -1 };
+  function layoutPlayers() {
     var ul = $('players');
     clear(ul);
-    ul.classList.toggle('many', S.players.length > 40);
-    ul.classList.toggle('lots', S.players.length > 120);
-    // Newest first, so a phone that just joined sees its name appear at the top.
-    var list = S.players.slice().sort(function (a, b) { return (b.id || 0) - (a.id || 0); });
-    var more = list.length - 200;
-    if (more > 0) list = list.slice(0, 200);   // the screen shows far fewer; keep big rooms cheap
-    list.forEach(function (p) {
+    var total = S.count || S.players.length;
+    ul.classList.toggle('many', total > 40);
+    ul.classList.toggle('lots', total > 120);
+    var list = S.players.slice().sort(function (a, b) { return (b.id || 0) - (a.id || 0); }).slice(0, CHIP_CAP);
+    var chips = list.map(function (p) {
       var isNew = !S.seen[p.id];
       S.seen[p.id] = true;
       var li = el('li', { className: 'chip' + (p.connected === false ? ' away' : '') + (isNew ? ' new' : '') }, [
@@ -121,11 +132,36 @@
         })
       ]);
       ul.appendChild(li);
+      return li;
     });
-    if (more > 0) ul.appendChild(el('li', { className: 'chip more', text: '+ ' + YB.fmt(more) + ' more' }));
-    // Newest first: in a big room the oldest names fall off the bottom. Fade them out
-    // rather than cut a row of names in half.
-    ul.classList.toggle('clipped', ul.scrollHeight > ul.clientHeight + 1);
+    var more = null;
+    var shown = chips.length;
+    function setMore() {
+      var hidden = total - shown;
+      if (hidden <= 0) { if (more) { ul.removeChild(more); more = null; } return; }
+      if (!more) more = ul.appendChild(el('li', { className: 'chip more' }));
+      text(more, '+ ' + YB.fmt(hidden) + ' more');
+    }
+    setMore();
+    chipBox = { w: ul.clientWidth, h: ul.clientHeight };
+    if (ul.scrollHeight <= ul.clientHeight + 1) return;
+    // Drop every name that does not wholly fit, then make room for the "+ N more" chip.
+    var limit = ul.clientHeight;
+    var fits = function (node) { return node.offsetTop + node.offsetHeight <= limit + 0.5; };
+    while (shown > 0 && !fits(chips[shown - 1])) { ul.removeChild(chips[shown - 1]); shown--; }
+    setMore();
+    while (shown > 0 && more && !fits(more)) { ul.removeChild(chips[shown - 1]); shown--; setMore(); }
+  }
+
+  // The box changes size when the window does or the settings panel opens: fit the names again.
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () {
+      var ul = $('players');
+      if (S.phase !== 'lobby' || (ul.clientWidth === chipBox.w && ul.clientHeight === chipBox.h)) return;
+      layoutPlayers();
+    }).observe($('players'));
+  } else {
+    window.addEventListener('resize', function () { if (S.phase === 'lobby') layoutPlayers(); });
   }
 
   function kick(p) {
@@ -133,19 +169,149 @@
     sock.send({ type: 'kick', player_id: p.id });
   }
 
+  // ---------- lobby settings ----------
+
+  var MODES = { name_to_photo: 'see a name, pick the photo', photo_to_name: 'see a photo, pick the name' };
+  var cfg = { pending: {}, timer: null, sentAt: 0, asked: null };
+
   function drawSettings(st) {
     if (!st) return;
     S.settings = st;
     var parts = [];
     if (st.rounds) parts.push(YB.plural(st.rounds, 'round', 'rounds'));
     if (st.seconds) parts.push(st.seconds + ' seconds each');
-    if (st.mode) parts.push(st.mode === 'photo_to_name' ? 'see a photo, pick the name' : 'see a name, pick the photo');
+    if (st.mode) parts.push(MODES[st.mode] || st.mode);
+    if (st.include_memoriam === false) parts.push('no in memoriam');
     text($('settings-line'), parts.join(' · '));
+    fillSettings(false);
+    // The server caps rounds at the number of classmates who can be asked: say so.
+    if (cfg.asked && typeof cfg.asked.rounds === 'number' && st.rounds < cfg.asked.rounds) {
+      settingsMsg('Only ' + st.rounds + ' classmates can be asked: ' + YB.plural(st.rounds, 'round', 'rounds') + ' at most.', false);
+    }
+    cfg.asked = null;
   }
+
+  /** Shows the server's settings in the panel; a field being edited keeps what is typed unless `force`. */
+  function fillSettings(force) {
+    var st = S.settings;
+    if (!st) return;
+    [['set-rounds', st.rounds], ['set-seconds', st.seconds]].forEach(function (f) {
+      var input = $(f[0]);
+      if (typeof f[1] !== 'number') return;
+      if (!force && input.dataset.dirty) return;
+      input.value = String(f[1]);
+      delete input.dataset.dirty;
+      input.removeAttribute('aria-invalid');
+    });
+    if (st.mode) $('set-mode').value = st.mode;
+    if (typeof st.include_memoriam === 'boolean') $('set-memoriam').checked = st.include_memoriam;
+    if (typeof st.profanity_filter === 'boolean') $('set-filter').checked = st.profanity_filter;
+    show($('set-filter').parentNode, typeof st.profanity_filter === 'boolean');
+  }
+
+  var msgTimer = null;
+  function settingsMsg(msg, isError) {
+    var p = $('settings-msg');
+    text(p, msg || '');
+    p.classList.toggle('error', !!isError);
+    clearTimeout(msgTimer);
+    if (msg && !isError) msgTimer = setTimeout(function () { text(p, ''); }, 8000);
+  }
+
+  /** "rounds must be between 1 and 200" → "Rounds must be between 1 and 200." */
+  function sentence(s) {
+    s = String(s || '').trim();
+    if (!s) return '';
+    s = s.charAt(0).toUpperCase() + s.slice(1);
+    return /[.!?]$/.test(s) ? s : s + '.';
+  }
+
+  /** A number field after the emcee committed it (Enter, leaving it, the arrows). */
+  function numberField(input, key, label) {
+    var raw = String(input.value || '').trim();
+    if (!/^\d{1,4}$/.test(raw)) {
+      var min = input.getAttribute('min'), max = input.getAttribute('max');
+      settingsMsg(label + ' must be a whole number from ' + min + ' to ' + max + ' — the setting was not changed.', true);
+      fillSettings(true);
+      return;
+    }
+    var n = parseInt(raw, 10);
+    var justSent = cfg.asked && cfg.asked[key] === n && Date.now() - cfg.sentAt < 2000;
+    if ((S.settings && S.settings[key] === n) || justSent || cfg.pending[key] === n) { delete input.dataset.dirty; return; }
+    queueConfigure(key, n);
+  }
+
+  function queueConfigure(key, value) {
+    cfg.pending[key] = value;
+    clearTimeout(cfg.timer);
+    // Holding a spinner arrow changes the value many times a second: send the last one.
+    cfg.timer = setTimeout(flushConfigure, 250);
+  }
+
+  function flushConfigure() {
+    clearTimeout(cfg.timer);
+    cfg.timer = null;
+    var keys = Object.keys(cfg.pending);
+    if (!keys.length) return;
+    if (!sock || !sock.connected) {
+      settingsMsg('Not connected — the change will be sent when the connection is back.', true);
+      cfg.timer = setTimeout(flushConfigure, 1500);
+      return;
+    }
+    var msg = { type: 'configure' };
+    keys.forEach(function (k) { msg[k] = cfg.pending[k]; });
+    cfg.pending = {};
+    if (sock.send(msg)) {
+      cfg.sentAt = Date.now();
+      cfg.asked = msg;
+      settingsMsg('', false);
+      ['set-rounds', 'set-seconds'].forEach(function (id) { delete $(id).dataset.dirty; });
+    }
+  }
+
+  function settingsError(m) {
+    var msg = sentence(m.message) || 'That setting could not be changed.';
+    cfg.asked = null;
+    fillSettings(true);
+    if (S.phase === 'lobby') {
+      settingsMsg(msg + ' The setting was not changed.', true);
+      $('settings').open = true;
+    } else {
+      toast(msg);
+    }
+  }
+
+  (function wireSettings() {
+    var form = $('settings-form');
+    form.addEventListener('submit', function (e) { e.preventDefault(); });
+    [['set-rounds', 'rounds', 'Rounds'], ['set-seconds', 'seconds', 'Seconds per round']].forEach(function (f) {
+      var input = $(f[0]);
+      input.addEventListener('input', function () { input.dataset.dirty = '1'; });
+      input.addEventListener('change', function () { numberField(input, f[1], f[2]); });
+      input.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter') { e.preventDefault(); numberField(input, f[1], f[2]); flushConfigure(); }
+      });
+    });
+    $('set-mode').addEventListener('change', function () { queueConfigure('mode', $('set-mode').value); });
+    $('set-memoriam').addEventListener('change', function () { queueConfigure('include_memoriam', $('set-memoriam').checked); });
+    $('set-filter').addEventListener('change', function () { queueConfigure('profanity_filter', $('set-filter').checked); });
+    // Escape leaves the panel: closed, focus back on its summary.
+    $('settings').addEventListener('keydown', function (e) {
+      if (e.key !== 'Escape') return;
+      var d = $('settings');
+      if (!d.open) return;
+      e.preventDefault();
+      var a = document.activeElement;
+      if (a && a.dataset && a.dataset.dirty) numberField(a, a.name, a.name === 'rounds' ? 'Rounds' : 'Seconds per round');
+      d.open = false;
+      d.querySelector('summary').focus();
+    });
+  })();
 
   // ---------- question ----------
 
   function drawQuestion(m) {
+    YB.preload(YB.photoUrls(m, 'photo'));
     S.round = m.round || S.round;
     if (m.of) S.of = m.of;
     S.mode = m.mode || S.mode;
@@ -245,10 +411,14 @@
       if (photoChoices) {
         bits.push(el('div', { className: 'pic' }, [YB.img(c.photo || c.thumb, 'Photo ' + YB.LETTERS[i], '', [576, 720])]));
       }
-      var barBits = [];
-      if (!photoChoices) barBits.push(el('span', { className: 'bar-name', text: c.name || '' }));
-      barBits.push(el('div', { className: 'bar-track' }, [fill, el('span', { className: 'bar-num', text: label })]));
-      bits.push(el('div', { className: 'bar-col' }, barBits));
+      // The count sits above its bar, on the dark background: readable whatever the bar's colour or length.
+      bits.push(el('div', { className: 'bar-col' }, [
+        el('div', { className: 'bar-head' }, [
+          photoChoices ? null : el('span', { className: 'bar-name', text: c.name || '' }),
+          el('span', { className: 'bar-num', text: label })
+        ]),
+        el('div', { className: 'bar-track' }, [fill])
+      ]));
       if (right) bits.push(el('span', { className: 'tick', text: '✓', 'aria-label': 'Right answer' }));
       rows.appendChild(el('li', { className: 'bar-row ' + (right ? 'right' : 'wrong') }, bits));
       // Grow the bars after they are on screen.
@@ -257,37 +427,70 @@
       else setTimeout(function () { fill.style.width = w; }, 60);
     });
     chart.appendChild(rows);
-    drawBoard($('board'), m.leaderboard || [], true);
+    drawBoard($('board'), m.leaderboard || [], S.round);
   }
 
-  function drawBoard(ol, list, animate) {
-    var old = S.boardIndex;
+  // ---------- leaderboard with movement since the previous reveal ----------
+
+  var BOARDS_STORE = 'yearbook.boards.' + code;
+  try { S.boards = JSON.parse(YB.session.get(BOARDS_STORE) || '{}') || {}; } catch (e) { S.boards = {}; }
+
+  function rememberBoard(round, list) {
+    var b = {};
+    list.forEach(function (e, i) { b[e.name] = [e.rank, i]; });
+    S.boards[round] = b;
+    // Enough to draw this reveal and the next one again after a reload.
+    Object.keys(S.boards).forEach(function (r) { if (Number(r) < round - 1) delete S.boards[r]; });
+    YB.session.set(BOARDS_STORE, JSON.stringify(S.boards));
+  }
+
+  /** "▲ 2", "▼ 1", "new" or "" against the previous round's board (none after the first round). */
+  function movement(prev, e) {
+    if (!prev) return null;
+    var was = prev[e.name];
+    if (!was) return { cls: 'new', text: 'new', label: 'new on the leaderboard' };
+    var d = was[0] - e.rank;
+    if (d > 0) return { cls: 'up', text: '▲ ' + d, label: 'up ' + YB.plural(d, 'place', 'places') };
+    if (d < 0) return { cls: 'down', text: '▼ ' + (-d), label: 'down ' + YB.plural(-d, 'place', 'places') };
+    return { cls: 'same', text: '', label: '' };
+  }
+
+  function drawBoard(ol, list, round) {
+    list = list.slice(0, 10);
+    var prev = round > 1 ? S.boards[round - 1] : null;
+    var redraw = !!S.boards[round];   // the same reveal again (a reconnect): no animation
+    rememberBoard(round, list);
     clear(ol);
-    var index = {};
     var rows = [];
-    list.slice(0, 10).forEach(function (e, i) {
-      index[e.name] = i;
+    list.forEach(function (e, i) {
+      var mv = movement(prev, e);
       var li = el('li', { className: 'board-row' + (i < 3 && e.score > 0 ? ' top' + (i + 1) : '') }, [
         el('span', { className: 'b-rank', text: e.rank }),
         el('span', { className: 'b-name', text: e.name }),
+        el('span', { className: 'b-move' + (mv ? ' ' + mv.cls : ''), text: mv ? mv.text : '', title: mv ? mv.label : null,
+          'aria-label': mv && mv.label ? mv.label : null }),
         el('span', { className: 'b-score', text: YB.fmt(e.score) })
       ]);
+      li.dataset.was = prev && prev[e.name] ? prev[e.name][1] : '';
       ol.appendChild(li);
       rows.push(li);
     });
-    S.boardIndex = index;
     if (!list.length) ol.appendChild(el('li', { className: 'board-empty', text: 'No scores yet' }));
-    if (!animate || YB.reducedMotion() || !rows.length) return;
+    ol.classList.toggle('has-moves', !!prev);
+    YB.fitText(ol.querySelectorAll('.b-name'), 0.7);
+    ol.classList.toggle('moving', !redraw);
+    if (redraw || YB.reducedMotion() || !rows.length) return;
+    // Each row starts where it stood after the previous reveal and slides to its new place;
+    // newcomers slide in from the side. The arrows pop in once the rows have moved.
     var h = rows.length > 1
       ? rows[1].getBoundingClientRect().top - rows[0].getBoundingClientRect().top
       : rows[0].getBoundingClientRect().height;
     if (!h) h = 60;
     rows.forEach(function (li, i) {
-      var name = li.querySelector('.b-name').textContent;
-      var was = old[name];
+      var was = li.dataset.was === '' ? null : Number(li.dataset.was);
       li.style.transition = 'none';
-      if (was === undefined) { li.style.opacity = '0'; li.style.transform = 'translateX(3rem)'; }
-      else if (was !== i) { li.style.transform = 'translateY(' + ((was - i) * h) + 'px)'; li.classList.add(was > i ? 'up' : 'down'); }
+      if (was === null) { li.style.opacity = '0'; li.style.transform = 'translateX(3rem)'; }
+      else if (was !== i) li.style.transform = 'translateY(' + ((was - i) * h) + 'px)';
     });
     void ol.offsetHeight;
     setTimeout(function () {
@@ -305,6 +508,7 @@
   function drawOver(m) {
     setPhase('over');
     var lb = m.leaderboard || [];
+    S.final = lb;
     var podium = clear($('podium'));
     var order = [1, 0, 2];
     order.forEach(function (i) {
@@ -312,21 +516,11 @@
       if (!e) { podium.appendChild(el('div', { className: 'step empty p' + (i + 1) })); return; }
       podium.appendChild(el('div', { className: 'step p' + (i + 1) }, [
         el('p', { className: 'step-name', text: e.name }),
-        el('p', { className: 'step-score', text: YB.fmt(e.score) + ' pts' }),
+        el('p', { className: 'step-score' }, [el('span', { className: 'step-pts', text: YB.fmt(e.score) }), ' points']),
         el('div', { className: 'block' }, [el('span', { className: 'block-rank', text: YB.ordinal(e.rank || i + 1) })])
       ]));
     });
     if (!lb.length) podium.appendChild(el('p', { className: 'muted', text: 'Nobody played this time.' }));
-
-    var fb = clear($('final-board'));
-    fb.classList.toggle('many', lb.length > 24);
-    lb.forEach(function (e) {
-      fb.appendChild(el('li', {}, [
-        el('span', { className: 'b-rank', text: e.rank }),
-        el('span', { className: 'b-name', text: e.name }),
-        el('span', { className: 'b-score', text: YB.fmt(e.score) })
-      ]));
-    });
 
     var stats = clear($('stats'));
     var st = m.stats || {};
@@ -334,7 +528,66 @@
     // After a single question both are the same classmate: show them once.
     var most = st.most_recognized, least = st.least_recognized;
     if (!most || !least || least.name !== most.name) statCard(stats, 'Least recognised', least);
+    layoutFinal();
   }
+
+  /**
+   * Everyone, on one screen and never in a scrolling box: one column while it fits, then more
+   * columns and smaller type, and in a very big room the top of the list and "and N more"
+   * (each phone shows its own rank).
+   */
+  var FINAL_SIZES = [1.15, 1, 0.9, 0.8];   // em, largest first
+  var finalBox = { w: -1, h: -1 };
+  function finalRow(e) {
+    return el('li', {}, [
+      el('span', { className: 'b-rank', text: e.rank }),
+      el('span', { className: 'b-name', text: e.name }),
+      el('span', { className: 'b-score', text: YB.fmt(e.score) })
+    ]);
+  }
+  function layoutFinal() {
+    var lb = S.final || [];
+    var fb = clear($('final-board'));
+    fb.style.fontSize = '';
+    fb.style.gridTemplateColumns = '';
+    fb.style.gridTemplateRows = '';
+    fb.classList.remove('fitted');
+    var H = fb.clientHeight, W = fb.clientWidth;
+    finalBox = { w: W, h: H };
+    if (!lb.length) return;
+    // A page that scrolls (narrow window, zoomed in) lists everyone in one or two columns.
+    if (!H || getComputedStyle(fb).overflowY === 'visible') {
+      lb.forEach(function (e) { fb.appendChild(finalRow(e)); });
+      YB.fitText(fb.querySelectorAll('.b-name'), 0.75);
+      return;
+    }
+    fb.classList.add('fitted');
+    var sample = fb.appendChild(finalRow(lb[0]));
+    var pick = null;
+    for (var i = 0; i < FINAL_SIZES.length && !pick; i++) {
+      fb.style.fontSize = FINAL_SIZES[i] + 'em';
+      var px = parseFloat(getComputedStyle(fb).fontSize) || 16;
+      var rowH = sample.getBoundingClientRect().height || px * 1.6;
+      var rowsFit = Math.max(1, Math.floor(H / rowH));
+      var maxCols = Math.max(1, Math.min(3, Math.floor(W / (px * 15))));
+      var cols = Math.ceil(lb.length / rowsFit);
+      if (cols <= maxCols) pick = { size: FINAL_SIZES[i], cols: cols, rows: Math.ceil(lb.length / cols), show: lb.length };
+      else if (i === FINAL_SIZES.length - 1) pick = { size: FINAL_SIZES[i], cols: maxCols, rows: rowsFit, show: maxCols * rowsFit - 1 };
+    }
+    clear(fb);
+    fb.style.fontSize = pick.size + 'em';
+    fb.style.gridTemplateColumns = 'repeat(' + pick.cols + ', minmax(0, 1fr))';
+    fb.style.gridTemplateRows = 'repeat(' + pick.rows + ', auto)';
+    lb.slice(0, pick.show).forEach(function (e) { fb.appendChild(finalRow(e)); });
+    YB.fitText(fb.querySelectorAll('.b-name'), 0.75);
+    if (pick.show < lb.length) {
+      fb.appendChild(el('li', { className: 'final-more', text: 'and ' + YB.fmt(lb.length - pick.show) + ' more' }));
+    }
+  }
+  window.addEventListener('resize', function () {
+    var fb = $('final-board');
+    if (S.phase === 'over' && (fb.clientWidth !== finalBox.w || fb.clientHeight !== finalBox.h)) layoutFinal();
+  });
 
   function statCard(parent, title, s) {
     if (!s) return;
@@ -368,6 +621,7 @@
         else setPhase('lobby');
         break;
       case 'lobby':
+        drawSettings(m.settings);
         drawLobby(m.players, m.count);
         break;
       case 'round':
@@ -402,6 +656,12 @@
       noKey('That host key does not match this game. Open the link you got when you created it.');
       return;
     }
+    // bad_request answers only a `configure`; its message says which value is out of range.
+    if (m.code === 'bad_request') { settingsError(m); return; }
+    if (m.code === 'wrong_phase' && Date.now() - cfg.sentAt < 5000 && S.phase !== 'lobby') {
+      toast('The settings can only be changed before the game starts.');
+      return;
+    }
     if (m.code === 'rate_limited') { toast('Slow down a little — too many commands at once.'); return; }
     if (m.code === 'wrong_phase') { toast(m.message || 'That can’t be done right now.'); return; }
     toast(m.message || 'Something went wrong.');
@@ -416,7 +676,11 @@
   }
 
   function startOrNext() {
-    if (S.phase === 'lobby') command('start_round');
+    if (S.phase === 'lobby') {
+      // A setting still on its way goes first: the game starts with what the panel shows.
+      flushConfigure();
+      command('start_round');
+    }
     else if (S.phase === 'reveal') command(isLastRound() ? 'end_game' : 'start_round');
   }
   function revealNow() { if (S.phase === 'question') command('reveal'); }
@@ -452,15 +716,42 @@
     }).catch(function () { toast('Could not download the results. Try again.'); });
   }
 
+  /** Whether a key belongs to the focused control rather than to the emcee's shortcuts. */
+  function typing(t) {
+    if (!t || !t.tagName) return false;
+    if (t.isContentEditable || t.tagName === 'TEXTAREA') return true;
+    if (t.tagName !== 'INPUT') return false;
+    return !/^(checkbox|radio|button|submit|reset|range|color|file)$/i.test(t.type || '');
+  }
+  /**
+   * Space toggles a checkbox, opens a list or folds the settings only for someone moving through
+   * the page by keyboard (the control got the focus from Tab or arrows); after a mouse click on
+   * one of them Space still starts the game.
+   */
+  var lastInput = 'pointer', focusByKeyboard = false;
+  ['mousedown', 'pointerdown', 'touchstart'].forEach(function (t) {
+    document.addEventListener(t, function () { lastInput = 'pointer'; }, true);
+  });
+  document.addEventListener('keydown', function (e) { if (e.key !== ' ') lastInput = 'keyboard'; }, true);
+  document.addEventListener('focusin', function () { focusByKeyboard = lastInput === 'keyboard'; }, true);
+  function spaceIsTheirs(t) {
+    if (typing(t)) return true;
+    if (!t || !t.tagName || !/^(INPUT|SELECT|SUMMARY)$/.test(t.tagName)) return false;
+    return focusByKeyboard;
+  }
+
   function onKey(e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
     var k = e.key;
     if (k === ' ' || k === 'Spacebar') {
+      if (spaceIsTheirs(t)) return;
       e.preventDefault();
       if (!e.repeat) startOrNext();
-    } else if ((k === 'r' || k === 'R') && !e.repeat) {
+      return;
+    }
+    if (typing(t)) return;
+    if ((k === 'r' || k === 'R') && !e.repeat) {
       revealNow();
     } else if ((k === 'f' || k === 'F') && !e.repeat) {
       toggleFullscreen();
@@ -478,7 +769,8 @@
   document.addEventListener('keydown', onKey);
   // Space on a focused button would click it as well; Space is ours on this page.
   document.addEventListener('keyup', function (e) {
-    if ((e.key === ' ' || e.key === 'Spacebar') && e.target && e.target.tagName === 'BUTTON') e.preventDefault();
+    var t = e.target;
+    if ((e.key === ' ' || e.key === 'Spacebar') && t && t.tagName && !spaceIsTheirs(t) && /^(BUTTON|INPUT|SUMMARY)$/.test(t.tagName)) e.preventDefault();
   });
 
   function connect() {
@@ -496,7 +788,7 @@
       onOpen: function (s) { s.send({ type: 'hello', key: S.key }); },
       onMessage: onMessage,
       onStatus: function (up) {
-        if (up) S.everConnected = true;
+        if (up) { S.everConnected = true; wake.request(); }
         text($('conn'), S.everConnected ? 'Reconnecting…' : 'Connecting…');
         show($('conn'), !up);
         if (!up) clearBusy();

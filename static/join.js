@@ -181,6 +181,7 @@
         if (typeof m.count === 'number') setCount(m.count);
         break;
       case 'round':
+        YB.preload(YB.photoUrls(m, 'thumb'));
         clearPending();
         drawQuestion(m, null);
         break;
@@ -204,6 +205,7 @@
     if (m.you) { S.score = m.you.score || 0; if (m.you.name) { S.name = m.you.name; text($('wait-name'), S.name); } }
     if (m.of) S.of = m.of;
     if (m.phase === 'question') {
+      YB.preload(YB.photoUrls(m, 'thumb'));
       drawQuestion(m, m.voted === undefined ? null : m.voted);
     } else if (m.phase === 'reveal') {
       S.round = m.round || S.round;
@@ -433,22 +435,9 @@
 
   // ---------- keep the screen on (where the browser can) ----------
 
-  var wake = null;
-  function requestWake() {
-    if (!('wakeLock' in navigator) || wake || S.phase === 'over') return;
-    try {
-      navigator.wakeLock.request('screen').then(function (w) {
-        wake = w;
-        w.addEventListener('release', function () { wake = null; });
-      }, function () { /* not allowed now */ });
-    } catch (e) { /* ignore */ }
-  }
-  function releaseWake() {
-    if (wake) { try { wake.release(); } catch (e) { /* ignore */ } wake = null; }
-  }
-  document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'visible' && S.token && S.phase !== 'over') requestWake();
-  });
+  var wake = new YB.Wake();
+  function requestWake() { if (S.phase !== 'over') wake.request(); }
+  function releaseWake() { wake.release(); }
 
   // ---------- start ----------
 

@@ -37,7 +37,7 @@
     var modeEl = form.querySelector('input[name="mode"]:checked');
     var body = {
       rounds: clamp($('rounds').value, 1, 200, 10),
-      seconds: clamp($('seconds').value, 5, 120, 20),
+      seconds: clamp($('seconds').value, 2, 300, 20),
       mode: modeEl ? modeEl.value : 'name_to_photo',
       include_memoriam: $('memoriam').checked
     };

@@ -186,23 +186,38 @@ async fn host_phase(host: &Page, phase: &str) {
     .await;
 }
 
-/// Waits until the lobby lists exactly `names`, all connected.
-async fn host_lobby_is(host: &Page, names: &[&str]) {
+/// Waits until the lobby has exactly `names`, all connected: every name on
+/// screen is one of them, once, and the names that do not fit are counted in
+/// a last "+ N more" chip, so that shown + N = all of them. Returns how many
+/// names are on the screen.
+async fn host_lobby_is(host: &Page, names: &[&str]) -> usize {
     let mut want: Vec<&str> = names.to_vec();
     want.sort();
     let want = serde_json::to_string(&want).unwrap();
-    host.wait(
-        &format!("the lobby to list exactly {want}, all connected"),
-        &format!(
-            "JSON.stringify(Array.from(document.querySelectorAll('#players .chip-name'))\
-             .map(function (n) {{ return n.textContent; }}).sort()) === {} \
-             && !document.querySelector('#players .chip.away') \
-             && document.getElementById('player-count').textContent === '{}'",
-            js_str(&want),
-            names.len()
-        ),
-    )
-    .await;
+    let shown = host
+        .wait(
+            &format!("the lobby to have exactly {want}, all connected"),
+            &format!(
+                "(function () {{ \
+                   var want = JSON.parse({want}), seen = {{}}; \
+                   var shown = Array.from(document.querySelectorAll('#players .chip-name'))\
+                     .map(function (n) {{ return n.textContent; }}); \
+                   var more = document.querySelectorAll('#players .chip.more'); \
+                   var hidden = more.length ? Number(more[0].textContent.replace(/[^0-9]/g, '')) : 0; \
+                   var ok = more.length <= 1 && (!more.length || (hidden > 0 \
+                       && more[0] === document.getElementById('players').lastElementChild)) \
+                     && shown.length + hidden === want.length \
+                     && shown.every(function (n) {{ var fresh = !seen[n]; seen[n] = 1; \
+                          return fresh && want.indexOf(n) >= 0; }}) \
+                     && !document.querySelector('#players .chip.away') \
+                     && document.getElementById('player-count').textContent === '{}'; \
+                   return ok && shown.length; }})()",
+                names.len(),
+                want = js_str(&want)
+            ),
+        )
+        .await;
+    shown.as_u64().unwrap() as usize
 }
 
 /// Fails when the HTML under `css` names anyone in the roster (alt, title,
@@ -324,6 +339,39 @@ async fn host_reveal(host: &Page, round: u32) -> HostReveal {
             })
             .collect(),
     }
+}
+
+/// The movement arrows next to each leaderboard row: against the previous
+/// reveal's board "▲ n" / "▼ n" places, "new" for someone who was not on it,
+/// nothing for the same place; no arrows at all after the first reveal.
+async fn assert_moves(host: &Page, prev: Option<&HostReveal>, r: &HostReveal) {
+    let shown: Vec<String> = serde_json::from_value(
+        host.js(
+            "return Array.from(document.querySelectorAll('#board .board-row'))\
+             .map(function (r) { return r.querySelector('.b-move').textContent; });",
+        )
+        .await,
+    )
+    .unwrap();
+    let want: Vec<String> = r
+        .board
+        .iter()
+        .map(|(rank, name, _)| match prev {
+            None => String::new(),
+            Some(p) => match p.board.iter().find(|(_, n, _)| n == name) {
+                None => "new".to_string(),
+                Some((was, _, _)) if was > rank => format!("▲ {}", was - rank),
+                Some((was, _, _)) if was < rank => format!("▼ {}", rank - was),
+                Some(_) => String::new(),
+            },
+        })
+        .collect();
+    assert_eq!(
+        shown, want,
+        "movement since the last reveal: {:?} → {:?}",
+        prev.map(|p| &p.board),
+        r.board
+    );
 }
 
 /// Fails when the page scrolls or a box that hides its overflow cuts
@@ -715,19 +763,17 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
             }
             enter_name(phone, name).await;
         }
-        host_lobby_is(host, &names).await;
+        assert_eq!(
+            host_lobby_is(host, &names).await,
+            3,
+            "three names fit: no \"+ N more\""
+        );
         phones[0]
             .wait(
                 "the player count on the phone",
                 "document.getElementById('wait-count').textContent === '3 players in the game'",
             )
             .await;
-        assert_eq!(
-            host.js("return document.getElementById('players').classList.contains('clipped')")
-                .await,
-            false,
-            "three names fit: nothing fades"
-        );
         host.screenshot("host-lobby").await;
         phones[0].screenshot("phone-waiting").await;
 
@@ -757,6 +803,7 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
 
         let r1 = host_reveal(host, 1).await;
         assert_eq!(r1.name, asked, "the reveal names the person asked for");
+        assert_moves(host, None, &r1).await;
         assert_eq!(r1.votes, vote_labels([1, 1, 1, 0], 3), "{r1:?}");
         let picked = [Some(0), Some(1), Some(2)];
         let scores = check_reveal(&phones, &names, &picked, &[0, 0, 0], &r1).await;
@@ -782,6 +829,7 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
         }
         let r2 = host_reveal(host, 2).await;
         assert_eq!(r2.votes, vote_labels([0, 1, 1, 1], 3), "{r2:?}");
+        assert_moves(host, Some(&r1), &r2).await;
         let scores = check_reveal(&phones, &names, &picked2, &scores, &r2).await;
         assert_eq!(
             host.text("#next-btn").await,
@@ -844,6 +892,263 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
         for p in &phones {
             p.assert_clean().await;
         }
+    });
+}
+
+/// The values in the lobby's settings panel, in the order of the panel.
+async fn settings_fields(host: &Page) -> Value {
+    host.js(
+        "function v(id) { return document.getElementById(id); } \
+         return [Number(v('set-rounds').value), Number(v('set-seconds').value), v('set-mode').value, \
+                 v('set-memoriam').checked, v('set-filter').checked];",
+    )
+    .await
+}
+
+/// Types `value` into a number field of the settings panel, replacing what
+/// is there, then presses Enter.
+async fn set_number(host: &Page, id: &str, value: &str) {
+    host.js_with(
+        "document.getElementById(arguments[0]).value = ''",
+        vec![json!(id)],
+    )
+    .await;
+    host.type_into(&format!("#{id}"), &format!("{value}{ENTER}"))
+        .await;
+}
+
+async fn settings_line_has(host: &Page, want: &str) {
+    host.wait(
+        &format!("the settings summary to say {want:?}"),
+        &format!(
+            "document.getElementById('settings-line').textContent.indexOf({}) >= 0",
+            js_str(want)
+        ),
+    )
+    .await;
+}
+
+#[test]
+fn the_lobby_settings_change_the_game_and_space_still_starts_it() {
+    browser_test("settings", |b| async move {
+        let people = &[("host", Size::Projector), ("phone", Size::Phone)];
+        let (class, server, pages) = setup(&b, None, people).await;
+        let roster = &class.names;
+        let [host, phone] = &pages[..] else {
+            unreachable!()
+        };
+        let room = new_room(&server, 2).await;
+        host.goto(room["host_url"].as_str().unwrap()).await;
+        host_ready(host).await;
+        phone.goto(room["join_url"].as_str().unwrap()).await;
+        enter_name(phone, "Dora").await;
+        host_lobby_is(host, &["Dora"]).await;
+
+        // Folded at first, its summary says what the game will be.
+        assert_eq!(
+            host.js("return document.getElementById('settings').open")
+                .await,
+            false,
+            "the settings start folded"
+        );
+        let line = host.text("#settings-line").await;
+        assert!(
+            line.contains("2 rounds")
+                && line.contains(&format!("{SECONDS} seconds"))
+                && line.contains("see a name, pick the photo"),
+            "{line:?}"
+        );
+        host.click("#settings summary").await;
+        assert_eq!(
+            settings_fields(host).await,
+            json!([2, SECONDS, "name_to_photo", true, true]),
+            "the panel shows the room's settings"
+        );
+        assert_fits(host, "the lobby with the settings open").await;
+
+        // A number: a Space typed into the field is the field's, not "start".
+        set_number(host, "set-rounds", "3 ").await;
+        settings_line_has(host, "3 rounds").await;
+        assert_eq!(host.js("return document.getElementById('host').dataset.phase").await, "lobby");
+
+        // Out of range: the server says no, the panel says so politely and
+        // shows the setting as it still is.
+        set_number(host, "set-rounds", "500").await;
+        host.wait(
+            "the server's refusal in the panel",
+            "document.getElementById('settings-msg').textContent\
+             .indexOf('Rounds must be between 1 and 200.') === 0 \
+             && document.getElementById('set-rounds').value === '3'",
+        )
+        .await;
+        host.screenshot("host-settings-error").await;
+        // More rounds than classmates: the server caps them, the panel explains.
+        set_number(host, "set-rounds", "150").await;
+        settings_line_has(host, &format!("{} rounds", roster.len())).await;
+        host.wait(
+            "why there are fewer rounds",
+            "/at most/.test(document.getElementById('settings-msg').textContent)",
+        )
+        .await;
+        set_number(host, "set-rounds", "3").await;
+        settings_line_has(host, "3 rounds").await;
+
+        // Seconds commit when the field is left; then mode and in-memoriam.
+        host.js("document.getElementById('set-seconds').value = ''").await;
+        host.type_into("#set-seconds", "25\u{E004}").await; // Tab
+        settings_line_has(host, "25 seconds each").await;
+        host.click("#set-mode option[value='photo_to_name']").await;
+        settings_line_has(host, "see a photo, pick the name").await;
+        host.click("#set-memoriam").await;
+        settings_line_has(host, "no in memoriam").await;
+        host.click("#set-filter").await;
+        host.wait(
+            "the profanity filter off",
+            "!document.getElementById('set-filter').checked",
+        )
+        .await;
+        host.screenshot("host-settings").await;
+
+        // Escape folds the panel and leaves the focus on its summary.
+        host.find("#set-rounds").await.click().await.unwrap();
+        host.press('\u{E00C}').await;
+        host.wait(
+            "the panel folded, its summary focused",
+            "!document.getElementById('settings').open \
+             && document.activeElement === document.querySelector('#settings summary')",
+        )
+        .await;
+
+        // A reload shows what the server has, not what the page remembered.
+        host.reload().await;
+        host_ready(host).await;
+        host.click("#settings summary").await;
+        host.wait(
+            "the server's settings after a reload",
+            "document.getElementById('set-mode').value === 'photo_to_name'",
+        )
+        .await;
+        assert_eq!(
+            settings_fields(host).await,
+            json!([3, 25, "photo_to_name", false, false])
+        );
+
+        // After a mouse click on a checkbox, Space starts the game (and
+        // leaves the checkbox alone).
+        host.click("#set-filter").await;
+        host.press(' ').await;
+        let names = host_question_names(host, 1, 3, roster).await;
+        phone_question_names(phone, 1, 3, &names, roster).await;
+        assert_eq!(
+            host.js("return document.getElementById('set-filter').checked")
+                .await,
+            true,
+            "Space started the game instead of toggling the checkbox"
+        );
+        host.press('r').await;
+        let r = host_reveal(host, 1).await;
+        assert!(
+            !demo_person(&r.name).1,
+            "in-memoriam classmates are left out: {}",
+            r.name
+        );
+        host.assert_clean().await;
+        phone.assert_clean().await;
+    });
+}
+
+/// Like `assert_fits` for a page zoomed in: the page may scroll down, but
+/// never sideways, and no box cuts off its content.
+async fn assert_reflows(page: &Page, what: &str) {
+    assert!(
+        page.settle().await,
+        "[{}] {what}: animations still running after 3 s",
+        page.label
+    );
+    let v = page
+        .js(
+            "var out = []; \
+             document.querySelectorAll('body *').forEach(function (el) { \
+               if (!el.offsetParent) return; \
+               var cs = getComputedStyle(el); \
+               if (!/hidden|clip/.test(cs.overflowX + cs.overflowY)) return; \
+               if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) \
+                 out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className \
+                   + ' ' + el.scrollWidth + 'x' + el.scrollHeight + ' in ' + el.clientWidth + 'x' + el.clientHeight); \
+             }); \
+             return {cut: out, wide: document.documentElement.scrollWidth, w: window.innerWidth};",
+        )
+        .await;
+    assert_eq!(v["cut"], json!([]), "[{}] {what}: boxes cut off their content", page.label);
+    assert!(
+        v["wide"].as_u64() <= v["w"].as_u64(),
+        "[{}] {what} scrolls sideways: {v}",
+        page.label
+    );
+}
+
+#[test]
+fn the_pages_read_at_200_percent_zoom() {
+    browser_test("zoom", |b| async move {
+        let people = &[("host", Size::Projector), ("phone", Size::Phone)];
+        let (_class, server, pages) = setup(&b, None, people).await;
+        let [host, phone] = &pages[..] else {
+            unreachable!()
+        };
+        host.zoom(2.0).await;
+        phone.zoom(2.0).await;
+        let room = new_room(&server, 1).await;
+        host.goto(room["host_url"].as_str().unwrap()).await;
+        host_ready(host).await;
+        phone.goto(room["join_url"].as_str().unwrap()).await;
+        phone
+            .wait("the join form", "document.querySelector('#join-form')")
+            .await;
+        assert_reflows(phone, "the join form").await;
+        phone.screenshot("zoom-phone-join").await;
+        let name = "Bartholomew Winterbottom";
+        enter_name(phone, name).await;
+        host_lobby_is(host, &[name]).await;
+        host.click("#settings summary").await;
+        assert_reflows(host, "the lobby").await;
+        host.screenshot("zoom-host-lobby").await;
+
+        host.click("#start-btn").await;
+        host_phase(host, "question").await;
+        let loaded = |sel: &str| {
+            format!(
+                "document.querySelectorAll('{sel} img').length > 0 && \
+                 Array.from(document.querySelectorAll('{sel} img'))\
+                 .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})"
+            )
+        };
+        host.wait("the photos on the projector", &loaded("#q-body")).await;
+        phone_screen(phone, "s-question").await;
+        phone.wait("the tiles on the phone", &loaded("#pq-choices")).await;
+        assert_reflows(host, "the question").await;
+        assert_reflows(phone, "the question").await;
+        host.screenshot("zoom-host-question").await;
+        phone.screenshot("zoom-phone-question").await;
+
+        tap(phone, 0).await;
+        host_phase(host, "reveal").await;
+        phone_screen(phone, "s-reveal").await;
+        assert_reflows(host, "the reveal").await;
+        assert_reflows(phone, "the reveal").await;
+        host.screenshot("zoom-host-reveal").await;
+        phone.screenshot("zoom-phone-reveal").await;
+
+        host.click("#next-btn").await;
+        host_phase(host, "over").await;
+        phone_screen(phone, "s-over").await;
+        assert_reflows(host, "the podium").await;
+        assert_reflows(phone, "the final rank").await;
+        host.screenshot("zoom-host-podium").await;
+        phone.screenshot("zoom-phone-final").await;
+        host.assert_clean().await;
+        phone.assert_clean().await;
+        host.zoom(1.0).await;
+        phone.zoom(1.0).await;
     });
 }
 
@@ -1441,15 +1746,24 @@ fn a_full_room_fits_the_projector() {
                 .map(|(client, _welcome)| client)
                 .collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        host_lobby_is(host, &refs).await;
-        assert_fits(host, "a lobby of 60").await;
-        assert_eq!(
-            host.js("return document.getElementById('players').classList.contains('clipped')")
-                .await,
-            true,
-            "sixty names do not fit: the oldest fade out at the bottom"
+        let shown = host_lobby_is(host, &refs).await;
+        assert!(
+            (20..60).contains(&shown),
+            "sixty names do not all fit: the newest {shown} are shown, the rest are \"+ N more\""
         );
+        assert_fits(host, "a lobby of 60").await;
         host.screenshot("host-lobby-60").await;
+        // The settings panel takes room from the names: fewer fit, none is cut.
+        host.click("#settings summary").await;
+        host.wait(
+            "fewer names once the settings are open",
+            &format!("document.querySelectorAll('#players .chip-name').length < {shown}"),
+        )
+        .await;
+        let fewer = host_lobby_is(host, &refs).await;
+        assert!(fewer < shown, "{fewer} names with the settings open, {shown} without");
+        assert_fits(host, "a lobby of 60 with the settings open").await;
+        host.screenshot("host-lobby-60-settings").await;
 
         host.click("#start-btn").await;
         host_question(host, 1, 1, roster).await;
@@ -1466,12 +1780,39 @@ fn a_full_room_fits_the_projector() {
 
         host.click("#next-btn").await;
         host_phase(host, "over").await;
-        assert_eq!(
-            host.js("return document.querySelectorAll('#final-board li').length")
-                .await,
-            60,
-            "everyone is on the final board"
-        );
+        // Everyone fits the screen: the top of the list in columns, then "and N more".
+        let fin = host
+            .js(
+                "var fb = document.getElementById('final-board'); \
+                 return { ranks: Array.from(fb.querySelectorAll('li .b-rank'))\
+                            .map(function (n) { return Number(n.textContent); }), \
+                          names: Array.from(fb.querySelectorAll('li .b-name'))\
+                            .map(function (n) { return n.textContent; }), \
+                          more: Array.from(fb.querySelectorAll('li.final-more'))\
+                            .map(function (n) { return n.textContent; }), \
+                          last: fb.lastElementChild.className, \
+                          scrolls: fb.scrollHeight > fb.clientHeight + 1 \
+                            || fb.scrollWidth > fb.clientWidth + 1 };",
+            )
+            .await;
+        let ranks: Vec<u64> = serde_json::from_value(fin["ranks"].clone()).unwrap();
+        let listed: Vec<String> = serde_json::from_value(fin["names"].clone()).unwrap();
+        let more: Vec<String> = serde_json::from_value(fin["more"].clone()).unwrap();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "in rank order: {fin}");
+        assert!(listed.iter().all(|n| names.contains(n)), "{fin}");
+        let distinct: std::collections::HashSet<&String> = listed.iter().collect();
+        assert_eq!(distinct.len(), listed.len(), "nobody twice: {fin}");
+        let rest = match more.as_slice() {
+            [] => 0,
+            [m] => {
+                assert_eq!(fin["last"], "final-more", "\"and N more\" comes last: {fin}");
+                number(m)
+            }
+            _ => panic!("one \"and N more\" line: {fin}"),
+        };
+        assert_eq!(listed.len() as u64 + rest, 60, "everyone is counted on the final board: {fin}");
+        assert!(listed.len() >= 24, "a useful part of the room is listed: {fin}");
+        assert_eq!(fin["scrolls"], false, "the final board never scrolls: {fin}");
         assert_fits(host, "the podium with 60 players").await;
         assert_stats_distinct(host, roster).await;
         host.screenshot("host-podium-60").await;

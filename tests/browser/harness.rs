@@ -505,6 +505,25 @@ impl Page {
         v
     }
 
+    /// Zooms like the browser's own zoom (Ctrl +): the page is laid out in a
+    /// viewport `factor` times smaller, drawn `factor` times bigger. 1.0 undoes it.
+    pub async fn zoom(&self, factor: f64) {
+        if factor == 1.0 {
+            self.cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+                .await;
+            return;
+        }
+        let vp = self
+            .js("return [window.innerWidth, window.innerHeight]")
+            .await;
+        let side = |i: usize| (vp[i].as_f64().unwrap() / factor).round() as u64;
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": side(0), "height": side(1), "deviceScaleFactor": factor, "mobile": false }),
+        )
+        .await;
+    }
+
     /// Navigates, after checking the page being left had no script error.
     pub async fn goto(&self, url: &str) {
         self.assert_no_page_errors().await;
