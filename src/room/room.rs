@@ -371,10 +371,8 @@ impl Room {
         self.with(|inner, now| match inner.game.join(name) {
             Err(e) => (Err(e), Vec::new()),
             Ok(events) => {
-                let player = inner.game.player_count() as PlayerId;
-                let player = match events.first() {
-                    Some(Event::Joined { player, .. }) => *player,
-                    _ => player,
+                let Some(&Event::Joined { player, .. }) = events.first() else {
+                    return (Err(RuleError::UnknownPlayer), events);
                 };
                 let token = code::secret(&mut inner.rng);
                 let hash = store::hash_secret(&token);
