@@ -409,6 +409,42 @@ fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> anyhow::Result<()> {
                         )?
                         .execute(params![room, player])?;
                     }
+                    Event::RoundStarted {
+                        number,
+                        question,
+                        started_at,
+                        deadline,
+                    } => {
+                        tx.prepare_cached(
+                            "INSERT OR REPLACE INTO rounds (room, number, target, choices, answer, started_at, deadline)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        )?
+                        .execute(params![
+                            room,
+                            number,
+                            question.target as i64,
+                            serde_json::to_string(&question.choices)?,
+                            question.answer,
+                            *started_at as i64,
+                            *deadline as i64
+                        ])?;
+                    }
+                    Event::RoundResumed {
+                        started_at,
+                        deadline,
+                    } => {
+                        tx.prepare_cached(
+                            "UPDATE rounds SET started_at = ?2, deadline = ?3
+                             WHERE room = ?1 AND number = (SELECT MAX(number) FROM rounds WHERE room = ?1)",
+                        )?
+                        .execute(params![room, *started_at as i64, *deadline as i64])?;
+                    }
+                    Event::RoundClosed { round, at } => {
+                        tx.prepare_cached(
+                            "UPDATE rounds SET closed_at = ?3 WHERE room = ?1 AND number = ?2",
+                        )?
+                        .execute(params![room, round, *at as i64])?;
+                    }
                     Event::Voted {
                         player,
                         round,
@@ -492,6 +528,57 @@ mod tests {
             durable: durable.clone(),
         });
         wait_durable(&mut rx, 2);
+        let question = crate::game::Question {
+            target: 5,
+            choices: [1, 5, 2, 3],
+            answer: 1,
+        };
+        store.send(Op::Append {
+            room: "ABCD".into(),
+            first_seq: 3,
+            at: 3,
+            events: vec![
+                Event::RoundStarted {
+                    number: 1,
+                    question,
+                    started_at: 3,
+                    deadline: 9_003,
+                },
+                Event::Voted {
+                    player: 0,
+                    round: 1,
+                    choice: 1,
+                    elapsed_ms: 700,
+                },
+                Event::RoundClosed { round: 1, at: 800 },
+            ],
+            token: None,
+            scores: vec![(0, 965)],
+            durable: durable.clone(),
+        });
+        wait_durable(&mut rx, 5);
+        {
+            let conn = Connection::open(&path).unwrap();
+            let round: (i64, i64, Option<i64>) = conn
+                .query_row(
+                    "SELECT target, answer, closed_at FROM rounds WHERE room = 'ABCD'",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .unwrap();
+            assert_eq!(round, (5, 1, Some(800)));
+            let score: i64 = conn
+                .query_row(
+                    "SELECT score FROM players WHERE room = 'ABCD' AND id = 0",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(
+                score, 965,
+                "scores are written with the round that earned them"
+            );
+        }
         drop(store);
         let opened = Store::open(&path).unwrap();
         assert!(opened.last_alive.is_some());
@@ -499,7 +586,7 @@ mod tests {
         assert_eq!(rooms.len(), 1);
         let room = &rooms[0];
         assert_eq!(room.code, "ABCD");
-        assert_eq!(room.last_seq, 2);
+        assert_eq!(room.last_seq, 5);
         assert_eq!(room.events[0], Event::Configured { settings });
         assert_eq!(room.tokens, vec![(0, hash_secret("tok"))]);
         assert_ne!(room.tokens[0].1, "tok");

@@ -45,6 +45,18 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value BLOB NOT NULL
      );",
+    // 3: each round's question and times, for results and archives.
+    "CREATE TABLE rounds (
+        room TEXT NOT NULL REFERENCES rooms(code),
+        number INTEGER NOT NULL,
+        target INTEGER NOT NULL,
+        choices TEXT NOT NULL,
+        answer INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        deadline INTEGER NOT NULL,
+        closed_at INTEGER,
+        PRIMARY KEY (room, number)
+     ) WITHOUT ROWID;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
