@@ -143,14 +143,16 @@
       text(more, '+ ' + YB.fmt(hidden) + ' more');
     }
     setMore();
+    if (ul.scrollHeight > ul.clientHeight + 1) trim();
     chipBox = { w: ul.clientWidth, h: ul.clientHeight };
-    if (ul.scrollHeight <= ul.clientHeight + 1) return;
     // Drop every name that does not wholly fit, then make room for the "+ N more" chip.
-    var limit = ul.clientHeight;
-    var fits = function (node) { return node.offsetTop + node.offsetHeight <= limit + 0.5; };
-    while (shown > 0 && !fits(chips[shown - 1])) { ul.removeChild(chips[shown - 1]); shown--; }
-    setMore();
-    while (shown > 0 && more && !fits(more)) { ul.removeChild(chips[shown - 1]); shown--; setMore(); }
+    function trim() {
+      var limit = ul.clientHeight;
+      var fits = function (node) { return node.offsetTop + node.offsetHeight <= limit + 0.5; };
+      while (shown > 0 && !fits(chips[shown - 1])) { ul.removeChild(chips[shown - 1]); shown--; }
+      setMore();
+      while (shown > 0 && more && !fits(more)) { ul.removeChild(chips[shown - 1]); shown--; setMore(); }
+    }
   }
 
   // The box changes size when the window does or the settings panel opens: fit the names again.

@@ -367,7 +367,8 @@ async fn assert_moves(host: &Page, prev: Option<&HostReveal>, r: &HostReveal) {
         })
         .collect();
     assert_eq!(
-        shown, want,
+        shown,
+        want,
         "movement since the last reveal: {:?} → {:?}",
         prev.map(|p| &p.board),
         r.board
@@ -969,7 +970,11 @@ fn the_lobby_settings_change_the_game_and_space_still_starts_it() {
         // A number: a Space typed into the field is the field's, not "start".
         set_number(host, "set-rounds", "3 ").await;
         settings_line_has(host, "3 rounds").await;
-        assert_eq!(host.js("return document.getElementById('host').dataset.phase").await, "lobby");
+        assert_eq!(
+            host.js("return document.getElementById('host').dataset.phase")
+                .await,
+            "lobby"
+        );
 
         // Out of range: the server says no, the panel says so politely and
         // shows the setting as it still is.
@@ -994,7 +999,8 @@ fn the_lobby_settings_change_the_game_and_space_still_starts_it() {
         settings_line_has(host, "3 rounds").await;
 
         // Seconds commit when the field is left; then mode and in-memoriam.
-        host.js("document.getElementById('set-seconds').value = ''").await;
+        host.js("document.getElementById('set-seconds').value = ''")
+            .await;
         host.type_into("#set-seconds", "25\u{E004}").await; // Tab
         settings_line_has(host, "25 seconds each").await;
         host.click("#set-mode option[value='photo_to_name']").await;
@@ -1076,10 +1082,29 @@ async fn assert_reflows(page: &Page, what: &str) {
                  out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className \
                    + ' ' + el.scrollWidth + 'x' + el.scrollHeight + ' in ' + el.clientWidth + 'x' + el.clientHeight); \
              }); \
-             return {cut: out, wide: document.documentElement.scrollWidth, w: window.innerWidth};",
+             var over = [], bar = document.querySelector('.controls'); \
+             var screen = document.querySelector('.screen:not([hidden])'); \
+             if (bar && screen) { var top = bar.getBoundingClientRect().top; \
+               screen.querySelectorAll('*').forEach(function (el) { \
+                 var r = el.getBoundingClientRect(); \
+                 if (el.offsetParent && r.height > 0 && r.bottom > top + 1) \
+                   over.push(el.tagName.toLowerCase() + '.' + el.className); }); } \
+             return {cut: out, over: over.slice(0, 5), wide: document.documentElement.scrollWidth, \
+                     w: window.innerWidth};",
         )
         .await;
-    assert_eq!(v["cut"], json!([]), "[{}] {what}: boxes cut off their content", page.label);
+    assert_eq!(
+        v["cut"],
+        json!([]),
+        "[{}] {what}: boxes cut off their content",
+        page.label
+    );
+    assert_eq!(
+        v["over"],
+        json!([]),
+        "[{}] {what}: content runs under the host controls",
+        page.label
+    );
     assert!(
         v["wide"].as_u64() <= v["w"].as_u64(),
         "[{}] {what} scrolls sideways: {v}",
@@ -1122,9 +1147,12 @@ fn the_pages_read_at_200_percent_zoom() {
                  .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})"
             )
         };
-        host.wait("the photos on the projector", &loaded("#q-body")).await;
+        host.wait("the photos on the projector", &loaded("#q-body"))
+            .await;
         phone_screen(phone, "s-question").await;
-        phone.wait("the tiles on the phone", &loaded("#pq-choices")).await;
+        phone
+            .wait("the tiles on the phone", &loaded("#pq-choices"))
+            .await;
         assert_reflows(host, "the question").await;
         assert_reflows(phone, "the question").await;
         host.screenshot("zoom-host-question").await;
@@ -1137,6 +1165,12 @@ fn the_pages_read_at_200_percent_zoom() {
         assert_reflows(phone, "the reveal").await;
         host.screenshot("zoom-host-reveal").await;
         phone.screenshot("zoom-phone-reveal").await;
+        for p in [host, phone] {
+            p.js("window.scrollTo(0, document.documentElement.scrollHeight)")
+                .await;
+        }
+        host.screenshot("zoom-host-reveal-end").await;
+        phone.screenshot("zoom-phone-reveal-end").await;
 
         host.click("#next-btn").await;
         host_phase(host, "over").await;
@@ -1145,6 +1179,12 @@ fn the_pages_read_at_200_percent_zoom() {
         assert_reflows(phone, "the final rank").await;
         host.screenshot("zoom-host-podium").await;
         phone.screenshot("zoom-phone-final").await;
+        for p in [host, phone] {
+            p.js("window.scrollTo(0, document.documentElement.scrollHeight)")
+                .await;
+        }
+        host.screenshot("zoom-host-podium-end").await;
+        phone.screenshot("zoom-phone-final-end").await;
         host.assert_clean().await;
         phone.assert_clean().await;
         host.zoom(1.0).await;
@@ -1732,7 +1772,7 @@ fn a_full_room_fits_the_projector() {
         let (class, server, pages) = setup(&b, None, &[("host", Size::Projector)]).await;
         let roster = &class.names;
         let host = &pages[0];
-        let room = new_room(&server, 1).await;
+        let room = new_room(&server, 2).await;
         let code = room["code"].as_str().unwrap().to_string();
         host.goto(room["host_url"].as_str().unwrap()).await;
         host_ready(host).await;
@@ -1761,12 +1801,15 @@ fn a_full_room_fits_the_projector() {
         )
         .await;
         let fewer = host_lobby_is(host, &refs).await;
-        assert!(fewer < shown, "{fewer} names with the settings open, {shown} without");
+        assert!(
+            fewer < shown,
+            "{fewer} names with the settings open, {shown} without"
+        );
         assert_fits(host, "a lobby of 60 with the settings open").await;
         host.screenshot("host-lobby-60-settings").await;
 
         host.click("#start-btn").await;
-        host_question(host, 1, 1, roster).await;
+        host_question(host, 1, 2, roster).await;
         futures_util::future::join_all(phones.iter_mut().enumerate().map(|(i, p)| async move {
             p.recv_type("round").await;
             p.vote(1, (i % 4) as u64).await;
@@ -1775,15 +1818,30 @@ fn a_full_room_fits_the_projector() {
         let r = host_reveal(host, 1).await;
         assert_eq!(r.board.len(), 10, "the leaderboard shows the top ten");
         assert_eq!(r.votes, vote_labels([15; 4], 60), "{r:?}");
+        assert_moves(host, None, &r).await;
         assert_fits(host, "the reveal with 60 players").await;
         host.screenshot("host-reveal-60").await;
+
+        // Round 2 in other groups of four: some right twice, some right
+        // only now (they climb onto the board), the rest fall.
+        host.click("#next-btn").await;
+        host_question(host, 2, 2, roster).await;
+        futures_util::future::join_all(phones.iter_mut().enumerate().map(|(i, p)| async move {
+            p.recv_type("round").await;
+            p.vote(2, (i / 4 % 4) as u64).await;
+        }))
+        .await;
+        let r2 = host_reveal(host, 2).await;
+        assert_eq!(r2.votes, vote_labels([16, 16, 16, 12], 60), "{r2:?}");
+        assert_moves(host, Some(&r), &r2).await;
+        assert_fits(host, "the second reveal with 60 players").await;
+        host.screenshot("host-leaderboard-60").await;
 
         host.click("#next-btn").await;
         host_phase(host, "over").await;
         // Everyone fits the screen: the top of the list in columns, then "and N more".
         let fin = host
-            .js(
-                "var fb = document.getElementById('final-board'); \
+            .js("var fb = document.getElementById('final-board'); \
                  return { ranks: Array.from(fb.querySelectorAll('li .b-rank'))\
                             .map(function (n) { return Number(n.textContent); }), \
                           names: Array.from(fb.querySelectorAll('li .b-name'))\
@@ -1792,27 +1850,42 @@ fn a_full_room_fits_the_projector() {
                             .map(function (n) { return n.textContent; }), \
                           last: fb.lastElementChild.className, \
                           scrolls: fb.scrollHeight > fb.clientHeight + 1 \
-                            || fb.scrollWidth > fb.clientWidth + 1 };",
-            )
+                            || fb.scrollWidth > fb.clientWidth + 1 };")
             .await;
         let ranks: Vec<u64> = serde_json::from_value(fin["ranks"].clone()).unwrap();
         let listed: Vec<String> = serde_json::from_value(fin["names"].clone()).unwrap();
         let more: Vec<String> = serde_json::from_value(fin["more"].clone()).unwrap();
-        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "in rank order: {fin}");
+        assert!(
+            ranks.windows(2).all(|w| w[0] <= w[1]),
+            "in rank order: {fin}"
+        );
         assert!(listed.iter().all(|n| names.contains(n)), "{fin}");
         let distinct: std::collections::HashSet<&String> = listed.iter().collect();
         assert_eq!(distinct.len(), listed.len(), "nobody twice: {fin}");
         let rest = match more.as_slice() {
             [] => 0,
             [m] => {
-                assert_eq!(fin["last"], "final-more", "\"and N more\" comes last: {fin}");
+                assert_eq!(
+                    fin["last"], "final-more",
+                    "\"and N more\" comes last: {fin}"
+                );
                 number(m)
             }
             _ => panic!("one \"and N more\" line: {fin}"),
         };
-        assert_eq!(listed.len() as u64 + rest, 60, "everyone is counted on the final board: {fin}");
-        assert!(listed.len() >= 24, "a useful part of the room is listed: {fin}");
-        assert_eq!(fin["scrolls"], false, "the final board never scrolls: {fin}");
+        assert_eq!(
+            listed.len() as u64 + rest,
+            60,
+            "everyone is counted on the final board: {fin}"
+        );
+        assert!(
+            listed.len() >= 24,
+            "a useful part of the room is listed: {fin}"
+        );
+        assert_eq!(
+            fin["scrolls"], false,
+            "the final board never scrolls: {fin}"
+        );
         assert_fits(host, "the podium with 60 players").await;
         assert_stats_distinct(host, roster).await;
         host.screenshot("host-podium-60").await;
