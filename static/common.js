@@ -70,8 +70,13 @@
     Array.prototype.forEach.call(nodes, function (n) {
       n.style.fontSize = '';
       if (!n.clientWidth || n.scrollWidth <= n.clientWidth + 1) return;
-      var scale = Math.max(min || 0.7, Math.floor(n.clientWidth / n.scrollWidth * 100) / 100 - 0.01);
-      n.style.fontSize = scale + 'em';
+      // Shrink from the element's own size, a few steps at most, until it fits.
+      var base = parseFloat(window.getComputedStyle(n).fontSize) || 16;
+      var scale = 1;
+      for (var i = 0; i < 6 && n.scrollWidth > n.clientWidth + 1 && scale > (min || 0.7); i++) {
+        scale = Math.max(min || 0.7, scale * (n.clientWidth / n.scrollWidth) - 0.01);
+        n.style.fontSize = (base * scale).toFixed(2) + 'px';
+      }
     });
   };
 
