@@ -1068,7 +1068,12 @@ impl Phone {
                 Event::Frame(Some(Ok(_))) => {}
                 Event::Frame(Some(Err(_)) | None) => {
                     if !self.ctx.stopping() {
-                        self.gone("phone: connection lost");
+                        let when = if *self.ctx.stage.borrow() >= STAGE_END {
+                            "after end_game"
+                        } else {
+                            "during the game"
+                        };
+                        self.gone(&format!("phone: connection lost {when}"));
                     }
                     return;
                 }
@@ -1266,8 +1271,11 @@ struct Host {
     ctx: Arc<Ctx>,
     room: Arc<RoomRun>,
     ws: Ws,
-    /// A `reveal` we sent may race the room closing by itself.
-    sent_reveal: bool,
+    /// `reveal`s sent, and the `wrong_phase` answers seen: each reveal we
+    /// send may race the room closing by itself, and its refusal may arrive
+    /// after the round is over.
+    reveals_sent: usize,
+    wrong_phase: usize,
     /// The socket ended; nothing more to read.
     gone: bool,
 }
@@ -1298,7 +1306,9 @@ impl Host {
             }
             "error" => {
                 let code = m.code.as_deref().unwrap_or("?");
-                if !(self.sent_reveal && code == "wrong_phase") {
+                if code == "wrong_phase" && self.wrong_phase < self.reveals_sent {
+                    self.wrong_phase += 1;
+                } else {
                     self.ctx.error(format!("host got error {code}"));
                 }
             }
@@ -1383,7 +1393,6 @@ impl Host {
     async fn play_round(&mut self, r: usize, seconds: u32) -> Result<(), ()> {
         let room = self.room.clone();
         let ctx = self.ctx.clone();
-        self.sent_reveal = false;
         room.start_at[r].store(ctx.now(), Relaxed);
         self.send(json!({"type": "start_round"})).await?;
         room.rounds_played.fetch_add(1, Relaxed);
@@ -1402,7 +1411,7 @@ impl Host {
         }
         if room.host_reveal_at[r].load(Relaxed) == 0 {
             // Slow phones never vote, so the host closes the round.
-            self.sent_reveal = true;
+            self.reveals_sent += 1;
             room.host_sent_reveal[r].store(true, Relaxed);
             self.send(json!({"type": "reveal"})).await?;
         }
@@ -1432,7 +1441,8 @@ async fn host_task(
         ctx: ctx.clone(),
         room: room.clone(),
         ws,
-        sent_reveal: false,
+        reveals_sent: 0,
+        wrong_phase: 0,
         gone: false,
     };
     let result: Result<(), ()> = async {
