@@ -118,7 +118,7 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened) -> ExitCode {
-    let listener = match TcpListener::bind(&args.addr).await {
+    let listener = match bind(&args.addr).await {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: cannot listen on {}: {e}", args.addr);
@@ -179,6 +179,26 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
             ExitCode::FAILURE
         }
     }
+}
+
+/// Binds with a long accept queue: a venue's phones arrive all at once,
+/// and the default backlog (128) drops connections that then retry a second
+/// later.
+async fn bind(addr: &str) -> std::io::Result<TcpListener> {
+    let mut last = None;
+    for addr in tokio::net::lookup_host(addr).await? {
+        let socket = if addr.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(addr).and_then(|()| socket.listen(4096)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no address to listen on")))
 }
 
 /// This machine's address on the local network: private IPv4 first.

@@ -7,8 +7,6 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{Instant, interval, timeout};
 use tracing::{Instrument, debug, info_span};
@@ -40,12 +38,9 @@ const RATE_BURST: f64 = 20.0;
 /// Refused messages in a row before the socket is closed.
 const RATE_STRIKES: u32 = 20;
 
-type Tx = SplitSink<WebSocket, Message>;
-type Rx = SplitStream<WebSocket>;
-
 struct Conn {
-    tx: Tx,
-    rx: Rx,
+    /// One owner for both directions: no lock between reader and writer.
+    socket: WebSocket,
     room: Arc<Room>,
     last_seen: Instant,
     tokens: f64,
@@ -68,7 +63,7 @@ enum Incoming {
 impl Conn {
     async fn send_text(&mut self, text: impl Into<Utf8Bytes>) -> bool {
         let ok = matches!(
-            timeout(SEND_TIMEOUT, self.tx.send(Message::Text(text.into()))).await,
+            timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text.into()))).await,
             Ok(Ok(()))
         );
         if ok {
@@ -88,9 +83,9 @@ impl Conn {
             code,
             reason: Utf8Bytes::from_static(reason),
         };
-        let _ = timeout(SEND_TIMEOUT, self.tx.send(Message::Close(Some(frame)))).await;
+        let _ = timeout(SEND_TIMEOUT, self.socket.send(Message::Close(Some(frame)))).await;
         let _ = timeout(Duration::from_secs(2), async {
-            while let Some(Ok(msg)) = self.rx.next().await {
+            while let Some(Ok(msg)) = self.socket.recv().await {
                 if matches!(msg, Message::Close(_)) {
                     break;
                 }
@@ -219,11 +214,9 @@ fn is_too_big(e: axum::Error) -> bool {
 /// `on_bad_key` counts a wrong host key against the client's address and
 /// says whether the address is still within its allowance.
 pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() -> bool + Send>) {
-    let (tx, rx) = socket.split();
     let now = Instant::now();
     let mut conn = Conn {
-        tx,
-        rx,
+        socket,
         room: room.clone(),
         last_seen: now,
         tokens: RATE_BURST,
@@ -237,7 +230,7 @@ pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() ->
         // Until the client says who it is, only hello/join/resume are read;
         // a failed join may be retried with another name.
         loop {
-            let frame = match timeout(HELLO_TIMEOUT, conn.rx.next()).await {
+            let frame = match timeout(HELLO_TIMEOUT, conn.socket.recv()).await {
                 Ok(frame) => frame,
                 Err(_) => {
                     conn.close(close_code::POLICY, "say hello first").await;
@@ -331,7 +324,19 @@ async fn host_loop(conn: &mut Conn, rx: &mut broadcast::Receiver<Outbound>) {
     let mut ping = interval(PING_EVERY);
     loop {
         tokio::select! {
-            frame = conn.rx.next() => {
+            biased;
+            out = rx.recv() => {
+                let ok = match out {
+                    Ok(out) => conn.relay(out, None).await,
+                    Err(RecvError::Lagged(_)) => {
+                        let state = conn.room.state_for(None);
+                        conn.send_text(state).await
+                    }
+                    Err(RecvError::Closed) => false,
+                };
+                if !ok { return; }
+            }
+            frame = conn.socket.recv() => {
                 let msg = match conn.read(frame).await {
                     Incoming::Closed => return,
                     Incoming::Handled | Incoming::Bad => continue,
@@ -359,17 +364,6 @@ async fn host_loop(conn: &mut Conn, rx: &mut broadcast::Receiver<Outbound>) {
                     return;
                 }
             }
-            out = rx.recv() => {
-                let ok = match out {
-                    Ok(out) => conn.relay(out, None).await,
-                    Err(RecvError::Lagged(_)) => {
-                        let state = conn.room.state_for(None);
-                        conn.send_text(state).await
-                    }
-                    Err(RecvError::Closed) => false,
-                };
-                if !ok { return; }
-            }
             _ = ping.tick() => {
                 if !keep_alive(conn).await { return; }
             }
@@ -390,7 +384,7 @@ async fn keep_alive(conn: &mut Conn) -> bool {
     matches!(
         timeout(
             SEND_TIMEOUT,
-            conn.tx.send(Message::Ping(Default::default()))
+            conn.socket.send(Message::Ping(Default::default()))
         )
         .await,
         Ok(Ok(()))
@@ -468,7 +462,19 @@ async fn phone_loop(
     let me = Some((player, generation));
     loop {
         tokio::select! {
-            frame = conn.rx.next() => {
+            biased;
+            out = rx.recv() => {
+                let ok = match out {
+                    Ok(out) => conn.relay(out, me).await,
+                    Err(RecvError::Lagged(_)) => {
+                        let state = conn.room.state_for(Some(player));
+                        conn.send_text(state).await
+                    }
+                    Err(RecvError::Closed) => false,
+                };
+                if !ok { return; }
+            }
+            frame = conn.socket.recv() => {
                 let msg = match conn.read(frame).await {
                     Incoming::Closed => return,
                     Incoming::Handled | Incoming::Bad => continue,
@@ -480,17 +486,6 @@ async fn phone_loop(
                         conn.send_error("not_host", "Only the host screen can do that.").await
                     }
                     _ => conn.send_error("bad_message", "You are already in the game.").await,
-                };
-                if !ok { return; }
-            }
-            out = rx.recv() => {
-                let ok = match out {
-                    Ok(out) => conn.relay(out, me).await,
-                    Err(RecvError::Lagged(_)) => {
-                        let state = conn.room.state_for(Some(player));
-                        conn.send_text(state).await
-                    }
-                    Err(RecvError::Closed) => false,
                 };
                 if !ok { return; }
             }

@@ -180,3 +180,47 @@ proptest! {
         }
     }
 }
+
+/// In a big room no per-phone message carries the whole room.
+#[test]
+fn a_big_rooms_phones_get_a_bounded_final_board_and_the_host_gets_everyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("big.db")).unwrap().store;
+    let deps = Arc::new(RoomDeps::new(
+        demo(),
+        "",
+        Arc::new(Metrics::default()),
+        1_000,
+        store,
+    ));
+    let settings = Settings {
+        rounds: 1,
+        seconds: 60,
+        ..Settings::default()
+    };
+    let room = Room::create("BIGR".into(), "key", settings, deps);
+    let mut phones: Vec<_> = (0..600)
+        .map(|i| {
+            room.join(&PlayerName::parse(&format!("phone {i}")).unwrap())
+                .unwrap()
+        })
+        .collect();
+    let host_state: Value = serde_json::from_str(&room.state_for(None)).unwrap();
+    assert_eq!(host_state["count"], 600);
+    assert_eq!(host_state["players"].as_array().unwrap().len(), 200);
+    room.end_game().unwrap();
+    let last = phones.last_mut().unwrap();
+    let mut game_over = None;
+    while let Ok(out) = last.rx.try_recv() {
+        if let Outbound::GameOver(g, _) = out {
+            game_over = Some(g);
+        }
+    }
+    let g = game_over.expect("game_over broadcast");
+    let phone: Value = serde_json::from_str(g.for_player(last.player).as_str()).unwrap();
+    assert_eq!(phone["leaderboard"].as_array().unwrap().len(), 100);
+    assert_eq!(phone["leaderboard_size"], 600);
+    assert!(phone["you"]["rank"].as_u64().is_some());
+    let host: Value = serde_json::from_str(g.host_text.as_str()).unwrap();
+    assert_eq!(host["leaderboard"].as_array().unwrap().len(), 600);
+}

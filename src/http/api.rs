@@ -301,7 +301,8 @@ pub async fn websocket(
     Ok(upgrade
         .read_buffer_size(4096)
         .write_buffer_size(0)
-        .max_write_buffer_size(256 * 1024)
+        // The largest single message (a big room's host lobby) must fit.
+        .max_write_buffer_size(4 * 1024 * 1024)
         .max_message_size(ws::MAX_READ_BYTES)
         .max_frame_size(ws::MAX_READ_BYTES)
         .on_upgrade(move |socket| ws::run(socket, room, on_bad_key)))

@@ -29,6 +29,14 @@ use crate::telemetry::Metrics;
 
 /// Lobby updates are coalesced to at most one per this many ms.
 const LOBBY_EVERY_MS: Millis = 200;
+/// In rooms larger than this, lobby updates come once a second, the host's
+/// player list carries the newest [`LIST_NEWEST`] players, and phones get
+/// the top [`PHONE_BOARD`] of the final leaderboard: a whole list per
+/// message per phone would be quadratic.
+const BIG_ROOM: usize = 500;
+const BIG_LOBBY_EVERY_MS: Millis = 1000;
+const LIST_NEWEST: usize = 200;
+const PHONE_BOARD: usize = 100;
 /// `progress` goes to the host at most ten times a second.
 const PROGRESS_EVERY_MS: Millis = 100;
 /// An open question continues after a restart with at least this long.
@@ -101,11 +109,16 @@ pub struct Personal<Y> {
 
 impl<Y: serde::Serialize> Personal<Y> {
     fn new(message: Value, yours: HashMap<PlayerId, Y>) -> Self {
-        let text = message.to_string();
+        Self::split(message.clone(), message, yours)
+    }
+
+    /// Phones get `phone_message` (plus `you`), the host `host_message`.
+    fn split(phone_message: Value, host_message: Value, yours: HashMap<PlayerId, Y>) -> Self {
+        let text = phone_message.to_string();
         let head = text[..text.len().saturating_sub(1)].to_string();
         Self {
             head,
-            host_text: Utf8Bytes::from(text),
+            host_text: Utf8Bytes::from(host_message.to_string()),
             yours,
         }
     }
@@ -514,7 +527,7 @@ impl Room {
         let inner = self.inner.lock();
         let lobby = inner
             .lobby_dirty
-            .then_some(inner.lobby_sent_at + LOBBY_EVERY_MS);
+            .then_some(inner.lobby_sent_at + lobby_every(&inner.game));
         let progress = inner
             .progress_dirty
             .then_some(inner.progress_sent_at + PROGRESS_EVERY_MS);
@@ -627,7 +640,7 @@ impl Room {
 
     /// Sends coalesced `lobby` and `progress` messages whose time has come.
     fn flush(&self, inner: &mut Inner, now: Millis) {
-        if inner.lobby_dirty && now >= inner.lobby_sent_at + LOBBY_EVERY_MS {
+        if inner.lobby_dirty && now >= inner.lobby_sent_at + lobby_every(&inner.game) {
             inner.lobby_dirty = false;
             inner.lobby_sent_at = now;
             let count = inner.game.player_count();
@@ -641,10 +654,13 @@ impl Room {
             let _ = self
                 .hosts
                 .send(Outbound::Text(Utf8Bytes::from(host.to_string()), at));
-            let phone = json!({"type": "lobby", "count": count});
-            let _ = self
-                .phones
-                .send(Outbound::Text(Utf8Bytes::from(phone.to_string()), at));
+            // A big room's phones show the count only while waiting to start.
+            if inner.game.phase() == Phase::Lobby || count <= BIG_ROOM {
+                let phone = json!({"type": "lobby", "count": count});
+                let _ = self
+                    .phones
+                    .send(Outbound::Text(Utf8Bytes::from(phone.to_string()), at));
+            }
         }
         if inner.progress_dirty && now >= inner.progress_sent_at + PROGRESS_EVERY_MS {
             inner.progress_dirty = false;
@@ -796,11 +812,23 @@ impl Room {
     }
 
     fn game_over_personal(&self, game: &Game) -> Personal<YouFinal> {
-        let message = json!({
+        let stats = self.stats_json(game);
+        let count = game.player_count();
+        let host = json!({
             "type": "game_over",
             "leaderboard": Self::leaderboard_json(game, usize::MAX),
-            "stats": self.stats_json(game),
+            "stats": stats,
         });
+        let phone = if count > BIG_ROOM {
+            json!({
+                "type": "game_over",
+                "leaderboard": Self::leaderboard_json(game, PHONE_BOARD),
+                "leaderboard_size": count,
+                "stats": stats,
+            })
+        } else {
+            host.clone()
+        };
         let yours = game
             .leaderboard()
             .into_iter()
@@ -814,7 +842,7 @@ impl Room {
                 )
             })
             .collect();
-        Personal::new(message, yours)
+        Personal::split(phone, host, yours)
     }
 
     /// The whole current view (PROTOCOL §4 `state`): `player` is `None` for
@@ -903,8 +931,17 @@ impl Room {
     }
 }
 
+/// The host's player list: everyone, or in a big room the newest joiners.
 fn players_json(game: &Game) -> Value {
+    let skip = game
+        .player_count()
+        .saturating_sub(if game.player_count() > BIG_ROOM {
+            LIST_NEWEST
+        } else {
+            usize::MAX
+        });
     game.players()
+        .skip(skip)
         .map(|p| {
             json!(PlayerView {
                 id: p.id,
@@ -914,6 +951,14 @@ fn players_json(game: &Game) -> Value {
             })
         })
         .collect()
+}
+
+fn lobby_every(game: &Game) -> Millis {
+    if game.player_count() > BIG_ROOM {
+        BIG_LOBBY_EVERY_MS
+    } else {
+        LOBBY_EVERY_MS
+    }
 }
 
 pub fn settings_json(s: &Settings) -> Value {
