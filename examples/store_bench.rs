@@ -76,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
                         .map_err(|e| format!("vote refused: {e}"))?;
                     last = last.max(seq);
                 }
-                let ok = room.wait_durable(last, Duration::from_secs(30)).await;
+                let ok = room.wait_durable(last).await;
                 Ok::<bool, String>(ok)
             }));
         }

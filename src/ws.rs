@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
+use futures_util::FutureExt;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{Instant, interval, timeout};
 use tracing::{Instrument, debug, info_span};
@@ -25,8 +26,6 @@ pub const MAX_READ_BYTES: usize = 64 * 1024;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
 /// A write that takes longer than this means the phone is gone.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long an ack may wait for the disk before the phone is told to retry.
-const DURABLE_WAIT: Duration = Duration::from_secs(3);
 const STORAGE_MESSAGE: &str = "Your vote could not be saved; tap again in a moment.";
 const PING_EVERY: Duration = Duration::from_secs(10);
 /// Silence for this long (no frame, no pong) closes the socket, so a dead
@@ -62,10 +61,13 @@ enum Incoming {
 
 impl Conn {
     async fn send_text(&mut self, text: impl Into<Utf8Bytes>) -> bool {
-        let ok = matches!(
-            timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text.into()))).await,
-            Ok(Ok(()))
-        );
+        let mut send = std::pin::pin!(self.socket.send(Message::Text(text.into())));
+        // Almost every write completes at once: arm the timeout (a timer
+        // entry per message, thousands per broadcast) only when it did not.
+        let ok = match (&mut send).now_or_never() {
+            Some(result) => result.is_ok(),
+            None => matches!(timeout(SEND_TIMEOUT, send).await, Ok(Ok(()))),
+        };
         if ok {
             self.room.metrics().messages_sent.fetch_add(1, Relaxed);
         }
@@ -405,7 +407,7 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
     conn.identified = true;
     let room = conn.room.clone();
     // A welcome promises that the token works after a restart.
-    if !room.wait_durable(seq, DURABLE_WAIT).await {
+    if !room.wait_durable(seq).await {
         let _ = conn
             .send_error(
                 "storage_unavailable",
@@ -438,7 +440,7 @@ async fn vote(conn: &mut Conn, player: PlayerId, round: u32, choice: i64) -> boo
     }
     match conn.room.vote(player, round, choice) {
         Ok(seq) => {
-            if conn.room.wait_durable(seq, DURABLE_WAIT).await {
+            if conn.room.wait_durable(seq).await {
                 // In range once accepted.
                 let choice = choice as u8;
                 conn.send_text(ServerMsg::VoteAck { round, choice }.to_json())

@@ -177,6 +177,8 @@ struct Inner {
     seq: u64,
     /// A new player's token hash, stored with its `Joined` event.
     new_token: Option<(PlayerId, String)>,
+    /// When the timer task last planned to wake (it re-plans on wake).
+    planned_wake: Option<Millis>,
     /// Current connection generation per player: only its socket counts.
     generations: HashMap<PlayerId, u64>,
     next_generation: u64,
@@ -226,6 +228,7 @@ impl Room {
                 tokens: HashMap::new(),
                 seq,
                 new_token: None,
+                planned_wake: None,
                 generations: HashMap::new(),
                 next_generation: 1,
                 rng: StdRng::from_rng(&mut rand::rng()),
@@ -330,13 +333,17 @@ impl Room {
         self.deps.store.is_healthy()
     }
 
-    /// Waits until event `seq` is on disk; `false` after `limit`.
-    pub async fn wait_durable(&self, seq: u64, limit: std::time::Duration) -> bool {
+    /// Waits until event `seq` is on disk; `false` once the store reports
+    /// failure. No timer per vote: the store's own health is the limit.
+    pub async fn wait_durable(&self, seq: u64) -> bool {
         let mut rx = self.durable.subscribe();
-        matches!(
-            tokio::time::timeout(limit, rx.wait_for(|d| *d >= seq)).await,
-            Ok(Ok(_))
-        )
+        if *rx.borrow() >= seq {
+            return true;
+        }
+        tokio::select! {
+            ok = rx.wait_for(|d| *d >= seq) => ok.is_ok(),
+            _ = self.deps.store.failed() => false,
+        }
     }
 
     pub fn connections(&self) -> usize {
@@ -364,9 +371,20 @@ impl Room {
             self.publish(&mut inner, &events, now);
             self.persist(&mut inner, events, now);
             self.flush(&mut inner, now);
-            out
+            // Wake the timer only when it must fire earlier than planned:
+            // not once per vote in a room of thousands.
+            let wake = Self::wake_of(&inner);
+            let earlier = match (wake, inner.planned_wake) {
+                (Some(w), Some(p)) => w < p,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            (out, earlier)
         };
-        self.wake.notify_one();
+        let (out, earlier) = out;
+        if earlier {
+            self.wake.notify_one();
+        }
         out
     }
 
@@ -524,7 +542,13 @@ impl Room {
 
     /// When the timer should next fire.
     pub fn next_wake(&self) -> Option<Millis> {
-        let inner = self.inner.lock();
+        let mut inner = self.inner.lock();
+        let wake = Self::wake_of(&inner);
+        inner.planned_wake = wake;
+        wake
+    }
+
+    fn wake_of(inner: &Inner) -> Option<Millis> {
         let lobby = inner
             .lobby_dirty
             .then_some(inner.lobby_sent_at + lobby_every(&inner.game));

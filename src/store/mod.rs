@@ -10,7 +10,6 @@ mod schema;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -101,7 +100,7 @@ fn server_secret(conn: &Connection) -> anyhow::Result<Vec<u8>> {
 #[derive(Debug, Clone)]
 pub struct Store {
     tx: mpsc::Sender<Op>,
-    healthy: Arc<AtomicBool>,
+    healthy: Arc<watch::Sender<bool>>,
 }
 
 impl Store {
@@ -119,7 +118,7 @@ impl Store {
             .map(|v| v as Millis);
         let secret = server_secret(&conn)?;
         let (tx, rx) = mpsc::channel();
-        let healthy = Arc::new(AtomicBool::new(true));
+        let healthy = Arc::new(watch::Sender::new(true));
         let writer = Writer {
             conn,
             path: path.to_path_buf(),
@@ -141,7 +140,7 @@ impl Store {
     /// Queues an operation; the order of calls is the order of writes.
     pub fn send(&self, op: Op) {
         if self.tx.send(op).is_err() {
-            self.healthy.store(false, Relaxed);
+            self.healthy.send_replace(false);
         }
     }
 
@@ -160,9 +159,15 @@ impl Store {
         matches!(tokio::time::timeout(limit, rx).await, Ok(Ok(())))
     }
 
+    /// Resolves when writes start failing.
+    pub async fn failed(&self) {
+        let mut rx = self.healthy.subscribe();
+        let _ = rx.wait_for(|healthy| !healthy).await;
+    }
+
     /// False while writes are failing.
     pub fn is_healthy(&self) -> bool {
-        self.healthy.load(Relaxed)
+        *self.healthy.borrow()
     }
 }
 
@@ -236,7 +241,7 @@ struct Writer {
     conn: Connection,
     path: PathBuf,
     identity: Option<(u64, u64)>,
-    healthy: Arc<AtomicBool>,
+    healthy: Arc<watch::Sender<bool>>,
 }
 
 /// Most operations in one transaction.
@@ -253,9 +258,11 @@ impl Writer {
                     Err(mpsc::RecvTimeoutError::Timeout) => {
                         // Also notices a removed database while nothing is written.
                         match self.mark_alive() {
-                            Ok(()) => self.healthy.store(true, Relaxed),
+                            Ok(()) => {
+                                self.healthy.send_replace(true);
+                            }
                             Err(e) => {
-                                if self.healthy.swap(false, Relaxed) {
+                                if self.healthy.send_replace(false) {
                                     tracing::error!(error = %e, "storage failed");
                                 }
                             }
@@ -273,7 +280,7 @@ impl Writer {
             }
             match self.commit(&pending) {
                 Ok(()) => {
-                    self.healthy.store(true, Relaxed);
+                    self.healthy.send_replace(true);
                     backoff = Duration::from_millis(50);
                     let mut closing = None;
                     for op in pending.drain(..) {
@@ -312,7 +319,7 @@ impl Writer {
                 Err(e) => {
                     // Keep the batch: events must land in order, so it is
                     // retried before anything newer.
-                    if self.healthy.swap(false, Relaxed) {
+                    if self.healthy.send_replace(false) {
                         tracing::error!(error = %e, "storage failed; retrying");
                     }
                     std::thread::sleep(backoff);
