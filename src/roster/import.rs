@@ -193,35 +193,12 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
 
 /// Reads and decodes every scan (in parallel: decoding is the slow part).
 fn check_all(scans: &[Scan], bar: &ProgressBar) -> Vec<Result<Vec<u8>, String>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(scans.len().max(1));
-    let chunk = scans.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = scans
-            .chunks(chunk)
-            .map(|part| {
-                let handle = s.spawn(move || {
-                    part.iter()
-                        .map(|scan| {
-                            let result = std::fs::read(&scan.path)
-                                .map_err(|e| e.to_string())
-                                .and_then(|bytes| photos::decode(&bytes).map(|_| bytes));
-                            bar.inc(1);
-                            result
-                        })
-                        .collect::<Vec<_>>()
-                });
-                (part.len(), handle)
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|(len, h)| {
-                h.join()
-                    .unwrap_or_else(|_| vec![Err("the image decoder crashed".into()); len])
-            })
-            .collect()
+    super::par_map(scans, |scan| {
+        let result = std::fs::read(&scan.path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| photos::decode(&bytes).map(|_| bytes));
+        bar.inc(1);
+        result
     })
 }
 

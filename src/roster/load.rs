@@ -225,30 +225,7 @@ type Processed = Result<(String, Variant, Variant), String>;
 
 /// Decoding and resizing are the slow part: spread them over the cores.
 fn process_all(loaded: &[Loaded], work: Work<'_>) -> Vec<Processed> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(loaded.len().max(1));
-    let chunk = loaded.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = loaded
-            .chunks(chunk)
-            .map(|part| {
-                let handle = s.spawn(move || {
-                    part.iter()
-                        .map(|item| process_one(item, work))
-                        .collect::<Vec<_>>()
-                });
-                (part.len(), handle)
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|(len, h)| {
-                h.join()
-                    .unwrap_or_else(|_| vec![Err("the image decoder crashed".into()); len])
-            })
-            .collect()
-    })
+    super::par_map(loaded, |item| process_one(item, work))
 }
 
 fn process_one(item: &Loaded, work: Work<'_>) -> Processed {
