@@ -581,10 +581,14 @@
     fb.style.gridTemplateColumns = 'repeat(' + pick.cols + ', minmax(0, 1fr))';
     fb.style.gridTemplateRows = 'repeat(' + pick.rows + ', auto)';
     lb.slice(0, pick.show).forEach(function (e) { fb.appendChild(finalRow(e)); });
-    YB.fitText(fb.querySelectorAll('.b-name'), 0.75);
     if (pick.show < lb.length) {
       fb.appendChild(el('li', { className: 'final-more', text: 'and ' + YB.fmt(lb.length - pick.show) + ' more' }));
     }
+    // Fit names once the grid is complete, and again after the browser has
+    // laid it out (fonts and the podium above can still move it).
+    var names = fb.querySelectorAll('.b-name');
+    YB.fitText(names, 0.7);
+    window.requestAnimationFrame(function () { YB.fitText(names, 0.7); });
   }
   window.addEventListener('resize', function () {
     var fb = $('final-board');
