@@ -169,12 +169,15 @@ impl Conn {
                 metrics_at = at;
                 text
             }
-            Outbound::Reveal(r, at) => {
+            Outbound::Reveal(r, at, seq) => {
                 metrics_at = at;
+                // A failing store is reported elsewhere; show the reveal anyway.
+                let _ = self.room.wait_durable(seq).await;
                 me.map_or_else(|| r.host_text.clone(), |(id, _)| r.for_player(id))
             }
-            Outbound::GameOver(g, at) => {
+            Outbound::GameOver(g, at, seq) => {
                 metrics_at = at;
+                let _ = self.room.wait_durable(seq).await;
                 me.map_or_else(|| g.host_text.clone(), |(id, _)| g.for_player(id))
             }
             Outbound::Kicked(player) => {
@@ -414,6 +417,9 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
                 "The game could not save you; try again.",
             )
             .await;
+        room.leave(player, generation);
+        conn.close(close_code::AGAIN, "storage unavailable").await;
+        return;
     }
     room.metrics().players_connected.fetch_add(1, Relaxed);
     let welcome = ServerMsg::Welcome {
@@ -469,6 +475,15 @@ async fn phone_loop(
                 let ok = match out {
                     Ok(out) => conn.relay(out, me).await,
                     Err(RecvError::Lagged(_)) => {
+                        // What was skipped may have been this phone's kick or
+                        // replacement: check before resyncing.
+                        if !conn.room.is_current(player, generation) {
+                            let _ = conn
+                                .send_error("kicked", "You are no longer in this game on this connection.")
+                                .await;
+                            conn.close(close_code::POLICY, "no longer in the game").await;
+                            return;
+                        }
                         let state = conn.room.state_for(Some(player));
                         conn.send_text(state).await
                     }

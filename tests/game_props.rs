@@ -212,7 +212,7 @@ fn a_big_rooms_phones_get_a_bounded_final_board_and_the_host_gets_everyone() {
     let last = phones.last_mut().unwrap();
     let mut game_over = None;
     while let Ok(out) = last.rx.try_recv() {
-        if let Outbound::GameOver(g, _) = out {
+        if let Outbound::GameOver(g, _, _) = out {
             game_over = Some(g);
         }
     }

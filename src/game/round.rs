@@ -211,13 +211,16 @@ pub struct Round {
     pub question: Question,
     pub started_at: Millis,
     pub deadline: Millis,
+    /// The round's time limit as started: scoring keeps it even when a
+    /// restart gives an open question extra time.
+    pub limit: u64,
     pub votes: BTreeMap<PlayerId, Vote>,
     pub closed_at: Option<Millis>,
 }
 
 impl Round {
     pub fn limit_ms(&self) -> u64 {
-        self.deadline.saturating_sub(self.started_at)
+        self.limit
     }
 
     /// Points this vote earns (0 when wrong).
@@ -433,6 +436,7 @@ impl Game {
                     question: question.clone(),
                     started_at: *started_at,
                     deadline: *deadline,
+                    limit: deadline.saturating_sub(*started_at),
                     votes: BTreeMap::new(),
                     closed_at: None,
                 });
@@ -579,6 +583,17 @@ impl Game {
         let Some(current) = self.round.as_ref() else {
             return Err(RuleError::RoundClosed);
         };
+        // A vote already counted is answered the same way even after the
+        // round closed: a phone retrying after a drop gets its ack.
+        if current.number == round
+            && let Some(previous) = current.votes.get(&player)
+        {
+            return if i64::from(previous.choice) == choice {
+                Ok((VoteOutcome::Repeat, Vec::new()))
+            } else {
+                Err(RuleError::AlreadyVoted)
+            };
+        }
         if current.number != round || self.phase != Phase::Question || now >= current.deadline {
             return Err(RuleError::RoundClosed);
         }
@@ -586,13 +601,6 @@ impl Game {
             .ok()
             .filter(|c| *c < 4)
             .ok_or(RuleError::BadChoice)?;
-        if let Some(previous) = current.votes.get(&player) {
-            return if previous.choice == choice {
-                Ok((VoteOutcome::Repeat, Vec::new()))
-            } else {
-                Err(RuleError::AlreadyVoted)
-            };
-        }
         let elapsed_ms = now.saturating_sub(current.started_at);
         let mut events = self.commit(vec![Event::Voted {
             player,
@@ -740,6 +748,34 @@ mod tests {
         assert_eq!(outcome, VoteOutcome::Accepted);
         assert_eq!(g.vote(0, 1, 2, 200).unwrap().0, VoteOutcome::Repeat);
         assert_eq!(g.vote(0, 1, 3, 300), Err(RuleError::AlreadyVoted));
+    }
+
+    #[test]
+    fn the_same_vote_after_the_round_closed_is_still_a_repeat() {
+        let (mut g, mut rng) = game(1, 20);
+        g.start_round(0, &mut rng).unwrap();
+        g.vote(0, 1, 2, 100).unwrap();
+        assert_eq!(g.phase(), Phase::Reveal, "the last vote closed the round");
+        assert_eq!(g.vote(0, 1, 2, 200).unwrap().0, VoteOutcome::Repeat);
+        assert_eq!(g.vote(0, 1, 1, 200), Err(RuleError::AlreadyVoted));
+    }
+
+    #[test]
+    fn a_restart_that_extends_the_time_does_not_change_the_points() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        let a = answer(&g);
+        g.vote(0, 1, a, 10_000).unwrap();
+        g.apply(&Event::RoundResumed {
+            started_at: 60_000,
+            deadline: 90_000,
+        });
+        g.reveal(61_000).unwrap();
+        assert_eq!(
+            g.player(0).unwrap().score,
+            750,
+            "scored against the 20 s limit"
+        );
     }
 
     #[test]

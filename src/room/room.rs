@@ -141,8 +141,10 @@ impl<Y: serde::Serialize> Personal<Y> {
 pub enum Outbound {
     /// The same bytes for every receiver.
     Text(Utf8Bytes, Instant),
-    Reveal(Arc<Personal<YouReveal>>, Instant),
-    GameOver(Arc<Personal<YouFinal>>, Instant),
+    /// Sent once event `seq` (the round's close) is durable, so a crash can
+    /// never reopen a question whose answer was shown.
+    Reveal(Arc<Personal<YouReveal>>, Instant, u64),
+    GameOver(Arc<Personal<YouFinal>>, Instant, u64),
     /// This player was kicked: its socket says so and closes.
     Kicked(PlayerId),
     /// This player resumed on another socket: older sockets close.
@@ -476,6 +478,12 @@ impl Room {
         });
     }
 
+    /// Whether this socket is still the player's (not kicked, not replaced).
+    pub fn is_current(&self, player: PlayerId, generation: u64) -> bool {
+        let inner = self.inner.lock();
+        inner.game.player(player).is_some() && inner.generations.get(&player) == Some(&generation)
+    }
+
     /// A fresh snapshot for a socket that fell behind.
     pub fn state_for(&self, player: Option<PlayerId>) -> String {
         let inner = self.inner.lock();
@@ -594,7 +602,9 @@ impl Room {
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
-        for event in events {
+        for (i, event) in events.iter().enumerate() {
+            // `persist` numbers these events next, in this order.
+            let seq = inner.seq + i as u64 + 1;
             match event {
                 Event::Joined { .. } | Event::Configured { .. } => self.mark_lobby(inner),
                 Event::Kicked { player } => {
@@ -615,15 +625,15 @@ impl Room {
                     inner.progress_dirty = false;
                     let reveal = Arc::new(self.reveal_personal(&inner.game));
                     let at = Instant::now();
-                    let _ = self.hosts.send(Outbound::Reveal(reveal.clone(), at));
-                    let _ = self.phones.send(Outbound::Reveal(reveal, at));
+                    let _ = self.hosts.send(Outbound::Reveal(reveal.clone(), at, seq));
+                    let _ = self.phones.send(Outbound::Reveal(reveal, at, seq));
                 }
                 Event::GameOver { .. } => {
                     inner.progress_dirty = false;
                     let over = Arc::new(self.game_over_personal(&inner.game));
                     let at = Instant::now();
-                    let _ = self.hosts.send(Outbound::GameOver(over.clone(), at));
-                    let _ = self.phones.send(Outbound::GameOver(over, at));
+                    let _ = self.hosts.send(Outbound::GameOver(over.clone(), at, seq));
+                    let _ = self.phones.send(Outbound::GameOver(over, at, seq));
                 }
             }
         }

@@ -372,6 +372,11 @@ fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> anyhow::Result<()> {
             host_key_hash,
             at,
         } => {
+            // A code can come back after its room was archived: the new room
+            // must not replay the old one's log.
+            for table in ["events", "players", "votes", "rounds"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE room = ?1"), [code])?;
+            }
             tx.execute(
                 "INSERT INTO rooms (code, host_key_hash, created_at, last_active) VALUES (?1, ?2, ?3, ?3)
                  ON CONFLICT(code) DO UPDATE SET host_key_hash = excluded.host_key_hash,
