@@ -55,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
     let mut sessions = Vec::with_capacity(phones);
     for i in 0..phones {
         let name = PlayerName::parse(&format!("phone {i}")).map_err(anyhow::Error::msg)?;
-        sessions.push(room.join(&name).map_err(anyhow::Error::msg)?);
+        sessions.push(room.join(&name, None).map_err(anyhow::Error::msg)?);
     }
     let ids: Vec<u32> = sessions.iter().map(|s| s.player).collect();
     opened.store.flush(Duration::from_secs(30)).await;
@@ -72,7 +72,7 @@ async fn main() -> anyhow::Result<()> {
                 let mut last = 0;
                 for id in mine {
                     let seq = room
-                        .vote(id, round, i64::from(id % 4))
+                        .vote(id, round, i64::from(id % 4), None)
                         .map_err(|e| format!("vote refused: {e}"))?;
                     last = last.max(seq);
                 }
@@ -115,14 +115,14 @@ async fn main() -> anyhow::Result<()> {
         let mut sessions = Vec::new();
         for i in 0..per_room {
             let name = PlayerName::parse(&format!("p{i}")).map_err(anyhow::Error::msg)?;
-            let s = room.join(&name).map_err(anyhow::Error::msg)?;
+            let s = room.join(&name, None).map_err(anyhow::Error::msg)?;
             ids.push(s.player);
             sessions.push(s);
         }
         for round in 1..=10u32 {
             room.start_round().map_err(anyhow::Error::msg)?;
             for &id in &ids {
-                let _ = room.vote(id, round, i64::from((id + round) % 4));
+                let _ = room.vote(id, round, i64::from((id + round) % 4), None);
             }
             if round < 10 {
                 let _ = room.reveal();

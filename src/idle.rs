@@ -31,6 +31,11 @@ impl<T> Idle<T> {
         }
     }
 
+    /// The connection without the watch (a WebSocket keeps its own heartbeat).
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+
     fn touch(&mut self) {
         self.last_activity = Instant::now();
     }

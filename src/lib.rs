@@ -6,6 +6,7 @@ pub mod config;
 pub mod game;
 pub mod http;
 pub mod idle;
+pub mod link;
 pub mod loadgen;
 pub mod protocol;
 pub mod room;
@@ -183,8 +184,8 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
+    use hyper::server::conn::http1::Builder;
+    use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
     use tower::ServiceExt;
 
@@ -239,12 +240,16 @@ pub async fn serve(
                 _ => return,
             }
             let tcp = idle::Idle::new(tcp, IDLE_TIMEOUT);
-            let mut builder = Builder::new(TokioExecutor::new());
+            // HTTP/1 only, and hyper's own connection type (not the auto
+            // builder's wrapper), so a WebSocket upgrade can take the plain
+            // socket back (http/upgrade.rs).
+            let mut builder = Builder::new();
             builder
-                .http1()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_READ_TIMEOUT);
-            let conn = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service);
+            let conn = builder
+                .serve_connection(TokioIo::new(tcp), service)
+                .with_upgrades();
             let mut conn = std::pin::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => return,

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::game::{Mode, Settings};
 
+/// The refusal of a vote that could not be made durable.
+pub const STORAGE_MESSAGE: &str = "Your vote could not be saved; tap again in a moment.";
+
 /// What a client may send.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -19,6 +19,25 @@ const BUCKETS: [f64; 12] = [
     0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 ];
 
+/// Broadcast latencies gathered locally during one fan-out.
+#[derive(Debug, Default)]
+pub struct LatencyBatch {
+    buckets: [u64; BUCKETS.len()],
+    count: u64,
+    sum_us: u64,
+}
+
+impl LatencyBatch {
+    pub fn observe(&mut self, latency: Duration) {
+        let secs = latency.as_secs_f64();
+        if let Some(i) = BUCKETS.iter().position(|&b| secs <= b) {
+            self.buckets[i] += 1;
+        }
+        self.count += 1;
+        self.sum_us += latency.as_micros() as u64;
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Metrics {
     pub players_connected: AtomicI64,
@@ -32,15 +51,20 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// Time from a broadcast being published to it being written to one socket.
-    pub fn observe_broadcast(&self, latency: Duration) {
-        let secs = latency.as_secs_f64();
-        if let Some(i) = BUCKETS.iter().position(|&b| secs <= b) {
-            self.latency_buckets[i].fetch_add(1, Relaxed);
+    /// Adds a fan-out's observations in one go: a shared counter per
+    /// socket would bounce between cores thousands of times a broadcast.
+    pub fn record(&self, batch: &LatencyBatch) {
+        if batch.count == 0 {
+            return;
         }
-        self.latency_count.fetch_add(1, Relaxed);
-        self.latency_sum_us
-            .fetch_add(latency.as_micros() as u64, Relaxed);
+        for (bucket, &n) in self.latency_buckets.iter().zip(&batch.buckets) {
+            if n > 0 {
+                bucket.fetch_add(n, Relaxed);
+            }
+        }
+        self.latency_count.fetch_add(batch.count, Relaxed);
+        self.latency_sum_us.fetch_add(batch.sum_us, Relaxed);
+        self.messages_sent.fetch_add(batch.count, Relaxed);
     }
 
     pub fn render(&self, rooms: usize) -> String {

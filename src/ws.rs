@@ -6,15 +6,25 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
-use futures_util::FutureExt;
-use tokio::sync::broadcast::{self, error::RecvError};
+use futures_util::{SinkExt, StreamExt};
 use tokio::time::{Instant, interval, timeout};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
 use tracing::{Instrument, debug, info_span};
 
 use crate::game::{PlayerId, PlayerName, RuleError};
-use crate::protocol::{ClientMsg, ServerMsg, error_json};
-use crate::room::{Outbound, PhoneSession, Room};
+use crate::http::upgrade::Socket;
+use crate::link::Link;
+use crate::protocol::{ClientMsg, STORAGE_MESSAGE, ServerMsg, error_json};
+use crate::room::{PhoneSession, Room, Seat};
+
+/// Close codes (RFC 6455 §7.4.1).
+mod close_code {
+    pub const POLICY: u16 = 1008;
+    pub const SIZE: u16 = 1009;
+    pub const RESTART: u16 = 1012;
+}
 
 /// Largest message a client may send (PROTOCOL §5).
 pub const MAX_MESSAGE_BYTES: usize = 4096;
@@ -24,9 +34,8 @@ pub const MAX_MESSAGE_BYTES: usize = 4096;
 pub const MAX_READ_BYTES: usize = 64 * 1024;
 /// The client must say who it is within this time.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
-/// A write that takes longer than this means the phone is gone.
+/// A socket that takes no bytes for this long means the phone is gone.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-const STORAGE_MESSAGE: &str = "Your vote could not be saved; tap again in a moment.";
 const PING_EVERY: Duration = Duration::from_secs(10);
 /// Silence for this long (no frame, no pong) closes the socket, so a dead
 /// phone stops counting as connected within about half a minute.
@@ -38,8 +47,10 @@ const RATE_BURST: f64 = 20.0;
 const RATE_STRIKES: u32 = 20;
 
 struct Conn {
-    /// One owner for both directions: no lock between reader and writer.
-    socket: WebSocket,
+    /// The protocol side (reading, control frames, this socket's own
+    /// messages); broadcasts reach the same socket through `seat.link`.
+    socket: Socket,
+    seat: Seat,
     room: Arc<Room>,
     last_seen: Instant,
     tokens: f64,
@@ -60,14 +71,13 @@ enum Incoming {
 }
 
 impl Conn {
+    fn link(&self) -> &Link {
+        &self.seat.link
+    }
+
+    /// Writes never wait: the link takes the frame whole or fails.
     async fn send_text(&mut self, text: impl Into<Utf8Bytes>) -> bool {
-        let mut send = std::pin::pin!(self.socket.send(Message::Text(text.into())));
-        // Almost every write completes at once: arm the timeout (a timer
-        // entry per message, thousands per broadcast) only when it did not.
-        let ok = match (&mut send).now_or_never() {
-            Some(result) => result.is_ok(),
-            None => matches!(timeout(SEND_TIMEOUT, send).await, Ok(Ok(()))),
-        };
+        let ok = self.socket.send(Message::Text(text.into())).await.is_ok();
         if ok {
             self.room.metrics().messages_sent.fetch_add(1, Relaxed);
         }
@@ -81,19 +91,32 @@ impl Conn {
     /// Sends a close frame, then waits briefly for the client's reply so
     /// the reason reaches it before the connection goes away.
     async fn close(&mut self, code: u16, reason: &'static str) {
+        self.link().stop_broadcasts();
         let frame = CloseFrame {
-            code,
+            code: CloseCode::from(code),
             reason: Utf8Bytes::from_static(reason),
         };
-        let _ = timeout(SEND_TIMEOUT, self.socket.send(Message::Close(Some(frame)))).await;
+        let _ = self.socket.send(Message::Close(Some(frame))).await;
+        let _ = self.link().drain(Duration::from_secs(2)).await;
         let _ = timeout(Duration::from_secs(2), async {
-            while let Some(Ok(msg)) = self.socket.recv().await {
+            while let Some(Ok(msg)) = self.socket.next().await {
                 if matches!(msg, Message::Close(_)) {
                     break;
                 }
             }
         })
         .await;
+    }
+
+    /// The link woke this task: bytes wait for the socket, or the room wants
+    /// the socket closed. `false` = stop.
+    async fn on_link(&mut self) -> bool {
+        if let Some(close) = self.link().take_close_request() {
+            let _ = self.send_error(close.error, close.message).await;
+            self.close(close.code, close.reason).await;
+            return false;
+        }
+        self.link().drain(SEND_TIMEOUT).await.is_ok()
     }
 
     /// Token bucket; `false` when this message is over the limit.
@@ -113,16 +136,15 @@ impl Conn {
     }
 
     /// Reads one client frame and parses it, answering what needs no room.
-    async fn read(&mut self, frame: Option<Result<Message, axum::Error>>) -> Incoming {
+    async fn read(&mut self, frame: Option<Result<Message, tungstenite::Error>>) -> Incoming {
         let text = match frame {
             None | Some(Ok(Message::Close(_))) => return Incoming::Closed,
-            Some(Err(e)) => {
-                if is_too_big(e) {
-                    self.close(close_code::SIZE, "message too big").await;
-                }
+            Some(Err(tungstenite::Error::Capacity(_))) => {
+                self.close(close_code::SIZE, "message too big").await;
                 return Incoming::Closed;
             }
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {
+            Some(Err(_)) => return Incoming::Closed,
+            Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
                 self.last_seen = Instant::now();
                 return Incoming::Handled;
             }
@@ -160,68 +182,21 @@ impl Conn {
             }
         }
     }
-
-    /// Writes one broadcast as this client should see it. `false` = stop.
-    async fn relay(&mut self, out: Outbound, me: Option<(PlayerId, u64)>) -> bool {
-        let metrics_at;
-        let text = match out {
-            Outbound::Text(text, at) => {
-                metrics_at = at;
-                text
-            }
-            Outbound::Reveal(r, at, seq) => {
-                metrics_at = at;
-                // A failing store is reported elsewhere; show the reveal anyway.
-                let _ = self.room.wait_durable(seq).await;
-                me.map_or_else(|| r.host_text.clone(), |(id, _)| r.for_player(id))
-            }
-            Outbound::GameOver(g, at, seq) => {
-                metrics_at = at;
-                let _ = self.room.wait_durable(seq).await;
-                me.map_or_else(|| g.host_text.clone(), |(id, _)| g.for_player(id))
-            }
-            Outbound::Kicked(player) => {
-                if me.is_some_and(|(id, _)| id == player) {
-                    let _ = self
-                        .send_error("kicked", "The host removed you from this game.")
-                        .await;
-                    self.close(close_code::POLICY, "kicked").await;
-                    return false;
-                }
-                return true;
-            }
-            Outbound::Replaced { player, generation } => {
-                if me.is_some_and(|(id, g)| id == player && g != generation) {
-                    let _ = self
-                        .send_error("replaced", "You continued on another connection.")
-                        .await;
-                    self.close(close_code::NORMAL, "replaced").await;
-                    return false;
-                }
-                return true;
-            }
-        };
-        let ok = self.send_text(text).await;
-        self.room.metrics().observe_broadcast(metrics_at.elapsed());
-        ok
-    }
-}
-
-fn is_too_big(e: axum::Error) -> bool {
-    use tokio_tungstenite::tungstenite::Error;
-    matches!(
-        e.into_inner().downcast::<Error>().map(|b| *b),
-        Ok(Error::Capacity(_))
-    )
 }
 
 /// Runs a WebSocket for `room` until either side ends it.
 /// `on_bad_key` counts a wrong host key against the client's address and
 /// says whether the address is still within its allowance.
-pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() -> bool + Send>) {
+pub async fn run(
+    link: Arc<Link>,
+    socket: Socket,
+    room: Arc<Room>,
+    on_bad_key: Box<dyn Fn() -> bool + Send>,
+) {
     let now = Instant::now();
     let mut conn = Conn {
         socket,
+        seat: Seat::new(link),
         room: room.clone(),
         last_seen: now,
         tokens: RATE_BURST,
@@ -235,7 +210,7 @@ pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() ->
         // Until the client says who it is, only hello/join/resume are read;
         // a failed join may be retried with another name.
         loop {
-            let frame = match timeout(HELLO_TIMEOUT, conn.socket.recv()).await {
+            let frame = match timeout(HELLO_TIMEOUT, conn.socket.next()).await {
                 Ok(frame) => frame,
                 Err(_) => {
                     conn.close(close_code::POLICY, "say hello first").await;
@@ -273,7 +248,7 @@ pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() ->
                 ClientMsg::Join { name } => {
                     let joined = PlayerName::parse(&name)
                         .map_err(RuleError::BadName)
-                        .and_then(|name| room.join(&name));
+                        .and_then(|name| room.join(&name, Some(&conn.seat)));
                     match joined {
                         Ok(session) => return phone(conn, session).await,
                         Err(e) => {
@@ -283,7 +258,7 @@ pub async fn run(socket: WebSocket, room: Arc<Room>, on_bad_key: Box<dyn Fn() ->
                         }
                     }
                 }
-                ClientMsg::Resume { token } => match room.resume(&token) {
+                ClientMsg::Resume { token } => match room.resume(&token, Some(&conn.seat)) {
                     Ok(session) => return phone(conn, session).await,
                     Err(_) => {
                         if !conn
@@ -318,30 +293,21 @@ async fn host(mut conn: Conn) {
     conn.identified = true;
     let metrics = conn.room.metrics();
     metrics.hosts_connected.fetch_add(1, Relaxed);
-    let (mut rx, state) = conn.room.host_connect();
-    if conn.send_text(state).await {
-        host_loop(&mut conn, &mut rx).await;
-    }
+    conn.room.host_connect(&conn.seat);
+    host_loop(&mut conn).await;
+    conn.room.host_leave(&conn.seat);
     conn.room.metrics().hosts_connected.fetch_sub(1, Relaxed);
 }
 
-async fn host_loop(conn: &mut Conn, rx: &mut broadcast::Receiver<Outbound>) {
+async fn host_loop(conn: &mut Conn) {
     let mut ping = interval(PING_EVERY);
     loop {
         tokio::select! {
             biased;
-            out = rx.recv() => {
-                let ok = match out {
-                    Ok(out) => conn.relay(out, None).await,
-                    Err(RecvError::Lagged(_)) => {
-                        let state = conn.room.state_for(None);
-                        conn.send_text(state).await
-                    }
-                    Err(RecvError::Closed) => false,
-                };
-                if !ok { return; }
+            _ = conn.seat.link.woken() => {
+                if !conn.on_link().await { return; }
             }
-            frame = conn.socket.recv() => {
+            frame = conn.socket.next() => {
                 let msg = match conn.read(frame).await {
                     Incoming::Closed => return,
                     Incoming::Handled | Incoming::Bad => continue,
@@ -382,123 +348,59 @@ async fn host_loop(conn: &mut Conn, rx: &mut broadcast::Receiver<Outbound>) {
 
 /// Pings the client; `false` when it has been silent for too long.
 async fn keep_alive(conn: &mut Conn) -> bool {
-    if conn.last_seen.elapsed() > DEAD_AFTER {
+    let silent = conn.last_seen.elapsed();
+    if silent > DEAD_AFTER {
         debug!("client silent, closing");
         return false;
     }
-    matches!(
-        timeout(
-            SEND_TIMEOUT,
-            conn.socket.send(Message::Ping(Default::default()))
-        )
-        .await,
-        Ok(Ok(()))
-    )
+    // A client heard from lately is alive and has had replies: no ping
+    // (thousands of phones voting would otherwise get one each per tick).
+    if silent < PING_EVERY / 2 {
+        return true;
+    }
+    conn.socket
+        .send(Message::Ping(Default::default()))
+        .await
+        .is_ok()
 }
 
 async fn phone(mut conn: Conn, session: PhoneSession) {
     let PhoneSession {
-        player,
-        name,
-        score,
-        token,
-        generation,
-        mut rx,
-        state,
-        seq,
+        player, generation, ..
     } = session;
     conn.identified = true;
     let room = conn.room.clone();
-    // A welcome promises that the token works after a restart.
-    if !room.wait_durable(seq).await {
-        let _ = conn
-            .send_error(
-                "storage_unavailable",
-                "The game could not save you; try again.",
-            )
-            .await;
-        room.leave(player, generation);
-        conn.close(close_code::AGAIN, "storage unavailable").await;
-        return;
-    }
     room.metrics().players_connected.fetch_add(1, Relaxed);
-    let welcome = ServerMsg::Welcome {
-        player_id: player,
-        token: &token,
-        name: &name,
-        score,
-        code: &room.code,
-    }
-    .to_json();
-    if conn.send_text(welcome).await && conn.send_text(state).await {
-        phone_loop(&mut conn, &mut rx, player, generation).await;
-    }
-    room.leave(player, generation);
+    phone_loop(&mut conn, player).await;
+    room.leave(player, generation, Some(&conn.seat));
     room.metrics().players_connected.fetch_sub(1, Relaxed);
 }
 
-/// A vote, acknowledged only once it is on disk.
-async fn vote(conn: &mut Conn, player: PlayerId, round: u32, choice: i64) -> bool {
-    if !conn.room.storage_ok() {
-        return conn
-            .send_error("storage_unavailable", STORAGE_MESSAGE)
-            .await;
-    }
-    match conn.room.vote(player, round, choice) {
-        Ok(seq) => {
-            if conn.room.wait_durable(seq).await {
-                // In range once accepted.
-                let choice = choice as u8;
-                conn.send_text(ServerMsg::VoteAck { round, choice }.to_json())
-                    .await
-            } else {
-                conn.send_error("storage_unavailable", STORAGE_MESSAGE)
-                    .await
-            }
-        }
-        Err(e) => conn.send_error(e.code(), &e.to_string()).await,
-    }
-}
-
-async fn phone_loop(
-    conn: &mut Conn,
-    rx: &mut broadcast::Receiver<Outbound>,
-    player: PlayerId,
-    generation: u64,
-) {
+async fn phone_loop(conn: &mut Conn, player: PlayerId) {
     let mut ping = interval(PING_EVERY);
-    let me = Some((player, generation));
     loop {
         tokio::select! {
             biased;
-            out = rx.recv() => {
-                let ok = match out {
-                    Ok(out) => conn.relay(out, me).await,
-                    Err(RecvError::Lagged(_)) => {
-                        // What was skipped may have been this phone's kick or
-                        // replacement: check before resyncing.
-                        if !conn.room.is_current(player, generation) {
-                            let _ = conn
-                                .send_error("kicked", "You are no longer in this game on this connection.")
-                                .await;
-                            conn.close(close_code::POLICY, "no longer in the game").await;
-                            return;
-                        }
-                        let state = conn.room.state_for(Some(player));
-                        conn.send_text(state).await
-                    }
-                    Err(RecvError::Closed) => false,
-                };
-                if !ok { return; }
+            _ = conn.seat.link.woken() => {
+                if !conn.on_link().await { return; }
             }
-            frame = conn.socket.recv() => {
+            frame = conn.socket.next() => {
                 let msg = match conn.read(frame).await {
                     Incoming::Closed => return,
                     Incoming::Handled | Incoming::Bad => continue,
                     Incoming::Msg(m) => m,
                 };
                 let ok = match msg {
-                    ClientMsg::Vote { round, choice } => vote(conn, player, round, choice).await,
+                    ClientMsg::Vote { round, choice } => {
+                        if conn.room.storage_ok() {
+                            // Acknowledged (or refused) through the room, in
+                            // order with the broadcasts, once on disk.
+                            let _ = conn.room.vote(player, round, choice, Some(&conn.seat));
+                            true
+                        } else {
+                            conn.send_error("storage_unavailable", STORAGE_MESSAGE).await
+                        }
+                    }
                     m if m.is_host_command() => {
                         conn.send_error("not_host", "Only the host screen can do that.").await
                     }

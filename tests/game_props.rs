@@ -5,10 +5,16 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use futures_util::StreamExt;
 use proptest::prelude::*;
 use serde_json::Value;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::Role;
 use yearbook::game::{Game, Phase, PlayerName, Pool, Settings, leaderboard};
-use yearbook::room::{Outbound, Room, RoomDeps};
+use yearbook::link::Link;
+use yearbook::room::{Room, RoomDeps, Seat};
 use yearbook::roster;
 use yearbook::store::Store;
 use yearbook::telemetry::Metrics;
@@ -91,6 +97,8 @@ proptest! {
                 }
             }
             prop_assert!(game.round_number() >= round_before);
+            // The kept count of players still in matches the players.
+            prop_assert_eq!(game.player_count(), game.players().count());
             // While a question is open, votes only come from known players, one each.
             if game.phase() == Phase::Question {
                 let (answered, expected) = game.voting_status();
@@ -139,6 +147,40 @@ fn has_key(v: &Value, key: &str) -> bool {
     }
 }
 
+/// A room socket and its client end: the room writes to `seat`, the test
+/// reads what a phone would on the client's WebSocket.
+async fn socket_pair() -> (Seat, WebSocketStream<TcpStream>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (server, _) = listener.accept().await.unwrap();
+    let (link, _read_side) = Link::new(server);
+    let ws = WebSocketStream::from_raw_socket(client, Role::Client, None).await;
+    (Seat::new(link), ws)
+}
+
+/// Every text message that arrives within a short quiet period.
+async fn drain(ws: &mut WebSocketStream<TcpStream>) -> Vec<String> {
+    let mut out = Vec::new();
+    while let Ok(Some(Ok(msg))) =
+        tokio::time::timeout(std::time::Duration::from_millis(100), ws.next()).await
+    {
+        if let Message::Text(t) = msg {
+            out.push(t.as_str().to_string());
+        }
+    }
+    out
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -146,37 +188,46 @@ proptest! {
     /// question is open is free of the answer.
     #[test]
     fn no_round_or_state_message_carries_the_answer(votes in prop::collection::vec((0u8..4, -1i8..5), 0..12)) {
-        let roster = demo();
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("p.db")).unwrap().store;
-        let deps = Arc::new(RoomDeps::new(roster, "", Arc::new(Metrics::default()), 100, store));
-        let room = Room::create("ABCD".into(), "key", Settings { rounds: 3, seconds: 60, ..Settings::default() }, deps);
-        let mut phones: Vec<_> = (0..4)
-            .map(|i| room.join(&PlayerName::parse(&format!("phone {i}")).unwrap()).unwrap())
-            .collect();
-        for round in 1..=2u32 {
-            room.start_round().unwrap();
-            let mut texts = vec![room.state_for(None)];
-            for (p, c) in &votes {
-                let phone = &phones[usize::from(*p)];
-                let _ = room.vote(phone.player, round, i64::from(*c));
-                texts.push(room.state_for(Some(phone.player)));
+        let texts = runtime().block_on(async {
+            let roster = demo();
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open(&dir.path().join("p.db")).unwrap().store;
+            let deps = Arc::new(RoomDeps::new(roster, "", Arc::new(Metrics::default()), 100, store));
+            let room = Room::create("ABCD".into(), "key", Settings { rounds: 3, seconds: 60, ..Settings::default() }, deps);
+            let (host, mut host_ws) = socket_pair().await;
+            room.host_connect(&host);
+            let mut phones = Vec::new();
+            for i in 0..4 {
+                let (seat, ws) = socket_pair().await;
+                let name = PlayerName::parse(&format!("phone {i}")).unwrap();
+                let session = room.join(&name, Some(&seat)).unwrap();
+                phones.push((session, seat, ws));
             }
-            for phone in &mut phones {
-                while let Ok(out) = phone.rx.try_recv() {
-                    if let Outbound::Text(t, _) = out {
-                        texts.push(t.as_str().to_string());
-                    }
+            let mut texts = Vec::new();
+            for round in 1..=2u32 {
+                room.start_round().unwrap();
+                texts.push(room.state_for(None));
+                for (p, c) in &votes {
+                    let (session, seat, _) = &phones[usize::from(*p)];
+                    let _ = room.vote(session.player, round, i64::from(*c), Some(seat));
+                    texts.push(room.state_for(Some(session.player)));
                 }
-            }
-            for text in texts {
-                let v: Value = serde_json::from_str(&text).unwrap();
-                let open = v["type"] == "round" || (v["type"] == "state" && v["phase"] == "question");
-                if open {
-                    prop_assert!(!has_key(&v, "answer"), "{text}");
+                // Whatever a phone or the host received up to here.
+                let sockets = std::iter::once(&mut host_ws).chain(phones.iter_mut().map(|(_, _, ws)| ws));
+                for got in futures_util::future::join_all(sockets.map(drain)).await {
+                    texts.extend(got);
                 }
+                let _ = room.reveal();
             }
-            let _ = room.reveal();
+            texts
+        });
+        prop_assert!(texts.iter().any(|t| t.contains(r#""type":"round""#)), "rounds were received");
+        for text in texts {
+            let v: Value = serde_json::from_str(&text).unwrap();
+            let open = v["type"] == "round" || (v["type"] == "state" && v["phase"] == "question");
+            if open {
+                prop_assert!(!has_key(&v, "answer"), "{text}");
+            }
         }
     }
 }
@@ -184,43 +235,48 @@ proptest! {
 /// In a big room no per-phone message carries the whole room.
 #[test]
 fn a_big_rooms_phones_get_a_bounded_final_board_and_the_host_gets_everyone() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("big.db")).unwrap().store;
-    let deps = Arc::new(RoomDeps::new(
-        demo(),
-        "",
-        Arc::new(Metrics::default()),
-        1_000,
-        store,
-    ));
-    let settings = Settings {
-        rounds: 1,
-        seconds: 60,
-        ..Settings::default()
-    };
-    let room = Room::create("BIGR".into(), "key", settings, deps);
-    let mut phones: Vec<_> = (0..600)
-        .map(|i| {
-            room.join(&PlayerName::parse(&format!("phone {i}")).unwrap())
-                .unwrap()
-        })
-        .collect();
-    let host_state: Value = serde_json::from_str(&room.state_for(None)).unwrap();
-    assert_eq!(host_state["count"], 600);
-    assert_eq!(host_state["players"].as_array().unwrap().len(), 200);
-    room.end_game().unwrap();
-    let last = phones.last_mut().unwrap();
-    let mut game_over = None;
-    while let Ok(out) = last.rx.try_recv() {
-        if let Outbound::GameOver(g, _, _) = out {
-            game_over = Some(g);
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("big.db")).unwrap().store;
+        let deps = Arc::new(RoomDeps::new(
+            demo(),
+            "",
+            Arc::new(Metrics::default()),
+            1_000,
+            store,
+        ));
+        let settings = Settings {
+            rounds: 1,
+            seconds: 60,
+            ..Settings::default()
+        };
+        let room = Room::create("BIGR".into(), "key", settings, deps);
+        for i in 0..599 {
+            let name = PlayerName::parse(&format!("phone {i}")).unwrap();
+            room.join(&name, None).unwrap();
         }
-    }
-    let g = game_over.expect("game_over broadcast");
-    let phone: Value = serde_json::from_str(g.for_player(last.player).as_str()).unwrap();
-    assert_eq!(phone["leaderboard"].as_array().unwrap().len(), 100);
-    assert_eq!(phone["leaderboard_size"], 600);
-    assert!(phone["you"]["rank"].as_u64().is_some());
-    let host: Value = serde_json::from_str(g.host_text.as_str()).unwrap();
-    assert_eq!(host["leaderboard"].as_array().unwrap().len(), 600);
+        // The 600th phone and the host listen on real sockets.
+        let (seat, mut phone_ws) = socket_pair().await;
+        let name = PlayerName::parse("phone 599").unwrap();
+        room.join(&name, Some(&seat)).unwrap();
+        let (host, mut host_ws) = socket_pair().await;
+        room.host_connect(&host);
+        let host_state: Value = serde_json::from_str(&room.state_for(None)).unwrap();
+        assert_eq!(host_state["count"], 600);
+        assert_eq!(host_state["players"].as_array().unwrap().len(), 200);
+        room.end_game().unwrap();
+        let of_type = |texts: Vec<String>, kind: &str| -> Value {
+            texts
+                .iter()
+                .map(|t| serde_json::from_str::<Value>(t).unwrap())
+                .find(|v| v["type"] == kind)
+                .unwrap_or_else(|| panic!("no {kind} in {texts:?}"))
+        };
+        let phone = of_type(drain(&mut phone_ws).await, "game_over");
+        assert_eq!(phone["leaderboard"].as_array().unwrap().len(), 100);
+        assert_eq!(phone["leaderboard_size"], 600);
+        assert!(phone["you"]["rank"].as_u64().is_some());
+        let host = of_type(drain(&mut host_ws).await, "game_over");
+        assert_eq!(host["leaderboard"].as_array().unwrap().len(), 600);
+    });
 }

@@ -273,6 +273,8 @@ pub struct Game {
     connected: usize,
     /// Of those, how many voted in the open round.
     connected_voted: usize,
+    /// Players kicked so far: the count of those still in is O(1).
+    kicked: usize,
 }
 
 impl Game {
@@ -289,6 +291,7 @@ impl Game {
             history: Vec::new(),
             connected: 0,
             connected_voted: 0,
+            kicked: 0,
         }
     }
 
@@ -319,7 +322,7 @@ impl Game {
     }
 
     pub fn player_count(&self) -> usize {
-        self.players().count()
+        self.players.len() - self.kicked
     }
 
     pub fn history(&self) -> &[Recognition] {
@@ -410,8 +413,11 @@ impl Game {
             }
             Event::Kicked { player } => {
                 self.set_connected(*player, false);
-                if let Some(p) = self.players.get_mut(*player as usize) {
+                if let Some(p) = self.players.get_mut(*player as usize)
+                    && !p.kicked
+                {
                     p.kicked = true;
+                    self.kicked += 1;
                 }
             }
             Event::RoundStarted {

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +18,7 @@ use axum::extract::ConnectInfo;
 
 use super::AppError;
 use super::throttle::client_ip;
+use super::upgrade::WsUpgrade;
 use crate::AppState;
 use crate::game::{Mode, Settings};
 use crate::room::{Room, code, settings_json};
@@ -286,7 +286,7 @@ pub async fn websocket(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
+    upgrade: WsUpgrade,
 ) -> Result<Response, AppError> {
     let ip = ip_of(&state, peer, &headers);
     if !origin_allowed(&state, &headers) {
@@ -298,12 +298,7 @@ pub async fn websocket(
     }
     let room = find_room(&state, &code, ip)?;
     let on_bad_key = Box::new(move || state.misses.try_count(ip));
-    Ok(upgrade
-        .read_buffer_size(4096)
-        .write_buffer_size(0)
-        // The largest single message (a big room's host lobby) must fit.
-        .max_write_buffer_size(4 * 1024 * 1024)
-        .max_message_size(ws::MAX_READ_BYTES)
-        .max_frame_size(ws::MAX_READ_BYTES)
-        .on_upgrade(move |socket| ws::run(socket, room, on_bad_key)))
+    Ok(upgrade.on_upgrade(ws::MAX_READ_BYTES, move |link, socket| {
+        ws::run(link, socket, room, on_bad_key)
+    }))
 }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod event;
 pub mod pages;
 pub mod throttle;
+pub mod upgrade;
 
 use std::sync::Arc;
 

@@ -2,6 +2,7 @@
 //! room, idle rooms evicted.
 
 pub mod code;
+pub mod hub;
 #[allow(clippy::module_inception)]
 mod room;
 
@@ -12,7 +13,7 @@ use std::time::Duration;
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
-pub use room::{Outbound, PhoneSession, Room, RoomDeps, UnknownToken, settings_json};
+pub use room::{PhoneSession, Room, RoomDeps, Seat, UnknownToken, settings_json};
 
 use crate::game::{Millis, Settings};
 use crate::store::StoredRoom;

@@ -1,28 +1,32 @@
 //! One room: the game behind a lock, and the broadcasts it causes.
 //!
 //! Every operation is lock → game command → publish → unlock; publishing is
-//! a synchronous channel send, so messages leave in the order the game
-//! decided them, and no lock is ever held across an `.await`.
+//! a synchronous queue push to the room's fan-out shards (hub.rs), so
+//! messages leave in the order the game decided them, and no lock is ever
+//! held across an `.await`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 
-use axum::extract::ws::Utf8Bytes;
 use parking_lot::Mutex;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Map, Value, json};
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::code;
+use super::hub::{Durability, Hub, Item, OnFail, Personal, To};
 use crate::clock::Clock;
 use crate::game::{
     Event, Game, Millis, Mode, Phase, PlayerId, PlayerName, Question, RuleError, Settings,
     VoteOutcome,
 };
-use crate::protocol::{LeaderLine, PlayerView, YouFinal, YouReveal};
+use crate::link::{Close, Link};
+use crate::protocol::{
+    LeaderLine, PlayerView, STORAGE_MESSAGE, ServerMsg, YouFinal, YouReveal, error_json,
+};
 use crate::roster::Roster;
 use crate::store::{self, Op, Store, StoredRoom};
 use crate::telemetry::Metrics;
@@ -41,8 +45,24 @@ const PHONE_BOARD: usize = 100;
 const PROGRESS_EVERY_MS: Millis = 100;
 /// An open question continues after a restart with at least this long.
 pub const MIN_RESUMED_MS: Millis = 5_000;
-/// Broadcast ring size; a socket further behind than this gets a fresh `state`.
-const CHANNEL_CAPACITY: usize = 256;
+const KICKED: Close = Close {
+    code: 1008,
+    reason: "kicked",
+    error: "kicked",
+    message: "The host removed you from this game.",
+};
+const REPLACED: Close = Close {
+    code: 1000,
+    reason: "replaced",
+    error: "replaced",
+    message: "You continued on another connection.",
+};
+const NOT_SAVED: Close = Close {
+    code: 1013,
+    reason: "storage unavailable",
+    error: "storage_unavailable",
+    message: "The game could not save you; try again.",
+};
 
 /// What rooms share: the class, URLs, the clock, the counters.
 #[derive(Debug)]
@@ -96,75 +116,30 @@ impl RoomDeps {
     }
 }
 
-/// A reveal as broadcast: the shared part once, each phone's own part looked
-/// up by its socket (no per-phone work under the lock).
-#[derive(Debug)]
-pub struct Personal<Y> {
-    /// The message as JSON without its closing `}`.
-    head: String,
-    /// The whole message, for the host.
-    pub host_text: Utf8Bytes,
-    yours: HashMap<PlayerId, Y>,
-}
-
-impl<Y: serde::Serialize> Personal<Y> {
-    fn new(message: Value, yours: HashMap<PlayerId, Y>) -> Self {
-        Self::split(message.clone(), message, yours)
-    }
-
-    /// Phones get `phone_message` (plus `you`), the host `host_message`.
-    fn split(phone_message: Value, host_message: Value, yours: HashMap<PlayerId, Y>) -> Self {
-        let text = phone_message.to_string();
-        let head = text[..text.len().saturating_sub(1)].to_string();
-        Self {
-            head,
-            host_text: Utf8Bytes::from(host_message.to_string()),
-            yours,
-        }
-    }
-
-    /// The message for one phone, with its `you`.
-    pub fn for_player(&self, player: PlayerId) -> Utf8Bytes {
-        match self
-            .yours
-            .get(&player)
-            .and_then(|y| serde_json::to_string(y).ok())
-        {
-            Some(you) => Utf8Bytes::from(format!("{},\"you\":{you}}}", self.head)),
-            None => self.host_text.clone(),
-        }
-    }
-}
-
-/// What travels on a room's broadcast channels.
-#[derive(Debug, Clone)]
-pub enum Outbound {
-    /// The same bytes for every receiver.
-    Text(Utf8Bytes, Instant),
-    /// Sent once event `seq` (the round's close) is durable, so a crash can
-    /// never reopen a question whose answer was shown.
-    Reveal(Arc<Personal<YouReveal>>, Instant, u64),
-    GameOver(Arc<Personal<YouFinal>>, Instant, u64),
-    /// This player was kicked: its socket says so and closes.
-    Kicked(PlayerId),
-    /// This player resumed on another socket: older sockets close.
-    Replaced {
-        player: PlayerId,
-        generation: u64,
-    },
-}
-
-/// A phone that got in: everything its socket needs.
+/// A phone that got in: its welcome and `state` are queued for its socket
+/// (sent once the join is durable), broadcasts follow them.
+#[derive(Debug, Clone, Copy)]
 pub struct PhoneSession {
     pub player: PlayerId,
-    pub name: String,
-    pub score: u32,
-    pub token: String,
     pub generation: u64,
-    pub rx: broadcast::Receiver<Outbound>,
-    pub state: String,
-    /// The welcome may go out once this sequence number is durable.
+    /// The event that must be durable before the welcome.
     pub seq: u64,
+}
+
+/// A socket as its room knows it: the link and its fan-out shard.
+#[derive(Clone)]
+pub struct Seat {
+    pub link: Arc<Link>,
+    pub id: u64,
+}
+
+impl Seat {
+    pub fn new(link: Arc<Link>) -> Self {
+        Self {
+            link,
+            id: Hub::seat(),
+        }
+    }
 }
 
 /// Why a resume failed.
@@ -194,12 +169,13 @@ struct Inner {
 pub struct Room {
     pub code: String,
     host_key_hash: String,
-    /// Highest event sequence number known to be on disk.
-    durable: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Which events are on disk.
+    durability: Durability,
     deps: Arc<RoomDeps>,
     inner: Mutex<Inner>,
-    phones: broadcast::Sender<Outbound>,
-    hosts: broadcast::Sender<Outbound>,
+    hub: Hub,
+    /// Sockets registered with the hub (hosts and phones).
+    sockets: AtomicUsize,
     /// Wakes the room's timer task to re-plan (new deadline or pending flush).
     pub wake: Notify,
     pub evicted: AtomicBool,
@@ -221,10 +197,13 @@ impl Room {
         deps: Arc<RoomDeps>,
     ) -> Self {
         let now = deps.clock.now();
+        let durability = Durability::new(seq, deps.store.clone());
         Self {
             code,
             host_key_hash,
-            durable: Arc::new(tokio::sync::watch::Sender::new(seq)),
+            hub: Hub::start(durability.clone(), deps.metrics.clone()),
+            sockets: AtomicUsize::new(0),
+            durability,
             inner: Mutex::new(Inner {
                 game,
                 tokens: HashMap::new(),
@@ -239,8 +218,6 @@ impl Room {
                 progress_dirty: false,
                 progress_sent_at: 0,
             }),
-            phones: broadcast::channel(CHANNEL_CAPACITY).0,
-            hosts: broadcast::channel(CHANNEL_CAPACITY).0,
             wake: Notify::new(),
             evicted: AtomicBool::new(false),
             last_active: AtomicU64::new(now),
@@ -336,20 +313,13 @@ impl Room {
     }
 
     /// Waits until event `seq` is on disk; `false` once the store reports
-    /// failure. No timer per vote: the store's own health is the limit.
+    /// failure.
     pub async fn wait_durable(&self, seq: u64) -> bool {
-        let mut rx = self.durable.subscribe();
-        if *rx.borrow() >= seq {
-            return true;
-        }
-        tokio::select! {
-            ok = rx.wait_for(|d| *d >= seq) => ok.is_ok(),
-            _ = self.deps.store.failed() => false,
-        }
+        self.durability.wait(seq).await
     }
 
     pub fn connections(&self) -> usize {
-        self.phones.receiver_count() + self.hosts.receiver_count()
+        self.sockets.load(Relaxed)
     }
 
     /// `(phase, players)` for `GET /api/rooms/{code}`.
@@ -392,15 +362,54 @@ impl Room {
 
     // ---- connections -------------------------------------------------
 
-    /// A host screen connects: subscribe first, then the snapshot.
-    pub fn host_connect(&self) -> (broadcast::Receiver<Outbound>, String) {
+    /// A host screen connects: its snapshot, then every broadcast after it.
+    pub fn host_connect(&self, seat: &Seat) {
         self.with(|inner, now| {
-            let rx = self.hosts.subscribe();
-            ((rx, self.state_json(inner, None, now)), Vec::new())
+            let state = self.state_json(inner, None, now);
+            self.reply(seat, state, 0, OnFail::Close(NOT_SAVED));
+            self.add(seat, None);
+            ((), Vec::new())
         })
     }
 
-    pub fn join(&self, name: &PlayerName) -> Result<PhoneSession, RuleError> {
+    /// A host screen's socket ended.
+    pub fn host_leave(&self, seat: &Seat) {
+        self.remove(seat);
+    }
+
+    fn add(&self, seat: &Seat, me: Option<(PlayerId, u64)>) {
+        self.sockets.fetch_add(1, Relaxed);
+        self.hub.to_seat(
+            seat.id,
+            Item::Add {
+                link: seat.link.clone(),
+                me,
+            },
+        );
+    }
+
+    fn remove(&self, seat: &Seat) {
+        self.sockets.fetch_sub(1, Relaxed);
+        self.hub.to_seat(seat.id, Item::Remove(seat.link.clone()));
+    }
+
+    /// One message for one socket, behind everything queued for it before,
+    /// once event `seq` is durable.
+    fn reply(&self, seat: &Seat, text: String, seq: u64, on_fail: OnFail) {
+        self.hub.to_seat(
+            seat.id,
+            Item::Reply {
+                link: seat.link.clone(),
+                text,
+                seq,
+                on_fail,
+            },
+        );
+    }
+
+    /// A new player; `seat` is its socket (none when driven without a
+    /// network, as the store benchmark does).
+    pub fn join(&self, name: &PlayerName, seat: Option<&Seat>) -> Result<PhoneSession, RuleError> {
         self.with(|inner, now| match inner.game.join(name) {
             Err(e) => (Err(e), Vec::new()),
             Ok(events) => {
@@ -411,15 +420,16 @@ impl Room {
                 let hash = store::hash_secret(&token);
                 inner.tokens.insert(hash.clone(), player);
                 inner.new_token = Some((player, hash));
-                // The Joined event gets the next sequence number.
-                let mut session = self.connect(inner, player, token, now);
-                session.seq = inner.seq + events.len() as u64;
+                // The Joined event gets the next sequence number; the
+                // welcome promises that the token works after a restart.
+                let seq = inner.seq + events.len() as u64;
+                let session = self.connect(inner, player, &token, seat, seq, now);
                 (Ok(session), events)
             }
         })
     }
 
-    pub fn resume(&self, token: &str) -> Result<PhoneSession, UnknownToken> {
+    pub fn resume(&self, token: &str, seat: Option<&Seat>) -> Result<PhoneSession, UnknownToken> {
         self.with(|inner, now| {
             let Some(&player) = inner.tokens.get(&store::hash_secret(token)) else {
                 return (Err(UnknownToken), Vec::new());
@@ -427,7 +437,8 @@ impl Room {
             if inner.game.player(player).is_none() {
                 return (Err(UnknownToken), Vec::new());
             }
-            let session = self.connect(inner, player, token.to_string(), now);
+            let seq = inner.seq;
+            let session = self.connect(inner, player, token, seat, seq, now);
             (Ok(session), Vec::new())
         })
     }
@@ -436,37 +447,53 @@ impl Room {
         &self,
         inner: &mut Inner,
         player: PlayerId,
-        token: String,
+        token: &str,
+        seat: Option<&Seat>,
+        seq: u64,
         now: Millis,
     ) -> PhoneSession {
         let generation = inner.next_generation;
         inner.next_generation += 1;
         if inner.generations.insert(player, generation).is_some() {
-            let _ = self.phones.send(Outbound::Replaced { player, generation });
+            self.hub.to_all(|| Item::CloseFor {
+                player,
+                keep: Some(generation),
+                close: REPLACED,
+            });
         }
         if inner.game.set_connected(player, true) {
             self.mark_lobby(inner);
         }
-        let rx = self.phones.subscribe();
-        let state = self.state_json(inner, Some(player), now);
-        let (name, score) = inner
-            .game
-            .player(player)
-            .map_or((String::new(), 0), |p| (p.name.clone(), p.score));
+        if let Some(seat) = seat {
+            let state = self.state_json(inner, Some(player), now);
+            let (name, score) = inner
+                .game
+                .player(player)
+                .map_or((String::new(), 0), |p| (p.name.clone(), p.score));
+            let welcome = ServerMsg::Welcome {
+                player_id: player,
+                token,
+                name: &name,
+                score,
+                code: &self.code,
+            }
+            .to_json();
+            self.reply(seat, welcome, seq, OnFail::Close(NOT_SAVED));
+            self.reply(seat, state, seq, OnFail::Close(NOT_SAVED));
+            self.add(seat, Some((player, generation)));
+        }
         PhoneSession {
             player,
-            name,
-            score,
-            token,
             generation,
-            rx,
-            state,
-            seq: inner.seq,
+            seq,
         }
     }
 
     /// A phone's socket ended; only its current socket counts.
-    pub fn leave(&self, player: PlayerId, generation: u64) {
+    pub fn leave(&self, player: PlayerId, generation: u64, seat: Option<&Seat>) {
+        if let Some(seat) = seat {
+            self.remove(seat);
+        }
         self.with(|inner, _| {
             if inner.generations.get(&player) == Some(&generation) {
                 inner.generations.remove(&player);
@@ -478,13 +505,8 @@ impl Room {
         });
     }
 
-    /// Whether this socket is still the player's (not kicked, not replaced).
-    pub fn is_current(&self, player: PlayerId, generation: u64) -> bool {
-        let inner = self.inner.lock();
-        inner.game.player(player).is_some() && inner.generations.get(&player) == Some(&generation)
-    }
-
-    /// A fresh snapshot for a socket that fell behind.
+    /// A fresh snapshot (PROTOCOL §4 `state`) as `player` would get it on
+    /// connecting; `None` for the host.
     pub fn state_for(&self, player: Option<PlayerId>) -> String {
         let inner = self.inner.lock();
         self.state_json(&inner, player, self.now())
@@ -492,9 +514,17 @@ impl Room {
 
     // ---- commands ------------------------------------------------------
 
-    /// A vote; `Ok` carries the sequence number to wait for before the ack
-    /// (for a repeat, everything stored so far, which includes the first).
-    pub fn vote(&self, player: PlayerId, round: u32, choice: i64) -> Result<u64, RuleError> {
+    /// A vote. Its `vote_ack` is queued for the socket and goes out once
+    /// the vote is on disk (for a repeat, once everything stored so far is,
+    /// which includes the first); a refusal goes out in the same order.
+    /// `Ok` carries the sequence number the ack waits for.
+    pub fn vote(
+        &self,
+        player: PlayerId,
+        round: u32,
+        choice: i64,
+        seat: Option<&Seat>,
+    ) -> Result<u64, RuleError> {
         self.with(
             |inner, now| match inner.game.vote(player, round, choice, now) {
                 Ok((outcome, events)) => {
@@ -503,9 +533,22 @@ impl Room {
                         inner.progress_dirty = true;
                     }
                     let seq = inner.seq + events.len().min(1) as u64;
+                    if let Some(seat) = seat {
+                        // In range once accepted.
+                        let choice = choice as u8;
+                        let ack = ServerMsg::VoteAck { round, choice }.to_json();
+                        let failed = error_json("storage_unavailable", STORAGE_MESSAGE);
+                        self.reply(seat, ack, seq, OnFail::Say(failed));
+                    }
                     (Ok(seq), events)
                 }
-                Err(e) => (Err(e), Vec::new()),
+                Err(e) => {
+                    if let Some(seat) = seat {
+                        let refusal = error_json(e.code(), &e.to_string());
+                        self.reply(seat, refusal.clone(), 0, OnFail::Say(refusal));
+                    }
+                    (Err(e), Vec::new())
+                }
             },
         )
     }
@@ -594,11 +637,10 @@ impl Room {
         }
     }
 
-    fn send_both(&self, text: String) {
-        let text = Utf8Bytes::from(text);
+    fn broadcast(&self, to: To, text: String) {
+        let text: Arc<str> = text.into();
         let at = Instant::now();
-        let _ = self.hosts.send(Outbound::Text(text.clone(), at));
-        let _ = self.phones.send(Outbound::Text(text, at));
+        self.hub.to_all(|| Item::Text(to, text.clone(), at));
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
@@ -610,14 +652,19 @@ impl Room {
                 Event::Kicked { player } => {
                     inner.tokens.retain(|_, p| p != player);
                     inner.generations.remove(player);
-                    let _ = self.phones.send(Outbound::Kicked(*player));
+                    let player = *player;
+                    self.hub.to_all(|| Item::CloseFor {
+                        player,
+                        keep: None,
+                        close: KICKED,
+                    });
                     self.mark_lobby(inner);
                 }
                 Event::RoundStarted { .. } => {
                     inner.progress_dirty = false;
                     inner.progress_sent_at = now;
                     let msg = self.round_json(&inner.game, now);
-                    self.send_both(msg.to_string());
+                    self.broadcast(To::Both, msg.to_string());
                 }
                 Event::Voted { .. } => inner.progress_dirty = true,
                 Event::RoundResumed { .. } => {}
@@ -625,15 +672,13 @@ impl Room {
                     inner.progress_dirty = false;
                     let reveal = Arc::new(self.reveal_personal(&inner.game));
                     let at = Instant::now();
-                    let _ = self.hosts.send(Outbound::Reveal(reveal.clone(), at, seq));
-                    let _ = self.phones.send(Outbound::Reveal(reveal, at, seq));
+                    self.hub.to_all(|| Item::Reveal(reveal.clone(), at, seq));
                 }
                 Event::GameOver { .. } => {
                     inner.progress_dirty = false;
                     let over = Arc::new(self.game_over_personal(&inner.game));
                     let at = Instant::now();
-                    let _ = self.hosts.send(Outbound::GameOver(over.clone(), at, seq));
-                    let _ = self.phones.send(Outbound::GameOver(over, at, seq));
+                    self.hub.to_all(|| Item::GameOver(over.clone(), at, seq));
                 }
             }
         }
@@ -661,7 +706,7 @@ impl Room {
             events,
             token: inner.new_token.take(),
             scores,
-            durable: self.durable.clone(),
+            durable: self.durability.sender(),
         });
     }
 
@@ -678,22 +723,17 @@ impl Room {
             inner.lobby_dirty = false;
             inner.lobby_sent_at = now;
             let count = inner.game.player_count();
-            let at = Instant::now();
             let host = json!({
                 "type": "lobby",
                 "players": players_json(&inner.game),
                 "count": count,
                 "settings": settings_json(inner.game.settings()),
             });
-            let _ = self
-                .hosts
-                .send(Outbound::Text(Utf8Bytes::from(host.to_string()), at));
+            self.broadcast(To::Hosts, host.to_string());
             // A big room's phones show the count only while waiting to start.
             if inner.game.phase() == Phase::Lobby || count <= BIG_ROOM {
                 let phone = json!({"type": "lobby", "count": count});
-                let _ = self
-                    .phones
-                    .send(Outbound::Text(Utf8Bytes::from(phone.to_string()), at));
+                self.broadcast(To::Phones, phone.to_string());
             }
         }
         if inner.progress_dirty && now >= inner.progress_sent_at + PROGRESS_EVERY_MS {
@@ -707,10 +747,7 @@ impl Room {
                     "answered": answered,
                     "players": players,
                 });
-                let _ = self.hosts.send(Outbound::Text(
-                    Utf8Bytes::from(msg.to_string()),
-                    Instant::now(),
-                ));
+                self.broadcast(To::Hosts, msg.to_string());
             }
         }
     }
@@ -821,7 +858,8 @@ impl Room {
     }
 
     fn reveal_personal(&self, game: &Game) -> Personal<YouReveal> {
-        Personal::new(self.reveal_message(game), Self::yours_reveal(game))
+        let text = self.reveal_message(game).to_string();
+        Personal::new(text.clone(), text, Self::yours_reveal(game))
     }
 
     fn stats_json(&self, game: &Game) -> Value {
@@ -876,7 +914,7 @@ impl Room {
                 )
             })
             .collect();
-        Personal::split(phone, host, yours)
+        Personal::new(phone.to_string(), host.to_string(), yours)
     }
 
     /// The whole current view (PROTOCOL §4 `state`): `player` is `None` for

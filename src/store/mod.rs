@@ -283,6 +283,8 @@ impl Writer {
                     self.healthy.send_replace(true);
                     backoff = Duration::from_millis(50);
                     let mut closing = None;
+                    // One notification per room and commit, not per vote.
+                    let mut durable_to: Vec<(Arc<watch::Sender<u64>>, u64)> = Vec::new();
                     for op in pending.drain(..) {
                         if let Op::Flush(done) = op {
                             let _ = done.send(());
@@ -296,14 +298,23 @@ impl Writer {
                         } = op
                         {
                             let last = first_seq + events.len() as u64 - 1;
-                            durable.send_if_modified(|d| {
-                                let raise = last > *d;
-                                if raise {
-                                    *d = last;
-                                }
-                                raise
-                            });
+                            match durable_to
+                                .iter_mut()
+                                .find(|(d, _)| Arc::ptr_eq(d, &durable))
+                            {
+                                Some((_, max)) => *max = (*max).max(last),
+                                None => durable_to.push((durable, last)),
+                            }
                         }
+                    }
+                    for (durable, last) in durable_to {
+                        durable.send_if_modified(|d| {
+                            let raise = last > *d;
+                            if raise {
+                                *d = last;
+                            }
+                            raise
+                        });
                     }
                     if let Some(done) = closing {
                         if let Err(e) =
@@ -352,8 +363,20 @@ impl Writer {
     fn commit(&mut self, ops: &[Op]) -> anyhow::Result<()> {
         self.check_file()?;
         let tx = self.conn.transaction()?;
+        // Each room's last activity once per commit, not once per vote.
+        let mut active: Vec<(&str, Millis)> = Vec::new();
         for op in ops {
             apply(&tx, op)?;
+            if let Op::Append { room, at, .. } = op {
+                match active.iter_mut().find(|(r, _)| *r == room.as_str()) {
+                    Some((_, last)) => *last = (*last).max(*at),
+                    None => active.push((room, *at)),
+                }
+            }
+        }
+        for (room, at) in active {
+            tx.prepare_cached("UPDATE rooms SET last_active = ?2 WHERE code = ?1")?
+                .execute(params![room, at as i64])?;
         }
         let now = crate::clock::Clock::new().now();
         tx.execute(
@@ -476,8 +499,6 @@ fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> anyhow::Result<()> {
             for (player, score) in scores {
                 set_score.execute(params![room, player, score])?;
             }
-            tx.prepare_cached("UPDATE rooms SET last_active = ?2 WHERE code = ?1")?
-                .execute(params![room, *at as i64])?;
         }
         Op::Archive { room } => {
             tx.execute("UPDATE rooms SET archived = 1 WHERE code = ?1", [room])?;

@@ -1,0 +1,128 @@
+//! The WebSocket handshake (RFC 6455 §4.2), done here rather than by axum's
+//! `WebSocketUpgrade` because the room's fan-out writes frames straight to
+//! the TCP socket (see `link.rs`): after the handshake the connection is
+//! taken back from hyper as the plain socket it was accepted as, and
+//! tungstenite speaks the protocol on top of the shared link.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+
+use super::AppError;
+use crate::idle::Idle;
+use crate::link::{Link, LinkIo};
+
+/// The connection type `serve` hands hyper; the upgrade gets it back.
+pub type ServedIo = TokioIo<Idle<TcpStream>>;
+
+pub type Socket = WebSocketStream<LinkIo>;
+
+pub struct WsUpgrade {
+    key: HeaderValue,
+    on_upgrade: hyper::upgrade::OnUpgrade,
+}
+
+fn has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
+    headers.get_all(name).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|s| s.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+    })
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for WsUpgrade {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let bad = |message: &str| AppError::new(StatusCode::BAD_REQUEST, "bad_request", message);
+        if parts.method != Method::GET {
+            return Err(AppError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "bad_request",
+                "WebSocket handshakes use GET.",
+            ));
+        }
+        if !has_token(&parts.headers, header::CONNECTION, "upgrade")
+            || !has_token(&parts.headers, header::UPGRADE, "websocket")
+        {
+            return Err(AppError::new(
+                StatusCode::UPGRADE_REQUIRED,
+                "bad_request",
+                "This address is for WebSocket connections.",
+            ));
+        }
+        if parts
+            .headers
+            .get(header::SEC_WEBSOCKET_VERSION)
+            .is_none_or(|v| v.as_bytes() != b"13")
+        {
+            return Err(bad("Only WebSocket version 13 is spoken here."));
+        }
+        let key = parts
+            .headers
+            .get(header::SEC_WEBSOCKET_KEY)
+            .cloned()
+            .ok_or_else(|| bad("The WebSocket key is missing."))?;
+        let on_upgrade = parts
+            .extensions
+            .remove::<hyper::upgrade::OnUpgrade>()
+            .ok_or_else(|| bad("This connection cannot be upgraded."))?;
+        Ok(Self { key, on_upgrade })
+    }
+}
+
+impl WsUpgrade {
+    /// Answers 101 and runs `f` on the socket once hyper lets go of it.
+    pub fn on_upgrade<F, Fut>(self, max_read: usize, f: F) -> Response
+    where
+        F: FnOnce(Arc<Link>, Socket) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let accept = derive_accept_key(self.key.as_bytes());
+        let on_upgrade = self.on_upgrade;
+        tokio::spawn(async move {
+            let Ok(upgraded) = on_upgrade.await else {
+                return;
+            };
+            let parts = match upgraded.downcast::<ServedIo>() {
+                Ok(parts) => parts,
+                Err(_) => {
+                    tracing::error!("WebSocket on a connection not accepted by serve()");
+                    return;
+                }
+            };
+            let (link, io) = Link::new(parts.io.into_inner().into_inner());
+            let mut config = WebSocketConfig::default();
+            config.read_buffer_size = 4096;
+            config.write_buffer_size = 0;
+            config.max_write_buffer_size = usize::MAX;
+            config.max_message_size = Some(max_read);
+            config.max_frame_size = Some(max_read);
+            let socket = WebSocketStream::from_partially_read(
+                io,
+                parts.read_buf.to_vec(),
+                Role::Server,
+                Some(config),
+            )
+            .await;
+            f(link.clone(), socket).await;
+            link.shutdown();
+        });
+        let mut response = StatusCode::SWITCHING_PROTOCOLS.into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+        headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+        if let Ok(accept) = HeaderValue::from_str(&accept) {
+            headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+        }
+        response
+    }
+}

@@ -1,0 +1,302 @@
+//! A room's fan-out: its sockets split over a few shard tasks (as many as
+//! the runtime has threads), each writing every broadcast's one encoded
+//! copy to its sockets in a tight loop, as a bare TCP server would. No task
+//! per socket wakes for a broadcast.
+//!
+//! The room queues items under its lock, so every shard sees them in the
+//! order the game decided. A socket lives in one shard, so it receives its
+//! messages in that order too: a socket added after a message was queued
+//! never gets it (its `state` snapshot already covers it), and a reply to
+//! one socket (a welcome, a vote's ack) goes behind what was queued before.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::game::PlayerId;
+use crate::link::{Close, Link};
+use crate::store::Store;
+use crate::telemetry::{LatencyBatch, Metrics};
+
+/// The same bytes for each receiver, or the shared head of a message plus
+/// each phone's own part (`you`), looked up per socket.
+#[derive(Debug)]
+pub struct Personal<Y> {
+    /// The phones' message as JSON without its closing `}`.
+    head: String,
+    /// The whole message, for the host (and for a phone with no part).
+    pub host_text: String,
+    /// Each phone's `you`, already as JSON.
+    yours: HashMap<PlayerId, String>,
+    _kind: std::marker::PhantomData<Y>,
+}
+
+impl<Y: serde::Serialize> Personal<Y> {
+    /// Phones get `phone_text` plus `you`, the host `host_text`.
+    pub fn new(phone_text: String, host_text: String, yours: HashMap<PlayerId, Y>) -> Self {
+        let head = phone_text[..phone_text.len().saturating_sub(1)].to_string();
+        let yours = yours
+            .into_iter()
+            .filter_map(|(id, y)| Some((id, serde_json::to_string(&y).ok()?)))
+            .collect();
+        Self {
+            head,
+            host_text,
+            yours,
+            _kind: std::marker::PhantomData,
+        }
+    }
+
+    /// The message for one phone, with its `you`.
+    pub fn for_player(&self, player: PlayerId) -> String {
+        match self.yours.get(&player) {
+            Some(you) => format!("{},\"you\":{you}}}", self.head),
+            None => self.host_text.clone(),
+        }
+    }
+}
+
+/// Who a broadcast is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum To {
+    Hosts,
+    Phones,
+    Both,
+}
+
+/// What a reply turns into when its event could not be stored.
+#[derive(Debug)]
+pub enum OnFail {
+    Say(String),
+    Close(Close),
+}
+
+/// What a room hands its shards, in order.
+pub enum Item {
+    /// A socket starts receiving broadcasts; `me` is the phone's
+    /// `(player, generation)`, `None` for a host screen.
+    Add {
+        link: Arc<Link>,
+        me: Option<(PlayerId, u64)>,
+    },
+    Remove(Arc<Link>),
+    Text(To, Arc<str>, Instant),
+    /// Goes out once event `seq` (the round's close) is durable, so a crash
+    /// can never reopen a question whose answer was shown.
+    Reveal(Arc<Personal<crate::protocol::YouReveal>>, Instant, u64),
+    GameOver(Arc<Personal<crate::protocol::YouFinal>>, Instant, u64),
+    /// Closes the sockets of `player`, except its socket of `keep` (a
+    /// kicked player keeps none).
+    CloseFor {
+        player: PlayerId,
+        keep: Option<u64>,
+        close: Close,
+    },
+    /// One socket's message, sent once event `seq` is durable.
+    Reply {
+        link: Arc<Link>,
+        text: String,
+        seq: u64,
+        on_fail: OnFail,
+    },
+}
+
+/// Waits for events to reach the disk.
+#[derive(Debug, Clone)]
+pub struct Durability {
+    durable: Arc<tokio::sync::watch::Sender<u64>>,
+    store: Store,
+}
+
+impl Durability {
+    pub fn new(seq: u64, store: Store) -> Self {
+        Self {
+            durable: Arc::new(tokio::sync::watch::Sender::new(seq)),
+            store,
+        }
+    }
+
+    pub fn sender(&self) -> Arc<tokio::sync::watch::Sender<u64>> {
+        self.durable.clone()
+    }
+
+    pub fn is_durable(&self, seq: u64) -> bool {
+        *self.durable.borrow() >= seq
+    }
+
+    /// Waits until event `seq` is on disk; `false` once the store reports
+    /// failure. No timer: the store's own health is the limit.
+    pub async fn wait(&self, seq: u64) -> bool {
+        let mut rx = self.durable.subscribe();
+        if *rx.borrow() >= seq {
+            return true;
+        }
+        tokio::select! {
+            ok = rx.wait_for(|d| *d >= seq) => ok.is_ok(),
+            _ = self.store.failed() => false,
+        }
+    }
+}
+
+static NEXT_LINK: AtomicU64 = AtomicU64::new(0);
+
+/// The shards of one room.
+pub struct Hub {
+    shards: Vec<mpsc::UnboundedSender<Item>>,
+}
+
+impl Hub {
+    /// Starts the shard tasks; they end when the hub is dropped.
+    pub fn start(durability: Durability, metrics: Arc<Metrics>) -> Self {
+        let n = tokio::runtime::Handle::try_current()
+            .map(|h| h.metrics().num_workers())
+            .unwrap_or(1)
+            .max(1);
+        let shards = (0..n)
+            .map(|_| {
+                let (tx, rx) = mpsc::unbounded_channel();
+                tokio::spawn(run_shard(rx, durability.clone(), metrics.clone()));
+                tx
+            })
+            .collect();
+        Self { shards }
+    }
+
+    /// Picks the shard a new socket will live in.
+    pub fn seat() -> u64 {
+        NEXT_LINK.fetch_add(1, Relaxed)
+    }
+
+    /// To the shard of `seat` only.
+    pub fn to_seat(&self, seat: u64, item: Item) {
+        let i = (seat % self.shards.len() as u64) as usize;
+        let _ = self.shards[i].send(item);
+    }
+
+    /// To every shard; `make` builds each shard's copy (cheap clones).
+    pub fn to_all(&self, make: impl Fn() -> Item) {
+        for shard in &self.shards {
+            let _ = shard.send(make());
+        }
+    }
+}
+
+struct Seat {
+    link: Arc<Link>,
+    me: Option<(PlayerId, u64)>,
+}
+
+async fn run_shard(
+    mut rx: mpsc::UnboundedReceiver<Item>,
+    durability: Durability,
+    metrics: Arc<Metrics>,
+) {
+    let mut hosts: Vec<Seat> = Vec::new();
+    let mut phones: Vec<Seat> = Vec::new();
+    while let Some(item) = rx.recv().await {
+        match item {
+            Item::Add { link, me } => {
+                let seat = Seat { link, me };
+                if me.is_some() {
+                    phones.push(seat);
+                } else {
+                    hosts.push(seat);
+                }
+            }
+            Item::Remove(link) => {
+                for list in [&mut hosts, &mut phones] {
+                    if let Some(i) = list.iter().position(|s| Arc::ptr_eq(&s.link, &link)) {
+                        list.swap_remove(i);
+                    }
+                }
+            }
+            Item::Text(to, text, at) => {
+                let mut batch = LatencyBatch::default();
+                if to != To::Phones {
+                    send_all(&hosts, &text, at, &mut batch);
+                }
+                if to != To::Hosts {
+                    send_all(&phones, &text, at, &mut batch);
+                }
+                metrics.record(&batch);
+            }
+            Item::Reveal(personal, at, seq) => {
+                // A failing store is reported elsewhere; show the reveal anyway.
+                let _ = durability.wait(seq).await;
+                send_personal(&hosts, &phones, &personal, at, &metrics);
+            }
+            Item::GameOver(personal, at, seq) => {
+                let _ = durability.wait(seq).await;
+                send_personal(&hosts, &phones, &personal, at, &metrics);
+            }
+            Item::CloseFor {
+                player,
+                keep,
+                close,
+            } => {
+                for seat in &phones {
+                    if let Some((id, generation)) = seat.me
+                        && id == player
+                        && keep != Some(generation)
+                    {
+                        seat.link.request_close(close);
+                    }
+                }
+            }
+            Item::Reply {
+                link,
+                text,
+                seq,
+                on_fail,
+            } => {
+                let stored = durability.is_durable(seq) || durability.wait(seq).await;
+                let sent = if stored {
+                    link.send_text(&text)
+                } else {
+                    match on_fail {
+                        OnFail::Say(text) => link.send_text(&text),
+                        OnFail::Close(close) => {
+                            link.request_close(close);
+                            false
+                        }
+                    }
+                };
+                if sent {
+                    metrics.messages_sent.fetch_add(1, Relaxed);
+                }
+            }
+        }
+    }
+}
+
+fn send_all(seats: &[Seat], text: &str, at: Instant, batch: &mut LatencyBatch) {
+    for seat in seats {
+        if seat.link.send_text(text) {
+            batch.observe(at.elapsed());
+        }
+    }
+}
+
+fn send_personal<Y: serde::Serialize>(
+    hosts: &[Seat],
+    phones: &[Seat],
+    personal: &Personal<Y>,
+    at: Instant,
+    metrics: &Metrics,
+) {
+    let mut batch = LatencyBatch::default();
+    send_all(hosts, &personal.host_text, at, &mut batch);
+    for seat in phones {
+        let text = match seat.me {
+            Some((id, _)) => personal.for_player(id),
+            None => personal.host_text.clone(),
+        };
+        if seat.link.send_text(&text) {
+            batch.observe(at.elapsed());
+        }
+    }
+    metrics.record(&batch);
+}
