@@ -43,6 +43,16 @@ pub fn text_header(len: usize) -> ([u8; 10], usize) {
     (h, n)
 }
 
+/// A whole unmasked text frame: header and payload in one buffer, so a
+/// broadcast is encoded once and each socket gets one plain write.
+pub fn text_frame(text: &str) -> Vec<u8> {
+    let (header, n) = text_header(text.len());
+    let mut frame = Vec::with_capacity(n + text.len());
+    frame.extend_from_slice(&header[..n]);
+    frame.extend_from_slice(text.as_bytes());
+    frame
+}
+
 #[derive(Default)]
 struct Out {
     /// Bytes the kernel has not taken yet, from `sent` on.
@@ -92,8 +102,12 @@ impl Link {
     /// A whole text message from the fan-out; `false` when this socket no
     /// longer takes broadcasts.
     pub fn send_text(&self, text: &str) -> bool {
-        let (header, n) = text_header(text.len());
-        self.write(&[&header[..n], text.as_bytes()], true)
+        self.send_frame(&text_frame(text))
+    }
+
+    /// A frame made by [`text_frame`], shared by many sockets.
+    pub fn send_frame(&self, frame: &[u8]) -> bool {
+        self.write(&[frame], true)
     }
 
     /// Writes whole frames (`parts` concatenated) after everything written
@@ -106,8 +120,15 @@ impl Link {
         let total: usize = parts.iter().map(|p| p.len()).sum();
         let mut written = 0;
         if out.pending.is_empty() {
-            let slices: Vec<IoSlice<'_>> = parts.iter().map(|p| IoSlice::new(p)).collect();
-            match self.tcp.try_write_vectored(&slices) {
+            // One buffer is one plain write(2); more are one writev(2).
+            let tried = match parts {
+                [one] => self.tcp.try_write(one),
+                _ => {
+                    let slices: Vec<IoSlice<'_>> = parts.iter().map(|p| IoSlice::new(p)).collect();
+                    self.tcp.try_write_vectored(&slices)
+                }
+            };
+            match tried {
                 Ok(n) if n == total => return true,
                 Ok(n) => written = n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::game::PlayerId;
-use crate::link::{Close, Link};
+use crate::link::{Close, Link, text_frame};
 use crate::store::Store;
 use crate::telemetry::{LatencyBatch, Metrics};
 
@@ -50,12 +50,21 @@ impl<Y: serde::Serialize> Personal<Y> {
         }
     }
 
-    /// The message for one phone, with its `you`.
-    pub fn for_player(&self, player: PlayerId) -> String {
-        match self.yours.get(&player) {
-            Some(you) => format!("{},\"you\":{you}}}", self.head),
-            None => self.host_text.clone(),
-        }
+    /// One phone's message (with its `you`) as one encoded frame, built in
+    /// one buffer.
+    fn frame_for(&self, player: PlayerId, host_frame: &[u8]) -> Vec<u8> {
+        let Some(you) = self.yours.get(&player) else {
+            return host_frame.to_vec();
+        };
+        let len = self.head.len() + 7 + you.len() + 1;
+        let (header, n) = crate::link::text_header(len);
+        let mut frame = Vec::with_capacity(n + len);
+        frame.extend_from_slice(&header[..n]);
+        frame.extend_from_slice(self.head.as_bytes());
+        frame.extend_from_slice(b",\"you\":");
+        frame.extend_from_slice(you.as_bytes());
+        frame.push(b'}');
+        frame
     }
 }
 
@@ -83,7 +92,8 @@ pub enum Item {
         me: Option<(PlayerId, u64)>,
     },
     Remove(Arc<Link>),
-    Text(To, Arc<str>, Instant),
+    /// An encoded frame ([`crate::link::text_frame`]) for many sockets.
+    Text(To, Arc<[u8]>, Instant),
     /// Goes out once event `seq` (the round's close) is durable, so a crash
     /// can never reopen a question whose answer was shown.
     Reveal(Arc<Personal<crate::protocol::YouReveal>>, Instant, u64),
@@ -272,9 +282,9 @@ async fn run_shard(
     }
 }
 
-fn send_all(seats: &[Seat], text: &str, at: Instant, batch: &mut LatencyBatch) {
+fn send_all(seats: &[Seat], frame: &[u8], at: Instant, batch: &mut LatencyBatch) {
     for seat in seats {
-        if seat.link.send_text(text) {
+        if seat.link.send_frame(frame) {
             batch.observe(at.elapsed());
         }
     }
@@ -288,15 +298,43 @@ fn send_personal<Y: serde::Serialize>(
     metrics: &Metrics,
 ) {
     let mut batch = LatencyBatch::default();
-    send_all(hosts, &personal.host_text, at, &mut batch);
+    let host_frame = text_frame(&personal.host_text);
+    send_all(hosts, &host_frame, at, &mut batch);
     for seat in phones {
-        let text = match seat.me {
-            Some((id, _)) => personal.for_player(id),
-            None => personal.host_text.clone(),
+        let sent = match seat.me {
+            Some((id, _)) => seat.link.send_frame(&personal.frame_for(id, &host_frame)),
+            None => seat.link.send_frame(&host_frame),
         };
-        if seat.link.send_text(&text) {
+        if sent {
             batch.observe(at.elapsed());
         }
     }
     metrics.record(&batch);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::YouFinal;
+
+    #[test]
+    fn a_phones_frame_is_the_message_with_its_own_part() {
+        let yours = HashMap::from([(
+            7,
+            YouFinal {
+                score: 900,
+                rank: 2,
+            },
+        )]);
+        let message = r#"{"type":"game_over","leaderboard":[]}"#.to_string();
+        let p = Personal::new(message.clone(), message.clone(), yours);
+        let host = text_frame(&p.host_text);
+        let frame = p.frame_for(7, &host);
+        let (_, n) = crate::link::text_header(frame.len() - 2);
+        let v: serde_json::Value = serde_json::from_slice(&frame[n..]).unwrap();
+        assert_eq!(v["you"]["rank"], 2);
+        assert_eq!(v["type"], "game_over");
+        // Someone with no part (joined after the end) gets the host's copy.
+        assert_eq!(p.frame_for(8, &host), host);
+    }
 }

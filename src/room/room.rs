@@ -23,7 +23,7 @@ use crate::game::{
     Event, Game, Millis, Mode, Phase, PlayerId, PlayerName, Question, RuleError, Settings,
     VoteOutcome,
 };
-use crate::link::{Close, Link};
+use crate::link::{Close, Link, text_frame};
 use crate::protocol::{
     LeaderLine, PlayerView, STORAGE_MESSAGE, ServerMsg, YouFinal, YouReveal, error_json,
 };
@@ -638,9 +638,9 @@ impl Room {
     }
 
     fn broadcast(&self, to: To, text: String) {
-        let text: Arc<str> = text.into();
+        let frame: Arc<[u8]> = text_frame(&text).into();
         let at = Instant::now();
-        self.hub.to_all(|| Item::Text(to, text.clone(), at));
+        self.hub.to_all(|| Item::Text(to, frame.clone(), at));
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {

@@ -246,11 +246,14 @@ struct Writer {
 
 /// Most operations in one transaction.
 const MAX_BATCH: usize = 4096;
+/// The shortest time from one commit's end to the next one's start.
+const COMMIT_GAP: Duration = Duration::from_millis(4);
 
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Op>) {
         let mut pending: Vec<Op> = Vec::new();
         let mut backoff = Duration::from_millis(50);
+        let mut last_commit = std::time::Instant::now();
         loop {
             if pending.is_empty() {
                 match rx.recv_timeout(Duration::from_secs(1)) {
@@ -272,13 +275,25 @@ impl Writer {
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
                 }
             }
+            // Under load, commits come at most every COMMIT_GAP: each
+            // commit rewrites its pages to the WAL and syncs, so fewer,
+            // larger commits cost far less for a few ms more latency.
+            // Sleeping (not waiting on the channel) means senders never
+            // wake this thread per message.
+            let wait =
+                (last_commit + COMMIT_GAP).saturating_duration_since(std::time::Instant::now());
+            if !wait.is_zero() {
+                std::thread::sleep(wait);
+            }
             while pending.len() < MAX_BATCH {
                 match rx.try_recv() {
                     Ok(op) => pending.push(op),
                     Err(_) => break,
                 }
             }
-            match self.commit(&pending) {
+            let committed = self.commit(&pending);
+            last_commit = std::time::Instant::now();
+            match committed {
                 Ok(()) => {
                     self.healthy.send_replace(true);
                     backoff = Duration::from_millis(50);
