@@ -98,6 +98,11 @@ pub struct LoadgenArgs {
     /// CPUs for the floor server (`taskset -c LIST`), e.g. 0.
     #[arg(long, requires = "floor")]
     pub floor_cpus: Option<String>,
+    /// With `--floor`: each connection answers every line with a small
+    /// write of its own at once, as phones send their vote on receipt (the
+    /// floor server leaves those unread).
+    #[arg(long, requires = "floor")]
+    pub floor_reply: bool,
     /// Internal: be the floor server.
     #[arg(long, hide = true)]
     pub floor_serve: bool,
@@ -2069,6 +2074,7 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
         );
         let mut stop = stop_rx.clone();
         let src = Ipv4Addr::new(127, 0, 0, 1 + (i % sources as usize) as u8);
+        let reply = args.floor_reply;
         handles.push(tokio::spawn(async move {
             let stream = {
                 let _permit = sem.acquire().await;
@@ -2104,6 +2110,10 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
                             }
                         }
                     },
+                }
+                // The size of a masked `vote` frame.
+                if reply && stream.write_all(&[b'v'; 44]).await.is_err() {
+                    break;
                 }
             }
             let _ = stream.set_zero_linger();
@@ -2208,6 +2218,7 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
         "phones": n,
         "rounds": rounds,
         "server_cpus": args.floor_cpus,
+        "reply": args.floor_reply,
         "sources": sources,
         "connect_ms": ms(t_connected.saturating_sub(t_connect)),
         "fanout": fanout.json(),
@@ -2228,7 +2239,12 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
     });
     let mut t = String::new();
     t.push_str(&format!(
-        "yearbook loadgen --floor: {n} plain TCP connections, {rounds} rounds of one {FLOOR_LINE_BYTES}-byte line each\n"
+        "yearbook loadgen --floor: {n} plain TCP connections, {rounds} rounds of one {FLOOR_LINE_BYTES}-byte line each{}\n",
+        if args.floor_reply {
+            ", each answered at once with a 44-byte write"
+        } else {
+            ""
+        }
     ));
     t.push_str(&format!("  fan-out         {}\n", fanout.line()));
     t.push_str(&format!(

@@ -378,10 +378,19 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
 
 async fn phone_loop(conn: &mut Conn, player: PlayerId) {
     let mut ping = interval(PING_EVERY);
+    // Built once, not per message: each of these registers with a shared
+    // notifier, and thousands of sockets re-registering per vote contend.
+    let link = conn.seat.link.clone();
+    let mut woken = std::pin::pin!(link.woken());
+    let mut shutdown_rx = conn.shutdown.clone();
+    let mut shutdown = std::pin::pin!(async move {
+        let _ = shutdown_rx.changed().await;
+    });
     loop {
         tokio::select! {
             biased;
-            _ = conn.seat.link.woken() => {
+            _ = &mut woken => {
+                woken.set(link.woken());
                 if !conn.on_link().await { return; }
             }
             frame = conn.socket.next() => {
@@ -411,7 +420,7 @@ async fn phone_loop(conn: &mut Conn, player: PlayerId) {
             _ = ping.tick() => {
                 if !keep_alive(conn).await { return; }
             }
-            _ = conn.shutdown.changed() => {
+            _ = &mut shutdown => {
                 conn.close(close_code::RESTART, "server restarting").await;
                 return;
             }

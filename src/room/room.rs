@@ -692,10 +692,18 @@ impl Room {
         let scored = events
             .iter()
             .any(|e| matches!(e, Event::RoundClosed { .. }));
-        let scores = if scored {
-            inner.game.players().map(|p| (p.id, p.score)).collect()
-        } else {
-            Vec::new()
+        let (scores, votes) = match (scored, inner.game.round()) {
+            (true, Some(round)) => {
+                let mut votes: Vec<_> = round
+                    .votes
+                    .iter()
+                    .map(|(&p, v)| (round.number, p, v.choice, v.elapsed_ms))
+                    .collect();
+                votes.sort_unstable_by_key(|v| v.1);
+                let scores = inner.game.players().map(|p| (p.id, p.score)).collect();
+                (scores, votes)
+            }
+            _ => (Vec::new(), Vec::new()),
         };
         let first_seq = inner.seq + 1;
         inner.seq += events.len() as u64;
@@ -706,6 +714,7 @@ impl Room {
             events,
             token: inner.new_token.take(),
             scores,
+            votes,
             durable: self.durability.sender(),
         });
     }

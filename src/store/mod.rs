@@ -50,6 +50,10 @@ pub enum Op {
         token: Option<(PlayerId, String)>,
         /// Scores after a round closed: `(player, score)`.
         scores: Vec<(PlayerId, u32)>,
+        /// The closed round's votes, `(round, player, choice, elapsed_ms)`,
+        /// for the `votes` table: written once at the close (each vote is
+        /// already durable as its event), not one row per vote under load.
+        votes: Vec<(u32, PlayerId, u8, Millis)>,
         durable: Arc<watch::Sender<u64>>,
     },
     Archive {
@@ -429,6 +433,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> anyhow::Result<()> {
             events,
             token,
             scores,
+            votes,
             ..
         } => {
             let mut insert_event = tx.prepare_cached(
@@ -495,18 +500,21 @@ fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> anyhow::Result<()> {
                         )?
                         .execute(params![room, round, *at as i64])?;
                     }
-                    Event::Voted {
-                        player,
-                        round,
-                        choice,
-                        elapsed_ms,
-                    } => {
-                        tx.prepare_cached(
-                            "INSERT OR REPLACE INTO votes (room, round, player, choice, elapsed_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        )?
-                        .execute(params![room, round, player, choice, *elapsed_ms as i64])?;
-                    }
                     _ => {}
+                }
+            }
+            if !votes.is_empty() {
+                let mut insert_vote = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO votes (room, round, player, choice, elapsed_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?;
+                for (round, player, choice, elapsed_ms) in votes {
+                    insert_vote.execute(params![
+                        room,
+                        round,
+                        player,
+                        choice,
+                        *elapsed_ms as i64
+                    ])?;
                 }
             }
             let mut set_score =
@@ -573,6 +581,7 @@ mod tests {
             ],
             token: Some((0, hash_secret("tok"))),
             scores: vec![],
+            votes: vec![],
             durable: durable.clone(),
         });
         wait_durable(&mut rx, 2);
@@ -602,6 +611,7 @@ mod tests {
             ],
             token: None,
             scores: vec![(0, 965)],
+            votes: vec![(1, 0, 1, 700)],
             durable: durable.clone(),
         });
         wait_durable(&mut rx, 5);
@@ -626,6 +636,14 @@ mod tests {
                 score, 965,
                 "scores are written with the round that earned them"
             );
+            let vote: (i64, i64) = conn
+                .query_row(
+                    "SELECT choice, elapsed_ms FROM votes WHERE room = 'ABCD' AND round = 1 AND player = 0",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!(vote, (1, 700), "the closed round's votes are in the table");
         }
         drop(store);
         let opened = Store::open(&path).unwrap();
@@ -659,6 +677,7 @@ mod tests {
             events: vec![Event::GameOver { at: 2 }],
             token: None,
             scores: vec![],
+            votes: vec![],
             durable: durable.clone(),
         });
         for _ in 0..100 {
