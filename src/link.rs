@@ -77,6 +77,11 @@ pub struct Close {
 
 pub struct Link {
     tcp: OwnedWriteHalf,
+    /// The socket's descriptor, kept here so the fan-out's write touches
+    /// only this struct (not tokio's registration) for each of thousands
+    /// of sockets in a row.
+    #[cfg(unix)]
+    fd: std::os::fd::RawFd,
     out: Mutex<Out>,
     /// Wakes the socket's task: bytes wait for the socket, or the room
     /// wants the socket closed, or a write failed.
@@ -86,8 +91,12 @@ pub struct Link {
 impl Link {
     /// The shared writing side, and the reading side for tungstenite.
     pub fn new(tcp: TcpStream) -> (Arc<Self>, LinkIo) {
+        #[cfg(unix)]
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&tcp);
         let (read, write) = tcp.into_split();
         let link = Arc::new(Self {
+            #[cfg(unix)]
+            fd,
             tcp: write,
             out: Mutex::new(Out::default()),
             wake: Notify::new(),
@@ -120,9 +129,9 @@ impl Link {
         let total: usize = parts.iter().map(|p| p.len()).sum();
         let mut written = 0;
         if out.pending.is_empty() {
-            // One buffer is one plain write(2); more are one writev(2).
+            // One buffer is one plain send(2); more are one writev(2).
             let tried = match parts {
-                [one] => self.tcp.try_write(one),
+                [one] => self.try_send(one),
                 _ => {
                     let slices: Vec<IoSlice<'_>> = parts.iter().map(|p| IoSlice::new(p)).collect();
                     self.tcp.try_write_vectored(&slices)
@@ -131,7 +140,11 @@ impl Link {
             match tried {
                 Ok(n) if n == total => return true,
                 Ok(n) => written = n,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                    ) => {}
                 Err(_) => {
                     out.failed = true;
                     drop(out);
@@ -159,6 +172,33 @@ impl Link {
             self.wake.notify_one();
         }
         !failed
+    }
+
+    /// A non-blocking send straight to the descriptor. A `WouldBlock` here
+    /// leaves tokio's readiness as it was; the drain's own `try_write`
+    /// then sees the full socket and waits for it properly.
+    #[cfg(unix)]
+    fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
+        // SAFETY: `fd` belongs to `self.tcp`, which this link owns, so it is
+        // open for as long as `self` lives; `buf` is a valid slice.
+        let n = unsafe {
+            libc::send(
+                self.fd,
+                buf.as_ptr().cast(),
+                buf.len(),
+                libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+            )
+        };
+        if n < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.tcp.try_write(buf)
     }
 
     /// Asks the socket's task to close the socket (once) and stops the

@@ -29,8 +29,9 @@ pub struct Personal<Y> {
     head: String,
     /// The whole message, for the host (and for a phone with no part).
     pub host_text: String,
-    /// Each phone's `you`, already as JSON.
-    yours: HashMap<PlayerId, String>,
+    /// Each phone's `you`, already as JSON, indexed by player id (ids are
+    /// dense): no hashing per phone in a fan-out to thousands.
+    yours: Vec<Option<String>>,
     _kind: std::marker::PhantomData<Y>,
 }
 
@@ -38,10 +39,12 @@ impl<Y: serde::Serialize> Personal<Y> {
     /// Phones get `phone_text` plus `you`, the host `host_text`.
     pub fn new(phone_text: String, host_text: String, yours: HashMap<PlayerId, Y>) -> Self {
         let head = phone_text[..phone_text.len().saturating_sub(1)].to_string();
-        let yours = yours
-            .into_iter()
-            .filter_map(|(id, y)| Some((id, serde_json::to_string(&y).ok()?)))
-            .collect();
+        let len = yours.keys().map(|&id| id as usize + 1).max().unwrap_or(0);
+        let mut by_id = vec![None; len];
+        for (id, y) in yours {
+            by_id[id as usize] = serde_json::to_string(&y).ok();
+        }
+        let yours = by_id;
         Self {
             head,
             host_text,
@@ -53,7 +56,7 @@ impl<Y: serde::Serialize> Personal<Y> {
     /// One phone's message (with its `you`) as one encoded frame, built in
     /// one buffer.
     fn frame_for(&self, player: PlayerId, host_frame: &[u8]) -> Vec<u8> {
-        let Some(you) = self.yours.get(&player) else {
+        let Some(Some(you)) = self.yours.get(player as usize) else {
             return host_frame.to_vec();
         };
         let len = self.head.len() + 7 + you.len() + 1;

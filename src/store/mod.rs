@@ -384,8 +384,9 @@ impl Writer {
         let tx = self.conn.transaction()?;
         // Each room's last activity once per commit, not once per vote.
         let mut active: Vec<(&str, Millis)> = Vec::new();
+        let mut rows = Vec::new();
         for op in ops {
-            apply(&tx, op)?;
+            apply(&tx, op, &mut rows)?;
             if let Op::Append { room, at, .. } = op {
                 match active.iter_mut().find(|(r, _)| *r == room.as_str()) {
                     Some((_, last)) => *last = (*last).max(*at),
@@ -393,6 +394,7 @@ impl Writer {
                 }
             }
         }
+        insert_events(&tx, &mut rows)?;
         for (room, at) in active {
             tx.prepare_cached("UPDATE rooms SET last_active = ?2 WHERE code = ?1")?
                 .execute(params![room, at as i64])?;
@@ -407,13 +409,61 @@ impl Writer {
     }
 }
 
-fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> anyhow::Result<()> {
+/// One row of the event log, waiting for its batch insert.
+struct EventRow<'a> {
+    room: &'a str,
+    seq: i64,
+    at: i64,
+    body: String,
+}
+
+/// Rows per multi-row `INSERT`: one statement per this many votes rather
+/// than one per vote.
+const ROWS_PER_INSERT: usize = 64;
+
+fn insert_events(tx: &rusqlite::Transaction<'_>, rows: &mut Vec<EventRow<'_>>) -> anyhow::Result<()> {
+    fn sql(n: usize) -> String {
+        let values = vec!["(?, ?, ?, ?)"; n].join(", ");
+        format!("INSERT OR REPLACE INTO events (room, seq, at, body) VALUES {values}")
+    }
+    fn bind<'r>(rows: &'r [EventRow<'_>]) -> Vec<&'r dyn rusqlite::ToSql> {
+        rows.iter()
+            .flat_map(|r| [&r.room as &dyn rusqlite::ToSql, &r.seq, &r.at, &r.body])
+            .collect()
+    }
+    let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
+    if chunks.len() > 0 {
+        let mut many = tx.prepare_cached(&sql(ROWS_PER_INSERT))?;
+        for chunk in &mut chunks {
+            many.execute(rusqlite::params_from_iter(bind(chunk)))?;
+        }
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut one = tx.prepare_cached(&sql(1))?;
+        for row in rest {
+            one.execute(rusqlite::params_from_iter(bind(std::slice::from_ref(row))))?;
+        }
+    }
+    rows.clear();
+    Ok(())
+}
+
+/// Applies one operation; the events it appends go to `rows` for one batch
+/// insert at the end of the commit.
+fn apply<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    op: &'a Op,
+    rows: &mut Vec<EventRow<'a>>,
+) -> anyhow::Result<()> {
     match op {
         Op::CreateRoom {
             code,
             host_key_hash,
             at,
         } => {
+            // Events queued before this must land before the clean-up below.
+            insert_events(tx, rows)?;
             // A code can come back after its room was archived: the new room
             // must not replay the old one's log.
             for table in ["events", "players", "votes", "rounds"] {
@@ -436,17 +486,13 @@ fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> anyhow::Result<()> {
             votes,
             ..
         } => {
-            let mut insert_event = tx.prepare_cached(
-                "INSERT OR REPLACE INTO events (room, seq, at, body) VALUES (?1, ?2, ?3, ?4)",
-            )?;
             for (i, event) in events.iter().enumerate() {
-                let body = serde_json::to_string(event)?;
-                insert_event.execute(params![
+                rows.push(EventRow {
                     room,
-                    (*first_seq + i as u64) as i64,
-                    *at as i64,
-                    body
-                ])?;
+                    seq: (*first_seq + i as u64) as i64,
+                    at: *at as i64,
+                    body: serde_json::to_string(event)?,
+                });
                 match event {
                     Event::Joined { player, name } => {
                         let hash = token
