@@ -1050,11 +1050,16 @@ impl Phone {
     async fn play(mut self, mut ws: Ws, mut stage: watch::Receiver<u8>) {
         let second = Duration::from_secs(1);
         let mut next_churn = tokio::time::Instant::now() + second;
+        // Built once: re-registering with the shared stage channel on every
+        // message would make the generator, not the server, the bottleneck.
+        let mut stop = std::pin::pin!(async move {
+            let _ = stage.wait_for(|s| *s >= STAGE_STOP).await;
+        });
         loop {
             let vote_due = self.pending.map(|(_, at)| at);
             let churn_due = (self.churn && !self.done).then_some(next_churn);
             let event = tokio::select! {
-                _ = stage.wait_for(|s| *s >= STAGE_STOP) => Event::Stop,
+                _ = &mut stop => Event::Stop,
                 frame = ws.next() => Event::Frame(frame),
                 _ = sleep_until_opt(vote_due) => Event::VoteDue,
                 _ = sleep_until_opt(churn_due) => Event::Churn,
