@@ -212,6 +212,7 @@ async fn run_shard(
     while let Some(item) = rx.recv().await {
         match item {
             Item::Add { link, me } => {
+                link.set_seated();
                 let seat = Seat { link, me };
                 if me.is_some() {
                     phones.push(seat);

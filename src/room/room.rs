@@ -28,7 +28,7 @@ use crate::protocol::{
     LeaderLine, PlayerView, STORAGE_MESSAGE, ServerMsg, YouFinal, YouReveal, error_json,
 };
 use crate::roster::Roster;
-use crate::store::{self, Op, Store, StoredRoom};
+use crate::store::{self, OnDurable, Op, Store, StoredRoom};
 use crate::telemetry::Metrics;
 
 /// Lobby updates are coalesced to at most one per this many ms.
@@ -154,6 +154,10 @@ struct Inner {
     seq: u64,
     /// A new player's token hash, stored with its `Joined` event.
     new_token: Option<(PlayerId, String)>,
+    /// What to do once the next events handed to the store are durable.
+    on_durable: Vec<OnDurable>,
+    /// The open round's four `vote_ack` frames, encoded once.
+    ack_frames: Option<(u32, [Arc<[u8]>; 4])>,
     /// When the timer task last planned to wake (it re-plans on wake).
     planned_wake: Option<Millis>,
     /// Current connection generation per player: only its socket counts.
@@ -209,6 +213,8 @@ impl Room {
                 tokens: HashMap::new(),
                 seq,
                 new_token: None,
+                on_durable: Vec::new(),
+                ack_frames: None,
                 planned_wake: None,
                 generations: HashMap::new(),
                 next_generation: 1,
@@ -536,9 +542,31 @@ impl Room {
                     if let Some(seat) = seat {
                         // In range once accepted.
                         let choice = choice as u8;
-                        let ack = ServerMsg::VoteAck { round, choice }.to_json();
-                        let failed = error_json("storage_unavailable", STORAGE_MESSAGE);
-                        self.reply(seat, ack, seq, OnFail::Say(failed));
+                        if !events.is_empty() && seat.link.is_seated() {
+                            // Written by the store's notifier right after the
+                            // commit: no task to wake per vote. Still before
+                            // any reveal, which waits for that same commit.
+                            let link = seat.link.clone();
+                            let ack = self.ack_frame(inner, round, choice);
+                            let metrics = self.deps.metrics.clone();
+                            inner.on_durable.push(OnDurable(Box::new(move |stored| {
+                                let sent = if stored {
+                                    link.send_frame(&ack)
+                                } else {
+                                    link.send_text(&error_json(
+                                        "storage_unavailable",
+                                        STORAGE_MESSAGE,
+                                    ))
+                                };
+                                if sent {
+                                    metrics.messages_sent.fetch_add(1, Relaxed);
+                                }
+                            })));
+                        } else {
+                            let ack = ServerMsg::VoteAck { round, choice }.to_json();
+                            let failed = error_json("storage_unavailable", STORAGE_MESSAGE);
+                            self.reply(seat, ack, seq, OnFail::Say(failed));
+                        }
                     }
                     (Ok(seq), events)
                 }
@@ -551,6 +579,21 @@ impl Room {
                 }
             },
         )
+    }
+
+    /// The encoded `vote_ack` for `choice` in `round`, shared by every
+    /// phone that chose it.
+    fn ack_frame(&self, inner: &mut Inner, round: u32, choice: u8) -> Arc<[u8]> {
+        let frames = match &inner.ack_frames {
+            Some((r, frames)) if *r == round => frames,
+            _ => {
+                let frames = [0u8, 1, 2, 3].map(|choice| {
+                    Arc::from(text_frame(&ServerMsg::VoteAck { round, choice }.to_json()))
+                });
+                &inner.ack_frames.insert((round, frames)).1
+            }
+        };
+        frames[usize::from(choice.min(3))].clone()
     }
 
     pub fn start_round(&self) -> Result<(), RuleError> {
@@ -715,6 +758,7 @@ impl Room {
             token: inner.new_token.take(),
             scores,
             votes,
+            on_durable: std::mem::take(&mut inner.on_durable),
             durable: self.durability.sender(),
         });
     }

@@ -32,6 +32,16 @@ pub struct StoredRoom {
     pub last_active: Millis,
 }
 
+/// Work to do once an operation's events are committed (`true`) or could
+/// not be (`false`).
+pub struct OnDurable(pub Box<dyn FnOnce(bool) + Send>);
+
+impl std::fmt::Debug for OnDurable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnDurable")
+    }
+}
+
 /// What a room sends to be written.
 #[derive(Debug)]
 pub enum Op {
@@ -54,6 +64,10 @@ pub enum Op {
         /// for the `votes` table: written once at the close (each vote is
         /// already durable as its event), not one row per vote under load.
         votes: Vec<(u32, PlayerId, u8, Millis)>,
+        /// Called with `true` right after the commit (before `durable`
+        /// moves on), or with `false` if the commit failed: a vote's ack
+        /// goes out from here, with no task to wake per vote.
+        on_durable: Vec<OnDurable>,
         durable: Arc<watch::Sender<u64>>,
     },
     Archive {
@@ -248,6 +262,36 @@ struct Writer {
     healthy: Arc<watch::Sender<bool>>,
 }
 
+/// What one commit made durable, announced in order by the notifier thread.
+#[derive(Default)]
+struct Committed {
+    /// Runs first (a vote's ack goes out before anything waiting on
+    /// `durable`, such as the reveal, can).
+    on_durable: Vec<OnDurable>,
+    durable_to: Vec<(Arc<watch::Sender<u64>>, u64)>,
+    flushed: Vec<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Committed {
+    fn deliver(self) {
+        for done in self.on_durable {
+            (done.0)(true);
+        }
+        for (durable, last) in self.durable_to {
+            durable.send_if_modified(|d| {
+                let raise = last > *d;
+                if raise {
+                    *d = last;
+                }
+                raise
+            });
+        }
+        for done in self.flushed {
+            let _ = done.send(());
+        }
+    }
+}
+
 /// Most operations in one transaction.
 const MAX_BATCH: usize = 4096;
 /// The shortest time from one commit's end to the next one's start.
@@ -255,6 +299,16 @@ const COMMIT_GAP: Duration = Duration::from_millis(4);
 
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Op>) {
+        let (note_tx, note_rx) = mpsc::channel::<Committed>();
+        let mut notifier = std::thread::Builder::new()
+            .name("store-notify".into())
+            .spawn(move || {
+                for news in note_rx {
+                    news.deliver();
+                }
+            })
+            .ok()
+            .map(|thread| (note_tx, thread));
         let mut pending: Vec<Op> = Vec::new();
         let mut backoff = Duration::from_millis(50);
         let mut last_commit = std::time::Instant::now();
@@ -302,40 +356,49 @@ impl Writer {
                     self.healthy.send_replace(true);
                     backoff = Duration::from_millis(50);
                     let mut closing = None;
-                    // One notification per room and commit, not per vote.
-                    let mut durable_to: Vec<(Arc<watch::Sender<u64>>, u64)> = Vec::new();
+                    let mut news = Committed::default();
                     for op in pending.drain(..) {
-                        if let Op::Flush(done) = op {
-                            let _ = done.send(());
-                        } else if let Op::Close(done) = op {
-                            closing = Some(done);
-                        } else if let Op::Append {
-                            first_seq,
-                            events,
-                            durable,
-                            ..
-                        } = op
-                        {
-                            let last = first_seq + events.len() as u64 - 1;
-                            match durable_to
-                                .iter_mut()
-                                .find(|(d, _)| Arc::ptr_eq(d, &durable))
-                            {
-                                Some((_, max)) => *max = (*max).max(last),
-                                None => durable_to.push((durable, last)),
+                        match op {
+                            Op::Flush(done) => news.flushed.push(done),
+                            Op::Close(done) => closing = Some(done),
+                            Op::Append {
+                                first_seq,
+                                events,
+                                durable,
+                                on_durable,
+                                ..
+                            } => {
+                                news.on_durable.extend(on_durable);
+                                // One notification per room and commit.
+                                let last = first_seq + events.len() as u64 - 1;
+                                match news
+                                    .durable_to
+                                    .iter_mut()
+                                    .find(|(d, _)| Arc::ptr_eq(d, &durable))
+                                {
+                                    Some((_, max)) => *max = (*max).max(last),
+                                    None => news.durable_to.push((durable, last)),
+                                }
                             }
+                            Op::CreateRoom { .. } | Op::Archive { .. } => {}
                         }
                     }
-                    for (durable, last) in durable_to {
-                        durable.send_if_modified(|d| {
-                            let raise = last > *d;
-                            if raise {
-                                *d = last;
+                    // Told by another thread, so writing thousands of acks
+                    // never holds up the next commit.
+                    match &notifier {
+                        Some((tx, _)) => {
+                            if let Err(mpsc::SendError(news)) = tx.send(news) {
+                                news.deliver();
                             }
-                            raise
-                        });
+                        }
+                        None => news.deliver(),
                     }
                     if let Some(done) = closing {
+                        // Everything committed is announced before the end.
+                        if let Some((tx, thread)) = notifier.take() {
+                            drop(tx);
+                            let _ = thread.join();
+                        }
                         if let Err(e) =
                             self.conn
                                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
@@ -347,6 +410,15 @@ impl Writer {
                     }
                 }
                 Err(e) => {
+                    // Whoever waits is told now; the events themselves are
+                    // kept and retried.
+                    for op in &mut pending {
+                        if let Op::Append { on_durable, .. } = op {
+                            for done in on_durable.drain(..) {
+                                (done.0)(false);
+                            }
+                        }
+                    }
                     // Keep the batch: events must land in order, so it is
                     // retried before anything newer.
                     if self.healthy.send_replace(false) {
@@ -421,7 +493,10 @@ struct EventRow<'a> {
 /// than one per vote.
 const ROWS_PER_INSERT: usize = 64;
 
-fn insert_events(tx: &rusqlite::Transaction<'_>, rows: &mut Vec<EventRow<'_>>) -> anyhow::Result<()> {
+fn insert_events(
+    tx: &rusqlite::Transaction<'_>,
+    rows: &mut Vec<EventRow<'_>>,
+) -> anyhow::Result<()> {
     fn sql(n: usize) -> String {
         let values = vec!["(?, ?, ?, ?)"; n].join(", ");
         format!("INSERT OR REPLACE INTO events (room, seq, at, body) VALUES {values}")
@@ -628,6 +703,7 @@ mod tests {
             token: Some((0, hash_secret("tok"))),
             scores: vec![],
             votes: vec![],
+            on_durable: vec![],
             durable: durable.clone(),
         });
         wait_durable(&mut rx, 2);
@@ -658,6 +734,7 @@ mod tests {
             token: None,
             scores: vec![(0, 965)],
             votes: vec![(1, 0, 1, 700)],
+            on_durable: vec![],
             durable: durable.clone(),
         });
         wait_durable(&mut rx, 5);
@@ -724,6 +801,7 @@ mod tests {
             token: None,
             scores: vec![],
             votes: vec![],
+            on_durable: vec![],
             durable: durable.clone(),
         });
         for _ in 0..100 {
