@@ -1,6 +1,9 @@
 //! One task per WebSocket: the first frame decides host or phone; then the
-//! task reads the client, relays the room's broadcasts, and keeps the
-//! connection alive. A socket that falls behind gets one fresh `state`.
+//! task reads the client, answers it, and keeps the connection alive. The
+//! room's broadcasts reach the same socket from its fan-out (`room/hub.rs`)
+//! through the shared link; this task drains what the socket could not take
+//! at once and closes it when the room asks (kicked, replaced) or when it
+//! stops taking bytes.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;

@@ -7,7 +7,9 @@
 //! order the game decided. A socket lives in one shard, so it receives its
 //! messages in that order too: a socket added after a message was queued
 //! never gets it (its `state` snapshot already covers it), and a reply to
-//! one socket (a welcome, a vote's ack) goes behind what was queued before.
+//! one socket (a welcome and its `state`, a refusal) goes behind what was
+//! queued before. (Most vote acks skip the queue: the store's notifier
+//! writes them right after their commit, see `Room::vote`.)
 
 use std::collections::HashMap;
 use std::sync::Arc;
