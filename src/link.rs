@@ -58,12 +58,28 @@ struct Out {
     /// Bytes the kernel has not taken yet, from `sent` on.
     pending: Vec<u8>,
     sent: usize,
+    /// When the socket last took queued bytes (or the queue started): the
+    /// drain's patience counts from here, however often it is restarted.
+    progress_at: Option<tokio::time::Instant>,
     /// The fan-out stops writing: the socket's task is closing it.
     no_broadcasts: bool,
     /// The room asks the socket's task to close with this code and reason,
     /// after an error message.
     close: Option<Close>,
     failed: bool,
+}
+
+impl Out {
+    /// Lets go of bytes already sent once they are half the buffer, so a
+    /// socket that always has a little backlog does not keep all it ever
+    /// sent.
+    fn compact(&mut self) {
+        if self.sent > 0 && self.sent >= self.pending.len() / 2 {
+            let sent = self.sent;
+            self.pending.drain(..sent);
+            self.sent = 0;
+        }
+    }
 }
 
 /// Why the room wants a socket closed.
@@ -168,6 +184,10 @@ impl Link {
             }
         }
         let was_empty = out.pending.is_empty();
+        if was_empty {
+            out.progress_at = Some(tokio::time::Instant::now());
+        }
+        out.compact();
         let mut skip = written;
         for part in parts {
             if skip >= part.len() {
@@ -245,9 +265,16 @@ impl Link {
         self.out.lock().failed
     }
 
-    /// Writes out what waits; each wait for the socket may take at most
-    /// `patience`. An error means the socket is done for.
+    /// Bytes wait for the socket.
+    pub fn has_pending(&self) -> bool {
+        let out = self.out.lock();
+        out.sent < out.pending.len()
+    }
+
+    /// Writes out what waits; the socket must take some of it at least
+    /// every `patience`. An error means the socket is done for.
     pub async fn drain(&self, patience: Duration) -> io::Result<()> {
+        let mut deadline;
         loop {
             {
                 let mut out = self.out.lock();
@@ -261,7 +288,10 @@ impl Link {
                             out.failed = true;
                             return Err(io::ErrorKind::WriteZero.into());
                         }
-                        Ok(n) => out.sent += n,
+                        Ok(n) => {
+                            out.sent += n;
+                            out.progress_at = Some(tokio::time::Instant::now());
+                        }
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                         Err(e) => {
                             out.failed = true;
@@ -274,8 +304,10 @@ impl Link {
                     out.sent = 0;
                     return Ok(());
                 }
+                out.compact();
+                deadline = out.progress_at.unwrap_or_else(tokio::time::Instant::now) + patience;
             }
-            match tokio::time::timeout(patience, self.tcp.writable()).await {
+            match tokio::time::timeout_at(deadline, self.tcp.writable()).await {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     self.out.lock().failed = true;
@@ -392,6 +424,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn sent_bytes_are_let_go_once_they_are_half_the_buffer() {
+        let mut out = Out {
+            pending: (0..100u8).collect(),
+            sent: 10,
+            ..Out::default()
+        };
+        out.compact();
+        assert_eq!(
+            (out.pending.len(), out.sent),
+            (100, 10),
+            "a small sent part stays"
+        );
+        out.sent = 60;
+        out.compact();
+        assert_eq!((out.pending.len(), out.sent), (40, 0));
+        assert_eq!(out.pending[0], 60, "what is left is what was not sent");
+    }
+
     #[tokio::test]
     async fn a_reader_that_never_reads_is_given_up() {
         let (link, _client) = pair().await;
@@ -403,6 +454,28 @@ mod tests {
         }
         assert!(link.failed());
         assert!(!link.send_text("more"));
+    }
+
+    #[tokio::test]
+    async fn patience_counts_from_the_last_progress_however_often_draining_restarts() {
+        let (link, _client) = pair().await;
+        let text = "w".repeat(60_000);
+        while !link.has_pending() {
+            assert!(link.send_text(&text));
+        }
+        let started = std::time::Instant::now();
+        let patience = Duration::from_millis(300);
+        // The socket's task restarts its drain whenever something else
+        // happens (here every 100 ms); the reader never reads.
+        let outcome = loop {
+            match tokio::time::timeout(Duration::from_millis(100), link.drain(patience)).await {
+                Ok(result) => break result,
+                Err(_) => assert!(started.elapsed() < Duration::from_secs(3), "never given up"),
+            }
+        };
+        assert_eq!(outcome.unwrap_err().kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() >= patience);
+        assert!(link.failed());
     }
 
     #[tokio::test]

@@ -111,15 +111,19 @@ impl Conn {
         .await;
     }
 
-    /// The link woke this task: bytes wait for the socket, or the room wants
-    /// the socket closed. `false` = stop.
-    async fn on_link(&mut self) -> bool {
+    /// The link woke this task: the room wants the socket closed (`None`:
+    /// stop), or bytes wait for the socket (`Some(true)`: drain them, as a
+    /// branch of the task's loop so it stays responsive meanwhile).
+    async fn on_link(&mut self) -> Option<bool> {
         if let Some(close) = self.link().take_close_request() {
             let _ = self.send_error(close.error, close.message).await;
             self.close(close.code, close.reason).await;
-            return false;
+            return None;
         }
-        self.link().drain(SEND_TIMEOUT).await.is_ok()
+        if self.link().failed() {
+            return None;
+        }
+        Some(self.link().has_pending())
     }
 
     /// Token bucket; `false` when this message is over the limit.
@@ -292,23 +296,71 @@ pub async fn run(
     .await;
 }
 
+/// Takes a registered socket out of its room however its task ends (even
+/// by a panic), so the fan-out never keeps a dead socket or its room.
+struct Registered {
+    room: Arc<Room>,
+    seat: Seat,
+    /// The phone's `(player, generation)`; `None` for a host screen.
+    phone: Option<(PlayerId, u64)>,
+}
+
+impl Registered {
+    fn new(conn: &Conn, phone: Option<(PlayerId, u64)>) -> Self {
+        let metrics = conn.room.metrics();
+        match phone {
+            Some(_) => metrics.players_connected.fetch_add(1, Relaxed),
+            None => metrics.hosts_connected.fetch_add(1, Relaxed),
+        };
+        Self {
+            room: conn.room.clone(),
+            seat: conn.seat.clone(),
+            phone,
+        }
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        let metrics = self.room.metrics();
+        match self.phone {
+            Some((player, generation)) => {
+                self.room.leave(player, generation, Some(&self.seat));
+                metrics.players_connected.fetch_sub(1, Relaxed);
+            }
+            None => {
+                self.room.host_leave(&self.seat);
+                metrics.hosts_connected.fetch_sub(1, Relaxed);
+            }
+        }
+    }
+}
+
 async fn host(mut conn: Conn) {
     conn.identified = true;
-    let metrics = conn.room.metrics();
-    metrics.hosts_connected.fetch_add(1, Relaxed);
     conn.room.host_connect(&conn.seat);
+    let _registered = Registered::new(&conn, None);
     host_loop(&mut conn).await;
-    conn.room.host_leave(&conn.seat);
-    conn.room.metrics().hosts_connected.fetch_sub(1, Relaxed);
 }
 
 async fn host_loop(conn: &mut Conn) {
     let mut ping = interval(PING_EVERY);
+    let link = conn.seat.link.clone();
+    let mut woken = std::pin::pin!(link.woken());
+    let mut draining = false;
     loop {
         tokio::select! {
             biased;
-            _ = conn.seat.link.woken() => {
-                if !conn.on_link().await { return; }
+            _ = &mut woken => {
+                woken.set(link.woken());
+                match conn.on_link().await {
+                    Some(pending) => draining = pending,
+                    None => return,
+                }
+            }
+            drained = link.drain(SEND_TIMEOUT), if draining => {
+                if drained.is_err() { return; }
+                draining = false;
             }
             frame = conn.socket.next() => {
                 let msg = match conn.read(frame).await {
@@ -372,11 +424,8 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
         player, generation, ..
     } = session;
     conn.identified = true;
-    let room = conn.room.clone();
-    room.metrics().players_connected.fetch_add(1, Relaxed);
+    let _registered = Registered::new(&conn, Some((player, generation)));
     phone_loop(&mut conn, player).await;
-    room.leave(player, generation, Some(&conn.seat));
-    room.metrics().players_connected.fetch_sub(1, Relaxed);
 }
 
 async fn phone_loop(conn: &mut Conn, player: PlayerId) {
@@ -389,12 +438,20 @@ async fn phone_loop(conn: &mut Conn, player: PlayerId) {
     let mut shutdown = std::pin::pin!(async move {
         let _ = shutdown_rx.changed().await;
     });
+    let mut draining = false;
     loop {
         tokio::select! {
             biased;
             _ = &mut woken => {
                 woken.set(link.woken());
-                if !conn.on_link().await { return; }
+                match conn.on_link().await {
+                    Some(pending) => draining = pending,
+                    None => return,
+                }
+            }
+            drained = link.drain(SEND_TIMEOUT), if draining => {
+                if drained.is_err() { return; }
+                draining = false;
             }
             frame = conn.socket.next() => {
                 let msg = match conn.read(frame).await {

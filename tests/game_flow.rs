@@ -804,6 +804,28 @@ async fn a_killed_server_comes_back_with_rooms_scores_and_acknowledged_votes() {
         "the acknowledged vote survived: {}",
         ann.state
     );
+    // The closed round's votes are in the `votes` table; the open one's
+    // only in the event log until it closes.
+    {
+        let db = rusqlite::Connection::open(server.db_path()).unwrap();
+        let mut stmt = db
+            .prepare(
+                "SELECT round, player, choice FROM votes WHERE room = ?1 ORDER BY round, player",
+            )
+            .unwrap();
+        let rows: Vec<(i64, i64, i64)> = stmt
+            .query_map([&code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let (a, b) = (
+            wa["player_id"].as_i64().unwrap(),
+            wb["player_id"].as_i64().unwrap(),
+        );
+        let mut expected = vec![(1, a, ans as i64), (1, b, ((ans + 1) % 4) as i64)];
+        expected.sort();
+        assert_eq!(rows, expected);
+    }
     let (mut bob, _) = resume(&server, &code, wb["token"].as_str().unwrap(), "Bob").await;
     assert!(bob.state["voted"].is_null(), "{}", bob.state);
     bob.vote(2, 3).await;

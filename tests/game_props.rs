@@ -173,6 +173,24 @@ async fn drain(ws: &mut WebSocketStream<TcpStream>) -> Vec<String> {
     out
 }
 
+/// Reads until a message of `kind` arrives (or fails after 10 s).
+async fn until_type(ws: &mut WebSocketStream<TcpStream>, kind: &str) -> Value {
+    let wait = async {
+        while let Some(Ok(msg)) = ws.next().await {
+            if let Message::Text(t) = msg {
+                let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                if v["type"] == kind {
+                    return v;
+                }
+            }
+        }
+        panic!("socket ended before a {kind}");
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), wait)
+        .await
+        .unwrap_or_else(|_| panic!("no {kind} within 10 s"))
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -265,18 +283,11 @@ fn a_big_rooms_phones_get_a_bounded_final_board_and_the_host_gets_everyone() {
         assert_eq!(host_state["count"], 600);
         assert_eq!(host_state["players"].as_array().unwrap().len(), 200);
         room.end_game().unwrap();
-        let of_type = |texts: Vec<String>, kind: &str| -> Value {
-            texts
-                .iter()
-                .map(|t| serde_json::from_str::<Value>(t).unwrap())
-                .find(|v| v["type"] == kind)
-                .unwrap_or_else(|| panic!("no {kind} in {texts:?}"))
-        };
-        let phone = of_type(drain(&mut phone_ws).await, "game_over");
+        let phone = until_type(&mut phone_ws, "game_over").await;
         assert_eq!(phone["leaderboard"].as_array().unwrap().len(), 100);
         assert_eq!(phone["leaderboard_size"], 600);
         assert!(phone["you"]["rank"].as_u64().is_some());
-        let host = of_type(drain(&mut host_ws).await, "game_over");
+        let host = until_type(&mut host_ws, "game_over").await;
         assert_eq!(host["leaderboard"].as_array().unwrap().len(), 600);
     });
 }

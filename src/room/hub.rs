@@ -150,8 +150,10 @@ impl Durability {
             return true;
         }
         tokio::select! {
+            biased;
             ok = rx.wait_for(|d| *d >= seq) => ok.is_ok(),
-            _ = self.store.failed() => false,
+            // What was stored before the failure still counts.
+            _ = self.store.failed() => self.is_durable(seq),
         }
     }
 }

@@ -549,7 +549,7 @@ impl Room {
                             let link = seat.link.clone();
                             let ack = self.ack_frame(inner, round, choice);
                             let metrics = self.deps.metrics.clone();
-                            inner.on_durable.push(OnDurable(Box::new(move |stored| {
+                            inner.on_durable.push(OnDurable::new(move |stored| {
                                 let sent = if stored {
                                     link.send_frame(&ack)
                                 } else {
@@ -561,7 +561,7 @@ impl Room {
                                 if sent {
                                     metrics.messages_sent.fetch_add(1, Relaxed);
                                 }
-                            })));
+                            }));
                         } else {
                             let ack = ServerMsg::VoteAck { round, choice }.to_json();
                             let failed = error_json("storage_unavailable", STORAGE_MESSAGE);

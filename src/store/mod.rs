@@ -33,8 +33,29 @@ pub struct StoredRoom {
 }
 
 /// Work to do once an operation's events are committed (`true`) or could
-/// not be (`false`).
-pub struct OnDurable(pub Box<dyn FnOnce(bool) + Send>);
+/// not be (`false`). Dropped without running (the writer is gone), it runs
+/// with `false`: whoever waits always hears.
+pub struct OnDurable(Option<Box<dyn FnOnce(bool) + Send>>);
+
+impl OnDurable {
+    pub fn new(f: impl FnOnce(bool) + Send + 'static) -> Self {
+        Self(Some(Box::new(f)))
+    }
+
+    fn run(mut self, stored: bool) {
+        if let Some(f) = self.0.take() {
+            f(stored);
+        }
+    }
+}
+
+impl Drop for OnDurable {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.take() {
+            f(false);
+        }
+    }
+}
 
 impl std::fmt::Debug for OnDurable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -262,20 +283,36 @@ struct Writer {
     healthy: Arc<watch::Sender<bool>>,
 }
 
-/// What one commit made durable, announced in order by the notifier thread.
+/// What the writer learnt (a commit, a failure), announced in order by the
+/// notifier thread: the store's health changes only after what was
+/// committed before it has been announced, so a failure can never overtake
+/// an earlier commit's acks or durable mark.
 #[derive(Default)]
-struct Committed {
+struct News {
     /// Runs first (a vote's ack goes out before anything waiting on
     /// `durable`, such as the reveal, can).
     on_durable: Vec<OnDurable>,
     durable_to: Vec<(Arc<watch::Sender<u64>>, u64)>,
     flushed: Vec<tokio::sync::oneshot::Sender<()>>,
+    /// Told they were not stored (their events are kept and retried).
+    not_stored: Vec<OnDurable>,
+    healthy: Option<bool>,
+    /// Logged when the store turns unhealthy.
+    error: Option<String>,
 }
 
-impl Committed {
-    fn deliver(self) {
+impl News {
+    fn health(healthy: bool, error: Option<String>) -> Self {
+        Self {
+            healthy: Some(healthy),
+            error,
+            ..Self::default()
+        }
+    }
+
+    fn deliver(self, health: &watch::Sender<bool>) {
         for done in self.on_durable {
-            (done.0)(true);
+            done.run(true);
         }
         for (durable, last) in self.durable_to {
             durable.send_if_modified(|d| {
@@ -286,8 +323,60 @@ impl Committed {
                 raise
             });
         }
+        for done in self.not_stored {
+            done.run(false);
+        }
+        if let Some(healthy) = self.healthy
+            && health.send_replace(healthy) != healthy
+            && let Some(e) = self.error
+        {
+            tracing::error!(error = %e, "storage failed; retrying");
+        }
         for done in self.flushed {
             let _ = done.send(());
+        }
+    }
+}
+
+/// The notifier thread, or (if it could not start) announcing in place.
+struct Announcer {
+    thread: Option<(mpsc::Sender<News>, std::thread::JoinHandle<()>)>,
+    health: Arc<watch::Sender<bool>>,
+}
+
+impl Announcer {
+    fn start(health: Arc<watch::Sender<bool>>) -> Self {
+        let (tx, rx) = mpsc::channel::<News>();
+        let theirs = health.clone();
+        let thread = std::thread::Builder::new()
+            .name("store-notify".into())
+            .spawn(move || {
+                for news in rx {
+                    news.deliver(&theirs);
+                }
+            })
+            .ok()
+            .map(|thread| (tx, thread));
+        Self { thread, health }
+    }
+
+    /// Writing thousands of acks never holds up the next commit.
+    fn announce(&self, news: News) {
+        match &self.thread {
+            Some((tx, _)) => {
+                if let Err(mpsc::SendError(news)) = tx.send(news) {
+                    news.deliver(&self.health);
+                }
+            }
+            None => news.deliver(&self.health),
+        }
+    }
+
+    /// Announces everything queued, then stops the thread.
+    fn finish(&mut self) {
+        if let Some((tx, thread)) = self.thread.take() {
+            drop(tx);
+            let _ = thread.join();
         }
     }
 }
@@ -299,16 +388,7 @@ const COMMIT_GAP: Duration = Duration::from_millis(4);
 
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Op>) {
-        let (note_tx, note_rx) = mpsc::channel::<Committed>();
-        let mut notifier = std::thread::Builder::new()
-            .name("store-notify".into())
-            .spawn(move || {
-                for news in note_rx {
-                    news.deliver();
-                }
-            })
-            .ok()
-            .map(|thread| (note_tx, thread));
+        let mut announcer = Announcer::start(self.healthy.clone());
         let mut pending: Vec<Op> = Vec::new();
         let mut backoff = Duration::from_millis(50);
         let mut last_commit = std::time::Instant::now();
@@ -318,16 +398,11 @@ impl Writer {
                     Ok(op) => pending.push(op),
                     Err(mpsc::RecvTimeoutError::Timeout) => {
                         // Also notices a removed database while nothing is written.
-                        match self.mark_alive() {
-                            Ok(()) => {
-                                self.healthy.send_replace(true);
-                            }
-                            Err(e) => {
-                                if self.healthy.send_replace(false) {
-                                    tracing::error!(error = %e, "storage failed");
-                                }
-                            }
-                        }
+                        let news = match self.mark_alive() {
+                            Ok(()) => News::health(true, None),
+                            Err(e) => News::health(false, Some(e.to_string())),
+                        };
+                        announcer.announce(news);
                         continue;
                     }
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
@@ -353,10 +428,9 @@ impl Writer {
             last_commit = std::time::Instant::now();
             match committed {
                 Ok(()) => {
-                    self.healthy.send_replace(true);
                     backoff = Duration::from_millis(50);
                     let mut closing = None;
-                    let mut news = Committed::default();
+                    let mut news = News::health(true, None);
                     for op in pending.drain(..) {
                         match op {
                             Op::Flush(done) => news.flushed.push(done),
@@ -383,22 +457,10 @@ impl Writer {
                             Op::CreateRoom { .. } | Op::Archive { .. } => {}
                         }
                     }
-                    // Told by another thread, so writing thousands of acks
-                    // never holds up the next commit.
-                    match &notifier {
-                        Some((tx, _)) => {
-                            if let Err(mpsc::SendError(news)) = tx.send(news) {
-                                news.deliver();
-                            }
-                        }
-                        None => news.deliver(),
-                    }
+                    announcer.announce(news);
                     if let Some(done) = closing {
                         // Everything committed is announced before the end.
-                        if let Some((tx, thread)) = notifier.take() {
-                            drop(tx);
-                            let _ = thread.join();
-                        }
+                        announcer.finish();
                         if let Err(e) =
                             self.conn
                                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
@@ -410,20 +472,16 @@ impl Writer {
                     }
                 }
                 Err(e) => {
-                    // Whoever waits is told now; the events themselves are
-                    // kept and retried.
+                    // Whoever waits is told (after what was committed
+                    // before); the events themselves are kept and retried,
+                    // before anything newer, so they land in order.
+                    let mut news = News::health(false, Some(format!("{e:#}")));
                     for op in &mut pending {
                         if let Op::Append { on_durable, .. } = op {
-                            for done in on_durable.drain(..) {
-                                (done.0)(false);
-                            }
+                            news.not_stored.append(on_durable);
                         }
                     }
-                    // Keep the batch: events must land in order, so it is
-                    // retried before anything newer.
-                    if self.healthy.send_replace(false) {
-                        tracing::error!(error = %e, "storage failed; retrying");
-                    }
+                    announcer.announce(news);
                     std::thread::sleep(backoff);
                     backoff = (backoff * 2).min(Duration::from_secs(2));
                 }
@@ -783,6 +841,7 @@ mod tests {
 
     #[test]
     fn a_removed_database_file_is_a_storage_failure() {
+        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let store = Store::open(&path).unwrap().store;
@@ -801,7 +860,7 @@ mod tests {
             token: None,
             scores: vec![],
             votes: vec![],
-            on_durable: vec![],
+            on_durable: vec![told(&heard, &store)],
             durable: durable.clone(),
         });
         for _ in 0..100 {
@@ -812,5 +871,60 @@ mod tests {
         }
         assert!(!store.is_healthy());
         assert_eq!(*durable.borrow(), 0, "nothing was acknowledged as durable");
+        assert_eq!(
+            *heard.lock(),
+            vec![(false, true)],
+            "the waiting vote hears it was not stored, before the store turns unhealthy"
+        );
+    }
+
+    /// An `OnDurable` that records `(stored, store healthy at that moment)`.
+    fn told(heard: &Arc<parking_lot::Mutex<Vec<(bool, bool)>>>, store: &Store) -> OnDurable {
+        let (heard, store) = (heard.clone(), store.clone());
+        OnDurable::new(move |stored| heard.lock().push((stored, store.is_healthy())))
+    }
+
+    #[test]
+    fn a_votes_callback_runs_after_its_commit_and_before_the_durable_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap().store;
+        let durable = Arc::new(watch::Sender::new(0));
+        let seen_at_callback = Arc::new(parking_lot::Mutex::new(None));
+        let seen = seen_at_callback.clone();
+        let mark = durable.clone();
+        store.send(Op::CreateRoom {
+            code: "ABCD".into(),
+            host_key_hash: "h".into(),
+            at: 1,
+        });
+        store.send(Op::Append {
+            room: "ABCD".into(),
+            first_seq: 1,
+            at: 2,
+            events: vec![Event::GameOver { at: 2 }],
+            token: None,
+            scores: vec![],
+            votes: vec![],
+            on_durable: vec![OnDurable::new(move |stored| {
+                *seen.lock() = Some((stored, *mark.borrow()));
+            })],
+            durable: durable.clone(),
+        });
+        let mut rx = durable.subscribe();
+        wait_durable(&mut rx, 1);
+        assert_eq!(
+            *seen_at_callback.lock(),
+            Some((true, 0)),
+            "stored, and the durable mark (which lets a reveal out) not yet raised"
+        );
+    }
+
+    #[test]
+    fn a_callback_dropped_unrun_says_not_stored() {
+        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap().store;
+        drop(told(&heard, &store));
+        assert_eq!(heard.lock().first().map(|h| h.0), Some(false));
     }
 }

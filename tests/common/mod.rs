@@ -142,6 +142,16 @@ impl TestServer {
         ServerBuilder::default()
     }
 
+    /// The server's SQLite file, to check what it stored.
+    #[allow(dead_code)]
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self.dir
+            .as_ref()
+            .expect("server directory")
+            .path()
+            .join("t.db")
+    }
+
     /// A server with no extra arguments (the bundled demo roster).
     pub fn start() -> TestServer {
         Self::builder().start()
