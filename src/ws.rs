@@ -340,13 +340,69 @@ async fn host(mut conn: Conn) {
     conn.identified = true;
     conn.room.host_connect(&conn.seat);
     let _registered = Registered::new(&conn, None);
-    host_loop(&mut conn).await;
+    socket_loop(&mut conn, None).await;
 }
 
-async fn host_loop(conn: &mut Conn) {
+/// A host screen's command; `false` = stop.
+async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
+    let room = &conn.room;
+    let result = match &msg {
+        ClientMsg::StartRound => room.start_round(),
+        ClientMsg::Reveal => room.reveal(),
+        ClientMsg::EndGame => room.end_game(),
+        ClientMsg::Kick { player_id } => room.kick(*player_id),
+        ClientMsg::Configure { .. } => match msg.configured(&room.settings()) {
+            Some(settings) => room.configure(settings),
+            None => Ok(()),
+        },
+        _ => {
+            return conn
+                .send_error("bad_message", "The host screen cannot do that.")
+                .await;
+        }
+    };
+    match result {
+        Ok(()) => true,
+        Err(e) => conn.send_error(e.code(), &e.to_string()).await,
+    }
+}
+
+/// A phone's message; `false` = stop.
+async fn on_phone_message(conn: &mut Conn, player: PlayerId, msg: ClientMsg) -> bool {
+    match msg {
+        ClientMsg::Vote { round, choice } => {
+            if conn.room.storage_ok() {
+                // Acknowledged (or refused) by the room once on disk.
+                let _ = conn.room.vote(player, round, choice, Some(&conn.seat));
+                true
+            } else {
+                conn.send_error("storage_unavailable", STORAGE_MESSAGE)
+                    .await
+            }
+        }
+        m if m.is_host_command() => {
+            conn.send_error("not_host", "Only the host screen can do that.")
+                .await
+        }
+        _ => {
+            conn.send_error("bad_message", "You are already in the game.")
+                .await
+        }
+    }
+}
+
+/// Serves an identified socket until it ends: `phone` is its player, `None`
+/// for the host screen.
+async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
     let mut ping = interval(PING_EVERY);
+    // Built once, not per message: each of these registers with a shared
+    // notifier, and thousands of sockets re-registering per vote contend.
     let link = conn.seat.link.clone();
     let mut woken = std::pin::pin!(link.woken());
+    let mut shutdown_rx = conn.shutdown.clone();
+    let mut shutdown = std::pin::pin!(async move {
+        let _ = shutdown_rx.changed().await;
+    });
     let mut draining = false;
     loop {
         tokio::select! {
@@ -368,32 +424,16 @@ async fn host_loop(conn: &mut Conn) {
                     Incoming::Handled | Incoming::Bad => continue,
                     Incoming::Msg(m) => m,
                 };
-                let room = &conn.room;
-                let result = match &msg {
-                    ClientMsg::StartRound => room.start_round(),
-                    ClientMsg::Reveal => room.reveal(),
-                    ClientMsg::EndGame => room.end_game(),
-                    ClientMsg::Kick { player_id } => room.kick(*player_id),
-                    ClientMsg::Configure { .. } => match msg.configured(&room.settings()) {
-                        Some(settings) => room.configure(settings),
-                        None => Ok(()),
-                    },
-                    _ => {
-                        let ok = conn.send_error("bad_message", "The host screen cannot do that.").await;
-                        if !ok { return; }
-                        continue;
-                    }
+                let ok = match phone {
+                    Some(player) => on_phone_message(conn, player, msg).await,
+                    None => on_host_message(conn, msg).await,
                 };
-                if let Err(e) = result
-                    && !conn.send_error(e.code(), &e.to_string()).await
-                {
-                    return;
-                }
+                if !ok { return; }
             }
             _ = ping.tick() => {
                 if !keep_alive(conn).await { return; }
             }
-            _ = conn.shutdown.changed() => {
+            _ = &mut shutdown => {
                 conn.close(close_code::RESTART, "server restarting").await;
                 return;
             }
@@ -425,65 +465,5 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
     } = session;
     conn.identified = true;
     let _registered = Registered::new(&conn, Some((player, generation)));
-    phone_loop(&mut conn, player).await;
-}
-
-async fn phone_loop(conn: &mut Conn, player: PlayerId) {
-    let mut ping = interval(PING_EVERY);
-    // Built once, not per message: each of these registers with a shared
-    // notifier, and thousands of sockets re-registering per vote contend.
-    let link = conn.seat.link.clone();
-    let mut woken = std::pin::pin!(link.woken());
-    let mut shutdown_rx = conn.shutdown.clone();
-    let mut shutdown = std::pin::pin!(async move {
-        let _ = shutdown_rx.changed().await;
-    });
-    let mut draining = false;
-    loop {
-        tokio::select! {
-            biased;
-            _ = &mut woken => {
-                woken.set(link.woken());
-                match conn.on_link().await {
-                    Some(pending) => draining = pending,
-                    None => return,
-                }
-            }
-            drained = link.drain(SEND_TIMEOUT), if draining => {
-                if drained.is_err() { return; }
-                draining = false;
-            }
-            frame = conn.socket.next() => {
-                let msg = match conn.read(frame).await {
-                    Incoming::Closed => return,
-                    Incoming::Handled | Incoming::Bad => continue,
-                    Incoming::Msg(m) => m,
-                };
-                let ok = match msg {
-                    ClientMsg::Vote { round, choice } => {
-                        if conn.room.storage_ok() {
-                            // Acknowledged (or refused) through the room, in
-                            // order with the broadcasts, once on disk.
-                            let _ = conn.room.vote(player, round, choice, Some(&conn.seat));
-                            true
-                        } else {
-                            conn.send_error("storage_unavailable", STORAGE_MESSAGE).await
-                        }
-                    }
-                    m if m.is_host_command() => {
-                        conn.send_error("not_host", "Only the host screen can do that.").await
-                    }
-                    _ => conn.send_error("bad_message", "You are already in the game.").await,
-                };
-                if !ok { return; }
-            }
-            _ = ping.tick() => {
-                if !keep_alive(conn).await { return; }
-            }
-            _ = &mut shutdown => {
-                conn.close(close_code::RESTART, "server restarting").await;
-                return;
-            }
-        }
-    }
+    socket_loop(&mut conn, Some(player)).await;
 }

@@ -715,6 +715,31 @@ mod tests {
     use super::*;
     use crate::game::{Mode, Settings};
 
+    /// A room's first events: created at 1, then `events` from seq 1.
+    fn open_room(
+        store: &Store,
+        events: Vec<Event>,
+        on_durable: Vec<OnDurable>,
+        durable: &Arc<watch::Sender<u64>>,
+    ) {
+        store.send(Op::CreateRoom {
+            code: "ABCD".into(),
+            host_key_hash: "h".into(),
+            at: 1,
+        });
+        store.send(Op::Append {
+            room: "ABCD".into(),
+            first_seq: 1,
+            at: 2,
+            events,
+            token: None,
+            scores: vec![],
+            votes: vec![],
+            on_durable,
+            durable: durable.clone(),
+        });
+    }
+
     fn wait_durable(rx: &mut watch::Receiver<u64>, seq: u64) {
         for _ in 0..500 {
             if *rx.borrow_and_update() >= seq {
@@ -847,22 +872,8 @@ mod tests {
         let store = Store::open(&path).unwrap().store;
         std::fs::remove_file(&path).unwrap();
         let durable = Arc::new(watch::Sender::new(0));
-        store.send(Op::CreateRoom {
-            code: "ABCD".into(),
-            host_key_hash: "h".into(),
-            at: 1,
-        });
-        store.send(Op::Append {
-            room: "ABCD".into(),
-            first_seq: 1,
-            at: 2,
-            events: vec![Event::GameOver { at: 2 }],
-            token: None,
-            scores: vec![],
-            votes: vec![],
-            on_durable: vec![told(&heard, &store)],
-            durable: durable.clone(),
-        });
+        let events = vec![Event::GameOver { at: 2 }];
+        open_room(&store, events, vec![told(&heard, &store)], &durable);
         for _ in 0..100 {
             if !store.is_healthy() {
                 break;
@@ -892,24 +903,15 @@ mod tests {
         let seen_at_callback = Arc::new(parking_lot::Mutex::new(None));
         let seen = seen_at_callback.clone();
         let mark = durable.clone();
-        store.send(Op::CreateRoom {
-            code: "ABCD".into(),
-            host_key_hash: "h".into(),
-            at: 1,
+        let callback = OnDurable::new(move |stored| {
+            *seen.lock() = Some((stored, *mark.borrow()));
         });
-        store.send(Op::Append {
-            room: "ABCD".into(),
-            first_seq: 1,
-            at: 2,
-            events: vec![Event::GameOver { at: 2 }],
-            token: None,
-            scores: vec![],
-            votes: vec![],
-            on_durable: vec![OnDurable::new(move |stored| {
-                *seen.lock() = Some((stored, *mark.borrow()));
-            })],
-            durable: durable.clone(),
-        });
+        open_room(
+            &store,
+            vec![Event::GameOver { at: 2 }],
+            vec![callback],
+            &durable,
+        );
         let mut rx = durable.subscribe();
         wait_durable(&mut rx, 1);
         assert_eq!(
