@@ -26,20 +26,24 @@ use crate::telemetry::{LatencyBatch, Metrics};
 /// The same bytes for each receiver, or the shared head of a message plus
 /// each phone's own part (`you`), looked up per socket.
 #[derive(Debug)]
-pub struct Personal<Y> {
+pub struct Personal {
     /// The phones' message as JSON without its closing `}`.
     head: String,
-    /// The whole message, for the host (and for a phone with no part).
-    pub host_text: String,
+    /// The whole message as an encoded frame, for the host (and for a phone
+    /// with no part).
+    host_frame: Vec<u8>,
     /// Each phone's `you`, already as JSON, indexed by player id (ids are
     /// dense): no hashing per phone in a fan-out to thousands.
     yours: Vec<Option<String>>,
-    _kind: std::marker::PhantomData<Y>,
 }
 
-impl<Y: serde::Serialize> Personal<Y> {
+impl Personal {
     /// Phones get `phone_text` plus `you`, the host `host_text`.
-    pub fn new(phone_text: String, host_text: String, yours: HashMap<PlayerId, Y>) -> Self {
+    pub fn new<Y: serde::Serialize>(
+        phone_text: String,
+        host_text: &str,
+        yours: HashMap<PlayerId, Y>,
+    ) -> Self {
         let head = phone_text[..phone_text.len().saturating_sub(1)].to_string();
         let len = yours.keys().map(|&id| id as usize + 1).max().unwrap_or(0);
         let mut by_id = vec![None; len];
@@ -49,17 +53,16 @@ impl<Y: serde::Serialize> Personal<Y> {
         let yours = by_id;
         Self {
             head,
-            host_text,
+            host_frame: text_frame(host_text),
             yours,
-            _kind: std::marker::PhantomData,
         }
     }
 
     /// One phone's message (with its `you`) as one encoded frame, built in
     /// one buffer.
-    fn frame_for(&self, player: PlayerId, host_frame: &[u8]) -> Vec<u8> {
+    fn frame_for(&self, player: PlayerId) -> Vec<u8> {
         let Some(Some(you)) = self.yours.get(player as usize) else {
-            return host_frame.to_vec();
+            return self.host_frame.clone();
         };
         let len = self.head.len() + 7 + you.len() + 1;
         let (header, n) = crate::link::text_header(len);
@@ -99,10 +102,10 @@ pub enum Item {
     Remove(Arc<Link>),
     /// An encoded frame ([`crate::link::text_frame`]) for many sockets.
     Text(To, Arc<[u8]>, Instant),
-    /// Goes out once event `seq` (the round's close) is durable, so a crash
-    /// can never reopen a question whose answer was shown.
-    Reveal(Arc<Personal<crate::protocol::YouReveal>>, Instant, u64),
-    GameOver(Arc<Personal<crate::protocol::YouFinal>>, Instant, u64),
+    /// A `reveal` or `game_over`: goes out once event `seq` (the round's
+    /// close) is durable, so a crash can never reopen a question whose
+    /// answer was shown.
+    Personal(Arc<Personal>, Instant, u64),
     /// Closes the sockets of `player`, except its socket of `keep` (a
     /// kicked player keeps none).
     CloseFor {
@@ -241,12 +244,8 @@ async fn run_shard(
                 }
                 metrics.record(&batch);
             }
-            Item::Reveal(personal, at, seq) => {
+            Item::Personal(personal, at, seq) => {
                 // A failing store is reported elsewhere; show the reveal anyway.
-                let _ = durability.wait(seq).await;
-                send_personal(&hosts, &phones, &personal, at, &metrics);
-            }
-            Item::GameOver(personal, at, seq) => {
                 let _ = durability.wait(seq).await;
                 send_personal(&hosts, &phones, &personal, at, &metrics);
             }
@@ -298,20 +297,19 @@ fn send_all(seats: &[Seat], frame: &[u8], at: Instant, batch: &mut LatencyBatch)
     }
 }
 
-fn send_personal<Y: serde::Serialize>(
+fn send_personal(
     hosts: &[Seat],
     phones: &[Seat],
-    personal: &Personal<Y>,
+    personal: &Personal,
     at: Instant,
     metrics: &Metrics,
 ) {
     let mut batch = LatencyBatch::default();
-    let host_frame = text_frame(&personal.host_text);
-    send_all(hosts, &host_frame, at, &mut batch);
+    send_all(hosts, &personal.host_frame, at, &mut batch);
     for seat in phones {
         let sent = match seat.me {
-            Some((id, _)) => seat.link.send_frame(&personal.frame_for(id, &host_frame)),
-            None => seat.link.send_frame(&host_frame),
+            Some((id, _)) => seat.link.send_frame(&personal.frame_for(id)),
+            None => seat.link.send_frame(&personal.host_frame),
         };
         if sent {
             batch.observe(at.elapsed());
@@ -335,14 +333,14 @@ mod tests {
             },
         )]);
         let message = r#"{"type":"game_over","leaderboard":[]}"#.to_string();
-        let p = Personal::new(message.clone(), message.clone(), yours);
-        let host = text_frame(&p.host_text);
-        let frame = p.frame_for(7, &host);
+        let p = Personal::new(message.clone(), &message, yours);
+        let host = text_frame(&message);
+        let frame = p.frame_for(7);
         let (_, n) = crate::link::text_header(frame.len() - 2);
         let v: serde_json::Value = serde_json::from_slice(&frame[n..]).unwrap();
         assert_eq!(v["you"]["rank"], 2);
         assert_eq!(v["type"], "game_over");
         // Someone with no part (joined after the end) gets the host's copy.
-        assert_eq!(p.frame_for(8, &host), host);
+        assert_eq!(p.frame_for(8), host);
     }
 }

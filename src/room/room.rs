@@ -715,13 +715,13 @@ impl Room {
                     inner.progress_dirty = false;
                     let reveal = Arc::new(self.reveal_personal(&inner.game));
                     let at = Instant::now();
-                    self.hub.to_all(|| Item::Reveal(reveal.clone(), at, seq));
+                    self.hub.to_all(|| Item::Personal(reveal.clone(), at, seq));
                 }
                 Event::GameOver { .. } => {
                     inner.progress_dirty = false;
                     let over = Arc::new(self.game_over_personal(&inner.game));
                     let at = Instant::now();
-                    self.hub.to_all(|| Item::GameOver(over.clone(), at, seq));
+                    self.hub.to_all(|| Item::Personal(over.clone(), at, seq));
                 }
             }
         }
@@ -910,9 +910,9 @@ impl Room {
             .collect()
     }
 
-    fn reveal_personal(&self, game: &Game) -> Personal<YouReveal> {
+    fn reveal_personal(&self, game: &Game) -> Personal {
         let text = self.reveal_message(game).to_string();
-        Personal::new(text.clone(), text, Self::yours_reveal(game))
+        Personal::new(text.clone(), &text, Self::yours_reveal(game))
     }
 
     fn stats_json(&self, game: &Game) -> Value {
@@ -936,7 +936,7 @@ impl Room {
         }
     }
 
-    fn game_over_personal(&self, game: &Game) -> Personal<YouFinal> {
+    fn game_over_personal(&self, game: &Game) -> Personal {
         let stats = self.stats_json(game);
         let count = game.player_count();
         let host = json!({
@@ -967,7 +967,7 @@ impl Room {
                 )
             })
             .collect();
-        Personal::new(phone.to_string(), host.to_string(), yours)
+        Personal::new(phone.to_string(), &host.to_string(), yours)
     }
 
     /// The whole current view (PROTOCOL §4 `state`): `player` is `None` for
