@@ -16,7 +16,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
@@ -33,6 +33,9 @@ use tokio::sync::{Notify, Semaphore, oneshot, watch};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+
+mod stamp;
+use stamp::{Clock, Stamped};
 
 /// Sockets per source address by default: well under the ~28,000
 /// ephemeral ports one source/destination pair has.
@@ -393,8 +396,8 @@ const STAGE_STOP: u8 = 3;
 /// What every task shares: the target, the clock, the counters.
 struct Ctx {
     target: Target,
-    /// The one clock: every time below is nanoseconds since this (0 = never).
-    epoch: Instant,
+    /// The one clock: every time below is nanoseconds on it (0 = never).
+    clock: Clock,
     handshakes: Semaphore,
     stage: watch::Receiver<u8>,
     /// Text frames received by all clients.
@@ -414,7 +417,12 @@ struct Ctx {
 
 impl Ctx {
     fn now(&self) -> u64 {
-        (self.epoch.elapsed().as_nanos() as u64).max(1)
+        self.clock.now()
+    }
+
+    /// When the message just read from `ws` reached the phone's socket.
+    fn arrival(&self, ws: &Ws) -> u64 {
+        self.clock.arrival(ws.get_ref())
     }
 
     fn error(&self, kind: impl Into<String>) {
@@ -439,7 +447,7 @@ impl Ctx {
     }
 
     async fn ws_connect(&self, g: usize, code: &str) -> Result<Ws> {
-        let stream = tcp_connect(self.target.addr, self.source(g)).await?;
+        let stream = Stamped::new(tcp_connect(self.target.addr, self.source(g)).await?)?;
         let url = format!("ws://{}{}/ws/{code}", self.target.host, self.target.base);
         let (ws, _) =
             tokio_tungstenite::client_async_with_config(url, stream, Some(self.ws_config)).await?;
@@ -451,12 +459,12 @@ impl Ctx {
     }
 }
 
-type Ws = WebSocketStream<TcpStream>;
+type Ws = WebSocketStream<Stamped>;
 
 /// An abrupt close (RST): no TIME_WAIT left behind on either side, so
 /// repeated runs and churning phones do not use up ports.
 fn drop_hard(ws: Ws) {
-    let _ = ws.get_ref().set_zero_linger();
+    let _ = ws.get_ref().tcp().set_zero_linger();
     drop(ws);
 }
 
@@ -494,8 +502,10 @@ struct RoomRun {
     ws_at: Vec<AtomicU64>,
     welcome_at: Vec<AtomicU64>,
     game_over_at: Vec<AtomicU64>,
-    /// Indexed `round * n + phone`.
+    /// Indexed `round * n + phone`. Arrival times (the kernel's stamp).
     round_at: Vec<AtomicU64>,
+    /// When the generator read each `round`: arrival plus its own backlog.
+    round_read_at: Vec<AtomicU64>,
     vote_at: Vec<AtomicU64>,
     ack_at: Vec<AtomicU64>,
     reveal_at: Vec<AtomicU64>,
@@ -541,6 +551,7 @@ impl RoomRun {
             welcome_at: atomics(n),
             game_over_at: atomics(n),
             round_at: atomics(rn),
+            round_read_at: atomics(rn),
             vote_at: atomics(rn),
             ack_at: atomics(rn),
             reveal_at: atomics(rn),
@@ -726,7 +737,7 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
     let (stage_tx, stage) = watch::channel(STAGE_JOIN);
     let ctx = Arc::new(Ctx {
         target: target.clone(),
-        epoch: Instant::now(),
+        clock: Clock::new(),
         handshakes: Semaphore::new(args.concurrency.max(1)),
         stage,
         received: AtomicU64::new(0),
@@ -1068,7 +1079,8 @@ impl Phone {
                 Event::Stop => break,
                 Event::Frame(Some(Ok(Message::Text(t)))) => {
                     self.ctx.received.fetch_add(1, Relaxed);
-                    if let Action::Vote(r) = self.on_text(t.as_str())
+                    let at = self.ctx.arrival(&ws);
+                    if let Action::Vote(r) = self.on_text(t.as_str(), at)
                         && !self.send_vote(&mut ws, r).await
                     {
                         self.gone("phone: vote send failed");
@@ -1158,19 +1170,14 @@ impl Phone {
         Action::Nothing
     }
 
-    fn seen_reveal(&mut self, r: usize, you: bool) {
+    fn seen_reveal(&mut self, r: usize, you: bool, at: u64) {
         let room = &self.room;
         let i = self.i;
         if you {
             room.set_flag(r, i, F_YOU);
         }
         if room.set_flag(r, i, F_REVEAL) {
-            let _ = room.reveal_at[r * room.n + i].compare_exchange(
-                0,
-                self.ctx.now(),
-                Relaxed,
-                Relaxed,
-            );
+            let _ = room.reveal_at[r * room.n + i].compare_exchange(0, at, Relaxed, Relaxed);
             room.poke(room.reveals[r].fetch_add(1, Relaxed) + 1);
         }
         if self.pending.is_some_and(|(p, _)| p == r) {
@@ -1178,10 +1185,10 @@ impl Phone {
         }
     }
 
-    fn seen_game_over(&mut self) {
+    fn seen_game_over(&mut self, at: u64) {
         let room = &self.room;
         if room.game_over_at[self.i]
-            .compare_exchange(0, self.ctx.now(), Relaxed, Relaxed)
+            .compare_exchange(0, at, Relaxed, Relaxed)
             .is_ok()
         {
             room.poke(room.game_overs.fetch_add(1, Relaxed) + 1);
@@ -1189,7 +1196,8 @@ impl Phone {
         self.done = true;
     }
 
-    fn on_text(&mut self, text: &str) -> Action {
+    /// A message that reached this phone at `at`.
+    fn on_text(&mut self, text: &str, at: u64) -> Action {
         let Ok(m) = serde_json::from_str::<Incoming>(text) else {
             self.ctx.error("unparsable message");
             return Action::Nothing;
@@ -1203,7 +1211,8 @@ impl Phone {
                     return Action::Nothing;
                 };
                 if room.set_flag(r, i, F_ROUND) {
-                    room.round_at[r * room.n + i].store(self.ctx.now(), Relaxed);
+                    room.round_at[r * room.n + i].store(at, Relaxed);
+                    room.round_read_at[r * room.n + i].store(self.ctx.now(), Relaxed);
                 }
                 self.schedule(r)
             }
@@ -1211,23 +1220,23 @@ impl Phone {
                 if let Some(r) = room.round_index(m.round)
                     && room.set_flag(r, i, F_ACK)
                 {
-                    room.ack_at[r * room.n + i].store(self.ctx.now(), Relaxed);
+                    room.ack_at[r * room.n + i].store(at, Relaxed);
                     room.poke(room.acks[r].fetch_add(1, Relaxed) + 1);
                 }
                 Action::Nothing
             }
             "reveal" => {
                 match room.round_index(m.round) {
-                    Some(r) => self.seen_reveal(r, m.you.is_some()),
+                    Some(r) => self.seen_reveal(r, m.you.is_some(), at),
                     None => self.ctx.error("phone: reveal number out of range"),
                 }
                 Action::Nothing
             }
             "game_over" => {
-                self.seen_game_over();
+                self.seen_game_over(at);
                 Action::Nothing
             }
-            "state" => self.on_state(&m),
+            "state" => self.on_state(&m, at),
             "error" => {
                 let code = m.code.as_deref().unwrap_or("?");
                 if self.churn && code == "round_closed" {
@@ -1242,7 +1251,7 @@ impl Phone {
     }
 
     /// A `state` after (re)connecting stands in for what was missed.
-    fn on_state(&mut self, m: &Incoming) -> Action {
+    fn on_state(&mut self, m: &Incoming, at: u64) -> Action {
         let room = self.room.clone();
         let i = self.i;
         match m.phase.as_deref() {
@@ -1262,12 +1271,12 @@ impl Phone {
             Some("reveal") => {
                 if let Some(r) = room.round_index(m.round) {
                     room.set_flag(r, i, F_ROUND);
-                    self.seen_reveal(r, m.you.is_some());
+                    self.seen_reveal(r, m.you.is_some(), at);
                 }
                 Action::Nothing
             }
             Some("over") => {
-                self.seen_game_over();
+                self.seen_game_over(at);
                 Action::Nothing
             }
             _ => Action::Nothing,
@@ -1403,6 +1412,7 @@ impl Host {
     async fn play_round(&mut self, r: usize, seconds: u32) -> Result<(), ()> {
         let room = self.room.clone();
         let ctx = self.ctx.clone();
+        ctx.clock.resync();
         room.start_at[r].store(ctx.now(), Relaxed);
         self.send(json!({"type": "start_round"})).await?;
         room.rounds_played.fetch_add(1, Relaxed);
@@ -1495,6 +1505,8 @@ struct Samples {
     handshake: Dist,
     welcome: Dist,
     fanout: Dist,
+    /// The same, read by the generator: its own backlog included.
+    fanout_read: Dist,
     ack: Dist,
     reveal: Dist,
     /// `end_game` sent → each phone's `game_over`.
@@ -1502,6 +1514,7 @@ struct Samples {
     /// Per round: the last phone's fan-out; the last ack after the last
     /// vote; start → the host's reveal.
     last_phone: Vec<Option<f64>>,
+    last_phone_read: Vec<Option<f64>>,
     last_ack: Vec<Option<f64>>,
     question: Vec<Option<f64>>,
     lost: BTreeMap<&'static str, u64>,
@@ -1545,13 +1558,19 @@ fn room_samples(room: &RoomRun) -> Samples {
             .map(|&i| at(&room.ack_at, i))
             .max()
             .unwrap_or(0);
-        let mut last = None;
+        let (mut last, mut last_read) = (None, None);
         for &i in joined.iter().filter(|&&i| room.kinds[i] == Kind::Normal) {
             let got = at(&room.round_at, i);
             if got != 0 {
                 let d = got.saturating_sub(start);
                 s.fanout.push(d);
                 last = Some(last.map_or(d, |l: u64| l.max(d)));
+            }
+            let read = at(&room.round_read_at, i);
+            if read != 0 {
+                let d = read.saturating_sub(start);
+                s.fanout_read.push(d);
+                last_read = Some(last_read.map_or(d, |l: u64| l.max(d)));
             }
             let (v, a) = (at(&room.vote_at, i), at(&room.ack_at, i));
             if v != 0 && a != 0 {
@@ -1563,6 +1582,7 @@ fn room_samples(room: &RoomRun) -> Samples {
             }
         }
         s.last_phone.push(last.map(ms));
+        s.last_phone_read.push(last_read.map(ms));
         s.last_ack.push(
             (last_vote != 0 && last_ack != 0).then(|| ms(last_ack.saturating_sub(last_vote))),
         );
@@ -1623,6 +1643,7 @@ fn game_report(
         all.handshake.extend(&s.handshake);
         all.welcome.extend(&s.welcome);
         all.fanout.extend(&s.fanout);
+        all.fanout_read.extend(&s.fanout_read);
         all.ack.extend(&s.ack);
         all.reveal.extend(&s.reveal);
         all.game_over.extend(&s.game_over);
@@ -1684,6 +1705,7 @@ fn game_report(
             .collect()
     };
     let last_phone = worst(|s| &s.last_phone);
+    let last_phone_read = worst(|s| &s.last_phone_read);
     let last_ack = worst(|s| &s.last_ack);
     let question = worst(|s| &s.question);
 
@@ -1743,6 +1765,8 @@ fn game_report(
         "fanout": all.fanout.json(),
         "fanout_last_ms": last_phone,
         "fanout_last_max_ms": max_of(&last_phone),
+        "fanout_read": all.fanout_read.json(),
+        "fanout_read_last_ms": last_phone_read,
         "vote_ack": all.ack.json(),
         "last_ack_after_last_vote_ms": last_ack,
         "last_ack_after_last_vote_max_ms": max_of(&last_ack),
@@ -1797,6 +1821,11 @@ fn game_report(
     line(format!(
         "    last phone, per round (ms): {}",
         list(&last_phone)
+    ));
+    line(format!(
+        "    read by the generator: {}; last, per round (ms): {}",
+        all.fanout_read.line(),
+        list(&last_phone_read)
     ));
     line(format!("  vote→vote_ack   {}", all.ack.line()));
     line(format!(
@@ -2056,8 +2085,7 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
     let (ctl_read, mut ctl_write) = ctl.into_split();
     let mut ctl_lines = BufReader::new(ctl_read).lines();
 
-    let epoch = Instant::now();
-    let now = move || (epoch.elapsed().as_nanos() as u64).max(1);
+    let clock = Arc::new(Clock::new());
     let at = Arc::new(atomics(rounds * n));
     let got: Arc<Vec<AtomicUsize>> = Arc::new((0..rounds).map(|_| AtomicUsize::new(0)).collect());
     let connected = Arc::new(AtomicUsize::new(0));
@@ -2066,10 +2094,11 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
     let sem = Arc::new(Semaphore::new(args.concurrency.max(1)));
     let (stop_tx, stop_rx) = watch::channel(false);
     let rss_before = proc_rss_kib(&pid);
-    let t_connect = now();
+    let t_connect = clock.now();
     let mut handles = Vec::with_capacity(n);
     for i in 0..n {
-        let (at, got, connected, failed, wake, sem) = (
+        let (clock, at, got, connected, failed, wake, sem) = (
+            clock.clone(),
             at.clone(),
             got.clone(),
             connected.clone(),
@@ -2085,7 +2114,7 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
                 let _permit = sem.acquire().await;
                 tcp_connect(data, Some(src)).await
             };
-            let mut stream = match stream {
+            let mut stream = match stream.and_then(Stamped::new) {
                 Ok(s) => s,
                 Err(_) => {
                     failed.fetch_add(1, Relaxed);
@@ -2103,7 +2132,8 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
                     read = stream.read(&mut buf) => match read {
                         Ok(0) | Err(_) => break,
                         Ok(k) => {
-                            let t = now();
+                            // When the line reached the socket, as for phones.
+                            let t = clock.arrival(&stream);
                             for _ in buf[..k].iter().filter(|&&b| b == b'\n') {
                                 if line < rounds {
                                     at[line * n + i].store(t, Relaxed);
@@ -2121,7 +2151,7 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
                     break;
                 }
             }
-            let _ = stream.set_zero_linger();
+            let _ = stream.tcp().set_zero_linger();
         }));
     }
     let wait = Duration::from_secs(args.wait_secs.max(1));
@@ -2132,7 +2162,7 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
     })
     .await
     .is_ok();
-    let t_connected = now();
+    let t_connected = clock.now();
     let mut errors: BTreeMap<String, u64> = BTreeMap::new();
     let connect_failed = failed.load(Relaxed);
     if connect_failed > 0 || !settled {
@@ -2152,10 +2182,11 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
         tokio::time::sleep(Duration::from_millis(500)).await;
         rss_after = proc_rss_kib(&pid);
         cpu0 = proc_cpu_ticks(&pid);
-        let t0 = now();
+        let t0 = clock.now();
         let mut starts = Vec::new();
         for r in 0..rounds {
-            let start = now();
+            clock.resync();
+            let start = clock.now();
             starts.push(start);
             ctl_write
                 .write_all(format!("round {}\n", r + 1).as_bytes())
@@ -2179,7 +2210,7 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
             // A short gap, as between real rounds.
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        play_ns = now() - t0;
+        play_ns = clock.now() - t0;
         cpu1 = proc_cpu_ticks(&pid);
         for (r, &start) in starts.iter().enumerate() {
             let mut worst = None;
