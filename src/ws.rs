@@ -425,7 +425,10 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
                     Incoming::Msg(m) => m,
                 };
                 let ok = match phone {
-                    Some(player) => on_phone_message(conn, player, msg).await,
+                    Some(player) => {
+                        conn.room.fanout_settled().await;
+                        on_phone_message(conn, player, msg).await
+                    }
                     None => on_host_message(conn, msg).await,
                 };
                 if !ok { return; }

@@ -10,7 +10,7 @@
 
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::task::{Context, Poll, ready};
 
 use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
@@ -133,6 +133,8 @@ pub struct Clock {
     /// `CLOCK_REALTIME` minus our clock, in ns; taken again at each round's
     /// start, so a wall-clock step can skew at most one round.
     offset: AtomicI64,
+    /// Arrivals the kernel did not stamp, timed when read instead.
+    unstamped: AtomicU64,
 }
 
 impl Clock {
@@ -140,9 +142,14 @@ impl Clock {
         let clock = Self {
             epoch: std::time::Instant::now(),
             offset: AtomicI64::new(0),
+            unstamped: AtomicU64::new(0),
         };
         clock.resync();
         clock
+    }
+
+    pub fn unstamped(&self) -> u64 {
+        self.unstamped.load(Relaxed)
     }
 
     pub fn now(&self) -> u64 {
@@ -165,6 +172,7 @@ impl Clock {
         let read = self.now();
         let stamp = stream.last_rx();
         if stamp == 0 {
+            self.unstamped.fetch_add(1, Relaxed);
             return read;
         }
         let ours = stamp as i64 - self.offset.load(Relaxed);
@@ -246,18 +254,29 @@ mod tests {
         let client = TcpStream::connect(addr).await.unwrap();
         let (mut server, _) = listener.accept().await.unwrap();
         let mut phone = Stamped::new(client).unwrap();
+        let mut buf = [0u8; 16];
+        // The kernel turns stamping on for the whole system a moment after
+        // the first socket asks (deferred work): until a read comes back
+        // stamped, bytes may arrive unstamped.
+        for _ in 0..100 {
+            server.write_all(b".").await.unwrap();
+            phone.read_exact(&mut buf[..1]).await.unwrap();
+            if phone.last_rx() != 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
         let before = realtime_ns();
         server.write_all(b"round").await.unwrap();
         // The bytes sit in the socket while the reader is busy elsewhere.
         tokio::time::sleep(std::time::Duration::from_millis(60)).await;
-        let mut buf = [0u8; 16];
         let n = phone.read(&mut buf).await.unwrap();
         let read_at = realtime_ns();
         assert_eq!(&buf[..n], b"round");
         let rx = phone.last_rx();
         assert!(
             rx >= before.saturating_sub(1_000_000),
-            "stamp before the send"
+            "stamp {rx} before the send at {before}"
         );
         assert!(
             read_at - rx >= 50_000_000,

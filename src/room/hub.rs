@@ -13,7 +13,10 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{
+    AtomicU64, AtomicUsize,
+    Ordering::{AcqRel, Acquire, Relaxed},
+};
 
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -161,11 +164,57 @@ impl Durability {
     }
 }
 
+/// A room's fan-out at work. While its shards write a broadcast, the
+/// room's phones' messages wait (see `Room::fanout_settled`): in a vote
+/// burst thousands of them arrive while the question is still going out,
+/// and reading them would take the CPU from getting it to everyone.
+#[derive(Default)]
+pub struct Busy {
+    writers: AtomicUsize,
+    done: tokio::sync::Notify,
+}
+
+struct Writing<'a>(&'a Busy);
+
+impl Busy {
+    fn writing(&self) -> Writing<'_> {
+        self.writers.fetch_add(1, AcqRel);
+        Writing(self)
+    }
+
+    /// Returns once no shard of the room is writing, or after `max`.
+    pub async fn settled(&self, max: std::time::Duration) {
+        if self.writers.load(Acquire) == 0 {
+            return;
+        }
+        let wait = async {
+            loop {
+                let mut done = std::pin::pin!(self.done.notified());
+                done.as_mut().enable();
+                if self.writers.load(Acquire) == 0 {
+                    return;
+                }
+                done.await;
+            }
+        };
+        let _ = tokio::time::timeout(max, wait).await;
+    }
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        if self.0.writers.fetch_sub(1, AcqRel) == 1 {
+            self.0.done.notify_waiters();
+        }
+    }
+}
+
 static NEXT_LINK: AtomicU64 = AtomicU64::new(0);
 
 /// The shards of one room.
 pub struct Hub {
     shards: Vec<mpsc::UnboundedSender<Item>>,
+    busy: Arc<Busy>,
 }
 
 impl Hub {
@@ -175,14 +224,24 @@ impl Hub {
             .map(|h| h.metrics().num_workers())
             .unwrap_or(1)
             .max(1);
+        let busy = Arc::new(Busy::default());
         let shards = (0..n)
             .map(|_| {
                 let (tx, rx) = mpsc::unbounded_channel();
-                tokio::spawn(run_shard(rx, durability.clone(), metrics.clone()));
+                tokio::spawn(run_shard(
+                    rx,
+                    durability.clone(),
+                    metrics.clone(),
+                    busy.clone(),
+                ));
                 tx
             })
             .collect();
-        Self { shards }
+        Self { shards, busy }
+    }
+
+    pub fn busy(&self) -> &Busy {
+        &self.busy
     }
 
     /// Picks the shard a new socket will live in.
@@ -213,6 +272,7 @@ async fn run_shard(
     mut rx: mpsc::UnboundedReceiver<Item>,
     durability: Durability,
     metrics: Arc<Metrics>,
+    busy: Arc<Busy>,
 ) {
     let mut hosts: Vec<Seat> = Vec::new();
     let mut phones: Vec<Seat> = Vec::new();
@@ -235,6 +295,7 @@ async fn run_shard(
                 }
             }
             Item::Text(to, text, at) => {
+                let _writing = busy.writing();
                 let mut batch = LatencyBatch::default();
                 if to != To::Phones {
                     send_all(&hosts, &text, at, &mut batch);
@@ -247,6 +308,7 @@ async fn run_shard(
             Item::Personal(personal, at, seq) => {
                 // A failing store is reported elsewhere; show the reveal anyway.
                 let _ = durability.wait(seq).await;
+                let _writing = busy.writing();
                 send_personal(&hosts, &phones, &personal, at, &metrics);
             }
             Item::CloseFor {
@@ -322,6 +384,40 @@ fn send_personal(
 mod tests {
     use super::*;
     use crate::protocol::YouFinal;
+
+    #[tokio::test]
+    async fn phones_wait_for_their_rooms_fan_out_and_no_longer() {
+        use std::time::Duration;
+        let busy = Arc::new(Busy::default());
+        // Idle: no wait at all.
+        let t = std::time::Instant::now();
+        busy.settled(Duration::from_secs(5)).await;
+        assert!(t.elapsed() < Duration::from_millis(50));
+
+        // Writing: the wait ends when the writing does.
+        let writer = busy.clone();
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+        let fan_out = std::thread::spawn(move || {
+            let _writing = writer.writing();
+            let _ = started_tx.send(());
+            std::thread::sleep(Duration::from_millis(150));
+        });
+        started_rx.await.unwrap();
+        let t = std::time::Instant::now();
+        busy.settled(Duration::from_secs(5)).await;
+        let waited = t.elapsed();
+        assert!(waited >= Duration::from_millis(100), "waited {waited:?}");
+        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+        fan_out.join().unwrap();
+
+        // A fan-out that never ends holds a phone up for `max` only.
+        let _stuck = busy.writing();
+        let t = std::time::Instant::now();
+        busy.settled(Duration::from_millis(80)).await;
+        let waited = t.elapsed();
+        assert!(waited >= Duration::from_millis(80), "waited {waited:?}");
+        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+    }
 
     #[test]
     fn a_phones_frame_is_the_message_with_its_own_part() {

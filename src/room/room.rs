@@ -43,6 +43,9 @@ const LIST_NEWEST: usize = 200;
 const PHONE_BOARD: usize = 100;
 /// `progress` goes to the host at most ten times a second.
 const PROGRESS_EVERY_MS: Millis = 100;
+/// The longest a phone's message waits for its room's fan-out: a fan-out to
+/// 10,000 phones takes well under this; a stuck one holds nobody up long.
+const FANOUT_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(150);
 /// An open question continues after a restart with at least this long.
 pub const MIN_RESUMED_MS: Millis = 5_000;
 const KICKED: Close = Close {
@@ -303,6 +306,12 @@ impl Room {
 
     pub fn metrics(&self) -> &Metrics {
         &self.deps.metrics
+    }
+
+    /// Waits while this room's fan-out writes a broadcast (a short while at
+    /// most), so a phone's message does not take the CPU from delivering it.
+    pub async fn fanout_settled(&self) {
+        self.hub.busy().settled(FANOUT_WAIT_MAX).await;
     }
 
     pub fn last_active(&self) -> Millis {
@@ -735,18 +744,15 @@ impl Room {
         let scored = events
             .iter()
             .any(|e| matches!(e, Event::RoundClosed { .. }));
-        let (scores, votes) = match (scored, inner.game.round()) {
-            (true, Some(round)) => {
-                let mut votes: Vec<_> = round
-                    .votes
-                    .iter()
-                    .map(|(&p, v)| (round.number, p, v.choice, v.elapsed_ms))
-                    .collect();
-                votes.sort_unstable_by_key(|v| v.1);
-                let scores = inner.game.players().map(|p| (p.id, p.score)).collect();
-                (scores, votes)
-            }
-            _ => (Vec::new(), Vec::new()),
+        let scores = match (scored, inner.game.round()) {
+            // Only a right answer changes a score.
+            (true, Some(round)) => round
+                .votes
+                .iter()
+                .filter(|(_, v)| round.points_for(v) > 0)
+                .filter_map(|(&p, _)| Some((p, inner.game.player(p)?.score)))
+                .collect(),
+            _ => Vec::new(),
         };
         let first_seq = inner.seq + 1;
         inner.seq += events.len() as u64;
@@ -757,7 +763,6 @@ impl Room {
             events,
             token: inner.new_token.take(),
             scores,
-            votes,
             on_durable: std::mem::take(&mut inner.on_durable),
             durable: self.durability.sender(),
         });

@@ -81,10 +81,6 @@ pub enum Op {
         token: Option<(PlayerId, String)>,
         /// Scores after a round closed: `(player, score)`.
         scores: Vec<(PlayerId, u32)>,
-        /// The closed round's votes, `(round, player, choice, elapsed_ms)`,
-        /// for the `votes` table: written once at the close (each vote is
-        /// already durable as its event), not one row per vote under load.
-        votes: Vec<(u32, PlayerId, u8, Millis)>,
         /// Called with `true` right after the commit (before `durable`
         /// moves on), or with `false` if the commit failed: a vote's ack
         /// goes out from here, with no task to wake per vote.
@@ -514,7 +510,7 @@ impl Writer {
         let tx = self.conn.transaction()?;
         // Each room's last activity once per commit, not once per vote.
         let mut active: Vec<(&str, Millis)> = Vec::new();
-        let mut rows = Vec::new();
+        let mut rows = Rows::default();
         for op in ops {
             apply(&tx, op, &mut rows)?;
             if let Op::Append { room, at, .. } = op {
@@ -524,7 +520,7 @@ impl Writer {
                 }
             }
         }
-        insert_events(&tx, &mut rows)?;
+        insert_rows(&tx, &mut rows)?;
         for (room, at) in active {
             tx.prepare_cached("UPDATE rooms SET last_active = ?2 WHERE code = ?1")?
                 .execute(params![room, at as i64])?;
@@ -547,38 +543,88 @@ struct EventRow<'a> {
     body: String,
 }
 
-/// Rows per multi-row `INSERT`: one statement per this many votes rather
-/// than one per vote.
-const ROWS_PER_INSERT: usize = 64;
+/// One row of the `votes` table: `(room, round, player, choice, elapsed_ms)`.
+type VoteRow<'a> = (&'a str, u32, PlayerId, u8, i64);
 
-fn insert_events(
+/// Rows a commit's operations add, inserted many to a statement at its end.
+#[derive(Default)]
+struct Rows<'a> {
+    events: Vec<EventRow<'a>>,
+    votes: Vec<VoteRow<'a>>,
+}
+
+/// Rows per multi-row statement: one statement per this many rows rather
+/// than one per row.
+const ROWS_PER_STATEMENT: usize = 64;
+
+/// Runs `sql(n)`, a statement over `n` rows of `width` parameters each,
+/// for all of `rows`, [`ROWS_PER_STATEMENT`] rows at a time.
+fn execute_rows<'r, R>(
     tx: &rusqlite::Transaction<'_>,
-    rows: &mut Vec<EventRow<'_>>,
+    rows: &'r [R],
+    sql: impl Fn(usize) -> String,
+    params: impl Fn(&'r R, &mut Vec<&'r dyn rusqlite::ToSql>),
 ) -> anyhow::Result<()> {
-    fn sql(n: usize) -> String {
-        let values = vec!["(?, ?, ?, ?)"; n].join(", ");
-        format!("INSERT OR REPLACE INTO events (room, seq, at, body) VALUES {values}")
-    }
-    fn bind<'r>(rows: &'r [EventRow<'_>]) -> Vec<&'r dyn rusqlite::ToSql> {
-        rows.iter()
-            .flat_map(|r| [&r.room as &dyn rusqlite::ToSql, &r.seq, &r.at, &r.body])
-            .collect()
-    }
-    let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
-    if chunks.len() > 0 {
-        let mut many = tx.prepare_cached(&sql(ROWS_PER_INSERT))?;
-        for chunk in &mut chunks {
-            many.execute(rusqlite::params_from_iter(bind(chunk)))?;
+    let mut bound = Vec::new();
+    let mut run = |chunk: &'r [R]| -> anyhow::Result<()> {
+        bound.clear();
+        for row in chunk {
+            params(row, &mut bound);
         }
+        tx.prepare_cached(&sql(chunk.len()))?
+            .execute(rusqlite::params_from_iter(bound.iter()))?;
+        Ok(())
+    };
+    let mut chunks = rows.chunks_exact(ROWS_PER_STATEMENT);
+    for chunk in &mut chunks {
+        run(chunk)?;
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut one = tx.prepare_cached(&sql(1))?;
-        for row in rest {
-            one.execute(rusqlite::params_from_iter(bind(std::slice::from_ref(row))))?;
-        }
+    // The rest one by one: one more cached statement, not one per length.
+    for row in chunks.remainder() {
+        run(std::slice::from_ref(row))?;
     }
-    rows.clear();
+    Ok(())
+}
+
+/// `n` groups of `width` placeholders: `(?, ?), (?, ?)`.
+fn placeholders(n: usize, width: usize) -> String {
+    let one = format!("({})", vec!["?"; width].join(", "));
+    vec![one; n].join(", ")
+}
+
+fn insert_rows(tx: &rusqlite::Transaction<'_>, rows: &mut Rows<'_>) -> anyhow::Result<()> {
+    execute_rows(
+        tx,
+        &rows.events,
+        |n| {
+            format!(
+                "INSERT OR REPLACE INTO events (room, seq, at, body) VALUES {}",
+                placeholders(n, 4)
+            )
+        },
+        |r, out| out.extend([&r.room as &dyn rusqlite::ToSql, &r.seq, &r.at, &r.body]),
+    )?;
+    execute_rows(
+        tx,
+        &rows.votes,
+        |n| {
+            format!(
+                "INSERT OR REPLACE INTO votes (room, round, player, choice, elapsed_ms) VALUES {}",
+                placeholders(n, 5)
+            )
+        },
+        |(room, round, player, choice, elapsed_ms), out| {
+            out.extend([
+                room as &dyn rusqlite::ToSql,
+                round,
+                player,
+                choice,
+                elapsed_ms,
+            ]);
+        },
+    )?;
+    rows.events.clear();
+    rows.votes.clear();
     Ok(())
 }
 
@@ -587,7 +633,7 @@ fn insert_events(
 fn apply<'a>(
     tx: &rusqlite::Transaction<'_>,
     op: &'a Op,
-    rows: &mut Vec<EventRow<'a>>,
+    rows: &mut Rows<'a>,
 ) -> anyhow::Result<()> {
     match op {
         Op::CreateRoom {
@@ -596,7 +642,7 @@ fn apply<'a>(
             at,
         } => {
             // Events queued before this must land before the clean-up below.
-            insert_events(tx, rows)?;
+            insert_rows(tx, rows)?;
             // A code can come back after its room was archived: the new room
             // must not replay the old one's log.
             for table in ["events", "players", "votes", "rounds"] {
@@ -616,11 +662,10 @@ fn apply<'a>(
             events,
             token,
             scores,
-            votes,
             ..
         } => {
             for (i, event) in events.iter().enumerate() {
-                rows.push(EventRow {
+                rows.events.push(EventRow {
                     room,
                     seq: (*first_seq + i as u64) as i64,
                     at: *at as i64,
@@ -673,6 +718,17 @@ fn apply<'a>(
                         )?
                         .execute(params![room, *started_at as i64, *deadline as i64])?;
                     }
+                    // Each vote's row lands with its event, spread over the
+                    // round rather than all in the closing commit, which
+                    // holds up the reveal.
+                    Event::Voted {
+                        player,
+                        round,
+                        choice,
+                        elapsed_ms,
+                    } => rows
+                        .votes
+                        .push((room, *round, *player, *choice, *elapsed_ms as i64)),
                     Event::RoundClosed { round, at } => {
                         tx.prepare_cached(
                             "UPDATE rounds SET closed_at = ?3 WHERE room = ?1 AND number = ?2",
@@ -682,25 +738,21 @@ fn apply<'a>(
                     _ => {}
                 }
             }
-            if !votes.is_empty() {
-                let mut insert_vote = tx.prepare_cached(
-                    "INSERT OR REPLACE INTO votes (room, round, player, choice, elapsed_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?;
-                for (round, player, choice, elapsed_ms) in votes {
-                    insert_vote.execute(params![
-                        room,
-                        round,
-                        player,
-                        choice,
-                        *elapsed_ms as i64
-                    ])?;
-                }
-            }
-            let mut set_score =
-                tx.prepare_cached("UPDATE players SET score = ?3 WHERE room = ?1 AND id = ?2")?;
-            for (player, score) in scores {
-                set_score.execute(params![room, player, score])?;
-            }
+            // Many to a statement: the closing commit holds up the reveal.
+            execute_rows(
+                tx,
+                scores,
+                |n| {
+                    format!(
+                        "UPDATE players SET score = v.column3 FROM (VALUES {}) AS v
+                         WHERE players.room = v.column1 AND players.id = v.column2",
+                        placeholders(n, 3)
+                    )
+                },
+                |(player, score), out| {
+                    out.extend([room as &dyn rusqlite::ToSql, player, score]);
+                },
+            )?;
         }
         Op::Archive { room } => {
             tx.execute("UPDATE rooms SET archived = 1 WHERE code = ?1", [room])?;
@@ -734,7 +786,6 @@ mod tests {
             events,
             token: None,
             scores: vec![],
-            votes: vec![],
             on_durable,
             durable: durable.clone(),
         });
@@ -785,7 +836,6 @@ mod tests {
             ],
             token: Some((0, hash_secret("tok"))),
             scores: vec![],
-            votes: vec![],
             on_durable: vec![],
             durable: durable.clone(),
         });
@@ -816,7 +866,6 @@ mod tests {
             ],
             token: None,
             scores: vec![(0, 965)],
-            votes: vec![(1, 0, 1, 700)],
             on_durable: vec![],
             durable: durable.clone(),
         });
@@ -849,7 +898,7 @@ mod tests {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .unwrap();
-            assert_eq!(vote, (1, 700), "the closed round's votes are in the table");
+            assert_eq!(vote, (1, 700), "a vote is in the table with its event");
         }
         drop(store);
         let opened = Store::open(&path).unwrap();
