@@ -510,7 +510,7 @@ impl Writer {
         let tx = self.conn.transaction()?;
         // Each room's last activity once per commit, not once per vote.
         let mut active: Vec<(&str, Millis)> = Vec::new();
-        let mut rows = Rows::default();
+        let mut rows = Vec::new();
         for op in ops {
             apply(&tx, op, &mut rows)?;
             if let Op::Append { room, at, .. } = op {
@@ -520,7 +520,7 @@ impl Writer {
                 }
             }
         }
-        insert_rows(&tx, &mut rows)?;
+        insert_events(&tx, &mut rows)?;
         for (room, at) in active {
             tx.prepare_cached("UPDATE rooms SET last_active = ?2 WHERE code = ?1")?
                 .execute(params![room, at as i64])?;
@@ -541,16 +541,6 @@ struct EventRow<'a> {
     seq: i64,
     at: i64,
     body: String,
-}
-
-/// One row of the `votes` table: `(room, round, player, choice, elapsed_ms)`.
-type VoteRow<'a> = (&'a str, u32, PlayerId, u8, i64);
-
-/// Rows a commit's operations add, inserted many to a statement at its end.
-#[derive(Default)]
-struct Rows<'a> {
-    events: Vec<EventRow<'a>>,
-    votes: Vec<VoteRow<'a>>,
 }
 
 /// Rows per multi-row statement: one statement per this many rows rather
@@ -592,10 +582,13 @@ fn placeholders(n: usize, width: usize) -> String {
     vec![one; n].join(", ")
 }
 
-fn insert_rows(tx: &rusqlite::Transaction<'_>, rows: &mut Rows<'_>) -> anyhow::Result<()> {
+fn insert_events(
+    tx: &rusqlite::Transaction<'_>,
+    rows: &mut Vec<EventRow<'_>>,
+) -> anyhow::Result<()> {
     execute_rows(
         tx,
-        &rows.events,
+        rows,
         |n| {
             format!(
                 "INSERT OR REPLACE INTO events (room, seq, at, body) VALUES {}",
@@ -604,27 +597,7 @@ fn insert_rows(tx: &rusqlite::Transaction<'_>, rows: &mut Rows<'_>) -> anyhow::R
         },
         |r, out| out.extend([&r.room as &dyn rusqlite::ToSql, &r.seq, &r.at, &r.body]),
     )?;
-    execute_rows(
-        tx,
-        &rows.votes,
-        |n| {
-            format!(
-                "INSERT OR REPLACE INTO votes (room, round, player, choice, elapsed_ms) VALUES {}",
-                placeholders(n, 5)
-            )
-        },
-        |(room, round, player, choice, elapsed_ms), out| {
-            out.extend([
-                room as &dyn rusqlite::ToSql,
-                round,
-                player,
-                choice,
-                elapsed_ms,
-            ]);
-        },
-    )?;
-    rows.events.clear();
-    rows.votes.clear();
+    rows.clear();
     Ok(())
 }
 
@@ -633,7 +606,7 @@ fn insert_rows(tx: &rusqlite::Transaction<'_>, rows: &mut Rows<'_>) -> anyhow::R
 fn apply<'a>(
     tx: &rusqlite::Transaction<'_>,
     op: &'a Op,
-    rows: &mut Rows<'a>,
+    rows: &mut Vec<EventRow<'a>>,
 ) -> anyhow::Result<()> {
     match op {
         Op::CreateRoom {
@@ -642,10 +615,10 @@ fn apply<'a>(
             at,
         } => {
             // Events queued before this must land before the clean-up below.
-            insert_rows(tx, rows)?;
+            insert_events(tx, rows)?;
             // A code can come back after its room was archived: the new room
             // must not replay the old one's log.
-            for table in ["events", "players", "votes", "rounds"] {
+            for table in ["events", "players", "rounds"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE room = ?1"), [code])?;
             }
             tx.execute(
@@ -665,7 +638,7 @@ fn apply<'a>(
             ..
         } => {
             for (i, event) in events.iter().enumerate() {
-                rows.events.push(EventRow {
+                rows.push(EventRow {
                     room,
                     seq: (*first_seq + i as u64) as i64,
                     at: *at as i64,
@@ -718,17 +691,6 @@ fn apply<'a>(
                         )?
                         .execute(params![room, *started_at as i64, *deadline as i64])?;
                     }
-                    // Each vote's row lands with its event, spread over the
-                    // round rather than all in the closing commit, which
-                    // holds up the reveal.
-                    Event::Voted {
-                        player,
-                        round,
-                        choice,
-                        elapsed_ms,
-                    } => rows
-                        .votes
-                        .push((room, *round, *player, *choice, *elapsed_ms as i64)),
                     Event::RoundClosed { round, at } => {
                         tx.prepare_cached(
                             "UPDATE rounds SET closed_at = ?3 WHERE room = ?1 AND number = ?2",
