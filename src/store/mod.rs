@@ -159,6 +159,8 @@ impl Store {
             path: path.to_path_buf(),
             identity: file_identity(path),
             healthy: healthy.clone(),
+            alive_written: None,
+            active_written: std::collections::HashMap::new(),
         };
         std::thread::Builder::new()
             .name("store-writer".into())
@@ -277,7 +279,17 @@ struct Writer {
     path: PathBuf,
     identity: Option<(u64, u64)>,
     healthy: Arc<watch::Sender<bool>>,
+    /// When the `alive` row and each room's `last_active` were last
+    /// written: at most every [`STAMP_EVERY`], not in every commit (each is
+    /// a page of its own to rewrite and sync).
+    alive_written: Option<std::time::Instant>,
+    active_written: std::collections::HashMap<String, std::time::Instant>,
 }
+
+/// How stale the `alive` row (a restart's guess at when the server
+/// stopped) and rooms' `last_active` (hours before an idle room is
+/// archived) may get.
+const STAMP_EVERY: Duration = Duration::from_secs(1);
 
 /// What the writer learnt (a commit, a failure), announced in order by the
 /// notifier thread: the store's health changes only after what was
@@ -381,6 +393,10 @@ impl Announcer {
 const MAX_BATCH: usize = 4096;
 /// The shortest time from one commit's end to the next one's start.
 const COMMIT_GAP: Duration = Duration::from_millis(4);
+/// A batch this large is worth a commit at once (after the gap).
+const FULL_BATCH: usize = 128;
+/// The longest a smaller batch waits for more.
+const LINGER: Duration = Duration::from_millis(16);
 
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Op>) {
@@ -388,10 +404,15 @@ impl Writer {
         let mut pending: Vec<Op> = Vec::new();
         let mut backoff = Duration::from_millis(50);
         let mut last_commit = std::time::Instant::now();
+        // When the oldest operation in `pending` came.
+        let mut first_at = std::time::Instant::now();
         loop {
             if pending.is_empty() {
                 match rx.recv_timeout(Duration::from_secs(1)) {
-                    Ok(op) => pending.push(op),
+                    Ok(op) => {
+                        pending.push(op);
+                        first_at = std::time::Instant::now();
+                    }
                     Err(mpsc::RecvTimeoutError::Timeout) => {
                         // Also notices a removed database while nothing is written.
                         let news = match self.mark_alive() {
@@ -406,19 +427,31 @@ impl Writer {
             }
             // Under load, commits come at most every COMMIT_GAP: each
             // commit rewrites its pages to the WAL and syncs, so fewer,
-            // larger commits cost far less for a few ms more latency.
-            // Sleeping (not waiting on the channel) means senders never
-            // wake this thread per message.
-            let wait =
-                (last_commit + COMMIT_GAP).saturating_duration_since(std::time::Instant::now());
-            if !wait.is_zero() {
-                std::thread::sleep(wait);
-            }
-            while pending.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(op) => pending.push(op),
-                    Err(_) => break,
+            // larger commits cost far less for a few ms more latency. A
+            // trickle (votes spread over seconds) waits up to LINGER for
+            // company, as a commit costs about the same however little it
+            // holds. Sleeping (not waiting on the channel) means senders
+            // never wake this thread per message.
+            loop {
+                let wait =
+                    (last_commit + COMMIT_GAP).saturating_duration_since(std::time::Instant::now());
+                if !wait.is_zero() {
+                    std::thread::sleep(wait);
                 }
+                while pending.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(op) => pending.push(op),
+                        Err(_) => break,
+                    }
+                }
+                let waited = first_at.elapsed();
+                let urgent = pending
+                    .iter()
+                    .any(|op| matches!(op, Op::Flush(_) | Op::Close(_) | Op::CreateRoom { .. }));
+                if urgent || pending.len() >= FULL_BATCH || waited >= LINGER {
+                    break;
+                }
+                std::thread::sleep(COMMIT_GAP.min(LINGER - waited));
             }
             let committed = self.commit(&pending);
             last_commit = std::time::Instant::now();
@@ -521,16 +554,33 @@ impl Writer {
             }
         }
         insert_events(&tx, &mut rows)?;
-        for (room, at) in active {
+        let due = |written: Option<&std::time::Instant>| {
+            written.is_none_or(|t| t.elapsed() >= STAMP_EVERY)
+        };
+        active.retain(|(room, _)| due(self.active_written.get(*room)));
+        for (room, at) in &active {
             tx.prepare_cached("UPDATE rooms SET last_active = ?2 WHERE code = ?1")?
-                .execute(params![room, at as i64])?;
+                .execute(params![room, *at as i64])?;
         }
-        let now = crate::clock::Clock::new().now();
-        tx.execute(
-            "INSERT INTO alive (id, at) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET at = excluded.at",
-            [now as i64],
-        )?;
+        let alive = due(self.alive_written.as_ref());
+        if alive {
+            let now = crate::clock::Clock::new().now();
+            tx.prepare_cached(
+                "INSERT INTO alive (id, at) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET at = excluded.at",
+            )?
+            .execute([now as i64])?;
+        }
         tx.commit()?;
+        let now = std::time::Instant::now();
+        if alive {
+            self.alive_written = Some(now);
+        }
+        if self.active_written.len() > 4096 {
+            self.active_written.retain(|_, t| t.elapsed() < STAMP_EVERY);
+        }
+        for (room, _) in active {
+            self.active_written.insert(room.to_string(), now);
+        }
         Ok(())
     }
 }
