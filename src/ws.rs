@@ -368,12 +368,19 @@ async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
 }
 
 /// A phone's message; `false` = stop.
-async fn on_phone_message(conn: &mut Conn, player: PlayerId, msg: ClientMsg) -> bool {
+async fn on_phone_message(
+    conn: &mut Conn,
+    player: PlayerId,
+    msg: ClientMsg,
+    arrived: crate::game::Millis,
+) -> bool {
     match msg {
         ClientMsg::Vote { round, choice } => {
             if conn.room.storage_ok() {
                 // Acknowledged (or refused) by the room once on disk.
-                let _ = conn.room.vote(player, round, choice, Some(&conn.seat));
+                let _ =
+                    conn.room
+                        .vote_arrived(player, round, choice, Some(&conn.seat), Some(arrived));
                 true
             } else {
                 conn.send_error("storage_unavailable", STORAGE_MESSAGE)
@@ -426,8 +433,10 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
                 };
                 let ok = match phone {
                     Some(player) => {
+                        // Read now, handled once the room's fan-out is out.
+                        let arrived = conn.room.now();
                         conn.room.fanout_settled().await;
-                        on_phone_message(conn, player, msg).await
+                        on_phone_message(conn, player, msg, arrived).await
                     }
                     None => on_host_message(conn, msg).await,
                 };

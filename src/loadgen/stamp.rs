@@ -200,7 +200,9 @@ impl AsyncRead for Stamped {
                     // SAFETY: the kernel wrote these `n` bytes.
                     unsafe { buf.assume_init(n) };
                     buf.advance(n);
-                    if stamp != 0 {
+                    // A read without a stamp must not keep an older one: the
+                    // message it completes would be dated too early.
+                    if n > 0 {
                         this.last_rx = stamp;
                     }
                     return Poll::Ready(Ok(()));

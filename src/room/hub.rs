@@ -295,7 +295,9 @@ async fn run_shard(
                 }
             }
             Item::Text(to, text, at) => {
-                let _writing = busy.writing();
+                // Only what goes to the phones holds them up (not `progress`
+                // to the host, ten times a second).
+                let _writing = (to != To::Hosts).then(|| busy.writing());
                 let mut batch = LatencyBatch::default();
                 if to != To::Phones {
                     send_all(&hosts, &text, at, &mut batch);

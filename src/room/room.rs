@@ -540,8 +540,23 @@ impl Room {
         choice: i64,
         seat: Option<&Seat>,
     ) -> Result<u64, RuleError> {
-        self.with(
-            |inner, now| match inner.game.vote(player, round, choice, now) {
+        self.vote_arrived(player, round, choice, seat, None)
+    }
+
+    /// A vote timed as of `arrived` (on [`Room::now`]'s clock) when it was
+    /// read earlier than it is handled: waiting for the room's fan-out
+    /// costs the phone no points.
+    pub fn vote_arrived(
+        &self,
+        player: PlayerId,
+        round: u32,
+        choice: i64,
+        seat: Option<&Seat>,
+        arrived: Option<Millis>,
+    ) -> Result<u64, RuleError> {
+        self.with(|inner, now| {
+            let now = arrived.map_or(now, |a| a.min(now));
+            match inner.game.vote(player, round, choice, now) {
                 Ok((outcome, events)) => {
                     if outcome == VoteOutcome::Accepted {
                         self.deps.metrics.votes.fetch_add(1, Relaxed);
@@ -586,8 +601,8 @@ impl Room {
                     }
                     (Err(e), Vec::new())
                 }
-            },
-        )
+            }
+        })
     }
 
     /// The encoded `vote_ack` for `choice` in `round`, shared by every

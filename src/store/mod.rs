@@ -145,11 +145,14 @@ impl Store {
         let mut conn = open_connection(path)?;
         schema::migrate(&mut conn)?;
         let rooms = load_rooms(&conn)?;
+        // `alive` is rewritten at most once a second: an event stored after
+        // it says the server was up later than that.
         let last_alive = conn
-            .query_row("SELECT at FROM alive WHERE id = 1", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .optional()?
+            .query_row(
+                "SELECT MAX(at) FROM (SELECT at FROM alive WHERE id = 1 UNION ALL SELECT MAX(at) FROM events)",
+                [],
+                |r| r.get::<_, Option<i64>>(0),
+            )?
             .map(|v| v as Millis);
         let secret = server_secret(&conn)?;
         let (tx, rx) = mpsc::channel();
@@ -445,9 +448,15 @@ impl Writer {
                     }
                 }
                 let waited = first_at.elapsed();
-                let urgent = pending
-                    .iter()
-                    .any(|op| matches!(op, Op::Flush(_) | Op::Close(_) | Op::CreateRoom { .. }));
+                // Only votes wait for company: a join's welcome, a round's
+                // start or close (the reveal waits for it) go at the gap.
+                let urgent = pending.iter().any(|op| match op {
+                    Op::Append { events, .. } => {
+                        events.iter().any(|e| !matches!(e, Event::Voted { .. }))
+                    }
+                    Op::Archive { .. } => false,
+                    Op::Flush(_) | Op::Close(_) | Op::CreateRoom { .. } => true,
+                });
                 if urgent || pending.len() >= FULL_BATCH || waited >= LINGER {
                     break;
                 }
@@ -562,7 +571,11 @@ impl Writer {
             tx.prepare_cached("UPDATE rooms SET last_active = ?2 WHERE code = ?1")?
                 .execute(params![room, *at as i64])?;
         }
-        let alive = due(self.alive_written.as_ref());
+        // A flush or the last commit before closing marks the time too.
+        let alive = due(self.alive_written.as_ref())
+            || ops
+                .iter()
+                .any(|op| matches!(op, Op::Flush(_) | Op::Close(_)));
         if alive {
             let now = crate::clock::Clock::new().now();
             tx.prepare_cached(
@@ -811,6 +824,35 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         panic!("seq {seq} never became durable");
+    }
+
+    #[test]
+    fn a_crash_right_after_an_event_still_knows_the_server_was_up_then() {
+        // `alive` is rewritten at most once a second; a round started just
+        // after it must not look as if it started after the restart.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let Opened { store, .. } = Store::open(&path).unwrap();
+        let durable = Arc::new(watch::Sender::new(0));
+        let mut rx = durable.subscribe();
+        open_room(&store, vec![Event::Kicked { player: 9 }], vec![], &durable);
+        wait_durable(&mut rx, 1);
+        let later = crate::clock::Clock::new().now() + 60_000;
+        store.send(Op::Append {
+            room: "ABCD".into(),
+            first_seq: 2,
+            at: later,
+            events: vec![Event::Kicked { player: 8 }],
+            token: None,
+            scores: vec![],
+            on_durable: vec![],
+            durable: durable.clone(),
+        });
+        wait_durable(&mut rx, 2);
+        // No `Close`: as after kill -9.
+        std::mem::forget(store);
+        let opened = Store::open(&path).unwrap();
+        assert_eq!(opened.last_alive, Some(later));
     }
 
     #[test]

@@ -64,6 +64,11 @@ const MIGRATIONS: &[&str] = &[
         SELECT room, body ->> '$.round', body ->> '$.player',
                body ->> '$.choice', body ->> '$.elapsed_ms'
         FROM events WHERE body ->> '$.e' = 'voted';",
+    // 5: an older binary run on this database again still writes `votes`
+    // and deletes from it: those writes now do nothing rather than fail.
+    "CREATE TRIGGER votes_insert INSTEAD OF INSERT ON votes BEGIN SELECT 1; END;
+     CREATE TRIGGER votes_update INSTEAD OF UPDATE ON votes BEGIN SELECT 1; END;
+     CREATE TRIGGER votes_delete INSTEAD OF DELETE ON votes BEGIN SELECT 1; END;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -108,5 +113,16 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(votes, vec![("ABCD".to_string(), 1, 0, 2, 700)]);
+        // What an older binary still does to `votes` does nothing, and fails
+        // nothing.
+        conn.execute_batch(
+            "INSERT OR REPLACE INTO votes (room, round, player, choice, elapsed_ms) VALUES ('ABCD', 2, 0, 1, 5);
+             DELETE FROM votes WHERE room = 'ABCD';",
+        )
+        .unwrap();
+        let count: i64 = conn
+            .query_row("SELECT COUNT(*) FROM votes", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 1);
     }
 }
