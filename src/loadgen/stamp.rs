@@ -113,7 +113,12 @@ fn recv_stamped(
     tcp: &TcpStream,
     buf: &mut [std::mem::MaybeUninit<u8>],
 ) -> io::Result<(usize, u64)> {
-    // SAFETY: `try_read` only writes initialised bytes into the slice.
+    // No stamps here: a plain read into the buffer, zeroed first so it is
+    // initialised before it is seen as bytes.
+    for b in buf.iter_mut() {
+        b.write(0);
+    }
+    // SAFETY: every element was just initialised.
     let buf = unsafe { &mut *(buf as *mut [std::mem::MaybeUninit<u8>] as *mut [u8]) };
     Ok((tcp.try_read(buf)?, 0))
 }
