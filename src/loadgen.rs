@@ -454,9 +454,13 @@ impl Ctx {
         }
     }
 
-    async fn ws_connect(&self, g: usize, code: &str) -> Result<Ws> {
+    /// `query`: what follows `?` in the URL, if anything (a host's `role=host`).
+    async fn ws_connect(&self, g: usize, code: &str, query: &str) -> Result<Ws> {
         let stream = Stamped::new(tcp_connect(self.target.addr, self.source(g)).await?)?;
-        let url = format!("ws://{}{}/ws/{code}", self.target.host, self.target.base);
+        let mut url = format!("ws://{}{}/ws/{code}", self.target.host, self.target.base);
+        if !query.is_empty() {
+            url = format!("{url}?{query}");
+        }
         let (ws, _) =
             tokio_tungstenite::client_async_with_config(url, stream, Some(self.ws_config)).await?;
         Ok(ws)
@@ -687,7 +691,7 @@ async fn create_room(
 
 /// Connects the host and says hello; returns the socket and the `state`.
 async fn host_connect(ctx: &Ctx, g: usize, code: &str, key: &str) -> Result<(Ws, Value)> {
-    let mut ws = tokio::time::timeout(ctx.wait, ctx.ws_connect(g, code))
+    let mut ws = tokio::time::timeout(ctx.wait, ctx.ws_connect(g, code, "role=host"))
         .await
         .map_err(|_| anyhow!("host handshake timed out"))??;
     ws.send(Message::text(
@@ -930,7 +934,7 @@ async fn phone_join(ctx: &Ctx, room: &RoomRun, i: usize) -> Option<(Ws, String)>
     let g = room.g0 + i;
     let permit = ctx.handshakes.acquire().await.ok()?;
     room.connect_at[i].store(ctx.now(), Relaxed);
-    let mut ws = match tokio::time::timeout(ctx.wait, ctx.ws_connect(g, &room.code)).await {
+    let mut ws = match tokio::time::timeout(ctx.wait, ctx.ws_connect(g, &room.code, "")).await {
         Ok(Ok(ws)) => ws,
         Ok(Err(e)) => {
             ctx.error(format!("connect: {e}"));
@@ -1141,7 +1145,7 @@ impl Phone {
         let _permit = ctx.handshakes.acquire().await.ok()?;
         let mut ws = tokio::time::timeout(
             ctx.wait,
-            ctx.ws_connect(self.room.g0 + self.i, &self.room.code),
+            ctx.ws_connect(self.room.g0 + self.i, &self.room.code, ""),
         )
         .await
         .ok()?

@@ -198,6 +198,7 @@ pub async fn run(
     link: Arc<Link>,
     socket: Socket,
     room: Arc<Room>,
+    host_only: bool,
     on_bad_key: Box<dyn Fn() -> bool + Send>,
 ) {
     let now = Instant::now();
@@ -234,6 +235,16 @@ pub async fn run(
                 Incoming::Msg(m) => m,
             };
             match msg {
+                ClientMsg::Join { .. } | ClientMsg::Resume { .. } if host_only => {
+                    let _ = conn
+                        .send_error(
+                            "bad_message",
+                            "This connection is for a host screen (role=host); phones connect without it.",
+                        )
+                        .await;
+                    conn.close(close_code::POLICY, "host screens only").await;
+                    return;
+                }
                 ClientMsg::Hello { key } => {
                     if room.is_host_key(&key) {
                         host(conn).await;

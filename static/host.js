@@ -790,7 +790,8 @@
     show($('download'), true);
     if (sock) sock.stop();
     sock = new YB.Socket({
-      url: YB.wsUrl(code),
+      // role=host: read ahead of the phones (docs/protocol.md, WebSocket URL).
+      url: YB.wsUrl(code) + '?role=host',
       onOpen: function (s) { s.send({ type: 'hello', key: S.key }); },
       onMessage: onMessage,
       onStatus: function (up) {

@@ -372,6 +372,54 @@ async fn cross_site_websocket_upgrades_are_refused() {
 }
 
 #[tokio::test]
+async fn a_host_only_connection_runs_the_game_and_refuses_phones() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds": 2})).await;
+    let host_url = format!("{}?role=host", server.ws_url(&code));
+
+    let (mut phone, _) = join(&server, &code, "Ann").await;
+    let mut host = TestClient::connect_url(&host_url, None, "host")
+        .await
+        .unwrap();
+    host.send(json!({"type":"hello","key":key})).await;
+    host.recv_type("state").await;
+    host.send(json!({"type":"start_round"})).await;
+    let round = host.recv_type("round").await;
+    assert_eq!(round["round"], 1);
+    phone.recv_type("round").await;
+    phone.vote(1, 0).await;
+    host.recv_type("reveal").await;
+    phone.recv_type("reveal").await;
+
+    // A phone on a host-only connection is told so and closed.
+    let mut stray = TestClient::connect_url(&host_url, None, "stray")
+        .await
+        .unwrap();
+    stray.send(json!({"type":"join","name":"Bob"})).await;
+    assert_eq!(stray.recv_error().await, "bad_message");
+    assert_eq!(stray.expect_close().await, Some(1008));
+    let (st, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(st, 200);
+    assert_eq!(v["players"], 1, "Bob did not join: {v}");
+
+    // Any other role is a clear 400.
+    match TestClient::connect_url(
+        &format!("{}?role=projector", server.ws_url(&code)),
+        None,
+        "bad",
+    )
+    .await
+    {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            assert_eq!(resp.status().as_u16(), 400, "unknown role")
+        }
+        Err(e) => panic!("expected 400, got {e}"),
+        Ok(_) => panic!("an unknown role must be refused"),
+    }
+}
+
+#[tokio::test]
 async fn unknown_rooms_are_404_over_http_and_websocket() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder());

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -281,10 +281,17 @@ fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
         .any(|h| h.eq_ignore_ascii_case(origin_host))
 }
 
+#[derive(serde::Deserialize)]
+pub struct WsQuery {
+    /// `host`: a host screen's connection (PROTOCOL §4).
+    role: Option<String>,
+}
+
 pub async fn websocket(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
+    Query(query): Query<WsQuery>,
     headers: HeaderMap,
     upgrade: WsUpgrade,
 ) -> Result<Response, AppError> {
@@ -296,9 +303,31 @@ pub async fn websocket(
             "WebSocket connections from another site are not allowed.",
         ));
     }
+    let host_only = match query.role.as_deref() {
+        None => false,
+        Some("host") => true,
+        Some(_) => {
+            return Err(AppError::bad_request(
+                "role may only be host (for a host screen's connection).",
+            ));
+        }
+    };
     let room = find_room(&state, &code, ip)?;
+    // A host screen's socket runs beside the fan-outs, ahead of the phones.
+    let on = host_only
+        .then(|| {
+            state
+                .rooms
+                .deps()
+                .front
+                .as_ref()
+                .map(|f| f.handle().clone())
+        })
+        .flatten();
     let on_bad_key = Box::new(move || state.misses.try_count(ip));
-    Ok(upgrade.on_upgrade(ws::MAX_READ_BYTES, move |link, socket| {
-        ws::run(link, socket, room, on_bad_key)
-    }))
+    Ok(
+        upgrade.on_upgrade(ws::MAX_READ_BYTES, on, move |link, socket| {
+            ws::run(link, socket, room, host_only, on_bad_key)
+        }),
+    )
 }

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+use tokio::runtime::Handle;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
@@ -80,8 +81,9 @@ impl<S: Send + Sync> FromRequestParts<S> for WsUpgrade {
 }
 
 impl WsUpgrade {
-    /// Answers 101 and runs `f` on the socket once hyper lets go of it.
-    pub fn on_upgrade<F, Fut>(self, max_read: usize, f: F) -> Response
+    /// Answers 101 and runs `f` on the socket once hyper lets go of it, on
+    /// the runtime of `on` if given (the socket moves there).
+    pub fn on_upgrade<F, Fut>(self, max_read: usize, on: Option<Handle>, f: F) -> Response
     where
         F: FnOnce(Arc<Link>, Socket) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
@@ -99,22 +101,17 @@ impl WsUpgrade {
                     return;
                 }
             };
-            let (link, io) = Link::new(parts.io.into_inner().into_inner());
-            let mut config = WebSocketConfig::default();
-            config.read_buffer_size = 4096;
-            config.write_buffer_size = 0;
-            config.max_write_buffer_size = usize::MAX;
-            config.max_message_size = Some(max_read);
-            config.max_frame_size = Some(max_read);
-            let socket = WebSocketStream::from_partially_read(
-                io,
-                parts.read_buf.to_vec(),
-                Role::Server,
-                Some(config),
-            )
-            .await;
-            f(link.clone(), socket).await;
-            link.shutdown();
+            let tcp = parts.io.into_inner().into_inner();
+            let read = parts.read_buf.to_vec();
+            match on {
+                None => serve(tcp, read, max_read, f).await,
+                Some(runtime) => match move_to(tcp, &runtime) {
+                    Ok(tcp) => {
+                        runtime.spawn(serve(tcp, read, max_read, f));
+                    }
+                    Err(e) => tracing::warn!("cannot move a WebSocket to its runtime: {e}"),
+                },
+            }
         });
         let mut response = StatusCode::SWITCHING_PROTOCOLS.into_response();
         let headers = response.headers_mut();
@@ -125,4 +122,29 @@ impl WsUpgrade {
         }
         response
     }
+}
+
+/// Speaks WebSocket on `tcp` (after the handshake's `read` bytes) to `f`.
+async fn serve<F, Fut>(tcp: TcpStream, read: Vec<u8>, max_read: usize, f: F)
+where
+    F: FnOnce(Arc<Link>, Socket) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let (link, io) = Link::new(tcp);
+    let mut config = WebSocketConfig::default();
+    config.read_buffer_size = 4096;
+    config.write_buffer_size = 0;
+    config.max_write_buffer_size = usize::MAX;
+    config.max_message_size = Some(max_read);
+    config.max_frame_size = Some(max_read);
+    let socket = WebSocketStream::from_partially_read(io, read, Role::Server, Some(config)).await;
+    f(link.clone(), socket).await;
+    link.shutdown();
+}
+
+/// Registers `tcp` with `runtime`'s reactor instead of the current one.
+fn move_to(tcp: TcpStream, runtime: &Handle) -> std::io::Result<TcpStream> {
+    let tcp = tcp.into_std()?;
+    let _entered = runtime.enter();
+    TcpStream::from_std(tcp)
 }

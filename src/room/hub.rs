@@ -1,7 +1,9 @@
 //! A room's fan-out: its sockets split over a few shard tasks (as many as
 //! the runtime has threads), each writing every broadcast's one encoded
 //! copy to its sockets in a tight loop, as a bare TCP server would. No task
-//! per socket wakes for a broadcast.
+//! per socket wakes for a broadcast. The shards run on the front runtime
+//! when there is one (`front.rs`), beside the phones' tasks, not behind
+//! them; a reveal steps aside for other rooms' questions.
 //!
 //! The room queues items under its lock, so every shard sees them in the
 //! order the game decided. A socket lives in one shard, so it receives its
@@ -13,14 +15,13 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{
-    AtomicU64, AtomicUsize,
-    Ordering::{AcqRel, Acquire, Relaxed},
-};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::front::Front;
+use super::gate::{Gate, Hold};
 use crate::game::PlayerId;
 use crate::link::{Close, Link, text_frame};
 use crate::store::Store;
@@ -103,8 +104,9 @@ pub enum Item {
         me: Option<(PlayerId, u64)>,
     },
     Remove(Arc<Link>),
-    /// An encoded frame ([`crate::link::text_frame`]) for many sockets.
-    Text(To, Arc<[u8]>, Instant),
+    /// An encoded frame ([`crate::link::text_frame`]) for many sockets; a
+    /// question holds its count in `RoomDeps::questions` until written.
+    Text(To, Arc<[u8]>, Instant, Option<Hold>),
     /// A `reveal` or `game_over`: goes out once event `seq` (the round's
     /// close) is durable, so a crash can never reopen a question whose
     /// answer was shown.
@@ -164,84 +166,74 @@ impl Durability {
     }
 }
 
-/// A room's fan-out at work. While its shards write a broadcast, the
-/// room's phones' messages wait (see `Room::fanout_settled`): in a vote
-/// burst thousands of them arrive while the question is still going out,
-/// and reading them would take the CPU from getting it to everyone.
-#[derive(Default)]
-pub struct Busy {
-    writers: AtomicUsize,
-    done: tokio::sync::Notify,
-}
-
-struct Writing<'a>(&'a Busy);
-
-impl Busy {
-    fn writing(&self) -> Writing<'_> {
-        self.writers.fetch_add(1, AcqRel);
-        Writing(self)
-    }
-
-    /// Returns once no shard of the room is writing, or after `max`.
-    pub async fn settled(&self, max: std::time::Duration) {
-        if self.writers.load(Acquire) == 0 {
-            return;
-        }
-        let wait = async {
-            loop {
-                let mut done = std::pin::pin!(self.done.notified());
-                done.as_mut().enable();
-                if self.writers.load(Acquire) == 0 {
-                    return;
-                }
-                done.await;
-            }
-        };
-        let _ = tokio::time::timeout(max, wait).await;
-    }
-}
-
-impl Drop for Writing<'_> {
-    fn drop(&mut self) {
-        if self.0.writers.fetch_sub(1, AcqRel) == 1 {
-            self.0.done.notify_waiters();
-        }
-    }
-}
-
 static NEXT_LINK: AtomicU64 = AtomicU64::new(0);
 
 /// The shards of one room.
 pub struct Hub {
     shards: Vec<mpsc::UnboundedSender<Item>>,
-    busy: Arc<Busy>,
+    /// Held while a shard writes a broadcast to the room's phones: in a
+    /// vote burst thousands of their votes arrive while the question is
+    /// still going out, and reading them would take the CPU from getting it
+    /// to everyone (see `Room::fanout_settled`).
+    writing: Arc<Gate>,
+    /// The server's count of questions waiting to go out
+    /// (`RoomDeps::questions`), and how many of them are this room's.
+    questions: Arc<Gate>,
+    questions_mine: Arc<AtomicUsize>,
 }
 
 impl Hub {
     /// Starts the shard tasks; they end when the hub is dropped.
-    pub fn start(durability: Durability, metrics: Arc<Metrics>) -> Self {
-        let n = tokio::runtime::Handle::try_current()
-            .map(|h| h.metrics().num_workers())
-            .unwrap_or(1)
-            .max(1);
-        let busy = Arc::new(Busy::default());
+    /// On `front` if given, else on the current runtime.
+    pub fn start(
+        durability: Durability,
+        metrics: Arc<Metrics>,
+        questions: Arc<Gate>,
+        front: Option<&Front>,
+    ) -> Self {
+        let n = match front {
+            Some(front) => front.workers(),
+            None => tokio::runtime::Handle::try_current()
+                .map(|h| h.metrics().num_workers())
+                .unwrap_or(1),
+        }
+        .max(1);
+        let writing = Arc::new(Gate::default());
+        let questions_mine = Arc::new(AtomicUsize::new(0));
         let shards = (0..n)
             .map(|_| {
                 let (tx, rx) = mpsc::unbounded_channel();
-                tokio::spawn(run_shard(
+                let shard = run_shard(
                     rx,
                     durability.clone(),
                     metrics.clone(),
-                    busy.clone(),
-                ));
+                    writing.clone(),
+                    (questions.clone(), questions_mine.clone()),
+                );
+                match front {
+                    Some(front) => front.spawn(shard),
+                    None => {
+                        tokio::spawn(shard);
+                    }
+                }
                 tx
             })
             .collect();
-        Self { shards, busy }
+        Self {
+            shards,
+            writing,
+            questions,
+            questions_mine,
+        }
     }
 
-    pub fn busy(&self) -> &Busy {
-        &self.busy
+    /// Counts a question as waiting until it has gone out.
+    pub fn question_hold(&self) -> Hold {
+        self.questions.hold_counted(&self.questions_mine)
+    }
+
+    pub fn writing(&self) -> &Gate {
+        &self.writing
     }
 
     /// Picks the shard a new socket will live in.
@@ -272,7 +264,8 @@ async fn run_shard(
     mut rx: mpsc::UnboundedReceiver<Item>,
     durability: Durability,
     metrics: Arc<Metrics>,
-    busy: Arc<Busy>,
+    writing: Arc<Gate>,
+    (questions, questions_mine): (Arc<Gate>, Arc<AtomicUsize>),
 ) {
     let mut hosts: Vec<Seat> = Vec::new();
     let mut phones: Vec<Seat> = Vec::new();
@@ -294,10 +287,10 @@ async fn run_shard(
                     }
                 }
             }
-            Item::Text(to, text, at) => {
+            Item::Text(to, text, at, _question) => {
                 // Only what goes to the phones holds them up (not `progress`
                 // to the host, ten times a second).
-                let _writing = (to != To::Hosts).then(|| busy.writing());
+                let _writing = (to != To::Hosts).then(|| writing.hold());
                 let mut batch = LatencyBatch::default();
                 if to != To::Phones {
                     send_all(&hosts, &text, at, &mut batch);
@@ -310,8 +303,9 @@ async fn run_shard(
             Item::Personal(personal, at, seq) => {
                 // A failing store is reported elsewhere; show the reveal anyway.
                 let _ = durability.wait(seq).await;
-                let _writing = busy.writing();
-                send_personal(&hosts, &phones, &personal, at, &metrics);
+                let _writing = writing.hold();
+                let others_first = || questions.held_by_others(&questions_mine);
+                send_personal(&hosts, &phones, &personal, at, &metrics, others_first).await;
             }
             Item::CloseFor {
                 player,
@@ -386,17 +380,32 @@ fn send_all(seats: &[Seat], frame: &[u8], at: Instant, batch: &mut LatencyBatch)
     }
 }
 
-fn send_personal(
+/// Phones written between looks at whether another room's question waits.
+const STEP: usize = 32;
+/// The longest a reveal steps aside for other rooms' questions.
+const STEP_ASIDE_MAX: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// A reveal (or `game_over`) to every socket. It steps aside (briefly at
+/// most) while `others_first` says another room's question waits to go
+/// out: a reveal has 200 ms to reach every phone, a question 100.
+async fn send_personal(
     hosts: &[Seat],
     phones: &[Seat],
     personal: &Personal,
     at: Instant,
     metrics: &Metrics,
+    others_first: impl Fn() -> bool,
 ) {
     let mut batch = LatencyBatch::default();
     send_all(hosts, &personal.host_frame, at, &mut batch);
     let mut buf = Vec::new();
+    let until = Instant::now() + STEP_ASIDE_MAX;
     for (i, seat) in phones.iter().enumerate() {
+        if i % STEP == STEP - 1 {
+            while others_first() && Instant::now() < until {
+                tokio::task::yield_now().await;
+            }
+        }
         prefetch(phones, i);
         let sent = match seat.me {
             Some((id, _)) => seat.link.send_frame(personal.frame_for(id, &mut buf)),
@@ -414,38 +423,93 @@ mod tests {
     use super::*;
     use crate::protocol::YouFinal;
 
+    /// `n` phones on real loopback sockets: their seats and their clients.
+    async fn phones(
+        n: usize,
+    ) -> (
+        Vec<Seat>,
+        Vec<tokio::net::TcpStream>,
+        Vec<crate::link::LinkIo>,
+    ) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (mut seats, mut clients, mut ios) = (Vec::new(), Vec::new(), Vec::new());
+        for id in 0..n {
+            let client = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let (server, _) = listener.accept().await.unwrap();
+            let (link, io) = Link::new(server);
+            seats.push(Seat {
+                link,
+                me: Some((id as PlayerId, 1)),
+            });
+            clients.push(client);
+            ios.push(io);
+        }
+        (seats, clients, ios)
+    }
+
     #[tokio::test]
-    async fn phones_wait_for_their_rooms_fan_out_and_no_longer() {
-        use std::time::Duration;
-        let busy = Arc::new(Busy::default());
-        // Idle: no wait at all.
-        let t = std::time::Instant::now();
-        busy.settled(Duration::from_secs(5)).await;
-        assert!(t.elapsed() < Duration::from_millis(50));
+    async fn a_reveal_steps_aside_for_other_rooms_questions_briefly_and_reaches_everyone() {
+        use tokio::io::AsyncReadExt;
+        let n = 3 * STEP + 5;
+        let (seats, mut clients, _ios) = phones(n).await;
+        let yours: HashMap<PlayerId, YouFinal> = (0..n)
+            .map(|id| {
+                (
+                    id as PlayerId,
+                    YouFinal {
+                        score: id as u32,
+                        rank: 1,
+                    },
+                )
+            })
+            .collect();
+        let message = r#"{"type":"reveal","round":1}"#.to_string();
+        let personal = Personal::new(message.clone(), &message, yours);
+        let metrics = Metrics::default();
 
-        // Writing: the wait ends when the writing does.
-        let writer = busy.clone();
-        let (started_tx, started_rx) = tokio::sync::oneshot::channel();
-        let fan_out = std::thread::spawn(move || {
-            let _writing = writer.writing();
-            let _ = started_tx.send(());
-            std::thread::sleep(Duration::from_millis(150));
-        });
-        started_rx.await.unwrap();
+        // Nobody else waiting: no pause.
         let t = std::time::Instant::now();
-        busy.settled(Duration::from_secs(5)).await;
-        let waited = t.elapsed();
-        assert!(waited >= Duration::from_millis(100), "waited {waited:?}");
-        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
-        fan_out.join().unwrap();
+        send_personal(&[], &seats, &personal, Instant::now(), &metrics, || false).await;
+        assert!(t.elapsed() < STEP_ASIDE_MAX, "took {:?}", t.elapsed());
 
-        // A fan-out that never ends holds a phone up for `max` only.
-        let _stuck = busy.writing();
+        // Another room's question waits (and never goes): the reveal steps
+        // aside for STEP_ASIDE_MAX in all, then finishes.
+        let looks = std::sync::atomic::AtomicUsize::new(0);
         let t = std::time::Instant::now();
-        busy.settled(Duration::from_millis(80)).await;
-        let waited = t.elapsed();
-        assert!(waited >= Duration::from_millis(80), "waited {waited:?}");
-        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+        send_personal(&[], &seats, &personal, Instant::now(), &metrics, || {
+            looks.fetch_add(1, Relaxed);
+            true
+        })
+        .await;
+        let took = t.elapsed();
+        assert!(took >= STEP_ASIDE_MAX, "stepped aside only {took:?}");
+        assert!(took < STEP_ASIDE_MAX * 10, "stepped aside {took:?}");
+        assert!(
+            looks.load(Relaxed) > n / STEP,
+            "looked {} times",
+            looks.load(Relaxed)
+        );
+
+        // Every phone got both reveals, each with its own part.
+        for (id, client) in clients.iter_mut().enumerate() {
+            let mut got = Vec::new();
+            let mut buf = [0u8; 4096];
+            while got.windows(6).filter(|w| w == b"\"you\":").count() < 2 {
+                let k =
+                    tokio::time::timeout(std::time::Duration::from_secs(5), client.read(&mut buf))
+                        .await
+                        .expect("reveal arrives")
+                        .unwrap();
+                assert!(k > 0, "phone {id}: socket closed");
+                got.extend_from_slice(&buf[..k]);
+            }
+            let text = String::from_utf8_lossy(&got);
+            assert!(
+                text.contains(&format!("\"score\":{id},")),
+                "phone {id}: {text}"
+            );
+        }
     }
 
     #[test]

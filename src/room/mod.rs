@@ -2,6 +2,8 @@
 //! room, idle rooms evicted.
 
 pub mod code;
+pub mod front;
+pub mod gate;
 pub mod hub;
 #[allow(clippy::module_inception)]
 mod room;

@@ -17,6 +17,8 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::code;
+use super::front::Front;
+use super::gate::Gate;
 use super::hub::{Durability, Hub, Item, OnFail, Personal, To};
 use crate::clock::Clock;
 use crate::game::{
@@ -77,6 +79,10 @@ pub struct RoomDeps {
     pub metrics: Arc<Metrics>,
     pub max_players: usize,
     pub store: Store,
+    /// Counts the questions waiting to go out in all rooms (`gate.rs`).
+    pub questions: Arc<Gate>,
+    /// Where host screens and fan-outs run (`None`: the current runtime).
+    pub front: Option<Front>,
     /// Flips to `true` when the server stops: sockets close with "restarting".
     shutdown: tokio::sync::watch::Sender<bool>,
 }
@@ -106,6 +112,8 @@ impl RoomDeps {
             metrics,
             max_players,
             store,
+            questions: Arc::new(Gate::default()),
+            front: Front::start_if_useful(),
             shutdown: tokio::sync::watch::Sender::new(false),
         }
     }
@@ -208,7 +216,12 @@ impl Room {
         Self {
             code,
             host_key_hash,
-            hub: Hub::start(durability.clone(), deps.metrics.clone()),
+            hub: Hub::start(
+                durability.clone(),
+                deps.metrics.clone(),
+                deps.questions.clone(),
+                deps.front.as_ref(),
+            ),
             sockets: AtomicUsize::new(0),
             durability,
             inner: Mutex::new(Inner {
@@ -311,7 +324,7 @@ impl Room {
     /// Waits while this room's fan-out writes a broadcast (a short while at
     /// most), so a phone's message does not take the CPU from delivering it.
     pub async fn fanout_settled(&self) {
-        self.hub.busy().settled(FANOUT_WAIT_MAX).await;
+        self.hub.writing().passed(FANOUT_WAIT_MAX).await;
     }
 
     pub fn last_active(&self) -> Millis {
@@ -707,7 +720,15 @@ impl Room {
     fn broadcast(&self, to: To, text: String) {
         let frame: Arc<[u8]> = text_frame(&text).into();
         let at = Instant::now();
-        self.hub.to_all(|| Item::Text(to, frame.clone(), at));
+        self.hub.to_all(|| Item::Text(to, frame.clone(), at, None));
+    }
+
+    /// A question: other rooms' reveals step aside until it is out.
+    fn broadcast_question(&self, text: String) {
+        let frame: Arc<[u8]> = text_frame(&text).into();
+        let at = Instant::now();
+        self.hub
+            .to_all(|| Item::Text(To::Both, frame.clone(), at, Some(self.hub.question_hold())));
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
@@ -731,7 +752,7 @@ impl Room {
                     inner.progress_dirty = false;
                     inner.progress_sent_at = now;
                     let msg = self.round_json(&inner.game, now);
-                    self.broadcast(To::Both, msg.to_string());
+                    self.broadcast_question(msg.to_string());
                 }
                 Event::Voted { .. } => inner.progress_dirty = true,
                 Event::RoundResumed { .. } => {}

@@ -1,0 +1,154 @@
+//! A count of who is busy with something many people wait for, that
+//! others can wait on or step aside for.
+//!
+//! - Each room's fan-out holds its room's gate while it writes a broadcast
+//!   to the room's phones, and the room's phones' messages wait at it (a
+//!   short while at most): in a vote burst thousands of votes arrive while
+//!   the question is still going out, and reading them would take the CPU
+//!   from getting it to everyone.
+//! - The server's gate counts the questions (`round`) waiting to go out in
+//!   all rooms; a reveal being written steps aside while another room's
+//!   question waits (`hub.rs`): a question has 100 ms to reach every phone,
+//!   a reveal 200.
+
+use std::sync::Arc;
+use std::sync::atomic::{
+    AtomicUsize,
+    Ordering::{AcqRel, Acquire},
+};
+use std::time::Duration;
+
+#[derive(Debug, Default)]
+pub struct Gate {
+    holders: AtomicUsize,
+    open: tokio::sync::Notify,
+}
+
+/// Holds a gate until dropped.
+pub struct Hold {
+    gate: Arc<Gate>,
+    /// The holder's own count of its holds (see [`Gate::held_by_others`]).
+    mine: Option<Arc<AtomicUsize>>,
+}
+
+impl Gate {
+    pub fn hold(self: &Arc<Self>) -> Hold {
+        self.enter();
+        Hold {
+            gate: self.clone(),
+            mine: None,
+        }
+    }
+
+    /// A hold that `mine` counts too.
+    pub fn hold_counted(self: &Arc<Self>, mine: &Arc<AtomicUsize>) -> Hold {
+        mine.fetch_add(1, AcqRel);
+        self.enter();
+        Hold {
+            gate: self.clone(),
+            mine: Some(mine.clone()),
+        }
+    }
+
+    /// Whether someone holds the gate beyond the `mine` holds counted.
+    pub fn held_by_others(&self, mine: &AtomicUsize) -> bool {
+        self.holders.load(Acquire) > mine.load(Acquire)
+    }
+
+    fn enter(&self) {
+        self.holders.fetch_add(1, AcqRel);
+    }
+
+    fn leave(&self) {
+        if self.holders.fetch_sub(1, AcqRel) == 1 {
+            self.open.notify_waiters();
+        }
+    }
+
+    pub fn is_held(&self) -> bool {
+        self.holders.load(Acquire) != 0
+    }
+
+    /// Returns once nobody holds the gate, or after `max`.
+    pub async fn passed(&self, max: Duration) {
+        if !self.is_held() {
+            return;
+        }
+        let wait = async {
+            loop {
+                let mut open = std::pin::pin!(self.open.notified());
+                open.as_mut().enable();
+                if !self.is_held() {
+                    return;
+                }
+                open.await;
+            }
+        };
+        let _ = tokio::time::timeout(max, wait).await;
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        // Left before `mine` forgets it, so others never look held by us.
+        self.gate.leave();
+        if let Some(mine) = &self.mine {
+            mine.fetch_sub(1, AcqRel);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[tokio::test]
+    async fn a_held_gate_holds_up_to_its_limit_and_opens_on_release() {
+        let gate = Arc::new(Gate::default());
+        let t = Instant::now();
+        gate.passed(Duration::from_secs(5)).await;
+        assert!(t.elapsed() < Duration::from_millis(50), "open gate waited");
+
+        let hold = gate.hold();
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+        let release = std::thread::spawn(move || {
+            let _ = started_tx.send(());
+            std::thread::sleep(Duration::from_millis(150));
+            drop(hold);
+        });
+        started_rx.await.unwrap();
+        let t = Instant::now();
+        gate.passed(Duration::from_secs(5)).await;
+        let waited = t.elapsed();
+        assert!(waited >= Duration::from_millis(100), "waited {waited:?}");
+        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+        release.join().unwrap();
+        assert!(!gate.is_held());
+
+        let _stuck = gate.hold();
+        let t = Instant::now();
+        gate.passed(Duration::from_millis(80)).await;
+        let waited = t.elapsed();
+        assert!(waited >= Duration::from_millis(80), "waited {waited:?}");
+        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+    }
+
+    #[test]
+    fn a_holder_tells_its_own_holds_from_others() {
+        let gate = Arc::new(Gate::default());
+        let (mine, theirs) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let my_hold = gate.hold_counted(&mine);
+        assert!(gate.is_held());
+        assert!(!gate.held_by_others(&mine), "only my own hold");
+        assert!(gate.held_by_others(&theirs));
+        let their_hold = gate.hold_counted(&theirs);
+        assert!(gate.held_by_others(&mine));
+        drop(their_hold);
+        assert!(!gate.held_by_others(&mine));
+        drop(my_hold);
+        assert!(!gate.is_held());
+        assert_eq!(mine.load(Acquire), 0);
+        assert_eq!(theirs.load(Acquire), 0);
+    }
+}
