@@ -21,7 +21,10 @@ use std::time::Duration;
 #[derive(Debug, Default)]
 pub struct Gate {
     holders: AtomicUsize,
+    /// Notified when nobody holds the gate any more.
     open: tokio::sync::Notify,
+    /// Notified whenever a hold ends.
+    left: tokio::sync::Notify,
 }
 
 /// Holds a gate until dropped.
@@ -62,6 +65,23 @@ impl Gate {
     fn leave(&self) {
         if self.holders.fetch_sub(1, AcqRel) == 1 {
             self.open.notify_waiters();
+        }
+        self.left.notify_waiters();
+    }
+
+    /// Returns once only `mine` holds the gate (see
+    /// [`Gate::held_by_others`]), or at `until`. Waits without running, so
+    /// the thread is free for whatever the others wait for.
+    pub async fn others_passed(&self, mine: &AtomicUsize, until: tokio::time::Instant) {
+        loop {
+            let mut left = std::pin::pin!(self.left.notified());
+            left.as_mut().enable();
+            if !self.held_by_others(mine) {
+                return;
+            }
+            if tokio::time::timeout_at(until, left).await.is_err() {
+                return;
+            }
         }
     }
 
@@ -134,6 +154,43 @@ mod tests {
         assert!(waited < Duration::from_secs(2), "waited {waited:?}");
     }
 
+    #[tokio::test]
+    async fn waiting_for_others_ends_when_they_let_go_or_at_the_deadline() {
+        let gate = Arc::new(Gate::default());
+        let (mine, theirs) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let _my_hold = gate.hold_counted(&mine);
+        let far = tokio::time::Instant::now() + Duration::from_secs(5);
+        // Only my own hold: no wait.
+        let t = Instant::now();
+        gate.others_passed(&mine, far).await;
+        assert!(t.elapsed() < Duration::from_millis(50));
+
+        // Someone else's hold: the wait ends when it ends.
+        let their_hold = gate.hold_counted(&theirs);
+        let release = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            drop(their_hold);
+        });
+        let t = Instant::now();
+        gate.others_passed(&mine, far).await;
+        let waited = t.elapsed();
+        assert!(waited >= Duration::from_millis(80), "waited {waited:?}");
+        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+        release.await.unwrap();
+
+        // A hold that never ends: the wait ends at the deadline.
+        let _stuck = gate.hold_counted(&theirs);
+        let t = Instant::now();
+        gate.others_passed(
+            &mine,
+            tokio::time::Instant::now() + Duration::from_millis(80),
+        )
+        .await;
+        let waited = t.elapsed();
+        assert!(waited >= Duration::from_millis(70), "waited {waited:?}");
+        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+    }
+
     #[test]
     fn a_holder_tells_its_own_holds_from_others() {
         let gate = Arc::new(Gate::default());
@@ -147,6 +204,7 @@ mod tests {
         drop(their_hold);
         assert!(!gate.held_by_others(&mine));
         drop(my_hold);
+        assert!(!gate.held_by_others(&mine));
         assert!(!gate.is_held());
         assert_eq!(mine.load(Acquire), 0);
         assert_eq!(theirs.load(Acquire), 0);

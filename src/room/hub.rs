@@ -192,7 +192,7 @@ impl Hub {
         front: Option<&Front>,
     ) -> Self {
         let n = match front {
-            Some(front) => front.workers(),
+            Some(front) => front.cores(),
             None => tokio::runtime::Handle::try_current()
                 .map(|h| h.metrics().num_workers())
                 .unwrap_or(1),
@@ -304,8 +304,8 @@ async fn run_shard(
                 // A failing store is reported elsewhere; show the reveal anyway.
                 let _ = durability.wait(seq).await;
                 let _writing = writing.hold();
-                let others_first = || questions.held_by_others(&questions_mine);
-                send_personal(&hosts, &phones, &personal, at, &metrics, others_first).await;
+                let others = (&*questions, &*questions_mine);
+                send_personal(&hosts, &phones, &personal, at, &metrics, others).await;
             }
             Item::CloseFor {
                 player,
@@ -386,25 +386,25 @@ const STEP: usize = 32;
 const STEP_ASIDE_MAX: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// A reveal (or `game_over`) to every socket. It steps aside (briefly at
-/// most) while `others_first` says another room's question waits to go
-/// out: a reveal has 200 ms to reach every phone, a question 100.
+/// most) while another room's question waits to go out (`questions`
+/// holds beyond this room's own count): a reveal has 200 ms to reach every
+/// phone, a question 100. It waits rather than yields, so its thread can
+/// take up the question's shard.
 async fn send_personal(
     hosts: &[Seat],
     phones: &[Seat],
     personal: &Personal,
     at: Instant,
     metrics: &Metrics,
-    others_first: impl Fn() -> bool,
+    (questions, mine): (&Gate, &AtomicUsize),
 ) {
     let mut batch = LatencyBatch::default();
     send_all(hosts, &personal.host_frame, at, &mut batch);
     let mut buf = Vec::new();
     let until = Instant::now() + STEP_ASIDE_MAX;
     for (i, seat) in phones.iter().enumerate() {
-        if i % STEP == STEP - 1 {
-            while others_first() && Instant::now() < until {
-                tokio::task::yield_now().await;
-            }
+        if i % STEP == STEP - 1 && questions.held_by_others(mine) {
+            questions.others_passed(mine, until).await;
         }
         prefetch(phones, i);
         let sent = match seat.me {
@@ -468,34 +468,56 @@ mod tests {
         let personal = Personal::new(message.clone(), &message, yours);
         let metrics = Metrics::default();
 
-        // Nobody else waiting: no pause.
+        let questions = Arc::new(Gate::default());
+        let (mine, theirs) = (AtomicUsize::new(0), Arc::new(AtomicUsize::new(0)));
+        let reveal = || {
+            send_personal(
+                &[],
+                &seats,
+                &personal,
+                Instant::now(),
+                &metrics,
+                (&questions, &mine),
+            )
+        };
+
+        // No other room's question waiting: no pause.
         let t = std::time::Instant::now();
-        send_personal(&[], &seats, &personal, Instant::now(), &metrics, || false).await;
+        reveal().await;
         assert!(t.elapsed() < STEP_ASIDE_MAX, "took {:?}", t.elapsed());
 
-        // Another room's question waits (and never goes): the reveal steps
-        // aside for STEP_ASIDE_MAX in all, then finishes.
-        let looks = std::sync::atomic::AtomicUsize::new(0);
+        // Another room's question goes out 20 ms in: the reveal goes on then.
+        let question = questions.hold_counted(&theirs);
+        let goes = tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            drop(question);
+        });
         let t = std::time::Instant::now();
-        send_personal(&[], &seats, &personal, Instant::now(), &metrics, || {
-            looks.fetch_add(1, Relaxed);
-            true
-        })
-        .await;
+        reveal().await;
+        let took = t.elapsed();
+        assert!(
+            took >= std::time::Duration::from_millis(15),
+            "did not wait: {took:?}"
+        );
+        assert!(
+            took < STEP_ASIDE_MAX,
+            "waited on after the question went: {took:?}"
+        );
+        goes.await.unwrap();
+
+        // One that never goes: the reveal steps aside STEP_ASIDE_MAX in all.
+        let _stuck = questions.hold_counted(&theirs);
+        let t = std::time::Instant::now();
+        reveal().await;
         let took = t.elapsed();
         assert!(took >= STEP_ASIDE_MAX, "stepped aside only {took:?}");
         assert!(took < STEP_ASIDE_MAX * 10, "stepped aside {took:?}");
-        assert!(
-            looks.load(Relaxed) > n / STEP,
-            "looked {} times",
-            looks.load(Relaxed)
-        );
 
-        // Every phone got both reveals, each with its own part.
+        // Every phone got all three reveals, each with its own part.
         for (id, client) in clients.iter_mut().enumerate() {
             let mut got = Vec::new();
             let mut buf = [0u8; 4096];
-            while got.windows(6).filter(|w| w == b"\"you\":").count() < 2 {
+            while got.windows(6).filter(|w| w == b"\"you\":").count() < 3 {
                 let k =
                     tokio::time::timeout(std::time::Duration::from_secs(5), client.read(&mut buf))
                         .await
