@@ -417,6 +417,18 @@ async fn a_host_only_connection_runs_the_game_and_refuses_phones() {
         Err(e) => panic!("expected 400, got {e}"),
         Ok(_) => panic!("an unknown role must be refused"),
     }
+    // So is a role given twice, with the same JSON error.
+    let twice = format!("{}?role=host&role=host", server.ws_url(&code));
+    match TestClient::connect_url(&twice, None, "twice").await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            assert_eq!(resp.status().as_u16(), 400, "role twice");
+            let body: serde_json::Value =
+                serde_json::from_slice(resp.body().as_deref().unwrap_or_default()).unwrap();
+            assert_eq!(body["error"], "bad_request", "{body}");
+        }
+        Err(e) => panic!("expected 400, got {e}"),
+        Ok(_) => panic!("a role given twice must be refused"),
+    }
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -283,7 +283,8 @@ fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
 
 #[derive(serde::Deserialize)]
 pub struct WsQuery {
-    /// `host`: a host screen's connection (PROTOCOL §4).
+    /// `host`: a host screen's connection (docs/protocol.md, "WebSocket
+    /// URL, extra").
     role: Option<String>,
 }
 
@@ -291,7 +292,7 @@ pub async fn websocket(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
-    Query(query): Query<WsQuery>,
+    query: Result<Query<WsQuery>, QueryRejection>,
     headers: HeaderMap,
     upgrade: WsUpgrade,
 ) -> Result<Response, AppError> {
@@ -303,6 +304,9 @@ pub async fn websocket(
             "WebSocket connections from another site are not allowed.",
         ));
     }
+    let Ok(Query(query)) = query else {
+        return Err(AppError::bad_request("The query string could not be read."));
+    };
     let host_only = match query.role.as_deref() {
         None => false,
         Some("host") => true,

@@ -46,22 +46,36 @@ impl Front {
     /// thread per core: worst fan-out p99 61–109 ms, reveal 128–249 ms; two:
     /// 19–47 ms and 90–166 ms).
     fn start(cores: usize) -> std::io::Result<Self> {
-        let runtime = Builder::new_multi_thread()
-            .worker_threads(2 * cores)
-            .thread_name("yearbook-front")
-            // Its tasks are few and long (a fan-out to hundreds of
-            // sockets): look at the host screens' sockets after each one.
-            .event_interval(1)
-            .enable_all()
-            .build()?;
-        let handle = runtime.handle().clone();
+        // Built, kept and dropped on a thread of its own: a runtime may not
+        // be dropped inside another's tasks, which is where we are called.
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let (started, handle) = std::sync::mpsc::sync_channel(1);
         std::thread::Builder::new()
             .name("yearbook-front-keeper".into())
             .spawn(move || {
-                let _ = stopped.recv();
-                runtime.shutdown_background();
+                let runtime = Builder::new_multi_thread()
+                    .worker_threads(2 * cores)
+                    .thread_name("yearbook-front")
+                    // Its tasks are few and long (a fan-out to hundreds of
+                    // sockets): look at the host screens' sockets after
+                    // each one.
+                    .event_interval(1)
+                    .enable_all()
+                    .build();
+                match runtime {
+                    Ok(runtime) => {
+                        let _ = started.send(Ok(runtime.handle().clone()));
+                        let _ = stopped.recv();
+                        runtime.shutdown_background();
+                    }
+                    Err(e) => {
+                        let _ = started.send(Err(e));
+                    }
+                }
             })?;
+        let handle = handle
+            .recv()
+            .map_err(|_| std::io::Error::other("the front runtime's thread ended"))??;
         Ok(Self {
             handle,
             cores,

@@ -109,8 +109,8 @@ pub enum Item {
     Text(To, Arc<[u8]>, Instant, Option<Hold>),
     /// A `reveal` or `game_over`: goes out once event `seq` (the round's
     /// close) is durable, so a crash can never reopen a question whose
-    /// answer was shown.
-    Personal(Arc<Personal>, Instant, u64),
+    /// answer was shown. Holds the room's count of reveals under way.
+    Personal(Arc<Personal>, Instant, u64, Hold),
     /// Closes the sockets of `player`, except its socket of `keep` (a
     /// kicked player keeps none).
     CloseFor {
@@ -180,6 +180,8 @@ pub struct Hub {
     /// (`RoomDeps::questions`), and how many of them are this room's.
     questions: Arc<Gate>,
     questions_mine: Arc<AtomicUsize>,
+    /// Reveals (and `game_over`s) queued or being written.
+    reveals: Arc<Gate>,
 }
 
 impl Hub {
@@ -224,12 +226,20 @@ impl Hub {
             writing,
             questions,
             questions_mine,
+            reveals: Arc::new(Gate::default()),
         }
     }
 
-    /// Counts a question as waiting until it has gone out.
-    pub fn question_hold(&self) -> Hold {
-        self.questions.hold_counted(&self.questions_mine)
+    /// Counts a reveal as under way until its item is done.
+    pub fn reveal_hold(&self) -> Hold {
+        self.reveals.hold()
+    }
+
+    /// Counts a question as waiting until it has gone out, unless it is
+    /// queued behind this room's own reveal: other rooms' reveals would
+    /// step aside for a question that cannot move.
+    pub fn question_hold(&self) -> Option<Hold> {
+        (!self.reveals.is_held()).then(|| self.questions.hold_counted(&self.questions_mine))
     }
 
     pub fn writing(&self) -> &Gate {
@@ -300,12 +310,15 @@ async fn run_shard(
                 }
                 metrics.record(&batch);
             }
-            Item::Personal(personal, at, seq) => {
+            Item::Personal(personal, at, seq, _under_way) => {
                 // A failing store is reported elsewhere; show the reveal anyway.
                 let _ = durability.wait(seq).await;
-                let _writing = writing.hold();
-                let others = (&*questions, &*questions_mine);
-                send_personal(&hosts, &phones, &personal, at, &metrics, others).await;
+                let aside = Aside {
+                    questions: &questions,
+                    mine: &questions_mine,
+                    writing: &writing,
+                };
+                send_personal(&hosts, &phones, &personal, at, &metrics, aside).await;
             }
             Item::CloseFor {
                 player,
@@ -385,26 +398,43 @@ const STEP: usize = 32;
 /// The longest a reveal steps aside for other rooms' questions.
 const STEP_ASIDE_MAX: std::time::Duration = std::time::Duration::from_millis(50);
 
+/// What a reveal steps aside for, and the room's gate it holds while it
+/// writes.
+struct Aside<'a> {
+    /// The server's count of questions waiting, and this room's share.
+    questions: &'a Gate,
+    mine: &'a AtomicUsize,
+    writing: &'a Arc<Gate>,
+}
+
 /// A reveal (or `game_over`) to every socket. It steps aside (briefly at
-/// most) while another room's question waits to go out (`questions`
-/// holds beyond this room's own count): a reveal has 200 ms to reach every
-/// phone, a question 100. It waits rather than yields, so its thread can
-/// take up the question's shard.
+/// most) while another room's question waits to go out: a reveal has
+/// 200 ms to reach every phone, a question 100. It waits rather than
+/// yields, so its thread can take up the question's shard, and lets its
+/// own room's phones be read meanwhile.
 async fn send_personal(
     hosts: &[Seat],
     phones: &[Seat],
     personal: &Personal,
     at: Instant,
     metrics: &Metrics,
-    (questions, mine): (&Gate, &AtomicUsize),
+    aside: Aside<'_>,
 ) {
+    let mut writing = Some(aside.writing.hold());
     let mut batch = LatencyBatch::default();
     send_all(hosts, &personal.host_frame, at, &mut batch);
     let mut buf = Vec::new();
     let until = Instant::now() + STEP_ASIDE_MAX;
+    let mut may_step_aside = true;
     for (i, seat) in phones.iter().enumerate() {
-        if i % STEP == STEP - 1 && questions.held_by_others(mine) {
-            questions.others_passed(mine, until).await;
+        if may_step_aside && i % STEP == STEP - 1 && aside.questions.held_by_others(aside.mine) {
+            if Instant::now() >= until {
+                may_step_aside = false;
+            } else {
+                drop(writing.take());
+                aside.questions.others_passed(aside.mine, until).await;
+                writing = Some(aside.writing.hold());
+            }
         }
         prefetch(phones, i);
         let sent = match seat.me {
@@ -416,6 +446,7 @@ async fn send_personal(
         }
     }
     metrics.record(&batch);
+    drop(writing);
 }
 
 #[cfg(test)]
@@ -469,6 +500,7 @@ mod tests {
         let metrics = Metrics::default();
 
         let questions = Arc::new(Gate::default());
+        let writing = Arc::new(Gate::default());
         let (mine, theirs) = (AtomicUsize::new(0), Arc::new(AtomicUsize::new(0)));
         let reveal = || {
             send_personal(
@@ -477,7 +509,11 @@ mod tests {
                 &personal,
                 Instant::now(),
                 &metrics,
-                (&questions, &mine),
+                Aside {
+                    questions: &questions,
+                    mine: &mine,
+                    writing: &writing,
+                },
             )
         };
 
@@ -488,9 +524,14 @@ mod tests {
 
         // Another room's question goes out 20 ms in: the reveal goes on then.
         let question = questions.hold_counted(&theirs);
+        let room_gate = writing.clone();
         let goes = tokio::spawn(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            // Meanwhile the room's own phones are not held up.
+            let held_while_aside = room_gate.is_held();
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             drop(question);
+            held_while_aside
         });
         let t = std::time::Instant::now();
         reveal().await;
@@ -503,7 +544,8 @@ mod tests {
             took < STEP_ASIDE_MAX,
             "waited on after the question went: {took:?}"
         );
-        goes.await.unwrap();
+        assert!(!goes.await.unwrap(), "the room's gate was held while aside");
+        assert!(!writing.is_held(), "the room's gate is released at the end");
 
         // One that never goes: the reveal steps aside STEP_ASIDE_MAX in all.
         let _stuck = questions.hold_counted(&theirs);

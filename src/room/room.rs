@@ -728,7 +728,7 @@ impl Room {
         let frame: Arc<[u8]> = text_frame(&text).into();
         let at = Instant::now();
         self.hub
-            .to_all(|| Item::Text(To::Both, frame.clone(), at, Some(self.hub.question_hold())));
+            .to_all(|| Item::Text(To::Both, frame.clone(), at, self.hub.question_hold()));
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
@@ -760,13 +760,15 @@ impl Room {
                     inner.progress_dirty = false;
                     let reveal = Arc::new(self.reveal_personal(&inner.game));
                     let at = Instant::now();
-                    self.hub.to_all(|| Item::Personal(reveal.clone(), at, seq));
+                    self.hub
+                        .to_all(|| Item::Personal(reveal.clone(), at, seq, self.hub.reveal_hold()));
                 }
                 Event::GameOver { .. } => {
                     inner.progress_dirty = false;
                     let over = Arc::new(self.game_over_personal(&inner.game));
                     let at = Instant::now();
-                    self.hub.to_all(|| Item::Personal(over.clone(), at, seq));
+                    self.hub
+                        .to_all(|| Item::Personal(over.clone(), at, seq, self.hub.reveal_hold()));
                 }
             }
         }
