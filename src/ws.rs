@@ -20,6 +20,7 @@ use crate::game::{PlayerId, PlayerName, RuleError};
 use crate::http::upgrade::Socket;
 use crate::link::Link;
 use crate::protocol::{ClientMsg, STORAGE_MESSAGE, ServerMsg, error_json};
+use crate::room::front::Unidentified;
 use crate::room::{PhoneSession, Room, Seat};
 
 /// Close codes (RFC 6455 §7.4.1).
@@ -191,14 +192,15 @@ impl Conn {
     }
 }
 
-/// Runs a WebSocket for `room` until either side ends it.
+/// Runs a WebSocket for `room` until either side ends it. `host_only`: it
+/// asked for `role=host`, holding `unidentified` until its `hello`.
 /// `on_bad_key` counts a wrong host key against the client's address and
 /// says whether the address is still within its allowance.
 pub async fn run(
     link: Arc<Link>,
     socket: Socket,
     room: Arc<Room>,
-    host_only: bool,
+    (host_only, mut unidentified): (bool, Option<Unidentified>),
     on_bad_key: Box<dyn Fn() -> bool + Send>,
 ) {
     let now = Instant::now();
@@ -247,6 +249,7 @@ pub async fn run(
                 }
                 ClientMsg::Hello { key } => {
                     if room.is_host_key(&key) {
+                        drop(unidentified.take());
                         host(conn).await;
                     } else {
                         let _ = if on_bad_key() {

@@ -318,20 +318,14 @@ pub async fn websocket(
     };
     let room = find_room(&state, &code, ip)?;
     // A host screen's socket runs beside the fan-outs, ahead of the phones.
-    let on = host_only
-        .then(|| {
-            state
-                .rooms
-                .deps()
-                .front
-                .as_ref()
-                .map(|f| f.handle().clone())
-        })
-        .flatten();
+    let (on, unidentified) = match (host_only, &state.rooms.deps().front) {
+        (true, Some(front)) => front.admit().unzip(),
+        _ => (None, None),
+    };
     let on_bad_key = Box::new(move || state.misses.try_count(ip));
     Ok(
         upgrade.on_upgrade(ws::MAX_READ_BYTES, on, move |link, socket| {
-            ws::run(link, socket, room, host_only, on_bad_key)
+            ws::run(link, socket, room, (host_only, unidentified), on_bad_key)
         }),
     )
 }

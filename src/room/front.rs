@@ -15,13 +15,25 @@
 //! 140 ms instead of 79).
 
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{
+    AtomicUsize,
+    Ordering::{AcqRel, Acquire},
+};
 
 use tokio::runtime::{Builder, Handle};
+
+/// Host-screen sockets that have not said `hello` yet may be this many on
+/// the front runtime; more go to the main one (anyone may ask for
+/// `role=host`, and a flood of them must not reach the fan-out's threads).
+const MAX_UNIDENTIFIED: usize = 64;
 
 #[derive(Debug)]
 pub struct Front {
     handle: Handle,
     cores: usize,
+    /// Sockets on it that have not proved to be host screens yet.
+    unidentified: Arc<AtomicUsize>,
     /// Dropping it ends the runtime (from a thread of its own: a runtime
     /// may not be dropped inside another's tasks).
     _stop: std::sync::mpsc::Sender<()>,
@@ -79,12 +91,20 @@ impl Front {
         Ok(Self {
             handle,
             cores,
+            unidentified: Arc::new(AtomicUsize::new(0)),
             _stop: stop,
         })
     }
 
-    pub fn handle(&self) -> &Handle {
-        &self.handle
+    /// Where a socket asking for `role=host` runs, and its place among the
+    /// unidentified until it says `hello`; `None` when there are too many
+    /// already (it runs on the main runtime then).
+    pub fn admit(&self) -> Option<(Handle, Unidentified)> {
+        let taken = self
+            .unidentified
+            .fetch_update(AcqRel, Acquire, |n| (n < MAX_UNIDENTIFIED).then_some(n + 1))
+            .is_ok();
+        taken.then(|| (self.handle.clone(), Unidentified(self.unidentified.clone())))
     }
 
     /// The cores it was started for (each room's fan-out has one shard
@@ -99,5 +119,34 @@ impl Front {
         F::Output: Send + 'static,
     {
         self.handle.spawn(task);
+    }
+}
+
+/// A place among the front runtime's unidentified sockets, given back when
+/// dropped (on `hello`, or when the socket ends).
+#[derive(Debug)]
+pub struct Unidentified(Arc<AtomicUsize>);
+
+impl Drop for Unidentified {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_so_many_unidentified_sockets_go_to_the_front() {
+        let front = Front::start(2).unwrap();
+        let mut seats: Vec<_> = (0..MAX_UNIDENTIFIED)
+            .map(|_| front.admit().unwrap())
+            .collect();
+        assert!(front.admit().is_none(), "one too many");
+        seats.pop();
+        let again = front.admit();
+        assert!(again.is_some(), "a place given back is free again");
+        assert!(front.admit().is_none());
     }
 }
