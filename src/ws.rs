@@ -92,6 +92,12 @@ impl Conn {
         self.send_text(error_json(code, message)).await
     }
 
+    /// Tells the client why (an `error`), then closes with 1008.
+    async fn refuse(&mut self, code: &str, message: &str, reason: &'static str) {
+        let _ = self.send_error(code, message).await;
+        self.close(close_code::POLICY, reason).await;
+    }
+
     /// Sends a close frame, then waits briefly for the client's reply so
     /// the reason reaches it before the connection goes away.
     async fn close(&mut self, code: u16, reason: &'static str) {
@@ -238,13 +244,12 @@ pub async fn run(
             };
             match msg {
                 ClientMsg::Join { .. } | ClientMsg::Resume { .. } if host_only => {
-                    let _ = conn
-                        .send_error(
-                            "bad_message",
-                            "This connection is for a host screen (role=host); phones connect without it.",
-                        )
-                        .await;
-                    conn.close(close_code::POLICY, "host screens only").await;
+                    conn.refuse(
+                        "bad_message",
+                        "This connection is for a host screen (role=host); phones connect without it.",
+                        "host screens only",
+                    )
+                    .await;
                     return;
                 }
                 ClientMsg::Hello { key } => {
@@ -252,17 +257,15 @@ pub async fn run(
                         drop(unidentified.take());
                         host(conn).await;
                     } else {
-                        let _ = if on_bad_key() {
-                            conn.send_error("not_host", "That host key is not valid for this room.")
-                                .await
+                        let (code, message) = if on_bad_key() {
+                            ("not_host", "That host key is not valid for this room.")
                         } else {
-                            conn.send_error(
+                            (
                                 "rate_limited",
                                 "Too many wrong keys from your network; wait a minute.",
                             )
-                            .await
                         };
-                        conn.close(close_code::POLICY, "bad host key").await;
+                        conn.refuse(code, message, "bad host key").await;
                     }
                     return;
                 }
@@ -294,13 +297,12 @@ pub async fn run(
                     }
                 },
                 _ => {
-                    let _ = conn
-                        .send_error(
-                            "bad_message",
-                            "Say who you are first: hello, join or resume.",
-                        )
-                        .await;
-                    conn.close(close_code::POLICY, "say hello first").await;
+                    conn.refuse(
+                        "bad_message",
+                        "Say who you are first: hello, join or resume.",
+                        "say hello first",
+                    )
+                    .await;
                     return;
                 }
             }

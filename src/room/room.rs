@@ -718,17 +718,20 @@ impl Room {
     }
 
     fn broadcast(&self, to: To, text: String) {
-        let frame: Arc<[u8]> = text_frame(&text).into();
-        let at = Instant::now();
-        self.hub.to_all(|| Item::Text(to, frame.clone(), at, None));
+        self.broadcast_text(to, text, false);
     }
 
     /// A question: other rooms' reveals step aside until it is out.
     fn broadcast_question(&self, text: String) {
+        self.broadcast_text(To::Both, text, true);
+    }
+
+    fn broadcast_text(&self, to: To, text: String, question: bool) {
         let frame: Arc<[u8]> = text_frame(&text).into();
         let at = Instant::now();
+        let hold = || question.then(|| self.hub.question_hold()).flatten();
         self.hub
-            .to_all(|| Item::Text(To::Both, frame.clone(), at, self.hub.question_hold()));
+            .to_all(|| Item::Text(to, frame.clone(), at, hold()));
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
