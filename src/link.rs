@@ -104,8 +104,10 @@ pub struct Link {
     fd: std::os::fd::RawFd,
     out: Mutex<Out>,
     /// Wakes the socket's task: bytes wait for the socket, or the room
-    /// wants the socket closed, or a write failed.
+    /// wants the socket closed, or a write failed, or it is nudged.
     wake: Notify,
+    /// The socket's task should check that its client is still there.
+    nudged: std::sync::atomic::AtomicBool,
 }
 
 impl Link {
@@ -121,6 +123,7 @@ impl Link {
             tcp: write,
             out: Mutex::new(Out::default()),
             wake: Notify::new(),
+            nudged: std::sync::atomic::AtomicBool::new(false),
         });
         let io = LinkIo {
             read,
@@ -254,6 +257,18 @@ impl Link {
 
     pub fn take_close_request(&self) -> Option<Close> {
         self.out.lock().close.take()
+    }
+
+    /// Asks the socket's task to check on its client (keep-alive).
+    pub fn nudge(&self) {
+        self.nudged
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.wake.notify_one();
+    }
+
+    /// Whether the socket's task was nudged since it last looked.
+    pub fn take_nudge(&self) -> bool {
+        self.nudged.swap(false, std::sync::atomic::Ordering::AcqRel)
     }
 
     /// Resolves when there is something for the socket's task to do.

@@ -10,11 +10,11 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use tokio::time::{Instant, interval, timeout};
+use tokio::time::{Instant, timeout};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
-use tracing::{Instrument, debug, info_span};
+use tracing::debug;
 
 use crate::game::{PlayerId, PlayerName, RuleError};
 use crate::http::upgrade::Socket;
@@ -40,7 +40,9 @@ pub const MAX_READ_BYTES: usize = 64 * 1024;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
 /// A socket that takes no bytes for this long means the phone is gone.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-const PING_EVERY: Duration = Duration::from_secs(10);
+/// How often a socket's task is asked to check on its client (by the
+/// room's fan-out, `Link::nudge`); a client silent for half of it is pinged.
+pub const PING_EVERY: Duration = Duration::from_secs(10);
 /// Silence for this long (no frame, no pong) closes the socket, so a dead
 /// phone stops counting as connected within about half a minute.
 const DEAD_AFTER: Duration = Duration::from_secs(25);
@@ -134,8 +136,7 @@ impl Conn {
     }
 
     /// Token bucket; `false` when this message is over the limit.
-    fn allow(&mut self) -> bool {
-        let now = Instant::now();
+    fn allow(&mut self, now: Instant) -> bool {
         let earned = now.duration_since(self.refill_at).as_secs_f64() * RATE_PER_SEC;
         self.tokens = (self.tokens + earned).min(RATE_BURST);
         self.refill_at = now;
@@ -169,8 +170,9 @@ impl Conn {
             self.close(close_code::SIZE, "message too big").await;
             return Incoming::Closed;
         }
-        self.last_seen = Instant::now();
-        if !self.allow() {
+        let now = Instant::now();
+        self.last_seen = now;
+        if !self.allow(now) {
             if self.strikes >= RATE_STRIKES {
                 self.close(close_code::POLICY, "too many messages").await;
                 return Incoming::Closed;
@@ -221,8 +223,7 @@ pub async fn run(
         shutdown: room.shutdown_signal(),
         identified: false,
     };
-    let span = info_span!("ws", room = %room.code);
-    async move {
+    {
         // Until the client says who it is, only hello/join/resume are read;
         // a failed join may be retried with another name.
         loop {
@@ -308,8 +309,6 @@ pub async fn run(
             }
         }
     }
-    .instrument(span)
-    .await;
 }
 
 /// Takes a registered socket out of its room however its task ends (even
@@ -417,7 +416,6 @@ async fn on_phone_message(
 /// Serves an identified socket until it ends: `phone` is its player, `None`
 /// for the host screen.
 async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
-    let mut ping = interval(PING_EVERY);
     // Built once, not per message: each of these registers with a shared
     // notifier, and thousands of sockets re-registering per vote contend.
     let link = conn.seat.link.clone();
@@ -435,6 +433,11 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
                 match conn.on_link().await {
                     Some(pending) => draining = pending,
                     None => return,
+                }
+                // No timer per socket: thousands of them, looked at on every
+                // message, cost more than the fan-out's nudge every 10 s.
+                if conn.link().take_nudge() && !keep_alive(conn).await {
+                    return;
                 }
             }
             drained = link.drain(SEND_TIMEOUT), if draining => {
@@ -458,9 +461,6 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
                 };
                 if !ok { return; }
             }
-            _ = ping.tick() => {
-                if !keep_alive(conn).await { return; }
-            }
             _ = &mut shutdown => {
                 conn.close(close_code::RESTART, "server restarting").await;
                 return;
@@ -473,7 +473,7 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
 async fn keep_alive(conn: &mut Conn) -> bool {
     let silent = conn.last_seen.elapsed();
     if silent > DEAD_AFTER {
-        debug!("client silent, closing");
+        debug!(room = %conn.room.code, "client silent, closing");
         return false;
     }
     // A client heard from lately is alive and has had replies: no ping

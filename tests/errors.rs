@@ -592,6 +592,19 @@ async fn time_to_close(mut s: tokio::net::TcpStream) -> Duration {
 }
 
 #[tokio::test]
+async fn silent_phones_and_hosts_are_pinged_and_stay_in_the_game() {
+    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    // Checked every 10 s, pinged once silent for 5: within 15 s.
+    let limit = Duration::from_secs(17);
+    let (host_pinged, ann_pinged) = tokio::join!(host.ping_within(limit), ann.ping_within(limit));
+    assert!(host_pinged, "the host screen was not pinged");
+    assert!(ann_pinged, "the phone was not pinged");
+    pong(&mut ann).await;
+    pong(&mut host).await;
+}
+
+#[tokio::test]
 async fn slow_and_silent_connections_are_closed_and_the_room_plays_on() {
     use tokio::io::AsyncWriteExt;
     let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;

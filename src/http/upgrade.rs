@@ -132,7 +132,9 @@ where
 {
     let (link, io) = Link::new(tcp);
     let mut config = WebSocketConfig::default();
-    config.read_buffer_size = 4096;
+    // Clients send small messages (a vote is ~50 bytes); each read clears
+    // this much of the buffer first, and every phone keeps one.
+    config.read_buffer_size = 1024;
     config.write_buffer_size = 0;
     config.max_write_buffer_size = usize::MAX;
     config.max_message_size = Some(max_read);

@@ -279,7 +279,22 @@ async fn run_shard(
 ) {
     let mut hosts: Vec<Seat> = Vec::new();
     let mut phones: Vec<Seat> = Vec::new();
-    while let Some(item) = rx.recv().await {
+    let mut sweep = tokio::time::interval(crate::ws::PING_EVERY / SWEEP_SLICES as u32);
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut slice = 0;
+    loop {
+        let item = tokio::select! {
+            biased;
+            item = rx.recv() => match item {
+                Some(item) => item,
+                None => break,
+            },
+            _ = sweep.tick() => {
+                nudge(&hosts, &phones, slice);
+                slice = (slice + 1) % SWEEP_SLICES;
+                continue;
+            }
+        };
         match item {
             Item::Add { link, me } => {
                 link.set_seated();
@@ -356,6 +371,20 @@ async fn run_shard(
                     metrics.messages_sent.fetch_add(1, Relaxed);
                 }
             }
+        }
+    }
+}
+
+/// The keep-alive nudges go to one slice of the sockets at a time, so the
+/// pings they lead to are spread out rather than all at once.
+const SWEEP_SLICES: usize = 10;
+
+/// Nudges the sockets of `slice` to check on their clients: each socket
+/// every `PING_EVERY`.
+fn nudge(hosts: &[Seat], phones: &[Seat], slice: usize) {
+    for (i, seat) in hosts.iter().chain(phones).enumerate() {
+        if i % SWEEP_SLICES == slice {
+            seat.link.nudge();
         }
     }
 }
@@ -574,6 +603,28 @@ mod tests {
                 "phone {id}: {text}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn each_socket_is_nudged_once_per_sweep_in_slices() {
+        let (seats, _clients, _ios) = phones(2 * SWEEP_SLICES + 3).await;
+        let (hosts, phones) = seats.split_at(1);
+        let mut counts = vec![0; seats.len()];
+        for slice in 0..SWEEP_SLICES {
+            nudge(hosts, phones, slice);
+            let now: Vec<usize> = (0..seats.len())
+                .filter(|&i| seats[i].link.take_nudge())
+                .collect();
+            assert!((2..=3).contains(&now.len()), "slice {slice} nudged {now:?}");
+            for i in now {
+                counts[i] += 1;
+            }
+        }
+        assert!(
+            counts.iter().all(|&c| c == 1),
+            "nudges per socket: {counts:?}"
+        );
+        assert!(!seats[0].link.take_nudge(), "a nudge is taken once");
     }
 
     #[test]

@@ -440,6 +440,22 @@ impl TestClient {
         }
     }
 
+    /// Whether a ping frame arrives within `d` (messages meanwhile are
+    /// skipped; the client answers the ping itself).
+    pub async fn ping_within(&mut self, d: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + d;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => return false,
+                Ok(Some(Ok(Message::Ping(_)))) => return true,
+                Ok(Some(Ok(Message::Close(_)) | Err(_)) | None) => {
+                    panic!("[{}] closed while waiting for a ping", self.label)
+                }
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
     /// Next JSON message within 5 s; panics on timeout or close.
     pub async fn recv(&mut self) -> Value {
         match self.next_within(RECV_TIMEOUT).await {
