@@ -106,6 +106,12 @@ fn serve(args: ServeArgs) -> ExitCode {
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // While a big room's question goes out (from the front runtime),
+        // the phones' threads wait before looking at their sockets again.
+        .on_thread_park(|| {
+            use yearbook::room::gate::{MAIN_QUIET, QUIET_MAX};
+            MAIN_QUIET.wait(QUIET_MAX)
+        })
         .build()
     {
         Ok(rt) => rt,

@@ -14,7 +14,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{
     AtomicUsize,
-    Ordering::{AcqRel, Acquire},
+    Ordering::{AcqRel, Acquire, SeqCst},
 };
 use std::time::Duration;
 
@@ -118,6 +118,79 @@ impl Drop for Hold {
     }
 }
 
+/// Quiets the main runtime (the phones') while a shard on the front
+/// runtime writes a question to thousands of phones: a main-runtime
+/// thread that runs out of work waits here (a short while at most) before
+/// it looks at its sockets again. Meanwhile the votes that pour in stay
+/// in the kernel, and afterwards they are read thousands at a time rather
+/// than one wake-up each (measured: fewer wake-ups, less CPU per message),
+/// and the question has the cores to itself.
+pub struct Quiet {
+    holders: AtomicUsize,
+    lock: std::sync::Mutex<()>,
+    open: std::sync::Condvar,
+}
+
+/// The main runtime's quiet (its threads call [`Quiet::wait`] before
+/// parking: see `main.rs`).
+pub static MAIN_QUIET: Quiet = Quiet::new();
+/// The longest a main-runtime thread waits for the quiet to end, each time.
+pub const QUIET_MAX: Duration = Duration::from_millis(150);
+
+/// Holds a [`Quiet`] until dropped.
+pub struct QuietHold(&'static Quiet);
+
+impl Quiet {
+    pub const fn new() -> Self {
+        Self {
+            holders: AtomicUsize::new(0),
+            lock: std::sync::Mutex::new(()),
+            open: std::sync::Condvar::new(),
+        }
+    }
+
+    pub fn hold(&'static self) -> QuietHold {
+        self.holders.fetch_add(1, SeqCst);
+        QuietHold(self)
+    }
+
+    /// Blocks the calling thread while the quiet is held, `max` at most.
+    pub fn wait(&self, max: Duration) {
+        if self.holders.load(SeqCst) == 0 {
+            return;
+        }
+        let until = std::time::Instant::now() + max;
+        let mut lock = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        while self.holders.load(SeqCst) != 0 {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            lock = match self.open.wait_timeout(lock, left) {
+                Ok((lock, _)) => lock,
+                Err(e) => e.into_inner().0,
+            };
+        }
+    }
+}
+
+impl Default for Quiet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for QuietHold {
+    fn drop(&mut self) {
+        if self.0.holders.fetch_sub(1, SeqCst) == 1 {
+            // Under the lock, so a waiter between its look and its wait
+            // cannot miss this.
+            let _lock = self.0.lock.lock().unwrap_or_else(|e| e.into_inner());
+            self.0.open.notify_all();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +281,39 @@ mod tests {
         assert!(!gate.is_held());
         assert_eq!(mine.load(Acquire), 0);
         assert_eq!(theirs.load(Acquire), 0);
+    }
+
+    #[test]
+    fn a_quiet_holds_waiters_until_released_or_their_time_is_up() {
+        static QUIET: Quiet = Quiet::new();
+        // Not held: no wait at all.
+        let t = std::time::Instant::now();
+        QUIET.wait(Duration::from_secs(5));
+        assert!(t.elapsed() < Duration::from_millis(50));
+
+        // Held: the waiter goes on when the hold ends.
+        let hold = QUIET.hold();
+        let waiter = std::thread::spawn(|| {
+            let t = std::time::Instant::now();
+            QUIET.wait(Duration::from_secs(5));
+            t.elapsed()
+        });
+        std::thread::sleep(Duration::from_millis(30));
+        drop(hold);
+        let waited = waiter.join().unwrap();
+        assert!(
+            waited >= Duration::from_millis(20) && waited < Duration::from_secs(2),
+            "waited {waited:?}"
+        );
+
+        // Held for good: the waiter goes on at its limit.
+        let _stuck = QUIET.hold();
+        let t = std::time::Instant::now();
+        QUIET.wait(Duration::from_millis(40));
+        let waited = t.elapsed();
+        assert!(
+            waited >= Duration::from_millis(40) && waited < Duration::from_secs(2),
+            "waited {waited:?}"
+        );
     }
 }

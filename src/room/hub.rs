@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::front::Front;
-use super::gate::{Gate, Hold};
+use super::gate::{Gate, Hold, MAIN_QUIET};
 use crate::game::PlayerId;
 use crate::link::{Close, Link, text_frame};
 use crate::store::Store;
@@ -104,9 +104,10 @@ pub enum Item {
         me: Option<(PlayerId, u64)>,
     },
     Remove(Arc<Link>),
-    /// An encoded frame ([`crate::link::text_frame`]) for many sockets; a
-    /// question holds its count in `RoomDeps::questions` until written.
-    Text(To, Arc<[u8]>, Instant, Option<Hold>),
+    /// An encoded frame ([`crate::link::text_frame`]) for many sockets;
+    /// `true` for a question, which holds its count in
+    /// `RoomDeps::questions` until written (unless behind its own reveal).
+    Text(To, Arc<[u8]>, Instant, bool, Option<Hold>),
     /// A `reveal` or `game_over`: goes out once event `seq` (the round's
     /// close) is durable, so a crash can never reopen a question whose
     /// answer was shown. Holds the room's count of reveals under way.
@@ -211,6 +212,7 @@ impl Hub {
                     metrics.clone(),
                     writing.clone(),
                     (questions.clone(), questions_mine.clone()),
+                    front.is_some(),
                 );
                 match front {
                     Some(front) => front.spawn(shard),
@@ -276,6 +278,7 @@ async fn run_shard(
     metrics: Arc<Metrics>,
     writing: Arc<Gate>,
     (questions, questions_mine): (Arc<Gate>, Arc<AtomicUsize>),
+    quiet: bool,
 ) {
     let mut hosts: Vec<Seat> = Vec::new();
     let mut phones: Vec<Seat> = Vec::new();
@@ -312,10 +315,13 @@ async fn run_shard(
                     }
                 }
             }
-            Item::Text(to, text, at, _question) => {
+            Item::Text(to, text, at, question, _waiting) => {
                 // Only what goes to the phones holds them up (not `progress`
                 // to the host, ten times a second).
                 let _writing = (to != To::Hosts).then(|| writing.hold());
+                // Written without a pause (no `.await` until it is dropped).
+                let _quiet = (question && quiet && phones.len() >= QUIET_MIN_PHONES)
+                    .then(|| MAIN_QUIET.hold());
                 let mut batch = LatencyBatch::default();
                 if to != To::Phones {
                     send_all(&hosts, &text, at, &mut batch);
@@ -388,6 +394,11 @@ fn nudge(hosts: &[Seat], phones: &[Seat], slice: usize) {
         }
     }
 }
+
+/// A question to at least this many of a shard's phones (a room of about
+/// twice as many) quiets the main runtime while it is written (see
+/// [`MAIN_QUIET`]); smaller rooms' questions take a few milliseconds.
+const QUIET_MIN_PHONES: usize = 1000;
 
 /// How many sockets ahead the fan-out starts loading a socket's state.
 const AHEAD: usize = 8;

@@ -731,7 +731,7 @@ impl Room {
         let at = Instant::now();
         let hold = || question.then(|| self.hub.question_hold()).flatten();
         self.hub
-            .to_all(|| Item::Text(to, frame.clone(), at, hold()));
+            .to_all(|| Item::Text(to, frame.clone(), at, question, hold()));
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
