@@ -223,89 +223,87 @@ pub async fn run(
         shutdown: room.shutdown_signal(),
         identified: false,
     };
-    {
-        // Until the client says who it is, only hello/join/resume are read;
-        // a failed join may be retried with another name.
-        loop {
-            let frame = match timeout(HELLO_TIMEOUT, conn.socket.next()).await {
-                Ok(frame) => frame,
-                Err(_) => {
-                    conn.close(close_code::POLICY, "say hello first").await;
-                    return;
-                }
-            };
-            let msg = match conn.read(frame).await {
-                Incoming::Closed => return,
-                Incoming::Handled => continue,
-                Incoming::Bad => {
-                    conn.close(close_code::POLICY, "say hello first").await;
-                    return;
-                }
-                Incoming::Msg(m) => m,
-            };
-            match msg {
-                ClientMsg::Join { .. } | ClientMsg::Resume { .. } if host_only => {
-                    conn.refuse(
-                        "bad_message",
-                        "This connection is for a host screen (role=host); phones connect without it.",
-                        "host screens only",
-                    )
-                    .await;
-                    return;
-                }
-                ClientMsg::Hello { key } => {
-                    if room.is_host_key(&key) {
-                        drop(unidentified.take());
-                        host(conn).await;
+    // Until the client says who it is, only hello/join/resume are read;
+    // a failed join may be retried with another name.
+    loop {
+        let frame = match timeout(HELLO_TIMEOUT, conn.socket.next()).await {
+            Ok(frame) => frame,
+            Err(_) => {
+                conn.close(close_code::POLICY, "say hello first").await;
+                return;
+            }
+        };
+        let msg = match conn.read(frame).await {
+            Incoming::Closed => return,
+            Incoming::Handled => continue,
+            Incoming::Bad => {
+                conn.close(close_code::POLICY, "say hello first").await;
+                return;
+            }
+            Incoming::Msg(m) => m,
+        };
+        match msg {
+            ClientMsg::Join { .. } | ClientMsg::Resume { .. } if host_only => {
+                conn.refuse(
+                    "bad_message",
+                    "This connection is for a host screen (role=host); phones connect without it.",
+                    "host screens only",
+                )
+                .await;
+                return;
+            }
+            ClientMsg::Hello { key } => {
+                if room.is_host_key(&key) {
+                    drop(unidentified.take());
+                    host(conn).await;
+                } else {
+                    let (code, message) = if on_bad_key() {
+                        ("not_host", "That host key is not valid for this room.")
                     } else {
-                        let (code, message) = if on_bad_key() {
-                            ("not_host", "That host key is not valid for this room.")
-                        } else {
-                            (
-                                "rate_limited",
-                                "Too many wrong keys from your network; wait a minute.",
-                            )
-                        };
-                        conn.refuse(code, message, "bad host key").await;
-                    }
-                    return;
+                        (
+                            "rate_limited",
+                            "Too many wrong keys from your network; wait a minute.",
+                        )
+                    };
+                    conn.refuse(code, message, "bad host key").await;
                 }
-                ClientMsg::Join { name } => {
-                    let joined = PlayerName::parse(&name)
-                        .map_err(RuleError::BadName)
-                        .and_then(|name| room.join(&name, Some(&conn.seat)));
-                    match joined {
-                        Ok(session) => return phone(conn, session).await,
-                        Err(e) => {
-                            if !conn.send_error(e.code(), &e.to_string()).await {
-                                return;
-                            }
-                        }
-                    }
-                }
-                ClientMsg::Resume { token } => match room.resume(&token, Some(&conn.seat)) {
+                return;
+            }
+            ClientMsg::Join { name } => {
+                let joined = PlayerName::parse(&name)
+                    .map_err(RuleError::BadName)
+                    .and_then(|name| room.join(&name, Some(&conn.seat)));
+                match joined {
                     Ok(session) => return phone(conn, session).await,
-                    Err(_) => {
-                        if !conn
-                            .send_error(
-                                "unknown_token",
-                                "This device is not in the game any more; join again.",
-                            )
-                            .await
-                        {
+                    Err(e) => {
+                        if !conn.send_error(e.code(), &e.to_string()).await {
                             return;
                         }
                     }
-                },
-                _ => {
-                    conn.refuse(
-                        "bad_message",
-                        "Say who you are first: hello, join or resume.",
-                        "say hello first",
-                    )
-                    .await;
-                    return;
                 }
+            }
+            ClientMsg::Resume { token } => match room.resume(&token, Some(&conn.seat)) {
+                Ok(session) => return phone(conn, session).await,
+                Err(_) => {
+                    if !conn
+                        .send_error(
+                            "unknown_token",
+                            "This device is not in the game any more; join again.",
+                        )
+                        .await
+                    {
+                        return;
+                    }
+                }
+            },
+            _ => {
+                conn.refuse(
+                    "bad_message",
+                    "Say who you are first: hello, join or resume.",
+                    "say hello first",
+                )
+                .await;
+                return;
             }
         }
     }

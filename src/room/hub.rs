@@ -388,10 +388,8 @@ const SWEEP_SLICES: usize = 10;
 /// Nudges the sockets of `slice` to check on their clients: each socket
 /// every `PING_EVERY`.
 fn nudge(hosts: &[Seat], phones: &[Seat], slice: usize) {
-    for (i, seat) in hosts.iter().chain(phones).enumerate() {
-        if i % SWEEP_SLICES == slice {
-            seat.link.nudge();
-        }
+    for seat in hosts.iter().chain(phones).skip(slice).step_by(SWEEP_SLICES) {
+        seat.link.nudge();
     }
 }
 
