@@ -330,6 +330,34 @@ fn proc_cpu_ticks(pid: &str) -> Option<u64> {
     Some(utime + stime)
 }
 
+/// utime + stime per thread name (threads of one pool share a name), in
+/// ticks: where the server's CPU goes, without a profiler.
+fn proc_thread_ticks(pid: &str) -> Option<BTreeMap<String, u64>> {
+    let mut by_name = BTreeMap::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))
+        .ok()?
+        .flatten()
+    {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue; // ended meanwhile
+        };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        let ticks = fields
+            .get(11)
+            .zip(fields.get(12))
+            .and_then(|(u, s)| Some(u.parse::<u64>().ok()? + s.parse::<u64>().ok()?));
+        if let Some(t) = ticks {
+            *by_name
+                .entry(stat[open + 1..close].to_string())
+                .or_insert(0) += t;
+        }
+    }
+    Some(by_name)
+}
+
 fn proc_rss_kib(pid: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
@@ -877,6 +905,7 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
     let cpu_join1 = pid.as_deref().and_then(proc_cpu_ticks);
 
     let cpu0 = pid.as_deref().and_then(proc_cpu_ticks);
+    let threads0 = pid.as_deref().and_then(proc_thread_ticks);
     let gen0 = proc_cpu_ticks("self");
     let msgs0 = ctx.received.load(Relaxed);
     let t_play = ctx.now();
@@ -886,6 +915,7 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
     }
     let t_played = ctx.now();
     let cpu1 = pid.as_deref().and_then(proc_cpu_ticks);
+    let threads1 = pid.as_deref().and_then(proc_thread_ticks);
     let gen1 = proc_cpu_ticks("self");
     let msgs1 = ctx.received.load(Relaxed);
     let _ = stage_tx.send(STAGE_END);
@@ -907,6 +937,15 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
         rss_end,
         join_ticks: cpu_join0.zip(cpu_join1).map(|(a, b)| b.saturating_sub(a)),
         cpu_ticks: cpu0.zip(cpu1).map(|(a, b)| b.saturating_sub(a)),
+        thread_ticks: threads0.zip(threads1).map(|(a, b)| {
+            b.into_iter()
+                .map(|(name, t)| {
+                    let before = a.get(&name).copied().unwrap_or(0);
+                    (name, t.saturating_sub(before))
+                })
+                .filter(|(_, t)| *t > 0)
+                .collect()
+        }),
         gen_ticks: gen0.zip(gen1).map(|(a, b)| b.saturating_sub(a)),
         messages: msgs1 - msgs0,
         play_ns: t_played.saturating_sub(t_play),
@@ -922,6 +961,8 @@ struct ServerFigures {
     /// Server CPU from the first connect until a second after the last join.
     join_ticks: Option<u64>,
     cpu_ticks: Option<u64>,
+    /// The same, per thread name (threads that ended are not in it).
+    thread_ticks: Option<BTreeMap<String, u64>>,
     gen_ticks: Option<u64>,
     messages: u64,
     play_ns: u64,
@@ -1732,6 +1773,11 @@ fn game_report(
         .filter(|_| server.messages > 0)
         .map(|t| (t as f64 * 1e6 / TICKS_PER_SEC as f64) / server.messages as f64);
     let gen_ms = server.gen_ticks.map(|t| t * 1000 / TICKS_PER_SEC);
+    let thread_ms: Option<BTreeMap<&str, u64>> = server.thread_ticks.as_ref().map(|m| {
+        m.iter()
+            .map(|(name, t)| (name.as_str(), t * 1000 / TICKS_PER_SEC))
+            .collect()
+    });
 
     let room_json: Vec<Value> = rooms
         .iter()
@@ -1793,6 +1839,7 @@ fn game_report(
             "rss_end_kib": server.rss_end,
             "rss_per_phone_kib": round_round(rss_per_phone),
             "cpu_ms": cpu_ms,
+            "cpu_ms_by_thread": thread_ms,
             "join_cpu_ms": server.join_ticks.map(|t| t * 1000 / TICKS_PER_SEC),
             "cpu_us_per_msg": cpu_per_msg.map(|x| (x * 100.0).round() / 100.0),
         },
@@ -1894,6 +1941,10 @@ fn game_report(
             "  server CPU      - (give --server-pid); {} messages delivered during the rounds",
             server.messages
         )),
+    }
+    if let Some(by) = thread_ms.as_ref().filter(|m| !m.is_empty()) {
+        let parts: Vec<String> = by.iter().map(|(n, ms)| format!("{n} {ms}")).collect();
+        line(format!("    by thread (ms): {}", parts.join(", ")));
     }
     if let Some(j) = server.join_ticks {
         line(format!(
@@ -2336,6 +2387,29 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_is_told_per_thread_name() {
+        let busy = std::thread::Builder::new()
+            .name("yb-test-spin".into())
+            .spawn(|| {
+                let (pid, t) = (std::process::id().to_string(), std::time::Instant::now());
+                // Spins until the kernel has counted some of its time.
+                while t.elapsed() < Duration::from_secs(5) {
+                    let ticks = proc_thread_ticks(&pid).unwrap_or_default();
+                    if ticks.get("yb-test-spin").is_some_and(|&t| t > 0) {
+                        return true;
+                    }
+                }
+                false
+            })
+            .unwrap();
+        assert!(
+            busy.join().unwrap(),
+            "the spinning thread was never counted"
+        );
+        assert!(proc_thread_ticks("0").is_none(), "no such process");
+    }
 
     #[test]
     fn urls_must_be_loopback() {

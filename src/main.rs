@@ -107,10 +107,12 @@ fn serve(args: ServeArgs) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         // While a big room's question goes out (from the front runtime),
-        // the phones' threads wait before looking at their sockets again.
+        // the phones' threads wait before looking at their sockets again,
+        // and pause briefly while its votes pour in.
         .on_thread_park(|| {
-            use yearbook::room::gate::{MAIN_QUIET, QUIET_MAX};
-            MAIN_QUIET.wait(QUIET_MAX)
+            use yearbook::room::gate::{MAIN_QUIET, PACE_STEP, QUIET_MAX};
+            MAIN_QUIET.wait(QUIET_MAX);
+            MAIN_QUIET.pace(PACE_STEP);
         })
         .build()
     {
