@@ -320,42 +320,56 @@ fn dechunk(mut s: &str) -> Result<String> {
 
 /// utime + stime of a process, in ticks (includes threads that have ended).
 fn proc_cpu_ticks(pid: &str) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may contain spaces; fields after it are plain.
-    let after = stat.get(stat.rfind(')')? + 1..)?;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    // Field 14 (utime) and 15 (stime); `after` starts at field 3.
-    let utime: u64 = fields.get(11)?.parse().ok()?;
-    let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some(utime + stime)
+    let stat = std::fs::read(format!("/proc/{pid}/stat")).ok()?;
+    stat_ticks(&String::from_utf8_lossy(&stat)).map(|(_, ticks)| ticks)
 }
 
-/// utime + stime per thread name (threads of one pool share a name), in
-/// ticks: where the server's CPU goes, without a profiler.
-fn proc_thread_ticks(pid: &str) -> Option<BTreeMap<String, u64>> {
-    let mut by_name = BTreeMap::new();
+/// The name and utime + stime (ticks) from a `/proc/.../stat` line.
+fn stat_ticks(stat: &str) -> Option<(String, u64)> {
+    // The name may hold spaces and parentheses; the fields after it cannot.
+    let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+    let name = stat.get(open + 1..close)?;
+    let fields: Vec<&str> = stat.get(close + 1..)?.split_whitespace().collect();
+    // Fields 14 (utime) and 15 (stime); `fields` starts at field 3.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some((name.to_string(), utime + stime))
+}
+
+/// Each thread's name and utime + stime (ticks), by thread id.
+fn proc_thread_ticks(pid: &str) -> Option<BTreeMap<u64, (String, u64)>> {
+    let mut by_tid = BTreeMap::new();
     for task in std::fs::read_dir(format!("/proc/{pid}/task"))
         .ok()?
         .flatten()
     {
-        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
-            continue; // ended meanwhile
-        };
-        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+        let Some(tid) = task.file_name().to_str().and_then(|t| t.parse().ok()) else {
             continue;
         };
-        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-        let ticks = fields
-            .get(11)
-            .zip(fields.get(12))
-            .and_then(|(u, s)| Some(u.parse::<u64>().ok()? + s.parse::<u64>().ok()?));
-        if let Some(t) = ticks {
-            *by_name
-                .entry(stat[open + 1..close].to_string())
-                .or_insert(0) += t;
+        let Ok(stat) = std::fs::read(task.path().join("stat")) else {
+            continue; // ended meanwhile
+        };
+        if let Some(named) = stat_ticks(&String::from_utf8_lossy(&stat)) {
+            by_tid.insert(tid, named);
         }
     }
-    Some(by_name)
+    Some(by_tid)
+}
+
+/// CPU ticks spent between two [`proc_thread_ticks`], summed by thread
+/// name (a pool's threads share one): where the server's CPU went, without
+/// a profiler. A thread that ended in between is missing from it.
+fn thread_ticks_between(
+    before: &BTreeMap<u64, (String, u64)>,
+    after: &BTreeMap<u64, (String, u64)>,
+) -> BTreeMap<String, u64> {
+    let mut by_name = BTreeMap::new();
+    for (tid, (name, ticks)) in after {
+        let earlier = before.get(tid).map_or(0, |(_, t)| *t);
+        *by_name.entry(name.clone()).or_insert(0) += ticks.saturating_sub(earlier);
+    }
+    by_name.retain(|_, t| *t > 0);
+    by_name
 }
 
 fn proc_rss_kib(pid: &str) -> Option<u64> {
@@ -937,15 +951,9 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
         rss_end,
         join_ticks: cpu_join0.zip(cpu_join1).map(|(a, b)| b.saturating_sub(a)),
         cpu_ticks: cpu0.zip(cpu1).map(|(a, b)| b.saturating_sub(a)),
-        thread_ticks: threads0.zip(threads1).map(|(a, b)| {
-            b.into_iter()
-                .map(|(name, t)| {
-                    let before = a.get(&name).copied().unwrap_or(0);
-                    (name, t.saturating_sub(before))
-                })
-                .filter(|(_, t)| *t > 0)
-                .collect()
-        }),
+        thread_ticks: threads0
+            .zip(threads1)
+            .map(|(a, b)| thread_ticks_between(&a, &b)),
         gen_ticks: gen0.zip(gen1).map(|(a, b)| b.saturating_sub(a)),
         messages: msgs1 - msgs0,
         play_ns: t_played.saturating_sub(t_play),
@@ -961,7 +969,7 @@ struct ServerFigures {
     /// Server CPU from the first connect until a second after the last join.
     join_ticks: Option<u64>,
     cpu_ticks: Option<u64>,
-    /// The same, per thread name (threads that ended are not in it).
+    /// The same, per thread name (threads that ended meanwhile are not in it).
     thread_ticks: Option<BTreeMap<String, u64>>,
     gen_ticks: Option<u64>,
     messages: u64,
@@ -2389,6 +2397,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cpu_ticks_are_read_past_any_name() {
+        let stat = "12 (a) b (c) R 1 2 3 4 5 6 7 8 9 10 700 50 11 12 20 0";
+        assert_eq!(stat_ticks(stat), Some(("a) b (c".to_string(), 750)));
+        assert_eq!(stat_ticks("12 (short) R 1 2"), None);
+        assert_eq!(stat_ticks("no name at all"), None);
+    }
+
+    #[test]
+    fn cpu_between_is_summed_by_name_per_thread() {
+        let at = |list: &[(u64, &str, u64)]| {
+            list.iter()
+                .map(|&(tid, name, t)| (tid, (name.to_string(), t)))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let before = at(&[
+            (1, "main", 10),
+            (2, "pool", 5),
+            (3, "pool", 7),
+            (4, "gone", 9),
+        ]);
+        // 3 ended; 5 started (all of its time counts); 1 did nothing.
+        let after = at(&[
+            (1, "main", 10),
+            (2, "pool", 8),
+            (5, "pool", 4),
+            (6, "new", 2),
+        ]);
+        let between = thread_ticks_between(&before, &after);
+        let expected: BTreeMap<String, u64> =
+            [("pool".to_string(), 7), ("new".to_string(), 2)].into();
+        assert_eq!(between, expected);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
     fn cpu_is_told_per_thread_name() {
         let busy = std::thread::Builder::new()
             .name("yb-test-spin".into())
@@ -2397,7 +2440,10 @@ mod tests {
                 // Spins until the kernel has counted some of its time.
                 while t.elapsed() < Duration::from_secs(5) {
                     let ticks = proc_thread_ticks(&pid).unwrap_or_default();
-                    if ticks.get("yb-test-spin").is_some_and(|&t| t > 0) {
+                    if ticks
+                        .values()
+                        .any(|(name, t)| name == "yb-test-spin" && *t > 0)
+                    {
                         return true;
                     }
                 }
