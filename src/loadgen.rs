@@ -42,6 +42,15 @@ use stamp::{Clock, Stamped};
 const SOCKETS_PER_SOURCE: usize = 10_000;
 /// `/proc/PID/stat` counts CPU time in USER_HZ, which Linux fixes at 100.
 const TICKS_PER_SEC: u64 = 100;
+
+fn ticks_ms(ticks: u64) -> u64 {
+    ticks * 1000 / TICKS_PER_SEC
+}
+
+/// Ticks from one reading of a counter to the next, when both were read.
+fn ticks_between(before: Option<u64>, after: Option<u64>) -> Option<u64> {
+    before.zip(after).map(|(a, b)| b.saturating_sub(a))
+}
 /// The line the floor server writes per round, like a small `round` message.
 const FLOOR_LINE_BYTES: usize = 200;
 
@@ -949,12 +958,12 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
         rss_before,
         rss_after,
         rss_end,
-        join_ticks: cpu_join0.zip(cpu_join1).map(|(a, b)| b.saturating_sub(a)),
-        cpu_ticks: cpu0.zip(cpu1).map(|(a, b)| b.saturating_sub(a)),
+        join_ticks: ticks_between(cpu_join0, cpu_join1),
+        cpu_ticks: ticks_between(cpu0, cpu1),
         thread_ticks: threads0
             .zip(threads1)
             .map(|(a, b)| thread_ticks_between(&a, &b)),
-        gen_ticks: gen0.zip(gen1).map(|(a, b)| b.saturating_sub(a)),
+        gen_ticks: ticks_between(gen0, gen1),
         messages: msgs1 - msgs0,
         play_ns: t_played.saturating_sub(t_play),
     };
@@ -1775,15 +1784,15 @@ fn game_report(
         .zip(server.rss_after)
         .filter(|_| joined > 0)
         .map(|(a, b)| (b as f64 - a as f64) / joined as f64);
-    let cpu_ms = server.cpu_ticks.map(|t| t * 1000 / TICKS_PER_SEC);
+    let cpu_ms = server.cpu_ticks.map(ticks_ms);
     let cpu_per_msg = server
         .cpu_ticks
         .filter(|_| server.messages > 0)
         .map(|t| (t as f64 * 1e6 / TICKS_PER_SEC as f64) / server.messages as f64);
-    let gen_ms = server.gen_ticks.map(|t| t * 1000 / TICKS_PER_SEC);
+    let gen_ms = server.gen_ticks.map(ticks_ms);
     let thread_ms: Option<BTreeMap<&str, u64>> = server.thread_ticks.as_ref().map(|m| {
         m.iter()
-            .map(|(name, t)| (name.as_str(), t * 1000 / TICKS_PER_SEC))
+            .map(|(name, t)| (name.as_str(), ticks_ms(*t)))
             .collect()
     });
 
@@ -1848,7 +1857,7 @@ fn game_report(
             "rss_per_phone_kib": round_round(rss_per_phone),
             "cpu_ms": cpu_ms,
             "cpu_ms_by_thread": thread_ms,
-            "join_cpu_ms": server.join_ticks.map(|t| t * 1000 / TICKS_PER_SEC),
+            "join_cpu_ms": server.join_ticks.map(ticks_ms),
             "cpu_us_per_msg": cpu_per_msg.map(|x| (x * 100.0).round() / 100.0),
         },
         "messages_during_rounds": server.messages,
@@ -1957,7 +1966,7 @@ fn game_report(
     if let Some(j) = server.join_ticks {
         line(format!(
             "  server CPU      {} ms while the phones joined (and 1 s after)",
-            j * 1000 / TICKS_PER_SEC
+            ticks_ms(j)
         ));
     }
     line(format!(
@@ -2320,7 +2329,7 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
         let _ = child.kill().await;
     }
 
-    let cpu_ticks = cpu0.zip(cpu1).map(|(a, b)| b.saturating_sub(a));
+    let cpu_ticks = ticks_between(cpu0, cpu1);
     let cpu_per_msg = cpu_ticks
         .filter(|_| msgs > 0)
         .map(|t| (t as f64 * 1e6 / TICKS_PER_SEC as f64) / msgs as f64);
@@ -2344,7 +2353,7 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
         "server": {
             "pid": pid,
             "rss_per_conn_kib": rss_per.map(|x| (x * 10.0).round() / 10.0),
-            "cpu_ms": cpu_ticks.map(|t| t * 1000 / TICKS_PER_SEC),
+            "cpu_ms": cpu_ticks.map(ticks_ms),
             "cpu_us_per_msg": cpu_per_msg.map(|x| (x * 100.0).round() / 100.0),
         },
         "messages_during_rounds": msgs,
@@ -2370,7 +2379,7 @@ async fn run_floor(args: LoadgenArgs) -> Result<Report> {
     ));
     t.push_str(&format!(
         "  floor server    CPU {} ms for {msgs} writes: {} µs per message; {} KiB per connection\n",
-        cpu_ticks.map_or("-".into(), |c| (c * 1000 / TICKS_PER_SEC).to_string()),
+        cpu_ticks.map_or("-".into(), |c| ticks_ms(c).to_string()),
         cpu_per_msg.map_or("-".into(), |x| format!("{x:.2}")),
         rss_per.map_or("-".into(), |x| format!("{x:.1}"))
     ));
