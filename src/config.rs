@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
+use crate::http::throttle::TrustedProxies;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "yearbook",
@@ -70,6 +72,13 @@ pub struct ServeArgs {
     /// Believe X-Forwarded-* headers (only behind a proxy you run).
     #[arg(long, env = "YEARBOOK_TRUST_PROXY", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub trust_proxy: bool,
+    /// The proxies to believe, `ADDR[,ADDR|CIDR...]` (implies
+    /// --trust-proxy); with --trust-proxy alone, 127.0.0.0/8 and ::1.
+    #[arg(long, env = "YEARBOOK_TRUSTED_PROXY", value_parser = parse_trusted_proxies)]
+    pub trusted_proxy: Option<TrustedProxies>,
+    /// Days a game is kept after its last activity (0: for ever).
+    #[arg(long, env = "YEARBOOK_KEEP_DAYS", default_value_t = 30)]
+    pub keep_days: u32,
     /// Serve photos as scanned, without the automatic contrast stretch.
     #[arg(long, env = "YEARBOOK_NO_ENHANCE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub no_enhance: bool,
@@ -87,8 +96,36 @@ impl Default for ServeArgs {
             event_code: None,
             max_players: 5000,
             trust_proxy: false,
+            trusted_proxy: None,
+            keep_days: 30,
             no_enhance: false,
         }
+    }
+}
+
+fn parse_trusted_proxies(list: &str) -> Result<TrustedProxies, String> {
+    let parsed = TrustedProxies::parse(list)?;
+    if parsed.is_empty() {
+        return Err("name at least one address or network".into());
+    }
+    Ok(parsed)
+}
+
+impl ServeArgs {
+    /// Whose `X-Forwarded-*` to believe: the named proxies, or with
+    /// `--trust-proxy` alone a proxy on this machine, or nobody.
+    pub fn trusted_proxies(&self) -> TrustedProxies {
+        match (&self.trusted_proxy, self.trust_proxy) {
+            (Some(named), _) => named.clone(),
+            (None, true) => TrustedProxies::loopback(),
+            (None, false) => TrustedProxies::default(),
+        }
+    }
+
+    /// `--keep-days` as a duration; `None` (0 days): keep for ever.
+    pub fn keep(&self) -> Option<std::time::Duration> {
+        (self.keep_days > 0)
+            .then(|| std::time::Duration::from_secs(u64::from(self.keep_days) * 24 * 60 * 60))
     }
 }
 

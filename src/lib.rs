@@ -30,17 +30,29 @@ use crate::roster::Roster;
 use std::time::Duration;
 
 use crate::http::event::EventGate;
-use crate::http::throttle::Throttle;
+use crate::http::throttle::{Cap, Throttle, TrustedProxies};
+
+const MINUTE: Duration = Duration::from_secs(60);
 use crate::solo::Solo;
 use crate::store::Store;
 use crate::telemetry::Metrics;
 
 /// Largest HTTP body accepted (PROTOCOL §5).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// Unknown codes or wrong host keys an address may try per minute.
+/// Misses of one kind (unknown room codes; wrong host keys; wrong host
+/// passwords) an address may make per minute, each kind counted apart.
 pub const MISSES_PER_MINUTE: u32 = 20;
 /// Rooms an address may create per minute.
 pub const ROOMS_PER_MINUTE: u32 = 30;
+/// Rooms all addresses together may create per minute: a generous burst
+/// for a busy evening, not thousands a second from a botnet.
+pub const ROOMS_PER_MINUTE_TOTAL: u32 = 120;
+/// Wrong event codes an address may type per minute (a venue sharing one
+/// address has many thumbs).
+pub const EVENT_GUESSES_PER_MINUTE: u32 = 20;
+/// Wrong event codes all addresses together may try per minute: rotating
+/// addresses buys no more guesses than this.
+pub const EVENT_GUESSES_PER_MINUTE_TOTAL: u32 = 120;
 
 /// Everything the handlers share.
 #[derive(Debug)]
@@ -55,15 +67,29 @@ pub struct AppState {
     /// `--event-code`: who may see pages and photos.
     pub event: Option<EventGate>,
     pub host_password: Option<String>,
+    /// Whether any proxy is trusted (its `X-Forwarded-*` believed).
     pub trust_proxy: bool,
+    /// Which peers are proxies whose `X-Forwarded-*` is believed; the
+    /// request guard drops those headers from everybody else.
+    pub trusted_proxies: TrustedProxies,
     pub roster: Arc<Roster>,
     pub rooms: Arc<Rooms>,
     pub solo: Arc<Solo>,
     pub metrics: Arc<Metrics>,
-    /// Unknown room codes and wrong host keys, per address.
-    pub misses: Throttle,
-    /// Rooms created, per address.
+    /// Look-ups of unknown room codes, per address.
+    pub unknown_codes: Throttle,
+    /// Wrong host keys (results, host sockets), per address.
+    pub host_keys: Throttle,
+    /// Wrong `--host-password`s, per address.
+    pub host_passwords: Throttle,
+    /// Wrong event codes, per address and in total.
+    pub event_guesses: Throttle,
+    pub event_guesses_total: Cap,
+    /// Rooms created, per address and in total.
     pub creations: Throttle,
+    pub creations_total: Cap,
+    /// `--keep-days`, for the daily prune.
+    pub keep: Option<Duration>,
 }
 
 /// What [`AppState::new`] needs beyond the roster.
@@ -76,8 +102,12 @@ pub struct Options {
     /// Signs the event cookie; survives restarts with the database.
     pub secret: Vec<u8>,
     pub host_password: Option<String>,
-    pub trust_proxy: bool,
+    /// Proxies whose `X-Forwarded-*` is believed; empty: none.
+    pub trusted_proxies: TrustedProxies,
     pub max_players: usize,
+    /// `--keep-days`: how long a game stays in the store after its last
+    /// activity; `None`: for ever.
+    pub keep: Option<Duration>,
 }
 
 impl AppState {
@@ -137,13 +167,20 @@ impl AppState {
             base: options.base,
             public_url,
             host_password: options.host_password.filter(|p| !p.is_empty()),
-            trust_proxy: options.trust_proxy,
+            trust_proxy: !options.trusted_proxies.is_empty(),
+            trusted_proxies: options.trusted_proxies,
             roster,
             rooms: Arc::new(Rooms::new(Arc::new(deps))),
             solo: Arc::new(Solo::default()),
             metrics,
-            misses: Throttle::new(MISSES_PER_MINUTE, Duration::from_secs(60)),
-            creations: Throttle::new(ROOMS_PER_MINUTE, Duration::from_secs(60)),
+            unknown_codes: Throttle::new(MISSES_PER_MINUTE, MINUTE),
+            host_keys: Throttle::new(MISSES_PER_MINUTE, MINUTE),
+            host_passwords: Throttle::new(MISSES_PER_MINUTE, MINUTE),
+            event_guesses: Throttle::new(EVENT_GUESSES_PER_MINUTE, MINUTE),
+            event_guesses_total: Cap::new(EVENT_GUESSES_PER_MINUTE_TOTAL, MINUTE),
+            creations: Throttle::new(ROOMS_PER_MINUTE, MINUTE),
+            creations_total: Cap::new(ROOMS_PER_MINUTE_TOTAL, MINUTE),
+            keep: options.keep,
         })
     }
 }
@@ -166,6 +203,11 @@ pub fn app(state: Arc<AppState>) -> Router {
             http::event::gate,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Outermost: forwarded headers are cleaned before anything reads them.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::guard::guard,
+        ))
         .with_state(state)
 }
 
@@ -191,6 +233,9 @@ pub async fn serve(
 
     let rooms = state.rooms.clone();
     let evictor = tokio::spawn(room::run_evictor(rooms.clone()));
+    let pruner = state
+        .keep
+        .map(|keep| tokio::spawn(room::run_pruner(rooms.clone(), keep)));
     let solo = state.solo.clone();
     let sweeper = tokio::spawn(async move { solo.run_sweeper().await });
     let swept = state.clone();
@@ -198,8 +243,15 @@ pub async fn serve(
         let mut every = tokio::time::interval(Duration::from_secs(60));
         loop {
             every.tick().await;
-            swept.misses.sweep();
-            swept.creations.sweep();
+            for throttle in [
+                &swept.unknown_codes,
+                &swept.host_keys,
+                &swept.host_passwords,
+                &swept.event_guesses,
+                &swept.creations,
+            ] {
+                throttle.sweep();
+            }
         }
     });
     let router = app(state);
@@ -278,6 +330,9 @@ pub async fn serve(
         tracing::warn!("some connections did not finish in time");
     }
     evictor.abort();
+    if let Some(pruner) = pruner {
+        pruner.abort();
+    }
     sweeper.abort();
     throttle_sweeper.abort();
     // Everything acknowledged is already on disk; this lands the rest.

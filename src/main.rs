@@ -97,6 +97,17 @@ fn serve(args: ServeArgs) -> ExitCode {
         tracing::warn!("{w}");
     }
     tracing::info!(roster = %roster.summary(), ms = started.elapsed().as_millis() as u64, "roster loaded");
+    if let Some(keep) = args.keep() {
+        let now = yearbook::clock::Clock::new().now();
+        match Store::prune_file(&args.db, now.saturating_sub(keep.as_millis() as u64)) {
+            Ok(0) => {}
+            Ok(pruned) => tracing::info!(rooms = pruned, days = args.keep_days, "old games pruned"),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let opened = match Store::open(&args.db) {
         Ok(o) => o,
         Err(e) => {
@@ -167,7 +178,8 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
             event_code: args.event_code.clone(),
             secret: opened.secret.clone(),
             host_password: args.host_password.clone(),
-            trust_proxy: args.trust_proxy,
+            trusted_proxies: args.trusted_proxies(),
+            keep: args.keep(),
             max_players: args.max_players,
         },
         opened.store,

@@ -17,7 +17,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::ConnectInfo;
 
 use super::AppError;
-use super::throttle::client_ip;
+use super::guard::origin_allowed;
 use super::upgrade::WsUpgrade;
 use crate::AppState;
 use crate::game::{Mode, Settings};
@@ -69,7 +69,7 @@ pub fn find_room(state: &AppState, raw: &str, ip: IpAddr) -> Result<Arc<Room>, A
     if let Some(room) = code::parse_code(raw).and_then(|c| state.rooms.get(&c)) {
         return Ok(room);
     }
-    if !state.misses.try_count(ip) {
+    if !state.unknown_codes.try_count(ip) {
         return Err(AppError::rate_limited());
     }
     Err(AppError::not_found(format!(
@@ -80,7 +80,7 @@ pub fn find_room(state: &AppState, raw: &str, ip: IpAddr) -> Result<Arc<Room>, A
 
 /// The client address for throttling.
 pub fn ip_of(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    client_ip(peer, headers, state.trust_proxy)
+    state.trusted_proxies.client_ip(peer.ip(), headers)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -100,13 +100,13 @@ pub async fn create_room(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let ip = ip_of(&state, peer, &headers);
-    if state.misses.is_over(ip) {
+    if state.host_passwords.is_over(ip) {
         return Err(AppError::rate_limited());
     }
     if let Some(password) = &state.host_password {
         let given = bearer(&headers).unwrap_or("");
         if !code::secrets_equal(given, password) {
-            state.misses.count(ip);
+            state.host_passwords.count(ip);
             return Err(AppError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -125,9 +125,13 @@ pub async fn create_room(
     }
     .validated(&state.roster.pool)
     .map_err(|e| AppError::bad_request(e.to_string()))?;
-    if !state.creations.try_count(ip) {
+    // Each address has its own allowance, and all together one more, so
+    // that many addresses cannot fill the server with rooms.
+    if state.creations.is_over(ip) || state.creations_total.is_over() {
         return Err(AppError::rate_limited());
     }
+    state.creations.count(ip);
+    state.creations_total.count();
     let (room, host_key) = state.rooms.create(settings.clone());
     let public = state.public_url_for(&headers);
     let body = json!({
@@ -168,7 +172,7 @@ pub async fn results_csv(
             "The results need the host key (Authorization: Bearer KEY).",
         )),
         Some(key) if !room.is_host_key(key) => {
-            if !state.misses.try_count(ip) {
+            if !state.host_keys.try_count(ip) {
                 return Err(AppError::rate_limited());
             }
             Err(AppError::new(
@@ -252,35 +256,6 @@ pub async fn solo_answer(
     }
 }
 
-/// Same-site check for browser upgrades: another site's page must not drive
-/// a visitor's browser into a room. Clients without `Origin` are allowed.
-fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
-    };
-    let origin_host = origin
-        .split_once("://")
-        .map_or(origin, |(_, rest)| rest)
-        .trim_end_matches('/');
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let forwarded = state
-        .trust_proxy
-        .then(|| {
-            headers
-                .get("x-forwarded-host")
-                .and_then(|v| v.to_str().ok())
-        })
-        .flatten();
-    let public_host = state
-        .public_url
-        .split_once("://")
-        .map(|(_, rest)| rest.split('/').next().unwrap_or(""));
-    [host, forwarded, public_host]
-        .into_iter()
-        .flatten()
-        .any(|h| h.eq_ignore_ascii_case(origin_host))
-}
-
 #[derive(serde::Deserialize)]
 pub struct WsQuery {
     /// `host`: a host screen's connection (docs/protocol.md, "WebSocket
@@ -322,7 +297,7 @@ pub async fn websocket(
         (true, Some(front)) => front.admit().unzip(),
         _ => (None, None),
     };
-    let on_bad_key = Box::new(move || state.misses.try_count(ip));
+    let on_bad_key = Box::new(move || state.host_keys.try_count(ip));
     Ok(
         upgrade.on_upgrade(ws::MAX_READ_BYTES, on, move |link, socket| {
             ws::run(link, socket, room, (host_only, unidentified), on_bad_key)

@@ -4,14 +4,15 @@
 //! HttpOnly cookie, so classmates' photos are never open to a stranger who
 //! only found the URL.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 use super::AppError;
 use crate::AppState;
@@ -24,6 +25,7 @@ const PARAM: &str = "event";
 #[derive(Debug, Clone)]
 pub struct EventGate {
     code: String,
+    secret: Vec<u8>,
     cookie_value: String,
     cookie_attrs: String,
 }
@@ -39,14 +41,7 @@ fn normalize(code: &str) -> String {
 impl EventGate {
     pub fn new(code: &str, secret: &[u8], base: &str, secure: bool) -> Self {
         let code = normalize(code);
-        let cookie_value = match Hmac::<Sha256>::new_from_slice(secret) {
-            Ok(mut mac) => {
-                mac.update(code.as_bytes());
-                hex::encode(mac.finalize().into_bytes())
-            }
-            // Any key length works for HMAC; this branch cannot run.
-            Err(_) => hex::encode(code.as_bytes()),
-        };
+        let cookie_value = sign(secret, &code);
         let path = if base.is_empty() { "/" } else { base };
         let mut cookie_attrs = format!(
             "Path={path}; HttpOnly; SameSite=Lax; Max-Age={}",
@@ -57,6 +52,7 @@ impl EventGate {
         }
         Self {
             code,
+            secret: secret.to_vec(),
             cookie_value,
             cookie_attrs,
         }
@@ -82,8 +78,22 @@ impl EventGate {
             .any(|(k, v)| k == COOKIE && secrets_equal(v, &self.cookie_value))
     }
 
+    /// Compares the signatures, which have one length whatever was typed:
+    /// the time taken tells nothing about the code, not even its length.
     fn matches(&self, typed: &str) -> bool {
-        secrets_equal(&normalize(typed), &self.code)
+        secrets_equal(&sign(&self.secret, &normalize(typed)), &self.cookie_value)
+    }
+}
+
+/// HMAC-SHA256 of a normalised code, hex.
+fn sign(secret: &[u8], code: &str) -> String {
+    match Hmac::<Sha256>::new_from_slice(secret) {
+        Ok(mut mac) => {
+            mac.update(code.as_bytes());
+            hex::encode(mac.finalize().into_bytes())
+        }
+        // Any key length works for HMAC; this branch cannot run.
+        Err(_) => hex::encode(Sha256::digest(code.as_bytes())),
     }
 }
 
@@ -144,17 +154,31 @@ fn is_page(path: &str) -> bool {
         || path == "/metrics")
 }
 
-fn form_page(base: &str, next: &str, wrong: bool) -> Response {
+/// What the form says above the box.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Note {
+    None,
+    Wrong,
+    TooMany,
+}
+
+fn form_page(base: &str, next: &str, note: Note) -> Response {
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
             .replace('"', "&quot;")
     };
-    let note = if wrong {
-        "<p class=\"error\" role=\"alert\">That is not the code. Try again.</p>"
-    } else {
-        ""
+    let (status, note) = match note {
+        Note::None => (StatusCode::UNAUTHORIZED, ""),
+        Note::Wrong => (
+            StatusCode::UNAUTHORIZED,
+            "<p class=\"error\" role=\"alert\">That is not the code. Try again.</p>",
+        ),
+        Note::TooMany => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "<p class=\"error\" role=\"alert\">Too many wrong codes from your network. Wait a minute, then try again.</p>",
+        ),
     };
     let html = format!(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -169,16 +193,26 @@ fn form_page(base: &str, next: &str, wrong: bool) -> Response {
         base = esc(base),
         next = esc(next),
     );
-    (StatusCode::UNAUTHORIZED, Html(html)).into_response()
+    (status, Html(html)).into_response()
 }
 
-/// A local path to go back to after the form, never another site.
+/// A path under the base path to go back to after the form, never another
+/// site. Browsers drop tabs and newlines from a `Location` and read `\` as
+/// `/`, so `/\t/evil.example` is `//evil.example`: refused, and so is any of
+/// it once more percent-decoded (whoever reads the URL next may decode).
 fn safe_next(base: &str, next: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
-    if ok && next.starts_with(base) {
+    let home = format!("{base}/");
+    let plain = |s: &str| {
+        !s.contains("//")
+            && !s
+                .chars()
+                .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    };
+    let once_more = url_decode(&next.replace('+', "%2B"));
+    if next.starts_with(&home) && plain(next) && plain(&once_more) {
         next.to_string()
     } else {
-        format!("{base}/")
+        home
     }
 }
 
@@ -200,6 +234,19 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
     if is_open(&path) || gate.has_cookie(req.headers()) {
         return next.run(req).await;
     }
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |c| {
+            state.trusted_proxies.client_ip(c.0.ip(), req.headers())
+        });
+    // Past its allowance (or the server's), an address's guesses are not
+    // even checked, the right one neither: else the guessing goes on.
+    let guessing_over = state.event_guesses.is_over(ip) || state.event_guesses_total.is_over();
+    let missed = || {
+        state.event_guesses.count(ip);
+        state.event_guesses_total.count();
+    };
     if path == "/event" && req.method() == Method::POST {
         let body = axum::body::to_bytes(req.into_body(), 16 * 1024)
             .await
@@ -207,16 +254,30 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         let form = String::from_utf8_lossy(&body);
         let typed = param(&form, "code").unwrap_or_default();
         let back = safe_next(&state.base, &param(&form, "next").unwrap_or_default());
+        if guessing_over {
+            return form_page(&state.base, &back, Note::TooMany);
+        }
         if gate.matches(&typed) {
             let mut resp = Redirect::to(&back).into_response();
             resp.headers_mut()
                 .insert(header::SET_COOKIE, gate.set_cookie());
             return resp;
         }
-        return form_page(&state.base, &back, true);
+        missed();
+        return form_page(&state.base, &back, Note::Wrong);
     }
     let query = req.uri().query().unwrap_or("").to_string();
-    if let Some(typed) = param(&query, PARAM)
+    let typed = param(&query, PARAM);
+    if typed.is_some() && guessing_over {
+        if is_page(&path) && req.method() == Method::GET {
+            return form_page(&state.base, &full, Note::TooMany);
+        }
+        return AppError::rate_limited().into_response();
+    }
+    if typed.as_deref().is_some_and(|t| !gate.matches(t)) {
+        missed();
+    }
+    if let Some(typed) = typed
         && gate.matches(&typed)
     {
         let page = is_page(&path) && req.method() == Method::GET;
@@ -240,7 +301,7 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         return resp;
     }
     if is_page(&path) && req.method() == Method::GET {
-        return form_page(&state.base, &full, false);
+        return form_page(&state.base, &full, Note::None);
     }
     AppError::new(
         StatusCode::UNAUTHORIZED,
@@ -282,7 +343,30 @@ mod tests {
     #[test]
     fn next_never_leaves_the_site() {
         assert_eq!(safe_next("/r", "/r/join/ABCD"), "/r/join/ABCD");
-        assert_eq!(safe_next("/r", "//evil.example/"), "/r/");
-        assert_eq!(safe_next("", "https://evil.example/"), "/");
+        assert_eq!(safe_next("/r", "/r/join/ABCD?x=1"), "/r/join/ABCD?x=1");
+        assert_eq!(safe_next("", "/solo"), "/solo");
+        for evil in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\t/evil.example/",
+            "/%09/evil.example/",
+            "/%0a/evil.example/",
+            "/%0D/evil.example/",
+            "/%2F/evil.example/",
+            "/%5C/evil.example/",
+            "/\\evil.example/",
+            "/ /evil.example/",
+            "/\u{2028}/evil.example/",
+            "",
+        ] {
+            assert_eq!(safe_next("", evil), "/", "{evil:?}");
+            assert_eq!(safe_next("/r", &format!("/r{evil}")), "/r/", "{evil:?}");
+        }
+        assert_eq!(
+            safe_next("/r", "/rx/elsewhere"),
+            "/r/",
+            "not under the base path"
+        );
+        assert_eq!(safe_next("/r", "/r"), "/r/");
     }
 }

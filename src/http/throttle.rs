@@ -1,12 +1,15 @@
-//! Per-address counters for what an honest client rarely does: guessing
-//! room codes, wrong host keys, creating many rooms. Successful joins are
-//! never counted (a whole venue may share one address).
+//! Counters for what an honest client rarely does: guessing room codes,
+//! wrong host keys, guessing the event code, creating many rooms. One
+//! counter per kind, so misses of one kind never block another (a whole
+//! venue may share one address); successful joins are never counted. And
+//! whose `X-Forwarded-For` to believe.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
 use axum::http::HeaderMap;
 use dashmap::DashMap;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use tokio::time::Instant;
 
 #[derive(Debug)]
@@ -69,21 +72,109 @@ impl Throttle {
     }
 }
 
-/// The client's address: the peer, or behind a trusted proxy the address
-/// the proxy appended last to `X-Forwarded-For`.
-pub fn client_ip(peer: SocketAddr, headers: &HeaderMap, trust_proxy: bool) -> IpAddr {
-    if trust_proxy
-        && let Some(ip) = headers
+/// At most `limit` counted events per `window` across all addresses: what
+/// rotating addresses cannot multiply (room creation, event-code guesses).
+#[derive(Debug)]
+pub struct Cap {
+    limit: u32,
+    window: Duration,
+    current: parking_lot::Mutex<Window>,
+}
+
+impl Cap {
+    pub fn new(limit: u32, window: Duration) -> Self {
+        Self {
+            limit,
+            window,
+            current: parking_lot::Mutex::new(Window {
+                start: Instant::now(),
+                count: 0,
+            }),
+        }
+    }
+
+    /// Whether the server-wide allowance of the current window is used up.
+    pub fn is_over(&self) -> bool {
+        let w = self.current.lock();
+        w.start.elapsed() < self.window && w.count >= self.limit
+    }
+
+    /// Counts one event.
+    pub fn count(&self) {
+        let mut w = self.current.lock();
+        if w.start.elapsed() >= self.window {
+            *w = Window {
+                start: Instant::now(),
+                count: 0,
+            };
+        }
+        w.count += 1;
+    }
+}
+
+/// The proxies whose `X-Forwarded-*` headers are believed (`--trust-proxy`,
+/// `--trusted-proxy`); empty: none.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl TrustedProxies {
+    /// What `--trust-proxy` alone trusts: a proxy on this machine.
+    pub fn loopback() -> Self {
+        Self(vec![
+            IpNet::V4(Ipv4Net::new_assert(Ipv4Addr::new(127, 0, 0, 0), 8)),
+            IpNet::V6(Ipv6Net::new_assert(Ipv6Addr::LOCALHOST, 128)),
+        ])
+    }
+
+    /// `ADDR[,ADDR|CIDR…]`: addresses and networks, comma-separated.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<IpNet>()
+                    .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| format!("'{s}' is not an address or a network (CIDR)"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Self)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// The client's address: the peer; or, when the peer is one of our
+    /// proxies, the right-most address in `X-Forwarded-For` that is not (what
+    /// our own proxies appended; anything left of it a client could write).
+    pub fn client_ip(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        let mut client = peer.to_canonical();
+        if !self.contains(client) {
+            return client;
+        }
+        let hops: Vec<&str> = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .next_back()
-    {
-        return ip;
+            .collect();
+        for hop in hops.into_iter().rev() {
+            // Garbage ends the chain we can vouch for.
+            let Ok(ip) = hop.trim().parse::<IpAddr>() else {
+                return client;
+            };
+            client = ip.to_canonical();
+            if !self.contains(client) {
+                return client;
+            }
+        }
+        client
     }
-    peer.ip()
 }
 
 #[cfg(test)]
@@ -104,15 +195,69 @@ mod tests {
         assert!(t.try_count(ip));
     }
 
-    #[test]
-    fn forwarded_for_is_believed_only_behind_a_trusted_proxy() {
-        let peer: SocketAddr = "127.0.0.1:9".parse().unwrap();
+    #[tokio::test(start_paused = true)]
+    async fn the_server_wide_cap_counts_every_address_together() {
+        let cap = Cap::new(3, Duration::from_secs(60));
+        for _ in 0..3 {
+            assert!(!cap.is_over());
+            cap.count();
+        }
+        assert!(cap.is_over());
+        tokio::time::advance(Duration::from_secs(59)).await;
+        assert!(cap.is_over(), "still the same minute");
+        tokio::time::advance(Duration::from_secs(2)).await;
+        assert!(!cap.is_over());
+    }
+
+    fn xff(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert("x-forwarded-for", "1.2.3.4, 5.6.7.8".parse().unwrap());
-        assert_eq!(client_ip(peer, &h, false), peer.ip());
+        h.insert("x-forwarded-for", value.parse().unwrap());
+        h
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+        let h = xff("1.2.3.4, 5.6.7.8");
+        let none = TrustedProxies::default();
+        let lo = TrustedProxies::loopback();
+        assert_eq!(none.client_ip(ip("127.0.0.1"), &h), ip("127.0.0.1"));
+        assert_eq!(lo.client_ip(ip("127.0.0.1"), &h), ip("5.6.7.8"));
+        assert_eq!(lo.client_ip(ip("::1"), &h), ip("5.6.7.8"));
+        assert_eq!(lo.client_ip(ip("::ffff:127.0.0.2"), &h), ip("5.6.7.8"));
+        // A peer that is not our proxy writes what it likes: ignored.
+        assert_eq!(lo.client_ip(ip("203.0.113.9"), &h), ip("203.0.113.9"));
         assert_eq!(
-            client_ip(peer, &h, true),
-            "5.6.7.8".parse::<IpAddr>().unwrap()
+            lo.client_ip(ip("127.0.0.1"), &HeaderMap::new()),
+            ip("127.0.0.1")
         );
+    }
+
+    #[test]
+    fn the_right_most_address_that_is_not_a_proxy_is_the_client() {
+        let ours = TrustedProxies::parse("10.0.0.0/8, 192.0.2.7,::1").unwrap();
+        let peer = ip("10.1.1.1");
+        // Forged left part, the real client, then our own hops.
+        let h = xff("6.6.6.6, 198.51.100.4, 192.0.2.7, 10.2.2.2");
+        assert_eq!(ours.client_ip(peer, &h), ip("198.51.100.4"));
+        // Several headers are one list, in order.
+        let mut h = xff("6.6.6.6");
+        h.append("x-forwarded-for", "198.51.100.5, 10.0.0.3".parse().unwrap());
+        assert_eq!(ours.client_ip(peer, &h), ip("198.51.100.5"));
+        // Only proxies: the furthest one is the best we know.
+        assert_eq!(
+            ours.client_ip(peer, &xff("10.0.0.9, 10.0.0.8")),
+            ip("10.0.0.9")
+        );
+        // Garbage stops the walk at the last address vouched for.
+        assert_eq!(
+            ours.client_ip(peer, &xff("1.1.1.1, junk, 10.0.0.8")),
+            ip("10.0.0.8")
+        );
+        assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
+        assert!(TrustedProxies::parse("proxy.example").is_err());
     }
 }

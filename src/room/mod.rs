@@ -17,11 +17,39 @@ use dashmap::mapref::entry::Entry;
 
 pub use room::{PhoneSession, Room, RoomDeps, Seat, UnknownToken, settings_json};
 
-use crate::game::{Millis, Settings};
-use crate::store::StoredRoom;
+use crate::game::{Millis, Phase, Settings};
+use crate::store::{Op, StoredRoom};
 
 /// Rooms with nobody connected and no activity for this long are archived.
 const IDLE_EVICT_MS: u64 = 48 * 60 * 60 * 1000;
+/// Lobbies nobody joined, with nobody connected, are deleted (from memory
+/// and the store) after this long without activity: a room made for
+/// tonight keeps its code all evening, a spammer's rooms do not pile up.
+pub const EMPTY_LOBBY_EXPIRE_MS: u64 = 3 * 60 * 60 * 1000;
+
+/// What happens to a room on the evictor's round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idleness {
+    Keep,
+    /// Out of memory; its results stay in the store.
+    Archive,
+    /// Out of memory and the store: there was never anything to keep.
+    Delete,
+}
+
+/// Decides a room's fate from how it stands; `idle_ms` since its last
+/// activity.
+pub fn idleness(phase: Phase, players: usize, connections: usize, idle_ms: u64) -> Idleness {
+    if connections > 0 {
+        Idleness::Keep
+    } else if phase == Phase::Lobby && players == 0 && idle_ms > EMPTY_LOBBY_EXPIRE_MS {
+        Idleness::Delete
+    } else if idle_ms > IDLE_EVICT_MS {
+        Idleness::Archive
+    } else {
+        Idleness::Keep
+    }
+}
 
 #[derive(Debug)]
 pub struct Rooms {
@@ -85,19 +113,26 @@ impl Rooms {
         }
     }
 
-    /// Archives rooms nobody has used for a long time: results stay in the
-    /// store, live state leaves memory.
+    /// Archives rooms nobody has used for a long time (results stay in the
+    /// store, live state leaves memory) and deletes lobbies nobody joined.
     pub fn evict_idle(&self) {
         let now = self.deps.clock.now();
         self.map.retain(|_, room| {
-            let idle =
-                room.connections() == 0 && now.saturating_sub(room.last_active()) > IDLE_EVICT_MS;
-            if idle {
-                room.archive();
-                room.evicted.store(true, Relaxed);
-                room.wake.notify_one();
+            let (phase, players) = room.summary();
+            let idle_ms = now.saturating_sub(room.last_active());
+            match idleness(phase, players, room.connections(), idle_ms) {
+                Idleness::Keep => return true,
+                Idleness::Archive => room.archive(),
+                Idleness::Delete => {
+                    tracing::info!(room = %room.code, "lobby nobody joined expired");
+                    self.deps.store.send(Op::Delete {
+                        room: room.code.clone(),
+                    });
+                }
             }
-            !idle
+            room.evicted.store(true, Relaxed);
+            room.wake.notify_one();
+            false
         });
     }
 }
@@ -127,5 +162,42 @@ pub async fn run_evictor(rooms: Arc<Rooms>) {
     loop {
         every.tick().await;
         rooms.evict_idle();
+    }
+}
+
+/// Retention while running: once a day, archived games last active more
+/// than `keep` ago leave the store (at start `main` prunes them all).
+pub async fn run_pruner(rooms: Arc<Rooms>, keep: Duration) {
+    let mut every = tokio::time::interval(Duration::from_secs(24 * 60 * 60));
+    every.tick().await;
+    loop {
+        every.tick().await;
+        let now = rooms.deps.clock.now();
+        rooms.deps.store.send(Op::Prune {
+            before: now.saturating_sub(keep.as_millis() as u64),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: u64 = 60 * 60 * 1000;
+
+    #[test]
+    fn lobbies_nobody_joined_go_after_hours_games_after_two_days() {
+        use Idleness::*;
+        // A lobby nobody joined: kept for the evening, then deleted.
+        assert_eq!(idleness(Phase::Lobby, 0, 0, 2 * HOUR), Keep);
+        assert_eq!(idleness(Phase::Lobby, 0, 0, 3 * HOUR + 1), Delete);
+        // Somebody joined, or the host screen is open: not deleted.
+        assert_eq!(idleness(Phase::Lobby, 1, 0, 3 * HOUR + 1), Keep);
+        assert_eq!(idleness(Phase::Lobby, 0, 1, 100 * HOUR), Keep);
+        // A game: archived (its results kept) after 48 h.
+        assert_eq!(idleness(Phase::Over, 5, 0, 47 * HOUR), Keep);
+        assert_eq!(idleness(Phase::Over, 5, 0, 48 * HOUR + 1), Archive);
+        assert_eq!(idleness(Phase::Lobby, 2, 0, 48 * HOUR + 1), Archive);
+        assert_eq!(idleness(Phase::Question, 5, 3, 100 * HOUR), Keep);
     }
 }

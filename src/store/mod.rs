@@ -90,6 +90,15 @@ pub enum Op {
     Archive {
         room: String,
     },
+    /// Deletes a room and everything it wrote (a lobby nobody joined).
+    /// Anything it still sends afterwards is dropped, not written.
+    Delete {
+        room: String,
+    },
+    /// Deletes archived rooms last active before `before` (retention).
+    Prune {
+        before: Millis,
+    },
     /// Answered once everything sent before it is on disk.
     Flush(tokio::sync::oneshot::Sender<()>),
     /// Last words: fold the WAL back into the database file (so a plain
@@ -164,6 +173,7 @@ impl Store {
             healthy: healthy.clone(),
             alive_written: None,
             active_written: std::collections::HashMap::new(),
+            deleted: std::collections::HashSet::new(),
         };
         std::thread::Builder::new()
             .name("store-writer".into())
@@ -287,6 +297,9 @@ struct Writer {
     /// a page of its own to rewrite and sync).
     alive_written: Option<std::time::Instant>,
     active_written: std::collections::HashMap<String, std::time::Instant>,
+    /// Rooms deleted while this writer ran: what they still send (a socket
+    /// that raced the deletion) is dropped, so no event outlives its room.
+    deleted: std::collections::HashSet<String>,
 }
 
 /// How stale the `alive` row (a restart's guess at when the server
@@ -454,7 +467,7 @@ impl Writer {
                     Op::Append { events, .. } => {
                         events.iter().any(|e| !matches!(e, Event::Voted { .. }))
                     }
-                    Op::Archive { .. } => false,
+                    Op::Archive { .. } | Op::Delete { .. } | Op::Prune { .. } => false,
                     Op::Flush(_) | Op::Close(_) | Op::CreateRoom { .. } => true,
                 });
                 if urgent || pending.len() >= FULL_BATCH || waited >= LINGER {
@@ -492,7 +505,10 @@ impl Writer {
                                     None => news.durable_to.push((durable, last)),
                                 }
                             }
-                            Op::CreateRoom { .. } | Op::Archive { .. } => {}
+                            Op::CreateRoom { .. }
+                            | Op::Archive { .. }
+                            | Op::Delete { .. }
+                            | Op::Prune { .. } => {}
                         }
                     }
                     announcer.announce(news);
@@ -554,6 +570,16 @@ impl Writer {
         let mut active: Vec<(&str, Millis)> = Vec::new();
         let mut rows = Vec::new();
         for op in ops {
+            match op {
+                Op::Append { room, .. } if self.deleted.contains(room) => continue,
+                Op::CreateRoom { code, .. } => {
+                    self.deleted.remove(code);
+                }
+                Op::Delete { room } => {
+                    self.deleted.insert(room.clone());
+                }
+                _ => {}
+            }
             apply(&tx, op, &mut rows)?;
             if let Op::Append { room, at, .. } = op {
                 match active.iter_mut().find(|(r, _)| *r == room.as_str()) {
@@ -782,9 +808,71 @@ fn apply<'a>(
         Op::Archive { room } => {
             tx.execute("UPDATE rooms SET archived = 1 WHERE code = ?1", [room])?;
         }
+        Op::Delete { room } => {
+            // Its events may be waiting in `rows`: in before they go.
+            insert_events(tx, rows)?;
+            delete_rooms(tx, "code = ?1", params![room])?;
+        }
+        Op::Prune { before } => {
+            insert_events(tx, rows)?;
+            let pruned = prune(tx, *before, false)?;
+            if pruned > 0 {
+                tracing::info!(rooms = pruned, "old games pruned");
+            }
+        }
         Op::Flush(_) | Op::Close(_) => {}
     }
     Ok(())
+}
+
+/// Deletes the rooms `WHERE {which}` and every row they own; how many.
+fn delete_rooms(
+    tx: &rusqlite::Transaction<'_>,
+    which: &str,
+    params: impl rusqlite::Params + Copy,
+) -> rusqlite::Result<usize> {
+    for table in ["events", "players", "rounds"] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE room IN (SELECT code FROM rooms WHERE {which})"),
+            params,
+        )?;
+    }
+    tx.execute(&format!("DELETE FROM rooms WHERE {which}"), params)
+}
+
+/// Deletes the games last active before `before`: archived ones, and with
+/// `live_too` (at start, before any is loaded) the others as well.
+fn prune(
+    tx: &rusqlite::Transaction<'_>,
+    before: Millis,
+    live_too: bool,
+) -> rusqlite::Result<usize> {
+    delete_rooms(
+        tx,
+        "last_active < ?1 AND (archived = 1 OR ?2)",
+        params![before as i64, live_too],
+    )
+}
+
+impl Store {
+    /// Retention at start, before [`Store::open`] loads the rooms: deletes
+    /// every game last active before `before`; how many. A database of
+    /// another schema version is left alone.
+    pub fn prune_file(path: &Path, before: Millis) -> anyhow::Result<usize> {
+        if !path.exists() {
+            return Ok(0);
+        }
+        let mut conn = open_connection(path)?;
+        // Another version's schema is for `open` to migrate or refuse.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != schema::latest() {
+            return Ok(0);
+        }
+        let tx = conn.transaction()?;
+        let pruned = prune(&tx, before, true)?;
+        tx.commit()?;
+        Ok(pruned)
+    }
 }
 
 #[cfg(test)]
@@ -1022,6 +1110,79 @@ mod tests {
             Some((true, 0)),
             "stored, and the durable mark (which lets a reveal out) not yet raised"
         );
+    }
+
+    fn rooms_in(path: &Path) -> Vec<(String, i64)> {
+        let conn = Connection::open(path).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT code, (SELECT COUNT(*) FROM events WHERE room = code) FROM rooms ORDER BY code",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn retention_prunes_old_archived_games_and_a_deleted_room_writes_no_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path).unwrap().store;
+        let durable = Arc::new(watch::Sender::new(0));
+        let append = |room: &str, at: Millis| Op::Append {
+            room: room.into(),
+            first_seq: 1,
+            at,
+            events: vec![Event::GameOver { at }],
+            token: None,
+            scores: vec![],
+            on_durable: vec![],
+            durable: durable.clone(),
+        };
+        // OLD: archived, last active at 1. NEW: archived, active at 5000.
+        // LIVE: old but not archived (in memory: only a start prunes it).
+        for (code, at) in [("OLDD", 1), ("NEWW", 5_000), ("LIVE", 1)] {
+            store.send(Op::CreateRoom {
+                code: code.into(),
+                host_key_hash: "h".into(),
+                at,
+            });
+            store.send(append(code, at));
+        }
+        store.send(Op::Archive {
+            room: "OLDD".into(),
+        });
+        store.send(Op::Archive {
+            room: "NEWW".into(),
+        });
+        store.send(Op::Prune { before: 1_000 });
+        assert!(store.flush(Duration::from_secs(5)).await);
+        assert_eq!(
+            rooms_in(&path),
+            vec![("LIVE".into(), 1), ("NEWW".into(), 1)]
+        );
+
+        // A deleted lobby leaves nothing; what it still sends is dropped
+        // instead of failing the commit on a room that is gone.
+        store.send(Op::Delete {
+            room: "LIVE".into(),
+        });
+        let mut late = append("LIVE", 6_000);
+        if let Op::Append { first_seq, .. } = &mut late {
+            *first_seq = 2;
+        }
+        store.send(late);
+        assert!(store.flush(Duration::from_secs(5)).await);
+        assert!(store.is_healthy());
+        assert_eq!(rooms_in(&path), vec![("NEWW".into(), 1)]);
+        assert!(store.close(Duration::from_secs(5)).await);
+
+        // At start every game older than the cut goes, archived or not.
+        assert_eq!(Store::prune_file(&path, 4_000).unwrap(), 0);
+        assert_eq!(Store::prune_file(&path, 6_000).unwrap(), 1);
+        assert!(rooms_in(&path).is_empty());
     }
 
     #[test]

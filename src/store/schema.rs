@@ -71,6 +71,11 @@ const MIGRATIONS: &[&str] = &[
      CREATE TRIGGER votes_delete INSTEAD OF DELETE ON votes BEGIN SELECT 1; END;",
 ];
 
+/// The schema version this binary writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
