@@ -73,6 +73,10 @@ pub struct ServeArgs {
     /// Serve photos as scanned, without the automatic contrast stretch.
     #[arg(long, env = "YEARBOOK_NO_ENHANCE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub no_enhance: bool,
+    /// Test knob, not for organisers: how long (ms) a player who left
+    /// without playing keeps its seat (default 2 minutes).
+    #[arg(long, hide = true)]
+    pub seat_hold_ms: Option<u64>,
 }
 
 impl Default for ServeArgs {
@@ -88,6 +92,7 @@ impl Default for ServeArgs {
             max_players: 5000,
             trust_proxy: false,
             no_enhance: false,
+            seat_hold_ms: None,
         }
     }
 }

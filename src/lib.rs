@@ -30,6 +30,7 @@ use crate::roster::Roster;
 use std::time::Duration;
 
 use crate::http::event::EventGate;
+use crate::http::pace::Pace;
 use crate::http::throttle::Throttle;
 use crate::solo::Solo;
 use crate::store::Store;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub misses: Throttle,
     /// Rooms created, per address.
     pub creations: Throttle,
+    /// `join` messages, per address (PROTOCOL §5).
+    pub joins: Pace,
 }
 
 /// What [`AppState::new`] needs beyond the roster.
@@ -78,6 +81,9 @@ pub struct Options {
     pub host_password: Option<String>,
     pub trust_proxy: bool,
     pub max_players: usize,
+    /// How long a player who left without playing keeps its seat (`None`:
+    /// [`game::SEAT_HOLD_MS`]).
+    pub seat_hold_ms: Option<u64>,
 }
 
 impl AppState {
@@ -117,13 +123,16 @@ impl AppState {
 
     pub fn new(roster: Arc<Roster>, options: Options, store: Store) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
-        let deps = RoomDeps::new(
+        let mut deps = RoomDeps::new(
             roster.clone(),
             &options.base,
             metrics.clone(),
             options.max_players.max(1),
             store,
         );
+        if let Some(ms) = options.seat_hold_ms {
+            deps.seat_hold_ms = ms;
+        }
         let public_url = options.public_url.trim_end_matches('/').to_string();
         let secure = public_url.starts_with("https://");
         let event = options
@@ -144,6 +153,7 @@ impl AppState {
             metrics,
             misses: Throttle::new(MISSES_PER_MINUTE, Duration::from_secs(60)),
             creations: Throttle::new(ROOMS_PER_MINUTE, Duration::from_secs(60)),
+            joins: Pace::joins(),
         })
     }
 }
@@ -200,6 +210,7 @@ pub async fn serve(
             every.tick().await;
             swept.misses.sweep();
             swept.creations.sweep();
+            swept.joins.sweep();
         }
     });
     let router = app(state);

@@ -169,6 +169,7 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
             host_password: args.host_password.clone(),
             trust_proxy: args.trust_proxy,
             max_players: args.max_players,
+            seat_hold_ms: args.seat_hold_ms,
         },
         opened.store,
     );

@@ -68,11 +68,11 @@ proptest! {
             let round_before = game.round_number();
             match op {
                 Op::Join(n) => {
-                    let _ = game.join(&PlayerName::parse(&format!("p{n}")).unwrap());
+                    let _ = game.join(&PlayerName::parse(&format!("p{n}")).unwrap(), now);
                     let id = game.players().map(|p| p.id).max().unwrap_or(0);
-                    game.set_connected(id, true);
+                    game.set_connected(id, true, now);
                 }
-                Op::Connect(p, c) => { game.set_connected(u32::from(p), c); }
+                Op::Connect(p, c) => { game.set_connected(u32::from(p), c, now); }
                 Op::Vote(p, r, c) => {
                     let round = (game.round_number() as i64 + i64::from(r)).max(0) as u32;
                     let _ = game.vote(u32::from(p), round, i64::from(c), now);

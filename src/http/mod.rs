@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod event;
+pub mod pace;
 pub mod pages;
 pub mod throttle;
 pub mod upgrade;
