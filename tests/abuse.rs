@@ -52,13 +52,24 @@ async fn lobby_with(host: &mut TestClient, count: u64) -> Value {
 async fn a_hundred_and_fifty_throw_away_joins_do_not_keep_a_guest_out() {
     let server = TestServer::builder().max_players(100).start();
     let (code, _key) = create_room(&server, json!({})).await;
+    // Ten lanes of fifteen cycles: as fast as a script, even on a busy machine.
+    let lanes = (0..10).map(|lane| {
+        let (server, code) = (&server, &code);
+        async move {
+            let mut answers = Vec::new();
+            for i in 0..15 {
+                let name = format!("Filler {lane}-{i}");
+                answers.push(throw_away(server, code, &name).await);
+            }
+            answers
+        }
+    });
     let (mut welcomed, mut paced) = (0, 0);
-    for i in 0..150 {
-        let v = throw_away(&server, &code, &format!("Filler {i}")).await;
+    for v in futures_util::future::join_all(lanes).await.concat() {
         match (v["type"].as_str(), v["code"].as_str()) {
             (Some("welcome"), _) => welcomed += 1,
             (Some("error"), Some("rate_limited")) => paced += 1,
-            _ => panic!("throw-away join {i}: {v}"),
+            _ => panic!("a throw-away join: {v}"),
         }
     }
     assert!(
