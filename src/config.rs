@@ -82,6 +82,10 @@ pub struct ServeArgs {
     /// Serve photos as scanned, without the automatic contrast stretch.
     #[arg(long, env = "YEARBOOK_NO_ENHANCE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub no_enhance: bool,
+    /// Test knob, not for organisers: how long (ms) a player who left
+    /// without playing keeps its seat (default 2 minutes).
+    #[arg(long, hide = true)]
+    pub seat_hold_ms: Option<u64>,
 }
 
 impl Default for ServeArgs {
@@ -99,6 +103,7 @@ impl Default for ServeArgs {
             trusted_proxy: None,
             keep_days: 30,
             no_enhance: false,
+            seat_hold_ms: None,
         }
     }
 }

@@ -30,6 +30,7 @@ use crate::roster::Roster;
 use std::time::Duration;
 
 use crate::http::event::EventGate;
+use crate::http::pace::Pace;
 use crate::http::throttle::{Cap, Throttle, TrustedProxies};
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -90,6 +91,8 @@ pub struct AppState {
     pub creations_total: Cap,
     /// `--keep-days`, for the daily prune.
     pub keep: Option<Duration>,
+    /// `join` messages, per address (PROTOCOL §5).
+    pub joins: Pace,
 }
 
 /// What [`AppState::new`] needs beyond the roster.
@@ -108,6 +111,9 @@ pub struct Options {
     /// `--keep-days`: how long a game stays in the store after its last
     /// activity; `None`: for ever.
     pub keep: Option<Duration>,
+    /// How long a player who left without playing keeps its seat (`None`:
+    /// [`game::SEAT_HOLD_MS`]).
+    pub seat_hold_ms: Option<u64>,
 }
 
 impl AppState {
@@ -147,13 +153,16 @@ impl AppState {
 
     pub fn new(roster: Arc<Roster>, options: Options, store: Store) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
-        let deps = RoomDeps::new(
+        let mut deps = RoomDeps::new(
             roster.clone(),
             &options.base,
             metrics.clone(),
             options.max_players.max(1),
             store,
         );
+        if let Some(ms) = options.seat_hold_ms {
+            deps.seat_hold_ms = ms;
+        }
         let public_url = options.public_url.trim_end_matches('/').to_string();
         let secure = public_url.starts_with("https://");
         let event = options
@@ -181,6 +190,7 @@ impl AppState {
             creations: Throttle::new(ROOMS_PER_MINUTE, MINUTE),
             creations_total: Cap::new(ROOMS_PER_MINUTE_TOTAL, MINUTE),
             keep: options.keep,
+            joins: Pace::joins(),
         })
     }
 }
@@ -252,6 +262,7 @@ pub async fn serve(
             ] {
                 throttle.sweep();
             }
+            swept.joins.sweep();
         }
     });
     let router = app(state);

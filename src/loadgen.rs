@@ -40,6 +40,10 @@ use stamp::{Clock, Stamped};
 /// Sockets per source address by default: well under the ~28,000
 /// ephemeral ports one source/destination pair has.
 const SOCKETS_PER_SOURCE: usize = 10_000;
+/// Joins per source address by default: half the server's per-address
+/// burst, so honest phones are never paced (at most 254 sources, so past
+/// about 15,000 phones some are).
+const JOINS_PER_SOURCE: usize = crate::http::pace::JOIN_BURST as usize / 2;
 /// `/proc/PID/stat` counts CPU time in USER_HZ, which Linux fixes at 100.
 const TICKS_PER_SEC: u64 = 100;
 
@@ -105,7 +109,8 @@ pub struct LoadgenArgs {
     /// server.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
-    /// Spread client sockets over 127.0.0.1 ..= 127.0.0.N (default: ≤ 10,000 sockets each).
+    /// Spread client sockets over 127.0.0.1 ..= 127.0.0.N (default: ≤ 30 joins
+    /// each, below the server's per-address join burst, up to 254 sources).
     #[arg(long)]
     pub sources: Option<u32>,
     /// Seconds to wait for any one step (a handshake, all acks, all reveals).
@@ -795,7 +800,10 @@ async fn run_game(args: LoadgenArgs) -> Result<Report> {
     let total = args.phones * args.rooms;
     let sources = args
         .sources
-        .unwrap_or_else(|| (total + args.rooms).div_ceil(SOCKETS_PER_SOURCE) as u32)
+        .unwrap_or_else(|| {
+            let sockets = (total + args.rooms).div_ceil(SOCKETS_PER_SOURCE);
+            sockets.max(total.div_ceil(JOINS_PER_SOURCE)) as u32
+        })
         .clamp(1, 254);
     let (stage_tx, stage) = watch::channel(STAGE_JOIN);
     let ctx = Arc::new(Ctx {

@@ -29,6 +29,8 @@ pub enum ClientMsg {
     EndGame,
     /// Host: remove a player.
     Kick { player_id: u32 },
+    /// Host, in the lobby: remove every player not connected now.
+    RemoveDisconnected,
     /// Host, in the lobby: change the room's settings.
     Configure {
         rounds: Option<u32>,
@@ -57,6 +59,7 @@ impl ClientMsg {
                 | ClientMsg::Reveal
                 | ClientMsg::EndGame
                 | ClientMsg::Kick { .. }
+                | ClientMsg::RemoveDisconnected
                 | ClientMsg::Configure { .. }
         )
     }

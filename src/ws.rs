@@ -203,13 +203,15 @@ impl Conn {
 /// Runs a WebSocket for `room` until either side ends it. `host_only`: it
 /// asked for `role=host`, holding `unidentified` until its `hello`.
 /// `on_bad_key` counts a wrong host key against the client's address and
-/// says whether the address is still within its allowance.
+/// says whether the address is still within its allowance; `may_join`
+/// takes one of the address's paced joins (PROTOCOL §5).
 pub async fn run(
     link: Arc<Link>,
     socket: Socket,
     room: Arc<Room>,
     (host_only, mut unidentified): (bool, Option<Unidentified>),
     on_bad_key: Box<dyn Fn() -> bool + Send>,
+    may_join: Box<dyn Fn() -> bool + Send>,
 ) {
     let now = Instant::now();
     let mut conn = Conn {
@@ -268,6 +270,13 @@ pub async fn run(
                     conn.refuse(code, message, "bad host key").await;
                 }
                 return;
+            }
+            // Paced per address; the socket stays open for the retry.
+            ClientMsg::Join { .. } if !may_join() => {
+                let message = "Many phones are joining from your network; try again in a moment.";
+                if !conn.send_error("rate_limited", message).await {
+                    return;
+                }
             }
             ClientMsg::Join { name } => {
                 let joined = PlayerName::parse(&name)
@@ -364,6 +373,7 @@ async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
         ClientMsg::Reveal => room.reveal(),
         ClientMsg::EndGame => room.end_game(),
         ClientMsg::Kick { player_id } => room.kick(*player_id),
+        ClientMsg::RemoveDisconnected => room.remove_disconnected(),
         ClientMsg::Configure { .. } => match msg.configured(&room.settings()) {
             Some(settings) => room.configure(settings),
             None => Ok(()),

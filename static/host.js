@@ -105,6 +105,9 @@
     S.count = Math.max(n, S.players.length);
     text($('player-count'), YB.fmt(n));
     text($('player-word'), n === 1 ? 'player' : 'players');
+    // Phones that left (or throw-away joins): offered for removal at once.
+    var away = S.players.filter(function (p) { return p.connected === false; }).length;
+    $('remove-away-btn').hidden = away === 0;
     layoutPlayers();
   }
 
@@ -170,6 +173,11 @@
     if (!window.confirm('Remove “' + p.name + '” from the game?')) return;
     sock.send({ type: 'kick', player_id: p.id });
   }
+
+  $('remove-away-btn').addEventListener('click', function () {
+    if (!window.confirm('Remove every player who is not connected now?')) return;
+    sock.send({ type: 'remove_disconnected' });
+  });
 
   // ---------- lobby settings ----------
 

@@ -279,6 +279,15 @@
         say('Your answer didn’t save — please tap again.');
         break;
       case 'rate_limited':
+        // Many phones joining at once from one network: the join is paced,
+        // the socket stays open; ask again in a moment, spread out.
+        if (S.joining && !S.token) {
+          var name = S.joining;
+          setTimeout(function () {
+            if (sock && S.joining === name && !S.token) sock.send({ type: 'join', name: name });
+          }, 1000 + Math.random() * 2000);
+          break;
+        }
         say('Easy there — one tap is enough!');
         break;
       default:

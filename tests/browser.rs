@@ -1892,3 +1892,33 @@ fn a_full_room_fits_the_projector() {
         host.assert_clean().await;
     });
 }
+
+#[test]
+fn the_host_removes_every_disconnected_player_with_one_button() {
+    browser_test("remove_disconnected", |b| async move {
+        let (_class, server, pages) = setup(&b, None, &[("host", Size::Projector)]).await;
+        let host = &pages[0];
+        let room = new_room(&server, 2).await;
+        let code = room["code"].as_str().unwrap().to_string();
+        host.goto(room["host_url"].as_str().unwrap()).await;
+        host_ready(host).await;
+        let hidden = "document.getElementById('remove-away-btn').hidden";
+        assert_eq!(
+            host.js(&format!("return {hidden}")).await,
+            json!(true),
+            "no button while nobody is away"
+        );
+        let (_stays, _) = common::join(&server, &code, "Stays").await;
+        let (gone, _) = common::join(&server, &code, "Gone").await;
+        gone.close().await;
+        host.wait("the button once a player is away", &format!("!{hidden}"))
+            .await;
+        host.screenshot("host-lobby-away").await;
+        host.js("window.confirm = function () { return true; }; return true")
+            .await;
+        host.click("#remove-away-btn").await;
+        host_lobby_is(host, &["Stays"]).await;
+        host.wait("the button gone again", hidden).await;
+        host.assert_clean().await;
+    });
+}

@@ -1,5 +1,5 @@
 //! Invariants under random play: the game core driven by random sequences
-//! of joins, drops, votes, reveals, kicks and clock ticks; and the room's
+//! of joins, drops, votes, reveals, kicks, lapsed seats and clock ticks; and the room's
 //! messages checked for the answer while a question is open.
 
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::Role;
-use yearbook::game::{Game, Phase, PlayerName, Pool, Settings, leaderboard};
+use yearbook::game::{Game, Phase, PlayerName, Pool, SEAT_HOLD_MS, Settings, leaderboard};
 use yearbook::link::Link;
 use yearbook::room::{Room, RoomDeps, Seat};
 use yearbook::roster;
@@ -29,6 +29,10 @@ enum Op {
     Tick(u16),
     Kick(u8),
     End,
+    /// The seat hold passes: players away without a vote lapse.
+    Lapse,
+    Rejoin(u8),
+    RemoveDisconnected,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -41,6 +45,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0u16..12_000).prop_map(Op::Tick),
         1 => any::<u8>().prop_map(|p| Op::Kick(p % 12)),
         1 => Just(Op::End),
+        1 => Just(Op::Lapse),
+        1 => any::<u8>().prop_map(|p| Op::Rejoin(p % 12)),
+        1 => Just(Op::RemoveDisconnected),
     ]
 }
 
@@ -68,11 +75,11 @@ proptest! {
             let round_before = game.round_number();
             match op {
                 Op::Join(n) => {
-                    let _ = game.join(&PlayerName::parse(&format!("p{n}")).unwrap());
+                    let _ = game.join(&PlayerName::parse(&format!("p{n}")).unwrap(), now);
                     let id = game.players().map(|p| p.id).max().unwrap_or(0);
-                    game.set_connected(id, true);
+                    game.set_connected(id, true, now);
                 }
-                Op::Connect(p, c) => { game.set_connected(u32::from(p), c); }
+                Op::Connect(p, c) => { game.set_connected(u32::from(p), c, now); }
                 Op::Vote(p, r, c) => {
                     let round = (game.round_number() as i64 + i64::from(r)).max(0) as u32;
                     let _ = game.vote(u32::from(p), round, i64::from(c), now);
@@ -82,6 +89,9 @@ proptest! {
                 Op::Tick(ms) => { now += u64::from(ms); game.tick(now); }
                 Op::Kick(p) => { let _ = game.kick(u32::from(p)); }
                 Op::End => { let _ = game.end_game(now); }
+                Op::Lapse => { now += SEAT_HOLD_MS; game.lapse(now); }
+                Op::Rejoin(p) => { let _ = game.rejoin(u32::from(p), now); }
+                Op::RemoveDisconnected => { let _ = game.remove_disconnected(); }
             }
             // A score only moves when a round closes, by at most 1000, once.
             for p in game.players() {

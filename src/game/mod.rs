@@ -10,6 +10,6 @@ pub mod scoring;
 pub use name::PlayerName;
 pub use question::{Pool, Question, pick_question};
 pub use round::{
-    Event, Game, Millis, Mode, Phase, Player, PlayerId, Recognition, Round, RuleError, Settings,
-    Vote, VoteOutcome,
+    Event, Game, Millis, Mode, Phase, Player, PlayerId, Recognition, Round, RuleError,
+    SEAT_HOLD_MS, Settings, Vote, VoteOutcome,
 };

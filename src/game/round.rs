@@ -4,20 +4,25 @@
 //! goes through [`Game::apply`], so replaying stored events rebuilds the game
 //! exactly (questions are in the events, so replay needs no RNG).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::leaderboard::{self, Standing};
-use super::name::PlayerName;
+use super::name::{NameKey, PlayerName};
 use super::question::{Pool, Question, pick_question};
 use super::scoring;
 
 pub type PlayerId = u32;
 /// Milliseconds on the room's clock (wall-clock based, so it survives restarts).
 pub type Millis = u64;
+
+/// How long a player who left without playing keeps its seat: a phone whose
+/// Wi-Fi drops is back well within it; a throw-away join stops counting
+/// toward `--max-players` after it (see [`Game::lapse`]).
+pub const SEAT_HOLD_MS: Millis = 120_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -189,7 +194,7 @@ impl RuleError {
 pub struct Player {
     pub id: PlayerId,
     pub name: String,
-    key: String,
+    key: NameKey,
     pub score: u32,
     pub correct: u32,
     pub answered: u32,
@@ -197,6 +202,19 @@ pub struct Player {
     pub correct_ms: u64,
     pub connected: bool,
     pub kicked: bool,
+    /// When it last disconnected (`None` while connected, and before its
+    /// first connection).
+    away_since: Option<Millis>,
+    /// Left without playing and stayed away for [`SEAT_HOLD_MS`]: out of
+    /// the room (no seat, no name) until it resumes.
+    lapsed: bool,
+}
+
+impl Player {
+    /// Neither kicked nor lapsed.
+    fn is_in(&self) -> bool {
+        !self.kicked && !self.lapsed
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -275,6 +293,12 @@ pub struct Game {
     connected_voted: usize,
     /// Players kicked so far: the count of those still in is O(1).
     kicked: usize,
+    /// Players whose seat lapsed (and who were not kicked since).
+    lapsed: usize,
+    /// Disconnections in time order, `(away_since, player)`: the candidates
+    /// to lapse. An entry is stale once its player came back or left again.
+    away: VecDeque<(Millis, PlayerId)>,
+    seat_hold: Millis,
 }
 
 impl Game {
@@ -292,7 +316,16 @@ impl Game {
             connected: 0,
             connected_voted: 0,
             kicked: 0,
+            lapsed: 0,
+            away: VecDeque::new(),
+            seat_hold: SEAT_HOLD_MS,
         }
+    }
+
+    /// The same game with another seat-hold time than [`SEAT_HOLD_MS`].
+    pub fn with_seat_hold(mut self, seat_hold: Millis) -> Self {
+        self.seat_hold = seat_hold;
+        self
     }
 
     pub fn settings(&self) -> &Settings {
@@ -312,17 +345,19 @@ impl Game {
         self.round.as_ref().map_or(0, |r| r.number)
     }
 
+    /// A player in the room: not kicked, seat not lapsed.
     pub fn player(&self, id: PlayerId) -> Option<&Player> {
-        self.players.get(id as usize).filter(|p| !p.kicked)
+        self.players.get(id as usize).filter(|p| p.is_in())
     }
 
-    /// Players still in the room (not kicked), in join order.
+    /// Players in the room (not kicked, seat not lapsed), in join order.
     pub fn players(&self) -> impl Iterator<Item = &Player> {
-        self.players.iter().filter(|p| !p.kicked)
+        self.players.iter().filter(|p| p.is_in())
     }
 
+    /// The players that count toward `--max-players`.
     pub fn player_count(&self) -> usize {
-        self.players.len() - self.kicked
+        self.players.len() - self.kicked - self.lapsed
     }
 
     pub fn history(&self) -> &[Recognition] {
@@ -357,12 +392,29 @@ impl Game {
                 .is_some_and(|r| r.votes.contains_key(&id))
     }
 
-    /// Marks a player (dis)connected; transport state, not an event: after a
-    /// restart everybody starts disconnected. Returns whether it changed.
-    pub fn set_connected(&mut self, id: PlayerId, connected: bool) -> bool {
+    /// Marks a player (dis)connected at `now`; transport state, not an
+    /// event: after a restart everybody starts disconnected (see
+    /// [`Game::everyone_away_since`]). Returns whether it changed. A player
+    /// whose seat lapsed comes back through [`Game::rejoin`] first.
+    pub fn set_connected(&mut self, id: PlayerId, connected: bool, now: Millis) -> bool {
+        let changed = self.mark_connected(id, connected);
+        if changed
+            && !connected
+            && let Some(p) = self.players.get_mut(id as usize)
+        {
+            p.away_since = Some(now);
+            self.away.push_back((now, id));
+        }
+        changed
+    }
+
+    fn mark_connected(&mut self, id: PlayerId, connected: bool) -> bool {
         let voted = self.voted_in_open_round(id);
         match self.players.get_mut(id as usize) {
-            Some(p) if !p.kicked && p.connected != connected => {
+            Some(p) if p.is_in() && p.connected != connected => {
+                if connected {
+                    p.away_since = None;
+                }
                 p.connected = connected;
                 if connected {
                     self.connected += 1;
@@ -396,9 +448,7 @@ impl Game {
             Event::Configured { settings } => self.settings = settings.clone(),
             Event::Joined { player, name } => {
                 debug_assert_eq!(*player as usize, self.players.len());
-                let key = PlayerName::parse(name)
-                    .map(|n| n.key().to_string())
-                    .unwrap_or_else(|_| name.to_lowercase());
+                let key = NameKey::of(name);
                 self.players.push(Player {
                     id: *player,
                     name: name.clone(),
@@ -409,13 +459,19 @@ impl Game {
                     correct_ms: 0,
                     connected: false,
                     kicked: false,
+                    away_since: None,
+                    lapsed: false,
                 });
             }
             Event::Kicked { player } => {
-                self.set_connected(*player, false);
+                self.mark_connected(*player, false);
                 if let Some(p) = self.players.get_mut(*player as usize)
                     && !p.kicked
                 {
+                    if p.lapsed {
+                        p.lapsed = false;
+                        self.lapsed -= 1;
+                    }
                     p.kicked = true;
                     self.kicked += 1;
                 }
@@ -523,11 +579,13 @@ impl Game {
         Ok(self.commit(vec![Event::Configured { settings }]))
     }
 
-    pub fn join(&mut self, name: &PlayerName) -> Result<Vec<Event>, RuleError> {
+    /// A new player. Seats that lapsed by `now` are free for it.
+    pub fn join(&mut self, name: &PlayerName, now: Millis) -> Result<Vec<Event>, RuleError> {
+        self.lapse(now);
         if self.settings.profanity_filter && name.is_rude() {
             return Err(RuleError::BadName("Please choose another name."));
         }
-        if self.players().any(|p| p.key == name.key()) {
+        if self.players().any(|p| p.key.matches(name.key())) {
             return Err(RuleError::NameTaken);
         }
         if self.player_count() >= self.max_players {
@@ -545,6 +603,90 @@ impl Game {
             return Err(RuleError::UnknownPlayer);
         }
         Ok(self.commit(vec![Event::Kicked { player }]))
+    }
+
+    /// The host, in the lobby, removes every player not connected now
+    /// (those whose seat lapsed too): one `Kicked` each.
+    pub fn remove_disconnected(&mut self) -> Result<Vec<Event>, RuleError> {
+        if self.phase != Phase::Lobby {
+            return Err(RuleError::WrongPhase);
+        }
+        let gone: Vec<Event> = self
+            .players
+            .iter()
+            .filter(|p| !p.kicked && !p.connected)
+            .map(|p| Event::Kicked { player: p.id })
+            .collect();
+        Ok(self.commit(gone))
+    }
+
+    /// Frees the seats of players who left without ever playing (no vote)
+    /// and have been away for the seat-hold time by `now`: they no longer
+    /// count toward `--max-players`, their names are free, and the room's
+    /// lists leave them out. Returns how many lapsed now.
+    pub fn lapse(&mut self, now: Millis) -> usize {
+        let mut lapsed = 0;
+        while let Some(&(since, id)) = self.away.front() {
+            if since.saturating_add(self.seat_hold) > now {
+                break;
+            }
+            self.away.pop_front();
+            let played = self.voted_in_open_round(id);
+            if let Some(p) = self.players.get_mut(id as usize)
+                && p.is_in()
+                && !p.connected
+                && p.away_since == Some(since)
+                && p.answered == 0
+                && !played
+            {
+                p.lapsed = true;
+                self.lapsed += 1;
+                lapsed += 1;
+            }
+        }
+        lapsed
+    }
+
+    /// When the next seat may lapse (the timer calls [`Game::lapse`] then).
+    pub fn next_lapse(&self) -> Option<Millis> {
+        self.away
+            .front()
+            .map(|&(since, _)| since.saturating_add(self.seat_hold))
+    }
+
+    /// After a restart nobody is connected: everyone's seat-hold time
+    /// starts now, as if they had all just dropped.
+    pub fn everyone_away_since(&mut self, now: Millis) {
+        for p in self
+            .players
+            .iter_mut()
+            .filter(|p| p.is_in() && !p.connected)
+        {
+            p.away_since = Some(now);
+            self.away.push_back((now, p.id));
+        }
+    }
+
+    /// A player coming back (a `resume`). One whose seat lapsed gets it back
+    /// while the room has a free seat and nobody took its name meanwhile;
+    /// else it must join again.
+    pub fn rejoin(&mut self, id: PlayerId, now: Millis) -> Result<(), RuleError> {
+        self.lapse(now);
+        let Some(p) = self.players.get(id as usize).filter(|p| !p.kicked) else {
+            return Err(RuleError::UnknownPlayer);
+        };
+        if !p.lapsed {
+            return Ok(());
+        }
+        if self.players().any(|other| other.key.matches(&p.key)) {
+            return Err(RuleError::NameTaken);
+        }
+        if self.player_count() >= self.max_players {
+            return Err(RuleError::RoomFull);
+        }
+        self.players[id as usize].lapsed = false;
+        self.lapsed -= 1;
+        Ok(())
     }
 
     /// From the lobby or a reveal: the next question, or the end after the
@@ -708,8 +850,8 @@ mod tests {
         let mut g = Game::new(Arc::new(pool), settings, 100);
         for i in 0..players {
             let name = PlayerName::parse(&format!("Player {i}")).unwrap();
-            g.join(&name).unwrap();
-            g.set_connected(i as PlayerId, true);
+            g.join(&name, 0).unwrap();
+            g.set_connected(i as PlayerId, true, 0);
         }
         (g, StdRng::seed_from_u64(42))
     }
@@ -821,7 +963,7 @@ mod tests {
     fn a_disconnected_player_does_not_hold_the_room_up() {
         let (mut g, mut rng) = game(3, 20);
         g.start_round(0, &mut rng).unwrap();
-        g.set_connected(2, false);
+        g.set_connected(2, false, 0);
         assert_eq!(g.phase(), Phase::Question, "leaving never closes voting");
         g.vote(0, 1, 0, 10).unwrap();
         g.vote(1, 1, 1, 20).unwrap();
@@ -833,9 +975,9 @@ mod tests {
         let (mut g, mut rng) = game(3, 20);
         g.start_round(0, &mut rng).unwrap();
         g.vote(0, 1, 0, 10).unwrap();
-        g.set_connected(0, false);
+        g.set_connected(0, false, 0);
         assert_eq!(g.voting_status(), (1, 3));
-        g.set_connected(0, true);
+        g.set_connected(0, true, 0);
         assert_eq!(g.voting_status(), (1, 3));
         g.kick(2).unwrap();
         assert_eq!(g.voting_status(), (1, 2));
@@ -907,14 +1049,14 @@ mod tests {
     fn names_are_unique_ignoring_case_and_free_again_after_a_kick() {
         let (mut g, _) = game(0, 20);
         let ann = PlayerName::parse("Ann").unwrap();
-        g.join(&ann).unwrap();
+        g.join(&ann, 0).unwrap();
         assert_eq!(
-            g.join(&PlayerName::parse("ANN").unwrap()),
+            g.join(&PlayerName::parse("ANN").unwrap(), 0),
             Err(RuleError::NameTaken)
         );
         g.kick(0).unwrap();
         assert!(g.player(0).is_none());
-        g.join(&ann).unwrap();
+        g.join(&ann, 0).unwrap();
         assert_eq!(g.player_count(), 1);
     }
 
@@ -925,12 +1067,154 @@ mod tests {
             in_memoriam: vec![false; 4],
         });
         let mut g = Game::new(pool, Settings::default(), 2);
-        g.join(&PlayerName::parse("a").unwrap()).unwrap();
-        g.join(&PlayerName::parse("b").unwrap()).unwrap();
+        g.join(&PlayerName::parse("a").unwrap(), 0).unwrap();
+        g.join(&PlayerName::parse("b").unwrap(), 0).unwrap();
         assert_eq!(
-            g.join(&PlayerName::parse("c").unwrap()),
+            g.join(&PlayerName::parse("c").unwrap(), 0),
             Err(RuleError::RoomFull)
         );
+    }
+
+    fn small_room(max_players: usize) -> Game {
+        let pool = Arc::new(Pool {
+            groups: vec![None; 8],
+            in_memoriam: vec![false; 8],
+        });
+        Game::new(pool, Settings::default(), max_players)
+    }
+
+    /// Joins `name` at `now` and connects it; returns its id.
+    fn arrive(g: &mut Game, name: &str, now: Millis) -> PlayerId {
+        let events = g.join(&PlayerName::parse(name).unwrap(), now).unwrap();
+        let Some(Event::Joined { player, .. }) = events.first() else {
+            panic!("no Joined event: {events:?}");
+        };
+        g.set_connected(*player, true, now);
+        *player
+    }
+
+    #[test]
+    fn a_player_who_left_the_lobby_stops_counting_after_the_seat_hold() {
+        let mut g = small_room(2);
+        let filler = arrive(&mut g, "Filler", 0);
+        arrive(&mut g, "Ann", 0);
+        g.set_connected(filler, false, 1_000);
+        let guest = PlayerName::parse("Guest").unwrap();
+        assert_eq!(
+            g.join(&guest, 1_000 + SEAT_HOLD_MS - 1),
+            Err(RuleError::RoomFull),
+            "within the seat hold the seat is kept"
+        );
+        assert!(g.join(&guest, 1_000 + SEAT_HOLD_MS).is_ok());
+        assert_eq!(g.player_count(), 2);
+        assert!(
+            g.player(filler).is_none(),
+            "the lapsed player is out of the lists"
+        );
+        assert_eq!(g.players().count(), 2);
+    }
+
+    #[test]
+    fn a_phone_that_drops_and_comes_back_within_the_seat_hold_keeps_its_seat() {
+        let mut g = small_room(2);
+        let ann = arrive(&mut g, "Ann", 0);
+        g.set_connected(ann, false, 1_000);
+        g.set_connected(ann, true, 60_000);
+        // Its old disconnection is stale: no lapse at 1 s + the hold.
+        assert_eq!(g.lapse(1_000 + SEAT_HOLD_MS), 0);
+        g.set_connected(ann, false, 70_000);
+        assert_eq!(g.lapse(70_000 + SEAT_HOLD_MS - 1), 0);
+        assert_eq!(g.lapse(70_000 + SEAT_HOLD_MS), 1);
+    }
+
+    #[test]
+    fn a_lapsed_player_who_resumes_gets_its_seat_back_while_one_is_free() {
+        let mut g = small_room(2);
+        let ann = arrive(&mut g, "Ann", 0);
+        g.set_connected(ann, false, 0);
+        assert_eq!(g.lapse(SEAT_HOLD_MS), 1);
+        assert_eq!(g.player_count(), 0);
+        g.rejoin(ann, SEAT_HOLD_MS + 5).unwrap();
+        assert!(g.set_connected(ann, true, SEAT_HOLD_MS + 5));
+        assert_eq!(g.player(ann).map(|p| p.name.as_str()), Some("Ann"));
+        assert_eq!(g.player_count(), 1);
+    }
+
+    #[test]
+    fn a_lapsed_player_whose_seat_or_name_was_taken_must_join_again() {
+        let mut g = small_room(1);
+        let ann = arrive(&mut g, "Ann", 0);
+        g.set_connected(ann, false, 0);
+        arrive(&mut g, "Bob", SEAT_HOLD_MS);
+        assert_eq!(g.rejoin(ann, SEAT_HOLD_MS + 1), Err(RuleError::RoomFull));
+
+        let mut g = small_room(5);
+        let ann = arrive(&mut g, "Ann", 0);
+        g.set_connected(ann, false, 0);
+        arrive(&mut g, "ANN", SEAT_HOLD_MS);
+        assert_eq!(g.rejoin(ann, SEAT_HOLD_MS + 1), Err(RuleError::NameTaken));
+        assert!(g.player(ann).is_none());
+    }
+
+    #[test]
+    fn a_player_who_voted_keeps_its_seat_however_long_it_is_away() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        g.vote(0, 1, 0, 10).unwrap();
+        g.set_connected(0, false, 20);
+        g.set_connected(1, false, 20);
+        assert_eq!(
+            g.lapse(20 + SEAT_HOLD_MS),
+            1,
+            "only the one who never voted"
+        );
+        assert!(g.player(0).is_some());
+        assert!(g.player(1).is_none());
+    }
+
+    #[test]
+    fn after_a_restart_everyone_gets_the_whole_seat_hold_to_come_back() {
+        let mut g = small_room(5);
+        g.apply(&Event::Joined {
+            player: 0,
+            name: "Ann".into(),
+        });
+        assert_eq!(
+            g.lapse(10 * SEAT_HOLD_MS),
+            0,
+            "never connected: no clock yet"
+        );
+        g.everyone_away_since(10 * SEAT_HOLD_MS);
+        assert_eq!(g.lapse(11 * SEAT_HOLD_MS - 1), 0);
+        assert_eq!(g.lapse(11 * SEAT_HOLD_MS), 1);
+    }
+
+    #[test]
+    fn the_host_removes_every_disconnected_player_at_once_in_the_lobby_only() {
+        let mut g = small_room(10);
+        let gone = arrive(&mut g, "Gone", 0);
+        let here = arrive(&mut g, "Here", 0);
+        let lapsed = arrive(&mut g, "Lapsed", 0);
+        g.set_connected(lapsed, false, 0);
+        g.lapse(SEAT_HOLD_MS);
+        g.set_connected(gone, false, SEAT_HOLD_MS);
+        let events = g.remove_disconnected().unwrap();
+        assert_eq!(
+            events,
+            vec![
+                Event::Kicked { player: gone },
+                Event::Kicked { player: lapsed }
+            ]
+        );
+        assert_eq!(g.players().map(|p| p.id).collect::<Vec<_>>(), vec![here]);
+        assert_eq!(g.player_count(), 1);
+        assert_eq!(
+            g.rejoin(lapsed, SEAT_HOLD_MS),
+            Err(RuleError::UnknownPlayer)
+        );
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        g.start_round(SEAT_HOLD_MS, &mut rng).unwrap();
+        assert_eq!(g.remove_disconnected(), Err(RuleError::WrongPhase));
     }
 
     #[test]

@@ -297,10 +297,21 @@ pub async fn websocket(
         (true, Some(front)) => front.admit().unzip(),
         _ => (None, None),
     };
+    let may_join = {
+        let state = state.clone();
+        Box::new(move || state.joins.try_take(ip))
+    };
     let on_bad_key = Box::new(move || state.host_keys.try_count(ip));
     Ok(
         upgrade.on_upgrade(ws::MAX_READ_BYTES, on, move |link, socket| {
-            ws::run(link, socket, room, (host_only, unidentified), on_bad_key)
+            ws::run(
+                link,
+                socket,
+                room,
+                (host_only, unidentified),
+                on_bad_key,
+                may_join,
+            )
         }),
     )
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod event;
 pub mod guard;
+pub mod pace;
 pub mod pages;
 pub mod throttle;
 pub mod upgrade;

@@ -78,6 +78,8 @@ pub struct RoomDeps {
     pub clock: Clock,
     pub metrics: Arc<Metrics>,
     pub max_players: usize,
+    /// How long a player who left without playing keeps its seat.
+    pub seat_hold_ms: Millis,
     pub store: Store,
     /// Counts the questions waiting to go out in all rooms (`gate.rs`).
     pub questions: Arc<Gate>,
@@ -111,6 +113,7 @@ impl RoomDeps {
             clock: Clock::new(),
             metrics,
             max_players,
+            seat_hold_ms: crate::game::SEAT_HOLD_MS,
             store,
             questions: Arc::new(Gate::default()),
             front: Front::start_if_useful(),
@@ -249,7 +252,8 @@ impl Room {
 
     /// A new room; its creation and settings go to the store.
     pub fn create(code: String, host_key: &str, settings: Settings, deps: Arc<RoomDeps>) -> Self {
-        let game = Game::new(deps.roster.pool.clone(), settings.clone(), deps.max_players);
+        let game = Game::new(deps.roster.pool.clone(), settings.clone(), deps.max_players)
+            .with_seat_hold(deps.seat_hold_ms);
         let host_key_hash = store::hash_secret(host_key);
         deps.store.send(Op::CreateRoom {
             code: code.clone(),
@@ -269,7 +273,8 @@ impl Room {
             deps.roster.pool.clone(),
             Settings::default(),
             deps.max_players,
-        );
+        )
+        .with_seat_hold(deps.seat_hold_ms);
         for event in &stored.events {
             game.apply(event);
         }
@@ -286,6 +291,8 @@ impl Room {
             inner.tokens = stored.tokens.into_iter().map(|(p, h)| (h, p)).collect();
         }
         room.with(|inner, now| {
+            // Phones get the whole seat hold to come back after a restart.
+            inner.game.everyone_away_since(now);
             let events = match (inner.game.phase(), inner.game.round()) {
                 (Phase::Question, Some(round)) => {
                     let downtime = now.saturating_sub(down_since.min(now));
@@ -438,7 +445,7 @@ impl Room {
     /// A new player; `seat` is its socket (none when driven without a
     /// network, as the store benchmark does).
     pub fn join(&self, name: &PlayerName, seat: Option<&Seat>) -> Result<PhoneSession, RuleError> {
-        self.with(|inner, now| match inner.game.join(name) {
+        self.with(|inner, now| match inner.game.join(name, now) {
             Err(e) => (Err(e), Vec::new()),
             Ok(events) => {
                 let Some(&Event::Joined { player, .. }) = events.first() else {
@@ -462,7 +469,8 @@ impl Room {
             let Some(&player) = inner.tokens.get(&store::hash_secret(token)) else {
                 return (Err(UnknownToken), Vec::new());
             };
-            if inner.game.player(player).is_none() {
+            // A seat that lapsed comes back only while the room has room.
+            if inner.game.rejoin(player, now).is_err() {
                 return (Err(UnknownToken), Vec::new());
             }
             let seq = inner.seq;
@@ -489,7 +497,7 @@ impl Room {
                 close: REPLACED,
             });
         }
-        if inner.game.set_connected(player, true) {
+        if inner.game.set_connected(player, true, now) {
             self.mark_lobby(inner);
         }
         if let Some(seat) = seat {
@@ -522,10 +530,10 @@ impl Room {
         if let Some(seat) = seat {
             self.remove(seat);
         }
-        self.with(|inner, _| {
+        self.with(|inner, now| {
             if inner.generations.get(&player) == Some(&generation) {
                 inner.generations.remove(&player);
-                if inner.game.set_connected(player, false) {
+                if inner.game.set_connected(player, false, now) {
                     self.mark_lobby(inner);
                 }
             }
@@ -652,6 +660,11 @@ impl Room {
         self.command(|inner, _| inner.game.kick(player))
     }
 
+    /// The host removes every disconnected player (lobby only).
+    pub fn remove_disconnected(&self) -> Result<(), RuleError> {
+        self.command(|inner, _| inner.game.remove_disconnected())
+    }
+
     pub fn configure(&self, settings: Settings) -> Result<(), RuleError> {
         self.command(|inner, _| inner.game.configure(settings))
     }
@@ -668,7 +681,12 @@ impl Room {
 
     /// The timer fired: close an expired question, send what is due.
     pub fn on_timer(&self) {
-        self.with(|inner, now| ((), inner.game.tick(now)));
+        self.with(|inner, now| {
+            if inner.game.lapse(now) > 0 {
+                self.mark_lobby(inner);
+            }
+            ((), inner.game.tick(now))
+        });
     }
 
     /// When the timer should next fire.
@@ -686,10 +704,15 @@ impl Room {
         let progress = inner
             .progress_dirty
             .then_some(inner.progress_sent_at + PROGRESS_EVERY_MS);
-        [inner.game.next_deadline(), lobby, progress]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            inner.game.next_deadline(),
+            inner.game.next_lapse(),
+            lobby,
+            progress,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// `rank,name,score,correct,answered`, formula-looking cells defused.

@@ -601,10 +601,21 @@ pub async fn connect_host(server: &TestServer, code: &str, key: &str) -> TestCli
 }
 
 /// Joins as a phone; returns the client (with `state` set) and the `welcome`.
+/// A paced join (`rate_limited`: many joins from this one address) is asked
+/// again after a moment, as the phone page does.
 pub async fn join(server: &TestServer, code: &str, name: &str) -> (TestClient, Value) {
     let mut c = TestClient::connect(server, code, name).await;
-    c.send(json!({"type":"join","name":name})).await;
-    let welcome = c.recv_type("welcome").await;
+    let welcome = loop {
+        c.send(json!({"type":"join","name":name})).await;
+        let v = c.recv_significant().await;
+        match (v["type"].as_str(), v["code"].as_str()) {
+            (Some("welcome"), _) => break v,
+            (Some("error"), Some("rate_limited")) => {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            _ => panic!("[{name}] join answered {v}"),
+        }
+    };
     let st = c.recv_type("state").await;
     c.state = st;
     (c, welcome)

@@ -1,0 +1,202 @@
+//! Abuse that must cost the abuser, not the room (issue 16 §4): throw-away
+//! joins that would fill a room, look-alike and invisible nicknames. Every
+//! client here comes from one address (127.0.0.1), like guests behind a
+//! venue's router, so the honest cases prove the limits leave them room.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+/// Sends `join` as `name` and returns the answer: `welcome` or `error`.
+async fn try_join(c: &mut TestClient, name: &str) -> Value {
+    c.send(json!({"type":"join","name":name})).await;
+    c.recv_significant().await
+}
+
+/// Joins like the phone page: a paced join (`rate_limited`) is asked again
+/// after a moment, on the same socket, until `limit` has passed.
+async fn join_patiently(c: &mut TestClient, name: &str, limit: Duration) -> Value {
+    let until = Instant::now() + limit;
+    loop {
+        let v = try_join(c, name).await;
+        if v["code"] != "rate_limited" || Instant::now() > until {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// Joins, then drops the socket: a throw-away player. Returns the answer.
+async fn throw_away(server: &TestServer, code: &str, name: &str) -> Value {
+    let mut c = TestClient::connect(server, code, name).await;
+    let v = try_join(&mut c, name).await;
+    c.close().await;
+    v
+}
+
+/// Reads the host's `lobby` messages until one has `count` players.
+async fn lobby_with(host: &mut TestClient, count: u64) -> Value {
+    loop {
+        let v = host.recv_type("lobby").await;
+        if v["count"] == count {
+            return v;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_hundred_and_fifty_throw_away_joins_do_not_keep_a_guest_out() {
+    let server = TestServer::builder().max_players(100).start();
+    let (code, _key) = create_room(&server, json!({})).await;
+    // Ten lanes of fifteen cycles: as fast as a script, even on a busy machine.
+    let lanes = (0..10).map(|lane| {
+        let (server, code) = (&server, &code);
+        async move {
+            let mut answers = Vec::new();
+            for i in 0..15 {
+                let name = format!("Filler {lane}-{i}");
+                answers.push(throw_away(server, code, &name).await);
+            }
+            answers
+        }
+    });
+    let (mut welcomed, mut paced) = (0, 0);
+    for v in futures_util::future::join_all(lanes).await.concat() {
+        match (v["type"].as_str(), v["code"].as_str()) {
+            (Some("welcome"), _) => welcomed += 1,
+            (Some("error"), Some("rate_limited")) => paced += 1,
+            _ => panic!("a throw-away join: {v}"),
+        }
+    }
+    assert!(
+        paced > 0,
+        "joins from one address are paced: {welcomed} got in"
+    );
+    // The guest shares the filler's address: it waits its turn, no more.
+    let mut guest = TestClient::connect(&server, &code, "guest").await;
+    let v = join_patiently(&mut guest, "Real Guest", Duration::from_secs(10)).await;
+    assert_eq!(
+        v["type"], "welcome",
+        "after {welcomed} throw-away players: {v}"
+    );
+}
+
+#[tokio::test]
+async fn seats_of_players_who_left_without_playing_lapse_and_resume_only_if_free() {
+    let server = TestServer::builder()
+        .max_players(3)
+        .arg("--seat-hold-ms")
+        .arg("1000")
+        .start();
+    let (code, key) = create_room(&server, json!({})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let mut tokens = Vec::new();
+    for name in ["Filler A", "Filler B", "Filler C"] {
+        let v = throw_away(&server, &code, name).await;
+        assert_eq!(v["type"], "welcome", "{v}");
+        tokens.push(v["token"].as_str().unwrap().to_string());
+    }
+    let mut late = TestClient::connect(&server, &code, "late").await;
+    let v = try_join(&mut late, "Too Early").await;
+    assert_eq!(v["code"], "room_full", "seats are held for a while: {v}");
+
+    // After the seat hold the host's list is empty again, by itself.
+    let lobby = lobby_with(&mut host, 0).await;
+    assert_eq!(lobby["players"], json!([]), "{lobby}");
+    let (_guest, _) = join(&server, &code, "Real Guest").await;
+    // A lapsed player whose seat is still free comes back as itself.
+    let (_a, w) = resume(&server, &code, &tokens[0], "filler a").await;
+    assert_eq!(w["name"], "Filler A");
+    let (_third, _) = join(&server, &code, "Third Guest").await;
+    // The room is full again: the next lapsed player must join again.
+    let mut b = TestClient::connect(&server, &code, "filler b").await;
+    b.send(json!({"type":"resume","token":tokens[1]})).await;
+    assert_eq!(b.recv_error().await, "unknown_token");
+    let (_, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(v["players"], 3, "{v}");
+}
+
+#[tokio::test]
+async fn two_hundred_phones_from_one_address_join_within_a_minute() {
+    let server = TestServer::start();
+    let (code, _key) = create_room(&server, json!({})).await;
+    let started = Instant::now();
+    let phones = (0..200).map(|i| {
+        let server = &server;
+        let code = &code;
+        async move {
+            let name = format!("Guest {i}");
+            let mut c = TestClient::connect(server, code, &name).await;
+            let v = join_patiently(&mut c, &name, Duration::from_secs(60)).await;
+            assert_eq!(v["type"], "welcome", "{name}: {v}");
+            c
+        }
+    });
+    let phones = futures_util::future::join_all(phones).await;
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(60), "200 joins took {took:?}");
+    let (_, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(v["players"], 200, "{v}");
+    drop(phones);
+}
+
+#[tokio::test]
+async fn the_host_removes_every_disconnected_player_at_once_and_phones_cannot() {
+    let server = TestServer::start();
+    let (code, key) = create_room(&server, json!({})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut stays, _) = join(&server, &code, "Stays").await;
+    let gone = throw_away(&server, &code, "Gone").await;
+    let (left, _) = join(&server, &code, "Left").await;
+    left.close().await;
+
+    stays.send(json!({"type":"remove_disconnected"})).await;
+    assert_eq!(stays.recv_error().await, "not_host");
+
+    host.send(json!({"type":"remove_disconnected"})).await;
+    let lobby = lobby_with(&mut host, 1).await;
+    assert_eq!(lobby["players"][0]["name"], "Stays", "{lobby}");
+    let mut back = TestClient::connect(&server, &code, "gone").await;
+    back.send(json!({"type":"resume","token":gone["token"]}))
+        .await;
+    assert_eq!(back.recv_error().await, "unknown_token");
+    // The names are free again.
+    join(&server, &code, "Gone").await;
+
+    host.send(json!({"type":"start_round"})).await;
+    host.recv_type("round").await;
+    host.send(json!({"type":"remove_disconnected"})).await;
+    assert_eq!(host.recv_error().await, "wrong_phase", "lobby only");
+}
+
+#[tokio::test]
+async fn look_alike_invisible_and_zalgo_names_are_refused() {
+    let server = TestServer::start();
+    let (code, _key) = create_room(&server, json!({})).await;
+    let (_alice, _) = join(&server, &code, "Alice").await;
+    let (_jose, w) = join(&server, &code, "José Núñez").await;
+    assert_eq!(w["name"], "José Núñez");
+    let (_wide, _) = join(&server, &code, &"漢".repeat(12)).await;
+    for (name, expected) in [
+        ("\u{0410}lice", "name_taken"),
+        ("\u{0391}LICE", "name_taken"),
+        ("\u{2800}", "bad_name"),
+        ("\u{2800}\u{2800}\u{2800}", "bad_name"),
+        ("\u{3164}", "bad_name"),
+        ("\u{115F}\u{1160}", "bad_name"),
+        ("A\u{200D}l", "bad_name"),
+        ("Z\u{0351}\u{0346}\u{0300}\u{0315}algo", "bad_name"),
+        ("fu\u{0441}k", "bad_name"),
+        (&"漢".repeat(13), "bad_name"),
+    ] {
+        let mut c = TestClient::connect(&server, &code, "joiner").await;
+        c.send(json!({"type":"join","name":name})).await;
+        assert_eq!(c.recv_error().await, expected, "join as {name:?}");
+    }
+    let (_, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(v["players"], 3, "refused joins add no player: {v}");
+}
