@@ -73,6 +73,10 @@ pub struct ServeArgs {
     /// Serve photos as scanned, without the automatic contrast stretch.
     #[arg(long, env = "YEARBOOK_NO_ENHANCE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub no_enhance: bool,
+    /// Keep the database under this many MiB: past it the game behaves as
+    /// on a full disk (for tests, or to keep a shared disk from filling).
+    #[arg(long, env = "YEARBOOK_DB_MAX_MB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub db_max_mb: Option<u64>,
 }
 
 impl Default for ServeArgs {
@@ -88,6 +92,7 @@ impl Default for ServeArgs {
             max_players: 5000,
             trust_proxy: false,
             no_enhance: false,
+            db_max_mb: None,
         }
     }
 }

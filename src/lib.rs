@@ -191,6 +191,7 @@ pub async fn serve(
 
     let rooms = state.rooms.clone();
     let evictor = tokio::spawn(room::run_evictor(rooms.clone()));
+    let storage_notices = tokio::spawn(room::run_storage_notices(rooms.clone()));
     let solo = state.solo.clone();
     let sweeper = tokio::spawn(async move { solo.run_sweeper().await });
     let swept = state.clone();
@@ -278,6 +279,7 @@ pub async fn serve(
         tracing::warn!("some connections did not finish in time");
     }
     evictor.abort();
+    storage_notices.abort();
     sweeper.abort();
     throttle_sweeper.abort();
     // Everything acknowledged is already on disk; this lands the rest.

@@ -97,7 +97,8 @@ fn serve(args: ServeArgs) -> ExitCode {
         tracing::warn!("{w}");
     }
     tracing::info!(roster = %roster.summary(), ms = started.elapsed().as_millis() as u64, "roster loaded");
-    let opened = match Store::open(&args.db) {
+    let max_bytes = args.db_max_mb.map(|mb| mb.saturating_mul(1024 * 1024));
+    let opened = match Store::open_capped(&args.db, max_bytes) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -177,6 +178,7 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
         .last_alive
         .unwrap_or_else(|| state.rooms.deps().clock.now());
     state.rooms.restore(opened.rooms, down_since);
+    state.rooms.set_aside(opened.set_aside);
     // The one line on stdout the contract asks for: scripts read the port here.
     println!("listening on {listening}");
     tracing::info!(db = %args.db.display(), restored, "store open");
