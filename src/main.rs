@@ -79,6 +79,12 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // A newer binary's database is refused before any work (the photo
+    // cache lives beside it) and before anything could write to it.
+    if let Err(e) = yearbook::store::refuse_newer(&args.db) {
+        eprintln!("error: {e:#}");
+        return ExitCode::FAILURE;
+    }
     let pipeline = Pipeline {
         enhance: !args.no_enhance,
         cache_dir: Some(photos::cache_dir_for(&args.db)),

@@ -424,3 +424,85 @@ async fn a_round_closed_on_a_full_disk_is_revealed_once_space_returns() {
         assert_eq!(n, u64::from(counted[i].is_some()), "{name}: {n}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// A database the binary cannot fully read (issue 16 §5).
+
+#[test]
+fn a_database_from_a_newer_yearbook_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE from_the_future (x);
+             INSERT INTO from_the_future VALUES (1);
+             PRAGMA user_version = 99;",
+        )
+        .unwrap();
+    }
+    let bytes = std::fs::read(&db).unwrap();
+    let modified = std::fs::metadata(&db).unwrap().modified().unwrap();
+    let mut cmd = yearbook_cmd();
+    cmd.args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(&db);
+    let run = run_with_timeout(cmd, Duration::from_secs(60));
+    assert_eq!(run.code(), Some(1), "{}", run.all_output());
+    assert!(
+        run.stderr.contains("newer yearbook") && run.stderr.contains("untouched"),
+        "says why: {}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("listening"), "{}", run.stdout);
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the file's bytes");
+    assert_eq!(
+        std::fs::metadata(&db).unwrap().modified().unwrap(),
+        modified,
+        "the file's mtime"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_with_an_unreadable_event_is_set_aside_and_the_others_play_on() {
+    let server = TestServer::start();
+    let (broken, _) = create_room(&server, json!({"rounds": 2, "seconds": 30})).await;
+    let (code, key) = create_room(&server, json!({"rounds": 2, "seconds": 30})).await;
+    let (_ann, _) = join(&server, &broken, "Ann").await;
+    let (_bob, welcome) = join(&server, &code, "Bob").await;
+    let token = welcome["token"].as_str().unwrap().to_string();
+
+    // One event of one room is damaged while the server is down.
+    let server = server.restart_after_kill9_then(|dir| {
+        let conn = outside_connection(&dir.join("t.db"));
+        let changed = conn
+            .execute(
+                "UPDATE events SET body = '{\"e\":\"joined\",' WHERE room = ?1
+                 AND seq = (SELECT MAX(seq) FROM events WHERE room = ?1)",
+                [&broken],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    });
+
+    // The other room plays on.
+    let (mut bob, _) = resume(&server, &code, &token, "Bob again").await;
+    let mut host = connect_host(&server, &code, &key).await;
+    host.send(json!({"type": "start_round"})).await;
+    bob.recv_type("round").await;
+    // The damaged one is out of play, named in the log and in /metrics.
+    let (status, _) = server.get_json(&format!("/api/rooms/{broken}")).await;
+    assert_eq!(status, 404);
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("\nyearbook_rooms_set_aside 1\n")
+            && metrics.contains(&format!("yearbook_room_set_aside{{code=\"{broken}\"}} 1")),
+        "{metrics}"
+    );
+    let log = server.stderr();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("set aside") && l.contains(&broken) && l.contains("unreadable")),
+        "{log}"
+    );
+}

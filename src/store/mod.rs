@@ -8,6 +8,8 @@
 
 mod schema;
 
+pub use schema::refuse_newer;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
