@@ -1067,6 +1067,65 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_full_database_keeps_the_events_queued_and_lands_them_once_space_returns() {
+        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            // Small pages: the next event needs a new one.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("PRAGMA page_size = 512; CREATE TABLE padding (x BLOB);")
+                .unwrap();
+        }
+        let store = Store::open_capped(&path, Some(256 * 1024)).unwrap().store;
+        let durable = Arc::new(watch::Sender::new(0));
+        let mut rx = durable.subscribe();
+        open_room(&store, vec![Event::Kicked { player: 1 }], vec![], &durable);
+        wait_durable(&mut rx, 1);
+        // Another program fills the disk: SQLITE_FULL for this store.
+        let outside = Connection::open(&path).unwrap();
+        outside.busy_timeout(Duration::from_secs(5)).unwrap();
+        outside
+            .execute("INSERT INTO padding VALUES (zeroblob(300000))", [])
+            .unwrap();
+        store.send(Op::Append {
+            room: "ABCD".into(),
+            first_seq: 2,
+            at: 3,
+            events: (0..20).map(|player| Event::Kicked { player }).collect(),
+            token: None,
+            scores: vec![],
+            on_durable: vec![told(&heard, &store)],
+            durable: durable.clone(),
+        });
+        for _ in 0..200 {
+            if !store.is_healthy() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!store.is_healthy(), "a full database is a storage failure");
+        assert!(heard.lock().is_empty(), "neither acknowledged nor refused");
+        assert_eq!(*durable.borrow(), 1);
+        outside.execute("DELETE FROM padding", []).unwrap();
+        wait_durable(&mut rx, 21);
+        assert_eq!(*heard.lock(), vec![(true, false)], "stored, after all");
+        for _ in 0..200 {
+            if store.is_healthy() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(store.is_healthy(), "healthy again once a commit lands");
+        let count: i64 = outside
+            .query_row("SELECT COUNT(*) FROM events WHERE room = 'ABCD'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(count, 21, "each event once, in order");
+    }
+
     /// An `OnDurable` that records `(stored, store healthy at that moment)`.
     fn told(heard: &Arc<parking_lot::Mutex<Vec<(bool, bool)>>>, store: &Store) -> OnDurable {
         let (heard, store) = (heard.clone(), store.clone());
