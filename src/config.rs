@@ -86,6 +86,10 @@ pub struct ServeArgs {
     /// without playing keeps its seat (default 2 minutes).
     #[arg(long, hide = true)]
     pub seat_hold_ms: Option<u64>,
+    /// Keep the database under this many MiB: past it the game behaves as
+    /// on a full disk (for tests, or to keep a shared disk from filling).
+    #[arg(long, env = "YEARBOOK_DB_MAX_MB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub db_max_mb: Option<u64>,
 }
 
 impl Default for ServeArgs {
@@ -104,6 +108,7 @@ impl Default for ServeArgs {
             keep_days: 30,
             no_enhance: false,
             seat_hold_ms: None,
+            db_max_mb: None,
         }
     }
 }

@@ -246,6 +246,7 @@ pub async fn serve(
     let pruner = state
         .keep
         .map(|keep| tokio::spawn(room::run_pruner(rooms.clone(), keep)));
+    let storage_notices = tokio::spawn(room::run_storage_notices(rooms.clone()));
     let solo = state.solo.clone();
     let sweeper = tokio::spawn(async move { solo.run_sweeper().await });
     let swept = state.clone();
@@ -344,6 +345,7 @@ pub async fn serve(
     if let Some(pruner) = pruner {
         pruner.abort();
     }
+    storage_notices.abort();
     sweeper.abort();
     throttle_sweeper.abort();
     // Everything acknowledged is already on disk; this lands the rest.

@@ -79,6 +79,12 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // A newer binary's database is refused before any work (the photo
+    // cache lives beside it) and before anything could write to it.
+    if let Err(e) = yearbook::store::refuse_newer(&args.db) {
+        eprintln!("error: {e:#}");
+        return ExitCode::FAILURE;
+    }
     let pipeline = Pipeline {
         enhance: !args.no_enhance,
         cache_dir: Some(photos::cache_dir_for(&args.db)),
@@ -108,7 +114,8 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         }
     }
-    let opened = match Store::open(&args.db) {
+    let max_bytes = args.db_max_mb.map(|mb| mb.saturating_mul(1024 * 1024));
+    let opened = match Store::open_capped(&args.db, max_bytes) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -190,6 +197,7 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
         .last_alive
         .unwrap_or_else(|| state.rooms.deps().clock.now());
     state.rooms.restore(opened.rooms, down_since);
+    state.rooms.set_aside(opened.set_aside);
     // The one line on stdout the contract asks for: scripts read the port here.
     println!("listening on {listening}");
     tracing::info!(db = %args.db.display(), restored, "store open");

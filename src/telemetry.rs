@@ -38,6 +38,30 @@ impl LatencyBatch {
     }
 }
 
+/// Rooms the store could not read back at start (kept out of play; the
+/// log says why): their number, and one labelled line each.
+pub fn set_aside_lines(codes: &[String]) -> String {
+    let name = "yearbook_rooms_set_aside";
+    let mut out = format!(
+        "# HELP {name} Stored rooms not restored because a row is unreadable (see the log).\n# TYPE {name} gauge\n{name} {}\n",
+        codes.len()
+    );
+    let name = "yearbook_room_set_aside";
+    let _ = writeln!(
+        out,
+        "# HELP {name} A stored room not restored, by code.\n# TYPE {name} gauge"
+    );
+    for code in codes {
+        // A code read from a damaged file: nothing that could break the line.
+        let code: String = code
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '?' })
+            .collect();
+        let _ = writeln!(out, "{name}{{code=\"{code}\"}} 1");
+    }
+    out
+}
+
 #[derive(Debug, Default)]
 pub struct Metrics {
     pub players_connected: AtomicI64,

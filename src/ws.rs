@@ -28,7 +28,12 @@ mod close_code {
     pub const POLICY: u16 = 1008;
     pub const SIZE: u16 = 1009;
     pub const RESTART: u16 = 1012;
+    pub const TRY_AGAIN: u16 = 1013;
 }
+
+/// A host command refused while the store cannot write: nothing changed.
+const HOST_COMMAND_NOT_SAVED: &str =
+    "The game cannot save right now, so nothing was changed; try again once it can.";
 
 /// Largest message a client may send (PROTOCOL §5).
 pub const MAX_MESSAGE_BYTES: usize = 4096;
@@ -271,6 +276,19 @@ pub async fn run(
                 }
                 return;
             }
+            ClientMsg::Join { .. } if !room.storage_ok() => {
+                // Refused before anything changes: a player the store
+                // saves later would be one who was told no.
+                let _ = conn
+                    .send_error(
+                        "storage_unavailable",
+                        "The game cannot save new players right now; try again in a moment.",
+                    )
+                    .await;
+                conn.close(close_code::TRY_AGAIN, "storage unavailable")
+                    .await;
+                return;
+            }
             // Paced per address; the socket stays open for the retry.
             ClientMsg::Join { .. } if !may_join() => {
                 let message = "Many phones are joining from your network; try again in a moment.";
@@ -368,6 +386,13 @@ async fn host(mut conn: Conn) {
 /// A host screen's command; `false` = stop.
 async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
     let room = &conn.room;
+    if msg.is_host_command() && !room.storage_ok() {
+        // What a command changes could not be kept: a question shown now
+        // would be a different one after a restart.
+        return conn
+            .send_error("storage_unavailable", HOST_COMMAND_NOT_SAVED)
+            .await;
+    }
     let result = match &msg {
         ClientMsg::StartRound => room.start_round(),
         ClientMsg::Reveal => room.reveal(),

@@ -657,9 +657,20 @@
         clearBusy();
         onError(m);
         break;
+      case 'storage':
+        if (m.ok) storageDown(null);
+        break;
       default:
         break;
     }
+  }
+
+  // While the server cannot save, it shows nothing new (a round that ends
+  // waits for its reveal): say so until it can again.
+  function storageDown(message) {
+    var b = $('storage');
+    if (message) text(b, message);
+    show(b, !!message);
   }
 
   function onError(m) {
@@ -674,6 +685,10 @@
     if (m.code === 'bad_request') { settingsError(m); return; }
     if (m.code === 'wrong_phase' && Date.now() - cfg.sentAt < 5000 && S.phase !== 'lobby') {
       toast('The settings can only be changed before the game starts.');
+      return;
+    }
+    if (m.code === 'storage_unavailable') {
+      storageDown(m.message || 'The game cannot save right now; it carries on once it can.');
       return;
     }
     if (m.code === 'rate_limited') { toast('Slow down a little — too many commands at once.'); return; }
@@ -800,7 +815,8 @@
     sock = new YB.Socket({
       // role=host: read ahead of the phones (docs/protocol.md, WebSocket URL).
       url: YB.wsUrl(code) + '?role=host',
-      onOpen: function (s) { s.send({ type: 'hello', key: S.key }); },
+      // A store still failing says so again right after hello.
+      onOpen: function (s) { storageDown(null); s.send({ type: 'hello', key: S.key }); },
       onMessage: onMessage,
       onStatus: function (up) {
         if (up) { S.everConnected = true; wake.request(); }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use futures_util::future::join_all;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_phones_drop_and_resume_at_once_as_themselves() {
@@ -75,15 +75,12 @@ async fn a_failing_store_acknowledges_nothing_and_the_server_keeps_answering() {
     std::fs::remove_file(&db).unwrap();
     let _ = std::fs::remove_file(server.dir().join("t.db-wal"));
 
-    // A vote caught in flight is refused, not acknowledged.
+    // A vote caught in flight is neither acknowledged nor refused: it stays
+    // queued for the disk (a refusal the retry later broke would be a lie).
     bob.send(json!({"type": "vote", "round": 1, "choice": 1}))
         .await;
-    let reply = bob.recv_significant().await;
-    assert_eq!(
-        reply["type"], "error",
-        "no ack for an unstored vote: {reply}"
-    );
-    assert_eq!(reply["code"], "storage_unavailable");
+    bob.expect_quiet(Duration::from_millis(1500), &["lobby", "pong"])
+        .await;
 
     // Health says so within a couple of seconds; the rest still answers.
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -103,4 +100,409 @@ async fn a_failing_store_acknowledges_nothing_and_the_server_keeps_answering() {
         .await;
     let reply = cy.recv_significant().await;
     assert_eq!(reply["code"], "storage_unavailable", "{reply}");
+}
+
+// ---------------------------------------------------------------------------
+// A disk that fills mid-round (issue 16 §3): `--db-max-mb 1` caps the
+// server's database; another program then grows the file past the cap, as
+// another program filling a small disk would.
+
+/// The cap the server runs with, in bytes (`--db-max-mb 1`).
+const CAP_BYTES: i64 = 1024 * 1024;
+
+/// A folder whose `t.db` has 512-byte pages, so that every few commits need
+/// a new page: a full disk shows within a vote or two.
+fn small_paged_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+    conn.execute_batch("PRAGMA page_size = 512; CREATE TABLE padding (x BLOB);")
+        .unwrap();
+    dir
+}
+
+fn outside_connection(db: &std::path::Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    conn
+}
+
+/// Another program fills the disk: the database grows past the cap.
+fn fill_disk(db: &std::path::Path) {
+    outside_connection(db)
+        .execute(
+            "INSERT INTO padding VALUES (zeroblob(?1))",
+            [CAP_BYTES + 64 * 1024],
+        )
+        .unwrap();
+}
+
+/// The space comes back (the padding's pages become free pages).
+fn free_disk(db: &std::path::Path) {
+    outside_connection(db)
+        .execute("DELETE FROM padding", [])
+        .unwrap();
+}
+
+async fn wait_health(server: &TestServer, want: u16) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let status = server.get("/healthz").await.status().as_u16();
+        if status == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "/healthz still {status}, not {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The next message that is not noise, or `None` within `d`.
+async fn next_significant(client: &mut TestClient, d: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + d;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match client.next_within(left).await {
+            None => return None,
+            Some(Incoming::Json(v)) if NOISE.contains(&v["type"].as_str().unwrap()) => continue,
+            Some(Incoming::Json(v)) => return Some(v),
+            Some(Incoming::Closed(c)) => panic!("[{}] closed: {c:?}", client.label),
+        }
+    }
+}
+
+const PHONES: usize = 8;
+
+/// A round whose disk filled while it was open, as it stands past its
+/// deadline: closed on the server, revealed to nobody.
+struct Outage {
+    server: TestServer,
+    code: String,
+    key: String,
+    host: TestClient,
+    phones: Vec<TestClient>,
+    tokens: Vec<String>,
+    /// Each phone's vote that was acknowledged before the disk filled.
+    stored: Vec<Option<u64>>,
+    /// The phone whose vote was being written when the disk filled: neither
+    /// acknowledged nor refused.
+    in_flight: usize,
+    /// Phones whose votes were refused with `storage_unavailable`.
+    refused: Vec<usize>,
+}
+
+async fn disk_fills_mid_round() -> Outage {
+    let server = TestServer::builder()
+        .arg("--db-max-mb")
+        .arg("1")
+        .start_in(small_paged_dir());
+    let db = server.db_path();
+    let (code, key) = create_room(&server, json!({"rounds": 2, "seconds": 6})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let mut phones = Vec::new();
+    let mut tokens = Vec::new();
+    for i in 0..PHONES {
+        let (phone, welcome) = join(&server, &code, &format!("P{i}")).await;
+        tokens.push(welcome["token"].as_str().unwrap().to_string());
+        phones.push(phone);
+    }
+    host.send(json!({"type": "start_round"})).await;
+    let round = host.recv_type("round").await;
+    let deadline = Instant::now() + Duration::from_millis(round["remaining_ms"].as_u64().unwrap());
+    for phone in &mut phones {
+        phone.recv_type("round").await;
+    }
+    let mut stored = vec![None; PHONES];
+    phones[0].vote(1, 0).await;
+    stored[0] = Some(0);
+
+    fill_disk(&db);
+    // Phones vote one by one until one's write meets the full disk.
+    let mut in_flight = None;
+    for (i, phone) in phones.iter_mut().enumerate().skip(1) {
+        phone
+            .send(json!({"type": "vote", "round": 1, "choice": 1}))
+            .await;
+        match next_significant(phone, Duration::from_millis(700)).await {
+            Some(v) if v["type"] == "vote_ack" => stored[i] = Some(1),
+            None => {
+                in_flight = Some(i);
+                break;
+            }
+            Some(v) => panic!("[P{i}] neither an ack nor silence: {v}"),
+        }
+    }
+    let in_flight = in_flight.expect("the disk never filled");
+    wait_health(&server, 503).await;
+    let mut refused = Vec::new();
+    for (i, phone) in phones.iter_mut().enumerate().skip(in_flight + 1) {
+        phone
+            .send(json!({"type": "vote", "round": 1, "choice": 2}))
+            .await;
+        let reply = phone.recv_significant().await;
+        assert_eq!(reply["code"], "storage_unavailable", "[P{i}] {reply}");
+        refused.push(i);
+    }
+    assert!(
+        !refused.is_empty(),
+        "every phone voted before the disk filled"
+    );
+
+    // The host screen says why, and its commands change nothing meanwhile.
+    let said = host.recv_type("error").await;
+    assert_eq!(said["code"], "storage_unavailable", "{said}");
+    host.send(json!({"type": "reveal"})).await;
+    let said = host.recv_type("error").await;
+    assert_eq!(said["code"], "storage_unavailable", "{said}");
+
+    // The deadline passes: the round is over, and nobody sees its answer.
+    let quiet = deadline.saturating_duration_since(Instant::now()) + Duration::from_millis(1500);
+    let (mut host, phones) = {
+        let host_quiet = host.expect_quiet(quiet, &["progress", "lobby"]);
+        let phones_quiet = join_all(
+            phones
+                .iter_mut()
+                .map(|phone| phone.expect_quiet(quiet, &["lobby", "pong"])),
+        );
+        tokio::join!(host_quiet, phones_quiet);
+        (host, phones)
+    };
+    host.send(json!({"type": "ping"})).await;
+    host.recv_type("pong").await;
+    Outage {
+        server,
+        code,
+        key,
+        host,
+        phones,
+        tokens,
+        stored,
+        in_flight,
+        refused,
+    }
+}
+
+/// Every phone gets a reveal that counts exactly `votes` (each phone's
+/// choice, or `None`), its own among them; returns the counts.
+async fn expect_reveal_counting(phones: &mut [TestClient], votes: &[Option<u64>]) -> [u64; 4] {
+    let mut counts = [0u64; 4];
+    for choice in votes.iter().flatten() {
+        counts[*choice as usize] += 1;
+    }
+    for (i, phone) in phones.iter_mut().enumerate() {
+        let reveal = phone.recv_type("reveal").await;
+        assert_eq!(reveal["counts"], json!(counts), "[P{i}] {reveal}");
+        let you = &reveal["you"];
+        assert_eq!(you["choice"].as_u64(), votes[i], "[P{i}] {reveal}");
+        if votes[i].is_none() {
+            assert_eq!(you["points"], 0, "[P{i}] {reveal}");
+        }
+    }
+    counts
+}
+
+/// `answered` per name from `results.csv`.
+async fn answered(server: &TestServer, code: &str, key: &str) -> Vec<(String, u64)> {
+    let csv = server
+        .http
+        .get(server.url(&format!("/api/rooms/{code}/results.csv")))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut rows: Vec<(String, u64)> = csv
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            (cells[1].to_string(), cells[4].parse().unwrap())
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_round_whose_close_never_reached_the_disk_reopens_unseen_after_kill_9() {
+    let Outage {
+        server,
+        code,
+        key,
+        tokens,
+        mut stored,
+        in_flight,
+        refused,
+        ..
+    } = disk_fills_mid_round().await;
+    // kill -9; the operator frees some space; the server comes back.
+    let server = server.restart_after_kill9_then(|dir| free_disk(&dir.join("t.db")));
+    wait_health(&server, 200).await;
+    let mut phones = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let (phone, _) = resume(&server, &code, token, &format!("P{i} again")).await;
+        let state = &phone.state;
+        assert_eq!(
+            state["phase"], "question",
+            "[P{i}] the round reopens: {state}"
+        );
+        assert_eq!(state["round"], 1, "[P{i}] {state}");
+        assert!(state["remaining_ms"].as_u64().unwrap() >= 4000, "{state}");
+        assert_eq!(
+            state["voted"].as_u64(),
+            stored[i],
+            "[P{i}] only votes that were acknowledged are kept (in flight: P{in_flight}, refused: {refused:?}): {state}"
+        );
+        phones.push(phone);
+    }
+    // Whoever was refused (or never heard) votes again, for another
+    // choice: the refused vote never counted, so this one is accepted.
+    for (i, phone) in phones.iter_mut().enumerate() {
+        if stored[i].is_none() {
+            phone.vote(1, 3).await;
+            stored[i] = Some(3);
+        }
+    }
+    expect_reveal_counting(&mut phones, &stored).await;
+    for (name, n) in answered(&server, &code, &key).await {
+        assert_eq!(n, 1, "{name} answered once: {n}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_round_closed_on_a_full_disk_is_revealed_once_space_returns() {
+    let Outage {
+        server,
+        code,
+        key,
+        mut host,
+        mut phones,
+        stored,
+        in_flight,
+        ..
+    } = disk_fills_mid_round().await;
+    // Meanwhile a new phone cannot join, and a host screen that connects
+    // is told why (its `state` would show the unsaved close: it waits).
+    let mut late = TestClient::connect(&server, &code, "late").await;
+    late.send(json!({"type": "join", "name": "Late"})).await;
+    assert_eq!(late.recv_error().await, "storage_unavailable");
+    assert_eq!(late.expect_close().await, Some(1013));
+    let mut second = TestClient::connect(&server, &code, "second host").await;
+    second.send(json!({"type": "hello", "key": key})).await;
+    let said = second.recv_significant().await;
+    assert_eq!(said["code"], "storage_unavailable", "{said}");
+
+    free_disk(&server.db_path());
+    // The vote caught by the full disk is stored after all: its ack comes
+    // first, then the reveal counts it.
+    let ack = phones[in_flight].recv_significant().await;
+    assert_eq!(ack["type"], "vote_ack", "{ack}");
+    let mut counted = stored.clone();
+    counted[in_flight] = Some(1);
+    let counts = expect_reveal_counting(&mut phones, &counted).await;
+    // The host hears that the store works again (just before or after the
+    // reveal: the reveal waits for the disk, not for the news).
+    let (mut reveal, mut back) = (None, None);
+    while reveal.is_none() || back.is_none() {
+        let v = host.recv_significant().await;
+        match v["type"].as_str() {
+            Some("reveal") => reveal = Some(v),
+            Some("storage") => back = Some(v),
+            _ => panic!("host: {v}"),
+        }
+    }
+    assert_eq!(back, Some(json!({"type": "storage", "ok": true})));
+    assert_eq!(reveal.unwrap()["counts"], json!(counts));
+    let state = second.recv_type("state").await;
+    assert_eq!(state["phase"], "reveal", "{state}");
+    wait_health(&server, 200).await;
+    for (name, n) in answered(&server, &code, &key).await {
+        let i: usize = name[1..].parse().unwrap();
+        assert_eq!(n, u64::from(counted[i].is_some()), "{name}: {n}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A database the binary cannot fully read (issue 16 §5).
+
+#[test]
+fn a_database_from_a_newer_yearbook_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE from_the_future (x);
+             INSERT INTO from_the_future VALUES (1);
+             PRAGMA user_version = 99;",
+        )
+        .unwrap();
+    }
+    let bytes = std::fs::read(&db).unwrap();
+    let modified = std::fs::metadata(&db).unwrap().modified().unwrap();
+    let mut cmd = yearbook_cmd();
+    cmd.args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(&db);
+    let run = run_with_timeout(cmd, Duration::from_secs(60));
+    assert_eq!(run.code(), Some(1), "{}", run.all_output());
+    assert!(
+        run.stderr.contains("newer yearbook") && run.stderr.contains("untouched"),
+        "says why: {}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("listening"), "{}", run.stdout);
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the file's bytes");
+    assert_eq!(
+        std::fs::metadata(&db).unwrap().modified().unwrap(),
+        modified,
+        "the file's mtime"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_with_an_unreadable_event_is_set_aside_and_the_others_play_on() {
+    let server = TestServer::start();
+    let (broken, _) = create_room(&server, json!({"rounds": 2, "seconds": 30})).await;
+    let (code, key) = create_room(&server, json!({"rounds": 2, "seconds": 30})).await;
+    let (_ann, _) = join(&server, &broken, "Ann").await;
+    let (_bob, welcome) = join(&server, &code, "Bob").await;
+    let token = welcome["token"].as_str().unwrap().to_string();
+
+    // One event of one room is damaged while the server is down.
+    let server = server.restart_after_kill9_then(|dir| {
+        let conn = outside_connection(&dir.join("t.db"));
+        let changed = conn
+            .execute(
+                "UPDATE events SET body = '{\"e\":\"joined\",' WHERE room = ?1
+                 AND seq = (SELECT MAX(seq) FROM events WHERE room = ?1)",
+                [&broken],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    });
+
+    // The other room plays on.
+    let (mut bob, _) = resume(&server, &code, &token, "Bob again").await;
+    let mut host = connect_host(&server, &code, &key).await;
+    host.send(json!({"type": "start_round"})).await;
+    bob.recv_type("round").await;
+    // The damaged one is out of play, named in the log and in /metrics.
+    let (status, _) = server.get_json(&format!("/api/rooms/{broken}")).await;
+    assert_eq!(status, 404);
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("\nyearbook_rooms_set_aside 1\n")
+            && metrics.contains(&format!("yearbook_room_set_aside{{code=\"{broken}\"}} 1")),
+        "{metrics}"
+    );
+    let log = server.stderr();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("set aside") && l.contains(&broken) && l.contains("unreadable")),
+        "{log}"
+    );
 }

@@ -98,7 +98,8 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(state.rooms.len()),
+        state.metrics.render(state.rooms.len())
+            + &crate::telemetry::set_aside_lines(&state.rooms.set_aside_codes()),
     )
 }
 

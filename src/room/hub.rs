@@ -151,8 +151,10 @@ impl Durability {
         *self.durable.borrow() >= seq
     }
 
-    /// Waits until event `seq` is on disk; `false` once the store reports
-    /// failure. No timer: the store's own health is the limit.
+    /// Waits until event `seq` is on disk; `false` only once the store has
+    /// stopped for good (shutdown). A failing store retries until the
+    /// events land, and this waits with them, however long: what depends
+    /// on an event never goes out before it is stored.
     pub async fn wait(&self, seq: u64) -> bool {
         let mut rx = self.durable.subscribe();
         if *rx.borrow() >= seq {
@@ -161,8 +163,8 @@ impl Durability {
         tokio::select! {
             biased;
             ok = rx.wait_for(|d| *d >= seq) => ok.is_ok(),
-            // What was stored before the failure still counts.
-            _ = self.store.failed() => self.is_durable(seq),
+            // What was stored before the end still counts.
+            _ = self.store.gone() => self.is_durable(seq),
         }
     }
 }
@@ -332,8 +334,15 @@ async fn run_shard(
                 metrics.record(&batch);
             }
             Item::Personal(personal, at, seq, _under_way) => {
-                // A failing store is reported elsewhere; show the reveal anyway.
-                let _ = durability.wait(seq).await;
+                // Never before the round's close is on disk: a restart
+                // would reopen the question whose answer this shows.
+                let stored = durability.is_durable(seq)
+                    || wait_nudging(&durability, seq, &mut sweep, (&hosts, &phones), &mut slice)
+                        .await;
+                if !stored {
+                    // The store stopped for good (shutdown): not shown.
+                    continue;
+                }
                 let aside = Aside {
                     questions: &questions,
                     mine: &questions_mine,
@@ -361,7 +370,9 @@ async fn run_shard(
                 seq,
                 on_fail,
             } => {
-                let stored = durability.is_durable(seq) || durability.wait(seq).await;
+                let stored = durability.is_durable(seq)
+                    || wait_nudging(&durability, seq, &mut sweep, (&hosts, &phones), &mut slice)
+                        .await;
                 let sent = if stored {
                     link.send_text(&text)
                 } else {
@@ -376,6 +387,29 @@ async fn run_shard(
                 if sent {
                     metrics.messages_sent.fetch_add(1, Relaxed);
                 }
+            }
+        }
+    }
+}
+
+/// Waits for event `seq` to be durable (see [`Durability::wait`]), which
+/// takes minutes while the store fails; the shard's sockets go on being
+/// nudged meanwhile, so their keep-alive goes on too.
+async fn wait_nudging(
+    durability: &Durability,
+    seq: u64,
+    sweep: &mut tokio::time::Interval,
+    (hosts, phones): (&[Seat], &[Seat]),
+    slice: &mut usize,
+) -> bool {
+    let mut stored = std::pin::pin!(durability.wait(seq));
+    loop {
+        tokio::select! {
+            biased;
+            stored = &mut stored => return stored,
+            _ = sweep.tick() => {
+                nudge(hosts, phones, *slice);
+                *slice = (*slice + 1) % SWEEP_SLICES;
             }
         }
     }

@@ -18,7 +18,7 @@ use dashmap::mapref::entry::Entry;
 pub use room::{PhoneSession, Room, RoomDeps, Seat, UnknownToken, settings_json};
 
 use crate::game::{Millis, Phase, Settings};
-use crate::store::{Op, StoredRoom};
+use crate::store::{Op, SetAside, StoredRoom};
 
 /// Rooms with nobody connected and no activity for this long are archived.
 const IDLE_EVICT_MS: u64 = 48 * 60 * 60 * 1000;
@@ -55,6 +55,9 @@ pub fn idleness(phase: Phase, players: usize, connections: usize, idle_ms: u64) 
 pub struct Rooms {
     map: DashMap<String, Arc<Room>>,
     deps: Arc<RoomDeps>,
+    /// Stored rooms that could not be read back: out of play, and their
+    /// codes never given to a new room (which would wipe their rows).
+    set_aside: parking_lot::Mutex<Vec<SetAside>>,
 }
 
 impl Rooms {
@@ -62,7 +65,26 @@ impl Rooms {
         Self {
             map: DashMap::new(),
             deps,
+            set_aside: parking_lot::Mutex::new(Vec::new()),
         }
+    }
+
+    /// Records the stored rooms the store could not read back.
+    pub fn set_aside(&self, rooms: Vec<SetAside>) {
+        self.set_aside.lock().extend(rooms);
+    }
+
+    /// The codes of the rooms set aside, for `/metrics`.
+    pub fn set_aside_codes(&self) -> Vec<String> {
+        self.set_aside
+            .lock()
+            .iter()
+            .map(|r| r.code.clone())
+            .collect()
+    }
+
+    fn is_set_aside(&self, code: &str) -> bool {
+        self.set_aside.lock().iter().any(|r| r.code == code)
     }
 
     pub fn deps(&self) -> &Arc<RoomDeps> {
@@ -89,6 +111,10 @@ impl Rooms {
         let mut tries = 0;
         loop {
             let candidate = code::random_code(&mut rng, len);
+            if self.is_set_aside(&candidate) {
+                tries += 1;
+                continue;
+            }
             if let Entry::Vacant(slot) = self.map.entry(candidate.clone()) {
                 let key = code::secret(&mut rng);
                 let room = Arc::new(Room::create(candidate, &key, settings, self.deps.clone()));
@@ -152,6 +178,21 @@ async fn run_timer(room: Arc<Room>) {
                 }
             }
             None => room.wake.notified().await,
+        }
+    }
+}
+
+/// Tells every room's host screens when the store fails or works again.
+pub async fn run_storage_notices(rooms: Arc<Rooms>) {
+    let mut health = rooms.deps.store.health();
+    let mut told = *health.borrow_and_update();
+    while health.changed().await.is_ok() {
+        let ok = *health.borrow_and_update();
+        if ok != told {
+            told = ok;
+            for room in rooms.map.iter() {
+                room.storage_changed(ok);
+            }
         }
     }
 }

@@ -62,6 +62,8 @@ const REPLACED: Close = Close {
     error: "replaced",
     message: "You continued on another connection.",
 };
+/// What a host screen shows while the store cannot write.
+pub const HOST_STORAGE_MESSAGE: &str = "The game cannot save to its disk right now. Nothing new is shown until it can: a round that ends waits for its reveal. Free some disk space; the game carries on by itself.";
 const NOT_SAVED: Close = Close {
     code: 1013,
     reason: "storage unavailable",
@@ -192,6 +194,9 @@ pub struct Room {
     deps: Arc<RoomDeps>,
     inner: Mutex<Inner>,
     hub: Hub,
+    /// The host screens' links, told at once when the store fails or
+    /// recovers: their fan-out queue may be waiting on the store itself.
+    hosts: Mutex<Vec<Arc<Link>>>,
     /// Sockets registered with the hub (hosts and phones).
     sockets: AtomicUsize,
     /// Wakes the room's timer task to re-plan (new deadline or pending flush).
@@ -226,6 +231,7 @@ impl Room {
                 deps.front.as_ref(),
             ),
             sockets: AtomicUsize::new(0),
+            hosts: Mutex::new(Vec::new()),
             durability,
             inner: Mutex::new(Inner {
                 game,
@@ -398,10 +404,17 @@ impl Room {
     // ---- connections -------------------------------------------------
 
     /// A host screen connects: its snapshot, then every broadcast after it.
+    /// The snapshot waits until what it shows is on disk (in the reveal
+    /// phase it carries the answer); while the store fails, the screen is
+    /// told why at once.
     pub fn host_connect(&self, seat: &Seat) {
+        self.hosts.lock().push(seat.link.clone());
+        if !self.storage_ok() {
+            Self::tell_storage(&seat.link, false);
+        }
         self.with(|inner, now| {
             let state = self.state_json(inner, None, now);
-            self.reply(seat, state, 0, OnFail::Close(NOT_SAVED));
+            self.reply(seat, state, inner.seq, OnFail::Close(NOT_SAVED));
             self.add(seat, None);
             ((), Vec::new())
         })
@@ -409,7 +422,29 @@ impl Room {
 
     /// A host screen's socket ended.
     pub fn host_leave(&self, seat: &Seat) {
+        self.hosts
+            .lock()
+            .retain(|link| !Arc::ptr_eq(link, &seat.link));
         self.remove(seat);
+    }
+
+    /// The store failed (`false`) or works again: every host screen is
+    /// told directly, ahead of what its queue holds.
+    pub fn storage_changed(&self, ok: bool) {
+        for link in self.hosts.lock().iter() {
+            Self::tell_storage(link, ok);
+        }
+    }
+
+    /// `error` `storage_unavailable` when it fails, `storage` `ok` when it
+    /// recovers.
+    fn tell_storage(link: &Link, ok: bool) {
+        let text = if ok {
+            json!({"type": "storage", "ok": true}).to_string()
+        } else {
+            error_json("storage_unavailable", HOST_STORAGE_MESSAGE)
+        };
+        link.send_text(&text);
     }
 
     fn add(&self, seat: &Seat, me: Option<(PlayerId, u64)>) {

@@ -8,6 +8,8 @@
 
 mod schema;
 
+pub use schema::refuse_newer;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -111,12 +113,23 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// A stored room that could not be read back: left in the database as it
+/// is, out of play, its code kept from new rooms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    pub code: String,
+    pub why: String,
+}
+
 /// An opened store and what it held.
 #[derive(Debug)]
 pub struct Opened {
     pub store: Store,
     /// Live (not archived) rooms, to rebuild.
     pub rooms: Vec<StoredRoom>,
+    /// Live rooms with an unreadable event or player: one bad row keeps its
+    /// own room out, not the whole server.
+    pub set_aside: Vec<SetAside>,
     /// When the previous run last wrote: the start of its downtime.
     pub last_alive: Option<Millis>,
     /// A random key made once per database: signs cookies across restarts.
@@ -145,15 +158,30 @@ fn server_secret(conn: &Connection) -> anyhow::Result<Vec<u8>> {
 pub struct Store {
     tx: mpsc::Sender<Op>,
     healthy: Arc<watch::Sender<bool>>,
+    /// `true` once the writer has stopped for good (closed, or gone).
+    gone: Arc<watch::Sender<bool>>,
 }
 
 impl Store {
     /// Opens (or creates) the database, migrates it, and returns the live
     /// rooms in it along with the handle.
     pub fn open(path: &Path) -> anyhow::Result<Opened> {
+        Self::open_capped(path, None)
+    }
+
+    /// As [`Store::open`], with the database kept under `max_bytes`
+    /// (`PRAGMA max_page_count`): past it, writes fail as on a full disk
+    /// (`--db-max-mb`).
+    pub fn open_capped(path: &Path, max_bytes: Option<u64>) -> anyhow::Result<Opened> {
+        // Before anything opens it for writing: even a read-write open's
+        // close can fold a newer binary's WAL into the file.
+        schema::refuse_newer(path)?;
         let mut conn = open_connection(path)?;
         schema::migrate(&mut conn)?;
-        let rooms = load_rooms(&conn)?;
+        let (rooms, set_aside) = load_rooms(&conn)?;
+        for room in &set_aside {
+            tracing::error!(room = %room.code, why = %room.why, "room set aside: it stays in the database as it is, out of play");
+        }
         // `alive` is rewritten at most once a second: an event stored after
         // it says the server was up later than that.
         let last_alive = conn
@@ -164,13 +192,20 @@ impl Store {
             )?
             .map(|v| v as Millis);
         let secret = server_secret(&conn)?;
+        if let Some(max_bytes) = max_bytes {
+            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            let pages = (max_bytes / page_size.max(1) as u64).clamp(1, i64::MAX as u64);
+            conn.pragma_update(None, "max_page_count", pages as i64)?;
+        }
         let (tx, rx) = mpsc::channel();
         let healthy = Arc::new(watch::Sender::new(true));
+        let gone = Arc::new(watch::Sender::new(false));
         let writer = Writer {
             conn,
             path: path.to_path_buf(),
             identity: file_identity(path),
             healthy: healthy.clone(),
+            gone: gone.clone(),
             alive_written: None,
             active_written: std::collections::HashMap::new(),
             deleted: std::collections::HashSet::new(),
@@ -180,8 +215,9 @@ impl Store {
             .spawn(move || writer.run(rx))
             .context("cannot start the store writer")?;
         Ok(Opened {
-            store: Self { tx, healthy },
+            store: Self { tx, healthy, gone },
             rooms,
+            set_aside,
             last_alive,
             secret,
         })
@@ -191,6 +227,7 @@ impl Store {
     pub fn send(&self, op: Op) {
         if self.tx.send(op).is_err() {
             self.healthy.send_replace(false);
+            self.gone.send_replace(true);
         }
     }
 
@@ -209,15 +246,22 @@ impl Store {
         matches!(tokio::time::timeout(limit, rx).await, Ok(Ok(())))
     }
 
-    /// Resolves when writes start failing.
-    pub async fn failed(&self) {
-        let mut rx = self.healthy.subscribe();
-        let _ = rx.wait_for(|healthy| !healthy).await;
+    /// Resolves once the writer has stopped for good: what it did not
+    /// store by then never will be. (A failing store is not gone: it
+    /// retries, and whatever waits for its writes waits with them.)
+    pub async fn gone(&self) {
+        let mut rx = self.gone.subscribe();
+        let _ = rx.wait_for(|gone| *gone).await;
     }
 
     /// False while writes are failing.
     pub fn is_healthy(&self) -> bool {
         *self.healthy.borrow()
+    }
+
+    /// Sees each change of [`Store::is_healthy`].
+    pub fn health(&self) -> watch::Receiver<bool> {
+        self.healthy.subscribe()
     }
 }
 
@@ -244,7 +288,7 @@ fn file_identity(path: &Path) -> Option<(u64, u64)> {
     std::fs::metadata(path).ok().map(|_| (0, 0))
 }
 
-fn load_rooms(conn: &Connection) -> anyhow::Result<Vec<StoredRoom>> {
+fn load_rooms(conn: &Connection) -> anyhow::Result<(Vec<StoredRoom>, Vec<SetAside>)> {
     let mut rooms_stmt = conn.prepare(
         "SELECT code, host_key_hash, last_active FROM rooms WHERE archived = 0 ORDER BY created_at",
     )?;
@@ -257,34 +301,52 @@ fn load_rooms(conn: &Connection) -> anyhow::Result<Vec<StoredRoom>> {
         "SELECT id, token_hash FROM players WHERE room = ?1 AND kicked = 0 AND token_hash IS NOT NULL",
     )?;
     let mut rooms = Vec::with_capacity(heads.len());
+    let mut set_aside = Vec::new();
     for (code, host_key_hash, last_active) in heads {
-        let mut events = Vec::new();
-        let mut last_seq = 0;
-        let rows = events_stmt.query_map([&code], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })?;
-        for row in rows {
-            let (seq, body) = row?;
-            let event: Event = serde_json::from_str(&body)
-                .with_context(|| format!("room {code}: event {seq} is unreadable"))?;
-            events.push(event);
-            last_seq = seq as u64;
+        match load_room(&mut events_stmt, &mut tokens_stmt, &code) {
+            Ok((events, tokens, last_seq)) => rooms.push(StoredRoom {
+                code,
+                host_key_hash,
+                events,
+                tokens,
+                last_seq,
+                last_active: last_active as Millis,
+            }),
+            Err(e) => set_aside.push(SetAside {
+                code,
+                why: format!("{e:#}"),
+            }),
         }
-        let tokens = tokens_stmt
-            .query_map([&code], |r| {
-                Ok((r.get::<_, i64>(0)? as PlayerId, r.get(1)?))
-            })?
-            .collect::<Result<_, _>>()?;
-        rooms.push(StoredRoom {
-            code,
-            host_key_hash,
-            events,
-            tokens,
-            last_seq,
-            last_active: last_active as Millis,
-        });
     }
-    Ok(rooms)
+    Ok((rooms, set_aside))
+}
+
+/// One room's events, players' tokens and last sequence number.
+type RoomRows = (Vec<Event>, Vec<(PlayerId, String)>, u64);
+
+fn load_room(
+    events_stmt: &mut rusqlite::Statement<'_>,
+    tokens_stmt: &mut rusqlite::Statement<'_>,
+    code: &str,
+) -> anyhow::Result<RoomRows> {
+    let mut events = Vec::new();
+    let mut last_seq = 0;
+    let rows =
+        events_stmt.query_map([code], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1))))?;
+    for row in rows {
+        let (seq, body) = row?;
+        let event: Event = body
+            .map_err(anyhow::Error::from)
+            .and_then(|body| Ok(serde_json::from_str(&body)?))
+            .with_context(|| format!("event {seq} is unreadable"))?;
+        events.push(event);
+        last_seq = seq as u64;
+    }
+    let tokens = tokens_stmt
+        .query_map([code], |r| Ok((r.get::<_, i64>(0)? as PlayerId, r.get(1)?)))?
+        .collect::<Result<_, _>>()
+        .context("a player is unreadable")?;
+    Ok((events, tokens, last_seq))
 }
 
 struct Writer {
@@ -292,6 +354,7 @@ struct Writer {
     path: PathBuf,
     identity: Option<(u64, u64)>,
     healthy: Arc<watch::Sender<bool>>,
+    gone: Arc<watch::Sender<bool>>,
     /// When the `alive` row and each room's `last_active` were last
     /// written: at most every [`STAMP_EVERY`], not in every commit (each is
     /// a page of its own to rewrite and sync).
@@ -318,8 +381,6 @@ struct News {
     on_durable: Vec<OnDurable>,
     durable_to: Vec<(Arc<watch::Sender<u64>>, u64)>,
     flushed: Vec<tokio::sync::oneshot::Sender<()>>,
-    /// Told they were not stored (their events are kept and retried).
-    not_stored: Vec<OnDurable>,
     healthy: Option<bool>,
     /// Logged when the store turns unhealthy.
     error: Option<String>,
@@ -347,14 +408,13 @@ impl News {
                 raise
             });
         }
-        for done in self.not_stored {
-            done.run(false);
-        }
         if let Some(healthy) = self.healthy
             && health.send_replace(healthy) != healthy
-            && let Some(e) = self.error
         {
-            tracing::error!(error = %e, "storage failed; retrying");
+            match self.error {
+                Some(e) => tracing::error!(error = %e, "storage failed; retrying"),
+                None => tracing::info!("storage works again"),
+            }
         }
         for done in self.flushed {
             let _ = done.send(());
@@ -405,6 +465,22 @@ impl Announcer {
     }
 }
 
+impl Drop for Announcer {
+    /// However the writer ends, what it committed is announced first.
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Marks the store gone when the writer ends, however it ends.
+struct GoneOnDrop(Arc<watch::Sender<bool>>);
+
+impl Drop for GoneOnDrop {
+    fn drop(&mut self) {
+        self.0.send_replace(true);
+    }
+}
+
 /// Most operations in one transaction.
 const MAX_BATCH: usize = 4096;
 /// The shortest time from one commit's end to the next one's start.
@@ -416,6 +492,8 @@ const LINGER: Duration = Duration::from_millis(16);
 
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Op>) {
+        // Declared first, so dropped last: after the announcer's last news.
+        let _gone = GoneOnDrop(self.gone.clone());
         let mut announcer = Announcer::start(self.healthy.clone());
         let mut pending: Vec<Op> = Vec::new();
         let mut backoff = Duration::from_millis(50);
@@ -526,16 +604,13 @@ impl Writer {
                     }
                 }
                 Err(e) => {
-                    // Whoever waits is told (after what was committed
-                    // before); the events themselves are kept and retried,
-                    // before anything newer, so they land in order.
-                    let mut news = News::health(false, Some(format!("{e:#}")));
-                    for op in &mut pending {
-                        if let Op::Append { on_durable, .. } = op {
-                            news.not_stored.append(on_durable);
-                        }
-                    }
-                    announcer.announce(news);
+                    // The events are kept and retried, before anything
+                    // newer, so they land in order; whoever waits for them
+                    // (an ack, a welcome, a reveal) waits on. Nobody is
+                    // told "not stored": the retry would make that a lie
+                    // (a refused vote counted after all). The rooms refuse
+                    // new votes and joins while the store is unhealthy.
+                    announcer.announce(News::health(false, Some(format!("{e:#}"))));
                     std::thread::sleep(backoff);
                     backoff = (backoff * 2).min(Duration::from_secs(2));
                 }
@@ -865,7 +940,7 @@ impl Store {
         let mut conn = open_connection(path)?;
         // Another version's schema is for `open` to migrate or refuse.
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version != schema::latest() {
+        if version != schema::VERSION {
             return Ok(0);
         }
         let tx = conn.transaction()?;
@@ -1072,12 +1147,71 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert!(!store.is_healthy());
+        std::thread::sleep(Duration::from_millis(200));
         assert_eq!(*durable.borrow(), 0, "nothing was acknowledged as durable");
-        assert_eq!(
-            *heard.lock(),
-            vec![(false, true)],
-            "the waiting vote hears it was not stored, before the store turns unhealthy"
+        assert!(
+            heard.lock().is_empty(),
+            "the waiting vote is neither acknowledged nor refused: it stays queued"
         );
+    }
+
+    #[test]
+    fn a_full_database_keeps_the_events_queued_and_lands_them_once_space_returns() {
+        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            // Small pages: the next event needs a new one.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("PRAGMA page_size = 512; CREATE TABLE padding (x BLOB);")
+                .unwrap();
+        }
+        let store = Store::open_capped(&path, Some(256 * 1024)).unwrap().store;
+        let durable = Arc::new(watch::Sender::new(0));
+        let mut rx = durable.subscribe();
+        open_room(&store, vec![Event::Kicked { player: 1 }], vec![], &durable);
+        wait_durable(&mut rx, 1);
+        // Another program fills the disk: SQLITE_FULL for this store.
+        let outside = Connection::open(&path).unwrap();
+        outside.busy_timeout(Duration::from_secs(5)).unwrap();
+        outside
+            .execute("INSERT INTO padding VALUES (zeroblob(300000))", [])
+            .unwrap();
+        store.send(Op::Append {
+            room: "ABCD".into(),
+            first_seq: 2,
+            at: 3,
+            events: (0..20).map(|player| Event::Kicked { player }).collect(),
+            token: None,
+            scores: vec![],
+            on_durable: vec![told(&heard, &store)],
+            durable: durable.clone(),
+        });
+        for _ in 0..200 {
+            if !store.is_healthy() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!store.is_healthy(), "a full database is a storage failure");
+        assert!(heard.lock().is_empty(), "neither acknowledged nor refused");
+        assert_eq!(*durable.borrow(), 1);
+        outside.execute("DELETE FROM padding", []).unwrap();
+        wait_durable(&mut rx, 21);
+        assert_eq!(*heard.lock(), vec![(true, false)], "stored, after all");
+        for _ in 0..200 {
+            if store.is_healthy() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(store.is_healthy(), "healthy again once a commit lands");
+        let count: i64 = outside
+            .query_row("SELECT COUNT(*) FROM events WHERE room = 'ABCD'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(count, 21, "each event once, in order");
     }
 
     /// An `OnDurable` that records `(stored, store healthy at that moment)`.

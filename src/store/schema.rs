@@ -1,6 +1,9 @@
 //! Versioned schema: `PRAGMA user_version` says which migrations ran.
 
-use rusqlite::Connection;
+use std::path::Path;
+
+use anyhow::Context;
+use rusqlite::{Connection, OpenFlags};
 
 /// Each entry moves the schema one version up; never edit a shipped one.
 const MIGRATIONS: &[&str] = &[
@@ -71,13 +74,48 @@ const MIGRATIONS: &[&str] = &[
      CREATE TRIGGER votes_delete INSTEAD OF DELETE ON votes BEGIN SELECT 1; END;",
 ];
 
-/// The schema version this binary writes.
-pub fn latest() -> i64 {
-    MIGRATIONS.len() as i64
+/// The newest schema this binary knows.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+fn version_of(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
-pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+/// A newer binary's schema means tables and meanings this one does not
+/// know: writing to it could break it for the binary that made it.
+fn newer_error(path: &Path, version: i64) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}: this database was written by a newer yearbook (schema version {version}; this one knows up to {VERSION}). \
+         It was left untouched: run the newer yearbook on it, or give this one another --db.",
+        path.display()
+    )
+}
+
+/// Refuses a database from a newer binary before anything writes to it:
+/// read-only, so not even a checkpoint on close touches the file.
+pub fn refuse_newer(path: &Path) -> anyhow::Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("cannot open the database {}", path.display()))?;
+    let version = version_of(&conn)
+        .with_context(|| format!("cannot read the database {}", path.display()))?;
+    if version > VERSION {
+        return Err(newer_error(path, version));
+    }
+    Ok(())
+}
+
+pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let version = version_of(conn)?;
+    if version > VERSION {
+        let path = conn.path().unwrap_or_default().to_string();
+        return Err(newer_error(Path::new(&path), version));
+    }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;

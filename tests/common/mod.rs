@@ -123,6 +123,10 @@ impl ServerBuilder {
         let dir = tempfile::tempdir().expect("tempdir");
         TestServer::spawn(dir, self.args, self.base_path, 0)
     }
+    /// Starts in `dir`, prepared beforehand (e.g. a `t.db` made by the test).
+    pub fn start_in(self, dir: TempDir) -> TestServer {
+        TestServer::spawn(dir, self.args, self.base_path, 0)
+    }
 }
 
 /// The real binary, serving on an ephemeral port; killed on drop.
@@ -263,9 +267,16 @@ impl TestServer {
     }
 
     /// `kill -9`, then a new process on the same `--db` (and a new port).
-    pub fn restart_after_kill9(mut self) -> TestServer {
+    pub fn restart_after_kill9(self) -> TestServer {
+        self.restart_after_kill9_then(|_| {})
+    }
+
+    /// `kill -9`, then `meanwhile(dir)` (the operator at work), then a new
+    /// process on the same `--db`.
+    pub fn restart_after_kill9_then(mut self, meanwhile: impl FnOnce(&Path)) -> TestServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        meanwhile(self.dir());
         let dir = self.dir.take().expect("tempdir");
         let args = self.args.clone();
         let base_path = self.base_path.clone();
