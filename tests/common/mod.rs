@@ -19,7 +19,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// How long a server may take to print its `listening on` line.
-pub const START_TIMEOUT: Duration = Duration::from_secs(10);
+pub const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long `recv` waits for one message.
 pub const RECV_TIMEOUT: Duration = Duration::from_secs(5);
 
