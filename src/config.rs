@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
+use crate::solo::SoloMode;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "yearbook",
@@ -73,6 +75,10 @@ pub struct ServeArgs {
     /// Serve photos as scanned, without the automatic contrast stretch.
     #[arg(long, env = "YEARBOOK_NO_ENHANCE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub no_enhance: bool,
+    /// Solo play: `on`, `off`, or `idle` (closed while any room has a
+    /// question open, so nobody looks answers up in solo mid-game).
+    #[arg(long, env = "YEARBOOK_SOLO", value_enum, default_value_t = SoloMode::On)]
+    pub solo: SoloMode,
 }
 
 impl Default for ServeArgs {
@@ -88,6 +94,7 @@ impl Default for ServeArgs {
             max_players: 5000,
             trust_proxy: false,
             no_enhance: false,
+            solo: SoloMode::On,
         }
     }
 }

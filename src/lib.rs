@@ -78,6 +78,8 @@ pub struct Options {
     pub host_password: Option<String>,
     pub trust_proxy: bool,
     pub max_players: usize,
+    /// `--solo`.
+    pub solo: solo::SoloMode,
 }
 
 impl AppState {
@@ -123,7 +125,8 @@ impl AppState {
             metrics.clone(),
             options.max_players.max(1),
             store,
-        );
+        )
+        .with_photo_secret(&options.base, &options.secret);
         let public_url = options.public_url.trim_end_matches('/').to_string();
         let secure = public_url.starts_with("https://");
         let event = options
@@ -140,7 +143,7 @@ impl AppState {
             trust_proxy: options.trust_proxy,
             roster,
             rooms: Arc::new(Rooms::new(Arc::new(deps))),
-            solo: Arc::new(Solo::default()),
+            solo: Arc::new(Solo::new(options.solo)),
             metrics,
             misses: Throttle::new(MISSES_PER_MINUTE, Duration::from_secs(60)),
             creations: Throttle::new(ROOMS_PER_MINUTE, Duration::from_secs(60)),

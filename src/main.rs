@@ -82,6 +82,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     let pipeline = Pipeline {
         enhance: !args.no_enhance,
         cache_dir: Some(photos::cache_dir_for(&args.db)),
+        ..Pipeline::default()
     };
     let started = std::time::Instant::now();
     let roster = match load(args.roster.as_deref(), &pipeline) {
@@ -169,6 +170,7 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
             host_password: args.host_password.clone(),
             trust_proxy: args.trust_proxy,
             max_players: args.max_players,
+            solo: args.solo,
         },
         opened.store,
     );
