@@ -609,6 +609,7 @@ fn line_numbers_are_right_with_crlf_a_bom_and_a_field_over_two_lines() {
 }
 
 #[test]
+#[cfg(unix)]
 fn photos_outside_the_roster_folder_are_refused_with_their_line() {
     let outer = tempfile::tempdir().unwrap();
     let dir = outer.path().join("roster");

@@ -110,6 +110,8 @@ pub struct Pipeline {
     pub enhance: bool,
     /// Where variants are kept between runs; `None` = always recompute.
     pub cache_dir: Option<PathBuf>,
+    /// Free space the cache leaves on its disk; `None`: [`CACHE_RESERVE_BYTES`].
+    pub reserve_bytes: Option<u64>,
     /// Set after a failed cache write: the rest of the run keeps its
     /// variants in memory only.
     pub cache_failed: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -216,6 +218,23 @@ pub fn variants(mut img: DynamicImage, enhance: bool) -> Result<(Variant, Varian
         encode(&img, THUMB, THUMB_MAX_BYTES, grey)?,
         encode(&img, PHOTO, PHOTO_MAX_BYTES, grey)?,
     ))
+}
+
+/// The photo cache never takes the last of its disk: the database, on the
+/// same disk as a rule, needs the room more (a nearly full disk at start
+/// once went to the cache and left none for the database).
+pub const CACHE_RESERVE_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Bytes an unprivileged process may still write on `dir`'s disk.
+#[cfg(unix)]
+fn free_bytes(dir: &Path) -> Option<u64> {
+    let s = rustix::fs::statvfs(dir).ok()?;
+    Some(s.f_bavail.saturating_mul(s.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_dir: &Path) -> Option<u64> {
+    None
 }
 
 /// The smallest JPEG comment segment: marker and length, no text.
@@ -347,6 +366,19 @@ impl Pipeline {
                     dir.display()
                 )
             })?;
+            let reserve = self.reserve_bytes.unwrap_or(CACHE_RESERVE_BYTES);
+            let needed = (thumb.bytes.len() + photo.bytes.len()) as u64;
+            if let Some(free) = free_bytes(dir)
+                && free < reserve.saturating_add(needed)
+            {
+                return Err(format!(
+                    "only {} MiB free on the disk of the photo cache {}: it keeps {} MiB \
+                     for the database, so photos are made in memory instead",
+                    free >> 20,
+                    dir.display(),
+                    reserve >> 20
+                ));
+            }
         }
         for (kind, v) in [("thumb", thumb), ("photo", photo)] {
             let Some(path) = self.cache_path(id, kind) else {
@@ -444,6 +476,7 @@ mod tests {
         let pipeline = Pipeline {
             enhance: true,
             cache_dir: Some(dir.path().join("c")),
+            reserve_bytes: Some(0),
             ..Pipeline::default()
         };
         let png = png_of(&washed_out());
@@ -503,6 +536,43 @@ mod tests {
             pipeline
                 .cache_failed
                 .load(std::sync::atomic::Ordering::Relaxed)
+        );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn the_cache_leaves_the_last_of_the_disk_to_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("c");
+        let pipeline = Pipeline {
+            enhance: false,
+            cache_dir: Some(cache.clone()),
+            // No disk has this much free: as if it were nearly full.
+            reserve_bytes: Some(u64::MAX / 2),
+            ..Pipeline::default()
+        };
+        let png = png_of(&washed_out());
+        assert!(pipeline.process(&png).is_ok(), "served from memory");
+        assert!(
+            pipeline
+                .cache_failed
+                .load(std::sync::atomic::Ordering::Relaxed)
+        );
+        assert_eq!(
+            std::fs::read_dir(&cache).unwrap().count(),
+            0,
+            "nothing written"
+        );
+        let roomy = Pipeline {
+            reserve_bytes: Some(0),
+            cache_failed: Default::default(),
+            ..pipeline
+        };
+        roomy.process(&png).unwrap();
+        assert_eq!(
+            std::fs::read_dir(&cache).unwrap().count(),
+            2,
+            "both sizes cached"
         );
     }
 
