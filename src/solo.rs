@@ -86,7 +86,7 @@ impl Pace {
     /// Takes one round from `ip`'s bucket; `Err` is how long until the next.
     fn take(&self, ip: IpAddr) -> Result<(), Duration> {
         let now = Instant::now();
-        let mut b = self.buckets.entry(ip).or_insert(Bucket {
+        let mut b = self.buckets.entry(network_of(ip)).or_insert(Bucket {
             tokens: self.burst,
             at: now,
         });
@@ -105,6 +105,18 @@ impl Pace {
     fn sweep(&self) {
         let full = Duration::from_secs_f64(self.burst / self.per_second);
         self.buckets.retain(|_, b| b.at.elapsed() < full);
+    }
+}
+
+/// The address one client controls: an IPv6 host is given a whole /64,
+/// so its other 2^64 addresses share its bucket.
+fn network_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
+        v4 => v4,
     }
 }
 
@@ -335,6 +347,20 @@ mod tests {
         let wait = solo.pace(ip).unwrap_err();
         assert!(wait <= Duration::from_secs(1), "{wait:?}");
         assert!(solo.pace(other).is_ok(), "another address has its own");
+        let v6: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        for _ in 0..ROUND_BURST as usize {
+            assert!(solo.pace(v6).is_ok());
+        }
+        let same_64: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        assert!(
+            solo.pace(same_64).is_err(),
+            "one IPv6 client's /64 is one address"
+        );
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        assert!(
+            solo.pace(mapped).is_err(),
+            "IPv4 seen as IPv6 is the same address"
+        );
         tokio::time::advance(Duration::from_secs(1)).await;
         for _ in 0..ROUNDS_PER_SECOND as usize {
             assert!(solo.pace(ip).is_ok());
