@@ -658,3 +658,24 @@ fn a_photo_too_large_says_its_size_and_the_largest_accepted() {
     assert_eq!(line_for(&out, 5), expected);
     assert_eq!(line_for(&served, 5), expected);
 }
+
+#[test]
+fn serve_removes_half_written_cache_files_left_by_an_earlier_run() {
+    let server = TestServer::start();
+    let cache = server.dir().join("t.db.photos");
+    std::fs::create_dir_all(&cache).unwrap();
+    let cached = std::fs::read_dir(&cache).unwrap().count();
+    // What a run killed mid-write (or on a full disk) used to leave.
+    for i in 0..19 {
+        std::fs::write(cache.join(format!("{i:016x}-thumb-v1e.tmp")), b"half").unwrap();
+    }
+    let server = server.restart_after_kill9();
+    let left: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "stale tmp files: {left:?}");
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), cached);
+    drop(server);
+}
