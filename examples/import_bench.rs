@@ -11,6 +11,7 @@ use image::{DynamicImage, GrayImage, Luma};
 use yearbook::roster::import::{self, ImportArgs};
 use yearbook::roster::load_path;
 use yearbook::roster::photos::Pipeline;
+use yearbook::roster::urls::Size;
 
 /// A washed-out, noisy grey "scan" that differs per person.
 fn scan(i: u32, w: u32, h: u32) -> GrayImage {
@@ -86,6 +87,7 @@ fn main() -> anyhow::Result<()> {
     let pipeline = Pipeline {
         enhance: true,
         cache_dir: Some(dir.path().join("cache")),
+        ..Pipeline::default()
     };
     let csv = out.join("roster.csv");
     let started = Instant::now();
@@ -102,11 +104,12 @@ fn main() -> anyhow::Result<()> {
     );
 
     let (mut thumbs, mut photos) = (Vec::new(), Vec::new());
-    for p in &roster.people {
-        if let Some(v) = roster.photo(&format!("{}-thumb.jpg", p.photo_id)) {
+    // Served sizes: every photo of a size is padded to the largest.
+    for person in 0..roster.people.len() {
+        if let Some(v) = roster.photo(person, Size::Thumb) {
             thumbs.push(v.bytes.len());
         }
-        if let Some(v) = roster.photo(&format!("{}-photo.jpg", p.photo_id)) {
+        if let Some(v) = roster.photo(person, Size::Photo) {
             photos.push(v.bytes.len());
         }
     }

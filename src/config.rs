@@ -7,6 +7,7 @@ use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
 use crate::http::throttle::TrustedProxies;
+use crate::solo::SoloMode;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -90,6 +91,10 @@ pub struct ServeArgs {
     /// on a full disk (for tests, or to keep a shared disk from filling).
     #[arg(long, env = "YEARBOOK_DB_MAX_MB", value_parser = clap::value_parser!(u64).range(1..))]
     pub db_max_mb: Option<u64>,
+    /// Solo play: `on`, `off`, or `idle` (closed while any room has a
+    /// question open, so nobody looks answers up in solo mid-game).
+    #[arg(long, env = "YEARBOOK_SOLO", value_enum, default_value_t = SoloMode::On)]
+    pub solo: SoloMode,
 }
 
 impl Default for ServeArgs {
@@ -109,6 +114,7 @@ impl Default for ServeArgs {
             no_enhance: false,
             seat_hold_ms: None,
             db_max_mb: None,
+            solo: SoloMode::On,
         }
     }
 }

@@ -114,6 +114,8 @@ pub struct Options {
     /// How long a player who left without playing keeps its seat (`None`:
     /// [`game::SEAT_HOLD_MS`]).
     pub seat_hold_ms: Option<u64>,
+    /// `--solo`.
+    pub solo: solo::SoloMode,
 }
 
 impl AppState {
@@ -159,7 +161,8 @@ impl AppState {
             metrics.clone(),
             options.max_players.max(1),
             store,
-        );
+        )
+        .with_photo_secret(&options.base, &options.secret);
         if let Some(ms) = options.seat_hold_ms {
             deps.seat_hold_ms = ms;
         }
@@ -180,7 +183,7 @@ impl AppState {
             trusted_proxies: options.trusted_proxies,
             roster,
             rooms: Arc::new(Rooms::new(Arc::new(deps))),
-            solo: Arc::new(Solo::default()),
+            solo: Arc::new(Solo::new(options.solo)),
             metrics,
             unknown_codes: Throttle::new(MISSES_PER_MINUTE, MINUTE),
             host_keys: Throttle::new(MISSES_PER_MINUTE, MINUTE),

@@ -88,6 +88,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     let pipeline = Pipeline {
         enhance: !args.no_enhance,
         cache_dir: Some(photos::cache_dir_for(&args.db)),
+        ..Pipeline::default()
     };
     let started = std::time::Instant::now();
     let roster = match load(args.roster.as_deref(), &pipeline) {
@@ -189,6 +190,7 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
             keep: args.keep(),
             max_players: args.max_players,
             seat_hold_ms: args.seat_hold_ms,
+            solo: args.solo,
         },
         opened.store,
     );

@@ -1,9 +1,16 @@
 //! Solo play in the browser: one question at a time, answered once, with the
 //! answer kept on the server until then.
+//!
+//! Solo reveals which photo is whose, so it is paced per address, can be
+//! turned off (`--solo off`, or `idle`: closed while a room has a question
+//! open), and its photo URLs are per round (`roster/urls.rs`).
 
+use std::collections::VecDeque;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use dashmap::DashMap;
+use parking_lot::Mutex;
 use tokio::time::Instant;
 
 use crate::game::{Pool, Question, pick_question};
@@ -11,15 +18,32 @@ use crate::room::code;
 
 /// Unanswered rounds and idle sessions are forgotten after this.
 const KEEP: Duration = Duration::from_secs(60 * 60);
-/// Above this many open rounds, older ones are swept on insert.
+/// At most this many rounds are kept; past it the oldest is forgotten.
 const MAX_ROUNDS: usize = 100_000;
+/// At most this many sessions are kept; past it the least recently seen goes.
+const MAX_SESSIONS: usize = 20_000;
 const MAX_SESSION_CHARS: usize = 64;
+/// Solo rounds an address may start: a steady human pace (a round takes a
+/// look at four faces and a tap) with a burst for a quick start.
+pub const ROUNDS_PER_SECOND: f64 = 2.0;
+pub const ROUND_BURST: f64 = 10.0;
+
+/// `--solo`: whether solo play is open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SoloMode {
+    /// Always open (the default).
+    #[default]
+    On,
+    /// Closed: the page says so and the API answers 403 `solo_off`.
+    Off,
+    /// Closed while any room has a question open (503 `solo_paused`).
+    Idle,
+}
 
 #[derive(Debug)]
 struct SoloRound {
     question: Question,
     answered: bool,
-    created: Instant,
 }
 
 #[derive(Debug)]
@@ -43,13 +67,103 @@ pub struct SoloResult {
     pub target: usize,
 }
 
+/// A token bucket per address.
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Per-address pacing of new rounds.
+#[derive(Debug)]
+struct Pace {
+    per_second: f64,
+    burst: f64,
+    buckets: DashMap<IpAddr, Bucket>,
+}
+
+impl Pace {
+    /// Takes one round from `ip`'s bucket; `Err` is how long until the next.
+    fn take(&self, ip: IpAddr) -> Result<(), Duration> {
+        let now = Instant::now();
+        let mut b = self.buckets.entry(network_of(ip)).or_insert(Bucket {
+            tokens: self.burst,
+            at: now,
+        });
+        let refill = now.duration_since(b.at).as_secs_f64() * self.per_second;
+        b.tokens = (b.tokens + refill).min(self.burst);
+        b.at = now;
+        if b.tokens >= 1.0 {
+            b.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - b.tokens) / self.per_second))
+        }
+    }
+
+    /// Forgets addresses whose bucket has filled up again.
+    fn sweep(&self) {
+        let full = Duration::from_secs_f64(self.burst / self.per_second);
+        self.buckets.retain(|_, b| b.at.elapsed() < full);
+    }
+}
+
+/// The address one client controls: an IPv6 host is given a whole /64,
+/// so its other 2^64 addresses share its bucket.
+fn network_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
+        v4 => v4,
+    }
+}
+
+/// Keys in the order they were added, beside a map: expiring the oldest
+/// is a pop from the front, never a sweep of the whole map.
 #[derive(Debug, Default)]
+struct Queue(Mutex<VecDeque<(Instant, String)>>);
+
+#[derive(Debug)]
 pub struct Solo {
+    pub mode: SoloMode,
     rounds: DashMap<String, SoloRound>,
+    round_order: Queue,
     sessions: DashMap<String, Session>,
+    session_order: Queue,
+    max_rounds: usize,
+    pace: Pace,
+}
+
+impl Default for Solo {
+    fn default() -> Self {
+        Self::new(SoloMode::On)
+    }
 }
 
 impl Solo {
+    pub fn new(mode: SoloMode) -> Self {
+        Self {
+            mode,
+            rounds: DashMap::new(),
+            round_order: Queue::default(),
+            sessions: DashMap::new(),
+            session_order: Queue::default(),
+            max_rounds: MAX_ROUNDS,
+            pace: Pace {
+                per_second: ROUNDS_PER_SECOND,
+                burst: ROUND_BURST,
+                buckets: DashMap::new(),
+            },
+        }
+    }
+
+    /// Counts a new round against `ip`; `Err` says when to try again.
+    pub fn pace(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.pace.take(ip)
+    }
+
     /// A new question; with a session, nobody is asked twice until everyone
     /// has been.
     pub fn new_round(&self, pool: &Pool, session: Option<&str>) -> Option<(String, Question)> {
@@ -57,35 +171,48 @@ impl Solo {
         let session = session.filter(|s| !s.is_empty() && s.chars().count() <= MAX_SESSION_CHARS);
         let question = match session {
             Some(key) => {
-                let mut entry = self
-                    .sessions
-                    .entry(key.to_string())
-                    .or_insert_with(|| Session {
+                let mut is_new = false;
+                let mut entry = self.sessions.entry(key.to_string()).or_insert_with(|| {
+                    is_new = true;
+                    Session {
                         asked: vec![false; pool.len()],
                         seen: Instant::now(),
-                    });
+                    }
+                });
                 if entry.asked.iter().all(|&a| a) {
                     entry.asked.iter_mut().for_each(|a| *a = false);
                 }
-                let q = pick_question(pool, &entry.asked, true, &mut rng)?;
-                entry.asked[q.target] = true;
+                let q = pick_question(pool, &entry.asked, true, &mut rng);
+                if let Some(q) = &q {
+                    entry.asked[q.target] = true;
+                }
                 entry.seen = Instant::now();
-                q
+                // Queued after the map's lock is let go: `expire` takes
+                // the queue's lock first, then the map's.
+                drop(entry);
+                if is_new {
+                    self.session_order
+                        .0
+                        .lock()
+                        .push_back((Instant::now(), key.to_string()));
+                }
+                q?
             }
             None => pick_question(pool, &[], true, &mut rng)?,
         };
-        if self.rounds.len() >= MAX_ROUNDS {
-            self.sweep(Duration::from_secs(60));
-        }
         let id = code::secret(&mut rng);
         self.rounds.insert(
             id.clone(),
             SoloRound {
                 question: question.clone(),
                 answered: false,
-                created: Instant::now(),
             },
         );
+        self.round_order
+            .0
+            .lock()
+            .push_back((Instant::now(), id.clone()));
+        self.expire(KEEP);
         Some((id, question))
     }
 
@@ -110,17 +237,47 @@ impl Solo {
         })
     }
 
-    /// Forgets rounds and sessions older than `age`.
-    pub fn sweep(&self, age: Duration) {
-        self.rounds.retain(|_, r| r.created.elapsed() < age);
-        self.sessions.retain(|_, s| s.seen.elapsed() < age);
+    /// Forgets rounds older than `age` (or past the cap, oldest first) and
+    /// sessions not seen for `age`: each step pops the front of a queue.
+    fn expire(&self, age: Duration) {
+        let mut order = self.round_order.0.lock();
+        while let Some((created, id)) = order.front() {
+            if created.elapsed() < age && order.len() <= self.max_rounds {
+                break;
+            }
+            self.rounds.remove(id);
+            order.pop_front();
+        }
+        drop(order);
+        let mut order = self.session_order.0.lock();
+        // Each session is queued once; one seen since it was queued goes to
+        // the back again (so the queue is only roughly in time order, and a
+        // session may outlive `age` by as long as those ahead of it).
+        while let Some((queued, _)) = order.front() {
+            let over = order.len() > MAX_SESSIONS;
+            if !over && queued.elapsed() < age {
+                break;
+            }
+            let Some((_, key)) = order.pop_front() else {
+                break;
+            };
+            let seen = self.sessions.get(&key).map(|s| s.seen);
+            match seen {
+                Some(seen) if !over && seen.elapsed() < age => order.push_back((seen, key)),
+                Some(_) => {
+                    self.sessions.remove(&key);
+                }
+                None => {}
+            }
+        }
     }
 
     pub async fn run_sweeper(&self) {
         let mut every = tokio::time::interval(Duration::from_secs(60));
         loop {
             every.tick().await;
-            self.sweep(KEEP);
+            self.expire(KEEP);
+            self.pace.sweep();
         }
     }
 }
@@ -144,6 +301,71 @@ mod tests {
         assert!(r.correct);
         assert_eq!(solo.answer(&id, 0), Err(SoloError::AlreadyAnswered));
         assert_eq!(solo.answer("nope", 0), Err(SoloError::UnknownRound));
+    }
+
+    #[test]
+    fn past_the_cap_the_oldest_round_goes_first() {
+        let solo = Solo {
+            max_rounds: 100,
+            ..Solo::default()
+        };
+        let ids: Vec<String> = (0..150)
+            .map(|_| solo.new_round(&pool(), None).unwrap().0)
+            .collect();
+        assert_eq!(solo.rounds.len(), 100);
+        assert_eq!(solo.answer(&ids[0], 0), Err(SoloError::UnknownRound));
+        assert_eq!(solo.answer(&ids[49], 0), Err(SoloError::UnknownRound));
+        assert!(solo.answer(&ids[50], 0).is_ok());
+        assert!(solo.answer(&ids[149], 0).is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn old_rounds_and_sessions_expire_a_queue_front_at_a_time() {
+        let solo = Solo::default();
+        let (old, _) = solo.new_round(&pool(), Some("old")).unwrap();
+        solo.new_round(&pool(), Some("kept")).unwrap();
+        tokio::time::advance(KEEP - Duration::from_secs(1)).await;
+        // "kept" plays again: it stays; "old" does not.
+        solo.new_round(&pool(), Some("kept")).unwrap();
+        tokio::time::advance(Duration::from_secs(2)).await;
+        let (fresh, _) = solo.new_round(&pool(), None).unwrap();
+        assert_eq!(solo.answer(&old, 0), Err(SoloError::UnknownRound));
+        assert!(solo.answer(&fresh, 0).is_ok());
+        assert!(!solo.sessions.contains_key("old"));
+        assert!(solo.sessions.contains_key("kept"));
+        assert_eq!(solo.rounds.len(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn rounds_are_paced_per_address_with_a_burst() {
+        let solo = Solo::default();
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        let other: IpAddr = "10.0.0.2".parse().unwrap();
+        for _ in 0..ROUND_BURST as usize {
+            assert!(solo.pace(ip).is_ok());
+        }
+        let wait = solo.pace(ip).unwrap_err();
+        assert!(wait <= Duration::from_secs(1), "{wait:?}");
+        assert!(solo.pace(other).is_ok(), "another address has its own");
+        let v6: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        for _ in 0..ROUND_BURST as usize {
+            assert!(solo.pace(v6).is_ok());
+        }
+        let same_64: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        assert!(
+            solo.pace(same_64).is_err(),
+            "one IPv6 client's /64 is one address"
+        );
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        assert!(
+            solo.pace(mapped).is_err(),
+            "IPv4 seen as IPv6 is the same address"
+        );
+        tokio::time::advance(Duration::from_secs(1)).await;
+        for _ in 0..ROUNDS_PER_SECOND as usize {
+            assert!(solo.pace(ip).is_ok());
+        }
+        assert!(solo.pace(ip).is_err(), "no more than the steady pace");
     }
 
     #[test]

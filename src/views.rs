@@ -7,6 +7,8 @@ use askama::Template;
 pub struct Landing {
     pub base: String,
     pub title: String,
+    /// Whether to offer solo play (`--solo off` hides it).
+    pub solo: bool,
 }
 
 #[derive(Template)]
@@ -34,6 +36,8 @@ pub struct Join {
 pub struct Solo {
     pub base: String,
     pub title: String,
+    /// `--solo off`: the page says so instead of asking.
+    pub off: bool,
 }
 
 #[derive(Template)]

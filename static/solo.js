@@ -33,7 +33,8 @@
     $('solo-result').className = 'solo-result';
     YB.fetchJson('/api/solo/round', { body: { session: session } }).then(function (r) {
       loading = false;
-      if (!r.ok || !r.data) { failed(YB.errorText(r, 'Could not load a question.')); return; }
+      // The server's own words: solo paused or off, or how long to wait.
+      if (!r.ok || !r.data) { failed((r.data && r.data.message) || YB.errorText(r, 'Could not load a question.')); return; }
       draw(r.data);
     }, function () {
       loading = false;

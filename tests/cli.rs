@@ -510,25 +510,32 @@ fn import_handles_awkward_names_broken_files_and_reruns() {
 #[test]
 fn check_refuses_an_image_too_large_to_decode_safely() {
     // A tiny PNG whose header claims 100,000 × 100,000 pixels.
-    let dir = roster_folder(
-        4,
-        "name,photo\nA,photos/p0.png\nB,photos/p1.png\nC,photos/p2.png\nD,bomb.png\n",
-    );
-    let mut png = Vec::new();
-    png.extend_from_slice(b"\x89PNG\r\n\x1a\n");
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(b"IHDR");
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
-    png.extend_from_slice(&13u32.to_be_bytes());
-    png.extend_from_slice(&ihdr);
-    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
-    std::fs::write(dir.path().join("bomb.png"), png).unwrap();
+    let dir = roster_with_bomb(100_000);
     let f = check(&dir.path().join("roster.csv"));
     assert_eq!(f.code(), Some(1), "{}", f.all_output());
     let line = line_for(&f.all_output(), 5);
     assert!(line.contains("bomb.png"), "{line}");
+}
+
+/// Four good photos and, on line 5, `bomb.png`: a small PNG whose header
+/// claims `side` × `side` pixels, followed by the start of its data.
+fn roster_with_bomb(side: u32) -> tempfile::TempDir {
+    let dir = roster_folder(
+        4,
+        "name,photo\nA,photos/p0.png\nB,photos/p1.png\nC,photos/p2.png\nD,bomb.png\n",
+    );
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&side.to_be_bytes());
+    ihdr.extend_from_slice(&side.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for chunk in [&ihdr[..], b"IDAT\x78\x9c", b"IEND"] {
+        png.extend_from_slice(&(chunk.len() as u32 - 4).to_be_bytes());
+        png.extend_from_slice(chunk);
+        png.extend_from_slice(&crc32(chunk).to_be_bytes());
+    }
+    std::fs::write(dir.path().join("bomb.png"), png).unwrap();
+    dir
 }
 
 fn crc32(data: &[u8]) -> u32 {
@@ -544,4 +551,131 @@ fn crc32(data: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+/// `check` and `serve` on `csv`, both expected to refuse it: their outputs.
+fn refused(csv: &Path, what: &str) -> (String, String) {
+    let f = check(csv);
+    assert_fails(&f, what);
+    (f.all_output(), serve_refusing(csv))
+}
+
+/// `serve` on `csv`, expected to refuse it: its output.
+fn serve_refusing(csv: &Path) -> String {
+    let db = tempfile::tempdir().unwrap();
+    let mut c = yearbook_cmd();
+    c.arg("serve")
+        .arg("--addr")
+        .arg("127.0.0.1:0")
+        .arg("--db")
+        .arg(db.path().join("t.db"))
+        .arg("--roster")
+        .arg(csv);
+    let f = run_with_timeout(c, Duration::from_secs(15));
+    assert_fails(&f, "serve with a bad roster");
+    assert!(!f.stdout.contains("listening on"), "{}", f.stdout);
+    f.all_output()
+}
+
+#[test]
+fn line_numbers_are_right_with_crlf_a_bom_and_a_field_over_two_lines() {
+    // Line 1 header, 2–3 Ann (her known_as is quoted over two lines),
+    // 4 Bob, 5 Cy, 6 Dee, 7 Bob again, 8 a missing photo.
+    let lf = "name,photo,known_as\n\
+              Ann,photos/p0.png,\"Ann\nLee\"\n\
+              Bob,photos/p1.png,\n\
+              Cy,photos/p2.png,\n\
+              Dee,photos/p3.png,\n\
+              bob,photos/p4.png,\n\
+              Eve,photos/gone.png,\n";
+    let crlf = lf.replace('\n', "\r\n");
+    let excel = format!("\u{feff}{crlf}");
+    for (what, csv) in [
+        ("LF", lf.to_string()),
+        ("CRLF", crlf),
+        ("BOM + CRLF", excel),
+    ] {
+        let dir = roster_folder(5, &csv);
+        let (out, served) = refused(&dir.path().join("roster.csv"), what);
+        let dup = line_for(&out, 7);
+        assert!(dup.contains("first on line 4"), "{what}: {dup}");
+        assert!(line_for(&out, 8).contains("gone.png"), "{what}:\n{out}");
+        assert_eq!(problem_lines(&out).len(), 2, "{what}:\n{out}");
+        assert!(
+            line_for(&served, 8).contains("gone.png"),
+            "{what}: serve:\n{served}"
+        );
+    }
+}
+
+#[test]
+#[cfg(unix)]
+fn photos_outside_the_roster_folder_are_refused_with_their_line() {
+    let outer = tempfile::tempdir().unwrap();
+    let dir = outer.path().join("roster");
+    write_png(&outer.path().join("secret.png"), 5);
+    for i in 0..4 {
+        write_png(&dir.join(format!("photos/p{i}.png")), i);
+    }
+    let absolute = outer.path().join("secret.png");
+    std::os::unix::fs::symlink(&absolute, dir.join("photos/link.png")).unwrap();
+    // A link that stays inside the folder is fine.
+    std::os::unix::fs::symlink("p3.png", dir.join("photos/inside.png")).unwrap();
+    let csv = format!(
+        "name,photo\n\
+         A,photos/p0.png\n\
+         B,photos/p1.png\n\
+         C,photos/p2.png\n\
+         D,photos/inside.png\n\
+         E,../secret.png\n\
+         F,{}\n\
+         G,photos/link.png\n\
+         H,photos/../../secret.png\n",
+        absolute.display()
+    );
+    std::fs::write(dir.join("roster.csv"), csv).unwrap();
+    let (out, served) = refused(&dir.join("roster.csv"), "photos outside the folder");
+    for line in 6..=9 {
+        assert!(
+            line_for(&out, line).contains("outside the roster's folder"),
+            "line {line}:\n{out}"
+        );
+    }
+    assert_eq!(problem_lines(&out).len(), 4, "{out}");
+    assert!(
+        line_for(&served, 7).contains("outside the roster's folder"),
+        "{served}"
+    );
+}
+
+#[test]
+fn a_photo_too_large_says_its_size_and_the_largest_accepted() {
+    // 12,000 × 12,000 in its header (the decompression bomb of the issue).
+    let dir = roster_with_bomb(12_000);
+    let expected = "roster.csv:5: photo 'bomb.png' is 12000×12000; \
+                    the largest accepted is 8000×8000 and 40 megapixels";
+    let (out, served) = refused(&dir.path().join("roster.csv"), "12000×12000");
+    assert_eq!(line_for(&out, 5), expected);
+    assert_eq!(line_for(&served, 5), expected);
+}
+
+#[test]
+fn serve_removes_half_written_cache_files_left_by_an_earlier_run() {
+    let server = TestServer::start();
+    let cache = server.dir().join("t.db.photos");
+    std::fs::create_dir_all(&cache).unwrap();
+    let cached = std::fs::read_dir(&cache).unwrap().count();
+    // What a run killed mid-write (or on a full disk) used to leave.
+    for i in 0..19 {
+        std::fs::write(cache.join(format!("{i:016x}-thumb-v1e.tmp")), b"half").unwrap();
+    }
+    let server = server.restart_after_kill9();
+    let left: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "stale tmp files: {left:?}");
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), cached);
+    drop(server);
 }

@@ -22,7 +22,7 @@ use super::upgrade::WsUpgrade;
 use crate::AppState;
 use crate::game::{Mode, Settings};
 use crate::room::{Room, code, settings_json};
-use crate::solo::SoloError;
+use crate::solo::{SoloError, SoloMode};
 use crate::ws;
 
 /// Parses an optional JSON body: empty means all defaults.
@@ -201,11 +201,45 @@ pub struct SoloRoundRequest {
     session: Option<String>,
 }
 
+/// Whether solo play is open now (`--solo`): `Err` is the answer to give.
+fn solo_open(state: &AppState) -> Result<(), AppError> {
+    match state.solo.mode {
+        SoloMode::On => Ok(()),
+        SoloMode::Off => Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "solo_off",
+            "Solo play is off on this server.",
+        )),
+        SoloMode::Idle if state.rooms.any_question_open() => Err(AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "solo_paused",
+            "Solo play is paused while a game is on; try again after this question.",
+        )),
+        SoloMode::Idle => Ok(()),
+    }
+}
+
 pub async fn solo_round(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Response, AppError> {
+    solo_open(&state)?;
     let req: SoloRoundRequest = json_body(body)?;
+    if let Err(wait) = state.solo.pace(ip_of(&state, peer, &headers)) {
+        let seconds = wait.as_secs() + 1;
+        let error = AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("Too many solo rounds from your network; try again in {seconds} s."),
+        );
+        return Ok((
+            [(header::RETRY_AFTER, seconds.to_string())],
+            error.into_response(),
+        )
+            .into_response());
+    }
     let roster = &state.roster;
     let (round_id, q) = state
         .solo
@@ -218,14 +252,19 @@ pub async fn solo_round(
             )
         })?;
     let person = &roster.people[q.target];
+    // A scope of its own per round: these URLs say nothing about a room's.
     let urls = &state.rooms.deps().photo_urls;
+    let scope = urls.solo();
+    let (choices, thumbs): (Vec<String>, Vec<String>) =
+        q.choices.iter().map(|&c| urls.pair(&scope, c)).unzip();
     Ok(Json(json!({
         "round_id": round_id,
         "name": person.name,
         "known_as": person.known_as,
-        "choices": q.choices.iter().map(|&c| &urls[c].0).collect::<Vec<_>>(),
-        "thumbs": q.choices.iter().map(|&c| &urls[c].1).collect::<Vec<_>>(),
-    })))
+        "choices": choices,
+        "thumbs": thumbs,
+    }))
+    .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -238,6 +277,7 @@ pub async fn solo_answer(
     State(state): State<Arc<AppState>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, AppError> {
+    solo_open(&state)?;
     let req: Option<SoloAnswerRequest> = json_body::<Option<SoloAnswerRequest>>(body)?;
     let req = req.ok_or_else(|| AppError::bad_request("Send {\"round_id\", \"choice\"}."))?;
     match state.solo.answer(&req.round_id, req.choice) {

@@ -110,16 +110,24 @@ fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
 }
 
-/// A photo variant by its opaque file name; immutable, so cached for a year.
+/// A photo variant by its opaque, per-scope file name (`roster/urls.rs`);
+/// immutable, so cached for a year. The ETag is the file name (nothing
+/// more than the URL says) and every photo of one size has one length.
 async fn photo(
     State(state): State<Arc<AppState>>,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(variant) = state.roster.photo(&file) else {
+    let variant = state
+        .rooms
+        .deps()
+        .photo_urls
+        .resolve(&file)
+        .and_then(|(person, size)| state.roster.photo(person, size));
+    let Some(variant) = variant else {
         return AppError::not_found("No such photo.").into_response();
     };
-    let etag = format!("\"{file}\"");
+    let etag = format!("\"{}\"", file.trim_end_matches(".jpg"));
     let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
     let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"x\""));
     if etag_matches(&headers, &etag) {

@@ -36,6 +36,7 @@ pub async fn landing(State(state): State<Arc<AppState>>) -> Response {
     render(views::Landing {
         base: state.base.clone(),
         title: "Yearbook".into(),
+        solo: state.solo.mode != crate::solo::SoloMode::Off,
     })
 }
 
@@ -100,5 +101,6 @@ pub async fn solo(State(state): State<Arc<AppState>>) -> Response {
     render(views::Solo {
         base: state.base.clone(),
         title: "Solo game".into(),
+        off: state.solo.mode == crate::solo::SoloMode::Off,
     })
 }

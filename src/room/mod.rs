@@ -99,6 +99,14 @@ impl Rooms {
         self.map.is_empty()
     }
 
+    /// Whether any room has a question open (`--solo idle`). Looks at
+    /// every room: solo rounds are paced per address, rooms are few.
+    pub fn any_question_open(&self) -> bool {
+        self.map
+            .iter()
+            .any(|room| room.summary().0 == crate::game::Phase::Question)
+    }
+
     pub fn get(&self, code: &str) -> Option<Arc<Room>> {
         self.map.get(code).map(|r| r.clone())
     }

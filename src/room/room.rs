@@ -30,6 +30,7 @@ use crate::protocol::{
     LeaderLine, PlayerView, STORAGE_MESSAGE, ServerMsg, YouFinal, YouReveal, error_json,
 };
 use crate::roster::Roster;
+use crate::roster::urls::{PhotoScope, PhotoUrls};
 use crate::store::{self, OnDurable, Op, Store, StoredRoom};
 use crate::telemetry::Metrics;
 
@@ -75,8 +76,9 @@ const NOT_SAVED: Close = Close {
 #[derive(Debug)]
 pub struct RoomDeps {
     pub roster: Arc<Roster>,
-    /// Per person: (`photo` URL, `thumb` URL), base path included.
-    pub photo_urls: Vec<(String, String)>,
+    /// Mints each room's photo URLs (and solo rounds'): per scope, never
+    /// the same for one person in two scopes.
+    pub photo_urls: PhotoUrls,
     pub clock: Clock,
     pub metrics: Arc<Metrics>,
     pub max_players: usize,
@@ -99,16 +101,8 @@ impl RoomDeps {
         max_players: usize,
         store: Store,
     ) -> Self {
-        let photo_urls = roster
-            .people
-            .iter()
-            .map(|p| {
-                (
-                    format!("{base}/photos/{}-photo.jpg", p.photo_id),
-                    format!("{base}/photos/{}-thumb.jpg", p.photo_id),
-                )
-            })
-            .collect();
+        // A random secret until `with_photo_secret` gives the stored one.
+        let photo_urls = PhotoUrls::new(base, &[], roster.people.len());
         Self {
             roster,
             photo_urls,
@@ -121,6 +115,13 @@ impl RoomDeps {
             front: Front::start_if_useful(),
             shutdown: tokio::sync::watch::Sender::new(false),
         }
+    }
+
+    /// Photo URLs from the database's secret, so a room's URLs (and
+    /// the phones' caches) survive a restart.
+    pub fn with_photo_secret(mut self, base: &str, secret: &[u8]) -> Self {
+        self.photo_urls = PhotoUrls::new(base, secret, self.roster.people.len());
+        self
     }
 
     pub fn begin_shutdown(&self) {
@@ -189,6 +190,8 @@ struct Inner {
 pub struct Room {
     pub code: String,
     host_key_hash: String,
+    /// This room's photo URLs: see `roster/urls.rs`.
+    photos: PhotoScope,
     /// Which events are on disk.
     durability: Durability,
     deps: Arc<RoomDeps>,
@@ -222,6 +225,7 @@ impl Room {
         let now = deps.clock.now();
         let durability = Durability::new(seq, deps.store.clone());
         Self {
+            photos: deps.photo_urls.room(&code, &host_key_hash),
             code,
             host_key_hash,
             hub: Hub::start(
@@ -917,7 +921,7 @@ impl Room {
     }
 
     fn photo_json(&self, person: usize) -> Value {
-        let (photo, thumb) = &self.deps.photo_urls[person];
+        let (photo, thumb) = self.deps.photo_urls.pair(&self.photos, person);
         json!({"photo": photo, "thumb": thumb})
     }
 
@@ -1022,7 +1026,7 @@ impl Room {
     fn stats_json(&self, game: &Game) -> Value {
         let describe = |r: crate::game::Recognition| {
             let mut v = self.person_json(r.person);
-            let (photo, thumb) = &self.deps.photo_urls[r.person];
+            let (photo, thumb) = self.deps.photo_urls.pair(&self.photos, r.person);
             if let Some(o) = v.as_object_mut() {
                 o.insert("photo".into(), json!(photo));
                 o.insert("thumb".into(), json!(thumb));

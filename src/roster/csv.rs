@@ -73,9 +73,53 @@ fn non_empty(raw: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// 1-based line numbers from byte offsets. The csv crate's own line count
+/// is one short after each CRLF row (what Excel writes), so lines are
+/// counted here from the bytes.
+struct Lines {
+    bytes: Vec<u8>,
+    /// Byte offsets of every `\n`.
+    newlines: Vec<usize>,
+}
+
+impl Lines {
+    fn new(bytes: Vec<u8>) -> Self {
+        let newlines = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        Self { bytes, newlines }
+    }
+
+    /// The line a record starting at `offset` begins on: line ends (and
+    /// blank lines) the reader had not consumed yet belong before it.
+    fn line_at(&self, offset: u64) -> u64 {
+        let mut at = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        while at < self.bytes.len() && matches!(self.bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        self.newlines.partition_point(|&n| n < at) as u64 + 1
+    }
+
+    fn of(&self, position: Option<&csv::Position>) -> u64 {
+        position.map_or(0, |p| self.line_at(p.byte()))
+    }
+}
+
 /// Parses every row, collecting every problem rather than stopping at the first.
-pub fn parse<R: Read>(reader: R) -> (Vec<Row>, Vec<Problem>) {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
+    let mut bytes = Vec::new();
+    if let Err(e) = reader.read_to_end(&mut bytes) {
+        return (Vec::new(), vec![Problem::file(format!("cannot read: {e}"))]);
+    }
+    let lines = Lines::new(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(lines.bytes.as_slice());
     let mut problems = Vec::new();
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
@@ -116,12 +160,12 @@ pub fn parse<R: Read>(reader: R) -> (Vec<Row>, Vec<Problem>) {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = lines.of(e.position());
                 problems.push(Problem::at(line, format!("unreadable row: {e}")));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = lines.of(record.position());
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -220,6 +264,39 @@ mod tests {
         let (_, problems) = parse("gender,known_as\nF,x\n".as_bytes());
         assert_eq!(problems.len(), 2);
         assert!(problems[0].message.contains("'name'"));
+    }
+
+    /// The line of each problem in `csv`, as `check` would name it.
+    fn problem_lines(csv: &str) -> Vec<Option<u64>> {
+        parse(csv.as_bytes()).1.iter().map(|p| p.line).collect()
+    }
+
+    #[test]
+    fn lines_are_right_with_lf_crlf_a_bom_and_a_field_over_two_lines() {
+        let lf = "name,photo\nA,1\nB,2\n,3\nA,4\n";
+        assert_eq!(problem_lines(lf), [Some(4), Some(5)]);
+        let crlf = lf.replace('\n', "\r\n");
+        assert_eq!(problem_lines(&crlf), [Some(4), Some(5)]);
+        let bom = format!("\u{feff}{crlf}");
+        assert_eq!(problem_lines(&bom), [Some(4), Some(5)]);
+        // A quoted photo cell written over two lines (lines 2 and 3).
+        let spanning = "\u{feff}name,photo\r\nA,\"1\r\nx\"\r\nB,2\r\n,3\r\nA,4\r\n";
+        assert_eq!(problem_lines(spanning), [Some(5), Some(6)]);
+        let spanning_lf = spanning.replace("\r\n", "\n");
+        assert_eq!(problem_lines(&spanning_lf), [Some(5), Some(6)]);
+        // A blank line between rows is counted too.
+        assert_eq!(problem_lines("name,photo\r\nA,1\r\n\r\n,3\r\n"), [Some(4)]);
+        let (rows, _) = parse(crlf.as_bytes());
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+    }
+
+    #[test]
+    fn the_first_line_of_a_duplicate_is_right_with_crlf() {
+        let (_, problems) = parse("name,photo\r\nX,0\r\nAnn,1\r\nBob,2\r\nann,3\r\n".as_bytes());
+        assert_eq!(
+            problems[0].render("r.csv"),
+            "r.csv:5: duplicate name 'ann' (first on line 3)"
+        );
     }
 
     #[test]

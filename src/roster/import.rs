@@ -140,11 +140,7 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
         let bytes = match result {
             Ok(bytes) => bytes,
             Err(e) => {
-                writeln!(
-                    report,
-                    "skipped '{}': not a readable image ({e})",
-                    scan.path.display()
-                )?;
+                writeln!(report, "skipped '{}': the photo {e}", scan.path.display())?;
                 continue;
             }
         };
@@ -195,8 +191,12 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
 fn check_all(scans: &[Scan], bar: &ProgressBar) -> Vec<Result<Vec<u8>, String>> {
     super::par_map(scans, |scan| {
         let result = std::fs::read(&scan.path)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| photos::decode(&bytes).map(|_| bytes));
+            .map_err(|e| format!("cannot be read: {e}"))
+            .and_then(|bytes| {
+                photos::decode(&bytes)
+                    .map(|_| bytes)
+                    .map_err(|e| e.to_string())
+            });
         bar.inc(1);
         result
     })

@@ -9,6 +9,7 @@ use include_dir::{Dir, include_dir};
 
 use super::csv::{self, Problem, Row};
 use super::photos::{self, Pipeline, Variant};
+use super::urls::Size;
 use crate::game::Pool;
 
 static DEMO: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data/demo");
@@ -20,7 +21,8 @@ pub struct Person {
     pub known_as: Option<String>,
     pub gender: Option<String>,
     pub in_memoriam: bool,
-    /// Opaque, stable: see [`photos::photo_id`].
+    /// Content hash of the source photo ([`photos::photo_id`]); never
+    /// shown to clients, whose URLs are per room (`urls.rs`).
     pub photo_id: String,
 }
 
@@ -29,13 +31,18 @@ pub struct Person {
 pub struct Roster {
     pub people: Vec<Person>,
     pub pool: Arc<Pool>,
-    /// Keyed by the file name under `/photos/`: `{id}-thumb.jpg`, `{id}-photo.jpg`.
-    photos: HashMap<String, Variant>,
+    /// Per person: (thumb, photo), each padded to its size class's length.
+    photos: Vec<(Variant, Variant)>,
 }
 
 impl Roster {
-    pub fn photo(&self, file: &str) -> Option<&Variant> {
-        self.photos.get(file)
+    /// A person's photo at one size.
+    pub fn photo(&self, person: usize, size: Size) -> Option<&Variant> {
+        let (thumb, photo) = self.photos.get(person)?;
+        Some(match size {
+            Size::Thumb => thumb,
+            Size::Photo => photo,
+        })
     }
 
     /// Not errors, but worth telling the organiser: a gender label shared by
@@ -95,8 +102,9 @@ pub fn load_demo(pipeline: &Pipeline) -> Result<Roster, Vec<String>> {
         .map(|f| f.contents())
         .unwrap_or_default();
     load("demo/roster.csv", csv, Work::Serve(pipeline), |rel| {
-        DEMO.get_file(rel.trim_start_matches("./"))
-            .map(|f| f.contents().to_vec())
+        Ok(DEMO
+            .get_file(rel.trim_start_matches("./"))
+            .map(|f| f.contents().to_vec()))
     })
 }
 
@@ -118,7 +126,47 @@ fn load_path_with(csv_path: &Path, work: Work<'_>) -> Result<Roster, Vec<String>
     let csv = std::fs::read(csv_path)
         .map_err(|e| vec![format!("{}: cannot read: {e}", csv_path.display())])?;
     let dir = csv_path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    load(&label, &csv, work, |rel| std::fs::read(dir.join(rel)).ok())
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".").to_path_buf()
+    } else {
+        dir
+    };
+    let root = dir
+        .canonicalize()
+        .map_err(|e| vec![format!("{}: cannot read: {e}", dir.display())])?;
+    load(&label, &csv, work, |rel| read_inside(&root, rel))
+}
+
+/// Largest photo file read: far above any scan (they are a few MB).
+pub const MAX_PHOTO_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A photo under `root` (the roster's folder, canonical): `Ok(None)` when
+/// there is no such file; refused when the path, after following `..` and
+/// symlinks, leads outside the folder, or is not a plain file of sane size.
+fn read_inside(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, String> {
+    let Ok(real) = root.join(rel).canonicalize() else {
+        return Ok(None);
+    };
+    if !real.starts_with(root) {
+        return Err(format!(
+            "photo '{rel}' is outside the roster's folder {}; photos must be inside it",
+            root.display()
+        ));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| format!("photo '{rel}': {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("photo '{rel}' is not a file"));
+    }
+    if meta.len() > MAX_PHOTO_FILE_BYTES {
+        return Err(format!(
+            "photo '{rel}' is {} MB; the largest accepted file is {} MB",
+            meta.len() / 1_000_000,
+            MAX_PHOTO_FILE_BYTES / 1024 / 1024
+        ));
+    }
+    std::fs::read(&real)
+        .map(Some)
+        .map_err(|e| format!("photo '{rel}' cannot be read: {e}"))
 }
 
 /// `17` means `17.png` or `17.jpg` beside the CSV.
@@ -138,15 +186,26 @@ struct Loaded {
     bytes: Vec<u8>,
 }
 
+/// `read` gives a photo's bytes, `Ok(None)` when there is no such file,
+/// or why it is refused.
 fn load<F>(label: &str, csv_bytes: &[u8], work: Work<'_>, read: F) -> Result<Roster, Vec<String>>
 where
-    F: Fn(&str) -> Option<Vec<u8>>,
+    F: Fn(&str) -> Result<Option<Vec<u8>>, String>,
 {
+    if let Work::Serve(pipeline) = work
+        && let Err(e) = pipeline.prepare_cache()
+    {
+        tracing::warn!("{e}");
+    }
     let (rows, mut problems) = csv::parse(csv_bytes);
     let mut loaded = Vec::with_capacity(rows.len());
     for row in rows {
-        match candidates(&row.photo).iter().find_map(|c| read(c)) {
-            Some(bytes) => loaded.push(Loaded { row, bytes }),
+        let found = candidates(&row.photo)
+            .iter()
+            .find_map(|c| read(c).transpose());
+        match found {
+            Some(Ok(bytes)) => loaded.push(Loaded { row, bytes }),
+            Some(Err(refused)) => problems.push(Problem::at(row.line, refused)),
             None => problems.push(Problem::at(
                 row.line,
                 format!("photo '{}' not found", row.photo),
@@ -156,15 +215,13 @@ where
 
     let processed = process_all(&loaded, work);
     let mut people = Vec::with_capacity(loaded.len());
-    let mut photos = HashMap::new();
+    let mut photos = Vec::with_capacity(loaded.len());
     let mut by_id: HashMap<String, u64> = HashMap::new();
     for (item, result) in loaded.iter().zip(processed) {
         let row = &item.row;
         match result {
-            Err(e) => problems.push(Problem::at(
-                row.line,
-                format!("photo '{}' cannot be read as an image: {e}", row.photo),
-            )),
+            // `e` continues the sentence: "is 12000×12000; …", "cannot be read …".
+            Err(e) => problems.push(Problem::at(row.line, format!("photo '{}' {e}", row.photo))),
             Ok((id, thumb, photo)) => {
                 if let Some(first) = by_id.insert(id.clone(), row.line) {
                     problems.push(Problem::at(
@@ -173,8 +230,7 @@ where
                     ));
                     continue;
                 }
-                photos.insert(format!("{id}-thumb.jpg"), thumb);
-                photos.insert(format!("{id}-photo.jpg"), photo);
+                photos.push((thumb, photo));
                 people.push(Person {
                     name: row.name.clone(),
                     known_as: row.known_as.clone(),
@@ -196,6 +252,7 @@ where
         return Err(problems.iter().map(|p| p.render(label)).collect());
     }
     let pool = Arc::new(pool_of(&people));
+    pad_sizes(&mut photos);
     Ok(Roster {
         people,
         pool,
@@ -221,6 +278,17 @@ fn pool_of(people: &[Person]) -> Pool {
     }
 }
 
+/// Every thumb as long as every other thumb, and the same for the photos:
+/// a response's length must not say whose photo it is.
+fn pad_sizes(photos: &mut [(Variant, Variant)]) {
+    let (mut thumbs, mut big): (Vec<Variant>, Vec<Variant>) = photos.iter().cloned().unzip();
+    photos::pad_to_same_length(&mut thumbs);
+    photos::pad_to_same_length(&mut big);
+    for (slot, pair) in photos.iter_mut().zip(thumbs.into_iter().zip(big)) {
+        *slot = pair;
+    }
+}
+
 type Processed = Result<(String, Variant, Variant), String>;
 
 /// Decoding and resizing are the slow part: spread them over the cores.
@@ -232,7 +300,7 @@ fn process_one(item: &Loaded, work: Work<'_>) -> Processed {
     match work {
         Work::Serve(pipeline) => pipeline.process(&item.bytes),
         Work::Check => {
-            photos::decode(&item.bytes)?;
+            photos::decode(&item.bytes).map_err(|e| e.to_string())?;
             let none = Variant {
                 bytes: bytes::Bytes::new(),
                 content_type: "image/jpeg",

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod import;
 pub mod load;
 pub mod photos;
+pub mod urls;
 
 pub use load::{Person, Roster, load_demo, load_path};
 
@@ -34,7 +35,7 @@ where
             .flat_map(|(len, h)| {
                 h.join().unwrap_or_else(|_| {
                     (0..len)
-                        .map(|_| Err("the image decoder crashed".to_string()))
+                        .map(|_| Err("cannot be read: the image decoder crashed".to_string()))
                         .collect()
                 })
             })

@@ -22,34 +22,75 @@ pub const PHOTO_MAX_BYTES: usize = 120 * 1024;
 /// Bumped whenever the variants change, so old cache entries are not used.
 const PIPELINE_VERSION: u32 = 1;
 
-/// Decoder limits: a scan is a few megapixels; anything far larger is a
-/// mistake or a decompression bomb.
+/// The largest photo accepted, per side and in all: a 600 dpi scan of a
+/// whole yearbook page is about 5100 × 6600 (34 megapixels). Checked from
+/// the file's header before decoding, so a small file claiming huge
+/// dimensions (a decompression bomb) costs nothing.
+pub const MAX_SIDE: u32 = 8000;
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// Decoder limits as a second line of defence: within [`MAX_SIDE`], and
+/// no more memory than a 40-megapixel 16-bit RGBA image needs.
 fn limits() -> Limits {
     let mut limits = Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_PIXELS * 8);
     limits
 }
 
-/// Decodes an image whatever its extension says, within [`limits`], and
-/// turns it upright as its EXIF orientation says.
-pub fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
-    let mut reader = ImageReader::new(Cursor::new(bytes))
+/// Why a photo cannot be used; `Display` continues "photo 'x.png' …".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    TooLarge { width: u32, height: u32 },
+    Unreadable(String),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TooLarge { width, height } => write!(
+                f,
+                "is {width}×{height}; the largest accepted is {MAX_SIDE}×{MAX_SIDE} \
+                 and {} megapixels",
+                MAX_PIXELS / 1_000_000
+            ),
+            Self::Unreadable(e) => write!(f, "cannot be read as an image: {e}"),
+        }
+    }
+}
+
+fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, DecodeError> {
+    ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| DecodeError::Unreadable(e.to_string()))
+}
+
+/// Decodes an image whatever its extension says, after checking its
+/// dimensions from the header, and turns it upright as its EXIF
+/// orientation says.
+pub fn decode(bytes: &[u8]) -> Result<DynamicImage, DecodeError> {
+    let (width, height) = reader(bytes)?
+        .into_dimensions()
+        .map_err(|e| DecodeError::Unreadable(e.to_string()))?;
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(DecodeError::TooLarge { width, height });
+    }
+    let mut reader = reader(bytes)?;
     reader.limits(limits());
-    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let bad = |e: image::ImageError| DecodeError::Unreadable(e.to_string());
+    let mut decoder = reader.into_decoder().map_err(bad)?;
     let orientation = decoder.orientation().ok();
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(bad)?;
     if let Some(o) = orientation {
         img.apply_orientation(o);
     }
     Ok(img)
 }
 
-/// Stable opaque id of a photo: derived from its bytes, so it carries nothing
-/// of the person's name and survives restarts.
+/// Id of a source photo, from its bytes: names its cache entries and finds
+/// the same image twice in a roster. Never shown to clients (their URLs
+/// are per room: `urls.rs`).
 pub fn photo_id(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     hex::encode(&digest[..8])
@@ -69,6 +110,11 @@ pub struct Pipeline {
     pub enhance: bool,
     /// Where variants are kept between runs; `None` = always recompute.
     pub cache_dir: Option<PathBuf>,
+    /// Free space the cache leaves on its disk; `None`: [`CACHE_RESERVE_BYTES`].
+    pub reserve_bytes: Option<u64>,
+    /// Set after a failed cache write: the rest of the run keeps its
+    /// variants in memory only.
+    pub cache_failed: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Maps the darkest and brightest 0.5 % of pixels to black and white: a
@@ -163,8 +209,7 @@ fn encode(
 }
 
 /// `(thumb, photo)` for a decoded image. Re-encoding drops all metadata.
-pub fn variants(img: &DynamicImage, enhance: bool) -> Result<(Variant, Variant), String> {
-    let mut img = img.clone();
+pub fn variants(mut img: DynamicImage, enhance: bool) -> Result<(Variant, Variant), String> {
     if enhance {
         stretch_levels(&mut img);
     }
@@ -173,6 +218,98 @@ pub fn variants(img: &DynamicImage, enhance: bool) -> Result<(Variant, Variant),
         encode(&img, THUMB, THUMB_MAX_BYTES, grey)?,
         encode(&img, PHOTO, PHOTO_MAX_BYTES, grey)?,
     ))
+}
+
+/// The photo cache never takes the last of its disk: the database, on the
+/// same disk as a rule, needs the room more (a nearly full disk at start
+/// once went to the cache and left none for the database).
+pub const CACHE_RESERVE_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Bytes an unprivileged process may still write on `dir`'s disk.
+#[cfg(unix)]
+fn free_bytes(dir: &Path) -> Option<u64> {
+    let s = rustix::fs::statvfs(dir).ok()?;
+    Some(s.f_bavail.saturating_mul(s.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_dir: &Path) -> Option<u64> {
+    None
+}
+
+/// The smallest JPEG comment segment: marker and length, no text.
+const MIN_SEGMENT: usize = 4;
+/// The largest: a segment's length field counts itself and tops out at 65535.
+const MAX_SEGMENT: usize = 2 + 65_535;
+
+/// Pads every JPEG to the same length (the largest one's, or four bytes
+/// more when a gap of 1–3 bytes could not be filled by a segment), so a
+/// photo's size tells nothing of who is on it. The padding is comment
+/// (COM) segments after the APPn headers, which every decoder skips.
+pub fn pad_to_same_length(variants: &mut [Variant]) {
+    let Some(longest) = variants.iter().map(|v| v.bytes.len()).max() else {
+        return;
+    };
+    let awkward = variants
+        .iter()
+        .any(|v| (1..MIN_SEGMENT).contains(&(longest - v.bytes.len())));
+    let target = if awkward {
+        longest + MIN_SEGMENT
+    } else {
+        longest
+    };
+    for v in variants {
+        v.bytes = pad_jpeg(&v.bytes, target);
+    }
+}
+
+/// `jpeg` grown to exactly `target` bytes (`target - len` is 0 or at least 4).
+fn pad_jpeg(jpeg: &[u8], target: usize) -> Bytes {
+    let mut gap = target.saturating_sub(jpeg.len());
+    if gap == 0 {
+        return Bytes::copy_from_slice(jpeg);
+    }
+    let at = after_app_headers(jpeg);
+    let mut out = Vec::with_capacity(target);
+    out.extend_from_slice(&jpeg[..at]);
+    while gap > 0 {
+        let mut segment = gap.min(MAX_SEGMENT);
+        // Never leave a remainder too small for a segment of its own.
+        if (1..MIN_SEGMENT).contains(&(gap - segment)) {
+            segment -= MIN_SEGMENT;
+        }
+        let len = u16::try_from(segment - 2).unwrap_or(u16::MAX);
+        out.extend_from_slice(&[0xFF, 0xFE]);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.resize(out.len() + segment - MIN_SEGMENT, b' ');
+        gap -= segment;
+    }
+    out.extend_from_slice(&jpeg[at..]);
+    Bytes::from(out)
+}
+
+/// Where the SOI marker and the APPn segments (JFIF, EXIF) end: JFIF wants
+/// its header first, so the padding goes after them. A file that is not
+/// a JPEG gets its padding at the start (never the case for our variants).
+fn after_app_headers(jpeg: &[u8]) -> usize {
+    if !jpeg.starts_with(&[0xFF, 0xD8]) {
+        return 0;
+    }
+    let mut at = 2;
+    while at + 4 <= jpeg.len() && jpeg[at] == 0xFF && (0xE0..=0xEF).contains(&jpeg[at + 1]) {
+        let len = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        if at + 2 + len > jpeg.len() {
+            break;
+        }
+        at += 2 + len;
+    }
+    at
+}
+
+/// A whole JPEG (start and end markers): a cache file cut short by a full
+/// disk or a crash is not used.
+fn is_whole_jpeg(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xD8]) && bytes.ends_with(&[0xFF, 0xD9])
 }
 
 impl Pipeline {
@@ -186,7 +323,7 @@ impl Pipeline {
     fn cached(&self, id: &str) -> Option<(Variant, Variant)> {
         let read = |kind| {
             let bytes = std::fs::read(self.cache_path(id, kind)?).ok()?;
-            (!bytes.is_empty()).then(|| Variant {
+            is_whole_jpeg(&bytes).then(|| Variant {
                 bytes: Bytes::from(bytes),
                 content_type: "image/jpeg",
             })
@@ -194,22 +331,72 @@ impl Pipeline {
         Some((read("thumb")?, read("photo")?))
     }
 
-    fn store(&self, id: &str, thumb: &Variant, photo: &Variant) {
+    /// Before a load: creates the cache folder and removes the `*.tmp`
+    /// files an earlier run left when it died mid-write. On failure the
+    /// photos are made in memory at every start; the error says why.
+    pub fn prepare_cache(&self) -> Result<(), String> {
         let Some(dir) = &self.cache_dir else {
-            return;
+            return Ok(());
         };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        for (kind, v) in [("thumb", thumb), ("photo", photo)] {
-            if let Some(path) = self.cache_path(id, kind) {
-                // Write then rename: a crash never leaves half a file behind.
-                let tmp = path.with_extension("tmp");
-                if std::fs::write(&tmp, &v.bytes).is_ok() {
-                    let _ = std::fs::rename(&tmp, &path);
-                }
+        let failed = |e: std::io::Error| {
+            self.cache_failed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            format!(
+                "the photo cache {} cannot be used ({e}); photos are made in memory at each start",
+                dir.display()
+            )
+        };
+        std::fs::create_dir_all(dir).map_err(failed)?;
+        for entry in std::fs::read_dir(dir).map_err(failed)?.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "tmp") && path.is_file() {
+                std::fs::remove_file(&path).map_err(failed)?;
             }
         }
+        Ok(())
+    }
+
+    /// Writes both variants; on any failure nothing half-written stays
+    /// behind and the error names the file.
+    fn store(&self, id: &str, thumb: &Variant, photo: &Variant) -> Result<(), String> {
+        if let Some(dir) = &self.cache_dir {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                format!(
+                    "cannot create the photo cache {} ({e}); photos are made in memory instead",
+                    dir.display()
+                )
+            })?;
+            let reserve = self.reserve_bytes.unwrap_or(CACHE_RESERVE_BYTES);
+            let needed = (thumb.bytes.len() + photo.bytes.len()) as u64;
+            if let Some(free) = free_bytes(dir)
+                && free < reserve.saturating_add(needed)
+            {
+                return Err(format!(
+                    "only {} MiB free on the disk of the photo cache {}: it keeps {} MiB \
+                     for the database, so photos are made in memory instead",
+                    free >> 20,
+                    dir.display(),
+                    reserve >> 20
+                ));
+            }
+        }
+        for (kind, v) in [("thumb", thumb), ("photo", photo)] {
+            let Some(path) = self.cache_path(id, kind) else {
+                return Ok(());
+            };
+            // Write then rename: a crash never leaves half a file under the real name.
+            let tmp = path.with_extension("tmp");
+            let written =
+                std::fs::write(&tmp, &v.bytes).and_then(|()| std::fs::rename(&tmp, &path));
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(format!(
+                    "cannot write the photo cache file {} ({e}); photos are made in memory instead",
+                    path.display()
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The variants of one source photo, from the cache when it has them.
@@ -218,10 +405,25 @@ impl Pipeline {
         if let Some((thumb, photo)) = self.cached(&id) {
             return Ok((id, thumb, photo));
         }
-        let img = decode(source)?;
-        let (thumb, photo) = variants(&img, self.enhance)?;
-        self.store(&id, &thumb, &photo);
+        let img = decode(source).map_err(|e| e.to_string())?;
+        let (thumb, photo) = variants(img, self.enhance)?;
+        if !self.cache_failed.load(std::sync::atomic::Ordering::Relaxed)
+            && let Err(e) = self.store(&id, &thumb, &photo)
+        {
+            self.warn_once(e);
+        }
         Ok((id, thumb, photo))
+    }
+
+    /// One warning per run for a cache that cannot be written (a full
+    /// disk would otherwise log once per photo), and no more tries.
+    fn warn_once(&self, message: String) {
+        if !self
+            .cache_failed
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            tracing::warn!("{message}");
+        }
     }
 }
 
@@ -259,7 +461,7 @@ mod tests {
 
     #[test]
     fn variants_have_fixed_sizes_and_fit_their_budgets() {
-        let (thumb, photo) = variants(&washed_out(), true).unwrap();
+        let (thumb, photo) = variants(washed_out(), true).unwrap();
         let t = image::load_from_memory(&thumb.bytes).unwrap();
         let p = image::load_from_memory(&photo.bytes).unwrap();
         assert_eq!((t.width(), t.height()), THUMB);
@@ -274,17 +476,195 @@ mod tests {
         let pipeline = Pipeline {
             enhance: true,
             cache_dir: Some(dir.path().join("c")),
+            reserve_bytes: Some(0),
+            ..Pipeline::default()
         };
-        let mut png = Vec::new();
-        washed_out()
-            .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
-            .unwrap();
+        let png = png_of(&washed_out());
         let (id, thumb, _) = pipeline.process(&png).unwrap();
-        // A cache hit does not decode: corrupt the cached thumb to prove it is read.
+        // A cache hit does not decode: replace the cached thumb to prove it is read.
         let path = pipeline.cache_path(&id, "thumb").unwrap();
-        std::fs::write(&path, b"cached").unwrap();
+        std::fs::write(&path, b"\xFF\xD8cached\xFF\xD9").unwrap();
         let (_, again, _) = pipeline.process(&png).unwrap();
-        assert_eq!(&again.bytes[..], b"cached");
+        assert_eq!(&again.bytes[..], b"\xFF\xD8cached\xFF\xD9");
         assert_ne!(thumb.bytes, again.bytes);
+        // One cut short (a full disk, a crash) is made again instead.
+        std::fs::write(&path, b"\xFF\xD8cut").unwrap();
+        let (_, remade, _) = pipeline.process(&png).unwrap();
+        assert_eq!(remade.bytes, thumb.bytes);
+    }
+
+    fn png_of(img: &DynamicImage) -> Vec<u8> {
+        let mut png = Vec::new();
+        img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png
+    }
+
+    fn tmp_files(dir: &Path) -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "tmp"))
+            .collect()
+    }
+
+    #[test]
+    fn stale_tmp_files_are_removed_and_a_failed_write_leaves_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("c");
+        std::fs::create_dir_all(&cache).unwrap();
+        for i in 0..3 {
+            std::fs::write(cache.join(format!("{i}-thumb-v1e.tmp")), b"half").unwrap();
+        }
+        let pipeline = Pipeline {
+            enhance: true,
+            cache_dir: Some(cache.clone()),
+            ..Pipeline::default()
+        };
+        pipeline.prepare_cache().unwrap();
+        assert!(tmp_files(&cache).is_empty(), "stale tmp files removed");
+
+        // The final name is taken by a folder: the rename fails, as a
+        // write to a full disk would. The photo is still served.
+        let png = png_of(&washed_out());
+        let id = photo_id(&png);
+        std::fs::create_dir_all(pipeline.cache_path(&id, "thumb").unwrap()).unwrap();
+        let (_, thumb, photo) = pipeline.process(&png).unwrap();
+        assert!(!thumb.bytes.is_empty() && !photo.bytes.is_empty());
+        assert!(tmp_files(&cache).is_empty(), "no tmp file left behind");
+        assert!(
+            pipeline
+                .cache_failed
+                .load(std::sync::atomic::Ordering::Relaxed)
+        );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn the_cache_leaves_the_last_of_the_disk_to_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("c");
+        let pipeline = Pipeline {
+            enhance: false,
+            cache_dir: Some(cache.clone()),
+            // No disk has this much free: as if it were nearly full.
+            reserve_bytes: Some(u64::MAX / 2),
+            ..Pipeline::default()
+        };
+        let png = png_of(&washed_out());
+        assert!(pipeline.process(&png).is_ok(), "served from memory");
+        assert!(
+            pipeline
+                .cache_failed
+                .load(std::sync::atomic::Ordering::Relaxed)
+        );
+        assert_eq!(
+            std::fs::read_dir(&cache).unwrap().count(),
+            0,
+            "nothing written"
+        );
+        let roomy = Pipeline {
+            reserve_bytes: Some(0),
+            cache_failed: Default::default(),
+            ..pipeline
+        };
+        roomy.process(&png).unwrap();
+        assert_eq!(
+            std::fs::read_dir(&cache).unwrap().count(),
+            2,
+            "both sizes cached"
+        );
+    }
+
+    #[test]
+    fn a_cache_folder_that_cannot_be_made_is_said_and_photos_still_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, b"x").unwrap();
+        let pipeline = Pipeline {
+            enhance: false,
+            cache_dir: Some(blocker.join("c")),
+            ..Pipeline::default()
+        };
+        let err = pipeline.prepare_cache().unwrap_err();
+        assert!(
+            err.contains("photo cache") && err.contains("in memory"),
+            "{err}"
+        );
+        assert!(pipeline.process(&png_of(&washed_out())).is_ok());
+    }
+
+    #[test]
+    fn padded_jpegs_have_one_length_and_still_decode() {
+        let mut vs: Vec<Variant> = [40u32, 60, 80, 120]
+            .iter()
+            .map(|&w| {
+                let mut g = GrayImage::new(w, w);
+                for (x, y, p) in g.enumerate_pixels_mut() {
+                    *p = Luma([((x * 7 + y * 13) % 256) as u8]);
+                }
+                variants(DynamicImage::ImageLuma8(g), false).unwrap().0
+            })
+            .collect();
+        let before: Vec<DynamicImage> = vs
+            .iter()
+            .map(|v| image::load_from_memory(&v.bytes).unwrap())
+            .collect();
+        // A gap of 1–3 bytes cannot hold a segment: the target grows by 4.
+        let mut awkward = vs[0].clone();
+        let mut bytes = awkward.bytes.to_vec();
+        bytes.truncate(bytes.len() - 2);
+        bytes.extend_from_slice(&[0xFF, 0xD9]);
+        awkward.bytes = Bytes::from(bytes);
+        vs.push(awkward);
+        pad_to_same_length(&mut vs);
+        let len = vs[0].bytes.len();
+        assert!(vs.iter().all(|v| v.bytes.len() == len));
+        for (v, was) in vs.iter().zip(&before) {
+            let now = image::load_from_memory(&v.bytes).unwrap();
+            assert_eq!(now.to_luma8(), was.to_luma8(), "same pixels after padding");
+        }
+        // Over 64 KiB of padding takes more than one segment.
+        let mut big = vec![vs[0].clone(), vs[0].clone()];
+        big[1].bytes = pad_jpeg(&big[1].bytes, len + 150_000);
+        pad_to_same_length(&mut big);
+        assert_eq!(big[0].bytes.len(), len + 150_000);
+        assert_eq!(
+            image::load_from_memory(&big[0].bytes).unwrap().to_luma8(),
+            before[0].to_luma8()
+        );
+    }
+
+    #[test]
+    fn a_huge_image_is_refused_from_its_header() {
+        // A small JPEG whose header claims 12,000 × 12,000 is refused
+        // before any decoding (the same check holds for every format).
+        let mut jpeg = variants(washed_out(), false).unwrap().0.bytes.to_vec();
+        let sof = jpeg
+            .windows(2)
+            .position(|w| w == [0xFF, 0xC0])
+            .expect("a baseline JPEG");
+        let mut set_size = |w: u16, h: u16| {
+            jpeg[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+            jpeg[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+            decode(&jpeg)
+        };
+        let err = set_size(12_000, 12_000).unwrap_err();
+        assert_eq!(
+            err,
+            DecodeError::TooLarge {
+                width: 12_000,
+                height: 12_000
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "is 12000×12000; the largest accepted is 8000×8000 and 40 megapixels"
+        );
+        // Within each side but over the pixel count: 7000 × 7000 = 49 MP.
+        assert!(matches!(
+            set_size(7_000, 7_000),
+            Err(DecodeError::TooLarge { .. })
+        ));
     }
 }

@@ -1,0 +1,263 @@
+//! Photo URLs that mean something in one scope only: a room, or one solo
+//! round. The same person's photo has another URL in every other scope, so
+//! a phone cannot map faces to names in solo (or in one room) and reuse the
+//! map elsewhere.
+//!
+//! A file name is `{scope}-{tag}-{size}.jpg`. The scope is `r` + 16 hex
+//! digits for a room (derived from the server secret and the room, so a
+//! room's URLs survive restarts and phones keep their cache) or `s` + 16
+//! random hex digits for a solo round: the two never meet. The tag is the
+//! person's index encrypted with AES-128 under a key derived from the
+//! secret and the scope; reading a URL back is one decryption, and a tag
+//! whose padding does not decrypt to zeros was not made here.
+
+use aes::Aes128;
+use aes::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// The two sizes a photo is served at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// Phone tiles.
+    Thumb,
+    /// The projector.
+    Photo,
+}
+
+impl Size {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Thumb => "thumb",
+            Self::Photo => "photo",
+        }
+    }
+}
+
+/// Hex digits after the scope's letter.
+const SCOPE_HEX: usize = 16;
+/// Hex digits of a tag (one AES block).
+const TAG_HEX: usize = 32;
+
+/// Mints and reads the photo URLs of one server (one secret, one roster).
+#[derive(Clone)]
+pub struct PhotoUrls {
+    /// Base path, no trailing slash.
+    base: String,
+    secret: Vec<u8>,
+    people: usize,
+}
+
+impl std::fmt::Debug for PhotoUrls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhotoUrls")
+            .field("base", &self.base)
+            .field("people", &self.people)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One scope's key: URLs for its photos.
+#[derive(Clone)]
+pub struct PhotoScope {
+    name: String,
+    cipher: Aes128,
+}
+
+impl std::fmt::Debug for PhotoScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("PhotoScope").field(&self.name).finish()
+    }
+}
+
+fn hmac(secret: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    // HMAC takes keys of any length; the fallback is never reached.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret)
+        .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
+    for part in parts {
+        // Length-prefixed, so ("ab","c") and ("a","bc") differ.
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+impl PhotoUrls {
+    /// `secret` is the server's, kept in the database; an empty one is
+    /// replaced by a random one (then URLs change at each start).
+    pub fn new(base: &str, secret: &[u8], people: usize) -> Self {
+        let secret = if secret.is_empty() {
+            rand::random::<[u8; 32]>().to_vec()
+        } else {
+            secret.to_vec()
+        };
+        Self {
+            base: base.trim_end_matches('/').to_string(),
+            secret,
+            people,
+        }
+    }
+
+    fn scope(&self, name: String) -> PhotoScope {
+        let key = hmac(&self.secret, &[b"yearbook photo key", name.as_bytes()]);
+        let mut key16 = [0u8; 16];
+        key16.copy_from_slice(&key[..16]);
+        PhotoScope {
+            name,
+            cipher: Aes128::new(&Array::from(key16)),
+        }
+    }
+
+    /// A room's scope: the same for the same room after a restart, another
+    /// for every other room (`identity` tells apart two rooms that had the
+    /// same code at different times).
+    pub fn room(&self, code: &str, identity: &str) -> PhotoScope {
+        let digest = hmac(
+            &self.secret,
+            &[b"yearbook room scope", code.as_bytes(), identity.as_bytes()],
+        );
+        self.scope(format!("r{}", hex::encode(&digest[..SCOPE_HEX / 2])))
+    }
+
+    /// A fresh scope for one solo round.
+    pub fn solo(&self) -> PhotoScope {
+        let random: [u8; SCOPE_HEX / 2] = rand::random();
+        self.scope(format!("s{}", hex::encode(random)))
+    }
+
+    /// The path of `person`'s photo at `size` in `scope`, base path included.
+    pub fn url(&self, scope: &PhotoScope, person: usize, size: Size) -> String {
+        let mut block = [0u8; 16];
+        block[..8].copy_from_slice(&(person as u64).to_be_bytes());
+        let mut block = Array::from(block);
+        scope.cipher.encrypt_block(&mut block);
+        format!(
+            "{}/photos/{}-{}-{}.jpg",
+            self.base,
+            scope.name,
+            hex::encode(block),
+            size.as_str()
+        )
+    }
+
+    /// `(photo, thumb)` URLs of `person` in `scope`.
+    pub fn pair(&self, scope: &PhotoScope, person: usize) -> (String, String) {
+        (
+            self.url(scope, person, Size::Photo),
+            self.url(scope, person, Size::Thumb),
+        )
+    }
+
+    /// Whose photo, at which size, a file name under `/photos/` is; `None`
+    /// for anything this server did not mint.
+    pub fn resolve(&self, file: &str) -> Option<(usize, Size)> {
+        let stem = file.strip_suffix(".jpg")?;
+        let (rest, size) = if let Some(rest) = stem.strip_suffix("-thumb") {
+            (rest, Size::Thumb)
+        } else {
+            (stem.strip_suffix("-photo")?, Size::Photo)
+        };
+        let (scope, tag) = rest.split_once('-')?;
+        let lower_hex = |s: &str| s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        let scope_ok = scope.len() == 1 + SCOPE_HEX
+            && matches!(scope.as_bytes()[0], b'r' | b's')
+            && lower_hex(&scope[1..]);
+        if !scope_ok || tag.len() != TAG_HEX || !lower_hex(tag) {
+            return None;
+        }
+        let mut block = [0u8; 16];
+        hex::decode_to_slice(tag, &mut block).ok()?;
+        let mut block = Array::from(block);
+        self.scope(scope.to_string())
+            .cipher
+            .decrypt_block(&mut block);
+        if block[8..].iter().any(|&b| b != 0) {
+            return None;
+        }
+        let mut index = [0u8; 8];
+        index.copy_from_slice(&block[..8]);
+        let person = usize::try_from(u64::from_be_bytes(index)).ok()?;
+        (person < self.people).then_some((person, size))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls() -> PhotoUrls {
+        PhotoUrls::new("/base", b"0123456789abcdef0123456789abcdef", 48)
+    }
+
+    fn file(url: &str) -> &str {
+        url.rsplit('/').next().unwrap()
+    }
+
+    #[test]
+    fn a_url_reads_back_to_its_person_and_size() {
+        let u = urls();
+        for scope in [u.room("ABCD", "h1"), u.solo()] {
+            for person in [0, 1, 47] {
+                let (photo, thumb) = u.pair(&scope, person);
+                assert!(photo.starts_with("/base/photos/"), "{photo}");
+                assert_eq!(u.resolve(file(&photo)), Some((person, Size::Photo)));
+                assert_eq!(u.resolve(file(&thumb)), Some((person, Size::Thumb)));
+            }
+        }
+    }
+
+    #[test]
+    fn scopes_share_nothing_and_a_room_keeps_its_urls() {
+        let u = urls();
+        let again = PhotoUrls::new("/base", b"0123456789abcdef0123456789abcdef", 48);
+        let room = |u: &PhotoUrls, code, id| {
+            let s = u.room(code, id);
+            (0..48).map(|p| u.pair(&s, p).1).collect::<Vec<_>>()
+        };
+        let a = room(&u, "ABCD", "h1");
+        assert_eq!(a, room(&again, "ABCD", "h1"), "same secret, same room");
+        let b = room(&u, "ABCD", "h2");
+        let c = room(&u, "WXYZ", "h1");
+        let solo = u.solo();
+        let s: Vec<String> = (0..48).map(|p| u.pair(&solo, p).1).collect();
+        let tag = |url: &String| url.split('-').nth(1).unwrap().to_string();
+        let mut tags = std::collections::HashSet::new();
+        for url in a.iter().chain(&b).chain(&c).chain(&s) {
+            assert!(tags.insert(tag(url)), "a tag seen twice: {url}");
+        }
+        assert!(s[0].contains("/photos/s") && a[0].contains("/photos/r"));
+    }
+
+    #[test]
+    fn made_up_names_are_refused() {
+        let u = urls();
+        let (_, thumb) = u.pair(&u.room("ABCD", "h1"), 3);
+        let name = file(&thumb);
+        assert!(u.resolve(&name.replace("-thumb", "-huge")).is_none());
+        // Another scope with the same tag: the tag decrypts to garbage.
+        let other = format!("r{}{}", "0".repeat(16), &name[17..]);
+        assert!(u.resolve(&other).is_none(), "{other}");
+        let mut flipped = name.to_string();
+        let last_hex = 17 + 32;
+        let c = if &flipped[last_hex..=last_hex] == "0" {
+            "1"
+        } else {
+            "0"
+        };
+        flipped.replace_range(last_hex..=last_hex, c);
+        assert!(u.resolve(&flipped).is_none());
+        for bad in [
+            "",
+            ".jpg",
+            "x-thumb.jpg",
+            "../roster.csv",
+            "0000000000000000-thumb.jpg",
+        ] {
+            assert!(u.resolve(bad).is_none(), "{bad}");
+        }
+        // A person past the roster.
+        let few = PhotoUrls::new("", b"0123456789abcdef0123456789abcdef", 4);
+        let url = few.url(&few.solo(), 9, Size::Thumb);
+        assert!(few.resolve(file(&url)).is_none());
+    }
+}
