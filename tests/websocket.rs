@@ -191,7 +191,25 @@ async fn assert_ends(s: &mut TcpStream, what: &str) {
 
 /// A phone joined over a raw connection, with its `welcome` and `state` read.
 async fn raw_phone(server: &TestServer, code: &str, name: &str) -> TcpStream {
-    let mut s = raw(server, code).await;
+    let s = TcpStream::connect(addr(server)).await.unwrap();
+    join_on(server, code, name, s).await
+}
+
+/// A connection whose kernel buffers are `size` bytes (receive or send),
+/// so that the kernel soon takes no more.
+async fn small_buffered(server: &TestServer, receive: bool, size: u32) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    if receive {
+        socket.set_recv_buffer_size(size).unwrap();
+    } else {
+        socket.set_send_buffer_size(size).unwrap();
+    }
+    socket.connect(addr(server).parse().unwrap()).await.unwrap()
+}
+
+/// Upgrades `s` and joins `name` on it.
+async fn join_on(server: &TestServer, code: &str, name: &str, mut s: TcpStream) -> TcpStream {
+    upgrade(server, code, &mut s).await;
     s.write_all(&text(json!({"type":"join","name":name})))
         .await
         .unwrap();
@@ -342,10 +360,11 @@ async fn binary_messages_get_bad_message_and_over_4k_close_with_1009() {
 #[tokio::test]
 async fn a_frame_over_64k_gets_a_1009_the_client_can_read() {
     let (_r, server, code, _key) = game().await;
-    let mut phone = raw_phone(&server, &code, "Big").await;
     // A client that writes its whole (far too big) message, then its
     // Close, and only then reads: the server refuses the frame long
-    // before the client is done sending it.
+    // before the client is done sending it (small buffers on the way).
+    let small = small_buffered(&server, false, 16 * 1024).await;
+    let mut phone = join_on(&server, &code, "Big", small).await;
     let payload = vec![b'x'; 600 * 1024];
     let big = [frame(0x81, &payload), close(1000, "")].concat();
     let sent = tokio::time::timeout(RECV_TIMEOUT, phone.write_all(&big)).await;
@@ -513,12 +532,7 @@ async fn a_phone_that_takes_no_bytes_is_closed_even_while_it_sends() {
     let (_r, server, code, key) = game().await;
     let mut host = raw_host(&server, &code, &key).await;
     // A small receive window, so the phone's kernel soon takes no more.
-    let socket = tokio::net::TcpSocket::new_v4().unwrap();
-    socket.set_recv_buffer_size(2048).unwrap();
-    let mut slow = socket
-        .connect(addr(&server).parse().unwrap())
-        .await
-        .unwrap();
+    let mut slow = small_buffered(&server, true, 2048).await;
     upgrade(&server, &code, &mut slow).await;
     slow.write_all(&text(json!({"type":"join","name":"Sly"})))
         .await
