@@ -88,6 +88,12 @@ impl Conn {
         &self.seat.link
     }
 
+    /// Said hello/joined/resumed: out of the stranger's limits.
+    fn mark_identified(&mut self) {
+        self.identified = true;
+        self.socket.get_mut().set_identified();
+    }
+
     /// Writes never wait: the link takes the frame whole or fails.
     async fn send_text(&mut self, text: impl Into<Utf8Bytes>) -> bool {
         let ok = self.socket.send(Message::Text(text.into())).await.is_ok();
@@ -158,6 +164,10 @@ impl Conn {
     /// Close rather than a reset.
     async fn fail(&mut self, code: u16, reason: &'static str) {
         self.link().stop_broadcasts();
+        debug_assert!(
+            reason.len() <= 123,
+            "a control frame's payload is 125 bytes at most"
+        );
         let mut frame = Vec::with_capacity(4 + reason.len());
         frame.extend_from_slice(&[0x88, (2 + reason.len()) as u8]);
         frame.extend_from_slice(&code.to_be_bytes());
@@ -404,15 +414,8 @@ impl Drop for Registered {
     }
 }
 
-impl Conn {
-    fn identified(&mut self) {
-        self.identified = true;
-        self.socket.get_mut().set_identified();
-    }
-}
-
 async fn host(mut conn: Conn) {
-    conn.identified();
+    conn.mark_identified();
     conn.room.host_connect(&conn.seat);
     let _registered = Registered::new(&conn, None);
     socket_loop(&mut conn, None).await;
@@ -570,7 +573,7 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
     let PhoneSession {
         player, generation, ..
     } = session;
-    conn.identified();
+    conn.mark_identified();
     let _registered = Registered::new(&conn, Some((player, generation)));
     socket_loop(&mut conn, Some(player)).await;
 }
