@@ -64,7 +64,7 @@ impl Budget {
     }
 }
 
-/// The server's one budget (PROTOCOL §5).
+/// The server's one budget (docs/protocol.md, "WebSocket limits, extra").
 pub static OUTPUT_BUDGET: Budget = Budget::new(TOTAL_QUEUED);
 
 /// Who writes: the fan-out stops once the socket is closing, and a socket
