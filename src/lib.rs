@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod frames;
 pub mod game;
 pub mod http;
 pub mod idle;

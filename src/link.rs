@@ -11,6 +11,7 @@
 use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -20,9 +21,66 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::Notify;
 
+use crate::frames::FrameMeter;
+
 /// Bytes a socket may have waiting beyond what the kernel holds for it; a
 /// phone that far behind has stopped reading.
 pub const MAX_QUEUED: usize = 4 * 1024 * 1024;
+/// The same for a socket that has not said who it is yet: it is owed
+/// little (errors, pongs), so a client that asks without reading is cut
+/// off early, and pongs to it are dropped while anything waits.
+pub const STRANGER_QUEUED: usize = 16 * 1024;
+/// Bytes all sockets together may have waiting. Past it, a socket with
+/// more than [`SHED_ABOVE`] waiting is closed at its next write: the
+/// worst offenders go, phones a little behind stay.
+pub const TOTAL_QUEUED: usize = 256 * 1024 * 1024;
+pub const SHED_ABOVE: usize = 64 * 1024;
+
+/// What waits in all sockets' queues, against a limit.
+pub struct Budget {
+    queued: AtomicUsize,
+    limit: usize,
+}
+
+impl Budget {
+    pub const fn new(limit: usize) -> Self {
+        Self {
+            queued: AtomicUsize::new(0),
+            limit,
+        }
+    }
+
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
+    }
+
+    /// Adds `n` bytes; whether the total is now over the limit.
+    fn grow(&self, n: usize) -> bool {
+        self.queued.fetch_add(n, Ordering::Relaxed) + n > self.limit
+    }
+
+    fn shrink(&self, n: usize) {
+        self.queued.fetch_sub(n, Ordering::Relaxed);
+    }
+}
+
+/// The server's one budget (docs/protocol.md, "WebSocket limits, extra").
+pub static OUTPUT_BUDGET: Budget = Budget::new(TOTAL_QUEUED);
+
+/// Who writes: the fan-out stops once the socket is closing, and a socket
+/// not yet identified gets the small budget.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Writer {
+    Fanout,
+    Owner,
+    Stranger,
+}
+
+/// A server pong frame (FIN + opcode 0xA); tungstenite hands each frame
+/// over in one write.
+fn is_pong(parts: &[&[u8]]) -> bool {
+    parts.first().and_then(|p| p.first()) == Some(&0x8A)
+}
 
 /// A WebSocket frame header for an unmasked (server) text frame of `len`.
 pub fn text_header(len: usize) -> ([u8; 10], usize) {
@@ -67,9 +125,15 @@ struct Out {
     /// after an error message.
     close: Option<Close>,
     failed: bool,
+    /// Bytes the kernel has taken for this socket, ever.
+    written: u64,
 }
 
 impl Out {
+    fn queued(&self) -> usize {
+        self.pending.len() - self.sent
+    }
+
     /// Lets go of bytes already sent once they are half the buffer, so a
     /// socket that always has a little backlog does not keep all it ever
     /// sent.
@@ -106,6 +170,7 @@ pub struct Link {
     /// Wakes the socket's task: bytes wait for the socket, or the room
     /// wants the socket closed, or a write failed, or it is nudged.
     wake: Notify,
+    budget: &'static Budget,
     /// The socket's task should check that its client is still there.
     nudged: std::sync::atomic::AtomicBool,
 }
@@ -113,6 +178,10 @@ pub struct Link {
 impl Link {
     /// The shared writing side, and the reading side for tungstenite.
     pub fn new(tcp: TcpStream) -> (Arc<Self>, LinkIo) {
+        Self::with_budget(tcp, &OUTPUT_BUDGET)
+    }
+
+    fn with_budget(tcp: TcpStream, budget: &'static Budget) -> (Arc<Self>, LinkIo) {
         #[cfg(unix)]
         let fd = std::os::fd::AsRawFd::as_raw_fd(&tcp);
         let (read, write) = tcp.into_split();
@@ -123,11 +192,15 @@ impl Link {
             tcp: write,
             out: Mutex::new(Out::default()),
             wake: Notify::new(),
+            budget,
             nudged: std::sync::atomic::AtomicBool::new(false),
         });
         let io = LinkIo {
             read,
             link: link.clone(),
+            meter: FrameMeter::new(tokio::time::Instant::now()),
+            identified: false,
+            lingering: false,
         };
         (link, io)
     }
@@ -149,15 +222,26 @@ impl Link {
 
     /// A frame made by [`text_frame`], shared by many sockets.
     pub fn send_frame(&self, frame: &[u8]) -> bool {
-        self.write(&[frame], true)
+        self.write(&[frame], Writer::Fanout)
+    }
+
+    /// A frame of the socket's own task, outside tungstenite (a close
+    /// after the client broke the protocol).
+    pub fn send_own(&self, frame: &[u8]) -> bool {
+        self.write(&[frame], Writer::Owner)
     }
 
     /// Writes whole frames (`parts` concatenated) after everything written
-    /// before. `broadcast` writes stop once the socket's task is closing.
-    fn write(&self, parts: &[&[u8]], broadcast: bool) -> bool {
+    /// before.
+    fn write(&self, parts: &[&[u8]], writer: Writer) -> bool {
         let mut out = self.out.lock();
-        if out.failed || (broadcast && out.no_broadcasts) {
+        if out.failed || (writer == Writer::Fanout && out.no_broadcasts) {
             return false;
+        }
+        if writer == Writer::Stranger && out.sent < out.pending.len() && is_pong(parts) {
+            // Not reading what it was sent, yet pinging: the pong would
+            // only wait behind the rest.
+            return true;
         }
         let total: usize = parts.iter().map(|p| p.len()).sum();
         let mut written = 0;
@@ -171,21 +255,28 @@ impl Link {
                 }
             };
             match tried {
-                Ok(n) if n == total => return true,
-                Ok(n) => written = n,
+                Ok(n) if n == total => {
+                    out.written += n as u64;
+                    return true;
+                }
+                Ok(n) => {
+                    out.written += n as u64;
+                    written = n;
+                }
                 Err(e)
                     if matches!(
                         e.kind(),
                         io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
                     ) => {}
                 Err(_) => {
-                    out.failed = true;
+                    self.fail(&mut out);
                     drop(out);
                     self.wake.notify_one();
                     return false;
                 }
             }
         }
+        let queued_before = out.queued();
         let was_empty = out.pending.is_empty();
         if was_empty {
             out.progress_at = Some(tokio::time::Instant::now());
@@ -200,8 +291,14 @@ impl Link {
             out.pending.extend_from_slice(&part[skip..]);
             skip = 0;
         }
-        if out.pending.len() - out.sent > MAX_QUEUED {
-            out.failed = true;
+        let queued = out.queued();
+        let over_total = self.budget.grow(queued - queued_before);
+        let limit = match writer {
+            Writer::Stranger => STRANGER_QUEUED,
+            _ => MAX_QUEUED,
+        };
+        if queued > limit || (over_total && queued > SHED_ABOVE) {
+            self.fail(&mut out);
         }
         let failed = out.failed;
         drop(out);
@@ -236,6 +333,14 @@ impl Link {
     #[cfg(not(unix))]
     fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
         self.tcp.try_write(buf)
+    }
+
+    /// The socket is done for: what waits is let go at once.
+    fn fail(&self, out: &mut Out) {
+        out.failed = true;
+        self.budget.shrink(out.queued());
+        out.pending = Vec::new();
+        out.sent = 0;
     }
 
     /// Asks the socket's task to close the socket (once) and stops the
@@ -300,16 +405,18 @@ impl Link {
                     let from = out.sent;
                     match self.tcp.try_write(&out.pending[from..]) {
                         Ok(0) => {
-                            out.failed = true;
+                            self.fail(&mut out);
                             return Err(io::ErrorKind::WriteZero.into());
                         }
                         Ok(n) => {
                             out.sent += n;
+                            out.written += n as u64;
+                            self.budget.shrink(n);
                             out.progress_at = Some(tokio::time::Instant::now());
                         }
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                         Err(e) => {
-                            out.failed = true;
+                            self.fail(&mut out);
                             return Err(e);
                         }
                     }
@@ -325,11 +432,11 @@ impl Link {
             match tokio::time::timeout_at(deadline, self.tcp.writable()).await {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
-                    self.out.lock().failed = true;
+                    self.fail(&mut self.out.lock());
                     return Err(e);
                 }
                 Err(_) => {
-                    self.out.lock().failed = true;
+                    self.fail(&mut self.out.lock());
                     return Err(io::ErrorKind::TimedOut.into());
                 }
             }
@@ -338,13 +445,42 @@ impl Link {
 
     /// Ends the connection now, whoever else still holds this link.
     pub fn shutdown(&self) {
-        {
-            let mut out = self.out.lock();
-            out.failed = true;
-            out.pending = Vec::new();
-        }
+        self.fail(&mut self.out.lock());
         let tcp: &TcpStream = self.tcp.as_ref();
         let _ = socket2::SockRef::from(tcp).shutdown(std::net::Shutdown::Both);
+    }
+
+    /// Ends the connection with a reset: the client stopped taking bytes,
+    /// so neither what the kernel holds for it nor a FIN behind that would
+    /// ever reach it; this frees both at once, and no further frame can
+    /// follow a half-sent one.
+    pub fn abort(&self) {
+        let tcp: &TcpStream = self.tcp.as_ref();
+        let _ = socket2::SockRef::from(tcp).set_linger(Some(Duration::ZERO));
+        self.shutdown();
+    }
+
+    /// Bytes the client's side has acknowledged so far and bytes the
+    /// kernel still holds for it (`SIOCOUTQ`): the client takes bytes when
+    /// the first grows. `None` where the kernel cannot say.
+    #[cfg(target_os = "linux")]
+    pub fn delivery(&self) -> Option<(u64, u64)> {
+        // Under the lock, so no write falls between the two readings.
+        let out = self.out.lock();
+        let mut unacked: libc::c_int = 0;
+        // SAFETY: `fd` is open for as long as `self` lives (see
+        // `try_send`); TIOCOUTQ (= SIOCOUTQ) writes one c_int.
+        let r = unsafe { libc::ioctl(self.fd, libc::TIOCOUTQ, &mut unacked) };
+        if r < 0 || unacked < 0 {
+            return None;
+        }
+        let unacked = unacked as u64;
+        Some((out.written.saturating_sub(unacked), unacked))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn delivery(&self) -> Option<(u64, u64)> {
+        None
     }
 }
 
@@ -354,6 +490,28 @@ impl Link {
 pub struct LinkIo {
     read: OwnedReadHalf,
     link: Arc<Link>,
+    /// Every frame the client sends passes through here first.
+    pub meter: FrameMeter,
+    /// The client said who it is: out of the stranger's budget.
+    identified: bool,
+    /// The connection is being failed: what the client still sends is
+    /// read and dropped, flood or not (see `ws.rs`).
+    lingering: bool,
+}
+
+/// What a read fails with once the client has sent too many frames.
+pub const FLOODED: &str = "too many frames";
+
+impl LinkIo {
+    pub fn set_identified(&mut self) {
+        self.identified = true;
+    }
+
+    /// From now on reads are only dropped: no flood error ends them, for a
+    /// socket closed with unread bytes would reset the connection.
+    pub fn set_lingering(&mut self) {
+        self.lingering = true;
+    }
 }
 
 impl AsyncRead for LinkIo {
@@ -362,7 +520,13 @@ impl AsyncRead for LinkIo {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.read).poll_read(cx, buf)
+        let before = buf.filled().len();
+        std::task::ready!(Pin::new(&mut self.read).poll_read(cx, buf))?;
+        if self.meter.scan(&buf.filled()[before..]) || self.lingering {
+            Poll::Ready(Ok(()))
+        } else {
+            Poll::Ready(Err(io::Error::other(FLOODED)))
+        }
     }
 }
 
@@ -372,7 +536,12 @@ impl AsyncWrite for LinkIo {
         _cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        if self.link.write(&[buf], false) {
+        let writer = if self.identified {
+            Writer::Owner
+        } else {
+            Writer::Stranger
+        };
+        if self.link.write(&[buf], writer) {
             Poll::Ready(Ok(buf.len()))
         } else {
             Poll::Ready(Err(io::ErrorKind::BrokenPipe.into()))
@@ -493,6 +662,133 @@ mod tests {
         assert!(link.failed());
     }
 
+    /// Fills the kernel's buffers for a client that does not read, so
+    /// that whatever is written next waits in the link's queue.
+    fn fill(link: &Link) {
+        let text = "f".repeat(16 * 1024);
+        while !link.has_pending() {
+            assert!(link.send_text(&text));
+        }
+    }
+
+    fn queued(link: &Link) -> usize {
+        link.out.lock().queued()
+    }
+
+    #[tokio::test]
+    async fn a_stranger_that_does_not_read_gets_no_pongs_and_little_room() {
+        use tokio::io::AsyncWriteExt;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let _client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (link, mut io) = Link::new(listener.accept().await.unwrap().0);
+        fill(&link);
+        let before = queued(&link);
+        let pong = [0x8A, 2, b'h', b'i'];
+        io.write_all(&pong).await.unwrap();
+        assert_eq!(queued(&link), before, "a pong to a stranger is dropped");
+        // Anything else it is owed gets a small allowance, then it is cut.
+        let error = [&[0x81, 126, 0x10, 0][..], &[b'e'; 4096]].concat();
+        let mut written = 0;
+        while io.write_all(&error).await.is_ok() {
+            written += error.len();
+            assert!(written <= STRANGER_QUEUED + error.len(), "never cut");
+        }
+        assert!(link.failed());
+        assert_eq!(queued(&link), 0, "what waited is let go");
+
+        // Once identified, the same client gets its pongs.
+        let _client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (link, mut io) = Link::new(listener.accept().await.unwrap().0);
+        io.set_identified();
+        fill(&link);
+        let before = queued(&link);
+        io.write_all(&pong).await.unwrap();
+        assert_eq!(queued(&link), before + pong.len());
+    }
+
+    #[tokio::test]
+    async fn past_the_total_budget_the_socket_furthest_behind_is_closed() {
+        let budget: &'static Budget = Box::leak(Box::new(Budget::new(1024 * 1024)));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut links = Vec::new();
+        let mut clients = Vec::new();
+        for _ in 0..2 {
+            clients.push(
+                TcpStream::connect(listener.local_addr().unwrap())
+                    .await
+                    .unwrap(),
+            );
+            let tcp = listener.accept().await.unwrap().0;
+            links.push(Link::with_budget(tcp, budget).0);
+        }
+        let (worst, behind) = (&links[0], &links[1]);
+        fill(worst);
+        fill(behind);
+        let small = "s".repeat(1000);
+        for _ in 0..20 {
+            assert!(behind.send_text(&small));
+        }
+        let big = "b".repeat(32 * 1024);
+        let mut writes = 0;
+        while worst.send_text(&big) {
+            writes += 1;
+            assert!(writes < 100, "the total budget was never enforced");
+        }
+        assert!(worst.failed());
+        assert!(
+            budget.queued() < SHED_ABOVE,
+            "the worst queue was let go: {}",
+            budget.queued()
+        );
+        assert!(behind.send_text(&small), "a socket a little behind stays");
+        assert_eq!(budget.queued(), queued(behind));
+    }
+
+    #[tokio::test]
+    async fn delivery_says_whether_the_client_takes_bytes() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        // A small receive buffer: the client's kernel soon takes no more.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let mut client = socket
+            .connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let link = Link::new(listener.accept().await.unwrap().0).0;
+        fill(&link);
+        let mut acked = link.delivery().expect("Linux says").0;
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let now = link.delivery().unwrap().0;
+            if now == acked {
+                break;
+            }
+            acked = now;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (still, unacked) = link.delivery().unwrap();
+        assert_eq!(still, acked, "no progress while the client does not read");
+        assert!(
+            unacked > 0,
+            "the kernel holds bytes the client has not taken"
+        );
+        let mut buf = vec![0u8; 1 << 20];
+        let mut read = 0;
+        while read < 4 << 20 {
+            match tokio::time::timeout(Duration::from_millis(200), client.read(&mut buf)).await {
+                Ok(Ok(n)) if n > 0 => read += n,
+                _ => break,
+            }
+        }
+        let drainer = link.drain(Duration::from_secs(1));
+        let _ = tokio::time::timeout(Duration::from_millis(200), drainer).await;
+        assert!(link.delivery().unwrap().0 > acked, "the client took bytes");
+    }
+
     #[tokio::test]
     async fn a_close_request_stops_broadcasts_but_not_the_owner() {
         let (link, _client) = pair().await;
@@ -503,7 +799,7 @@ mod tests {
             message: "bye",
         });
         assert!(!link.send_text("broadcast"));
-        assert!(link.write(&[b"owner"], false));
+        assert!(link.write(&[b"owner"], Writer::Owner));
         assert_eq!(link.take_close_request().map(|c| c.code), Some(1008));
     }
 }

@@ -10,12 +10,15 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use tokio::time::{Instant, timeout};
+use tokio::io::AsyncReadExt;
+use tokio::time::{Instant, timeout, timeout_at};
+use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
 use tracing::debug;
 
+use crate::frames::RATE_STRIKES;
 use crate::game::{PlayerId, PlayerName, RuleError};
 use crate::http::upgrade::Socket;
 use crate::link::Link;
@@ -25,6 +28,8 @@ use crate::room::{PhoneSession, Room, Seat};
 
 /// Close codes (RFC 6455 §7.4.1).
 mod close_code {
+    pub const PROTOCOL: u16 = 1002;
+    pub const NOT_UTF8: u16 = 1007;
     pub const POLICY: u16 = 1008;
     pub const SIZE: u16 = 1009;
     pub const RESTART: u16 = 1012;
@@ -41,8 +46,15 @@ pub const MAX_MESSAGE_BYTES: usize = 4096;
 /// [`MAX_MESSAGE_BYTES`] so an oversized message is read whole and refused
 /// with a clean 1009 close rather than a reset connection.
 pub const MAX_READ_BYTES: usize = 64 * 1024;
-/// The client must say who it is within this time.
+/// The client must say who it is within this time of connecting,
+/// whatever else it sends meanwhile.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
+/// After a close frame, how long the client's close (or the end of the
+/// connection) is waited for.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
+/// After failing a connection, at most this much of what the client still
+/// sends is read and dropped while waiting for its close.
+const DISCARD_AT_MOST: usize = 1024 * 1024;
 /// A socket that takes no bytes for this long means the phone is gone.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often a socket's task is asked to check on its client (by the
@@ -51,11 +63,6 @@ pub const PING_EVERY: Duration = Duration::from_secs(10);
 /// Silence for this long (no frame, no pong) closes the socket, so a dead
 /// phone stops counting as connected within about half a minute.
 const DEAD_AFTER: Duration = Duration::from_secs(25);
-/// Token bucket per socket: 10 messages a second, bursts of 20.
-const RATE_PER_SEC: f64 = 10.0;
-const RATE_BURST: f64 = 20.0;
-/// Refused messages in a row before the socket is closed.
-const RATE_STRIKES: u32 = 20;
 
 struct Conn {
     /// The protocol side (reading, control frames, this socket's own
@@ -64,9 +71,9 @@ struct Conn {
     seat: Seat,
     room: Arc<Room>,
     last_seen: Instant,
-    tokens: f64,
-    refill_at: Instant,
-    strikes: u32,
+    /// Bytes the client had acknowledged, and since when, while the
+    /// kernel holds more for it (see `keep_alive`).
+    stalled_at: Option<(u64, Instant)>,
     shutdown: tokio::sync::watch::Receiver<bool>,
     /// Said hello/joined/resumed: only then is `ping` answered.
     identified: bool,
@@ -84,6 +91,12 @@ enum Incoming {
 impl Conn {
     fn link(&self) -> &Link {
         &self.seat.link
+    }
+
+    /// Said hello/joined/resumed: out of the stranger's limits.
+    fn mark_identified(&mut self) {
+        self.identified = true;
+        self.socket.get_mut().set_identified();
     }
 
     /// Writes never wait: the link takes the frame whole or fails.
@@ -114,8 +127,8 @@ impl Conn {
             reason: Utf8Bytes::from_static(reason),
         };
         let _ = self.socket.send(Message::Close(Some(frame))).await;
-        let _ = self.link().drain(Duration::from_secs(2)).await;
-        let _ = timeout(Duration::from_secs(2), async {
+        let _ = self.link().drain(CLOSE_WAIT).await;
+        let _ = timeout(CLOSE_WAIT, async {
             while let Some(Ok(msg)) = self.socket.next().await {
                 if matches!(msg, Message::Close(_)) {
                     break;
@@ -140,45 +153,98 @@ impl Conn {
         Some(self.link().has_pending())
     }
 
-    /// Token bucket; `false` when this message is over the limit.
-    fn allow(&mut self, now: Instant) -> bool {
-        let earned = now.duration_since(self.refill_at).as_secs_f64() * RATE_PER_SEC;
-        self.tokens = (self.tokens + earned).min(RATE_BURST);
-        self.refill_at = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            self.strikes = 0;
-            true
-        } else {
-            self.strikes += 1;
-            false
+    /// The client sent a Close: tungstenite has queued the answering
+    /// Close (its code echoed, or 1002 for a code no one may send), and
+    /// it goes out before the connection ends (RFC 6455 §5.5.1).
+    async fn answer_close(&mut self) {
+        self.link().stop_broadcasts();
+        let _ = self.socket.flush().await;
+        let _ = self.link().drain(CLOSE_WAIT).await;
+    }
+
+    /// Fails the connection (RFC 6455 §7.1.7) once tungstenite can read it
+    /// no further: a Close is written past tungstenite, then what the
+    /// client still sends (the rest of a huge frame) is read and dropped
+    /// until its Close is in, within bounds, so that the client reads our
+    /// Close rather than a reset.
+    async fn fail(&mut self, code: u16, reason: &'static str) {
+        self.link().stop_broadcasts();
+        debug_assert!(
+            reason.len() <= 123,
+            "a control frame's payload is 125 bytes at most"
+        );
+        let mut frame = Vec::with_capacity(4 + reason.len());
+        frame.extend_from_slice(&[0x88, (2 + reason.len()) as u8]);
+        frame.extend_from_slice(&code.to_be_bytes());
+        frame.extend_from_slice(reason.as_bytes());
+        if !self.link().send_own(&frame) || self.link().drain(CLOSE_WAIT).await.is_err() {
+            return;
         }
+        let io = self.socket.get_mut();
+        io.set_lingering();
+        let _ = timeout(CLOSE_WAIT, async {
+            let mut scratch = [0u8; 4096];
+            let mut dropped = 0;
+            while !(io.meter.closes() > 0 && io.meter.between_frames()) && dropped < DISCARD_AT_MOST
+            {
+                match io.read(&mut scratch).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => dropped += n,
+                }
+            }
+        })
+        .await;
+    }
+
+    /// A read failed: answers what the client did wrong with its close
+    /// code (RFC 6455 §7.4.1).
+    async fn on_read_error(&mut self, error: tungstenite::Error) {
+        let (code, reason) = match error {
+            tungstenite::Error::Capacity(_) => (close_code::SIZE, "message too big"),
+            tungstenite::Error::Utf8(_) => (close_code::NOT_UTF8, "text is not UTF-8"),
+            tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake) => return,
+            tungstenite::Error::Protocol(_) => (close_code::PROTOCOL, "protocol error"),
+            tungstenite::Error::Io(_) if self.socket.get_ref().meter.flooded() => {
+                (close_code::POLICY, "too many messages")
+            }
+            _ => return,
+        };
+        self.fail(code, reason).await;
     }
 
     /// Reads one client frame and parses it, answering what needs no room.
     async fn read(&mut self, frame: Option<Result<Message, tungstenite::Error>>) -> Incoming {
         let text = match frame {
-            None | Some(Ok(Message::Close(_))) => return Incoming::Closed,
-            Some(Err(tungstenite::Error::Capacity(_))) => {
-                self.close(close_code::SIZE, "message too big").await;
+            None => return Incoming::Closed,
+            Some(Ok(Message::Close(_))) => {
+                self.answer_close().await;
                 return Incoming::Closed;
             }
-            Some(Err(_)) => return Incoming::Closed,
+            Some(Err(e)) => {
+                self.on_read_error(e).await;
+                return Incoming::Closed;
+            }
+            // Counted against the rate limit as they arrived (`frames.rs`).
             Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
                 self.last_seen = Instant::now();
                 return Incoming::Handled;
             }
-            Some(Ok(Message::Binary(_))) => None,
-            Some(Ok(Message::Text(t))) => Some(t),
+            Some(Ok(Message::Binary(b))) => Err(b.len()),
+            Some(Ok(Message::Text(t))) => Ok(t),
         };
-        if text.as_ref().is_some_and(|t| t.len() > MAX_MESSAGE_BYTES) {
+        let len = match &text {
+            Ok(t) => t.len(),
+            Err(binary_len) => *binary_len,
+        };
+        if len > MAX_MESSAGE_BYTES {
             self.close(close_code::SIZE, "message too big").await;
             return Incoming::Closed;
         }
         let now = Instant::now();
         self.last_seen = now;
-        if !self.allow(now) {
-            if self.strikes >= RATE_STRIKES {
+        let meter = &mut self.socket.get_mut().meter;
+        if !meter.allow(now) {
+            if meter.strikes() >= RATE_STRIKES {
                 self.close(close_code::POLICY, "too many messages").await;
                 return Incoming::Closed;
             }
@@ -188,8 +254,8 @@ impl Conn {
             return Incoming::Handled;
         }
         let parsed = match text {
-            Some(t) => ClientMsg::parse(t.as_str()),
-            None => Err("Send JSON text frames.".to_string()),
+            Ok(t) => ClientMsg::parse(t.as_str()),
+            Err(_) => Err("Send JSON text frames.".to_string()),
         };
         match parsed {
             Ok(ClientMsg::Ping) if self.identified => {
@@ -224,16 +290,15 @@ pub async fn run(
         seat: Seat::new(link),
         room: room.clone(),
         last_seen: now,
-        tokens: RATE_BURST,
-        refill_at: now,
-        strikes: 0,
+        stalled_at: None,
         shutdown: room.shutdown_signal(),
         identified: false,
     };
     // Until the client says who it is, only hello/join/resume are read;
-    // a failed join may be retried with another name.
+    // a failed join may be retried with another name, within the deadline.
+    let hello_by = now + HELLO_TIMEOUT;
     loop {
-        let frame = match timeout(HELLO_TIMEOUT, conn.socket.next()).await {
+        let frame = match timeout_at(hello_by, conn.socket.next()).await {
             Ok(frame) => frame,
             Err(_) => {
                 conn.close(close_code::POLICY, "say hello first").await;
@@ -377,7 +442,7 @@ impl Drop for Registered {
 }
 
 async fn host(mut conn: Conn) {
-    conn.identified = true;
+    conn.mark_identified();
     conn.room.host_connect(&conn.seat);
     let _registered = Registered::new(&conn, None);
     socket_loop(&mut conn, None).await;
@@ -474,7 +539,10 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
                 }
             }
             drained = link.drain(SEND_TIMEOUT), if draining => {
-                if drained.is_err() { return; }
+                if drained.is_err() {
+                    link.abort();
+                    return;
+                }
                 draining = false;
             }
             frame = conn.socket.next() => {
@@ -502,12 +570,28 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
     }
 }
 
-/// Pings the client; `false` when it has been silent for too long.
+/// Pings the client; `false` when it has been silent for too long, or
+/// has taken no bytes for `SEND_TIMEOUT` while the kernel held bytes for
+/// it (looked at on each nudge): its side is not reading, whatever it
+/// sends, and however little of the server's queue is left to wait.
 async fn keep_alive(conn: &mut Conn) -> bool {
     let silent = conn.last_seen.elapsed();
     if silent > DEAD_AFTER {
         debug!(room = %conn.room.code, "client silent, closing");
         return false;
+    }
+    if let Some((acked, unacked)) = conn.link().delivery() {
+        match conn.stalled_at {
+            _ if unacked == 0 => conn.stalled_at = None,
+            Some((mark, since)) if mark == acked => {
+                if since.elapsed() >= SEND_TIMEOUT {
+                    debug!(room = %conn.room.code, "client takes no bytes, closing");
+                    conn.link().abort();
+                    return false;
+                }
+            }
+            _ => conn.stalled_at = Some((acked, Instant::now())),
+        }
     }
     // A client heard from lately is alive and has had replies: no ping
     // (thousands of phones voting would otherwise get one each per tick).
@@ -524,7 +608,7 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
     let PhoneSession {
         player, generation, ..
     } = session;
-    conn.identified = true;
+    conn.mark_identified();
     let _registered = Registered::new(&conn, Some((player, generation)));
     socket_loop(&mut conn, Some(player)).await;
 }

@@ -39,39 +39,71 @@ fn has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool
     })
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for WsUpgrade {
-    type Rejection = AppError;
+/// A `Sec-WebSocket-Key` is 16 bytes in base64 (RFC 6455 §4.1): 22
+/// characters, the last carrying 2 bits (so one of `AQgw`), and `==`.
+fn is_key(key: &[u8]) -> bool {
+    let base64 = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
+    key.len() == 24
+        && key[..21].iter().all(base64)
+        && b"AQgw".contains(&key[21])
+        && &key[22..] == b"=="
+}
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        let bad = |message: &str| AppError::new(StatusCode::BAD_REQUEST, "bad_request", message);
+/// A refusal that tells the client what to ask for instead (RFC 6455
+/// §4.2.2, RFC 9110 §15.5.22): 426 with `header: value`.
+fn upgrade_required(header: header::HeaderName, value: &'static str, message: &str) -> Response {
+    let mut response =
+        AppError::new(StatusCode::UPGRADE_REQUIRED, "bad_request", message).into_response();
+    response
+        .headers_mut()
+        .insert(header, HeaderValue::from_static(value));
+    response
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for WsUpgrade {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+        let bad = |message: &str| {
+            AppError::new(StatusCode::BAD_REQUEST, "bad_request", message).into_response()
+        };
         if parts.method != Method::GET {
             return Err(AppError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "bad_request",
                 "WebSocket handshakes use GET.",
-            ));
+            )
+            .into_response());
         }
         if !has_token(&parts.headers, header::CONNECTION, "upgrade")
             || !has_token(&parts.headers, header::UPGRADE, "websocket")
         {
-            return Err(AppError::new(
-                StatusCode::UPGRADE_REQUIRED,
-                "bad_request",
+            let mut response = upgrade_required(
+                header::UPGRADE,
+                "websocket",
                 "This address is for WebSocket connections.",
-            ));
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+            return Err(response);
         }
         if parts
             .headers
             .get(header::SEC_WEBSOCKET_VERSION)
             .is_none_or(|v| v.as_bytes() != b"13")
         {
-            return Err(bad("Only WebSocket version 13 is spoken here."));
+            return Err(upgrade_required(
+                header::SEC_WEBSOCKET_VERSION,
+                "13",
+                "Only WebSocket version 13 is spoken here.",
+            ));
         }
-        let key = parts
-            .headers
-            .get(header::SEC_WEBSOCKET_KEY)
-            .cloned()
-            .ok_or_else(|| bad("The WebSocket key is missing."))?;
+        let key = match parts.headers.get(header::SEC_WEBSOCKET_KEY) {
+            Some(key) if is_key(key.as_bytes()) => key.clone(),
+            Some(_) => return Err(bad("The WebSocket key is not 16 bytes in base64.")),
+            None => return Err(bad("The WebSocket key is missing.")),
+        };
         let on_upgrade = parts
             .extensions
             .remove::<hyper::upgrade::OnUpgrade>()
@@ -130,7 +162,9 @@ where
     F: FnOnce(Arc<Link>, Socket) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let (link, io) = Link::new(tcp);
+    let (link, mut io) = Link::new(tcp);
+    // Frames the client sent with its handshake count like any others.
+    io.meter.scan(&read);
     let mut config = WebSocketConfig::default();
     // Clients send small messages (a vote is ~50 bytes); each read clears
     // this much of the buffer first, and every phone keeps one.
@@ -149,4 +183,25 @@ fn move_to(tcp: TcpStream, runtime: &Handle) -> std::io::Result<TcpStream> {
     let tcp = tcp.into_std()?;
     let _entered = runtime.enter();
     TcpStream::from_std(tcp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_key;
+
+    #[test]
+    fn keys_are_16_bytes_of_base64() {
+        assert!(is_key(b"dGhlIHNhbXBsZSBub25jZQ=="), "RFC 6455's example");
+        assert!(is_key(b"AAAAAAAAAAAAAAAAAAAAAA=="));
+        for bad in [
+            &b"dGhlIHNhbXBsZSBub25jZQ="[..],
+            b"dGhlIHNhbXBsZSBub25jZR==",
+            b"dGhlIHNhbXBsZSBub25j",
+            b"AAAAAAAAAAAAAAAAAAAAAAA=",
+            b"dGhlIHNhbXBsZSBub25j*Q==",
+            b"",
+        ] {
+            assert!(!is_key(bad), "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
 }
