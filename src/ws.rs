@@ -296,7 +296,7 @@ pub async fn run(
     };
     // Until the client says who it is, only hello/join/resume are read;
     // a failed join may be retried with another name, within the deadline.
-    let hello_by = now + HELLO_TIMEOUT;
+    let mut hello_by = now + HELLO_TIMEOUT;
     loop {
         let frame = match timeout_at(hello_by, conn.socket.next()).await {
             Ok(frame) => frame,
@@ -354,8 +354,11 @@ pub async fn run(
                     .await;
                 return;
             }
-            // Paced per address; the socket stays open for the retry.
+            // Paced per address; the socket stays open for the retry, and
+            // its deadline starts again: it did say who it is, and was told
+            // to wait (200 phones behind one router take ~30 s).
             ClientMsg::Join { .. } if !may_join() => {
+                hello_by = Instant::now() + HELLO_TIMEOUT;
                 let message = "Many phones are joining from your network; try again in a moment.";
                 if !conn.send_error("rate_limited", message).await {
                     return;
