@@ -183,7 +183,8 @@ impl Conn {
         let io = self.socket.get_mut();
         io.set_lingering();
         let _ = timeout(CLOSE_WAIT, async {
-            let mut scratch = [0u8; 4096];
+            // On the heap: an array here would sit in every socket's task.
+            let mut scratch = vec![0u8; 4096];
             let mut dropped = 0;
             while !(io.meter.closes() > 0 && io.meter.between_frames()) && dropped < DISCARD_AT_MOST
             {
