@@ -126,8 +126,9 @@ pub async fn create_room(
     .validated(&state.roster.pool)
     .map_err(|e| AppError::bad_request(e.to_string()))?;
     // Each address has its own allowance, and all together one more, so
-    // that many addresses cannot fill the server with rooms.
-    if state.creations.is_over(ip) || state.creations_total.is_over() {
+    // that many addresses cannot fill the server with rooms; each
+    // address's first rooms pass the total (the organiser's evening).
+    if state.creations.is_over(ip) || state.creations_total.refuses(state.creations.counted(ip)) {
         return Err(AppError::rate_limited());
     }
     state.creations.count(ip);

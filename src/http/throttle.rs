@@ -91,10 +91,14 @@ impl Throttle {
 
 /// At most `limit` counted events per `window` across all addresses: what
 /// rotating addresses cannot multiply (room creation, event-code guesses).
+/// Each network's first `spared` events of a window pass even a spent cap:
+/// whoever fills it from many addresses cannot lock out the organiser's
+/// first rooms or a guest's first tries at the event code.
 #[derive(Debug)]
 pub struct Cap {
     limit: u32,
     window: Duration,
+    spared: u32,
     current: parking_lot::Mutex<Window>,
 }
 
@@ -103,6 +107,7 @@ impl Cap {
         Self {
             limit,
             window,
+            spared: 0,
             current: parking_lot::Mutex::new(Window {
                 start: Instant::now(),
                 count: 0,
@@ -110,10 +115,22 @@ impl Cap {
         }
     }
 
+    /// The same cap, passing each network's first `spared` events.
+    pub fn sparing(mut self, spared: u32) -> Self {
+        self.spared = spared;
+        self
+    }
+
     /// Whether the server-wide allowance of the current window is used up.
     pub fn is_over(&self) -> bool {
         let w = self.current.lock();
         w.start.elapsed() < self.window && w.count >= self.limit
+    }
+
+    /// Whether the cap refuses a network that has had `counted` events in
+    /// this window (its own [`Throttle::counted`]).
+    pub fn refuses(&self, counted: u32) -> bool {
+        counted >= self.spared && self.is_over()
     }
 
     /// Counts one event.
@@ -240,6 +257,11 @@ mod tests {
             cap.count();
         }
         assert!(cap.is_over());
+        assert!(cap.refuses(0), "nobody is spared by default");
+        let spared = Cap::new(1, Duration::from_secs(60)).sparing(2);
+        spared.count();
+        assert!(!spared.refuses(0) && !spared.refuses(1), "first two pass");
+        assert!(spared.refuses(2));
         tokio::time::advance(Duration::from_secs(59)).await;
         assert!(cap.is_over(), "still the same minute");
         tokio::time::advance(Duration::from_secs(2)).await;
