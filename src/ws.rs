@@ -5,6 +5,7 @@
 //! at once and closes it when the room asks (kicked, replaced) or when it
 //! stops taking bytes.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
@@ -281,7 +282,8 @@ impl Conn {
 /// asked for `role=host`, holding `unidentified` until its `hello`.
 /// `on_bad_key` counts a wrong host key against the client's address and
 /// says whether the address is still within its allowance; `may_join`
-/// takes one of the address's paced joins (PROTOCOL §5).
+/// takes one of the address's paced joins (PROTOCOL §5); `network` is the
+/// client's ([`crate::http::throttle::network_of`]).
 pub async fn run(
     link: Arc<Link>,
     socket: Socket,
@@ -289,11 +291,12 @@ pub async fn run(
     (host_only, mut unidentified): (bool, Option<Unidentified>),
     on_bad_key: Box<dyn Fn() -> bool + Send>,
     may_join: Box<dyn Fn() -> bool + Send>,
+    network: IpAddr,
 ) {
     let now = Instant::now();
     let mut conn = Conn {
         socket,
-        seat: Seat::new(link),
+        seat: Seat::new(link).on_network(network),
         room: room.clone(),
         last_seen: now,
         stalled_at: None,

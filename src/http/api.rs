@@ -18,6 +18,7 @@ use axum::extract::ConnectInfo;
 
 use super::AppError;
 use super::guard::origin_allowed;
+use super::throttle::network_of;
 use super::upgrade::WsUpgrade;
 use crate::AppState;
 use crate::game::{Mode, Settings};
@@ -352,6 +353,7 @@ pub async fn websocket(
                 (host_only, unidentified),
                 on_bad_key,
                 may_join,
+                network_of(ip),
             )
         }),
     )
