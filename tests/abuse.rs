@@ -467,6 +467,27 @@ async fn forwarded_headers_from_a_peer_that_is_not_a_named_proxy_are_ignored() {
 }
 
 #[tokio::test]
+async fn an_ipv6_clients_whole_64_is_one_address_for_the_limits() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().arg("--trust-proxy"));
+    let http = client();
+    let guess = |from: String| {
+        http.get(server.url("/api/rooms/ZZZZ"))
+            .header("X-Forwarded-For", from)
+            .send()
+    };
+    // 20 misses, each from another address of one /64: its allowance.
+    for i in 0..20 {
+        let r = guess(format!("2001:db8:5:6::{:x}", i + 1)).await.unwrap();
+        assert_eq!(r.status().as_u16(), 404, "guess {i}");
+    }
+    let r = guess("2001:db8:5:6:ffff::1".into()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 429, "the same /64");
+    let r = guess("2001:db8:5:7::1".into()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 404, "the next /64 is another client");
+}
+
+#[tokio::test]
 async fn behind_a_loopback_proxy_the_right_most_untrusted_address_counts() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().arg("--trust-proxy"));
