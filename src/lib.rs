@@ -49,12 +49,20 @@ pub const ROOMS_PER_MINUTE: u32 = 30;
 /// Rooms all addresses together may create per minute: a generous burst
 /// for a busy evening, not thousands a second from a botnet.
 pub const ROOMS_PER_MINUTE_TOTAL: u32 = 120;
+/// Rooms each address may create per minute even once all together reached
+/// [`ROOMS_PER_MINUTE_TOTAL`]: an organiser's first rooms always pass.
+pub const ROOMS_SPARED_BY_TOTAL: u32 = 2;
 /// Wrong event codes an address may type per minute (a venue sharing one
 /// address has many thumbs).
 pub const EVENT_GUESSES_PER_MINUTE: u32 = 20;
 /// Wrong event codes all addresses together may try per minute: rotating
 /// addresses buys no more guesses than this.
 pub const EVENT_GUESSES_PER_MINUTE_TOTAL: u32 = 120;
+/// Wrong event codes an address may have made this minute and still have
+/// its next try checked once all together reached
+/// [`EVENT_GUESSES_PER_MINUTE_TOTAL`]: the right code, even after a typo
+/// or two, always gets a guest in.
+pub const EVENT_GUESSES_SPARED_BY_TOTAL: u32 = 3;
 
 /// Everything the handlers share.
 #[derive(Debug)]
@@ -190,9 +198,11 @@ impl AppState {
             host_keys: Throttle::new(MISSES_PER_MINUTE, MINUTE),
             host_passwords: Throttle::new(MISSES_PER_MINUTE, MINUTE),
             event_guesses: Throttle::new(EVENT_GUESSES_PER_MINUTE, MINUTE),
-            event_guesses_total: Cap::new(EVENT_GUESSES_PER_MINUTE_TOTAL, MINUTE),
+            event_guesses_total: Cap::new(EVENT_GUESSES_PER_MINUTE_TOTAL, MINUTE)
+                .sparing(EVENT_GUESSES_SPARED_BY_TOTAL),
             creations: Throttle::new(ROOMS_PER_MINUTE, MINUTE),
-            creations_total: Cap::new(ROOMS_PER_MINUTE_TOTAL, MINUTE),
+            creations_total: Cap::new(ROOMS_PER_MINUTE_TOTAL, MINUTE)
+                .sparing(ROOMS_SPARED_BY_TOTAL),
             keep: options.keep,
             joins: Pace::joins(),
         })

@@ -14,6 +14,7 @@ use parking_lot::Mutex;
 use tokio::time::Instant;
 
 use crate::game::{Pool, Question, pick_question};
+use crate::http::pace::Pace;
 use crate::room::code;
 
 /// Unanswered rounds and idle sessions are forgotten after this.
@@ -67,59 +68,6 @@ pub struct SoloResult {
     pub target: usize,
 }
 
-/// A token bucket per address.
-#[derive(Debug)]
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-}
-
-/// Per-address pacing of new rounds.
-#[derive(Debug)]
-struct Pace {
-    per_second: f64,
-    burst: f64,
-    buckets: DashMap<IpAddr, Bucket>,
-}
-
-impl Pace {
-    /// Takes one round from `ip`'s bucket; `Err` is how long until the next.
-    fn take(&self, ip: IpAddr) -> Result<(), Duration> {
-        let now = Instant::now();
-        let mut b = self.buckets.entry(network_of(ip)).or_insert(Bucket {
-            tokens: self.burst,
-            at: now,
-        });
-        let refill = now.duration_since(b.at).as_secs_f64() * self.per_second;
-        b.tokens = (b.tokens + refill).min(self.burst);
-        b.at = now;
-        if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - b.tokens) / self.per_second))
-        }
-    }
-
-    /// Forgets addresses whose bucket has filled up again.
-    fn sweep(&self) {
-        let full = Duration::from_secs_f64(self.burst / self.per_second);
-        self.buckets.retain(|_, b| b.at.elapsed() < full);
-    }
-}
-
-/// The address one client controls: an IPv6 host is given a whole /64,
-/// so its other 2^64 addresses share its bucket.
-fn network_of(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
-        },
-        v4 => v4,
-    }
-}
-
 /// Keys in the order they were added, beside a map: expiring the oldest
 /// is a pop from the front, never a sweep of the whole map.
 #[derive(Debug, Default)]
@@ -151,11 +99,7 @@ impl Solo {
             sessions: DashMap::new(),
             session_order: Queue::default(),
             max_rounds: MAX_ROUNDS,
-            pace: Pace {
-                per_second: ROUNDS_PER_SECOND,
-                burst: ROUND_BURST,
-                buckets: DashMap::new(),
-            },
+            pace: Pace::new(ROUND_BURST, ROUNDS_PER_SECOND),
         }
     }
 

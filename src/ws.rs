@@ -5,6 +5,7 @@
 //! at once and closes it when the room asks (kicked, replaced) or when it
 //! stops taking bytes.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
@@ -47,8 +48,13 @@ pub const MAX_MESSAGE_BYTES: usize = 4096;
 /// with a clean 1009 close rather than a reset connection.
 pub const MAX_READ_BYTES: usize = 64 * 1024;
 /// The client must say who it is within this time of connecting,
-/// whatever else it sends meanwhile.
+/// whatever else it sends meanwhile…
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
+/// …or, after a paced `join`, within this long of the latest one, but
+/// never later than [`HELLO_AT_MOST`] after connecting: 200 phones behind
+/// one router need about 28 s, and a socket cannot stay unidentified for
+/// ever by being paced.
+const HELLO_AT_MOST: Duration = Duration::from_secs(60);
 /// After a close frame, how long the client's close (or the end of the
 /// connection) is waited for.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
@@ -276,7 +282,8 @@ impl Conn {
 /// asked for `role=host`, holding `unidentified` until its `hello`.
 /// `on_bad_key` counts a wrong host key against the client's address and
 /// says whether the address is still within its allowance; `may_join`
-/// takes one of the address's paced joins (PROTOCOL §5).
+/// takes one of the address's paced joins (PROTOCOL §5); `network` is the
+/// client's ([`crate::http::throttle::network_of`]).
 pub async fn run(
     link: Arc<Link>,
     socket: Socket,
@@ -284,11 +291,12 @@ pub async fn run(
     (host_only, mut unidentified): (bool, Option<Unidentified>),
     on_bad_key: Box<dyn Fn() -> bool + Send>,
     may_join: Box<dyn Fn() -> bool + Send>,
+    network: IpAddr,
 ) {
     let now = Instant::now();
     let mut conn = Conn {
         socket,
-        seat: Seat::new(link),
+        seat: Seat::new(link).on_network(network),
         room: room.clone(),
         last_seen: now,
         stalled_at: None,
@@ -356,10 +364,10 @@ pub async fn run(
                 return;
             }
             // Paced per address; the socket stays open for the retry, and
-            // its deadline starts again: it did say who it is, and was told
-            // to wait (200 phones behind one router take ~30 s).
+            // its deadline moves on, within bounds: it did say who it is,
+            // and was told to wait (200 phones behind one router take ~28 s).
             ClientMsg::Join { .. } if !may_join() => {
-                hello_by = Instant::now() + HELLO_TIMEOUT;
+                hello_by = hello_deadline_after_pacing(now, Instant::now());
                 let message = "Many phones are joining from your network; try again in a moment.";
                 if !conn.send_error("rate_limited", message).await {
                     return;
@@ -403,6 +411,12 @@ pub async fn run(
             }
         }
     }
+}
+
+/// The hello deadline after a paced `join` at `now` on a socket that
+/// connected at `connected`: 15 s on, but never past 60 s after connecting.
+fn hello_deadline_after_pacing(connected: Instant, now: Instant) -> Instant {
+    (now + HELLO_TIMEOUT).min(connected + HELLO_AT_MOST)
 }
 
 /// Takes a registered socket out of its room however its task ends (even
@@ -615,4 +629,28 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
     conn.mark_identified();
     let _registered = Registered::new(&conn, Some((player, generation)));
     socket_loop(&mut conn, Some(player)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paced_joins_extend_the_hello_deadline_up_to_a_minute_after_connecting() {
+        let connected = Instant::now();
+        let at = |s: u64| connected + Duration::from_secs(s);
+        // A phone paced behind a busy router: 15 s after its latest try.
+        assert_eq!(hello_deadline_after_pacing(connected, at(0)), at(15));
+        assert_eq!(hello_deadline_after_pacing(connected, at(28)), at(43));
+        // Paced again and again, it still has to be in by 60 s.
+        assert_eq!(hello_deadline_after_pacing(connected, at(50)), at(60));
+        let mut deadline = at(15);
+        for s in (0..600).step_by(5) {
+            if at(s) >= deadline {
+                break;
+            }
+            deadline = hello_deadline_after_pacing(connected, at(s));
+        }
+        assert_eq!(deadline, at(60), "a paced join never buys more");
+    }
 }

@@ -115,9 +115,38 @@ async fn room_creation_has_a_server_wide_cap_beyond_each_addresses_own() {
         }
         statuses.push(s);
     }
+    // The 13th address's first 2 rooms pass the spent total (an
+    // organiser's first rooms always do); its 3rd and later do not.
     let created = statuses.iter().filter(|&&s| s == 201).count();
-    assert_eq!(created, 120, "the server-wide burst: {statuses:?}");
-    assert!(statuses[120..].iter().all(|&s| s == 429), "{statuses:?}");
+    assert_eq!(created, 122, "the server-wide burst: {statuses:?}");
+    assert!(statuses[..122].iter().all(|&s| s == 201), "{statuses:?}");
+    assert!(statuses[122..].iter().all(|&s| s == 429), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn an_organiser_creates_a_room_after_others_spent_the_server_wide_cap() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().arg("--trust-proxy"));
+    let http = client();
+    let create = |from: String| {
+        http.post(server.url("/api/rooms"))
+            .header("X-Forwarded-For", from)
+            .json(&json!({}))
+            .send()
+    };
+    // Four addresses at their own 30 a minute use up the 120 of everyone.
+    for i in 0..120 {
+        let r = create(format!("198.51.100.{}", i / 30 + 1)).await.unwrap();
+        assert_eq!(r.status().as_u16(), 201, "room {i}");
+    }
+    let r = create("198.51.100.9".into()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 201, "the organiser's first room");
+    let r = create("198.51.100.9".into()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 201, "and second");
+    let (s, v) = status_and_json(create("198.51.100.9".into()).await.unwrap()).await;
+    assert_eq!((s, v["error"].as_str()), (429, Some("rate_limited")), "{v}");
+    let r = create("198.51.100.1".into()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 429, "the filler gets no more");
 }
 
 /// Sets a room's last activity `days` ago, as if nothing had happened since.
@@ -306,16 +335,21 @@ async fn post_event(
     req.send().await.unwrap()
 }
 
-#[tokio::test]
-async fn event_code_guesses_are_throttled_per_address_and_in_total() {
-    let roster = standard_roster();
-    let server = server_with(
-        &roster,
+/// A server with `--event-code`, believing `X-Forwarded-For` from loopback.
+fn event_code_server_behind_proxy(roster: &Roster) -> TestServer {
+    server_with(
+        roster,
         TestServer::builder()
             .arg("--event-code")
             .arg(EVENT_CODE)
             .arg("--trust-proxy"),
-    );
+    )
+}
+
+#[tokio::test]
+async fn event_code_guesses_are_throttled_per_address_and_in_total() {
+    let roster = standard_roster();
+    let server = event_code_server_behind_proxy(&roster);
     let http = client();
     let mut statuses = Vec::new();
     for i in 0..25 {
@@ -347,16 +381,45 @@ async fn event_code_guesses_are_throttled_per_address_and_in_total() {
     // Another address still gets its own tries...
     let r = post_event(&http, &server, "blue+heron", "%2F", Some("203.0.113.2")).await;
     assert_eq!(r.status().as_u16(), 303, "another address types it right");
-    // ...until guesses from many addresses reach the server-wide cap (120 a
-    // minute): rotating addresses does not buy more guesses than that.
+    // ...and guesses from many addresses reach the server-wide cap (120 a
+    // minute): past it, rotating addresses buys 3 guesses per address.
     let mut refused = 0;
-    for i in 0..150 {
-        let ip = format!("198.18.{}.{}", i / 10, i % 10 + 1);
-        let r = post_event(&http, &server, "nope", "%2F", Some(&ip)).await;
-        refused += usize::from(r.status().as_u16() == 429);
+    for i in 0..60 {
+        let ip = format!("198.18.0.{}", i + 1);
+        for _ in 0..5 {
+            let r = post_event(&http, &server, "nope", "%2F", Some(&ip)).await;
+            refused += usize::from(r.status().as_u16() == 429);
+        }
     }
-    // 20 failed already from 203.0.113.1 (the refused ones do not count).
-    assert_eq!(refused, 150 - (120 - 20), "the server-wide cap");
+    // 20 failed already from 203.0.113.1 (the refused ones do not count);
+    // the next 100 are checked (20 addresses' 5); then the last 40
+    // addresses each get 3 checked and 2 refused.
+    assert_eq!(refused, 40 * 2, "the server-wide cap");
+}
+
+#[tokio::test]
+async fn a_spent_server_wide_guess_cap_still_lets_a_guest_in_with_the_right_code() {
+    let roster = standard_roster();
+    let server = event_code_server_behind_proxy(&roster);
+    let http = client();
+    // 30 addresses, 4 wrong codes each: the server-wide 120 a minute.
+    for i in 0..120 {
+        let ip = format!("198.18.1.{}", i / 4 + 1);
+        let r = post_event(&http, &server, "nope", "%2F", Some(&ip)).await;
+        assert_eq!(r.status().as_u16(), 401, "guess {i}");
+    }
+    let r = post_event(&http, &server, "blue+heron", "%2F", Some("203.0.113.7")).await;
+    assert_eq!(r.status().as_u16(), 303, "a guest with the right code");
+    // After two typos, still in.
+    for _ in 0..2 {
+        let r = post_event(&http, &server, "blue+hero", "%2F", Some("203.0.113.8")).await;
+        assert_eq!(r.status().as_u16(), 401);
+    }
+    let r = post_event(&http, &server, "blue+heron", "%2F", Some("203.0.113.8")).await;
+    assert_eq!(r.status().as_u16(), 303, "after two typos");
+    // The guessers, who missed 4 times each, are not even checked.
+    let r = post_event(&http, &server, "blue+heron", "%2F", Some("198.18.1.1")).await;
+    assert_eq!(r.status().as_u16(), 429, "a guesser past the cap");
 }
 
 // ---------------------------------------------------------------------------
@@ -401,6 +464,27 @@ async fn forwarded_headers_from_a_peer_that_is_not_a_named_proxy_are_ignored() {
         room["join_url"],
         format!("{}/join/{code}", server.base_url())
     );
+}
+
+#[tokio::test]
+async fn an_ipv6_clients_whole_64_is_one_address_for_the_limits() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().arg("--trust-proxy"));
+    let http = client();
+    let guess = |from: String| {
+        http.get(server.url("/api/rooms/ZZZZ"))
+            .header("X-Forwarded-For", from)
+            .send()
+    };
+    // 20 misses, each from another address of one /64: its allowance.
+    for i in 0..20 {
+        let r = guess(format!("2001:db8:5:6::{:x}", i + 1)).await.unwrap();
+        assert_eq!(r.status().as_u16(), 404, "guess {i}");
+    }
+    let r = guess("2001:db8:5:6:ffff::1".into()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 429, "the same /64");
+    let r = guess("2001:db8:5:7::1".into()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 404, "the next /64 is another client");
 }
 
 #[tokio::test]

@@ -86,6 +86,42 @@ async fn a_hundred_and_fifty_throw_away_joins_do_not_keep_a_guest_out() {
 }
 
 #[tokio::test]
+async fn throw_away_players_from_one_network_hold_at_most_twenty_seats() {
+    // Seats are held for the whole test: only the per-network cap frees them.
+    let server = TestServer::builder().max_players(22).start();
+    let (code, key) = create_room(&server, json!({})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (_stays, _) = join(&server, &code, "Stays Connected").await;
+    // 40 join-and-leave cycles, within the join pacing's burst of 60.
+    for i in 0..40 {
+        let v = throw_away(&server, &code, &format!("Filler {i}")).await;
+        assert_eq!(v["type"], "welcome", "throw-away {i}: {v}");
+    }
+    // The oldest fillers went first; the newest 20 still hold their seats.
+    let names = loop {
+        let lobby = host.recv_type("lobby").await;
+        let names: Vec<String> = lobby["players"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str().map(String::from))
+            .collect();
+        if names.iter().any(|n| n == "Filler 39") {
+            assert_eq!(lobby["count"], 21, "{lobby}");
+            break names;
+        }
+    };
+    let fillers: Vec<&String> = names.iter().filter(|n| n.starts_with("Filler")).collect();
+    let newest: Vec<String> = (20..40).map(|i| format!("Filler {i}")).collect();
+    assert_eq!(fillers, newest.iter().collect::<Vec<_>>());
+    let (_, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(v["players"], 21, "20 held seats and the connected one: {v}");
+    let mut guest = TestClient::connect(&server, &code, "guest").await;
+    let v = try_join(&mut guest, "Real Guest").await;
+    assert_eq!(v["type"], "welcome", "{v}");
+}
+
+#[tokio::test]
 async fn seats_of_players_who_left_without_playing_lapse_and_resume_only_if_free() {
     let server = TestServer::builder()
         .max_players(3)

@@ -631,20 +631,35 @@ impl Game {
                 break;
             }
             self.away.pop_front();
-            let played = self.voted_in_open_round(id);
-            if let Some(p) = self.players.get_mut(id as usize)
-                && p.is_in()
-                && !p.connected
-                && p.away_since == Some(since)
-                && p.answered == 0
-                && !played
-            {
-                p.lapsed = true;
-                self.lapsed += 1;
+            // A stale entry: the player came back, or left again since.
+            if self.lapsing_since(id) == Some(since) && self.lapse_now(id) {
                 lapsed += 1;
             }
         }
         lapsed
+    }
+
+    /// Whether `id` may yet lapse: in the room and never voted.
+    pub fn may_lapse(&self, id: PlayerId) -> bool {
+        self.player(id).is_some_and(|p| p.answered == 0) && !self.voted_in_open_round(id)
+    }
+
+    /// Since when `id` holds a seat it may lose: it left without ever
+    /// playing, and its seat has not lapsed yet.
+    pub fn lapsing_since(&self, id: PlayerId) -> Option<Millis> {
+        let p = self.player(id).filter(|p| !p.connected)?;
+        p.away_since.filter(|_| self.may_lapse(id))
+    }
+
+    /// Lets the seat of `id` lapse now, before its hold is over, if it is
+    /// lapsing (see [`Game::lapsing_since`]); whether it did.
+    pub fn lapse_now(&mut self, id: PlayerId) -> bool {
+        if self.lapsing_since(id).is_none() {
+            return false;
+        }
+        self.players[id as usize].lapsed = true;
+        self.lapsed += 1;
+        true
     }
 
     /// When the next seat may lapse (the timer calls [`Game::lapse`] then).
@@ -1112,6 +1127,28 @@ mod tests {
             "the lapsed player is out of the lists"
         );
         assert_eq!(g.players().count(), 2);
+    }
+
+    #[test]
+    fn a_lapsing_seat_can_be_freed_before_its_hold_is_over() {
+        let mut g = small_room(2);
+        let filler = PlayerName::parse("Filler").unwrap();
+        let stays = PlayerName::parse("Stays").unwrap();
+        g.join(&filler, 0).unwrap();
+        g.join(&stays, 0).unwrap();
+        g.set_connected(0, true, 0);
+        g.set_connected(1, true, 0);
+        assert!(!g.lapse_now(0), "a connected player keeps its seat");
+        g.set_connected(0, false, 1_000);
+        assert_eq!(g.lapsing_since(0), Some(1_000));
+        assert_eq!(g.lapsing_since(1), None);
+        assert!(g.lapse_now(0));
+        assert_eq!(g.player_count(), 1, "its seat is free at once");
+        assert!(!g.lapse_now(0), "once");
+        // Its stale entry in the hold queue lapses nobody later.
+        assert_eq!(g.lapse(1_000 + SEAT_HOLD_MS), 0);
+        assert_eq!(g.player_count(), 1);
+        assert!(g.rejoin(0, 2_000).is_ok(), "it may come back while free");
     }
 
     #[test]

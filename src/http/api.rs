@@ -18,6 +18,7 @@ use axum::extract::ConnectInfo;
 
 use super::AppError;
 use super::guard::origin_allowed;
+use super::throttle::network_of;
 use super::upgrade::WsUpgrade;
 use crate::AppState;
 use crate::game::{Mode, Settings};
@@ -126,8 +127,9 @@ pub async fn create_room(
     .validated(&state.roster.pool)
     .map_err(|e| AppError::bad_request(e.to_string()))?;
     // Each address has its own allowance, and all together one more, so
-    // that many addresses cannot fill the server with rooms.
-    if state.creations.is_over(ip) || state.creations_total.is_over() {
+    // that many addresses cannot fill the server with rooms; each
+    // address's first rooms pass the total (the organiser's evening).
+    if state.creations.is_over(ip) || state.creations_total.refuses(state.creations.counted(ip)) {
         return Err(AppError::rate_limited());
     }
     state.creations.count(ip);
@@ -351,6 +353,7 @@ pub async fn websocket(
                 (host_only, unidentified),
                 on_bad_key,
                 may_join,
+                network_of(ip),
             )
         }),
     )

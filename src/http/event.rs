@@ -240,9 +240,13 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         .map_or(IpAddr::from([0, 0, 0, 0]), |c| {
             state.trusted_proxies.client_ip(c.0.ip(), req.headers())
         });
-    // Past its allowance (or the server's), an address's guesses are not
-    // even checked, the right one neither: else the guessing goes on.
-    let guessing_over = state.event_guesses.is_over(ip) || state.event_guesses_total.is_over();
+    // Past its allowance (or the server's, once it missed a few times
+    // itself), an address's guesses are not even checked, the right one
+    // neither: else the guessing goes on.
+    let guessing_over = state.event_guesses.is_over(ip)
+        || state
+            .event_guesses_total
+            .refuses(state.event_guesses.counted(ip));
     let missed = || {
         state.event_guesses.count(ip);
         state.event_guesses_total.count();

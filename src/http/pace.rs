@@ -4,9 +4,12 @@
 //! and leaving hundreds of times to fill rooms.
 
 use std::net::IpAddr;
+use std::time::Duration;
 
 use dashmap::DashMap;
 use tokio::time::Instant;
+
+use super::throttle::network_of;
 
 /// Joins (`join` messages) an address may send at once…
 pub const JOIN_BURST: f64 = 60.0;
@@ -19,7 +22,8 @@ struct Bucket {
     at: Instant,
 }
 
-/// A token bucket per address: `burst` tokens, refilled at `per_sec`.
+/// A token bucket per address ([`network_of`]): `burst` tokens, refilled
+/// at `per_sec`.
 #[derive(Debug)]
 pub struct Pace {
     burst: f64,
@@ -43,8 +47,14 @@ impl Pace {
 
     /// Takes one token for `ip`; `false` (and nothing taken) when it has none.
     pub fn try_take(&self, ip: IpAddr) -> bool {
+        self.take(ip).is_ok()
+    }
+
+    /// Takes one token for `ip`; `Err` (and nothing taken) is how long
+    /// until it has one.
+    pub fn take(&self, ip: IpAddr) -> Result<(), Duration> {
         let now = Instant::now();
-        let mut b = self.map.entry(ip).or_insert(Bucket {
+        let mut b = self.map.entry(network_of(ip)).or_insert(Bucket {
             tokens: self.burst,
             at: now,
         });
@@ -53,9 +63,9 @@ impl Pace {
         b.at = now;
         if b.tokens >= 1.0 {
             b.tokens -= 1.0;
-            true
+            Ok(())
         } else {
-            false
+            Err(Duration::from_secs_f64((1.0 - b.tokens) / self.per_sec))
         }
     }
 
@@ -71,7 +81,6 @@ impl Pace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[tokio::test(start_paused = true)]
     async fn an_address_gets_its_burst_then_the_steady_pace() {
@@ -89,6 +98,20 @@ mod tests {
         tokio::time::advance(Duration::from_millis(500)).await;
         assert!(pace.try_take(ip), "one token back after 1/2 s");
         assert!(!pace.try_take(ip));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn addresses_in_one_ipv6_64_share_a_bucket_ipv4_ones_do_not() {
+        let pace = Pace::new(2.0, 1.0);
+        let ip = |s: &str| -> IpAddr { s.parse().unwrap() };
+        assert!(pace.try_take(ip("2001:db8:7:7::1")));
+        assert!(pace.try_take(ip("2001:db8:7:7::2")));
+        assert!(!pace.try_take(ip("2001:db8:7:7:1:2:3:4")), "one /64");
+        assert!(pace.try_take(ip("2001:db8:7:8::1")), "another /64");
+        assert!(pace.try_take(ip("192.0.2.1")));
+        assert!(pace.try_take(ip("192.0.2.1")));
+        assert!(pace.try_take(ip("192.0.2.2")), "another IPv4 address");
+        assert!(!pace.try_take(ip("::ffff:192.0.2.1")), "IPv4 seen as IPv6");
     }
 
     #[tokio::test(start_paused = true)]

@@ -2,7 +2,8 @@
 //! wrong host keys, guessing the event code, creating many rooms. One
 //! counter per kind, so misses of one kind never block another (a whole
 //! venue may share one address); successful joins are never counted. And
-//! whose `X-Forwarded-For` to believe.
+//! whose `X-Forwarded-For` to believe. Every per-address count is kept per
+//! [`network_of`] the address.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
@@ -11,6 +12,16 @@ use axum::http::HeaderMap;
 use dashmap::DashMap;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use tokio::time::Instant;
+
+/// The address one client controls: an IPv6 host is given a whole /64, so
+/// its other 2^64 addresses count as one; an IPv4 address is itself (and
+/// so is one seen as IPv6, `::ffff:a.b.c.d`).
+pub fn network_of(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        v4 => v4,
+    }
+}
 
 #[derive(Debug)]
 struct Window {
@@ -37,14 +48,20 @@ impl Throttle {
 
     /// Whether `ip` has used up its allowance in the current window.
     pub fn is_over(&self, ip: IpAddr) -> bool {
-        self.map
-            .get(&ip)
-            .is_some_and(|w| w.start.elapsed() < self.window && w.count >= self.limit)
+        self.counted(ip) >= self.limit
     }
 
-    /// Counts one event for `ip`.
+    /// How many events `ip`'s network has had in the current window.
+    pub fn counted(&self, ip: IpAddr) -> u32 {
+        self.map
+            .get(&network_of(ip))
+            .filter(|w| w.start.elapsed() < self.window)
+            .map_or(0, |w| w.count)
+    }
+
+    /// Counts one event for `ip`'s network.
     pub fn count(&self, ip: IpAddr) {
-        let mut w = self.map.entry(ip).or_insert(Window {
+        let mut w = self.map.entry(network_of(ip)).or_insert(Window {
             start: Instant::now(),
             count: 0,
         });
@@ -74,10 +91,14 @@ impl Throttle {
 
 /// At most `limit` counted events per `window` across all addresses: what
 /// rotating addresses cannot multiply (room creation, event-code guesses).
+/// Each network's first `spared` events of a window pass even a spent cap:
+/// whoever fills it from many addresses cannot lock out the organiser's
+/// first rooms or a guest's first tries at the event code.
 #[derive(Debug)]
 pub struct Cap {
     limit: u32,
     window: Duration,
+    spared: u32,
     current: parking_lot::Mutex<Window>,
 }
 
@@ -86,6 +107,7 @@ impl Cap {
         Self {
             limit,
             window,
+            spared: 0,
             current: parking_lot::Mutex::new(Window {
                 start: Instant::now(),
                 count: 0,
@@ -93,10 +115,22 @@ impl Cap {
         }
     }
 
+    /// The same cap, passing each network's first `spared` events.
+    pub fn sparing(mut self, spared: u32) -> Self {
+        self.spared = spared;
+        self
+    }
+
     /// Whether the server-wide allowance of the current window is used up.
     pub fn is_over(&self) -> bool {
         let w = self.current.lock();
         w.start.elapsed() < self.window && w.count >= self.limit
+    }
+
+    /// Whether the cap refuses a network that has had `counted` events in
+    /// this window (its own [`Throttle::counted`]).
+    pub fn refuses(&self, counted: u32) -> bool {
+        counted >= self.spared && self.is_over()
     }
 
     /// Counts one event.
@@ -196,6 +230,26 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn an_ipv6_clients_whole_64_is_one_address_and_ipv4_addresses_are_not() {
+        let t = Throttle::new(2, Duration::from_secs(60));
+        t.count("2001:db8:1:2::1".parse().unwrap());
+        t.count("2001:db8:1:2:ffff:ffff:ffff:fffe".parse().unwrap());
+        assert!(
+            t.is_over("2001:db8:1:2:abcd::7".parse().unwrap()),
+            "one /64"
+        );
+        assert!(
+            !t.is_over("2001:db8:1:3::1".parse().unwrap()),
+            "the next /64"
+        );
+        t.count("10.0.0.1".parse().unwrap());
+        t.count("::ffff:10.0.0.1".parse().unwrap());
+        assert!(t.is_over("10.0.0.1".parse().unwrap()), "IPv4 seen as IPv6");
+        assert_eq!(t.counted("10.0.0.2".parse().unwrap()), 0, "its own");
+        assert_eq!(t.counted("10.0.0.0".parse().unwrap()), 0, "its own");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn the_server_wide_cap_counts_every_address_together() {
         let cap = Cap::new(3, Duration::from_secs(60));
         for _ in 0..3 {
@@ -203,6 +257,11 @@ mod tests {
             cap.count();
         }
         assert!(cap.is_over());
+        assert!(cap.refuses(0), "nobody is spared by default");
+        let spared = Cap::new(1, Duration::from_secs(60)).sparing(2);
+        spared.count();
+        assert!(!spared.refuses(0) && !spared.refuses(1), "first two pass");
+        assert!(spared.refuses(2));
         tokio::time::advance(Duration::from_secs(59)).await;
         assert!(cap.is_over(), "still the same minute");
         tokio::time::advance(Duration::from_secs(2)).await;

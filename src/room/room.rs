@@ -6,6 +6,7 @@
 //! held across an `.await`.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 
@@ -51,6 +52,13 @@ const PROGRESS_EVERY_MS: Millis = 100;
 const FANOUT_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(150);
 /// An open question continues after a restart with at least this long.
 pub const MIN_RESUMED_MS: Millis = 5_000;
+/// Seats that players who joined from one network and left without ever
+/// voting may hold at once (within their seat hold): a join from that
+/// network beyond it frees the one away longest. Throw-away joins then keep
+/// no more than this many seats, whatever their pace; a venue's 200 phones
+/// rarely have 20 dropped at once, and a phone whose seat went early gets
+/// it back on `resume` while the room has one free.
+pub const LAPSING_SEATS_PER_NETWORK: usize = 20;
 const KICKED: Close = Close {
     code: 1008,
     reason: "kicked",
@@ -143,11 +151,13 @@ pub struct PhoneSession {
     pub seq: u64,
 }
 
-/// A socket as its room knows it: the link and its fan-out shard.
+/// A socket as its room knows it: the link, its fan-out shard and the
+/// client's network (`http::throttle::network_of`), when known.
 #[derive(Clone)]
 pub struct Seat {
     pub link: Arc<Link>,
     pub id: u64,
+    pub network: Option<IpAddr>,
 }
 
 impl Seat {
@@ -155,7 +165,14 @@ impl Seat {
         Self {
             link,
             id: Hub::seat(),
+            network: None,
         }
+    }
+
+    /// The same seat, its client on `network`.
+    pub fn on_network(mut self, network: IpAddr) -> Self {
+        self.network = Some(network);
+        self
     }
 }
 
@@ -179,6 +196,10 @@ struct Inner {
     planned_wake: Option<Millis>,
     /// Current connection generation per player: only its socket counts.
     generations: HashMap<PlayerId, u64>,
+    /// Players who joined from each network and may yet lapse (never
+    /// voted), oldest first: see [`LAPSING_SEATS_PER_NETWORK`]. Memory
+    /// only: after a restart every seat's hold starts again anyway.
+    joined_from: HashMap<IpAddr, Vec<PlayerId>>,
     next_generation: u64,
     rng: StdRng,
     lobby_dirty: bool,
@@ -246,6 +267,7 @@ impl Room {
                 ack_frames: None,
                 planned_wake: None,
                 generations: HashMap::new(),
+                joined_from: HashMap::new(),
                 next_generation: 1,
                 rng: StdRng::from_rng(&mut rand::rng()),
                 lobby_dirty: false,
@@ -484,12 +506,58 @@ impl Room {
     /// A new player; `seat` is its socket (none when driven without a
     /// network, as the store benchmark does).
     pub fn join(&self, name: &PlayerName, seat: Option<&Seat>) -> Result<PhoneSession, RuleError> {
-        self.with(|inner, now| match inner.game.join(name, now) {
+        let network = seat.and_then(|s| s.network);
+        self.with(|inner, now| {
+            if let Some(network) = network {
+                self.free_a_seat_held_from(inner, network);
+            }
+            self.join_locked(inner, name, seat, network, now)
+        })
+    }
+
+    /// When players who joined from `network` and left without voting
+    /// hold [`LAPSING_SEATS_PER_NETWORK`] seats, the one away longest
+    /// lapses now, before its hold is over.
+    fn free_a_seat_held_from(&self, inner: &mut Inner, network: IpAddr) {
+        let Some(joined) = inner.joined_from.get_mut(&network) else {
+            return;
+        };
+        let game = &mut inner.game;
+        joined.retain(|&id| game.may_lapse(id));
+        let lapsing: Vec<(Millis, PlayerId)> = joined
+            .iter()
+            .filter_map(|&id| game.lapsing_since(id).map(|since| (since, id)))
+            .collect();
+        let freed = lapsing.len() >= LAPSING_SEATS_PER_NETWORK
+            && lapsing
+                .iter()
+                .min()
+                .is_some_and(|&(_, oldest)| game.lapse_now(oldest));
+        if joined.is_empty() {
+            inner.joined_from.remove(&network);
+        }
+        if freed {
+            self.mark_lobby(inner);
+        }
+    }
+
+    fn join_locked(
+        &self,
+        inner: &mut Inner,
+        name: &PlayerName,
+        seat: Option<&Seat>,
+        network: Option<IpAddr>,
+        now: Millis,
+    ) -> (Result<PhoneSession, RuleError>, Vec<Event>) {
+        match inner.game.join(name, now) {
             Err(e) => (Err(e), Vec::new()),
             Ok(events) => {
                 let Some(&Event::Joined { player, .. }) = events.first() else {
                     return (Err(RuleError::UnknownPlayer), events);
                 };
+                if let Some(network) = network {
+                    inner.joined_from.entry(network).or_default().push(player);
+                }
                 let token = code::secret(&mut inner.rng);
                 let hash = store::hash_secret(&token);
                 inner.tokens.insert(hash.clone(), player);
@@ -500,7 +568,7 @@ impl Room {
                 let session = self.connect(inner, player, &token, seat, seq, now);
                 (Ok(session), events)
             }
-        })
+        }
     }
 
     pub fn resume(&self, token: &str, seat: Option<&Seat>) -> Result<PhoneSession, UnknownToken> {
