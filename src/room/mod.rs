@@ -150,24 +150,11 @@ impl Rooms {
     /// Archives rooms nobody has used for a long time (results stay in the
     /// store, live state leaves memory) and deletes lobbies nobody joined.
     pub fn evict_idle(&self) {
-        let now = self.deps.clock.now();
-        self.map.retain(|_, room| {
-            let (phase, players) = room.summary();
-            let idle_ms = now.saturating_sub(room.last_active());
-            match idleness(phase, players, room.connections(), idle_ms) {
-                Idleness::Keep => return true,
-                Idleness::Archive => room.archive(),
-                Idleness::Delete => {
-                    tracing::info!(room = %room.code, "lobby nobody joined expired");
-                    self.deps.store.send(Op::Delete {
-                        room: room.code.clone(),
-                    });
-                }
-            }
-            room.evicted.store(true, Relaxed);
-            room.wake.notify_one();
-            false
-        });
+        self.evict_idle_at(self.deps.clock.now());
+    }
+
+    fn evict_idle_at(&self, now: Millis) {
+        self.map.retain(|_, room| room.evict(now) == Idleness::Keep);
     }
 }
 
@@ -231,6 +218,29 @@ pub async fn run_pruner(rooms: Arc<Rooms>, keep: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::game::{PlayerName, RuleError};
+
+    fn rooms(dir: &std::path::Path) -> Rooms {
+        let roster = Arc::new(crate::roster::load_demo(&Default::default()).unwrap());
+        let store = crate::store::Store::open(&dir.join("t.db")).unwrap().store;
+        let metrics = Arc::new(crate::telemetry::Metrics::default());
+        Rooms::new(Arc::new(RoomDeps::new(roster, "", metrics, 100, store)))
+    }
+
+    #[tokio::test]
+    async fn a_join_racing_the_expiry_of_its_lobby_is_refused_not_welcomed() {
+        let dir = tempfile::tempdir().unwrap();
+        let rooms = rooms(dir.path());
+        let (room, _key) = rooms.create(Settings::default());
+        // A socket looked the room up; then the lobby expired.
+        let now = rooms.deps.clock.now();
+        rooms.evict_idle_at(now + 4 * HOUR);
+        assert!(rooms.get(&room.code).is_none());
+        let name = PlayerName::parse("Late").unwrap();
+        assert_eq!(room.join(&name, None).err(), Some(RuleError::RoomClosed));
+        assert_eq!(room.start_round(), Err(RuleError::RoomClosed));
+        assert!(room.is_closed());
+    }
 
     const HOUR: u64 = 60 * 60 * 1000;
 

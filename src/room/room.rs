@@ -165,6 +165,10 @@ pub struct UnknownToken;
 
 struct Inner {
     game: Game,
+    /// Set (under this lock) when the evictor took the room away: nothing
+    /// joins it or changes it after, so nothing is promised that the store
+    /// no longer keeps.
+    closed: bool,
     /// Resume tokens by their hash: the raw token is only ever on the phone.
     tokens: HashMap<String, PlayerId>,
     /// Sequence number of the last event handed to the store.
@@ -239,6 +243,7 @@ impl Room {
             durability,
             inner: Mutex::new(Inner {
                 game,
+                closed: false,
                 tokens: HashMap::new(),
                 seq,
                 new_token: None,
@@ -357,8 +362,8 @@ impl Room {
         self.deps.store.is_healthy()
     }
 
-    /// Waits until event `seq` is on disk; `false` once the store reports
-    /// failure.
+    /// Waits until event `seq` is on disk (the store benchmark times
+    /// this); `false` only once the store has stopped for good.
     pub async fn wait_durable(&self, seq: u64) -> bool {
         self.durability.wait(seq).await
     }
@@ -411,25 +416,34 @@ impl Room {
     /// The snapshot waits until what it shows is on disk (in the reveal
     /// phase it carries the answer); while the store fails, the screen is
     /// told why at once.
-    pub fn host_connect(&self, seat: &Seat) {
+    /// `Err` (and nothing sent) when the room has closed.
+    pub fn host_connect(&self, seat: &Seat) -> Result<(), RuleError> {
         self.hosts.lock().push(seat.link.clone());
         if !self.storage_ok() {
             Self::tell_storage(&seat.link, false);
         }
         self.with(|inner, now| {
+            if inner.closed {
+                return (Err(RuleError::RoomClosed), Vec::new());
+            }
             let state = self.state_json(inner, None, now);
             self.reply(seat, state, inner.seq, OnFail::Close(NOT_SAVED));
             self.add(seat, None);
-            ((), Vec::new())
+            (Ok(()), Vec::new())
         })
+        .inspect_err(|_| self.drop_host(seat))
     }
 
     /// A host screen's socket ended.
     pub fn host_leave(&self, seat: &Seat) {
+        self.drop_host(seat);
+        self.remove(seat);
+    }
+
+    fn drop_host(&self, seat: &Seat) {
         self.hosts
             .lock()
             .retain(|link| !Arc::ptr_eq(link, &seat.link));
-        self.remove(seat);
     }
 
     /// The store failed (`false`) or works again: every host screen is
@@ -485,6 +499,7 @@ impl Room {
     /// network, as the store benchmark does).
     pub fn join(&self, name: &PlayerName, seat: Option<&Seat>) -> Result<PhoneSession, RuleError> {
         self.with(|inner, now| match inner.game.join(name, now) {
+            _ if inner.closed => (Err(RuleError::RoomClosed), Vec::new()),
             Err(e) => (Err(e), Vec::new()),
             Ok(events) => {
                 let Some(&Event::Joined { player, .. }) = events.first() else {
@@ -503,8 +518,12 @@ impl Room {
         })
     }
 
+    /// `Err` too when the room has closed ([`Room::is_closed`] tells which).
     pub fn resume(&self, token: &str, seat: Option<&Seat>) -> Result<PhoneSession, UnknownToken> {
         self.with(|inner, now| {
+            if inner.closed {
+                return (Err(UnknownToken), Vec::new());
+            }
             let Some(&player) = inner.tokens.get(&store::hash_secret(token)) else {
                 return (Err(UnknownToken), Vec::new());
             };
@@ -713,6 +732,7 @@ impl Room {
         f: impl FnOnce(&mut Inner, Millis) -> Result<Vec<Event>, RuleError>,
     ) -> Result<(), RuleError> {
         self.with(|inner, now| match f(inner, now) {
+            _ if inner.closed => (Err(RuleError::RoomClosed), Vec::new()),
             Ok(events) => (Ok(()), events),
             Err(e) => (Err(e), Vec::new()),
         })
@@ -871,11 +891,47 @@ impl Room {
         });
     }
 
-    /// Stops the room: the store keeps its results, memory lets it go.
-    pub fn archive(&self) {
-        self.deps.store.send(Op::Archive {
-            room: self.code.clone(),
-        });
+    /// Whether the evictor took this room away (see [`Room::evict`]).
+    pub fn is_closed(&self) -> bool {
+        self.inner.lock().closed
+    }
+
+    /// The evictor's round for this room, `idle_ms` after `now`'s last
+    /// activity: decided and done under the room's lock, so a join racing
+    /// it either comes first (and keeps the room) or is refused; it never
+    /// gets a `welcome` for a room the store has let go.
+    pub fn evict(&self, now: Millis) -> super::Idleness {
+        let mut inner = self.inner.lock();
+        if inner.closed {
+            return super::Idleness::Archive;
+        }
+        let idle_ms = now.saturating_sub(self.last_active());
+        let fate = super::idleness(
+            inner.game.phase(),
+            inner.game.player_count(),
+            self.connections(),
+            idle_ms,
+        );
+        let op = match fate {
+            super::Idleness::Keep => return fate,
+            // The store keeps its results, memory lets it go.
+            super::Idleness::Archive => Op::Archive {
+                room: self.code.clone(),
+            },
+            super::Idleness::Delete => {
+                tracing::info!(room = %self.code, "lobby nobody joined expired");
+                Op::Delete {
+                    room: self.code.clone(),
+                }
+            }
+        };
+        // Sent under the lock: after every event this room handed over.
+        self.deps.store.send(op);
+        inner.closed = true;
+        self.evicted.store(true, Relaxed);
+        drop(inner);
+        self.wake.notify_one();
+        fate
     }
 
     /// Sends coalesced `lobby` and `progress` messages whose time has come.

@@ -208,7 +208,7 @@ impl Store {
             gone: gone.clone(),
             alive_written: None,
             active_written: std::collections::HashMap::new(),
-            deleted: std::collections::HashSet::new(),
+            deleted: std::collections::HashMap::new(),
         };
         std::thread::Builder::new()
             .name("store-writer".into())
@@ -360,15 +360,20 @@ struct Writer {
     /// a page of its own to rewrite and sync).
     alive_written: Option<std::time::Instant>,
     active_written: std::collections::HashMap<String, std::time::Instant>,
-    /// Rooms deleted while this writer ran: what they still send (a socket
-    /// that raced the deletion) is dropped, so no event outlives its room.
-    deleted: std::collections::HashSet<String>,
+    /// Rooms deleted lately, and when: what they still send is dropped
+    /// (and reported not stored), so no event outlives its room. A room
+    /// refuses everything once it asks for its deletion, so this is a
+    /// guard, kept for [`FORGET_DELETED`] only.
+    deleted: std::collections::HashMap<String, std::time::Instant>,
 }
 
 /// How stale the `alive` row (a restart's guess at when the server
 /// stopped) and rooms' `last_active` (hours before an idle room is
 /// archived) may get.
 const STAMP_EVERY: Duration = Duration::from_secs(1);
+
+/// How long the writer remembers a deleted room's code.
+const FORGET_DELETED: Duration = Duration::from_secs(5 * 60);
 
 /// What the writer learnt (a commit, a failure), announced in order by the
 /// notifier thread: the store's health changes only after what was
@@ -556,12 +561,15 @@ impl Writer {
             let committed = self.commit(&pending);
             last_commit = std::time::Instant::now();
             match committed {
-                Ok(()) => {
+                Ok(dropped) => {
                     backoff = Duration::from_millis(50);
                     let mut closing = None;
                     let mut news = News::health(true, None);
-                    for op in pending.drain(..) {
+                    for (i, op) in pending.drain(..).enumerate() {
                         match op {
+                            // Not written, so never reported stored: its
+                            // callbacks hear `false` as they drop.
+                            Op::Append { .. } if dropped.contains(&i) => {}
                             Op::Flush(done) => news.flushed.push(done),
                             Op::Close(done) => closing = Some(done),
                             Op::Append {
@@ -638,21 +646,35 @@ impl Writer {
         Ok(())
     }
 
-    fn commit(&mut self, ops: &[Op]) -> anyhow::Result<()> {
+    /// Commits `ops`; `Ok` carries which of them (indices) were dropped
+    /// unwritten: appends of a deleted room.
+    fn commit(&mut self, ops: &[Op]) -> anyhow::Result<Vec<usize>> {
         self.check_file()?;
+        if self.deleted.len() > 64 {
+            self.deleted.retain(|_, at| at.elapsed() < FORGET_DELETED);
+        }
         let tx = self.conn.transaction()?;
         // Each room's last activity once per commit, not once per vote.
         let mut active: Vec<(&str, Millis)> = Vec::new();
         let mut rows = Vec::new();
-        for op in ops {
+        let mut dropped = Vec::new();
+        // Deletions and creations of this batch count from the commit on:
+        // a failed commit is retried from the same state.
+        let mut deleted_now: Vec<(&str, bool)> = Vec::new();
+        for (i, op) in ops.iter().enumerate() {
             match op {
-                Op::Append { room, .. } if self.deleted.contains(room) => continue,
-                Op::CreateRoom { code, .. } => {
-                    self.deleted.remove(code);
+                Op::Append { room, .. } => {
+                    let gone = match deleted_now.iter().rev().find(|(r, _)| *r == room.as_str()) {
+                        Some((_, gone)) => *gone,
+                        None => self.deleted.contains_key(room),
+                    };
+                    if gone {
+                        dropped.push(i);
+                        continue;
+                    }
                 }
-                Op::Delete { room } => {
-                    self.deleted.insert(room.clone());
-                }
+                Op::CreateRoom { code, .. } => deleted_now.push((code, false)),
+                Op::Delete { room } => deleted_now.push((room, true)),
                 _ => {}
             }
             apply(&tx, op, &mut rows)?;
@@ -686,6 +708,13 @@ impl Writer {
         }
         tx.commit()?;
         let now = std::time::Instant::now();
+        for (room, gone) in deleted_now {
+            if gone {
+                self.deleted.insert(room.to_string(), now);
+            } else {
+                self.deleted.remove(room);
+            }
+        }
         if alive {
             self.alive_written = Some(now);
         }
@@ -695,7 +724,7 @@ impl Writer {
         for (room, _) in active {
             self.active_written.insert(room.to_string(), now);
         }
-        Ok(())
+        Ok(dropped)
     }
 }
 
@@ -1303,14 +1332,29 @@ mod tests {
         store.send(Op::Delete {
             room: "LIVE".into(),
         });
-        let mut late = append("LIVE", 6_000);
-        if let Op::Append { first_seq, .. } = &mut late {
-            *first_seq = 2;
-        }
-        store.send(late);
+        // It is reported not stored: its callback hears `false` and its
+        // durable mark stays where it was.
+        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        let late_durable = Arc::new(watch::Sender::new(1));
+        store.send(Op::Append {
+            room: "LIVE".into(),
+            first_seq: 2,
+            at: 6_000,
+            events: vec![Event::GameOver { at: 6_000 }],
+            token: None,
+            scores: vec![],
+            on_durable: vec![told(&heard, &store)],
+            durable: late_durable.clone(),
+        });
         assert!(store.flush(Duration::from_secs(5)).await);
         assert!(store.is_healthy());
         assert_eq!(rooms_in(&path), vec![("NEWW".into(), 1)]);
+        assert_eq!(heard.lock().first().map(|h| h.0), Some(false));
+        assert_eq!(
+            *late_durable.borrow(),
+            1,
+            "a dropped event is never durable"
+        );
         assert!(store.close(Duration::from_secs(5)).await);
 
         // At start every game older than the cut goes, archived or not.
