@@ -99,12 +99,10 @@ impl Rooms {
         self.map.is_empty()
     }
 
-    /// Whether any room has a question open (`--solo idle`). Looks at
-    /// every room: solo rounds are paced per address, rooms are few.
+    /// Whether any room has a question open (`--solo idle`): a counter the
+    /// rooms keep as rounds open and close, read without locking any room.
     pub fn any_question_open(&self) -> bool {
-        self.map
-            .iter()
-            .any(|room| room.summary().0 == crate::game::Phase::Question)
+        self.deps.questions_open.load(Relaxed) > 0
     }
 
     pub fn get(&self, code: &str) -> Option<Arc<Room>> {
@@ -240,6 +238,28 @@ mod tests {
         assert_eq!(room.join(&name, None).err(), Some(RuleError::RoomClosed));
         assert_eq!(room.start_round(), Err(RuleError::RoomClosed));
         assert!(room.is_closed());
+    }
+
+    #[tokio::test]
+    async fn rooms_count_their_open_questions_for_solo_idle() {
+        let dir = tempfile::tempdir().unwrap();
+        let rooms = rooms(dir.path());
+        let (a, _) = rooms.create(Settings::default());
+        let (b, _) = rooms.create(Settings::default());
+        assert!(!rooms.any_question_open());
+        a.start_round().unwrap();
+        b.start_round().unwrap();
+        assert!(rooms.any_question_open());
+        a.reveal().unwrap();
+        assert!(rooms.any_question_open(), "b is still open");
+        b.end_game().unwrap();
+        assert!(!rooms.any_question_open());
+        // A room let go with its question open no longer counts.
+        a.start_round().unwrap();
+        assert!(rooms.any_question_open());
+        rooms.evict_idle_at(rooms.deps.clock.now() + 49 * HOUR);
+        assert!(!rooms.any_question_open());
+        assert_eq!(rooms.deps.questions_open.load(Relaxed), 0);
     }
 
     const HOUR: u64 = 60 * 60 * 1000;

@@ -91,6 +91,8 @@ pub struct RoomDeps {
     pub front: Option<Front>,
     /// Flips to `true` when the server stops: sockets close with "restarting".
     shutdown: tokio::sync::watch::Sender<bool>,
+    /// Rooms with a question open now (`--solo idle` reads it, lock-free).
+    pub questions_open: AtomicUsize,
 }
 
 impl RoomDeps {
@@ -114,6 +116,7 @@ impl RoomDeps {
             questions: Arc::new(Gate::default()),
             front: Front::start_if_useful(),
             shutdown: tokio::sync::watch::Sender::new(false),
+            questions_open: AtomicUsize::new(0),
         }
     }
 
@@ -227,6 +230,9 @@ impl Room {
         deps: Arc<RoomDeps>,
     ) -> Self {
         let now = deps.clock.now();
+        if game.phase() == Phase::Question {
+            deps.questions_open.fetch_add(1, Relaxed);
+        }
         let durability = Durability::new(seq, deps.store.clone());
         Self {
             photos: deps.photo_urls.room(&code, &host_key_hash),
@@ -389,7 +395,13 @@ impl Room {
         self.last_active.store(now, Relaxed);
         let out = {
             let mut inner = self.inner.lock();
+            let was_open = inner.game.phase() == Phase::Question;
             let (out, events) = f(&mut inner, now);
+            // A closed room was counted out when it closed.
+            let open = inner.game.phase() == Phase::Question;
+            if open != was_open && !inner.closed {
+                self.count_question(open);
+            }
             self.publish(&mut inner, &events, now);
             self.persist(&mut inner, events, now);
             self.flush(&mut inner, now);
@@ -817,18 +829,31 @@ impl Room {
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
+        let mut kicked_done = false;
         for (i, event) in events.iter().enumerate() {
             // `persist` numbers these events next, in this order.
             let seq = inner.seq + i as u64 + 1;
             match event {
                 Event::Joined { .. } | Event::Configured { .. } => self.mark_lobby(inner),
-                Event::Kicked { player } => {
-                    inner.tokens.retain(|_, p| p != player);
-                    inner.generations.remove(player);
-                    let player = *player;
-                    self.hub.to_all(|| Item::CloseFor {
-                        player,
-                        keep: None,
+                Event::Kicked { .. } if kicked_done => {}
+                Event::Kicked { .. } => {
+                    // All of this batch's kicks at once (the host may remove
+                    // thousands): one pass over the tokens, one close item.
+                    kicked_done = true;
+                    let players: std::collections::HashSet<PlayerId> = events
+                        .iter()
+                        .filter_map(|e| match e {
+                            Event::Kicked { player } => Some(*player),
+                            _ => None,
+                        })
+                        .collect();
+                    inner.tokens.retain(|_, p| !players.contains(p));
+                    for player in &players {
+                        inner.generations.remove(player);
+                    }
+                    let players = Arc::new(players);
+                    self.hub.to_all(|| Item::CloseKicked {
+                        players: players.clone(),
                         close: KICKED,
                     });
                     self.mark_lobby(inner);
@@ -891,6 +916,14 @@ impl Room {
         });
     }
 
+    fn count_question(&self, open: bool) {
+        if open {
+            self.deps.questions_open.fetch_add(1, Relaxed);
+        } else {
+            self.deps.questions_open.fetch_sub(1, Relaxed);
+        }
+    }
+
     /// Whether the evictor took this room away (see [`Room::evict`]).
     pub fn is_closed(&self) -> bool {
         self.inner.lock().closed
@@ -927,6 +960,9 @@ impl Room {
         };
         // Sent under the lock: after every event this room handed over.
         self.deps.store.send(op);
+        if inner.game.phase() == Phase::Question {
+            self.count_question(false);
+        }
         inner.closed = true;
         self.evicted.store(true, Relaxed);
         drop(inner);
