@@ -209,6 +209,7 @@ impl Store {
             alive_written: None,
             active_written: std::collections::HashMap::new(),
             deleted: std::collections::HashMap::new(),
+            deleted_swept: std::time::Instant::now(),
             set_aside: std::collections::HashSet::new(),
             prune_before: None,
         };
@@ -367,6 +368,7 @@ struct Writer {
     /// refuses everything once it asks for its deletion, so this is a
     /// guard, kept for [`FORGET_DELETED`] only.
     deleted: std::collections::HashMap<String, std::time::Instant>,
+    deleted_swept: std::time::Instant,
     /// Rooms whose writes failed for good: nothing more of them is
     /// written (or reported stored).
     set_aside: std::collections::HashSet<String>,
@@ -773,7 +775,9 @@ impl Writer {
     /// unwritten: appends of a deleted room.
     fn commit(&mut self, ops: &[Op]) -> anyhow::Result<Vec<usize>> {
         self.check_file()?;
-        if self.deleted.len() > 64 {
+        // At most once a minute: thousands of expired lobbies may sit here.
+        if self.deleted_swept.elapsed() >= Duration::from_secs(60) {
+            self.deleted_swept = std::time::Instant::now();
             self.deleted.retain(|_, at| at.elapsed() < FORGET_DELETED);
         }
         let tx = self.conn.transaction()?;
