@@ -1544,6 +1544,43 @@ mod tests {
     }
 
     #[test]
+    fn a_failing_prune_holds_no_vote_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path).unwrap().store;
+        let durable = Arc::new(watch::Sender::new(0));
+        let mut rx = durable.subscribe();
+        open_room(&store, vec![Event::Kicked { player: 9 }], vec![], &durable);
+        wait_durable(&mut rx, 1);
+        store.send(Op::Archive {
+            room: "ABCD".into(),
+        });
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "CREATE TRIGGER keep BEFORE DELETE ON rooms
+                 BEGIN SELECT RAISE(ABORT, 'kept'); END;",
+            )
+            .unwrap();
+        // The prune fails; the vote queued right behind it lands anyway.
+        store.send(Op::Prune {
+            before: u64::MAX / 2,
+        });
+        store.send(Op::Append {
+            room: "ABCD".into(),
+            first_seq: 2,
+            at: 3,
+            events: vec![Event::Kicked { player: 8 }],
+            token: None,
+            scores: vec![],
+            on_durable: vec![],
+            durable: durable.clone(),
+        });
+        wait_durable(&mut rx, 2);
+        assert!(store.is_healthy());
+    }
+
+    #[test]
     fn a_write_that_always_fails_sets_its_room_aside_and_the_others_go_on() {
         let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
         let dir = tempfile::tempdir().unwrap();
