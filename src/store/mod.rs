@@ -1164,6 +1164,20 @@ mod tests {
         });
     }
 
+    /// A later event of the room `open_room` made: a kick at `seq`.
+    fn kick_at(seq: u64, at: Millis, durable: &Arc<watch::Sender<u64>>) -> Op {
+        Op::Append {
+            room: "ABCD".into(),
+            first_seq: seq,
+            at,
+            events: vec![Event::Kicked { player: 8 }],
+            token: None,
+            scores: vec![],
+            on_durable: vec![],
+            durable: durable.clone(),
+        }
+    }
+
     fn wait_durable(rx: &mut watch::Receiver<u64>, seq: u64) {
         for _ in 0..500 {
             if *rx.borrow_and_update() >= seq {
@@ -1186,16 +1200,7 @@ mod tests {
         open_room(&store, vec![Event::Kicked { player: 9 }], vec![], &durable);
         wait_durable(&mut rx, 1);
         let later = crate::clock::Clock::new().now() + 60_000;
-        store.send(Op::Append {
-            room: "ABCD".into(),
-            first_seq: 2,
-            at: later,
-            events: vec![Event::Kicked { player: 8 }],
-            token: None,
-            scores: vec![],
-            on_durable: vec![],
-            durable: durable.clone(),
-        });
+        store.send(kick_at(2, later, &durable));
         wait_durable(&mut rx, 2);
         // No `Close`: as after kill -9.
         std::mem::forget(store);
@@ -1566,16 +1571,7 @@ mod tests {
         store.send(Op::Prune {
             before: u64::MAX / 2,
         });
-        store.send(Op::Append {
-            room: "ABCD".into(),
-            first_seq: 2,
-            at: 3,
-            events: vec![Event::Kicked { player: 8 }],
-            token: None,
-            scores: vec![],
-            on_durable: vec![],
-            durable: durable.clone(),
-        });
+        store.send(kick_at(2, 3, &durable));
         wait_durable(&mut rx, 2);
         assert!(store.is_healthy());
     }
