@@ -248,6 +248,15 @@ mod tests {
         assert_eq!(room.join(&name, None).err(), Some(RuleError::RoomClosed));
         assert_eq!(room.start_round(), Err(RuleError::RoomClosed));
         assert!(room.is_closed());
+        // A host screen that found it just before is turned away too.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let _client = tokio::net::TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (link, _io) = crate::link::Link::new(listener.accept().await.unwrap().0);
+        let seat = Seat::new(link);
+        assert_eq!(room.host_connect(&seat), Err(RuleError::RoomClosed));
+        assert_eq!(room.connections(), 0);
     }
 
     #[tokio::test]
