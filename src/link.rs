@@ -50,7 +50,8 @@ impl Budget {
         }
     }
 
-    pub fn queued(&self) -> usize {
+    #[cfg(test)]
+    fn queued(&self) -> usize {
         self.queued.load(Ordering::Relaxed)
     }
 
@@ -454,10 +455,26 @@ impl Link {
     /// so neither what the kernel holds for it nor a FIN behind that would
     /// ever reach it; this frees both at once, and no further frame can
     /// follow a half-sent one.
+    ///
+    /// The reset goes out now, not when the last holder drops the link (a
+    /// fan-out shard may hold it while waiting on the disk): connecting a
+    /// TCP socket to `AF_UNSPEC` disconnects it at once, with a reset,
+    /// and lets go of what it held. Later writes fail (`EPIPE`), cleanly.
     pub fn abort(&self) {
         let tcp: &TcpStream = self.tcp.as_ref();
         let _ = socket2::SockRef::from(tcp).set_linger(Some(Duration::ZERO));
         self.shutdown();
+        // SAFETY: a zeroed `sockaddr` with only its family set, its true
+        // size passed; the fd is this link's own, open while `self` lives.
+        unsafe {
+            let mut unspec: libc::sockaddr = std::mem::zeroed();
+            unspec.sa_family = libc::AF_UNSPEC as libc::sa_family_t;
+            libc::connect(
+                std::os::fd::AsRawFd::as_raw_fd(tcp),
+                &unspec,
+                std::mem::size_of::<libc::sockaddr>() as libc::socklen_t,
+            );
+        }
     }
 
     /// Bytes the client's side has acknowledged so far and bytes the
@@ -660,6 +677,33 @@ mod tests {
         assert_eq!(outcome.unwrap_err().kind(), io::ErrorKind::TimedOut);
         assert!(started.elapsed() >= patience);
         assert!(link.failed());
+    }
+
+    #[tokio::test]
+    async fn an_aborted_link_resets_the_connection_at_once_while_still_held() {
+        use tokio::io::AsyncReadExt;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (link, _io) = Link::new(listener.accept().await.unwrap().0);
+        fill(&link);
+        // The link stays held (as by a fan-out shard stuck on the disk).
+        link.abort();
+        assert!(!link.send_text("after"), "a write after the abort fails");
+        let mut buf = vec![0; 64 * 1024];
+        let end = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                match client.read(&mut buf).await {
+                    Ok(0) => break Ok(()),
+                    Ok(_) => {}
+                    Err(e) => break Err(e.kind()),
+                }
+            }
+        })
+        .await
+        .expect("the connection ends at once");
+        assert_eq!(end, Err(io::ErrorKind::ConnectionReset));
     }
 
     /// Fills the kernel's buffers for a client that does not read, so

@@ -379,6 +379,10 @@ pub async fn run(
                     .and_then(|name| room.join(&name, Some(&conn.seat)));
                 match joined {
                     Ok(session) => return phone(conn, session).await,
+                    Err(e @ RuleError::RoomClosed) => {
+                        conn.refuse(e.code(), &e.to_string(), "room closed").await;
+                        return;
+                    }
                     Err(e) => {
                         if !conn.send_error(e.code(), &e.to_string()).await {
                             return;
@@ -388,6 +392,11 @@ pub async fn run(
             }
             ClientMsg::Resume { token } => match room.resume(&token, Some(&conn.seat)) {
                 Ok(session) => return phone(conn, session).await,
+                Err(_) if room.is_closed() => {
+                    let e = RuleError::RoomClosed;
+                    conn.refuse(e.code(), &e.to_string(), "room closed").await;
+                    return;
+                }
                 Err(_) => {
                     if !conn
                         .send_error(
@@ -461,7 +470,10 @@ impl Drop for Registered {
 
 async fn host(mut conn: Conn) {
     conn.mark_identified();
-    conn.room.host_connect(&conn.seat);
+    if let Err(e) = conn.room.host_connect(&conn.seat) {
+        conn.refuse(e.code(), &e.to_string(), "room closed").await;
+        return;
+    }
     let _registered = Registered::new(&conn, None);
     socket_loop(&mut conn, None).await;
 }
@@ -494,6 +506,10 @@ async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
     };
     match result {
         Ok(()) => true,
+        Err(e @ RuleError::RoomClosed) => {
+            conn.refuse(e.code(), &e.to_string(), "room closed").await;
+            false
+        }
         Err(e) => conn.send_error(e.code(), &e.to_string()).await,
     }
 }

@@ -223,7 +223,7 @@ proptest! {
             let deps = Arc::new(RoomDeps::new(roster, "", Arc::new(Metrics::default()), 100, store));
             let room = Room::create("ABCD".into(), "key", Settings { rounds: 3, seconds: 60, ..Settings::default() }, deps);
             let (host, mut host_ws) = socket_pair().await;
-            room.host_connect(&host);
+            room.host_connect(&host).unwrap();
             let mut phones = Vec::new();
             for i in 0..4 {
                 let (seat, ws) = socket_pair().await;
@@ -288,7 +288,7 @@ fn a_big_rooms_phones_get_a_bounded_final_board_and_the_host_gets_everyone() {
         let name = PlayerName::parse("phone 599").unwrap();
         room.join(&name, Some(&seat)).unwrap();
         let (host, mut host_ws) = socket_pair().await;
-        room.host_connect(&host);
+        room.host_connect(&host).unwrap();
         let host_state: Value = serde_json::from_str(&room.state_for(None)).unwrap();
         assert_eq!(host_state["count"], 600);
         assert_eq!(host_state["players"].as_array().unwrap().len(), 200);

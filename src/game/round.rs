@@ -171,6 +171,8 @@ pub enum RuleError {
     UnknownPlayer,
     #[error("{0}")]
     BadSettings(&'static str),
+    #[error("This game has closed; ask the host for the new code.")]
+    RoomClosed,
 }
 
 impl RuleError {
@@ -186,6 +188,7 @@ impl RuleError {
             RuleError::WrongPhase => "wrong_phase",
             RuleError::UnknownPlayer => "unknown_player",
             RuleError::BadSettings(_) => "bad_request",
+            RuleError::RoomClosed => "room_closed",
         }
     }
 }

@@ -119,6 +119,12 @@ pub enum Item {
         keep: Option<u64>,
         close: Close,
     },
+    /// Closes every socket of these (kicked) players: one item, one pass
+    /// over the shard's phones, however many the host removed at once.
+    CloseKicked {
+        players: Arc<std::collections::HashSet<PlayerId>>,
+        close: Close,
+    },
     /// One socket's message, sent once event `seq` is durable.
     Reply {
         link: Arc<Link>,
@@ -359,6 +365,15 @@ async fn run_shard(
                     if let Some((id, generation)) = seat.me
                         && id == player
                         && keep != Some(generation)
+                    {
+                        seat.link.request_close(close);
+                    }
+                }
+            }
+            Item::CloseKicked { players, close } => {
+                for seat in &phones {
+                    if let Some((id, _)) = seat.me
+                        && players.contains(&id)
                     {
                         seat.link.request_close(close);
                     }

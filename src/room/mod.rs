@@ -99,12 +99,10 @@ impl Rooms {
         self.map.is_empty()
     }
 
-    /// Whether any room has a question open (`--solo idle`). Looks at
-    /// every room: solo rounds are paced per address, rooms are few.
+    /// Whether any room has a question open (`--solo idle`): a counter the
+    /// rooms keep as rounds open and close, read without locking any room.
     pub fn any_question_open(&self) -> bool {
-        self.map
-            .iter()
-            .any(|room| room.summary().0 == crate::game::Phase::Question)
+        self.deps.questions_open.load(Relaxed) > 0
     }
 
     pub fn get(&self, code: &str) -> Option<Arc<Room>> {
@@ -150,24 +148,11 @@ impl Rooms {
     /// Archives rooms nobody has used for a long time (results stay in the
     /// store, live state leaves memory) and deletes lobbies nobody joined.
     pub fn evict_idle(&self) {
-        let now = self.deps.clock.now();
-        self.map.retain(|_, room| {
-            let (phase, players) = room.summary();
-            let idle_ms = now.saturating_sub(room.last_active());
-            match idleness(phase, players, room.connections(), idle_ms) {
-                Idleness::Keep => return true,
-                Idleness::Archive => room.archive(),
-                Idleness::Delete => {
-                    tracing::info!(room = %room.code, "lobby nobody joined expired");
-                    self.deps.store.send(Op::Delete {
-                        room: room.code.clone(),
-                    });
-                }
-            }
-            room.evicted.store(true, Relaxed);
-            room.wake.notify_one();
-            false
-        });
+        self.evict_idle_at(self.deps.clock.now());
+    }
+
+    fn evict_idle_at(&self, now: Millis) {
+        self.map.retain(|_, room| room.evict(now) == Idleness::Keep);
     }
 }
 
@@ -231,6 +216,86 @@ pub async fn run_pruner(rooms: Arc<Rooms>, keep: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::game::{PlayerName, RuleError};
+
+    fn rooms(dir: &std::path::Path) -> Rooms {
+        rooms_of(dir, 100)
+    }
+
+    fn rooms_of(dir: &std::path::Path, max_players: usize) -> Rooms {
+        let roster = Arc::new(crate::roster::load_demo(&Default::default()).unwrap());
+        let store = crate::store::Store::open(&dir.join("t.db")).unwrap().store;
+        let metrics = Arc::new(crate::telemetry::Metrics::default());
+        Rooms::new(Arc::new(RoomDeps::new(
+            roster,
+            "",
+            metrics,
+            max_players,
+            store,
+        )))
+    }
+
+    #[tokio::test]
+    async fn a_join_racing_the_expiry_of_its_lobby_is_refused_not_welcomed() {
+        let dir = tempfile::tempdir().unwrap();
+        let rooms = rooms(dir.path());
+        let (room, _key) = rooms.create(Settings::default());
+        // A socket looked the room up; then the lobby expired.
+        let now = rooms.deps.clock.now();
+        rooms.evict_idle_at(now + 4 * HOUR);
+        assert!(rooms.get(&room.code).is_none());
+        let name = PlayerName::parse("Late").unwrap();
+        assert_eq!(room.join(&name, None).err(), Some(RuleError::RoomClosed));
+        assert_eq!(room.start_round(), Err(RuleError::RoomClosed));
+        assert!(room.is_closed());
+        // A host screen that found it just before is turned away too.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let _client = tokio::net::TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (link, _io) = crate::link::Link::new(listener.accept().await.unwrap().0);
+        let seat = Seat::new(link);
+        assert_eq!(room.host_connect(&seat), Err(RuleError::RoomClosed));
+        assert_eq!(room.connections(), 0);
+    }
+
+    #[tokio::test]
+    async fn removing_thousands_of_disconnected_players_leaves_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let rooms = rooms_of(dir.path(), 10_000);
+        let (room, _) = rooms.create(Settings::default());
+        // Fillers that came and went (issue 16); the one-pass removal's
+        // speed is a benchmark matter, its result is checked here.
+        for i in 0..6_000 {
+            let name = PlayerName::parse(&format!("filler {i}")).unwrap();
+            let session = room.join(&name, None).unwrap();
+            room.leave(session.player, session.generation, None);
+        }
+        room.remove_disconnected().unwrap();
+        assert_eq!(room.summary().1, 0);
+    }
+
+    #[tokio::test]
+    async fn rooms_count_their_open_questions_for_solo_idle() {
+        let dir = tempfile::tempdir().unwrap();
+        let rooms = rooms(dir.path());
+        let (a, _) = rooms.create(Settings::default());
+        let (b, _) = rooms.create(Settings::default());
+        assert!(!rooms.any_question_open());
+        a.start_round().unwrap();
+        b.start_round().unwrap();
+        assert!(rooms.any_question_open());
+        a.reveal().unwrap();
+        assert!(rooms.any_question_open(), "b is still open");
+        b.end_game().unwrap();
+        assert!(!rooms.any_question_open());
+        // A room let go with its question open no longer counts.
+        a.start_round().unwrap();
+        assert!(rooms.any_question_open());
+        rooms.evict_idle_at(rooms.deps.clock.now() + 49 * HOUR);
+        assert!(!rooms.any_question_open());
+        assert_eq!(rooms.deps.questions_open.load(Relaxed), 0);
+    }
 
     const HOUR: u64 = 60 * 60 * 1000;
 

@@ -99,6 +99,8 @@ pub struct RoomDeps {
     pub front: Option<Front>,
     /// Flips to `true` when the server stops: sockets close with "restarting".
     shutdown: tokio::sync::watch::Sender<bool>,
+    /// Rooms with a question open now (`--solo idle` reads it, lock-free).
+    pub questions_open: AtomicUsize,
 }
 
 impl RoomDeps {
@@ -122,6 +124,7 @@ impl RoomDeps {
             questions: Arc::new(Gate::default()),
             front: Front::start_if_useful(),
             shutdown: tokio::sync::watch::Sender::new(false),
+            questions_open: AtomicUsize::new(0),
         }
     }
 
@@ -182,6 +185,10 @@ pub struct UnknownToken;
 
 struct Inner {
     game: Game,
+    /// Set (under this lock) when the evictor took the room away: nothing
+    /// joins it or changes it after, so nothing is promised that the store
+    /// no longer keeps.
+    closed: bool,
     /// Resume tokens by their hash: the raw token is only ever on the phone.
     tokens: HashMap<String, PlayerId>,
     /// Sequence number of the last event handed to the store.
@@ -244,6 +251,9 @@ impl Room {
         deps: Arc<RoomDeps>,
     ) -> Self {
         let now = deps.clock.now();
+        if game.phase() == Phase::Question {
+            deps.questions_open.fetch_add(1, Relaxed);
+        }
         let durability = Durability::new(seq, deps.store.clone());
         Self {
             photos: deps.photo_urls.room(&code, &host_key_hash),
@@ -260,6 +270,7 @@ impl Room {
             durability,
             inner: Mutex::new(Inner {
                 game,
+                closed: false,
                 tokens: HashMap::new(),
                 seq,
                 new_token: None,
@@ -379,8 +390,8 @@ impl Room {
         self.deps.store.is_healthy()
     }
 
-    /// Waits until event `seq` is on disk; `false` once the store reports
-    /// failure.
+    /// Waits until event `seq` is on disk (the store benchmark times
+    /// this); `false` only once the store has stopped for good.
     pub async fn wait_durable(&self, seq: u64) -> bool {
         self.durability.wait(seq).await
     }
@@ -406,7 +417,13 @@ impl Room {
         self.last_active.store(now, Relaxed);
         let out = {
             let mut inner = self.inner.lock();
+            let was_open = inner.game.phase() == Phase::Question;
             let (out, events) = f(&mut inner, now);
+            // A closed room was counted out when it closed.
+            let open = inner.game.phase() == Phase::Question;
+            if open != was_open && !inner.closed {
+                self.count_question(open);
+            }
             self.publish(&mut inner, &events, now);
             self.persist(&mut inner, events, now);
             self.flush(&mut inner, now);
@@ -433,25 +450,34 @@ impl Room {
     /// The snapshot waits until what it shows is on disk (in the reveal
     /// phase it carries the answer); while the store fails, the screen is
     /// told why at once.
-    pub fn host_connect(&self, seat: &Seat) {
+    /// `Err` (and nothing sent) when the room has closed.
+    pub fn host_connect(&self, seat: &Seat) -> Result<(), RuleError> {
         self.hosts.lock().push(seat.link.clone());
         if !self.storage_ok() {
             Self::tell_storage(&seat.link, false);
         }
         self.with(|inner, now| {
+            if inner.closed {
+                return (Err(RuleError::RoomClosed), Vec::new());
+            }
             let state = self.state_json(inner, None, now);
             self.reply(seat, state, inner.seq, OnFail::Close(NOT_SAVED));
             self.add(seat, None);
-            ((), Vec::new())
+            (Ok(()), Vec::new())
         })
+        .inspect_err(|_| self.drop_host(seat))
     }
 
     /// A host screen's socket ended.
     pub fn host_leave(&self, seat: &Seat) {
+        self.drop_host(seat);
+        self.remove(seat);
+    }
+
+    fn drop_host(&self, seat: &Seat) {
         self.hosts
             .lock()
             .retain(|link| !Arc::ptr_eq(link, &seat.link));
-        self.remove(seat);
     }
 
     /// The store failed (`false`) or works again: every host screen is
@@ -508,6 +534,9 @@ impl Room {
     pub fn join(&self, name: &PlayerName, seat: Option<&Seat>) -> Result<PhoneSession, RuleError> {
         let network = seat.and_then(|s| s.network);
         self.with(|inner, now| {
+            if inner.closed {
+                return (Err(RuleError::RoomClosed), Vec::new());
+            }
             if let Some(network) = network {
                 self.free_a_seat_held_from(inner, network);
             }
@@ -571,8 +600,12 @@ impl Room {
         }
     }
 
+    /// `Err` too when the room has closed ([`Room::is_closed`] tells which).
     pub fn resume(&self, token: &str, seat: Option<&Seat>) -> Result<PhoneSession, UnknownToken> {
         self.with(|inner, now| {
+            if inner.closed {
+                return (Err(UnknownToken), Vec::new());
+            }
             let Some(&player) = inner.tokens.get(&store::hash_secret(token)) else {
                 return (Err(UnknownToken), Vec::new());
             };
@@ -781,6 +814,7 @@ impl Room {
         f: impl FnOnce(&mut Inner, Millis) -> Result<Vec<Event>, RuleError>,
     ) -> Result<(), RuleError> {
         self.with(|inner, now| match f(inner, now) {
+            _ if inner.closed => (Err(RuleError::RoomClosed), Vec::new()),
             Ok(events) => (Ok(()), events),
             Err(e) => (Err(e), Vec::new()),
         })
@@ -865,18 +899,31 @@ impl Room {
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
+        let mut kicked_done = false;
         for (i, event) in events.iter().enumerate() {
             // `persist` numbers these events next, in this order.
             let seq = inner.seq + i as u64 + 1;
             match event {
                 Event::Joined { .. } | Event::Configured { .. } => self.mark_lobby(inner),
-                Event::Kicked { player } => {
-                    inner.tokens.retain(|_, p| p != player);
-                    inner.generations.remove(player);
-                    let player = *player;
-                    self.hub.to_all(|| Item::CloseFor {
-                        player,
-                        keep: None,
+                Event::Kicked { .. } if kicked_done => {}
+                Event::Kicked { .. } => {
+                    // All of this batch's kicks at once (the host may remove
+                    // thousands): one pass over the tokens, one close item.
+                    kicked_done = true;
+                    let players: std::collections::HashSet<PlayerId> = events
+                        .iter()
+                        .filter_map(|e| match e {
+                            Event::Kicked { player } => Some(*player),
+                            _ => None,
+                        })
+                        .collect();
+                    inner.tokens.retain(|_, p| !players.contains(p));
+                    for player in &players {
+                        inner.generations.remove(player);
+                    }
+                    let players = Arc::new(players);
+                    self.hub.to_all(|| Item::CloseKicked {
+                        players: players.clone(),
                         close: KICKED,
                     });
                     self.mark_lobby(inner);
@@ -939,11 +986,58 @@ impl Room {
         });
     }
 
-    /// Stops the room: the store keeps its results, memory lets it go.
-    pub fn archive(&self) {
-        self.deps.store.send(Op::Archive {
-            room: self.code.clone(),
-        });
+    fn count_question(&self, open: bool) {
+        if open {
+            self.deps.questions_open.fetch_add(1, Relaxed);
+        } else {
+            self.deps.questions_open.fetch_sub(1, Relaxed);
+        }
+    }
+
+    /// Whether the evictor took this room away (see [`Room::evict`]).
+    pub fn is_closed(&self) -> bool {
+        self.inner.lock().closed
+    }
+
+    /// The evictor's round for this room, `idle_ms` after `now`'s last
+    /// activity: decided and done under the room's lock, so a join racing
+    /// it either comes first (and keeps the room) or is refused; it never
+    /// gets a `welcome` for a room the store has let go.
+    pub fn evict(&self, now: Millis) -> super::Idleness {
+        let mut inner = self.inner.lock();
+        if inner.closed {
+            return super::Idleness::Archive;
+        }
+        let idle_ms = now.saturating_sub(self.last_active());
+        let fate = super::idleness(
+            inner.game.phase(),
+            inner.game.player_count(),
+            self.connections(),
+            idle_ms,
+        );
+        let op = match fate {
+            super::Idleness::Keep => return fate,
+            // The store keeps its results, memory lets it go.
+            super::Idleness::Archive => Op::Archive {
+                room: self.code.clone(),
+            },
+            super::Idleness::Delete => {
+                tracing::info!(room = %self.code, "lobby nobody joined expired");
+                Op::Delete {
+                    room: self.code.clone(),
+                }
+            }
+        };
+        // Sent under the lock: after every event this room handed over.
+        self.deps.store.send(op);
+        if inner.game.phase() == Phase::Question {
+            self.count_question(false);
+        }
+        inner.closed = true;
+        self.evicted.store(true, Relaxed);
+        drop(inner);
+        self.wake.notify_one();
+        fate
     }
 
     /// Sends coalesced `lobby` and `progress` messages whose time has come.

@@ -208,7 +208,10 @@ impl Store {
             gone: gone.clone(),
             alive_written: None,
             active_written: std::collections::HashMap::new(),
-            deleted: std::collections::HashSet::new(),
+            deleted: std::collections::HashMap::new(),
+            deleted_swept: std::time::Instant::now(),
+            set_aside: std::collections::HashSet::new(),
+            prune_before: None,
         };
         std::thread::Builder::new()
             .name("store-writer".into())
@@ -360,15 +363,27 @@ struct Writer {
     /// a page of its own to rewrite and sync).
     alive_written: Option<std::time::Instant>,
     active_written: std::collections::HashMap<String, std::time::Instant>,
-    /// Rooms deleted while this writer ran: what they still send (a socket
-    /// that raced the deletion) is dropped, so no event outlives its room.
-    deleted: std::collections::HashSet<String>,
+    /// Rooms deleted lately, and when: what they still send is dropped
+    /// (and reported not stored), so no event outlives its room. A room
+    /// refuses everything once it asks for its deletion, so this is a
+    /// guard, kept for [`FORGET_DELETED`] only.
+    deleted: std::collections::HashMap<String, std::time::Instant>,
+    deleted_swept: std::time::Instant,
+    /// Rooms whose writes failed for good: nothing more of them is
+    /// written (or reported stored).
+    set_aside: std::collections::HashSet<String>,
+    /// Retention asked for and not done yet: archived games last active
+    /// before this go, [`PRUNE_CHUNK`] at a time.
+    prune_before: Option<Millis>,
 }
 
 /// How stale the `alive` row (a restart's guess at when the server
 /// stopped) and rooms' `last_active` (hours before an idle room is
 /// archived) may get.
 const STAMP_EVERY: Duration = Duration::from_secs(1);
+
+/// How long the writer remembers a deleted room's code.
+const FORGET_DELETED: Duration = Duration::from_secs(5 * 60);
 
 /// What the writer learnt (a commit, a failure), announced in order by the
 /// notifier thread: the store's health changes only after what was
@@ -502,6 +517,22 @@ impl Writer {
         let mut first_at = std::time::Instant::now();
         loop {
             if pending.is_empty() {
+                // Retention, a chunk at a time, while nothing else waits.
+                if self.prune_before.is_some() {
+                    match rx.try_recv() {
+                        Ok(op) => {
+                            pending.push(op);
+                            first_at = std::time::Instant::now();
+                        }
+                        Err(mpsc::TryRecvError::Empty) => {
+                            self.prune_chunk();
+                            continue;
+                        }
+                        Err(mpsc::TryRecvError::Disconnected) => return,
+                    }
+                }
+            }
+            if pending.is_empty() {
                 match rx.recv_timeout(Duration::from_secs(1)) {
                     Ok(op) => {
                         pending.push(op);
@@ -555,53 +586,22 @@ impl Writer {
             }
             let committed = self.commit(&pending);
             last_commit = std::time::Instant::now();
-            match committed {
-                Ok(()) => {
+            let closing = match committed {
+                Ok(dropped) => {
                     backoff = Duration::from_millis(50);
-                    let mut closing = None;
                     let mut news = News::health(true, None);
-                    for op in pending.drain(..) {
-                        match op {
-                            Op::Flush(done) => news.flushed.push(done),
-                            Op::Close(done) => closing = Some(done),
-                            Op::Append {
-                                first_seq,
-                                events,
-                                durable,
-                                on_durable,
-                                ..
-                            } => {
-                                news.on_durable.extend(on_durable);
-                                // One notification per room and commit.
-                                let last = first_seq + events.len() as u64 - 1;
-                                match news
-                                    .durable_to
-                                    .iter_mut()
-                                    .find(|(d, _)| Arc::ptr_eq(d, &durable))
-                                {
-                                    Some((_, max)) => *max = (*max).max(last),
-                                    None => news.durable_to.push((durable, last)),
-                                }
-                            }
-                            Op::CreateRoom { .. }
-                            | Op::Archive { .. }
-                            | Op::Delete { .. }
-                            | Op::Prune { .. } => {}
-                        }
-                    }
+                    let closing = self.committed(pending.drain(..), &dropped, &mut news);
                     announcer.announce(news);
-                    if let Some(done) = closing {
-                        // Everything committed is announced before the end.
-                        announcer.finish();
-                        if let Err(e) =
-                            self.conn
-                                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-                        {
-                            tracing::warn!(error = %e, "could not checkpoint the database");
-                        }
-                        let _ = done.send(());
-                        return;
-                    }
+                    closing
+                }
+                Err(e) if is_permanent(&e) => {
+                    // Retrying the batch as it is would fail for ever and
+                    // hold every room up: each operation on its own, and
+                    // the room whose operation still fails is set aside.
+                    tracing::error!(error = %format!("{e:#}"), "a write failed for a reason retrying cannot fix; writing its batch one operation at a time");
+                    let (closing, rest) = self.one_by_one(std::mem::take(&mut pending), &announcer);
+                    pending = rest;
+                    closing
                 }
                 Err(e) => {
                     // The events are kept and retried, before anything
@@ -613,7 +613,140 @@ impl Writer {
                     announcer.announce(News::health(false, Some(format!("{e:#}"))));
                     std::thread::sleep(backoff);
                     backoff = (backoff * 2).min(Duration::from_secs(2));
+                    None
                 }
+            };
+            if let Some(done) = closing {
+                // Everything committed is announced before the end.
+                announcer.finish();
+                if let Err(e) = self
+                    .conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                {
+                    tracing::warn!(error = %e, "could not checkpoint the database");
+                }
+                let _ = done.send(());
+                return;
+            }
+            // Retention between batches, never inside one: live votes do
+            // not wait behind a month of deletions.
+            if self.prune_before.is_some() && pending.is_empty() {
+                self.prune_chunk();
+            }
+        }
+    }
+
+    /// What a successful commit of `ops` tells (into `news`); the `Close`
+    /// among them, if any. `dropped`: indices of appends not written.
+    fn committed(
+        &mut self,
+        ops: impl Iterator<Item = Op>,
+        dropped: &[usize],
+        news: &mut News,
+    ) -> Option<tokio::sync::oneshot::Sender<()>> {
+        let mut closing = None;
+        for (i, op) in ops.enumerate() {
+            match op {
+                // Not written, so never reported stored: its callbacks
+                // hear `false` as they drop.
+                Op::Append { .. } if dropped.contains(&i) => {}
+                Op::Flush(done) => news.flushed.push(done),
+                Op::Close(done) => closing = Some(done),
+                Op::Append {
+                    first_seq,
+                    events,
+                    durable,
+                    on_durable,
+                    ..
+                } => {
+                    news.on_durable.extend(on_durable);
+                    // One notification per room and commit.
+                    let last = first_seq + events.len() as u64 - 1;
+                    match news
+                        .durable_to
+                        .iter_mut()
+                        .find(|(d, _)| Arc::ptr_eq(d, &durable))
+                    {
+                        Some((_, max)) => *max = (*max).max(last),
+                        None => news.durable_to.push((durable, last)),
+                    }
+                }
+                Op::Prune { before } => {
+                    self.prune_before = Some(self.prune_before.unwrap_or(0).max(before));
+                }
+                Op::CreateRoom { .. } | Op::Archive { .. } | Op::Delete { .. } => {}
+            }
+        }
+        closing
+    }
+
+    /// After a permanent failure: commits `ops` one at a time. An
+    /// operation that fails again for good sets its room aside (logged;
+    /// nothing of it is reported stored, its later writes are dropped);
+    /// one that fails for a passing reason (space) is kept, with all after
+    /// it, for the normal retry. Returns the `Close` met and what is kept.
+    fn one_by_one(
+        &mut self,
+        ops: Vec<Op>,
+        announcer: &Announcer,
+    ) -> (Option<tokio::sync::oneshot::Sender<()>>, Vec<Op>) {
+        let mut kept = Vec::new();
+        let mut closing = None;
+        for op in ops {
+            if !kept.is_empty() {
+                kept.push(op);
+                continue;
+            }
+            match self.commit(std::slice::from_ref(&op)) {
+                Ok(dropped) => {
+                    let mut news = News::health(true, None);
+                    closing = closing.or(self.committed(std::iter::once(op), &dropped, &mut news));
+                    announcer.announce(news);
+                }
+                Err(e) if is_permanent(&e) => {
+                    if let Some(room) = op_room(&op) {
+                        tracing::error!(room, error = %format!("{e:#}"), "room set aside: its writes keep failing; nothing more of it is stored");
+                        self.set_aside.insert(room.to_string());
+                    } else {
+                        tracing::error!(error = %format!("{e:#}"), "a write failed for good and was dropped");
+                    }
+                    // Dropped: its callbacks hear "not stored".
+                }
+                Err(_) => kept.push(op),
+            }
+        }
+        (closing, kept)
+    }
+
+    /// Deletes up to [`PRUNE_CHUNK`] archived games past retention in one
+    /// commit of its own; the pruning is over when fewer were left. A
+    /// failure ends it for today (the next day's prune takes it up).
+    fn prune_chunk(&mut self) {
+        let Some(before) = self.prune_before else {
+            return;
+        };
+        let pruned = self.conn.transaction().and_then(|tx| {
+            let n = delete_rooms(
+                &tx,
+                "code IN (SELECT code FROM rooms WHERE last_active < ?1 AND archived = 1
+                          ORDER BY code LIMIT ?2)",
+                params![before as i64, PRUNE_CHUNK as i64],
+            )?;
+            tx.commit()?;
+            Ok(n)
+        });
+        match pruned {
+            Ok(n) => {
+                if n > 0 {
+                    tracing::info!(rooms = n, "old games pruned");
+                }
+                if n < PRUNE_CHUNK {
+                    self.prune_before = None;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "pruning old games failed; trying again tomorrow");
+                self.prune_before = None;
             }
         }
     }
@@ -638,21 +771,37 @@ impl Writer {
         Ok(())
     }
 
-    fn commit(&mut self, ops: &[Op]) -> anyhow::Result<()> {
+    /// Commits `ops`; `Ok` carries which of them (indices) were dropped
+    /// unwritten: appends of a deleted room.
+    fn commit(&mut self, ops: &[Op]) -> anyhow::Result<Vec<usize>> {
         self.check_file()?;
+        // At most once a minute: thousands of expired lobbies may sit here.
+        if self.deleted_swept.elapsed() >= Duration::from_secs(60) {
+            self.deleted_swept = std::time::Instant::now();
+            self.deleted.retain(|_, at| at.elapsed() < FORGET_DELETED);
+        }
         let tx = self.conn.transaction()?;
         // Each room's last activity once per commit, not once per vote.
         let mut active: Vec<(&str, Millis)> = Vec::new();
         let mut rows = Vec::new();
-        for op in ops {
+        let mut dropped = Vec::new();
+        // Deletions and creations of this batch count from the commit on:
+        // a failed commit is retried from the same state.
+        let mut deleted_now: Vec<(&str, bool)> = Vec::new();
+        for (i, op) in ops.iter().enumerate() {
             match op {
-                Op::Append { room, .. } if self.deleted.contains(room) => continue,
-                Op::CreateRoom { code, .. } => {
-                    self.deleted.remove(code);
+                Op::Append { room, .. } => {
+                    let gone = match deleted_now.iter().rev().find(|(r, _)| *r == room.as_str()) {
+                        Some((_, gone)) => *gone,
+                        None => self.deleted.contains_key(room),
+                    } || self.set_aside.contains(room);
+                    if gone {
+                        dropped.push(i);
+                        continue;
+                    }
                 }
-                Op::Delete { room } => {
-                    self.deleted.insert(room.clone());
-                }
+                Op::CreateRoom { code, .. } => deleted_now.push((code, false)),
+                Op::Delete { room } => deleted_now.push((room, true)),
                 _ => {}
             }
             apply(&tx, op, &mut rows)?;
@@ -686,6 +835,13 @@ impl Writer {
         }
         tx.commit()?;
         let now = std::time::Instant::now();
+        for (room, gone) in deleted_now {
+            if gone {
+                self.deleted.insert(room.to_string(), now);
+            } else {
+                self.deleted.remove(room);
+            }
+        }
         if alive {
             self.alive_written = Some(now);
         }
@@ -695,7 +851,7 @@ impl Writer {
         for (room, _) in active {
             self.active_written.insert(room.to_string(), now);
         }
-        Ok(())
+        Ok(dropped)
     }
 }
 
@@ -888,14 +1044,8 @@ fn apply<'a>(
             insert_events(tx, rows)?;
             delete_rooms(tx, "code = ?1", params![room])?;
         }
-        Op::Prune { before } => {
-            insert_events(tx, rows)?;
-            let pruned = prune(tx, *before, false)?;
-            if pruned > 0 {
-                tracing::info!(rooms = pruned, "old games pruned");
-            }
-        }
-        Op::Flush(_) | Op::Close(_) => {}
+        // Done after the commit, in chunks of its own (`prune_chunk`).
+        Op::Prune { .. } | Op::Flush(_) | Op::Close(_) => {}
     }
     Ok(())
 }
@@ -915,18 +1065,53 @@ fn delete_rooms(
     tx.execute(&format!("DELETE FROM rooms WHERE {which}"), params)
 }
 
-/// Deletes the games last active before `before`: archived ones, and with
-/// `live_too` (at start, before any is loaded) the others as well.
-fn prune(
-    tx: &rusqlite::Transaction<'_>,
-    before: Millis,
-    live_too: bool,
-) -> rusqlite::Result<usize> {
-    delete_rooms(
-        tx,
-        "last_active < ?1 AND (archived = 1 OR ?2)",
-        params![before as i64, live_too],
-    )
+/// Deletes every game last active before `before` (at start, before any
+/// is loaded).
+fn prune(tx: &rusqlite::Transaction<'_>, before: Millis) -> rusqlite::Result<usize> {
+    delete_rooms(tx, "last_active < ?1", params![before as i64])
+}
+
+/// Archived games deleted per commit by the daily retention.
+const PRUNE_CHUNK: usize = 50;
+
+/// Whether a failed write would fail the same way however often it is
+/// retried (a constraint, a bad statement), as against a passing cause:
+/// a full disk, an I/O error, a read-only or removed file, a lock.
+fn is_permanent(e: &anyhow::Error) -> bool {
+    use rusqlite::ErrorCode::*;
+    if e.downcast_ref::<serde_json::Error>().is_some() {
+        return true;
+    }
+    match e.downcast_ref::<rusqlite::Error>() {
+        Some(rusqlite::Error::SqliteFailure(f, _)) => !matches!(
+            f.code,
+            DiskFull
+                | SystemIoFailure
+                | ReadOnly
+                | CannotOpen
+                | DatabaseBusy
+                | DatabaseLocked
+                | FileLockingProtocolFailed
+                | OutOfMemory
+                | NotADatabase
+                | DatabaseCorrupt
+                | OperationInterrupted
+                | NoLargeFileSupport
+                | PermissionDenied
+        ),
+        Some(_) => true,
+        // Ours (the file was removed or replaced): it can come back.
+        None => false,
+    }
+}
+
+/// The room an operation writes to.
+fn op_room(op: &Op) -> Option<&str> {
+    match op {
+        Op::CreateRoom { code, .. } => Some(code),
+        Op::Append { room, .. } | Op::Archive { room } | Op::Delete { room } => Some(room),
+        Op::Prune { .. } | Op::Flush(_) | Op::Close(_) => None,
+    }
 }
 
 impl Store {
@@ -944,7 +1129,7 @@ impl Store {
             return Ok(0);
         }
         let tx = conn.transaction()?;
-        let pruned = prune(&tx, before, true)?;
+        let pruned = prune(&tx, before)?;
         tx.commit()?;
         Ok(pruned)
     }
@@ -979,6 +1164,20 @@ mod tests {
         });
     }
 
+    /// A later event of the room `open_room` made: a kick at `seq`.
+    fn kick_at(seq: u64, at: Millis, durable: &Arc<watch::Sender<u64>>) -> Op {
+        Op::Append {
+            room: "ABCD".into(),
+            first_seq: seq,
+            at,
+            events: vec![Event::Kicked { player: 8 }],
+            token: None,
+            scores: vec![],
+            on_durable: vec![],
+            durable: durable.clone(),
+        }
+    }
+
     fn wait_durable(rx: &mut watch::Receiver<u64>, seq: u64) {
         for _ in 0..500 {
             if *rx.borrow_and_update() >= seq {
@@ -1001,16 +1200,7 @@ mod tests {
         open_room(&store, vec![Event::Kicked { player: 9 }], vec![], &durable);
         wait_durable(&mut rx, 1);
         let later = crate::clock::Clock::new().now() + 60_000;
-        store.send(Op::Append {
-            room: "ABCD".into(),
-            first_seq: 2,
-            at: later,
-            events: vec![Event::Kicked { player: 8 }],
-            token: None,
-            scores: vec![],
-            on_durable: vec![],
-            durable: durable.clone(),
-        });
+        store.send(kick_at(2, later, &durable));
         wait_durable(&mut rx, 2);
         // No `Close`: as after kill -9.
         std::mem::forget(store);
@@ -1292,6 +1482,8 @@ mod tests {
             room: "NEWW".into(),
         });
         store.send(Op::Prune { before: 1_000 });
+        // Pruned after that batch's commit, in commits of its own.
+        assert!(store.flush(Duration::from_secs(5)).await);
         assert!(store.flush(Duration::from_secs(5)).await);
         assert_eq!(
             rooms_in(&path),
@@ -1303,20 +1495,140 @@ mod tests {
         store.send(Op::Delete {
             room: "LIVE".into(),
         });
-        let mut late = append("LIVE", 6_000);
-        if let Op::Append { first_seq, .. } = &mut late {
-            *first_seq = 2;
-        }
-        store.send(late);
+        // It is reported not stored: its callback hears `false` and its
+        // durable mark stays where it was.
+        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        let late_durable = Arc::new(watch::Sender::new(1));
+        store.send(Op::Append {
+            room: "LIVE".into(),
+            first_seq: 2,
+            at: 6_000,
+            events: vec![Event::GameOver { at: 6_000 }],
+            token: None,
+            scores: vec![],
+            on_durable: vec![told(&heard, &store)],
+            durable: late_durable.clone(),
+        });
         assert!(store.flush(Duration::from_secs(5)).await);
         assert!(store.is_healthy());
         assert_eq!(rooms_in(&path), vec![("NEWW".into(), 1)]);
+        assert_eq!(heard.lock().first().map(|h| h.0), Some(false));
+        assert_eq!(
+            *late_durable.borrow(),
+            1,
+            "a dropped event is never durable"
+        );
         assert!(store.close(Duration::from_secs(5)).await);
 
         // At start every game older than the cut goes, archived or not.
         assert_eq!(Store::prune_file(&path, 4_000).unwrap(), 0);
         assert_eq!(Store::prune_file(&path, 6_000).unwrap(), 1);
         assert!(rooms_in(&path).is_empty());
+    }
+
+    #[tokio::test]
+    async fn retention_prunes_many_games_in_chunks_between_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path).unwrap().store;
+        for i in 0..(2 * PRUNE_CHUNK + 7) {
+            let code = format!("R{i:03}");
+            store.send(Op::CreateRoom {
+                code: code.clone(),
+                host_key_hash: "h".into(),
+                at: 1,
+            });
+            store.send(Op::Archive { room: code });
+        }
+        store.send(Op::Prune { before: 1_000 });
+        assert!(store.flush(Duration::from_secs(5)).await);
+        for _ in 0..3 {
+            assert!(store.flush(Duration::from_secs(5)).await);
+        }
+        assert!(rooms_in(&path).is_empty());
+    }
+
+    #[test]
+    fn a_failing_prune_holds_no_vote_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path).unwrap().store;
+        let durable = Arc::new(watch::Sender::new(0));
+        let mut rx = durable.subscribe();
+        open_room(&store, vec![Event::Kicked { player: 9 }], vec![], &durable);
+        wait_durable(&mut rx, 1);
+        store.send(Op::Archive {
+            room: "ABCD".into(),
+        });
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "CREATE TRIGGER keep BEFORE DELETE ON rooms
+                 BEGIN SELECT RAISE(ABORT, 'kept'); END;",
+            )
+            .unwrap();
+        // The prune fails; the vote queued right behind it lands anyway.
+        store.send(Op::Prune {
+            before: u64::MAX / 2,
+        });
+        store.send(kick_at(2, 3, &durable));
+        wait_durable(&mut rx, 2);
+        assert!(store.is_healthy());
+    }
+
+    #[test]
+    fn a_write_that_always_fails_sets_its_room_aside_and_the_others_go_on() {
+        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path).unwrap().store;
+        // A statement that fails every time, for one room only.
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.room = 'BADD'
+                 BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+            )
+            .unwrap();
+        let good = Arc::new(watch::Sender::new(0));
+        let bad = Arc::new(watch::Sender::new(0));
+        let append = |room: &str, seq: u64, durable: &Arc<watch::Sender<u64>>| Op::Append {
+            room: room.into(),
+            first_seq: seq,
+            at: 2,
+            events: vec![Event::Kicked { player: 1 }],
+            token: None,
+            scores: vec![],
+            on_durable: vec![told(&heard, &store)],
+            durable: durable.clone(),
+        };
+        for code in ["GOOD", "BADD"] {
+            store.send(Op::CreateRoom {
+                code: code.into(),
+                host_key_hash: "h".into(),
+                at: 1,
+            });
+        }
+        store.send(append("GOOD", 1, &good));
+        store.send(append("BADD", 1, &bad));
+        let mut rx = good.subscribe();
+        wait_durable(&mut rx, 1);
+        // The bad room's event is reported not stored, never durable; the
+        // store stays healthy and the good room goes on.
+        store.send(append("GOOD", 2, &good));
+        store.send(append("BADD", 2, &bad));
+        wait_durable(&mut rx, 2);
+        assert!(store.is_healthy());
+        assert_eq!(*bad.borrow(), 0);
+        for _ in 0..100 {
+            if heard.lock().len() == 4 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let mut stored: Vec<bool> = heard.lock().iter().map(|h| h.0).collect();
+        stored.sort();
+        assert_eq!(stored, vec![false, false, true, true]);
     }
 
     #[test]
