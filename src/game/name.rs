@@ -6,6 +6,7 @@
 //! (format characters, fillers, a braille blank) or spills over other lines
 //! (stacks of combining marks) is refused, and length is display width.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
@@ -189,6 +190,40 @@ impl NameKey {
 
     pub fn matches(&self, other: &NameKey) -> bool {
         self.folded == other.folded || self.shape == other.shape
+    }
+}
+
+/// The keys of the names in use, counted, so that whether a name is taken
+/// costs a look-up rather than a pass over every player.
+#[derive(Debug, Clone, Default)]
+pub struct TakenNames {
+    folded: HashMap<String, u32>,
+    shape: HashMap<String, u32>,
+}
+
+impl TakenNames {
+    pub fn add(&mut self, key: &NameKey) {
+        *self.folded.entry(key.folded.clone()).or_default() += 1;
+        *self.shape.entry(key.shape.clone()).or_default() += 1;
+    }
+
+    pub fn remove(&mut self, key: &NameKey) {
+        for (map, k) in [
+            (&mut self.folded, &key.folded),
+            (&mut self.shape, &key.shape),
+        ] {
+            if let Some(n) = map.get_mut(k) {
+                *n -= 1;
+                if *n == 0 {
+                    map.remove(k);
+                }
+            }
+        }
+    }
+
+    /// Whether a name in use [`NameKey::matches`] `key`.
+    pub fn contains(&self, key: &NameKey) -> bool {
+        self.folded.contains_key(&key.folded) || self.shape.contains_key(&key.shape)
     }
 }
 

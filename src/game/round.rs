@@ -11,7 +11,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::leaderboard::{self, Standing};
-use super::name::{NameKey, PlayerName};
+use super::name::{NameKey, PlayerName, TakenNames};
 use super::question::{Pool, Question, pick_question};
 use super::scoring;
 
@@ -302,6 +302,8 @@ pub struct Game {
     /// to lapse. An entry is stale once its player came back or left again.
     away: VecDeque<(Millis, PlayerId)>,
     seat_hold: Millis,
+    /// The names of the players in the room (not kicked, seat not lapsed).
+    taken: TakenNames,
 }
 
 impl Game {
@@ -322,6 +324,7 @@ impl Game {
             lapsed: 0,
             away: VecDeque::new(),
             seat_hold: SEAT_HOLD_MS,
+            taken: TakenNames::default(),
         }
     }
 
@@ -452,6 +455,7 @@ impl Game {
             Event::Joined { player, name } => {
                 debug_assert_eq!(*player as usize, self.players.len());
                 let key = NameKey::of(name);
+                self.taken.add(&key);
                 self.players.push(Player {
                     id: *player,
                     name: name.clone(),
@@ -474,6 +478,8 @@ impl Game {
                     if p.lapsed {
                         p.lapsed = false;
                         self.lapsed -= 1;
+                    } else {
+                        self.taken.remove(&p.key);
                     }
                     p.kicked = true;
                     self.kicked += 1;
@@ -588,7 +594,7 @@ impl Game {
         if self.settings.profanity_filter && name.is_rude() {
             return Err(RuleError::BadName("Please choose another name."));
         }
-        if self.players().any(|p| p.key.matches(name.key())) {
+        if self.taken.contains(name.key()) {
             return Err(RuleError::NameTaken);
         }
         if self.player_count() >= self.max_players {
@@ -660,7 +666,9 @@ impl Game {
         if self.lapsing_since(id).is_none() {
             return false;
         }
-        self.players[id as usize].lapsed = true;
+        let p = &mut self.players[id as usize];
+        p.lapsed = true;
+        self.taken.remove(&p.key);
         self.lapsed += 1;
         true
     }
@@ -696,13 +704,15 @@ impl Game {
         if !p.lapsed {
             return Ok(());
         }
-        if self.players().any(|other| other.key.matches(&p.key)) {
+        if self.taken.contains(&p.key) {
             return Err(RuleError::NameTaken);
         }
         if self.player_count() >= self.max_players {
             return Err(RuleError::RoomFull);
         }
-        self.players[id as usize].lapsed = false;
+        let p = &mut self.players[id as usize];
+        p.lapsed = false;
+        self.taken.add(&p.key);
         self.lapsed -= 1;
         Ok(())
     }
@@ -1194,6 +1204,34 @@ mod tests {
         arrive(&mut g, "ANN", SEAT_HOLD_MS);
         assert_eq!(g.rejoin(ann, SEAT_HOLD_MS + 1), Err(RuleError::NameTaken));
         assert!(g.player(ann).is_none());
+    }
+
+    #[test]
+    fn a_name_is_free_again_after_a_kick_or_a_lapse_and_taken_again_by_a_rejoin() {
+        let taken = |g: &mut Game, name: &str| {
+            g.join(&PlayerName::parse(name).unwrap(), SEAT_HOLD_MS)
+                .err()
+                == Some(RuleError::NameTaken)
+        };
+        let mut g = small_room(10);
+        let ann = arrive(&mut g, "Ann", 0);
+        let bob = arrive(&mut g, "Bob", 0);
+        assert!(taken(&mut g, "ANN") && taken(&mut g, "bob"));
+        let kick = g.kick(bob).unwrap();
+        assert!(!kick.is_empty());
+        assert!(!taken(&mut g, "Bob"), "a kicked player's name is free");
+        g.set_connected(ann, false, 0);
+        assert_eq!(g.lapse(SEAT_HOLD_MS), 1);
+        assert!(!taken(&mut g, "Аnn"), "a lapsed seat's name is free");
+        let mut g = small_room(10);
+        let ann = arrive(&mut g, "Ann", 0);
+        g.set_connected(ann, false, 0);
+        g.lapse(SEAT_HOLD_MS);
+        g.rejoin(ann, SEAT_HOLD_MS).unwrap();
+        assert!(
+            taken(&mut g, "ann"),
+            "a rejoined player holds its name again"
+        );
     }
 
     #[test]
