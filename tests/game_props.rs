@@ -72,9 +72,11 @@ proptest! {
         let settings = Settings { rounds: 5, seconds: 10, ..Settings::default() };
         let mut game = Game::new(pool(), settings, 8);
         let mut now = 1_000u64;
-        // Points each player was awarded, round by round, recomputed here.
+        // Points each player was awarded, round by round, as seen from
+        // outside (the oracle for their value is in the test below).
         let mut awarded: HashMap<(u32, u32), u32> = HashMap::new();
-        for op in ops {
+        let len = ops.len();
+        for (i, op) in ops.into_iter().enumerate() {
             let before: HashMap<u32, u32> = game.players().map(|p| (p.id, p.score)).collect();
             let round_before = game.round_number();
             match op {
@@ -92,6 +94,9 @@ proptest! {
                 Op::Reveal => { let _ = game.reveal(now); }
                 Op::Tick(ms) => { now += u64::from(ms); game.tick(now); }
                 Op::Kick(p) => { let _ = game.kick(u32::from(p)); }
+                // Ending early would leave the rest of the sequence acting
+                // on a finished game: only the last quarter may end it.
+                Op::End if i * 4 < len * 3 => {}
                 Op::End => { let _ = game.end_game(now); }
                 Op::Lapse => { now += SEAT_HOLD_MS; game.lapse(now); }
                 Op::Rejoin(p) => { let _ = game.rejoin(u32::from(p), now); }
@@ -149,8 +154,8 @@ proptest! {
 /// What one existing player does in a round.
 #[derive(Debug, Clone)]
 enum Act {
-    /// A vote at `permille` of the time limit: the right answer, or the
-    /// answer `wrong` (1..=3) places after it.
+    /// A vote: the right answer, or the answer `wrong` (1..=3) places
+    /// after it. Slots past the players in the room vote as strangers.
     Vote {
         player: u8,
         right: bool,
@@ -295,6 +300,12 @@ struct Coverage {
     tie_broken: usize,
     /// Cases with a wrong answer accepted (and so scored 0).
     wrong: usize,
+    /// Cases where the last connected player's vote closed a round.
+    closed_early: usize,
+    /// Cases where a vote came too late (after a close or at the deadline).
+    refused_late: usize,
+    /// Cases the host ended before the last round.
+    ended: usize,
     accepted: usize,
 }
 
@@ -365,6 +376,9 @@ struct CaseCoverage {
     tied: bool,
     tie_broken: bool,
     wrong: bool,
+    closed_early: bool,
+    refused_late: bool,
+    ended: bool,
     accepted: usize,
 }
 
@@ -492,6 +506,7 @@ fn play(plan: &GamePlan, cov: &mut CaseCoverage) -> Result<(), TestCaseError> {
                         };
                         prop_assert_eq!(got.map(|(o, _)| o), want);
                     } else if late {
+                        cov.refused_late = true;
                         prop_assert_eq!(got.map(|_| ()), Err(RuleError::RoundClosed));
                     } else {
                         let (outcome, events) = got.map_err(refused("vote"))?;
@@ -504,6 +519,7 @@ fn play(plan: &GamePlan, cov: &mut CaseCoverage) -> Result<(), TestCaseError> {
                             .all(|(id, a)| !a.connected || open.votes.contains_key(id));
                         prop_assert_eq!(closes(&events), all_in, "early close after {}'s vote", id);
                         if all_in {
+                            cov.closed_early = true;
                             closed = true;
                             settle(&open, &mut accounts, cov);
                             check_standings(&game, &accounts, cov)?;
@@ -575,6 +591,7 @@ fn play(plan: &GamePlan, cov: &mut CaseCoverage) -> Result<(), TestCaseError> {
             }
         }
         if plan.end_in == Some(index) {
+            cov.ended = true;
             let events = game.end_game(now).map_err(refused("end"))?;
             prop_assert_eq!(closes(&events), !closed, "ending closes an open question");
             if !closed {
@@ -636,6 +653,9 @@ fn games_score_and_rank_as_the_contract_says() {
         t.tied += usize::from(cov.tied);
         t.tie_broken += usize::from(cov.tie_broken);
         t.wrong += usize::from(cov.wrong);
+        t.closed_early += usize::from(cov.closed_early);
+        t.refused_late += usize::from(cov.refused_late);
+        t.ended += usize::from(cov.ended);
         t.accepted += cov.accepted;
         Ok(())
     });
@@ -661,6 +681,15 @@ fn games_score_and_rank_as_the_contract_says() {
         t.tie_broken * 20 >= t.cases,
         "at least 5 % have a tie broken by time: {t:?}"
     );
+    assert!(
+        t.closed_early * 4 >= t.cases,
+        "≥ 25 % close early on the last vote: {t:?}"
+    );
+    assert!(
+        t.refused_late * 10 >= t.cases * 4,
+        "≥ 40 % refuse a late vote: {t:?}"
+    );
+    assert!(t.ended * 20 >= t.cases, "≥ 5 % end early: {t:?}");
     assert!(
         t.accepted >= t.cases * 4,
         "about four accepted votes a game or more: {t:?}"
