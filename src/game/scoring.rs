@@ -7,8 +7,11 @@ pub fn points(elapsed_ms: u64, limit_ms: u64) -> u32 {
     if limit_ms == 0 {
         return 500;
     }
-    let elapsed = elapsed_ms.min(limit_ms) as f64;
-    (1000.0 * (1.0 - elapsed / limit_ms as f64 / 2.0)).round() as u32
+    // In integers: 1000 × (2 limit − elapsed) / (2 limit), halves rounded
+    // up. Floating point put some exact halves (502.5) just below.
+    let limit = u128::from(limit_ms);
+    let elapsed = u128::from(elapsed_ms.min(limit_ms));
+    ((2000 * (2 * limit - elapsed) + 2 * limit) / (4 * limit)) as u32
 }
 
 #[cfg(test)]
@@ -29,6 +32,14 @@ mod tests {
     fn answer_at_the_buzzer_scores_500() {
         assert_eq!(points(20_000, 20_000), 500);
         assert_eq!(points(25_000, 20_000), 500);
+    }
+
+    #[test]
+    fn halves_round_up_exactly() {
+        // 1000 × (1 − 1990/2000/2) = 502.5: in floating point 502.4999…
+        assert_eq!(points(1_990, 2_000), 503);
+        // 1000 × (1 − 10/2000/2) = 997.5
+        assert_eq!(points(10, 2_000), 998);
     }
 
     #[test]
