@@ -900,7 +900,10 @@ pub fn assert_pre_reveal_allowed(v: &Value, roles: Roles, what: &str) {
     };
     let why: Vec<String> = candidates
         .iter()
-        .map_while(|&host| pre_reveal_misfit(v, host))
+        .map_while(|&host| {
+            let screen = if host { "host" } else { "phone" };
+            pre_reveal_misfit(v, host).map(|why| format!("as a {screen}'s: {why}"))
+        })
         .collect();
     if why.len() == candidates.len() {
         panic!(
