@@ -913,3 +913,84 @@ async fn the_host_configures_the_room_in_the_lobby() {
     host.send(json!({"type":"configure","rounds":9})).await;
     assert_eq!(host.recv_error().await, "wrong_phase", "configure mid-game");
 }
+
+/// The allow-list itself: whatever a new field is called, and however deep
+/// it sits, a pre-reveal message carrying it fails; the real shapes pass.
+#[test]
+fn the_leak_check_refuses_a_new_key_anywhere_before_the_reveal() {
+    let photo = json!({"photo": "/photos/a", "thumb": "/photos/b"});
+    let round = json!({
+        "type": "round", "round": 1, "of": 3, "mode": "name_to_photo",
+        "prompt": {"name": "Ann Lee", "known_as": null},
+        "choices": [photo, photo, photo, photo],
+        "remaining_ms": 20000, "seconds": 20,
+    });
+    let mut phone_state = round.clone();
+    let extra = json!({
+        "type": "state", "phase": "question", "code": "QXRT", "count": 2,
+        "settings": {"rounds": 3, "seconds": 20, "mode": "name_to_photo",
+                     "include_memoriam": true, "profanity_filter": true},
+        "you": {"player_id": 1, "name": "Ann", "score": 0, "rank": 1},
+        "voted": null,
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        phone_state[k] = v.clone();
+    }
+    let host_lobby = json!({
+        "type": "lobby", "count": 1,
+        "players": [{"id": 1, "name": "Ann", "connected": true, "score": 0}],
+        "settings": phone_state["settings"],
+    });
+    assert_pre_reveal_allowed(&round, Roles::default(), "a real round");
+    assert_pre_reveal_allowed(&phone_state, Roles::PHONE, "a real phone state");
+    assert_pre_reveal_allowed(&host_lobby, Roles::HOST, "a real host lobby");
+
+    let planted = |mut v: Value, at: &[&str], key: &str| {
+        let mut here = &mut v;
+        for step in at {
+            here = match step.parse::<usize>() {
+                Ok(i) => &mut here[i],
+                Err(_) => &mut here[*step],
+            };
+        }
+        here[key] = json!(2);
+        v
+    };
+    let leaks = [
+        (planted(round.clone(), &[], "solution"), Roles::default()),
+        (
+            planted(round.clone(), &["choices", "2"], "right"),
+            Roles::default(),
+        ),
+        (
+            planted(round.clone(), &["prompt"], "index"),
+            Roles::default(),
+        ),
+        (
+            planted(phone_state.clone(), &["you"], "choice"),
+            Roles::PHONE,
+        ),
+        (
+            planted(phone_state.clone(), &["settings"], "answer"),
+            Roles::PHONE,
+        ),
+        // A phone's state with the host's fields is still a leak path.
+        (
+            planted(phone_state.clone(), &[], "players_voting"),
+            Roles::PHONE,
+        ),
+        (
+            planted(host_lobby.clone(), &["players", "0"], "pick"),
+            Roles::HOST,
+        ),
+        (json!({"type": "hint", "at": 2}), Roles::default()),
+        (
+            json!({"type": "round", "seconds": {"answer": 2}}),
+            Roles::default(),
+        ),
+    ];
+    for (v, roles) in leaks {
+        let caught = std::panic::catch_unwind(|| assert_pre_reveal_allowed(&v, roles, "planted"));
+        assert!(caught.is_err(), "the allow-list let this through: {v}");
+    }
+}
