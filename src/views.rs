@@ -20,6 +20,9 @@ pub struct Host {
     pub join_url: String,
     /// Server-rendered QR code of `join_url`, an `<svg>` element.
     pub qr_svg: String,
+    /// The join URL names this computer only (127.0.0.1, localhost, ::1):
+    /// the page warns the organiser before guests try to scan it.
+    pub loopback_only: bool,
 }
 
 #[derive(Template)]
@@ -49,6 +52,24 @@ pub struct NotFound {
 }
 
 /// An SVG QR code for `url`, sized by CSS.
+/// Whether a URL's host is this computer only (`127.0.0.0/8`, `::1`,
+/// `localhost`), an address no phone can reach.
+pub fn names_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 pub fn qr_svg(url: &str) -> String {
     match qrcode::QrCode::new(url.as_bytes()) {
         Ok(code) => code
@@ -60,5 +81,33 @@ pub fn qr_svg(url: &str) -> String {
             .build()
             .replacen("<?xml version=\"1.0\" standalone=\"yes\"?>", "", 1),
         Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_loopback;
+
+    #[test]
+    fn loopback_join_urls_are_told_apart_from_reachable_ones() {
+        for url in [
+            "http://127.0.0.1:8080/join/QXRT",
+            "http://127.8.9.1/join/QXRT?e=x",
+            "http://localhost:8080/join/QXRT",
+            "http://LOCALHOST./join",
+            "http://[::1]:8080/join/QXRT",
+            "http://user@127.0.0.1:80/",
+        ] {
+            assert!(names_loopback(url), "{url} is this computer only");
+        }
+        for url in [
+            "http://192.168.1.20:8080/join/QXRT",
+            "https://reunion.example.org/yearbook/join/QXRT",
+            "http://[fe80::1]:8080/join",
+            "http://0.0.0.0:8080/join",
+            "http://localhost.example.org/join",
+        ] {
+            assert!(!names_loopback(url), "{url} may be reachable");
+        }
     }
 }

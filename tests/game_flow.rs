@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 fn check_round(v: &Value, round: u64, of: u64, seconds: u64, what: &str) {
     assert_eq!(v["round"], round, "{what}: round number: {v}");
     assert_eq!(v["of"], of, "{what}: `of`: {v}");
-    assert_no_key(v, "answer", what);
+    // Either screen: a `round` goes to both; a `state` here may be either's.
+    assert_pre_reveal_allowed(v, Roles::default(), what);
     let choices = v["choices"]
         .as_array()
         .unwrap_or_else(|| panic!("{what}: choices: {v}"));
@@ -190,7 +191,7 @@ async fn three_phones_play_three_rounds_to_game_over() {
 
     let mut host = connect_host(&server, &code, &key).await;
     assert_eq!(host.state["phase"], "lobby");
-    assert_no_key(&host.state, "answer", "lobby state");
+    assert_pre_reveal_allowed(&host.state, Roles::HOST, "lobby state");
     let settings = json!({"rounds":3,"seconds":20,"mode":"name_to_photo","include_memoriam":true});
     assert_eq!(
         host.state["code"],
@@ -792,7 +793,7 @@ async fn a_killed_server_comes_back_with_rooms_scores_and_acknowledged_votes() {
     assert_eq!(s["phase"], "question", "{s}");
     assert_eq!(s["round"], 2);
     assert_eq!(s["prompt"], r2["prompt"], "same question after restart");
-    assert_no_key(s, "answer", "host state after restart");
+    assert_pre_reveal_allowed(s, Roles::HOST, "host state after restart");
     let players = s["players"].as_array().expect("host state lists players");
     assert_eq!(player(players, "Ann").unwrap()["score"], ann_score, "{s}");
     assert_eq!(player(players, "Bob").unwrap()["score"], 0, "{s}");
@@ -911,4 +912,85 @@ async fn the_host_configures_the_room_in_the_lobby() {
     assert_eq!(round["seconds"], 7);
     host.send(json!({"type":"configure","rounds":9})).await;
     assert_eq!(host.recv_error().await, "wrong_phase", "configure mid-game");
+}
+
+/// The allow-list itself: whatever a new field is called, and however deep
+/// it sits, a pre-reveal message carrying it fails; the real shapes pass.
+#[test]
+fn the_leak_check_refuses_a_new_key_anywhere_before_the_reveal() {
+    let photo = json!({"photo": "/photos/a", "thumb": "/photos/b"});
+    let round = json!({
+        "type": "round", "round": 1, "of": 3, "mode": "name_to_photo",
+        "prompt": {"name": "Ann Lee", "known_as": null},
+        "choices": [photo, photo, photo, photo],
+        "remaining_ms": 20000, "seconds": 20,
+    });
+    let mut phone_state = round.clone();
+    let extra = json!({
+        "type": "state", "phase": "question", "code": "QXRT", "count": 2,
+        "settings": {"rounds": 3, "seconds": 20, "mode": "name_to_photo",
+                     "include_memoriam": true, "profanity_filter": true},
+        "you": {"player_id": 1, "name": "Ann", "score": 0, "rank": 1},
+        "voted": null,
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        phone_state[k] = v.clone();
+    }
+    let host_lobby = json!({
+        "type": "lobby", "count": 1,
+        "players": [{"id": 1, "name": "Ann", "connected": true, "score": 0}],
+        "settings": phone_state["settings"],
+    });
+    assert_pre_reveal_allowed(&round, Roles::default(), "a real round");
+    assert_pre_reveal_allowed(&phone_state, Roles::PHONE, "a real phone state");
+    assert_pre_reveal_allowed(&host_lobby, Roles::HOST, "a real host lobby");
+
+    let planted = |mut v: Value, at: &[&str], key: &str| {
+        let mut here = &mut v;
+        for step in at {
+            here = match step.parse::<usize>() {
+                Ok(i) => &mut here[i],
+                Err(_) => &mut here[*step],
+            };
+        }
+        here[key] = json!(2);
+        v
+    };
+    let leaks = [
+        (planted(round.clone(), &[], "solution"), Roles::default()),
+        (
+            planted(round.clone(), &["choices", "2"], "right"),
+            Roles::default(),
+        ),
+        (
+            planted(round.clone(), &["prompt"], "index"),
+            Roles::default(),
+        ),
+        (
+            planted(phone_state.clone(), &["you"], "choice"),
+            Roles::PHONE,
+        ),
+        (
+            planted(phone_state.clone(), &["settings"], "answer"),
+            Roles::PHONE,
+        ),
+        // A phone's state with the host's fields is still a leak path.
+        (
+            planted(phone_state.clone(), &[], "players_voting"),
+            Roles::PHONE,
+        ),
+        (
+            planted(host_lobby.clone(), &["players", "0"], "pick"),
+            Roles::HOST,
+        ),
+        (json!({"type": "hint", "at": 2}), Roles::default()),
+        (
+            json!({"type": "round", "seconds": {"answer": 2}}),
+            Roles::default(),
+        ),
+    ];
+    for (v, roles) in leaks {
+        let caught = std::panic::catch_unwind(|| assert_pre_reveal_allowed(&v, roles, "planted"));
+        assert!(caught.is_err(), "the allow-list let this through: {v}");
+    }
 }

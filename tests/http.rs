@@ -208,6 +208,39 @@ async fn pages_health_and_metrics() {
     assert_eq!(r.status().as_u16(), 404);
 }
 
+/// The host page on a loopback-only join URL says phones cannot reach it
+/// (and what to do); with a LAN `--public-url` it says nothing of the kind.
+#[tokio::test]
+async fn the_host_page_warns_when_phones_cannot_reach_the_join_url() {
+    let roster = standard_roster();
+    const WARNING: &str = "Phones cannot reach this address";
+    for (public_url, warned) in [(None, true), (Some("http://192.168.1.20:8080"), false)] {
+        let mut b = TestServer::builder();
+        if let Some(url) = public_url {
+            b = b.arg("--public-url").arg(url);
+        }
+        let server = server_with(&roster, b);
+        let (code, _key) = create_room(&server, json!({})).await;
+        let body = server
+            .get(&format!("/host/{code}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            body.contains(WARNING),
+            warned,
+            "public URL {public_url:?}: warning shown must be {warned}:\n{body}"
+        );
+        if warned {
+            assert!(
+                body.contains("--addr 0.0.0.0:8080"),
+                "the warning says what to do:\n{body}"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn photos_are_opaque_and_cached_forever() {
     let roster = standard_roster();

@@ -88,6 +88,7 @@ pub async fn host(
                 base: state.base.clone(),
                 title: format!("Yearbook — room {code}"),
                 qr_svg: views::qr_svg(&join_url),
+                loopback_only: views::names_loopback(&join_url),
                 join_url,
                 code,
             })

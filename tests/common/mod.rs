@@ -364,6 +364,9 @@ pub struct TestClient {
     pub label: String,
     /// The last `state` received through the connect helpers.
     pub state: Value,
+    /// Which screen this socket said it is; every message it receives is
+    /// checked against that screen's pre-reveal allow-list.
+    pub roles: Roles,
 }
 
 impl TestClient {
@@ -392,6 +395,7 @@ impl TestClient {
             ws,
             label: label.to_string(),
             state: Value::Null,
+            roles: Roles::default(),
         })
     }
 
@@ -401,6 +405,7 @@ impl TestClient {
 
     pub async fn send_text(&mut self, s: impl Into<String>) {
         let s: String = s.into();
+        self.note_role(&s);
         self.ws
             .send(Message::text(s))
             .await
@@ -409,10 +414,25 @@ impl TestClient {
 
     /// Sends without panicking (the server may already have closed).
     pub async fn try_send(&mut self, v: Value) -> bool {
+        self.note_role(&v.to_string());
         self.ws.send(Message::text(v.to_string())).await.is_ok()
     }
 
+    /// Remembers which screen this socket says it is (`hello`: host;
+    /// `join`/`resume`: phone), for the allow-list.
+    fn note_role(&mut self, sent: &str) {
+        let Ok(v) = serde_json::from_str::<Value>(sent) else {
+            return;
+        };
+        match v["type"].as_str() {
+            Some("hello") => self.roles.host = true,
+            Some("join" | "resume") => self.roles.phone = true,
+            _ => {}
+        }
+    }
+
     /// Next JSON message or close, or None when nothing arrives within `d`.
+    /// Every message is checked against the pre-reveal allow-list.
     pub async fn next_within(&mut self, d: Duration) -> Option<Incoming> {
         let deadline = tokio::time::Instant::now() + d;
         loop {
@@ -432,6 +452,7 @@ impl TestClient {
                         "[{}] server message without a string `type`: {v}",
                         self.label
                     );
+                    assert_pre_reveal_allowed(&v, self.roles, &self.label);
                     return Some(Incoming::Json(v));
                 }
                 Some(Ok(Message::Close(f))) => {
@@ -689,6 +710,206 @@ pub fn assert_no_key(v: &Value, key: &str, what: &str) {
     }
     if let Some(p) = walk(v, key, &mut Vec::new()) {
         panic!("{what} must not carry `{key}` (found at {p}): {v}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// What a screen may see before the reveal: an allow-list of keys
+
+/// Which screen a connection is, as far as the test client knows: set by
+/// the `hello` (host) or `join`/`resume` (phone) it sent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Roles {
+    pub host: bool,
+    pub phone: bool,
+}
+
+impl Roles {
+    pub const HOST: Roles = Roles {
+        host: true,
+        phone: false,
+    };
+    pub const PHONE: Roles = Roles {
+        host: false,
+        phone: true,
+    };
+}
+
+/// The shape a value may have: every object key must be listed, so a new
+/// field anywhere (a `solution`, a `choices[].right`) fails the check.
+#[derive(Debug)]
+pub enum Shape {
+    /// A string, number, bool or null: nothing nested.
+    Scalar,
+    Object(&'static [(&'static str, Shape)]),
+    ArrayOf(&'static Shape),
+    /// Passes if one of these passes (a prompt is a person or a photo).
+    OneOf(&'static [Shape]),
+}
+
+const S: Shape = Shape::Scalar;
+const SETTINGS: Shape = Shape::Object(&[
+    ("rounds", S),
+    ("seconds", S),
+    ("mode", S),
+    ("include_memoriam", S),
+    ("profanity_filter", S),
+]);
+const PERSON: Shape = Shape::Object(&[("name", S), ("known_as", S)]);
+const PHOTO: Shape = Shape::Object(&[("photo", S), ("thumb", S)]);
+const PERSON_OR_PHOTO: Shape = Shape::OneOf(&[PERSON, PHOTO]);
+/// The host's player list (`lobby` and `state`).
+const PLAYERS: Shape = Shape::ArrayOf(&Shape::Object(&[
+    ("id", S),
+    ("name", S),
+    ("connected", S),
+    ("score", S),
+]));
+/// A phone's own standing before the reveal (no `choice`/`correct`/`points`).
+const YOU: Shape = Shape::Object(&[("player_id", S), ("name", S), ("score", S), ("rank", S)]);
+
+/// The fields of an open question (`round`, and `state` in `question`).
+const QUESTION_KEYS: &[&str] = &[
+    "round",
+    "of",
+    "mode",
+    "prompt",
+    "choices",
+    "remaining_ms",
+    "seconds",
+];
+
+/// The shape of a key a pre-reveal message may carry (which type may
+/// carry which key is listed below; `progress.players` is a count).
+fn shape_of(ty: &str, key: &str) -> &'static Shape {
+    match key {
+        _ if ty == "progress" => &S,
+        "settings" => &SETTINGS,
+        "players" => &PLAYERS,
+        "prompt" => &PERSON_OR_PHOTO,
+        "choices" => &Shape::ArrayOf(&PERSON_OR_PHOTO),
+        "you" => &YOU,
+        _ => &S,
+    }
+}
+
+/// The keys (besides `type`) that a message a screen sees before the
+/// reveal may carry; `Ok(None)` for messages sent only from the reveal on
+/// (`reveal`, `game_over`, `state` in `reveal`/`over`), which carry the
+/// answer by design; `Err` for a message type nobody listed.
+fn allowed_keys(v: &Value, host: bool) -> Result<Option<Vec<&'static str>>, String> {
+    let ty = v["type"].as_str().unwrap_or("");
+    let keys: Vec<&'static str> = match (ty, host) {
+        ("reveal" | "game_over", _) => return Ok(None),
+        ("welcome", false) => vec!["player_id", "token", "name", "score", "code"],
+        ("state", _) => {
+            let mut k = vec!["phase", "code", "round", "of", "settings", "count"];
+            k.push(if host { "players" } else { "you" });
+            match v["phase"].as_str() {
+                Some("lobby") => {}
+                Some("question") => {
+                    k.extend_from_slice(QUESTION_KEYS);
+                    if host {
+                        k.extend_from_slice(&["answered", "players_voting"]);
+                    } else {
+                        k.push("voted");
+                    }
+                }
+                Some("reveal" | "over") => return Ok(None),
+                _ => return Err("a `state` with an unknown phase".into()),
+            }
+            k
+        }
+        ("lobby", true) => vec!["players", "count", "settings"],
+        ("lobby", false) => vec!["count"],
+        ("round", _) => QUESTION_KEYS.to_vec(),
+        ("vote_ack", false) => vec!["round", "choice"],
+        ("progress", true) => vec!["round", "answered", "players"],
+        ("error", _) => vec!["code", "message"],
+        ("pong", _) => vec![],
+        ("storage", _) => vec!["ok"],
+        _ => {
+            return Err(format!(
+                "`{ty}` is not a message a {} may get before the reveal \
+                 (add it to the allow-list in tests/common/mod.rs)",
+                if host { "host" } else { "phone" }
+            ));
+        }
+    };
+    Ok(Some(keys))
+}
+
+/// Why `v` does not fit `shape` (with the path to the first stray key).
+fn misfit(v: &Value, shape: &Shape, path: &str) -> Option<String> {
+    match shape {
+        Shape::Scalar => (v.is_object() || v.is_array())
+            .then(|| format!("{path} must be a plain value, not {v}")),
+        Shape::Object(fields) => {
+            let Some(m) = v.as_object() else {
+                return Some(format!("{path} must be an object: {v}"));
+            };
+            m.iter().find_map(|(k, c)| {
+                let here = format!("{path}.{k}");
+                match fields.iter().find(|(name, _)| name == k) {
+                    None => Some(format!("{here} is not in the allow-list")),
+                    Some((_, s)) => misfit(c, s, &here),
+                }
+            })
+        }
+        Shape::ArrayOf(item) => {
+            let Some(a) = v.as_array() else {
+                return Some(format!("{path} must be an array: {v}"));
+            };
+            a.iter()
+                .enumerate()
+                .find_map(|(i, c)| misfit(c, item, &format!("{path}[{i}]")))
+        }
+        Shape::OneOf(options) => {
+            let why: Vec<String> = options.iter().map_while(|s| misfit(v, s, path)).collect();
+            (why.len() == options.len()).then(|| why.join(" / "))
+        }
+    }
+}
+
+/// Why a message does not fit what this screen may see before the reveal.
+fn pre_reveal_misfit(v: &Value, host: bool) -> Option<String> {
+    let keys = match allowed_keys(v, host) {
+        Ok(Some(keys)) => keys,
+        Ok(None) => return None,
+        Err(why) => return Some(why),
+    };
+    let m = v.as_object()?;
+    let ty = v["type"].as_str().unwrap_or("");
+    m.iter().filter(|(k, _)| *k != "type").find_map(|(k, c)| {
+        if !keys.contains(&k.as_str()) {
+            return Some(format!("`{k}` is not in the allow-list"));
+        }
+        misfit(c, shape_of(ty, k), k)
+    })
+}
+
+/// Panics unless every key of `v`, at every depth, is one the allow-list
+/// gives its message type for this screen (host or phone; either, when the
+/// client has not said which). This is the answer-leak check: a key the
+/// list does not know could carry the answer, whatever its name.
+pub fn assert_pre_reveal_allowed(v: &Value, roles: Roles, what: &str) {
+    let candidates: Vec<bool> = match (roles.host, roles.phone) {
+        (true, false) => vec![true],
+        (false, true) => vec![false],
+        _ => vec![true, false],
+    };
+    let why: Vec<String> = candidates
+        .iter()
+        .map_while(|&host| {
+            let screen = if host { "host" } else { "phone" };
+            pre_reveal_misfit(v, host).map(|why| format!("as a {screen}'s: {why}"))
+        })
+        .collect();
+    if why.len() == candidates.len() {
+        panic!(
+            "{what}: a message before the reveal with a key nobody allowed ({}): {v}",
+            why.join("; ")
+        );
     }
 }
 
