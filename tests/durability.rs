@@ -69,8 +69,16 @@ async fn a_failing_store_acknowledges_nothing_and_the_server_keeps_answering() {
     bob.recv_type("round").await;
     cy.recv_type("round").await;
     // Ann's vote is stored before the trouble starts.
-    let ack = ann.vote(1, 0).await;
-    assert_eq!(ack["type"], "vote_ack");
+    ann.vote(1, 0).await;
+    // The projector counts it: the vote reached the room, not only the ack.
+    loop {
+        let p = host.recv_type("progress").await;
+        let answered = p["answered"].as_u64();
+        assert!(answered <= Some(1), "one vote so far: {p}");
+        if answered == Some(1) {
+            break;
+        }
+    }
 
     // The database file disappears under the running server.
     let db = server.dir().join("t.db");
@@ -97,7 +105,8 @@ async fn a_failing_store_acknowledges_nothing_and_the_server_keeps_answering() {
     let (status, info) = server.get_json(&format!("/api/rooms/{code}")).await;
     assert_eq!(status, 200, "{info}");
     cy.send(json!({"type": "ping"})).await;
-    assert_eq!(cy.recv_type("pong").await["type"], "pong");
+    // `recv_type` fails on a timeout, an error or a close.
+    cy.recv_type("pong").await;
     cy.send(json!({"type": "vote", "round": 1, "choice": 2}))
         .await;
     let reply = cy.recv_significant().await;

@@ -69,7 +69,12 @@ async fn all_get_round(
     seconds: u64,
 ) -> Value {
     let hr = host.recv_type("round").await;
-    assert_eq!(hr["type"], "round");
+    // Just started: nearly all of its time is left.
+    let remaining = hr["remaining_ms"].as_u64().unwrap_or(0);
+    assert!(
+        remaining + 2000 > seconds * 1000,
+        "a fresh {seconds} s round has {remaining} ms left: {hr}"
+    );
     check_round(&hr, round, of, seconds, "host round");
     for p in phones.iter_mut() {
         let pr = p.recv_type("round").await;
@@ -169,6 +174,13 @@ fn check_reveal(
 /// Upper bound on the server-side elapsed time → lowest acceptable points.
 fn min_points(upper_elapsed: Duration, limit: Duration) -> u64 {
     points_for(upper_elapsed, limit).saturating_sub(1).max(500)
+}
+
+/// The most a right answer can score when at least `lower_elapsed` passed
+/// between the round's start and the vote (1 point for the server's
+/// whole-millisecond clock and rounding).
+fn max_points(lower_elapsed: Duration, limit: Duration) -> u64 {
+    (points_for(lower_elapsed, limit) + 1).min(1000)
 }
 
 #[tokio::test]
@@ -282,6 +294,8 @@ async fn three_phones_play_three_rounds_to_game_over() {
             20,
         )
         .await;
+        // Every phone has the round: it started on the server before now.
+        let t_round = Instant::now();
         let ans = answer_of(&server, &hr).await;
         let target = Roster::index_of(hr["prompt"]["name"].as_str().unwrap());
         assert!(
@@ -309,7 +323,9 @@ async fn three_phones_play_three_rounds_to_game_over() {
             .map(|i| if i < r as usize { ans } else { (ans + i) % 4 })
             .collect();
         let mut acked = [t_start; 3];
+        let mut sent = [t_start; 3];
         for i in 0..3 {
+            sent[i] = Instant::now();
             phones[i].vote(r, votes[i] as u64).await;
             acked[i] = Instant::now();
             if i == 0 {
@@ -352,12 +368,15 @@ async fn three_phones_play_three_rounds_to_game_over() {
                 .as_u64()
                 .unwrap_or_else(|| panic!("points: {rev}"));
             if is_right {
-                let lo = min_points(acked[i] - t_start, limit);
+                // The server's elapsed time is between the vote's sending
+                // after every phone had the round and its ack.
+                let (t_lo, t_hi) = (sent[i] - t_round, acked[i] - t_start);
+                let lo = min_points(t_hi, limit);
+                let hi = max_points(t_lo, limit);
                 assert!(
-                    (lo..=1000).contains(&pts),
-                    "{}: right answer after {:?} should score {lo}..=1000, got {pts}",
+                    (lo..=hi).contains(&pts),
+                    "{}: right answer after {t_lo:?}..{t_hi:?} should score {lo}..={hi}, got {pts}",
                     names[i],
-                    acked[i] - t_start
                 );
                 right[i] += 1;
             } else {
@@ -657,7 +676,9 @@ async fn host_reveal_closes_voting_early() {
     let t_start = Instant::now();
     host.send(json!({"type":"start_round"})).await;
     let r = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 2, 30).await;
+    let t_round = Instant::now();
     let ans = answer_of(&server, &r).await;
+    let t_sent = t_round.elapsed();
     ann.vote(1, ans as u64).await;
     let t_ack = t_start.elapsed();
     host.send(json!({"type":"reveal"})).await;
@@ -672,9 +693,10 @@ async fn host_reveal_closes_voting_early() {
     assert_eq!(arev["you"]["correct"], true);
     let pts = arev["you"]["points"].as_u64().unwrap();
     let lo = min_points(t_ack, Duration::from_secs(30));
+    let hi = max_points(t_sent, Duration::from_secs(30));
     assert!(
-        (lo..=1000).contains(&pts),
-        "points {pts} for a right answer after {t_ack:?}, expected {lo}..=1000"
+        (lo..=hi).contains(&pts),
+        "points {pts} for a right answer after {t_sent:?}..{t_ack:?}, expected {lo}..={hi}"
     );
     let brev = bob.recv_type("reveal").await;
     assert!(brev["you"]["choice"].is_null(), "Bob did not vote: {brev}");
