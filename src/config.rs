@@ -87,6 +87,10 @@ pub struct ServeArgs {
     /// without playing keeps its seat (default 2 minutes).
     #[arg(long, hide = true)]
     pub seat_hold_ms: Option<u64>,
+    /// Test knob, not for organisers: the server's clock stands still and
+    /// moves only by `skip MS` lines on stdin (timeouts tested, not waited).
+    #[arg(long, hide = true)]
+    pub test_clock: bool,
     /// Keep the database under this many MiB: past it the game behaves as
     /// on a full disk (for tests, or to keep a shared disk from filling).
     #[arg(long, env = "YEARBOOK_DB_MAX_MB", value_parser = clap::value_parser!(u64).range(1..))]
@@ -113,6 +117,7 @@ impl Default for ServeArgs {
             keep_days: 30,
             no_enhance: false,
             seat_hold_ms: None,
+            test_clock: false,
             db_max_mb: None,
             solo: SoloMode::On,
         }

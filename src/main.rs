@@ -70,6 +70,9 @@ fn check(path: &std::path::Path) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
+    if args.test_clock {
+        yearbook::clock::stop_and_skip_from_stdin();
+    }
     // Thousands of phones: soft open-file limit up to the hard one.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let base = match normalize_base_path(&args.base_path) {

@@ -12,13 +12,14 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::AsyncReadExt;
-use tokio::time::{Instant, timeout, timeout_at};
+use tokio::time::{Instant, timeout};
 use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
 use tracing::debug;
 
+use crate::clock::timeout_at;
 use crate::frames::RATE_STRIKES;
 use crate::game::{PlayerId, PlayerName, RuleError};
 use crate::http::upgrade::Socket;
@@ -233,7 +234,7 @@ impl Conn {
             }
             // Counted against the rate limit as they arrived (`frames.rs`).
             Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
-                self.last_seen = Instant::now();
+                self.last_seen = crate::clock::now();
                 return Incoming::Handled;
             }
             Some(Ok(Message::Binary(b))) => Err(b.len()),
@@ -247,7 +248,7 @@ impl Conn {
             self.close(close_code::SIZE, "message too big").await;
             return Incoming::Closed;
         }
-        let now = Instant::now();
+        let now = crate::clock::now();
         self.last_seen = now;
         let meter = &mut self.socket.get_mut().meter;
         if !meter.allow(now) {
@@ -293,7 +294,7 @@ pub async fn run(
     may_join: Box<dyn Fn() -> bool + Send>,
     network: IpAddr,
 ) {
-    let now = Instant::now();
+    let now = crate::clock::now();
     let mut conn = Conn {
         socket,
         seat: Seat::new(link).on_network(network),
@@ -367,7 +368,7 @@ pub async fn run(
             // its deadline moves on, within bounds: it did say who it is,
             // and was told to wait (200 phones behind one router take ~28 s).
             ClientMsg::Join { .. } if !may_join() => {
-                hello_by = hello_deadline_after_pacing(now, Instant::now());
+                hello_by = hello_deadline_after_pacing(now, crate::clock::now());
                 let message = "Many phones are joining from your network; try again in a moment.";
                 if !conn.send_error("rate_limited", message).await {
                     return;
@@ -624,7 +625,7 @@ async fn keep_alive(conn: &mut Conn) -> bool {
                     return false;
                 }
             }
-            _ => conn.stalled_at = Some((acked, Instant::now())),
+            _ => conn.stalled_at = Some((acked, crate::clock::now())),
         }
     }
     // A client heard from lately is alive and has had replies: no ping

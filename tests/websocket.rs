@@ -485,45 +485,38 @@ async fn pings_and_fragments_count_against_the_rate_limit() {
 
 #[tokio::test]
 async fn the_hello_deadline_holds_whatever_the_socket_sends() {
-    // Waits out the real 15-s deadline (the rule under test).
-    let (_r, server, code, _key) = game().await;
+    // The server's clock stands still and is skipped, not waited for.
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, _key) = create_room(&server, json!({})).await;
     let mut s = raw(&server, &code).await;
-    let started = Instant::now();
-    let (mut reader, mut writer) = s.split();
-    let pinging = async {
-        while started.elapsed() < Duration::from_secs(25) {
-            if writer.write_all(&frame(0x89, b"hi")).await.is_err() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
-    };
-    let reading = async {
-        let mut code = None;
-        loop {
-            let mut h = [0u8; 2];
-            if reader.read_exact(&mut h).await.is_err() {
-                break;
-            }
-            let mut p = vec![0u8; usize::from(h[1] & 0x7F)];
-            if reader.read_exact(&mut p).await.is_err() {
-                break;
-            }
-            if h[0] == 0x88 && p.len() >= 2 {
-                code = Some(u16::from_be_bytes([p[0], p[1]]));
-            }
-        }
-        (started.elapsed(), code)
-    };
-    let (took, code) = tokio::select! {
-        got = reading => got,
-        _ = pinging => (started.elapsed(), None),
-    };
-    assert!(
-        took >= Duration::from_secs(14) && took < Duration::from_secs(18),
-        "a pinging socket that never said hello ended after {took:?}"
+    // A ping every second, and never a hello.
+    for _ in 0..14 {
+        s.write_all(&frame(0x89, b"hi")).await.unwrap();
+        server.skip(Duration::from_secs(1));
+    }
+    s.write_all(&frame(0x89, b"hi")).await.unwrap();
+    server.skip(Duration::from_millis(999));
+    assert_open_for(&mut s, Duration::from_millis(300), "at 14.999 s").await;
+    server.skip(Duration::from_millis(1));
+    assert_eq!(
+        close_code(&mut s, "a pinging socket that never said hello, at 15 s").await,
+        Some(1008)
     );
-    assert_eq!(code, Some(1008));
+}
+
+/// Reads for `d` of real time: no Close frame and no end of the connection.
+async fn assert_open_for(s: &mut TcpStream, d: Duration, what: &str) {
+    let _ = tokio::time::timeout(d, async {
+        loop {
+            match read_frame(s).await {
+                Ok((0x88, p)) => panic!("{what}: a Close frame {p:?}"),
+                Ok(_) => {}
+                Err(e) => panic!("{what}: the connection ended ({e})"),
+            }
+        }
+    })
+    .await;
 }
 
 #[tokio::test]

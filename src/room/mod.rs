@@ -166,7 +166,7 @@ async fn run_timer(room: Arc<Room>) {
         match room.next_wake() {
             Some(at) => {
                 tokio::select! {
-                    _ = tokio::time::sleep_until(clock.instant_at(at)) => room.on_timer(),
+                    _ = crate::clock::sleep_until(clock.instant_at(at)) => room.on_timer(),
                     _ = room.wake.notified() => {}
                 }
             }

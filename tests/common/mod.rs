@@ -115,6 +115,11 @@ impl ServerBuilder {
     pub fn host_password(self, s: &str) -> Self {
         self.arg("--host-password").arg(s)
     }
+    /// `--test-clock`: the test moves the server's clock with
+    /// [`TestServer::skip`] instead of waiting.
+    pub fn test_clock(self) -> Self {
+        self.arg("--test-clock")
+    }
     pub fn base_path(mut self, p: &str) -> Self {
         self.base_path = p.trim_end_matches('/').to_string();
         self.arg("--base-path").arg(p)
@@ -138,6 +143,8 @@ pub struct TestServer {
     dir: Option<TempDir>,
     args: Vec<String>,
     starts: u32,
+    /// With `--test-clock`: the server's stdin, and its `skipped` answers.
+    clock: Option<std::sync::Mutex<(std::process::ChildStdin, mpsc::Receiver<String>)>>,
     pub http: reqwest::Client,
 }
 
@@ -172,20 +179,34 @@ impl TestServer {
             .arg("--db")
             .arg(&db)
             .args(&args)
-            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(stderr_file));
+        let test_clock = args.iter().any(|a| a == "--test-clock");
+        cmd.stdin(if test_clock {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         let mut child = cmd.spawn().expect("spawn yearbook serve");
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel::<String>();
+        let (skipped_tx, skipped_rx) = mpsc::channel::<String>();
         std::thread::spawn(move || {
             let mut lines = BufReader::new(stdout).lines();
             if let Some(Ok(first)) = lines.next() {
                 let _ = tx.send(first);
             }
             // Keep draining so the server never blocks on a full pipe.
-            for _ in lines {}
+            for line in lines.map_while(Result::ok) {
+                if line.starts_with("skipped ") {
+                    let _ = skipped_tx.send(line);
+                }
+            }
         });
+        let clock = child
+            .stdin
+            .take()
+            .map(|stdin| std::sync::Mutex::new((stdin, skipped_rx)));
         let first = match rx.recv_timeout(START_TIMEOUT) {
             Ok(line) => line,
             Err(e) => {
@@ -220,11 +241,32 @@ impl TestServer {
             dir: Some(dir),
             args,
             starts,
+            clock,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
                 .build()
                 .unwrap(),
         }
+    }
+
+    /// Moves the server's clock forward by `d` (needs `test_clock()`), and
+    /// returns once the server has applied it; what falls due then happens
+    /// at once.
+    #[allow(dead_code)]
+    pub fn skip(&self, d: Duration) {
+        use std::io::Write;
+        let mut clock = self
+            .clock
+            .as_ref()
+            .expect("skip needs ServerBuilder::test_clock()")
+            .lock()
+            .unwrap();
+        let (stdin, skipped) = &mut *clock;
+        writeln!(stdin, "skip {}", d.as_millis()).expect("write to the server's stdin");
+        stdin.flush().expect("flush the server's stdin");
+        skipped
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the server answers `skipped MS` to `skip MS`");
     }
 
     /// The first line the server printed.
