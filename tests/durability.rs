@@ -595,6 +595,76 @@ async fn a_disk_gone_read_only_mid_round_loses_no_acknowledged_vote() {
     assert_eq!(welcome["name"], "Late", "{welcome}");
 }
 
+/// Mounts a small tmpfs on `$1`, copies `$2` (if given) in, makes it
+/// read-only and runs the rest: a database folder already read-only when
+/// the server starts. Needs no root: run in `unshare -rm`.
+const READ_ONLY_TMPFS: &str = r#"set -e
+mount -t tmpfs -o size=4m tmpfs "$1"
+if [ -n "$2" ]; then cp "$2" "$1/"; fi
+mount -o remount,ro "$1"
+shift 2
+exec "$@""#;
+
+/// `serve --db DIR/t.db`, DIR a read-only tmpfs holding a copy of `db`
+/// (or nothing); `None` (after saying why) where no user and mount
+/// namespace can be had, failing under `CI` instead.
+fn serve_on_read_only_folder(db: Option<&std::path::Path>) -> Option<Finished> {
+    let dir = tempfile::tempdir().unwrap();
+    let probe = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", READ_ONLY_TMPFS, "sh"])
+        .arg(dir.path())
+        .args(["", "true"])
+        .output();
+    match probe {
+        Ok(out) if out.status.success() => {}
+        other => {
+            let why = format!("unshare -rm with a tmpfs mount: {other:?}");
+            if std::env::var_os("CI").is_some() {
+                panic!("{why}; CI must run the read-only folder test");
+            }
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+            return None;
+        }
+    }
+    let roster = standard_roster();
+    let mut cmd = clean_cmd("unshare");
+    cmd.args(["-rm", "sh", "-c", READ_ONLY_TMPFS, "sh"])
+        .arg(dir.path())
+        .arg(db.map(|p| p.as_os_str()).unwrap_or_default())
+        .args([BIN, "serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("t.db"))
+        .arg("--roster")
+        .arg(roster.csv());
+    Some(run_with_timeout(cmd, Duration::from_secs(60)))
+}
+
+#[test]
+fn a_server_whose_database_folder_is_read_only_says_so_and_stops() {
+    // A database from an earlier run (WAL, closed cleanly), and none yet.
+    let earlier = tempfile::tempdir().unwrap();
+    let db = earlier.path().join("t.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.execute_batch("CREATE TABLE earlier (x);").unwrap();
+    }
+    for db in [Some(db.as_path()), None] {
+        let Some(run) = serve_on_read_only_folder(db) else {
+            return;
+        };
+        assert_eq!(run.code(), Some(1), "{db:?}: {}", run.all_output());
+        assert!(!run.stdout.contains("listening"), "{db:?}: {}", run.stdout);
+        let said = run.stderr.lines().find(|l| l.starts_with("error: "));
+        assert!(
+            said.is_some_and(|l| l.contains("t.db") && l.contains("Read-only file system")),
+            "{db:?}: one line names the database and the read-only disk: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
 // ---------------------------------------------------------------------------
 // A database the binary cannot fully read (issue 16 §5).
 

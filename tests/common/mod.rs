@@ -32,7 +32,7 @@ pub fn yearbook_cmd() -> Command {
 }
 
 /// `program` with the environment and folder [`yearbook_cmd`] gives.
-fn clean_cmd(program: &str) -> Command {
+pub fn clean_cmd(program: &str) -> Command {
     let mut cmd = Command::new(program);
     for (k, _) in std::env::vars() {
         if k.starts_with("YEARBOOK_") {
