@@ -474,6 +474,7 @@ img=$1 dir=$2
 shift 2
 i=0
 while [ -n "$(losetup -j "$img")" ] && [ "$i" -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+[ -z "$(losetup -j "$img")" ]
 e2fsck -fy "$img" >/dev/null 2>&1 || [ "$?" -le 2 ]
 mount -o loop,errors=remount-ro "$img" "$dir"
 exec "$@""#;

@@ -1670,6 +1670,27 @@ mod tests {
     }
 
     #[test]
+    fn a_disk_that_is_full_read_only_or_failing_is_retried_not_given_up() {
+        use rusqlite::ffi;
+        let failure =
+            |code| anyhow::Error::from(rusqlite::Error::SqliteFailure(ffi::Error::new(code), None));
+        // What SQLite says on a full disk, on EROFS from write or fsync (a
+        // file system gone read-only), on a read-only or moved database.
+        for code in [
+            ffi::SQLITE_FULL,
+            ffi::SQLITE_IOERR_WRITE,
+            ffi::SQLITE_IOERR_FSYNC,
+            ffi::SQLITE_READONLY,
+            ffi::SQLITE_READONLY_DBMOVED,
+            ffi::SQLITE_CANTOPEN,
+        ] {
+            assert!(!is_permanent(&failure(code)), "code {code}");
+        }
+        // A constraint fails the same way every time.
+        assert!(is_permanent(&failure(ffi::SQLITE_CONSTRAINT)));
+    }
+
+    #[test]
     fn a_callback_dropped_unrun_says_not_stored() {
         let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
         let dir = tempfile::tempdir().unwrap();
