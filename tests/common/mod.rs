@@ -147,7 +147,6 @@ impl ServerBuilder {
 pub struct TestServer {
     child: Child,
     origin: String,
-    base_path: String,
     listening_line: String,
     dir: Option<TempDir>,
     /// How it was started: the same again on a restart.
@@ -240,7 +239,6 @@ impl TestServer {
         TestServer {
             child,
             origin: format!("http://{host_port}"),
-            base_path: launch.base_path.clone(),
             listening_line: first,
             dir: Some(dir),
             launch,
@@ -262,7 +260,7 @@ impl TestServer {
     }
     /// `http://127.0.0.1:PORT/PREFIX` without a trailing slash.
     pub fn base_url(&self) -> String {
-        format!("{}{}", self.origin, self.base_path)
+        format!("{}{}", self.origin, self.launch.base_path)
     }
     /// A route under the base path: `url("/healthz")`.
     pub fn url(&self, path: &str) -> String {
