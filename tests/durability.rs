@@ -252,6 +252,8 @@ async fn store_fails_mid_round(server: TestServer, fail: impl FnOnce()) -> Outag
     }
     let in_flight = in_flight.expect("the disk never failed");
     wait_health(&server, 503).await;
+    let said = server.get("/healthz").await.text().await.unwrap();
+    assert_eq!(said, "storage unavailable", "the contract's words");
     let mut refused = Vec::new();
     for (i, phone) in phones.iter_mut().enumerate().skip(in_flight + 1) {
         phone
