@@ -82,9 +82,12 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // A newer binary's database is refused before any work (the photo
-    // cache lives beside it) and before anything could write to it.
-    if let Err(e) = yearbook::store::refuse_newer(&args.db) {
+    // A read-only folder, or a newer binary's database, is refused before
+    // any work (the photo cache lives beside it) and before anything
+    // could write to it.
+    if let Err(e) = yearbook::store::check_writable(&args.db)
+        .and_then(|()| yearbook::store::refuse_newer(&args.db))
+    {
         eprintln!("error: {e:#}");
         return ExitCode::FAILURE;
     }

@@ -209,6 +209,12 @@ async fn disk_fills_mid_round() -> Outage {
         .arg("1")
         .start_in(small_paged_dir());
     let db = server.db_path();
+    store_fails_mid_round(server, move || fill_disk(&db)).await
+}
+
+/// Eight phones, a round open, one vote stored; then `fail` breaks the
+/// disk under the server, and the round is played into the outage.
+async fn store_fails_mid_round(server: TestServer, fail: impl FnOnce()) -> Outage {
     let (code, key) = create_room(&server, json!({"rounds": 2, "seconds": 6})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let mut phones = Vec::new();
@@ -228,8 +234,8 @@ async fn disk_fills_mid_round() -> Outage {
     phones[0].vote(1, 0).await;
     stored[0] = Some(0);
 
-    fill_disk(&db);
-    // Phones vote one by one until one's write meets the full disk.
+    fail();
+    // Phones vote one by one until one's write meets the failing disk.
     let mut in_flight = None;
     for (i, phone) in phones.iter_mut().enumerate().skip(1) {
         phone
@@ -244,8 +250,10 @@ async fn disk_fills_mid_round() -> Outage {
             Some(v) => panic!("[P{i}] neither an ack nor silence: {v}"),
         }
     }
-    let in_flight = in_flight.expect("the disk never filled");
+    let in_flight = in_flight.expect("the disk never failed");
     wait_health(&server, 503).await;
+    let said = server.get("/healthz").await.text().await.unwrap();
+    assert_eq!(said, "storage unavailable", "the contract's words");
     let mut refused = Vec::new();
     for (i, phone) in phones.iter_mut().enumerate().skip(in_flight + 1) {
         phone
@@ -339,6 +347,19 @@ async fn answered(server: &TestServer, code: &str, key: &str) -> Vec<(String, u6
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_round_whose_close_never_reached_the_disk_reopens_unseen_after_kill_9() {
+    let outage = disk_fills_mid_round().await;
+    // kill -9; the operator frees some space; the server comes back.
+    reopens_unseen_after_kill9(outage, |dir| free_disk(&dir.join("t.db"))).await;
+}
+
+/// kill -9, `meanwhile` (the operator's repair), a new server: the round
+/// the outage caught reopens with exactly the acknowledged votes, nobody
+/// having seen its answer, and plays to a reveal that counts each vote
+/// once. Returns the new server and the room's code.
+async fn reopens_unseen_after_kill9(
+    outage: Outage,
+    meanwhile: impl FnOnce(&std::path::Path),
+) -> (TestServer, String) {
     let Outage {
         server,
         code,
@@ -348,9 +369,8 @@ async fn a_round_whose_close_never_reached_the_disk_reopens_unseen_after_kill_9(
         in_flight,
         refused,
         ..
-    } = disk_fills_mid_round().await;
-    // kill -9; the operator frees some space; the server comes back.
-    let server = server.restart_after_kill9_then(|dir| free_disk(&dir.join("t.db")));
+    } = outage;
+    let server = server.restart_after_kill9_then(meanwhile);
     wait_health(&server, 200).await;
     let mut phones = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
@@ -381,6 +401,7 @@ async fn a_round_whose_close_never_reached_the_disk_reopens_unseen_after_kill_9(
     for (name, n) in answered(&server, &code, &key).await {
         assert_eq!(n, 1, "{name} answered once: {n}");
     }
+    (server, code)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -433,6 +454,217 @@ async fn a_round_closed_on_a_full_disk_is_revealed_once_space_returns() {
     for (name, n) in answered(&server, &code, &key).await {
         let i: usize = name[1..].parse().unwrap();
         assert_eq!(n, u64::from(counted[i].is_some()), "{name}: {n}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A disk that turns read-only under the running server, as ext4 does on an
+// I/O error with `errors=remount-ro` (Debian's default). A plain `mount -o
+// remount,ro` cannot do that: the kernel refuses it (EBUSY) while a file
+// on it is open for writing, and the server's database always is. So the
+// server's folder is a small ext4 image, loop-mounted in a mount namespace
+// of the server's own (gone with the server, however the test ends), and
+// the test has the kernel record a file-system error: ext4 turns read-only
+// for good, as after a real one, and every write and fsync gets EROFS. The
+// way back is the operator's: stop the server, fsck, mount, start again.
+// Needs root (loop devices, ext4): skipped otherwise, failing under `CI`.
+
+/// Mounts the ext4 image `$1` on `$2` (after the last run's mount is
+/// released and fsck has repaired what the error left), then runs the rest.
+const MOUNT_EXT4: &str = r#"set -e
+img=$1 dir=$2
+shift 2
+i=0
+while [ -n "$(losetup -j "$img")" ] && [ "$i" -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+[ -z "$(losetup -j "$img")" ]
+e2fsck -fy "$img" >/dev/null 2>&1 || [ "$?" -le 2 ]
+mount -o loop,errors=remount-ro "$img" "$dir"
+exec "$@""#;
+
+/// A small ext4 image for the server's folder.
+struct Ext4Disk {
+    image: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Ext4Disk {
+    /// A fresh image, or `None` (after saying why) where this machine
+    /// cannot mount one; under `CI` that fails the test instead.
+    fn new() -> Option<Ext4Disk> {
+        let dir = tempfile::tempdir().unwrap();
+        let image = dir.path().join("disk.img");
+        std::fs::File::create(&image)
+            .and_then(|f| f.set_len(16 * 1024 * 1024))
+            .unwrap();
+        let probe = dir.path().join("probe");
+        std::fs::create_dir(&probe).unwrap();
+        let disk = Ext4Disk { image, _dir: dir };
+        let mut mkfs = std::process::Command::new("mkfs.ext4");
+        mkfs.args(["-q", "-F"]).arg(&disk.image);
+        // Mounted, with the switch the test pulls.
+        let mut mount = disk.command(&probe);
+        mount.args([
+            "sh",
+            "-c",
+            r#"test -w "/sys/fs/ext4/$(basename "$(findmnt -no SOURCE "$1")")/trigger_fs_error""#,
+            "sh",
+        ]);
+        mount.arg(&probe);
+        for mut step in [mkfs, mount] {
+            let why = match step.output() {
+                Ok(out) if out.status.success() => continue,
+                Ok(out) => format!(
+                    "{step:?} failed: {}{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
+                Err(e) => format!("{step:?} cannot run: {e}"),
+            };
+            if std::env::var_os("CI").is_some() {
+                panic!("{why}; CI must run the read-only disk tests (as root, with loop devices)");
+            }
+            // Straight to the terminal: the harness swallows the output
+            // of a passing test.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: no ext4 image can be mounted here (needs root and loop devices): {why}"
+            );
+            return None;
+        }
+        Some(disk)
+    }
+
+    /// `unshare -m` with [`MOUNT_EXT4`] for a mount on `dir`.
+    fn command(&self, dir: &std::path::Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new("unshare");
+        cmd.args(self.wrapper_for(dir.to_str().unwrap()));
+        cmd
+    }
+
+    fn wrapper_for(&self, dir: &str) -> Vec<String> {
+        let image = self.image.to_str().unwrap().to_string();
+        ["-m", "sh", "-c", MOUNT_EXT4, "sh", &image, dir]
+            .map(String::from)
+            .to_vec()
+    }
+
+    /// For [`ServerBuilder::wrapped_in`]: the server runs on the image,
+    /// mounted on its folder.
+    fn wrapper(&self) -> Vec<String> {
+        let mut w = vec!["unshare".to_string()];
+        w.extend(self.wrapper_for("{dir}"));
+        w
+    }
+
+    /// The kernel records a file-system error: ext4 turns read-only.
+    fn turn_read_only(&self) {
+        let out = std::process::Command::new("losetup")
+            .arg("-j")
+            .arg(&self.image)
+            .output()
+            .unwrap();
+        let listing = String::from_utf8_lossy(&out.stdout);
+        let device = listing
+            .split(':')
+            .next()
+            .and_then(|d| d.strip_prefix("/dev/"))
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| panic!("the image is not mounted: {listing:?}"));
+        std::fs::write(format!("/sys/fs/ext4/{device}/trigger_fs_error"), "1").unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disk_gone_read_only_mid_round_loses_no_acknowledged_vote() {
+    let Some(disk) = Ext4Disk::new() else {
+        return;
+    };
+    let roster = standard_roster();
+    let server = TestServer::builder()
+        .roster(&roster.csv())
+        .wrapped_in(disk.wrapper())
+        .start();
+    let outage = store_fails_mid_round(server, || disk.turn_read_only()).await;
+    // Nobody new gets in while the disk is read-only.
+    let mut late = TestClient::connect(&outage.server, &outage.code, "late").await;
+    late.send(json!({"type": "join", "name": "Late"})).await;
+    assert_eq!(late.recv_error().await, "storage_unavailable");
+    assert_eq!(late.expect_close().await, Some(1013));
+    // The operator stops the server, repairs and mounts the disk again
+    // (the wrapper does), and starts it: the game goes on.
+    let (server, code) = reopens_unseen_after_kill9(outage, |_| {}).await;
+    let (_late, welcome) = join(&server, &code, "Late").await;
+    assert_eq!(welcome["name"], "Late", "{welcome}");
+}
+
+/// Mounts a small tmpfs on `$1`, copies `$2` (if given) in, makes it
+/// read-only and runs the rest: a database folder already read-only when
+/// the server starts. Needs no root: run in `unshare -rm`.
+const READ_ONLY_TMPFS: &str = r#"set -e
+mount -t tmpfs -o size=4m tmpfs "$1"
+if [ -n "$2" ]; then cp "$2" "$1/"; fi
+mount -o remount,ro "$1"
+shift 2
+exec "$@""#;
+
+/// `serve --db DIR/t.db`, DIR a read-only tmpfs holding a copy of `db`
+/// (or nothing); `None` (after saying why) where no user and mount
+/// namespace can be had, failing under `CI` instead.
+fn serve_on_read_only_folder(db: Option<&std::path::Path>) -> Option<Finished> {
+    let dir = tempfile::tempdir().unwrap();
+    let probe = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", READ_ONLY_TMPFS, "sh"])
+        .arg(dir.path())
+        .args(["", "true"])
+        .output();
+    match probe {
+        Ok(out) if out.status.success() => {}
+        other => {
+            let why = format!("unshare -rm with a tmpfs mount: {other:?}");
+            if std::env::var_os("CI").is_some() {
+                panic!("{why}; CI must run the read-only folder test");
+            }
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+            return None;
+        }
+    }
+    let roster = standard_roster();
+    let mut cmd = clean_cmd("unshare");
+    cmd.args(["-rm", "sh", "-c", READ_ONLY_TMPFS, "sh"])
+        .arg(dir.path())
+        .arg(db.map(|p| p.as_os_str()).unwrap_or_default())
+        .args([BIN, "serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("t.db"))
+        .arg("--roster")
+        .arg(roster.csv());
+    Some(run_with_timeout(cmd, Duration::from_secs(60)))
+}
+
+#[test]
+fn a_server_whose_database_folder_is_read_only_says_so_and_stops() {
+    // A database from an earlier run (WAL, closed cleanly), and none yet.
+    let earlier = tempfile::tempdir().unwrap();
+    let db = earlier.path().join("t.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.execute_batch("CREATE TABLE earlier (x);").unwrap();
+    }
+    for db in [Some(db.as_path()), None] {
+        let Some(run) = serve_on_read_only_folder(db) else {
+            return;
+        };
+        assert_eq!(run.code(), Some(1), "{db:?}: {}", run.all_output());
+        assert!(!run.stdout.contains("listening"), "{db:?}: {}", run.stdout);
+        let said = run.stderr.lines().find(|l| l.starts_with("error: "));
+        assert!(
+            said.is_some_and(|l| l.contains("t.db") && l.contains("Read-only file system")),
+            "{db:?}: one line names the database and the read-only disk: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
 }
 

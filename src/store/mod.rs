@@ -173,6 +173,7 @@ impl Store {
     /// (`PRAGMA max_page_count`): past it, writes fail as on a full disk
     /// (`--db-max-mb`).
     pub fn open_capped(path: &Path, max_bytes: Option<u64>) -> anyhow::Result<Opened> {
+        check_writable(path)?;
         // Before anything opens it for writing: even a read-write open's
         // close can fold a newer binary's WAL into the file.
         schema::refuse_newer(path)?;
@@ -266,6 +267,42 @@ impl Store {
     pub fn health(&self) -> watch::Receiver<bool> {
         self.healthy.subscribe()
     }
+}
+
+/// The database's folder (SQLite makes its `-wal` and `-shm` files there)
+/// and the file, if it exists, must be writable: a read-only disk or a
+/// folder of another user is said plainly at start, in the file system's
+/// words, not as SQLite's "unable to open database file".
+#[cfg(unix)]
+pub fn check_writable(path: &Path) -> anyhow::Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let writable = |p: &Path| rustix::fs::access(p, rustix::fs::Access::WRITE_OK);
+    if let Err(e) = writable(folder) {
+        anyhow::bail!(
+            "cannot write the database {}: its folder {}: {}",
+            path.display(),
+            folder.display(),
+            std::io::Error::from(e)
+        );
+    }
+    if path.exists()
+        && let Err(e) = writable(path)
+    {
+        anyhow::bail!(
+            "cannot write the database {}: {}",
+            path.display(),
+            std::io::Error::from(e)
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn check_writable(_path: &Path) -> anyhow::Result<()> {
+    Ok(())
 }
 
 fn open_connection(path: &Path) -> anyhow::Result<Connection> {
@@ -1122,6 +1159,7 @@ impl Store {
         if !path.exists() {
             return Ok(0);
         }
+        check_writable(path)?;
         let mut conn = open_connection(path)?;
         // Another version's schema is for `open` to migrate or refuse.
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -1629,6 +1667,27 @@ mod tests {
         let mut stored: Vec<bool> = heard.lock().iter().map(|h| h.0).collect();
         stored.sort();
         assert_eq!(stored, vec![false, false, true, true]);
+    }
+
+    #[test]
+    fn a_disk_that_is_full_read_only_or_failing_is_retried_not_given_up() {
+        use rusqlite::ffi;
+        let failure =
+            |code| anyhow::Error::from(rusqlite::Error::SqliteFailure(ffi::Error::new(code), None));
+        // What SQLite says on a full disk, on EROFS from write or fsync (a
+        // file system gone read-only), on a read-only or moved database.
+        for code in [
+            ffi::SQLITE_FULL,
+            ffi::SQLITE_IOERR_WRITE,
+            ffi::SQLITE_IOERR_FSYNC,
+            ffi::SQLITE_READONLY,
+            ffi::SQLITE_READONLY_DBMOVED,
+            ffi::SQLITE_CANTOPEN,
+        ] {
+            assert!(!is_permanent(&failure(code)), "code {code}");
+        }
+        // A constraint fails the same way every time.
+        assert!(is_permanent(&failure(ffi::SQLITE_CONSTRAINT)));
     }
 
     #[test]

@@ -28,7 +28,12 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_yearbook");
 /// A `Command` for the binary with a clean environment (no `YEARBOOK_*`),
 /// run from the crate root like `cargo run` would.
 pub fn yearbook_cmd() -> Command {
-    let mut cmd = Command::new(BIN);
+    clean_cmd(BIN)
+}
+
+/// `program` with the environment and folder [`yearbook_cmd`] gives.
+pub fn clean_cmd(program: &str) -> Command {
+    let mut cmd = Command::new(program);
     for (k, _) in std::env::vars() {
         if k.starts_with("YEARBOOK_") {
             cmd.env_remove(k);
@@ -99,6 +104,7 @@ pub fn run_with_timeout(mut cmd: Command, limit: Duration) -> Finished {
 pub struct ServerBuilder {
     args: Vec<String>,
     base_path: String,
+    wrapper: Vec<String>,
 }
 
 impl ServerBuilder {
@@ -124,13 +130,21 @@ impl ServerBuilder {
         self.base_path = p.trim_end_matches('/').to_string();
         self.arg("--base-path").arg(p)
     }
+    /// Runs the binary through `prefix` (a program and its arguments, the
+    /// server's command line appended), on every start and restart; `{dir}`
+    /// in it stands for the server's folder (e.g. a wrapper that mounts a
+    /// file system there first and then `exec`s the rest).
+    pub fn wrapped_in(mut self, prefix: Vec<String>) -> Self {
+        self.wrapper = prefix;
+        self
+    }
     pub fn start(self) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
-        TestServer::spawn(dir, self.args, self.base_path, 0)
+        self.start_in(dir)
     }
     /// Starts in `dir`, prepared beforehand (e.g. a `t.db` made by the test).
     pub fn start_in(self, dir: TempDir) -> TestServer {
-        TestServer::spawn(dir, self.args, self.base_path, 0)
+        TestServer::spawn(dir, self, 0)
     }
 }
 
@@ -138,10 +152,10 @@ impl ServerBuilder {
 pub struct TestServer {
     child: Child,
     origin: String,
-    base_path: String,
     listening_line: String,
     dir: Option<TempDir>,
-    args: Vec<String>,
+    /// How it was started: the same again on a restart.
+    launch: ServerBuilder,
     starts: u32,
     /// With `--test-clock`: the server's stdin, and its `skipped` answers.
     clock: Option<std::sync::Mutex<(std::process::ChildStdin, mpsc::Receiver<String>)>>,
@@ -168,17 +182,27 @@ impl TestServer {
         Self::builder().start()
     }
 
-    fn spawn(dir: TempDir, args: Vec<String>, base_path: String, starts: u32) -> TestServer {
+    fn spawn(dir: TempDir, launch: ServerBuilder, starts: u32) -> TestServer {
         let db = dir.path().join("t.db");
         let stderr_path = dir.path().join(format!("stderr-{starts}.log"));
         let stderr_file = std::fs::File::create(&stderr_path).unwrap();
-        let mut cmd = yearbook_cmd();
+        let args = &launch.args;
+        let mut cmd = match launch.wrapper.split_first() {
+            None => yearbook_cmd(),
+            Some((program, rest)) => {
+                let here = dir.path().to_str().expect("a UTF-8 temp path");
+                let mut cmd = clean_cmd(program);
+                cmd.args(rest.iter().map(|a| a.replace("{dir}", here)))
+                    .arg(BIN);
+                cmd
+            }
+        };
         cmd.arg("serve")
             .arg("--addr")
             .arg("127.0.0.1:0")
             .arg("--db")
             .arg(&db)
-            .args(&args)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::from(stderr_file));
         let test_clock = args.iter().any(|a| a == "--test-clock");
@@ -236,10 +260,9 @@ impl TestServer {
         TestServer {
             child,
             origin: format!("http://{host_port}"),
-            base_path,
             listening_line: first,
             dir: Some(dir),
-            args,
+            launch,
             starts,
             clock,
             http: reqwest::Client::builder()
@@ -279,7 +302,7 @@ impl TestServer {
     }
     /// `http://127.0.0.1:PORT/PREFIX` without a trailing slash.
     pub fn base_url(&self) -> String {
-        format!("{}{}", self.origin, self.base_path)
+        format!("{}{}", self.origin, self.launch.base_path)
     }
     /// A route under the base path: `url("/healthz")`.
     pub fn url(&self, path: &str) -> String {
@@ -320,11 +343,10 @@ impl TestServer {
         let _ = self.child.wait();
         meanwhile(self.dir());
         let dir = self.dir.take().expect("tempdir");
-        let args = self.args.clone();
-        let base_path = self.base_path.clone();
+        let launch = std::mem::take(&mut self.launch);
         let starts = self.starts + 1;
         drop(self);
-        TestServer::spawn(dir, args, base_path, starts)
+        TestServer::spawn(dir, launch, starts)
     }
 
     // -- HTTP helpers --
