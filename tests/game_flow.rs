@@ -1054,6 +1054,11 @@ async fn a_late_join_never_closes_voting_and_the_joiner_may_vote() {
     // A late joiner is a connected player without a vote: Cy's vote alone
     // does not close the round while Dee, who joined after her, has none.
     let (mut dee, _) = join(&server, &code, "Dee").await;
+    // The projector hears of them: Ann's vote, and Cy and Dee who may vote.
+    host_until(&mut host, "progress", |p| {
+        p["answered"] == 1 && p["players"] == 3
+    })
+    .await;
     cy.vote(1, 1).await;
     assert_eq!(
         room_phase(&server, &code).await,
@@ -1160,7 +1165,7 @@ async fn host_until(
             Some(Incoming::Json(v)) => assert_ne!(v["type"], "error", "host got {v}"),
             Some(Incoming::Closed(c)) => panic!("host socket closed: {c:?}"),
             None => panic!(
-                "the burst's last `{ty}` never came; got {:?}",
+                "the awaited `{ty}` never came; got {:?}",
                 seen.iter().map(|(_, v)| v).collect::<Vec<_>>()
             ),
         }
@@ -1202,7 +1207,22 @@ async fn burst_of_joins(roster: &Roster) -> (TestServer, String, TestClient, Vec
         sent <= most,
         "{BURST} joins in {span:?} brought {sent} lobby updates, at most {most} at five a second"
     );
-    let phones = phones.into_iter().map(|(p, _)| p).collect();
+    let mut phones: Vec<TestClient> = phones.into_iter().map(|(p, _)| p).collect();
+    // A phone's own updates (a count only) are coalesced the same way.
+    let mut got = 0;
+    loop {
+        let v = phones[0].recv_type("lobby").await;
+        assert!(v["players"].is_null(), "phones get only a count: {v}");
+        got += 1;
+        if v["count"] == BURST {
+            break;
+        }
+    }
+    let most = most_within(t_joins.elapsed(), Duration::from_millis(200));
+    assert!(
+        got <= most,
+        "a phone got {got} lobby updates, at most {most}"
+    );
     (server, code, host, phones)
 }
 
