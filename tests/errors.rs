@@ -442,12 +442,21 @@ async fn unknown_rooms_are_404_over_http_and_websocket() {
     let (st, v) = server.get_json("/api/rooms/ZZZZ").await;
     assert_eq!(st, 404);
     assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
-    match TestClient::connect_url(&server.ws_url("ZZZZ"), None, "nowhere").await {
-        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
-            assert_eq!(resp.status().as_u16(), 404, "upgrade for an unknown room")
-        }
-        Err(e) => panic!("expected 404, got {e}"),
-        Ok(_) => panic!("an upgrade for an unknown room must be refused"),
+    let (st, v) = upgrade_status(&server, "ZZZZ").await;
+    assert_eq!(st, 404, "upgrade for an unknown room: {v}");
+}
+
+/// The status (101 when it opens) and JSON body a WebSocket upgrade to
+/// room `code` gets.
+async fn upgrade_status(server: &TestServer, code: &str) -> (u16, Value) {
+    match TestClient::connect_url(&server.ws_url(code), None, "guess").await {
+        Ok(_) => (101, Value::Null),
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => (
+            resp.status().as_u16(),
+            serde_json::from_slice(resp.body().as_deref().unwrap_or_default())
+                .unwrap_or(Value::Null),
+        ),
+        Err(e) => panic!("upgrade to {code}: {e}"),
     }
 }
 
@@ -457,9 +466,14 @@ async fn guessing_room_codes_gets_throttled() {
     let server = server_with(&roster, TestServer::builder());
     let (code, _key) = create_room(&server, json!({})).await;
     let mut throttled = None;
+    // Guesses over HTTP and on /ws alike: one allowance for both.
     for i in 0..40 {
         let guess: String = ["ZZZA", "ZZZB", "ZZZC", "ZZZD"][i % 4].to_string();
-        let (st, v) = server.get_json(&format!("/api/rooms/{guess}")).await;
+        let (st, v) = if i % 3 == 0 {
+            upgrade_status(&server, &guess).await
+        } else {
+            server.get_json(&format!("/api/rooms/{guess}")).await
+        };
         if st == 429 {
             assert_eq!(v["error"], "rate_limited", "{v}");
             throttled = Some(i);
@@ -473,6 +487,12 @@ async fn guessing_room_codes_gets_throttled() {
         n,
         yearbook::MISSES_PER_MINUTE as usize,
         "throttled after {n} misses"
+    );
+    let (st, v) = upgrade_status(&server, "ZZZA").await;
+    assert_eq!(
+        (st, v["error"].as_str()),
+        (429, Some("rate_limited")),
+        "{v}"
     );
     // A successful join is never throttled.
     let (_ann, w) = join(&server, &code, "Ann").await;
