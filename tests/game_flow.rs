@@ -1135,12 +1135,20 @@ async fn the_host_ends_the_game_mid_question_and_the_results_stay() {
     let (bob, _) = resume(&server, &code, wb["token"].as_str().unwrap(), "Bob again").await;
     assert_eq!(bob.state["phase"], "over", "{}", bob.state);
     assert_eq!(bob.state["leaderboard"], go["leaderboard"]);
+    let expected =
+        format!("rank,name,score,correct,answered\n1,Ann,{ann_score},2,2\n2,Bob,0,0,1\n");
     let csv = get_results_csv(&server, &code, &key).await.text().await;
+    assert_eq!(csv.unwrap(), expected, "results.csv after end_game");
+    // Kept on disk: the game is still over, with the same results.
+    drop((host, ann, bob));
+    let server = server.restart_after_kill9();
     assert_eq!(
-        csv.unwrap(),
-        format!("rank,name,score,correct,answered\n1,Ann,{ann_score},2,2\n2,Bob,0,0,1\n"),
-        "results.csv after end_game"
+        room_phase(&server, &code).await,
+        "over",
+        "the end survives kill -9"
     );
+    let csv = get_results_csv(&server, &code, &key).await.text().await;
+    assert_eq!(csv.unwrap(), expected, "results.csv after a restart");
 }
 
 /// Messages of type `ty` the host receives, each with when it came, up to
