@@ -442,12 +442,21 @@ async fn unknown_rooms_are_404_over_http_and_websocket() {
     let (st, v) = server.get_json("/api/rooms/ZZZZ").await;
     assert_eq!(st, 404);
     assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
-    match TestClient::connect_url(&server.ws_url("ZZZZ"), None, "nowhere").await {
-        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
-            assert_eq!(resp.status().as_u16(), 404, "upgrade for an unknown room")
-        }
-        Err(e) => panic!("expected 404, got {e}"),
-        Ok(_) => panic!("an upgrade for an unknown room must be refused"),
+    let (st, v) = upgrade_status(&server, "ZZZZ").await;
+    assert_eq!(st, 404, "upgrade for an unknown room: {v}");
+}
+
+/// The status (101 when it opens) and JSON body a WebSocket upgrade to
+/// room `code` gets.
+async fn upgrade_status(server: &TestServer, code: &str) -> (u16, Value) {
+    match TestClient::connect_url(&server.ws_url(code), None, "guess").await {
+        Ok(_) => (101, Value::Null),
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => (
+            resp.status().as_u16(),
+            serde_json::from_slice(resp.body().as_deref().unwrap_or_default())
+                .unwrap_or(Value::Null),
+        ),
+        Err(e) => panic!("upgrade to {code}: {e}"),
     }
 }
 
@@ -457,9 +466,14 @@ async fn guessing_room_codes_gets_throttled() {
     let server = server_with(&roster, TestServer::builder());
     let (code, _key) = create_room(&server, json!({})).await;
     let mut throttled = None;
+    // Guesses over HTTP and on /ws alike: one allowance for both.
     for i in 0..40 {
         let guess: String = ["ZZZA", "ZZZB", "ZZZC", "ZZZD"][i % 4].to_string();
-        let (st, v) = server.get_json(&format!("/api/rooms/{guess}")).await;
+        let (st, v) = if i % 3 == 0 {
+            upgrade_status(&server, &guess).await
+        } else {
+            server.get_json(&format!("/api/rooms/{guess}")).await
+        };
         if st == 429 {
             assert_eq!(v["error"], "rate_limited", "{v}");
             throttled = Some(i);
@@ -473,6 +487,12 @@ async fn guessing_room_codes_gets_throttled() {
         n,
         yearbook::MISSES_PER_MINUTE as usize,
         "throttled after {n} misses"
+    );
+    let (st, v) = upgrade_status(&server, "ZZZA").await;
+    assert_eq!(
+        (st, v["error"].as_str()),
+        (429, Some("rate_limited")),
+        "{v}"
     );
     // A successful join is never throttled.
     let (_ann, w) = join(&server, &code, "Ann").await;
@@ -634,4 +654,144 @@ async fn slow_and_silent_connections_are_closed_and_the_room_plays_on() {
     pong(&mut host).await;
     let (_ann, w) = join(&server, &code, "Ann").await;
     assert_eq!(w["name"], "Ann");
+}
+
+#[tokio::test]
+async fn kicking_nobody_gets_unknown_player_and_forged_tokens_unknown_token() {
+    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (mut ann, wa) = join(&server, &code, "Ann").await;
+    let (_bob, wb) = join(&server, &code, "Bob").await;
+    let next_id = wa["player_id"]
+        .as_u64()
+        .max(wb["player_id"].as_u64())
+        .unwrap()
+        + 1;
+    for nobody in [next_id, u64::from(u32::MAX)] {
+        host.send(json!({"type":"kick","player_id":nobody})).await;
+        assert_eq!(host.recv_error().await, "unknown_player", "kick {nobody}");
+    }
+    host.send(json!({"type":"kick","player_id":wa["player_id"]}))
+        .await;
+    assert_eq!(ann.recv_error().await, "kicked");
+    assert_eq!(ann.expect_close().await, Some(1008));
+    host.send(json!({"type":"kick","player_id":wa["player_id"]}))
+        .await;
+    assert_eq!(
+        host.recv_error().await,
+        "unknown_player",
+        "a player kicked already"
+    );
+    // An id that is no player id at all is a malformed message.
+    for bad in [json!({"player_id":"1"}), json!({"player_id":-1}), json!({})] {
+        let mut msg = bad.clone();
+        msg["type"] = json!("kick");
+        host.send(msg).await;
+        assert_eq!(host.recv_error().await, "bad_message", "kick {bad}");
+    }
+    // Tokens nobody was given: Bob's with one character changed, the
+    // kicked Ann's, an empty one.
+    let real = wb["token"].as_str().unwrap();
+    let last = real.chars().last().unwrap();
+    let forged = format!(
+        "{}{}",
+        &real[..real.len() - last.len_utf8()],
+        if last == 'a' { 'b' } else { 'a' }
+    );
+    for token in [forged.as_str(), wa["token"].as_str().unwrap(), ""] {
+        let mut c = TestClient::connect(&server, &code, "forger").await;
+        c.send(json!({"type":"resume","token":token})).await;
+        assert_eq!(c.recv_error().await, "unknown_token", "resume {token:?}");
+    }
+    // Nobody got in, and Bob is still there.
+    let (_, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(v["players"], 1, "{v}");
+    let (_bob, w) = resume(&server, &code, real, "Bob again").await;
+    assert_eq!(w["player_id"], wb["player_id"]);
+}
+
+#[tokio::test]
+async fn wrong_host_keys_are_throttled_after_exactly_20_on_sockets_and_http() {
+    let (_r, server, code, key, _host) = room(TestServer::builder(), json!({})).await;
+    let wrong = "0".repeat(32);
+    let hello = |label: &'static str, key: String| {
+        let server = &server;
+        let code = &code;
+        async move {
+            let mut c = TestClient::connect(server, code, label).await;
+            c.send(json!({"type":"hello","key":key})).await;
+            c
+        }
+    };
+    // The contract's 20 a minute, half on host sockets, half on
+    // results.csv: one allowance for both.
+    for i in 0..20 {
+        if i % 2 == 0 {
+            let mut c = hello("wrong key", wrong.clone()).await;
+            assert_eq!(c.recv_error().await, "not_host", "wrong key {i}");
+            assert_eq!(c.expect_close().await, Some(1008), "wrong key {i}");
+        } else {
+            let r = get_results_csv(&server, &code, &wrong).await;
+            assert_eq!(r.status().as_u16(), 403, "wrong key {i}");
+        }
+    }
+    let mut c = hello("21st wrong key", wrong.clone()).await;
+    assert_eq!(c.recv_error().await, "rate_limited", "the 21st wrong key");
+    assert_eq!(c.expect_close().await, Some(1008));
+    let r = get_results_csv(&server, &code, &wrong).await;
+    assert_eq!(r.status().as_u16(), 429);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"], "rate_limited", "{v}");
+    // The right key is no miss: the host gets in, and its results.
+    let mut c = hello("host", key.clone()).await;
+    assert_eq!(c.recv_type("state").await["phase"], "lobby");
+    let r = get_results_csv(&server, &code, &key).await;
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn room_creation_is_limited_per_address_and_wrong_passwords_apart() {
+    let roster = standard_roster();
+    let server = server_with(
+        &roster,
+        TestServer::builder()
+            .host_password("s3cret")
+            .arg("--trust-proxy"),
+    );
+    let create = |from: &'static str, password: &'static str| {
+        let req = server
+            .http
+            .post(server.url("/api/rooms"))
+            .header("X-Forwarded-For", from)
+            .bearer_auth(password)
+            .json(&json!({}));
+        async move {
+            let r = req.send().await.unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    // An organiser: 30 rooms a minute, then 429.
+    for i in 0..30 {
+        let (s, v) = create("198.51.100.1", "s3cret").await;
+        assert_eq!(s, 201, "room {i}: {v}");
+    }
+    let (s, v) = create("198.51.100.1", "s3cret").await;
+    assert_eq!((s, v["error"].as_str()), (429, Some("rate_limited")), "{v}");
+    // A guesser: 20 wrong passwords, then 429 for anything from there, the
+    // right password too (else the 21st guess would still be checked).
+    for i in 0..20 {
+        let (s, v) = create("198.51.100.2", "guess").await;
+        assert_eq!(s, 401, "wrong password {i}: {v}");
+    }
+    for password in ["guess", "s3cret"] {
+        let (s, v) = create("198.51.100.2", password).await;
+        assert_eq!(
+            (s, v["error"].as_str()),
+            (429, Some("rate_limited")),
+            "{password} after 20 wrong: {v}"
+        );
+    }
+    // Neither holds up anyone else.
+    let (s, v) = create("198.51.100.3", "s3cret").await;
+    assert_eq!(s, 201, "{v}");
 }

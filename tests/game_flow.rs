@@ -620,23 +620,45 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     assert_eq!(s["you"]["score"], bob_score);
 }
 
-#[tokio::test]
-async fn leaving_or_resuming_never_closes_voting_by_itself() {
-    let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
-    let (code, key) = create_room(&server, json!({"rounds":2,"seconds":30})).await;
-    let mut host = connect_host(&server, &code, &key).await;
-    let (mut ann, _) = join(&server, &code, "Ann").await;
-    let (mut bob, wb) = join(&server, &code, "Bob").await;
+/// A room of `rounds` 30 s rounds in its lobby, its host, and Ann and Bob
+/// in it (the host has seen both): `(code, key, host, ann, bob, bob's
+/// welcome)`.
+async fn room_with_ann_and_bob(
+    server: &TestServer,
+    rounds: u64,
+) -> (String, String, TestClient, TestClient, TestClient, Value) {
+    let (code, key) = create_room(server, json!({"rounds":rounds,"seconds":30})).await;
+    let mut host = connect_host(server, &code, &key).await;
+    let (ann, _) = join(server, &code, "Ann").await;
+    let (bob, wb) = join(server, &code, "Bob").await;
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
+    (code, key, host, ann, bob, wb)
+}
+
+/// A room of `rounds` 30 s rounds in round 1, where Ann voted 0 and Bob
+/// left without voting: every connected player has voted, and the round
+/// is still open. Returns the code, the host, Ann and Bob's `welcome`.
+async fn ann_voted_and_bob_left(
+    server: &TestServer,
+    rounds: u64,
+) -> (String, TestClient, TestClient, Value) {
+    let (code, _, mut host, mut ann, mut bob, wb) = room_with_ann_and_bob(server, rounds).await;
     host.send(json!({"type":"start_round"})).await;
-    all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 2, 30).await;
+    all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, rounds, 30).await;
     ann.vote(1, 0).await;
     bob.close().await;
     host_lobby_until(&mut host, "Bob is disconnected", |ps| {
         player(ps, "Bob").is_some_and(|p| p["connected"] == false)
     })
     .await;
+    (code, host, ann, wb)
+}
+
+#[tokio::test]
+async fn leaving_or_resuming_never_closes_voting_by_itself() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, mut host, mut ann, wb) = ann_voted_and_bob_left(&server, 2).await;
     // Every connected player has voted, but a leave does not close voting.
     host.expect_quiet(Duration::from_millis(1200), NOISE).await;
     assert_eq!(room_phase(&server, &code).await, "question");
@@ -1014,5 +1036,354 @@ fn the_leak_check_refuses_a_new_key_anywhere_before_the_reveal() {
     for (v, roles) in leaks {
         let caught = std::panic::catch_unwind(|| assert_pre_reveal_allowed(&v, roles, "planted"));
         assert!(caught.is_err(), "the allow-list let this through: {v}");
+    }
+}
+
+#[tokio::test]
+async fn a_late_join_never_closes_voting_and_the_joiner_may_vote() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, mut host, mut ann, _) = ann_voted_and_bob_left(&server, 1).await;
+    // Every connected player has voted when Cy joins: a close checked on
+    // join would end the question here, before she could answer.
+    let (mut cy, _) = join(&server, &code, "Cy").await;
+    assert_eq!(cy.state["phase"], "question", "{}", cy.state);
+    check_round(&cy.state, 1, 1, 30, "a late joiner's state");
+    assert!(cy.state["voted"].is_null(), "{}", cy.state);
+    assert_eq!(room_phase(&server, &code).await, "question");
+    // A late joiner is a connected player without a vote: Cy's vote alone
+    // does not close the round while Dee, who joined after her, has none.
+    let (mut dee, _) = join(&server, &code, "Dee").await;
+    // The projector hears of them: Ann's vote, and Cy and Dee who may vote.
+    host_until(&mut host, "progress", |p| {
+        p["answered"] == 1 && p["players"] == 3
+    })
+    .await;
+    cy.vote(1, 1).await;
+    assert_eq!(
+        room_phase(&server, &code).await,
+        "question",
+        "Dee, connected, has not voted"
+    );
+    dee.vote(1, 2).await;
+    let rev = host.recv_type("reveal").await;
+    assert_eq!(rev["counts"], json!([1, 1, 1, 0]), "{rev}");
+    assert_eq!(rev["players_voting"], 3, "Bob left without a vote: {rev}");
+    for (p, choice) in [(&mut ann, 0), (&mut cy, 1), (&mut dee, 2)] {
+        let r = p.recv_type("reveal").await;
+        assert_eq!(r["you"]["choice"], choice, "[{}] {r}", p.label);
+    }
+}
+
+#[tokio::test]
+async fn the_host_ends_the_game_mid_question_and_the_results_stay() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key, mut host, mut ann, mut bob, wb) = room_with_ann_and_bob(&server, 3).await;
+    host.send(json!({"type":"start_round"})).await;
+    let r1 = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 3, 30).await;
+    let ans1 = answer_of(&server, &r1).await as u64;
+    ann.vote(1, ans1).await;
+    bob.vote(1, (ans1 + 1) % 4).await;
+    host.recv_type("reveal").await;
+    host.send(json!({"type":"start_round"})).await;
+    let r2 = all_get_round(&mut host, &mut [&mut ann, &mut bob], 2, 3, 30).await;
+    let ans2 = answer_of(&server, &r2).await as u64;
+    // Ann answers round 2; Bob has not when the host ends the game.
+    ann.vote(2, ans2).await;
+    host.send(json!({"type":"end_game"})).await;
+    let go = host.recv_type("game_over").await;
+    let lb = go["leaderboard"].as_array().expect("leaderboard");
+    assert_eq!(lb.len(), 2, "everyone on the final board: {go}");
+    assert_leaderboard_sorted(&go["leaderboard"]);
+    assert_eq!(lb[0]["name"], "Ann", "{go}");
+    let ann_score = lb[0]["score"].as_u64().unwrap();
+    assert!(
+        ann_score >= 1000,
+        "two right answers, the open round's included: {go}"
+    );
+    assert_eq!(lb[1]["score"], 0, "{go}");
+    assert!(go["stats"].is_object(), "{go}");
+    for (p, score, rank) in [(&mut ann, ann_score, 1), (&mut bob, 0, 2)] {
+        let g = p.recv_type("game_over").await;
+        assert_eq!(g["leaderboard"], go["leaderboard"], "[{}] {g}", p.label);
+        assert_eq!(g["you"]["score"], score, "[{}] {g}", p.label);
+        assert_eq!(g["you"]["rank"], rank, "[{}] {g}", p.label);
+    }
+    assert_eq!(room_phase(&server, &code).await, "over");
+
+    // Voting is over: a new vote is refused, a retried one acknowledged.
+    bob.send(json!({"type":"vote","round":2,"choice":ans2}))
+        .await;
+    assert_eq!(bob.recv_error().await, "round_closed");
+    bob.send(json!({"type":"vote","round":3,"choice":0})).await;
+    assert_eq!(
+        bob.recv_error().await,
+        "round_closed",
+        "a round never asked"
+    );
+    ann.vote(2, ans2).await;
+    for cmd in ["start_round", "end_game", "reveal"] {
+        host.send(json!({"type":cmd})).await;
+        assert_eq!(
+            host.recv_error().await,
+            "wrong_phase",
+            "{cmd} after the end"
+        );
+    }
+    // A reconnecting screen sees the end; the results were kept.
+    let (bob, _) = resume(&server, &code, wb["token"].as_str().unwrap(), "Bob again").await;
+    assert_eq!(bob.state["phase"], "over", "{}", bob.state);
+    assert_eq!(bob.state["leaderboard"], go["leaderboard"]);
+    let expected =
+        format!("rank,name,score,correct,answered\n1,Ann,{ann_score},2,2\n2,Bob,0,0,1\n");
+    let csv = get_results_csv(&server, &code, &key).await.text().await;
+    assert_eq!(csv.unwrap(), expected, "results.csv after end_game");
+    // Kept on disk: the game is still over, with the same results.
+    drop((host, ann, bob));
+    let server = server.restart_after_kill9();
+    assert_eq!(
+        room_phase(&server, &code).await,
+        "over",
+        "the end survives kill -9"
+    );
+    let csv = get_results_csv(&server, &code, &key).await.text().await;
+    assert_eq!(csv.unwrap(), expected, "results.csv after a restart");
+}
+
+/// Messages of type `ty` the host receives, each with when it came, up to
+/// and including the first for which `last` holds; panics after 10 s
+/// (a burst of 31 phones on a busy machine may take a while).
+async fn host_until(
+    host: &mut TestClient,
+    ty: &str,
+    last: impl Fn(&Value) -> bool,
+) -> Vec<(Instant, Value)> {
+    let deadline = Instant::now() + 2 * RECV_TIMEOUT;
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match host.next_within(left).await {
+            Some(Incoming::Json(v)) if v["type"] == ty => {
+                let done = last(&v);
+                seen.push((Instant::now(), v));
+                if done {
+                    return seen;
+                }
+            }
+            Some(Incoming::Json(v)) => assert_ne!(v["type"], "error", "host got {v}"),
+            Some(Incoming::Closed(c)) => panic!("host socket closed: {c:?}"),
+            None => panic!(
+                "the awaited `{ty}` never came; got {:?}",
+                seen.iter().map(|(_, v)| v).collect::<Vec<_>>()
+            ),
+        }
+    }
+}
+
+/// The most messages something sending at most one per `every` can send
+/// within `span`: one at its start, then one per `every` (less a
+/// millisecond: the server's clock counts whole milliseconds).
+fn most_within(span: Duration, every: Duration) -> usize {
+    (span.as_millis() / (every.as_millis() - 1)) as usize + 1
+}
+
+/// Phones in the burst tests: more than ten a second's worth of messages.
+const BURST: usize = 31;
+
+/// A room for `rounds` with a host, and `BURST` phones joining at once.
+/// Checks the host's `lobby` updates on the way: at most about five a
+/// second, the last (everyone, connected) always sent.
+async fn burst_of_joins(roster: &Roster) -> (TestServer, String, TestClient, Vec<TestClient>) {
+    let server = server_with(roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds":1,"seconds":60})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let names: Vec<String> = (0..BURST).map(|i| format!("Phone {i}")).collect();
+    let t_joins = Instant::now();
+    let (phones, lobbies) = tokio::join!(
+        futures_util::future::join_all(names.iter().map(|n| join(&server, &code, n))),
+        host_until(&mut host, "lobby", |v| v["count"] == BURST),
+    );
+    let (t_last, last) = lobbies.last().unwrap();
+    let players = last["players"].as_array().expect("players");
+    assert_eq!(players.len(), BURST, "the last lobby has everyone: {last}");
+    assert!(players.iter().all(|p| p["connected"] == true), "{last}");
+    // Those from before the burst (the host's arrival) do not count.
+    let sent = lobbies.iter().filter(|(_, v)| v["count"] != 0).count();
+    let span = *t_last - t_joins;
+    let most = most_within(span, Duration::from_millis(200));
+    assert!(
+        sent <= most,
+        "{BURST} joins in {span:?} brought {sent} lobby updates, at most {most} at five a second"
+    );
+    let mut phones: Vec<TestClient> = phones.into_iter().map(|(p, _)| p).collect();
+    // A phone's own updates (a count only) are coalesced the same way.
+    let mut got = 0;
+    loop {
+        let v = phones[0].recv_type("lobby").await;
+        assert!(v["players"].is_null(), "phones get only a count: {v}");
+        got += 1;
+        if v["count"] == BURST {
+            break;
+        }
+    }
+    let most = most_within(t_joins.elapsed(), Duration::from_millis(200));
+    assert!(
+        got <= most,
+        "a phone got {got} lobby updates, at most {most}"
+    );
+    (server, code, host, phones)
+}
+
+#[tokio::test]
+async fn a_burst_of_joins_reaches_the_host_as_coalesced_lobby_updates() {
+    let roster = standard_roster();
+    let (server, code, _host, _phones) = burst_of_joins(&roster).await;
+    let (_, v) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(v["players"], BURST, "{v}");
+}
+
+#[tokio::test]
+async fn a_burst_of_votes_reaches_the_host_as_progress_at_most_ten_a_second() {
+    let roster = standard_roster();
+    let (server, code, mut host, mut phones) = burst_of_joins(&roster).await;
+    // One phone does not vote: the round stays open after the burst.
+    let voters = BURST - 1;
+    host.send(json!({"type":"start_round"})).await;
+    host.recv_type("round").await;
+    for p in phones.iter_mut() {
+        p.recv_type("round").await;
+    }
+    let t_votes = Instant::now();
+    let (_, progress) = tokio::join!(
+        futures_util::future::join_all(
+            phones[..voters]
+                .iter_mut()
+                .enumerate()
+                .map(|(i, p)| p.vote(1, (i % 4) as u64))
+        ),
+        host_until(&mut host, "progress", |v| v["answered"] == voters),
+    );
+    let (t_last, last) = progress.last().unwrap();
+    assert_eq!(
+        last["players"], BURST,
+        "the votes and the connected phone that did not vote: {last}"
+    );
+    let mut answered = 0;
+    for (_, p) in &progress {
+        assert_eq!(p["round"], 1, "{p}");
+        let a = p["answered"].as_u64().unwrap();
+        assert!(a >= answered, "answered never goes down: {progress:?}");
+        answered = a;
+    }
+    let span = *t_last - t_votes;
+    let most = most_within(span, Duration::from_millis(100));
+    assert!(
+        progress.len() <= most,
+        "{voters} votes in {span:?} brought {} progress messages, at most {most} at ten a second",
+        progress.len()
+    );
+    assert_eq!(room_phase(&server, &code).await, "question");
+}
+
+#[tokio::test]
+async fn results_csv_defuses_formulas_and_quotes_names_end_to_end() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(
+        &server,
+        json!({"rounds":1,"seconds":30,"profanity_filter":false}),
+    )
+    .await;
+    let mut host = connect_host(&server, &code, &key).await;
+    // As typed, and as kept: white space around a name is trimmed, so a
+    // tab or CR never starts a name (inside one it is refused, below).
+    let names = [
+        ("=1+2", "=1+2"),
+        ("+Plus", "+Plus"),
+        ("-Minus", "-Minus"),
+        ("@At", "@At"),
+        ("\t@Tab", "@Tab"),
+        ("\r+Return", "+Return"),
+        ("Ann \"Q\" Lee", "Ann \"Q\" Lee"),
+        ("Lee, Ann", "Lee, Ann"),
+        ("=HYPERLINK(\"x\",\"y\")", "=HYPERLINK(\"x\",\"y\")"),
+        ("Plain", "Plain"),
+    ];
+    let mut phones = Vec::new();
+    for (typed, kept) in names {
+        let (p, w) = join(&server, &code, typed).await;
+        assert_eq!(w["name"], kept, "{typed:?} joins as {kept:?}");
+        phones.push(p);
+    }
+    for refused in ["Tab\there", "Car\rriage"] {
+        let mut c = TestClient::connect(&server, &code, "refused").await;
+        c.send(json!({"type":"join","name":refused})).await;
+        assert_eq!(c.recv_error().await, "bad_name", "{refused:?}");
+    }
+    host.send(json!({"type":"start_round"})).await;
+    host.recv_type("round").await;
+    for (i, p) in phones.iter_mut().enumerate() {
+        p.recv_type("round").await;
+        p.vote(1, (i % 4) as u64).await;
+    }
+    host.recv_type("reveal").await;
+    host.send(json!({"type":"start_round"})).await;
+    let go = host.recv_type("game_over").await;
+
+    let r = get_results_csv(&server, &code, &key).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let body = r.text().await.unwrap();
+    // RFC 4180 quoting, seen in the raw text...
+    for raw in [
+        ",Plain,",
+        ",\"Ann \"\"Q\"\" Lee\",",
+        ",\"Lee, Ann\",",
+        ",\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\",",
+        ",'=1+2,",
+        ",'+Plus,",
+        ",'-Minus,",
+        ",'@At,",
+        ",'@Tab,",
+        ",'+Return,",
+    ] {
+        assert!(body.contains(raw), "results.csv lacks {raw:?}:\n{body}");
+    }
+    // ...and read back by a CSV reader: a formula-looking name gets a
+    // leading `'`, every other cell is the name as it is.
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec!["rank", "name", "score", "correct", "answered"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), names.len(), "one row a player:\n{body}");
+    for (_, kept) in names {
+        let cell = if kept.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{kept}")
+        } else {
+            kept.to_string()
+        };
+        let row = rows
+            .iter()
+            .find(|r| r[1] == cell)
+            .unwrap_or_else(|| panic!("no row named {cell:?}:\n{body}"));
+        let entry = go["leaderboard"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == kept)
+            .unwrap_or_else(|| panic!("{kept:?} on the board: {go}"));
+        assert_eq!(row[0], entry["rank"].to_string(), "{kept:?}: {go}");
+        assert_eq!(row[2], entry["score"].to_string(), "{kept:?}: {go}");
+        assert_eq!(&row[4], "1", "{kept:?} answered once");
+    }
+    for row in &rows {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell a spreadsheet would run: {cell:?}\n{body}"
+            );
+        }
     }
 }

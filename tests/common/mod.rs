@@ -406,6 +406,17 @@ pub async fn create_room(server: &TestServer, body: Value) -> (String, String) {
     (code, key)
 }
 
+/// `GET /api/rooms/{code}/results.csv` with `key` as the bearer.
+pub async fn get_results_csv(server: &TestServer, code: &str, key: &str) -> reqwest::Response {
+    server
+        .http
+        .get(server.url(&format!("/api/rooms/{code}/results.csv")))
+        .bearer_auth(key)
+        .send()
+        .await
+        .expect("GET results.csv")
+}
+
 // ---------------------------------------------------------------------------
 // TestClient
 
