@@ -185,8 +185,7 @@ async fn host_phase(host: &Page, phase: &str) {
     host.wait(
         &format!("the projector's {phase} screen"),
         &format!(
-            "document.getElementById('host').dataset.phase === {p} \
-             && !document.getElementById({p}).hidden",
+            "document.getElementById('host').dataset.phase === {p} && seen(document.getElementById({p})) !== ''",
             p = js_str(phase)
         ),
     )
@@ -452,7 +451,7 @@ async fn phone_screen(phone: &Page, screen: &str) {
             &format!("the phone's {screen} screen"),
             &format!(
                 "document.getElementById('join').dataset.screen === {s} \
-                 && !document.getElementById({s}).hidden",
+                 && seen(document.getElementById({s})) !== ''",
                 s = js_str(screen)
             ),
         )
@@ -2083,7 +2082,7 @@ fn the_host_removes_every_disconnected_player_with_one_button() {
         let code = room["code"].as_str().unwrap().to_string();
         host.goto(room["host_url"].as_str().unwrap()).await;
         host_ready(host).await;
-        let hidden = "document.getElementById('remove-away-btn').hidden";
+        let hidden = "seen('#remove-away-btn') === ''";
         assert_eq!(
             host.js(&format!("return {hidden}")).await,
             json!(true),
@@ -2092,8 +2091,11 @@ fn the_host_removes_every_disconnected_player_with_one_button() {
         let (_stays, _) = common::join(&server, &code, "Stays").await;
         let (gone, _) = common::join(&server, &code, "Gone").await;
         gone.close().await;
-        host.wait("the button once a player is away", &format!("!{hidden}"))
-            .await;
+        host.wait(
+            "the button once a player is away",
+            "seen('#remove-away-btn') === 'Remove disconnected players'",
+        )
+        .await;
         host.screenshot("host-lobby-away").await;
         host.js("window.confirm = function () { return true; }; return true")
             .await;
