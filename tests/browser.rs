@@ -1,8 +1,10 @@
 //! End-to-end tests in a real Chromium driven through chromedriver: a
 //! projector page and phone pages play whole games by clicking and typing,
-//! as people would. Every flow ends with no script error on any page, and
-//! each screen is saved under `target/screenshots/`. Without Chromium and
-//! chromedriver the tests say so and pass, unless `CI` is set.
+//! as people would: a player knows the right photo by the face on the
+//! screen, and the tests read only what is shown. Every flow ends with no
+//! script error on any page, and each screen is saved under
+//! `target/screenshots/`. Without Chromium and chromedriver the tests say
+//! so and pass, unless `CI` is set.
 
 mod common;
 #[path = "browser/faces.rs"]
@@ -679,7 +681,15 @@ impl Aim {
     fn choice(self, right: usize) -> Option<usize> {
         match self {
             Aim::Right => Some(right),
-            Aim::Wrong(n) => (0..4).filter(|&i| i != right).nth(n),
+            Aim::Wrong(n) => {
+                let wrong = (0..4).filter(|&i| i != right).nth(n);
+                assert!(
+                    wrong.is_some(),
+                    "there are three wrong choices, not {}",
+                    n + 1
+                );
+                wrong
+            }
             Aim::Skip => None,
         }
     }

@@ -581,13 +581,7 @@ impl Page {
     /// (nothing hidden, "" when the element is hidden).
     pub async fn text(&self, css: &str) -> String {
         let el = self.find(css).await;
-        match el.text().await {
-            Ok(t) => t,
-            Err(e) => {
-                self.fail(&format!("reading the text of {css:?}: {e}"))
-                    .await
-            }
-        }
+        self.text_of(&el, css).await
     }
 
     /// The first match's text, failing unless it is on the screen
@@ -598,6 +592,10 @@ impl Page {
         if !el.is_displayed().await.unwrap_or(false) {
             self.fail::<()>(&format!("{css:?} is not shown")).await;
         }
+        self.text_of(&el, css).await
+    }
+
+    async fn text_of(&self, el: &fantoccini::elements::Element, css: &str) -> String {
         match el.text().await {
             Ok(t) => t,
             Err(e) => {
