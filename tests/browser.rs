@@ -1,14 +1,19 @@
 //! End-to-end tests in a real Chromium driven through chromedriver: a
 //! projector page and phone pages play whole games by clicking and typing,
-//! as people would. Every flow ends with no script error on any page, and
-//! each screen is saved under `target/screenshots/`. Without Chromium and
-//! chromedriver the tests say so and pass, unless `CI` is set.
+//! as people would: a player knows the right photo by the face on the
+//! screen, and the tests read only what is shown. Every flow ends with no
+//! script error on any page, and each screen is saved under
+//! `target/screenshots/`. Without Chromium and chromedriver the tests say
+//! so and pass, unless `CI` is set.
 
 mod common;
+#[path = "browser/faces.rs"]
+mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
 
 use common::TestServer;
+use faces::Faces;
 use harness::{Browser, Page, Size, browser_test, js_str};
 use serde_json::{Value, json};
 
@@ -35,10 +40,12 @@ const CLASS: [&str; 10] = [
 /// on a busy machine; every round here closes by votes or by R.
 const SECONDS: u32 = 30;
 
-/// A roster folder with `CLASS` copied from `data/demo/`.
+/// A roster folder with `CLASS` copied from `data/demo/`, and their
+/// faces as the yearbook shows them.
 struct Class {
     dir: tempfile::TempDir,
     names: Vec<String>,
+    faces: Faces,
 }
 
 fn demo_class() -> Class {
@@ -52,12 +59,14 @@ fn demo_class() -> Class {
     let mut out = csv::Writer::from_path(dir.path().join("roster.csv")).unwrap();
     out.write_record(&headers).unwrap();
     let mut names = Vec::new();
+    let mut photos = Vec::new();
     for rec in r.records() {
         let rec = rec.unwrap();
         if CLASS.contains(&&rec[name]) {
             std::fs::copy(demo.join(&rec[photo]), dir.path().join(&rec[photo])).unwrap();
             out.write_record(&rec).unwrap();
             names.push(rec[name].to_string());
+            photos.push((rec[name].to_string(), demo.join(&rec[photo])));
         }
     }
     out.flush().unwrap();
@@ -66,7 +75,11 @@ fn demo_class() -> Class {
         CLASS.len(),
         "the demo class has changed: {names:?}"
     );
-    Class { dir, names }
+    Class {
+        dir,
+        names,
+        faces: Faces::new(photos),
+    }
 }
 
 /// Who a demo classmate is now (`known_as`, maybe empty) and whether they
@@ -91,16 +104,12 @@ fn demo_person(name: &str) -> (String, bool) {
 async fn assert_known_as(page: &Page, css: &str, name: &str) {
     let (known_as, _) = demo_person(name);
     let shown = page
-        .js_with(
-            "var n = document.querySelector(arguments[0]); \
-             return n && n.offsetParent ? n.textContent : null;",
-            vec![json!(css)],
-        )
+        .js_with("return seen(arguments[0])", vec![json!(css)])
         .await;
     let want = if known_as.is_empty() {
-        Value::Null
+        String::new()
     } else {
-        json!(format!("now {known_as}"))
+        format!("now {known_as}")
     };
     assert_eq!(shown, want, "[{}] {css} under {name:?}", page.label);
 }
@@ -171,15 +180,14 @@ async fn host_ready(host: &Page) -> String {
         "",
         "the host key must leave the projected address bar"
     );
-    host.text(".room-code").await
+    host.shown(".room-code").await
 }
 
 async fn host_phase(host: &Page, phase: &str) {
     host.wait(
         &format!("the projector's {phase} screen"),
         &format!(
-            "document.getElementById('host').dataset.phase === {p} \
-             && !document.getElementById({p}).hidden",
+            "document.getElementById('host').dataset.phase === {p} && seen(document.getElementById({p})) !== ''",
             p = js_str(phase)
         ),
     )
@@ -199,18 +207,17 @@ async fn host_lobby_is(host: &Page, names: &[&str]) -> usize {
             &format!("the lobby to have exactly {want}, all connected"),
             &format!(
                 "(function () {{ \
-                   var want = JSON.parse({want}), seen = {{}}; \
-                   var shown = Array.from(document.querySelectorAll('#players .chip-name'))\
-                     .map(function (n) {{ return n.textContent; }}); \
+                   var want = JSON.parse({want}), twice = {{}}; \
+                   var shown = Array.from(document.querySelectorAll('#players .chip-name')).map(seen); \
                    var more = document.querySelectorAll('#players .chip.more'); \
-                   var hidden = more.length ? Number(more[0].textContent.replace(/[^0-9]/g, '')) : 0; \
+                   var hidden = more.length ? Number(seen(more[0]).replace(/[^0-9]/g, '')) : 0; \
                    var ok = more.length <= 1 && (!more.length || (hidden > 0 \
                        && more[0] === document.getElementById('players').lastElementChild)) \
                      && shown.length + hidden === want.length \
-                     && shown.every(function (n) {{ var fresh = !seen[n]; seen[n] = 1; \
+                     && shown.every(function (n) {{ var fresh = !twice[n]; twice[n] = 1; \
                           return fresh && want.indexOf(n) >= 0; }}) \
                      && !document.querySelector('#players .chip.away') \
-                     && document.getElementById('player-count').textContent === '{}'; \
+                     && seen('#player-count') === '{}'; \
                    return ok && shown.length; }})()",
                 names.len(),
                 want = js_str(&want)
@@ -258,14 +265,15 @@ async fn host_question(host: &Page, round: u32, of: u32, roster: &[String]) -> S
     host.wait(
         &format!("round {round} on the projector with four photos loaded"),
         &format!(
-            "document.getElementById('q-round').textContent === 'Round {round} of {of}' \
+            // The round line is set in capitals.
+            "seen('#q-round') === 'ROUND {round} OF {of}' \
              && document.querySelectorAll('#q-body img').length === 4 \
              && Array.from(document.querySelectorAll('#q-body img'))\
              .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})"
         ),
     )
     .await;
-    let name = host.text("#q-name").await;
+    let name = host.shown("#q-name").await;
     assert!(
         roster.contains(&name),
         "the projector asks for a classmate of the roster, got {name:?}"
@@ -276,7 +284,8 @@ async fn host_question(host: &Page, round: u32, of: u32, roster: &[String]) -> S
     name
 }
 
-/// What the projector shows after a reveal.
+/// What the projector shows after a reveal; `answer` is the choice with
+/// the ✓ next to it.
 #[derive(Debug)]
 struct HostReveal {
     name: String,
@@ -290,17 +299,19 @@ async fn host_reveal(host: &Page, round: u32) -> HostReveal {
     host.wait(
         &format!("the reveal of round {round} with its leaderboard"),
         &format!(
-            "document.getElementById('r-round').textContent.indexOf('Round {round} ') === 0 \
-             && document.querySelectorAll('#board .board-row').length > 0"
+            "seen('#r-round').indexOf('ROUND {round} ') === 0 \
+             && document.querySelectorAll('#board .board-row').length > 0 \
+             && Array.from(document.querySelectorAll('#board .board-row .b-score, #r-chart .bar-num'))\
+             .every(seen)"
         ),
     )
     .await;
     let v = host
         .js(
-            "function t(r, c) { return r.querySelector(c).textContent; } \
-             return { name: document.getElementById('r-name').textContent, \
+            "function t(r, c) { return seen(r.querySelector(c)); } \
+             return { name: seen('#r-name'), \
                rows: Array.from(document.querySelectorAll('#r-chart .bar-row')).map(function (r) { \
-                 return { right: r.classList.contains('right'), votes: t(r, '.bar-num') }; }), \
+                 return { right: t(r, '.tick') === '✓', votes: t(r, '.bar-num') }; }), \
                board: Array.from(document.querySelectorAll('#board .board-row')).map(function (r) { \
                  return [t(r, '.b-rank'), t(r, '.b-name'), t(r, '.b-score')]; }) };",
         )
@@ -308,16 +319,14 @@ async fn host_reveal(host: &Page, round: u32) -> HostReveal {
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 4, "four bars at the reveal: {v}");
     let right: Vec<usize> = (0..4).filter(|&i| rows[i]["right"] == true).collect();
-    assert_eq!(right.len(), 1, "exactly one photo is marked right: {v}");
+    assert_eq!(right.len(), 1, "exactly one choice has a ✓: {v}");
     let name = v["name"].as_str().unwrap();
     assert_known_as(host, "#r-known", name).await;
-    let memoriam = host
-        .js("return !document.getElementById('r-memoriam').hidden")
-        .await;
+    let memoriam = host.js("return seen('#r-memoriam')").await;
     assert_eq!(
-        memoriam,
-        json!(demo_person(name).1),
-        "\"In memoriam\" for {name:?}"
+        memoriam == "In memoriam",
+        demo_person(name).1,
+        "\"In memoriam\" for {name:?}: {memoriam}"
     );
     HostReveal {
         name: v["name"].as_str().unwrap().to_string(),
@@ -342,37 +351,51 @@ async fn host_reveal(host: &Page, round: u32) -> HostReveal {
 }
 
 /// The movement arrows next to each leaderboard row: against the previous
-/// reveal's board "▲ n" / "▼ n" places, "new" for someone who was not on it,
-/// nothing for the same place; no arrows at all after the first reveal.
+/// reveal's board "▲ n" / "▼ n" places, "NEW" for someone who was not on
+/// it, nothing for the same place; no arrows at all after the first
+/// reveal. They come in after the board has moved: waits for them.
 async fn assert_moves(host: &Page, prev: Option<&HostReveal>, r: &HostReveal) {
-    let shown: Vec<String> = serde_json::from_value(
-        host.js(
-            "return Array.from(document.querySelectorAll('#board .board-row'))\
-             .map(function (r) { return r.querySelector('.b-move').textContent; });",
-        )
-        .await,
-    )
-    .unwrap();
     let want: Vec<String> = r
         .board
         .iter()
         .map(|(rank, name, _)| match prev {
             None => String::new(),
             Some(p) => match p.board.iter().find(|(_, n, _)| n == name) {
-                None => "new".to_string(),
+                None => "NEW".to_string(),
                 Some((was, _, _)) if was > rank => format!("▲ {}", was - rank),
                 Some((was, _, _)) if was < rank => format!("▼ {}", rank - was),
                 Some(_) => String::new(),
             },
         })
         .collect();
-    assert_eq!(
-        shown,
-        want,
-        "movement since the last reveal: {:?} → {:?}",
-        prev.map(|p| &p.board),
-        r.board
-    );
+    wait_eq(
+        host,
+        &format!(
+            "movement since the last reveal: {:?} → {:?}",
+            prev.map(|p| &p.board),
+            r.board
+        ),
+        "return Array.from(document.querySelectorAll('#board .board-row'))\
+         .map(function (r) { return seen(r.querySelector('.b-move')); });",
+        json!(want),
+    )
+    .await;
+}
+
+/// Polls `script` until it returns `want`; fails with the last answer
+/// after `harness::WAIT`.
+async fn wait_eq(page: &Page, what: &str, script: &str, want: Value) {
+    let deadline = std::time::Instant::now() + harness::WAIT;
+    loop {
+        let got = page.js(script).await;
+        if got == want {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            assert_eq!(got, want, "[{}] {what}", page.label);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 /// Fails when the page scrolls or a box that hides its overflow cuts
@@ -430,7 +453,7 @@ async fn phone_screen(phone: &Page, screen: &str) {
             &format!("the phone's {screen} screen"),
             &format!(
                 "document.getElementById('join').dataset.screen === {s} \
-                 && !document.getElementById({s}).hidden",
+                 && seen(document.getElementById({s})) !== ''",
                 s = js_str(screen)
             ),
         )
@@ -450,7 +473,7 @@ async fn enter_name(phone: &Page, name: &str) {
         .await;
     phone_screen(phone, "s-wait").await;
     assert_eq!(
-        phone.text("#wait-name").await,
+        phone.shown("#wait-name").await,
         name,
         "[{}] the waiting screen shows the player's name",
         phone.label
@@ -466,7 +489,7 @@ async fn phone_question(phone: &Page, round: u32, of: u32, asked: &str, roster: 
         .wait(
             &format!("round {round} on the phone with four tiles loaded"),
             &format!(
-                "document.getElementById('pq-round').textContent === 'Round {round} of {of}' \
+                "seen('#pq-round') === 'Round {round} of {of}' \
                  && document.querySelectorAll('#pq-choices button img').length === 4 \
                  && Array.from(document.querySelectorAll('#pq-choices button img'))\
                  .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})"
@@ -474,7 +497,7 @@ async fn phone_question(phone: &Page, round: u32, of: u32, asked: &str, roster: 
         )
         .await;
     assert_eq!(
-        phone.text(".pq-name").await,
+        phone.shown(".pq-name").await,
         asked,
         "[{}] name",
         phone.label
@@ -529,7 +552,7 @@ async fn host_question_names(host: &Page, round: u32, of: u32, roster: &[String]
     host.wait(
         &format!("photo-to-name round {round} on the projector"),
         &format!(
-            "document.getElementById('q-round').textContent === 'Round {round} of {of}' \
+            "seen('#q-round') === 'ROUND {round} OF {of}' \
              && document.querySelectorAll('#q-body .name-choice').length === 4 \
              && Array.from(document.querySelectorAll('#q-body .pn-photo img'))\
              .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})"
@@ -537,11 +560,8 @@ async fn host_question_names(host: &Page, round: u32, of: u32, roster: &[String]
     )
     .await;
     let names: Vec<String> = serde_json::from_value(
-        host.js(
-            "return Array.from(document.querySelectorAll('#q-body .name-text'))\
-             .map(function (n) { return n.textContent; });",
-        )
-        .await,
+        host.js("return Array.from(document.querySelectorAll('#q-body .name-text')).map(seen);")
+            .await,
     )
     .unwrap();
     for n in &names {
@@ -565,7 +585,7 @@ async fn phone_question_names(
         .wait(
             &format!("photo-to-name round {round} on the phone"),
             &format!(
-                "document.getElementById('pq-round').textContent === 'Round {round} of {of}' \
+                "seen('#pq-round') === 'Round {round} of {of}' \
                  && document.querySelectorAll('#pq-choices button.name-btn').length === 4 \
                  && Array.from(document.querySelectorAll('#pq-prompt img'))\
                  .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})"
@@ -573,21 +593,134 @@ async fn phone_question_names(
         )
         .await;
     let shown = phone
-        .js(
-            "return Array.from(document.querySelectorAll('#pq-choices .name-text'))\
-             .map(function (n) { return n.textContent; });",
-        )
+        .js("return Array.from(document.querySelectorAll('#pq-choices .name-text')).map(seen);")
         .await;
     assert_eq!(shown, json!(names), "[{}] the four names", phone.label);
     assert_names_nobody(phone, "#pq-prompt", roster).await;
     assert_tiles_on_screen(phone).await;
 }
 
-/// Taps tile `i` (a real click on the `<button>` around the `<img>`).
+/// Who the photos under `css` show, in page order, told from a screenshot
+/// of them as the person at `page` sees them.
+async fn whom_shown(page: &Page, faces: &Faces, css: &str) -> Vec<String> {
+    let rects = page
+        .js_with(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(function (n) { \
+               var r = n.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; });",
+            vec![json!(css)],
+        )
+        .await;
+    let view = page.view().await;
+    let rects: Vec<[f64; 4]> = serde_json::from_value(rects).unwrap();
+    assert!(!rects.is_empty(), "[{}] no photo {css:?}", page.label);
+    rects
+        .iter()
+        .map(|&[x, y, w, h]| {
+            assert!(
+                x >= 0.0
+                    && y >= 0.0
+                    && x + w <= view.width() as f64
+                    && y + h <= view.height() as f64,
+                "[{}] a photo {css:?} is not wholly on the screen: {x},{y} {w}×{h}",
+                page.label
+            );
+            let shot = view.crop_imm(x.ceil() as u32, y.ceil() as u32, w as u32, h as u32);
+            faces.who(&shot).to_string()
+        })
+        .collect()
+}
+
+/// Which of the four choices on a phone is right, worked out as its player
+/// would: `asked` (the name on the projector) among the four photos, or,
+/// in photo-to-name mode (`asked` None), whoever the photo shows among the
+/// four names.
+async fn right_choice(phone: &Page, class: &Class, asked: Option<&str>) -> usize {
+    let (person, choices) = match asked {
+        Some(name) => (
+            name.to_string(),
+            whom_shown(phone, &class.faces, "#pq-choices button img").await,
+        ),
+        None => {
+            let shows = whom_shown(phone, &class.faces, "#pq-prompt img").await;
+            let names = phone
+                .js("return Array.from(document.querySelectorAll('#pq-choices button .name-text')).map(seen);")
+                .await;
+            (shows[0].clone(), serde_json::from_value(names).unwrap())
+        }
+    };
+    let mut distinct = choices.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        4,
+        "[{}] four people: {choices:?}",
+        phone.label
+    );
+    let hits: Vec<usize> = (0..4).filter(|&i| choices[i] == person).collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "[{}] {person:?} is one of the choices {choices:?}",
+        phone.label
+    );
+    hits[0]
+}
+
+/// What a player means to do with a question: tap the right choice, the
+/// `n`th of the three wrong ones (from 0, in page order), or nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Aim {
+    Right,
+    Wrong(usize),
+    Skip,
+}
+
+impl Aim {
+    /// The choice this aim taps when `right` is the right one.
+    fn choice(self, right: usize) -> Option<usize> {
+        match self {
+            Aim::Right => Some(right),
+            Aim::Wrong(n) => {
+                let wrong = (0..4).filter(|&i| i != right).nth(n);
+                assert!(
+                    wrong.is_some(),
+                    "there are three wrong choices, not {}",
+                    n + 1
+                );
+                wrong
+            }
+            Aim::Skip => None,
+        }
+    }
+}
+
+/// How many taps each choice gets from `aims` when `right` is right.
+fn counts(aims: &[Aim], right: usize) -> [u64; 4] {
+    let mut c = [0; 4];
+    for a in aims {
+        if let Some(i) = a.choice(right) {
+            c[i] += 1;
+        }
+    }
+    c
+}
+
+/// Taps the `i`th choice on the phone (a real click on the button).
 async fn tap(phone: &Page, i: usize) {
     phone
-        .click(&format!("#pq-choices button[data-choice='{i}']"))
+        .click(&format!("#pq-choices > button:nth-child({})", i + 1))
         .await;
+}
+
+/// Works out the right choice on the phone and taps as `aim` says;
+/// returns the right choice.
+async fn answer(phone: &Page, class: &Class, asked: Option<&str>, aim: Aim) -> usize {
+    let right = right_choice(phone, class, asked).await;
+    if let Some(i) = aim.choice(right) {
+        tap(phone, i).await;
+    }
+    right
 }
 
 /// "Locked in: B" at once, then "✓ saved" once the server acknowledged it.
@@ -597,11 +730,11 @@ async fn wait_locked(phone: &Page, i: usize) {
         .wait(
             &format!("\"Locked in: {letter}\", saved"),
             &format!(
-                "document.getElementById('locked').textContent === 'Locked in: {letter}' \
-                 && !document.getElementById('saved').hidden \
-                 && document.querySelector('#pq-choices button[data-choice=\"{i}\"]').classList.contains('picked') \
+                "seen('#locked') === 'Locked in: {letter}' && seen('#saved') === '✓ saved' \
+                 && document.querySelector('#pq-choices > button:nth-child({n})').classList.contains('picked') \
                  && Array.from(document.querySelectorAll('#pq-choices button'))\
-                 .every(function (b) {{ return b.disabled; }})"
+                 .every(function (b) {{ return b.disabled; }})",
+                n = i + 1
             ),
         )
         .await;
@@ -619,37 +752,49 @@ struct PhoneReveal {
 async fn phone_reveal(phone: &Page) -> PhoneReveal {
     phone_screen(phone, "s-reveal").await;
     PhoneReveal {
-        verdict: phone.text("#rv-verdict").await,
+        verdict: phone.shown("#rv-verdict").await,
         points: phone.text("#rv-points").await,
-        score: number(&phone.text("#rv-score").await),
-        rank: phone.text("#rv-rank").await,
+        score: number(&phone.shown("#rv-score").await),
+        rank: phone.shown("#rv-rank").await,
     }
 }
 
-/// Checks each phone's verdict against the projector's answer and returns
-/// their scores. `picked[i]` is phone `i`'s tile, `before[i]` its score.
+/// Checks that the projector's ✓ is on `right` (the choice the players
+/// worked out) and each phone's verdict, points and total against what its
+/// player meant (`aims[i]`); returns their scores. `before[i]` is phone
+/// `i`'s score before the round.
 async fn check_reveal(
     phones: &[&Page],
     names: &[&str],
-    picked: &[Option<usize>],
+    aims: &[Aim],
+    right: usize,
     before: &[u64],
     r: &HostReveal,
 ) -> Vec<u64> {
+    assert_eq!(
+        r.answer, right,
+        "the projector's ✓ is on the choice that shows {:?}: {r:?}",
+        r.name
+    );
     let mut scores = Vec::new();
     for (i, phone) in phones.iter().enumerate() {
         let pr = phone_reveal(phone).await;
+        let memoriam = phone.js("return seen('#rv-memoriam')").await;
         assert_eq!(
-            phone
-                .js("return !document.getElementById('rv-memoriam').hidden")
-                .await,
-            json!(demo_person(&r.name).1),
-            "[{}] \"In memoriam\" for {:?}",
+            memoriam == "In memoriam",
+            demo_person(&r.name).1,
+            "[{}] \"In memoriam\" for {:?}: {memoriam}",
             phone.label,
             r.name
         );
-        if picked[i] == Some(r.answer) {
-            assert!(pr.verdict.contains("Right"), "[{}] {pr:?}", phone.label);
-            let pts = number(&pr.points);
+        if aims[i] == Aim::Right {
+            assert_eq!(pr.verdict, "✓ Right!", "[{}] {pr:?}", phone.label);
+            let pts = pr
+                .points
+                .strip_prefix('+')
+                .and_then(|p| p.strip_suffix(" points"))
+                .map(number)
+                .unwrap_or_else(|| panic!("[{}] \"+N points\" shown: {pr:?}", phone.label));
             assert!(
                 (500..=1000).contains(&pts),
                 "[{}] a right answer scores 500–1000: {pr:?}",
@@ -657,12 +802,12 @@ async fn check_reveal(
             );
             assert_eq!(pr.score, before[i] + pts, "[{}] total: {pr:?}", phone.label);
         } else {
-            let want = if picked[i].is_some() {
-                "Not this time"
+            let want = if aims[i] == Aim::Skip {
+                "No answer this time"
             } else {
-                "No answer"
+                "✗ Not this time"
             };
-            assert!(pr.verdict.contains(want), "[{}] {pr:?}", phone.label);
+            assert_eq!(pr.verdict, want, "[{}] {pr:?}", phone.label);
             assert_eq!(pr.points, "", "[{}] no points: {pr:?}", phone.label);
             assert_eq!(pr.score, before[i], "[{}] total: {pr:?}", phone.label);
         }
@@ -736,8 +881,8 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
         .await;
         let code = host_ready(host).await;
         let join_url = server.url(&format!("/join/{code}"));
-        assert_eq!(host.text(".join-url").await, join_url);
-        let settings = host.text("#settings-line").await;
+        assert_eq!(host.shown(".join-url").await, join_url);
+        let settings = host.shown("#settings-line").await;
         assert!(
             settings.contains("2 rounds") && settings.contains(&format!("{SECONDS} seconds")),
             "the form's settings reached the room: {settings:?}"
@@ -772,68 +917,78 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
         phones[0]
             .wait(
                 "the player count on the phone",
-                "document.getElementById('wait-count').textContent === '3 players in the game'",
+                "seen('#wait-count') === '3 players in the game'",
             )
             .await;
         host.screenshot("host-lobby").await;
         phones[0].screenshot("phone-waiting").await;
 
-        // Round 1: the emcee clicks Start, each phone taps a different photo.
+        // Round 1: the emcee clicks Start; each player finds the name on
+        // the projector among the photos on the phone. Two tap it, one
+        // taps someone else.
         host.click("#start-btn").await;
         let asked = host_question(host, 1, 2, roster).await;
         for p in &phones {
             phone_question(p, 1, 2, &asked, roster).await;
         }
-        assert_eq!(host.text("#answered").await, "0 of 3 answered");
+        assert_eq!(host.shown("#answered").await, "0 of 3 answered");
         host.screenshot("host-question").await;
         phones[0].screenshot("phone-question").await;
+        let aims = [Aim::Right, Aim::Right, Aim::Wrong(0)];
+        let mut right = 0;
         for (i, phone) in phones[..2].iter().enumerate() {
-            tap(phone, i).await;
-            wait_locked(phone, i).await;
+            right = answer(phone, &class, Some(&asked), aims[i]).await;
+            wait_locked(phone, aims[i].choice(right).unwrap()).await;
             host.wait(
                 "the projector's answered count",
-                &format!(
-                    "document.getElementById('answered').textContent === '{} of 3 answered'",
-                    i + 1
-                ),
+                &format!("seen('#answered') === '{} of 3 answered'", i + 1),
             )
             .await;
         }
         phones[0].screenshot("phone-locked").await;
-        tap(phones[2], 2).await; // the last vote closes the round
+        // The last vote closes the round.
+        assert_eq!(
+            answer(phones[2], &class, Some(&asked), aims[2]).await,
+            right
+        );
 
         let r1 = host_reveal(host, 1).await;
         assert_eq!(r1.name, asked, "the reveal names the person asked for");
         assert_moves(host, None, &r1).await;
-        assert_eq!(r1.votes, vote_labels([1, 1, 1, 0], 3), "{r1:?}");
-        let picked = [Some(0), Some(1), Some(2)];
-        let scores = check_reveal(&phones, &names, &picked, &[0, 0, 0], &r1).await;
+        assert_eq!(r1.votes, vote_labels(counts(&aims, right), 3), "{r1:?}");
+        let scores = check_reveal(&phones, &names, &aims, right, &[0, 0, 0], &r1).await;
         assert_fits(host, "the reveal").await;
         host.screenshot("host-reveal").await;
-        let (right, wrong): (Vec<usize>, Vec<usize>) = (0..3).partition(|&i| r1.answer == i);
-        if let Some(&i) = right.first() {
-            phones[i].screenshot("phone-reveal-right").await;
-        }
-        phones[wrong[0]].screenshot("phone-reveal-wrong").await;
+        phones[0].screenshot("phone-reveal-right").await;
+        phones[2].screenshot("phone-reveal-wrong").await;
 
-        // Round 2 starts with Space on the projector.
-        assert_eq!(host.text("#next-btn").await, "Next");
+        // Round 2 starts with Space on the projector; one player is right,
+        // one wrong, one does not answer and the emcee reveals.
+        assert_eq!(host.shown("#next-btn").await, "Next");
         host.press(' ').await;
         let asked2 = host_question(host, 2, 2, roster).await;
         assert_ne!(asked2, asked, "nobody is asked for twice");
         for p in &phones {
             phone_question(p, 2, 2, &asked2, roster).await;
         }
-        let picked2 = [Some(1), Some(2), Some(3)];
-        for (p, c) in phones.iter().zip(picked2) {
-            tap(p, c.unwrap()).await;
-        }
-        let r2 = host_reveal(host, 2).await;
-        assert_eq!(r2.votes, vote_labels([0, 1, 1, 1], 3), "{r2:?}");
-        assert_moves(host, Some(&r1), &r2).await;
-        let scores = check_reveal(&phones, &names, &picked2, &scores, &r2).await;
+        let aims2 = [Aim::Right, Aim::Wrong(1), Aim::Skip];
+        let right2 = answer(phones[0], &class, Some(&asked2), aims2[0]).await;
         assert_eq!(
-            host.text("#next-btn").await,
+            answer(phones[1], &class, Some(&asked2), aims2[1]).await,
+            right2
+        );
+        host.wait(
+            "the projector's answered count",
+            "seen('#answered') === '2 of 3 answered'",
+        )
+        .await;
+        host.click("#reveal-btn").await;
+        let r2 = host_reveal(host, 2).await;
+        assert_eq!(r2.votes, vote_labels(counts(&aims2, right2), 2), "{r2:?}");
+        assert_moves(host, Some(&r1), &r2).await;
+        let scores = check_reveal(&phones, &names, &aims2, right2, &scores, &r2).await;
+        assert_eq!(
+            host.shown("#next-btn").await,
             "Final results",
             "after the last reveal the next button ends the game"
         );
@@ -842,18 +997,24 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
         // The next button ends the game: podium on the projector, rank on phones.
         host.click("#next-btn").await;
         host_phase(host, "over").await;
+        // The podium rises: read it once all three names are up.
         let fin = host
-            .js(
-                "function rows(sel) { return Array.from(document.querySelectorAll(sel)).map(function (r) { \
-                   return [r.querySelector('.b-rank').textContent, r.querySelector('.b-name').textContent, \
-                           r.querySelector('.b-score').textContent]; }); } \
-                 return { board: rows('#final-board li'), \
-                   podium: [1, 2, 3].map(function (p) { var s = document.querySelector('#podium .step.p' + p); \
-                     return s && s.querySelector('.step-name') ? s.querySelector('.step-name').textContent : null; }) };",
+            .wait(
+                "the podium and the final board",
+                "(function () { \
+                   function rows(sel) { return Array.from(document.querySelectorAll(sel)).map(function (r) { \
+                     return [seen(r.querySelector('.b-rank')), seen(r.querySelector('.b-name')), \
+                             seen(r.querySelector('.b-score'))]; }); } \
+                   var podium = [1, 2, 3].map(function (p) { \
+                     return seen(document.querySelector('#podium .step.p' + p + ' .step-name')); }); \
+                   return podium.every(Boolean) && { board: rows('#final-board li'), podium: podium }; })()",
             )
             .await;
         let board = fin["board"].as_array().unwrap();
         assert_eq!(board.len(), 3, "everyone on the final board: {fin}");
+        // Two right answers, then one, then none.
+        let order: Vec<&Value> = board.iter().map(|r| &r[1]).collect();
+        assert_eq!(order, names, "the final order: {fin}");
         for (place, row) in board.iter().enumerate() {
             assert_eq!(
                 fin["podium"][place],
@@ -872,13 +1033,13 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
             let rank = number(row[0].as_str().unwrap());
             phone_screen(phones[i], "s-over").await;
             assert_eq!(
-                phones[i].text("#ov-rank").await,
+                phones[i].shown("#ov-rank").await,
                 format!("You finished {} of 3", ordinal(rank)),
                 "[{}] final rank",
                 phones[i].label
             );
             assert_eq!(
-                number(&phones[i].text("#ov-score").await),
+                number(&phones[i].shown("#ov-score").await),
                 scores[i],
                 "[{}] final score",
                 phones[i].label
@@ -889,11 +1050,65 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
         host.screenshot("host-podium").await;
         phones[0].screenshot("phone-final").await;
 
+        // The emcee downloads the results: the file has the game as played.
+        let results = download_results(host, &code).await;
+        let want: Vec<Vec<String>> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let played = [aims[i], aims2[i]];
+                let right = played.iter().filter(|&&a| a == Aim::Right).count();
+                let answered = played.iter().filter(|&&a| a != Aim::Skip).count();
+                vec![
+                    (i + 1).to_string(),
+                    name.to_string(),
+                    scores[i].to_string(),
+                    right.to_string(),
+                    answered.to_string(),
+                ]
+            })
+            .collect();
+        assert_eq!(results, want, "results.csv");
+
         host.assert_clean().await;
         for p in &phones {
             p.assert_clean().await;
         }
     });
+}
+
+/// Clicks "Download results" on the projector and reads the file Chromium
+/// saves: its rows under the header `rank,name,score,correct,answered`.
+async fn download_results(host: &Page, code: &str) -> Vec<Vec<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    host.download_to(dir.path()).await;
+    assert_eq!(host.shown("#download").await, "Download results");
+    host.click("#download").await;
+    let file = dir.path().join(format!("yearbook-{code}-results.csv"));
+    let deadline = std::time::Instant::now() + harness::WAIT;
+    while !file.is_file() {
+        if std::time::Instant::now() > deadline {
+            let got: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            host.fail::<()>(&format!(
+                "no {} downloaded; the folder has {got:?}",
+                file.display()
+            ))
+            .await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut r = csv::Reader::from_path(&file).expect("results.csv");
+    assert_eq!(
+        r.headers().unwrap(),
+        vec!["rank", "name", "score", "correct", "answered"],
+        "results.csv header"
+    );
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
 }
 
 /// The values in the lobby's settings panel, in the order of the panel.
@@ -921,10 +1136,7 @@ async fn set_number(host: &Page, id: &str, value: &str) {
 async fn settings_line_has(host: &Page, want: &str) {
     host.wait(
         &format!("the settings summary to say {want:?}"),
-        &format!(
-            "document.getElementById('settings-line').textContent.indexOf({}) >= 0",
-            js_str(want)
-        ),
+        &format!("seen('#settings-line').indexOf({}) >= 0", js_str(want)),
     )
     .await;
 }
@@ -952,7 +1164,7 @@ fn the_lobby_settings_change_the_game_and_space_still_starts_it() {
             false,
             "the settings start folded"
         );
-        let line = host.text("#settings-line").await;
+        let line = host.shown("#settings-line").await;
         assert!(
             line.contains("2 rounds")
                 && line.contains(&format!("{SECONDS} seconds"))
@@ -981,8 +1193,7 @@ fn the_lobby_settings_change_the_game_and_space_still_starts_it() {
         set_number(host, "set-rounds", "500").await;
         host.wait(
             "the server's refusal in the panel",
-            "document.getElementById('settings-msg').textContent\
-             .indexOf('Rounds must be between 1 and 200.') === 0 \
+            "seen('#settings-msg').indexOf('Rounds must be between 1 and 200.') === 0 \
              && document.getElementById('set-rounds').value === '3'",
         )
         .await;
@@ -992,7 +1203,7 @@ fn the_lobby_settings_change_the_game_and_space_still_starts_it() {
         settings_line_has(host, &format!("{} rounds", roster.len())).await;
         host.wait(
             "why there are fewer rounds",
-            "/at most/.test(document.getElementById('settings-msg').textContent)",
+            "/at most/.test(seen('#settings-msg'))",
         )
         .await;
         set_number(host, "set-rounds", "3").await;
@@ -1226,10 +1437,10 @@ fn a_phone_that_reloads_mid_game_is_the_same_player() {
             "a reloaded phone must not ask for a name again"
         );
         phone_screen(ada, "s-wait").await;
-        assert_eq!(ada.text("#wait-name").await, "Ada");
+        assert_eq!(ada.shown("#wait-name").await, "Ada");
         ada.wait(
             "the player count after the reload",
-            "document.getElementById('wait-count').textContent === '2 players in the game'",
+            "seen('#wait-count') === '2 players in the game'",
         )
         .await;
         host_lobby_is(host, &names).await;
@@ -1239,20 +1450,21 @@ fn a_phone_that_reloads_mid_game_is_the_same_player() {
         let asked = host_question(host, 1, 2, roster).await;
         phone_question(ada, 1, 2, &asked, roster).await;
         phone_question(bert, 1, 2, &asked, roster).await;
-        tap(ada, 1).await;
-        wait_locked(ada, 1).await;
+        let aims = [Aim::Right, Aim::Wrong(0)];
+        let right = answer(ada, &class, Some(&asked), aims[0]).await;
+        wait_locked(ada, right).await;
         ada.reload().await;
         phone_screen(ada, "s-question").await;
-        wait_locked(ada, 1).await;
+        wait_locked(ada, right).await;
         host.wait(
             "the projector to count two players",
-            "document.getElementById('answered').textContent === '1 of 2 answered'",
+            "seen('#answered') === '1 of 2 answered'",
         )
         .await;
-        tap(bert, 0).await;
+        answer(bert, &class, Some(&asked), aims[1]).await;
         let r1 = host_reveal(host, 1).await;
         let phones = [ada, bert];
-        let scores = check_reveal(&phones, &names, &[Some(1), Some(0)], &[0, 0], &r1).await;
+        let scores = check_reveal(&phones, &names, &aims, right, &[0, 0], &r1).await;
 
         // A reload at the reveal: the same verdict, score and rank.
         let before = phone_reveal(ada).await;
@@ -1269,11 +1481,12 @@ fn a_phone_that_reloads_mid_game_is_the_same_player() {
         let asked2 = host_question(host, 2, 2, roster).await;
         phone_question(ada, 2, 2, &asked2, roster).await;
         phone_question(bert, 2, 2, &asked2, roster).await;
-        tap(ada, 2).await;
-        tap(bert, 3).await;
+        let aims2 = [Aim::Wrong(1), Aim::Right];
+        let right2 = answer(ada, &class, Some(&asked2), aims2[0]).await;
+        answer(bert, &class, Some(&asked2), aims2[1]).await;
         let r2 = host_reveal(host, 2).await;
-        check_reveal(&phones, &names, &[Some(2), Some(3)], &scores, &r2).await;
-        assert_eq!(r2.votes, vote_labels([0, 0, 1, 1], 2), "{r2:?}");
+        check_reveal(&phones, &names, &aims2, right2, &scores, &r2).await;
+        assert_eq!(r2.votes, vote_labels(counts(&aims2, right2), 2), "{r2:?}");
 
         for p in [&host, &ada, &bert] {
             p.assert_clean().await;
@@ -1325,45 +1538,41 @@ fn names_with_html_in_them_are_shown_as_text() {
 
         host.click("#start-btn").await;
         let asked = host_question(host, 1, 1, roster).await;
-        for (i, p) in phones.iter().enumerate() {
+        let aims = [Aim::Right, Aim::Wrong(0), Aim::Wrong(1)];
+        let mut right = 0;
+        for (p, aim) in phones.iter().zip(aims) {
             phone_question(p, 1, 1, &asked, roster).await;
-            tap(p, i).await;
+            right = answer(p, &class, Some(&asked), aim).await;
         }
         let r = host_reveal(host, 1).await;
-        check_reveal(
-            &phones,
-            &names,
-            &[Some(0), Some(1), Some(2)],
-            &[0, 0, 0],
-            &r,
-        )
-        .await;
+        check_reveal(&phones, &names, &aims, right, &[0, 0, 0], &r).await;
         assert_eq!(host.js(&no_markup("#board")).await, 0, "leaderboard");
 
         host.click("#next-btn").await;
         host_phase(host, "over").await;
-        let shown = host
-            .js(
-                "return Array.from(document.querySelectorAll('#podium .step-name, #final-board .b-name'))\
-                 .map(function (n) { return n.textContent; }).sort();",
-            )
-            .await;
         let mut want: Vec<&str> = names.iter().chain(names.iter()).copied().collect();
         want.sort();
-        assert_eq!(shown, json!(want), "podium and final board show the names");
+        wait_eq(
+            host,
+            "podium (once risen) and final board show the names",
+            "return Array.from(document.querySelectorAll('#podium .step-name, #final-board .b-name'))\
+             .map(seen).sort();",
+            json!(want),
+        )
+        .await;
         assert_eq!(host.js(&no_markup("#podium")).await, 0, "podium");
         assert_eq!(host.js(&no_markup("#final-board")).await, 0, "final board");
         for p in &phones {
             phone_screen(p, "s-over").await;
-            let top = p
-                .js(
-                    "return Array.from(document.querySelectorAll('#ov-top .b-name'))\
-                     .map(function (n) { return n.textContent; }).sort();",
-                )
-                .await;
             let mut want = names.to_vec();
             want.sort();
-            assert_eq!(top, json!(want), "[{}] the top three", p.label);
+            wait_eq(
+                p,
+                "the top three",
+                "return Array.from(document.querySelectorAll('#ov-top .b-name')).map(seen).sort();",
+                json!(want),
+            )
+            .await;
             assert_eq!(p.js(&no_markup("#s-over")).await, 0, "[{}]", p.label);
         }
         for p in std::iter::once(host).chain(phones.iter().copied()) {
@@ -1394,14 +1603,12 @@ fn the_host_keys_start_reveal_and_go_on_in_photo_to_name_mode() {
         phone_question_names(phone, 1, 2, &names, roster).await;
         host.screenshot("host-question-names").await;
         phone.screenshot("phone-question-names").await;
+        let right = right_choice(phone, &class, None).await;
         host.press('r').await;
         let r1 = host_reveal(host, 1).await;
         assert_eq!(r1.votes, vec!["0 votes"; 4], "{r1:?}");
-        assert_eq!(
-            r1.name, names[r1.answer],
-            "the reveal names the right choice"
-        );
-        check_reveal(&[phone], &["Dora"], &[None], &[0], &r1).await;
+        assert_eq!(r1.name, names[right], "the reveal names the right choice");
+        check_reveal(&[phone], &["Dora"], &[Aim::Skip], right, &[0], &r1).await;
         host.screenshot("host-reveal-names").await;
         phone.screenshot("phone-reveal-none").await;
         host.press('r').await; // nothing to reveal now: ignored
@@ -1426,21 +1633,20 @@ fn the_host_keys_start_reveal_and_go_on_in_photo_to_name_mode() {
         let names2 = host_question_names(host, 2, 2, roster).await;
         phone_question_names(phone, 2, 2, &names2, roster).await;
         assert_eq!(
-            host.js("return document.getElementById('toast').hidden")
-                .await,
-            true,
-            "one Space sends one command (no `wrong_phase` complaint): {}",
-            host.text("#toast").await
+            host.text("#toast").await,
+            "",
+            "one Space sends one command (no `wrong_phase` complaint)"
         );
-        tap(phone, 3).await;
+        // Dora knows the face on the phone and taps the name.
+        let right2 = answer(phone, &class, None, Aim::Right).await;
         let r2 = host_reveal(host, 2).await;
-        check_reveal(&[phone], &["Dora"], &[Some(3)], &[0], &r2).await;
+        check_reveal(&[phone], &["Dora"], &[Aim::Right], right2, &[0], &r2).await;
         host.press('r').await; // ignored again
         // Space after the last reveal shows the final results.
         host.press(' ').await;
         host_phase(host, "over").await;
         phone_screen(phone, "s-over").await;
-        assert_eq!(phone.text("#ov-rank").await, "You finished 1st of 1");
+        assert_eq!(phone.shown("#ov-rank").await, "You finished 1st of 1");
         host.assert_clean().await;
         phone.assert_clean().await;
     });
@@ -1480,11 +1686,8 @@ fn the_error_checks_catch_script_errors() {
 /// the most and the least recognised are the same person: one card).
 async fn assert_stats_distinct(host: &Page, roster: &[String]) {
     let names: Vec<String> = serde_json::from_value(
-        host.js(
-            "return Array.from(document.querySelectorAll('#stats .stat-name'))\
-             .map(function (n) { return n.textContent; });",
-        )
-        .await,
+        host.js("return Array.from(document.querySelectorAll('#stats .stat-name')).map(seen);")
+            .await,
     )
     .unwrap();
     assert!(!names.is_empty(), "the end shows who was recognised");
@@ -1553,7 +1756,7 @@ fn a_game_under_a_base_path_stays_under_it() {
         host.goto(host_url).await;
         let code = host_ready(host).await;
         assert_eq!(
-            host.text(".join-url").await,
+            host.shown(".join-url").await,
             format!("{base}/join/{code}"),
             "the projector shows the join URL with the prefix"
         );
@@ -1586,13 +1789,15 @@ fn a_game_under_a_base_path_stays_under_it() {
 
         host.click("#start-btn").await;
         let asked = host_question(host, 1, 1, roster).await;
-        for (i, p) in [&by_code, &by_link].into_iter().enumerate() {
+        let aims = [Aim::Wrong(2), Aim::Right];
+        let mut right = 0;
+        for (p, aim) in [by_code, by_link].into_iter().zip(aims) {
             phone_question(p, 1, 1, &asked, roster).await;
-            tap(p, i).await;
+            right = answer(p, &class, Some(&asked), aim).await;
         }
         let r = host_reveal(host, 1).await;
         let phones = [by_code, by_link];
-        check_reveal(&phones, &["Eve", "Fred"], &[Some(0), Some(1)], &[0, 0], &r).await;
+        check_reveal(&phones, &["Eve", "Fred"], &aims, right, &[0, 0], &r).await;
         for p in [&host, &by_code, &by_link] {
             assert_under_prefix(p, &base, true).await;
             assert!(
@@ -1605,16 +1810,20 @@ fn a_game_under_a_base_path_stays_under_it() {
 
         // Solo under the prefix too.
         by_code.goto(&server.url("/solo")).await;
-        solo_question(by_code, roster).await;
-        by_code.click("#solo-choices button[data-choice='0']").await;
-        solo_feedback(by_code, 0).await;
+        let (name, right) = solo_question(by_code, &class).await;
+        let wrong = Aim::Wrong(0).choice(right).unwrap();
+        by_code
+            .click(&format!("#solo-choices > button:nth-child({})", wrong + 1))
+            .await;
+        solo_feedback(by_code, &name, right, wrong).await;
         assert_under_prefix(by_code, &base, true).await;
         by_code.assert_clean().await;
     });
 }
 
-/// Waits for a solo question with four loaded photos; returns the name asked.
-async fn solo_question(page: &Page, roster: &[String]) -> String {
+/// Waits for a solo question with four loaded photos, settled; returns
+/// the name asked and which photo is that person's (as its player sees).
+async fn solo_question(page: &Page, class: &Class) -> (String, usize) {
     let name = page
         .wait(
             "a solo question with four photos",
@@ -1623,73 +1832,52 @@ async fn solo_question(page: &Page, roster: &[String]) -> String {
              .every(function (i) { return i.complete && i.naturalWidth > 0; }) \
              && Array.from(document.querySelectorAll('#solo-choices button'))\
              .every(function (b) { return !b.disabled; }) \
-             && document.getElementById('solo-result').textContent === '' \
-             && document.getElementById('solo-name').textContent",
+             && seen('#solo-result') === '' && seen('#solo-name')",
         )
         .await;
     let name = name.as_str().unwrap().to_string();
     assert!(
-        roster.contains(&name),
+        class.names.contains(&name),
         "solo asks for a classmate: {name:?}"
     );
-    assert_names_nobody(page, "#solo-choices", roster).await;
-    name
+    assert_names_nobody(page, "#solo-choices", &class.names).await;
+    assert!(
+        page.settle().await,
+        "[{}] the solo question settles",
+        page.label
+    );
+    let people = whom_shown(page, &class.faces, "#solo-choices button img").await;
+    let hits: Vec<usize> = (0..4).filter(|&i| people[i] == name).collect();
+    assert_eq!(hits.len(), 1, "{name:?} among the photos {people:?}");
+    (name, hits[0])
 }
 
-/// After tapping `picked`: the feedback marks the right photo; returns
-/// whether the answer was right.
-async fn solo_feedback(page: &Page, picked: usize) -> bool {
+/// After tapping `picked` of a question about `name` whose right photo is
+/// `right`: the feedback the player reads says so.
+async fn solo_feedback(page: &Page, name: &str, right: usize, picked: usize) {
     page.wait(
         "solo feedback",
-        "document.getElementById('solo-result').textContent !== '' \
-         && !document.getElementById('solo-next').hidden",
+        "seen('#solo-result') !== '' && seen('#solo-next') === 'Next'",
     )
     .await;
-    let v = page
-        .js(
-            "return { result: document.getElementById('solo-result').className, \
-               text: document.getElementById('solo-result').textContent, \
-               tiles: Array.from(document.querySelectorAll('#solo-choices button')).map(function (b) { \
-                 return b.className; }) };",
-        )
-        .await;
-    let tiles: Vec<&str> = v["tiles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t.as_str().unwrap())
-        .collect();
-    let right: Vec<usize> = (0..4)
-        .filter(|&i| tiles[i].split(' ').any(|c| c == "right"))
-        .collect();
-    assert_eq!(right.len(), 1, "one photo is shown as the right one: {v}");
-    let correct = right[0] == picked;
-    let class = v["result"].as_str().unwrap();
-    if correct {
-        assert!(class.contains("right"), "{v}");
+    let said = page.shown("#solo-result").await;
+    if picked == right {
+        assert!(said.starts_with("✓ Right!"), "[{}] {said:?}", page.label);
     } else {
-        assert!(class.contains("wrong"), "{v}");
-        assert!(
-            tiles[picked].split(' ').any(|c| c == "wrong"),
-            "the tapped photo is marked wrong: {v}"
-        );
-        let letter = ["A", "B", "C", "D"][right[0]];
-        assert!(
-            v["text"]
-                .as_str()
-                .unwrap()
-                .contains(&format!("photo {letter}")),
-            "the feedback says which photo was right: {v}"
+        let letter = ["A", "B", "C", "D"][right];
+        assert_eq!(
+            said,
+            format!("✗ Not quite — {name} is photo {letter}."),
+            "[{}] the feedback says which photo was right",
+            page.label
         );
     }
-    correct
 }
 
 #[test]
 fn solo_answers_by_clicking_and_moves_on() {
     browser_test("solo", |b| async move {
         let (class, server, pages) = setup(&b, None, &[("solo", Size::Phone)]).await;
-        let roster = &class.names;
         let phone = &pages[0];
         phone.goto(&server.url("/")).await;
         phone
@@ -1708,27 +1896,29 @@ fn solo_answers_by_clicking_and_moves_on() {
         phone.screenshot("landing-phone").await;
         phone.click("a[href$='/solo']").await;
 
-        let first = solo_question(phone, roster).await;
-        assert_eq!(phone.text("#asked").await, "0");
+        // Right first: the player finds the face and taps it.
+        let (first, right) = solo_question(phone, &class).await;
+        assert_eq!(phone.shown("#asked").await, "0");
         phone.screenshot("solo-question").await;
-        phone.click("#solo-choices button[data-choice='0']").await;
-        let right = solo_feedback(phone, 0).await;
-        assert_eq!(phone.text("#asked").await, "1");
-        assert_eq!(phone.text("#score").await, if right { "1" } else { "0" });
-        assert_eq!(phone.text("#streak").await, if right { "1" } else { "0" });
+        phone
+            .click(&format!("#solo-choices > button:nth-child({})", right + 1))
+            .await;
+        solo_feedback(phone, &first, right, right).await;
+        assert_eq!(phone.shown("#asked").await, "1");
+        assert_eq!(phone.shown("#score").await, "1");
+        assert_eq!(phone.shown("#streak").await, "1");
         phone.screenshot("solo-feedback").await;
 
+        // Then wrong, by key: 1–4 are photos A–D.
         phone.click("#solo-next").await;
-        let second = solo_question(phone, roster).await;
+        let (second, right2) = solo_question(phone, &class).await;
         assert_ne!(second, first, "Next asks about someone else");
-        // Keys answer too: 2 is photo B.
-        phone.press('2').await;
-        let right2 = solo_feedback(phone, 1).await;
-        assert_eq!(phone.text("#asked").await, "2");
-        assert_eq!(
-            number(&phone.text("#score").await),
-            right as u64 + right2 as u64
-        );
+        let wrong = (right2 + 1) % 4;
+        phone.press(char::from(b'1' + wrong as u8)).await;
+        solo_feedback(phone, &second, right2, wrong).await;
+        assert_eq!(phone.shown("#asked").await, "2");
+        assert_eq!(phone.shown("#score").await, "1");
+        assert_eq!(phone.shown("#streak").await, "0");
         phone.assert_clean().await;
     });
 }
@@ -1843,11 +2033,11 @@ fn a_full_room_fits_the_projector() {
         let fin = host
             .js("var fb = document.getElementById('final-board'); \
                  return { ranks: Array.from(fb.querySelectorAll('li .b-rank'))\
-                            .map(function (n) { return Number(n.textContent); }), \
+                            .map(function (n) { return Number(seen(n)); }), \
                           names: Array.from(fb.querySelectorAll('li .b-name'))\
-                            .map(function (n) { return n.textContent; }), \
+                            .map(seen), \
                           more: Array.from(fb.querySelectorAll('li.final-more'))\
-                            .map(function (n) { return n.textContent; }), \
+                            .map(seen), \
                           last: fb.lastElementChild.className, \
                           scrolls: fb.scrollHeight > fb.clientHeight + 1 \
                             || fb.scrollWidth > fb.clientWidth + 1 };")
@@ -1902,7 +2092,7 @@ fn the_host_removes_every_disconnected_player_with_one_button() {
         let code = room["code"].as_str().unwrap().to_string();
         host.goto(room["host_url"].as_str().unwrap()).await;
         host_ready(host).await;
-        let hidden = "document.getElementById('remove-away-btn').hidden";
+        let hidden = "seen('#remove-away-btn') === ''";
         assert_eq!(
             host.js(&format!("return {hidden}")).await,
             json!(true),
@@ -1911,8 +2101,11 @@ fn the_host_removes_every_disconnected_player_with_one_button() {
         let (_stays, _) = common::join(&server, &code, "Stays").await;
         let (gone, _) = common::join(&server, &code, "Gone").await;
         gone.close().await;
-        host.wait("the button once a player is away", &format!("!{hidden}"))
-            .await;
+        host.wait(
+            "the button once a player is away",
+            "seen('#remove-away-btn') === 'Remove disconnected players'",
+        )
+        .await;
         host.screenshot("host-lobby-away").await;
         host.js("window.confirm = function () { return true; }; return true")
             .await;

@@ -16,6 +16,11 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
+/// How many times faster than real CSS animations and transitions run
+/// (CDP `Animation.setPlaybackRate`; it holds across navigations). Scripts'
+/// own timers are not sped up.
+const ANIMATION_SPEED: f64 = 10.0;
+
 /// How long `wait` polls for a condition.
 pub const WAIT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(50);
@@ -65,6 +70,16 @@ var anims = !document.getAnimations || document.getAnimations().every(function (
 });
 return imgs && anims && document.fonts.status === 'loaded';
 "#;
+
+/// Put before every script a page runs for a test: `seen(el or css)` is
+/// the text a person sees in it (`innerText`: what is rendered, as it is
+/// rendered), or "" when it is not on the screen at all (no element, not
+/// rendered, `visibility: hidden`, fully transparent, or of no size).
+const SEEN_JS: &str = "function seen(n) { \
+  if (typeof n === 'string') n = document.querySelector(n); \
+  if (!n || !n.isConnected || !n.checkVisibility({ opacityProperty: true, visibilityProperty: true })) return ''; \
+  var r = n.getBoundingClientRect(); \
+  return r.width > 0 && r.height > 0 ? n.innerText : ''; }\n";
 
 /// A JavaScript string literal for `s`.
 pub fn js_str(s: &str) -> String {
@@ -340,6 +355,7 @@ pub struct Browser {
 impl Browser {
     /// A browser for one person: one left by an earlier test (on a blank
     /// page, storage cleared) or a fresh Chromium with its own profile.
+    /// Its animations run `ANIMATION_SPEED` times faster.
     pub async fn open(&self, label: &str, size: Size) -> Page {
         let kept = {
             let mut idle = self.idle.lock().unwrap();
@@ -358,6 +374,12 @@ impl Browser {
             http: reqwest::Client::new(),
         };
         self.used.lock().unwrap().push(session);
+        // The same animations and code paths, less waiting for them.
+        page.cdp(
+            "Animation.setPlaybackRate",
+            json!({ "playbackRate": ANIMATION_SPEED }),
+        )
+        .await;
         page
     }
 
@@ -542,10 +564,11 @@ impl Page {
             .unwrap_or_else(|e| panic!("[{}] reload: {e}", self.label));
     }
 
-    /// Runs a script body (use `return`); `arguments[i]` are `args`.
+    /// Runs a script body (use `return`); `arguments[i]` are `args`;
+    /// `seen(…)` reads what is on the screen.
     pub async fn js_with(&self, script: &str, args: Vec<Value>) -> Value {
         self.c
-            .execute(script, args)
+            .execute(&format!("{SEEN_JS}{script}"), args)
             .await
             .unwrap_or_else(|e| panic!("[{}] script failed: {e}\n{script}", self.label))
     }
@@ -554,17 +577,50 @@ impl Page {
         self.js_with(script, vec![]).await
     }
 
-    /// `textContent` of the first match (panics when nothing matches).
+    /// The first match's text as WebDriver reads it: rendered text only
+    /// (nothing hidden, "" when the element is hidden).
     pub async fn text(&self, css: &str) -> String {
-        let v = self
-            .js_with(
-                "var n = document.querySelector(arguments[0]); return n ? n.textContent : null;",
-                vec![json!(css)],
-            )
-            .await;
-        v.as_str()
-            .unwrap_or_else(|| panic!("[{}] no element matches {css:?}", self.label))
-            .to_string()
+        let el = self.find(css).await;
+        self.text_of(&el, css).await
+    }
+
+    /// The first match's text, failing unless it is on the screen
+    /// (WebDriver's "displayed": rendered, not `visibility: hidden`, not
+    /// transparent, of some size).
+    pub async fn shown(&self, css: &str) -> String {
+        let el = self.find(css).await;
+        if !el.is_displayed().await.unwrap_or(false) {
+            self.fail::<()>(&format!("{css:?} is not shown")).await;
+        }
+        self.text_of(&el, css).await
+    }
+
+    async fn text_of(&self, el: &fantoccini::elements::Element, css: &str) -> String {
+        match el.text().await {
+            Ok(t) => t,
+            Err(e) => {
+                self.fail(&format!("reading the text of {css:?}: {e}"))
+                    .await
+            }
+        }
+    }
+
+    /// The viewport as the screen shows it.
+    pub async fn view(&self) -> image::DynamicImage {
+        let png = match self.c.screenshot().await {
+            Ok(png) => png,
+            Err(e) => self.fail(&format!("screenshot: {e}")).await,
+        };
+        image::load_from_memory(&png).expect("a screenshot is a PNG")
+    }
+
+    /// Lets downloads from this page land in `dir`, without asking.
+    pub async fn download_to(&self, dir: &Path) {
+        self.cdp(
+            "Browser.setDownloadBehavior",
+            json!({ "behavior": "allow", "downloadPath": dir }),
+        )
+        .await;
     }
 
     /// Polls the JavaScript expression `expr` until it is truthy; returns its
