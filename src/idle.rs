@@ -10,7 +10,10 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::time::{Instant, Sleep, sleep};
+use tokio::time::Instant;
+
+use crate::clock;
+use crate::timer::Sleep;
 
 pub struct Idle<T> {
     inner: T,
@@ -18,16 +21,17 @@ pub struct Idle<T> {
     last_activity: Instant,
     /// Fires at the earliest possible expiry; re-armed lazily when activity
     /// happened meanwhile, so busy connections pay one clock read per I/O.
-    timer: Pin<Box<Sleep>>,
+    timer: Sleep,
 }
 
 impl<T> Idle<T> {
     pub fn new(inner: T, limit: Duration) -> Self {
+        let now = clock::now();
         Self {
             inner,
             limit,
-            last_activity: Instant::now(),
-            timer: Box::pin(sleep(limit)),
+            last_activity: now,
+            timer: Sleep::until(now + limit),
         }
     }
 
@@ -37,20 +41,20 @@ impl<T> Idle<T> {
     }
 
     fn touch(&mut self) {
-        self.last_activity = Instant::now();
+        self.last_activity = clock::now();
     }
 
     /// `Ready(err)` once the peer has really been silent for the limit.
     fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
         loop {
-            if self.timer.as_mut().poll(cx).is_pending() {
+            if Pin::new(&mut self.timer).poll(cx).is_pending() {
                 return Poll::Pending;
             }
             let deadline = self.last_activity + self.limit;
-            if Instant::now() >= deadline {
+            if clock::now() >= deadline {
                 return Poll::Ready(io::Error::new(io::ErrorKind::TimedOut, "connection idle"));
             }
-            self.timer.as_mut().reset(deadline);
+            self.timer.reset(deadline);
         }
     }
 }

@@ -280,7 +280,7 @@ impl Link {
         let queued_before = out.queued();
         let was_empty = out.pending.is_empty();
         if was_empty {
-            out.progress_at = Some(tokio::time::Instant::now());
+            out.progress_at = Some(crate::clock::now());
         }
         out.compact();
         let mut skip = written;
@@ -413,7 +413,7 @@ impl Link {
                             out.sent += n;
                             out.written += n as u64;
                             self.budget.shrink(n);
-                            out.progress_at = Some(tokio::time::Instant::now());
+                            out.progress_at = Some(crate::clock::now());
                         }
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                         Err(e) => {
@@ -428,9 +428,9 @@ impl Link {
                     return Ok(());
                 }
                 out.compact();
-                deadline = out.progress_at.unwrap_or_else(tokio::time::Instant::now) + patience;
+                deadline = out.progress_at.unwrap_or_else(crate::clock::now) + patience;
             }
-            match tokio::time::timeout_at(deadline, self.tcp.writable()).await {
+            match crate::clock::timeout_at(deadline, self.tcp.writable()).await {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     self.fail(&mut self.out.lock());

@@ -290,8 +290,7 @@ async fn run_shard(
 ) {
     let mut hosts: Vec<Seat> = Vec::new();
     let mut phones: Vec<Seat> = Vec::new();
-    let mut sweep = tokio::time::interval(crate::ws::PING_EVERY / SWEEP_SLICES as u32);
-    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut sweep = crate::timer::Every::new(crate::ws::PING_EVERY / SWEEP_SLICES as u32);
     let mut slice = 0;
     loop {
         let item = tokio::select! {
@@ -413,7 +412,7 @@ async fn run_shard(
 async fn wait_nudging(
     durability: &Durability,
     seq: u64,
-    sweep: &mut tokio::time::Interval,
+    sweep: &mut crate::timer::Every,
     (hosts, phones): (&[Seat], &[Seat]),
     slice: &mut usize,
 ) -> bool {
