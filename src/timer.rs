@@ -64,9 +64,10 @@ impl Every {
         }
     }
 
-    /// Cancel-safe: nothing changes until the tick is due.
-    pub async fn tick(&mut self) {
+    /// The time the tick was due. Cancel-safe: nothing changes until then.
+    pub async fn tick(&mut self) -> Instant {
         clock::sleep_until(self.next).await;
+        let due = self.next;
         let now = clock::now();
         let late = now > self.next + Duration::from_millis(5);
         self.next = if late && !clock::is_stopped() {
@@ -74,6 +75,7 @@ impl Every {
         } else {
             self.next + self.period
         };
+        due
     }
 }
 

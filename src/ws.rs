@@ -569,7 +569,9 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
                 }
                 // No timer per socket: thousands of them, looked at on every
                 // message, cost more than the fan-out's nudge every 10 s.
-                if conn.link().take_nudge() && !keep_alive(conn).await {
+                if let Some(look) = conn.link().take_nudge()
+                    && !keep_alive(conn, look).await
+                {
                     return;
                 }
             }
@@ -609,8 +611,8 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
 /// has taken no bytes for `SEND_TIMEOUT` while the kernel held bytes for
 /// it (looked at on each nudge): its side is not reading, whatever it
 /// sends, and however little of the server's queue is left to wait.
-async fn keep_alive(conn: &mut Conn) -> bool {
-    let now = crate::clock::now();
+/// `now` is the look's time (the sweep's tick).
+async fn keep_alive(conn: &mut Conn, now: Instant) -> bool {
     let silent = now.saturating_duration_since(conn.last_seen);
     if silent >= DEAD_AFTER {
         debug!(room = %conn.room.code, "client silent, closing");
