@@ -44,6 +44,26 @@ impl<T> Idle<T> {
         self.last_activity = clock::now();
     }
 
+    /// A write that went out is activity; one the peer's full buffers
+    /// hold back waits on the watch too (a client that stops reading an
+    /// answer sends nothing either, and the server may not be reading).
+    fn on_write(
+        &mut self,
+        result: Poll<io::Result<usize>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<usize>> {
+        match result {
+            Poll::Ready(Ok(n)) => {
+                if n > 0 {
+                    self.touch();
+                }
+                Poll::Ready(Ok(n))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => self.poll_expired(cx).map(Err),
+        }
+    }
+
     /// `Ready(err)` once the peer has really been silent for the limit.
     fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
         loop {
@@ -85,12 +105,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let result = Pin::new(&mut self.inner).poll_write(cx, buf);
-        if let Poll::Ready(Ok(n)) = result
-            && n > 0
-        {
-            self.touch();
-        }
-        result
+        self.on_write(result, cx)
     }
 
     fn poll_write_vectored(
@@ -99,12 +114,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let result = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
-        if let Poll::Ready(Ok(n)) = result
-            && n > 0
-        {
-            self.touch();
-        }
-        result
+        self.on_write(result, cx)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -147,5 +157,20 @@ mod tests {
         }
         let err = idle.read(&mut buf).await.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_peer_that_stops_reading_is_cut_off_while_the_write_waits() {
+        let (a, _b) = duplex(64);
+        let mut idle = Idle::new(a, Duration::from_secs(90));
+        let started = Instant::now();
+        // The peer reads nothing: the write waits once its buffer is full.
+        let write = idle.write_all(&[0u8; 1024]);
+        let err = tokio::time::timeout(Duration::from_secs(100), write)
+            .await
+            .expect("cut off within 100 s")
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert_eq!(started.elapsed(), Duration::from_secs(90));
     }
 }
