@@ -200,7 +200,7 @@ impl Link {
         let io = LinkIo {
             read,
             link: link.clone(),
-            meter: FrameMeter::new(tokio::time::Instant::now()),
+            meter: FrameMeter::new(crate::clock::now()),
             identified: false,
             lingering: false,
         };

@@ -470,12 +470,32 @@ async fn pings_and_fragments_count_against_the_rate_limit() {
         "an empty-fragment flood did not end the socket"
     );
     assert_eq!(close, Some(1008));
-    // Pings at ten a second are within the limit.
+}
+
+#[tokio::test]
+async fn pings_at_ten_a_second_stay_within_the_limit_for_ever() {
+    let (_r, server, code, _key) = clocked_game().await;
     let mut steady = raw_phone(&server, &code, "Pam").await;
-    for _ in 0..30 {
+    // 300 pings, one every 100 ms of the server's clock (each answered
+    // before the next): each earns back the token it spends, so the burst
+    // of 20 is never drawn down (at 9 a second it would be gone by the
+    // 200th, and the message after them refused).
+    for i in 0..300 {
         steady.write_all(&frame(0x89, b"p")).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(110)).await;
+        let pong = tokio::time::timeout(RECV_TIMEOUT, async {
+            loop {
+                match read_frame(&mut steady).await {
+                    Ok((0x8A, _)) => return,
+                    Ok(_) => {}
+                    Err(e) => panic!("ping {i}: the connection ended ({e})"),
+                }
+            }
+        })
+        .await;
+        assert!(pong.is_ok(), "ping {i} at {} ms got no pong", i * 100);
+        server.skip(ms(100));
     }
+    // And a message right after them is still within the limit.
     steady
         .write_all(&text(json!({"type":"ping"})))
         .await
