@@ -53,28 +53,30 @@ impl Future for Sleep {
 /// 10 s is ten on-time ticks, as 10 s of steady time would be.
 pub struct Every {
     period: Duration,
-    next: Instant,
+    /// Kept between ticks (a `select!` polls it many times per tick), so
+    /// a busy loop does not register a timer on every turn.
+    sleep: Sleep,
 }
 
 impl Every {
     pub fn new(period: Duration) -> Self {
         Self {
             period,
-            next: clock::now(),
+            sleep: Sleep::until(clock::now()),
         }
     }
 
     /// The time the tick was due. Cancel-safe: nothing changes until then.
     pub async fn tick(&mut self) -> Instant {
-        clock::sleep_until(self.next).await;
-        let due = self.next;
+        (&mut self.sleep).await;
+        let due = self.sleep.deadline();
         let now = clock::now();
-        let late = now > self.next + Duration::from_millis(5);
-        self.next = if late && !clock::is_stopped() {
+        let late = now > due + Duration::from_millis(5);
+        self.sleep.reset(if late && !clock::is_stopped() {
             now + self.period
         } else {
-            self.next + self.period
-        };
+            due + self.period
+        });
         due
     }
 }
