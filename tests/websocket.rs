@@ -72,6 +72,20 @@ async fn raw(server: &TestServer, code: &str) -> TcpStream {
     s
 }
 
+/// [`raw`], once the server's task for it runs (it answered a ping): with
+/// a stopped clock, the socket's deadlines count from the clock's reading
+/// then, so the test must not skip before.
+async fn raw_ready(server: &TestServer, code: &str) -> TcpStream {
+    let mut s = raw(server, code).await;
+    s.write_all(&frame(0x89, b"ready")).await.unwrap();
+    let pong = tokio::time::timeout(RECV_TIMEOUT, async {
+        while !matches!(read_frame(&mut s).await, Ok((0x8A, _))) {}
+    })
+    .await;
+    assert!(pong.is_ok(), "no pong to a ping before hello");
+    s
+}
+
 async fn upgrade(server: &TestServer, code: &str, s: &mut TcpStream) {
     let (status, head) = handshake(s, &upgrade_request(server, code, &GOOD_HEADERS)).await;
     assert_eq!(status, 101, "{head}");
@@ -509,20 +523,23 @@ async fn the_hello_deadline_holds_whatever_the_socket_sends() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, _key) = create_room(&server, json!({})).await;
-    let mut s = raw(&server, &code).await;
+    let mut s = raw_ready(&server, &code).await;
     // A ping every second, and never a hello.
     for _ in 0..14 {
         s.write_all(&frame(0x89, b"hi")).await.unwrap();
         server.skip(Duration::from_secs(1));
     }
     s.write_all(&frame(0x89, b"hi")).await.unwrap();
-    server.skip(Duration::from_millis(999));
-    assert_open_for(&mut s, Duration::from_millis(300), "at 14.999 s").await;
-    server.skip(Duration::from_millis(1));
-    assert_eq!(
-        close_code(&mut s, "a pinging socket that never said hello, at 15 s").await,
-        Some(1008)
-    );
+    open_then_1008(&server, &mut s, ms(999), "pinging, no hello, at 15 s").await;
+}
+
+/// Skips `below`, checks `s` is still open, then skips the last 1 ms and
+/// checks it is closed with 1008: `what` names that moment.
+async fn open_then_1008(server: &TestServer, s: &mut TcpStream, below: Duration, what: &str) {
+    server.skip(below);
+    assert_open_for(s, ms(300), &format!("{what}, 1 ms before")).await;
+    server.skip(ms(1));
+    assert_eq!(close_code(s, what).await, Some(1008), "{what}");
 }
 
 /// Reads for `d` of real time: no Close frame and no end of the connection.
@@ -739,4 +756,71 @@ async fn a_phone_that_answers_nothing_is_pinged_then_closed_once_silent_25_s() {
         "a clean end of the connection: {end}"
     );
     until_connected(&server, "players", "0", "after the silent close").await;
+}
+
+/// The next text frame's text.
+async fn next_text(s: &mut TcpStream) -> String {
+    tokio::time::timeout(RECV_TIMEOUT, async {
+        loop {
+            match read_frame(s).await {
+                Ok((0x81, p)) => return String::from_utf8_lossy(&p).into_owned(),
+                Ok(_) => {}
+                Err(e) => panic!("the connection ended ({e})"),
+            }
+        }
+    })
+    .await
+    .expect("a text frame")
+}
+
+/// A throw-away phone's `join` from the test's address: whether it got in.
+async fn throw_away_join(server: &TestServer, code: &str, joined: &mut usize) -> bool {
+    let mut s = raw(server, code).await;
+    *joined += 1;
+    let name = format!("Pacer{joined}");
+    s.write_all(&text(json!({"type":"join","name":name})))
+        .await
+        .unwrap();
+    !next_text(&mut s).await.contains("rate_limited")
+}
+
+/// Spends the test address's join pace, so that its next `join` is paced.
+async fn spend_join_pace(server: &TestServer, code: &str, joined: &mut usize) {
+    while throw_away_join(server, code, joined).await {}
+    // Paced now, but a token may be about to come back (5 a second of real
+    // time, while the pace follows it): join until one gets in, leaving
+    // none. A pace on the stopped clock gives none back: no wait then.
+    let started = Instant::now();
+    while started.elapsed() < ms(400) && !throw_away_join(server, code, joined).await {}
+}
+
+/// A `join` on `s` that the pace refuses (the socket stays open).
+async fn paced_join(server: &TestServer, code: &str, s: &mut TcpStream, joined: &mut usize) {
+    spend_join_pace(server, code, joined).await;
+    s.write_all(&text(json!({"type":"join","name":"Sam"})))
+        .await
+        .unwrap();
+    let answer = next_text(s).await;
+    assert!(answer.contains("rate_limited"), "not paced: {answer}");
+}
+
+#[tokio::test]
+async fn a_paced_join_extends_the_hello_deadline_15_s_but_never_past_60_s() {
+    let (_r, server, code, _key) = clocked_game().await;
+    let mut joined = 0;
+    // Both connect at 0 s and say nothing until a paced `join` at 14 s.
+    let mut once = raw_ready(&server, &code).await;
+    let mut again = raw_ready(&server, &code).await;
+    server.skip(Duration::from_secs(14));
+    paced_join(&server, &code, &mut once, &mut joined).await;
+    paced_join(&server, &code, &mut again, &mut joined).await;
+    // One is paced again at 28, 42 and 56 s; the other never again.
+    server.skip(Duration::from_secs(14));
+    paced_join(&server, &code, &mut again, &mut joined).await;
+    open_then_1008(&server, &mut once, ms(999), "paced at 14 s, at 29 s").await;
+    server.skip(ms(13_000));
+    paced_join(&server, &code, &mut again, &mut joined).await;
+    server.skip(Duration::from_secs(14));
+    paced_join(&server, &code, &mut again, &mut joined).await;
+    open_then_1008(&server, &mut again, ms(3999), "paced at 56 s, at 60 s").await;
 }
