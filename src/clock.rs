@@ -29,6 +29,11 @@ pub fn now() -> Instant {
     }
 }
 
+/// Whether `--test-clock` stopped the clock.
+pub fn is_stopped() -> bool {
+    STOPPED_AT.get().is_some()
+}
+
 /// Stops [`now`] where it is; from then on only [`skip`] moves it.
 fn stop() {
     let _ = STOPPED_AT.set(Instant::now());

@@ -111,7 +111,7 @@ impl FrameMeter {
             }
             let ends_message = fin && matches!(opcode, OP_CONTINUATION | OP_TEXT | OP_BINARY);
             if !ends_message {
-                let now = *now.get_or_insert_with(Instant::now);
+                let now = *now.get_or_insert_with(crate::clock::now);
                 if !self.allow(now) && self.strikes >= RATE_STRIKES {
                     self.flooded = true;
                 }

@@ -10,7 +10,10 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::time::{Instant, Sleep, sleep};
+use tokio::time::Instant;
+
+use crate::clock;
+use crate::timer::Sleep;
 
 pub struct Idle<T> {
     inner: T,
@@ -18,16 +21,17 @@ pub struct Idle<T> {
     last_activity: Instant,
     /// Fires at the earliest possible expiry; re-armed lazily when activity
     /// happened meanwhile, so busy connections pay one clock read per I/O.
-    timer: Pin<Box<Sleep>>,
+    timer: Sleep,
 }
 
 impl<T> Idle<T> {
     pub fn new(inner: T, limit: Duration) -> Self {
+        let now = clock::now();
         Self {
             inner,
             limit,
-            last_activity: Instant::now(),
-            timer: Box::pin(sleep(limit)),
+            last_activity: now,
+            timer: Sleep::until(now + limit),
         }
     }
 
@@ -37,20 +41,40 @@ impl<T> Idle<T> {
     }
 
     fn touch(&mut self) {
-        self.last_activity = Instant::now();
+        self.last_activity = clock::now();
+    }
+
+    /// A write that went out is activity; one the peer's full buffers
+    /// hold back waits on the watch too (a client that stops reading an
+    /// answer sends nothing either, and the server may not be reading).
+    fn on_write(
+        &mut self,
+        result: Poll<io::Result<usize>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<usize>> {
+        match result {
+            Poll::Ready(Ok(n)) => {
+                if n > 0 {
+                    self.touch();
+                }
+                Poll::Ready(Ok(n))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => self.poll_expired(cx).map(Err),
+        }
     }
 
     /// `Ready(err)` once the peer has really been silent for the limit.
     fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
         loop {
-            if self.timer.as_mut().poll(cx).is_pending() {
+            if Pin::new(&mut self.timer).poll(cx).is_pending() {
                 return Poll::Pending;
             }
             let deadline = self.last_activity + self.limit;
-            if Instant::now() >= deadline {
+            if clock::now() >= deadline {
                 return Poll::Ready(io::Error::new(io::ErrorKind::TimedOut, "connection idle"));
             }
-            self.timer.as_mut().reset(deadline);
+            self.timer.reset(deadline);
         }
     }
 }
@@ -81,12 +105,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let result = Pin::new(&mut self.inner).poll_write(cx, buf);
-        if let Poll::Ready(Ok(n)) = result
-            && n > 0
-        {
-            self.touch();
-        }
-        result
+        self.on_write(result, cx)
     }
 
     fn poll_write_vectored(
@@ -95,12 +114,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let result = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
-        if let Poll::Ready(Ok(n)) = result
-            && n > 0
-        {
-            self.touch();
-        }
-        result
+        self.on_write(result, cx)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -143,5 +157,20 @@ mod tests {
         }
         let err = idle.read(&mut buf).await.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_peer_that_stops_reading_is_cut_off_while_the_write_waits() {
+        let (a, _b) = duplex(64);
+        let mut idle = Idle::new(a, Duration::from_secs(90));
+        let started = Instant::now();
+        // The peer reads nothing: the write waits once its buffer is full.
+        let write = idle.write_all(&[0u8; 1024]);
+        let err = tokio::time::timeout(Duration::from_secs(100), write)
+            .await
+            .expect("cut off within 100 s")
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert_eq!(started.elapsed(), Duration::from_secs(90));
     }
 }

@@ -15,6 +15,7 @@ pub mod roster;
 pub mod solo;
 pub mod store;
 pub mod telemetry;
+pub mod timer;
 pub mod views;
 pub mod ws;
 
@@ -251,7 +252,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use hyper::server::conn::http1::Builder;
-    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::rt::TokioIo;
     use hyper_util::service::TowerToHyperService;
     use tower::ServiceExt;
 
@@ -313,7 +314,7 @@ pub async fn serve(
             // A client that never sends a byte gets no request-head timer
             // from hyper: give it the same time to start.
             let mut first = [0u8; 1];
-            match tokio::time::timeout(HEADER_READ_TIMEOUT, tcp.peek(&mut first)).await {
+            match clock::timeout(HEADER_READ_TIMEOUT, tcp.peek(&mut first)).await {
                 Ok(Ok(n)) if n > 0 => {}
                 _ => return,
             }
@@ -323,7 +324,7 @@ pub async fn serve(
             // socket back (http/upgrade.rs).
             let mut builder = Builder::new();
             builder
-                .timer(TokioTimer::new())
+                .timer(timer::HyperTimer)
                 .header_read_timeout(HEADER_READ_TIMEOUT);
             let conn = builder
                 .serve_connection(TokioIo::new(tcp), service)

@@ -172,8 +172,9 @@ pub struct Link {
     /// wants the socket closed, or a write failed, or it is nudged.
     wake: Notify,
     budget: &'static Budget,
-    /// The socket's task should check that its client is still there.
-    nudged: std::sync::atomic::AtomicBool,
+    /// The socket's task should check that its client is still there, as
+    /// of this time (the sweep's tick, however late the task gets to it).
+    nudged: Mutex<Option<tokio::time::Instant>>,
 }
 
 impl Link {
@@ -194,12 +195,12 @@ impl Link {
             out: Mutex::new(Out::default()),
             wake: Notify::new(),
             budget,
-            nudged: std::sync::atomic::AtomicBool::new(false),
+            nudged: Mutex::new(None),
         });
         let io = LinkIo {
             read,
             link: link.clone(),
-            meter: FrameMeter::new(tokio::time::Instant::now()),
+            meter: FrameMeter::new(crate::clock::now()),
             identified: false,
             lingering: false,
         };
@@ -280,7 +281,7 @@ impl Link {
         let queued_before = out.queued();
         let was_empty = out.pending.is_empty();
         if was_empty {
-            out.progress_at = Some(tokio::time::Instant::now());
+            out.progress_at = Some(crate::clock::now());
         }
         out.compact();
         let mut skip = written;
@@ -365,16 +366,18 @@ impl Link {
         self.out.lock().close.take()
     }
 
-    /// Asks the socket's task to check on its client (keep-alive).
-    pub fn nudge(&self) {
-        self.nudged
-            .store(true, std::sync::atomic::Ordering::Release);
+    /// Asks the socket's task to check on its client (keep-alive) as of
+    /// `at`, the look's time: a task that gets to it late still judges
+    /// the client's silence at the look (so a stopped test clock's skips
+    /// cannot outrun it).
+    pub fn nudge(&self, at: tokio::time::Instant) {
+        *self.nudged.lock() = Some(at);
         self.wake.notify_one();
     }
 
-    /// Whether the socket's task was nudged since it last looked.
-    pub fn take_nudge(&self) -> bool {
-        self.nudged.swap(false, std::sync::atomic::Ordering::AcqRel)
+    /// The time of the look asked for since the task last looked, if any.
+    pub fn take_nudge(&self) -> Option<tokio::time::Instant> {
+        self.nudged.lock().take()
     }
 
     /// Resolves when there is something for the socket's task to do.
@@ -413,7 +416,7 @@ impl Link {
                             out.sent += n;
                             out.written += n as u64;
                             self.budget.shrink(n);
-                            out.progress_at = Some(tokio::time::Instant::now());
+                            out.progress_at = Some(crate::clock::now());
                         }
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                         Err(e) => {
@@ -428,9 +431,9 @@ impl Link {
                     return Ok(());
                 }
                 out.compact();
-                deadline = out.progress_at.unwrap_or_else(tokio::time::Instant::now) + patience;
+                deadline = out.progress_at.unwrap_or_else(crate::clock::now) + patience;
             }
-            match tokio::time::timeout_at(deadline, self.tcp.writable()).await {
+            match crate::clock::timeout_at(deadline, self.tcp.writable()).await {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     self.fail(&mut self.out.lock());

@@ -569,7 +569,9 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
                 }
                 // No timer per socket: thousands of them, looked at on every
                 // message, cost more than the fan-out's nudge every 10 s.
-                if conn.link().take_nudge() && !keep_alive(conn).await {
+                if let Some(look) = conn.link().take_nudge()
+                    && !keep_alive(conn, look).await
+                {
                     return;
                 }
             }
@@ -609,9 +611,10 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
 /// has taken no bytes for `SEND_TIMEOUT` while the kernel held bytes for
 /// it (looked at on each nudge): its side is not reading, whatever it
 /// sends, and however little of the server's queue is left to wait.
-async fn keep_alive(conn: &mut Conn) -> bool {
-    let silent = conn.last_seen.elapsed();
-    if silent > DEAD_AFTER {
+/// `now` is the look's time (the sweep's tick).
+async fn keep_alive(conn: &mut Conn, now: Instant) -> bool {
+    let silent = now.saturating_duration_since(conn.last_seen);
+    if silent >= DEAD_AFTER {
         debug!(room = %conn.room.code, "client silent, closing");
         return false;
     }
@@ -619,13 +622,13 @@ async fn keep_alive(conn: &mut Conn) -> bool {
         match conn.stalled_at {
             _ if unacked == 0 => conn.stalled_at = None,
             Some((mark, since)) if mark == acked => {
-                if since.elapsed() >= SEND_TIMEOUT {
+                if now.saturating_duration_since(since) >= SEND_TIMEOUT {
                     debug!(room = %conn.room.code, "client takes no bytes, closing");
                     conn.link().abort();
                     return false;
                 }
             }
-            _ => conn.stalled_at = Some((acked, crate::clock::now())),
+            _ => conn.stalled_at = Some((acked, now)),
         }
     }
     // A client heard from lately is alive and has had replies: no ping

@@ -599,12 +599,21 @@ async fn room_creation_checks_password_and_body() {
     assert_eq!(v["error"], "bad_request", "{v}");
 }
 
-/// Reads until the server closes the connection; how long that took.
-async fn time_to_close(mut s: tokio::net::TcpStream) -> Duration {
+/// Reads for `d` of real time: the server neither sends anything nor
+/// ends the connection.
+async fn assert_open_for(s: &mut tokio::net::TcpStream, d: Duration, what: &str) {
     use tokio::io::AsyncReadExt;
-    let started = std::time::Instant::now();
     let mut buf = [0u8; 256];
-    let closed = tokio::time::timeout(Duration::from_secs(30), async {
+    if let Ok(read) = tokio::time::timeout(d, s.read(&mut buf)).await {
+        panic!("{what}: the connection is not just waiting: {read:?}");
+    }
+}
+
+/// Reads until the server ends the connection (within 5 s).
+async fn assert_closed(s: &mut tokio::net::TcpStream, what: &str) {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 256];
+    let closed = tokio::time::timeout(RECV_TIMEOUT, async {
         loop {
             match s.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
@@ -613,22 +622,35 @@ async fn time_to_close(mut s: tokio::net::TcpStream) -> Duration {
         }
     })
     .await;
-    assert!(
-        closed.is_ok(),
-        "the server kept a stalled connection open for 30 s"
-    );
-    started.elapsed()
+    assert!(closed.is_ok(), "{what}: still open");
+}
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
 }
 
 #[tokio::test]
 async fn silent_phones_and_hosts_are_pinged_and_stay_in_the_game() {
-    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, mut host) =
+        room(TestServer::builder().test_clock(), json!({})).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
-    // Checked every 10 s, pinged once silent for 5: within 15 s.
-    let limit = Duration::from_secs(17);
-    let (host_pinged, ann_pinged) = tokio::join!(host.ping_within(limit), ann.ping_within(limit));
-    assert!(host_pinged, "the host screen was not pinged");
-    assert!(ann_pinged, "the phone was not pinged");
+    // Looked at every 10 s, pinged once silent for 5: not at 4.999 s…
+    server.skip(ms(4999));
+    let (host_pinged, ann_pinged) =
+        tokio::join!(host.ping_within(ms(300)), ann.ping_within(ms(300)));
+    assert!(
+        !host_pinged && !ann_pinged,
+        "pinged after 4.999 s of silence"
+    );
+    // …and by 15 s (the first look at 5 s or more of silence).
+    server.skip(ms(10_000));
+    let (host_pinged, ann_pinged) = tokio::join!(
+        host.ping_within(RECV_TIMEOUT),
+        ann.ping_within(RECV_TIMEOUT)
+    );
+    assert!(host_pinged, "the host screen was not pinged by 14.999 s");
+    assert!(ann_pinged, "the phone was not pinged by 14.999 s");
+    // They answered (pongs), so they stay.
     pong(&mut ann).await;
     pong(&mut host).await;
 }
@@ -636,20 +658,25 @@ async fn silent_phones_and_hosts_are_pinged_and_stay_in_the_game() {
 #[tokio::test]
 async fn slow_and_silent_connections_are_closed_and_the_room_plays_on() {
     use tokio::io::AsyncWriteExt;
-    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, mut host) =
+        room(TestServer::builder().test_clock(), json!({})).await;
     let addr = server.origin().trim_start_matches("http://").to_string();
-    let silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    // Connected at 0 s: one sends nothing, one half a request head.
+    let mut silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
     slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         .await
         .unwrap();
-    let (silent_took, slow_took) = tokio::join!(time_to_close(silent), time_to_close(slow));
-    for took in [silent_took, slow_took] {
-        assert!(
-            took >= Duration::from_secs(5) && took <= Duration::from_secs(20),
-            "closed after {took:?}"
-        );
-    }
+    // Both accepted and waiting (answered after them), then a little
+    // real time for their tasks to start their deadlines.
+    assert_eq!(server.get("/healthz").await.status().as_u16(), 200);
+    tokio::time::sleep(ms(100)).await;
+    server.skip(ms(9999));
+    assert_open_for(&mut silent, ms(300), "no first byte after 9.999 s").await;
+    assert_open_for(&mut slow, ms(1), "half a head after 9.999 s").await;
+    server.skip(ms(1));
+    assert_closed(&mut silent, "no first byte after 10 s").await;
+    assert_closed(&mut slow, "half a head after 10 s").await;
     // Honest clients were never affected.
     pong(&mut host).await;
     let (_ann, w) = join(&server, &code, "Ann").await;
@@ -794,4 +821,66 @@ async fn room_creation_is_limited_per_address_and_wrong_passwords_apart() {
     // Neither holds up anyone else.
     let (s, v) = create("198.51.100.3", "s3cret").await;
     assert_eq!(s, 201, "{v}");
+}
+
+/// `n` pipelined requests for the host page's script, the last asking
+/// the server to close after it; the client reads none of the answers.
+async fn asks_much_reads_nothing(server: &TestServer, n: usize) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let addr = server
+        .origin()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let mut s = socket.connect(addr).await.unwrap();
+    let get = "GET /static/host.js HTTP/1.1\r\nHost: x\r\n\r\n";
+    let mut requests = get.repeat(n - 1);
+    requests.push_str("GET /static/host.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    s.write_all(requests.as_bytes()).await.unwrap();
+    s
+}
+
+/// How many whole `200` answers `s` gives before it ends.
+async fn answers(s: &mut tokio::net::TcpStream) -> usize {
+    use tokio::io::AsyncReadExt;
+    let mut all = Vec::new();
+    tokio::time::timeout(RECV_TIMEOUT * 4, s.read_to_end(&mut all))
+        .await
+        .expect("the answers end")
+        .unwrap_or_default();
+    // Every answer is as long as the first (same script, same headers).
+    let head = b"HTTP/1.1 200 OK";
+    let second = all
+        .windows(head.len())
+        .skip(1)
+        .position(|w| w == head)
+        .map(|i| i + 1);
+    match second {
+        Some(one) => all.len() / one,
+        None => usize::from(all.starts_with(head)),
+    }
+}
+
+#[tokio::test]
+async fn a_connection_with_no_traffic_either_way_for_90_s_is_closed() {
+    let server = server_with(&standard_roster(), TestServer::builder().test_clock());
+    let script = server.get("/static/host.js").await.bytes().await.unwrap();
+    // Far more than the kernels' buffers hold (a few MiB), so the server
+    // is left with answers it cannot write, at 0 s.
+    let n = 12 * 1024 * 1024 / script.len() + 1;
+    let mut first = asks_much_reads_nothing(&server, n).await;
+    let mut second = asks_much_reads_nothing(&server, n).await;
+    // Real time for both kernels' buffers to fill; then nothing moves.
+    tokio::time::sleep(ms(700)).await;
+    server.skip(ms(89_999));
+    tokio::time::sleep(ms(300)).await;
+    // The first, read at 89.999 s: still open, it gets every answer.
+    assert_eq!(answers(&mut first).await, n, "read after 89.999 s");
+    server.skip(ms(1));
+    tokio::time::sleep(ms(300)).await;
+    // The second, read after 90 s: closed, its answers cut off.
+    let got = answers(&mut second).await;
+    assert!(got < n, "read after 90 s: all {got} answers, still open");
 }

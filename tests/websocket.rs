@@ -72,6 +72,20 @@ async fn raw(server: &TestServer, code: &str) -> TcpStream {
     s
 }
 
+/// [`raw`], once the server's task for it runs (it answered a ping): with
+/// a stopped clock, the socket's deadlines count from the clock's reading
+/// then, so the test must not skip before.
+async fn raw_ready(server: &TestServer, code: &str) -> TcpStream {
+    let mut s = raw(server, code).await;
+    s.write_all(&frame(0x89, b"ready")).await.unwrap();
+    let pong = tokio::time::timeout(RECV_TIMEOUT, async {
+        while !matches!(read_frame(&mut s).await, Ok((0x8A, _))) {}
+    })
+    .await;
+    assert!(pong.is_ok(), "no pong to a ping before hello");
+    s
+}
+
 async fn upgrade(server: &TestServer, code: &str, s: &mut TcpStream) {
     let (status, head) = handshake(s, &upgrade_request(server, code, &GOOD_HEADERS)).await;
     assert_eq!(status, 101, "{head}");
@@ -470,12 +484,32 @@ async fn pings_and_fragments_count_against_the_rate_limit() {
         "an empty-fragment flood did not end the socket"
     );
     assert_eq!(close, Some(1008));
-    // Pings at ten a second are within the limit.
+}
+
+#[tokio::test]
+async fn pings_at_ten_a_second_stay_within_the_limit_for_ever() {
+    let (_r, server, code, _key) = clocked_game().await;
     let mut steady = raw_phone(&server, &code, "Pam").await;
-    for _ in 0..30 {
+    // 300 pings, one every 100 ms of the server's clock (each answered
+    // before the next): each earns back the token it spends, so the burst
+    // of 20 is never drawn down (at 9 a second it would be gone by the
+    // 200th, and the message after them refused).
+    for i in 0..300 {
         steady.write_all(&frame(0x89, b"p")).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(110)).await;
+        let pong = tokio::time::timeout(RECV_TIMEOUT, async {
+            loop {
+                match read_frame(&mut steady).await {
+                    Ok((0x8A, _)) => return,
+                    Ok(_) => {}
+                    Err(e) => panic!("ping {i}: the connection ended ({e})"),
+                }
+            }
+        })
+        .await;
+        assert!(pong.is_ok(), "ping {i} at {} ms got no pong", i * 100);
+        server.skip(ms(100));
     }
+    // And a message right after them is still within the limit.
     steady
         .write_all(&text(json!({"type":"ping"})))
         .await
@@ -489,20 +523,23 @@ async fn the_hello_deadline_holds_whatever_the_socket_sends() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, _key) = create_room(&server, json!({})).await;
-    let mut s = raw(&server, &code).await;
+    let mut s = raw_ready(&server, &code).await;
     // A ping every second, and never a hello.
     for _ in 0..14 {
         s.write_all(&frame(0x89, b"hi")).await.unwrap();
         server.skip(Duration::from_secs(1));
     }
     s.write_all(&frame(0x89, b"hi")).await.unwrap();
-    server.skip(Duration::from_millis(999));
-    assert_open_for(&mut s, Duration::from_millis(300), "at 14.999 s").await;
-    server.skip(Duration::from_millis(1));
-    assert_eq!(
-        close_code(&mut s, "a pinging socket that never said hello, at 15 s").await,
-        Some(1008)
-    );
+    open_then_1008(&server, &mut s, ms(999), "pinging, no hello, at 15 s").await;
+}
+
+/// Skips `below`, checks `s` is still open, then skips the last 1 ms and
+/// checks it is closed with 1008: `what` names that moment.
+async fn open_then_1008(server: &TestServer, s: &mut TcpStream, below: Duration, what: &str) {
+    server.skip(below);
+    assert_open_for(s, ms(300), &format!("{what}, 1 ms before")).await;
+    server.skip(ms(1));
+    assert_eq!(close_code(s, what).await, Some(1008), "{what}");
 }
 
 /// Reads for `d` of real time: no Close frame and no end of the connection.
@@ -519,10 +556,65 @@ async fn assert_open_for(s: &mut TcpStream, d: Duration, what: &str) {
     .await;
 }
 
+/// A stopped server clock and a room created at 0 s on it; a phone that
+/// is the only socket of its room is the first of its fan-out shard, so
+/// the server looks at it (keep-alive) at 10, 20, 30… s.
+async fn clocked_game() -> (Roster, TestServer, String, String) {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, key) = create_room(&server, json!({})).await;
+    (roster, server, code, key)
+}
+
+/// The server's `yearbook_{what}_connected` metric.
+async fn connected(server: &TestServer, what: &str) -> String {
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    let prefix = format!("yearbook_{what}_connected ");
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .map(|n| n.trim().to_string())
+        .unwrap_or_else(|| panic!("no {prefix} in /metrics"))
+}
+
+/// Waits (real time, briefly) until the metric reads `want`.
+async fn until_connected(server: &TestServer, what: &str, want: &str, when: &str) {
+    let started = Instant::now();
+    while connected(server, what).await != want {
+        assert!(
+            started.elapsed() < RECV_TIMEOUT,
+            "{when}: {what} connected is not {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Waits (real time) until the kernel's receive queue of `s` has stopped
+/// growing for 200 ms, then for the server's kernel to hear of it (its
+/// zero-window probe, a few hundred ms on): what the client has
+/// acknowledged then stays put while the test skips the clock.
+async fn kernel_settled(s: &TcpStream) {
+    let mut buf = vec![0u8; 1 << 16];
+    let started = Instant::now();
+    let (mut last, mut since) = (0, Instant::now());
+    while since.elapsed() < ms(200) {
+        let n = s.peek(&mut buf).await.unwrap();
+        if n != last {
+            (last, since) = (n, Instant::now());
+        }
+        assert!(started.elapsed() < RECV_TIMEOUT, "the kernel never settled");
+        tokio::time::sleep(ms(10)).await;
+    }
+    tokio::time::sleep(ms(500)).await;
+}
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
 #[tokio::test]
-async fn a_phone_that_takes_no_bytes_is_closed_even_while_it_sends() {
-    // Waits out the real 10-s rule (checked every 10 s): about 20-30 s.
-    let (_r, server, code, key) = game().await;
+async fn a_phone_that_takes_no_bytes_is_closed_10_s_after_a_look_sees_it() {
+    let (_r, server, code, key) = clocked_game().await;
     let mut host = raw_host(&server, &code, &key).await;
     // A small receive window, so the phone's kernel soon takes no more.
     let mut slow = small_buffered(&server, true, 2048).await;
@@ -530,41 +622,42 @@ async fn a_phone_that_takes_no_bytes_is_closed_even_while_it_sends() {
     slow.write_all(&text(json!({"type":"join","name":"Sly"})))
         .await
         .unwrap();
-    read_text_with(&mut host, "Sly").await;
-    let connected = || async {
-        let metrics = server.get("/metrics").await.text().await.unwrap();
-        metrics
-            .lines()
-            .find_map(|l| l.strip_prefix("yearbook_players_connected "))
-            .map(|n| n.trim().to_string())
-    };
-    assert_eq!(connected().await.as_deref(), Some("1"));
-    // Rounds give the phone more than its window while it reads nothing,
-    // and it keeps pinging, so it is not silent.
-    let started = Instant::now();
-    let mut closed_after = None;
-    let mut round = 0;
-    while started.elapsed() < Duration::from_secs(40) {
-        if round < 8 {
-            round += 1;
-            host.write_all(&text(json!({"type":"start_round"})))
-                .await
-                .unwrap();
-            read_text_with(&mut host, "\"round\"").await;
-            host.write_all(&text(json!({"type":"reveal"})))
-                .await
-                .unwrap();
-            read_text_with(&mut host, "\"reveal\"").await;
-        }
-        let _ = slow.write_all(&frame(0x89, b"alive")).await;
-        if connected().await.as_deref() == Some("0") {
-            closed_after = Some(started.elapsed());
-            break;
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
+    // (The host's lobby update waits for the clock: coalesced.)
+    until_connected(&server, "players", "1", "Sly joined").await;
+    // Rounds give the phone more than its window, at 0 s, while it reads
+    // nothing.
+    for _ in 0..8 {
+        host.write_all(&text(json!({"type":"start_round"})))
+            .await
+            .unwrap();
+        read_text_with(&mut host, "\"round\"").await;
+        host.write_all(&text(json!({"type":"reveal"})))
+            .await
+            .unwrap();
+        read_text_with(&mut host, "\"reveal\"").await;
     }
-    let took = closed_after.expect("a phone that took no bytes for 40 s was still connected");
-    assert!(took >= Duration::from_secs(9), "closed after only {took:?}");
+    // The host leaves, so the phone is the first socket of its shard.
+    host.write_all(&close(1000, "")).await.unwrap();
+    drop(host);
+    until_connected(&server, "hosts", "0", "the host left").await;
+    kernel_settled(&slow).await;
+    // It keeps sending (unsolicited pongs, which get no answer), so it is
+    // never silent; the look at 10 s sees it take nothing, the one at
+    // 20 s closes it.
+    for _ in 0..19 {
+        slow.write_all(&frame(0x8A, b"alive")).await.unwrap();
+        server.skip(Duration::from_secs(1));
+    }
+    slow.write_all(&frame(0x8A, b"alive")).await.unwrap();
+    server.skip(ms(999));
+    tokio::time::sleep(ms(300)).await;
+    assert_eq!(
+        connected(&server, "players").await,
+        "1",
+        "at 19.999 s: 9.999 s after the look that saw it stalled"
+    );
+    server.skip(ms(1));
+    until_connected(&server, "players", "0", "at 20 s, 10 s after that look").await;
     // Never half a frame followed by more frames: reading what was sent
     // gives whole frames, then the connection's end.
     let mut frames = 0;
@@ -577,4 +670,157 @@ async fn a_phone_that_takes_no_bytes_is_closed_even_while_it_sends() {
         }
     }
     assert!(frames > 0);
+}
+
+/// `{"type":"ping"}` answered: the server heard from the phone now.
+async fn heard_from(s: &mut TcpStream) {
+    s.write_all(&text(json!({"type":"ping"}))).await.unwrap();
+    read_text_with(s, "\"pong\"").await;
+}
+
+/// Reads until the server's ping; panics on a Close or the end.
+async fn pinged(s: &mut TcpStream, what: &str) {
+    let got = tokio::time::timeout(RECV_TIMEOUT, async {
+        loop {
+            match read_frame(s).await {
+                Ok((0x89, _)) => return,
+                Ok((0x88, p)) => panic!("{what}: a Close frame {p:?} instead of a ping"),
+                Ok(_) => {}
+                Err(e) => panic!("{what}: the connection ended ({e}) instead of a ping"),
+            }
+        }
+    })
+    .await;
+    assert!(got.is_ok(), "{what}: no ping");
+}
+
+/// Reads for `d` of real time: no ping, no Close, no end.
+async fn assert_not_pinged_for(s: &mut TcpStream, d: Duration, what: &str) {
+    let _ = tokio::time::timeout(d, async {
+        loop {
+            match read_frame(s).await {
+                Ok((0x89, _)) => panic!("{what}: pinged"),
+                Ok((0x88, p)) => panic!("{what}: a Close frame {p:?}"),
+                Ok(_) => {}
+                Err(e) => panic!("{what}: the connection ended ({e})"),
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_phone_that_answers_nothing_is_pinged_then_closed_once_silent_25_s() {
+    let (_r, server, code, _key) = clocked_game().await;
+    // Joined at 0 s; it never answers a ping.
+    let mut phone = raw_phone(&server, &code, "Mute").await;
+    // Heard from at 5.001 s: at the look at 10 s it has been silent for
+    // 4.999 s, under the 5 s that earn a ping.
+    server.skip(ms(5001));
+    heard_from(&mut phone).await;
+    server.skip(ms(4999));
+    assert_not_pinged_for(&mut phone, ms(300), "silent 4.999 s at the 10 s look").await;
+    server.skip(Duration::from_secs(10));
+    pinged(&mut phone, "silent 14.999 s at the 20 s look").await;
+    server.skip(Duration::from_secs(10));
+    pinged(
+        &mut phone,
+        "silent 24.999 s at the 30 s look: pinged, not closed",
+    )
+    .await;
+    // Heard from at 35 s: silent exactly 5 s at the look at 40 s.
+    server.skip(Duration::from_secs(5));
+    heard_from(&mut phone).await;
+    server.skip(Duration::from_secs(5));
+    pinged(&mut phone, "silent 5 s at the 40 s look").await;
+    server.skip(Duration::from_secs(10));
+    pinged(&mut phone, "silent 15 s at the 50 s look").await;
+    assert_eq!(connected(&server, "players").await, "1");
+    // Silent 25 s at the look at 60 s: the connection ends, without a
+    // Close frame (a phone that answers nothing would not read it).
+    server.skip(Duration::from_secs(10));
+    let end = tokio::time::timeout(RECV_TIMEOUT, async {
+        loop {
+            match read_frame(&mut phone).await {
+                Ok((0x88, p)) => panic!("a Close frame {p:?}: the contract says none"),
+                Ok(_) => {}
+                Err(e) => return e,
+            }
+        }
+    })
+    .await
+    .expect("silent 25 s at the 60 s look, and still open");
+    assert_eq!(
+        end.kind(),
+        std::io::ErrorKind::UnexpectedEof,
+        "a clean end of the connection: {end}"
+    );
+    until_connected(&server, "players", "0", "after the silent close").await;
+}
+
+/// The next text frame's text.
+async fn next_text(s: &mut TcpStream) -> String {
+    tokio::time::timeout(RECV_TIMEOUT, async {
+        loop {
+            match read_frame(s).await {
+                Ok((0x81, p)) => return String::from_utf8_lossy(&p).into_owned(),
+                Ok(_) => {}
+                Err(e) => panic!("the connection ended ({e})"),
+            }
+        }
+    })
+    .await
+    .expect("a text frame")
+}
+
+/// A throw-away phone's `join` from the test's address: whether it got in.
+async fn throw_away_join(server: &TestServer, code: &str, joined: &mut usize) -> bool {
+    let mut s = raw(server, code).await;
+    *joined += 1;
+    let name = format!("Pacer{joined}");
+    s.write_all(&text(json!({"type":"join","name":name})))
+        .await
+        .unwrap();
+    !next_text(&mut s).await.contains("rate_limited")
+}
+
+/// Spends the test address's join pace, so that its next `join` is paced.
+async fn spend_join_pace(server: &TestServer, code: &str, joined: &mut usize) {
+    while throw_away_join(server, code, joined).await {}
+    // Paced now, but a token may be about to come back (5 a second of real
+    // time, while the pace follows it): join until one gets in, leaving
+    // none. A pace on the stopped clock gives none back: no wait then.
+    let started = Instant::now();
+    while started.elapsed() < ms(400) && !throw_away_join(server, code, joined).await {}
+}
+
+/// A `join` on `s` that the pace refuses (the socket stays open).
+async fn paced_join(server: &TestServer, code: &str, s: &mut TcpStream, joined: &mut usize) {
+    spend_join_pace(server, code, joined).await;
+    s.write_all(&text(json!({"type":"join","name":"Sam"})))
+        .await
+        .unwrap();
+    let answer = next_text(s).await;
+    assert!(answer.contains("rate_limited"), "not paced: {answer}");
+}
+
+#[tokio::test]
+async fn a_paced_join_extends_the_hello_deadline_15_s_but_never_past_60_s() {
+    let (_r, server, code, _key) = clocked_game().await;
+    let mut joined = 0;
+    // Both connect at 0 s and say nothing until a paced `join` at 14 s.
+    let mut once = raw_ready(&server, &code).await;
+    let mut again = raw_ready(&server, &code).await;
+    server.skip(Duration::from_secs(14));
+    paced_join(&server, &code, &mut once, &mut joined).await;
+    paced_join(&server, &code, &mut again, &mut joined).await;
+    // One is paced again at 28, 42 and 56 s; the other never again.
+    server.skip(Duration::from_secs(14));
+    paced_join(&server, &code, &mut again, &mut joined).await;
+    open_then_1008(&server, &mut once, ms(999), "paced at 14 s, at 29 s").await;
+    server.skip(ms(13_000));
+    paced_join(&server, &code, &mut again, &mut joined).await;
+    server.skip(Duration::from_secs(14));
+    paced_join(&server, &code, &mut again, &mut joined).await;
+    open_then_1008(&server, &mut again, ms(3999), "paced at 56 s, at 60 s").await;
 }

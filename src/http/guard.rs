@@ -45,7 +45,7 @@ pub async fn guard(State(state): State<Arc<AppState>>, mut req: Request, next: N
     }
     if has_body(req.headers()) {
         let (parts, body) = req.into_parts();
-        match tokio::time::timeout(BODY_READ_TIMEOUT, read_body(body)).await {
+        match crate::clock::timeout(BODY_READ_TIMEOUT, read_body(body)).await {
             Ok(Ok(bytes)) => req = Request::from_parts(parts, Body::from(bytes)),
             Ok(Err(e)) => return e.into_response(),
             Err(_) => {

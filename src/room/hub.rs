@@ -290,8 +290,7 @@ async fn run_shard(
 ) {
     let mut hosts: Vec<Seat> = Vec::new();
     let mut phones: Vec<Seat> = Vec::new();
-    let mut sweep = tokio::time::interval(crate::ws::PING_EVERY / SWEEP_SLICES as u32);
-    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut sweep = crate::timer::Every::new(crate::ws::PING_EVERY / SWEEP_SLICES as u32);
     let mut slice = 0;
     loop {
         let item = tokio::select! {
@@ -300,8 +299,8 @@ async fn run_shard(
                 Some(item) => item,
                 None => break,
             },
-            _ = sweep.tick() => {
-                nudge(&hosts, &phones, slice);
+            at = sweep.tick() => {
+                nudge(&hosts, &phones, slice, at);
                 slice = (slice + 1) % SWEEP_SLICES;
                 continue;
             }
@@ -413,7 +412,7 @@ async fn run_shard(
 async fn wait_nudging(
     durability: &Durability,
     seq: u64,
-    sweep: &mut tokio::time::Interval,
+    sweep: &mut crate::timer::Every,
     (hosts, phones): (&[Seat], &[Seat]),
     slice: &mut usize,
 ) -> bool {
@@ -422,8 +421,8 @@ async fn wait_nudging(
         tokio::select! {
             biased;
             stored = &mut stored => return stored,
-            _ = sweep.tick() => {
-                nudge(hosts, phones, *slice);
+            at = sweep.tick() => {
+                nudge(hosts, phones, *slice, at);
                 *slice = (*slice + 1) % SWEEP_SLICES;
             }
         }
@@ -435,10 +434,10 @@ async fn wait_nudging(
 const SWEEP_SLICES: usize = 10;
 
 /// Nudges the sockets of `slice` to check on their clients: each socket
-/// every `PING_EVERY`.
-fn nudge(hosts: &[Seat], phones: &[Seat], slice: usize) {
+/// every `PING_EVERY`, each to look as of `at`, the sweep's tick.
+fn nudge(hosts: &[Seat], phones: &[Seat], slice: usize, at: Instant) {
     for seat in hosts.iter().chain(phones).skip(slice).step_by(SWEEP_SLICES) {
-        seat.link.nudge();
+        seat.link.nudge(at);
     }
 }
 
@@ -669,9 +668,9 @@ mod tests {
         let (hosts, phones) = seats.split_at(1);
         let mut counts = vec![0; seats.len()];
         for slice in 0..SWEEP_SLICES {
-            nudge(hosts, phones, slice);
+            nudge(hosts, phones, slice, Instant::now());
             let now: Vec<usize> = (0..seats.len())
-                .filter(|&i| seats[i].link.take_nudge())
+                .filter(|&i| seats[i].link.take_nudge().is_some())
                 .collect();
             assert!((2..=3).contains(&now.len()), "slice {slice} nudged {now:?}");
             for i in now {
@@ -682,7 +681,10 @@ mod tests {
             counts.iter().all(|&c| c == 1),
             "nudges per socket: {counts:?}"
         );
-        assert!(!seats[0].link.take_nudge(), "a nudge is taken once");
+        assert!(
+            seats[0].link.take_nudge().is_none(),
+            "a nudge is taken once"
+        );
     }
 
     #[test]

@@ -257,6 +257,9 @@ impl TestServer {
             host_port.starts_with("127.0.0.1:") && !host_port.ends_with(":0"),
             "listening line should name the bound port on 127.0.0.1: {first:?}"
         );
+        // A skip past the server's 10 s request-head deadline closes idle
+        // keep-alive connections: with a test clock, none is kept.
+        let pool = if test_clock { 0 } else { usize::MAX };
         TestServer {
             child,
             origin: format!("http://{host_port}"),
@@ -267,6 +270,7 @@ impl TestServer {
             clock,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
+                .pool_max_idle_per_host(pool)
                 .build()
                 .unwrap(),
         }
