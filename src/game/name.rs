@@ -475,4 +475,24 @@ mod tests {
         assert!(PlayerName::parse("Ax\u{0301}\u{0302}").is_ok());
         assert!(PlayerName::parse("Ax\u{0301}\u{0302}\u{0303}").is_err());
     }
+
+    #[test]
+    fn a_name_in_use_is_taken_in_either_form_until_its_last_holder_leaves() {
+        let key = |name: &str| PlayerName::parse(name).unwrap().key().clone();
+        let mut taken = TakenNames::default();
+        taken.add(&key("Ian"));
+        assert!(taken.contains(&key("ian")), "the same folded");
+        assert!(
+            taken.contains(&key("lan")),
+            "the same shape: I looks like l"
+        );
+        assert!(!taken.contains(&key("Ivan")));
+        // An old room may hold the same name twice: it stays taken until
+        // both left.
+        taken.add(&key("IAN"));
+        taken.remove(&key("Ian"));
+        assert!(taken.contains(&key("ian")));
+        taken.remove(&key("IAN"));
+        assert!(!taken.contains(&key("ian")) && !taken.contains(&key("lan")));
+    }
 }
