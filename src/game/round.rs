@@ -1522,4 +1522,95 @@ mod tests {
         assert_eq!(g.lapse(6_000), 1);
         assert_eq!(g.next_lapse(), None);
     }
+
+    #[test]
+    fn of_two_equal_scores_the_faster_ranks_ahead() {
+        let (mut g, mut rng) = game(3, 20);
+        g.start_round(0, &mut rng).unwrap();
+        let a = answer(&g);
+        g.vote(0, 1, a, 2_000).unwrap();
+        g.vote(1, 1, a, 2_001).unwrap();
+        g.vote(2, 1, wrong(&g), 0).unwrap();
+        assert_eq!(g.player(0).unwrap().score, g.player(1).unwrap().score);
+        assert_eq!((g.rank_of(0), g.rank_of(1), g.rank_of(2)), (1, 2, 3));
+        let board: Vec<(u32, PlayerId)> = g.leaderboard().iter().map(|(r, p)| (*r, p.id)).collect();
+        assert_eq!(board, [(1, 0), (2, 1), (3, 2)]);
+    }
+
+    #[test]
+    fn the_answering_time_adds_up_right_answers_only() {
+        let (mut g, mut rng) = game(2, 20);
+        for (round, start) in [(1, 0), (2, 100_000)] {
+            g.start_round(start, &mut rng).unwrap();
+            let (a, w) = (answer(&g), wrong(&g));
+            g.vote(0, round, a, start + 1_500).unwrap();
+            g.vote(1, round, if round == 1 { a } else { w }, start + 700)
+                .unwrap();
+        }
+        let p = g.player(0).unwrap();
+        assert_eq!((p.correct, p.correct_ms), (2, 3_000));
+        let p = g.player(1).unwrap();
+        assert_eq!(
+            (p.correct, p.correct_ms),
+            (1, 700),
+            "the wrong answer's time is not added"
+        );
+    }
+
+    #[test]
+    fn nobody_is_asked_twice_until_everyone_who_may_be_was_asked() {
+        // Six classmates, one in memoriam and left out: five per cycle.
+        let pool = Pool {
+            groups: vec![None; 6],
+            in_memoriam: (0..6).map(|p| p == 3).collect(),
+        };
+        let settings = Settings {
+            rounds: 10,
+            include_memoriam: false,
+            ..Settings::default()
+        };
+        let mut g = Game::new(Arc::new(pool), settings, 10);
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut targets = Vec::new();
+        for i in 0..10 {
+            g.start_round(i * 1_000, &mut rng).unwrap();
+            targets.push(g.round().unwrap().question.target);
+            g.reveal(i * 1_000 + 500).unwrap();
+        }
+        for cycle in targets.chunks(5) {
+            let mut asked = cycle.to_vec();
+            asked.sort_unstable();
+            assert_eq!(asked, [0, 1, 2, 4, 5], "{targets:?}");
+        }
+    }
+
+    #[test]
+    fn votes_replayed_before_anyone_reconnects_still_wait_for_the_others() {
+        let mut g = small_room(5);
+        let mut rng = StdRng::seed_from_u64(3);
+        for player in 0..2 {
+            g.apply(&Event::Joined {
+                player,
+                name: format!("Player {player}"),
+            });
+        }
+        // As after a restart: the round and a vote come from the store
+        // while nobody is connected yet.
+        let question = pick_question(&g.pool, &g.asked, true, &mut rng).unwrap();
+        g.apply(&Event::RoundStarted {
+            number: 1,
+            question,
+            started_at: 0,
+            deadline: 20_000,
+        });
+        g.apply(&Event::Voted {
+            player: 0,
+            round: 1,
+            choice: 0,
+            elapsed_ms: 100,
+        });
+        g.set_connected(0, true, 1_000);
+        g.set_connected(1, true, 1_000);
+        assert_eq!(g.voting_status(), (1, 2), "player 1 has yet to vote");
+    }
 }
