@@ -1613,4 +1613,36 @@ mod tests {
         g.set_connected(1, true, 1_000);
         assert_eq!(g.voting_status(), (1, 2), "player 1 has yet to vote");
     }
+
+    #[test]
+    fn a_game_ends_once() {
+        let (mut g, _) = game(2, 20);
+        assert_eq!(g.end_game(10), Ok(vec![Event::GameOver { at: 10 }]));
+        assert_eq!(g.end_game(20), Err(RuleError::WrongPhase));
+        assert_eq!(g.phase(), Phase::Over);
+    }
+
+    #[test]
+    fn recognition_goes_by_share_of_right_answers_and_skips_unanswered_people() {
+        let (mut g, mut rng) = game(3, 20);
+        // Round 1: one answer, right (100 %).
+        g.start_round(0, &mut rng).unwrap();
+        let first = g.round().unwrap().question.target;
+        g.vote(0, 1, answer(&g), 10).unwrap();
+        g.reveal(100).unwrap();
+        // Round 2: three answers, two right (67 %: more right answers, a
+        // smaller share).
+        g.start_round(1_000, &mut rng).unwrap();
+        let second = g.round().unwrap().question.target;
+        let (a, w) = (answer(&g), wrong(&g));
+        for (player, choice) in [(0, a), (1, a), (2, w)] {
+            g.vote(player, 2, choice, 1_010).unwrap();
+        }
+        // Round 3: nobody answers; the person is in neither extreme.
+        g.start_round(2_000, &mut rng).unwrap();
+        g.reveal(2_100).unwrap();
+        let (most, least) = g.recognition_extremes().unwrap();
+        assert_eq!(most.person, first);
+        assert_eq!(least.map(|r| r.person), Some(second));
+    }
 }
