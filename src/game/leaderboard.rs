@@ -73,4 +73,13 @@ mod tests {
         let r = rank(&mut v);
         assert_eq!(r, vec![1, 1, 3]);
     }
+
+    #[test]
+    fn the_same_answering_time_with_fewer_points_is_not_a_tie() {
+        // One right answer in 3 s against two in 1 s and 2 s.
+        let mut v = vec![s(1, 925, 3_000), s(2, 1850, 3_000)];
+        let r = rank(&mut v);
+        assert_eq!(v[0].player, 2);
+        assert_eq!(r, vec![1, 2]);
+    }
 }

@@ -456,4 +456,43 @@ mod tests {
         // Accents take no columns: 24 accented letters still fit.
         assert!(PlayerName::parse(&"e\u{0301}".repeat(24)).is_ok());
     }
+
+    #[test]
+    fn a_joiner_or_a_presentation_selector_counts_only_next_to_emoji() {
+        // Between two emoji a joiner is glue; next to a letter it hides.
+        assert!(PlayerName::parse("👩\u{200D}🚀").is_ok());
+        assert!(PlayerName::parse("👩\u{200D}Sam").is_err());
+        assert!(PlayerName::parse("Sam\u{200D}👩").is_err());
+        // A selector after a non-emoji letter (or a digit, which Unicode
+        // calls an emoji for keycaps) is refused.
+        assert!(PlayerName::parse("Zoë\u{FE0F}").is_err());
+        assert!(PlayerName::parse("Bob 7\u{FE0F}").is_err());
+    }
+
+    #[test]
+    fn two_accents_on_a_letter_pass_and_a_third_is_refused() {
+        // No precomposed letter exists for these, so NFC leaves the marks.
+        assert!(PlayerName::parse("Ax\u{0301}\u{0302}").is_ok());
+        assert!(PlayerName::parse("Ax\u{0301}\u{0302}\u{0303}").is_err());
+    }
+
+    #[test]
+    fn a_name_in_use_is_taken_in_either_form_until_its_last_holder_leaves() {
+        let key = |name: &str| PlayerName::parse(name).unwrap().key().clone();
+        let mut taken = TakenNames::default();
+        taken.add(&key("Ian"));
+        assert!(taken.contains(&key("ian")), "the same folded");
+        assert!(
+            taken.contains(&key("lan")),
+            "the same shape: I looks like l"
+        );
+        assert!(!taken.contains(&key("Ivan")));
+        // An old room may hold the same name twice: it stays taken until
+        // both left.
+        taken.add(&key("IAN"));
+        taken.remove(&key("Ian"));
+        assert!(taken.contains(&key("ian")));
+        taken.remove(&key("IAN"));
+        assert!(!taken.contains(&key("ian")) && !taken.contains(&key("lan")));
+    }
 }

@@ -272,4 +272,13 @@ mod tests {
         }
         assert!(counts.iter().all(|&c| c > 850), "{counts:?}");
     }
+
+    #[test]
+    fn a_pool_counts_everyone_and_those_who_may_be_asked() {
+        let p = pool(&[None, Some(0), Some(1)], &[1]);
+        assert_eq!((p.len(), p.is_empty()), (3, false));
+        assert_eq!(p.eligible_count(true), 3);
+        assert_eq!(p.eligible_count(false), 2, "in memoriam left out");
+        assert!(Pool::default().is_empty());
+    }
 }

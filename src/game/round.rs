@@ -1352,4 +1352,297 @@ mod tests {
         let (_, least) = g.recognition_extremes().unwrap();
         assert_eq!(least, None);
     }
+
+    #[test]
+    fn every_refusal_has_the_contracts_error_code() {
+        for (error, code) in [
+            (RuleError::NameTaken, "name_taken"),
+            (RuleError::BadName("x"), "bad_name"),
+            (RuleError::RoomFull, "room_full"),
+            (RuleError::RoundClosed, "round_closed"),
+            (RuleError::AlreadyVoted, "already_voted"),
+            (RuleError::BadChoice, "bad_choice"),
+            (RuleError::WrongPhase, "wrong_phase"),
+            (RuleError::UnknownPlayer, "unknown_player"),
+            (RuleError::BadSettings("x"), "bad_request"),
+            (RuleError::RoomClosed, "room_closed"),
+        ] {
+            assert_eq!(error.code(), code, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn phases_and_modes_are_named_on_the_wire_as_they_are_stored() {
+        for (phase, name) in [
+            (Phase::Lobby, "lobby"),
+            (Phase::Question, "question"),
+            (Phase::Reveal, "reveal"),
+            (Phase::Over, "over"),
+        ] {
+            assert_eq!(phase.as_str(), name);
+            assert_eq!(serde_json::to_value(phase).unwrap(), name);
+        }
+        for (mode, name) in [
+            (Mode::NameToPhoto, "name_to_photo"),
+            (Mode::PhotoToName, "photo_to_name"),
+        ] {
+            assert_eq!(mode.as_str(), name);
+            assert_eq!(serde_json::to_value(mode).unwrap(), name);
+        }
+    }
+
+    #[test]
+    fn settings_stored_before_the_profanity_filter_existed_keep_it_on() {
+        let stored = r#"{"rounds":5,"seconds":20,"mode":"name_to_photo","include_memoriam":true}"#;
+        let settings: Settings = serde_json::from_str(stored).unwrap();
+        assert!(settings.profanity_filter);
+    }
+
+    /// A lobby over `people` classmates, of whom the first `memoriam` are
+    /// in memoriam.
+    fn lobby(people: usize, memoriam: usize) -> Game {
+        let pool = Pool {
+            groups: vec![None; people],
+            in_memoriam: (0..people).map(|p| p < memoriam).collect(),
+        };
+        Game::new(Arc::new(pool), Settings::default(), 100)
+    }
+
+    #[test]
+    fn configure_refuses_rounds_and_seconds_out_of_range() {
+        let mut g = lobby(8, 0);
+        let with = |rounds, seconds| Settings {
+            rounds,
+            seconds,
+            ..Settings::default()
+        };
+        for (rounds, seconds) in [(0, 20), (201, 20), (5, 1), (5, 301)] {
+            assert!(
+                matches!(
+                    g.configure(with(rounds, seconds)),
+                    Err(RuleError::BadSettings(_))
+                ),
+                "{rounds} rounds of {seconds} s"
+            );
+            assert_eq!(g.settings(), &Settings::default(), "unchanged");
+        }
+        for (rounds, seconds) in [(1, 2), (5, 300)] {
+            assert_eq!(
+                g.configure(with(rounds, seconds)),
+                Ok(vec![Event::Configured {
+                    settings: with(rounds, seconds)
+                }])
+            );
+            assert_eq!(g.settings(), &with(rounds, seconds));
+        }
+    }
+
+    #[test]
+    fn configure_caps_rounds_at_the_people_who_can_be_asked() {
+        let mut g = lobby(8, 2);
+        let settings = |rounds, include_memoriam| Settings {
+            rounds,
+            include_memoriam,
+            ..Settings::default()
+        };
+        g.configure(settings(200, true)).unwrap();
+        assert_eq!(g.settings().rounds, 8);
+        g.configure(settings(200, false)).unwrap();
+        assert_eq!(g.settings().rounds, 6, "those in memoriam left out");
+        g.configure(settings(3, false)).unwrap();
+        assert_eq!(g.settings().rounds, 3);
+    }
+
+    #[test]
+    fn a_question_needs_four_classmates_who_may_be_asked() {
+        let four = || Settings {
+            include_memoriam: false,
+            ..Settings::default()
+        };
+        assert!(lobby(4, 0).configure(four()).is_ok());
+        assert!(matches!(
+            lobby(4, 1).configure(four()),
+            Err(RuleError::BadSettings(_))
+        ));
+        assert!(matches!(
+            lobby(3, 0).configure(Settings::default()),
+            Err(RuleError::BadSettings(_))
+        ));
+    }
+
+    #[test]
+    fn settings_change_only_in_the_lobby() {
+        let (mut g, mut rng) = game(1, 20);
+        g.start_round(0, &mut rng).unwrap();
+        assert_eq!(g.configure(Settings::default()), Err(RuleError::WrongPhase));
+        assert_eq!(g.settings().rounds, 3);
+    }
+
+    #[test]
+    fn votes_are_counted_per_choice() {
+        let (mut g, mut rng) = game(4, 20);
+        g.start_round(0, &mut rng).unwrap();
+        for (player, choice) in [(0, 2), (1, 0), (2, 2)] {
+            g.vote(player, 1, choice, 10).unwrap();
+        }
+        assert_eq!(g.round().unwrap().counts(), [1, 0, 2, 0]);
+    }
+
+    #[test]
+    fn each_closed_round_records_how_many_recognised_the_person() {
+        let (mut g, mut rng) = game(3, 20);
+        g.start_round(0, &mut rng).unwrap();
+        let target = g.round().unwrap().question.target;
+        let (a, w) = (answer(&g), wrong(&g));
+        g.vote(0, 1, a, 10).unwrap();
+        g.vote(1, 1, w, 10).unwrap();
+        g.vote(2, 1, a, 10).unwrap();
+        assert_eq!(
+            g.history(),
+            [Recognition {
+                person: target,
+                correct: 2,
+                answered: 3
+            }]
+        );
+        let p = g.player(1).unwrap();
+        assert_eq!((p.correct, p.answered, p.score), (0, 1, 0));
+        let p = g.player(2).unwrap();
+        assert_eq!((p.correct, p.answered), (1, 1));
+    }
+
+    #[test]
+    fn a_shorter_seat_hold_lapses_sooner_and_the_timer_is_told_when() {
+        let mut g = small_room(5).with_seat_hold(5_000);
+        let ann = arrive(&mut g, "Ann", 0);
+        assert_eq!(g.next_lapse(), None, "nobody away");
+        g.set_connected(ann, false, 1_000);
+        assert_eq!(g.next_lapse(), Some(6_000));
+        assert_eq!(g.lapse(5_999), 0);
+        assert_eq!(g.lapse(6_000), 1);
+        assert_eq!(g.next_lapse(), None);
+    }
+
+    #[test]
+    fn of_two_equal_scores_the_faster_ranks_ahead() {
+        let (mut g, mut rng) = game(3, 20);
+        g.start_round(0, &mut rng).unwrap();
+        let a = answer(&g);
+        g.vote(0, 1, a, 2_000).unwrap();
+        g.vote(1, 1, a, 2_001).unwrap();
+        g.vote(2, 1, wrong(&g), 0).unwrap();
+        assert_eq!(g.player(0).unwrap().score, g.player(1).unwrap().score);
+        assert_eq!((g.rank_of(0), g.rank_of(1), g.rank_of(2)), (1, 2, 3));
+        let board: Vec<(u32, PlayerId)> = g.leaderboard().iter().map(|(r, p)| (*r, p.id)).collect();
+        assert_eq!(board, [(1, 0), (2, 1), (3, 2)]);
+    }
+
+    #[test]
+    fn the_answering_time_adds_up_right_answers_only() {
+        let (mut g, mut rng) = game(2, 20);
+        for (round, start) in [(1, 0), (2, 100_000)] {
+            g.start_round(start, &mut rng).unwrap();
+            let (a, w) = (answer(&g), wrong(&g));
+            g.vote(0, round, a, start + 1_500).unwrap();
+            g.vote(1, round, if round == 1 { a } else { w }, start + 700)
+                .unwrap();
+        }
+        let p = g.player(0).unwrap();
+        assert_eq!((p.correct, p.correct_ms), (2, 3_000));
+        let p = g.player(1).unwrap();
+        assert_eq!(
+            (p.correct, p.correct_ms),
+            (1, 700),
+            "the wrong answer's time is not added"
+        );
+    }
+
+    #[test]
+    fn nobody_is_asked_twice_until_everyone_who_may_be_was_asked() {
+        // Six classmates, one in memoriam and left out: five per cycle.
+        let pool = Pool {
+            groups: vec![None; 6],
+            in_memoriam: (0..6).map(|p| p == 3).collect(),
+        };
+        let settings = Settings {
+            rounds: 10,
+            include_memoriam: false,
+            ..Settings::default()
+        };
+        let mut g = Game::new(Arc::new(pool), settings, 10);
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut targets = Vec::new();
+        for i in 0..10 {
+            g.start_round(i * 1_000, &mut rng).unwrap();
+            targets.push(g.round().unwrap().question.target);
+            g.reveal(i * 1_000 + 500).unwrap();
+        }
+        for cycle in targets.chunks(5) {
+            let mut asked = cycle.to_vec();
+            asked.sort_unstable();
+            assert_eq!(asked, [0, 1, 2, 4, 5], "{targets:?}");
+        }
+    }
+
+    #[test]
+    fn votes_replayed_before_anyone_reconnects_still_wait_for_the_others() {
+        let mut g = small_room(5);
+        let mut rng = StdRng::seed_from_u64(3);
+        for player in 0..2 {
+            g.apply(&Event::Joined {
+                player,
+                name: format!("Player {player}"),
+            });
+        }
+        // As after a restart: the round and a vote come from the store
+        // while nobody is connected yet.
+        let question = pick_question(&g.pool, &g.asked, true, &mut rng).unwrap();
+        g.apply(&Event::RoundStarted {
+            number: 1,
+            question,
+            started_at: 0,
+            deadline: 20_000,
+        });
+        g.apply(&Event::Voted {
+            player: 0,
+            round: 1,
+            choice: 0,
+            elapsed_ms: 100,
+        });
+        g.set_connected(0, true, 1_000);
+        g.set_connected(1, true, 1_000);
+        assert_eq!(g.voting_status(), (1, 2), "player 1 has yet to vote");
+    }
+
+    #[test]
+    fn a_game_ends_once() {
+        let (mut g, _) = game(2, 20);
+        assert_eq!(g.end_game(10), Ok(vec![Event::GameOver { at: 10 }]));
+        assert_eq!(g.end_game(20), Err(RuleError::WrongPhase));
+        assert_eq!(g.phase(), Phase::Over);
+    }
+
+    #[test]
+    fn recognition_goes_by_share_of_right_answers_and_skips_unanswered_people() {
+        let (mut g, mut rng) = game(3, 20);
+        // Round 1: one answer, right (100 %).
+        g.start_round(0, &mut rng).unwrap();
+        let first = g.round().unwrap().question.target;
+        g.vote(0, 1, answer(&g), 10).unwrap();
+        g.reveal(100).unwrap();
+        // Round 2: three answers, two right (67 %: more right answers, a
+        // smaller share).
+        g.start_round(1_000, &mut rng).unwrap();
+        let second = g.round().unwrap().question.target;
+        let (a, w) = (answer(&g), wrong(&g));
+        for (player, choice) in [(0, a), (1, a), (2, w)] {
+            g.vote(player, 2, choice, 1_010).unwrap();
+        }
+        // Round 3: nobody answers; the person is in neither extreme.
+        g.start_round(2_000, &mut rng).unwrap();
+        g.reveal(2_100).unwrap();
+        let (most, least) = g.recognition_extremes().unwrap();
+        assert_eq!(most.person, first);
+        assert_eq!(least.map(|r| r.person), Some(second));
+    }
 }

@@ -304,4 +304,14 @@ mod tests {
         let (_, problems) = parse("name,photo,in_memoriam\nAnn,1,maybe\n".as_bytes());
         assert_eq!(problems[0].line, Some(2));
     }
+
+    #[test]
+    fn a_position_among_the_blank_lines_that_end_the_file_is_the_line_after_them() {
+        let lines = Lines::new(b"name,photo\nA,1\n\n\n".to_vec());
+        assert_eq!(lines.line_at(14), 5, "past the last newline");
+        assert_eq!(lines.line_at(99), 5, "past the end");
+        let (rows, problems) = parse("name,photo\r\nA,1\r\n\r\n\r\n".as_bytes());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows.len(), 1);
+    }
 }
