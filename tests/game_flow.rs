@@ -710,45 +710,33 @@ async fn host_reveal_closes_voting_early() {
 
 #[tokio::test]
 async fn the_deadline_closes_voting_and_late_answers_score_less() {
+    // The server's clock stands still: a vote's elapsed time is what the
+    // test skipped, and the deadline falls when the test skips to it.
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, key) = create_room(&server, json!({"rounds":1,"seconds":2})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
     let (mut bob, _) = join(&server, &code, "Bob").await;
+    // `lobby` goes out at most every 200 ms: its next one is due then.
+    server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
-    let t_start = Instant::now();
     host.send(json!({"type":"start_round"})).await;
     let r = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 1, 2).await;
-    let t_round = Instant::now();
-    let remaining = r["remaining_ms"].as_u64().unwrap();
-    assert!(
-        remaining > 1000,
-        "a fresh 2 s round has most of its time left: {remaining}"
-    );
+    assert_eq!(r["remaining_ms"], 2000, "a fresh 2 s round: {r}");
     assert_eq!(r["seconds"], 2, "round.seconds: {r}");
     let ans = answer_of(&server, &r).await;
-    tokio::time::sleep_until((t_round + Duration::from_millis(1000)).into()).await;
+    server.skip(Duration::from_millis(1000));
     ann.vote(1, ans as u64).await;
-    let t_ack = t_start.elapsed();
+    // Just before the deadline voting is open; at it, it closes.
+    server.skip(Duration::from_millis(999));
+    assert_eq!(room_phase(&server, &code).await, "question", "at 1.999 s");
+    server.skip(Duration::from_millis(1));
     let rev = ann.recv_type("reveal").await;
-    let t_rev = t_start.elapsed();
-    assert!(
-        t_rev >= Duration::from_millis(1800),
-        "reveal came before the 2 s deadline: {t_rev:?}"
-    );
-    assert!(
-        t_rev <= Duration::from_millis(4000),
-        "reveal came long after the 2 s deadline: {t_rev:?}"
-    );
-    // Server-side elapsed is between 1.0 s and t_ack.
+    assert_eq!(room_phase(&server, &code).await, "reveal", "at 2 s");
+    // round(1000 × (1 − 1 s / 2 s / 2))
     let pts = rev["you"]["points"].as_u64().unwrap();
-    let hi = points_for(Duration::from_millis(1000), Duration::from_secs(2)) + 1;
-    let lo = min_points(t_ack, Duration::from_secs(2));
-    assert!(
-        (lo..=hi).contains(&pts),
-        "a right answer after ~1 s of 2 s scores {lo}..={hi}, got {pts}"
-    );
+    assert_eq!(pts, 750, "a right answer after 1 s of 2 s: {rev}");
     let brev = bob.recv_type("reveal").await;
     assert!(brev["you"]["choice"].is_null());
     assert_eq!(brev["you"]["points"], 0);

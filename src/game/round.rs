@@ -301,7 +301,6 @@ pub struct Game {
     /// Disconnections in time order, `(away_since, player)`: the candidates
     /// to lapse. An entry is stale once its player came back or left again.
     away: VecDeque<(Millis, PlayerId)>,
-    seat_hold: Millis,
     /// The names of the players in the room (not kicked, seat not lapsed).
     taken: TakenNames,
 }
@@ -323,15 +322,8 @@ impl Game {
             kicked: 0,
             lapsed: 0,
             away: VecDeque::new(),
-            seat_hold: SEAT_HOLD_MS,
             taken: TakenNames::default(),
         }
-    }
-
-    /// The same game with another seat-hold time than [`SEAT_HOLD_MS`].
-    pub fn with_seat_hold(mut self, seat_hold: Millis) -> Self {
-        self.seat_hold = seat_hold;
-        self
     }
 
     pub fn settings(&self) -> &Settings {
@@ -636,7 +628,7 @@ impl Game {
     pub fn lapse(&mut self, now: Millis) -> usize {
         let mut lapsed = 0;
         while let Some(&(since, id)) = self.away.front() {
-            if since.saturating_add(self.seat_hold) > now {
+            if since.saturating_add(SEAT_HOLD_MS) > now {
                 break;
             }
             self.away.pop_front();
@@ -677,7 +669,7 @@ impl Game {
     pub fn next_lapse(&self) -> Option<Millis> {
         self.away
             .front()
-            .map(|&(since, _)| since.saturating_add(self.seat_hold))
+            .map(|&(since, _)| since.saturating_add(SEAT_HOLD_MS))
     }
 
     /// After a restart nobody is connected: everyone's seat-hold time
