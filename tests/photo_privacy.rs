@@ -344,3 +344,32 @@ async fn solo_idle_is_closed_while_a_room_has_a_question_open() {
     let (st, r) = server.post_json("/api/solo/round", &json!({})).await;
     assert_eq!(st, 200, "the question closed: {r}");
 }
+
+#[tokio::test]
+async fn an_unanswered_solo_round_is_kept_for_an_hour() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let new_round = || async {
+        let (st, r) = server.post_json("/api/solo/round", &json!({})).await;
+        assert_eq!(st, 200, "{r}");
+        r["round_id"].as_str().unwrap().to_string()
+    };
+    // An answer out of range is refused only for a round that exists
+    // (400), and leaves it unanswered; one forgotten is 404.
+    let lookup = |id: String| {
+        let server = &server;
+        async move {
+            let body = json!({"round_id": id, "choice": 9});
+            server.post_json("/api/solo/answer", &body).await.0
+        }
+    };
+    let old = new_round().await;
+    // Rounds are let go as new ones are made (and every minute).
+    server.skip(Duration::from_millis(3_599_999));
+    new_round().await;
+    assert_eq!(lookup(old.clone()).await, 400, "kept at 59:59.999");
+    server.skip(Duration::from_millis(1));
+    let fresh = new_round().await;
+    assert_eq!(lookup(old).await, 404, "gone at 1 h");
+    assert_eq!(lookup(fresh).await, 400);
+}
