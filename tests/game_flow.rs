@@ -171,22 +171,12 @@ fn check_reveal(
     assert_leaderboard_sorted(&v["leaderboard"]);
 }
 
-/// Upper bound on the server-side elapsed time → lowest acceptable points.
-fn min_points(upper_elapsed: Duration, limit: Duration) -> u64 {
-    points_for(upper_elapsed, limit).saturating_sub(1).max(500)
-}
-
-/// The most a right answer can score when at least `lower_elapsed` passed
-/// between the round's start and the vote (1 point for the server's
-/// whole-millisecond clock and rounding).
-fn max_points(lower_elapsed: Duration, limit: Duration) -> u64 {
-    (points_for(lower_elapsed, limit) + 1).min(1000)
-}
-
 #[tokio::test]
 async fn three_phones_play_three_rounds_to_game_over() {
+    // The server's clock stands still: phones vote 1, 2 and 3 s in, as
+    // the test skips, so every right answer's points are exact.
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, key) = create_room(&server, json!({"rounds":3,"seconds":20})).await;
 
     let (st, room) = server.get_json(&format!("/api/rooms/{code}")).await;
@@ -259,6 +249,8 @@ async fn three_phones_play_three_rounds_to_game_over() {
         ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
         "distinct player ids: {ids:?}"
     );
+    // `lobby` goes out at most every 200 ms: its next one is due then.
+    server.skip(Duration::from_millis(200));
     let lobby = host_lobby_until(&mut host, "all three are connected", |ps| {
         ps.len() == 3
             && names
@@ -282,7 +274,6 @@ async fn three_phones_play_three_rounds_to_game_over() {
     let mut right = [0u64; 3];
     let mut targets = Vec::new();
     for r in 1..=3u64 {
-        let t_start = Instant::now();
         host.send(json!({"type":"start_round"})).await;
         let (p0, rest) = phones.split_at_mut(1);
         let (p1, p2) = rest.split_at_mut(1);
@@ -294,8 +285,6 @@ async fn three_phones_play_three_rounds_to_game_over() {
             20,
         )
         .await;
-        // Every phone has the round: it started on the server before now.
-        let t_round = Instant::now();
         let ans = answer_of(&server, &hr).await;
         let target = Roster::index_of(hr["prompt"]["name"].as_str().unwrap());
         assert!(
@@ -322,12 +311,9 @@ async fn three_phones_play_three_rounds_to_game_over() {
         let votes: Vec<usize> = (0..3)
             .map(|i| if i < r as usize { ans } else { (ans + i) % 4 })
             .collect();
-        let mut acked = [t_start; 3];
-        let mut sent = [t_start; 3];
         for i in 0..3 {
-            sent[i] = Instant::now();
+            server.skip(Duration::from_secs(1));
             phones[i].vote(r, votes[i] as u64).await;
-            acked[i] = Instant::now();
             if i == 0 {
                 // The projector hears about it.
                 loop {
@@ -342,16 +328,13 @@ async fn three_phones_play_three_rounds_to_game_over() {
                 }
             }
         }
-        // Everyone connected has voted: voting closes now, not at 20 s.
+        // Everyone connected has voted: voting closes now, at 3 s on the
+        // server's clock, not at 20 s.
         let hrev = host.recv_type("reveal").await;
         let votes_opt: Vec<Option<usize>> = votes.iter().map(|&v| Some(v)).collect();
         check_reveal(&hrev, r, ans, &votes_opt, target, "host reveal");
         assert_eq!(hrev["players_voting"], 3, "reveal.players_voting: {hrev}");
         assert!(hrev["you"].is_null(), "the host gets no `you`: {hrev}");
-        assert!(
-            t_start.elapsed() < Duration::from_secs(10),
-            "voting closed early"
-        );
         for i in 0..3 {
             let rev = phones[i].recv_type("reveal").await;
             check_reveal(&rev, r, ans, &votes_opt, target, names[i]);
@@ -368,16 +351,10 @@ async fn three_phones_play_three_rounds_to_game_over() {
                 .as_u64()
                 .unwrap_or_else(|| panic!("points: {rev}"));
             if is_right {
-                // The server's elapsed time is between the vote's sending
-                // after every phone had the round and its ack.
-                let (t_lo, t_hi) = (sent[i] - t_round, acked[i] - t_start);
-                let lo = min_points(t_hi, limit);
-                let hi = max_points(t_lo, limit);
-                assert!(
-                    (lo..=hi).contains(&pts),
-                    "{}: right answer after {t_lo:?}..{t_hi:?} should score {lo}..={hi}, got {pts}",
-                    names[i],
-                );
+                // round(1000 × (1 − (i + 1) s / 20 s / 2))
+                let elapsed = Duration::from_secs(i as u64 + 1);
+                assert_eq!(pts, points_for(elapsed, limit), "{}: {rev}", names[i]);
+                assert_eq!(pts, [975, 950, 925][i], "{}: {rev}", names[i]);
                 right[i] += 1;
             } else {
                 assert_eq!(pts, 0, "{}: a wrong answer scores 0", names[i]);
@@ -667,20 +644,20 @@ async fn leaving_or_resuming_never_closes_voting_by_itself() {
 #[tokio::test]
 async fn host_reveal_closes_voting_early() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, key) = create_room(&server, json!({"rounds":2,"seconds":30})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
     let (mut bob, _) = join(&server, &code, "Bob").await;
+    // `lobby` goes out at most every 200 ms: its next one is due then.
+    server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
-    let t_start = Instant::now();
     host.send(json!({"type":"start_round"})).await;
     let r = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 2, 30).await;
-    let t_round = Instant::now();
     let ans = answer_of(&server, &r).await;
-    let t_sent = t_round.elapsed();
+    // The server's clock stands still: Ann votes 3 s in, exactly.
+    server.skip(Duration::from_secs(3));
     ann.vote(1, ans as u64).await;
-    let t_ack = t_start.elapsed();
     host.send(json!({"type":"reveal"})).await;
     let hrev = host.recv_type("reveal").await;
     let target = Roster::index_of(r["prompt"]["name"].as_str().unwrap());
@@ -691,13 +668,8 @@ async fn host_reveal_closes_voting_early() {
     );
     let arev = ann.recv_type("reveal").await;
     assert_eq!(arev["you"]["correct"], true);
-    let pts = arev["you"]["points"].as_u64().unwrap();
-    let lo = min_points(t_ack, Duration::from_secs(30));
-    let hi = max_points(t_sent, Duration::from_secs(30));
-    assert!(
-        (lo..=hi).contains(&pts),
-        "points {pts} for a right answer after {t_sent:?}..{t_ack:?}, expected {lo}..={hi}"
-    );
+    // round(1000 × (1 − 3 s / 30 s / 2))
+    assert_eq!(arev["you"]["points"], 950, "a right answer 3 s in: {arev}");
     let brev = bob.recv_type("reveal").await;
     assert!(brev["you"]["choice"].is_null(), "Bob did not vote: {brev}");
     assert_eq!(brev["you"]["correct"], false);
