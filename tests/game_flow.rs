@@ -976,3 +976,34 @@ fn the_leak_check_refuses_a_new_key_anywhere_before_the_reveal() {
         assert!(caught.is_err(), "the allow-list let this through: {v}");
     }
 }
+
+#[tokio::test]
+async fn progress_reaches_the_host_at_most_every_100_ms() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, key) = create_room(&server, json!({"rounds":1,"seconds":20})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (mut bob, _) = join(&server, &code, "Bob").await;
+    let (mut cy, _) = join(&server, &code, "Cy").await;
+    host.send(json!({"type":"start_round"})).await;
+    all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 1, 1, 20).await;
+    // A vote 100 ms after the round's start is told at once; the next, at
+    // the same moment on the server's clock, waits for 100 ms to pass.
+    server.skip(Duration::from_millis(100));
+    ann.vote(1, 0).await;
+    assert_eq!(host.recv_type("progress").await["answered"], 1);
+    bob.vote(1, 0).await;
+    host.expect_quiet(Duration::from_millis(300), &["lobby", "pong"])
+        .await;
+    server.skip(Duration::from_millis(99));
+    host.expect_quiet(Duration::from_millis(300), &["lobby", "pong"])
+        .await;
+    server.skip(Duration::from_millis(1));
+    let p = host.recv_type("progress").await;
+    assert_eq!(
+        (p["answered"].as_u64(), p["players"].as_u64()),
+        (Some(2), Some(3)),
+        "{p}"
+    );
+}
