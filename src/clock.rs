@@ -14,8 +14,9 @@ use tokio::time::Instant;
 
 use crate::game::Millis;
 
-/// Where the clock stopped (`--test-clock`); unset in a real server.
-static STOPPED_AT: OnceLock<Instant> = OnceLock::new();
+/// Where the clock stopped (`--test-clock`), and the wall-clock
+/// milliseconds then; unset in a real server.
+static STOPPED_AT: OnceLock<(Instant, Millis)> = OnceLock::new();
 /// Milliseconds skipped since it stopped.
 static SKIPPED_MS: AtomicU64 = AtomicU64::new(0);
 static SKIPPED: Notify = Notify::const_new();
@@ -25,7 +26,7 @@ static SKIPPED: Notify = Notify::const_new();
 pub fn now() -> Instant {
     match STOPPED_AT.get() {
         None => Instant::now(),
-        Some(at) => *at + Duration::from_millis(SKIPPED_MS.load(Ordering::Acquire)),
+        Some((at, _)) => *at + Duration::from_millis(SKIPPED_MS.load(Ordering::Acquire)),
     }
 }
 
@@ -36,7 +37,7 @@ pub fn is_stopped() -> bool {
 
 /// Stops [`now`] where it is; from then on only [`skip`] moves it.
 fn stop() {
-    let _ = STOPPED_AT.set(Instant::now());
+    let _ = STOPPED_AT.set((Instant::now(), wall_ms()));
 }
 
 /// Moves a stopped clock on by `by`, waking the waits now due; returns the
@@ -124,13 +125,22 @@ pub struct Clock {
     origin: Instant,
 }
 
+/// Milliseconds since the Unix epoch by the system's clock.
+fn wall_ms() -> Millis {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
 impl Clock {
     pub fn new() -> Self {
-        let origin_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
+        // A stopped clock reads the same in every `Clock` of the process
+        // (the rooms', the store's alive stamp): only skips move it.
+        if let Some(&(origin, origin_ms)) = STOPPED_AT.get() {
+            return Self { origin_ms, origin };
+        }
         Self {
-            origin_ms,
+            origin_ms: wall_ms(),
             origin: now(),
         }
     }

@@ -83,10 +83,6 @@ pub struct ServeArgs {
     /// Serve photos as scanned, without the automatic contrast stretch.
     #[arg(long, env = "YEARBOOK_NO_ENHANCE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub no_enhance: bool,
-    /// Test knob, not for organisers: how long (ms) a player who left
-    /// without playing keeps its seat (default 2 minutes).
-    #[arg(long, hide = true)]
-    pub seat_hold_ms: Option<u64>,
     /// Test knob, not for organisers: the server's clock stands still and
     /// moves only by `skip MS` lines on stdin (timeouts tested, not waited).
     #[arg(long, hide = true)]
@@ -116,7 +112,6 @@ impl Default for ServeArgs {
             trusted_proxy: None,
             keep_days: 30,
             no_enhance: false,
-            seat_hold_ms: None,
             test_clock: false,
             db_max_mb: None,
             solo: SoloMode::On,

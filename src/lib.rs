@@ -121,9 +121,6 @@ pub struct Options {
     /// `--keep-days`: how long a game stays in the store after its last
     /// activity; `None`: for ever.
     pub keep: Option<Duration>,
-    /// How long a player who left without playing keeps its seat (`None`:
-    /// [`game::SEAT_HOLD_MS`]).
-    pub seat_hold_ms: Option<u64>,
     /// `--solo`.
     pub solo: solo::SoloMode,
 }
@@ -165,7 +162,7 @@ impl AppState {
 
     pub fn new(roster: Arc<Roster>, options: Options, store: Store) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
-        let mut deps = RoomDeps::new(
+        let deps = RoomDeps::new(
             roster.clone(),
             &options.base,
             metrics.clone(),
@@ -173,9 +170,6 @@ impl AppState {
             store,
         )
         .with_photo_secret(&options.base, &options.secret);
-        if let Some(ms) = options.seat_hold_ms {
-            deps.seat_hold_ms = ms;
-        }
         let public_url = options.public_url.trim_end_matches('/').to_string();
         let secure = public_url.starts_with("https://");
         let event = options

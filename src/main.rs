@@ -195,7 +195,6 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
             trusted_proxies: args.trusted_proxies(),
             keep: args.keep(),
             max_players: args.max_players,
-            seat_hold_ms: args.seat_hold_ms,
             solo: args.solo,
         },
         opened.store,

@@ -13,6 +13,7 @@ use dashmap::DashMap;
 use parking_lot::Mutex;
 use tokio::time::Instant;
 
+use crate::clock;
 use crate::game::{Pool, Question, pick_question};
 use crate::http::pace::Pace;
 use crate::room::code;
@@ -68,6 +69,11 @@ pub struct SoloResult {
     pub target: usize,
 }
 
+/// How long ago `at` was, by the server's clock (skipped in tests).
+fn since(at: Instant) -> Duration {
+    clock::now().saturating_duration_since(at)
+}
+
 /// Keys in the order they were added, beside a map: expiring the oldest
 /// is a pop from the front, never a sweep of the whole map.
 #[derive(Debug, Default)]
@@ -120,7 +126,7 @@ impl Solo {
                     is_new = true;
                     Session {
                         asked: vec![false; pool.len()],
-                        seen: Instant::now(),
+                        seen: clock::now(),
                     }
                 });
                 if entry.asked.iter().all(|&a| a) {
@@ -130,7 +136,7 @@ impl Solo {
                 if let Some(q) = &q {
                     entry.asked[q.target] = true;
                 }
-                entry.seen = Instant::now();
+                entry.seen = clock::now();
                 // Queued after the map's lock is let go: `expire` takes
                 // the queue's lock first, then the map's.
                 drop(entry);
@@ -138,7 +144,7 @@ impl Solo {
                     self.session_order
                         .0
                         .lock()
-                        .push_back((Instant::now(), key.to_string()));
+                        .push_back((clock::now(), key.to_string()));
                 }
                 q?
             }
@@ -155,7 +161,7 @@ impl Solo {
         self.round_order
             .0
             .lock()
-            .push_back((Instant::now(), id.clone()));
+            .push_back((clock::now(), id.clone()));
         self.expire(KEEP);
         Some((id, question))
     }
@@ -186,7 +192,7 @@ impl Solo {
     fn expire(&self, age: Duration) {
         let mut order = self.round_order.0.lock();
         while let Some((created, id)) = order.front() {
-            if created.elapsed() < age && order.len() <= self.max_rounds {
+            if since(*created) < age && order.len() <= self.max_rounds {
                 break;
             }
             self.rounds.remove(id);
@@ -199,7 +205,7 @@ impl Solo {
         // session may outlive `age` by as long as those ahead of it).
         while let Some((queued, _)) = order.front() {
             let over = order.len() > MAX_SESSIONS;
-            if !over && queued.elapsed() < age {
+            if !over && since(*queued) < age {
                 break;
             }
             let Some((_, key)) = order.pop_front() else {
@@ -207,7 +213,7 @@ impl Solo {
             };
             let seen = self.sessions.get(&key).map(|s| s.seen);
             match seen {
-                Some(seen) if !over && seen.elapsed() < age => order.push_back((seen, key)),
+                Some(seen) if !over && since(seen) < age => order.push_back((seen, key)),
                 Some(_) => {
                     self.sessions.remove(&key);
                 }
@@ -216,12 +222,12 @@ impl Solo {
         }
     }
 
+    /// Every minute by the server's clock (so a test's skip runs it).
     pub async fn run_sweeper(&self) {
-        let mut every = tokio::time::interval(Duration::from_secs(60));
         loop {
-            every.tick().await;
             self.expire(KEEP);
             self.pace.sweep();
+            clock::sleep(Duration::from_secs(60)).await;
         }
     }
 }

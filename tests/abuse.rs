@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::{Value, json};
@@ -625,4 +625,157 @@ async fn the_event_form_never_redirects_off_site() {
         assert_eq!(r.status().as_u16(), 303, "{evil}");
         assert_eq!(location(&r), "/", "next={evil} goes to the base path");
     }
+}
+
+// ---------------------------------------------------------------------------
+// The minute of each throttle, on a stopped clock the test skips.
+
+#[tokio::test]
+async fn each_throttles_minute_ends_exactly_sixty_seconds_after_it_began() {
+    let roster = standard_roster();
+    let server = server_with(
+        &roster,
+        TestServer::builder()
+            .host_password("pw")
+            .arg("--trust-proxy")
+            .test_clock(),
+    );
+    let http = client();
+    // Each kind from an address of its own (through the trusted proxy), so
+    // no throttle hides another's.
+    let wrong_code = || {
+        let req = http
+            .get(server.url("/api/rooms/ZZZZ"))
+            .header("X-Forwarded-For", "203.0.113.1");
+        async move { status_and_json(req.send().await.unwrap()).await.0 }
+    };
+    let create = |password: &'static str, from: &'static str| {
+        let req = http
+            .post(server.url("/api/rooms"))
+            .header("X-Forwarded-For", from)
+            .bearer_auth(password)
+            .json(&json!({}));
+        async move { status_and_json(req.send().await.unwrap()).await.0 }
+    };
+    let room = || create("pw", "203.0.113.2");
+    let wrong_password = || create("nope", "203.0.113.3");
+    // 30 rooms at 0 s, 20 wrong codes at 10 s, 20 wrong passwords at 20 s;
+    // the next of each is refused.
+    for i in 0..30 {
+        assert_eq!(room().await, 201, "room {i}");
+    }
+    assert_eq!(room().await, 429, "room 31");
+    server.skip(Duration::from_secs(10));
+    for i in 0..20 {
+        assert_eq!(wrong_code().await, 404, "wrong code {i}");
+    }
+    assert_eq!(wrong_code().await, 429, "wrong code 21");
+    server.skip(Duration::from_secs(10));
+    for i in 0..20 {
+        assert_eq!(wrong_password().await, 401, "wrong password {i}");
+    }
+    assert_eq!(wrong_password().await, 429, "wrong password 21");
+    assert_eq!(
+        create("pw", "203.0.113.3").await,
+        429,
+        "nor a room from there with the right one"
+    );
+    // Each minute ends 60 s after its first event, not a millisecond before.
+    server.skip(Duration::from_millis(39_999));
+    assert_eq!(room().await, 429, "rooms at 59.999 s");
+    server.skip(Duration::from_millis(1));
+    assert_eq!(room().await, 201, "rooms at 60 s");
+    server.skip(Duration::from_millis(9_999));
+    assert_eq!(wrong_code().await, 429, "codes at 59.999 s");
+    server.skip(Duration::from_millis(1));
+    assert_eq!(wrong_code().await, 404, "codes at 60 s");
+    server.skip(Duration::from_millis(9_999));
+    assert_eq!(wrong_password().await, 429, "passwords at 59.999 s");
+    server.skip(Duration::from_millis(1));
+    assert_eq!(wrong_password().await, 401, "passwords at 60 s");
+}
+
+/// `GET /api/rooms/{code}`'s status, once it is `want` (what a skip made
+/// due runs on the server's own tasks, a moment after the skip).
+async fn room_status_becomes(server: &TestServer, code: &str, want: u16) -> u16 {
+    let until = Instant::now() + Duration::from_secs(5);
+    loop {
+        let status = server.get(&format!("/api/rooms/{code}")).await.status();
+        if status.as_u16() == want || Instant::now() > until {
+            return status.as_u16();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn empty_lobbies_go_after_three_hours_and_games_leave_memory_after_48() {
+    const HOUR: Duration = Duration::from_secs(60 * 60);
+    const MINUTE: Duration = Duration::from_secs(60);
+    let ms = Duration::from_millis;
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let status = |code: String| {
+        let server = &server;
+        async move {
+            let path = format!("/api/rooms/{code}");
+            server.get(&path).await.status().as_u16()
+        }
+    };
+    // A game: a round shown, its one player gone without voting.
+    let (game, key) = create_room(&server, json!({})).await;
+    let mut host = connect_host(&server, &game, &key).await;
+    let (mut ann, _) = join(&server, &game, "Ann").await;
+    host.send(json!({"type": "start_round"})).await;
+    ann.recv_type("round").await;
+    host.send(json!({"type": "reveal"})).await;
+    host.recv_type("reveal").await;
+    ann.close().await;
+    // Two empty lobbies, made a millisecond apart: the server looks at
+    // the rooms every minute, so one look at 3 h + 1 ms tells them apart.
+    let (lobby_1, _) = create_room(&server, json!({})).await;
+    server.skip(ms(1));
+    let (lobby_2, _) = create_room(&server, json!({})).await;
+    // At 2 min (+ 1 ms) Ann's seat lapses: the game's last activity, seen
+    // by its host screen, which then closes.
+    server.skip(2 * MINUTE);
+    loop {
+        if host.recv_type("lobby").await["count"] == 0 {
+            break;
+        }
+    }
+    host.close().await;
+
+    // At 3 h + 1 ms.
+    server.skip(3 * HOUR - 2 * MINUTE);
+    assert_eq!(room_status_becomes(&server, &lobby_1, 404).await, 404);
+    assert_eq!(status(lobby_2.clone()).await, 200, "an empty lobby at 3 h");
+    assert_eq!(status(game.clone()).await, 200, "a game at 3 h");
+    server.skip(MINUTE);
+    assert_eq!(room_status_becomes(&server, &lobby_2, 404).await, 404);
+
+    // Exactly 48 h after the game's last activity: kept; at the next look,
+    // a minute later, let go.
+    server.skip(45 * HOUR + MINUTE);
+    assert_eq!(status(game.clone()).await, 200, "a game idle for 48 h");
+    server.skip(MINUTE);
+    assert_eq!(room_status_becomes(&server, &game, 404).await, 404);
+
+    // The lobbies left the database too; the game's results stay.
+    let db = rusqlite::Connection::open(server.db_path()).unwrap();
+    let until = Instant::now() + Duration::from_secs(5);
+    let kept = loop {
+        let kept: Vec<String> = db
+            .prepare("SELECT code FROM rooms")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        if kept.len() == 1 || Instant::now() > until {
+            break kept;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(kept, [game]);
 }

@@ -43,6 +43,8 @@ async fn two_hundred_phones_drop_and_resume_at_once_as_themselves() {
     }))
     .await;
     let took = started.elapsed();
+    // Not a rule of the contract (resumes are never paced): a generous
+    // bound on the machine, so a storm that crawls or hangs fails.
     assert!(took < Duration::from_secs(10), "200 resumes took {took:?}");
     for (i, (client, welcome)) in back.iter().enumerate() {
         assert_eq!(welcome["player_id"].as_u64(), Some(ids[i]), "same player");
@@ -54,6 +56,74 @@ async fn two_hundred_phones_drop_and_resume_at_once_as_themselves() {
     }
     let (_, info) = server.get_json(&format!("/api/rooms/{code}")).await;
     assert_eq!(info["players"], 200, "no duplicates: {info}");
+}
+
+#[tokio::test]
+async fn a_question_resumed_after_kill_9_gets_at_least_five_seconds() {
+    // A stopped clock in both processes: elapsed times are what was
+    // skipped, and a restart takes no time on it.
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, key) = create_room(&server, json!({"rounds": 1, "seconds": 6})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let mut phones = Vec::new();
+    for name in ["Ann", "Bob", "Cy"] {
+        phones.push(join(&server, &code, name).await);
+    }
+    host.send(json!({"type": "start_round"})).await;
+    let round = host.recv_type("round").await;
+    assert_eq!(round["remaining_ms"], 6000, "{round}");
+    for (phone, _) in &mut phones {
+        phone.recv_type("round").await;
+    }
+    let ans = answer_of(&server, &round).await as u64;
+    // 1 s left: Ann votes, and the server dies.
+    server.skip(Duration::from_secs(5));
+    phones[0].0.vote(1, ans).await;
+    let tokens: Vec<String> = phones
+        .iter()
+        .map(|(_, w)| w["token"].as_str().unwrap().to_string())
+        .collect();
+    drop((host, phones));
+    let server = server.restart_after_kill9();
+
+    // Back with 5 s, not the 1 s it had.
+    let mut host = connect_host(&server, &code, &key).await;
+    assert_eq!(host.state["phase"], "question", "{}", host.state);
+    assert_eq!(host.state["remaining_ms"], 5000, "{}", host.state);
+    let (mut bob, _) = resume(&server, &code, &tokens[1], "Bob").await;
+    let (mut cy, _) = resume(&server, &code, &tokens[2], "Cy").await;
+    assert_eq!(bob.state["remaining_ms"], 5000, "{}", bob.state);
+    // Open until then (Cy, connected, has not voted: no early close)…
+    server.skip(Duration::from_millis(4999));
+    bob.vote(1, ans).await;
+    let (_, info) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(info["phase"], "question", "at 4.999 s: {info}");
+    // …and closed at 5 s.
+    server.skip(Duration::from_millis(1));
+    let rev = host.recv_type("reveal").await;
+    let points = |name: &str| {
+        rev["leaderboard"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["score"].clone())
+    };
+    // Points keep the original 6 s limit: Ann at 5 s, Bob past it.
+    assert_eq!(
+        points("Ann"),
+        Some(json!(583)),
+        "round(1000 × (1 − 5/6/2)): {rev}"
+    );
+    assert_eq!(
+        points("Bob"),
+        Some(json!(500)),
+        "the least a right answer gets: {rev}"
+    );
+    assert_eq!(points("Cy"), Some(json!(0)), "{rev}");
+    let crev = cy.recv_type("reveal").await;
+    assert!(crev["you"]["choice"].is_null(), "{crev}");
 }
 
 #[tokio::test]

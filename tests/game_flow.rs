@@ -171,22 +171,12 @@ fn check_reveal(
     assert_leaderboard_sorted(&v["leaderboard"]);
 }
 
-/// Upper bound on the server-side elapsed time → lowest acceptable points.
-fn min_points(upper_elapsed: Duration, limit: Duration) -> u64 {
-    points_for(upper_elapsed, limit).saturating_sub(1).max(500)
-}
-
-/// The most a right answer can score when at least `lower_elapsed` passed
-/// between the round's start and the vote (1 point for the server's
-/// whole-millisecond clock and rounding).
-fn max_points(lower_elapsed: Duration, limit: Duration) -> u64 {
-    (points_for(lower_elapsed, limit) + 1).min(1000)
-}
-
 #[tokio::test]
 async fn three_phones_play_three_rounds_to_game_over() {
+    // The server's clock stands still: phones vote 1, 2 and 3 s in, as
+    // the test skips, so every right answer's points are exact.
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, key) = create_room(&server, json!({"rounds":3,"seconds":20})).await;
 
     let (st, room) = server.get_json(&format!("/api/rooms/{code}")).await;
@@ -259,6 +249,8 @@ async fn three_phones_play_three_rounds_to_game_over() {
         ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
         "distinct player ids: {ids:?}"
     );
+    // `lobby` goes out at most every 200 ms: its next one is due then.
+    server.skip(Duration::from_millis(200));
     let lobby = host_lobby_until(&mut host, "all three are connected", |ps| {
         ps.len() == 3
             && names
@@ -282,7 +274,6 @@ async fn three_phones_play_three_rounds_to_game_over() {
     let mut right = [0u64; 3];
     let mut targets = Vec::new();
     for r in 1..=3u64 {
-        let t_start = Instant::now();
         host.send(json!({"type":"start_round"})).await;
         let (p0, rest) = phones.split_at_mut(1);
         let (p1, p2) = rest.split_at_mut(1);
@@ -294,8 +285,6 @@ async fn three_phones_play_three_rounds_to_game_over() {
             20,
         )
         .await;
-        // Every phone has the round: it started on the server before now.
-        let t_round = Instant::now();
         let ans = answer_of(&server, &hr).await;
         let target = Roster::index_of(hr["prompt"]["name"].as_str().unwrap());
         assert!(
@@ -322,12 +311,9 @@ async fn three_phones_play_three_rounds_to_game_over() {
         let votes: Vec<usize> = (0..3)
             .map(|i| if i < r as usize { ans } else { (ans + i) % 4 })
             .collect();
-        let mut acked = [t_start; 3];
-        let mut sent = [t_start; 3];
         for i in 0..3 {
-            sent[i] = Instant::now();
+            server.skip(Duration::from_secs(1));
             phones[i].vote(r, votes[i] as u64).await;
-            acked[i] = Instant::now();
             if i == 0 {
                 // The projector hears about it.
                 loop {
@@ -342,16 +328,13 @@ async fn three_phones_play_three_rounds_to_game_over() {
                 }
             }
         }
-        // Everyone connected has voted: voting closes now, not at 20 s.
+        // Everyone connected has voted: voting closes now, at 3 s on the
+        // server's clock, not at 20 s.
         let hrev = host.recv_type("reveal").await;
         let votes_opt: Vec<Option<usize>> = votes.iter().map(|&v| Some(v)).collect();
         check_reveal(&hrev, r, ans, &votes_opt, target, "host reveal");
         assert_eq!(hrev["players_voting"], 3, "reveal.players_voting: {hrev}");
         assert!(hrev["you"].is_null(), "the host gets no `you`: {hrev}");
-        assert!(
-            t_start.elapsed() < Duration::from_secs(10),
-            "voting closed early"
-        );
         for i in 0..3 {
             let rev = phones[i].recv_type("reveal").await;
             check_reveal(&rev, r, ans, &votes_opt, target, names[i]);
@@ -368,16 +351,10 @@ async fn three_phones_play_three_rounds_to_game_over() {
                 .as_u64()
                 .unwrap_or_else(|| panic!("points: {rev}"));
             if is_right {
-                // The server's elapsed time is between the vote's sending
-                // after every phone had the round and its ack.
-                let (t_lo, t_hi) = (sent[i] - t_round, acked[i] - t_start);
-                let lo = min_points(t_hi, limit);
-                let hi = max_points(t_lo, limit);
-                assert!(
-                    (lo..=hi).contains(&pts),
-                    "{}: right answer after {t_lo:?}..{t_hi:?} should score {lo}..={hi}, got {pts}",
-                    names[i],
-                );
+                // round(1000 × (1 − (i + 1) s / 20 s / 2))
+                let elapsed = Duration::from_secs(i as u64 + 1);
+                assert_eq!(pts, points_for(elapsed, limit), "{}: {rev}", names[i]);
+                assert_eq!(pts, [975, 950, 925][i], "{}: {rev}", names[i]);
                 right[i] += 1;
             } else {
                 assert_eq!(pts, 0, "{}: a wrong answer scores 0", names[i]);
@@ -496,12 +473,15 @@ async fn three_phones_play_three_rounds_to_game_over() {
 #[tokio::test]
 async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    // The server's clock stands still; `lobby` goes out at most every
+    // 200 ms, so the test skips that much before each one it waits for.
+    let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, key) = create_room(&server, json!({"rounds":3,"seconds":30})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
     let (mut bob, wb) = join(&server, &code, "Bob").await;
     let (mut cy, wc) = join(&server, &code, "Cy").await;
+    server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "three players", |ps| ps.len() == 3).await;
 
     // Round 1: only Cy is right.
@@ -516,7 +496,7 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     bob.recv_type("reveal").await;
     let rev = cy.recv_type("reveal").await;
     let cy_score = rev["you"]["score"].as_u64().unwrap();
-    assert!(cy_score >= 500, "Cy was right: {rev}");
+    assert_eq!(cy_score, 1000, "Cy was right, at once: {rev}");
 
     // Round 2: Cy votes, drops, comes back: same player, same vote.
     host.send(json!({"type":"start_round"})).await;
@@ -525,6 +505,7 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     let cy_choice = (ans2 + 3) % 4;
     cy.vote(2, cy_choice as u64).await;
     cy.close().await;
+    server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "Cy is disconnected", |ps| {
         player(ps, "Cy").is_some_and(|p| p["connected"] == false)
     })
@@ -574,19 +555,17 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     let r3 = all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 3, 3, 30).await;
     let ans3 = answer_of(&server, &r3).await;
     bob.close().await;
+    server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "Bob is disconnected", |ps| {
         player(ps, "Bob").is_some_and(|p| p["connected"] == false)
     })
     .await;
-    let t = Instant::now();
+    // Closed by their votes, the clock standing well short of the 30 s:
+    // a disconnected player does not hold the room up.
     ann.vote(3, ans3 as u64).await;
     cy.vote(3, ans3 as u64).await;
     let hrev = host.recv_type("reveal").await;
     assert_eq!(hrev["players_voting"], 2, "Bob left before voting: {hrev}");
-    assert!(
-        t.elapsed() < Duration::from_secs(5),
-        "a disconnected player does not hold the room up"
-    );
     assert_eq!(
         hrev["counts"]
             .as_array()
@@ -689,20 +668,20 @@ async fn leaving_or_resuming_never_closes_voting_by_itself() {
 #[tokio::test]
 async fn host_reveal_closes_voting_early() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, key) = create_room(&server, json!({"rounds":2,"seconds":30})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
     let (mut bob, _) = join(&server, &code, "Bob").await;
+    // `lobby` goes out at most every 200 ms: its next one is due then.
+    server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
-    let t_start = Instant::now();
     host.send(json!({"type":"start_round"})).await;
     let r = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 2, 30).await;
-    let t_round = Instant::now();
     let ans = answer_of(&server, &r).await;
-    let t_sent = t_round.elapsed();
+    // The server's clock stands still: Ann votes 3 s in, exactly.
+    server.skip(Duration::from_secs(3));
     ann.vote(1, ans as u64).await;
-    let t_ack = t_start.elapsed();
     host.send(json!({"type":"reveal"})).await;
     let hrev = host.recv_type("reveal").await;
     let target = Roster::index_of(r["prompt"]["name"].as_str().unwrap());
@@ -713,13 +692,8 @@ async fn host_reveal_closes_voting_early() {
     );
     let arev = ann.recv_type("reveal").await;
     assert_eq!(arev["you"]["correct"], true);
-    let pts = arev["you"]["points"].as_u64().unwrap();
-    let lo = min_points(t_ack, Duration::from_secs(30));
-    let hi = max_points(t_sent, Duration::from_secs(30));
-    assert!(
-        (lo..=hi).contains(&pts),
-        "points {pts} for a right answer after {t_sent:?}..{t_ack:?}, expected {lo}..={hi}"
-    );
+    // round(1000 × (1 − 3 s / 30 s / 2))
+    assert_eq!(arev["you"]["points"], 950, "a right answer 3 s in: {arev}");
     let brev = bob.recv_type("reveal").await;
     assert!(brev["you"]["choice"].is_null(), "Bob did not vote: {brev}");
     assert_eq!(brev["you"]["correct"], false);
@@ -732,45 +706,33 @@ async fn host_reveal_closes_voting_early() {
 
 #[tokio::test]
 async fn the_deadline_closes_voting_and_late_answers_score_less() {
+    // The server's clock stands still: a vote's elapsed time is what the
+    // test skipped, and the deadline falls when the test skips to it.
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, key) = create_room(&server, json!({"rounds":1,"seconds":2})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
     let (mut bob, _) = join(&server, &code, "Bob").await;
+    // `lobby` goes out at most every 200 ms: its next one is due then.
+    server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
-    let t_start = Instant::now();
     host.send(json!({"type":"start_round"})).await;
     let r = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 1, 2).await;
-    let t_round = Instant::now();
-    let remaining = r["remaining_ms"].as_u64().unwrap();
-    assert!(
-        remaining > 1000,
-        "a fresh 2 s round has most of its time left: {remaining}"
-    );
+    assert_eq!(r["remaining_ms"], 2000, "a fresh 2 s round: {r}");
     assert_eq!(r["seconds"], 2, "round.seconds: {r}");
     let ans = answer_of(&server, &r).await;
-    tokio::time::sleep_until((t_round + Duration::from_millis(1000)).into()).await;
+    server.skip(Duration::from_millis(1000));
     ann.vote(1, ans as u64).await;
-    let t_ack = t_start.elapsed();
+    // Just before the deadline voting is open; at it, it closes.
+    server.skip(Duration::from_millis(999));
+    assert_eq!(room_phase(&server, &code).await, "question", "at 1.999 s");
+    server.skip(Duration::from_millis(1));
     let rev = ann.recv_type("reveal").await;
-    let t_rev = t_start.elapsed();
-    assert!(
-        t_rev >= Duration::from_millis(1800),
-        "reveal came before the 2 s deadline: {t_rev:?}"
-    );
-    assert!(
-        t_rev <= Duration::from_millis(4000),
-        "reveal came long after the 2 s deadline: {t_rev:?}"
-    );
-    // Server-side elapsed is between 1.0 s and t_ack.
+    assert_eq!(room_phase(&server, &code).await, "reveal", "at 2 s");
+    // round(1000 × (1 − 1 s / 2 s / 2))
     let pts = rev["you"]["points"].as_u64().unwrap();
-    let hi = points_for(Duration::from_millis(1000), Duration::from_secs(2)) + 1;
-    let lo = min_points(t_ack, Duration::from_secs(2));
-    assert!(
-        (lo..=hi).contains(&pts),
-        "a right answer after ~1 s of 2 s scores {lo}..={hi}, got {pts}"
-    );
+    assert_eq!(pts, 750, "a right answer after 1 s of 2 s: {rev}");
     let brev = bob.recv_type("reveal").await;
     assert!(brev["you"]["choice"].is_null());
     assert_eq!(brev["you"]["points"], 0);
@@ -1386,4 +1348,35 @@ async fn results_csv_defuses_formulas_and_quotes_names_end_to_end() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn progress_reaches_the_host_at_most_every_100_ms() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, key) = create_room(&server, json!({"rounds":1,"seconds":20})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (mut bob, _) = join(&server, &code, "Bob").await;
+    let (mut cy, _) = join(&server, &code, "Cy").await;
+    host.send(json!({"type":"start_round"})).await;
+    all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 1, 1, 20).await;
+    // A vote 100 ms after the round's start is told at once; the next, at
+    // the same moment on the server's clock, waits for 100 ms to pass.
+    server.skip(Duration::from_millis(100));
+    ann.vote(1, 0).await;
+    assert_eq!(host.recv_type("progress").await["answered"], 1);
+    bob.vote(1, 0).await;
+    host.expect_quiet(Duration::from_millis(300), &["lobby", "pong"])
+        .await;
+    server.skip(Duration::from_millis(99));
+    host.expect_quiet(Duration::from_millis(300), &["lobby", "pong"])
+        .await;
+    server.skip(Duration::from_millis(1));
+    let p = host.recv_type("progress").await;
+    assert_eq!(
+        (p["answered"].as_u64(), p["players"].as_u64()),
+        (Some(2), Some(3)),
+        "{p}"
+    );
 }

@@ -247,8 +247,9 @@ async fn made_up_photo_names_are_not_found() {
 
 #[tokio::test]
 async fn solo_rounds_are_paced_per_address() {
+    // The clock stands still: the burst is all there is until it is skipped.
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().test_clock());
     // A burst is fine: someone tapping quickly through a few.
     for i in 0..10 {
         let (st, r) = server.post_json("/api/solo/round", &json!({})).await;
@@ -267,16 +268,25 @@ async fn solo_rounds_are_paced_per_address() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!((1..=2).contains(&retry), "Retry-After {retry}");
+    assert_eq!(retry, 1, "the next round in 1/2 s, rounded up");
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "rate_limited", "{body}");
     assert!(body["message"].is_string(), "{body}");
-    // A human pace goes on: two rounds a second.
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    for _ in 0..2 {
+    // A human pace goes on: two rounds a second, one every 1/2 s.
+    let solo_round = || async {
         let (st, r) = server.post_json("/api/solo/round", &json!({})).await;
-        assert_eq!(st, 200, "{r}");
+        (st, r["error"].clone())
+    };
+    server.skip(Duration::from_millis(499));
+    assert_eq!(solo_round().await.0, 429, "at 499 ms");
+    server.skip(Duration::from_millis(1));
+    assert_eq!(solo_round().await.0, 200, "at 500 ms");
+    assert_eq!(solo_round().await, (429, json!("rate_limited")));
+    server.skip(Duration::from_secs(1));
+    for _ in 0..2 {
+        assert_eq!(solo_round().await.0, 200, "a second later");
     }
+    assert_eq!(solo_round().await.0, 429, "no more than two a second");
     // Rooms are not affected.
     create_room(&server, json!({})).await;
 }
@@ -333,4 +343,33 @@ async fn solo_idle_is_closed_while_a_room_has_a_question_open() {
     host.recv_type("reveal").await;
     let (st, r) = server.post_json("/api/solo/round", &json!({})).await;
     assert_eq!(st, 200, "the question closed: {r}");
+}
+
+#[tokio::test]
+async fn an_unanswered_solo_round_is_kept_for_an_hour() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let new_round = || async {
+        let (st, r) = server.post_json("/api/solo/round", &json!({})).await;
+        assert_eq!(st, 200, "{r}");
+        r["round_id"].as_str().unwrap().to_string()
+    };
+    // An answer out of range is refused only for a round that exists
+    // (400), and leaves it unanswered; one forgotten is 404.
+    let lookup = |id: String| {
+        let server = &server;
+        async move {
+            let body = json!({"round_id": id, "choice": 9});
+            server.post_json("/api/solo/answer", &body).await.0
+        }
+    };
+    let old = new_round().await;
+    // Rounds are let go as new ones are made (and every minute).
+    server.skip(Duration::from_millis(3_599_999));
+    new_round().await;
+    assert_eq!(lookup(old.clone()).await, 400, "kept at 59:59.999");
+    server.skip(Duration::from_millis(1));
+    let fresh = new_round().await;
+    assert_eq!(lookup(old).await, 404, "gone at 1 h");
+    assert_eq!(lookup(fresh).await, 400);
 }

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::{Value, json};
-use tokio::time::Instant;
 
 /// Sends `join` as `name` and returns the answer: `welcome` or `error`.
 async fn try_join(c: &mut TestClient, name: &str) -> Value {
@@ -17,16 +16,18 @@ async fn try_join(c: &mut TestClient, name: &str) -> Value {
     c.recv_significant().await
 }
 
-/// Joins like the phone page: a paced join (`rate_limited`) is asked again
-/// after a moment, on the same socket, until `limit` has passed.
-async fn join_patiently(c: &mut TestClient, name: &str, limit: Duration) -> Value {
-    let until = Instant::now() + limit;
-    loop {
-        let v = try_join(c, name).await;
-        if v["code"] != "rate_limited" || Instant::now() > until {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(300)).await;
+/// Moves the server's clock on by `total`, in steps of at most 10 s after
+/// each of which `screen` says `ping`: a WebSocket silent for 25 s is
+/// closed, and the screen must stay to see what the time does.
+async fn skip_talking(server: &TestServer, screen: &mut TestClient, total: Duration) {
+    let step = Duration::from_secs(10);
+    let mut left = total;
+    while !left.is_zero() {
+        let by = left.min(step);
+        server.skip(by);
+        left -= by;
+        screen.send(json!({"type":"ping"})).await;
+        screen.recv_type("pong").await;
     }
 }
 
@@ -50,7 +51,8 @@ async fn lobby_with(host: &mut TestClient, count: u64) -> Value {
 
 #[tokio::test]
 async fn a_hundred_and_fifty_throw_away_joins_do_not_keep_a_guest_out() {
-    let server = TestServer::builder().max_players(100).start();
+    // The clock stands still: the pace's burst is all there is, exactly.
+    let server = TestServer::builder().max_players(100).test_clock().start();
     let (code, _key) = create_room(&server, json!({})).await;
     // Ten lanes of fifteen cycles: as fast as a script, even on a busy machine.
     let lanes = (0..10).map(|lane| {
@@ -72,17 +74,21 @@ async fn a_hundred_and_fifty_throw_away_joins_do_not_keep_a_guest_out() {
             _ => panic!("a throw-away join: {v}"),
         }
     }
-    assert!(
-        paced > 0,
-        "joins from one address are paced: {welcomed} got in"
-    );
-    // The guest shares the filler's address: it waits its turn, no more.
-    let mut guest = TestClient::connect(&server, &code, "guest").await;
-    let v = join_patiently(&mut guest, "Real Guest", Duration::from_secs(10)).await;
     assert_eq!(
-        v["type"], "welcome",
-        "after {welcomed} throw-away players: {v}"
+        (welcomed, paced),
+        (60, 90),
+        "joins from one address: 60 at once, the rest paced"
     );
+    // The guest shares the filler's address: it waits its turn, 1/5 s.
+    let mut guest = TestClient::connect(&server, &code, "guest").await;
+    let v = try_join(&mut guest, "Real Guest").await;
+    assert_eq!(v["code"], "rate_limited", "{v}");
+    server.skip(Duration::from_millis(199));
+    let v = try_join(&mut guest, "Real Guest").await;
+    assert_eq!(v["code"], "rate_limited", "at 199 ms: {v}");
+    server.skip(Duration::from_millis(1));
+    let v = try_join(&mut guest, "Real Guest").await;
+    assert_eq!(v["type"], "welcome", "at 200 ms, after 60 throw-aways: {v}");
 }
 
 #[tokio::test]
@@ -123,11 +129,7 @@ async fn throw_away_players_from_one_network_hold_at_most_twenty_seats() {
 
 #[tokio::test]
 async fn seats_of_players_who_left_without_playing_lapse_and_resume_only_if_free() {
-    let server = TestServer::builder()
-        .max_players(3)
-        .arg("--seat-hold-ms")
-        .arg("1000")
-        .start();
+    let server = TestServer::builder().max_players(3).test_clock().start();
     let (code, key) = create_room(&server, json!({})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let mut tokens = Vec::new();
@@ -139,8 +141,17 @@ async fn seats_of_players_who_left_without_playing_lapse_and_resume_only_if_free
     let mut late = TestClient::connect(&server, &code, "late").await;
     let v = try_join(&mut late, "Too Early").await;
     assert_eq!(v["code"], "room_full", "seats are held for a while: {v}");
+    // `lobby` goes out at most every 200 ms: its next one is due then.
+    server.skip(Duration::from_millis(200));
+    lobby_with(&mut host, 3).await;
 
-    // After the seat hold the host's list is empty again, by itself.
+    // Held for 2 minutes: full at 1:59.999…
+    skip_talking(&server, &mut host, Duration::from_millis(119_799)).await;
+    let mut late = TestClient::connect(&server, &code, "late").await;
+    let v = try_join(&mut late, "Too Early").await;
+    assert_eq!(v["code"], "room_full", "at 1:59.999: {v}");
+    // …and at 2:00 the host's list is empty again, by itself.
+    server.skip(Duration::from_millis(1));
     let lobby = lobby_with(&mut host, 0).await;
     assert_eq!(lobby["players"], json!([]), "{lobby}");
     let (_guest, _) = join(&server, &code, "Real Guest").await;
@@ -157,27 +168,52 @@ async fn seats_of_players_who_left_without_playing_lapse_and_resume_only_if_free
 }
 
 #[tokio::test]
-async fn two_hundred_phones_from_one_address_join_within_a_minute() {
-    let server = TestServer::start();
+async fn two_hundred_phones_from_one_address_join_within_twenty_eight_seconds() {
+    let server = TestServer::builder().test_clock().start();
     let (code, _key) = create_room(&server, json!({})).await;
-    let started = Instant::now();
-    let phones = (0..200).map(|i| {
-        let server = &server;
-        let code = &code;
+    // Everyone asks at once: 60 get in, the others are paced.
+    let asked = futures_util::future::join_all((0..200).map(|i| {
+        let (server, code) = (&server, &code);
         async move {
             let name = format!("Guest {i}");
             let mut c = TestClient::connect(server, code, &name).await;
-            let v = join_patiently(&mut c, &name, Duration::from_secs(60)).await;
-            assert_eq!(v["type"], "welcome", "{name}: {v}");
-            c
+            let v = try_join(&mut c, &name).await;
+            (name, c, v)
         }
-    });
-    let phones = futures_util::future::join_all(phones).await;
-    let took = started.elapsed();
-    assert!(took < Duration::from_secs(60), "200 joins took {took:?}");
+    }))
+    .await;
+    let (mut inside, mut waiting) = (Vec::new(), Vec::new());
+    for (name, c, v) in asked {
+        match (v["type"].as_str(), v["code"].as_str()) {
+            (Some("welcome"), _) => inside.push(c),
+            (Some("error"), Some("rate_limited")) => waiting.push((name, c)),
+            _ => panic!("{name}: {v}"),
+        }
+    }
+    assert_eq!(inside.len(), 60, "60 at once");
+    // Then 5 a second, each phone asking again as the page does.
+    for second in 1..=28 {
+        server.skip(Duration::from_secs(1));
+        // Those inside say something: a silent socket is closed at 25 s.
+        for c in &mut inside {
+            c.send(json!({"type":"ping"})).await;
+        }
+        let mut still = Vec::new();
+        for (name, mut c) in waiting {
+            let v = try_join(&mut c, &name).await;
+            match (v["type"].as_str(), v["code"].as_str()) {
+                (Some("welcome"), _) => inside.push(c),
+                (Some("error"), Some("rate_limited")) => still.push((name, c)),
+                _ => panic!("{name} at {second} s: {v}"),
+            }
+        }
+        waiting = still;
+        assert_eq!(inside.len(), 60 + 5 * second, "joined by {second} s");
+    }
+    assert!(waiting.is_empty());
     let (_, v) = server.get_json(&format!("/api/rooms/{code}")).await;
     assert_eq!(v["players"], 200, "{v}");
-    drop(phones);
+    drop(inside);
 }
 
 #[tokio::test]

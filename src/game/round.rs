@@ -301,7 +301,6 @@ pub struct Game {
     /// Disconnections in time order, `(away_since, player)`: the candidates
     /// to lapse. An entry is stale once its player came back or left again.
     away: VecDeque<(Millis, PlayerId)>,
-    seat_hold: Millis,
     /// The names of the players in the room (not kicked, seat not lapsed).
     taken: TakenNames,
 }
@@ -323,15 +322,8 @@ impl Game {
             kicked: 0,
             lapsed: 0,
             away: VecDeque::new(),
-            seat_hold: SEAT_HOLD_MS,
             taken: TakenNames::default(),
         }
-    }
-
-    /// The same game with another seat-hold time than [`SEAT_HOLD_MS`].
-    pub fn with_seat_hold(mut self, seat_hold: Millis) -> Self {
-        self.seat_hold = seat_hold;
-        self
     }
 
     pub fn settings(&self) -> &Settings {
@@ -636,7 +628,7 @@ impl Game {
     pub fn lapse(&mut self, now: Millis) -> usize {
         let mut lapsed = 0;
         while let Some(&(since, id)) = self.away.front() {
-            if since.saturating_add(self.seat_hold) > now {
+            if since.saturating_add(SEAT_HOLD_MS) > now {
                 break;
             }
             self.away.pop_front();
@@ -677,7 +669,7 @@ impl Game {
     pub fn next_lapse(&self) -> Option<Millis> {
         self.away
             .front()
-            .map(|&(since, _)| since.saturating_add(self.seat_hold))
+            .map(|&(since, _)| since.saturating_add(SEAT_HOLD_MS))
     }
 
     /// After a restart nobody is connected: everyone's seat-hold time
@@ -1512,14 +1504,14 @@ mod tests {
     }
 
     #[test]
-    fn a_shorter_seat_hold_lapses_sooner_and_the_timer_is_told_when() {
-        let mut g = small_room(5).with_seat_hold(5_000);
+    fn a_seat_lapses_two_minutes_after_leaving_and_the_timer_is_told_when() {
+        let mut g = small_room(5);
         let ann = arrive(&mut g, "Ann", 0);
         assert_eq!(g.next_lapse(), None, "nobody away");
         g.set_connected(ann, false, 1_000);
-        assert_eq!(g.next_lapse(), Some(6_000));
-        assert_eq!(g.lapse(5_999), 0);
-        assert_eq!(g.lapse(6_000), 1);
+        assert_eq!(g.next_lapse(), Some(121_000));
+        assert_eq!(g.lapse(120_999), 0);
+        assert_eq!(g.lapse(121_000), 1);
         assert_eq!(g.next_lapse(), None);
     }
 

@@ -53,7 +53,7 @@ impl Pace {
     /// Takes one token for `ip`; `Err` (and nothing taken) is how long
     /// until it has one.
     pub fn take(&self, ip: IpAddr) -> Result<(), Duration> {
-        let now = Instant::now();
+        let now = crate::clock::now();
         let mut b = self.map.entry(network_of(ip)).or_insert(Bucket {
             tokens: self.burst,
             at: now,
@@ -71,7 +71,7 @@ impl Pace {
 
     /// Forgets addresses whose bucket has refilled: they are as new.
     pub fn sweep(&self) {
-        let now = Instant::now();
+        let now = crate::clock::now();
         self.map.retain(|_, b| {
             b.tokens + now.duration_since(b.at).as_secs_f64() * self.per_sec < self.burst
         });

@@ -13,6 +13,8 @@ use dashmap::DashMap;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use tokio::time::Instant;
 
+use crate::clock;
+
 /// The address one client controls: an IPv6 host is given a whole /64, so
 /// its other 2^64 addresses count as one; an IPv4 address is itself (and
 /// so is one seen as IPv6, `::ffff:a.b.c.d`).
@@ -21,6 +23,11 @@ pub fn network_of(ip: IpAddr) -> IpAddr {
         IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
         v4 => v4,
     }
+}
+
+/// How long ago `start` was, by the server's clock (skipped in tests).
+fn since(start: Instant) -> Duration {
+    clock::now().saturating_duration_since(start)
 }
 
 #[derive(Debug)]
@@ -55,19 +62,19 @@ impl Throttle {
     pub fn counted(&self, ip: IpAddr) -> u32 {
         self.map
             .get(&network_of(ip))
-            .filter(|w| w.start.elapsed() < self.window)
+            .filter(|w| since(w.start) < self.window)
             .map_or(0, |w| w.count)
     }
 
     /// Counts one event for `ip`'s network.
     pub fn count(&self, ip: IpAddr) {
         let mut w = self.map.entry(network_of(ip)).or_insert(Window {
-            start: Instant::now(),
+            start: clock::now(),
             count: 0,
         });
-        if w.start.elapsed() >= self.window {
+        if since(w.start) >= self.window {
             *w = Window {
-                start: Instant::now(),
+                start: clock::now(),
                 count: 0,
             };
         }
@@ -85,7 +92,7 @@ impl Throttle {
 
     /// Forgets windows that have ended.
     pub fn sweep(&self) {
-        self.map.retain(|_, w| w.start.elapsed() < self.window);
+        self.map.retain(|_, w| since(w.start) < self.window);
     }
 }
 
@@ -109,7 +116,7 @@ impl Cap {
             window,
             spared: 0,
             current: parking_lot::Mutex::new(Window {
-                start: Instant::now(),
+                start: clock::now(),
                 count: 0,
             }),
         }
@@ -124,7 +131,7 @@ impl Cap {
     /// Whether the server-wide allowance of the current window is used up.
     pub fn is_over(&self) -> bool {
         let w = self.current.lock();
-        w.start.elapsed() < self.window && w.count >= self.limit
+        since(w.start) < self.window && w.count >= self.limit
     }
 
     /// Whether the cap refuses a network that has had `counted` events in
@@ -136,9 +143,9 @@ impl Cap {
     /// Counts one event.
     pub fn count(&self) {
         let mut w = self.current.lock();
-        if w.start.elapsed() >= self.window {
+        if since(w.start) >= self.window {
             *w = Window {
-                start: Instant::now(),
+                start: clock::now(),
                 count: 0,
             };
         }

@@ -90,8 +90,6 @@ pub struct RoomDeps {
     pub clock: Clock,
     pub metrics: Arc<Metrics>,
     pub max_players: usize,
-    /// How long a player who left without playing keeps its seat.
-    pub seat_hold_ms: Millis,
     pub store: Store,
     /// Counts the questions waiting to go out in all rooms (`gate.rs`).
     pub questions: Arc<Gate>,
@@ -119,7 +117,6 @@ impl RoomDeps {
             clock: Clock::new(),
             metrics,
             max_players,
-            seat_hold_ms: crate::game::SEAT_HOLD_MS,
             store,
             questions: Arc::new(Gate::default()),
             front: Front::start_if_useful(),
@@ -295,8 +292,7 @@ impl Room {
 
     /// A new room; its creation and settings go to the store.
     pub fn create(code: String, host_key: &str, settings: Settings, deps: Arc<RoomDeps>) -> Self {
-        let game = Game::new(deps.roster.pool.clone(), settings.clone(), deps.max_players)
-            .with_seat_hold(deps.seat_hold_ms);
+        let game = Game::new(deps.roster.pool.clone(), settings.clone(), deps.max_players);
         let host_key_hash = store::hash_secret(host_key);
         deps.store.send(Op::CreateRoom {
             code: code.clone(),
@@ -316,8 +312,7 @@ impl Room {
             deps.roster.pool.clone(),
             Settings::default(),
             deps.max_players,
-        )
-        .with_seat_hold(deps.seat_hold_ms);
+        );
         for event in &stored.events {
             game.apply(event);
         }
@@ -338,9 +333,14 @@ impl Room {
             inner.game.everyone_away_since(now);
             let events = match (inner.game.phase(), inner.game.round()) {
                 (Phase::Question, Some(round)) => {
-                    let downtime = now.saturating_sub(down_since.min(now));
-                    let started_at = round.started_at + downtime;
-                    let deadline = (round.deadline + downtime).max(now + MIN_RESUMED_MS);
+                    // Moved by the downtime (`now - down_since`), added
+                    // before it is taken away: a clock that reads less
+                    // now than when the server stopped (set back, or a
+                    // test's stopped clock) still gives the time left.
+                    let started_at = (round.started_at + now).saturating_sub(down_since);
+                    let deadline = (round.deadline + now)
+                        .saturating_sub(down_since)
+                        .max(now + MIN_RESUMED_MS);
                     let event = Event::RoundResumed {
                         started_at,
                         deadline,

@@ -397,9 +397,10 @@ struct Writer {
     gone: Arc<watch::Sender<bool>>,
     /// When the `alive` row and each room's `last_active` were last
     /// written: at most every [`STAMP_EVERY`], not in every commit (each is
-    /// a page of its own to rewrite and sync).
-    alive_written: Option<std::time::Instant>,
-    active_written: std::collections::HashMap<String, std::time::Instant>,
+    /// a page of its own to rewrite and sync). By the server's clock, so a
+    /// test's skip makes the next commit write the time it skipped to.
+    alive_written: Option<tokio::time::Instant>,
+    active_written: std::collections::HashMap<String, tokio::time::Instant>,
     /// Rooms deleted lately, and when: what they still send is dropped
     /// (and reported not stored), so no event outlives its room. A room
     /// refuses everything once it asks for its deletion, so this is a
@@ -850,8 +851,9 @@ impl Writer {
             }
         }
         insert_events(&tx, &mut rows)?;
-        let due = |written: Option<&std::time::Instant>| {
-            written.is_none_or(|t| t.elapsed() >= STAMP_EVERY)
+        let stamped = crate::clock::now();
+        let due = |written: Option<&tokio::time::Instant>| {
+            written.is_none_or(|t| stamped.saturating_duration_since(*t) >= STAMP_EVERY)
         };
         active.retain(|(room, _)| due(self.active_written.get(*room)));
         for (room, at) in &active {
@@ -880,13 +882,14 @@ impl Writer {
             }
         }
         if alive {
-            self.alive_written = Some(now);
+            self.alive_written = Some(stamped);
         }
         if self.active_written.len() > 4096 {
-            self.active_written.retain(|_, t| t.elapsed() < STAMP_EVERY);
+            self.active_written
+                .retain(|_, t| stamped.saturating_duration_since(*t) < STAMP_EVERY);
         }
         for (room, _) in active {
-            self.active_written.insert(room.to_string(), now);
+            self.active_written.insert(room.to_string(), stamped);
         }
         Ok(dropped)
     }
