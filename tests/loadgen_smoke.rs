@@ -171,7 +171,7 @@ fn the_server_points_to_the_loadgen_binary() {
         .args(["loadgen", "--url", "http://127.0.0.1:1", "--phones", "3"])
         .stdin(Stdio::null())
         .output()
-        .expect("run yearbook loadgen");
+        .expect("run the server's old loadgen command");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
