@@ -17,8 +17,7 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Notify, Semaphore, watch};
 
 use crate::args::LoadgenArgs;
-use crate::client::SOCKETS_PER_SOURCE;
-use crate::client::tcp_connect;
+use crate::client::{SOCKETS_PER_SOURCE, tcp_connect};
 use crate::procfs::{TICKS_PER_SEC, proc_cpu_ticks, proc_rss_kib, ticks_between, ticks_ms};
 use crate::stamp::{Clock, Stamped};
 use crate::stats::{Dist, list, max_of, ms};

@@ -22,8 +22,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::args::LoadgenArgs;
-use crate::client::SOCKETS_PER_SOURCE;
-use crate::client::{Target, http_post, parse_url, tcp_connect};
+use crate::client::{SOCKETS_PER_SOURCE, Target, http_post, parse_url, tcp_connect};
 use crate::procfs::{
     proc_cpu_ticks, proc_rss_kib, proc_thread_ticks, thread_ticks_between, ticks_between,
 };
