@@ -40,8 +40,13 @@ pub enum Command {
         /// The roster CSV; photo paths are relative to its folder.
         roster: PathBuf,
     },
-    /// Load-test a server on this machine with thousands of phones.
-    Loadgen(crate::loadgen::LoadgenArgs),
+    /// Moved: the load generator is its own binary, `yearbook-loadgen`.
+    #[command(hide = true, disable_help_flag = true)]
+    Loadgen {
+        /// Whatever followed, ignored: only the pointer is printed.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

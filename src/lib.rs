@@ -8,7 +8,6 @@ pub mod game;
 pub mod http;
 pub mod idle;
 pub mod link;
-pub mod loadgen;
 pub mod protocol;
 pub mod room;
 pub mod roster;

@@ -28,7 +28,12 @@ fn main() -> ExitCode {
             genders,
         }),
         Some(Command::Serve(args)) => serve(args),
-        Some(Command::Loadgen(args)) => yearbook::loadgen::run(args),
+        Some(Command::Loadgen { .. }) => {
+            eprintln!(
+                "the load generator is now its own binary: yearbook-loadgen (cargo run --release --bin yearbook-loadgen -- …)"
+            );
+            ExitCode::from(2)
+        }
         None => serve(ServeArgs::from_env()),
     }
 }

@@ -1,4 +1,4 @@
-//! CI-sized load run: the real server and `yearbook loadgen` as separate
+//! CI-sized load run: the real server and `yearbook-loadgen` as separate
 //! processes, 300 phones, 2 rounds. Checks that the run is clean (everyone
 //! joined, every round and reveal arrived, no errors), never timings.
 
@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_yearbook");
+const LOADGEN: &str = env!("CARGO_BIN_EXE_yearbook-loadgen");
 const PHONES: u64 = 300;
 const ROUNDS: u64 = 2;
 
@@ -24,7 +25,16 @@ impl Drop for Server {
 }
 
 fn yearbook() -> Command {
-    let mut cmd = Command::new(BIN);
+    clean_env(BIN)
+}
+
+fn loadgen() -> Command {
+    clean_env(LOADGEN)
+}
+
+/// `bin` run from the crate's folder without the caller's `YEARBOOK_*`.
+fn clean_env(bin: &str) -> Command {
+    let mut cmd = Command::new(bin);
     for (k, _) in std::env::vars() {
         if k.starts_with("YEARBOOK_") {
             cmd.env_remove(k);
@@ -73,8 +83,8 @@ fn three_hundred_phones_two_rounds_nothing_lost() {
     let (server, url) = start_server(&dir.path().join("x.db"));
     let pid = server.0.id().to_string();
 
-    let mut loadgen = yearbook()
-        .args(["loadgen", "--url", &url, "--phones", "300", "--rounds", "2"])
+    let mut loadgen = loadgen()
+        .args(["--url", &url, "--phones", "300", "--rounds", "2"])
         .args(["--server-pid", &pid, "--wait-secs", "20", "--json"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -133,4 +143,44 @@ fn three_hundred_phones_two_rounds_nothing_lost() {
         assert!(report["server"]["rss_after_kib"].is_u64(), "{context}");
     }
     drop(server);
+}
+
+/// `--floor` starts its bare TCP server as a child of the same binary.
+#[test]
+fn the_floor_runs_its_own_server() {
+    let out = loadgen()
+        .args(["--floor", "--phones", "20", "--rounds", "1", "--json"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the floor");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("floor JSON ({e}):\n{stdout}\n{stderr}"));
+    assert_eq!(report["mode"], "floor", "{report:#}\n{stderr}");
+    assert_eq!(report["fanout"]["samples"], 20, "{report:#}\n{stderr}");
+    assert_eq!(report["clean"], true, "{report:#}\n{stderr}");
+    assert!(out.status.success(), "{:?}\n{stderr}", out.status);
+}
+
+/// The server no longer carries the load generator; its old command says
+/// where it went instead of sending load anywhere.
+#[test]
+fn the_server_points_to_the_loadgen_binary() {
+    let out = yearbook()
+        .args(["loadgen", "--url", "http://127.0.0.1:1", "--phones", "3"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the server's old loadgen command");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("its own binary: yearbook-loadgen"),
+        "{stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
