@@ -277,13 +277,15 @@ async fn disk_fills_mid_round() -> Outage {
     let server = TestServer::builder()
         .arg("--db-max-mb")
         .arg("1")
+        .test_clock()
         .start_in(small_paged_dir());
     let db = server.db_path();
     store_fails_mid_round(server, move || fill_disk(&db)).await
 }
 
 /// Eight phones, a round open, one vote stored; then `fail` breaks the
-/// disk under the server, and the round is played into the outage.
+/// disk under the server, and the round is played into the outage. The
+/// server runs on the test clock: its 6 s deadline is skipped, not waited.
 async fn store_fails_mid_round(server: TestServer, fail: impl FnOnce()) -> Outage {
     let (code, key) = create_room(&server, json!({"rounds": 2, "seconds": 6})).await;
     let mut host = connect_host(&server, &code, &key).await;
@@ -296,7 +298,7 @@ async fn store_fails_mid_round(server: TestServer, fail: impl FnOnce()) -> Outag
     }
     host.send(json!({"type": "start_round"})).await;
     let round = host.recv_type("round").await;
-    let deadline = Instant::now() + Duration::from_millis(round["remaining_ms"].as_u64().unwrap());
+    assert_eq!(round["remaining_ms"], 6000, "{round}");
     for phone in &mut phones {
         phone.recv_type("round").await;
     }
@@ -346,7 +348,8 @@ async fn store_fails_mid_round(server: TestServer, fail: impl FnOnce()) -> Outag
     assert_eq!(said["code"], "storage_unavailable", "{said}");
 
     // The deadline passes: the round is over, and nobody sees its answer.
-    let quiet = deadline.saturating_duration_since(Instant::now()) + Duration::from_millis(1500);
+    server.skip(Duration::from_secs(6));
+    let quiet = Duration::from_millis(1000);
     let (mut host, phones) = {
         let host_quiet = host.expect_quiet(quiet, &["progress", "lobby"]);
         let phones_quiet = join_all(
@@ -654,6 +657,7 @@ async fn a_disk_gone_read_only_mid_round_loses_no_acknowledged_vote() {
     let server = TestServer::builder()
         .roster(&roster.csv())
         .wrapped_in(disk.wrapper())
+        .test_clock()
         .start();
     let outage = store_fails_mid_round(server, || disk.turn_read_only()).await;
     // Nobody new gets in while the disk is read-only.
