@@ -87,7 +87,10 @@ pub async fn timeout_at<F: std::future::Future>(
     deadline: Instant,
     fut: F,
 ) -> Result<F::Output, Elapsed> {
+    // The future first, as `tokio::time::timeout` does: ready work is
+    // never thrown away for a deadline that passed meanwhile.
     tokio::select! {
+        biased;
         out = fut => Ok(out),
         () = sleep_until(deadline) => Err(Elapsed),
     }
@@ -100,6 +103,7 @@ pub async fn timeout_at<F: std::future::Future>(
 /// earlier are plain timers.
 pub fn stop_and_skip_from_stdin() {
     stop();
+    eprintln!("--test-clock: the clock stands still; it moves only by `skip MS` on stdin");
     std::thread::spawn(|| {
         use std::io::{BufRead, Write};
         for line in std::io::stdin().lock().lines() {
