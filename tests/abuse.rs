@@ -64,8 +64,9 @@ async fn a_body_trickling_in_is_cut_with_408_after_ten_seconds() {
     // ends it.
     tcp.write_all(head.as_bytes()).await.unwrap();
     let mut answer = vec![0u8; 4096];
-    // Real time for the server to read the head and start the deadline.
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The server has read the head and fixed the body's deadline: only
+    // then do skips count against it.
+    server.until_reads_waiting([0, 0, 1]).await;
     for _ in 0..9 {
         server.skip(Duration::from_secs(1));
         tcp.write_all(b" ").await.unwrap();

@@ -661,16 +661,18 @@ async fn slow_and_silent_connections_are_closed_and_the_room_plays_on() {
     let (_r, server, code, _key, mut host) =
         room(TestServer::builder().test_clock(), json!({})).await;
     let addr = server.origin().trim_start_matches("http://").to_string();
+    // Nothing else waits (the room's requests are done), so the counts
+    // below are these two connections'.
+    server.until_reads_waiting([0, 0, 0]).await;
     // Connected at 0 s: one sends nothing, one half a request head.
     let mut silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
     slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         .await
         .unwrap();
-    // Both accepted and waiting (answered after them), then a little
-    // real time for their tasks to start their deadlines.
-    assert_eq!(server.get("/healthz").await.status().as_u16(), 200);
-    tokio::time::sleep(ms(100)).await;
+    // Both have fixed their deadlines: the silent one's for a first
+    // byte, the slow one's for the rest of its head.
+    server.until_reads_waiting([1, 1, 0]).await;
     server.skip(ms(9999));
     assert_open_for(&mut silent, ms(300), "no first byte after 9.999 s").await;
     assert_open_for(&mut slow, ms(1), "half a head after 9.999 s").await;
