@@ -844,6 +844,38 @@ async fn asks_much_reads_nothing(server: &TestServer, n: usize) -> tokio::net::T
     s
 }
 
+/// Bytes the kernel holds for `s` that it has not read.
+fn unread(s: &tokio::net::TcpStream) -> libc::c_int {
+    use std::os::fd::AsRawFd;
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int to `n`; `s` keeps the fd open.
+    let rc = unsafe { libc::ioctl(s.as_raw_fd(), libc::FIONREAD, &mut n) };
+    assert_eq!(rc, 0, "FIONREAD: {}", std::io::Error::last_os_error());
+    n
+}
+
+/// Waits until every socket has unread bytes and none has grown for
+/// 200 ms (real time): the server's answers are stuck in full buffers.
+async fn until_unread_is_still(sockets: &[&tokio::net::TcpStream]) {
+    let give_up = std::time::Instant::now() + RECV_TIMEOUT;
+    let mut last = Vec::new();
+    let mut still_since = std::time::Instant::now();
+    loop {
+        let now: Vec<_> = sockets.iter().map(|s| unread(s)).collect();
+        if now != last {
+            last = now;
+            still_since = std::time::Instant::now();
+        } else if still_since.elapsed() >= ms(200) && last.iter().all(|&n| n > 0) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < give_up,
+            "unread bytes still growing: {last:?}"
+        );
+        tokio::time::sleep(ms(10)).await;
+    }
+}
+
 /// How many whole `200` answers `s` gives before it ends.
 async fn answers(s: &mut tokio::net::TcpStream) -> usize {
     use tokio::io::AsyncReadExt;
@@ -874,8 +906,9 @@ async fn a_connection_with_no_traffic_either_way_for_90_s_is_closed() {
     let n = 12 * 1024 * 1024 / script.len() + 1;
     let mut first = asks_much_reads_nothing(&server, n).await;
     let mut second = asks_much_reads_nothing(&server, n).await;
-    // Real time for both kernels' buffers to fill; then nothing moves.
-    tokio::time::sleep(ms(700)).await;
+    // Both kernels' buffers full: the answers waiting for each client
+    // have stopped growing, so no write of the server's gets through.
+    until_unread_is_still(&[&first, &second]).await;
     server.skip(ms(89_999));
     tokio::time::sleep(ms(300)).await;
     // The first, read at 89.999 s: still open, it gets every answer.
