@@ -37,7 +37,7 @@ use crate::http::throttle::{Cap, Throttle, TrustedProxies};
 const MINUTE: Duration = Duration::from_secs(60);
 use crate::solo::Solo;
 use crate::store::Store;
-use crate::telemetry::Metrics;
+use crate::telemetry::{Metrics, Read, ReadWait};
 
 /// Largest HTTP body accepted (PROTOCOL §5).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -303,21 +303,25 @@ pub async fn serve(
             |req: hyper::Request<hyper::body::Incoming>| req.map(axum::body::Body::new),
         ));
         let mut stop = stop_rx.clone();
+        let metrics = rooms.deps().metrics.clone();
         tokio::spawn(async move {
             // A client that never sends a byte gets no request-head timer
             // from hyper: give it the same time to start.
             let mut first = [0u8; 1];
-            match clock::timeout(HEADER_READ_TIMEOUT, tcp.peek(&mut first)).await {
+            let deadline = clock::now() + HEADER_READ_TIMEOUT;
+            let waiting = ReadWait::start(&metrics, Read::FirstByte);
+            match clock::timeout_at(deadline, tcp.peek(&mut first)).await {
                 Ok(Ok(n)) if n > 0 => {}
                 _ => return,
             }
+            drop(waiting);
             let tcp = idle::Idle::new(tcp, IDLE_TIMEOUT);
             // HTTP/1 only, and hyper's own connection type (not the auto
             // builder's wrapper), so a WebSocket upgrade can take the plain
             // socket back (http/upgrade.rs).
             let mut builder = Builder::new();
             builder
-                .timer(timer::HyperTimer)
+                .timer(timer::HyperTimer(metrics.clone()))
                 .header_read_timeout(HEADER_READ_TIMEOUT);
             let conn = builder
                 .serve_connection(TokioIo::new(tcp), service)

@@ -1,6 +1,7 @@
 //! Logging setup and the counters behind `/metrics` (Prometheus text).
 
 use std::fmt::Write;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
@@ -69,9 +70,49 @@ pub struct Metrics {
     pub votes: AtomicU64,
     pub messages_sent: AtomicU64,
     pub rooms_created: AtomicU64,
+    /// Connections whose first byte, request head or body is still
+    /// arriving under its deadline, by [`Read`] (see [`ReadWait`]).
+    reads_waiting: [AtomicI64; 3],
     latency_buckets: [AtomicU64; BUCKETS.len()],
     latency_count: AtomicU64,
     latency_sum_us: AtomicU64,
+}
+
+/// What a connection is waiting for under a deadline.
+#[derive(Debug, Clone, Copy)]
+pub enum Read {
+    FirstByte = 0,
+    Head = 1,
+    Body = 2,
+}
+
+impl Read {
+    fn label(self) -> &'static str {
+        match self {
+            Read::FirstByte => "first_byte",
+            Read::Head => "head",
+            Read::Body => "body",
+        }
+    }
+}
+
+/// Counts one read in `yearbook_http_reads_waiting` while it lives.
+/// Made after the read's deadline is fixed, so a test that sees the
+/// gauge rise knows its clock skips count against that deadline.
+#[derive(Debug)]
+pub struct ReadWait(Arc<Metrics>, Read);
+
+impl ReadWait {
+    pub fn start(metrics: &Arc<Metrics>, read: Read) -> Self {
+        metrics.reads_waiting[read as usize].fetch_add(1, Relaxed);
+        Self(metrics.clone(), read)
+    }
+}
+
+impl Drop for ReadWait {
+    fn drop(&mut self) {
+        self.0.reads_waiting[self.1 as usize].fetch_sub(1, Relaxed);
+    }
 }
 
 impl Metrics {
@@ -135,6 +176,15 @@ impl Metrics {
             "counter",
             self.messages_sent.load(Relaxed).to_string(),
         );
+        let name = "yearbook_http_reads_waiting";
+        let _ = writeln!(
+            out,
+            "# HELP {name} Connections awaiting a first byte, request head or body under its deadline.\n# TYPE {name} gauge"
+        );
+        for read in [Read::FirstByte, Read::Head, Read::Body] {
+            let n = self.reads_waiting[read as usize].load(Relaxed);
+            let _ = writeln!(out, "{name}{{read=\"{}\"}} {n}", read.label());
+        }
         let name = "yearbook_broadcast_latency_seconds";
         let _ = writeln!(
             out,

@@ -6,12 +6,14 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 use crate::clock;
+use crate::telemetry::{Metrics, Read, ReadWait};
 
 type Wait = Pin<Box<dyn Future<Output = ()> + Send + Sync>>;
 
@@ -82,17 +84,21 @@ impl Every {
 }
 
 /// hyper's timer on [`clock::now`], so its request-head deadline is a
-/// timing rule the tests can skip through.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct HyperTimer;
+/// timing rule the tests can skip through. hyper's HTTP/1 server sleeps
+/// only for that deadline, so each sleep counts as a read waiting.
+#[derive(Clone, Debug)]
+pub struct HyperTimer(pub Arc<Metrics>);
 
 impl hyper::rt::Timer for HyperTimer {
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn hyper::rt::Sleep>> {
-        Box::pin(Sleep::until(clock::now() + duration))
+        self.sleep_until((clock::now() + duration).into_std())
     }
 
     fn sleep_until(&self, deadline: std::time::Instant) -> Pin<Box<dyn hyper::rt::Sleep>> {
-        Box::pin(Sleep::until(Instant::from_std(deadline)))
+        Box::pin(HeadSleep {
+            sleep: Sleep::until(Instant::from_std(deadline)),
+            _waiting: ReadWait::start(&self.0, Read::Head),
+        })
     }
 
     fn now(&self) -> std::time::Instant {
@@ -100,7 +106,21 @@ impl hyper::rt::Timer for HyperTimer {
     }
 }
 
-impl hyper::rt::Sleep for Sleep {}
+/// A [`Sleep`] counted in `yearbook_http_reads_waiting` until dropped.
+struct HeadSleep {
+    sleep: Sleep,
+    _waiting: ReadWait,
+}
+
+impl Future for HeadSleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.sleep).poll(cx)
+    }
+}
+
+impl hyper::rt::Sleep for HeadSleep {}
 
 #[cfg(test)]
 mod tests {

@@ -661,16 +661,18 @@ async fn slow_and_silent_connections_are_closed_and_the_room_plays_on() {
     let (_r, server, code, _key, mut host) =
         room(TestServer::builder().test_clock(), json!({})).await;
     let addr = server.origin().trim_start_matches("http://").to_string();
+    // Nothing else waits (the room's requests are done), so the counts
+    // below are these two connections'.
+    server.until_reads_waiting([0, 0, 0]).await;
     // Connected at 0 s: one sends nothing, one half a request head.
     let mut silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
     slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         .await
         .unwrap();
-    // Both accepted and waiting (answered after them), then a little
-    // real time for their tasks to start their deadlines.
-    assert_eq!(server.get("/healthz").await.status().as_u16(), 200);
-    tokio::time::sleep(ms(100)).await;
+    // Both have fixed their deadlines: the silent one's for a first
+    // byte, the slow one's for the rest of its head.
+    server.until_reads_waiting([1, 1, 0]).await;
     server.skip(ms(9999));
     assert_open_for(&mut silent, ms(300), "no first byte after 9.999 s").await;
     assert_open_for(&mut slow, ms(1), "half a head after 9.999 s").await;
@@ -842,6 +844,38 @@ async fn asks_much_reads_nothing(server: &TestServer, n: usize) -> tokio::net::T
     s
 }
 
+/// Bytes the kernel holds for `s` that it has not read.
+fn unread(s: &tokio::net::TcpStream) -> libc::c_int {
+    use std::os::fd::AsRawFd;
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int to `n`; `s` keeps the fd open.
+    let rc = unsafe { libc::ioctl(s.as_raw_fd(), libc::FIONREAD, &mut n) };
+    assert_eq!(rc, 0, "FIONREAD: {}", std::io::Error::last_os_error());
+    n
+}
+
+/// Waits until every socket has unread bytes and none has grown for
+/// 200 ms (real time): the server's answers are stuck in full buffers.
+async fn until_unread_is_still(sockets: &[&tokio::net::TcpStream]) {
+    let give_up = std::time::Instant::now() + RECV_TIMEOUT;
+    let mut last = Vec::new();
+    let mut still_since = std::time::Instant::now();
+    loop {
+        let now: Vec<_> = sockets.iter().map(|s| unread(s)).collect();
+        if now != last {
+            last = now;
+            still_since = std::time::Instant::now();
+        } else if still_since.elapsed() >= ms(200) && last.iter().all(|&n| n > 0) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < give_up,
+            "unread bytes still growing: {last:?}"
+        );
+        tokio::time::sleep(ms(10)).await;
+    }
+}
+
 /// How many whole `200` answers `s` gives before it ends.
 async fn answers(s: &mut tokio::net::TcpStream) -> usize {
     use tokio::io::AsyncReadExt;
@@ -872,8 +906,9 @@ async fn a_connection_with_no_traffic_either_way_for_90_s_is_closed() {
     let n = 12 * 1024 * 1024 / script.len() + 1;
     let mut first = asks_much_reads_nothing(&server, n).await;
     let mut second = asks_much_reads_nothing(&server, n).await;
-    // Real time for both kernels' buffers to fill; then nothing moves.
-    tokio::time::sleep(ms(700)).await;
+    // Both kernels' buffers full: the answers waiting for each client
+    // have stopped growing, so no write of the server's gets through.
+    until_unread_is_still(&[&first, &second]).await;
     server.skip(ms(89_999));
     tokio::time::sleep(ms(300)).await;
     // The first, read at 89.999 s: still open, it gets every answer.

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_yearbook");
 const LOADGEN: &str = env!("CARGO_BIN_EXE_yearbook-loadgen");
 const PHONES: u64 = 300;
@@ -148,19 +150,18 @@ fn three_hundred_phones_two_rounds_nothing_lost() {
 /// `--floor` starts its bare TCP server as a child of the same binary.
 #[test]
 fn the_floor_runs_its_own_server() {
-    let out = loadgen()
-        .args(["--floor", "--phones", "20", "--rounds", "1", "--json"])
-        .stdin(Stdio::null())
-        .output()
-        .expect("run the floor");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut floor = loadgen();
+    floor.args(["--floor", "--phones", "20", "--rounds", "1", "--json"]);
+    // A hung run fails the test instead of holding CI up.
+    let out = common::run_with_timeout(floor, Duration::from_secs(120));
+    let (stdout, stderr) = (&out.stdout, &out.stderr);
+    assert!(out.status.is_some(), "still running after 120 s:\n{stderr}");
     let report: Value = serde_json::from_str(stdout.trim())
         .unwrap_or_else(|e| panic!("floor JSON ({e}):\n{stdout}\n{stderr}"));
     assert_eq!(report["mode"], "floor", "{report:#}\n{stderr}");
     assert_eq!(report["fanout"]["samples"], 20, "{report:#}\n{stderr}");
     assert_eq!(report["clean"], true, "{report:#}\n{stderr}");
-    assert!(out.status.success(), "{:?}\n{stderr}", out.status);
+    assert_eq!(out.code(), Some(0), "{:?}\n{stderr}", out.status);
 }
 
 /// The server no longer carries the load generator; its old command says

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 
 use super::AppError;
+use crate::telemetry::{Read, ReadWait};
 use crate::{AppState, MAX_BODY_BYTES};
 
 /// The whole body of a request must arrive within this time after its
@@ -45,7 +46,11 @@ pub async fn guard(State(state): State<Arc<AppState>>, mut req: Request, next: N
     }
     if has_body(req.headers()) {
         let (parts, body) = req.into_parts();
-        match crate::clock::timeout(BODY_READ_TIMEOUT, read_body(body)).await {
+        let deadline = crate::clock::now() + BODY_READ_TIMEOUT;
+        let waiting = ReadWait::start(&state.metrics, Read::Body);
+        let read = crate::clock::timeout_at(deadline, read_body(body)).await;
+        drop(waiting);
+        match read {
             Ok(Ok(bytes)) => req = Request::from_parts(parts, Body::from(bytes)),
             Ok(Err(e)) => return e.into_response(),
             Err(_) => {

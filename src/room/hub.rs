@@ -651,8 +651,15 @@ mod tests {
             let mut got = Vec::new();
             let mut buf = [0u8; 4096];
             while got.windows(6).filter(|w| w == b"\"you\":").count() < 3 {
-                // Written before the reveal returned: in the kernel already.
-                let k = client.read(&mut buf).await.unwrap();
+                // Written before the reveal returned: in the kernel already,
+                // so the paused clock's auto-advance (after the IO driver
+                // is polled) only fires this when a reveal never came.
+                let read = tokio::time::timeout(Duration::from_secs(5), client.read(&mut buf));
+                let text = String::from_utf8_lossy(&got).into_owned();
+                let k = read
+                    .await
+                    .unwrap_or_else(|_| panic!("phone {id}: a reveal never came: {text}"))
+                    .unwrap();
                 assert!(k > 0, "phone {id}: socket closed");
                 got.extend_from_slice(&buf[..k]);
             }

@@ -296,6 +296,47 @@ impl TestServer {
             .expect("the server answers `skipped MS` to `skip MS`");
     }
 
+    /// `yearbook_http_reads_waiting` from /metrics as (first byte, head,
+    /// body), asked on a connection that closes after its answer, so it
+    /// counts none of its own.
+    #[allow(dead_code)]
+    pub async fn reads_waiting(&self) -> [i64; 3] {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.origin.trim_start_matches("http://");
+        let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        tcp.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut text = String::new();
+        tcp.read_to_string(&mut text).await.unwrap();
+        ["first_byte", "head", "body"].map(|read| {
+            let line = format!("yearbook_http_reads_waiting{{read=\"{read}\"}} ");
+            text.lines()
+                .find_map(|l| l.strip_prefix(line.as_str()))
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or_else(|| panic!("no {line:?} in /metrics: {text}"))
+        })
+    }
+
+    /// Polls until exactly `want` reads (first byte, head, body) wait on
+    /// the server: each has fixed its deadline on the server's clock, so
+    /// a skip made after this counts against it.
+    #[allow(dead_code)]
+    pub async fn until_reads_waiting(&self, want: [i64; 3]) {
+        let give_up = Instant::now() + Duration::from_secs(10);
+        loop {
+            let now = self.reads_waiting().await;
+            if now == want {
+                return;
+            }
+            assert!(
+                Instant::now() < give_up,
+                "reads waiting {now:?}, never {want:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// The first line the server printed.
     pub fn listening_line(&self) -> &str {
         &self.listening_line
