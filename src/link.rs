@@ -23,6 +23,9 @@ use tokio::sync::Notify;
 
 use crate::frames::FrameMeter;
 
+/// How often a socket's task is asked to check on its client (by the
+/// room's fan-out, [`Link::nudge`]); a client silent for half of it is pinged.
+pub const PING_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 /// Bytes a socket may have waiting beyond what the kernel holds for it; a
 /// phone that far behind has stopped reading.
 pub const MAX_QUEUED: usize = 4 * 1024 * 1024;

@@ -23,7 +23,7 @@ use crate::clock::timeout_at;
 use crate::frames::RATE_STRIKES;
 use crate::game::{PlayerId, PlayerName, RuleError};
 use crate::http::upgrade::Socket;
-use crate::link::Link;
+use crate::link::{Link, PING_EVERY};
 use crate::protocol::{ClientMsg, STORAGE_MESSAGE, ServerMsg, error_json};
 use crate::room::front::Unidentified;
 use crate::room::{PhoneSession, Room, Seat};
@@ -64,9 +64,6 @@ const CLOSE_WAIT: Duration = Duration::from_secs(2);
 const DISCARD_AT_MOST: usize = 1024 * 1024;
 /// A socket that takes no bytes for this long means the phone is gone.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-/// How often a socket's task is asked to check on its client (by the
-/// room's fan-out, `Link::nudge`); a client silent for half of it is pinged.
-pub const PING_EVERY: Duration = Duration::from_secs(10);
 /// Silence for this long (no frame, no pong) closes the socket, so a dead
 /// phone stops counting as connected within about half a minute.
 const DEAD_AFTER: Duration = Duration::from_secs(25);

@@ -290,7 +290,7 @@ async fn run_shard(
 ) {
     let mut hosts: Vec<Seat> = Vec::new();
     let mut phones: Vec<Seat> = Vec::new();
-    let mut sweep = crate::timer::Every::new(crate::ws::PING_EVERY / SWEEP_SLICES as u32);
+    let mut sweep = crate::timer::Every::new(crate::link::PING_EVERY / SWEEP_SLICES as u32);
     let mut slice = 0;
     loop {
         let item = tokio::select! {
