@@ -1,18 +1,8 @@
 //! The front runtime: host screens (connected with `?role=host`) and the
 //! rooms' fan-outs run on threads of their own, the phones on the main
-//! runtime.
-//!
-//! Tokio runs woken tasks in turn and looks at its sockets between batches
-//! of them, so on a runtime shared with thousands of voting phones a host's
-//! `start_round` was noticed, read and fanned out only after the phones
-//! woken before it (traced in 20 rooms at once: up to 37 ms to notice, 30
-//! to read, 38 more before the fan-out started). On the front runtime the
-//! host's socket and the fan-outs are all there is, and the kernel runs
-//! its threads beside the phones' instead of behind them.
-//!
-//! Only with two cores or more: on one, its threads could only take turns
-//! with the phones' (measured: one room's fan-out to 10,000 phones took
-//! 140 ms instead of 79).
+//! runtime, so a host's `start_round` is not read and fanned out behind
+//! thousands of woken phones. Only with two cores or more. Why, measured:
+//! `docs/benchmarks.md`, "How the server fans out".
 
 use std::future::Future;
 use std::sync::Arc;
@@ -53,10 +43,8 @@ impl Front {
     }
 
     /// Two threads per core: a room's question then finds a thread free
-    /// even while other rooms' reveals are being written, and the kernel
-    /// shares the cores between them (measured in 20 rooms at once, one
-    /// thread per core: worst fan-out p99 61–109 ms, reveal 128–249 ms; two:
-    /// 19–47 ms and 90–166 ms).
+    /// even while other rooms' reveals are being written (measured in 20
+    /// rooms at once: `docs/benchmarks.md`).
     fn start(cores: usize) -> std::io::Result<Self> {
         // Built, kept and dropped on a thread of its own: a runtime may not
         // be dropped inside another's tasks, which is where we are called.

@@ -123,14 +123,13 @@ impl Drop for Hold {
 /// thread that runs out of work waits here (a short while at most) before
 /// it looks at its sockets again. Meanwhile the votes that pour in stay
 /// in the kernel, and afterwards they are read thousands at a time rather
-/// than one wake-up each (measured: fewer wake-ups, less CPU per message),
-/// and the question has the cores to itself.
+/// than one wake-up each, and the question has the cores to itself.
 ///
 /// Once the question is out, the votes keep pouring in for a few hundred
 /// milliseconds: for `pace_for` after the quiet, a thread that runs out of
 /// work pauses ([`Quiet::pace`]) before it looks again, so it finds tens
-/// of votes waiting rather than a few (measured: about 12 % less CPU for
-/// the phones' threads, acks and reveals within the noise). Meanwhile a
+/// of votes waiting rather than a few (why, measured: `docs/benchmarks.md`,
+/// "The phones' threads pause"). Meanwhile a
 /// task woken from outside the runtime (by the store's thread, a timer)
 /// may wait up to one pause for a thread, in every room.
 pub struct Quiet {
