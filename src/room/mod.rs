@@ -1,6 +1,7 @@
 //! The rooms of this server: a registry keyed by code, one timer task per
 //! room, idle rooms evicted.
 
+mod coalesce;
 pub mod code;
 pub mod front;
 pub mod gate;

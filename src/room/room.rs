@@ -17,6 +17,7 @@ use serde_json::json;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+use super::coalesce::PendingUpdates;
 use super::front::Front;
 use super::gate::Gate;
 use super::hub::{Durability, Hub, Item, OnFail, To};
@@ -33,12 +34,6 @@ use crate::roster::urls::{PhotoScope, PhotoUrls};
 use crate::store::{self, OnDurable, Op, Store, StoredRoom};
 use crate::telemetry::Metrics;
 
-/// Lobby updates are coalesced to at most one per this many ms.
-const LOBBY_EVERY_MS: Millis = 200;
-/// In rooms larger than [`views::BIG_ROOM`], once a second.
-const BIG_LOBBY_EVERY_MS: Millis = 1000;
-/// `progress` goes to the host at most ten times a second.
-const PROGRESS_EVERY_MS: Millis = 100;
 /// The longest a phone's message waits for its room's fan-out: a fan-out to
 /// 10,000 phones takes well under this; a stuck one holds nobody up long.
 const FANOUT_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(150);
@@ -198,10 +193,8 @@ struct Inner {
     joined_from: HashMap<IpAddr, Vec<PlayerId>>,
     next_generation: u64,
     rng: StdRng,
-    lobby_dirty: bool,
-    lobby_sent_at: Millis,
-    progress_dirty: bool,
-    progress_sent_at: Millis,
+    /// Lobby and progress updates owed (`coalesce.rs`).
+    updates: PendingUpdates,
 }
 
 pub struct Room {
@@ -270,10 +263,7 @@ impl Room {
                 joined_from: HashMap::new(),
                 next_generation: 1,
                 rng: StdRng::from_rng(&mut rand::rng()),
-                lobby_dirty: false,
-                lobby_sent_at: 0,
-                progress_dirty: false,
-                progress_sent_at: 0,
+                updates: PendingUpdates::default(),
             }),
             wake: Notify::new(),
             evicted: AtomicBool::new(false),
@@ -723,7 +713,7 @@ impl Room {
                 Ok((outcome, events)) => {
                     if outcome == VoteOutcome::Accepted {
                         self.deps.metrics.votes.fetch_add(1, Relaxed);
-                        inner.progress_dirty = true;
+                        inner.updates.vote_counted();
                     }
                     let seq = inner.seq + events.len().min(1) as u64;
                     if let Some(seat) = seat {
@@ -841,17 +831,10 @@ impl Room {
     }
 
     fn wake_of(inner: &Inner) -> Option<Millis> {
-        let lobby = inner
-            .lobby_dirty
-            .then_some(inner.lobby_sent_at + lobby_every(&inner.game));
-        let progress = inner
-            .progress_dirty
-            .then_some(inner.progress_sent_at + PROGRESS_EVERY_MS);
         [
             inner.game.next_deadline(),
             inner.game.next_lapse(),
-            lobby,
-            progress,
+            inner.updates.next_due(inner.game.player_count()),
         ]
         .into_iter()
         .flatten()
@@ -866,10 +849,7 @@ impl Room {
     // ---- publishing ----------------------------------------------------
 
     fn mark_lobby(&self, inner: &mut Inner) {
-        inner.lobby_dirty = true;
-        if inner.game.phase() == Phase::Question {
-            inner.progress_dirty = true;
-        }
+        inner.updates.lobby_changed(inner.game.phase());
     }
 
     fn broadcast(&self, to: To, text: String) {
@@ -920,22 +900,21 @@ impl Room {
                     self.mark_lobby(inner);
                 }
                 Event::RoundStarted { .. } => {
-                    inner.progress_dirty = false;
-                    inner.progress_sent_at = now;
+                    inner.updates.round_started(now);
                     let msg = views::round_json(&self.people(), &inner.game, now);
                     self.broadcast_question(msg.to_string());
                 }
-                Event::Voted { .. } => inner.progress_dirty = true,
+                Event::Voted { .. } => inner.updates.vote_counted(),
                 Event::RoundResumed { .. } => {}
                 Event::RoundClosed { .. } => {
-                    inner.progress_dirty = false;
+                    inner.updates.round_ended();
                     let reveal = Arc::new(views::reveal_personal(&self.people(), &inner.game));
                     let at = Instant::now();
                     self.hub
                         .to_all(|| Item::Personal(reveal.clone(), at, seq, self.hub.reveal_hold()));
                 }
                 Event::GameOver { .. } => {
-                    inner.progress_dirty = false;
+                    inner.updates.round_ended();
                     let over = Arc::new(views::game_over_personal(&self.people(), &inner.game));
                     let at = Instant::now();
                     self.hub
@@ -1033,28 +1012,15 @@ impl Room {
 
     /// Sends coalesced `lobby` and `progress` messages whose time has come.
     fn flush(&self, inner: &mut Inner, now: Millis) {
-        if inner.lobby_dirty && now >= inner.lobby_sent_at + lobby_every(&inner.game) {
-            inner.lobby_dirty = false;
-            inner.lobby_sent_at = now;
+        let due = inner.updates.due(inner.game.player_count(), now);
+        if due.lobby {
             self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game));
             if let Some(phone) = views::lobby_for_phones(&inner.game) {
                 self.broadcast(To::Phones, phone);
             }
         }
-        if inner.progress_dirty && now >= inner.progress_sent_at + PROGRESS_EVERY_MS {
-            inner.progress_dirty = false;
-            inner.progress_sent_at = now;
-            if inner.game.phase() == Phase::Question {
-                self.broadcast(To::Hosts, views::progress_json(&inner.game));
-            }
+        if due.progress && inner.game.phase() == Phase::Question {
+            self.broadcast(To::Hosts, views::progress_json(&inner.game));
         }
-    }
-}
-
-fn lobby_every(game: &Game) -> Millis {
-    if game.player_count() > views::BIG_ROOM {
-        BIG_LOBBY_EVERY_MS
-    } else {
-        LOBBY_EVERY_MS
     }
 }
