@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use parking_lot::Mutex;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use serde_json::json;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -58,8 +57,6 @@ const REPLACED: Close = Close {
     error: "replaced",
     message: "You continued on another connection.",
 };
-/// What a host screen shows while the store cannot write.
-pub const HOST_STORAGE_MESSAGE: &str = "The game cannot save to its disk right now. Nothing new is shown until it can: a round that ends waits for its reveal. Free some disk space; the game carries on by itself.";
 const NOT_SAVED: Close = Close {
     code: 1013,
     reason: "storage unavailable",
@@ -482,12 +479,7 @@ impl Room {
     /// `error` `storage_unavailable` when it fails, `storage` `ok` when it
     /// recovers.
     fn tell_storage(link: &Link, ok: bool) {
-        let text = if ok {
-            json!({"type": "storage", "ok": true}).to_string()
-        } else {
-            error_json("storage_unavailable", HOST_STORAGE_MESSAGE)
-        };
-        link.send_text(&text);
+        link.send_text(&views::storage_notice(ok));
     }
 
     fn add(&self, seat: &Seat, me: Option<(PlayerId, u64)>) {

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::hub::Personal;
 use crate::game::{Game, Millis, Mode, Phase, PlayerId, Question, Recognition, Settings};
-use crate::protocol::{LeaderLine, PlayerView, YouFinal, YouReveal};
+use crate::protocol::{LeaderLine, PlayerView, YouFinal, YouReveal, error_json};
 use crate::roster::Roster;
 use crate::roster::urls::{PhotoScope, PhotoUrls};
 
@@ -18,6 +18,8 @@ use crate::roster::urls::{PhotoScope, PhotoUrls};
 pub(super) const BIG_ROOM: usize = 500;
 const LIST_NEWEST: usize = 200;
 const PHONE_BOARD: usize = 100;
+/// What a host screen shows while the store cannot write.
+const HOST_STORAGE_MESSAGE: &str = "The game cannot save to its disk right now. Nothing new is shown until it can: a round that ends waits for its reveal. Free some disk space; the game carries on by itself.";
 
 /// The class as one room shows it: names from the roster, photos under
 /// the room's own URLs.
@@ -312,6 +314,16 @@ pub(super) fn progress_json(game: &Game) -> String {
         "players": players,
     })
     .to_string()
+}
+
+/// For host screens: `error` `storage_unavailable` when the store fails,
+/// `storage` `ok` when it works again.
+pub(super) fn storage_notice(ok: bool) -> String {
+    if ok {
+        json!({"type": "storage", "ok": true}).to_string()
+    } else {
+        error_json("storage_unavailable", HOST_STORAGE_MESSAGE)
+    }
 }
 
 /// The host's player list: everyone, or in a big room the newest joiners.
