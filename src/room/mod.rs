@@ -1,12 +1,15 @@
 //! The rooms of this server: a registry keyed by code, one timer task per
 //! room, idle rooms evicted.
 
+mod coalesce;
 pub mod code;
 pub mod front;
 pub mod gate;
 pub mod hub;
+mod results;
 #[allow(clippy::module_inception)]
 mod room;
+mod views;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -15,7 +18,8 @@ use std::time::Duration;
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
-pub use room::{PhoneSession, Room, RoomDeps, Seat, UnknownToken, settings_json};
+pub use room::{PhoneSession, Room, RoomDeps, Seat, UnknownToken};
+pub use views::settings_json;
 
 use crate::game::{Millis, Phase, Settings};
 use crate::store::{Op, SetAside, StoredRoom};

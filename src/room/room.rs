@@ -13,40 +13,26 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use parking_lot::Mutex;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use serde_json::{Map, Value, json};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use super::code;
+use super::coalesce::PendingUpdates;
 use super::front::Front;
 use super::gate::Gate;
-use super::hub::{Durability, Hub, Item, OnFail, Personal, To};
+use super::hub::{Durability, Hub, Item, OnFail, To};
+use super::views::{self, People};
+use super::{code, results};
 use crate::clock::Clock;
 use crate::game::{
-    Event, Game, Millis, Mode, Phase, PlayerId, PlayerName, Question, RuleError, Settings,
-    VoteOutcome,
+    Event, Game, Millis, Phase, PlayerId, PlayerName, RuleError, Settings, VoteOutcome,
 };
 use crate::link::{Close, Link, text_frame};
-use crate::protocol::{
-    LeaderLine, PlayerView, STORAGE_MESSAGE, ServerMsg, YouFinal, YouReveal, error_json,
-};
+use crate::protocol::{STORAGE_MESSAGE, ServerMsg, error_json};
 use crate::roster::Roster;
 use crate::roster::urls::{PhotoScope, PhotoUrls};
 use crate::store::{self, OnDurable, Op, Store, StoredRoom};
 use crate::telemetry::Metrics;
 
-/// Lobby updates are coalesced to at most one per this many ms.
-const LOBBY_EVERY_MS: Millis = 200;
-/// In rooms larger than this, lobby updates come once a second, the host's
-/// player list carries the newest [`LIST_NEWEST`] players, and phones get
-/// the top [`PHONE_BOARD`] of the final leaderboard: a whole list per
-/// message per phone would be quadratic.
-const BIG_ROOM: usize = 500;
-const BIG_LOBBY_EVERY_MS: Millis = 1000;
-const LIST_NEWEST: usize = 200;
-const PHONE_BOARD: usize = 100;
-/// `progress` goes to the host at most ten times a second.
-const PROGRESS_EVERY_MS: Millis = 100;
 /// The longest a phone's message waits for its room's fan-out: a fan-out to
 /// 10,000 phones takes well under this; a stuck one holds nobody up long.
 const FANOUT_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(150);
@@ -71,8 +57,6 @@ const REPLACED: Close = Close {
     error: "replaced",
     message: "You continued on another connection.",
 };
-/// What a host screen shows while the store cannot write.
-pub const HOST_STORAGE_MESSAGE: &str = "The game cannot save to its disk right now. Nothing new is shown until it can: a round that ends waits for its reveal. Free some disk space; the game carries on by itself.";
 const NOT_SAVED: Close = Close {
     code: 1013,
     reason: "storage unavailable",
@@ -206,10 +190,8 @@ struct Inner {
     joined_from: HashMap<IpAddr, Vec<PlayerId>>,
     next_generation: u64,
     rng: StdRng,
-    lobby_dirty: bool,
-    lobby_sent_at: Millis,
-    progress_dirty: bool,
-    progress_sent_at: Millis,
+    /// Lobby and progress updates owed (`coalesce.rs`).
+    updates: PendingUpdates,
 }
 
 pub struct Room {
@@ -278,10 +260,7 @@ impl Room {
                 joined_from: HashMap::new(),
                 next_generation: 1,
                 rng: StdRng::from_rng(&mut rand::rng()),
-                lobby_dirty: false,
-                lobby_sent_at: 0,
-                progress_dirty: false,
-                progress_sent_at: 0,
+                updates: PendingUpdates::default(),
             }),
             wake: Notify::new(),
             evicted: AtomicBool::new(false),
@@ -353,6 +332,15 @@ impl Room {
             ((), events)
         });
         room
+    }
+
+    /// The class as this room's views show it.
+    fn people(&self) -> People<'_> {
+        People {
+            roster: &self.deps.roster,
+            urls: &self.deps.photo_urls,
+            scope: &self.photos,
+        }
     }
 
     pub fn now(&self) -> Millis {
@@ -460,7 +448,7 @@ impl Room {
             if inner.closed {
                 return (Err(RuleError::RoomClosed), Vec::new());
             }
-            let state = self.state_json(inner, None, now);
+            let state = views::state_json(&self.people(), &self.code, &inner.game, None, now);
             self.reply(seat, state, inner.seq, OnFail::Close(NOT_SAVED));
             self.add(seat, None);
             (Ok(()), Vec::new())
@@ -491,12 +479,7 @@ impl Room {
     /// `error` `storage_unavailable` when it fails, `storage` `ok` when it
     /// recovers.
     fn tell_storage(link: &Link, ok: bool) {
-        let text = if ok {
-            json!({"type": "storage", "ok": true}).to_string()
-        } else {
-            error_json("storage_unavailable", HOST_STORAGE_MESSAGE)
-        };
-        link.send_text(&text);
+        link.send_text(&views::storage_notice(ok));
     }
 
     fn add(&self, seat: &Seat, me: Option<(PlayerId, u64)>) {
@@ -641,7 +624,8 @@ impl Room {
             self.mark_lobby(inner);
         }
         if let Some(seat) = seat {
-            let state = self.state_json(inner, Some(player), now);
+            let state =
+                views::state_json(&self.people(), &self.code, &inner.game, Some(player), now);
             let (name, score) = inner
                 .game
                 .player(player)
@@ -685,7 +669,7 @@ impl Room {
     /// connecting; `None` for the host.
     pub fn state_for(&self, player: Option<PlayerId>) -> String {
         let inner = self.inner.lock();
-        self.state_json(&inner, player, self.now())
+        views::state_json(&self.people(), &self.code, &inner.game, player, self.now())
     }
 
     // ---- commands ------------------------------------------------------
@@ -721,7 +705,7 @@ impl Room {
                 Ok((outcome, events)) => {
                     if outcome == VoteOutcome::Accepted {
                         self.deps.metrics.votes.fetch_add(1, Relaxed);
-                        inner.progress_dirty = true;
+                        inner.updates.vote_counted();
                     }
                     let seq = inner.seq + events.len().min(1) as u64;
                     if let Some(seat) = seat {
@@ -839,46 +823,25 @@ impl Room {
     }
 
     fn wake_of(inner: &Inner) -> Option<Millis> {
-        let lobby = inner
-            .lobby_dirty
-            .then_some(inner.lobby_sent_at + lobby_every(&inner.game));
-        let progress = inner
-            .progress_dirty
-            .then_some(inner.progress_sent_at + PROGRESS_EVERY_MS);
         [
             inner.game.next_deadline(),
             inner.game.next_lapse(),
-            lobby,
-            progress,
+            inner.updates.next_due(inner.game.player_count()),
         ]
         .into_iter()
         .flatten()
         .min()
     }
 
-    /// `rank,name,score,correct,answered`, formula-looking cells defused.
+    /// `results.csv` of the game so far (see `results.rs`).
     pub fn results_csv(&self) -> String {
-        let inner = self.inner.lock();
-        let mut out = String::from("rank,name,score,correct,answered\n");
-        for (rank, p) in inner.game.leaderboard() {
-            out.push_str(&format!(
-                "{rank},{},{},{},{}\n",
-                csv_cell(&p.name),
-                p.score,
-                p.correct,
-                p.answered
-            ));
-        }
-        out
+        results::results_csv(&self.inner.lock().game)
     }
 
     // ---- publishing ----------------------------------------------------
 
     fn mark_lobby(&self, inner: &mut Inner) {
-        inner.lobby_dirty = true;
-        if inner.game.phase() == Phase::Question {
-            inner.progress_dirty = true;
-        }
+        inner.updates.lobby_changed(inner.game.phase());
     }
 
     fn broadcast(&self, to: To, text: String) {
@@ -929,23 +892,22 @@ impl Room {
                     self.mark_lobby(inner);
                 }
                 Event::RoundStarted { .. } => {
-                    inner.progress_dirty = false;
-                    inner.progress_sent_at = now;
-                    let msg = self.round_json(&inner.game, now);
+                    inner.updates.round_started(now);
+                    let msg = views::round_json(&self.people(), &inner.game, now);
                     self.broadcast_question(msg.to_string());
                 }
-                Event::Voted { .. } => inner.progress_dirty = true,
+                Event::Voted { .. } => inner.updates.vote_counted(),
                 Event::RoundResumed { .. } => {}
                 Event::RoundClosed { .. } => {
-                    inner.progress_dirty = false;
-                    let reveal = Arc::new(self.reveal_personal(&inner.game));
+                    inner.updates.round_ended();
+                    let reveal = Arc::new(views::reveal_personal(&self.people(), &inner.game));
                     let at = Instant::now();
                     self.hub
                         .to_all(|| Item::Personal(reveal.clone(), at, seq, self.hub.reveal_hold()));
                 }
                 Event::GameOver { .. } => {
-                    inner.progress_dirty = false;
-                    let over = Arc::new(self.game_over_personal(&inner.game));
+                    inner.updates.round_ended();
+                    let over = Arc::new(views::game_over_personal(&self.people(), &inner.game));
                     let at = Instant::now();
                     self.hub
                         .to_all(|| Item::Personal(over.clone(), at, seq, self.hub.reveal_hold()));
@@ -1042,354 +1004,15 @@ impl Room {
 
     /// Sends coalesced `lobby` and `progress` messages whose time has come.
     fn flush(&self, inner: &mut Inner, now: Millis) {
-        if inner.lobby_dirty && now >= inner.lobby_sent_at + lobby_every(&inner.game) {
-            inner.lobby_dirty = false;
-            inner.lobby_sent_at = now;
-            let count = inner.game.player_count();
-            let host = json!({
-                "type": "lobby",
-                "players": players_json(&inner.game),
-                "count": count,
-                "settings": settings_json(inner.game.settings()),
-            });
-            self.broadcast(To::Hosts, host.to_string());
-            // A big room's phones show the count only while waiting to start.
-            if inner.game.phase() == Phase::Lobby || count <= BIG_ROOM {
-                let phone = json!({"type": "lobby", "count": count});
-                self.broadcast(To::Phones, phone.to_string());
+        let due = inner.updates.due(inner.game.player_count(), now);
+        if due.lobby {
+            self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game));
+            if let Some(phone) = views::lobby_for_phones(&inner.game) {
+                self.broadcast(To::Phones, phone);
             }
         }
-        if inner.progress_dirty && now >= inner.progress_sent_at + PROGRESS_EVERY_MS {
-            inner.progress_dirty = false;
-            inner.progress_sent_at = now;
-            if inner.game.phase() == Phase::Question {
-                let (answered, players) = inner.game.voting_status();
-                let msg = json!({
-                    "type": "progress",
-                    "round": inner.game.round_number(),
-                    "answered": answered,
-                    "players": players,
-                });
-                self.broadcast(To::Hosts, msg.to_string());
-            }
+        if due.progress && inner.game.phase() == Phase::Question {
+            self.broadcast(To::Hosts, views::progress_json(&inner.game));
         }
-    }
-
-    // ---- views -----------------------------------------------------------
-
-    fn person_json(&self, person: usize) -> Value {
-        let p = &self.deps.roster.people[person];
-        json!({"name": p.name, "known_as": p.known_as})
-    }
-
-    fn photo_json(&self, person: usize) -> Value {
-        let (photo, thumb) = self.deps.photo_urls.pair(&self.photos, person);
-        json!({"photo": photo, "thumb": thumb})
-    }
-
-    /// The prompt and the four choices: nothing here tells which is right.
-    fn question_fields(&self, mode: Mode, q: &Question) -> (Value, Value) {
-        match mode {
-            Mode::NameToPhoto => (
-                self.person_json(q.target),
-                q.choices.iter().map(|&c| self.photo_json(c)).collect(),
-            ),
-            Mode::PhotoToName => (
-                self.photo_json(q.target),
-                q.choices.iter().map(|&c| self.person_json(c)).collect(),
-            ),
-        }
-    }
-
-    fn round_json(&self, game: &Game, now: Millis) -> Value {
-        let Some(round) = game.round() else {
-            return json!({"type": "round"});
-        };
-        let mode = game.settings().mode;
-        let (prompt, choices) = self.question_fields(mode, &round.question);
-        json!({
-            "type": "round",
-            "round": round.number,
-            "of": game.settings().rounds,
-            "mode": mode.as_str(),
-            "prompt": prompt,
-            "choices": choices,
-            "remaining_ms": round.deadline.saturating_sub(now),
-            "seconds": round.limit_ms() / 1000,
-        })
-    }
-
-    fn leaderboard_json(game: &Game, top: usize) -> Value {
-        game.leaderboard()
-            .into_iter()
-            .take(top)
-            .map(|(rank, p)| {
-                json!(LeaderLine {
-                    rank,
-                    name: &p.name,
-                    score: p.score
-                })
-            })
-            .collect()
-    }
-
-    fn reveal_message(&self, game: &Game) -> Value {
-        let Some(round) = game.round() else {
-            return json!({"type": "reveal"});
-        };
-        let q = &round.question;
-        let person = &self.deps.roster.people[q.target];
-        let (prompt, choices) = self.question_fields(game.settings().mode, q);
-        json!({
-            "type": "reveal",
-            "round": round.number,
-            "answer": q.answer,
-            "counts": round.counts(),
-            "leaderboard": Self::leaderboard_json(game, 10),
-            "in_memoriam": person.in_memoriam,
-            "name": person.name,
-            "known_as": person.known_as,
-            "prompt": prompt,
-            "choices": choices,
-            "mode": game.settings().mode.as_str(),
-            "players_voting": round.votes.len()
-                + game
-                    .players()
-                    .filter(|p| p.connected && !round.votes.contains_key(&p.id))
-                    .count(),
-        })
-    }
-
-    fn yours_reveal(game: &Game) -> HashMap<PlayerId, YouReveal> {
-        let Some(round) = game.round() else {
-            return HashMap::new();
-        };
-        game.leaderboard()
-            .into_iter()
-            .map(|(rank, p)| {
-                let vote = round.votes.get(&p.id);
-                let you = YouReveal {
-                    choice: vote.map(|v| v.choice),
-                    correct: vote.is_some_and(|v| v.choice == round.question.answer),
-                    points: vote.map_or(0, |v| round.points_for(v)),
-                    score: p.score,
-                    rank,
-                };
-                (p.id, you)
-            })
-            .collect()
-    }
-
-    fn reveal_personal(&self, game: &Game) -> Personal {
-        let text = self.reveal_message(game).to_string();
-        Personal::new(text.clone(), &text, Self::yours_reveal(game))
-    }
-
-    fn stats_json(&self, game: &Game) -> Value {
-        let describe = |r: crate::game::Recognition| {
-            let mut v = self.person_json(r.person);
-            let (photo, thumb) = self.deps.photo_urls.pair(&self.photos, r.person);
-            if let Some(o) = v.as_object_mut() {
-                o.insert("photo".into(), json!(photo));
-                o.insert("thumb".into(), json!(thumb));
-                o.insert("correct".into(), json!(r.correct));
-                o.insert("answered".into(), json!(r.answered));
-            }
-            v
-        };
-        match game.recognition_extremes() {
-            Some((most, least)) => json!({
-                "most_recognized": describe(most),
-                "least_recognized": least.map(describe),
-            }),
-            None => json!({"most_recognized": null, "least_recognized": null}),
-        }
-    }
-
-    fn game_over_personal(&self, game: &Game) -> Personal {
-        let stats = self.stats_json(game);
-        let count = game.player_count();
-        let host = json!({
-            "type": "game_over",
-            "leaderboard": Self::leaderboard_json(game, usize::MAX),
-            "stats": stats,
-        });
-        let phone = if count > BIG_ROOM {
-            json!({
-                "type": "game_over",
-                "leaderboard": Self::leaderboard_json(game, PHONE_BOARD),
-                "leaderboard_size": count,
-                "stats": stats,
-            })
-        } else {
-            host.clone()
-        };
-        let yours = game
-            .leaderboard()
-            .into_iter()
-            .map(|(rank, p)| {
-                (
-                    p.id,
-                    YouFinal {
-                        score: p.score,
-                        rank,
-                    },
-                )
-            })
-            .collect();
-        Personal::new(phone.to_string(), &host.to_string(), yours)
-    }
-
-    /// The whole current view (PROTOCOL §4 `state`): `player` is `None` for
-    /// the host. During a question it carries no answer, like `round`.
-    fn state_json(&self, inner: &Inner, player: Option<PlayerId>, now: Millis) -> String {
-        let game = &inner.game;
-        let mut m = Map::new();
-        m.insert("type".into(), json!("state"));
-        m.insert("phase".into(), json!(game.phase().as_str()));
-        m.insert("code".into(), json!(self.code));
-        m.insert("round".into(), json!(game.round_number()));
-        m.insert("of".into(), json!(game.settings().rounds));
-        m.insert("settings".into(), settings_json(game.settings()));
-        let mut you = Map::new();
-        match player {
-            None => {
-                m.insert("players".into(), players_json(game));
-                m.insert("count".into(), json!(game.player_count()));
-            }
-            Some(id) => {
-                m.insert("count".into(), json!(game.player_count()));
-                let rank = game.rank_of(id);
-                if let Some(p) = game.player(id) {
-                    you.insert("player_id".into(), json!(id));
-                    you.insert("name".into(), json!(p.name));
-                    you.insert("score".into(), json!(p.score));
-                    you.insert("rank".into(), json!(rank));
-                }
-            }
-        }
-        let merge = |m: &mut Map<String, Value>, v: Value| {
-            if let Value::Object(o) = v {
-                for (k, v) in o {
-                    if k != "type" {
-                        m.insert(k, v);
-                    }
-                }
-            }
-        };
-        match game.phase() {
-            Phase::Lobby => {}
-            Phase::Question => {
-                merge(&mut m, self.round_json(game, now));
-                let (answered, voting) = game.voting_status();
-                match player {
-                    None => {
-                        m.insert("answered".into(), json!(answered));
-                        m.insert("players_voting".into(), json!(voting));
-                    }
-                    Some(id) => {
-                        let voted = game
-                            .round()
-                            .and_then(|r| r.votes.get(&id))
-                            .map(|v| v.choice);
-                        m.insert("voted".into(), json!(voted));
-                    }
-                }
-            }
-            Phase::Reveal => {
-                merge(&mut m, self.reveal_message(game));
-                if let (Some(id), Some(round)) = (player, game.round()) {
-                    let vote = round.votes.get(&id);
-                    you.insert("choice".into(), json!(vote.map(|v| v.choice)));
-                    you.insert(
-                        "correct".into(),
-                        json!(vote.is_some_and(|v| v.choice == round.question.answer)),
-                    );
-                    you.insert(
-                        "points".into(),
-                        json!(vote.map_or(0, |v| round.points_for(v))),
-                    );
-                }
-            }
-            Phase::Over => {
-                m.insert(
-                    "leaderboard".into(),
-                    Self::leaderboard_json(game, usize::MAX),
-                );
-                m.insert("stats".into(), self.stats_json(game));
-            }
-        }
-        if player.is_some() {
-            m.insert("you".into(), Value::Object(you));
-        }
-        Value::Object(m).to_string()
-    }
-}
-
-/// The host's player list: everyone, or in a big room the newest joiners.
-fn players_json(game: &Game) -> Value {
-    let skip = game
-        .player_count()
-        .saturating_sub(if game.player_count() > BIG_ROOM {
-            LIST_NEWEST
-        } else {
-            usize::MAX
-        });
-    game.players()
-        .skip(skip)
-        .map(|p| {
-            json!(PlayerView {
-                id: p.id,
-                name: &p.name,
-                connected: p.connected,
-                score: p.score,
-            })
-        })
-        .collect()
-}
-
-fn lobby_every(game: &Game) -> Millis {
-    if game.player_count() > BIG_ROOM {
-        BIG_LOBBY_EVERY_MS
-    } else {
-        LOBBY_EVERY_MS
-    }
-}
-
-pub fn settings_json(s: &Settings) -> Value {
-    json!({
-        "rounds": s.rounds,
-        "seconds": s.seconds,
-        "mode": s.mode.as_str(),
-        "include_memoriam": s.include_memoriam,
-        "profanity_filter": s.profanity_filter,
-    })
-}
-
-/// CSV cell with spreadsheet formulas defused (PROTOCOL §5).
-fn csv_cell(value: &str) -> String {
-    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if defused.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_cell;
-
-    #[test]
-    fn formula_cells_get_a_leading_quote() {
-        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_cell("@x"), "'@x");
-        assert_eq!(csv_cell("-1"), "'-1");
-        assert_eq!(csv_cell("Ann, Bob"), "\"Ann, Bob\"");
-        assert_eq!(csv_cell("plain"), "plain");
     }
 }
