@@ -3,11 +3,9 @@
 
 pub mod clock;
 pub mod config;
-pub mod frames;
+pub mod delivery;
 pub mod game;
 pub mod http;
-pub mod idle;
-pub mod link;
 pub mod protocol;
 pub mod room;
 pub mod roster;
@@ -315,10 +313,10 @@ pub async fn serve(
                 _ => return,
             }
             drop(waiting);
-            let tcp = idle::Idle::new(tcp, IDLE_TIMEOUT);
+            let tcp = delivery::idle::Idle::new(tcp, IDLE_TIMEOUT);
             // HTTP/1 only, and hyper's own connection type (not the auto
             // builder's wrapper), so a WebSocket upgrade can take the plain
-            // socket back (http/upgrade.rs).
+            // socket back (delivery/upgrade.rs).
             let mut builder = Builder::new();
             builder
                 .timer(timer::HyperTimer(metrics.clone()))

@@ -140,7 +140,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         // the phones' threads wait before looking at their sockets again,
         // and pause briefly while its votes pour in.
         .on_thread_park(|| {
-            use yearbook::room::gate::{MAIN_QUIET, PACE_STEP, QUIET_MAX};
+            use yearbook::delivery::busy::{MAIN_QUIET, PACE_STEP, QUIET_MAX};
             MAIN_QUIET.wait(QUIET_MAX);
             MAIN_QUIET.pace(PACE_STEP);
         })

@@ -1,6 +1,6 @@
 //! One task per WebSocket: the first frame decides host or phone; then the
 //! task reads the client, answers it, and keeps the connection alive. The
-//! room's broadcasts reach the same socket from its fan-out (`room/hub.rs`)
+//! room's broadcasts reach the same socket from its fan-out (`delivery/fanout.rs`)
 //! through the shared link; this task drains what the socket could not take
 //! at once and closes it when the room asks (kicked, replaced) or when it
 //! stops taking bytes.
@@ -20,13 +20,13 @@ use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
 use tracing::debug;
 
 use crate::clock::timeout_at;
-use crate::frames::RATE_STRIKES;
+use crate::delivery::frame_meter::RATE_STRIKES;
+use crate::delivery::runtimes::Unidentified;
+use crate::delivery::socket::{PING_EVERY, SharedSocket};
+use crate::delivery::upgrade::Socket;
 use crate::game::{PlayerId, PlayerName, RuleError};
-use crate::http::upgrade::Socket;
-use crate::link::{Link, PING_EVERY};
 use crate::protocol::{ClientMsg, STORAGE_MESSAGE, ServerMsg, error_json};
-use crate::room::front::Unidentified;
-use crate::room::{PhoneSession, Room, Seat};
+use crate::room::{Client, PhoneSession, Room};
 
 /// Close codes (RFC 6455 §7.4.1).
 mod close_code {
@@ -72,7 +72,7 @@ struct Conn {
     /// The protocol side (reading, control frames, this socket's own
     /// messages); broadcasts reach the same socket through `seat.link`.
     socket: Socket,
-    seat: Seat,
+    seat: Client,
     room: Arc<Room>,
     last_seen: Instant,
     /// Bytes the client had acknowledged, and since when, while the
@@ -93,7 +93,7 @@ enum Incoming {
 }
 
 impl Conn {
-    fn link(&self) -> &Link {
+    fn link(&self) -> &SharedSocket {
         &self.seat.link
     }
 
@@ -229,7 +229,7 @@ impl Conn {
                 self.on_read_error(e).await;
                 return Incoming::Closed;
             }
-            // Counted against the rate limit as they arrived (`frames.rs`).
+            // Counted against the rate limit as they arrived (`delivery/frame_meter.rs`).
             Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
                 self.last_seen = crate::clock::now();
                 return Incoming::Handled;
@@ -283,7 +283,7 @@ impl Conn {
 /// takes one of the address's paced joins (PROTOCOL §5); `network` is the
 /// client's ([`crate::http::throttle::network_of`]).
 pub async fn run(
-    link: Arc<Link>,
+    link: Arc<SharedSocket>,
     socket: Socket,
     room: Arc<Room>,
     (host_only, mut unidentified): (bool, Option<Unidentified>),
@@ -294,7 +294,7 @@ pub async fn run(
     let now = crate::clock::now();
     let mut conn = Conn {
         socket,
-        seat: Seat::new(link).on_network(network),
+        seat: Client::new(link).on_network(network),
         room: room.clone(),
         last_seen: now,
         stalled_at: None,
@@ -430,7 +430,7 @@ fn hello_deadline_after_pacing(connected: Instant, now: Instant) -> Instant {
 /// by a panic), so the fan-out never keeps a dead socket or its room.
 struct Registered {
     room: Arc<Room>,
-    seat: Seat,
+    seat: Client,
     /// The phone's `(player, generation)`; `None` for a host screen.
     phone: Option<(PlayerId, u64)>,
 }

@@ -15,12 +15,12 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::Role;
+use yearbook::delivery::socket::SharedSocket;
 use yearbook::game::{
     Event, Game, Phase, PlayerName, Pool, RuleError, SEAT_HOLD_MS, Settings, VoteOutcome,
     leaderboard,
 };
-use yearbook::link::Link;
-use yearbook::room::{Room, RoomDeps, Seat};
+use yearbook::room::{Client, Room, RoomDeps};
 use yearbook::roster;
 use yearbook::store::Store;
 use yearbook::telemetry::Metrics;
@@ -719,15 +719,15 @@ fn demo() -> Arc<roster::Roster> {
 
 /// A room socket and its client end: the room writes to `seat`, the test
 /// reads what a phone would on the client's WebSocket.
-async fn socket_pair() -> (Seat, WebSocketStream<TcpStream>) {
+async fn socket_pair() -> (Client, WebSocketStream<TcpStream>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let client = TcpStream::connect(listener.local_addr().unwrap())
         .await
         .unwrap();
     let (server, _) = listener.accept().await.unwrap();
-    let (link, _read_side) = Link::new(server);
+    let (link, _read_side) = SharedSocket::new(server);
     let ws = WebSocketStream::from_raw_socket(client, Role::Client, None).await;
-    (Seat::new(link), ws)
+    (Client::new(link), ws)
 }
 
 /// Every text message that arrives within a short quiet period.

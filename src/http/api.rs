@@ -19,8 +19,8 @@ use axum::extract::ConnectInfo;
 use super::AppError;
 use super::guard::origin_allowed;
 use super::throttle::network_of;
-use super::upgrade::WsUpgrade;
 use crate::AppState;
+use crate::delivery::upgrade::WsUpgrade;
 use crate::game::{Mode, Settings};
 use crate::room::{Room, code, settings_json};
 use crate::solo::{SoloError, SoloMode};
@@ -335,7 +335,7 @@ pub async fn websocket(
     };
     let room = find_room(&state, &code, ip)?;
     // A host screen's socket runs beside the fan-outs, ahead of the phones.
-    let (on, unidentified) = match (host_only, &state.rooms.deps().front) {
+    let (on, unidentified) = match (host_only, &state.rooms.deps().fanout_runtime) {
         (true, Some(front)) => front.admit().unzip(),
         _ => (None, None),
     };

@@ -7,7 +7,6 @@ pub mod guard;
 pub mod pace;
 pub mod pages;
 pub mod throttle;
-pub mod upgrade;
 
 use std::sync::Arc;
 

@@ -3,9 +3,6 @@
 
 mod coalesce;
 pub mod code;
-pub mod front;
-pub mod gate;
-pub mod hub;
 mod results;
 #[allow(clippy::module_inception)]
 mod room;
@@ -18,7 +15,7 @@ use std::time::Duration;
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
-pub use room::{PhoneSession, Room, RoomDeps, Seat, UnknownToken};
+pub use room::{Client, PhoneSession, Room, RoomDeps, UnknownToken};
 pub use views::settings_json;
 
 use crate::game::{Millis, Phase, Settings};
@@ -260,8 +257,9 @@ mod tests {
         let _client = tokio::net::TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let (link, _io) = crate::link::Link::new(listener.accept().await.unwrap().0);
-        let seat = Seat::new(link);
+        let (link, _io) =
+            crate::delivery::socket::SharedSocket::new(listener.accept().await.unwrap().0);
+        let seat = Client::new(link);
         assert_eq!(room.host_connect(&seat), Err(RuleError::RoomClosed));
         assert_eq!(room.connections(), 0);
     }

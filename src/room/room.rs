@@ -1,7 +1,7 @@
 //! One room: the game behind a lock, and the broadcasts it causes.
 //!
 //! Every operation is lock → game command → publish → unlock; publishing is
-//! a synchronous queue push to the room's fan-out shards (hub.rs), so
+//! a synchronous queue push to the room's fan-out shards (`delivery/fanout.rs`), so
 //! messages leave in the order the game decided them, and no lock is ever
 //! held across an `.await`.
 
@@ -17,16 +17,16 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::coalesce::PendingUpdates;
-use super::front::Front;
-use super::gate::Gate;
-use super::hub::{Durability, Hub, Item, OnFail, To};
 use super::views::{self, People};
 use super::{code, results};
 use crate::clock::Clock;
+use crate::delivery::busy::BusyCount;
+use crate::delivery::fanout::{Durability, Fanout, Item, OnFail, To};
+use crate::delivery::runtimes::FanoutRuntime;
+use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::{
     Event, Game, Millis, Phase, PlayerId, PlayerName, RuleError, Settings, VoteOutcome,
 };
-use crate::link::{Close, Link, text_frame};
 use crate::protocol::{STORAGE_MESSAGE, ServerMsg, error_json};
 use crate::roster::Roster;
 use crate::roster::urls::{PhotoScope, PhotoUrls};
@@ -75,10 +75,10 @@ pub struct RoomDeps {
     pub metrics: Arc<Metrics>,
     pub max_players: usize,
     pub store: Store,
-    /// Counts the questions waiting to go out in all rooms (`gate.rs`).
-    pub questions: Arc<Gate>,
+    /// Counts the questions waiting to go out in all rooms (`delivery/busy.rs`).
+    pub questions: Arc<BusyCount>,
     /// Where host screens and fan-outs run (`None`: the current runtime).
-    pub front: Option<Front>,
+    pub fanout_runtime: Option<FanoutRuntime>,
     /// Flips to `true` when the server stops: sockets close with "restarting".
     shutdown: tokio::sync::watch::Sender<bool>,
     /// Rooms with a question open now (`--solo idle` reads it, lock-free).
@@ -102,8 +102,8 @@ impl RoomDeps {
             metrics,
             max_players,
             store,
-            questions: Arc::new(Gate::default()),
-            front: Front::start_if_useful(),
+            questions: Arc::new(BusyCount::default()),
+            fanout_runtime: FanoutRuntime::start_if_useful(),
             shutdown: tokio::sync::watch::Sender::new(false),
             questions_open: AtomicUsize::new(0),
         }
@@ -138,17 +138,17 @@ pub struct PhoneSession {
 /// A socket as its room knows it: the link, its fan-out shard and the
 /// client's network (`http::throttle::network_of`), when known.
 #[derive(Clone)]
-pub struct Seat {
-    pub link: Arc<Link>,
+pub struct Client {
+    pub link: Arc<SharedSocket>,
     pub id: u64,
     pub network: Option<IpAddr>,
 }
 
-impl Seat {
-    pub fn new(link: Arc<Link>) -> Self {
+impl Client {
+    pub fn new(link: Arc<SharedSocket>) -> Self {
         Self {
             link,
-            id: Hub::seat(),
+            id: Fanout::next_client_id(),
             network: None,
         }
     }
@@ -203,11 +203,11 @@ pub struct Room {
     durability: Durability,
     deps: Arc<RoomDeps>,
     inner: Mutex<Inner>,
-    hub: Hub,
+    fanout: Fanout,
     /// The host screens' links, told at once when the store fails or
     /// recovers: their fan-out queue may be waiting on the store itself.
-    hosts: Mutex<Vec<Arc<Link>>>,
-    /// Sockets registered with the hub (hosts and phones).
+    hosts: Mutex<Vec<Arc<SharedSocket>>>,
+    /// Sockets registered with the fan-out (hosts and phones).
     sockets: AtomicUsize,
     /// Wakes the room's timer task to re-plan (new deadline or pending flush).
     pub wake: Notify,
@@ -238,11 +238,11 @@ impl Room {
             photos: deps.photo_urls.room(&code, &host_key_hash),
             code,
             host_key_hash,
-            hub: Hub::start(
+            fanout: Fanout::start(
                 durability.clone(),
                 deps.metrics.clone(),
                 deps.questions.clone(),
-                deps.front.as_ref(),
+                deps.fanout_runtime.as_ref(),
             ),
             sockets: AtomicUsize::new(0),
             hosts: Mutex::new(Vec::new()),
@@ -362,7 +362,7 @@ impl Room {
     /// Waits while this room's fan-out writes a broadcast (a short while at
     /// most), so a phone's message does not take the CPU from delivering it.
     pub async fn fanout_settled(&self) {
-        self.hub.writing().passed(FANOUT_WAIT_MAX).await;
+        self.fanout.writing().passed(FANOUT_WAIT_MAX).await;
     }
 
     pub fn last_active(&self) -> Millis {
@@ -439,7 +439,7 @@ impl Room {
     /// phase it carries the answer); while the store fails, the screen is
     /// told why at once.
     /// `Err` (and nothing sent) when the room has closed.
-    pub fn host_connect(&self, seat: &Seat) -> Result<(), RuleError> {
+    pub fn host_connect(&self, seat: &Client) -> Result<(), RuleError> {
         self.hosts.lock().push(seat.link.clone());
         if !self.storage_ok() {
             Self::tell_storage(&seat.link, false);
@@ -457,12 +457,12 @@ impl Room {
     }
 
     /// A host screen's socket ended.
-    pub fn host_leave(&self, seat: &Seat) {
+    pub fn host_leave(&self, seat: &Client) {
         self.drop_host(seat);
         self.remove(seat);
     }
 
-    fn drop_host(&self, seat: &Seat) {
+    fn drop_host(&self, seat: &Client) {
         self.hosts
             .lock()
             .retain(|link| !Arc::ptr_eq(link, &seat.link));
@@ -478,13 +478,13 @@ impl Room {
 
     /// `error` `storage_unavailable` when it fails, `storage` `ok` when it
     /// recovers.
-    fn tell_storage(link: &Link, ok: bool) {
+    fn tell_storage(link: &SharedSocket, ok: bool) {
         link.send_text(&views::storage_notice(ok));
     }
 
-    fn add(&self, seat: &Seat, me: Option<(PlayerId, u64)>) {
+    fn add(&self, seat: &Client, me: Option<(PlayerId, u64)>) {
         self.sockets.fetch_add(1, Relaxed);
-        self.hub.to_seat(
+        self.fanout.to_client(
             seat.id,
             Item::Add {
                 link: seat.link.clone(),
@@ -493,15 +493,16 @@ impl Room {
         );
     }
 
-    fn remove(&self, seat: &Seat) {
+    fn remove(&self, seat: &Client) {
         self.sockets.fetch_sub(1, Relaxed);
-        self.hub.to_seat(seat.id, Item::Remove(seat.link.clone()));
+        self.fanout
+            .to_client(seat.id, Item::Remove(seat.link.clone()));
     }
 
     /// One message for one socket, behind everything queued for it before,
     /// once event `seq` is durable.
-    fn reply(&self, seat: &Seat, text: String, seq: u64, on_fail: OnFail) {
-        self.hub.to_seat(
+    fn reply(&self, seat: &Client, text: String, seq: u64, on_fail: OnFail) {
+        self.fanout.to_client(
             seat.id,
             Item::Reply {
                 link: seat.link.clone(),
@@ -514,7 +515,11 @@ impl Room {
 
     /// A new player; `seat` is its socket (none when driven without a
     /// network, as the store benchmark does).
-    pub fn join(&self, name: &PlayerName, seat: Option<&Seat>) -> Result<PhoneSession, RuleError> {
+    pub fn join(
+        &self,
+        name: &PlayerName,
+        seat: Option<&Client>,
+    ) -> Result<PhoneSession, RuleError> {
         let network = seat.and_then(|s| s.network);
         self.with(|inner, now| {
             if inner.closed {
@@ -557,7 +562,7 @@ impl Room {
         &self,
         inner: &mut Inner,
         name: &PlayerName,
-        seat: Option<&Seat>,
+        seat: Option<&Client>,
         network: Option<IpAddr>,
         now: Millis,
     ) -> (Result<PhoneSession, RuleError>, Vec<Event>) {
@@ -584,7 +589,7 @@ impl Room {
     }
 
     /// `Err` too when the room has closed ([`Room::is_closed`] tells which).
-    pub fn resume(&self, token: &str, seat: Option<&Seat>) -> Result<PhoneSession, UnknownToken> {
+    pub fn resume(&self, token: &str, seat: Option<&Client>) -> Result<PhoneSession, UnknownToken> {
         self.with(|inner, now| {
             if inner.closed {
                 return (Err(UnknownToken), Vec::new());
@@ -607,14 +612,14 @@ impl Room {
         inner: &mut Inner,
         player: PlayerId,
         token: &str,
-        seat: Option<&Seat>,
+        seat: Option<&Client>,
         seq: u64,
         now: Millis,
     ) -> PhoneSession {
         let generation = inner.next_generation;
         inner.next_generation += 1;
         if inner.generations.insert(player, generation).is_some() {
-            self.hub.to_all(|| Item::CloseFor {
+            self.fanout.to_all(|| Item::CloseFor {
                 player,
                 keep: Some(generation),
                 close: REPLACED,
@@ -650,7 +655,7 @@ impl Room {
     }
 
     /// A phone's socket ended; only its current socket counts.
-    pub fn leave(&self, player: PlayerId, generation: u64, seat: Option<&Seat>) {
+    pub fn leave(&self, player: PlayerId, generation: u64, seat: Option<&Client>) {
         if let Some(seat) = seat {
             self.remove(seat);
         }
@@ -683,7 +688,7 @@ impl Room {
         player: PlayerId,
         round: u32,
         choice: i64,
-        seat: Option<&Seat>,
+        seat: Option<&Client>,
     ) -> Result<u64, RuleError> {
         self.vote_arrived(player, round, choice, seat, None)
     }
@@ -696,7 +701,7 @@ impl Room {
         player: PlayerId,
         round: u32,
         choice: i64,
-        seat: Option<&Seat>,
+        seat: Option<&Client>,
         arrived: Option<Millis>,
     ) -> Result<u64, RuleError> {
         self.with(|inner, now| {
@@ -856,9 +861,14 @@ impl Room {
     fn broadcast_text(&self, to: To, text: String, question: bool) {
         let frame: Arc<[u8]> = text_frame(&text).into();
         let at = Instant::now();
-        let hold = || question.then(|| self.hub.question_hold()).flatten();
-        self.hub
-            .to_all(|| Item::Text(to, frame.clone(), at, question, hold()));
+        let hold = || question.then(|| self.fanout.question_hold()).flatten();
+        self.fanout.to_all(|| Item::Broadcast {
+            to,
+            frame: frame.clone(),
+            queued_at: at,
+            question,
+            waiting: hold(),
+        });
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
@@ -885,7 +895,7 @@ impl Room {
                         inner.generations.remove(player);
                     }
                     let players = Arc::new(players);
-                    self.hub.to_all(|| Item::CloseKicked {
+                    self.fanout.to_all(|| Item::CloseKicked {
                         players: players.clone(),
                         close: KICKED,
                     });
@@ -902,15 +912,17 @@ impl Room {
                     inner.updates.round_ended();
                     let reveal = Arc::new(views::reveal_personal(&self.people(), &inner.game));
                     let at = Instant::now();
-                    self.hub
-                        .to_all(|| Item::Personal(reveal.clone(), at, seq, self.hub.reveal_hold()));
+                    self.fanout.to_all(|| {
+                        Item::Personal(reveal.clone(), at, seq, self.fanout.reveal_hold())
+                    });
                 }
                 Event::GameOver { .. } => {
                     inner.updates.round_ended();
                     let over = Arc::new(views::game_over_personal(&self.people(), &inner.game));
                     let at = Instant::now();
-                    self.hub
-                        .to_all(|| Item::Personal(over.clone(), at, seq, self.hub.reveal_hold()));
+                    self.fanout.to_all(|| {
+                        Item::Personal(over.clone(), at, seq, self.fanout.reveal_hold())
+                    });
                 }
             }
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use super::hub::Personal;
+use crate::delivery::fanout::Personal;
 use crate::game::{Game, Millis, Mode, Phase, PlayerId, Question, Recognition, Settings};
 use crate::protocol::{LeaderLine, PlayerView, YouFinal, YouReveal, error_json};
 use crate::roster::Roster;

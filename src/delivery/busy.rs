@@ -8,7 +8,7 @@
 //!   from getting it to everyone.
 //! - The server's gate counts the questions (`round`) waiting to go out in
 //!   all rooms; a reveal being written steps aside while another room's
-//!   question waits (`hub.rs`): a question has 100 ms to reach every phone,
+//!   question waits (`fanout.rs`): a question has 100 ms to reach every phone,
 //!   a reveal 200.
 
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use std::sync::atomic::{
 use std::time::Duration;
 
 #[derive(Debug, Default)]
-pub struct Gate {
+pub struct BusyCount {
     holders: AtomicUsize,
     /// Notified when nobody holds the gate any more.
     open: tokio::sync::Notify,
@@ -28,26 +28,26 @@ pub struct Gate {
 }
 
 /// Holds a gate until dropped.
-pub struct Hold {
-    gate: Arc<Gate>,
-    /// The holder's own count of its holds (see [`Gate::held_by_others`]).
+pub struct BusyHold {
+    gate: Arc<BusyCount>,
+    /// The holder's own count of its holds (see [`BusyCount::held_by_others`]).
     mine: Option<Arc<AtomicUsize>>,
 }
 
-impl Gate {
-    pub fn hold(self: &Arc<Self>) -> Hold {
+impl BusyCount {
+    pub fn hold(self: &Arc<Self>) -> BusyHold {
         self.enter();
-        Hold {
+        BusyHold {
             gate: self.clone(),
             mine: None,
         }
     }
 
     /// A hold that `mine` counts too.
-    pub fn hold_counted(self: &Arc<Self>, mine: &Arc<AtomicUsize>) -> Hold {
+    pub fn hold_counted(self: &Arc<Self>, mine: &Arc<AtomicUsize>) -> BusyHold {
         mine.fetch_add(1, AcqRel);
         self.enter();
-        Hold {
+        BusyHold {
             gate: self.clone(),
             mine: Some(mine.clone()),
         }
@@ -70,7 +70,7 @@ impl Gate {
     }
 
     /// Returns once only `mine` holds the gate (see
-    /// [`Gate::held_by_others`]), or at `until`. Waits without running, so
+    /// [`BusyCount::held_by_others`]), or at `until`. Waits without running, so
     /// the thread is free for whatever the others wait for.
     pub async fn others_passed(&self, mine: &AtomicUsize, until: tokio::time::Instant) {
         loop {
@@ -108,7 +108,7 @@ impl Gate {
     }
 }
 
-impl Drop for Hold {
+impl Drop for BusyHold {
     fn drop(&mut self) {
         // Left before `mine` forgets it, so others never look held by us.
         self.gate.leave();
@@ -225,7 +225,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_held_gate_holds_up_to_its_limit_and_opens_on_release() {
-        let gate = Arc::new(Gate::default());
+        let gate = Arc::new(BusyCount::default());
         let t = Instant::now();
         gate.passed(Duration::from_secs(5)).await;
         assert!(t.elapsed() < Duration::from_millis(50), "open gate waited");
@@ -256,7 +256,7 @@ mod tests {
 
     #[tokio::test]
     async fn waiting_for_others_ends_when_they_let_go_or_at_the_deadline() {
-        let gate = Arc::new(Gate::default());
+        let gate = Arc::new(BusyCount::default());
         let (mine, theirs) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
         let _my_hold = gate.hold_counted(&mine);
         let far = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -293,7 +293,7 @@ mod tests {
 
     #[test]
     fn a_holder_tells_its_own_holds_from_others() {
-        let gate = Arc::new(Gate::default());
+        let gate = Arc::new(BusyCount::default());
         let (mine, theirs) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
         let my_hold = gate.hold_counted(&mine);
         assert!(gate.is_held());

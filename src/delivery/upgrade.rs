@@ -1,6 +1,6 @@
 //! The WebSocket handshake (RFC 6455 §4.2), done here rather than by axum's
 //! `WebSocketUpgrade` because the room's fan-out writes frames straight to
-//! the TCP socket (see `link.rs`): after the handshake the connection is
+//! the TCP socket (see `socket.rs`): after the handshake the connection is
 //! taken back from hyper as the plain socket it was accepted as, and
 //! tungstenite speaks the protocol on top of the shared link.
 
@@ -18,14 +18,14 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-use super::AppError;
-use crate::idle::Idle;
-use crate::link::{Link, LinkIo};
+use crate::delivery::idle::Idle;
+use crate::delivery::socket::{SharedSocket, SocketIo};
+use crate::http::AppError;
 
 /// The connection type `serve` hands hyper; the upgrade gets it back.
 pub type ServedIo = TokioIo<Idle<TcpStream>>;
 
-pub type Socket = WebSocketStream<LinkIo>;
+pub type Socket = WebSocketStream<SocketIo>;
 
 pub struct WsUpgrade {
     key: HeaderValue,
@@ -117,7 +117,7 @@ impl WsUpgrade {
     /// the runtime of `on` if given (the socket moves there).
     pub fn on_upgrade<F, Fut>(self, max_read: usize, on: Option<Handle>, f: F) -> Response
     where
-        F: FnOnce(Arc<Link>, Socket) -> Fut + Send + 'static,
+        F: FnOnce(Arc<SharedSocket>, Socket) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let accept = derive_accept_key(self.key.as_bytes());
@@ -159,10 +159,10 @@ impl WsUpgrade {
 /// Speaks WebSocket on `tcp` (after the handshake's `read` bytes) to `f`.
 async fn serve<F, Fut>(tcp: TcpStream, read: Vec<u8>, max_read: usize, f: F)
 where
-    F: FnOnce(Arc<Link>, Socket) -> Fut,
+    F: FnOnce(Arc<SharedSocket>, Socket) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let (link, mut io) = Link::new(tcp);
+    let (link, mut io) = SharedSocket::new(tcp);
     // Frames the client sent with its handshake count like any others.
     io.meter.scan(&read);
     let mut config = WebSocketConfig::default();

@@ -19,7 +19,7 @@ use tokio::runtime::{Builder, Handle};
 const MAX_UNIDENTIFIED: usize = 64;
 
 #[derive(Debug)]
-pub struct Front {
+pub struct FanoutRuntime {
     handle: Handle,
     cores: usize,
     /// Sockets on it that have not proved to be host screens yet.
@@ -29,7 +29,7 @@ pub struct Front {
     _stop: std::sync::mpsc::Sender<()>,
 }
 
-impl Front {
+impl FanoutRuntime {
     /// A front runtime if this process may use more than one core (and
     /// its threads start), else `None`: everything on the main runtime.
     pub fn start_if_useful() -> Option<Self> {
@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn only_so_many_unidentified_sockets_go_to_the_front() {
-        let front = Front::start(2).unwrap();
+        let front = FanoutRuntime::start(2).unwrap();
         let mut seats: Vec<_> = (0..MAX_UNIDENTIFIED)
             .map(|_| front.admit().unwrap())
             .collect();

@@ -21,10 +21,10 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::Notify;
 
-use crate::frames::FrameMeter;
+use crate::delivery::frame_meter::FrameMeter;
 
 /// How often a socket's task is asked to check on its client (by the
-/// room's fan-out, [`Link::nudge`]); a client silent for half of it is pinged.
+/// room's fan-out, [`SharedSocket::nudge`]); a client silent for half of it is pinged.
 pub const PING_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 /// Bytes a socket may have waiting beyond what the kernel holds for it; a
 /// phone that far behind has stopped reading.
@@ -159,7 +159,7 @@ pub struct Close {
     pub message: &'static str,
 }
 
-pub struct Link {
+pub struct SharedSocket {
     /// Its room's fan-out has sent everything owed before broadcasts (a
     /// phone's welcome and `state`): from then on a reply may be written
     /// from anywhere, not only in the fan-out's order.
@@ -180,13 +180,13 @@ pub struct Link {
     nudged: Mutex<Option<tokio::time::Instant>>,
 }
 
-impl Link {
+impl SharedSocket {
     /// The shared writing side, and the reading side for tungstenite.
-    pub fn new(tcp: TcpStream) -> (Arc<Self>, LinkIo) {
+    pub fn new(tcp: TcpStream) -> (Arc<Self>, SocketIo) {
         Self::with_budget(tcp, &OUTPUT_BUDGET)
     }
 
-    fn with_budget(tcp: TcpStream, budget: &'static Budget) -> (Arc<Self>, LinkIo) {
+    fn with_budget(tcp: TcpStream, budget: &'static Budget) -> (Arc<Self>, SocketIo) {
         #[cfg(unix)]
         let fd = std::os::fd::AsRawFd::as_raw_fd(&tcp);
         let (read, write) = tcp.into_split();
@@ -200,7 +200,7 @@ impl Link {
             budget,
             nudged: Mutex::new(None),
         });
-        let io = LinkIo {
+        let io = SocketIo {
             read,
             link: link.clone(),
             meter: FrameMeter::new(crate::clock::now()),
@@ -510,9 +510,9 @@ impl Link {
 /// The link as tungstenite's transport: reads from the socket, writes
 /// through the shared queue (a write is always taken whole, so tungstenite
 /// only ever hands over whole frames).
-pub struct LinkIo {
+pub struct SocketIo {
     read: OwnedReadHalf,
-    link: Arc<Link>,
+    link: Arc<SharedSocket>,
     /// Every frame the client sends passes through here first.
     pub meter: FrameMeter,
     /// The client said who it is: out of the stranger's budget.
@@ -525,7 +525,7 @@ pub struct LinkIo {
 /// What a read fails with once the client has sent too many frames.
 pub const FLOODED: &str = "too many frames";
 
-impl LinkIo {
+impl SocketIo {
     pub fn set_identified(&mut self) {
         self.identified = true;
     }
@@ -537,7 +537,7 @@ impl LinkIo {
     }
 }
 
-impl AsyncRead for LinkIo {
+impl AsyncRead for SocketIo {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -553,7 +553,7 @@ impl AsyncRead for LinkIo {
     }
 }
 
-impl AsyncWrite for LinkIo {
+impl AsyncWrite for SocketIo {
     fn poll_write(
         self: Pin<&mut Self>,
         _cx: &mut Context<'_>,
@@ -586,12 +586,12 @@ mod tests {
     use tokio::io::AsyncReadExt;
     use tokio::net::TcpListener;
 
-    async fn pair() -> (Arc<Link>, TcpStream) {
+    async fn pair() -> (Arc<SharedSocket>, TcpStream) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let client = TcpStream::connect(addr).await.unwrap();
         let (server, _) = listener.accept().await.unwrap();
-        (Link::new(server).0, client)
+        (SharedSocket::new(server).0, client)
     }
 
     #[test]
@@ -699,7 +699,7 @@ mod tests {
         let mut client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let (link, _io) = Link::new(listener.accept().await.unwrap().0);
+        let (link, _io) = SharedSocket::new(listener.accept().await.unwrap().0);
         fill(&link);
         // The link stays held (as by a fan-out shard stuck on the disk).
         link.abort();
@@ -721,14 +721,14 @@ mod tests {
 
     /// Fills the kernel's buffers for a client that does not read, so
     /// that whatever is written next waits in the link's queue.
-    fn fill(link: &Link) {
+    fn fill(link: &SharedSocket) {
         let text = "f".repeat(16 * 1024);
         while !link.has_pending() {
             assert!(link.send_text(&text));
         }
     }
 
-    fn queued(link: &Link) -> usize {
+    fn queued(link: &SharedSocket) -> usize {
         link.out.lock().queued()
     }
 
@@ -739,7 +739,7 @@ mod tests {
         let _client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let (link, mut io) = Link::new(listener.accept().await.unwrap().0);
+        let (link, mut io) = SharedSocket::new(listener.accept().await.unwrap().0);
         fill(&link);
         let before = queued(&link);
         let pong = [0x8A, 2, b'h', b'i'];
@@ -759,7 +759,7 @@ mod tests {
         let _client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let (link, mut io) = Link::new(listener.accept().await.unwrap().0);
+        let (link, mut io) = SharedSocket::new(listener.accept().await.unwrap().0);
         io.set_identified();
         fill(&link);
         let before = queued(&link);
@@ -780,7 +780,7 @@ mod tests {
                     .unwrap(),
             );
             let tcp = listener.accept().await.unwrap().0;
-            links.push(Link::with_budget(tcp, budget).0);
+            links.push(SharedSocket::with_budget(tcp, budget).0);
         }
         let (worst, behind) = (&links[0], &links[1]);
         fill(worst);
@@ -815,7 +815,7 @@ mod tests {
             .connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let link = Link::new(listener.accept().await.unwrap().0).0;
+        let link = SharedSocket::new(listener.accept().await.unwrap().0).0;
         fill(&link);
         let mut acked = link.delivery().expect("Linux says").0;
         for _ in 0..50 {
