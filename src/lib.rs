@@ -122,6 +122,30 @@ pub struct Options {
     pub solo: solo::SoloMode,
 }
 
+impl Options {
+    /// What `yearbook serve` runs with: `args` as given, the base path
+    /// normalised, the public URL decided once the port is bound.
+    pub fn from_args(
+        args: &config::ServeArgs,
+        base: String,
+        public_url: String,
+        secret: Vec<u8>,
+    ) -> Self {
+        Self {
+            base,
+            public_url_fixed: args.public_url.is_some(),
+            public_url,
+            event_code: args.event_code.clone(),
+            secret,
+            host_password: args.host_password.clone(),
+            trusted_proxies: args.trusted_proxies(),
+            keep: args.keep(),
+            max_players: args.max_players,
+            solo: args.solo,
+        }
+    }
+}
+
 impl AppState {
     /// The URL people reach this server at, for links and the QR code:
     /// `--public-url`, else behind a trusted proxy what the proxy says,
@@ -155,6 +179,18 @@ impl AppState {
             Some(gate) => format!("{url}?{}", gate.query()),
             None => url,
         }
+    }
+
+    /// The state on a store just opened, its live rooms rebuilt: how `main`
+    /// and the tests' in-process server start. Inside a runtime.
+    pub fn restored(roster: Arc<Roster>, options: Options, opened: store::Opened) -> Arc<Self> {
+        let state = Self::new(roster, options, opened.store);
+        let down_since = opened
+            .last_alive
+            .unwrap_or_else(|| state.rooms.deps().clock.now());
+        state.rooms.restore(opened.rooms, down_since);
+        state.rooms.set_aside(opened.set_aside);
+        state
     }
 
     pub fn new(roster: Arc<Roster>, options: Options, store: Store) -> Arc<Self> {

@@ -188,28 +188,9 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
             "listening on {local} without --event-code: anyone who finds the URL can see the photos"
         );
     }
-    let state = AppState::new(
-        roster,
-        Options {
-            base,
-            public_url_fixed: args.public_url.is_some(),
-            public_url,
-            event_code: args.event_code.clone(),
-            secret: opened.secret.clone(),
-            host_password: args.host_password.clone(),
-            trusted_proxies: args.trusted_proxies(),
-            keep: args.keep(),
-            max_players: args.max_players,
-            solo: args.solo,
-        },
-        opened.store,
-    );
     let restored = opened.rooms.len();
-    let down_since = opened
-        .last_alive
-        .unwrap_or_else(|| state.rooms.deps().clock.now());
-    state.rooms.restore(opened.rooms, down_since);
-    state.rooms.set_aside(opened.set_aside);
+    let options = Options::from_args(&args, base, public_url, opened.secret.clone());
+    let state = AppState::restored(roster, options, opened);
     // The one line on stdout the contract asks for: scripts read the port here.
     println!("listening on {listening}");
     tracing::info!(db = %args.db.display(), restored, "store open");

@@ -24,7 +24,8 @@ async fn pong(c: &mut TestClient) {
 
 #[tokio::test]
 async fn malformed_and_unknown_messages_get_bad_message_and_the_socket_stays_open() {
-    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, mut host) =
+        room(TestServer::builder().in_process(), json!({})).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
     ann.send_text("{not json").await;
     assert_eq!(ann.recv_error().await, "bad_message");
@@ -47,7 +48,8 @@ async fn malformed_and_unknown_messages_get_bad_message_and_the_socket_stays_ope
 
 #[tokio::test]
 async fn a_first_frame_that_does_not_identify_closes_with_1008() {
-    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, mut host) =
+        room(TestServer::builder().in_process(), json!({})).await;
     for (i, first) in [
         json!({"type":"vote","round":1,"choice":0}).to_string(),
         json!({"type":"start_round"}).to_string(),
@@ -71,7 +73,8 @@ async fn a_first_frame_that_does_not_identify_closes_with_1008() {
 
 #[tokio::test]
 async fn host_commands_from_a_phone_and_wrong_host_keys_get_not_host() {
-    let (_r, server, code, key, mut host) = room(TestServer::builder(), json!({"rounds":2})).await;
+    let (_r, server, code, key, mut host) =
+        room(TestServer::builder().in_process(), json!({"rounds":2})).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
     for cmd in ["start_round", "reveal", "end_game"] {
         ann.send(json!({"type":cmd})).await;
@@ -119,7 +122,7 @@ async fn host_commands_from_a_phone_and_wrong_host_keys_get_not_host() {
 
 #[tokio::test]
 async fn names_are_checked_and_unique_ignoring_case() {
-    let (_r, server, code, _key, _host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, _host) = room(TestServer::builder().in_process(), json!({})).await;
     let (_alice, w) = join(&server, &code, "Alice").await;
     assert_eq!(w["name"], "Alice");
     let (_bob, w) = join(&server, &code, "  Bob  ").await;
@@ -154,7 +157,7 @@ async fn names_are_checked_and_unique_ignoring_case() {
 
 #[tokio::test]
 async fn an_unknown_token_is_refused() {
-    let (_r, server, code, _key, _host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, _host) = room(TestServer::builder().in_process(), json!({})).await;
     let mut c = TestClient::connect(&server, &code, "stranger").await;
     c.send(json!({"type":"resume","token":"no-such-token"}))
         .await;
@@ -173,8 +176,11 @@ async fn an_unknown_token_is_refused() {
 
 #[tokio::test]
 async fn votes_are_checked_one_per_player_and_round() {
-    let (_r, server, code, _key, mut host) =
-        room(TestServer::builder(), json!({"rounds":2,"seconds":30})).await;
+    let (_r, server, code, _key, mut host) = room(
+        TestServer::builder().in_process(),
+        json!({"rounds":2,"seconds":30}),
+    )
+    .await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
     let (mut bob, _) = join(&server, &code, "Bob").await;
     let (mut cy, _) = join(&server, &code, "Cy").await;
@@ -219,7 +225,8 @@ async fn votes_are_checked_one_per_player_and_round() {
 
 #[tokio::test]
 async fn flooding_gets_rate_limited_without_hurting_other_sockets() {
-    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, mut host) =
+        room(TestServer::builder().in_process(), json!({})).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
     let (mut bob, _) = join(&server, &code, "Bob").await;
     // 20 in the burst, then 20 over the limit in a row close the socket;
@@ -268,7 +275,7 @@ async fn flooding_gets_rate_limited_without_hurting_other_sockets() {
 #[tokio::test]
 async fn a_full_room_refuses_the_next_join_but_not_a_resume() {
     let (_r, server, code, _key, _host) =
-        room(TestServer::builder().max_players(2), json!({})).await;
+        room(TestServer::builder().in_process().max_players(2), json!({})).await;
     let (ann, wa) = join(&server, &code, "Ann").await;
     let (_bob, _) = join(&server, &code, "Bob").await;
     let mut c = TestClient::connect(&server, &code, "Cy").await;
@@ -293,7 +300,8 @@ async fn a_full_room_refuses_the_next_join_but_not_a_resume() {
 
 #[tokio::test]
 async fn a_kicked_phone_is_gone_and_its_name_is_free() {
-    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, mut host) =
+        room(TestServer::builder().in_process(), json!({})).await;
     let (mut ann, wa) = join(&server, &code, "Ann").await;
     let (mut bob, _) = join(&server, &code, "Bob").await;
     loop {
@@ -338,7 +346,7 @@ async fn a_kicked_phone_is_gone_and_its_name_is_free() {
 
 #[tokio::test]
 async fn resuming_elsewhere_replaces_the_old_socket() {
-    let (_r, server, code, _key, _host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, _host) = room(TestServer::builder().in_process(), json!({})).await;
     let (mut old, w) = join(&server, &code, "Ann").await;
     let (mut new, w2) = resume(&server, &code, w["token"].as_str().unwrap(), "Ann new").await;
     assert_eq!(w2["player_id"], w["player_id"]);
@@ -349,7 +357,8 @@ async fn resuming_elsewhere_replaces_the_old_socket() {
 
 #[tokio::test]
 async fn oversized_frames_close_with_1009() {
-    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, mut host) =
+        room(TestServer::builder().in_process(), json!({})).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
     let big = json!({"type":"ping","pad":"x".repeat(5000)});
     let _ = ann.try_send(big).await;
@@ -359,7 +368,7 @@ async fn oversized_frames_close_with_1009() {
 
 #[tokio::test]
 async fn cross_site_websocket_upgrades_are_refused() {
-    let (_r, server, code, _key, _host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, _host) = room(TestServer::builder().in_process(), json!({})).await;
     match TestClient::connect_url(&server.ws_url(&code), Some("https://evil.example"), "evil").await
     {
         Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
@@ -687,7 +696,8 @@ async fn slow_and_silent_connections_are_closed_and_the_room_plays_on() {
 
 #[tokio::test]
 async fn kicking_nobody_gets_unknown_player_and_forged_tokens_unknown_token() {
-    let (_r, server, code, _key, mut host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, _key, mut host) =
+        room(TestServer::builder().in_process(), json!({})).await;
     let (mut ann, wa) = join(&server, &code, "Ann").await;
     let (_bob, wb) = join(&server, &code, "Bob").await;
     let next_id = wa["player_id"]
@@ -740,7 +750,7 @@ async fn kicking_nobody_gets_unknown_player_and_forged_tokens_unknown_token() {
 
 #[tokio::test]
 async fn wrong_host_keys_are_throttled_after_exactly_20_on_sockets_and_http() {
-    let (_r, server, code, key, _host) = room(TestServer::builder(), json!({})).await;
+    let (_r, server, code, key, _host) = room(TestServer::builder().in_process(), json!({})).await;
     let wrong = "0".repeat(32);
     let hello = |label: &'static str, key: String| {
         let server = &server;

@@ -636,7 +636,7 @@ async fn ann_voted_and_bob_left(
 #[tokio::test]
 async fn leaving_or_resuming_never_closes_voting_by_itself() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let (code, mut host, mut ann, wb) = ann_voted_and_bob_left(&server, 2).await;
     // Every connected player has voted, but a leave does not close voting.
     host.expect_quiet(Duration::from_millis(1200), NOISE).await;
@@ -747,7 +747,7 @@ async fn the_deadline_closes_voting_and_late_answers_score_less() {
 #[tokio::test]
 async fn photo_to_name_mode_asks_with_a_photo() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let (code, key) = create_room(
         &server,
         json!({"rounds":1,"seconds":30,"mode":"photo_to_name"}),
@@ -851,7 +851,7 @@ async fn a_killed_server_comes_back_with_rooms_scores_and_acknowledged_votes() {
 #[tokio::test]
 async fn a_room_can_leave_out_classmates_in_memoriam() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let (status, room) = server
         .post_json(
             "/api/rooms",
@@ -896,7 +896,7 @@ async fn a_room_can_leave_out_classmates_in_memoriam() {
 #[tokio::test]
 async fn the_host_configures_the_room_in_the_lobby() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let (code, key) = create_room(&server, json!({"rounds":5,"seconds":20})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
@@ -1004,7 +1004,7 @@ fn the_leak_check_refuses_a_new_key_anywhere_before_the_reveal() {
 #[tokio::test]
 async fn a_late_join_never_closes_voting_and_the_joiner_may_vote() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let (code, mut host, mut ann, _) = ann_voted_and_bob_left(&server, 1).await;
     // Every connected player has voted when Cy joins: a close checked on
     // join would end the question here, before she could answer.
@@ -1157,7 +1157,7 @@ const BURST: usize = 31;
 /// Checks the host's `lobby` updates on the way: at most about five a
 /// second, the last (everyone, connected) always sent.
 async fn burst_of_joins(roster: &Roster) -> (TestServer, String, TestClient, Vec<TestClient>) {
-    let server = server_with(roster, TestServer::builder());
+    let server = server_with(roster, TestServer::builder().in_process());
     let (code, key) = create_room(&server, json!({"rounds":1,"seconds":60})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let names: Vec<String> = (0..BURST).map(|i| format!("Phone {i}")).collect();
@@ -1251,7 +1251,7 @@ async fn a_burst_of_votes_reaches_the_host_as_progress_at_most_ten_a_second() {
 #[tokio::test]
 async fn results_csv_defuses_formulas_and_quotes_names_end_to_end() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let (code, key) = create_room(
         &server,
         json!({"rounds":1,"seconds":30,"profanity_filter":false}),

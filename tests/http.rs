@@ -48,7 +48,7 @@ async fn solo_answer(
 #[tokio::test]
 async fn solo_rounds_are_answered_once() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let mut seen = HashMap::new();
 
     let (st, r) = post(&server, "/api/solo/round", json!({})).await;
@@ -115,7 +115,7 @@ async fn solo_rounds_are_answered_once() {
 #[tokio::test]
 async fn a_solo_session_asks_everyone_before_repeating() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let mut names = Vec::new();
     for _ in 0..7 {
         let (st, r) = post(&server, "/api/solo/round", json!({"session":"abc"})).await;
@@ -135,7 +135,7 @@ async fn a_solo_session_asks_everyone_before_repeating() {
 #[tokio::test]
 async fn pages_health_and_metrics() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let (st, room) = post(&server, "/api/rooms", json!({})).await;
     assert_eq!(st, 201, "{room}");
     let code = room["code"].as_str().unwrap();
@@ -215,7 +215,7 @@ async fn the_host_page_warns_when_phones_cannot_reach_the_join_url() {
     let roster = standard_roster();
     const WARNING: &str = "Phones cannot reach this address";
     for (public_url, warned) in [(None, true), (Some("http://192.168.1.20:8080"), false)] {
-        let mut b = TestServer::builder();
+        let mut b = TestServer::builder().in_process();
         if let Some(url) = public_url {
             b = b.arg("--public-url").arg(url);
         }
@@ -244,7 +244,7 @@ async fn the_host_page_warns_when_phones_cannot_reach_the_join_url() {
 #[tokio::test]
 async fn photos_are_opaque_and_cached_forever() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let (code, key) = create_room(&server, json!({"rounds":1})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let (mut ann, _) = join(&server, &code, "Ann").await;
@@ -373,7 +373,7 @@ async fn a_base_path_prefixes_every_route() {
 
 #[tokio::test]
 async fn the_bundled_demo_class_is_served_without_options() {
-    let server = TestServer::start();
+    let server = TestServer::builder().in_process().start();
     let (st, r) = server.post_json("/api/solo/round", &json!({})).await;
     assert!(matches!(st, 200 | 201), "{st} {r}");
     assert!(r["name"].as_str().is_some_and(|n| !n.is_empty()), "{r}");
@@ -394,7 +394,10 @@ async fn an_event_code_guards_everything_but_health() {
     let roster = standard_roster();
     let server = server_with(
         &roster,
-        TestServer::builder().arg("--event-code").arg("Class of 84"),
+        TestServer::builder()
+            .in_process()
+            .arg("--event-code")
+            .arg("Class of 84"),
     );
     let q = "event=class%20%20OF%2084"; // case and runs of spaces do not matter
     let r = server.get("/healthz").await;

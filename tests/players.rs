@@ -94,7 +94,7 @@ async fn a_hundred_and_fifty_throw_away_joins_do_not_keep_a_guest_out() {
 #[tokio::test]
 async fn throw_away_players_from_one_network_hold_at_most_twenty_seats() {
     // Seats are held for the whole test: only the per-network cap frees them.
-    let server = TestServer::builder().max_players(22).start();
+    let server = TestServer::builder().in_process().max_players(22).start();
     let (code, key) = create_room(&server, json!({})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let (_stays, _) = join(&server, &code, "Stays Connected").await;
@@ -218,7 +218,7 @@ async fn two_hundred_phones_from_one_address_join_within_twenty_eight_seconds() 
 
 #[tokio::test]
 async fn the_host_removes_every_disconnected_player_at_once_and_phones_cannot() {
-    let server = TestServer::start();
+    let server = TestServer::builder().in_process().start();
     let (code, key) = create_room(&server, json!({})).await;
     let mut host = connect_host(&server, &code, &key).await;
     let (mut stays, _) = join(&server, &code, "Stays").await;
@@ -247,7 +247,7 @@ async fn the_host_removes_every_disconnected_player_at_once_and_phones_cannot() 
 
 #[tokio::test]
 async fn look_alike_invisible_and_zalgo_names_are_refused() {
-    let server = TestServer::start();
+    let server = TestServer::builder().in_process().start();
     let (code, _key) = create_room(&server, json!({})).await;
     let (_alice, _) = join(&server, &code, "Alice").await;
     let (_jose, w) = join(&server, &code, "José Núñez").await;

@@ -243,7 +243,7 @@ async fn raw_host(server: &TestServer, code: &str, key: &str) -> TcpStream {
 
 async fn game() -> (Roster, TestServer, String, String) {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let (code, key) = create_room(&server, json!({})).await;
     (roster, server, code, key)
 }
@@ -823,4 +823,31 @@ async fn a_paced_join_extends_the_hello_deadline_15_s_but_never_past_60_s() {
     server.skip(Duration::from_secs(14));
     paced_join(&server, &code, &mut again, &mut joined).await;
     open_then_1008(&server, &mut again, ms(3999), "paced at 56 s, at 60 s").await;
+}
+
+/// The harness's in-process server shuts down as `main` does on SIGTERM
+/// when the test drops it: its sockets are told to reconnect (1012), its
+/// port closes, and what the room stored is on disk.
+#[tokio::test]
+async fn dropping_an_in_process_server_closes_its_sockets_with_1012_and_its_port() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().in_process());
+    let (code, key) = create_room(&server, json!({})).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let _host = connect_host(&server, &code, &key).await;
+    let origin = addr(&server);
+    let stopping = tokio::task::spawn_blocking(move || server.shut_down());
+    assert_eq!(ann.expect_close().await, Some(1012), "server restarting");
+    let dir = stopping.await.expect("the server shuts down");
+    assert!(
+        TcpStream::connect(&origin).await.is_err(),
+        "nothing listens on {origin} once the server is dropped"
+    );
+    let db = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+    let joined: String = db
+        .query_row("SELECT name FROM players WHERE room = ?1", [&code], |row| {
+            row.get(0)
+        })
+        .expect("Ann's join is on disk");
+    assert_eq!(joined, "Ann");
 }

@@ -1,7 +1,11 @@
-//! Shared test harness: the real `yearbook` binary on port 0, a WebSocket
-//! client that speaks the protocol, and generated rosters whose photos the
-//! tests can recognise again after the server resized them.
+//! Shared test harness: the server on port 0 (the real `yearbook` binary,
+//! or its library inside the test process), a WebSocket client that speaks
+//! the protocol, and generated rosters whose photos the tests can recognise
+//! again after the server resized them.
 #![allow(dead_code)]
+
+mod in_process;
+pub use in_process::InProcessServer;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -105,6 +109,7 @@ pub struct ServerBuilder {
     args: Vec<String>,
     base_path: String,
     wrapper: Vec<String>,
+    in_process: bool,
 }
 
 impl ServerBuilder {
@@ -138,27 +143,53 @@ impl ServerBuilder {
         self.wrapper = prefix;
         self
     }
+    /// Runs the server's library inside the test process instead of
+    /// spawning the binary: faster to start, the same routes and sockets,
+    /// but no `--test-clock` (its clock is process-wide), no kill -9, no
+    /// restart, no stderr, no wrapper (docs/testing.md, "Two servers").
+    pub fn in_process(mut self) -> Self {
+        self.in_process = true;
+        self
+    }
     pub fn start(self) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
         self.start_in(dir)
     }
     /// Starts in `dir`, prepared beforehand (e.g. a `t.db` made by the test).
     pub fn start_in(self, dir: TempDir) -> TestServer {
-        TestServer::spawn(dir, self, 0)
+        // `YEARBOOK_TEST_SERVER=spawned` runs every test on the binary, to
+        // compare the two or to rule the in-process wiring out.
+        let spawn_all = std::env::var("YEARBOOK_TEST_SERVER").is_ok_and(|v| v == "spawned");
+        if self.in_process && !spawn_all {
+            TestServer::in_process(dir, self)
+        } else {
+            TestServer::spawn(dir, self, 0)
+        }
     }
 }
 
-/// The real binary, serving on an ephemeral port; killed on drop.
+/// Where the server under test runs.
+enum Process {
+    /// The real binary; with `--test-clock`, its stdin and its `skipped`
+    /// answers.
+    Spawned {
+        child: Child,
+        clock: Option<std::sync::Mutex<(std::process::ChildStdin, mpsc::Receiver<String>)>>,
+    },
+    /// The library on a thread of this process.
+    InProcess(InProcessServer),
+}
+
+/// A server on an ephemeral port: the real binary (killed on drop), or
+/// its library in this process (shut down gracefully on drop).
 pub struct TestServer {
-    child: Child,
+    process: Process,
     origin: String,
     listening_line: String,
     dir: Option<TempDir>,
     /// How it was started: the same again on a restart.
     launch: ServerBuilder,
     starts: u32,
-    /// With `--test-clock`: the server's stdin, and its `skipped` answers.
-    clock: Option<std::sync::Mutex<(std::process::ChildStdin, mpsc::Receiver<String>)>>,
     pub http: reqwest::Client,
 }
 
@@ -244,6 +275,41 @@ impl TestServer {
                 );
             }
         };
+        // A skip past the server's 10 s request-head deadline closes idle
+        // keep-alive connections: with a test clock, none is kept.
+        let pool = if test_clock { 0 } else { usize::MAX };
+        let process = Process::Spawned { child, clock };
+        TestServer::listening(process, first, dir, launch, starts, pool)
+    }
+
+    /// The library inside this process, on the same arguments.
+    fn in_process(dir: TempDir, launch: ServerBuilder) -> TestServer {
+        assert!(
+            launch.wrapper.is_empty(),
+            "a wrapper needs the spawned binary"
+        );
+        let (server, url) =
+            InProcessServer::start(&dir.path().join("t.db"), &launch.args, START_TIMEOUT);
+        let first = format!("listening on {url}");
+        TestServer::listening(
+            Process::InProcess(server),
+            first,
+            dir,
+            launch,
+            0,
+            usize::MAX,
+        )
+    }
+
+    /// A started server, known by the `listening on URL` line it printed.
+    fn listening(
+        process: Process,
+        first: String,
+        dir: TempDir,
+        launch: ServerBuilder,
+        starts: u32,
+        pool: usize,
+    ) -> TestServer {
         let url = first
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("first stdout line is not `listening on URL`: {first:?}"))
@@ -257,22 +323,26 @@ impl TestServer {
             host_port.starts_with("127.0.0.1:") && !host_port.ends_with(":0"),
             "listening line should name the bound port on 127.0.0.1: {first:?}"
         );
-        // A skip past the server's 10 s request-head deadline closes idle
-        // keep-alive connections: with a test clock, none is kept.
-        let pool = if test_clock { 0 } else { usize::MAX };
         TestServer {
-            child,
+            process,
             origin: format!("http://{host_port}"),
             listening_line: first,
             dir: Some(dir),
             launch,
             starts,
-            clock,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
                 .pool_max_idle_per_host(pool)
                 .build()
                 .unwrap(),
+        }
+    }
+
+    /// The spawned binary; panics, saying `what` needs it, when in-process.
+    fn child(&mut self, what: &str) -> &mut Child {
+        match &mut self.process {
+            Process::Spawned { child, .. } => child,
+            Process::InProcess(_) => panic!("{what} needs the spawned binary, not in_process()"),
         }
     }
 
@@ -282,12 +352,13 @@ impl TestServer {
     #[allow(dead_code)]
     pub fn skip(&self, d: Duration) {
         use std::io::Write;
-        let mut clock = self
-            .clock
-            .as_ref()
-            .expect("skip needs ServerBuilder::test_clock()")
-            .lock()
-            .unwrap();
+        let Process::Spawned {
+            clock: Some(clock), ..
+        } = &self.process
+        else {
+            panic!("skip needs ServerBuilder::test_clock() (and so the spawned binary)");
+        };
+        let mut clock = clock.lock().unwrap();
         let (stdin, skipped) = &mut *clock;
         writeln!(stdin, "skip {}", d.as_millis()).expect("write to the server's stdin");
         stdin.flush().expect("flush the server's stdin");
@@ -369,6 +440,10 @@ impl TestServer {
         )
     }
     pub fn stderr(&self) -> String {
+        assert!(
+            matches!(self.process, Process::Spawned { .. }),
+            "stderr needs the spawned binary, not in_process()"
+        );
         std::fs::read_to_string(self.dir().join(format!("stderr-{}.log", self.starts)))
             .unwrap_or_default()
     }
@@ -384,14 +459,23 @@ impl TestServer {
     /// `kill -9`, then `meanwhile(dir)` (the operator at work), then a new
     /// process on the same `--db`.
     pub fn restart_after_kill9_then(mut self, meanwhile: impl FnOnce(&Path)) -> TestServer {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let child = self.child("kill -9");
+        let _ = child.kill();
+        let _ = child.wait();
         meanwhile(self.dir());
         let dir = self.dir.take().expect("tempdir");
         let launch = std::mem::take(&mut self.launch);
         let starts = self.starts + 1;
         drop(self);
         TestServer::spawn(dir, launch, starts)
+    }
+
+    /// Stops the server (the binary killed, the in-process one shut down
+    /// gracefully) and hands back its folder, database included.
+    pub fn shut_down(mut self) -> TempDir {
+        let dir = self.dir.take().expect("server directory");
+        drop(self);
+        dir
     }
 
     // -- HTTP helpers --
@@ -436,9 +520,12 @@ impl TestServer {
 }
 
 impl Drop for TestServer {
+    /// Kills the binary; an in-process server shuts down as it drops.
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Process::Spawned { child, .. } = &mut self.process {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
