@@ -25,12 +25,6 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-async fn status_and_json(r: reqwest::Response) -> (u16, Value) {
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 /// `POST {path} {}` with an optional `Origin`: status and JSON.
 async fn post_from(server: &TestServer, path: &str, origin: Option<&str>) -> (u16, Value) {
     let mut req = client().post(server.url(path)).json(&json!({}));

@@ -12,7 +12,6 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
 
 use common::*;
 use futures_util::{SinkExt, StreamExt};
@@ -25,14 +24,6 @@ use tokio_tungstenite::tungstenite::{self, Message};
 const CODE: &str = "Class of  1984";
 /// How the code travels in links: normalised and URL-encoded.
 const CODE_QUERY: &str = "event=class%20of%201984";
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
 
 fn header(r: &reqwest::Response, name: &str) -> String {
     r.headers()
@@ -54,26 +45,6 @@ fn event_cookie(r: &reqwest::Response) -> Option<String> {
 /// The `name=value` part of a Set-Cookie, as a browser sends it back.
 fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().trim().to_string()
-}
-
-async fn status_and_json(r: reqwest::Response) -> (u16, Value) {
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-/// Every local `href`/`src`/`action` of a page.
-fn local_links(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in ["href=\"", "src=\"", "action=\""] {
-        for part in html.split(attr).skip(1) {
-            let v = part.split('"').next().unwrap_or("");
-            if v.starts_with('/') {
-                out.push(v.to_string());
-            }
-        }
-    }
-    out
 }
 
 /// Opens a WebSocket with extra request headers; the HTTP status when the
@@ -268,7 +239,7 @@ impl Drop for Running {
 async fn without_the_event_code_only_health_and_page_chrome_are_open() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().arg("--event-code").arg(CODE));
-    let http = client();
+    let http = no_redirect_client();
 
     let r = http.get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
@@ -361,7 +332,7 @@ async fn without_the_event_code_only_health_and_page_chrome_are_open() {
 async fn the_event_link_sets_a_cookie_that_opens_api_photos_and_socket() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().arg("--event-code").arg(CODE));
-    let http = client();
+    let http = no_redirect_client();
 
     // The QR link: the code in the query, any case and spacing.
     let r = http
@@ -397,10 +368,7 @@ async fn the_event_link_sets_a_cookie_that_opens_api_photos_and_socket() {
         .send()
         .await
         .unwrap();
-    let (s, room) = status_and_json(r).await;
-    assert_eq!(s, 201, "{room}");
-    let code = room["code"].as_str().unwrap();
-    let key = room["host_key"].as_str().unwrap();
+    let (room, code, key) = room_created(r).await;
     assert_eq!(
         room["join_url"],
         format!("{}/join/{code}?{CODE_QUERY}", server.base_url()),
@@ -458,15 +426,15 @@ async fn the_event_link_sets_a_cookie_that_opens_api_photos_and_socket() {
     );
 
     // …and the WebSocket, by cookie (a browser) or by query (other clients).
-    let mut ws = ws_connect(&server.ws_url(code), &[("Cookie", &cookie)])
+    let mut ws = ws_connect(&server.ws_url(&code), &[("Cookie", &cookie)])
         .await
         .expect("WebSocket with the cookie");
-    let st = hello(&mut ws, key).await;
+    let st = hello(&mut ws, &key).await;
     assert_eq!(st["phase"], "lobby", "{st}");
-    let mut ws2 = ws_connect(&format!("{}?{CODE_QUERY}", server.ws_url(code)), &[])
+    let mut ws2 = ws_connect(&format!("{}?{CODE_QUERY}", server.ws_url(&code)), &[])
         .await
         .expect("WebSocket with ?event=");
-    hello(&mut ws2, key).await;
+    hello(&mut ws2, &key).await;
 
     let r = http
         .get(server.url("/metrics"))
@@ -481,7 +449,7 @@ async fn the_event_link_sets_a_cookie_that_opens_api_photos_and_socket() {
 async fn the_event_form_checks_the_code_and_goes_back_only_to_this_site() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().arg("--event-code").arg(CODE));
-    let http = client();
+    let http = no_redirect_client();
     let post = |code: &str, next: &str| {
         http.post(server.url("/event"))
             .header("Content-Type", "application/x-www-form-urlencoded")
@@ -535,7 +503,7 @@ async fn the_event_cookie_belongs_to_the_base_path_and_survives_a_restart() {
             .arg("--event-code")
             .arg(CODE),
     );
-    let http = client();
+    let http = no_redirect_client();
     let r = http.get(server.url("/")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
     let html = r.text().await.unwrap();
@@ -584,7 +552,7 @@ async fn an_https_public_url_makes_the_event_cookie_secure() {
             .arg("--public-url")
             .arg("https://example.org"),
     );
-    let r = client()
+    let r = no_redirect_client()
         .get(server.url(&format!("/?{CODE_QUERY}")))
         .send()
         .await
@@ -608,7 +576,7 @@ async fn the_public_url_is_used_verbatim_in_links_and_the_qr_code() {
             // A fixed public URL wins over what a proxy says.
             .arg("--trust-proxy"),
     );
-    let r = client()
+    let r = no_redirect_client()
         .post(server.url("/api/rooms"))
         .header("X-Forwarded-Host", "elsewhere.example")
         .header("X-Forwarded-Proto", "http")
@@ -616,10 +584,7 @@ async fn the_public_url_is_used_verbatim_in_links_and_the_qr_code() {
         .send()
         .await
         .unwrap();
-    let (s, room) = status_and_json(r).await;
-    assert_eq!(s, 201, "{room}");
-    let code = room["code"].as_str().unwrap();
-    let key = room["host_key"].as_str().unwrap();
+    let (room, code, key) = room_created(r).await;
     assert_eq!(
         room["join_url"],
         format!("https://example.org/reunion/join/{code}")
@@ -629,7 +594,7 @@ async fn the_public_url_is_used_verbatim_in_links_and_the_qr_code() {
         format!("https://example.org/reunion/host/{code}#key={key}")
     );
 
-    let r = client()
+    let r = no_redirect_client()
         .get(server.url(&format!("/host/{code}")))
         .send()
         .await
@@ -692,13 +657,12 @@ async fn on_all_interfaces_links_name_the_lan_address() {
         "no warning with a code: {}",
         s.stderr()
     );
-    let r = client()
+    let r = no_redirect_client()
         .post(s.url(&format!("/api/rooms?{CODE_QUERY}")))
         .send()
         .await
         .unwrap();
-    let (st, room) = status_and_json(r).await;
-    assert_eq!(st, 201, "{room}");
+    let (room, _, _) = room_created(r).await;
     let join = room["join_url"].as_str().unwrap();
     let authority = join
         .strip_prefix("http://")
@@ -730,13 +694,13 @@ async fn on_all_interfaces_links_name_the_lan_address() {
     }
 
     let code = room["code"].as_str().unwrap();
-    let r = client()
+    let r = no_redirect_client()
         .get(s.url(&format!("/host/{code}?{CODE_QUERY}")))
         .send()
         .await
         .unwrap();
     let cookie = cookie_pair(&event_cookie(&r).unwrap());
-    let r = client()
+    let r = no_redirect_client()
         .get(s.url(&format!("/host/{code}")))
         .header("Cookie", cookie)
         .send()
@@ -772,7 +736,7 @@ async fn forwarded_headers_count_only_with_trust_proxy() {
     let roster = standard_roster();
     let plain = server_with(&roster, TestServer::builder());
     let trusting = server_with(&roster, TestServer::builder().arg("--trust-proxy"));
-    let http = client();
+    let http = no_redirect_client();
     let create = |server: &TestServer| {
         http.post(server.url("/api/rooms"))
             .header("X-Forwarded-Host", "proxy.example")
@@ -781,9 +745,7 @@ async fn forwarded_headers_count_only_with_trust_proxy() {
             .send()
     };
 
-    let (s, room) = status_and_json(create(&plain).await.unwrap()).await;
-    assert_eq!(s, 201);
-    let code = room["code"].as_str().unwrap();
+    let (room, code, _) = room_created(create(&plain).await.unwrap()).await;
     assert_eq!(
         room["join_url"],
         format!("{}/join/{code}", plain.base_url()),
@@ -798,9 +760,7 @@ async fn forwarded_headers_count_only_with_trust_proxy() {
     let html = r.text().await.unwrap();
     assert!(!html.contains("proxy.example"), "host page: {html}");
 
-    let (s, room) = status_and_json(create(&trusting).await.unwrap()).await;
-    assert_eq!(s, 201);
-    let code = room["code"].as_str().unwrap();
+    let (room, code, _) = room_created(create(&trusting).await.unwrap()).await;
     assert_eq!(
         room["join_url"],
         format!("https://proxy.example/join/{code}"),
@@ -847,7 +807,7 @@ async fn forwarded_headers_count_only_with_trust_proxy() {
 async fn nothing_is_served_outside_the_base_path() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().base_path("/reunion/1984"));
-    let http = client();
+    let http = no_redirect_client();
     let origin = server.origin();
     for path in [
         "/",
@@ -1046,26 +1006,25 @@ async fn the_env_file_configures_a_working_server() {
         "the database where YEARBOOK_DB says"
     );
 
-    let r = client()
+    let r = no_redirect_client()
         .get(s.url(&format!("{base}/healthz")))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    let r = client()
+    let r = no_redirect_client()
         .post(s.url(&format!("{base}/api/rooms")))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 401, "the env file sets an event code");
     let query: String = url_query_encode(&event);
-    let r = client()
+    let r = no_redirect_client()
         .post(s.url(&format!("{base}/api/rooms?event={query}")))
         .send()
         .await
         .unwrap();
-    let (st, room) = status_and_json(r).await;
-    assert_eq!(st, 201, "{room}");
+    let (room, _, _) = room_created(r).await;
     let join = room["join_url"].as_str().unwrap();
     assert!(
         join.starts_with(&format!("{}/join/", public.trim_end_matches('/'))),

@@ -12,8 +12,7 @@ use serde_json::{Value, json};
 async fn room(b: ServerBuilder, body: Value) -> (Roster, TestServer, String, String, TestClient) {
     let roster = standard_roster();
     let server = server_with(&roster, b);
-    let (code, key) = create_room(&server, body).await;
-    let host = connect_host(&server, &code, &key).await;
+    let (code, key, host, []) = room_with(&server, body, []).await;
     (roster, server, code, key, host)
 }
 

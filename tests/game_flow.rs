@@ -476,11 +476,12 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     // The server's clock stands still; `lobby` goes out at most every
     // 200 ms, so the test skips that much before each one it waits for.
     let server = server_with(&roster, TestServer::builder().test_clock());
-    let (code, key) = create_room(&server, json!({"rounds":3,"seconds":30})).await;
-    let mut host = connect_host(&server, &code, &key).await;
-    let (mut ann, _) = join(&server, &code, "Ann").await;
-    let (mut bob, wb) = join(&server, &code, "Bob").await;
-    let (mut cy, wc) = join(&server, &code, "Cy").await;
+    let (code, _, mut host, [(mut ann, _), (mut bob, wb), (mut cy, wc)]) = room_with(
+        &server,
+        json!({"rounds":3,"seconds":30}),
+        ["Ann", "Bob", "Cy"],
+    )
+    .await;
     server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "three players", |ps| ps.len() == 3).await;
 
@@ -606,10 +607,12 @@ async fn room_with_ann_and_bob(
     server: &TestServer,
     rounds: u64,
 ) -> (String, String, TestClient, TestClient, TestClient, Value) {
-    let (code, key) = create_room(server, json!({"rounds":rounds,"seconds":30})).await;
-    let mut host = connect_host(server, &code, &key).await;
-    let (ann, _) = join(server, &code, "Ann").await;
-    let (bob, wb) = join(server, &code, "Bob").await;
+    let (code, key, mut host, [(ann, _), (bob, wb)]) = room_with(
+        server,
+        json!({"rounds":rounds,"seconds":30}),
+        ["Ann", "Bob"],
+    )
+    .await;
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
     (code, key, host, ann, bob, wb)
 }
@@ -669,10 +672,8 @@ async fn leaving_or_resuming_never_closes_voting_by_itself() {
 async fn host_reveal_closes_voting_early() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().test_clock());
-    let (code, key) = create_room(&server, json!({"rounds":2,"seconds":30})).await;
-    let mut host = connect_host(&server, &code, &key).await;
-    let (mut ann, _) = join(&server, &code, "Ann").await;
-    let (mut bob, _) = join(&server, &code, "Bob").await;
+    let (code, _, mut host, [(mut ann, _), (mut bob, _)]) =
+        room_with(&server, json!({"rounds":2,"seconds":30}), ["Ann", "Bob"]).await;
     // `lobby` goes out at most every 200 ms: its next one is due then.
     server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
@@ -710,10 +711,8 @@ async fn the_deadline_closes_voting_and_late_answers_score_less() {
     // test skipped, and the deadline falls when the test skips to it.
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().test_clock());
-    let (code, key) = create_room(&server, json!({"rounds":1,"seconds":2})).await;
-    let mut host = connect_host(&server, &code, &key).await;
-    let (mut ann, _) = join(&server, &code, "Ann").await;
-    let (mut bob, _) = join(&server, &code, "Bob").await;
+    let (code, _, mut host, [(mut ann, _), (mut bob, _)]) =
+        room_with(&server, json!({"rounds":1,"seconds":2}), ["Ann", "Bob"]).await;
     // `lobby` goes out at most every 200 ms: its next one is due then.
     server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
@@ -748,13 +747,12 @@ async fn the_deadline_closes_voting_and_late_answers_score_less() {
 async fn photo_to_name_mode_asks_with_a_photo() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().in_process());
-    let (code, key) = create_room(
+    let (_, _, mut host, [(mut ann, _)]) = room_with(
         &server,
         json!({"rounds":1,"seconds":30,"mode":"photo_to_name"}),
+        ["Ann"],
     )
     .await;
-    let mut host = connect_host(&server, &code, &key).await;
-    let (mut ann, _) = join(&server, &code, "Ann").await;
     host.send(json!({"type":"start_round"})).await;
     let r = all_get_round(&mut host, &mut [&mut ann], 1, 1, 30).await;
     assert_eq!(r["mode"], "photo_to_name");
@@ -769,10 +767,8 @@ async fn photo_to_name_mode_asks_with_a_photo() {
 async fn a_killed_server_comes_back_with_rooms_scores_and_acknowledged_votes() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder());
-    let (code, key) = create_room(&server, json!({"rounds":3,"seconds":60})).await;
-    let mut host = connect_host(&server, &code, &key).await;
-    let (mut ann, wa) = join(&server, &code, "Ann").await;
-    let (mut bob, wb) = join(&server, &code, "Bob").await;
+    let (code, key, mut host, [(mut ann, wa), (mut bob, wb)]) =
+        room_with(&server, json!({"rounds":3,"seconds":60}), ["Ann", "Bob"]).await;
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
     host.send(json!({"type":"start_round"})).await;
     let r1 = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 3, 60).await;
@@ -897,9 +893,8 @@ async fn a_room_can_leave_out_classmates_in_memoriam() {
 async fn the_host_configures_the_room_in_the_lobby() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().in_process());
-    let (code, key) = create_room(&server, json!({"rounds":5,"seconds":20})).await;
-    let mut host = connect_host(&server, &code, &key).await;
-    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (code, key, mut host, [(mut ann, _)]) =
+        room_with(&server, json!({"rounds":5,"seconds":20}), ["Ann"]).await;
     ann.send(json!({"type":"configure","rounds":1})).await;
     assert_eq!(ann.recv_error().await, "not_host");
     host.send(json!({"type":"configure","rounds":2,"seconds":7,"mode":"photo_to_name"}))
@@ -1354,11 +1349,12 @@ async fn results_csv_defuses_formulas_and_quotes_names_end_to_end() {
 async fn progress_reaches_the_host_at_most_every_100_ms() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().test_clock());
-    let (code, key) = create_room(&server, json!({"rounds":1,"seconds":20})).await;
-    let mut host = connect_host(&server, &code, &key).await;
-    let (mut ann, _) = join(&server, &code, "Ann").await;
-    let (mut bob, _) = join(&server, &code, "Bob").await;
-    let (mut cy, _) = join(&server, &code, "Cy").await;
+    let (_, _, mut host, [(mut ann, _), (mut bob, _), (mut cy, _)]) = room_with(
+        &server,
+        json!({"rounds":1,"seconds":20}),
+        ["Ann", "Bob", "Cy"],
+    )
+    .await;
     host.send(json!({"type":"start_round"})).await;
     all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 1, 1, 20).await;
     // A vote 100 ms after the round's start is told at once; the next, at

@@ -351,28 +351,6 @@ impl Drop for Proxy {
 // ---------------------------------------------------------------------------
 // What a browser and the phones do, through the proxy
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
-
-/// Every `href="/…"` and `src="/…"` of a page, to check they carry the base.
-fn local_links(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in ["href=\"", "src=\"", "action=\""] {
-        for part in html.split(attr).skip(1) {
-            let v = part.split('"').next().unwrap_or("");
-            if v.starts_with('/') {
-                out.push(v.to_string());
-            }
-        }
-    }
-    out
-}
-
 /// Photo `path` (as a message names it, base path included) through the
 /// proxy: 200 with the server's caching headers, 304 on revalidation;
 /// returns whose photo it is.
@@ -421,7 +399,7 @@ async fn photo_via(http: &reqwest::Client, origin: &str, path: &str, ctx: &str) 
 async fn play_through(proxy: &Proxy, block: usize, base: &str) {
     let origin = proxy.origin(block);
     let ctx = format!("{} block {block} ({origin}{base})", proxy.name);
-    let http = client();
+    let http = no_redirect_client();
     let url = |p: &str| format!("{origin}{base}{p}");
 
     // The landing page and its assets, all under the base path.

@@ -485,10 +485,7 @@ impl TestServer {
     }
     /// GET a route; status and body parsed as JSON (Null when not JSON).
     pub async fn get_json(&self, path: &str) -> (u16, Value) {
-        let r = self.get(path).await;
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        status_and_json(self.get(path).await).await
     }
     pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
         let r = self
@@ -498,9 +495,7 @@ impl TestServer {
             .send()
             .await
             .expect("POST");
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        status_and_json(r).await
     }
     /// GET a path as found in a message (photo URLs); body bytes, asserting 200.
     pub async fn fetch_bytes(&self, path_from_message: &str) -> Vec<u8> {
@@ -529,12 +524,56 @@ impl Drop for TestServer {
     }
 }
 
+/// A client that shows redirects instead of following them.
+pub fn no_redirect_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// A response's status and its body as JSON (Null when not JSON).
+pub async fn status_and_json(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The answer to a `POST /api/rooms`, asserting 201: the room's JSON, its
+/// code and its host key.
+pub async fn room_created(r: reqwest::Response) -> (Value, String, String) {
+    let (status, room) = status_and_json(r).await;
+    assert_eq!(status, 201, "POST /api/rooms → {status} {room}");
+    let code = room["code"].as_str().expect("code").to_string();
+    let key = room["host_key"].as_str().expect("host_key").to_string();
+    (room, code, key)
+}
+
+/// Every local `href`/`src`/`action` of a page (the paths from `/`).
+pub fn local_links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\"", "action=\""] {
+        for part in html.split(attr).skip(1) {
+            let v = part.split('"').next().unwrap_or("");
+            if v.starts_with('/') {
+                out.push(v.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// `POST /api/rooms` with `body`, asserting 201; returns `(code, host_key)`.
 pub async fn create_room(server: &TestServer, body: Value) -> (String, String) {
-    let (status, v) = server.post_json("/api/rooms", &body).await;
-    assert_eq!(status, 201, "POST /api/rooms {body} → {status} {v}");
-    let code = v["code"].as_str().expect("code").to_string();
-    let key = v["host_key"].as_str().expect("host_key").to_string();
+    let r = server
+        .http
+        .post(server.url("/api/rooms"))
+        .json(&body)
+        .send()
+        .await
+        .expect("POST /api/rooms");
+    let (_, code, key) = room_created(r).await;
     (code, key)
 }
 
@@ -873,6 +912,25 @@ pub async fn resume(
     let st = c.recv_type("state").await;
     c.state = st;
     (c, welcome)
+}
+
+/// A room made with `settings`, its host's screen connected and a phone
+/// joined under each of `names`: `(code, host key, host, [(phone, welcome)])`.
+pub async fn room_with<const N: usize>(
+    server: &TestServer,
+    settings: Value,
+    names: [&str; N],
+) -> (String, String, TestClient, [(TestClient, Value); N]) {
+    let (code, key) = create_room(server, settings).await;
+    let host = connect_host(server, &code, &key).await;
+    let mut phones = Vec::with_capacity(N);
+    for name in names {
+        phones.push(join(server, &code, name).await);
+    }
+    let Ok(phones) = phones.try_into() else {
+        unreachable!("one phone per name")
+    };
+    (code, key, host, phones)
 }
 
 /// Asserts that `actual` has every field of `expected` with the same value
