@@ -25,13 +25,6 @@ const CODE: &str = "Class of  1984";
 /// How the code travels in links: normalised and URL-encoded.
 const CODE_QUERY: &str = "event=class%20of%201984";
 
-fn header(r: &reqwest::Response, name: &str) -> String {
-    r.headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
-}
-
 /// `yearbook_event=…` from a response's Set-Cookie, with its attributes.
 fn event_cookie(r: &reqwest::Response) -> Option<String> {
     r.headers()

@@ -60,14 +60,16 @@ fn check_round(v: &Value, round: u64, of: u64, seconds: u64, what: &str) {
     );
 }
 
-/// Reads `round` on the host and every phone, checks they agree, returns the host's.
-async fn all_get_round(
+/// The host starts round `round` of `of`: reads it on the host and every
+/// phone, checks they agree, returns the host's.
+async fn start_round(
     host: &mut TestClient,
     phones: &mut [&mut TestClient],
     round: u64,
     of: u64,
     seconds: u64,
 ) -> Value {
+    host.send(json!({"type":"start_round"})).await;
     let hr = host.recv_type("round").await;
     // Just started: nearly all of its time is left.
     let remaining = hr["remaining_ms"].as_u64().unwrap_or(0);
@@ -274,10 +276,9 @@ async fn three_phones_play_three_rounds_to_game_over() {
     let mut right = [0u64; 3];
     let mut targets = Vec::new();
     for r in 1..=3u64 {
-        host.send(json!({"type":"start_round"})).await;
         let (p0, rest) = phones.split_at_mut(1);
         let (p1, p2) = rest.split_at_mut(1);
-        let hr = all_get_round(
+        let hr = start_round(
             &mut host,
             &mut [&mut p0[0], &mut p1[0], &mut p2[0]],
             r,
@@ -439,11 +440,7 @@ async fn three_phones_play_three_rounds_to_game_over() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    let ct = r
-        .headers()
-        .get("content-type")
-        .map(|h| h.to_str().unwrap().to_string())
-        .unwrap_or_default();
+    let ct = header(&r, "content-type");
     assert!(
         ct.starts_with("text/csv"),
         "results.csv content type: {ct:?}"
@@ -486,8 +483,7 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     host_lobby_until(&mut host, "three players", |ps| ps.len() == 3).await;
 
     // Round 1: only Cy is right.
-    host.send(json!({"type":"start_round"})).await;
-    let r1 = all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 1, 3, 30).await;
+    let r1 = start_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 1, 3, 30).await;
     let ans = answer_of(&server, &r1).await;
     ann.vote(1, ((ans + 1) % 4) as u64).await;
     bob.vote(1, ((ans + 2) % 4) as u64).await;
@@ -500,8 +496,7 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     assert_eq!(cy_score, 1000, "Cy was right, at once: {rev}");
 
     // Round 2: Cy votes, drops, comes back: same player, same vote.
-    host.send(json!({"type":"start_round"})).await;
-    let r2 = all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 2, 3, 30).await;
+    let r2 = start_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 2, 3, 30).await;
     let ans2 = answer_of(&server, &r2).await;
     let cy_choice = (ans2 + 3) % 4;
     cy.vote(2, cy_choice as u64).await;
@@ -552,8 +547,7 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     assert_eq!(crev["you"]["score"], cy_score);
 
     // Round 3: Bob drops before voting; Ann and Cy close the vote.
-    host.send(json!({"type":"start_round"})).await;
-    let r3 = all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 3, 3, 30).await;
+    let r3 = start_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 3, 3, 30).await;
     let ans3 = answer_of(&server, &r3).await;
     bob.close().await;
     server.skip(Duration::from_millis(200));
@@ -625,8 +619,7 @@ async fn ann_voted_and_bob_left(
     rounds: u64,
 ) -> (String, TestClient, TestClient, Value) {
     let (code, _, mut host, mut ann, mut bob, wb) = room_with_ann_and_bob(server, rounds).await;
-    host.send(json!({"type":"start_round"})).await;
-    all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, rounds, 30).await;
+    start_round(&mut host, &mut [&mut ann, &mut bob], 1, rounds, 30).await;
     ann.vote(1, 0).await;
     bob.close().await;
     host_lobby_until(&mut host, "Bob is disconnected", |ps| {
@@ -677,8 +670,7 @@ async fn host_reveal_closes_voting_early() {
     // `lobby` goes out at most every 200 ms: its next one is due then.
     server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
-    host.send(json!({"type":"start_round"})).await;
-    let r = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 2, 30).await;
+    let r = start_round(&mut host, &mut [&mut ann, &mut bob], 1, 2, 30).await;
     let ans = answer_of(&server, &r).await;
     // The server's clock stands still: Ann votes 3 s in, exactly.
     server.skip(Duration::from_secs(3));
@@ -716,8 +708,7 @@ async fn the_deadline_closes_voting_and_late_answers_score_less() {
     // `lobby` goes out at most every 200 ms: its next one is due then.
     server.skip(Duration::from_millis(200));
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
-    host.send(json!({"type":"start_round"})).await;
-    let r = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 1, 2).await;
+    let r = start_round(&mut host, &mut [&mut ann, &mut bob], 1, 1, 2).await;
     assert_eq!(r["remaining_ms"], 2000, "a fresh 2 s round: {r}");
     assert_eq!(r["seconds"], 2, "round.seconds: {r}");
     let ans = answer_of(&server, &r).await;
@@ -753,8 +744,7 @@ async fn photo_to_name_mode_asks_with_a_photo() {
         ["Ann"],
     )
     .await;
-    host.send(json!({"type":"start_round"})).await;
-    let r = all_get_round(&mut host, &mut [&mut ann], 1, 1, 30).await;
+    let r = start_round(&mut host, &mut [&mut ann], 1, 1, 30).await;
     assert_eq!(r["mode"], "photo_to_name");
     let ans = answer_of(&server, &r).await;
     ann.vote(1, ans as u64).await;
@@ -770,16 +760,14 @@ async fn a_killed_server_comes_back_with_rooms_scores_and_acknowledged_votes() {
     let (code, key, mut host, [(mut ann, wa), (mut bob, wb)]) =
         room_with(&server, json!({"rounds":3,"seconds":60}), ["Ann", "Bob"]).await;
     host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
-    host.send(json!({"type":"start_round"})).await;
-    let r1 = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 3, 60).await;
+    let r1 = start_round(&mut host, &mut [&mut ann, &mut bob], 1, 3, 60).await;
     let ans = answer_of(&server, &r1).await;
     ann.vote(1, ans as u64).await;
     bob.vote(1, ((ans + 1) % 4) as u64).await;
     let arev = ann.recv_type("reveal").await;
     let ann_score = arev["you"]["score"].as_u64().unwrap();
     assert!(ann_score >= 500);
-    host.send(json!({"type":"start_round"})).await;
-    let r2 = all_get_round(&mut host, &mut [&mut ann, &mut bob], 2, 3, 60).await;
+    let r2 = start_round(&mut host, &mut [&mut ann, &mut bob], 2, 3, 60).await;
     let ann_vote = 2u64;
     ann.vote(2, ann_vote).await;
 
@@ -866,8 +854,7 @@ async fn a_room_can_leave_out_classmates_in_memoriam() {
     let mut asked = Vec::new();
     let mut positions = Vec::new();
     for r in 1..=askable {
-        host.send(json!({"type":"start_round"})).await;
-        let round = all_get_round(&mut host, &mut [&mut ann], r, askable, 30).await;
+        let round = start_round(&mut host, &mut [&mut ann], r, askable, 30).await;
         let name = round["prompt"]["name"].as_str().unwrap().to_string();
         let i = Roster::index_of(&name);
         assert!(!PEOPLE[i].in_memoriam, "{name} was left out of this game");
@@ -907,8 +894,7 @@ async fn the_host_configures_the_room_in_the_lobby() {
         &json!({"rounds":2,"seconds":7,"mode":"photo_to_name","include_memoriam":true}),
         "settings after configure",
     );
-    host.send(json!({"type":"start_round"})).await;
-    let round = all_get_round(&mut host, &mut [&mut ann], 1, 2, 7).await;
+    let round = start_round(&mut host, &mut [&mut ann], 1, 2, 7).await;
     assert_eq!(round["mode"], "photo_to_name");
     assert_eq!(round["seconds"], 7);
     host.send(json!({"type":"configure","rounds":9})).await;
@@ -1037,14 +1023,12 @@ async fn the_host_ends_the_game_mid_question_and_the_results_stay() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder());
     let (code, key, mut host, mut ann, mut bob, wb) = room_with_ann_and_bob(&server, 3).await;
-    host.send(json!({"type":"start_round"})).await;
-    let r1 = all_get_round(&mut host, &mut [&mut ann, &mut bob], 1, 3, 30).await;
+    let r1 = start_round(&mut host, &mut [&mut ann, &mut bob], 1, 3, 30).await;
     let ans1 = answer_of(&server, &r1).await as u64;
     ann.vote(1, ans1).await;
     bob.vote(1, (ans1 + 1) % 4).await;
     host.recv_type("reveal").await;
-    host.send(json!({"type":"start_round"})).await;
-    let r2 = all_get_round(&mut host, &mut [&mut ann, &mut bob], 2, 3, 30).await;
+    let r2 = start_round(&mut host, &mut [&mut ann, &mut bob], 2, 3, 30).await;
     let ans2 = answer_of(&server, &r2).await as u64;
     // Ann answers round 2; Bob has not when the host ends the game.
     ann.vote(2, ans2).await;
@@ -1355,8 +1339,7 @@ async fn progress_reaches_the_host_at_most_every_100_ms() {
         ["Ann", "Bob", "Cy"],
     )
     .await;
-    host.send(json!({"type":"start_round"})).await;
-    all_get_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 1, 1, 20).await;
+    start_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 1, 1, 20).await;
     // A vote 100 ms after the round's start is told at once; the next, at
     // the same moment on the server's clock, waits for 100 ms to pass.
     server.skip(Duration::from_millis(100));

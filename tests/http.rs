@@ -173,11 +173,7 @@ async fn pages_health_and_metrics() {
     ] {
         let r = server.get(&path).await;
         assert_eq!(r.status().as_u16(), 200, "GET {path}");
-        let ct = r
-            .headers()
-            .get("content-type")
-            .map(|h| h.to_str().unwrap().to_string())
-            .unwrap_or_default();
+        let ct = header(&r, "content-type");
         assert!(
             ct.starts_with("text/html"),
             "GET {path} content type {ct:?}"

@@ -368,11 +368,7 @@ async fn photo_via(http: &reqwest::Client, origin: &str, path: &str, ctx: &str) 
         .to_str()
         .unwrap()
         .to_string();
-    let cache = r
-        .headers()
-        .get("cache-control")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
+    let cache = header(&r, "cache-control");
     assert!(
         cache.contains("immutable"),
         "{ctx}: Cache-Control {cache:?}"

@@ -533,6 +533,14 @@ pub fn no_redirect_client() -> reqwest::Client {
         .unwrap()
 }
 
+/// A response header as text; empty when there is none.
+pub fn header(r: &reqwest::Response, name: &str) -> String {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
 /// A response's status and its body as JSON (Null when not JSON).
 pub async fn status_and_json(r: reqwest::Response) -> (u16, Value) {
     let status = r.status().as_u16();
