@@ -86,7 +86,10 @@ async fn a_body_trickling_in_is_cut_with_408_after_ten_seconds() {
 #[tokio::test]
 async fn room_creation_has_a_server_wide_cap_beyond_each_addresses_own() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder().arg("--trust-proxy"));
+    let server = server_with(
+        &roster,
+        TestServer::builder().in_process().arg("--trust-proxy"),
+    );
     let http = client();
     // 130 rooms from 13 addresses, 10 each: within every address's own
     // allowance (30 a minute), but over the server's burst of 120.
@@ -116,7 +119,10 @@ async fn room_creation_has_a_server_wide_cap_beyond_each_addresses_own() {
 #[tokio::test]
 async fn an_organiser_creates_a_room_after_others_spent_the_server_wide_cap() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder().arg("--trust-proxy"));
+    let server = server_with(
+        &roster,
+        TestServer::builder().in_process().arg("--trust-proxy"),
+    );
     let http = client();
     let create = |from: String| {
         http.post(server.url("/api/rooms"))
@@ -271,7 +277,7 @@ fn run_until_listening(
 #[tokio::test]
 async fn misses_of_one_kind_do_not_block_another() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let http = client();
     let (code, key) = create_room(&server, json!({})).await;
     // A guest guessing codes from the venue's one address...
@@ -330,6 +336,7 @@ fn event_code_server_behind_proxy(roster: &Roster) -> TestServer {
     server_with(
         roster,
         TestServer::builder()
+            .in_process()
             .arg("--event-code")
             .arg(EVENT_CODE)
             .arg("--trust-proxy"),
@@ -422,6 +429,7 @@ async fn forwarded_headers_from_a_peer_that_is_not_a_named_proxy_are_ignored() {
     let server = server_with(
         &roster,
         TestServer::builder()
+            .in_process()
             .arg("--trust-proxy")
             .arg("--trusted-proxy")
             .arg("192.0.2.0/24,2001:db8::1"),
@@ -459,7 +467,10 @@ async fn forwarded_headers_from_a_peer_that_is_not_a_named_proxy_are_ignored() {
 #[tokio::test]
 async fn an_ipv6_clients_whole_64_is_one_address_for_the_limits() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder().arg("--trust-proxy"));
+    let server = server_with(
+        &roster,
+        TestServer::builder().in_process().arg("--trust-proxy"),
+    );
     let http = client();
     let guess = |from: String| {
         http.get(server.url("/api/rooms/ZZZZ"))
@@ -480,7 +491,10 @@ async fn an_ipv6_clients_whole_64_is_one_address_for_the_limits() {
 #[tokio::test]
 async fn behind_a_loopback_proxy_the_right_most_untrusted_address_counts() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder().arg("--trust-proxy"));
+    let server = server_with(
+        &roster,
+        TestServer::builder().in_process().arg("--trust-proxy"),
+    );
     let http = client();
     // A chain: the guest (left, as the guest's own proxy said), our proxy
     // on loopback appended the address it saw, then another loopback hop.
@@ -503,7 +517,7 @@ async fn behind_a_loopback_proxy_the_right_most_untrusted_address_counts() {
 #[tokio::test]
 async fn posts_from_another_site_are_refused_like_websocket_upgrades() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     for path in ["/api/rooms", "/api/solo/round", "/api/solo/answer"] {
         let (s, v) = post_from(&server, path, Some("https://evil.example")).await;
         assert_eq!(
@@ -519,7 +533,10 @@ async fn posts_from_another_site_are_refused_like_websocket_upgrades() {
 
     let gated = server_with(
         &roster,
-        TestServer::builder().arg("--event-code").arg(EVENT_CODE),
+        TestServer::builder()
+            .in_process()
+            .arg("--event-code")
+            .arg(EVENT_CODE),
     );
     let r = client()
         .post(gated.url("/event"))
@@ -539,6 +556,7 @@ async fn with_a_public_url_only_its_origin_is_same_site() {
     let server = server_with(
         &roster,
         TestServer::builder()
+            .in_process()
             .arg("--public-url")
             .arg("https://reunion.example/"),
     );
@@ -579,6 +597,7 @@ async fn the_event_form_never_redirects_off_site() {
     let server = server_with(
         &roster,
         TestServer::builder()
+            .in_process()
             .base_path("/r")
             .arg("--event-code")
             .arg(EVENT_CODE),
@@ -612,7 +631,10 @@ async fn the_event_form_never_redirects_off_site() {
     // At the root, as observed: a tab makes `//evil.example/` in browsers.
     let root = server_with(
         &roster,
-        TestServer::builder().arg("--event-code").arg(EVENT_CODE),
+        TestServer::builder()
+            .in_process()
+            .arg("--event-code")
+            .arg(EVENT_CODE),
     );
     for evil in [
         "/%09/evil.example/",

@@ -216,7 +216,7 @@ async fn photos_in_a_room_link_to_nothing_seen_in_solo_or_another_room() {
 #[tokio::test]
 async fn made_up_photo_names_are_not_found() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder());
+    let server = server_with(&roster, TestServer::builder().in_process());
     let (_, r) = server.post_json("/api/solo/round", &json!({})).await;
     let url = r["thumbs"][0].as_str().unwrap().to_string();
     assert_eq!(
@@ -294,7 +294,10 @@ async fn solo_rounds_are_paced_per_address() {
 #[tokio::test]
 async fn solo_off_closes_the_api_and_says_so_on_the_page() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder().arg("--solo").arg("off"));
+    let server = server_with(
+        &roster,
+        TestServer::builder().in_process().arg("--solo").arg("off"),
+    );
     let (st, r) = server.post_json("/api/solo/round", &json!({})).await;
     assert_eq!(st, 403, "{r}");
     assert_eq!(r["error"], "solo_off", "{r}");
@@ -317,7 +320,10 @@ async fn solo_off_closes_the_api_and_says_so_on_the_page() {
 #[tokio::test]
 async fn solo_idle_is_closed_while_a_room_has_a_question_open() {
     let roster = standard_roster();
-    let server = server_with(&roster, TestServer::builder().arg("--solo").arg("idle"));
+    let server = server_with(
+        &roster,
+        TestServer::builder().in_process().arg("--solo").arg("idle"),
+    );
     let (st, open) = server.post_json("/api/solo/round", &json!({})).await;
     assert_eq!(st, 200, "no room playing: {open}");
     let (code, key) = create_room(&server, json!({"seconds": 60})).await;
