@@ -114,7 +114,7 @@ async fn assert_known_as(page: &Page, css: &str, name: &str) {
     assert_eq!(shown, want, "[{}] {css} under {name:?}", page.label);
 }
 
-/// The real binary on `demo_class()` (with an optional base path), started
+/// The server (in-process) on `demo_class()` (with an optional base path), started
 /// while Chromium starts a browser for each of `people`.
 async fn setup(
     b: &Browser,
@@ -130,7 +130,7 @@ async fn setup(
     if let Some(p) = base_path {
         builder = builder.base_path(p);
     }
-    let server = builder.start();
+    let server = builder.in_process().start();
     (class, server, browsers.await.expect("browsers"))
 }
 
@@ -398,29 +398,43 @@ async fn wait_eq(page: &Page, what: &str, script: &str, want: Value) {
     }
 }
 
-/// Fails when the page scrolls or a box that hides its overflow cuts
-/// something off: a projector or phone screen shows it all. A box that cuts
-/// on purpose says so with the class `clipped` (and fades its edge).
-async fn assert_fits(page: &Page, what: &str) {
+/// Fails unless the page's animations end within 3 s.
+async fn assert_settled(page: &Page, what: &str) {
     assert!(
         page.settle().await,
         "[{}] {what}: animations still running after 3 s",
         page.label
     );
+}
+
+/// JavaScript that lists in `out` every shown box that hides its overflow
+/// and cuts its content off, passing over those `skip` (a statement on
+/// `el`) returns from.
+fn cut_boxes_js(skip: &str) -> String {
+    format!(
+        "var out = []; \
+         document.querySelectorAll('body *').forEach(function (el) {{ \
+           if (!el.offsetParent) return; \
+           var cs = getComputedStyle(el); \
+           if (!/hidden|clip/.test(cs.overflowX + cs.overflowY)) return; \
+           {skip} \
+           if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) \
+             out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className \
+               + ' ' + el.scrollWidth + 'x' + el.scrollHeight + ' in ' + el.clientWidth + 'x' + el.clientHeight); \
+         }});"
+    )
+}
+
+/// Fails when the page scrolls or a box that hides its overflow cuts
+/// something off: a projector or phone screen shows it all. A box that cuts
+/// on purpose says so with the class `clipped` (and fades its edge).
+async fn assert_fits(page: &Page, what: &str) {
+    assert_settled(page, what).await;
     let clipped = page
-        .js(
-            "var out = []; \
-             document.querySelectorAll('body *').forEach(function (el) { \
-               if (!el.offsetParent) return; \
-               var cs = getComputedStyle(el); \
-               if (!/hidden|clip/.test(cs.overflowX + cs.overflowY)) return; \
-               if (el.classList.contains('clipped')) return; \
-               if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) \
-                 out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className \
-                   + ' ' + el.scrollWidth + 'x' + el.scrollHeight + ' in ' + el.clientWidth + 'x' + el.clientHeight); \
-             }); \
-             return out;",
-        )
+        .js(&format!(
+            "{} return out;",
+            cut_boxes_js("if (el.classList.contains('clipped')) return;")
+        ))
         .await;
     assert_eq!(
         clipped,
@@ -1277,32 +1291,21 @@ fn the_lobby_settings_change_the_game_and_space_still_starts_it() {
 /// Like `assert_fits` for a page zoomed in: the page may scroll down, but
 /// never sideways, and no box cuts off its content.
 async fn assert_reflows(page: &Page, what: &str) {
-    assert!(
-        page.settle().await,
-        "[{}] {what}: animations still running after 3 s",
-        page.label
-    );
+    assert_settled(page, what).await;
     let v = page
-        .js(
-            "var out = []; \
-             document.querySelectorAll('body *').forEach(function (el) { \
-               if (!el.offsetParent) return; \
-               var cs = getComputedStyle(el); \
-               if (!/hidden|clip/.test(cs.overflowX + cs.overflowY)) return; \
-               if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) \
-                 out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className \
-                   + ' ' + el.scrollWidth + 'x' + el.scrollHeight + ' in ' + el.clientWidth + 'x' + el.clientHeight); \
-             }); \
+        .js(&format!(
+            "{} \
              var over = [], bar = document.querySelector('.controls'); \
              var screen = document.querySelector('.screen:not([hidden])'); \
-             if (bar && screen) { var top = bar.getBoundingClientRect().top; \
-               screen.querySelectorAll('*').forEach(function (el) { \
+             if (bar && screen) {{ var top = bar.getBoundingClientRect().top; \
+               screen.querySelectorAll('*').forEach(function (el) {{ \
                  var r = el.getBoundingClientRect(); \
                  if (el.offsetParent && r.height > 0 && r.bottom > top + 1) \
-                   over.push(el.tagName.toLowerCase() + '.' + el.className); }); } \
-             return {cut: out, over: over.slice(0, 5), wide: document.documentElement.scrollWidth, \
-                     w: window.innerWidth};",
-        )
+                   over.push(el.tagName.toLowerCase() + '.' + el.className); }}); }} \
+             return {{cut: out, over: over.slice(0, 5), wide: document.documentElement.scrollWidth, \
+                     w: window.innerWidth}};",
+            cut_boxes_js("")
+        ))
         .await;
     assert_eq!(
         v["cut"],

@@ -234,14 +234,10 @@ async fn without_the_event_code_only_health_and_page_chrome_are_open() {
     let server = server_with(&roster, TestServer::builder().arg("--event-code").arg(CODE));
     let http = no_redirect_client();
 
-    let r = http.get(server.url("/healthz")).send().await.unwrap();
+    let r = fetch(&http, server.url("/healthz")).await;
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.text().await.unwrap().trim(), "ok");
-    let r = http
-        .get(server.url("/static/style.css"))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&http, server.url("/static/style.css")).await;
     assert_eq!(r.status().as_u16(), 200, "the form's stylesheet is open");
 
     // The API, photos and metrics: 401 JSON.
@@ -259,7 +255,7 @@ async fn without_the_event_code_only_health_and_page_chrome_are_open() {
         let r = if path == "/api/solo/round" {
             http.post(server.url(path)).send().await.unwrap()
         } else {
-            http.get(server.url(path)).send().await.unwrap()
+            fetch(&http, server.url(path)).await
         };
         let (s, v) = status_and_json(r).await;
         assert_eq!(s, 401, "{path}: {v}");
@@ -268,7 +264,7 @@ async fn without_the_event_code_only_health_and_page_chrome_are_open() {
 
     // Pages: 401 with the form, which posts back to /event and returns here.
     for path in ["/", "/join/ABCD", "/solo"] {
-        let r = http.get(server.url(path)).send().await.unwrap();
+        let r = fetch(&http, server.url(path)).await;
         assert_eq!(r.status().as_u16(), 401, "GET {path}");
         assert!(header(&r, "content-type").starts_with("text/html"));
         let html = r.text().await.unwrap();
@@ -288,19 +284,10 @@ async fn without_the_event_code_only_health_and_page_chrome_are_open() {
     }
 
     // A wrong code is no better; neither is a made-up cookie.
-    let r = http
-        .get(server.url("/?event=class+of+1985"))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&http, server.url("/?event=class+of+1985")).await;
     assert_eq!(r.status().as_u16(), 401);
     assert!(event_cookie(&r).is_none());
-    let r = http
-        .get(server.url("/"))
-        .header("Cookie", "yearbook_event=00ff00ff")
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_cookie(&http, server.url("/"), "yearbook_event=00ff00ff").await;
     assert_eq!(r.status().as_u16(), 401, "a forged cookie");
 
     // The WebSocket refuses the upgrade.
@@ -328,11 +315,7 @@ async fn the_event_link_sets_a_cookie_that_opens_api_photos_and_socket() {
     let http = no_redirect_client();
 
     // The QR link: the code in the query, any case and spacing.
-    let r = http
-        .get(server.url("/join/ABCD?x=1&event=CLASS+OF+1984"))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&http, server.url("/join/ABCD?x=1&event=CLASS+OF+1984")).await;
     assert_eq!(
         r.status().as_u16(),
         303,
@@ -373,12 +356,7 @@ async fn the_event_link_sets_a_cookie_that_opens_api_photos_and_socket() {
     );
 
     // …the pages, with the code in the QR code…
-    let r = http
-        .get(server.url(&format!("/host/{code}")))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_cookie(&http, server.url(&format!("/host/{code}")), &cookie).await;
     assert_eq!(r.status().as_u16(), 200);
     let html = r.text().await.unwrap();
     let join_url = room["join_url"].as_str().unwrap();
@@ -397,21 +375,12 @@ async fn the_event_link_sets_a_cookie_that_opens_api_photos_and_socket() {
     let (s, solo) = status_and_json(r).await;
     assert_eq!(s, 200, "{solo}");
     let photo = solo["choices"][0].as_str().unwrap();
-    let r = http.get(server.abs(photo)).send().await.unwrap();
+    let r = fetch(&http, server.abs(photo)).await;
     assert_eq!(r.status().as_u16(), 401, "a photo without the code");
-    let r = http
-        .get(server.abs(photo))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_cookie(&http, server.abs(photo), &cookie).await;
     assert_eq!(r.status().as_u16(), 200, "a photo with the cookie");
     identify(&r.bytes().await.unwrap());
-    let r = http
-        .get(format!("{}?{CODE_QUERY}", server.abs(photo)))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&http, format!("{}?{CODE_QUERY}", server.abs(photo))).await;
     assert_eq!(
         r.status().as_u16(),
         200,
@@ -429,12 +398,7 @@ async fn the_event_link_sets_a_cookie_that_opens_api_photos_and_socket() {
         .expect("WebSocket with ?event=");
     hello(&mut ws2, &key).await;
 
-    let r = http
-        .get(server.url("/metrics"))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_cookie(&http, server.url("/metrics"), &cookie).await;
     assert_eq!(r.status().as_u16(), 200);
 }
 
@@ -467,12 +431,7 @@ async fn the_event_form_checks_the_code_and_goes_back_only_to_this_site() {
     assert_eq!(r.status().as_u16(), 303, "the right code, typed loosely");
     assert_eq!(header(&r, "location"), "/solo");
     let cookie = cookie_pair(&event_cookie(&r).expect("Set-Cookie"));
-    let r = http
-        .get(server.url("/solo"))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_cookie(&http, server.url("/solo"), &cookie).await;
     assert_eq!(r.status().as_u16(), 200, "the page it went back to");
 
     for evil in [
@@ -497,7 +456,7 @@ async fn the_event_cookie_belongs_to_the_base_path_and_survives_a_restart() {
             .arg(CODE),
     );
     let http = no_redirect_client();
-    let r = http.get(server.url("/")).send().await.unwrap();
+    let r = fetch(&http, server.url("/")).await;
     assert_eq!(r.status().as_u16(), 401);
     let html = r.text().await.unwrap();
     assert!(
@@ -508,11 +467,7 @@ async fn the_event_cookie_belongs_to_the_base_path_and_survives_a_restart() {
         assert!(l.starts_with("/reunion/1984/"), "form page link {l}");
     }
 
-    let r = http
-        .get(server.url(&format!("/?{CODE_QUERY}")))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&http, server.url(&format!("/?{CODE_QUERY}"))).await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(header(&r, "location"), "/reunion/1984/");
     let set = event_cookie(&r).unwrap();
@@ -521,12 +476,7 @@ async fn the_event_cookie_belongs_to_the_base_path_and_survives_a_restart() {
 
     // The key that signs the cookie lives in the database.
     let server = server.restart_after_kill9();
-    let r = http
-        .get(server.url("/"))
-        .header("Cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_cookie(&http, server.url("/"), &cookie).await;
     assert_eq!(
         r.status().as_u16(),
         200,
@@ -545,11 +495,11 @@ async fn an_https_public_url_makes_the_event_cookie_secure() {
             .arg("--public-url")
             .arg("https://example.org"),
     );
-    let r = no_redirect_client()
-        .get(server.url(&format!("/?{CODE_QUERY}")))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(
+        &no_redirect_client(),
+        server.url(&format!("/?{CODE_QUERY}")),
+    )
+    .await;
     let set = event_cookie(&r).expect("Set-Cookie");
     assert!(set.contains("Secure"), "{set}");
 }
@@ -587,11 +537,7 @@ async fn the_public_url_is_used_verbatim_in_links_and_the_qr_code() {
         format!("https://example.org/reunion/host/{code}#key={key}")
     );
 
-    let r = no_redirect_client()
-        .get(server.url(&format!("/host/{code}")))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&no_redirect_client(), server.url(&format!("/host/{code}"))).await;
     assert_eq!(r.status().as_u16(), 200);
     let html = r.text().await.unwrap();
     let join = format!("https://example.org/reunion/join/{code}");
@@ -687,18 +633,18 @@ async fn on_all_interfaces_links_name_the_lan_address() {
     }
 
     let code = room["code"].as_str().unwrap();
-    let r = no_redirect_client()
-        .get(s.url(&format!("/host/{code}?{CODE_QUERY}")))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(
+        &no_redirect_client(),
+        s.url(&format!("/host/{code}?{CODE_QUERY}")),
+    )
+    .await;
     let cookie = cookie_pair(&event_cookie(&r).unwrap());
-    let r = no_redirect_client()
-        .get(s.url(&format!("/host/{code}")))
-        .header("Cookie", cookie)
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_cookie(
+        &no_redirect_client(),
+        s.url(&format!("/host/{code}")),
+        &cookie,
+    )
+    .await;
     let html = r.text().await.unwrap();
     assert!(
         qr_encodes(qr_svg_of(&html), join),
@@ -816,7 +762,7 @@ async fn nothing_is_served_outside_the_base_path() {
         "/reunion/1984healthz",
         "/api/rooms/ABCD",
     ] {
-        let r = http.get(format!("{origin}{path}")).send().await.unwrap();
+        let r = fetch(&http, format!("{origin}{path}")).await;
         assert_eq!(r.status().as_u16(), 404, "GET {path}");
     }
     let r = http
@@ -836,7 +782,7 @@ async fn nothing_is_served_outside_the_base_path() {
         "/static/style.css",
         "/metrics",
     ] {
-        let r = http.get(server.url(path)).send().await.unwrap();
+        let r = fetch(&http, server.url(path)).await;
         assert_eq!(r.status().as_u16(), 200, "GET /reunion/1984{path}");
         if path.is_empty() || path == "/" || path == "/join" || path == "/solo" {
             let html = r.text().await.unwrap();
@@ -853,17 +799,9 @@ async fn nothing_is_served_outside_the_base_path() {
     let (code, key) = create_room(&server, json!({"rounds": 1})).await;
     let ws_outside = format!("{}/ws/{code}", origin.replacen("http://", "ws://", 1));
     assert_eq!(ws_connect(&ws_outside, &[]).await.err(), Some(404));
-    let r = http
-        .get(format!("{origin}/host/{code}"))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&http, format!("{origin}/host/{code}")).await;
     assert_eq!(r.status().as_u16(), 404);
-    let r = http
-        .get(server.url(&format!("/host/{code}")))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&http, server.url(&format!("/host/{code}"))).await;
     for l in local_links(&r.text().await.unwrap()) {
         assert!(l.starts_with("/reunion/1984/"), "host page links {l}");
     }
@@ -874,10 +812,10 @@ async fn nothing_is_served_outside_the_base_path() {
     for c in round["choices"].as_array().unwrap() {
         let thumb = c["thumb"].as_str().unwrap();
         assert!(thumb.starts_with("/reunion/1984/photos/"), "{round}");
-        let r = http.get(format!("{origin}{thumb}")).send().await.unwrap();
+        let r = fetch(&http, format!("{origin}{thumb}")).await;
         assert_eq!(r.status().as_u16(), 200, "{thumb}");
         let bare = thumb.strip_prefix("/reunion/1984").unwrap();
-        let r = http.get(format!("{origin}{bare}")).send().await.unwrap();
+        let r = fetch(&http, format!("{origin}{bare}")).await;
         assert_eq!(r.status().as_u16(), 404, "{bare} outside the base");
     }
 }
@@ -999,11 +937,7 @@ async fn the_env_file_configures_a_working_server() {
         "the database where YEARBOOK_DB says"
     );
 
-    let r = no_redirect_client()
-        .get(s.url(&format!("{base}/healthz")))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&no_redirect_client(), s.url(&format!("{base}/healthz"))).await;
     assert_eq!(r.status().as_u16(), 200);
     let r = no_redirect_client()
         .post(s.url(&format!("{base}/api/rooms")))

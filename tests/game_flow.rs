@@ -451,7 +451,7 @@ async fn three_phones_play_three_rounds_to_game_over() {
         .chain((0..3).map(|i| format!("{},{},{},{},3", i + 1, names[i], scores[i], right[i])))
         .collect();
     assert_eq!(lines, expected, "results.csv:\n{body}");
-    let r = server.http.get(&url).send().await.unwrap();
+    let r = fetch(&server.http, &url).await;
     assert_eq!(r.status().as_u16(), 401, "results.csv without a key");
     let r = server
         .http

@@ -266,7 +266,7 @@ async fn photos_are_opaque_and_cached_forever() {
                 "photo URL {url} gives away {part:?}"
             );
         }
-        let r = server.http.get(server.abs(url)).send().await.unwrap();
+        let r = fetch(&server.http, server.abs(url)).await;
         assert_eq!(r.status().as_u16(), 200, "GET {url}");
         let h = r.headers();
         let etag = h
@@ -335,12 +335,7 @@ async fn a_base_path_prefixes_every_route() {
     let r = server.get("/").await;
     assert_eq!(r.status().as_u16(), 200, "GET /reunion/1984/");
     assert!(r.text().await.unwrap().to_lowercase().contains("<html"));
-    let r = server
-        .http
-        .get(format!("{}/healthz", server.origin()))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&server.http, format!("{}/healthz", server.origin())).await;
     assert_eq!(r.status().as_u16(), 404, "/healthz outside the prefix");
 
     let (code, key) = create_room(&server, json!({"rounds":1})).await;
@@ -444,14 +439,9 @@ async fn an_event_code_guards_everything_but_health() {
     host.send(json!({"type":"start_round"})).await;
     let round = ann.recv_type("round").await;
     let thumb = round["choices"][0]["thumb"].as_str().unwrap();
-    let r = server.http.get(server.abs(thumb)).send().await.unwrap();
+    let r = fetch(&server.http, server.abs(thumb)).await;
     assert_eq!(r.status().as_u16(), 401, "a photo without the code");
-    let r = server
-        .http
-        .get(format!("{}?{q}", server.abs(thumb)))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&server.http, format!("{}?{q}", server.abs(thumb))).await;
     assert_eq!(r.status().as_u16(), 200, "a photo with ?event=");
 
     // A browser opening a link with ?event= gets a cookie and a clean URL.
@@ -459,11 +449,7 @@ async fn an_event_code_guards_everything_but_health() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let r = browser
-        .get(server.url(&format!("/join/{code}?{q}")))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&browser, server.url(&format!("/join/{code}?{q}"))).await;
     assert!(
         r.status().is_redirection(),
         "?event= on a page redirects: {}",

@@ -22,7 +22,7 @@ struct Seen {
 }
 
 async fn look(server: &TestServer, url: &str) -> Seen {
-    let r = server.http.get(server.abs(url)).send().await.unwrap();
+    let r = fetch(&server.http, server.abs(url)).await;
     assert_eq!(r.status().as_u16(), 200, "GET {url}");
     let header = |name: &str| {
         r.headers()
@@ -219,16 +219,7 @@ async fn made_up_photo_names_are_not_found() {
     let server = server_with(&roster, TestServer::builder().in_process());
     let (_, r) = server.post_json("/api/solo/round", &json!({})).await;
     let url = r["thumbs"][0].as_str().unwrap().to_string();
-    assert_eq!(
-        server
-            .http
-            .get(server.abs(&url))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(fetch(&server.http, server.abs(&url)).await.status(), 200);
     // Another size, another scope, a changed tag: all unknown.
     let (scope, rest) = url.rsplit_once('/').unwrap().1.split_once('-').unwrap();
     let other_scope = format!("/photos/r{}-{rest}", &scope[1..]);
@@ -238,10 +229,10 @@ async fn made_up_photo_names_are_not_found() {
     let c = if &url[at..=at] == "0" { "1" } else { "0" };
     bad_tag.replace_range(at..=at, c);
     for path in [other_scope, bad_tag, "/photos/..%2Froster.csv".into()] {
-        let r = server.http.get(server.abs(&path)).send().await.unwrap();
+        let r = fetch(&server.http, server.abs(&path)).await;
         assert_eq!(r.status().as_u16(), 404, "{path}");
     }
-    let r = server.http.get(server.abs(&flipped)).send().await.unwrap();
+    let r = fetch(&server.http, server.abs(&flipped)).await;
     assert_eq!(r.status().as_u16(), 200, "the same round's photo size");
 }
 

@@ -73,14 +73,6 @@ fn running_as_root() -> bool {
         .unwrap_or(false)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 // ---------------------------------------------------------------------------
 // Rendering the shipped snippets for the test
 
@@ -359,7 +351,7 @@ async fn photo_via(http: &reqwest::Client, origin: &str, path: &str, ctx: &str) 
         path.starts_with(&format!("{BASE}/photos/")) || path.starts_with("/photos/"),
         "{ctx}: photo URL {path:?}"
     );
-    let r = http.get(format!("{origin}{path}")).send().await.unwrap();
+    let r = fetch(http, format!("{origin}{path}")).await;
     assert_eq!(r.status().as_u16(), 200, "{ctx}: GET {path}");
     let etag = r
         .headers()
@@ -399,7 +391,7 @@ async fn play_through(proxy: &Proxy, block: usize, base: &str) {
     let url = |p: &str| format!("{origin}{base}{p}");
 
     // The landing page and its assets, all under the base path.
-    let r = http.get(url("/")).send().await.unwrap();
+    let r = fetch(&http, url("/")).await;
     assert_eq!(r.status().as_u16(), 200, "{ctx}: GET {base}/");
     let html = r.text().await.unwrap();
     let links = local_links(&html);
@@ -410,18 +402,18 @@ async fn play_through(proxy: &Proxy, block: usize, base: &str) {
             "{ctx}: link {l:?} on the landing page is outside {base}/"
         );
         if l.contains("/static/") {
-            let r = http.get(format!("{origin}{l}")).send().await.unwrap();
+            let r = fetch(&http, format!("{origin}{l}")).await;
             assert_eq!(r.status().as_u16(), 200, "{ctx}: GET {l}");
         }
     }
     if !base.is_empty() {
         // The bare prefix without its slash reaches the game too.
-        let r = http.get(format!("{origin}{base}")).send().await.unwrap();
+        let r = fetch(&http, format!("{origin}{base}")).await;
         assert_eq!(r.status().as_u16(), 301, "{ctx}: GET {base}");
         let loc = r.headers()["location"].to_str().unwrap();
         assert!(loc.ends_with(&format!("{base}/")), "{ctx}: Location {loc}");
     }
-    let r = http.get(url("/healthz")).send().await.unwrap();
+    let r = fetch(&http, url("/healthz")).await;
     assert_eq!(r.status().as_u16(), 200, "{ctx}: healthz");
     assert_eq!(r.text().await.unwrap().trim(), "ok");
 
@@ -449,11 +441,7 @@ async fn play_through(proxy: &Proxy, block: usize, base: &str) {
     );
 
     // The projector page shows the proxy's join link; the phone page loads.
-    let r = http
-        .get(host_url.split('#').next().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&http, host_url.split('#').next().unwrap()).await;
     assert_eq!(r.status().as_u16(), 200, "{ctx}: host page");
     let host_html = r.text().await.unwrap();
     assert!(
@@ -466,11 +454,7 @@ async fn play_through(proxy: &Proxy, block: usize, base: &str) {
             "{ctx}: host page link {l:?}"
         );
     }
-    let r = http
-        .get(url(&format!("/join/{code}")))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&http, url(&format!("/join/{code}"))).await;
     assert_eq!(r.status().as_u16(), 200, "{ctx}: join page");
 
     // The WebSockets, with the Origin a browser on the proxy's page sends.
@@ -544,11 +528,7 @@ async fn play_through(proxy: &Proxy, block: usize, base: &str) {
     assert_eq!(r1["you"]["correct"], false, "{ctx}: {r1}");
     assert_eq!(r1["you"]["points"], 0, "{ctx}: {r1}");
 
-    let r = http
-        .get(url(&format!("/api/rooms/{code}")))
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&http, url(&format!("/api/rooms/{code}"))).await;
     let info: Value = r.json().await.unwrap();
     assert_eq!(info["phase"], "reveal", "{ctx}: {info}");
     assert_eq!(info["players"], 2, "{ctx}: {info}");

@@ -524,6 +524,15 @@ impl Drop for TestServer {
     }
 }
 
+/// A port nothing listens on just now, for a process that takes no port 0.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// A client that shows redirects instead of following them.
 pub fn no_redirect_client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -531,6 +540,25 @@ pub fn no_redirect_client() -> reqwest::Client {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap()
+}
+
+/// `GET url` with `client`; panics when no answer comes.
+pub async fn fetch(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> reqwest::Response {
+    client.get(url).send().await.expect("GET")
+}
+
+/// `GET url` sending `cookie` (`name=value`), as a browser that has it.
+pub async fn fetch_with_cookie(
+    client: &reqwest::Client,
+    url: impl reqwest::IntoUrl,
+    cookie: &str,
+) -> reqwest::Response {
+    client
+        .get(url)
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .expect("GET")
 }
 
 /// A response header as text; empty when there is none.
