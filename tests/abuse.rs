@@ -364,12 +364,13 @@ async fn event_code_guesses_are_throttled_per_address_and_in_total() {
     let r = post_event(&http, &server, "blue+heron", "%2F", Some("203.0.113.1")).await;
     assert_eq!(r.status().as_u16(), 429);
     // The link's `?event=` is a guess too; the API answers JSON.
-    let r = http
-        .get(server.url("/api/rooms/ABCD?event=nope"))
-        .header("X-Forwarded-For", "203.0.113.1")
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_header(
+        &http,
+        server.url("/api/rooms/ABCD?event=nope"),
+        "X-Forwarded-For",
+        "203.0.113.1",
+    )
+    .await;
     let (s, v) = status_and_json(r).await;
     assert_eq!((s, v["error"].as_str()), (429, Some("rate_limited")), "{v}");
     // Another address still gets its own tries...
@@ -434,14 +435,15 @@ async fn forwarded_headers_from_a_peer_that_is_not_a_named_proxy_are_ignored() {
     let http = client();
     let mut last = 0;
     for i in 0..25 {
-        last = http
-            .get(server.url("/api/rooms/ZZZZ"))
-            .header("X-Forwarded-For", format!("10.9.0.{}", i + 1))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16();
+        last = fetch_with_header(
+            &http,
+            server.url("/api/rooms/ZZZZ"),
+            "X-Forwarded-For",
+            &format!("10.9.0.{}", i + 1),
+        )
+        .await
+        .status()
+        .as_u16();
     }
     assert_eq!(last, 429, "rotating X-Forwarded-For no longer dodges");
     let r = http
@@ -498,12 +500,13 @@ async fn behind_a_loopback_proxy_the_right_most_untrusted_address_counts() {
     // Each guest address has its own allowance: the loopback hops are
     // skipped, not taken as the client.
     for i in 0..25 {
-        let r = http
-            .get(server.url("/api/rooms/ZZZZ"))
-            .header("X-Forwarded-For", format!("10.8.0.{}, 127.0.0.1", i + 1))
-            .send()
-            .await
-            .unwrap();
+        let r = fetch_with_header(
+            &http,
+            server.url("/api/rooms/ZZZZ"),
+            "X-Forwarded-For",
+            &format!("10.8.0.{}, 127.0.0.1", i + 1),
+        )
+        .await;
         assert_eq!(r.status().as_u16(), 404, "guess {i}");
     }
 }

@@ -690,12 +690,13 @@ async fn forwarded_headers_count_only_with_trust_proxy() {
         format!("{}/join/{code}", plain.base_url()),
         "X-Forwarded-* ignored without --trust-proxy"
     );
-    let r = http
-        .get(plain.url(&format!("/host/{code}")))
-        .header("X-Forwarded-Host", "proxy.example")
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_header(
+        &http,
+        plain.url(&format!("/host/{code}")),
+        "X-Forwarded-Host",
+        "proxy.example",
+    )
+    .await;
     let html = r.text().await.unwrap();
     assert!(!html.contains("proxy.example"), "host page: {html}");
 
@@ -711,21 +712,18 @@ async fn forwarded_headers_count_only_with_trust_proxy() {
     let mut plain_limited_at = None;
     for i in 0..30 {
         let xff = format!("10.1.{}.{}", i / 200, i % 200 + 1);
-        let r = http
-            .get(plain.url("/api/rooms/ZZZZ"))
-            .header("X-Forwarded-For", &xff)
-            .send()
-            .await
-            .unwrap();
+        let r =
+            fetch_with_header(&http, plain.url("/api/rooms/ZZZZ"), "X-Forwarded-For", &xff).await;
         if r.status().as_u16() == 429 && plain_limited_at.is_none() {
             plain_limited_at = Some(i);
         }
-        let r = http
-            .get(trusting.url("/api/rooms/ZZZZ"))
-            .header("X-Forwarded-For", &xff)
-            .send()
-            .await
-            .unwrap();
+        let r = fetch_with_header(
+            &http,
+            trusting.url("/api/rooms/ZZZZ"),
+            "X-Forwarded-For",
+            &xff,
+        )
+        .await;
         assert_eq!(
             r.status().as_u16(),
             404,

@@ -288,13 +288,7 @@ async fn photos_are_opaque_and_cached_forever() {
         assert!(ct.starts_with("image/"), "{url}: content type {ct:?}");
         let bytes = r.bytes().await.unwrap();
         identify(&bytes);
-        let r = server
-            .http
-            .get(server.abs(url))
-            .header("if-none-match", &etag)
-            .send()
-            .await
-            .unwrap();
+        let r = fetch_with_header(&server.http, server.abs(url), "if-none-match", &etag).await;
         assert_eq!(
             r.status().as_u16(),
             304,
@@ -469,25 +463,16 @@ async fn an_event_code_guards_everything_but_health() {
         .expect("a yearbook_event cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     let pair = cookie.split(';').next().unwrap().to_string();
-    let r = browser
-        .get(server.url(&format!("/join/{code}")))
-        .header("cookie", &pair)
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_header(
+        &browser,
+        server.url(&format!("/join/{code}")),
+        "cookie",
+        &pair,
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 200, "the page with the cookie");
-    let r = browser
-        .get(server.abs(thumb))
-        .header("cookie", &pair)
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_header(&browser, server.abs(thumb), "cookie", &pair).await;
     assert_eq!(r.status().as_u16(), 200, "a photo with the cookie");
-    let r = browser
-        .get(server.url("/"))
-        .header("cookie", "yearbook_event=forged")
-        .send()
-        .await
-        .unwrap();
+    let r = fetch_with_header(&browser, server.url("/"), "cookie", "yearbook_event=forged").await;
     assert_eq!(r.status().as_u16(), 401, "a forged cookie");
 }

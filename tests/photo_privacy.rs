@@ -202,13 +202,7 @@ async fn photos_in_a_room_link_to_nothing_seen_in_solo_or_another_room() {
         );
     }
     for (url, etag) in &etags_a {
-        let r = server
-            .http
-            .get(server.abs(url))
-            .header("if-none-match", etag)
-            .send()
-            .await
-            .unwrap();
+        let r = fetch_with_header(&server.http, server.abs(url), "if-none-match", etag).await;
         assert_eq!(r.status().as_u16(), 304, "{url} with its old ETag");
     }
 }

@@ -368,12 +368,7 @@ async fn photo_via(http: &reqwest::Client, origin: &str, path: &str, ctx: &str) 
     let ctype = r.headers()["content-type"].to_str().unwrap().to_string();
     assert!(ctype.starts_with("image/"), "{ctx}: Content-Type {ctype:?}");
     let bytes = r.bytes().await.unwrap();
-    let again = http
-        .get(format!("{origin}{path}"))
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let again = fetch_with_header(http, format!("{origin}{path}"), "If-None-Match", &etag).await;
     assert_eq!(
         again.status().as_u16(),
         304,

@@ -553,9 +553,19 @@ pub async fn fetch_with_cookie(
     url: impl reqwest::IntoUrl,
     cookie: &str,
 ) -> reqwest::Response {
+    fetch_with_header(client, url, "Cookie", cookie).await
+}
+
+/// `GET url` with one more request header.
+pub async fn fetch_with_header(
+    client: &reqwest::Client,
+    url: impl reqwest::IntoUrl,
+    name: &str,
+    value: &str,
+) -> reqwest::Response {
     client
         .get(url)
-        .header("Cookie", cookie)
+        .header(name, value)
         .send()
         .await
         .expect("GET")
