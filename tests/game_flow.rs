@@ -473,14 +473,12 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     // The server's clock stands still; `lobby` goes out at most every
     // 200 ms, so the test skips that much before each one it waits for.
     let server = server_with(&roster, TestServer::builder().test_clock());
-    let (code, _, mut host, [(mut ann, _), (mut bob, wb), (mut cy, wc)]) = room_with(
+    let (code, _, mut host, [(mut ann, _), (mut bob, wb), (mut cy, wc)]) = lobby_with(
         &server,
         json!({"rounds":3,"seconds":30}),
         ["Ann", "Bob", "Cy"],
     )
     .await;
-    server.skip(Duration::from_millis(200));
-    host_lobby_until(&mut host, "three players", |ps| ps.len() == 3).await;
 
     // Round 1: only Cy is right.
     let r1 = start_round(&mut host, &mut [&mut ann, &mut bob, &mut cy], 1, 3, 30).await;
@@ -594,6 +592,21 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     assert_eq!(s["you"]["score"], bob_score);
 }
 
+/// [`room_with`], once the host's lobby lists every phone. On a stopped
+/// clock the test skips to the lobby's next update (at most every 200 ms).
+async fn lobby_with<const N: usize>(
+    server: &TestServer,
+    settings: Value,
+    names: [&str; N],
+) -> (String, String, TestClient, [(TestClient, Value); N]) {
+    let (code, key, mut host, phones) = room_with(server, settings, names).await;
+    if server.has_test_clock() {
+        server.skip(Duration::from_millis(200));
+    }
+    host_lobby_until(&mut host, &format!("{N} players"), |ps| ps.len() == N).await;
+    (code, key, host, phones)
+}
+
 /// A room of `rounds` 30 s rounds in its lobby, its host, and Ann and Bob
 /// in it (the host has seen both): `(code, key, host, ann, bob, bob's
 /// welcome)`.
@@ -601,13 +614,12 @@ async fn room_with_ann_and_bob(
     server: &TestServer,
     rounds: u64,
 ) -> (String, String, TestClient, TestClient, TestClient, Value) {
-    let (code, key, mut host, [(ann, _), (bob, wb)]) = room_with(
+    let (code, key, host, [(ann, _), (bob, wb)]) = lobby_with(
         server,
         json!({"rounds":rounds,"seconds":30}),
         ["Ann", "Bob"],
     )
     .await;
-    host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
     (code, key, host, ann, bob, wb)
 }
 
@@ -666,10 +678,7 @@ async fn host_reveal_closes_voting_early() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, _, mut host, [(mut ann, _), (mut bob, _)]) =
-        room_with(&server, json!({"rounds":2,"seconds":30}), ["Ann", "Bob"]).await;
-    // `lobby` goes out at most every 200 ms: its next one is due then.
-    server.skip(Duration::from_millis(200));
-    host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
+        lobby_with(&server, json!({"rounds":2,"seconds":30}), ["Ann", "Bob"]).await;
     let r = start_round(&mut host, &mut [&mut ann, &mut bob], 1, 2, 30).await;
     let ans = answer_of(&server, &r).await;
     // The server's clock stands still: Ann votes 3 s in, exactly.
@@ -704,10 +713,7 @@ async fn the_deadline_closes_voting_and_late_answers_score_less() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder().test_clock());
     let (code, _, mut host, [(mut ann, _), (mut bob, _)]) =
-        room_with(&server, json!({"rounds":1,"seconds":2}), ["Ann", "Bob"]).await;
-    // `lobby` goes out at most every 200 ms: its next one is due then.
-    server.skip(Duration::from_millis(200));
-    host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
+        lobby_with(&server, json!({"rounds":1,"seconds":2}), ["Ann", "Bob"]).await;
     let r = start_round(&mut host, &mut [&mut ann, &mut bob], 1, 1, 2).await;
     assert_eq!(r["remaining_ms"], 2000, "a fresh 2 s round: {r}");
     assert_eq!(r["seconds"], 2, "round.seconds: {r}");
@@ -758,8 +764,7 @@ async fn a_killed_server_comes_back_with_rooms_scores_and_acknowledged_votes() {
     let roster = standard_roster();
     let server = server_with(&roster, TestServer::builder());
     let (code, key, mut host, [(mut ann, wa), (mut bob, wb)]) =
-        room_with(&server, json!({"rounds":3,"seconds":60}), ["Ann", "Bob"]).await;
-    host_lobby_until(&mut host, "two players", |ps| ps.len() == 2).await;
+        lobby_with(&server, json!({"rounds":3,"seconds":60}), ["Ann", "Bob"]).await;
     let r1 = start_round(&mut host, &mut [&mut ann, &mut bob], 1, 3, 60).await;
     let ans = answer_of(&server, &r1).await;
     ann.vote(1, ans as u64).await;

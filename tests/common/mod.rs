@@ -367,6 +367,11 @@ impl TestServer {
             .expect("the server answers `skipped MS` to `skip MS`");
     }
 
+    /// Whether the server runs on a stopped clock (`test_clock()`).
+    pub fn has_test_clock(&self) -> bool {
+        matches!(self.process, Process::Spawned { clock: Some(_), .. })
+    }
+
     /// `yearbook_http_reads_waiting` from /metrics as (first byte, head,
     /// body), asked on a connection that closes after its answer, so it
     /// counts none of its own.
