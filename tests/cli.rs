@@ -63,6 +63,20 @@ fn rows(n: usize) -> String {
         .collect()
 }
 
+/// Five people with photos, and on line 3 `Person X` whose photo is not
+/// in the folder.
+fn roster_with_a_missing_photo() -> tempfile::TempDir {
+    let csv = format!(
+        "name,photo\nPerson 0,photos/p0.png\nPerson X,photos/x.png\n{}",
+        rows(5)
+            .lines()
+            .skip(1)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    );
+    roster_folder(5, &csv)
+}
+
 #[test]
 fn check_accepts_the_demo_roster() {
     let f = check(Path::new("data/demo/roster.csv"));
@@ -113,15 +127,7 @@ fn check_accepts_bare_numbers_aliases_quotes_and_unknown_columns() {
 
 #[test]
 fn check_reports_a_missing_photo_with_its_line() {
-    let csv = format!(
-        "name,photo\nPerson 0,photos/p0.png\nPerson X,photos/x.png\n{}",
-        rows(5)
-            .lines()
-            .skip(1)
-            .map(|l| format!("{l}\n"))
-            .collect::<String>()
-    );
-    let dir = roster_folder(5, &csv);
+    let dir = roster_with_a_missing_photo();
     let f = check(&dir.path().join("roster.csv"));
     assert_fails(&f, "missing photo");
     let out = f.all_output();
@@ -241,15 +247,7 @@ fn check_needs_name_and_photo_columns() {
 
 #[test]
 fn serve_refuses_a_bad_roster_before_listening() {
-    let csv = format!(
-        "name,photo\nPerson 0,photos/p0.png\nPerson X,photos/x.png\n{}",
-        rows(5)
-            .lines()
-            .skip(1)
-            .map(|l| format!("{l}\n"))
-            .collect::<String>()
-    );
-    let dir = roster_folder(5, &csv);
+    let dir = roster_with_a_missing_photo();
     let db = tempfile::tempdir().unwrap();
     let mut c = yearbook_cmd();
     c.arg("serve")
