@@ -13,7 +13,6 @@
 //! queued before. (Most vote acks skip the queue: the store's notifier
 //! writes them right after their commit, see `Room::vote`.)
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 
@@ -24,59 +23,43 @@ use crate::delivery::busy::{BusyCount, BusyHold, MAIN_QUIET};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::PlayerId;
+use crate::protocol::PersonalFrames;
 use crate::store::Store;
 use crate::telemetry::{LatencyBatch, Metrics};
 
-/// The same bytes for each receiver, or the shared head of a message plus
-/// each phone's own part (`you`), looked up per socket.
+/// A `reveal` or `game_over` as it is written: the host's frame, and each
+/// phone's own frame joined per phone by [`PersonalFrames::write_for`].
 #[derive(Debug)]
 pub struct Personal {
-    /// The phones' message as JSON without its closing `}`.
-    head: String,
-    /// The whole message as an encoded frame, for the host (and for a phone
-    /// with no part).
+    frames: PersonalFrames,
+    /// The host's message as an encoded frame (also for a phone with no
+    /// part of its own).
     host_frame: Vec<u8>,
-    /// Each phone's `you`, already as JSON, indexed by player id (ids are
-    /// dense): no hashing per phone in a fan-out to thousands.
-    yours: Vec<Option<String>>,
+}
+
+impl From<PersonalFrames> for Personal {
+    fn from(frames: PersonalFrames) -> Self {
+        Self {
+            host_frame: text_frame(frames.host_json()),
+            frames,
+        }
+    }
 }
 
 impl Personal {
-    /// Phones get `phone_text` plus `you`, the host `host_text`.
-    pub fn new<Y: serde::Serialize>(
-        phone_text: String,
-        host_text: &str,
-        yours: HashMap<PlayerId, Y>,
-    ) -> Self {
-        let head = phone_text[..phone_text.len().saturating_sub(1)].to_string();
-        let len = yours.keys().map(|&id| id as usize + 1).max().unwrap_or(0);
-        let mut by_id = vec![None; len];
-        for (id, y) in yours {
-            by_id[id as usize] = serde_json::to_string(&y).ok();
-        }
-        let yours = by_id;
-        Self {
-            head,
-            host_frame: text_frame(host_text),
-            yours,
-        }
-    }
-
     /// One phone's message (with its `you`) as one encoded frame, built in
     /// `buf` (reused from phone to phone: no allocation per phone).
     fn frame_for<'a>(&'a self, player: PlayerId, buf: &'a mut Vec<u8>) -> &'a [u8] {
-        let Some(Some(you)) = self.yours.get(player as usize) else {
-            return &self.host_frame;
-        };
-        let len = self.head.len() + 7 + you.len() + 1;
-        let (header, n) = crate::delivery::socket::text_header(len);
         buf.clear();
-        buf.extend_from_slice(&header[..n]);
-        buf.extend_from_slice(self.head.as_bytes());
-        buf.extend_from_slice(b",\"you\":");
-        buf.extend_from_slice(you.as_bytes());
-        buf.push(b'}');
-        buf
+        let header = |len, buf: &mut Vec<u8>| {
+            let (header, n) = crate::delivery::socket::text_header(len);
+            buf.extend_from_slice(&header[..n]);
+        };
+        if self.frames.write_for(player, buf, header) {
+            buf
+        } else {
+            &self.host_frame
+        }
     }
 }
 
@@ -554,8 +537,17 @@ async fn send_personal(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::YouFinal;
+    use crate::protocol::{GameOver, ServerMsg, YouFinal};
     use std::time::Duration;
+
+    fn empty_board() -> GameOver {
+        GameOver {
+            leaderboard: Vec::new(),
+            leaderboard_size: None,
+            stats: Default::default(),
+            you: None,
+        }
+    }
 
     /// `n` phones on real loopback sockets: their recipients and their clients.
     async fn phones(
@@ -589,19 +581,20 @@ mod tests {
         use tokio::io::AsyncReadExt;
         let n = 3 * STEP + 5;
         let (recipients, mut clients, _ios) = phones(n).await;
-        let yours: HashMap<PlayerId, YouFinal> = (0..n)
-            .map(|id| {
-                (
-                    id as PlayerId,
-                    YouFinal {
-                        score: id as u32,
-                        rank: 1,
-                    },
-                )
-            })
-            .collect();
-        let message = r#"{"type":"reveal","round":1}"#.to_string();
-        let personal = Personal::new(message.clone(), &message, yours);
+        let yours = (0..n).map(|id| {
+            (
+                id as PlayerId,
+                YouFinal {
+                    score: id as u32,
+                    rank: 1,
+                },
+            )
+        });
+        let personal = Personal::from(PersonalFrames::game_over(
+            empty_board(),
+            empty_board(),
+            yours,
+        ));
         let metrics = Metrics::default();
 
         let questions = Arc::new(BusyCount::default());
@@ -714,16 +707,19 @@ mod tests {
 
     #[test]
     fn a_phones_frame_is_the_message_with_its_own_part() {
-        let yours = HashMap::from([(
+        let yours = [(
             7,
             YouFinal {
                 score: 900,
                 rank: 2,
             },
-        )]);
-        let message = r#"{"type":"game_over","leaderboard":[]}"#.to_string();
-        let p = Personal::new(message.clone(), &message, yours);
-        let host = text_frame(&message);
+        )];
+        let p = Personal::from(PersonalFrames::game_over(
+            empty_board(),
+            empty_board(),
+            yours,
+        ));
+        let host = text_frame(&ServerMsg::GameOver(empty_board()).to_json());
         let mut buf = Vec::new();
         let frame = p.frame_for(7, &mut buf).to_vec();
         let (_, n) = crate::delivery::socket::text_header(frame.len() - 2);

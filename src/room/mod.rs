@@ -16,7 +16,6 @@ use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
 pub use room::{Client, PhoneSession, Room, RoomDeps, UnknownToken};
-pub use views::settings_json;
 
 use crate::game::{Millis, Phase, Settings};
 use crate::store::{Op, SetAside, StoredRoom};

@@ -21,7 +21,7 @@ use super::views::{self, People};
 use super::{code, results};
 use crate::clock::Clock;
 use crate::delivery::busy::BusyCount;
-use crate::delivery::fanout::{Durability, Fanout, Item, OnFail, To};
+use crate::delivery::fanout::{Durability, Fanout, Item, OnFail, Personal, To};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::{
@@ -448,7 +448,7 @@ impl Room {
             if inner.closed {
                 return (Err(RuleError::RoomClosed), Vec::new());
             }
-            let state = views::state_json(&self.people(), &self.code, &inner.game, None, now);
+            let state = views::state(&self.people(), &self.code, &inner.game, None, now).to_json();
             self.reply(seat, state, inner.seq, OnFail::Close(NOT_SAVED));
             self.add(seat, None);
             (Ok(()), Vec::new())
@@ -479,7 +479,7 @@ impl Room {
     /// `error` `storage_unavailable` when it fails, `storage` `ok` when it
     /// recovers.
     fn tell_storage(link: &SharedSocket, ok: bool) {
-        link.send_text(&views::storage_notice(ok));
+        link.send_text(&views::storage_notice(ok).to_json());
     }
 
     fn add(&self, seat: &Client, me: Option<(PlayerId, u64)>) {
@@ -630,17 +630,17 @@ impl Room {
         }
         if let Some(seat) = seat {
             let state =
-                views::state_json(&self.people(), &self.code, &inner.game, Some(player), now);
+                views::state(&self.people(), &self.code, &inner.game, Some(player), now).to_json();
             let (name, score) = inner
                 .game
                 .player(player)
                 .map_or((String::new(), 0), |p| (p.name.clone(), p.score));
             let welcome = ServerMsg::Welcome {
                 player_id: player,
-                token,
-                name: &name,
+                token: token.to_string(),
+                name,
                 score,
-                code: &self.code,
+                code: self.code.clone(),
             }
             .to_json();
             self.reply(seat, welcome, seq, OnFail::Close(NOT_SAVED));
@@ -674,7 +674,7 @@ impl Room {
     /// connecting; `None` for the host.
     pub fn state_for(&self, player: Option<PlayerId>) -> String {
         let inner = self.inner.lock();
-        views::state_json(&self.people(), &self.code, &inner.game, player, self.now())
+        views::state(&self.people(), &self.code, &inner.game, player, self.now()).to_json()
     }
 
     // ---- commands ------------------------------------------------------
@@ -903,14 +903,19 @@ impl Room {
                 }
                 Event::RoundStarted { .. } => {
                     inner.updates.round_started(now);
-                    let msg = views::round_json(&self.people(), &inner.game, now);
-                    self.broadcast_question(msg.to_string());
+                    let Some(msg) = views::round(&self.people(), &inner.game, now) else {
+                        continue;
+                    };
+                    self.broadcast_question(msg.to_json());
                 }
                 Event::Voted { .. } => inner.updates.vote_counted(),
                 Event::RoundResumed { .. } => {}
                 Event::RoundClosed { .. } => {
                     inner.updates.round_ended();
-                    let reveal = Arc::new(views::reveal_personal(&self.people(), &inner.game));
+                    let Some(reveal) = views::reveal_personal(&self.people(), &inner.game) else {
+                        continue;
+                    };
+                    let reveal = Arc::new(Personal::from(reveal));
                     let at = Instant::now();
                     self.fanout.to_all(|| {
                         Item::Personal(reveal.clone(), at, seq, self.fanout.reveal_hold())
@@ -918,7 +923,8 @@ impl Room {
                 }
                 Event::GameOver { .. } => {
                     inner.updates.round_ended();
-                    let over = Arc::new(views::game_over_personal(&self.people(), &inner.game));
+                    let over = views::game_over_personal(&self.people(), &inner.game);
+                    let over = Arc::new(Personal::from(over));
                     let at = Instant::now();
                     self.fanout.to_all(|| {
                         Item::Personal(over.clone(), at, seq, self.fanout.reveal_hold())
@@ -1018,13 +1024,13 @@ impl Room {
     fn flush(&self, inner: &mut Inner, now: Millis) {
         let due = inner.updates.due(inner.game.player_count(), now);
         if due.lobby {
-            self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game));
+            self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game).to_json());
             if let Some(phone) = views::lobby_for_phones(&inner.game) {
-                self.broadcast(To::Phones, phone);
+                self.broadcast(To::Phones, phone.to_json());
             }
         }
         if due.progress && inner.game.phase() == Phase::Question {
-            self.broadcast(To::Hosts, views::progress_json(&inner.game));
+            self.broadcast(To::Hosts, views::progress(&inner.game).to_json());
         }
     }
 }
