@@ -369,7 +369,8 @@ async fn run_shard(
                     || wait_nudging(&durability, seq, &mut sweep, (&hosts, &phones), &mut slice)
                         .await;
                 if !stored {
-                    // The store stopped for good (shutdown): not shown.
+                    // Never stored (the store stopped, or dropped the
+                    // room's writes): not shown.
                     continue;
                 }
                 let aside = StepAsideFor {
