@@ -93,10 +93,10 @@ impl DurableMark {
 /// How soon an append must be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Urgency {
-    /// May wait a little for company ([`LINGER`]): a commit costs about
+    /// May wait a little for company (`LINGER`): a commit costs about
     /// the same however little it holds (votes).
     MayWait,
-    /// Written at the next gap between commits ([`COMMIT_GAP`]): someone
+    /// Written at the next gap between commits (`COMMIT_GAP`): someone
     /// waits for it (a join's welcome, a round's start, a reveal).
     NextGap,
 }
