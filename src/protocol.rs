@@ -711,8 +711,9 @@ mod tests {
             })
     }
 
-    /// `player`'s frame from `frames`, decoded: its WebSocket header is a
-    /// fixed marker here, so what follows it is exactly the JSON.
+    /// `player`'s frame from `frames`, decoded (checked to be the same
+    /// JSON as its decoded message encoded whole): its WebSocket header is
+    /// a fixed marker here, so what follows it is exactly the JSON.
     fn decoded_for(frames: &PersonalFrames, player: PlayerId) -> Option<ServerMsg> {
         let mut buf = Vec::new();
         let mut told = None;
@@ -726,7 +727,11 @@ mod tests {
         }
         let json = buf.strip_prefix(b"HDR").expect("the header comes first");
         assert_eq!(told, Some(json.len()), "the header's length");
-        Some(serde_json::from_slice(json).expect("a joined frame decodes"))
+        let msg: ServerMsg = serde_json::from_slice(json).expect("a joined frame decodes");
+        // The same JSON as the whole message encoded at once, key for key.
+        let as_sent: serde_json::Value = serde_json::from_slice(json).expect("JSON");
+        assert_eq!(as_sent, serde_json::to_value(&msg).expect("encodes"));
+        Some(msg)
     }
 
     proptest! {
