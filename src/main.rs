@@ -136,14 +136,6 @@ fn serve(args: ServeArgs) -> ExitCode {
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        // While a big room's question goes out (from the front runtime),
-        // the phones' threads wait before looking at their sockets again,
-        // and pause briefly while its votes pour in.
-        .on_thread_park(|| {
-            use yearbook::delivery::busy::{MAIN_QUIET, PACE_STEP, QUIET_MAX};
-            MAIN_QUIET.wait(QUIET_MAX);
-            MAIN_QUIET.pace(PACE_STEP);
-        })
         .build()
     {
         Ok(rt) => rt,

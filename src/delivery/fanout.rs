@@ -1,7 +1,7 @@
 //! A room's fan-out: its sockets split over a few shard tasks (as many as
 //! the runtime has threads), each writing every broadcast's one encoded
 //! copy to its sockets in a tight loop, as a bare TCP server would. No task
-//! per socket wakes for a broadcast. The shards run on the front runtime
+//! per socket wakes for a broadcast. The shards run on the fan-out runtime
 //! when there is one (`runtimes.rs`), beside the phones' tasks, not behind
 //! them; a reveal steps aside for other rooms' questions.
 //!
@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::delivery::busy::{BusyCount, BusyHold, MAIN_QUIET};
+use crate::delivery::busy::{BusyCount, BusyHold};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::PlayerId;
@@ -111,8 +111,6 @@ pub enum Item {
         frame: Arc<[u8]>,
         /// When the room queued it (the fan-out latency is measured from here).
         queued_at: Instant,
-        /// A question (`round`): written while the main runtime is quieted.
-        question: bool,
         /// Counts it among the questions waiting to go out (`RoomDeps::questions`)
         /// until written; `None` when it waits behind its own room's reveal.
         waiting: Option<BusyHold>,
@@ -184,6 +182,11 @@ impl Durability {
     }
 }
 
+/// The longest a phone's message waits for its room's broadcast to be
+/// written: a fan-out to 10,000 phones takes well under this; a stuck one
+/// holds nobody up long.
+const WRITING_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(150);
+
 static NEXT_CLIENT: AtomicU64 = AtomicU64::new(0);
 
 /// The shards of one room.
@@ -192,7 +195,7 @@ pub struct Fanout {
     /// Held while a shard writes a broadcast to the room's phones: in a
     /// vote burst thousands of their votes arrive while the question is
     /// still going out, and reading them would take the CPU from getting it
-    /// to everyone (see `Room::fanout_settled`).
+    /// to everyone (see [`Fanout::broadcasts_written`]).
     writing: Arc<BusyCount>,
     /// The server's count of questions waiting to go out
     /// (`RoomDeps::questions`), and how many of them are this room's.
@@ -229,7 +232,6 @@ impl Fanout {
                     metrics.clone(),
                     writing.clone(),
                     (questions.clone(), questions_mine.clone()),
-                    front.is_some(),
                 );
                 match front {
                     Some(front) => front.spawn(shard),
@@ -258,11 +260,14 @@ impl Fanout {
     /// queued behind this room's own reveal: other rooms' reveals would
     /// step aside for a question that cannot move.
     pub fn question_hold(&self) -> Option<BusyHold> {
-        (!self.reveals.is_held()).then(|| self.questions.hold_counted(&self.questions_mine))
+        (!self.reveals.is_busy()).then(|| self.questions.hold_counted(&self.questions_mine))
     }
 
-    pub fn writing(&self) -> &BusyCount {
-        &self.writing
+    /// Returns once no shard is writing a broadcast to the room's phones
+    /// ([`WRITING_WAIT_MAX`] at most): a phone's message read meanwhile
+    /// waits here, so it does not take the CPU from the broadcast.
+    pub async fn broadcasts_written(&self) {
+        self.writing.until_idle(WRITING_WAIT_MAX).await;
     }
 
     /// Picks the shard a new socket will live in.
@@ -295,7 +300,6 @@ async fn run_shard(
     metrics: Arc<Metrics>,
     writing: Arc<BusyCount>,
     (questions, questions_mine): (Arc<BusyCount>, Arc<AtomicUsize>),
-    quiet: bool,
 ) {
     let mut hosts: Vec<Recipient> = Vec::new();
     let mut phones: Vec<Recipient> = Vec::new();
@@ -336,15 +340,11 @@ async fn run_shard(
                 to,
                 frame: text,
                 queued_at: at,
-                question,
                 waiting: _waiting,
             } => {
                 // Only what goes to the phones holds them up (not `progress`
                 // to the host, ten times a second).
                 let _writing = (to != To::Hosts).then(|| writing.hold());
-                // Written without a pause (no `.await` until it is dropped).
-                let _quiet = (question && quiet && phones.len() >= QUIET_MIN_PHONES)
-                    .then(|| MAIN_QUIET.hold());
                 let mut batch = LatencyBatch::default();
                 if to != To::Phones {
                     send_all(&hosts, &text, at, &mut batch);
@@ -457,38 +457,8 @@ fn nudge(hosts: &[Recipient], phones: &[Recipient], slice: usize, at: Instant) {
     }
 }
 
-/// A question to at least this many of a shard's phones (a room of about
-/// twice as many) quiets the main runtime while it is written (see
-/// [`MAIN_QUIET`]); smaller rooms' questions take a few milliseconds.
-const QUIET_MIN_PHONES: usize = 1000;
-
-/// How many sockets ahead the fan-out starts loading a socket's state.
-const AHEAD: usize = 8;
-
-/// Starts loading a socket's state before the fan-out gets to it: each of
-/// thousands lives in its own allocation, and waiting for each in turn
-/// costs as much as a good part of the write itself.
-#[inline]
-fn prefetch(recipients: &[Recipient], i: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(recipient) = recipients.get(i + AHEAD) {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let at: *const i8 = Arc::as_ptr(&recipient.link).cast();
-        // SAFETY: a prefetch is a hint: it reads nothing and faults on no
-        // address (this one is a live allocation anyway); SSE is part of
-        // every x86_64 CPU.
-        unsafe {
-            _mm_prefetch::<_MM_HINT_T0>(at);
-            _mm_prefetch::<_MM_HINT_T0>(at.wrapping_add(64));
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (recipients, i);
-}
-
 fn send_all(recipients: &[Recipient], frame: &[u8], at: Instant, batch: &mut LatencyBatch) {
-    for (i, recipient) in recipients.iter().enumerate() {
-        prefetch(recipients, i);
+    for recipient in recipients {
         if recipient.link.send_frame(frame) {
             batch.observe(at.elapsed());
         }
@@ -529,16 +499,15 @@ async fn send_personal(
     let until = Instant::now() + STEP_ASIDE_MAX;
     let mut may_step_aside = true;
     for (i, recipient) in phones.iter().enumerate() {
-        if may_step_aside && i % STEP == STEP - 1 && aside.questions.held_by_others(aside.mine) {
+        if may_step_aside && i % STEP == STEP - 1 && aside.questions.others_busy(aside.mine) {
             if Instant::now() >= until {
                 may_step_aside = false;
             } else {
                 drop(writing.take());
-                aside.questions.others_passed(aside.mine, until).await;
+                aside.questions.until_others_done(aside.mine, until).await;
                 writing = Some(aside.writing.hold());
             }
         }
-        prefetch(phones, i);
         let sent = match recipient.me {
             Some((id, _)) => recipient.link.send_frame(personal.frame_for(id, &mut buf)),
             None => recipient.link.send_frame(&personal.host_frame),
@@ -637,7 +606,7 @@ mod tests {
         let goes = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(10)).await;
             // Meanwhile the room's own phones are not held up.
-            let held_while_aside = room_gate.is_held();
+            let held_while_aside = room_gate.is_busy();
             tokio::time::sleep(Duration::from_millis(10)).await;
             drop(question);
             held_while_aside
@@ -650,7 +619,7 @@ mod tests {
             "the reveal goes on when the question has gone, not before or after"
         );
         assert!(!goes.await.unwrap(), "the room's gate was held while aside");
-        assert!(!writing.is_held(), "the room's gate is released at the end");
+        assert!(!writing.is_busy(), "the room's gate is released at the end");
 
         // One that never goes: the reveal steps aside 50 ms in all.
         let _stuck = questions.hold_counted(&theirs);

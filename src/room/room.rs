@@ -33,9 +33,6 @@ use crate::roster::urls::{PhotoScope, PhotoUrls};
 use crate::store::{self, OnDurable, Op, Store, StoredRoom};
 use crate::telemetry::Metrics;
 
-/// The longest a phone's message waits for its room's fan-out: a fan-out to
-/// 10,000 phones takes well under this; a stuck one holds nobody up long.
-const FANOUT_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(150);
 /// An open question continues after a restart with at least this long.
 pub const MIN_RESUMED_MS: Millis = 5_000;
 /// Seats that players who joined from one network and left without ever
@@ -359,10 +356,10 @@ impl Room {
         &self.deps.metrics
     }
 
-    /// Waits while this room's fan-out writes a broadcast (a short while at
-    /// most), so a phone's message does not take the CPU from delivering it.
-    pub async fn fanout_settled(&self) {
-        self.fanout.writing().passed(FANOUT_WAIT_MAX).await;
+    /// Waits while this room's fan-out writes a broadcast to its phones
+    /// (a short while at most): see [`Fanout::broadcasts_written`].
+    pub async fn broadcasts_written(&self) {
+        self.fanout.broadcasts_written().await;
     }
 
     pub fn last_active(&self) -> Millis {
@@ -866,7 +863,6 @@ impl Room {
             to,
             frame: frame.clone(),
             queued_at: at,
-            question,
             waiting: hold(),
         });
     }
