@@ -120,6 +120,9 @@ pub struct Options {
     pub keep: Option<Duration>,
     /// `--solo`.
     pub solo: solo::SoloMode,
+    /// Where rooms' fan-outs and host screens run
+    /// ([`delivery::runtimes::Runtimes::fanout`]); `None`: the current runtime.
+    pub fanout_runtime: Option<delivery::runtimes::FanoutRuntime>,
 }
 
 impl AppState {
@@ -166,7 +169,8 @@ impl AppState {
             options.max_players.max(1),
             store,
         )
-        .with_photo_secret(&options.base, &options.secret);
+        .with_photo_secret(&options.base, &options.secret)
+        .on_fanout_runtime(options.fanout_runtime);
         let public_url = options.public_url.trim_end_matches('/').to_string();
         let secure = public_url.starts_with("https://");
         let event = options

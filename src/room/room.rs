@@ -74,7 +74,8 @@ pub struct RoomDeps {
     pub store: Store,
     /// Counts the questions waiting to go out in all rooms (`delivery/busy.rs`).
     pub questions: Arc<BusyCount>,
-    /// Where host screens and fan-outs run (`None`: the current runtime).
+    /// Where host screens and fan-outs run (`None`: the current runtime;
+    /// see [`RoomDeps::on_fanout_runtime`]).
     pub fanout_runtime: Option<FanoutRuntime>,
     /// Flips to `true` when the server stops: sockets close with "restarting".
     shutdown: tokio::sync::watch::Sender<bool>,
@@ -100,7 +101,7 @@ impl RoomDeps {
             max_players,
             store,
             questions: Arc::new(BusyCount::default()),
-            fanout_runtime: FanoutRuntime::start_if_useful(),
+            fanout_runtime: None,
             shutdown: tokio::sync::watch::Sender::new(false),
             questions_open: AtomicUsize::new(0),
         }
@@ -110,6 +111,12 @@ impl RoomDeps {
     /// the phones' caches) survive a restart.
     pub fn with_photo_secret(mut self, base: &str, secret: &[u8]) -> Self {
         self.photo_urls = PhotoUrls::new(base, secret, self.roster.people.len());
+        self
+    }
+
+    /// Fan-outs and host screens on `runtime` (`Runtimes::fanout`).
+    pub fn on_fanout_runtime(mut self, runtime: Option<FanoutRuntime>) -> Self {
+        self.fanout_runtime = runtime;
         self
     }
 
