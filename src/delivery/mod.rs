@@ -2,6 +2,7 @@
 //! handshake, the socket shared by its task and the fan-out, the fan-out
 //! shards and their keep-alive sweep, and the runtime they run on.
 
+pub mod accept;
 pub mod busy;
 pub mod fanout;
 pub mod frame_meter;
