@@ -5,15 +5,17 @@
 //! when there is one (`runtimes.rs`), beside the phones' tasks, not behind
 //! them; a reveal steps aside for other rooms' questions.
 //!
-//! The room queues items under its lock, so every shard sees them in the
-//! order the game decided. A socket lives in one shard, so it receives its
+//! A room calls [`Fanout`]'s methods (`attach`, `broadcast`,
+//! `reveal_after`, `reply`, …) under its lock; each queues an item to the
+//! shards, so every shard sees them in the order the game decided. A socket lives in one shard, so it receives its
 //! messages in that order too: a socket added after a message was queued
 //! never gets it (its `state` snapshot already covers it), and a reply to
 //! one socket (a welcome and its `state`, a refusal) goes behind what was
 //! queued before. (Most vote acks skip the queue: the store's notifier
 //! writes them right after their commit, see `Room::vote`.)
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 
@@ -96,7 +98,7 @@ pub enum OnFail {
 }
 
 /// What a room hands its shards, in order.
-pub enum Item {
+enum Item {
     /// A socket starts receiving broadcasts; `me` is the phone's
     /// `(player, generation)`, `None` for a host screen.
     Add {
@@ -129,7 +131,7 @@ pub enum Item {
     /// Closes every socket of these (kicked) players: one item, one pass
     /// over the shard's phones, however many the host removed at once.
     CloseKicked {
-        players: Arc<std::collections::HashSet<PlayerId>>,
+        players: Arc<HashSet<PlayerId>>,
         close: Close,
     },
     /// One socket's message, sent once event `seq` is durable.
@@ -187,6 +189,7 @@ impl Durability {
 /// holds nobody up long.
 const WRITING_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(150);
 
+/// The next client's id, which picks the shard its socket lives in.
 static NEXT_CLIENT: AtomicU64 = AtomicU64::new(0);
 
 /// The shards of one room.
@@ -251,16 +254,85 @@ impl Fanout {
         }
     }
 
-    /// Counts a reveal as under way until its item is done.
-    pub fn reveal_hold(&self) -> BusyHold {
-        self.reveals.hold()
+    /// Starts sending the room's broadcasts to `client`: those queued
+    /// after this, never one queued before (its snapshot covers those).
+    /// `me` is the phone's `(player, generation)`, `None` for a host screen.
+    pub fn attach(&self, client: &Client, me: Option<(PlayerId, u64)>) {
+        let link = client.link.clone();
+        self.to_client(client, Item::Add { link, me });
     }
 
-    /// Counts a question as waiting until it has gone out, unless it is
-    /// queued behind this room's own reveal: other rooms' reveals would
-    /// step aside for a question that cannot move.
-    pub fn question_hold(&self) -> Option<BusyHold> {
-        (!self.reveals.is_busy()).then(|| self.questions.hold_counted(&self.questions_mine))
+    /// Stops sending broadcasts to `client`.
+    pub fn detach(&self, client: &Client) {
+        self.to_client(client, Item::Remove(client.link.clone()));
+    }
+
+    /// One message to the room's host screens, phones, or both, encoded once.
+    pub fn broadcast(&self, to: To, text: &str) {
+        self.broadcast_frame(to, text, None);
+    }
+
+    /// A question (`round`) to everyone: other rooms' reveals step aside
+    /// until it has gone out, unless it is queued behind this room's own
+    /// reveal (they would step aside for a question that cannot move).
+    pub fn broadcast_question(&self, text: &str) {
+        let waiting = (!self.reveals.is_busy()).then_some(&self.questions_mine);
+        self.broadcast_frame(To::Both, text, waiting);
+    }
+
+    /// `waiting`: this room's count of its questions waiting, when the
+    /// broadcast is to count among the server's.
+    fn broadcast_frame(&self, to: To, text: &str, waiting: Option<&Arc<AtomicUsize>>) {
+        let frame: Arc<[u8]> = text_frame(text).into();
+        let queued_at = Instant::now();
+        self.to_all(|| Item::Broadcast {
+            to,
+            frame: frame.clone(),
+            queued_at,
+            waiting: waiting.map(|mine| self.questions.hold_counted(mine)),
+        });
+    }
+
+    /// A `reveal` or `game_over`, each phone with its own part, sent once
+    /// event `seq` (the round's close, the game's end) is durable.
+    pub fn reveal_after(&self, seq: u64, personal: Personal) {
+        let personal = Arc::new(personal);
+        let queued_at = Instant::now();
+        self.to_all(|| Item::Personal(personal.clone(), queued_at, seq, self.reveals.hold()));
+    }
+
+    /// Closes the sockets of `player` but its socket of generation `keep`.
+    pub fn close_player(&self, player: PlayerId, keep: Option<u64>, close: Close) {
+        self.to_all(|| Item::CloseFor {
+            player,
+            keep,
+            close,
+        });
+    }
+
+    /// Closes every socket of these (kicked) players: one pass over each
+    /// shard's phones, however many the host removed at once.
+    pub fn close_kicked(&self, players: HashSet<PlayerId>, close: Close) {
+        let players = Arc::new(players);
+        self.to_all(|| Item::CloseKicked {
+            players: players.clone(),
+            close,
+        });
+    }
+
+    /// One message for `client`, behind everything queued for it before,
+    /// once event `seq` is durable; `on_fail` if it cannot be.
+    pub(crate) fn reply(&self, client: &Client, text: String, seq: u64, on_fail: OnFail) {
+        let link = client.link.clone();
+        self.to_client(
+            client,
+            Item::Reply {
+                link,
+                text,
+                seq,
+                on_fail,
+            },
+        );
     }
 
     /// Returns once no shard is writing a broadcast to the room's phones
@@ -270,22 +342,42 @@ impl Fanout {
         self.writing.until_idle(WRITING_WAIT_MAX).await;
     }
 
-    /// Picks the shard a new socket will live in.
-    pub fn next_client_id() -> u64 {
-        NEXT_CLIENT.fetch_add(1, Relaxed)
-    }
-
-    /// To the shard of client `client` only.
-    pub fn to_client(&self, client: u64, item: Item) {
-        let i = (client % self.shards.len() as u64) as usize;
+    /// To `client`'s shard only.
+    fn to_client(&self, client: &Client, item: Item) {
+        let i = (client.id % self.shards.len() as u64) as usize;
         let _ = self.shards[i].send(item);
     }
 
     /// To every shard; `make` builds each shard's copy (cheap clones).
-    pub fn to_all(&self, make: impl Fn() -> Item) {
+    fn to_all(&self, make: impl Fn() -> Item) {
         for shard in &self.shards {
             let _ = shard.send(make());
         }
+    }
+}
+
+/// A socket as its room knows it: the socket, the fan-out shard it lives
+/// in and the client's network (`http::throttle::network_of`), when known.
+#[derive(Clone)]
+pub struct Client {
+    pub link: Arc<SharedSocket>,
+    pub id: u64,
+    pub network: Option<IpAddr>,
+}
+
+impl Client {
+    pub fn new(link: Arc<SharedSocket>) -> Self {
+        Self {
+            link,
+            id: NEXT_CLIENT.fetch_add(1, Relaxed),
+            network: None,
+        }
+    }
+
+    /// The same client, on `network`.
+    pub fn on_network(mut self, network: IpAddr) -> Self {
+        self.network = Some(network);
+        self
     }
 }
 

@@ -14,14 +14,13 @@ use parking_lot::Mutex;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::Notify;
-use tokio::time::Instant;
 
 use super::coalesce::PendingUpdates;
 use super::views::{self, People};
 use super::{code, results};
 use crate::clock::Clock;
 use crate::delivery::busy::BusyCount;
-use crate::delivery::fanout::{Durability, Fanout, Item, OnFail, To};
+use crate::delivery::fanout::{Durability, Fanout, OnFail, To};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::{
@@ -139,30 +138,7 @@ pub struct PhoneSession {
     pub seq: u64,
 }
 
-/// A socket as its room knows it: the link, its fan-out shard and the
-/// client's network (`http::throttle::network_of`), when known.
-#[derive(Clone)]
-pub struct Client {
-    pub link: Arc<SharedSocket>,
-    pub id: u64,
-    pub network: Option<IpAddr>,
-}
-
-impl Client {
-    pub fn new(link: Arc<SharedSocket>) -> Self {
-        Self {
-            link,
-            id: Fanout::next_client_id(),
-            network: None,
-        }
-    }
-
-    /// The same seat, its client on `network`.
-    pub fn on_network(mut self, network: IpAddr) -> Self {
-        self.network = Some(network);
-        self
-    }
-}
+pub use crate::delivery::fanout::Client;
 
 /// Why a resume failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -488,33 +464,18 @@ impl Room {
 
     fn add(&self, seat: &Client, me: Option<(PlayerId, u64)>) {
         self.sockets.fetch_add(1, Relaxed);
-        self.fanout.to_client(
-            seat.id,
-            Item::Add {
-                link: seat.link.clone(),
-                me,
-            },
-        );
+        self.fanout.attach(seat, me);
     }
 
     fn remove(&self, seat: &Client) {
         self.sockets.fetch_sub(1, Relaxed);
-        self.fanout
-            .to_client(seat.id, Item::Remove(seat.link.clone()));
+        self.fanout.detach(seat);
     }
 
     /// One message for one socket, behind everything queued for it before,
     /// once event `seq` is durable.
     fn reply(&self, seat: &Client, text: String, seq: u64, on_fail: OnFail) {
-        self.fanout.to_client(
-            seat.id,
-            Item::Reply {
-                link: seat.link.clone(),
-                text,
-                seq,
-                on_fail,
-            },
-        );
+        self.fanout.reply(seat, text, seq, on_fail);
     }
 
     /// A new player; `seat` is its socket (none when driven without a
@@ -623,11 +584,7 @@ impl Room {
         let generation = inner.next_generation;
         inner.next_generation += 1;
         if inner.generations.insert(player, generation).is_some() {
-            self.fanout.to_all(|| Item::CloseFor {
-                player,
-                keep: Some(generation),
-                close: REPLACED,
-            });
+            self.fanout.close_player(player, Some(generation), REPLACED);
         }
         if inner.game.set_connected(player, true, now) {
             self.mark_lobby(inner);
@@ -854,24 +811,7 @@ impl Room {
     }
 
     fn broadcast(&self, to: To, text: String) {
-        self.broadcast_text(to, text, false);
-    }
-
-    /// A question: other rooms' reveals step aside until it is out.
-    fn broadcast_question(&self, text: String) {
-        self.broadcast_text(To::Both, text, true);
-    }
-
-    fn broadcast_text(&self, to: To, text: String, question: bool) {
-        let frame: Arc<[u8]> = text_frame(&text).into();
-        let at = Instant::now();
-        let hold = || question.then(|| self.fanout.question_hold()).flatten();
-        self.fanout.to_all(|| Item::Broadcast {
-            to,
-            frame: frame.clone(),
-            queued_at: at,
-            waiting: hold(),
-        });
+        self.fanout.broadcast(to, &text);
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
@@ -897,35 +837,25 @@ impl Room {
                     for player in &players {
                         inner.generations.remove(player);
                     }
-                    let players = Arc::new(players);
-                    self.fanout.to_all(|| Item::CloseKicked {
-                        players: players.clone(),
-                        close: KICKED,
-                    });
+                    self.fanout.close_kicked(players, KICKED);
                     self.mark_lobby(inner);
                 }
                 Event::RoundStarted { .. } => {
                     inner.updates.round_started(now);
                     let msg = views::round_json(&self.people(), &inner.game, now);
-                    self.broadcast_question(msg.to_string());
+                    self.fanout.broadcast_question(&msg.to_string());
                 }
                 Event::Voted { .. } => inner.updates.vote_counted(),
                 Event::RoundResumed { .. } => {}
                 Event::RoundClosed { .. } => {
                     inner.updates.round_ended();
-                    let reveal = Arc::new(views::reveal_personal(&self.people(), &inner.game));
-                    let at = Instant::now();
-                    self.fanout.to_all(|| {
-                        Item::Personal(reveal.clone(), at, seq, self.fanout.reveal_hold())
-                    });
+                    let reveal = views::reveal_personal(&self.people(), &inner.game);
+                    self.fanout.reveal_after(seq, reveal);
                 }
                 Event::GameOver { .. } => {
                     inner.updates.round_ended();
-                    let over = Arc::new(views::game_over_personal(&self.people(), &inner.game));
-                    let at = Instant::now();
-                    self.fanout.to_all(|| {
-                        Item::Personal(over.clone(), at, seq, self.fanout.reveal_hold())
-                    });
+                    let over = views::game_over_personal(&self.people(), &inner.game);
+                    self.fanout.reveal_after(seq, over);
                 }
             }
         }
