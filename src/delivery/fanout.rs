@@ -210,15 +210,15 @@ pub struct Fanout {
 
 impl Fanout {
     /// Starts the shard tasks; they end when the fan-out is dropped.
-    /// On `front` if given, else on the current runtime.
+    /// On `runtime` if given, else on the current runtime.
     pub fn start(
         durability: Durability,
         metrics: Arc<Metrics>,
         questions: Arc<BusyCount>,
-        front: Option<&FanoutRuntime>,
+        runtime: Option<&FanoutRuntime>,
     ) -> Self {
-        let n = match front {
-            Some(front) => front.cores(),
+        let n = match runtime {
+            Some(runtime) => runtime.cores(),
             None => tokio::runtime::Handle::try_current()
                 .map(|h| h.metrics().num_workers())
                 .unwrap_or(1),
@@ -236,8 +236,8 @@ impl Fanout {
                     writing.clone(),
                     (questions.clone(), questions_mine.clone()),
                 );
-                match front {
-                    Some(front) => front.spawn(shard),
+                match runtime {
+                    Some(runtime) => runtime.spawn(shard),
                     None => {
                         tokio::spawn(shard);
                     }

@@ -130,11 +130,11 @@ impl FanoutRuntime {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let (started, handle) = std::sync::mpsc::sync_channel(1);
         std::thread::Builder::new()
-            .name("yearbook-front-keeper".into())
+            .name("fanout-keeper".into())
             .spawn(move || {
                 let runtime = Builder::new_multi_thread()
                     .worker_threads(2 * cores)
-                    .thread_name("yearbook-front")
+                    .thread_name("yearbook-fanout")
                     // Its tasks are few and long (a fan-out to hundreds of
                     // sockets): look at the host screens' sockets after
                     // each one.
@@ -206,14 +206,14 @@ mod tests {
 
     #[test]
     fn only_so_many_unidentified_sockets_go_to_the_fanout_runtime() {
-        let (front, _stop) = FanoutRuntime::start(2).unwrap();
+        let (fanout, _stop) = FanoutRuntime::start(2).unwrap();
         let mut seats: Vec<_> = (0..MAX_UNIDENTIFIED)
-            .map(|_| front.admit().unwrap())
+            .map(|_| fanout.admit().unwrap())
             .collect();
-        assert!(front.admit().is_none(), "one too many");
+        assert!(fanout.admit().is_none(), "one too many");
         seats.pop();
-        let again = front.admit();
+        let again = fanout.admit();
         assert!(again.is_some(), "a place given back is free again");
-        assert!(front.admit().is_none());
+        assert!(fanout.admit().is_none());
     }
 }

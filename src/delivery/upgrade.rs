@@ -22,7 +22,7 @@ use crate::delivery::idle::Idle;
 use crate::delivery::socket::{SharedSocket, SocketIo};
 use crate::http::AppError;
 
-/// The connection type `serve` hands hyper; the upgrade gets it back.
+/// The connection type `accept_until` hands hyper; the upgrade gets it back.
 pub type ServedIo = TokioIo<Idle<TcpStream>>;
 
 pub type Socket = WebSocketStream<SocketIo>;
@@ -129,7 +129,7 @@ impl WsUpgrade {
             let parts = match upgraded.downcast::<ServedIo>() {
                 Ok(parts) => parts,
                 Err(_) => {
-                    tracing::error!("WebSocket on a connection not accepted by serve()");
+                    tracing::error!("WebSocket on a connection not accepted by accept_until()");
                     return;
                 }
             };
