@@ -192,6 +192,41 @@ const WRITING_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(1
 /// The next client's id, which picks the shard its socket lives in.
 static NEXT_CLIENT: AtomicU64 = AtomicU64::new(0);
 
+/// What every room's fan-out shares: the runtime its shards run on, and
+/// the server's count of questions waiting to go out (a reveal steps aside
+/// for other rooms' questions).
+#[derive(Debug, Default)]
+pub struct Fanouts {
+    runtime: Option<FanoutRuntime>,
+    questions_waiting: Arc<BusyCount>,
+}
+
+impl Fanouts {
+    /// Shards on `runtime` if given (`Runtimes::fanout`), else on the
+    /// runtime that creates each room.
+    pub fn on(runtime: Option<FanoutRuntime>) -> Self {
+        Self {
+            runtime,
+            questions_waiting: Arc::default(),
+        }
+    }
+
+    /// Where host screens run too (`None`: on the main runtime).
+    pub fn runtime(&self) -> Option<&FanoutRuntime> {
+        self.runtime.as_ref()
+    }
+
+    /// A room's fan-out; its shard tasks end when it is dropped.
+    pub fn start(&self, durability: Durability, metrics: Arc<Metrics>) -> Fanout {
+        Fanout::start(
+            durability,
+            metrics,
+            self.questions_waiting.clone(),
+            self.runtime.as_ref(),
+        )
+    }
+}
+
 /// The shards of one room.
 pub struct Fanout {
     shards: Vec<mpsc::UnboundedSender<Item>>,
@@ -201,8 +236,8 @@ pub struct Fanout {
     /// to everyone (see [`Fanout::broadcasts_written`]).
     writing: Arc<BusyCount>,
     /// The server's count of questions waiting to go out
-    /// (`RoomDeps::questions`), and how many of them are this room's.
-    questions: Arc<BusyCount>,
+    /// ([`Fanouts`]), and how many of them are this room's.
+    questions_waiting: Arc<BusyCount>,
     questions_mine: Arc<AtomicUsize>,
     /// Reveals (and `game_over`s) queued or being written.
     reveals: Arc<BusyCount>,
@@ -211,10 +246,10 @@ pub struct Fanout {
 impl Fanout {
     /// Starts the shard tasks; they end when the fan-out is dropped.
     /// On `runtime` if given, else on the current runtime.
-    pub fn start(
+    fn start(
         durability: Durability,
         metrics: Arc<Metrics>,
-        questions: Arc<BusyCount>,
+        questions_waiting: Arc<BusyCount>,
         runtime: Option<&FanoutRuntime>,
     ) -> Self {
         let n = match runtime {
@@ -234,7 +269,7 @@ impl Fanout {
                     durability.clone(),
                     metrics.clone(),
                     writing.clone(),
-                    (questions.clone(), questions_mine.clone()),
+                    (questions_waiting.clone(), questions_mine.clone()),
                 );
                 match runtime {
                     Some(runtime) => runtime.spawn(shard),
@@ -248,7 +283,7 @@ impl Fanout {
         Self {
             shards,
             writing,
-            questions,
+            questions_waiting,
             questions_mine,
             reveals: Arc::new(BusyCount::default()),
         }
@@ -289,7 +324,7 @@ impl Fanout {
             to,
             frame: frame.clone(),
             queued_at,
-            waiting: waiting.map(|mine| self.questions.hold_counted(mine)),
+            waiting: waiting.map(|mine| self.questions_waiting.hold_counted(mine)),
         });
     }
 

@@ -335,7 +335,7 @@ pub async fn websocket(
     };
     let room = find_room(&state, &code, ip)?;
     // A host screen's socket runs beside the fan-outs, ahead of the phones.
-    let (on, unidentified) = match (host_only, &state.rooms.deps().fanout_runtime) {
+    let (on, unidentified) = match (host_only, state.rooms.deps().fanouts.runtime()) {
         (true, Some(fanout)) => fanout.admit().unzip(),
         _ => (None, None),
     };

@@ -19,8 +19,7 @@ use super::coalesce::PendingUpdates;
 use super::views::{self, People};
 use super::{code, results};
 use crate::clock::Clock;
-use crate::delivery::busy::BusyCount;
-use crate::delivery::fanout::{Durability, Fanout, OnFail, To};
+use crate::delivery::fanout::{Durability, Fanout, Fanouts, OnFail, To};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::{
@@ -71,11 +70,9 @@ pub struct RoomDeps {
     pub metrics: Arc<Metrics>,
     pub max_players: usize,
     pub store: Store,
-    /// Counts the questions waiting to go out in all rooms (`delivery/busy.rs`).
-    pub questions: Arc<BusyCount>,
-    /// Where host screens and fan-outs run (`None`: the current runtime;
-    /// see [`RoomDeps::on_fanout_runtime`]).
-    pub fanout_runtime: Option<FanoutRuntime>,
+    /// What the rooms' fan-outs share: the runtime they (and host screens)
+    /// run on, the questions waiting (see [`RoomDeps::on_fanout_runtime`]).
+    pub fanouts: Fanouts,
     /// Flips to `true` when the server stops: sockets close with "restarting".
     shutdown: tokio::sync::watch::Sender<bool>,
     /// Rooms with a question open now (`--solo idle` reads it, lock-free).
@@ -99,8 +96,7 @@ impl RoomDeps {
             metrics,
             max_players,
             store,
-            questions: Arc::new(BusyCount::default()),
-            fanout_runtime: None,
+            fanouts: Fanouts::default(),
             shutdown: tokio::sync::watch::Sender::new(false),
             questions_open: AtomicUsize::new(0),
         }
@@ -115,7 +111,7 @@ impl RoomDeps {
 
     /// Fan-outs and host screens on `runtime` (`Runtimes::fanout`).
     pub fn on_fanout_runtime(mut self, runtime: Option<FanoutRuntime>) -> Self {
-        self.fanout_runtime = runtime;
+        self.fanouts = Fanouts::on(runtime);
         self
     }
 
@@ -218,12 +214,7 @@ impl Room {
             photos: deps.photo_urls.room(&code, &host_key_hash),
             code,
             host_key_hash,
-            fanout: Fanout::start(
-                durability.clone(),
-                deps.metrics.clone(),
-                deps.questions.clone(),
-                deps.fanout_runtime.as_ref(),
-            ),
+            fanout: deps.fanouts.start(durability.clone(), deps.metrics.clone()),
             sockets: AtomicUsize::new(0),
             hosts: Mutex::new(Vec::new()),
             durability,
