@@ -118,7 +118,7 @@ enum Item {
         frame: Arc<[u8]>,
         /// When the room queued it (the fan-out latency is measured from here).
         queued_at: Instant,
-        /// Counts it among the questions waiting to go out (`RoomDeps::questions`)
+        /// Counts it among the questions waiting to go out ([`Fanouts`])
         /// until written; `None` when it waits behind its own room's reveal.
         waiting: Option<BusyHold>,
     },
@@ -609,8 +609,8 @@ const STEP: usize = 32;
 /// The longest a reveal steps aside for other rooms' questions.
 const STEP_ASIDE_MAX: std::time::Duration = std::time::Duration::from_millis(50);
 
-/// What a reveal steps aside for, and the room's gate it holds while it
-/// writes.
+/// What a reveal steps aside for, and the room's count of broadcasts
+/// being written, which it holds while it writes.
 struct StepAsideFor<'a> {
     /// The server's count of questions waiting, and this room's share.
     questions: &'a BusyCount,
@@ -757,8 +757,14 @@ mod tests {
             Duration::from_millis(20),
             "the reveal goes on when the question has gone, not before or after"
         );
-        assert!(!goes.await.unwrap(), "the room's gate was held while aside");
-        assert!(!writing.is_busy(), "the room's gate is released at the end");
+        assert!(
+            !goes.await.unwrap(),
+            "the room's writing count was held while aside"
+        );
+        assert!(
+            !writing.is_busy(),
+            "the room's writing count is released at the end"
+        );
 
         // One that never goes: the reveal steps aside 50 ms in all.
         let _stuck = questions.hold_counted(&theirs);

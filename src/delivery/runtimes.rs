@@ -204,6 +204,30 @@ impl Drop for Unidentified {
 mod tests {
     use super::*;
 
+    /// An in-process test server builds them in its test's task and drops
+    /// them there.
+    #[tokio::test]
+    async fn runtimes_run_tasks_and_end_when_dropped_inside_a_task() {
+        let runtimes = Runtimes::new().unwrap();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(runtimes.fanout().is_some(), cores >= 2);
+        assert_eq!(runtimes.spawn(async { 6 * 7 }).await.unwrap(), 42);
+        if let Some(fanout) = runtimes.fanout() {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            fanout.spawn(async move {
+                let _ = tx.send(std::thread::current().name().map(String::from));
+            });
+            assert_eq!(rx.await.unwrap().as_deref(), Some("yearbook-fanout"));
+        }
+        // A task still running when they go is ended with them.
+        let (_never_sent, never) = tokio::sync::oneshot::channel::<()>();
+        let running = runtimes.spawn(async move {
+            let _ = never.await;
+        });
+        drop(runtimes);
+        assert!(running.await.unwrap_err().is_cancelled());
+    }
+
     #[test]
     fn only_so_many_unidentified_sockets_go_to_the_fanout_runtime() {
         let (fanout, _stop) = FanoutRuntime::start(2).unwrap();
