@@ -6,6 +6,7 @@ pub mod code;
 mod results;
 #[allow(clippy::module_inception)]
 mod room;
+mod sessions;
 mod views;
 
 use std::sync::Arc;
@@ -15,7 +16,8 @@ use std::time::Duration;
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
-pub use room::{Client, PhoneSession, Room, RoomDeps, UnknownToken};
+pub use room::{Client, Room, RoomDeps};
+pub use sessions::{LAPSING_SEATS_PER_NETWORK, PhoneSession, ResumeRefused};
 pub use views::settings_json;
 
 use crate::game::{Millis, Phase, Settings};

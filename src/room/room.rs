@@ -1,11 +1,12 @@
-//! One room: the game behind a lock, and the broadcasts it causes.
+//! One room: its `Game` behind a lock, the commands on it, and what they
+//! cause: broadcasts to its fan-out, events to the store. Who holds which
+//! seat (tokens, generations) is in `sessions.rs`.
 //!
 //! Every operation is lock → game command → publish → unlock; publishing is
 //! a synchronous queue push to the room's fan-out shards (`delivery/fanout.rs`), so
 //! messages leave in the order the game decided them, and no lock is ever
 //! held across an `.await`.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
@@ -17,6 +18,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::coalesce::PendingUpdates;
+use super::sessions::{PhoneSession, ResumeRefused, Sessions};
 use super::views::{self, People};
 use super::{code, results};
 use crate::clock::Clock;
@@ -38,13 +40,6 @@ use crate::telemetry::Metrics;
 const FANOUT_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(150);
 /// An open question continues after a restart with at least this long.
 pub const MIN_RESUMED_MS: Millis = 5_000;
-/// Seats that players who joined from one network and left without ever
-/// voting may hold at once (within their seat hold): a join from that
-/// network beyond it frees the one away longest. Throw-away joins then keep
-/// no more than this many seats, whatever their pace; a venue's 200 phones
-/// rarely have 20 dropped at once, and a phone whose seat went early gets
-/// it back on `resume` while the room has one free.
-pub const LAPSING_SEATS_PER_NETWORK: usize = 20;
 const KICKED: Close = Close {
     code: 1008,
     reason: "kicked",
@@ -125,18 +120,8 @@ impl RoomDeps {
     }
 }
 
-/// A phone that got in: its welcome and `state` are queued for its socket
-/// (sent once the join is durable), broadcasts follow them.
-#[derive(Debug, Clone, Copy)]
-pub struct PhoneSession {
-    pub player: PlayerId,
-    pub generation: u64,
-    /// The event that must be durable before the welcome.
-    pub seq: u64,
-}
-
-/// A socket as its room knows it: the link, its fan-out shard and the
-/// client's network (`http::throttle::network_of`), when known.
+/// A socket as its room knows it: the shared socket, its fan-out shard and
+/// the client's network (`http::throttle::network_of`), when known.
 #[derive(Clone)]
 pub struct Client {
     pub link: Arc<SharedSocket>,
@@ -153,16 +138,12 @@ impl Client {
         }
     }
 
-    /// The same seat, its client on `network`.
+    /// The same client, known to be on `network`.
     pub fn on_network(mut self, network: IpAddr) -> Self {
         self.network = Some(network);
         self
     }
 }
-
-/// Why a resume failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UnknownToken;
 
 struct Inner {
     game: Game,
@@ -170,8 +151,8 @@ struct Inner {
     /// joins it or changes it after, so nothing is promised that the store
     /// no longer keeps.
     closed: bool,
-    /// Resume tokens by their hash: the raw token is only ever on the phone.
-    tokens: HashMap<String, PlayerId>,
+    /// Tokens, connection generations, seats held per network (`sessions.rs`).
+    sessions: Sessions,
     /// Sequence number of the last event handed to the store.
     seq: u64,
     /// A new player's token hash, stored with its `Joined` event.
@@ -182,13 +163,6 @@ struct Inner {
     ack_frames: Option<(u32, [Arc<[u8]>; 4])>,
     /// When the timer task last planned to wake (it re-plans on wake).
     planned_wake: Option<Millis>,
-    /// Current connection generation per player: only its socket counts.
-    generations: HashMap<PlayerId, u64>,
-    /// Players who joined from each network and may yet lapse (never
-    /// voted), oldest first: see [`LAPSING_SEATS_PER_NETWORK`]. Memory
-    /// only: after a restart every seat's hold starts again anyway.
-    joined_from: HashMap<IpAddr, Vec<PlayerId>>,
-    next_generation: u64,
     rng: StdRng,
     /// Lobby and progress updates owed (`coalesce.rs`).
     updates: PendingUpdates,
@@ -250,15 +224,12 @@ impl Room {
             inner: Mutex::new(Inner {
                 game,
                 closed: false,
-                tokens: HashMap::new(),
+                sessions: Sessions::default(),
                 seq,
                 new_token: None,
                 on_durable: Vec::new(),
                 ack_frames: None,
                 planned_wake: None,
-                generations: HashMap::new(),
-                joined_from: HashMap::new(),
-                next_generation: 1,
                 rng: StdRng::from_rng(&mut rand::rng()),
                 updates: PendingUpdates::default(),
             }),
@@ -305,7 +276,7 @@ impl Room {
         room.last_active.store(stored.last_active, Relaxed);
         {
             let mut inner = room.inner.lock();
-            inner.tokens = stored.tokens.into_iter().map(|(p, h)| (h, p)).collect();
+            inner.sessions = Sessions::restored(stored.tokens);
         }
         room.with(|inner, now| {
             // Phones get the whole seat hold to come back after a restart.
@@ -533,27 +504,12 @@ impl Room {
     }
 
     /// When players who joined from `network` and left without voting
-    /// hold [`LAPSING_SEATS_PER_NETWORK`] seats, the one away longest
-    /// lapses now, before its hold is over.
+    /// hold too many seats ([`Sessions::seat_to_free`]), the one away
+    /// longest lapses now, before its hold is over.
     fn free_a_seat_held_from(&self, inner: &mut Inner, network: IpAddr) {
-        let Some(joined) = inner.joined_from.get_mut(&network) else {
-            return;
-        };
-        let game = &mut inner.game;
-        joined.retain(|&id| game.may_lapse(id));
-        let lapsing: Vec<(Millis, PlayerId)> = joined
-            .iter()
-            .filter_map(|&id| game.lapsing_since(id).map(|since| (since, id)))
-            .collect();
-        let freed = lapsing.len() >= LAPSING_SEATS_PER_NETWORK
-            && lapsing
-                .iter()
-                .min()
-                .is_some_and(|&(_, oldest)| game.lapse_now(oldest));
-        if joined.is_empty() {
-            inner.joined_from.remove(&network);
-        }
-        if freed {
+        if let Some(oldest) = inner.sessions.seat_to_free(network, &inner.game)
+            && inner.game.lapse_now(oldest)
+        {
             self.mark_lobby(inner);
         }
     }
@@ -573,11 +529,9 @@ impl Room {
                     return (Err(RuleError::UnknownPlayer), events);
                 };
                 if let Some(network) = network {
-                    inner.joined_from.entry(network).or_default().push(player);
+                    inner.sessions.network_joined(network, player);
                 }
-                let token = code::secret(&mut inner.rng);
-                let hash = store::hash_secret(&token);
-                inner.tokens.insert(hash.clone(), player);
+                let (token, hash) = inner.sessions.issue_token(player, &mut inner.rng);
                 inner.new_token = Some((player, hash));
                 // The Joined event gets the next sequence number; the
                 // welcome promises that the token works after a restart.
@@ -589,17 +543,21 @@ impl Room {
     }
 
     /// `Err` too when the room has closed ([`Room::is_closed`] tells which).
-    pub fn resume(&self, token: &str, seat: Option<&Client>) -> Result<PhoneSession, UnknownToken> {
+    pub fn resume(
+        &self,
+        token: &str,
+        seat: Option<&Client>,
+    ) -> Result<PhoneSession, ResumeRefused> {
         self.with(|inner, now| {
             if inner.closed {
-                return (Err(UnknownToken), Vec::new());
+                return (Err(ResumeRefused), Vec::new());
             }
-            let Some(&player) = inner.tokens.get(&store::hash_secret(token)) else {
-                return (Err(UnknownToken), Vec::new());
+            let Some(player) = inner.sessions.player_for_token(token) else {
+                return (Err(ResumeRefused), Vec::new());
             };
             // A seat that lapsed comes back only while the room has room.
             if inner.game.rejoin(player, now).is_err() {
-                return (Err(UnknownToken), Vec::new());
+                return (Err(ResumeRefused), Vec::new());
             }
             let seq = inner.seq;
             let session = self.connect(inner, player, token, seat, seq, now);
@@ -616,9 +574,8 @@ impl Room {
         seq: u64,
         now: Millis,
     ) -> PhoneSession {
-        let generation = inner.next_generation;
-        inner.next_generation += 1;
-        if inner.generations.insert(player, generation).is_some() {
+        let (generation, replaced) = inner.sessions.new_generation(player);
+        if replaced {
             self.fanout.to_all(|| Item::CloseFor {
                 player,
                 keep: Some(generation),
@@ -660,11 +617,10 @@ impl Room {
             self.remove(seat);
         }
         self.with(|inner, now| {
-            if inner.generations.get(&player) == Some(&generation) {
-                inner.generations.remove(&player);
-                if inner.game.set_connected(player, false, now) {
-                    self.mark_lobby(inner);
-                }
+            if inner.sessions.end(player, generation)
+                && inner.game.set_connected(player, false, now)
+            {
+                self.mark_lobby(inner);
             }
             ((), Vec::new())
         });
@@ -890,10 +846,7 @@ impl Room {
                             _ => None,
                         })
                         .collect();
-                    inner.tokens.retain(|_, p| !players.contains(p));
-                    for player in &players {
-                        inner.generations.remove(player);
-                    }
+                    inner.sessions.forget(&players);
                     let players = Arc::new(players);
                     self.fanout.to_all(|| Item::CloseKicked {
                         players: players.clone(),
