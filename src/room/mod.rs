@@ -3,6 +3,8 @@
 
 mod coalesce;
 pub mod code;
+#[cfg(test)]
+mod paused_tests;
 mod results;
 #[allow(clippy::module_inception)]
 mod room;
