@@ -18,6 +18,7 @@ use std::time::Duration;
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
+pub use code::RoomCode;
 pub use room::{Client, Room, RoomDeps};
 pub use sessions::{LAPSING_SEATS_PER_NETWORK, PhoneSession, ResumeRefused};
 pub use views::settings_json;
@@ -61,7 +62,7 @@ pub fn idleness(phase: Phase, players: usize, connections: usize, idle_ms: u64) 
 
 #[derive(Debug)]
 pub struct Rooms {
-    map: DashMap<String, Arc<Room>>,
+    map: DashMap<RoomCode, Arc<Room>>,
     deps: Arc<RoomDeps>,
     /// Stored rooms that could not be read back: out of play, and their
     /// codes never given to a new room (which would wipe their rows).

@@ -18,9 +18,10 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::coalesce::PendingUpdates;
+use super::code::{self, RoomCode};
+use super::results;
 use super::sessions::{PhoneSession, ResumeRefused, Sessions};
 use super::views::{self, People};
-use super::{code, results};
 use crate::clock::Clock;
 use crate::delivery::busy::BusyCount;
 use crate::delivery::fanout::{Durability, Fanout, Item, OnFail, To};
@@ -169,7 +170,7 @@ struct Inner {
 }
 
 pub struct Room {
-    pub code: String,
+    pub code: RoomCode,
     host_key_hash: String,
     /// This room's photo URLs: see `roster/urls.rs`.
     photos: PhotoScope,
@@ -197,7 +198,7 @@ impl std::fmt::Debug for Room {
 
 impl Room {
     fn build(
-        code: String,
+        code: RoomCode,
         host_key_hash: String,
         game: Game,
         seq: u64,
@@ -241,11 +242,11 @@ impl Room {
     }
 
     /// A new room; its creation and settings go to the store.
-    pub fn create(code: String, host_key: &str, settings: Settings, deps: Arc<RoomDeps>) -> Self {
+    pub fn create(code: RoomCode, host_key: &str, settings: Settings, deps: Arc<RoomDeps>) -> Self {
         let game = Game::new(deps.roster.pool.clone(), settings.clone(), deps.max_players);
         let host_key_hash = store::hash_secret(host_key);
         deps.store.send(Op::CreateRoom {
-            code: code.clone(),
+            code: code.to_string(),
             host_key_hash: host_key_hash.clone(),
             at: deps.clock.now(),
         });
@@ -267,7 +268,7 @@ impl Room {
             game.apply(event);
         }
         let room = Self::build(
-            stored.code,
+            RoomCode::stored(stored.code),
             stored.host_key_hash,
             game,
             stored.last_seq,
@@ -902,7 +903,7 @@ impl Room {
         let first_seq = inner.seq + 1;
         inner.seq += events.len() as u64;
         self.deps.store.send(Op::Append {
-            room: self.code.clone(),
+            room: self.code.to_string(),
             first_seq,
             at: now,
             events,
@@ -946,12 +947,12 @@ impl Room {
             super::Idleness::Keep => return fate,
             // The store keeps its results, memory lets it go.
             super::Idleness::Archive => Op::Archive {
-                room: self.code.clone(),
+                room: self.code.to_string(),
             },
             super::Idleness::Delete => {
                 tracing::info!(room = %self.code, "lobby nobody joined expired");
                 Op::Delete {
-                    room: self.code.clone(),
+                    room: self.code.to_string(),
                 }
             }
         };
