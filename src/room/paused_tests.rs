@@ -160,6 +160,8 @@ enum Frame {
     Close(u16),
     /// Ping, pong: keep-alive.
     Control,
+    /// The connection ended (or failed) on the server's side.
+    Ended,
 }
 
 /// The client's side of a loopback socket, decoding the server's frames.
@@ -221,8 +223,8 @@ impl Reader {
         })
     }
 
-    /// The next text or close frame within `real` of real time; `None`
-    /// when none came, or the connection ended.
+    /// The next text or close frame, or the end, within `real` of real
+    /// time; `None` when nothing came.
     async fn frame_within(&mut self, real: Duration) -> Option<Frame> {
         let until = std::time::Instant::now() + real;
         loop {
@@ -233,11 +235,10 @@ impl Reader {
             }
             let left = until.saturating_duration_since(std::time::Instant::now());
             let mut chunk = [0u8; 4096];
-            let n = clock_held(left, self.tcp.read(&mut chunk)).await?.ok()?;
-            if n == 0 {
-                return None;
+            match clock_held(left, self.tcp.read(&mut chunk)).await? {
+                Ok(0) | Err(_) => return Some(Frame::Ended),
+                Ok(n) => self.read.extend_from_slice(&chunk[..n]),
             }
-            self.read.extend_from_slice(&chunk[..n]);
         }
     }
 
