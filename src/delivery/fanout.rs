@@ -8,10 +8,12 @@
 //! The room queues items under its lock, so every shard sees them in the
 //! order the game decided. A socket lives in one shard, so it receives its
 //! messages in that order too: a socket added after a message was queued
-//! never gets it (its `state` snapshot already covers it), and a reply to
-//! one socket (a welcome and its `state`, a refusal) goes behind what was
-//! queued before. (Most vote acks skip the queue: the store's notifier
-//! writes them right after their commit, see `Room::vote`.)
+//! never gets it (its `state` snapshot already covers it), and a message
+//! to one socket (a welcome and its `state`, a vote's ack, a refusal) goes
+//! behind what was queued before.
+//!
+//! What shows an event (a welcome, an ack, a reveal) waits in the queue
+//! until the room's durable mark ([`Durability`]) reaches it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,7 +26,7 @@ use crate::delivery::busy::{BusyCount, BusyHold, MAIN_QUIET};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::PlayerId;
-use crate::store::Store;
+use crate::store::{DurableMark, Store};
 use crate::telemetry::{LatencyBatch, Metrics};
 
 /// The same bytes for each receiver, or the shared head of a message plus
@@ -88,10 +90,12 @@ pub enum To {
     Both,
 }
 
-/// What a reply turns into when its event could not be stored.
+/// What a message waiting for its event turns into when the event is not
+/// stored (dropped, or the store stopped).
 #[derive(Debug)]
 pub enum OnFail {
-    Say(String),
+    /// This encoded frame instead (`error` `storage_unavailable`).
+    Say(Arc<[u8]>),
     Close(Close),
 }
 
@@ -134,50 +138,55 @@ pub enum Item {
         players: Arc<std::collections::HashSet<PlayerId>>,
         close: Close,
     },
-    /// One socket's message, sent once event `seq` is durable.
-    Reply {
+    /// One socket's encoded frame (a vote's ack, shared by every phone
+    /// that made the same choice; a welcome; a refusal), sent once event
+    /// `seq` is durable.
+    AfterDurable {
         link: Arc<SharedSocket>,
-        text: String,
+        frame: Arc<[u8]>,
         seq: u64,
         on_fail: OnFail,
     },
 }
 
-/// Waits for events to reach the disk.
+/// Waits for a room's events to reach the disk: its durable mark, raised
+/// by the store after each commit.
 #[derive(Debug, Clone)]
 pub struct Durability {
-    durable: Arc<tokio::sync::watch::Sender<u64>>,
+    mark: DurableMark,
     store: Store,
 }
 
 impl Durability {
+    /// A room whose events up to `seq` are stored already.
     pub fn new(seq: u64, store: Store) -> Self {
         Self {
-            durable: Arc::new(tokio::sync::watch::Sender::new(seq)),
+            mark: DurableMark::new(seq),
             store,
         }
     }
 
-    pub fn sender(&self) -> Arc<tokio::sync::watch::Sender<u64>> {
-        self.durable.clone()
+    /// The mark the room hands the store with each append.
+    pub fn mark(&self) -> DurableMark {
+        self.mark.clone()
     }
 
     pub fn is_durable(&self, seq: u64) -> bool {
-        *self.durable.borrow() >= seq
+        self.mark.get().up_to >= seq
     }
 
-    /// Waits until event `seq` is on disk; `false` only once the store has
-    /// stopped for good (shutdown). A failing store retries until the
-    /// events land, and this waits with them, however long: what depends
-    /// on an event never goes out before it is stored.
+    /// Waits until event `seq` is on disk; `false` once it never will be:
+    /// the store dropped it (its room was deleted or set aside) or stopped
+    /// for good (shutdown). A failing store retries until the events land,
+    /// and this waits with them, however long: what depends on an event
+    /// never goes out before it is stored.
     pub async fn wait(&self, seq: u64) -> bool {
-        let mut rx = self.durable.subscribe();
-        if *rx.borrow() >= seq {
-            return true;
-        }
+        let mut rx = self.mark.subscribe();
         tokio::select! {
             biased;
-            ok = rx.wait_for(|d| *d >= seq) => ok.is_ok(),
+            mark = rx.wait_for(|d| d.up_to >= seq || d.given_up) => {
+                mark.is_ok_and(|d| d.up_to >= seq)
+            }
             // What was stored before the end still counts.
             _ = self.store.gone() => self.is_durable(seq),
         }
@@ -317,7 +326,6 @@ async fn run_shard(
         };
         match item {
             Item::Add { link, me } => {
-                link.set_seated();
                 let recipient = Recipient { link, me };
                 if me.is_some() {
                     phones.push(recipient);
@@ -361,7 +369,8 @@ async fn run_shard(
                     || wait_nudging(&durability, seq, &mut sweep, (&hosts, &phones), &mut slice)
                         .await;
                 if !stored {
-                    // The store stopped for good (shutdown): not shown.
+                    // Never stored (the store stopped, or dropped the
+                    // room's writes): not shown.
                     continue;
                 }
                 let aside = StepAsideFor {
@@ -394,20 +403,22 @@ async fn run_shard(
                     }
                 }
             }
-            Item::Reply {
+            Item::AfterDurable {
                 link,
-                text,
+                frame,
                 seq,
                 on_fail,
             } => {
+                // Thousands of acks behind one commit: the first waits,
+                // the rest find their event stored.
                 let stored = durability.is_durable(seq)
                     || wait_nudging(&durability, seq, &mut sweep, (&hosts, &phones), &mut slice)
                         .await;
                 let sent = if stored {
-                    link.send_text(&text)
+                    link.send_frame(&frame)
                 } else {
                     match on_fail {
-                        OnFail::Say(text) => link.send_text(&text),
+                        OnFail::Say(instead) => link.send_frame(&instead),
                         OnFail::Close(close) => {
                             link.request_close(close);
                             false
@@ -685,6 +696,85 @@ mod tests {
                 "phone {id}: {text}"
             );
         }
+    }
+
+    /// Reads what `client` was sent (unmasked text frames) for `d`.
+    async fn texts_within(client: &mut tokio::net::TcpStream, d: Duration) -> String {
+        use tokio::io::AsyncReadExt;
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        let until = Instant::now() + d;
+        while let Ok(Ok(k)) = tokio::time::timeout_at(until, client.read(&mut buf)).await {
+            if k == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..k]);
+        }
+        String::from_utf8_lossy(&got).into_owned()
+    }
+
+    #[tokio::test]
+    async fn a_message_waits_for_its_event_and_says_so_if_it_is_never_stored() {
+        use crate::store::{Op, Urgency};
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap().store;
+        let durability = Durability::new(0, store.clone());
+        let questions = Arc::new(BusyCount::default());
+        let fanout = Fanout::start(durability.clone(), Arc::default(), questions, None);
+        let (recipients, mut clients, _ios) = phones(1).await;
+        let link = recipients[0].link.clone();
+        fanout.to_client(
+            0,
+            Item::Add {
+                link: link.clone(),
+                me: Some((0, 1)),
+            },
+        );
+        let after = |text: &str, seq, instead: &str| Item::AfterDurable {
+            link: link.clone(),
+            frame: text_frame(text).into(),
+            seq,
+            on_fail: OnFail::Say(text_frame(instead).into()),
+        };
+        let append = |seq| Op::Append {
+            room: "ABCD".into(),
+            first_seq: seq,
+            at: 2,
+            events: vec![crate::game::Event::Kicked { player: 9 }],
+            token: None,
+            scores: vec![],
+            urgency: Urgency::NextGap,
+            durable: durability.mark(),
+        };
+        let wait = Duration::from_millis(200);
+
+        fanout.to_client(0, after("ack 1", 1, "lost 1"));
+        assert_eq!(
+            texts_within(&mut clients[0], wait).await,
+            "",
+            "not stored yet"
+        );
+        store.send(Op::CreateRoom {
+            code: "ABCD".into(),
+            host_key_hash: "h".into(),
+            at: 1,
+        });
+        store.send(append(1));
+        assert!(texts_within(&mut clients[0], wait).await.ends_with("ack 1"));
+
+        // The room is deleted: its next event is dropped, never stored.
+        fanout.to_client(0, after("ack 2", 2, "lost 2"));
+        fanout.to_client(0, after("refused", 0, "refused"));
+        store.send(Op::Delete {
+            room: "ABCD".into(),
+        });
+        store.send(append(2));
+        let got = texts_within(&mut clients[0], wait).await;
+        assert!(!got.contains("ack 2"), "{got}");
+        assert!(
+            got.contains("lost 2") && got.ends_with("refused"),
+            "in order: {got}"
+        );
     }
 
     #[tokio::test]

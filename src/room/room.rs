@@ -33,7 +33,7 @@ use crate::game::{
 use crate::protocol::{STORAGE_MESSAGE, ServerMsg, error_json};
 use crate::roster::Roster;
 use crate::roster::urls::{PhotoScope, PhotoUrls};
-use crate::store::{self, OnDurable, Op, Store, StoredRoom};
+use crate::store::{self, Op, Store, StoredRoom, Urgency};
 use crate::telemetry::Metrics;
 
 /// The longest a phone's message waits for its room's fan-out: a fan-out to
@@ -158,8 +158,6 @@ struct Inner {
     seq: u64,
     /// A new player's token hash, stored with its `Joined` event.
     new_token: Option<(PlayerId, String)>,
-    /// What to do once the next events handed to the store are durable.
-    on_durable: Vec<OnDurable>,
     /// The open round's four `vote_ack` frames, encoded once.
     ack_frames: Option<(u32, [Arc<[u8]>; 4])>,
     /// When the timer task last planned to wake (it re-plans on wake).
@@ -228,7 +226,6 @@ impl Room {
                 sessions: Sessions::default(),
                 seq,
                 new_token: None,
-                on_durable: Vec::new(),
                 ack_frames: None,
                 planned_wake: None,
                 rng: StdRng::from_rng(&mut rand::rng()),
@@ -474,11 +471,16 @@ impl Room {
     /// One message for one socket, behind everything queued for it before,
     /// once event `seq` is durable.
     fn reply(&self, seat: &Client, text: String, seq: u64, on_fail: OnFail) {
+        self.reply_frame(seat, text_frame(&text).into(), seq, on_fail);
+    }
+
+    /// [`Room::reply`] of an encoded frame, shared with other sockets.
+    fn reply_frame(&self, seat: &Client, frame: Arc<[u8]>, seq: u64, on_fail: OnFail) {
         self.fanout.to_client(
             seat.id,
-            Item::Reply {
+            Item::AfterDurable {
                 link: seat.link.clone(),
-                text,
+                frame,
                 seq,
                 on_fail,
             },
@@ -661,6 +663,11 @@ impl Room {
         seat: Option<&Client>,
         arrived: Option<Millis>,
     ) -> Result<u64, RuleError> {
+        // A vote's answer when it could not be stored, encoded once.
+        static STORAGE_UNAVAILABLE: std::sync::LazyLock<Arc<[u8]>> =
+            std::sync::LazyLock::new(|| {
+                text_frame(&error_json("storage_unavailable", STORAGE_MESSAGE)).into()
+            });
         self.with(|inner, now| {
             let now = arrived.map_or(now, |a| a.min(now));
             match inner.game.vote(player, round, choice, now) {
@@ -671,40 +678,21 @@ impl Room {
                     }
                     let seq = inner.seq + events.len().min(1) as u64;
                     if let Some(seat) = seat {
-                        // In range once accepted.
-                        let choice = choice as u8;
-                        if !events.is_empty() && seat.link.is_seated() {
-                            // Written by the store's notifier right after the
-                            // commit: no task to wake per vote. Still before
-                            // any reveal, which waits for that same commit.
-                            let link = seat.link.clone();
-                            let ack = self.ack_frame(inner, round, choice);
-                            let metrics = self.deps.metrics.clone();
-                            inner.on_durable.push(OnDurable::new(move |stored| {
-                                let sent = if stored {
-                                    link.send_frame(&ack)
-                                } else {
-                                    link.send_text(&error_json(
-                                        "storage_unavailable",
-                                        STORAGE_MESSAGE,
-                                    ))
-                                };
-                                if sent {
-                                    metrics.messages_sent.fetch_add(1, Relaxed);
-                                }
-                            }));
-                        } else {
-                            let ack = ServerMsg::VoteAck { round, choice }.to_json();
-                            let failed = error_json("storage_unavailable", STORAGE_MESSAGE);
-                            self.reply(seat, ack, seq, OnFail::Say(failed));
-                        }
+                        // In range once accepted. Queued before any reveal
+                        // that counts the vote, which waits for the same
+                        // commit in the same queue.
+                        let ack = self.ack_frame(inner, round, choice as u8);
+                        let failed = OnFail::Say(STORAGE_UNAVAILABLE.clone());
+                        self.reply_frame(seat, ack, seq, failed);
                     }
                     (Ok(seq), events)
                 }
                 Err(e) => {
                     if let Some(seat) = seat {
-                        let refusal = error_json(e.code(), &e.to_string());
-                        self.reply(seat, refusal.clone(), 0, OnFail::Say(refusal));
+                        let refusal: Arc<[u8]> =
+                            text_frame(&error_json(e.code(), &e.to_string())).into();
+                        let failed = OnFail::Say(refusal.clone());
+                        self.reply_frame(seat, refusal, 0, failed);
                     }
                     (Err(e), Vec::new())
                 }
@@ -713,7 +701,7 @@ impl Room {
     }
 
     /// The encoded `vote_ack` for `choice` in `round`, shared by every
-    /// phone that chose it.
+    /// phone that chose it (thousands of acks wait in a fan-out queue).
     fn ack_frame(&self, inner: &mut Inner, round: u32, choice: u8) -> Arc<[u8]> {
         let frames = match &inner.ack_frames {
             Some((r, frames)) if *r == round => frames,
@@ -900,6 +888,13 @@ impl Room {
                 .collect(),
             _ => Vec::new(),
         };
+        // Votes may wait a few ms for company in the store's commit;
+        // anything else (a join's welcome, a round's close) may not.
+        let urgency = if events.iter().all(|e| matches!(e, Event::Voted { .. })) {
+            Urgency::MayWait
+        } else {
+            Urgency::NextGap
+        };
         let first_seq = inner.seq + 1;
         inner.seq += events.len() as u64;
         self.deps.store.send(Op::Append {
@@ -909,8 +904,8 @@ impl Room {
             events,
             token: inner.new_token.take(),
             scores,
-            on_durable: std::mem::take(&mut inner.on_durable),
-            durable: self.durability.sender(),
+            urgency,
+            durable: self.durability.mark(),
         });
     }
 
