@@ -419,7 +419,7 @@ impl Client {
         }
     }
 
-    /// The same client, on `network`.
+    /// The same client, known to be on `network`.
     pub fn on_network(mut self, network: IpAddr) -> Self {
         self.network = Some(network);
         self

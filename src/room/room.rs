@@ -1,11 +1,12 @@
-//! One room: the game behind a lock, and the broadcasts it causes.
+//! One room: its `Game` behind a lock, the commands on it, and what they
+//! cause: broadcasts to its fan-out, events to the store. Who holds which
+//! seat (tokens, generations) is in `sessions.rs`.
 //!
 //! Every operation is lock → game command → publish → unlock; publishing is
 //! a synchronous queue push to the room's fan-out shards (`delivery/fanout.rs`), so
 //! messages leave in the order the game decided them, and no lock is ever
 //! held across an `.await`.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
@@ -16,8 +17,10 @@ use rand::rngs::StdRng;
 use tokio::sync::Notify;
 
 use super::coalesce::PendingUpdates;
+use super::code::{self, RoomCode};
+use super::results;
+use super::sessions::{PhoneSession, ResumeRefused, Sessions};
 use super::views::{self, People};
-use super::{code, results};
 use crate::clock::Clock;
 use crate::delivery::fanout::{Durability, Fanout, Fanouts, OnFail, To};
 use crate::delivery::runtimes::FanoutRuntime;
@@ -33,13 +36,6 @@ use crate::telemetry::Metrics;
 
 /// An open question continues after a restart with at least this long.
 pub const MIN_RESUMED_MS: Millis = 5_000;
-/// Seats that players who joined from one network and left without ever
-/// voting may hold at once (within their seat hold): a join from that
-/// network beyond it frees the one away longest. Throw-away joins then keep
-/// no more than this many seats, whatever their pace; a venue's 200 phones
-/// rarely have 20 dropped at once, and a phone whose seat went early gets
-/// it back on `resume` while the room has one free.
-pub const LAPSING_SEATS_PER_NETWORK: usize = 20;
 const KICKED: Close = Close {
     code: 1008,
     reason: "kicked",
@@ -124,21 +120,7 @@ impl RoomDeps {
     }
 }
 
-/// A phone that got in: its welcome and `state` are queued for its socket
-/// (sent once the join is durable), broadcasts follow them.
-#[derive(Debug, Clone, Copy)]
-pub struct PhoneSession {
-    pub player: PlayerId,
-    pub generation: u64,
-    /// The event that must be durable before the welcome.
-    pub seq: u64,
-}
-
 pub use crate::delivery::fanout::Client;
-
-/// Why a resume failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UnknownToken;
 
 struct Inner {
     game: Game,
@@ -146,8 +128,8 @@ struct Inner {
     /// joins it or changes it after, so nothing is promised that the store
     /// no longer keeps.
     closed: bool,
-    /// Resume tokens by their hash: the raw token is only ever on the phone.
-    tokens: HashMap<String, PlayerId>,
+    /// Tokens, connection generations, seats held per network (`sessions.rs`).
+    sessions: Sessions,
     /// Sequence number of the last event handed to the store.
     seq: u64,
     /// A new player's token hash, stored with its `Joined` event.
@@ -156,20 +138,13 @@ struct Inner {
     ack_frames: Option<(u32, [Arc<[u8]>; 4])>,
     /// When the timer task last planned to wake (it re-plans on wake).
     planned_wake: Option<Millis>,
-    /// Current connection generation per player: only its socket counts.
-    generations: HashMap<PlayerId, u64>,
-    /// Players who joined from each network and may yet lapse (never
-    /// voted), oldest first: see [`LAPSING_SEATS_PER_NETWORK`]. Memory
-    /// only: after a restart every seat's hold starts again anyway.
-    joined_from: HashMap<IpAddr, Vec<PlayerId>>,
-    next_generation: u64,
     rng: StdRng,
     /// Lobby and progress updates owed (`coalesce.rs`).
     updates: PendingUpdates,
 }
 
 pub struct Room {
-    pub code: String,
+    pub code: RoomCode,
     host_key_hash: String,
     /// This room's photo URLs: see `roster/urls.rs`.
     photos: PhotoScope,
@@ -197,7 +172,7 @@ impl std::fmt::Debug for Room {
 
 impl Room {
     fn build(
-        code: String,
+        code: RoomCode,
         host_key_hash: String,
         game: Game,
         seq: u64,
@@ -219,14 +194,11 @@ impl Room {
             inner: Mutex::new(Inner {
                 game,
                 closed: false,
-                tokens: HashMap::new(),
+                sessions: Sessions::default(),
                 seq,
                 new_token: None,
                 ack_frames: None,
                 planned_wake: None,
-                generations: HashMap::new(),
-                joined_from: HashMap::new(),
-                next_generation: 1,
                 rng: StdRng::from_rng(&mut rand::rng()),
                 updates: PendingUpdates::default(),
             }),
@@ -238,11 +210,11 @@ impl Room {
     }
 
     /// A new room; its creation and settings go to the store.
-    pub fn create(code: String, host_key: &str, settings: Settings, deps: Arc<RoomDeps>) -> Self {
+    pub fn create(code: RoomCode, host_key: &str, settings: Settings, deps: Arc<RoomDeps>) -> Self {
         let game = Game::new(deps.roster.pool.clone(), settings.clone(), deps.max_players);
         let host_key_hash = store::hash_secret(host_key);
         deps.store.send(Op::CreateRoom {
-            code: code.clone(),
+            code: code.to_string(),
             host_key_hash: host_key_hash.clone(),
             at: deps.clock.now(),
         });
@@ -264,7 +236,7 @@ impl Room {
             game.apply(event);
         }
         let room = Self::build(
-            stored.code,
+            RoomCode::stored(stored.code),
             stored.host_key_hash,
             game,
             stored.last_seq,
@@ -273,7 +245,7 @@ impl Room {
         room.last_active.store(stored.last_active, Relaxed);
         {
             let mut inner = room.inner.lock();
-            inner.tokens = stored.tokens.into_iter().map(|(p, h)| (h, p)).collect();
+            inner.sessions = Sessions::restored(stored.tokens);
         }
         room.with(|inner, now| {
             // Phones get the whole seat hold to come back after a restart.
@@ -491,27 +463,12 @@ impl Room {
     }
 
     /// When players who joined from `network` and left without voting
-    /// hold [`LAPSING_SEATS_PER_NETWORK`] seats, the one away longest
-    /// lapses now, before its hold is over.
+    /// hold too many seats ([`Sessions::seat_to_free`]), the one away
+    /// longest lapses now, before its hold is over.
     fn free_a_seat_held_from(&self, inner: &mut Inner, network: IpAddr) {
-        let Some(joined) = inner.joined_from.get_mut(&network) else {
-            return;
-        };
-        let game = &mut inner.game;
-        joined.retain(|&id| game.may_lapse(id));
-        let lapsing: Vec<(Millis, PlayerId)> = joined
-            .iter()
-            .filter_map(|&id| game.lapsing_since(id).map(|since| (since, id)))
-            .collect();
-        let freed = lapsing.len() >= LAPSING_SEATS_PER_NETWORK
-            && lapsing
-                .iter()
-                .min()
-                .is_some_and(|&(_, oldest)| game.lapse_now(oldest));
-        if joined.is_empty() {
-            inner.joined_from.remove(&network);
-        }
-        if freed {
+        if let Some(oldest) = inner.sessions.seat_to_free(network, &inner.game)
+            && inner.game.lapse_now(oldest)
+        {
             self.mark_lobby(inner);
         }
     }
@@ -531,11 +488,9 @@ impl Room {
                     return (Err(RuleError::UnknownPlayer), events);
                 };
                 if let Some(network) = network {
-                    inner.joined_from.entry(network).or_default().push(player);
+                    inner.sessions.network_joined(network, player);
                 }
-                let token = code::secret(&mut inner.rng);
-                let hash = store::hash_secret(&token);
-                inner.tokens.insert(hash.clone(), player);
+                let (token, hash) = inner.sessions.issue_token(player, &mut inner.rng);
                 inner.new_token = Some((player, hash));
                 // The Joined event gets the next sequence number; the
                 // welcome promises that the token works after a restart.
@@ -547,17 +502,21 @@ impl Room {
     }
 
     /// `Err` too when the room has closed ([`Room::is_closed`] tells which).
-    pub fn resume(&self, token: &str, seat: Option<&Client>) -> Result<PhoneSession, UnknownToken> {
+    pub fn resume(
+        &self,
+        token: &str,
+        seat: Option<&Client>,
+    ) -> Result<PhoneSession, ResumeRefused> {
         self.with(|inner, now| {
             if inner.closed {
-                return (Err(UnknownToken), Vec::new());
+                return (Err(ResumeRefused), Vec::new());
             }
-            let Some(&player) = inner.tokens.get(&store::hash_secret(token)) else {
-                return (Err(UnknownToken), Vec::new());
+            let Some(player) = inner.sessions.player_for_token(token) else {
+                return (Err(ResumeRefused), Vec::new());
             };
             // A seat that lapsed comes back only while the room has room.
             if inner.game.rejoin(player, now).is_err() {
-                return (Err(UnknownToken), Vec::new());
+                return (Err(ResumeRefused), Vec::new());
             }
             let seq = inner.seq;
             let session = self.connect(inner, player, token, seat, seq, now);
@@ -574,9 +533,8 @@ impl Room {
         seq: u64,
         now: Millis,
     ) -> PhoneSession {
-        let generation = inner.next_generation;
-        inner.next_generation += 1;
-        if inner.generations.insert(player, generation).is_some() {
+        let (generation, replaced) = inner.sessions.new_generation(player);
+        if replaced {
             self.fanout.close_player(player, Some(generation), REPLACED);
         }
         if inner.game.set_connected(player, true, now) {
@@ -614,11 +572,10 @@ impl Room {
             self.remove(seat);
         }
         self.with(|inner, now| {
-            if inner.generations.get(&player) == Some(&generation) {
-                inner.generations.remove(&player);
-                if inner.game.set_connected(player, false, now) {
-                    self.mark_lobby(inner);
-                }
+            if inner.sessions.end(player, generation)
+                && inner.game.set_connected(player, false, now)
+            {
+                self.mark_lobby(inner);
             }
             ((), Vec::new())
         });
@@ -812,10 +769,7 @@ impl Room {
                             _ => None,
                         })
                         .collect();
-                    inner.tokens.retain(|_, p| !players.contains(p));
-                    for player in &players {
-                        inner.generations.remove(player);
-                    }
+                    inner.sessions.forget(&players);
                     self.fanout.close_kicked(players, KICKED);
                     self.mark_lobby(inner);
                 }
@@ -868,7 +822,7 @@ impl Room {
         let first_seq = inner.seq + 1;
         inner.seq += events.len() as u64;
         self.deps.store.send(Op::Append {
-            room: self.code.clone(),
+            room: self.code.to_string(),
             first_seq,
             at: now,
             events,
@@ -912,12 +866,12 @@ impl Room {
             super::Idleness::Keep => return fate,
             // The store keeps its results, memory lets it go.
             super::Idleness::Archive => Op::Archive {
-                room: self.code.clone(),
+                room: self.code.to_string(),
             },
             super::Idleness::Delete => {
                 tracing::info!(room = %self.code, "lobby nobody joined expired");
                 Op::Delete {
-                    room: self.code.clone(),
+                    room: self.code.to_string(),
                 }
             }
         };
