@@ -335,8 +335,8 @@ pub async fn websocket(
     };
     let room = find_room(&state, &code, ip)?;
     // A host screen's socket runs beside the fan-outs, ahead of the phones.
-    let (on, unidentified) = match (host_only, &state.rooms.deps().fanout_runtime) {
-        (true, Some(front)) => front.admit().unzip(),
+    let (on, unidentified) = match (host_only, state.rooms.deps().fanouts.runtime()) {
+        (true, Some(fanout)) => fanout.admit().unzip(),
         _ => (None, None),
     };
     let may_join = {
