@@ -35,7 +35,7 @@ use crate::http::throttle::{Cap, Throttle, TrustedProxies};
 const MINUTE: Duration = Duration::from_secs(60);
 use crate::solo::Solo;
 use crate::store::Store;
-use crate::telemetry::{Metrics, Read, ReadWait};
+use crate::telemetry::Metrics;
 
 /// Largest HTTP body accepted (PROTOCOL §5).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -120,16 +120,21 @@ pub struct Options {
     pub keep: Option<Duration>,
     /// `--solo`.
     pub solo: solo::SoloMode,
+    /// Where rooms' fan-outs and host screens run
+    /// ([`delivery::runtimes::Runtimes::fanout`]); `None`: the current runtime.
+    pub fanout_runtime: Option<delivery::runtimes::FanoutRuntime>,
 }
 
 impl Options {
     /// What `yearbook serve` runs with: `args` as given, the base path
-    /// normalised, the public URL decided once the port is bound.
+    /// normalised, the public URL decided once the port is bound, the
+    /// fan-out runtime from [`delivery::runtimes::Runtimes::fanout`].
     pub fn from_args(
         args: &config::ServeArgs,
         base: String,
         public_url: String,
         secret: Vec<u8>,
+        fanout_runtime: Option<delivery::runtimes::FanoutRuntime>,
     ) -> Self {
         Self {
             base,
@@ -142,6 +147,7 @@ impl Options {
             keep: args.keep(),
             max_players: args.max_players,
             solo: args.solo,
+            fanout_runtime,
         }
     }
 }
@@ -202,7 +208,8 @@ impl AppState {
             options.max_players.max(1),
             store,
         )
-        .with_photo_secret(&options.base, &options.secret);
+        .with_photo_secret(&options.base, &options.secret)
+        .on_fanout_runtime(options.fanout_runtime);
         let public_url = options.public_url.trim_end_matches('/').to_string();
         let secure = public_url.starts_with("https://");
         let event = options
@@ -263,13 +270,6 @@ pub fn app(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// A client must send a whole request head within this time: slow-loris
-/// connections are closed instead of holding a socket forever.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// A connection with no byte either way for this long is closed (sockets
-/// exchange heartbeats every few seconds, so only dead ones reach it).
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
-
 /// Serves until `shutdown` resolves, then tells every socket to reconnect,
 /// waits (briefly) for the connections to finish and for the store to land
 /// its last writes.
@@ -278,11 +278,6 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use hyper::server::conn::http1::Builder;
-    use hyper_util::rt::TokioIo;
-    use hyper_util::service::TowerToHyperService;
-    use tower::ServiceExt;
-
     let rooms = state.rooms.clone();
     let evictor = tokio::spawn(room::run_evictor(rooms.clone()));
     let pruner = state
@@ -308,72 +303,13 @@ pub async fn serve(
             swept.joins.sweep();
         }
     });
-    let router = app(state);
-    // Each connection task holds a receiver: the sender sees when all are gone.
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        let (tcp, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(conn) => conn,
-                Err(e) => {
-                    // Out of file descriptors and the like: wait, do not spin.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            _ = &mut shutdown => break,
-        };
-        let _ = tcp.set_nodelay(true);
-        let service = router
-            .clone()
-            .map_request(move |mut req: axum::extract::Request| {
-                req.extensions_mut()
-                    .insert(axum::extract::ConnectInfo(peer));
-                req
-            });
-        let service = TowerToHyperService::new(service.map_request(
-            |req: hyper::Request<hyper::body::Incoming>| req.map(axum::body::Body::new),
-        ));
-        let mut stop = stop_rx.clone();
-        let metrics = rooms.deps().metrics.clone();
-        tokio::spawn(async move {
-            // A client that never sends a byte gets no request-head timer
-            // from hyper: give it the same time to start.
-            let mut first = [0u8; 1];
-            let deadline = clock::now() + HEADER_READ_TIMEOUT;
-            let waiting = ReadWait::start(&metrics, Read::FirstByte);
-            match clock::timeout_at(deadline, tcp.peek(&mut first)).await {
-                Ok(Ok(n)) if n > 0 => {}
-                _ => return,
-            }
-            drop(waiting);
-            let tcp = delivery::idle::Idle::new(tcp, IDLE_TIMEOUT);
-            // HTTP/1 only, and hyper's own connection type (not the auto
-            // builder's wrapper), so a WebSocket upgrade can take the plain
-            // socket back (delivery/upgrade.rs).
-            let mut builder = Builder::new();
-            builder
-                .timer(timer::HyperTimer(metrics.clone()))
-                .header_read_timeout(HEADER_READ_TIMEOUT);
-            let conn = builder
-                .serve_connection(TokioIo::new(tcp), service)
-                .with_upgrades();
-            let mut conn = std::pin::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => return,
-                _ = stop.changed() => conn.as_mut().graceful_shutdown(),
-            }
-            let _ = conn.await;
-        });
-    }
-    drop(stop_rx);
+    let metrics = rooms.deps().metrics.clone();
+    let open =
+        delivery::accept::accept_until(listener, app(state), metrics.clone(), shutdown).await;
     rooms.deps().begin_shutdown();
-    let _ = stop_tx.send(true);
+    open.stop();
     // WebSockets close themselves with "server restarting" (1012), so
     // phones and the projector reconnect to the next run at once.
-    let metrics = rooms.deps().metrics.clone();
     let sockets_closed = async {
         use std::sync::atomic::Ordering::Relaxed;
         while metrics.players_connected.load(Relaxed) + metrics.hosts_connected.load(Relaxed) > 0 {
@@ -381,10 +317,7 @@ pub async fn serve(
         }
     };
     let _ = tokio::time::timeout(Duration::from_secs(3), sockets_closed).await;
-    if tokio::time::timeout(Duration::from_secs(10), stop_tx.closed())
-        .await
-        .is_err()
-    {
+    if !open.finished(Duration::from_secs(10)).await {
         tracing::warn!("some connections did not finish in time");
     }
     evictor.abort();

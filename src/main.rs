@@ -7,6 +7,7 @@ use clap::Parser;
 use tokio::net::TcpListener;
 
 use yearbook::config::{Cli, Command, ServeArgs, normalize_base_path};
+use yearbook::delivery::runtimes::{FanoutRuntime, Runtimes};
 use yearbook::roster::import::ImportArgs;
 use yearbook::roster::photos::{self, Pipeline};
 use yearbook::roster::{self, Roster};
@@ -134,28 +135,24 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        // While a big room's question goes out (from the front runtime),
-        // the phones' threads wait before looking at their sockets again,
-        // and pause briefly while its votes pour in.
-        .on_thread_park(|| {
-            use yearbook::delivery::busy::{MAIN_QUIET, PACE_STEP, QUIET_MAX};
-            MAIN_QUIET.wait(QUIET_MAX);
-            MAIN_QUIET.pace(PACE_STEP);
-        })
-        .build()
-    {
-        Ok(rt) => rt,
+    let runtimes = match Runtimes::new() {
+        Ok(runtimes) => runtimes,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(args, base, roster, opened))
+    let fanout_runtime = runtimes.fanout();
+    runtimes.block_on(run(args, base, roster, opened, fanout_runtime))
 }
 
-async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened) -> ExitCode {
+async fn run(
+    args: ServeArgs,
+    base: String,
+    roster: Arc<Roster>,
+    opened: Opened,
+    fanout_runtime: Option<FanoutRuntime>,
+) -> ExitCode {
     let listener = match bind(&args.addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -189,7 +186,8 @@ async fn run(args: ServeArgs, base: String, roster: Arc<Roster>, opened: Opened)
         );
     }
     let restored = opened.rooms.len();
-    let options = Options::from_args(&args, base, public_url, opened.secret.clone());
+    let secret = opened.secret.clone();
+    let options = Options::from_args(&args, base, public_url, secret, fanout_runtime);
     let state = AppState::restored(roster, options, opened);
     // The one line on stdout the contract asks for: scripts read the port here.
     println!("listening on {listening}");

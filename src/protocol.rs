@@ -3,13 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::game::{Mode, Settings};
+use crate::game::{Mode, Phase, PlayerId, Settings};
 
 /// The refusal of a vote that could not be made durable.
 pub const STORAGE_MESSAGE: &str = "Your vote could not be saved; tap again in a moment.";
 
 /// What a client may send.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMsg {
     /// The host introduces itself with the room's secret key.
@@ -51,6 +51,12 @@ impl ClientMsg {
         })
     }
 
+    /// As a client sends it (the load generator, tests).
+    pub fn to_json(&self) -> String {
+        // Nothing here can fail to encode (no maps).
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// Host commands: a phone sending one gets `not_host`.
     pub fn is_host_command(&self) -> bool {
         matches!(
@@ -86,25 +92,62 @@ impl ClientMsg {
     }
 }
 
-/// A player as the host's lobby lists them.
-#[derive(Debug, Clone, Serialize)]
-pub struct PlayerView<'a> {
-    pub id: u32,
-    pub name: &'a str,
+// ---- server → client ------------------------------------------------------
+//
+// Every message the server sends is a variant of [`ServerMsg`], built by
+// `room/views.rs` (broadcasts) or where it is answered (replies). Field
+// names and presence are PROTOCOL §4 and its Extensions: a field that is
+// `null` on the wire is an `Option` that is always written; one that is
+// sometimes left out is skipped when `None`.
+
+/// A player as the host's lists show them (`lobby` and `state`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlayerView {
+    pub id: PlayerId,
+    pub name: String,
     pub connected: bool,
     pub score: u32,
 }
 
 /// One leaderboard line.
-#[derive(Debug, Clone, Serialize)]
-pub struct LeaderLine<'a> {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeaderLine {
     pub rank: u32,
-    pub name: &'a str,
+    pub name: String,
     pub score: u32,
 }
 
+/// What a prompt or a choice shows: a person's name, or a photo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Shown {
+    Person {
+        name: String,
+        known_as: Option<String>,
+    },
+    Photo {
+        /// Projector size.
+        photo: String,
+        /// Phone size.
+        thumb: String,
+    },
+}
+
+/// `round`: the open question, without its answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Round {
+    pub round: u32,
+    pub of: u32,
+    pub mode: Mode,
+    pub prompt: Shown,
+    pub choices: Vec<Shown>,
+    pub remaining_ms: u64,
+    /// The round's time limit.
+    pub seconds: u64,
+}
+
 /// A phone's own result in a `reveal`.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct YouReveal {
     pub choice: Option<u8>,
     pub correct: bool,
@@ -113,44 +156,424 @@ pub struct YouReveal {
     pub rank: u32,
 }
 
+/// `reveal`: the answer, the counts and the top of the leaderboard; each
+/// phone's copy also has its `you` (see [`PersonalFrames`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reveal {
+    pub round: u32,
+    pub answer: u8,
+    pub counts: [u32; 4],
+    pub leaderboard: Vec<LeaderLine>,
+    pub in_memoriam: bool,
+    /// The person asked about.
+    pub name: String,
+    pub known_as: Option<String>,
+    pub prompt: Shown,
+    pub choices: Vec<Shown>,
+    pub mode: Mode,
+    /// The votes plus the connected players who did not vote.
+    pub players_voting: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub you: Option<YouReveal>,
+}
+
 /// A phone's own standing at the end.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct YouFinal {
     pub score: u32,
     pub rank: u32,
 }
 
-/// Messages sent to one client only (broadcasts are built in `room`).
-#[derive(Debug, Clone, Serialize)]
+/// A classmate in the end-of-game `stats`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recognized {
+    pub name: String,
+    pub known_as: Option<String>,
+    pub photo: String,
+    pub thumb: String,
+    pub correct: u32,
+    pub answered: u32,
+}
+
+/// The classmates most and least often recognised (`null` when nobody was).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub most_recognized: Option<Recognized>,
+    pub least_recognized: Option<Recognized>,
+}
+
+/// `game_over`: the final leaderboard (a big room's phones get its top and
+/// `leaderboard_size`), the stats, and for each phone its `you`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GameOver {
+    pub leaderboard: Vec<LeaderLine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaderboard_size: Option<usize>,
+    pub stats: Stats,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub you: Option<YouFinal>,
+}
+
+/// `lobby`: hosts get `players`, `count` and `settings`; phones `count`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lobby {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub players: Option<Vec<PlayerView>>,
+    pub count: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+}
+
+/// A phone's `you` in its `state`: its standing (when it is still a
+/// player), and in the `reveal` phase its result as in `reveal.you`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StateYou {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub player_id: Option<PlayerId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "null_or")]
+    pub choice: Option<Option<u8>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correct: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<u32>,
+}
+
+/// `state`: the whole current view, for a client that (re)connects. The
+/// fields after `count` are those of the phase's own message (PROTOCOL
+/// Extensions, `state`); the host gets `players`, a phone `you`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub phase: Phase,
+    pub code: String,
+    pub round: u32,
+    pub of: u32,
+    pub settings: Settings,
+    pub count: usize,
+    /// Host only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub players: Option<Vec<PlayerView>>,
+    /// Phones only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub you: Option<StateYou>,
+    /// `question` and `reveal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<Shown>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<Shown>>,
+    /// `question`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<u64>,
+    /// `question`, host only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered: Option<usize>,
+    /// `question` (host only) and `reveal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub players_voting: Option<usize>,
+    /// `question`, phones only: their choice, or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "null_or")]
+    pub voted: Option<Option<u8>>,
+    /// `reveal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<[u32; 4]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_memoriam: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "null_or")]
+    pub known_as: Option<Option<String>>,
+    /// `reveal` (top 10) and `over` (everyone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaderboard: Option<Vec<LeaderLine>>,
+    /// `over`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<Stats>,
+}
+
+impl State {
+    /// What every `state` has; the rest is added by phase and screen.
+    pub fn base(
+        phase: Phase,
+        code: String,
+        round: u32,
+        of: u32,
+        settings: Settings,
+        count: usize,
+    ) -> Self {
+        Self {
+            phase,
+            code,
+            round,
+            of,
+            settings,
+            count,
+            players: None,
+            you: None,
+            mode: None,
+            prompt: None,
+            choices: None,
+            remaining_ms: None,
+            seconds: None,
+            answered: None,
+            players_voting: None,
+            voted: None,
+            answer: None,
+            counts: None,
+            in_memoriam: None,
+            name: None,
+            known_as: None,
+            leaderboard: None,
+            stats: None,
+        }
+    }
+}
+
+/// `progress`, for host screens: how many of the players have voted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub round: u32,
+    pub answered: usize,
+    pub players: usize,
+}
+
+/// Every message the server sends (PROTOCOL §4 and its Extensions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum ServerMsg<'a> {
+pub enum ServerMsg {
     /// A phone is in: keep the token to resume.
     Welcome {
-        player_id: u32,
-        token: &'a str,
-        name: &'a str,
+        player_id: PlayerId,
+        token: String,
+        name: String,
         score: u32,
-        code: &'a str,
+        code: String,
     },
+    State(Box<State>),
+    Lobby(Lobby),
+    Round(Round),
     /// The vote is counted (and, with the store, durable).
-    VoteAck { round: u32, choice: u8 },
+    VoteAck {
+        round: u32,
+        choice: u8,
+    },
+    Progress(Progress),
+    Reveal(Reveal),
+    GameOver(GameOver),
     /// Something this client sent was refused.
-    Error { code: &'a str, message: &'a str },
+    Error {
+        code: String,
+        message: String,
+    },
+    /// Host screens: the store works again (after `storage_unavailable`).
+    Storage {
+        ok: bool,
+    },
     /// Answer to `ping`.
     Pong,
 }
 
-impl ServerMsg<'_> {
+impl ServerMsg {
     pub fn to_json(&self) -> String {
+        // Nothing here can fail to encode (no maps with non-string keys).
         serde_json::to_string(self).unwrap_or_else(|_| {
             r#"{"type":"error","code":"internal","message":"internal error"}"#.to_string()
         })
+    }
+
+    /// Its `type`.
+    pub fn kind(&self) -> ServerMsgType {
+        match self {
+            ServerMsg::Welcome { .. } => ServerMsgType::Welcome,
+            ServerMsg::State(_) => ServerMsgType::State,
+            ServerMsg::Lobby(_) => ServerMsgType::Lobby,
+            ServerMsg::Round(_) => ServerMsgType::Round,
+            ServerMsg::VoteAck { .. } => ServerMsgType::VoteAck,
+            ServerMsg::Progress(_) => ServerMsgType::Progress,
+            ServerMsg::Reveal(_) => ServerMsgType::Reveal,
+            ServerMsg::GameOver(_) => ServerMsgType::GameOver,
+            ServerMsg::Error { .. } => ServerMsgType::Error,
+            ServerMsg::Storage { .. } => ServerMsgType::Storage,
+            ServerMsg::Pong => ServerMsgType::Pong,
+        }
+    }
+}
+
+/// A [`ServerMsg`]'s `type` alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServerMsgType {
+    Welcome,
+    State,
+    Lobby,
+    Round,
+    VoteAck,
+    Progress,
+    Reveal,
+    GameOver,
+    Error,
+    Storage,
+    Pong,
+}
+
+/// A [`ServerMsg`] skimmed: its `type`, `round` and whether it has a
+/// `you`, the rest skipped unparsed. For a client reading thousands of
+/// phones' messages on one thread (the load generator): decoding a whole
+/// `reveal` costs several times as much.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub struct ServerMsgSkim {
+    #[serde(rename = "type")]
+    pub kind: ServerMsgType,
+    #[serde(default)]
+    pub round: Option<u32>,
+    #[serde(default)]
+    you: Option<serde::de::IgnoredAny>,
+}
+
+impl ServerMsgSkim {
+    pub fn parse(bytes: &[u8]) -> serde_json::Result<Self> {
+        serde_json::from_slice(bytes)
+    }
+
+    pub fn has_you(&self) -> bool {
+        self.you.is_some()
     }
 }
 
 /// An `error` frame.
 pub fn error_json(code: &str, message: &str) -> String {
-    ServerMsg::Error { code, message }.to_json()
+    ServerMsg::Error {
+        code: code.to_string(),
+        message: message.to_string(),
+    }
+    .to_json()
+}
+
+/// A field that is either left out (`None`) or present and maybe `null`
+/// (`Some(None)`), like a phone's `voted`.
+mod null_or {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        // `None` is skipped by the field's `skip_serializing_if`.
+        v.as_ref().and_then(Option::as_ref).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+// ---- encode once, write to many ---------------------------------------------
+
+/// The `"you"` key a phone's own part is joined under.
+const YOU_KEY: &[u8] = b",\"you\":";
+
+/// A `reveal` or `game_over` whose phones each get their own `you`: the
+/// shared part is encoded once per broadcast and each `you` once, and
+/// [`PersonalFrames::write_for`] joins them per phone. No hashing per
+/// phone: the parts are indexed by player id (ids are dense).
+#[derive(Debug)]
+pub struct PersonalFrames {
+    /// The phones' message without `you`, as JSON without its closing `}`.
+    head: String,
+    /// The host's whole message, also for a phone with no part (one that
+    /// joined after the broadcast was built).
+    host: String,
+    /// Each phone's `you` as JSON, by player id.
+    yours: Vec<Option<String>>,
+}
+
+impl PersonalFrames {
+    /// Everyone gets `shared`; each phone also its `you`.
+    pub fn reveal(shared: Reveal, yours: impl IntoIterator<Item = (PlayerId, YouReveal)>) -> Self {
+        let whole = ServerMsg::Reveal(Reveal {
+            you: None,
+            ..shared
+        })
+        .to_json();
+        Self::new(whole.clone(), whole, yours)
+    }
+
+    /// Phones get `phones` with their `you`, host screens `host`.
+    pub fn game_over(
+        phones: GameOver,
+        host: GameOver,
+        yours: impl IntoIterator<Item = (PlayerId, YouFinal)>,
+    ) -> Self {
+        let phones = ServerMsg::GameOver(GameOver {
+            you: None,
+            ..phones
+        })
+        .to_json();
+        Self::new(phones, ServerMsg::GameOver(host).to_json(), yours)
+    }
+
+    fn new<Y: Serialize>(
+        phones: String,
+        host: String,
+        yours: impl IntoIterator<Item = (PlayerId, Y)>,
+    ) -> Self {
+        // A message is one JSON object that has at least its `type`, so
+        // `,"you":…}` may take the place of its closing brace.
+        let mut head = phones;
+        if head.ends_with('}') {
+            head.pop();
+        }
+        let mut by_id: Vec<Option<String>> = Vec::new();
+        for (id, you) in yours {
+            let i = id as usize;
+            if by_id.len() <= i {
+                by_id.resize(i + 1, None);
+            }
+            by_id[i] = serde_json::to_string(&you).ok();
+        }
+        Self {
+            head,
+            host,
+            yours: by_id,
+        }
+    }
+
+    /// The host screens' message.
+    pub fn host_json(&self) -> &str {
+        &self.host
+    }
+
+    /// Appends `player`'s message to `buf`, after what `header` writes for
+    /// its length (a WebSocket frame header); `false`, and nothing written,
+    /// for a player with no part of its own (it gets the host's message).
+    pub fn write_for(
+        &self,
+        player: PlayerId,
+        buf: &mut Vec<u8>,
+        header: impl FnOnce(usize, &mut Vec<u8>),
+    ) -> bool {
+        let Some(Some(you)) = self.yours.get(player as usize) else {
+            return false;
+        };
+        header(self.head.len() + YOU_KEY.len() + you.len() + 1, buf);
+        buf.extend_from_slice(self.head.as_bytes());
+        buf.extend_from_slice(YOU_KEY);
+        buf.extend_from_slice(you.as_bytes());
+        buf.push(b'}');
+        true
+    }
 }
 
 #[cfg(test)]
@@ -173,6 +596,298 @@ mod tests {
         assert!(ClientMsg::parse(r#"{"type":"nope"}"#).is_err());
         assert!(ClientMsg::parse(r#"{"type":"vote","round":"x","choice":1}"#).is_err());
         assert!(ClientMsg::parse("not json").is_err());
+    }
+
+    use proptest::prelude::*;
+
+    /// Names as people type them, with what JSON must escape.
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just(r#"O"Brien \ "the" \\ one"#.to_string()),
+            Just("Zoë 漢字 👩‍🚀 \u{0}\u{1f}\u{2028}".to_string()),
+            any::<String>(),
+        ]
+    }
+
+    fn shown() -> impl Strategy<Value = Shown> {
+        prop_oneof![
+            (name(), proptest::option::of(name()))
+                .prop_map(|(name, known_as)| Shown::Person { name, known_as }),
+            (name(), name()).prop_map(|(photo, thumb)| Shown::Photo { photo, thumb }),
+        ]
+    }
+
+    fn board() -> impl Strategy<Value = Vec<LeaderLine>> {
+        proptest::collection::vec(
+            (any::<u32>(), name(), any::<u32>()).prop_map(|(rank, name, score)| LeaderLine {
+                rank,
+                name,
+                score,
+            }),
+            0..4,
+        )
+    }
+
+    fn reveal() -> impl Strategy<Value = Reveal> {
+        (
+            (
+                any::<u32>(),
+                0..4u8,
+                any::<[u32; 4]>(),
+                board(),
+                any::<bool>(),
+            ),
+            (name(), proptest::option::of(name()), shown()),
+            (proptest::collection::vec(shown(), 4), any::<usize>()),
+        )
+            .prop_map(
+                |(
+                    (round, answer, counts, leaderboard, in_memoriam),
+                    (name, known_as, prompt),
+                    (choices, players_voting),
+                )| Reveal {
+                    round,
+                    answer,
+                    counts,
+                    leaderboard,
+                    in_memoriam,
+                    name,
+                    known_as,
+                    prompt,
+                    choices,
+                    mode: Mode::NameToPhoto,
+                    players_voting,
+                    you: None,
+                },
+            )
+    }
+
+    fn you_reveal() -> impl Strategy<Value = YouReveal> {
+        (
+            proptest::option::of(0..4u8),
+            any::<bool>(),
+            any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
+        )
+            .prop_map(|(choice, correct, points, score, rank)| YouReveal {
+                choice,
+                correct,
+                points,
+                score,
+                rank,
+            })
+    }
+
+    fn recognized() -> impl Strategy<Value = Recognized> {
+        (name(), proptest::option::of(name()), name(), any::<u32>()).prop_map(
+            |(name, known_as, photo, correct)| Recognized {
+                name,
+                known_as,
+                thumb: photo.clone(),
+                photo,
+                correct,
+                answered: correct,
+            },
+        )
+    }
+
+    fn game_over() -> impl Strategy<Value = GameOver> {
+        (
+            board(),
+            proptest::option::of(any::<usize>()),
+            proptest::option::of(recognized()),
+            proptest::option::of(recognized()),
+        )
+            .prop_map(|(leaderboard, leaderboard_size, most, least)| GameOver {
+                leaderboard,
+                leaderboard_size,
+                stats: Stats {
+                    most_recognized: most,
+                    least_recognized: least,
+                },
+                you: None,
+            })
+    }
+
+    /// `player`'s frame from `frames`, decoded (checked to be the same
+    /// JSON as its decoded message encoded whole): its WebSocket header is
+    /// a fixed marker here, so what follows it is exactly the JSON.
+    fn decoded_for(frames: &PersonalFrames, player: PlayerId) -> Option<ServerMsg> {
+        let mut buf = Vec::new();
+        let mut told = None;
+        let written = frames.write_for(player, &mut buf, |len, b| {
+            told = Some(len);
+            b.extend_from_slice(b"HDR");
+        });
+        if !written {
+            assert!(buf.is_empty(), "wrote for a player with no part");
+            return None;
+        }
+        let json = buf.strip_prefix(b"HDR").expect("the header comes first");
+        assert_eq!(told, Some(json.len()), "the header's length");
+        let msg: ServerMsg = serde_json::from_slice(json).expect("a joined frame decodes");
+        // The same JSON as the whole message encoded at once, key for key.
+        let as_sent: serde_json::Value = serde_json::from_slice(json).expect("JSON");
+        assert_eq!(as_sent, serde_json::to_value(&msg).expect("encodes"));
+        Some(msg)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        // Each phone's joined frame is exactly the message with its `you`.
+        #[test]
+        fn a_joined_reveal_is_the_message_with_its_you(
+            shared in reveal(),
+            yours in proptest::collection::vec((0..6u32, you_reveal()), 0..4),
+        ) {
+            let frames = PersonalFrames::reveal(shared.clone(), yours.clone());
+            let host = ServerMsg::Reveal(shared.clone());
+            prop_assert_eq!(serde_json::from_str::<ServerMsg>(frames.host_json()).ok(), Some(host));
+            for player in 0..8 {
+                // The last part given for an id wins, as with a map.
+                let you = yours.iter().rev().find(|(id, _)| *id == player).map(|(_, y)| *y);
+                let want = you.map(|you| ServerMsg::Reveal(Reveal { you: Some(you), ..shared.clone() }));
+                prop_assert_eq!(decoded_for(&frames, player), want);
+            }
+        }
+
+        #[test]
+        fn a_joined_game_over_is_the_phones_message_with_its_you(
+            phones in game_over(),
+            host in game_over(),
+            yours in proptest::collection::vec((0..6u32, any::<(u32, u32)>()), 0..4),
+        ) {
+            let yours: Vec<(PlayerId, YouFinal)> = yours
+                .into_iter()
+                .map(|(id, (score, rank))| (id, YouFinal { score, rank }))
+                .collect();
+            let frames = PersonalFrames::game_over(phones.clone(), host.clone(), yours.clone());
+            prop_assert_eq!(
+                serde_json::from_str::<ServerMsg>(frames.host_json()).ok(),
+                Some(ServerMsg::GameOver(host))
+            );
+            for player in 0..8 {
+                let you = yours.iter().rev().find(|(id, _)| *id == player).map(|(_, y)| *y);
+                let want = you.map(|you| ServerMsg::GameOver(GameOver { you: Some(you), ..phones.clone() }));
+                prop_assert_eq!(decoded_for(&frames, player), want);
+            }
+        }
+    }
+
+    /// Fields that may be `null` are written as `null`; those that may be
+    /// absent are left out; both come back as they were.
+    #[test]
+    fn null_and_absent_fields_keep_their_shape() {
+        let mut state = State::base(Phase::Question, "QXRT".into(), 1, 3, Settings::default(), 2);
+        state.you = Some(StateYou::default());
+        state.voted = Some(None);
+        let phone = ServerMsg::State(Box::new(state));
+        let v: serde_json::Value = serde_json::from_str(&phone.to_json()).unwrap();
+        assert_eq!(v["voted"], serde_json::Value::Null);
+        assert!(v.as_object().unwrap().contains_key("voted"));
+        assert!(!v.as_object().unwrap().contains_key("players"));
+        assert_eq!(v["you"], serde_json::json!({}));
+        assert_eq!(serde_json::from_value::<ServerMsg>(v).unwrap(), phone);
+
+        let over = ServerMsg::GameOver(GameOver {
+            leaderboard: Vec::new(),
+            leaderboard_size: None,
+            stats: Stats::default(),
+            you: None,
+        });
+        assert_eq!(
+            over.to_json(),
+            r#"{"type":"game_over","leaderboard":[],"stats":{"most_recognized":null,"least_recognized":null}}"#
+        );
+        assert_eq!(ServerMsg::Pong.to_json(), r#"{"type":"pong"}"#);
+        assert_eq!(
+            serde_json::from_str::<ServerMsg>(&error_json("kicked", "\"bye\"")).unwrap(),
+            ServerMsg::Error {
+                code: "kicked".into(),
+                message: "\"bye\"".into()
+            }
+        );
+    }
+
+    /// Its `round` and whether it has a `you`, read from the whole message.
+    fn round_and_you(m: &ServerMsg) -> (Option<u32>, bool) {
+        match m {
+            ServerMsg::Welcome { .. }
+            | ServerMsg::Lobby(_)
+            | ServerMsg::Error { .. }
+            | ServerMsg::Storage { .. }
+            | ServerMsg::Pong => (None, false),
+            ServerMsg::State(s) => (Some(s.round), s.you.is_some()),
+            ServerMsg::Round(r) => (Some(r.round), false),
+            ServerMsg::VoteAck { round, .. } => (Some(*round), false),
+            ServerMsg::Progress(p) => (Some(p.round), false),
+            ServerMsg::Reveal(r) => (Some(r.round), r.you.is_some()),
+            ServerMsg::GameOver(g) => (None, g.you.is_some()),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 50, ..ProptestConfig::default() })]
+
+        // The skim reads what the whole message says, for every type.
+        #[test]
+        fn a_skim_agrees_with_the_whole_message(
+            reveal in reveal(),
+            over in game_over(),
+            you in proptest::option::of(you_reveal()),
+            round in any::<u32>(),
+            name in name(),
+        ) {
+            let mut state = State::base(Phase::Reveal, name.clone(), round, 9, Settings::default(), 3);
+            state.you = you.map(|_| StateYou::default());
+            let all = [
+                ServerMsg::Welcome { player_id: 1, token: name.clone(), name: name.clone(), score: 2, code: "QXRT".into() },
+                ServerMsg::State(Box::new(state)),
+                ServerMsg::Lobby(Lobby { players: None, count: 3, settings: None }),
+                ServerMsg::Round(Round {
+                    round, of: 3, mode: Mode::PhotoToName, prompt: reveal.prompt.clone(),
+                    choices: reveal.choices.clone(), remaining_ms: 5, seconds: 6,
+                }),
+                ServerMsg::VoteAck { round, choice: 2 },
+                ServerMsg::Progress(Progress { round, answered: 1, players: 2 }),
+                ServerMsg::Reveal(Reveal { you, ..reveal }),
+                ServerMsg::GameOver(over),
+                ServerMsg::Error { code: name.clone(), message: name },
+                ServerMsg::Storage { ok: true },
+                ServerMsg::Pong,
+            ];
+            for m in all {
+                let skim = ServerMsgSkim::parse(m.to_json().as_bytes()).unwrap();
+                prop_assert_eq!(skim.kind, m.kind());
+                prop_assert_eq!((skim.round, skim.has_you()), round_and_you(&m));
+            }
+        }
+    }
+
+    #[test]
+    fn client_messages_encode_as_they_are_read() {
+        for m in [
+            ClientMsg::Join {
+                name: r#"O"Brien \ 漢字"#.into(),
+            },
+            ClientMsg::Vote {
+                round: 3,
+                choice: 2,
+            },
+            ClientMsg::StartRound,
+            ClientMsg::Configure {
+                rounds: Some(3),
+                seconds: None,
+                mode: Some(Mode::PhotoToName),
+                include_memoriam: None,
+                profanity_filter: Some(false),
+            },
+        ] {
+            assert_eq!(ClientMsg::parse(&m.to_json()), Ok(m));
+        }
     }
 
     #[test]

@@ -587,9 +587,9 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
                 };
                 let ok = match phone {
                     Some(player) => {
-                        // Read now, handled once the room's fan-out is out.
+                        // Read now, handled once the room's broadcast is out.
                         let arrived = conn.room.now();
-                        conn.room.fanout_settled().await;
+                        conn.room.broadcasts_written().await;
                         on_phone_message(conn, player, msg, arrived).await
                     }
                     None => on_host_message(conn, msg).await,

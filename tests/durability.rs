@@ -825,3 +825,34 @@ async fn a_room_with_an_unreadable_event_is_set_aside_and_the_others_play_on() {
         "{log}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_whose_writes_fail_for_good_answers_its_phones_rather_than_leave_them_waiting() {
+    let server = TestServer::start();
+    let (code, key) = create_room(&server, json!({"rounds": 2, "seconds": 60})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (mut bob, _) = join(&server, &code, "Bob").await;
+    host.send(json!({"type": "start_round"})).await;
+    ann.recv_type("round").await;
+    bob.recv_type("round").await;
+
+    // From now on each event of this room fails to be written, the same
+    // way every time: the store sets the room aside and drops its writes.
+    outside_connection(&server.db_path())
+        .execute_batch(&format!(
+            "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.room = '{code}'
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+        ))
+        .unwrap();
+    ann.send(json!({"type": "vote", "round": 1, "choice": 0}))
+        .await;
+    let reply = ann.recv_significant().await;
+    assert_eq!(reply["code"], "storage_unavailable", "{reply}");
+    // A phone joining now is not welcomed (nor kept waiting) into a game
+    // that cannot save it: told so, and closed.
+    let mut cy = TestClient::connect(&server, &code, "Cy").await;
+    cy.send(json!({"type": "join", "name": "Cy"})).await;
+    assert_eq!(cy.recv_error().await, "storage_unavailable");
+    assert_eq!(cy.expect_close().await, Some(1013));
+}

@@ -20,7 +20,8 @@ use yearbook::game::{
     Event, Game, Phase, PlayerName, Pool, RuleError, SEAT_HOLD_MS, Settings, VoteOutcome,
     leaderboard,
 };
-use yearbook::room::{Client, Room, RoomDeps};
+use yearbook::room::code::parse_code;
+use yearbook::room::{Client, Room, RoomCode, RoomDeps};
 use yearbook::roster;
 use yearbook::store::Store;
 use yearbook::telemetry::Metrics;
@@ -710,6 +711,11 @@ fn the_oracles_points_match_the_contracts_examples() {
     assert_eq!(contract_points(10, 2_000), 998);
 }
 
+/// A room code for a room made in the test.
+fn code(code: &str) -> RoomCode {
+    parse_code(code).unwrap()
+}
+
 /// The demo class, loaded once for all cases.
 fn demo() -> Arc<roster::Roster> {
     static DEMO: std::sync::OnceLock<Arc<roster::Roster>> = std::sync::OnceLock::new();
@@ -781,7 +787,7 @@ proptest! {
             let dir = tempfile::tempdir().unwrap();
             let store = Store::open(&dir.path().join("p.db")).unwrap().store;
             let deps = Arc::new(RoomDeps::new(roster, "", Arc::new(Metrics::default()), 100, store));
-            let room = Room::create("ABCD".into(), "key", Settings { rounds: 3, seconds: 60, ..Settings::default() }, deps);
+            let room = Room::create(code("ABCD"), "key", Settings { rounds: 3, seconds: 60, ..Settings::default() }, deps);
             let (host, mut host_ws) = socket_pair().await;
             room.host_connect(&host).unwrap();
             let mut phones = Vec::new();
@@ -836,7 +842,7 @@ fn a_big_rooms_phones_get_a_bounded_final_board_and_the_host_gets_everyone() {
             seconds: 60,
             ..Settings::default()
         };
-        let room = Room::create("BIGR".into(), "key", settings, deps);
+        let room = Room::create(code("BGRM"), "key", settings, deps);
         for i in 0..599 {
             let name = PlayerName::parse(&format!("phone {i}")).unwrap();
             room.join(&name, None).unwrap();

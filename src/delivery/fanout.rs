@@ -1,82 +1,71 @@
 //! A room's fan-out: its sockets split over a few shard tasks (as many as
 //! the runtime has threads), each writing every broadcast's one encoded
 //! copy to its sockets in a tight loop, as a bare TCP server would. No task
-//! per socket wakes for a broadcast. The shards run on the front runtime
+//! per socket wakes for a broadcast. The shards run on the fan-out runtime
 //! when there is one (`runtimes.rs`), beside the phones' tasks, not behind
 //! them; a reveal steps aside for other rooms' questions.
 //!
-//! The room queues items under its lock, so every shard sees them in the
-//! order the game decided. A socket lives in one shard, so it receives its
+//! A room calls [`Fanout`]'s methods (`attach`, `broadcast`,
+//! `reveal_after`, `send_after`, …) under its lock; each queues an item to
+//! the shards, so every shard sees them in the order the game decided. A
+//! socket lives in one shard, so it receives its
 //! messages in that order too: a socket added after a message was queued
-//! never gets it (its `state` snapshot already covers it), and a reply to
-//! one socket (a welcome and its `state`, a refusal) goes behind what was
-//! queued before. (Most vote acks skip the queue: the store's notifier
-//! writes them right after their commit, see `Room::vote`.)
+//! never gets it (its `state` snapshot already covers it), and a message
+//! to one socket (a welcome and its `state`, a vote's ack, a refusal) goes
+//! behind what was queued before.
+//!
+//! What shows an event (a welcome, an ack, a reveal) waits in the queue
+//! until the room's durable mark ([`Durability`]) reaches it.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::delivery::busy::{BusyCount, BusyHold, MAIN_QUIET};
+use crate::delivery::busy::{BusyCount, BusyHold};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::PlayerId;
-use crate::store::Store;
+use crate::protocol::PersonalFrames;
+use crate::store::{DurableMark, Store};
 use crate::telemetry::{LatencyBatch, Metrics};
 
-/// The same bytes for each receiver, or the shared head of a message plus
-/// each phone's own part (`you`), looked up per socket.
+/// A `reveal` or `game_over` as it is written: the host's frame, and each
+/// phone's own frame joined per phone by [`PersonalFrames::write_for`].
 #[derive(Debug)]
-pub struct Personal {
-    /// The phones' message as JSON without its closing `}`.
-    head: String,
-    /// The whole message as an encoded frame, for the host (and for a phone
-    /// with no part).
+struct Personal {
+    frames: PersonalFrames,
+    /// The host's message as an encoded frame (also for a phone with no
+    /// part of its own).
     host_frame: Vec<u8>,
-    /// Each phone's `you`, already as JSON, indexed by player id (ids are
-    /// dense): no hashing per phone in a fan-out to thousands.
-    yours: Vec<Option<String>>,
+}
+
+impl From<PersonalFrames> for Personal {
+    fn from(frames: PersonalFrames) -> Self {
+        Self {
+            host_frame: text_frame(frames.host_json()),
+            frames,
+        }
+    }
 }
 
 impl Personal {
-    /// Phones get `phone_text` plus `you`, the host `host_text`.
-    pub fn new<Y: serde::Serialize>(
-        phone_text: String,
-        host_text: &str,
-        yours: HashMap<PlayerId, Y>,
-    ) -> Self {
-        let head = phone_text[..phone_text.len().saturating_sub(1)].to_string();
-        let len = yours.keys().map(|&id| id as usize + 1).max().unwrap_or(0);
-        let mut by_id = vec![None; len];
-        for (id, y) in yours {
-            by_id[id as usize] = serde_json::to_string(&y).ok();
-        }
-        let yours = by_id;
-        Self {
-            head,
-            host_frame: text_frame(host_text),
-            yours,
-        }
-    }
-
     /// One phone's message (with its `you`) as one encoded frame, built in
     /// `buf` (reused from phone to phone: no allocation per phone).
     fn frame_for<'a>(&'a self, player: PlayerId, buf: &'a mut Vec<u8>) -> &'a [u8] {
-        let Some(Some(you)) = self.yours.get(player as usize) else {
-            return &self.host_frame;
-        };
-        let len = self.head.len() + 7 + you.len() + 1;
-        let (header, n) = crate::delivery::socket::text_header(len);
         buf.clear();
-        buf.extend_from_slice(&header[..n]);
-        buf.extend_from_slice(self.head.as_bytes());
-        buf.extend_from_slice(b",\"you\":");
-        buf.extend_from_slice(you.as_bytes());
-        buf.push(b'}');
-        buf
+        let header = |len, buf: &mut Vec<u8>| {
+            let (header, n) = crate::delivery::socket::text_header(len);
+            buf.extend_from_slice(&header[..n]);
+        };
+        if self.frames.write_for(player, buf, header) {
+            buf
+        } else {
+            &self.host_frame
+        }
     }
 }
 
@@ -88,15 +77,17 @@ pub enum To {
     Both,
 }
 
-/// What a reply turns into when its event could not be stored.
+/// What a message waiting for its event turns into when the event is not
+/// stored (dropped, or the store stopped).
 #[derive(Debug)]
 pub enum OnFail {
-    Say(String),
+    /// This encoded frame instead (`error` `storage_unavailable`).
+    Say(Arc<[u8]>),
     Close(Close),
 }
 
 /// What a room hands its shards, in order.
-pub enum Item {
+enum Item {
     /// A socket starts receiving broadcasts; `me` is the phone's
     /// `(player, generation)`, `None` for a host screen.
     Add {
@@ -111,9 +102,7 @@ pub enum Item {
         frame: Arc<[u8]>,
         /// When the room queued it (the fan-out latency is measured from here).
         queued_at: Instant,
-        /// A question (`round`): written while the main runtime is quieted.
-        question: bool,
-        /// Counts it among the questions waiting to go out (`RoomDeps::questions`)
+        /// Counts it among the questions waiting to go out ([`Fanouts`])
         /// until written; `None` when it waits behind its own room's reveal.
         waiting: Option<BusyHold>,
     },
@@ -131,60 +120,106 @@ pub enum Item {
     /// Closes every socket of these (kicked) players: one item, one pass
     /// over the shard's phones, however many the host removed at once.
     CloseKicked {
-        players: Arc<std::collections::HashSet<PlayerId>>,
+        players: Arc<HashSet<PlayerId>>,
         close: Close,
     },
-    /// One socket's message, sent once event `seq` is durable.
-    Reply {
+    /// One socket's encoded frame (a vote's ack, shared by every phone
+    /// that made the same choice; a welcome; a refusal), sent once event
+    /// `seq` is durable.
+    AfterDurable {
         link: Arc<SharedSocket>,
-        text: String,
+        frame: Arc<[u8]>,
         seq: u64,
         on_fail: OnFail,
     },
 }
 
-/// Waits for events to reach the disk.
+/// Waits for a room's events to reach the disk: its durable mark, raised
+/// by the store after each commit.
 #[derive(Debug, Clone)]
 pub struct Durability {
-    durable: Arc<tokio::sync::watch::Sender<u64>>,
+    mark: DurableMark,
     store: Store,
 }
 
 impl Durability {
+    /// A room whose events up to `seq` are stored already.
     pub fn new(seq: u64, store: Store) -> Self {
         Self {
-            durable: Arc::new(tokio::sync::watch::Sender::new(seq)),
+            mark: DurableMark::new(seq),
             store,
         }
     }
 
-    pub fn sender(&self) -> Arc<tokio::sync::watch::Sender<u64>> {
-        self.durable.clone()
+    /// The mark the room hands the store with each append.
+    pub fn mark(&self) -> DurableMark {
+        self.mark.clone()
     }
 
     pub fn is_durable(&self, seq: u64) -> bool {
-        *self.durable.borrow() >= seq
+        self.mark.get().up_to >= seq
     }
 
-    /// Waits until event `seq` is on disk; `false` only once the store has
-    /// stopped for good (shutdown). A failing store retries until the
-    /// events land, and this waits with them, however long: what depends
-    /// on an event never goes out before it is stored.
+    /// Waits until event `seq` is on disk; `false` once it never will be:
+    /// the store dropped it (its room was deleted or set aside) or stopped
+    /// for good (shutdown). A failing store retries until the events land,
+    /// and this waits with them, however long: what depends on an event
+    /// never goes out before it is stored.
     pub async fn wait(&self, seq: u64) -> bool {
-        let mut rx = self.durable.subscribe();
-        if *rx.borrow() >= seq {
-            return true;
-        }
+        let mut rx = self.mark.subscribe();
         tokio::select! {
             biased;
-            ok = rx.wait_for(|d| *d >= seq) => ok.is_ok(),
+            mark = rx.wait_for(|d| d.up_to >= seq || d.given_up) => {
+                mark.is_ok_and(|d| d.up_to >= seq)
+            }
             // What was stored before the end still counts.
             _ = self.store.gone() => self.is_durable(seq),
         }
     }
 }
 
+/// The longest a phone's message waits for its room's broadcast to be
+/// written: a fan-out to 10,000 phones takes well under this; a stuck one
+/// holds nobody up long.
+const WRITING_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// The next client's id, which picks the shard its socket lives in.
 static NEXT_CLIENT: AtomicU64 = AtomicU64::new(0);
+
+/// What every room's fan-out shares: the runtime its shards run on, and
+/// the server's count of questions waiting to go out (a reveal steps aside
+/// for other rooms' questions).
+#[derive(Debug, Default)]
+pub struct Fanouts {
+    runtime: Option<FanoutRuntime>,
+    questions_waiting: Arc<BusyCount>,
+}
+
+impl Fanouts {
+    /// Shards on `runtime` if given (`Runtimes::fanout`), else on the
+    /// runtime that creates each room.
+    pub fn on(runtime: Option<FanoutRuntime>) -> Self {
+        Self {
+            runtime,
+            questions_waiting: Arc::default(),
+        }
+    }
+
+    /// Where host screens run too (`None`: on the main runtime).
+    pub fn runtime(&self) -> Option<&FanoutRuntime> {
+        self.runtime.as_ref()
+    }
+
+    /// A room's fan-out; its shard tasks end when it is dropped.
+    pub fn start(&self, durability: Durability, metrics: Arc<Metrics>) -> Fanout {
+        Fanout::start(
+            durability,
+            metrics,
+            self.questions_waiting.clone(),
+            self.runtime.as_ref(),
+        )
+    }
+}
 
 /// The shards of one room.
 pub struct Fanout {
@@ -192,11 +227,11 @@ pub struct Fanout {
     /// Held while a shard writes a broadcast to the room's phones: in a
     /// vote burst thousands of their votes arrive while the question is
     /// still going out, and reading them would take the CPU from getting it
-    /// to everyone (see `Room::fanout_settled`).
+    /// to everyone (see [`Fanout::broadcasts_written`]).
     writing: Arc<BusyCount>,
     /// The server's count of questions waiting to go out
-    /// (`RoomDeps::questions`), and how many of them are this room's.
-    questions: Arc<BusyCount>,
+    /// ([`Fanouts`]), and how many of them are this room's.
+    questions_waiting: Arc<BusyCount>,
     questions_mine: Arc<AtomicUsize>,
     /// Reveals (and `game_over`s) queued or being written.
     reveals: Arc<BusyCount>,
@@ -204,15 +239,15 @@ pub struct Fanout {
 
 impl Fanout {
     /// Starts the shard tasks; they end when the fan-out is dropped.
-    /// On `front` if given, else on the current runtime.
-    pub fn start(
+    /// On `runtime` if given, else on the current runtime.
+    fn start(
         durability: Durability,
         metrics: Arc<Metrics>,
-        questions: Arc<BusyCount>,
-        front: Option<&FanoutRuntime>,
+        questions_waiting: Arc<BusyCount>,
+        runtime: Option<&FanoutRuntime>,
     ) -> Self {
-        let n = match front {
-            Some(front) => front.cores(),
+        let n = match runtime {
+            Some(runtime) => runtime.cores(),
             None => tokio::runtime::Handle::try_current()
                 .map(|h| h.metrics().num_workers())
                 .unwrap_or(1),
@@ -228,11 +263,10 @@ impl Fanout {
                     durability.clone(),
                     metrics.clone(),
                     writing.clone(),
-                    (questions.clone(), questions_mine.clone()),
-                    front.is_some(),
+                    (questions_waiting.clone(), questions_mine.clone()),
                 );
-                match front {
-                    Some(front) => front.spawn(shard),
+                match runtime {
+                    Some(runtime) => runtime.spawn(shard),
                     None => {
                         tokio::spawn(shard);
                     }
@@ -243,44 +277,136 @@ impl Fanout {
         Self {
             shards,
             writing,
-            questions,
+            questions_waiting,
             questions_mine,
             reveals: Arc::new(BusyCount::default()),
         }
     }
 
-    /// Counts a reveal as under way until its item is done.
-    pub fn reveal_hold(&self) -> BusyHold {
-        self.reveals.hold()
+    /// Starts sending the room's broadcasts to `client`: those queued
+    /// after this, never one queued before (its snapshot covers those).
+    /// `me` is the phone's `(player, generation)`, `None` for a host screen.
+    pub fn attach(&self, client: &Client, me: Option<(PlayerId, u64)>) {
+        let link = client.link.clone();
+        self.to_client(client, Item::Add { link, me });
     }
 
-    /// Counts a question as waiting until it has gone out, unless it is
-    /// queued behind this room's own reveal: other rooms' reveals would
-    /// step aside for a question that cannot move.
-    pub fn question_hold(&self) -> Option<BusyHold> {
-        (!self.reveals.is_held()).then(|| self.questions.hold_counted(&self.questions_mine))
+    /// Stops sending broadcasts to `client`.
+    pub fn detach(&self, client: &Client) {
+        self.to_client(client, Item::Remove(client.link.clone()));
     }
 
-    pub fn writing(&self) -> &BusyCount {
-        &self.writing
+    /// One message to the room's host screens, phones, or both, encoded once.
+    pub fn broadcast(&self, to: To, text: &str) {
+        self.broadcast_frame(to, text, None);
     }
 
-    /// Picks the shard a new socket will live in.
-    pub fn next_client_id() -> u64 {
-        NEXT_CLIENT.fetch_add(1, Relaxed)
+    /// A question (`round`) to everyone: other rooms' reveals step aside
+    /// until it has gone out, unless it is queued behind this room's own
+    /// reveal (they would step aside for a question that cannot move).
+    pub fn broadcast_question(&self, text: &str) {
+        let waiting = (!self.reveals.is_busy()).then_some(&self.questions_mine);
+        self.broadcast_frame(To::Both, text, waiting);
     }
 
-    /// To the shard of client `client` only.
-    pub fn to_client(&self, client: u64, item: Item) {
-        let i = (client % self.shards.len() as u64) as usize;
+    /// `waiting`: this room's count of its questions waiting, when the
+    /// broadcast is to count among the server's.
+    fn broadcast_frame(&self, to: To, text: &str, waiting: Option<&Arc<AtomicUsize>>) {
+        let frame: Arc<[u8]> = text_frame(text).into();
+        let queued_at = Instant::now();
+        self.to_all(|| Item::Broadcast {
+            to,
+            frame: frame.clone(),
+            queued_at,
+            waiting: waiting.map(|mine| self.questions_waiting.hold_counted(mine)),
+        });
+    }
+
+    /// A `reveal` or `game_over`, each phone with its own part, sent once
+    /// event `seq` (the round's close, the game's end) is durable.
+    pub fn reveal_after(&self, seq: u64, frames: PersonalFrames) {
+        let personal = Arc::new(Personal::from(frames));
+        let queued_at = Instant::now();
+        self.to_all(|| Item::Personal(personal.clone(), queued_at, seq, self.reveals.hold()));
+    }
+
+    /// Closes the sockets of `player` but its socket of generation `keep`.
+    pub fn close_player(&self, player: PlayerId, keep: Option<u64>, close: Close) {
+        self.to_all(|| Item::CloseFor {
+            player,
+            keep,
+            close,
+        });
+    }
+
+    /// Closes every socket of these (kicked) players: one pass over each
+    /// shard's phones, however many the host removed at once.
+    pub fn close_kicked(&self, players: HashSet<PlayerId>, close: Close) {
+        let players = Arc::new(players);
+        self.to_all(|| Item::CloseKicked {
+            players: players.clone(),
+            close,
+        });
+    }
+
+    /// One encoded frame for `client`, behind everything queued for it
+    /// before, once event `seq` is durable; `on_fail` if it never will be.
+    pub(crate) fn send_after(&self, client: &Client, seq: u64, frame: Arc<[u8]>, on_fail: OnFail) {
+        let link = client.link.clone();
+        self.to_client(
+            client,
+            Item::AfterDurable {
+                link,
+                frame,
+                seq,
+                on_fail,
+            },
+        );
+    }
+
+    /// Returns once no shard is writing a broadcast to the room's phones
+    /// ([`WRITING_WAIT_MAX`] at most): a phone's message read meanwhile
+    /// waits here, so it does not take the CPU from the broadcast.
+    pub async fn broadcasts_written(&self) {
+        self.writing.until_idle(WRITING_WAIT_MAX).await;
+    }
+
+    /// To `client`'s shard only.
+    fn to_client(&self, client: &Client, item: Item) {
+        let i = (client.id % self.shards.len() as u64) as usize;
         let _ = self.shards[i].send(item);
     }
 
     /// To every shard; `make` builds each shard's copy (cheap clones).
-    pub fn to_all(&self, make: impl Fn() -> Item) {
+    fn to_all(&self, make: impl Fn() -> Item) {
         for shard in &self.shards {
             let _ = shard.send(make());
         }
+    }
+}
+
+/// A socket as its room knows it: the socket, the fan-out shard it lives
+/// in and the client's network (`http::throttle::network_of`), when known.
+#[derive(Clone)]
+pub struct Client {
+    pub link: Arc<SharedSocket>,
+    pub id: u64,
+    pub network: Option<IpAddr>,
+}
+
+impl Client {
+    pub fn new(link: Arc<SharedSocket>) -> Self {
+        Self {
+            link,
+            id: NEXT_CLIENT.fetch_add(1, Relaxed),
+            network: None,
+        }
+    }
+
+    /// The same client, known to be on `network`.
+    pub fn on_network(mut self, network: IpAddr) -> Self {
+        self.network = Some(network);
+        self
     }
 }
 
@@ -295,7 +421,6 @@ async fn run_shard(
     metrics: Arc<Metrics>,
     writing: Arc<BusyCount>,
     (questions, questions_mine): (Arc<BusyCount>, Arc<AtomicUsize>),
-    quiet: bool,
 ) {
     let mut hosts: Vec<Recipient> = Vec::new();
     let mut phones: Vec<Recipient> = Vec::new();
@@ -317,7 +442,6 @@ async fn run_shard(
         };
         match item {
             Item::Add { link, me } => {
-                link.set_seated();
                 let recipient = Recipient { link, me };
                 if me.is_some() {
                     phones.push(recipient);
@@ -336,15 +460,11 @@ async fn run_shard(
                 to,
                 frame: text,
                 queued_at: at,
-                question,
                 waiting: _waiting,
             } => {
                 // Only what goes to the phones holds them up (not `progress`
                 // to the host, ten times a second).
                 let _writing = (to != To::Hosts).then(|| writing.hold());
-                // Written without a pause (no `.await` until it is dropped).
-                let _quiet = (question && quiet && phones.len() >= QUIET_MIN_PHONES)
-                    .then(|| MAIN_QUIET.hold());
                 let mut batch = LatencyBatch::default();
                 if to != To::Phones {
                     send_all(&hosts, &text, at, &mut batch);
@@ -361,7 +481,8 @@ async fn run_shard(
                     || wait_nudging(&durability, seq, &mut sweep, (&hosts, &phones), &mut slice)
                         .await;
                 if !stored {
-                    // The store stopped for good (shutdown): not shown.
+                    // Never stored (the store stopped, or dropped the
+                    // room's writes): not shown.
                     continue;
                 }
                 let aside = StepAsideFor {
@@ -394,20 +515,22 @@ async fn run_shard(
                     }
                 }
             }
-            Item::Reply {
+            Item::AfterDurable {
                 link,
-                text,
+                frame,
                 seq,
                 on_fail,
             } => {
+                // Thousands of acks behind one commit: the first waits,
+                // the rest find their event stored.
                 let stored = durability.is_durable(seq)
                     || wait_nudging(&durability, seq, &mut sweep, (&hosts, &phones), &mut slice)
                         .await;
                 let sent = if stored {
-                    link.send_text(&text)
+                    link.send_frame(&frame)
                 } else {
                     match on_fail {
-                        OnFail::Say(text) => link.send_text(&text),
+                        OnFail::Say(instead) => link.send_frame(&instead),
                         OnFail::Close(close) => {
                             link.request_close(close);
                             false
@@ -457,38 +580,8 @@ fn nudge(hosts: &[Recipient], phones: &[Recipient], slice: usize, at: Instant) {
     }
 }
 
-/// A question to at least this many of a shard's phones (a room of about
-/// twice as many) quiets the main runtime while it is written (see
-/// [`MAIN_QUIET`]); smaller rooms' questions take a few milliseconds.
-const QUIET_MIN_PHONES: usize = 1000;
-
-/// How many sockets ahead the fan-out starts loading a socket's state.
-const AHEAD: usize = 8;
-
-/// Starts loading a socket's state before the fan-out gets to it: each of
-/// thousands lives in its own allocation, and waiting for each in turn
-/// costs as much as a good part of the write itself.
-#[inline]
-fn prefetch(recipients: &[Recipient], i: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(recipient) = recipients.get(i + AHEAD) {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let at: *const i8 = Arc::as_ptr(&recipient.link).cast();
-        // SAFETY: a prefetch is a hint: it reads nothing and faults on no
-        // address (this one is a live allocation anyway); SSE is part of
-        // every x86_64 CPU.
-        unsafe {
-            _mm_prefetch::<_MM_HINT_T0>(at);
-            _mm_prefetch::<_MM_HINT_T0>(at.wrapping_add(64));
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (recipients, i);
-}
-
 fn send_all(recipients: &[Recipient], frame: &[u8], at: Instant, batch: &mut LatencyBatch) {
-    for (i, recipient) in recipients.iter().enumerate() {
-        prefetch(recipients, i);
+    for recipient in recipients {
         if recipient.link.send_frame(frame) {
             batch.observe(at.elapsed());
         }
@@ -500,8 +593,8 @@ const STEP: usize = 32;
 /// The longest a reveal steps aside for other rooms' questions.
 const STEP_ASIDE_MAX: std::time::Duration = std::time::Duration::from_millis(50);
 
-/// What a reveal steps aside for, and the room's gate it holds while it
-/// writes.
+/// What a reveal steps aside for, and the room's count of broadcasts
+/// being written, which it holds while it writes.
 struct StepAsideFor<'a> {
     /// The server's count of questions waiting, and this room's share.
     questions: &'a BusyCount,
@@ -529,16 +622,15 @@ async fn send_personal(
     let until = Instant::now() + STEP_ASIDE_MAX;
     let mut may_step_aside = true;
     for (i, recipient) in phones.iter().enumerate() {
-        if may_step_aside && i % STEP == STEP - 1 && aside.questions.held_by_others(aside.mine) {
+        if may_step_aside && i % STEP == STEP - 1 && aside.questions.others_busy(aside.mine) {
             if Instant::now() >= until {
                 may_step_aside = false;
             } else {
                 drop(writing.take());
-                aside.questions.others_passed(aside.mine, until).await;
+                aside.questions.until_others_done(aside.mine, until).await;
                 writing = Some(aside.writing.hold());
             }
         }
-        prefetch(phones, i);
         let sent = match recipient.me {
             Some((id, _)) => recipient.link.send_frame(personal.frame_for(id, &mut buf)),
             None => recipient.link.send_frame(&personal.host_frame),
@@ -554,8 +646,17 @@ async fn send_personal(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::YouFinal;
+    use crate::protocol::{GameOver, ServerMsg, YouFinal};
     use std::time::Duration;
+
+    fn empty_board() -> GameOver {
+        GameOver {
+            leaderboard: Vec::new(),
+            leaderboard_size: None,
+            stats: Default::default(),
+            you: None,
+        }
+    }
 
     /// `n` phones on real loopback sockets: their recipients and their clients.
     async fn phones(
@@ -589,19 +690,20 @@ mod tests {
         use tokio::io::AsyncReadExt;
         let n = 3 * STEP + 5;
         let (recipients, mut clients, _ios) = phones(n).await;
-        let yours: HashMap<PlayerId, YouFinal> = (0..n)
-            .map(|id| {
-                (
-                    id as PlayerId,
-                    YouFinal {
-                        score: id as u32,
-                        rank: 1,
-                    },
-                )
-            })
-            .collect();
-        let message = r#"{"type":"reveal","round":1}"#.to_string();
-        let personal = Personal::new(message.clone(), &message, yours);
+        let yours = (0..n).map(|id| {
+            (
+                id as PlayerId,
+                YouFinal {
+                    score: id as u32,
+                    rank: 1,
+                },
+            )
+        });
+        let personal = Personal::from(PersonalFrames::game_over(
+            empty_board(),
+            empty_board(),
+            yours,
+        ));
         let metrics = Metrics::default();
 
         let questions = Arc::new(BusyCount::default());
@@ -637,7 +739,7 @@ mod tests {
         let goes = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(10)).await;
             // Meanwhile the room's own phones are not held up.
-            let held_while_aside = room_gate.is_held();
+            let held_while_aside = room_gate.is_busy();
             tokio::time::sleep(Duration::from_millis(10)).await;
             drop(question);
             held_while_aside
@@ -649,8 +751,14 @@ mod tests {
             Duration::from_millis(20),
             "the reveal goes on when the question has gone, not before or after"
         );
-        assert!(!goes.await.unwrap(), "the room's gate was held while aside");
-        assert!(!writing.is_held(), "the room's gate is released at the end");
+        assert!(
+            !goes.await.unwrap(),
+            "the room's writing count was held while aside"
+        );
+        assert!(
+            !writing.is_busy(),
+            "the room's writing count is released at the end"
+        );
 
         // One that never goes: the reveal steps aside 50 ms in all.
         let _stuck = questions.hold_counted(&theirs);
@@ -687,6 +795,76 @@ mod tests {
         }
     }
 
+    /// Reads what `client` was sent (unmasked text frames) for `d`.
+    async fn texts_within(client: &mut tokio::net::TcpStream, d: Duration) -> String {
+        use tokio::io::AsyncReadExt;
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        let until = Instant::now() + d;
+        while let Ok(Ok(k)) = tokio::time::timeout_at(until, client.read(&mut buf)).await {
+            if k == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..k]);
+        }
+        String::from_utf8_lossy(&got).into_owned()
+    }
+
+    #[tokio::test]
+    async fn a_message_waits_for_its_event_and_says_so_if_it_is_never_stored() {
+        use crate::store::{Op, Urgency};
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap().store;
+        let durability = Durability::new(0, store.clone());
+        let fanout = Fanouts::default().start(durability.clone(), Arc::default());
+        let (recipients, mut clients, _ios) = phones(1).await;
+        let client = Client::new(recipients[0].link.clone());
+        fanout.attach(&client, Some((0, 1)));
+        let after = |text: &str, seq, instead: &str| {
+            let on_fail = OnFail::Say(text_frame(instead).into());
+            fanout.send_after(&client, seq, text_frame(text).into(), on_fail);
+        };
+        let append = |seq| Op::Append {
+            room: "ABCD".into(),
+            first_seq: seq,
+            at: 2,
+            events: vec![crate::game::Event::Kicked { player: 9 }],
+            token: None,
+            scores: vec![],
+            urgency: Urgency::NextGap,
+            durable: durability.mark(),
+        };
+        let wait = Duration::from_millis(200);
+
+        after("ack 1", 1, "lost 1");
+        assert_eq!(
+            texts_within(&mut clients[0], wait).await,
+            "",
+            "not stored yet"
+        );
+        store.send(Op::CreateRoom {
+            code: "ABCD".into(),
+            host_key_hash: "h".into(),
+            at: 1,
+        });
+        store.send(append(1));
+        assert!(texts_within(&mut clients[0], wait).await.ends_with("ack 1"));
+
+        // The room is deleted: its next event is dropped, never stored.
+        after("ack 2", 2, "lost 2");
+        after("refused", 0, "refused");
+        store.send(Op::Delete {
+            room: "ABCD".into(),
+        });
+        store.send(append(2));
+        let got = texts_within(&mut clients[0], wait).await;
+        assert!(!got.contains("ack 2"), "{got}");
+        assert!(
+            got.contains("lost 2") && got.ends_with("refused"),
+            "in order: {got}"
+        );
+    }
+
     #[tokio::test]
     async fn each_socket_is_nudged_once_per_sweep_in_slices() {
         let (recipients, _clients, _ios) = phones(2 * SWEEP_SLICES + 3).await;
@@ -714,16 +892,19 @@ mod tests {
 
     #[test]
     fn a_phones_frame_is_the_message_with_its_own_part() {
-        let yours = HashMap::from([(
+        let yours = [(
             7,
             YouFinal {
                 score: 900,
                 rank: 2,
             },
-        )]);
-        let message = r#"{"type":"game_over","leaderboard":[]}"#.to_string();
-        let p = Personal::new(message.clone(), &message, yours);
-        let host = text_frame(&message);
+        )];
+        let p = Personal::from(PersonalFrames::game_over(
+            empty_board(),
+            empty_board(),
+            yours,
+        ));
+        let host = text_frame(&ServerMsg::GameOver(empty_board()).to_json());
         let mut buf = Vec::new();
         let frame = p.frame_for(7, &mut buf).to_vec();
         let (_, n) = crate::delivery::socket::text_header(frame.len() - 2);

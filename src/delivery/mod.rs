@@ -1,7 +1,8 @@
-//! Everything that moves bytes between sockets and rooms: the WebSocket
-//! handshake, the socket shared by its task and the fan-out, the fan-out
-//! shards and their keep-alive sweep, and the runtime they run on.
+//! Everything that moves bytes between sockets and rooms: the accept loop,
+//! the WebSocket handshake, the socket shared by its task and the fan-out,
+//! each room's fan-out (the API rooms use) and the runtimes it all runs on.
 
+pub mod accept;
 pub mod busy;
 pub mod fanout;
 pub mod frame_meter;

@@ -160,10 +160,6 @@ pub struct Close {
 }
 
 pub struct SharedSocket {
-    /// Its room's fan-out has sent everything owed before broadcasts (a
-    /// phone's welcome and `state`): from then on a reply may be written
-    /// from anywhere, not only in the fan-out's order.
-    seated: std::sync::atomic::AtomicBool,
     tcp: OwnedWriteHalf,
     /// The socket's descriptor, kept here so the fan-out's write touches
     /// only this struct (not tokio's registration) for each of thousands
@@ -193,7 +189,6 @@ impl SharedSocket {
         let link = Arc::new(Self {
             #[cfg(unix)]
             fd,
-            seated: std::sync::atomic::AtomicBool::new(false),
             tcp: write,
             out: Mutex::new(Out::default()),
             wake: Notify::new(),
@@ -214,15 +209,6 @@ impl SharedSocket {
     /// longer takes broadcasts.
     pub fn send_text(&self, text: &str) -> bool {
         self.send_frame(&text_frame(text))
-    }
-
-    pub fn set_seated(&self) {
-        self.seated
-            .store(true, std::sync::atomic::Ordering::Release);
-    }
-
-    pub fn is_seated(&self) -> bool {
-        self.seated.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// A frame made by [`text_frame`], shared by many sockets.

@@ -20,9 +20,8 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use crate::delivery::idle::Idle;
 use crate::delivery::socket::{SharedSocket, SocketIo};
-use crate::http::AppError;
 
-/// The connection type `serve` hands hyper; the upgrade gets it back.
+/// The connection type `accept_until` hands hyper; the upgrade gets it back.
 pub type ServedIo = TokioIo<Idle<TcpStream>>;
 
 pub type Socket = WebSocketStream<SocketIo>;
@@ -49,44 +48,63 @@ fn is_key(key: &[u8]) -> bool {
         && &key[22..] == b"=="
 }
 
+/// A handshake refused (`bad_request`, PROTOCOL §3): its status, what the
+/// client is told, and the headers saying what to ask for instead. The
+/// HTTP layer gives it the usual error body (`http/mod.rs`).
+#[derive(Debug)]
+pub struct HandshakeRefused {
+    pub status: StatusCode,
+    pub message: &'static str,
+    pub headers: HeaderMap,
+}
+
+impl HandshakeRefused {
+    fn new(status: StatusCode, message: &'static str) -> Self {
+        Self {
+            status,
+            message,
+            headers: HeaderMap::new(),
+        }
+    }
+}
+
 /// A refusal that tells the client what to ask for instead (RFC 6455
 /// §4.2.2, RFC 9110 §15.5.22): 426 with `header: value`.
-fn upgrade_required(header: header::HeaderName, value: &'static str, message: &str) -> Response {
-    let mut response =
-        AppError::new(StatusCode::UPGRADE_REQUIRED, "bad_request", message).into_response();
-    response
-        .headers_mut()
+fn upgrade_required(
+    header: header::HeaderName,
+    value: &'static str,
+    message: &'static str,
+) -> HandshakeRefused {
+    let mut refused = HandshakeRefused::new(StatusCode::UPGRADE_REQUIRED, message);
+    refused
+        .headers
         .insert(header, HeaderValue::from_static(value));
-    response
+    refused
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for WsUpgrade {
-    type Rejection = Response;
+    type Rejection = HandshakeRefused;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
-        let bad = |message: &str| {
-            AppError::new(StatusCode::BAD_REQUEST, "bad_request", message).into_response()
-        };
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, HandshakeRefused> {
+        let bad = |message| HandshakeRefused::new(StatusCode::BAD_REQUEST, message);
         if parts.method != Method::GET {
-            return Err(AppError::new(
+            return Err(HandshakeRefused::new(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "bad_request",
                 "WebSocket handshakes use GET.",
-            )
-            .into_response());
+            ));
         }
         if !has_token(&parts.headers, header::CONNECTION, "upgrade")
             || !has_token(&parts.headers, header::UPGRADE, "websocket")
         {
-            let mut response = upgrade_required(
+            let mut refused = upgrade_required(
                 header::UPGRADE,
                 "websocket",
                 "This address is for WebSocket connections.",
             );
-            response
-                .headers_mut()
+            refused
+                .headers
                 .insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
-            return Err(response);
+            return Err(refused);
         }
         if parts
             .headers
@@ -129,7 +147,7 @@ impl WsUpgrade {
             let parts = match upgraded.downcast::<ServedIo>() {
                 Ok(parts) => parts,
                 Err(_) => {
-                    tracing::error!("WebSocket on a connection not accepted by serve()");
+                    tracing::error!("WebSocket on a connection not accepted by accept_until()");
                     return;
                 }
             };

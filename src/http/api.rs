@@ -22,7 +22,7 @@ use super::throttle::network_of;
 use crate::AppState;
 use crate::delivery::upgrade::WsUpgrade;
 use crate::game::{Mode, Settings};
-use crate::room::{Room, code, settings_json};
+use crate::room::{Room, code};
 use crate::solo::{SoloError, SoloMode};
 use crate::ws;
 
@@ -141,7 +141,7 @@ pub async fn create_room(
         "host_key": host_key,
         "host_url": format!("{public}/host/{}#key={host_key}", room.code),
         "join_url": state.join_url(&headers, &room.code),
-        "settings": settings_json(&settings),
+        "settings": &settings,
     });
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
@@ -335,8 +335,8 @@ pub async fn websocket(
     };
     let room = find_room(&state, &code, ip)?;
     // A host screen's socket runs beside the fan-outs, ahead of the phones.
-    let (on, unidentified) = match (host_only, &state.rooms.deps().fanout_runtime) {
-        (true, Some(front)) => front.admit().unzip(),
+    let (on, unidentified) = match (host_only, state.rooms.deps().fanouts.runtime()) {
+        (true, Some(fanout)) => fanout.admit().unzip(),
         _ => (None, None),
     };
     let may_join = {

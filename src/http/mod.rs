@@ -64,6 +64,14 @@ impl IntoResponse for AppError {
     }
 }
 
+impl IntoResponse for crate::delivery::upgrade::HandshakeRefused {
+    fn into_response(self) -> Response {
+        let mut response = AppError::new(self.status, "bad_request", self.message).into_response();
+        response.headers_mut().extend(self.headers);
+        response
+    }
+}
+
 /// All routes, relative to the base path.
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()

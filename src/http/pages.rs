@@ -67,7 +67,7 @@ pub async fn join_code(
         Ok(room) => render(views::Join {
             base: state.base.clone(),
             title: format!("Join {}", room.code),
-            code: room.code.clone(),
+            code: room.code.to_string(),
         }),
         Err(e) if e.status == StatusCode::NOT_FOUND => not_found(&state, &raw),
         Err(e) => e.into_response(),
@@ -82,7 +82,7 @@ pub async fn host(
 ) -> Response {
     match find_room(&state, &raw, ip_of(&state, peer, &headers)) {
         Ok(room) => {
-            let code = room.code.clone();
+            let code = room.code.to_string();
             let join_url = state.join_url(&headers, &code);
             render(views::Host {
                 base: state.base.clone(),

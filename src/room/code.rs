@@ -5,18 +5,54 @@ use rand::{Rng, RngExt};
 /// Letters that cannot be mistaken for digits or each other on a projector.
 pub const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
 
+/// A room's code: 4 to 6 letters of [`ALPHABET`], in JSON a plain string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct RoomCode(String);
+
+impl RoomCode {
+    /// A code the store kept: it was checked when the room was made.
+    pub fn stored(code: String) -> Self {
+        Self(code)
+    }
+}
+
+impl std::ops::Deref for RoomCode {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Rooms are looked up by the `&str` a request carries.
+impl std::borrow::Borrow<str> for RoomCode {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for RoomCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A random code of `len` letters from [`ALPHABET`].
-pub fn random_code<R: Rng + ?Sized>(rng: &mut R, len: usize) -> String {
-    (0..len)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
+pub fn random_code<R: Rng + ?Sized>(rng: &mut R, len: usize) -> RoomCode {
+    RoomCode(
+        (0..len)
+            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+            .collect(),
+    )
 }
 
 /// Normalises what a person typed: `qxrt ` → `QXRT`; `None` if it cannot be
 /// a code at all (so it is not even looked up).
-pub fn parse_code(raw: &str) -> Option<String> {
+pub fn parse_code(raw: &str) -> Option<RoomCode> {
     let code = raw.trim().to_ascii_uppercase();
-    ((4..=6).contains(&code.len()) && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
+    ((4..=6).contains(&code.len()) && code.bytes().all(|b| ALPHABET.contains(&b)))
+        .then_some(RoomCode(code))
 }
 
 /// 128 random bits, hex: host keys and resume tokens.
@@ -44,6 +80,8 @@ mod tests {
             assert!(!c.contains('I') && !c.contains('O'), "{c}");
             assert_eq!(parse_code(&c.to_lowercase()), Some(c));
         }
+        let code = parse_code("qxrt").unwrap();
+        assert_eq!(serde_json::to_string(&code).unwrap(), r#""QXRT""#);
         assert_eq!(parse_code("AB1C"), None);
         assert_eq!(parse_code("ABIO"), None);
         assert_eq!(parse_code("ABCDEFG"), None);

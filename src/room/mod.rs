@@ -3,9 +3,12 @@
 
 mod coalesce;
 pub mod code;
+#[cfg(test)]
+mod paused_tests;
 mod results;
 #[allow(clippy::module_inception)]
 mod room;
+mod sessions;
 mod views;
 
 use std::sync::Arc;
@@ -15,8 +18,9 @@ use std::time::Duration;
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
-pub use room::{Client, PhoneSession, Room, RoomDeps, UnknownToken};
-pub use views::settings_json;
+pub use code::RoomCode;
+pub use room::{Client, Room, RoomDeps};
+pub use sessions::{LAPSING_SEATS_PER_NETWORK, PhoneSession, ResumeRefused};
 
 use crate::game::{Millis, Phase, Settings};
 use crate::store::{Op, SetAside, StoredRoom};
@@ -57,7 +61,7 @@ pub fn idleness(phase: Phase, players: usize, connections: usize, idle_ms: u64) 
 
 #[derive(Debug)]
 pub struct Rooms {
-    map: DashMap<String, Arc<Room>>,
+    map: DashMap<RoomCode, Arc<Room>>,
     deps: Arc<RoomDeps>,
     /// Stored rooms that could not be read back: out of play, and their
     /// codes never given to a new room (which would wipe their rows).

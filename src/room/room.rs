@@ -1,11 +1,12 @@
-//! One room: the game behind a lock, and the broadcasts it causes.
+//! One room: its `Game` behind a lock, the commands on it, and what they
+//! cause: broadcasts to its fan-out, events to the store. Who holds which
+//! seat (tokens, generations) is in `sessions.rs`.
 //!
 //! Every operation is lock → game command → publish → unlock; publishing is
 //! a synchronous queue push to the room's fan-out shards (`delivery/fanout.rs`), so
 //! messages leave in the order the game decided them, and no lock is ever
 //! held across an `.await`.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
@@ -14,14 +15,14 @@ use parking_lot::Mutex;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::Notify;
-use tokio::time::Instant;
 
 use super::coalesce::PendingUpdates;
+use super::code::{self, RoomCode};
+use super::results;
+use super::sessions::{PhoneSession, ResumeRefused, Sessions};
 use super::views::{self, People};
-use super::{code, results};
 use crate::clock::Clock;
-use crate::delivery::busy::BusyCount;
-use crate::delivery::fanout::{Durability, Fanout, Item, OnFail, To};
+use crate::delivery::fanout::{Durability, Fanout, Fanouts, OnFail, To};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::{
@@ -30,21 +31,11 @@ use crate::game::{
 use crate::protocol::{STORAGE_MESSAGE, ServerMsg, error_json};
 use crate::roster::Roster;
 use crate::roster::urls::{PhotoScope, PhotoUrls};
-use crate::store::{self, OnDurable, Op, Store, StoredRoom};
+use crate::store::{self, Op, Store, StoredRoom, Urgency};
 use crate::telemetry::Metrics;
 
-/// The longest a phone's message waits for its room's fan-out: a fan-out to
-/// 10,000 phones takes well under this; a stuck one holds nobody up long.
-const FANOUT_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(150);
 /// An open question continues after a restart with at least this long.
 pub const MIN_RESUMED_MS: Millis = 5_000;
-/// Seats that players who joined from one network and left without ever
-/// voting may hold at once (within their seat hold): a join from that
-/// network beyond it frees the one away longest. Throw-away joins then keep
-/// no more than this many seats, whatever their pace; a venue's 200 phones
-/// rarely have 20 dropped at once, and a phone whose seat went early gets
-/// it back on `resume` while the room has one free.
-pub const LAPSING_SEATS_PER_NETWORK: usize = 20;
 const KICKED: Close = Close {
     code: 1008,
     reason: "kicked",
@@ -75,10 +66,9 @@ pub struct RoomDeps {
     pub metrics: Arc<Metrics>,
     pub max_players: usize,
     pub store: Store,
-    /// Counts the questions waiting to go out in all rooms (`delivery/busy.rs`).
-    pub questions: Arc<BusyCount>,
-    /// Where host screens and fan-outs run (`None`: the current runtime).
-    pub fanout_runtime: Option<FanoutRuntime>,
+    /// What the rooms' fan-outs share: the runtime they (and host screens)
+    /// run on, the questions waiting (see [`RoomDeps::on_fanout_runtime`]).
+    pub fanouts: Fanouts,
     /// Flips to `true` when the server stops: sockets close with "restarting".
     shutdown: tokio::sync::watch::Sender<bool>,
     /// Rooms with a question open now (`--solo idle` reads it, lock-free).
@@ -102,8 +92,7 @@ impl RoomDeps {
             metrics,
             max_players,
             store,
-            questions: Arc::new(BusyCount::default()),
-            fanout_runtime: FanoutRuntime::start_if_useful(),
+            fanouts: Fanouts::default(),
             shutdown: tokio::sync::watch::Sender::new(false),
             questions_open: AtomicUsize::new(0),
         }
@@ -116,6 +105,12 @@ impl RoomDeps {
         self
     }
 
+    /// Fan-outs and host screens on `runtime` (`Runtimes::fanout`).
+    pub fn on_fanout_runtime(mut self, runtime: Option<FanoutRuntime>) -> Self {
+        self.fanouts = Fanouts::on(runtime);
+        self
+    }
+
     pub fn begin_shutdown(&self) {
         self.shutdown.send_replace(true);
     }
@@ -125,44 +120,7 @@ impl RoomDeps {
     }
 }
 
-/// A phone that got in: its welcome and `state` are queued for its socket
-/// (sent once the join is durable), broadcasts follow them.
-#[derive(Debug, Clone, Copy)]
-pub struct PhoneSession {
-    pub player: PlayerId,
-    pub generation: u64,
-    /// The event that must be durable before the welcome.
-    pub seq: u64,
-}
-
-/// A socket as its room knows it: the link, its fan-out shard and the
-/// client's network (`http::throttle::network_of`), when known.
-#[derive(Clone)]
-pub struct Client {
-    pub link: Arc<SharedSocket>,
-    pub id: u64,
-    pub network: Option<IpAddr>,
-}
-
-impl Client {
-    pub fn new(link: Arc<SharedSocket>) -> Self {
-        Self {
-            link,
-            id: Fanout::next_client_id(),
-            network: None,
-        }
-    }
-
-    /// The same seat, its client on `network`.
-    pub fn on_network(mut self, network: IpAddr) -> Self {
-        self.network = Some(network);
-        self
-    }
-}
-
-/// Why a resume failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UnknownToken;
+pub use crate::delivery::fanout::Client;
 
 struct Inner {
     game: Game,
@@ -170,32 +128,23 @@ struct Inner {
     /// joins it or changes it after, so nothing is promised that the store
     /// no longer keeps.
     closed: bool,
-    /// Resume tokens by their hash: the raw token is only ever on the phone.
-    tokens: HashMap<String, PlayerId>,
+    /// Tokens, connection generations, seats held per network (`sessions.rs`).
+    sessions: Sessions,
     /// Sequence number of the last event handed to the store.
     seq: u64,
     /// A new player's token hash, stored with its `Joined` event.
     new_token: Option<(PlayerId, String)>,
-    /// What to do once the next events handed to the store are durable.
-    on_durable: Vec<OnDurable>,
     /// The open round's four `vote_ack` frames, encoded once.
     ack_frames: Option<(u32, [Arc<[u8]>; 4])>,
     /// When the timer task last planned to wake (it re-plans on wake).
     planned_wake: Option<Millis>,
-    /// Current connection generation per player: only its socket counts.
-    generations: HashMap<PlayerId, u64>,
-    /// Players who joined from each network and may yet lapse (never
-    /// voted), oldest first: see [`LAPSING_SEATS_PER_NETWORK`]. Memory
-    /// only: after a restart every seat's hold starts again anyway.
-    joined_from: HashMap<IpAddr, Vec<PlayerId>>,
-    next_generation: u64,
     rng: StdRng,
     /// Lobby and progress updates owed (`coalesce.rs`).
     updates: PendingUpdates,
 }
 
 pub struct Room {
-    pub code: String,
+    pub code: RoomCode,
     host_key_hash: String,
     /// This room's photo URLs: see `roster/urls.rs`.
     photos: PhotoScope,
@@ -223,7 +172,7 @@ impl std::fmt::Debug for Room {
 
 impl Room {
     fn build(
-        code: String,
+        code: RoomCode,
         host_key_hash: String,
         game: Game,
         seq: u64,
@@ -238,27 +187,18 @@ impl Room {
             photos: deps.photo_urls.room(&code, &host_key_hash),
             code,
             host_key_hash,
-            fanout: Fanout::start(
-                durability.clone(),
-                deps.metrics.clone(),
-                deps.questions.clone(),
-                deps.fanout_runtime.as_ref(),
-            ),
+            fanout: deps.fanouts.start(durability.clone(), deps.metrics.clone()),
             sockets: AtomicUsize::new(0),
             hosts: Mutex::new(Vec::new()),
             durability,
             inner: Mutex::new(Inner {
                 game,
                 closed: false,
-                tokens: HashMap::new(),
+                sessions: Sessions::default(),
                 seq,
                 new_token: None,
-                on_durable: Vec::new(),
                 ack_frames: None,
                 planned_wake: None,
-                generations: HashMap::new(),
-                joined_from: HashMap::new(),
-                next_generation: 1,
                 rng: StdRng::from_rng(&mut rand::rng()),
                 updates: PendingUpdates::default(),
             }),
@@ -270,11 +210,11 @@ impl Room {
     }
 
     /// A new room; its creation and settings go to the store.
-    pub fn create(code: String, host_key: &str, settings: Settings, deps: Arc<RoomDeps>) -> Self {
+    pub fn create(code: RoomCode, host_key: &str, settings: Settings, deps: Arc<RoomDeps>) -> Self {
         let game = Game::new(deps.roster.pool.clone(), settings.clone(), deps.max_players);
         let host_key_hash = store::hash_secret(host_key);
         deps.store.send(Op::CreateRoom {
-            code: code.clone(),
+            code: code.to_string(),
             host_key_hash: host_key_hash.clone(),
             at: deps.clock.now(),
         });
@@ -296,7 +236,7 @@ impl Room {
             game.apply(event);
         }
         let room = Self::build(
-            stored.code,
+            RoomCode::stored(stored.code),
             stored.host_key_hash,
             game,
             stored.last_seq,
@@ -305,7 +245,7 @@ impl Room {
         room.last_active.store(stored.last_active, Relaxed);
         {
             let mut inner = room.inner.lock();
-            inner.tokens = stored.tokens.into_iter().map(|(p, h)| (h, p)).collect();
+            inner.sessions = Sessions::restored(stored.tokens);
         }
         room.with(|inner, now| {
             // Phones get the whole seat hold to come back after a restart.
@@ -359,10 +299,10 @@ impl Room {
         &self.deps.metrics
     }
 
-    /// Waits while this room's fan-out writes a broadcast (a short while at
-    /// most), so a phone's message does not take the CPU from delivering it.
-    pub async fn fanout_settled(&self) {
-        self.fanout.writing().passed(FANOUT_WAIT_MAX).await;
+    /// Waits while this room's fan-out writes a broadcast to its phones
+    /// (a short while at most): see [`Fanout::broadcasts_written`].
+    pub async fn broadcasts_written(&self) {
+        self.fanout.broadcasts_written().await;
     }
 
     pub fn last_active(&self) -> Millis {
@@ -448,7 +388,7 @@ impl Room {
             if inner.closed {
                 return (Err(RuleError::RoomClosed), Vec::new());
             }
-            let state = views::state_json(&self.people(), &self.code, &inner.game, None, now);
+            let state = views::state(&self.people(), &self.code, &inner.game, None, now).to_json();
             self.reply(seat, state, inner.seq, OnFail::Close(NOT_SAVED));
             self.add(seat, None);
             (Ok(()), Vec::new())
@@ -479,38 +419,28 @@ impl Room {
     /// `error` `storage_unavailable` when it fails, `storage` `ok` when it
     /// recovers.
     fn tell_storage(link: &SharedSocket, ok: bool) {
-        link.send_text(&views::storage_notice(ok));
+        link.send_text(&views::storage_notice(ok).to_json());
     }
 
     fn add(&self, seat: &Client, me: Option<(PlayerId, u64)>) {
         self.sockets.fetch_add(1, Relaxed);
-        self.fanout.to_client(
-            seat.id,
-            Item::Add {
-                link: seat.link.clone(),
-                me,
-            },
-        );
+        self.fanout.attach(seat, me);
     }
 
     fn remove(&self, seat: &Client) {
         self.sockets.fetch_sub(1, Relaxed);
-        self.fanout
-            .to_client(seat.id, Item::Remove(seat.link.clone()));
+        self.fanout.detach(seat);
     }
 
     /// One message for one socket, behind everything queued for it before,
     /// once event `seq` is durable.
     fn reply(&self, seat: &Client, text: String, seq: u64, on_fail: OnFail) {
-        self.fanout.to_client(
-            seat.id,
-            Item::Reply {
-                link: seat.link.clone(),
-                text,
-                seq,
-                on_fail,
-            },
-        );
+        self.reply_frame(seat, text_frame(&text).into(), seq, on_fail);
+    }
+
+    /// [`Room::reply`] of an encoded frame, shared with other sockets.
+    fn reply_frame(&self, seat: &Client, frame: Arc<[u8]>, seq: u64, on_fail: OnFail) {
+        self.fanout.send_after(seat, seq, frame, on_fail);
     }
 
     /// A new player; `seat` is its socket (none when driven without a
@@ -533,27 +463,12 @@ impl Room {
     }
 
     /// When players who joined from `network` and left without voting
-    /// hold [`LAPSING_SEATS_PER_NETWORK`] seats, the one away longest
-    /// lapses now, before its hold is over.
+    /// hold too many seats ([`Sessions::seat_to_free`]), the one away
+    /// longest lapses now, before its hold is over.
     fn free_a_seat_held_from(&self, inner: &mut Inner, network: IpAddr) {
-        let Some(joined) = inner.joined_from.get_mut(&network) else {
-            return;
-        };
-        let game = &mut inner.game;
-        joined.retain(|&id| game.may_lapse(id));
-        let lapsing: Vec<(Millis, PlayerId)> = joined
-            .iter()
-            .filter_map(|&id| game.lapsing_since(id).map(|since| (since, id)))
-            .collect();
-        let freed = lapsing.len() >= LAPSING_SEATS_PER_NETWORK
-            && lapsing
-                .iter()
-                .min()
-                .is_some_and(|&(_, oldest)| game.lapse_now(oldest));
-        if joined.is_empty() {
-            inner.joined_from.remove(&network);
-        }
-        if freed {
+        if let Some(oldest) = inner.sessions.seat_to_free(network, &inner.game)
+            && inner.game.lapse_now(oldest)
+        {
             self.mark_lobby(inner);
         }
     }
@@ -573,11 +488,9 @@ impl Room {
                     return (Err(RuleError::UnknownPlayer), events);
                 };
                 if let Some(network) = network {
-                    inner.joined_from.entry(network).or_default().push(player);
+                    inner.sessions.network_joined(network, player);
                 }
-                let token = code::secret(&mut inner.rng);
-                let hash = store::hash_secret(&token);
-                inner.tokens.insert(hash.clone(), player);
+                let (token, hash) = inner.sessions.issue_token(player, &mut inner.rng);
                 inner.new_token = Some((player, hash));
                 // The Joined event gets the next sequence number; the
                 // welcome promises that the token works after a restart.
@@ -589,17 +502,21 @@ impl Room {
     }
 
     /// `Err` too when the room has closed ([`Room::is_closed`] tells which).
-    pub fn resume(&self, token: &str, seat: Option<&Client>) -> Result<PhoneSession, UnknownToken> {
+    pub fn resume(
+        &self,
+        token: &str,
+        seat: Option<&Client>,
+    ) -> Result<PhoneSession, ResumeRefused> {
         self.with(|inner, now| {
             if inner.closed {
-                return (Err(UnknownToken), Vec::new());
+                return (Err(ResumeRefused), Vec::new());
             }
-            let Some(&player) = inner.tokens.get(&store::hash_secret(token)) else {
-                return (Err(UnknownToken), Vec::new());
+            let Some(player) = inner.sessions.player_for_token(token) else {
+                return (Err(ResumeRefused), Vec::new());
             };
             // A seat that lapsed comes back only while the room has room.
             if inner.game.rejoin(player, now).is_err() {
-                return (Err(UnknownToken), Vec::new());
+                return (Err(ResumeRefused), Vec::new());
             }
             let seq = inner.seq;
             let session = self.connect(inner, player, token, seat, seq, now);
@@ -616,31 +533,26 @@ impl Room {
         seq: u64,
         now: Millis,
     ) -> PhoneSession {
-        let generation = inner.next_generation;
-        inner.next_generation += 1;
-        if inner.generations.insert(player, generation).is_some() {
-            self.fanout.to_all(|| Item::CloseFor {
-                player,
-                keep: Some(generation),
-                close: REPLACED,
-            });
+        let (generation, replaced) = inner.sessions.new_generation(player);
+        if replaced {
+            self.fanout.close_player(player, Some(generation), REPLACED);
         }
         if inner.game.set_connected(player, true, now) {
             self.mark_lobby(inner);
         }
         if let Some(seat) = seat {
             let state =
-                views::state_json(&self.people(), &self.code, &inner.game, Some(player), now);
+                views::state(&self.people(), &self.code, &inner.game, Some(player), now).to_json();
             let (name, score) = inner
                 .game
                 .player(player)
                 .map_or((String::new(), 0), |p| (p.name.clone(), p.score));
             let welcome = ServerMsg::Welcome {
                 player_id: player,
-                token,
-                name: &name,
+                token: token.to_string(),
+                name,
                 score,
-                code: &self.code,
+                code: self.code.to_string(),
             }
             .to_json();
             self.reply(seat, welcome, seq, OnFail::Close(NOT_SAVED));
@@ -660,11 +572,10 @@ impl Room {
             self.remove(seat);
         }
         self.with(|inner, now| {
-            if inner.generations.get(&player) == Some(&generation) {
-                inner.generations.remove(&player);
-                if inner.game.set_connected(player, false, now) {
-                    self.mark_lobby(inner);
-                }
+            if inner.sessions.end(player, generation)
+                && inner.game.set_connected(player, false, now)
+            {
+                self.mark_lobby(inner);
             }
             ((), Vec::new())
         });
@@ -674,7 +585,7 @@ impl Room {
     /// connecting; `None` for the host.
     pub fn state_for(&self, player: Option<PlayerId>) -> String {
         let inner = self.inner.lock();
-        views::state_json(&self.people(), &self.code, &inner.game, player, self.now())
+        views::state(&self.people(), &self.code, &inner.game, player, self.now()).to_json()
     }
 
     // ---- commands ------------------------------------------------------
@@ -704,6 +615,11 @@ impl Room {
         seat: Option<&Client>,
         arrived: Option<Millis>,
     ) -> Result<u64, RuleError> {
+        // A vote's answer when it could not be stored, encoded once.
+        static STORAGE_UNAVAILABLE: std::sync::LazyLock<Arc<[u8]>> =
+            std::sync::LazyLock::new(|| {
+                text_frame(&error_json("storage_unavailable", STORAGE_MESSAGE)).into()
+            });
         self.with(|inner, now| {
             let now = arrived.map_or(now, |a| a.min(now));
             match inner.game.vote(player, round, choice, now) {
@@ -714,40 +630,21 @@ impl Room {
                     }
                     let seq = inner.seq + events.len().min(1) as u64;
                     if let Some(seat) = seat {
-                        // In range once accepted.
-                        let choice = choice as u8;
-                        if !events.is_empty() && seat.link.is_seated() {
-                            // Written by the store's notifier right after the
-                            // commit: no task to wake per vote. Still before
-                            // any reveal, which waits for that same commit.
-                            let link = seat.link.clone();
-                            let ack = self.ack_frame(inner, round, choice);
-                            let metrics = self.deps.metrics.clone();
-                            inner.on_durable.push(OnDurable::new(move |stored| {
-                                let sent = if stored {
-                                    link.send_frame(&ack)
-                                } else {
-                                    link.send_text(&error_json(
-                                        "storage_unavailable",
-                                        STORAGE_MESSAGE,
-                                    ))
-                                };
-                                if sent {
-                                    metrics.messages_sent.fetch_add(1, Relaxed);
-                                }
-                            }));
-                        } else {
-                            let ack = ServerMsg::VoteAck { round, choice }.to_json();
-                            let failed = error_json("storage_unavailable", STORAGE_MESSAGE);
-                            self.reply(seat, ack, seq, OnFail::Say(failed));
-                        }
+                        // In range once accepted. Queued before any reveal
+                        // that counts the vote, which waits for the same
+                        // commit in the same queue.
+                        let ack = self.ack_frame(inner, round, choice as u8);
+                        let failed = OnFail::Say(STORAGE_UNAVAILABLE.clone());
+                        self.reply_frame(seat, ack, seq, failed);
                     }
                     (Ok(seq), events)
                 }
                 Err(e) => {
                     if let Some(seat) = seat {
-                        let refusal = error_json(e.code(), &e.to_string());
-                        self.reply(seat, refusal.clone(), 0, OnFail::Say(refusal));
+                        let refusal: Arc<[u8]> =
+                            text_frame(&error_json(e.code(), &e.to_string())).into();
+                        let failed = OnFail::Say(refusal.clone());
+                        self.reply_frame(seat, refusal, 0, failed);
                     }
                     (Err(e), Vec::new())
                 }
@@ -756,7 +653,7 @@ impl Room {
     }
 
     /// The encoded `vote_ack` for `choice` in `round`, shared by every
-    /// phone that chose it.
+    /// phone that chose it (thousands of acks wait in a fan-out queue).
     fn ack_frame(&self, inner: &mut Inner, round: u32, choice: u8) -> Arc<[u8]> {
         let frames = match &inner.ack_frames {
             Some((r, frames)) if *r == round => frames,
@@ -850,25 +747,7 @@ impl Room {
     }
 
     fn broadcast(&self, to: To, text: String) {
-        self.broadcast_text(to, text, false);
-    }
-
-    /// A question: other rooms' reveals step aside until it is out.
-    fn broadcast_question(&self, text: String) {
-        self.broadcast_text(To::Both, text, true);
-    }
-
-    fn broadcast_text(&self, to: To, text: String, question: bool) {
-        let frame: Arc<[u8]> = text_frame(&text).into();
-        let at = Instant::now();
-        let hold = || question.then(|| self.fanout.question_hold()).flatten();
-        self.fanout.to_all(|| Item::Broadcast {
-            to,
-            frame: frame.clone(),
-            queued_at: at,
-            question,
-            waiting: hold(),
-        });
+        self.fanout.broadcast(to, &text);
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
@@ -890,39 +769,30 @@ impl Room {
                             _ => None,
                         })
                         .collect();
-                    inner.tokens.retain(|_, p| !players.contains(p));
-                    for player in &players {
-                        inner.generations.remove(player);
-                    }
-                    let players = Arc::new(players);
-                    self.fanout.to_all(|| Item::CloseKicked {
-                        players: players.clone(),
-                        close: KICKED,
-                    });
+                    inner.sessions.forget(&players);
+                    self.fanout.close_kicked(players, KICKED);
                     self.mark_lobby(inner);
                 }
                 Event::RoundStarted { .. } => {
                     inner.updates.round_started(now);
-                    let msg = views::round_json(&self.people(), &inner.game, now);
-                    self.broadcast_question(msg.to_string());
+                    let Some(msg) = views::round(&self.people(), &inner.game, now) else {
+                        continue;
+                    };
+                    self.fanout.broadcast_question(&msg.to_json());
                 }
                 Event::Voted { .. } => inner.updates.vote_counted(),
                 Event::RoundResumed { .. } => {}
                 Event::RoundClosed { .. } => {
                     inner.updates.round_ended();
-                    let reveal = Arc::new(views::reveal_personal(&self.people(), &inner.game));
-                    let at = Instant::now();
-                    self.fanout.to_all(|| {
-                        Item::Personal(reveal.clone(), at, seq, self.fanout.reveal_hold())
-                    });
+                    let Some(reveal) = views::reveal_personal(&self.people(), &inner.game) else {
+                        continue;
+                    };
+                    self.fanout.reveal_after(seq, reveal);
                 }
                 Event::GameOver { .. } => {
                     inner.updates.round_ended();
-                    let over = Arc::new(views::game_over_personal(&self.people(), &inner.game));
-                    let at = Instant::now();
-                    self.fanout.to_all(|| {
-                        Item::Personal(over.clone(), at, seq, self.fanout.reveal_hold())
-                    });
+                    let over = views::game_over_personal(&self.people(), &inner.game);
+                    self.fanout.reveal_after(seq, over);
                 }
             }
         }
@@ -946,17 +816,24 @@ impl Room {
                 .collect(),
             _ => Vec::new(),
         };
+        // Votes may wait a few ms for company in the store's commit;
+        // anything else (a join's welcome, a round's close) may not.
+        let urgency = if events.iter().all(|e| matches!(e, Event::Voted { .. })) {
+            Urgency::MayWait
+        } else {
+            Urgency::NextGap
+        };
         let first_seq = inner.seq + 1;
         inner.seq += events.len() as u64;
         self.deps.store.send(Op::Append {
-            room: self.code.clone(),
+            room: self.code.to_string(),
             first_seq,
             at: now,
             events,
             token: inner.new_token.take(),
             scores,
-            on_durable: std::mem::take(&mut inner.on_durable),
-            durable: self.durability.sender(),
+            urgency,
+            durable: self.durability.mark(),
         });
     }
 
@@ -993,12 +870,12 @@ impl Room {
             super::Idleness::Keep => return fate,
             // The store keeps its results, memory lets it go.
             super::Idleness::Archive => Op::Archive {
-                room: self.code.clone(),
+                room: self.code.to_string(),
             },
             super::Idleness::Delete => {
                 tracing::info!(room = %self.code, "lobby nobody joined expired");
                 Op::Delete {
-                    room: self.code.clone(),
+                    room: self.code.to_string(),
                 }
             }
         };
@@ -1018,13 +895,13 @@ impl Room {
     fn flush(&self, inner: &mut Inner, now: Millis) {
         let due = inner.updates.due(inner.game.player_count(), now);
         if due.lobby {
-            self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game));
+            self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game).to_json());
             if let Some(phone) = views::lobby_for_phones(&inner.game) {
-                self.broadcast(To::Phones, phone);
+                self.broadcast(To::Phones, phone.to_json());
             }
         }
         if due.progress && inner.game.phase() == Phase::Question {
-            self.broadcast(To::Hosts, views::progress_json(&inner.game));
+            self.broadcast(To::Hosts, views::progress(&inner.game).to_json());
         }
     }
 }

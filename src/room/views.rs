@@ -1,13 +1,10 @@
-//! What a room's host screen and phones are sent (PROTOCOL §4), built as
-//! JSON from the game and the class; pure, no I/O (pages are `crate::views`).
+//! What a room's host screen and phones are sent (PROTOCOL §4): typed
+//! [`ServerMsg`]s built from the game and the class; pure, no I/O.
 
-use std::collections::HashMap;
-
-use serde_json::{Map, Value, json};
-
-use crate::delivery::fanout::Personal;
-use crate::game::{Game, Millis, Mode, Phase, PlayerId, Question, Recognition, Settings};
-use crate::protocol::{LeaderLine, PlayerView, YouFinal, YouReveal, error_json};
+use crate::game::{Game, Millis, Mode, Phase, PlayerId, Question, Recognition, Round as GameRound};
+use crate::protocol::{self as msg, GameOver, LeaderLine, Lobby, PersonalFrames, PlayerView};
+use crate::protocol::{Progress, Recognized, Reveal, ServerMsg, Shown, State, StateYou, Stats};
+use crate::protocol::{YouFinal, YouReveal};
 use crate::roster::Roster;
 use crate::roster::urls::{PhotoScope, PhotoUrls};
 
@@ -30,103 +27,118 @@ pub(super) struct People<'a> {
 }
 
 impl People<'_> {
-    fn person_json(&self, person: usize) -> Value {
+    fn person(&self, person: usize) -> Shown {
         let p = &self.roster.people[person];
-        json!({"name": p.name, "known_as": p.known_as})
+        Shown::Person {
+            name: p.name.clone(),
+            known_as: p.known_as.clone(),
+        }
     }
 
-    fn photo_json(&self, person: usize) -> Value {
+    fn photo(&self, person: usize) -> Shown {
         let (photo, thumb) = self.urls.pair(self.scope, person);
-        json!({"photo": photo, "thumb": thumb})
+        Shown::Photo { photo, thumb }
     }
 
     /// The prompt and the four choices: nothing here tells which is right.
-    fn question_fields(&self, mode: Mode, q: &Question) -> (Value, Value) {
+    fn question_fields(&self, mode: Mode, q: &Question) -> (Shown, Vec<Shown>) {
         match mode {
             Mode::NameToPhoto => (
-                self.person_json(q.target),
-                q.choices.iter().map(|&c| self.photo_json(c)).collect(),
+                self.person(q.target),
+                q.choices.iter().map(|&c| self.photo(c)).collect(),
             ),
             Mode::PhotoToName => (
-                self.photo_json(q.target),
-                q.choices.iter().map(|&c| self.person_json(c)).collect(),
+                self.photo(q.target),
+                q.choices.iter().map(|&c| self.person(c)).collect(),
             ),
+        }
+    }
+
+    fn recognized(&self, r: Recognition) -> Recognized {
+        let p = &self.roster.people[r.person];
+        let (photo, thumb) = self.urls.pair(self.scope, r.person);
+        Recognized {
+            name: p.name.clone(),
+            known_as: p.known_as.clone(),
+            photo,
+            thumb,
+            correct: r.correct,
+            answered: r.answered,
         }
     }
 }
 
-/// `round`: the open question, without its answer.
-pub(super) fn round_json(people: &People, game: &Game, now: Millis) -> Value {
-    let Some(round) = game.round() else {
-        return json!({"type": "round"});
-    };
+/// `round`: the open question, without its answer (`None` between rounds).
+pub(super) fn round(people: &People, game: &Game, now: Millis) -> Option<ServerMsg> {
+    round_payload(people, game, now).map(ServerMsg::Round)
+}
+
+fn round_payload(people: &People, game: &Game, now: Millis) -> Option<msg::Round> {
+    let round = game.round()?;
     let mode = game.settings().mode;
     let (prompt, choices) = people.question_fields(mode, &round.question);
-    json!({
-        "type": "round",
-        "round": round.number,
-        "of": game.settings().rounds,
-        "mode": mode.as_str(),
-        "prompt": prompt,
-        "choices": choices,
-        "remaining_ms": round.deadline.saturating_sub(now),
-        "seconds": round.limit_ms() / 1000,
+    Some(msg::Round {
+        round: round.number,
+        of: game.settings().rounds,
+        mode,
+        prompt,
+        choices,
+        remaining_ms: round.deadline.saturating_sub(now),
+        seconds: round.limit_ms() / 1000,
     })
 }
 
-fn leaderboard_json(game: &Game, top: usize) -> Value {
+fn leaderboard(game: &Game, top: usize) -> Vec<LeaderLine> {
     game.leaderboard()
         .into_iter()
         .take(top)
-        .map(|(rank, p)| {
-            json!(LeaderLine {
-                rank,
-                name: &p.name,
-                score: p.score
-            })
+        .map(|(rank, p)| LeaderLine {
+            rank,
+            name: p.name.clone(),
+            score: p.score,
         })
         .collect()
 }
 
-fn reveal_message(people: &People, game: &Game) -> Value {
-    let Some(round) = game.round() else {
-        return json!({"type": "reveal"});
-    };
+/// The shared part of `reveal` (`None` between rounds).
+fn reveal_shared(people: &People, game: &Game) -> Option<Reveal> {
+    let round = game.round()?;
     let q = &round.question;
     let person = &people.roster.people[q.target];
-    let (prompt, choices) = people.question_fields(game.settings().mode, q);
-    json!({
-        "type": "reveal",
-        "round": round.number,
-        "answer": q.answer,
-        "counts": round.counts(),
-        "leaderboard": leaderboard_json(game, 10),
-        "in_memoriam": person.in_memoriam,
-        "name": person.name,
-        "known_as": person.known_as,
-        "prompt": prompt,
-        "choices": choices,
-        "mode": game.settings().mode.as_str(),
-        "players_voting": round.votes.len()
+    let mode = game.settings().mode;
+    let (prompt, choices) = people.question_fields(mode, q);
+    Some(Reveal {
+        round: round.number,
+        answer: q.answer,
+        counts: round.counts(),
+        leaderboard: leaderboard(game, 10),
+        in_memoriam: person.in_memoriam,
+        name: person.name.clone(),
+        known_as: person.known_as.clone(),
+        prompt,
+        choices,
+        mode,
+        players_voting: round.votes.len()
             + game
                 .players()
                 .filter(|p| p.connected && !round.votes.contains_key(&p.id))
                 .count(),
+        you: None,
     })
 }
 
-fn yours_reveal(game: &Game) -> HashMap<PlayerId, YouReveal> {
+fn yours_reveal(game: &Game) -> Vec<(PlayerId, YouReveal)> {
     let Some(round) = game.round() else {
-        return HashMap::new();
+        return Vec::new();
     };
     game.leaderboard()
         .into_iter()
         .map(|(rank, p)| {
-            let vote = round.votes.get(&p.id);
+            let (choice, correct, points) = result_of(round, p.id);
             let you = YouReveal {
-                choice: vote.map(|v| v.choice),
-                correct: vote.is_some_and(|v| v.choice == round.question.answer),
-                points: vote.map_or(0, |v| round.points_for(v)),
+                choice,
+                correct,
+                points,
                 score: p.score,
                 rank,
             };
@@ -135,199 +147,199 @@ fn yours_reveal(game: &Game) -> HashMap<PlayerId, YouReveal> {
         .collect()
 }
 
-/// `reveal`: one shared part, and each phone's own result.
-pub(super) fn reveal_personal(people: &People, game: &Game) -> Personal {
-    let text = reveal_message(people, game).to_string();
-    Personal::new(text.clone(), &text, yours_reveal(game))
+/// A player's vote in `round` (if any), whether it was right, its points.
+fn result_of(round: &GameRound, player: PlayerId) -> (Option<u8>, bool, u32) {
+    let vote = round.votes.get(&player);
+    (
+        vote.map(|v| v.choice),
+        vote.is_some_and(|v| v.choice == round.question.answer),
+        vote.map_or(0, |v| round.points_for(v)),
+    )
 }
 
-fn stats_json(people: &People, game: &Game) -> Value {
-    let describe = |r: Recognition| {
-        let mut v = people.person_json(r.person);
-        let (photo, thumb) = people.urls.pair(people.scope, r.person);
-        if let Some(o) = v.as_object_mut() {
-            o.insert("photo".into(), json!(photo));
-            o.insert("thumb".into(), json!(thumb));
-            o.insert("correct".into(), json!(r.correct));
-            o.insert("answered".into(), json!(r.answered));
-        }
-        v
-    };
+/// `reveal`: one shared part, and each phone's own result (`None` between
+/// rounds).
+pub(super) fn reveal_personal(people: &People, game: &Game) -> Option<PersonalFrames> {
+    let shared = reveal_shared(people, game)?;
+    Some(PersonalFrames::reveal(shared, yours_reveal(game)))
+}
+
+fn stats(people: &People, game: &Game) -> Stats {
     match game.recognition_extremes() {
-        Some((most, least)) => json!({
-            "most_recognized": describe(most),
-            "least_recognized": least.map(describe),
-        }),
-        None => json!({"most_recognized": null, "least_recognized": null}),
+        Some((most, least)) => Stats {
+            most_recognized: Some(people.recognized(most)),
+            least_recognized: least.map(|r| people.recognized(r)),
+        },
+        None => Stats::default(),
     }
 }
 
 /// `game_over`: the host's whole board; a big room's phones get its top
 /// and each their own rank.
-pub(super) fn game_over_personal(people: &People, game: &Game) -> Personal {
-    let stats = stats_json(people, game);
+pub(super) fn game_over_personal(people: &People, game: &Game) -> PersonalFrames {
+    let stats = stats(people, game);
     let count = game.player_count();
-    let host = json!({
-        "type": "game_over",
-        "leaderboard": leaderboard_json(game, usize::MAX),
-        "stats": stats,
-    });
-    let phone = if count > BIG_ROOM {
-        json!({
-            "type": "game_over",
-            "leaderboard": leaderboard_json(game, PHONE_BOARD),
-            "leaderboard_size": count,
-            "stats": stats,
-        })
+    let host = GameOver {
+        leaderboard: leaderboard(game, usize::MAX),
+        leaderboard_size: None,
+        stats: stats.clone(),
+        you: None,
+    };
+    let phones = if count > BIG_ROOM {
+        GameOver {
+            leaderboard: leaderboard(game, PHONE_BOARD),
+            leaderboard_size: Some(count),
+            stats,
+            you: None,
+        }
     } else {
         host.clone()
     };
-    let yours = game
-        .leaderboard()
-        .into_iter()
-        .map(|(rank, p)| {
-            (
-                p.id,
-                YouFinal {
-                    score: p.score,
-                    rank,
-                },
-            )
-        })
-        .collect();
-    Personal::new(phone.to_string(), &host.to_string(), yours)
+    let yours = game.leaderboard().into_iter().map(|(rank, p)| {
+        (
+            p.id,
+            YouFinal {
+                score: p.score,
+                rank,
+            },
+        )
+    });
+    PersonalFrames::game_over(phones, host, yours)
 }
 
 /// The whole current view (PROTOCOL §4 `state`) of room `code`: `player` is
 /// `None` for the host. During a question it carries no answer, like `round`.
-pub(super) fn state_json(
+pub(super) fn state(
     people: &People,
     code: &str,
     game: &Game,
     player: Option<PlayerId>,
     now: Millis,
-) -> String {
-    let mut m = Map::new();
-    m.insert("type".into(), json!("state"));
-    m.insert("phase".into(), json!(game.phase().as_str()));
-    m.insert("code".into(), json!(code));
-    m.insert("round".into(), json!(game.round_number()));
-    m.insert("of".into(), json!(game.settings().rounds));
-    m.insert("settings".into(), settings_json(game.settings()));
-    let mut you = Map::new();
+) -> ServerMsg {
+    let mut s = State::base(
+        game.phase(),
+        code.to_string(),
+        game.round_number(),
+        game.settings().rounds,
+        game.settings().clone(),
+        game.player_count(),
+    );
+    let mut you = StateYou::default();
     match player {
-        None => {
-            m.insert("players".into(), players_json(game));
-            m.insert("count".into(), json!(game.player_count()));
-        }
+        None => s.players = Some(players(game)),
         Some(id) => {
-            m.insert("count".into(), json!(game.player_count()));
-            let rank = game.rank_of(id);
             if let Some(p) = game.player(id) {
-                you.insert("player_id".into(), json!(id));
-                you.insert("name".into(), json!(p.name));
-                you.insert("score".into(), json!(p.score));
-                you.insert("rank".into(), json!(rank));
+                you.player_id = Some(id);
+                you.name = Some(p.name.clone());
+                you.score = Some(p.score);
+                you.rank = Some(game.rank_of(id));
             }
         }
     }
-    let merge = |m: &mut Map<String, Value>, v: Value| {
-        if let Value::Object(o) = v {
-            for (k, v) in o {
-                if k != "type" {
-                    m.insert(k, v);
-                }
-            }
-        }
-    };
     match game.phase() {
         Phase::Lobby => {}
         Phase::Question => {
-            merge(&mut m, round_json(people, game, now));
+            if let Some(r) = round_payload(people, game, now) {
+                s.round = r.round;
+                s.of = r.of;
+                s.mode = Some(r.mode);
+                s.prompt = Some(r.prompt);
+                s.choices = Some(r.choices);
+                s.remaining_ms = Some(r.remaining_ms);
+                s.seconds = Some(r.seconds);
+            }
             let (answered, voting) = game.voting_status();
             match player {
                 None => {
-                    m.insert("answered".into(), json!(answered));
-                    m.insert("players_voting".into(), json!(voting));
+                    s.answered = Some(answered);
+                    s.players_voting = Some(voting);
                 }
                 Some(id) => {
                     let voted = game
                         .round()
                         .and_then(|r| r.votes.get(&id))
                         .map(|v| v.choice);
-                    m.insert("voted".into(), json!(voted));
+                    s.voted = Some(voted);
                 }
             }
         }
         Phase::Reveal => {
-            merge(&mut m, reveal_message(people, game));
+            if let Some(r) = reveal_shared(people, game) {
+                s.round = r.round;
+                s.answer = Some(r.answer);
+                s.counts = Some(r.counts);
+                s.leaderboard = Some(r.leaderboard);
+                s.in_memoriam = Some(r.in_memoriam);
+                s.name = Some(r.name);
+                s.known_as = Some(r.known_as);
+                s.prompt = Some(r.prompt);
+                s.choices = Some(r.choices);
+                s.mode = Some(r.mode);
+                s.players_voting = Some(r.players_voting);
+            }
             if let (Some(id), Some(round)) = (player, game.round()) {
-                let vote = round.votes.get(&id);
-                you.insert("choice".into(), json!(vote.map(|v| v.choice)));
-                you.insert(
-                    "correct".into(),
-                    json!(vote.is_some_and(|v| v.choice == round.question.answer)),
-                );
-                you.insert(
-                    "points".into(),
-                    json!(vote.map_or(0, |v| round.points_for(v))),
-                );
+                let (choice, correct, points) = result_of(round, id);
+                you.choice = Some(choice);
+                you.correct = Some(correct);
+                you.points = Some(points);
             }
         }
         Phase::Over => {
-            m.insert("leaderboard".into(), leaderboard_json(game, usize::MAX));
-            m.insert("stats".into(), stats_json(people, game));
+            s.leaderboard = Some(leaderboard(game, usize::MAX));
+            s.stats = Some(stats(people, game));
         }
     }
     if player.is_some() {
-        m.insert("you".into(), Value::Object(you));
+        s.you = Some(you);
     }
-    Value::Object(m).to_string()
+    ServerMsg::State(Box::new(s))
 }
 
 /// `lobby` for host screens: the player list, count and settings.
-pub(super) fn lobby_for_hosts(game: &Game) -> String {
-    json!({
-        "type": "lobby",
-        "players": players_json(game),
-        "count": game.player_count(),
-        "settings": settings_json(game.settings()),
+pub(super) fn lobby_for_hosts(game: &Game) -> ServerMsg {
+    ServerMsg::Lobby(Lobby {
+        players: Some(players(game)),
+        count: game.player_count(),
+        settings: Some(game.settings().clone()),
     })
-    .to_string()
 }
 
 /// `lobby` for phones: the count, which a big room's phones see only while
 /// waiting to start (`None` then).
-pub(super) fn lobby_for_phones(game: &Game) -> Option<String> {
+pub(super) fn lobby_for_phones(game: &Game) -> Option<ServerMsg> {
     let count = game.player_count();
-    (game.phase() == Phase::Lobby || count <= BIG_ROOM)
-        .then(|| json!({"type": "lobby", "count": count}).to_string())
+    (game.phase() == Phase::Lobby || count <= BIG_ROOM).then_some(ServerMsg::Lobby(Lobby {
+        players: None,
+        count,
+        settings: None,
+    }))
 }
 
 /// `progress` for host screens: how many of the players have voted.
-pub(super) fn progress_json(game: &Game) -> String {
+pub(super) fn progress(game: &Game) -> ServerMsg {
     let (answered, players) = game.voting_status();
-    json!({
-        "type": "progress",
-        "round": game.round_number(),
-        "answered": answered,
-        "players": players,
+    ServerMsg::Progress(Progress {
+        round: game.round_number(),
+        answered,
+        players,
     })
-    .to_string()
 }
 
 /// For host screens: `error` `storage_unavailable` when the store fails,
 /// `storage` `ok` when it works again.
-pub(super) fn storage_notice(ok: bool) -> String {
+pub(super) fn storage_notice(ok: bool) -> ServerMsg {
     if ok {
-        json!({"type": "storage", "ok": true}).to_string()
+        ServerMsg::Storage { ok: true }
     } else {
-        error_json("storage_unavailable", HOST_STORAGE_MESSAGE)
+        ServerMsg::Error {
+            code: "storage_unavailable".into(),
+            message: HOST_STORAGE_MESSAGE.into(),
+        }
     }
 }
 
 /// The host's player list: everyone, or in a big room the newest joiners.
-fn players_json(game: &Game) -> Value {
+fn players(game: &Game) -> Vec<PlayerView> {
     let skip = game
         .player_count()
         .saturating_sub(if game.player_count() > BIG_ROOM {
@@ -337,23 +349,11 @@ fn players_json(game: &Game) -> Value {
         });
     game.players()
         .skip(skip)
-        .map(|p| {
-            json!(PlayerView {
-                id: p.id,
-                name: &p.name,
-                connected: p.connected,
-                score: p.score,
-            })
+        .map(|p| PlayerView {
+            id: p.id,
+            name: p.name.clone(),
+            connected: p.connected,
+            score: p.score,
         })
         .collect()
-}
-
-pub fn settings_json(s: &Settings) -> Value {
-    json!({
-        "rounds": s.rounds,
-        "seconds": s.seconds,
-        "mode": s.mode.as_str(),
-        "include_memoriam": s.include_memoriam,
-        "profanity_filter": s.profanity_filter,
-    })
 }

@@ -3,8 +3,8 @@
 //! next transaction. Rooms are rebuilt from it on start.
 //!
 //! Each room's events carry a sequence number; after a commit the writer
-//! raises the room's durable mark, and whoever waits for an event (a
-//! `vote_ack`, a `welcome`) waits for that mark.
+//! raises the room's [`DurableMark`] ("stored up to N"), and whoever waits
+//! for an event (a `vote_ack`, a `welcome`, a reveal) watches that mark.
 
 mod schema;
 
@@ -34,35 +34,71 @@ pub struct StoredRoom {
     pub last_active: Millis,
 }
 
-/// Work to do once an operation's events are committed (`true`) or could
-/// not be (`false`). Dropped without running (the writer is gone), it runs
-/// with `false`: whoever waits always hears.
-pub struct OnDurable(Option<Box<dyn FnOnce(bool) + Send>>);
+/// How far one room's events are on disk: all the store tells a room
+/// about its events.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Durable {
+    /// Every event of the room up to this sequence number is stored.
+    pub up_to: u64,
+    /// Nothing after `up_to` ever will be: the room was deleted or set
+    /// aside, and its later appends are dropped unwritten.
+    pub given_up: bool,
+}
 
-impl OnDurable {
-    pub fn new(f: impl FnOnce(bool) + Send + 'static) -> Self {
-        Self(Some(Box::new(f)))
+/// A room's [`Durable`] mark: the room makes it and hands it in with each
+/// append; the writer raises it after each commit (once per room and
+/// commit, however many appends it held), and whoever waits for an event
+/// (a `vote_ack`, a `welcome`, a reveal) watches it.
+#[derive(Debug, Clone)]
+pub struct DurableMark(Arc<watch::Sender<Durable>>);
+
+impl DurableMark {
+    /// A room whose events up to `up_to` are stored already.
+    pub fn new(up_to: u64) -> Self {
+        Self(Arc::new(watch::Sender::new(Durable {
+            up_to,
+            given_up: false,
+        })))
     }
 
-    fn run(mut self, stored: bool) {
-        if let Some(f) = self.0.take() {
-            f(stored);
-        }
+    pub fn get(&self) -> Durable {
+        *self.0.borrow()
+    }
+
+    /// Sees each change.
+    pub fn subscribe(&self) -> watch::Receiver<Durable> {
+        self.0.subscribe()
+    }
+
+    fn raise(&self, up_to: u64) {
+        self.0.send_if_modified(|d| {
+            let raise = up_to > d.up_to;
+            if raise {
+                d.up_to = up_to;
+            }
+            raise
+        });
+    }
+
+    fn give_up(&self) {
+        self.0
+            .send_if_modified(|d| !std::mem::replace(&mut d.given_up, true));
+    }
+
+    fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
-impl Drop for OnDurable {
-    fn drop(&mut self) {
-        if let Some(f) = self.0.take() {
-            f(false);
-        }
-    }
-}
-
-impl std::fmt::Debug for OnDurable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("OnDurable")
-    }
+/// How soon an append must be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    /// May wait a little for company (`LINGER`): a commit costs about
+    /// the same however little it holds (votes).
+    MayWait,
+    /// Written at the next gap between commits (`COMMIT_GAP`): someone
+    /// waits for it (a join's welcome, a round's start, a reveal).
+    NextGap,
 }
 
 /// What a room sends to be written.
@@ -83,11 +119,9 @@ pub enum Op {
         token: Option<(PlayerId, String)>,
         /// Scores after a round closed: `(player, score)`.
         scores: Vec<(PlayerId, u32)>,
-        /// Called with `true` right after the commit (before `durable`
-        /// moves on), or with `false` if the commit failed: a vote's ack
-        /// goes out from here, with no task to wake per vote.
-        on_durable: Vec<OnDurable>,
-        durable: Arc<watch::Sender<u64>>,
+        urgency: Urgency,
+        /// Raised once the events are stored; given up if they are dropped.
+        durable: DurableMark,
     },
     Archive {
         room: String,
@@ -423,23 +457,23 @@ const STAMP_EVERY: Duration = Duration::from_secs(1);
 /// How long the writer remembers a deleted room's code.
 const FORGET_DELETED: Duration = Duration::from_secs(5 * 60);
 
-/// What the writer learnt (a commit, a failure), announced in order by the
-/// notifier thread: the store's health changes only after what was
-/// committed before it has been announced, so a failure can never overtake
-/// an earlier commit's acks or durable mark.
+/// What the writer tells after a commit or a failure, in order: a room's
+/// mark is raised before the store's health changes, so a failure never
+/// overtakes an earlier commit. Told on the writer's thread: raising a few
+/// marks (one per room written) costs microseconds, the next commit's
+/// sync milliseconds.
 #[derive(Default)]
-struct News {
-    /// Runs first (a vote's ack goes out before anything waiting on
-    /// `durable`, such as the reveal, can).
-    on_durable: Vec<OnDurable>,
-    durable_to: Vec<(Arc<watch::Sender<u64>>, u64)>,
+struct CommitReport {
+    durable_to: Vec<(DurableMark, u64)>,
+    /// Rooms whose appends were dropped: nothing more of them is stored.
+    given_up: Vec<DurableMark>,
     flushed: Vec<tokio::sync::oneshot::Sender<()>>,
     healthy: Option<bool>,
     /// Logged when the store turns unhealthy.
     error: Option<String>,
 }
 
-impl News {
+impl CommitReport {
     fn health(healthy: bool, error: Option<String>) -> Self {
         Self {
             healthy: Some(healthy),
@@ -448,18 +482,20 @@ impl News {
         }
     }
 
-    fn deliver(self, health: &watch::Sender<bool>) {
-        for done in self.on_durable {
-            done.run(true);
+    /// Room `durable` is stored up to `last` (one raise per room and commit).
+    fn stored(&mut self, durable: DurableMark, last: u64) {
+        match self.durable_to.iter_mut().find(|(d, _)| d.same(&durable)) {
+            Some((_, max)) => *max = (*max).max(last),
+            None => self.durable_to.push((durable, last)),
         }
+    }
+
+    fn tell(self, health: &watch::Sender<bool>) {
         for (durable, last) in self.durable_to {
-            durable.send_if_modified(|d| {
-                let raise = last > *d;
-                if raise {
-                    *d = last;
-                }
-                raise
-            });
+            durable.raise(last);
+        }
+        for durable in self.given_up {
+            durable.give_up();
         }
         if let Some(healthy) = self.healthy
             && health.send_replace(healthy) != healthy
@@ -472,56 +508,6 @@ impl News {
         for done in self.flushed {
             let _ = done.send(());
         }
-    }
-}
-
-/// The notifier thread, or (if it could not start) announcing in place.
-struct Announcer {
-    thread: Option<(mpsc::Sender<News>, std::thread::JoinHandle<()>)>,
-    health: Arc<watch::Sender<bool>>,
-}
-
-impl Announcer {
-    fn start(health: Arc<watch::Sender<bool>>) -> Self {
-        let (tx, rx) = mpsc::channel::<News>();
-        let theirs = health.clone();
-        let thread = std::thread::Builder::new()
-            .name("store-notify".into())
-            .spawn(move || {
-                for news in rx {
-                    news.deliver(&theirs);
-                }
-            })
-            .ok()
-            .map(|thread| (tx, thread));
-        Self { thread, health }
-    }
-
-    /// Writing thousands of acks never holds up the next commit.
-    fn announce(&self, news: News) {
-        match &self.thread {
-            Some((tx, _)) => {
-                if let Err(mpsc::SendError(news)) = tx.send(news) {
-                    news.deliver(&self.health);
-                }
-            }
-            None => news.deliver(&self.health),
-        }
-    }
-
-    /// Announces everything queued, then stops the thread.
-    fn finish(&mut self) {
-        if let Some((tx, thread)) = self.thread.take() {
-            drop(tx);
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for Announcer {
-    /// However the writer ends, what it committed is announced first.
-    fn drop(&mut self) {
-        self.finish();
     }
 }
 
@@ -543,11 +529,21 @@ const FULL_BATCH: usize = 128;
 /// The longest a smaller batch waits for more.
 const LINGER: Duration = Duration::from_millis(16);
 
+/// Whether `pending`, the oldest of it `waited` old, is committed now:
+/// what may wait (votes) waits up to [`LINGER`] for company, the rest goes
+/// at once (after the gap).
+fn batch_is_due(pending: &[Op], waited: Duration) -> bool {
+    let urgent = pending.iter().any(|op| match op {
+        Op::Append { urgency, .. } => *urgency == Urgency::NextGap,
+        Op::Archive { .. } | Op::Delete { .. } | Op::Prune { .. } => false,
+        Op::Flush(_) | Op::Close(_) | Op::CreateRoom { .. } => true,
+    });
+    urgent || pending.len() >= FULL_BATCH || waited >= LINGER
+}
+
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Op>) {
-        // Declared first, so dropped last: after the announcer's last news.
         let _gone = GoneOnDrop(self.gone.clone());
-        let mut announcer = Announcer::start(self.healthy.clone());
         let mut pending: Vec<Op> = Vec::new();
         let mut backoff = Duration::from_millis(50);
         let mut last_commit = std::time::Instant::now();
@@ -578,11 +574,11 @@ impl Writer {
                     }
                     Err(mpsc::RecvTimeoutError::Timeout) => {
                         // Also notices a removed database while nothing is written.
-                        let news = match self.mark_alive() {
-                            Ok(()) => News::health(true, None),
-                            Err(e) => News::health(false, Some(e.to_string())),
+                        let report = match self.mark_alive() {
+                            Ok(()) => CommitReport::health(true, None),
+                            Err(e) => CommitReport::health(false, Some(e.to_string())),
                         };
-                        announcer.announce(news);
+                        report.tell(&self.healthy);
                         continue;
                     }
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
@@ -608,16 +604,7 @@ impl Writer {
                     }
                 }
                 let waited = first_at.elapsed();
-                // Only votes wait for company: a join's welcome, a round's
-                // start or close (the reveal waits for it) go at the gap.
-                let urgent = pending.iter().any(|op| match op {
-                    Op::Append { events, .. } => {
-                        events.iter().any(|e| !matches!(e, Event::Voted { .. }))
-                    }
-                    Op::Archive { .. } | Op::Delete { .. } | Op::Prune { .. } => false,
-                    Op::Flush(_) | Op::Close(_) | Op::CreateRoom { .. } => true,
-                });
-                if urgent || pending.len() >= FULL_BATCH || waited >= LINGER {
+                if batch_is_due(&pending, waited) {
                     break;
                 }
                 std::thread::sleep(COMMIT_GAP.min(LINGER - waited));
@@ -627,9 +614,9 @@ impl Writer {
             let closing = match committed {
                 Ok(dropped) => {
                     backoff = Duration::from_millis(50);
-                    let mut news = News::health(true, None);
-                    let closing = self.committed(pending.drain(..), &dropped, &mut news);
-                    announcer.announce(news);
+                    let mut report = CommitReport::health(true, None);
+                    let closing = self.committed(pending.drain(..), &dropped, &mut report);
+                    report.tell(&self.healthy);
                     closing
                 }
                 Err(e) if is_permanent(&e) => {
@@ -637,7 +624,7 @@ impl Writer {
                     // hold every room up: each operation on its own, and
                     // the room whose operation still fails is set aside.
                     tracing::error!(error = %format!("{e:#}"), "a write failed for a reason retrying cannot fix; writing its batch one operation at a time");
-                    let (closing, rest) = self.one_by_one(std::mem::take(&mut pending), &announcer);
+                    let (closing, rest) = self.one_by_one(std::mem::take(&mut pending));
                     pending = rest;
                     closing
                 }
@@ -648,15 +635,13 @@ impl Writer {
                     // told "not stored": the retry would make that a lie
                     // (a refused vote counted after all). The rooms refuse
                     // new votes and joins while the store is unhealthy.
-                    announcer.announce(News::health(false, Some(format!("{e:#}"))));
+                    CommitReport::health(false, Some(format!("{e:#}"))).tell(&self.healthy);
                     std::thread::sleep(backoff);
                     backoff = (backoff * 2).min(Duration::from_secs(2));
                     None
                 }
             };
             if let Some(done) = closing {
-                // Everything committed is announced before the end.
-                announcer.finish();
                 if let Err(e) = self
                     .conn
                     .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
@@ -674,40 +659,31 @@ impl Writer {
         }
     }
 
-    /// What a successful commit of `ops` tells (into `news`); the `Close`
-    /// among them, if any. `dropped`: indices of appends not written.
+    /// What a successful commit of `ops` tells (into `report`); the
+    /// `Close` among them, if any. `dropped`: indices of appends not
+    /// written (their room was deleted or set aside).
     fn committed(
         &mut self,
         ops: impl Iterator<Item = Op>,
         dropped: &[usize],
-        news: &mut News,
+        report: &mut CommitReport,
     ) -> Option<tokio::sync::oneshot::Sender<()>> {
         let mut closing = None;
         for (i, op) in ops.enumerate() {
             match op {
-                // Not written, so never reported stored: its callbacks
-                // hear `false` as they drop.
-                Op::Append { .. } if dropped.contains(&i) => {}
-                Op::Flush(done) => news.flushed.push(done),
+                // Never stored: whoever waits for it hears so.
+                Op::Append { durable, .. } if dropped.contains(&i) => {
+                    report.given_up.push(durable);
+                }
+                Op::Flush(done) => report.flushed.push(done),
                 Op::Close(done) => closing = Some(done),
                 Op::Append {
                     first_seq,
                     events,
                     durable,
-                    on_durable,
                     ..
                 } => {
-                    news.on_durable.extend(on_durable);
-                    // One notification per room and commit.
-                    let last = first_seq + events.len() as u64 - 1;
-                    match news
-                        .durable_to
-                        .iter_mut()
-                        .find(|(d, _)| Arc::ptr_eq(d, &durable))
-                    {
-                        Some((_, max)) => *max = (*max).max(last),
-                        None => news.durable_to.push((durable, last)),
-                    }
+                    report.stored(durable, first_seq + events.len() as u64 - 1);
                 }
                 Op::Prune { before } => {
                     self.prune_before = Some(self.prune_before.unwrap_or(0).max(before));
@@ -723,11 +699,7 @@ impl Writer {
     /// nothing of it is reported stored, its later writes are dropped);
     /// one that fails for a passing reason (space) is kept, with all after
     /// it, for the normal retry. Returns the `Close` met and what is kept.
-    fn one_by_one(
-        &mut self,
-        ops: Vec<Op>,
-        announcer: &Announcer,
-    ) -> (Option<tokio::sync::oneshot::Sender<()>>, Vec<Op>) {
+    fn one_by_one(&mut self, ops: Vec<Op>) -> (Option<tokio::sync::oneshot::Sender<()>>, Vec<Op>) {
         let mut kept = Vec::new();
         let mut closing = None;
         for op in ops {
@@ -737,9 +709,10 @@ impl Writer {
             }
             match self.commit(std::slice::from_ref(&op)) {
                 Ok(dropped) => {
-                    let mut news = News::health(true, None);
-                    closing = closing.or(self.committed(std::iter::once(op), &dropped, &mut news));
-                    announcer.announce(news);
+                    let mut report = CommitReport::health(true, None);
+                    closing =
+                        closing.or(self.committed(std::iter::once(op), &dropped, &mut report));
+                    report.tell(&self.healthy);
                 }
                 Err(e) if is_permanent(&e) => {
                     if let Some(room) = op_room(&op) {
@@ -748,7 +721,10 @@ impl Writer {
                     } else {
                         tracing::error!(error = %format!("{e:#}"), "a write failed for good and was dropped");
                     }
-                    // Dropped: its callbacks hear "not stored".
+                    // Dropped: whoever waits for it hears "not stored".
+                    if let Op::Append { durable, .. } = op {
+                        durable.give_up();
+                    }
                 }
                 Err(_) => kept.push(op),
             }
@@ -1182,12 +1158,7 @@ mod tests {
     use crate::game::{Mode, Settings};
 
     /// A room's first events: created at 1, then `events` from seq 1.
-    fn open_room(
-        store: &Store,
-        events: Vec<Event>,
-        on_durable: Vec<OnDurable>,
-        durable: &Arc<watch::Sender<u64>>,
-    ) {
+    fn open_room(store: &Store, events: Vec<Event>, durable: &DurableMark) {
         store.send(Op::CreateRoom {
             code: "ABCD".into(),
             host_key_hash: "h".into(),
@@ -1200,13 +1171,13 @@ mod tests {
             events,
             token: None,
             scores: vec![],
-            on_durable,
+            urgency: Urgency::NextGap,
             durable: durable.clone(),
         });
     }
 
     /// A later event of the room `open_room` made: a kick at `seq`.
-    fn kick_at(seq: u64, at: Millis, durable: &Arc<watch::Sender<u64>>) -> Op {
+    fn kick_at(seq: u64, at: Millis, durable: &DurableMark) -> Op {
         Op::Append {
             room: "ABCD".into(),
             first_seq: seq,
@@ -1214,14 +1185,14 @@ mod tests {
             events: vec![Event::Kicked { player: 8 }],
             token: None,
             scores: vec![],
-            on_durable: vec![],
+            urgency: Urgency::NextGap,
             durable: durable.clone(),
         }
     }
 
-    fn wait_durable(rx: &mut watch::Receiver<u64>, seq: u64) {
+    fn wait_durable(durable: &DurableMark, seq: u64) {
         for _ in 0..500 {
-            if *rx.borrow_and_update() >= seq {
+            if durable.get().up_to >= seq {
                 return;
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -1236,13 +1207,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let Opened { store, .. } = Store::open(&path).unwrap();
-        let durable = Arc::new(watch::Sender::new(0));
-        let mut rx = durable.subscribe();
-        open_room(&store, vec![Event::Kicked { player: 9 }], vec![], &durable);
-        wait_durable(&mut rx, 1);
+        let durable = DurableMark::new(0);
+        open_room(&store, vec![Event::Kicked { player: 9 }], &durable);
+        wait_durable(&durable, 1);
         let later = crate::clock::Clock::new().now() + 60_000;
         store.send(kick_at(2, later, &durable));
-        wait_durable(&mut rx, 2);
+        wait_durable(&durable, 2);
         // No `Close`: as after kill -9.
         std::mem::forget(store);
         let opened = Store::open(&path).unwrap();
@@ -1255,8 +1225,7 @@ mod tests {
         let path = dir.path().join("t.db");
         let Opened { store, rooms, .. } = Store::open(&path).unwrap();
         assert!(rooms.is_empty());
-        let durable = Arc::new(watch::Sender::new(0));
-        let mut rx = durable.subscribe();
+        let durable = DurableMark::new(0);
         store.send(Op::CreateRoom {
             code: "ABCD".into(),
             host_key_hash: hash_secret("key"),
@@ -1284,10 +1253,10 @@ mod tests {
             ],
             token: Some((0, hash_secret("tok"))),
             scores: vec![],
-            on_durable: vec![],
+            urgency: Urgency::NextGap,
             durable: durable.clone(),
         });
-        wait_durable(&mut rx, 2);
+        wait_durable(&durable, 2);
         let question = crate::game::Question {
             target: 5,
             choices: [1, 5, 2, 3],
@@ -1314,10 +1283,10 @@ mod tests {
             ],
             token: None,
             scores: vec![(0, 965)],
-            on_durable: vec![],
+            urgency: Urgency::NextGap,
             durable: durable.clone(),
         });
-        wait_durable(&mut rx, 5);
+        wait_durable(&durable, 5);
         {
             let conn = Connection::open(&path).unwrap();
             let round: (i64, i64, Option<i64>) = conn
@@ -1363,14 +1332,13 @@ mod tests {
 
     #[test]
     fn a_removed_database_file_is_a_storage_failure() {
-        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let store = Store::open(&path).unwrap().store;
         std::fs::remove_file(&path).unwrap();
-        let durable = Arc::new(watch::Sender::new(0));
+        let durable = DurableMark::new(0);
         let events = vec![Event::GameOver { at: 2 }];
-        open_room(&store, events, vec![told(&heard, &store)], &durable);
+        open_room(&store, events, &durable);
         for _ in 0..100 {
             if !store.is_healthy() {
                 break;
@@ -1379,16 +1347,15 @@ mod tests {
         }
         assert!(!store.is_healthy());
         std::thread::sleep(Duration::from_millis(200));
-        assert_eq!(*durable.borrow(), 0, "nothing was acknowledged as durable");
-        assert!(
-            heard.lock().is_empty(),
-            "the waiting vote is neither acknowledged nor refused: it stays queued"
+        assert_eq!(
+            durable.get(),
+            Durable::default(),
+            "the waiting vote is neither stored nor given up: it stays queued"
         );
     }
 
     #[test]
     fn a_full_database_keeps_the_events_queued_and_lands_them_once_space_returns() {
-        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         {
@@ -1398,10 +1365,9 @@ mod tests {
                 .unwrap();
         }
         let store = Store::open_capped(&path, Some(256 * 1024)).unwrap().store;
-        let durable = Arc::new(watch::Sender::new(0));
-        let mut rx = durable.subscribe();
-        open_room(&store, vec![Event::Kicked { player: 1 }], vec![], &durable);
-        wait_durable(&mut rx, 1);
+        let durable = DurableMark::new(0);
+        open_room(&store, vec![Event::Kicked { player: 1 }], &durable);
+        wait_durable(&durable, 1);
         // Another program fills the disk: SQLITE_FULL for this store.
         let outside = Connection::open(&path).unwrap();
         outside.busy_timeout(Duration::from_secs(5)).unwrap();
@@ -1415,7 +1381,7 @@ mod tests {
             events: (0..20).map(|player| Event::Kicked { player }).collect(),
             token: None,
             scores: vec![],
-            on_durable: vec![told(&heard, &store)],
+            urgency: Urgency::MayWait,
             durable: durable.clone(),
         });
         for _ in 0..200 {
@@ -1425,11 +1391,14 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert!(!store.is_healthy(), "a full database is a storage failure");
-        assert!(heard.lock().is_empty(), "neither acknowledged nor refused");
-        assert_eq!(*durable.borrow(), 1);
+        let waiting = Durable {
+            up_to: 1,
+            given_up: false,
+        };
+        assert_eq!(durable.get(), waiting, "neither stored nor given up");
         outside.execute("DELETE FROM padding", []).unwrap();
-        wait_durable(&mut rx, 21);
-        assert_eq!(*heard.lock(), vec![(true, false)], "stored, after all");
+        wait_durable(&durable, 21);
+        assert!(!durable.get().given_up, "stored, after all");
         for _ in 0..200 {
             if store.is_healthy() {
                 break;
@@ -1445,36 +1414,36 @@ mod tests {
         assert_eq!(count, 21, "each event once, in order");
     }
 
-    /// An `OnDurable` that records `(stored, store healthy at that moment)`.
-    fn told(heard: &Arc<parking_lot::Mutex<Vec<(bool, bool)>>>, store: &Store) -> OnDurable {
-        let (heard, store) = (heard.clone(), store.clone());
-        OnDurable::new(move |stored| heard.lock().push((stored, store.is_healthy())))
-    }
-
     #[test]
-    fn a_votes_callback_runs_after_its_commit_and_before_the_durable_mark() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("t.db")).unwrap().store;
-        let durable = Arc::new(watch::Sender::new(0));
-        let seen_at_callback = Arc::new(parking_lot::Mutex::new(None));
-        let seen = seen_at_callback.clone();
-        let mark = durable.clone();
-        let callback = OnDurable::new(move |stored| {
-            *seen.lock() = Some((stored, *mark.borrow()));
-        });
-        open_room(
-            &store,
-            vec![Event::GameOver { at: 2 }],
-            vec![callback],
-            &durable,
+    fn only_what_may_wait_waits_for_company() {
+        let durable = DurableMark::new(0);
+        let append = |urgency| Op::Append {
+            room: "ABCD".into(),
+            first_seq: 1,
+            at: 2,
+            events: vec![],
+            token: None,
+            scores: vec![],
+            urgency,
+            durable: durable.clone(),
+        };
+        let vote = || append(Urgency::MayWait);
+        let short = LINGER / 2;
+        assert!(!batch_is_due(&[vote(), vote()], short), "votes linger");
+        assert!(batch_is_due(&[vote(), vote()], LINGER), "for a while");
+        let many: Vec<Op> = (0..FULL_BATCH).map(|_| vote()).collect();
+        assert!(batch_is_due(&many, short), "or until there are many");
+        let join = append(Urgency::NextGap);
+        assert!(
+            batch_is_due(&[vote(), join], short),
+            "the rest goes at once"
         );
-        let mut rx = durable.subscribe();
-        wait_durable(&mut rx, 1);
-        assert_eq!(
-            *seen_at_callback.lock(),
-            Some((true, 0)),
-            "stored, and the durable mark (which lets a reveal out) not yet raised"
-        );
+        let (tx, _rx) = tokio::sync::oneshot::channel();
+        assert!(batch_is_due(&[Op::Flush(tx)], short));
+        let archive = Op::Archive {
+            room: "ABCD".into(),
+        };
+        assert!(!batch_is_due(&[archive], short));
     }
 
     fn rooms_in(path: &Path) -> Vec<(String, i64)> {
@@ -1495,7 +1464,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let store = Store::open(&path).unwrap().store;
-        let durable = Arc::new(watch::Sender::new(0));
+        let durable = DurableMark::new(0);
         let append = |room: &str, at: Millis| Op::Append {
             room: room.into(),
             first_seq: 1,
@@ -1503,7 +1472,7 @@ mod tests {
             events: vec![Event::GameOver { at }],
             token: None,
             scores: vec![],
-            on_durable: vec![],
+            urgency: Urgency::NextGap,
             durable: durable.clone(),
         };
         // OLD: archived, last active at 1. NEW: archived, active at 5000.
@@ -1536,10 +1505,9 @@ mod tests {
         store.send(Op::Delete {
             room: "LIVE".into(),
         });
-        // It is reported not stored: its callback hears `false` and its
-        // durable mark stays where it was.
-        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
-        let late_durable = Arc::new(watch::Sender::new(1));
+        // It is reported not stored: its room's mark stays where it was
+        // and is given up.
+        let late_durable = DurableMark::new(1);
         store.send(Op::Append {
             room: "LIVE".into(),
             first_seq: 2,
@@ -1547,17 +1515,20 @@ mod tests {
             events: vec![Event::GameOver { at: 6_000 }],
             token: None,
             scores: vec![],
-            on_durable: vec![told(&heard, &store)],
+            urgency: Urgency::NextGap,
             durable: late_durable.clone(),
         });
         assert!(store.flush(Duration::from_secs(5)).await);
         assert!(store.is_healthy());
         assert_eq!(rooms_in(&path), vec![("NEWW".into(), 1)]);
-        assert_eq!(heard.lock().first().map(|h| h.0), Some(false));
+        let given_up = Durable {
+            up_to: 1,
+            given_up: true,
+        };
         assert_eq!(
-            *late_durable.borrow(),
-            1,
-            "a dropped event is never durable"
+            late_durable.get(),
+            given_up,
+            "a dropped event is never durable, and whoever waits for it hears so"
         );
         assert!(store.close(Duration::from_secs(5)).await);
 
@@ -1594,10 +1565,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let store = Store::open(&path).unwrap().store;
-        let durable = Arc::new(watch::Sender::new(0));
-        let mut rx = durable.subscribe();
-        open_room(&store, vec![Event::Kicked { player: 9 }], vec![], &durable);
-        wait_durable(&mut rx, 1);
+        let durable = DurableMark::new(0);
+        open_room(&store, vec![Event::Kicked { player: 9 }], &durable);
+        wait_durable(&durable, 1);
         store.send(Op::Archive {
             room: "ABCD".into(),
         });
@@ -1613,13 +1583,12 @@ mod tests {
             before: u64::MAX / 2,
         });
         store.send(kick_at(2, 3, &durable));
-        wait_durable(&mut rx, 2);
+        wait_durable(&durable, 2);
         assert!(store.is_healthy());
     }
 
     #[test]
     fn a_write_that_always_fails_sets_its_room_aside_and_the_others_go_on() {
-        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let store = Store::open(&path).unwrap().store;
@@ -1631,16 +1600,16 @@ mod tests {
                  BEGIN SELECT RAISE(ABORT, 'refused'); END;",
             )
             .unwrap();
-        let good = Arc::new(watch::Sender::new(0));
-        let bad = Arc::new(watch::Sender::new(0));
-        let append = |room: &str, seq: u64, durable: &Arc<watch::Sender<u64>>| Op::Append {
+        let good = DurableMark::new(0);
+        let bad = DurableMark::new(0);
+        let append = |room: &str, seq: u64, durable: &DurableMark| Op::Append {
             room: room.into(),
             first_seq: seq,
             at: 2,
             events: vec![Event::Kicked { player: 1 }],
             token: None,
             scores: vec![],
-            on_durable: vec![told(&heard, &store)],
+            urgency: Urgency::NextGap,
             durable: durable.clone(),
         };
         for code in ["GOOD", "BADD"] {
@@ -1652,24 +1621,19 @@ mod tests {
         }
         store.send(append("GOOD", 1, &good));
         store.send(append("BADD", 1, &bad));
-        let mut rx = good.subscribe();
-        wait_durable(&mut rx, 1);
+        wait_durable(&good, 1);
         // The bad room's event is reported not stored, never durable; the
         // store stays healthy and the good room goes on.
         store.send(append("GOOD", 2, &good));
         store.send(append("BADD", 2, &bad));
-        wait_durable(&mut rx, 2);
+        wait_durable(&good, 2);
         assert!(store.is_healthy());
-        assert_eq!(*bad.borrow(), 0);
-        for _ in 0..100 {
-            if heard.lock().len() == 4 {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let mut stored: Vec<bool> = heard.lock().iter().map(|h| h.0).collect();
-        stored.sort();
-        assert_eq!(stored, vec![false, false, true, true]);
+        let given_up = Durable {
+            up_to: 0,
+            given_up: true,
+        };
+        assert_eq!(bad.get(), given_up);
+        assert!(!good.get().given_up);
     }
 
     #[test]
@@ -1691,14 +1655,5 @@ mod tests {
         }
         // A constraint fails the same way every time.
         assert!(is_permanent(&failure(ffi::SQLITE_CONSTRAINT)));
-    }
-
-    #[test]
-    fn a_callback_dropped_unrun_says_not_stored() {
-        let heard = Arc::new(parking_lot::Mutex::new(Vec::new()));
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("t.db")).unwrap().store;
-        drop(told(&heard, &store));
-        assert_eq!(heard.lock().first().map(|h| h.0), Some(false));
     }
 }

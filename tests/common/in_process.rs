@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::Parser;
 use tokio::net::TcpListener;
 use yearbook::config::{Cli, Command, ServeArgs, normalize_base_path};
+use yearbook::delivery::runtimes::{FanoutRuntime, Runtimes};
 use yearbook::roster::photos::Pipeline;
 use yearbook::store::Store;
 use yearbook::{AppState, Options};
@@ -17,15 +18,6 @@ use yearbook::{AppState, Options};
 pub struct InProcessServer {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
-}
-
-/// The runtime the server runs on, built in this one place (the delivery
-/// module's runtimes take its place once they build the server's).
-fn server_runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .thread_name("in-process-server")
-        .enable_all()
-        .build()
 }
 
 impl InProcessServer {
@@ -44,15 +36,17 @@ impl InProcessServer {
         let thread = std::thread::Builder::new()
             .name("in-process-server-main".into())
             .spawn(move || {
-                let runtime = match server_runtime() {
+                // The server's own runtimes, as `main` builds them.
+                let runtimes = match Runtimes::new() {
                     Ok(rt) => rt,
                     Err(e) => {
                         let _ = ready.send(Err(format!("cannot build the runtime: {e}")));
                         return;
                     }
                 };
-                runtime.block_on(async move {
-                    let (listener, state, url) = match open(&args).await {
+                let fanout = runtimes.fanout();
+                runtimes.block_on(async move {
+                    let (listener, state, url) = match open(&args, fanout).await {
                         Ok(opened) => opened,
                         Err(e) => {
                             let _ = ready.send(Err(e));
@@ -68,8 +62,8 @@ impl InProcessServer {
                     }
                 });
                 // Ends what `serve` leaves behind (room timers, idle room
-                // tasks): no task outlives the server.
-                runtime.shutdown_timeout(Duration::from_secs(5));
+                // tasks) and both runtimes: no task outlives the server.
+                drop(runtimes);
             })
             .expect("spawn the server's thread");
         let url = match started.recv_timeout(within) {
@@ -127,7 +121,10 @@ fn shared_photo_cache() -> std::path::PathBuf {
 
 /// What `main` does before it serves: the roster, the store, the port,
 /// the state with the stored rooms rebuilt.
-async fn open(args: &ServeArgs) -> Result<(TcpListener, Arc<AppState>, String), String> {
+async fn open(
+    args: &ServeArgs,
+    fanout: Option<FanoutRuntime>,
+) -> Result<(TcpListener, Arc<AppState>, String), String> {
     let base = normalize_base_path(&args.base_path)?;
     let pipeline = Pipeline {
         enhance: !args.no_enhance,
@@ -150,7 +147,8 @@ async fn open(args: &ServeArgs) -> Result<(TcpListener, Arc<AppState>, String), 
         Some(url) => url.trim_end_matches('/').to_string(),
         None => listening.clone(),
     };
-    let options = Options::from_args(args, base, public_url, opened.secret.clone());
+    let secret = opened.secret.clone();
+    let options = Options::from_args(args, base, public_url, secret, fanout);
     let state = AppState::restored(Arc::new(roster), options, opened);
     Ok((listener, state, listening))
 }

@@ -21,6 +21,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use yearbook::protocol::ServerMsg;
 
 /// How long a server may take to print its `listening on` line.
 pub const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -750,6 +751,7 @@ impl TestClient {
                         self.label
                     );
                     assert_pre_reveal_allowed(&v, self.roles, &self.label);
+                    assert_exactly_typed(t.as_str(), &v, &self.label);
                     return Some(Incoming::Json(v));
                 }
                 Some(Ok(Message::Close(f))) => {
@@ -1202,6 +1204,19 @@ fn pre_reveal_misfit(v: &Value, host: bool) -> Option<String> {
         }
         misfit(c, shape_of(ty, k), k)
     })
+}
+
+/// Panics unless `text` decodes as the library's `ServerMsg` and encodes
+/// back to the same JSON: every message a test sees is exactly one the
+/// enum describes (a field it lacks would be dropped, and differ here).
+pub fn assert_exactly_typed(text: &str, received: &Value, what: &str) {
+    let msg: ServerMsg = serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("{what}: not a `ServerMsg` ({e}): {text}"));
+    let again = serde_json::to_value(&msg).expect("a ServerMsg encodes");
+    assert_eq!(
+        &again, received,
+        "{what}: `ServerMsg` does not describe this message exactly: {text}"
+    );
 }
 
 /// Panics unless every key of `v`, at every depth, is one the allow-list

@@ -5,11 +5,11 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message;
+use yearbook::protocol::{ClientMsg, ServerMsg, ServerMsgSkim, ServerMsgType};
 
-use super::{Ctx, Incoming, RoomRun, Ws, drop_hard};
+use super::{Ctx, RoomRun, Ws, decode, drop_hard};
 use super::{STAGE_END, STAGE_PLAY, STAGE_STOP};
 
 struct Host {
@@ -27,30 +27,33 @@ struct Host {
 
 impl Host {
     fn on_text(&mut self, text: &str) {
-        let Ok(m) = serde_json::from_str::<Incoming>(text) else {
+        let Ok(m) = ServerMsgSkim::parse(text.as_bytes()) else {
             self.ctx.error("unparsable message");
             return;
         };
         let room = &self.room;
         let now = self.ctx.now();
-        match &*m.kind {
-            "round" => {
+        match m.kind {
+            ServerMsgType::Round => {
                 if let Some(r) = room.round_index(m.round) {
                     let _ = room.host_round_at[r].compare_exchange(0, now, Relaxed, Relaxed);
                 }
             }
-            "reveal" => {
+            ServerMsgType::Reveal => {
                 if let Some(r) = room.round_index(m.round) {
                     let _ = room.host_reveal_at[r].compare_exchange(0, now, Relaxed, Relaxed);
                     room.host_wake.notify_one();
                 }
             }
-            "game_over" => {
+            ServerMsgType::GameOver => {
                 room.host_game_over.store(true, Relaxed);
                 room.host_wake.notify_one();
             }
-            "error" => {
-                let code = m.code.as_deref().unwrap_or("?");
+            ServerMsgType::Error => {
+                let code = match decode(text) {
+                    Some(ServerMsg::Error { code, .. }) => code,
+                    _ => "?".to_string(),
+                };
                 if code == "wrong_phase" && self.wrong_phase < self.reveals_sent {
                     self.wrong_phase += 1;
                 } else {
@@ -127,8 +130,8 @@ impl Host {
         }
     }
 
-    async fn send(&mut self, msg: Value) -> Result<(), ()> {
-        if self.ws.send(Message::text(msg.to_string())).await.is_err() {
+    async fn send(&mut self, msg: ClientMsg) -> Result<(), ()> {
+        if self.ws.send(Message::text(msg.to_json())).await.is_err() {
             self.ctx.error("host: send failed");
             return Err(());
         }
@@ -140,7 +143,7 @@ impl Host {
         let ctx = self.ctx.clone();
         ctx.clock.resync();
         room.start_at[r].store(ctx.now(), Relaxed);
-        self.send(json!({"type": "start_round"})).await?;
+        self.send(ClientMsg::StartRound).await?;
         room.rounds_played.fetch_add(1, Relaxed);
         let limit = Duration::from_secs(u64::from(seconds))
             + Duration::from_millis(ctx.vote_delay_ms)
@@ -159,7 +162,7 @@ impl Host {
             // Slow phones never vote, so the host closes the round.
             self.reveals_sent += 1;
             room.host_sent_reveal[r].store(true, Relaxed);
-            self.send(json!({"type": "reveal"})).await?;
+            self.send(ClientMsg::Reveal).await?;
         }
         let deadline = tokio::time::Instant::now() + ctx.wait;
         let revealed = self
@@ -203,7 +206,7 @@ pub(super) async fn host_task(
     if result.is_ok() && host.idle_until(STAGE_END).await.is_ok() {
         room.ended.store(true, Relaxed);
         room.end_at.store(ctx.now(), Relaxed);
-        if host.send(json!({"type": "end_game"})).await.is_ok() {
+        if host.send(ClientMsg::EndGame).await.is_ok() {
             let deadline = tokio::time::Instant::now() + ctx.wait;
             let over = host
                 .wait(deadline, |room| {

@@ -1,7 +1,6 @@
 //! The game run: rooms created over HTTP, a host and its phones per room
 //! over WebSockets, each recording when it saw what.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -13,13 +12,13 @@ use futures_util::{SinkExt, StreamExt};
 use parking_lot::Mutex;
 use rand::RngExt;
 use rand::seq::SliceRandom;
-use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::{Value, json};
 use tokio::sync::{Notify, Semaphore, oneshot, watch};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use yearbook::game::Phase;
+use yearbook::protocol::{ClientMsg, ServerMsg, State};
 
 use crate::args::LoadgenArgs;
 use crate::client::{SOCKETS_PER_SOURCE, Target, http_post, parse_url, tcp_connect};
@@ -256,23 +255,10 @@ impl RoomRun {
     }
 }
 
-/// What clients read from any server message; the rest is skipped unparsed.
-#[derive(Debug, Deserialize)]
-struct Incoming<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(default)]
-    round: Option<u32>,
-    #[serde(default, borrow)]
-    phase: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    code: Option<Cow<'a, str>>,
-    #[serde(default)]
-    token: Option<String>,
-    #[serde(default)]
-    you: Option<IgnoredAny>,
-    #[serde(default)]
-    voted: Option<u8>,
+/// A server message read whole, for the few that are read for more than
+/// their type and round (`welcome`, `state`, `error`).
+fn decode(text: &str) -> Option<ServerMsg> {
+    serde_json::from_str(text).ok()
 }
 
 // ---- the game run ------------------------------------------------------------
@@ -332,28 +318,28 @@ async fn create_room(
 }
 
 /// Connects the host and says hello; returns the socket and the `state`.
-async fn host_connect(ctx: &Ctx, g: usize, code: &str, key: &str) -> Result<(Ws, Value)> {
+async fn host_connect(ctx: &Ctx, g: usize, code: &str, key: &str) -> Result<(Ws, State)> {
     let mut ws = tokio::time::timeout(ctx.wait, ctx.ws_connect(g, code, "role=host"))
         .await
         .map_err(|_| anyhow!("host handshake timed out"))??;
-    ws.send(Message::text(
-        json!({"type": "hello", "key": key}).to_string(),
-    ))
-    .await?;
+    let hello = ClientMsg::Hello {
+        key: key.to_string(),
+    };
+    ws.send(Message::text(hello.to_json())).await?;
     let deadline = tokio::time::Instant::now() + ctx.wait;
     loop {
         let frame = tokio::time::timeout_at(deadline, ws.next())
             .await
             .map_err(|_| anyhow!("no state for the host"))?;
         match frame {
-            Some(Ok(Message::Text(t))) => {
-                let v: Value = serde_json::from_str(t.as_str()).context("host got bad JSON")?;
-                match v["type"].as_str() {
-                    Some("state") => return Ok((ws, v)),
-                    Some("error") => bail!("host refused: {}", v),
-                    _ => {}
+            Some(Ok(Message::Text(t))) => match decode(t.as_str()) {
+                Some(ServerMsg::State(state)) => return Ok((ws, *state)),
+                Some(ServerMsg::Error { code, message }) => {
+                    bail!("host refused: {code}: {message}")
                 }
-            }
+                Some(_) => {}
+                None => bail!("host got a message it cannot read: {}", t.as_str()),
+            },
             Some(Ok(_)) => {}
             Some(Err(e)) => bail!("host socket: {e}"),
             None => bail!("host socket closed"),
@@ -434,15 +420,14 @@ pub async fn run_game(args: LoadgenArgs) -> Result<Report> {
     let mut hosts = Vec::new();
     for (k, s) in setups.iter_mut().enumerate() {
         let (ws, state) = host_connect(&ctx, total + k, &s.code, &s.key).await?;
-        let phase = state["phase"].as_str().unwrap_or("");
-        if phase == "question" || phase == "over" {
+        if matches!(state.phase, Phase::Question | Phase::Over) {
             bail!(
-                "room {} is in phase {phase}; it needs the lobby or a reveal",
-                s.code
+                "room {} is in phase {}; it needs the lobby or a reveal",
+                s.code,
+                state.phase.as_str()
             );
         }
-        let played = state["round"].as_u64().unwrap_or(0) as u32;
-        let of = state["of"].as_u64().unwrap_or(u64::from(args.rounds)) as u32;
+        let (played, of) = (state.round, state.of);
         s.first_round = played + 1;
         s.rounds = args.rounds.min(of.saturating_sub(played)) as usize;
         if s.rounds == 0 {

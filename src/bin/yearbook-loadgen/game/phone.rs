@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use rand::RngExt;
-use serde_json::json;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
+use yearbook::game::Phase;
+use yearbook::protocol::{ClientMsg, ServerMsg, ServerMsgSkim, ServerMsgType, State};
 
-use super::{Ctx, Incoming, Kind, RoomRun, Ws, drop_hard};
+use super::{Ctx, Kind, RoomRun, Ws, decode, drop_hard};
 use super::{F_ACK, F_REVEAL, F_ROUND, F_YOU, STAGE_END, STAGE_STOP};
 
 /// Joins; `None` if this phone could not (the error is counted).
@@ -35,7 +36,7 @@ async fn phone_join(ctx: &Ctx, room: &RoomRun, i: usize) -> Option<(Ws, String)>
     let mut name = format!("Phone {}", i + 1);
     let mut tries = 0;
     loop {
-        let join = json!({"type": "join", "name": name}).to_string();
+        let join = ClientMsg::Join { name: name.clone() }.to_json();
         if ws.send(Message::text(join)).await.is_err() {
             ctx.error("join: send failed");
             return None;
@@ -71,14 +72,11 @@ async fn await_welcome(ctx: &Ctx, ws: &mut Ws) -> Result<String, String> {
         match frame {
             Some(Ok(Message::Text(t))) => {
                 ctx.received.fetch_add(1, Relaxed);
-                let Ok(m) = serde_json::from_str::<Incoming>(t.as_str()) else {
-                    ctx.error("unparsable message");
-                    continue;
-                };
-                match &*m.kind {
-                    "welcome" => return Ok(m.token.unwrap_or_default()),
-                    "error" => return Err(m.code.as_deref().unwrap_or("?").to_string()),
-                    _ => {}
+                match decode(t.as_str()) {
+                    Some(ServerMsg::Welcome { token, .. }) => return Ok(token),
+                    Some(ServerMsg::Error { code, .. }) => return Err(code),
+                    Some(_) => {}
+                    None => ctx.error("unparsable message"),
                 }
             }
             Some(Ok(_)) => {}
@@ -235,7 +233,10 @@ impl Phone {
         .await
         .ok()?
         .ok()?;
-        let msg = json!({"type": "resume", "token": self.token}).to_string();
+        let msg = ClientMsg::Resume {
+            token: self.token.clone(),
+        }
+        .to_json();
         ws.send(Message::text(msg)).await.ok()?;
         Some(ws)
     }
@@ -247,7 +248,11 @@ impl Phone {
         // The first send is the vote; a resend after a drop keeps its time.
         let _ = room.vote_at[r * room.n + self.i].compare_exchange(0, at, Relaxed, Relaxed);
         let round = room.first_round + r as u32;
-        let msg = format!(r#"{{"type":"vote","round":{round},"choice":{choice}}}"#);
+        let msg = ClientMsg::Vote {
+            round,
+            choice: i64::from(choice),
+        }
+        .to_json();
         ws.send(Message::text(msg)).await.is_ok()
     }
 
@@ -295,14 +300,16 @@ impl Phone {
 
     /// A message that reached this phone at `at`.
     fn on_text(&mut self, text: &str, at: u64) -> Action {
-        let Ok(m) = serde_json::from_str::<Incoming>(text) else {
+        // Most messages are only skimmed: decoding each whole would make
+        // the generator, not the server, the bottleneck (ServerMsgSkim).
+        let Ok(m) = ServerMsgSkim::parse(text.as_bytes()) else {
             self.ctx.error("unparsable message");
             return Action::Nothing;
         };
         let room = self.room.clone();
         let i = self.i;
-        match &*m.kind {
-            "round" => {
+        match m.kind {
+            ServerMsgType::Round => {
                 let Some(r) = room.round_index(m.round) else {
                     self.ctx.error("phone: round number out of range");
                     return Action::Nothing;
@@ -313,7 +320,7 @@ impl Phone {
                 }
                 self.schedule(r)
             }
-            "vote_ack" => {
+            ServerMsgType::VoteAck => {
                 if let Some(r) = room.round_index(m.round)
                     && room.set_flag(r, i, F_ACK)
                 {
@@ -322,20 +329,29 @@ impl Phone {
                 }
                 Action::Nothing
             }
-            "reveal" => {
+            ServerMsgType::Reveal => {
                 match room.round_index(m.round) {
-                    Some(r) => self.seen_reveal(r, m.you.is_some(), at),
+                    Some(r) => self.seen_reveal(r, m.has_you(), at),
                     None => self.ctx.error("phone: reveal number out of range"),
                 }
                 Action::Nothing
             }
-            "game_over" => {
+            ServerMsgType::GameOver => {
                 self.seen_game_over(at);
                 Action::Nothing
             }
-            "state" => self.on_state(&m, at),
-            "error" => {
-                let code = m.code.as_deref().unwrap_or("?");
+            ServerMsgType::State => match decode(text) {
+                Some(ServerMsg::State(state)) => self.on_state(&state, at),
+                _ => {
+                    self.ctx.error("unparsable message");
+                    Action::Nothing
+                }
+            },
+            ServerMsgType::Error => {
+                let code = match decode(text) {
+                    Some(ServerMsg::Error { code, .. }) => code,
+                    _ => "?".to_string(),
+                };
                 if self.churn && code == "round_closed" {
                     self.ctx.note("churn: vote after the round closed");
                 } else {
@@ -348,16 +364,16 @@ impl Phone {
     }
 
     /// A `state` after (re)connecting stands in for what was missed.
-    fn on_state(&mut self, m: &Incoming, at: u64) -> Action {
+    fn on_state(&mut self, m: &State, at: u64) -> Action {
         let room = self.room.clone();
         let i = self.i;
-        match m.phase.as_deref() {
-            Some("question") => {
-                let Some(r) = room.round_index(m.round) else {
+        match m.phase {
+            Phase::Question => {
+                let Some(r) = room.round_index(Some(m.round)) else {
                     return Action::Nothing;
                 };
                 room.set_flag(r, i, F_ROUND);
-                match (self.sent[r], m.voted) {
+                match (self.sent[r], m.voted.flatten()) {
                     // Sent before the drop but not acknowledged: the same
                     // vote again gets the same ack.
                     (Some(_), _) if room.flag(r, i) & F_ACK == 0 => Action::Vote(r),
@@ -365,18 +381,18 @@ impl Phone {
                     _ => Action::Nothing,
                 }
             }
-            Some("reveal") => {
-                if let Some(r) = room.round_index(m.round) {
+            Phase::Reveal => {
+                if let Some(r) = room.round_index(Some(m.round)) {
                     room.set_flag(r, i, F_ROUND);
                     self.seen_reveal(r, m.you.is_some(), at);
                 }
                 Action::Nothing
             }
-            Some("over") => {
+            Phase::Over => {
                 self.seen_game_over(at);
                 Action::Nothing
             }
-            _ => Action::Nothing,
+            Phase::Lobby => Action::Nothing,
         }
     }
 }
