@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_phones_drop_and_resume_at_once_as_themselves() {
-    let server = TestServer::start();
+    let server = TestServer::builder().in_process().start();
     let (code, key) = create_room(&server, json!({"rounds": 2, "seconds": 60})).await;
     let joined = join_all((0..200).map(|i| {
         let (server, code) = (&server, &code);
@@ -129,11 +129,12 @@ async fn a_question_resumed_after_kill_9_gets_at_least_five_seconds() {
 #[tokio::test]
 async fn a_failing_store_acknowledges_nothing_and_the_server_keeps_answering() {
     let server = TestServer::start();
-    let (code, key) = create_room(&server, json!({"rounds": 2, "seconds": 60})).await;
-    let mut host = connect_host(&server, &code, &key).await;
-    let (mut ann, _) = join(&server, &code, "Ann").await;
-    let (mut bob, _) = join(&server, &code, "Bob").await;
-    let (mut cy, _) = join(&server, &code, "Cy").await;
+    let (code, _, mut host, [(mut ann, _), (mut bob, _), (mut cy, _)]) = room_with(
+        &server,
+        json!({"rounds": 2, "seconds": 60}),
+        ["Ann", "Bob", "Cy"],
+    )
+    .await;
     host.send(json!({"type": "start_round"})).await;
     ann.recv_type("round").await;
     bob.recv_type("round").await;
@@ -829,10 +830,8 @@ async fn a_room_with_an_unreadable_event_is_set_aside_and_the_others_play_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_whose_writes_fail_for_good_answers_its_phones_rather_than_leave_them_waiting() {
     let server = TestServer::start();
-    let (code, key) = create_room(&server, json!({"rounds": 2, "seconds": 60})).await;
-    let mut host = connect_host(&server, &code, &key).await;
-    let (mut ann, _) = join(&server, &code, "Ann").await;
-    let (mut bob, _) = join(&server, &code, "Bob").await;
+    let (code, _, mut host, [(mut ann, _), (mut bob, _)]) =
+        room_with(&server, json!({"rounds": 2, "seconds": 60}), ["Ann", "Bob"]).await;
     host.send(json!({"type": "start_round"})).await;
     ann.recv_type("round").await;
     bob.recv_type("round").await;
