@@ -902,7 +902,7 @@ mod tests {
         (g, StdRng::seed_from_u64(42))
     }
 
-    /// The players [`game`] seats, in join order.
+    /// Players by join order: ids are handed out from 0.
     const FIRST: PlayerId = PlayerId::new(0);
     const SECOND: PlayerId = PlayerId::new(1);
     const THIRD: PlayerId = PlayerId::new(2);
