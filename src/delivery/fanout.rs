@@ -675,7 +675,7 @@ mod tests {
             let (link, io) = SharedSocket::new(server);
             recipients.push(Recipient {
                 link,
-                me: Some((id as PlayerId, 1)),
+                me: Some((PlayerId::new(id as u32), 1)),
             });
             clients.push(client);
             ios.push(io);
@@ -692,7 +692,7 @@ mod tests {
         let (recipients, mut clients, _ios) = phones(n).await;
         let yours = (0..n).map(|id| {
             (
-                id as PlayerId,
+                PlayerId::new(id as u32),
                 YouFinal {
                     score: id as u32,
                     rank: 1,
@@ -819,7 +819,7 @@ mod tests {
         let fanout = Fanouts::default().start(durability.clone(), Arc::default());
         let (recipients, mut clients, _ios) = phones(1).await;
         let client = Client::new(recipients[0].link.clone());
-        fanout.attach(&client, Some((0, 1)));
+        fanout.attach(&client, Some((PlayerId::new(0), 1)));
         let after = |text: &str, seq, instead: &str| {
             let on_fail = OnFail::Say(text_frame(instead).into());
             fanout.send_after(&client, seq, text_frame(text).into(), on_fail);
@@ -828,7 +828,9 @@ mod tests {
             room: "ABCD".into(),
             first_seq: seq,
             at: 2,
-            events: vec![crate::game::Event::Kicked { player: 9 }],
+            events: vec![crate::game::Event::Kicked {
+                player: PlayerId::new(9),
+            }],
             token: None,
             scores: vec![],
             urgency: Urgency::NextGap,
@@ -893,7 +895,7 @@ mod tests {
     #[test]
     fn a_phones_frame_is_the_message_with_its_own_part() {
         let yours = [(
-            7,
+            PlayerId::new(7),
             YouFinal {
                 score: 900,
                 rank: 2,
@@ -906,12 +908,12 @@ mod tests {
         ));
         let host = text_frame(&ServerMsg::GameOver(empty_board()).to_json());
         let mut buf = Vec::new();
-        let frame = p.frame_for(7, &mut buf).to_vec();
+        let frame = p.frame_for(PlayerId::new(7), &mut buf).to_vec();
         let (_, n) = crate::delivery::socket::text_header(frame.len() - 2);
         let v: serde_json::Value = serde_json::from_slice(&frame[n..]).unwrap();
         assert_eq!(v["you"]["rank"], 2);
         assert_eq!(v["type"], "game_over");
         // Someone with no part (joined after the end) gets the host's copy.
-        assert_eq!(p.frame_for(8, &mut buf), &host[..]);
+        assert_eq!(p.frame_for(PlayerId::new(8), &mut buf), &host[..]);
     }
 }

@@ -14,7 +14,7 @@ use tokio_tungstenite::tungstenite::protocol::Role;
 
 use super::{Client, PhoneSession, ResumeRefused, Room, RoomDeps, Rooms};
 use crate::delivery::socket::{SharedSocket, SocketIo};
-use crate::game::{Phase, PlayerName, RuleError, SEAT_HOLD_MS, Settings};
+use crate::game::{Phase, PlayerId, PlayerName, RuleError, SEAT_HOLD_MS, Settings};
 
 /// Real time a test waits for what must come.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -333,7 +333,7 @@ async fn a_seat_lapses_two_minutes_after_its_player_left_and_frees_a_place() {
     assert_eq!(lobby["count"], 0, "her seat lapsed: {lobby}");
     let (_seat, session, _bob) = bench.joined(&room, "Bob").await;
     assert_eq!(room.summary().1, 1);
-    assert_ne!(session.player, 0, "a new player, not Ann");
+    assert_ne!(session.player, PlayerId::new(0), "a new player, not Ann");
 }
 
 #[tokio::test(start_paused = true)]
@@ -394,7 +394,7 @@ async fn a_kicked_players_socket_is_closed_with_1008_and_its_token_stops_working
     bob.expect("welcome").await;
     bob.expect("state").await;
 
-    let player = welcome["player_id"].as_u64().unwrap() as u32;
+    let player = serde_json::from_value(welcome["player_id"].clone()).unwrap();
     room.kick(player).unwrap();
     let (error, code) = ann.closed().await;
     assert_eq!((error["code"].as_str(), code), (Some("kicked"), 1008));
