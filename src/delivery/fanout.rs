@@ -160,6 +160,21 @@ impl Durability {
         self.mark.get().up_to >= seq
     }
 
+    /// Whether the store gave up this room's writes (deleted or set
+    /// aside): nothing it does from now on can be kept.
+    pub fn given_up(&self) -> bool {
+        self.mark.get().given_up
+    }
+
+    /// Waits until the store gives up this room's writes (forever if it
+    /// never does).
+    pub async fn until_given_up(&self) {
+        let mut rx = self.mark.subscribe();
+        if rx.wait_for(|d| d.given_up).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+
     /// Waits until event `seq` is on disk; `false` once it never will be:
     /// the store dropped it (its room was deleted or set aside) or stopped
     /// for good (shutdown). A failing store retries until the events land,

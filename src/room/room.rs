@@ -313,13 +313,21 @@ impl Room {
         code::secrets_equal(&store::hash_secret(key), &self.host_key_hash)
     }
 
-    /// Whether votes can be made durable right now.
+    /// Whether what this room does can be made durable right now: the
+    /// store works and has not given up this room's writes.
     pub fn storage_ok(&self) -> bool {
-        self.deps.store.is_healthy()
+        self.deps.store.is_healthy() && !self.durability.given_up()
+    }
+
+    /// Waits until the store gives up this room's writes (see
+    /// [`Room::set_aside`]).
+    pub async fn until_set_aside(&self) {
+        self.durability.until_given_up().await;
     }
 
     /// Waits until event `seq` is on disk (the store benchmark times
-    /// this); `false` only once the store has stopped for good.
+    /// this); `false` once it never will be: the store gave up this
+    /// room's writes or has stopped for good.
     pub async fn wait_durable(&self, seq: u64) -> bool {
         self.durability.wait(seq).await
     }
@@ -411,6 +419,20 @@ impl Room {
     /// The store failed (`false`) or works again: every host screen is
     /// told directly, ahead of what its queue holds.
     pub fn storage_changed(&self, ok: bool) {
+        // A room set aside stays refused whatever the store does; its
+        // hosts were told when it was set aside.
+        if !self.durability.given_up() {
+            self.tell_hosts(ok);
+        }
+    }
+
+    /// The store gave up this room's writes: every host screen is told,
+    /// as when the store fails, and from now on its commands are refused.
+    pub fn set_aside(&self) {
+        self.tell_hosts(false);
+    }
+
+    fn tell_hosts(&self, ok: bool) {
         for link in self.hosts.lock().iter() {
             Self::tell_storage(link, ok);
         }
