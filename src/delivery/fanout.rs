@@ -91,7 +91,7 @@ enum Item {
     /// A socket starts receiving broadcasts; `me` is the phone's
     /// `(player, generation)`, `None` for a host screen.
     Add {
-        link: Arc<SharedSocket>,
+        socket: Arc<SharedSocket>,
         me: Option<(PlayerId, u64)>,
     },
     Remove(Arc<SharedSocket>),
@@ -127,7 +127,7 @@ enum Item {
     /// that made the same choice; a welcome; a refusal), sent once event
     /// `seq` is durable.
     AfterDurable {
-        link: Arc<SharedSocket>,
+        socket: Arc<SharedSocket>,
         frame: Arc<[u8]>,
         seq: u64,
         on_fail: OnFail,
@@ -302,13 +302,13 @@ impl Fanout {
     /// after this, never one queued before (its snapshot covers those).
     /// `me` is the phone's `(player, generation)`, `None` for a host screen.
     pub fn attach(&self, client: &Client, me: Option<(PlayerId, u64)>) {
-        let link = client.link.clone();
-        self.to_client(client, Item::Add { link, me });
+        let socket = client.socket.clone();
+        self.to_client(client, Item::Add { socket, me });
     }
 
     /// Stops sending broadcasts to `client`.
     pub fn detach(&self, client: &Client) {
-        self.to_client(client, Item::Remove(client.link.clone()));
+        self.to_client(client, Item::Remove(client.socket.clone()));
     }
 
     /// One message to the room's host screens, phones, or both, encoded once.
@@ -367,11 +367,11 @@ impl Fanout {
     /// One encoded frame for `client`, behind everything queued for it
     /// before, once event `seq` is durable; `on_fail` if it never will be.
     pub(crate) fn send_after(&self, client: &Client, seq: u64, frame: Arc<[u8]>, on_fail: OnFail) {
-        let link = client.link.clone();
+        let socket = client.socket.clone();
         self.to_client(
             client,
             Item::AfterDurable {
-                link,
+                socket,
                 frame,
                 seq,
                 on_fail,
@@ -404,15 +404,15 @@ impl Fanout {
 /// in and the client's network (`http::throttle::network_of`), when known.
 #[derive(Clone)]
 pub struct Client {
-    pub link: Arc<SharedSocket>,
+    pub socket: Arc<SharedSocket>,
     pub id: u64,
     pub network: Option<IpAddr>,
 }
 
 impl Client {
-    pub fn new(link: Arc<SharedSocket>) -> Self {
+    pub fn new(socket: Arc<SharedSocket>) -> Self {
         Self {
-            link,
+            socket,
             id: NEXT_CLIENT.fetch_add(1, Relaxed),
             network: None,
         }
@@ -426,7 +426,7 @@ impl Client {
 }
 
 struct Recipient {
-    link: Arc<SharedSocket>,
+    socket: Arc<SharedSocket>,
     me: Option<(PlayerId, u64)>,
 }
 
@@ -456,17 +456,17 @@ async fn run_shard(
             }
         };
         match item {
-            Item::Add { link, me } => {
-                let recipient = Recipient { link, me };
+            Item::Add { socket, me } => {
+                let recipient = Recipient { socket, me };
                 if me.is_some() {
                     phones.push(recipient);
                 } else {
                     hosts.push(recipient);
                 }
             }
-            Item::Remove(link) => {
+            Item::Remove(socket) => {
                 for list in [&mut hosts, &mut phones] {
-                    if let Some(i) = list.iter().position(|s| Arc::ptr_eq(&s.link, &link)) {
+                    if let Some(i) = list.iter().position(|s| Arc::ptr_eq(&s.socket, &socket)) {
                         list.swap_remove(i);
                     }
                 }
@@ -517,7 +517,7 @@ async fn run_shard(
                         && id == player
                         && keep != Some(generation)
                     {
-                        recipient.link.request_close(close);
+                        recipient.socket.request_close(close);
                     }
                 }
             }
@@ -526,12 +526,12 @@ async fn run_shard(
                     if let Some((id, _)) = recipient.me
                         && players.contains(&id)
                     {
-                        recipient.link.request_close(close);
+                        recipient.socket.request_close(close);
                     }
                 }
             }
             Item::AfterDurable {
-                link,
+                socket,
                 frame,
                 seq,
                 on_fail,
@@ -542,12 +542,12 @@ async fn run_shard(
                     || wait_nudging(&durability, seq, &mut sweep, (&hosts, &phones), &mut slice)
                         .await;
                 let sent = if stored {
-                    link.send_frame(&frame)
+                    socket.send_frame(&frame)
                 } else {
                     match on_fail {
-                        OnFail::Say(instead) => link.send_frame(&instead),
+                        OnFail::Say(instead) => socket.send_frame(&instead),
                         OnFail::Close(close) => {
-                            link.request_close(close);
+                            socket.request_close(close);
                             false
                         }
                     }
@@ -591,13 +591,13 @@ const SWEEP_SLICES: usize = 10;
 /// every `PING_EVERY`, each to look as of `at`, the sweep's tick.
 fn nudge(hosts: &[Recipient], phones: &[Recipient], slice: usize, at: Instant) {
     for recipient in hosts.iter().chain(phones).skip(slice).step_by(SWEEP_SLICES) {
-        recipient.link.nudge(at);
+        recipient.socket.nudge(at);
     }
 }
 
 fn send_all(recipients: &[Recipient], frame: &[u8], at: Instant, batch: &mut LatencyBatch) {
     for recipient in recipients {
-        if recipient.link.send_frame(frame) {
+        if recipient.socket.send_frame(frame) {
             batch.observe(at.elapsed());
         }
     }
@@ -647,8 +647,10 @@ async fn send_personal(
             }
         }
         let sent = match recipient.me {
-            Some((id, _)) => recipient.link.send_frame(personal.frame_for(id, &mut buf)),
-            None => recipient.link.send_frame(&personal.host_frame),
+            Some((id, _)) => recipient
+                .socket
+                .send_frame(personal.frame_for(id, &mut buf)),
+            None => recipient.socket.send_frame(&personal.host_frame),
         };
         if sent {
             batch.observe(at.elapsed());
@@ -687,9 +689,9 @@ mod tests {
         for id in 0..n {
             let client = tokio::net::TcpStream::connect(addr).await.unwrap();
             let (server, _) = listener.accept().await.unwrap();
-            let (link, io) = SharedSocket::new(server);
+            let (socket, io) = SharedSocket::new(server);
             recipients.push(Recipient {
-                link,
+                socket,
                 me: Some((id as PlayerId, 1)),
             });
             clients.push(client);
@@ -750,11 +752,11 @@ mod tests {
 
         // Another room's question goes out 20 ms in: the reveal goes on then.
         let question = questions.hold_counted(&theirs);
-        let room_gate = writing.clone();
+        let room_writing = writing.clone();
         let goes = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(10)).await;
             // Meanwhile the room's own phones are not held up.
-            let held_while_aside = room_gate.is_busy();
+            let held_while_aside = room_writing.is_busy();
             tokio::time::sleep(Duration::from_millis(10)).await;
             drop(question);
             held_while_aside
@@ -833,7 +835,7 @@ mod tests {
         let durability = Durability::new(0, store.clone());
         let fanout = Fanouts::default().start(durability.clone(), Arc::default());
         let (recipients, mut clients, _ios) = phones(1).await;
-        let client = Client::new(recipients[0].link.clone());
+        let client = Client::new(recipients[0].socket.clone());
         fanout.attach(&client, Some((0, 1)));
         let after = |text: &str, seq, instead: &str| {
             let on_fail = OnFail::Say(text_frame(instead).into());
@@ -888,7 +890,7 @@ mod tests {
         for slice in 0..SWEEP_SLICES {
             nudge(hosts, phones, slice, Instant::now());
             let now: Vec<usize> = (0..recipients.len())
-                .filter(|&i| recipients[i].link.take_nudge().is_some())
+                .filter(|&i| recipients[i].socket.take_nudge().is_some())
                 .collect();
             assert!((2..=3).contains(&now.len()), "slice {slice} nudged {now:?}");
             for i in now {
@@ -900,7 +902,7 @@ mod tests {
             "nudges per socket: {counts:?}"
         );
         assert!(
-            recipients[0].link.take_nudge().is_none(),
+            recipients[0].socket.take_nudge().is_none(),
             "a nudge is taken once"
         );
     }

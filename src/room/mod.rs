@@ -269,10 +269,10 @@ mod tests {
         let _client = tokio::net::TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let (link, _io) =
+        let (socket, _io) =
             crate::delivery::socket::SharedSocket::new(listener.accept().await.unwrap().0);
-        let seat = Client::new(link);
-        assert_eq!(room.host_connect(&seat), Err(RuleError::RoomClosed));
+        let client = Client::new(socket);
+        assert_eq!(room.host_connect(&client), Err(RuleError::RoomClosed));
         assert_eq!(room.connections(), 0);
     }
 

@@ -103,9 +103,9 @@ impl Bench {
     /// `join`), with no socket task of its own.
     async fn client(&self) -> (Client, Reader) {
         let (server, mut reader) = self.connection().await;
-        let (link, io) = SharedSocket::new(server);
+        let (socket, io) = SharedSocket::new(server);
         reader.server_io = Some(io);
-        (Client::new(link), reader)
+        (Client::new(socket), reader)
     }
 
     /// A host screen of `room`, past its first `state`.
@@ -119,25 +119,25 @@ impl Bench {
     /// A phone that joined `room` as `who` (`Room::join`), past its
     /// `welcome` and `state`.
     async fn joined(&self, room: &Room, who: &str) -> (Client, PhoneSession, Reader) {
-        let (seat, mut phone) = self.client().await;
-        let session = room.join(&name(who), Some(&seat)).unwrap();
+        let (client, mut phone) = self.client().await;
+        let session = room.join(&name(who), Some(&client)).unwrap();
         phone.expect("welcome").await;
         phone.expect("state").await;
-        (seat, session, phone)
+        (client, session, phone)
     }
 
     /// A phone served by the real socket task (`ws::run`), which says
     /// `first` (a `join` or `resume`).
     async fn phone(&self, room: &Arc<Room>, first: &str) -> Reader {
         let (server, mut reader) = self.connection().await;
-        let (link, io) = SharedSocket::new(server);
+        let (shared, io) = SharedSocket::new(server);
         let socket = WebSocketStream::from_raw_socket(io, Role::Server, None).await;
         let room = room.clone();
         tokio::spawn(async move {
             let network = "127.0.0.1".parse().unwrap();
             let allowed = || Box::new(|| true);
             crate::ws::run(
-                link.clone(),
+                shared.clone(),
                 socket,
                 room,
                 (false, None),
@@ -146,7 +146,7 @@ impl Bench {
                 network,
             )
             .await;
-            link.shutdown();
+            shared.shutdown();
         });
         reader.send(first).await;
         reader
@@ -282,7 +282,7 @@ async fn a_question_closes_at_its_deadline_not_a_millisecond_before() {
     let bench = Bench::new(10).await;
     let room = bench.room();
     let mut screen = bench.screen(&room).await;
-    let (_seat, _, mut ann) = bench.joined(&room, "Ann").await;
+    let (_client, _, mut ann) = bench.joined(&room, "Ann").await;
 
     room.start_round().unwrap();
     let round = ann.expect("round").await;
@@ -307,13 +307,13 @@ async fn a_seat_lapses_two_minutes_after_its_player_left_and_frees_a_place() {
     let bench = Bench::new(1).await;
     let room = bench.room();
     let mut screen = bench.screen(&room).await;
-    let (seat, session, _ann) = bench.joined(&room, "Ann").await;
+    let (client, session, _ann) = bench.joined(&room, "Ann").await;
     // Her socket ends (as its task tells the room) before she ever voted.
-    room.leave(session.player, session.generation, Some(&seat));
+    room.leave(session.player, session.generation, Some(&client));
     let left = Duration::from_secs(1);
     advance(left).await;
     let lobby = screen.expect("lobby").await;
-    assert_eq!(lobby["count"], 1, "her seat is held: {lobby}");
+    assert_eq!(lobby["count"], 1, "her client is held: {lobby}");
     assert_eq!(lobby["players"][0]["connected"], false);
     assert_eq!(
         room.join(&name("Bob"), None).err(),
@@ -330,8 +330,8 @@ async fn a_seat_lapses_two_minutes_after_its_player_left_and_frees_a_place() {
 
     advance(Duration::from_millis(1)).await;
     let lobby = screen.expect("lobby").await;
-    assert_eq!(lobby["count"], 0, "her seat lapsed: {lobby}");
-    let (_seat, session, _bob) = bench.joined(&room, "Bob").await;
+    assert_eq!(lobby["count"], 0, "her client lapsed: {lobby}");
+    let (_client, session, _bob) = bench.joined(&room, "Bob").await;
     assert_eq!(room.summary().1, 1);
     assert_ne!(session.player, 0, "a new player, not Ann");
 }
@@ -433,7 +433,7 @@ async fn a_reveal_waits_until_the_close_is_on_disk() {
     let bench = Bench::new(10).await;
     let room = bench.room();
     let mut screen = bench.screen(&room).await;
-    let (_seat, _, mut ann) = bench.joined(&room, "Ann").await;
+    let (_client, _, mut ann) = bench.joined(&room, "Ann").await;
     room.start_round().unwrap();
     ann.expect("round").await;
 

@@ -153,7 +153,7 @@ pub struct Room {
     deps: Arc<RoomDeps>,
     inner: Mutex<Inner>,
     fanout: Fanout,
-    /// The host screens' links, told at once when the store fails or
+    /// The host screens' sockets, told at once when the store fails or
     /// recovers: their fan-out queue may be waiting on the store itself.
     hosts: Mutex<Vec<Arc<SharedSocket>>>,
     /// Sockets registered with the fan-out (hosts and phones).
@@ -387,33 +387,33 @@ impl Room {
     /// phase it carries the answer); while the store fails, the screen is
     /// told why at once.
     /// `Err` (and nothing sent) when the room has closed.
-    pub fn host_connect(&self, seat: &Client) -> Result<(), RuleError> {
-        self.hosts.lock().push(seat.link.clone());
+    pub fn host_connect(&self, client: &Client) -> Result<(), RuleError> {
+        self.hosts.lock().push(client.socket.clone());
         if !self.storage_ok() {
-            Self::tell_storage(&seat.link, false);
+            Self::tell_storage(&client.socket, false);
         }
         self.with(|inner, now| {
             if inner.closed {
                 return (Err(RuleError::RoomClosed), Vec::new());
             }
             let state = views::state(&self.people(), &self.code, &inner.game, None, now).to_json();
-            self.reply(seat, state, inner.seq, OnFail::Close(NOT_SAVED));
-            self.add(seat, None);
+            self.reply(client, state, inner.seq, OnFail::Close(NOT_SAVED));
+            self.add(client, None);
             (Ok(()), Vec::new())
         })
-        .inspect_err(|_| self.drop_host(seat))
+        .inspect_err(|_| self.drop_host(client))
     }
 
     /// A host screen's socket ended.
-    pub fn host_leave(&self, seat: &Client) {
-        self.drop_host(seat);
-        self.remove(seat);
+    pub fn host_leave(&self, client: &Client) {
+        self.drop_host(client);
+        self.remove(client);
     }
 
-    fn drop_host(&self, seat: &Client) {
+    fn drop_host(&self, client: &Client) {
         self.hosts
             .lock()
-            .retain(|link| !Arc::ptr_eq(link, &seat.link));
+            .retain(|socket| !Arc::ptr_eq(socket, &client.socket));
     }
 
     /// The store failed (`false`) or works again: every host screen is
@@ -433,46 +433,46 @@ impl Room {
     }
 
     fn tell_hosts(&self, ok: bool) {
-        for link in self.hosts.lock().iter() {
-            Self::tell_storage(link, ok);
+        for socket in self.hosts.lock().iter() {
+            Self::tell_storage(socket, ok);
         }
     }
 
     /// `error` `storage_unavailable` when it fails, `storage` `ok` when it
     /// recovers.
-    fn tell_storage(link: &SharedSocket, ok: bool) {
-        link.send_text(&views::storage_notice(ok).to_json());
+    fn tell_storage(socket: &SharedSocket, ok: bool) {
+        socket.send_text(&views::storage_notice(ok).to_json());
     }
 
-    fn add(&self, seat: &Client, me: Option<(PlayerId, u64)>) {
+    fn add(&self, client: &Client, me: Option<(PlayerId, u64)>) {
         self.sockets.fetch_add(1, Relaxed);
-        self.fanout.attach(seat, me);
+        self.fanout.attach(client, me);
     }
 
-    fn remove(&self, seat: &Client) {
+    fn remove(&self, client: &Client) {
         self.sockets.fetch_sub(1, Relaxed);
-        self.fanout.detach(seat);
+        self.fanout.detach(client);
     }
 
     /// One message for one socket, behind everything queued for it before,
     /// once event `seq` is durable.
-    fn reply(&self, seat: &Client, text: String, seq: u64, on_fail: OnFail) {
-        self.reply_frame(seat, text_frame(&text).into(), seq, on_fail);
+    fn reply(&self, client: &Client, text: String, seq: u64, on_fail: OnFail) {
+        self.reply_frame(client, text_frame(&text).into(), seq, on_fail);
     }
 
     /// [`Room::reply`] of an encoded frame, shared with other sockets.
-    fn reply_frame(&self, seat: &Client, frame: Arc<[u8]>, seq: u64, on_fail: OnFail) {
-        self.fanout.send_after(seat, seq, frame, on_fail);
+    fn reply_frame(&self, client: &Client, frame: Arc<[u8]>, seq: u64, on_fail: OnFail) {
+        self.fanout.send_after(client, seq, frame, on_fail);
     }
 
-    /// A new player; `seat` is its socket (none when driven without a
+    /// A new player; `client` is its socket (none when driven without a
     /// network, as the store benchmark does).
     pub fn join(
         &self,
         name: &PlayerName,
-        seat: Option<&Client>,
+        client: Option<&Client>,
     ) -> Result<PhoneSession, RuleError> {
-        let network = seat.and_then(|s| s.network);
+        let network = client.and_then(|s| s.network);
         self.with(|inner, now| {
             if inner.closed {
                 return (Err(RuleError::RoomClosed), Vec::new());
@@ -480,7 +480,7 @@ impl Room {
             if let Some(network) = network {
                 self.free_a_seat_held_from(inner, network);
             }
-            self.join_locked(inner, name, seat, network, now)
+            self.join_locked(inner, name, client, network, now)
         })
     }
 
@@ -499,7 +499,7 @@ impl Room {
         &self,
         inner: &mut Inner,
         name: &PlayerName,
-        seat: Option<&Client>,
+        client: Option<&Client>,
         network: Option<IpAddr>,
         now: Millis,
     ) -> (Result<PhoneSession, RuleError>, Vec<Event>) {
@@ -517,7 +517,7 @@ impl Room {
                 // The Joined event gets the next sequence number; the
                 // welcome promises that the token works after a restart.
                 let seq = inner.seq + events.len() as u64;
-                let session = self.connect(inner, player, &token, seat, seq, now);
+                let session = self.connect(inner, player, &token, client, seq, now);
                 (Ok(session), events)
             }
         }
@@ -527,7 +527,7 @@ impl Room {
     pub fn resume(
         &self,
         token: &str,
-        seat: Option<&Client>,
+        client: Option<&Client>,
     ) -> Result<PhoneSession, ResumeRefused> {
         self.with(|inner, now| {
             if inner.closed {
@@ -541,7 +541,7 @@ impl Room {
                 return (Err(ResumeRefused), Vec::new());
             }
             let seq = inner.seq;
-            let session = self.connect(inner, player, token, seat, seq, now);
+            let session = self.connect(inner, player, token, client, seq, now);
             (Ok(session), Vec::new())
         })
     }
@@ -551,7 +551,7 @@ impl Room {
         inner: &mut Inner,
         player: PlayerId,
         token: &str,
-        seat: Option<&Client>,
+        client: Option<&Client>,
         seq: u64,
         now: Millis,
     ) -> PhoneSession {
@@ -562,7 +562,7 @@ impl Room {
         if inner.game.set_connected(player, true, now) {
             self.mark_lobby(inner);
         }
-        if let Some(seat) = seat {
+        if let Some(client) = client {
             let state =
                 views::state(&self.people(), &self.code, &inner.game, Some(player), now).to_json();
             let (name, score) = inner
@@ -577,9 +577,9 @@ impl Room {
                 code: self.code.to_string(),
             }
             .to_json();
-            self.reply(seat, welcome, seq, OnFail::Close(NOT_SAVED));
-            self.reply(seat, state, seq, OnFail::Close(NOT_SAVED));
-            self.add(seat, Some((player, generation)));
+            self.reply(client, welcome, seq, OnFail::Close(NOT_SAVED));
+            self.reply(client, state, seq, OnFail::Close(NOT_SAVED));
+            self.add(client, Some((player, generation)));
         }
         PhoneSession {
             player,
@@ -589,9 +589,9 @@ impl Room {
     }
 
     /// A phone's socket ended; only its current socket counts.
-    pub fn leave(&self, player: PlayerId, generation: u64, seat: Option<&Client>) {
-        if let Some(seat) = seat {
-            self.remove(seat);
+    pub fn leave(&self, player: PlayerId, generation: u64, client: Option<&Client>) {
+        if let Some(client) = client {
+            self.remove(client);
         }
         self.with(|inner, now| {
             if inner.sessions.end(player, generation)
@@ -621,9 +621,9 @@ impl Room {
         player: PlayerId,
         round: u32,
         choice: i64,
-        seat: Option<&Client>,
+        client: Option<&Client>,
     ) -> Result<u64, RuleError> {
-        self.vote_arrived(player, round, choice, seat, None)
+        self.vote_arrived(player, round, choice, client, None)
     }
 
     /// A vote timed as of `arrived` (on [`Room::now`]'s clock) when it was
@@ -634,7 +634,7 @@ impl Room {
         player: PlayerId,
         round: u32,
         choice: i64,
-        seat: Option<&Client>,
+        client: Option<&Client>,
         arrived: Option<Millis>,
     ) -> Result<u64, RuleError> {
         // A vote's answer when it could not be stored, encoded once.
@@ -651,22 +651,22 @@ impl Room {
                         inner.updates.vote_counted();
                     }
                     let seq = inner.seq + events.len().min(1) as u64;
-                    if let Some(seat) = seat {
+                    if let Some(client) = client {
                         // In range once accepted. Queued before any reveal
                         // that counts the vote, which waits for the same
                         // commit in the same queue.
                         let ack = self.ack_frame(inner, round, choice as u8);
                         let failed = OnFail::Say(STORAGE_UNAVAILABLE.clone());
-                        self.reply_frame(seat, ack, seq, failed);
+                        self.reply_frame(client, ack, seq, failed);
                     }
                     (Ok(seq), events)
                 }
                 Err(e) => {
-                    if let Some(seat) = seat {
+                    if let Some(client) = client {
                         let refusal: Arc<[u8]> =
                             text_frame(&error_json(e.code(), &e.to_string())).into();
                         let failed = OnFail::Say(refusal.clone());
-                        self.reply_frame(seat, refusal, 0, failed);
+                        self.reply_frame(client, refusal, 0, failed);
                     }
                     (Err(e), Vec::new())
                 }
