@@ -20,6 +20,7 @@ use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
 use tracing::debug;
 
 use crate::clock::timeout_at;
+use crate::delivery::fanout::Phone;
 use crate::delivery::frame_meter::RATE_STRIKES;
 use crate::delivery::runtimes::Unidentified;
 use crate::delivery::socket::{PING_EVERY, SharedSocket};
@@ -431,12 +432,12 @@ fn hello_deadline_after_pacing(connected: Instant, now: Instant) -> Instant {
 struct Registered {
     room: Arc<Room>,
     client: Client,
-    /// The phone's `(player, generation)`; `None` for a host screen.
-    phone: Option<(PlayerId, u64)>,
+    /// `None` for a host screen.
+    phone: Option<Phone>,
 }
 
 impl Registered {
-    fn new(conn: &Conn, phone: Option<(PlayerId, u64)>) -> Self {
+    fn new(conn: &Conn, phone: Option<Phone>) -> Self {
         let metrics = conn.room.metrics();
         match phone {
             Some(_) => metrics.players_connected.fetch_add(1, Relaxed),
@@ -454,7 +455,7 @@ impl Drop for Registered {
     fn drop(&mut self) {
         let metrics = self.room.metrics();
         match self.phone {
-            Some((player, generation)) => {
+            Some(Phone { player, generation }) => {
                 self.room.leave(player, generation, Some(&self.client));
                 metrics.players_connected.fetch_sub(1, Relaxed);
             }
@@ -648,7 +649,7 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
         player, generation, ..
     } = session;
     conn.mark_identified();
-    let _registered = Registered::new(&conn, Some((player, generation)));
+    let _registered = Registered::new(&conn, Some(Phone { player, generation }));
     socket_loop(&mut conn, Some(player)).await;
 }
 

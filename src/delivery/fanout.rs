@@ -86,13 +86,29 @@ pub enum OnFail {
     Close(Close),
 }
 
+/// Which of a player's connections a socket is: a phone that resumes
+/// gets a new generation, so its old socket can be told apart and closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Generation(pub u64);
+
+/// A phone's socket as its shard knows it: whose, and which connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Phone {
+    pub player: PlayerId,
+    pub generation: Generation,
+}
+
+/// A client's id; picks the fan-out shard its socket lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientId(u64);
+
 /// What a room hands its shards, in order.
 enum Item {
-    /// A socket starts receiving broadcasts; `me` is the phone's
-    /// `(player, generation)`, `None` for a host screen.
+    /// A socket starts receiving broadcasts; `phone` is `None` for a host
+    /// screen.
     Add {
         socket: Arc<SharedSocket>,
-        me: Option<(PlayerId, u64)>,
+        phone: Option<Phone>,
     },
     Remove(Arc<SharedSocket>),
     /// One encoded frame ([`crate::delivery::socket::text_frame`]) for many
@@ -109,12 +125,20 @@ enum Item {
     /// A `reveal` or `game_over`: goes out once event `seq` (the round's
     /// close) is durable, so a crash can never reopen a question whose
     /// answer was shown. Holds the room's count of reveals under way.
-    Personal(Arc<Personal>, Instant, u64, BusyHold),
+    Personal {
+        personal: Arc<Personal>,
+        /// When the room queued it (as for a broadcast).
+        queued_at: Instant,
+        /// The event (the round's close) that must be durable first.
+        seq: u64,
+        /// Counts it among the room's reveals under way until written.
+        under_way: BusyHold,
+    },
     /// Closes the sockets of `player`, except its socket of `keep` (a
     /// kicked player keeps none).
     CloseFor {
         player: PlayerId,
-        keep: Option<u64>,
+        keep: Option<Generation>,
         close: Close,
     },
     /// Closes every socket of these (kicked) players: one item, one pass
@@ -300,10 +324,10 @@ impl Fanout {
 
     /// Starts sending the room's broadcasts to `client`: those queued
     /// after this, never one queued before (its snapshot covers those).
-    /// `me` is the phone's `(player, generation)`, `None` for a host screen.
-    pub fn attach(&self, client: &Client, me: Option<(PlayerId, u64)>) {
+    /// `phone` is `None` for a host screen.
+    pub fn attach(&self, client: &Client, phone: Option<Phone>) {
         let socket = client.socket.clone();
-        self.to_client(client, Item::Add { socket, me });
+        self.to_client(client, Item::Add { socket, phone });
     }
 
     /// Stops sending broadcasts to `client`.
@@ -342,11 +366,16 @@ impl Fanout {
     pub fn reveal_after(&self, seq: u64, frames: PersonalFrames) {
         let personal = Arc::new(Personal::from(frames));
         let queued_at = Instant::now();
-        self.to_all(|| Item::Personal(personal.clone(), queued_at, seq, self.reveals.hold()));
+        self.to_all(|| Item::Personal {
+            personal: personal.clone(),
+            queued_at,
+            seq,
+            under_way: self.reveals.hold(),
+        });
     }
 
     /// Closes the sockets of `player` but its socket of generation `keep`.
-    pub fn close_player(&self, player: PlayerId, keep: Option<u64>, close: Close) {
+    pub fn close_player(&self, player: PlayerId, keep: Option<Generation>, close: Close) {
         self.to_all(|| Item::CloseFor {
             player,
             keep,
@@ -388,7 +417,7 @@ impl Fanout {
 
     /// To `client`'s shard only.
     fn to_client(&self, client: &Client, item: Item) {
-        let i = (client.id % self.shards.len() as u64) as usize;
+        let i = (client.id.0 % self.shards.len() as u64) as usize;
         let _ = self.shards[i].send(item);
     }
 
@@ -405,7 +434,7 @@ impl Fanout {
 #[derive(Clone)]
 pub struct Client {
     pub socket: Arc<SharedSocket>,
-    pub id: u64,
+    pub id: ClientId,
     pub network: Option<IpAddr>,
 }
 
@@ -413,7 +442,7 @@ impl Client {
     pub fn new(socket: Arc<SharedSocket>) -> Self {
         Self {
             socket,
-            id: NEXT_CLIENT.fetch_add(1, Relaxed),
+            id: ClientId(NEXT_CLIENT.fetch_add(1, Relaxed)),
             network: None,
         }
     }
@@ -427,7 +456,7 @@ impl Client {
 
 struct Recipient {
     socket: Arc<SharedSocket>,
-    me: Option<(PlayerId, u64)>,
+    phone: Option<Phone>,
 }
 
 async fn run_shard(
@@ -456,9 +485,9 @@ async fn run_shard(
             }
         };
         match item {
-            Item::Add { socket, me } => {
-                let recipient = Recipient { socket, me };
-                if me.is_some() {
+            Item::Add { socket, phone } => {
+                let recipient = Recipient { socket, phone };
+                if phone.is_some() {
                     phones.push(recipient);
                 } else {
                     hosts.push(recipient);
@@ -489,7 +518,12 @@ async fn run_shard(
                 }
                 metrics.record(&batch);
             }
-            Item::Personal(personal, at, seq, _under_way) => {
+            Item::Personal {
+                personal,
+                queued_at: at,
+                seq,
+                under_way: _under_way,
+            } => {
                 // Never before the round's close is on disk: a restart
                 // would reopen the question whose answer this shows.
                 let stored = durability.is_durable(seq)
@@ -513,9 +547,9 @@ async fn run_shard(
                 close,
             } => {
                 for recipient in &phones {
-                    if let Some((id, generation)) = recipient.me
-                        && id == player
-                        && keep != Some(generation)
+                    if let Some(phone) = recipient.phone
+                        && phone.player == player
+                        && keep != Some(phone.generation)
                     {
                         recipient.socket.request_close(close);
                     }
@@ -523,8 +557,8 @@ async fn run_shard(
             }
             Item::CloseKicked { players, close } => {
                 for recipient in &phones {
-                    if let Some((id, _)) = recipient.me
-                        && players.contains(&id)
+                    if let Some(phone) = recipient.phone
+                        && players.contains(&phone.player)
                     {
                         recipient.socket.request_close(close);
                     }
@@ -646,10 +680,10 @@ async fn send_personal(
                 writing = Some(aside.writing.hold());
             }
         }
-        let sent = match recipient.me {
-            Some((id, _)) => recipient
+        let sent = match recipient.phone {
+            Some(phone) => recipient
                 .socket
-                .send_frame(personal.frame_for(id, &mut buf)),
+                .send_frame(personal.frame_for(phone.player, &mut buf)),
             None => recipient.socket.send_frame(&personal.host_frame),
         };
         if sent {
@@ -692,7 +726,10 @@ mod tests {
             let (socket, io) = SharedSocket::new(server);
             recipients.push(Recipient {
                 socket,
-                me: Some((id as PlayerId, 1)),
+                phone: Some(Phone {
+                    player: id as PlayerId,
+                    generation: Generation(1),
+                }),
             });
             clients.push(client);
             ios.push(io);
@@ -836,7 +873,13 @@ mod tests {
         let fanout = Fanouts::default().start(durability.clone(), Arc::default());
         let (recipients, mut clients, _ios) = phones(1).await;
         let client = Client::new(recipients[0].socket.clone());
-        fanout.attach(&client, Some((0, 1)));
+        fanout.attach(
+            &client,
+            Some(Phone {
+                player: 0,
+                generation: Generation(1),
+            }),
+        );
         let after = |text: &str, seq, instead: &str| {
             let on_fail = OnFail::Say(text_frame(instead).into());
             fanout.send_after(&client, seq, text_frame(text).into(), on_fail);

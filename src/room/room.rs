@@ -22,7 +22,7 @@ use super::results;
 use super::sessions::{PhoneSession, ResumeRefused, Sessions};
 use super::views::{self, People};
 use crate::clock::Clock;
-use crate::delivery::fanout::{Durability, Fanout, Fanouts, OnFail, To};
+use crate::delivery::fanout::{Durability, Fanout, Fanouts, Generation, OnFail, Phone, To};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::{
@@ -444,9 +444,9 @@ impl Room {
         socket.send_text(&views::storage_notice(ok).to_json());
     }
 
-    fn add(&self, client: &Client, me: Option<(PlayerId, u64)>) {
+    fn add(&self, client: &Client, phone: Option<Phone>) {
         self.sockets.fetch_add(1, Relaxed);
-        self.fanout.attach(client, me);
+        self.fanout.attach(client, phone);
     }
 
     fn remove(&self, client: &Client) {
@@ -579,7 +579,7 @@ impl Room {
             .to_json();
             self.reply(client, welcome, seq, OnFail::Close(NOT_SAVED));
             self.reply(client, state, seq, OnFail::Close(NOT_SAVED));
-            self.add(client, Some((player, generation)));
+            self.add(client, Some(Phone { player, generation }));
         }
         PhoneSession {
             player,
@@ -589,7 +589,7 @@ impl Room {
     }
 
     /// A phone's socket ended; only its current socket counts.
-    pub fn leave(&self, player: PlayerId, generation: u64, client: Option<&Client>) {
+    pub fn leave(&self, player: PlayerId, generation: Generation, client: Option<&Client>) {
         if let Some(client) = client {
             self.remove(client);
         }
