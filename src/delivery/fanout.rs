@@ -29,7 +29,7 @@ use crate::delivery::busy::{BusyCount, BusyHold};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::PlayerId;
-use crate::protocol::PersonalFrames;
+use crate::protocol::{PersonalFrames, ServerMsg};
 use crate::store::{DurableMark, Store};
 use crate::telemetry::{LatencyBatch, Metrics};
 
@@ -101,6 +101,12 @@ pub struct Phone {
 /// A client's id; picks the fan-out shard its socket lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClientId(u64);
+
+/// `msg` as one WebSocket text frame, encoded once however many sockets
+/// it is written to (or queued for with [`Fanout::send_after`]).
+pub fn encode(msg: &ServerMsg) -> Arc<[u8]> {
+    text_frame(&msg.to_json()).into()
+}
 
 /// What a room hands its shards, in order.
 enum Item {
@@ -336,22 +342,22 @@ impl Fanout {
     }
 
     /// One message to the room's host screens, phones, or both, encoded once.
-    pub fn broadcast(&self, to: To, text: &str) {
-        self.broadcast_frame(to, text, None);
+    pub fn broadcast(&self, to: To, msg: &ServerMsg) {
+        self.broadcast_frame(to, msg, None);
     }
 
     /// A question (`round`) to everyone: other rooms' reveals step aside
     /// until it has gone out, unless it is queued behind this room's own
     /// reveal (they would step aside for a question that cannot move).
-    pub fn broadcast_question(&self, text: &str) {
+    pub fn broadcast_question(&self, msg: &ServerMsg) {
         let waiting = (!self.reveals.is_busy()).then_some(&self.questions_mine);
-        self.broadcast_frame(To::Both, text, waiting);
+        self.broadcast_frame(To::Both, msg, waiting);
     }
 
     /// `waiting`: this room's count of its questions waiting, when the
     /// broadcast is to count among the server's.
-    fn broadcast_frame(&self, to: To, text: &str, waiting: Option<&Arc<AtomicUsize>>) {
-        let frame: Arc<[u8]> = text_frame(text).into();
+    fn broadcast_frame(&self, to: To, msg: &ServerMsg, waiting: Option<&Arc<AtomicUsize>>) {
+        let frame = encode(msg);
         let queued_at = Instant::now();
         self.to_all(|| Item::Broadcast {
             to,

@@ -22,13 +22,13 @@ use super::results;
 use super::sessions::{PhoneSession, ResumeRefused, Sessions};
 use super::views::{self, People};
 use crate::clock::Clock;
-use crate::delivery::fanout::{Durability, Fanout, Fanouts, Generation, OnFail, Phone, To};
+use crate::delivery::fanout::{self, Durability, Fanout, Fanouts, Generation, OnFail, Phone, To};
 use crate::delivery::runtimes::FanoutRuntime;
-use crate::delivery::socket::{Close, SharedSocket, text_frame};
+use crate::delivery::socket::{Close, SharedSocket};
 use crate::game::{
     Event, Game, Millis, Phase, PlayerId, PlayerName, RuleError, Settings, VoteOutcome,
 };
-use crate::protocol::{STORAGE_MESSAGE, ServerMsg, error_json};
+use crate::protocol::{STORAGE_MESSAGE, ServerMsg};
 use crate::roster::Roster;
 use crate::roster::urls::{PhotoScope, PhotoUrls};
 use crate::store::{self, Op, Store, StoredRoom, Urgency};
@@ -396,7 +396,7 @@ impl Room {
             if inner.closed {
                 return (Err(RuleError::RoomClosed), Vec::new());
             }
-            let state = views::state(&self.people(), &self.code, &inner.game, None, now).to_json();
+            let state = views::state(&self.people(), &self.code, &inner.game, None, now);
             self.reply(client, state, inner.seq, OnFail::Close(NOT_SAVED));
             self.add(client, None);
             (Ok(()), Vec::new())
@@ -456,8 +456,8 @@ impl Room {
 
     /// One message for one socket, behind everything queued for it before,
     /// once event `seq` is durable.
-    fn reply(&self, client: &Client, text: String, seq: u64, on_fail: OnFail) {
-        self.reply_frame(client, text_frame(&text).into(), seq, on_fail);
+    fn reply(&self, client: &Client, msg: ServerMsg, seq: u64, on_fail: OnFail) {
+        self.reply_frame(client, fanout::encode(&msg), seq, on_fail);
     }
 
     /// [`Room::reply`] of an encoded frame, shared with other sockets.
@@ -563,8 +563,7 @@ impl Room {
             self.mark_lobby(inner);
         }
         if let Some(client) = client {
-            let state =
-                views::state(&self.people(), &self.code, &inner.game, Some(player), now).to_json();
+            let state = views::state(&self.people(), &self.code, &inner.game, Some(player), now);
             let (name, score) = inner
                 .game
                 .player(player)
@@ -575,8 +574,7 @@ impl Room {
                 name,
                 score,
                 code: self.code.to_string(),
-            }
-            .to_json();
+            };
             self.reply(client, welcome, seq, OnFail::Close(NOT_SAVED));
             self.reply(client, state, seq, OnFail::Close(NOT_SAVED));
             self.add(client, Some(Phone { player, generation }));
@@ -640,7 +638,10 @@ impl Room {
         // A vote's answer when it could not be stored, encoded once.
         static STORAGE_UNAVAILABLE: std::sync::LazyLock<Arc<[u8]>> =
             std::sync::LazyLock::new(|| {
-                text_frame(&error_json("storage_unavailable", STORAGE_MESSAGE)).into()
+                fanout::encode(&ServerMsg::Error {
+                    code: "storage_unavailable".to_string(),
+                    message: STORAGE_MESSAGE.to_string(),
+                })
             });
         self.with(|inner, now| {
             let now = arrived.map_or(now, |a| a.min(now));
@@ -663,8 +664,10 @@ impl Room {
                 }
                 Err(e) => {
                     if let Some(client) = client {
-                        let refusal: Arc<[u8]> =
-                            text_frame(&error_json(e.code(), &e.to_string())).into();
+                        let refusal = fanout::encode(&ServerMsg::Error {
+                            code: e.code().to_string(),
+                            message: e.to_string(),
+                        });
                         let failed = OnFail::Say(refusal.clone());
                         self.reply_frame(client, refusal, 0, failed);
                     }
@@ -680,9 +683,8 @@ impl Room {
         let frames = match &inner.ack_frames {
             Some((r, frames)) if *r == round => frames,
             _ => {
-                let frames = [0u8, 1, 2, 3].map(|choice| {
-                    Arc::from(text_frame(&ServerMsg::VoteAck { round, choice }.to_json()))
-                });
+                let frames = [0u8, 1, 2, 3]
+                    .map(|choice| fanout::encode(&ServerMsg::VoteAck { round, choice }));
                 &inner.ack_frames.insert((round, frames)).1
             }
         };
@@ -768,8 +770,8 @@ impl Room {
         inner.updates.lobby_changed(inner.game.phase());
     }
 
-    fn broadcast(&self, to: To, text: String) {
-        self.fanout.broadcast(to, &text);
+    fn broadcast(&self, to: To, msg: ServerMsg) {
+        self.fanout.broadcast(to, &msg);
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
@@ -800,7 +802,7 @@ impl Room {
                     let Some(msg) = views::round(&self.people(), &inner.game, now) else {
                         continue;
                     };
-                    self.fanout.broadcast_question(&msg.to_json());
+                    self.fanout.broadcast_question(&msg);
                 }
                 Event::Voted { .. } => inner.updates.vote_counted(),
                 Event::RoundResumed { .. } => {}
@@ -917,13 +919,13 @@ impl Room {
     fn flush(&self, inner: &mut Inner, now: Millis) {
         let due = inner.updates.due(inner.game.player_count(), now);
         if due.lobby {
-            self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game).to_json());
+            self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game));
             if let Some(phone) = views::lobby_for_phones(&inner.game) {
-                self.broadcast(To::Phones, phone.to_json());
+                self.broadcast(To::Phones, phone);
             }
         }
         if due.progress && inner.game.phase() == Phase::Question {
-            self.broadcast(To::Hosts, views::progress(&inner.game).to_json());
+            self.broadcast(To::Hosts, views::progress(&inner.game));
         }
     }
 }
