@@ -15,7 +15,8 @@
 //! behind what was queued before.
 //!
 //! What shows an event (a welcome, an ack, a reveal) waits in the queue
-//! until the room's durable mark ([`Durability`]) reaches it.
+//! until the room's durable mark ([`Durability`]) reaches it; while the
+//! store fails, such an item holds up everything behind it in its shard.
 
 use std::collections::HashSet;
 use std::net::IpAddr;
@@ -125,7 +126,8 @@ enum Item {
         /// When the room queued it (the fan-out latency is measured from here).
         queued_at: Instant,
         /// Counts it among the questions waiting to go out ([`Fanouts`])
-        /// until written; `None` when it waits behind its own room's reveal.
+        /// until written; `None` for every broadcast but a question, and
+        /// for a question queued behind its own room's reveal.
         waiting: Option<BusyHold>,
     },
     /// A `reveal` or `game_over`: goes out once event `seq` (the round's

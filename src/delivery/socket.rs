@@ -494,8 +494,8 @@ impl SharedSocket {
 }
 
 /// A shared socket as tungstenite's transport: reads from the TCP
-/// stream, writes through the shared queue (a write is always taken whole, so tungstenite
-/// only ever hands over whole frames).
+/// stream, writes through the shared queue (a write is always taken
+/// whole, so tungstenite only ever hands over whole frames).
 pub struct SocketIo {
     read: OwnedReadHalf,
     socket: Arc<SharedSocket>,
