@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use yearbook::game::{PlayerName, Settings};
+use yearbook::game::{PlayerId, PlayerName, Settings};
 use yearbook::room::{RoomDeps, Rooms};
 use yearbook::roster;
 use yearbook::store::Store;
@@ -57,7 +57,7 @@ async fn main() -> anyhow::Result<()> {
         let name = PlayerName::parse(&format!("phone {i}")).map_err(anyhow::Error::msg)?;
         sessions.push(room.join(&name, None).map_err(anyhow::Error::msg)?);
     }
-    let ids: Vec<u32> = sessions.iter().map(|s| s.player).collect();
+    let ids: Vec<PlayerId> = sessions.iter().map(|s| s.player).collect();
     opened.store.flush(Duration::from_secs(30)).await;
     println!("store bench: {phones} phones in one room (WAL, synchronous=FULL, group commit)");
     for round in 1..=3u32 {
@@ -67,12 +67,12 @@ async fn main() -> anyhow::Result<()> {
         let mut tasks = Vec::new();
         for w in 0..workers {
             let room = room.clone();
-            let mine: Vec<u32> = ids.iter().copied().skip(w).step_by(workers).collect();
+            let mine: Vec<PlayerId> = ids.iter().copied().skip(w).step_by(workers).collect();
             tasks.push(tokio::spawn(async move {
                 let mut last = 0;
                 for id in mine {
                     let seq = room
-                        .vote(id, round, i64::from(id % 4), None)
+                        .vote(id, round, i64::from(id.get() % 4), None)
                         .map_err(|e| format!("vote refused: {e}"))?;
                     last = last.max(seq);
                 }
@@ -122,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
         for round in 1..=10u32 {
             room.start_round().map_err(anyhow::Error::msg)?;
             for &id in &ids {
-                let _ = room.vote(id, round, i64::from((id + round) % 4), None);
+                let _ = room.vote(id, round, i64::from((id.get() + round) % 4), None);
             }
             if round < 10 {
                 let _ = room.reveal();

@@ -28,7 +28,7 @@ pub enum ClientMsg {
     /// Host: end the game.
     EndGame,
     /// Host: remove a player.
-    Kick { player_id: u32 },
+    Kick { player_id: PlayerId },
     /// Host, in the lobby: remove every player not connected now.
     RemoveDisconnected,
     /// Host, in the lobby: change the room's settings.
@@ -537,7 +537,7 @@ impl PersonalFrames {
         }
         let mut by_id: Vec<Option<String>> = Vec::new();
         for (id, you) in yours {
-            let i = id as usize;
+            let i = id.index();
             if by_id.len() <= i {
                 by_id.resize(i + 1, None);
             }
@@ -564,7 +564,7 @@ impl PersonalFrames {
         buf: &mut Vec<u8>,
         header: impl FnOnce(usize, &mut Vec<u8>),
     ) -> bool {
-        let Some(Some(you)) = self.yours.get(player as usize) else {
+        let Some(Some(you)) = self.yours.get(player.index()) else {
             return false;
         };
         header(self.head.len() + YOU_KEY.len() + you.len() + 1, buf);
@@ -711,6 +711,11 @@ mod tests {
             })
     }
 
+    /// Ids of the first few players, so that some repeat.
+    fn player_id() -> impl Strategy<Value = PlayerId> {
+        (0..6u32).prop_map(PlayerId::new)
+    }
+
     /// `player`'s frame from `frames`, decoded (checked to be the same
     /// JSON as its decoded message encoded whole): its WebSocket header is
     /// a fixed marker here, so what follows it is exactly the JSON.
@@ -741,12 +746,12 @@ mod tests {
         #[test]
         fn a_joined_reveal_is_the_message_with_its_you(
             shared in reveal(),
-            yours in proptest::collection::vec((0..6u32, you_reveal()), 0..4),
+            yours in proptest::collection::vec((player_id(), you_reveal()), 0..4),
         ) {
             let frames = PersonalFrames::reveal(shared.clone(), yours.clone());
             let host = ServerMsg::Reveal(shared.clone());
             prop_assert_eq!(serde_json::from_str::<ServerMsg>(frames.host_json()).ok(), Some(host));
-            for player in 0..8 {
+            for player in (0..8).map(PlayerId::new) {
                 // The last part given for an id wins, as with a map.
                 let you = yours.iter().rev().find(|(id, _)| *id == player).map(|(_, y)| *y);
                 let want = you.map(|you| ServerMsg::Reveal(Reveal { you: Some(you), ..shared.clone() }));
@@ -758,7 +763,7 @@ mod tests {
         fn a_joined_game_over_is_the_phones_message_with_its_you(
             phones in game_over(),
             host in game_over(),
-            yours in proptest::collection::vec((0..6u32, any::<(u32, u32)>()), 0..4),
+            yours in proptest::collection::vec((player_id(), any::<(u32, u32)>()), 0..4),
         ) {
             let yours: Vec<(PlayerId, YouFinal)> = yours
                 .into_iter()
@@ -769,7 +774,7 @@ mod tests {
                 serde_json::from_str::<ServerMsg>(frames.host_json()).ok(),
                 Some(ServerMsg::GameOver(host))
             );
-            for player in 0..8 {
+            for player in (0..8).map(PlayerId::new) {
                 let you = yours.iter().rev().find(|(id, _)| *id == player).map(|(_, y)| *y);
                 let want = you.map(|you| ServerMsg::GameOver(GameOver { you: Some(you), ..phones.clone() }));
                 prop_assert_eq!(decoded_for(&frames, player), want);
@@ -844,7 +849,7 @@ mod tests {
             let mut state = State::base(Phase::Reveal, name.clone(), round, 9, Settings::default(), 3);
             state.you = you.map(|_| StateYou::default());
             let all = [
-                ServerMsg::Welcome { player_id: 1, token: name.clone(), name: name.clone(), score: 2, code: "QXRT".into() },
+                ServerMsg::Welcome { player_id: PlayerId::new(1), token: name.clone(), name: name.clone(), score: 2, code: "QXRT".into() },
                 ServerMsg::State(Box::new(state)),
                 ServerMsg::Lobby(Lobby { players: None, count: 3, settings: None }),
                 ServerMsg::Round(Round {

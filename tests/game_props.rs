@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::Role;
 use yearbook::delivery::socket::SharedSocket;
 use yearbook::game::{
-    Event, Game, Phase, PlayerName, Pool, RuleError, SEAT_HOLD_MS, Settings, VoteOutcome,
+    Event, Game, Phase, PlayerId, PlayerName, Pool, RuleError, SEAT_HOLD_MS, Settings, VoteOutcome,
     leaderboard,
 };
 use yearbook::room::code::parse_code;
@@ -77,32 +77,32 @@ proptest! {
         let mut now = 1_000u64;
         // Points each player was awarded, round by round, as seen from
         // outside (the oracle for their value is in the test below).
-        let mut awarded: HashMap<(u32, u32), u32> = HashMap::new();
+        let mut awarded: HashMap<(u32, PlayerId), u32> = HashMap::new();
         let len = ops.len();
         for (i, op) in ops.into_iter().enumerate() {
-            let before: HashMap<u32, u32> = game.players().map(|p| (p.id, p.score)).collect();
+            let before: HashMap<PlayerId, u32> = game.players().map(|p| (p.id, p.score)).collect();
             let round_before = game.round_number();
             match op {
                 Op::Join(n) => {
                     let _ = game.join(&PlayerName::parse(&format!("p{n}")).unwrap(), now);
-                    let id = game.players().map(|p| p.id).max().unwrap_or(0);
+                    let id = game.players().map(|p| p.id).max().unwrap_or(PlayerId::new(0));
                     game.set_connected(id, true, now);
                 }
-                Op::Connect(p, c) => { game.set_connected(u32::from(p), c, now); }
+                Op::Connect(p, c) => { game.set_connected(nth_player(p), c, now); }
                 Op::Vote(p, r, c) => {
                     let round = (game.round_number() as i64 + i64::from(r)).max(0) as u32;
-                    let _ = game.vote(u32::from(p), round, i64::from(c), now);
+                    let _ = game.vote(nth_player(p), round, i64::from(c), now);
                 }
                 Op::Start => { let _ = game.start_round(now, &mut rng); }
                 Op::Reveal => { let _ = game.reveal(now); }
                 Op::Tick(ms) => { now += u64::from(ms); game.tick(now); }
-                Op::Kick(p) => { let _ = game.kick(u32::from(p)); }
+                Op::Kick(p) => { let _ = game.kick(nth_player(p)); }
                 // Ending early would leave the rest of the sequence acting
                 // on a finished game: only the last quarter may end it.
                 Op::End if i * 4 < len * 3 => {}
                 Op::End => { let _ = game.end_game(now); }
                 Op::Lapse => { now += SEAT_HOLD_MS; game.lapse(now); }
-                Op::Rejoin(p) => { let _ = game.rejoin(u32::from(p), now); }
+                Op::Rejoin(p) => { let _ = game.rejoin(nth_player(p), now); }
                 Op::RemoveDisconnected => { let _ = game.remove_disconnected(); }
             }
             // A score only moves when a round closes, by at most 1000, once.
@@ -314,7 +314,7 @@ struct Coverage {
 
 /// Rank by the contract: 1 + players strictly ahead (more points, or as
 /// many in less total answering time of right answers).
-fn contract_rank(me: &Account, all: &HashMap<u32, Account>) -> u32 {
+fn contract_rank(me: &Account, all: &HashMap<PlayerId, Account>) -> u32 {
     1 + all
         .values()
         .filter(|o| o.score > me.score || (o.score == me.score && o.correct_ms < me.correct_ms))
@@ -325,11 +325,11 @@ fn contract_rank(me: &Account, all: &HashMap<u32, Account>) -> u32 {
 /// test's own accounts.
 fn check_standings(
     game: &Game,
-    accounts: &HashMap<u32, Account>,
+    accounts: &HashMap<PlayerId, Account>,
     cov: &mut CaseCoverage,
 ) -> Result<(), TestCaseError> {
-    let ids: Vec<u32> = game.players().map(|p| p.id).collect();
-    let mut expected: Vec<u32> = accounts.keys().copied().collect();
+    let ids: Vec<PlayerId> = game.players().map(|p| p.id).collect();
+    let mut expected: Vec<PlayerId> = accounts.keys().copied().collect();
     expected.sort_unstable();
     prop_assert_eq!(&ids, &expected, "players in the room");
     for (id, a) in accounts {
@@ -391,7 +391,12 @@ struct OpenRound {
     started_at: u64,
     limit: u64,
     answer: u8,
-    votes: HashMap<u32, (u8, u64)>,
+    votes: HashMap<PlayerId, (u8, u64)>,
+}
+
+/// The player a plan names by its join order.
+fn nth_player(n: u8) -> PlayerId {
+    PlayerId::new(u32::from(n))
 }
 
 /// A command the plan expects to succeed was refused.
@@ -413,12 +418,12 @@ fn play(plan: &GamePlan, cov: &mut CaseCoverage) -> Result<(), TestCaseError> {
     let limit = u64::from(plan.seconds) * 1000;
     let mut game = Game::new(pool(), settings, 12);
     let mut now = 1_000u64;
-    let mut accounts: HashMap<u32, Account> = HashMap::new();
+    let mut accounts: HashMap<PlayerId, Account> = HashMap::new();
     // Players whose seat lapsed: they may resume it.
-    let mut lapsed: HashMap<u32, Account> = HashMap::new();
+    let mut lapsed: HashMap<PlayerId, Account> = HashMap::new();
     let mut joined = 0u32;
     let mut join = |game: &mut Game,
-                    accounts: &mut HashMap<u32, Account>,
+                    accounts: &mut HashMap<PlayerId, Account>,
                     now: u64|
      -> Result<(), TestCaseError> {
         let name = PlayerName::parse(&format!("p{joined}")).unwrap();
@@ -448,7 +453,7 @@ fn play(plan: &GamePlan, cov: &mut CaseCoverage) -> Result<(), TestCaseError> {
     // Closes the open round in the test's accounts: right answers earn the
     // contract's points, wrong ones nothing.
     let settle =
-        |open: &OpenRound, accounts: &mut HashMap<u32, Account>, cov: &mut CaseCoverage| {
+        |open: &OpenRound, accounts: &mut HashMap<PlayerId, Account>, cov: &mut CaseCoverage| {
             for (id, (choice, elapsed)) in &open.votes {
                 let Some(a) = accounts.get_mut(id) else {
                     continue;
@@ -491,7 +496,7 @@ fn play(plan: &GamePlan, cov: &mut CaseCoverage) -> Result<(), TestCaseError> {
                     right,
                     wrong,
                 } => {
-                    let id = u32::from(*player);
+                    let id = nth_player(*player);
                     let choice = if *right {
                         open.answer
                     } else {
@@ -530,7 +535,7 @@ fn play(plan: &GamePlan, cov: &mut CaseCoverage) -> Result<(), TestCaseError> {
                     }
                 }
                 Act::Again { player, same } => {
-                    let id = u32::from(*player);
+                    let id = nth_player(*player);
                     let Some(&(first, _)) =
                         open.votes.get(&id).filter(|_| accounts.contains_key(&id))
                     else {
@@ -548,7 +553,7 @@ fn play(plan: &GamePlan, cov: &mut CaseCoverage) -> Result<(), TestCaseError> {
                     prop_assert_eq!(got, want);
                 }
                 Act::Drop(p) | Act::Resume(p) => {
-                    let id = u32::from(*p);
+                    let id = nth_player(*p);
                     let connect = matches!(act, Act::Resume(_));
                     if connect
                         && game.rejoin(id, now).is_ok()
@@ -573,7 +578,7 @@ fn play(plan: &GamePlan, cov: &mut CaseCoverage) -> Result<(), TestCaseError> {
                     );
                 }
                 Act::Kick(p) => {
-                    let id = u32::from(*p);
+                    let id = nth_player(*p);
                     let got = game.kick(id).map(|_| ());
                     if accounts.remove(&id).is_some() {
                         prop_assert_eq!(got, Ok(()));
@@ -584,7 +589,7 @@ fn play(plan: &GamePlan, cov: &mut CaseCoverage) -> Result<(), TestCaseError> {
             }
             // Seats of players away from the start lapse after the hold
             // time: the test's accounts follow the game's roster.
-            let gone: Vec<u32> = accounts
+            let gone: Vec<PlayerId> = accounts
                 .keys()
                 .copied()
                 .filter(|id| game.player(*id).is_none())

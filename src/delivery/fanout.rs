@@ -735,7 +735,7 @@ mod tests {
             recipients.push(Recipient {
                 socket,
                 phone: Some(Phone {
-                    player: id as PlayerId,
+                    player: PlayerId::new(id as u32),
                     generation: Generation(1),
                 }),
             });
@@ -754,7 +754,7 @@ mod tests {
         let (recipients, mut clients, _ios) = phones(n).await;
         let yours = (0..n).map(|id| {
             (
-                id as PlayerId,
+                PlayerId::new(id as u32),
                 YouFinal {
                     score: id as u32,
                     rank: 1,
@@ -884,7 +884,7 @@ mod tests {
         fanout.attach(
             &client,
             Some(Phone {
-                player: 0,
+                player: PlayerId::new(0),
                 generation: Generation(1),
             }),
         );
@@ -896,7 +896,9 @@ mod tests {
             room: "ABCD".into(),
             first_seq: seq,
             at: 2,
-            events: vec![crate::game::Event::Kicked { player: 9 }],
+            events: vec![crate::game::Event::Kicked {
+                player: PlayerId::new(9),
+            }],
             token: None,
             scores: vec![],
             urgency: Urgency::NextGap,
@@ -961,7 +963,7 @@ mod tests {
     #[test]
     fn a_phones_frame_is_the_message_with_its_own_part() {
         let yours = [(
-            7,
+            PlayerId::new(7),
             YouFinal {
                 score: 900,
                 rank: 2,
@@ -974,12 +976,12 @@ mod tests {
         ));
         let host = text_frame(&ServerMsg::GameOver(empty_board()).to_json());
         let mut buf = Vec::new();
-        let frame = p.frame_for(7, &mut buf).to_vec();
+        let frame = p.frame_for(PlayerId::new(7), &mut buf).to_vec();
         let (_, n) = crate::delivery::socket::text_header(frame.len() - 2);
         let v: serde_json::Value = serde_json::from_slice(&frame[n..]).unwrap();
         assert_eq!(v["you"]["rank"], 2);
         assert_eq!(v["type"], "game_over");
         // Someone with no part (joined after the end) gets the host's copy.
-        assert_eq!(p.frame_for(8, &mut buf), &host[..]);
+        assert_eq!(p.frame_for(PlayerId::new(8), &mut buf), &host[..]);
     }
 }

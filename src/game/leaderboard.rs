@@ -3,10 +3,12 @@
 
 use std::cmp::Ordering;
 
+use super::PlayerId;
+
 /// What ranking needs of a player.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Standing {
-    pub player: u32,
+    pub player: PlayerId,
     pub score: u32,
     pub correct_ms: u64,
 }
@@ -42,7 +44,7 @@ mod tests {
 
     fn s(player: u32, score: u32, correct_ms: u64) -> Standing {
         Standing {
-            player,
+            player: PlayerId::new(player),
             score,
             correct_ms,
         }
@@ -52,7 +54,7 @@ mod tests {
     fn higher_score_ranks_first() {
         let mut v = vec![s(1, 500, 0), s(2, 900, 9_000)];
         let r = rank(&mut v);
-        assert_eq!(v[0].player, 2);
+        assert_eq!(v[0].player.get(), 2);
         assert_eq!(r, vec![1, 2]);
     }
 
@@ -61,7 +63,7 @@ mod tests {
         let mut v = vec![s(1, 1500, 8_000), s(2, 1500, 3_000), s(3, 100, 0)];
         let r = rank(&mut v);
         assert_eq!(
-            v.iter().map(|x| x.player).collect::<Vec<_>>(),
+            v.iter().map(|x| x.player.get()).collect::<Vec<_>>(),
             vec![2, 1, 3]
         );
         assert_eq!(r, vec![1, 2, 3]);
@@ -79,7 +81,7 @@ mod tests {
         // One right answer in 3 s against two in 1 s and 2 s.
         let mut v = vec![s(1, 925, 3_000), s(2, 1850, 3_000)];
         let r = rank(&mut v);
-        assert_eq!(v[0].player, 2);
+        assert_eq!(v[0].player.get(), 2);
         assert_eq!(r, vec![1, 2]);
     }
 }

@@ -15,7 +15,33 @@ use super::name::{NameKey, PlayerName, TakenNames};
 use super::question::{Pool, Question, pick_question};
 use super::scoring;
 
-pub type PlayerId = u32;
+/// A player's number in their room: minted in join order from 0, so it also
+/// indexes per-player vectors; on the wire and in the store a plain integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PlayerId(u32);
+
+impl PlayerId {
+    pub const fn new(number: u32) -> Self {
+        Self(number)
+    }
+
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+
+    /// Position in vectors that hold one entry per player ever joined.
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl std::fmt::Display for PlayerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// Milliseconds on the room's clock (wall-clock based, so it survives restarts).
 pub type Millis = u64;
 
@@ -345,7 +371,7 @@ impl Game {
 
     /// A player in the room: not kicked, seat not lapsed.
     pub fn player(&self, id: PlayerId) -> Option<&Player> {
-        self.players.get(id as usize).filter(|p| p.is_in())
+        self.players.get(id.index()).filter(|p| p.is_in())
     }
 
     /// Players in the room (not kicked, seat not lapsed), in join order.
@@ -398,7 +424,7 @@ impl Game {
         let changed = self.mark_connected(id, connected);
         if changed
             && !connected
-            && let Some(p) = self.players.get_mut(id as usize)
+            && let Some(p) = self.players.get_mut(id.index())
         {
             p.away_since = Some(now);
             self.away.push_back((now, id));
@@ -408,7 +434,7 @@ impl Game {
 
     fn mark_connected(&mut self, id: PlayerId, connected: bool) -> bool {
         let voted = self.voted_in_open_round(id);
-        match self.players.get_mut(id as usize) {
+        match self.players.get_mut(id.index()) {
             Some(p) if p.is_in() && p.connected != connected => {
                 if connected {
                     p.away_since = None;
@@ -445,7 +471,7 @@ impl Game {
         match event {
             Event::Configured { settings } => self.settings = settings.clone(),
             Event::Joined { player, name } => {
-                debug_assert_eq!(*player as usize, self.players.len());
+                debug_assert_eq!(player.index(), self.players.len());
                 let key = NameKey::of(name);
                 self.taken.add(&key);
                 self.players.push(Player {
@@ -464,7 +490,7 @@ impl Game {
             }
             Event::Kicked { player } => {
                 self.mark_connected(*player, false);
-                if let Some(p) = self.players.get_mut(*player as usize)
+                if let Some(p) = self.players.get_mut(player.index())
                     && !p.kicked
                 {
                     if p.lapsed {
@@ -514,7 +540,7 @@ impl Game {
             } => {
                 let connected = self
                     .players
-                    .get(*player as usize)
+                    .get(player.index())
                     .is_some_and(|p| p.connected);
                 if let Some(r) = self.round.as_mut() {
                     let vote = Vote {
@@ -534,7 +560,7 @@ impl Game {
                 let mut correct = 0;
                 for (&id, vote) in &round.votes {
                     let points = round.points_for(vote);
-                    let Some(p) = self.players.get_mut(id as usize) else {
+                    let Some(p) = self.players.get_mut(id.index()) else {
                         continue;
                     };
                     p.answered += 1;
@@ -592,7 +618,7 @@ impl Game {
         if self.player_count() >= self.max_players {
             return Err(RuleError::RoomFull);
         }
-        let player = self.players.len() as PlayerId;
+        let player = PlayerId::new(self.players.len() as u32);
         Ok(self.commit(vec![Event::Joined {
             player,
             name: name.as_str().to_string(),
@@ -658,7 +684,7 @@ impl Game {
         if self.lapsing_since(id).is_none() {
             return false;
         }
-        let p = &mut self.players[id as usize];
+        let p = &mut self.players[id.index()];
         p.lapsed = true;
         self.taken.remove(&p.key);
         self.lapsed += 1;
@@ -690,7 +716,7 @@ impl Game {
     /// else it must join again.
     pub fn rejoin(&mut self, id: PlayerId, now: Millis) -> Result<(), RuleError> {
         self.lapse(now);
-        let Some(p) = self.players.get(id as usize).filter(|p| !p.kicked) else {
+        let Some(p) = self.players.get(id.index()).filter(|p| !p.kicked) else {
             return Err(RuleError::UnknownPlayer);
         };
         if !p.lapsed {
@@ -702,7 +728,7 @@ impl Game {
         if self.player_count() >= self.max_players {
             return Err(RuleError::RoomFull);
         }
-        let p = &mut self.players[id as usize];
+        let p = &mut self.players[id.index()];
         p.lapsed = false;
         self.taken.add(&p.key);
         self.lapsed -= 1;
@@ -826,7 +852,7 @@ impl Game {
         standings
             .iter()
             .zip(ranks)
-            .map(|(s, rank)| (rank, &self.players[s.player as usize]))
+            .map(|(s, rank)| (rank, &self.players[s.player.index()]))
             .collect()
     }
 
@@ -871,10 +897,15 @@ mod tests {
         for i in 0..players {
             let name = PlayerName::parse(&format!("Player {i}")).unwrap();
             g.join(&name, 0).unwrap();
-            g.set_connected(i as PlayerId, true, 0);
+            g.set_connected(PlayerId::new(i as u32), true, 0);
         }
         (g, StdRng::seed_from_u64(42))
     }
+
+    /// Players by join order: ids are handed out from 0.
+    const FIRST: PlayerId = PlayerId::new(0);
+    const SECOND: PlayerId = PlayerId::new(1);
+    const THIRD: PlayerId = PlayerId::new(2);
 
     fn answer(g: &Game) -> i64 {
         i64::from(g.round().unwrap().question.answer)
@@ -900,32 +931,32 @@ mod tests {
         let (mut g, mut rng) = game(2, 20);
         g.start_round(0, &mut rng).unwrap();
         let (a, w) = (answer(&g), wrong(&g));
-        g.vote(0, 1, a, 10_000).unwrap();
-        g.vote(1, 1, w, 1_000).unwrap();
+        g.vote(FIRST, 1, a, 10_000).unwrap();
+        g.vote(SECOND, 1, w, 1_000).unwrap();
         assert_eq!(g.phase(), Phase::Reveal, "all connected voted: closes");
-        assert_eq!(g.player(0).unwrap().score, 750);
-        assert_eq!(g.player(1).unwrap().score, 0);
-        assert_eq!(g.player(1).unwrap().answered, 1);
+        assert_eq!(g.player(FIRST).unwrap().score, 750);
+        assert_eq!(g.player(SECOND).unwrap().score, 0);
+        assert_eq!(g.player(SECOND).unwrap().answered, 1);
     }
 
     #[test]
     fn the_same_vote_again_is_a_repeat_and_a_different_one_is_refused() {
         let (mut g, mut rng) = game(2, 20);
         g.start_round(0, &mut rng).unwrap();
-        let (outcome, _) = g.vote(0, 1, 2, 100).unwrap();
+        let (outcome, _) = g.vote(FIRST, 1, 2, 100).unwrap();
         assert_eq!(outcome, VoteOutcome::Accepted);
-        assert_eq!(g.vote(0, 1, 2, 200).unwrap().0, VoteOutcome::Repeat);
-        assert_eq!(g.vote(0, 1, 3, 300), Err(RuleError::AlreadyVoted));
+        assert_eq!(g.vote(FIRST, 1, 2, 200).unwrap().0, VoteOutcome::Repeat);
+        assert_eq!(g.vote(FIRST, 1, 3, 300), Err(RuleError::AlreadyVoted));
     }
 
     #[test]
     fn the_same_vote_after_the_round_closed_is_still_a_repeat() {
         let (mut g, mut rng) = game(1, 20);
         g.start_round(0, &mut rng).unwrap();
-        g.vote(0, 1, 2, 100).unwrap();
+        g.vote(FIRST, 1, 2, 100).unwrap();
         assert_eq!(g.phase(), Phase::Reveal, "the last vote closed the round");
-        assert_eq!(g.vote(0, 1, 2, 200).unwrap().0, VoteOutcome::Repeat);
-        assert_eq!(g.vote(0, 1, 1, 200), Err(RuleError::AlreadyVoted));
+        assert_eq!(g.vote(FIRST, 1, 2, 200).unwrap().0, VoteOutcome::Repeat);
+        assert_eq!(g.vote(FIRST, 1, 1, 200), Err(RuleError::AlreadyVoted));
     }
 
     #[test]
@@ -933,14 +964,14 @@ mod tests {
         let (mut g, mut rng) = game(2, 20);
         g.start_round(0, &mut rng).unwrap();
         let a = answer(&g);
-        g.vote(0, 1, a, 10_000).unwrap();
+        g.vote(FIRST, 1, a, 10_000).unwrap();
         g.apply(&Event::RoundResumed {
             started_at: 60_000,
             deadline: 90_000,
         });
         g.reveal(61_000).unwrap();
         assert_eq!(
-            g.player(0).unwrap().score,
+            g.player(FIRST).unwrap().score,
             750,
             "scored against the 20 s limit"
         );
@@ -950,25 +981,25 @@ mod tests {
     fn out_of_range_choices_are_refused() {
         let (mut g, mut rng) = game(2, 20);
         g.start_round(0, &mut rng).unwrap();
-        assert_eq!(g.vote(0, 1, 4, 10), Err(RuleError::BadChoice));
-        assert_eq!(g.vote(0, 1, -1, 10), Err(RuleError::BadChoice));
+        assert_eq!(g.vote(FIRST, 1, 4, 10), Err(RuleError::BadChoice));
+        assert_eq!(g.vote(FIRST, 1, -1, 10), Err(RuleError::BadChoice));
     }
 
     #[test]
     fn late_vote_after_deadline_is_refused() {
         let (mut g, mut rng) = game(2, 5);
         g.start_round(0, &mut rng).unwrap();
-        assert_eq!(g.vote(0, 1, 0, 5_000), Err(RuleError::RoundClosed));
+        assert_eq!(g.vote(FIRST, 1, 0, 5_000), Err(RuleError::RoundClosed));
         assert!(!g.tick(5_000).is_empty());
         assert_eq!(g.phase(), Phase::Reveal);
-        assert_eq!(g.vote(0, 1, 0, 5_001), Err(RuleError::RoundClosed));
+        assert_eq!(g.vote(FIRST, 1, 0, 5_001), Err(RuleError::RoundClosed));
     }
 
     #[test]
     fn vote_for_another_round_is_refused() {
         let (mut g, mut rng) = game(2, 20);
         g.start_round(0, &mut rng).unwrap();
-        assert_eq!(g.vote(0, 2, 0, 10), Err(RuleError::RoundClosed));
+        assert_eq!(g.vote(FIRST, 2, 0, 10), Err(RuleError::RoundClosed));
     }
 
     #[test]
@@ -983,10 +1014,10 @@ mod tests {
     fn a_disconnected_player_does_not_hold_the_room_up() {
         let (mut g, mut rng) = game(3, 20);
         g.start_round(0, &mut rng).unwrap();
-        g.set_connected(2, false, 0);
+        g.set_connected(THIRD, false, 0);
         assert_eq!(g.phase(), Phase::Question, "leaving never closes voting");
-        g.vote(0, 1, 0, 10).unwrap();
-        g.vote(1, 1, 1, 20).unwrap();
+        g.vote(FIRST, 1, 0, 10).unwrap();
+        g.vote(SECOND, 1, 1, 20).unwrap();
         assert_eq!(g.phase(), Phase::Reveal);
     }
 
@@ -994,14 +1025,14 @@ mod tests {
     fn a_voter_who_drops_and_returns_is_counted_once() {
         let (mut g, mut rng) = game(3, 20);
         g.start_round(0, &mut rng).unwrap();
-        g.vote(0, 1, 0, 10).unwrap();
-        g.set_connected(0, false, 0);
+        g.vote(FIRST, 1, 0, 10).unwrap();
+        g.set_connected(FIRST, false, 0);
         assert_eq!(g.voting_status(), (1, 3));
-        g.set_connected(0, true, 0);
+        g.set_connected(FIRST, true, 0);
         assert_eq!(g.voting_status(), (1, 3));
-        g.kick(2).unwrap();
+        g.kick(THIRD).unwrap();
         assert_eq!(g.voting_status(), (1, 2));
-        g.vote(1, 1, 1, 20).unwrap();
+        g.vote(SECOND, 1, 1, 20).unwrap();
         assert_eq!(g.phase(), Phase::Reveal);
     }
 
@@ -1010,18 +1041,21 @@ mod tests {
         let (mut g, mut rng) = game(3, 20);
         g.start_round(0, &mut rng).unwrap();
         let a = answer(&g);
-        g.vote(0, 1, a, 1_000).unwrap();
-        g.vote(1, 1, a, 1_000).unwrap();
-        g.vote(2, 1, wrong(&g), 0).unwrap();
-        assert_eq!((g.rank_of(0), g.rank_of(1), g.rank_of(2)), (1, 1, 3));
+        g.vote(FIRST, 1, a, 1_000).unwrap();
+        g.vote(SECOND, 1, a, 1_000).unwrap();
+        g.vote(THIRD, 1, wrong(&g), 0).unwrap();
+        assert_eq!(
+            (g.rank_of(FIRST), g.rank_of(SECOND), g.rank_of(THIRD)),
+            (1, 1, 3)
+        );
     }
 
     #[test]
     fn voting_stays_open_while_a_connected_player_has_not_voted() {
         let (mut g, mut rng) = game(3, 20);
         g.start_round(0, &mut rng).unwrap();
-        g.vote(0, 1, 0, 10).unwrap();
-        g.vote(1, 1, 1, 20).unwrap();
+        g.vote(FIRST, 1, 0, 10).unwrap();
+        g.vote(SECOND, 1, 1, 20).unwrap();
         assert_eq!(g.phase(), Phase::Question);
         assert_eq!(g.voting_status(), (2, 3));
     }
@@ -1058,11 +1092,11 @@ mod tests {
         let (mut g, mut rng) = game(2, 20);
         g.start_round(0, &mut rng).unwrap();
         let a = answer(&g);
-        g.vote(0, 1, a, 0).unwrap();
+        g.vote(FIRST, 1, a, 0).unwrap();
         let events = g.end_game(500).unwrap();
         assert!(matches!(events[0], Event::RoundClosed { .. }));
         assert!(matches!(events[1], Event::GameOver { .. }));
-        assert_eq!(g.player(0).unwrap().score, 1000);
+        assert_eq!(g.player(FIRST).unwrap().score, 1000);
     }
 
     #[test]
@@ -1074,8 +1108,8 @@ mod tests {
             g.join(&PlayerName::parse("ANN").unwrap(), 0),
             Err(RuleError::NameTaken)
         );
-        g.kick(0).unwrap();
-        assert!(g.player(0).is_none());
+        g.kick(FIRST).unwrap();
+        assert!(g.player(FIRST).is_none());
         g.join(&ann, 0).unwrap();
         assert_eq!(g.player_count(), 1);
     }
@@ -1141,19 +1175,22 @@ mod tests {
         let stays = PlayerName::parse("Stays").unwrap();
         g.join(&filler, 0).unwrap();
         g.join(&stays, 0).unwrap();
-        g.set_connected(0, true, 0);
-        g.set_connected(1, true, 0);
-        assert!(!g.lapse_now(0), "a connected player keeps its seat");
-        g.set_connected(0, false, 1_000);
-        assert_eq!(g.lapsing_since(0), Some(1_000));
-        assert_eq!(g.lapsing_since(1), None);
-        assert!(g.lapse_now(0));
+        g.set_connected(FIRST, true, 0);
+        g.set_connected(SECOND, true, 0);
+        assert!(!g.lapse_now(FIRST), "a connected player keeps its seat");
+        g.set_connected(FIRST, false, 1_000);
+        assert_eq!(g.lapsing_since(FIRST), Some(1_000));
+        assert_eq!(g.lapsing_since(SECOND), None);
+        assert!(g.lapse_now(FIRST));
         assert_eq!(g.player_count(), 1, "its seat is free at once");
-        assert!(!g.lapse_now(0), "once");
+        assert!(!g.lapse_now(FIRST), "once");
         // Its stale entry in the hold queue lapses nobody later.
         assert_eq!(g.lapse(1_000 + SEAT_HOLD_MS), 0);
         assert_eq!(g.player_count(), 1);
-        assert!(g.rejoin(0, 2_000).is_ok(), "it may come back while free");
+        assert!(
+            g.rejoin(FIRST, 2_000).is_ok(),
+            "it may come back while free"
+        );
     }
 
     #[test]
@@ -1230,23 +1267,23 @@ mod tests {
     fn a_player_who_voted_keeps_its_seat_however_long_it_is_away() {
         let (mut g, mut rng) = game(2, 20);
         g.start_round(0, &mut rng).unwrap();
-        g.vote(0, 1, 0, 10).unwrap();
-        g.set_connected(0, false, 20);
-        g.set_connected(1, false, 20);
+        g.vote(FIRST, 1, 0, 10).unwrap();
+        g.set_connected(FIRST, false, 20);
+        g.set_connected(SECOND, false, 20);
         assert_eq!(
             g.lapse(20 + SEAT_HOLD_MS),
             1,
             "only the one who never voted"
         );
-        assert!(g.player(0).is_some());
-        assert!(g.player(1).is_none());
+        assert!(g.player(FIRST).is_some());
+        assert!(g.player(SECOND).is_none());
     }
 
     #[test]
     fn after_a_restart_everyone_gets_the_whole_seat_hold_to_come_back() {
         let mut g = small_room(5);
         g.apply(&Event::Joined {
-            player: 0,
+            player: FIRST,
             name: "Ann".into(),
         });
         assert_eq!(
@@ -1293,8 +1330,8 @@ mod tests {
         let mut log = Vec::new();
         log.extend(g.start_round(0, &mut rng).unwrap());
         let a = answer(&g);
-        log.extend(g.vote(0, 1, a, 3_000).unwrap().1);
-        log.extend(g.vote(1, 1, a, 1_000).unwrap().1);
+        log.extend(g.vote(FIRST, 1, a, 3_000).unwrap().1);
+        log.extend(g.vote(SECOND, 1, a, 1_000).unwrap().1);
         log.extend(g.reveal(9_000).unwrap());
         let pool = Arc::new(Pool {
             groups: vec![None; 8],
@@ -1303,7 +1340,7 @@ mod tests {
         let mut replayed = Game::new(pool, g.settings().clone(), 100);
         for i in 0..3 {
             replayed.apply(&Event::Joined {
-                player: i,
+                player: PlayerId::new(i),
                 name: format!("Player {i}"),
             });
         }
@@ -1314,7 +1351,7 @@ mod tests {
         assert_eq!(scores(&replayed), scores(&g));
         assert_eq!(replayed.phase(), Phase::Reveal);
         // Player 1 was faster with the same right answer: ranks first.
-        assert_eq!(g.leaderboard()[0].1.id, 1);
+        assert_eq!(g.leaderboard()[0].1.id, SECOND);
     }
 
     #[test]
@@ -1323,13 +1360,13 @@ mod tests {
         g.start_round(0, &mut rng).unwrap();
         let first = g.round().unwrap().question.target;
         let a = answer(&g);
-        g.vote(0, 1, a, 10).unwrap();
-        g.vote(1, 1, a, 10).unwrap();
+        g.vote(FIRST, 1, a, 10).unwrap();
+        g.vote(SECOND, 1, a, 10).unwrap();
         g.start_round(100, &mut rng).unwrap();
         let second = g.round().unwrap().question.target;
         let w = wrong(&g);
-        g.vote(0, 2, w, 110).unwrap();
-        g.vote(1, 2, w, 110).unwrap();
+        g.vote(FIRST, 2, w, 110).unwrap();
+        g.vote(SECOND, 2, w, 110).unwrap();
         let (most, least) = g.recognition_extremes().unwrap();
         assert_eq!((most.person, most.correct), (first, 2));
         let least = least.unwrap();
@@ -1340,7 +1377,7 @@ mod tests {
     fn one_person_asked_is_not_both_most_and_least_recognised() {
         let (mut g, mut rng) = game(1, 20);
         g.start_round(0, &mut rng).unwrap();
-        g.vote(0, 1, 0, 10).unwrap();
+        g.vote(FIRST, 1, 0, 10).unwrap();
         let (_, least) = g.recognition_extremes().unwrap();
         assert_eq!(least, None);
     }
@@ -1471,10 +1508,19 @@ mod tests {
     }
 
     #[test]
+    fn a_player_id_is_a_plain_number_in_events() {
+        let kicked = Event::Kicked { player: THIRD };
+        let json = serde_json::to_string(&kicked).unwrap();
+        assert!(json.contains(r#""player":2"#), "{json}");
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), kicked);
+        assert_eq!(THIRD.to_string(), "2");
+    }
+
+    #[test]
     fn votes_are_counted_per_choice() {
         let (mut g, mut rng) = game(4, 20);
         g.start_round(0, &mut rng).unwrap();
-        for (player, choice) in [(0, 2), (1, 0), (2, 2)] {
+        for (player, choice) in [(FIRST, 2), (SECOND, 0), (THIRD, 2)] {
             g.vote(player, 1, choice, 10).unwrap();
         }
         assert_eq!(g.round().unwrap().counts(), [1, 0, 2, 0]);
@@ -1486,9 +1532,9 @@ mod tests {
         g.start_round(0, &mut rng).unwrap();
         let target = g.round().unwrap().question.target;
         let (a, w) = (answer(&g), wrong(&g));
-        g.vote(0, 1, a, 10).unwrap();
-        g.vote(1, 1, w, 10).unwrap();
-        g.vote(2, 1, a, 10).unwrap();
+        g.vote(FIRST, 1, a, 10).unwrap();
+        g.vote(SECOND, 1, w, 10).unwrap();
+        g.vote(THIRD, 1, a, 10).unwrap();
         assert_eq!(
             g.history(),
             [Recognition {
@@ -1497,9 +1543,9 @@ mod tests {
                 answered: 3
             }]
         );
-        let p = g.player(1).unwrap();
+        let p = g.player(SECOND).unwrap();
         assert_eq!((p.correct, p.answered, p.score), (0, 1, 0));
-        let p = g.player(2).unwrap();
+        let p = g.player(THIRD).unwrap();
         assert_eq!((p.correct, p.answered), (1, 1));
     }
 
@@ -1520,13 +1566,19 @@ mod tests {
         let (mut g, mut rng) = game(3, 20);
         g.start_round(0, &mut rng).unwrap();
         let a = answer(&g);
-        g.vote(0, 1, a, 2_000).unwrap();
-        g.vote(1, 1, a, 2_001).unwrap();
-        g.vote(2, 1, wrong(&g), 0).unwrap();
-        assert_eq!(g.player(0).unwrap().score, g.player(1).unwrap().score);
-        assert_eq!((g.rank_of(0), g.rank_of(1), g.rank_of(2)), (1, 2, 3));
+        g.vote(FIRST, 1, a, 2_000).unwrap();
+        g.vote(SECOND, 1, a, 2_001).unwrap();
+        g.vote(THIRD, 1, wrong(&g), 0).unwrap();
+        assert_eq!(
+            g.player(FIRST).unwrap().score,
+            g.player(SECOND).unwrap().score
+        );
+        assert_eq!(
+            (g.rank_of(FIRST), g.rank_of(SECOND), g.rank_of(THIRD)),
+            (1, 2, 3)
+        );
         let board: Vec<(u32, PlayerId)> = g.leaderboard().iter().map(|(r, p)| (*r, p.id)).collect();
-        assert_eq!(board, [(1, 0), (2, 1), (3, 2)]);
+        assert_eq!(board, [(1, FIRST), (2, SECOND), (3, THIRD)]);
     }
 
     #[test]
@@ -1535,13 +1587,13 @@ mod tests {
         for (round, start) in [(1, 0), (2, 100_000)] {
             g.start_round(start, &mut rng).unwrap();
             let (a, w) = (answer(&g), wrong(&g));
-            g.vote(0, round, a, start + 1_500).unwrap();
-            g.vote(1, round, if round == 1 { a } else { w }, start + 700)
+            g.vote(FIRST, round, a, start + 1_500).unwrap();
+            g.vote(SECOND, round, if round == 1 { a } else { w }, start + 700)
                 .unwrap();
         }
-        let p = g.player(0).unwrap();
+        let p = g.player(FIRST).unwrap();
         assert_eq!((p.correct, p.correct_ms), (2, 3_000));
-        let p = g.player(1).unwrap();
+        let p = g.player(SECOND).unwrap();
         assert_eq!(
             (p.correct, p.correct_ms),
             (1, 700),
@@ -1582,7 +1634,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(3);
         for player in 0..2 {
             g.apply(&Event::Joined {
-                player,
+                player: PlayerId::new(player),
                 name: format!("Player {player}"),
             });
         }
@@ -1596,13 +1648,13 @@ mod tests {
             deadline: 20_000,
         });
         g.apply(&Event::Voted {
-            player: 0,
+            player: FIRST,
             round: 1,
             choice: 0,
             elapsed_ms: 100,
         });
-        g.set_connected(0, true, 1_000);
-        g.set_connected(1, true, 1_000);
+        g.set_connected(FIRST, true, 1_000);
+        g.set_connected(SECOND, true, 1_000);
         assert_eq!(g.voting_status(), (1, 2), "player 1 has yet to vote");
     }
 
@@ -1620,14 +1672,14 @@ mod tests {
         // Round 1: one answer, right (100 %).
         g.start_round(0, &mut rng).unwrap();
         let first = g.round().unwrap().question.target;
-        g.vote(0, 1, answer(&g), 10).unwrap();
+        g.vote(FIRST, 1, answer(&g), 10).unwrap();
         g.reveal(100).unwrap();
         // Round 2: three answers, two right (67 %: more right answers, a
         // smaller share).
         g.start_round(1_000, &mut rng).unwrap();
         let second = g.round().unwrap().question.target;
         let (a, w) = (answer(&g), wrong(&g));
-        for (player, choice) in [(0, a), (1, a), (2, w)] {
+        for (player, choice) in [(FIRST, a), (SECOND, a), (THIRD, w)] {
             g.vote(player, 2, choice, 1_010).unwrap();
         }
         // Round 3: nobody answers; the person is in neither extreme.

@@ -363,7 +363,7 @@ async fn a_seat_lapses_two_minutes_after_its_player_left_and_frees_a_place() {
     assert_eq!(lobby.count, 0, "her seat lapsed: {lobby:?}");
     let (_client, session, _bob) = bench.joined(&room, "Bob").await;
     assert_eq!(room.summary().1, 1);
-    assert_ne!(session.player, 0, "a new player, not Ann");
+    assert_ne!(session.player, PlayerId::new(0), "a new player, not Ann");
 }
 
 #[tokio::test(start_paused = true)]

@@ -161,36 +161,38 @@ mod tests {
     fn a_token_finds_its_player_by_hash_until_the_player_is_forgotten() {
         let mut sessions = Sessions::default();
         let mut rng = rand::rng();
-        let (token, hash) = sessions.issue_token(7, &mut rng);
+        let ann = PlayerId::new(7);
+        let (token, hash) = sessions.issue_token(ann, &mut rng);
         assert_ne!(token, hash, "only the hash is kept");
         assert_eq!(hash, store::hash_secret(&token));
-        assert_eq!(sessions.player_for_token(&token), Some(7));
+        assert_eq!(sessions.player_for_token(&token), Some(ann));
         assert_eq!(sessions.player_for_token(&hash), None);
-        let restored = Sessions::restored(vec![(7, hash)]);
-        assert_eq!(restored.player_for_token(&token), Some(7));
-        sessions.forget(&HashSet::from([7]));
+        let restored = Sessions::restored(vec![(ann, hash)]);
+        assert_eq!(restored.player_for_token(&token), Some(ann));
+        sessions.forget(&HashSet::from([ann]));
         assert_eq!(sessions.player_for_token(&token), None);
     }
 
     #[test]
     fn only_the_newest_socket_of_a_player_counts() {
         let mut sessions = Sessions::default();
-        let (first, replaced) = sessions.new_generation(3);
+        let (ann, bob) = (PlayerId::new(3), PlayerId::new(4));
+        let (first, replaced) = sessions.new_generation(ann);
         assert!(!replaced);
-        let (second, replaced) = sessions.new_generation(3);
+        let (second, replaced) = sessions.new_generation(ann);
         assert!(replaced, "the first socket is replaced");
         assert!(second > first);
-        assert!(!sessions.is_current(3, first));
+        assert!(!sessions.is_current(ann, first));
         // The old socket ending leaves the player connected.
-        assert!(!sessions.end(3, first));
-        assert!(sessions.end(3, second));
-        assert!(!sessions.is_current(3, second));
+        assert!(!sessions.end(ann, first));
+        assert!(sessions.end(ann, second));
+        assert!(!sessions.is_current(ann, second));
         // Generations are never reused, even by another player.
-        let (other, replaced) = sessions.new_generation(4);
+        let (other, replaced) = sessions.new_generation(bob);
         assert!(!replaced);
         assert!(other > second);
-        sessions.forget(&HashSet::from([4]));
-        assert!(!sessions.is_current(4, other));
+        sessions.forget(&HashSet::from([bob]));
+        assert!(!sessions.is_current(bob, other));
     }
 
     #[test]
@@ -203,7 +205,7 @@ mod tests {
             let name = PlayerName::parse(&format!("Guest {i}")).unwrap();
             g.join(&name, i * 1000).unwrap();
             // Ids are handed out in join order.
-            let id = i as PlayerId;
+            let id = PlayerId::new(i as u32);
             g.set_connected(id, true, i * 1000);
             sessions.network_joined(network, id);
             if i < LAPSING_SEATS_PER_NETWORK as u64 - 1 {
@@ -212,14 +214,14 @@ mod tests {
         }
         // One is still connected: one seat short of the limit.
         assert_eq!(sessions.seat_to_free(network, &g), None);
-        let last = LAPSING_SEATS_PER_NETWORK as PlayerId - 1;
+        let last = PlayerId::new(LAPSING_SEATS_PER_NETWORK as u32 - 1);
         g.set_connected(last, false, 50_000);
-        assert_eq!(sessions.seat_to_free(network, &g), Some(0));
+        assert_eq!(sessions.seat_to_free(network, &g), Some(PlayerId::new(0)));
         // Another network is not held to this one's count.
         let other: IpAddr = "198.51.100.1".parse().unwrap();
         assert_eq!(sessions.seat_to_free(other, &g), None);
         // Its seat lapsed: forgotten, the network is under the limit again.
-        assert!(g.lapse_now(0));
+        assert!(g.lapse_now(PlayerId::new(0)));
         assert_eq!(sessions.seat_to_free(network, &g), None);
     }
 }

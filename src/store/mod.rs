@@ -6,6 +6,7 @@
 //! raises the room's [`DurableMark`] ("stored up to N"), and whoever waits
 //! for an event (a `vote_ack`, a `welcome`, a reveal) watches that mark.
 
+mod columns;
 mod schema;
 
 pub use schema::refuse_newer;
@@ -417,7 +418,7 @@ fn load_room(
         last_seq = seq as u64;
     }
     let tokens = tokens_stmt
-        .query_map([code], |r| Ok((r.get::<_, i64>(0)? as PlayerId, r.get(1)?)))?
+        .query_map([code], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()
         .context("a player is unreadable")?;
     Ok((events, tokens, last_seq))
@@ -1182,7 +1183,9 @@ mod tests {
             room: "ABCD".into(),
             first_seq: seq,
             at,
-            events: vec![Event::Kicked { player: 8 }],
+            events: vec![Event::Kicked {
+                player: PlayerId::new(8),
+            }],
             token: None,
             scores: vec![],
             urgency: Urgency::NextGap,
@@ -1208,7 +1211,13 @@ mod tests {
         let path = dir.path().join("t.db");
         let Opened { store, .. } = Store::open(&path).unwrap();
         let durable = DurableMark::new(0);
-        open_room(&store, vec![Event::Kicked { player: 9 }], &durable);
+        open_room(
+            &store,
+            vec![Event::Kicked {
+                player: PlayerId::new(9),
+            }],
+            &durable,
+        );
         wait_durable(&durable, 1);
         let later = crate::clock::Clock::new().now() + 60_000;
         store.send(kick_at(2, later, &durable));
@@ -1247,11 +1256,11 @@ mod tests {
                     settings: settings.clone(),
                 },
                 Event::Joined {
-                    player: 0,
+                    player: PlayerId::new(0),
                     name: "Ann".into(),
                 },
             ],
-            token: Some((0, hash_secret("tok"))),
+            token: Some((PlayerId::new(0), hash_secret("tok"))),
             scores: vec![],
             urgency: Urgency::NextGap,
             durable: durable.clone(),
@@ -1274,7 +1283,7 @@ mod tests {
                     deadline: 9_003,
                 },
                 Event::Voted {
-                    player: 0,
+                    player: PlayerId::new(0),
                     round: 1,
                     choice: 1,
                     elapsed_ms: 700,
@@ -1282,7 +1291,7 @@ mod tests {
                 Event::RoundClosed { round: 1, at: 800 },
             ],
             token: None,
-            scores: vec![(0, 965)],
+            scores: vec![(PlayerId::new(0), 965)],
             urgency: Urgency::NextGap,
             durable: durable.clone(),
         });
@@ -1326,7 +1335,7 @@ mod tests {
         assert_eq!(room.code, "ABCD");
         assert_eq!(room.last_seq, 5);
         assert_eq!(room.events[0], Event::Configured { settings });
-        assert_eq!(room.tokens, vec![(0, hash_secret("tok"))]);
+        assert_eq!(room.tokens, vec![(PlayerId::new(0), hash_secret("tok"))]);
         assert_ne!(room.tokens[0].1, "tok");
     }
 
@@ -1366,7 +1375,13 @@ mod tests {
         }
         let store = Store::open_capped(&path, Some(256 * 1024)).unwrap().store;
         let durable = DurableMark::new(0);
-        open_room(&store, vec![Event::Kicked { player: 1 }], &durable);
+        open_room(
+            &store,
+            vec![Event::Kicked {
+                player: PlayerId::new(1),
+            }],
+            &durable,
+        );
         wait_durable(&durable, 1);
         // Another program fills the disk: SQLITE_FULL for this store.
         let outside = Connection::open(&path).unwrap();
@@ -1378,7 +1393,11 @@ mod tests {
             room: "ABCD".into(),
             first_seq: 2,
             at: 3,
-            events: (0..20).map(|player| Event::Kicked { player }).collect(),
+            events: (0..20)
+                .map(|player| Event::Kicked {
+                    player: PlayerId::new(player),
+                })
+                .collect(),
             token: None,
             scores: vec![],
             urgency: Urgency::MayWait,
@@ -1566,7 +1585,13 @@ mod tests {
         let path = dir.path().join("t.db");
         let store = Store::open(&path).unwrap().store;
         let durable = DurableMark::new(0);
-        open_room(&store, vec![Event::Kicked { player: 9 }], &durable);
+        open_room(
+            &store,
+            vec![Event::Kicked {
+                player: PlayerId::new(9),
+            }],
+            &durable,
+        );
         wait_durable(&durable, 1);
         store.send(Op::Archive {
             room: "ABCD".into(),
@@ -1606,7 +1631,9 @@ mod tests {
             room: room.into(),
             first_seq: seq,
             at: 2,
-            events: vec![Event::Kicked { player: 1 }],
+            events: vec![Event::Kicked {
+                player: PlayerId::new(1),
+            }],
             token: None,
             scores: vec![],
             urgency: Urgency::NextGap,
