@@ -1,7 +1,7 @@
 //! One task per WebSocket: the first frame decides host or phone; then the
 //! task reads the client, answers it, and keeps the connection alive. The
 //! room's broadcasts reach the same socket from its fan-out (`delivery/fanout.rs`)
-//! through the shared link; this task drains what the socket could not take
+//! through the shared socket; this task drains what the socket could not take
 //! at once and closes it when the room asks (kicked, replaced) or when it
 //! stops taking bytes.
 
@@ -20,6 +20,7 @@ use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
 use tracing::debug;
 
 use crate::clock::timeout_at;
+use crate::delivery::fanout::Phone;
 use crate::delivery::frame_meter::RATE_STRIKES;
 use crate::delivery::runtimes::Unidentified;
 use crate::delivery::socket::{PING_EVERY, SharedSocket};
@@ -70,9 +71,9 @@ const DEAD_AFTER: Duration = Duration::from_secs(25);
 
 struct Conn {
     /// The protocol side (reading, control frames, this socket's own
-    /// messages); broadcasts reach the same socket through `seat.link`.
+    /// messages); broadcasts reach the same socket through `client.socket`.
     socket: Socket,
-    seat: Client,
+    client: Client,
     room: Arc<Room>,
     last_seen: Instant,
     /// Bytes the client had acknowledged, and since when, while the
@@ -93,8 +94,8 @@ enum Incoming {
 }
 
 impl Conn {
-    fn link(&self) -> &SharedSocket {
-        &self.seat.link
+    fn shared(&self) -> &SharedSocket {
+        &self.client.socket
     }
 
     /// Said hello/joined/resumed: out of the stranger's limits.
@@ -103,7 +104,7 @@ impl Conn {
         self.socket.get_mut().set_identified();
     }
 
-    /// Writes never wait: the link takes the frame whole or fails.
+    /// Writes never wait: the shared socket takes the frame whole or fails.
     async fn send_text(&mut self, text: impl Into<Utf8Bytes>) -> bool {
         let ok = self.socket.send(Message::Text(text.into())).await.is_ok();
         if ok {
@@ -125,13 +126,13 @@ impl Conn {
     /// Sends a close frame, then waits briefly for the client's reply so
     /// the reason reaches it before the connection goes away.
     async fn close(&mut self, code: u16, reason: &'static str) {
-        self.link().stop_broadcasts();
+        self.shared().stop_broadcasts();
         let frame = CloseFrame {
             code: CloseCode::from(code),
             reason: Utf8Bytes::from_static(reason),
         };
         let _ = self.socket.send(Message::Close(Some(frame))).await;
-        let _ = self.link().drain(CLOSE_WAIT).await;
+        let _ = self.shared().drain(CLOSE_WAIT).await;
         let _ = timeout(CLOSE_WAIT, async {
             while let Some(Ok(msg)) = self.socket.next().await {
                 if matches!(msg, Message::Close(_)) {
@@ -142,28 +143,28 @@ impl Conn {
         .await;
     }
 
-    /// The link woke this task: the room wants the socket closed (`None`:
+    /// The shared socket woke this task: the room wants the socket closed (`None`:
     /// stop), or bytes wait for the socket (`Some(true)`: drain them, as a
     /// branch of the task's loop so it stays responsive meanwhile).
-    async fn on_link(&mut self) -> Option<bool> {
-        if let Some(close) = self.link().take_close_request() {
+    async fn on_shared_socket(&mut self) -> Option<bool> {
+        if let Some(close) = self.shared().take_close_request() {
             let _ = self.send_error(close.error, close.message).await;
             self.close(close.code, close.reason).await;
             return None;
         }
-        if self.link().failed() {
+        if self.shared().failed() {
             return None;
         }
-        Some(self.link().has_pending())
+        Some(self.shared().has_pending())
     }
 
     /// The client sent a Close: tungstenite has queued the answering
     /// Close (its code echoed, or 1002 for a code no one may send), and
     /// it goes out before the connection ends (RFC 6455 §5.5.1).
     async fn answer_close(&mut self) {
-        self.link().stop_broadcasts();
+        self.shared().stop_broadcasts();
         let _ = self.socket.flush().await;
-        let _ = self.link().drain(CLOSE_WAIT).await;
+        let _ = self.shared().drain(CLOSE_WAIT).await;
     }
 
     /// Fails the connection (RFC 6455 §7.1.7) once tungstenite can read it
@@ -172,7 +173,7 @@ impl Conn {
     /// until its Close is in, within bounds, so that the client reads our
     /// Close rather than a reset.
     async fn fail(&mut self, code: u16, reason: &'static str) {
-        self.link().stop_broadcasts();
+        self.shared().stop_broadcasts();
         debug_assert!(
             reason.len() <= 123,
             "a control frame's payload is 125 bytes at most"
@@ -181,7 +182,7 @@ impl Conn {
         frame.extend_from_slice(&[0x88, (2 + reason.len()) as u8]);
         frame.extend_from_slice(&code.to_be_bytes());
         frame.extend_from_slice(reason.as_bytes());
-        if !self.link().send_own(&frame) || self.link().drain(CLOSE_WAIT).await.is_err() {
+        if !self.shared().send_own(&frame) || self.shared().drain(CLOSE_WAIT).await.is_err() {
             return;
         }
         let io = self.socket.get_mut();
@@ -283,7 +284,7 @@ impl Conn {
 /// takes one of the address's paced joins (PROTOCOL §5); `network` is the
 /// client's ([`crate::http::throttle::network_of`]).
 pub async fn run(
-    link: Arc<SharedSocket>,
+    shared: Arc<SharedSocket>,
     socket: Socket,
     room: Arc<Room>,
     (host_only, mut unidentified): (bool, Option<Unidentified>),
@@ -294,7 +295,7 @@ pub async fn run(
     let now = crate::clock::now();
     let mut conn = Conn {
         socket,
-        seat: Client::new(link).on_network(network),
+        client: Client::new(shared).on_network(network),
         room: room.clone(),
         last_seen: now,
         stalled_at: None,
@@ -374,7 +375,7 @@ pub async fn run(
             ClientMsg::Join { name } => {
                 let joined = PlayerName::parse(&name)
                     .map_err(RuleError::BadName)
-                    .and_then(|name| room.join(&name, Some(&conn.seat)));
+                    .and_then(|name| room.join(&name, Some(&conn.client)));
                 match joined {
                     Ok(session) => return phone(conn, session).await,
                     Err(e @ RuleError::RoomClosed) => {
@@ -388,7 +389,7 @@ pub async fn run(
                     }
                 }
             }
-            ClientMsg::Resume { token } => match room.resume(&token, Some(&conn.seat)) {
+            ClientMsg::Resume { token } => match room.resume(&token, Some(&conn.client)) {
                 Ok(session) => return phone(conn, session).await,
                 Err(_) if room.is_closed() => {
                     let e = RuleError::RoomClosed;
@@ -430,13 +431,13 @@ fn hello_deadline_after_pacing(connected: Instant, now: Instant) -> Instant {
 /// by a panic), so the fan-out never keeps a dead socket or its room.
 struct Registered {
     room: Arc<Room>,
-    seat: Client,
-    /// The phone's `(player, generation)`; `None` for a host screen.
-    phone: Option<(PlayerId, u64)>,
+    client: Client,
+    /// `None` for a host screen.
+    phone: Option<Phone>,
 }
 
 impl Registered {
-    fn new(conn: &Conn, phone: Option<(PlayerId, u64)>) -> Self {
+    fn new(conn: &Conn, phone: Option<Phone>) -> Self {
         let metrics = conn.room.metrics();
         match phone {
             Some(_) => metrics.players_connected.fetch_add(1, Relaxed),
@@ -444,7 +445,7 @@ impl Registered {
         };
         Self {
             room: conn.room.clone(),
-            seat: conn.seat.clone(),
+            client: conn.client.clone(),
             phone,
         }
     }
@@ -454,12 +455,12 @@ impl Drop for Registered {
     fn drop(&mut self) {
         let metrics = self.room.metrics();
         match self.phone {
-            Some((player, generation)) => {
-                self.room.leave(player, generation, Some(&self.seat));
+            Some(Phone { player, generation }) => {
+                self.room.leave(player, generation, Some(&self.client));
                 metrics.players_connected.fetch_sub(1, Relaxed);
             }
             None => {
-                self.room.host_leave(&self.seat);
+                self.room.host_leave(&self.client);
                 metrics.hosts_connected.fetch_sub(1, Relaxed);
             }
         }
@@ -468,7 +469,7 @@ impl Drop for Registered {
 
 async fn host(mut conn: Conn) {
     conn.mark_identified();
-    if let Err(e) = conn.room.host_connect(&conn.seat) {
+    if let Err(e) = conn.room.host_connect(&conn.client) {
         conn.refuse(e.code(), &e.to_string(), "room closed").await;
         return;
     }
@@ -523,9 +524,13 @@ async fn on_phone_message(
         ClientMsg::Vote { round, choice } => {
             if conn.room.storage_ok() {
                 // Acknowledged (or refused) by the room once on disk.
-                let _ =
-                    conn.room
-                        .vote_arrived(player, round, choice, Some(&conn.seat), Some(arrived));
+                let _ = conn.room.vote_arrived(
+                    player,
+                    round,
+                    choice,
+                    Some(&conn.client),
+                    Some(arrived),
+                );
                 true
             } else {
                 conn.send_error("storage_unavailable", STORAGE_MESSAGE)
@@ -548,8 +553,8 @@ async fn on_phone_message(
 async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
     // Built once, not per message: each of these registers with a shared
     // notifier, and thousands of sockets re-registering per vote contend.
-    let link = conn.seat.link.clone();
-    let mut woken = std::pin::pin!(link.woken());
+    let shared = conn.client.socket.clone();
+    let mut woken = std::pin::pin!(shared.woken());
     let mut shutdown_rx = conn.shutdown.clone();
     let mut shutdown = std::pin::pin!(async move {
         let _ = shutdown_rx.changed().await;
@@ -559,22 +564,22 @@ async fn socket_loop(conn: &mut Conn, phone: Option<PlayerId>) {
         tokio::select! {
             biased;
             _ = &mut woken => {
-                woken.set(link.woken());
-                match conn.on_link().await {
+                woken.set(shared.woken());
+                match conn.on_shared_socket().await {
                     Some(pending) => draining = pending,
                     None => return,
                 }
                 // No timer per socket: thousands of them, looked at on every
                 // message, cost more than the fan-out's nudge every 10 s.
-                if let Some(look) = conn.link().take_nudge()
+                if let Some(look) = conn.shared().take_nudge()
                     && !keep_alive(conn, look).await
                 {
                     return;
                 }
             }
-            drained = link.drain(SEND_TIMEOUT), if draining => {
+            drained = shared.drain(SEND_TIMEOUT), if draining => {
                 if drained.is_err() {
-                    link.abort();
+                    shared.abort();
                     return;
                 }
                 draining = false;
@@ -615,13 +620,13 @@ async fn keep_alive(conn: &mut Conn, now: Instant) -> bool {
         debug!(room = %conn.room.code, "client silent, closing");
         return false;
     }
-    if let Some((acked, unacked)) = conn.link().delivery() {
+    if let Some((acked, unacked)) = conn.shared().delivery() {
         match conn.stalled_at {
             _ if unacked == 0 => conn.stalled_at = None,
             Some((mark, since)) if mark == acked => {
                 if now.saturating_duration_since(since) >= SEND_TIMEOUT {
                     debug!(room = %conn.room.code, "client takes no bytes, closing");
-                    conn.link().abort();
+                    conn.shared().abort();
                     return false;
                 }
             }
@@ -644,7 +649,7 @@ async fn phone(mut conn: Conn, session: PhoneSession) {
         player, generation, ..
     } = session;
     conn.mark_identified();
-    let _registered = Registered::new(&conn, Some((player, generation)));
+    let _registered = Registered::new(&conn, Some(Phone { player, generation }));
     socket_loop(&mut conn, Some(player)).await;
 }
 

@@ -854,4 +854,11 @@ async fn a_room_whose_writes_fail_for_good_answers_its_phones_rather_than_leave_
     cy.send(json!({"type": "join", "name": "Cy"})).await;
     assert_eq!(cy.recv_error().await, "storage_unavailable");
     assert_eq!(cy.expect_close().await, Some(1013));
+    // The host screen is told, as when the store fails, and its commands
+    // change nothing: a reveal or a round it showed could not be kept.
+    assert_eq!(host.recv_error().await, "storage_unavailable");
+    host.send(json!({"type": "reveal"})).await;
+    assert_eq!(host.recv_error().await, "storage_unavailable");
+    host.send(json!({"type": "start_round"})).await;
+    assert_eq!(host.recv_error().await, "storage_unavailable");
 }

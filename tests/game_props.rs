@@ -728,7 +728,7 @@ fn demo() -> Arc<roster::Roster> {
         .clone()
 }
 
-/// A room socket and its client end: the room writes to `seat`, the test
+/// A room socket and its client end: the room writes to `client`, the test
 /// reads what a phone would on the client's WebSocket.
 async fn socket_pair() -> (Client, WebSocketStream<TcpStream>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -736,9 +736,9 @@ async fn socket_pair() -> (Client, WebSocketStream<TcpStream>) {
         .await
         .unwrap();
     let (server, _) = listener.accept().await.unwrap();
-    let (link, _read_side) = SharedSocket::new(server);
+    let (socket, _read_side) = SharedSocket::new(server);
     let ws = WebSocketStream::from_raw_socket(client, Role::Client, None).await;
-    (Client::new(link), ws)
+    (Client::new(socket), ws)
 }
 
 /// Every text message that arrives within a short quiet period.
@@ -797,18 +797,18 @@ proptest! {
             room.host_connect(&host).unwrap();
             let mut phones = Vec::new();
             for i in 0..4 {
-                let (seat, ws) = socket_pair().await;
+                let (client, ws) = socket_pair().await;
                 let name = PlayerName::parse(&format!("phone {i}")).unwrap();
-                let session = room.join(&name, Some(&seat)).unwrap();
-                phones.push((session, seat, ws));
+                let session = room.join(&name, Some(&client)).unwrap();
+                phones.push((session, client, ws));
             }
             let mut texts = Vec::new();
             for round in 1..=2u32 {
                 room.start_round().unwrap();
                 texts.push(room.state_for(None));
                 for (p, c) in &votes {
-                    let (session, seat, _) = &phones[usize::from(*p)];
-                    let _ = room.vote(session.player, round, i64::from(*c), Some(seat));
+                    let (session, client, _) = &phones[usize::from(*p)];
+                    let _ = room.vote(session.player, round, i64::from(*c), Some(client));
                     texts.push(room.state_for(Some(session.player)));
                 }
                 // Whatever a phone or the host received up to here.
@@ -853,9 +853,9 @@ fn a_big_rooms_phones_get_a_bounded_final_board_and_the_host_gets_everyone() {
             room.join(&name, None).unwrap();
         }
         // The 600th phone and the host listen on real sockets.
-        let (seat, mut phone_ws) = socket_pair().await;
+        let (client, mut phone_ws) = socket_pair().await;
         let name = PlayerName::parse("phone 599").unwrap();
-        room.join(&name, Some(&seat)).unwrap();
+        room.join(&name, Some(&client)).unwrap();
         let (host, mut host_ws) = socket_pair().await;
         room.host_connect(&host).unwrap();
         let host_state: Value = serde_json::from_str(&room.state_for(None)).unwrap();

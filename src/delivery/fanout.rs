@@ -15,7 +15,8 @@
 //! behind what was queued before.
 //!
 //! What shows an event (a welcome, an ack, a reveal) waits in the queue
-//! until the room's durable mark ([`Durability`]) reaches it.
+//! until the room's durable mark ([`Durability`]) reaches it; while the
+//! store fails, such an item holds up everything behind it in its shard.
 
 use std::collections::HashSet;
 use std::net::IpAddr;
@@ -29,7 +30,7 @@ use crate::delivery::busy::{BusyCount, BusyHold};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket, text_frame};
 use crate::game::PlayerId;
-use crate::protocol::PersonalFrames;
+use crate::protocol::{PersonalFrames, ServerMsg};
 use crate::store::{DurableMark, Store};
 use crate::telemetry::{LatencyBatch, Metrics};
 
@@ -86,13 +87,35 @@ pub enum OnFail {
     Close(Close),
 }
 
+/// Which of a player's connections a socket is: a phone that resumes
+/// gets a new generation, so its old socket can be told apart and closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Generation(pub u64);
+
+/// A phone's socket as its shard knows it: whose, and which connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Phone {
+    pub player: PlayerId,
+    pub generation: Generation,
+}
+
+/// A client's id; picks the fan-out shard its socket lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientId(u64);
+
+/// `msg` as one WebSocket text frame, encoded once however many sockets
+/// it is written to (or queued for with [`Fanout::send_after`]).
+pub fn encode(msg: &ServerMsg) -> Arc<[u8]> {
+    text_frame(&msg.to_json()).into()
+}
+
 /// What a room hands its shards, in order.
 enum Item {
-    /// A socket starts receiving broadcasts; `me` is the phone's
-    /// `(player, generation)`, `None` for a host screen.
+    /// A socket starts receiving broadcasts; `phone` is `None` for a host
+    /// screen.
     Add {
-        link: Arc<SharedSocket>,
-        me: Option<(PlayerId, u64)>,
+        socket: Arc<SharedSocket>,
+        phone: Option<Phone>,
     },
     Remove(Arc<SharedSocket>),
     /// One encoded frame ([`crate::delivery::socket::text_frame`]) for many
@@ -103,18 +126,27 @@ enum Item {
         /// When the room queued it (the fan-out latency is measured from here).
         queued_at: Instant,
         /// Counts it among the questions waiting to go out ([`Fanouts`])
-        /// until written; `None` when it waits behind its own room's reveal.
+        /// until written; `None` for every broadcast but a question, and
+        /// for a question queued behind its own room's reveal.
         waiting: Option<BusyHold>,
     },
     /// A `reveal` or `game_over`: goes out once event `seq` (the round's
     /// close) is durable, so a crash can never reopen a question whose
     /// answer was shown. Holds the room's count of reveals under way.
-    Personal(Arc<Personal>, Instant, u64, BusyHold),
+    Personal {
+        personal: Arc<Personal>,
+        /// When the room queued it (as for a broadcast).
+        queued_at: Instant,
+        /// The event (the round's close) that must be durable first.
+        seq: u64,
+        /// Counts it among the room's reveals under way until written.
+        under_way: BusyHold,
+    },
     /// Closes the sockets of `player`, except its socket of `keep` (a
     /// kicked player keeps none).
     CloseFor {
         player: PlayerId,
-        keep: Option<u64>,
+        keep: Option<Generation>,
         close: Close,
     },
     /// Closes every socket of these (kicked) players: one item, one pass
@@ -127,7 +159,7 @@ enum Item {
     /// that made the same choice; a welcome; a refusal), sent once event
     /// `seq` is durable.
     AfterDurable {
-        link: Arc<SharedSocket>,
+        socket: Arc<SharedSocket>,
         frame: Arc<[u8]>,
         seq: u64,
         on_fail: OnFail,
@@ -158,6 +190,21 @@ impl Durability {
 
     pub fn is_durable(&self, seq: u64) -> bool {
         self.mark.get().up_to >= seq
+    }
+
+    /// Whether the store gave up this room's writes (deleted or set
+    /// aside): nothing it does from now on can be kept.
+    pub fn given_up(&self) -> bool {
+        self.mark.get().given_up
+    }
+
+    /// Waits until the store gives up this room's writes (forever if it
+    /// never does).
+    pub async fn until_given_up(&self) {
+        let mut rx = self.mark.subscribe();
+        if rx.wait_for(|d| d.given_up).await.is_err() {
+            std::future::pending::<()>().await;
+        }
     }
 
     /// Waits until event `seq` is on disk; `false` once it never will be:
@@ -285,34 +332,34 @@ impl Fanout {
 
     /// Starts sending the room's broadcasts to `client`: those queued
     /// after this, never one queued before (its snapshot covers those).
-    /// `me` is the phone's `(player, generation)`, `None` for a host screen.
-    pub fn attach(&self, client: &Client, me: Option<(PlayerId, u64)>) {
-        let link = client.link.clone();
-        self.to_client(client, Item::Add { link, me });
+    /// `phone` is `None` for a host screen.
+    pub fn attach(&self, client: &Client, phone: Option<Phone>) {
+        let socket = client.socket.clone();
+        self.to_client(client, Item::Add { socket, phone });
     }
 
     /// Stops sending broadcasts to `client`.
     pub fn detach(&self, client: &Client) {
-        self.to_client(client, Item::Remove(client.link.clone()));
+        self.to_client(client, Item::Remove(client.socket.clone()));
     }
 
     /// One message to the room's host screens, phones, or both, encoded once.
-    pub fn broadcast(&self, to: To, text: &str) {
-        self.broadcast_frame(to, text, None);
+    pub fn broadcast(&self, to: To, msg: &ServerMsg) {
+        self.broadcast_frame(to, msg, None);
     }
 
     /// A question (`round`) to everyone: other rooms' reveals step aside
     /// until it has gone out, unless it is queued behind this room's own
     /// reveal (they would step aside for a question that cannot move).
-    pub fn broadcast_question(&self, text: &str) {
+    pub fn broadcast_question(&self, msg: &ServerMsg) {
         let waiting = (!self.reveals.is_busy()).then_some(&self.questions_mine);
-        self.broadcast_frame(To::Both, text, waiting);
+        self.broadcast_frame(To::Both, msg, waiting);
     }
 
     /// `waiting`: this room's count of its questions waiting, when the
     /// broadcast is to count among the server's.
-    fn broadcast_frame(&self, to: To, text: &str, waiting: Option<&Arc<AtomicUsize>>) {
-        let frame: Arc<[u8]> = text_frame(text).into();
+    fn broadcast_frame(&self, to: To, msg: &ServerMsg, waiting: Option<&Arc<AtomicUsize>>) {
+        let frame = encode(msg);
         let queued_at = Instant::now();
         self.to_all(|| Item::Broadcast {
             to,
@@ -327,11 +374,16 @@ impl Fanout {
     pub fn reveal_after(&self, seq: u64, frames: PersonalFrames) {
         let personal = Arc::new(Personal::from(frames));
         let queued_at = Instant::now();
-        self.to_all(|| Item::Personal(personal.clone(), queued_at, seq, self.reveals.hold()));
+        self.to_all(|| Item::Personal {
+            personal: personal.clone(),
+            queued_at,
+            seq,
+            under_way: self.reveals.hold(),
+        });
     }
 
     /// Closes the sockets of `player` but its socket of generation `keep`.
-    pub fn close_player(&self, player: PlayerId, keep: Option<u64>, close: Close) {
+    pub fn close_player(&self, player: PlayerId, keep: Option<Generation>, close: Close) {
         self.to_all(|| Item::CloseFor {
             player,
             keep,
@@ -352,11 +404,11 @@ impl Fanout {
     /// One encoded frame for `client`, behind everything queued for it
     /// before, once event `seq` is durable; `on_fail` if it never will be.
     pub(crate) fn send_after(&self, client: &Client, seq: u64, frame: Arc<[u8]>, on_fail: OnFail) {
-        let link = client.link.clone();
+        let socket = client.socket.clone();
         self.to_client(
             client,
             Item::AfterDurable {
-                link,
+                socket,
                 frame,
                 seq,
                 on_fail,
@@ -373,7 +425,7 @@ impl Fanout {
 
     /// To `client`'s shard only.
     fn to_client(&self, client: &Client, item: Item) {
-        let i = (client.id % self.shards.len() as u64) as usize;
+        let i = (client.id.0 % self.shards.len() as u64) as usize;
         let _ = self.shards[i].send(item);
     }
 
@@ -389,16 +441,16 @@ impl Fanout {
 /// in and the client's network (`http::throttle::network_of`), when known.
 #[derive(Clone)]
 pub struct Client {
-    pub link: Arc<SharedSocket>,
-    pub id: u64,
+    pub socket: Arc<SharedSocket>,
+    pub id: ClientId,
     pub network: Option<IpAddr>,
 }
 
 impl Client {
-    pub fn new(link: Arc<SharedSocket>) -> Self {
+    pub fn new(socket: Arc<SharedSocket>) -> Self {
         Self {
-            link,
-            id: NEXT_CLIENT.fetch_add(1, Relaxed),
+            socket,
+            id: ClientId(NEXT_CLIENT.fetch_add(1, Relaxed)),
             network: None,
         }
     }
@@ -411,8 +463,8 @@ impl Client {
 }
 
 struct Recipient {
-    link: Arc<SharedSocket>,
-    me: Option<(PlayerId, u64)>,
+    socket: Arc<SharedSocket>,
+    phone: Option<Phone>,
 }
 
 async fn run_shard(
@@ -441,17 +493,17 @@ async fn run_shard(
             }
         };
         match item {
-            Item::Add { link, me } => {
-                let recipient = Recipient { link, me };
-                if me.is_some() {
+            Item::Add { socket, phone } => {
+                let recipient = Recipient { socket, phone };
+                if phone.is_some() {
                     phones.push(recipient);
                 } else {
                     hosts.push(recipient);
                 }
             }
-            Item::Remove(link) => {
+            Item::Remove(socket) => {
                 for list in [&mut hosts, &mut phones] {
-                    if let Some(i) = list.iter().position(|s| Arc::ptr_eq(&s.link, &link)) {
+                    if let Some(i) = list.iter().position(|s| Arc::ptr_eq(&s.socket, &socket)) {
                         list.swap_remove(i);
                     }
                 }
@@ -474,7 +526,12 @@ async fn run_shard(
                 }
                 metrics.record(&batch);
             }
-            Item::Personal(personal, at, seq, _under_way) => {
+            Item::Personal {
+                personal,
+                queued_at: at,
+                seq,
+                under_way: _under_way,
+            } => {
                 // Never before the round's close is on disk: a restart
                 // would reopen the question whose answer this shows.
                 let stored = durability.is_durable(seq)
@@ -498,25 +555,25 @@ async fn run_shard(
                 close,
             } => {
                 for recipient in &phones {
-                    if let Some((id, generation)) = recipient.me
-                        && id == player
-                        && keep != Some(generation)
+                    if let Some(phone) = recipient.phone
+                        && phone.player == player
+                        && keep != Some(phone.generation)
                     {
-                        recipient.link.request_close(close);
+                        recipient.socket.request_close(close);
                     }
                 }
             }
             Item::CloseKicked { players, close } => {
                 for recipient in &phones {
-                    if let Some((id, _)) = recipient.me
-                        && players.contains(&id)
+                    if let Some(phone) = recipient.phone
+                        && players.contains(&phone.player)
                     {
-                        recipient.link.request_close(close);
+                        recipient.socket.request_close(close);
                     }
                 }
             }
             Item::AfterDurable {
-                link,
+                socket,
                 frame,
                 seq,
                 on_fail,
@@ -527,12 +584,12 @@ async fn run_shard(
                     || wait_nudging(&durability, seq, &mut sweep, (&hosts, &phones), &mut slice)
                         .await;
                 let sent = if stored {
-                    link.send_frame(&frame)
+                    socket.send_frame(&frame)
                 } else {
                     match on_fail {
-                        OnFail::Say(instead) => link.send_frame(&instead),
+                        OnFail::Say(instead) => socket.send_frame(&instead),
                         OnFail::Close(close) => {
-                            link.request_close(close);
+                            socket.request_close(close);
                             false
                         }
                     }
@@ -576,13 +633,13 @@ const SWEEP_SLICES: usize = 10;
 /// every `PING_EVERY`, each to look as of `at`, the sweep's tick.
 fn nudge(hosts: &[Recipient], phones: &[Recipient], slice: usize, at: Instant) {
     for recipient in hosts.iter().chain(phones).skip(slice).step_by(SWEEP_SLICES) {
-        recipient.link.nudge(at);
+        recipient.socket.nudge(at);
     }
 }
 
 fn send_all(recipients: &[Recipient], frame: &[u8], at: Instant, batch: &mut LatencyBatch) {
     for recipient in recipients {
-        if recipient.link.send_frame(frame) {
+        if recipient.socket.send_frame(frame) {
             batch.observe(at.elapsed());
         }
     }
@@ -631,9 +688,11 @@ async fn send_personal(
                 writing = Some(aside.writing.hold());
             }
         }
-        let sent = match recipient.me {
-            Some((id, _)) => recipient.link.send_frame(personal.frame_for(id, &mut buf)),
-            None => recipient.link.send_frame(&personal.host_frame),
+        let sent = match recipient.phone {
+            Some(phone) => recipient
+                .socket
+                .send_frame(personal.frame_for(phone.player, &mut buf)),
+            None => recipient.socket.send_frame(&personal.host_frame),
         };
         if sent {
             batch.observe(at.elapsed());
@@ -672,10 +731,13 @@ mod tests {
         for id in 0..n {
             let client = tokio::net::TcpStream::connect(addr).await.unwrap();
             let (server, _) = listener.accept().await.unwrap();
-            let (link, io) = SharedSocket::new(server);
+            let (socket, io) = SharedSocket::new(server);
             recipients.push(Recipient {
-                link,
-                me: Some((PlayerId::new(id as u32), 1)),
+                socket,
+                phone: Some(Phone {
+                    player: PlayerId::new(id as u32),
+                    generation: Generation(1),
+                }),
             });
             clients.push(client);
             ios.push(io);
@@ -735,11 +797,11 @@ mod tests {
 
         // Another room's question goes out 20 ms in: the reveal goes on then.
         let question = questions.hold_counted(&theirs);
-        let room_gate = writing.clone();
+        let room_writing = writing.clone();
         let goes = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(10)).await;
             // Meanwhile the room's own phones are not held up.
-            let held_while_aside = room_gate.is_busy();
+            let held_while_aside = room_writing.is_busy();
             tokio::time::sleep(Duration::from_millis(10)).await;
             drop(question);
             held_while_aside
@@ -818,8 +880,14 @@ mod tests {
         let durability = Durability::new(0, store.clone());
         let fanout = Fanouts::default().start(durability.clone(), Arc::default());
         let (recipients, mut clients, _ios) = phones(1).await;
-        let client = Client::new(recipients[0].link.clone());
-        fanout.attach(&client, Some((PlayerId::new(0), 1)));
+        let client = Client::new(recipients[0].socket.clone());
+        fanout.attach(
+            &client,
+            Some(Phone {
+                player: PlayerId::new(0),
+                generation: Generation(1),
+            }),
+        );
         let after = |text: &str, seq, instead: &str| {
             let on_fail = OnFail::Say(text_frame(instead).into());
             fanout.send_after(&client, seq, text_frame(text).into(), on_fail);
@@ -875,7 +943,7 @@ mod tests {
         for slice in 0..SWEEP_SLICES {
             nudge(hosts, phones, slice, Instant::now());
             let now: Vec<usize> = (0..recipients.len())
-                .filter(|&i| recipients[i].link.take_nudge().is_some())
+                .filter(|&i| recipients[i].socket.take_nudge().is_some())
                 .collect();
             assert!((2..=3).contains(&now.len()), "slice {slice} nudged {now:?}");
             for i in now {
@@ -887,7 +955,7 @@ mod tests {
             "nudges per socket: {counts:?}"
         );
         assert!(
-            recipients[0].link.take_nudge().is_none(),
+            recipients[0].socket.take_nudge().is_none(),
             "a nudge is taken once"
         );
     }

@@ -186,7 +186,7 @@ impl SharedSocket {
         #[cfg(unix)]
         let fd = std::os::fd::AsRawFd::as_raw_fd(&tcp);
         let (read, write) = tcp.into_split();
-        let link = Arc::new(Self {
+        let socket = Arc::new(Self {
             #[cfg(unix)]
             fd,
             tcp: write,
@@ -197,12 +197,12 @@ impl SharedSocket {
         });
         let io = SocketIo {
             read,
-            link: link.clone(),
+            socket: socket.clone(),
             meter: FrameMeter::new(crate::clock::now()),
             identified: false,
             lingering: false,
         };
-        (link, io)
+        (socket, io)
     }
 
     /// A whole text message from the fan-out; `false` when this socket no
@@ -304,7 +304,7 @@ impl SharedSocket {
     /// then sees the full socket and waits for it properly.
     #[cfg(unix)]
     fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        // SAFETY: `fd` belongs to `self.tcp`, which this link owns, so it is
+        // SAFETY: `fd` belongs to `self.tcp`, which this socket owns, so it is
         // open for as long as `self` lives; `buf` is a valid slice.
         let n = unsafe {
             libc::send(
@@ -436,7 +436,7 @@ impl SharedSocket {
         }
     }
 
-    /// Ends the connection now, whoever else still holds this link.
+    /// Ends the connection now, whoever else still holds this socket.
     pub fn shutdown(&self) {
         self.fail(&mut self.out.lock());
         let tcp: &TcpStream = self.tcp.as_ref();
@@ -448,7 +448,7 @@ impl SharedSocket {
     /// ever reach it; this frees both at once, and no further frame can
     /// follow a half-sent one.
     ///
-    /// The reset goes out now, not when the last holder drops the link (a
+    /// The reset goes out now, not when the last holder drops the socket (a
     /// fan-out shard may hold it while waiting on the disk): connecting a
     /// TCP socket to `AF_UNSPEC` disconnects it at once, with a reset,
     /// and lets go of what it held. Later writes fail (`EPIPE`), cleanly.
@@ -457,7 +457,7 @@ impl SharedSocket {
         let _ = socket2::SockRef::from(tcp).set_linger(Some(Duration::ZERO));
         self.shutdown();
         // SAFETY: a zeroed `sockaddr` with only its family set, its true
-        // size passed; the fd is this link's own, open while `self` lives.
+        // size passed; the fd is this socket's own, open while `self` lives.
         unsafe {
             let mut unspec: libc::sockaddr = std::mem::zeroed();
             unspec.sa_family = libc::AF_UNSPEC as libc::sa_family_t;
@@ -493,12 +493,12 @@ impl SharedSocket {
     }
 }
 
-/// The link as tungstenite's transport: reads from the socket, writes
-/// through the shared queue (a write is always taken whole, so tungstenite
-/// only ever hands over whole frames).
+/// A shared socket as tungstenite's transport: reads from the TCP
+/// stream, writes through the shared queue (a write is always taken
+/// whole, so tungstenite only ever hands over whole frames).
 pub struct SocketIo {
     read: OwnedReadHalf,
-    link: Arc<SharedSocket>,
+    socket: Arc<SharedSocket>,
     /// Every frame the client sends passes through here first.
     pub meter: FrameMeter,
     /// The client said who it is: out of the stranger's budget.
@@ -550,7 +550,7 @@ impl AsyncWrite for SocketIo {
         } else {
             Writer::Stranger
         };
-        if self.link.write(&[buf], writer) {
+        if self.socket.write(&[buf], writer) {
             Poll::Ready(Ok(buf.len()))
         } else {
             Poll::Ready(Err(io::ErrorKind::BrokenPipe.into()))
@@ -593,20 +593,20 @@ mod tests {
 
     #[tokio::test]
     async fn frames_stay_whole_and_in_order_when_the_reader_is_slow() {
-        let (link, mut client) = pair().await;
+        let (socket, mut client) = pair().await;
         // Far more than the kernel buffers: the rest waits in the queue.
         let text = "x".repeat(60_000);
         let frames = 100;
         for _ in 0..frames {
-            assert!(link.send_text(&text));
+            assert!(socket.send_text(&text));
         }
         assert!(
-            !link.out.lock().pending.is_empty(),
+            !socket.out.lock().pending.is_empty(),
             "some bytes had to wait"
         );
         let drainer = {
-            let link = link.clone();
-            tokio::spawn(async move { link.drain(Duration::from_secs(5)).await })
+            let socket = socket.clone();
+            tokio::spawn(async move { socket.drain(Duration::from_secs(5)).await })
         };
         let mut got = vec![0u8; frames * (text.len() + 4)];
         client.read_exact(&mut got).await.unwrap();
@@ -638,44 +638,44 @@ mod tests {
 
     #[tokio::test]
     async fn a_reader_that_never_reads_is_given_up() {
-        let (link, _client) = pair().await;
+        let (socket, _client) = pair().await;
         let text = "y".repeat(64 * 1024);
-        // The kernel's buffers take what they take; then the link's own
+        // The kernel's buffers take what they take; then the socket's own
         // queue holds up to MAX_QUEUED and not a message more.
-        fill(&link);
-        let mut most = queued(&link);
-        while link.send_text(&text) {
-            most = queued(&link);
+        fill(&socket);
+        let mut most = queued(&socket);
+        while socket.send_text(&text) {
+            most = queued(&socket);
             assert!(most <= MAX_QUEUED, "{most} bytes queued");
         }
         assert!(
             most + text.len() + 10 > MAX_QUEUED,
             "given up with only {most} bytes queued"
         );
-        assert!(link.failed());
-        assert!(!link.send_text("more"));
+        assert!(socket.failed());
+        assert!(!socket.send_text("more"));
     }
 
     #[tokio::test]
     async fn patience_counts_from_the_last_progress_however_often_draining_restarts() {
-        let (link, _client) = pair().await;
+        let (socket, _client) = pair().await;
         let text = "w".repeat(60_000);
-        while !link.has_pending() {
-            assert!(link.send_text(&text));
+        while !socket.has_pending() {
+            assert!(socket.send_text(&text));
         }
         let started = std::time::Instant::now();
         let patience = Duration::from_millis(300);
         // The socket's task restarts its drain whenever something else
         // happens (here every 100 ms); the reader never reads.
         let outcome = loop {
-            match tokio::time::timeout(Duration::from_millis(100), link.drain(patience)).await {
+            match tokio::time::timeout(Duration::from_millis(100), socket.drain(patience)).await {
                 Ok(result) => break result,
                 Err(_) => assert!(started.elapsed() < Duration::from_secs(3), "never given up"),
             }
         };
         assert_eq!(outcome.unwrap_err().kind(), io::ErrorKind::TimedOut);
         assert!(started.elapsed() >= patience);
-        assert!(link.failed());
+        assert!(socket.failed());
     }
 
     #[tokio::test]
@@ -685,11 +685,11 @@ mod tests {
         let mut client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let (link, _io) = SharedSocket::new(listener.accept().await.unwrap().0);
-        fill(&link);
-        // The link stays held (as by a fan-out shard stuck on the disk).
-        link.abort();
-        assert!(!link.send_text("after"), "a write after the abort fails");
+        let (socket, _io) = SharedSocket::new(listener.accept().await.unwrap().0);
+        fill(&socket);
+        // The socket stays held (as by a fan-out shard stuck on the disk).
+        socket.abort();
+        assert!(!socket.send_text("after"), "a write after the abort fails");
         let mut buf = vec![0; 64 * 1024];
         let end = tokio::time::timeout(Duration::from_secs(5), async {
             loop {
@@ -706,16 +706,16 @@ mod tests {
     }
 
     /// Fills the kernel's buffers for a client that does not read, so
-    /// that whatever is written next waits in the link's queue.
-    fn fill(link: &SharedSocket) {
+    /// that whatever is written next waits in the socket's queue.
+    fn fill(socket: &SharedSocket) {
         let text = "f".repeat(16 * 1024);
-        while !link.has_pending() {
-            assert!(link.send_text(&text));
+        while !socket.has_pending() {
+            assert!(socket.send_text(&text));
         }
     }
 
-    fn queued(link: &SharedSocket) -> usize {
-        link.out.lock().queued()
+    fn queued(socket: &SharedSocket) -> usize {
+        socket.out.lock().queued()
     }
 
     #[tokio::test]
@@ -725,12 +725,12 @@ mod tests {
         let _client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let (link, mut io) = SharedSocket::new(listener.accept().await.unwrap().0);
-        fill(&link);
-        let before = queued(&link);
+        let (socket, mut io) = SharedSocket::new(listener.accept().await.unwrap().0);
+        fill(&socket);
+        let before = queued(&socket);
         let pong = [0x8A, 2, b'h', b'i'];
         io.write_all(&pong).await.unwrap();
-        assert_eq!(queued(&link), before, "a pong to a stranger is dropped");
+        assert_eq!(queued(&socket), before, "a pong to a stranger is dropped");
         // Anything else it is owed gets a small allowance, then it is cut.
         let error = [&[0x81, 126, 0x10, 0][..], &[b'e'; 4096]].concat();
         let mut written = 0;
@@ -738,26 +738,26 @@ mod tests {
             written += error.len();
             assert!(written <= STRANGER_QUEUED + error.len(), "never cut");
         }
-        assert!(link.failed());
-        assert_eq!(queued(&link), 0, "what waited is let go");
+        assert!(socket.failed());
+        assert_eq!(queued(&socket), 0, "what waited is let go");
 
         // Once identified, the same client gets its pongs.
         let _client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let (link, mut io) = SharedSocket::new(listener.accept().await.unwrap().0);
+        let (socket, mut io) = SharedSocket::new(listener.accept().await.unwrap().0);
         io.set_identified();
-        fill(&link);
-        let before = queued(&link);
+        fill(&socket);
+        let before = queued(&socket);
         io.write_all(&pong).await.unwrap();
-        assert_eq!(queued(&link), before + pong.len());
+        assert_eq!(queued(&socket), before + pong.len());
     }
 
     #[tokio::test]
     async fn past_the_total_budget_the_socket_furthest_behind_is_closed() {
         let budget: &'static Budget = Box::leak(Box::new(Budget::new(1024 * 1024)));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut links = Vec::new();
+        let mut sockets = Vec::new();
         let mut clients = Vec::new();
         for _ in 0..2 {
             clients.push(
@@ -766,9 +766,9 @@ mod tests {
                     .unwrap(),
             );
             let tcp = listener.accept().await.unwrap().0;
-            links.push(SharedSocket::with_budget(tcp, budget).0);
+            sockets.push(SharedSocket::with_budget(tcp, budget).0);
         }
-        let (worst, behind) = (&links[0], &links[1]);
+        let (worst, behind) = (&sockets[0], &sockets[1]);
         fill(worst);
         fill(behind);
         let small = "s".repeat(1000);
@@ -801,19 +801,19 @@ mod tests {
             .connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let link = SharedSocket::new(listener.accept().await.unwrap().0).0;
-        fill(&link);
-        let mut acked = link.delivery().expect("Linux says").0;
+        let shared = SharedSocket::new(listener.accept().await.unwrap().0).0;
+        fill(&shared);
+        let mut acked = shared.delivery().expect("Linux says").0;
         for _ in 0..50 {
             tokio::time::sleep(Duration::from_millis(300)).await;
-            let now = link.delivery().unwrap().0;
+            let now = shared.delivery().unwrap().0;
             if now == acked {
                 break;
             }
             acked = now;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let (still, unacked) = link.delivery().unwrap();
+        let (still, unacked) = shared.delivery().unwrap();
         assert_eq!(still, acked, "no progress while the client does not read");
         assert!(
             unacked > 0,
@@ -827,22 +827,25 @@ mod tests {
                 _ => break,
             }
         }
-        let drainer = link.drain(Duration::from_secs(1));
+        let drainer = shared.drain(Duration::from_secs(1));
         let _ = tokio::time::timeout(Duration::from_millis(200), drainer).await;
-        assert!(link.delivery().unwrap().0 > acked, "the client took bytes");
+        assert!(
+            shared.delivery().unwrap().0 > acked,
+            "the client took bytes"
+        );
     }
 
     #[tokio::test]
     async fn a_close_request_stops_broadcasts_but_not_the_owner() {
-        let (link, _client) = pair().await;
-        link.request_close(Close {
+        let (socket, _client) = pair().await;
+        socket.request_close(Close {
             code: 1008,
             reason: "kicked",
             error: "kicked",
             message: "bye",
         });
-        assert!(!link.send_text("broadcast"));
-        assert!(link.write(&[b"owner"], Writer::Owner));
-        assert_eq!(link.take_close_request().map(|c| c.code), Some(1008));
+        assert!(!socket.send_text("broadcast"));
+        assert!(socket.write(&[b"owner"], Writer::Owner));
+        assert_eq!(socket.take_close_request().map(|c| c.code), Some(1008));
     }
 }

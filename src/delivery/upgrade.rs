@@ -2,7 +2,7 @@
 //! `WebSocketUpgrade` because the room's fan-out writes frames straight to
 //! the TCP socket (see `socket.rs`): after the handshake the connection is
 //! taken back from hyper as the plain socket it was accepted as, and
-//! tungstenite speaks the protocol on top of the shared link.
+//! tungstenite speaks the protocol on top of the shared socket.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -180,7 +180,7 @@ where
     F: FnOnce(Arc<SharedSocket>, Socket) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let (link, mut io) = SharedSocket::new(tcp);
+    let (shared, mut io) = SharedSocket::new(tcp);
     // Frames the client sent with its handshake count like any others.
     io.meter.scan(&read);
     let mut config = WebSocketConfig::default();
@@ -192,8 +192,8 @@ where
     config.max_message_size = Some(max_read);
     config.max_frame_size = Some(max_read);
     let socket = WebSocketStream::from_partially_read(io, read, Role::Server, Some(config)).await;
-    f(link.clone(), socket).await;
-    link.shutdown();
+    f(shared.clone(), socket).await;
+    shared.shutdown();
 }
 
 /// Registers `tcp` with `runtime`'s reactor instead of the current one.

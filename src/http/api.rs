@@ -345,9 +345,9 @@ pub async fn websocket(
     };
     let on_bad_key = Box::new(move || state.host_keys.try_count(ip));
     Ok(
-        upgrade.on_upgrade(ws::MAX_READ_BYTES, on, move |link, socket| {
+        upgrade.on_upgrade(ws::MAX_READ_BYTES, on, move |shared, socket| {
             ws::run(
-                link,
+                shared,
                 socket,
                 room,
                 (host_only, unidentified),

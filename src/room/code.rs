@@ -6,7 +6,8 @@ use rand::{Rng, RngExt};
 pub const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 /// A room's code: 4 to 6 letters of [`ALPHABET`], in JSON a plain string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// Not `Deserialize`: a code from outside is checked (`parse_code`) first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(transparent)]
 pub struct RoomCode(String);
 

@@ -164,21 +164,29 @@ impl Rooms {
     }
 }
 
-/// Sleeps until the room's next deadline or pending flush; re-plans when woken.
+/// Sleeps until the room's next deadline or pending flush; re-plans when
+/// woken. Also tells the room's hosts when the store gives up its writes.
 async fn run_timer(room: Arc<Room>) {
     let clock = room.clock();
+    let mut told_set_aside = false;
     loop {
         if room.evicted.load(Relaxed) {
             return;
         }
-        match room.next_wake() {
-            Some(at) => {
-                tokio::select! {
-                    _ = crate::clock::sleep_until(clock.instant_at(at)) => room.on_timer(),
-                    _ = room.wake.notified() => {}
-                }
+        let deadline = room.next_wake().map(|at| clock.instant_at(at));
+        let due = async {
+            match deadline {
+                Some(at) => crate::clock::sleep_until(at).await,
+                None => std::future::pending().await,
             }
-            None => room.wake.notified().await,
+        };
+        tokio::select! {
+            _ = due => room.on_timer(),
+            _ = room.wake.notified() => {}
+            _ = room.until_set_aside(), if !told_set_aside => {
+                told_set_aside = true;
+                room.set_aside();
+            }
         }
     }
 }
@@ -261,10 +269,10 @@ mod tests {
         let _client = tokio::net::TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
-        let (link, _io) =
+        let (socket, _io) =
             crate::delivery::socket::SharedSocket::new(listener.accept().await.unwrap().0);
-        let seat = Client::new(link);
-        assert_eq!(room.host_connect(&seat), Err(RuleError::RoomClosed));
+        let client = Client::new(socket);
+        assert_eq!(room.host_connect(&client), Err(RuleError::RoomClosed));
         assert_eq!(room.connections(), 0);
     }
 

@@ -6,7 +6,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
@@ -15,11 +14,23 @@ use tokio_tungstenite::tungstenite::protocol::Role;
 use super::{Client, PhoneSession, ResumeRefused, Room, RoomDeps, Rooms};
 use crate::delivery::socket::{SharedSocket, SocketIo};
 use crate::game::{Phase, PlayerId, PlayerName, RuleError, SEAT_HOLD_MS, Settings};
+use crate::protocol::{ServerMsg, ServerMsgType};
 
 /// Real time a test waits for what must come.
 const PATIENCE: Duration = Duration::from_secs(10);
 /// Real time a test watches for what must not come.
 const WATCH: Duration = Duration::from_millis(300);
+
+/// The payload of the next message, which must be a `ServerMsg::$kind`
+/// (past any coalesced `lobby` and `progress` updates).
+macro_rules! expect {
+    ($reader:expr, $kind:ident) => {
+        match $reader.expect(ServerMsgType::$kind).await {
+            ServerMsg::$kind(payload) => payload,
+            other => unreachable!("{other:?}"),
+        }
+    };
+}
 
 /// Runs `fut` with the paused clock held still, for up to `real` of real
 /// time (`None` if it had not finished by then). The store commits on a
@@ -103,41 +114,41 @@ impl Bench {
     /// `join`), with no socket task of its own.
     async fn client(&self) -> (Client, Reader) {
         let (server, mut reader) = self.connection().await;
-        let (link, io) = SharedSocket::new(server);
+        let (socket, io) = SharedSocket::new(server);
         reader.server_io = Some(io);
-        (Client::new(link), reader)
+        (Client::new(socket), reader)
     }
 
     /// A host screen of `room`, past its first `state`.
     async fn screen(&self, room: &Room) -> Reader {
         let (host, mut screen) = self.client().await;
         room.host_connect(&host).unwrap();
-        screen.expect("state").await;
+        screen.expect(ServerMsgType::State).await;
         screen
     }
 
     /// A phone that joined `room` as `who` (`Room::join`), past its
     /// `welcome` and `state`.
     async fn joined(&self, room: &Room, who: &str) -> (Client, PhoneSession, Reader) {
-        let (seat, mut phone) = self.client().await;
-        let session = room.join(&name(who), Some(&seat)).unwrap();
-        phone.expect("welcome").await;
-        phone.expect("state").await;
-        (seat, session, phone)
+        let (client, mut phone) = self.client().await;
+        let session = room.join(&name(who), Some(&client)).unwrap();
+        phone.expect(ServerMsgType::Welcome).await;
+        phone.expect(ServerMsgType::State).await;
+        (client, session, phone)
     }
 
     /// A phone served by the real socket task (`ws::run`), which says
     /// `first` (a `join` or `resume`).
     async fn phone(&self, room: &Arc<Room>, first: &str) -> Reader {
         let (server, mut reader) = self.connection().await;
-        let (link, io) = SharedSocket::new(server);
+        let (shared, io) = SharedSocket::new(server);
         let socket = WebSocketStream::from_raw_socket(io, Role::Server, None).await;
         let room = room.clone();
         tokio::spawn(async move {
             let network = "127.0.0.1".parse().unwrap();
             let allowed = || Box::new(|| true);
             crate::ws::run(
-                link.clone(),
+                shared.clone(),
                 socket,
                 room,
                 (false, None),
@@ -146,7 +157,7 @@ impl Bench {
                 network,
             )
             .await;
-            link.shutdown();
+            shared.shutdown();
         });
         reader.send(first).await;
         reader
@@ -156,7 +167,7 @@ impl Bench {
 /// A frame from the server.
 #[derive(Debug)]
 enum Frame {
-    Text(Value),
+    Text(Box<ServerMsg>),
     Close(u16),
     /// Ping, pong: keep-alive.
     Control,
@@ -217,7 +228,7 @@ impl Reader {
         let opcode = b[0] & 0x0f;
         let payload: Vec<u8> = self.read.drain(..at + len).skip(at).collect();
         Some(match opcode {
-            1 => Frame::Text(serde_json::from_slice(&payload).unwrap()),
+            1 => Frame::Text(Box::new(serde_json::from_slice(&payload).unwrap())),
             8 => Frame::Close(u16::from_be_bytes([payload[0], payload[1]])),
             _ => Frame::Control,
         })
@@ -244,32 +255,49 @@ impl Reader {
 
     /// The next message of type `kind`, past any coalesced `lobby` and
     /// `progress` updates; anything else first fails the test.
-    async fn expect(&mut self, kind: &str) -> Value {
+    async fn expect(&mut self, kind: ServerMsgType) -> ServerMsg {
         loop {
             match self.frame_within(PATIENCE).await {
-                Some(Frame::Text(msg)) if msg["type"] == kind => return msg,
-                Some(Frame::Text(msg)) if msg["type"] == "lobby" || msg["type"] == "progress" => {}
-                other => panic!("waited for {kind}, got {other:?}"),
+                Some(Frame::Text(msg)) if msg.kind() == kind => return *msg,
+                Some(Frame::Text(msg))
+                    if matches!(*msg, ServerMsg::Lobby(_) | ServerMsg::Progress(_)) => {}
+                other => panic!("waited for {kind:?}, got {other:?}"),
             }
         }
     }
 
+    /// The next `welcome`: the player's id, token and score.
+    async fn welcome(&mut self) -> (PlayerId, String, u32) {
+        match self.expect(ServerMsgType::Welcome).await {
+            ServerMsg::Welcome {
+                player_id,
+                token,
+                score,
+                ..
+            } => (player_id, token, score),
+            other => unreachable!("{other:?}"),
+        }
+    }
+
     /// Nothing of type `kind` (nor a close) arrives within `real`.
-    async fn none_of(&mut self, kind: &str, real: Duration) {
+    async fn none_of(&mut self, kind: ServerMsgType, real: Duration) {
         let until = std::time::Instant::now() + real;
         loop {
             let left = until.saturating_duration_since(std::time::Instant::now());
             match self.frame_within(left).await {
                 None => return,
-                Some(Frame::Text(msg)) if msg["type"] != kind => {}
-                other => panic!("{kind} too early: {other:?}"),
+                Some(Frame::Text(msg)) if msg.kind() != kind => {}
+                other => panic!("{kind:?} too early: {other:?}"),
             }
         }
     }
 
-    /// The `error` the socket was told, and the close code it ended with.
-    async fn closed(&mut self) -> (Value, u16) {
-        let error = self.expect("error").await;
+    /// The `error` code the socket was told, and the close code it
+    /// ended with.
+    async fn closed(&mut self) -> (String, u16) {
+        let ServerMsg::Error { code: error, .. } = self.expect(ServerMsgType::Error).await else {
+            unreachable!("expect gives an error")
+        };
         match self.frame_within(PATIENCE).await {
             Some(Frame::Close(code)) => (error, code),
             other => panic!("after {error}, no close: {other:?}"),
@@ -282,24 +310,25 @@ async fn a_question_closes_at_its_deadline_not_a_millisecond_before() {
     let bench = Bench::new(10).await;
     let room = bench.room();
     let mut screen = bench.screen(&room).await;
-    let (_seat, _, mut ann) = bench.joined(&room, "Ann").await;
+    let (_client, _, mut ann) = bench.joined(&room, "Ann").await;
 
     room.start_round().unwrap();
-    let round = ann.expect("round").await;
-    screen.expect("round").await;
-    let limit = Duration::from_millis(round["remaining_ms"].as_u64().unwrap());
-    assert_eq!(limit, Duration::from_secs(20), "{round}");
+    let round = expect!(ann, Round);
+    screen.expect(ServerMsgType::Round).await;
+    let limit = Duration::from_millis(round.remaining_ms);
+    assert_eq!(limit, Duration::from_secs(20), "{round:?}");
 
     advance(limit - Duration::from_millis(1)).await;
-    ann.none_of("reveal", WATCH).await;
-    screen.none_of("reveal", Duration::ZERO).await;
+    ann.none_of(ServerMsgType::Reveal, WATCH).await;
+    screen.none_of(ServerMsgType::Reveal, Duration::ZERO).await;
     assert_eq!(room.summary().0, Phase::Question);
 
     advance(Duration::from_millis(1)).await;
-    let reveal = ann.expect("reveal").await;
-    assert_eq!(reveal["round"], 1);
-    assert_eq!(reveal["you"]["choice"], Value::Null, "Ann did not vote");
-    screen.expect("reveal").await;
+    let reveal = expect!(ann, Reveal);
+    assert_eq!(reveal.round, 1);
+    let you = reveal.you.expect("a phone's reveal has its `you`");
+    assert_eq!(you.choice, None, "Ann did not vote");
+    screen.expect(ServerMsgType::Reveal).await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -307,14 +336,15 @@ async fn a_seat_lapses_two_minutes_after_its_player_left_and_frees_a_place() {
     let bench = Bench::new(1).await;
     let room = bench.room();
     let mut screen = bench.screen(&room).await;
-    let (seat, session, _ann) = bench.joined(&room, "Ann").await;
+    let (client, session, _ann) = bench.joined(&room, "Ann").await;
     // Her socket ends (as its task tells the room) before she ever voted.
-    room.leave(session.player, session.generation, Some(&seat));
+    room.leave(session.player, session.generation, Some(&client));
     let left = Duration::from_secs(1);
     advance(left).await;
-    let lobby = screen.expect("lobby").await;
-    assert_eq!(lobby["count"], 1, "her seat is held: {lobby}");
-    assert_eq!(lobby["players"][0]["connected"], false);
+    let lobby = expect!(screen, Lobby);
+    assert_eq!(lobby.count, 1, "her seat is held: {lobby:?}");
+    let players = lobby.players.expect("a host's lobby lists the players");
+    assert!(!players[0].connected);
     assert_eq!(
         room.join(&name("Bob"), None).err(),
         Some(RuleError::RoomFull)
@@ -322,16 +352,16 @@ async fn a_seat_lapses_two_minutes_after_its_player_left_and_frees_a_place() {
 
     let hold = Duration::from_millis(SEAT_HOLD_MS);
     advance(hold - left - Duration::from_millis(1)).await;
-    screen.none_of("lobby", WATCH).await;
+    screen.none_of(ServerMsgType::Lobby, WATCH).await;
     assert_eq!(
         room.join(&name("Bob"), None).err(),
         Some(RuleError::RoomFull)
     );
 
     advance(Duration::from_millis(1)).await;
-    let lobby = screen.expect("lobby").await;
-    assert_eq!(lobby["count"], 0, "her seat lapsed: {lobby}");
-    let (_seat, session, _bob) = bench.joined(&room, "Bob").await;
+    let lobby = expect!(screen, Lobby);
+    assert_eq!(lobby.count, 0, "her seat lapsed: {lobby:?}");
+    let (_client, session, _bob) = bench.joined(&room, "Bob").await;
     assert_eq!(room.summary().1, 1);
     assert_ne!(session.player, PlayerId::new(0), "a new player, not Ann");
 }
@@ -345,41 +375,41 @@ async fn a_resumed_player_keeps_its_score_and_its_old_socket_is_replaced() {
         let mut phone = bench
             .phone(&room, &format!(r#"{{"type":"join","name":"{who}"}}"#))
             .await;
-        let welcome = phone.expect("welcome").await;
-        tokens.push(welcome["token"].as_str().unwrap().to_string());
-        phone.expect("state").await;
+        let (_, token, _) = phone.welcome().await;
+        tokens.push(token);
+        phone.expect(ServerMsgType::State).await;
         phones.push(phone);
     }
     room.start_round().unwrap();
     // Each picks another of the four choices: one of them is right.
     for (choice, phone) in phones.iter_mut().enumerate() {
-        phone.expect("round").await;
+        phone.expect(ServerMsgType::Round).await;
         let vote = format!(r#"{{"type":"vote","round":1,"choice":{choice}}}"#);
         phone.send(&vote).await;
-        phone.expect("vote_ack").await;
+        phone.expect(ServerMsgType::VoteAck).await;
     }
     let mut right = None;
     for (i, phone) in phones.iter_mut().enumerate() {
-        let reveal = phone.expect("reveal").await;
-        if reveal["you"]["correct"] == true {
-            right = Some((i, reveal["you"]["score"].clone()));
+        let you = expect!(phone, Reveal).you.expect("a phone's `you`");
+        if you.correct {
+            right = Some((i, you.score));
         }
     }
     let (i, score) = right.expect("one of the four choices is right");
-    assert!(score.as_u64().unwrap() > 0);
+    assert!(score > 0);
 
     let resume = format!(r#"{{"type":"resume","token":"{}"}}"#, tokens[i]);
     let mut again = bench.phone(&room, &resume).await;
-    let welcome = again.expect("welcome").await;
-    assert_eq!(welcome["score"], score, "{welcome}");
-    assert_eq!(again.expect("state").await["phase"], "reveal");
+    let (_, _, resumed_score) = again.welcome().await;
+    assert_eq!(resumed_score, score);
+    assert_eq!(expect!(again, State).phase, Phase::Reveal);
     let (error, code) = phones[i].closed().await;
-    assert_eq!((error["code"].as_str(), code), (Some("replaced"), 1000));
+    assert_eq!((error.as_str(), code), ("replaced", 1000));
     // The new socket and the others play on.
     room.start_round().unwrap();
-    assert_eq!(again.expect("round").await["round"], 2);
+    assert_eq!(expect!(again, Round).round, 2);
     for (j, phone) in phones.iter_mut().enumerate().filter(|&(j, _)| j != i) {
-        assert_eq!(phone.expect("round").await["round"], 2, "phone {j}");
+        assert_eq!(expect!(phone, Round).round, 2, "phone {j}");
     }
 }
 
@@ -388,21 +418,19 @@ async fn a_kicked_players_socket_is_closed_with_1008_and_its_token_stops_working
     let bench = Bench::new(10).await;
     let room = bench.room();
     let mut ann = bench.phone(&room, r#"{"type":"join","name":"Ann"}"#).await;
-    let welcome = ann.expect("welcome").await;
-    ann.expect("state").await;
+    let (player, token, _) = ann.welcome().await;
+    ann.expect(ServerMsgType::State).await;
     let mut bob = bench.phone(&room, r#"{"type":"join","name":"Bob"}"#).await;
-    bob.expect("welcome").await;
-    bob.expect("state").await;
+    bob.welcome().await;
+    bob.expect(ServerMsgType::State).await;
 
-    let player = serde_json::from_value(welcome["player_id"].clone()).unwrap();
     room.kick(player).unwrap();
     let (error, code) = ann.closed().await;
-    assert_eq!((error["code"].as_str(), code), (Some("kicked"), 1008));
+    assert_eq!((error.as_str(), code), ("kicked", 1008));
     advance(Duration::from_secs(1)).await;
-    bob.none_of("error", WATCH).await;
+    bob.none_of(ServerMsgType::Error, WATCH).await;
     assert_eq!(room.summary().1, 1, "Bob plays on alone");
-    let token = welcome["token"].as_str().unwrap();
-    assert_eq!(room.resume(token, None).err(), Some(ResumeRefused));
+    assert_eq!(room.resume(&token, None).err(), Some(ResumeRefused));
 }
 
 #[tokio::test(start_paused = true)]
@@ -417,15 +445,15 @@ async fn joins_within_an_interval_make_one_lobby_update_at_its_end() {
         room.join(&name(who), None).unwrap();
     }
     // The first join at once, the four after it together 200 ms later.
-    let first = screen.expect("lobby").await;
-    assert_eq!(first["count"], 1, "{first}");
+    let first = expect!(screen, Lobby);
+    assert_eq!(first.count, 1, "{first:?}");
     advance(Duration::from_millis(199)).await;
-    screen.none_of("lobby", WATCH).await;
+    screen.none_of(ServerMsgType::Lobby, WATCH).await;
     advance(Duration::from_millis(1)).await;
-    let all = screen.expect("lobby").await;
-    assert_eq!(all["count"], names.len(), "{all}");
+    let all = expect!(screen, Lobby);
+    assert_eq!(all.count, names.len(), "{all:?}");
     advance(Duration::from_secs(1)).await;
-    screen.none_of("lobby", WATCH).await;
+    screen.none_of(ServerMsgType::Lobby, WATCH).await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -433,9 +461,9 @@ async fn a_reveal_waits_until_the_close_is_on_disk() {
     let bench = Bench::new(10).await;
     let room = bench.room();
     let mut screen = bench.screen(&room).await;
-    let (_seat, _, mut ann) = bench.joined(&room, "Ann").await;
+    let (_client, _, mut ann) = bench.joined(&room, "Ann").await;
     room.start_round().unwrap();
-    ann.expect("round").await;
+    ann.expect(ServerMsgType::Round).await;
 
     // Another program holds the database's write lock: commits wait.
     let outside = rusqlite::Connection::open(bench.dir.path().join("t.db")).unwrap();
@@ -443,10 +471,10 @@ async fn a_reveal_waits_until_the_close_is_on_disk() {
     outside.execute_batch("BEGIN IMMEDIATE").unwrap();
     room.reveal().unwrap();
     assert_eq!(room.summary().0, Phase::Reveal);
-    ann.none_of("reveal", 3 * WATCH).await;
-    screen.none_of("reveal", Duration::ZERO).await;
+    ann.none_of(ServerMsgType::Reveal, 3 * WATCH).await;
+    screen.none_of(ServerMsgType::Reveal, Duration::ZERO).await;
 
     outside.execute_batch("ROLLBACK").unwrap();
-    assert_eq!(ann.expect("reveal").await["round"], 1);
-    screen.expect("reveal").await;
+    assert_eq!(expect!(ann, Reveal).round, 1);
+    screen.expect(ServerMsgType::Reveal).await;
 }

@@ -22,13 +22,13 @@ use super::results;
 use super::sessions::{PhoneSession, ResumeRefused, Sessions};
 use super::views::{self, People};
 use crate::clock::Clock;
-use crate::delivery::fanout::{Durability, Fanout, Fanouts, OnFail, To};
+use crate::delivery::fanout::{self, Durability, Fanout, Fanouts, Generation, OnFail, Phone, To};
 use crate::delivery::runtimes::FanoutRuntime;
-use crate::delivery::socket::{Close, SharedSocket, text_frame};
+use crate::delivery::socket::{Close, SharedSocket};
 use crate::game::{
     Event, Game, Millis, Phase, PlayerId, PlayerName, RuleError, Settings, VoteOutcome,
 };
-use crate::protocol::{STORAGE_MESSAGE, ServerMsg, error_json};
+use crate::protocol::{STORAGE_MESSAGE, ServerMsg};
 use crate::roster::Roster;
 use crate::roster::urls::{PhotoScope, PhotoUrls};
 use crate::store::{self, Op, Store, StoredRoom, Urgency};
@@ -153,7 +153,7 @@ pub struct Room {
     deps: Arc<RoomDeps>,
     inner: Mutex<Inner>,
     fanout: Fanout,
-    /// The host screens' links, told at once when the store fails or
+    /// The host screens' sockets, told at once when the store fails or
     /// recovers: their fan-out queue may be waiting on the store itself.
     hosts: Mutex<Vec<Arc<SharedSocket>>>,
     /// Sockets registered with the fan-out (hosts and phones).
@@ -313,13 +313,21 @@ impl Room {
         code::secrets_equal(&store::hash_secret(key), &self.host_key_hash)
     }
 
-    /// Whether votes can be made durable right now.
+    /// Whether what this room does can be made durable right now: the
+    /// store works and has not given up this room's writes.
     pub fn storage_ok(&self) -> bool {
-        self.deps.store.is_healthy()
+        self.deps.store.is_healthy() && !self.durability.given_up()
+    }
+
+    /// Waits until the store gives up this room's writes (see
+    /// [`Room::set_aside`]).
+    pub async fn until_set_aside(&self) {
+        self.durability.until_given_up().await;
     }
 
     /// Waits until event `seq` is on disk (the store benchmark times
-    /// this); `false` only once the store has stopped for good.
+    /// this); `false` once it never will be: the store gave up this
+    /// room's writes or has stopped for good.
     pub async fn wait_durable(&self, seq: u64) -> bool {
         self.durability.wait(seq).await
     }
@@ -379,78 +387,92 @@ impl Room {
     /// phase it carries the answer); while the store fails, the screen is
     /// told why at once.
     /// `Err` (and nothing sent) when the room has closed.
-    pub fn host_connect(&self, seat: &Client) -> Result<(), RuleError> {
-        self.hosts.lock().push(seat.link.clone());
+    pub fn host_connect(&self, client: &Client) -> Result<(), RuleError> {
+        self.hosts.lock().push(client.socket.clone());
         if !self.storage_ok() {
-            Self::tell_storage(&seat.link, false);
+            Self::tell_storage(&client.socket, false);
         }
         self.with(|inner, now| {
             if inner.closed {
                 return (Err(RuleError::RoomClosed), Vec::new());
             }
-            let state = views::state(&self.people(), &self.code, &inner.game, None, now).to_json();
-            self.reply(seat, state, inner.seq, OnFail::Close(NOT_SAVED));
-            self.add(seat, None);
+            let state = views::state(&self.people(), &self.code, &inner.game, None, now);
+            self.reply(client, state, inner.seq, OnFail::Close(NOT_SAVED));
+            self.add(client, None);
             (Ok(()), Vec::new())
         })
-        .inspect_err(|_| self.drop_host(seat))
+        .inspect_err(|_| self.drop_host(client))
     }
 
     /// A host screen's socket ended.
-    pub fn host_leave(&self, seat: &Client) {
-        self.drop_host(seat);
-        self.remove(seat);
+    pub fn host_leave(&self, client: &Client) {
+        self.drop_host(client);
+        self.remove(client);
     }
 
-    fn drop_host(&self, seat: &Client) {
+    fn drop_host(&self, client: &Client) {
         self.hosts
             .lock()
-            .retain(|link| !Arc::ptr_eq(link, &seat.link));
+            .retain(|socket| !Arc::ptr_eq(socket, &client.socket));
     }
 
     /// The store failed (`false`) or works again: every host screen is
     /// told directly, ahead of what its queue holds.
     pub fn storage_changed(&self, ok: bool) {
-        for link in self.hosts.lock().iter() {
-            Self::tell_storage(link, ok);
+        // A room set aside stays refused whatever the store does; its
+        // hosts were told when it was set aside.
+        if !self.durability.given_up() {
+            self.tell_hosts(ok);
+        }
+    }
+
+    /// The store gave up this room's writes: every host screen is told,
+    /// as when the store fails, and from now on its commands are refused.
+    pub fn set_aside(&self) {
+        self.tell_hosts(false);
+    }
+
+    fn tell_hosts(&self, ok: bool) {
+        for socket in self.hosts.lock().iter() {
+            Self::tell_storage(socket, ok);
         }
     }
 
     /// `error` `storage_unavailable` when it fails, `storage` `ok` when it
     /// recovers.
-    fn tell_storage(link: &SharedSocket, ok: bool) {
-        link.send_text(&views::storage_notice(ok).to_json());
+    fn tell_storage(socket: &SharedSocket, ok: bool) {
+        socket.send_text(&views::storage_notice(ok).to_json());
     }
 
-    fn add(&self, seat: &Client, me: Option<(PlayerId, u64)>) {
+    fn add(&self, client: &Client, phone: Option<Phone>) {
         self.sockets.fetch_add(1, Relaxed);
-        self.fanout.attach(seat, me);
+        self.fanout.attach(client, phone);
     }
 
-    fn remove(&self, seat: &Client) {
+    fn remove(&self, client: &Client) {
         self.sockets.fetch_sub(1, Relaxed);
-        self.fanout.detach(seat);
+        self.fanout.detach(client);
     }
 
     /// One message for one socket, behind everything queued for it before,
     /// once event `seq` is durable.
-    fn reply(&self, seat: &Client, text: String, seq: u64, on_fail: OnFail) {
-        self.reply_frame(seat, text_frame(&text).into(), seq, on_fail);
+    fn reply(&self, client: &Client, msg: ServerMsg, seq: u64, on_fail: OnFail) {
+        self.reply_frame(client, fanout::encode(&msg), seq, on_fail);
     }
 
     /// [`Room::reply`] of an encoded frame, shared with other sockets.
-    fn reply_frame(&self, seat: &Client, frame: Arc<[u8]>, seq: u64, on_fail: OnFail) {
-        self.fanout.send_after(seat, seq, frame, on_fail);
+    fn reply_frame(&self, client: &Client, frame: Arc<[u8]>, seq: u64, on_fail: OnFail) {
+        self.fanout.send_after(client, seq, frame, on_fail);
     }
 
-    /// A new player; `seat` is its socket (none when driven without a
+    /// A new player; `client` is its socket (none when driven without a
     /// network, as the store benchmark does).
     pub fn join(
         &self,
         name: &PlayerName,
-        seat: Option<&Client>,
+        client: Option<&Client>,
     ) -> Result<PhoneSession, RuleError> {
-        let network = seat.and_then(|s| s.network);
+        let network = client.and_then(|s| s.network);
         self.with(|inner, now| {
             if inner.closed {
                 return (Err(RuleError::RoomClosed), Vec::new());
@@ -458,7 +480,7 @@ impl Room {
             if let Some(network) = network {
                 self.free_a_seat_held_from(inner, network);
             }
-            self.join_locked(inner, name, seat, network, now)
+            self.join_locked(inner, name, client, network, now)
         })
     }
 
@@ -477,7 +499,7 @@ impl Room {
         &self,
         inner: &mut Inner,
         name: &PlayerName,
-        seat: Option<&Client>,
+        client: Option<&Client>,
         network: Option<IpAddr>,
         now: Millis,
     ) -> (Result<PhoneSession, RuleError>, Vec<Event>) {
@@ -495,7 +517,7 @@ impl Room {
                 // The Joined event gets the next sequence number; the
                 // welcome promises that the token works after a restart.
                 let seq = inner.seq + events.len() as u64;
-                let session = self.connect(inner, player, &token, seat, seq, now);
+                let session = self.connect(inner, player, &token, client, seq, now);
                 (Ok(session), events)
             }
         }
@@ -505,7 +527,7 @@ impl Room {
     pub fn resume(
         &self,
         token: &str,
-        seat: Option<&Client>,
+        client: Option<&Client>,
     ) -> Result<PhoneSession, ResumeRefused> {
         self.with(|inner, now| {
             if inner.closed {
@@ -519,7 +541,7 @@ impl Room {
                 return (Err(ResumeRefused), Vec::new());
             }
             let seq = inner.seq;
-            let session = self.connect(inner, player, token, seat, seq, now);
+            let session = self.connect(inner, player, token, client, seq, now);
             (Ok(session), Vec::new())
         })
     }
@@ -529,7 +551,7 @@ impl Room {
         inner: &mut Inner,
         player: PlayerId,
         token: &str,
-        seat: Option<&Client>,
+        client: Option<&Client>,
         seq: u64,
         now: Millis,
     ) -> PhoneSession {
@@ -540,9 +562,8 @@ impl Room {
         if inner.game.set_connected(player, true, now) {
             self.mark_lobby(inner);
         }
-        if let Some(seat) = seat {
-            let state =
-                views::state(&self.people(), &self.code, &inner.game, Some(player), now).to_json();
+        if let Some(client) = client {
+            let state = views::state(&self.people(), &self.code, &inner.game, Some(player), now);
             let (name, score) = inner
                 .game
                 .player(player)
@@ -553,11 +574,10 @@ impl Room {
                 name,
                 score,
                 code: self.code.to_string(),
-            }
-            .to_json();
-            self.reply(seat, welcome, seq, OnFail::Close(NOT_SAVED));
-            self.reply(seat, state, seq, OnFail::Close(NOT_SAVED));
-            self.add(seat, Some((player, generation)));
+            };
+            self.reply(client, welcome, seq, OnFail::Close(NOT_SAVED));
+            self.reply(client, state, seq, OnFail::Close(NOT_SAVED));
+            self.add(client, Some(Phone { player, generation }));
         }
         PhoneSession {
             player,
@@ -567,9 +587,9 @@ impl Room {
     }
 
     /// A phone's socket ended; only its current socket counts.
-    pub fn leave(&self, player: PlayerId, generation: u64, seat: Option<&Client>) {
-        if let Some(seat) = seat {
-            self.remove(seat);
+    pub fn leave(&self, player: PlayerId, generation: Generation, client: Option<&Client>) {
+        if let Some(client) = client {
+            self.remove(client);
         }
         self.with(|inner, now| {
             if inner.sessions.end(player, generation)
@@ -599,9 +619,9 @@ impl Room {
         player: PlayerId,
         round: u32,
         choice: i64,
-        seat: Option<&Client>,
+        client: Option<&Client>,
     ) -> Result<u64, RuleError> {
-        self.vote_arrived(player, round, choice, seat, None)
+        self.vote_arrived(player, round, choice, client, None)
     }
 
     /// A vote timed as of `arrived` (on [`Room::now`]'s clock) when it was
@@ -612,13 +632,16 @@ impl Room {
         player: PlayerId,
         round: u32,
         choice: i64,
-        seat: Option<&Client>,
+        client: Option<&Client>,
         arrived: Option<Millis>,
     ) -> Result<u64, RuleError> {
         // A vote's answer when it could not be stored, encoded once.
         static STORAGE_UNAVAILABLE: std::sync::LazyLock<Arc<[u8]>> =
             std::sync::LazyLock::new(|| {
-                text_frame(&error_json("storage_unavailable", STORAGE_MESSAGE)).into()
+                fanout::encode(&ServerMsg::Error {
+                    code: "storage_unavailable".to_string(),
+                    message: STORAGE_MESSAGE.to_string(),
+                })
             });
         self.with(|inner, now| {
             let now = arrived.map_or(now, |a| a.min(now));
@@ -629,22 +652,24 @@ impl Room {
                         inner.updates.vote_counted();
                     }
                     let seq = inner.seq + events.len().min(1) as u64;
-                    if let Some(seat) = seat {
+                    if let Some(client) = client {
                         // In range once accepted. Queued before any reveal
                         // that counts the vote, which waits for the same
                         // commit in the same queue.
                         let ack = self.ack_frame(inner, round, choice as u8);
                         let failed = OnFail::Say(STORAGE_UNAVAILABLE.clone());
-                        self.reply_frame(seat, ack, seq, failed);
+                        self.reply_frame(client, ack, seq, failed);
                     }
                     (Ok(seq), events)
                 }
                 Err(e) => {
-                    if let Some(seat) = seat {
-                        let refusal: Arc<[u8]> =
-                            text_frame(&error_json(e.code(), &e.to_string())).into();
+                    if let Some(client) = client {
+                        let refusal = fanout::encode(&ServerMsg::Error {
+                            code: e.code().to_string(),
+                            message: e.to_string(),
+                        });
                         let failed = OnFail::Say(refusal.clone());
-                        self.reply_frame(seat, refusal, 0, failed);
+                        self.reply_frame(client, refusal, 0, failed);
                     }
                     (Err(e), Vec::new())
                 }
@@ -658,9 +683,8 @@ impl Room {
         let frames = match &inner.ack_frames {
             Some((r, frames)) if *r == round => frames,
             _ => {
-                let frames = [0u8, 1, 2, 3].map(|choice| {
-                    Arc::from(text_frame(&ServerMsg::VoteAck { round, choice }.to_json()))
-                });
+                let frames = [0u8, 1, 2, 3]
+                    .map(|choice| fanout::encode(&ServerMsg::VoteAck { round, choice }));
                 &inner.ack_frames.insert((round, frames)).1
             }
         };
@@ -746,8 +770,8 @@ impl Room {
         inner.updates.lobby_changed(inner.game.phase());
     }
 
-    fn broadcast(&self, to: To, text: String) {
-        self.fanout.broadcast(to, &text);
+    fn broadcast(&self, to: To, msg: ServerMsg) {
+        self.fanout.broadcast(to, &msg);
     }
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
@@ -778,7 +802,7 @@ impl Room {
                     let Some(msg) = views::round(&self.people(), &inner.game, now) else {
                         continue;
                     };
-                    self.fanout.broadcast_question(&msg.to_json());
+                    self.fanout.broadcast_question(&msg);
                 }
                 Event::Voted { .. } => inner.updates.vote_counted(),
                 Event::RoundResumed { .. } => {}
@@ -895,13 +919,13 @@ impl Room {
     fn flush(&self, inner: &mut Inner, now: Millis) {
         let due = inner.updates.due(inner.game.player_count(), now);
         if due.lobby {
-            self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game).to_json());
+            self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game));
             if let Some(phone) = views::lobby_for_phones(&inner.game) {
-                self.broadcast(To::Phones, phone.to_json());
+                self.broadcast(To::Phones, phone);
             }
         }
         if due.progress && inner.game.phase() == Phase::Question {
-            self.broadcast(To::Hosts, views::progress(&inner.game).to_json());
+            self.broadcast(To::Hosts, views::progress(&inner.game));
         }
     }
 }

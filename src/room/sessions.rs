@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use rand::Rng;
 
 use super::code;
+use crate::delivery::fanout::Generation;
 use crate::game::{Game, Millis, PlayerId};
 use crate::store;
 
@@ -23,7 +24,7 @@ pub const LAPSING_SEATS_PER_NETWORK: usize = 20;
 #[derive(Debug, Clone, Copy)]
 pub struct PhoneSession {
     pub player: PlayerId,
-    pub generation: u64,
+    pub generation: Generation,
     /// The event that must be durable before the welcome.
     pub seq: u64,
 }
@@ -39,7 +40,7 @@ pub(super) struct Sessions {
     /// Resume tokens by their hash: the raw token is only ever on the phone.
     tokens: HashMap<String, PlayerId>,
     /// Current connection generation per player: only its socket counts.
-    generations: HashMap<PlayerId, u64>,
+    generations: HashMap<PlayerId, Generation>,
     /// Players who joined from each network and may yet lapse (never
     /// voted), oldest first: see [`LAPSING_SEATS_PER_NETWORK`]. Memory
     /// only: after a restart every seat's hold starts again anyway.
@@ -87,20 +88,20 @@ impl Sessions {
 
     /// `player`'s next connection generation, and whether it replaces a
     /// socket still counted as the player's.
-    pub fn new_generation(&mut self, player: PlayerId) -> (u64, bool) {
-        let generation = self.next_generation;
+    pub fn new_generation(&mut self, player: PlayerId) -> (Generation, bool) {
+        let generation = Generation(self.next_generation);
         self.next_generation += 1;
         let replaced = self.generations.insert(player, generation).is_some();
         (generation, replaced)
     }
 
-    pub fn is_current(&self, player: PlayerId, generation: u64) -> bool {
+    pub fn is_current(&self, player: PlayerId, generation: Generation) -> bool {
         self.generations.get(&player) == Some(&generation)
     }
 
     /// A socket of `player` ended: whether it was the current one (and
     /// the player is now disconnected).
-    pub fn end(&mut self, player: PlayerId, generation: u64) -> bool {
+    pub fn end(&mut self, player: PlayerId, generation: Generation) -> bool {
         let current = self.is_current(player, generation);
         if current {
             self.generations.remove(&player);
