@@ -45,15 +45,25 @@
     if (msg) msgTimer = setTimeout(function () { text(p, ''); p.classList.remove('on'); }, 6000);
   }
 
-  function formMsg(msg) { text($('form-msg'), msg || ''); }
+  // A form message is about one field ('name', 'room') or none: editing that
+  // field (any field, for a general one) clears it, so no stale error stays up.
+  var msgField = null;
+  function formMsg(msg, field) {
+    text($('form-msg'), msg || '');
+    msgField = msg ? (field || null) : null;
+  }
+  function edited(field) {
+    if (msgField === null || msgField === field) formMsg('');
+  }
 
-  function showForm(msg) {
+  function showForm(msg, field) {
     if (sock) sock.stop();
     screen('s-form');
     show($('conn'), false);
-    formMsg(msg);
+    formMsg(msg, field);
     var name = $('name');
     if (!name.value) name.value = YB.local.get('yearbook.name') || '';
+    showNameLength();
     if (msg) { try { name.focus(); name.select(); } catch (e) { /* ignore */ } }
   }
 
@@ -76,23 +86,68 @@
     roomInput.addEventListener('input', function () {
       var v = roomInput.value.toUpperCase().replace(/[^A-Z]/g, '').slice(0, 6);
       if (v !== roomInput.value) roomInput.value = v;
+      edited('room');
     });
   }
+
+  // The server's limit is display columns (docs/protocol.md): letters count
+  // one, accents none, wide characters (漢字, emoji) two. This mirrors it
+  // closely enough to warn while typing; the server still decides.
+  var NAME_MAX = Number($('name').dataset.max) || 24;
+  // Built at run time: an older browser without Unicode regexps still gets
+  // a page (counting every character as one) instead of a script error.
+  function uRe(src, fallback) { try { return new RegExp(src, 'u'); } catch (e) { return fallback; } }
+  var WIDE = uRe('[\\u1100-\\u115F\\u2E80-\\u303E\\u3041-\\u33FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uA000-\\uA4CF' +
+    '\\uAC00-\\uD7A3\\uF900-\\uFAFF\\uFE30-\\uFE4F\\uFF00-\\uFF60\\uFFE0-\\uFFE6\\u{1F000}-\\u{1FAFF}\\u{20000}-\\u{3FFFD}]', /$^/);
+  var ZERO = uRe('[\\p{M}\\u200B-\\u200F\\uFE00-\\uFE0F]', /[\u0300-\u036F\u200B-\u200F\uFE00-\uFE0F]/);
+  var PICTO = uRe('\\p{Extended_Pictographic}', /$^/);
+  function nameWidth(s) {
+    var w = 0, prev = '', joined = false;
+    Array.from(s.normalize ? s.normalize('NFC') : s).forEach(function (ch) {
+      if (ch === '\uFE0F' && PICTO.test(prev) && !WIDE.test(prev) && !joined) w += 1;  // ❤️ is drawn wide
+      if (ZERO.test(ch)) { joined = ch === '\u200D'; prev = ch === '\u200D' ? prev : ch; return; }
+      if (!(joined && PICTO.test(ch))) w += WIDE.test(ch) ? 2 : 1;  // 👩‍🚀 is one emoji
+      joined = false;
+      prev = ch;
+    });
+    return w;
+  }
+  function cleanName() { return $('name').value.replace(/\s+/g, ' ').trim(); }
+  function showNameLength() {
+    var n = nameWidth(cleanName());
+    var count = $('name-count');
+    text(count, n + ' / ' + NAME_MAX);
+    count.classList.toggle('full', n === NAME_MAX);
+    count.classList.toggle('over', n > NAME_MAX);
+    var limit = $('name-limit');
+    limit.classList.toggle('over', n > NAME_MAX);
+    if (n > NAME_MAX) {
+      text(limit, 'Too long by ' + YB.plural(n - NAME_MAX, 'letter', 'letters') + ': ' + NAME_MAX +
+        ' at most. A shorter form or initials will do.');
+    } else {
+      text(limit, n === NAME_MAX ? 'That’s the limit: ' + NAME_MAX + ' letters.' : '');
+    }
+    return n;
+  }
+  $('name').addEventListener('input', function () {
+    showNameLength();
+    edited('name');
+  });
 
   $('join-form').addEventListener('submit', function (e) {
     e.preventDefault();
     formMsg('');
-    var name = $('name').value.replace(/\s+/g, ' ').trim();
-    if (!name) { formMsg('Please type your name.'); $('name').focus(); return; }
-    if (name.length > 24) { formMsg('That name is a bit long — 24 letters at most.'); $('name').focus(); return; }
+    var name = cleanName();
+    if (!name) { formMsg('Please type your name.', 'name'); $('name').focus(); return; }
+    if (showNameLength() > NAME_MAX) { formMsg('That name is a bit long — ' + NAME_MAX + ' letters at most.', 'name'); $('name').focus(); return; }
     if (roomInput) {
       var c = roomInput.value.toUpperCase().replace(/[^A-Z]/g, '');
-      if (c.length < 4 || c.length > 6) { formMsg('The room code is 4 to 6 letters — it is on the big screen.'); roomInput.focus(); return; }
+      if (c.length < 4 || c.length > 6) { formMsg('The room code is 4 to 6 letters — it is on the big screen.', 'room'); roomInput.focus(); return; }
       var btn = $('join-btn');
       btn.disabled = true;
       YB.fetchJson('/api/rooms/' + encodeURIComponent(c)).then(function (r) {
         btn.disabled = false;
-        if (r.status === 404) { formMsg('There is no game with the code ' + c + '. Check the big screen.'); roomInput.focus(); return; }
+        if (r.status === 404) { formMsg('There is no game with the code ' + c + '. Check the big screen.', 'room'); roomInput.focus(); return; }
         if (r.status === 429) { formMsg(YB.errorText(r)); return; }
         setCode(c);
         join(name);
@@ -229,11 +284,11 @@
     switch (m.code) {
       case 'name_taken':
         S.joining = null;
-        showForm('That name is taken, try another');
+        showForm('That name is taken, try another', 'name');
         break;
       case 'bad_name':
         S.joining = null;
-        showForm(m.message || 'Please choose another name: 1 to 24 letters.');
+        showForm(m.message || 'Please choose another name: 1 to 24 letters.', 'name');
         break;
       case 'room_full':
         S.joining = null;

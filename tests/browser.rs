@@ -183,6 +183,14 @@ async fn host_ready(host: &Page) -> String {
     host.shown(".room-code").await
 }
 
+/// A new room of `rounds` rounds, its lobby open on the projector; returns its code.
+async fn host_new_room(server: &TestServer, host: &Page, rounds: u32) -> String {
+    let room = new_room(server, rounds).await;
+    host.goto(room["host_url"].as_str().unwrap()).await;
+    host_ready(host).await;
+    room["code"].as_str().unwrap().to_string()
+}
+
 async fn host_phase(host: &Page, phase: &str) {
     host.wait(
         &format!("the projector's {phase} screen"),
@@ -1959,25 +1967,36 @@ fn crowd_names() -> Vec<String> {
     out
 }
 
+/// `names` join over WebSocket at once (no browser needed for them).
+async fn crowd_join(server: &TestServer, code: &str, names: &[String]) -> Vec<common::TestClient> {
+    futures_util::future::join_all(names.iter().map(|n| common::join(server, code, n)))
+        .await
+        .into_iter()
+        .map(|(client, _welcome)| client)
+        .collect()
+}
+
+/// Every phone waits for `round` and votes in it: phone `i` for `pick(i)`.
+async fn crowd_vote(phones: &mut [common::TestClient], round: u64, pick: impl Fn(usize) -> u64) {
+    let pick = &pick;
+    futures_util::future::join_all(phones.iter_mut().enumerate().map(|(i, p)| async move {
+        p.recv_type("round").await;
+        p.vote(round, pick(i)).await;
+    }))
+    .await;
+}
+
 #[test]
 fn a_full_room_fits_the_projector() {
     browser_test("full_room", |b| async move {
         let (class, server, pages) = setup(&b, None, &[("host", Size::Projector)]).await;
         let roster = &class.names;
         let host = &pages[0];
-        let room = new_room(&server, 2).await;
-        let code = room["code"].as_str().unwrap().to_string();
-        host.goto(room["host_url"].as_str().unwrap()).await;
-        host_ready(host).await;
+        let code = host_new_room(&server, host, 2).await;
 
         // Sixty phones join over WebSocket (no browser needed for them).
         let names = crowd_names();
-        let mut phones: Vec<common::TestClient> =
-            futures_util::future::join_all(names.iter().map(|n| common::join(&server, &code, n)))
-                .await
-                .into_iter()
-                .map(|(client, _welcome)| client)
-                .collect();
+        let mut phones = crowd_join(&server, &code, &names).await;
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let shown = host_lobby_is(host, &refs).await;
         assert!(
@@ -2003,11 +2022,7 @@ fn a_full_room_fits_the_projector() {
 
         host.click("#start-btn").await;
         host_question(host, 1, 2, roster).await;
-        futures_util::future::join_all(phones.iter_mut().enumerate().map(|(i, p)| async move {
-            p.recv_type("round").await;
-            p.vote(1, (i % 4) as u64).await;
-        }))
-        .await;
+        crowd_vote(&mut phones, 1, |i| (i % 4) as u64).await;
         let r = host_reveal(host, 1).await;
         assert_eq!(r.board.len(), 10, "the leaderboard shows the top ten");
         assert_eq!(r.votes, vote_labels([15; 4], 60), "{r:?}");
@@ -2019,11 +2034,7 @@ fn a_full_room_fits_the_projector() {
         // only now (they climb onto the board), the rest fall.
         host.click("#next-btn").await;
         host_question(host, 2, 2, roster).await;
-        futures_util::future::join_all(phones.iter_mut().enumerate().map(|(i, p)| async move {
-            p.recv_type("round").await;
-            p.vote(2, (i / 4 % 4) as u64).await;
-        }))
-        .await;
+        crowd_vote(&mut phones, 2, |i| (i / 4 % 4) as u64).await;
         let r2 = host_reveal(host, 2).await;
         assert_eq!(r2.votes, vote_labels([16, 16, 16, 12], 60), "{r2:?}");
         assert_moves(host, Some(&r), &r2).await;
@@ -2091,10 +2102,7 @@ fn the_host_removes_every_disconnected_player_with_one_button() {
     browser_test("remove_disconnected", |b| async move {
         let (_class, server, pages) = setup(&b, None, &[("host", Size::Projector)]).await;
         let host = &pages[0];
-        let room = new_room(&server, 2).await;
-        let code = room["code"].as_str().unwrap().to_string();
-        host.goto(room["host_url"].as_str().unwrap()).await;
-        host_ready(host).await;
+        let code = host_new_room(&server, host, 2).await;
         let hidden = "seen('#remove-away-btn') === ''";
         assert_eq!(
             host.js(&format!("return {hidden}")).await,
@@ -2115,6 +2123,143 @@ fn the_host_removes_every_disconnected_player_with_one_button() {
         host.click("#remove-away-btn").await;
         host_lobby_is(host, &["Stays"]).await;
         host.wait("the button gone again", hidden).await;
+        host.assert_clean().await;
+    });
+}
+
+/// WebDriver's Backspace key.
+const BACKSPACE: &str = "\u{E003}";
+
+#[test]
+fn the_join_form_says_the_name_limit_and_clears_a_stale_error() {
+    browser_test("name_limit", |b| async move {
+        let (_class, server, pages) = setup(&b, None, &[("phone", Size::Phone)]).await;
+        let phone = &pages[0];
+        let room = new_room(&server, 1).await;
+        let code = room["code"].as_str().unwrap().to_string();
+        let (_first, _) = common::join(&server, &code, "Maria Papadopoulou").await;
+        phone.goto(room["join_url"].as_str().unwrap()).await;
+        phone
+            .wait("the join form", "document.querySelector('#join-form')")
+            .await;
+        let value = "return document.getElementById('name').value";
+
+        // Thirty characters: nothing is cut, and the page says by how much
+        // the name is over the limit while it is typed.
+        let long = &"Maria-Magdalena Papadopoulou-Fitzgerald"[..30];
+        phone.type_into("#name", long).await;
+        assert_eq!(phone.js(value).await, long, "nothing typed is cut");
+        assert_eq!(phone.shown("#name-count").await, "30 / 24");
+        let limit = phone.shown("#name-limit").await;
+        assert!(
+            limit.contains("Too long by 6 letters") && limit.contains("24"),
+            "the limit in words: {limit:?}"
+        );
+        phone.screenshot("phone-name-too-long").await;
+
+        // Joining with it is refused at the field; editing the name clears
+        // the error at once.
+        phone.type_into("#name", ENTER).await;
+        let err = phone.shown("#form-msg").await;
+        assert!(err.contains("24 letters at most"), "{err:?}");
+        phone.type_into("#name", BACKSPACE).await;
+        phone
+            .wait("the error cleared by editing", "seen('#form-msg') === ''")
+            .await;
+        assert_eq!(phone.shown("#name-count").await, "29 / 24");
+
+        // At the limit, a plain sentence says so.
+        phone.type_into("#name", &BACKSPACE.repeat(5)).await;
+        assert_eq!(phone.shown("#name-count").await, "24 / 24");
+        assert_eq!(
+            phone.shown("#name-limit").await,
+            "That’s the limit: 24 letters."
+        );
+
+        // Counted as the server counts: accents take no column, wide
+        // characters two.
+        phone.type_into("#name", &BACKSPACE.repeat(30)).await;
+        phone.type_into("#name", "Zoë 漢字").await;
+        assert_eq!(phone.shown("#name-count").await, "8 / 24");
+        assert_eq!(
+            phone.text("#name-limit").await,
+            "",
+            "no warning under the limit"
+        );
+
+        // The server's refusal (a name in use) is cleared by editing too.
+        phone.type_into("#name", &BACKSPACE.repeat(30)).await;
+        phone
+            .type_into("#name", &format!("Maria Papadopoulou{ENTER}"))
+            .await;
+        phone
+            .wait(
+                "the taken name refused on the form",
+                "document.getElementById('join').dataset.screen === 's-form' \
+                 && /taken/.test(seen('#form-msg'))",
+            )
+            .await;
+        phone.screenshot("phone-name-taken").await;
+        phone.type_into("#name", BACKSPACE).await;
+        phone
+            .wait(
+                "the taken error cleared by editing",
+                "seen('#form-msg') === ''",
+            )
+            .await;
+        phone.type_into("#name", &BACKSPACE.repeat(30)).await;
+        enter_name(phone, "Maria K").await;
+        phone.assert_clean().await;
+    });
+}
+
+/// How many names the final board lists.
+async fn final_names_listed(host: &Page) -> u64 {
+    host.wait(
+        "the final board laid out",
+        "document.querySelectorAll('#final-board li .b-name').length",
+    )
+    .await
+    .as_u64()
+    .unwrap()
+}
+
+#[test]
+fn reduced_motion_lists_as_many_names_on_the_final_board() {
+    browser_test("final_reduced_motion", |b| async move {
+        let (_class, server, pages) = setup(&b, None, &[("host", Size::Projector)]).await;
+        let host = &pages[0];
+        let code = host_new_room(&server, host, 1).await;
+        let names = crowd_names();
+        let mut phones = crowd_join(&server, &code, &names).await;
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        host_lobby_is(host, &refs).await;
+        host.click("#start-btn").await;
+        crowd_vote(&mut phones, 1, |i| (i % 4) as u64).await;
+        host_phase(host, "reveal").await;
+        host.click("#next-btn").await;
+        host_phase(host, "over").await;
+        let moving = final_names_listed(host).await;
+
+        // The same board for a projector laptop set to reduce motion: the
+        // board is measured at the size it is drawn at, so as many fit.
+        host.emulate_media(&[("prefers-reduced-motion", "reduce")])
+            .await;
+        assert_eq!(
+            host.js("return matchMedia('(prefers-reduced-motion: reduce)').matches")
+                .await,
+            json!(true)
+        );
+        host.reload().await;
+        host_phase(host, "over").await;
+        let still = final_names_listed(host).await;
+        assert!(moving >= 24, "{moving} names listed without reduced motion");
+        assert_eq!(
+            still, moving,
+            "names on the final board with reduced motion, and without"
+        );
+        assert_fits(host, "the podium with 60 players, reduced motion").await;
+        host.screenshot("host-podium-60-reduced-motion").await;
         host.assert_clean().await;
     });
 }

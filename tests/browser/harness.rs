@@ -485,6 +485,12 @@ async fn reset(s: &Session) -> bool {
         .json(&json!({ "type": "browser" }))
         .send()
         .await;
+    // Media features a test emulated (reduced motion…) end with the test.
+    let _ = reqwest::Client::new()
+        .post(format!("{}/goog/cdp/execute", s.session_url))
+        .json(&json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": [] } }))
+        .send()
+        .await;
     let (w, h) = s.size.wh();
     let vp = c
         .execute("return [window.innerWidth, window.innerHeight]", vec![])
@@ -535,6 +541,20 @@ impl Page {
         self.cdp(
             "Emulation.setDeviceMetricsOverride",
             json!({ "width": side(0), "height": side(1), "deviceScaleFactor": factor, "mobile": false }),
+        )
+        .await;
+    }
+
+    /// Emulates CSS media features, e.g. `[("prefers-reduced-motion", "reduce")]`;
+    /// an empty list undoes it (so does the reset after each test).
+    pub async fn emulate_media(&self, features: &[(&str, &str)]) {
+        let features: Vec<Value> = features
+            .iter()
+            .map(|(name, value)| json!({ "name": name, "value": value }))
+            .collect();
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": features }),
         )
         .await;
     }
