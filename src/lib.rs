@@ -262,12 +262,28 @@ pub fn app(state: Arc<AppState>) -> Router {
             http::event::gate,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(compression())
         // Outermost: forwarded headers are cleaned before anything reads them.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::guard::guard,
         ))
         .with_state(state)
+}
+
+/// Gzip for text (pages, CSS, JS, JSON, CSV) when the client asks. The
+/// default predicate skips images (photos are JPEG already) and tiny bodies;
+/// a WebSocket upgrade (101) has no body to encode.
+fn compression()
+-> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::{CompressionLayer, DefaultPredicate, Predicate};
+    let not_upgrade = |status: axum::http::StatusCode,
+                       _: axum::http::Version,
+                       _: &axum::http::HeaderMap,
+                       _: &axum::http::Extensions| {
+        status != axum::http::StatusCode::SWITCHING_PROTOCOLS
+    };
+    CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_upgrade))
 }
 
 /// Serves until `shutdown` resolves, then tells every socket to reconnect,

@@ -476,3 +476,106 @@ async fn an_event_code_guards_everything_but_health() {
     let r = fetch_with_header(&browser, server.url("/"), "cookie", "yearbook_event=forged").await;
     assert_eq!(r.status().as_u16(), 401, "a forged cookie");
 }
+
+/// A gzip body decoded.
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("a gzip body");
+    out
+}
+
+/// GET `url` plain and again with `Accept-Encoding: gzip`: the second is
+/// gzip-encoded, smaller, and decodes to the first's bytes. Returns the
+/// plain answer's headers and body.
+async fn gzipped_when_asked(
+    server: &TestServer,
+    url: &str,
+) -> (reqwest::header::HeaderMap, Vec<u8>) {
+    let plain = fetch(&server.http, url).await;
+    assert_eq!(plain.status().as_u16(), 200, "GET {url}");
+    assert_eq!(header(&plain, "content-encoding"), "", "{url}: not asked");
+    let zipped = fetch_with_header(&server.http, url, "accept-encoding", "gzip").await;
+    assert_eq!(zipped.status().as_u16(), 200, "GET {url} gzip");
+    assert_eq!(header(&zipped, "content-encoding"), "gzip", "{url}: asked");
+    let zipped = zipped.bytes().await.unwrap();
+    let headers = plain.headers().clone();
+    let plain = plain.bytes().await.unwrap().to_vec();
+    assert_eq!(gunzip(&zipped), plain, "{url}: decodes to the same");
+    assert!(zipped.len() < plain.len(), "{url}: smaller");
+    (headers, plain)
+}
+
+fn header_of(h: &reqwest::header::HeaderMap, name: &str) -> String {
+    h.get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// The phone page's CSS and JS: versioned, gzip-encoded when asked,
+/// cached for a year as immutable, with an ETag that answers 304.
+async fn assets_are_versioned_and_gzipped(server: &TestServer, page: &str, base: &str) {
+    let (_, html) = gzipped_when_asked(server, &server.url(page)).await;
+    let html = String::from_utf8(html).unwrap();
+    let assets: Vec<String> = local_links(&html)
+        .into_iter()
+        .filter(|l| l.starts_with(&format!("{base}/static/")))
+        .collect();
+    assert!(assets.len() >= 3, "{page}: CSS and JS links {assets:?}");
+    for url in &assets {
+        assert!(url.contains("?v="), "{page}: {url} is not versioned");
+        let abs = format!("{}{url}", server.origin());
+        let (h, _) = gzipped_when_asked(server, &abs).await;
+        let cc = header_of(&h, "cache-control");
+        assert_eq!(cc, "public, max-age=31536000, immutable", "{url}");
+        let etag = header_of(&h, "etag");
+        assert!(!etag.is_empty(), "{url}: ETag");
+        let again = fetch_with_header(&server.http, &abs, "if-none-match", &etag).await;
+        assert_eq!(again.status().as_u16(), 304, "{url}: If-None-Match");
+        let head = server.http.head(&abs).header("accept-encoding", "gzip");
+        let head = head.send().await.expect("HEAD");
+        assert_eq!(head.status().as_u16(), 200, "HEAD {url}");
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "HEAD {url}: no body"
+        );
+        // Without the version the file may change: short caching as before.
+        let bare = format!("{}{}", server.origin(), url.split('?').next().unwrap());
+        let r = fetch(&server.http, &bare).await;
+        assert_eq!(r.status().as_u16(), 200, "{bare}");
+        assert_eq!(header(&r, "cache-control"), "public, max-age=300", "{bare}");
+    }
+}
+
+#[tokio::test]
+async fn text_is_gzipped_when_asked_and_assets_are_versioned() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().in_process());
+    let (code, key) = create_room(&server, json!({"rounds":1})).await;
+    assets_are_versioned_and_gzipped(&server, &format!("/join/{code}"), "").await;
+    assets_are_versioned_and_gzipped(&server, "/", "").await;
+
+    // Photos are JPEG already: never compressed again.
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    host.send(json!({"type":"start_round"})).await;
+    let round = ann.recv_type("round").await;
+    let photo = server.abs(round["choices"][0]["photo"].as_str().unwrap());
+    let r = fetch_with_header(&server.http, &photo, "accept-encoding", "gzip").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(header(&r, "content-encoding"), "", "a photo is not gzipped");
+    identify(&r.bytes().await.unwrap());
+}
+
+#[tokio::test]
+async fn versioned_assets_work_under_a_base_path() {
+    let roster = standard_roster();
+    let b = TestServer::builder()
+        .in_process()
+        .base_path("/reunion/1984");
+    let server = server_with(&roster, b);
+    let (code, _) = create_room(&server, json!({"rounds":1})).await;
+    assets_are_versioned_and_gzipped(&server, &format!("/join/{code}"), "/reunion/1984").await;
+}

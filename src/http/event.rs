@@ -183,7 +183,7 @@ fn form_page(base: &str, next: &str, note: Note) -> Response {
     let html = format!(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Event code</title><link rel="stylesheet" href="{base}/static/style.css"></head>
+<title>Event code</title><link rel="stylesheet" href="{base}/static/{style}"></head>
 <body data-base="{base}"><main class="page narrow"><section class="card">
 <h1>Event code</h1><p>This game is private. Type the event code from the invitation or the screen.</p>{note}
 <form method="post" action="{base}/event"><input type="hidden" name="next" value="{next}">
@@ -192,6 +192,7 @@ fn form_page(base: &str, next: &str, note: Note) -> Response {
 <button type="submit">Continue</button></form></section></main></body></html>"#,
         base = esc(base),
         next = esc(next),
+        style = esc(&super::asset("style.css")),
     );
     (status, Html(html)).into_response()
 }

@@ -8,11 +8,12 @@ pub mod pace;
 pub mod pages;
 pub mod throttle;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
@@ -170,18 +171,64 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Files compiled into the binary: no file system path is ever opened, so
-/// there is nothing to traverse.
-async fn static_file(Path(path): Path<String>) -> Response {
-    match STATIC.get_file(&path) {
-        Some(file) if !path.contains("..") && !path.contains('\\') => (
-            [
-                (header::CONTENT_TYPE, content_type(&path)),
-                (header::CACHE_CONTROL, "public, max-age=300"),
-            ],
-            file.contents(),
-        )
-            .into_response(),
-        _ => AppError::not_found("No such file.").into_response(),
+/// Each static file's version: 16 hex digits of the SHA-256 of its bytes,
+/// computed once, so a changed file gets a new URL.
+static VERSIONS: LazyLock<HashMap<&'static str, String>> = LazyLock::new(|| {
+    use sha2::{Digest, Sha256};
+    STATIC
+        .files()
+        .filter_map(|f| {
+            let name = f.path().to_str()?;
+            let digest = Sha256::digest(f.contents());
+            Some((name, hex::encode(&digest[..8])))
+        })
+        .collect()
+});
+
+/// A static file's versioned path (`style.css?v=HASH`), as pages link it
+/// after `{base}/static/`; such a URL may be cached for a year.
+pub fn asset(path: &str) -> String {
+    match VERSIONS.get(path) {
+        Some(v) => format!("{path}?v={v}"),
+        None => path.to_string(),
     }
+}
+
+/// Files compiled into the binary: no file system path is ever opened, so
+/// there is nothing to traverse. Asked by the current version (`?v=`), a
+/// file is immutable; otherwise it may change, so it is cached briefly.
+async fn static_file(
+    Path(path): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let (Some(file), Some(version)) = (STATIC.get_file(&path), VERSIONS.get(path.as_str())) else {
+        return AppError::not_found("No such file.").into_response();
+    };
+    if path.contains("..") || path.contains('\\') {
+        return AppError::not_found("No such file.").into_response();
+    }
+    let cache = if query.as_deref() == Some(&format!("v={version}")) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=300"
+    };
+    // Weak: the same tag names the plain and the gzip-encoded bytes.
+    let etag = format!("W/\"{version}\"");
+    if etag_matches(&headers, &etag) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), (header::CACHE_CONTROL, cache.into())],
+        )
+            .into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, content_type(&path).to_string()),
+            (header::CACHE_CONTROL, cache.into()),
+            (header::ETAG, etag),
+        ],
+        file.contents(),
+    )
+        .into_response()
 }
