@@ -400,14 +400,25 @@
     }
     markTiles();
     var secs = m.seconds || (m.settings && m.settings.seconds) || 20;
+    text($('pq-live'), '');
     countdown.start(m.remaining_ms, secs * 1000);
   }
 
+  // Seconds left at which screen readers hear the time (every second would drown the question).
+  var SAY_AT = [10, 5];
+  var saidTime = '';
   function drawTime(left, frac) {
-    text($('pq-time'), Math.ceil(left / 1000) + ' s');
+    var secs = Math.ceil(left / 1000);
+    text($('pq-time'), secs + ' s');
+    var moment = S.round + ':' + secs;
+    if (SAY_AT.indexOf(secs) >= 0 && saidTime !== moment) {
+      saidTime = moment;
+      text($('pq-live'), secs + ' seconds left');
+    }
     $('p-bar').style.width = (frac * 100).toFixed(1) + '%';
     $('p-bar').classList.toggle('low', left <= 5000);
     if (left <= 0 && S.locked === null && S.phase === 'question') text($('locked'), 'Time’s up!');
+    if (left <= 0 && saidTime !== S.round + ':up') { saidTime = S.round + ':up'; text($('pq-live'), 'Time’s up'); }
   }
 
   function vote(i) {

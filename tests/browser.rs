@@ -2263,3 +2263,118 @@ fn reduced_motion_lists_as_many_names_on_the_final_board() {
         host.assert_clean().await;
     });
 }
+
+/// The `h1`s a person (or a screen reader) meets on the page: hidden screens' headings do not
+/// count, visually hidden ones do.
+async fn headings(page: &Page) -> Value {
+    page.js("return Array.from(document.querySelectorAll('h1'))\
+         .filter(function (h) { return h.getClientRects().length > 0; })\
+         .map(function (h) { return h.textContent.trim(); })")
+        .await
+}
+
+/// Each A–D badge under `css`: its shape (the clip of the coloured `::before`), and whether the
+/// badge still fits the 1.7em box the round badge had (so it covers no more of a photo).
+async fn badge_shapes(page: &Page, css: &str) -> Vec<String> {
+    let got = page
+        .js(&format!(
+            "return Array.from(document.querySelectorAll({sel}))\
+             .map(function (b) {{\
+               var s = getComputedStyle(b, '::before'), r = b.getBoundingClientRect();\
+               var em = parseFloat(getComputedStyle(b).fontSize);\
+               return {{ shape: s.content !== 'none' && s.backgroundColor !== 'rgba(0, 0, 0, 0)' ? s.clipPath : 'none',\
+                         letter: b.textContent, small: r.width <= 1.75 * em && r.height <= 1.75 * em }};\
+             }})",
+            sel = js_str(css)
+        ))
+        .await;
+    let badges = got.as_array().cloned().unwrap_or_default();
+    assert_eq!(badges.len(), 4, "{css}: four badges, got {got}");
+    let mut shapes = Vec::new();
+    for (i, b) in badges.iter().enumerate() {
+        assert_eq!(
+            b["letter"],
+            ["A", "B", "C", "D"][i],
+            "{css}: the letter stays: {got}"
+        );
+        assert_eq!(b["small"], true, "{css}: badge grew: {got}");
+        let shape = b["shape"].as_str().unwrap_or("none").to_string();
+        assert_ne!(shape, "none", "{css}: choice {i} has no shape: {got}");
+        assert!(!shapes.contains(&shape), "{css}: shapes repeat: {got}");
+        shapes.push(shape);
+    }
+    shapes
+}
+
+#[test]
+fn choices_have_shapes_and_phones_have_headings_and_a_spoken_countdown() {
+    browser_test("a11y", |b| async move {
+        let people = &[("host", Size::Projector), ("phone", Size::Phone)];
+        let (_class, server, pages) = setup(&b, None, people).await;
+        let [host, phone] = &pages[..] else {
+            unreachable!()
+        };
+        // A short round, so the countdown reaches the moments it speaks at.
+        let body = json!({"rounds": 1, "seconds": 12, "mode": "name_to_photo"});
+        let (status, room) = server.post_json("/api/rooms", &body).await;
+        assert_eq!(status, 201, "{room}");
+        host.goto(room["host_url"].as_str().unwrap()).await;
+        host_ready(host).await;
+        phone.goto(room["join_url"].as_str().unwrap()).await;
+        phone
+            .wait("the join form", "document.querySelector('#join-form')")
+            .await;
+        assert_eq!(headings(phone).await, json!(["Join the game"]));
+        enter_name(phone, "Zoë Quimby").await;
+        phone_screen(phone, "s-wait").await;
+        assert_eq!(headings(phone).await.as_array().map(Vec::len), Some(1));
+        // Everything the countdown's live region says, in order.
+        phone
+            .js(
+                "window.said = []; var l = document.getElementById('pq-live');\
+                 new MutationObserver(function () { if (l.textContent) said.push(l.textContent); })\
+                 .observe(l, { childList: true, characterData: true, subtree: true });",
+            )
+            .await;
+
+        host.click("#start-btn").await;
+        host_phase(host, "question").await;
+        phone_screen(phone, "s-question").await;
+        let h = headings(phone).await;
+        assert_eq!(h.as_array().map(Vec::len), Some(1), "one h1: {h}");
+        let on_phone = badge_shapes(phone, "#pq-choices .letter").await;
+        let on_host = badge_shapes(host, "#q-body .letter").await;
+        assert_eq!(on_phone, on_host, "the same shape per letter on both");
+        let live = phone
+            .js("var l = document.getElementById('pq-live');\
+                 return l && { polite: l.getAttribute('aria-live'),\
+                   hidden: !!l.closest('[aria-hidden=\"true\"]') }")
+            .await;
+        assert_eq!(live, json!({"polite": "polite", "hidden": false}));
+        phone.screenshot("a11y-phone-question").await;
+        host.screenshot("a11y-host-question").await;
+
+        phone
+            .wait_for(
+                "the 5 s announcement",
+                "window.said.indexOf('5 seconds left') >= 0",
+                std::time::Duration::from_secs(12),
+            )
+            .await;
+        let said = phone.js("return window.said").await;
+        assert_eq!(
+            said,
+            json!(["10 seconds left", "5 seconds left"]),
+            "a few moments, not every second"
+        );
+
+        host_phase(host, "reveal").await;
+        phone_screen(phone, "s-reveal").await;
+        assert_eq!(headings(phone).await.as_array().map(Vec::len), Some(1));
+        host.click("#next-btn").await;
+        phone_screen(phone, "s-over").await;
+        assert_eq!(headings(phone).await, json!(["That’s the game!"]));
+        host.assert_clean().await;
+        phone.assert_clean().await;
+    });
+}
