@@ -5,19 +5,45 @@
 
   // ---------- join with a code ----------
   var codeInput = $('join-code');
+  var joinMsg = $('join-msg');
+  var checking = 0; // which lookup is current: an edit makes older answers stale
+  function refuse(msg) {
+    text(joinMsg, msg);
+    codeInput.setAttribute('aria-invalid', 'true');
+    codeInput.focus();
+  }
   codeInput.addEventListener('input', function () {
     var v = codeInput.value.toUpperCase().replace(/[^A-Z]/g, '').slice(0, 6);
     if (v !== codeInput.value) codeInput.value = v;
+    // A stale error must not stay up while the guest retypes.
+    checking++;
+    text(joinMsg, '');
+    codeInput.removeAttribute('aria-invalid');
   });
   $('join-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var c = codeInput.value.toUpperCase().replace(/[^A-Z]/g, '');
     if (c.length < 4 || c.length > 6) {
-      text($('join-msg'), 'The room code is 4 to 6 letters — it is on the big screen.');
-      codeInput.focus();
+      refuse('The room code is 4 to 6 letters — it is on the big screen.');
       return;
     }
-    location.href = YB.url('/join/' + encodeURIComponent(c));
+    var go = YB.url('/join/' + encodeURIComponent(c));
+    var mine = ++checking;
+    // Ask first, so a wrong code is said here and what was typed stays.
+    YB.fetchJson('/api/rooms/' + encodeURIComponent(c)).then(function (r) {
+      if (mine !== checking) return;
+      if (r.status === 404) {
+        refuse('No game has the code ' + c + '. Check the code on the big screen.');
+      } else if (r.ok || r.status === 401) {
+        // 401: the event-code gate; the join page shows its form.
+        location.href = go;
+      } else {
+        refuse(YB.errorText(r, 'Could not look up that code. Please try again.'));
+      }
+    }, function () {
+      if (mine !== checking) return;
+      refuse('Could not reach the game server. Check the connection and try again.');
+    });
   });
 
   // ---------- host a game ----------

@@ -2378,3 +2378,93 @@ fn choices_have_shapes_and_phones_have_headings_and_a_spoken_countdown() {
         phone.assert_clean().await;
     });
 }
+
+#[test]
+fn a_wrong_room_code_is_refused_in_place_on_the_landing_page() {
+    browser_test("wrong_code", |b| async move {
+        let (_class, server, pages) = setup(&b, None, &[("phone", Size::Phone)]).await;
+        let phone = &pages[0];
+        let room = new_room(&server, 1).await;
+        let code = room["code"].as_str().unwrap().to_string();
+        // A code no room has: the same letters but the last one changed.
+        let last = if code.ends_with('Z') { 'Y' } else { 'Z' };
+        let wrong = format!("{}{last}", &code[..code.len() - 1]);
+        phone.goto(&server.url("/")).await;
+        phone
+            .wait("the landing page", "document.getElementById('join-form')")
+            .await;
+        let landing = "return location.pathname";
+        let start = phone.js(landing).await;
+        let value = "return document.getElementById('join-code').value";
+
+        // The wrong code: the page stays, keeps it and says so next to it.
+        phone
+            .type_into("#join-code", &format!("{wrong}{ENTER}"))
+            .await;
+        phone
+            .wait("the wrong code refused", "seen('#join-msg') !== ''")
+            .await;
+        let msg = phone.shown("#join-msg").await;
+        assert!(msg.contains(&wrong) && msg.contains("No game"), "{msg:?}");
+        assert_eq!(
+            phone
+                .js("return document.getElementById('join-msg').getAttribute('role')")
+                .await,
+            "alert",
+            "screen readers hear it"
+        );
+        assert_eq!(phone.js(landing).await, start, "still on the landing page");
+        assert_eq!(
+            phone.js(value).await,
+            wrong.as_str(),
+            "what was typed stays"
+        );
+        phone.screenshot("landing-wrong-code").await;
+        // Chromium logs the lookup's 404 as an error: that one is expected,
+        // nothing else is.
+        let severe = phone.severe_log().await;
+        let lookup = format!("/api/rooms/{wrong} ");
+        assert!(
+            severe
+                .iter()
+                .all(|e| e["message"].as_str().is_some_and(|m| m.contains(&lookup))),
+            "only the lookup's 404 is logged: {severe:?}"
+        );
+
+        // Editing the code clears the sentence; the right code joins.
+        phone.type_into("#join-code", BACKSPACE).await;
+        phone
+            .wait("the error cleared by editing", "seen('#join-msg') === ''")
+            .await;
+        phone
+            .type_into("#join-code", &format!("{}{ENTER}", &code[code.len() - 1..]))
+            .await;
+        phone
+            .wait(
+                "the join page",
+                &format!("location.pathname === {}", js_str(&format!("/join/{code}"))),
+            )
+            .await;
+        enter_name(phone, "Eve").await;
+        phone.assert_clean().await;
+
+        // The server gone: the page says so in place and keeps the code.
+        phone.goto(&server.url("/")).await;
+        phone
+            .wait("the landing page", "document.getElementById('join-form')")
+            .await;
+        let _dir = server.shut_down();
+        phone
+            .type_into("#join-code", &format!("{code}{ENTER}"))
+            .await;
+        phone
+            .wait(
+                "the network failure said in place",
+                "/Could not reach/.test(seen('#join-msg'))",
+            )
+            .await;
+        assert_eq!(phone.js(landing).await, start, "still on the landing page");
+        assert_eq!(phone.js(value).await, code.as_str(), "what was typed stays");
+        phone.assert_no_page_errors().await;
+    });
+}
