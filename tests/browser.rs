@@ -11,6 +11,8 @@ mod common;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/projector.rs"]
+mod projector;
 
 use common::TestServer;
 use faces::Faces;
@@ -2082,8 +2084,10 @@ fn a_full_room_fits_the_projector() {
             60,
             "everyone is counted on the final board: {fin}"
         );
+        // Legible from the back (about 40 px) beats listing many: the top of
+        // a room of 60 long names, the rest counted (each phone has its rank).
         assert!(
-            listed.len() >= 24,
+            listed.len() >= 7,
             "a useful part of the room is listed: {fin}"
         );
         assert_eq!(
@@ -2253,7 +2257,7 @@ fn reduced_motion_lists_as_many_names_on_the_final_board() {
         host.reload().await;
         host_phase(host, "over").await;
         let still = final_names_listed(host).await;
-        assert!(moving >= 24, "{moving} names listed without reduced motion");
+        assert!(moving >= 7, "{moving} names listed without reduced motion");
         assert_eq!(
             still, moving,
             "names on the final board with reduced motion, and without"

@@ -323,6 +323,8 @@ where
 pub enum Size {
     /// 1920×1080, the projector.
     Projector,
+    /// 1280×720, an older or cheaper projector.
+    Projector720,
     /// 390×844, a phone.
     Phone,
 }
@@ -331,6 +333,7 @@ impl Size {
     pub fn wh(self) -> (u32, u32) {
         match self {
             Size::Projector => (1920, 1080),
+            Size::Projector720 => (1280, 720),
             Size::Phone => (390, 844),
         }
     }
