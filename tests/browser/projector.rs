@@ -529,8 +529,10 @@ fn long_names_fit_every_phase_at_720() {
     });
 }
 
+/// Also: with one answer of four players, the stats name nobody, and the
+/// projector shows no card.
 #[test]
-fn the_projector_speaks_its_countdown() {
+fn the_projector_speaks_its_countdown_and_names_no_one_on_one_answer() {
     browser_test("projector_live_countdown", |b| async move {
         let class = demo_class();
         let server = server_for(&class);
@@ -541,8 +543,10 @@ fn the_projector_speaks_its_countdown() {
         assert_eq!(status, 201, "{room}");
         host.goto(room["host_url"].as_str().unwrap()).await;
         let code = host_ready(&host).await;
-        let _phone = crowd_join(&server, &code, &["Zoë Quimby".to_string()]).await;
-        host.wait("a player", "seen('#player-count') === '1'").await;
+        let names: Vec<String> = PLAYERS[..4].iter().map(|s| s.to_string()).collect();
+        let mut phones = crowd_join(&server, &code, &names).await;
+        host.wait("four players", "seen('#player-count') === '4'")
+            .await;
         let live = host
             .js("var l = document.getElementById('timer-live'); \
                  return l && { polite: l.getAttribute('aria-live'), \
@@ -557,6 +561,7 @@ fn the_projector_speaks_its_countdown() {
         .await;
         host.click("#start-btn").await;
         host_phase(&host, "question").await;
+        crowd_vote(&mut phones[..1], 1, |_| 0).await;
         host.wait_for(
             "time's up, said",
             "window.said.indexOf('Time’s up') >= 0",
@@ -569,6 +574,20 @@ fn the_projector_speaks_its_countdown() {
             "a few moments, not every second"
         );
         host_phase(&host, "reveal").await;
+
+        host.click("#next-btn").await;
+        host_phase(&host, "over").await;
+        host.wait(
+            "the final board",
+            "document.querySelectorAll('#final-board .b-name').length === 4",
+        )
+        .await;
+        assert_eq!(
+            host.js("return document.querySelectorAll('#stats .stat').length")
+                .await,
+            json!(0),
+            "one answer of four: \"1 of 1 got it right\" names nobody"
+        );
         host.assert_clean().await;
     });
 }
