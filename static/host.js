@@ -524,7 +524,7 @@
       var n = counts[i] || 0;
       var right = i === m.answer;
       var pct = total ? Math.round(n * 100 / total) : 0;
-      var fill = el('div', { className: 'bar-fill l' + i });
+      var fill = el('div', { className: 'bar-fill f' + i });
       var label = YB.plural(n, 'vote', 'votes') + (total ? ' · ' + pct + '%' : '');
       var bits = [el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })];
       if (photoChoices) {

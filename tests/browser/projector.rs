@@ -383,6 +383,37 @@ async fn check_reveal(host: &Page, size: Size, what: &str, photos: bool) {
     )
     .await;
     assert_latecomers_can_join(host, size, what).await;
+    // Each bar as long as its share of the votes, in its choice's colour.
+    let bars = host
+        .js(
+            "return Array.from(document.querySelectorAll('#r-chart .bar-row')).map(function (r) { \
+               var f = r.querySelector('.bar-fill'), t = r.querySelector('.bar-track'); \
+               var votes = Number(seen(r.querySelector('.bar-num')).replace(/ vote.*/, '')); \
+               return { votes: votes, long: f.getBoundingClientRect().width / t.clientWidth, \
+                        colour: getComputedStyle(f).backgroundColor }; });",
+        )
+        .await;
+    let max = bars
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["votes"].as_u64())
+        .max()
+        .unwrap_or(0);
+    for b in bars.as_array().unwrap() {
+        let want = b["votes"].as_u64().unwrap() as f64 / max.max(1) as f64;
+        let long = b["long"].as_f64().unwrap();
+        assert!(
+            (long - want).abs() < 0.02,
+            "[{}] {what}: a bar {long:.2} of its track for {want:.2} of the most votes: {bars}",
+            host.label
+        );
+        assert!(
+            want == 0.0 || b["colour"] != "rgba(0, 0, 0, 0)",
+            "[{}] {what}: a bar with no colour: {bars}",
+            host.label
+        );
+    }
     if photos {
         // The right photo is what everyone looks at: clearly bigger than
         // the 121×151 it was at 1080 lines.
