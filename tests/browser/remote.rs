@@ -124,6 +124,25 @@ async fn remote_qr_hidden(projector: &Page, key: &str, how: &str) {
         json!(false),
         "the host key is not left in the projector's page"
     );
+    no_request_names(projector, key).await;
+}
+
+/// Fails when any URL the page fetched carries `key` (server logs keep URLs).
+async fn no_request_names(page: &Page, key: &str) {
+    let urls = page
+        .js_with(
+            "var key = arguments[0]; \
+             return performance.getEntriesByType('resource').map(function (e) { return e.name; })\
+               .filter(function (u) { return u.indexOf(key) >= 0; })",
+            vec![json!(key)],
+        )
+        .await;
+    assert_eq!(
+        urls,
+        json!([]),
+        "[{}] URLs with the host key in them",
+        page.label
+    );
 }
 
 #[test]
@@ -294,6 +313,7 @@ fn the_emcees_phone_remote_runs_a_whole_game() {
         remote.screenshot("remote-over").await;
         projector.screenshot("remote-projector-over").await;
         projector_connected(projector, "at the end").await;
+        no_request_names(remote, key).await;
         for page in [projector, remote, phones[0]] {
             page.assert_clean().await;
         }
