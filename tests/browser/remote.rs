@@ -319,3 +319,44 @@ fn the_emcees_phone_remote_runs_a_whole_game() {
         }
     });
 }
+
+#[test]
+fn the_remote_ends_a_game_mid_question_once_confirmed() {
+    browser_test("remote_end", |b| async move {
+        let people = &[("projector", Size::Projector), ("remote", Size::Phone)];
+        let (class, server, pages) = setup(&b, None, people).await;
+        let (projector, remote) = (&pages[0], &pages[1]);
+        let room = new_room(&server, 3).await;
+        let code = room["code"].as_str().unwrap();
+        let key = room["host_key"].as_str().unwrap();
+        projector.goto(room["host_url"].as_str().unwrap()).await;
+        host_ready(projector).await;
+        let (_ann, _) = common::join(&server, code, "Ann").await;
+        remote
+            .goto(&format!(
+                "{}#key={key}",
+                server.url(&format!("/remote/{code}"))
+            ))
+            .await;
+        remote_players(remote, &["Ann"]).await;
+        remote.click("#rm-start").await;
+        host_question(projector, 1, 3, &class.names).await;
+        remote_shows(remote, "question", "Question · round 1 of 3").await;
+        remote.click("#rm-end").await;
+        remote
+            .wait("the remote's confirmation", "seen('#rm-confirm-q') !== ''")
+            .await;
+        assert_eq!(
+            remote.shown("#rm-confirm-yes").await,
+            "Yes, end the game",
+            "the confirmation says what it does"
+        );
+        remote.click("#rm-confirm-yes").await;
+        host_phase(projector, "over").await;
+        remote_shows(remote, "over", "Final results").await;
+        projector_connected(projector, "after the remote ended the game").await;
+        for page in [projector, remote] {
+            page.assert_clean().await;
+        }
+    });
+}
