@@ -14,6 +14,8 @@
       el('p', { className: 'remote-qr-lead', text: 'Scan with your own phone to run the game from the floor. Only for the host: it carries the host key.' }),
       el('div', { id: 'remote-qr-code', className: 'qr remote-qr-code', role: 'img', 'aria-label': 'QR code of the phone remote' }),
       el('p', { id: 'remote-qr-msg', className: 'remote-qr-msg', role: 'status' }),
+      // The join link names this computer only: so does the remote's, and a phone cannot open it.
+      $('loopback-warning') ? el('p', { className: 'remote-qr-reach', text: 'Phones cannot reach this address yet: restart the server as the lobby says, then show this code again.' }) : null,
       el('p', { className: 'remote-qr-hint', text: 'Esc or a click hides it.' })
     ])
   ]);

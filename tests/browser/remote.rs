@@ -173,6 +173,23 @@ fn the_emcees_phone_remote_runs_a_whole_game() {
             common::qr::qr_encodes(&svg, &remote_url),
             "the QR code opens {remote_url}"
         );
+        // The test server listens on 127.0.0.1 only: the code says a phone
+        // cannot open it yet, and it all fits the screen.
+        assert!(
+            projector
+                .shown(".remote-qr-reach")
+                .await
+                .starts_with("Phones cannot reach this address"),
+            "the remote's QR code warns of a loopback address"
+        );
+        assert_eq!(
+            projector
+                .js("var r = document.querySelector('.remote-qr-card').getBoundingClientRect(); \
+                     return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth")
+                .await,
+            json!(true),
+            "the remote's QR card is whole on the projector"
+        );
         projector.screenshot("remote-qr-on-projector").await;
         projector.press(ESCAPE).await;
         remote_qr_hidden(projector, key, "Esc").await;
