@@ -81,7 +81,8 @@
     if (Array.isArray(kicked)) S.kicked = kicked.slice();
     text($('rm-count'), YB.fmt(S.count));
     var ul = clear($('rm-players'));
-    S.players.slice().sort(function (a, b) { return (a.id || 0) - (b.id || 0); }).forEach(function (p) {
+    // Newest first, as on the projector: a rude name that just joined is at the top.
+    S.players.slice().sort(function (a, b) { return (b.id || 0) - (a.id || 0); }).forEach(function (p) {
       var armed = arming.id === p.id;
       ul.appendChild(el('li', { className: 'rm-player' + (p.connected === false ? ' away' : '') }, [
         el('span', { className: 'rm-name', text: p.name }),

@@ -233,7 +233,8 @@ fn the_emcees_phone_remote_runs_a_whole_game() {
             phone.goto(&join_url).await;
             enter_name(phone, name).await;
         }
-        remote_players(remote, &names).await;
+        // Newest first.
+        remote_players(remote, &[names[1], names[0]]).await;
         assert_eq!(remote.shown("#rm-detail").await, "2 players joined");
         host_lobby_is(projector, &names).await;
         assert_eq!(remote_buttons(remote, "the lobby").await, ["Start"]);
@@ -279,7 +280,7 @@ fn the_emcees_phone_remote_runs_a_whole_game() {
         remote.screenshot("remote-reveal").await;
 
         // The remote removes Bert: one tap arms, the second removes.
-        let bert = "#rm-players li:nth-child(2) .rm-kick";
+        let bert = "#rm-players li:nth-child(1) .rm-kick";
         remote.click(bert).await;
         remote
             .wait(
