@@ -308,9 +308,10 @@ impl Round {
         self.deadline.saturating_sub(self.clock_at(now))
     }
 
-    /// The round's own clock at `now`: it stood still from a pause.
+    /// The round's own clock at `now`: it stands still at a pause (even
+    /// when a restart's clock reads earlier).
     fn clock_at(&self, now: Millis) -> Millis {
-        self.paused_at.map_or(now, |at| at.min(now))
+        self.paused_at.unwrap_or(now)
     }
 
     pub fn limit_ms(&self) -> u64 {
@@ -995,10 +996,13 @@ impl Game {
         let Some(paused_at) = round.paused_at else {
             return Ok(Vec::new());
         };
-        let stood = now.saturating_sub(paused_at);
+        // From what had run and what was left at the pause, not from how
+        // long it stood: a restart's clock may read earlier than the pause.
+        let ran = paused_at.saturating_sub(round.started_at);
+        let left = round.deadline.saturating_sub(paused_at);
         let mut events = self.commit(vec![Event::RoundUnpaused {
-            started_at: round.started_at + stood,
-            deadline: round.deadline + stood,
+            started_at: now.saturating_sub(ran),
+            deadline: now + left,
         }]);
         events.extend(self.close_if_all_voted(now));
         Ok(events)
