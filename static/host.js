@@ -193,7 +193,7 @@
   }
 
   function kick(p) {
-    if (!window.confirm('Remove “' + p.name + '” from the game?')) return;
+    if (!window.confirm('Remove “' + p.name + '” from the game? They cannot join again unless you let them back in.')) return;
     sock.send({ type: 'kick', player_id: p.id });
   }
 
