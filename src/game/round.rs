@@ -1825,6 +1825,28 @@ mod tests {
     }
 
     #[test]
+    fn events_stored_before_bans_and_devices_read_as_no_ban_and_no_device() {
+        let kicked: Event = serde_json::from_str(r#"{"e":"kicked","player":2}"#).unwrap();
+        assert_eq!(
+            kicked,
+            Event::Kicked {
+                player: THIRD,
+                banned: false
+            }
+        );
+        let joined: Event =
+            serde_json::from_str(r#"{"e":"joined","player":2,"name":"Ann"}"#).unwrap();
+        assert!(matches!(joined, Event::Joined { device: None, .. }));
+        // And a log written now reads back the same.
+        let banned = Event::Kicked {
+            player: THIRD,
+            banned: true,
+        };
+        let json = serde_json::to_string(&banned).unwrap();
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), banned);
+    }
+
+    #[test]
     fn a_player_id_is_a_plain_number_in_events() {
         let kicked = Event::Kicked {
             player: THIRD,
