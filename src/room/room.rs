@@ -733,6 +733,7 @@ impl Room {
         self.command(|inner, now| inner.game.unpause(now))
     }
 
+    /// The host lifts a kick's ban (see [`Game::let_back`]).
     pub fn let_back(&self, player: PlayerId) -> Result<(), RuleError> {
         self.command(|inner, _| inner.game.let_back(player))
     }
