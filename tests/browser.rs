@@ -11,6 +11,8 @@ mod common;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/pause.rs"]
+mod pause;
 #[path = "browser/projector.rs"]
 mod projector;
 #[path = "browser/remote.rs"]
