@@ -284,23 +284,37 @@
     : function () { return Date.now(); };
 
   /**
-   * Countdown from a server's remaining_ms (the server's clock is the truth: every `round` or
-   * `state` restarts it from what the server says). onTick(msLeft, fraction) about 10 times a second.
+   * Countdown from a server's remaining_ms: every `round` or `state` restarts it from what the
+   * server says. onTick(msLeft, fraction) about 10 times a second. Given a `key` (the round), a
+   * restart for the same key never shows more time than is shown now: after an outage the phone
+   * kept counting while the server may have stopped or given extra time, and a timer that jumps
+   * up reads as a glitch. It holds still until the server's time comes down to it; a server that
+   * says less is followed at once.
    */
   function Countdown(onTick) {
     this.onTick = onTick;
     this.deadline = 0;
     this.total = 1;
     this.timer = null;
+    this.key = undefined;
+    this.hold = Infinity;   // the most time shown from now on (ms), while held
   }
-  Countdown.prototype.start = function (remainingMs, totalMs) {
+  Countdown.prototype.left = function () {
+    return Math.max(0, Math.min(this.hold, this.deadline - now()));
+  };
+  Countdown.prototype.start = function (remainingMs, totalMs, key) {
     var self = this;
     var remaining = Math.max(0, Number(remainingMs) || 0);
+    var same = key !== undefined && key === this.key;
+    var shown = same ? this.left() : Infinity;
+    this.key = key;
     this.deadline = now() + remaining;
+    this.hold = remaining > shown ? shown : Infinity;
     this.total = Math.max(1, Number(totalMs) || remaining || 1);
     clearInterval(this.timer);
     var tick = function () {
-      var left = Math.max(0, self.deadline - now());
+      var left = self.left();
+      if (left < self.hold) self.hold = Infinity;   // the server's time caught up: follow it
       self.onTick(left, Math.min(1, left / self.total));
       if (left <= 0) { clearInterval(self.timer); self.timer = null; }
     };
