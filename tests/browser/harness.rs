@@ -386,17 +386,10 @@ impl Browser {
             c: session.client.clone(),
             session_url: session.session_url.clone(),
             http: reqwest::Client::new(),
+            font_sizes: size.font_sizes(),
         };
         self.used.lock().unwrap().push(session);
-        if let Some((standard, fixed)) = size.font_sizes() {
-            // The system font setting a phone passes on to its browser
-            // (webkit.webprefs.default_font_size); it holds across navigations.
-            page.cdp(
-                "Page.setFontSizes",
-                json!({ "fontSizes": { "standard": standard, "fixed": fixed } }),
-            )
-            .await;
-        }
+        page.apply_font_sizes().await;
         // The same animations and code paths, less waiting for them.
         page.cdp(
             "Animation.setPlaybackRate",
@@ -446,6 +439,7 @@ impl Browser {
             c: session.client.clone(),
             session_url: session.session_url.clone(),
             http: reqwest::Client::new(),
+            font_sizes: size.font_sizes(),
         };
         page.cdp(
             "Page.addScriptToEvaluateOnNewDocument",
@@ -535,9 +529,25 @@ pub struct Page {
     pub c: Client,
     session_url: String,
     http: reqwest::Client,
+    /// Chromium's default font sizes for this person (`Size::font_sizes`).
+    font_sizes: Option<(u32, u32)>,
 }
 
 impl Page {
+    /// The system font setting a phone passes on to its browser
+    /// (webkit.webprefs.default_font_size). CDP sets it on the current
+    /// renderer only: a navigation to another site starts a new one, so
+    /// `goto` sets it again.
+    async fn apply_font_sizes(&self) {
+        if let Some((standard, fixed)) = self.font_sizes {
+            self.cdp(
+                "Page.setFontSizes",
+                json!({ "fontSizes": { "standard": standard, "fixed": fixed } }),
+            )
+            .await;
+        }
+    }
+
     async fn cdp(&self, cmd: &str, params: Value) -> Value {
         let r = self
             .http
@@ -596,6 +606,7 @@ impl Page {
             .goto(url)
             .await
             .unwrap_or_else(|e| panic!("[{}] goto {url}: {e}", self.label));
+        self.apply_font_sizes().await;
     }
 
     /// Reloads, after checking the page had no script error.

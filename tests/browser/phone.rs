@@ -183,6 +183,12 @@ async fn play(b: &Browser, mode: &str, tag: &str) {
         phone
             .wait("the join form", "document.querySelector('#join-form')")
             .await;
+        assert_eq!(
+            root_font_px(phone).await,
+            [16.0, 32.0, 16.0][i],
+            "[{}] the font size on the page",
+            phone.label
+        );
         assert_phone_fits(phone, "the join form", &["#name", "#join-btn"], &[]).await;
         if tag.is_empty() && i < 2 {
             phone.screenshot(&format!("phone-{}-join", sizes[i])).await;
