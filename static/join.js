@@ -611,6 +611,15 @@
     releaseWake();
   }
 
+  // A turned phone or a changed font size: fit the names on screen again.
+  var refit = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(refit);
+    refit = setTimeout(function () {
+      fitWords(document.querySelectorAll('#wait-name, .pq-name, #pq-choices .name-text, .rv-name-text, .rv-pick-name, #ov-top .b-name'));
+    }, 150);
+  });
+
   // ---------- keep the screen on (where the browser can) ----------
 
   var wake = new YB.Wake();

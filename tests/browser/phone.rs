@@ -530,3 +530,100 @@ fn the_phone_timer_never_jumps_up_after_an_outage() {
         drop(host);
     });
 }
+
+/// Four classmates with long names, every word of them long (photos from
+/// the demo class): the names the issue saw broken mid-word.
+const LONG_NAMES: [(&str, &str); 4] = [
+    (
+        "Maria-Magdalena Papadopoulou-Fitzgerald",
+        "Maggie Konstantinopoulou",
+    ),
+    ("Bartholomew Higginbotham-Worthington", ""),
+    ("Wilhelmina Schwarzenegger", ""),
+    ("Anastasia Konstantinopoulou", ""),
+];
+
+fn long_name_roster() -> tempfile::TempDir {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let mut r = csv::Reader::from_path(demo.join("roster.csv")).expect("demo roster");
+    let photos: Vec<String> = r
+        .records()
+        .map(|rec| rec.unwrap())
+        .filter(|rec| &rec[1] == "F")
+        .map(|rec| rec[2].to_string())
+        .take(LONG_NAMES.len())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("photos")).unwrap();
+    let mut out = csv::Writer::from_path(dir.path().join("roster.csv")).unwrap();
+    out.write_record(["name", "gender", "photo", "known_as", "in_memoriam"])
+        .unwrap();
+    for ((name, known_as), photo) in LONG_NAMES.iter().zip(&photos) {
+        std::fs::copy(demo.join(photo), dir.path().join(photo)).unwrap();
+        out.write_record([name, "F", photo, known_as, ""]).unwrap();
+    }
+    out.flush().unwrap();
+    dir
+}
+
+/// Long names in both modes at double font size and on a small phone:
+/// the prompt and the four choices fit, and no word is split.
+#[test]
+fn long_classmate_names_fit_between_words() {
+    browser_test("phone_long_names", |b| async move {
+        let pages = b
+            .open_all(&[("large", Size::PhoneLargeFont), ("small", Size::SmallPhone)])
+            .await;
+        let dir = long_name_roster();
+        let server = TestServer::builder()
+            .roster(&dir.path().join("roster.csv"))
+            .in_process()
+            .start();
+        for (mode, tag) in [("name_to_photo", ""), ("photo_to_name", "-names")] {
+            let (code, key) = create_room(
+                &server,
+                json!({"rounds": 1, "seconds": SECONDS, "mode": mode}),
+            )
+            .await;
+            let mut host = connect_host(&server, &code, &key).await;
+            for (i, phone) in pages.iter().enumerate() {
+                phone.goto(&server.url(&format!("/join/{code}"))).await;
+                // The form offers the name typed for the last game: type anew.
+                phone.find("#name").await.clear().await.unwrap();
+                enter_name(phone, ["Wilhelmina", "Anastasia"][i]).await;
+            }
+            // Someone who never answers keeps the round open until the reveal.
+            let (_silent, _) = common::join(&server, &code, "Silent").await;
+            host.send(json!({"type":"start_round"})).await;
+            for phone in &pages {
+                phone_screen(phone, "s-question").await;
+                phone
+                    .wait(
+                        "the photos loaded",
+                        "Array.from(document.querySelectorAll('#s-question img'))\
+                         .every(function (i) { return i.complete && i.naturalWidth > 0; })",
+                    )
+                    .await;
+                assert_phone_fits(phone, "a question with long names", &QUESTION_PARTS, &NAMES)
+                    .await;
+            }
+            pages[0]
+                .screenshot(&format!("phone-large-long-names{tag}"))
+                .await;
+            tap(&pages[0], 0).await;
+            tap(&pages[1], 1).await;
+            wait_locked(&pages[0], 0).await;
+            assert_phone_fits(&pages[0], "locked in", &["#locked", "#saved"], &NAMES).await;
+            wait_locked(&pages[1], 1).await;
+            host.send(json!({"type":"reveal"})).await;
+            for phone in &pages {
+                phone_screen(phone, "s-reveal").await;
+                assert_phone_fits(phone, "a reveal with long names", &["#rv-verdict"], &NAMES)
+                    .await;
+            }
+            pages[0]
+                .screenshot(&format!("phone-large-long-names-reveal{tag}"))
+                .await;
+        }
+    });
+}
