@@ -612,9 +612,10 @@ fn long_classmate_names_fit_between_words() {
                 .await;
             tap(&pages[0], 0).await;
             tap(&pages[1], 1).await;
-            wait_locked(&pages[0], 0).await;
-            assert_phone_fits(&pages[0], "locked in", &["#locked", "#saved"], &NAMES).await;
-            wait_locked(&pages[1], 1).await;
+            for (i, phone) in pages.iter().enumerate() {
+                wait_locked(phone, i).await;
+                assert_phone_fits(phone, "locked in", &["#locked", "#saved"], &NAMES).await;
+            }
             host.send(json!({"type":"reveal"})).await;
             for phone in &pages {
                 phone_screen(phone, "s-reveal").await;
