@@ -323,24 +323,30 @@
     this.total = 1;
     this.timer = null;
     this.key = undefined;
-    this.hold = Infinity;   // the most time shown from now on (ms), while held
+    this.cap = Infinity;     // the most time shown from now on (ms), while held after a restart
+    this.frozen = null;      // the time shown while paused (ms), or null
   }
   Countdown.prototype.left = function () {
-    return Math.max(0, Math.min(this.hold, this.deadline - now()));
+    if (this.frozen !== null) return this.frozen;
+    return Math.max(0, Math.min(this.cap, this.deadline - now()));
+  };
+  /** What is shown now, if this restart is for the same `key`; else no limit. */
+  Countdown.prototype.shownFor = function (key) {
+    return key !== undefined && key === this.key ? this.left() : Infinity;
   };
   Countdown.prototype.start = function (remainingMs, totalMs, key) {
     var self = this;
     var remaining = Math.max(0, Number(remainingMs) || 0);
-    var same = key !== undefined && key === this.key;
-    var shown = same ? this.left() : Infinity;
+    var shown = this.shownFor(key);
     this.key = key;
+    this.frozen = null;
     this.deadline = now() + remaining;
-    this.hold = remaining > shown ? shown : Infinity;
+    this.cap = remaining > shown ? shown : Infinity;
     this.total = Math.max(1, Number(totalMs) || remaining || 1);
     clearInterval(this.timer);
     var tick = function () {
       var left = self.left();
-      if (left < self.hold) self.hold = Infinity;   // the server's time caught up: follow it
+      if (left < self.cap) self.cap = Infinity;   // the server's time caught up: follow it
       self.onTick(left, Math.min(1, left / self.total));
       if (left <= 0) { clearInterval(self.timer); self.timer = null; }
     };
@@ -348,6 +354,20 @@
     this.timer = setInterval(tick, 100);
   };
   Countdown.prototype.stop = function () { clearInterval(this.timer); this.timer = null; };
+  /**
+   * Paused by the host: shows remainingMs (never more than is shown now, for the same key) and
+   * stands still there until the next start().
+   */
+  Countdown.prototype.hold = function (remainingMs, totalMs, key) {
+    this.stop();
+    var left = Math.min(Math.max(0, Number(remainingMs) || 0), this.shownFor(key));
+    this.key = key;
+    this.cap = Infinity;
+    this.frozen = left;
+    this.total = Math.max(1, Number(totalMs) || left || 1);
+    this.deadline = now() + left;
+    this.onTick(left, Math.min(1, left / this.total));
+  };
   YB.Countdown = Countdown;
 
   /**

@@ -11,6 +11,8 @@ mod common;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/pause.rs"]
+mod pause;
 #[path = "browser/phone.rs"]
 mod phone;
 #[path = "browser/remote.rs"]

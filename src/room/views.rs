@@ -4,7 +4,8 @@
 use crate::game::Round as GameRound;
 use crate::game::leaderboard;
 use crate::game::{Game, Millis, Mode, Phase, Player, PlayerId, Question, Recognition};
-use crate::protocol::{self as msg, GameOver, LeaderLine, Lobby, PersonalFrames, PlayerView};
+use crate::protocol::{self as msg, GameOver, KickedView, LeaderLine, Lobby, PersonalFrames};
+use crate::protocol::{PlayerView, Timer};
 use crate::protocol::{Progress, Recognized, Reveal, ServerMsg, Shown, State, StateYou, Stats};
 use crate::protocol::{YouFinal, YouReveal};
 use crate::roster::Roster;
@@ -85,7 +86,7 @@ fn round_payload(people: &People, game: &Game, now: Millis) -> Option<msg::Round
         mode,
         prompt,
         choices,
-        remaining_ms: round.deadline.saturating_sub(now),
+        remaining_ms: round.remaining_ms(now),
         seconds: round.limit_ms() / 1000,
     })
 }
@@ -243,7 +244,10 @@ pub(super) fn state(
     );
     let mut you = StateYou::default();
     match player {
-        None => s.players = Some(players(game)),
+        None => {
+            s.players = Some(players(game));
+            s.kicked = Some(kicked(game));
+        }
         Some(id) => {
             if let Some(p) = game.player(id) {
                 you.player_id = Some(id);
@@ -268,6 +272,7 @@ pub(super) fn state(
                 s.choices = Some(r.choices);
                 s.remaining_ms = Some(r.remaining_ms);
                 s.seconds = Some(r.seconds);
+                s.paused = Some(game.is_paused());
             }
             let (answered, voting) = game.voting_status();
             match player {
@@ -322,6 +327,7 @@ pub(super) fn lobby_for_hosts(game: &Game) -> ServerMsg {
         players: Some(players(game)),
         count: game.player_count(),
         settings: Some(game.settings().clone()),
+        kicked: Some(kicked(game)),
     })
 }
 
@@ -333,6 +339,7 @@ pub(super) fn lobby_for_phones(game: &Game) -> Option<ServerMsg> {
         players: None,
         count,
         settings: None,
+        kicked: None,
     }))
 }
 
@@ -344,6 +351,17 @@ pub(super) fn progress(game: &Game) -> ServerMsg {
         answered,
         players,
     })
+}
+
+/// `timer`, for hosts and phones: the open question's time left and
+/// whether it is paused (`None` between rounds).
+pub(super) fn timer(game: &Game, now: Millis) -> Option<ServerMsg> {
+    let round = game.round().filter(|_| game.phase() == Phase::Question)?;
+    Some(ServerMsg::Timer(Timer {
+        round: round.number,
+        remaining_ms: round.remaining_ms(now),
+        paused: game.is_paused(),
+    }))
 }
 
 /// For host screens: `error` `storage_unavailable` when the store fails,
@@ -375,6 +393,16 @@ fn players(game: &Game) -> Vec<PlayerView> {
             name: p.name.clone(),
             connected: p.connected,
             score: p.score,
+        })
+        .collect()
+}
+
+/// The players the host kicked and may let back.
+fn kicked(game: &Game) -> Vec<KickedView> {
+    game.banned()
+        .map(|p| KickedView {
+            id: p.id,
+            name: p.name.clone(),
         })
         .collect()
 }
