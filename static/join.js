@@ -248,7 +248,7 @@
           markTiles();
         }
         break;
-      case 'reveal': drawReveal(m); break;
+      case 'reveal': drawReveal(m); buzz(m.you); break;
       case 'game_over': drawOver(m, m.you); break;
       case 'error': onError(m); break;
       default: break;
@@ -454,6 +454,12 @@
   function clearPending() { YB.local.remove(voteKey()); }
 
   // ---------- reveal and the end ----------
+
+  /** Phones stay silent; a right answer gives a short buzz where the phone can (none for wrong). */
+  function buzz(you) {
+    if (!you || !you.correct || !navigator.vibrate) return;
+    try { navigator.vibrate(120); } catch (e) { /* not allowed here */ }
+  }
 
   function drawReveal(m) {
     S.phase = 'reveal';
