@@ -458,6 +458,8 @@
   /** Phones stay silent; a right answer gives a short buzz where the phone can (none for wrong). */
   function buzz(you) {
     if (!you || !you.correct || !navigator.vibrate) return;
+    // Chrome refuses (and logs an error) before the guest has touched the page, e.g. after a reload.
+    if (navigator.userActivation && !navigator.userActivation.hasBeenActive) return;
     try { navigator.vibrate(120); } catch (e) { /* not allowed here */ }
   }
 

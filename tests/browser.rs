@@ -988,6 +988,7 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
 
         // Round 2 starts with Space on the projector; one player is right,
         // one wrong, one does not answer and the emcee reveals.
+        emcee::wake_controls(host).await;
         assert_eq!(host.shown("#next-btn").await, "Next");
         host.press(' ').await;
         let asked2 = host_question(host, 2, 2, roster).await;
@@ -1006,11 +1007,13 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
             "seen('#answered') === '2 of 3 answered'",
         )
         .await;
+        emcee::wake_controls(host).await;
         host.click("#reveal-btn").await;
         let r2 = host_reveal(host, 2).await;
         assert_eq!(r2.votes, vote_labels(counts(&aims2, right2), 2), "{r2:?}");
         assert_moves(host, Some(&r1), &r2).await;
         let scores = check_reveal(&phones, &names, &aims2, right2, &scores, &r2).await;
+        emcee::wake_controls(host).await;
         assert_eq!(
             host.shown("#next-btn").await,
             "Final results",
@@ -1106,6 +1109,7 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
 async fn download_results(host: &Page, code: &str) -> Vec<Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     host.download_to(dir.path()).await;
+    emcee::wake_controls(host).await;
     assert_eq!(host.shown("#download").await, "Download results");
     host.click("#download").await;
     let file = dir.path().join(format!("yearbook-{code}-results.csv"));

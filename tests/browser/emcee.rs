@@ -51,6 +51,14 @@ async fn move_mouse(host: &Page, x: i64, y: i64) {
     host.c.perform_actions(mouse).await.expect("mouse move");
 }
 
+/// The emcee reaches for the touchpad: the toolbar shows (other tests use
+/// its buttons this way).
+pub(super) async fn wake_controls(host: &Page) {
+    move_mouse(host, 400, 300).await;
+    move_mouse(host, 420, 320).await;
+    bar_shows(host, true, "the toolbar after the mouse moves").await;
+}
+
 async fn shift_e(host: &Page) {
     let keys = KeyActions::new("keyboard".to_string())
         .then(KeyAction::Down { value: SHIFT })
@@ -156,13 +164,19 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         }
         bar_shows(host, false, "no toolbar during the question").await;
         host.screenshot("emcee-question-clean").await;
-        move_mouse(host, 400, 300).await;
-        move_mouse(host, 420, 320).await;
-        bar_shows(host, true, "the toolbar after the mouse moves").await;
+        wake_controls(host).await;
         assert_eq!(host.shown("#reveal-btn").await, "Reveal now");
         assert_eq!(host.shown("#end-btn").await, "End game");
         host.screenshot("emcee-question-toolbar").await;
         bar_shows(host, false, "the toolbar hides again a few seconds later").await;
+        // ? shows the controls with the keys until Escape.
+        host.press('?').await;
+        bar_shows(host, true, "the toolbar with the key help after ?").await;
+        assert!(host.shown("#keys-help").await.contains("Page Down"));
+        host.screenshot("emcee-keys-help").await;
+        host.press('\u{E00C}').await; // Escape
+        bar_shows(host, false, "no toolbar after Escape").await;
+        assert_eq!(host.text("#keys-help").await, "");
 
         // Ada is right (her phone buzzes), Bo does not answer: the round runs out.
         for p in [ada, bo] {
