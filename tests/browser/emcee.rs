@@ -225,6 +225,8 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
             .expect("a confirm after Shift+E");
         assert!(ask.contains("End the game"), "{ask}");
         host.c.dismiss_alert().await.expect("cancel");
+        // The dialog swallowed the key-ups: let go of Shift (the session is reused).
+        host.c.release_actions().await.expect("release keys");
         host_phase(host, "question").await;
 
         // M: sound off, remembered; nothing plays while muted.
