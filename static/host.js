@@ -891,6 +891,8 @@
       if (keyIsTheirs(t, k)) return;
       e.preventDefault();
       if (e.repeat) return;
+      // The emcee is presenting again: the controls leave the screen at once.
+      root.classList.remove('awake');
       // A next key while the screen is black only brings the screen back.
       if (BACK_KEYS[k] || S.blank) back();
       else next();

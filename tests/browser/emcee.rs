@@ -169,6 +169,16 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         assert_eq!(host.shown("#end-btn").await, "End game");
         host.screenshot("emcee-question-toolbar").await;
         bar_shows(host, false, "the toolbar hides again a few seconds later").await;
+        // A clicker key sends them away at once (Page Up: back, nothing to undo).
+        wake_controls(host).await;
+        host.press(PAGE_UP).await;
+        host.wait_for(
+            "no toolbar right after a clicker key",
+            "getComputedStyle(document.getElementById('emcee-bar')).opacity === '0'",
+            Duration::from_millis(1500),
+        )
+        .await;
+        host_phase(host, "question").await;
         // ? shows the controls with the keys until Escape.
         host.press('?').await;
         bar_shows(host, true, "the toolbar with the key help after ?").await;
