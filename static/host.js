@@ -21,9 +21,7 @@
     seen: {},          // player ids already drawn in the lobby (new ones pop in)
     boards: {},        // round -> {name: [rank, row]} of that reveal's leaderboard (movement arrows)
     busy: false,       // a command is on its way; ignore repeats until the phase moves
-    everConnected: false,
-    blank: false,      // B or ".": the projector shows black
-    paused: false      // what P asks for next (until the pause branch keeps it from the server)
+    everConnected: false
   };
 
   var sock = null;
@@ -644,7 +642,6 @@
         break;
       case 'round':
         clearBusy();
-        S.paused = false;
         drawQuestion(m);
         break;
       case 'progress':
@@ -799,26 +796,29 @@
   }
 
   /** "Back" never undoes the game: it only brings the screen back (black screen, key help). */
+  var blanked = false;   // B or ".": the projector shows black
   function back() {
-    if (S.blank) setBlank(false);
+    if (blanked) setBlank(false);
     else if (!$('keys-help').hidden) setHelp(false);
   }
 
   function setBlank(on) {
-    S.blank = !!on;
-    show($('blank'), S.blank);
-    root.dataset.blank = S.blank ? 'yes' : 'no';
+    blanked = !!on;
+    show($('blank'), blanked);
+    root.dataset.blank = blanked ? 'yes' : 'no';
   }
 
   /**
    * P: the pause branch defines pauseOrResume(); until it is merged here, this stub asks the
    * server itself with the agreed message (docs/protocol.md, pause).
    */
+  var stubPaused = { round: -1, on: false };
   function pauseKey() {
     /* global pauseOrResume */
     if (typeof pauseOrResume === 'function') { pauseOrResume(); return; }
     if (S.phase !== 'question' || !sock || !sock.connected) return;
-    if (sock.send({ type: S.paused ? 'unpause' : 'pause' })) S.paused = !S.paused;
+    var on = stubPaused.round === S.round ? stubPaused.on : false;
+    if (sock.send({ type: on ? 'unpause' : 'pause' })) stubPaused = { round: S.round, on: !on };
   }
 
   // The controls show for a few seconds after the mouse moves, while the key help is open,
@@ -894,7 +894,7 @@
       // The emcee is presenting again: the controls leave the screen at once.
       root.classList.remove('awake');
       // A next key while the screen is black only brings the screen back.
-      if (BACK_KEYS[k] || S.blank) back();
+      if (BACK_KEYS[k] || blanked) back();
       else next();
       return;
     }
@@ -902,7 +902,7 @@
     switch (k) {
       case 'r': case 'R': revealNow(); break;
       case 'f': case 'F': toggleFullscreen(); break;
-      case 'b': case 'B': case '.': setBlank(!S.blank); break;
+      case 'b': case 'B': case '.': setBlank(!blanked); break;
       case 'p': case 'P': pauseKey(); break;
       case 'm': case 'M': toggleMute(); break;
       case 'E': if (e.shiftKey) endGame(); break;
