@@ -13,6 +13,8 @@ mod emcee;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/remote.rs"]
+mod remote;
 
 use common::TestServer;
 use faces::Faces;
