@@ -877,8 +877,10 @@
       if (keyIsTheirs(t, k)) return;
       e.preventDefault();
       if (e.repeat) return;
-      // The emcee is presenting again: the controls leave the screen at once.
+      // The emcee is presenting again: the controls leave the screen at once (focus too, or
+      // a button still focused from the keyboard would keep them up).
       root.classList.remove('awake');
+      if (t && t !== document.body && $('emcee-bar').contains(t) && t.blur) t.blur();
       // A next key while the screen is black only brings the screen back.
       if (BACK_KEYS[k] || blanked) back();
       else next();

@@ -118,6 +118,25 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         }
         host_lobby_is(host, &["Ada", "Bo"]).await;
 
+        // Keys typed into a settings field are the field's, not the emcee's.
+        host.js("document.getElementById('settings').open = true; document.getElementById('set-rounds').focus();")
+            .await;
+        for k in ['b', 'm', PAGE_DOWN, ENTER_KEY] {
+            host.press(k).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            host.js(
+                "return [document.getElementById('blank').hidden, YB.sound.state().muted, \
+                     document.getElementById('host').dataset.phase]"
+            )
+            .await,
+            json!([true, false, "lobby"]),
+            "B, M, Page Down and Enter in a settings field do nothing else"
+        );
+        host.js("document.activeElement.blur(); document.getElementById('settings').open = false;")
+            .await;
+
         // Tab reaches a player's remove button (shown while focused), then the toolbar.
         let mut kick = Value::Null;
         for _ in 0..8 {
@@ -148,7 +167,6 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         }
         bar_shows(host, true, "the toolbar shows while Tab is in it").await;
         host.screenshot("emcee-lobby-tab").await;
-        host.js("document.activeElement.blur()").await;
         host.wait(
             "the audio context running after the first key",
             "YB.sound.state().context === 'running'",
@@ -156,26 +174,8 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         .await;
         assert!(played(host).await.contains(&"lobby".to_string()));
 
-        // Keys typed into a settings field are the field's, not the emcee's.
-        host.js("document.getElementById('settings').open = true; document.getElementById('set-rounds').focus();")
-            .await;
-        for k in ['b', 'm', PAGE_DOWN, ENTER_KEY] {
-            host.press(k).await;
-        }
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        assert_eq!(
-            host.js(
-                "return [document.getElementById('blank').hidden, YB.sound.state().muted, \
-                     document.getElementById('host').dataset.phase]"
-            )
-            .await,
-            json!([true, false, "lobby"]),
-            "B, M, Page Down and Enter in a settings field do nothing else"
-        );
-        host.js("document.activeElement.blur(); document.getElementById('settings').open = false;")
-            .await;
-
-        // Page Down starts the game; the toolbar is out of sight during the question.
+        // Page Down starts the game (even from a focused control); the toolbar
+        // is out of sight during the question.
         host.press(PAGE_DOWN).await;
         let asked = host_question(host, 1, 2, roster).await;
         for p in [ada, bo] {
