@@ -13,6 +13,8 @@ mod emcee;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/pause.rs"]
+mod pause;
 #[path = "browser/remote.rs"]
 mod remote;
 
@@ -439,13 +441,16 @@ fn cut_boxes_js(skip: &str) -> String {
 
 /// Fails when the page scrolls or a box that hides its overflow cuts
 /// something off: a projector or phone screen shows it all. A box that cuts
-/// on purpose says so with the class `clipped` (and fades its edge).
+/// on purpose says so with the class `clipped` (and fades its edge); a
+/// screen reader's `sr-only` text is cut to nothing on purpose.
 async fn assert_fits(page: &Page, what: &str) {
     assert_settled(page, what).await;
     let clipped = page
         .js(&format!(
             "{} return out;",
-            cut_boxes_js("if (el.classList.contains('clipped')) return;")
+            cut_boxes_js(
+                "if (el.classList.contains('clipped') || el.classList.contains('sr-only')) return;"
+            )
         ))
         .await;
     assert_eq!(

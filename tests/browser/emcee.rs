@@ -258,6 +258,20 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         host.c.release_actions().await.expect("release keys");
         host_phase(host, "question").await;
 
+        // P pauses the round and P again resumes it.
+        host.press('p').await;
+        host.wait(
+            "the projector's Paused after P",
+            "seen('#q-paused') === 'Paused'",
+        )
+        .await;
+        host.press('P').await;
+        host.wait(
+            "the round running again after P",
+            "seen('#q-paused') === ''",
+        )
+        .await;
+
         // M: sound off, remembered; nothing plays while muted.
         host.press('m').await;
         let s = sound(host).await;
