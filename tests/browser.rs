@@ -15,6 +15,8 @@ mod faces;
 mod harness;
 #[path = "browser/pause.rs"]
 mod pause;
+#[path = "browser/phone.rs"]
+mod phone;
 #[path = "browser/remote.rs"]
 mod remote;
 
@@ -149,6 +151,29 @@ fn ordinal(n: u64) -> String {
         _ => "th",
     };
     format!("{n}{suffix}")
+}
+
+/// "No points yet", "Tied 2nd with 1 other", "3rd": the place a phone shows.
+fn place_text(rank: u64, tied: usize, score: u64) -> String {
+    match (score, tied) {
+        (0, _) => "No points yet".to_string(),
+        (_, 0) => ordinal(rank),
+        (_, 1) => format!("Tied {} with 1 other", ordinal(rank)),
+        (_, n) => format!("Tied {} with {n} others", ordinal(rank)),
+    }
+}
+
+/// What a phone's end screen says of its place: like [`place_text`], as a sentence.
+fn final_place_text(rank: u64, tied: usize, of: usize, score: u64) -> String {
+    match (score, tied) {
+        (0, _) => "No points this time".to_string(),
+        (_, 0) => format!("You finished {} of {of}", ordinal(rank)),
+        (_, 1) => format!("You finished tied {} of {of}, with 1 other", ordinal(rank)),
+        (_, n) => format!(
+            "You finished tied {} of {of}, with {n} others",
+            ordinal(rank)
+        ),
+    }
 }
 
 /// "1,234" → 1234.
@@ -848,10 +873,11 @@ async fn check_reveal(
             .find(|(_, n, _)| n == names[i])
             .unwrap_or_else(|| panic!("{} is on the leaderboard: {:?}", names[i], r.board));
         assert_eq!(row.2, pr.score, "projector and phone agree on {}", names[i]);
+        let tied = r.board.iter().filter(|b| b.0 == row.0).count() - 1;
         assert_eq!(
             pr.rank,
-            ordinal(row.0),
-            "rank of {}: {:?}",
+            place_text(row.0, tied, pr.score),
+            "place of {}: {:?}",
             names[i],
             r.board
         );
@@ -1065,10 +1091,11 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
                 .unwrap_or_else(|| panic!("{name} on the final board: {fin}"));
             assert_eq!(number(row[2].as_str().unwrap()), scores[i], "{fin}");
             let rank = number(row[0].as_str().unwrap());
+            let tied = board.iter().filter(|r| r[0] == row[0]).count() - 1;
             phone_screen(phones[i], "s-over").await;
             assert_eq!(
                 phones[i].shown("#ov-rank").await,
-                format!("You finished {} of 3", ordinal(rank)),
+                final_place_text(rank, tied, 3, scores[i]),
                 "[{}] final rank",
                 phones[i].label
             );
