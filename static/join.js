@@ -269,7 +269,7 @@
           markTiles();
         }
         break;
-      case 'reveal': drawReveal(m); break;
+      case 'reveal': drawReveal(m); buzz(m.you); break;
       case 'game_over': drawOver(m, m.you); break;
       case 'error': onError(m); break;
       default: break;
@@ -514,6 +514,14 @@
   function clearPending() { YB.local.remove(voteKey()); }
 
   // ---------- reveal and the end ----------
+
+  /** Phones stay silent; a right answer gives a short buzz where the phone can (none for wrong). */
+  function buzz(you) {
+    if (!you || !you.correct || !navigator.vibrate) return;
+    // Chrome refuses (and logs an error) before the guest has touched the page, e.g. after a reload.
+    if (navigator.userActivation && !navigator.userActivation.hasBeenActive) return;
+    try { navigator.vibrate(120); } catch (e) { /* not allowed here */ }
+  }
 
   /** "3rd", "Tied 5th with 15 others", or no place at all before any points. */
   function placeText(you, score) {

@@ -7,6 +7,8 @@
 //! so and pass, unless `CI` is set.
 
 mod common;
+#[path = "browser/emcee.rs"]
+mod emcee;
 #[path = "browser/faces.rs"]
 mod faces;
 #[path = "browser/harness.rs"]
@@ -466,13 +468,16 @@ fn cut_boxes_js(skip: &str) -> String {
 
 /// Fails when the page scrolls or a box that hides its overflow cuts
 /// something off: a projector or phone screen shows it all. A box that cuts
-/// on purpose says so with the class `clipped` (and fades its edge).
+/// on purpose says so with the class `clipped` (and fades its edge); a
+/// screen reader's `sr-only` text is cut to nothing on purpose.
 async fn assert_fits(page: &Page, what: &str) {
     assert_settled(page, what).await;
     let clipped = page
         .js(&format!(
             "{} return out;",
-            cut_boxes_js("if (el.classList.contains('clipped')) return;")
+            cut_boxes_js(
+                "if (el.classList.contains('clipped') || el.classList.contains('sr-only')) return;"
+            )
         ))
         .await;
     assert_eq!(
@@ -1018,6 +1023,7 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
 
         // Round 2 starts with Space on the projector; one player is right,
         // one wrong, one does not answer and the emcee reveals.
+        emcee::wake_controls(host).await;
         assert_eq!(host.shown("#next-btn").await, "Next");
         host.press(' ').await;
         let asked2 = host_question(host, 2, 2, roster).await;
@@ -1036,11 +1042,13 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
             "seen('#answered') === '2 of 3 answered'",
         )
         .await;
+        emcee::wake_controls(host).await;
         host.click("#reveal-btn").await;
         let r2 = host_reveal(host, 2).await;
         assert_eq!(r2.votes, vote_labels(counts(&aims2, right2), 2), "{r2:?}");
         assert_moves(host, Some(&r1), &r2).await;
         let scores = check_reveal(&phones, &names, &aims2, right2, &scores, &r2).await;
+        emcee::wake_controls(host).await;
         assert_eq!(
             host.shown("#next-btn").await,
             "Final results",
@@ -1137,6 +1145,7 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
 async fn download_results(host: &Page, code: &str) -> Vec<Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     host.download_to(dir.path()).await;
+    emcee::wake_controls(host).await;
     assert_eq!(host.shown("#download").await, "Download results");
     host.click("#download").await;
     let file = dir.path().join(format!("yearbook-{code}-results.csv"));

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::common::free_port;
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions, MouseActions, PointerAction};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
@@ -736,8 +736,18 @@ impl Page {
     }
 
     /// A real WebDriver click (fails when something covers the element).
+    /// The mouse moves onto the element first, as a hand does: the
+    /// projector's controls show only once the mouse moves.
     pub async fn click(&self, css: &str) {
         let el = self.find(css).await;
+        let reach = MouseActions::new("mouse".to_string()).then(PointerAction::MoveToElement {
+            element: el.clone(),
+            duration: Some(Duration::from_millis(50)),
+            x: 0.0,
+            y: 0.0,
+        });
+        // Out of view (a scrolled page) the move fails; the click scrolls there itself.
+        let _ = self.c.perform_actions(reach).await;
         if let Err(e) = el.click().await {
             self.fail::<()>(&format!("click on {css:?} failed: {e}"))
                 .await;
