@@ -1,7 +1,8 @@
 //! The emcee at the projector: a presentation clicker (its keys as
 //! WebDriver sends them) drives a whole game, B blacks the screen out, the
 //! controls stay out of the room's sight, and the sounds are observed in
-//! the page's audio graph through `YB.sound.state()`.
+//! the page's real audio graph (`AUDIO_PROBE`), not in what sound.js says
+//! it played.
 
 use super::*;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions, MouseActions, PointerAction};
@@ -19,12 +20,86 @@ const TAB: char = '\u{E004}';
 /// Short rounds, so that round 1 runs out on its own (ticks, time's up).
 const ROUND_SECONDS: u32 = 12;
 
-async fn sound(host: &Page) -> Value {
-    host.js("return YB.sound.state()").await
+/// Watches the Web Audio graph from before the page's own scripts: every
+/// context made, every `start()` of an oscillator or a buffer source (its
+/// kind, oscillator type, context time asked for and wall-clock time), the
+/// gain nodes wired straight to the speakers, and when `#host` changes phase.
+const AUDIO_PROBE: &str = r#"
+(function () {
+  if (window.__audio) return;
+  var A = window.__audio = { contexts: [], starts: [], outs: [], phases: [] };
+  function watchStarts(Node, kind) {
+    if (!Node) return;
+    var start = Node.prototype.start;
+    Node.prototype.start = function (when) {
+      A.starts.push({ kind: kind, type: this.type || '', when: when || 0,
+                      now: this.context.currentTime, wall: Date.now() });
+      return start.apply(this, arguments);
+    };
+  }
+  watchStarts(window.OscillatorNode, 'oscillator');
+  watchStarts(window.AudioBufferSourceNode, 'buffer');
+  var connect = AudioNode.prototype.connect;
+  AudioNode.prototype.connect = function (to) {
+    if (to instanceof AudioDestinationNode) A.outs.push(this);
+    return connect.apply(this, arguments);
+  };
+  ['AudioContext', 'webkitAudioContext'].forEach(function (name) {
+    var Native = window[name];
+    if (!Native) return;
+    var Counted = function (options) {
+      var c = options === undefined ? new Native() : new Native(options);
+      A.contexts.push(c);
+      return c;
+    };
+    Counted.prototype = Native.prototype;
+    window[name] = Counted;
+  });
+  document.addEventListener('DOMContentLoaded', function () {
+    var host = document.getElementById('host');
+    if (!host) return;
+    A.phases.push({ phase: host.dataset.phase || '', wall: Date.now() });
+    new MutationObserver(function () {
+      A.phases.push({ phase: host.dataset.phase || '', wall: Date.now() });
+    }).observe(host, { attributes: true, attributeFilter: ['data-phase'] });
+  });
+  A.view = function () {
+    return {
+      contexts: A.contexts.map(function (c) { return c.state; }),
+      starts: A.starts.slice(),
+      out_gains: A.outs.map(function (n) { return n.gain ? n.gain.value : null; }),
+      phases: A.phases.slice()
+    };
+  };
+})();
+"#;
+
+/// What `AUDIO_PROBE` has seen on this page so far.
+async fn audio(host: &Page) -> Value {
+    host.js("return window.__audio.view()").await
 }
 
-async fn played(host: &Page) -> Vec<String> {
-    serde_json::from_value(sound(host).await["played"].clone()).expect("played names")
+/// The `start()` calls seen so far.
+async fn starts(host: &Page) -> Vec<Value> {
+    audio(host).await["starts"]
+        .as_array()
+        .cloned()
+        .expect("starts")
+}
+
+/// Waits until the page has one running audio context whose output reaches
+/// the speakers through gains of `gain` only.
+async fn sound_on_at(host: &Page, gain: f64, what: &str) {
+    host.wait(
+        what,
+        &format!(
+            "(function () {{ var v = window.__audio.view(); \
+               return v.contexts.length === 1 && v.contexts[0] === 'running' \
+                 && v.out_gains.length > 0 \
+                 && v.out_gains.every(function (g) {{ return Math.abs(g - {gain}) < 1e-3; }}); }})()"
+        ),
+    )
+    .await;
 }
 
 /// The emcee's toolbar opacity once its fade has ended.
@@ -101,17 +176,18 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         let body = json!({"rounds": 2, "seconds": ROUND_SECONDS, "mode": "name_to_photo"});
         let (status, room) = server.post_json("/api/rooms", &body).await;
         assert_eq!(status, 201, "{room}");
+        host.add_init_script(AUDIO_PROBE).await;
         host.goto(room["host_url"].as_str().unwrap()).await;
         host_ready(host).await;
 
         // Browsers block sound until a person acts: no audio context before a key.
-        let s = sound(host).await;
+        let a = audio(host).await;
         assert_eq!(
-            s["context"],
-            Value::Null,
-            "no AudioContext before a key: {s}"
+            a["contexts"],
+            json!([]),
+            "no AudioContext before a key: {a}"
         );
-        assert_eq!(s["played"], json!([]), "{s}");
+        assert_eq!(a["starts"], json!([]), "{a}");
         for (p, name) in [(ada, "Ada"), (bo, "Bo")] {
             p.goto(room["join_url"].as_str().unwrap()).await;
             enter_name(p, name).await;
@@ -167,12 +243,12 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         }
         bar_shows(host, true, "the toolbar shows while Tab is in it").await;
         host.screenshot("emcee-lobby-tab").await;
+        sound_on_at(host, 0.7, "one running audio context after the first key").await;
         host.wait(
-            "the audio context running after the first key",
-            "YB.sound.state().context === 'running'",
+            "the lobby loop's notes",
+            "window.__audio.view().starts.some(function (s) { return s.type === 'sine'; })",
         )
         .await;
-        assert!(played(host).await.contains(&"lobby".to_string()));
 
         // Page Down starts the game (even from a focused control); the toolbar
         // is out of sight during the question.
@@ -216,13 +292,40 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         wait_locked(ada, right).await;
         // (A tap buzzes briefly; only what the result does counts from here.)
         ada.js("window.__buzz = []").await;
+        // Time's up is two square waves, ticks and the reveal sting triangles.
         host.wait_for(
-            "ticks, time's up and the reveal sting as round 1 runs out",
-            "(function () { var p = YB.sound.state().played.join(' '); \
-               return / tick tick tick tick tock timesup reveal$/.test(p); })()",
+            "time's up and the reveal sting as round 1 runs out",
+            "(function () { var v = window.__audio.view(); \
+               var up = v.starts.filter(function (s) { return s.type === 'square'; }); \
+               return v.phases.some(function (p) { return p.phase === 'reveal'; }) \
+                 && up.length > 0 && v.starts.filter(function (s) { \
+                   return s.type !== 'square' && s.when >= up[0].when; }).length >= 5; })()",
             Duration::from_secs(u64::from(ROUND_SECONDS) + 10),
         )
         .await;
+        let heard = host
+            .js("var v = window.__audio.view(); \
+                 var q = v.phases.filter(function (p) { return p.phase === 'question'; })[0]; \
+                 var r = v.phases.filter(function (p) { return p.phase === 'reveal'; })[0]; \
+                 var up = v.starts.filter(function (s) { return s.type === 'square'; }); \
+                 return { timesup_ms: up[0].wall - q.wall, reveal_ms: r.wall - q.wall, squares: up.length, \
+                   ticks: v.starts.filter(function (s) { return s.type === 'triangle' \
+                     && s.wall < up[0].wall && s.wall >= up[0].wall - 6000; }).length, \
+                   sting: v.starts.filter(function (s) { return s.type !== 'square' \
+                     && s.when >= up[0].when; }).length };")
+            .await;
+        let round_ms = f64::from(ROUND_SECONDS) * 1000.0;
+        let at = |k: &str| heard[k].as_f64().unwrap_or(f64::NAN);
+        assert!(
+            (round_ms - 1000.0..round_ms + 2000.0).contains(&at("timesup_ms"))
+                && (at("reveal_ms") - at("timesup_ms")).abs() < 2000.0,
+            "time's up sounds when the round runs out, by the reveal: {heard}"
+        );
+        assert_eq!(
+            (&heard["squares"], &heard["ticks"], &heard["sting"]),
+            (&json!(2), &json!(5), &json!(5)),
+            "two voices of time's up, five ticks before it, the sting's five notes: {heard}"
+        );
         host_reveal(host, 1).await;
         phone_screen(ada, "s-reveal").await;
         phone_screen(bo, "s-reveal").await;
@@ -274,21 +377,25 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
 
         // M: sound off, remembered; nothing plays while muted.
         host.press('m').await;
-        let s = sound(host).await;
-        assert_eq!(s["muted"], json!(true), "{s}");
-        assert_eq!(s["master_gain"].as_f64(), Some(0.0), "{s}");
+        sound_on_at(host, 0.0, "the gain to the speakers at 0 after M").await;
         assert_eq!(host.shown("#mute-ind").await, "🔇 Sound off · M");
-        let before = played(host).await;
+        let before = starts(host).await.len();
         phone_question(bo, 2, 2, &asked2, roster).await;
         answer(bo, &class, Some(&asked2), Aim::Wrong(0)).await;
         host.press(RIGHT).await; // → reveals now
         host_reveal(host, 2).await;
-        assert_eq!(played(host).await, before, "nothing plays while muted");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let after = starts(host).await;
+        assert_eq!(
+            after.len(),
+            before,
+            "no note starts while muted across a reveal: {:?}",
+            &after[before.min(after.len())..]
+        );
 
         // M again and Enter: the final results, with a fanfare.
         host.press('M').await;
-        let gain = sound(host).await["master_gain"].as_f64().unwrap_or(0.0);
-        assert!((gain - 0.7).abs() < 1e-3, "master gain back up: {gain}");
+        sound_on_at(host, 0.7, "the gain to the speakers back up after M").await;
         host.wait("the mute sign gone", "seen('#mute-ind') === ''")
             .await;
         host.press(ENTER_KEY).await;
@@ -296,10 +403,16 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         for p in [ada, bo] {
             phone_screen(p, "s-over").await;
         }
-        assert_eq!(
-            played(host).await.last().map(String::as_str),
-            Some("fanfare")
-        );
+        // The fanfare's brass (sawtooth) and its applause (a noise buffer).
+        host.wait(
+            "the fanfare's notes and applause",
+            &format!(
+                "(function () {{ var s = window.__audio.view().starts.slice({before}); \
+                   return s.some(function (x) {{ return x.type === 'sawtooth'; }}) \
+                     && s.some(function (x) {{ return x.kind === 'buffer'; }}); }})()"
+            ),
+        )
+        .await;
         bar_shows(host, false, "no toolbar on the podium").await;
         host.screenshot("emcee-podium").await;
         host.press(PAGE_DOWN).await; // nothing after the end
@@ -309,20 +422,23 @@ fn a_clicker_drives_a_whole_game_with_sound_and_a_black_screen() {
         host.press('m').await;
         host.reload().await;
         host_phase(host, "over").await;
-        let s = sound(host).await;
+        let a = audio(host).await;
         assert_eq!(
-            (&s["context"], &s["muted"]),
-            (&Value::Null, &json!(true)),
-            "{s}"
+            a["contexts"],
+            json!([]),
+            "no AudioContext before a key: {a}"
         );
         assert_eq!(host.shown("#mute-ind").await, "🔇 Sound off · M");
         host.press('b').await;
         host.press('b').await;
-        host.wait(
-            "a running, silent context after a key",
-            "YB.sound.state().context === 'running' && YB.sound.state().master_gain === 0",
-        )
-        .await;
+        sound_on_at(host, 0.0, "a running context, silent, after a key").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let a = audio(host).await;
+        assert_eq!(
+            a["starts"],
+            json!([]),
+            "no note starts after the reload: {a}"
+        );
         for p in [host, ada, bo] {
             p.assert_clean().await;
         }

@@ -138,6 +138,9 @@ struct Session {
     size: Size,
     session_url: String,
     profile: PathBuf,
+    /// Scripts a test added with `Page::add_init_script`, removed when the
+    /// session goes back to the pool.
+    scripts: Arc<Mutex<Vec<String>>>,
 }
 
 /// What the test binary keeps between browser tests: one chromedriver and
@@ -390,6 +393,7 @@ impl Browser {
             session_url: session.session_url.clone(),
             http: reqwest::Client::new(),
             font_sizes: size.font_sizes(),
+            scripts: session.scripts.clone(),
         };
         self.used.lock().unwrap().push(session);
         page.apply_font_sizes().await;
@@ -436,6 +440,7 @@ impl Browser {
             size,
             session_url: format!("{}/session/{id}", self.driver),
             profile,
+            scripts: Arc::default(),
         };
         let page = Page {
             label: label.to_string(),
@@ -443,6 +448,7 @@ impl Browser {
             session_url: session.session_url.clone(),
             http: reqwest::Client::new(),
             font_sizes: size.font_sizes(),
+            scripts: session.scripts.clone(),
         };
         page.cdp(
             "Page.addScriptToEvaluateOnNewDocument",
@@ -512,6 +518,16 @@ async fn reset(s: &Session) -> bool {
         .json(&json!({ "type": "browser" }))
         .send()
         .await;
+    // So do the scripts it added to every page.
+    let added = std::mem::take(&mut *s.scripts.lock().unwrap());
+    for identifier in added {
+        let _ = reqwest::Client::new()
+            .post(format!("{}/goog/cdp/execute", s.session_url))
+            .json(&json!({ "cmd": "Page.removeScriptToEvaluateOnNewDocument",
+                           "params": { "identifier": identifier } }))
+            .send()
+            .await;
+    }
     // Media features a test emulated (reduced motion…) end with the test.
     let _ = reqwest::Client::new()
         .post(format!("{}/goog/cdp/execute", s.session_url))
@@ -534,6 +550,8 @@ pub struct Page {
     http: reqwest::Client,
     /// Chromium's default font sizes for this person (`Size::font_sizes`).
     font_sizes: Option<(u32, u32)>,
+    /// The session's `Session::scripts`.
+    scripts: Arc<Mutex<Vec<String>>>,
 }
 
 impl Page {
@@ -567,6 +585,21 @@ impl Page {
             self.label
         );
         v
+    }
+
+    /// Runs `source` in every page this person opens from now on, before
+    /// the page's own scripts (until the end of the test).
+    pub async fn add_init_script(&self, source: &str) {
+        let r = self
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": source }),
+            )
+            .await;
+        let identifier = r["value"]["identifier"]
+            .as_str()
+            .unwrap_or_else(|| panic!("[{}] no script identifier: {r}", self.label));
+        self.scripts.lock().unwrap().push(identifier.to_string());
     }
 
     /// Zooms like the browser's own zoom (Ctrl +): the page is laid out in a
