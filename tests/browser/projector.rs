@@ -5,6 +5,7 @@
 //! the countdown is spoken to screen readers.
 
 use super::*;
+use On::{May, Must};
 
 /// Classmates with long names (up to 42 characters, accents), on the demo
 /// class's photos (in `CLASS` order).
@@ -122,10 +123,30 @@ fn legible_px(size: Size) -> f64 {
     40.0 * f64::from(h) / 1080.0 * 0.9
 }
 
+/// A CSS selector a layout check looks at, and whether this phase must show
+/// it: a check of what is not on the screen would pass on an empty page.
+#[derive(Clone, Copy, Debug)]
+enum On {
+    /// At least one visible match, or the check fails.
+    Must(&'static str),
+    /// Checked where shown; may have no visible match (say why at the use).
+    May(&'static str),
+}
+
+impl On {
+    fn json(self) -> Value {
+        match self {
+            On::Must(css) => json!([css, true]),
+            On::May(css) => json!([css, false]),
+        }
+    }
+}
+
 /// Everything a person would find wrong with one projector screen: `boxes`
-/// (CSS selectors) must be on the screen and not overlap each other,
-/// `names` must not be cut off or broken inside a word, `fonts` (selector,
-/// smallest px) must be big enough. Returns the problems, in words.
+/// must be on the screen and not overlap each other, `names` must not be
+/// cut off or broken inside a word, `fonts` (selector, smallest px) must be
+/// big enough. Each is `[css, must]`: a `must` selector with no visible
+/// match is a problem too. Returns the problems, in words.
 const LOOK_JS: &str = r#"
 var boxes = arguments[0], names = arguments[1], fonts = arguments[2];
 var W = window.innerWidth, H = window.innerHeight, out = [];
@@ -138,10 +159,17 @@ function label(n) {
   return n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') + '.' + String(n.className).replace(/ /g, '.')
     + ' "' + (n.textContent || '').trim().slice(0, 30) + '"';
 }
+// The visible matches of `want` ([css, must]); none of a `must` is a problem.
+function visible(want, as) {
+  var all = document.querySelectorAll(want[0]), seen = [];
+  all.forEach(function (n) { var r = shown(n); if (r) seen.push([n, r]); });
+  if (!seen.length && want[1])
+    out.push(want[0] + ' should be on the screen (' + as + '), but '
+      + (all.length ? 'its ' + all.length + ' match(es) are hidden' : 'nothing matches'));
+  return seen;
+}
 var found = [];
-boxes.forEach(function (css) {
-  document.querySelectorAll(css).forEach(function (n) { var r = shown(n); if (r) found.push([n, r]); });
-});
+boxes.forEach(function (b) { found = found.concat(visible(b, 'a box')); });
 found.forEach(function (a) {
   var r = a[1];
   if (r.left < -0.5 || r.top < -0.5 || r.right > W + 0.5 || r.bottom > H + 0.5)
@@ -154,9 +182,9 @@ for (var i = 0; i < found.length; i++) for (var j = i + 1; j < found.length; j++
   var h = Math.min(a[1].bottom, b[1].bottom) - Math.max(a[1].top, b[1].top);
   if (w > 1 && h > 1) out.push(label(a[0]) + ' overlaps ' + label(b[0]) + ' by ' + Math.round(w) + '×' + Math.round(h));
 }
-names.forEach(function (css) {
-  document.querySelectorAll(css).forEach(function (n) {
-    if (!shown(n)) return;
+names.forEach(function (want) {
+  visible(want, 'a name').forEach(function (a) {
+    var n = a[0];
     // Across only: accents and descenders may reach past a tight line box
     // without being cut. A box that hides its overflow ends its text with
     // "…" for the least overflow; one that shows it, a pixel is rounding.
@@ -178,9 +206,8 @@ names.forEach(function (css) {
   });
 });
 fonts.forEach(function (f) {
-  document.querySelectorAll(f[0]).forEach(function (n) {
-    if (!shown(n)) return;
-    var px = parseFloat(getComputedStyle(n).fontSize);
+  visible([f[0], f[2]], 'text of ' + f[1].toFixed(1) + ' px or more').forEach(function (a) {
+    var n = a[0], px = parseFloat(getComputedStyle(n).fontSize);
     if (px < f[1]) out.push(label(n) + ' is set in ' + px.toFixed(1) + ' px, under ' + f[1].toFixed(1));
   });
 });
@@ -192,14 +219,18 @@ return out;
 async fn assert_looks_right(
     host: &Page,
     what: &str,
-    boxes: &[&str],
-    names: &[&str],
-    fonts: &[(&str, f64)],
+    boxes: &[On],
+    names: &[On],
+    fonts: &[(On, f64)],
 ) {
     assert_fits(host, what).await;
-    let fonts: Vec<Value> = fonts.iter().map(|(css, px)| json!([css, px])).collect();
+    let list = |l: &[On]| Value::from_iter(l.iter().map(|on| on.json()));
+    let fonts = Value::from_iter(fonts.iter().map(|(on, px)| {
+        let on = on.json();
+        json!([on[0], px, on[1]])
+    }));
     let problems = host
-        .js_with(LOOK_JS, vec![json!(boxes), json!(names), json!(fonts)])
+        .js_with(LOOK_JS, vec![list(boxes), list(names), fonts])
         .await;
     assert_eq!(problems, json!([]), "[{}] {what}", host.label);
 }
@@ -232,15 +263,15 @@ async fn assert_latecomers_can_join(host: &Page, size: Size, what: &str) {
 
 const LATE: &str = "#host > .screen:not([hidden]) .late";
 
-fn lobby_boxes() -> Vec<&'static str> {
+fn lobby_boxes() -> Vec<On> {
     vec![
-        ".lobby-qr .qr",
-        ".join-url",
-        ".room-code",
-        "#start-btn",
-        ".player-count",
-        "#players .chip",
-        ".controls",
+        Must(".lobby-qr .qr"),
+        Must(".join-url"),
+        Must(".room-code"),
+        Must("#start-btn"),
+        Must(".player-count"),
+        Must("#players .chip"),
+        Must(".controls"),
     ]
 }
 
@@ -253,7 +284,10 @@ async fn lobby_of_many(b: Browser, size: Size, tag: &str) {
     let code = host_new_room(&server, &host, 2).await;
     let names = many_names();
     let legible = legible_px(size);
-    let fonts = [("#players .chip-name", legible), (".player-count", legible)];
+    let fonts = [
+        (Must("#players .chip-name"), legible),
+        (Must(".player-count"), legible),
+    ];
 
     let _first = crowd_join(&server, &code, &names[..21]).await;
     let refs: Vec<&str> = names[..21].iter().map(String::as_str).collect();
@@ -264,7 +298,7 @@ async fn lobby_of_many(b: Browser, size: Size, tag: &str) {
         &host,
         "a lobby of 21",
         &lobby_boxes(),
-        &["#players .chip-name"],
+        &[Must("#players .chip-name")],
         &fonts,
     )
     .await;
@@ -285,7 +319,7 @@ async fn lobby_of_many(b: Browser, size: Size, tag: &str) {
         &host,
         "a lobby of 130",
         &lobby_boxes(),
-        &["#players .chip-name"],
+        &[Must("#players .chip-name")],
         &fonts,
     )
     .await;
@@ -338,47 +372,57 @@ async fn reveal_up(host: &Page, round: u32) {
 async fn check_question(host: &Page, size: Size, what: &str, photos: bool) {
     let legible = legible_px(size);
     let mut boxes = vec![
-        "#q-round",
-        "#q-name",
-        "#timer",
-        "#answered",
-        ".controls",
-        LATE,
+        Must("#q-round"),
+        Must("#q-name"),
+        Must("#timer"),
+        Must("#answered"),
+        Must(".controls"),
+        Must(LATE),
     ];
-    let mut fonts = vec![("#answered", legible)];
+    let mut fonts = vec![(Must("#answered"), legible)];
+    let mut names = vec![Must("#q-name")];
     if photos {
-        boxes.push("#q-body .choice");
+        boxes.push(Must("#q-body .choice"));
     } else {
-        boxes.extend(["#q-body .pn-photo", "#q-body .name-choice"]);
-        fonts.push(("#q-body .name-text", legible));
+        boxes.extend([Must("#q-body .pn-photo"), Must("#q-body .name-choice")]);
+        fonts.push((Must("#q-body .name-text"), legible));
+        names.push(Must("#q-body .name-text"));
     }
-    assert_looks_right(host, what, &boxes, &["#q-name", ".name-text"], &fonts).await;
+    assert_looks_right(host, what, &boxes, &names, &fonts).await;
     assert_latecomers_can_join(host, size, what).await;
 }
 
 async fn check_reveal(host: &Page, size: Size, what: &str, photos: bool) {
     let legible = legible_px(size);
+    // Photo choices carry their own photos; name choices, the named
+    // person's photo beside their bars.
+    let in_names = |css| if photos { May(css) } else { Must(css) };
     let boxes = [
-        "#r-round",
-        "#r-name",
-        "#r-known",
-        "#r-chart .bar-row",
-        "#r-chart .r-prompt",
-        ".board-title",
-        "#board .board-row",
-        ".controls",
-        LATE,
+        Must("#r-round"),
+        Must("#r-name"),
+        // Only for someone now known by another name.
+        May("#r-known"),
+        Must("#r-chart .bar-row"),
+        in_names("#r-chart .r-prompt"),
+        Must(".board-title"),
+        Must("#board .board-row"),
+        Must(".controls"),
+        Must(LATE),
     ];
     let fonts = [
-        ("#r-chart .bar-num", legible),
-        ("#board .b-name", legible),
-        ("#board .b-score", legible),
+        (Must("#r-chart .bar-num"), legible),
+        (Must("#board .b-name"), legible),
+        (Must("#board .b-score"), legible),
     ];
     assert_looks_right(
         host,
         what,
         &boxes,
-        &["#r-name", ".bar-name", "#board .b-name"],
+        &[
+            Must("#r-name"),
+            in_names("#r-chart .bar-name"),
+            Must("#board .b-name"),
+        ],
         &fonts,
     )
     .await;
@@ -436,30 +480,30 @@ async fn check_reveal(host: &Page, size: Size, what: &str, photos: bool) {
 async fn check_over(host: &Page, size: Size, what: &str) {
     let legible = legible_px(size);
     let boxes = [
-        "#over-h",
-        "#podium .step-name",
-        "#podium .step-score",
-        "#podium .block",
-        "#stats .stat",
-        ".final-wrap .board-title",
-        "#final-board li",
-        ".controls",
+        Must("#over-h"),
+        Must("#podium .step-name"),
+        Must("#podium .step-score"),
+        Must("#podium .block"),
+        Must("#stats .stat"),
+        Must(".final-wrap .board-title"),
+        Must("#final-board li"),
+        Must(".controls"),
     ];
     let fonts = [
-        ("#podium .step-name", legible),
-        ("#final-board .b-name", legible),
-        ("#final-board .b-score", legible),
-        ("#stats .stat-name", legible * 0.75),
+        (Must("#podium .step-name"), legible),
+        (Must("#final-board .b-name"), legible),
+        (Must("#final-board .b-score"), legible),
+        (Must("#stats .stat-name"), legible * 0.75),
     ];
     assert_looks_right(
         host,
         what,
         &boxes,
         &[
-            "#podium .step-name",
-            "#final-board .b-name",
-            "#stats .stat",
-            "#stats .stat-name",
+            Must("#podium .step-name"),
+            Must("#final-board .b-name"),
+            Must("#stats .stat"),
+            Must("#stats .stat-name"),
         ],
         &fonts,
     )
@@ -488,7 +532,7 @@ async fn long_names_game(b: Browser, size: Size, tag: &str) {
         &host,
         "the lobby of 12",
         &lobby_boxes(),
-        &["#players .chip-name"],
+        &[Must("#players .chip-name")],
         &[],
     )
     .await;
