@@ -172,17 +172,18 @@
 
   /**
    * This phone's own id, made once and kept: what a host's kick keeps out besides the name
-   * (docs/protocol.md, "Kick and let back").
+   * (docs/protocol.md, "Kick and let back"). One per room, so that no
+   * two games' logs share an id for the same phone.
    */
-  var DEVICE_KEY = 'yearbook.device';
+  function deviceKey() { return 'yearbook.device.' + S.code; }
   function deviceId() {
-    var id = YB.local.get(DEVICE_KEY);
+    var id = YB.local.get(deviceKey());
     if (id && /^[A-Za-z0-9_-]{1,64}$/.test(id)) return id;
     var bytes = new Uint8Array(16);
     if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
     else for (var i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
     id = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
-    YB.local.set(DEVICE_KEY, id);
+    YB.local.set(deviceKey(), id);
     return id;
   }
 
@@ -305,7 +306,8 @@
     switch (m.code) {
       case 'name_taken':
         S.joining = null;
-        showForm('That name is taken, try another', 'name');
+        // The server says why: taken now, or the name of a player the host removed.
+        showForm(m.message || 'That name is taken, try another', 'name');
         break;
       case 'bad_name':
         S.joining = null;
@@ -459,9 +461,11 @@
   function drawPaused(paused, remainingMs) {
     if (paused) countdown.hold(remainingMs, S.seconds * 1000, S.round);
     else countdown.start(remainingMs, S.seconds * 1000, S.round);
+    var was = $('s-question').classList.contains('paused');
     show($('pq-paused'), paused);
     $('s-question').classList.toggle('paused', paused);
     if (paused) text($('pq-live'), 'Paused');
+    else if (was) text($('pq-live'), 'Resumed');
   }
 
   // Seconds left at which screen readers hear the time (every second would drown the question).

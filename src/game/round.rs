@@ -232,6 +232,10 @@ pub enum RuleError {
         "The host has taken you out of this game. If that was a mistake, ask the host to let you back in."
     )]
     Kicked,
+    /// A new phone asked for a name the host kicked: refused like a taken
+    /// name, so somebody else of that name can pick another.
+    #[error("The host removed a player of that name from this game. Please choose another name.")]
+    NameBanned,
 }
 
 impl RuleError {
@@ -249,6 +253,7 @@ impl RuleError {
             RuleError::BadSettings(_) => "bad_request",
             RuleError::RoomClosed => "room_closed",
             RuleError::Kicked => "kicked",
+            RuleError::NameBanned => "name_taken",
         }
     }
 }
@@ -768,10 +773,11 @@ impl Game {
         now: Millis,
     ) -> Result<Vec<Event>, RuleError> {
         self.lapse(now);
-        if self.banned_names.contains(name.key())
-            || device.is_some_and(|d| self.banned_devices.contains_key(d))
-        {
+        if device.is_some_and(|d| self.banned_devices.contains_key(d)) {
             return Err(RuleError::Kicked);
+        }
+        if self.banned_names.contains(name.key()) {
+            return Err(RuleError::NameBanned);
         }
         if self.settings.profanity_filter && name.is_rude() {
             return Err(RuleError::BadName("Please choose another name."));
@@ -1041,7 +1047,11 @@ impl Game {
             started_at: now.saturating_sub(ran),
             deadline: now + left,
         }]);
-        events.extend(self.close_if_all_voted(now));
+        // With nobody connected (a host resuming right after a restart,
+        // before the phones are back) the stored votes are not "everyone".
+        if self.connected > 0 {
+            events.extend(self.close_if_all_voted(now));
+        }
         Ok(events)
     }
 
@@ -1238,6 +1248,26 @@ mod tests {
         assert!(matches!(events.last(), Some(Event::RoundClosed { .. })));
         assert_eq!(g.phase(), Phase::Reveal);
         assert!(!g.is_paused());
+    }
+
+    #[test]
+    fn unpause_with_nobody_connected_waits_for_the_phones() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        g.pause(1_000).unwrap();
+        g.vote(FIRST, 1, 0, 2_000).unwrap();
+        // As after a restart: everybody starts disconnected.
+        g.set_connected(FIRST, false, 3_000);
+        g.set_connected(SECOND, false, 3_000);
+        let events = g.unpause(4_000).unwrap();
+        assert!(
+            !events
+                .iter()
+                .any(|e| matches!(e, Event::RoundClosed { .. })),
+            "{events:?}"
+        );
+        assert_eq!(g.phase(), Phase::Question);
+        assert_eq!(g.next_deadline(), Some(23_000));
     }
 
     #[test]
@@ -1452,7 +1482,7 @@ mod tests {
         );
         g.kick(FIRST).unwrap();
         assert!(g.player(FIRST).is_none());
-        assert_eq!(g.join(&ann, 0), Err(RuleError::Kicked));
+        assert_eq!(g.join(&ann, 0), Err(RuleError::NameBanned));
         g.let_back(FIRST).unwrap();
         g.join(&ann, 0).unwrap();
         assert_eq!(g.player_count(), 1);
@@ -1471,7 +1501,7 @@ mod tests {
         );
         assert_eq!(
             g.join_on_device(&name("aNN"), Some("phone-2"), 0),
-            Err(RuleError::Kicked),
+            Err(RuleError::NameBanned),
             "the name stays out from another phone too"
         );
         g.join_on_device(&name("Bob"), Some("phone-2"), 0).unwrap();
@@ -1629,7 +1659,7 @@ mod tests {
         assert!(!kick.is_empty());
         assert_eq!(
             g.join(&PlayerName::parse("Bob").unwrap(), SEAT_HOLD_MS),
-            Err(RuleError::Kicked),
+            Err(RuleError::NameBanned),
             "a kicked player's name stays out"
         );
         g.set_connected(ann, false, 0);
@@ -1787,6 +1817,7 @@ mod tests {
             (RuleError::BadSettings("x"), "bad_request"),
             (RuleError::RoomClosed, "room_closed"),
             (RuleError::Kicked, "kicked"),
+            (RuleError::NameBanned, "name_taken"),
         ] {
             assert_eq!(error.code(), code, "{error:?}");
         }

@@ -487,14 +487,17 @@ async fn a_kicked_name_or_device_is_refused_until_the_host_lets_it_back() {
     room.kick(player).unwrap();
     ann.closed().await;
 
-    for join in [
-        r#"{"type":"join","name":"aNN"}"#,
-        r#"{"type":"join","name":"Annie","device":"dev-ann"}"#,
+    for (join, want) in [
+        (r#"{"type":"join","name":"aNN"}"#, "name_taken"),
+        (
+            r#"{"type":"join","name":"Annie","device":"dev-ann"}"#,
+            "kicked",
+        ),
     ] {
         let mut again = bench.phone(&room, join).await;
         match again.expect(ServerMsgType::Error).await {
             ServerMsg::Error { code, message } => {
-                assert_eq!(code, "kicked", "{join}");
+                assert_eq!(code, want, "{join}");
                 assert!(message.contains("host"), "{message}");
             }
             other => unreachable!("{other:?}"),
