@@ -11,6 +11,8 @@ mod common;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/preload.rs"]
+mod preload;
 
 use common::TestServer;
 use faces::Faces;
