@@ -210,3 +210,30 @@ async fn photos_sent_ahead_are_served_like_every_other_photo() {
     assert_eq!(seen.len(), 1, "one length for all four: {seen:?}");
     assert!(ahead.iter().any(|u| u == prompt));
 }
+
+#[tokio::test]
+async fn after_a_restart_the_photos_sent_are_those_of_the_question_asked() {
+    // The question drawn ahead is not stored: a restart draws another,
+    // and the phones coming back get its photos, not the lost one's.
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({"rounds": 3, "seconds": 60})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, welcome) = join(&server, &code, "Ann").await;
+    let token = welcome["token"].as_str().unwrap().to_string();
+    host.send(json!({"type": "start_round"})).await;
+    ann.recv_type("round").await;
+    host.send(json!({"type": "reveal"})).await;
+    ann.recv_type("reveal").await;
+    photos(&ann.recv_type("preload").await, 2);
+    drop((host, ann));
+
+    let server = server.restart_after_kill9();
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, _) = resume(&server, &code, &token, "Ann").await;
+    assert_eq!(ann.state["phase"], "reveal");
+    let ahead = photos(&ann.recv_type("preload").await, 2);
+    host.send(json!({"type": "start_round"})).await;
+    let round = ann.recv_type("round").await;
+    assert_eq!(set(&ahead), set(&choice_thumbs(&round)));
+}
