@@ -250,8 +250,8 @@ impl Room {
         room.with(|inner, now| {
             // Phones get the whole seat hold to come back after a restart.
             inner.game.everyone_away_since(now);
-            // The question drawn before the stop is gone (it was never shown
-            // started): phones get the photos of a new one.
+            // The question drawn before the stop was not kept (nobody saw
+            // it start): phones get the photos of a new one.
             inner.game.draw_next(&mut inner.rng);
             let events = match (inner.game.phase(), inner.game.round()) {
                 (Phase::Question, Some(round)) => {
