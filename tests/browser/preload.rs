@@ -8,16 +8,18 @@ use std::time::Duration;
 use super::common::{TestClient, connect_host, join};
 use super::*;
 
-/// Set on the phone page once it is in the lobby: for every choice tile it
-/// draws, when (`performance.now()`, ms) the tile was added, when its photo
-/// had loaded, and when the tile could first be tapped.
+/// Set on the phone page once it is in the lobby: for every choice it
+/// draws, when (`performance.now()`, ms) its button was added, when the
+/// photo it shows (photo→name: the prompt's) had loaded, and when it could
+/// first be tapped.
 const RECORD_TILES_JS: &str = r#"
 window.__tiles = [];
 var box = document.getElementById('pq-choices');
 new MutationObserver(function (muts) {
   muts.forEach(function (m) {
     Array.prototype.forEach.call(m.addedNodes, function (b) {
-      var img = b.querySelector && b.querySelector('img');
+      if (b.tagName !== 'BUTTON') return;
+      var img = b.querySelector('img') || document.querySelector('#pq-prompt img');
       if (!img) return;
       var now = performance.now();
       var loaded = img.complete && img.naturalWidth > 0;
@@ -76,7 +78,7 @@ async fn question_with_tiles(phone: &Page, round: u32, of: u32) -> Vec<Value> {
     tiles.as_array().unwrap().clone()
 }
 
-/// Waits until the phone fetched the photos sent ahead for `round` (of 3),
+/// Waits until the phone fetched the photos sent ahead for `round` (of 2),
 /// then starts it; the records of its four tiles.
 async fn preloaded_round(
     phone: &Page,
@@ -89,7 +91,7 @@ async fn preloaded_round(
     let limit = Duration::from_secs(30);
     phone.wait_for(&what, &fetched_js(&ahead), limit).await;
     host.send(json!({"type": "start_round"})).await;
-    question_with_tiles(phone, round, 3).await
+    question_with_tiles(phone, round, 2).await
 }
 
 fn ms(rec: &Value, key: &str) -> f64 {
@@ -133,69 +135,106 @@ async fn assert_on_hand(phone: &Page, tiles: &[Value], what: &str) {
 fn photos_are_on_the_phone_before_the_question_on_a_slow_network() {
     browser_test(
         "photos_are_on_the_phone_before_the_question_on_a_slow_network",
-        |b| async move {
-            let (_class, server, pages) = setup(&b, None, &[("Pat", Size::Phone)]).await;
-            let phone = &pages[0];
-            let room = new_room(&server, 3).await;
-            let code = room["code"].as_str().unwrap();
-            let mut host = connect_host(&server, code, room["host_key"].as_str().unwrap()).await;
-            // A phone over the protocol, to see what phones are sent.
-            let (mut bot, _) = join(&server, code, "Bot").await;
-            phone.goto(room["join_url"].as_str().unwrap()).await;
-            enter_name(phone, "Pat").await;
-            phone.js(RECORD_TILES_JS).await;
-            // Worse than "Slow 3G": a second per request, 20 KB/s.
-            phone.throttle(1000, 20_000).await;
-
-            // Round 1: its photos came with the lobby.
-            let tiles = preloaded_round(phone, &mut bot, &mut host, 1).await;
-            assert_on_hand(phone, &tiles, "round 1").await;
-            phone.screenshot("preload-phone-question").await;
-
-            // Round 2 starts the moment round 1 is revealed: its photos are
-            // still on their way, and no tile can be tapped before its own.
-            host.send(json!({"type": "reveal"})).await;
-            next_preload(&mut bot, 2).await;
-            host.send(json!({"type": "start_round"})).await;
-            phone_screen(phone, "s-question").await;
-            let tapped = phone
-                .js(
-                    "var bs = Array.from(document.querySelectorAll('#pq-choices button')); \
-                     var waiting = bs.filter(function (b) { return b.disabled; }); \
-                     waiting.forEach(function (b) { b.click(); }); \
-                     return { round: document.getElementById('pq-round').textContent, \
-                              waiting: waiting.length, \
-                              picked: document.querySelectorAll('#pq-choices .picked').length, \
-                              locked: document.getElementById('locked').textContent };",
-                )
-                .await;
-            assert_eq!(tapped["round"], "Round 2 of 3", "{tapped}");
-            assert!(
-                tapped["waiting"].as_u64() > Some(0),
-                "photos still loading: {tapped}"
-            );
-            assert_eq!(
-                tapped["picked"], 0,
-                "a tap on a blank tile counts: {tapped}"
-            );
-            assert_eq!(tapped["locked"], "", "{tapped}");
-            let tiles = question_with_tiles(phone, 2, 3).await;
-            assert!(
-                tiles.iter().any(|t| t["disabled_at_first"] == true),
-                "{tiles:?}"
-            );
-
-            // Round 3's photos arrive during round 2's reveal, slow as it is.
-            host.send(json!({"type": "reveal"})).await;
-            let tiles = preloaded_round(phone, &mut bot, &mut host, 3).await;
-            assert_on_hand(phone, &tiles, "round 3").await;
-
-            // Never, in any round, was a tile tappable before its photo.
-            let all = phone.js("return window.__tiles").await;
-            for t in all.as_array().unwrap() {
-                assert!(ms(t, "tappable") >= ms(t, "loaded"), "tappable first: {t}");
-            }
-            phone.assert_clean().await;
-        },
+        |b| slow_network_game(b, "name_to_photo"),
     );
+}
+
+#[test]
+fn the_prompt_photo_is_on_the_phone_before_the_question_on_a_slow_network() {
+    browser_test(
+        "the_prompt_photo_is_on_the_phone_before_the_question_on_a_slow_network",
+        |b| slow_network_game(b, "photo_to_name"),
+    );
+}
+
+/// On a phone with a slow network, in `mode`: a room's two rounds whose
+/// photos were fetched ahead (in the lobby, during the reveal); then a new
+/// room (its photos have URLs of their own: nothing is cached) whose round
+/// starts the moment the phone joined, before its photos can arrive.
+async fn slow_network_game(b: Browser, mode: &'static str) {
+    let (_class, server, pages) = setup(&b, None, &[("Pat", Size::Phone)]).await;
+    let phone = &pages[0];
+    let room = new_room_in_mode(&server, 2, mode).await;
+    let code = room["code"].as_str().unwrap();
+    let mut host = connect_host(&server, code, room["host_key"].as_str().unwrap()).await;
+    // A phone over the protocol, to see what phones are sent.
+    let (mut bot, _) = join(&server, code, "Bot").await;
+    phone.goto(room["join_url"].as_str().unwrap()).await;
+    enter_name(phone, "Pat").await;
+    phone.js(RECORD_TILES_JS).await;
+    // Worse than "Slow 3G": a second per request, 20 KB/s.
+    phone.throttle(1000, 20_000).await;
+
+    // Round 1: its photos came with the lobby.
+    let tiles = preloaded_round(phone, &mut bot, &mut host, 1).await;
+    assert_on_hand(phone, &tiles, "round 1").await;
+    phone
+        .screenshot(&format!("preload-phone-question-{mode}"))
+        .await;
+    // Round 2's arrive during round 1's reveal, slow as the network is.
+    host.send(json!({"type": "reveal"})).await;
+    let tiles = preloaded_round(phone, &mut bot, &mut host, 2).await;
+    assert_on_hand(phone, &tiles, "round 2").await;
+    assert_never_tappable_first(phone).await;
+
+    // A new room, started at once: the photos are still on their way, and
+    // nothing can be tapped before the photo it shows.
+    let room = new_room_in_mode(&server, 1, mode).await;
+    let code = room["code"].as_str().unwrap();
+    let mut host = connect_host(&server, code, room["host_key"].as_str().unwrap()).await;
+    phone.goto(room["join_url"].as_str().unwrap()).await;
+    // The form offers the name used last; Pat types it anew.
+    phone
+        .wait(
+            "the join form",
+            "document.querySelector('#join-form input')",
+        )
+        .await;
+    phone
+        .js("document.querySelector('#join-form input').value = ''; return true")
+        .await;
+    enter_name(phone, "Pat").await;
+    phone.js(RECORD_TILES_JS).await;
+    host.send(json!({"type": "start_round"})).await;
+    // Tapped the moment the round is on the screen (one script: the round
+    // shown, the taps and what they did).
+    let tapped = phone
+        .wait_for(
+            "the round on the screen, tapped at once",
+            "document.getElementById('pq-round').textContent === 'Round 1 of 1' \
+             && seen('#s-question') !== '' && (function () { \
+               var bs = Array.from(document.querySelectorAll('#pq-choices button')); \
+               var waiting = bs.filter(function (b) { return b.disabled; }); \
+               waiting.forEach(function (b) { b.click(); }); \
+               return { waiting: waiting.length, \
+                        picked: document.querySelectorAll('#pq-choices .picked').length, \
+                        locked: document.getElementById('locked').textContent }; })()",
+            Duration::from_secs(30),
+        )
+        .await;
+    let waiting = if mode == "photo_to_name" { 4 } else { 1 };
+    assert!(
+        tapped["waiting"].as_u64() >= Some(waiting),
+        "photos still loading: {tapped}"
+    );
+    assert_eq!(
+        tapped["picked"], 0,
+        "a tap on a blank tile counts: {tapped}"
+    );
+    assert_eq!(tapped["locked"], "", "{tapped}");
+    let tiles = question_with_tiles(phone, 1, 1).await;
+    assert!(
+        tiles.iter().all(|t| t["disabled_at_first"] == true),
+        "{tiles:?}"
+    );
+    assert_never_tappable_first(phone).await;
+    phone.assert_clean().await;
+}
+
+/// On this page, no choice was ever tappable before its photo had loaded.
+async fn assert_never_tappable_first(phone: &Page) {
+    let all = phone.js("return window.__tiles").await;
+    for t in all.as_array().unwrap() {
+        assert!(ms(t, "tappable") >= ms(t, "loaded"), "tappable first: {t}");
+    }
 }
