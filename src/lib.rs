@@ -180,7 +180,13 @@ impl AppState {
 
     /// The join link for a room (what the QR code encodes).
     pub fn join_url(&self, headers: &axum::http::HeaderMap, code: &str) -> String {
-        let url = format!("{}/join/{code}", self.public_url_for(headers));
+        self.page_url(headers, &format!("/join/{code}"))
+    }
+
+    /// A page's public link (`path` under the base path), carrying the
+    /// event code when there is one, as a QR code must.
+    pub fn page_url(&self, headers: &axum::http::HeaderMap, path: &str) -> String {
+        let url = format!("{}{path}", self.public_url_for(headers));
         match &self.event {
             Some(gate) => format!("{url}?{}", gate.query()),
             None => url,

@@ -25,6 +25,15 @@ pub struct Host {
     pub loopback_only: bool,
 }
 
+/// The emcee's phone remote; the host key comes in the URL fragment.
+#[derive(Template)]
+#[template(path = "remote.html")]
+pub struct Remote {
+    pub base: String,
+    pub title: String,
+    pub code: String,
+}
+
 #[derive(Template)]
 #[template(path = "join.html")]
 pub struct Join {

@@ -27,7 +27,7 @@ use crate::delivery::socket::{PING_EVERY, SharedSocket};
 use crate::delivery::upgrade::Socket;
 use crate::game::{PlayerId, PlayerName, RuleError};
 use crate::protocol::{ClientMsg, STORAGE_MESSAGE, ServerMsg, error_json};
-use crate::room::{Client, PhoneSession, Room};
+use crate::room::{Client, HostRefused, PhoneSession, Room};
 
 /// Close codes (RFC 6455 §7.4.1).
 mod close_code {
@@ -470,7 +470,11 @@ impl Drop for Registered {
 async fn host(mut conn: Conn) {
     conn.mark_identified();
     if let Err(e) = conn.room.host_connect(&conn.client) {
-        conn.refuse(e.code(), &e.to_string(), "room closed").await;
+        let reason = match e {
+            HostRefused::Closed => "room closed",
+            HostRefused::TooMany => "too many host screens",
+        };
+        conn.refuse(e.code(), &e.to_string(), reason).await;
         return;
     }
     let _registered = Registered::new(&conn, None);

@@ -278,6 +278,32 @@
 
   YB.Socket = Socket;
 
+  function hostKeyStore(code) { return 'yearbook.hostkey.' + code; }
+  /**
+   * A room's host key (projector and phone remote): from the URL fragment (`#key=…`, never a
+   * query string), then kept in storage and taken off the address bar, so a reload finds it and
+   * nobody reads it off the screen. null when this browser was never given it.
+   */
+  YB.hostKey = function (code) {
+    var store = hostKeyStore(code);
+    var h = location.hash ? location.hash.slice(1) : '';
+    var m = /(?:^|&)key=([^&]*)/.exec(h);
+    if (m && m[1]) {
+      var k;
+      try { k = decodeURIComponent(m[1]); } catch (e) { k = m[1]; }
+      YB.session.set(store, k);
+      YB.local.set(store, k);
+      try { history.replaceState(null, '', location.pathname + location.search); } catch (e) { /* ignore */ }
+      return k;
+    }
+    return YB.session.get(store) || YB.local.get(store);
+  };
+  /** Forgets a host key the server refused. */
+  YB.forgetHostKey = function (code) {
+    YB.local.remove(hostKeyStore(code));
+    YB.session.remove(hostKeyStore(code));
+  };
+
   /** A clock that only moves forward (a wall clock can jump when the laptop syncs its time). */
   var now = (window.performance && typeof performance.now === 'function')
     ? function () { return performance.now(); }

@@ -5,7 +5,6 @@
 
   var root = $('host');
   var code = root.dataset.code;
-  var KEY_STORE = 'yearbook.hostkey.' + code;
 
   var S = {
     key: null,
@@ -31,20 +30,8 @@
 
   // ---------- host key: from the fragment, never a query string ----------
 
-  function readKey() {
-    var h = location.hash ? location.hash.slice(1) : '';
-    var m = /(?:^|&)key=([^&]*)/.exec(h);
-    if (m && m[1]) {
-      var k;
-      try { k = decodeURIComponent(m[1]); } catch (e) { k = m[1]; }
-      YB.session.set(KEY_STORE, k);
-      YB.local.set(KEY_STORE, k);
-      // Keep the key off the projected address bar; a reload finds it in storage.
-      try { history.replaceState(null, '', location.pathname + location.search); } catch (e) { /* ignore */ }
-      return k;
-    }
-    return YB.session.get(KEY_STORE) || YB.local.get(KEY_STORE);
-  }
+  // Kept off the projected address bar; a reload finds it in storage.
+  function readKey() { return YB.hostKey(code); }
 
   function noKey(message) {
     var note = $('host-note');
@@ -676,8 +663,7 @@
   function onError(m) {
     if (m.code === 'not_host') {
       sock.stop();
-      YB.local.remove(KEY_STORE);
-      YB.session.remove(KEY_STORE);
+      YB.forgetHostKey(code);
       noKey('That host key does not match this game. Open the link you got when you created it.');
       return;
     }

@@ -13,6 +13,8 @@ mod faces;
 mod harness;
 #[path = "browser/preload.rs"]
 mod preload;
+#[path = "browser/remote.rs"]
+mod remote;
 
 use common::TestServer;
 use faces::Faces;

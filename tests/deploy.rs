@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -91,43 +90,6 @@ async fn hello(
             assert_ne!(v["type"], "error", "hello answered {v}");
         }
     }
-}
-
-/// The dark modules of the QR `<svg>` the host page draws (the `qrcode`
-/// crate's SVG renderer: one `M x y h w v h …` per module, a 4-module quiet
-/// zone) compared with the QR code of `text`: whether the page's QR code
-/// encodes exactly `text`.
-fn qr_encodes(svg: &str, text: &str) -> bool {
-    let expected = qrcode::QrCode::new(text.as_bytes()).unwrap();
-    let n = expected.width() as u32;
-    let colors = expected.to_colors();
-    let width: u32 = svg
-        .split("width=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("QR svg without a width: {}", &svg[..svg.len().min(200)]));
-    if !width.is_multiple_of(n + 8) {
-        return false; // another number of modules: another text
-    }
-    let unit = width / (n + 8);
-    let d = svg
-        .split(" d=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("QR svg without a path");
-    let mut dark = BTreeSet::new();
-    for cmd in d.split('M').skip(1) {
-        let (xy, _) = cmd.split_once('h').expect("M x y h…");
-        let mut it = xy.split_whitespace().map(|v| v.parse::<u32>().unwrap());
-        let (x, y) = (it.next().unwrap(), it.next().unwrap());
-        dark.insert((x / unit - 4, y / unit - 4));
-    }
-    let want: BTreeSet<(u32, u32)> = (0..n)
-        .flat_map(|y| (0..n).map(move |x| (x, y)))
-        .filter(|&(x, y)| colors[(y * n + x) as usize] == qrcode::Color::Dark)
-        .collect();
-    dark == want
 }
 
 /// The host page's QR `<svg>`.
@@ -361,7 +323,7 @@ async fn the_event_link_sets_a_cookie_that_opens_api_photos_and_socket() {
     let html = r.text().await.unwrap();
     let join_url = room["join_url"].as_str().unwrap();
     assert!(
-        qr_encodes(qr_svg_of(&html), join_url),
+        qr::qr_encodes(qr_svg_of(&html), join_url),
         "the host page's QR code encodes {join_url}"
     );
 
@@ -546,11 +508,11 @@ async fn the_public_url_is_used_verbatim_in_links_and_the_qr_code() {
         "the host page shows the join link {join}"
     );
     assert!(
-        qr_encodes(qr_svg_of(&html), &join),
+        qr::qr_encodes(qr_svg_of(&html), &join),
         "the QR code encodes {join}"
     );
     assert!(
-        !qr_encodes(
+        !qr::qr_encodes(
             qr_svg_of(&html),
             &format!("{}/join/{code}", server.base_url())
         ),
@@ -647,7 +609,7 @@ async fn on_all_interfaces_links_name_the_lan_address() {
     .await;
     let html = r.text().await.unwrap();
     assert!(
-        qr_encodes(qr_svg_of(&html), join),
+        qr::qr_encodes(qr_svg_of(&html), join),
         "the projector's QR code names the LAN address: {join}"
     );
 }

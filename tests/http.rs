@@ -579,3 +579,64 @@ async fn versioned_assets_work_under_a_base_path() {
     let (code, _) = create_room(&server, json!({"rounds":1})).await;
     assets_are_versioned_and_gzipped(&server, &format!("/join/{code}"), "/reunion/1984").await;
 }
+
+/// The emcee's phone remote: `/remote/{code}` is a page (404 page for an
+/// unknown room, no key in it), and the host screen's QR code of it comes
+/// only to the host key, sent in a header: it encodes
+/// `<public url>/remote/{code}#key=KEY`, a missing key gets 401, a wrong
+/// one 403, neither a QR code; the key is never in a URL or the log.
+#[tokio::test]
+async fn the_remote_qr_code_needs_the_host_key_in_a_header() {
+    let roster = standard_roster();
+    let public = "http://192.168.1.20:8080/reunion";
+    let server = server_with(
+        &roster,
+        TestServer::builder()
+            .base_path("/reunion")
+            .arg("--public-url")
+            .arg(public),
+    );
+    let (code, key) = create_room(&server, json!({})).await;
+    let page = server.get(&format!("/remote/{code}")).await;
+    assert_eq!(page.status().as_u16(), 200, "GET /remote/{code}");
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&code), "the remote names its room");
+    assert!(!html.contains(&key), "the remote page never holds the key");
+    let missing = server.get("/remote/ZZZZ").await;
+    assert_eq!(missing.status().as_u16(), 404, "an unknown room");
+    assert!(missing.text().await.unwrap().contains("No such game"));
+
+    let qr_url = server.url(&format!("/api/rooms/{code}/remote-qr"));
+    assert!(!qr_url.contains(&key), "the key is not in the URL");
+    let r = fetch(&server.http, &qr_url).await;
+    assert_eq!(r.status().as_u16(), 401, "no key");
+    assert!(!r.text().await.unwrap().contains("<svg"), "no QR code");
+    let wrong = "0".repeat(key.len());
+    let r = fetch_with_header(
+        &server.http,
+        &qr_url,
+        "Authorization",
+        &format!("Bearer {wrong}"),
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 403, "a wrong key");
+    assert!(!r.text().await.unwrap().contains("<svg"), "no QR code");
+
+    let r = fetch_with_header(
+        &server.http,
+        &qr_url,
+        "Authorization",
+        &format!("Bearer {key}"),
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200, "the host key");
+    assert!(header(&r, "content-type").starts_with("image/svg+xml"));
+    assert!(
+        header(&r, "cache-control").contains("no-store"),
+        "a QR code carrying the key is never stored"
+    );
+    let svg = r.text().await.unwrap();
+    let want = format!("{public}/remote/{code}#key={key}");
+    assert!(qr::qr_encodes(&svg, &want), "the QR code encodes {want}");
+    assert!(!server.stderr().contains(&key), "the key is not logged");
+}

@@ -851,3 +851,96 @@ async fn dropping_an_in_process_server_closes_its_sockets_with_1012_and_its_port
         .expect("Ann's join is on disk");
     assert_eq!(joined, "Ann");
 }
+
+/// Waits for a host `lobby` listing exactly `names`.
+async fn lobby_of(screen: &mut TestClient, names: &[&str]) {
+    loop {
+        let lobby = screen.recv_type("lobby").await;
+        let listed: Vec<&str> = lobby["players"]
+            .as_array()
+            .expect("host lobby.players")
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        if listed == names {
+            return;
+        }
+    }
+}
+
+/// The projector, the emcee's phone remote and a reloaded projector tab are
+/// all host screens of one room: each gets every host message and any of
+/// them commands; opening one more never disconnects the others, and a
+/// fifth at once gets `too_many_hosts` and a 1008 close.
+#[tokio::test]
+async fn up_to_four_host_screens_share_a_room_and_a_fifth_is_refused() {
+    let (_roster, server, code, key) = game().await;
+    let mut projector = connect_host(&server, &code, &key).await;
+    let mut remote = connect_host(&server, &code, &key).await;
+    assert_eq!(
+        remote.state["phase"], "lobby",
+        "the remote's state on hello"
+    );
+    let (mut ann, _) = join(&server, &code, "Ann").await;
+    let (_bob, bob) = join(&server, &code, "Bob").await;
+    for screen in [&mut projector, &mut remote] {
+        lobby_of(screen, &["Ann", "Bob"]).await;
+    }
+    // The remote kicks; both screens see the lobby without Bob.
+    remote
+        .send(json!({"type":"kick","player_id":bob["player_id"]}))
+        .await;
+    for screen in [&mut projector, &mut remote] {
+        lobby_of(screen, &["Ann"]).await;
+    }
+    // The remote starts, the projector follows; the round ends on the one
+    // vote, and both screens see its reveal.
+    remote.send(json!({"type":"start_round"})).await;
+    for screen in [&mut projector, &mut remote] {
+        assert_eq!(screen.recv_type("round").await["round"], 1);
+    }
+    ann.recv_type("round").await;
+    ann.vote(1, 0).await;
+    for screen in [&mut projector, &mut remote] {
+        assert_eq!(screen.recv_type("reveal").await["round"], 1);
+    }
+    // The projector starts round 2, the remote reveals it.
+    projector.send(json!({"type":"start_round"})).await;
+    for screen in [&mut projector, &mut remote] {
+        assert_eq!(screen.recv_type("round").await["round"], 2);
+    }
+    remote.send(json!({"type":"reveal"})).await;
+    for screen in [&mut projector, &mut remote] {
+        assert_eq!(screen.recv_type("reveal").await["round"], 2);
+    }
+    // A reloaded projector tab and a spare: four host screens.
+    let mut reloaded = connect_host(&server, &code, &key).await;
+    assert_eq!(reloaded.state["phase"], "reveal", "a late screen's state");
+    let spare = connect_host(&server, &code, &key).await;
+    let mut fifth = TestClient::connect(&server, &code, "fifth host").await;
+    fifth.send(json!({"type":"hello","key":key})).await;
+    assert_eq!(fifth.recv_error().await, "too_many_hosts");
+    assert_eq!(fifth.expect_close().await, Some(1008), "fifth host screen");
+    // Nobody was pushed out: each of the four still commands and hears.
+    reloaded.send(json!({"type":"end_game"})).await;
+    for screen in [&mut projector, &mut remote, &mut reloaded] {
+        screen.recv_type("game_over").await;
+    }
+    // One closes; its place is free again.
+    spare.close().await;
+    let mut again = TestClient::connect(&server, &code, "again").await;
+    for attempt in 0.. {
+        again.send(json!({"type":"hello","key":key})).await;
+        match again.recv_significant().await {
+            v if v["type"] == "state" => break,
+            v if v["code"] == "too_many_hosts" && attempt < 20 => {
+                // The server may not have seen the close yet.
+                again = TestClient::connect(&server, &code, "again").await;
+                tokio::time::sleep(ms(50)).await;
+            }
+            v => panic!("a host screen after one closed: {v}"),
+        }
+    }
+    projector.send(json!({"type":"ping"})).await;
+    projector.recv_type("pong").await;
+}

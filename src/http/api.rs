@@ -167,11 +167,62 @@ pub async fn results_csv(
 ) -> Result<Response, AppError> {
     let ip = ip_of(&state, peer, &headers);
     let room = find_room(&state, &code, ip)?;
-    match bearer(&headers) {
+    host_key_of(&state, &room, &headers, ip, "The results")?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"yearbook-{}.csv\"", room.code),
+            ),
+        ],
+        room.results_csv(),
+    )
+        .into_response())
+}
+
+/// The QR code (SVG) of the emcee's phone remote,
+/// `<public url>/remote/{code}#key=KEY`. The key comes in a header, never
+/// in the URL, so no access log or proxy ever sees it; the answer carries
+/// it, so it is never stored.
+pub async fn remote_qr(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let ip = ip_of(&state, peer, &headers);
+    let room = find_room(&state, &code, ip)?;
+    let key = host_key_of(&state, &room, &headers, ip, "The remote's QR code")?;
+    let page = state.page_url(&headers, &format!("/remote/{}", room.code));
+    // The key matched the room's, so it is one we minted: URL-safe as is.
+    let url = format!("{page}#key={key}");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        crate::views::qr_svg(&url),
+    )
+        .into_response())
+}
+
+/// The room's host key as the request gives it (`Authorization: Bearer
+/// KEY`): 401 without one, 403 for a wrong one (counted against the
+/// address with the host sockets' wrong keys, then 429). `what` names
+/// what needs it.
+fn host_key_of<'h>(
+    state: &AppState,
+    room: &Room,
+    headers: &'h HeaderMap,
+    ip: IpAddr,
+    what: &str,
+) -> Result<&'h str, AppError> {
+    match bearer(headers) {
         None => Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "The results need the host key (Authorization: Bearer KEY).",
+            format!("{what} need the host key (Authorization: Bearer KEY)."),
         )),
         Some(key) if !room.is_host_key(key) => {
             if !state.host_keys.try_count(ip) {
@@ -183,17 +234,7 @@ pub async fn results_csv(
                 "That host key is not valid for this room.",
             ))
         }
-        Some(_) => Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"yearbook-{}.csv\"", room.code),
-                ),
-            ],
-            room.results_csv(),
-        )
-            .into_response()),
+        Some(key) => Ok(key),
     }
 }
 

@@ -15,6 +15,7 @@ use axum::http::HeaderMap;
 use super::AppError;
 use super::api::{find_room, ip_of};
 use crate::AppState;
+use crate::room::Room;
 use crate::views;
 
 fn render(page: impl Template) -> Response {
@@ -57,21 +58,35 @@ fn not_found(state: &AppState, raw: &str) -> Response {
     (StatusCode::NOT_FOUND, render(page)).into_response()
 }
 
+/// A page about one room: `draw` renders it when the code is known; an
+/// unknown one gets the 404 page (or 429 past the address's allowance).
+fn room_page(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    raw: &str,
+    draw: impl FnOnce(&Room) -> Response,
+) -> Response {
+    match find_room(state, raw, ip_of(state, peer, headers)) {
+        Ok(room) => draw(&room),
+        Err(e) if e.status == StatusCode::NOT_FOUND => not_found(state, raw),
+        Err(e) => e.into_response(),
+    }
+}
+
 pub async fn join_code(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    match find_room(&state, &raw, ip_of(&state, peer, &headers)) {
-        Ok(room) => render(views::Join {
+    room_page(&state, peer, &headers, &raw, |room| {
+        render(views::Join {
             base: state.base.clone(),
             title: format!("Join {}", room.code),
             code: room.code.to_string(),
-        }),
-        Err(e) if e.status == StatusCode::NOT_FOUND => not_found(&state, &raw),
-        Err(e) => e.into_response(),
-    }
+        })
+    })
 }
 
 pub async fn host(
@@ -80,22 +95,34 @@ pub async fn host(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    match find_room(&state, &raw, ip_of(&state, peer, &headers)) {
-        Ok(room) => {
-            let code = room.code.to_string();
-            let join_url = state.join_url(&headers, &code);
-            render(views::Host {
-                base: state.base.clone(),
-                title: format!("Yearbook — room {code}"),
-                qr_svg: views::qr_svg(&join_url),
-                loopback_only: views::names_loopback(&join_url),
-                join_url,
-                code,
-            })
-        }
-        Err(e) if e.status == StatusCode::NOT_FOUND => not_found(&state, &raw),
-        Err(e) => e.into_response(),
-    }
+    room_page(&state, peer, &headers, &raw, |room| {
+        let code = room.code.to_string();
+        let join_url = state.join_url(&headers, &code);
+        render(views::Host {
+            base: state.base.clone(),
+            title: format!("Yearbook — room {code}"),
+            qr_svg: views::qr_svg(&join_url),
+            loopback_only: views::names_loopback(&join_url),
+            join_url,
+            code,
+        })
+    })
+}
+
+/// The emcee's phone remote; the host key stays in the URL fragment.
+pub async fn remote(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Response {
+    room_page(&state, peer, &headers, &raw, |room| {
+        render(views::Remote {
+            base: state.base.clone(),
+            title: format!("Remote — room {}", room.code),
+            code: room.code.to_string(),
+        })
+    })
 }
 
 pub async fn solo(State(state): State<Arc<AppState>>) -> Response {

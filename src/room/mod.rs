@@ -19,7 +19,7 @@ use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
 pub use code::RoomCode;
-pub use room::{Client, Room, RoomDeps};
+pub use room::{Client, HostRefused, MAX_HOST_SOCKETS, Room, RoomDeps};
 pub use sessions::{LAPSING_SEATS_PER_NETWORK, PhoneSession, ResumeRefused};
 
 use crate::game::{Millis, Phase, Settings};
@@ -272,7 +272,7 @@ mod tests {
         let (socket, _io) =
             crate::delivery::socket::SharedSocket::new(listener.accept().await.unwrap().0);
         let client = Client::new(socket);
-        assert_eq!(room.host_connect(&client), Err(RuleError::RoomClosed));
+        assert_eq!(room.host_connect(&client), Err(HostRefused::Closed));
         assert_eq!(room.connections(), 0);
     }
 

@@ -55,6 +55,33 @@ const NOT_SAVED: Close = Close {
     message: "The game could not save you; try again.",
 };
 
+/// Host sockets one room keeps open at once: the projector, a reloaded
+/// projector tab whose old socket is not gone yet, the emcee's phone remote
+/// and a spare. Enough for a night, too few for a leaked key to fan out.
+pub const MAX_HOST_SOCKETS: usize = 4;
+
+/// Why a host screen that gave the right key was not let in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum HostRefused {
+    #[error("This game has closed; ask the host for the new code.")]
+    Closed,
+    #[error(
+        "This game already has {max} host screens open (projector and remotes): close one and try again.",
+        max = MAX_HOST_SOCKETS
+    )]
+    TooMany,
+}
+
+impl HostRefused {
+    /// The `error.code` of the protocol.
+    pub fn code(self) -> &'static str {
+        match self {
+            HostRefused::Closed => RuleError::RoomClosed.code(),
+            HostRefused::TooMany => "too_many_hosts",
+        }
+    }
+}
+
 /// What rooms share: the class, URLs, the clock, the counters.
 #[derive(Debug)]
 pub struct RoomDeps {
@@ -389,15 +416,23 @@ impl Room {
     /// The snapshot waits until what it shows is on disk (in the reveal
     /// phase it carries the answer); while the store fails, the screen is
     /// told why at once.
-    /// `Err` (and nothing sent) when the room has closed.
-    pub fn host_connect(&self, client: &Client) -> Result<(), RuleError> {
-        self.hosts.lock().push(client.socket.clone());
+    /// Every open host screen gets every host message and may command, up
+    /// to [`MAX_HOST_SOCKETS`] at once.
+    /// `Err` (and nothing sent) when the room has closed or is at the cap.
+    pub fn host_connect(&self, client: &Client) -> Result<(), HostRefused> {
+        {
+            let mut hosts = self.hosts.lock();
+            if hosts.len() >= MAX_HOST_SOCKETS {
+                return Err(HostRefused::TooMany);
+            }
+            hosts.push(client.socket.clone());
+        }
         if !self.storage_ok() {
             Self::tell_storage(&client.socket, false);
         }
         self.with(|inner, now| {
             if inner.closed {
-                return (Err(RuleError::RoomClosed), Vec::new());
+                return (Err(HostRefused::Closed), Vec::new());
             }
             let state = views::state(&self.people(), &self.code, &inner.game, None, now);
             self.reply(client, state, inner.seq, OnFail::Close(NOT_SAVED));

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 mod in_process;
+pub mod qr;
 pub use in_process::InProcessServer;
 
 use std::io::{BufRead, BufReader, Read};

@@ -1,0 +1,67 @@
+/* yearbook — on the projector page, the emcee's "Phone remote": a QR code of the remote's link
+   (with the host key) shown only on request, hidden again with Esc or a click. The key is sent
+   in a header, never in a URL, and the code is dropped from the page once hidden. */
+(function () {
+  'use strict';
+  var $ = YB.$, el = YB.el, clear = YB.clear, show = YB.show;
+  var root = $('host');
+  if (!root) return;
+  var code = root.dataset.code;
+
+  var box = el('div', { id: 'remote-qr', className: 'remote-qr', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'remote-qr-h', hidden: true }, [
+    el('div', { className: 'remote-qr-card' }, [
+      el('h2', { id: 'remote-qr-h', className: 'remote-qr-h', text: 'Phone remote' }),
+      el('p', { className: 'remote-qr-lead', text: 'Scan with your own phone to run the game from the floor. Only for the host: it carries the host key.' }),
+      el('div', { id: 'remote-qr-code', className: 'qr remote-qr-code', role: 'img', 'aria-label': 'QR code of the phone remote' }),
+      el('p', { id: 'remote-qr-msg', className: 'remote-qr-msg', role: 'status' }),
+      // The join link names this computer only: so does the remote's, and a phone cannot open it.
+      $('loopback-warning') ? el('p', { className: 'remote-qr-reach', text: 'Phones cannot reach this address yet: restart the server as the lobby says, then show this code again.' }) : null,
+      el('p', { className: 'remote-qr-hint', text: 'Esc or a click hides it.' })
+    ])
+  ]);
+  document.body.appendChild(box);
+
+  var btn = el('button', { id: 'remote-btn', type: 'button', className: 'btn quiet', text: 'Phone remote' });
+  // Among the emcee's own controls, wherever the page keeps them.
+  var controls = root.querySelector('.control-buttons') || root;
+  controls.appendChild(btn);
+
+  function hide() {
+    if (box.hidden) return;
+    show(box, false);
+    clear($('remote-qr-code'));
+    btn.focus();
+  }
+
+  function open() {
+    var key = YB.hostKey(code);
+    var msg = $('remote-qr-msg');
+    clear($('remote-qr-code'));
+    msg.textContent = key ? 'Loading…' : 'Open the host link (it ends in #key=…) first: the remote needs its key.';
+    show(box, true);
+    if (!key) return;
+    fetch(YB.url('/api/rooms/' + encodeURIComponent(code) + '/remote-qr'), {
+      headers: { 'Authorization': 'Bearer ' + key }, cache: 'no-store'
+    }).then(function (res) {
+      if (!res.ok) throw new Error(res.status === 403 ? 'That host key does not match this game.' : 'Could not make the QR code. Try again.');
+      return res.text();
+    }).then(function (svg) {
+      if (box.hidden) return;
+      var doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+      var node = doc.documentElement;
+      if (!node || node.nodeName.toLowerCase() !== 'svg') throw new Error('Could not make the QR code. Try again.');
+      $('remote-qr-code').appendChild(document.importNode(node, true));
+      msg.textContent = '';
+    }).catch(function (e) { msg.textContent = e.message || 'Could not make the QR code. Try again.'; });
+  }
+
+  btn.addEventListener('click', function (e) {
+    e.stopPropagation();
+    if (box.hidden) open(); else hide();
+  });
+  box.addEventListener('click', hide);
+  // Capture: Esc hides the code before any other shortcut of the page sees it.
+  document.addEventListener('keydown', function (e) {
+    if (!box.hidden && (e.key === 'Escape' || e.key === 'Esc')) { e.preventDefault(); e.stopPropagation(); hide(); }
+  }, true);
+})();
