@@ -102,16 +102,18 @@ fn ms(rec: &Value, key: &str) -> f64 {
 
 /// Every tile of a question whose photos were fetched ahead: the photo is
 /// there the moment the tile is, and fetched before the question came.
+/// (A photo from the network takes over a second here; the margins are
+/// for a busy machine.)
 async fn assert_on_hand(phone: &Page, tiles: &[Value], what: &str) {
     for t in tiles {
         let late = ms(t, "loaded") - ms(t, "added");
         assert!(
-            late < 150.0,
+            late < 500.0,
             "{what}: the photo came {late} ms after its tile: {t}"
         );
         let wait = ms(t, "tappable") - ms(t, "added");
         assert!(
-            wait < 250.0,
+            wait < 700.0,
             "{what}: tappable {wait} ms after it was drawn: {t}"
         );
         let fetched = phone
