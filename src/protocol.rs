@@ -14,8 +14,13 @@ pub const STORAGE_MESSAGE: &str = "Your vote could not be saved; tap again in a 
 pub enum ClientMsg {
     /// The host introduces itself with the room's secret key.
     Hello { key: String },
-    /// A phone joins under a nickname.
-    Join { name: String },
+    /// A phone joins under a nickname; `device` is the phone's own id
+    /// (kept in its storage), what a kick keeps out besides the name.
+    Join {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device: Option<String>,
+    },
     /// A phone comes back with the token from its `welcome`.
     Resume { token: String },
     /// A phone's answer; `choice` is wide so that -1 is `bad_choice`, not
@@ -31,6 +36,12 @@ pub enum ClientMsg {
     Kick { player_id: PlayerId },
     /// Host, in the lobby: remove every player not connected now.
     RemoveDisconnected,
+    /// Host: stop the open question's clock.
+    Pause,
+    /// Host: run it again with the time it had left.
+    Unpause,
+    /// Host: a kicked player's name and device may join again.
+    LetBack { player_id: PlayerId },
     /// Host, in the lobby: change the room's settings.
     Configure {
         rounds: Option<u32>,
@@ -67,6 +78,9 @@ impl ClientMsg {
                 | ClientMsg::Kick { .. }
                 | ClientMsg::RemoveDisconnected
                 | ClientMsg::Configure { .. }
+                | ClientMsg::Pause
+                | ClientMsg::Unpause
+                | ClientMsg::LetBack { .. }
         )
     }
 
@@ -107,6 +121,13 @@ pub struct PlayerView {
     pub name: String,
     pub connected: bool,
     pub score: u32,
+}
+
+/// A player the host kicked and has not let back (`lobby` and `state`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KickedView {
+    pub id: PlayerId,
+    pub name: String,
 }
 
 /// One leaderboard line.
@@ -222,6 +243,9 @@ pub struct Lobby {
     pub count: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Settings>,
+    /// Hosts only: who was kicked and may be let back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kicked: Option<Vec<KickedView>>,
 }
 
 /// A phone's `you` in its `state`: its standing (when it is still a
@@ -258,6 +282,9 @@ pub struct State {
     /// Host only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub players: Option<Vec<PlayerView>>,
+    /// Host only: who was kicked and may be let back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kicked: Option<Vec<KickedView>>,
     /// Phones only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub you: Option<StateYou>,
@@ -273,6 +300,9 @@ pub struct State {
     pub remaining_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<u64>,
+    /// `question`: whether the host paused it (`remaining_ms` stands still).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused: Option<bool>,
     /// `question`, host only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered: Option<usize>,
@@ -319,12 +349,14 @@ impl State {
             settings,
             count,
             players: None,
+            kicked: None,
             you: None,
             mode: None,
             prompt: None,
             choices: None,
             remaining_ms: None,
             seconds: None,
+            paused: None,
             answered: None,
             players_voting: None,
             voted: None,
@@ -345,6 +377,15 @@ pub struct Progress {
     pub round: u32,
     pub answered: usize,
     pub players: usize,
+}
+
+/// `timer`, to hosts and phones when the host pauses or resumes the open
+/// question: the time it has left, and whether it stands still.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timer {
+    pub round: u32,
+    pub remaining_ms: u64,
+    pub paused: bool,
 }
 
 /// Every message the server sends (PROTOCOL §4 and its Extensions).
@@ -368,6 +409,7 @@ pub enum ServerMsg {
         choice: u8,
     },
     Progress(Progress),
+    Timer(Timer),
     Reveal(Reveal),
     GameOver(GameOver),
     /// Something this client sent was refused.
@@ -407,6 +449,7 @@ impl ServerMsg {
             ServerMsg::Round(_) => ServerMsgType::Round,
             ServerMsg::VoteAck { .. } => ServerMsgType::VoteAck,
             ServerMsg::Progress(_) => ServerMsgType::Progress,
+            ServerMsg::Timer(_) => ServerMsgType::Timer,
             ServerMsg::Reveal(_) => ServerMsgType::Reveal,
             ServerMsg::GameOver(_) => ServerMsgType::GameOver,
             ServerMsg::Error { .. } => ServerMsgType::Error,
@@ -427,6 +470,7 @@ pub enum ServerMsgType {
     Round,
     VoteAck,
     Progress,
+    Timer,
     Reveal,
     GameOver,
     Error,
@@ -838,6 +882,7 @@ mod tests {
             ServerMsg::Round(r) => (Some(r.round), false),
             ServerMsg::VoteAck { round, .. } => (Some(*round), false),
             ServerMsg::Progress(p) => (Some(p.round), false),
+            ServerMsg::Timer(t) => (Some(t.round), false),
             ServerMsg::Reveal(r) => (Some(r.round), r.you.is_some()),
             ServerMsg::GameOver(g) => (None, g.you.is_some()),
             ServerMsg::Preload { round, .. } => (Some(*round), false),
@@ -861,13 +906,14 @@ mod tests {
             let all = [
                 ServerMsg::Welcome { player_id: PlayerId::new(1), token: name.clone(), name: name.clone(), score: 2, code: "QXRT".into() },
                 ServerMsg::State(Box::new(state)),
-                ServerMsg::Lobby(Lobby { players: None, count: 3, settings: None }),
+                ServerMsg::Lobby(Lobby { players: None, count: 3, settings: None, kicked: None }),
                 ServerMsg::Round(Round {
                     round, of: 3, mode: Mode::PhotoToName, prompt: reveal.prompt.clone(),
                     choices: reveal.choices.clone(), remaining_ms: 5, seconds: 6,
                 }),
                 ServerMsg::VoteAck { round, choice: 2 },
                 ServerMsg::Progress(Progress { round, answered: 1, players: 2 }),
+                ServerMsg::Timer(Timer { round, remaining_ms: 7, paused: true }),
                 ServerMsg::Reveal(Reveal { you, ..reveal }),
                 ServerMsg::GameOver(over),
                 ServerMsg::Error { code: name.clone(), message: name.clone() },
@@ -888,6 +934,15 @@ mod tests {
         for m in [
             ClientMsg::Join {
                 name: r#"O"Brien \ 漢字"#.into(),
+                device: None,
+            },
+            ClientMsg::Join {
+                name: "Ann".into(),
+                device: Some("d-1".into()),
+            },
+            ClientMsg::Pause,
+            ClientMsg::LetBack {
+                player_id: PlayerId::new(3),
             },
             ClientMsg::Vote {
                 round: 3,

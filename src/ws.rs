@@ -372,10 +372,11 @@ pub async fn run(
                     return;
                 }
             }
-            ClientMsg::Join { name } => {
+            ClientMsg::Join { name, device } => {
+                let device = device.as_deref().filter(|d| is_device_id(d));
                 let joined = PlayerName::parse(&name)
                     .map_err(RuleError::BadName)
-                    .and_then(|name| room.join(&name, Some(&conn.client)));
+                    .and_then(|name| room.join_on_device(&name, device, Some(&conn.client)));
                 match joined {
                     Ok(session) => return phone(conn, session).await,
                     Err(e @ RuleError::RoomClosed) => {
@@ -420,6 +421,18 @@ pub async fn run(
         }
     }
 }
+
+/// Whether a `join`'s `device` looks like the id a phone makes (1 to 64
+/// ASCII letters, digits, `-` or `_`); any other is ignored, not kept.
+fn is_device_id(device: &str) -> bool {
+    (1..=MAX_DEVICE_ID).contains(&device.len())
+        && device
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The longest `join.device` kept (a UUID is 36).
+const MAX_DEVICE_ID: usize = 64;
 
 /// The hello deadline after a paced `join` at `now` on a socket that
 /// connected at `connected`: 15 s on, but never past 60 s after connecting.
@@ -497,6 +510,9 @@ async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
         ClientMsg::EndGame => room.end_game(),
         ClientMsg::Kick { player_id } => room.kick(*player_id),
         ClientMsg::RemoveDisconnected => room.remove_disconnected(),
+        ClientMsg::Pause => room.pause(),
+        ClientMsg::Unpause => room.unpause(),
+        ClientMsg::LetBack { player_id } => room.let_back(*player_id),
         ClientMsg::Configure { .. } => match msg.configured(&room.settings()) {
             Some(settings) => room.configure(settings),
             None => Ok(()),

@@ -334,6 +334,14 @@
     this.timer = setInterval(tick, 100);
   };
   Countdown.prototype.stop = function () { clearInterval(this.timer); this.timer = null; };
+  /** Paused by the host: shows remainingMs once and stands still there until the next start(). */
+  Countdown.prototype.hold = function (remainingMs, totalMs) {
+    this.stop();
+    var left = Math.max(0, Number(remainingMs) || 0);
+    this.total = Math.max(1, Number(totalMs) || left || 1);
+    this.deadline = now() + left;
+    this.onTick(left, Math.min(1, left / this.total));
+  };
   YB.Countdown = Countdown;
 
   /**

@@ -20,6 +20,8 @@
     seen: {},          // player ids already drawn in the lobby (new ones pop in)
     boards: {},        // round -> {name: [rank, row]} of that reveal's leaderboard (movement arrows)
     busy: false,       // a command is on its way; ignore repeats until the phase moves
+    paused: false,     // the open question's clock stands still (the host paused it)
+    kicked: [],        // players the host removed, who may be let back
     everConnected: false
   };
 
@@ -49,13 +51,16 @@
     S.phase = phase;
     ['lobby', 'question', 'reveal', 'over'].forEach(function (p) { show($(p), p === phase); });
     root.dataset.phase = phase;
-    if (phase !== 'question') countdown.stop();
+    if (phase !== 'question') { countdown.stop(); S.paused = false; }
     updateControls();
   }
 
   function updateControls() {
     var p = S.phase, live = !!(sock && sock.connected);
     show($('reveal-btn'), p === 'question');
+    show($('pause-btn'), p === 'question');
+    text($('pause-btn'), S.paused ? 'Resume' : 'Pause');
+    $('pause-btn').disabled = !live;
     show($('next-btn'), p === 'reveal');
     show($('end-btn'), p === 'question' || p === 'reveal');
     if ($('new-game')) show($('new-game'), p === 'over');
@@ -156,8 +161,26 @@
     window.addEventListener('resize', function () { if (S.phase === 'lobby') layoutPlayers(); });
   }
 
+  /** Players the host removed, each with a way back in (lobby only: the list lives there). */
+  function drawKicked(kicked) {
+    if (!Array.isArray(kicked)) return;
+    S.kicked = kicked.slice();
+    var ul = clear($('kicked-list'));
+    S.kicked.forEach(function (p) {
+      ul.appendChild(el('li', { className: 'kicked-one' }, [
+        el('span', { className: 'kicked-name', text: p.name }),
+        el('button', {
+          type: 'button', className: 'btn quiet let-back', text: 'Let back in',
+          'aria-label': 'Let ' + p.name + ' back in',
+          onclick: function () { sock.send({ type: 'let_back', player_id: p.id }); }
+        })
+      ]));
+    });
+    show($('kicked'), S.kicked.length > 0);
+  }
+
   function kick(p) {
-    if (!window.confirm('Remove “' + p.name + '” from the game?')) return;
+    if (!window.confirm('Remove “' + p.name + '” from the game? They cannot join again unless you let them back in.')) return;
     sock.send({ type: 'kick', player_id: p.id });
   }
 
@@ -348,8 +371,18 @@
         names
       ]));
     }
-    countdown.start(m.remaining_ms, S.seconds * 1000);
+    drawPaused(!!m.paused, m.remaining_ms);
     drawProgress(m.answered || 0, typeof m.players_voting === 'number' ? m.players_voting : (typeof m.players === 'number' ? m.players : S.players.length));
+  }
+
+  /** The question's clock runs, or stands still at remainingMs with a big "Paused". */
+  function drawPaused(paused, remainingMs) {
+    S.paused = paused;
+    if (paused) countdown.hold(remainingMs, S.seconds * 1000);
+    else countdown.start(remainingMs, S.seconds * 1000);
+    show($('q-paused'), paused);
+    $('timer').classList.toggle('paused', paused);
+    updateControls();
   }
 
   var RING = 2 * Math.PI * 52;
@@ -616,6 +649,7 @@
         drawSettings(m.settings);
         // In the reveal phase `players` is the reveal's head count, not the list.
         if (Array.isArray(m.players)) drawLobby(m.players, m.count);
+        drawKicked(m.kicked);
         if (m.phase === 'question') drawQuestion(m);
         else if (m.phase === 'reveal') drawReveal(m);
         else if (m.phase === 'over') drawOver(m);
@@ -624,6 +658,11 @@
       case 'lobby':
         drawSettings(m.settings);
         drawLobby(m.players, m.count);
+        drawKicked(m.kicked);
+        break;
+      case 'timer':
+        clearBusy();
+        if (S.phase === 'question' && m.round === S.round) drawPaused(!!m.paused, m.remaining_ms);
         break;
       case 'round':
         clearBusy();
@@ -699,6 +738,8 @@
     else if (S.phase === 'reveal') command(isLastRound() ? 'end_game' : 'start_round');
   }
   function revealNow() { if (S.phase === 'question') command('reveal'); }
+  /** Stops or restarts the question's clock (the server holds it); the P key calls this too. */
+  function pauseOrResume() { if (S.phase === 'question') command(S.paused ? 'unpause' : 'pause'); }
   function endGame() {
     if (S.phase === 'over') return;
     if (window.confirm('End the game now and show the final results?')) command('end_game');
@@ -778,6 +819,7 @@
   $('start-btn').addEventListener('click', startOrNext);
   $('next-btn').addEventListener('click', startOrNext);
   $('reveal-btn').addEventListener('click', revealNow);
+  $('pause-btn').addEventListener('click', pauseOrResume);
   $('end-btn').addEventListener('click', endGame);
   $('fs-btn').addEventListener('click', toggleFullscreen);
   $('download').addEventListener('click', download);

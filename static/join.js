@@ -171,6 +171,22 @@
     try { history.replaceState(null, '', YB.url('/join/' + c)); } catch (e) { /* ignore */ }
   }
 
+  /**
+   * This phone's own id, made once and kept: what a host's kick keeps out besides the name
+   * (docs/protocol.md, "Kick and let back").
+   */
+  var DEVICE_KEY = 'yearbook.device';
+  function deviceId() {
+    var id = YB.local.get(DEVICE_KEY);
+    if (id && /^[A-Za-z0-9_-]{1,64}$/.test(id)) return id;
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
+    else for (var i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+    id = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
+    YB.local.set(DEVICE_KEY, id);
+    return id;
+  }
+
   function join(name) {
     S.name = name;
     S.joining = name;
@@ -189,7 +205,7 @@
         onOpen: function (s) {
           S.failedOpens = 0;
           if (S.token) s.send({ type: 'resume', token: S.token });
-          else if (S.joining) s.send({ type: 'join', name: S.joining });
+          else if (S.joining) s.send({ type: 'join', name: S.joining, device: deviceId() });
         },
         onMessage: onMessage,
         onStatus: function (up) {
@@ -241,6 +257,9 @@
         YB.preload(YB.photoUrls(m, 'thumb'));
         clearPending();
         drawQuestion(m, null);
+        break;
+      case 'timer':
+        if (S.phase === 'question' && m.round === S.round) drawPaused(!!m.paused, m.remaining_ms);
         break;
       case 'vote_ack':
         if (m.round === S.round) {
@@ -309,7 +328,9 @@
       case 'kicked':
         YB.local.remove(tokenKey());
         S.token = null;
-        gone('The host took you out of this game.', 'Join again', function () { showForm(''); });
+        S.joining = null;
+        // No way back from here: only the host can let them in again.
+        gone('The host removed you from this game. If that was a mistake, ask the host to let you back in.');
         break;
       case 'replaced':
         gone('This game is open in another tab or window.', 'Play here instead', function () {
@@ -420,9 +441,18 @@
       });
     }
     markTiles();
-    var secs = m.seconds || (m.settings && m.settings.seconds) || 20;
+    S.seconds = m.seconds || (m.settings && m.settings.seconds) || 20;
     text($('pq-live'), '');
-    countdown.start(m.remaining_ms, secs * 1000);
+    drawPaused(!!m.paused, m.remaining_ms);
+  }
+
+  /** The host paused the question (its seconds stand still under "Paused") or resumed it. */
+  function drawPaused(paused, remainingMs) {
+    if (paused) countdown.hold(remainingMs, S.seconds * 1000);
+    else countdown.start(remainingMs, S.seconds * 1000);
+    show($('pq-paused'), paused);
+    $('s-question').classList.toggle('paused', paused);
+    if (paused) text($('pq-live'), 'Paused');
   }
 
   // Seconds left at which screen readers hear the time (every second would drown the question).

@@ -11,6 +11,8 @@ mod common;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/pause.rs"]
+mod pause;
 #[path = "browser/preload.rs"]
 mod preload;
 #[path = "browser/remote.rs"]

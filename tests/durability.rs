@@ -102,14 +102,7 @@ async fn a_question_resumed_after_kill_9_gets_at_least_five_seconds() {
     // …and closed at 5 s.
     server.skip(Duration::from_millis(1));
     let rev = host.recv_type("reveal").await;
-    let points = |name: &str| {
-        rev["leaderboard"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["name"] == name)
-            .map(|p| p["score"].clone())
-    };
+    let points = |name: &str| score_of(&rev, name);
     // Points keep the original 6 s limit: Ann at 5 s, Bob past it.
     assert_eq!(
         points("Ann"),
@@ -861,4 +854,107 @@ async fn a_room_whose_writes_fail_for_good_answers_its_phones_rather_than_leave_
     assert_eq!(host.recv_error().await, "storage_unavailable");
     host.send(json!({"type": "start_round"})).await;
     assert_eq!(host.recv_error().await, "storage_unavailable");
+}
+
+#[tokio::test]
+async fn a_question_paused_at_kill_9_comes_back_paused_with_its_time_left() {
+    // A stopped clock in both processes: the new one reads earlier than
+    // the old one stopped (its skips are gone), as a clock set back would.
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, key) = create_room(&server, json!({"rounds": 1, "seconds": 20})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (mut ann, wa) = join(&server, &code, "Ann").await;
+    let (_bob, wb) = join(&server, &code, "Bob").await;
+    host.send(json!({"type": "start_round"})).await;
+    let round = host.recv_type("round").await;
+    ann.recv_type("round").await;
+    let ans = answer_of(&server, &round).await as u64;
+    server.skip(Duration::from_secs(5));
+    host.send(json!({"type": "pause"})).await;
+    let timer = ann.recv_type("timer").await;
+    assert_eq!(
+        (&timer["remaining_ms"], &timer["paused"]),
+        (&json!(15_000), &json!(true))
+    );
+    ann.vote(1, ans).await;
+    server.skip(Duration::from_secs(10));
+    drop((host, ann));
+    let server = server.restart_after_kill9();
+
+    let mut host = connect_host(&server, &code, &key).await;
+    assert_eq!(host.state["phase"], "question", "{}", host.state);
+    assert_eq!(host.state["paused"], true, "{}", host.state);
+    assert_eq!(host.state["remaining_ms"], 15_000, "{}", host.state);
+    let (mut ann, _) = resume(&server, &code, wa["token"].as_str().unwrap(), "Ann").await;
+    let (mut bob, _) = resume(&server, &code, wb["token"].as_str().unwrap(), "Bob").await;
+    assert_eq!(ann.state["paused"], true, "{}", ann.state);
+    assert_eq!(ann.state["remaining_ms"], 15_000, "{}", ann.state);
+    // Still paused well past its time: nothing closes it. (Bob stays, and
+    // not voting, keeps the round open after the unpause.)
+    for _ in 0..2 {
+        server.skip(Duration::from_secs(10));
+        // Said within the 25 s a silent socket is given.
+        for c in [&mut host, &mut ann, &mut bob] {
+            c.send(json!({"type": "ping"})).await;
+            c.recv_type("pong").await;
+        }
+    }
+    let (_, info) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(info["phase"], "question", "{info}");
+
+    host.send(json!({"type": "unpause"})).await;
+    let timer = ann.recv_type("timer").await;
+    assert_eq!(
+        (&timer["remaining_ms"], &timer["paused"]),
+        (&json!(15_000), &json!(false))
+    );
+    server.skip(Duration::from_millis(14_999));
+    let (_, info) = server.get_json(&format!("/api/rooms/{code}")).await;
+    assert_eq!(info["phase"], "question", "at 14.999 s: {info}");
+    server.skip(Duration::from_millis(1));
+    let rev = host.recv_type("reveal").await;
+    // Ann's vote as the pause began: 5 s of 20.
+    assert_eq!(rev["leaderboard"][0]["name"], "Ann", "{rev}");
+    assert_eq!(rev["leaderboard"][0]["score"], 875, "{rev}");
+}
+
+#[tokio::test]
+async fn a_kicked_name_and_device_stay_out_after_kill_9() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key) = create_room(&server, json!({})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let mut ann = TestClient::connect(&server, &code, "Ann").await;
+    ann.send(json!({"type":"join","name":"Ann","device":"phone-of-ann"}))
+        .await;
+    let wa = ann.recv_type("welcome").await;
+    host.send(json!({"type":"kick","player_id":wa["player_id"]}))
+        .await;
+    assert_eq!(ann.recv_error().await, "kicked");
+    // The kick is on disk once the host's lobby shows it.
+    loop {
+        let l = host.recv_type("lobby").await;
+        if l["kicked"].as_array().is_some_and(|k| k.len() == 1) {
+            break;
+        }
+    }
+    drop((host, ann));
+    let server = server.restart_after_kill9();
+
+    let host = connect_host(&server, &code, &key).await;
+    assert_eq!(
+        host.state["kicked"],
+        json!([{"id": wa["player_id"], "name": "Ann"}]),
+        "{}",
+        host.state
+    );
+    for join in [
+        json!({"type":"join","name":"ann"}),
+        json!({"type":"join","name":"Someone","device":"phone-of-ann"}),
+    ] {
+        let mut c = TestClient::connect(&server, &code, "again").await;
+        c.send(join.clone()).await;
+        assert_eq!(c.recv_error().await, "kicked", "{join}");
+    }
 }

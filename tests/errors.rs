@@ -298,10 +298,13 @@ async fn a_full_room_refuses_the_next_join_but_not_a_resume() {
 }
 
 #[tokio::test]
-async fn a_kicked_phone_is_gone_and_its_name_is_free() {
+async fn a_kicked_phone_is_gone_and_its_name_and_device_stay_out_until_let_back() {
     let (_r, server, code, _key, mut host) =
         room(TestServer::builder().in_process(), json!({})).await;
-    let (mut ann, wa) = join(&server, &code, "Ann").await;
+    let mut ann = TestClient::connect(&server, &code, "Ann").await;
+    ann.send(json!({"type":"join","name":"Ann","device":"phone-of-ann"}))
+        .await;
+    let wa = ann.recv_type("welcome").await;
     let (mut bob, _) = join(&server, &code, "Bob").await;
     loop {
         let l = host.recv_type("lobby").await;
@@ -322,6 +325,11 @@ async fn a_kicked_phone_is_gone_and_its_name_is_free() {
         .map(|p| p["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["Bob"], "lobby after the kick: {l}");
+    assert_eq!(
+        l["kicked"],
+        json!([{"id": wa["player_id"], "name": "Ann"}]),
+        "the host may let her back: {l}"
+    );
     // Bob's count drops back to one (earlier lobbies may still be queued).
     loop {
         let bl = bob.recv_type("lobby").await;
@@ -334,7 +342,31 @@ async fn a_kicked_phone_is_gone_and_its_name_is_free() {
     let mut c = TestClient::connect(&server, &code, "Ann's token").await;
     c.send(json!({"type":"resume","token":wa["token"]})).await;
     assert_eq!(c.recv_error().await, "unknown_token");
-    // Her name is free again, for a new player.
+    // Her name (in any case) and her phone (under any name) stay out…
+    for join in [
+        json!({"type":"join","name":"ANN"}),
+        json!({"type":"join","name":"Anne","device":"phone-of-ann"}),
+    ] {
+        c.send(join.clone()).await;
+        let e = c.recv_type("error").await;
+        assert_eq!(e["code"], "kicked", "{join}: {e}");
+        assert!(e["message"].as_str().unwrap().contains("host"), "{e}");
+    }
+    // …until the host lets her back: then she joins as a new player.
+    host.send(json!({"type":"let_back","player_id":wa["player_id"]}))
+        .await;
+    loop {
+        let l = host.recv_type("lobby").await;
+        if l["kicked"] == json!([]) {
+            break;
+        }
+    }
+    host.send(json!({"type":"let_back","player_id":wa["player_id"]}))
+        .await;
+    assert_eq!(host.recv_error().await, "unknown_player", "let back twice");
+    bob.send(json!({"type":"let_back","player_id":wa["player_id"]}))
+        .await;
+    assert_eq!(bob.recv_error().await, "not_host");
     let (_ann2, w) = join(&server, &code, "Ann").await;
     assert_ne!(
         w["player_id"], wa["player_id"],

@@ -1364,3 +1364,99 @@ async fn progress_reaches_the_host_at_most_every_100_ms() {
         "{p}"
     );
 }
+
+/// The next `timer` on `c`, checked: round 1, `remaining_ms`, `paused`.
+async fn expect_timer(c: &mut TestClient, remaining_ms: u64, paused: bool) {
+    let t = c.recv_type("timer").await;
+    assert_pre_reveal_allowed(&t, Roles::default(), "timer");
+    assert_eq!(
+        (&t["round"], &t["remaining_ms"], &t["paused"]),
+        (&json!(1), &json!(remaining_ms), &json!(paused)),
+        "{t}"
+    );
+}
+
+#[tokio::test]
+async fn the_host_pauses_a_question_and_its_time_and_points_stand_still() {
+    // The server's clock stands still: elapsed time is what the test skips.
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, key, mut host, [(mut ann, _), (mut bob, _)]) =
+        lobby_with(&server, json!({"rounds":1,"seconds":20}), ["Ann", "Bob"]).await;
+    for refused in ["pause", "unpause"] {
+        host.send(json!({ "type": refused })).await;
+        assert_eq!(
+            host.recv_error().await,
+            "wrong_phase",
+            "{refused} in the lobby"
+        );
+    }
+    let r = start_round(&mut host, &mut [&mut ann, &mut bob], 1, 1, 20).await;
+    let ans = answer_of(&server, &r).await as u64;
+    ann.send(json!({"type":"pause"})).await;
+    assert_eq!(ann.recv_error().await, "not_host");
+
+    server.skip(Duration::from_secs(4));
+    host.send(json!({"type":"pause"})).await;
+    for c in [&mut host, &mut ann, &mut bob] {
+        expect_timer(c, 16_000, true).await;
+    }
+    // A second pause is no error and says nothing new.
+    host.send(json!({"type":"pause"})).await;
+    host.send(json!({"type":"ping"})).await;
+    loop {
+        let v = host.recv().await;
+        match v["type"].as_str() {
+            Some("pong") => break,
+            Some("lobby" | "progress") => {}
+            _ => panic!("a second pause says nothing: {v}"),
+        }
+    }
+
+    // Past the deadline (21 s in): still open, and a vote now counts.
+    server.skip(Duration::from_secs(17));
+    assert_eq!(room_phase(&server, &code).await, "question");
+    // Said within the 25 s a silent socket is given.
+    for c in [&mut host, &mut bob] {
+        c.send(json!({"type":"ping"})).await;
+        c.recv_type("pong").await;
+    }
+    ann.vote(1, ans).await;
+    let screen = connect_host(&server, &code, &key).await;
+    assert_eq!(screen.state["paused"], true, "{}", screen.state);
+    assert_eq!(screen.state["remaining_ms"], 16_000, "{}", screen.state);
+
+    host.send(json!({"type":"unpause"})).await;
+    for c in [&mut host, &mut ann, &mut bob] {
+        expect_timer(c, 16_000, false).await;
+    }
+    host.send(json!({"type":"unpause"})).await;
+    server.skip(Duration::from_secs(4));
+    bob.vote(1, ans).await;
+    let rev = host.recv_type("reveal").await;
+    let score = |name: &str| score_of(&rev, name);
+    // Ann at 4 s (the pause), Bob at 8 s: paused time does not count.
+    assert_eq!(score("Ann"), Some(json!(900)), "{rev}");
+    assert_eq!(score("Bob"), Some(json!(800)), "{rev}");
+}
+
+#[tokio::test]
+async fn the_host_reveals_a_paused_question() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().in_process());
+    let (code, _, mut host, [(mut ann, _)]) =
+        lobby_with(&server, json!({"rounds":2,"seconds":30}), ["Ann"]).await;
+    start_round(&mut host, &mut [&mut ann], 1, 2, 30).await;
+    host.send(json!({"type":"pause"})).await;
+    host.recv_type("timer").await;
+    host.send(json!({"type":"reveal"})).await;
+    host.recv_type("reveal").await;
+    ann.recv_type("reveal").await;
+    assert_eq!(room_phase(&server, &code).await, "reveal");
+    host.send(json!({"type":"pause"})).await;
+    assert_eq!(
+        host.recv_error().await,
+        "wrong_phase",
+        "pause in the reveal"
+    );
+}

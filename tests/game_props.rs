@@ -40,6 +40,9 @@ enum Op {
     Lapse,
     Rejoin(u8),
     RemoveDisconnected,
+    Pause,
+    Unpause,
+    LetBack(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -55,6 +58,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Lapse),
         1 => any::<u8>().prop_map(|p| Op::Rejoin(p % 12)),
         1 => Just(Op::RemoveDisconnected),
+        1 => Just(Op::Pause),
+        1 => Just(Op::Unpause),
+        1 => any::<u8>().prop_map(|p| Op::LetBack(p % 12)),
     ]
 }
 
@@ -104,7 +110,13 @@ proptest! {
                 Op::Lapse => { now += SEAT_HOLD_MS; game.lapse(now); }
                 Op::Rejoin(p) => { let _ = game.rejoin(nth_player(p), now); }
                 Op::RemoveDisconnected => { let _ = game.remove_disconnected(); }
+                Op::Pause => { let _ = game.pause(now); }
+                Op::Unpause => { let _ = game.unpause(now); }
+                Op::LetBack(p) => { let _ = game.let_back(nth_player(p)); }
             }
+            // Only an open question is paused, and a paused one has no deadline.
+            prop_assert!(!game.is_paused() || game.phase() == Phase::Question);
+            prop_assert!(!game.is_paused() || game.next_deadline().is_none());
             // A score only moves when a round closes, by at most 1000, once.
             for p in game.players() {
                 let old = before.get(&p.id).copied().unwrap_or(0);

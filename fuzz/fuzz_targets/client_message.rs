@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(ClientMsg::Join { name }) = ClientMsg::parse(text)
+    if let Ok(ClientMsg::Join { name, .. }) = ClientMsg::parse(text)
         && let Ok(parsed) = PlayerName::parse(&name)
     {
         let shown = parsed.as_str();

@@ -898,6 +898,7 @@ mod tests {
             at: 2,
             events: vec![crate::game::Event::Kicked {
                 player: PlayerId::new(9),
+                banned: true,
             }],
             token: None,
             scores: vec![],

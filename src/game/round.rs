@@ -4,7 +4,7 @@
 //! goes through [`Game::apply`], so replaying stored events rebuilds the game
 //! exactly (questions are in the events, so replay needs no RNG).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use rand::Rng;
@@ -81,6 +81,10 @@ fn default_true() -> bool {
     true
 }
 
+fn is_false(b: &bool) -> bool {
+    !b
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -147,8 +151,20 @@ pub enum Event {
     Joined {
         player: PlayerId,
         name: String,
+        /// The phone's own id (PROTOCOL Extensions, `join.device`): what a
+        /// ban keeps out besides the name. Absent in older logs.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device: Option<String>,
     },
     Kicked {
+        player: PlayerId,
+        /// The host's kick: the name and device stay out until `LetBack`.
+        /// Removing disconnected players bans nobody (nor did older logs).
+        #[serde(default, skip_serializing_if = "is_false")]
+        banned: bool,
+    },
+    /// The host lets a kicked player's name and device join again.
+    LetBack {
         player: PlayerId,
     },
     RoundStarted {
@@ -169,6 +185,15 @@ pub enum Event {
     },
     /// After a restart, the open question's clock moves by the downtime.
     RoundResumed {
+        started_at: Millis,
+        deadline: Millis,
+    },
+    /// The host paused the open question at `at`: its clock stands still.
+    RoundPaused {
+        at: Millis,
+    },
+    /// The host resumed it: its clock moved on by the time it stood still.
+    RoundUnpaused {
         started_at: Millis,
         deadline: Millis,
     },
@@ -199,6 +224,10 @@ pub enum RuleError {
     BadSettings(&'static str),
     #[error("This game has closed; ask the host for the new code.")]
     RoomClosed,
+    #[error(
+        "The host has taken you out of this game. If that was a mistake, ask the host to let you back in."
+    )]
+    Kicked,
 }
 
 impl RuleError {
@@ -215,6 +244,7 @@ impl RuleError {
             RuleError::UnknownPlayer => "unknown_player",
             RuleError::BadSettings(_) => "bad_request",
             RuleError::RoomClosed => "room_closed",
+            RuleError::Kicked => "kicked",
         }
     }
 }
@@ -231,6 +261,10 @@ pub struct Player {
     pub correct_ms: u64,
     pub connected: bool,
     pub kicked: bool,
+    /// Kicked by the host and not let back: its name and device stay out.
+    pub banned: bool,
+    /// The phone's own id it joined from, if it said.
+    device: Option<String>,
     /// When it last disconnected (`None` while connected, and before its
     /// first connection).
     away_since: Option<Millis>,
@@ -263,9 +297,23 @@ pub struct Round {
     pub limit: u64,
     pub votes: BTreeMap<PlayerId, Vote>,
     pub closed_at: Option<Millis>,
+    /// When the host paused it (`None` while its clock runs): time stands
+    /// still from then, for the deadline and for votes' speed.
+    pub paused_at: Option<Millis>,
 }
 
 impl Round {
+    /// Time left at `now`: while paused, what was left at the pause.
+    pub fn remaining_ms(&self, now: Millis) -> u64 {
+        self.deadline.saturating_sub(self.clock_at(now))
+    }
+
+    /// The round's own clock at `now`: it stands still at a pause (even
+    /// when a restart's clock reads earlier).
+    fn clock_at(&self, now: Millis) -> Millis {
+        self.paused_at.unwrap_or(now)
+    }
+
     pub fn limit_ms(&self) -> u64 {
         self.limit
     }
@@ -346,6 +394,10 @@ pub struct Game {
     /// The next question, drawn ahead; not an event: a restart draws
     /// another (nobody saw this one start).
     next: Option<Upcoming>,
+    /// The names and devices of players the host kicked and did not let
+    /// back: a join with either is refused (`kicked`).
+    banned_names: TakenNames,
+    banned_devices: HashMap<String, u32>,
 }
 
 impl Game {
@@ -367,6 +419,8 @@ impl Game {
             away: VecDeque::new(),
             taken: TakenNames::default(),
             next: None,
+            banned_names: TakenNames::default(),
+            banned_devices: HashMap::new(),
         }
     }
 
@@ -406,12 +460,23 @@ impl Game {
         &self.history
     }
 
-    /// When the game next needs a `tick`: the open question's deadline.
+    /// When the game next needs a `tick`: the open question's deadline,
+    /// none while it is paused.
     pub fn next_deadline(&self) -> Option<Millis> {
         match (&self.phase, &self.round) {
-            (Phase::Question, Some(r)) => Some(r.deadline),
+            (Phase::Question, Some(r)) if r.paused_at.is_none() => Some(r.deadline),
             _ => None,
         }
+    }
+
+    /// Whether the open question is paused.
+    pub fn is_paused(&self) -> bool {
+        self.phase == Phase::Question && self.round.as_ref().is_some_and(|r| r.paused_at.is_some())
+    }
+
+    /// Players the host kicked and has not let back, in join order.
+    pub fn banned(&self) -> impl Iterator<Item = &Player> {
+        self.players.iter().filter(|p| p.banned)
     }
 
     /// `(answered, expected)` for the open question: expected counts every
@@ -492,7 +557,11 @@ impl Game {
                 // Drawn under the old settings (memoriam, mode, rounds).
                 self.next = None;
             }
-            Event::Joined { player, name } => {
+            Event::Joined {
+                player,
+                name,
+                device,
+            } => {
                 debug_assert_eq!(player.index(), self.players.len());
                 let key = NameKey::of(name);
                 self.taken.add(&key);
@@ -506,11 +575,13 @@ impl Game {
                     correct_ms: 0,
                     connected: false,
                     kicked: false,
+                    banned: false,
+                    device: device.clone(),
                     away_since: None,
                     lapsed: false,
                 });
             }
-            Event::Kicked { player } => {
+            Event::Kicked { player, banned } => {
                 self.mark_connected(*player, false);
                 if let Some(p) = self.players.get_mut(player.index())
                     && !p.kicked
@@ -523,6 +594,29 @@ impl Game {
                     }
                     p.kicked = true;
                     self.kicked += 1;
+                    if *banned {
+                        p.banned = true;
+                        self.banned_names.add(&p.key);
+                        if let Some(device) = &p.device {
+                            *self.banned_devices.entry(device.clone()).or_default() += 1;
+                        }
+                    }
+                }
+            }
+            Event::LetBack { player } => {
+                if let Some(p) = self.players.get_mut(player.index())
+                    && p.banned
+                {
+                    p.banned = false;
+                    self.banned_names.remove(&p.key);
+                    if let Some(device) = &p.device
+                        && let Some(n) = self.banned_devices.get_mut(device)
+                    {
+                        *n -= 1;
+                        if *n == 0 {
+                            self.banned_devices.remove(device);
+                        }
+                    }
                 }
             }
             Event::RoundStarted {
@@ -550,6 +644,7 @@ impl Game {
                     limit: deadline.saturating_sub(*started_at),
                     votes: BTreeMap::new(),
                     closed_at: None,
+                    paused_at: None,
                 });
                 self.phase = Phase::Question;
                 self.connected_voted = 0;
@@ -580,6 +675,7 @@ impl Game {
                     return;
                 };
                 round.closed_at = Some(*at);
+                round.paused_at = None;
                 let mut correct = 0;
                 for (&id, vote) in &round.votes {
                     let points = round.points_for(vote);
@@ -610,6 +706,21 @@ impl Game {
                     r.deadline = *deadline;
                 }
             }
+            Event::RoundPaused { at } => {
+                if let Some(r) = self.round.as_mut() {
+                    r.paused_at = Some(*at);
+                }
+            }
+            Event::RoundUnpaused {
+                started_at,
+                deadline,
+            } => {
+                if let Some(r) = self.round.as_mut() {
+                    r.started_at = *started_at;
+                    r.deadline = *deadline;
+                    r.paused_at = None;
+                }
+            }
             Event::GameOver { .. } => {
                 self.phase = Phase::Over;
                 self.next = None;
@@ -634,7 +745,23 @@ impl Game {
 
     /// A new player. Seats that lapsed by `now` are free for it.
     pub fn join(&mut self, name: &PlayerName, now: Millis) -> Result<Vec<Event>, RuleError> {
+        self.join_on_device(name, None, now)
+    }
+
+    /// A new player from the phone `device` (its own id, if it said): a
+    /// name or device the host kicked stays out until let back.
+    pub fn join_on_device(
+        &mut self,
+        name: &PlayerName,
+        device: Option<&str>,
+        now: Millis,
+    ) -> Result<Vec<Event>, RuleError> {
         self.lapse(now);
+        if self.banned_names.contains(name.key())
+            || device.is_some_and(|d| self.banned_devices.contains_key(d))
+        {
+            return Err(RuleError::Kicked);
+        }
         if self.settings.profanity_filter && name.is_rude() {
             return Err(RuleError::BadName("Please choose another name."));
         }
@@ -648,14 +775,29 @@ impl Game {
         Ok(self.commit(vec![Event::Joined {
             player,
             name: name.as_str().to_string(),
+            device: device.map(str::to_string),
         }]))
     }
 
+    /// The host removes a player: its name and device stay out of the
+    /// game until [`Game::let_back`].
     pub fn kick(&mut self, player: PlayerId) -> Result<Vec<Event>, RuleError> {
         if self.player(player).is_none() {
             return Err(RuleError::UnknownPlayer);
         }
-        Ok(self.commit(vec![Event::Kicked { player }]))
+        Ok(self.commit(vec![Event::Kicked {
+            player,
+            banned: true,
+        }]))
+    }
+
+    /// The host lets a kicked player's name and device join again (as a
+    /// new player: the old seat stays gone).
+    pub fn let_back(&mut self, player: PlayerId) -> Result<Vec<Event>, RuleError> {
+        if !self.players.get(player.index()).is_some_and(|p| p.banned) {
+            return Err(RuleError::UnknownPlayer);
+        }
+        Ok(self.commit(vec![Event::LetBack { player }]))
     }
 
     /// The host, in the lobby, removes every player not connected now
@@ -668,7 +810,10 @@ impl Game {
             .players
             .iter()
             .filter(|p| !p.kicked && !p.connected)
-            .map(|p| Event::Kicked { player: p.id })
+            .map(|p| Event::Kicked {
+                player: p.id,
+                banned: false,
+            })
             .collect();
         Ok(self.commit(gone))
     }
@@ -833,7 +978,9 @@ impl Game {
     }
 
     /// A phone's vote. Closes the round when no connected player is left
-    /// without a vote.
+    /// without a vote, unless it is paused. A vote while paused counts
+    /// (a guest who tapped as the emcee paused is not lost), timed at the
+    /// pause: paused time earns no points and costs none.
     pub fn vote(
         &mut self,
         player: PlayerId,
@@ -858,6 +1005,7 @@ impl Game {
                 Err(RuleError::AlreadyVoted)
             };
         }
+        let now = current.clock_at(now);
         if current.number != round || self.phase != Phase::Question || now >= current.deadline {
             return Err(RuleError::RoundClosed);
         }
@@ -872,11 +1020,62 @@ impl Game {
             choice,
             elapsed_ms,
         }]);
-        let (answered, expected) = self.voting_status();
-        if answered >= expected {
-            events.extend(self.commit(vec![Event::RoundClosed { round, at: now }]));
+        if !self.is_paused() {
+            events.extend(self.close_if_all_voted(now));
         }
         Ok((VoteOutcome::Accepted, events))
+    }
+
+    /// Closes the open round when it has votes and no connected player is
+    /// left without one.
+    fn close_if_all_voted(&mut self, now: Millis) -> Vec<Event> {
+        let (answered, expected) = self.voting_status();
+        if answered > 0 && answered >= expected {
+            let round = self.round_number();
+            self.commit(vec![Event::RoundClosed { round, at: now }])
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The host pauses the open question: its time stops running until
+    /// [`Game::unpause`]. Pausing a paused question changes nothing; once
+    /// its time is up (the timer is about to close it) it is `WrongPhase`.
+    pub fn pause(&mut self, now: Millis) -> Result<Vec<Event>, RuleError> {
+        let round = match (self.phase, &self.round) {
+            (Phase::Question, Some(round)) => round,
+            _ => return Err(RuleError::WrongPhase),
+        };
+        if round.paused_at.is_some() {
+            return Ok(Vec::new());
+        }
+        if now >= round.deadline {
+            return Err(RuleError::WrongPhase);
+        }
+        Ok(self.commit(vec![Event::RoundPaused { at: now }]))
+    }
+
+    /// The host resumes a paused question with the time it had left; one
+    /// that everybody answered while paused closes now. Resuming a running
+    /// question changes nothing.
+    pub fn unpause(&mut self, now: Millis) -> Result<Vec<Event>, RuleError> {
+        let round = match (self.phase, &self.round) {
+            (Phase::Question, Some(round)) => round,
+            _ => return Err(RuleError::WrongPhase),
+        };
+        let Some(paused_at) = round.paused_at else {
+            return Ok(Vec::new());
+        };
+        // From what had run and what was left at the pause, not from how
+        // long it stood: a restart's clock may read earlier than the pause.
+        let ran = paused_at.saturating_sub(round.started_at);
+        let left = round.deadline.saturating_sub(paused_at);
+        let mut events = self.commit(vec![Event::RoundUnpaused {
+            started_at: now.saturating_sub(ran),
+            deadline: now + left,
+        }]);
+        events.extend(self.close_if_all_voted(now));
+        Ok(events)
     }
 
     /// The host closes voting now.
@@ -1030,6 +1229,74 @@ mod tests {
     }
 
     #[test]
+    fn a_paused_question_keeps_its_time_and_paused_time_earns_no_points() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        let a = answer(&g);
+        assert_eq!(g.pause(5_000).unwrap().len(), 1);
+        assert!(g.is_paused());
+        assert!(g.pause(6_000).unwrap().is_empty(), "a second pause: no-op");
+        assert_eq!(g.next_deadline(), None, "no deadline while paused");
+        assert!(g.tick(100_000).is_empty(), "the clock does not close it");
+        assert_eq!(g.round().unwrap().remaining_ms(100_000), 15_000);
+        // A vote while paused counts, timed at the pause.
+        g.vote(FIRST, 1, a, 90_000).unwrap();
+        assert_eq!(g.phase(), Phase::Question);
+        g.unpause(105_000).unwrap();
+        assert!(
+            g.unpause(105_500).unwrap().is_empty(),
+            "a second unpause: no-op"
+        );
+        assert_eq!(g.next_deadline(), Some(120_000), "15 s left after 105 s");
+        assert_eq!(g.round().unwrap().remaining_ms(110_000), 10_000);
+        // 5 s before the pause and 5 s after: 10 s of 20.
+        g.vote(SECOND, 1, a, 110_000).unwrap();
+        assert_eq!(g.phase(), Phase::Reveal);
+        assert_eq!(g.player(FIRST).unwrap().score, 875);
+        assert_eq!(g.player(SECOND).unwrap().score, 750);
+    }
+
+    #[test]
+    fn a_question_everybody_answered_while_paused_closes_on_unpause() {
+        let (mut g, mut rng) = game(1, 20);
+        g.start_round(0, &mut rng).unwrap();
+        g.pause(1_000).unwrap();
+        g.vote(FIRST, 1, 0, 2_000).unwrap();
+        assert_eq!(g.phase(), Phase::Question, "held while paused");
+        let events = g.unpause(3_000).unwrap();
+        assert!(matches!(events.last(), Some(Event::RoundClosed { .. })));
+        assert_eq!(g.phase(), Phase::Reveal);
+        assert!(!g.is_paused());
+    }
+
+    #[test]
+    fn pause_is_for_an_open_question_and_reveal_still_works_while_paused() {
+        let (mut g, mut rng) = game(2, 20);
+        assert_eq!(g.pause(0), Err(RuleError::WrongPhase));
+        assert_eq!(g.unpause(0), Err(RuleError::WrongPhase));
+        g.start_round(0, &mut rng).unwrap();
+        assert_eq!(g.pause(20_000), Err(RuleError::WrongPhase), "time is up");
+        g.pause(1_000).unwrap();
+        g.reveal(2_000).unwrap();
+        assert_eq!(g.phase(), Phase::Reveal);
+        assert!(!g.is_paused());
+        assert_eq!(g.pause(3_000), Err(RuleError::WrongPhase));
+    }
+
+    #[test]
+    fn a_pause_replays_from_the_events() {
+        let (mut g, mut rng) = game(2, 20);
+        let mut events = g.start_round(0, &mut rng).unwrap();
+        events.extend(g.pause(4_000).unwrap());
+        let (mut replayed, _) = game(2, 20);
+        for e in &events {
+            replayed.apply(e);
+        }
+        assert!(replayed.is_paused());
+        assert_eq!(replayed.round().unwrap().remaining_ms(50_000), 16_000);
+    }
+
+    #[test]
     fn a_restart_that_extends_the_time_does_not_change_the_points() {
         let (mut g, mut rng) = game(2, 20);
         g.start_round(0, &mut rng).unwrap();
@@ -1170,7 +1437,7 @@ mod tests {
     }
 
     #[test]
-    fn names_are_unique_ignoring_case_and_free_again_after_a_kick() {
+    fn names_are_unique_ignoring_case_and_free_again_once_a_kicked_one_is_let_back() {
         let (mut g, _) = game(0, 20);
         let ann = PlayerName::parse("Ann").unwrap();
         g.join(&ann, 0).unwrap();
@@ -1180,8 +1447,45 @@ mod tests {
         );
         g.kick(FIRST).unwrap();
         assert!(g.player(FIRST).is_none());
+        assert_eq!(g.join(&ann, 0), Err(RuleError::Kicked));
+        g.let_back(FIRST).unwrap();
         g.join(&ann, 0).unwrap();
         assert_eq!(g.player_count(), 1);
+    }
+
+    #[test]
+    fn a_kicked_device_stays_out_under_any_name_until_let_back() {
+        let (mut g, _) = game(0, 20);
+        let name = |n: &str| PlayerName::parse(n).unwrap();
+        g.join_on_device(&name("Ann"), Some("phone-1"), 0).unwrap();
+        g.kick(FIRST).unwrap();
+        assert_eq!(g.banned().map(|p| p.id).collect::<Vec<_>>(), vec![FIRST]);
+        assert_eq!(
+            g.join_on_device(&name("Not Ann"), Some("phone-1"), 0),
+            Err(RuleError::Kicked)
+        );
+        assert_eq!(
+            g.join_on_device(&name("aNN"), Some("phone-2"), 0),
+            Err(RuleError::Kicked),
+            "the name stays out from another phone too"
+        );
+        g.join_on_device(&name("Bob"), Some("phone-2"), 0).unwrap();
+        assert_eq!(g.let_back(SECOND), Err(RuleError::UnknownPlayer));
+        g.let_back(FIRST).unwrap();
+        assert_eq!(g.banned().count(), 0);
+        assert_eq!(g.let_back(FIRST), Err(RuleError::UnknownPlayer), "once");
+        g.join_on_device(&name("Ann"), Some("phone-1"), 0).unwrap();
+        assert_eq!(g.player_count(), 2);
+    }
+
+    #[test]
+    fn removing_the_disconnected_bans_nobody() {
+        let (mut g, _) = game(0, 20);
+        let ann = PlayerName::parse("Ann").unwrap();
+        g.join_on_device(&ann, Some("phone-1"), 0).unwrap();
+        g.remove_disconnected().unwrap();
+        assert_eq!(g.banned().count(), 0);
+        g.join_on_device(&ann, Some("phone-1"), 0).unwrap();
     }
 
     #[test]
@@ -1318,7 +1622,11 @@ mod tests {
         assert!(taken(&mut g, "ANN") && taken(&mut g, "bob"));
         let kick = g.kick(bob).unwrap();
         assert!(!kick.is_empty());
-        assert!(!taken(&mut g, "Bob"), "a kicked player's name is free");
+        assert_eq!(
+            g.join(&PlayerName::parse("Bob").unwrap(), SEAT_HOLD_MS),
+            Err(RuleError::Kicked),
+            "a kicked player's name stays out"
+        );
         g.set_connected(ann, false, 0);
         assert_eq!(g.lapse(SEAT_HOLD_MS), 1);
         assert!(!taken(&mut g, "Аnn"), "a lapsed seat's name is free");
@@ -1355,6 +1663,7 @@ mod tests {
         g.apply(&Event::Joined {
             player: FIRST,
             name: "Ann".into(),
+            device: None,
         });
         assert_eq!(
             g.lapse(10 * SEAT_HOLD_MS),
@@ -1379,8 +1688,14 @@ mod tests {
         assert_eq!(
             events,
             vec![
-                Event::Kicked { player: gone },
-                Event::Kicked { player: lapsed }
+                Event::Kicked {
+                    player: gone,
+                    banned: false
+                },
+                Event::Kicked {
+                    player: lapsed,
+                    banned: false
+                }
             ]
         );
         assert_eq!(g.players().map(|p| p.id).collect::<Vec<_>>(), vec![here]);
@@ -1412,6 +1727,7 @@ mod tests {
             replayed.apply(&Event::Joined {
                 player: PlayerId::new(i),
                 name: format!("Player {i}"),
+                device: None,
             });
         }
         for e in &log {
@@ -1523,6 +1839,7 @@ mod tests {
             (RuleError::UnknownPlayer, "unknown_player"),
             (RuleError::BadSettings("x"), "bad_request"),
             (RuleError::RoomClosed, "room_closed"),
+            (RuleError::Kicked, "kicked"),
         ] {
             assert_eq!(error.code(), code, "{error:?}");
         }
@@ -1636,8 +1953,33 @@ mod tests {
     }
 
     #[test]
+    fn events_stored_before_bans_and_devices_read_as_no_ban_and_no_device() {
+        let kicked: Event = serde_json::from_str(r#"{"e":"kicked","player":2}"#).unwrap();
+        assert_eq!(
+            kicked,
+            Event::Kicked {
+                player: THIRD,
+                banned: false
+            }
+        );
+        let joined: Event =
+            serde_json::from_str(r#"{"e":"joined","player":2,"name":"Ann"}"#).unwrap();
+        assert!(matches!(joined, Event::Joined { device: None, .. }));
+        // And a log written now reads back the same.
+        let banned = Event::Kicked {
+            player: THIRD,
+            banned: true,
+        };
+        let json = serde_json::to_string(&banned).unwrap();
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), banned);
+    }
+
+    #[test]
     fn a_player_id_is_a_plain_number_in_events() {
-        let kicked = Event::Kicked { player: THIRD };
+        let kicked = Event::Kicked {
+            player: THIRD,
+            banned: true,
+        };
         let json = serde_json::to_string(&kicked).unwrap();
         assert!(json.contains(r#""player":2"#), "{json}");
         assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), kicked);
@@ -1764,6 +2106,7 @@ mod tests {
             g.apply(&Event::Joined {
                 player: PlayerId::new(player),
                 name: format!("Player {player}"),
+                device: None,
             });
         }
         // As after a restart: the round and a vote come from the store

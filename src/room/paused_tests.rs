@@ -336,6 +336,48 @@ async fn a_question_closes_at_its_deadline_not_a_millisecond_before() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_paused_question_outlives_its_deadline_and_closes_on_its_time_left_after_unpause() {
+    let bench = Bench::new(10).await;
+    let room = bench.room();
+    let mut screen = bench.screen(&room).await;
+    let (_client, _, mut ann) = bench.joined(&room, "Ann").await;
+    room.start_round().unwrap();
+    expect!(ann, Round);
+    screen.expect(ServerMsgType::Round).await;
+
+    advance(Duration::from_secs(5)).await;
+    room.pause().unwrap();
+    for reader in [&mut ann, &mut screen] {
+        let timer = expect!(reader, Timer);
+        assert_eq!(
+            (timer.round, timer.remaining_ms, timer.paused),
+            (1, 15_000, true)
+        );
+    }
+    room.pause().unwrap();
+    // Far past the deadline: nothing closes it.
+    advance(Duration::from_secs(60)).await;
+    ann.none_of(ServerMsgType::Reveal, WATCH).await;
+    assert_eq!(room.summary().0, Phase::Question);
+
+    room.unpause().unwrap();
+    for reader in [&mut ann, &mut screen] {
+        let timer = expect!(reader, Timer);
+        assert_eq!(
+            (timer.round, timer.remaining_ms, timer.paused),
+            (1, 15_000, false)
+        );
+    }
+    // The timer re-planned on the moved deadline: 15 s from now.
+    advance(Duration::from_millis(14_999)).await;
+    ann.none_of(ServerMsgType::Reveal, WATCH).await;
+    advance(Duration::from_millis(1)).await;
+    assert_eq!(expect!(ann, Reveal).round, 1);
+    screen.expect(ServerMsgType::Reveal).await;
+    assert_eq!(room.pause(), Err(RuleError::WrongPhase));
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_seat_lapses_two_minutes_after_its_player_left_and_frees_a_place() {
     let bench = Bench::new(1).await;
     let room = bench.room();
@@ -435,6 +477,39 @@ async fn a_kicked_players_socket_is_closed_with_1008_and_its_token_stops_working
     bob.none_of(ServerMsgType::Error, WATCH).await;
     assert_eq!(room.summary().1, 1, "Bob plays on alone");
     assert_eq!(room.resume(&token, None).err(), Some(ResumeRefused));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_kicked_name_or_device_is_refused_until_the_host_lets_it_back() {
+    let bench = Bench::new(10).await;
+    let room = bench.room();
+    let mut ann = bench
+        .phone(&room, r#"{"type":"join","name":"Ann","device":"dev-ann"}"#)
+        .await;
+    let (player, _, _) = ann.welcome().await;
+    ann.expect(ServerMsgType::State).await;
+    room.kick(player).unwrap();
+    ann.closed().await;
+
+    for join in [
+        r#"{"type":"join","name":"aNN"}"#,
+        r#"{"type":"join","name":"Annie","device":"dev-ann"}"#,
+    ] {
+        let mut again = bench.phone(&room, join).await;
+        match again.expect(ServerMsgType::Error).await {
+            ServerMsg::Error { code, message } => {
+                assert_eq!(code, "kicked", "{join}");
+                assert!(message.contains("host"), "{message}");
+            }
+            other => unreachable!("{other:?}"),
+        }
+    }
+    room.let_back(player).unwrap();
+    let mut back = bench
+        .phone(&room, r#"{"type":"join","name":"Ann","device":"dev-ann"}"#)
+        .await;
+    let (id, _, _) = back.welcome().await;
+    assert_ne!(id, player, "a fresh seat");
 }
 
 #[tokio::test(start_paused = true)]

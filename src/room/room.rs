@@ -281,6 +281,8 @@ impl Room {
             // it start): phones get the photos of a new one.
             inner.game.draw_next(&mut inner.rng);
             let events = match (inner.game.phase(), inner.game.round()) {
+                // A paused question keeps the time it had left as it is.
+                (Phase::Question, Some(_)) if inner.game.is_paused() => Vec::new(),
                 (Phase::Question, Some(round)) => {
                     // Moved by the downtime (`now - down_since`), added
                     // before it is taken away: a clock that reads less
@@ -510,6 +512,16 @@ impl Room {
         name: &PlayerName,
         client: Option<&Client>,
     ) -> Result<PhoneSession, RuleError> {
+        self.join_on_device(name, None, client)
+    }
+
+    /// [`Room::join`] from the phone `device` (its own id, if it said).
+    pub fn join_on_device(
+        &self,
+        name: &PlayerName,
+        device: Option<&str>,
+        client: Option<&Client>,
+    ) -> Result<PhoneSession, RuleError> {
         let network = client.and_then(|s| s.network);
         self.with(|inner, now| {
             if inner.closed {
@@ -518,7 +530,7 @@ impl Room {
             if let Some(network) = network {
                 self.free_a_seat_held_from(inner, network);
             }
-            self.join_locked(inner, name, client, network, now)
+            self.join_locked(inner, name, device, client, network, now)
         })
     }
 
@@ -537,11 +549,12 @@ impl Room {
         &self,
         inner: &mut Inner,
         name: &PlayerName,
+        device: Option<&str>,
         client: Option<&Client>,
         network: Option<IpAddr>,
         now: Millis,
     ) -> (Result<PhoneSession, RuleError>, Vec<Event>) {
-        match inner.game.join(name, now) {
+        match inner.game.join_on_device(name, device, now) {
             Err(e) => (Err(e), Vec::new()),
             Ok(events) => {
                 let Some(&Event::Joined { player, .. }) = events.first() else {
@@ -753,6 +766,21 @@ impl Room {
         self.command(|inner, _| inner.game.kick(player))
     }
 
+    /// The host stops the open question's clock (see [`Game::pause`]).
+    pub fn pause(&self) -> Result<(), RuleError> {
+        self.command(|inner, now| inner.game.pause(now))
+    }
+
+    /// The host runs it again; the timer re-plans on the moved deadline.
+    pub fn unpause(&self) -> Result<(), RuleError> {
+        self.command(|inner, now| inner.game.unpause(now))
+    }
+
+    /// The host lifts a kick's ban (see [`Game::let_back`]).
+    pub fn let_back(&self, player: PlayerId) -> Result<(), RuleError> {
+        self.command(|inner, _| inner.game.let_back(player))
+    }
+
     /// The host removes every disconnected player (lobby only).
     pub fn remove_disconnected(&self) -> Result<(), RuleError> {
         self.command(|inner, _| inner.game.remove_disconnected())
@@ -837,7 +865,7 @@ impl Room {
                     let players: std::collections::HashSet<PlayerId> = events
                         .iter()
                         .filter_map(|e| match e {
-                            Event::Kicked { player } => Some(*player),
+                            Event::Kicked { player, .. } => Some(*player),
                             _ => None,
                         })
                         .collect();
@@ -854,6 +882,14 @@ impl Room {
                 }
                 Event::Voted { .. } => inner.updates.vote_counted(),
                 Event::RoundResumed { .. } => {}
+                Event::RoundPaused { .. } | Event::RoundUnpaused { .. } => {
+                    // The question may close with this command (everyone
+                    // voted while paused): its reveal says so instead.
+                    if let Some(timer) = views::timer(&inner.game, now) {
+                        self.broadcast(To::Both, timer);
+                    }
+                }
+                Event::LetBack { .. } => self.mark_lobby(inner),
                 Event::RoundClosed { .. } => {
                     inner.updates.round_ended();
                     let Some(reveal) = views::reveal_personal(&self.people(), &inner.game) else {

@@ -2,7 +2,8 @@
 //! [`ServerMsg`]s built from the game and the class; pure, no I/O.
 
 use crate::game::{Game, Millis, Mode, Phase, PlayerId, Question, Recognition, Round as GameRound};
-use crate::protocol::{self as msg, GameOver, LeaderLine, Lobby, PersonalFrames, PlayerView};
+use crate::protocol::{self as msg, GameOver, KickedView, LeaderLine, Lobby, PersonalFrames};
+use crate::protocol::{PlayerView, Timer};
 use crate::protocol::{Progress, Recognized, Reveal, ServerMsg, Shown, State, StateYou, Stats};
 use crate::protocol::{YouFinal, YouReveal};
 use crate::roster::Roster;
@@ -83,7 +84,7 @@ fn round_payload(people: &People, game: &Game, now: Millis) -> Option<msg::Round
         mode,
         prompt,
         choices,
-        remaining_ms: round.deadline.saturating_sub(now),
+        remaining_ms: round.remaining_ms(now),
         seconds: round.limit_ms() / 1000,
     })
 }
@@ -226,7 +227,10 @@ pub(super) fn state(
     );
     let mut you = StateYou::default();
     match player {
-        None => s.players = Some(players(game)),
+        None => {
+            s.players = Some(players(game));
+            s.kicked = Some(kicked(game));
+        }
         Some(id) => {
             if let Some(p) = game.player(id) {
                 you.player_id = Some(id);
@@ -247,6 +251,7 @@ pub(super) fn state(
                 s.choices = Some(r.choices);
                 s.remaining_ms = Some(r.remaining_ms);
                 s.seconds = Some(r.seconds);
+                s.paused = Some(game.is_paused());
             }
             let (answered, voting) = game.voting_status();
             match player {
@@ -316,6 +321,7 @@ pub(super) fn lobby_for_hosts(game: &Game) -> ServerMsg {
         players: Some(players(game)),
         count: game.player_count(),
         settings: Some(game.settings().clone()),
+        kicked: Some(kicked(game)),
     })
 }
 
@@ -327,6 +333,7 @@ pub(super) fn lobby_for_phones(game: &Game) -> Option<ServerMsg> {
         players: None,
         count,
         settings: None,
+        kicked: None,
     }))
 }
 
@@ -338,6 +345,17 @@ pub(super) fn progress(game: &Game) -> ServerMsg {
         answered,
         players,
     })
+}
+
+/// `timer`, for hosts and phones: the open question's time left and
+/// whether it is paused (`None` between rounds).
+pub(super) fn timer(game: &Game, now: Millis) -> Option<ServerMsg> {
+    let round = game.round().filter(|_| game.phase() == Phase::Question)?;
+    Some(ServerMsg::Timer(Timer {
+        round: round.number,
+        remaining_ms: round.remaining_ms(now),
+        paused: game.is_paused(),
+    }))
 }
 
 /// For host screens: `error` `storage_unavailable` when the store fails,
@@ -369,6 +387,16 @@ fn players(game: &Game) -> Vec<PlayerView> {
             name: p.name.clone(),
             connected: p.connected,
             score: p.score,
+        })
+        .collect()
+}
+
+/// The players the host kicked and may let back.
+fn kicked(game: &Game) -> Vec<KickedView> {
+    game.banned()
+        .map(|p| KickedView {
+            id: p.id,
+            name: p.name.clone(),
         })
         .collect()
 }

@@ -982,7 +982,7 @@ fn apply<'a>(
                     body: serde_json::to_string(event)?,
                 });
                 match event {
-                    Event::Joined { player, name } => {
+                    Event::Joined { player, name, .. } => {
                         let hash = token
                             .as_ref()
                             .filter(|(p, _)| p == player)
@@ -992,7 +992,7 @@ fn apply<'a>(
                         )?
                         .execute(params![room, player, name, hash])?;
                     }
-                    Event::Kicked { player } => {
+                    Event::Kicked { player, .. } => {
                         tx.prepare_cached(
                             "UPDATE players SET kicked = 1, token_hash = NULL WHERE room = ?1 AND id = ?2",
                         )?
@@ -1018,7 +1018,12 @@ fn apply<'a>(
                             *deadline as i64
                         ])?;
                     }
+                    // A restart's downtime or a pause moved the clock.
                     Event::RoundResumed {
+                        started_at,
+                        deadline,
+                    }
+                    | Event::RoundUnpaused {
                         started_at,
                         deadline,
                     } => {
@@ -1185,6 +1190,7 @@ mod tests {
             at,
             events: vec![Event::Kicked {
                 player: PlayerId::new(8),
+                banned: true,
             }],
             token: None,
             scores: vec![],
@@ -1215,6 +1221,7 @@ mod tests {
             &store,
             vec![Event::Kicked {
                 player: PlayerId::new(9),
+                banned: true,
             }],
             &durable,
         );
@@ -1258,6 +1265,7 @@ mod tests {
                 Event::Joined {
                     player: PlayerId::new(0),
                     name: "Ann".into(),
+                    device: None,
                 },
             ],
             token: Some((PlayerId::new(0), hash_secret("tok"))),
@@ -1379,6 +1387,7 @@ mod tests {
             &store,
             vec![Event::Kicked {
                 player: PlayerId::new(1),
+                banned: true,
             }],
             &durable,
         );
@@ -1396,6 +1405,7 @@ mod tests {
             events: (0..20)
                 .map(|player| Event::Kicked {
                     player: PlayerId::new(player),
+                    banned: true,
                 })
                 .collect(),
             token: None,
@@ -1589,6 +1599,7 @@ mod tests {
             &store,
             vec![Event::Kicked {
                 player: PlayerId::new(9),
+                banned: true,
             }],
             &durable,
         );
@@ -1633,6 +1644,7 @@ mod tests {
             at: 2,
             events: vec![Event::Kicked {
                 player: PlayerId::new(1),
+                banned: true,
             }],
             token: None,
             scores: vec![],

@@ -270,6 +270,16 @@ fn the_emcees_phone_remote_runs_a_whole_game() {
         remote
             .js("document.documentElement.style.fontSize = ''; return true")
             .await;
+        // Pause and resume from the remote: the remote says so.
+        remote.click("#rm-pause").await;
+        remote_shows(remote, "question", "Question · round 1 of 2 · paused").await;
+        assert_eq!(
+            remote_buttons(remote, "a paused question").await,
+            ["Reveal", "Resume", "End game"]
+        );
+        remote.screenshot("remote-paused").await;
+        remote.click("#rm-pause").await;
+        remote_shows(remote, "question", "Question · round 1 of 2").await;
         remote.click("#rm-reveal").await;
         host_reveal(projector, 1).await;
         remote_shows(remote, "reveal", "Answer shown · round 1 of 2").await;

@@ -987,6 +987,16 @@ pub async fn room_with<const N: usize>(
     (code, key, host, phones)
 }
 
+/// `name`'s score on the leaderboard of a `reveal` or `game_over`.
+#[allow(dead_code)]
+pub fn score_of(msg: &Value, name: &str) -> Option<Value> {
+    msg["leaderboard"]
+        .as_array()?
+        .iter()
+        .find(|p| p["name"] == name)
+        .map(|p| p["score"].clone())
+}
+
 /// Asserts that `actual` has every field of `expected` with the same value
 /// (extra fields are allowed: the contract may be extended).
 pub fn assert_fields(actual: &Value, expected: &Value, what: &str) {
@@ -1084,6 +1094,8 @@ const PLAYERS: Shape = Shape::ArrayOf(&Shape::Object(&[
     ("connected", S),
     ("score", S),
 ]));
+/// Players the host kicked and may let back (host `lobby` and `state`).
+const KICKED: Shape = Shape::ArrayOf(&Shape::Object(&[("id", S), ("name", S)]));
 /// A phone's own standing before the reveal (no `choice`/`correct`/`points`).
 const YOU: Shape = Shape::Object(&[("player_id", S), ("name", S), ("score", S), ("rank", S)]);
 
@@ -1105,6 +1117,7 @@ fn shape_of(ty: &str, key: &str) -> &'static Shape {
         _ if ty == "progress" => &S,
         "settings" => &SETTINGS,
         "players" => &PLAYERS,
+        "kicked" => &KICKED,
         "prompt" => &PERSON_OR_PHOTO,
         "choices" => &Shape::ArrayOf(&PERSON_OR_PHOTO),
         "you" => &YOU,
@@ -1124,11 +1137,16 @@ fn allowed_keys(v: &Value, host: bool) -> Result<Option<Vec<&'static str>>, Stri
         ("welcome", false) => vec!["player_id", "token", "name", "score", "code"],
         ("state", _) => {
             let mut k = vec!["phase", "code", "round", "of", "settings", "count"];
-            k.push(if host { "players" } else { "you" });
+            if host {
+                k.extend_from_slice(&["players", "kicked"]);
+            } else {
+                k.push("you");
+            }
             match v["phase"].as_str() {
                 Some("lobby") => {}
                 Some("question") => {
                     k.extend_from_slice(QUESTION_KEYS);
+                    k.push("paused");
                     if host {
                         k.extend_from_slice(&["answered", "players_voting"]);
                     } else {
@@ -1140,11 +1158,12 @@ fn allowed_keys(v: &Value, host: bool) -> Result<Option<Vec<&'static str>>, Stri
             }
             k
         }
-        ("lobby", true) => vec!["players", "count", "settings"],
+        ("lobby", true) => vec!["players", "count", "settings", "kicked"],
         ("lobby", false) => vec!["count"],
         ("round", _) => QUESTION_KEYS.to_vec(),
         ("vote_ack", false) => vec!["round", "choice"],
         ("progress", true) => vec!["round", "answered", "players"],
+        ("timer", _) => vec!["round", "remaining_ms", "paused"],
         ("error", _) => vec!["code", "message"],
         ("pong", _) => vec![],
         ("storage", _) => vec!["ok"],

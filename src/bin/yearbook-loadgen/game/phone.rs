@@ -37,7 +37,11 @@ async fn phone_join(ctx: &Ctx, room: &RoomRun, i: usize) -> Option<(Ws, String)>
     let mut name = format!("Phone {}", i + 1);
     let mut tries = 0;
     loop {
-        let join = ClientMsg::Join { name: name.clone() }.to_json();
+        let join = ClientMsg::Join {
+            name: name.clone(),
+            device: None,
+        }
+        .to_json();
         if ws.send(Message::text(join)).await.is_err() {
             ctx.error("join: send failed");
             return None;
