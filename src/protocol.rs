@@ -175,6 +175,10 @@ pub struct YouReveal {
     pub points: u32,
     pub score: u32,
     pub rank: u32,
+    /// How many other players share `rank` (0 when none).
+    pub tied: u32,
+    /// Right answers in a row up to this round (display only).
+    pub streak: u32,
 }
 
 /// `reveal`: the answer, the counts and the top of the leaderboard; each
@@ -203,6 +207,10 @@ pub struct Reveal {
 pub struct YouFinal {
     pub score: u32,
     pub rank: u32,
+    /// How many other players share `rank` (0 when none).
+    pub tied: u32,
+    /// Right answers in a row at the end (display only).
+    pub streak: u32,
 }
 
 /// A classmate in the end-of-game `stats`.
@@ -260,6 +268,12 @@ pub struct StateYou {
     pub score: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank: Option<u32>,
+    /// `reveal` and `over` phases: as in `reveal.you` (none before a
+    /// reveal: the pre-reveal messages keep their exact shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tied: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streak: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "null_or")]
     pub choice: Option<Option<u8>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -723,14 +737,19 @@ mod tests {
             any::<u32>(),
             any::<u32>(),
             any::<u32>(),
+            any::<(u32, u32)>(),
         )
-            .prop_map(|(choice, correct, points, score, rank)| YouReveal {
-                choice,
-                correct,
-                points,
-                score,
-                rank,
-            })
+            .prop_map(
+                |(choice, correct, points, score, rank, (tied, streak))| YouReveal {
+                    choice,
+                    correct,
+                    points,
+                    score,
+                    rank,
+                    tied,
+                    streak,
+                },
+            )
     }
 
     fn recognized() -> impl Strategy<Value = Recognized> {
@@ -816,11 +835,11 @@ mod tests {
         fn a_joined_game_over_is_the_phones_message_with_its_you(
             phones in game_over(),
             host in game_over(),
-            yours in proptest::collection::vec((player_id(), any::<(u32, u32)>()), 0..4),
+            yours in proptest::collection::vec((player_id(), any::<(u32, u32, u32, u32)>()), 0..4),
         ) {
             let yours: Vec<(PlayerId, YouFinal)> = yours
                 .into_iter()
-                .map(|(id, (score, rank))| (id, YouFinal { score, rank }))
+                .map(|(id, (score, rank, tied, streak))| (id, YouFinal { score, rank, tied, streak }))
                 .collect();
             let frames = PersonalFrames::game_over(phones.clone(), host.clone(), yours.clone());
             prop_assert_eq!(

@@ -310,23 +310,43 @@
     : function () { return Date.now(); };
 
   /**
-   * Countdown from a server's remaining_ms (the server's clock is the truth: every `round` or
-   * `state` restarts it from what the server says). onTick(msLeft, fraction) about 10 times a second.
+   * Countdown from a server's remaining_ms: every `round` or `state` restarts it from what the
+   * server says. onTick(msLeft, fraction) about 10 times a second. Given a `key` (the round), a
+   * restart for the same key never shows more time than is shown now: after an outage the phone
+   * kept counting while the server may have stopped or given extra time, and a timer that jumps
+   * up reads as a glitch. It holds still until the server's time comes down to it; a server that
+   * says less is followed at once.
    */
   function Countdown(onTick) {
     this.onTick = onTick;
     this.deadline = 0;
     this.total = 1;
     this.timer = null;
+    this.key = undefined;
+    this.cap = Infinity;     // the most time shown from now on (ms), while held after a restart
+    this.frozen = null;      // the time shown while paused (ms), or null
   }
-  Countdown.prototype.start = function (remainingMs, totalMs) {
+  Countdown.prototype.left = function () {
+    if (this.frozen !== null) return this.frozen;
+    return Math.max(0, Math.min(this.cap, this.deadline - now()));
+  };
+  /** What is shown now, if this restart is for the same `key`; else no limit. */
+  Countdown.prototype.shownFor = function (key) {
+    return key !== undefined && key === this.key ? this.left() : Infinity;
+  };
+  Countdown.prototype.start = function (remainingMs, totalMs, key) {
     var self = this;
     var remaining = Math.max(0, Number(remainingMs) || 0);
+    var shown = this.shownFor(key);
+    this.key = key;
+    this.frozen = null;
     this.deadline = now() + remaining;
+    this.cap = remaining > shown ? shown : Infinity;
     this.total = Math.max(1, Number(totalMs) || remaining || 1);
     clearInterval(this.timer);
     var tick = function () {
-      var left = Math.max(0, self.deadline - now());
+      var left = self.left();
+      if (left < self.cap) self.cap = Infinity;   // the server's time caught up: follow it
       self.onTick(left, Math.min(1, left / self.total));
       if (left <= 0) { clearInterval(self.timer); self.timer = null; }
     };
@@ -334,10 +354,16 @@
     this.timer = setInterval(tick, 100);
   };
   Countdown.prototype.stop = function () { clearInterval(this.timer); this.timer = null; };
-  /** Paused by the host: shows remainingMs once and stands still there until the next start(). */
-  Countdown.prototype.hold = function (remainingMs, totalMs) {
+  /**
+   * Paused by the host: shows remainingMs (never more than is shown now, for the same key) and
+   * stands still there until the next start().
+   */
+  Countdown.prototype.hold = function (remainingMs, totalMs, key) {
     this.stop();
-    var left = Math.max(0, Number(remainingMs) || 0);
+    var left = Math.min(Math.max(0, Number(remainingMs) || 0), this.shownFor(key));
+    this.key = key;
+    this.cap = Infinity;
+    this.frozen = left;
     this.total = Math.max(1, Number(totalMs) || left || 1);
     this.deadline = now() + left;
     this.onTick(left, Math.min(1, left / this.total));

@@ -27,7 +27,8 @@
 
   var sock = null;
   var wake = new YB.Wake();   // keep the projector laptop from dimming mid-game, where allowed
-  var countdown = new YB.Countdown(drawTimer);
+  var countdown = new YB.Countdown(function (left, frac) { drawTimer(left, frac); timerSounds(left); });
+  var sound = YB.sound;
   var busyTimer = null;
 
   // ---------- host key: from the fragment, never a query string ----------
@@ -52,6 +53,7 @@
     ['lobby', 'question', 'reveal', 'over'].forEach(function (p) { show($(p), p === phase); });
     root.dataset.phase = phase;
     if (phase !== 'question') { countdown.stop(); S.paused = false; }
+    sound.lobby(phase === 'lobby');
     updateControls();
   }
 
@@ -673,11 +675,13 @@
         break;
       case 'reveal':
         clearBusy();
+        revealSounds();
         drawReveal(m);
         break;
       case 'game_over':
         clearBusy();
         drawOver(m);
+        sound.play('fanfare');
         break;
       case 'error':
         clearBusy();
@@ -741,7 +745,7 @@
   /** Stops or restarts the question's clock (the server holds it); the P key calls this too. */
   function pauseOrResume() { if (S.phase === 'question') command(S.paused ? 'unpause' : 'pause'); }
   function endGame() {
-    if (S.phase === 'over') return;
+    if (S.phase !== 'question' && S.phase !== 'reveal') return;
     if (window.confirm('End the game now and show the final results?')) command('end_game');
   }
 
@@ -796,21 +800,132 @@
     return focusByKeyboard;
   }
 
+  /** Whether a next or back key (Space, Enter, arrows, Page Up/Down) belongs to the focused control. */
+  function keyIsTheirs(t, k) {
+    if (k === ' ' || k === 'Spacebar') return spaceIsTheirs(t);
+    if (typing(t)) return true;
+    if (!t || !t.tagName) return false;
+    // Enter clicks a button reached by Tab; after a mouse click it is the clicker's "next".
+    if (k === 'Enter') return /^(BUTTON|A|SUMMARY|SELECT|INPUT)$/.test(t.tagName) && focusByKeyboard;
+    return t.tagName === 'SELECT' || (t.tagName === 'INPUT' && focusByKeyboard);
+  }
+
+  // ---------- the emcee: clicker keys, a black screen, sound, controls out of sight ----------
+
+  // What presentation clickers send: forward is Page Down or →, back is Page Up or ←.
+  var NEXT_KEYS = { ' ': 1, Spacebar: 1, Enter: 1, ArrowRight: 1, PageDown: 1 };
+  var BACK_KEYS = { ArrowLeft: 1, PageUp: 1 };
+
+  /** The one "next" of a clicker: start, reveal now, next question, final results. */
+  function next() {
+    if (S.phase === 'question') revealNow();
+    else startOrNext();
+  }
+
+  /** "Back" never undoes the game: it only brings the screen back (black screen, key help). */
+  var blanked = false;   // B or ".": the projector shows black
+  function back() {
+    if (blanked) setBlank(false);
+    else if (!$('keys-help').hidden) setHelp(false);
+  }
+
+  function setBlank(on) {
+    blanked = !!on;
+    show($('blank'), blanked);
+    root.dataset.blank = blanked ? 'yes' : 'no';
+  }
+
+  // The controls show for a few seconds after the mouse moves, while the key help is open,
+  // and while Tab is in them (CSS :focus-visible); the room sees a clean screen otherwise.
+  var AWAKE_MS = 3500;
+  var awakeTimer = null;
+  function wakeControls() {
+    root.classList.add('awake');
+    clearTimeout(awakeTimer);
+    awakeTimer = setTimeout(function () {
+      if (!$('keys-help').hidden) return;
+      root.classList.remove('awake');
+    }, AWAKE_MS);
+  }
+  function setHelp(on) {
+    show($('keys-help'), on);
+    $('keys-btn').setAttribute('aria-expanded', on ? 'true' : 'false');
+    if (on) wakeControls();
+    else { root.classList.remove('awake'); clearTimeout(awakeTimer); }
+  }
+
+  function drawMute(muted) {
+    text($('mute-btn'), muted ? 'Sound off' : 'Sound on');
+    $('mute-btn').setAttribute('aria-pressed', muted ? 'true' : 'false');
+    show($('mute-ind'), muted);
+  }
+  function toggleMute() {
+    sound.toggleMute();
+    sound.lobby(S.phase === 'lobby');
+  }
+
+  /** Ticks in the last five seconds of a round, and time's up once when it runs out. */
+  var tickAt = { round: -1, secs: -1, left: Infinity, up: -1 };
+  function timerSounds(left) {
+    if (S.phase !== 'question') return;
+    var secs = Math.ceil(left / 1000);
+    if (tickAt.round !== S.round) tickAt = { round: S.round, secs: -1, left: Infinity, up: -1 };
+    tickAt.left = left;
+    if (secs === tickAt.secs) return;
+    tickAt.secs = secs;
+    if (secs <= 0) timesUp();
+    else if (secs <= 5) sound.play(secs === 1 ? 'tock' : 'tick');
+  }
+  function timesUp() {
+    if (tickAt.up === S.round) return;
+    tickAt.up = S.round;
+    sound.play('timesup');
+  }
+  /**
+   * The server's reveal at the deadline can land a moment before this page's countdown ends
+   * (it started a network trip later): time's up still sounds, then the reveal.
+   */
+  function revealSounds() {
+    if (S.phase === 'question' && tickAt.round === S.round && tickAt.left <= 1000) timesUp();
+    sound.play('reveal');
+  }
+
+  /** Browsers allow sound only after a person's key or click: the first one starts it. */
+  function unlockSound() {
+    var first = !sound.started();
+    sound.unlock();
+    if (first) sound.lobby(S.phase === 'lobby');
+  }
+
   function onKey(e) {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     var t = e.target;
     var k = e.key;
-    if (k === ' ' || k === 'Spacebar') {
-      if (spaceIsTheirs(t)) return;
+    if (NEXT_KEYS[k] || BACK_KEYS[k]) {
+      if (keyIsTheirs(t, k)) return;
       e.preventDefault();
-      if (!e.repeat) startOrNext();
+      if (e.repeat) return;
+      // The emcee is presenting again: the controls leave the screen at once (focus too, or
+      // a button still focused from the keyboard would keep them up).
+      root.classList.remove('awake');
+      if (t && t !== document.body && $('emcee-bar').contains(t) && t.blur) t.blur();
+      // A next key while the screen is black only brings the screen back.
+      if (BACK_KEYS[k] || blanked) back();
+      else next();
       return;
     }
-    if (typing(t)) return;
-    if ((k === 'r' || k === 'R') && !e.repeat) {
-      revealNow();
-    } else if ((k === 'f' || k === 'F') && !e.repeat) {
-      toggleFullscreen();
+    if (typing(t) || e.repeat) return;
+    switch (k) {
+      case 'r': case 'R': revealNow(); break;
+      case 'f': case 'F': toggleFullscreen(); break;
+      case 'b': case 'B': case '.': setBlank(!blanked); break;
+      case 'p': case 'P': pauseOrResume(); break;
+      case 'm': case 'M': toggleMute(); break;
+      case 'E': if (e.shiftKey) endGame(); break;
+      case '?': setHelp($('keys-help').hidden); break;
+      case 'Escape': if (!$('keys-help').hidden) setHelp(false); break;
+      case 'Tab': wakeControls(); break;
+      default: return;
     }
   }
 
@@ -823,6 +938,14 @@
   $('end-btn').addEventListener('click', endGame);
   $('fs-btn').addEventListener('click', toggleFullscreen);
   $('download').addEventListener('click', download);
+  $('mute-btn').addEventListener('click', toggleMute);
+  $('keys-btn').addEventListener('click', function () { setHelp($('keys-help').hidden); });
+  $('blank').addEventListener('click', function () { setBlank(false); });
+  document.addEventListener('keydown', unlockSound, true);
+  document.addEventListener('pointerdown', unlockSound, true);
+  document.addEventListener('mousemove', wakeControls);
+  sound.onChange(drawMute);
+  drawMute(sound.muted());
   document.addEventListener('keydown', onKey);
   // Space on a focused button would click it as well; Space is ours on this page.
   document.addEventListener('keyup', function (e) {

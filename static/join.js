@@ -36,6 +36,7 @@
     SCREENS.forEach(function (s) { show($(s), s === id); });
     if (id !== 's-question') countdown.stop();
     root.dataset.screen = id;
+    if (id === 's-wait') fitWords([$('wait-name')]);
   }
 
   var msgTimer = null;
@@ -246,6 +247,7 @@
         S.joining = null;
         S.score = m.score || 0;
         text($('wait-name'), S.name);
+        fitWords([$('wait-name')]);
         requestWake();
         if (!S.phase) screen('s-wait');
         break;
@@ -273,7 +275,7 @@
         // The next question's photos, fetched now so they are on hand when it starts.
         YB.preload(m.photos, 'next');
         break;
-      case 'reveal': drawReveal(m); break;
+      case 'reveal': drawReveal(m); buzz(m.you); break;
       case 'game_over': drawOver(m, m.you); break;
       case 'error': onError(m); break;
       default: break;
@@ -403,6 +405,7 @@
     var prompt = m.prompt || {};
     var photoChoices = YB.isPhotoMode(S.mode, S.choices);
     var pr = clear($('pq-prompt'));
+    pr.className = 'pq-prompt ' + (photoChoices ? 'by-name' : 'by-photo');
     var box = clear($('pq-choices'));
     box.className = 'pq-choices ' + (photoChoices ? 'tiles' : 'names');
     // A choice cannot be tapped before its photo (or the prompt's) is on screen: no guessing at a
@@ -429,8 +432,11 @@
         YB.whenShown(img, showing([i]));
       });
     } else {
+      // The box takes the height the names leave; the photo fits in it.
       var face = YB.img(prompt.thumb || prompt.photo, 'Who is this?', '', [192, 240]);
-      pr.appendChild(el('div', { className: 'pq-photo pic' }, [face]));
+      pr.appendChild(el('div', { className: 'pq-photo-box' }, [
+        el('div', { className: 'pq-photo pic' }, [face])
+      ]));
       YB.whenShown(face, showing([0, 1, 2, 3]));
       pr.appendChild(el('h1', { className: 'pq-ask', text: 'Who is this?' }));
       S.choices.forEach(function (c, i) {
@@ -443,13 +449,37 @@
     markTiles();
     S.seconds = m.seconds || (m.settings && m.settings.seconds) || 20;
     text($('pq-live'), '');
+    // Keyed by round (see drawPaused): a state for the same round never makes the time go up.
     drawPaused(!!m.paused, m.remaining_ms);
+    fitWords($('pq-choices').querySelectorAll('.name-text'));
+    fitWords([$('pq-prompt').querySelector('.pq-name')].filter(Boolean));
+  }
+
+  /**
+   * Long names on a narrow or big-font screen: lines break between words
+   * only (CSS), and a word wider than its box shrinks the name's type
+   * until it fits; only a word that is still too wide at half size breaks.
+   */
+  function fitWords(nodes) {
+    Array.prototype.forEach.call(nodes, function (n) {
+      n.style.fontSize = '';
+      n.classList.remove('break-anywhere');
+      var wide = function () { return n.scrollWidth > n.clientWidth + 1; };
+      if (!n.clientWidth || !wide()) return;
+      var base = parseFloat(window.getComputedStyle(n).fontSize) || 16;
+      var scale = 1;
+      for (var i = 0; i < 8 && wide() && scale > 0.5; i++) {
+        scale = Math.max(0.5, scale * (n.clientWidth / n.scrollWidth) - 0.02);
+        n.style.fontSize = (base * scale).toFixed(2) + 'px';
+      }
+      if (wide()) n.classList.add('break-anywhere');
+    });
   }
 
   /** The host paused the question (its seconds stand still under "Paused") or resumed it. */
   function drawPaused(paused, remainingMs) {
-    if (paused) countdown.hold(remainingMs, S.seconds * 1000);
-    else countdown.start(remainingMs, S.seconds * 1000);
+    if (paused) countdown.hold(remainingMs, S.seconds * 1000, S.round);
+    else countdown.start(remainingMs, S.seconds * 1000, S.round);
     show($('pq-paused'), paused);
     $('s-question').classList.toggle('paused', paused);
     if (paused) text($('pq-live'), 'Paused');
@@ -507,35 +537,102 @@
 
   // ---------- reveal and the end ----------
 
+  /** Phones stay silent; a right answer gives a short buzz where the phone can (none for wrong). */
+  function buzz(you) {
+    if (!you || !you.correct || !navigator.vibrate) return;
+    // Chrome refuses (and logs an error) before the guest has touched the page, e.g. after a reload.
+    if (navigator.userActivation && !navigator.userActivation.hasBeenActive) return;
+    try { navigator.vibrate(120); } catch (e) { /* not allowed here */ }
+  }
+
+  /** "3rd", "Tied 5th with 15 others", or no place at all before any points. */
+  function placeText(you, score) {
+    if (!you.rank) return '–';
+    if (!score) return 'No points yet';
+    var place = YB.ordinal(you.rank);
+    return you.tied > 0 ? 'Tied ' + place + ' with ' + YB.plural(you.tied, 'other', 'others') : place;
+  }
+
   function drawReveal(m) {
     S.phase = 'reveal';
     clearPending();
     if (m.round) S.round = m.round;
     var you = m.you || {};
+    var picked = typeof you.choice === 'number' ? you.choice : null;
     var v = $('rv-verdict');
     v.className = 'verdict';
     if (you.correct) { text(v, '✓ Right!'); v.classList.add('right'); }
-    else if (you.choice === null || you.choice === undefined) { text(v, 'No answer this time'); v.classList.add('none'); }
+    else if (picked === null) { text(v, 'No answer this time'); v.classList.add('none'); }
     else { text(v, '✗ Not this time'); v.classList.add('wrong'); }
     text($('rv-points'), you.correct ? '+' + YB.fmt(you.points || 0) + ' points' : '');
+    // Display only, as Kahoot does: two or more right in a row.
+    var streak = you.correct && you.streak >= 2 ? you.streak + ' in a row 🔥' : '';
+    text($('rv-streak'), streak);
+    show($('rv-streak'), !!streak);
 
     var ans = clear($('rv-answer'));
     var choices = m.choices || S.choices || [];
     var c = choices[m.answer] || {};
     var photoChoices = YB.isPhotoMode(m.mode || S.mode, choices);
     var name = m.name || (m.prompt && m.prompt.name) || c.name || '';
+    var wrongPick = picked !== null && picked !== m.answer ? choices[picked] || {} : null;
     if (photoChoices && (c.thumb || c.photo)) {
-      ans.appendChild(el('div', { className: 'pic small' }, [YB.img(c.thumb || c.photo, 'The right photo', '', [192, 240])]));
+      // Beside the right photo, a wrong pick's photo: what you took for them.
+      var figs = el('div', { className: 'rv-photos' });
+      if (wrongPick && (wrongPick.thumb || wrongPick.photo)) {
+        figs.appendChild(figure(wrongPick, picked, 'Your pick', 'wrong'));
+      }
+      figs.appendChild(figure(c, m.answer, picked === m.answer ? 'Your pick ✓' : 'Right', 'right'));
+      ans.appendChild(figs);
+    } else if (!photoChoices && m.prompt && (m.prompt.thumb || m.prompt.photo)) {
+      // Photo to name: the face again, now with its name under it.
+      ans.appendChild(el('div', { className: 'rv-photos' }, [
+        el('div', { className: 'rv-fig' }, [
+          el('div', { className: 'pic small' }, [YB.img(m.prompt.thumb || m.prompt.photo, 'The photo asked about', '', [192, 240])])
+        ])
+      ]));
     }
     ans.appendChild(el('p', { className: 'rv-name' }, [
       el('span', { className: 'letter l' + m.answer, 'aria-hidden': 'true', text: YB.LETTERS[m.answer] || '' }),
-      el('span', { text: name })
+      el('span', { className: 'rv-name-text', text: name })
     ]));
+    var known = m.known_as || (m.prompt && m.prompt.known_as) || '';
+    text($('rv-known'), known ? 'now ' + known : '');
+    show($('rv-known'), !!known);
     show($('rv-memoriam'), !!m.in_memoriam);
+
+    var pick = clear($('rv-pick'));
+    if (picked !== null) {
+      pick.className = 'rv-pick ' + (picked === m.answer ? 'right' : 'wrong');
+      pick.appendChild(el('span', { text: 'You picked' }));
+      pick.appendChild(el('span', { className: 'letter l' + picked, text: YB.LETTERS[picked] || '' }));
+      if (!photoChoices && choices[picked] && choices[picked].name) {
+        pick.appendChild(el('span', { className: 'rv-pick-name', text: choices[picked].name }));
+      }
+      pick.appendChild(el('span', { className: 'rv-pick-mark', text: picked === m.answer ? '✓ right' : '✗ wrong' }));
+    }
+    show(pick, picked !== null);
+
     if (typeof you.score === 'number') S.score = you.score;
     text($('rv-score'), YB.fmt(S.score));
-    text($('rv-rank'), you.rank ? YB.ordinal(you.rank) : '–');
+    var place = placeText(you, S.score);
+    text($('rv-rank'), place);
+    $('rv-rank').classList.toggle('long', place.length > 5);
+    var last = S.of > 0 && S.round >= S.of;
+    text($('rv-next'), last ? 'That was the last question — the final results are coming up on the screen.'
+      : 'Next question coming up — watch the screen.');
     screen('s-reveal');
+    fitWords(document.querySelectorAll('#s-reveal .rv-name-text, #s-reveal .rv-pick-name'));
+  }
+
+  function figure(c, i, caption, cls) {
+    return el('figure', { className: 'rv-fig ' + cls }, [
+      el('div', { className: 'pic small' }, [YB.img(c.thumb || c.photo, cls === 'right' ? 'The right photo' : 'The photo you picked', '', [192, 240])]),
+      el('figcaption', {}, [
+        el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] || '' }),
+        el('span', { text: caption })
+      ])
+    ]);
   }
 
   function drawOver(m, you) {
@@ -543,11 +640,24 @@
     clearPending();
     you = you || {};
     var lb = m.leaderboard || [];
+    var total = m.leaderboard_size || lb.length;
     if (!you.rank) {
-      for (var i = 0; i < lb.length; i++) if (lb[i].name === S.name) { you = { rank: lb[i].rank, score: lb[i].score }; break; }
+      for (var i = 0; i < lb.length; i++) {
+        if (lb[i].name !== S.name) continue;
+        var r = lb[i].rank;
+        you = { rank: r, score: lb[i].score, tied: lb.filter(function (e) { return e.rank === r; }).length - 1 };
+        break;
+      }
     }
-    text($('ov-rank'), you.rank ? 'You finished ' + YB.ordinal(you.rank) + (lb.length ? ' of ' + lb.length : '') : '');
-    text($('ov-score'), YB.fmt(typeof you.score === 'number' ? you.score : S.score) + ' points');
+    var score = typeof you.score === 'number' ? you.score : S.score;
+    var line = '';
+    if (you.rank && !score) line = 'No points this time';
+    else if (you.rank) {
+      line = 'You finished ' + (you.tied > 0 ? 'tied ' : '') + YB.ordinal(you.rank) + (total ? ' of ' + total : '');
+      if (you.tied > 0) line += ', with ' + YB.plural(you.tied, 'other', 'others');
+    }
+    text($('ov-rank'), line);
+    text($('ov-score'), YB.fmt(score) + ' points');
     var top = clear($('ov-top'));
     lb.slice(0, 3).forEach(function (e) {
       top.appendChild(el('li', {}, [
@@ -557,8 +667,18 @@
       ]));
     });
     screen('s-over');
+    fitWords(top.querySelectorAll('.b-name'));
     releaseWake();
   }
+
+  // A turned phone or a changed font size: fit the names on screen again.
+  var refit = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(refit);
+    refit = setTimeout(function () {
+      fitWords(document.querySelectorAll('#wait-name, .pq-name, #pq-choices .name-text, .rv-name-text, .rv-pick-name, #ov-top .b-name'));
+    }, 150);
+  });
 
   // ---------- keep the screen on (where the browser can) ----------
 

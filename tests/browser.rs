@@ -7,12 +7,16 @@
 //! so and pass, unless `CI` is set.
 
 mod common;
+#[path = "browser/emcee.rs"]
+mod emcee;
 #[path = "browser/faces.rs"]
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/pause.rs"]
 mod pause;
+#[path = "browser/phone.rs"]
+mod phone;
 #[path = "browser/preload.rs"]
 mod preload;
 #[path = "browser/remote.rs"]
@@ -149,6 +153,29 @@ fn ordinal(n: u64) -> String {
         _ => "th",
     };
     format!("{n}{suffix}")
+}
+
+/// "No points yet", "Tied 2nd with 1 other", "3rd": the place a phone shows.
+fn place_text(rank: u64, tied: usize, score: u64) -> String {
+    match (score, tied) {
+        (0, _) => "No points yet".to_string(),
+        (_, 0) => ordinal(rank),
+        (_, 1) => format!("Tied {} with 1 other", ordinal(rank)),
+        (_, n) => format!("Tied {} with {n} others", ordinal(rank)),
+    }
+}
+
+/// What a phone's end screen says of its place: like [`place_text`], as a sentence.
+fn final_place_text(rank: u64, tied: usize, of: usize, score: u64) -> String {
+    match (score, tied) {
+        (0, _) => "No points this time".to_string(),
+        (_, 0) => format!("You finished {} of {of}", ordinal(rank)),
+        (_, 1) => format!("You finished tied {} of {of}, with 1 other", ordinal(rank)),
+        (_, n) => format!(
+            "You finished tied {} of {of}, with {n} others",
+            ordinal(rank)
+        ),
+    }
 }
 
 /// "1,234" → 1234.
@@ -441,13 +468,16 @@ fn cut_boxes_js(skip: &str) -> String {
 
 /// Fails when the page scrolls or a box that hides its overflow cuts
 /// something off: a projector or phone screen shows it all. A box that cuts
-/// on purpose says so with the class `clipped` (and fades its edge).
+/// on purpose says so with the class `clipped` (and fades its edge); a
+/// screen reader's `sr-only` text is cut to nothing on purpose.
 async fn assert_fits(page: &Page, what: &str) {
     assert_settled(page, what).await;
     let clipped = page
         .js(&format!(
             "{} return out;",
-            cut_boxes_js("if (el.classList.contains('clipped')) return;")
+            cut_boxes_js(
+                "if (el.classList.contains('clipped') || el.classList.contains('sr-only')) return;"
+            )
         ))
         .await;
     assert_eq!(
@@ -845,10 +875,11 @@ async fn check_reveal(
             .find(|(_, n, _)| n == names[i])
             .unwrap_or_else(|| panic!("{} is on the leaderboard: {:?}", names[i], r.board));
         assert_eq!(row.2, pr.score, "projector and phone agree on {}", names[i]);
+        let tied = r.board.iter().filter(|b| b.0 == row.0).count() - 1;
         assert_eq!(
             pr.rank,
-            ordinal(row.0),
-            "rank of {}: {:?}",
+            place_text(row.0, tied, pr.score),
+            "place of {}: {:?}",
             names[i],
             r.board
         );
@@ -992,6 +1023,7 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
 
         // Round 2 starts with Space on the projector; one player is right,
         // one wrong, one does not answer and the emcee reveals.
+        emcee::wake_controls(host).await;
         assert_eq!(host.shown("#next-btn").await, "Next");
         host.press(' ').await;
         let asked2 = host_question(host, 2, 2, roster).await;
@@ -1010,11 +1042,13 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
             "seen('#answered') === '2 of 3 answered'",
         )
         .await;
+        emcee::wake_controls(host).await;
         host.click("#reveal-btn").await;
         let r2 = host_reveal(host, 2).await;
         assert_eq!(r2.votes, vote_labels(counts(&aims2, right2), 2), "{r2:?}");
         assert_moves(host, Some(&r1), &r2).await;
         let scores = check_reveal(&phones, &names, &aims2, right2, &scores, &r2).await;
+        emcee::wake_controls(host).await;
         assert_eq!(
             host.shown("#next-btn").await,
             "Final results",
@@ -1059,10 +1093,11 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
                 .unwrap_or_else(|| panic!("{name} on the final board: {fin}"));
             assert_eq!(number(row[2].as_str().unwrap()), scores[i], "{fin}");
             let rank = number(row[0].as_str().unwrap());
+            let tied = board.iter().filter(|r| r[0] == row[0]).count() - 1;
             phone_screen(phones[i], "s-over").await;
             assert_eq!(
                 phones[i].shown("#ov-rank").await,
-                format!("You finished {} of 3", ordinal(rank)),
+                final_place_text(rank, tied, 3, scores[i]),
                 "[{}] final rank",
                 phones[i].label
             );
@@ -1110,6 +1145,7 @@ fn a_projector_and_three_phones_play_two_rounds_by_clicking() {
 async fn download_results(host: &Page, code: &str) -> Vec<Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     host.download_to(dir.path()).await;
+    emcee::wake_controls(host).await;
     assert_eq!(host.shown("#download").await, "Download results");
     host.click("#download").await;
     let file = dir.path().join(format!("yearbook-{code}-results.csv"));

@@ -1365,6 +1365,87 @@ async fn progress_reaches_the_host_at_most_every_100_ms() {
     );
 }
 
+/// A phone's `[rank, tied, streak]` from its `you`.
+fn standing(v: &Value) -> Value {
+    json!([v["you"]["rank"], v["you"]["tied"], v["you"]["streak"]])
+}
+
+/// The host reveals; each phone's `[rank, tied, streak]` from its `reveal`.
+async fn reveal_standings(host: &mut TestClient, phones: [&mut TestClient; 4]) -> Value {
+    host.send(json!({"type":"reveal"})).await;
+    host.recv_type("reveal").await;
+    let mut out = Vec::new();
+    for p in phones {
+        out.push(standing(&p.recv_type("reveal").await));
+    }
+    Value::Array(out)
+}
+
+/// `you.tied` (others on the same rank) and `you.streak` (right answers in
+/// a row) in `reveal`, in a `state` in the reveal and over phases, and in
+/// `game_over`; a missed round ends a streak.
+#[tokio::test]
+async fn phones_are_told_their_ties_and_streaks() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, _, mut host, [(mut ann, _), (mut bob, wb), (mut cy, _), (mut di, _)]) = lobby_with(
+        &server,
+        json!({"rounds":2,"seconds":30}),
+        ["Ann", "Bob", "Cy", "Di"],
+    )
+    .await;
+
+    // Round 1: Ann and Bob right at the same moment (a full tie), Cy wrong,
+    // Di silent (Cy and Di tie on 0).
+    let phones = &mut [&mut ann, &mut bob, &mut cy, &mut di];
+    let r = start_round(&mut host, phones, 1, 2, 30).await;
+    let ans = answer_of(&server, &r).await as u64;
+    server.skip(Duration::from_secs(3));
+    ann.vote(1, ans).await;
+    bob.vote(1, ans).await;
+    cy.vote(1, (ans + 1) % 4).await;
+    assert_eq!(
+        reveal_standings(&mut host, [&mut ann, &mut bob, &mut cy, &mut di]).await,
+        json!([[1, 1, 1], [1, 1, 1], [3, 1, 0], [3, 1, 0]]),
+        "round 1: [rank, tied, streak] of Ann, Bob, Cy, Di"
+    );
+
+    // Round 2: Ann right again (two in a row), Bob wrong (his streak ends,
+    // his points stay), Cy right but later than Ann: no ties left.
+    let phones = &mut [&mut ann, &mut bob, &mut cy, &mut di];
+    let r = start_round(&mut host, phones, 2, 2, 30).await;
+    let ans = answer_of(&server, &r).await as u64;
+    server.skip(Duration::from_secs(3));
+    ann.vote(2, ans).await;
+    bob.vote(2, (ans + 1) % 4).await;
+    server.skip(Duration::from_secs(3));
+    cy.vote(2, ans).await;
+    assert_eq!(
+        reveal_standings(&mut host, [&mut ann, &mut bob, &mut cy, &mut di]).await,
+        json!([[1, 0, 2], [2, 0, 0], [3, 0, 1], [4, 0, 0]]),
+        "round 2: [rank, tied, streak] of Ann, Bob, Cy, Di"
+    );
+
+    // A phone that comes back during the reveal gets the same in its state.
+    bob.close().await;
+    let token = wb["token"].as_str().unwrap();
+    let (bob2, _) = resume(&server, &code, token, "Bob again").await;
+    assert_eq!(bob2.state["phase"], "reveal", "{}", bob2.state);
+    assert_eq!(standing(&bob2.state), json!([2, 0, 0]), "{}", bob2.state);
+    drop(bob2);
+
+    // The end: the same in game_over and in an `over` state.
+    host.send(json!({"type":"start_round"})).await;
+    host.recv_type("game_over").await;
+    let g = ann.recv_type("game_over").await;
+    assert_eq!(standing(&g), json!([1, 0, 2]), "Ann's game_over: {g}");
+    let g = di.recv_type("game_over").await;
+    assert_eq!(standing(&g), json!([4, 0, 0]), "Di's game_over: {g}");
+    let (bob3, _) = resume(&server, &code, token, "Bob at the end").await;
+    assert_eq!(bob3.state["phase"], "over", "{}", bob3.state);
+    assert_eq!(standing(&bob3.state), json!([2, 0, 0]), "{}", bob3.state);
+}
+
 /// The next `timer` on `c`, checked: round 1, `remaining_ms`, `paused`.
 async fn expect_timer(c: &mut TestClient, remaining_ms: u64, paused: bool) {
     let t = c.recv_type("timer").await;

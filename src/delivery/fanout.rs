@@ -758,6 +758,8 @@ mod tests {
                 YouFinal {
                     score: id as u32,
                     rank: 1,
+                    tied: 0,
+                    streak: 0,
                 },
             )
         });
@@ -968,6 +970,8 @@ mod tests {
             YouFinal {
                 score: 900,
                 rank: 2,
+                tied: 0,
+                streak: 0,
             },
         )];
         let p = Personal::from(PersonalFrames::game_over(

@@ -38,6 +38,24 @@ pub fn rank(standings: &mut [Standing]) -> Vec<u32> {
     ranks
 }
 
+/// For each rank of [`rank`]'s answer, how many other entries share it
+/// (0 when none): "tied 5th with 15 others".
+pub fn ties(ranks: &[u32]) -> Vec<u32> {
+    // Ranks come sorted, so entries sharing one are next to each other.
+    let mut out = Vec::with_capacity(ranks.len());
+    let mut start = 0;
+    while start < ranks.len() {
+        let end = start
+            + ranks[start..]
+                .iter()
+                .take_while(|&&r| r == ranks[start])
+                .count();
+        out.extend(std::iter::repeat_n((end - start - 1) as u32, end - start));
+        start = end;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +92,18 @@ mod tests {
         let mut v = vec![s(3, 0, 0), s(1, 700, 100), s(2, 700, 100)];
         let r = rank(&mut v);
         assert_eq!(r, vec![1, 1, 3]);
+    }
+
+    #[test]
+    fn ties_count_the_others_on_the_same_rank() {
+        assert_eq!(ties(&[]), Vec::<u32>::new());
+        assert_eq!(ties(&[1, 2, 3]), vec![0, 0, 0]);
+        assert_eq!(ties(&[1, 1, 3, 4, 4, 4]), vec![1, 1, 0, 2, 2, 2]);
+        let mut v: Vec<Standing> = (0..16).map(|i| s(i, 0, 0)).collect();
+        v.extend([s(20, 900, 1), s(21, 800, 1), s(22, 700, 1), s(23, 600, 1)]);
+        let r = rank(&mut v);
+        assert_eq!(r[4], 5, "16 players on 0 points are 5th");
+        assert_eq!(ties(&r)[4..], [15; 16], "each with 15 others");
     }
 
     #[test]

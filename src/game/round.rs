@@ -259,6 +259,9 @@ pub struct Player {
     pub answered: u32,
     /// Total answering time of right answers: the tie-breaker.
     pub correct_ms: u64,
+    /// Right answers in a row up to the last closed round (display only:
+    /// scoring does not use it).
+    pub streak: u32,
     pub connected: bool,
     pub kicked: bool,
     /// Kicked by the host and not let back: its name and device stay out.
@@ -548,6 +551,18 @@ impl Game {
         ahead as u32 + 1
     }
 
+    /// How many other players share this player's rank (0 for none).
+    pub fn tied_with(&self, id: PlayerId) -> u32 {
+        let Some(me) = self.player(id) else {
+            return 0;
+        };
+        let same = self
+            .players()
+            .filter(|p| p.score == me.score && p.correct_ms == me.correct_ms)
+            .count();
+        same.saturating_sub(1) as u32
+    }
+
     /// Applies one event. Events come from the commands below or from the
     /// store; both were validated, so this cannot fail.
     pub fn apply(&mut self, event: &Event) {
@@ -573,6 +588,7 @@ impl Game {
                     correct: 0,
                     answered: 0,
                     correct_ms: 0,
+                    streak: 0,
                     connected: false,
                     kicked: false,
                     banned: false,
@@ -689,6 +705,15 @@ impl Game {
                         p.score += points;
                         p.correct_ms += vote.elapsed_ms;
                     }
+                }
+                // A round without a right answer from a player (wrong, or
+                // none at all) ends their streak.
+                for p in &mut self.players {
+                    let right = round
+                        .votes
+                        .get(&p.id)
+                        .is_some_and(|v| v.choice == round.question.answer);
+                    p.streak = if right { p.streak + 1 } else { 0 };
                 }
                 self.history.push(Recognition {
                     person: round.question.target,
@@ -1385,6 +1410,40 @@ mod tests {
             (g.rank_of(FIRST), g.rank_of(SECOND), g.rank_of(THIRD)),
             (1, 1, 3)
         );
+    }
+
+    #[test]
+    fn a_streak_counts_right_answers_in_a_row_and_a_miss_ends_it() {
+        let (mut g, mut rng) = game(3, 20);
+        let streaks = |g: &Game| [FIRST, SECOND, THIRD].map(|p| g.player(p).unwrap().streak);
+        for round in 1..=3 {
+            g.start_round(round * 100_000, &mut rng).unwrap();
+            let (a, w) = (answer(&g), wrong(&g));
+            let now = round * 100_000 + 1_000;
+            g.vote(FIRST, round as u32, a, now).unwrap();
+            // SECOND misses round 2; THIRD never answers.
+            let second = if round == 2 { w } else { a };
+            g.vote(SECOND, round as u32, second, now).unwrap();
+            g.reveal(now).unwrap();
+            let want = match round {
+                1 => [1, 1, 0],
+                2 => [2, 0, 0],
+                _ => [3, 1, 0],
+            };
+            assert_eq!(streaks(&g), want, "after round {round}");
+        }
+    }
+
+    #[test]
+    fn tied_with_counts_the_others_on_the_same_score_and_time() {
+        let (mut g, mut rng) = game(3, 20);
+        assert_eq!([FIRST, SECOND, THIRD].map(|p| g.tied_with(p)), [2, 2, 2]);
+        g.start_round(0, &mut rng).unwrap();
+        let a = answer(&g);
+        g.vote(FIRST, 1, a, 1_000).unwrap();
+        g.reveal(2_000).unwrap();
+        assert_eq!([FIRST, SECOND, THIRD].map(|p| g.tied_with(p)), [0, 1, 1]);
+        assert_eq!(g.tied_with(PlayerId::new(99)), 0, "nobody");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! What a room's host screen and phones are sent (PROTOCOL §4): typed
 //! [`ServerMsg`]s built from the game and the class; pure, no I/O.
 
-use crate::game::{Game, Millis, Mode, Phase, PlayerId, Question, Recognition, Round as GameRound};
+use crate::game::Round as GameRound;
+use crate::game::leaderboard;
+use crate::game::{Game, Millis, Mode, Phase, Player, PlayerId, Question, Recognition};
 use crate::protocol::{self as msg, GameOver, KickedView, LeaderLine, Lobby, PersonalFrames};
 use crate::protocol::{PlayerView, Timer};
 use crate::protocol::{Progress, Recognized, Reveal, ServerMsg, Shown, State, StateYou, Stats};
@@ -128,13 +130,24 @@ fn reveal_shared(people: &People, game: &Game) -> Option<Reveal> {
     })
 }
 
+/// Every player ranked, with how many others share each one's rank.
+fn standings(game: &Game) -> Vec<(u32, u32, &Player)> {
+    let board = game.leaderboard();
+    let ranks: Vec<u32> = board.iter().map(|(rank, _)| *rank).collect();
+    board
+        .into_iter()
+        .zip(leaderboard::ties(&ranks))
+        .map(|((rank, p), tied)| (rank, tied, p))
+        .collect()
+}
+
 fn yours_reveal(game: &Game) -> Vec<(PlayerId, YouReveal)> {
     let Some(round) = game.round() else {
         return Vec::new();
     };
-    game.leaderboard()
+    standings(game)
         .into_iter()
-        .map(|(rank, p)| {
+        .map(|(rank, tied, p)| {
             let (choice, correct, points) = result_of(round, p.id);
             let you = YouReveal {
                 choice,
@@ -142,6 +155,8 @@ fn yours_reveal(game: &Game) -> Vec<(PlayerId, YouReveal)> {
                 points,
                 score: p.score,
                 rank,
+                tied,
+                streak: p.streak,
             };
             (p.id, you)
         })
@@ -196,12 +211,14 @@ pub(super) fn game_over_personal(people: &People, game: &Game) -> PersonalFrames
     } else {
         host.clone()
     };
-    let yours = game.leaderboard().into_iter().map(|(rank, p)| {
+    let yours = standings(game).into_iter().map(|(rank, tied, p)| {
         (
             p.id,
             YouFinal {
                 score: p.score,
                 rank,
+                tied,
+                streak: p.streak,
             },
         )
     });
@@ -237,6 +254,10 @@ pub(super) fn state(
                 you.name = Some(p.name.clone());
                 you.score = Some(p.score);
                 you.rank = Some(game.rank_of(id));
+                if matches!(game.phase(), Phase::Reveal | Phase::Over) {
+                    you.tied = Some(game.tied_with(id));
+                    you.streak = Some(p.streak);
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::common::free_port;
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions, MouseActions, PointerAction};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
@@ -48,9 +48,15 @@ const INIT_SCRIPT: &str = r#"
   });
   window.alert = function (m) { errors.push('alert(' + m + ') was called'); };
   var NativeWS = window.WebSocket;
+  // A test cuts the network by closing `__live` and setting `__offline`:
+  // sockets opened meanwhile go to a closed port and fail.
+  window.__live = [];
   var WS = function (url, protocols) {
     window.__sockets.push(String(url));
-    return protocols === undefined ? new NativeWS(url) : new NativeWS(url, protocols);
+    if (window.__offline) url = 'ws://127.0.0.1:9/';
+    var ws = protocols === undefined ? new NativeWS(url) : new NativeWS(url, protocols);
+    window.__live.push(ws);
+    return ws;
   };
   WS.prototype = NativeWS.prototype;
   WS.CONNECTING = 0; WS.OPEN = 1; WS.CLOSING = 2; WS.CLOSED = 3;
@@ -325,13 +331,28 @@ pub enum Size {
     Projector,
     /// 390×844, a phone.
     Phone,
+    /// 390×844 with the largest system font: Chromium's default font size
+    /// doubled (16 → 32 px), as a phone's accessibility setting does.
+    PhoneLargeFont,
+    /// 360×640, a small phone.
+    SmallPhone,
 }
 
 impl Size {
     pub fn wh(self) -> (u32, u32) {
         match self {
             Size::Projector => (1920, 1080),
-            Size::Phone => (390, 844),
+            Size::Phone | Size::PhoneLargeFont => (390, 844),
+            Size::SmallPhone => (360, 640),
+        }
+    }
+
+    /// Chromium's default font sizes (standard, fixed) for this person's
+    /// browser, when not Chromium's own 16 and 13 px.
+    fn font_sizes(self) -> Option<(u32, u32)> {
+        match self {
+            Size::PhoneLargeFont => Some((32, 26)),
+            _ => None,
         }
     }
 }
@@ -365,8 +386,10 @@ impl Browser {
             c: session.client.clone(),
             session_url: session.session_url.clone(),
             http: reqwest::Client::new(),
+            font_sizes: size.font_sizes(),
         };
         self.used.lock().unwrap().push(session);
+        page.apply_font_sizes().await;
         // The same animations and code paths, less waiting for them.
         page.cdp(
             "Animation.setPlaybackRate",
@@ -416,6 +439,7 @@ impl Browser {
             c: session.client.clone(),
             session_url: session.session_url.clone(),
             http: reqwest::Client::new(),
+            font_sizes: size.font_sizes(),
         };
         page.cdp(
             "Page.addScriptToEvaluateOnNewDocument",
@@ -513,9 +537,25 @@ pub struct Page {
     pub c: Client,
     session_url: String,
     http: reqwest::Client,
+    /// Chromium's default font sizes for this person (`Size::font_sizes`).
+    font_sizes: Option<(u32, u32)>,
 }
 
 impl Page {
+    /// The system font setting a phone passes on to its browser
+    /// (webkit.webprefs.default_font_size). CDP sets it on the current
+    /// renderer only: a navigation to another site starts a new one, so
+    /// `goto` sets it again.
+    async fn apply_font_sizes(&self) {
+        if let Some((standard, fixed)) = self.font_sizes {
+            self.cdp(
+                "Page.setFontSizes",
+                json!({ "fontSizes": { "standard": standard, "fixed": fixed } }),
+            )
+            .await;
+        }
+    }
+
     async fn cdp(&self, cmd: &str, params: Value) -> Value {
         let r = self
             .http
@@ -591,6 +631,7 @@ impl Page {
             .goto(url)
             .await
             .unwrap_or_else(|e| panic!("[{}] goto {url}: {e}", self.label));
+        self.apply_font_sizes().await;
     }
 
     /// Reloads, after checking the page had no script error.
@@ -717,8 +758,18 @@ impl Page {
     }
 
     /// A real WebDriver click (fails when something covers the element).
+    /// The mouse moves onto the element first, as a hand does: the
+    /// projector's controls show only once the mouse moves.
     pub async fn click(&self, css: &str) {
         let el = self.find(css).await;
+        let reach = MouseActions::new("mouse".to_string()).then(PointerAction::MoveToElement {
+            element: el.clone(),
+            duration: Some(Duration::from_millis(50)),
+            x: 0.0,
+            y: 0.0,
+        });
+        // Out of view (a scrolled page) the move fails; the click scrolls there itself.
+        let _ = self.c.perform_actions(reach).await;
         if let Err(e) = el.click().await {
             self.fail::<()>(&format!("click on {css:?} failed: {e}"))
                 .await;

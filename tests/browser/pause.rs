@@ -59,6 +59,7 @@ fn the_emcee_pauses_and_the_phones_seconds_stand_still_until_resumed() {
         host.press(' ').await;
         host_phase(host, "question").await;
         phone_screen(phone, "s-question").await;
+        emcee::wake_controls(host).await;
         assert_eq!(host.shown("#pause-btn").await, "Pause");
         // Some seconds gone, so a countdown that went on would show it.
         phone
