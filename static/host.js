@@ -49,6 +49,8 @@
   // ---------- screens ----------
 
   function setPhase(phase) {
+    // The server's reveal at the deadline can come before the countdown's last tick.
+    if (S.phase === 'question' && phase === 'reveal' && S.left < 1500) sayTime(S.round + ':up', 'Time’s up');
     S.phase = phase;
     ['lobby', 'question', 'reveal', 'over'].forEach(function (p) { show($(p), p === phase); });
     root.dataset.phase = phase;
@@ -91,6 +93,62 @@
     toastTimer = setTimeout(function () { show(t, false); }, 5000);
   }
 
+  // ---------- fitting names to their boxes ----------
+
+  /** The projector layout (one screen, nothing scrolls); a narrow or zoomed window scrolls instead. */
+  var PROJECTOR = window.matchMedia ? window.matchMedia('(min-width: 1101px) and (min-height: 561px)') : null;
+  function projector() { return !!(PROJECTOR && PROJECTOR.matches); }
+  // Strict: a box that ends its text with "…" does so for the least overflow.
+  function overflowsX(n) { return n.scrollWidth > n.clientWidth; }
+
+  /** Smaller type (down to `min` of its size) until the node's text is as wide as its box at most. */
+  function shrinkToWidth(n, min) {
+    n.style.fontSize = '';
+    if (!n.clientWidth || !overflowsX(n)) return;
+    var base = parseFloat(getComputedStyle(n).fontSize) || 16;
+    var scale = 1;
+    for (var i = 0; i < 8 && overflowsX(n) && scale > min; i++) {
+      scale = Math.max(min, scale * n.clientWidth / n.scrollWidth - 0.01);
+      n.style.fontSize = (base * scale).toFixed(2) + 'px';
+    }
+  }
+
+  /**
+   * Long names: on one line in smaller type (down to `min` of their size); if that is not enough,
+   * over lines broken between words only, never inside one; a single word still too wide for the
+   * box gets smaller still.
+   */
+  function fitNames(nodes, min) {
+    Array.prototype.forEach.call(nodes, function (n) {
+      n.classList.remove('wrap');
+      n.style.whiteSpace = 'nowrap';
+      shrinkToWidth(n, min);
+      if (!overflowsX(n)) return;
+      n.style.whiteSpace = 'normal';
+      n.classList.add('wrap');
+      if (overflowsX(n)) shrinkToWidth(n, 0.4);
+    });
+  }
+
+  /** A heading on at most `lines` lines, in smaller type (down to `min` of its size) if need be. */
+  function fitLines(n, lines, min) {
+    n.style.fontSize = '';
+    var base = parseFloat(getComputedStyle(n).fontSize) || 16;
+    for (var scale = 1; scale > min; scale -= 0.05) {
+      var lh = parseFloat(getComputedStyle(n).lineHeight) || base * scale * 1.1;
+      if (!overflowsX(n) && n.offsetHeight <= lines * lh + 2) return;
+      n.style.fontSize = (base * (scale - 0.05)).toFixed(1) + 'px';
+    }
+  }
+
+  /** Makes `inner`'s type smaller in steps (down to `min` of its size now) while `box` shows more than it holds. */
+  function shrinkUntilHeld(box, inner, min) {
+    var base = parseFloat(getComputedStyle(inner).fontSize) || 16;
+    for (var scale = 1; scale > min && box.scrollHeight > box.clientHeight + 1; scale -= 0.05) {
+      inner.style.fontSize = (base * (scale - 0.05)).toFixed(1) + 'px';
+    }
+  }
+
   // ---------- lobby ----------
 
   function drawLobby(players, count) {
@@ -106,17 +164,20 @@
   }
 
   /**
-   * The names, newest first, as many as fit the box; the rest are "+ N more". Names are never
-   * cut in half or faded: a name is either on the screen or counted in the last chip.
+   * The names, newest first, as big as lets them all fit (never under about 40 px at 1080 lines,
+   * legible at the back); when even that is too many, the newest that fit and "+ N more". Names
+   * are never cut in half or faded: a name is either on the screen or counted in the last chip.
+   * More than a few players get the whole width under a smaller code.
    */
   var CHIP_CAP = 400;  // a screen never shows more; keeps a room of thousands cheap
+  var CHIP_SIZES = [2, 1.75, 1.5];   // em of the projector's type, largest first
+  var ROOMY = 6;
   var chipBox = { w: -1, h: -1 };
   function layoutPlayers() {
     var ul = $('players');
     clear(ul);
     var total = S.count || S.players.length;
-    ul.classList.toggle('many', total > 40);
-    ul.classList.toggle('lots', total > 120);
+    $('lobby').classList.toggle('crowd', total > ROOMY);
     var list = S.players.slice().sort(function (a, b) { return (b.id || 0) - (a.id || 0); }).slice(0, CHIP_CAP);
     var chips = list.map(function (p) {
       var isNew = !S.seen[p.id];
@@ -140,7 +201,13 @@
       text(more, '+ ' + YB.fmt(hidden) + ' more');
     }
     setMore();
-    if (ul.scrollHeight > ul.clientHeight + 1) trim();
+    var overflows = function () { return ul.scrollHeight > ul.clientHeight + 1; };
+    for (var i = 0; i < CHIP_SIZES.length; i++) {
+      ul.style.fontSize = CHIP_SIZES[i] + 'em';
+      if (!overflows()) break;
+    }
+    fitNames(ul.querySelectorAll('.chip-name'), 0.9);
+    if (overflows()) trim();
     chipBox = { w: ul.clientWidth, h: ul.clientHeight };
     // Drop every name that does not wholly fit, then make room for the "+ N more" chip.
     function trim() {
@@ -154,10 +221,13 @@
 
   // The box changes size when the window does or the settings panel opens: fit the names again.
   if (window.ResizeObserver) {
+    // Laid out on the next frame: laying out inside the callback can move the box again.
     new ResizeObserver(function () {
-      var ul = $('players');
-      if (S.phase !== 'lobby' || (ul.clientWidth === chipBox.w && ul.clientHeight === chipBox.h)) return;
-      layoutPlayers();
+      window.requestAnimationFrame(function () {
+        var ul = $('players');
+        if (S.phase !== 'lobby' || (ul.clientWidth === chipBox.w && ul.clientHeight === chipBox.h)) return;
+        layoutPlayers();
+      });
     }).observe($('players'));
   } else {
     window.addEventListener('resize', function () { if (S.phase === 'lobby') layoutPlayers(); });
@@ -373,8 +443,44 @@
         names
       ]));
     }
+    if (S.saidRound !== S.round) { S.saidRound = S.round; text($('timer-live'), ''); }
     drawPaused(!!m.paused, m.remaining_ms);
     drawProgress(m.answered || 0, typeof m.players_voting === 'number' ? m.players_voting : (typeof m.players === 'number' ? m.players : S.players.length));
+    sizeQuestion();
+  }
+
+  /**
+   * The prompt on two lines at most, then the photos (or the photo and the names) as big as the
+   * room left under it allows, so nothing reaches the footer however long the names are.
+   */
+  function sizeQuestion() {
+    var body = $('q-body');
+    fitLines($('q-name'), 2, 0.6);
+    body.style.removeProperty('--pic');
+    var names = body.querySelector('.name-choices');
+    if (names) { names.style.fontSize = ''; fitNames(names.querySelectorAll('.name-text'), 0.9); }
+    if (!projector()) return;
+    var cs = getComputedStyle(body);
+    var h = body.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    if (!names) {
+      // The letter badges stand out half their size above the photos.
+      var badge = body.querySelector('.letter');
+      var room = h - (badge ? badge.offsetHeight / 2 : 0);
+      body.style.setProperty('--pic', Math.max(60, Math.floor(Math.min(window.innerWidth * 0.215, room * 0.8))) + 'px');
+      return;
+    }
+    body.style.setProperty('--pic', Math.max(60, Math.floor(Math.min(window.innerWidth * 0.34, h * 0.8))) + 'px');
+    fitNames(names.querySelectorAll('.name-text'), 0.9);
+    shrinkUntilHeld(body, names, 0.85);
+  }
+
+  // Seconds left at which screen readers hear the time (every second would drown the room's noise).
+  var SAY_AT = [10, 5];
+  var saidTime = '';
+  function sayTime(moment, words) {
+    if (saidTime === moment) return;
+    saidTime = moment;
+    text($('timer-live'), words);
   }
 
   /** The question's clock runs, or stands still at remainingMs with a big "Paused". */
@@ -390,6 +496,9 @@
   var RING = 2 * Math.PI * 52;
   function drawTimer(left, frac) {
     var secs = Math.ceil(left / 1000);
+    S.left = left;
+    if (SAY_AT.indexOf(secs) >= 0) sayTime(S.round + ':' + secs, secs + ' seconds left');
+    if (left <= 0) sayTime(S.round + ':up', 'Time’s up');
     text($('timer-num'), String(secs));
     var fg = $('ring-fg');
     fg.style.strokeDasharray = RING.toFixed(1);
@@ -437,7 +546,7 @@
       var n = counts[i] || 0;
       var right = i === m.answer;
       var pct = total ? Math.round(n * 100 / total) : 0;
-      var fill = el('div', { className: 'bar-fill l' + i });
+      var fill = el('div', { className: 'bar-fill f' + i });
       var label = YB.plural(n, 'vote', 'votes') + (total ? ' · ' + pct + '%' : '');
       var bits = [el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })];
       if (photoChoices) {
@@ -459,7 +568,46 @@
       else setTimeout(function () { fill.style.width = w; }, 60);
     });
     chart.appendChild(rows);
+    sizeReveal();
     drawBoard($('board'), m.leaderboard || [], S.round);
+  }
+
+  /**
+   * The name on one line if smaller type allows; the photos as big as the room under it allows
+   * (the right one twice the others: everyone looks at it); in photo → name mode the names fitted
+   * beside the photo, which gives up width until the four bars fit above the footer.
+   */
+  function sizeReveal() {
+    var chart = $('r-chart');
+    fitLines($('r-name'), 1, 0.6);
+    chart.style.removeProperty('--pic');
+    chart.style.removeProperty('--prompt');
+    var barNames = chart.querySelectorAll('.bar-name');
+    fitNames(barNames, 0.9);
+    if (!projector()) return;
+    var body = chart.parentNode;
+    var cs = getComputedStyle(body);
+    var h = body.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    var bars = chart.querySelector('.bars');
+    bars.style.fontSize = '';
+    if (chart.classList.contains('photos')) {
+      // Measure what is not photo (rows' padding, gaps, badges), then share the rest: 3 × 1.25 + 2.5.
+      var probe = 100;
+      chart.style.setProperty('--pic', probe + 'px');
+      var other = bars.offsetHeight - 6.25 * probe;
+      var badge = chart.querySelector('.letter');
+      other += badge ? badge.offsetHeight / 2 : 0;
+      chart.style.setProperty('--pic', Math.max(40, Math.floor(Math.min((h - other) / 6.25, chart.clientWidth / 5))) + 'px');
+      return;
+    }
+    var prompt = Math.floor(Math.min(h * 0.8, window.innerWidth * 0.22));
+    for (var i = 0; i < 6; i++) {
+      chart.style.setProperty('--prompt', prompt + 'px');
+      fitNames(barNames, 0.9);
+      if (bars.offsetHeight <= h) break;
+      prompt = Math.floor(prompt * 0.85);
+    }
+    shrinkUntilHeld(body, bars, 0.85);
   }
 
   // ---------- leaderboard with movement since the previous reveal ----------
@@ -509,7 +657,9 @@
     });
     if (!list.length) ol.appendChild(el('li', { className: 'board-empty', text: 'No scores yet' }));
     ol.classList.toggle('has-moves', !!prev);
-    YB.fitText(ol.querySelectorAll('.b-name'), 0.7);
+    fitNames(ol.querySelectorAll('.b-name'), 0.9);
+    // As many of the top ten as the screen holds, whole (a long name can take two lines).
+    while (projector() && rows.length > 1 && ol.scrollHeight > ol.clientHeight + 1) ol.removeChild(rows.pop());
     ol.classList.toggle('moving', !redraw);
     if (redraw || YB.reducedMotion() || !rows.length) return;
     // Each row starts where it stood after the previous reveal and slides to its new place;
@@ -560,15 +710,35 @@
     // After a single question both are the same classmate: show them once.
     var most = st.most_recognized, least = st.least_recognized;
     if (!most || !least || least.name !== most.name) statCard(stats, 'Least recognised', least);
+    fitOver();
     layoutFinal();
   }
 
   /**
-   * Everyone, on one screen and never in a scrolling box: one column while it fits, then more
-   * columns and smaller type, and in a very big room the top of the list and "and N more"
-   * (each phone shows its own rank).
+   * The podium's names break between words; a word too wide for its step, or a step taller than
+   * the podium (it would reach the heading), makes that name smaller. The stat cards likewise.
    */
-  var FINAL_SIZES = [1.15, 1, 0.9, 0.8];   // em, largest first
+  function fitOver() {
+    Array.prototype.forEach.call(document.querySelectorAll('#podium .step:not(.empty)'), function (step) {
+      var name = step.querySelector('.step-name');
+      shrinkToWidth(name, 0.5);
+      if (projector()) shrinkUntilHeld(step, name, 0.6);
+      if (overflowsX(name)) shrinkToWidth(name, 0.4);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('#stats .stat'), function (card) {
+      var cap = card.querySelector('figcaption');
+      cap.style.fontSize = '';
+      shrinkToWidth(card.querySelector('.stat-name'), 0.6);
+      if (projector()) shrinkUntilHeld(card, cap, 0.75);
+    });
+  }
+
+  /**
+   * Everyone, on one screen and never in a scrolling box, in type the back of the room reads: as
+   * many columns as the longest names allow, and in a big room the top of the list and "and N
+   * more" (each phone shows its own rank).
+   */
+  var FINAL_SIZES = [1.75, 1.5];   // em of the projector's type, largest first; 1.5em is about 40 px at 1080 lines
   var finalBox = { w: -1, h: -1 };
   function finalRow(e) {
     return el('li', {}, [
@@ -590,18 +760,28 @@
     // A page that scrolls (narrow window, zoomed in) lists everyone in one or two columns.
     if (!H || getComputedStyle(fb).overflowY === 'visible') {
       lb.forEach(function (e) { fb.appendChild(finalRow(e)); });
-      YB.fitText(fb.querySelectorAll('.b-name'), 0.75);
+      fitNames(fb.querySelectorAll('.b-name'), 0.75);
       return;
     }
     fb.classList.add('fitted');
     var sample = fb.appendChild(finalRow(lb[0]));
+    var sampleName = sample.querySelector('.b-name');
+    var gap = parseFloat(getComputedStyle(fb).columnGap) || 0;
     var pick = null;
     for (var i = 0; i < FINAL_SIZES.length && !pick; i++) {
       fb.style.fontSize = FINAL_SIZES[i] + 'em';
-      var px = parseFloat(getComputedStyle(fb).fontSize) || 16;
-      var rowH = sample.getBoundingClientRect().height || px * 1.6;
+      var rowH = sample.getBoundingClientRect().height || 40;
       var rowsFit = Math.max(1, Math.floor(H / rowH));
-      var maxCols = Math.max(1, Math.min(3, Math.floor(W / (px * 15))));
+      // A column is as wide as the widest name it may show (a little smaller), its rank and score.
+      var widest = 0;
+      lb.slice(0, rowsFit * 3).forEach(function (e) {
+        text(sampleName, e.name);
+        widest = Math.max(widest, sampleName.scrollWidth);
+      });
+      text(sampleName, lb[0].name);
+      var rest = sample.getBoundingClientRect().width - sampleName.clientWidth;
+      var need = widest * 0.9 + rest;
+      var maxCols = Math.max(1, Math.min(3, Math.floor((W + gap) / (need + gap))));
       var cols = Math.ceil(lb.length / rowsFit);
       if (cols <= maxCols) pick = { size: FINAL_SIZES[i], cols: cols, rows: Math.ceil(lb.length / cols), show: lb.length };
       else if (i === FINAL_SIZES.length - 1) pick = { size: FINAL_SIZES[i], cols: maxCols, rows: rowsFit, show: maxCols * rowsFit - 1 };
@@ -617,11 +797,14 @@
     // Fit names once the grid is complete, and again after the browser has
     // laid it out (fonts and the podium above can still move it).
     var names = fb.querySelectorAll('.b-name');
-    YB.fitText(names, 0.7);
-    window.requestAnimationFrame(function () { YB.fitText(names, 0.7); });
+    fitNames(names, 0.9);
+    window.requestAnimationFrame(function () { fitNames(names, 0.9); });
   }
   window.addEventListener('resize', function () {
     var fb = $('final-board');
+    if (S.phase === 'question') sizeQuestion();
+    if (S.phase === 'reveal') sizeReveal();
+    if (S.phase === 'over') fitOver();
     if (S.phase === 'over' && (fb.clientWidth !== finalBox.w || fb.clientHeight !== finalBox.h)) layoutFinal();
   });
 
@@ -987,7 +1170,7 @@
   });
 
   // Let a long join URL break after a slash rather than in the middle of a word.
-  Array.prototype.forEach.call(document.querySelectorAll('.join-url, .join-hint-url'), function (node) {
+  Array.prototype.forEach.call(document.querySelectorAll('.join-url, .join-hint-url, .late-url'), function (node) {
     var parts = node.textContent.split(/(\/+)/);
     clear(node);
     parts.forEach(function (part) {
@@ -995,6 +1178,12 @@
       node.appendChild(document.createTextNode(part));
       if (part.charAt(0) === '/') node.appendChild(document.createElement('wbr'));
     });
+  });
+
+  // Latecomers' corner during play: the lobby's QR code again, small (sent once in the page).
+  var lobbyQr = document.querySelector('.lobby-qr svg');
+  Array.prototype.forEach.call(document.querySelectorAll('.late .qr'), function (box) {
+    if (lobbyQr) box.appendChild(lobbyQr.cloneNode(true));
   });
 
   setPhase('lobby');

@@ -19,6 +19,8 @@ mod pause;
 mod phone;
 #[path = "browser/preload.rs"]
 mod preload;
+#[path = "browser/projector.rs"]
+mod projector;
 #[path = "browser/remote.rs"]
 mod remote;
 
@@ -2124,8 +2126,10 @@ fn a_full_room_fits_the_projector() {
             60,
             "everyone is counted on the final board: {fin}"
         );
+        // Legible from the back (about 40 px) beats listing many: the top of
+        // a room of 60 long names, the rest counted (each phone has its rank).
         assert!(
-            listed.len() >= 24,
+            listed.len() >= 7,
             "a useful part of the room is listed: {fin}"
         );
         assert_eq!(
@@ -2295,7 +2299,7 @@ fn reduced_motion_lists_as_many_names_on_the_final_board() {
         host.reload().await;
         host_phase(host, "over").await;
         let still = final_names_listed(host).await;
-        assert!(moving >= 24, "{moving} names listed without reduced motion");
+        assert!(moving >= 7, "{moving} names listed without reduced motion");
         assert_eq!(
             still, moving,
             "names on the final board with reduced motion, and without"

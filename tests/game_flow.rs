@@ -1511,7 +1511,11 @@ async fn the_host_pauses_a_question_and_its_time_and_points_stand_still() {
     for c in [&mut host, &mut ann, &mut bob] {
         expect_timer(c, 16_000, false).await;
     }
+    // A second unpause is no error; the pong says it was read before Bob's
+    // vote, which comes on another socket and could overtake it.
     host.send(json!({"type":"unpause"})).await;
+    host.send(json!({"type":"ping"})).await;
+    host.recv_type("pong").await;
     server.skip(Duration::from_secs(4));
     bob.vote(1, ans).await;
     let rev = host.recv_type("reveal").await;

@@ -50,6 +50,10 @@ pub type Millis = u64;
 /// toward `--max-players` after it (see [`Game::lapse`]).
 pub const SEAT_HOLD_MS: Millis = 120_000;
 
+/// Answers a person asked needs before "most/least recognised" may name them
+/// (fewer in a room with fewer players): one right answer of one says nothing.
+pub const MIN_RECOGNITION_ANSWERS: u32 = 3;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
@@ -457,6 +461,14 @@ impl Game {
     /// The players that count toward `--max-players`.
     pub fn player_count(&self) -> usize {
         self.players.len() - self.kicked - self.lapsed
+    }
+
+    /// How many answers a person asked needs before the stats may name them:
+    /// [`MIN_RECOGNITION_ANSWERS`], or every player in a smaller room (a room
+    /// of two needs both), never fewer than one.
+    pub fn recognition_min_answers(&self) -> u32 {
+        let players = u32::try_from(self.player_count()).unwrap_or(u32::MAX);
+        MIN_RECOGNITION_ANSWERS.min(players).max(1)
     }
 
     pub fn history(&self) -> &[Recognition] {
@@ -1151,10 +1163,14 @@ impl Game {
     }
 
     /// The most and the least recognised people asked in this game, by
-    /// share of right answers (more answers break ties). The least is `None`
-    /// when only one person was asked: nobody is both.
+    /// share of right answers (more answers break ties). Only people asked
+    /// with at least [`Game::recognition_min_answers`] answers count, so "1 of
+    /// 1" never names anyone in a room of many. The least is `None` when only
+    /// one person counts: nobody is both.
     pub fn recognition_extremes(&self) -> Option<(Recognition, Option<Recognition>)> {
-        let answered: Vec<&Recognition> = self.history.iter().filter(|r| r.answered > 0).collect();
+        let min = self.recognition_min_answers();
+        let answered: Vec<&Recognition> =
+            self.history.iter().filter(|r| r.answered >= min).collect();
         let share = |r: &Recognition| f64::from(r.correct) / f64::from(r.answered);
         let most = answered.iter().copied().max_by(|a, b| {
             share(a)
@@ -2199,24 +2215,79 @@ mod tests {
     #[test]
     fn recognition_goes_by_share_of_right_answers_and_skips_unanswered_people() {
         let (mut g, mut rng) = game(3, 20);
-        // Round 1: one answer, right (100 %).
+        // Round 1: three answers, all right; round 2: three answers, one
+        // right; round 3: nobody answers, so its person is in neither extreme.
+        let mut asked = Vec::new();
+        for (round, rights) in [(1u32, 3), (2, 1), (3, 0)] {
+            let at = u64::from(round) * 1_000;
+            g.start_round(at, &mut rng).unwrap();
+            asked.push(g.round().unwrap().question.target);
+            let (a, w) = (answer(&g), wrong(&g));
+            if round < 3 {
+                for (i, player) in [FIRST, SECOND, THIRD].into_iter().enumerate() {
+                    let choice = if i < rights { a } else { w };
+                    g.vote(player, round, choice, at + 10).unwrap();
+                }
+            }
+            // Everyone voting closes the round by itself.
+            if g.phase() == Phase::Question {
+                g.reveal(at + 100).unwrap();
+            }
+        }
+        let (most, least) = g.recognition_extremes().unwrap();
+        assert_eq!((most.person, most.correct, most.answered), (asked[0], 3, 3));
+        assert_eq!(least.map(|r| (r.person, r.correct)), Some((asked[1], 1)));
+    }
+
+    #[test]
+    fn recognition_names_nobody_answered_by_fewer_than_three() {
+        let (mut g, mut rng) = game(4, 20);
+        assert_eq!(g.recognition_min_answers(), MIN_RECOGNITION_ANSWERS);
+        // Round 1: one of four answers, right: "1 of 1" names nobody.
         g.start_round(0, &mut rng).unwrap();
-        let first = g.round().unwrap().question.target;
         g.vote(FIRST, 1, answer(&g), 10).unwrap();
         g.reveal(100).unwrap();
-        // Round 2: three answers, two right (67 %: more right answers, a
-        // smaller share).
+        assert_eq!(g.recognition_extremes(), None);
+        // Round 2: two answer, both wrong: still too few.
         g.start_round(1_000, &mut rng).unwrap();
-        let second = g.round().unwrap().question.target;
-        let (a, w) = (answer(&g), wrong(&g));
-        for (player, choice) in [(FIRST, a), (SECOND, a), (THIRD, w)] {
-            g.vote(player, 2, choice, 1_010).unwrap();
-        }
-        // Round 3: nobody answers; the person is in neither extreme.
+        let w = wrong(&g);
+        g.vote(FIRST, 2, w, 1_010).unwrap();
+        g.vote(SECOND, 2, w, 1_010).unwrap();
+        g.reveal(1_100).unwrap();
+        assert_eq!(g.recognition_extremes(), None);
+        // Round 3: three answer, one right: the only one who counts, so most
+        // and not least, though round 1's person had a better share.
         g.start_round(2_000, &mut rng).unwrap();
+        let third = g.round().unwrap().question.target;
+        let (a, w) = (answer(&g), wrong(&g));
+        for (player, choice) in [(FIRST, a), (SECOND, w), (THIRD, w)] {
+            g.vote(player, 3, choice, 2_010).unwrap();
+        }
         g.reveal(2_100).unwrap();
         let (most, least) = g.recognition_extremes().unwrap();
-        assert_eq!(most.person, first);
-        assert_eq!(least.map(|r| r.person), Some(second));
+        assert_eq!((most.person, most.correct, most.answered), (third, 1, 3));
+        assert_eq!(least, None);
+    }
+
+    #[test]
+    fn a_room_smaller_than_three_needs_every_player_to_answer() {
+        let (g, _) = game(2, 20);
+        assert_eq!(g.recognition_min_answers(), 2);
+        let (g, _) = game(1, 20);
+        assert_eq!(g.recognition_min_answers(), 1);
+        let (g, _) = game(0, 20);
+        assert_eq!(g.recognition_min_answers(), 1, "never zero");
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        g.vote(FIRST, 1, answer(&g), 10).unwrap();
+        g.reveal(100).unwrap();
+        assert_eq!(g.recognition_extremes(), None, "one of two answered");
+        g.start_round(1_000, &mut rng).unwrap();
+        let target = g.round().unwrap().question.target;
+        g.vote(FIRST, 2, answer(&g), 1_010).unwrap();
+        g.vote(SECOND, 2, wrong(&g), 1_010).unwrap();
+        let (most, least) = g.recognition_extremes().unwrap();
+        assert_eq!((most.person, most.correct, most.answered), (target, 1, 2));
+        assert_eq!(least, None);
     }
 }

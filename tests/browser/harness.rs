@@ -329,6 +329,8 @@ where
 pub enum Size {
     /// 1920×1080, the projector.
     Projector,
+    /// 1280×720, an older or cheaper projector.
+    Projector720,
     /// 390×844, a phone.
     Phone,
     /// 390×844 with the largest system font: Chromium's default font size
@@ -342,6 +344,7 @@ impl Size {
     pub fn wh(self) -> (u32, u32) {
         match self {
             Size::Projector => (1920, 1080),
+            Size::Projector720 => (1280, 720),
             Size::Phone | Size::PhoneLargeFont => (390, 844),
             Size::SmallPhone => (360, 640),
         }
