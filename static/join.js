@@ -15,6 +15,8 @@
     mode: null,
     choices: null,
     locked: null,        // the choice tapped this round
+    shown: [],           // per choice: its photo (or the prompt's) is on screen, so it may be tapped
+    drawn: 0,            // questions drawn so far: a late photo of an earlier one changes nothing
     acked: false,
     count: 0,
     score: 0,
@@ -270,6 +272,10 @@
           markTiles();
         }
         break;
+      case 'preload':
+        // The next question's photos, fetched now so they are on hand when it starts.
+        YB.preload(m.photos, 'next');
+        break;
       case 'reveal': drawReveal(m); buzz(m.you); break;
       case 'game_over': drawOver(m, m.you); break;
       case 'error': onError(m); break;
@@ -404,21 +410,36 @@
     pr.className = 'pq-prompt ' + (photoChoices ? 'by-name' : 'by-photo');
     var box = clear($('pq-choices'));
     box.className = 'pq-choices ' + (photoChoices ? 'tiles' : 'names');
+    // A choice cannot be tapped before its photo (or the prompt's) is on screen: no guessing at a
+    // blank tile while a speed-scored clock runs.
+    var drawn = ++S.drawn;
+    S.shown = [false, false, false, false];
+    var showing = function (which) {
+      return function () {
+        if (S.drawn !== drawn) return;
+        which.forEach(function (i) { S.shown[i] = true; });
+        markTiles();
+      };
+    };
     if (photoChoices) {
       pr.appendChild(el('p', { className: 'pq-ask', text: 'Which one is' }));
       pr.appendChild(el('h1', { className: 'pq-name', text: prompt.name || '' }));
       if (prompt.known_as) pr.appendChild(el('p', { className: 'q-known', text: 'now ' + prompt.known_as }));
       S.choices.forEach(function (c, i) {
+        var img = YB.img(c.thumb || c.photo, 'Photo ' + YB.LETTERS[i], '', [192, 240]);
         box.appendChild(el('button', { type: 'button', className: 'tile c' + i, dataset: { choice: i }, onclick: function () { vote(i); } }, [
-          el('span', { className: 'pic' }, [YB.img(c.thumb || c.photo, 'Photo ' + YB.LETTERS[i], '', [192, 240])]),
+          el('span', { className: 'pic' }, [img]),
           el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })
         ]));
+        YB.whenShown(img, showing([i]));
       });
     } else {
       // The box takes the height the names leave; the photo fits in it.
+      var face = YB.img(prompt.thumb || prompt.photo, 'Who is this?', '', [192, 240]);
       pr.appendChild(el('div', { className: 'pq-photo-box' }, [
-        el('div', { className: 'pq-photo pic' }, [YB.img(prompt.thumb || prompt.photo, 'Who is this?', '', [192, 240])])
+        el('div', { className: 'pq-photo pic' }, [face])
       ]));
+      YB.whenShown(face, showing([0, 1, 2, 3]));
       pr.appendChild(el('h1', { className: 'pq-ask', text: 'Who is this?' }));
       S.choices.forEach(function (c, i) {
         box.appendChild(el('button', { type: 'button', className: 'name-btn c' + i, dataset: { choice: i }, onclick: function () { vote(i); } }, [
@@ -486,7 +507,7 @@
   }
 
   function vote(i) {
-    if (S.phase !== 'question' || S.locked !== null) return;
+    if (S.phase !== 'question' || S.locked !== null || !S.shown[i]) return;
     S.locked = i;
     S.acked = false;
     YB.local.set(voteKey(), JSON.stringify({ round: S.round, choice: i }));
@@ -501,7 +522,8 @@
       var i = Number(b.dataset.choice);
       b.classList.toggle('picked', S.locked === i);
       b.classList.toggle('dim', S.locked !== null && S.locked !== i);
-      b.disabled = S.locked !== null;
+      b.disabled = S.locked !== null || !S.shown[i];
+      b.setAttribute('aria-busy', S.shown[i] ? 'false' : 'true');
       b.setAttribute('aria-pressed', S.locked === i ? 'true' : 'false');
     });
     var line = $('locked');

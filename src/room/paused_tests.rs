@@ -254,13 +254,17 @@ impl Reader {
     }
 
     /// The next message of type `kind`, past any coalesced `lobby` and
-    /// `progress` updates; anything else first fails the test.
+    /// `progress` updates and photos to fetch ahead (`preload`); anything
+    /// else first fails the test.
     async fn expect(&mut self, kind: ServerMsgType) -> ServerMsg {
         loop {
             match self.frame_within(PATIENCE).await {
                 Some(Frame::Text(msg)) if msg.kind() == kind => return *msg,
                 Some(Frame::Text(msg))
-                    if matches!(*msg, ServerMsg::Lobby(_) | ServerMsg::Progress(_)) => {}
+                    if matches!(
+                        *msg,
+                        ServerMsg::Lobby(_) | ServerMsg::Progress(_) | ServerMsg::Preload { .. }
+                    ) => {}
                 other => panic!("waited for {kind:?}, got {other:?}"),
             }
         }
