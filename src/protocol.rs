@@ -437,6 +437,13 @@ pub enum ServerMsg {
     },
     /// Answer to `ping`.
     Pong,
+    /// Phones, before a round starts: photos to fetch now (thumb URLs,
+    /// as that round's `round` will name them) so they are on hand when
+    /// it does. They never tell the answer (docs/protocol.md, "Preload").
+    Preload {
+        round: u32,
+        photos: Vec<String>,
+    },
 }
 
 impl ServerMsg {
@@ -462,6 +469,7 @@ impl ServerMsg {
             ServerMsg::Error { .. } => ServerMsgType::Error,
             ServerMsg::Storage { .. } => ServerMsgType::Storage,
             ServerMsg::Pong => ServerMsgType::Pong,
+            ServerMsg::Preload { .. } => ServerMsgType::Preload,
         }
     }
 }
@@ -482,6 +490,7 @@ pub enum ServerMsgType {
     Error,
     Storage,
     Pong,
+    Preload,
 }
 
 /// A [`ServerMsg`] skimmed: its `type`, `round` and whether it has a
@@ -895,6 +904,7 @@ mod tests {
             ServerMsg::Timer(t) => (Some(t.round), false),
             ServerMsg::Reveal(r) => (Some(r.round), r.you.is_some()),
             ServerMsg::GameOver(g) => (None, g.you.is_some()),
+            ServerMsg::Preload { round, .. } => (Some(*round), false),
         }
     }
 
@@ -925,9 +935,10 @@ mod tests {
                 ServerMsg::Timer(Timer { round, remaining_ms: 7, paused: true }),
                 ServerMsg::Reveal(Reveal { you, ..reveal }),
                 ServerMsg::GameOver(over),
-                ServerMsg::Error { code: name.clone(), message: name },
+                ServerMsg::Error { code: name.clone(), message: name.clone() },
                 ServerMsg::Storage { ok: true },
                 ServerMsg::Pong,
+                ServerMsg::Preload { round, photos: vec![name] },
             ];
             for m in all {
                 let skim = ServerMsgSkim::parse(m.to_json().as_bytes()).unwrap();

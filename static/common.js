@@ -371,19 +371,32 @@
   YB.Countdown = Countdown;
 
   /**
-   * Starts downloading a round's photos the moment its message arrives, before anything is drawn,
-   * so the four appear together. Kept referenced until the next round (or they may be dropped).
+   * Starts downloading photos into the browser's cache: a round's the moment its message arrives,
+   * before anything is drawn, so the four appear together; the next round's (`slot` 'next', from a
+   * `preload` message) while the current screen is still up. Each slot's images stay referenced
+   * until that slot is filled again (or they may be dropped mid-download).
    */
-  var preloading = [];
-  YB.preload = function (urls) {
-    preloading = [];
+  var preloading = {};
+  YB.preload = function (urls, slot) {
+    var kept = preloading[slot || 'now'] = [];
     (urls || []).forEach(function (u) {
       if (!u || typeof u !== 'string') return;
       var im = new Image();
       im.decoding = 'async';
       im.src = u;
-      preloading.push(im);
+      kept.push(im);
     });
+  };
+
+  /** Calls `done` once `img` is loaded and decoded, so it paints at once (at most one call). */
+  YB.whenShown = function (img, done) {
+    var called = false;
+    var once = function () { if (!called) { called = true; done(); } };
+    var ready = function () {
+      if (img.decode) img.decode().then(once, once); else once();
+    };
+    if (img.complete && img.naturalWidth > 0) ready();
+    else img.addEventListener('load', ready);
   };
 
   /** Every photo URL of one size in a round-like message ({prompt, choices}). */

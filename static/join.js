@@ -15,6 +15,8 @@
     mode: null,
     choices: null,
     locked: null,        // the choice tapped this round
+    shown: [],           // per choice: its photo (or the prompt's) is on screen, so it may be tapped
+    drawn: 0,            // questions drawn so far: a late photo of an earlier one changes nothing
     acked: false,
     count: 0,
     score: 0,
@@ -172,17 +174,18 @@
 
   /**
    * This phone's own id, made once and kept: what a host's kick keeps out besides the name
-   * (docs/protocol.md, "Kick and let back").
+   * (docs/protocol.md, "Kick and let back"). One per room, so that no
+   * two games' logs share an id for the same phone.
    */
-  var DEVICE_KEY = 'yearbook.device';
+  function deviceKey() { return 'yearbook.device.' + S.code; }
   function deviceId() {
-    var id = YB.local.get(DEVICE_KEY);
+    var id = YB.local.get(deviceKey());
     if (id && /^[A-Za-z0-9_-]{1,64}$/.test(id)) return id;
     var bytes = new Uint8Array(16);
     if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
     else for (var i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
     id = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
-    YB.local.set(DEVICE_KEY, id);
+    YB.local.set(deviceKey(), id);
     return id;
   }
 
@@ -269,6 +272,10 @@
           markTiles();
         }
         break;
+      case 'preload':
+        // The next question's photos, fetched now so they are on hand when it starts.
+        YB.preload(m.photos, 'next');
+        break;
       case 'reveal': drawReveal(m); buzz(m.you); break;
       case 'game_over': drawOver(m, m.you); break;
       case 'error': onError(m); break;
@@ -305,7 +312,8 @@
     switch (m.code) {
       case 'name_taken':
         S.joining = null;
-        showForm('That name is taken, try another', 'name');
+        // The server says why: taken now, or the name of a player the host removed.
+        showForm(m.message || 'That name is taken, try another', 'name');
         break;
       case 'bad_name':
         S.joining = null;
@@ -402,21 +410,36 @@
     pr.className = 'pq-prompt ' + (photoChoices ? 'by-name' : 'by-photo');
     var box = clear($('pq-choices'));
     box.className = 'pq-choices ' + (photoChoices ? 'tiles' : 'names');
+    // A choice cannot be tapped before its photo (or the prompt's) is on screen: no guessing at a
+    // blank tile while a speed-scored clock runs.
+    var drawn = ++S.drawn;
+    S.shown = [false, false, false, false];
+    var showing = function (which) {
+      return function () {
+        if (S.drawn !== drawn) return;
+        which.forEach(function (i) { S.shown[i] = true; });
+        markTiles();
+      };
+    };
     if (photoChoices) {
       pr.appendChild(el('p', { className: 'pq-ask', text: 'Which one is' }));
       pr.appendChild(el('h1', { className: 'pq-name', text: prompt.name || '' }));
       if (prompt.known_as) pr.appendChild(el('p', { className: 'q-known', text: 'now ' + prompt.known_as }));
       S.choices.forEach(function (c, i) {
+        var img = YB.img(c.thumb || c.photo, 'Photo ' + YB.LETTERS[i], '', [192, 240]);
         box.appendChild(el('button', { type: 'button', className: 'tile c' + i, dataset: { choice: i }, onclick: function () { vote(i); } }, [
-          el('span', { className: 'pic' }, [YB.img(c.thumb || c.photo, 'Photo ' + YB.LETTERS[i], '', [192, 240])]),
+          el('span', { className: 'pic' }, [img]),
           el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })
         ]));
+        YB.whenShown(img, showing([i]));
       });
     } else {
       // The box takes the height the names leave; the photo fits in it.
+      var face = YB.img(prompt.thumb || prompt.photo, 'Who is this?', '', [192, 240]);
       pr.appendChild(el('div', { className: 'pq-photo-box' }, [
-        el('div', { className: 'pq-photo pic' }, [YB.img(prompt.thumb || prompt.photo, 'Who is this?', '', [192, 240])])
+        el('div', { className: 'pq-photo pic' }, [face])
       ]));
+      YB.whenShown(face, showing([0, 1, 2, 3]));
       pr.appendChild(el('h1', { className: 'pq-ask', text: 'Who is this?' }));
       S.choices.forEach(function (c, i) {
         box.appendChild(el('button', { type: 'button', className: 'name-btn c' + i, dataset: { choice: i }, onclick: function () { vote(i); } }, [
@@ -459,9 +482,11 @@
   function drawPaused(paused, remainingMs) {
     if (paused) countdown.hold(remainingMs, S.seconds * 1000, S.round);
     else countdown.start(remainingMs, S.seconds * 1000, S.round);
+    var was = $('s-question').classList.contains('paused');
     show($('pq-paused'), paused);
     $('s-question').classList.toggle('paused', paused);
     if (paused) text($('pq-live'), 'Paused');
+    else if (was) text($('pq-live'), 'Resumed');
   }
 
   // Seconds left at which screen readers hear the time (every second would drown the question).
@@ -482,7 +507,7 @@
   }
 
   function vote(i) {
-    if (S.phase !== 'question' || S.locked !== null) return;
+    if (S.phase !== 'question' || S.locked !== null || !S.shown[i]) return;
     S.locked = i;
     S.acked = false;
     YB.local.set(voteKey(), JSON.stringify({ round: S.round, choice: i }));
@@ -497,7 +522,8 @@
       var i = Number(b.dataset.choice);
       b.classList.toggle('picked', S.locked === i);
       b.classList.toggle('dim', S.locked !== null && S.locked !== i);
-      b.disabled = S.locked !== null;
+      b.disabled = S.locked !== null || !S.shown[i];
+      b.setAttribute('aria-busy', S.shown[i] ? 'false' : 'true');
       b.setAttribute('aria-pressed', S.locked === i ? 'true' : 'false');
     });
     var line = $('locked');

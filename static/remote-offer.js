@@ -1,6 +1,7 @@
 /* yearbook — on the projector page, the emcee's "Phone remote": a QR code of the remote's link
-   (with the host key) shown only on request, hidden again with Esc or a click. The key is sent
-   in a header, never in a URL, and the code is dropped from the page once hidden. */
+   (with the host key) shown only on request, hidden again by any key, a click, the game moving
+   on or 30 s passing: the room must not get to scan it. The key is sent in a header, never in
+   a URL, and the code is dropped from the page once hidden. */
 (function () {
   'use strict';
   var $ = YB.$, el = YB.el, clear = YB.clear, show = YB.show;
@@ -16,7 +17,7 @@
       el('p', { id: 'remote-qr-msg', className: 'remote-qr-msg', role: 'status' }),
       // The join link names this computer only: so does the remote's, and a phone cannot open it.
       $('loopback-warning') ? el('p', { className: 'remote-qr-reach', text: 'Phones cannot reach this address yet: restart the server as the lobby says, then show this code again.' }) : null,
-      el('p', { className: 'remote-qr-hint', text: 'Esc or a click hides it.' })
+      el('p', { className: 'remote-qr-hint', text: 'Any key or a click hides it; it hides itself after 30 seconds.' })
     ])
   ]);
   document.body.appendChild(box);
@@ -26,7 +27,11 @@
   var controls = root.querySelector('.control-buttons') || root;
   controls.appendChild(btn);
 
+  var HIDE_AFTER_MS = 30000;
+  var hideTimer = null;
+
   function hide() {
+    clearTimeout(hideTimer);
     if (box.hidden) return;
     show(box, false);
     clear($('remote-qr-code'));
@@ -39,6 +44,8 @@
     clear($('remote-qr-code'));
     msg.textContent = key ? 'Loading…' : 'Open the host link (it ends in #key=…) first: the remote needs its key.';
     show(box, true);
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hide, HIDE_AFTER_MS);
     if (!key) return;
     fetch(YB.url('/api/rooms/' + encodeURIComponent(code) + '/remote-qr'), {
       headers: { 'Authorization': 'Bearer ' + key }, cache: 'no-store'
@@ -60,8 +67,11 @@
     if (box.hidden) open(); else hide();
   });
   box.addEventListener('click', hide);
-  // Capture: Esc hides the code before any other shortcut of the page sees it.
+  // Capture: any key (a clicker's too) only hides the code; no other shortcut of the page sees it.
   document.addEventListener('keydown', function (e) {
-    if (!box.hidden && (e.key === 'Escape' || e.key === 'Esc')) { e.preventDefault(); e.stopPropagation(); hide(); }
+    if (box.hidden || e.key === 'Shift' || e.key === 'Control' || e.key === 'Alt' || e.key === 'Meta') return;
+    e.preventDefault(); e.stopPropagation(); hide();
   }, true);
+  // The game moved on (from the remote, say): the code goes.
+  new MutationObserver(hide).observe(root, { attributes: true, attributeFilter: ['data-phase'] });
 })();

@@ -145,7 +145,8 @@
         if (typeof m.round === 'number') S.round = m.round;
         if (m.of) S.of = m.of;
         S.paused = !!m.paused;
-        if (Array.isArray(m.players)) drawPlayers(m.players, m.count, m.kicked);
+        // Whatever the phase: the removed players (and a way back) show too.
+        drawPlayers(m.players, m.count, m.kicked);
         if (S.phase === 'question') {
           S.answered = m.answered || 0;
           S.voting = m.players_voting || S.count;
@@ -207,8 +208,9 @@
       return;
     }
     if (m.code === 'too_many_hosts') {
-      sock.stop();
-      noKey(m.message || 'Too many host screens are open for this game. Close one, then reload this page.');
+      // A locked phone's old socket may hold a place for a while: keep
+      // trying (the socket reconnects by itself) rather than give up.
+      toast(m.message || 'Too many host screens are open for this game. Trying again…');
       return;
     }
     if (m.code === 'bad_message' && S.lastSent && /pause|let_back/.test(S.lastSent)) {

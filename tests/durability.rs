@@ -949,12 +949,15 @@ async fn a_kicked_name_and_device_stay_out_after_kill_9() {
         "{}",
         host.state
     );
-    for join in [
-        json!({"type":"join","name":"ann"}),
-        json!({"type":"join","name":"Someone","device":"phone-of-ann"}),
+    for (join, code_wanted) in [
+        (json!({"type":"join","name":"ann"}), "name_taken"),
+        (
+            json!({"type":"join","name":"Someone","device":"phone-of-ann"}),
+            "kicked",
+        ),
     ] {
         let mut c = TestClient::connect(&server, &code, "again").await;
         c.send(join.clone()).await;
-        assert_eq!(c.recv_error().await, "kicked", "{join}");
+        assert_eq!(c.recv_error().await, code_wanted, "{join}");
     }
 }

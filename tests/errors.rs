@@ -342,14 +342,19 @@ async fn a_kicked_phone_is_gone_and_its_name_and_device_stay_out_until_let_back(
     let mut c = TestClient::connect(&server, &code, "Ann's token").await;
     c.send(json!({"type":"resume","token":wa["token"]})).await;
     assert_eq!(c.recv_error().await, "unknown_token");
-    // Her name (in any case) and her phone (under any name) stay out…
-    for join in [
-        json!({"type":"join","name":"ANN"}),
-        json!({"type":"join","name":"Anne","device":"phone-of-ann"}),
+    // Her name (in any case) and her phone (under any name) stay out; a
+    // new phone asking for her name is told to pick another, as for a
+    // taken name (somebody else may have it), her phone that it was kicked…
+    for (join, code) in [
+        (json!({"type":"join","name":"ANN"}), "name_taken"),
+        (
+            json!({"type":"join","name":"Anne","device":"phone-of-ann"}),
+            "kicked",
+        ),
     ] {
         c.send(join.clone()).await;
         let e = c.recv_type("error").await;
-        assert_eq!(e["code"], "kicked", "{join}: {e}");
+        assert_eq!(e["code"], code, "{join}: {e}");
         assert!(e["message"].as_str().unwrap().contains("host"), "{e}");
     }
     // …until the host lets her back: then she joins as a new player.

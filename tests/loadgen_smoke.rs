@@ -185,3 +185,45 @@ fn the_server_points_to_the_loadgen_binary() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// `--fetch-photos`: every phone has every round's photos on hand, once
+/// with the photos sent ahead and once ignoring them (the "before").
+#[test]
+fn phones_fetch_photos_as_the_page_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, url) = start_server(&dir.path().join("x.db"));
+    for ignore in [false, true] {
+        let mut run = loadgen();
+        run.args(["--url", &url, "--phones", "20", "--rounds", "3"])
+            .args([
+                "--fetch-photos",
+                "--reveal-ms",
+                "300",
+                "--wait-secs",
+                "20",
+                "--json",
+            ]);
+        if ignore {
+            run.arg("--ignore-preload");
+        }
+        let out = common::run_with_timeout(run, Duration::from_secs(120));
+        let (stdout, stderr) = (&out.stdout, &out.stderr);
+        let report: Value = serde_json::from_str(stdout.trim())
+            .unwrap_or_else(|e| panic!("loadgen JSON ({e}):\n{stdout}\n{stderr}"));
+        let context = format!("{report:#}\n{stderr}");
+        assert_eq!(report["clean"], true, "{context}");
+        let photos = &report["photos"];
+        assert_eq!(photos["preload"], !ignore, "{context}");
+        assert_eq!(photos["missing"], 0, "{context}");
+        let rounds = photos["per_round"].as_array().expect("per_round");
+        assert_eq!(rounds.len(), 3, "{context}");
+        for r in rounds {
+            assert_eq!(r["samples"], 20, "every phone, every round: {context}");
+            assert!(r["p95_ms"].is_number(), "{context}");
+        }
+        // Each phone fetched at least its first round's four photos.
+        assert!(photos["fetched"].as_u64() >= Some(80), "{context}");
+        assert_eq!(out.code(), Some(0), "{context}");
+    }
+    drop(server);
+}

@@ -11,5 +11,5 @@ pub use name::PlayerName;
 pub use question::{Pool, Question, pick_question};
 pub use round::{
     Event, Game, Millis, Mode, Phase, Player, PlayerId, Recognition, Round, RuleError,
-    SEAT_HOLD_MS, Settings, Vote, VoteOutcome,
+    SEAT_HOLD_MS, Settings, Upcoming, Vote, VoteOutcome,
 };

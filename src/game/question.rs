@@ -46,6 +46,61 @@ pub struct Question {
     pub answer: u8,
 }
 
+fn eligible(pool: &Pool, include_memoriam: bool) -> Vec<usize> {
+    (0..pool.len())
+        .filter(|&p| pool.eligible(p, include_memoriam))
+        .collect()
+}
+
+/// Who the next question's person is drawn from, each as likely: the
+/// eligible not in `asked`, or all of them once everyone was asked.
+fn targets(eligible: &[usize], asked: &[bool]) -> Vec<usize> {
+    let fresh: Vec<usize> = eligible
+        .iter()
+        .copied()
+        .filter(|&p| !asked.get(p).copied().unwrap_or(false))
+        .collect();
+    if fresh.is_empty() {
+        eligible.to_vec()
+    } else {
+        fresh
+    }
+}
+
+/// The four people whose photos phones fetch before a photo→name question
+/// starts: its `target` and three decoys drawn evenly from the people the
+/// target itself was drawn from ([`pick_question`] with the same `asked`),
+/// shuffled. Every one of the four is then as likely to be the prompt (see
+/// docs/protocol.md, "Preload"). `None` when fewer than four people could
+/// have been the target: the prompt would stand out.
+pub fn prompt_among_decoys<R: Rng + ?Sized>(
+    pool: &Pool,
+    asked: &[bool],
+    include_memoriam: bool,
+    target: usize,
+    rng: &mut R,
+) -> Option<[usize; 4]> {
+    let targets = targets(&eligible(pool, include_memoriam), asked);
+    if targets.len() < 4 || !targets.contains(&target) {
+        return None;
+    }
+    let mut others: Vec<usize> = targets.into_iter().filter(|&p| p != target).collect();
+    others.shuffle(rng);
+    let mut lineup = [target; 4];
+    lineup[1..].copy_from_slice(&others[..3]);
+    lineup.shuffle(rng);
+    Some(lineup)
+}
+
+/// A name→photo question's four photos in an order of their own, drawn
+/// apart from the choices' order: the same set the question shows, so it
+/// tells nothing the question does not, and its order not the answer's place.
+pub fn shuffled_choices<R: Rng + ?Sized>(question: &Question, rng: &mut R) -> [usize; 4] {
+    let mut lineup = question.choices;
+    lineup.shuffle(rng);
+    lineup
+}
+
 /// Picks a target not in `asked` (or, once everyone eligible was asked, any
 /// eligible person) and three distinct distractors. `None` when fewer than
 /// four people are eligible.
@@ -55,18 +110,11 @@ pub fn pick_question<R: Rng + ?Sized>(
     include_memoriam: bool,
     rng: &mut R,
 ) -> Option<Question> {
-    let eligible: Vec<usize> = (0..pool.len())
-        .filter(|&p| pool.eligible(p, include_memoriam))
-        .collect();
+    let eligible = eligible(pool, include_memoriam);
     if eligible.len() < 4 {
         return None;
     }
-    let fresh: Vec<usize> = eligible
-        .iter()
-        .copied()
-        .filter(|&p| !asked.get(p).copied().unwrap_or(false))
-        .collect();
-    let targets = if fresh.is_empty() { &eligible } else { &fresh };
+    let targets = targets(&eligible, asked);
     let target = targets[rng.random_range(0..targets.len())];
 
     let others: Vec<usize> = eligible.iter().copied().filter(|&p| p != target).collect();
@@ -271,6 +319,85 @@ mod tests {
             counts[pick_question(&p, &[], true, &mut rng).unwrap().answer as usize] += 1;
         }
         assert!(counts.iter().all(|&c| c > 850), "{counts:?}");
+    }
+
+    /// Over many draws, how often each person was in the preloaded four
+    /// and how often of those the prompt: `(in, prompt)` per person.
+    fn lineup_odds(p: &Pool, asked: &[bool], draws: usize) -> Vec<(u32, u32)> {
+        let mut rng = StdRng::seed_from_u64(11);
+        let mut odds = vec![(0, 0); p.len()];
+        for _ in 0..draws {
+            let q = pick_question(p, asked, true, &mut rng).unwrap();
+            let lineup = prompt_among_decoys(p, asked, true, q.target, &mut rng).unwrap();
+            let mut distinct = lineup.to_vec();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), 4, "{lineup:?}");
+            assert!(lineup.contains(&q.target), "{lineup:?} without {q:?}");
+            for person in lineup {
+                assert!(
+                    !asked.get(person).copied().unwrap_or(false),
+                    "{person} was asked"
+                );
+                odds[person].0 += 1;
+                odds[person].1 += u32::from(person == q.target);
+            }
+        }
+        odds
+    }
+
+    #[test]
+    fn each_of_the_four_preloaded_faces_is_as_likely_the_prompt() {
+        // Genders of very different sizes: decoys matched by gender, with a
+        // fallback for the small group, would give its members away.
+        let mut groups = vec![Some(0); 7];
+        groups.extend([Some(1), Some(1), None]);
+        let p = pool(&groups, &[]);
+        let mut asked = vec![false; p.len()];
+        asked[3] = true; // asked before: never in the lineup
+        for (person, &(seen, prompt)) in lineup_odds(&p, &asked, 40_000).iter().enumerate() {
+            if person == 3 {
+                assert_eq!(seen, 0);
+                continue;
+            }
+            let share = f64::from(prompt) / f64::from(seen);
+            assert!(
+                (share - 0.25).abs() < 0.02,
+                "person {person}: {prompt} of {seen}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_prompt_is_at_each_place_of_the_lineup_as_often() {
+        let p = pool(&[None; 8], &[]);
+        let mut rng = StdRng::seed_from_u64(4);
+        let mut at = [0u32; 4];
+        for _ in 0..4000 {
+            let q = pick_question(&p, &[], true, &mut rng).unwrap();
+            let lineup = prompt_among_decoys(&p, &[], true, q.target, &mut rng).unwrap();
+            at[lineup.iter().position(|&x| x == q.target).unwrap()] += 1;
+            let shuffled = shuffled_choices(&q, &mut rng);
+            let (mut a, mut b) = (shuffled, q.choices);
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "the name→photo lineup is the choices");
+        }
+        assert!(at.iter().all(|&c| c > 850), "{at:?}");
+    }
+
+    #[test]
+    fn no_lineup_when_fewer_than_four_could_be_the_prompt() {
+        let p = pool(&[None; 6], &[]);
+        let mut rng = StdRng::seed_from_u64(8);
+        // Three left to ask: the prompt is one of them, decoys would be
+        // people already asked, known not to be it.
+        let asked = [true, true, true, false, false, false];
+        let q = pick_question(&p, &asked, true, &mut rng).unwrap();
+        assert!(prompt_among_decoys(&p, &asked, true, q.target, &mut rng).is_none());
+        // Everyone asked: a new cycle, everyone may be the prompt again.
+        let q = pick_question(&p, &[true; 6], true, &mut rng).unwrap();
+        assert!(prompt_among_decoys(&p, &[true; 6], true, q.target, &mut rng).is_some());
     }
 
     #[test]

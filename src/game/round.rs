@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::leaderboard::{self, Standing};
 use super::name::{NameKey, PlayerName, TakenNames};
-use super::question::{Pool, Question, pick_question};
+use super::question::{Pool, Question, pick_question, prompt_among_decoys, shuffled_choices};
 use super::scoring;
 
 /// A player's number in their room: minted in join order from 0, so it also
@@ -232,6 +232,10 @@ pub enum RuleError {
         "The host has taken you out of this game. If that was a mistake, ask the host to let you back in."
     )]
     Kicked,
+    /// A new phone asked for a name the host kicked: refused like a taken
+    /// name, so somebody else of that name can pick another.
+    #[error("The host removed a player of that name from this game. Please choose another name.")]
+    NameBanned,
 }
 
 impl RuleError {
@@ -249,6 +253,7 @@ impl RuleError {
             RuleError::BadSettings(_) => "bad_request",
             RuleError::RoomClosed => "room_closed",
             RuleError::Kicked => "kicked",
+            RuleError::NameBanned => "name_taken",
         }
     }
 }
@@ -344,6 +349,20 @@ impl Round {
     }
 }
 
+/// The next question, drawn before it starts (see [`Game::draw_next`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upcoming {
+    /// The round it will be.
+    pub number: u32,
+    pub question: Question,
+    /// The people whose photos phones may fetch before it starts, in an
+    /// order that says nothing; `None` when they cannot be told without
+    /// showing the prompt (a photo→name question with fewer than four
+    /// people left to ask). Drawn once with its question, never again:
+    /// several draws for one question would single the prompt out.
+    pub photos: Option<[usize; 4]>,
+}
+
 /// How one asked person fared: for the end-of-game stats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recognition {
@@ -384,6 +403,9 @@ pub struct Game {
     away: VecDeque<(Millis, PlayerId)>,
     /// The names of the players in the room (not kicked, seat not lapsed).
     taken: TakenNames,
+    /// The next question, drawn ahead; not an event: a restart draws
+    /// another (nobody saw this one start).
+    next: Option<Upcoming>,
     /// The names and devices of players the host kicked and did not let
     /// back: a join with either is refused (`kicked`).
     banned_names: TakenNames,
@@ -408,6 +430,7 @@ impl Game {
             lapsed: 0,
             away: VecDeque::new(),
             taken: TakenNames::default(),
+            next: None,
             banned_names: TakenNames::default(),
             banned_devices: HashMap::new(),
         }
@@ -561,7 +584,11 @@ impl Game {
     /// store; both were validated, so this cannot fail.
     pub fn apply(&mut self, event: &Event) {
         match event {
-            Event::Configured { settings } => self.settings = settings.clone(),
+            Event::Configured { settings } => {
+                self.settings = settings.clone();
+                // Drawn under the old settings (memoriam, mode, rounds).
+                self.next = None;
+            }
             Event::Joined {
                 player,
                 name,
@@ -654,6 +681,7 @@ impl Game {
                 });
                 self.phase = Phase::Question;
                 self.connected_voted = 0;
+                self.next = None;
             }
             Event::Voted {
                 player,
@@ -735,7 +763,10 @@ impl Game {
                     r.paused_at = None;
                 }
             }
-            Event::GameOver { .. } => self.phase = Phase::Over,
+            Event::GameOver { .. } => {
+                self.phase = Phase::Over;
+                self.next = None;
+            }
         }
     }
 
@@ -768,10 +799,11 @@ impl Game {
         now: Millis,
     ) -> Result<Vec<Event>, RuleError> {
         self.lapse(now);
-        if self.banned_names.contains(name.key())
-            || device.is_some_and(|d| self.banned_devices.contains_key(d))
-        {
+        if device.is_some_and(|d| self.banned_devices.contains_key(d)) {
             return Err(RuleError::Kicked);
+        }
+        if self.banned_names.contains(name.key()) {
+            return Err(RuleError::NameBanned);
         }
         if self.settings.profanity_filter && name.is_rude() {
             return Err(RuleError::BadName("Please choose another name."));
@@ -917,8 +949,49 @@ impl Game {
         Ok(())
     }
 
-    /// From the lobby or a reveal: the next question, or the end after the
-    /// last round.
+    /// Draws the next question now, in the lobby or a reveal while a round
+    /// is left, so that its photos can reach the phones before it starts
+    /// ([`Upcoming::photos`]); [`Game::start_round`] then asks it. Keeps
+    /// one already drawn (a phone that reconnects must get the same
+    /// photos). `None` when no round is next.
+    pub fn draw_next<R: Rng + ?Sized>(&mut self, rng: &mut R) -> Option<&Upcoming> {
+        let number = self.round_number() + 1;
+        let between = matches!(self.phase, Phase::Lobby | Phase::Reveal);
+        if !between || number > self.settings.rounds {
+            self.next = None;
+            return None;
+        }
+        if self.next.as_ref().is_some_and(|n| n.number == number) {
+            return self.next.as_ref();
+        }
+        let include_memoriam = self.settings.include_memoriam;
+        let question = pick_question(&self.pool, &self.asked, include_memoriam, rng)?;
+        let photos = match self.settings.mode {
+            Mode::NameToPhoto => Some(shuffled_choices(&question, rng)),
+            Mode::PhotoToName => prompt_among_decoys(
+                &self.pool,
+                &self.asked,
+                include_memoriam,
+                question.target,
+                rng,
+            ),
+        };
+        Some(&*self.next.insert(Upcoming {
+            number,
+            question,
+            photos,
+        }))
+    }
+
+    /// The question drawn for the next round, while it has not started.
+    pub fn upcoming(&self) -> Option<&Upcoming> {
+        let number = self.round_number() + 1;
+        let between = matches!(self.phase, Phase::Lobby | Phase::Reveal);
+        self.next.as_ref().filter(|n| between && n.number == number)
+    }
+
+    /// From the lobby or a reveal: the next question (the one drawn ahead,
+    /// if any), or the end after the last round.
     pub fn start_round<R: Rng + ?Sized>(
         &mut self,
         now: Millis,
@@ -931,10 +1004,13 @@ impl Game {
         if number > self.settings.rounds {
             return Ok(self.commit(vec![Event::GameOver { at: now }]));
         }
-        let question = pick_question(&self.pool, &self.asked, self.settings.include_memoriam, rng)
-            .ok_or(RuleError::BadSettings(
-                "at least 4 classmates are needed for a question",
-            ))?;
+        let question = match self.next.take() {
+            Some(next) if next.number == number => next.question,
+            _ => pick_question(&self.pool, &self.asked, self.settings.include_memoriam, rng)
+                .ok_or(RuleError::BadSettings(
+                    "at least 4 classmates are needed for a question",
+                ))?,
+        };
         let deadline = now + u64::from(self.settings.seconds) * 1000;
         Ok(self.commit(vec![Event::RoundStarted {
             number,
@@ -1041,7 +1117,11 @@ impl Game {
             started_at: now.saturating_sub(ran),
             deadline: now + left,
         }]);
-        events.extend(self.close_if_all_voted(now));
+        // With nobody connected (a host resuming right after a restart,
+        // before the phones are back) the stored votes are not "everyone".
+        if self.connected > 0 {
+            events.extend(self.close_if_all_voted(now));
+        }
         Ok(events)
     }
 
@@ -1238,6 +1318,26 @@ mod tests {
         assert!(matches!(events.last(), Some(Event::RoundClosed { .. })));
         assert_eq!(g.phase(), Phase::Reveal);
         assert!(!g.is_paused());
+    }
+
+    #[test]
+    fn unpause_with_nobody_connected_waits_for_the_phones() {
+        let (mut g, mut rng) = game(2, 20);
+        g.start_round(0, &mut rng).unwrap();
+        g.pause(1_000).unwrap();
+        g.vote(FIRST, 1, 0, 2_000).unwrap();
+        // As after a restart: everybody starts disconnected.
+        g.set_connected(FIRST, false, 3_000);
+        g.set_connected(SECOND, false, 3_000);
+        let events = g.unpause(4_000).unwrap();
+        assert!(
+            !events
+                .iter()
+                .any(|e| matches!(e, Event::RoundClosed { .. })),
+            "{events:?}"
+        );
+        assert_eq!(g.phase(), Phase::Question);
+        assert_eq!(g.next_deadline(), Some(23_000));
     }
 
     #[test]
@@ -1452,7 +1552,7 @@ mod tests {
         );
         g.kick(FIRST).unwrap();
         assert!(g.player(FIRST).is_none());
-        assert_eq!(g.join(&ann, 0), Err(RuleError::Kicked));
+        assert_eq!(g.join(&ann, 0), Err(RuleError::NameBanned));
         g.let_back(FIRST).unwrap();
         g.join(&ann, 0).unwrap();
         assert_eq!(g.player_count(), 1);
@@ -1471,7 +1571,7 @@ mod tests {
         );
         assert_eq!(
             g.join_on_device(&name("aNN"), Some("phone-2"), 0),
-            Err(RuleError::Kicked),
+            Err(RuleError::NameBanned),
             "the name stays out from another phone too"
         );
         g.join_on_device(&name("Bob"), Some("phone-2"), 0).unwrap();
@@ -1629,7 +1729,7 @@ mod tests {
         assert!(!kick.is_empty());
         assert_eq!(
             g.join(&PlayerName::parse("Bob").unwrap(), SEAT_HOLD_MS),
-            Err(RuleError::Kicked),
+            Err(RuleError::NameBanned),
             "a kicked player's name stays out"
         );
         g.set_connected(ann, false, 0);
@@ -1746,6 +1846,64 @@ mod tests {
     }
 
     #[test]
+    fn the_question_drawn_ahead_is_the_one_asked() {
+        let (mut g, mut rng) = game(1, 20);
+        let drawn = g.draw_next(&mut rng).unwrap().clone();
+        assert_eq!(drawn.number, 1);
+        // Drawing again (a phone reconnecting) keeps it, photos and all.
+        assert_eq!(g.draw_next(&mut rng), Some(&drawn));
+        assert_eq!(g.upcoming(), Some(&drawn));
+        g.start_round(0, &mut rng).unwrap();
+        assert_eq!(g.round().unwrap().question, drawn.question);
+        assert_eq!(g.upcoming(), None, "nothing drawn during a question");
+        assert_eq!(g.draw_next(&mut rng), None);
+        g.reveal(1_000).unwrap();
+        let second = g.draw_next(&mut rng).unwrap().clone();
+        assert_eq!(second.number, 2);
+        assert_ne!(second.question.target, drawn.question.target);
+        g.start_round(2_000, &mut rng).unwrap();
+        assert_eq!(g.round().unwrap().question, second.question);
+    }
+
+    #[test]
+    fn settings_draw_again_and_the_last_round_has_nothing_next() {
+        let (mut g, mut rng) = game(1, 20);
+        g.draw_next(&mut rng).unwrap();
+        let settings = Settings {
+            rounds: 1,
+            mode: Mode::PhotoToName,
+            ..g.settings().clone()
+        };
+        g.configure(settings).unwrap();
+        assert_eq!(g.upcoming(), None, "drawn under the old settings");
+        let next = g.draw_next(&mut rng).unwrap().clone();
+        let photos = next.photos.unwrap();
+        assert!(photos.contains(&next.question.target), "{next:?}");
+        g.start_round(0, &mut rng).unwrap();
+        g.reveal(1_000).unwrap();
+        assert_eq!(g.draw_next(&mut rng), None, "that was the last round");
+        g.end_game(2_000).unwrap();
+        assert_eq!(g.draw_next(&mut rng), None);
+    }
+
+    #[test]
+    fn name_to_photo_preloads_the_choices_in_another_order() {
+        let (mut g, mut rng) = game(1, 20);
+        let mut differs = false;
+        for _ in 0..20 {
+            g.configure(g.settings().clone()).unwrap();
+            let next = g.draw_next(&mut rng).unwrap();
+            let mut photos = next.photos.unwrap();
+            differs |= photos != next.question.choices;
+            let mut choices = next.question.choices;
+            photos.sort();
+            choices.sort();
+            assert_eq!(photos, choices);
+        }
+        assert!(differs, "an order of its own");
+    }
+
+    #[test]
     fn extremes_pick_the_best_and_worst_recognised() {
         let (mut g, mut rng) = game(2, 20);
         g.start_round(0, &mut rng).unwrap();
@@ -1787,6 +1945,7 @@ mod tests {
             (RuleError::BadSettings("x"), "bad_request"),
             (RuleError::RoomClosed, "room_closed"),
             (RuleError::Kicked, "kicked"),
+            (RuleError::NameBanned, "name_taken"),
         ] {
             assert_eq!(error.code(), code, "{error:?}");
         }

@@ -277,6 +277,9 @@ impl Room {
         room.with(|inner, now| {
             // Phones get the whole seat hold to come back after a restart.
             inner.game.everyone_away_since(now);
+            // The question drawn before the stop was not kept (nobody saw
+            // it start): phones get the photos of a new one.
+            inner.game.draw_next(&mut inner.rng);
             let events = match (inner.game.phase(), inner.game.round()) {
                 // A paused question keeps the time it had left as it is.
                 (Phase::Question, Some(_)) if inner.game.is_paused() => Vec::new(),
@@ -625,6 +628,11 @@ impl Room {
             };
             self.reply(client, welcome, seq, OnFail::Close(NOT_SAVED));
             self.reply(client, state, seq, OnFail::Close(NOT_SAVED));
+            // The same photos as the others got: a phone back from a drop
+            // still has them on hand when the question starts.
+            if let Some(preload) = views::preload(&self.people(), &inner.game) {
+                self.reply(client, preload, seq, OnFail::Close(NOT_SAVED));
+            }
             self.add(client, Some(Phone { player, generation }));
         }
         PhoneSession {
@@ -839,6 +847,11 @@ impl Room {
 
     fn publish(&self, inner: &mut Inner, events: &[Event], now: Millis) {
         let mut kicked_done = false;
+        // Settings known or changed, or a round closed: the next question
+        // is drawn (again), its photos sent ahead, behind any reveal.
+        let draw = events
+            .iter()
+            .any(|e| matches!(e, Event::Configured { .. } | Event::RoundClosed { .. }));
         for (i, event) in events.iter().enumerate() {
             // `persist` numbers these events next, in this order.
             let seq = inner.seq + i as u64 + 1;
@@ -889,6 +902,13 @@ impl Room {
                     let over = views::game_over_personal(&self.people(), &inner.game);
                     self.fanout.reveal_after(seq, over);
                 }
+            }
+        }
+        if draw {
+            let Inner { game, rng, .. } = inner;
+            game.draw_next(rng);
+            if let Some(preload) = views::preload(&self.people(), &inner.game) {
+                self.broadcast(To::Phones, preload);
             }
         }
     }

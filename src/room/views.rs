@@ -9,7 +9,7 @@ use crate::protocol::{PlayerView, Timer};
 use crate::protocol::{Progress, Recognized, Reveal, ServerMsg, Shown, State, StateYou, Stats};
 use crate::protocol::{YouFinal, YouReveal};
 use crate::roster::Roster;
-use crate::roster::urls::{PhotoScope, PhotoUrls};
+use crate::roster::urls::{PhotoScope, PhotoUrls, Size};
 
 /// In rooms larger than this, lobby updates come once a second, the host's
 /// player list carries the newest [`LIST_NEWEST`] players, and phones get
@@ -319,6 +319,21 @@ pub(super) fn state(
         s.you = Some(you);
     }
     ServerMsg::State(Box::new(s))
+}
+
+/// `preload` for phones: the next round's photos at phone size (the very
+/// URLs its `round` will carry, so the browser's cache answers), while
+/// one is drawn and its photos can be shown without telling anything.
+pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
+    let next = game.upcoming()?;
+    let photos = next.photos?;
+    Some(ServerMsg::Preload {
+        round: next.number,
+        photos: photos
+            .iter()
+            .map(|&p| people.urls.url(people.scope, p, Size::Thumb))
+            .collect(),
+    })
 }
 
 /// `lobby` for host screens: the player list, count and settings.

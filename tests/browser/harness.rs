@@ -518,7 +518,7 @@ async fn reset(s: &Session) -> bool {
         .json(&json!({ "type": "browser" }))
         .send()
         .await;
-    // So do the scripts it added to every page.
+    // Scripts a test added to every page end with the test.
     let added = std::mem::take(&mut *s.scripts.lock().unwrap());
     for identifier in added {
         let _ = reqwest::Client::new()
@@ -528,10 +528,18 @@ async fn reset(s: &Session) -> bool {
             .send()
             .await;
     }
-    // Media features a test emulated (reduced motion…) end with the test.
+    // Media features a test emulated (reduced motion…) end with the test,
+    // and so does a slow network.
     let _ = reqwest::Client::new()
         .post(format!("{}/goog/cdp/execute", s.session_url))
         .json(&json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": [] } }))
+        .send()
+        .await;
+    let fast =
+        json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
+    let _ = reqwest::Client::new()
+        .post(format!("{}/goog/cdp/execute", s.session_url))
+        .json(&json!({ "cmd": "Network.emulateNetworkConditions", "params": fast }))
         .send()
         .await;
     let (w, h) = s.size.wh();
@@ -631,6 +639,23 @@ impl Page {
         self.cdp(
             "Emulation.setEmulatedMedia",
             json!({ "features": features }),
+        )
+        .await;
+    }
+
+    /// A slow network from now on (CDP `Network.emulateNetworkConditions`):
+    /// each request waits `latency_ms`, bodies arrive at `bytes_per_s`.
+    /// Cached answers are not slowed. The reset after each test undoes it.
+    pub async fn throttle(&self, latency_ms: u64, bytes_per_s: u64) {
+        self.cdp("Network.enable", json!({})).await;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": false,
+                "latency": latency_ms,
+                "downloadThroughput": bytes_per_s,
+                "uploadThroughput": bytes_per_s,
+            }),
         )
         .await;
     }

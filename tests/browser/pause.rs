@@ -186,6 +186,21 @@ fn a_kicked_phone_is_told_plainly_and_stays_out_until_let_back_in() {
             "seen('#kicked-list .kicked-name') === 'Dora' && seen('#kicked-list .let-back') === 'Let back in'",
         )
         .await;
+        // Another phone (no device id of Dora's) asking for her name is
+        // sent back to the form with the reason, free to pick another.
+        phone
+            .js("Object.keys(localStorage).filter(function (k) { \
+                   return k.indexOf('yearbook.device.') === 0; }) \
+                 .forEach(function (k) { localStorage.removeItem(k); }); return true")
+            .await;
+        join_as(phone, join_url, "dora").await;
+        phone_screen(phone, "s-form").await;
+        phone
+            .wait(
+                "the reason on the form",
+                "seen('#form-msg').indexOf('removed a player of that name') >= 0",
+            )
+            .await;
         assert_big_on_screen(host, "#kicked-list .let-back", 12.0).await;
         host.screenshot("host-lobby-kicked").await;
         host.click("#kicked-list .let-back").await;

@@ -196,6 +196,17 @@ fn the_emcees_phone_remote_runs_a_whole_game() {
         remote_qr(projector).await;
         projector.click("#remote-qr").await;
         remote_qr_hidden(projector, key, "a click").await;
+        // A clicker key only hides it: the game stays in the lobby.
+        remote_qr(projector).await;
+        projector.press('\u{E00F}').await; // PageDown
+        remote_qr_hidden(projector, key, "a clicker key").await;
+        assert_eq!(
+            projector
+                .js("return document.getElementById('host').dataset.phase")
+                .await,
+            json!("lobby"),
+            "the key that hid the code did nothing else"
+        );
 
         // Without the key, or with a wrong one, the remote offers nothing.
         let page = server.url(&format!("/remote/{code}"));
@@ -241,9 +252,12 @@ fn the_emcees_phone_remote_runs_a_whole_game() {
         assert_fits(remote, "the remote's lobby").await;
         remote.screenshot("remote-lobby").await;
 
-        // Round 1: the remote starts it and reveals it.
+        // Round 1: the remote starts it and reveals it. A QR code left up
+        // on the projector goes as the game moves on.
+        remote_qr(projector).await;
         remote.click("#rm-start").await;
         let asked = host_question(projector, 1, 2, roster).await;
+        remote_qr_hidden(projector, key, "the game moving on").await;
         remote_shows(remote, "question", "Question · round 1 of 2").await;
         assert_eq!(
             remote_buttons(remote, "a question").await,

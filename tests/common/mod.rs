@@ -655,7 +655,7 @@ pub enum Incoming {
 }
 
 /// Messages the tests usually do not wait for.
-pub const NOISE: &[&str] = &["lobby", "progress", "pong"];
+pub const NOISE: &[&str] = &["lobby", "progress", "pong", "preload"];
 
 /// One WebSocket connection speaking the protocol.
 pub struct TestClient {
@@ -1121,6 +1121,7 @@ fn shape_of(ty: &str, key: &str) -> &'static Shape {
         "prompt" => &PERSON_OR_PHOTO,
         "choices" => &Shape::ArrayOf(&PERSON_OR_PHOTO),
         "you" => &YOU,
+        "photos" => &Shape::ArrayOf(&S),
         _ => &S,
     }
 }
@@ -1166,6 +1167,7 @@ fn allowed_keys(v: &Value, host: bool) -> Result<Option<Vec<&'static str>>, Stri
         ("error", _) => vec!["code", "message"],
         ("pong", _) => vec![],
         ("storage", _) => vec!["ok"],
+        ("preload", false) => vec!["round", "photos"],
         _ => {
             return Err(format!(
                 "`{ty}` is not a message a {} may get before the reveal \

@@ -65,6 +65,20 @@ pub struct LoadgenArgs {
     /// Seconds to wait for any one step (a handshake, all acks, all reveals).
     #[arg(long, default_value_t = 30)]
     pub wait_secs: u64,
+    /// Fetch photos as a phone does: on `preload` and on `round`, GET the
+    /// phone-size photos not on hand yet (one keep-alive HTTP/1.1
+    /// connection per phone); reports, per round, the time from `round`
+    /// to all its photos on hand.
+    #[arg(long)]
+    pub fetch_photos: bool,
+    /// With --fetch-photos: leave `preload` unread and fetch on `round`
+    /// only, as the phone page did before it (the benchmark's "before").
+    #[arg(long, requires = "fetch_photos")]
+    pub ignore_preload: bool,
+    /// Milliseconds the host leaves each reveal up before the next round
+    /// (an emcee reading the scores): the time photos sent ahead have.
+    #[arg(long, default_value_t = 0)]
+    pub reveal_ms: u64,
     /// Measure a bare TCP fan-out server instead (the kernel's floor).
     #[arg(long)]
     pub floor: bool,

@@ -34,6 +34,32 @@ impl Dist {
         let (p50, p99, max) = self.summary();
         json!({"p50_ms": p50, "p99_ms": p99, "max_ms": max, "samples": self.0.len()})
     }
+    /// With the 95th percentile too: `(p50, p95, p99, max)`.
+    fn summary_p95(&self) -> [Option<f64>; 4] {
+        let mut v = self.0.clone();
+        v.sort_unstable();
+        [
+            pct(&v, 0.5),
+            pct(&v, 0.95),
+            pct(&v, 0.99),
+            v.last().map(|&x| ms(x)),
+        ]
+    }
+    pub fn json_p95(&self) -> Value {
+        let [p50, p95, p99, max] = self.summary_p95();
+        json!({"p50_ms": p50, "p95_ms": p95, "p99_ms": p99, "max_ms": max, "samples": self.0.len()})
+    }
+    pub fn line_p95(&self) -> String {
+        let [p50, p95, p99, max] = self.summary_p95();
+        format!(
+            "p50 {}  p95 {}  p99 {}  max {}  ({} samples)",
+            show(p50),
+            show(p95),
+            show(p99),
+            show(max),
+            self.0.len()
+        )
+    }
     pub fn line(&self) -> String {
         let (p50, p99, max) = self.summary();
         format!("p50 {}  p99 {}  max {}", show(p50), show(p99), show(max))

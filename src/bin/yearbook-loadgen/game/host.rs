@@ -141,6 +141,11 @@ impl Host {
     async fn play_round(&mut self, r: usize, seconds: u32) -> Result<(), ()> {
         let room = self.room.clone();
         let ctx = self.ctx.clone();
+        if r > 0 && !ctx.reveal_pause.is_zero() {
+            // The previous reveal stays up a while, reading what comes.
+            let until = tokio::time::Instant::now() + ctx.reveal_pause;
+            self.wait(until, |_| false).await?;
+        }
         ctx.clock.resync();
         room.start_at[r].store(ctx.now(), Relaxed);
         self.send(ClientMsg::StartRound).await?;

@@ -33,6 +33,7 @@ use report::game_report;
 
 mod host;
 mod phone;
+mod photos;
 mod report;
 
 /// Joins per source address by default: half the server's per-address
@@ -66,6 +67,12 @@ struct Ctx {
     /// Phones that finished joining, either way.
     settled: AtomicUsize,
     settled_wake: Notify,
+    /// `--fetch-photos`, and whether `preload` is read.
+    fetch_photos: bool,
+    ignore_preload: bool,
+    photos: photos::PhotoCounters,
+    /// How long the host leaves each reveal up (`--reveal-ms`).
+    reveal_pause: Duration,
 }
 
 impl Ctx {
@@ -162,6 +169,9 @@ struct RoomRun {
     vote_at: Vec<AtomicU64>,
     ack_at: Vec<AtomicU64>,
     reveal_at: Vec<AtomicU64>,
+    /// With `--fetch-photos`: when all the round's photos were on hand
+    /// (never before its `round` arrived).
+    photos_at: Vec<AtomicU64>,
     flags: Vec<AtomicU8>,
     acks: Vec<AtomicUsize>,
     reveals: Vec<AtomicUsize>,
@@ -208,6 +218,7 @@ impl RoomRun {
             vote_at: atomics(rn),
             ack_at: atomics(rn),
             reveal_at: atomics(rn),
+            photos_at: atomics(rn),
             flags: (0..rn).map(|_| AtomicU8::new(0)).collect(),
             acks: (0..rounds).map(|_| AtomicUsize::new(0)).collect(),
             reveals: (0..rounds).map(|_| AtomicUsize::new(0)).collect(),
@@ -394,6 +405,10 @@ pub async fn run_game(args: LoadgenArgs) -> Result<Report> {
             .write_buffer_size(0),
         settled: AtomicUsize::new(0),
         settled_wake: Notify::new(),
+        fetch_photos: args.fetch_photos,
+        ignore_preload: args.ignore_preload,
+        photos: photos::PhotoCounters::default(),
+        reveal_pause: Duration::from_millis(args.reveal_ms),
     });
     let pid = args.server_pid.map(|p| p.to_string());
     let say = |s: String| {

@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use rand::RngExt;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
 use yearbook::game::Phase;
 use yearbook::protocol::{ClientMsg, ServerMsg, ServerMsgSkim, ServerMsgType, State};
 
+use super::photos::{Job, fetcher, job_for};
 use super::{Ctx, Kind, RoomRun, Ws, decode, drop_hard};
 use super::{F_ACK, F_REVEAL, F_ROUND, F_YOU, STAGE_END, STAGE_STOP};
 
@@ -111,6 +112,16 @@ pub(super) async fn phone_task(ctx: Arc<Ctx>, room: Arc<RoomRun>, i: usize) {
         return;
     }
     let rounds = room.rounds;
+    // With `--fetch-photos`, a fetcher beside the phone, as a page's
+    // images load beside its socket.
+    let (photos, fetching) = if ctx.fetch_photos {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let task = tokio::spawn(fetcher(ctx.clone(), room.clone(), i, rx));
+        (Some(tx), Some(task))
+    } else {
+        (None, None)
+    };
+    let wait = ctx.wait;
     let phone = Phone {
         ctx,
         room,
@@ -120,8 +131,13 @@ pub(super) async fn phone_task(ctx: Arc<Ctx>, room: Arc<RoomRun>, i: usize) {
         sent: vec![None; rounds],
         pending: None,
         done: false,
+        photos,
     };
     phone.play(ws, stage).await;
+    // The phone is done (its sender dropped): the fetches under way finish.
+    if let Some(task) = fetching {
+        let _ = tokio::time::timeout(wait, task).await;
+    }
 }
 
 struct Phone {
@@ -135,6 +151,8 @@ struct Phone {
     /// A vote waiting for its random delay: (round index, when).
     pending: Option<(usize, tokio::time::Instant)>,
     done: bool,
+    /// Photos to fetch go here (`--fetch-photos`).
+    photos: Option<mpsc::UnboundedSender<Job>>,
 }
 
 enum Action {
@@ -312,6 +330,12 @@ impl Phone {
         };
         let room = self.room.clone();
         let i = self.i;
+        if let Some(photos) = &self.photos
+            && matches!(m.kind, ServerMsgType::Round | ServerMsgType::Preload)
+            && let Some(job) = job_for(text, room.round_index(m.round), at, self.ctx.ignore_preload)
+        {
+            let _ = photos.send(job);
+        }
         match m.kind {
             ServerMsgType::Round => {
                 let Some(r) = room.round_index(m.round) else {

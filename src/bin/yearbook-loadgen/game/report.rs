@@ -315,6 +315,12 @@ pub(super) fn game_report(
         "clean": clean,
     });
     // Beyond what one `json!` can nest.
+    let photo_lines = args.fetch_photos.then(|| {
+        let (photos, lines) = super::photos::report(ctx, rooms, args.ignore_preload);
+        json["photos"] = photos;
+        json["reveal_ms"] = json!(args.reveal_ms);
+        lines
+    });
     json["generator_threads"] = json!(args.threads);
     json["arrivals_unstamped"] = json!(ctx.clock.unstamped());
 
@@ -366,6 +372,9 @@ pub(super) fn game_report(
         "  game_over       {}   (after end_game sent)",
         all.game_over.line()
     ));
+    if let Some(lines) = photo_lines {
+        line(lines.trim_end().to_string());
+    }
     if rooms.len() > 1 {
         let worst_p99 = per_room
             .iter()
