@@ -486,8 +486,9 @@
   /** The question's clock runs, or stands still at remainingMs with a big "Paused". */
   function drawPaused(paused, remainingMs) {
     S.paused = paused;
-    if (paused) countdown.hold(remainingMs, S.seconds * 1000);
-    else countdown.start(remainingMs, S.seconds * 1000);
+    // Keyed by round, as on the phones: a state after an outage never makes the time go up.
+    if (paused) countdown.hold(remainingMs, S.seconds * 1000, S.round);
+    else countdown.start(remainingMs, S.seconds * 1000, S.round);
     show($('q-paused'), paused);
     $('timer').classList.toggle('paused', paused);
     updateControls();

@@ -134,7 +134,7 @@
 
   function startTimer(remaining, seconds) {
     if (S.paused) { countdown.stop(); drawDetail(remaining); return; }
-    countdown.start(remaining, (seconds || 20) * 1000);
+    countdown.start(remaining, (seconds || 20) * 1000, S.round);
   }
 
   function onMessage(m) {

@@ -448,11 +448,13 @@ async fn times_shown(phone: &Page) -> Vec<u64> {
 /// Through an outage the phone keeps counting; when it is back, a server
 /// that says more time than shown (here its clock stood still) does not
 /// make the time jump up, and one that says less is followed. The
-/// "Reconnecting…" banner never covers the time.
+/// "Reconnecting…" banner never covers the time. The projector's clock,
+/// cut off with it, does the same.
 #[test]
 fn the_phone_timer_never_jumps_up_after_an_outage() {
     browser_test("phone_outage", |b| async move {
         let phone = b.open("phone", Size::PhoneLargeFont).await;
+        let projector = b.open("projector", Size::Projector).await;
         let class = demo_class();
         let server = TestServer::builder()
             .roster(&class.dir.path().join("roster.csv"))
@@ -460,6 +462,10 @@ fn the_phone_timer_never_jumps_up_after_an_outage() {
             .start();
         let (code, key) = create_room(&server, json!({"rounds": 1, "seconds": 30})).await;
         let mut host = connect_host(&server, &code, &key).await;
+        projector
+            .goto(&server.url(&format!("/host/{code}#key={key}")))
+            .await;
+        host_ready(&projector).await;
         phone.goto(&server.url(&format!("/join/{code}"))).await;
         enter_name(&phone, "Grandma Bea").await;
         host.send(json!({"type":"start_round"})).await;
@@ -469,9 +475,15 @@ fn the_phone_timer_never_jumps_up_after_an_outage() {
                  new MutationObserver(function () { window.__times.push(parseInt(t.textContent, 10)); }) \
                  .observe(t, { childList: true, characterData: true, subtree: true });")
             .await;
+        projector
+            .js("window.__times = []; var t = document.getElementById('timer-num'); \
+                 new MutationObserver(function () { window.__times.push(parseInt(t.textContent, 10)); }) \
+                 .observe(t, { childList: true, characterData: true, subtree: true });")
+            .await;
         phone
             .wait("the phone's count at 27 s", "seen('#pq-time') === '27 s'")
             .await;
+        set_offline(&projector, true).await;
 
         // The outage: the phone keeps counting, the banner leaves the time readable.
         set_offline(&phone, true).await;
@@ -503,12 +515,16 @@ fn the_phone_timer_never_jumps_up_after_an_outage() {
 
         // Back: the server (its clock stood still) says 30 s are left.
         set_offline(&phone, false).await;
+        set_offline(&projector, false).await;
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-        let times = times_shown(&phone).await;
-        assert!(
-            times.windows(2).all(|w| w[1] <= w[0]) && *times.last().unwrap() <= 24,
-            "the shown seconds went up after the outage: {times:?}"
-        );
+        for page in [&phone, &projector] {
+            let times = times_shown(page).await;
+            assert!(
+                times.windows(2).all(|w| w[1] <= w[0]) && *times.last().unwrap() <= 24,
+                "[{}] the shown seconds went up after the outage: {times:?}",
+                page.label
+            );
+        }
 
         // The server's time is the truth when it is lower: 20 s later on
         // its clock, the phone learns it on its next connection.
@@ -527,6 +543,7 @@ fn the_phone_timer_never_jumps_up_after_an_outage() {
             "the shown seconds went up: {times:?}"
         );
         phone.assert_no_page_errors().await;
+        projector.assert_no_page_errors().await;
         drop(host);
     });
 }
