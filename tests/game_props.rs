@@ -84,13 +84,21 @@ proptest! {
         // Points each player was awarded, round by round, as seen from
         // outside (the oracle for their value is in the test below).
         let mut awarded: HashMap<(u32, PlayerId), u32> = HashMap::new();
+        // Names the host kicked and has not let back: the oracle for bans.
+        let mut banned: std::collections::HashSet<String> = Default::default();
         let len = ops.len();
         for (i, op) in ops.into_iter().enumerate() {
             let before: HashMap<PlayerId, u32> = game.players().map(|p| (p.id, p.score)).collect();
             let round_before = game.round_number();
             match op {
                 Op::Join(n) => {
-                    let _ = game.join(&PlayerName::parse(&format!("p{n}")).unwrap(), now);
+                    let name = format!("p{n}");
+                    let joined = game.join(&PlayerName::parse(&name).unwrap(), now);
+                    if banned.contains(&name) {
+                        prop_assert_eq!(joined, Err(RuleError::NameBanned), "{} is banned", name);
+                    } else {
+                        prop_assert_ne!(joined, Err(RuleError::NameBanned), "{} is not banned", name);
+                    }
                     let id = game.players().map(|p| p.id).max().unwrap_or(PlayerId::new(0));
                     game.set_connected(id, true, now);
                 }
@@ -102,7 +110,12 @@ proptest! {
                 Op::Start => { let _ = game.start_round(now, &mut rng); }
                 Op::Reveal => { let _ = game.reveal(now); }
                 Op::Tick(ms) => { now += u64::from(ms); game.tick(now); }
-                Op::Kick(p) => { let _ = game.kick(nth_player(p)); }
+                Op::Kick(p) => {
+                    let name = game.player(nth_player(p)).map(|p| p.name.clone());
+                    if game.kick(nth_player(p)).is_ok() {
+                        banned.insert(name.expect("a player kicked was in the room"));
+                    }
+                }
                 // Ending early would leave the rest of the sequence acting
                 // on a finished game: only the last quarter may end it.
                 Op::End if i * 4 < len * 3 => {}
@@ -110,9 +123,28 @@ proptest! {
                 Op::Lapse => { now += SEAT_HOLD_MS; game.lapse(now); }
                 Op::Rejoin(p) => { let _ = game.rejoin(nth_player(p), now); }
                 Op::RemoveDisconnected => { let _ = game.remove_disconnected(); }
-                Op::Pause => { let _ = game.pause(now); }
-                Op::Unpause => { let _ = game.unpause(now); }
-                Op::LetBack(p) => { let _ = game.let_back(nth_player(p)); }
+                Op::Pause => {
+                    let open = game.phase() == Phase::Question;
+                    match game.pause(now) {
+                        Ok(_) => prop_assert!(game.is_paused(), "paused after pause"),
+                        Err(e) => prop_assert!(e == RuleError::WrongPhase && (!open || !game.is_paused())),
+                    }
+                }
+                Op::Unpause => {
+                    let open = game.phase() == Phase::Question;
+                    match game.unpause(now) {
+                        Ok(_) => prop_assert!(!game.is_paused(), "running after unpause"),
+                        Err(e) => prop_assert!(e == RuleError::WrongPhase && !open),
+                    }
+                }
+                Op::LetBack(p) => {
+                    let name = game.banned().find(|b| b.id == nth_player(p)).map(|b| b.name.clone());
+                    match (game.let_back(nth_player(p)), name) {
+                        (Ok(_), Some(name)) => { banned.remove(&name); }
+                        (Ok(_), None) => prop_assert!(false, "let back a player who was not banned"),
+                        (Err(e), name) => prop_assert!(e == RuleError::UnknownPlayer && name.is_none()),
+                    }
+                }
             }
             // Only an open question is paused, and a paused one has no deadline.
             prop_assert!(!game.is_paused() || game.phase() == Phase::Question);
