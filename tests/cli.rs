@@ -290,6 +290,54 @@ fn serve_refuses_a_bad_roster_before_listening() {
     assert!(!f.stdout.contains("listening on"));
 }
 
+/// A name list as Excel on Windows saves it in Europe: Windows-1252,
+/// semicolons, CRLF; its accented names still match their photos.
+#[test]
+fn import_reads_a_name_list_as_excel_saves_it() {
+    let src = tempfile::tempdir().unwrap();
+    for (i, n) in ["José Núñez", "Zoë Quimby"].iter().enumerate() {
+        write_png(&src.path().join(format!("{n}.png")), i);
+    }
+    let genders = src.path().join("genders.csv");
+    std::fs::write(
+        &genders,
+        b"name;gender\r\nJos\xe9 N\xfa\xf1ez;m\r\nZo\xeb Quimby;f\r\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("class");
+    let mut c = yearbook_cmd();
+    c.arg("import")
+        .arg(src.path())
+        .arg("--out")
+        .arg(&out_dir)
+        .arg("--genders")
+        .arg(&genders);
+    let f = run_with_timeout(c, LIMIT);
+    assert_ok(&f, "import");
+    let mut rdr = csv::Reader::from_path(out_dir.join("roster.csv")).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = |h: &str| headers.iter().position(|x| x == h).unwrap();
+    let (name, gender) = (col("name"), col("gender"));
+    let mut got: Vec<(String, String)> = rdr
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[name].to_string(), r[gender].to_string())
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("José Núñez".to_string(), "m".to_string()),
+            ("Zoë Quimby".to_string(), "f".to_string())
+        ],
+        "{}",
+        f.all_output()
+    );
+}
+
 #[test]
 fn import_builds_a_roster_that_checks() {
     let src = tempfile::tempdir().unwrap();

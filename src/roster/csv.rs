@@ -110,6 +110,30 @@ impl Lines {
     }
 }
 
+/// A list as a spreadsheet saved it: UTF-8 (its BOM dropped) or, when the
+/// bytes are not UTF-8, Windows-1252, which Excel on Windows writes as "CSV".
+pub fn spreadsheet_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
+/// The delimiter of a list: `;` where the header has more semicolons than
+/// commas (European Excel writes those), else `,`.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// Parses every row, collecting every problem rather than stopping at the first.
 pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
     let mut bytes = Vec::new();
@@ -218,6 +242,19 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_from_excel_is_read_in_its_encoding_and_delimiter() {
+        // "José Núñez" in Windows-1252, as Excel on Windows saves a CSV.
+        let latin = b"name;gender\r\nJos\xe9 N\xfa\xf1ez;m\r\n";
+        let text = spreadsheet_text(latin);
+        assert_eq!(text, "name;gender\r\nJosé Núñez;m\r\n");
+        assert_eq!(sniff_delimiter(&text), b';');
+        let utf8 = "\u{feff}name,gender,known_as\nZoë Quimby,f,Zo; Z\n";
+        let text = spreadsheet_text(utf8.as_bytes());
+        assert!(text.starts_with("name,"), "the BOM is dropped: {text:?}");
+        assert_eq!(sniff_delimiter(&text), b',');
+    }
 
     #[test]
     fn columns_in_any_order_with_optional_ones() {

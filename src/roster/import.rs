@@ -204,10 +204,13 @@ fn check_all(scans: &[Scan], bar: &ProgressBar) -> Vec<Result<Vec<u8>, String>> 
 
 /// `name,gender` rows from the hand-typed list.
 fn read_genders(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // As Excel or LibreOffice saved it, on any system.
+    let text = super::csv::spreadsheet_text(&bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+        .delimiter(super::csv::sniff_delimiter(&text))
+        .from_reader(text.as_bytes());
     let headers = rdr.headers()?.clone();
     let find = |want: &str| {
         headers.iter().position(|h| {
