@@ -290,6 +290,22 @@ fn serve_refuses_a_bad_roster_before_listening() {
     assert!(!f.stdout.contains("listening on"));
 }
 
+/// `yearbook import PHOTOS --out OUT --genders GENDERS`.
+fn import_cmd(
+    photos: &std::path::Path,
+    out: &std::path::Path,
+    genders: &std::path::Path,
+) -> std::process::Command {
+    let mut c = yearbook_cmd();
+    c.arg("import")
+        .arg(photos)
+        .arg("--out")
+        .arg(out)
+        .arg("--genders")
+        .arg(genders);
+    c
+}
+
 /// A name list as Excel on Windows saves it in Europe: Windows-1252,
 /// semicolons, CRLF; its accented names still match their photos.
 #[test]
@@ -306,14 +322,7 @@ fn import_reads_a_name_list_as_excel_saves_it() {
     .unwrap();
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().join("class");
-    let mut c = yearbook_cmd();
-    c.arg("import")
-        .arg(src.path())
-        .arg("--out")
-        .arg(&out_dir)
-        .arg("--genders")
-        .arg(&genders);
-    let f = run_with_timeout(c, LIMIT);
+    let f = run_with_timeout(import_cmd(src.path(), &out_dir, &genders), LIMIT);
     assert_ok(&f, "import");
     let mut rdr = csv::Reader::from_path(out_dir.join("roster.csv")).unwrap();
     let headers = rdr.headers().unwrap().clone();
@@ -358,14 +367,7 @@ fn import_builds_a_roster_that_checks() {
     let photos = src.path().to_path_buf();
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().join("class");
-    let mut c = yearbook_cmd();
-    c.arg("import")
-        .arg(&photos)
-        .arg("--out")
-        .arg(&out_dir)
-        .arg("--genders")
-        .arg(&genders);
-    let f = run_with_timeout(c, LIMIT);
+    let f = run_with_timeout(import_cmd(&photos, &out_dir, &genders), LIMIT);
     assert_ok(&f, "import");
     assert!(
         f.all_output().contains("Nobody Here"),
