@@ -610,7 +610,8 @@
       pick.className = 'rv-pick ' + (picked === m.answer ? 'right' : 'wrong');
       pick.appendChild(el('span', { text: 'You picked' }));
       pick.appendChild(el('span', { className: 'letter l' + picked, text: YB.LETTERS[picked] || '' }));
-      if (!photoChoices && choices[picked] && choices[picked].name) {
+      // A right pick's name is the answer just above: say it once, so a small phone need not scroll.
+      if (!photoChoices && picked !== m.answer && choices[picked] && choices[picked].name) {
         pick.appendChild(el('span', { className: 'rv-pick-name', text: choices[picked].name }));
       }
       pick.appendChild(el('span', { className: 'rv-pick-mark', text: picked === m.answer ? '✓ right' : '✗ wrong' }));
