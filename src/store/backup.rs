@@ -50,13 +50,17 @@ pub fn backup(db: &Path, out: &Path) -> anyhow::Result<Copied> {
             out.display()
         );
     }
-    // Read-only: the backup neither writes nor checkpoints the server's file.
+    // Read-write but query-only, not read-only: a read-only connection to a
+    // stopped server's database leaves `-wal` and `-shm` files behind, owned
+    // by whoever ran the backup (root), which the service's own user then
+    // cannot open. As the last connection, this one removes them on close.
     let src = Connection::open_with_flags(
         db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .with_context(|| format!("cannot open the database {}", db.display()))?;
     src.busy_timeout(Duration::from_secs(5))?;
+    src.pragma_update(None, "query_only", true)?;
     let is_yearbook: bool = src
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rooms')",
@@ -198,6 +202,30 @@ mod tests {
             .collect();
         names.sort();
         assert!(names.is_empty(), "partial files left: {names:?}");
+    }
+
+    /// `sudo yearbook backup` of a stopped service's database must not
+    /// leave files there that only root may open.
+    #[test]
+    fn a_stopped_servers_database_is_left_without_new_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("y.db");
+        let conn = Connection::open(&db).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.execute_batch("CREATE TABLE rooms (code TEXT)")
+            .unwrap();
+        drop(conn);
+        let listing = || {
+            let mut names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(listing(), ["y.db"]);
+        backup(&db, &dir.path().join("copy.db")).unwrap();
+        assert_eq!(listing(), ["copy.db", "y.db"]);
     }
 
     #[test]
