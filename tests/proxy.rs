@@ -155,10 +155,16 @@ impl Proxy {
     /// nginx with the shipped snippet `rel` inside a minimal `http {}`,
     /// its upstream addresses moved to the test's servers.
     fn nginx(bin: &Path, rel: &str, upstreams: &[(&str, u16)]) -> Proxy {
+        Self::nginx_edited(bin, rel, &shipped(rel), upstreams)
+    }
+
+    /// As [`Proxy::nginx`], with `text`: the snippet `rel` as edited by
+    /// the organiser following its comments.
+    fn nginx_edited(bin: &Path, rel: &str, text: &str, upstreams: &[(&str, u16)]) -> Proxy {
         Self::start_retrying(|| {
             let dir = tempfile::tempdir().unwrap();
             let d = dir.path().display().to_string();
-            let (snippet, ports) = render_nginx(&shipped(rel), upstreams);
+            let (snippet, ports) = render_nginx(text, upstreams);
             // As root the workers would switch to a user that cannot enter
             // the tempdir (proxy_temp lives there).
             let user = if running_as_root() {
@@ -679,6 +685,20 @@ async fn owned_by(code: &str, owner: &TestServer, other: &TestServer, what: &str
     assert_eq!(s, 404, "{what}: room {code} on the other instance: {v}");
 }
 
+/// `POST /api/rooms` with `body` through the proxy at `origin` + `base`.
+async fn new_game(
+    http: &reqwest::Client,
+    origin: &str,
+    base: &str,
+    body: Value,
+) -> reqwest::Response {
+    http.post(format!("{origin}{base}/api/rooms"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The HTTP status a WebSocket upgrade at `url` is refused with.
 async fn ws_refused(url: &str, origin: &str) -> u16 {
     match TestClient::connect_url(url, Some(origin), "stranger").await {
@@ -746,12 +766,7 @@ async fn nginx_sends_each_event_prefix_to_its_own_instance() {
     }
 
     // A game on B is under way when A dies.
-    let r = http
-        .post(format!("{origin}{CENTRAL}/api/rooms"))
-        .json(&json!({"rounds": 2, "seconds": 60}))
-        .send()
-        .await
-        .unwrap();
+    let r = new_game(&http, &origin, CENTRAL, json!({"rounds": 2, "seconds": 60})).await;
     let (_, code, key) = room_created(r).await;
     let ws = format!("{}{CENTRAL}/ws/{code}", origin.replacen("http", "ws", 1));
     let mut host = TestClient::connect_url(&ws, Some(&origin), "host")
@@ -775,12 +790,7 @@ async fn nginx_sends_each_event_prefix_to_its_own_instance() {
     phone.vote(1, 0).await;
     let reveal = host.recv_type("reveal").await;
     assert_eq!(reveal["counts"].as_array().unwrap().len(), 4, "{reveal}");
-    let r = http
-        .post(format!("{origin}{CENTRAL}/api/rooms"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = new_game(&http, &origin, CENTRAL, json!({})).await;
     assert_eq!(r.status().as_u16(), 201, "B still makes rooms");
     let r = fetch(&http, format!("{origin}{CENTRAL}/")).await;
     assert_eq!(r.status().as_u16(), 200, "B's pages");
@@ -800,6 +810,118 @@ async fn nginx_sends_each_event_host_name_to_its_own_instance() {
     let code_b = play_through(&proxy, 2, "").await;
     owned_by(&code_a, &a, &b, "lincoln86.example.org").await;
     owned_by(&code_b, &b, &a, "central91.example.org").await;
+}
+
+/// The example with the commented-out hold on new games for lincoln86
+/// switched on, as docs/deploy.md says to while the event moves.
+fn holding_new_games() -> String {
+    let text = shipped(MANY);
+    let hold = "#location = /e/lincoln86/api/rooms {";
+    let from = text
+        .find(hold)
+        .expect("the hold on new games in the example");
+    let to = from + text[from..].find("#}").expect("the end of the hold") + 2;
+    let uncommented: String = text[from..to]
+        .lines()
+        .map(|l| l.replacen('#', "", 1))
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!("{}{uncommented}{}", &text[..from], &text[to..])
+}
+
+/// docs/deploy.md, "Moving an event": hold new games, back the instance up,
+/// start the copy elsewhere, point nginx at it, stop the old one. The game
+/// made before the move is there with its host and players.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_moves_to_another_instance_as_the_docs_say() {
+    let Some(bin) = require("nginx", "nginx") else {
+        return;
+    };
+    let roster = standard_roster();
+    let a = instance(Some(LINCOLN), &roster);
+    let b = instance(Some(CENTRAL), &roster);
+    let upstreams = |a: &TestServer| {
+        [
+            ("127.0.0.1:8081", port_of(a)),
+            ("127.0.0.1:8082", port_of(&b)),
+        ]
+    };
+    let http = no_redirect_client();
+    let ws_of = |origin: &str, code: &str| {
+        format!("{}{LINCOLN}/ws/{code}", origin.replacen("http", "ws", 1))
+    };
+
+    // A game made before the move, a phone in it.
+    let (code, key) = create_room(&a, json!({"rounds": 2})).await;
+    let holding = Proxy::nginx_edited(&bin, MANY, &holding_new_games(), &upstreams(&a));
+    let logs = ShowLogs(&holding);
+    let origin = holding.origin(0);
+    let mut phone = TestClient::connect_url(&ws_of(&origin, &code), Some(&origin), "Nadia")
+        .await
+        .unwrap();
+    phone.send(json!({"type":"join","name":"Nadia"})).await;
+    let welcome = phone.recv_type("welcome").await;
+
+    // Held: no new game for this event, saying why; the other one goes on.
+    let r = new_game(&http, &origin, LINCOLN, json!({})).await;
+    let (s, v) = status_and_json(r).await;
+    assert_eq!((s, v["error"].as_str()), (503, Some("moving")), "{v}");
+    assert!(
+        v["message"].as_str().is_some_and(|m| m.contains("moving")),
+        "{v}"
+    );
+    let r = new_game(&http, &origin, CENTRAL, json!({})).await;
+    assert_eq!(r.status().as_u16(), 201, "the other event makes games");
+    let r = fetch(&http, format!("{origin}{LINCOLN}/api/rooms/{code}")).await;
+    assert_eq!(r.status().as_u16(), 200, "the game under way is reachable");
+    phone.close().await;
+
+    // The backup, started on the other instance's machine.
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = yearbook_cmd();
+    cmd.arg("backup")
+        .arg("--db")
+        .arg(a.db_path())
+        .arg("--out")
+        .arg(dir.path().join("t.db"));
+    let done = run_with_timeout(cmd, Duration::from_secs(60));
+    assert_eq!(done.code(), Some(0), "{}", done.all_output());
+    let moved = TestServer::builder()
+        .arg("--trusted-proxy")
+        .arg("127.0.0.1")
+        .base_path(LINCOLN)
+        .roster(&roster.csv())
+        .start_in(dir);
+
+    // The route switched (the same file, the upstream moved, the hold
+    // commented out again), the old instance stopped.
+    drop(logs);
+    drop(holding);
+    let proxy = Proxy::nginx(&bin, MANY, &upstreams(&moved));
+    let _logs = ShowLogs(&proxy);
+    drop(a);
+    let origin = proxy.origin(0);
+    let ws = ws_of(&origin, &code);
+    let mut host = TestClient::connect_url(&ws, Some(&origin), "host")
+        .await
+        .unwrap();
+    host.send(json!({"type":"hello","key":key})).await;
+    let st = host.recv_type("state").await;
+    assert_eq!(st["players"][0]["name"], "Nadia", "{st}");
+    let mut phone = TestClient::connect_url(&ws, Some(&origin), "Nadia")
+        .await
+        .unwrap();
+    phone
+        .send(json!({"type":"resume","token":welcome["token"]}))
+        .await;
+    let again = phone.recv_type("welcome").await;
+    assert_eq!(again["player_id"], welcome["player_id"], "{again}");
+    let r = new_game(&http, &origin, LINCOLN, json!({})).await;
+    assert_eq!(
+        r.status().as_u16(),
+        201,
+        "new games again, on the new instance"
+    );
 }
 
 /// The sockets of a live game stay open for an evening: the WebSocket
