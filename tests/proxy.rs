@@ -2,9 +2,11 @@
 //! `deploy/apache/yearbook.conf`), rendered for test ports and run by real
 //! nginx and Apache processes in front of the real server: pages, photos,
 //! the API and a whole round over WebSockets, at a sub-path and at the root
-//! of a (sub)domain.
+//! of a (sub)domain. And the examples of many events on two instances
+//! (`deploy/nginx/many-events.conf`, `deploy/haproxy/many-events.cfg`):
+//! each event's prefix or host name reaching its own instance, and only it.
 //!
-//! The proxies come from Debian (`apt-get install nginx apache2`, which
+//! The proxies come from Debian (`apt-get install nginx apache2 haproxy`, which
 //! `.ci/run` does). Where they are missing these tests say so and pass,
 //! unless `CI` is set: then a missing proxy is a failure.
 
@@ -262,6 +264,44 @@ impl Proxy {
         })
     }
 
+    /// HAProxy with the shipped config `rel`: each `bind :80` on its own
+    /// loopback port, the upstreams moved, its log to stdout, and no
+    /// chroot or user switch (the test may not run as root).
+    fn haproxy(bin: &Path, rel: &str, upstreams: &[(&str, u16)]) -> Proxy {
+        Self::start_retrying(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut ports = Vec::new();
+            let mut conf = String::new();
+            for line in shipped(rel).lines() {
+                let t = line.trim();
+                if t.starts_with("chroot ") || t.starts_with("user ") || t.starts_with("group ") {
+                    continue;
+                }
+                let line = if t == "bind :80" {
+                    let port = free_port();
+                    ports.push(port);
+                    format!("    bind 127.0.0.1:{port}")
+                } else if t == "log /dev/log local0" {
+                    "    log stdout format raw local0".to_string()
+                } else {
+                    upstreams.iter().fold(line.to_string(), |l, (from, port)| {
+                        l.replace(from, &format!("127.0.0.1:{port}"))
+                    })
+                };
+                conf.push_str(&line);
+                conf.push('\n');
+            }
+            assert!(!ports.is_empty(), "{rel}: no `bind :80`");
+            std::fs::write(dir.path().join("haproxy.cfg"), conf).unwrap();
+            let mut cmd = Command::new(bin);
+            // -db: in the foreground, stopped by SIGTERM like the others.
+            cmd.arg("-db").arg("-f").arg(dir.path().join("haproxy.cfg"));
+            // Its log goes to stdout, so to stderr.log with the rest.
+            let error_log = dir.path().join("no-separate-error.log");
+            ("haproxy", cmd, dir, ports, error_log)
+        })
+    }
+
     /// Starts the proxy and waits until every port answers. A port another
     /// process took between `free_port` and the proxy's bind gets a retry.
     fn start_retrying(
@@ -287,10 +327,10 @@ impl Proxy {
                 Err(why) => {
                     last = format!(
                         "{name} did not start: {why}\n--- config ---\n{}\n--- logs ---\n{}",
-                        std::fs::read_to_string(proxy.dir.path().join(if name == "nginx" {
-                            "nginx.conf"
-                        } else {
-                            "httpd.conf"
+                        std::fs::read_to_string(proxy.dir.path().join(match name {
+                            "nginx" => "nginx.conf",
+                            "haproxy" => "haproxy.cfg",
+                            _ => "httpd.conf",
                         }))
                         .unwrap_or_default(),
                         proxy.logs()
@@ -717,16 +757,48 @@ async fn nginx_sends_each_event_prefix_to_its_own_instance() {
     let a = instance(Some(LINCOLN), &roster);
     let b = instance(Some(CENTRAL), &roster);
     let proxy = nginx_for_two(&bin, &a, &b);
-    let _logs = ShowLogs(&proxy);
+    each_prefix_reaches_its_own_instance(&proxy, a, &b, 502).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn haproxy_sends_each_event_prefix_to_its_own_instance() {
+    let Some(bin) = require("haproxy", "haproxy") else {
+        return;
+    };
+    let roster = standard_roster();
+    let a = instance(Some(LINCOLN), &roster);
+    let b = instance(Some(CENTRAL), &roster);
+    let proxy = Proxy::haproxy(
+        &bin,
+        "deploy/haproxy/many-events.cfg",
+        &[
+            ("127.0.0.1:8081", port_of(&a)),
+            ("127.0.0.1:8082", port_of(&b)),
+        ],
+    );
+    each_prefix_reaches_its_own_instance(&proxy, a, &b, 503).await;
+}
+
+/// Through `proxy`'s first block: each prefix plays on its own instance,
+/// neither's rooms or photos are reachable under the other's prefix or
+/// outside both, and with `a` killed `b` serves on while the proxy answers
+/// `a_down` (nginx 502, HAProxy 503) for `a`'s event.
+async fn each_prefix_reaches_its_own_instance(
+    proxy: &Proxy,
+    a: TestServer,
+    b: &TestServer,
+    a_down: u16,
+) {
+    let _logs = ShowLogs(proxy);
     let origin = proxy.origin(0);
     let http = no_redirect_client();
 
     // Each prefix: pages, API, photos and a round over WebSockets, on its
     // own instance.
-    let code_a = play_through(&proxy, 0, LINCOLN).await;
-    let code_b = play_through(&proxy, 0, CENTRAL).await;
-    owned_by(&code_a, &a, &b, LINCOLN).await;
-    owned_by(&code_b, &b, &a, CENTRAL).await;
+    let code_a = play_through(proxy, 0, LINCOLN).await;
+    let code_b = play_through(proxy, 0, CENTRAL).await;
+    owned_by(&code_a, &a, b, LINCOLN).await;
+    owned_by(&code_b, b, &a, CENTRAL).await;
 
     // One event's room and photos are not reachable under the other's
     // prefix, nor outside both.
@@ -784,7 +856,7 @@ async fn nginx_sends_each_event_prefix_to_its_own_instance() {
     drop(a);
 
     let r = fetch(&http, format!("{origin}{LINCOLN}/healthz")).await;
-    assert_eq!(r.status().as_u16(), 502, "A is gone: nginx says so");
+    assert_eq!(r.status().as_u16(), a_down, "A is gone: the proxy says so");
     let r = fetch(&http, format!("{origin}{CENTRAL}/healthz")).await;
     assert_eq!(r.status().as_u16(), 200, "B serves on");
     phone.vote(1, 0).await;
@@ -947,6 +1019,11 @@ fn shipped_snippets_keep_websockets_open_for_an_hour() {
             "{rel}: WebSocket locations"
         );
     }
+    let haproxy = shipped("deploy/haproxy/many-events.cfg");
+    assert!(
+        haproxy.lines().any(|l| l.trim() == "timeout tunnel 1h"),
+        "HAProxy keeps WebSockets open for an hour"
+    );
     let apache = shipped("deploy/apache/yearbook.conf");
     let ws_lines: Vec<&str> = apache
         .lines()
