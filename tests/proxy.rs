@@ -97,14 +97,19 @@ fn render_nginx(snippet: &str, upstreams: &[(&str, u16)]) -> (String, Vec<u16>) 
             out.push_str(&format!("    listen 127.0.0.1:{port};\n"));
             continue;
         }
-        let line = upstreams.iter().fold(line.to_string(), |l, (from, port)| {
-            l.replace(from, &format!("127.0.0.1:{port}"))
-        });
-        out.push_str(&line);
+        out.push_str(&move_upstreams(line, upstreams));
         out.push('\n');
     }
     assert!(!ports.is_empty(), "no `listen 80;` server block");
     (out, ports)
+}
+
+/// `line` with each upstream address of a shipped file (`127.0.0.1:8081`)
+/// replaced by the test server's.
+fn move_upstreams(line: &str, upstreams: &[(&str, u16)]) -> String {
+    upstreams.iter().fold(line.to_string(), |l, (from, port)| {
+        l.replace(from, &format!("127.0.0.1:{port}"))
+    })
 }
 
 /// The same for Apache: every `<VirtualHost *:80>` gets its own port.
@@ -160,8 +165,8 @@ impl Proxy {
         Self::nginx_edited(bin, rel, &shipped(rel), upstreams)
     }
 
-    /// As [`Proxy::nginx`], with `text`: the snippet `rel` as edited by
-    /// the organiser following its comments.
+    /// As [`Proxy::nginx`], with `text`: the snippet `rel` as whoever runs
+    /// the site edits it, following its comments.
     fn nginx_edited(bin: &Path, rel: &str, text: &str, upstreams: &[(&str, u16)]) -> Proxy {
         Self::start_retrying(|| {
             let dir = tempfile::tempdir().unwrap();
@@ -284,9 +289,7 @@ impl Proxy {
                 } else if t == "log /dev/log local0" {
                     "    log stdout format raw local0".to_string()
                 } else {
-                    upstreams.iter().fold(line.to_string(), |l, (from, port)| {
-                        l.replace(from, &format!("127.0.0.1:{port}"))
-                    })
+                    move_upstreams(line, upstreams)
                 };
                 conf.push_str(&line);
                 conf.push('\n');
