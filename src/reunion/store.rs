@@ -220,7 +220,9 @@ impl ReunionStore {
         photos: &[PhotoRow],
     ) -> anyhow::Result<PersonRow> {
         let mut conn = self.conn.lock();
-        let tx = conn.transaction()?;
+        // Immediate: a read upgraded to a write mid-transaction fails at once
+        // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let next: u32 = tx.query_row(
             "SELECT COALESCE(MAX(id), 0) + 1 FROM reunion_people WHERE reunion = ?1",
             [reunion],
@@ -279,7 +281,9 @@ impl ReunionStore {
         expected: u32,
     ) -> anyhow::Result<Result<PersonRow, PersonRow>> {
         let mut conn = self.conn.lock();
-        let tx = conn.transaction()?;
+        // Immediate: a read upgraded to a write mid-transaction fails at once
+        // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE reunion_people SET name = ?3, known_as = ?4, gender = ?5, in_memoriam = ?6,
                 included = ?7, deleted = ?8, updated_at = ?9, updated_by = ?10, version = ?11
