@@ -645,7 +645,11 @@ async fn a_guest_cannot_read_an_events_people_photos_or_host_its_rooms() {
         .unwrap();
     let (room, code, _) = room_created(r).await;
     assert_eq!(room["reunion"]["title"], "Class of 86", "{room}");
-    assert!(code.len() >= 4);
+    let host = server.get(&format!("/host/{code}")).await.text().await.unwrap();
+    assert!(
+        host.contains("<p id=\"event-title\" class=\"event-title\">Class of 86</p>"),
+        "the host screen names the event: {host}"
+    );
     let (status, _) = with(server.http.post(server.url("/api/rooms")))
         .json(&json!({"reunion": 999}))
         .send()
