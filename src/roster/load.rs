@@ -90,11 +90,28 @@ impl Roster {
         }
         let groups: Vec<String> = groups.iter().map(|(g, n)| format!("{g} {n}")).collect();
         let memoriam = self.people.iter().filter(|p| p.in_memoriam).count();
-        format!(
+        let mut summary = format!(
             "{} people ({}), {memoriam} in memoriam",
             self.people.len(),
             groups.join(", ")
-        )
+        );
+        // "…, 9 photos (1983 4, 1986 4, no label 1)" once photos have labels.
+        if !self.pool.labels.is_empty() {
+            let mut by_label: BTreeMap<&str, usize> = BTreeMap::new();
+            let photos = self.people.iter().flat_map(|p| &p.photos);
+            for photo in photos.clone() {
+                *by_label
+                    .entry(photo.label.as_deref().unwrap_or("no label"))
+                    .or_default() += 1;
+            }
+            let labels: Vec<String> = by_label.iter().map(|(l, n)| format!("{l} {n}")).collect();
+            summary.push_str(&format!(
+                ", {} photos ({})",
+                photos.count(),
+                labels.join(", ")
+            ));
+        }
+        summary
     }
 }
 
