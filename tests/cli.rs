@@ -806,6 +806,13 @@ fn import_reads_labels_from_brackets_and_label_folders() {
         "{}",
         checked.all_output()
     );
+    assert!(
+        checked.stdout.contains(
+            "warning: label '25th reunion' has photos of only 1 person: a game asking from it alone needs 4"
+        ),
+        "{}",
+        checked.all_output()
+    );
     // Imported again (a gender typed by hand since): nothing changes but it.
     let csv = std::fs::read_to_string(out_dir.join("roster.csv")).unwrap();
     std::fs::write(

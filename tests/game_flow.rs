@@ -1644,9 +1644,17 @@ async fn a_room_asks_from_the_chosen_yearbook_and_the_reveal_shows_the_other() {
     }
     // A host that comes back mid-reveal gets `also` in its state.
     host.close().await;
-    let host = connect_host(&server, &code, &key).await;
+    let mut host = connect_host(&server, &code, &key).await;
     assert_eq!(host.state["phase"], "reveal");
     assert_eq!(host.state["also"][0]["label"], "1986", "{}", host.state);
+    // The end's cards show the game's yearbook too.
+    host.send(json!({"type":"start_round"})).await;
+    let over = host.recv_type("game_over").await;
+    let card = &over["stats"]["most_recognized"];
+    let bytes = server
+        .fetch_bytes(card["thumb"].as_str().expect("a card"))
+        .await;
+    assert!(identify_portrait(&bytes) < 8, "a 1983 photo: {card}");
 
     // By default each person's newest yearbook photo: 1986.
     let (_, _, mut host, [(mut bob, _)]) =

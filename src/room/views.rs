@@ -3,7 +3,7 @@
 
 use crate::game::Round as GameRound;
 use crate::game::leaderboard;
-use crate::game::{Game, Millis, Mode, Phase, Player, PlayerId, Question, Recognition};
+use crate::game::{Ask, Game, Millis, Mode, Phase, Player, PlayerId, Question, Recognition};
 use crate::protocol::{
     self as msg, AlsoPhoto, GameOver, KickedView, LeaderLine, Lobby, PersonalFrames,
 };
@@ -84,9 +84,15 @@ impl People<'_> {
             .collect()
     }
 
-    fn recognized(&self, r: Recognition) -> Recognized {
+    /// `ask`: the room's, so the card shows a photo from the game's yearbook.
+    fn recognized(&self, r: Recognition, ask: &Ask) -> Recognized {
         let p = &self.roster.people[r.person];
-        let which = self.roster.pool.default_photo(r.person);
+        let pool = &self.roster.pool;
+        let which = pool
+            .allowed_photos(r.person, ask)
+            .first()
+            .copied()
+            .unwrap_or_else(|| pool.default_photo(r.person));
         let (photo, thumb) = self.urls.pair(self.scope, r.person, which);
         Recognized {
             name: p.name.clone(),
@@ -210,10 +216,11 @@ pub(super) fn reveal_personal(people: &People, game: &Game) -> Option<PersonalFr
 }
 
 fn stats(people: &People, game: &Game) -> Stats {
+    let ask = game.settings().ask(&people.roster.pool);
     match game.recognition_extremes() {
         Some((most, least)) => Stats {
-            most_recognized: Some(people.recognized(most)),
-            least_recognized: least.map(|r| people.recognized(r)),
+            most_recognized: Some(people.recognized(most, &ask)),
+            least_recognized: least.map(|r| people.recognized(r, &ask)),
         },
         None => Stats::default(),
     }

@@ -69,7 +69,7 @@ impl Roster {
                 entry.1 += 1;
             }
         }
-        groups
+        let mut warnings: Vec<String> = groups
             .values()
             .filter(|(_, n)| *n < 4)
             .map(|(label, n)| {
@@ -78,7 +78,20 @@ impl Roster {
                     if *n == 1 { "person" } else { "people" }
                 )
             })
-            .collect()
+            .collect();
+        // A label too few people have cannot be a game's only label.
+        for (index, label) in self.pool.labels.iter().enumerate() {
+            let n = (0..self.people.len())
+                .filter(|&p| self.pool.photos_of(p).contains(&Some(index as u32)))
+                .count();
+            if n < 4 {
+                warnings.push(format!(
+                    "warning: label '{label}' has photos of only {n} {}: a game asking from it alone needs 4",
+                    if n == 1 { "person" } else { "people" }
+                ));
+            }
+        }
+        warnings
     }
 
     /// "48 people (F 24, M 22, no gender 2), 1 in memoriam"
