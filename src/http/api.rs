@@ -304,7 +304,7 @@ pub async fn solo_round(
         .choices
         .iter()
         .zip(q.photos)
-        .map(|(&c, photo)| urls.pair(&scope, c, photo))
+        .map(|(&c, photo)| urls.photo_pair(&scope, 0, c, photo))
         .unzip();
     Ok(Json(json!({
         "round_id": round_id,

@@ -41,7 +41,7 @@ impl People<'_> {
     }
 
     fn photo(&self, person: usize, which: u16) -> Shown {
-        let (photo, thumb) = self.urls.pair(self.scope, person, which);
+        let (photo, thumb) = self.urls.photo_pair(self.scope, 0, person, which);
         Shown::Photo { photo, thumb }
     }
 
@@ -74,7 +74,7 @@ impl People<'_> {
             .enumerate()
             .filter(|(i, _)| *i != shown)
             .filter_map(|(i, ph)| {
-                let (photo, thumb) = self.urls.pair(self.scope, q.target, i as u16);
+                let (photo, thumb) = self.urls.photo_pair(self.scope, 0, q.target, i as u16);
                 Some(AlsoPhoto {
                     label: ph.label.clone()?,
                     photo,
@@ -93,7 +93,7 @@ impl People<'_> {
             .first()
             .copied()
             .unwrap_or_else(|| pool.default_photo(r.person));
-        let (photo, thumb) = self.urls.pair(self.scope, r.person, which);
+        let (photo, thumb) = self.urls.photo_pair(self.scope, 0, r.person, which);
         Recognized {
             name: p.name.clone(),
             known_as: p.known_as.clone(),
@@ -370,7 +370,7 @@ pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
         round: next.number,
         photos: photos
             .iter()
-            .map(|&(p, photo)| people.urls.url(people.scope, p, photo, Size::Thumb))
+            .map(|&(p, photo)| people.urls.url_of(people.scope, 0, p, photo, Size::Thumb))
             .collect(),
     })
 }

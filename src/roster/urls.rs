@@ -140,13 +140,12 @@ impl PhotoUrls {
         self.scope(format!("s{}", hex::encode(random)))
     }
 
-    /// The path of photo `photo` of `person` at `size` in `scope`, base
-    /// path included.
-    pub fn url(&self, scope: &PhotoScope, person: usize, photo: u16, size: Size) -> String {
-        self.url_of(scope, 0, person, photo, size)
+    /// The path of `person`'s photo at `size` in `scope`, base path included.
+    pub fn url(&self, scope: &PhotoScope, person: usize, size: Size) -> String {
+        self.url_of(scope, 0, person, 0, size)
     }
 
-    /// [`PhotoUrls::url`] for a person of reunion `reunion`.
+    /// [`PhotoUrls::url`] for photo `photo` of a person of reunion `reunion`.
     pub fn url_of(
         &self,
         scope: &PhotoScope,
@@ -172,11 +171,28 @@ impl PhotoUrls {
         )
     }
 
-    /// `(photo, thumb)` URLs of photo `photo` of `person` in `scope`.
-    pub fn pair(&self, scope: &PhotoScope, person: usize, photo: u16) -> (String, String) {
+    /// `(photo, thumb)` URLs of `person` in `scope`.
+    pub fn pair(&self, scope: &PhotoScope, person: usize) -> (String, String) {
+        self.pair_of(scope, 0, person)
+    }
+
+    /// `(photo, thumb)` URLs of a person of reunion `reunion` in `scope`.
+    pub fn pair_of(&self, scope: &PhotoScope, reunion: u32, person: usize) -> (String, String) {
+        self.photo_pair(scope, reunion, person, 0)
+    }
+
+    /// `(photo, thumb)` URLs of photo `photo` of a person of reunion
+    /// `reunion` in `scope` (several photos a person).
+    pub fn photo_pair(
+        &self,
+        scope: &PhotoScope,
+        reunion: u32,
+        person: usize,
+        photo: u16,
+    ) -> (String, String) {
         (
-            self.url(scope, person, photo, Size::Photo),
-            self.url(scope, person, photo, Size::Thumb),
+            self.url_of(scope, reunion, person, photo, Size::Photo),
+            self.url_of(scope, reunion, person, photo, Size::Thumb),
         )
     }
 
@@ -241,7 +257,7 @@ mod tests {
         let u = urls();
         for scope in [u.room("ABCD", "h1"), u.solo()] {
             for person in [0, 1, 47] {
-                let (photo, thumb) = u.pair(&scope, person, 0);
+                let (photo, thumb) = u.pair(&scope, person);
                 assert!(photo.starts_with("/base/photos/"), "{photo}");
                 let at = |size| PhotoRef {
                     reunion: 0,
@@ -261,14 +277,14 @@ mod tests {
         let again = PhotoUrls::new("/base", b"0123456789abcdef0123456789abcdef", 48);
         let room = |u: &PhotoUrls, code, id| {
             let s = u.room(code, id);
-            (0..48).map(|p| u.pair(&s, p, 0).1).collect::<Vec<_>>()
+            (0..48).map(|p| u.pair(&s, p).1).collect::<Vec<_>>()
         };
         let a = room(&u, "ABCD", "h1");
         assert_eq!(a, room(&again, "ABCD", "h1"), "same secret, same room");
         let b = room(&u, "ABCD", "h2");
         let c = room(&u, "WXYZ", "h1");
         let solo = u.solo();
-        let s: Vec<String> = (0..48).map(|p| u.pair(&solo, p, 0).1).collect();
+        let s: Vec<String> = (0..48).map(|p| u.pair(&solo, p).1).collect();
         let tag = |url: &String| url.split('-').nth(1).unwrap().to_string();
         let mut tags = std::collections::HashSet::new();
         for url in a.iter().chain(&b).chain(&c).chain(&s) {
@@ -281,8 +297,9 @@ mod tests {
     fn two_photos_of_one_person_have_urls_of_their_own_that_read_back() {
         let u = urls();
         let scope = u.room("ABCD", "h1");
-        let first = u.url(&scope, 7, 0, Size::Thumb);
-        let second = u.url(&scope, 7, 1, Size::Thumb);
+        let first = u.url(&scope, 7, Size::Thumb);
+        let second = u.url_of(&scope, 0, 7, 1, Size::Thumb);
+        assert_eq!(u.photo_pair(&scope, 0, 7, 1).1, second);
         assert_ne!(first, second);
         let got = |url: &str| u.resolve(file(url)).map(|r| (r.reunion, r.person, r.photo));
         assert_eq!(got(&first), Some((0, 7, 0)));
@@ -302,7 +319,7 @@ mod tests {
     #[test]
     fn made_up_names_are_refused() {
         let u = urls();
-        let (_, thumb) = u.pair(&u.room("ABCD", "h1"), 3, 0);
+        let (_, thumb) = u.pair(&u.room("ABCD", "h1"), 3);
         let name = file(&thumb);
         assert!(u.resolve(&name.replace("-thumb", "-huge")).is_none());
         // Another scope with the same tag: the tag decrypts to garbage.
@@ -328,7 +345,7 @@ mod tests {
         }
         // A person past the roster.
         let few = PhotoUrls::new("", b"0123456789abcdef0123456789abcdef", 4);
-        let url = few.url(&few.solo(), 9, 0, Size::Thumb);
+        let url = few.url(&few.solo(), 9, Size::Thumb);
         assert!(few.resolve(file(&url)).is_none());
     }
 }
