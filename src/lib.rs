@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod game;
 pub mod http;
 pub mod protocol;
+pub mod reunion;
 pub mod room;
 pub mod roster;
 pub mod solo;
@@ -81,6 +82,8 @@ pub struct AppState {
     /// request guard drops those headers from everybody else.
     pub trusted_proxies: TrustedProxies,
     pub roster: Arc<Roster>,
+    /// The organisers' reunions (the built-in class is reunion 0, `roster`).
+    pub reunions: Arc<reunion::Reunions>,
     pub rooms: Arc<Rooms>,
     pub solo: Arc<Solo>,
     pub metrics: Arc<Metrics>,
@@ -100,6 +103,8 @@ pub struct AppState {
     pub keep: Option<Duration>,
     /// `join` messages, per address (PROTOCOL §5).
     pub joins: Pace,
+    /// Who may open `/organise` (`--admin-password`, loopback, closed).
+    pub organise: http::organise::OrganiseAuth,
 }
 
 /// What [`AppState::new`] needs beyond the roster.
@@ -112,6 +117,11 @@ pub struct Options {
     /// Signs the event cookie; survives restarts with the database.
     pub secret: Vec<u8>,
     pub host_password: Option<String>,
+    /// `--admin-password`: opens `/organise`.
+    pub admin_password: Option<String>,
+    /// Whether `--addr` is loopback only (then, without a password, the
+    /// local user organises).
+    pub listen_loopback: bool,
     /// Proxies whose `X-Forwarded-*` is believed; empty: none.
     pub trusted_proxies: TrustedProxies,
     pub max_players: usize,
@@ -120,6 +130,8 @@ pub struct Options {
     pub keep: Option<Duration>,
     /// `--solo`.
     pub solo: solo::SoloMode,
+    /// `--no-enhance` not given: reunions' photos get the contrast stretch.
+    pub enhance: bool,
     /// Where rooms' fan-outs and host screens run
     /// ([`delivery::runtimes::Runtimes::fanout`]); `None`: the current runtime.
     pub fanout_runtime: Option<delivery::runtimes::FanoutRuntime>,
@@ -143,10 +155,13 @@ impl Options {
             event_code: args.event_code.clone(),
             secret,
             host_password: args.host_password.clone(),
+            admin_password: args.admin_password.clone(),
+            listen_loopback: http::organise::addr_is_loopback(&args.addr),
             trusted_proxies: args.trusted_proxies(),
             keep: args.keep(),
             max_players: args.max_players,
             solo: args.solo,
+            enhance: !args.no_enhance,
             fanout_runtime,
         }
     }
@@ -196,7 +211,17 @@ impl AppState {
     /// The state on a store just opened, its live rooms rebuilt: how `main`
     /// and the tests' in-process server start. Inside a runtime.
     pub fn restored(roster: Arc<Roster>, options: Options, opened: store::Opened) -> Arc<Self> {
-        let state = Self::new(roster, options, opened.store);
+        let pipeline = roster::photos::Pipeline {
+            enhance: options.enhance,
+            cache_dir: Some(roster::photos::cache_dir_for(opened.reunion_store.path())),
+            ..Default::default()
+        };
+        let reunions = Arc::new(reunion::Reunions::load(
+            opened.reunion_store,
+            opened.reunions,
+            pipeline,
+        ));
+        let state = Self::new(roster, options, opened.store, reunions);
         let down_since = opened
             .last_alive
             .unwrap_or_else(|| state.rooms.deps().clock.now());
@@ -205,7 +230,12 @@ impl AppState {
         state
     }
 
-    pub fn new(roster: Arc<Roster>, options: Options, store: Store) -> Arc<Self> {
+    pub fn new(
+        roster: Arc<Roster>,
+        options: Options,
+        store: Store,
+        reunions: Arc<reunion::Reunions>,
+    ) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
         let deps = RoomDeps::new(
             roster.clone(),
@@ -214,6 +244,7 @@ impl AppState {
             options.max_players.max(1),
             store,
         )
+        .with_reunions(reunions.clone())
         .with_photo_secret(&options.base, &options.secret)
         .on_fanout_runtime(options.fanout_runtime);
         let public_url = options.public_url.trim_end_matches('/').to_string();
@@ -223,7 +254,19 @@ impl AppState {
             .as_deref()
             .filter(|c| !c.trim().is_empty())
             .map(|c| EventGate::new(c, &options.secret, &options.base, secure));
+        let organise = http::organise::OrganiseAuth::new(
+            options.admin_password.clone(),
+            options.listen_loopback,
+            !options.trusted_proxies.is_empty(),
+            &options.secret,
+            &options.base,
+            secure,
+        );
+        if let Some(hint) = organise.closed_hint(!options.trusted_proxies.is_empty()) {
+            tracing::warn!("{hint}");
+        }
         Arc::new(Self {
+            organise,
             public_url_fixed: options.public_url_fixed,
             event,
             base: options.base,
@@ -232,6 +275,7 @@ impl AppState {
             trust_proxy: !options.trusted_proxies.is_empty(),
             trusted_proxies: options.trusted_proxies,
             roster,
+            reunions,
             rooms: Arc::new(Rooms::new(Arc::new(deps))),
             solo: Arc::new(Solo::new(options.solo)),
             metrics,
@@ -319,6 +363,7 @@ pub async fn serve(
                 &swept.host_passwords,
                 &swept.event_guesses,
                 &swept.creations,
+                &swept.organise.passwords,
             ] {
                 throttle.sweep();
             }

@@ -933,6 +933,7 @@ fn labelled_class() -> impl Strategy<Value = LabelledClass> {
         prop::bool::weighted(0.1),
         prop::collection::btree_set(0u32..3, 1..4),
         prop::bool::weighted(0.1),
+        prop::bool::weighted(0.1),
     );
     (
         prop::collection::vec(person, 4..16),
@@ -942,7 +943,7 @@ fn labelled_class() -> impl Strategy<Value = LabelledClass> {
         .prop_map(|(people, chosen, include_memoriam)| {
             let photos = people
                 .iter()
-                .map(|(_, _, labels, unlabelled)| {
+                .map(|(_, _, labels, unlabelled, _)| {
                     if *unlabelled {
                         vec![None]
                     } else {
@@ -956,6 +957,8 @@ fn labelled_class() -> impl Strategy<Value = LabelledClass> {
                     in_memoriam: people.iter().map(|p| p.1).collect(),
                     labels: LABELS.iter().map(|l| l.to_string()).collect(),
                     photos,
+                    // Left out by the organiser: never shown.
+                    excluded: people.iter().map(|p| p.4).collect(),
                 },
                 chosen: chosen.into_iter().collect(),
                 include_memoriam,

@@ -22,6 +22,11 @@ pub struct Pool {
     /// Per person, each photo's label as an index into `labels` (photo 0
     /// first). A person missing here has one unlabelled photo.
     pub photos: Vec<Vec<Option<u32>>>,
+    /// People never asked nor shown as distractors: left out by the
+    /// organiser, deleted (kept so stored questions still point at the
+    /// same people), or without a photo. Shorter than the pool: the rest
+    /// are in.
+    pub excluded: Vec<bool>,
 }
 
 /// Which people and photos a room asks from.
@@ -105,7 +110,8 @@ impl Pool {
 
     /// Whether person `p` may appear in a game with this memoriam setting.
     pub fn eligible(&self, p: usize, include_memoriam: bool) -> bool {
-        include_memoriam || !self.in_memoriam[p]
+        (include_memoriam || !self.in_memoriam[p])
+            && !self.excluded.get(p).copied().unwrap_or(false)
     }
 
     /// Whether person `p` may appear in a game that asks `ask`.
@@ -597,6 +603,23 @@ mod tests {
         assert_eq!(p.eligible_count(false), 2, "in memoriam left out");
         assert!(Pool::default().is_empty());
     }
+
+    #[test]
+    fn people_left_out_are_never_asked_nor_shown() {
+        let mut p = pool(&[Some(0); 8], &[]);
+        p.excluded = vec![false, true, false, true];
+        assert_eq!(p.eligible_count(true), 6);
+        let mut rng = StdRng::seed_from_u64(7);
+        for _ in 0..200 {
+            let q = pick_question(&p, &[false; 8], true, &mut rng).unwrap();
+            assert!(!q.choices.contains(&1) && !q.choices.contains(&3), "{q:?}");
+        }
+        p.excluded = vec![true; 5];
+        assert!(
+            pick_question(&p, &[false; 8], true, &mut rng).is_none(),
+            "3 left"
+        );
+    }
 }
 
 #[cfg(test)]
@@ -622,6 +645,7 @@ mod label_tests {
             in_memoriam: vec![false; 12],
             labels: vec!["1983".into(), "1986".into(), "25th reunion".into()],
             photos,
+            ..Pool::default()
         }
     }
 

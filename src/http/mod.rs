@@ -4,6 +4,7 @@
 pub mod api;
 pub mod event;
 pub mod guard;
+pub mod organise;
 pub mod pace;
 pub mod pages;
 pub mod throttle;
@@ -82,6 +83,32 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/host/{code}", get(pages::host))
         .route("/remote/{code}", get(pages::remote))
         .route("/solo", get(pages::solo))
+        .route("/organise", get(organise::page))
+        .route("/organise/login", post(organise::login))
+        .route("/organise/logout", post(organise::logout))
+        .route("/organise/reunions", post(organise::create_form))
+        .route("/organise/reunions/{id}", get(organise::reunion_page))
+        .route("/api/organise/whoami", get(organise::whoami))
+        .route(
+            "/api/organise/reunions",
+            get(organise::list).post(organise::create),
+        )
+        .route(
+            "/api/organise/reunions/{id}",
+            get(organise::show).patch(organise::update),
+        )
+        .route(
+            "/api/organise/reunions/{id}/people",
+            post(organise::add_person),
+        )
+        .route(
+            "/api/organise/reunions/{id}/people/{pid}",
+            axum::routing::patch(organise::update_person).delete(organise::delete_person),
+        )
+        .route(
+            "/api/organise/reunions/{id}/photos/{person}/{idx}",
+            get(organise::photo),
+        )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/api/rooms", post(api::create_room))
@@ -128,14 +155,16 @@ async fn photo(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let variant = state
-        .rooms
-        .deps()
-        .photo_urls
-        .resolve(&file)
-        .filter(|r| r.reunion == 0)
-        .and_then(|r| state.roster.photo(r.person, r.photo, r.size));
-    let Some(variant) = variant else {
+    // The tag names the reunion: a URL minted in one reunion's room is
+    // read against that reunion's class only.
+    let found = state.rooms.deps().photo_urls.resolve(&file).and_then(|at| {
+        let roster = match at.reunion {
+            0 => state.roster.clone(),
+            id => state.reunions.get(id)?.roster(),
+        };
+        roster.photo(at.person, at.photo, at.size).cloned()
+    });
+    let Some(variant) = found else {
         return AppError::not_found("No such photo.").into_response();
     };
     let etag = format!("\"{}\"", file.trim_end_matches(".jpg"));

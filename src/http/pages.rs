@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::room::Room;
 use crate::views;
 
-fn render(page: impl Template) -> Response {
+pub(crate) fn render(page: impl Template) -> Response {
     match page.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -102,6 +102,11 @@ pub async fn host(
             base: state.base.clone(),
             title: format!("Yearbook — room {code}"),
             qr_svg: views::qr_svg(&join_url),
+            event_title: state
+                .reunions
+                .get(room.class.reunion)
+                .map(|r| r.title())
+                .unwrap_or_default(),
             loopback_only: views::names_loopback(&join_url),
             join_url,
             code,

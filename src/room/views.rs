@@ -27,6 +27,8 @@ const HOST_STORAGE_MESSAGE: &str = "The game cannot save to its disk right now. 
 /// the room's own URLs.
 pub(super) struct People<'a> {
     pub roster: &'a Roster,
+    /// Whose class (0: the built-in one), named in every photo URL.
+    pub reunion: u32,
     pub urls: &'a PhotoUrls,
     pub scope: &'a PhotoScope,
 }
@@ -41,7 +43,9 @@ impl People<'_> {
     }
 
     fn photo(&self, person: usize, which: u16) -> Shown {
-        let (photo, thumb) = self.urls.photo_pair(self.scope, 0, person, which);
+        let (photo, thumb) = self
+            .urls
+            .photo_pair(self.scope, self.reunion, person, which);
         Shown::Photo { photo, thumb }
     }
 
@@ -74,7 +78,9 @@ impl People<'_> {
             .enumerate()
             .filter(|(i, _)| *i != shown)
             .filter_map(|(i, ph)| {
-                let (photo, thumb) = self.urls.photo_pair(self.scope, 0, q.target, i as u16);
+                let (photo, thumb) =
+                    self.urls
+                        .photo_pair(self.scope, self.reunion, q.target, i as u16);
                 Some(AlsoPhoto {
                     label: ph.label.clone()?,
                     photo,
@@ -93,7 +99,9 @@ impl People<'_> {
             .first()
             .copied()
             .unwrap_or_else(|| pool.default_photo(r.person));
-        let (photo, thumb) = self.urls.photo_pair(self.scope, 0, r.person, which);
+        let (photo, thumb) = self
+            .urls
+            .photo_pair(self.scope, self.reunion, r.person, which);
         Recognized {
             name: p.name.clone(),
             known_as: p.known_as.clone(),
@@ -370,7 +378,11 @@ pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
         round: next.number,
         photos: photos
             .iter()
-            .map(|&(p, photo)| people.urls.url_of(people.scope, 0, p, photo, Size::Thumb))
+            .map(|&(p, photo)| {
+                people
+                    .urls
+                    .url_of(people.scope, people.reunion, p, photo, Size::Thumb)
+            })
             .collect(),
     })
 }

@@ -51,10 +51,37 @@ impl Roster {
     /// Photo `photo` (0 = the first) of a person at one size.
     pub fn photo(&self, person: usize, photo: usize, size: Size) -> Option<&Variant> {
         let (thumb, photo) = self.photos.get(person)?.get(photo)?;
-        Some(match size {
+        let variant = match size {
             Size::Thumb => thumb,
             Size::Photo => photo,
-        })
+        };
+        // A reunion's person may have no photo yet ([`Roster::assemble`]).
+        (!variant.bytes.is_empty()).then_some(variant)
+    }
+
+    /// A class put together in the server (a reunion's, `src/reunion`):
+    /// `photos[i]` is person i's (thumb, photo) variants, one per entry of
+    /// their `Person::photos`, empty while they have none; `excluded[i]`
+    /// leaves person i out of every question (left out by the organiser,
+    /// deleted, or without a photo).
+    pub fn assemble(
+        people: Vec<Person>,
+        mut photos: Vec<Vec<(Variant, Variant)>>,
+        mut excluded: Vec<bool>,
+    ) -> Roster {
+        excluded.resize(people.len(), false);
+        photos.resize(people.len(), Vec::new());
+        for (left_out, theirs) in excluded.iter_mut().zip(&photos) {
+            *left_out |= theirs.is_empty();
+        }
+        pad_sizes(&mut photos);
+        let mut pool = pool_of(&people);
+        pool.excluded = excluded;
+        Roster {
+            people,
+            pool: Arc::new(pool),
+            photos,
+        }
     }
 
     /// Not errors, but worth telling the organiser: a gender label shared by
@@ -367,6 +394,7 @@ fn pool_of(people: &[Person]) -> Pool {
         in_memoriam: people.iter().map(|p| p.in_memoriam).collect(),
         labels: spelled.into_values().collect(),
         photos,
+        excluded: Vec::new(),
     }
 }
 

@@ -272,6 +272,20 @@ mod tests {
     }
 
     #[test]
+    fn a_reunions_url_names_its_reunion_and_differs_from_the_same_index_elsewhere() {
+        let u = urls();
+        let scope = u.room("ABCD", "h1");
+        let (photo, _) = u.pair_of(&scope, 7, 3);
+        let got = u.resolve(file(&photo)).unwrap();
+        assert_eq!((got.reunion, got.person, got.photo), (7, 3, 0));
+        assert_ne!(photo, u.pair(&scope, 3).0, "reunion 0's person 3 differs");
+        // A reunion's people are counted by its own roster, not this one.
+        let far = u.url_of(&scope, 7, 100, 2, Size::Thumb);
+        let got = u.resolve(file(&far)).unwrap();
+        assert_eq!((got.reunion, got.person, got.photo), (7, 100, 2));
+    }
+
+    #[test]
     fn scopes_share_nothing_and_a_room_keeps_its_urls() {
         let u = urls();
         let again = PhotoUrls::new("/base", b"0123456789abcdef0123456789abcdef", 48);
