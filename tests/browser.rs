@@ -17,6 +17,8 @@ mod harness;
 mod pause;
 #[path = "browser/phone.rs"]
 mod phone;
+#[path = "browser/photos.rs"]
+mod photos;
 #[path = "browser/preload.rs"]
 mod preload;
 #[path = "browser/projector.rs"]

@@ -162,9 +162,7 @@ async fn photo(
             0 => state.roster.clone(),
             id => state.reunions.get(id)?.roster(),
         };
-        (at.photo == 0)
-            .then(|| roster.photo(at.person, at.size).cloned())
-            .flatten()
+        roster.photo(at.person, at.photo, at.size).cloned()
     });
     let Some(variant) = found else {
         return AppError::not_found("No such photo.").into_response();

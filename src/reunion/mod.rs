@@ -16,7 +16,7 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 
 use crate::roster::photos::{Pipeline, Variant};
-use crate::roster::{Person, Roster};
+use crate::roster::{Person, PersonPhoto, Roster};
 pub use store::{Meta, MetaPatch, PersonPatch, PersonRow, PhotoRow, ReunionStore, StoredReunion};
 
 /// Longest title, name, known-as, gender label or guest code (characters).
@@ -132,7 +132,7 @@ impl Reunion {
     }
 }
 
-/// The class rooms play: everyone in id order, the first photo each.
+/// The class rooms play: everyone in id order, with all their photos.
 fn roster_of(people: &[Entry]) -> Roster {
     let persons = people
         .iter()
@@ -142,11 +142,24 @@ fn roster_of(people: &[Entry]) -> Roster {
             gender: e.row.gender.clone(),
             in_memoriam: e.row.in_memoriam,
             photo_id: e.photos.first().map(|p| p.sha.clone()).unwrap_or_default(),
+            photos: e
+                .photos
+                .iter()
+                .map(|p| PersonPhoto {
+                    label: p.label.clone(),
+                    id: p.sha.clone(),
+                })
+                .collect(),
         })
         .collect();
     let photos = people
         .iter()
-        .map(|e| e.photos.first().map(|p| (p.thumb.clone(), p.photo.clone())))
+        .map(|e| {
+            e.photos
+                .iter()
+                .map(|p| (p.thumb.clone(), p.photo.clone()))
+                .collect()
+        })
         .collect();
     let excluded = people.iter().map(|e| !e.playable()).collect();
     Roster::assemble(persons, photos, excluded)

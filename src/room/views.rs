@@ -3,8 +3,10 @@
 
 use crate::game::Round as GameRound;
 use crate::game::leaderboard;
-use crate::game::{Game, Millis, Mode, Phase, Player, PlayerId, Question, Recognition};
-use crate::protocol::{self as msg, GameOver, KickedView, LeaderLine, Lobby, PersonalFrames};
+use crate::game::{Ask, Game, Millis, Mode, Phase, Player, PlayerId, Question, Recognition};
+use crate::protocol::{
+    self as msg, AlsoPhoto, GameOver, KickedView, LeaderLine, Lobby, PersonalFrames,
+};
 use crate::protocol::{PlayerView, Timer};
 use crate::protocol::{Progress, Recognized, Reveal, ServerMsg, Shown, State, StateYou, Stats};
 use crate::protocol::{YouFinal, YouReveal};
@@ -40,8 +42,10 @@ impl People<'_> {
         }
     }
 
-    fn photo(&self, person: usize) -> Shown {
-        let (photo, thumb) = self.urls.pair_of(self.scope, self.reunion, person);
+    fn photo(&self, person: usize, which: u16) -> Shown {
+        let (photo, thumb) = self
+            .urls
+            .photo_pair(self.scope, self.reunion, person, which);
         Shown::Photo { photo, thumb }
     }
 
@@ -50,18 +54,54 @@ impl People<'_> {
         match mode {
             Mode::NameToPhoto => (
                 self.person(q.target),
-                q.choices.iter().map(|&c| self.photo(c)).collect(),
+                q.choices
+                    .iter()
+                    .zip(q.photos)
+                    .map(|(&c, which)| self.photo(c, which))
+                    .collect(),
             ),
             Mode::PhotoToName => (
-                self.photo(q.target),
+                self.photo(q.target, q.target_photo()),
                 q.choices.iter().map(|&c| self.person(c)).collect(),
             ),
         }
     }
 
-    fn recognized(&self, r: Recognition) -> Recognized {
+    /// The target's photos other than the one the question showed.
+    fn also(&self, q: &Question) -> Vec<AlsoPhoto> {
+        let Some(p) = self.roster.people.get(q.target) else {
+            return Vec::new();
+        };
+        let shown = usize::from(q.target_photo());
+        p.photos
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != shown)
+            .filter_map(|(i, ph)| {
+                let (photo, thumb) =
+                    self.urls
+                        .photo_pair(self.scope, self.reunion, q.target, i as u16);
+                Some(AlsoPhoto {
+                    label: ph.label.clone()?,
+                    photo,
+                    thumb,
+                })
+            })
+            .collect()
+    }
+
+    /// `ask`: the room's, so the card shows a photo from the game's yearbook.
+    fn recognized(&self, r: Recognition, ask: &Ask) -> Recognized {
         let p = &self.roster.people[r.person];
-        let (photo, thumb) = self.urls.pair_of(self.scope, self.reunion, r.person);
+        let pool = &self.roster.pool;
+        let which = pool
+            .allowed_photos(r.person, ask)
+            .first()
+            .copied()
+            .unwrap_or_else(|| pool.default_photo(r.person));
+        let (photo, thumb) = self
+            .urls
+            .photo_pair(self.scope, self.reunion, r.person, which);
         Recognized {
             name: p.name.clone(),
             known_as: p.known_as.clone(),
@@ -129,6 +169,7 @@ fn reveal_shared(people: &People, game: &Game) -> Option<Reveal> {
                 .filter(|p| p.connected && !round.votes.contains_key(&p.id))
                 .count(),
         you: None,
+        also: people.also(q),
     })
 }
 
@@ -183,10 +224,11 @@ pub(super) fn reveal_personal(people: &People, game: &Game) -> Option<PersonalFr
 }
 
 fn stats(people: &People, game: &Game) -> Stats {
+    let ask = game.settings().ask(&people.roster.pool);
     match game.recognition_extremes() {
         Some((most, least)) => Stats {
-            most_recognized: Some(people.recognized(most)),
-            least_recognized: least.map(|r| people.recognized(r)),
+            most_recognized: Some(people.recognized(most, &ask)),
+            least_recognized: least.map(|r| people.recognized(r, &ask)),
         },
         None => Stats::default(),
     }
@@ -249,6 +291,8 @@ pub(super) fn state(
         None => {
             s.players = Some(players(game));
             s.kicked = Some(kicked(game));
+            let labels = &people.roster.pool.labels;
+            s.labels = (labels.len() > 1).then(|| labels.clone());
         }
         Some(id) => {
             if let Some(p) = game.player(id) {
@@ -304,6 +348,7 @@ pub(super) fn state(
                 s.choices = Some(r.choices);
                 s.mode = Some(r.mode);
                 s.players_voting = Some(r.players_voting);
+                s.also = (!r.also.is_empty()).then_some(r.also);
             }
             if let (Some(id), Some(round)) = (player, game.round()) {
                 let (choice, correct, points) = result_of(round, id);
@@ -333,10 +378,10 @@ pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
         round: next.number,
         photos: photos
             .iter()
-            .map(|&p| {
+            .map(|&(p, photo)| {
                 people
                     .urls
-                    .url_of(people.scope, people.reunion, p, 0, Size::Thumb)
+                    .url_of(people.scope, people.reunion, p, photo, Size::Thumb)
             })
             .collect(),
     })

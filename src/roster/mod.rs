@@ -7,7 +7,7 @@ pub mod load;
 pub mod photos;
 pub mod urls;
 
-pub use load::{Person, Roster, load_demo, load_path};
+pub use load::{Person, PersonPhoto, Roster, load_demo, load_path};
 
 /// Maps `f` over `items` on every core, in order. Image decoding is the slow
 /// part of loading and importing; a panicking decoder becomes an `Err`.

@@ -178,9 +178,21 @@ impl PhotoUrls {
 
     /// `(photo, thumb)` URLs of a person of reunion `reunion` in `scope`.
     pub fn pair_of(&self, scope: &PhotoScope, reunion: u32, person: usize) -> (String, String) {
+        self.photo_pair(scope, reunion, person, 0)
+    }
+
+    /// `(photo, thumb)` URLs of photo `photo` of a person of reunion
+    /// `reunion` in `scope` (several photos a person).
+    pub fn photo_pair(
+        &self,
+        scope: &PhotoScope,
+        reunion: u32,
+        person: usize,
+        photo: u16,
+    ) -> (String, String) {
         (
-            self.url_of(scope, reunion, person, 0, Size::Photo),
-            self.url_of(scope, reunion, person, 0, Size::Thumb),
+            self.url_of(scope, reunion, person, photo, Size::Photo),
+            self.url_of(scope, reunion, person, photo, Size::Thumb),
         )
     }
 
@@ -293,6 +305,29 @@ mod tests {
             assert!(tags.insert(tag(url)), "a tag seen twice: {url}");
         }
         assert!(s[0].contains("/photos/s") && a[0].contains("/photos/r"));
+    }
+
+    #[test]
+    fn two_photos_of_one_person_have_urls_of_their_own_that_read_back() {
+        let u = urls();
+        let scope = u.room("ABCD", "h1");
+        let first = u.url(&scope, 7, Size::Thumb);
+        let second = u.url_of(&scope, 0, 7, 1, Size::Thumb);
+        assert_eq!(u.photo_pair(&scope, 0, 7, 1).1, second);
+        assert_ne!(first, second);
+        let got = |url: &str| u.resolve(file(url)).map(|r| (r.reunion, r.person, r.photo));
+        assert_eq!(got(&first), Some((0, 7, 0)));
+        assert_eq!(got(&second), Some((0, 7, 1)));
+        let other = u.url_of(&scope, 3, 7, 1, Size::Photo);
+        assert_eq!(
+            u.resolve(file(&other)),
+            Some(PhotoRef {
+                reunion: 3,
+                person: 7,
+                photo: 1,
+                size: Size::Photo
+            })
+        );
     }
 
     #[test]
