@@ -663,3 +663,94 @@ async fn a_guest_cannot_read_an_events_people_photos_or_host_its_rooms() {
         .unwrap();
     assert_eq!(status, 404, "no such event");
 }
+
+/// Five people with a 1983 photo (`portrait(i)`) and a 1986 one
+/// (`portrait(i + 8)`), and one with only a 1986 photo.
+const TWO_YEARBOOKS: [&str; 6] = [
+    "Ann Cole", "Bea Cole", "Cid Cole", "Dot Cole", "Eve Cole", "Fay Cole",
+];
+
+#[tokio::test]
+async fn a_reunion_room_asks_by_label_and_reveals_the_other_photo_in_its_own_urls() {
+    let server = TestServer::start();
+    let (status, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Cole High"}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let id = r["id"].as_u64().unwrap();
+    for (i, name) in TWO_YEARBOOKS.iter().enumerate() {
+        let photos = if i < 5 {
+            json!([
+                {"label": "1983", "data": portrait_b64(i)},
+                {"label": "1986", "data": portrait_b64(i + 8)},
+            ])
+        } else {
+            json!([{"label": "1986", "data": portrait_b64(13)}])
+        };
+        let (status, p) = server
+            .post_json(
+                &format!("/api/organise/reunions/{id}/people"),
+                &json!({"name": name, "gender": "f", "photos": photos}),
+            )
+            .await;
+        assert_eq!(status, 201, "{p}");
+    }
+
+    // Plays `rounds` questions of a 1983 room of the reunion with one
+    // phone voting right; every photo URL the room sent.
+    async fn play_1983(server: &TestServer, id: u64, rounds: u64) -> Vec<String> {
+        let settings = json!({"reunion": id, "rounds": rounds, "seconds": 30,
+            "mode": "name_to_photo", "labels": ["1983"]});
+        let (code, key) = create_room(server, settings).await;
+        let mut host = connect_host(server, &code, &key).await;
+        assert_eq!(
+            host.state["labels"],
+            json!(["1983", "1986"]),
+            "{}",
+            host.state
+        );
+        let (mut phone, _) = join(server, &code, "Classmate").await;
+        let mut urls = Vec::new();
+        let mut asked = Vec::new();
+        for _ in 0..rounds {
+            host.send(json!({"type": "start_round"})).await;
+            let round = phone.recv_type("round").await;
+            let name = round["prompt"]["name"].as_str().unwrap();
+            let target = TWO_YEARBOOKS.iter().position(|n| *n == name).unwrap();
+            assert!(target < 5, "{name} has no 1983 photo");
+            assert!(!asked.contains(&target), "{name} asked twice");
+            asked.push(target);
+            let mut right = None;
+            for (i, c) in round["choices"].as_array().unwrap().iter().enumerate() {
+                let thumb = c["thumb"].as_str().unwrap();
+                let shown = identify_portrait(&server.fetch_bytes(thumb).await);
+                assert!(shown < 5, "every choice from 1983: {shown} in {round}");
+                if shown == target {
+                    right = Some(i as u64);
+                }
+                urls.push(thumb.to_string());
+            }
+            let right = right.unwrap_or_else(|| panic!("{name} not among {round}"));
+            phone.vote(round["round"].as_u64().unwrap(), right).await;
+            let reveal = phone.recv_type("reveal").await;
+            let also = reveal["also"].as_array().expect("also");
+            assert_eq!(also.len(), 1, "{reveal}");
+            assert_eq!(also[0]["label"], "1986", "{reveal}");
+            for size in ["thumb", "photo"] {
+                let url = also[0][size].as_str().unwrap();
+                let shown = identify_portrait(&server.fetch_bytes(url).await);
+                assert_eq!(shown, target + 8, "{url}: {name}'s 1986 photo");
+                urls.push(url.to_string());
+            }
+        }
+        urls
+    }
+    let first = play_1983(&server, id, 3).await;
+    // Another room of the same reunion shows the same photos at other
+    // addresses: a URL means something in its own room only.
+    let second = play_1983(&server, id, 3).await;
+    assert!(
+        first.iter().all(|u| !second.contains(u)),
+        "{first:?} {second:?}"
+    );
+}
