@@ -1,0 +1,601 @@
+//! The import plan: photo files (named after the person) and a name list
+//! in, who is who out. The same plan serves `yearbook import` and the
+//! organiser's browser import; it reads no file and decodes no image.
+//!
+//! A list name and a photo are matched when they are the same name
+//! (ignoring case and spaces), or the only two that fold alike (accents,
+//! apostrophes, hyphens: [`fold`](super::matching::fold)). Anything less is
+//! a suggestion with a score, taken only when the organiser accepts it.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::csv::{Problem, name_key};
+use super::import::clean_name;
+use super::matching::{closest, fold, richer_or_equal};
+use super::namelist::{ListEntry, NameList};
+
+/// A photo file the plan can use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhotoFile {
+    /// Where it was in the input given to [`photo_files`].
+    pub index: usize,
+    /// The file name without any folder (`C:\scans\Ann Bell.png` → `Ann Bell.png`).
+    pub file: String,
+    /// The person's name from the file name: `Ann Bell`.
+    pub name: String,
+}
+
+/// Why a file is left out, in a sentence for the organiser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileProblem {
+    pub file: String,
+    pub message: String,
+}
+
+/// What the plan found wrong, on either side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "about", rename_all = "snake_case")]
+pub enum PlanProblem {
+    /// A line of the name list (`line` is `None` for the whole list).
+    List { line: Option<u64>, message: String },
+    /// A photo file, left out.
+    Photo { file: String, message: String },
+}
+
+impl PlanProblem {
+    /// `genders.csv:4: …` for the list, the message alone for a photo.
+    pub fn render(&self, list_label: &str) -> String {
+        match self {
+            PlanProblem::List { line, message } => Problem {
+                line: *line,
+                message: message.clone(),
+            }
+            .render(list_label),
+            PlanProblem::Photo { message, .. } => message.clone(),
+        }
+    }
+}
+
+/// One person of the class to be: one per usable photo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedPerson {
+    /// The photo's file name, no folder.
+    pub file: String,
+    /// From the list when matched (the spelling that kept its accents and
+    /// capitals when both fold alike), else from the file name.
+    pub name: String,
+    pub gender: Option<String>,
+    pub known_as: Option<String>,
+    pub in_memoriam: Option<bool>,
+    /// The list line this person was matched to.
+    pub list_line: Option<u64>,
+}
+
+/// How a list name and a photo were matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum How {
+    /// The same name, ignoring case and spaces.
+    Same,
+    /// The only two that fold alike (accents, apostrophes, hyphens).
+    Folded,
+    /// A suggestion the organiser accepted.
+    Accepted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Match {
+    pub list_line: u64,
+    pub list_name: String,
+    pub file: String,
+    /// Index into [`ImportPlan::people`].
+    pub person: usize,
+    pub how: How,
+}
+
+/// "Jose Nunez ↔ José Núñez.png?", with how alike they are (0..1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub list_line: u64,
+    pub list_name: String,
+    pub file: String,
+    /// Index into [`ImportPlan::people`].
+    pub person: usize,
+    pub score: f64,
+}
+
+impl Suggestion {
+    /// What accepting it sends back.
+    pub fn pair(&self) -> Accept {
+        Accept {
+            list_line: self.list_line,
+            file: self.file.clone(),
+        }
+    }
+
+    /// The score as a person reads it: `97%`.
+    pub fn percent(&self) -> String {
+        format!("{:.0}%", self.score * 100.0)
+    }
+}
+
+/// A suggestion the organiser took: this list line is this photo file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Accept {
+    pub list_line: u64,
+    pub file: String,
+}
+
+/// A list name with no photo, with the photos it might be, best first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnmatchedName {
+    pub list_line: u64,
+    pub name: String,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A photo with no list name, with the names it might be, best first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnmatchedFile {
+    pub file: String,
+    /// Index into [`ImportPlan::people`].
+    pub person: usize,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Who is who, what is left on either side, and what might match.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportPlan {
+    pub people: Vec<PlannedPerson>,
+    pub matched: Vec<Match>,
+    pub unmatched_list: Vec<UnmatchedName>,
+    pub unmatched_files: Vec<UnmatchedFile>,
+    /// Every suggestion once, best first.
+    pub suggestions: Vec<Suggestion>,
+    pub problems: Vec<PlanProblem>,
+}
+
+impl ImportPlan {
+    /// The best suggestion for each unmatched list name, no photo taken
+    /// twice: the closest pairs first. What `--accept-suggestions` takes.
+    pub fn best_suggestions(&self) -> Vec<Accept> {
+        let mut taken_lines = HashSet::new();
+        let mut taken_files = HashSet::new();
+        let mut out = Vec::new();
+        for s in &self.suggestions {
+            if !taken_lines.contains(&s.list_line) && !taken_files.contains(&s.person) {
+                taken_lines.insert(s.list_line);
+                taken_files.insert(s.person);
+                out.push(s.pair());
+            }
+        }
+        out
+    }
+}
+
+/// Image files the import reads.
+fn is_image_ext(ext: &str) -> bool {
+    matches!(ext, "png" | "jpg" | "jpeg")
+}
+
+/// Why a file of this type cannot be used, and what to do instead.
+fn not_a_photo(file: &str, ext: &str) -> String {
+    match ext {
+        "heic" | "heif" => format!(
+            "skipped '{file}': an iPhone HEIC photo cannot be read; save it as JPEG \
+             (or set the iPhone's camera to 'Most Compatible') and add it again"
+        ),
+        "pdf" => format!(
+            "skipped '{file}': a PDF is not a photo; save the page as a .png or .jpg and add that"
+        ),
+        _ => format!("skipped '{file}': not a .png or .jpg image"),
+    }
+}
+
+/// The file name alone: a browser or an archive may send
+/// `../x/Ann Bell.png` or `C:\scans\Ann Bell.png`.
+pub fn last_component(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// The photos among `files` (names, maybe with a folder), each with the
+/// person's name from its file name; the rest, and a second file for the
+/// same name, each with a sentence saying why it is left out.
+pub fn photo_files<S: AsRef<str>>(files: &[S]) -> (Vec<PhotoFile>, Vec<FileProblem>) {
+    let mut photos: Vec<PhotoFile> = Vec::new();
+    let mut problems = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for (index, given) in files.iter().enumerate() {
+        let file = last_component(given.as_ref()).to_string();
+        let (stem, ext) = match file.rsplit_once('.') {
+            Some((stem, ext)) => (stem, ext.to_lowercase()),
+            None => (file.as_str(), String::new()),
+        };
+        let mut refuse = |message: String| {
+            problems.push(FileProblem {
+                file: file.clone(),
+                message,
+            });
+        };
+        if !is_image_ext(&ext) {
+            refuse(not_a_photo(&file, &ext));
+            continue;
+        }
+        let name = clean_name(stem);
+        if name.is_empty() {
+            refuse(format!("skipped '{file}': the file name gives no name"));
+            continue;
+        }
+        // Two files for one person (Ann.png and Ann.jpg) is a mistake to show.
+        if let Some(&first) = by_key.get(&name_key(&name)) {
+            let first = &photos[first].file;
+            refuse(format!("skipped '{file}': same name as '{first}'"));
+            continue;
+        }
+        by_key.insert(name_key(&name), photos.len());
+        photos.push(PhotoFile { index, file, name });
+    }
+    (photos, problems)
+}
+
+/// The plan for `files` (names, maybe with a folder) and a name list.
+pub fn plan<S: AsRef<str>>(files: &[S], list: &NameList, accepted: &[Accept]) -> ImportPlan {
+    let (photos, file_problems) = photo_files(files);
+    let mut plan = plan_photos(&photos, list, accepted);
+    plan.problems
+        .extend(file_problems.into_iter().map(|p| PlanProblem::Photo {
+            file: p.file,
+            message: p.message,
+        }));
+    plan
+}
+
+/// The plan for photos already sorted out by [`photo_files`] (and, in the
+/// CLI, decoded), with the suggestions in `accepted` taken.
+pub fn plan_photos(photos: &[PhotoFile], list: &NameList, accepted: &[Accept]) -> ImportPlan {
+    let entries = &list.entries;
+    // photo index → (list index, how)
+    let mut of_photo: Vec<Option<(usize, How)>> = vec![None; photos.len()];
+    let mut list_taken = vec![false; entries.len()];
+    // Each side at most once: the first way that pairs them holds.
+    let pair = |of_photo: &mut [Option<(usize, How)>],
+                list_taken: &mut [bool],
+                photo: usize,
+                entry: usize,
+                how: How| {
+        if of_photo[photo].is_none() && !list_taken[entry] {
+            of_photo[photo] = Some((entry, how));
+            list_taken[entry] = true;
+        }
+    };
+
+    for a in accepted {
+        let entry = entries.iter().position(|e| e.line == a.list_line);
+        let photo = photos.iter().position(|p| p.file == a.file);
+        if let (Some(entry), Some(photo)) = (entry, photo) {
+            pair(&mut of_photo, &mut list_taken, photo, entry, How::Accepted);
+        }
+    }
+    let by_key: HashMap<String, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (name_key(&e.name), i))
+        .collect();
+    for (p, photo) in photos.iter().enumerate() {
+        if let Some(&entry) = by_key.get(&name_key(&photo.name)) {
+            pair(&mut of_photo, &mut list_taken, p, entry, How::Same);
+        }
+    }
+    // Folded alike: only where one name and one photo are left with that form.
+    let mut folded: HashMap<String, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    for (i, e) in entries.iter().enumerate().filter(|(i, _)| !list_taken[*i]) {
+        folded.entry(fold(&e.name)).or_default().0.push(i);
+    }
+    for (p, photo) in photos.iter().enumerate() {
+        if of_photo[p].is_none() {
+            folded.entry(fold(&photo.name)).or_default().1.push(p);
+        }
+    }
+    for (names, files) in folded.values() {
+        if let ([entry], [photo]) = (names.as_slice(), files.as_slice()) {
+            pair(&mut of_photo, &mut list_taken, *photo, *entry, How::Folded);
+        }
+    }
+
+    let people: Vec<PlannedPerson> = photos
+        .iter()
+        .zip(&of_photo)
+        .map(|(photo, hit)| person(photo, hit.map(|(e, how)| (&entries[e], how))))
+        .collect();
+    let matched = photos
+        .iter()
+        .enumerate()
+        .filter_map(|(p, photo)| {
+            let (e, how) = of_photo[p]?;
+            Some(Match {
+                list_line: entries[e].line,
+                list_name: entries[e].name.clone(),
+                file: photo.file.clone(),
+                person: p,
+                how,
+            })
+        })
+        .collect();
+
+    let free_photos: Vec<usize> = (0..photos.len())
+        .filter(|p| of_photo[*p].is_none())
+        .collect();
+    let free_entries: Vec<usize> = (0..entries.len()).filter(|e| !list_taken[*e]).collect();
+    let suggestion = |e: usize, p: usize, score: f64| Suggestion {
+        list_line: entries[e].line,
+        list_name: entries[e].name.clone(),
+        file: photos[p].file.clone(),
+        person: p,
+        score,
+    };
+    let unmatched_list: Vec<UnmatchedName> = free_entries
+        .iter()
+        .map(|&e| UnmatchedName {
+            list_line: entries[e].line,
+            name: entries[e].name.clone(),
+            suggestions: closest(
+                &entries[e].name,
+                free_photos.iter().map(|&p| (p, photos[p].name.as_str())),
+            )
+            .into_iter()
+            .map(|(p, score)| suggestion(e, p, score))
+            .collect(),
+        })
+        .collect();
+    let unmatched_files: Vec<UnmatchedFile> = free_photos
+        .iter()
+        .map(|&p| UnmatchedFile {
+            file: photos[p].file.clone(),
+            person: p,
+            suggestions: closest(
+                &photos[p].name,
+                free_entries.iter().map(|&e| (e, entries[e].name.as_str())),
+            )
+            .into_iter()
+            .map(|(e, score)| suggestion(e, p, score))
+            .collect(),
+        })
+        .collect();
+    let mut suggestions: Vec<Suggestion> = Vec::new();
+    for s in unmatched_list
+        .iter()
+        .flat_map(|u| &u.suggestions)
+        .chain(unmatched_files.iter().flat_map(|u| &u.suggestions))
+    {
+        if !suggestions
+            .iter()
+            .any(|t| t.list_line == s.list_line && t.person == s.person)
+        {
+            suggestions.push(s.clone());
+        }
+    }
+    suggestions.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.list_line.cmp(&b.list_line))
+            .then(a.person.cmp(&b.person))
+    });
+
+    ImportPlan {
+        people,
+        matched,
+        unmatched_list,
+        unmatched_files,
+        suggestions,
+        problems: list
+            .problems
+            .iter()
+            .map(|p| PlanProblem::List {
+                line: p.line,
+                message: p.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The person a photo becomes, with what the list says of them.
+fn person(photo: &PhotoFile, hit: Option<(&ListEntry, How)>) -> PlannedPerson {
+    let Some((entry, how)) = hit else {
+        return PlannedPerson {
+            file: photo.file.clone(),
+            name: photo.name.clone(),
+            gender: None,
+            known_as: None,
+            in_memoriam: None,
+            list_line: None,
+        };
+    };
+    // The list is the organiser's own spelling, unless it only lost accents
+    // or capitals the file name kept.
+    let name = if how == How::Accepted || richer_or_equal(&entry.name, &photo.name) {
+        entry.name.clone()
+    } else {
+        photo.name.clone()
+    };
+    PlannedPerson {
+        file: photo.file.clone(),
+        name,
+        gender: entry.gender.clone(),
+        known_as: entry.known_as.clone(),
+        in_memoriam: entry.in_memoriam,
+        list_line: Some(entry.line),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::namelist;
+
+    fn list(text: &str) -> NameList {
+        namelist::parse(text.as_bytes())
+    }
+
+    fn names(plan: &ImportPlan) -> Vec<&str> {
+        plan.people.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    #[test]
+    fn accents_case_and_apostrophes_match_and_the_richer_spelling_wins() {
+        let files = ["José Núñez.png", "kevin o'brien.jpg", "ANN LEE.png"];
+        let l = list("name,gender\nJose Nunez,m\nKevin O’Brien,m\nAnn Lee,f\n");
+        let plan = plan(&files, &l, &[]);
+        assert_eq!(names(&plan), ["José Núñez", "Kevin O’Brien", "ANN LEE"]);
+        let how: Vec<How> = plan.matched.iter().map(|m| m.how).collect();
+        assert_eq!(how, [How::Folded, How::Folded, How::Same]);
+        assert!(plan.people.iter().all(|p| p.gender.is_some()));
+        assert_eq!(plan.unmatched_list, []);
+        assert_eq!(plan.unmatched_files, []);
+        assert_eq!(plan.suggestions, []);
+    }
+
+    #[test]
+    fn typos_and_swapped_order_are_suggested_never_taken() {
+        let files = ["Kevin O'Neil.png", "Núñez, José.png", "Bob Ray.png"];
+        let l = list("Kevin O'Neill;m\nJose Nunez;m\nNobody Here;f\n");
+        let plan = plan(&files, &l, &[]);
+        assert_eq!(plan.matched, []);
+        assert_eq!(names(&plan), ["Kevin O'Neil", "Núñez, José", "Bob Ray"]);
+        assert!(plan.people.iter().all(|p| p.gender.is_none()));
+        let pairs: Vec<(&str, &str)> = plan
+            .suggestions
+            .iter()
+            .map(|s| (s.list_name.as_str(), s.file.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("Jose Nunez", "Núñez, José.png"),
+                ("Kevin O'Neill", "Kevin O'Neil.png")
+            ]
+        );
+        let nobody = &plan.unmatched_list[2];
+        assert_eq!(
+            (nobody.name.as_str(), nobody.suggestions.len()),
+            ("Nobody Here", 0)
+        );
+        let bob = &plan.unmatched_files[2];
+        assert_eq!(
+            (bob.file.as_str(), bob.suggestions.len()),
+            ("Bob Ray.png", 0)
+        );
+    }
+
+    #[test]
+    fn accepted_suggestions_take_the_list_name_and_columns() {
+        let files = ["Kevin O'Neil.png", "Kevin Oneal.png"];
+        let l = list("name;gender;known_as\nKevin O'Neill;m;Kev\n");
+        let first = plan(&files, &l, &[]);
+        let best = first.best_suggestions();
+        assert_eq!(
+            best,
+            [Accept {
+                list_line: 2,
+                file: "Kevin O'Neil.png".into()
+            }]
+        );
+        let second = plan(&files, &l, &best);
+        assert_eq!(names(&second), ["Kevin O'Neill", "Kevin Oneal"]);
+        assert_eq!(second.people[0].known_as.as_deref(), Some("Kev"));
+        assert_eq!(second.matched[0].how, How::Accepted);
+        assert_eq!(second.unmatched_list, []);
+        assert_eq!(second.unmatched_files.len(), 1);
+        assert_eq!(second.suggestions, []);
+    }
+
+    #[test]
+    fn best_suggestions_never_give_one_photo_to_two_names() {
+        let files = ["Jon Smith.png"];
+        let l = list("John Smith\nJon Smyth\n");
+        let plan = plan(&files, &l, &[]);
+        assert_eq!(plan.suggestions.len(), 2);
+        assert_eq!(plan.best_suggestions().len(), 1);
+    }
+
+    #[test]
+    fn names_that_fold_alike_twice_are_only_suggested() {
+        let files = ["Zoe Quimby.png", "Zoë Quimby.png"];
+        let l = list("ZOE QUIMBY\n");
+        let plan = plan(&files, &l, &[]);
+        assert_eq!(
+            plan.matched.len(),
+            1,
+            "the same name (ignoring case) matches"
+        );
+        assert_eq!(plan.matched[0].file, "Zoe Quimby.png");
+        let l = list("Zoë Quimby\nZoe Quimby\n");
+        let plan2 = plan_photos(&photo_files(&["ZOË QUIMBY.png"]).0, &l, &[]);
+        assert_eq!(plan2.matched[0].list_name, "Zoë Quimby");
+        let l = list("Zoé Quimby\nZoè Quimby\n");
+        let plan3 = plan_photos(&photo_files(&["Zoe Quimby.png"]).0, &l, &[]);
+        assert_eq!(plan3.matched, [], "two list names fold alike: not guessed");
+        assert_eq!(plan3.unmatched_files[0].suggestions.len(), 2);
+    }
+
+    #[test]
+    fn file_names_with_folders_use_the_last_part_and_odd_files_are_explained() {
+        let files = [
+            "../x/Ann Bell.png",
+            "C:\\scans\\Bob Ray.JPG",
+            "IMG_0001.HEIC",
+            "class.pdf",
+            "notes.txt",
+            "scans/.png",
+            "ann bell.jpg",
+        ];
+        let plan = plan(&files, &NameList::default(), &[]);
+        let got: Vec<(&str, &str)> = plan
+            .people
+            .iter()
+            .map(|p| (p.file.as_str(), p.name.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("Ann Bell.png", "Ann Bell"), ("Bob Ray.JPG", "Bob Ray")]
+        );
+        let messages: Vec<String> = plan.problems.iter().map(|p| p.render("list")).collect();
+        assert_eq!(messages.len(), 5, "{messages:?}");
+        assert!(messages[0].contains("HEIC") && messages[0].contains("JPEG"));
+        assert!(messages[1].contains("PDF"));
+        assert_eq!(messages[2], "skipped 'notes.txt': not a .png or .jpg image");
+        assert_eq!(messages[3], "skipped '.png': the file name gives no name");
+        assert_eq!(
+            messages[4],
+            "skipped 'ann bell.jpg': same name as 'Ann Bell.png'"
+        );
+    }
+
+    #[test]
+    fn list_problems_carry_their_lines_into_the_plan() {
+        let l = list("name,gender\nAnn,f\nann,f\n");
+        let plan = plan(&["Ann.png"], &l, &[]);
+        assert_eq!(
+            plan.problems[0].render("names.csv"),
+            "names.csv:3: 'ann' is already on line 2, so this line is left out"
+        );
+    }
+
+    #[test]
+    fn the_plan_serialises_for_the_browser() {
+        let l = list("Kevin O'Neill;m\n");
+        let plan = plan(&["Kevin O'Neil.png", "x.heic"], &l, &[]);
+        let json = serde_json::to_value(&plan).unwrap();
+        assert_eq!(json["people"][0]["name"], "Kevin O'Neil");
+        assert_eq!(
+            json["unmatched_list"][0]["suggestions"][0]["file"],
+            "Kevin O'Neil.png"
+        );
+        assert_eq!(json["suggestions"][0]["list_line"], 1);
+        assert_eq!(json["problems"][0]["about"], "photo");
+        let accept: Accept =
+            serde_json::from_str(r#"{"list_line":1,"file":"Kevin O'Neil.png"}"#).unwrap();
+        assert_eq!(accept, plan.best_suggestions()[0]);
+    }
+}
