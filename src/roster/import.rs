@@ -1,5 +1,7 @@
 //! `yearbook import`: a folder of `First Last.png` scans (plus an optional
-//! `name,gender` list) becomes a roster folder the server can serve.
+//! name list, `name,gender[,known_as,in_memoriam]`) becomes a roster folder
+//! the server can serve. Who is who comes from [`plan`](super::plan), as in
+//! the browser's import.
 //!
 //! Photos are copied under their content hash, so file names say nothing of
 //! the person and re-running on the same folder changes nothing.
@@ -11,25 +13,30 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+
+use unicode_width::UnicodeWidthStr;
 
 use super::csv::name_key;
+use super::namelist::{self, NameList};
 use super::photos;
+use super::plan::{self, How, ImportPlan, PhotoFile, PlannedPerson, Suggestion};
 
 /// What the organiser asked for.
 #[derive(Debug, Clone)]
 pub struct ImportArgs {
     pub photo_dir: PathBuf,
     pub out: PathBuf,
-    pub genders: Option<PathBuf>,
+    /// The name list (`--list`, once `--genders`).
+    pub list: Option<PathBuf>,
+    /// Take the best suggestion for each name left unmatched.
+    pub accept_suggestions: bool,
 }
 
 /// A scan found in the folder.
 #[derive(Debug)]
 struct Scan {
-    name: String,
+    photo: PhotoFile,
     path: PathBuf,
-    ext: String,
 }
 
 /// What the organiser typed by hand in an earlier roster: kept on re-import.
@@ -45,98 +52,51 @@ pub fn clean_name(stem: &str) -> String {
     stem.nfc().collect::<String>().trim().to_string()
 }
 
-/// Accent-insensitive key: `Zoë` and `Zoe` meet here.
-fn loose_key(name: &str) -> String {
-    name_key(name)
-        .nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect()
-}
-
-fn is_image_ext(ext: &str) -> bool {
-    matches!(ext, "png" | "jpg" | "jpeg")
-}
-
 /// Runs the import, writing a report of what it did to `out`.
 pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&args.photo_dir)
         .with_context(|| format!("cannot read the folder {}", args.photo_dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
+        .filter(|p| args.list.as_deref() != Some(p.as_path()))
         .collect();
     entries.sort();
-
-    let mut scans = Vec::new();
-    for path in entries {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        let file = path
-            .file_name()
-            .map(|f| f.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if args.genders.as_deref() == Some(path.as_path()) {
-            continue;
-        }
-        if !is_image_ext(&ext) {
-            writeln!(report, "skipped '{file}': not a .png or .jpg image")?;
-            continue;
-        }
-        let name = clean_name(
-            &path
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default(),
-        );
-        if name.is_empty() {
-            writeln!(report, "skipped '{file}': the file name gives no name")?;
-            continue;
-        }
-        scans.push(Scan { name, path, ext });
+    let files: Vec<String> = entries
+        .iter()
+        .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into())
+        .collect();
+    let (found, skipped) = plan::photo_files(&files);
+    for problem in skipped {
+        writeln!(report, "{}", problem.message)?;
     }
-
-    // Two files for one person (Ann.png and Ann.jpg) is a mistake to show.
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut unique = Vec::new();
-    for scan in scans {
-        match by_key.get(&name_key(&scan.name)) {
-            Some(&i) => {
-                let first: &Scan = &unique[i];
-                writeln!(
-                    report,
-                    "skipped '{}': same name as '{}'",
-                    scan.path.display(),
-                    first.path.display()
-                )?;
-            }
-            None => {
-                by_key.insert(name_key(&scan.name), unique.len());
-                unique.push(scan);
-            }
-        }
-    }
+    let scans: Vec<Scan> = found
+        .into_iter()
+        .map(|photo| Scan {
+            path: entries[photo.index].clone(),
+            photo,
+        })
+        .collect();
 
     let photos_dir = args.out.join("photos");
     std::fs::create_dir_all(&photos_dir)
         .with_context(|| format!("cannot create {}", photos_dir.display()))?;
 
-    let bar = ProgressBar::new(unique.len() as u64);
+    let bar = ProgressBar::new(scans.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let checked = check_all(&unique, &bar);
+    let checked = check_all(&scans, &bar);
     bar.finish_and_clear();
 
     let kept = read_kept(&args.out.join("roster.csv"));
-    let genders = match &args.genders {
-        Some(path) => read_genders(path)?,
-        None => Vec::new(),
+    let (list, list_label) = match &args.list {
+        Some(path) => (read_list(path)?, path.display().to_string()),
+        None => (NameList::default(), String::new()),
     };
-    let mut rows = Vec::new();
+    let mut readable = Vec::new();
     let mut copied = 0;
-    for (scan, result) in unique.iter().zip(checked) {
+    for (scan, result) in scans.iter().zip(checked) {
         let bytes = match result {
             Ok(bytes) => bytes,
             Err(e) => {
@@ -144,7 +104,10 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
                 continue;
             }
         };
-        let ext = if scan.ext == "jpeg" { "jpg" } else { &scan.ext };
+        let ext = match scan.photo.file.rsplit_once('.') {
+            Some((_, ext)) if ext.eq_ignore_ascii_case("png") => "png",
+            _ => "jpg",
+        };
         let file = format!("{}.{ext}", photos::photo_id(&bytes));
         let target = photos_dir.join(&file);
         if !target.exists() {
@@ -152,27 +115,51 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot write {}", target.display()))?;
             copied += 1;
         }
-        rows.push((scan.name.clone(), format!("photos/{file}")));
+        readable.push((scan.photo.clone(), format!("photos/{file}")));
     }
-    if rows.is_empty() {
+    if readable.is_empty() {
         bail!("no readable photos in {}", args.photo_dir.display());
     }
 
-    let assigned = merge_genders(&rows, &genders, report)?;
+    let photo_list: Vec<PhotoFile> = readable.iter().map(|(p, _)| p.clone()).collect();
+    let mut plan = plan::plan_photos(&photo_list, &list, &[]);
+    if args.list.is_some() {
+        let accepted = if args.accept_suggestions {
+            plan.best_suggestions()
+        } else {
+            Vec::new()
+        };
+        if !accepted.is_empty() {
+            plan = plan::plan_photos(&photo_list, &list, &accepted);
+        }
+        report_plan(&plan, &list_label, report)?;
+    }
+
     let out_csv = args.out.join("roster.csv");
     let mut w = csv::Writer::from_path(&out_csv)
         .with_context(|| format!("cannot write {}", out_csv.display()))?;
     w.write_record(["name", "gender", "photo", "known_as", "in_memoriam"])?;
-    rows.sort_by_key(|(name, _)| name_key(name));
-    for (name, photo) in &rows {
-        let old = kept.get(&name_key(name)).cloned().unwrap_or_default();
-        let gender = assigned.get(&name_key(name)).cloned().unwrap_or(old.gender);
+    let mut rows: Vec<(&PlannedPerson, &str)> = plan
+        .people
+        .iter()
+        .zip(&readable)
+        .map(|(person, (_, photo))| (person, photo.as_str()))
+        .collect();
+    rows.sort_by_key(|(person, _)| name_key(&person.name));
+    for (person, photo) in &rows {
+        // The list's cells win; a blank keeps what an earlier roster had.
+        let old = kept.get(&person.name, photo);
+        let in_memoriam = match person.in_memoriam {
+            Some(true) => "yes".to_string(),
+            Some(false) => String::new(),
+            None => old.in_memoriam,
+        };
         w.write_record([
-            name.as_str(),
-            &gender,
+            person.name.as_str(),
+            person.gender.as_deref().unwrap_or(&old.gender),
             photo,
-            &old.known_as,
-            &old.in_memoriam,
+            person.known_as.as_deref().unwrap_or(&old.known_as),
+            &in_memoriam,
         ])?;
     }
     w.flush()?;
@@ -184,6 +171,78 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
         rows.len() - copied
     )?;
     writeln!(report, "next: yearbook check {}", out_csv.display())?;
+    Ok(())
+}
+
+/// The list's problems, the suggestions taken, and what is left on either
+/// side, each unmatched list name beside the photos it might be.
+fn report_plan(plan: &ImportPlan, list_label: &str, report: &mut impl Write) -> anyhow::Result<()> {
+    for problem in &plan.problems {
+        writeln!(report, "{}", problem.render(list_label))?;
+    }
+    for m in plan.matched.iter().filter(|m| m.how == How::Accepted) {
+        writeln!(
+            report,
+            "took the suggestion: {}  <->  {}",
+            m.list_name, m.file
+        )?;
+    }
+    let options = |suggestions: &[Suggestion], side: fn(&Suggestion) -> &str| {
+        suggestions
+            .iter()
+            .map(|s| format!("{}? ({} alike)", side(s), s.percent()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let width = plan
+        .unmatched_list
+        .iter()
+        .filter(|u| !u.suggestions.is_empty())
+        .map(|u| u.name.width())
+        .max()
+        .unwrap_or(0);
+    let mut shown = Vec::new();
+    for u in &plan.unmatched_list {
+        if u.suggestions.is_empty() {
+            writeln!(report, "in the list but no photo: {}", u.name)?;
+        } else {
+            let pad = " ".repeat(width - u.name.width());
+            let files = options(&u.suggestions, |s| &s.file);
+            writeln!(
+                report,
+                "in the list but no photo: {}{pad}  <->  {files}",
+                u.name
+            )?;
+            shown.extend(u.suggestions.iter().map(|s| (s.list_line, s.person)));
+        }
+    }
+    for u in &plan.unmatched_files {
+        // A pair already shown beside its list name is not shown again.
+        let fresh: Vec<Suggestion> = u
+            .suggestions
+            .iter()
+            .filter(|s| !shown.contains(&(s.list_line, s.person)))
+            .cloned()
+            .collect();
+        if fresh.is_empty() {
+            writeln!(report, "photo but not in the list: {}", u.file)?;
+        } else {
+            let names = options(&fresh, |s| &s.list_name);
+            writeln!(
+                report,
+                "photo but not in the list: {}  <->  {names}",
+                u.file
+            )?;
+        }
+    }
+    if !plan.suggestions.is_empty() {
+        writeln!(
+            report,
+            "the names with '<->' are close but not the same, so none was taken: \
+             fix the spelling on one side, or run again with --accept-suggestions \
+             to take the first suggestion of each"
+        )?;
+    }
     Ok(())
 }
 
@@ -202,114 +261,57 @@ fn check_all(scans: &[Scan], bar: &ProgressBar) -> Vec<Result<Vec<u8>, String>> 
     })
 }
 
-/// `name,gender` rows from the hand-typed list.
-fn read_genders(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+/// The name list, as a spreadsheet saved it.
+fn read_list(path: &Path) -> anyhow::Result<NameList> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    // As Excel or LibreOffice saved it, on any system.
-    let text = super::csv::spreadsheet_text(&bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .delimiter(super::csv::sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let headers = rdr.headers()?.clone();
-    let find = |want: &str| {
-        headers.iter().position(|h| {
-            h.trim()
-                .trim_start_matches('\u{feff}')
-                .eq_ignore_ascii_case(want)
-        })
-    };
-    let (Some(name_col), Some(gender_col)) = (find("name"), find("gender")) else {
-        bail!(
-            "{}: the header needs 'name' and 'gender' columns",
-            path.display()
-        );
-    };
-    let mut out = Vec::new();
-    for record in rdr.records() {
-        let record = record.with_context(|| format!("{}: unreadable row", path.display()))?;
-        let name = clean_name(record.get(name_col).unwrap_or(""));
-        if !name.is_empty() {
-            out.push((
-                name,
-                record.get(gender_col).unwrap_or("").trim().to_string(),
-            ));
-        }
-    }
-    Ok(out)
+    Ok(namelist::parse(&bytes))
 }
 
-/// Matches the list to the photos: exact (ignoring case) first, then
-/// ignoring accents where that is unambiguous. Reports both leftovers.
-fn merge_genders(
-    rows: &[(String, String)],
-    genders: &[(String, String)],
-    report: &mut impl Write,
-) -> anyhow::Result<HashMap<String, String>> {
-    let mut assigned = HashMap::new();
-    if genders.is_empty() {
-        return Ok(assigned);
-    }
-    let exact: HashMap<String, &str> = rows
-        .iter()
-        .map(|(n, _)| (name_key(n), n.as_str()))
-        .collect();
-    let mut loose: HashMap<String, Vec<&str>> = HashMap::new();
-    for (n, _) in rows {
-        loose.entry(loose_key(n)).or_default().push(n);
-    }
-    let mut unmatched_list = Vec::new();
-    for (name, gender) in genders {
-        let hit = exact.get(&name_key(name)).copied().or_else(|| {
-            match loose.get(&loose_key(name)).map(Vec::as_slice) {
-                Some([only]) => Some(*only),
-                _ => None,
-            }
-        });
-        match hit {
-            Some(photo_name) => {
-                assigned.insert(name_key(photo_name), gender.clone());
-            }
-            None => unmatched_list.push(name.as_str()),
-        }
-    }
-    for name in &unmatched_list {
-        writeln!(report, "in the gender list but no photo: {name}")?;
-    }
-    for (name, _) in rows {
-        if !assigned.contains_key(&name_key(name)) {
-            writeln!(report, "photo but not in the gender list: {name}")?;
-        }
-    }
-    Ok(assigned)
+/// The organiser's own columns from an earlier roster in the same place,
+/// by name and by photo (a name changed by an accepted suggestion keeps
+/// its row through its photo, whose file name is its content's hash).
+#[derive(Debug, Default)]
+struct KeptRows {
+    by_name: HashMap<String, Kept>,
+    by_photo: HashMap<String, Kept>,
 }
 
-/// The organiser's own columns from an earlier roster in the same place.
-fn read_kept(path: &Path) -> HashMap<String, Kept> {
+impl KeptRows {
+    fn get(&self, name: &str, photo: &str) -> Kept {
+        self.by_name
+            .get(&name_key(name))
+            .or_else(|| self.by_photo.get(photo))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+fn read_kept(path: &Path) -> KeptRows {
+    let mut kept = KeptRows::default();
     let Ok(mut rdr) = csv::Reader::from_path(path) else {
-        return HashMap::new();
+        return kept;
     };
     let Ok(headers) = rdr.headers().cloned() else {
-        return HashMap::new();
+        return kept;
     };
     let find = |want: &str| headers.iter().position(|h| h.trim() == want);
-    let name_col = find("name");
-    let get = |r: &csv::StringRecord, col: Option<usize>| {
-        col.and_then(|c| r.get(c)).unwrap_or("").trim().to_string()
+    let get = |r: &csv::StringRecord, col: &str| {
+        find(col)
+            .and_then(|c| r.get(c))
+            .unwrap_or("")
+            .trim()
+            .to_string()
     };
-    rdr.records()
-        .filter_map(Result::ok)
-        .map(|r| {
-            (
-                name_key(&get(&r, name_col)),
-                Kept {
-                    gender: get(&r, find("gender")),
-                    known_as: get(&r, find("known_as")),
-                    in_memoriam: get(&r, find("in_memoriam")),
-                },
-            )
-        })
-        .collect()
+    for r in rdr.records().filter_map(Result::ok) {
+        let row = Kept {
+            gender: get(&r, "gender"),
+            known_as: get(&r, "known_as"),
+            in_memoriam: get(&r, "in_memoriam"),
+        };
+        kept.by_photo.insert(get(&r, "photo"), row.clone());
+        kept.by_name.insert(name_key(&get(&r, "name")), row);
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -320,24 +322,5 @@ mod tests {
     fn names_are_nfc_and_trimmed() {
         // "Zoë" written with a combining diaeresis.
         assert_eq!(clean_name(" Zoe\u{308} Smith "), "Zo\u{eb} Smith");
-    }
-
-    #[test]
-    fn genders_match_ignoring_case_then_accents_when_unambiguous() {
-        let rows = vec![
-            ("Zoë Smith".to_string(), "p1".to_string()),
-            ("Ann Lee".to_string(), "p2".to_string()),
-        ];
-        let genders = vec![
-            ("zoe smith".to_string(), "F".to_string()),
-            ("ANN LEE".to_string(), "F".to_string()),
-            ("Bob".to_string(), "M".to_string()),
-        ];
-        let mut report = Vec::new();
-        let got = merge_genders(&rows, &genders, &mut report).unwrap();
-        assert_eq!(got.get("zoë smith").map(String::as_str), Some("F"));
-        assert_eq!(got.get("ann lee").map(String::as_str), Some("F"));
-        let report = String::from_utf8(report).unwrap();
-        assert!(report.contains("no photo: Bob"), "{report}");
     }
 }
