@@ -27,7 +27,7 @@ use crate::solo::{SoloError, SoloMode};
 use crate::ws;
 
 /// Parses an optional JSON body: empty means all defaults.
-fn json_body<T: DeserializeOwned + Default>(
+pub(crate) fn json_body<T: DeserializeOwned + Default>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, AppError> {
     let body = body.map_err(|e| {

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod event;
 pub mod guard;
+pub mod namelist;
 pub mod organise;
 pub mod pace;
 pub mod pages;
@@ -87,6 +88,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/organise/login", post(organise::login))
         .route("/organise/logout", post(organise::logout))
         .route("/api/organise/whoami", get(organise::whoami))
+        .route("/api/organise/namelist/preview", post(namelist::preview))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/api/rooms", post(api::create_room))
