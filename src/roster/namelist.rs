@@ -87,7 +87,11 @@ fn non_empty(cell: &str) -> Option<String> {
 
 /// Reads a name list from the bytes a spreadsheet saved (or a browser sent).
 pub fn parse(bytes: &[u8]) -> NameList {
-    let text = spreadsheet_text(bytes);
+    let mut text = spreadsheet_text(bytes);
+    // "CSV (Macintosh)" ends lines with a lone CR; lines are counted by LF.
+    if text.contains('\r') && !text.contains('\n') {
+        text = text.replace('\r', "\n");
+    }
     let delimiter = sniff_delimiter(&text);
     let lines = Lines::new(text.into_bytes());
     let mut rdr = csv::ReaderBuilder::new()
@@ -248,6 +252,13 @@ mod tests {
         assert_eq!(list.entries[0].gender.as_deref(), Some("m"));
         assert_eq!(list.entries[1].in_memoriam, Some(true));
         assert_eq!(list.entries[1].line, 2);
+    }
+
+    #[test]
+    fn old_mac_line_ends_count_as_lines() {
+        let list = parse(b"name;gender\rAnn Lee;f\r;\rann lee;f\r");
+        assert_eq!(names(&list), ["Ann Lee"]);
+        assert_eq!(list.problems[0].line, Some(4), "{list:?}");
     }
 
     #[test]
