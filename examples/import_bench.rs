@@ -107,10 +107,10 @@ fn main() -> anyhow::Result<()> {
     let (mut thumbs, mut photos) = (Vec::new(), Vec::new());
     // Served sizes: every photo of a size is padded to the largest.
     for person in 0..roster.people.len() {
-        if let Some(v) = roster.photo(person, Size::Thumb) {
+        if let Some(v) = roster.photo(person, 0, Size::Thumb) {
             thumbs.push(v.bytes.len());
         }
-        if let Some(v) = roster.photo(person, Size::Photo) {
+        if let Some(v) = roster.photo(person, 0, Size::Photo) {
             photos.push(v.bytes.len());
         }
     }

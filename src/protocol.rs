@@ -49,6 +49,9 @@ pub enum ClientMsg {
         mode: Option<Mode>,
         include_memoriam: Option<bool>,
         profanity_filter: Option<bool>,
+        /// The photo labels to ask from; `[]` = each person's newest.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        labels: Option<Vec<String>>,
     },
     /// Heartbeat; answered with `pong`.
     Ping,
@@ -92,6 +95,7 @@ impl ClientMsg {
             mode,
             include_memoriam,
             profanity_filter,
+            labels,
         } = self
         else {
             return None;
@@ -102,6 +106,7 @@ impl ClientMsg {
             mode: mode.unwrap_or(current.mode),
             include_memoriam: include_memoriam.unwrap_or(current.include_memoriam),
             profanity_filter: profanity_filter.unwrap_or(current.profanity_filter),
+            labels: labels.clone().unwrap_or_else(|| current.labels.clone()),
         })
     }
 }
@@ -200,6 +205,19 @@ pub struct Reveal {
     pub players_voting: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub you: Option<YouReveal>,
+    /// The person's other photos ("also in 1983"); left out when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<AlsoPhoto>,
+}
+
+/// Another photo of the person a reveal names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlsoPhoto {
+    pub label: String,
+    /// Projector size.
+    pub photo: String,
+    /// Phone size.
+    pub thumb: String,
 }
 
 /// A phone's own standing at the end.
@@ -299,6 +317,13 @@ pub struct State {
     /// Host only: who was kicked and may be let back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kicked: Option<Vec<KickedView>>,
+    /// Host only, when the class's photos have two labels or more: the
+    /// labels `configure` may choose from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// `reveal`: as in the reveal, when the person has other photos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub also: Option<Vec<AlsoPhoto>>,
     /// Phones only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub you: Option<StateYou>,
@@ -364,6 +389,8 @@ impl State {
             count,
             players: None,
             kicked: None,
+            labels: None,
+            also: None,
             you: None,
             mode: None,
             prompt: None,
@@ -707,12 +734,14 @@ mod tests {
             ),
             (name(), proptest::option::of(name()), shown()),
             (proptest::collection::vec(shown(), 4), any::<usize>()),
+            proptest::collection::vec((name(), name(), name()), 0..3),
         )
             .prop_map(
                 |(
                     (round, answer, counts, leaderboard, in_memoriam),
                     (name, known_as, prompt),
                     (choices, players_voting),
+                    also,
                 )| Reveal {
                     round,
                     answer,
@@ -726,6 +755,14 @@ mod tests {
                     mode: Mode::NameToPhoto,
                     players_voting,
                     you: None,
+                    also: also
+                        .into_iter()
+                        .map(|(label, photo, thumb)| AlsoPhoto {
+                            label,
+                            photo,
+                            thumb,
+                        })
+                        .collect(),
                 },
             )
     }
@@ -974,6 +1011,7 @@ mod tests {
                 mode: Some(Mode::PhotoToName),
                 include_memoriam: None,
                 profanity_filter: Some(false),
+                labels: Some(vec!["1983".into()]),
             },
         ] {
             assert_eq!(ClientMsg::parse(&m.to_json()), Ok(m));

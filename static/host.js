@@ -274,6 +274,7 @@
     if (st.seconds) parts.push(st.seconds + ' seconds each');
     if (st.mode) parts.push(MODES[st.mode] || st.mode);
     if (st.include_memoriam === false) parts.push('no in memoriam');
+    if (st.labels && st.labels.length) parts.push('photos from ' + st.labels.join(', '));
     text($('settings-line'), parts.join(' · '));
     fillSettings(false);
     // The server caps rounds at the number of classmates who can be asked: say so.
@@ -299,6 +300,31 @@
     if (typeof st.include_memoriam === 'boolean') $('set-memoriam').checked = st.include_memoriam;
     if (typeof st.profanity_filter === 'boolean') $('set-filter').checked = st.profanity_filter;
     show($('set-filter').parentNode, typeof st.profanity_filter === 'boolean');
+    var chosen = st.labels || [];
+    Array.prototype.forEach.call($('set-labels').querySelectorAll('input'), function (box) {
+      box.checked = chosen.indexOf(box.value) >= 0;
+    });
+  }
+
+  /** The class's photo labels (state.labels, only when there are two or more) as checkboxes. */
+  function drawLabelChoices(labels) {
+    var set = $('set-labels');
+    var boxes = set.querySelectorAll('.set-check');
+    var have = Array.prototype.map.call(set.querySelectorAll('input'), function (b) { return b.value; });
+    labels = labels || [];
+    if (have.join('\n') !== labels.join('\n')) {
+      Array.prototype.forEach.call(boxes, function (b) { set.removeChild(b); });
+      labels.forEach(function (label) {
+        var box = el('input', { type: 'checkbox', value: label });
+        box.addEventListener('change', function () {
+          var ticked = Array.prototype.filter.call(set.querySelectorAll('input'), function (b) { return b.checked; });
+          queueConfigure('labels', ticked.map(function (b) { return b.value; }));
+        });
+        set.appendChild(el('label', { className: 'set-check' }, [box, document.createTextNode(' ' + label)]));
+      });
+    }
+    show(set, labels.length > 1);
+    fillSettings(false);
   }
 
   var msgTimer = null;
@@ -532,6 +558,7 @@
     text(known, knownAs ? 'now ' + knownAs : '');
     show(known, !!knownAs);
     show($('r-memoriam'), !!m.in_memoriam);
+    drawAlso(m.also);
 
     var counts = m.counts || [0, 0, 0, 0];
     var total = counts.reduce(function (a, b) { return a + (b || 0); }, 0);
@@ -571,6 +598,18 @@
     chart.appendChild(rows);
     sizeReveal();
     drawBoard($('board'), m.leaderboard || [], S.round);
+  }
+
+  /** The person's other photos, small under their name: "also in 1983". */
+  function drawAlso(also) {
+    var box = clear($('r-also'));
+    (also || []).forEach(function (a) {
+      box.appendChild(el('figure', { className: 'also' }, [
+        YB.img(a.thumb, 'Also in ' + a.label, '', [160, 200]),
+        el('figcaption', { text: 'also in ' + a.label })
+      ]));
+    });
+    show(box, !!(also && also.length));
   }
 
   /**
@@ -833,6 +872,7 @@
         if (m.of) S.of = m.of;
         if (typeof m.round === 'number') S.round = m.round;
         drawSettings(m.settings);
+        drawLabelChoices(m.labels);
         // In the reveal phase `players` is the reveal's head count, not the list.
         if (Array.isArray(m.players)) drawLobby(m.players, m.count);
         drawKicked(m.kicked);

@@ -604,6 +604,10 @@
     text($('rv-known'), known ? 'now ' + known : '');
     show($('rv-known'), !!known);
     show($('rv-memoriam'), !!m.in_memoriam);
+    // The other photos are the projector's to show; a small phone names their labels only.
+    var also = (m.also || []).map(function (a) { return a.label; });
+    text($('rv-also'), also.length ? 'also in ' + also.join(', ') : '');
+    show($('rv-also'), also.length > 0);
 
     var pick = clear($('rv-pick'));
     if (picked !== null) {

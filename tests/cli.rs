@@ -826,3 +826,121 @@ fn serve_removes_half_written_cache_files_left_by_an_earlier_run() {
     assert_eq!(std::fs::read_dir(&cache).unwrap().count(), cached);
     drop(server);
 }
+
+/// `(name, label, gender)` of every row of an imported roster, in order.
+fn labelled_rows(csv: &Path) -> Vec<(String, String, String)> {
+    let mut rdr = csv::Reader::from_path(csv).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let (name, label, gender) = (col("name"), col("label"), col("gender"));
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[name].into(), r[label].into(), r[gender].into())
+        })
+        .collect()
+}
+
+#[test]
+fn import_reads_labels_from_brackets_and_label_folders() {
+    let src = tempfile::tempdir().unwrap();
+    let scans = src.path().join("scans");
+    let files = [
+        "Ann Lee (1983).png",
+        "1986/Ann Lee.png",
+        "Bob Ray (1983).png",
+        "1986/Bob Ray.png",
+        "Cy Dunn.png",
+        "Cy Dunn (25th reunion).png",
+        "Dora Fox.png",
+        "1986/Eve Gray.png",
+        "Fay Hill (1983).png",
+        "Fay Hill (1983).jpg",
+        "Robert (Bob) Smith.png",
+    ];
+    for (i, f) in files.iter().enumerate() {
+        let path = scans.join(f);
+        if f.ends_with(".jpg") {
+            write_jpg(&path, i);
+        } else {
+            write_png(&path, i);
+        }
+    }
+    let genders = src.path().join("genders.csv");
+    std::fs::write(&genders, "name,gender\nAnn Lee,f\nBob Ray,m\n").unwrap();
+    let out_dir = src.path().join("class");
+    let f = run_with_timeout(import_cmd(&scans, &out_dir, &genders), LIMIT);
+    assert_ok(&f, "import");
+    let report = f.all_output();
+    assert!(
+        report.contains("Cy Dunn.png': Cy Dunn has labelled photos too"),
+        "{report}"
+    );
+    assert!(report.contains("same name and label as"), "{report}");
+    assert!(
+        report.contains("imported 7 people with 9 photos"),
+        "{report}"
+    );
+    let row = |n: &str, l: &str, g: &str| (n.to_string(), l.to_string(), g.to_string());
+    assert_eq!(
+        labelled_rows(&out_dir.join("roster.csv")),
+        [
+            row("Ann Lee", "1983", "f"),
+            row("Ann Lee", "1986", ""),
+            row("Bob Ray", "1983", "m"),
+            row("Bob Ray", "1986", ""),
+            row("Cy Dunn", "25th reunion", ""),
+            row("Dora Fox", "", ""),
+            row("Eve Gray", "1986", ""),
+            row("Fay Hill", "1983", ""),
+            row("Robert (Bob) Smith", "", ""),
+        ]
+    );
+    let checked = check(&out_dir.join("roster.csv"));
+    assert_ok(&checked, "check of the imported roster");
+    assert!(
+        checked
+            .stdout
+            .contains("7 people (f 1, m 1, no gender 5), 0 in memoriam, 9 photos (1983 3, 1986 3, 25th reunion 1, no label 2)"),
+        "{}",
+        checked.all_output()
+    );
+    // Imported again (a gender typed by hand since): nothing changes but it.
+    let csv = std::fs::read_to_string(out_dir.join("roster.csv")).unwrap();
+    std::fs::write(
+        out_dir.join("roster.csv"),
+        csv.replace("Dora Fox,,", "Dora Fox,f,"),
+    )
+    .unwrap();
+    let again = run_with_timeout(import_cmd(&scans, &out_dir, &genders), LIMIT);
+    assert_ok(&again, "import again");
+    let rows = labelled_rows(&out_dir.join("roster.csv"));
+    assert_eq!(rows[5], row("Dora Fox", "", "f"), "{rows:?}");
+}
+
+#[test]
+fn check_reports_label_problems_on_their_lines() {
+    let csv = "name,photo,label,gender\n\
+               Ann Lee,photos/p0.png,1983,f\n\
+               Ann Lee,photos/p1.png,1983,\n\
+               Bob Ray,photos/p2.png,,m\n\
+               Bob Ray,photos/p3.png,1986,\n\
+               Cy Dunn,photos/p4.png,1983,m\n\
+               Cy Dunn,photos/p5.png,1986,f\n\
+               Dora Fox,photos/p6.png,1983,f\n\
+               Dora Fox,photos/gone.png,1986,\n";
+    let dir = roster_folder(7, csv);
+    let f = check(&dir.path().join("roster.csv"));
+    assert_fails(&f, "label problems");
+    let out = f.all_output();
+    assert_eq!(
+        problem_lines(&out),
+        [
+            "roster.csv:3: 'Ann Lee' has two photos labelled '1983' (first on line 2)",
+            "roster.csv:5: duplicate name 'Bob Ray' (first on line 4); to give a person another photo, fill the label of each of their rows",
+            "roster.csv:7: gender 'f' differs from 'm' on line 6 for the same person; leave it empty on this row or write the same",
+            "roster.csv:9: photo 'photos/gone.png' not found",
+        ],
+        "{out}"
+    );
+}

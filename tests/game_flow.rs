@@ -1545,3 +1545,139 @@ async fn the_host_reveals_a_paused_question() {
         "pause in the reveal"
     );
 }
+
+/// The standard roster with two yearbooks: each person's 1983 photo is
+/// `portrait(i)`, their 1986 one `portrait(i + 8)`, as repeated rows.
+fn two_yearbooks() -> tempfile::TempDir {
+    let mut csv = String::from("name,gender,photo,label,known_as,in_memoriam\r\n");
+    for (i, p) in PEOPLE.iter().enumerate() {
+        let memoriam = if p.in_memoriam { "yes" } else { "" };
+        csv.push_str(&format!(
+            "{},{},photos/p{i}.png,1983,{},{memoriam}\r\n",
+            p.name, p.gender, p.known_as
+        ));
+        // The repeat leaves the person's other cells empty.
+        csv.push_str(&format!("{},,photos/p{}.png,1986,,\r\n", p.name, i + 8));
+    }
+    roster_folder(16, &csv)
+}
+
+/// A name→photo round on `two_yearbooks`: the portrait each choice shows,
+/// the index of the right one, and the person asked about.
+async fn yearbook_choices(server: &TestServer, round: &Value) -> (Vec<usize>, usize, usize) {
+    let target = Roster::index_of(round["prompt"]["name"].as_str().expect("prompt.name"));
+    let mut shown = Vec::new();
+    for c in round["choices"].as_array().expect("choices") {
+        let bytes = server.fetch_bytes(c["thumb"].as_str().unwrap()).await;
+        shown.push(identify_portrait(&bytes));
+    }
+    let right: Vec<usize> = (0..4).filter(|&i| shown[i] % 8 == target).collect();
+    assert_eq!(right.len(), 1, "one choice is {target}: {shown:?}");
+    let mut people: Vec<usize> = shown.iter().map(|s| s % 8).collect();
+    people.sort();
+    people.dedup();
+    assert_eq!(people.len(), 4, "four different people: {shown:?}");
+    (shown, right[0], target)
+}
+
+#[tokio::test]
+async fn a_room_asks_from_the_chosen_yearbook_and_the_reveal_shows_the_other() {
+    let dir = two_yearbooks();
+    let server = TestServer::builder()
+        .in_process()
+        .roster(&dir.path().join("roster.csv"))
+        .start();
+    let (status, refused) = server
+        .post_json("/api/rooms", &json!({"labels":["1999"]}))
+        .await;
+    assert_eq!(status, 400, "a label the class lacks: {refused}");
+
+    let (code, key, mut host, [(mut ann, _)]) = room_with(
+        &server,
+        json!({"rounds":3,"seconds":30,"labels":[" 1983"]}),
+        ["Ann"],
+    )
+    .await;
+    assert_eq!(
+        host.state["labels"],
+        json!(["1983", "1986"]),
+        "the host may choose"
+    );
+    assert_eq!(
+        host.state["settings"]["labels"],
+        json!(["1983"]),
+        "in the class's spelling"
+    );
+    assert!(
+        ann.state.get("labels").is_none(),
+        "phones are not told: {}",
+        ann.state
+    );
+    let mut asked = Vec::new();
+    for r in 1..=3 {
+        let round = start_round(&mut host, &mut [&mut ann], r, 3, 30).await;
+        let (shown, right, target) = yearbook_choices(&server, &round).await;
+        assert!(
+            shown.iter().all(|&s| s < 8),
+            "all four from 1983: {shown:?}"
+        );
+        assert!(!asked.contains(&target), "{target} asked twice");
+        asked.push(target);
+        ann.vote(r, right as u64).await;
+        for screen in [&mut host, &mut ann] {
+            let rev = screen.recv_type("reveal").await;
+            let also = rev["also"].as_array().expect("also");
+            assert_eq!(also.len(), 1, "{rev}");
+            assert_eq!(also[0]["label"], "1986");
+            let thumb = also[0]["thumb"].as_str().unwrap();
+            let photo = also[0]["photo"].as_str().unwrap();
+            assert_ne!(thumb, round["choices"][right]["thumb"].as_str().unwrap());
+            for url in [thumb, photo] {
+                let bytes = server.fetch_bytes(url).await;
+                assert_eq!(
+                    identify_portrait(&bytes),
+                    target + 8,
+                    "{url}: the 1986 photo"
+                );
+            }
+        }
+    }
+    // A host that comes back mid-reveal gets `also` in its state.
+    host.close().await;
+    let host = connect_host(&server, &code, &key).await;
+    assert_eq!(host.state["phase"], "reveal");
+    assert_eq!(host.state["also"][0]["label"], "1986", "{}", host.state);
+
+    // By default each person's newest yearbook photo: 1986.
+    let (_, _, mut host, [(mut bob, _)]) =
+        room_with(&server, json!({"rounds":2,"seconds":30}), ["Bob"]).await;
+    assert!(
+        host.state["settings"].get("labels").is_none(),
+        "{}",
+        host.state
+    );
+    for r in 1..=2 {
+        let round = start_round(&mut host, &mut [&mut bob], r, 2, 30).await;
+        let (shown, right, target) = yearbook_choices(&server, &round).await;
+        assert!(
+            shown.iter().all(|&s| s >= 8),
+            "all four from 1986: {shown:?}"
+        );
+        bob.vote(r, right as u64).await;
+        let rev = bob.recv_type("reveal").await;
+        let bytes = server
+            .fetch_bytes(rev["also"][0]["thumb"].as_str().unwrap())
+            .await;
+        assert_eq!(identify_portrait(&bytes), target, "also: the 1983 photo");
+        assert_eq!(rev["also"][0]["label"], "1983");
+    }
+    // The host switches labels in the lobby of a new room.
+    let (_, _, mut host, _) = room_with(&server, json!({"rounds":1}), []).await;
+    host.send(json!({"type":"configure","labels":["1986","1983"]}))
+        .await;
+    let lobby = host.recv_type("lobby").await;
+    assert_eq!(lobby["settings"]["labels"], json!(["1986", "1983"]));
+    host.send(json!({"type":"configure","labels":["1999"]}))
+        .await;
+    assert_eq!(host.recv_error().await, "bad_request");
+}

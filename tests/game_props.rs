@@ -68,6 +68,7 @@ fn pool() -> Arc<Pool> {
     Arc::new(Pool {
         groups: (0..10).map(|i| Some(i % 2)).collect(),
         in_memoriam: (0..10).map(|i| i == 3).collect(),
+        ..Pool::default()
     })
 }
 
@@ -913,4 +914,127 @@ fn a_big_rooms_phones_get_a_bounded_final_board_and_the_host_gets_everyone() {
         let host = until_type(&mut host_ws, "game_over").await;
         assert_eq!(host["leaderboard"].as_array().unwrap().len(), 600);
     });
+}
+
+/// A class whose people have one to three photos labelled from
+/// `LABELS`, some unlabelled, and a room asking some of those labels.
+#[derive(Debug, Clone)]
+struct LabelledClass {
+    pool: Pool,
+    chosen: Vec<u32>,
+    include_memoriam: bool,
+}
+
+const LABELS: [&str; 3] = ["1983", "1986", "25th reunion"];
+
+fn labelled_class() -> impl Strategy<Value = LabelledClass> {
+    let person = (
+        prop::option::of(0u32..2),
+        prop::bool::weighted(0.1),
+        prop::collection::btree_set(0u32..3, 1..4),
+        prop::bool::weighted(0.1),
+    );
+    (
+        prop::collection::vec(person, 4..16),
+        prop::collection::btree_set(0u32..3, 0..3),
+        any::<bool>(),
+    )
+        .prop_map(|(people, chosen, include_memoriam)| {
+            let photos = people
+                .iter()
+                .map(|(_, _, labels, unlabelled)| {
+                    if *unlabelled {
+                        vec![None]
+                    } else {
+                        labels.iter().map(|&l| Some(l)).collect()
+                    }
+                })
+                .collect();
+            LabelledClass {
+                pool: Pool {
+                    groups: people.iter().map(|p| p.0).collect(),
+                    in_memoriam: people.iter().map(|p| p.1).collect(),
+                    labels: LABELS.iter().map(|l| l.to_string()).collect(),
+                    photos,
+                },
+                chosen: chosen.into_iter().collect(),
+                include_memoriam,
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Every question of a game asked by label: four different eligible
+    /// people, the prompt at a photo the room asks from, the others at the
+    /// prompt's label where they have it, and one label and gender for
+    /// all four whenever three others could share them; nobody asked twice.
+    #[test]
+    fn questions_asked_by_label_keep_faces_fair(class in labelled_class(), seed in any::<u64>()) {
+        use rand::SeedableRng;
+        use yearbook::game::Ask;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let pool = Arc::new(class.pool.clone());
+        let ask = Ask { include_memoriam: class.include_memoriam, labels: class.chosen.clone() };
+        let eligible: Vec<usize> = (0..pool.len()).filter(|&p| pool.eligible_for(p, &ask)).collect();
+        let settings = Settings {
+            rounds: 200,
+            seconds: 10,
+            include_memoriam: class.include_memoriam,
+            labels: class.chosen.iter().map(|&l| LABELS[l as usize].to_string()).collect(),
+            ..Settings::default()
+        };
+        let mut game = Game::new(pool.clone(), Settings::default(), 4);
+        if eligible.len() < 4 {
+            prop_assert!(game.configure(settings).is_err());
+            return Ok(());
+        }
+        game.configure(settings).unwrap();
+        prop_assert_eq!(game.settings().rounds as usize, eligible.len());
+        let mut asked = Vec::new();
+        let mut now = 1_000;
+        for _ in 0..eligible.len() {
+            game.draw_next(&mut rng);
+            game.start_round(now, &mut rng).unwrap();
+            let q = game.round().unwrap().question.clone();
+            let t = q.target;
+            prop_assert!(!asked.contains(&t), "{} asked twice", t);
+            asked.push(t);
+            let mut people = q.choices.to_vec();
+            people.sort();
+            people.dedup();
+            prop_assert_eq!(people.len(), 4);
+            prop_assert_eq!(q.choices[q.answer as usize], t);
+            let target_photo = q.target_photo();
+            prop_assert!(pool.allowed_photos(t, &ask).contains(&target_photo), "{:?}", q);
+            let label = pool.label_of(t, target_photo);
+            let others: Vec<usize> = eligible.iter().copied().filter(|&p| p != t).collect();
+            let gendered = |p: usize| pool.groups[t].is_some() && pool.groups[p] == pool.groups[t];
+            let labelled = |p: usize| label.is_some() && pool.photos_of(p).contains(&label);
+            let both = others.iter().filter(|&&p| gendered(p) && labelled(p)).count();
+            let same_gender = others.iter().filter(|&&p| gendered(p)).count();
+            for (i, (&c, photo)) in q.choices.iter().zip(q.photos).enumerate() {
+                prop_assert!(eligible.contains(&c), "{:?}", q);
+                if i == q.answer as usize {
+                    continue;
+                }
+                let shown = pool.label_of(c, photo);
+                prop_assert!(
+                    (label.is_some() && shown == label) || pool.allowed_photos(c, &ask).contains(&photo),
+                    "{:?}: {} at photo {}", q, c, photo
+                );
+                if labelled(c) {
+                    prop_assert_eq!(shown, label, "{:?}: {} has the prompt's label", q, c);
+                }
+                if both >= 3 {
+                    prop_assert!(gendered(c) && labelled(c), "{:?}", q);
+                } else if same_gender >= 3 {
+                    prop_assert!(gendered(c), "{:?}", q);
+                }
+            }
+            now += 1_000;
+            game.reveal(now).unwrap();
+        }
+    }
 }

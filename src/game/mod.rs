@@ -8,7 +8,7 @@ pub mod round;
 pub mod scoring;
 
 pub use name::PlayerName;
-pub use question::{Pool, Question, pick_question};
+pub use question::{Ask, Pool, Question, pick_question, pick_question_for};
 pub use round::{
     Event, Game, Millis, Mode, Phase, Player, PlayerId, Recognition, Round, RuleError,
     SEAT_HOLD_MS, Settings, Upcoming, Vote, VoteOutcome,

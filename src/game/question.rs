@@ -1,5 +1,6 @@
 //! Picking a question: the person to name, three fair distractors, shuffled
-//! positions. Pure: the RNG is passed in.
+//! positions, and which of each person's photos the four faces are. Pure:
+//! the RNG is passed in.
 
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
@@ -15,7 +16,35 @@ pub struct Pool {
     /// Normalised gender label as a small group number; `None` = no grouping.
     pub groups: Vec<Option<u32>>,
     pub in_memoriam: Vec<bool>,
+    /// The class's photo labels (`1983`, `1986`, `25th reunion`), each
+    /// once, in ascending order; empty when no photo has a label.
+    pub labels: Vec<String>,
+    /// Per person, each photo's label as an index into `labels` (photo 0
+    /// first). A person missing here has one unlabelled photo.
+    pub photos: Vec<Vec<Option<u32>>>,
 }
+
+/// Which people and photos a room asks from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ask {
+    pub include_memoriam: bool,
+    /// Indices into [`Pool::labels`]; empty = each person's newest
+    /// yearbook photo ([`Pool::default_photo`]).
+    pub labels: Vec<u32>,
+}
+
+impl Ask {
+    /// Everyone (or everyone alive), each at their default photo.
+    pub fn everyone(include_memoriam: bool) -> Self {
+        Self {
+            include_memoriam,
+            labels: Vec::new(),
+        }
+    }
+}
+
+/// A person's one photo when the pool has no photo list for them.
+const ONE_UNLABELLED: &[Option<u32>] = &[None];
 
 impl Pool {
     pub fn len(&self) -> usize {
@@ -26,29 +55,115 @@ impl Pool {
         self.groups.is_empty()
     }
 
+    /// Each photo's label of person `p`.
+    pub fn photos_of(&self, p: usize) -> &[Option<u32>] {
+        match self.photos.get(p) {
+            Some(photos) if !photos.is_empty() => photos,
+            _ => ONE_UNLABELLED,
+        }
+    }
+
+    /// The label index of `name` (labels compare trimmed, ignoring case).
+    pub fn label_index(&self, name: &str) -> Option<u32> {
+        let want = name.trim().to_lowercase();
+        self.labels
+            .iter()
+            .position(|l| l.trim().to_lowercase() == want)
+            .map(|i| i as u32)
+    }
+
+    /// Person `p`'s newest yearbook photo: the one whose label is the
+    /// greatest year (four digits), else their first photo.
+    pub fn default_photo(&self, p: usize) -> u16 {
+        let is_year = |l: &String| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit());
+        self.photos_of(p)
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let label = self.labels.get((*l)? as usize)?;
+                is_year(label).then_some((label, i))
+            })
+            .max()
+            .map_or(0, |(_, i)| i as u16)
+    }
+
+    /// The photos of `p` a room with `ask` may show (none: `p` is not asked).
+    pub fn allowed_photos(&self, p: usize, ask: &Ask) -> Vec<u16> {
+        if !self.eligible(p, ask.include_memoriam) {
+            return Vec::new();
+        }
+        if ask.labels.is_empty() {
+            return vec![self.default_photo(p)];
+        }
+        self.photos_of(p)
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.is_some_and(|l| ask.labels.contains(&l)))
+            .map(|(i, _)| i as u16)
+            .collect()
+    }
+
     /// Whether person `p` may appear in a game with this memoriam setting.
     pub fn eligible(&self, p: usize, include_memoriam: bool) -> bool {
         include_memoriam || !self.in_memoriam[p]
     }
 
+    /// Whether person `p` may appear in a game that asks `ask`.
+    pub fn eligible_for(&self, p: usize, ask: &Ask) -> bool {
+        !self.allowed_photos(p, ask).is_empty()
+    }
+
     pub fn eligible_count(&self, include_memoriam: bool) -> usize {
+        self.eligible_count_for(&Ask::everyone(include_memoriam))
+    }
+
+    pub fn eligible_count_for(&self, ask: &Ask) -> usize {
         (0..self.len())
-            .filter(|&p| self.eligible(p, include_memoriam))
+            .filter(|&p| self.eligible_for(p, ask))
             .count()
+    }
+
+    /// Person `p`'s photo labelled `label`, if they have one.
+    fn photo_labelled(&self, p: usize, label: Option<u32>) -> Option<u16> {
+        label?;
+        self.photos_of(p)
+            .iter()
+            .position(|l| *l == label)
+            .map(|i| i as u16)
+    }
+
+    /// The label of photo `photo` of `p`.
+    pub fn label_of(&self, p: usize, photo: u16) -> Option<u32> {
+        self.photos_of(p).get(photo as usize).copied().flatten()
     }
 }
 
-/// One question: `choices[answer] == target`.
+/// One question: `choices[answer] == target`; `photos[i]` is which photo
+/// of `choices[i]` it shows (0 = the first or only one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     pub target: usize,
     pub choices: [usize; 4],
     pub answer: u8,
+    /// Absent in questions stored before people had several photos.
+    #[serde(default, skip_serializing_if = "all_first")]
+    pub photos: [u16; 4],
 }
 
-fn eligible(pool: &Pool, include_memoriam: bool) -> Vec<usize> {
+fn all_first(photos: &[u16; 4]) -> bool {
+    photos.iter().all(|&p| p == 0)
+}
+
+impl Question {
+    /// The photo of the person asked about.
+    pub fn target_photo(&self) -> u16 {
+        self.photos[self.answer as usize]
+    }
+}
+
+fn eligible(pool: &Pool, ask: &Ask) -> Vec<usize> {
     (0..pool.len())
-        .filter(|&p| pool.eligible(p, include_memoriam))
+        .filter(|&p| pool.eligible_for(p, ask))
         .collect()
 }
 
@@ -67,6 +182,16 @@ fn targets(eligible: &[usize], asked: &[bool]) -> Vec<usize> {
     }
 }
 
+/// One of the photos `ask` allows of `p`, each as likely.
+fn any_allowed<R: Rng + ?Sized>(pool: &Pool, p: usize, ask: &Ask, rng: &mut R) -> u16 {
+    let allowed = pool.allowed_photos(p, ask);
+    match allowed.as_slice() {
+        [] => 0,
+        [only] => *only,
+        _ => allowed[rng.random_range(0..allowed.len())],
+    }
+}
+
 /// The four people whose photos phones fetch before a photo→name question
 /// starts: its `target` and three decoys drawn evenly from the people the
 /// target itself was drawn from ([`pick_question`] with the same `asked`),
@@ -80,14 +205,43 @@ pub fn prompt_among_decoys<R: Rng + ?Sized>(
     target: usize,
     rng: &mut R,
 ) -> Option<[usize; 4]> {
-    let targets = targets(&eligible(pool, include_memoriam), asked);
+    let question = Question {
+        target,
+        choices: [target; 4],
+        answer: 0,
+        photos: [0; 4],
+    };
+    let lineup = preload_lineup(
+        pool,
+        asked,
+        &Ask::everyone(include_memoriam),
+        &question,
+        rng,
+    )?;
+    Some(lineup.map(|(p, _)| p))
+}
+
+/// [`prompt_among_decoys`] with the photos: the prompt at the photo the
+/// question shows, each decoy at a photo drawn as the prompt's was, so no
+/// photo's label singles the prompt out.
+pub fn preload_lineup<R: Rng + ?Sized>(
+    pool: &Pool,
+    asked: &[bool],
+    ask: &Ask,
+    question: &Question,
+    rng: &mut R,
+) -> Option<[(usize, u16); 4]> {
+    let target = question.target;
+    let targets = targets(&eligible(pool, ask), asked);
     if targets.len() < 4 || !targets.contains(&target) {
         return None;
     }
     let mut others: Vec<usize> = targets.into_iter().filter(|&p| p != target).collect();
     others.shuffle(rng);
-    let mut lineup = [target; 4];
-    lineup[1..].copy_from_slice(&others[..3]);
+    let mut lineup = [(target, question.target_photo()); 4];
+    for (slot, &p) in lineup[1..].iter_mut().zip(&others[..3]) {
+        *slot = (p, any_allowed(pool, p, ask, rng));
+    }
     lineup.shuffle(rng);
     Some(lineup)
 }
@@ -96,7 +250,15 @@ pub fn prompt_among_decoys<R: Rng + ?Sized>(
 /// apart from the choices' order: the same set the question shows, so it
 /// tells nothing the question does not, and its order not the answer's place.
 pub fn shuffled_choices<R: Rng + ?Sized>(question: &Question, rng: &mut R) -> [usize; 4] {
-    let mut lineup = question.choices;
+    shuffled_photos(question, rng).map(|(p, _)| p)
+}
+
+/// [`shuffled_choices`] with each choice's photo.
+pub fn shuffled_photos<R: Rng + ?Sized>(question: &Question, rng: &mut R) -> [(usize, u16); 4] {
+    let mut lineup = [(0, 0); 4];
+    for (i, slot) in lineup.iter_mut().enumerate() {
+        *slot = (question.choices[i], question.photos[i]);
+    }
     lineup.shuffle(rng);
     lineup
 }
@@ -110,40 +272,66 @@ pub fn pick_question<R: Rng + ?Sized>(
     include_memoriam: bool,
     rng: &mut R,
 ) -> Option<Question> {
-    let eligible = eligible(pool, include_memoriam);
+    pick_question_for(pool, asked, &Ask::everyone(include_memoriam), rng)
+}
+
+/// [`pick_question`] for a room that asks `ask`: the target at one of its
+/// allowed photos, and distractors who have a photo with the same label
+/// (shown at that photo) when three do, so the four faces come from one
+/// yearbook. Gender comes first: same label and gender, then same gender,
+/// then same label, then anyone eligible.
+pub fn pick_question_for<R: Rng + ?Sized>(
+    pool: &Pool,
+    asked: &[bool],
+    ask: &Ask,
+    rng: &mut R,
+) -> Option<Question> {
+    let eligible = eligible(pool, ask);
     if eligible.len() < 4 {
         return None;
     }
     let targets = targets(&eligible, asked);
     let target = targets[rng.random_range(0..targets.len())];
+    let target_photo = any_allowed(pool, target, ask, rng);
+    let label = pool.label_of(target, target_photo);
 
     let others: Vec<usize> = eligible.iter().copied().filter(|&p| p != target).collect();
-    let same_group: Vec<usize> = match pool.groups[target] {
-        Some(g) => others
+    // The label's photo is shown even when it is not the person's default:
+    // one yearbook for all four faces is what keeps them fair.
+    let labelled = |p: &usize| pool.photo_labelled(*p, label).is_some();
+    let gendered = |p: &usize| pool.groups[target].is_some_and(|g| pool.groups[*p] == Some(g));
+    let tiers: [Vec<usize>; 3] = [
+        others
             .iter()
             .copied()
-            .filter(|&p| pool.groups[p] == Some(g))
+            .filter(|p| labelled(p) && gendered(p))
             .collect(),
-        None => Vec::new(),
-    };
-    let mut candidates = if same_group.len() >= MIN_GROUP_OTHERS {
-        same_group
-    } else {
-        others
-    };
+        others.iter().copied().filter(gendered).collect(),
+        others.iter().copied().filter(labelled).collect(),
+    ];
+    let mut candidates = tiers
+        .into_iter()
+        .find(|t| t.len() >= MIN_GROUP_OTHERS)
+        .unwrap_or(others);
     candidates.shuffle(rng);
     let answer = rng.random_range(0..4u8);
     let mut distractors = candidates.into_iter().take(3);
     let mut choices = [target; 4];
-    for (i, slot) in choices.iter_mut().enumerate() {
+    let mut photos = [target_photo; 4];
+    for (i, (slot, photo)) in choices.iter_mut().zip(photos.iter_mut()).enumerate() {
         if i != answer as usize {
-            *slot = distractors.next()?;
+            let p = distractors.next()?;
+            *slot = p;
+            *photo = pool
+                .photo_labelled(p, label)
+                .unwrap_or_else(|| any_allowed(pool, p, ask, rng));
         }
     }
     Some(Question {
         target,
         choices,
         answer,
+        photos,
     })
 }
 
@@ -157,6 +345,7 @@ mod tests {
         Pool {
             groups: groups.to_vec(),
             in_memoriam: (0..groups.len()).map(|i| memoriam.contains(&i)).collect(),
+            ..Pool::default()
         }
     }
 
@@ -407,5 +596,135 @@ mod tests {
         assert_eq!(p.eligible_count(true), 3);
         assert_eq!(p.eligible_count(false), 2, "in memoriam left out");
         assert!(Pool::default().is_empty());
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    /// Twelve people, half F and half M; labels 0 = "1983", 1 = "1986",
+    /// 2 = "25th reunion". People 0..8 have 1983 and 1986, 8..10 only
+    /// 1986, 10 only 1983 and 11 only a reunion photo.
+    fn class() -> Pool {
+        let photos = (0..12)
+            .map(|p| match p {
+                0..8 => vec![Some(0), Some(1)],
+                8 | 9 => vec![Some(1)],
+                10 => vec![Some(0)],
+                _ => vec![Some(2)],
+            })
+            .collect();
+        Pool {
+            groups: (0..12).map(|p| Some(p % 2)).collect(),
+            in_memoriam: vec![false; 12],
+            labels: vec!["1983".into(), "1986".into(), "25th reunion".into()],
+            photos,
+        }
+    }
+
+    #[test]
+    fn the_default_photo_is_the_newest_year_else_the_first() {
+        let p = class();
+        assert_eq!(p.default_photo(0), 1, "1986 over 1983");
+        assert_eq!(p.default_photo(10), 0);
+        assert_eq!(p.default_photo(11), 0, "a reunion photo alone");
+        let unlabelled = Pool {
+            groups: vec![None; 2],
+            in_memoriam: vec![false; 2],
+            ..Pool::default()
+        };
+        assert_eq!(unlabelled.default_photo(1), 0);
+        assert_eq!(unlabelled.photos_of(1), [None]);
+    }
+
+    #[test]
+    fn a_chosen_label_shows_that_labels_photo_of_all_four() {
+        let p = class();
+        let ask = Ask {
+            include_memoriam: true,
+            labels: vec![0],
+        };
+        assert_eq!(p.eligible_count_for(&ask), 9, "the eight and person 10");
+        let mut rng = StdRng::seed_from_u64(1);
+        for _ in 0..500 {
+            let q = pick_question_for(&p, &[], &ask, &mut rng).unwrap();
+            for (c, photo) in q.choices.iter().zip(q.photos) {
+                assert_eq!(p.label_of(*c, photo), Some(0), "{q:?}");
+            }
+            let mut distinct = q.choices.to_vec();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), 4);
+        }
+    }
+
+    #[test]
+    fn by_default_all_four_share_the_targets_label_and_gender_when_they_can() {
+        let p = class();
+        let ask = Ask::everyone(true);
+        let mut rng = StdRng::seed_from_u64(2);
+        let mut targets_shown = std::collections::HashSet::new();
+        for _ in 0..2_000 {
+            let q = pick_question_for(&p, &[], &ask, &mut rng).unwrap();
+            let target_photo = q.target_photo();
+            assert_eq!(target_photo, p.default_photo(q.target), "{q:?}");
+            targets_shown.insert(q.target);
+            let label = p.label_of(q.target, target_photo);
+            let group = p.groups[q.target];
+            // Four or more of the target's gender with its label: all match.
+            let peers = (0..12)
+                .filter(|&o| o != q.target && p.groups[o] == group)
+                .filter(|&o| p.photos_of(o).contains(&label))
+                .count();
+            for (c, photo) in q.choices.iter().zip(q.photos) {
+                assert_eq!(p.groups[*c], group, "{q:?}");
+                if peers >= MIN_GROUP_OTHERS {
+                    assert_eq!(p.label_of(*c, photo), label, "{q:?}");
+                }
+            }
+        }
+        assert_eq!(targets_shown.len(), 12, "everyone is asked");
+    }
+
+    #[test]
+    fn each_person_is_asked_once_a_cycle_whatever_the_labels() {
+        let p = class();
+        let ask = Ask {
+            include_memoriam: true,
+            labels: vec![0, 1],
+        };
+        let mut rng = StdRng::seed_from_u64(3);
+        let mut asked = vec![false; 12];
+        let mut shown = std::collections::HashSet::new();
+        for _ in 0..11 {
+            let q = pick_question_for(&p, &asked, &ask, &mut rng).unwrap();
+            assert!(!asked[q.target], "{q:?}");
+            asked[q.target] = true;
+            shown.insert((q.target, q.target_photo()));
+        }
+        assert!(!asked[11], "person 11 has neither label");
+        assert!(shown.iter().any(|&(t, ph)| p.label_of(t, ph) == Some(0)));
+        assert!(shown.iter().any(|&(t, ph)| p.label_of(t, ph) == Some(1)));
+    }
+
+    #[test]
+    fn preloaded_decoys_come_at_an_allowed_photo() {
+        let p = class();
+        let ask = Ask {
+            include_memoriam: true,
+            labels: vec![1],
+        };
+        let mut rng = StdRng::seed_from_u64(4);
+        for _ in 0..300 {
+            let q = pick_question_for(&p, &[], &ask, &mut rng).unwrap();
+            let lineup = preload_lineup(&p, &[], &ask, &q, &mut rng).unwrap();
+            assert!(lineup.contains(&(q.target, q.target_photo())));
+            for (person, photo) in lineup {
+                assert_eq!(p.label_of(person, photo), Some(1), "{lineup:?}");
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::leaderboard::{self, Standing};
 use super::name::{NameKey, PlayerName, TakenNames};
-use super::question::{Pool, Question, pick_question, prompt_among_decoys, shuffled_choices};
+use super::question::{Ask, Pool, Question, pick_question_for, preload_lineup, shuffled_photos};
 use super::scoring;
 
 /// A player's number in their room: minted in join order from 0, so it also
@@ -79,6 +79,10 @@ pub struct Settings {
     /// Refuse rude nicknames (on unless the room turns it off).
     #[serde(default = "default_true")]
     pub profanity_filter: bool,
+    /// The photo labels asked from (`["1983"]`); empty = each person's
+    /// newest yearbook photo.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
 }
 
 fn default_true() -> bool {
@@ -97,6 +101,7 @@ impl Default for Settings {
             mode: Mode::NameToPhoto,
             include_memoriam: true,
             profanity_filter: true,
+            labels: Vec::new(),
         }
     }
 }
@@ -114,7 +119,19 @@ impl Settings {
         if !SECONDS_RANGE.contains(&self.seconds) {
             return Err(RuleError::BadSettings("seconds must be between 2 and 300"));
         }
-        let eligible = pool.eligible_count(self.include_memoriam);
+        let mut labels = Vec::with_capacity(self.labels.len());
+        for name in &self.labels {
+            let index = pool.label_index(name).ok_or(RuleError::BadSettings(
+                "no photo of this class has that label",
+            ))?;
+            // The class's own spelling, each once.
+            let spelled = pool.labels[index as usize].clone();
+            if !labels.contains(&spelled) {
+                labels.push(spelled);
+            }
+        }
+        self.labels = labels;
+        let eligible = pool.eligible_count_for(&self.ask(pool));
         if eligible < 4 {
             return Err(RuleError::BadSettings(
                 "at least 4 classmates are needed for a question",
@@ -122,6 +139,19 @@ impl Settings {
         }
         self.rounds = self.rounds.min(eligible as u32);
         Ok(self)
+    }
+
+    /// Who and which photos these settings ask from, in `pool`'s terms;
+    /// a label the class lacks is left out.
+    pub fn ask(&self, pool: &Pool) -> Ask {
+        Ask {
+            include_memoriam: self.include_memoriam,
+            labels: self
+                .labels
+                .iter()
+                .filter_map(|l| pool.label_index(l))
+                .collect(),
+        }
     }
 }
 
@@ -359,8 +389,9 @@ pub struct Upcoming {
     /// order that says nothing; `None` when they cannot be told without
     /// showing the prompt (a photo→name question with fewer than four
     /// people left to ask). Drawn once with its question, never again:
-    /// several draws for one question would single the prompt out.
-    pub photos: Option<[usize; 4]>,
+    /// several draws for one question would single the prompt out. Each
+    /// is `(person, photo of that person)`.
+    pub photos: Option<[(usize, u16); 4]>,
 }
 
 /// How one asked person fared: for the end-of-game stats.
@@ -658,11 +689,12 @@ impl Game {
                 started_at,
                 deadline,
             } => {
+                let ask = self.settings.ask(&self.pool);
                 if self
                     .asked
                     .iter()
                     .enumerate()
-                    .all(|(p, &a)| a || !self.pool.eligible(p, self.settings.include_memoriam))
+                    .all(|(p, &a)| a || !self.pool.eligible_for(p, &ask))
                 {
                     self.asked.iter_mut().for_each(|a| *a = false);
                 }
@@ -964,17 +996,11 @@ impl Game {
         if self.next.as_ref().is_some_and(|n| n.number == number) {
             return self.next.as_ref();
         }
-        let include_memoriam = self.settings.include_memoriam;
-        let question = pick_question(&self.pool, &self.asked, include_memoriam, rng)?;
+        let ask = self.settings.ask(&self.pool);
+        let question = pick_question_for(&self.pool, &self.asked, &ask, rng)?;
         let photos = match self.settings.mode {
-            Mode::NameToPhoto => Some(shuffled_choices(&question, rng)),
-            Mode::PhotoToName => prompt_among_decoys(
-                &self.pool,
-                &self.asked,
-                include_memoriam,
-                question.target,
-                rng,
-            ),
+            Mode::NameToPhoto => Some(shuffled_photos(&question, rng)),
+            Mode::PhotoToName => preload_lineup(&self.pool, &self.asked, &ask, &question, rng),
         };
         Some(&*self.next.insert(Upcoming {
             number,
@@ -1006,7 +1032,7 @@ impl Game {
         }
         let question = match self.next.take() {
             Some(next) if next.number == number => next.question,
-            _ => pick_question(&self.pool, &self.asked, self.settings.include_memoriam, rng)
+            _ => pick_question_for(&self.pool, &self.asked, &self.settings.ask(&self.pool), rng)
                 .ok_or(RuleError::BadSettings(
                     "at least 4 classmates are needed for a question",
                 ))?,
@@ -1200,6 +1226,7 @@ impl Game {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::game::question::pick_question;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 
@@ -1207,6 +1234,7 @@ mod tests {
         let pool = Pool {
             groups: vec![None; 8],
             in_memoriam: vec![false; 8],
+            ..Pool::default()
         };
         let settings = Settings {
             rounds: 3,
@@ -1598,6 +1626,7 @@ mod tests {
         let pool = Arc::new(Pool {
             groups: vec![None; 4],
             in_memoriam: vec![false; 4],
+            ..Pool::default()
         });
         let mut g = Game::new(pool, Settings::default(), 2);
         g.join(&PlayerName::parse("a").unwrap(), 0).unwrap();
@@ -1612,6 +1641,7 @@ mod tests {
         let pool = Arc::new(Pool {
             groups: vec![None; 8],
             in_memoriam: vec![false; 8],
+            ..Pool::default()
         });
         Game::new(pool, Settings::default(), max_players)
     }
@@ -1826,6 +1856,7 @@ mod tests {
         let pool = Arc::new(Pool {
             groups: vec![None; 8],
             in_memoriam: vec![false; 8],
+            ..Pool::default()
         });
         let mut replayed = Game::new(pool, g.settings().clone(), 100);
         for i in 0..3 {
@@ -1878,7 +1909,7 @@ mod tests {
         assert_eq!(g.upcoming(), None, "drawn under the old settings");
         let next = g.draw_next(&mut rng).unwrap().clone();
         let photos = next.photos.unwrap();
-        assert!(photos.contains(&next.question.target), "{next:?}");
+        assert!(photos.contains(&(next.question.target, 0)), "{next:?}");
         g.start_round(0, &mut rng).unwrap();
         g.reveal(1_000).unwrap();
         assert_eq!(g.draw_next(&mut rng), None, "that was the last round");
@@ -1893,7 +1924,7 @@ mod tests {
         for _ in 0..20 {
             g.configure(g.settings().clone()).unwrap();
             let next = g.draw_next(&mut rng).unwrap();
-            let mut photos = next.photos.unwrap();
+            let mut photos = next.photos.unwrap().map(|(p, _)| p);
             differs |= photos != next.question.choices;
             let mut choices = next.question.choices;
             photos.sort();
@@ -1984,6 +2015,7 @@ mod tests {
         let pool = Pool {
             groups: vec![None; people],
             in_memoriam: (0..people).map(|p| p < memoriam).collect(),
+            ..Pool::default()
         };
         Game::new(Arc::new(pool), Settings::default(), 100)
     }
@@ -2183,6 +2215,7 @@ mod tests {
         let pool = Pool {
             groups: vec![None; 6],
             in_memoriam: (0..6).map(|p| p == 3).collect(),
+            ..Pool::default()
         };
         let settings = Settings {
             rounds: 10,

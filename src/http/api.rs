@@ -92,6 +92,7 @@ pub struct CreateRoom {
     mode: Option<Mode>,
     include_memoriam: Option<bool>,
     profanity_filter: Option<bool>,
+    labels: Option<Vec<String>>,
 }
 
 pub async fn create_room(
@@ -123,6 +124,7 @@ pub async fn create_room(
         mode: req.mode.unwrap_or(defaults.mode),
         include_memoriam: req.include_memoriam.unwrap_or(defaults.include_memoriam),
         profanity_filter: req.profanity_filter.unwrap_or(defaults.profanity_filter),
+        labels: req.labels.unwrap_or_default(),
     }
     .validated(&state.roster.pool)
     .map_err(|e| AppError::bad_request(e.to_string()))?;
@@ -298,8 +300,12 @@ pub async fn solo_round(
     // A scope of its own per round: these URLs say nothing about a room's.
     let urls = &state.rooms.deps().photo_urls;
     let scope = urls.solo();
-    let (choices, thumbs): (Vec<String>, Vec<String>) =
-        q.choices.iter().map(|&c| urls.pair(&scope, c)).unzip();
+    let (choices, thumbs): (Vec<String>, Vec<String>) = q
+        .choices
+        .iter()
+        .zip(q.photos)
+        .map(|(&c, photo)| urls.pair(&scope, c, photo))
+        .unzip();
     Ok(Json(json!({
         "round_id": round_id,
         "name": person.name,

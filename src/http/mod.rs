@@ -140,7 +140,8 @@ async fn photo(
         .deps()
         .photo_urls
         .resolve(&file)
-        .and_then(|(person, size)| state.roster.photo(person, size));
+        .filter(|r| r.reunion == 0)
+        .and_then(|r| state.roster.photo(r.person, r.photo, r.size));
     let Some(variant) = variant else {
         return AppError::not_found("No such photo.").into_response();
     };

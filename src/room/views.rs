@@ -4,7 +4,9 @@
 use crate::game::Round as GameRound;
 use crate::game::leaderboard;
 use crate::game::{Game, Millis, Mode, Phase, Player, PlayerId, Question, Recognition};
-use crate::protocol::{self as msg, GameOver, KickedView, LeaderLine, Lobby, PersonalFrames};
+use crate::protocol::{
+    self as msg, AlsoPhoto, GameOver, KickedView, LeaderLine, Lobby, PersonalFrames,
+};
 use crate::protocol::{PlayerView, Timer};
 use crate::protocol::{Progress, Recognized, Reveal, ServerMsg, Shown, State, StateYou, Stats};
 use crate::protocol::{YouFinal, YouReveal};
@@ -38,8 +40,8 @@ impl People<'_> {
         }
     }
 
-    fn photo(&self, person: usize) -> Shown {
-        let (photo, thumb) = self.urls.pair(self.scope, person);
+    fn photo(&self, person: usize, which: u16) -> Shown {
+        let (photo, thumb) = self.urls.pair(self.scope, person, which);
         Shown::Photo { photo, thumb }
     }
 
@@ -48,18 +50,44 @@ impl People<'_> {
         match mode {
             Mode::NameToPhoto => (
                 self.person(q.target),
-                q.choices.iter().map(|&c| self.photo(c)).collect(),
+                q.choices
+                    .iter()
+                    .zip(q.photos)
+                    .map(|(&c, which)| self.photo(c, which))
+                    .collect(),
             ),
             Mode::PhotoToName => (
-                self.photo(q.target),
+                self.photo(q.target, q.target_photo()),
                 q.choices.iter().map(|&c| self.person(c)).collect(),
             ),
         }
     }
 
+    /// The target's photos other than the one the question showed.
+    fn also(&self, q: &Question) -> Vec<AlsoPhoto> {
+        let Some(p) = self.roster.people.get(q.target) else {
+            return Vec::new();
+        };
+        let shown = usize::from(q.target_photo());
+        p.photos
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != shown)
+            .filter_map(|(i, ph)| {
+                let (photo, thumb) = self.urls.pair(self.scope, q.target, i as u16);
+                Some(AlsoPhoto {
+                    label: ph.label.clone()?,
+                    photo,
+                    thumb,
+                })
+            })
+            .collect()
+    }
+
     fn recognized(&self, r: Recognition) -> Recognized {
         let p = &self.roster.people[r.person];
-        let (photo, thumb) = self.urls.pair(self.scope, r.person);
+        let which = self.roster.pool.default_photo(r.person);
+        let (photo, thumb) = self.urls.pair(self.scope, r.person, which);
         Recognized {
             name: p.name.clone(),
             known_as: p.known_as.clone(),
@@ -127,6 +155,7 @@ fn reveal_shared(people: &People, game: &Game) -> Option<Reveal> {
                 .filter(|p| p.connected && !round.votes.contains_key(&p.id))
                 .count(),
         you: None,
+        also: people.also(q),
     })
 }
 
@@ -247,6 +276,8 @@ pub(super) fn state(
         None => {
             s.players = Some(players(game));
             s.kicked = Some(kicked(game));
+            let labels = &people.roster.pool.labels;
+            s.labels = (labels.len() > 1).then(|| labels.clone());
         }
         Some(id) => {
             if let Some(p) = game.player(id) {
@@ -302,6 +333,7 @@ pub(super) fn state(
                 s.choices = Some(r.choices);
                 s.mode = Some(r.mode);
                 s.players_voting = Some(r.players_voting);
+                s.also = (!r.also.is_empty()).then_some(r.also);
             }
             if let (Some(id), Some(round)) = (player, game.round()) {
                 let (choice, correct, points) = result_of(round, id);
@@ -331,7 +363,7 @@ pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
         round: next.number,
         photos: photos
             .iter()
-            .map(|&p| people.urls.url(people.scope, p, Size::Thumb))
+            .map(|&(p, photo)| people.urls.url(people.scope, p, photo, Size::Thumb))
             .collect(),
     })
 }

@@ -4,17 +4,31 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-/// One row as written, after validation of the row itself.
+/// One person as written: their first row, with the photos of the rows
+/// that repeat their name (PROTOCOL §2, "Several photos a person").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
-    /// 1-based line in the file, for messages.
+    /// 1-based line of their first row, for messages.
     pub line: u64,
     pub name: String,
-    pub photo: String,
+    /// At least one; the first row's first.
+    pub photos: Vec<RowPhoto>,
     pub gender: Option<String>,
     pub known_as: Option<String>,
     pub in_memoriam: bool,
 }
+
+/// One photo of a person: one row of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowPhoto {
+    pub line: u64,
+    pub photo: String,
+    /// `1983`, `25th reunion`; `None` when the row has no label.
+    pub label: Option<String>,
+}
+
+/// Longest photo label: it is shown on the projector ("also in 1983").
+pub const MAX_LABEL_CHARS: usize = 40;
 
 /// A problem with the file; `line` is `None` for file-wide problems.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -192,6 +206,7 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
     let gender_col = column(&["gender"]);
     let known_col = column(&["known_as"]);
     let memoriam_col = column(&["in_memoriam"]);
+    let label_col = column(&["label"]);
     if name_col.is_none() {
         problems.push(Problem::at(1, "the header has no 'name' column"));
     }
@@ -205,8 +220,11 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
         return (Vec::new(), problems);
     };
 
-    let mut rows = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut rows: Vec<Row> = Vec::new();
+    // Per name: the line of its first row and, if that row was good, its
+    // place in `rows` with whether its in_memoriam cell was filled.
+    let mut seen: HashMap<String, (u64, Option<usize>)> = HashMap::new();
+    let mut memoriam_stated: Vec<bool> = Vec::new();
     for record in rdr.records() {
         let record = match record {
             Ok(r) => r,
@@ -223,47 +241,161 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
         let get = |col: Option<usize>| col.and_then(|c| record.get(c));
         let name = get(Some(name_col)).unwrap_or("").trim().to_string();
         let photo = get(Some(photo_col)).unwrap_or("").trim().to_string();
+        let label = non_empty(get(label_col));
         let mut ok = true;
         if name.is_empty() {
             problems.push(Problem::at(line, "the name is empty"));
-            ok = false;
-        } else if let Some(first) = seen.insert(name_key(&name), line) {
-            problems.push(Problem::at(
-                line,
-                format!("duplicate name '{name}' (first on line {first})"),
-            ));
             ok = false;
         }
         if photo.is_empty() {
             problems.push(Problem::at(line, "the photo is empty"));
             ok = false;
         }
-        let in_memoriam = match parse_flag(get(memoriam_col).unwrap_or("")) {
+        if let Some(l) = &label
+            && l.chars().count() > MAX_LABEL_CHARS
+        {
+            problems.push(Problem::at(
+                line,
+                format!("the label '{l}' is longer than {MAX_LABEL_CHARS} characters"),
+            ));
+            ok = false;
+        }
+        let memoriam_cell = get(memoriam_col).unwrap_or("").trim();
+        let in_memoriam = match parse_flag(memoriam_cell) {
             Some(flag) => flag,
             None => {
                 problems.push(Problem::at(
                     line,
-                    format!(
-                        "in_memoriam '{}' is not true/yes/1 or empty",
-                        get(memoriam_col).unwrap_or("").trim()
-                    ),
+                    format!("in_memoriam '{memoriam_cell}' is not true/yes/1 or empty"),
                 ));
                 ok = false;
                 false
             }
         };
-        if ok {
-            rows.push(Row {
-                line,
-                name,
-                photo,
-                gender: non_empty(get(gender_col)),
-                known_as: non_empty(get(known_col)),
-                in_memoriam,
-            });
+        let row = Row {
+            line,
+            name,
+            photos: vec![RowPhoto { line, photo, label }],
+            gender: non_empty(get(gender_col)),
+            known_as: non_empty(get(known_col)),
+            in_memoriam,
+        };
+        let key = name_key(&row.name);
+        let first = if row.name.is_empty() {
+            None
+        } else {
+            seen.get(&key).copied()
+        };
+        match first {
+            None => {
+                let index = ok.then_some(rows.len());
+                if !row.name.is_empty() {
+                    seen.insert(key, (line, index));
+                }
+                if ok {
+                    rows.push(row);
+                    memoriam_stated.push(!memoriam_cell.is_empty());
+                }
+            }
+            Some((first_line, index)) => {
+                if label_col.is_none() {
+                    problems.push(Problem::at(
+                        line,
+                        format!("duplicate name '{}' (first on line {first_line})", row.name),
+                    ));
+                    continue;
+                }
+                // A bad first row or a bad repeat is already a problem.
+                let (Some(index), true) = (index, ok) else {
+                    continue;
+                };
+                let states = !memoriam_cell.is_empty();
+                let stated = memoriam_stated[index];
+                match another_photo(&mut rows[index], stated, row, states, first_line) {
+                    Ok(()) => memoriam_stated[index] |= states,
+                    Err(mut found) => problems.append(&mut found),
+                }
+            }
         }
     }
     (rows, problems)
+}
+
+/// A row repeating `person`'s name: another photo of them when both rows
+/// have labels and the filled cells agree; else why not, on its line.
+fn another_photo(
+    person: &mut Row,
+    memoriam_stated: bool,
+    repeat: Row,
+    repeat_states_memoriam: bool,
+    first_line: u64,
+) -> Result<(), Vec<Problem>> {
+    let line = repeat.line;
+    let name = &repeat.name;
+    let Some(new) = repeat.photos.into_iter().next() else {
+        return Ok(());
+    };
+    let unlabelled = new.label.is_none() || person.photos.iter().any(|p| p.label.is_none());
+    if unlabelled {
+        return Err(vec![Problem::at(
+            line,
+            format!(
+                "duplicate name '{name}' (first on line {first_line}); \
+                 to give a person another photo, fill the label of each of their rows"
+            ),
+        )]);
+    }
+    let key = |l: &Option<String>| l.as_deref().map(name_key);
+    if let Some(same) = person
+        .photos
+        .iter()
+        .find(|p| key(&p.label) == key(&new.label))
+    {
+        return Err(vec![Problem::at(
+            line,
+            format!(
+                "'{name}' has two photos labelled '{}' (first on line {})",
+                new.label.as_deref().unwrap_or(""),
+                same.line
+            ),
+        )]);
+    }
+    let mut problems = Vec::new();
+    let mut agree = |column: &str, mine: &mut Option<String>, theirs: Option<String>| match (
+        mine.as_deref(),
+        theirs,
+    ) {
+        (_, None) => {}
+        (None, theirs) => *mine = theirs,
+        (Some(a), Some(b)) if a.trim().to_lowercase() == b.trim().to_lowercase() => {}
+        (Some(a), Some(b)) => problems.push(Problem::at(
+            line,
+            format!(
+                "{column} '{b}' differs from '{a}' on line {first_line} for the same person; \
+                     leave it empty on this row or write the same"
+            ),
+        )),
+    };
+    agree("gender", &mut person.gender, repeat.gender);
+    agree("known_as", &mut person.known_as, repeat.known_as);
+    if repeat_states_memoriam {
+        if memoriam_stated && person.in_memoriam != repeat.in_memoriam {
+            problems.push(Problem::at(
+                line,
+                format!(
+                    "in_memoriam differs from line {first_line} for the same person; \
+                     leave it empty on this row or write the same"
+                ),
+            ));
+        } else {
+            person.in_memoriam |= repeat.in_memoriam;
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    person.photos.push(new);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -312,7 +444,7 @@ mod tests {
         let (rows, problems) = parse(csv.as_bytes());
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].photo, "1");
+        assert_eq!(rows[0].photos[0].photo, "1");
         assert_eq!(rows[0].known_as, None);
         assert_eq!(rows[1].name, "O'Hara, Bob");
         assert!(rows[1].in_memoriam);
@@ -398,5 +530,93 @@ mod tests {
         let (rows, problems) = parse("name,photo\r\nA,1\r\n\r\n\r\n".as_bytes());
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(rows.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    fn render(problems: &[Problem]) -> Vec<String> {
+        problems.iter().map(|p| p.render("r.csv")).collect()
+    }
+
+    #[test]
+    fn a_repeated_name_with_labels_is_another_photo_of_one_person() {
+        let csv = "name,photo,label,gender,known_as,in_memoriam\r\n\
+                   Ann Lee,a83.png,1983,F,Annie,\r\n\
+                   Bob Ray,b.png,,M,,\r\n\
+                   ann lee,a86.png,1986,,,\r\n\
+                   Ann Lee,a10.png,25th reunion,f,Annie,no\r\n";
+        let (rows, problems) = parse(csv.as_bytes());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows.len(), 2);
+        let ann = &rows[0];
+        let photos: Vec<(&str, Option<&str>, u64)> = ann
+            .photos
+            .iter()
+            .map(|p| (p.photo.as_str(), p.label.as_deref(), p.line))
+            .collect();
+        assert_eq!(
+            photos,
+            [
+                ("a83.png", Some("1983"), 2),
+                ("a86.png", Some("1986"), 4),
+                ("a10.png", Some("25th reunion"), 5)
+            ]
+        );
+        assert_eq!(
+            (ann.gender.as_deref(), ann.known_as.as_deref()),
+            (Some("F"), Some("Annie"))
+        );
+        assert_eq!(rows[1].photos.len(), 1);
+        assert_eq!(rows[1].photos[0].label, None);
+    }
+
+    #[test]
+    fn a_repeat_may_fill_what_the_first_row_left_empty() {
+        let csv = "name,photo,label,gender,in_memoriam\nAnn,1,1983,,\nAnn,2,1986,F,yes\n";
+        let (rows, problems) = parse(csv.as_bytes());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows[0].gender.as_deref(), Some("F"));
+        assert!(rows[0].in_memoriam);
+    }
+
+    #[test]
+    fn label_problems_name_their_line_in_checks_words() {
+        let csv = "name,photo,label,gender,known_as,in_memoriam\n\
+                   Ann,1,1983,F,Annie,\n\
+                   Ann,2,1983,,,\n\
+                   Ann,3,,,,\n\
+                   Bob,4,,M,,\n\
+                   Bob,5,1986,,,\n\
+                   Cy,6,1983,M,,yes\n\
+                   Cy,7,1986,F,Cyrus,no\n\
+                   Di,8,this label is far too long for the projector screen,,,\n";
+        let (rows, problems) = parse(csv.as_bytes());
+        assert_eq!(
+            render(&problems),
+            [
+                "r.csv:3: 'Ann' has two photos labelled '1983' (first on line 2)",
+                "r.csv:4: duplicate name 'Ann' (first on line 2); to give a person another photo, fill the label of each of their rows",
+                "r.csv:6: duplicate name 'Bob' (first on line 5); to give a person another photo, fill the label of each of their rows",
+                "r.csv:8: gender 'F' differs from 'M' on line 7 for the same person; leave it empty on this row or write the same",
+                "r.csv:8: in_memoriam differs from line 7 for the same person; leave it empty on this row or write the same",
+                "r.csv:9: the label 'this label is far too long for the projector screen' is longer than 40 characters",
+            ]
+        );
+        assert_eq!(
+            rows.iter().map(|r| r.photos.len()).collect::<Vec<_>>(),
+            [1, 1, 1]
+        );
+    }
+
+    #[test]
+    fn without_a_label_column_a_repeated_name_is_a_duplicate_as_before() {
+        let (_, problems) = parse("name,photo\nAnn,1\nAnn,2\n".as_bytes());
+        assert_eq!(
+            render(&problems),
+            ["r.csv:3: duplicate name 'Ann' (first on line 2)"]
+        );
     }
 }

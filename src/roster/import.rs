@@ -1,25 +1,25 @@
 //! `yearbook import`: a folder of `First Last.png` scans (plus an optional
 //! name list, `name,gender[,known_as,in_memoriam]`) becomes a roster folder
-//! the server can serve. Who is who comes from [`plan`](super::plan), as in
-//! the browser's import.
+//! the server can serve. A labelled photo is `First Last (1983).png` or
+//! `1983/First Last.png`. Who is who comes from [`plan`](super::plan), as
+//! in the browser's import.
 //!
 //! Photos are copied under their content hash, so file names say nothing of
 //! the person and re-running on the same folder changes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use unicode_normalization::UnicodeNormalization;
-
 use unicode_width::UnicodeWidthStr;
 
 use super::csv::name_key;
 use super::namelist::{self, NameList};
 use super::photos;
-use super::plan::{self, How, ImportPlan, PhotoFile, PlannedPerson, Suggestion};
+use super::plan::{self, How, ImportPlan, PhotoFile, PlannedPerson, PlannedPhoto, Suggestion};
 
 /// What the organiser asked for.
 #[derive(Debug, Clone)]
@@ -35,6 +35,7 @@ pub struct ImportArgs {
 /// A scan found in the folder.
 #[derive(Debug)]
 struct Scan {
+    /// Its name and label; `file` is its path inside the scans folder.
     photo: PhotoFile,
     path: PathBuf,
 }
@@ -54,28 +55,15 @@ pub fn clean_name(stem: &str) -> String {
 
 /// Runs the import, writing a report of what it did to `out`.
 pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&args.photo_dir)
-        .with_context(|| format!("cannot read the folder {}", args.photo_dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .filter(|p| args.list.as_deref() != Some(p.as_path()))
-        .collect();
-    entries.sort();
-    let files: Vec<String> = entries
-        .iter()
-        .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into())
-        .collect();
-    let (found, skipped) = plan::photo_files(&files);
+    let mut scans = list_scans(args, report)?;
+    // A second file for one name and label, an unlabelled photo beside
+    // labelled ones: each named in the report, as in the browser.
+    let (unique, skipped) = plan::sort_out(scans.iter().map(|s| s.photo.clone()).collect());
     for problem in skipped {
         writeln!(report, "{}", problem.message)?;
     }
-    let scans: Vec<Scan> = found
-        .into_iter()
-        .map(|photo| Scan {
-            path: entries[photo.index].clone(),
-            photo,
-        })
-        .collect();
+    let keep: HashSet<usize> = unique.iter().map(|p| p.index).collect();
+    scans.retain(|s| keep.contains(&s.photo.index));
 
     let photos_dir = args.out.join("photos");
     std::fs::create_dir_all(&photos_dir)
@@ -94,7 +82,9 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
         Some(path) => (read_list(path)?, path.display().to_string()),
         None => (NameList::default(), String::new()),
     };
-    let mut readable = Vec::new();
+    // The readable photos, and each one's file in the roster folder.
+    let mut readable: Vec<PhotoFile> = Vec::new();
+    let mut stored: Vec<String> = Vec::new();
     let mut copied = 0;
     for (scan, result) in scans.iter().zip(checked) {
         let bytes = match result {
@@ -115,14 +105,18 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot write {}", target.display()))?;
             copied += 1;
         }
-        readable.push((scan.photo.clone(), format!("photos/{file}")));
+        // Indexed by position in `readable` from here on.
+        readable.push(PhotoFile {
+            index: readable.len(),
+            ..scan.photo.clone()
+        });
+        stored.push(format!("photos/{file}"));
     }
     if readable.is_empty() {
         bail!("no readable photos in {}", args.photo_dir.display());
     }
 
-    let photo_list: Vec<PhotoFile> = readable.iter().map(|(p, _)| p.clone()).collect();
-    let mut plan = plan::plan_photos(&photo_list, &list, &[]);
+    let mut plan = plan::plan_photos(&readable, &list, &[]);
     if args.list.is_some() {
         let accepted = if args.accept_suggestions {
             plan.best_suggestions()
@@ -130,7 +124,7 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
             Vec::new()
         };
         if !accepted.is_empty() {
-            plan = plan::plan_photos(&photo_list, &list, &accepted);
+            plan = plan::plan_photos(&readable, &list, &accepted);
         }
         report_plan(&plan, &list_label, report)?;
     }
@@ -138,37 +132,62 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
     let out_csv = args.out.join("roster.csv");
     let mut w = csv::Writer::from_path(&out_csv)
         .with_context(|| format!("cannot write {}", out_csv.display()))?;
-    w.write_record(["name", "gender", "photo", "known_as", "in_memoriam"])?;
-    let mut rows: Vec<(&PlannedPerson, &str)> = plan
-        .people
-        .iter()
-        .zip(&readable)
-        .map(|(person, (_, photo))| (person, photo.as_str()))
-        .collect();
-    rows.sort_by_key(|(person, _)| name_key(&person.name));
-    for (person, photo) in &rows {
+    let with_labels = readable.iter().any(|p| p.label.is_some());
+    let mut header = vec!["name", "gender", "photo", "known_as", "in_memoriam"];
+    if with_labels {
+        header.push("label");
+    }
+    w.write_record(&header)?;
+    let mut people: Vec<&PlannedPerson> = plan.people.iter().collect();
+    people.sort_by_key(|person| name_key(&person.name));
+    for person in &people {
         // The list's cells win; a blank keeps what an earlier roster had.
-        let old = kept.get(&person.name, photo);
+        let files: Vec<&str> = person
+            .photos
+            .iter()
+            .map(|p| stored[p.index].as_str())
+            .collect();
+        let old = kept.get(&person.name, &files);
         let in_memoriam = match person.in_memoriam {
             Some(true) => "yes".to_string(),
             Some(false) => String::new(),
             None => old.in_memoriam,
         };
-        w.write_record([
-            person.name.as_str(),
-            person.gender.as_deref().unwrap_or(&old.gender),
-            photo,
-            person.known_as.as_deref().unwrap_or(&old.known_as),
-            &in_memoriam,
-        ])?;
+        // A person's rows together, their labels in order; the other cells
+        // only on their first row (a repeat may leave them empty).
+        let mut shots: Vec<&PlannedPhoto> = person.photos.iter().collect();
+        shots.sort_by_key(|p| p.label.as_deref().map(name_key));
+        for (n, shot) in shots.iter().enumerate() {
+            let mut record = if n > 0 {
+                vec![person.name.as_str(), "", &stored[shot.index], "", ""]
+            } else {
+                vec![
+                    person.name.as_str(),
+                    person.gender.as_deref().unwrap_or(&old.gender),
+                    &stored[shot.index],
+                    person.known_as.as_deref().unwrap_or(&old.known_as),
+                    &in_memoriam,
+                ]
+            };
+            if with_labels {
+                record.push(shot.label.as_deref().unwrap_or(""));
+            }
+            w.write_record(&record)?;
+        }
     }
     w.flush()?;
+    let photo_count = readable.len();
+    let with_photos = if photo_count == people.len() {
+        String::new()
+    } else {
+        format!(" with {photo_count} photos")
+    };
     writeln!(
         report,
-        "imported {} people into {} ({copied} photos copied, {} already there)",
-        rows.len(),
+        "imported {} people{with_photos} into {} ({copied} photos copied, {} already there)",
+        people.len(),
         out_csv.display(),
-        rows.len() - copied
+        photo_count - copied
     )?;
     writeln!(report, "next: yearbook check {}", out_csv.display())?;
     Ok(())
@@ -217,6 +236,7 @@ fn report_plan(plan: &ImportPlan, list_label: &str, report: &mut impl Write) -> 
         }
     }
     for u in &plan.unmatched_files {
+        let files = u.files.join(", ");
         // A pair already shown beside its list name is not shown again.
         let fresh: Vec<Suggestion> = u
             .suggestions
@@ -225,14 +245,10 @@ fn report_plan(plan: &ImportPlan, list_label: &str, report: &mut impl Write) -> 
             .cloned()
             .collect();
         if fresh.is_empty() {
-            writeln!(report, "photo but not in the list: {}", u.file)?;
+            writeln!(report, "photo but not in the list: {files}")?;
         } else {
             let names = options(&fresh, |s| &s.list_name);
-            writeln!(
-                report,
-                "photo but not in the list: {}  <->  {names}",
-                u.file
-            )?;
+            writeln!(report, "photo but not in the list: {files}  <->  {names}")?;
         }
     }
     if !plan.suggestions.is_empty() {
@@ -244,6 +260,105 @@ fn report_plan(plan: &ImportPlan, list_label: &str, report: &mut impl Write) -> 
         )?;
     }
     Ok(())
+}
+
+/// `First Last (1983)` is `First Last` labelled `1983`: a last bracket
+/// that starts with a digit is a label (a nickname in brackets is not).
+pub fn name_and_label(stem: &str) -> (String, Option<String>) {
+    let stem = clean_name(stem);
+    if let Some(open) = stem.rfind('(')
+        && let Some(inside) = stem[open + 1..].strip_suffix(')')
+        && inside.trim().starts_with(|c: char| c.is_ascii_digit())
+    {
+        let name = clean_name(&stem[..open]);
+        if !name.is_empty() {
+            return (name, Some(clean_name(inside)));
+        }
+    }
+    (stem, None)
+}
+
+/// The scans of the folder and of its label subfolders (`1983/…`), sorted,
+/// each named by its path inside the folder; what is not a photo is named
+/// in the report.
+fn list_scans(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<Vec<Scan>> {
+    let read = |dir: &Path| -> anyhow::Result<Vec<PathBuf>> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read the folder {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        Ok(entries)
+    };
+    let mut files: Vec<(PathBuf, Option<String>)> = Vec::new();
+    for path in read(&args.photo_dir)? {
+        if path.is_file() {
+            files.push((path, None));
+            continue;
+        }
+        let folder = path
+            .file_name()
+            .map(|f| clean_name(&f.to_string_lossy()))
+            .unwrap_or_default();
+        // Hidden folders, and the roster being written, are not labels.
+        if !path.is_dir() || folder.is_empty() || folder.starts_with('.') || path == args.out {
+            continue;
+        }
+        if folder.chars().count() > super::csv::MAX_LABEL_CHARS {
+            writeln!(
+                report,
+                "skipped the folder '{folder}': a label is at most {} characters",
+                super::csv::MAX_LABEL_CHARS
+            )?;
+            continue;
+        }
+        for inner in read(&path)? {
+            if inner.is_file() {
+                files.push((inner, Some(folder.clone())));
+            }
+        }
+    }
+    let mut scans = Vec::new();
+    for (path, folder_label) in files {
+        if args.list.as_deref() == Some(path.as_path()) {
+            continue;
+        }
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let file = path
+            .strip_prefix(&args.photo_dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .to_string();
+        if !plan::is_image_ext(&ext) {
+            writeln!(report, "{}", plan::not_a_photo(&file, &ext))?;
+            continue;
+        }
+        let (name, label) = name_and_label(
+            &path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default(),
+        );
+        if let Some(message) = plan::too_long(&file, &name, label.as_deref()) {
+            writeln!(report, "{message}")?;
+            continue;
+        }
+        // The file's own label wins over its folder's.
+        let label = label.or(folder_label);
+        scans.push(Scan {
+            photo: PhotoFile {
+                index: scans.len(),
+                file,
+                name,
+                label,
+            },
+            path,
+        });
+    }
+    Ok(scans)
 }
 
 /// Reads and decodes every scan (in parallel: decoding is the slow part).
@@ -268,19 +383,24 @@ fn read_list(path: &Path) -> anyhow::Result<NameList> {
 }
 
 /// The organiser's own columns from an earlier roster in the same place,
-/// by name and by photo (a name changed by an accepted suggestion keeps
-/// its row through its photo, whose file name is its content's hash).
+/// by name, and the name of each photo's row (so a name changed by an
+/// accepted suggestion keeps its cells through its photos, whose file
+/// names are their content's hash).
 #[derive(Debug, Default)]
 struct KeptRows {
     by_name: HashMap<String, Kept>,
-    by_photo: HashMap<String, Kept>,
+    name_of_photo: HashMap<String, String>,
 }
 
 impl KeptRows {
-    fn get(&self, name: &str, photo: &str) -> Kept {
-        self.by_name
-            .get(&name_key(name))
-            .or_else(|| self.by_photo.get(photo))
+    fn get(&self, name: &str, photos: &[&str]) -> Kept {
+        std::iter::once(name_key(name))
+            .chain(
+                photos
+                    .iter()
+                    .filter_map(|p| self.name_of_photo.get(*p).cloned()),
+            )
+            .find_map(|key| self.by_name.get(&key))
             .cloned()
             .unwrap_or_default()
     }
@@ -303,13 +423,19 @@ fn read_kept(path: &Path) -> KeptRows {
             .to_string()
     };
     for r in rdr.records().filter_map(Result::ok) {
-        let row = Kept {
-            gender: get(&r, "gender"),
-            known_as: get(&r, "known_as"),
-            in_memoriam: get(&r, "in_memoriam"),
-        };
-        kept.by_photo.insert(get(&r, "photo"), row.clone());
-        kept.by_name.insert(name_key(&get(&r, "name")), row);
+        let key = name_key(&get(&r, "name"));
+        kept.name_of_photo.insert(get(&r, "photo"), key.clone());
+        // A person's repeated rows (other photos) may leave these empty.
+        let entry = kept.by_name.entry(key).or_default();
+        for (field, column) in [
+            (&mut entry.gender, "gender"),
+            (&mut entry.known_as, "known_as"),
+            (&mut entry.in_memoriam, "in_memoriam"),
+        ] {
+            if field.is_empty() {
+                *field = get(&r, column);
+            }
+        }
     }
     kept
 }
@@ -322,5 +448,24 @@ mod tests {
     fn names_are_nfc_and_trimmed() {
         // "Zoë" written with a combining diaeresis.
         assert_eq!(clean_name(" Zoe\u{308} Smith "), "Zo\u{eb} Smith");
+    }
+
+    #[test]
+    fn a_digit_in_the_last_brackets_is_a_label() {
+        let got = |stem| name_and_label(stem);
+        assert_eq!(
+            got("Ann Lee (1983)"),
+            ("Ann Lee".into(), Some("1983".into()))
+        );
+        assert_eq!(
+            got(" Ann Lee ( 25th reunion ) "),
+            ("Ann Lee".into(), Some("25th reunion".into()))
+        );
+        assert_eq!(
+            got("Robert (Bob) Smith"),
+            ("Robert (Bob) Smith".into(), None)
+        );
+        assert_eq!(got("Smith (Bob)"), ("Smith (Bob)".into(), None));
+        assert_eq!(got("(1983)"), ("(1983)".into(), None), "no name left");
     }
 }

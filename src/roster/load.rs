@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use include_dir::{Dir, include_dir};
 
-use super::csv::{self, Problem, Row};
+use super::csv::{self, Problem, RowPhoto};
 use super::photos::{self, Pipeline, Variant};
 use super::urls::Size;
 use crate::game::Pool;
@@ -21,9 +21,20 @@ pub struct Person {
     pub known_as: Option<String>,
     pub gender: Option<String>,
     pub in_memoriam: bool,
-    /// Content hash of the source photo ([`photos::photo_id`]); never
+    /// Content hash of the first photo ([`photos::photo_id`]); never
     /// shown to clients, whose URLs are per room (`urls.rs`).
     pub photo_id: String,
+    /// Every photo, the first row's first (at least one).
+    pub photos: Vec<PersonPhoto>,
+}
+
+/// One photo of a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonPhoto {
+    /// `1983`, `25th reunion`; `None` for an unlabelled photo.
+    pub label: Option<String>,
+    /// Content hash of the source ([`photos::photo_id`]).
+    pub id: String,
 }
 
 /// A loaded, validated class with its photo variants in memory.
@@ -31,14 +42,15 @@ pub struct Person {
 pub struct Roster {
     pub people: Vec<Person>,
     pub pool: Arc<Pool>,
-    /// Per person: (thumb, photo), each padded to its size class's length.
-    photos: Vec<(Variant, Variant)>,
+    /// Per person, per photo: (thumb, photo), each padded to its size
+    /// class's length.
+    photos: Vec<Vec<(Variant, Variant)>>,
 }
 
 impl Roster {
-    /// A person's photo at one size.
-    pub fn photo(&self, person: usize, size: Size) -> Option<&Variant> {
-        let (thumb, photo) = self.photos.get(person)?;
+    /// Photo `photo` (0 = the first) of a person at one size.
+    pub fn photo(&self, person: usize, photo: usize, size: Size) -> Option<&Variant> {
+        let (thumb, photo) = self.photos.get(person)?.get(photo)?;
         Some(match size {
             Size::Thumb => thumb,
             Size::Photo => photo,
@@ -78,11 +90,28 @@ impl Roster {
         }
         let groups: Vec<String> = groups.iter().map(|(g, n)| format!("{g} {n}")).collect();
         let memoriam = self.people.iter().filter(|p| p.in_memoriam).count();
-        format!(
+        let mut summary = format!(
             "{} people ({}), {memoriam} in memoriam",
             self.people.len(),
             groups.join(", ")
-        )
+        );
+        // "…, 9 photos (1983 4, 1986 4, no label 1)" once photos have labels.
+        if !self.pool.labels.is_empty() {
+            let mut by_label: BTreeMap<&str, usize> = BTreeMap::new();
+            let photos = self.people.iter().flat_map(|p| &p.photos);
+            for photo in photos.clone() {
+                *by_label
+                    .entry(photo.label.as_deref().unwrap_or("no label"))
+                    .or_default() += 1;
+            }
+            let labels: Vec<String> = by_label.iter().map(|(l, n)| format!("{l} {n}")).collect();
+            summary.push_str(&format!(
+                ", {} photos ({})",
+                photos.count(),
+                labels.join(", ")
+            ));
+        }
+        summary
     }
 }
 
@@ -181,8 +210,10 @@ fn candidates(photo: &str) -> Vec<String> {
     }
 }
 
+/// One photo read from the folder, of `rows[person]`.
 struct Loaded {
-    row: Row,
+    person: usize,
+    photo: RowPhoto,
     bytes: Vec<u8>,
 }
 
@@ -199,47 +230,71 @@ where
     }
     let (rows, mut problems) = csv::parse(csv_bytes);
     let mut loaded = Vec::with_capacity(rows.len());
-    for row in rows {
-        let found = candidates(&row.photo)
-            .iter()
-            .find_map(|c| read(c).transpose());
-        match found {
-            Some(Ok(bytes)) => loaded.push(Loaded { row, bytes }),
-            Some(Err(refused)) => problems.push(Problem::at(row.line, refused)),
-            None => problems.push(Problem::at(
-                row.line,
-                format!("photo '{}' not found", row.photo),
-            )),
+    for (person, row) in rows.iter().enumerate() {
+        for photo in &row.photos {
+            let found = candidates(&photo.photo)
+                .iter()
+                .find_map(|c| read(c).transpose());
+            match found {
+                Some(Ok(bytes)) => loaded.push(Loaded {
+                    person,
+                    photo: photo.clone(),
+                    bytes,
+                }),
+                Some(Err(refused)) => problems.push(Problem::at(photo.line, refused)),
+                None => problems.push(Problem::at(
+                    photo.line,
+                    format!("photo '{}' not found", photo.photo),
+                )),
+            }
         }
     }
 
     let processed = process_all(&loaded, work);
-    let mut people = Vec::with_capacity(loaded.len());
-    let mut photos = Vec::with_capacity(loaded.len());
+    let mut by_person: Vec<Vec<(PersonPhoto, (Variant, Variant))>> = vec![Vec::new(); rows.len()];
     let mut by_id: HashMap<String, u64> = HashMap::new();
     for (item, result) in loaded.iter().zip(processed) {
-        let row = &item.row;
+        let photo = &item.photo;
         match result {
             // `e` continues the sentence: "is 12000×12000; …", "cannot be read …".
-            Err(e) => problems.push(Problem::at(row.line, format!("photo '{}' {e}", row.photo))),
-            Ok((id, thumb, photo)) => {
-                if let Some(first) = by_id.insert(id.clone(), row.line) {
+            Err(e) => problems.push(Problem::at(
+                photo.line,
+                format!("photo '{}' {e}", photo.photo),
+            )),
+            Ok((id, thumb, big)) => {
+                if let Some(first) = by_id.insert(id.clone(), photo.line) {
                     problems.push(Problem::at(
-                        row.line,
-                        format!("photo '{}' is the same image as on line {first}", row.photo),
+                        photo.line,
+                        format!(
+                            "photo '{}' is the same image as on line {first}",
+                            photo.photo
+                        ),
                     ));
                     continue;
                 }
-                photos.push((thumb, photo));
-                people.push(Person {
-                    name: row.name.clone(),
-                    known_as: row.known_as.clone(),
-                    gender: row.gender.clone(),
-                    in_memoriam: row.in_memoriam,
-                    photo_id: id,
-                });
+                let tag = photo.label.clone();
+                by_person[item.person].push((PersonPhoto { label: tag, id }, (thumb, big)));
             }
         }
+    }
+    let mut people = Vec::with_capacity(rows.len());
+    let mut photos = Vec::with_capacity(rows.len());
+    for (row, found) in rows.iter().zip(by_person) {
+        // A person with a photo missing is a problem already reported.
+        if found.len() != row.photos.len() {
+            continue;
+        }
+        let (theirs, variants): (Vec<PersonPhoto>, Vec<(Variant, Variant)>) =
+            found.into_iter().unzip();
+        photos.push(variants);
+        people.push(Person {
+            name: row.name.clone(),
+            known_as: row.known_as.clone(),
+            gender: row.gender.clone(),
+            in_memoriam: row.in_memoriam,
+            photo_id: theirs[0].id.clone(),
+            photos: theirs,
+        });
     }
     if problems.is_empty() && people.len() < 4 {
         problems.push(Problem::file(format!(
@@ -272,20 +327,48 @@ fn pool_of(people: &[Person]) -> Pool {
             })
         })
         .collect();
+    // Labels compare as names do; the first spelling met is shown.
+    let mut spelled: BTreeMap<String, String> = BTreeMap::new();
+    for photo in people.iter().flat_map(|p| &p.photos) {
+        if let Some(label) = &photo.label {
+            spelled
+                .entry(csv::name_key(label))
+                .or_insert_with(|| label.clone());
+        }
+    }
+    let index: HashMap<&String, u32> = spelled.keys().zip(0..).collect();
+    let photos = people
+        .iter()
+        .map(|p| {
+            p.photos
+                .iter()
+                .map(|ph| {
+                    let key = csv::name_key(ph.label.as_deref()?);
+                    index.get(&key).copied()
+                })
+                .collect()
+        })
+        .collect();
     Pool {
         groups,
         in_memoriam: people.iter().map(|p| p.in_memoriam).collect(),
+        labels: spelled.into_values().collect(),
+        photos,
     }
 }
 
 /// Every thumb as long as every other thumb, and the same for the photos:
 /// a response's length must not say whose photo it is.
-fn pad_sizes(photos: &mut [(Variant, Variant)]) {
-    let (mut thumbs, mut big): (Vec<Variant>, Vec<Variant>) = photos.iter().cloned().unzip();
+fn pad_sizes(photos: &mut [Vec<(Variant, Variant)>]) {
+    let (mut thumbs, mut big): (Vec<Variant>, Vec<Variant>) =
+        photos.iter().flatten().cloned().unzip();
     photos::pad_to_same_length(&mut thumbs);
     photos::pad_to_same_length(&mut big);
-    for (slot, pair) in photos.iter_mut().zip(thumbs.into_iter().zip(big)) {
-        *slot = pair;
+    let mut padded = thumbs.into_iter().zip(big);
+    for slot in photos.iter_mut().flatten() {
+        if let Some(pair) = padded.next() {
+            *slot = pair;
+        }
     }
 }
 

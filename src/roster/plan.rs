@@ -1,5 +1,5 @@
-//! The import plan: photo files (named after the person) and a name list
-//! in, who is who out. The same plan serves `yearbook import` and the
+//! The import plan: photo files (named after the person, maybe labelled:
+//! `Ann Lee (1983).png`) and a name list in, who is who out. The same plan serves `yearbook import` and the
 //! organiser's browser import; it reads no file and decodes no image.
 //!
 //! A list name and a photo are matched when they are the same name
@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::csv::{Problem, name_key};
-use super::import::clean_name;
+use super::import::name_and_label;
 use super::matching::{closest, fold, richer_or_equal};
 use super::namelist::{ListEntry, NameList};
 
@@ -25,6 +25,8 @@ pub struct PhotoFile {
     pub file: String,
     /// The person's name from the file name: `Ann Bell`.
     pub name: String,
+    /// `1983` from `Ann Bell (1983).png` (or, in the CLI, a label folder).
+    pub label: Option<String>,
 }
 
 /// Why a file is left out, in a sentence for the organiser.
@@ -58,14 +60,24 @@ impl PlanProblem {
     }
 }
 
-/// One person of the class to be: one per usable photo.
+/// One photo of a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedPhoto {
+    /// The file name, no folder (the CLI: the path inside the scans folder).
+    pub file: String,
+    pub label: Option<String>,
+    /// Index into the photos given to [`plan_photos`] (or the files given to [`plan`]).
+    pub index: usize,
+}
+
+/// One person of the class to be, with every photo of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedPerson {
-    /// The photo's file name, no folder.
-    pub file: String,
     /// From the list when matched (the spelling that kept its accents and
     /// capitals when both fold alike), else from the file name.
     pub name: String,
+    /// In the order given; at least one.
+    pub photos: Vec<PlannedPhoto>,
     pub gender: Option<String>,
     pub known_as: Option<String>,
     pub in_memoriam: Option<bool>,
@@ -89,6 +101,7 @@ pub enum How {
 pub struct Match {
     pub list_line: u64,
     pub list_name: String,
+    /// The person's first photo file.
     pub file: String,
     /// Index into [`ImportPlan::people`].
     pub person: usize,
@@ -100,6 +113,7 @@ pub struct Match {
 pub struct Suggestion {
     pub list_line: u64,
     pub list_name: String,
+    /// The person's first photo file.
     pub file: String,
     /// Index into [`ImportPlan::people`].
     pub person: usize,
@@ -121,7 +135,8 @@ impl Suggestion {
     }
 }
 
-/// A suggestion the organiser took: this list line is this photo file.
+/// A suggestion the organiser took: this list line is the person of this
+/// photo file (any of their photos).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Accept {
     pub list_line: u64,
@@ -136,10 +151,13 @@ pub struct UnmatchedName {
     pub suggestions: Vec<Suggestion>,
 }
 
-/// A photo with no list name, with the names it might be, best first.
+/// A person's photos with no list name, with the names they might be,
+/// best first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnmatchedFile {
-    pub file: String,
+    /// The name from the file names.
+    pub name: String,
+    pub files: Vec<String>,
     /// Index into [`ImportPlan::people`].
     pub person: usize,
     pub suggestions: Vec<Suggestion>,
@@ -176,12 +194,12 @@ impl ImportPlan {
 }
 
 /// Image files the import reads.
-fn is_image_ext(ext: &str) -> bool {
+pub fn is_image_ext(ext: &str) -> bool {
     matches!(ext, "png" | "jpg" | "jpeg")
 }
 
 /// Why a file of this type cannot be used, and what to do instead.
-fn not_a_photo(file: &str, ext: &str) -> String {
+pub fn not_a_photo(file: &str, ext: &str) -> String {
     match ext {
         "heic" | "heif" => format!(
             "skipped '{file}': an iPhone HEIC photo cannot be read; save it as JPEG \
@@ -201,43 +219,106 @@ pub fn last_component(path: &str) -> &str {
 }
 
 /// The photos among `files` (names, maybe with a folder), each with the
-/// person's name from its file name; the rest, and a second file for the
-/// same name, each with a sentence saying why it is left out.
+/// person's name and label from its file name; the rest each with a
+/// sentence saying why it is left out (see [`sort_out`]).
 pub fn photo_files<S: AsRef<str>>(files: &[S]) -> (Vec<PhotoFile>, Vec<FileProblem>) {
-    let mut photos: Vec<PhotoFile> = Vec::new();
+    let mut candidates = Vec::new();
     let mut problems = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
     for (index, given) in files.iter().enumerate() {
         let file = last_component(given.as_ref()).to_string();
         let (stem, ext) = match file.rsplit_once('.') {
             Some((stem, ext)) => (stem, ext.to_lowercase()),
             None => (file.as_str(), String::new()),
         };
-        let mut refuse = |message: String| {
-            problems.push(FileProblem {
-                file: file.clone(),
-                message,
-            });
+        let message = if !is_image_ext(&ext) {
+            not_a_photo(&file, &ext)
+        } else {
+            let (name, label) = name_and_label(stem);
+            match too_long(&file, &name, label.as_deref()) {
+                Some(message) => message,
+                None => {
+                    candidates.push(PhotoFile {
+                        index,
+                        file,
+                        name,
+                        label,
+                    });
+                    continue;
+                }
+            }
         };
-        if !is_image_ext(&ext) {
-            refuse(not_a_photo(&file, &ext));
-            continue;
-        }
-        let name = clean_name(stem);
-        if name.is_empty() {
-            refuse(format!("skipped '{file}': the file name gives no name"));
-            continue;
-        }
-        // Two files for one person (Ann.png and Ann.jpg) is a mistake to show.
-        if let Some(&first) = by_key.get(&name_key(&name)) {
-            let first = &photos[first].file;
-            refuse(format!("skipped '{file}': same name as '{first}'"));
-            continue;
-        }
-        by_key.insert(name_key(&name), photos.len());
-        photos.push(PhotoFile { index, file, name });
+        problems.push(FileProblem { file, message });
     }
+    let (photos, more) = sort_out(candidates);
+    problems.extend(more);
     (photos, problems)
+}
+
+/// Why a file's name cannot be used: no name, or a label too long.
+pub fn too_long(file: &str, name: &str, label: Option<&str>) -> Option<String> {
+    let max = super::csv::MAX_LABEL_CHARS;
+    if name.is_empty() {
+        Some(format!("skipped '{file}': the file name gives no name"))
+    } else if label.is_some_and(|l| l.chars().count() > max) {
+        Some(format!(
+            "skipped '{file}': a label is at most {max} characters"
+        ))
+    } else {
+        None
+    }
+}
+
+/// Leaves out, with a sentence each, a second file for one person and
+/// label (`Ann.png` and `Ann.jpg`) and an unlabelled photo of someone who
+/// has labelled ones (which yearbook would it be?).
+pub fn sort_out(candidates: Vec<PhotoFile>) -> (Vec<PhotoFile>, Vec<FileProblem>) {
+    let mut problems = Vec::new();
+    let mut by_key: HashMap<(String, Option<String>), usize> = HashMap::new();
+    let mut unique: Vec<PhotoFile> = Vec::new();
+    for photo in candidates {
+        let key = (name_key(&photo.name), photo.label.as_deref().map(name_key));
+        if let Some(&first) = by_key.get(&key) {
+            let and_label = if photo.label.is_some() {
+                " and label"
+            } else {
+                ""
+            };
+            problems.push(FileProblem {
+                message: format!(
+                    "skipped '{}': same name{and_label} as '{}'",
+                    photo.file, unique[first].file
+                ),
+                file: photo.file,
+            });
+            continue;
+        }
+        by_key.insert(key, unique.len());
+        unique.push(photo);
+    }
+    let labelled: HashSet<String> = unique
+        .iter()
+        .filter(|p| p.label.is_some())
+        .map(|p| name_key(&p.name))
+        .collect();
+    let (kept, unlabelled): (Vec<PhotoFile>, Vec<PhotoFile>) = unique
+        .into_iter()
+        .partition(|p| p.label.is_some() || !labelled.contains(&name_key(&p.name)));
+    for photo in unlabelled {
+        let ext = photo
+            .file
+            .rsplit_once('.')
+            .map_or("", |(_, e)| e)
+            .to_lowercase();
+        problems.push(FileProblem {
+            message: format!(
+                "skipped '{}': {} has labelled photos too; name it '{} (1986).{ext}' \
+                 or put it in a label folder",
+                photo.file, photo.name, photo.name
+            ),
+            file: photo.file,
+        });
+    }
+    (kept, problems)
 }
 
 /// The plan for `files` (names, maybe with a folder) and a name list.
@@ -253,29 +334,67 @@ pub fn plan<S: AsRef<str>>(files: &[S], list: &NameList, accepted: &[Accept]) ->
 }
 
 /// The plan for photos already sorted out by [`photo_files`] (and, in the
-/// CLI, decoded), with the suggestions in `accepted` taken.
+/// CLI, decoded), with the suggestions in `accepted` taken. Photos of one
+/// name are one person.
 pub fn plan_photos(photos: &[PhotoFile], list: &NameList, accepted: &[Accept]) -> ImportPlan {
     let entries = &list.entries;
-    // photo index → (list index, how)
-    let mut of_photo: Vec<Option<(usize, How)>> = vec![None; photos.len()];
+    // Each person: the photos (indices into `photos`) of one name.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<String, usize> = HashMap::new();
+    for (p, photo) in photos.iter().enumerate() {
+        let key = name_key(&photo.name);
+        let g = *group_of.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(p);
+    }
+    // Of one name's spellings, the one that kept its accents and capitals.
+    let names: Vec<&str> = groups
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|&p| photos[p].name.as_str())
+                .fold("", |best, n| {
+                    if best.is_empty() || !richer_or_equal(best, n) {
+                        n
+                    } else {
+                        best
+                    }
+                })
+        })
+        .collect();
+    let first_file = |g: usize| photos[groups[g][0]].file.clone();
+
+    // person → (list index, how)
+    let mut of_person: Vec<Option<(usize, How)>> = vec![None; groups.len()];
     let mut list_taken = vec![false; entries.len()];
     // Each side at most once: the first way that pairs them holds.
-    let pair = |of_photo: &mut [Option<(usize, How)>],
+    let pair = |of_person: &mut [Option<(usize, How)>],
                 list_taken: &mut [bool],
-                photo: usize,
+                person: usize,
                 entry: usize,
                 how: How| {
-        if of_photo[photo].is_none() && !list_taken[entry] {
-            of_photo[photo] = Some((entry, how));
+        if of_person[person].is_none() && !list_taken[entry] {
+            of_person[person] = Some((entry, how));
             list_taken[entry] = true;
         }
     };
 
     for a in accepted {
         let entry = entries.iter().position(|e| e.line == a.list_line);
-        let photo = photos.iter().position(|p| p.file == a.file);
-        if let (Some(entry), Some(photo)) = (entry, photo) {
-            pair(&mut of_photo, &mut list_taken, photo, entry, How::Accepted);
+        let person = photos
+            .iter()
+            .position(|p| p.file == a.file)
+            .and_then(|p| group_of.get(&name_key(&photos[p].name)).copied());
+        if let (Some(entry), Some(person)) = (entry, person) {
+            pair(
+                &mut of_person,
+                &mut list_taken,
+                person,
+                entry,
+                How::Accepted,
+            );
         }
     }
     let by_key: HashMap<String, usize> = entries
@@ -283,56 +402,74 @@ pub fn plan_photos(photos: &[PhotoFile], list: &NameList, accepted: &[Accept]) -
         .enumerate()
         .map(|(i, e)| (name_key(&e.name), i))
         .collect();
-    for (p, photo) in photos.iter().enumerate() {
-        if let Some(&entry) = by_key.get(&name_key(&photo.name)) {
-            pair(&mut of_photo, &mut list_taken, p, entry, How::Same);
+    for (g, name) in names.iter().enumerate() {
+        if let Some(&entry) = by_key.get(&name_key(name)) {
+            pair(&mut of_person, &mut list_taken, g, entry, How::Same);
         }
     }
-    // Folded alike: only where one name and one photo are left with that form.
+    // Folded alike: only where one name and one person are left with that form.
     let mut folded: HashMap<String, (Vec<usize>, Vec<usize>)> = HashMap::new();
     for (i, e) in entries.iter().enumerate().filter(|(i, _)| !list_taken[*i]) {
         folded.entry(fold(&e.name)).or_default().0.push(i);
     }
-    for (p, photo) in photos.iter().enumerate() {
-        if of_photo[p].is_none() {
-            folded.entry(fold(&photo.name)).or_default().1.push(p);
+    for (g, name) in names.iter().enumerate() {
+        if of_person[g].is_none() {
+            folded.entry(fold(name)).or_default().1.push(g);
         }
     }
-    for (names, files) in folded.values() {
-        if let ([entry], [photo]) = (names.as_slice(), files.as_slice()) {
-            pair(&mut of_photo, &mut list_taken, *photo, *entry, How::Folded);
+    for (list_side, people_side) in folded.values() {
+        if let ([entry], [person]) = (list_side.as_slice(), people_side.as_slice()) {
+            pair(
+                &mut of_person,
+                &mut list_taken,
+                *person,
+                *entry,
+                How::Folded,
+            );
         }
     }
 
-    let people: Vec<PlannedPerson> = photos
-        .iter()
-        .zip(&of_photo)
-        .map(|(photo, hit)| person(photo, hit.map(|(e, how)| (&entries[e], how))))
-        .collect();
-    let matched = photos
+    let people: Vec<PlannedPerson> = groups
         .iter()
         .enumerate()
-        .filter_map(|(p, photo)| {
-            let (e, how) = of_photo[p]?;
+        .map(|(g, group)| {
+            let shots = group
+                .iter()
+                .map(|&p| PlannedPhoto {
+                    file: photos[p].file.clone(),
+                    label: photos[p].label.clone(),
+                    index: photos[p].index,
+                })
+                .collect();
+            person(
+                names[g],
+                shots,
+                of_person[g].map(|(e, how)| (&entries[e], how)),
+            )
+        })
+        .collect();
+    let matched = (0..groups.len())
+        .filter_map(|g| {
+            let (e, how) = of_person[g]?;
             Some(Match {
                 list_line: entries[e].line,
                 list_name: entries[e].name.clone(),
-                file: photo.file.clone(),
-                person: p,
+                file: first_file(g),
+                person: g,
                 how,
             })
         })
         .collect();
 
-    let free_photos: Vec<usize> = (0..photos.len())
-        .filter(|p| of_photo[*p].is_none())
+    let free_people: Vec<usize> = (0..groups.len())
+        .filter(|g| of_person[*g].is_none())
         .collect();
     let free_entries: Vec<usize> = (0..entries.len()).filter(|e| !list_taken[*e]).collect();
-    let suggestion = |e: usize, p: usize, score: f64| Suggestion {
+    let suggestion = |e: usize, g: usize, score: f64| Suggestion {
         list_line: entries[e].line,
         list_name: entries[e].name.clone(),
-        file: photos[p].file.clone(),
-        person: p,
+        file: first_file(g),
+        person: g,
         score,
     };
     let unmatched_list: Vec<UnmatchedName> = free_entries
@@ -340,26 +477,24 @@ pub fn plan_photos(photos: &[PhotoFile], list: &NameList, accepted: &[Accept]) -
         .map(|&e| UnmatchedName {
             list_line: entries[e].line,
             name: entries[e].name.clone(),
-            suggestions: closest(
-                &entries[e].name,
-                free_photos.iter().map(|&p| (p, photos[p].name.as_str())),
-            )
-            .into_iter()
-            .map(|(p, score)| suggestion(e, p, score))
-            .collect(),
+            suggestions: closest(&entries[e].name, free_people.iter().map(|&g| (g, names[g])))
+                .into_iter()
+                .map(|(g, score)| suggestion(e, g, score))
+                .collect(),
         })
         .collect();
-    let unmatched_files: Vec<UnmatchedFile> = free_photos
+    let unmatched_files: Vec<UnmatchedFile> = free_people
         .iter()
-        .map(|&p| UnmatchedFile {
-            file: photos[p].file.clone(),
-            person: p,
+        .map(|&g| UnmatchedFile {
+            name: names[g].to_string(),
+            files: groups[g].iter().map(|&p| photos[p].file.clone()).collect(),
+            person: g,
             suggestions: closest(
-                &photos[p].name,
+                names[g],
                 free_entries.iter().map(|&e| (e, entries[e].name.as_str())),
             )
             .into_iter()
-            .map(|(e, score)| suggestion(e, p, score))
+            .map(|(e, score)| suggestion(e, g, score))
             .collect(),
         })
         .collect();
@@ -400,12 +535,16 @@ pub fn plan_photos(photos: &[PhotoFile], list: &NameList, accepted: &[Accept]) -
     }
 }
 
-/// The person a photo becomes, with what the list says of them.
-fn person(photo: &PhotoFile, hit: Option<(&ListEntry, How)>) -> PlannedPerson {
+/// The person of some photos, with what the list says of them.
+fn person(
+    from_files: &str,
+    photos: Vec<PlannedPhoto>,
+    hit: Option<(&ListEntry, How)>,
+) -> PlannedPerson {
     let Some((entry, how)) = hit else {
         return PlannedPerson {
-            file: photo.file.clone(),
-            name: photo.name.clone(),
+            name: from_files.to_string(),
+            photos,
             gender: None,
             known_as: None,
             in_memoriam: None,
@@ -414,14 +553,14 @@ fn person(photo: &PhotoFile, hit: Option<(&ListEntry, How)>) -> PlannedPerson {
     };
     // The list is the organiser's own spelling, unless it only lost accents
     // or capitals the file name kept.
-    let name = if how == How::Accepted || richer_or_equal(&entry.name, &photo.name) {
+    let name = if how == How::Accepted || richer_or_equal(&entry.name, from_files) {
         entry.name.clone()
     } else {
-        photo.name.clone()
+        from_files.to_string()
     };
     PlannedPerson {
-        file: photo.file.clone(),
         name,
+        photos,
         gender: entry.gender.clone(),
         known_as: entry.known_as.clone(),
         in_memoriam: entry.in_memoriam,
@@ -483,7 +622,7 @@ mod tests {
         );
         let bob = &plan.unmatched_files[2];
         assert_eq!(
-            (bob.file.as_str(), bob.suggestions.len()),
+            (bob.files.join(", ").as_str(), bob.suggestions.len()),
             ("Bob Ray.png", 0)
         );
     }
@@ -554,7 +693,7 @@ mod tests {
         let got: Vec<(&str, &str)> = plan
             .people
             .iter()
-            .map(|p| (p.file.as_str(), p.name.as_str()))
+            .map(|p| (p.photos[0].file.as_str(), p.name.as_str()))
             .collect();
         assert_eq!(
             got,
@@ -569,6 +708,56 @@ mod tests {
         assert_eq!(
             messages[4],
             "skipped 'ann bell.jpg': same name as 'Ann Bell.png'"
+        );
+    }
+
+    #[test]
+    fn labelled_photos_of_one_name_are_one_person_matched_once() {
+        let files = [
+            "Ann Lee (1983).png",
+            "ann lee (1986).jpg",
+            "Ann Lee.png",
+            "Kevin O'Neil (1983).png",
+            "Kevin O'Neil (1986).png",
+        ];
+        let l = list("Ann Lee;f\nKevin O'Neill;m\n");
+        let first = plan(&files, &l, &[]);
+        assert_eq!(names(&first), ["Ann Lee", "Kevin O'Neil"]);
+        let labels: Vec<Option<&str>> = first.people[0]
+            .photos
+            .iter()
+            .map(|p| p.label.as_deref())
+            .collect();
+        assert_eq!(labels, [Some("1983"), Some("1986")]);
+        assert_eq!(first.people[0].gender.as_deref(), Some("f"));
+        assert_eq!(
+            first.problems[0].render("list"),
+            "skipped 'Ann Lee.png': Ann Lee has labelled photos too; \
+             name it 'Ann Lee (1986).png' or put it in a label folder"
+        );
+        assert_eq!(
+            first.unmatched_files[0].files,
+            ["Kevin O'Neil (1983).png", "Kevin O'Neil (1986).png"]
+        );
+        assert_eq!(first.suggestions.len(), 1, "one suggestion for the person");
+        // Accepting through either photo takes the person, both photos.
+        let accept = Accept {
+            list_line: 2,
+            file: "Kevin O'Neil (1986).png".into(),
+        };
+        let second = plan(&files, &l, &[accept]);
+        assert_eq!(names(&second), ["Ann Lee", "Kevin O'Neill"]);
+        assert_eq!(second.people[1].photos.len(), 2);
+        assert_eq!(second.unmatched_files, []);
+    }
+
+    #[test]
+    fn a_second_file_for_one_name_and_label_is_left_out() {
+        let (photos, problems) = photo_files(&["Fay Hill (1983).jpg", "Fay Hill (1983).png"]);
+        assert_eq!(photos.len(), 1);
+        assert_eq!(
+            problems[0].message,
+            "skipped 'Fay Hill (1983).png': same name and label as 'Fay Hill (1983).jpg'"
         );
     }
 

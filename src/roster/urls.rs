@@ -10,6 +10,10 @@
 //! person's index encrypted with AES-128 under a key derived from the
 //! secret and the scope; reading a URL back is one decryption, and a tag
 //! whose padding does not decrypt to zeros was not made here.
+//!
+//! The 16 bytes under the cipher: 0..4 the reunion (u32 BE; 0 = the
+//! server's built-in class), 4..8 the person's index (u32 BE), 8..10 which
+//! of their photos (u16 BE; 0 = the first or only one), 10..16 zeros.
 
 use aes::Aes128;
 use aes::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
@@ -32,6 +36,17 @@ impl Size {
             Self::Photo => "photo",
         }
     }
+}
+
+/// What a photo URL names: whose photo, which of theirs, at which size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhotoRef {
+    /// 0 = the server's built-in class (the demo or `--roster`).
+    pub reunion: u32,
+    pub person: usize,
+    /// 0 = the person's first (or only) photo.
+    pub photo: usize,
+    pub size: Size,
 }
 
 /// Hex digits after the scope's letter.
@@ -125,10 +140,27 @@ impl PhotoUrls {
         self.scope(format!("s{}", hex::encode(random)))
     }
 
-    /// The path of `person`'s photo at `size` in `scope`, base path included.
-    pub fn url(&self, scope: &PhotoScope, person: usize, size: Size) -> String {
+    /// The path of photo `photo` of `person` at `size` in `scope`, base
+    /// path included.
+    pub fn url(&self, scope: &PhotoScope, person: usize, photo: u16, size: Size) -> String {
+        self.url_of(scope, 0, person, photo, size)
+    }
+
+    /// [`PhotoUrls::url`] for a person of reunion `reunion`.
+    pub fn url_of(
+        &self,
+        scope: &PhotoScope,
+        reunion: u32,
+        person: usize,
+        photo: u16,
+        size: Size,
+    ) -> String {
         let mut block = [0u8; 16];
-        block[..8].copy_from_slice(&(person as u64).to_be_bytes());
+        block[..4].copy_from_slice(&reunion.to_be_bytes());
+        // An index past u32 is no person of any roster: it resolves to none.
+        let person = u32::try_from(person).unwrap_or(u32::MAX);
+        block[4..8].copy_from_slice(&person.to_be_bytes());
+        block[8..10].copy_from_slice(&photo.to_be_bytes());
         let mut block = Array::from(block);
         scope.cipher.encrypt_block(&mut block);
         format!(
@@ -140,17 +172,18 @@ impl PhotoUrls {
         )
     }
 
-    /// `(photo, thumb)` URLs of `person` in `scope`.
-    pub fn pair(&self, scope: &PhotoScope, person: usize) -> (String, String) {
+    /// `(photo, thumb)` URLs of photo `photo` of `person` in `scope`.
+    pub fn pair(&self, scope: &PhotoScope, person: usize, photo: u16) -> (String, String) {
         (
-            self.url(scope, person, Size::Photo),
-            self.url(scope, person, Size::Thumb),
+            self.url(scope, person, photo, Size::Photo),
+            self.url(scope, person, photo, Size::Thumb),
         )
     }
 
-    /// Whose photo, at which size, a file name under `/photos/` is; `None`
-    /// for anything this server did not mint.
-    pub fn resolve(&self, file: &str) -> Option<(usize, Size)> {
+    /// Whose photo, which of theirs, at which size, a file name under
+    /// `/photos/` is; `None` for anything this server did not mint. Whether
+    /// the person has that photo is the roster's to say.
+    pub fn resolve(&self, file: &str) -> Option<PhotoRef> {
         let stem = file.strip_suffix(".jpg")?;
         let (rest, size) = if let Some(rest) = stem.strip_suffix("-thumb") {
             (rest, Size::Thumb)
@@ -171,13 +204,23 @@ impl PhotoUrls {
         self.scope(scope.to_string())
             .cipher
             .decrypt_block(&mut block);
-        if block[8..].iter().any(|&b| b != 0) {
+        if block[10..].iter().any(|&b| b != 0) {
             return None;
         }
-        let mut index = [0u8; 8];
-        index.copy_from_slice(&block[..8]);
-        let person = usize::try_from(u64::from_be_bytes(index)).ok()?;
-        (person < self.people).then_some((person, size))
+        let reunion = u32::from_be_bytes([block[0], block[1], block[2], block[3]]);
+        let person = u32::from_be_bytes([block[4], block[5], block[6], block[7]]);
+        let person = usize::try_from(person).ok()?;
+        let photo = usize::from(u16::from_be_bytes([block[8], block[9]]));
+        // Only the built-in class's size is known here.
+        if reunion == 0 && person >= self.people {
+            return None;
+        }
+        Some(PhotoRef {
+            reunion,
+            person,
+            photo,
+            size,
+        })
     }
 }
 
@@ -198,10 +241,16 @@ mod tests {
         let u = urls();
         for scope in [u.room("ABCD", "h1"), u.solo()] {
             for person in [0, 1, 47] {
-                let (photo, thumb) = u.pair(&scope, person);
+                let (photo, thumb) = u.pair(&scope, person, 0);
                 assert!(photo.starts_with("/base/photos/"), "{photo}");
-                assert_eq!(u.resolve(file(&photo)), Some((person, Size::Photo)));
-                assert_eq!(u.resolve(file(&thumb)), Some((person, Size::Thumb)));
+                let at = |size| PhotoRef {
+                    reunion: 0,
+                    person,
+                    photo: 0,
+                    size,
+                };
+                assert_eq!(u.resolve(file(&photo)), Some(at(Size::Photo)));
+                assert_eq!(u.resolve(file(&thumb)), Some(at(Size::Thumb)));
             }
         }
     }
@@ -212,14 +261,14 @@ mod tests {
         let again = PhotoUrls::new("/base", b"0123456789abcdef0123456789abcdef", 48);
         let room = |u: &PhotoUrls, code, id| {
             let s = u.room(code, id);
-            (0..48).map(|p| u.pair(&s, p).1).collect::<Vec<_>>()
+            (0..48).map(|p| u.pair(&s, p, 0).1).collect::<Vec<_>>()
         };
         let a = room(&u, "ABCD", "h1");
         assert_eq!(a, room(&again, "ABCD", "h1"), "same secret, same room");
         let b = room(&u, "ABCD", "h2");
         let c = room(&u, "WXYZ", "h1");
         let solo = u.solo();
-        let s: Vec<String> = (0..48).map(|p| u.pair(&solo, p).1).collect();
+        let s: Vec<String> = (0..48).map(|p| u.pair(&solo, p, 0).1).collect();
         let tag = |url: &String| url.split('-').nth(1).unwrap().to_string();
         let mut tags = std::collections::HashSet::new();
         for url in a.iter().chain(&b).chain(&c).chain(&s) {
@@ -229,9 +278,31 @@ mod tests {
     }
 
     #[test]
+    fn two_photos_of_one_person_have_urls_of_their_own_that_read_back() {
+        let u = urls();
+        let scope = u.room("ABCD", "h1");
+        let first = u.url(&scope, 7, 0, Size::Thumb);
+        let second = u.url(&scope, 7, 1, Size::Thumb);
+        assert_ne!(first, second);
+        let got = |url: &str| u.resolve(file(url)).map(|r| (r.reunion, r.person, r.photo));
+        assert_eq!(got(&first), Some((0, 7, 0)));
+        assert_eq!(got(&second), Some((0, 7, 1)));
+        let other = u.url_of(&scope, 3, 7, 1, Size::Photo);
+        assert_eq!(
+            u.resolve(file(&other)),
+            Some(PhotoRef {
+                reunion: 3,
+                person: 7,
+                photo: 1,
+                size: Size::Photo
+            })
+        );
+    }
+
+    #[test]
     fn made_up_names_are_refused() {
         let u = urls();
-        let (_, thumb) = u.pair(&u.room("ABCD", "h1"), 3);
+        let (_, thumb) = u.pair(&u.room("ABCD", "h1"), 3, 0);
         let name = file(&thumb);
         assert!(u.resolve(&name.replace("-thumb", "-huge")).is_none());
         // Another scope with the same tag: the tag decrypts to garbage.
@@ -257,7 +328,7 @@ mod tests {
         }
         // A person past the roster.
         let few = PhotoUrls::new("", b"0123456789abcdef0123456789abcdef", 4);
-        let url = few.url(&few.solo(), 9, Size::Thumb);
+        let url = few.url(&few.solo(), 9, 0, Size::Thumb);
         assert!(few.resolve(file(&url)).is_none());
     }
 }

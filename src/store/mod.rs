@@ -1253,6 +1253,7 @@ mod tests {
             mode: Mode::PhotoToName,
             include_memoriam: false,
             profanity_filter: true,
+            labels: vec!["1983".into()],
         };
         store.send(Op::Append {
             room: "ABCD".into(),
@@ -1278,6 +1279,7 @@ mod tests {
             target: 5,
             choices: [1, 5, 2, 3],
             answer: 1,
+            photos: [0; 4],
         };
         store.send(Op::Append {
             room: "ABCD".into(),

@@ -1077,12 +1077,14 @@ pub enum Shape {
 }
 
 const S: Shape = Shape::Scalar;
+const LABELS: Shape = Shape::ArrayOf(&S);
 const SETTINGS: Shape = Shape::Object(&[
     ("rounds", S),
     ("seconds", S),
     ("mode", S),
     ("include_memoriam", S),
     ("profanity_filter", S),
+    ("labels", LABELS),
 ]);
 const PERSON: Shape = Shape::Object(&[("name", S), ("known_as", S)]);
 const PHOTO: Shape = Shape::Object(&[("photo", S), ("thumb", S)]);
@@ -1122,6 +1124,7 @@ fn shape_of(ty: &str, key: &str) -> &'static Shape {
         "choices" => &Shape::ArrayOf(&PERSON_OR_PHOTO),
         "you" => &YOU,
         "photos" => &Shape::ArrayOf(&S),
+        "labels" => &LABELS,
         _ => &S,
     }
 }
@@ -1138,7 +1141,7 @@ fn allowed_keys(v: &Value, host: bool) -> Result<Option<Vec<&'static str>>, Stri
         ("state", _) => {
             let mut k = vec!["phase", "code", "round", "of", "settings", "count"];
             if host {
-                k.extend_from_slice(&["players", "kicked"]);
+                k.extend_from_slice(&["players", "kicked", "labels"]);
             } else {
                 k.push("you");
             }
@@ -1436,6 +1439,16 @@ pub fn server_with(roster: &Roster, b: ServerBuilder) -> TestServer {
 /// Which generated photo (index into `PEOPLE`) these image bytes show,
 /// read from the bands `portrait` drew.
 pub fn identify(bytes: &[u8]) -> usize {
+    let i = identify_portrait(bytes);
+    assert!(
+        i < PEOPLE.len(),
+        "photo encodes {i}, not a test roster person"
+    );
+    i
+}
+
+/// Which `portrait(i)` (0..16) these image bytes show.
+pub fn identify_portrait(bytes: &[u8]) -> usize {
     let img = image::load_from_memory(bytes)
         .unwrap_or_else(|e| panic!("photo is not a decodable PNG/JPEG: {e}"))
         .to_luma8();
@@ -1477,10 +1490,6 @@ pub fn identify(bytes: &[u8]) -> usize {
             i |= 1 << (b - 1);
         }
     }
-    assert!(
-        i < PEOPLE.len(),
-        "photo encodes {i}, not a test roster person"
-    );
     i
 }
 

@@ -35,7 +35,7 @@ async fn a_list_as_excel_saves_it_is_matched_to_photo_names_with_suggestions() {
     let (status, plan) = preview(&server, Some(&cookie), &body).await;
     assert_eq!(status, 200, "{plan}");
     assert_eq!(plan["people"][0]["name"], "José Núñez", "{plan}");
-    assert_eq!(plan["people"][0]["file"], "José Núñez.png");
+    assert_eq!(plan["people"][0]["photos"][0]["file"], "José Núñez.png");
     assert_eq!(plan["people"][0]["in_memoriam"], true);
     assert_eq!(
         plan["people"][1]["name"], "Kevin O'Neil",
