@@ -788,3 +788,49 @@ mod tests {
         assert_eq!(accept, plan.best_suggestions()[0]);
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::roster::matching::{SUGGEST_AT_LEAST, fold};
+    use crate::roster::namelist;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        // Whatever a browser sends: no panic, each usable photo in exactly
+        // one person, each list line matched at most once, and nothing less
+        // than a folded-equal name taken unasked.
+        #[test]
+        fn any_list_and_file_names_make_a_consistent_plan(
+            lines in proptest::collection::vec("[AaBbOoéÉ' ,;\"\t\r-]{0,12}", 0..8),
+            files in proptest::collection::vec("[AaBbOoéÉ' ()19./\\-]{0,12}(\\.png|\\.jpg|\\.heic)?", 0..10),
+            raw in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let mut bytes = lines.join("\n").into_bytes();
+            bytes.extend(raw);
+            let list = namelist::parse(&bytes);
+            let plan = plan(&files, &list, &[]);
+            let usable = photo_files(&files).0.len();
+            let placed: usize = plan.people.iter().map(|p| p.photos.len()).sum();
+            prop_assert_eq!(placed, usable);
+            let mut lines_taken: Vec<u64> = plan.matched.iter().map(|m| m.list_line).collect();
+            lines_taken.sort_unstable();
+            lines_taken.dedup();
+            prop_assert_eq!(lines_taken.len(), plan.matched.len());
+            for m in &plan.matched {
+                prop_assert!(m.how != How::Accepted);
+                prop_assert_eq!(fold(&plan.people[m.person].name), fold(&m.list_name));
+            }
+            for s in &plan.suggestions {
+                prop_assert!((SUGGEST_AT_LEAST..=1.0).contains(&s.score));
+            }
+            let taken = plan.best_suggestions();
+            let again = super::plan(&files, &list, &taken);
+            prop_assert_eq!(again.matched.len(), plan.matched.len() + taken.len());
+            prop_assert!(serde_json::to_string(&again).is_ok());
+        }
+    }
+}
