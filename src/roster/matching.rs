@@ -30,26 +30,40 @@ pub fn fold(name: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `a` and `b` folded, as words in order: `Núñez, José` and `José Núñez`
-/// both give `jose nunez`.
-fn sorted_words(folded: &str) -> String {
-    let mut words: Vec<&str> = folded.split(' ').collect();
-    words.sort_unstable();
-    words.join(" ")
+/// A name made ready for comparing many times: folded, and folded with its
+/// words sorted (`Núñez, José` and `José Núñez` both give `jose nunez`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameKey {
+    folded: String,
+    sorted: String,
 }
 
-/// How alike two names are, 0.0 to 1.0, on their folded forms: the better of
-/// Jaro-Winkler as written and with the words sorted (so `Last, First` and
-/// `First Last` are close). Names that fold alike score 1.0.
-pub fn similarity(a: &str, b: &str) -> f64 {
-    let (a, b) = (fold(a), fold(b));
-    if a == b {
-        return 1.0;
+impl NameKey {
+    pub fn new(name: &str) -> Self {
+        let folded = fold(name);
+        let mut words: Vec<&str> = folded.split(' ').collect();
+        words.sort_unstable();
+        let sorted = words.join(" ");
+        Self { folded, sorted }
     }
-    let as_written = strsim::jaro_winkler(&a, &b);
-    let reordered = strsim::jaro_winkler(&sorted_words(&a), &sorted_words(&b));
-    // A reordering alone is very close but never counts as equal.
-    as_written.max(reordered.min(0.99))
+
+    /// How alike two names are, 0.0 to 1.0: the better of Jaro-Winkler as
+    /// written and with the words sorted (so `Last, First` and `First Last`
+    /// are close). Names that fold alike score 1.0.
+    pub fn similarity(&self, other: &NameKey) -> f64 {
+        if self.folded == other.folded {
+            return 1.0;
+        }
+        let as_written = strsim::jaro_winkler(&self.folded, &other.folded);
+        let reordered = strsim::jaro_winkler(&self.sorted, &other.sorted);
+        // A reordering alone is very close but never counts as equal.
+        as_written.max(reordered.min(0.99))
+    }
+}
+
+/// [`NameKey::similarity`] of two names.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    NameKey::new(a).similarity(&NameKey::new(b))
 }
 
 /// Below this, two names are not worth suggesting to each other.
@@ -62,12 +76,12 @@ pub const MAX_SUGGESTIONS: usize = 3;
 /// [`MAX_SUGGESTIONS`], none below [`SUGGEST_AT_LEAST`]. Ties keep the
 /// candidates' order, so the answer is the same on every run.
 pub fn closest<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = (usize, &'a str)>,
+    name: &NameKey,
+    candidates: impl IntoIterator<Item = (usize, &'a NameKey)>,
 ) -> Vec<(usize, f64)> {
     let mut scored: Vec<(usize, f64)> = candidates
         .into_iter()
-        .map(|(i, other)| (i, similarity(name, other)))
+        .map(|(i, other)| (i, name.similarity(other)))
         .filter(|(_, score)| *score >= SUGGEST_AT_LEAST)
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -120,8 +134,8 @@ mod tests {
 
     #[test]
     fn closest_ranks_best_first_and_leaves_out_strangers() {
-        let files = ["Kevin Oneal", "Bob Ray", "Kevin O'Neil", "Kevin O'Neill"];
-        let got = closest("Kevin O’Neill", files.iter().copied().enumerate());
+        let files = ["Kevin Oneal", "Bob Ray", "Kevin O'Neil", "Kevin O'Neill"].map(NameKey::new);
+        let got = closest(&NameKey::new("Kevin O’Neill"), files.iter().enumerate());
         let order: Vec<usize> = got.iter().map(|(i, _)| *i).collect();
         assert_eq!(order, [3, 2, 0]);
         assert_eq!(got[0].1, 1.0);

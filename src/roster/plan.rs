@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::csv::{Problem, name_key};
 use super::import::name_and_label;
-use super::matching::{closest, fold, richer_or_equal};
+use super::matching::{NameKey, closest, fold, richer_or_equal};
 use super::namelist::{ListEntry, NameList};
 
 /// A photo file the plan can use.
@@ -472,30 +472,36 @@ pub fn plan_photos(photos: &[PhotoFile], list: &NameList, accepted: &[Accept]) -
         person: g,
         score,
     };
-    let unmatched_list: Vec<UnmatchedName> = free_entries
+    // Folded once each: every unmatched name meets every unmatched person.
+    let entry_keys: Vec<(usize, NameKey)> = free_entries
         .iter()
-        .map(|&e| UnmatchedName {
-            list_line: entries[e].line,
-            name: entries[e].name.clone(),
-            suggestions: closest(&entries[e].name, free_people.iter().map(|&g| (g, names[g])))
+        .map(|&e| (e, NameKey::new(&entries[e].name)))
+        .collect();
+    let person_keys: Vec<(usize, NameKey)> = free_people
+        .iter()
+        .map(|&g| (g, NameKey::new(names[g])))
+        .collect();
+    let unmatched_list: Vec<UnmatchedName> = entry_keys
+        .iter()
+        .map(|(e, key)| UnmatchedName {
+            list_line: entries[*e].line,
+            name: entries[*e].name.clone(),
+            suggestions: closest(key, person_keys.iter().map(|(g, k)| (*g, k)))
                 .into_iter()
-                .map(|(g, score)| suggestion(e, g, score))
+                .map(|(g, score)| suggestion(*e, g, score))
                 .collect(),
         })
         .collect();
-    let unmatched_files: Vec<UnmatchedFile> = free_people
+    let unmatched_files: Vec<UnmatchedFile> = person_keys
         .iter()
-        .map(|&g| UnmatchedFile {
-            name: names[g].to_string(),
-            files: groups[g].iter().map(|&p| photos[p].file.clone()).collect(),
-            person: g,
-            suggestions: closest(
-                names[g],
-                free_entries.iter().map(|&e| (e, entries[e].name.as_str())),
-            )
-            .into_iter()
-            .map(|(e, score)| suggestion(e, g, score))
-            .collect(),
+        .map(|(g, key)| UnmatchedFile {
+            name: names[*g].to_string(),
+            files: groups[*g].iter().map(|&p| photos[p].file.clone()).collect(),
+            person: *g,
+            suggestions: closest(key, entry_keys.iter().map(|(e, k)| (*e, k)))
+                .into_iter()
+                .map(|(e, score)| suggestion(e, *g, score))
+                .collect(),
         })
         .collect();
     let mut suggestions: Vec<Suggestion> = Vec::new();
