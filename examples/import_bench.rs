@@ -70,7 +70,8 @@ fn main() -> anyhow::Result<()> {
     let args = ImportArgs {
         photo_dir: scans.clone(),
         out: out.clone(),
-        genders: Some(genders_csv),
+        list: Some(genders_csv),
+        accept_suggestions: false,
     };
     let started = Instant::now();
     let mut report = Vec::new();

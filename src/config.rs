@@ -31,9 +31,14 @@ pub enum Command {
         /// Where to write `roster.csv` and `photos/`.
         #[arg(long)]
         out: PathBuf,
-        /// A `name,gender` CSV to merge by name.
+        /// A name list, `name,gender[,known_as,in_memoriam]`, to merge by
+        /// name (`--genders` is its older name).
+        #[arg(long = "list", visible_alias = "genders", value_name = "CSV")]
+        list: Option<PathBuf>,
+        /// Take the closest suggestion for each name the list and the
+        /// photos do not share (they are only listed otherwise).
         #[arg(long)]
-        genders: Option<PathBuf>,
+        accept_suggestions: bool,
     },
     /// Validate a roster CSV without serving it.
     Check {

@@ -22,11 +22,13 @@ fn main() -> ExitCode {
         Some(Command::Import {
             photo_dir,
             out,
-            genders,
+            list,
+            accept_suggestions,
         }) => import(ImportArgs {
             photo_dir,
             out,
-            genders,
+            list,
+            accept_suggestions,
         }),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Backup { db, out }) => backup(&db, &out),

@@ -290,20 +290,119 @@ fn serve_refuses_a_bad_roster_before_listening() {
     assert!(!f.stdout.contains("listening on"));
 }
 
-/// `yearbook import PHOTOS --out OUT --genders GENDERS`.
+/// `yearbook import PHOTOS --out OUT --list LIST` (`--genders` is the
+/// older name, used by `import_handles_awkward_names_broken_files_and_reruns`).
 fn import_cmd(
     photos: &std::path::Path,
     out: &std::path::Path,
-    genders: &std::path::Path,
+    list: &std::path::Path,
 ) -> std::process::Command {
     let mut c = yearbook_cmd();
     c.arg("import")
         .arg(photos)
         .arg("--out")
         .arg(out)
-        .arg("--genders")
-        .arg(genders);
+        .arg("--list")
+        .arg(list);
     c
+}
+
+/// The roster's rows as `name → [gender, known_as, in_memoriam]`.
+fn roster_columns(csv: &Path) -> std::collections::BTreeMap<String, [String; 3]> {
+    let mut rdr = csv::Reader::from_path(csv).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let cols = [col("gender"), col("known_as"), col("in_memoriam")];
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[col("name")].to_string(), cols.map(|c| r[c].to_string()))
+        })
+        .collect()
+}
+
+/// A list with every column, as European Excel saves it (BOM, `;`, CRLF,
+/// a header in words): its columns reach the roster; a typo is shown beside
+/// its photo but not taken until `--accept-suggestions`, which keeps what
+/// the organiser typed into the roster for that photo meanwhile.
+#[test]
+fn import_takes_a_full_name_list_and_suggests_but_never_guesses() {
+    let src = tempfile::tempdir().unwrap();
+    let scans = src.path().join("scans");
+    for (i, n) in ["José Núñez", "Kevin O'Neil", "Ann Lee", "Bob Ray"]
+        .iter()
+        .enumerate()
+    {
+        write_png(&scans.join(format!("{n}.png")), i);
+    }
+    let list = src.path().join("names.csv");
+    std::fs::write(
+        &list,
+        "\u{feff}Name;Gender;Known as;In memoriam\r\n\
+         Jose Nunez;m;;x\r\n\
+         Kevin O’Neill;m;;\r\n\
+         ann lee;f;Annie Park;\r\n\
+         Nobody Here;f;;maybe\r\n",
+    )
+    .unwrap();
+    let out = src.path().join("class");
+    let csv_path = out.join("roster.csv");
+
+    let first = run_with_timeout(import_cmd(&scans, &out, &list), LIMIT);
+    assert_ok(&first, "import --list");
+    let report = first.all_output();
+    let side_by_side = report
+        .lines()
+        .find(|l| l.contains("Kevin O’Neill") && l.contains("<->"))
+        .unwrap_or_else(|| panic!("the typo beside its photo:\n{report}"));
+    assert!(side_by_side.contains("Kevin O'Neil.png?"), "{side_by_side}");
+    assert!(
+        report.contains("names.csv:5: 'maybe' in the in memoriam column"),
+        "{report}"
+    );
+    assert!(
+        report.contains("in the list but no photo: Nobody Here"),
+        "{report}"
+    );
+    assert!(
+        report.contains("photo but not in the list: Bob Ray.png"),
+        "{report}"
+    );
+    let rows = roster_columns(&csv_path);
+    let cells = |name: &str| rows[name].iter().map(String::as_str).collect::<Vec<_>>();
+    assert_eq!(cells("José Núñez"), ["m", "", "yes"]);
+    assert_eq!(cells("Ann Lee"), ["f", "Annie Park", ""]);
+    assert_eq!(cells("Kevin O'Neil"), ["", "", ""], "a typo is not guessed");
+    assert_eq!(rows.len(), 4);
+
+    // The organiser fills in a cell for the photo, then takes the suggestion.
+    let edited = std::fs::read_to_string(&csv_path)
+        .unwrap()
+        .lines()
+        .map(|l| match l.strip_prefix("Kevin O'Neil,") {
+            // name,gender,photo,known_as,in_memoriam
+            Some(rest) => format!("Kevin O'Neil,{},Kev,", rest.trim_end_matches(',')),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&csv_path, edited).unwrap();
+    assert_eq!(roster_columns(&csv_path)["Kevin O'Neil"][1], "Kev");
+    let mut accept = import_cmd(&scans, &out, &list);
+    accept.arg("--accept-suggestions");
+    let second = run_with_timeout(accept, LIMIT);
+    assert_ok(&second, "import --accept-suggestions");
+    assert!(
+        second
+            .all_output()
+            .contains("took the suggestion: Kevin O’Neill  <->  Kevin O'Neil.png"),
+        "{}",
+        second.all_output()
+    );
+    let rows = roster_columns(&csv_path);
+    assert!(!rows.contains_key("Kevin O'Neil"), "{rows:?}");
+    assert_eq!(rows["Kevin O’Neill"], ["m", "Kev", ""].map(String::from));
+    assert_ok(&check(&csv_path), "check of the imported roster");
 }
 
 /// A name list as Excel on Windows saves it in Europe: Windows-1252,

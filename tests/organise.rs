@@ -3,6 +3,8 @@
 //! that a guest never does.
 
 mod common;
+#[path = "organise/namelist.rs"]
+mod namelist;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod event;
 pub mod guard;
+pub mod namelist;
 pub mod organise;
 pub mod pace;
 pub mod pages;
@@ -109,6 +110,7 @@ pub fn routes() -> Router<Arc<AppState>> {
             "/api/organise/reunions/{id}/photos/{person}/{idx}",
             get(organise::photo),
         )
+        .route("/api/organise/namelist/preview", post(namelist::preview))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/api/rooms", post(api::create_room))

@@ -31,7 +31,7 @@ pub struct RowPhoto {
 pub const MAX_LABEL_CHARS: usize = 40;
 
 /// A problem with the file; `line` is `None` for file-wide problems.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
     pub line: Option<u64>,
     pub message: String,
@@ -90,14 +90,14 @@ fn non_empty(raw: Option<&str>) -> Option<String> {
 /// 1-based line numbers from byte offsets. The csv crate's own line count
 /// is one short after each CRLF row (what Excel writes), so lines are
 /// counted here from the bytes.
-struct Lines {
+pub(crate) struct Lines {
     bytes: Vec<u8>,
     /// Byte offsets of every `\n`.
     newlines: Vec<usize>,
 }
 
 impl Lines {
-    fn new(bytes: Vec<u8>) -> Self {
+    pub(crate) fn new(bytes: Vec<u8>) -> Self {
         let newlines = bytes
             .iter()
             .enumerate()
@@ -119,14 +119,27 @@ impl Lines {
         self.newlines.partition_point(|&n| n < at) as u64 + 1
     }
 
-    fn of(&self, position: Option<&csv::Position>) -> u64 {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub(crate) fn of(&self, position: Option<&csv::Position>) -> u64 {
         position.map_or(0, |p| self.line_at(p.byte()))
     }
 }
 
-/// A list as a spreadsheet saved it: UTF-8 (its BOM dropped) or, when the
-/// bytes are not UTF-8, Windows-1252, which Excel on Windows writes as "CSV".
+/// A list as a spreadsheet saved it: UTF-8 (its BOM dropped), UTF-16 with
+/// its BOM (Excel's "Unicode Text") or, when the bytes are not UTF-8,
+/// Windows-1252, which Excel on Windows writes as "CSV".
 pub fn spreadsheet_text(bytes: &[u8]) -> String {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes)
+        && encoding != encoding_rs::UTF_8
+    {
+        return encoding
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
@@ -137,11 +150,25 @@ pub fn spreadsheet_text(bytes: &[u8]) -> String {
     }
 }
 
-/// The delimiter of a list: `;` where the header has more semicolons than
-/// commas (European Excel writes those), else `,`.
+/// The delimiter of a list, from its first non-blank line outside quotes:
+/// a tab (cells pasted from a spreadsheet), else `;` where there are more
+/// semicolons than commas (European Excel writes those), else `,`.
 pub fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
-    if header.matches(';').count() > header.matches(',').count() {
+    let (mut commas, mut semicolons, mut tabs) = (0, 0, 0);
+    let mut quoted = false;
+    for c in text.trim_start_matches(['\r', '\n']).chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' if !quoted => break,
+            ',' if !quoted => commas += 1,
+            ';' if !quoted => semicolons += 1,
+            '\t' if !quoted => tabs += 1,
+            _ => {}
+        }
+    }
+    if tabs > 0 && tabs >= commas.max(semicolons) {
+        b'\t'
+    } else if semicolons > commas {
         b';'
     } else {
         b','
@@ -386,6 +413,27 @@ mod tests {
         let text = spreadsheet_text(utf8.as_bytes());
         assert!(text.starts_with("name,"), "the BOM is dropped: {text:?}");
         assert_eq!(sniff_delimiter(&text), b',');
+    }
+
+    #[test]
+    fn the_delimiter_is_sniffed_outside_quotes_and_past_blank_lines() {
+        assert_eq!(sniff_delimiter("\"Lee, Ann\";f\r\n"), b';');
+        assert_eq!(sniff_delimiter("\"Lee; Ann\",f\n"), b',');
+        assert_eq!(sniff_delimiter("\r\n\r\nname;gender\r\n"), b';');
+        assert_eq!(sniff_delimiter("Ann Lee\tf\tAnnie, now\n"), b'\t');
+        assert_eq!(sniff_delimiter("Ann Lee\n"), b',');
+    }
+
+    #[test]
+    fn a_utf16_list_with_its_bom_is_read() {
+        // Excel's "Unicode Text": UTF-16LE with a BOM, tab-separated.
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(
+            "name\tgender\r\nZoë\tf\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        assert_eq!(spreadsheet_text(&bytes), "name\tgender\r\nZoë\tf\r\n");
     }
 
     #[test]

@@ -1,38 +1,43 @@
 //! `yearbook import`: a folder of `First Last.png` scans (plus an optional
-//! `name,gender` list) becomes a roster folder the server can serve. A
-//! labelled photo is `First Last (1983).png` or `1983/First Last.png`.
+//! name list, `name,gender[,known_as,in_memoriam]`) becomes a roster folder
+//! the server can serve. A labelled photo is `First Last (1983).png` or
+//! `1983/First Last.png`. Who is who comes from [`plan`](super::plan), as
+//! in the browser's import.
 //!
 //! Photos are copied under their content hash, so file names say nothing of
 //! the person and re-running on the same folder changes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_width::UnicodeWidthStr;
 
 use super::csv::name_key;
+use super::namelist::{self, NameList};
 use super::photos;
+use super::plan::{self, How, ImportPlan, PhotoFile, PlannedPerson, PlannedPhoto, Suggestion};
 
 /// What the organiser asked for.
 #[derive(Debug, Clone)]
 pub struct ImportArgs {
     pub photo_dir: PathBuf,
     pub out: PathBuf,
-    pub genders: Option<PathBuf>,
+    /// The name list (`--list`, once `--genders`).
+    pub list: Option<PathBuf>,
+    /// Take the best suggestion for each name left unmatched.
+    pub accept_suggestions: bool,
 }
 
 /// A scan found in the folder.
 #[derive(Debug)]
 struct Scan {
-    name: String,
-    /// From `(1983)` at the end of the name, or the subfolder it is in.
-    label: Option<String>,
+    /// Its name and label; `file` is its path inside the scans folder.
+    photo: PhotoFile,
     path: PathBuf,
-    ext: String,
 }
 
 /// What the organiser typed by hand in an earlier roster: kept on re-import.
@@ -48,89 +53,40 @@ pub fn clean_name(stem: &str) -> String {
     stem.nfc().collect::<String>().trim().to_string()
 }
 
-/// Accent-insensitive key: `Zoë` and `Zoe` meet here.
-fn loose_key(name: &str) -> String {
-    name_key(name)
-        .nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect()
-}
-
-fn is_image_ext(ext: &str) -> bool {
-    matches!(ext, "png" | "jpg" | "jpeg")
-}
-
 /// Runs the import, writing a report of what it did to `out`.
 pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
-    let scans = list_scans(args, report)?;
-
-    // Two files for one person and label (Ann.png and Ann.jpg) is a
-    // mistake to show; so is an unlabelled photo of someone with labelled ones.
-    let mut by_key: HashMap<(String, Option<String>), usize> = HashMap::new();
-    let mut unique: Vec<Scan> = Vec::new();
-    for scan in scans {
-        let key = (name_key(&scan.name), scan.label.as_deref().map(name_key));
-        match by_key.get(&key) {
-            Some(&i) => {
-                let first: &Scan = &unique[i];
-                writeln!(
-                    report,
-                    "skipped '{}': same name{} as '{}'",
-                    scan.path.display(),
-                    if scan.label.is_some() {
-                        " and label"
-                    } else {
-                        ""
-                    },
-                    first.path.display()
-                )?;
-            }
-            None => {
-                by_key.insert(key, unique.len());
-                unique.push(scan);
-            }
-        }
+    let mut scans = list_scans(args, report)?;
+    // A second file for one name and label, an unlabelled photo beside
+    // labelled ones: each named in the report, as in the browser.
+    let (unique, skipped) = plan::sort_out(scans.iter().map(|s| s.photo.clone()).collect());
+    for problem in skipped {
+        writeln!(report, "{}", problem.message)?;
     }
-    let labelled: std::collections::HashSet<String> = unique
-        .iter()
-        .filter(|s| s.label.is_some())
-        .map(|s| name_key(&s.name))
-        .collect();
-    unique.retain(|scan| {
-        let keep = scan.label.is_some() || !labelled.contains(&name_key(&scan.name));
-        if !keep {
-            let _ = writeln!(
-                report,
-                "skipped '{}': {} has labelled photos too; name it '{} (1986).{}' or put it in a label folder",
-                scan.path.display(),
-                scan.name,
-                scan.name,
-                scan.ext
-            );
-        }
-        keep
-    });
+    let keep: HashSet<usize> = unique.iter().map(|p| p.index).collect();
+    scans.retain(|s| keep.contains(&s.photo.index));
 
     let photos_dir = args.out.join("photos");
     std::fs::create_dir_all(&photos_dir)
         .with_context(|| format!("cannot create {}", photos_dir.display()))?;
 
-    let bar = ProgressBar::new(unique.len() as u64);
+    let bar = ProgressBar::new(scans.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let checked = check_all(&unique, &bar);
+    let checked = check_all(&scans, &bar);
     bar.finish_and_clear();
 
     let kept = read_kept(&args.out.join("roster.csv"));
-    let genders = match &args.genders {
-        Some(path) => read_genders(path)?,
-        None => Vec::new(),
+    let (list, list_label) = match &args.list {
+        Some(path) => (read_list(path)?, path.display().to_string()),
+        None => (NameList::default(), String::new()),
     };
-    let mut rows = Vec::new();
+    // The readable photos, and each one's file in the roster folder.
+    let mut readable: Vec<PhotoFile> = Vec::new();
+    let mut stored: Vec<String> = Vec::new();
     let mut copied = 0;
-    for (scan, result) in unique.iter().zip(checked) {
+    for (scan, result) in scans.iter().zip(checked) {
         let bytes = match result {
             Ok(bytes) => bytes,
             Err(e) => {
@@ -138,7 +94,10 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
                 continue;
             }
         };
-        let ext = if scan.ext == "jpeg" { "jpg" } else { &scan.ext };
+        let ext = match scan.photo.file.rsplit_once('.') {
+            Some((_, ext)) if ext.eq_ignore_ascii_case("png") => "png",
+            _ => "jpg",
+        };
         let file = format!("{}.{ext}", photos::photo_id(&bytes));
         let target = photos_dir.join(&file);
         if !target.exists() {
@@ -146,79 +105,160 @@ pub fn run(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot write {}", target.display()))?;
             copied += 1;
         }
-        rows.push((
-            scan.name.clone(),
-            format!("photos/{file}"),
-            scan.label.clone(),
-        ));
+        // Indexed by position in `readable` from here on.
+        readable.push(PhotoFile {
+            index: readable.len(),
+            ..scan.photo.clone()
+        });
+        stored.push(format!("photos/{file}"));
     }
-    if rows.is_empty() {
+    if readable.is_empty() {
         bail!("no readable photos in {}", args.photo_dir.display());
     }
 
-    // One entry per person for the gender list, however many photos.
-    let mut people: Vec<(String, String)> = Vec::new();
-    for (name, photo, _) in &rows {
-        if !people.iter().any(|(n, _)| name_key(n) == name_key(name)) {
-            people.push((name.clone(), photo.clone()));
+    let mut plan = plan::plan_photos(&readable, &list, &[]);
+    if args.list.is_some() {
+        let accepted = if args.accept_suggestions {
+            plan.best_suggestions()
+        } else {
+            Vec::new()
+        };
+        if !accepted.is_empty() {
+            plan = plan::plan_photos(&readable, &list, &accepted);
         }
+        report_plan(&plan, &list_label, report)?;
     }
-    let assigned = merge_genders(&people, &genders, report)?;
+
     let out_csv = args.out.join("roster.csv");
     let mut w = csv::Writer::from_path(&out_csv)
         .with_context(|| format!("cannot write {}", out_csv.display()))?;
-    let with_labels = rows.iter().any(|(_, _, label)| label.is_some());
+    let with_labels = readable.iter().any(|p| p.label.is_some());
     let mut header = vec!["name", "gender", "photo", "known_as", "in_memoriam"];
     if with_labels {
         header.push("label");
     }
     w.write_record(&header)?;
-    // A person's rows together, their labels in order; the other cells
-    // only on their first row (a repeat may leave them empty).
-    rows.sort_by_key(|(name, _, label)| (name_key(name), label.as_deref().map(name_key)));
-    let mut previous: Option<String> = None;
-    for (name, photo, label) in &rows {
-        let key = name_key(name);
-        let repeat = previous.as_ref() == Some(&key);
-        previous = Some(key.clone());
-        let old = kept.get(&key).cloned().unwrap_or_default();
-        let gender = assigned.get(&key).cloned().unwrap_or(old.gender);
-        let mut record = if repeat {
-            vec![name.as_str(), "", photo, "", ""]
-        } else {
-            vec![
-                name.as_str(),
-                &gender,
-                photo,
-                &old.known_as,
-                &old.in_memoriam,
-            ]
+    let mut people: Vec<&PlannedPerson> = plan.people.iter().collect();
+    people.sort_by_key(|person| name_key(&person.name));
+    for person in &people {
+        // The list's cells win; a blank keeps what an earlier roster had.
+        let files: Vec<&str> = person
+            .photos
+            .iter()
+            .map(|p| stored[p.index].as_str())
+            .collect();
+        let old = kept.get(&person.name, &files);
+        let in_memoriam = match person.in_memoriam {
+            Some(true) => "yes".to_string(),
+            Some(false) => String::new(),
+            None => old.in_memoriam,
         };
-        if with_labels {
-            record.push(label.as_deref().unwrap_or(""));
+        // A person's rows together, their labels in order; the other cells
+        // only on their first row (a repeat may leave them empty).
+        let mut shots: Vec<&PlannedPhoto> = person.photos.iter().collect();
+        shots.sort_by_key(|p| p.label.as_deref().map(name_key));
+        for (n, shot) in shots.iter().enumerate() {
+            let mut record = if n > 0 {
+                vec![person.name.as_str(), "", &stored[shot.index], "", ""]
+            } else {
+                vec![
+                    person.name.as_str(),
+                    person.gender.as_deref().unwrap_or(&old.gender),
+                    &stored[shot.index],
+                    person.known_as.as_deref().unwrap_or(&old.known_as),
+                    &in_memoriam,
+                ]
+            };
+            if with_labels {
+                record.push(shot.label.as_deref().unwrap_or(""));
+            }
+            w.write_record(&record)?;
         }
-        w.write_record(&record)?;
     }
     w.flush()?;
-    let photo_count = rows.len();
-    if photo_count == people.len() {
-        writeln!(
-            report,
-            "imported {} people into {} ({copied} photos copied, {} already there)",
-            people.len(),
-            out_csv.display(),
-            photo_count - copied
-        )?;
+    let photo_count = readable.len();
+    let with_photos = if photo_count == people.len() {
+        String::new()
     } else {
+        format!(" with {photo_count} photos")
+    };
+    writeln!(
+        report,
+        "imported {} people{with_photos} into {} ({copied} photos copied, {} already there)",
+        people.len(),
+        out_csv.display(),
+        photo_count - copied
+    )?;
+    writeln!(report, "next: yearbook check {}", out_csv.display())?;
+    Ok(())
+}
+
+/// The list's problems, the suggestions taken, and what is left on either
+/// side, each unmatched list name beside the photos it might be.
+fn report_plan(plan: &ImportPlan, list_label: &str, report: &mut impl Write) -> anyhow::Result<()> {
+    for problem in &plan.problems {
+        writeln!(report, "{}", problem.render(list_label))?;
+    }
+    for m in plan.matched.iter().filter(|m| m.how == How::Accepted) {
         writeln!(
             report,
-            "imported {} people with {photo_count} photos into {} ({copied} photos copied, {} already there)",
-            people.len(),
-            out_csv.display(),
-            photo_count - copied
+            "took the suggestion: {}  <->  {}",
+            m.list_name, m.file
         )?;
     }
-    writeln!(report, "next: yearbook check {}", out_csv.display())?;
+    let options = |suggestions: &[Suggestion], side: fn(&Suggestion) -> &str| {
+        suggestions
+            .iter()
+            .map(|s| format!("{}? ({} alike)", side(s), s.percent()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let width = plan
+        .unmatched_list
+        .iter()
+        .filter(|u| !u.suggestions.is_empty())
+        .map(|u| u.name.width())
+        .max()
+        .unwrap_or(0);
+    let mut shown = Vec::new();
+    for u in &plan.unmatched_list {
+        if u.suggestions.is_empty() {
+            writeln!(report, "in the list but no photo: {}", u.name)?;
+        } else {
+            let pad = " ".repeat(width - u.name.width());
+            let files = options(&u.suggestions, |s| &s.file);
+            writeln!(
+                report,
+                "in the list but no photo: {}{pad}  <->  {files}",
+                u.name
+            )?;
+            shown.extend(u.suggestions.iter().map(|s| (s.list_line, s.person)));
+        }
+    }
+    for u in &plan.unmatched_files {
+        let files = u.files.join(", ");
+        // A pair already shown beside its list name is not shown again.
+        let fresh: Vec<Suggestion> = u
+            .suggestions
+            .iter()
+            .filter(|s| !shown.contains(&(s.list_line, s.person)))
+            .cloned()
+            .collect();
+        if fresh.is_empty() {
+            writeln!(report, "photo but not in the list: {files}")?;
+        } else {
+            let names = options(&fresh, |s| &s.list_name);
+            writeln!(report, "photo but not in the list: {files}  <->  {names}")?;
+        }
+    }
+    if !plan.suggestions.is_empty() {
+        writeln!(
+            report,
+            "the names with '<->' are close but not the same, so none was taken: \
+             fix the spelling on one side, or run again with --accept-suggestions \
+             to take the first suggestion of each"
+        )?;
+    }
     Ok(())
 }
 
@@ -238,7 +278,9 @@ pub fn name_and_label(stem: &str) -> (String, Option<String>) {
     (stem, None)
 }
 
-/// The scans of the folder and of its label subfolders (`1983/…`), sorted.
+/// The scans of the folder and of its label subfolders (`1983/…`), sorted,
+/// each named by its path inside the folder; what is not a photo is named
+/// in the report.
 fn list_scans(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<Vec<Scan>> {
     let read = |dir: &Path| -> anyhow::Result<Vec<PathBuf>> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -278,19 +320,20 @@ fn list_scans(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<Vec<
     }
     let mut scans = Vec::new();
     for (path, folder_label) in files {
+        if args.list.as_deref() == Some(path.as_path()) {
+            continue;
+        }
         let ext = path
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_default();
         let file = path
-            .file_name()
-            .map(|f| f.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if args.genders.as_deref() == Some(path.as_path()) {
-            continue;
-        }
-        if !is_image_ext(&ext) {
-            writeln!(report, "skipped '{file}': not a .png or .jpg image")?;
+            .strip_prefix(&args.photo_dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .to_string();
+        if !plan::is_image_ext(&ext) {
+            writeln!(report, "{}", plan::not_a_photo(&file, &ext))?;
             continue;
         }
         let (name, label) = name_and_label(
@@ -299,28 +342,20 @@ fn list_scans(args: &ImportArgs, report: &mut impl Write) -> anyhow::Result<Vec<
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default(),
         );
-        if name.is_empty() {
-            writeln!(report, "skipped '{file}': the file name gives no name")?;
-            continue;
-        }
-        if label
-            .as_ref()
-            .is_some_and(|l| l.chars().count() > super::csv::MAX_LABEL_CHARS)
-        {
-            writeln!(
-                report,
-                "skipped '{file}': a label is at most {} characters",
-                super::csv::MAX_LABEL_CHARS
-            )?;
+        if let Some(message) = plan::too_long(&file, &name, label.as_deref()) {
+            writeln!(report, "{message}")?;
             continue;
         }
         // The file's own label wins over its folder's.
         let label = label.or(folder_label);
         scans.push(Scan {
-            name,
-            label,
+            photo: PhotoFile {
+                index: scans.len(),
+                file,
+                name,
+                label,
+            },
             path,
-            ext,
         });
     }
     Ok(scans)
@@ -341,112 +376,64 @@ fn check_all(scans: &[Scan], bar: &ProgressBar) -> Vec<Result<Vec<u8>, String>> 
     })
 }
 
-/// `name,gender` rows from the hand-typed list.
-fn read_genders(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+/// The name list, as a spreadsheet saved it.
+fn read_list(path: &Path) -> anyhow::Result<NameList> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    // As Excel or LibreOffice saved it, on any system.
-    let text = super::csv::spreadsheet_text(&bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .delimiter(super::csv::sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let headers = rdr.headers()?.clone();
-    let find = |want: &str| {
-        headers.iter().position(|h| {
-            h.trim()
-                .trim_start_matches('\u{feff}')
-                .eq_ignore_ascii_case(want)
-        })
-    };
-    let (Some(name_col), Some(gender_col)) = (find("name"), find("gender")) else {
-        bail!(
-            "{}: the header needs 'name' and 'gender' columns",
-            path.display()
-        );
-    };
-    let mut out = Vec::new();
-    for record in rdr.records() {
-        let record = record.with_context(|| format!("{}: unreadable row", path.display()))?;
-        let name = clean_name(record.get(name_col).unwrap_or(""));
-        if !name.is_empty() {
-            out.push((
-                name,
-                record.get(gender_col).unwrap_or("").trim().to_string(),
-            ));
-        }
-    }
-    Ok(out)
+    Ok(namelist::parse(&bytes))
 }
 
-/// Matches the list to the photos: exact (ignoring case) first, then
-/// ignoring accents where that is unambiguous. Reports both leftovers.
-fn merge_genders(
-    rows: &[(String, String)],
-    genders: &[(String, String)],
-    report: &mut impl Write,
-) -> anyhow::Result<HashMap<String, String>> {
-    let mut assigned = HashMap::new();
-    if genders.is_empty() {
-        return Ok(assigned);
-    }
-    let exact: HashMap<String, &str> = rows
-        .iter()
-        .map(|(n, _)| (name_key(n), n.as_str()))
-        .collect();
-    let mut loose: HashMap<String, Vec<&str>> = HashMap::new();
-    for (n, _) in rows {
-        loose.entry(loose_key(n)).or_default().push(n);
-    }
-    let mut unmatched_list = Vec::new();
-    for (name, gender) in genders {
-        let hit = exact.get(&name_key(name)).copied().or_else(|| {
-            match loose.get(&loose_key(name)).map(Vec::as_slice) {
-                Some([only]) => Some(*only),
-                _ => None,
-            }
-        });
-        match hit {
-            Some(photo_name) => {
-                assigned.insert(name_key(photo_name), gender.clone());
-            }
-            None => unmatched_list.push(name.as_str()),
-        }
-    }
-    for name in &unmatched_list {
-        writeln!(report, "in the gender list but no photo: {name}")?;
-    }
-    for (name, _) in rows {
-        if !assigned.contains_key(&name_key(name)) {
-            writeln!(report, "photo but not in the gender list: {name}")?;
-        }
-    }
-    Ok(assigned)
+/// The organiser's own columns from an earlier roster in the same place,
+/// by name, and the name of each photo's row (so a name changed by an
+/// accepted suggestion keeps its cells through its photos, whose file
+/// names are their content's hash).
+#[derive(Debug, Default)]
+struct KeptRows {
+    by_name: HashMap<String, Kept>,
+    name_of_photo: HashMap<String, String>,
 }
 
-/// The organiser's own columns from an earlier roster in the same place.
-fn read_kept(path: &Path) -> HashMap<String, Kept> {
+impl KeptRows {
+    fn get(&self, name: &str, photos: &[&str]) -> Kept {
+        std::iter::once(name_key(name))
+            .chain(
+                photos
+                    .iter()
+                    .filter_map(|p| self.name_of_photo.get(*p).cloned()),
+            )
+            .find_map(|key| self.by_name.get(&key))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+fn read_kept(path: &Path) -> KeptRows {
+    let mut kept = KeptRows::default();
     let Ok(mut rdr) = csv::Reader::from_path(path) else {
-        return HashMap::new();
+        return kept;
     };
     let Ok(headers) = rdr.headers().cloned() else {
-        return HashMap::new();
+        return kept;
     };
     let find = |want: &str| headers.iter().position(|h| h.trim() == want);
-    let name_col = find("name");
-    let get = |r: &csv::StringRecord, col: Option<usize>| {
-        col.and_then(|c| r.get(c)).unwrap_or("").trim().to_string()
+    let get = |r: &csv::StringRecord, col: &str| {
+        find(col)
+            .and_then(|c| r.get(c))
+            .unwrap_or("")
+            .trim()
+            .to_string()
     };
-    // A person's repeated rows (other photos) may leave these empty.
-    let mut kept: HashMap<String, Kept> = HashMap::new();
     for r in rdr.records().filter_map(Result::ok) {
-        let entry = kept.entry(name_key(&get(&r, name_col))).or_default();
+        let key = name_key(&get(&r, "name"));
+        kept.name_of_photo.insert(get(&r, "photo"), key.clone());
+        // A person's repeated rows (other photos) may leave these empty.
+        let entry = kept.by_name.entry(key).or_default();
         for (field, column) in [
             (&mut entry.gender, "gender"),
             (&mut entry.known_as, "known_as"),
             (&mut entry.in_memoriam, "in_memoriam"),
         ] {
             if field.is_empty() {
-                *field = get(&r, find(column));
+                *field = get(&r, column);
             }
         }
     }
@@ -480,24 +467,5 @@ mod tests {
         );
         assert_eq!(got("Smith (Bob)"), ("Smith (Bob)".into(), None));
         assert_eq!(got("(1983)"), ("(1983)".into(), None), "no name left");
-    }
-
-    #[test]
-    fn genders_match_ignoring_case_then_accents_when_unambiguous() {
-        let rows = vec![
-            ("Zoë Smith".to_string(), "p1".to_string()),
-            ("Ann Lee".to_string(), "p2".to_string()),
-        ];
-        let genders = vec![
-            ("zoe smith".to_string(), "F".to_string()),
-            ("ANN LEE".to_string(), "F".to_string()),
-            ("Bob".to_string(), "M".to_string()),
-        ];
-        let mut report = Vec::new();
-        let got = merge_genders(&rows, &genders, &mut report).unwrap();
-        assert_eq!(got.get("zoë smith").map(String::as_str), Some("F"));
-        assert_eq!(got.get("ann lee").map(String::as_str), Some("F"));
-        let report = String::from_utf8(report).unwrap();
-        assert!(report.contains("no photo: Bob"), "{report}");
     }
 }

@@ -4,7 +4,10 @@
 pub mod csv;
 pub mod import;
 pub mod load;
+pub mod matching;
+pub mod namelist;
 pub mod photos;
+pub mod plan;
 pub mod urls;
 
 pub use load::{Person, PersonPhoto, Roster, load_demo, load_path};
