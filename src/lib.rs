@@ -13,6 +13,7 @@ pub mod solo;
 pub mod store;
 pub mod telemetry;
 pub mod timer;
+pub mod uploads;
 pub mod views;
 pub mod ws;
 
@@ -100,6 +101,9 @@ pub struct AppState {
     pub keep: Option<Duration>,
     /// `join` messages, per address (PROTOCOL §5).
     pub joins: Pace,
+    /// Organisers' resumable uploads of scans; `None` (a state built
+    /// without a database path): the upload API answers 503.
+    pub uploads: Option<Arc<uploads::Uploads>>,
 }
 
 /// What [`AppState::new`] needs beyond the roster.
@@ -123,6 +127,8 @@ pub struct Options {
     /// Where rooms' fan-outs and host screens run
     /// ([`delivery::runtimes::Runtimes::fanout`]); `None`: the current runtime.
     pub fanout_runtime: Option<delivery::runtimes::FanoutRuntime>,
+    /// Where uploads are staged (beside the database); `None`: nowhere.
+    pub uploads_dir: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -148,6 +154,7 @@ impl Options {
             max_players: args.max_players,
             solo: args.solo,
             fanout_runtime,
+            uploads_dir: Some(uploads::dir_for(&args.db)),
         }
     }
 }
@@ -246,6 +253,9 @@ impl AppState {
                 .sparing(ROOMS_SPARED_BY_TOTAL),
             keep: options.keep,
             joins: Pace::joins(),
+            uploads: options
+                .uploads_dir
+                .map(|dir| Arc::new(uploads::Uploads::open(dir, clock::Clock::new().now()))),
         })
     }
 }

@@ -1,0 +1,366 @@
+//! Resumable uploads of scans (a small tus): an upload is announced with its
+//! name and size, its bytes arrive in chunks at stated offsets, and the
+//! finished file is checked (`check`) and handed on to a reunion.
+//!
+//! Parts are staged on disk beside the database (`{db}.uploads/`), each
+//! chunk fsync'd before it is acknowledged, so an upload resumes after a
+//! dropped connection, a closed browser or a server restart. Functions here
+//! block (files); the HTTP layer calls them through `spawn_blocking`.
+
+pub mod check;
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+
+use crate::game::Millis;
+pub use check::{MAX_FILE_BYTES, Refusal};
+
+/// The largest chunk one request may carry.
+pub const MAX_CHUNK_BYTES: usize = 1024 * 1024;
+/// An upload untouched this long is abandoned: its part and its record go.
+pub const ABANDONED_AFTER_MS: Millis = 24 * 60 * 60 * 1000;
+
+/// One upload's record, kept as `{id}.json` beside its part `{id}.part`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Upload {
+    pub id: String,
+    pub reunion: u32,
+    /// The file name, its path dropped.
+    pub name: String,
+    /// The folder it came from (a label such as `1983`); may be empty.
+    #[serde(default)]
+    pub label: String,
+    pub size: u64,
+    pub created_ms: Millis,
+    pub updated_ms: Millis,
+    /// Set once the last byte arrived and the file was checked.
+    #[serde(default)]
+    pub result: Option<Outcome>,
+}
+
+/// What became of a finished upload.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Outcome {
+    pub accepted: Vec<Placed>,
+    pub refused: Vec<Refusal>,
+}
+
+/// A photo taken in: whose, with which label, from which file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Placed {
+    pub file: String,
+    pub name: String,
+    pub label: String,
+    /// The person it became in the reunion, when it was handed on.
+    #[serde(default)]
+    pub person: Option<u64>,
+}
+
+/// Why a chunk was not taken.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AppendError {
+    NotFound,
+    /// The chunk does not start where the part ends; resume from here.
+    WrongOffset(u64),
+    /// The chunk would go past the announced size.
+    PastSize(u64),
+    /// The upload finished already.
+    Finished,
+    Io(String),
+}
+
+/// The staging folder and the uploads in it.
+#[derive(Debug)]
+pub struct Uploads {
+    dir: PathBuf,
+    /// One writer per upload at a time (two tabs resuming the same file).
+    busy: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+}
+
+/// The staging folder for a database file: beside it, as the photo cache.
+pub fn dir_for(db: &Path) -> PathBuf {
+    let name = db
+        .file_name()
+        .map_or_else(|| "yearbook".into(), |n| n.to_string_lossy().to_string());
+    db.with_file_name(format!("{name}.uploads"))
+}
+
+/// Ids are 32 lower-case hex digits: anything else never becomes a path.
+fn valid_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn new_id() -> String {
+    crate::room::code::secret(&mut rand::rng())
+}
+
+/// Makes a rename or a new file durable: the folder's entry is synced too.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+impl Uploads {
+    /// The staging folder, swept of what was abandoned; it is made at
+    /// the first upload, so a server nobody uploads to has none.
+    pub fn open(dir: PathBuf, now: Millis) -> Self {
+        let uploads = Self {
+            dir,
+            busy: Mutex::new(HashMap::new()),
+        };
+        uploads.sweep(now);
+        uploads
+    }
+
+    fn record_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.json"))
+    }
+
+    fn part_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.part"))
+    }
+
+    fn lock(&self, id: &str) -> Arc<Mutex<()>> {
+        self.busy.lock().entry(id.to_string()).or_default().clone()
+    }
+
+    /// Writes the record whole or not at all (temp file, fsync, rename).
+    fn save(&self, upload: &Upload) -> std::io::Result<()> {
+        let path = self.record_path(&upload.id);
+        let tmp = path.with_extension("json.tmp");
+        let json = serde_json::to_vec(upload).map_err(std::io::Error::other)?;
+        let mut f = File::create(&tmp)?;
+        f.write_all(&json)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        sync_dir(&self.dir)
+    }
+
+    /// Announces an upload; its part starts empty.
+    pub fn create(
+        &self,
+        reunion: u32,
+        name: &str,
+        label: &str,
+        size: u64,
+        now: Millis,
+    ) -> std::io::Result<Upload> {
+        self.sweep(now);
+        std::fs::create_dir_all(&self.dir)?;
+        let upload = Upload {
+            id: new_id(),
+            reunion,
+            name: name.to_string(),
+            label: label.to_string(),
+            size,
+            created_ms: now,
+            updated_ms: now,
+            result: None,
+        };
+        File::create(self.part_path(&upload.id))?.sync_all()?;
+        self.save(&upload)?;
+        Ok(upload)
+    }
+
+    /// An upload and the bytes it has (the part's length: only synced
+    /// chunks were acknowledged, so a resume from here loses nothing).
+    pub fn get(&self, id: &str) -> Option<(Upload, u64)> {
+        if !valid_id(id) {
+            return None;
+        }
+        let bytes = std::fs::read(self.record_path(id)).ok()?;
+        let upload: Upload = serde_json::from_slice(&bytes).ok()?;
+        let offset = if upload.result.is_some() {
+            upload.size
+        } else {
+            std::fs::metadata(self.part_path(id)).ok()?.len()
+        };
+        Some((upload, offset))
+    }
+
+    /// Adds `chunk` at `offset`; the new offset once it is on disk.
+    pub fn append(
+        &self,
+        id: &str,
+        offset: u64,
+        chunk: &[u8],
+        now: Millis,
+    ) -> Result<u64, AppendError> {
+        let lock = self.lock(id);
+        let _held = lock.lock();
+        let (mut upload, at) = self.get(id).ok_or(AppendError::NotFound)?;
+        if upload.result.is_some() {
+            return Err(AppendError::Finished);
+        }
+        if offset != at {
+            return Err(AppendError::WrongOffset(at));
+        }
+        let end = at + chunk.len() as u64;
+        if end > upload.size {
+            return Err(AppendError::PastSize(upload.size));
+        }
+        let io = |e: std::io::Error| AppendError::Io(e.to_string());
+        let mut part = OpenOptions::new()
+            .append(true)
+            .open(self.part_path(id))
+            .map_err(io)?;
+        if let Err(e) = part.write_all(chunk).and_then(|()| part.sync_data()) {
+            // Back to the last acknowledged length: a resume starts there.
+            let _ = part.set_len(at);
+            return Err(io(e));
+        }
+        // Touched now: the day before a sweep counts from the last chunk.
+        upload.updated_ms = now;
+        self.save(&upload).map_err(io)?;
+        Ok(end)
+    }
+
+    /// The whole file of a finished part.
+    pub fn read_part(&self, id: &str) -> std::io::Result<Vec<u8>> {
+        if !valid_id(id) {
+            return Err(std::io::ErrorKind::NotFound.into());
+        }
+        std::fs::read(self.part_path(id))
+    }
+
+    /// Records what became of the file; its part is no longer needed.
+    pub fn finish(&self, id: &str, result: Outcome, now: Millis) -> std::io::Result<Upload> {
+        let lock = self.lock(id);
+        let _held = lock.lock();
+        let (mut upload, _) = self.get(id).ok_or(std::io::ErrorKind::NotFound)?;
+        upload.result = Some(result);
+        upload.updated_ms = now;
+        self.save(&upload)?;
+        let _ = std::fs::remove_file(self.part_path(id));
+        Ok(upload)
+    }
+
+    /// Cancels an upload: its part and record go.
+    pub fn remove(&self, id: &str) -> bool {
+        if !valid_id(id) {
+            return false;
+        }
+        let lock = self.lock(id);
+        let _held = lock.lock();
+        let _ = std::fs::remove_file(self.part_path(id));
+        let removed = std::fs::remove_file(self.record_path(id)).is_ok();
+        self.busy.lock().remove(id);
+        removed
+    }
+
+    /// A reunion's uploads, oldest first, with their offsets: what a
+    /// browser reopened mid-import resumes or reports.
+    pub fn list(&self, reunion: u32) -> Vec<(Upload, u64)> {
+        let mut out: Vec<(Upload, u64)> = self
+            .ids()
+            .filter_map(|id| self.get(&id))
+            .filter(|(u, _)| u.reunion == reunion)
+            .collect();
+        out.sort_by(|a, b| (a.0.created_ms, &a.0.id).cmp(&(b.0.created_ms, &b.0.id)));
+        out
+    }
+
+    fn ids(&self) -> impl Iterator<Item = String> {
+        std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                let id = name.strip_suffix(".json")?;
+                valid_id(id).then(|| id.to_string())
+            })
+    }
+
+    /// Removes uploads untouched for [`ABANDONED_AFTER_MS`], parts without
+    /// a record and half-written records.
+    pub fn sweep(&self, now: Millis) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            let (id, kind) = name.split_once('.').unwrap_or((&name, ""));
+            let stale = match kind {
+                "json" => self
+                    .get(id)
+                    .is_none_or(|(u, _)| now.saturating_sub(u.updated_ms) > ABANDONED_AFTER_MS),
+                "part" => !self.record_path(id).exists(),
+                "json.tmp" => true,
+                _ => false,
+            };
+            if stale && valid_id(id) {
+                let lock = self.lock(id);
+                let _held = lock.lock();
+                let _ = std::fs::remove_file(&path);
+                if kind == "json" {
+                    let _ = std::fs::remove_file(self.part_path(id));
+                }
+                drop(_held);
+                self.busy.lock().remove(id);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_land_at_their_offset_only_and_survive_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let uploads = Uploads::open(dir.path().join("u"), 0);
+        let up = uploads.create(3, "Ann.png", "", 10, 0).unwrap();
+        assert_eq!(uploads.append(&up.id, 0, b"hello", 1), Ok(5));
+        assert_eq!(
+            uploads.append(&up.id, 0, b"hello", 2),
+            Err(AppendError::WrongOffset(5))
+        );
+        assert_eq!(
+            uploads.append(&up.id, 5, b"world!", 2),
+            Err(AppendError::PastSize(10))
+        );
+        let reopened = Uploads::open(dir.path().join("u"), 3);
+        assert_eq!(reopened.get(&up.id).map(|(_, o)| o), Some(5));
+        assert_eq!(reopened.append(&up.id, 5, b"world", 4), Ok(10));
+        assert_eq!(reopened.read_part(&up.id).unwrap(), b"helloworld");
+        assert_eq!(reopened.list(3).len(), 1);
+        assert!(reopened.list(4).is_empty());
+        assert_eq!(
+            reopened.append("../../etc/passwd", 0, b"x", 5),
+            Err(AppendError::NotFound)
+        );
+    }
+
+    #[test]
+    fn an_upload_untouched_for_a_day_is_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let uploads = Uploads::open(dir.path().to_path_buf(), 0);
+        let old = uploads.create(1, "a.png", "", 10, 0).unwrap();
+        let fresh = uploads.create(1, "b.png", "", 10, 0).unwrap();
+        uploads.append(&fresh.id, 0, b"x", 1000).unwrap();
+        std::fs::write(dir.path().join(format!("{}.part", "ab".repeat(16))), b"x").unwrap();
+        uploads.sweep(ABANDONED_AFTER_MS);
+        assert!(uploads.get(&old.id).is_some(), "a day to the ms is kept");
+        assert!(
+            !dir.path()
+                .join(format!("{}.part", "ab".repeat(16)))
+                .exists()
+        );
+        uploads.sweep(ABANDONED_AFTER_MS + 1);
+        assert!(uploads.get(&old.id).is_none());
+        assert!(!dir.path().join(format!("{}.part", old.id)).exists());
+        assert!(uploads.get(&fresh.id).is_some());
+    }
+}
