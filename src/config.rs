@@ -66,6 +66,10 @@ pub struct ServeArgs {
     /// Require this password (as a Bearer token) to create rooms.
     #[arg(long, env = "YEARBOOK_HOST_PASSWORD")]
     pub host_password: Option<String>,
+    /// The organiser's password for /organise (without it only a server
+    /// listening on loopback opens it, to the local user).
+    #[arg(long, env = "YEARBOOK_ADMIN_PASSWORD")]
+    pub admin_password: Option<String>,
     /// The URL people reach this server at (QR code and join links use it).
     #[arg(long, env = "YEARBOOK_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -110,6 +114,7 @@ impl Default for ServeArgs {
             db: "yearbook.db".into(),
             base_path: "/".into(),
             host_password: None,
+            admin_password: None,
             public_url: None,
             event_code: None,
             max_players: 5000,

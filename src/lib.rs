@@ -104,6 +104,8 @@ pub struct AppState {
     /// Organisers' resumable uploads of scans; `None` (a state built
     /// without a database path): the upload API answers 503.
     pub uploads: Option<Arc<uploads::Uploads>>,
+    /// Who may open `/organise` (`--admin-password`, loopback, closed).
+    pub organise: http::organise::OrganiseAuth,
 }
 
 /// What [`AppState::new`] needs beyond the roster.
@@ -116,6 +118,11 @@ pub struct Options {
     /// Signs the event cookie; survives restarts with the database.
     pub secret: Vec<u8>,
     pub host_password: Option<String>,
+    /// `--admin-password`: opens `/organise`.
+    pub admin_password: Option<String>,
+    /// Whether `--addr` is loopback only (then, without a password, the
+    /// local user organises).
+    pub listen_loopback: bool,
     /// Proxies whose `X-Forwarded-*` is believed; empty: none.
     pub trusted_proxies: TrustedProxies,
     pub max_players: usize,
@@ -149,6 +156,8 @@ impl Options {
             event_code: args.event_code.clone(),
             secret,
             host_password: args.host_password.clone(),
+            admin_password: args.admin_password.clone(),
+            listen_loopback: http::organise::addr_is_loopback(&args.addr),
             trusted_proxies: args.trusted_proxies(),
             keep: args.keep(),
             max_players: args.max_players,
@@ -230,7 +239,19 @@ impl AppState {
             .as_deref()
             .filter(|c| !c.trim().is_empty())
             .map(|c| EventGate::new(c, &options.secret, &options.base, secure));
+        let organise = http::organise::OrganiseAuth::new(
+            options.admin_password.clone(),
+            options.listen_loopback,
+            !options.trusted_proxies.is_empty(),
+            &options.secret,
+            &options.base,
+            secure,
+        );
+        if let Some(hint) = organise.closed_hint(!options.trusted_proxies.is_empty()) {
+            tracing::warn!("{hint}");
+        }
         Arc::new(Self {
+            organise,
             public_url_fixed: options.public_url_fixed,
             event,
             base: options.base,
@@ -329,6 +350,7 @@ pub async fn serve(
                 &swept.host_passwords,
                 &swept.event_guesses,
                 &swept.creations,
+                &swept.organise.passwords,
             ] {
                 throttle.sweep();
             }

@@ -141,9 +141,15 @@ fn param(query: &str, key: &str) -> Option<String> {
         .map(|(_, v)| url_decode(v))
 }
 
-/// Routes that never need the code: health checks and the page chrome.
+/// Routes that never need the code: health checks, the page chrome, and
+/// the organiser's area (its own password guards it; the organiser need
+/// not also know the guests' code).
 fn is_open(path: &str) -> bool {
-    path == "/healthz" || path.starts_with("/static/")
+    path == "/healthz"
+        || path.starts_with("/static/")
+        || path == "/organise"
+        || path.starts_with("/organise/")
+        || path.starts_with("/api/organise/")
 }
 
 /// Pages are HTML; everything else answers JSON.

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod event;
 pub mod guard;
+pub mod organise;
 pub mod pace;
 pub mod pages;
 pub mod throttle;
@@ -82,6 +83,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/host/{code}", get(pages::host))
         .route("/remote/{code}", get(pages::remote))
         .route("/solo", get(pages::solo))
+        .route("/organise", get(organise::page))
+        .route("/organise/login", post(organise::login))
+        .route("/organise/logout", post(organise::logout))
+        .route("/api/organise/whoami", get(organise::whoami))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/api/rooms", post(api::create_room))

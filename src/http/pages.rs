@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::room::Room;
 use crate::views;
 
-fn render(page: impl Template) -> Response {
+pub(crate) fn render(page: impl Template) -> Response {
     match page.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {

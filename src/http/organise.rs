@@ -1,0 +1,539 @@
+//! The organiser's area (`/organise`, `/api/organise/…`): who may set up
+//! reunions, and the pages and JSON API that do it. Guests never get in:
+//! the [`Organiser`] extractor guards every handler here.
+//!
+//! Who is the organiser: with `--admin-password`, whoever typed it (then a
+//! signed cookie remembers it); without one, on a server listening on
+//! loopback only, the local user; on a public server without one, nobody
+//! (the area is closed and says how to open it).
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use hmac::{Hmac, KeyInit, Mac};
+use serde::Deserialize;
+use serde_json::json;
+use sha2::Sha256;
+
+use super::AppError;
+use super::guard::origin_allowed;
+use super::throttle::Throttle;
+use crate::AppState;
+use crate::room::code::secrets_equal;
+
+/// The organiser's cookie: `all.SIG` (the admin) or `rID.SIG` (a
+/// co-organiser of reunion ID).
+pub const COOKIE: &str = "yearbook_organiser";
+/// How long an organiser stays logged in.
+const COOKIE_DAYS: u64 = 30;
+/// Wrong admin passwords an address may type per minute.
+pub const PASSWORDS_PER_MINUTE: u32 = 10;
+
+/// How the server decides who organises (fixed at start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `--admin-password`: whoever typed it.
+    Password,
+    /// No password, listening on loopback only: the local user.
+    Loopback,
+    /// No password on a public address (or behind a trusted proxy, where
+    /// every request comes from the proxy's address): nobody.
+    Closed,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Password => "password",
+            Mode::Loopback => "loopback",
+            Mode::Closed => "closed",
+        }
+    }
+}
+
+/// What an organiser may touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every reunion, and creating new ones.
+    All,
+    /// One reunion, by an invite link.
+    Reunion(u32),
+}
+
+/// The organiser area's gate: the mode, the cookie's signature, the
+/// pacing of wrong passwords.
+#[derive(Debug)]
+pub struct OrganiseAuth {
+    pub mode: Mode,
+    secret: Vec<u8>,
+    /// The signed part of the admin's cookie; depends on the password, so
+    /// changing it logs every browser out.
+    admin_sig: String,
+    password: Option<String>,
+    cookie_attrs: String,
+    /// Wrong admin passwords, per address.
+    pub passwords: Throttle,
+}
+
+/// The hint printed at start and shown by a closed `/organise`.
+pub const CLOSED_HINT: &str = "The organiser area (/organise) is closed: this server listens on a public address without an admin password. Start it with --admin-password PASSWORD (or the environment variable YEARBOOK_ADMIN_PASSWORD), then restart it.";
+/// The same, when a proxy stands in front and no password is set.
+pub const PROXY_HINT: &str = "The organiser area (/organise) is closed: behind a proxy every request comes from the proxy's address, so being on this computer proves nothing. Start the server with --admin-password PASSWORD (or the environment variable YEARBOOK_ADMIN_PASSWORD), then restart it.";
+
+impl OrganiseAuth {
+    /// `listen_loopback`: whether the server listens on loopback only;
+    /// `behind_proxy`: whether any proxy is trusted.
+    pub fn new(
+        password: Option<String>,
+        listen_loopback: bool,
+        behind_proxy: bool,
+        secret: &[u8],
+        base: &str,
+        secure: bool,
+    ) -> Self {
+        let password = password.filter(|p| !p.is_empty());
+        let mode = match (&password, listen_loopback && !behind_proxy) {
+            (Some(_), _) => Mode::Password,
+            (None, true) => Mode::Loopback,
+            (None, false) => Mode::Closed,
+        };
+        let path = if base.is_empty() { "/" } else { base };
+        let mut cookie_attrs = format!(
+            "Path={path}; HttpOnly; SameSite=Strict; Max-Age={}",
+            COOKIE_DAYS * 24 * 3600
+        );
+        if secure {
+            cookie_attrs.push_str("; Secure");
+        }
+        let admin_sig = sign(
+            secret,
+            &format!("organiser all {}", password.as_deref().unwrap_or("")),
+        );
+        Self {
+            mode,
+            secret: secret.to_vec(),
+            admin_sig,
+            password,
+            cookie_attrs,
+            passwords: Throttle::new(PASSWORDS_PER_MINUTE, std::time::Duration::from_secs(60)),
+        }
+    }
+
+    /// What the log says at start when the area is closed.
+    pub fn closed_hint(&self, behind_proxy: bool) -> Option<&'static str> {
+        (self.mode == Mode::Closed).then_some(if behind_proxy {
+            PROXY_HINT
+        } else {
+            CLOSED_HINT
+        })
+    }
+
+    fn reunion_sig(&self, reunion: u32) -> String {
+        sign(&self.secret, &format!("organiser reunion {reunion}"))
+    }
+
+    /// The `Set-Cookie` value for `scope`.
+    pub fn set_cookie(&self, scope: Scope) -> HeaderValue {
+        let value = match scope {
+            Scope::All => format!("all.{}", self.admin_sig),
+            Scope::Reunion(id) => format!("r{id}.{}", self.reunion_sig(id)),
+        };
+        let cookie = format!("{COOKIE}={value}; {}", self.cookie_attrs);
+        HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static(""))
+    }
+
+    /// A `Set-Cookie` that forgets the organiser.
+    fn clear_cookie(&self) -> HeaderValue {
+        let attrs = self
+            .cookie_attrs
+            .replace(&format!("Max-Age={}", COOKIE_DAYS * 24 * 3600), "Max-Age=0");
+        HeaderValue::from_str(&format!("{COOKIE}=; {attrs}"))
+            .unwrap_or(HeaderValue::from_static(""))
+    }
+
+    /// The scope a valid organiser cookie grants; the admin's cookie only
+    /// while a password is set (it signs the password).
+    pub fn cookie_scope(&self, headers: &HeaderMap) -> Option<Scope> {
+        let values = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .filter(|(k, _)| *k == COOKIE)
+            .map(|(_, v)| v.to_string())
+            .collect::<Vec<_>>();
+        let mut best = None;
+        for value in values {
+            let Some((who, sig)) = value.split_once('.') else {
+                continue;
+            };
+            if who == "all" {
+                if self.mode == Mode::Password && secrets_equal(sig, &self.admin_sig) {
+                    return Some(Scope::All);
+                }
+            } else if let Some(id) = who.strip_prefix('r').and_then(|n| n.parse::<u32>().ok())
+                && id != 0
+                && secrets_equal(sig, &self.reunion_sig(id))
+            {
+                best = Some(Scope::Reunion(id));
+            }
+        }
+        best
+    }
+
+    /// Whether `typed` is the admin password; the same time whatever was
+    /// typed (both sides signed first).
+    fn password_matches(&self, typed: &str) -> bool {
+        self.password.as_deref().is_some_and(|real| {
+            secrets_equal(
+                &sign(&self.secret, &format!("pw {typed}")),
+                &sign(&self.secret, &format!("pw {real}")),
+            )
+        })
+    }
+}
+
+/// HMAC-SHA256 of `text` under the server secret, hex.
+fn sign(secret: &[u8], text: &str) -> String {
+    let mut mac = match Hmac::<Sha256>::new_from_slice(secret) {
+        Ok(mac) => mac,
+        // Any key length works for HMAC; an empty key stands in.
+        Err(_) => Hmac::<Sha256>::new_from_slice(b"").expect("HMAC takes any key"),
+    };
+    mac.update(text.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Whether an address names this computer only (`127.0.0.1:8080`,
+/// `[::1]:80`, `localhost:8080`): what `--addr` says decides the mode.
+pub fn addr_is_loopback(addr: &str) -> bool {
+    let host = match addr.trim().strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => addr.rsplit_once(':').map_or(addr, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// An organiser, proven: a handler taking it is never reached by a guest.
+#[derive(Debug, Clone, Copy)]
+pub struct Organiser {
+    pub scope: Scope,
+}
+
+impl Organiser {
+    /// Whether this organiser may touch reunion `id`.
+    pub fn may(&self, id: u32) -> bool {
+        match self.scope {
+            Scope::All => true,
+            Scope::Reunion(own) => own == id,
+        }
+    }
+
+    /// 404 for a reunion this organiser may not touch: a co-organiser of
+    /// one reunion learns nothing of the others, not even that they exist.
+    pub fn check(&self, id: u32) -> Result<(), AppError> {
+        if self.may(id) {
+            Ok(())
+        } else {
+            Err(AppError::not_found("No such event."))
+        }
+    }
+
+    /// Refuses unless this organiser may see every reunion.
+    pub fn check_all(&self) -> Result<(), AppError> {
+        match self.scope {
+            Scope::All => Ok(()),
+            Scope::Reunion(_) => Err(AppError::new(
+                StatusCode::FORBIDDEN,
+                "organiser_only",
+                "Your invite link opens one event only.",
+            )),
+        }
+    }
+}
+
+/// Whether a path (below the base path) is the organiser's JSON API.
+fn is_api(state: &AppState, path: &str) -> bool {
+    path.strip_prefix(state.base.as_str())
+        .unwrap_or(path)
+        .starts_with("/api/")
+}
+
+fn peer_of(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+impl FromRequestParts<Arc<AppState>> for Organiser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let api = is_api(state, parts.uri.path());
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        // The guard refuses these already; checked again here so no
+        // organiser route depends on the layer order.
+        if !safe && !origin_allowed(state, &parts.headers) {
+            return Err(AppError::new(
+                StatusCode::FORBIDDEN,
+                "bad_origin",
+                "Requests from another site are not allowed.",
+            )
+            .into_response());
+        }
+        let auth = &state.organise;
+        if let Some(scope) = auth.cookie_scope(&parts.headers) {
+            return Ok(Organiser { scope });
+        }
+        match auth.mode {
+            Mode::Loopback if peer_of(parts).is_some_and(|ip| ip.to_canonical().is_loopback()) => {
+                Ok(Organiser { scope: Scope::All })
+            }
+            Mode::Password | Mode::Loopback if api => Err(organiser_only().into_response()),
+            Mode::Password | Mode::Loopback => Err(gate_page(state, Gate::Login)),
+            Mode::Closed if api => Err(closed(state).into_response()),
+            Mode::Closed => Err(gate_page(state, Gate::Closed)),
+        }
+    }
+}
+
+fn organiser_only() -> AppError {
+    AppError::new(
+        StatusCode::UNAUTHORIZED,
+        "organiser_only",
+        "Only the organiser may do this: log in at /organise.",
+    )
+}
+
+fn closed(state: &AppState) -> AppError {
+    AppError::new(
+        StatusCode::FORBIDDEN,
+        "organiser_closed",
+        closed_message(state),
+    )
+}
+
+fn closed_message(state: &AppState) -> &'static str {
+    state
+        .organise
+        .closed_hint(state.trust_proxy)
+        .unwrap_or(CLOSED_HINT)
+}
+
+/// What the organiser's login page says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    Login,
+    Wrong,
+    TooMany,
+    Closed,
+}
+
+#[derive(Template)]
+#[template(path = "organise_gate.html")]
+struct GatePage {
+    base: String,
+    title: String,
+    /// The form is shown (a password is set).
+    form: bool,
+    /// A sentence above the form, or the closed area's explanation.
+    note: String,
+    error: bool,
+}
+
+fn gate_page(state: &AppState, gate: Gate) -> Response {
+    let (status, note, error) = match gate {
+        Gate::Login => (StatusCode::UNAUTHORIZED, String::new(), false),
+        Gate::Wrong => (
+            StatusCode::UNAUTHORIZED,
+            "That is not the organiser password. Try again.".to_string(),
+            true,
+        ),
+        Gate::TooMany => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many wrong passwords from your network. Wait a minute, then try again."
+                .to_string(),
+            true,
+        ),
+        Gate::Closed => (
+            StatusCode::FORBIDDEN,
+            closed_message(state).to_string(),
+            false,
+        ),
+    };
+    let page = GatePage {
+        base: state.base.clone(),
+        title: "Organiser".into(),
+        form: state.organise.mode == Mode::Password,
+        note,
+        error,
+    };
+    (status, super::pages::render(page)).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Login {
+    #[serde(default)]
+    password: String,
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// `POST /organise/login` (a form, or JSON `{password}`): the right
+/// password sets the organiser cookie; wrong ones are counted per address.
+pub async fn login(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let json = is_json(&headers);
+    let refuse = |gate: Gate, err: AppError| {
+        if json {
+            err.into_response()
+        } else {
+            gate_page(&state, gate)
+        }
+    };
+    if state.organise.mode == Mode::Closed {
+        return refuse(Gate::Closed, closed(&state));
+    }
+    if state.organise.mode != Mode::Password {
+        // Loopback: there is nothing to type.
+        return Redirect::to(&format!("{}/organise", state.base)).into_response();
+    }
+    let ip = super::api::ip_of(&state, peer, &headers);
+    if state.organise.passwords.is_over(ip) {
+        return refuse(Gate::TooMany, AppError::rate_limited());
+    }
+    let typed: Login = if json {
+        serde_json::from_slice(&body).unwrap_or_default()
+    } else {
+        serde_urlencoded::from_bytes(&body).unwrap_or_default()
+    };
+    if !state.organise.password_matches(&typed.password) {
+        state.organise.passwords.count(ip);
+        return refuse(
+            Gate::Wrong,
+            AppError::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong_password",
+                "That is not the organiser password.",
+            ),
+        );
+    }
+    let cookie = state.organise.set_cookie(Scope::All);
+    let mut resp = if json {
+        Json(json!({"organiser": "all"})).into_response()
+    } else {
+        Redirect::to(&format!("{}/organise", state.base)).into_response()
+    };
+    resp.headers_mut().insert(header::SET_COOKIE, cookie);
+    resp
+}
+
+/// `POST /organise/logout`: forgets the cookie, back to the login page.
+pub async fn logout(State(state): State<Arc<AppState>>, _who: Organiser) -> Response {
+    let mut resp = Redirect::to(&format!("{}/organise", state.base)).into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, state.organise.clear_cookie());
+    resp
+}
+
+/// `GET /api/organise/whoami`: who the browser is to the organiser area.
+pub async fn whoami(State(state): State<Arc<AppState>>, who: Organiser) -> Response {
+    let scope = match who.scope {
+        Scope::All => json!("all"),
+        Scope::Reunion(id) => json!({"reunion": id}),
+    };
+    Json(json!({"organiser": true, "scope": scope, "mode": state.organise.mode.name()}))
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "organise.html")]
+struct OrganisePage {
+    base: String,
+    title: String,
+    /// A logout button makes sense (a password is set).
+    logout: bool,
+}
+
+/// `GET /organise`: the organiser's start page.
+pub async fn page(State(state): State<Arc<AppState>>, _who: Organiser) -> Response {
+    super::pages::render(OrganisePage {
+        base: state.base.clone(),
+        title: "Organiser".into(),
+        logout: state.organise.mode == Mode::Password,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_addresses_on_this_computer_only_are_loopback() {
+        for a in [
+            "127.0.0.1:8080",
+            "127.0.0.1:0",
+            "[::1]:80",
+            "localhost:8080",
+        ] {
+            assert!(addr_is_loopback(a), "{a}");
+        }
+        for a in [
+            "0.0.0.0:8080",
+            "[::]:80",
+            "192.168.1.5:80",
+            "example.org:80",
+        ] {
+            assert!(!addr_is_loopback(a), "{a}");
+        }
+    }
+
+    #[test]
+    fn the_admin_cookie_signs_the_password_and_a_reunions_cookie_its_id() {
+        let a = OrganiseAuth::new(Some("pw".into()), false, false, b"k", "", false);
+        let cookie = |auth: &OrganiseAuth, scope| {
+            let set = auth.set_cookie(scope);
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();
+            let mut h = HeaderMap::new();
+            h.insert(header::COOKIE, pair.parse().unwrap());
+            h
+        };
+        assert_eq!(a.cookie_scope(&cookie(&a, Scope::All)), Some(Scope::All));
+        let changed = OrganiseAuth::new(Some("pw2".into()), false, false, b"k", "", false);
+        assert_eq!(changed.cookie_scope(&cookie(&a, Scope::All)), None);
+        assert_eq!(
+            a.cookie_scope(&cookie(&a, Scope::Reunion(7))),
+            Some(Scope::Reunion(7))
+        );
+        let mut forged = cookie(&a, Scope::Reunion(7));
+        let text = forged[header::COOKIE]
+            .to_str()
+            .unwrap()
+            .replace("=r7.", "=r8.");
+        forged.insert(header::COOKIE, text.parse().unwrap());
+        assert_eq!(a.cookie_scope(&forged), None);
+        assert!(a.password_matches("pw") && !a.password_matches("pW"));
+    }
+}
