@@ -8,6 +8,7 @@ pub mod organise;
 pub mod pace;
 pub mod pages;
 pub mod throttle;
+pub mod uploads;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
@@ -87,6 +88,16 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/organise/login", post(organise::login))
         .route("/organise/logout", post(organise::logout))
         .route("/api/organise/whoami", get(organise::whoami))
+        .route(
+            "/api/organise/reunions/{id}/uploads",
+            get(uploads::list).post(uploads::create),
+        )
+        .route(
+            "/api/organise/uploads/{id}",
+            get(uploads::status)
+                .patch(uploads::append)
+                .delete(uploads::cancel),
+        )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/api/rooms", post(api::create_room))

@@ -22,8 +22,10 @@ pub const MAX_ZIP_TOTAL_BYTES: u64 = 4 * MAX_FILE_BYTES;
 /// A photo that passed every check, ready for the roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
-    /// The file it came from (inside a zip: the entry's path).
+    /// The file it came from as shown (inside a zip: `x.zip: entry`).
     pub file: String,
+    /// The entry's path inside a zip.
+    pub entry: Option<String>,
     /// The person's name, from the file name.
     pub name: String,
     /// `1983` from `Ann Lee (1983).jpg` or a `1983/` folder; empty: none.
@@ -251,15 +253,23 @@ pub fn check_upload(raw_name: &str, label: &str, bytes: &[u8]) -> Checked {
     }
     match sniff(bytes) {
         Ok(Kind::Zip) => check_zip(&file, bytes, &mut out),
-        Ok(Kind::Image) => check_photo(&file, &file, label, bytes.to_vec(), &mut out),
+        Ok(Kind::Image) => check_photo(&file, &file, None, label, bytes.to_vec(), &mut out),
         Err(problem) => out.refused.push(problem.refusal(&file)),
     }
     dedupe(&mut out);
     out
 }
 
-/// `shown` names the file in refusals; `path` is where the name is read.
-fn check_photo(shown: &str, path: &str, folder: &str, bytes: Vec<u8>, out: &mut Checked) {
+/// `shown` names the file in refusals; `path` is where the name is read;
+/// `entry` is set inside a zip.
+fn check_photo(
+    shown: &str,
+    path: &str,
+    entry: Option<&str>,
+    folder: &str,
+    bytes: Vec<u8>,
+    out: &mut Checked,
+) {
     let (name, label) = name_and_label(&file_name(path), folder);
     if name.is_empty() {
         out.refused.push(Problem::NoName.refusal(shown));
@@ -268,6 +278,7 @@ fn check_photo(shown: &str, path: &str, folder: &str, bytes: Vec<u8>, out: &mut 
     match check_image(&bytes) {
         Ok(()) => out.accepted.push(Accepted {
             file: shown.to_string(),
+            entry: entry.map(str::to_string),
             name,
             label,
             bytes,
@@ -354,12 +365,32 @@ fn check_zip(file: &str, bytes: &[u8], out: &mut Checked) {
             return;
         }
         match sniff(&data) {
-            Ok(Kind::Image) => check_photo(&shown, path, folder, data, out),
+            Ok(Kind::Image) => check_photo(&shown, path, Some(path), folder, data, out),
             // A zip in a zip is not opened: one level is what people make.
             Ok(Kind::Zip) => out.refused.push(Problem::NotImage.refusal(&shown)),
             Err(problem) => out.refused.push(problem.refusal(&shown)),
         }
     }
+}
+
+/// One entry of a zip already checked, by its path: the bytes of an
+/// accepted photo when it is handed on.
+pub fn zip_entry(zip: &[u8], path: &str) -> Result<Vec<u8>, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(zip)).map_err(|e| e.to_string())?;
+    let index = (0..zip.len())
+        .find(|&i| {
+            zip.name_for_index(i)
+                .and_then(Result::ok)
+                .is_some_and(|n| n.replace('\\', "/") == path)
+        })
+        .ok_or_else(|| format!("no entry {path}"))?;
+    let entry = zip.by_index(index).map_err(|e| e.to_string())?;
+    let mut data = Vec::new();
+    entry
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| e.to_string())?;
+    Ok(data)
 }
 
 /// `scans/` when every file is under `scans/`, else empty.
@@ -485,6 +516,8 @@ mod tests {
         assert_eq!(got.refused.len(), 1, "{:?}", got.refused);
         assert_eq!(got.refused[0].code, "pdf");
         assert_eq!(got.refused[0].file, "class.zip: class/minutes.pdf");
+        let second = got.accepted[1].entry.as_deref().unwrap();
+        assert_eq!(zip_entry(&zip, second).unwrap(), png(41, 50));
     }
 
     #[test]

@@ -51,15 +51,19 @@ pub struct Outcome {
     pub refused: Vec<Refusal>,
 }
 
-/// A photo taken in: whose, with which label, from which file.
+/// A photo that passed the checks: whose, with which label, from which
+/// file; waiting in the part until it is handed on to the reunion.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Placed {
     pub file: String,
+    /// Its path inside the zip, when the upload was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
     pub name: String,
     pub label: String,
-    /// The person it became in the reunion, when it was handed on.
+    /// The person it became in the reunion, once handed on.
     #[serde(default)]
-    pub person: Option<u64>,
+    pub person: Option<u32>,
 }
 
 /// Why a chunk was not taken.
@@ -224,24 +228,85 @@ impl Uploads {
         Ok(end)
     }
 
-    /// The whole file of a finished part.
-    pub fn read_part(&self, id: &str) -> std::io::Result<Vec<u8>> {
-        if !valid_id(id) {
-            return Err(std::io::ErrorKind::NotFound.into());
-        }
-        std::fs::read(self.part_path(id))
-    }
-
-    /// Records what became of the file; its part is no longer needed.
-    pub fn finish(&self, id: &str, result: Outcome, now: Millis) -> std::io::Result<Upload> {
+    /// Finishes an upload whose bytes are all in: `decide` gets the
+    /// whole file and says what became of it; the outcome is recorded and
+    /// the part removed. Once only: an upload finished already (a second
+    /// tab, a retried last chunk) returns its recorded outcome instead.
+    pub fn finish_with(
+        &self,
+        id: &str,
+        now: Millis,
+        decide: impl FnOnce(&Upload, Vec<u8>) -> Outcome,
+    ) -> std::io::Result<Upload> {
         let lock = self.lock(id);
         let _held = lock.lock();
-        let (mut upload, _) = self.get(id).ok_or(std::io::ErrorKind::NotFound)?;
+        let (mut upload, offset) = self.get(id).ok_or(std::io::ErrorKind::NotFound)?;
+        if upload.result.is_some() {
+            return Ok(upload);
+        }
+        if offset != upload.size {
+            return Err(std::io::Error::other("the upload is not complete"));
+        }
+        let bytes = std::fs::read(self.part_path(id))?;
+        let result = decide(&upload, bytes);
+        // Accepted photos wait in the part until they are handed on.
+        let keep_part = result.accepted.iter().any(|p| p.person.is_none());
         upload.result = Some(result);
         upload.updated_ms = now;
         self.save(&upload)?;
-        let _ = std::fs::remove_file(self.part_path(id));
+        if !keep_part {
+            let _ = std::fs::remove_file(self.part_path(id));
+        }
         Ok(upload)
+    }
+
+    /// The bytes of one accepted photo of a finished upload: the part
+    /// itself, or its entry when the part is a zip.
+    pub fn photo_bytes(&self, id: &str, placed: &Placed) -> std::io::Result<Vec<u8>> {
+        if !valid_id(id) {
+            return Err(std::io::ErrorKind::NotFound.into());
+        }
+        let bytes = std::fs::read(self.part_path(id))?;
+        match &placed.entry {
+            None => Ok(bytes),
+            Some(entry) => check::zip_entry(&bytes, entry).map_err(std::io::Error::other),
+        }
+    }
+
+    /// Records what became of one accepted photo (`file` names it): the
+    /// person it joined, or a refusal found when handing it on. The part
+    /// goes once no photo of it waits.
+    pub fn settle(
+        &self,
+        id: &str,
+        file: &str,
+        outcome: Result<u32, Refusal>,
+        now: Millis,
+    ) -> std::io::Result<()> {
+        let lock = self.lock(id);
+        let _held = lock.lock();
+        let (mut upload, _) = self.get(id).ok_or(std::io::ErrorKind::NotFound)?;
+        let Some(result) = upload.result.as_mut() else {
+            return Ok(());
+        };
+        match outcome {
+            Ok(person) => {
+                if let Some(placed) = result.accepted.iter_mut().find(|p| p.file == file) {
+                    placed.person = Some(person);
+                }
+            }
+            Err(refusal) => {
+                result.accepted.retain(|p| p.file != file);
+                result.refused.push(refusal);
+            }
+        }
+        let waiting = result.accepted.iter().any(|p| p.person.is_none());
+        upload.updated_ms = now;
+        self.save(&upload)?;
+        if !waiting {
+            let _ = std::fs::remove_file(self.part_path(id));
+        }
+        Ok(())
     }
 
     /// Cancels an upload: its part and record go.
@@ -334,7 +399,21 @@ mod tests {
         let reopened = Uploads::open(dir.path().join("u"), 3);
         assert_eq!(reopened.get(&up.id).map(|(_, o)| o), Some(5));
         assert_eq!(reopened.append(&up.id, 5, b"world", 4), Ok(10));
-        assert_eq!(reopened.read_part(&up.id).unwrap(), b"helloworld");
+        let done = reopened
+            .finish_with(&up.id, 5, |_, bytes| {
+                assert_eq!(bytes, b"helloworld");
+                Outcome::default()
+            })
+            .unwrap();
+        assert!(done.result.is_some());
+        let again = reopened.finish_with(&up.id, 6, |_, _| panic!("finished once only"));
+        assert_eq!(again.unwrap().updated_ms, 5);
+        assert!(
+            !dir.path()
+                .join("u")
+                .join(format!("{}.part", up.id))
+                .exists()
+        );
         assert_eq!(reopened.list(3).len(), 1);
         assert!(reopened.list(4).is_empty());
         assert_eq!(
