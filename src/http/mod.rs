@@ -88,6 +88,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/organise/login", post(organise::login))
         .route("/organise/logout", post(organise::logout))
         .route("/api/organise/whoami", get(organise::whoami))
+        .route("/organise/reunions/{id}/upload", get(uploads::page))
         .route(
             "/api/organise/reunions/{id}/uploads",
             get(uploads::list).post(uploads::create),

@@ -28,6 +28,33 @@ pub const CHUNK_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// upload stands).
 pub const UPLOAD_OFFSET: &str = "upload-offset";
 
+#[derive(askama::Template)]
+#[template(path = "organise_upload.html")]
+struct UploadPage {
+    base: String,
+    title: String,
+    reunion: u32,
+    /// The event's title, linking back to its page.
+    event: String,
+    back: String,
+}
+
+/// `GET /organise/reunions/{id}/upload`: the drop zone for one reunion.
+pub async fn page(
+    organiser: Organiser,
+    State(state): State<Arc<AppState>>,
+    Path(reunion): Path<u32>,
+) -> Result<Response, AppError> {
+    organiser.check(reunion)?;
+    Ok(super::pages::render(UploadPage {
+        base: state.base.clone(),
+        title: "Add photos".into(),
+        reunion,
+        event: "Your events".into(),
+        back: format!("{}/organise", state.base),
+    }))
+}
+
 /// Whether a request is an upload's chunk: its body is read by [`append`]
 /// after the organiser is known, within its own limits, not by the guard.
 pub fn is_chunk(state: &AppState, method: &axum::http::Method, path: &str) -> bool {
