@@ -194,19 +194,22 @@
       show(item, 'waiting', 'Waiting…');
       return item;
     });
+    // Every file is announced before any is sent: photos wait on the server while files of the
+    // event are still arriving, so one person's photos in several files become one person.
     fresh.reduce(function (chain, item) {
-      return chain.then(function () { return start(item, 0); });
-    }, Promise.resolve());
+      return chain.then(function () { return announced(item, 0); });
+    }, Promise.resolve()).then(function () {
+      fresh.forEach(function (item) { if (item.id) queue.push(item); });
+      next();
+    });
   }
 
-  function start(item, tries) {
-    return announce(item).then(function (ok) {
-      if (ok) { queue.push(item); next(); }
-    }, function () {
-      // Offline before it even started: announced again after a wait.
+  /** Resolves once the file is announced (retrying while offline) or refused. */
+  function announced(item, tries) {
+    return announce(item).catch(function () {
       var delay = BACKOFF[Math.min(tries, BACKOFF.length - 1)];
       show(item, 'retrying', 'Connection lost — trying again in ' + Math.round(delay / 1000) + ' s…');
-      return wait(delay).then(function () { return start(item, tries + 1); });
+      return wait(delay).then(function () { return announced(item, tries + 1); });
     });
   }
 

@@ -60,6 +60,8 @@ pub enum Problem {
     Unreadable,
     NoName,
     Duplicate { other: String },
+    Unlabelled { name: String },
+    AlreadyThere { name: String },
     ZipTooBig,
     ZipUnreadable,
 }
@@ -76,6 +78,8 @@ impl Problem {
             Self::Unreadable => "unreadable",
             Self::NoName => "no_name",
             Self::Duplicate { .. } => "duplicate",
+            Self::Unlabelled { .. } => "unlabelled",
+            Self::AlreadyThere { .. } => "already_there",
             Self::ZipTooBig => "zip_too_big",
             Self::ZipUnreadable => "zip_unreadable",
         }
@@ -115,8 +119,18 @@ impl Problem {
                  e.g. \"Ann Lee.jpg\" or \"Ann Lee (1986).jpg\"."
                 .into(),
             Self::Duplicate { other } => format!(
-                "\"{other}\" in the same upload has the same name and label: rename one \
-                 of them (e.g. \"Ann Lee (1983).jpg\") and drop it again."
+                "\"{other}\" has the same name and label: if they are two people, rename \
+                 one; if two photos of one person, give each its year (e.g. \
+                 \"Ann Lee (1983).jpg\") and drop it again."
+            ),
+            Self::Unlabelled { name } => format!(
+                "{name} has photos with a year too: name this one with its year as well, \
+                 e.g. \"{name} (1986).jpg\", or put it in a folder named after the year, \
+                 and drop it again."
+            ),
+            Self::AlreadyThere { name } => format!(
+                "{name} is already in this event: change their photos on the event's page, \
+                 or rename this file if it is someone else."
             ),
             Self::ZipTooBig => format!(
                 "This zip holds more than {MAX_ZIP_ENTRIES} files or unpacks to more than \

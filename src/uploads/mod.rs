@@ -66,6 +66,71 @@ pub struct Placed {
     pub person: Option<u32>,
 }
 
+/// One person's photos waiting to be handed on, from one or more uploads
+/// (`1983/Ann.jpg` and `1986/Ann.jpg` of one dropped folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    /// (upload id, photo), in the order they came.
+    pub photos: Vec<(String, Placed)>,
+}
+
+/// Groups waiting photos by person (names compared as `yearbook import`
+/// does), in the order people first appear. Refused here, as `yearbook
+/// import` skips them: a second photo with the same label, and a photo
+/// without a label of someone who has labelled ones.
+pub fn by_person(waiting: Vec<(String, Placed)>) -> (Vec<Person>, Vec<(String, Placed, Refusal)>) {
+    use crate::roster::csv::name_key;
+    let mut people: Vec<Person> = Vec::new();
+    let mut refused = Vec::new();
+    for (id, photo) in waiting {
+        let key = name_key(&photo.name);
+        let at = match people.iter().position(|p| name_key(&p.name) == key) {
+            Some(at) => at,
+            None => {
+                people.push(Person {
+                    name: photo.name.clone(),
+                    photos: Vec::new(),
+                });
+                people.len() - 1
+            }
+        };
+        let person = &mut people[at];
+        let label = name_key(&photo.label);
+        if let Some((_, first)) = person
+            .photos
+            .iter()
+            .find(|(_, p)| name_key(&p.label) == label)
+        {
+            let refusal = check::Problem::Duplicate {
+                other: first.file.clone(),
+            }
+            .refusal(&photo.file);
+            refused.push((id, photo, refusal));
+            continue;
+        }
+        person.photos.push((id, photo));
+    }
+    for person in &mut people {
+        let labelled = person.photos.iter().any(|(_, p)| !p.label.is_empty());
+        if !labelled {
+            continue;
+        }
+        let (keep, unlabelled): (Vec<_>, Vec<_>) = std::mem::take(&mut person.photos)
+            .into_iter()
+            .partition(|(_, p)| !p.label.is_empty());
+        person.photos = keep;
+        for (id, photo) in unlabelled {
+            let refusal = check::Problem::Unlabelled {
+                name: photo.name.clone(),
+            }
+            .refusal(&photo.file);
+            refused.push((id, photo, refusal));
+        }
+    }
+    (people, refused)
+}
+
 /// Why a chunk was not taken.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AppendError {
@@ -334,6 +399,27 @@ impl Uploads {
         out
     }
 
+    /// Whether any upload of the reunion is still arriving.
+    pub fn arriving(&self, reunion: u32) -> bool {
+        self.list(reunion).iter().any(|(u, _)| u.result.is_none())
+    }
+
+    /// The reunion's accepted photos not yet handed on, with their
+    /// upload's id, oldest upload first.
+    pub fn waiting(&self, reunion: u32) -> Vec<(String, Placed)> {
+        self.list(reunion)
+            .into_iter()
+            .flat_map(|(u, _)| {
+                let id = u.id;
+                u.result
+                    .into_iter()
+                    .flat_map(|r| r.accepted)
+                    .filter(|p| p.person.is_none())
+                    .map(move |p| (id.clone(), p))
+            })
+            .collect()
+    }
+
     fn ids(&self) -> impl Iterator<Item = String> {
         std::fs::read_dir(&self.dir)
             .into_iter()
@@ -419,6 +505,53 @@ mod tests {
         assert_eq!(
             reopened.append("../../etc/passwd", 0, b"x", 5),
             Err(AppendError::NotFound)
+        );
+    }
+
+    fn placed(file: &str, name: &str, label: &str) -> (String, Placed) {
+        let photo = Placed {
+            file: file.into(),
+            entry: None,
+            name: name.into(),
+            label: label.into(),
+            person: None,
+        };
+        (format!("id-{file}"), photo)
+    }
+
+    #[test]
+    fn waiting_photos_become_people_as_import_reads_them() {
+        let (people, refused) = by_person(vec![
+            placed("1983/Ann.png", "Ann Lee", "1983"),
+            placed("Bob.png", "Bob Ray", ""),
+            placed("1986/Ann.png", "ann  lee", "1986"),
+            placed("more/1986/Ann.png", "Ann Lee", "1986"),
+            placed("Ann.png", "Ann Lee", ""),
+        ]);
+        let shape: Vec<(&str, Vec<&str>)> = people
+            .iter()
+            .map(|p| {
+                let files = p.photos.iter().map(|(_, f)| f.file.as_str()).collect();
+                (p.name.as_str(), files)
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("Ann Lee", vec!["1983/Ann.png", "1986/Ann.png"]),
+                ("Bob Ray", vec!["Bob.png"])
+            ]
+        );
+        let codes: Vec<(&str, &str)> = refused
+            .iter()
+            .map(|(_, p, r)| (p.file.as_str(), r.code.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("more/1986/Ann.png", "duplicate"),
+                ("Ann.png", "unlabelled")
+            ]
         );
     }
 
