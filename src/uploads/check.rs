@@ -172,22 +172,27 @@ fn extension(file: &str) -> Option<String> {
         .then(|| ext.to_ascii_lowercase())
 }
 
-/// `Ann Lee (1983).jpg` → (`Ann Lee`, `1983`); without brackets the label
-/// is `folder` (a `1983/` folder the file came in), else empty.
+/// `Ann Lee (1983).jpg` → (`Ann Lee`, `1983`): a last bracket starting
+/// with a digit is a label, as `yearbook import` reads it (i20-photos'
+/// `roster::import::name_and_label`; `Robert (Bob) Smith` stays a name).
+/// Without one the label is `folder` (the `1983/` folder the file came
+/// in), else empty.
 pub fn name_and_label(file: &str, folder: &str) -> (String, String) {
     let stem = match extension(file) {
         Some(ext) => &file[..file.len() - ext.len() - 1],
         None => file,
     };
-    let stem = stem.trim();
-    if let Some(open) = stem.rfind(" (")
-        && let Some(inner) = stem[open + 2..].strip_suffix(')')
-        && !inner.trim().is_empty()
-        && !inner.contains(['(', ')'])
+    let stem = clean_name(stem);
+    if let Some(open) = stem.rfind('(')
+        && let Some(inside) = stem[open + 1..].strip_suffix(')')
+        && inside.trim().starts_with(|c: char| c.is_ascii_digit())
     {
-        return (clean_name(&stem[..open]), clean_name(inner));
+        let name = clean_name(&stem[..open]);
+        if !name.is_empty() {
+            return (name, clean_name(inside));
+        }
     }
-    (clean_name(stem), clean_name(folder))
+    (stem, clean_name(folder))
 }
 
 /// Refused before a byte is sent, from what the browser says of the file.
@@ -484,6 +489,10 @@ mod tests {
         assert_eq!(nl("Ann Lee.jpg", "1986"), ("Ann Lee".into(), "1986".into()));
         assert_eq!(nl("J. R. Ewing.png", ""), ("J. R. Ewing".into(), "".into()));
         assert_eq!(nl("Anne O'Neil", ""), ("Anne O'Neil".into(), "".into()));
+        assert_eq!(
+            nl("Robert (Bob) Smith.jpg", "1986"),
+            ("Robert (Bob) Smith".into(), "1986".into())
+        );
     }
 
     #[test]
@@ -572,14 +581,14 @@ mod tests {
     #[test]
     fn the_same_name_and_label_twice_is_refused_once() {
         let zip = zip_of(&[
-            ("a/Ann.png", &png(10, 10)),
-            ("b/Ann.png", &png(11, 10)),
-            ("Ann (a).png", &png(12, 10)),
+            ("1983/Ann.png", &png(10, 10)),
+            ("1986/Ann.png", &png(11, 10)),
+            ("Ann (1983).png", &png(12, 10)),
         ]);
         let got = check_upload("x.zip", "", &zip);
         assert_eq!(got.accepted.len(), 2);
         assert_eq!(got.refused[0].code, "duplicate");
-        assert!(got.refused[0].message.contains("x.zip: a/Ann.png"));
+        assert!(got.refused[0].message.contains("x.zip: 1983/Ann.png"));
     }
 
     #[test]
