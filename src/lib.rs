@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod game;
 pub mod http;
 pub mod protocol;
+pub mod reunion;
 pub mod room;
 pub mod roster;
 pub mod solo;
@@ -82,6 +83,8 @@ pub struct AppState {
     /// request guard drops those headers from everybody else.
     pub trusted_proxies: TrustedProxies,
     pub roster: Arc<Roster>,
+    /// The organisers' reunions (the built-in class is reunion 0, `roster`).
+    pub reunions: Arc<reunion::Reunions>,
     pub rooms: Arc<Rooms>,
     pub solo: Arc<Solo>,
     pub metrics: Arc<Metrics>,
@@ -131,6 +134,8 @@ pub struct Options {
     pub keep: Option<Duration>,
     /// `--solo`.
     pub solo: solo::SoloMode,
+    /// `--no-enhance` not given: reunions' photos get the contrast stretch.
+    pub enhance: bool,
     /// Where rooms' fan-outs and host screens run
     /// ([`delivery::runtimes::Runtimes::fanout`]); `None`: the current runtime.
     pub fanout_runtime: Option<delivery::runtimes::FanoutRuntime>,
@@ -162,6 +167,7 @@ impl Options {
             keep: args.keep(),
             max_players: args.max_players,
             solo: args.solo,
+            enhance: !args.no_enhance,
             fanout_runtime,
             uploads_dir: Some(uploads::dir_for(&args.db)),
         }
@@ -212,7 +218,17 @@ impl AppState {
     /// The state on a store just opened, its live rooms rebuilt: how `main`
     /// and the tests' in-process server start. Inside a runtime.
     pub fn restored(roster: Arc<Roster>, options: Options, opened: store::Opened) -> Arc<Self> {
-        let state = Self::new(roster, options, opened.store);
+        let pipeline = roster::photos::Pipeline {
+            enhance: options.enhance,
+            cache_dir: Some(roster::photos::cache_dir_for(opened.reunion_store.path())),
+            ..Default::default()
+        };
+        let reunions = Arc::new(reunion::Reunions::load(
+            opened.reunion_store,
+            opened.reunions,
+            pipeline,
+        ));
+        let state = Self::new(roster, options, opened.store, reunions);
         let down_since = opened
             .last_alive
             .unwrap_or_else(|| state.rooms.deps().clock.now());
@@ -221,7 +237,12 @@ impl AppState {
         state
     }
 
-    pub fn new(roster: Arc<Roster>, options: Options, store: Store) -> Arc<Self> {
+    pub fn new(
+        roster: Arc<Roster>,
+        options: Options,
+        store: Store,
+        reunions: Arc<reunion::Reunions>,
+    ) -> Arc<Self> {
         let metrics = Arc::new(Metrics::default());
         let deps = RoomDeps::new(
             roster.clone(),
@@ -230,6 +251,7 @@ impl AppState {
             options.max_players.max(1),
             store,
         )
+        .with_reunions(reunions.clone())
         .with_photo_secret(&options.base, &options.secret)
         .on_fanout_runtime(options.fanout_runtime);
         let public_url = options.public_url.trim_end_matches('/').to_string();
@@ -260,6 +282,7 @@ impl AppState {
             trust_proxy: !options.trusted_proxies.is_empty(),
             trusted_proxies: options.trusted_proxies,
             roster,
+            reunions,
             rooms: Arc::new(Rooms::new(Arc::new(deps))),
             solo: Arc::new(Solo::new(options.solo)),
             metrics,

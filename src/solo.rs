@@ -240,6 +240,7 @@ mod tests {
         Pool {
             groups: vec![None; 6],
             in_memoriam: vec![false; 6],
+            excluded: Vec::new(),
         }
     }
 

@@ -68,6 +68,7 @@ fn pool() -> Arc<Pool> {
     Arc::new(Pool {
         groups: (0..10).map(|i| Some(i % 2)).collect(),
         in_memoriam: (0..10).map(|i| i == 3).collect(),
+        excluded: Vec::new(),
     })
 }
 

@@ -324,3 +324,333 @@ async fn a_public_server_without_a_password_keeps_the_organiser_area_closed_and_
         "the log says it too: {log}"
     );
 }
+
+/// A generated portrait (`common::portrait`) as PNG bytes, base64.
+fn portrait_b64(i: usize) -> String {
+    use base64::Engine;
+    let mut png = Vec::new();
+    portrait(i)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    base64::engine::general_purpose::STANDARD.encode(png)
+}
+
+async fn send_json(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    body: &Value,
+) -> (u16, Value) {
+    let r = server
+        .http
+        .request(method, server.url(path))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    status_and_json(r).await
+}
+
+/// A new reunion with `people` (`(name, gender, portrait)`; no portrait:
+/// no photo); its id.
+async fn reunion_with(
+    server: &TestServer,
+    title: &str,
+    people: &[(&str, &str, Option<usize>)],
+) -> u64 {
+    let (status, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": title}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let id = r["id"].as_u64().unwrap();
+    for (name, gender, photo) in people {
+        let photos: Vec<Value> = photo
+            .iter()
+            .map(|&i| json!({"label": "1986", "data": portrait_b64(i)}))
+            .collect();
+        let (status, p) = server
+            .post_json(
+                &format!("/api/organise/reunions/{id}/people"),
+                &json!({"name": name, "gender": gender, "photos": photos}),
+            )
+            .await;
+        assert_eq!(status, 201, "{p}");
+    }
+    id
+}
+
+async fn person_named(server: &TestServer, id: u64, name: &str) -> Value {
+    let (status, r) = server
+        .get_json(&format!("/api/organise/reunions/{id}"))
+        .await;
+    assert_eq!(status, 200, "{r}");
+    r["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {r}"))
+        .clone()
+}
+
+/// Plays one round of `code` with one phone; the prompt's name and whose
+/// photos (portrait numbers) the four choices showed.
+async fn play_a_round(
+    server: &TestServer,
+    code: &str,
+    key: &str,
+    player: &str,
+) -> (String, Vec<usize>) {
+    let mut host = connect_host(server, code, key).await;
+    let (mut phone, _) = join(server, code, player).await;
+    host.send(json!({"type": "start_round"})).await;
+    let round = phone.recv_type("round").await;
+    let name = round["prompt"]["name"].as_str().unwrap().to_string();
+    let mut shown = Vec::new();
+    for c in round["choices"].as_array().unwrap() {
+        shown.push(whose_photo(server, c["thumb"].as_str().unwrap()).await);
+    }
+    phone.vote(round["round"].as_u64().unwrap(), 0).await;
+    host.recv_type("reveal").await;
+    (name, shown)
+}
+
+const CLASS_A: [(&str, &str, Option<usize>); 5] = [
+    ("Ann Archer", "f", Some(0)),
+    ("Bea Archer", "f", Some(1)),
+    ("Cid Archer", "f", Some(2)),
+    ("Dot Archer", "f", Some(3)),
+    ("Eve Archer", "f", None),
+];
+const CLASS_B: [(&str, &str, Option<usize>); 4] = [
+    ("Fay Baker", "f", Some(4)),
+    ("Gus Baker", "f", Some(5)),
+    ("Hal Baker", "f", Some(6)),
+    ("Ida Baker", "f", Some(7)),
+];
+
+#[tokio::test]
+async fn an_event_is_set_up_hosted_played_and_all_of_it_survives_kill_9() {
+    let server = TestServer::start();
+    let a = reunion_with(&server, "Archer High 1986", &CLASS_A).await;
+    let b = reunion_with(&server, "Baker High 1990", &CLASS_B).await;
+
+    // The table: thumbnails for organisers, the check's words on the row.
+    let eve = person_named(&server, a, "Eve Archer").await;
+    assert_eq!(eve["problems"], json!(["the photo is empty"]), "{eve}");
+    let ann = person_named(&server, a, "Ann Archer").await;
+    assert_eq!(ann["problems"], json!([]), "{ann}");
+    let thumb = ann["photos"][0]["thumb"].as_str().unwrap();
+    assert_eq!(identify(&server.fetch_bytes(thumb).await), 0);
+
+    // Edits are versioned: a stale one is refused, naming who and when.
+    let path = |p: &Value| format!("/api/organise/reunions/{a}/people/{}", p["id"]);
+    let (status, v) = send_json(
+        &server,
+        reqwest::Method::PATCH,
+        &path(&ann),
+        &json!({"version": 1, "known_as": "Annie", "by": "Maria"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["person"]["version"], 2);
+    let (status, v) = send_json(
+        &server,
+        reqwest::Method::PATCH,
+        &path(&ann),
+        &json!({"version": 1, "known_as": "Nan", "by": "Tom"}),
+    )
+    .await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (409, Some("edited_elsewhere")),
+        "{v}"
+    );
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.contains("Maria") && message.contains("Ann Archer"),
+        "{message}"
+    );
+    assert_eq!(
+        person_named(&server, a, "Ann Archer").await["known_as"],
+        "Annie"
+    );
+
+    // Deleting marks; undoing is a PATCH.
+    let cid = person_named(&server, a, "Cid Archer").await;
+    let r = server
+        .http
+        .delete(server.url(&path(&cid)))
+        .send()
+        .await
+        .unwrap();
+    let (status, v) = status_and_json(r).await;
+    assert_eq!(
+        (status, &v["person"]["deleted"]),
+        (200, &json!(true)),
+        "{v}"
+    );
+    let (status, v) = send_json(
+        &server,
+        reqwest::Method::PATCH,
+        &path(&cid),
+        &json!({"version": v["person"]["version"], "deleted": false}),
+    )
+    .await;
+    assert_eq!(
+        (status, &v["person"]["deleted"]),
+        (200, &json!(false)),
+        "{v}"
+    );
+    let eve_path = path(&eve);
+    let r = server
+        .http
+        .delete(server.url(&eve_path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+
+    // Rooms from each event play that event's class only.
+    let (room_a, key_a) = create_room(&server, json!({"reunion": a, "rounds": 2})).await;
+    let (room_b, key_b) = create_room(&server, json!({"reunion": b, "rounds": 2})).await;
+    let (_, info) = server.get_json(&format!("/api/rooms/{room_a}")).await;
+    assert_eq!(
+        info["reunion"],
+        json!({"id": a, "title": "Archer High 1986"}),
+        "{info}"
+    );
+    let (name, shown) = play_a_round(&server, &room_a, &key_a, "Ann's friend").await;
+    assert!(name.ends_with("Archer") && name != "Eve Archer", "{name}");
+    assert!(shown.iter().all(|&p| p < 4), "A's faces only: {shown:?}");
+    let (name, shown) = play_a_round(&server, &room_b, &key_b, "Fay's friend").await;
+    assert!(name.ends_with("Baker"), "{name}");
+    assert!(
+        shown.iter().all(|&p| (4..8).contains(&p)),
+        "B's faces only: {shown:?}"
+    );
+    let (_, list) = server.get_json("/api/organise/reunions").await;
+    assert_eq!(list["reunions"][0]["rooms"], 1, "{list}");
+
+    // A photo URL names its reunion: the same URL never shows B's person,
+    // and a tampered one shows nobody.
+    let mut host = connect_host(&server, &room_b, &key_b).await;
+    host.send(json!({"type": "start_round"})).await;
+    let round_b = host.recv_type("round").await;
+    let url_b = round_b["choices"][0]["thumb"].as_str().unwrap().to_string();
+    assert!((4..8).contains(&whose_photo(&server, &url_b).await));
+    let stem = url_b.strip_suffix("-thumb.jpg").unwrap();
+    let flipped = if stem.ends_with('0') { '1' } else { '0' };
+    let forged = format!("{}{flipped}-thumb.jpg", &stem[..stem.len() - 1]);
+    let r = server.http.get(server.abs(&forged)).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 404, "{forged}");
+    drop(host);
+
+    let server = server.restart_after_kill9();
+    let ann = person_named(&server, a, "Ann Archer").await;
+    assert_eq!(
+        (&ann["known_as"], &ann["version"]),
+        (&json!("Annie"), &json!(2)),
+        "{ann}"
+    );
+    assert_eq!(ann["updated_by"], "Maria");
+    assert_eq!(
+        person_named(&server, a, "Cid Archer").await["deleted"],
+        false
+    );
+    assert_eq!(
+        person_named(&server, a, "Eve Archer").await["deleted"],
+        true
+    );
+    let (_, info) = server.get_json(&format!("/api/rooms/{room_b}")).await;
+    assert_eq!(info["reunion"]["title"], "Baker High 1990", "{info}");
+    // The room's photo URLs read the same after the restart.
+    assert!((4..8).contains(&whose_photo(&server, &url_b).await));
+    let (name, shown) = play_a_round(&server, &room_a, &key_a, "Late guest").await;
+    assert!(name.ends_with("Archer"), "{name}");
+    assert!(shown.iter().all(|&p| p < 4), "{shown:?}");
+}
+
+#[tokio::test]
+async fn a_guest_cannot_read_an_events_people_photos_or_host_its_rooms() {
+    let server = password_server();
+    let cookie = log_in(&server).await;
+    let with = |req: reqwest::RequestBuilder| req.header("Cookie", cookie.clone());
+    let r = with(server.http.post(server.url("/api/organise/reunions")))
+        .json(&json!({"title": "Class of 86"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, reunion) = status_and_json(r).await;
+    assert_eq!(status, 201, "{reunion}");
+    let id = reunion["id"].as_u64().unwrap();
+    for i in 0..4 {
+        let r = with(
+            server
+                .http
+                .post(server.url(&format!("/api/organise/reunions/{id}/people"))),
+        )
+        .json(&json!({"name": format!("P{i}"), "photos": [{"data": portrait_b64(i)}]}))
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+    }
+    for path in [
+        "/api/organise/reunions".to_string(),
+        format!("/api/organise/reunions/{id}"),
+        format!("/api/organise/reunions/{id}/photos/1/0"),
+    ] {
+        let (status, v) = server.get_json(&path).await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (401, Some("organiser_only")),
+            "{path} {v}"
+        );
+    }
+    let page = server.get(&format!("/organise/reunions/{id}")).await;
+    assert_eq!(page.status().as_u16(), 401, "the login page instead");
+    let (status, v) = server
+        .post_json("/api/rooms", &json!({"reunion": id}))
+        .await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (401, Some("organiser_only")),
+        "{v}"
+    );
+    // The organiser gets all of it, and the pages render.
+    let r = with(
+        server
+            .http
+            .get(server.url(&format!("/api/organise/reunions/{id}/photos/1/0"))),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(identify(&r.bytes().await.unwrap()), 0);
+    for page in ["/organise".to_string(), format!("/organise/reunions/{id}")] {
+        let r = with(server.http.get(server.url(&page)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{page}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Class of 86"), "{page}: {html}");
+    }
+    let r = with(server.http.post(server.url("/api/rooms")))
+        .json(&json!({"reunion": id}))
+        .send()
+        .await
+        .unwrap();
+    let (room, code, _) = room_created(r).await;
+    assert_eq!(room["reunion"]["title"], "Class of 86", "{room}");
+    assert!(code.len() >= 4);
+    let (status, _) = with(server.http.post(server.url("/api/rooms")))
+        .json(&json!({"reunion": 999}))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), ()))
+        .unwrap();
+    assert_eq!(status, 404, "no such event");
+}

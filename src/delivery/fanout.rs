@@ -919,6 +919,7 @@ mod tests {
             code: "ABCD".into(),
             host_key_hash: "h".into(),
             at: 1,
+            reunion: 0,
         });
         store.send(append(1));
         assert!(texts_within(&mut clients[0], wait).await.ends_with("ack 1"));

@@ -15,6 +15,11 @@ pub struct Pool {
     /// Normalised gender label as a small group number; `None` = no grouping.
     pub groups: Vec<Option<u32>>,
     pub in_memoriam: Vec<bool>,
+    /// People never asked nor shown as distractors: left out by the
+    /// organiser, deleted (kept so stored questions still point at the
+    /// same people), or without a photo. Shorter than the pool: the rest
+    /// are in.
+    pub excluded: Vec<bool>,
 }
 
 impl Pool {
@@ -28,7 +33,8 @@ impl Pool {
 
     /// Whether person `p` may appear in a game with this memoriam setting.
     pub fn eligible(&self, p: usize, include_memoriam: bool) -> bool {
-        include_memoriam || !self.in_memoriam[p]
+        (include_memoriam || !self.in_memoriam[p])
+            && !self.excluded.get(p).copied().unwrap_or(false)
     }
 
     pub fn eligible_count(&self, include_memoriam: bool) -> usize {
@@ -157,6 +163,7 @@ mod tests {
         Pool {
             groups: groups.to_vec(),
             in_memoriam: (0..groups.len()).map(|i| memoriam.contains(&i)).collect(),
+            excluded: Vec::new(),
         }
     }
 
@@ -407,5 +414,22 @@ mod tests {
         assert_eq!(p.eligible_count(true), 3);
         assert_eq!(p.eligible_count(false), 2, "in memoriam left out");
         assert!(Pool::default().is_empty());
+    }
+
+    #[test]
+    fn people_left_out_are_never_asked_nor_shown() {
+        let mut p = pool(&[Some(0); 8], &[]);
+        p.excluded = vec![false, true, false, true];
+        assert_eq!(p.eligible_count(true), 6);
+        let mut rng = StdRng::seed_from_u64(7);
+        for _ in 0..200 {
+            let q = pick_question(&p, &[false; 8], true, &mut rng).unwrap();
+            assert!(!q.choices.contains(&1) && !q.choices.contains(&3), "{q:?}");
+        }
+        p.excluded = vec![true; 5];
+        assert!(
+            pick_question(&p, &[false; 8], true, &mut rng).is_none(),
+            "3 left"
+        );
     }
 }

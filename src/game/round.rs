@@ -1207,6 +1207,7 @@ mod tests {
         let pool = Pool {
             groups: vec![None; 8],
             in_memoriam: vec![false; 8],
+            excluded: Vec::new(),
         };
         let settings = Settings {
             rounds: 3,
@@ -1598,6 +1599,7 @@ mod tests {
         let pool = Arc::new(Pool {
             groups: vec![None; 4],
             in_memoriam: vec![false; 4],
+            excluded: Vec::new(),
         });
         let mut g = Game::new(pool, Settings::default(), 2);
         g.join(&PlayerName::parse("a").unwrap(), 0).unwrap();
@@ -1612,6 +1614,7 @@ mod tests {
         let pool = Arc::new(Pool {
             groups: vec![None; 8],
             in_memoriam: vec![false; 8],
+            excluded: Vec::new(),
         });
         Game::new(pool, Settings::default(), max_players)
     }
@@ -1826,6 +1829,7 @@ mod tests {
         let pool = Arc::new(Pool {
             groups: vec![None; 8],
             in_memoriam: vec![false; 8],
+            excluded: Vec::new(),
         });
         let mut replayed = Game::new(pool, g.settings().clone(), 100);
         for i in 0..3 {
@@ -1984,6 +1988,7 @@ mod tests {
         let pool = Pool {
             groups: vec![None; people],
             in_memoriam: (0..people).map(|p| p < memoriam).collect(),
+            excluded: Vec::new(),
         };
         Game::new(Arc::new(pool), Settings::default(), 100)
     }
@@ -2183,6 +2188,7 @@ mod tests {
         let pool = Pool {
             groups: vec![None; 6],
             in_memoriam: (0..6).map(|p| p == 3).collect(),
+            excluded: Vec::new(),
         };
         let settings = Settings {
             rounds: 10,

@@ -27,7 +27,7 @@ use crate::solo::{SoloError, SoloMode};
 use crate::ws;
 
 /// Parses an optional JSON body: empty means all defaults.
-fn json_body<T: DeserializeOwned + Default>(
+pub(crate) fn json_body<T: DeserializeOwned + Default>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, AppError> {
     let body = body.map_err(|e| {
@@ -92,6 +92,8 @@ pub struct CreateRoom {
     mode: Option<Mode>,
     include_memoriam: Option<bool>,
     profanity_filter: Option<bool>,
+    /// Whose class (an organiser's reunion); 0 or absent: the built-in one.
+    reunion: Option<u32>,
 }
 
 pub async fn create_room(
@@ -101,10 +103,22 @@ pub async fn create_room(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let ip = ip_of(&state, peer, &headers);
-    if state.host_passwords.is_over(ip) {
+    let req: CreateRoom = json_body(body)?;
+    let reunion = req.reunion.unwrap_or(0);
+    // A reunion's rooms are its organisers' to make: that proof stands in
+    // for the host password.
+    let organiser = if reunion == 0 {
+        None
+    } else {
+        let who = super::organise::Organiser::of(&state, &headers, Some(peer.ip()))
+            .ok_or_else(super::organise::organiser_only)?;
+        who.check(reunion)?;
+        Some(who)
+    };
+    if organiser.is_none() && state.host_passwords.is_over(ip) {
         return Err(AppError::rate_limited());
     }
-    if let Some(password) = &state.host_password {
+    if let (None, Some(password)) = (&organiser, &state.host_password) {
         let given = bearer(&headers).unwrap_or("");
         if !code::secrets_equal(given, password) {
             state.host_passwords.count(ip);
@@ -115,16 +129,27 @@ pub async fn create_room(
             ));
         }
     }
-    let req: CreateRoom = json_body(body)?;
+    let class = state
+        .rooms
+        .deps()
+        .class_of(reunion)
+        .ok_or_else(|| AppError::not_found("No such event."))?;
     let defaults = Settings::default();
+    let memoriam_default = match reunion {
+        0 => defaults.include_memoriam,
+        id => state
+            .reunions
+            .get(id)
+            .map_or(defaults.include_memoriam, |r| r.meta().memoriam_default),
+    };
     let settings = Settings {
         rounds: req.rounds.unwrap_or(defaults.rounds),
         seconds: req.seconds.unwrap_or(defaults.seconds),
         mode: req.mode.unwrap_or(defaults.mode),
-        include_memoriam: req.include_memoriam.unwrap_or(defaults.include_memoriam),
+        include_memoriam: req.include_memoriam.unwrap_or(memoriam_default),
         profanity_filter: req.profanity_filter.unwrap_or(defaults.profanity_filter),
     }
-    .validated(&state.roster.pool)
+    .validated(&class.roster.pool)
     .map_err(|e| AppError::bad_request(e.to_string()))?;
     // Each address has its own allowance, and all together one more, so
     // that many addresses cannot fill the server with rooms; each
@@ -134,10 +159,11 @@ pub async fn create_room(
     }
     state.creations.count(ip);
     state.creations_total.count();
-    let (room, host_key) = state.rooms.create(settings.clone());
+    let (room, host_key) = state.rooms.create_for(settings.clone(), class);
     let public = state.public_url_for(&headers);
     let body = json!({
         "code": room.code,
+        "reunion": reunion_of(&state, &room),
         "host_key": host_key,
         "host_url": format!("{public}/host/{}#key={host_key}", room.code),
         "join_url": state.join_url(&headers, &room.code),
@@ -154,9 +180,20 @@ pub async fn room_info(
 ) -> Result<Json<Value>, AppError> {
     let room = find_room(&state, &code, ip_of(&state, peer, &headers))?;
     let (phase, players) = room.summary();
-    Ok(Json(
-        json!({"code": room.code, "phase": phase.as_str(), "players": players}),
-    ))
+    Ok(Json(json!({
+        "code": room.code,
+        "phase": phase.as_str(),
+        "players": players,
+        "reunion": reunion_of(&state, &room),
+    })))
+}
+
+/// `{id, title}` of the reunion whose class a room plays; the built-in
+/// class is id 0 with no title.
+fn reunion_of(state: &AppState, room: &Room) -> Value {
+    let id = room.class.reunion;
+    let title = state.reunions.get(id).map(|r| r.title());
+    json!({"id": id, "title": title})
 }
 
 pub async fn results_csv(

@@ -87,7 +87,29 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/organise", get(organise::page))
         .route("/organise/login", post(organise::login))
         .route("/organise/logout", post(organise::logout))
+        .route("/organise/reunions", post(organise::create_form))
+        .route("/organise/reunions/{id}", get(organise::reunion_page))
         .route("/api/organise/whoami", get(organise::whoami))
+        .route(
+            "/api/organise/reunions",
+            get(organise::list).post(organise::create),
+        )
+        .route(
+            "/api/organise/reunions/{id}",
+            get(organise::show).patch(organise::update),
+        )
+        .route(
+            "/api/organise/reunions/{id}/people",
+            post(organise::add_person),
+        )
+        .route(
+            "/api/organise/reunions/{id}/people/{pid}",
+            axum::routing::patch(organise::update_person).delete(organise::delete_person),
+        )
+        .route(
+            "/api/organise/reunions/{id}/photos/{person}/{idx}",
+            get(organise::photo),
+        )
         .route("/organise/reunions/{id}/upload", get(uploads::page))
         .route(
             "/api/organise/reunions/{id}/uploads",
@@ -145,13 +167,18 @@ async fn photo(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let variant = state
-        .rooms
-        .deps()
-        .photo_urls
-        .resolve(&file)
-        .and_then(|(person, size)| state.roster.photo(person, size));
-    let Some(variant) = variant else {
+    // The tag names the reunion: a URL minted in one reunion's room is
+    // read against that reunion's class only.
+    let found = state.rooms.deps().photo_urls.resolve(&file).and_then(|at| {
+        let roster = match at.reunion {
+            0 => state.roster.clone(),
+            id => state.reunions.get(id)?.roster(),
+        };
+        (at.photo == 0)
+            .then(|| roster.photo(at.person, at.size).cloned())
+            .flatten()
+    });
+    let Some(variant) = found else {
         return AppError::not_found("No such photo.").into_response();
     };
     let etag = format!("\"{}\"", file.trim_end_matches(".jpg"));

@@ -230,6 +230,26 @@ pub struct Organiser {
 }
 
 impl Organiser {
+    /// The organiser a request proves to be (cookie, or the local user
+    /// on a loopback-only server), if any.
+    pub fn of(state: &AppState, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<Self> {
+        let auth = &state.organise;
+        if let Some(scope) = auth.cookie_scope(headers) {
+            return Some(Organiser { scope });
+        }
+        (auth.mode == Mode::Loopback && peer.is_some_and(|ip| ip.to_canonical().is_loopback()))
+            .then_some(Organiser { scope: Scope::All })
+    }
+
+    /// In words, for "changed by …".
+    pub fn describe(&self, state: &AppState) -> &'static str {
+        match (self.scope, state.organise.mode) {
+            (Scope::Reunion(_), _) => "a co-organiser",
+            (Scope::All, Mode::Loopback) => "the organiser on this computer",
+            (Scope::All, _) => "the organiser",
+        }
+    }
+
     /// Whether this organiser may touch reunion `id`.
     pub fn may(&self, id: u32) -> bool {
         match self.scope {
@@ -294,14 +314,10 @@ impl FromRequestParts<Arc<AppState>> for Organiser {
             )
             .into_response());
         }
-        let auth = &state.organise;
-        if let Some(scope) = auth.cookie_scope(&parts.headers) {
-            return Ok(Organiser { scope });
+        if let Some(who) = Organiser::of(state, &parts.headers, peer_of(parts)) {
+            return Ok(who);
         }
-        match auth.mode {
-            Mode::Loopback if peer_of(parts).is_some_and(|ip| ip.to_canonical().is_loopback()) => {
-                Ok(Organiser { scope: Scope::All })
-            }
+        match state.organise.mode {
             Mode::Password | Mode::Loopback if api => Err(organiser_only().into_response()),
             Mode::Password | Mode::Loopback => Err(gate_page(state, Gate::Login)),
             Mode::Closed if api => Err(closed(state).into_response()),
@@ -310,7 +326,7 @@ impl FromRequestParts<Arc<AppState>> for Organiser {
     }
 }
 
-fn organiser_only() -> AppError {
+pub fn organiser_only() -> AppError {
     AppError::new(
         StatusCode::UNAUTHORIZED,
         "organiser_only",
@@ -468,6 +484,14 @@ pub async fn whoami(State(state): State<Arc<AppState>>, who: Organiser) -> Respo
         .into_response()
 }
 
+/// One line of the organiser's list.
+pub struct Listed {
+    pub id: u32,
+    pub title: String,
+    pub people: usize,
+    pub rooms: usize,
+}
+
 #[derive(Template)]
 #[template(path = "organise.html")]
 struct OrganisePage {
@@ -475,15 +499,499 @@ struct OrganisePage {
     title: String,
     /// A logout button makes sense (a password is set).
     logout: bool,
+    /// The "New event" form (not for a co-organiser of one reunion).
+    can_create: bool,
+    reunions: Vec<Listed>,
 }
 
-/// `GET /organise`: the organiser's start page.
-pub async fn page(State(state): State<Arc<AppState>>, _who: Organiser) -> Response {
+/// `GET /organise`: the organiser's reunions and a "New event" form.
+pub async fn page(State(state): State<Arc<AppState>>, who: Organiser) -> Response {
+    let reunions = state
+        .reunions
+        .all()
+        .iter()
+        .filter(|r| who.may(r.id))
+        .map(|r| {
+            let snap = r.snapshot();
+            Listed {
+                id: r.id,
+                title: snap.meta.title.clone(),
+                people: snap.people.iter().filter(|e| !e.row.deleted).count(),
+                rooms: rooms_of(&state, r.id),
+            }
+        })
+        .collect();
     super::pages::render(OrganisePage {
         base: state.base.clone(),
         title: "Organiser".into(),
         logout: state.organise.mode == Mode::Password,
+        can_create: who.scope == Scope::All,
+        reunions,
     })
+}
+
+// ---------------------------------------------------------------------------
+// The JSON API: reunions and their people.
+
+use crate::reunion::{MetaPatch, NewPerson, PersonPatch, Reunion, ReunionError};
+use axum::extract::Path;
+
+impl From<ReunionError> for AppError {
+    fn from(e: ReunionError) -> Self {
+        match e {
+            ReunionError::NotFound => AppError::not_found("No such event or person."),
+            ReunionError::Stale(row) => AppError::new(
+                StatusCode::CONFLICT,
+                "edited_elsewhere",
+                format!(
+                    "{} changed {} at {} (UTC) after you opened it: look at the row again, then make your change once more.",
+                    capitalised(&row.updated_by),
+                    if row.name.is_empty() {
+                        "this person"
+                    } else {
+                        row.name.as_str()
+                    },
+                    utc_time(row.updated_at),
+                ),
+            ),
+            ReunionError::Invalid(why) => AppError::new(StatusCode::BAD_REQUEST, "invalid", why),
+            ReunionError::Storage(_) => AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage_unavailable",
+                "The change could not be saved (the server's disk refused it). Nothing was lost; try again in a moment.",
+            ),
+        }
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => "Someone".into(),
+    }
+}
+
+/// `HH:MM:SS` of a Unix time in milliseconds.
+fn utc_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000).rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+/// The 409 body also carries the row as it is now, so the page can show it.
+fn stale_response(e: ReunionError) -> Response {
+    if let ReunionError::Stale(row) = &e {
+        let current = json!({
+            "id": row.id, "version": row.version, "updated_by": row.updated_by,
+            "updated_at": row.updated_at,
+        });
+        let err = AppError::from(ReunionError::Stale(row.clone()));
+        return (
+            err.status,
+            Json(json!({"error": err.code, "message": err.message, "current": current})),
+        )
+            .into_response();
+    }
+    AppError::from(e).into_response()
+}
+
+fn reunion_for(state: &AppState, who: &Organiser, id: u32) -> Result<Arc<Reunion>, AppError> {
+    who.check(id)?;
+    state
+        .reunions
+        .get(id)
+        .ok_or_else(|| AppError::not_found("No such event."))
+}
+
+/// Live rooms per reunion id.
+fn rooms_of(state: &AppState, id: u32) -> usize {
+    state.rooms.count_where(|room| room.class.reunion == id)
+}
+
+fn summary(state: &AppState, r: &Reunion) -> serde_json::Value {
+    let snap = r.snapshot();
+    let people = snap.people.iter().filter(|e| !e.row.deleted).count();
+    json!({
+        "id": r.id,
+        "title": snap.meta.title,
+        "people": people,
+        "rooms": rooms_of(state, r.id),
+        "updated_at": snap.meta.updated_at,
+    })
+}
+
+/// `GET /api/organise/reunions`: the reunions this organiser may touch.
+pub async fn list(State(state): State<Arc<AppState>>, who: Organiser) -> Response {
+    let list: Vec<_> = state
+        .reunions
+        .all()
+        .iter()
+        .filter(|r| who.may(r.id))
+        .map(|r| summary(&state, r))
+        .collect();
+    Json(json!({"reunions": list})).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewReunion {
+    title: String,
+}
+
+/// `POST /api/organise/reunions` `{title}`: 201 with the new reunion.
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    who.check_all()?;
+    let req: NewReunion = super::api::json_body(body)?;
+    let reunion = state.reunions.create(&req.title).await?;
+    Ok((StatusCode::CREATED, Json(summary(&state, &reunion))).into_response())
+}
+
+/// One person as the organiser's table shows them.
+fn person_json(
+    state: &AppState,
+    id: u32,
+    index: usize,
+    e: &crate::reunion::Entry,
+    problems: &[String],
+) -> serde_json::Value {
+    let photos: Vec<_> = e
+        .photos
+        .iter()
+        .map(|p| {
+            json!({
+                "idx": p.idx,
+                "label": p.label,
+                "thumb": format!("{}/api/organise/reunions/{id}/photos/{}/{}", state.base, e.row.id, p.idx),
+            })
+        })
+        .collect();
+    json!({
+        "id": e.row.id,
+        "index": index,
+        "name": e.row.name,
+        "known_as": e.row.known_as,
+        "gender": e.row.gender,
+        "in_memoriam": e.row.in_memoriam,
+        "included": e.row.included,
+        "deleted": e.row.deleted,
+        "version": e.row.version,
+        "updated_at": e.row.updated_at,
+        "updated_by": e.row.updated_by,
+        "photos": photos,
+        "problems": problems,
+    })
+}
+
+fn reunion_json(state: &AppState, r: &Reunion) -> serde_json::Value {
+    let snap = r.snapshot();
+    let problems = crate::reunion::problems(&snap.people);
+    let people: Vec<_> = snap
+        .people
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let none = Vec::new();
+            person_json(state, r.id, i, e, problems.get(&e.row.id).unwrap_or(&none))
+        })
+        .collect();
+    let playable = snap.people.iter().filter(|e| e.playable()).count();
+    json!({
+        "reunion": snap.meta,
+        "rooms": rooms_of(state, r.id),
+        "playable": playable,
+        "warnings": r.roster().warnings(),
+        "people": people,
+    })
+}
+
+/// `GET /api/organise/reunions/{id}`: settings, people, problems.
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path(id): Path<u32>,
+) -> Result<Response, AppError> {
+    let r = reunion_for(&state, &who, id)?;
+    Ok(Json(reunion_json(&state, &r)).into_response())
+}
+
+/// A field that may be set, cleared (`null`), or left out.
+fn optional_text(v: &serde_json::Value, key: &str) -> Option<Option<String>> {
+    match v.get(key)? {
+        serde_json::Value::Null => Some(None),
+        serde_json::Value::String(s) => Some(crate::reunion::clean_text(s)),
+        _ => None,
+    }
+}
+
+fn body_object(
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<serde_json::Value, AppError> {
+    let v: serde_json::Value = super::api::json_body(body)?;
+    Ok(if v.is_null() { json!({}) } else { v })
+}
+
+/// `PATCH /api/organise/reunions/{id}`: `{title?, guest_code?,
+/// solo_open?, memoriam_default?}`.
+pub async fn update(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path(id): Path<u32>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    reunion_for(&state, &who, id)?;
+    let v = body_object(body)?;
+    let patch = MetaPatch {
+        title: v.get("title").and_then(|t| t.as_str()).map(str::to_string),
+        guest_code: optional_text(&v, "guest_code"),
+        solo_open: v.get("solo_open").and_then(serde_json::Value::as_bool),
+        memoriam_default: v
+            .get("memoriam_default")
+            .and_then(serde_json::Value::as_bool),
+    };
+    if let Some(title) = &patch.title
+        && crate::reunion::clean_text(title).is_none()
+    {
+        return Err(AppError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "The event needs a title.",
+        ));
+    }
+    let meta = state.reunions.update_meta(id, patch).await?;
+    Ok(Json(json!({"reunion": meta})).into_response())
+}
+
+/// Who signs a change: the name the page sends (`by`), else the role.
+fn signer(state: &AppState, who: &Organiser, v: &serde_json::Value) -> String {
+    v.get("by")
+        .and_then(|b| b.as_str())
+        .and_then(|b| crate::reunion::clean_text(&b.chars().take(40).collect::<String>()))
+        .unwrap_or_else(|| who.describe(state).to_string())
+}
+
+/// `POST /api/organise/reunions/{id}/people`: `{name, gender?, known_as?,
+/// in_memoriam?, photos?: [{label?, data: base64}]}` (small photos; big
+/// scans come through the uploads).
+pub async fn add_person(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path(id): Path<u32>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    use base64::Engine;
+    reunion_for(&state, &who, id)?;
+    let v = body_object(body)?;
+    let mut photos = Vec::new();
+    for p in v
+        .get("photos")
+        .and_then(|p| p.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let data = p.get("data").and_then(|d| d.as_str()).unwrap_or("");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.trim())
+            .map_err(|_| AppError::bad_request("A photo's data is not base64."))?;
+        let label = p.get("label").and_then(|l| l.as_str()).map(str::to_string);
+        photos.push((label, bytes));
+    }
+    let text = |k: &str| v.get(k).and_then(|t| t.as_str()).map(str::to_string);
+    let person = NewPerson {
+        name: text("name").unwrap_or_default(),
+        known_as: text("known_as"),
+        gender: text("gender"),
+        in_memoriam: v
+            .get("in_memoriam")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false),
+    };
+    let by = signer(&state, &who, &v);
+    let row = state.reunions.add_person(id, person, photos, &by).await?;
+    let r = reunion_for(&state, &who, id)?;
+    let snap = r.snapshot();
+    let index = snap.people.iter().position(|e| e.row.id == row.id);
+    let entry = index.and_then(|i| snap.people.get(i));
+    let problems = crate::reunion::problems(&snap.people);
+    let body = match (index, entry) {
+        (Some(i), Some(e)) => person_json(
+            &state,
+            id,
+            i,
+            e,
+            problems.get(&row.id).map_or(&[][..], Vec::as_slice),
+        ),
+        _ => json!({"id": row.id}),
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// `PATCH /api/organise/reunions/{id}/people/{pid}`: `{version, name?,
+/// known_as?, gender?, in_memoriam?, included?, deleted?, by?}`; 409
+/// `edited_elsewhere` when `version` is not the current one.
+pub async fn update_person(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path((id, pid)): Path<(u32, u32)>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let run = async {
+        reunion_for(&state, &who, id)?;
+        let v = body_object(body)?;
+        let version = v
+            .get("version")
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(|| {
+                AppError::bad_request("Say which version you changed: {\"version\": N, ...}.")
+            })?;
+        let flag = |k: &str| v.get(k).and_then(serde_json::Value::as_bool);
+        let patch = PersonPatch {
+            name: v.get("name").and_then(|t| t.as_str()).map(str::to_string),
+            known_as: optional_text(&v, "known_as"),
+            gender: optional_text(&v, "gender"),
+            in_memoriam: flag("in_memoriam"),
+            included: flag("included"),
+            deleted: flag("deleted"),
+        };
+        Ok::<_, AppError>((version as u32, patch, signer(&state, &who, &v)))
+    };
+    match run.await {
+        Ok((version, patch, by)) => save_person(&state, id, pid, version, patch, &by).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Saves a change to a person: `{person}`, or 409 with who changed it.
+async fn save_person(
+    state: &AppState,
+    id: u32,
+    pid: u32,
+    version: u32,
+    patch: PersonPatch,
+    by: &str,
+) -> Response {
+    match state
+        .reunions
+        .update_person(id, pid, version, patch, by)
+        .await
+    {
+        Ok(row) => Json(json!({"person": row})).into_response(),
+        Err(e) => stale_response(e),
+    }
+}
+
+/// `DELETE /api/organise/reunions/{id}/people/{pid}`: marks the person
+/// deleted (kept: rooms may still show them); undone by PATCH
+/// `{"deleted": false}`.
+pub async fn delete_person(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path((id, pid)): Path<(u32, u32)>,
+) -> Response {
+    let r = match reunion_for(&state, &who, id) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let Some(version) = r
+        .snapshot()
+        .people
+        .iter()
+        .find(|e| e.row.id == pid)
+        .map(|e| e.row.version)
+    else {
+        return AppError::not_found("No such person.").into_response();
+    };
+    let patch = PersonPatch {
+        deleted: Some(true),
+        ..Default::default()
+    };
+    save_person(&state, id, pid, version, patch, who.describe(&state)).await
+}
+
+/// `GET /api/organise/reunions/{id}/photos/{person}/{idx}`: the thumbnail,
+/// for organisers only (never cached by anyone else).
+pub async fn photo(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path((id, person, idx)): Path<(u32, u32, u32)>,
+) -> Result<Response, AppError> {
+    let r = reunion_for(&state, &who, id)?;
+    let p = r
+        .photo(person, idx)
+        .ok_or_else(|| AppError::not_found("No such photo."))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(p.thumb.content_type),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=300"),
+            ),
+        ],
+        p.thumb.bytes,
+    )
+        .into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Pages.
+
+#[derive(Template)]
+#[template(path = "organise_reunion.html")]
+struct ReunionPage {
+    base: String,
+    title: String,
+    id: u32,
+    data: String,
+}
+
+/// `GET /organise/reunions/{id}`: the people table; `static/organise.js`
+/// fills it from the JSON embedded here and saves edits as they are made.
+pub async fn reunion_page(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path(id): Path<u32>,
+) -> Response {
+    let r = match reunion_for(&state, &who, id) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    render_reunion_page(&state, &r)
+}
+
+fn render_reunion_page(state: &AppState, r: &Reunion) -> Response {
+    // `</` never appears in the embedded JSON: it cannot end the script.
+    let data = reunion_json(state, r).to_string().replace("</", "<\\/");
+    super::pages::render(ReunionPage {
+        base: state.base.clone(),
+        title: format!("{} — organiser", r.title()),
+        id: r.id,
+        data,
+    })
+}
+
+/// `POST /organise/reunions` (the "New event" form): creates it and opens
+/// its page.
+pub async fn create_form(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = who.check_all() {
+        return e.into_response();
+    }
+    let form: NewReunion = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    match state.reunions.create(&form.title).await {
+        Ok(r) => {
+            Redirect::to(&format!("{}/organise/reunions/{}", state.base, r.id)).into_response()
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
 pub use code::RoomCode;
-pub use room::{Client, HostRefused, MAX_HOST_SOCKETS, Room, RoomDeps};
+pub use room::{Class, Client, HostRefused, MAX_HOST_SOCKETS, Room, RoomDeps};
 pub use sessions::{LAPSING_SEATS_PER_NETWORK, PhoneSession, ResumeRefused};
 
 use crate::game::{Millis, Phase, Settings};
@@ -113,6 +113,11 @@ impl Rooms {
         self.deps.questions_open.load(Relaxed) > 0
     }
 
+    /// How many live rooms `pred` holds for.
+    pub fn count_where(&self, pred: impl Fn(&Room) -> bool) -> usize {
+        self.map.iter().filter(|r| pred(r.value())).count()
+    }
+
     pub fn get(&self, code: &str) -> Option<Arc<Room>> {
         self.map.get(code).map(|r| r.clone())
     }
@@ -120,6 +125,15 @@ impl Rooms {
     /// A new room under a fresh code, with its timer running; also returns
     /// the host key, which is kept only hashed.
     pub fn create(&self, settings: Settings) -> (Arc<Room>, String) {
+        let class = Class {
+            reunion: 0,
+            roster: self.deps.roster.clone(),
+        };
+        self.create_for(settings, class)
+    }
+
+    /// A new room playing `class` (a reunion's, or the built-in one).
+    pub fn create_for(&self, settings: Settings, class: Class) -> (Arc<Room>, String) {
         let mut rng = rand::rng();
         let mut len = 4;
         let mut tries = 0;
@@ -131,7 +145,13 @@ impl Rooms {
             }
             if let Entry::Vacant(slot) = self.map.entry(candidate.clone()) {
                 let key = code::secret(&mut rng);
-                let room = Arc::new(Room::create(candidate, &key, settings, self.deps.clone()));
+                let room = Arc::new(Room::create_in(
+                    candidate,
+                    &key,
+                    settings,
+                    class,
+                    self.deps.clone(),
+                ));
                 slot.insert(room.clone());
                 self.deps.metrics.rooms_created.fetch_add(1, Relaxed);
                 tokio::spawn(run_timer(room.clone()));
@@ -147,7 +167,17 @@ impl Rooms {
     /// Rebuilds the stored rooms after a restart and starts their timers.
     pub fn restore(&self, stored: Vec<StoredRoom>, down_since: Millis) {
         for s in stored {
-            let room = Arc::new(Room::restore(s, down_since, self.deps.clone()));
+            // A room whose reunion is gone cannot show its class: set
+            // aside, its rows kept as they are.
+            let Some(class) = self.deps.class_of(s.reunion) else {
+                tracing::error!(room = %s.code, reunion = s.reunion, "room set aside: its event is not in the database");
+                self.set_aside(vec![SetAside {
+                    why: format!("its event {} is not in the database", s.reunion),
+                    code: s.code,
+                }]);
+                continue;
+            };
+            let room = Arc::new(Room::restore(s, down_since, class, self.deps.clone()));
             self.map.insert(room.code.clone(), room.clone());
             tokio::spawn(run_timer(room));
         }

@@ -82,10 +82,21 @@ impl HostRefused {
     }
 }
 
+/// Whose class a room plays: the reunion (0: the server's built-in class)
+/// and its roster as it was when the room was made or the server started.
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub reunion: u32,
+    pub roster: Arc<Roster>,
+}
+
 /// What rooms share: the class, URLs, the clock, the counters.
 #[derive(Debug)]
 pub struct RoomDeps {
+    /// The built-in class (reunion 0): the demo or `--roster`.
     pub roster: Arc<Roster>,
+    /// The organisers' reunions, whose rooms play their classes.
+    pub reunions: Arc<crate::reunion::Reunions>,
     /// Mints each room's photo URLs (and solo rounds'): per scope, never
     /// the same for one person in two scopes.
     pub photo_urls: PhotoUrls,
@@ -114,6 +125,7 @@ impl RoomDeps {
         let photo_urls = PhotoUrls::new(base, &[], roster.people.len());
         Self {
             roster,
+            reunions: Arc::new(crate::reunion::Reunions::empty()),
             photo_urls,
             clock: Clock::new(),
             metrics,
@@ -130,6 +142,21 @@ impl RoomDeps {
     pub fn with_photo_secret(mut self, base: &str, secret: &[u8]) -> Self {
         self.photo_urls = PhotoUrls::new(base, secret, self.roster.people.len());
         self
+    }
+
+    /// Rooms of these reunions play their classes.
+    pub fn with_reunions(mut self, reunions: Arc<crate::reunion::Reunions>) -> Self {
+        self.reunions = reunions;
+        self
+    }
+
+    /// Reunion `reunion`'s class as it is now; `None` for no such reunion.
+    pub fn class_of(&self, reunion: u32) -> Option<Class> {
+        let roster = match reunion {
+            0 => self.roster.clone(),
+            id => self.reunions.get(id)?.roster(),
+        };
+        Some(Class { reunion, roster })
     }
 
     /// Fan-outs and host screens on `runtime` (`Runtimes::fanout`).
@@ -172,6 +199,8 @@ struct Inner {
 
 pub struct Room {
     pub code: RoomCode,
+    /// The class this room plays, fixed for its life in this process.
+    pub class: Class,
     host_key_hash: String,
     /// This room's photo URLs: see `roster/urls.rs`.
     photos: PhotoScope,
@@ -203,6 +232,7 @@ impl Room {
         host_key_hash: String,
         game: Game,
         seq: u64,
+        class: Class,
         deps: Arc<RoomDeps>,
     ) -> Self {
         let now = deps.clock.now();
@@ -213,6 +243,7 @@ impl Room {
         Self {
             photos: deps.photo_urls.room(&code, &host_key_hash),
             code,
+            class,
             host_key_hash,
             fanout: deps.fanouts.start(durability.clone(), deps.metrics.clone()),
             sockets: AtomicUsize::new(0),
@@ -238,14 +269,34 @@ impl Room {
 
     /// A new room; its creation and settings go to the store.
     pub fn create(code: RoomCode, host_key: &str, settings: Settings, deps: Arc<RoomDeps>) -> Self {
-        let game = Game::new(deps.roster.pool.clone(), settings.clone(), deps.max_players);
+        let class = Class {
+            reunion: 0,
+            roster: deps.roster.clone(),
+        };
+        Self::create_in(code, host_key, settings, class, deps)
+    }
+
+    /// A new room playing `class` (a reunion's, or the built-in one).
+    pub fn create_in(
+        code: RoomCode,
+        host_key: &str,
+        settings: Settings,
+        class: Class,
+        deps: Arc<RoomDeps>,
+    ) -> Self {
+        let game = Game::new(
+            class.roster.pool.clone(),
+            settings.clone(),
+            deps.max_players,
+        );
         let host_key_hash = store::hash_secret(host_key);
         deps.store.send(Op::CreateRoom {
             code: code.to_string(),
             host_key_hash: host_key_hash.clone(),
             at: deps.clock.now(),
+            reunion: class.reunion,
         });
-        let room = Self::build(code, host_key_hash, game, 0, deps);
+        let room = Self::build(code, host_key_hash, game, 0, class, deps);
         room.with(|_, _| ((), vec![Event::Configured { settings }]));
         room
     }
@@ -253,9 +304,14 @@ impl Room {
     /// A room rebuilt from the store after a restart. Everybody starts
     /// disconnected; an open question gets back the time it had left when
     /// the server stopped (`down_since`), at least [`MIN_RESUMED_MS`].
-    pub fn restore(stored: StoredRoom, down_since: Millis, deps: Arc<RoomDeps>) -> Self {
+    pub fn restore(
+        stored: StoredRoom,
+        down_since: Millis,
+        class: Class,
+        deps: Arc<RoomDeps>,
+    ) -> Self {
         let mut game = Game::new(
-            deps.roster.pool.clone(),
+            class.roster.pool.clone(),
             Settings::default(),
             deps.max_players,
         );
@@ -267,6 +323,7 @@ impl Room {
             stored.host_key_hash,
             game,
             stored.last_seq,
+            class,
             deps,
         );
         room.last_active.store(stored.last_active, Relaxed);
@@ -309,7 +366,8 @@ impl Room {
     /// The class as this room's views show it.
     fn people(&self) -> People<'_> {
         People {
-            roster: &self.deps.roster,
+            roster: &self.class.roster,
+            reunion: self.class.reunion,
             urls: &self.deps.photo_urls,
             scope: &self.photos,
         }

@@ -153,6 +153,7 @@ mod tests {
         let pool = Arc::new(Pool {
             groups: vec![None; 8],
             in_memoriam: vec![false; 8],
+            excluded: Vec::new(),
         });
         Game::new(pool, Settings::default(), 1_000)
     }

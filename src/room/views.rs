@@ -25,6 +25,8 @@ const HOST_STORAGE_MESSAGE: &str = "The game cannot save to its disk right now. 
 /// the room's own URLs.
 pub(super) struct People<'a> {
     pub roster: &'a Roster,
+    /// Whose class (0: the built-in one), named in every photo URL.
+    pub reunion: u32,
     pub urls: &'a PhotoUrls,
     pub scope: &'a PhotoScope,
 }
@@ -39,7 +41,7 @@ impl People<'_> {
     }
 
     fn photo(&self, person: usize) -> Shown {
-        let (photo, thumb) = self.urls.pair(self.scope, person);
+        let (photo, thumb) = self.urls.pair_of(self.scope, self.reunion, person);
         Shown::Photo { photo, thumb }
     }
 
@@ -59,7 +61,7 @@ impl People<'_> {
 
     fn recognized(&self, r: Recognition) -> Recognized {
         let p = &self.roster.people[r.person];
-        let (photo, thumb) = self.urls.pair(self.scope, r.person);
+        let (photo, thumb) = self.urls.pair_of(self.scope, self.reunion, r.person);
         Recognized {
             name: p.name.clone(),
             known_as: p.known_as.clone(),
@@ -331,7 +333,11 @@ pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
         round: next.number,
         photos: photos
             .iter()
-            .map(|&p| people.urls.url(people.scope, p, Size::Thumb))
+            .map(|&p| {
+                people
+                    .urls
+                    .url_of(people.scope, people.reunion, p, 0, Size::Thumb)
+            })
             .collect(),
     })
 }

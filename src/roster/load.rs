@@ -39,10 +39,52 @@ impl Roster {
     /// A person's photo at one size.
     pub fn photo(&self, person: usize, size: Size) -> Option<&Variant> {
         let (thumb, photo) = self.photos.get(person)?;
-        Some(match size {
+        let variant = match size {
             Size::Thumb => thumb,
             Size::Photo => photo,
-        })
+        };
+        // A reunion's person may have no photo yet ([`Roster::assemble`]).
+        (!variant.bytes.is_empty()).then_some(variant)
+    }
+
+    /// A class put together in the server (a reunion's, `src/reunion`):
+    /// `photos[i]` is person i's (thumb, photo), `None` while they have
+    /// none; `excluded[i]` leaves person i out of every question (left out
+    /// by the organiser, deleted, or without a photo).
+    pub fn assemble(
+        people: Vec<Person>,
+        photos: Vec<Option<(Variant, Variant)>>,
+        mut excluded: Vec<bool>,
+    ) -> Roster {
+        excluded.resize(people.len(), false);
+        let none = Variant {
+            bytes: bytes::Bytes::new(),
+            content_type: "image/jpeg",
+        };
+        let mut present: Vec<(Variant, Variant)> = photos.iter().flatten().cloned().collect();
+        pad_sizes(&mut present);
+        let mut padded = present.into_iter();
+        let mut all = Vec::with_capacity(people.len());
+        for (i, photo) in photos.iter().enumerate().take(people.len()) {
+            match photo {
+                Some(_) => all.push(padded.next().unwrap_or((none.clone(), none.clone()))),
+                None => {
+                    excluded[i] = true;
+                    all.push((none.clone(), none.clone()));
+                }
+            }
+        }
+        for left_out in excluded.iter_mut().skip(all.len()) {
+            *left_out = true;
+        }
+        all.resize(people.len(), (none.clone(), none.clone()));
+        let mut pool = pool_of(&people);
+        pool.excluded = excluded;
+        Roster {
+            people,
+            pool: Arc::new(pool),
+            photos: all,
+        }
     }
 
     /// Not errors, but worth telling the organiser: a gender label shared by
@@ -275,6 +317,7 @@ fn pool_of(people: &[Person]) -> Pool {
     Pool {
         groups,
         in_memoriam: people.iter().map(|p| p.in_memoriam).collect(),
+        excluded: Vec::new(),
     }
 }
 

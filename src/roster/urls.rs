@@ -10,6 +10,10 @@
 //! person's index encrypted with AES-128 under a key derived from the
 //! secret and the scope; reading a URL back is one decryption, and a tag
 //! whose padding does not decrypt to zeros was not made here.
+//!
+//! The 16 bytes under the cipher: 0..4 the reunion (u32 BE; 0 = the
+//! server's built-in class), 4..8 the person's index (u32 BE), 8..10 which
+//! of their photos (u16 BE; 0 = the first or only one), 10..16 zeros.
 
 use aes::Aes128;
 use aes::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
@@ -32,6 +36,17 @@ impl Size {
             Self::Photo => "photo",
         }
     }
+}
+
+/// What a photo URL names: whose photo, which of theirs, at which size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhotoRef {
+    /// 0 = the server's built-in class (the demo or `--roster`).
+    pub reunion: u32,
+    pub person: usize,
+    /// 0 = the person's first (or only) photo.
+    pub photo: usize,
+    pub size: Size,
 }
 
 /// Hex digits after the scope's letter.
@@ -127,8 +142,24 @@ impl PhotoUrls {
 
     /// The path of `person`'s photo at `size` in `scope`, base path included.
     pub fn url(&self, scope: &PhotoScope, person: usize, size: Size) -> String {
+        self.url_of(scope, 0, person, 0, size)
+    }
+
+    /// [`PhotoUrls::url`] for photo `photo` of a person of reunion `reunion`.
+    pub fn url_of(
+        &self,
+        scope: &PhotoScope,
+        reunion: u32,
+        person: usize,
+        photo: u16,
+        size: Size,
+    ) -> String {
         let mut block = [0u8; 16];
-        block[..8].copy_from_slice(&(person as u64).to_be_bytes());
+        block[..4].copy_from_slice(&reunion.to_be_bytes());
+        // An index past u32 is no person of any roster: it resolves to none.
+        let person = u32::try_from(person).unwrap_or(u32::MAX);
+        block[4..8].copy_from_slice(&person.to_be_bytes());
+        block[8..10].copy_from_slice(&photo.to_be_bytes());
         let mut block = Array::from(block);
         scope.cipher.encrypt_block(&mut block);
         format!(
@@ -142,15 +173,21 @@ impl PhotoUrls {
 
     /// `(photo, thumb)` URLs of `person` in `scope`.
     pub fn pair(&self, scope: &PhotoScope, person: usize) -> (String, String) {
+        self.pair_of(scope, 0, person)
+    }
+
+    /// `(photo, thumb)` URLs of a person of reunion `reunion` in `scope`.
+    pub fn pair_of(&self, scope: &PhotoScope, reunion: u32, person: usize) -> (String, String) {
         (
-            self.url(scope, person, Size::Photo),
-            self.url(scope, person, Size::Thumb),
+            self.url_of(scope, reunion, person, 0, Size::Photo),
+            self.url_of(scope, reunion, person, 0, Size::Thumb),
         )
     }
 
-    /// Whose photo, at which size, a file name under `/photos/` is; `None`
-    /// for anything this server did not mint.
-    pub fn resolve(&self, file: &str) -> Option<(usize, Size)> {
+    /// Whose photo, which of theirs, at which size, a file name under
+    /// `/photos/` is; `None` for anything this server did not mint. Whether
+    /// the person has that photo is the roster's to say.
+    pub fn resolve(&self, file: &str) -> Option<PhotoRef> {
         let stem = file.strip_suffix(".jpg")?;
         let (rest, size) = if let Some(rest) = stem.strip_suffix("-thumb") {
             (rest, Size::Thumb)
@@ -171,13 +208,23 @@ impl PhotoUrls {
         self.scope(scope.to_string())
             .cipher
             .decrypt_block(&mut block);
-        if block[8..].iter().any(|&b| b != 0) {
+        if block[10..].iter().any(|&b| b != 0) {
             return None;
         }
-        let mut index = [0u8; 8];
-        index.copy_from_slice(&block[..8]);
-        let person = usize::try_from(u64::from_be_bytes(index)).ok()?;
-        (person < self.people).then_some((person, size))
+        let reunion = u32::from_be_bytes([block[0], block[1], block[2], block[3]]);
+        let person = u32::from_be_bytes([block[4], block[5], block[6], block[7]]);
+        let person = usize::try_from(person).ok()?;
+        let photo = usize::from(u16::from_be_bytes([block[8], block[9]]));
+        // Only the built-in class's size is known here.
+        if reunion == 0 && person >= self.people {
+            return None;
+        }
+        Some(PhotoRef {
+            reunion,
+            person,
+            photo,
+            size,
+        })
     }
 }
 
@@ -200,10 +247,30 @@ mod tests {
             for person in [0, 1, 47] {
                 let (photo, thumb) = u.pair(&scope, person);
                 assert!(photo.starts_with("/base/photos/"), "{photo}");
-                assert_eq!(u.resolve(file(&photo)), Some((person, Size::Photo)));
-                assert_eq!(u.resolve(file(&thumb)), Some((person, Size::Thumb)));
+                let at = |size| PhotoRef {
+                    reunion: 0,
+                    person,
+                    photo: 0,
+                    size,
+                };
+                assert_eq!(u.resolve(file(&photo)), Some(at(Size::Photo)));
+                assert_eq!(u.resolve(file(&thumb)), Some(at(Size::Thumb)));
             }
         }
+    }
+
+    #[test]
+    fn a_reunions_url_names_its_reunion_and_differs_from_the_same_index_elsewhere() {
+        let u = urls();
+        let scope = u.room("ABCD", "h1");
+        let (photo, _) = u.pair_of(&scope, 7, 3);
+        let got = u.resolve(file(&photo)).unwrap();
+        assert_eq!((got.reunion, got.person, got.photo), (7, 3, 0));
+        assert_ne!(photo, u.pair(&scope, 3).0, "reunion 0's person 3 differs");
+        // A reunion's people are counted by its own roster, not this one.
+        let far = u.url_of(&scope, 7, 100, 2, Size::Thumb);
+        let got = u.resolve(file(&far)).unwrap();
+        assert_eq!((got.reunion, got.person, got.photo), (7, 100, 2));
     }
 
     #[test]

@@ -27,6 +27,8 @@ use crate::game::{Event, Millis, PlayerId};
 #[derive(Debug)]
 pub struct StoredRoom {
     pub code: String,
+    /// Whose class the room plays (0: the built-in one).
+    pub reunion: u32,
     pub host_key_hash: String,
     pub events: Vec<Event>,
     /// `(player, token hash)` of players not kicked.
@@ -109,6 +111,8 @@ pub enum Op {
         code: String,
         host_key_hash: String,
         at: Millis,
+        /// Whose class the room plays (0: the built-in one).
+        reunion: u32,
     },
     Append {
         room: String,
@@ -169,6 +173,9 @@ pub struct Opened {
     pub last_alive: Option<Millis>,
     /// A random key made once per database: signs cookies across restarts.
     pub secret: Vec<u8>,
+    /// The reunions' own connection to the same file, and what it held.
+    pub reunion_store: crate::reunion::ReunionStore,
+    pub reunions: Vec<crate::reunion::StoredReunion>,
 }
 
 fn server_secret(conn: &Connection) -> anyhow::Result<Vec<u8>> {
@@ -233,6 +240,8 @@ impl Store {
             let pages = (max_bytes / page_size.max(1) as u64).clamp(1, i64::MAX as u64);
             conn.pragma_update(None, "max_page_count", pages as i64)?;
         }
+        let reunion_store = crate::reunion::ReunionStore::open(path)?;
+        let reunions = reunion_store.load_all()?;
         let (tx, rx) = mpsc::channel();
         let healthy = Arc::new(watch::Sender::new(true));
         let gone = Arc::new(watch::Sender::new(false));
@@ -259,6 +268,8 @@ impl Store {
             set_aside,
             last_alive,
             secret,
+            reunion_store,
+            reunions,
         })
     }
 
@@ -340,7 +351,9 @@ pub fn check_writable(_path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn open_connection(path: &Path) -> anyhow::Result<Connection> {
+/// A connection as every part of the server opens the database: WAL,
+/// full sync, foreign keys, waiting out the other writers.
+pub(crate) fn open_connection(path: &Path) -> anyhow::Result<Connection> {
     let conn = Connection::open(path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -365,10 +378,10 @@ fn file_identity(path: &Path) -> Option<(u64, u64)> {
 
 fn load_rooms(conn: &Connection) -> anyhow::Result<(Vec<StoredRoom>, Vec<SetAside>)> {
     let mut rooms_stmt = conn.prepare(
-        "SELECT code, host_key_hash, last_active FROM rooms WHERE archived = 0 ORDER BY created_at",
+        "SELECT code, host_key_hash, last_active, reunion FROM rooms WHERE archived = 0 ORDER BY created_at",
     )?;
-    let heads: Vec<(String, String, i64)> = rooms_stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    let heads: Vec<(String, String, i64, u32)> = rooms_stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
     let mut events_stmt =
         conn.prepare("SELECT seq, body FROM events WHERE room = ?1 ORDER BY seq")?;
@@ -377,10 +390,11 @@ fn load_rooms(conn: &Connection) -> anyhow::Result<(Vec<StoredRoom>, Vec<SetAsid
     )?;
     let mut rooms = Vec::with_capacity(heads.len());
     let mut set_aside = Vec::new();
-    for (code, host_key_hash, last_active) in heads {
+    for (code, host_key_hash, last_active, reunion) in heads {
         match load_room(&mut events_stmt, &mut tokens_stmt, &code) {
             Ok((events, tokens, last_seq)) => rooms.push(StoredRoom {
                 code,
+                reunion,
                 host_key_hash,
                 events,
                 tokens,
@@ -950,6 +964,7 @@ fn apply<'a>(
             code,
             host_key_hash,
             at,
+            reunion,
         } => {
             // Events queued before this must land before the clean-up below.
             insert_events(tx, rows)?;
@@ -959,10 +974,11 @@ fn apply<'a>(
                 tx.execute(&format!("DELETE FROM {table} WHERE room = ?1"), [code])?;
             }
             tx.execute(
-                "INSERT INTO rooms (code, host_key_hash, created_at, last_active) VALUES (?1, ?2, ?3, ?3)
+                "INSERT INTO rooms (code, host_key_hash, created_at, last_active, reunion) VALUES (?1, ?2, ?3, ?3, ?4)
                  ON CONFLICT(code) DO UPDATE SET host_key_hash = excluded.host_key_hash,
-                   created_at = excluded.created_at, last_active = excluded.created_at, archived = 0",
-                params![code, host_key_hash, *at as i64],
+                   created_at = excluded.created_at, last_active = excluded.created_at, archived = 0,
+                   reunion = excluded.reunion",
+                params![code, host_key_hash, *at as i64, reunion],
             )?;
         }
         Op::Append {
@@ -1169,6 +1185,7 @@ mod tests {
             code: "ABCD".into(),
             host_key_hash: "h".into(),
             at: 1,
+            reunion: 0,
         });
         store.send(Op::Append {
             room: "ABCD".into(),
@@ -1246,6 +1263,7 @@ mod tests {
             code: "ABCD".into(),
             host_key_hash: hash_secret("key"),
             at: 1,
+            reunion: 0,
         });
         let settings = Settings {
             rounds: 3,
@@ -1511,6 +1529,7 @@ mod tests {
                 code: code.into(),
                 host_key_hash: "h".into(),
                 at,
+                reunion: 0,
             });
             store.send(append(code, at));
         }
@@ -1578,6 +1597,7 @@ mod tests {
                 code: code.clone(),
                 host_key_hash: "h".into(),
                 at: 1,
+                reunion: 0,
             });
             store.send(Op::Archive { room: code });
         }
@@ -1656,6 +1676,7 @@ mod tests {
                 code: code.into(),
                 host_key_hash: "h".into(),
                 at: 1,
+                reunion: 0,
             });
         }
         store.send(append("GOOD", 1, &good));

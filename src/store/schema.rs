@@ -72,6 +72,44 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TRIGGER votes_insert INSTEAD OF INSERT ON votes BEGIN SELECT 1; END;
      CREATE TRIGGER votes_update INSTEAD OF UPDATE ON votes BEGIN SELECT 1; END;
      CREATE TRIGGER votes_delete INSTEAD OF DELETE ON votes BEGIN SELECT 1; END;",
+    // 6: reunions (the organiser's events), their people and photos, and
+    // which reunion's class each room plays (0: the built-in class).
+    // People are never deleted, only marked: a room's stored questions
+    // name them by position. Photos live here, so one `.backup` holds all.
+    "CREATE TABLE reunions (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        guest_code TEXT,
+        solo_open INTEGER NOT NULL DEFAULT 1,
+        memoriam_default INTEGER NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+     );
+     CREATE TABLE reunion_people (
+        reunion INTEGER NOT NULL REFERENCES reunions(id),
+        id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        known_as TEXT,
+        gender TEXT,
+        in_memoriam INTEGER NOT NULL DEFAULT 0,
+        included INTEGER NOT NULL DEFAULT 1,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (reunion, id)
+     ) WITHOUT ROWID;
+     CREATE TABLE reunion_photos (
+        reunion INTEGER NOT NULL,
+        person INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        label TEXT,
+        sha TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        PRIMARY KEY (reunion, person, idx),
+        FOREIGN KEY (reunion, person) REFERENCES reunion_people(reunion, id)
+     );
+     ALTER TABLE rooms ADD COLUMN reunion INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The newest schema this binary knows.

@@ -1,0 +1,475 @@
+//! Reunions: the organiser's events (the UI word), each with its own class,
+//! photos and settings, stored in the game's database (`store.rs`). The
+//! server's built-in class (the demo or `--roster`) is reunion 0, read-only
+//! and not in these tables.
+//!
+//! A person's index in a room is their place among the reunion's people
+//! ordered by id, deleted and left-out ones included: people are never
+//! removed, only marked, so a room's stored questions keep naming the same
+//! people after edits and restarts.
+
+pub mod store;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+use crate::roster::photos::{Pipeline, Variant};
+use crate::roster::{Person, Roster};
+pub use store::{Meta, MetaPatch, PersonPatch, PersonRow, PhotoRow, ReunionStore, StoredReunion};
+
+/// Longest title, name, known-as, gender label or guest code (characters).
+pub const MAX_TEXT: usize = 120;
+/// Most photos one person may have.
+pub const MAX_PHOTOS_PER_PERSON: usize = 16;
+
+/// Why an organiser's change was refused.
+#[derive(Debug)]
+pub enum ReunionError {
+    NotFound,
+    /// The person changed since the version the edit was made on.
+    Stale(PersonRow),
+    /// Something the organiser typed or uploaded; the sentence says what.
+    Invalid(String),
+    /// The database could not write: nothing changed.
+    Storage(String),
+}
+
+impl std::fmt::Display for ReunionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound => f.write_str("no such event or person"),
+            Self::Stale(row) => write!(f, "changed by {} meanwhile", row.updated_by),
+            Self::Invalid(why) => f.write_str(why),
+            Self::Storage(why) => write!(f, "could not be saved: {why}"),
+        }
+    }
+}
+
+/// One photo of a person in memory: its label and web variants.
+#[derive(Debug, Clone)]
+pub struct PhotoEntry {
+    pub idx: u32,
+    pub label: Option<String>,
+    pub sha: String,
+    pub thumb: Variant,
+    pub photo: Variant,
+}
+
+/// One person in memory: the stored row and their photos.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub row: PersonRow,
+    pub photos: Vec<PhotoEntry>,
+}
+
+impl Entry {
+    /// Asked in games: included, not deleted, with a photo.
+    pub fn playable(&self) -> bool {
+        self.row.included && !self.row.deleted && !self.photos.is_empty()
+    }
+}
+
+/// What a reunion holds now; edits replace it under the lock.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub meta: Meta,
+    /// Ordered by id: a person's place here is their index in rooms.
+    pub people: Vec<Entry>,
+}
+
+/// One reunion: its current state and the class rooms are built on.
+#[derive(Debug)]
+pub struct Reunion {
+    pub id: u32,
+    state: RwLock<Snapshot>,
+    /// The class as rooms see it, rebuilt after each edit; a room keeps
+    /// the one it was created with until the server restarts.
+    roster: RwLock<Arc<Roster>>,
+    /// One organiser write at a time per reunion.
+    writing: tokio::sync::Mutex<()>,
+}
+
+impl Reunion {
+    fn new(snapshot: Snapshot) -> Self {
+        let roster = Arc::new(roster_of(&snapshot.people));
+        Self {
+            id: snapshot.meta.id,
+            state: RwLock::new(snapshot),
+            roster: RwLock::new(roster),
+            writing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        self.state.read().clone()
+    }
+
+    pub fn meta(&self) -> Meta {
+        self.state.read().meta.clone()
+    }
+
+    pub fn title(&self) -> String {
+        self.state.read().meta.title.clone()
+    }
+
+    pub fn roster(&self) -> Arc<Roster> {
+        self.roster.read().clone()
+    }
+
+    /// A person's photo variants by their id and the photo's index.
+    pub fn photo(&self, person: u32, idx: u32) -> Option<PhotoEntry> {
+        let state = self.state.read();
+        let entry = state.people.iter().find(|e| e.row.id == person)?;
+        entry.photos.iter().find(|p| p.idx == idx).cloned()
+    }
+
+    fn replace(&self, snapshot: Snapshot) {
+        let roster = Arc::new(roster_of(&snapshot.people));
+        *self.state.write() = snapshot;
+        *self.roster.write() = roster;
+    }
+}
+
+/// The class rooms play: everyone in id order, the first photo each.
+fn roster_of(people: &[Entry]) -> Roster {
+    let persons = people
+        .iter()
+        .map(|e| Person {
+            name: e.row.name.clone(),
+            known_as: e.row.known_as.clone(),
+            gender: e.row.gender.clone(),
+            in_memoriam: e.row.in_memoriam,
+            photo_id: e.photos.first().map(|p| p.sha.clone()).unwrap_or_default(),
+        })
+        .collect();
+    let photos = people
+        .iter()
+        .map(|e| e.photos.first().map(|p| (p.thumb.clone(), p.photo.clone())))
+        .collect();
+    let excluded = people.iter().map(|e| !e.playable()).collect();
+    Roster::assemble(persons, photos, excluded)
+}
+
+/// A person to add.
+#[derive(Debug, Clone, Default)]
+pub struct NewPerson {
+    pub name: String,
+    pub known_as: Option<String>,
+    pub gender: Option<String>,
+    pub in_memoriam: bool,
+}
+
+/// Every reunion on this server, by id.
+#[derive(Debug)]
+pub struct Reunions {
+    store: Option<ReunionStore>,
+    pipeline: Pipeline,
+    map: RwLock<BTreeMap<u32, Arc<Reunion>>>,
+}
+
+/// Trimmed, at most [`MAX_TEXT`] characters, `None` when empty.
+pub fn clean_text(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.chars().take(MAX_TEXT).collect())
+}
+
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+impl Reunions {
+    /// No reunions and nowhere to keep them (tests of other parts).
+    pub fn empty() -> Self {
+        Self {
+            store: None,
+            pipeline: Pipeline::default(),
+            map: RwLock::new(BTreeMap::new()),
+        }
+    }
+
+    /// The stored reunions with their photos' web variants (from the cache
+    /// beside the database when it has them). A photo that no longer
+    /// decodes is left out, logged, and kept in the database.
+    pub fn load(store: ReunionStore, stored: Vec<StoredReunion>, pipeline: Pipeline) -> Self {
+        let mut map = BTreeMap::new();
+        for reunion in stored {
+            let processed = crate::roster::par_map(&reunion.photos, |p| {
+                pipeline
+                    .process(&p.bytes)
+                    .map(|(_, thumb, photo)| (thumb, photo))
+            });
+            let mut people: Vec<Entry> = reunion
+                .people
+                .into_iter()
+                .map(|row| Entry {
+                    row,
+                    photos: Vec::new(),
+                })
+                .collect();
+            for (row, made) in reunion.photos.iter().zip(processed) {
+                let Some(entry) = people.iter_mut().find(|e| e.row.id == row.person) else {
+                    continue;
+                };
+                match made {
+                    Ok((thumb, photo)) => entry.photos.push(PhotoEntry {
+                        idx: row.idx,
+                        label: row.label.clone(),
+                        sha: row.sha.clone(),
+                        thumb,
+                        photo,
+                    }),
+                    Err(e) => tracing::error!(
+                        reunion = reunion.meta.id,
+                        person = row.person,
+                        "a stored photo cannot be read ({e}); it stays in the database"
+                    ),
+                }
+            }
+            let id = reunion.meta.id;
+            map.insert(
+                id,
+                Arc::new(Reunion::new(Snapshot {
+                    meta: reunion.meta,
+                    people,
+                })),
+            );
+        }
+        Self {
+            store: Some(store),
+            pipeline,
+            map: RwLock::new(map),
+        }
+    }
+
+    pub fn get(&self, id: u32) -> Option<Arc<Reunion>> {
+        self.map.read().get(&id).cloned()
+    }
+
+    pub fn all(&self) -> Vec<Arc<Reunion>> {
+        self.map.read().values().cloned().collect()
+    }
+
+    fn store(&self) -> Result<ReunionStore, ReunionError> {
+        self.store
+            .clone()
+            .ok_or_else(|| ReunionError::Storage("this server keeps no events".into()))
+    }
+
+    /// Runs `f` on the store off the async threads.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(ReunionStore) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, ReunionError> {
+        let store = self.store()?;
+        match tokio::task::spawn_blocking(move || f(store)).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => {
+                tracing::error!(error = %format!("{e:#}"), "an organiser's change could not be saved");
+                Err(ReunionError::Storage(format!("{e:#}")))
+            }
+            Err(e) => Err(ReunionError::Storage(e.to_string())),
+        }
+    }
+
+    pub async fn create(&self, title: &str) -> Result<Arc<Reunion>, ReunionError> {
+        let title = clean_text(title)
+            .ok_or_else(|| ReunionError::Invalid("The event needs a title.".into()))?;
+        let meta = self
+            .blocking(move |s| s.create(&title, now_millis()))
+            .await?;
+        let reunion = Arc::new(Reunion::new(Snapshot {
+            meta,
+            people: Vec::new(),
+        }));
+        self.map.write().insert(reunion.id, reunion.clone());
+        Ok(reunion)
+    }
+
+    pub async fn update_meta(&self, id: u32, patch: MetaPatch) -> Result<Meta, ReunionError> {
+        let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
+        let _writing = reunion.writing.lock().await;
+        let meta = self
+            .blocking(move |s| s.update_meta(id, &patch, now_millis()))
+            .await?;
+        let mut next = reunion.snapshot();
+        next.meta = meta.clone();
+        reunion.replace(next);
+        Ok(meta)
+    }
+
+    /// Adds a person with their photos (`(label, source bytes)`, each
+    /// decoded and turned into web variants first: an unreadable one
+    /// refuses the whole person, nothing stored). What uploads and the
+    /// organiser's "add a person" call.
+    pub async fn add_person_with_photos(
+        &self,
+        reunion: u32,
+        name: &str,
+        gender: Option<&str>,
+        known_as: Option<&str>,
+        in_memoriam: bool,
+        photos: Vec<(Option<String>, Vec<u8>)>,
+    ) -> Result<PersonRow, ReunionError> {
+        self.add_person(
+            reunion,
+            NewPerson {
+                name: name.to_string(),
+                known_as: known_as.and_then(clean_text),
+                gender: gender.and_then(clean_text),
+                in_memoriam,
+            },
+            photos,
+            "the organiser",
+        )
+        .await
+    }
+
+    /// [`Reunions::add_person_with_photos`], saying who added them.
+    pub async fn add_person(
+        &self,
+        id: u32,
+        person: NewPerson,
+        photos: Vec<(Option<String>, Vec<u8>)>,
+        by: &str,
+    ) -> Result<PersonRow, ReunionError> {
+        let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
+        let name = clean_text(&person.name)
+            .ok_or_else(|| ReunionError::Invalid("The name is empty.".into()))?;
+        if photos.len() > MAX_PHOTOS_PER_PERSON {
+            return Err(ReunionError::Invalid(format!(
+                "A person may have at most {MAX_PHOTOS_PER_PERSON} photos."
+            )));
+        }
+        let pipeline = self.pipeline.clone();
+        // Decoding is slow and may fail: before anything is written.
+        let made = tokio::task::spawn_blocking(move || {
+            photos
+                .into_iter()
+                .enumerate()
+                .map(|(i, (label, bytes))| {
+                    let (sha, thumb, photo) = pipeline.process(&bytes)?;
+                    let label = label.as_deref().and_then(clean_text);
+                    Ok((
+                        PhotoRow {
+                            person: 0,
+                            idx: i as u32,
+                            label: label.clone(),
+                            sha: sha.clone(),
+                            bytes,
+                        },
+                        PhotoEntry {
+                            idx: i as u32,
+                            label,
+                            sha,
+                            thumb,
+                            photo,
+                        },
+                    ))
+                })
+                .collect::<Result<Vec<_>, String>>()
+        })
+        .await
+        .map_err(|e| ReunionError::Storage(e.to_string()))?
+        .map_err(|e| ReunionError::Invalid(format!("The photo {e}.")))?;
+        let (rows, entries): (Vec<PhotoRow>, Vec<PhotoEntry>) = made.into_iter().unzip();
+        let row = PersonRow {
+            id: 0,
+            name,
+            known_as: person.known_as.as_deref().and_then(clean_text),
+            gender: person.gender.as_deref().and_then(clean_text),
+            in_memoriam: person.in_memoriam,
+            included: true,
+            deleted: false,
+            updated_at: now_millis(),
+            updated_by: by.to_string(),
+            version: 1,
+        };
+        let _writing = reunion.writing.lock().await;
+        let stored = self
+            .blocking(move |s| s.add_person(id, &row, &rows))
+            .await?;
+        let mut next = reunion.snapshot();
+        next.people.push(Entry {
+            row: stored.clone(),
+            photos: entries,
+        });
+        reunion.replace(next);
+        Ok(stored)
+    }
+
+    /// Changes a person if nobody changed them since `version`; else
+    /// [`ReunionError::Stale`] with the current row (who, when).
+    pub async fn update_person(
+        &self,
+        id: u32,
+        person: u32,
+        version: u32,
+        patch: PersonPatch,
+        by: &str,
+    ) -> Result<PersonRow, ReunionError> {
+        let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
+        if let Some(name) = &patch.name
+            && clean_text(name).is_none()
+        {
+            return Err(ReunionError::Invalid("The name is empty.".into()));
+        }
+        let _writing = reunion.writing.lock().await;
+        let current = reunion
+            .snapshot()
+            .people
+            .into_iter()
+            .find(|e| e.row.id == person)
+            .ok_or(ReunionError::NotFound)?;
+        if current.row.version != version {
+            return Err(ReunionError::Stale(current.row));
+        }
+        let mut next_row = patch.apply_to(&current.row);
+        next_row.version = version + 1;
+        next_row.updated_at = now_millis();
+        next_row.updated_by = by.to_string();
+        let written = next_row.clone();
+        let saved = self
+            .blocking(move |s| s.update_person(id, &written, version))
+            .await?;
+        let saved = saved.map_err(ReunionError::Stale)?;
+        let mut next = reunion.snapshot();
+        if let Some(entry) = next.people.iter_mut().find(|e| e.row.id == person) {
+            entry.row = saved.clone();
+        }
+        reunion.replace(next);
+        Ok(saved)
+    }
+}
+
+/// What `yearbook check` would say about each person, in its words, by
+/// person id: empty name, duplicate name, no photo, the same image twice.
+pub fn problems(people: &[Entry]) -> BTreeMap<u32, Vec<String>> {
+    let mut out: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut names: BTreeMap<String, &str> = BTreeMap::new();
+    let mut images: BTreeMap<&str, &str> = BTreeMap::new();
+    for e in people.iter().filter(|e| !e.row.deleted) {
+        let mine = out.entry(e.row.id).or_default();
+        let name = e.row.name.trim();
+        if name.is_empty() {
+            mine.push("the name is empty".into());
+        } else if let Some(first) = names.insert(crate::roster::csv::name_key(name), name) {
+            names.insert(crate::roster::csv::name_key(name), first);
+            mine.push(format!("duplicate name '{name}' (first: {first})"));
+        }
+        match e.photos.first() {
+            None => mine.push("the photo is empty".into()),
+            Some(p) => {
+                if let Some(first) = images.insert(p.sha.as_str(), name) {
+                    images.insert(p.sha.as_str(), first);
+                    mine.push(format!("the photo is the same image as {first}'s"));
+                }
+            }
+        }
+    }
+    out.retain(|_, v| !v.is_empty());
+    out
+}

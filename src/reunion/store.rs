@@ -1,0 +1,351 @@
+//! Reunions on disk: their own SQLite connection to the game's database
+//! file (WAL, so both connections work at once). Organiser writes are rare
+//! and may carry megabytes of photos: they never queue behind the rooms'
+//! batched writer (`src/store`), nor the votes behind them. Every call
+//! blocks: the registry runs them on `spawn_blocking`.
+
+use anyhow::Context;
+use parking_lot::Mutex;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A reunion's settings, as stored.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Meta {
+    pub id: u32,
+    pub title: String,
+    /// The guests' event code; `None`: none.
+    pub guest_code: Option<String>,
+    pub solo_open: bool,
+    /// Whether new rooms include classmates in memoriam unless told.
+    pub memoriam_default: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One person's row. `id` orders the people: a person's place in that
+/// order is their index in rooms, so rows are never removed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PersonRow {
+    pub id: u32,
+    pub name: String,
+    pub known_as: Option<String>,
+    pub gender: Option<String>,
+    pub in_memoriam: bool,
+    pub included: bool,
+    pub deleted: bool,
+    pub updated_at: i64,
+    /// Who made the last change, in words ("the organiser", a name).
+    pub updated_by: String,
+    /// Raised by every change: an edit made on an older version was made
+    /// without seeing the newer one.
+    pub version: u32,
+}
+
+/// One stored photo of a person: the source as uploaded.
+#[derive(Debug, Clone)]
+pub struct PhotoRow {
+    pub person: u32,
+    pub idx: u32,
+    pub label: Option<String>,
+    pub sha: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A reunion as read at start.
+#[derive(Debug)]
+pub struct StoredReunion {
+    pub meta: Meta,
+    pub people: Vec<PersonRow>,
+    pub photos: Vec<PhotoRow>,
+}
+
+/// Changes to a reunion's settings; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct MetaPatch {
+    pub title: Option<String>,
+    /// `Some(None)` removes the code.
+    pub guest_code: Option<Option<String>>,
+    pub solo_open: Option<bool>,
+    pub memoriam_default: Option<bool>,
+}
+
+/// Changes to a person; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PersonPatch {
+    pub name: Option<String>,
+    pub known_as: Option<Option<String>>,
+    pub gender: Option<Option<String>>,
+    pub in_memoriam: Option<bool>,
+    pub included: Option<bool>,
+    pub deleted: Option<bool>,
+}
+
+impl PersonPatch {
+    /// `row` with the patch applied (the version and stamp not yet moved).
+    pub fn apply_to(&self, row: &PersonRow) -> PersonRow {
+        let mut next = row.clone();
+        if let Some(v) = &self.name {
+            next.name = v.clone();
+        }
+        if let Some(v) = &self.known_as {
+            next.known_as = v.clone();
+        }
+        if let Some(v) = &self.gender {
+            next.gender = v.clone();
+        }
+        if let Some(v) = self.in_memoriam {
+            next.in_memoriam = v;
+        }
+        if let Some(v) = self.included {
+            next.included = v;
+        }
+        if let Some(v) = self.deleted {
+            next.deleted = v;
+        }
+        next
+    }
+}
+
+const META_SELECT: &str =
+    "SELECT id, title, guest_code, solo_open, memoriam_default, created_at, updated_at
+     FROM reunions";
+const PERSON_SELECT: &str =
+    "SELECT id, name, known_as, gender, in_memoriam, included, deleted, updated_at,
+        updated_by, version
+     FROM reunion_people";
+
+/// The reunions' connection; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct ReunionStore {
+    conn: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+impl ReunionStore {
+    /// Opens the database the game store has already migrated.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        let conn = crate::store::open_connection(path)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file (the photo cache lives beside it).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn load_all(&self) -> anyhow::Result<Vec<StoredReunion>> {
+        let conn = self.conn.lock();
+        let mut metas = conn.prepare(&format!("{META_SELECT} ORDER BY id"))?;
+        let metas: Vec<Meta> = metas.query_map([], meta_of)?.collect::<Result<_, _>>()?;
+        let mut people =
+            conn.prepare(&format!("{PERSON_SELECT} WHERE reunion = ?1 ORDER BY id"))?;
+        let mut photos = conn.prepare(
+            "SELECT person, idx, label, sha, bytes FROM reunion_photos
+             WHERE reunion = ?1 ORDER BY person, idx",
+        )?;
+        let mut out = Vec::with_capacity(metas.len());
+        for meta in metas {
+            let rows = people
+                .query_map([meta.id], person_of)?
+                .collect::<Result<_, _>>()?;
+            let pics = photos
+                .query_map([meta.id], |r| {
+                    Ok(PhotoRow {
+                        person: r.get(0)?,
+                        idx: r.get(1)?,
+                        label: r.get(2)?,
+                        sha: r.get(3)?,
+                        bytes: r.get(4)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            out.push(StoredReunion {
+                meta,
+                people: rows,
+                photos: pics,
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn create(&self, title: &str, now: i64) -> anyhow::Result<Meta> {
+        let conn = self.conn.lock();
+        conn.execute(
+            "INSERT INTO reunions (title, created_at, updated_at) VALUES (?1, ?2, ?2)",
+            params![title, now],
+        )?;
+        let id = conn.last_insert_rowid();
+        conn.query_row(&format!("{META_SELECT} WHERE id = ?1"), [id], meta_of)
+            .map_err(Into::into)
+    }
+
+    pub fn update_meta(&self, id: u32, patch: &MetaPatch, now: i64) -> anyhow::Result<Meta> {
+        let conn = self.conn.lock();
+        let guest_code_set = patch.guest_code.is_some();
+        let guest_code = patch.guest_code.clone().flatten();
+        conn.execute(
+            "UPDATE reunions SET
+                title = COALESCE(?2, title),
+                guest_code = CASE WHEN ?3 THEN ?4 ELSE guest_code END,
+                solo_open = COALESCE(?5, solo_open),
+                memoriam_default = COALESCE(?6, memoriam_default),
+                updated_at = ?7
+             WHERE id = ?1",
+            params![
+                id,
+                patch.title,
+                guest_code_set,
+                guest_code,
+                patch.solo_open,
+                patch.memoriam_default,
+                now
+            ],
+        )?;
+        conn.query_row(&format!("{META_SELECT} WHERE id = ?1"), [id], meta_of)
+            .map_err(Into::into)
+    }
+
+    /// Adds a person and their photos in one transaction: a crash leaves
+    /// either all of it or none.
+    pub fn add_person(
+        &self,
+        reunion: u32,
+        row: &PersonRow,
+        photos: &[PhotoRow],
+    ) -> anyhow::Result<PersonRow> {
+        let mut conn = self.conn.lock();
+        // Immediate: a read upgraded to a write mid-transaction fails at once
+        // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let next: u32 = tx.query_row(
+            "SELECT COALESCE(MAX(id), 0) + 1 FROM reunion_people WHERE reunion = ?1",
+            [reunion],
+            |r| r.get(0),
+        )?;
+        let stored = PersonRow {
+            id: next,
+            ..row.clone()
+        };
+        tx.execute(
+            "INSERT INTO reunion_people (reunion, id, name, known_as, gender, in_memoriam,
+                included, deleted, updated_at, updated_by, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                reunion,
+                stored.id,
+                stored.name,
+                stored.known_as,
+                stored.gender,
+                stored.in_memoriam,
+                stored.included,
+                stored.deleted,
+                stored.updated_at,
+                stored.updated_by,
+                stored.version
+            ],
+        )?;
+        for photo in photos {
+            tx.execute(
+                "INSERT INTO reunion_photos (reunion, person, idx, label, sha, bytes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    reunion,
+                    stored.id,
+                    photo.idx,
+                    photo.label,
+                    photo.sha,
+                    photo.bytes
+                ],
+            )?;
+        }
+        tx.execute(
+            "UPDATE reunions SET updated_at = ?2 WHERE id = ?1",
+            params![reunion, stored.updated_at],
+        )?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// Writes `row` over the stored one if that is still at `expected`
+    /// version; else hands back the stored row (someone else's change).
+    pub fn update_person(
+        &self,
+        reunion: u32,
+        row: &PersonRow,
+        expected: u32,
+    ) -> anyhow::Result<Result<PersonRow, PersonRow>> {
+        let mut conn = self.conn.lock();
+        // Immediate: a read upgraded to a write mid-transaction fails at once
+        // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE reunion_people SET name = ?3, known_as = ?4, gender = ?5, in_memoriam = ?6,
+                included = ?7, deleted = ?8, updated_at = ?9, updated_by = ?10, version = ?11
+             WHERE reunion = ?1 AND id = ?2 AND version = ?12",
+            params![
+                reunion,
+                row.id,
+                row.name,
+                row.known_as,
+                row.gender,
+                row.in_memoriam,
+                row.included,
+                row.deleted,
+                row.updated_at,
+                row.updated_by,
+                row.version,
+                expected
+            ],
+        )?;
+        if changed == 0 {
+            let current = tx
+                .query_row(
+                    &format!("{PERSON_SELECT} WHERE reunion = ?1 AND id = ?2"),
+                    params![reunion, row.id],
+                    person_of,
+                )
+                .optional()?
+                .context("no such person")?;
+            return Ok(Err(current));
+        }
+        tx.execute(
+            "UPDATE reunions SET updated_at = ?2 WHERE id = ?1",
+            params![reunion, row.updated_at],
+        )?;
+        tx.commit()?;
+        Ok(Ok(row.clone()))
+    }
+}
+
+fn meta_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Meta> {
+    Ok(Meta {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        guest_code: r.get(2)?,
+        solo_open: r.get(3)?,
+        memoriam_default: r.get(4)?,
+        created_at: r.get(5)?,
+        updated_at: r.get(6)?,
+    })
+}
+
+fn person_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonRow> {
+    Ok(PersonRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        known_as: r.get(2)?,
+        gender: r.get(3)?,
+        in_memoriam: r.get(4)?,
+        included: r.get(5)?,
+        deleted: r.get(6)?,
+        updated_at: r.get(7)?,
+        updated_by: r.get(8)?,
+        version: r.get(9)?,
+    })
+}
