@@ -72,16 +72,64 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
-/// The reunion uploads go to.
-const REUNION: u32 = 1;
+/// A new event (reunion) on `server`: its id.
+async fn new_reunion(server: &TestServer) -> u32 {
+    let (s, body) = server
+        .post_json(
+            "/api/organise/reunions",
+            &json!({"title": "Lincoln High 1986"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{body}");
+    body["id"].as_u64().unwrap() as u32
+}
 
-async fn announce(server: &TestServer, name: &str, size: usize) -> (u16, Value) {
+/// The event's people: (name, photo labels), deleted ones left out.
+async fn people(server: &TestServer, reunion: u32) -> Vec<(String, Vec<String>)> {
+    let (s, body) = server
+        .get_json(&format!("/api/organise/reunions/{reunion}"))
+        .await;
+    assert_eq!(s, 200, "{body}");
+    body["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["deleted"] != true)
+        .map(|p| {
+            let labels = p["photos"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|ph| ph["label"].as_str().unwrap_or("").to_string())
+                .collect();
+            (p["name"].as_str().unwrap().to_string(), labels)
+        })
+        .collect()
+}
+
+async fn announce_in(
+    server: &TestServer,
+    reunion: u32,
+    name: &str,
+    label: &str,
+    size: usize,
+) -> (u16, Value) {
     server
         .post_json(
-            &format!("/api/organise/reunions/{REUNION}/uploads"),
-            &json!({"name": name, "size": size, "type": "image/png"}),
+            &format!("/api/organise/reunions/{reunion}/uploads"),
+            &json!({"name": name, "size": size, "type": "image/png", "label": label}),
         )
         .await
+}
+
+async fn announce(server: &TestServer, name: &str, size: usize) -> (u16, Value) {
+    let reunion = match server.get_json("/api/organise/reunions").await {
+        (200, list) if !list["reunions"].as_array().is_none_or(Vec::is_empty) => {
+            list["reunions"][0]["id"].as_u64().unwrap() as u32
+        }
+        _ => new_reunion(server).await,
+    };
+    announce_in(server, reunion, name, "", size).await
 }
 
 /// One chunk at `offset`: status, body, and the `Upload-Offset` answered.
@@ -119,6 +167,15 @@ async fn send_from(server: &TestServer, id: &str, bytes: &[u8], from: usize) -> 
 /// A whole file, announced and sent: the finished upload.
 async fn upload(server: &TestServer, name: &str, bytes: &[u8]) -> Value {
     let (status, created) = announce(server, name, bytes.len()).await;
+    finish(server, status, created, bytes).await
+}
+
+async fn upload_in(server: &TestServer, reunion: u32, name: &str, bytes: &[u8]) -> Value {
+    let (status, created) = announce_in(server, reunion, name, "", bytes.len()).await;
+    finish(server, status, created, bytes).await
+}
+
+async fn finish(server: &TestServer, status: u16, created: Value, bytes: &[u8]) -> Value {
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap().to_string();
     let done = send_from(server, &id, bytes, 0).await;
@@ -267,8 +324,9 @@ async fn an_upload_resumes_after_the_server_is_killed_and_a_closed_browser_finds
     chunk(&server, &id, 0, &bytes[..MIB]).await;
     let server = server.restart_after_kill9();
     // The browser was closed too: it finds its unfinished uploads.
+    let reunion = created["reunion"].as_u64().unwrap();
     let (s, list) = server
-        .get_json(&format!("/api/organise/reunions/{REUNION}/uploads"))
+        .get_json(&format!("/api/organise/reunions/{reunion}/uploads"))
         .await;
     assert_eq!(s, 200, "{list}");
     let found = &list["uploads"][0];
@@ -289,9 +347,13 @@ async fn an_upload_resumes_after_the_server_is_killed_and_a_closed_browser_finds
     let done = send_from(&server, &id, &bytes, MIB).await;
     assert_eq!(done["accepted"][0]["name"], "Eve Gale", "{done}");
     let (_, list) = server
-        .get_json(&format!("/api/organise/reunions/{REUNION}/uploads"))
+        .get_json(&format!("/api/organise/reunions/{reunion}/uploads"))
         .await;
     assert_eq!(list["uploads"][0]["state"], "done");
+    assert_eq!(
+        people(&server, reunion as u32).await,
+        [("Eve Gale".to_string(), vec![String::new()])]
+    );
 }
 
 #[tokio::test]
@@ -375,6 +437,98 @@ async fn a_zip_gives_its_scans_and_refuses_its_pdf() {
         done["refused"][0]["file"],
         "class.zip: class of 1986/reunion flyer.pdf"
     );
+    let reunion = done["reunion"].as_u64().unwrap() as u32;
+    assert_eq!(
+        people(&server, reunion).await,
+        [
+            ("Ann Lee".to_string(), vec![String::new()]),
+            ("José Núñez".to_string(), vec![String::new()])
+        ]
+    );
+    assert!(done["accepted"][0]["person"].is_u64(), "{done}");
+}
+
+#[tokio::test]
+async fn a_dropped_folder_with_two_yearbooks_gives_one_person_two_photos() {
+    let server = TestServer::builder().in_process().start();
+    let reunion = new_reunion(&server).await;
+    // As the page does: every file of the drop announced, then sent.
+    let files = [
+        ("scans/1983/Ann Lee.png", "1983", scan(1)),
+        ("scans/1986/Ann Lee.png", "1986", scan(2)),
+        ("scans/1986/Bob Ray.png", "1986", scan(3)),
+    ];
+    let mut ids = Vec::new();
+    for (name, label, bytes) in &files {
+        let (s, body) = announce_in(&server, reunion, name, label, bytes.len()).await;
+        assert_eq!(s, 201, "{body}");
+        ids.push(body["id"].as_str().unwrap().to_string());
+    }
+    for (i, (id, (_, _, bytes))) in ids.iter().zip(&files).enumerate() {
+        let done = send_from(&server, id, bytes, 0).await;
+        assert_eq!(done["state"], "done", "{done}");
+        if i < files.len() - 1 {
+            // Others of the drop still arriving: nobody is added yet.
+            assert_eq!(people(&server, reunion).await, []);
+            assert_eq!(done["accepted"][0]["person"], Value::Null);
+        }
+    }
+    assert_eq!(
+        people(&server, reunion).await,
+        [
+            (
+                "Ann Lee".to_string(),
+                vec!["1983".to_string(), "1986".to_string()]
+            ),
+            ("Bob Ray".to_string(), vec!["1986".to_string()])
+        ]
+    );
+    // Dropped again: already there, said so, nobody added twice.
+    let done = upload_in(&server, reunion, "Bob Ray.png", &scan(4)).await;
+    let (code, message) = refusal(&done);
+    assert_eq!(code, "already_there");
+    assert!(
+        message.starts_with("Bob Ray is already in this event"),
+        "{message}"
+    );
+    assert_eq!(people(&server, reunion).await.len(), 2);
+}
+
+#[tokio::test]
+async fn photos_left_waiting_by_an_unfinished_file_go_on_when_it_is_given_up() {
+    let server = TestServer::builder().in_process().start();
+    let reunion = new_reunion(&server).await;
+    let (_, never) = announce_in(&server, reunion, "Cy Dunn.png", "", 5000).await;
+    let done = upload_in(&server, reunion, "Di Eck.png", &scan(5)).await;
+    assert_eq!(done["accepted"][0]["person"], Value::Null, "{done}");
+    assert_eq!(people(&server, reunion).await, []);
+    let r = server
+        .http
+        .delete(server.url(&format!(
+            "/api/organise/uploads/{}",
+            never["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    assert_eq!(
+        people(&server, reunion).await,
+        [("Di Eck".to_string(), vec![String::new()])]
+    );
+
+    // Or at once, when asked, however many files are still arriving.
+    announce_in(&server, reunion, "Fay Gill.png", "", 5000).await;
+    upload_in(&server, reunion, "Hal Ivy.png", &scan(6)).await;
+    assert_eq!(people(&server, reunion).await.len(), 1);
+    let (s, list) = server
+        .post_json(
+            &format!("/api/organise/reunions/{reunion}/uploads/add"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{list}");
+    assert_eq!(people(&server, reunion).await.len(), 2);
 }
 
 #[tokio::test]
@@ -384,30 +538,69 @@ async fn a_guest_never_reaches_the_uploads() {
         .arg("pw")
         .in_process()
         .start();
-    let (s, body) = announce(&server, "Ann.png", 10).await;
+    // The organiser logs in and starts an upload ...
+    let login = no_redirect_client()
+        .post(server.url("/organise/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("password=pw")
+        .send()
+        .await
+        .unwrap();
+    let cookie = header(&login, "set-cookie");
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let organiser = |method: reqwest::Method, path: &str| {
+        server
+            .http
+            .request(method, server.url(path))
+            .header("Cookie", cookie.clone())
+    };
+    let created = organiser(reqwest::Method::POST, "/api/organise/reunions")
+        .json(&json!({"title": "Class of 1986"}))
+        .send()
+        .await
+        .unwrap();
+    let (s, reunion) = status_and_json(created).await;
+    assert_eq!(s, 201, "{reunion}");
+    let uploads = format!("/api/organise/reunions/{}/uploads", reunion["id"]);
+    let r = organiser(reqwest::Method::POST, &uploads)
+        .json(&json!({"name": "Ann.png", "size": 10}))
+        .send()
+        .await
+        .unwrap();
+    let (s, upload) = status_and_json(r).await;
+    assert_eq!(s, 201, "{upload}");
+    let id = upload["id"].as_str().unwrap();
+
+    // ... which a guest can neither see, list, feed nor start.
+    let (s, body) = server
+        .post_json(&uploads, &json!({"name": "x.png", "size": 10}))
+        .await;
     assert_eq!(
         (s, body["error"].as_str()),
         (401, Some("organiser_only")),
         "{body}"
     );
-    let (s, _, _) = chunk(&server, "0123456789abcdef0123456789abcdef", 0, b"x").await;
-    assert_eq!(s, 401);
-    let (s, _) = status(&server, "0123456789abcdef0123456789abcdef").await;
-    assert_eq!(s, 401);
-    let (s, _) = server
-        .get_json(&format!("/api/organise/reunions/{REUNION}/uploads"))
-        .await;
+    assert_eq!(server.get_json(&uploads).await.0, 401);
+    assert_eq!(status(&server, id).await.0, 401);
+    let (s, _, _) = chunk(&server, id, 0, b"0123456789").await;
     assert_eq!(s, 401);
     // A chunk's body is not read before the organiser is known: a guest's
     // large body gets the same 401, not a 413.
-    let (s, _, _) = chunk(
-        &server,
-        "0123456789abcdef0123456789abcdef",
-        0,
-        &vec![0u8; 2 * MIB],
-    )
-    .await;
+    let (s, _, _) = chunk(&server, id, 0, &vec![0u8; 2 * MIB]).await;
     assert_eq!(s, 401);
+    let r = server
+        .http
+        .delete(server.url(&format!("/api/organise/uploads/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let r = organiser(reqwest::Method::GET, &format!("/api/organise/uploads/{id}"))
+        .send()
+        .await
+        .unwrap();
+    let (s, body) = status_and_json(r).await;
+    assert_eq!((s, body["offset"].clone()), (200, json!(0)), "untouched");
 }
 
 #[tokio::test]

@@ -116,6 +116,10 @@ pub fn routes() -> Router<Arc<AppState>> {
             get(uploads::list).post(uploads::create),
         )
         .route(
+            "/api/organise/reunions/{id}/uploads/add",
+            post(uploads::add_waiting),
+        )
+        .route(
             "/api/organise/uploads/{id}",
             get(uploads::status)
                 .patch(uploads::append)

@@ -18,8 +18,10 @@ use serde_json::{Value, json};
 use super::AppError;
 use super::organise::Organiser;
 use crate::AppState;
+use crate::reunion::ReunionError;
+use crate::roster::csv::name_key;
 use crate::uploads::check::{self, Problem};
-use crate::uploads::{AppendError, MAX_CHUNK_BYTES, Outcome, Placed, Upload, Uploads};
+use crate::uploads::{AppendError, MAX_CHUNK_BYTES, Outcome, Placed, Upload, Uploads, by_person};
 
 /// A chunk's body must arrive within this time: 1 MiB at 150 kbit/s.
 /// Longer than the 10 s every other body gets, and only for organisers.
@@ -45,13 +47,13 @@ pub async fn page(
     State(state): State<Arc<AppState>>,
     Path(reunion): Path<u32>,
 ) -> Result<Response, AppError> {
-    organiser.check(reunion)?;
+    let event = find_reunion(&state, &organiser, reunion)?;
     Ok(super::pages::render(UploadPage {
         base: state.base.clone(),
-        title: "Add photos".into(),
+        title: format!("Add photos — {}", event.title()),
         reunion,
-        event: "Your events".into(),
-        back: format!("{}/organise", state.base),
+        event: event.title(),
+        back: format!("{}/organise/reunions/{reunion}", state.base),
     }))
 }
 
@@ -63,6 +65,20 @@ pub fn is_chunk(state: &AppState, method: &axum::http::Method, path: &str) -> bo
             .strip_prefix(state.base.as_str())
             .unwrap_or(path)
             .starts_with("/api/organise/uploads/")
+}
+
+/// The reunion `id`, once this organiser may touch it; the built-in
+/// class (0) is read-only and no reunion here.
+fn find_reunion(
+    state: &AppState,
+    organiser: &Organiser,
+    id: u32,
+) -> Result<Arc<crate::reunion::Reunion>, AppError> {
+    organiser.check(id)?;
+    state
+        .reunions
+        .get(id)
+        .ok_or_else(|| AppError::not_found("No such event."))
 }
 
 fn staging(state: &AppState) -> Result<Arc<Uploads>, AppError> {
@@ -168,7 +184,7 @@ pub async fn create(
     Path(reunion): Path<u32>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    organiser.check(reunion)?;
+    find_reunion(&state, &organiser, reunion)?;
     let uploads = staging(&state)?;
     let announce: Announce = serde_json::from_slice(&body)
         .map_err(|e| AppError::bad_request(format!("Expected {{\"name\", \"size\"}}: {e}")))?;
@@ -198,8 +214,10 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     Path(reunion): Path<u32>,
 ) -> Result<Json<Value>, AppError> {
-    organiser.check(reunion)?;
+    find_reunion(&state, &organiser, reunion)?;
     let uploads = staging(&state)?;
+    // Photos a restart kept from being added go on now.
+    hand_on_or_log(&state, &uploads, reunion).await;
     let all = blocking(move || uploads.list(reunion)).await?;
     let views: Vec<Value> = all.iter().map(|(u, o)| view(u, *o)).collect();
     Ok(Json(json!({ "uploads": views })))
@@ -223,8 +241,11 @@ pub async fn cancel(
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
     let uploads = staging(&state)?;
-    find(&uploads, &organiser, id.clone()).await?;
-    blocking(move || uploads.remove(&id)).await?;
+    let (upload, _) = find(&uploads, &organiser, id.clone()).await?;
+    let staged = uploads.clone();
+    blocking(move || staged.remove(&id)).await?;
+    // The files that waited for this one go on now.
+    hand_on_or_log(&state, &uploads, upload.reunion).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -327,10 +348,136 @@ pub async fn append(
     if end < upload.size {
         return Ok(answer(StatusCode::OK, &upload, end));
     }
-    let done = blocking(move || uploads.finish_with(&id, now(), decide))
+    let staged = uploads.clone();
+    let finished_id = id.clone();
+    let done = blocking(move || staged.finish_with(&finished_id, now(), decide))
         .await?
         .map_err(disk_trouble)?;
+    hand_on_or_log(&state, &uploads, done.reunion).await;
+    let (done, _) = find(&uploads, &organiser, id).await?;
     Ok(answer(StatusCode::OK, &done, done.size))
+}
+
+/// `POST /api/organise/reunions/{id}/uploads/add`: adds the photos that
+/// wait now, without waiting for unfinished uploads (given up on, or
+/// left by a closed browser). The answer is the list, as `GET`.
+pub async fn add_waiting(
+    organiser: Organiser,
+    State(state): State<Arc<AppState>>,
+    Path(reunion): Path<u32>,
+) -> Result<Json<Value>, AppError> {
+    find_reunion(&state, &organiser, reunion)?;
+    let uploads = staging(&state)?;
+    hand_on(&state, &uploads, reunion, true).await?;
+    list(organiser, State(state), Path(reunion)).await
+}
+
+/// [`hand_on`] where the upload itself went well: a failure to add the
+/// photos leaves them waiting (the list shows them so), for the next try.
+async fn hand_on_or_log(state: &Arc<AppState>, uploads: &Arc<Uploads>, reunion: u32) {
+    if let Err(e) = hand_on(state, uploads, reunion, false).await {
+        tracing::warn!(reunion, "uploaded photos wait: {}", e.message);
+    }
+}
+
+/// Hands the reunion's waiting photos on to it, one person at a time
+/// (all their photos at once, from however many files), once none of
+/// its uploads is still arriving (or at once, `now`). A person whose name
+/// is already in the event is refused, not added twice; a storage
+/// failure leaves the rest waiting for the next try.
+async fn hand_on(
+    state: &Arc<AppState>,
+    uploads: &Arc<Uploads>,
+    reunion: u32,
+    now_anyway: bool,
+) -> Result<(), AppError> {
+    let _one_at_a_time = uploads.handing.lock().await;
+    let staged = uploads.clone();
+    let (arriving, waiting) =
+        blocking(move || (staged.arriving(reunion), staged.waiting(reunion))).await?;
+    if (arriving && !now_anyway) || waiting.is_empty() {
+        return Ok(());
+    }
+    let Some(event) = state.reunions.get(reunion) else {
+        return Ok(());
+    };
+    let (people, refused) = by_person(waiting);
+    let mut settled: Vec<(String, String, Result<u32, check::Refusal>)> = refused
+        .into_iter()
+        .map(|(id, photo, refusal)| (id, photo.file, Err(refusal)))
+        .collect();
+    let there: std::collections::HashSet<String> = event
+        .snapshot()
+        .people
+        .iter()
+        .filter(|e| !e.row.deleted)
+        .map(|e| name_key(&e.row.name))
+        .collect();
+    let mut trouble = None;
+    for person in people {
+        if there.contains(&name_key(&person.name)) {
+            let problem = Problem::AlreadyThere {
+                name: person.name.clone(),
+            };
+            for (id, photo) in person.photos {
+                settled.push((id, photo.file.clone(), Err(problem.refusal(&photo.file))));
+            }
+            continue;
+        }
+        let staged = uploads.clone();
+        let wanted = person.photos.clone();
+        let loaded = blocking(move || {
+            wanted
+                .iter()
+                .map(|(id, photo)| {
+                    let label = Some(photo.label.clone()).filter(|l| !l.is_empty());
+                    staged.photo_bytes(id, photo).map(|bytes| (label, bytes))
+                })
+                .collect::<std::io::Result<Vec<_>>>()
+        })
+        .await?;
+        let added = match loaded {
+            Ok(photos) => {
+                state
+                    .reunions
+                    .add_person_with_photos(reunion, &person.name, None, None, false, photos)
+                    .await
+            }
+            Err(e) => Err(ReunionError::Storage(e.to_string())),
+        };
+        let outcome = match added {
+            Ok(row) => Ok(row.id),
+            Err(ReunionError::Invalid(why)) => Err(check::Refusal {
+                file: String::new(),
+                code: "unreadable".into(),
+                message: why,
+            }),
+            Err(e) => {
+                trouble = Some(e);
+                break;
+            }
+        };
+        for (id, photo) in person.photos {
+            let outcome = outcome.clone().map_err(|mut r| {
+                r.file.clone_from(&photo.file);
+                r
+            });
+            settled.push((id, photo.file, outcome));
+        }
+    }
+    let staged = uploads.clone();
+    blocking(move || {
+        for (id, file, outcome) in settled {
+            if let Err(e) = staged.settle(&id, &file, outcome, now()) {
+                tracing::warn!("an upload's outcome could not be recorded: {e}");
+            }
+        }
+    })
+    .await?;
+    match trouble {
+        None => Ok(()),
+        Some(e) => Err(AppError::from(e)),
+    }
 }
 
 /// What a whole file gives: its photos checked and handed on, or refused.

@@ -150,6 +150,8 @@ pub struct Uploads {
     dir: PathBuf,
     /// One writer per upload at a time (two tabs resuming the same file).
     busy: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// One hand-off to the reunions at a time: a photo is added once.
+    pub handing: tokio::sync::Mutex<()>,
 }
 
 /// The staging folder for a database file: beside it, as the photo cache.
@@ -185,6 +187,7 @@ impl Uploads {
         let uploads = Self {
             dir,
             busy: Mutex::new(HashMap::new()),
+            handing: tokio::sync::Mutex::new(()),
         };
         uploads.sweep(now);
         uploads
