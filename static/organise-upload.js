@@ -85,21 +85,25 @@
   }
 
   /** What a finished file gave, on its row: people taken in, and each refusal's sentence. */
-  function finished(item, data) {
+  function finished(item, data, quiet) {
     var accepted = data.accepted || [];
     var refusedList = data.refused || [];
-    if (accepted.length === 0 && refusedList.length > 0) {
+    if (accepted.length === 0 && refusedList.length === 0) {
+      show(item, 'refused', 'This file holds no photos.');
+    } else if (accepted.length === 0) {
       show(item, 'refused', refusedList[0].message);
     } else {
       var names = accepted.map(function (a) { return a.label ? a.name + ' (' + a.label + ')' : a.name; });
-      show(item, 'done', '✓ ' + (names.length <= 3 ? names.join(', ') : YB.plural(names.length, 'photo', 'photos')));
+      var waiting = accepted.some(function (a) { return a.person === null || a.person === undefined; });
+      var who = names.length <= 3 ? names.join(', ') : YB.plural(names.length, 'photo', 'photos');
+      show(item, 'done', waiting ? '✓ Received: ' + who + ' (added once the other files are in)' : '✓ Added: ' + who);
     }
     if (refusedList.length > (accepted.length === 0 ? 1 : 0)) {
       var ul = YB.el('ul', { className: 'upload-refusals' });
       refusedList.forEach(function (r) { ul.appendChild(YB.el('li', { text: r.file + ': ' + r.message })); });
       item.row.appendChild(ul);
     }
-    document.dispatchEvent(new CustomEvent('yb:uploaded', { detail: data }));
+    if (!quiet) document.dispatchEvent(new CustomEvent('yb:uploaded', { detail: data }));
   }
 
   function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
@@ -180,7 +184,34 @@
       running++;
       transfer(item, 0).then(done, done);
     }
-    function done() { running--; next(); }
+    function done() {
+      running--;
+      next();
+      if (running === 0 && queue.length === 0) settled();
+    }
+  }
+
+  /** Once every file is in: what became of each photo (added, or refused when it was handed
+     on, e.g. a name already in the event), from the server's list. */
+  function settled() {
+    YB.fetchJson('/api/organise/reunions/' + reunion + '/uploads').then(function (r) {
+      if (!r.ok || !r.data) return;
+      var byId = {};
+      r.data.uploads.forEach(function (u) { byId[u.id] = u; });
+      var added = 0;
+      items.forEach(function (item) {
+        var u = item.id && byId[item.id];
+        if (!u || u.state !== 'done') return;
+        var old = item.row.querySelector('.upload-refusals');
+        if (old) old.parentNode.removeChild(old);
+        finished(item, u, true);
+        u.accepted.forEach(function (a) { if (a.person !== null && a.person !== undefined) added++; });
+      });
+      if (added) {
+        YB.text(overallText, overallText.textContent + ' — ' + YB.plural(added, 'photo', 'photos') + ' added to the event.');
+        document.dispatchEvent(new CustomEvent('yb:people-changed'));
+      }
+    });
   }
 
   /** Adds files (each with the path it had below what was dropped): all are announced first,
@@ -265,6 +296,20 @@
   pick.addEventListener('change', function () { picked(pick); });
   pickFolder.addEventListener('change', function () { picked(pickFolder); });
 
+  /** Gives up the unfinished files of an earlier visit: the photos that waited for them are added. */
+  function forget() {
+    var ids = Object.keys(unfinished).map(function (k) { return unfinished[k].id; });
+    unfinished = {};
+    waitingNote.hidden = true;
+    ids.reduce(function (chain, id) {
+      return chain.then(function () {
+        return YB.fetchJson('/api/organise/uploads/' + id, { method: 'DELETE' }).catch(function () { /* gone already */ });
+      });
+    }, Promise.resolve()).then(function () {
+      return YB.fetchJson('/api/organise/reunions/' + reunion + '/uploads/add', { method: 'POST', body: {} });
+    }).then(function () { document.dispatchEvent(new CustomEvent('yb:people-changed')); });
+  }
+
   /** What an earlier visit left: unfinished files wait to be dropped again. */
   YB.fetchJson('/api/organise/reunions/' + reunion + '/uploads').then(function (r) {
     if (!r.ok || !r.data) return;
@@ -276,9 +321,12 @@
       }
     });
     if (names.length) {
-      YB.text(waitingNote, YB.plural(names.length, 'file was', 'files were') + ' not finished last time (' +
+      YB.clear(waitingNote);
+      waitingNote.appendChild(document.createTextNode(
+        YB.plural(names.length, 'file was', 'files were') + ' not finished last time (' +
         names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '') +
-        '). Drop or pick them again: they continue where they stopped.');
+        '). Drop or pick them again: they continue where they stopped. Photos already received are added once these are in. '));
+      waitingNote.appendChild(YB.el('button', { type: 'button', className: 'btn quiet uploads-forget', text: 'Forget them', onclick: forget }));
       waitingNote.hidden = false;
     }
   });

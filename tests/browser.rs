@@ -23,6 +23,8 @@ mod preload;
 mod projector;
 #[path = "browser/remote.rs"]
 mod remote;
+#[path = "browser/uploads.rs"]
+mod uploads;
 
 use common::TestServer;
 use faces::Faces;
