@@ -202,7 +202,19 @@ pub async fn create(
     let label = check::file_name(&announce.label);
     let upload = blocking(move || uploads.create(reunion, &name, &label, announce.size, now()))
         .await?
-        .map_err(disk_trouble)?;
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::StorageFull {
+                AppError::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "disk_full",
+                    "The server's disk is nearly full, and what is left keeps the games safe: \
+                     free some space on the server (or ask whoever runs it), then drop the \
+                     file again.",
+                )
+            } else {
+                disk_trouble(e)
+            }
+        })?;
     Ok(answer(StatusCode::CREATED, &upload, 0))
 }
 

@@ -152,6 +152,9 @@ pub struct Uploads {
     busy: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// One hand-off to the reunions at a time: a photo is added once.
     pub handing: tokio::sync::Mutex<()>,
+    /// Free space an announced file must leave on the disk: the
+    /// database's votes need it more than a scan does.
+    reserve_bytes: u64,
 }
 
 /// The staging folder for a database file: beside it, as the photo cache.
@@ -188,9 +191,16 @@ impl Uploads {
             dir,
             busy: Mutex::new(HashMap::new()),
             handing: tokio::sync::Mutex::new(()),
+            reserve_bytes: crate::roster::photos::CACHE_RESERVE_BYTES,
         };
         uploads.sweep(now);
         uploads
+    }
+
+    /// The same with another reserve (tests).
+    pub fn with_reserve(mut self, bytes: u64) -> Self {
+        self.reserve_bytes = bytes;
+        self
     }
 
     fn record_path(&self, id: &str) -> PathBuf {
@@ -228,6 +238,11 @@ impl Uploads {
     ) -> std::io::Result<Upload> {
         self.sweep(now);
         std::fs::create_dir_all(&self.dir)?;
+        if let Some(free) = crate::roster::photos::free_bytes(&self.dir)
+            && free < self.reserve_bytes.saturating_add(size)
+        {
+            return Err(std::io::ErrorKind::StorageFull.into());
+        }
         let upload = Upload {
             id: new_id(),
             reunion,
@@ -556,6 +571,19 @@ mod tests {
                 ("Ann.png", "unlabelled")
             ]
         );
+    }
+
+    #[test]
+    fn a_file_that_would_eat_the_databases_reserve_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let free = crate::roster::photos::free_bytes(dir.path()).unwrap();
+        // Margins of 100 MiB: other programs write to this disk meanwhile.
+        let mib = 1024 * 1024;
+        let uploads =
+            Uploads::open(dir.path().to_path_buf(), 0).with_reserve(free.saturating_sub(100 * mib));
+        assert!(uploads.create(1, "a.png", "", 1, 0).is_ok());
+        let full = uploads.create(1, "b.png", "", 200 * mib, 0).unwrap_err();
+        assert_eq!(full.kind(), std::io::ErrorKind::StorageFull);
     }
 
     #[test]
