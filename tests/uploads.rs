@@ -621,3 +621,24 @@ async fn a_chunk_from_another_site_is_refused() {
     assert_eq!((s, body["error"].as_str()), (403, Some("bad_origin")));
     assert_eq!(status(&server, id).await.1["offset"], 0);
 }
+
+#[tokio::test]
+async fn chunks_of_a_mebibyte_pass_under_a_base_path() {
+    let server = TestServer::builder()
+        .base_path("/reunion/1986")
+        .in_process()
+        .start();
+    let bytes = noisy_png(700, 5);
+    assert!(bytes.len() > MIB);
+    let done = upload(&server, "Gil Hart.png", &bytes).await;
+    assert_eq!(done["accepted"][0]["name"], "Gil Hart", "{done}");
+    let page = server
+        .get(&format!("/organise/reunions/{}/upload", done["reunion"]))
+        .await;
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("/reunion/1986/static/organise-upload.js"),
+        "{html}"
+    );
+}
