@@ -44,6 +44,15 @@ pub struct Upload {
     pub result: Option<Outcome>,
 }
 
+impl Upload {
+    /// Whether photos of it wait to be handed on.
+    pub fn has_waiting(&self) -> bool {
+        self.result
+            .as_ref()
+            .is_some_and(|r| r.accepted.iter().any(|p| p.person.is_none()))
+    }
+}
+
 /// What became of a finished upload.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Outcome {
@@ -332,9 +341,9 @@ impl Uploads {
         }
         let bytes = std::fs::read(self.part_path(id))?;
         let result = decide(&upload, bytes);
-        // Accepted photos wait in the part until they are handed on.
-        let keep_part = result.accepted.iter().any(|p| p.person.is_none());
         upload.result = Some(result);
+        // Accepted photos wait in the part until they are handed on.
+        let keep_part = upload.has_waiting();
         upload.updated_ms = now;
         self.save(&upload)?;
         if !keep_part {
@@ -383,10 +392,9 @@ impl Uploads {
                 result.refused.push(refusal);
             }
         }
-        let waiting = result.accepted.iter().any(|p| p.person.is_none());
         upload.updated_ms = now;
         self.save(&upload)?;
-        if !waiting {
+        if !upload.has_waiting() {
             let _ = std::fs::remove_file(self.part_path(id));
         }
         Ok(())
@@ -460,10 +468,12 @@ impl Uploads {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().to_string();
             let (id, kind) = name.split_once('.').unwrap_or((&name, ""));
+            // Photos accepted but not yet in the event are never swept:
+            // they go in once the files they waited for are gone.
             let stale = match kind {
-                "json" => self
-                    .get(id)
-                    .is_none_or(|(u, _)| now.saturating_sub(u.updated_ms) > ABANDONED_AFTER_MS),
+                "json" => self.get(id).is_none_or(|(u, _)| {
+                    now.saturating_sub(u.updated_ms) > ABANDONED_AFTER_MS && !u.has_waiting()
+                }),
                 "part" => !self.record_path(id).exists(),
                 "json.tmp" => true,
                 _ => false,
@@ -524,6 +534,12 @@ mod tests {
             reopened.append("../../etc/passwd", 0, b"x", 5),
             Err(AppendError::NotFound)
         );
+    }
+
+    impl Uploads {
+        fn part_exists(&self, id: &str) -> bool {
+            self.part_path(id).exists()
+        }
     }
 
     fn placed(file: &str, name: &str, label: &str) -> (String, Placed) {
@@ -605,5 +621,25 @@ mod tests {
         assert!(uploads.get(&old.id).is_none());
         assert!(!dir.path().join(format!("{}.part", old.id)).exists());
         assert!(uploads.get(&fresh.id).is_some());
+
+        // A finished file whose photos wait stays, however old.
+        let waits = uploads.create(1, "c.png", "", 1, 0).unwrap();
+        uploads.append(&waits.id, 0, b"x", 0).unwrap();
+        let photo = placed("c.png", "Cy", "").1;
+        let waiting = Outcome {
+            accepted: vec![photo],
+            refused: vec![],
+        };
+        uploads.finish_with(&waits.id, 0, |_, _| waiting).unwrap();
+        uploads.sweep(10 * ABANDONED_AFTER_MS);
+        assert!(uploads.get(&waits.id).is_some());
+        assert!(uploads.part_exists(&waits.id));
+        uploads.settle(&waits.id, "c.png", Ok(7), 0).unwrap();
+        assert!(
+            !uploads.part_exists(&waits.id),
+            "settled: its part goes"
+        );
+        uploads.sweep(10 * ABANDONED_AFTER_MS);
+        assert!(uploads.get(&waits.id).is_none());
     }
 }
