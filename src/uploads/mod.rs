@@ -635,10 +635,7 @@ mod tests {
         assert!(uploads.get(&waits.id).is_some());
         assert!(uploads.part_exists(&waits.id));
         uploads.settle(&waits.id, "c.png", Ok(7), 0).unwrap();
-        assert!(
-            !uploads.part_exists(&waits.id),
-            "settled: its part goes"
-        );
+        assert!(!uploads.part_exists(&waits.id), "settled: its part goes");
         uploads.sweep(10 * ABANDONED_AFTER_MS);
         assert!(uploads.get(&waits.id).is_none());
     }

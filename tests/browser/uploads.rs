@@ -1,9 +1,25 @@
 //! The organiser drops scans on the event's upload page, on a phone-wide
 //! window (as a laptop's narrowest): each file gets a bar that fills, the
-//! overall bar reaches 100 %, an iPhone photo is refused on its row in a
-//! sentence, and the people appear in the event, one with two yearbooks.
+//! overall bar reaches 100 %, a chunk lost to a dropped connection is sent
+//! again, an iPhone photo is refused on its row in a sentence, and the
+//! people appear in the event, one with two yearbooks.
 
 use super::*;
+
+/// Cuts the connection under the second chunk sent (the fetch fails as on
+/// a dropped Wi-Fi), and notes every "Connection lost" a row shows.
+const CUT_ONE_CHUNK: &str = "\
+    var real = window.fetch, patches = 0; window.__cut = 0; window.__lost = []; \
+    window.fetch = function (url, opts) { \
+      if (opts && opts.method === 'PATCH' && ++patches === 2) { \
+        window.__cut++; return Promise.reject(new TypeError('Failed to fetch')); } \
+      return real.apply(this, arguments); }; \
+    new MutationObserver(function () { \
+      document.querySelectorAll('.upload-status').forEach(function (n) { \
+        if (/^Connection lost/.test(n.textContent)) window.__lost.push(n.textContent); }); \
+    }).observe(document.querySelector('.uploads-list'), \
+      { childList: true, characterData: true, subtree: true }); \
+    return true";
 
 /// Makes the files in the page (canvas PNGs; one of noise, so it takes
 /// several 1 MiB chunks; an iPhone HEIC's first bytes) and drops them on
@@ -52,6 +68,7 @@ fn dropped_scans_fill_their_bars_and_the_people_appear_in_the_event() {
             .await;
         page.wait("the drop zone", "!!document.querySelector('.drop-zone')")
             .await;
+        page.js(CUT_ONE_CHUNK).await;
         let noise_bytes = page
             .c
             .execute_async(DROP_SCANS, vec![])
@@ -100,6 +117,15 @@ fn dropped_scans_fill_their_bars_and_the_people_appear_in_the_event() {
         let bob = rows.iter().find(|r| r[0] == "Bob Ray.png").unwrap();
         assert!(bob[2].as_str().unwrap().starts_with('✓'), "{bob}");
         page.screenshot("uploads-done").await;
+        // The cut chunk was retried from the server's offset, and said so.
+        assert_eq!(page.js("return window.__cut").await, json!(1));
+        let lost = page.js("return window.__lost[0] || ''").await;
+        assert!(
+            lost.as_str()
+                .unwrap()
+                .starts_with("Connection lost — trying again in 1 s"),
+            "{lost}"
+        );
         // Nothing sideways on a phone.
         assert_eq!(
             page.js("return document.documentElement.scrollWidth <= innerWidth")
