@@ -21,6 +21,8 @@ pub use store::{Meta, MetaPatch, PersonPatch, PersonRow, PhotoRow, ReunionStore,
 
 /// Longest title, name, known-as, gender label or guest code (characters).
 pub const MAX_TEXT: usize = 120;
+/// How long an unused co-organiser invite stays valid.
+pub const INVITE_DAYS: i64 = 7;
 /// Most photos one person may have.
 pub const MAX_PHOTOS_PER_PERSON: usize = 16;
 
@@ -399,6 +401,29 @@ impl Reunions {
         });
         reunion.replace(next);
         Ok(stored)
+    }
+
+    /// A one-time co-organiser link's token for reunion `id` (its hash
+    /// is stored, never the token).
+    pub async fn create_invite(&self, id: u32) -> Result<String, ReunionError> {
+        self.get(id).ok_or(ReunionError::NotFound)?;
+        let token = hex::encode(rand::random::<[u8; 24]>());
+        let hash = crate::store::hash_secret(&token);
+        self.blocking(move |s| s.create_invite(id, &hash, now_millis()))
+            .await?;
+        Ok(token)
+    }
+
+    /// The reunion an invite opens, using it up; `None` for a token that
+    /// is unknown, used, or older than [`INVITE_DAYS`].
+    pub async fn use_invite(&self, token: &str) -> Result<Option<u32>, ReunionError> {
+        let hash = crate::store::hash_secret(token.trim());
+        let now = now_millis();
+        let not_before = now - INVITE_DAYS * 24 * 3600 * 1000;
+        let id = self
+            .blocking(move |s| s.use_invite(&hash, now, not_before))
+            .await?;
+        Ok(id.filter(|id| self.get(*id).is_some()))
     }
 
     /// Changes a person if nobody changed them since `version`; else
