@@ -212,6 +212,36 @@ async fn a_foreign_origin_never_drives_the_organiser() {
             "{path} {v}"
         );
     }
+    // The local user's own browser, driven by another site: refused too.
+    let (status, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Ours"}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    for method in [
+        reqwest::Method::PATCH,
+        reqwest::Method::POST,
+        reqwest::Method::DELETE,
+    ] {
+        let r = server
+            .http
+            .request(
+                method.clone(),
+                server.url(&format!("/api/organise/reunions/{}", r["id"])),
+            )
+            .header("Origin", "http://evil.example")
+            .json(&json!({"title": "Theirs"}))
+            .send()
+            .await
+            .unwrap();
+        let (status, v) = status_and_json(r).await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (403, Some("bad_origin")),
+            "{method} {v}"
+        );
+    }
+    let (_, list) = server.get_json("/api/organise/reunions").await;
+    assert_eq!(list["reunions"][0]["title"], "Ours", "{list}");
     let same = no_redirect_client()
         .post(server.url("/organise/logout"))
         .header("Origin", server.origin())

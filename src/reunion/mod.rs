@@ -437,10 +437,11 @@ impl Reunions {
         by: &str,
     ) -> Result<PersonRow, ReunionError> {
         let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
-        if let Some(name) = &patch.name
-            && clean_text(name).is_none()
-        {
-            return Err(ReunionError::Invalid("The name is empty.".into()));
+        let mut patch = patch;
+        if let Some(name) = &patch.name {
+            let clean = clean_text(name)
+                .ok_or_else(|| ReunionError::Invalid("The name is empty.".into()))?;
+            patch.name = Some(clean);
         }
         let _writing = reunion.writing.lock().await;
         let current = reunion
@@ -497,4 +498,78 @@ pub fn problems(people: &[Entry]) -> BTreeMap<u32, Vec<String>> {
     }
     out.retain(|_, v| !v.is_empty());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: u32, name: &str, sha: Option<&str>, deleted: bool) -> Entry {
+        let none = Variant {
+            bytes: bytes::Bytes::new(),
+            content_type: "image/jpeg",
+        };
+        Entry {
+            row: PersonRow {
+                id,
+                name: name.into(),
+                known_as: None,
+                gender: None,
+                in_memoriam: false,
+                included: true,
+                deleted,
+                updated_at: 0,
+                updated_by: String::new(),
+                version: 1,
+            },
+            photos: sha
+                .map(|sha| PhotoEntry {
+                    idx: 0,
+                    label: None,
+                    sha: sha.into(),
+                    thumb: none.clone(),
+                    photo: none.clone(),
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn each_row_gets_the_checks_words_and_deleted_rows_none() {
+        let people = [
+            entry(1, "José Núñez", Some("a"), false),
+            entry(2, "JOSÉ  núñez", Some("b"), false),
+            entry(3, "Ann", None, false),
+            entry(4, "Bea", Some("a"), false),
+            entry(5, "Ann", Some("c"), true),
+        ];
+        let p = problems(&people);
+        assert_eq!(p.get(&1), None);
+        assert_eq!(
+            p[&2],
+            vec!["duplicate name 'JOSÉ  núñez' (first: José Núñez)".to_string()]
+        );
+        assert_eq!(p[&3], vec!["the photo is empty".to_string()]);
+        assert_eq!(
+            p[&4],
+            vec!["the photo is the same image as José Núñez's".to_string()]
+        );
+        assert_eq!(p.get(&5), None, "a deleted row is nobody's duplicate");
+    }
+
+    #[test]
+    fn the_class_leaves_out_whoever_may_not_be_asked_but_keeps_their_place() {
+        let mut people = vec![
+            entry(1, "A", Some("a"), false),
+            entry(2, "B", Some("b"), true),
+            entry(3, "C", None, false),
+            entry(4, "D", Some("d"), false),
+        ];
+        people[3].row.included = false;
+        let roster = roster_of(&people);
+        assert_eq!(roster.people.len(), 4, "indices stay");
+        assert_eq!(roster.people[1].name, "B");
+        assert_eq!(roster.pool.excluded, vec![false, true, true, true]);
+    }
 }
