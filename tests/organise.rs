@@ -836,3 +836,35 @@ async fn an_invite_opens_one_event_once_and_nothing_else() {
     .await;
     assert_eq!(status, 404, "{v}");
 }
+
+#[tokio::test]
+async fn a_room_whose_event_is_gone_is_set_aside_and_the_others_play_on() {
+    let server = TestServer::start();
+    let id = reunion_with(&server, "Archer High 1986", &CLASS_A).await;
+    let (orphan, _) = create_room(&server, json!({"reunion": id})).await;
+    let (kept, key) = create_room(&server, json!({"reunion": id})).await;
+    // Phones in both: a lobby nobody joined is not worth keeping.
+    let phones = [
+        join(&server, &orphan, "Ann").await,
+        join(&server, &kept, "Bob").await,
+    ];
+    drop(phones);
+    let server = server.restart_after_kill9_then(|dir| {
+        let conn = rusqlite::Connection::open(dir.join("t.db")).unwrap();
+        conn.busy_timeout(Duration::from_secs(5)).unwrap();
+        let changed = conn
+            .execute("UPDATE rooms SET reunion = 4242 WHERE code = ?1", [&orphan])
+            .unwrap();
+        assert_eq!(changed, 1);
+    });
+    let (status, _) = server.get_json(&format!("/api/rooms/{orphan}")).await;
+    assert_eq!(status, 404);
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(&format!("yearbook_room_set_aside{{code=\"{orphan}\"}} 1")),
+        "{metrics}"
+    );
+    let (name, shown) = play_a_round(&server, &kept, &key, "Guest").await;
+    assert!(name.ends_with("Archer"), "{name}");
+    assert!(shown.iter().all(|&p| p < 4), "{shown:?}");
+}
