@@ -20,6 +20,9 @@ pub struct Host {
     pub join_url: String,
     /// Server-rendered QR code of `join_url`, an `<svg>` element.
     pub qr_svg: String,
+    /// The title of the organiser's event the room plays (empty: the
+    /// server's built-in class).
+    pub event_title: String,
     /// The join URL names this computer only (127.0.0.1, localhost, ::1):
     /// the page warns the organiser before guests try to scan it.
     pub loopback_only: bool,

@@ -102,6 +102,11 @@ pub async fn host(
             base: state.base.clone(),
             title: format!("Yearbook — room {code}"),
             qr_svg: views::qr_svg(&join_url),
+            event_title: state
+                .reunions
+                .get(room.class.reunion)
+                .map(|r| r.title())
+                .unwrap_or_default(),
             loopback_only: views::names_loopback(&join_url),
             join_url,
             code,
