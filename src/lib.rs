@@ -14,6 +14,7 @@ pub mod solo;
 pub mod store;
 pub mod telemetry;
 pub mod timer;
+pub mod uploads;
 pub mod views;
 pub mod ws;
 
@@ -103,6 +104,9 @@ pub struct AppState {
     pub keep: Option<Duration>,
     /// `join` messages, per address (PROTOCOL §5).
     pub joins: Pace,
+    /// Organisers' resumable uploads of scans; `None` (a state built
+    /// without a database path): the upload API answers 503.
+    pub uploads: Option<Arc<uploads::Uploads>>,
     /// Who may open `/organise` (`--admin-password`, loopback, closed).
     pub organise: http::organise::OrganiseAuth,
 }
@@ -135,6 +139,8 @@ pub struct Options {
     /// Where rooms' fan-outs and host screens run
     /// ([`delivery::runtimes::Runtimes::fanout`]); `None`: the current runtime.
     pub fanout_runtime: Option<delivery::runtimes::FanoutRuntime>,
+    /// Where uploads are staged (beside the database); `None`: nowhere.
+    pub uploads_dir: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -163,6 +169,7 @@ impl Options {
             solo: args.solo,
             enhance: !args.no_enhance,
             fanout_runtime,
+            uploads_dir: Some(uploads::dir_for(&args.db)),
         }
     }
 }
@@ -290,6 +297,9 @@ impl AppState {
                 .sparing(ROOMS_SPARED_BY_TOTAL),
             keep: options.keep,
             joins: Pace::joins(),
+            uploads: options
+                .uploads_dir
+                .map(|dir| Arc::new(uploads::Uploads::open(dir, clock::Clock::new().now()))),
         })
     }
 }

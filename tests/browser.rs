@@ -13,6 +13,8 @@ mod emcee;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/organise.rs"]
+mod organise;
 #[path = "browser/pause.rs"]
 mod pause;
 #[path = "browser/phone.rs"]
@@ -25,6 +27,8 @@ mod preload;
 mod projector;
 #[path = "browser/remote.rs"]
 mod remote;
+#[path = "browser/uploads.rs"]
+mod uploads;
 
 use common::TestServer;
 use faces::Faces;

@@ -9,6 +9,7 @@ pub mod organise;
 pub mod pace;
 pub mod pages;
 pub mod throttle;
+pub mod uploads;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
@@ -89,6 +90,14 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/organise/logout", post(organise::logout))
         .route("/organise/reunions", post(organise::create_form))
         .route("/organise/reunions/{id}", get(organise::reunion_page))
+        .route(
+            "/organise/invite/{token}",
+            get(organise::invite).post(organise::accept_invite),
+        )
+        .route(
+            "/api/organise/reunions/{id}/invites",
+            post(organise::create_invite),
+        )
         .route("/api/organise/whoami", get(organise::whoami))
         .route(
             "/api/organise/reunions",
@@ -111,6 +120,21 @@ pub fn routes() -> Router<Arc<AppState>> {
             get(organise::photo),
         )
         .route("/api/organise/namelist/preview", post(namelist::preview))
+        .route("/organise/reunions/{id}/upload", get(uploads::page))
+        .route(
+            "/api/organise/reunions/{id}/uploads",
+            get(uploads::list).post(uploads::create),
+        )
+        .route(
+            "/api/organise/reunions/{id}/uploads/add",
+            post(uploads::add_waiting),
+        )
+        .route(
+            "/api/organise/uploads/{id}",
+            get(uploads::status)
+                .patch(uploads::append)
+                .delete(uploads::cancel),
+        )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/api/rooms", post(api::create_room))

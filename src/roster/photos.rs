@@ -227,13 +227,13 @@ pub const CACHE_RESERVE_BYTES: u64 = 100 * 1024 * 1024;
 
 /// Bytes an unprivileged process may still write on `dir`'s disk.
 #[cfg(unix)]
-fn free_bytes(dir: &Path) -> Option<u64> {
+pub(crate) fn free_bytes(dir: &Path) -> Option<u64> {
     let s = rustix::fs::statvfs(dir).ok()?;
     Some(s.f_bavail.saturating_mul(s.f_frsize))
 }
 
 #[cfg(not(unix))]
-fn free_bytes(_dir: &Path) -> Option<u64> {
+pub(crate) fn free_bytes(_dir: &Path) -> Option<u64> {
     None
 }
 

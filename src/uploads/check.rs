@@ -1,0 +1,607 @@
+//! What a finished upload holds, decided from its bytes alone (pure: no
+//! files, no clock): photos to hand on, or refusals in words an organiser
+//! understands. A `.zip` is opened in memory and each entry checked alike.
+
+use std::io::{Cursor, Read};
+
+use serde::{Deserialize, Serialize};
+
+use crate::roster::csv::name_key;
+use crate::roster::import::clean_name;
+use crate::roster::photos::{self, DecodeError};
+
+/// The largest file accepted, a zip included (25 MiB: a 600 dpi scan of a
+/// yearbook page as PNG is about 15 MB).
+pub const MAX_FILE_BYTES: u64 = 25 * 1024 * 1024;
+/// A zip may hold at most this many entries ...
+pub const MAX_ZIP_ENTRIES: usize = 1000;
+/// ... unpacking to at most this much in all: four times the largest zip,
+/// since scans hardly compress. A zip bomb stops here.
+pub const MAX_ZIP_TOTAL_BYTES: u64 = 4 * MAX_FILE_BYTES;
+
+/// A photo that passed every check, ready for the roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The file it came from as shown (inside a zip: `x.zip: entry`).
+    pub file: String,
+    /// The entry's path inside a zip.
+    pub entry: Option<String>,
+    /// The person's name, from the file name.
+    pub name: String,
+    /// `1983` from `Ann Lee (1983).jpg` or a `1983/` folder; empty: none.
+    pub label: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file refused, and why: `code` for programs, `message` for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub file: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// What one upload gave.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub accepted: Vec<Accepted>,
+    pub refused: Vec<Refusal>,
+}
+
+/// The kinds of refusal; each is a code and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    TooLarge { bytes: u64 },
+    Heic,
+    Pdf,
+    OtherFormat(String),
+    NotImage,
+    TooManyPixels { width: u32, height: u32 },
+    Unreadable,
+    NoName,
+    Duplicate { other: String },
+    Unlabelled { name: String },
+    AlreadyThere { name: String },
+    ZipTooBig,
+    ZipUnreadable,
+}
+
+impl Problem {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::TooLarge { .. } => "too_large",
+            Self::Heic => "heic",
+            Self::Pdf => "pdf",
+            Self::OtherFormat(_) => "other_format",
+            Self::NotImage => "not_image",
+            Self::TooManyPixels { .. } => "too_many_pixels",
+            Self::Unreadable => "unreadable",
+            Self::NoName => "no_name",
+            Self::Duplicate { .. } => "duplicate",
+            Self::Unlabelled { .. } => "unlabelled",
+            Self::AlreadyThere { .. } => "already_there",
+            Self::ZipTooBig => "zip_too_big",
+            Self::ZipUnreadable => "zip_unreadable",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Self::TooLarge { bytes } => format!(
+                "This file is {:.1} MB; the largest accepted is {} MB. Scan at 300 dpi or \
+                 save it as JPEG, and drop it again.",
+                *bytes as f64 / 1_048_576.0,
+                MAX_FILE_BYTES >> 20
+            ),
+            Self::Heic => "This is an iPhone HEIC photo, which the server cannot read: export \
+                 it as JPEG (Photos: Share → Options → Most Compatible) and drop it again."
+                .into(),
+            Self::Pdf => "This is a PDF, not a photo: scan or export each page as PNG or JPEG \
+                 and drop those instead."
+                .into(),
+            Self::OtherFormat(kind) => format!(
+                "This is a {kind} image; only PNG and JPEG are accepted: open it and save \
+                 or export it as JPEG, then drop it again."
+            ),
+            Self::NotImage => "This is not a photo: only PNG and JPEG images (or a .zip of \
+                 them) are accepted."
+                .into(),
+            Self::TooManyPixels { width, height } => format!(
+                "This photo is {width}×{height} pixels; the largest accepted is {side}×{side} \
+                 and {mp} megapixels. Scan at 300 dpi or shrink it, and drop it again.",
+                side = photos::MAX_SIDE,
+                mp = photos::MAX_PIXELS / 1_000_000
+            ),
+            Self::Unreadable => "This photo is damaged or cut short and cannot be read: \
+                 open it on your computer, save it again as JPEG, and drop it again."
+                .into(),
+            Self::NoName => "The file name gives no name: name each photo after the person, \
+                 e.g. \"Ann Lee.jpg\" or \"Ann Lee (1986).jpg\"."
+                .into(),
+            Self::Duplicate { other } => format!(
+                "\"{other}\" has the same name and label: if they are two people, rename \
+                 one; if two photos of one person, give each its year (e.g. \
+                 \"Ann Lee (1983).jpg\") and drop it again."
+            ),
+            Self::Unlabelled { name } => format!(
+                "{name} has photos with a year too: name this one with its year as well, \
+                 e.g. \"{name} (1986).jpg\", or put it in a folder named after the year, \
+                 and drop it again."
+            ),
+            Self::AlreadyThere { name } => format!(
+                "{name} is already in this event: change their photos on the event's page, \
+                 or rename this file if it is someone else."
+            ),
+            Self::ZipTooBig => format!(
+                "This zip holds more than {MAX_ZIP_ENTRIES} files or unpacks to more than \
+                 {} MB: drop the folder itself instead, or zip fewer photos at a time.",
+                MAX_ZIP_TOTAL_BYTES >> 20
+            ),
+            Self::ZipUnreadable => "This zip is damaged or locked with a password: make it \
+                 again without a password, or drop the folder itself."
+                .into(),
+        }
+    }
+
+    pub fn refusal(&self, file: &str) -> Refusal {
+        Refusal {
+            file: file.to_string(),
+            code: self.code().to_string(),
+            message: self.message(),
+        }
+    }
+}
+
+/// The last component of a name a browser or zip gave (either slash): a
+/// path in it never reaches the disk or the roster.
+pub fn file_name(raw: &str) -> String {
+    raw.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// The extension, lower case, when the name has a short one.
+fn extension(file: &str) -> Option<String> {
+    let (_, ext) = file.rsplit_once('.')?;
+    (!ext.is_empty() && ext.len() <= 5 && ext.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| ext.to_ascii_lowercase())
+}
+
+/// `Ann Lee (1983).jpg` → (`Ann Lee`, `1983`): a last bracket starting
+/// with a digit is a label, as `yearbook import` reads it (i20-photos'
+/// `roster::import::name_and_label`; `Robert (Bob) Smith` stays a name).
+/// Without one the label is `folder` (the `1983/` folder the file came
+/// in), else empty.
+pub fn name_and_label(file: &str, folder: &str) -> (String, String) {
+    let stem = match extension(file) {
+        Some(ext) => &file[..file.len() - ext.len() - 1],
+        None => file,
+    };
+    let stem = clean_name(stem);
+    if let Some(open) = stem.rfind('(')
+        && let Some(inside) = stem[open + 1..].strip_suffix(')')
+        && inside.trim().starts_with(|c: char| c.is_ascii_digit())
+    {
+        let name = clean_name(&stem[..open]);
+        if !name.is_empty() {
+            return (name, clean_name(inside));
+        }
+    }
+    (stem, clean_name(folder))
+}
+
+/// Refused before a byte is sent, from what the browser says of the file.
+pub fn refuse_announced(file: &str, size: u64) -> Option<Problem> {
+    if size > MAX_FILE_BYTES {
+        return Some(Problem::TooLarge { bytes: size });
+    }
+    match extension(file).as_deref() {
+        Some("heic" | "heif") => Some(Problem::Heic),
+        Some("pdf") => Some(Problem::Pdf),
+        _ => None,
+    }
+}
+
+enum Kind {
+    Image,
+    Zip,
+}
+
+/// What the bytes are, whatever the name says.
+fn sniff(bytes: &[u8]) -> Result<Kind, Problem> {
+    // ISO media (HEIC, AVIF, MP4): `....ftyp` then the major brand.
+    if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        return Err(match &bytes[8..12] {
+            b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => {
+                Problem::Heic
+            }
+            b"avif" | b"avis" => Problem::OtherFormat("AVIF".into()),
+            _ => Problem::NotImage,
+        });
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Err(Problem::Pdf);
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return Ok(Kind::Zip);
+    }
+    match image::guess_format(bytes) {
+        Ok(image::ImageFormat::Png | image::ImageFormat::Jpeg) => Ok(Kind::Image),
+        Ok(other) => Err(Problem::OtherFormat(
+            other
+                .extensions_str()
+                .first()
+                .map_or("different", |e| e)
+                .to_uppercase(),
+        )),
+        Err(_) => Err(Problem::NotImage),
+    }
+}
+
+/// A PNG or JPEG the roster can use: dimensions read from the header
+/// first (a tiny file may claim 50000×50000), then decoded in full.
+fn check_image(bytes: &[u8]) -> Result<(), Problem> {
+    match photos::decode(bytes) {
+        Ok(_) => Ok(()),
+        Err(DecodeError::TooLarge { width, height }) => {
+            Err(Problem::TooManyPixels { width, height })
+        }
+        Err(DecodeError::Unreadable(_)) => Err(Problem::Unreadable),
+    }
+}
+
+/// One finished upload: `raw_name` as the browser sent it, `label` the
+/// folder it was in (may be empty).
+pub fn check_upload(raw_name: &str, label: &str, bytes: &[u8]) -> Checked {
+    let file = file_name(raw_name);
+    let mut out = Checked::default();
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        out.refused.push(
+            Problem::TooLarge {
+                bytes: bytes.len() as u64,
+            }
+            .refusal(&file),
+        );
+        return out;
+    }
+    match sniff(bytes) {
+        Ok(Kind::Zip) => check_zip(&file, bytes, &mut out),
+        Ok(Kind::Image) => check_photo(&file, &file, None, label, bytes.to_vec(), &mut out),
+        Err(problem) => out.refused.push(problem.refusal(&file)),
+    }
+    dedupe(&mut out);
+    out
+}
+
+/// `shown` names the file in refusals; `path` is where the name is read;
+/// `entry` is set inside a zip.
+fn check_photo(
+    shown: &str,
+    path: &str,
+    entry: Option<&str>,
+    folder: &str,
+    bytes: Vec<u8>,
+    out: &mut Checked,
+) {
+    let (name, label) = name_and_label(&file_name(path), folder);
+    if name.is_empty() {
+        out.refused.push(Problem::NoName.refusal(shown));
+        return;
+    }
+    match check_image(&bytes) {
+        Ok(()) => out.accepted.push(Accepted {
+            file: shown.to_string(),
+            entry: entry.map(str::to_string),
+            name,
+            label,
+            bytes,
+        }),
+        Err(problem) => out.refused.push(problem.refusal(shown)),
+    }
+}
+
+/// Entries a computer adds that are nobody's photo: macOS resource forks,
+/// Finder and Explorer files, hidden files.
+fn is_clutter(path: &str) -> bool {
+    path.split('/')
+        .any(|part| part == "__MACOSX" || part.starts_with('.'))
+        || file_name(path).eq_ignore_ascii_case("thumbs.db")
+        || file_name(path).eq_ignore_ascii_case("desktop.ini")
+}
+
+/// Each entry of a zip through the same checks. The folder an entry is in
+/// is its label (`1983/Ann Lee.jpg`), after the one folder that holds
+/// everything (what "Compress folder" makes) is set aside.
+fn check_zip(file: &str, bytes: &[u8], out: &mut Checked) {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        out.refused.push(Problem::ZipUnreadable.refusal(file));
+        return;
+    };
+    if zip.len() > MAX_ZIP_ENTRIES {
+        out.refused.push(Problem::ZipTooBig.refusal(file));
+        return;
+    }
+    // By index, so `paths[i]` is entry `i`; a name that cannot be read is
+    // empty and its entry refused below.
+    let paths: Vec<String> = (0..zip.len())
+        .map(|i| {
+            zip.name_for_index(i)
+                .and_then(Result::ok)
+                .map_or_else(String::new, |n| n.replace('\\', "/"))
+        })
+        .collect();
+    let files: Vec<&String> = paths
+        .iter()
+        .filter(|p| !p.is_empty() && !p.ends_with('/') && !is_clutter(p))
+        .collect();
+    let top = common_top_folder(&files);
+    let mut unpacked: u64 = 0;
+    for (index, path) in paths.iter().enumerate() {
+        if path.ends_with('/') || is_clutter(path) {
+            continue;
+        }
+        let shown = format!("{file}: {path}");
+        if path.is_empty() {
+            out.refused.push(Problem::ZipUnreadable.refusal(&shown));
+            continue;
+        }
+        let inner = path.strip_prefix(top.as_str()).unwrap_or(path);
+        let folder = inner
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir.rsplit('/').next().unwrap_or(""));
+        let Ok(entry) = zip.by_index(index) else {
+            out.refused.push(Problem::ZipUnreadable.refusal(&shown));
+            continue;
+        };
+        // The header's sizes are the zip's word; the bytes read are counted.
+        let room = MAX_ZIP_TOTAL_BYTES.saturating_sub(unpacked);
+        let mut data = Vec::new();
+        let read = entry
+            .take(room.min(MAX_FILE_BYTES) + 1)
+            .read_to_end(&mut data);
+        if read.is_err() {
+            out.refused.push(Problem::ZipUnreadable.refusal(&shown));
+            continue;
+        }
+        unpacked += data.len() as u64;
+        if data.len() as u64 > MAX_FILE_BYTES {
+            out.refused.push(
+                Problem::TooLarge {
+                    bytes: data.len() as u64,
+                }
+                .refusal(&shown),
+            );
+            continue;
+        }
+        if unpacked > MAX_ZIP_TOTAL_BYTES {
+            out.refused.push(Problem::ZipTooBig.refusal(file));
+            return;
+        }
+        match sniff(&data) {
+            Ok(Kind::Image) => check_photo(&shown, path, Some(path), folder, data, out),
+            // A zip in a zip is not opened: one level is what people make.
+            Ok(Kind::Zip) => out.refused.push(Problem::NotImage.refusal(&shown)),
+            Err(problem) => out.refused.push(problem.refusal(&shown)),
+        }
+    }
+}
+
+/// One entry of a zip already checked, by its path: the bytes of an
+/// accepted photo when it is handed on.
+pub fn zip_entry(zip: &[u8], path: &str) -> Result<Vec<u8>, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(zip)).map_err(|e| e.to_string())?;
+    let index = (0..zip.len())
+        .find(|&i| {
+            zip.name_for_index(i)
+                .and_then(Result::ok)
+                .is_some_and(|n| n.replace('\\', "/") == path)
+        })
+        .ok_or_else(|| format!("no entry {path}"))?;
+    let entry = zip.by_index(index).map_err(|e| e.to_string())?;
+    let mut data = Vec::new();
+    entry
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| e.to_string())?;
+    Ok(data)
+}
+
+/// `scans/` when every file is under `scans/`, else empty.
+fn common_top_folder(files: &[&String]) -> String {
+    let first = match files.first().and_then(|p| p.split_once('/')) {
+        Some((top, _)) => format!("{top}/"),
+        None => return String::new(),
+    };
+    if files.iter().all(|p| p.starts_with(&first)) {
+        first
+    } else {
+        String::new()
+    }
+}
+
+/// Two photos of one name and label in one upload: the second is refused,
+/// naming the first.
+fn dedupe(out: &mut Checked) {
+    let mut seen: Vec<(String, String, String)> = Vec::new();
+    let mut kept = Vec::new();
+    for photo in std::mem::take(&mut out.accepted) {
+        let key = (name_key(&photo.name), name_key(&photo.label));
+        match seen.iter().find(|(n, l, _)| (n, l) == (&key.0, &key.1)) {
+            Some((_, _, other)) => out.refused.push(
+                Problem::Duplicate {
+                    other: other.clone(),
+                }
+                .refusal(&photo.file),
+            ),
+            None => {
+                seen.push((key.0, key.1, photo.file.clone()));
+                kept.push(photo);
+            }
+        }
+    }
+    out.accepted = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let img = image::GrayImage::from_fn(width, height, |x, y| image::Luma([(x * 7 + y) as u8]));
+        let mut out = Cursor::new(Vec::new());
+        image::DynamicImage::ImageLuma8(img)
+            .write_to(&mut out, image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    }
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, bytes) in entries {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_path_in_a_name_keeps_its_last_part() {
+        assert_eq!(file_name("C:\\Users\\ann\\Ann Lee.jpg"), "Ann Lee.jpg");
+        assert_eq!(file_name("../../etc/Ann Lee.jpg"), "Ann Lee.jpg");
+        assert_eq!(file_name("scans/1983/Zoë.png"), "Zoë.png");
+    }
+
+    #[test]
+    fn labels_come_from_brackets_or_the_folder() {
+        let nl = |f: &str, d: &str| name_and_label(f, d);
+        assert_eq!(
+            nl("Ann Lee (1983).jpg", ""),
+            ("Ann Lee".into(), "1983".into())
+        );
+        assert_eq!(nl("Ann Lee.jpg", "1986"), ("Ann Lee".into(), "1986".into()));
+        assert_eq!(nl("J. R. Ewing.png", ""), ("J. R. Ewing".into(), "".into()));
+        assert_eq!(nl("Anne O'Neil", ""), ("Anne O'Neil".into(), "".into()));
+        assert_eq!(
+            nl("Robert (Bob) Smith.jpg", "1986"),
+            ("Robert (Bob) Smith".into(), "1986".into())
+        );
+    }
+
+    #[test]
+    fn heic_pdf_and_strangers_are_refused_by_their_bytes() {
+        let mut heic = vec![0, 0, 0, 24];
+        heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+        let codes = |name: &str, bytes: &[u8]| {
+            check_upload(name, "", bytes)
+                .refused
+                .into_iter()
+                .map(|r| r.code)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes("IMG_0001.jpg", &heic), ["heic"]);
+        assert_eq!(codes("scan.png", b"%PDF-1.7\n..."), ["pdf"]);
+        assert_eq!(codes("notes.png", b"hello there"), ["not_image"]);
+        let gif = b"GIF89a\x01\0\x01\0\0\0\0;";
+        let refused = check_upload("Ann.gif", "", gif).refused;
+        assert_eq!(refused[0].code, "other_format");
+        assert!(refused[0].message.contains("GIF"), "{}", refused[0].message);
+    }
+
+    #[test]
+    fn a_zip_is_checked_entry_by_entry_with_folders_as_labels() {
+        let scan = png(40, 50);
+        let zip = zip_of(&[
+            ("class/1983/Ann Lee.png", &scan),
+            ("class/1986/Ann Lee.png", &png(41, 50)),
+            ("class/Bob Ray.png", &png(42, 50)),
+            ("class/minutes.pdf", b"%PDF-1.4"),
+            ("__MACOSX/class/._Bob Ray.png", b"junk"),
+            ("class/.DS_Store", b"junk"),
+        ]);
+        let got = check_upload("class.zip", "", &zip);
+        let people: Vec<(&str, &str)> = got
+            .accepted
+            .iter()
+            .map(|a| (a.name.as_str(), a.label.as_str()))
+            .collect();
+        assert_eq!(
+            people,
+            [("Ann Lee", "1983"), ("Ann Lee", "1986"), ("Bob Ray", "")]
+        );
+        assert_eq!(got.refused.len(), 1, "{:?}", got.refused);
+        assert_eq!(got.refused[0].code, "pdf");
+        assert_eq!(got.refused[0].file, "class.zip: class/minutes.pdf");
+        let second = got.accepted[1].entry.as_deref().unwrap();
+        assert_eq!(zip_entry(&zip, second).unwrap(), png(41, 50));
+    }
+
+    #[test]
+    fn a_zip_bomb_stops_at_the_bound() {
+        // Each entry 20 MB of zeros: compresses to almost nothing.
+        let zeros = vec![0u8; 20 * 1024 * 1024];
+        let entries: Vec<(String, &[u8])> = (0..6)
+            .map(|i| (format!("p{i}.png"), zeros.as_slice()))
+            .collect();
+        let entries: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+        let zip = zip_of(&entries);
+        assert!(zip.len() < 1024 * 1024);
+        let got = check_upload("bomb.zip", "", &zip);
+        assert!(got.accepted.is_empty());
+        assert_eq!(
+            got.refused.last().map(|r| r.code.as_str()),
+            Some("zip_too_big"),
+            "{:?}",
+            got.refused
+        );
+    }
+
+    #[test]
+    fn huge_dimensions_are_refused_from_the_header() {
+        let mut bytes = png(1, 1);
+        // IHDR's width and height, then its CRC, rewritten to 50000×50000.
+        bytes[16..20].copy_from_slice(&50000u32.to_be_bytes());
+        bytes[20..24].copy_from_slice(&50000u32.to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(&bytes[12..29]);
+        let crc = crc.sum();
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        let got = check_upload("Big.png", "", &bytes);
+        assert_eq!(got.refused[0].code, "too_many_pixels");
+        assert!(got.refused[0].message.contains("50000×50000"));
+    }
+
+    #[test]
+    fn the_same_name_and_label_twice_is_refused_once() {
+        let zip = zip_of(&[
+            ("1983/Ann.png", &png(10, 10)),
+            ("1986/Ann.png", &png(11, 10)),
+            ("Ann (1983).png", &png(12, 10)),
+        ]);
+        let got = check_upload("x.zip", "", &zip);
+        assert_eq!(got.accepted.len(), 2);
+        assert_eq!(got.refused[0].code, "duplicate");
+        assert!(got.refused[0].message.contains("x.zip: 1983/Ann.png"));
+    }
+
+    #[test]
+    fn announced_sizes_and_names_refuse_early() {
+        assert_eq!(
+            refuse_announced("big.jpg", MAX_FILE_BYTES + 1).map(|p| p.code()),
+            Some("too_large")
+        );
+        assert_eq!(refuse_announced("big.jpg", MAX_FILE_BYTES), None);
+        assert_eq!(
+            refuse_announced("IMG.HEIC", 10).map(|p| p.code()),
+            Some("heic")
+        );
+        assert_eq!(refuse_announced("a.pdf", 10).map(|p| p.code()), Some("pdf"));
+    }
+}
