@@ -33,7 +33,7 @@ fn the_organiser_makes_an_event_edits_it_in_place_and_hosts_it() {
             let (status, v) = server
                 .post_json(
                     &format!("/api/organise/reunions/{id}/people"),
-                    &json!({"name": name, "gender": "f", "photos": [{"data": portrait_b64(i)}]}),
+                    &json!({"name": name, "gender": "f", "photos": [{"data": common::portrait_b64(i)}]}),
                 )
                 .await;
             assert_eq!(status, 201, "{v}");
@@ -108,14 +108,4 @@ fn the_organiser_logs_in_with_the_password_form() {
         // error is what counts.
         page.assert_no_page_errors().await;
     });
-}
-
-/// A generated portrait (`common::portrait`) as PNG bytes, base64.
-fn portrait_b64(i: usize) -> String {
-    use base64::Engine;
-    let mut png = Vec::new();
-    common::portrait(i)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    base64::engine::general_purpose::STANDARD.encode(png)
 }
