@@ -132,6 +132,21 @@
     }, function () { btn.disabled = false; say('No connection. Try again.'); });
   });
 
+  $('set-title').value = data.reunion.title;
+  $('set-memoriam').checked = !!data.reunion.memoriam_default;
+  $('my-name').value = YB.local.get('yearbook.organiser.name') || '';
+  $('settings-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var me = $('my-name').value.trim();
+    if (me) YB.local.set('yearbook.organiser.name', me); else YB.local.remove('yearbook.organiser.name');
+    var body = { title: $('set-title').value, memoriam_default: $('set-memoriam').checked };
+    YB.fetchJson(api, { method: 'PATCH', body: body }).then(function (r) {
+      if (!r.ok) { say(YB.errorText(r, 'Could not save the settings.')); return; }
+      say('Settings saved.');
+      reload(true);
+    }, function () { say('No connection: the settings were not saved. Try again.'); });
+  });
+
   $('invite-btn').addEventListener('click', function () {
     YB.fetchJson(api + '/invites', { body: {} }).then(function (r) {
       if (r.status !== 201) { say(YB.errorText(r, 'Could not make the link.')); return; }

@@ -44,6 +44,20 @@ fn the_organiser_makes_an_event_edits_it_in_place_and_hosts_it() {
             "document.querySelectorAll('#people-rows img.thumb').length === 4",
         )
         .await;
+        // Settings: who I am, and in-memoriam classmates out by default.
+        page.click("#settings summary").await;
+        page.type_into("#my-name", "Maria").await;
+        page.click("#set-memoriam").await;
+        page.click("#settings-form button").await;
+        page.wait(
+            "settings saved",
+            "document.getElementById('r-msg').textContent === 'Settings saved.'",
+        )
+        .await;
+        let (_, r) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        assert_eq!(r["reunion"]["memoriam_default"], false, "{r}");
         page.type_into(
             "#people-rows tr:first-child td:nth-child(3) input",
             &format!("Annie{TAB}"),
@@ -59,6 +73,7 @@ fn the_organiser_makes_an_event_edits_it_in_place_and_hosts_it() {
             .await;
         assert_eq!(r["people"][0]["known_as"], "Annie", "{r}");
         assert_eq!(r["people"][0]["version"], 2, "{r}");
+        assert_eq!(r["people"][0]["updated_by"], "Maria", "{r}");
         // The table fits a phone: it scrolls inside its box, not the page.
         assert_eq!(
             page.js("return document.documentElement.scrollWidth <= innerWidth")
