@@ -111,6 +111,11 @@
       });
     }
     if (!file) { send(); return; }
+    // JSON bodies are capped at 64 KiB, and base64 grows a file by a third.
+    if (file.size > 45 * 1024) {
+      say('This photo is too large to add here (over 45 KB). Add the person without it, then upload the scan with the folder upload.');
+      return;
+    }
     var reader = new FileReader();
     reader.onload = function () {
       var s = String(reader.result);
