@@ -1690,16 +1690,6 @@ async fn a_room_asks_from_the_chosen_yearbook_and_the_reveal_shows_the_other() {
     assert_eq!(host.recv_error().await, "bad_request");
 }
 
-/// A generated portrait as PNG bytes, base64 (the organiser API's photos).
-fn portrait_b64(i: usize) -> String {
-    use base64::Engine;
-    let mut png = Vec::new();
-    portrait(i)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    base64::engine::general_purpose::STANDARD.encode(png)
-}
-
 #[tokio::test]
 async fn a_reunions_room_asks_from_its_chosen_yearbook_and_reveals_the_other() {
     let server = TestServer::builder().in_process().start();

@@ -325,16 +325,6 @@ async fn a_public_server_without_a_password_keeps_the_organiser_area_closed_and_
     );
 }
 
-/// A generated portrait (`common::portrait`) as PNG bytes, base64.
-fn portrait_b64(i: usize) -> String {
-    use base64::Engine;
-    let mut png = Vec::new();
-    portrait(i)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    base64::engine::general_purpose::STANDARD.encode(png)
-}
-
 async fn send_json(
     server: &TestServer,
     method: reqwest::Method,
