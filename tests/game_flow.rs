@@ -1739,3 +1739,36 @@ async fn a_reunions_room_asks_from_its_chosen_yearbook_and_reveals_the_other() {
         host.recv_type("reveal").await;
     }
 }
+
+#[tokio::test]
+async fn a_rooms_labels_and_its_questions_photos_survive_kill_9() {
+    let dir = two_yearbooks();
+    let server = TestServer::builder()
+        .roster(&dir.path().join("roster.csv"))
+        .start();
+    let (code, key, mut host, [(mut ann, _)]) = room_with(
+        &server,
+        json!({"rounds":2,"seconds":60,"labels":["1986"]}),
+        ["Ann"],
+    )
+    .await;
+    let round = start_round(&mut host, &mut [&mut ann], 1, 2, 60).await;
+    // 1986 is each person's second photo: a question stored without its
+    // photos would come back at the first.
+    // Acknowledged, so on disk: the only phone's vote closes the round.
+    ann.vote(1, 0).await;
+    host.recv_type("reveal").await;
+    drop((host, ann));
+    let server = server.restart_after_kill9();
+    let host = connect_host(&server, &code, &key).await;
+    assert_eq!(host.state["phase"], "reveal", "{}", host.state);
+    assert_eq!(
+        host.state["settings"]["labels"],
+        json!(["1986"]),
+        "{}",
+        host.state
+    );
+    assert_eq!(host.state["choices"], round["choices"], "the same photos");
+    let (shown, _, _) = yearbook_choices(&server, &host.state).await;
+    assert!(shown.iter().all(|&s| s >= 8), "still 1986: {shown:?}");
+}
