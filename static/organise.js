@@ -132,5 +132,16 @@
     }, function () { btn.disabled = false; say('No connection. Try again.'); });
   });
 
+  $('invite-btn').addEventListener('click', function () {
+    YB.fetchJson(api + '/invites', { body: {} }).then(function (r) {
+      if (r.status !== 201) { say(YB.errorText(r, 'Could not make the link.')); return; }
+      var box = $('invite-url');
+      box.value = r.data.url;
+      YB.show(box, true);
+      box.select();
+      say('Send this link to your co-organiser. It works once.');
+    });
+  });
+
   draw();
 })();

@@ -13,6 +13,8 @@ mod emcee;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/organise.rs"]
+mod organise;
 #[path = "browser/pause.rs"]
 mod pause;
 #[path = "browser/phone.rs"]

@@ -212,6 +212,36 @@ async fn a_foreign_origin_never_drives_the_organiser() {
             "{path} {v}"
         );
     }
+    // The local user's own browser, driven by another site: refused too.
+    let (status, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Ours"}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    for method in [
+        reqwest::Method::PATCH,
+        reqwest::Method::POST,
+        reqwest::Method::DELETE,
+    ] {
+        let r = server
+            .http
+            .request(
+                method.clone(),
+                server.url(&format!("/api/organise/reunions/{}", r["id"])),
+            )
+            .header("Origin", "http://evil.example")
+            .json(&json!({"title": "Theirs"}))
+            .send()
+            .await
+            .unwrap();
+        let (status, v) = status_and_json(r).await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (403, Some("bad_origin")),
+            "{method} {v}"
+        );
+    }
+    let (_, list) = server.get_json("/api/organise/reunions").await;
+    assert_eq!(list["reunions"][0]["title"], "Ours", "{list}");
     let same = no_redirect_client()
         .post(server.url("/organise/logout"))
         .header("Origin", server.origin())
@@ -652,4 +682,179 @@ async fn a_guest_cannot_read_an_events_people_photos_or_host_its_rooms() {
         .map(|r| (r.status().as_u16(), ()))
         .unwrap();
     assert_eq!(status, 404, "no such event");
+}
+
+#[tokio::test]
+async fn an_invite_opens_one_event_once_and_nothing_else() {
+    let server = password_server();
+    let cookie = log_in(&server).await;
+    let post = |path: &str, body: Value| {
+        server
+            .http
+            .post(server.url(path))
+            .header("Cookie", cookie.clone())
+            .json(&body)
+            .send()
+    };
+    let mut ids = Vec::new();
+    for title in ["Mine", "Not yours"] {
+        let (status, r) = status_and_json(
+            post("/api/organise/reunions", json!({"title": title}))
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 201, "{r}");
+        ids.push(r["id"].as_u64().unwrap());
+    }
+    for i in 0..4 {
+        let r = post(
+            &format!("/api/organise/reunions/{}/people", ids[0]),
+            json!({"name": format!("P{i}"), "photos": [{"data": portrait_b64(i)}]}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+    }
+    let (status, invite) = status_and_json(
+        post(
+            &format!("/api/organise/reunions/{}/invites", ids[0]),
+            json!({}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{invite}");
+    let url = invite["url"].as_str().unwrap();
+    let path = url
+        .strip_prefix(server.origin())
+        .expect("a link to this server");
+
+    // Opening the link (as a chat app's preview does) uses nothing up.
+    let page = server.get(path).await;
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().await.unwrap().contains("Open the event"));
+    let r = no_redirect_client()
+        .post(server.abs(path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        header(&r, "location"),
+        format!("/organise/reunions/{}", ids[0])
+    );
+    let co = organiser_cookie(&r);
+    let again = no_redirect_client()
+        .post(server.abs(path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 404, "one time only");
+    assert!(header(&again, "set-cookie").is_empty());
+
+    let get = |path: String| {
+        server
+            .http
+            .get(server.url(&path))
+            .header("Cookie", co.clone())
+            .send()
+    };
+    let (status, v) = whoami(&server, Some(&co)).await;
+    assert_eq!(
+        (status, &v["scope"]),
+        (200, &json!({"reunion": ids[0]})),
+        "{v}"
+    );
+    assert_eq!(
+        get(format!("/api/organise/reunions/{}", ids[0]))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    let (status, list) = status_and_json(get("/api/organise/reunions".into()).await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["reunions"].as_array().unwrap().len(), 1, "{list}");
+    for path in [
+        format!("/api/organise/reunions/{}", ids[1]),
+        format!("/organise/reunions/{}", ids[1]),
+    ] {
+        assert_eq!(
+            get(path.clone()).await.unwrap().status().as_u16(),
+            404,
+            "{path}"
+        );
+    }
+    let co_post = |path: &str, body: Value| {
+        server
+            .http
+            .post(server.url(path))
+            .header("Cookie", co.clone())
+            .json(&body)
+            .send()
+    };
+    let (status, v) = status_and_json(
+        co_post("/api/organise/reunions", json!({"title": "x"}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (403, Some("organiser_only")),
+        "{v}"
+    );
+    let r = co_post("/api/rooms", json!({"reunion": ids[0]}))
+        .await
+        .unwrap();
+    room_created(r).await;
+    let r = co_post("/api/rooms", json!({"reunion": ids[1]}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404, "another event's rooms");
+    let (status, v) = status_and_json(
+        co_post(
+            &format!("/api/organise/reunions/{}/people", ids[1]),
+            json!({"name": "X"}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 404, "{v}");
+}
+
+#[tokio::test]
+async fn a_room_whose_event_is_gone_is_set_aside_and_the_others_play_on() {
+    let server = TestServer::start();
+    let id = reunion_with(&server, "Archer High 1986", &CLASS_A).await;
+    let (orphan, _) = create_room(&server, json!({"reunion": id})).await;
+    let (kept, key) = create_room(&server, json!({"reunion": id})).await;
+    // Phones in both: a lobby nobody joined is not worth keeping.
+    let phones = [
+        join(&server, &orphan, "Ann").await,
+        join(&server, &kept, "Bob").await,
+    ];
+    drop(phones);
+    let server = server.restart_after_kill9_then(|dir| {
+        let conn = rusqlite::Connection::open(dir.join("t.db")).unwrap();
+        conn.busy_timeout(Duration::from_secs(5)).unwrap();
+        let changed = conn
+            .execute("UPDATE rooms SET reunion = 4242 WHERE code = ?1", [&orphan])
+            .unwrap();
+        assert_eq!(changed, 1);
+    });
+    let (status, _) = server.get_json(&format!("/api/rooms/{orphan}")).await;
+    assert_eq!(status, 404);
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(&format!("yearbook_room_set_aside{{code=\"{orphan}\"}} 1")),
+        "{metrics}"
+    );
+    let (name, shown) = play_a_round(&server, &kept, &key, "Guest").await;
+    assert!(name.ends_with("Archer"), "{name}");
+    assert!(shown.iter().all(|&p| p < 4), "{shown:?}");
 }

@@ -88,6 +88,14 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/organise/logout", post(organise::logout))
         .route("/organise/reunions", post(organise::create_form))
         .route("/organise/reunions/{id}", get(organise::reunion_page))
+        .route(
+            "/organise/invite/{token}",
+            get(organise::invite).post(organise::accept_invite),
+        )
+        .route(
+            "/api/organise/reunions/{id}/invites",
+            post(organise::create_invite),
+        )
         .route("/api/organise/whoami", get(organise::whoami))
         .route(
             "/api/organise/reunions",

@@ -135,8 +135,15 @@ impl OrganiseAuth {
         })
     }
 
+    /// A co-organiser's cookie: one reunion; a new admin password ends it.
     fn reunion_sig(&self, reunion: u32) -> String {
-        sign(&self.secret, &format!("organiser reunion {reunion}"))
+        sign(
+            &self.secret,
+            &format!(
+                "organiser reunion {reunion} {}",
+                self.password.as_deref().unwrap_or("")
+            ),
+        )
     }
 
     /// The `Set-Cookie` value for `scope`.
@@ -938,6 +945,88 @@ pub async fn photo(
         .into_response())
 }
 
+/// `POST /api/organise/reunions/{id}/invites`: a one-time link that makes
+/// whoever opens it a co-organiser of this reunion only.
+pub async fn create_invite(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path(id): Path<u32>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    reunion_for(&state, &who, id)?;
+    let token = state.reunions.create_invite(id).await?;
+    let url = format!("{}/organise/invite/{token}", state.public_url_for(&headers));
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"url": url, "expires_in_days": crate::reunion::INVITE_DAYS})),
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "organise_invite.html")]
+struct InvitePage {
+    base: String,
+    title: String,
+    valid: bool,
+    action: String,
+    days: i64,
+}
+
+fn invite_page(state: &AppState, token: &str, valid: bool) -> Response {
+    let page = InvitePage {
+        base: state.base.clone(),
+        title: "Co-organiser invite".into(),
+        valid,
+        action: format!("{}/organise/invite/{token}", state.base),
+        days: crate::reunion::INVITE_DAYS,
+    };
+    let status = if valid {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    (status, super::pages::render(page)).into_response()
+}
+
+/// `GET /organise/invite/{token}`: a button, not the cookie: link previews
+/// in chat apps fetch links, and must not use the invite up.
+pub async fn invite(State(state): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
+    let plausible = token.len() == 48 && token.bytes().all(|b| b.is_ascii_hexdigit());
+    invite_page(&state, &token, plausible)
+}
+
+/// `POST /organise/invite/{token}`: uses the invite (once) and sets the
+/// co-organiser's cookie for its reunion. Misses count with wrong
+/// passwords.
+pub async fn accept_invite(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    let ip = super::api::ip_of(&state, peer, &headers);
+    if state.organise.passwords.is_over(ip) {
+        return gate_page(&state, Gate::TooMany);
+    }
+    match state.reunions.use_invite(&token).await {
+        Ok(Some(id)) => {
+            let mut resp =
+                Redirect::to(&format!("{}/organise/reunions/{id}", state.base)).into_response();
+            resp.headers_mut().insert(
+                header::SET_COOKIE,
+                state.organise.set_cookie(Scope::Reunion(id)),
+            );
+            resp
+        }
+        Ok(None) => {
+            state.organise.passwords.count(ip);
+            invite_page(&state, "", false)
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Pages.
 
@@ -948,6 +1037,7 @@ struct ReunionPage {
     title: String,
     id: u32,
     data: String,
+    invite_days: i64,
 }
 
 /// `GET /organise/reunions/{id}`: the people table; `static/organise.js`
@@ -972,6 +1062,7 @@ fn render_reunion_page(state: &AppState, r: &Reunion) -> Response {
         title: format!("{} — organiser", r.title()),
         id: r.id,
         data,
+        invite_days: crate::reunion::INVITE_DAYS,
     })
 }
 

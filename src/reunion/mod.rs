@@ -21,6 +21,8 @@ pub use store::{Meta, MetaPatch, PersonPatch, PersonRow, PhotoRow, ReunionStore,
 
 /// Longest title, name, known-as, gender label or guest code (characters).
 pub const MAX_TEXT: usize = 120;
+/// How long an unused co-organiser invite stays valid.
+pub const INVITE_DAYS: i64 = 7;
 /// Most photos one person may have.
 pub const MAX_PHOTOS_PER_PERSON: usize = 16;
 
@@ -414,6 +416,29 @@ impl Reunions {
         Ok(stored)
     }
 
+    /// A one-time co-organiser link's token for reunion `id` (its hash
+    /// is stored, never the token).
+    pub async fn create_invite(&self, id: u32) -> Result<String, ReunionError> {
+        self.get(id).ok_or(ReunionError::NotFound)?;
+        let token = hex::encode(rand::random::<[u8; 24]>());
+        let hash = crate::store::hash_secret(&token);
+        self.blocking(move |s| s.create_invite(id, &hash, now_millis()))
+            .await?;
+        Ok(token)
+    }
+
+    /// The reunion an invite opens, using it up; `None` for a token that
+    /// is unknown, used, or older than [`INVITE_DAYS`].
+    pub async fn use_invite(&self, token: &str) -> Result<Option<u32>, ReunionError> {
+        let hash = crate::store::hash_secret(token.trim());
+        let now = now_millis();
+        let not_before = now - INVITE_DAYS * 24 * 3600 * 1000;
+        let id = self
+            .blocking(move |s| s.use_invite(&hash, now, not_before))
+            .await?;
+        Ok(id.filter(|id| self.get(*id).is_some()))
+    }
+
     /// Changes a person if nobody changed them since `version`; else
     /// [`ReunionError::Stale`] with the current row (who, when).
     pub async fn update_person(
@@ -425,10 +450,11 @@ impl Reunions {
         by: &str,
     ) -> Result<PersonRow, ReunionError> {
         let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
-        if let Some(name) = &patch.name
-            && clean_text(name).is_none()
-        {
-            return Err(ReunionError::Invalid("The name is empty.".into()));
+        let mut patch = patch;
+        if let Some(name) = &patch.name {
+            let clean = clean_text(name)
+                .ok_or_else(|| ReunionError::Invalid("The name is empty.".into()))?;
+            patch.name = Some(clean);
         }
         let _writing = reunion.writing.lock().await;
         let current = reunion
@@ -485,4 +511,78 @@ pub fn problems(people: &[Entry]) -> BTreeMap<u32, Vec<String>> {
     }
     out.retain(|_, v| !v.is_empty());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: u32, name: &str, sha: Option<&str>, deleted: bool) -> Entry {
+        let none = Variant {
+            bytes: bytes::Bytes::new(),
+            content_type: "image/jpeg",
+        };
+        Entry {
+            row: PersonRow {
+                id,
+                name: name.into(),
+                known_as: None,
+                gender: None,
+                in_memoriam: false,
+                included: true,
+                deleted,
+                updated_at: 0,
+                updated_by: String::new(),
+                version: 1,
+            },
+            photos: sha
+                .map(|sha| PhotoEntry {
+                    idx: 0,
+                    label: None,
+                    sha: sha.into(),
+                    thumb: none.clone(),
+                    photo: none.clone(),
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn each_row_gets_the_checks_words_and_deleted_rows_none() {
+        let people = [
+            entry(1, "José Núñez", Some("a"), false),
+            entry(2, "JOSÉ  núñez", Some("b"), false),
+            entry(3, "Ann", None, false),
+            entry(4, "Bea", Some("a"), false),
+            entry(5, "Ann", Some("c"), true),
+        ];
+        let p = problems(&people);
+        assert_eq!(p.get(&1), None);
+        assert_eq!(
+            p[&2],
+            vec!["duplicate name 'JOSÉ  núñez' (first: José Núñez)".to_string()]
+        );
+        assert_eq!(p[&3], vec!["the photo is empty".to_string()]);
+        assert_eq!(
+            p[&4],
+            vec!["the photo is the same image as José Núñez's".to_string()]
+        );
+        assert_eq!(p.get(&5), None, "a deleted row is nobody's duplicate");
+    }
+
+    #[test]
+    fn the_class_leaves_out_whoever_may_not_be_asked_but_keeps_their_place() {
+        let mut people = vec![
+            entry(1, "A", Some("a"), false),
+            entry(2, "B", Some("b"), true),
+            entry(3, "C", None, false),
+            entry(4, "D", Some("d"), false),
+        ];
+        people[3].row.included = false;
+        let roster = roster_of(&people);
+        assert_eq!(roster.people.len(), 4, "indices stay");
+        assert_eq!(roster.people[1].name, "B");
+        assert_eq!(roster.pool.excluded, vec![false, true, true, true]);
+    }
 }

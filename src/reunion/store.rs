@@ -272,6 +272,35 @@ impl ReunionStore {
         Ok(stored)
     }
 
+    /// Keeps a co-organiser invite (its hash only).
+    pub fn create_invite(&self, reunion: u32, token_hash: &str, now: i64) -> anyhow::Result<()> {
+        self.conn.lock().execute(
+            "INSERT INTO reunion_invites (token_hash, reunion, created_at) VALUES (?1, ?2, ?3)",
+            params![token_hash, reunion, now],
+        )?;
+        Ok(())
+    }
+
+    /// Uses an invite once: its reunion, if it was unused and made after
+    /// `not_before`; `None` otherwise (and for ever after).
+    pub fn use_invite(
+        &self,
+        token_hash: &str,
+        now: i64,
+        not_before: i64,
+    ) -> anyhow::Result<Option<u32>> {
+        let conn = self.conn.lock();
+        conn.query_row(
+            "UPDATE reunion_invites SET used_at = ?2
+             WHERE token_hash = ?1 AND used_at IS NULL AND created_at >= ?3
+             RETURNING reunion",
+            params![token_hash, now, not_before],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(Into::into)
+    }
+
     /// Writes `row` over the stored one if that is still at `expected`
     /// version; else hands back the stored row (someone else's change).
     pub fn update_person(

@@ -109,6 +109,12 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (reunion, person, idx),
         FOREIGN KEY (reunion, person) REFERENCES reunion_people(reunion, id)
      );
+     CREATE TABLE reunion_invites (
+        token_hash TEXT PRIMARY KEY,
+        reunion INTEGER NOT NULL REFERENCES reunions(id),
+        created_at INTEGER NOT NULL,
+        used_at INTEGER
+     );
      ALTER TABLE rooms ADD COLUMN reunion INTEGER NOT NULL DEFAULT 0;",
 ];
 

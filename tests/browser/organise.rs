@@ -1,0 +1,121 @@
+//! The organiser's pages in Chromium, on a phone-sized window: a new event
+//! from the form, its people table edited in place (saved as typed), and
+//! "Host a game" opening the projector page that names the event.
+
+use super::*;
+
+/// Tab: leaves a field, which saves it.
+const TAB: &str = "\u{E004}";
+
+#[test]
+fn the_organiser_makes_an_event_edits_it_in_place_and_hosts_it() {
+    browser_test("organise", |b| async move {
+        // Listening on 127.0.0.1 without a password: this computer organises.
+        let server = TestServer::builder().in_process().start();
+        let page = b.open("organiser", Size::Phone).await;
+        page.goto(&server.url("/organise")).await;
+        page.type_into("#event-title", "Lincoln High 1986").await;
+        page.click("#new-event button").await;
+        page.wait(
+            "the event's page",
+            "document.getElementById('r-title') && \
+             document.getElementById('r-title').textContent === 'Lincoln High 1986'",
+        )
+        .await;
+        let id = page
+            .js("return document.getElementById('reunion').dataset.id")
+            .await;
+        let id = id.as_str().unwrap().to_string();
+        for (i, name) in ["Ann Archer", "Bea Baker", "Cy Cole", "Di Dunn"]
+            .iter()
+            .enumerate()
+        {
+            let (status, v) = server
+                .post_json(
+                    &format!("/api/organise/reunions/{id}/people"),
+                    &json!({"name": name, "gender": "f", "photos": [{"data": portrait_b64(i)}]}),
+                )
+                .await;
+            assert_eq!(status, 201, "{v}");
+        }
+        page.reload().await;
+        page.wait(
+            "four rows with thumbnails",
+            "document.querySelectorAll('#people-rows img.thumb').length === 4",
+        )
+        .await;
+        page.type_into(
+            "#people-rows tr:first-child td:nth-child(3) input",
+            &format!("Annie{TAB}"),
+        )
+        .await;
+        page.wait(
+            "saved",
+            "document.getElementById('r-msg').textContent === 'Saved.'",
+        )
+        .await;
+        let (_, r) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        assert_eq!(r["people"][0]["known_as"], "Annie", "{r}");
+        assert_eq!(r["people"][0]["version"], 2, "{r}");
+        // The table fits a phone: it scrolls inside its box, not the page.
+        assert_eq!(
+            page.js("return document.documentElement.scrollWidth <= innerWidth")
+                .await,
+            json!(true),
+            "no sideways scrolling of the page at 390 px"
+        );
+        page.screenshot("organise-event-phone").await;
+
+        page.click("#host-game").await;
+        page.wait(
+            "the projector page of the new room",
+            "location.pathname.indexOf('/host/') >= 0 && document.getElementById('event-title')",
+        )
+        .await;
+        assert_eq!(page.shown("#event-title").await, "Lincoln High 1986");
+        page.assert_clean().await;
+    });
+}
+
+#[test]
+fn the_organiser_logs_in_with_the_password_form() {
+    browser_test("organise_login", |b| async move {
+        let server = TestServer::builder()
+            .arg("--admin-password")
+            .arg("correct horse")
+            .in_process()
+            .start();
+        let page = b.open("organiser", Size::Phone).await;
+        page.goto(&server.url("/organise")).await;
+        page.type_into("#password", &format!("wrong{ENTER}")).await;
+        page.wait(
+            "the form saying so",
+            "document.body.innerText.indexOf('not the organiser password') >= 0",
+        )
+        .await;
+        page.type_into("#password", &format!("correct horse{ENTER}"))
+            .await;
+        page.wait(
+            "the organiser's start page",
+            "document.querySelector('h1') && document.querySelector('h1').textContent === 'Your events'",
+        )
+        .await;
+        // The cookie is HttpOnly: no script on the page can read it.
+        assert_eq!(page.js("return document.cookie").await, json!(""));
+        // The login page itself answers 401 (Chromium logs that): no script
+        // error is what counts.
+        page.assert_no_page_errors().await;
+    });
+}
+
+/// A generated portrait (`common::portrait`) as PNG bytes, base64.
+fn portrait_b64(i: usize) -> String {
+    use base64::Engine;
+    let mut png = Vec::new();
+    common::portrait(i)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    base64::engine::general_purpose::STANDARD.encode(png)
+}
