@@ -40,6 +40,15 @@ pub enum Command {
         /// The roster CSV; photo paths are relative to its folder.
         roster: PathBuf,
     },
+    /// Copy the database, safely while the server runs, into a new file.
+    Backup {
+        /// The server's database file (its --db).
+        #[arg(long, env = "YEARBOOK_DB", default_value = "yearbook.db")]
+        db: PathBuf,
+        /// The copy to make; refused if the file exists.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Moved: the load generator is its own binary, `yearbook-loadgen`.
     #[command(hide = true, disable_help_flag = true)]
     Loadgen {

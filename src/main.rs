@@ -29,6 +29,7 @@ fn main() -> ExitCode {
             genders,
         }),
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::Backup { db, out }) => backup(&db, &out),
         Some(Command::Loadgen { .. }) => {
             eprintln!(
                 "the load generator is now its own binary: yearbook-loadgen (cargo run --release --bin yearbook-loadgen -- …)"
@@ -50,6 +51,19 @@ fn import(args: ImportArgs) -> ExitCode {
     let mut out = std::io::stdout();
     match roster::import::run(&args, &mut out) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn backup(db: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    match yearbook::store::backup::backup(db, out) {
+        Ok(copied) => {
+            println!("{} -> {}: ok, {copied}", db.display(), out.display());
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

@@ -930,3 +930,51 @@ fn url_query_encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// docs/deploy.md §10 makes one unit per instance from the shipped one
+/// with a `sed` line: run it as written and check each instance gets its
+/// own settings file and state folder, and nothing of the shipped
+/// instance's is left.
+#[test]
+fn the_documented_sed_line_makes_a_unit_per_instance() {
+    let docs = crate_file("docs/deploy.md");
+    let line = docs
+        .lines()
+        .find(|l| l.starts_with("sed ") && l.ends_with("> yearbook-lincoln86.service"))
+        .expect("the sed line in docs/deploy.md §10");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("yearbook.service"),
+        crate_file("deploy/systemd/yearbook.service"),
+    )
+    .unwrap();
+    let f = run_with_timeout(
+        {
+            let mut cmd = clean_cmd("sh");
+            cmd.arg("-c").arg(line).current_dir(dir.path());
+            cmd
+        },
+        std::time::Duration::from_secs(10),
+    );
+    assert_eq!(f.code(), Some(0), "{line}: {}", f.all_output());
+    let unit = std::fs::read_to_string(dir.path().join("yearbook-lincoln86.service")).unwrap();
+    for want in [
+        "EnvironmentFile=/etc/yearbook/lincoln86.env",
+        "StateDirectory=yearbook-lincoln86",
+        "WorkingDirectory=/var/lib/yearbook-lincoln86",
+        "ExecStart=/usr/local/bin/yearbook serve",
+        "DynamicUser=yes",
+    ] {
+        assert!(unit.lines().any(|l| l.trim() == want), "{want} in:\n{unit}");
+    }
+    for stale in ["/etc/yearbook/yearbook.env", "StateDirectory=yearbook\n"] {
+        assert!(!unit.contains(stale), "{stale:?} left in:\n{unit}");
+    }
+    assert!(
+        !unit
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .any(|l| l.contains("/var/lib/yearbook") && !l.contains("/var/lib/yearbook-lincoln86")),
+        "{unit}"
+    );
+}

@@ -961,3 +961,127 @@ async fn a_kicked_name_and_device_stay_out_after_kill_9() {
         assert_eq!(c.recv_error().await, code_wanted, "{join}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// `yearbook backup`
+
+fn backup_cmd(db: &std::path::Path, out: &std::path::Path) -> Finished {
+    let mut cmd = yearbook_cmd();
+    cmd.arg("backup").arg("--db").arg(db).arg("--out").arg(out);
+    run_with_timeout(cmd, Duration::from_secs(60))
+}
+
+/// The host starts the next round; its `round`, once every phone has it.
+async fn start_round<const N: usize>(host: &mut TestClient, phones: [&mut TestClient; N]) -> Value {
+    host.send(json!({"type": "start_round"})).await;
+    let round = host.recv_type("round").await;
+    for p in phones {
+        p.recv_type("round").await;
+    }
+    round
+}
+
+/// A live game is copied mid-round: every vote acknowledged before the
+/// copy is in it (most of them still in the WAL, which a plain file copy
+/// would miss), the server plays on meanwhile, and the copy, served on
+/// its own, carries on the same game with the same photo addresses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_mid_game_serves_the_game_as_it_was() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, key, mut host, [(mut ann, wa), (mut bob, wb), (mut cid, wc)]) = room_with(
+        &server,
+        json!({"rounds": 3, "seconds": 60}),
+        ["Ann", "Bob", "Cid"],
+    )
+    .await;
+    let first = start_round(&mut host, [&mut ann, &mut bob, &mut cid]).await;
+    let right = answer_of(&server, &first).await as u64;
+    ann.vote(1, right).await;
+    bob.vote(1, (right + 1) % 4).await;
+    cid.vote(1, right).await;
+    let reveal = host.recv_type("reveal").await;
+    let ann_score = score_of(&reveal, "Ann").expect("Ann on the leaderboard");
+    assert!(ann_score.as_u64().unwrap() > 0, "{reveal}");
+
+    let second = start_round(&mut host, [&mut ann, &mut bob, &mut cid]).await;
+    let right = answer_of(&server, &second).await as u64;
+    ann.vote(2, right).await;
+    bob.vote(2, (right + 1) % 4).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("t.db");
+    let db = server.db_path();
+    let done = tokio::task::spawn_blocking({
+        let (db, copy) = (db.clone(), copy.clone());
+        move || backup_cmd(&db, &copy)
+    })
+    .await
+    .unwrap();
+    assert_eq!(done.code(), Some(0), "backup: {}", done.all_output());
+    assert!(
+        done.stdout.contains("ok") && done.stdout.contains("1 games"),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        std::fs::metadata(db.with_extension("db-wal")).is_ok_and(|m| m.len() > 0),
+        "the server's recent writes are in its WAL, not yet in t.db"
+    );
+
+    // Never over an existing file: the first copy stays as it was.
+    let before = std::fs::read(&copy).unwrap();
+    let again = backup_cmd(&db, &copy);
+    assert_eq!(again.code(), Some(1), "{}", again.all_output());
+    assert!(again.stderr.contains("exists already"), "{}", again.stderr);
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+
+    // The live game went on undisturbed.
+    cid.vote(2, right).await;
+    let live = host.recv_type("reveal").await;
+    assert_eq!(live["counts"].as_array().unwrap().len(), 4, "{live}");
+
+    // The copy, served: the game as it was when copied.
+    drop((host, ann, bob, cid));
+    let restored = TestServer::builder().roster(&roster.csv()).start_in(dir);
+    let host = connect_host(&restored, &code, &key).await;
+    let st = &host.state;
+    assert_eq!(
+        (&st["phase"], &st["round"], &st["answered"]),
+        (&json!("question"), &json!(2), &json!(2)),
+        "round 2 open with Ann's and Bob's votes: {st}"
+    );
+    let ann_now = st["players"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Ann")
+        .map(|p| p["score"].clone());
+    assert_eq!(ann_now, Some(ann_score), "round 1's scores: {st}");
+    // The photo addresses are made with the database's key: the ones the
+    // phones hold keep working.
+    for c in second["choices"].as_array().unwrap() {
+        let thumb = c["thumb"].as_str().unwrap();
+        assert_eq!(
+            whose_photo(&restored, thumb).await,
+            whose_photo(&server, thumb).await,
+            "{thumb} on the copy"
+        );
+    }
+    let mut host = host;
+    let token = |w: &Value| w["token"].as_str().unwrap().to_string();
+    let (mut ann, _) = resume(&restored, &code, &token(&wa), "Ann").await;
+    assert_eq!(ann.state["voted"], right, "Ann's vote: {}", ann.state);
+    let (_bob, _) = resume(&restored, &code, &token(&wb), "Bob").await;
+    let (mut cid, _) = resume(&restored, &code, &token(&wc), "Cid").await;
+    assert_eq!(cid.state["voted"], Value::Null, "{}", cid.state);
+    cid.vote(2, (right + 2) % 4).await;
+    let reveal = host.recv_type("reveal").await;
+    let mut want = [0u64; 4];
+    want[right as usize] += 1;
+    want[((right + 1) % 4) as usize] += 1;
+    want[((right + 2) % 4) as usize] += 1;
+    assert_eq!(reveal["counts"], json!(want), "{reveal}");
+    let you = ann.recv_type("reveal").await;
+    assert_eq!(you["you"]["correct"], true, "{you}");
+}

@@ -6,6 +6,7 @@
 //! raises the room's [`DurableMark`] ("stored up to N"), and whoever waits
 //! for an event (a `vote_ack`, a `welcome`, a reveal) watches that mark.
 
+pub mod backup;
 mod columns;
 mod schema;
 
