@@ -665,6 +665,25 @@ async fn a_guest_cannot_read_an_events_people_photos_or_host_its_rooms() {
         .unwrap();
     let (room, code, _) = room_created(r).await;
     assert_eq!(room["reunion"]["title"], "Class of 86", "{room}");
+    assert_eq!(room["settings"]["include_memoriam"], true, "{room}");
+    // The event's default for classmates in memoriam applies to its rooms.
+    let r = with(
+        server
+            .http
+            .patch(server.url(&format!("/api/organise/reunions/{id}"))),
+    )
+    .json(&json!({"memoriam_default": false}))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let r = with(server.http.post(server.url("/api/rooms")))
+        .json(&json!({"reunion": id}))
+        .send()
+        .await
+        .unwrap();
+    let (second, _, _) = room_created(r).await;
+    assert_eq!(second["settings"]["include_memoriam"], false, "{second}");
     let host = server
         .get(&format!("/host/{code}"))
         .await

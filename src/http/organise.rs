@@ -1135,4 +1135,15 @@ mod tests {
         assert_eq!(a.cookie_scope(&forged), None);
         assert!(a.password_matches("pw") && !a.password_matches("pW"));
     }
+
+    #[test]
+    fn over_https_the_cookie_is_secure_and_lives_under_the_base_path() {
+        let a = OrganiseAuth::new(Some("pw".into()), false, false, b"k", "/r/86", true);
+        let set = a.set_cookie(Scope::All);
+        let set = set.to_str().unwrap();
+        for attr in ["HttpOnly", "SameSite=Strict", "Path=/r/86", "Secure"] {
+            assert!(set.contains(attr), "{attr} in {set}");
+        }
+        assert!(a.clear_cookie().to_str().unwrap().contains("Max-Age=0"));
+    }
 }

@@ -210,6 +210,9 @@ impl Reunions {
     /// beside the database when it has them). A photo that no longer
     /// decodes is left out, logged, and kept in the database.
     pub fn load(store: ReunionStore, stored: Vec<StoredReunion>, pipeline: Pipeline) -> Self {
+        if let Err(e) = pipeline.prepare_cache() {
+            tracing::warn!("{e}");
+        }
         let mut map = BTreeMap::new();
         for reunion in stored {
             let processed = crate::roster::par_map(&reunion.photos, |p| {
