@@ -6,6 +6,11 @@
 //! (ignoring case and spaces), or the only two that fold alike (accents,
 //! apostrophes, hyphens: [`fold`](super::matching::fold)). Anything less is
 //! a suggestion with a score, taken only when the organiser accepts it.
+//!
+//! [`plan`] takes bare file names (a folder part is dropped). A caller that
+//! knows labels from elsewhere (the CLI's `1983/` folders, an upload's
+//! folder) builds its [`PhotoFile`]s itself, then [`sort_out`] and
+//! [`plan_photos`], as `import.rs` does.
 
 use std::collections::{HashMap, HashSet};
 
