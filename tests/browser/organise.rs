@@ -83,6 +83,23 @@ fn the_organiser_makes_an_event_edits_it_in_place_and_hosts_it() {
         );
         page.screenshot("organise-event-phone").await;
 
+        // A real scan is too big for the add form: it says so, adds nobody.
+        let big = tempfile::tempdir().unwrap();
+        let scan = big.path().join("Eve Evans.png");
+        std::fs::write(&scan, vec![7u8; 200 * 1024]).unwrap();
+        page.type_into("#add-name", "Eve Evans").await;
+        page.type_into("#add-photo", scan.to_str().unwrap()).await;
+        page.click("#add-person button").await;
+        page.wait(
+            "the refusal",
+            "document.getElementById('r-msg').textContent.indexOf('too large to add here') >= 0",
+        )
+        .await;
+        let (_, r) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        assert_eq!(r["people"].as_array().unwrap().len(), 4, "{r}");
+
         page.click("#host-game").await;
         page.wait(
             "the projector page of the new room",
