@@ -13,21 +13,6 @@ use tokio::io::AsyncWriteExt;
 
 const MIB: usize = 1024 * 1024;
 
-/// A PNG of noise (so it does not compress): `side`² pixels, RGB.
-fn noisy_png(side: u32, seed: u32) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
-    let img = image::RgbImage::from_fn(side, side, |_, _| {
-        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-        let [a, b, c, _] = state.to_be_bytes();
-        image::Rgb([a, b, c])
-    });
-    let mut out = Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
-}
-
 /// A small scan: a grey gradient, distinct per `seed`.
 fn scan(seed: u8) -> Vec<u8> {
     let img = image::GrayImage::from_fn(60, 75, |x, y| {
