@@ -687,9 +687,8 @@ async fn nginx_at_the_root_of_a_subdomain() {
 }
 
 /// An organiser's upload through the shipped nginx file: announced, sent
-/// in 1 MiB chunks at their offsets (a wrong one refused with the game's
-/// offset), checked and added to the event, under the base path, with the
-/// browser's `Origin` as the proxy passes it.
+/// in 1 MiB chunks at their offsets, checked and added to the event, under
+/// the base path, with the browser's `Origin` as the proxy passes it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nginx_passes_an_organisers_upload_in_1_mib_chunks() {
     let Some(bin) = require("nginx", "nginx") else {
