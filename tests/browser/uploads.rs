@@ -55,20 +55,27 @@ const DROP_SCANS: &str = "\
       done(blobs[2].size); \
     });";
 
+/// A phone-wide organiser on a new event's upload page: the page, the
+/// server and the event's id.
+async fn upload_page(b: &Browser) -> (Page, TestServer, u64) {
+    let page = b.open("organiser", Size::Phone).await;
+    let server = TestServer::builder().in_process().start();
+    let (s, event) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Class of 1986"}))
+        .await;
+    assert_eq!(s, 201, "{event}");
+    let id = event["id"].as_u64().unwrap();
+    page.goto(&server.url(&format!("/organise/reunions/{id}/upload")))
+        .await;
+    page.wait("the drop zone", "!!document.querySelector('.drop-zone')")
+        .await;
+    (page, server, id)
+}
+
 #[test]
 fn dropped_scans_fill_their_bars_and_the_people_appear_in_the_event() {
     browser_test("uploads", |b| async move {
-        let page = b.open("organiser", Size::Phone).await;
-        let server = TestServer::builder().in_process().start();
-        let (s, event) = server
-            .post_json("/api/organise/reunions", &json!({"title": "Class of 1986"}))
-            .await;
-        assert_eq!(s, 201, "{event}");
-        let id = event["id"].as_u64().unwrap();
-        page.goto(&server.url(&format!("/organise/reunions/{id}/upload")))
-            .await;
-        page.wait("the drop zone", "!!document.querySelector('.drop-zone')")
-            .await;
+        let (page, server, id) = upload_page(&b).await;
         page.js(CUT_ONE_CHUNK).await;
         let noise_bytes = page
             .c
@@ -163,13 +170,7 @@ fn dropped_scans_fill_their_bars_and_the_people_appear_in_the_event() {
 #[test]
 fn a_picked_folder_with_year_folders_gives_one_person_two_labelled_photos() {
     browser_test("uploads-folder", |b| async move {
-        let page = b.open("organiser", Size::Phone).await;
-        let server = TestServer::builder().in_process().start();
-        let (s, event) = server
-            .post_json("/api/organise/reunions", &json!({"title": "Class of 1986"}))
-            .await;
-        assert_eq!(s, 201, "{event}");
-        let id = event["id"].as_u64().unwrap();
+        let (page, server, id) = upload_page(&b).await;
         // A folder as a scanner leaves it: one folder per yearbook.
         let dir = tempfile::tempdir().unwrap();
         let scans = dir.path().join("scans");
@@ -178,8 +179,6 @@ fn a_picked_folder_with_year_folders_gives_one_person_two_labelled_photos() {
             std::fs::write(scans.join(year).join("Cy Dunn.png"), noisy_png(60, seed)).unwrap();
         }
         std::fs::write(scans.join(".DS_Store"), b"finder").unwrap();
-        page.goto(&server.url(&format!("/organise/reunions/{id}/upload")))
-            .await;
         page.wait("the folder button", "!!seen('.uploads-folder-label')")
             .await;
         // WebDriver gives a folder to a folder input as a person picks it.
