@@ -739,3 +739,34 @@ async fn chunks_of_a_mebibyte_pass_under_a_base_path() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn a_file_whose_last_chunk_landed_just_before_a_crash_finishes_on_an_empty_chunk() {
+    let server = TestServer::builder().start();
+    let bytes = scan(9);
+    let (_, created) = announce(&server, "Ivy Jones.png", bytes.len()).await;
+    let id = created["id"].as_str().unwrap().to_string();
+    chunk(&server, &id, 0, &bytes[..100]).await;
+    // The last chunk reached the disk, then kill -9 before it was checked.
+    let staged = yearbook::uploads::dir_for(&server.db_path());
+    let rest = bytes[100..].to_vec();
+    let part = staged.join(format!("{id}.part"));
+    let server = server.restart_after_kill9_then(move |_| {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&part)
+            .unwrap();
+        f.write_all(&rest).unwrap();
+    });
+    let (_, now) = status(&server, &id).await;
+    assert_eq!(
+        (&now["offset"], &now["state"]),
+        (&json!(bytes.len()), &json!("uploading")),
+        "{now}"
+    );
+    let (s, done, _) = chunk(&server, &id, bytes.len(), b"").await;
+    assert_eq!(s, 200, "{done}");
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["accepted"][0]["name"], "Ivy Jones");
+    assert!(done["accepted"][0]["person"].is_u64(), "{done}");
+}
