@@ -38,10 +38,20 @@
     return name.charAt(0) === '.' || /^(thumbs\.db|desktop\.ini)$/i.test(name);
   }
 
-  /** The folder a file was in below the one dropped or picked: its label ("1983"). */
-  function labelOf(path) {
-    var parts = String(path || '').split('/').filter(function (p) { return p; });
-    return parts.length >= 3 ? parts[parts.length - 2] : '';
+  function partsOf(path) { return String(path || '').split('/').filter(function (p) { return p; }); }
+
+  /** Each file's label: the folder it was in, once the one folder holding everything (the folder
+     picked or dropped) is set aside, as the server reads a zip. Dropping "1983" and "1986"
+     together labels their files 1983 and 1986. */
+  function labelled(entries) {
+    var tops = {};
+    entries.forEach(function (e) { var p = partsOf(e.path); tops[p.length > 1 ? p[0] : ''] = true; });
+    var keys = Object.keys(tops);
+    var strip = keys.length === 1 && keys[0] !== '' ? 1 : 0;
+    return entries.map(function (e) {
+      var p = partsOf(e.path).slice(strip);
+      return { file: e.file, label: p.length >= 2 ? p[p.length - 2] : '' };
+    });
   }
 
   function mb(bytes) { return (bytes / 1048576).toFixed(1) + ' MB'; }
@@ -217,9 +227,11 @@
   /** Adds files (each with the path it had below what was dropped): all are announced first,
      so the server sees the whole drop before any file finishes, then sent. */
   function add(entries) {
-    entries = entries.filter(function (e) { return !clutter(e.file.name); });
-    var fresh = entries.map(function (e) {
-      var item = { file: e.file, label: labelOf(e.path), size: e.file.size, offset: 0, state: 'waiting' };
+    entries = entries.filter(function (e) {
+      return !clutter(e.file.name) && !partsOf(e.path).some(function (p) { return p.charAt(0) === '.' || p === '__MACOSX'; });
+    });
+    var fresh = labelled(entries).map(function (e) {
+      var item = { file: e.file, label: e.label, size: e.file.size, offset: 0, state: 'waiting' };
       items.push(item);
       row(item);
       show(item, 'waiting', 'Waiting…');

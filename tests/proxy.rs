@@ -686,6 +686,102 @@ async fn nginx_at_the_root_of_a_subdomain() {
     check(proxy, 1, "").await;
 }
 
+/// An organiser's upload through the shipped nginx file: announced, sent
+/// in 1 MiB chunks at their offsets, checked and added to the event, under
+/// the base path, with the browser's `Origin` as the proxy passes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_passes_an_organisers_upload_in_1_mib_chunks() {
+    let Some(bin) = require("nginx", "nginx") else {
+        return;
+    };
+    let roster = standard_roster();
+    let b = TestServer::builder()
+        .arg("--trust-proxy")
+        .arg("--admin-password")
+        .arg("pw")
+        .base_path(BASE);
+    let server = server_with(&roster, b);
+    let proxy = Proxy::nginx(
+        &bin,
+        "deploy/nginx/yearbook.conf",
+        &[("127.0.0.1:8080", port_of(&server))],
+    );
+    let _logs = ShowLogs(&proxy);
+    let origin = proxy.origin(0);
+    let url = |p: &str| format!("{origin}{BASE}{p}");
+    let http = no_redirect_client();
+    let login = http
+        .post(url("/organise/login"))
+        .header("Origin", origin.clone())
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("password=pw")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 303, "log in through nginx");
+    let cookie = header(&login, "set-cookie");
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let send = |method: &str, path: &str| {
+        http.request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            url(path),
+        )
+        .header("Cookie", cookie.clone())
+        .header("Origin", origin.clone())
+    };
+    let r = send("POST", "/api/organise/reunions")
+        .json(&json!({"title": "Class of 1986"}))
+        .send()
+        .await
+        .unwrap();
+    let (s, event) = status_and_json(r).await;
+    assert_eq!(s, 201, "{event}");
+
+    // A scan of noise: three chunks.
+    let scan = noisy_png(900, 7);
+    let r = send(
+        "POST",
+        &format!("/api/organise/reunions/{}/uploads", event["id"]),
+    )
+    .json(&json!({"name": "Ann Lee.png", "size": scan.len()}))
+    .send()
+    .await
+    .unwrap();
+    let (s, upload) = status_and_json(r).await;
+    assert_eq!(s, 201, "{upload}");
+    let chunk_path = format!("/api/organise/uploads/{}", upload["id"].as_str().unwrap());
+    let mut at = 0;
+    let mut last = Value::Null;
+    while at < scan.len() {
+        let end = (at + 1024 * 1024).min(scan.len());
+        let r = send("PATCH", &chunk_path)
+            .header("Upload-Offset", at.to_string())
+            .body(scan[at..end].to_vec())
+            .send()
+            .await
+            .unwrap();
+        let (s, body) = status_and_json(r).await;
+        assert_eq!(s, 200, "a 1 MiB chunk through nginx: {body}");
+        at = end;
+        last = body;
+    }
+    assert_eq!(last["state"], "done", "{last}");
+    assert!(last["accepted"][0]["person"].is_u64(), "{last}");
+    let r = send("PATCH", &chunk_path)
+        .header("Upload-Offset", "0")
+        .body(vec![0u8; 10])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        200,
+        "a finished upload answers as it stands"
+    );
+    let r = send("GET", &chunk_path).send().await.unwrap();
+    assert_eq!(header(&r, "upload-offset"), scan.len().to_string());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apache_at_a_sub_path() {
     let Some(bin) = require("apache2", "apache2") else {

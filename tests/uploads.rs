@@ -13,21 +13,6 @@ use tokio::io::AsyncWriteExt;
 
 const MIB: usize = 1024 * 1024;
 
-/// A PNG of noise (so it does not compress): `side`² pixels, RGB.
-fn noisy_png(side: u32, seed: u32) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
-    let img = image::RgbImage::from_fn(side, side, |_, _| {
-        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-        let [a, b, c, _] = state.to_be_bytes();
-        image::Rgb([a, b, c])
-    });
-    let mut out = Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
-}
-
 /// A small scan: a grey gradient, distinct per `seed`.
 fn scan(seed: u8) -> Vec<u8> {
     let img = image::GrayImage::from_fn(60, 75, |x, y| {
@@ -533,41 +518,12 @@ async fn photos_left_waiting_by_an_unfinished_file_go_on_when_it_is_given_up() {
 
 #[tokio::test]
 async fn a_guest_never_reaches_the_uploads() {
-    let server = TestServer::builder()
-        .arg("--admin-password")
-        .arg("pw")
-        .in_process()
-        .start();
+    let server = password_server();
     // The organiser logs in and starts an upload ...
-    let login = no_redirect_client()
-        .post(server.url("/organise/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("password=pw")
-        .send()
-        .await
-        .unwrap();
-    let cookie = header(&login, "set-cookie");
-    let cookie = cookie.split(';').next().unwrap().to_string();
-    let organiser = |method: reqwest::Method, path: &str| {
-        server
-            .http
-            .request(method, server.url(path))
-            .header("Cookie", cookie.clone())
-    };
-    let created = organiser(reqwest::Method::POST, "/api/organise/reunions")
-        .json(&json!({"title": "Class of 1986"}))
-        .send()
-        .await
-        .unwrap();
-    let (s, reunion) = status_and_json(created).await;
-    assert_eq!(s, 201, "{reunion}");
-    let uploads = format!("/api/organise/reunions/{}/uploads", reunion["id"]);
-    let r = organiser(reqwest::Method::POST, &uploads)
-        .json(&json!({"name": "Ann.png", "size": 10}))
-        .send()
-        .await
-        .unwrap();
-    let (s, upload) = status_and_json(r).await;
+    let admin = log_in(&server).await;
+    let reunion = reunion_as(&server, &admin, "Class of 1986").await;
+    let uploads = format!("/api/organise/reunions/{reunion}/uploads");
+    let (s, upload) = announce_as(&server, &admin, reunion).await;
     assert_eq!(s, 201, "{upload}");
     let id = upload["id"].as_str().unwrap();
 
@@ -585,9 +541,18 @@ async fn a_guest_never_reaches_the_uploads() {
     let (s, _, _) = chunk(&server, id, 0, b"0123456789").await;
     assert_eq!(s, 401);
     // A chunk's body is not read before the organiser is known: a guest's
-    // large body gets the same 401, not a 413.
-    let (s, _, _) = chunk(&server, id, 0, &vec![0u8; 2 * MIB]).await;
-    assert_eq!(s, 401);
+    // body over the 64 KiB others may send gets the same 401, not a 413,
+    // and the connection it was left on is closed.
+    let big = server
+        .http
+        .patch(server.url(&format!("/api/organise/uploads/{id}")))
+        .header("Upload-Offset", "0")
+        .body(vec![0u8; 300 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status().as_u16(), 401);
+    assert_eq!(header(&big, "connection"), "close");
     let r = server
         .http
         .delete(server.url(&format!("/api/organise/uploads/{id}")))
@@ -595,12 +560,144 @@ async fn a_guest_never_reaches_the_uploads() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 401);
-    let r = organiser(reqwest::Method::GET, &format!("/api/organise/uploads/{id}"))
+    let (s, body) = status_as(&server, &admin, id).await;
+    assert_eq!((s, body["offset"].clone()), (200, json!(0)), "untouched");
+}
+
+/// A server whose organiser logs in with the password `pw`.
+fn password_server() -> TestServer {
+    TestServer::builder()
+        .arg("--admin-password")
+        .arg("pw")
+        .in_process()
+        .start()
+}
+
+/// Logs in with the admin password `pw`: the cookie to send.
+async fn log_in(server: &TestServer) -> String {
+    let login = no_redirect_client()
+        .post(server.url("/organise/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("password=pw")
         .send()
         .await
         .unwrap();
-    let (s, body) = status_and_json(r).await;
-    assert_eq!((s, body["offset"].clone()), (200, json!(0)), "untouched");
+    cookie_of(&login)
+}
+
+/// The `name=value` of a response's `Set-Cookie`.
+fn cookie_of(r: &reqwest::Response) -> String {
+    let set = header(r, "set-cookie");
+    set.split(';').next().unwrap().to_string()
+}
+
+/// Where upload `id` stands, asked with `cookie`.
+async fn status_as(server: &TestServer, cookie: &str, id: &str) -> (u16, Value) {
+    let path = format!("/api/organise/uploads/{id}");
+    as_cookie(server, cookie, "GET", &path, Value::Null).await
+}
+
+/// A new event made with `cookie`: its id.
+async fn reunion_as(server: &TestServer, cookie: &str, title: &str) -> u64 {
+    let body = json!({"title": title});
+    let (s, r) = as_cookie(server, cookie, "POST", "/api/organise/reunions", body).await;
+    assert_eq!(s, 201, "{r}");
+    r["id"].as_u64().unwrap()
+}
+
+/// Announces a 10-byte `Ann.png` to `reunion` with `cookie`.
+async fn announce_as(server: &TestServer, cookie: &str, reunion: u64) -> (u16, Value) {
+    let path = format!("/api/organise/reunions/{reunion}/uploads");
+    let body = json!({"name": "Ann.png", "size": 10});
+    as_cookie(server, cookie, "POST", &path, body).await
+}
+
+/// `method path` with `cookie` and a JSON body (none when null).
+async fn as_cookie(
+    server: &TestServer,
+    cookie: &str,
+    method: &str,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut req = server
+        .http
+        .request(method, server.url(path))
+        .header("Cookie", cookie);
+    if !body.is_null() {
+        req = req.json(&body);
+    }
+    status_and_json(req.send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn a_co_organiser_never_reaches_another_events_uploads() {
+    let server = password_server();
+    let admin = log_in(&server).await;
+    let ids = [
+        reunion_as(&server, &admin, "Mine").await,
+        reunion_as(&server, &admin, "Not yours").await,
+    ];
+    let (s, theirs) = announce_as(&server, &admin, ids[1]).await;
+    assert_eq!(s, 201, "{theirs}");
+    let theirs = theirs["id"].as_str().unwrap();
+    let (s, invite) = as_cookie(
+        &server,
+        &admin,
+        "POST",
+        &format!("/api/organise/reunions/{}/invites", ids[0]),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 201, "{invite}");
+    let path = invite["url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(server.origin())
+        .unwrap();
+    let opened = no_redirect_client()
+        .post(server.abs(path))
+        .send()
+        .await
+        .unwrap();
+    let co = cookie_of(&opened);
+    assert_eq!(
+        announce_as(&server, &co, ids[0]).await.0,
+        201,
+        "their own event"
+    );
+    for (method, path) in [
+        ("POST", format!("/api/organise/reunions/{}/uploads", ids[1])),
+        ("GET", format!("/api/organise/reunions/{}/uploads", ids[1])),
+        (
+            "POST",
+            format!("/api/organise/reunions/{}/uploads/add", ids[1]),
+        ),
+        ("GET", format!("/organise/reunions/{}/upload", ids[1])),
+        ("GET", format!("/api/organise/uploads/{theirs}")),
+        ("DELETE", format!("/api/organise/uploads/{theirs}")),
+    ] {
+        let body = if method == "POST" {
+            json!({"name": "x.png", "size": 10})
+        } else {
+            Value::Null
+        };
+        let (s, _) = as_cookie(&server, &co, method, &path, body).await;
+        assert_eq!(s, 404, "{method} {path}");
+    }
+    let r = server
+        .http
+        .patch(server.url(&format!("/api/organise/uploads/{theirs}")))
+        .header("Cookie", co.clone())
+        .header("Upload-Offset", "0")
+        .body(vec![0u8; 10])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let (_, still) = status_as(&server, &admin, theirs).await;
+    assert_eq!(still["offset"], 0, "{still}");
 }
 
 #[tokio::test]
@@ -641,4 +738,35 @@ async fn chunks_of_a_mebibyte_pass_under_a_base_path() {
         html.contains("/reunion/1986/static/organise-upload.js"),
         "{html}"
     );
+}
+
+#[tokio::test]
+async fn a_file_whose_last_chunk_landed_just_before_a_crash_finishes_on_an_empty_chunk() {
+    let server = TestServer::builder().start();
+    let bytes = scan(9);
+    let (_, created) = announce(&server, "Ivy Jones.png", bytes.len()).await;
+    let id = created["id"].as_str().unwrap().to_string();
+    chunk(&server, &id, 0, &bytes[..100]).await;
+    // The last chunk reached the disk, then kill -9 before it was checked.
+    let staged = yearbook::uploads::dir_for(&server.db_path());
+    let rest = bytes[100..].to_vec();
+    let part = staged.join(format!("{id}.part"));
+    let server = server.restart_after_kill9_then(move |_| {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&part)
+            .unwrap();
+        f.write_all(&rest).unwrap();
+    });
+    let (_, now) = status(&server, &id).await;
+    assert_eq!(
+        (&now["offset"], &now["state"]),
+        (&json!(bytes.len()), &json!("uploading")),
+        "{now}"
+    );
+    let (s, done, _) = chunk(&server, &id, bytes.len(), b"").await;
+    assert_eq!(s, 200, "{done}");
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["accepted"][0]["name"], "Ivy Jones");
+    assert!(done["accepted"][0]["person"].is_u64(), "{done}");
 }

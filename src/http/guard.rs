@@ -73,7 +73,16 @@ pub async fn guard(State(state): State<Arc<AppState>>, mut req: Request, next: N
             }
         }
     }
-    next.run(req).await
+    let mut response = next.run(req).await;
+    // A chunk refused before its body was read (a guest, a wrong offset)
+    // leaves that body on the connection: close it, or the client's next
+    // request would be read after it.
+    if own_limits && !response.status().is_success() {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 fn has_body(headers: &HeaderMap) -> bool {

@@ -5,6 +5,7 @@
 //! people appear in the event, one with two yearbooks.
 
 use super::*;
+use crate::common::noisy_png;
 
 /// Cuts the connection under the second chunk sent (the fetch fails as on
 /// a dropped Wi-Fi), and notes every "Connection lost" a row shows.
@@ -54,20 +55,27 @@ const DROP_SCANS: &str = "\
       done(blobs[2].size); \
     });";
 
+/// A phone-wide organiser on a new event's upload page: the page, the
+/// server and the event's id.
+async fn upload_page(b: &Browser) -> (Page, TestServer, u64) {
+    let page = b.open("organiser", Size::Phone).await;
+    let server = TestServer::builder().in_process().start();
+    let (s, event) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Class of 1986"}))
+        .await;
+    assert_eq!(s, 201, "{event}");
+    let id = event["id"].as_u64().unwrap();
+    page.goto(&server.url(&format!("/organise/reunions/{id}/upload")))
+        .await;
+    page.wait("the drop zone", "!!document.querySelector('.drop-zone')")
+        .await;
+    (page, server, id)
+}
+
 #[test]
 fn dropped_scans_fill_their_bars_and_the_people_appear_in_the_event() {
     browser_test("uploads", |b| async move {
-        let page = b.open("organiser", Size::Phone).await;
-        let server = TestServer::builder().in_process().start();
-        let (s, event) = server
-            .post_json("/api/organise/reunions", &json!({"title": "Class of 1986"}))
-            .await;
-        assert_eq!(s, 201, "{event}");
-        let id = event["id"].as_u64().unwrap();
-        page.goto(&server.url(&format!("/organise/reunions/{id}/upload")))
-            .await;
-        page.wait("the drop zone", "!!document.querySelector('.drop-zone')")
-            .await;
+        let (page, server, id) = upload_page(&b).await;
         page.js(CUT_ONE_CHUNK).await;
         let noise_bytes = page
             .c
@@ -155,6 +163,52 @@ fn dropped_scans_fill_their_bars_and_the_people_appear_in_the_event() {
             ],
             "{shown}"
         );
+        page.assert_clean().await;
+    });
+}
+
+#[test]
+fn a_picked_folder_with_year_folders_gives_one_person_two_labelled_photos() {
+    browser_test("uploads-folder", |b| async move {
+        let (page, server, id) = upload_page(&b).await;
+        // A folder as a scanner leaves it: one folder per yearbook.
+        let dir = tempfile::tempdir().unwrap();
+        let scans = dir.path().join("scans");
+        for (year, seed) in [("1983", 1), ("1986", 2)] {
+            std::fs::create_dir_all(scans.join(year)).unwrap();
+            std::fs::write(scans.join(year).join("Cy Dunn.png"), noisy_png(60, seed)).unwrap();
+        }
+        std::fs::write(scans.join(".DS_Store"), b"finder").unwrap();
+        page.wait("the folder button", "!!seen('.uploads-folder-label')")
+            .await;
+        // WebDriver gives a folder to a folder input as a person picks it.
+        page.js("document.querySelector('.uploads-pick-folder').hidden = false; return true")
+            .await;
+        let input = page.find(".uploads-pick-folder").await;
+        input
+            .send_keys(scans.to_str().unwrap())
+            .await
+            .expect("picking the folder");
+        page.wait(
+            "both files added",
+            "document.querySelectorAll('.upload-row.done').length === 2 && \
+             /photos added to the event/.test(seen('.uploads-overall-text'))",
+        )
+        .await;
+        let (_, shown) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        let people = shown["people"].as_array().unwrap();
+        assert_eq!(people.len(), 1, "{shown}");
+        assert_eq!(people[0]["name"], "Cy Dunn");
+        let mut labels: Vec<&str> = people[0]["photos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["label"].as_str().unwrap_or(""))
+            .collect();
+        labels.sort();
+        assert_eq!(labels, ["1983", "1986"], "{shown}");
         page.assert_clean().await;
     });
 }

@@ -1446,6 +1446,22 @@ pub fn server_with(roster: &Roster, b: ServerBuilder) -> TestServer {
     b.roster(&roster.csv()).start()
 }
 
+/// A PNG of noise (no compression shrinks it, so it takes `side`² × 3
+/// bytes and several 1 MiB upload chunks), different for each `seed`.
+pub fn noisy_png(side: u32, seed: u32) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let [a, b, c, _] = state.to_be_bytes();
+        image::Rgb([a, b, c])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("a PNG in memory");
+    out.into_inner()
+}
+
 /// Which generated photo (index into `PEOPLE`) these image bytes show,
 /// read from the bands `portrait` drew.
 pub fn identify(bytes: &[u8]) -> usize {
