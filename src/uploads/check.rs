@@ -7,7 +7,7 @@ use std::io::{Cursor, Read};
 use serde::{Deserialize, Serialize};
 
 use crate::roster::csv::name_key;
-use crate::roster::import::clean_name;
+use crate::roster::import::{self, clean_name};
 use crate::roster::photos::{self, DecodeError};
 
 /// The largest file accepted, a zip included (25 MiB: a 600 dpi scan of a
@@ -173,8 +173,8 @@ fn extension(file: &str) -> Option<String> {
 }
 
 /// `Ann Lee (1983).jpg` → (`Ann Lee`, `1983`): a last bracket starting
-/// with a digit is a label, as `yearbook import` reads it (i20-photos'
-/// `roster::import::name_and_label`; `Robert (Bob) Smith` stays a name).
+/// with a digit is a label, read by `yearbook import`'s own
+/// [`import::name_and_label`] (`Robert (Bob) Smith` stays a name).
 /// Without one the label is `folder` (the `1983/` folder the file came
 /// in), else empty.
 pub fn name_and_label(file: &str, folder: &str) -> (String, String) {
@@ -182,17 +182,8 @@ pub fn name_and_label(file: &str, folder: &str) -> (String, String) {
         Some(ext) => &file[..file.len() - ext.len() - 1],
         None => file,
     };
-    let stem = clean_name(stem);
-    if let Some(open) = stem.rfind('(')
-        && let Some(inside) = stem[open + 1..].strip_suffix(')')
-        && inside.trim().starts_with(|c: char| c.is_ascii_digit())
-    {
-        let name = clean_name(&stem[..open]);
-        if !name.is_empty() {
-            return (name, clean_name(inside));
-        }
-    }
-    (stem, clean_name(folder))
+    let (name, label) = import::name_and_label(stem);
+    (name, label.unwrap_or_else(|| clean_name(folder)))
 }
 
 /// Refused before a byte is sent, from what the browser says of the file.
