@@ -951,3 +951,227 @@ fn check_reports_label_problems_on_their_lines() {
         "{out}"
     );
 }
+
+fn png_bytes(i: usize) -> Vec<u8> {
+    let mut png = Vec::new();
+    portrait(i)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+fn export_cmd(db: &Path, event: &str, out: &Path) -> Finished {
+    let mut c = yearbook_cmd();
+    c.arg("export")
+        .arg(event)
+        .arg("--db")
+        .arg(db)
+        .arg("--out")
+        .arg(out);
+    run_with_timeout(c, LIMIT)
+}
+
+/// `name -> [(label, photo path, gender, known_as, in_memoriam)]`, by row.
+type ExportedRows = std::collections::BTreeMap<String, Vec<[String; 5]>>;
+
+fn exported_rows(csv: &Path) -> ExportedRows {
+    let mut r = ::csv::Reader::from_path(csv).unwrap();
+    let head = r.headers().unwrap().clone();
+    assert_eq!(
+        head.iter().collect::<Vec<_>>(),
+        [
+            "name",
+            "gender",
+            "photo",
+            "label",
+            "known_as",
+            "in_memoriam"
+        ]
+    );
+    let mut out = ExportedRows::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        out.entry(rec[0].to_string()).or_default().push([
+            rec[3].to_string(),
+            rec[2].to_string(),
+            rec[1].to_string(),
+            rec[4].to_string(),
+            rec[5].to_string(),
+        ]);
+    }
+    out
+}
+
+/// (name, gender, known_as, in memoriam, [(label, portrait)])
+type Classmate = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [(&'static str, usize)],
+);
+
+#[test]
+fn an_event_exports_to_a_folder_that_checks_and_serves_the_same_class() {
+    let server = TestServer::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let b64 = |i: usize| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(png_bytes(i))
+    };
+    let class: [Classmate; 7] = [
+        (
+            "José Núñez",
+            "m",
+            "Pepe",
+            false,
+            &[("1983", 0), ("1986", 8)],
+        ),
+        ("Ann O'Neil", "f", "", true, &[("1986", 1)]),
+        ("Bea Lee", "f", "", false, &[("1986", 2)]),
+        ("Cid/Ray", "m", "", false, &[("1986", 3)]),
+        ("Dot Fox", "f", "", false, &[("1986", 4)]),
+        ("Eve Ash", "f", "", false, &[("1986", 5)]),
+        ("Fay Nophoto", "f", "", false, &[]),
+    ];
+    rt.block_on(async {
+        let (st, r) = server
+            .post_json(
+                "/api/organise/reunions",
+                &serde_json::json!({"title": "Lincoln High 1986"}),
+            )
+            .await;
+        assert_eq!(st, 201, "{r}");
+        let id = r["id"].as_u64().unwrap();
+        let mut people = vec![id];
+        for (name, gender, known_as, memoriam, photos) in class {
+            let photos: Vec<serde_json::Value> = photos
+                .iter()
+                .map(|(l, i)| serde_json::json!({"label": l, "data": b64(*i)}))
+                .collect();
+            let (st, p) = server
+                .post_json(
+                    &format!("/api/organise/reunions/{id}/people"),
+                    &serde_json::json!({"name": name, "gender": gender, "known_as": known_as,
+                        "in_memoriam": memoriam, "photos": photos}),
+                )
+                .await;
+            assert_eq!(st, 201, "{p}");
+            people.push(p["id"].as_u64().unwrap());
+        }
+        // Dot deleted, Eve left out of games.
+        let r = server
+            .http
+            .delete(server.url(&format!("/api/organise/reunions/{id}/people/{}", people[5])))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let r = server
+            .http
+            .patch(server.url(&format!("/api/organise/reunions/{id}/people/{}", people[6])))
+            .json(&serde_json::json!({"version": 1, "included": false}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    });
+
+    // While the server runs, by title.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("lincoln");
+    let f = export_cmd(&server.db_path(), "Lincoln High 1986", &out);
+    assert_ok(&f, "export");
+    assert!(
+        f.stdout
+            .contains("'Lincoln High 1986' (event 1): 4 people, 5 photos")
+            && f.stdout.contains("1 deleted left out")
+            && f.stdout.contains("left out as not included: Eve Ash")
+            && f.stdout.contains("left out without a photo: Fay Nophoto"),
+        "{}",
+        f.all_output()
+    );
+    let csv = out.join("roster.csv");
+    let rows = exported_rows(&csv);
+    let p = |name: &str, label: &str, n: usize| format!("photos/{name} ({label}).png {n}");
+    let folder = out.as_path();
+    let shown: Vec<String> = rows
+        .iter()
+        .flat_map(|(name, rs)| {
+            rs.iter().map(move |r| {
+                let bytes = std::fs::read(folder.join(&r[1])).unwrap();
+                format!(
+                    "{name}|{}|{}|{}|{}|{} {}",
+                    r[0],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[1],
+                    identify_portrait(&bytes)
+                )
+            })
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            format!("Ann O'Neil|1986|f||yes|{}", p("Ann O'Neil", "1986", 1)),
+            format!("Bea Lee|1986|f|||{}", p("Bea Lee", "1986", 2)),
+            format!("Cid/Ray|1986|m|||{}", p("Cid Ray", "1986", 3)),
+            format!("José Núñez|1983|m|Pepe||{}", p("José Núñez", "1983", 0)),
+            format!("José Núñez|1986|m|Pepe||{}", p("José Núñez", "1986", 8)),
+        ]
+    );
+    // The source bytes as uploaded, not a re-encoding.
+    assert_eq!(
+        std::fs::read(out.join("photos/Bea Lee (1986).png")).unwrap(),
+        png_bytes(2)
+    );
+    assert_ok(&check(&csv), "check of the export");
+
+    // Never into a folder with something in it; by id works too.
+    let again = export_cmd(&server.db_path(), "1", &out);
+    assert_fails(&again, "a non-empty folder");
+    assert!(again.stderr.contains("is not empty"), "{}", again.stderr);
+    let unknown = export_cmd(&server.db_path(), "Lincoln High", &dir.path().join("x"));
+    assert_fails(&unknown, "an unknown event");
+    assert!(
+        unknown.stderr.contains("no event 'Lincoln High'")
+            && unknown.stderr.contains("1 'Lincoln High 1986'"),
+        "{}",
+        unknown.stderr
+    );
+    let by_id = export_cmd(&server.db_path(), "1", &dir.path().join("by-id"));
+    assert_ok(&by_id, "export by id");
+    drop(server);
+
+    // `serve --roster` plays the same class: its people, its labels.
+    let served = TestServer::builder().roster(&csv).start();
+    rt.block_on(async {
+        let (code, key) = create_room(&served, serde_json::json!({"rounds": 4})).await;
+        let mut host = connect_host(&served, &code, &key).await;
+        assert_eq!(
+            host.state["labels"],
+            serde_json::json!(["1983", "1986"]),
+            "{}",
+            host.state
+        );
+        let (mut phone, _) = join(&served, &code, "Classmate").await;
+        let mut asked = Vec::new();
+        for _ in 0..4 {
+            host.send(serde_json::json!({"type": "start_round"})).await;
+            let round = phone.recv_type("round").await;
+            asked.push(round["prompt"]["name"].as_str().unwrap().to_string());
+            phone.vote(round["round"].as_u64().unwrap(), 0).await;
+            let reveal = host.recv_type("reveal").await;
+            if asked.last().unwrap() == "José Núñez" {
+                assert_eq!(reveal["also"][0]["label"], "1983", "{reveal}");
+            }
+        }
+        asked.sort();
+        assert_eq!(asked, ["Ann O'Neil", "Bea Lee", "Cid/Ray", "José Núñez"]);
+    });
+}

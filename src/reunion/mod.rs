@@ -8,6 +8,7 @@
 //! removed, only marked, so a room's stored questions keep naming the same
 //! people after edits and restarts.
 
+pub mod export;
 pub mod store;
 
 use std::collections::BTreeMap;

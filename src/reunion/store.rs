@@ -139,39 +139,13 @@ impl ReunionStore {
         &self.path
     }
 
+    /// Every reunion with its people and photos.
     pub fn load_all(&self) -> anyhow::Result<Vec<StoredReunion>> {
         let conn = self.conn.lock();
-        let mut metas = conn.prepare(&format!("{META_SELECT} ORDER BY id"))?;
-        let metas: Vec<Meta> = metas.query_map([], meta_of)?.collect::<Result<_, _>>()?;
-        let mut people =
-            conn.prepare(&format!("{PERSON_SELECT} WHERE reunion = ?1 ORDER BY id"))?;
-        let mut photos = conn.prepare(
-            "SELECT person, idx, label, sha, bytes FROM reunion_photos
-             WHERE reunion = ?1 ORDER BY person, idx",
-        )?;
-        let mut out = Vec::with_capacity(metas.len());
-        for meta in metas {
-            let rows = people
-                .query_map([meta.id], person_of)?
-                .collect::<Result<_, _>>()?;
-            let pics = photos
-                .query_map([meta.id], |r| {
-                    Ok(PhotoRow {
-                        person: r.get(0)?,
-                        idx: r.get(1)?,
-                        label: r.get(2)?,
-                        sha: r.get(3)?,
-                        bytes: r.get(4)?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
-            out.push(StoredReunion {
-                meta,
-                people: rows,
-                photos: pics,
-            });
-        }
-        Ok(out)
+        metas(&conn)?
+            .into_iter()
+            .map(|meta| load_reunion(&conn, meta))
+            .collect()
     }
 
     pub fn create(&self, title: &str, now: i64) -> anyhow::Result<Meta> {
@@ -350,6 +324,42 @@ impl ReunionStore {
         tx.commit()?;
         Ok(Ok(row.clone()))
     }
+}
+
+/// Every reunion's settings, by id.
+pub fn metas(conn: &Connection) -> anyhow::Result<Vec<Meta>> {
+    let mut metas = conn.prepare(&format!("{META_SELECT} ORDER BY id"))?;
+    let metas = metas.query_map([], meta_of)?.collect::<Result<_, _>>()?;
+    Ok(metas)
+}
+
+/// One reunion's people (by id) and photos (by person, then index).
+pub fn load_reunion(conn: &Connection, meta: Meta) -> anyhow::Result<StoredReunion> {
+    let mut people =
+        conn.prepare_cached(&format!("{PERSON_SELECT} WHERE reunion = ?1 ORDER BY id"))?;
+    let mut photos = conn.prepare_cached(
+        "SELECT person, idx, label, sha, bytes FROM reunion_photos
+         WHERE reunion = ?1 ORDER BY person, idx",
+    )?;
+    let people = people
+        .query_map([meta.id], person_of)?
+        .collect::<Result<_, _>>()?;
+    let photos = photos
+        .query_map([meta.id], |r| {
+            Ok(PhotoRow {
+                person: r.get(0)?,
+                idx: r.get(1)?,
+                label: r.get(2)?,
+                sha: r.get(3)?,
+                bytes: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(StoredReunion {
+        meta,
+        people,
+        photos,
+    })
 }
 
 fn meta_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Meta> {
