@@ -960,6 +960,23 @@ fn png_bytes(i: usize) -> Vec<u8> {
     png
 }
 
+/// `dir`'s files zipped, each name prefixed by `prefix` (a folder, or "").
+fn zip_folder(dir: &Path, prefix: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut files = vec![dir.join("roster.csv")];
+    for e in std::fs::read_dir(dir.join("photos")).unwrap() {
+        files.push(e.unwrap().path());
+    }
+    for f in files {
+        let rel = f.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        zip.start_file(format!("{prefix}{rel}"), opts).unwrap();
+        zip.write_all(&std::fs::read(&f).unwrap()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
 fn export_cmd(db: &Path, event: &str, out: &Path) -> Finished {
     let mut c = yearbook_cmd();
     c.arg("export")
@@ -1146,10 +1163,91 @@ fn an_event_exports_to_a_folder_that_checks_and_serves_the_same_class() {
     );
     let by_id = export_cmd(&server.db_path(), "1", &dir.path().join("by-id"));
     assert_ok(&by_id, "export by id");
+
+    // The folder, zipped, makes a new event in the browser's API.
+    rt.block_on(async {
+        let post_zip = |zip: Vec<u8>, title: &str| {
+            server
+                .http
+                .post(server.url(&format!("/api/organise/reunions/from-roster?title={title}")))
+                .header("Content-Type", "application/zip")
+                .body(zip)
+                .send()
+        };
+        let (st, r) = status_and_json(
+            post_zip(zip_folder(&out, "lincoln/"), "Again")
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(st, 201, "{r}");
+        assert_eq!(
+            (r["people"].as_u64(), r["photos"].as_u64()),
+            (Some(4), Some(5)),
+            "{r}"
+        );
+        let id = r["reunion"]["id"].as_u64().unwrap();
+        let (st, r) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        assert_eq!(st, 200, "{r}");
+        assert_eq!(r["reunion"]["title"], "Again");
+        let mut people: Vec<String> = r["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let labels: Vec<&str> = p["photos"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|ph| ph["label"].as_str().unwrap())
+                    .collect();
+                format!(
+                    "{}|{}|{}|{}|{}",
+                    p["name"].as_str().unwrap(),
+                    p["gender"].as_str().unwrap_or(""),
+                    p["known_as"].as_str().unwrap_or(""),
+                    p["in_memoriam"],
+                    labels.join(",")
+                )
+            })
+            .collect();
+        people.sort();
+        assert_eq!(
+            people,
+            [
+                "Ann O'Neil|f||true|1986",
+                "Bea Lee|f||false|1986",
+                "Cid/Ray|m||false|1986",
+                "José Núñez|m|Pepe|false|1983,1986",
+            ]
+        );
+        assert_eq!(r["problems"], serde_json::Value::Null, "{r}");
+
+        // A roster check refuses: its lines, and no event made.
+        std::fs::remove_file(out.join("photos/Bea Lee (1986).png")).unwrap();
+        let before = server.get_json("/api/organise/reunions").await.1;
+        let (st, r) =
+            status_and_json(post_zip(zip_folder(&out, ""), "Broken").await.unwrap()).await;
+        assert_eq!(st, 422, "{r}");
+        assert_eq!(r["error"], "roster_problems");
+        assert_eq!(
+            r["problems"],
+            serde_json::json!(["roster.csv:5: photo 'photos/Bea Lee (1986).png' not found"]),
+            "{r}"
+        );
+        let (st, r) = status_and_json(post_zip(b"not a zip".to_vec(), "X").await.unwrap()).await;
+        assert_eq!((st, r["error"].as_str()), (422, Some("bad_zip")), "{r}");
+        assert_eq!(server.get_json("/api/organise/reunions").await.1, before);
+    });
     drop(server);
 
     // `serve --roster` plays the same class: its people, its labels.
-    let served = TestServer::builder().roster(&csv).start();
+    // (The by-id copy: the first one lost a photo above.)
+    let served = TestServer::builder()
+        .roster(&dir.path().join("by-id/roster.csv"))
+        .start();
     rt.block_on(async {
         let (code, key) = create_room(&served, serde_json::json!({"rounds": 4})).await;
         let mut host = connect_host(&served, &code, &key).await;

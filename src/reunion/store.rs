@@ -206,44 +206,42 @@ impl ReunionStore {
             id: next,
             ..row.clone()
         };
-        tx.execute(
-            "INSERT INTO reunion_people (reunion, id, name, known_as, gender, in_memoriam,
-                included, deleted, updated_at, updated_by, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                reunion,
-                stored.id,
-                stored.name,
-                stored.known_as,
-                stored.gender,
-                stored.in_memoriam,
-                stored.included,
-                stored.deleted,
-                stored.updated_at,
-                stored.updated_by,
-                stored.version
-            ],
-        )?;
-        for photo in photos {
-            tx.execute(
-                "INSERT INTO reunion_photos (reunion, person, idx, label, sha, bytes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    reunion,
-                    stored.id,
-                    photo.idx,
-                    photo.label,
-                    photo.sha,
-                    photo.bytes
-                ],
-            )?;
-        }
+        insert_person(&tx, reunion, &stored, photos)?;
         tx.execute(
             "UPDATE reunions SET updated_at = ?2 WHERE id = ?1",
             params![reunion, stored.updated_at],
         )?;
         tx.commit()?;
         Ok(stored)
+    }
+
+    /// A new reunion and its people (ids from 1 in order) with their
+    /// photos, in one transaction: all of it or, on any error, none.
+    pub fn create_with_people(
+        &self,
+        title: &str,
+        now: i64,
+        people: &[(PersonRow, Vec<PhotoRow>)],
+    ) -> anyhow::Result<(Meta, Vec<PersonRow>)> {
+        let mut conn = self.conn.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO reunions (title, created_at, updated_at) VALUES (?1, ?2, ?2)",
+            params![title, now],
+        )?;
+        let id = u32::try_from(tx.last_insert_rowid())?;
+        let mut rows = Vec::with_capacity(people.len());
+        for (i, (row, photos)) in people.iter().enumerate() {
+            let stored = PersonRow {
+                id: u32::try_from(i + 1)?,
+                ..row.clone()
+            };
+            insert_person(&tx, id, &stored, photos)?;
+            rows.push(stored);
+        }
+        let meta = tx.query_row(&format!("{META_SELECT} WHERE id = ?1"), [id], meta_of)?;
+        tx.commit()?;
+        Ok((meta, rows))
     }
 
     /// Keeps a co-organiser invite (its hash only).
@@ -324,6 +322,48 @@ impl ReunionStore {
         tx.commit()?;
         Ok(Ok(row.clone()))
     }
+}
+
+/// Inserts `person` (its id chosen) and their photos into `reunion`.
+fn insert_person(
+    tx: &rusqlite::Transaction<'_>,
+    reunion: u32,
+    stored: &PersonRow,
+    photos: &[PhotoRow],
+) -> anyhow::Result<()> {
+    tx.execute(
+        "INSERT INTO reunion_people (reunion, id, name, known_as, gender, in_memoriam,
+                included, deleted, updated_at, updated_by, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            reunion,
+            stored.id,
+            stored.name,
+            stored.known_as,
+            stored.gender,
+            stored.in_memoriam,
+            stored.included,
+            stored.deleted,
+            stored.updated_at,
+            stored.updated_by,
+            stored.version
+        ],
+    )?;
+    for photo in photos {
+        tx.execute(
+            "INSERT INTO reunion_photos (reunion, person, idx, label, sha, bytes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                reunion,
+                stored.id,
+                photo.idx,
+                photo.label,
+                photo.sha,
+                photo.bytes
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 /// Every reunion's settings, by id.
