@@ -181,6 +181,28 @@ async fn on_loopback_without_a_password_the_local_user_organises() {
 }
 
 #[tokio::test]
+async fn the_list_page_offers_a_new_event_from_a_roster_zip() {
+    let server = TestServer::builder().in_process().start();
+    let page = server.get("/organise").await.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="zip-form""#) && page.contains(r#"id="zip-file""#),
+        "{page}"
+    );
+    let script = local_links(&page)
+        .into_iter()
+        .find(|l| l.contains("organise-zip"))
+        .unwrap_or_else(|| panic!("no zip script in {page}"));
+    let js = server.http.get(server.abs(&script)).send().await.unwrap();
+    assert_eq!(js.status().as_u16(), 200, "{script}");
+    assert!(
+        js.text()
+            .await
+            .unwrap()
+            .contains("/api/organise/reunions/from-roster")
+    );
+}
+
+#[tokio::test]
 async fn behind_a_trusted_proxy_being_local_proves_nothing() {
     let server = TestServer::builder()
         .arg("--trust-proxy")
