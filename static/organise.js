@@ -111,6 +111,11 @@
       });
     }
     if (!file) { send(); return; }
+    // JSON bodies are capped at 64 KiB, and base64 grows a file by a third.
+    if (file.size > 45 * 1024) {
+      say('This photo is too large to add here (over 45 KB). Add the person without it, then upload the scan with the folder upload.');
+      return;
+    }
     var reader = new FileReader();
     reader.onload = function () {
       var s = String(reader.result);
@@ -130,6 +135,21 @@
       YB.local.set('yearbook.hostkey.' + d.code, d.host_key);
       location.href = d.host_url.indexOf('#key=') < 0 ? d.host_url + '#key=' + encodeURIComponent(d.host_key) : d.host_url;
     }, function () { btn.disabled = false; say('No connection. Try again.'); });
+  });
+
+  $('set-title').value = data.reunion.title;
+  $('set-memoriam').checked = !!data.reunion.memoriam_default;
+  $('my-name').value = YB.local.get('yearbook.organiser.name') || '';
+  $('settings-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var me = $('my-name').value.trim();
+    if (me) YB.local.set('yearbook.organiser.name', me); else YB.local.remove('yearbook.organiser.name');
+    var body = { title: $('set-title').value, memoriam_default: $('set-memoriam').checked };
+    YB.fetchJson(api, { method: 'PATCH', body: body }).then(function (r) {
+      if (!r.ok) { say(YB.errorText(r, 'Could not save the settings.')); return; }
+      say('Settings saved.');
+      reload(true);
+    }, function () { say('No connection: the settings were not saved. Try again.'); });
   });
 
   $('invite-btn').addEventListener('click', function () {

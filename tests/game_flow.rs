@@ -1689,3 +1689,86 @@ async fn a_room_asks_from_the_chosen_yearbook_and_the_reveal_shows_the_other() {
         .await;
     assert_eq!(host.recv_error().await, "bad_request");
 }
+
+#[tokio::test]
+async fn a_reunions_room_asks_from_its_chosen_yearbook_and_reveals_the_other() {
+    let server = TestServer::builder().in_process().start();
+    let (status, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Two yearbooks"}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let id = r["id"].as_u64().unwrap();
+    for (i, p) in PEOPLE.iter().enumerate() {
+        let photos = json!([
+            {"label": "1983", "data": portrait_b64(i)},
+            {"label": "1986", "data": portrait_b64(i + 8)},
+        ]);
+        let (status, v) = server
+            .post_json(
+                &format!("/api/organise/reunions/{id}/people"),
+                &json!({"name": p.name, "gender": p.gender, "photos": photos}),
+            )
+            .await;
+        assert_eq!(status, 201, "{v}");
+    }
+    let (_, _, mut host, [(mut ann, _)]) = room_with(
+        &server,
+        json!({"reunion": id, "rounds": 2, "seconds": 30, "labels": ["1983"]}),
+        ["Ann"],
+    )
+    .await;
+    assert_eq!(
+        host.state["labels"],
+        json!(["1983", "1986"]),
+        "{}",
+        host.state
+    );
+    for r in 1..=2 {
+        let round = start_round(&mut host, &mut [&mut ann], r, 2, 30).await;
+        let (shown, right, target) = yearbook_choices(&server, &round).await;
+        assert!(
+            shown.iter().all(|&s| s < 8),
+            "all four from 1983: {shown:?}"
+        );
+        ann.vote(r, right as u64).await;
+        let rev = ann.recv_type("reveal").await;
+        assert_eq!(rev["also"][0]["label"], "1986", "{rev}");
+        let url = rev["also"][0]["thumb"].as_str().unwrap();
+        let bytes = server.fetch_bytes(url).await;
+        assert_eq!(identify_portrait(&bytes), target + 8, "{url}");
+        host.recv_type("reveal").await;
+    }
+}
+
+#[tokio::test]
+async fn a_rooms_labels_and_its_questions_photos_survive_kill_9() {
+    let dir = two_yearbooks();
+    let server = TestServer::builder()
+        .roster(&dir.path().join("roster.csv"))
+        .start();
+    let (code, key, mut host, [(mut ann, _)]) = room_with(
+        &server,
+        json!({"rounds":2,"seconds":60,"labels":["1986"]}),
+        ["Ann"],
+    )
+    .await;
+    let round = start_round(&mut host, &mut [&mut ann], 1, 2, 60).await;
+    // 1986 is each person's second photo: a question stored without its
+    // photos would come back at the first.
+    // Acknowledged, so on disk: the only phone's vote closes the round.
+    ann.vote(1, 0).await;
+    host.recv_type("reveal").await;
+    drop((host, ann));
+    let server = server.restart_after_kill9();
+    let host = connect_host(&server, &code, &key).await;
+    assert_eq!(host.state["phase"], "reveal", "{}", host.state);
+    assert_eq!(
+        host.state["settings"]["labels"],
+        json!(["1986"]),
+        "{}",
+        host.state
+    );
+    assert_eq!(host.state["choices"], round["choices"], "the same photos");
+    let (shown, _, _) = yearbook_choices(&server, &host.state).await;
+    assert!(shown.iter().all(|&s| s >= 8), "still 1986: {shown:?}");
+}

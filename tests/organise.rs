@@ -379,16 +379,6 @@ async fn a_public_server_without_a_password_keeps_the_organiser_area_closed_and_
     );
 }
 
-/// A generated portrait (`common::portrait`) as PNG bytes, base64.
-fn portrait_b64(i: usize) -> String {
-    use base64::Engine;
-    let mut png = Vec::new();
-    portrait(i)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    base64::engine::general_purpose::STANDARD.encode(png)
-}
-
 async fn send_json(
     server: &TestServer,
     method: reqwest::Method,
@@ -699,6 +689,25 @@ async fn a_guest_cannot_read_an_events_people_photos_or_host_its_rooms() {
         .unwrap();
     let (room, code, _) = room_created(r).await;
     assert_eq!(room["reunion"]["title"], "Class of 86", "{room}");
+    assert_eq!(room["settings"]["include_memoriam"], true, "{room}");
+    // The event's default for classmates in memoriam applies to its rooms.
+    let r = with(
+        server
+            .http
+            .patch(server.url(&format!("/api/organise/reunions/{id}"))),
+    )
+    .json(&json!({"memoriam_default": false}))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let r = with(server.http.post(server.url("/api/rooms")))
+        .json(&json!({"reunion": id}))
+        .send()
+        .await
+        .unwrap();
+    let (second, _, _) = room_created(r).await;
+    assert_eq!(second["settings"]["include_memoriam"], false, "{second}");
     let host = server
         .get(&format!("/host/{code}"))
         .await

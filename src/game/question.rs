@@ -68,12 +68,19 @@ impl Pool {
         }
     }
 
-    /// The label index of `name` (labels compare trimmed, ignoring case).
+    /// The label index of `name` (labels compare with runs of spaces
+    /// folded, ignoring case).
     pub fn label_index(&self, name: &str) -> Option<u32> {
-        let want = name.trim().to_lowercase();
+        let key = |l: &str| {
+            l.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let want = key(name);
         self.labels
             .iter()
-            .position(|l| l.trim().to_lowercase() == want)
+            .position(|l| key(l) == want)
             .map(|i| i as u32)
     }
 
@@ -655,6 +662,8 @@ mod label_tests {
         assert_eq!(p.default_photo(0), 1, "1986 over 1983");
         assert_eq!(p.default_photo(10), 0);
         assert_eq!(p.default_photo(11), 0, "a reunion photo alone");
+        assert_eq!(p.label_index(" 25TH  reunion"), Some(2));
+        assert_eq!(p.label_index("1999"), None);
         let unlabelled = Pool {
             groups: vec![None; 2],
             in_memoriam: vec![false; 2],

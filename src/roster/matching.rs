@@ -79,14 +79,22 @@ pub fn closest<'a>(
     name: &NameKey,
     candidates: impl IntoIterator<Item = (usize, &'a NameKey)>,
 ) -> Vec<(usize, f64)> {
-    let mut scored: Vec<(usize, f64)> = candidates
+    best(
+        candidates
+            .into_iter()
+            .map(|(i, other)| (i, name.similarity(other))),
+    )
+}
+
+/// Of `(index, score)` pairs already scored, those [`closest`] keeps.
+pub fn best(scored: impl IntoIterator<Item = (usize, f64)>) -> Vec<(usize, f64)> {
+    let mut kept: Vec<(usize, f64)> = scored
         .into_iter()
-        .map(|(i, other)| (i, name.similarity(other)))
         .filter(|(_, score)| *score >= SUGGEST_AT_LEAST)
         .collect();
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    scored.truncate(MAX_SUGGESTIONS);
-    scored
+    kept.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    kept.truncate(MAX_SUGGESTIONS);
+    kept
 }
 
 /// Of two spellings that fold alike, the one that kept more: accents and

@@ -6,6 +6,11 @@
 //! (ignoring case and spaces), or the only two that fold alike (accents,
 //! apostrophes, hyphens: [`fold`](super::matching::fold)). Anything less is
 //! a suggestion with a score, taken only when the organiser accepts it.
+//!
+//! [`plan`] takes bare file names (a folder part is dropped). A caller that
+//! knows labels from elsewhere (the CLI's `1983/` folders, an upload's
+//! folder) builds its [`PhotoFile`]s itself, then [`sort_out`] and
+//! [`plan_photos`], as `import.rs` does.
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::csv::{Problem, name_key};
 use super::import::name_and_label;
-use super::matching::{NameKey, closest, fold, richer_or_equal};
+use super::matching::{NameKey, best, fold, richer_or_equal};
 use super::namelist::{ListEntry, NameList};
 
 /// A photo file the plan can use.
@@ -472,51 +477,53 @@ pub fn plan_photos(photos: &[PhotoFile], list: &NameList, accepted: &[Accept]) -
         person: g,
         score,
     };
-    // Folded once each: every unmatched name meets every unmatched person.
-    let entry_keys: Vec<(usize, NameKey)> = free_entries
+    // Every unmatched name meets every unmatched person, scored once.
+    let entry_keys: Vec<NameKey> = free_entries
         .iter()
-        .map(|&e| (e, NameKey::new(&entries[e].name)))
+        .map(|&e| NameKey::new(&entries[e].name))
         .collect();
-    let person_keys: Vec<(usize, NameKey)> = free_people
+    let person_keys: Vec<NameKey> = free_people
         .iter()
-        .map(|&g| (g, NameKey::new(names[g])))
+        .map(|&g| NameKey::new(names[g]))
         .collect();
-    let unmatched_list: Vec<UnmatchedName> = entry_keys
+    let scores: Vec<Vec<f64>> = entry_keys
         .iter()
-        .map(|(e, key)| UnmatchedName {
-            list_line: entries[*e].line,
-            name: entries[*e].name.clone(),
-            suggestions: closest(key, person_keys.iter().map(|(g, k)| (*g, k)))
+        .map(|e| person_keys.iter().map(|g| e.similarity(g)).collect())
+        .collect();
+    let unmatched_list: Vec<UnmatchedName> = free_entries
+        .iter()
+        .enumerate()
+        .map(|(i, &e)| UnmatchedName {
+            list_line: entries[e].line,
+            name: entries[e].name.clone(),
+            suggestions: best(scores[i].iter().copied().enumerate())
                 .into_iter()
-                .map(|(g, score)| suggestion(*e, g, score))
+                .map(|(j, score)| suggestion(e, free_people[j], score))
                 .collect(),
         })
         .collect();
-    let unmatched_files: Vec<UnmatchedFile> = person_keys
+    let unmatched_files: Vec<UnmatchedFile> = free_people
         .iter()
-        .map(|(g, key)| UnmatchedFile {
-            name: names[*g].to_string(),
-            files: groups[*g].iter().map(|&p| photos[p].file.clone()).collect(),
-            person: *g,
-            suggestions: closest(key, entry_keys.iter().map(|(e, k)| (*e, k)))
+        .enumerate()
+        .map(|(j, &g)| UnmatchedFile {
+            name: names[g].to_string(),
+            files: groups[g].iter().map(|&p| photos[p].file.clone()).collect(),
+            person: g,
+            suggestions: best(scores.iter().map(|row| row[j]).enumerate())
                 .into_iter()
-                .map(|(e, score)| suggestion(e, *g, score))
+                .map(|(i, score)| suggestion(free_entries[i], g, score))
                 .collect(),
         })
         .collect();
-    let mut suggestions: Vec<Suggestion> = Vec::new();
-    for s in unmatched_list
+    // Every suggestion once: a pair may be on both sides' lists.
+    let mut seen = HashSet::new();
+    let mut suggestions: Vec<Suggestion> = unmatched_list
         .iter()
         .flat_map(|u| &u.suggestions)
         .chain(unmatched_files.iter().flat_map(|u| &u.suggestions))
-    {
-        if !suggestions
-            .iter()
-            .any(|t| t.list_line == s.list_line && t.person == s.person)
-        {
-            suggestions.push(s.clone());
-        }
-    }
+        .filter(|s| seen.insert((s.list_line, s.person)))
+        .cloned()
+        .collect();
     suggestions.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)

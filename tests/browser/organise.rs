@@ -33,7 +33,7 @@ fn the_organiser_makes_an_event_edits_it_in_place_and_hosts_it() {
             let (status, v) = server
                 .post_json(
                     &format!("/api/organise/reunions/{id}/people"),
-                    &json!({"name": name, "gender": "f", "photos": [{"data": portrait_b64(i)}]}),
+                    &json!({"name": name, "gender": "f", "photos": [{"data": common::portrait_b64(i)}]}),
                 )
                 .await;
             assert_eq!(status, 201, "{v}");
@@ -44,6 +44,20 @@ fn the_organiser_makes_an_event_edits_it_in_place_and_hosts_it() {
             "document.querySelectorAll('#people-rows img.thumb').length === 4",
         )
         .await;
+        // Settings: who I am, and in-memoriam classmates out by default.
+        page.click("#settings summary").await;
+        page.type_into("#my-name", "Maria").await;
+        page.click("#set-memoriam").await;
+        page.click("#settings-form button").await;
+        page.wait(
+            "settings saved",
+            "document.getElementById('r-msg').textContent === 'Settings saved.'",
+        )
+        .await;
+        let (_, r) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        assert_eq!(r["reunion"]["memoriam_default"], false, "{r}");
         page.type_into(
             "#people-rows tr:first-child td:nth-child(3) input",
             &format!("Annie{TAB}"),
@@ -59,6 +73,7 @@ fn the_organiser_makes_an_event_edits_it_in_place_and_hosts_it() {
             .await;
         assert_eq!(r["people"][0]["known_as"], "Annie", "{r}");
         assert_eq!(r["people"][0]["version"], 2, "{r}");
+        assert_eq!(r["people"][0]["updated_by"], "Maria", "{r}");
         // The table fits a phone: it scrolls inside its box, not the page.
         assert_eq!(
             page.js("return document.documentElement.scrollWidth <= innerWidth")
@@ -108,14 +123,4 @@ fn the_organiser_logs_in_with_the_password_form() {
         // error is what counts.
         page.assert_no_page_errors().await;
     });
-}
-
-/// A generated portrait (`common::portrait`) as PNG bytes, base64.
-fn portrait_b64(i: usize) -> String {
-    use base64::Engine;
-    let mut png = Vec::new();
-    common::portrait(i)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    base64::engine::general_purpose::STANDARD.encode(png)
 }

@@ -1309,6 +1309,16 @@ pub fn portrait(i: usize) -> image::GrayImage {
     })
 }
 
+/// A generated portrait as PNG bytes, base64 (the organiser API's photos).
+pub fn portrait_b64(i: usize) -> String {
+    use base64::Engine;
+    let mut png = Vec::new();
+    portrait(i)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    base64::engine::general_purpose::STANDARD.encode(png)
+}
+
 pub fn write_png(path: &Path, i: usize) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     portrait(i)
