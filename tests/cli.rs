@@ -1035,10 +1035,6 @@ fn an_event_exports_to_a_folder_that_checks_and_serves_the_same_class() {
         .enable_all()
         .build()
         .unwrap();
-    let b64 = |i: usize| {
-        use base64::Engine;
-        base64::engine::general_purpose::STANDARD.encode(png_bytes(i))
-    };
     let class: [Classmate; 7] = [
         (
             "José Núñez",
@@ -1067,7 +1063,7 @@ fn an_event_exports_to_a_folder_that_checks_and_serves_the_same_class() {
         for (name, gender, known_as, memoriam, photos) in class {
             let photos: Vec<serde_json::Value> = photos
                 .iter()
-                .map(|(l, i)| serde_json::json!({"label": l, "data": b64(*i)}))
+                .map(|(l, i)| serde_json::json!({"label": l, "data": portrait_b64(*i)}))
                 .collect();
             let (st, p) = server
                 .post_json(
