@@ -109,3 +109,53 @@ fn a_roster_zip_becomes_an_event_or_lists_its_problems() {
         page.assert_clean().await;
     });
 }
+
+#[test]
+fn the_event_page_previews_its_class_in_a_solo_round() {
+    browser_test("solo_preview", |b| async move {
+        let page = b.open("organiser", Size::Phone).await;
+        let server = TestServer::builder()
+            .arg("--solo")
+            .arg("off")
+            .in_process()
+            .start();
+        let (s, event) = server
+            .post_json("/api/organise/reunions", &json!({"title": "Class of 1986"}))
+            .await;
+        assert_eq!(s, 201, "{event}");
+        let id = event["id"].as_u64().unwrap();
+        let names = ["Ann Lee", "Bob Ray", "Cy Dee", "Dot Fox"];
+        for (i, name) in names.iter().enumerate() {
+            let (s, p) = server
+                .post_json(
+                    &format!("/api/organise/reunions/{id}/people"),
+                    &json!({"name": name, "photos": [{"data": common::portrait_b64(i)}]}),
+                )
+                .await;
+            assert_eq!(s, 201, "{p}");
+        }
+        page.goto(&server.url(&format!("/organise/reunions/{id}")))
+            .await;
+        page.wait("the preview link", "!!document.getElementById('preview')")
+            .await;
+        page.click("#preview").await;
+        page.wait(
+            "a question with four photos",
+            "document.querySelectorAll('#solo-choices img').length === 4 && \
+             Array.prototype.every.call(document.querySelectorAll('#solo-choices img'), \
+               function (i) { return i.complete && i.naturalWidth > 0; })",
+        )
+        .await;
+        let asked = page.text("#solo-name").await;
+        assert!(names.contains(&asked.as_str()), "{asked}");
+        page.screenshot("solo-preview").await;
+        page.click("#solo-choices > button:nth-child(1)").await;
+        page.wait(
+            "the answer",
+            "document.getElementById('solo-result').textContent.length > 0",
+        )
+        .await;
+        assert_eq!(page.text("#asked").await, "1");
+        page.assert_clean().await;
+    });
+}
