@@ -1096,3 +1096,53 @@ async fn an_organiser_previews_an_events_class_in_solo_rounds() {
     urls.dedup();
     assert_eq!(urls.len(), 16, "opaque per round: no URL twice");
 }
+
+/// A zip of `(name, bytes)` files.
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn a_roster_zip_that_is_unsafe_missing_or_too_big_makes_no_event() {
+    let server = TestServer::builder().in_process().start();
+    let post = |body: Vec<u8>| {
+        server
+            .http
+            .post(server.url("/api/organise/reunions/from-roster"))
+            .body(body)
+            .send()
+    };
+    let csv = b"name,photo\nAnn,a.png\n";
+    for (files, says) in [
+        (
+            vec![("roster.csv", &csv[..]), ("../a.png", &b"x"[..])],
+            "outside its folder ('../a.png')",
+        ),
+        (vec![("notes.txt", &b"hi"[..])], "no roster.csv"),
+        (
+            vec![("a/roster.csv", &csv[..]), ("b/roster.csv", &csv[..])],
+            "several roster.csv",
+        ),
+    ] {
+        let (status, v) = status_and_json(post(zip_of(&files)).await.unwrap()).await;
+        assert_eq!((status, v["error"].as_str()), (422, Some("bad_zip")), "{v}");
+        assert!(v["message"].as_str().unwrap().contains(says), "{v}");
+    }
+    // Past 200 MiB: refused as it arrives, not the 64 KiB JSON limit.
+    let (status, v) = status_and_json(post(vec![0; 200 * 1024 * 1024 + 1]).await.unwrap()).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (413, Some("too_large")),
+        "{v}"
+    );
+    assert!(v["message"].as_str().unwrap().contains("200 MB"), "{v}");
+    let (_, list) = server.get_json("/api/organise/reunions").await;
+    assert_eq!(list["reunions"], json!([]), "{list}");
+}
