@@ -331,6 +331,47 @@ mod tests {
     }
 
     #[test]
+    fn two_people_of_one_name_stop_the_export_before_anything_is_written() {
+        let person = |id: u32, name: &str| PersonRow {
+            id,
+            name: name.into(),
+            known_as: None,
+            gender: None,
+            in_memoriam: false,
+            included: true,
+            deleted: false,
+            updated_at: 0,
+            updated_by: String::new(),
+            version: 1,
+        };
+        let pic = |who: u32| PhotoRow {
+            person: who,
+            ..photo(None)
+        };
+        let reunion = StoredReunion {
+            meta: Meta {
+                id: 1,
+                title: "T".into(),
+                guest_code: None,
+                solo_open: true,
+                memoriam_default: true,
+                created_at: 0,
+                updated_at: 0,
+            },
+            people: vec![person(1, "Ann Lee"), person(2, "ann  LEE")],
+            photos: vec![pic(1), pic(2)],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let err = write_folder(&reunion, &out).unwrap_err().to_string();
+        assert!(
+            err.contains("'ann  LEE' and 'Ann Lee' are the same name"),
+            "{err}"
+        );
+        assert!(!out.exists(), "nothing written");
+    }
+
+    #[test]
     fn file_names_are_safe_and_unique_ignoring_case() {
         let mut files = UniqueFiles::default();
         assert_eq!(
