@@ -268,6 +268,24 @@ mod tests {
     }
 
     #[test]
+    fn a_session_follows_a_class_that_grew_and_keeps_its_reunion() {
+        let solo = Solo::default();
+        let grown = |n: usize| Pool {
+            groups: vec![None; n],
+            in_memoriam: vec![false; n],
+            ..Pool::default()
+        };
+        for _ in 0..4 {
+            solo.new_round_of(7, &grown(4), Some("7:s")).unwrap();
+        }
+        // Person 4 was added meanwhile: asked next, no index past the end.
+        let (id, q) = solo.new_round_of(7, &grown(5), Some("7:s")).unwrap();
+        assert_eq!(q.target, 4);
+        assert_eq!(solo.reunion_of(&id), Some(7));
+        assert_eq!(solo.answer(&id, 0).unwrap().reunion, 7);
+    }
+
+    #[test]
     fn a_round_is_answered_once() {
         let solo = Solo::default();
         let (id, q) = solo.new_round(&pool(), None).unwrap();
