@@ -45,6 +45,18 @@ pub enum Command {
         /// The roster CSV; photo paths are relative to its folder.
         roster: PathBuf,
     },
+    /// Write an event as a roster folder (roster.csv + photos/) that
+    /// `check` accepts and `serve --roster` plays.
+    Export {
+        /// The event: its id or its exact title.
+        event: String,
+        /// The server's database file (its --db); only read.
+        #[arg(long, env = "YEARBOOK_DB", default_value = "yearbook.db")]
+        db: PathBuf,
+        /// The folder to write; made if missing, refused unless empty.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Copy the database, safely while the server runs, into a new file.
     Backup {
         /// The server's database file (its --db).

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         }),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Backup { db, out }) => backup(&db, &out),
+        Some(Command::Export { event, db, out }) => export(&db, &event, &out),
         Some(Command::Loadgen { .. }) => {
             eprintln!(
                 "the load generator is now its own binary: yearbook-loadgen (cargo run --release --bin yearbook-loadgen -- …)"
@@ -64,6 +65,23 @@ fn backup(db: &std::path::Path, out: &std::path::Path) -> ExitCode {
     match yearbook::store::backup::backup(db, out) {
         Ok(copied) => {
             println!("{} -> {}: ok, {copied}", db.display(), out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn export(db: &std::path::Path, event: &str, out: &std::path::Path) -> ExitCode {
+    match yearbook::reunion::export::export(db, event, out) {
+        Ok(done) => {
+            println!("{} -> {}: ok, {done}", db.display(), out.display());
+            println!(
+                "check it with: yearbook check {}",
+                out.join("roster.csv").display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -44,6 +44,8 @@ pub enum SoloMode {
 
 #[derive(Debug)]
 struct SoloRound {
+    /// Whose class: 0 the built-in one, else an organiser's preview.
+    reunion: u32,
     question: Question,
     answered: bool,
 }
@@ -67,6 +69,8 @@ pub struct SoloResult {
     pub correct: bool,
     pub answer: u8,
     pub target: usize,
+    /// The round's class ([`Solo::new_round_of`]).
+    pub reunion: u32,
 }
 
 /// How long ago `at` was, by the server's clock (skipped in tests).
@@ -117,6 +121,21 @@ impl Solo {
     /// A new question; with a session, nobody is asked twice until everyone
     /// has been.
     pub fn new_round(&self, pool: &Pool, session: Option<&str>) -> Option<(String, Question)> {
+        self.new_round_of(0, pool, session)
+    }
+
+    /// Which class round `id` asks from, while it is kept.
+    pub fn reunion_of(&self, id: &str) -> Option<u32> {
+        self.rounds.get(id).map(|r| r.reunion)
+    }
+
+    /// A round on reunion `reunion`'s class (`pool`).
+    pub fn new_round_of(
+        &self,
+        reunion: u32,
+        pool: &Pool,
+        session: Option<&str>,
+    ) -> Option<(String, Question)> {
         let mut rng = rand::rng();
         let session = session.filter(|s| !s.is_empty() && s.chars().count() <= MAX_SESSION_CHARS);
         let question = match session {
@@ -129,6 +148,8 @@ impl Solo {
                         seen: clock::now(),
                     }
                 });
+                // An event's class grows as its organiser adds people.
+                entry.asked.resize(pool.len(), false);
                 if entry.asked.iter().all(|&a| a) {
                     entry.asked.iter_mut().for_each(|a| *a = false);
                 }
@@ -154,6 +175,7 @@ impl Solo {
         self.rounds.insert(
             id.clone(),
             SoloRound {
+                reunion,
                 question: question.clone(),
                 answered: false,
             },
@@ -184,6 +206,7 @@ impl Solo {
             correct: choice == q.answer,
             answer: q.answer,
             target: q.target,
+            reunion: round.reunion,
         })
     }
 
@@ -242,6 +265,24 @@ mod tests {
             in_memoriam: vec![false; 6],
             ..Pool::default()
         }
+    }
+
+    #[test]
+    fn a_session_follows_a_class_that_grew_and_keeps_its_reunion() {
+        let solo = Solo::default();
+        let grown = |n: usize| Pool {
+            groups: vec![None; n],
+            in_memoriam: vec![false; n],
+            ..Pool::default()
+        };
+        for _ in 0..4 {
+            solo.new_round_of(7, &grown(4), Some("7:s")).unwrap();
+        }
+        // Person 4 was added meanwhile: asked next, no index past the end.
+        let (id, q) = solo.new_round_of(7, &grown(5), Some("7:s")).unwrap();
+        assert_eq!(q.target, 4);
+        assert_eq!(solo.reunion_of(&id), Some(7));
+        assert_eq!(solo.answer(&id, 0).unwrap().reunion, 7);
     }
 
     #[test]

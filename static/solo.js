@@ -3,8 +3,10 @@
   'use strict';
   var $ = YB.$, el = YB.el, clear = YB.clear, text = YB.text, show = YB.show;
 
+  // `?reunion=ID`: an organiser's preview of that event's class.
+  var reunion = Number(new URLSearchParams(location.search).get('reunion')) || 0;
   var SESSION = 'yearbook.solo.session';
-  var SCORE = 'yearbook.solo.score';
+  var SCORE = 'yearbook.solo.score' + (reunion ? '.' + reunion : '');
   var session = YB.session.get(SESSION);
   if (!session) { session = YB.randomId(); YB.session.set(SESSION, session); }
 
@@ -31,7 +33,7 @@
     show($('solo-next'), false);
     text($('solo-result'), '');
     $('solo-result').className = 'solo-result';
-    YB.fetchJson('/api/solo/round', { body: { session: session } }).then(function (r) {
+    YB.fetchJson('/api/solo/round', { body: reunion ? { session: session, reunion: reunion } : { session: session } }).then(function (r) {
       loading = false;
       // The server's own words: solo paused or off, or how long to wait.
       if (!r.ok || !r.data) { failed((r.data && r.data.message) || YB.errorText(r, 'Could not load a question.')); return; }

@@ -27,6 +27,8 @@ mod preload;
 mod projector;
 #[path = "browser/remote.rs"]
 mod remote;
+#[path = "browser/roster_zip.rs"]
+mod roster_zip;
 #[path = "browser/uploads.rs"]
 mod uploads;
 

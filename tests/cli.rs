@@ -951,3 +951,321 @@ fn check_reports_label_problems_on_their_lines() {
         "{out}"
     );
 }
+
+fn png_bytes(i: usize) -> Vec<u8> {
+    let mut png = Vec::new();
+    portrait(i)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+/// `dir`'s files zipped, each name prefixed by `prefix` (a folder, or "").
+fn zip_folder(dir: &Path, prefix: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut files = vec![dir.join("roster.csv")];
+    for e in std::fs::read_dir(dir.join("photos")).unwrap() {
+        files.push(e.unwrap().path());
+    }
+    for f in files {
+        let rel = f.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        zip.start_file(format!("{prefix}{rel}"), opts).unwrap();
+        zip.write_all(&std::fs::read(&f).unwrap()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn export_cmd(db: &Path, event: &str, out: &Path) -> Finished {
+    let mut c = yearbook_cmd();
+    c.arg("export")
+        .arg(event)
+        .arg("--db")
+        .arg(db)
+        .arg("--out")
+        .arg(out);
+    run_with_timeout(c, LIMIT)
+}
+
+/// `name -> [(label, photo path, gender, known_as, in_memoriam)]`, by row.
+type ExportedRows = std::collections::BTreeMap<String, Vec<[String; 5]>>;
+
+fn exported_rows(csv: &Path) -> ExportedRows {
+    let mut r = ::csv::Reader::from_path(csv).unwrap();
+    let head = r.headers().unwrap().clone();
+    assert_eq!(
+        head.iter().collect::<Vec<_>>(),
+        [
+            "name",
+            "gender",
+            "photo",
+            "label",
+            "known_as",
+            "in_memoriam"
+        ]
+    );
+    let mut out = ExportedRows::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        out.entry(rec[0].to_string()).or_default().push([
+            rec[3].to_string(),
+            rec[2].to_string(),
+            rec[1].to_string(),
+            rec[4].to_string(),
+            rec[5].to_string(),
+        ]);
+    }
+    out
+}
+
+/// (name, gender, known_as, in memoriam, [(label, portrait)])
+type Classmate = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [(&'static str, usize)],
+);
+
+#[test]
+fn an_event_exports_to_a_folder_that_checks_and_serves_the_same_class() {
+    let server = TestServer::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let class: [Classmate; 7] = [
+        (
+            "José Núñez",
+            "m",
+            "Pepe",
+            false,
+            &[("1983", 0), ("1986", 8)],
+        ),
+        ("Ann O'Neil", "f", "", true, &[("1986", 1)]),
+        ("Bea Lee", "f", "", false, &[("1986", 2)]),
+        ("Cid/Ray", "m", "", false, &[("1986", 3)]),
+        ("Dot Fox", "f", "", false, &[("1986", 4)]),
+        ("Eve Ash", "f", "", false, &[("1986", 5)]),
+        ("Fay Nophoto", "f", "", false, &[]),
+    ];
+    rt.block_on(async {
+        let (st, r) = server
+            .post_json(
+                "/api/organise/reunions",
+                &serde_json::json!({"title": "Lincoln High 1986"}),
+            )
+            .await;
+        assert_eq!(st, 201, "{r}");
+        let id = r["id"].as_u64().unwrap();
+        let mut people = vec![id];
+        for (name, gender, known_as, memoriam, photos) in class {
+            let photos: Vec<serde_json::Value> = photos
+                .iter()
+                .map(|(l, i)| serde_json::json!({"label": l, "data": portrait_b64(*i)}))
+                .collect();
+            let (st, p) = server
+                .post_json(
+                    &format!("/api/organise/reunions/{id}/people"),
+                    &serde_json::json!({"name": name, "gender": gender, "known_as": known_as,
+                        "in_memoriam": memoriam, "photos": photos}),
+                )
+                .await;
+            assert_eq!(st, 201, "{p}");
+            people.push(p["id"].as_u64().unwrap());
+        }
+        // Dot deleted, Eve left out of games.
+        let r = server
+            .http
+            .delete(server.url(&format!("/api/organise/reunions/{id}/people/{}", people[5])))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let r = server
+            .http
+            .patch(server.url(&format!("/api/organise/reunions/{id}/people/{}", people[6])))
+            .json(&serde_json::json!({"version": 1, "included": false}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    });
+
+    // While the server runs, by title.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("lincoln");
+    let f = export_cmd(&server.db_path(), "Lincoln High 1986", &out);
+    assert_ok(&f, "export");
+    assert!(
+        f.stdout
+            .contains("'Lincoln High 1986' (event 1): 4 people, 5 photos")
+            && f.stdout.contains("1 deleted left out")
+            && f.stdout.contains("left out as not included: Eve Ash")
+            && f.stdout.contains("left out without a photo: Fay Nophoto"),
+        "{}",
+        f.all_output()
+    );
+    let csv = out.join("roster.csv");
+    let rows = exported_rows(&csv);
+    let p = |name: &str, label: &str, n: usize| format!("photos/{name} ({label}).png {n}");
+    let folder = out.as_path();
+    let shown: Vec<String> = rows
+        .iter()
+        .flat_map(|(name, rs)| {
+            rs.iter().map(move |r| {
+                let bytes = std::fs::read(folder.join(&r[1])).unwrap();
+                format!(
+                    "{name}|{}|{}|{}|{}|{} {}",
+                    r[0],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[1],
+                    identify_portrait(&bytes)
+                )
+            })
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            format!("Ann O'Neil|1986|f||yes|{}", p("Ann O'Neil", "1986", 1)),
+            format!("Bea Lee|1986|f|||{}", p("Bea Lee", "1986", 2)),
+            format!("Cid/Ray|1986|m|||{}", p("Cid Ray", "1986", 3)),
+            format!("José Núñez|1983|m|Pepe||{}", p("José Núñez", "1983", 0)),
+            format!("José Núñez|1986|m|Pepe||{}", p("José Núñez", "1986", 8)),
+        ]
+    );
+    // The source bytes as uploaded, not a re-encoding.
+    assert_eq!(
+        std::fs::read(out.join("photos/Bea Lee (1986).png")).unwrap(),
+        png_bytes(2)
+    );
+    assert_ok(&check(&csv), "check of the export");
+
+    // Never into a folder with something in it; by id works too.
+    let again = export_cmd(&server.db_path(), "1", &out);
+    assert_fails(&again, "a non-empty folder");
+    assert!(again.stderr.contains("is not empty"), "{}", again.stderr);
+    let unknown = export_cmd(&server.db_path(), "Lincoln High", &dir.path().join("x"));
+    assert_fails(&unknown, "an unknown event");
+    assert!(
+        unknown.stderr.contains("no event 'Lincoln High'")
+            && unknown.stderr.contains("1 'Lincoln High 1986'"),
+        "{}",
+        unknown.stderr
+    );
+    let by_id = export_cmd(&server.db_path(), "1", &dir.path().join("by-id"));
+    assert_ok(&by_id, "export by id");
+
+    // The folder, zipped, makes a new event in the browser's API.
+    rt.block_on(async {
+        let post_zip = |zip: Vec<u8>, title: &str| {
+            server
+                .http
+                .post(server.url(&format!("/api/organise/reunions/from-roster?title={title}")))
+                .header("Content-Type", "application/zip")
+                .body(zip)
+                .send()
+        };
+        let (st, r) = status_and_json(
+            post_zip(zip_folder(&out, "lincoln/"), "Again")
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(st, 201, "{r}");
+        assert_eq!(
+            (r["people"].as_u64(), r["photos"].as_u64()),
+            (Some(4), Some(5)),
+            "{r}"
+        );
+        let id = r["reunion"]["id"].as_u64().unwrap();
+        let (st, r) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        assert_eq!(st, 200, "{r}");
+        assert_eq!(r["reunion"]["title"], "Again");
+        let mut people: Vec<String> = r["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let labels: Vec<&str> = p["photos"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|ph| ph["label"].as_str().unwrap())
+                    .collect();
+                format!(
+                    "{}|{}|{}|{}|{}",
+                    p["name"].as_str().unwrap(),
+                    p["gender"].as_str().unwrap_or(""),
+                    p["known_as"].as_str().unwrap_or(""),
+                    p["in_memoriam"],
+                    labels.join(",")
+                )
+            })
+            .collect();
+        people.sort();
+        assert_eq!(
+            people,
+            [
+                "Ann O'Neil|f||true|1986",
+                "Bea Lee|f||false|1986",
+                "Cid/Ray|m||false|1986",
+                "José Núñez|m|Pepe|false|1983,1986",
+            ]
+        );
+        assert_eq!(r["problems"], serde_json::Value::Null, "{r}");
+
+        // A roster check refuses: its lines, and no event made.
+        std::fs::remove_file(out.join("photos/Bea Lee (1986).png")).unwrap();
+        let before = server.get_json("/api/organise/reunions").await.1;
+        let (st, r) =
+            status_and_json(post_zip(zip_folder(&out, ""), "Broken").await.unwrap()).await;
+        assert_eq!(st, 422, "{r}");
+        assert_eq!(r["error"], "roster_problems");
+        assert_eq!(
+            r["problems"],
+            serde_json::json!(["roster.csv:5: photo 'photos/Bea Lee (1986).png' not found"]),
+            "{r}"
+        );
+        let (st, r) = status_and_json(post_zip(b"not a zip".to_vec(), "X").await.unwrap()).await;
+        assert_eq!((st, r["error"].as_str()), (422, Some("bad_zip")), "{r}");
+        assert_eq!(server.get_json("/api/organise/reunions").await.1, before);
+    });
+    drop(server);
+
+    // `serve --roster` plays the same class: its people, its labels.
+    // (The by-id copy: the first one lost a photo above.)
+    let served = TestServer::builder()
+        .roster(&dir.path().join("by-id/roster.csv"))
+        .start();
+    rt.block_on(async {
+        let (code, key) = create_room(&served, serde_json::json!({"rounds": 4})).await;
+        let mut host = connect_host(&served, &code, &key).await;
+        assert_eq!(
+            host.state["labels"],
+            serde_json::json!(["1983", "1986"]),
+            "{}",
+            host.state
+        );
+        let (mut phone, _) = join(&served, &code, "Classmate").await;
+        let mut asked = Vec::new();
+        for _ in 0..4 {
+            host.send(serde_json::json!({"type": "start_round"})).await;
+            let round = phone.recv_type("round").await;
+            asked.push(round["prompt"]["name"].as_str().unwrap().to_string());
+            phone.vote(round["round"].as_u64().unwrap(), 0).await;
+            let reveal = host.recv_type("reveal").await;
+            if asked.last().unwrap() == "José Núñez" {
+                assert_eq!(reveal["also"][0]["label"], "1983", "{reveal}");
+            }
+        }
+        asked.sort();
+        assert_eq!(asked, ["Ann O'Neil", "Bea Lee", "Cid/Ray", "José Núñez"]);
+    });
+}

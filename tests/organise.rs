@@ -181,6 +181,28 @@ async fn on_loopback_without_a_password_the_local_user_organises() {
 }
 
 #[tokio::test]
+async fn the_list_page_offers_a_new_event_from_a_roster_zip() {
+    let server = TestServer::builder().in_process().start();
+    let page = server.get("/organise").await.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="zip-form""#) && page.contains(r#"id="zip-file""#),
+        "{page}"
+    );
+    let script = local_links(&page)
+        .into_iter()
+        .find(|l| l.contains("organise-zip"))
+        .unwrap_or_else(|| panic!("no zip script in {page}"));
+    let js = server.http.get(server.abs(&script)).send().await.unwrap();
+    assert_eq!(js.status().as_u16(), 200, "{script}");
+    assert!(
+        js.text()
+            .await
+            .unwrap()
+            .contains("/api/organise/reunions/from-roster")
+    );
+}
+
+#[tokio::test]
 async fn behind_a_trusted_proxy_being_local_proves_nothing() {
     let server = TestServer::builder()
         .arg("--trust-proxy")
@@ -969,4 +991,158 @@ async fn a_room_whose_event_is_gone_is_set_aside_and_the_others_play_on() {
     let (name, shown) = play_a_round(&server, &kept, &key, "Guest").await;
     assert!(name.ends_with("Archer"), "{name}");
     assert!(shown.iter().all(|&p| p < 4), "{shown:?}");
+}
+
+/// An organiser previews an event's class in solo rounds, even with solo
+/// play off; a guest cannot, and the photos are that event's.
+#[tokio::test]
+async fn an_organiser_previews_an_events_class_in_solo_rounds() {
+    let server = TestServer::builder()
+        .arg("--admin-password")
+        .arg(PW)
+        .arg("--solo")
+        .arg("off")
+        .in_process()
+        .start();
+    let cookie = log_in(&server).await;
+    let with = |req: reqwest::RequestBuilder| req.header("Cookie", cookie.clone());
+    let r = with(server.http.post(server.url("/api/organise/reunions")))
+        .json(&json!({"title": "Baker High"}))
+        .send()
+        .await
+        .unwrap();
+    let id = status_and_json(r).await.1["id"].as_u64().unwrap();
+    // Portrait i + 4 is CLASS_B's person i.
+    for (name, gender, photo) in CLASS_B {
+        let r = with(
+            server
+                .http
+                .post(server.url(&format!("/api/organise/reunions/{id}/people"))),
+        )
+        .json(&json!({"name": name, "gender": gender,
+            "photos": [{"data": portrait_b64(photo.unwrap())}]}))
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+    }
+
+    // A guest: not the event's rounds, and solo is off for the demo.
+    let (status, v) = server
+        .post_json("/api/solo/round", &json!({"reunion": id}))
+        .await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (401, Some("organiser_only")),
+        "{v}"
+    );
+    let (status, v) = server.post_json("/api/solo/round", &json!({})).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (403, Some("solo_off")),
+        "{v}"
+    );
+    let page = server
+        .get(&format!("/solo?reunion={id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("solo.js"), "the preview page plays: {page}");
+
+    let mut asked = Vec::new();
+    let mut urls = Vec::new();
+    for _ in 0..4 {
+        let r = with(server.http.post(server.url("/api/solo/round")))
+            .json(&json!({"reunion": id, "session": "preview"}))
+            .send()
+            .await
+            .unwrap();
+        let (status, round) = status_and_json(r).await;
+        assert_eq!(status, 200, "{round}");
+        let name = round["name"].as_str().unwrap().to_string();
+        let target = CLASS_B.iter().position(|p| p.0 == name).unwrap();
+        let mut right = None;
+        for (i, c) in round["choices"].as_array().unwrap().iter().enumerate() {
+            let url = c.as_str().unwrap();
+            let shown = whose_photo(&server, url).await;
+            assert!((4..8).contains(&shown), "only the event's faces: {shown}");
+            if shown == target + 4 {
+                right = Some(i);
+            }
+            urls.push(url.to_string());
+        }
+        let right = right.unwrap_or_else(|| panic!("{name} not among {round}"));
+        let (status, answer) = server
+            .post_json(
+                "/api/solo/answer",
+                &json!({"round_id": round["round_id"], "choice": right}),
+            )
+            .await;
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(
+            (answer["correct"].as_bool(), answer["name"].as_str()),
+            (Some(true), Some(name.as_str()))
+        );
+        asked.push(name);
+    }
+    asked.sort();
+    assert_eq!(
+        asked,
+        ["Fay Baker", "Gus Baker", "Hal Baker", "Ida Baker"],
+        "a session asks each once"
+    );
+    urls.sort();
+    urls.dedup();
+    assert_eq!(urls.len(), 16, "opaque per round: no URL twice");
+}
+
+/// A zip of `(name, bytes)` files.
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn a_roster_zip_that_is_unsafe_missing_or_too_big_makes_no_event() {
+    let server = TestServer::builder().in_process().start();
+    let post = |body: Vec<u8>| {
+        server
+            .http
+            .post(server.url("/api/organise/reunions/from-roster"))
+            .body(body)
+            .send()
+    };
+    let csv = b"name,photo\nAnn,a.png\n";
+    for (files, says) in [
+        (
+            vec![("roster.csv", &csv[..]), ("../a.png", &b"x"[..])],
+            "outside its folder ('../a.png')",
+        ),
+        (vec![("notes.txt", &b"hi"[..])], "no roster.csv"),
+        (
+            vec![("a/roster.csv", &csv[..]), ("b/roster.csv", &csv[..])],
+            "several roster.csv",
+        ),
+    ] {
+        let (status, v) = status_and_json(post(zip_of(&files)).await.unwrap()).await;
+        assert_eq!((status, v["error"].as_str()), (422, Some("bad_zip")), "{v}");
+        assert!(v["message"].as_str().unwrap().contains(says), "{v}");
+    }
+    // Past 200 MiB: refused as it arrives, not the 64 KiB JSON limit.
+    let (status, v) = status_and_json(post(vec![0; 200 * 1024 * 1024 + 1]).await.unwrap()).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (413, Some("too_large")),
+        "{v}"
+    );
+    assert!(v["message"].as_str().unwrap().contains("200 MB"), "{v}");
+    let (_, list) = server.get_json("/api/organise/reunions").await;
+    assert_eq!(list["reunions"], json!([]), "{list}");
 }

@@ -281,6 +281,9 @@ fn host_key_of<'h>(
 #[serde(default)]
 pub struct SoloRoundRequest {
     session: Option<String>,
+    /// An event's class, for its organiser's preview; 0 or absent: the
+    /// built-in one.
+    reunion: Option<u32>,
 }
 
 /// Whether solo play is open now (`--solo`): `Err` is the answer to give.
@@ -307,8 +310,16 @@ pub async fn solo_round(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    solo_open(&state)?;
     let req: SoloRoundRequest = json_body(body)?;
+    let reunion = req.reunion.unwrap_or(0);
+    if reunion == 0 {
+        solo_open(&state)?;
+    } else {
+        // A preview: the event's organisers only, whatever `--solo` says.
+        let who = super::organise::Organiser::of(&state, &headers, Some(peer.ip()))
+            .ok_or_else(super::organise::organiser_only)?;
+        who.check(reunion)?;
+    }
     if let Err(wait) = state.solo.pace(ip_of(&state, peer, &headers)) {
         let seconds = wait.as_secs() + 1;
         let error = AppError::new(
@@ -322,10 +333,20 @@ pub async fn solo_round(
         )
             .into_response());
     }
-    let roster = &state.roster;
+    let class = state
+        .rooms
+        .deps()
+        .class_of(reunion)
+        .ok_or_else(|| AppError::not_found("No such event."))?;
+    let roster = &class.roster;
+    // One event's session never counts another class's people.
+    let session = req.session.map(|s| match reunion {
+        0 => s,
+        id => format!("{id}:{s}"),
+    });
     let (round_id, q) = state
         .solo
-        .new_round(&roster.pool, req.session.as_deref())
+        .new_round_of(reunion, &roster.pool, session.as_deref())
         .ok_or_else(|| {
             AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -341,7 +362,7 @@ pub async fn solo_round(
         .choices
         .iter()
         .zip(q.photos)
-        .map(|(&c, photo)| urls.photo_pair(&scope, 0, c, photo))
+        .map(|(&c, photo)| urls.photo_pair(&scope, reunion, c, photo))
         .unzip();
     Ok(Json(json!({
         "round_id": round_id,
@@ -363,15 +384,26 @@ pub async fn solo_answer(
     State(state): State<Arc<AppState>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, AppError> {
-    solo_open(&state)?;
     let req: Option<SoloAnswerRequest> = json_body::<Option<SoloAnswerRequest>>(body)?;
     let req = req.ok_or_else(|| AppError::bad_request("Send {\"round_id\", \"choice\"}."))?;
+    // A preview's round (its id was given to an organiser only) is
+    // answered whatever `--solo` says.
+    if state.solo.reunion_of(&req.round_id).unwrap_or(0) == 0 {
+        solo_open(&state)?;
+    }
     match state.solo.answer(&req.round_id, req.choice) {
-        Ok(r) => Ok(Json(json!({
-            "correct": r.correct,
-            "answer": r.answer,
-            "name": state.roster.people[r.target].name,
-        }))),
+        Ok(r) => {
+            let name = state
+                .rooms
+                .deps()
+                .class_of(r.reunion)
+                .and_then(|c| c.roster.people.get(r.target).map(|p| p.name.clone()));
+            Ok(Json(json!({
+                "correct": r.correct,
+                "answer": r.answer,
+                "name": name,
+            })))
+        }
         Err(SoloError::UnknownRound) => Err(AppError::not_found("No such solo round.")),
         Err(SoloError::AlreadyAnswered) => Err(AppError::new(
             StatusCode::CONFLICT,

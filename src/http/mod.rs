@@ -8,6 +8,7 @@ pub mod namelist;
 pub mod organise;
 pub mod pace;
 pub mod pages;
+pub mod roster_zip;
 pub mod throttle;
 pub mod uploads;
 
@@ -102,6 +103,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(
             "/api/organise/reunions",
             get(organise::list).post(organise::create),
+        )
+        .route(
+            "/api/organise/reunions/from-roster",
+            post(roster_zip::create),
         )
         .route(
             "/api/organise/reunions/{id}",

@@ -130,10 +130,15 @@ pub async fn remote(
     })
 }
 
-pub async fn solo(State(state): State<Arc<AppState>>) -> Response {
+/// `/solo`, or `/solo?reunion=ID`: an organiser's preview of an event's
+/// class (its API checks who asks), open whatever `--solo` says.
+pub async fn solo(State(state): State<Arc<AppState>>, uri: axum::http::Uri) -> Response {
+    let preview = uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("reunion=")));
     render(views::Solo {
         base: state.base.clone(),
         title: "Solo game".into(),
-        off: state.solo.mode == crate::solo::SoloMode::Off,
+        off: state.solo.mode == crate::solo::SoloMode::Off && !preview,
     })
 }

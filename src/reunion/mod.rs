@@ -8,6 +8,7 @@
 //! removed, only marked, so a room's stored questions keep naming the same
 //! people after edits and restarts.
 
+pub mod export;
 pub mod store;
 
 use std::collections::BTreeMap;
@@ -166,6 +167,59 @@ fn roster_of(people: &[Entry]) -> Roster {
     let excluded = people.iter().map(|e| !e.playable()).collect();
     Roster::assemble(persons, photos, excluded)
 }
+
+/// Each photo (`(label, source bytes)`) decoded into its stored row and
+/// web variants; the first unreadable one refuses them all.
+fn make_photos(
+    pipeline: &Pipeline,
+    photos: Vec<(Option<String>, Vec<u8>)>,
+) -> Result<(Vec<PhotoRow>, Vec<PhotoEntry>), ReunionError> {
+    let made = photos
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, bytes))| {
+            let (sha, thumb, photo) = pipeline.process(&bytes)?;
+            let label = label.as_deref().and_then(clean_text);
+            Ok((
+                PhotoRow {
+                    person: 0,
+                    idx: i as u32,
+                    label: label.clone(),
+                    sha: sha.clone(),
+                    bytes,
+                },
+                PhotoEntry {
+                    idx: i as u32,
+                    label,
+                    sha,
+                    thumb,
+                    photo,
+                },
+            ))
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|e| ReunionError::Invalid(format!("The photo {e}.")))?;
+    Ok(made.into_iter().unzip())
+}
+
+/// A new person's row (version 1, stamped now by `by`); `name` cleaned.
+fn new_row(name: String, person: &NewPerson, by: &str) -> PersonRow {
+    PersonRow {
+        id: 0,
+        name,
+        known_as: person.known_as.as_deref().and_then(clean_text),
+        gender: person.gender.as_deref().and_then(clean_text),
+        in_memoriam: person.in_memoriam,
+        included: true,
+        deleted: false,
+        updated_at: now_millis(),
+        updated_by: by.to_string(),
+        version: 1,
+    }
+}
+
+/// A new person's photos: `(label, source bytes)` each.
+pub type NewPhotos = Vec<(Option<String>, Vec<u8>)>;
 
 /// A person to add.
 #[derive(Debug, Clone, Default)]
@@ -364,48 +418,10 @@ impl Reunions {
         }
         let pipeline = self.pipeline.clone();
         // Decoding is slow and may fail: before anything is written.
-        let made = tokio::task::spawn_blocking(move || {
-            photos
-                .into_iter()
-                .enumerate()
-                .map(|(i, (label, bytes))| {
-                    let (sha, thumb, photo) = pipeline.process(&bytes)?;
-                    let label = label.as_deref().and_then(clean_text);
-                    Ok((
-                        PhotoRow {
-                            person: 0,
-                            idx: i as u32,
-                            label: label.clone(),
-                            sha: sha.clone(),
-                            bytes,
-                        },
-                        PhotoEntry {
-                            idx: i as u32,
-                            label,
-                            sha,
-                            thumb,
-                            photo,
-                        },
-                    ))
-                })
-                .collect::<Result<Vec<_>, String>>()
-        })
-        .await
-        .map_err(|e| ReunionError::Storage(e.to_string()))?
-        .map_err(|e| ReunionError::Invalid(format!("The photo {e}.")))?;
-        let (rows, entries): (Vec<PhotoRow>, Vec<PhotoEntry>) = made.into_iter().unzip();
-        let row = PersonRow {
-            id: 0,
-            name,
-            known_as: person.known_as.as_deref().and_then(clean_text),
-            gender: person.gender.as_deref().and_then(clean_text),
-            in_memoriam: person.in_memoriam,
-            included: true,
-            deleted: false,
-            updated_at: now_millis(),
-            updated_by: by.to_string(),
-            version: 1,
-        };
+        let (rows, entries) = tokio::task::spawn_blocking(move || make_photos(&pipeline, photos))
+            .await
+            .map_err(|e| ReunionError::Storage(e.to_string()))??;
+        let row = new_row(name, &person, by);
         let _writing = reunion.writing.lock().await;
         let stored = self
             .blocking(move |s| s.add_person(id, &row, &rows))
@@ -417,6 +433,49 @@ impl Reunions {
         });
         reunion.replace(next);
         Ok(stored)
+    }
+
+    /// A new reunion with its whole class at once (a roster folder): the
+    /// photos decoded first, then everything in one transaction, so an
+    /// error leaves no reunion behind.
+    pub async fn create_with_people(
+        &self,
+        title: &str,
+        people: Vec<(NewPerson, NewPhotos)>,
+        by: &str,
+    ) -> Result<Arc<Reunion>, ReunionError> {
+        let title = clean_text(title)
+            .ok_or_else(|| ReunionError::Invalid("The event needs a title.".into()))?;
+        let pipeline = self.pipeline.clone();
+        let by = by.to_string();
+        let made = tokio::task::spawn_blocking(move || {
+            let made = crate::roster::par_map(&people, |(person, photos)| {
+                let name = clean_text(&person.name).ok_or("A name is empty.")?;
+                let (rows, entries) = make_photos(&pipeline, photos.clone())
+                    .map_err(|e| format!("{}: {e}", person.name))?;
+                Ok((new_row(name, person, &by), rows, entries))
+            });
+            made.into_iter()
+                .collect::<Result<Vec<_>, String>>()
+                .map_err(ReunionError::Invalid)
+        })
+        .await
+        .map_err(|e| ReunionError::Storage(e.to_string()))??;
+        let (stored, entries): (Vec<_>, Vec<_>) = made
+            .into_iter()
+            .map(|(row, rows, entries)| ((row, rows), entries))
+            .unzip();
+        let (meta, rows) = self
+            .blocking(move |s| s.create_with_people(&title, now_millis(), &stored))
+            .await?;
+        let people = rows
+            .into_iter()
+            .zip(entries)
+            .map(|(row, photos)| Entry { row, photos })
+            .collect();
+        let reunion = Arc::new(Reunion::new(Snapshot { meta, people }));
+        self.map.write().insert(reunion.id, reunion.clone());
+        Ok(reunion)
     }
 
     /// A one-time co-organiser link's token for reunion `id` (its hash

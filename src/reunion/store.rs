@@ -139,39 +139,13 @@ impl ReunionStore {
         &self.path
     }
 
+    /// Every reunion with its people and photos.
     pub fn load_all(&self) -> anyhow::Result<Vec<StoredReunion>> {
         let conn = self.conn.lock();
-        let mut metas = conn.prepare(&format!("{META_SELECT} ORDER BY id"))?;
-        let metas: Vec<Meta> = metas.query_map([], meta_of)?.collect::<Result<_, _>>()?;
-        let mut people =
-            conn.prepare(&format!("{PERSON_SELECT} WHERE reunion = ?1 ORDER BY id"))?;
-        let mut photos = conn.prepare(
-            "SELECT person, idx, label, sha, bytes FROM reunion_photos
-             WHERE reunion = ?1 ORDER BY person, idx",
-        )?;
-        let mut out = Vec::with_capacity(metas.len());
-        for meta in metas {
-            let rows = people
-                .query_map([meta.id], person_of)?
-                .collect::<Result<_, _>>()?;
-            let pics = photos
-                .query_map([meta.id], |r| {
-                    Ok(PhotoRow {
-                        person: r.get(0)?,
-                        idx: r.get(1)?,
-                        label: r.get(2)?,
-                        sha: r.get(3)?,
-                        bytes: r.get(4)?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
-            out.push(StoredReunion {
-                meta,
-                people: rows,
-                photos: pics,
-            });
-        }
-        Ok(out)
+        metas(&conn)?
+            .into_iter()
+            .map(|meta| load_reunion(&conn, meta))
+            .collect()
     }
 
     pub fn create(&self, title: &str, now: i64) -> anyhow::Result<Meta> {
@@ -232,44 +206,42 @@ impl ReunionStore {
             id: next,
             ..row.clone()
         };
-        tx.execute(
-            "INSERT INTO reunion_people (reunion, id, name, known_as, gender, in_memoriam,
-                included, deleted, updated_at, updated_by, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                reunion,
-                stored.id,
-                stored.name,
-                stored.known_as,
-                stored.gender,
-                stored.in_memoriam,
-                stored.included,
-                stored.deleted,
-                stored.updated_at,
-                stored.updated_by,
-                stored.version
-            ],
-        )?;
-        for photo in photos {
-            tx.execute(
-                "INSERT INTO reunion_photos (reunion, person, idx, label, sha, bytes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    reunion,
-                    stored.id,
-                    photo.idx,
-                    photo.label,
-                    photo.sha,
-                    photo.bytes
-                ],
-            )?;
-        }
+        insert_person(&tx, reunion, &stored, photos)?;
         tx.execute(
             "UPDATE reunions SET updated_at = ?2 WHERE id = ?1",
             params![reunion, stored.updated_at],
         )?;
         tx.commit()?;
         Ok(stored)
+    }
+
+    /// A new reunion and its people (ids from 1 in order) with their
+    /// photos, in one transaction: all of it or, on any error, none.
+    pub fn create_with_people(
+        &self,
+        title: &str,
+        now: i64,
+        people: &[(PersonRow, Vec<PhotoRow>)],
+    ) -> anyhow::Result<(Meta, Vec<PersonRow>)> {
+        let mut conn = self.conn.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO reunions (title, created_at, updated_at) VALUES (?1, ?2, ?2)",
+            params![title, now],
+        )?;
+        let id = u32::try_from(tx.last_insert_rowid())?;
+        let mut rows = Vec::with_capacity(people.len());
+        for (i, (row, photos)) in people.iter().enumerate() {
+            let stored = PersonRow {
+                id: u32::try_from(i + 1)?,
+                ..row.clone()
+            };
+            insert_person(&tx, id, &stored, photos)?;
+            rows.push(stored);
+        }
+        let meta = tx.query_row(&format!("{META_SELECT} WHERE id = ?1"), [id], meta_of)?;
+        tx.commit()?;
+        Ok((meta, rows))
     }
 
     /// Keeps a co-organiser invite (its hash only).
@@ -350,6 +322,84 @@ impl ReunionStore {
         tx.commit()?;
         Ok(Ok(row.clone()))
     }
+}
+
+/// Inserts `person` (its id chosen) and their photos into `reunion`.
+fn insert_person(
+    tx: &rusqlite::Transaction<'_>,
+    reunion: u32,
+    stored: &PersonRow,
+    photos: &[PhotoRow],
+) -> anyhow::Result<()> {
+    tx.execute(
+        "INSERT INTO reunion_people (reunion, id, name, known_as, gender, in_memoriam,
+                included, deleted, updated_at, updated_by, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            reunion,
+            stored.id,
+            stored.name,
+            stored.known_as,
+            stored.gender,
+            stored.in_memoriam,
+            stored.included,
+            stored.deleted,
+            stored.updated_at,
+            stored.updated_by,
+            stored.version
+        ],
+    )?;
+    for photo in photos {
+        tx.execute(
+            "INSERT INTO reunion_photos (reunion, person, idx, label, sha, bytes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                reunion,
+                stored.id,
+                photo.idx,
+                photo.label,
+                photo.sha,
+                photo.bytes
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Every reunion's settings, by id.
+pub fn metas(conn: &Connection) -> anyhow::Result<Vec<Meta>> {
+    let mut metas = conn.prepare(&format!("{META_SELECT} ORDER BY id"))?;
+    let metas = metas.query_map([], meta_of)?.collect::<Result<_, _>>()?;
+    Ok(metas)
+}
+
+/// One reunion's people (by id) and photos (by person, then index).
+pub fn load_reunion(conn: &Connection, meta: Meta) -> anyhow::Result<StoredReunion> {
+    let mut people =
+        conn.prepare_cached(&format!("{PERSON_SELECT} WHERE reunion = ?1 ORDER BY id"))?;
+    let mut photos = conn.prepare_cached(
+        "SELECT person, idx, label, sha, bytes FROM reunion_photos
+         WHERE reunion = ?1 ORDER BY person, idx",
+    )?;
+    let people = people
+        .query_map([meta.id], person_of)?
+        .collect::<Result<_, _>>()?;
+    let photos = photos
+        .query_map([meta.id], |r| {
+            Ok(PhotoRow {
+                person: r.get(0)?,
+                idx: r.get(1)?,
+                label: r.get(2)?,
+                sha: r.get(3)?,
+                bytes: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(StoredReunion {
+        meta,
+        people,
+        photos,
+    })
 }
 
 fn meta_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Meta> {

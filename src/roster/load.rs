@@ -192,6 +192,12 @@ fn load_path_with(csv_path: &Path, work: Work<'_>) -> Result<Roster, Vec<String>
         || csv_path.display().to_string(),
         |n| n.to_string_lossy().into(),
     );
+    let (csv, root) = read_csv_and_folder(csv_path)?;
+    load(&label, &csv, work, |rel| read_inside(&root, rel))
+}
+
+/// The CSV's bytes and its folder, canonical.
+fn read_csv_and_folder(csv_path: &Path) -> Result<(Vec<u8>, std::path::PathBuf), Vec<String>> {
     let csv = std::fs::read(csv_path)
         .map_err(|e| vec![format!("{}: cannot read: {e}", csv_path.display())])?;
     let dir = csv_path.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -203,7 +209,34 @@ fn load_path_with(csv_path: &Path, work: Work<'_>) -> Result<Roster, Vec<String>
     let root = dir
         .canonicalize()
         .map_err(|e| vec![format!("{}: cannot read: {e}", dir.display())])?;
-    load(&label, &csv, work, |rel| read_inside(&root, rel))
+    Ok((csv, root))
+}
+
+/// A person as written, with each photo's source bytes in row order.
+pub type RowWithPhotos = (csv::Row, Vec<Vec<u8>>);
+
+/// A roster folder that `check` accepts, as its people with each photo's
+/// label and source bytes (to make an event of it); else `check`'s lines.
+pub fn read_people(csv_path: &Path) -> Result<Vec<RowWithPhotos>, Vec<String>> {
+    check_path(csv_path)?;
+    let (csv, root) = read_csv_and_folder(csv_path)?;
+    let (rows, _) = csv::parse(csv.as_slice());
+    rows.into_iter()
+        .map(|row| {
+            let photos = row
+                .photos
+                .iter()
+                .map(|photo| {
+                    candidates(&photo.photo)
+                        .iter()
+                        .find_map(|c| read_inside(&root, c).transpose())
+                        .unwrap_or_else(|| Err(format!("photo '{}' not found", photo.photo)))
+                        .map_err(|e| vec![e])
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((row, photos))
+        })
+        .collect()
 }
 
 /// Largest photo file read: far above any scan (they are a few MB).

@@ -50,6 +50,24 @@ pub fn backup(db: &Path, out: &Path) -> anyhow::Result<Copied> {
             out.display()
         );
     }
+    let src = open_query_only(db)?;
+
+    let partial = partial_path(out)?;
+    let result = copy_into(&src, &partial).and_then(|copied| {
+        publish(&partial, out)?;
+        Ok(copied)
+    });
+    // Gone either way: published under its name, or not worth keeping.
+    let _ = std::fs::remove_file(&partial);
+    result
+}
+
+/// A connection to the yearbook database `db` that never writes, safe
+/// beside a running server (WAL); refuses a file that is not one.
+pub fn open_query_only(db: &Path) -> anyhow::Result<Connection> {
+    if !db.is_file() {
+        bail!("no database at {}", db.display());
+    }
     // Read-write but query-only, not read-only: a read-only connection to a
     // stopped server's database leaves `-wal` and `-shm` files behind, owned
     // by whoever ran the backup (root), which the service's own user then
@@ -71,15 +89,7 @@ pub fn backup(db: &Path, out: &Path) -> anyhow::Result<Copied> {
     if !is_yearbook {
         bail!("{} is not a yearbook database", db.display());
     }
-
-    let partial = partial_path(out)?;
-    let result = copy_into(&src, &partial).and_then(|copied| {
-        publish(&partial, out)?;
-        Ok(copied)
-    });
-    // Gone either way: published under its name, or not worth keeping.
-    let _ = std::fs::remove_file(&partial);
-    result
+    Ok(src)
 }
 
 /// `.NAME.partial-PID` beside `out`: same file system, so it can become

@@ -1,0 +1,290 @@
+//! `POST /api/organise/reunions/from-roster`: a new event from a zipped
+//! roster folder (what `yearbook export` writes, or `yearbook import`'s
+//! output), checked as `yearbook check` checks it. The body is read here,
+//! after the organiser is known, within its own limit, not by the guard.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use serde_json::json;
+
+use super::AppError;
+use super::organise::Organiser;
+use crate::AppState;
+use crate::reunion::NewPerson;
+
+/// Largest zip accepted (a class of 200 with two scans each fits).
+pub const MAX_ZIP_BYTES: usize = 200 * 1024 * 1024;
+/// Most bytes the zip may unpack to: a small zip of zeros stays small.
+pub const MAX_UNZIPPED_BYTES: u64 = 1024 * 1024 * 1024;
+/// Most files in the zip.
+pub const MAX_ZIP_ENTRIES: usize = 5000;
+/// The whole zip must arrive within this (200 MB at 3 Mbit/s).
+pub const ZIP_READ_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// Whether a request is this route's: its body is read by [`create`].
+pub fn is_roster_zip(state: &AppState, method: &axum::http::Method, path: &str) -> bool {
+    method == axum::http::Method::POST
+        && path.strip_prefix(state.base.as_str()).unwrap_or(path)
+            == "/api/organise/reunions/from-roster"
+}
+
+/// `POST /api/organise/reunions/from-roster[?title=…]`, body the zip:
+/// 201 `{reunion, people, photos}`, or 422 `roster_problems` with
+/// `problems` (check's lines), nothing created.
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    RawQuery(query): RawQuery,
+    body: Body,
+) -> Result<Response, AppError> {
+    who.check_all()?;
+    let title = serde_urlencoded::from_str::<Vec<(String, String)>>(query.as_deref().unwrap_or(""))
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(k, _)| k == "title")
+        .map(|(_, v)| v);
+    let zip = read_zip(body).await?;
+    let folder = Unpacked::new()?;
+    let dir = folder.0.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        unzip(&zip, &dir)?;
+        let csv = find_roster(&dir)?;
+        let title = title
+            .filter(|t| !t.trim().is_empty())
+            .or_else(|| {
+                csv.parent()
+                    .filter(|p| *p != dir)
+                    .and_then(Path::file_name)
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| "Imported class".to_string());
+        let people = crate::roster::load::read_people(&csv).map_err(Refused::Problems)?;
+        Ok::<_, Refused>((title, people))
+    })
+    .await
+    .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()));
+    drop(folder);
+    let (title, people) = match read? {
+        Ok(read) => read,
+        Err(refused) => return Ok(refused.into_response()),
+    };
+    let photos: usize = people.iter().map(|(_, p)| p.len()).sum();
+    let count = people.len();
+    let people = people
+        .into_iter()
+        .map(|(row, bytes)| {
+            let labelled = row
+                .photos
+                .iter()
+                .map(|p| p.label.clone())
+                .zip(bytes)
+                .collect();
+            let person = NewPerson {
+                name: row.name,
+                known_as: row.known_as,
+                gender: row.gender,
+                in_memoriam: row.in_memoriam,
+            };
+            (person, labelled)
+        })
+        .collect();
+    let reunion = state
+        .reunions
+        .create_with_people(&title, people, who.describe(&state))
+        .await?;
+    let body = json!({
+        "reunion": reunion.meta(),
+        "people": count,
+        "photos": photos,
+        "url": format!("{}/organise/reunions/{}", state.base, reunion.id),
+    });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+fn too_large() -> AppError {
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!(
+            "The zip is larger than {} MB: leave out what is not the roster, or add the photos through the uploads.",
+            MAX_ZIP_BYTES >> 20
+        ),
+    )
+}
+
+async fn read_zip(body: Body) -> Result<Vec<u8>, AppError> {
+    let read = async {
+        let mut stream = body.into_data_stream();
+        let mut out = Vec::new();
+        while let Some(piece) = stream.next().await {
+            let piece = piece.map_err(|_| {
+                AppError::bad_request("The connection dropped during the upload; send it again.")
+            })?;
+            if out.len() + piece.len() > MAX_ZIP_BYTES {
+                return Err(too_large());
+            }
+            out.extend_from_slice(&piece);
+        }
+        Ok(out)
+    };
+    let deadline = crate::clock::now() + ZIP_READ_TIMEOUT;
+    crate::clock::timeout_at(deadline, read)
+        .await
+        .unwrap_or_else(|_| {
+            Err(AppError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                format!(
+                    "The zip must arrive within {} minutes.",
+                    ZIP_READ_TIMEOUT.as_secs() / 60
+                ),
+            ))
+        })
+}
+
+/// A private folder the zip is unpacked into, removed on drop.
+struct Unpacked(PathBuf);
+
+impl Unpacked {
+    fn new() -> Result<Self, AppError> {
+        let dir = std::env::temp_dir().join(format!(
+            "yearbook-roster-{}",
+            hex::encode(rand::random::<[u8; 12]>())
+        ));
+        std::fs::create_dir(&dir).map_err(|e| {
+            AppError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                format!("No room to unpack the zip: {e}"),
+            )
+        })?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for Unpacked {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Why a zip made no event.
+enum Refused {
+    /// Not a usable zip: the sentence says why.
+    Zip(String),
+    /// `yearbook check`'s lines about the roster in it.
+    Problems(Vec<String>),
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Zip(why) => {
+                AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_zip", why).into_response()
+            }
+            Self::Problems(problems) => {
+                let body = json!({
+                    "error": "roster_problems",
+                    "message": format!("The roster has {} problem(s); nothing was created. Fix them and upload it again.", problems.len()),
+                    "problems": problems,
+                });
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+            }
+        }
+    }
+}
+
+fn refused(message: impl Into<String>) -> Refused {
+    Refused::Zip(message.into())
+}
+
+/// Unpacks `zip` into `dir`: plain files only, every name inside `dir`,
+/// within [`MAX_ZIP_ENTRIES`] and [`MAX_UNZIPPED_BYTES`].
+fn unzip(zip: &[u8], dir: &Path) -> Result<(), Refused> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip))
+        .map_err(|_| refused("This is not a zip file: zip the roster folder (roster.csv and photos/) and upload that."))?;
+    if archive.len() > MAX_ZIP_ENTRIES {
+        return Err(refused(format!(
+            "The zip holds {} files; at most {MAX_ZIP_ENTRIES} are accepted.",
+            archive.len()
+        )));
+    }
+    let mut left = MAX_UNZIPPED_BYTES;
+    for i in 0..archive.len() {
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| refused(format!("The zip is damaged ({e}); zip the folder again.")))?;
+        if entry.is_dir() || entry.is_symlink() {
+            continue;
+        }
+        let Some(rel) = entry.enclosed_name() else {
+            return Err(refused(format!(
+                "The zip names a file outside its folder ('{}'); zip the roster folder itself.",
+                entry.name_raw().escape_ascii()
+            )));
+        };
+        let path = dir.join(rel);
+        let written = (|| {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let mut file = std::fs::File::create(&path)?;
+            std::io::copy(&mut (&mut entry).take(left + 1), &mut file)
+        })()
+        .map_err(|e| refused(format!("The zip could not be unpacked: {e}.")))?;
+        if written > left {
+            return Err(refused(format!(
+                "The zip unpacks to more than {} MB; at most that is accepted.",
+                MAX_UNZIPPED_BYTES >> 20
+            )));
+        }
+        left -= written;
+    }
+    Ok(())
+}
+
+use std::io::Read as _;
+
+/// The one `roster.csv` nearest the zip's top (at its root, or in the one
+/// folder zipped).
+fn find_roster(dir: &Path) -> Result<PathBuf, Refused> {
+    let mut level = vec![dir.to_path_buf()];
+    for _ in 0..4 {
+        let mut found = Vec::new();
+        let mut next = Vec::new();
+        for d in &level {
+            let Ok(entries) = std::fs::read_dir(d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                let name = e.file_name().to_string_lossy().to_lowercase();
+                if path.is_dir() && name != "__macosx" {
+                    next.push(path);
+                } else if name == "roster.csv" {
+                    found.push(path);
+                }
+            }
+        }
+        match found.len() {
+            0 => level = next,
+            1 => return Ok(found.remove(0)),
+            _ => {
+                return Err(refused(
+                    "The zip holds several roster.csv files side by side; zip one roster folder at a time.",
+                ));
+            }
+        }
+    }
+    Err(refused(
+        "The zip has no roster.csv: zip the folder that `yearbook export` or `yearbook import` wrote.",
+    ))
+}
