@@ -126,6 +126,23 @@ fn the_organiser_edits_a_name_deletes_a_person_and_undoes_both() {
         )
         .await;
 
+        // A photo turned a quarter, and turned back by Undo.
+        page.js("document.querySelector('.table-wrap').scrollLeft = 0")
+            .await;
+        page.click("#people-rows tr:first-child .rotate").await;
+        page.wait("turned", &msg_is("Photo turned.")).await;
+        assert_eq!(
+            page.shown("#undo").await,
+            "Undo: turning Ann Archer\u{2019}s photo"
+        );
+        page.screenshot("editor-turned-phone").await;
+        page.click("#undo").await;
+        page.wait(
+            "turned back",
+            &msg_is("Undone: turning Ann Archer\u{2019}s photo."),
+        )
+        .await;
+
         // Saved: a reload (and the server) shows the class as it was.
         page.reload().await;
         page.wait(
@@ -149,7 +166,10 @@ fn the_organiser_edits_a_name_deletes_a_person_and_undoes_both() {
         let (_, r) = server
             .get_json(&format!("/api/organise/reunions/{id}"))
             .await;
-        assert_eq!(r["people"][0]["version"], 3, "rename and its undo: {r}");
+        assert_eq!(
+            r["people"][0]["version"], 5,
+            "rename, turn and their undos: {r}"
+        );
         assert_eq!(r["people"][1]["version"], 3, "delete and its undo: {r}");
         page.assert_clean().await;
     });
