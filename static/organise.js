@@ -16,8 +16,18 @@
   var history = [];
   var MAX_UNDO = 50;
 
-  function remember(what, undo, key) {
-    history.push({ what: what, undo: undo, key: key });
+  // The version this page's last change gave each person: an undo on a
+  // person someone else changed since would overwrite their change.
+  var mine = {};
+
+  function own(pid, r) {
+    var d = r && r.data;
+    var v = d && (d.person ? d.person.version : d.version);
+    if (v) mine[pid] = v;
+  }
+
+  function remember(pid, what, undo, key) {
+    history.push({ pid: pid, what: what, undo: undo, key: key });
     if (history.length > MAX_UNDO) history.shift();
     drawUndo();
   }
@@ -28,6 +38,8 @@
     btn.disabled = !last;
     text(btn, last ? 'Undo: ' + last.what : 'Undo');
   }
+
+  function cap(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
 
   function person(pid) {
     for (var i = 0; i < data.people.length; i++) if (data.people[i].id === pid) return data.people[i];
@@ -44,8 +56,14 @@
       if (!r.ok) { history.push(step); drawUndo(); say(YB.errorText(r)); return; }
       data = r.data;
       draw();
+      var p = person(step.pid);
+      if (p && mine[step.pid] && p.version !== mine[step.pid]) {
+        say(cap(p.updated_by || 'someone') + ' changed ' + p.name + ' after you, so "' + step.what +
+          '" was not undone: look at the row and change it by hand if needed.');
+        return;
+      }
       step.undo(function (res) {
-        if (res.ok) { say('Undone: ' + step.what + '.'); reload(true); return; }
+        if (res.ok) { own(step.pid, res); say('Undone: ' + step.what + '.'); reload(true); return; }
         say(YB.errorText(res, 'Could not undo.'));
         if (res.status === 409) reload(true);
       });
@@ -123,7 +141,8 @@
       rotateNow(p.id, first.idx, 1, function (r) {
         if (!r.ok) { say(YB.errorText(r, 'Could not turn the photo.')); if (r.status === 409) reload(true); return; }
         say('Photo turned.');
-        remember('turning ' + p.name + '\u2019s photo', function (done) { rotateNow(p.id, first.idx, -1, done); });
+        own(p.id, r);
+        remember(p.id, 'turning ' + p.name + '\u2019s photo', function (done) { rotateNow(p.id, first.idx, -1, done); });
         reload(true);
       });
     });
@@ -186,7 +205,8 @@
       YB.fetchJson(api + '/people/' + p.id, { method: 'DELETE' }).then(function (r) {
         if (!r.ok) { say(YB.errorText(r)); return; }
         say(p.name + ' deleted.');
-        remember('deleting ' + p.name, function (done) { patchNow(p.id, { deleted: false }, done); }, 'delete:' + p.id);
+        own(p.id, r);
+        remember(p.id, 'deleting ' + p.name, function (done) { patchNow(p.id, { deleted: false }, done); }, 'delete:' + p.id);
         reload(true);
       });
     });
@@ -206,12 +226,13 @@
     say('Saving…');
     YB.fetchJson(api + '/people/' + p.id, { method: 'PATCH', body: patch }).then(function (r) {
       if (r.ok) {
+        own(p.id, r);
         if (undoing) {
           say('Undone: ' + undoing + '.');
         } else {
           say('Saved.');
           var what = keys.map(function (k) { return FIELD_WORDS[k] || k; }).join(', ') + ' of ' + p.name;
-          remember('the ' + what, function (done) { patchNow(p.id, before, done); });
+          remember(p.id, 'the ' + what, function (done) { patchNow(p.id, before, done); });
         }
         reload();
         return;
@@ -239,7 +260,8 @@
         say(body.name + ' added.');
         var added = r.data && r.data.id;
         if (added) {
-          remember('adding ' + body.name, function (done) {
+          own(added, r);
+          remember(added, 'adding ' + body.name, function (done) {
             YB.fetchJson(api + '/people/' + added, { method: 'DELETE' }).then(done, function () {
               done({ ok: false, status: 0, data: { message: 'No connection: nothing was undone. Try again.' } });
             });

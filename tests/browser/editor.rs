@@ -143,6 +143,30 @@ fn the_organiser_edits_a_name_deletes_a_person_and_undoes_both() {
         )
         .await;
 
+        // Someone else changes a person after this page did: Undo leaves
+        // their change alone and says who made it.
+        page.click("#people-rows tr:nth-child(3) td:last-child button")
+            .await;
+        page.wait("deleted", &msg_is("Cy Cole deleted.")).await;
+        let (_, r) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        let cy = &r["people"][2];
+        let r = server
+            .http
+            .patch(server.url(&format!("/api/organise/reunions/{id}/people/{}", cy["id"])))
+            .json(&json!({"version": cy["version"], "known_as": "Cyclone", "by": "Tom"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        page.click("#undo").await;
+        page.wait(
+            "the undo refused in words",
+            "document.getElementById('r-msg').textContent.indexOf('Tom changed Cy Cole after you') === 0",
+        )
+        .await;
+
         // Saved: a reload (and the server) shows the class as it was.
         page.reload().await;
         page.wait(
@@ -153,14 +177,14 @@ fn the_organiser_edits_a_name_deletes_a_person_and_undoes_both() {
         assert_eq!(
             page.js("return document.querySelectorAll('#people-rows tr.deleted').length")
                 .await,
-            json!(0)
+            json!(1)
         );
         assert_eq!(
             people(&server, &id).await,
             vec![
                 ("Ann Archer".to_string(), false),
                 ("Bea Baker".to_string(), false),
-                ("Cy Cole".to_string(), false),
+                ("Cy Cole".to_string(), true),
             ]
         );
         let (_, r) = server
