@@ -699,6 +699,23 @@ mod tests {
     }
 
     #[test]
+    fn a_turned_jpeg_stays_a_jpeg_and_a_png_a_png_with_sides_swapped() {
+        let img = image::DynamicImage::ImageRgb8(image::RgbImage::new(40, 20));
+        for format in [image::ImageFormat::Jpeg, image::ImageFormat::Png] {
+            let mut source = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut source, format).unwrap();
+            let turned = rotate_source(source.get_ref(), 1).unwrap();
+            assert_eq!(image::guess_format(&turned).unwrap(), format);
+            let back = image::load_from_memory(&turned).unwrap();
+            assert_eq!((back.width(), back.height()), (20, 40), "{format:?}");
+            let half = rotate_source(source.get_ref(), 2).unwrap();
+            let half = image::load_from_memory(&half).unwrap();
+            assert_eq!((half.width(), half.height()), (40, 20), "{format:?}");
+        }
+        assert!(rotate_source(b"not an image", 1).is_err());
+    }
+
+    #[test]
     fn the_class_leaves_out_whoever_may_not_be_asked_but_keeps_their_place() {
         let mut people = vec![
             entry(1, "A", Some("a"), false),
