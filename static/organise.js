@@ -11,6 +11,90 @@
 
   function say(s) { text(msg, s); }
 
+  // Undo: each saved change pushes what undoes it; undoing is itself a
+  // saved change, made on the person's version as it is now.
+  var history = [];
+  var MAX_UNDO = 50;
+
+  // The version this page's last change gave each person: an undo on a
+  // person someone else changed since would overwrite their change.
+  var mine = {};
+
+  function own(pid, r) {
+    var d = r && r.data;
+    var v = d && (d.person ? d.person.version : d.version);
+    if (v) mine[pid] = v;
+  }
+
+  function remember(pid, what, undo, key) {
+    history.push({ pid: pid, what: what, undo: undo, key: key });
+    if (history.length > MAX_UNDO) history.shift();
+    drawUndo();
+  }
+
+  function drawUndo() {
+    var btn = $('undo');
+    var last = history[history.length - 1];
+    btn.disabled = !last;
+    text(btn, last ? 'Undo: ' + last.what : 'Undo');
+  }
+
+  function cap(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
+
+  function person(pid) {
+    for (var i = 0; i < data.people.length; i++) if (data.people[i].id === pid) return data.people[i];
+    return null;
+  }
+
+  function undo() {
+    var step = history.pop();
+    drawUndo();
+    if (!step) return;
+    say('Undoing…');
+    // The person's current version: the page may be behind the server.
+    YB.fetchJson(api).then(function (r) {
+      if (!r.ok) { history.push(step); drawUndo(); say(YB.errorText(r)); return; }
+      data = r.data;
+      draw();
+      var p = person(step.pid);
+      if (p && mine[step.pid] && p.version !== mine[step.pid]) {
+        say(cap(p.updated_by || 'someone') + ' changed ' + p.name + ' after you, so "' + step.what +
+          '" was not undone: look at the row and change it by hand if needed.');
+        return;
+      }
+      step.undo(function (res) {
+        if (res.ok) { own(step.pid, res); say('Undone: ' + step.what + '.'); reload(true); return; }
+        say(YB.errorText(res, 'Could not undo.'));
+        if (res.status === 409) reload(true);
+      });
+    }, function () { history.push(step); drawUndo(); say('No connection: nothing was undone. Try again.'); });
+  }
+
+  /** PATCH on the person's current version; `done(result)`. */
+  function patchNow(pid, patch, done) {
+    var p = person(pid);
+    if (!p) { done({ ok: false, status: 404, data: { message: 'That person is no longer here.' } }); return; }
+    patch.version = p.version;
+    var by = YB.local.get('yearbook.organiser.name');
+    if (by) patch.by = by;
+    YB.fetchJson(api + '/people/' + pid, { method: 'PATCH', body: patch }).then(done, function () {
+      done({ ok: false, status: 0, data: { message: 'No connection: nothing was undone. Try again.' } });
+    });
+  }
+
+  function rotateNow(pid, idx, turns, done) {
+    var p = person(pid);
+    if (!p) { done({ ok: false, status: 404, data: { message: 'That person is no longer here.' } }); return; }
+    var body = { version: p.version, turns: turns };
+    var by = YB.local.get('yearbook.organiser.name');
+    if (by) body.by = by;
+    YB.fetchJson(api + '/people/' + pid + '/photos/' + idx + '/rotate', { body: body }).then(done, function () {
+      done({ ok: false, status: 0, data: { message: 'No connection: the photo was not turned. Try again.' } });
+    });
+  }
+
+  var FIELD_WORDS = { name: 'name', known_as: 'known as', gender: 'gender', in_memoriam: 'in memoriam', included: 'included' };
+
   function draw() {
     text($('r-title'), data.reunion.title);
     document.title = data.reunion.title + ' — organiser';
@@ -45,16 +129,66 @@
     return el('td', {}, [box]);
   }
 
+  function photoCell(p) {
+    if (!p.photos.length) return el('td', {}, [el('span', { className: 'muted' }, ['no photo'])]);
+    var first = p.photos[0];
+    var cell = el('td', { className: 'photo-cell' }, [YB.img(first.thumb, '', 'thumb')]);
+    if (p.deleted) return cell;
+    var turn = el('button', { type: 'button', className: 'btn quiet small rotate' }, ['⟳']);
+    turn.setAttribute('aria-label', 'Turn the photo of ' + p.name + ' a quarter to the right');
+    turn.addEventListener('click', function () {
+      say('Turning…');
+      rotateNow(p.id, first.idx, 1, function (r) {
+        if (!r.ok) { say(YB.errorText(r, 'Could not turn the photo.')); if (r.status === 409) reload(true); return; }
+        say('Photo turned.');
+        own(p.id, r);
+        remember(p.id, 'turning ' + p.name + '\u2019s photo', function (done) { rotateNow(p.id, first.idx, -1, done); });
+        reload(true);
+      });
+    });
+    var pick = el('input', { type: 'file', accept: 'image/png,image/jpeg', className: 'replace-file' });
+    pick.setAttribute('aria-label', 'Replace the photo of ' + p.name);
+    pick.addEventListener('change', function () {
+      var file = pick.files && pick.files[0];
+      if (!file) return;
+      say('Sending the photo…');
+      var q = '?version=' + p.version;
+      var by = YB.local.get('yearbook.organiser.name');
+      if (by) q += '&by=' + encodeURIComponent(by);
+      fetch(YB.url(api + '/people/' + p.id + '/photos/' + first.idx + q), {
+        method: 'PUT', body: file, credentials: 'same-origin', headers: { 'Accept': 'application/json' }
+      }).then(function (res) {
+        return res.text().then(function (t) {
+          var d = null;
+          try { d = JSON.parse(t); } catch (e) { d = null; }
+          return { ok: res.ok, status: res.status, data: d };
+        });
+      }).then(function (r) {
+        if (!r.ok) { say(YB.errorText(r, 'Could not replace the photo.')); if (r.status === 409) reload(true); return; }
+        say('Photo replaced (this cannot be undone here: replace it again to change it back).');
+        reload(true);
+      }, function () { say('No connection: the photo was not replaced. Try again.'); });
+    });
+    var replace = el('label', { className: 'btn quiet small' }, ['Replace', pick]);
+    cell.appendChild(el('span', { className: 'photo-tools' }, [turn, replace]));
+    return cell;
+  }
+
   function row(p) {
     var tr = el('tr', { className: p.deleted ? 'deleted' : '' });
     tr.setAttribute('data-person', p.id);
-    var thumb = p.photos.length ? YB.img(p.photos[0].thumb, '', 'thumb') : el('span', { className: 'muted' }, ['no photo']);
-    tr.appendChild(el('td', {}, [thumb]));
+    tr.appendChild(photoCell(p));
     if (p.deleted) {
       tr.appendChild(el('td', { colSpan: 5 }, [el('s', {}, [p.name]), ' (deleted)']));
-      var undo = el('button', { type: 'button', className: 'btn quiet' }, ['Undo']);
-      undo.addEventListener('click', function () { save(p, { deleted: false }); });
-      tr.appendChild(el('td', {}, [undo]));
+      var restore = el('button', { type: 'button', className: 'btn quiet' }, ['Undo']);
+      restore.setAttribute('aria-label', 'Undo deleting ' + p.name);
+      restore.addEventListener('click', function () {
+        // Undone here: the Undo button has nothing left to do for it.
+        history = history.filter(function (h) { return h.key !== 'delete:' + p.id; });
+        drawUndo();
+        save(p, { deleted: false }, 'deleting ' + p.name);
+      });
+      tr.appendChild(el('td', {}, [restore]));
       return tr;
     }
     var name = field(p, 'name', 'Name');
@@ -70,21 +204,39 @@
     del.addEventListener('click', function () {
       YB.fetchJson(api + '/people/' + p.id, { method: 'DELETE' }).then(function (r) {
         if (!r.ok) { say(YB.errorText(r)); return; }
-        say(p.name + ' deleted. Undo on the row.');
-        reload();
+        say(p.name + ' deleted.');
+        own(p.id, r);
+        remember(p.id, 'deleting ' + p.name, function (done) { patchNow(p.id, { deleted: false }, done); }, 'delete:' + p.id);
+        reload(true);
       });
     });
     tr.appendChild(el('td', {}, [del]));
     return tr;
   }
 
-  function save(p, patch) {
+  /** Saves `patch` to `p`, remembered for Undo; with `undoing` (what a
+      row's own Undo button undoes) it is not remembered. */
+  function save(p, patch, undoing) {
+    var before = {};
+    var keys = Object.keys(patch);
+    keys.forEach(function (k) { before[k] = p[k] === undefined ? null : p[k]; });
     patch.version = p.version;
     var by = YB.local.get('yearbook.organiser.name');
     if (by) patch.by = by;
     say('Saving…');
     YB.fetchJson(api + '/people/' + p.id, { method: 'PATCH', body: patch }).then(function (r) {
-      if (r.ok) { say('Saved.'); reload(); return; }
+      if (r.ok) {
+        own(p.id, r);
+        if (undoing) {
+          say('Undone: ' + undoing + '.');
+        } else {
+          say('Saved.');
+          var what = keys.map(function (k) { return FIELD_WORDS[k] || k; }).join(', ') + ' of ' + p.name;
+          remember(p.id, 'the ' + what, function (done) { patchNow(p.id, before, done); });
+        }
+        reload();
+        return;
+      }
       say(YB.errorText(r, 'Could not save.'));
       if (r.status === 409) reload(true);
     }, function () { say('No connection: the change was not saved. Try again.'); });
@@ -106,6 +258,15 @@
       YB.fetchJson(api + '/people', { body: body }).then(function (r) {
         if (!r.ok) { say(YB.errorText(r, 'Could not add.')); return; }
         say(body.name + ' added.');
+        var added = r.data && r.data.id;
+        if (added) {
+          own(added, r);
+          remember(added, 'adding ' + body.name, function (done) {
+            YB.fetchJson(api + '/people/' + added, { method: 'DELETE' }).then(done, function () {
+              done({ ok: false, status: 0, data: { message: 'No connection: nothing was undone. Try again.' } });
+            });
+          });
+        }
         $('add-person').reset();
         reload(true);
       });
@@ -163,5 +324,18 @@
     });
   });
 
+  $('undo').addEventListener('click', undo);
+  document.addEventListener('keydown', function (e) {
+    if (!(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey || (e.key !== 'z' && e.key !== 'Z')) return;
+    var t = e.target;
+    var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) &&
+      !/^(checkbox|radio|button|submit|file)$/.test(t.type || ''));
+    // In a text field the browser's own undo edits the text.
+    if (typing) return;
+    e.preventDefault();
+    undo();
+  });
+
   draw();
+  drawUndo();
 })();

@@ -7,6 +7,8 @@
 //! so and pass, unless `CI` is set.
 
 mod common;
+#[path = "browser/editor.rs"]
+mod editor;
 #[path = "browser/emcee.rs"]
 mod emcee;
 #[path = "browser/faces.rs"]

@@ -1137,6 +1137,161 @@ async fn a_roster_zip_that_is_unsafe_missing_or_too_big_makes_no_event() {
     }
     // Past 200 MiB: refused as it arrives, not the 64 KiB JSON limit.
     let (status, v) = status_and_json(post(vec![0; 200 * 1024 * 1024 + 1]).await.unwrap()).await;
+
+/// A 100×200 PNG: the top half dark, the bottom half bright, so a quarter
+/// turn shows even in a thumbnail cropped to fill.
+fn half_dark_png() -> Vec<u8> {
+    let img = image::GrayImage::from_fn(100, 200, |_, y| {
+        image::Luma([if y < 100 { 20 } else { 230 }])
+    });
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+/// Where the dark half of a served image lies: "top", "right", "bottom"
+/// or "left" (means of the four edge bands compared).
+fn dark_side(bytes: &[u8]) -> &'static str {
+    let img = image::load_from_memory(bytes).unwrap().to_luma8();
+    let (w, h) = img.dimensions();
+    let mean = |xs: std::ops::Range<u32>, ys: std::ops::Range<u32>| {
+        let (mut sum, mut n) = (0u64, 0u64);
+        for y in ys.clone() {
+            for x in xs.clone() {
+                sum += u64::from(img.get_pixel(x, y).0[0]);
+                n += 1;
+            }
+        }
+        sum / n
+    };
+    let sides = [
+        ("top", mean(0..w, 0..h / 5)),
+        ("right", mean(w * 4 / 5..w, 0..h)),
+        ("bottom", mean(0..w, h * 4 / 5..h)),
+        ("left", mean(0..w / 5, 0..h)),
+    ];
+    sides.iter().min_by_key(|s| s.1).unwrap().0
+}
+
+async fn rotate(server: &TestServer, path: &str, body: Value) -> (u16, Value) {
+    send_json(
+        server,
+        reqwest::Method::POST,
+        &format!("{path}/rotate"),
+        &body,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_photo_turns_in_quarter_turns_versioned_and_stays_turned_after_kill_9() {
+    use base64::Engine;
+    let server = TestServer::start();
+    let id = reunion_with(&server, "Turning High", &[]).await;
+    let png = base64::engine::general_purpose::STANDARD.encode(half_dark_png());
+    let (status, p) = server
+        .post_json(
+            &format!("/api/organise/reunions/{id}/people"),
+            &json!({"name": "Sid Side", "photos": [{"label": "1986", "data": png}]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{p}");
+    let photo = format!("/api/organise/reunions/{id}/people/{}/photos/0", p["id"]);
+    let thumb = p["photos"][0]["thumb"].as_str().unwrap().to_string();
+    assert_eq!(dark_side(&server.fetch_bytes(&thumb).await), "top");
+
+    let (status, v) = rotate(&server, &photo, json!({"version": 1, "turns": 1})).await;
+    assert_eq!((status, &v["person"]["version"]), (200, &json!(2)), "{v}");
+    assert_eq!(dark_side(&server.fetch_bytes(&thumb).await), "right");
+    let sid = person_named(&server, id, "Sid Side").await;
+    assert_eq!(sid["photos"][0]["label"], "1986", "the label stays: {sid}");
+    assert_ne!(
+        sid["photos"][0]["thumb"], thumb,
+        "the table's URL follows the content, past the browser's cache"
+    );
+
+    // On an older version: refused, naming who turned it.
+    let (status, v) = rotate(&server, &photo, json!({"version": 1, "turns": 1})).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (409, Some("edited_elsewhere")),
+        "{v}"
+    );
+    assert_eq!(dark_side(&server.fetch_bytes(&thumb).await), "right");
+    let (status, v) = rotate(&server, &photo, json!({"version": 2, "turns": 0})).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (400, Some("bad_request")),
+        "{v}"
+    );
+    let (status, _) = rotate(
+        &server,
+        &format!("/api/organise/reunions/{id}/people/{}/photos/5", p["id"]),
+        json!({"version": 2, "turns": 1}),
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // Two more quarter turns: upside down, and so it stays after kill -9.
+    let (status, v) = rotate(
+        &server,
+        &photo,
+        json!({"version": 2, "turns": 1, "by": "Maria"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(dark_side(&server.fetch_bytes(&thumb).await), "bottom");
+    let server = server.restart_after_kill9();
+    assert_eq!(dark_side(&server.fetch_bytes(&thumb).await), "bottom");
+    let sid = person_named(&server, id, "Sid Side").await;
+    assert_eq!(
+        (&sid["version"], &sid["updated_by"]),
+        (&json!(3), &json!("Maria"))
+    );
+    // Undoing is a turn back.
+    let (status, v) = rotate(&server, &photo, json!({"version": 3, "turns": -1})).await;
+    assert_eq!((status, &v["person"]["version"]), (200, &json!(4)), "{v}");
+    assert_eq!(dark_side(&server.fetch_bytes(&thumb).await), "right");
+}
+
+/// `PUT`s `body` as the photo at `path` on `version`.
+async fn put_photo(server: &TestServer, path: &str, version: u64, body: Vec<u8>) -> (u16, Value) {
+    let r = server
+        .http
+        .put(server.url(&format!("{path}?version={version}")))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    status_and_json(r).await
+}
+
+#[tokio::test]
+async fn a_replaced_photo_keeps_its_place_label_and_rooms_and_bad_ones_change_nothing() {
+    let server = TestServer::start();
+    let a = reunion_with(&server, "Archer High 1986", &CLASS_A[..4]).await;
+    let (room, key) = create_room(&server, json!({"reunion": a, "rounds": 3})).await;
+    let (_, before) = play_a_round(&server, &room, &key, "Early guest").await;
+    let mut before = before;
+    before.sort_unstable();
+    assert_eq!(before, vec![0, 1, 2, 3]);
+
+    let ann = person_named(&server, a, "Ann Archer").await;
+    let photo = format!("/api/organise/reunions/{a}/people/{}/photos/0", ann["id"]);
+    let new_face = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(portrait_b64(9))
+            .unwrap()
+    };
+
+    // Not a photo, too big, or on an old version: refused, nothing changes.
+    let (status, v) = put_photo(&server, &photo, 1, b"%PDF-1.4 scan".to_vec()).await;
+    assert_eq!((status, v["error"].as_str()), (422, Some("pdf")), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("PDF"), "{v}");
+    let too_big = vec![0u8; 25 * 1024 * 1024 + 1];
+    let (status, v) = put_photo(&server, &photo, 1, too_big).await;
     assert_eq!(
         (status, v["error"].as_str()),
         (413, Some("too_large")),
@@ -1145,4 +1300,48 @@ async fn a_roster_zip_that_is_unsafe_missing_or_too_big_makes_no_event() {
     assert!(v["message"].as_str().unwrap().contains("200 MB"), "{v}");
     let (_, list) = server.get_json("/api/organise/reunions").await;
     assert_eq!(list["reunions"], json!([]), "{list}");
+
+    let (status, v) = put_photo(&server, &photo, 7, new_face.clone()).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (409, Some("edited_elsewhere")),
+        "{v}"
+    );
+    let thumb = ann["photos"][0]["thumb"].as_str().unwrap().to_string();
+    assert_eq!(whose_photo(&server, &thumb).await, 0);
+
+    let (status, v) = put_photo(&server, &photo, 1, new_face).await;
+    assert_eq!((status, &v["person"]["version"]), (200, &json!(2)), "{v}");
+    assert_eq!(identify_portrait(&server.fetch_bytes(&thumb).await), 9);
+    let ann = person_named(&server, a, "Ann Archer").await;
+    assert_eq!(ann["photos"][0]["label"], "1986", "{ann}");
+
+    // A room asks about the same people as before; its photo URLs name a
+    // person's photo, not its content, so the running room and a new one
+    // both show the new face now.
+    for (code, key) in [
+        (room, key),
+        create_room(&server, json!({"reunion": a, "rounds": 3})).await,
+    ] {
+        let mut shown = Vec::new();
+        for c in play_photos(&server, &code, &key).await {
+            shown.push(identify_portrait(&server.fetch_bytes(&c).await));
+        }
+        shown.sort_unstable();
+        assert_eq!(shown, vec![1, 2, 3, 9], "room {code}");
+    }
+}
+
+/// The four choices' thumbnails of one round of `code`.
+async fn play_photos(server: &TestServer, code: &str, key: &str) -> Vec<String> {
+    let mut host = connect_host(server, code, key).await;
+    let (mut phone, _) = join(server, code, "Guest").await;
+    host.send(json!({"type": "start_round"})).await;
+    let round = phone.recv_type("round").await;
+    round["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["thumb"].as_str().unwrap().to_string())
+        .collect()
 }

@@ -124,6 +124,14 @@ pub fn routes() -> Router<Arc<AppState>> {
             "/api/organise/reunions/{id}/photos/{person}/{idx}",
             get(organise::photo),
         )
+        .route(
+            "/api/organise/reunions/{id}/people/{pid}/photos/{idx}",
+            axum::routing::put(organise::replace_photo),
+        )
+        .route(
+            "/api/organise/reunions/{id}/people/{pid}/photos/{idx}/rotate",
+            post(organise::rotate_photo),
+        )
         .route("/api/organise/namelist/preview", post(namelist::preview))
         .route("/organise/reunions/{id}/upload", get(uploads::page))
         .route(

@@ -672,7 +672,15 @@ fn person_json(
             json!({
                 "idx": p.idx,
                 "label": p.label,
-                "thumb": format!("{}/api/organise/reunions/{id}/photos/{}/{}", state.base, e.row.id, p.idx),
+                // The content in the URL: a turned or replaced photo is
+                // fetched anew, not taken from the browser's cache.
+                "thumb": format!(
+                    "{}/api/organise/reunions/{id}/photos/{}/{}?v={}",
+                    state.base,
+                    e.row.id,
+                    p.idx,
+                    p.sha.get(..12).unwrap_or(&p.sha)
+                ),
             })
         })
         .collect();
@@ -916,6 +924,161 @@ pub async fn delete_person(
         ..Default::default()
     };
     save_person(&state, id, pid, version, patch, who.describe(&state)).await
+}
+
+/// The person's version a change was made on, from `{"version": N}`.
+fn version_of(v: &serde_json::Value) -> Result<u32, AppError> {
+    v.get("version")
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| {
+            AppError::bad_request("Say which version you changed: {\"version\": N, ...}.")
+        })
+}
+
+/// `{person}` after a photo change, or the refusal (409 with who changed
+/// the person meanwhile).
+fn photo_saved(result: Result<crate::reunion::PersonRow, ReunionError>) -> Response {
+    match result {
+        Ok(row) => Json(json!({"person": row})).into_response(),
+        Err(e) => stale_response(e),
+    }
+}
+
+/// `POST /api/organise/reunions/{id}/people/{pid}/photos/{idx}/rotate`
+/// `{version, turns, by?}`: turns the photo `turns` quarter turns
+/// clockwise (negative: anticlockwise); 409 `edited_elsewhere` as PATCH.
+pub async fn rotate_photo(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path((id, pid, idx)): Path<(u32, u32, u32)>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let run = async {
+        reunion_for(&state, &who, id)?;
+        let v = body_object(body)?;
+        let version = version_of(&v)?;
+        let turns = v
+            .get("turns")
+            .and_then(serde_json::Value::as_i64)
+            .map(|t| t.rem_euclid(4) as u8)
+            .filter(|t| *t != 0)
+            .ok_or_else(|| {
+                AppError::bad_request(
+                    "Say how far to turn: {\"turns\": 1} is a quarter turn clockwise.",
+                )
+            })?;
+        Ok::<_, AppError>((version, turns, signer(&state, &who, &v)))
+    };
+    match run.await {
+        Ok((version, turns, by)) => photo_saved(
+            state
+                .reunions
+                .rotate_photo(id, pid, idx, version, turns, &by)
+                .await,
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// How long the whole body of a replaced photo may take (25 MiB at about
+/// 1 Mbit/s).
+pub const PHOTO_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(240);
+
+/// Whether a request is a photo replacement: its body (up to
+/// [`crate::uploads::MAX_FILE_BYTES`]) is read by [`replace_photo`], not
+/// held to the 64 KiB of other requests.
+pub fn is_photo_put(state: &AppState, method: &Method, path: &str) -> bool {
+    let path = path.strip_prefix(state.base.as_str()).unwrap_or(path);
+    method == Method::PUT
+        && path.starts_with("/api/organise/reunions/")
+        && path.contains("/photos/")
+}
+
+/// The body, at most [`crate::uploads::MAX_FILE_BYTES`], within
+/// [`PHOTO_READ_TIMEOUT`].
+async fn read_photo(body: axum::body::Body) -> Result<Vec<u8>, AppError> {
+    use futures_util::StreamExt;
+    let limit = crate::uploads::MAX_FILE_BYTES as usize;
+    let read = async {
+        let mut stream = body.into_data_stream();
+        let mut out = Vec::new();
+        while let Some(piece) = stream.next().await {
+            let piece = piece.map_err(|_| {
+                AppError::bad_request(
+                    "The connection dropped while the photo was sent: send it again.",
+                )
+            })?;
+            if out.len() + piece.len() > limit {
+                let problem = crate::uploads::check::Problem::TooLarge {
+                    bytes: (out.len() + piece.len()) as u64,
+                };
+                return Err(AppError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    problem.code(),
+                    problem.message(),
+                ));
+            }
+            out.extend_from_slice(&piece);
+        }
+        Ok(out)
+    };
+    let deadline = crate::clock::now() + PHOTO_READ_TIMEOUT;
+    crate::clock::timeout_at(deadline, read)
+        .await
+        .unwrap_or_else(|_| {
+            Err(AppError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                format!(
+                    "The photo must arrive within {} s: send a smaller one.",
+                    PHOTO_READ_TIMEOUT.as_secs()
+                ),
+            ))
+        })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReplaceQuery {
+    version: Option<u32>,
+    by: Option<String>,
+}
+
+/// `PUT /api/organise/reunions/{id}/people/{pid}/photos/{idx}?version=N`
+/// with the image as the body (PNG or JPEG, at most 25 MiB): replaces the
+/// photo, keeping its label; refused in the uploads' words otherwise.
+pub async fn replace_photo(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path((id, pid, idx)): Path<(u32, u32, u32)>,
+    axum::extract::Query(q): axum::extract::Query<ReplaceQuery>,
+    body: axum::body::Body,
+) -> Response {
+    let run = async {
+        reunion_for(&state, &who, id)?;
+        let version = q
+            .version
+            .ok_or_else(|| AppError::bad_request("Say which version you changed: ?version=N."))?;
+        let bytes = read_photo(body).await?;
+        if let Err(problem) = crate::uploads::check::check_single_photo(&bytes) {
+            let status = match problem {
+                crate::uploads::check::Problem::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            return Err(AppError::new(status, problem.code(), problem.message()));
+        }
+        let by_value = json!({"by": q.by});
+        Ok::<_, AppError>((version, bytes, signer(&state, &who, &by_value)))
+    };
+    match run.await {
+        Ok((version, bytes, by)) => photo_saved(
+            state
+                .reunions
+                .replace_photo(id, pid, idx, version, bytes, &by)
+                .await,
+        ),
+        Err(e) => e.into_response(),
+    }
 }
 
 /// `GET /api/organise/reunions/{id}/photos/{person}/{idx}`: the thumbnail,

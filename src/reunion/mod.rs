@@ -519,19 +519,8 @@ impl Reunions {
             patch.name = Some(clean);
         }
         let _writing = reunion.writing.lock().await;
-        let current = reunion
-            .snapshot()
-            .people
-            .into_iter()
-            .find(|e| e.row.id == person)
-            .ok_or(ReunionError::NotFound)?;
-        if current.row.version != version {
-            return Err(ReunionError::Stale(current.row));
-        }
-        let mut next_row = patch.apply_to(&current.row);
-        next_row.version = version + 1;
-        next_row.updated_at = now_millis();
-        next_row.updated_by = by.to_string();
+        let current = person_at(&reunion, person, version)?;
+        let next_row = stamped(patch.apply_to(&current.row), version, by);
         let written = next_row.clone();
         let saved = self
             .blocking(move |s| s.update_person(id, &written, version))
@@ -543,6 +532,141 @@ impl Reunions {
         }
         reunion.replace(next);
         Ok(saved)
+    }
+}
+
+/// The source turned `turns` quarter turns clockwise: a PNG stays a PNG
+/// (lossless), anything else becomes a JPEG of high quality.
+fn rotate_source(source: &[u8], turns: u8) -> Result<Vec<u8>, String> {
+    use image::ImageFormat;
+    let img = crate::roster::photos::decode(source).map_err(|e| e.to_string())?;
+    let img = match turns % 4 {
+        1 => img.rotate90(),
+        2 => img.rotate180(),
+        3 => img.rotate270(),
+        _ => img,
+    };
+    let mut out = std::io::Cursor::new(Vec::new());
+    if source.starts_with(b"\x89PNG") {
+        img.write_to(&mut out, ImageFormat::Png)
+    } else {
+        img.to_rgb8()
+            .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+                &mut out, 92,
+            ))
+    }
+    .map_err(|e| format!("cannot be written rotated: {e}"))?;
+    Ok(out.into_inner())
+}
+
+/// The person `person` if still at `version`; else who changed them.
+fn person_at(reunion: &Reunion, person: u32, version: u32) -> Result<Entry, ReunionError> {
+    let current = reunion
+        .snapshot()
+        .people
+        .into_iter()
+        .find(|e| e.row.id == person)
+        .ok_or(ReunionError::NotFound)?;
+    if current.row.version != version {
+        return Err(ReunionError::Stale(current.row));
+    }
+    Ok(current)
+}
+
+/// `row` as changed by `by` now, one version past `version`.
+fn stamped(mut row: PersonRow, version: u32, by: &str) -> PersonRow {
+    row.version = version + 1;
+    row.updated_at = now_millis();
+    row.updated_by = by.to_string();
+    row
+}
+
+/// The person `person` if still at `version` and having photo `idx`.
+fn current_at(
+    reunion: &Reunion,
+    person: u32,
+    idx: u32,
+    version: u32,
+) -> Result<Entry, ReunionError> {
+    let current = person_at(reunion, person, version)?;
+    if !current.photos.iter().any(|p| p.idx == idx) {
+        return Err(ReunionError::NotFound);
+    }
+    Ok(current)
+}
+
+impl Reunions {
+    /// Replaces photo `idx` of `person` with `source` (made into web
+    /// variants first: an unreadable one changes nothing), the person's
+    /// version raised in the same transaction. The class is swapped, so
+    /// new rooms show the new photo; a running room keeps its questions,
+    /// and its photo URLs (event, person, index) now serve the new photo.
+    pub async fn replace_photo(
+        &self,
+        id: u32,
+        person: u32,
+        idx: u32,
+        version: u32,
+        source: Vec<u8>,
+        by: &str,
+    ) -> Result<PersonRow, ReunionError> {
+        let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
+        // Before the slow decoding: a stale edit is refused at once.
+        current_at(&reunion, person, idx, version)?;
+        let pipeline = self.pipeline.clone();
+        let (sha, thumb, photo, source) = tokio::task::spawn_blocking(move || {
+            pipeline
+                .process(&source)
+                .map(|(sha, thumb, photo)| (sha, thumb, photo, source))
+        })
+        .await
+        .map_err(|e| ReunionError::Storage(e.to_string()))?
+        .map_err(|e| ReunionError::Invalid(format!("The photo {e}.")))?;
+        let _writing = reunion.writing.lock().await;
+        let row = stamped(current_at(&reunion, person, idx, version)?.row, version, by);
+        let stored_sha = sha.clone();
+        let saved = self
+            .blocking(move |s| {
+                s.update_person_and_photo(id, &row, version, Some((idx, &stored_sha, &source)))
+            })
+            .await?
+            .map_err(ReunionError::Stale)?;
+        let mut next = reunion.snapshot();
+        if let Some(entry) = next.people.iter_mut().find(|e| e.row.id == person) {
+            entry.row = saved.clone();
+            if let Some(p) = entry.photos.iter_mut().find(|p| p.idx == idx) {
+                p.sha = sha;
+                p.thumb = thumb;
+                p.photo = photo;
+            }
+        }
+        reunion.replace(next);
+        Ok(saved)
+    }
+
+    /// Turns photo `idx` of `person` by `turns` quarter turns clockwise
+    /// (the stored source itself, so every size and later rooms agree).
+    pub async fn rotate_photo(
+        &self,
+        id: u32,
+        person: u32,
+        idx: u32,
+        version: u32,
+        turns: u8,
+        by: &str,
+    ) -> Result<PersonRow, ReunionError> {
+        let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
+        current_at(&reunion, person, idx, version)?;
+        let source = self
+            .blocking(move |s| s.photo_source(id, person, idx))
+            .await?
+            .ok_or(ReunionError::NotFound)?;
+        let rotated = tokio::task::spawn_blocking(move || rotate_source(&source, turns))
+            .await
+            .map_err(|e| ReunionError::Storage(e.to_string()))?
+            .map_err(|e| ReunionError::Invalid(format!("The photo {e}.")))?;
+        self.replace_photo(id, person, idx, version, rotated, by)
+            .await
     }
 }
 
@@ -631,6 +755,23 @@ mod tests {
             vec!["the photo is the same image as José Núñez's".to_string()]
         );
         assert_eq!(p.get(&5), None, "a deleted row is nobody's duplicate");
+    }
+
+    #[test]
+    fn a_turned_jpeg_stays_a_jpeg_and_a_png_a_png_with_sides_swapped() {
+        let img = image::DynamicImage::ImageRgb8(image::RgbImage::new(40, 20));
+        for format in [image::ImageFormat::Jpeg, image::ImageFormat::Png] {
+            let mut source = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut source, format).unwrap();
+            let turned = rotate_source(source.get_ref(), 1).unwrap();
+            assert_eq!(image::guess_format(&turned).unwrap(), format);
+            let back = image::load_from_memory(&turned).unwrap();
+            assert_eq!((back.width(), back.height()), (20, 40), "{format:?}");
+            let half = rotate_source(source.get_ref(), 2).unwrap();
+            let half = image::load_from_memory(&half).unwrap();
+            assert_eq!((half.width(), half.height()), (40, 20), "{format:?}");
+        }
+        assert!(rotate_source(b"not an image", 1).is_err());
     }
 
     #[test]

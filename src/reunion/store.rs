@@ -281,6 +281,37 @@ impl ReunionStore {
         row: &PersonRow,
         expected: u32,
     ) -> anyhow::Result<Result<PersonRow, PersonRow>> {
+        self.update_person_and_photo(reunion, row, expected, None)
+    }
+
+    /// The source bytes of one photo, as uploaded (or last rotated).
+    pub fn photo_source(
+        &self,
+        reunion: u32,
+        person: u32,
+        idx: u32,
+    ) -> anyhow::Result<Option<Vec<u8>>> {
+        self.conn
+            .lock()
+            .query_row(
+                "SELECT bytes FROM reunion_photos WHERE reunion = ?1 AND person = ?2 AND idx = ?3",
+                params![reunion, person, idx],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(Into::into)
+    }
+
+    /// [`ReunionStore::update_person`], and, in the same transaction, the
+    /// photo (`idx`, sha, new source bytes) replaced: a crash keeps
+    /// either the old version and photo or the new ones.
+    pub fn update_person_and_photo(
+        &self,
+        reunion: u32,
+        row: &PersonRow,
+        expected: u32,
+        photo: Option<(u32, &str, &[u8])>,
+    ) -> anyhow::Result<Result<PersonRow, PersonRow>> {
         let mut conn = self.conn.lock();
         // Immediate: a read upgraded to a write mid-transaction fails at once
         // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
@@ -314,6 +345,14 @@ impl ReunionStore {
                 .optional()?
                 .context("no such person")?;
             return Ok(Err(current));
+        }
+        if let Some((idx, sha, bytes)) = photo {
+            let replaced = tx.execute(
+                "UPDATE reunion_photos SET sha = ?4, bytes = ?5
+                 WHERE reunion = ?1 AND person = ?2 AND idx = ?3",
+                params![reunion, row.id, idx, sha, bytes],
+            )?;
+            anyhow::ensure!(replaced == 1, "no photo {idx} of person {}", row.id);
         }
         tx.execute(
             "UPDATE reunions SET updated_at = ?2 WHERE id = ?1",

@@ -247,6 +247,20 @@ fn check_image(bytes: &[u8]) -> Result<(), Problem> {
     }
 }
 
+/// One photo sent on its own (the editor's "replace"): the same checks
+/// and words as a dropped file, a zip being no photo here.
+pub fn check_single_photo(bytes: &[u8]) -> Result<(), Problem> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Problem::TooLarge {
+            bytes: bytes.len() as u64,
+        });
+    }
+    match sniff(bytes)? {
+        Kind::Zip => Err(Problem::NotImage),
+        Kind::Image => check_image(bytes),
+    }
+}
+
 /// One finished upload: `raw_name` as the browser sent it, `label` the
 /// folder it was in (may be empty).
 pub fn check_upload(raw_name: &str, label: &str, bytes: &[u8]) -> Checked {
