@@ -1137,6 +1137,15 @@ async fn a_roster_zip_that_is_unsafe_missing_or_too_big_makes_no_event() {
     }
     // Past 200 MiB: refused as it arrives, not the 64 KiB JSON limit.
     let (status, v) = status_and_json(post(vec![0; 200 * 1024 * 1024 + 1]).await.unwrap()).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (413, Some("too_large")),
+        "{v}"
+    );
+    assert!(v["message"].as_str().unwrap().contains("200 MB"), "{v}");
+    let (_, list) = server.get_json("/api/organise/reunions").await;
+    assert_eq!(list["reunions"], json!([]), "{list}");
+}
 
 /// A 100×200 PNG: the top half dark, the bottom half bright, so a quarter
 /// turn shows even in a thumbnail cropped to fill.
@@ -1297,10 +1306,6 @@ async fn a_replaced_photo_keeps_its_place_label_and_rooms_and_bad_ones_change_no
         (413, Some("too_large")),
         "{v}"
     );
-    assert!(v["message"].as_str().unwrap().contains("200 MB"), "{v}");
-    let (_, list) = server.get_json("/api/organise/reunions").await;
-    assert_eq!(list["reunions"], json!([]), "{list}");
-
     let (status, v) = put_photo(&server, &photo, 7, new_face.clone()).await;
     assert_eq!(
         (status, v["error"].as_str()),
