@@ -161,7 +161,8 @@ pub fn parse(bytes: &[u8]) -> NameList {
             name if !name.is_empty() => name,
             _ => tidy(&format!("{} {}", cell(Column::First), cell(Column::Last))),
         };
-        if name.is_empty() {
+        // A cell of only dashes or dots names nobody, and would match anything.
+        if crate::roster::matching::fold(&name).is_empty() {
             list.problems.push(Problem::at(
                 line,
                 "this line has no name, so it is left out",
