@@ -77,6 +77,44 @@ impl IntoResponse for crate::delivery::upgrade::HandshakeRefused {
     }
 }
 
+/// Why [`read_bounded`] stopped reading a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyCut {
+    /// The connection dropped mid-body.
+    Dropped,
+    /// The body went past the limit; the bytes it would have had by then.
+    TooLarge(usize),
+    /// It did not arrive within the time given.
+    TimedOut,
+}
+
+/// A body its handler reads itself (the guard skips it): at most `limit`
+/// bytes, whole within `within` of the server's clock. Each caller says
+/// what a cut means in its own words.
+pub async fn read_bounded(
+    body: axum::body::Body,
+    limit: usize,
+    within: std::time::Duration,
+) -> Result<Vec<u8>, BodyCut> {
+    use futures_util::StreamExt;
+    let read = async {
+        let mut stream = body.into_data_stream();
+        let mut out = Vec::new();
+        while let Some(piece) = stream.next().await {
+            let piece = piece.map_err(|_| BodyCut::Dropped)?;
+            if out.len() + piece.len() > limit {
+                return Err(BodyCut::TooLarge(out.len() + piece.len()));
+            }
+            out.extend_from_slice(&piece);
+        }
+        Ok(out)
+    };
+    let deadline = crate::clock::now() + within;
+    crate::clock::timeout_at(deadline, read)
+        .await
+        .unwrap_or(Err(BodyCut::TimedOut))
+}
+
 /// All routes, relative to the base path.
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()

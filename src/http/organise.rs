@@ -998,43 +998,31 @@ pub fn is_photo_put(state: &AppState, method: &Method, path: &str) -> bool {
 /// The body, at most [`crate::uploads::MAX_FILE_BYTES`], within
 /// [`PHOTO_READ_TIMEOUT`].
 async fn read_photo(body: axum::body::Body) -> Result<Vec<u8>, AppError> {
-    use futures_util::StreamExt;
     let limit = crate::uploads::MAX_FILE_BYTES as usize;
-    let read = async {
-        let mut stream = body.into_data_stream();
-        let mut out = Vec::new();
-        while let Some(piece) = stream.next().await {
-            let piece = piece.map_err(|_| {
-                AppError::bad_request(
-                    "The connection dropped while the photo was sent: send it again.",
-                )
-            })?;
-            if out.len() + piece.len() > limit {
+    super::read_bounded(body, limit, PHOTO_READ_TIMEOUT)
+        .await
+        .map_err(|cut| match cut {
+            super::BodyCut::Dropped => AppError::bad_request(
+                "The connection dropped while the photo was sent: send it again.",
+            ),
+            super::BodyCut::TooLarge(bytes) => {
                 let problem = crate::uploads::check::Problem::TooLarge {
-                    bytes: (out.len() + piece.len()) as u64,
+                    bytes: bytes as u64,
                 };
-                return Err(AppError::new(
+                AppError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     problem.code(),
                     problem.message(),
-                ));
+                )
             }
-            out.extend_from_slice(&piece);
-        }
-        Ok(out)
-    };
-    let deadline = crate::clock::now() + PHOTO_READ_TIMEOUT;
-    crate::clock::timeout_at(deadline, read)
-        .await
-        .unwrap_or_else(|_| {
-            Err(AppError::new(
+            super::BodyCut::TimedOut => AppError::new(
                 StatusCode::REQUEST_TIMEOUT,
                 "request_timeout",
                 format!(
                     "The photo must arrive within {} s: send a smaller one.",
                     PHOTO_READ_TIMEOUT.as_secs()
                 ),
-            ))
+            ),
         })
 }
 

@@ -12,7 +12,6 @@ use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
 use serde_json::json;
 
 use super::AppError;
@@ -121,32 +120,21 @@ fn too_large() -> AppError {
 }
 
 async fn read_zip(body: Body) -> Result<Vec<u8>, AppError> {
-    let read = async {
-        let mut stream = body.into_data_stream();
-        let mut out = Vec::new();
-        while let Some(piece) = stream.next().await {
-            let piece = piece.map_err(|_| {
-                AppError::bad_request("The connection dropped during the upload; send it again.")
-            })?;
-            if out.len() + piece.len() > MAX_ZIP_BYTES {
-                return Err(too_large());
-            }
-            out.extend_from_slice(&piece);
-        }
-        Ok(out)
-    };
-    let deadline = crate::clock::now() + ZIP_READ_TIMEOUT;
-    crate::clock::timeout_at(deadline, read)
+    super::read_bounded(body, MAX_ZIP_BYTES, ZIP_READ_TIMEOUT)
         .await
-        .unwrap_or_else(|_| {
-            Err(AppError::new(
+        .map_err(|cut| match cut {
+            super::BodyCut::Dropped => {
+                AppError::bad_request("The connection dropped during the upload; send it again.")
+            }
+            super::BodyCut::TooLarge(_) => too_large(),
+            super::BodyCut::TimedOut => AppError::new(
                 StatusCode::REQUEST_TIMEOUT,
                 "request_timeout",
                 format!(
                     "The zip must arrive within {} minutes.",
                     ZIP_READ_TIMEOUT.as_secs() / 60
                 ),
-            ))
+            ),
         })
 }
 

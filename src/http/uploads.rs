@@ -11,7 +11,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -287,32 +286,23 @@ fn past_size() -> AppError {
 
 /// The chunk, at most `limit` bytes, within [`CHUNK_READ_TIMEOUT`].
 async fn read_chunk(body: Body, limit: usize) -> Result<Bytes, AppError> {
-    let read = async {
-        let mut stream = body.into_data_stream();
-        let mut out = Vec::new();
-        while let Some(piece) = stream.next().await {
-            let piece = piece.map_err(|_| {
+    super::read_bounded(body, limit, CHUNK_READ_TIMEOUT)
+        .await
+        .map(Bytes::from)
+        .map_err(|cut| match cut {
+            super::BodyCut::Dropped => {
                 AppError::bad_request("The connection dropped mid-chunk; resume from the offset.")
-            })?;
-            if out.len() + piece.len() > limit {
-                return Err(past_size());
             }
-            out.extend_from_slice(&piece);
-        }
-        Ok(Bytes::from(out))
-    };
-    let deadline = crate::clock::now() + CHUNK_READ_TIMEOUT;
-    match crate::clock::timeout_at(deadline, read).await {
-        Ok(result) => result,
-        Err(_) => Err(AppError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
-            format!(
-                "A chunk must arrive within {} s.",
-                CHUNK_READ_TIMEOUT.as_secs()
+            super::BodyCut::TooLarge(_) => past_size(),
+            super::BodyCut::TimedOut => AppError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                format!(
+                    "A chunk must arrive within {} s.",
+                    CHUNK_READ_TIMEOUT.as_secs()
+                ),
             ),
-        )),
-    }
+        })
 }
 
 /// `PATCH /api/organise/uploads/{id}` with `Upload-Offset: N` and the
