@@ -685,14 +685,24 @@ pub fn problems(people: &[Entry]) -> BTreeMap<u32, Vec<String>> {
             names.insert(crate::roster::csv::name_key(name), first);
             mine.push(format!("duplicate name '{name}' (first: {first})"));
         }
-        match e.photos.first() {
-            None => mine.push("the photo is empty".into()),
-            Some(p) => {
-                if let Some(first) = images.insert(p.sha.as_str(), name) {
-                    images.insert(p.sha.as_str(), first);
-                    mine.push(format!("the photo is the same image as {first}'s"));
+        if e.photos.is_empty() {
+            mine.push("the photo is empty".into());
+        }
+        // Every photo, not only the first: `check` refuses an exported
+        // folder with any image twice, so the editor must show it first.
+        let mut twice = None;
+        for p in &e.photos {
+            match images.get(p.sha.as_str()) {
+                Some(first) => {
+                    twice.get_or_insert(*first);
+                }
+                None => {
+                    images.insert(p.sha.as_str(), name);
                 }
             }
+        }
+        if let Some(first) = twice {
+            mine.push(format!("the photo is the same image as {first}'s"));
         }
     }
     out.retain(|_, v| !v.is_empty());
@@ -755,6 +765,22 @@ mod tests {
             vec!["the photo is the same image as José Núñez's".to_string()]
         );
         assert_eq!(p.get(&5), None, "a deleted row is nobody's duplicate");
+    }
+
+    #[test]
+    fn a_second_photo_that_is_another_persons_image_is_a_problem() {
+        let mut zoe = entry(1, "Zoë Quimby", Some("z83"), false);
+        let mut second = zoe.photos[0].clone();
+        second.idx = 1;
+        second.sha = "z86".into();
+        zoe.photos.push(second);
+        let people = [zoe, entry(2, "Zoe Quimby", Some("z86"), false)];
+        let p = problems(&people);
+        assert_eq!(p.get(&1), None);
+        assert_eq!(
+            p[&2],
+            vec!["the photo is the same image as Zoë Quimby's".to_string()]
+        );
     }
 
     #[test]
