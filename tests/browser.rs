@@ -15,6 +15,8 @@ mod emcee;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/journey.rs"]
+mod journey;
 #[path = "browser/organise.rs"]
 mod organise;
 #[path = "browser/pause.rs"]
@@ -575,6 +577,18 @@ async fn phone_question(phone: &Page, round: u32, of: u32, asked: &str, roster: 
     assert_known_as(phone, "#pq-prompt .q-known", asked).await;
     assert_names_nobody(phone, "#pq-choices", roster).await;
     assert_tiles_on_screen(phone).await;
+}
+
+/// Waits for a question on a phone with its four photos loaded.
+async fn phone_tiles(phone: &Page) {
+    phone_screen(phone, "s-question").await;
+    phone
+        .wait(
+            "the phone's four photos",
+            "Array.from(document.querySelectorAll('#pq-choices img'))\
+             .filter(function (i) { return i.complete && i.naturalWidth > 0; }).length === 4",
+        )
+        .await;
 }
 
 /// Each choice is an enabled touch target of at least 44×44 px, wholly on

@@ -85,14 +85,7 @@ fn the_host_picks_a_yearbook_and_the_reveal_shows_the_other_photo() {
 
         host.press(' ').await;
         host_phase(host, "question").await;
-        phone_screen(phone, "s-question").await;
-        phone
-            .wait(
-                "the phone's four photos",
-                "Array.from(document.querySelectorAll('#pq-choices img'))\
-                 .filter(function (i) { return i.complete && i.naturalWidth > 0; }).length === 4",
-            )
-            .await;
+        phone_tiles(phone).await;
         tap(phone, 0).await;
         host_phase(host, "reveal").await;
         host.wait(
