@@ -465,7 +465,8 @@
       if (!r.ok) {
         nlSay(YB.errorText(r, 'Could not apply the list.') + (r.status === 409 ? ' Nothing was changed; the list is compared again.' : ''));
         reload(true);
-        if (r.status === 409) nlCompare(); else $('nl-apply').disabled = false;
+        // Compared again quietly, so the sentence above stays.
+        if (r.status === 409) nlCompareQuiet(); else $('nl-apply').disabled = false;
         return;
       }
       var d = r.data;

@@ -157,6 +157,27 @@ fn the_organiser_pastes_a_list_accepts_a_match_in_one_click_and_applies_it() {
                 ("Bob Ray".to_string(), Value::Null, Value::Null),
             ]
         );
+
+        // A file as Windows Excel saves it (Windows-1252, `;`, CRLF): its
+        // bytes go to the server, which reads the accents.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("klasse.csv");
+        std::fs::write(&file, b"Name;Gender\r\nJos\xe9 N\xfa\xf1ez;m\r\n").unwrap();
+        page.find("#nl-file")
+            .await
+            .send_keys(file.to_str().unwrap())
+            .await
+            .expect("picking the file");
+        page.wait(
+            "the file compared",
+            "document.querySelector('#nl-matched li[data-person]') && \
+             document.querySelector('#nl-matched li[data-person]').textContent.indexOf('Line 2: José Núñez — gender') === 0",
+        )
+        .await;
+        assert!(
+            page.shown("#nl-source").await.contains("klasse.csv"),
+            "it says which file it reads"
+        );
         page.assert_clean().await;
     });
 }
