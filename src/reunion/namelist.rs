@@ -7,6 +7,8 @@
 //! A list never renames, adds or deletes anyone, and a blank cell never
 //! clears what the organiser filled in.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::store::{PersonPatch, PersonRow};
@@ -229,12 +231,54 @@ pub fn compare(people: &[PersonRow], list: &NameList, accepted: &[Accepted]) -> 
                 })
         })
         .collect();
+    let mut problems = list_problems(plan);
+    problems.extend(lone_genders(list));
+    problems.sort_by_key(|p| p.line);
     Comparison {
         matched,
         unmatched_list,
         unmatched_people,
-        problems: list_problems(plan),
+        problems,
     }
+}
+
+/// How many lines must share a gender before one on its own is pointed
+/// at: in a short list a single label is as likely to be right.
+const LONE_AGAINST: usize = 3;
+
+/// A gender no other line gives while the others share theirs: most
+/// likely a typo (`mm`, `w`), and a label of one gets distractors from
+/// everyone. Said, not refused: the label is applied as written.
+fn lone_genders(list: &NameList) -> Vec<Problem> {
+    let key = |g: &str| g.trim().to_lowercase();
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for g in list.entries.iter().filter_map(|e| e.gender.as_deref()) {
+        *count.entry(key(g)).or_default() += 1;
+    }
+    let shared: Vec<&str> = count
+        .iter()
+        .filter(|(_, n)| **n >= LONE_AGAINST)
+        .map(|(g, _)| g.as_str())
+        .collect();
+    if shared.is_empty() {
+        return Vec::new();
+    }
+    list.entries
+        .iter()
+        .filter_map(|e| {
+            let g = e.gender.as_deref()?;
+            (count.get(&key(g)) == Some(&1)).then(|| {
+                Problem::at(
+                    e.line,
+                    format!(
+                        "the gender '{g}' is on no other line (the others say {}): if it is a typo, \
+                         correct it; as it stands, this person's wrong answers come from everyone",
+                        shared.join(" or ")
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 fn list_problems(plan: ImportPlan) -> Vec<Problem> {
@@ -282,6 +326,19 @@ mod tests {
         assert_eq!(c.edits().count(), 1);
         assert_eq!(c.unmatched_people.len(), 1);
         assert_eq!(c.unmatched_people[0].name, "Bob Ray");
+    }
+
+    #[test]
+    fn a_gender_no_other_line_gives_is_pointed_at_with_its_line() {
+        let list = namelist::parse(b"Ann,f\nBea,F\nCy,m\nDee,m\nEd,mm\nFay,f\nGus,M\n");
+        let c = compare(&[], &list, &[]);
+        let lines: Vec<Option<u64>> = c.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [Some(5)], "{:?}", c.problems);
+        assert!(c.problems[0].message.contains("'mm'"));
+        assert!(c.problems[0].message.contains("f or m"));
+        // A short list: one label alone is as likely right.
+        let c = compare(&[], &namelist::parse(b"Ann,f\nCy,m\nDee,m\n"), &[]);
+        assert_eq!(c.problems, []);
     }
 
     #[test]
