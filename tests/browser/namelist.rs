@@ -89,6 +89,12 @@ fn the_organiser_pastes_a_list_accepts_a_match_in_one_click_and_applies_it() {
             "the people with no row, side by side"
         );
         assert_eq!(page.shown("#nl-apply").await, "Apply: change 1 person");
+        assert_eq!(
+            page.js("return document.documentElement.scrollWidth <= innerWidth")
+                .await,
+            json!(true),
+            "the section fits 390 px"
+        );
         page.screenshot("namelist-compared-phone").await;
 
         // One click: Kevin O'Neill on the list is Kevin O'Neil here.
