@@ -17,6 +17,8 @@ mod faces;
 mod harness;
 #[path = "browser/journey.rs"]
 mod journey;
+#[path = "browser/namelist.rs"]
+mod namelist;
 #[path = "browser/organise.rs"]
 mod organise;
 #[path = "browser/pause.rs"]

@@ -9,6 +9,7 @@
 //! people after edits and restarts.
 
 pub mod export;
+pub mod namelist;
 pub mod store;
 
 use std::collections::BTreeMap;
@@ -535,6 +536,43 @@ impl Reunions {
     }
 }
 
+impl Reunions {
+    /// Changes several people at once, each on the version given, all or
+    /// nothing: when anyone moved on meanwhile, nothing is written and
+    /// [`ReunionError::Stale`] says who changed whom. One name signs all.
+    pub async fn update_people(
+        &self,
+        id: u32,
+        edits: Vec<(u32, u32, PersonPatch)>,
+        by: &str,
+    ) -> Result<Vec<PersonRow>, ReunionError> {
+        let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
+        let _writing = reunion.writing.lock().await;
+        let mut rows = Vec::with_capacity(edits.len());
+        for (person, version, mut patch) in edits {
+            if let Some(name) = &patch.name {
+                let clean = clean_text(name)
+                    .ok_or_else(|| ReunionError::Invalid("A name is empty.".into()))?;
+                patch.name = Some(clean);
+            }
+            let current = person_at(&reunion, person, version)?;
+            rows.push((stamped(patch.apply_to(&current.row), version, by), version));
+        }
+        let written = rows.clone();
+        self.blocking(move |s| s.update_people(id, &written))
+            .await?
+            .map_err(ReunionError::Stale)?;
+        let mut next = reunion.snapshot();
+        for (row, _) in &rows {
+            if let Some(entry) = next.people.iter_mut().find(|e| e.row.id == row.id) {
+                entry.row = row.clone();
+            }
+        }
+        reunion.replace(next);
+        Ok(rows.into_iter().map(|(row, _)| row).collect())
+    }
+}
+
 /// The source turned `turns` quarter turns clockwise: a PNG stays a PNG
 /// (lossless), anything else becomes a JPEG of high quality.
 fn rotate_source(source: &[u8], turns: u8) -> Result<Vec<u8>, String> {
@@ -720,16 +758,8 @@ mod tests {
         };
         Entry {
             row: PersonRow {
-                id,
-                name: name.into(),
-                known_as: None,
-                gender: None,
-                in_memoriam: false,
-                included: true,
                 deleted,
-                updated_at: 0,
-                updated_by: String::new(),
-                version: 1,
+                ..PersonRow::named(id, name)
             },
             photos: sha
                 .map(|sha| PhotoEntry {

@@ -62,6 +62,25 @@ pub struct StoredReunion {
     pub photos: Vec<PhotoRow>,
 }
 
+#[cfg(test)]
+impl PersonRow {
+    /// A fresh, included person at version 1 (unit tests).
+    pub fn named(id: u32, name: &str) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            known_as: None,
+            gender: None,
+            in_memoriam: false,
+            included: true,
+            deleted: false,
+            updated_at: 0,
+            updated_by: String::new(),
+            version: 1,
+        }
+    }
+}
+
 /// Changes to a reunion's settings; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct MetaPatch {
@@ -302,6 +321,32 @@ impl ReunionStore {
             .map_err(Into::into)
     }
 
+    /// Writes each `(row, expected)` as [`ReunionStore::update_person`]
+    /// does, all in one transaction: when any person moved past `expected`,
+    /// nothing is written and that person's stored row comes back.
+    pub fn update_people(
+        &self,
+        reunion: u32,
+        rows: &[(PersonRow, u32)],
+    ) -> anyhow::Result<Result<(), PersonRow>> {
+        let mut conn = self.conn.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (row, expected) in rows {
+            if let Err(current) = update_row(&tx, reunion, row, *expected)? {
+                // Dropping the transaction rolls back the rows before it.
+                return Ok(Err(current));
+            }
+        }
+        if let Some((row, _)) = rows.first() {
+            tx.execute(
+                "UPDATE reunions SET updated_at = ?2 WHERE id = ?1",
+                params![reunion, row.updated_at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
     /// [`ReunionStore::update_person`], and, in the same transaction, the
     /// photo (`idx`, sha, new source bytes) replaced: a crash keeps
     /// either the old version and photo or the new ones.
@@ -316,34 +361,7 @@ impl ReunionStore {
         // Immediate: a read upgraded to a write mid-transaction fails at once
         // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let changed = tx.execute(
-            "UPDATE reunion_people SET name = ?3, known_as = ?4, gender = ?5, in_memoriam = ?6,
-                included = ?7, deleted = ?8, updated_at = ?9, updated_by = ?10, version = ?11
-             WHERE reunion = ?1 AND id = ?2 AND version = ?12",
-            params![
-                reunion,
-                row.id,
-                row.name,
-                row.known_as,
-                row.gender,
-                row.in_memoriam,
-                row.included,
-                row.deleted,
-                row.updated_at,
-                row.updated_by,
-                row.version,
-                expected
-            ],
-        )?;
-        if changed == 0 {
-            let current = tx
-                .query_row(
-                    &format!("{PERSON_SELECT} WHERE reunion = ?1 AND id = ?2"),
-                    params![reunion, row.id],
-                    person_of,
-                )
-                .optional()?
-                .context("no such person")?;
+        if let Err(current) = update_row(&tx, reunion, row, expected)? {
             return Ok(Err(current));
         }
         if let Some((idx, sha, bytes)) = photo {
@@ -361,6 +379,47 @@ impl ReunionStore {
         tx.commit()?;
         Ok(Ok(row.clone()))
     }
+}
+
+/// Writes `row` if the stored one is still at `expected`; else hands back
+/// the stored row.
+fn update_row(
+    tx: &rusqlite::Transaction<'_>,
+    reunion: u32,
+    row: &PersonRow,
+    expected: u32,
+) -> anyhow::Result<Result<(), PersonRow>> {
+    let changed = tx.execute(
+        "UPDATE reunion_people SET name = ?3, known_as = ?4, gender = ?5, in_memoriam = ?6,
+            included = ?7, deleted = ?8, updated_at = ?9, updated_by = ?10, version = ?11
+         WHERE reunion = ?1 AND id = ?2 AND version = ?12",
+        params![
+            reunion,
+            row.id,
+            row.name,
+            row.known_as,
+            row.gender,
+            row.in_memoriam,
+            row.included,
+            row.deleted,
+            row.updated_at,
+            row.updated_by,
+            row.version,
+            expected
+        ],
+    )?;
+    if changed == 0 {
+        let current = tx
+            .query_row(
+                &format!("{PERSON_SELECT} WHERE reunion = ?1 AND id = ?2"),
+                params![reunion, row.id],
+                person_of,
+            )
+            .optional()?
+            .context("no such person")?;
+        return Ok(Err(current));
+    }
+    Ok(Ok(()))
 }
 
 /// Inserts `person` (its id chosen) and their photos into `reunion`.

@@ -345,9 +345,7 @@ async fn edit_field(page: &Page, name: &str, col: usize, value: &str) {
 /// Types `value` over the text field in column `col` of the row `row`
 /// (a CSS selector), leaves it, and waits for "Saved.".
 async fn retype(page: &Page, row: &str, col: usize, value: &str) {
-    // The last message cleared, so the wait sees this save's.
-    page.js("document.getElementById('r-msg').textContent = ''")
-        .await;
+    mark_rows(page).await;
     page.type_into(
         &format!("{row} td:nth-child({col}) input"),
         &format!("{CONTROL}a{NULL}{value}{TAB}"),
@@ -356,6 +354,26 @@ async fn retype(page: &Page, row: &str, col: usize, value: &str) {
     page.wait(
         &format!("{row} td:nth-child({col}) saved"),
         &msg_is("Saved."),
+    )
+    .await;
+    redrawn(page).await;
+}
+
+/// Before a change: clears the message (so a wait sees the change's own)
+/// and marks the table's rows, which the table's redraw after a saved
+/// change replaces.
+async fn mark_rows(page: &Page) {
+    page.js("document.getElementById('r-msg').textContent = ''; \
+             document.querySelectorAll('#people-rows tr').forEach(function (r) { r.__old = true; })")
+        .await;
+}
+
+/// Waits for the table's redraw after a change (none of the marked rows left).
+async fn redrawn(page: &Page) {
+    page.wait(
+        "the table redrawn",
+        "document.querySelectorAll('#people-rows tr').length > 0 && \
+         !Array.from(document.querySelectorAll('#people-rows tr')).some(function (r) { return r.__old; })",
     )
     .await;
 }
@@ -580,7 +598,7 @@ fn an_organisers_evening_from_scans_to_podium_survives_kill_9_and_round_trips() 
         }
 
         // 3. The name list.
-        give_name_list(&server, org, a).await;
+        give_name_list(&server, org, a, work.path()).await;
 
         // 4. Every problem the editor shows, fixed in the editor.
         org.goto(&server.url(&format!("/organise/reunions/{a}")))
@@ -650,9 +668,13 @@ fn an_organisers_evening_from_scans_to_podium_survives_kill_9_and_round_trips() 
         retype(org, &dup_row, 2, NAMESAKE_FIXED).await;
         // The copy of Zoë's scan goes.
         let copy_row = row_of(org, COPY).await;
+        mark_rows(org).await;
         org.click(&format!("{copy_row} td:last-child button")).await;
         org.wait("deleted", &msg_is(&format!("{COPY} deleted.")))
             .await;
+        redrawn(org).await;
+        // The list's spelling of José, who kept the scan's on the match.
+        edit_field(org, SCAN_SPELLING.0, 2, SCAN_SPELLING.1).await;
         // Ingrid's "w" becomes "f"; Emil gets his.
         edit_field(org, GENDER_W, 4, "f").await;
         edit_field(org, NO_GENDER, 4, "m").await;
@@ -922,66 +944,71 @@ fn an_organisers_evening_from_scans_to_podium_survives_kill_9_and_round_trips() 
     });
 }
 
-/// Step 3 through what exists today: the name list's preview API (the page
-/// for it is being built), its one suggestion accepted, and what the list
-/// says (its spelling, gender, known as, in memoriam) written in through
-/// the editor's API.
-async fn give_name_list(server: &TestServer, _org: &Page, id: u64) {
-    use base64::Engine;
+/// Step 3 on the event page's "Name list" section: the list's file
+/// picked (its bytes decoded by the server), compared, the one close
+/// match accepted with one click, applied.
+async fn give_name_list(server: &TestServer, org: &Page, id: u64, dir: &Path) {
+    let file = dir.join("Klassenliste.csv");
+    std::fs::write(&file, name_list()).unwrap();
     let event = event_json(server, id).await;
-    let files: Vec<String> = alive(&event)
-        .iter()
-        .map(|p| format!("{}.png", p["name"].as_str().unwrap()))
-        .collect();
-    let list = base64::engine::general_purpose::STANDARD.encode(name_list());
-    let preview = |accepted: Value| {
-        let body = json!({"list_base64": list, "files": files, "accepted": accepted});
-        async move {
-            let (status, plan) = server
-                .post_json("/api/organise/namelist/preview", &body)
-                .await;
-            assert_eq!(status, 200, "{plan}");
-            plan
-        }
-    };
-    let plan = preview(json!([])).await;
-    let unmatched = plan["unmatched_list"].as_array().unwrap();
-    assert_eq!(unmatched.len(), 1, "{plan}");
-    assert_eq!(unmatched[0]["name"], SCAN_SPELLING.1);
-    let suggestion = &unmatched[0]["suggestions"][0];
+    let scanned = person(&event, SCAN_SPELLING.0)["id"].clone();
+    org.goto(&server.url(&format!("/organise/reunions/{id}")))
+        .await;
+    org.wait(
+        "the name list section",
+        "!!document.getElementById('nl-file')",
+    )
+    .await;
+    org.find("#nl-file")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .expect("picking the list's file");
+    let matched = CLASS_A.len() - 1;
+    org.wait(
+        "the list compared",
+        &format!("document.querySelectorAll('#nl-matched li[data-person]').length === {matched}"),
+    )
+    .await;
     assert_eq!(
-        suggestion["file"],
-        format!("{}.png", SCAN_SPELLING.0),
-        "{plan}"
+        org.js("return Array.from(document.querySelectorAll('#nl-unmatched-list li')).length")
+            .await,
+        json!(1),
+        "only {} is on the list and not matched: {}",
+        SCAN_SPELLING.1,
+        org.shown("#nl-result").await
     );
-    let plan =
-        preview(json!([{"list_line": suggestion["list_line"], "file": suggestion["file"]}])).await;
-    assert_eq!(plan["unmatched_list"], json!([]), "{plan}");
-    for planned in plan["people"].as_array().unwrap() {
-        let file = planned["photos"][0]["file"].as_str().unwrap();
-        let p = person(&event, file.strip_suffix(".png").unwrap());
-        let patch = json!({
-            "version": p["version"],
-            "name": planned["name"],
-            "gender": planned["gender"],
-            "known_as": planned["known_as"],
-            "in_memoriam": planned["in_memoriam"].as_bool().unwrap_or(false),
-        });
-        let r = server
-            .http
-            .patch(server.url(&format!("/api/organise/reunions/{id}/people/{}", p["id"])))
-            .json(&patch)
-            .send()
+    assert!(
+        org.shown("#nl-unmatched-list")
             .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200, "{file}: {patch}");
-    }
-    assert_eq!(
-        person(&event_json(server, id).await, SCAN_SPELLING.1)["photos"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2,
-        "the list's spelling, the scans' photos"
+            .contains(SCAN_SPELLING.1),
+        "{}",
+        org.shown("#nl-unmatched-list").await
     );
+    org.js("document.getElementById('namelist').scrollIntoView()")
+        .await;
+    org.screenshot("journey-3-namelist-compared").await;
+    // One click: the list's José Núñez is the scan's Nunez Jose.
+    org.click(&format!(
+        "#nl-unmatched-list .nl-accept[data-person='{scanned}']"
+    ))
+    .await;
+    org.wait(
+        "the match accepted",
+        &format!(
+            "document.querySelectorAll('#nl-matched li[data-person]').length === {}",
+            matched + 1
+        ),
+    )
+    .await;
+    org.click("#nl-apply").await;
+    org.wait(
+        "applied",
+        &format!(
+            "document.getElementById('nl-msg').textContent.indexOf('Applied:') === 0 && \
+             document.getElementById('nl-msg').textContent.indexOf('No row on the list for: {COPY}') >= 0"
+        ),
+    )
+    .await;
+    org.screenshot("journey-3-namelist-applied").await;
 }
