@@ -42,7 +42,8 @@ pub enum Command {
     },
     /// Validate a roster CSV without serving it.
     Check {
-        /// The roster CSV; photo paths are relative to its folder.
+        /// The roster CSV (or its folder, holding roster.csv); photo paths
+        /// are relative to its folder.
         roster: PathBuf,
     },
     /// Write an event as a roster folder (roster.csv + photos/) that
@@ -80,7 +81,8 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "YEARBOOK_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: String,
-    /// Roster CSV to serve instead of the bundled demo class.
+    /// Roster CSV (or the folder holding its roster.csv) to serve instead
+    /// of the bundled demo class.
     #[arg(long, env = "YEARBOOK_ROSTER")]
     pub roster: Option<PathBuf>,
     /// Database file.

@@ -1269,3 +1269,39 @@ fn an_event_exports_to_a_folder_that_checks_and_serves_the_same_class() {
         assert_eq!(asked, ["Ann O'Neil", "Bea Lee", "Cid/Ray", "José Núñez"]);
     });
 }
+
+#[test]
+fn check_and_serve_take_a_roster_folder_as_its_roster_csv() {
+    // What `export` and `import` write, named as the folder alone.
+    let roster = standard_roster();
+    let folder = roster.dir.path();
+    let f = check(folder);
+    assert_ok(&f, "check of a folder");
+    assert!(f.stdout.contains("ok, 8 people"), "{}", f.all_output());
+    let server = TestServer::builder()
+        .arg("--roster")
+        .arg(folder.to_str().unwrap())
+        .start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (code, key) = create_room(&server, serde_json::json!({"rounds": 1})).await;
+        let mut host = connect_host(&server, &code, &key).await;
+        let (_phone, _) = join(&server, &code, "Dana").await;
+        host.send(serde_json::json!({"type": "start_round"})).await;
+        let round = host.recv_type("round").await;
+        let name = round["prompt"]["name"].as_str().unwrap();
+        assert!(roster.names().contains(&name), "{round}");
+    });
+    // A folder without a roster.csv says which file it looked for.
+    let empty = tempfile::tempdir().unwrap();
+    let f = check(empty.path());
+    assert_fails(&f, "a folder without roster.csv");
+    assert!(
+        f.stdout.contains("roster.csv: cannot read"),
+        "{}",
+        f.all_output()
+    );
+}

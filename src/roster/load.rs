@@ -187,7 +187,18 @@ pub fn check_path(csv_path: &Path) -> Result<Roster, Vec<String>> {
     load_path_with(csv_path, Work::Check)
 }
 
+/// A roster given as its folder (what `yearbook export` and `import`
+/// write) means the `roster.csv` in it.
+fn csv_in(path: &Path) -> std::borrow::Cow<'_, Path> {
+    if path.is_dir() {
+        path.join("roster.csv").into()
+    } else {
+        path.into()
+    }
+}
+
 fn load_path_with(csv_path: &Path, work: Work<'_>) -> Result<Roster, Vec<String>> {
+    let csv_path = &*csv_in(csv_path);
     let label = csv_path.file_name().map_or_else(
         || csv_path.display().to_string(),
         |n| n.to_string_lossy().into(),
@@ -218,6 +229,7 @@ pub type RowWithPhotos = (csv::Row, Vec<Vec<u8>>);
 /// A roster folder that `check` accepts, as its people with each photo's
 /// label and source bytes (to make an event of it); else `check`'s lines.
 pub fn read_people(csv_path: &Path) -> Result<Vec<RowWithPhotos>, Vec<String>> {
+    let csv_path = &*csv_in(csv_path);
     check_path(csv_path)?;
     let (csv, root) = read_csv_and_folder(csv_path)?;
     let (rows, _) = csv::parse(csv.as_slice());

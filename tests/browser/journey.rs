@@ -908,7 +908,7 @@ fn an_organisers_evening_from_scans_to_podium_survives_kill_9_and_round_trips() 
         assert_eq!(f.code(), Some(0), "export: {}", f.all_output());
         let roster = out.join("roster.csv");
         let mut cmd = common::yearbook_cmd();
-        cmd.arg("check").arg(&roster);
+        cmd.arg("check").arg(&out);
         let f = common::run_with_timeout(cmd, std::time::Duration::from_secs(60));
         assert_eq!(f.code(), Some(0), "check: {}", f.all_output());
         let photo_count = codes.values().map(Vec::len).sum::<usize>();
@@ -923,7 +923,10 @@ fn an_organisers_evening_from_scans_to_podium_survives_kill_9_and_round_trips() 
         let exported: BTreeSet<String> = rows.iter().map(|r| r[0].to_string()).collect();
         assert_eq!(exported, names_a);
         drop(server);
-        let served = TestServer::builder().roster(&roster).start();
+        let served = TestServer::builder()
+            .arg("--roster")
+            .arg(out.to_str().unwrap())
+            .start();
         let (code, key) = create_room(&served, json!({"rounds": 1})).await;
         let mut host = connect_host(&served, &code, &key).await;
         let (mut p1, _) = join(&served, &code, "Dana").await;
