@@ -1270,8 +1270,8 @@ fn an_event_exports_to_a_folder_that_checks_and_serves_the_same_class() {
     });
 }
 
-#[test]
-fn check_and_serve_take_a_roster_folder_as_its_roster_csv() {
+#[tokio::test]
+async fn check_and_serve_take_a_roster_folder_as_its_roster_csv() {
     // What `export` and `import` write, named as the folder alone.
     let roster = standard_roster();
     let folder = roster.dir.path();
@@ -1282,19 +1282,13 @@ fn check_and_serve_take_a_roster_folder_as_its_roster_csv() {
         .arg("--roster")
         .arg(folder.to_str().unwrap())
         .start();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let (code, key) = create_room(&server, serde_json::json!({"rounds": 1})).await;
-        let mut host = connect_host(&server, &code, &key).await;
-        let (_phone, _) = join(&server, &code, "Dana").await;
-        host.send(serde_json::json!({"type": "start_round"})).await;
-        let round = host.recv_type("round").await;
-        let name = round["prompt"]["name"].as_str().unwrap();
-        assert!(roster.names().contains(&name), "{round}");
-    });
+    let (code, key) = create_room(&server, serde_json::json!({"rounds": 1})).await;
+    let mut host = connect_host(&server, &code, &key).await;
+    let (_phone, _) = join(&server, &code, "Dana").await;
+    host.send(serde_json::json!({"type": "start_round"})).await;
+    let round = host.recv_type("round").await;
+    let name = round["prompt"]["name"].as_str().unwrap();
+    assert!(roster.names().contains(&name), "{round}");
     // A folder without a roster.csv says which file it looked for.
     let empty = tempfile::tempdir().unwrap();
     let f = check(empty.path());
