@@ -292,17 +292,6 @@ impl ReunionStore {
         .map_err(Into::into)
     }
 
-    /// Writes `row` over the stored one if that is still at `expected`
-    /// version; else hands back the stored row (someone else's change).
-    pub fn update_person(
-        &self,
-        reunion: u32,
-        row: &PersonRow,
-        expected: u32,
-    ) -> anyhow::Result<Result<PersonRow, PersonRow>> {
-        self.update_person_and_photo(reunion, row, expected, None)
-    }
-
     /// The source bytes of one photo, as uploaded (or last rotated).
     pub fn photo_source(
         &self,
@@ -321,9 +310,10 @@ impl ReunionStore {
             .map_err(Into::into)
     }
 
-    /// Writes each `(row, expected)` as [`ReunionStore::update_person`]
-    /// does, all in one transaction: when any person moved past `expected`,
-    /// nothing is written and that person's stored row comes back.
+    /// Writes each `row` over the stored one if that is still at its
+    /// `expected` version, all in one transaction: when any person moved
+    /// on, nothing is written and that person's stored row comes back
+    /// (someone else's change).
     pub fn update_people(
         &self,
         reunion: u32,
@@ -347,9 +337,10 @@ impl ReunionStore {
         Ok(Ok(()))
     }
 
-    /// [`ReunionStore::update_person`], and, in the same transaction, the
-    /// photo (`idx`, sha, new source bytes) replaced: a crash keeps
-    /// either the old version and photo or the new ones.
+    /// One person's row as [`ReunionStore::update_people`] writes it, and,
+    /// in the same transaction, the photo (`idx`, sha, new source bytes)
+    /// replaced: a crash keeps either the old version and photo or the new
+    /// ones.
     pub fn update_person_and_photo(
         &self,
         reunion: u32,
