@@ -8,17 +8,16 @@
 //! matched rows' gender, known as and in memoriam (never a name, never a
 //! new or deleted person).
 
-use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use serde::Deserialize;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use serde::Deserialize;
 use serde_json::json;
 
 use super::AppError;
@@ -165,7 +164,7 @@ pub async fn event_apply(
         .collect();
     Json(json!({
         "changed": changed,
-        "unchanged": comparison.matched.len() - rows.len(),
+        "unchanged": comparison.matched.len().saturating_sub(rows.len()),
         "no_row": no_row,
     }))
     .into_response()

@@ -512,27 +512,10 @@ impl Reunions {
         patch: PersonPatch,
         by: &str,
     ) -> Result<PersonRow, ReunionError> {
-        let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
-        let mut patch = patch;
-        if let Some(name) = &patch.name {
-            let clean = clean_text(name)
-                .ok_or_else(|| ReunionError::Invalid("The name is empty.".into()))?;
-            patch.name = Some(clean);
-        }
-        let _writing = reunion.writing.lock().await;
-        let current = person_at(&reunion, person, version)?;
-        let next_row = stamped(patch.apply_to(&current.row), version, by);
-        let written = next_row.clone();
-        let saved = self
-            .blocking(move |s| s.update_person(id, &written, version))
-            .await?;
-        let saved = saved.map_err(ReunionError::Stale)?;
-        let mut next = reunion.snapshot();
-        if let Some(entry) = next.people.iter_mut().find(|e| e.row.id == person) {
-            entry.row = saved.clone();
-        }
-        reunion.replace(next);
-        Ok(saved)
+        self.update_people(id, vec![(person, version, patch)], by)
+            .await?
+            .pop()
+            .ok_or(ReunionError::NotFound)
     }
 }
 
@@ -552,7 +535,7 @@ impl Reunions {
         for (person, version, mut patch) in edits {
             if let Some(name) = &patch.name {
                 let clean = clean_text(name)
-                    .ok_or_else(|| ReunionError::Invalid("A name is empty.".into()))?;
+                    .ok_or_else(|| ReunionError::Invalid("The name is empty.".into()))?;
                 patch.name = Some(clean);
             }
             let current = person_at(&reunion, person, version)?;

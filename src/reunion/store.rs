@@ -292,17 +292,6 @@ impl ReunionStore {
         .map_err(Into::into)
     }
 
-    /// Writes `row` over the stored one if that is still at `expected`
-    /// version; else hands back the stored row (someone else's change).
-    pub fn update_person(
-        &self,
-        reunion: u32,
-        row: &PersonRow,
-        expected: u32,
-    ) -> anyhow::Result<Result<PersonRow, PersonRow>> {
-        self.update_person_and_photo(reunion, row, expected, None)
-    }
-
     /// The source bytes of one photo, as uploaded (or last rotated).
     pub fn photo_source(
         &self,
@@ -321,9 +310,10 @@ impl ReunionStore {
             .map_err(Into::into)
     }
 
-    /// Writes each `(row, expected)` as [`ReunionStore::update_person`]
-    /// does, all in one transaction: when any person moved past `expected`,
-    /// nothing is written and that person's stored row comes back.
+    /// Writes each `row` over the stored one if that is still at its
+    /// `expected` version, all in one transaction: when any person moved
+    /// on, nothing is written and that person's stored row comes back
+    /// (someone else's change).
     pub fn update_people(
         &self,
         reunion: u32,
@@ -347,9 +337,10 @@ impl ReunionStore {
         Ok(Ok(()))
     }
 
-    /// [`ReunionStore::update_person`], and, in the same transaction, the
-    /// photo (`idx`, sha, new source bytes) replaced: a crash keeps
-    /// either the old version and photo or the new ones.
+    /// One person's row as [`ReunionStore::update_people`] writes it, and,
+    /// in the same transaction, the photo (`idx`, sha, new source bytes)
+    /// replaced: a crash keeps either the old version and photo or the new
+    /// ones.
     pub fn update_person_and_photo(
         &self,
         reunion: u32,
@@ -525,4 +516,48 @@ fn person_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonRow> {
         updated_by: r.get(8)?,
         version: r.get(9)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_people_are_written_all_or_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("yearbook.db");
+        // The game store creates and migrates the tables.
+        let _game = crate::store::Store::open(&path).expect("game store");
+        let store = ReunionStore::open(&path).expect("reunion store");
+        let meta = store.create("All or nothing", 0).expect("reunion");
+        let ann = store.add_person(meta.id, &PersonRow::named(0, "Ann"), &[]);
+        let bob = store.add_person(meta.id, &PersonRow::named(0, "Bob"), &[]);
+        let (ann, bob) = (ann.expect("Ann"), bob.expect("Bob"));
+        let female = |row: &PersonRow| PersonRow {
+            gender: Some("f".into()),
+            version: 2,
+            ..row.clone()
+        };
+        let genders = |store: &ReunionStore| -> Vec<(Option<String>, u32)> {
+            let all = store.load_all().expect("load");
+            all[0]
+                .people
+                .iter()
+                .map(|p| (p.gender.clone(), p.version))
+                .collect()
+        };
+
+        // Bob moved on: Ann's change, already made in the transaction, goes too.
+        let stale = store.update_people(meta.id, &[(female(&ann), 1), (female(&bob), 7)]);
+        assert_eq!(
+            stale.expect("no storage error").map_err(|r| r.name),
+            Err("Bob".into())
+        );
+        assert_eq!(genders(&store), [(None, 1), (None, 1)]);
+
+        let both = store.update_people(meta.id, &[(female(&ann), 1), (female(&bob), 1)]);
+        assert_eq!(both.expect("no storage error"), Ok(()));
+        let f = || Some("f".to_string());
+        assert_eq!(genders(&store), [(f(), 2), (f(), 2)]);
+    }
 }
