@@ -21,11 +21,17 @@ use crate::room::code::secrets_equal;
 const COOKIE: &str = "yearbook_event";
 const PARAM: &str = "event";
 
-/// The configured code and the cookie that proves a browser knew it.
+/// One door: the codes that open it and the cookie that proves a browser
+/// went through. The server's (`--event-code`) guards the built-in class
+/// and every page not about one event; an event's guest code its own.
 #[derive(Debug, Clone)]
 pub struct EventGate {
+    /// The code links carry (normalised).
     code: String,
+    /// The signatures of every code that opens this door.
+    opens: Vec<String>,
     secret: Vec<u8>,
+    cookie_name: String,
     cookie_value: String,
     cookie_attrs: String,
 }
@@ -38,10 +44,62 @@ fn normalize(code: &str) -> String {
         .to_lowercase()
 }
 
+/// What every door of one server shares: the key and the cookies' scope.
+#[derive(Debug, Clone)]
+pub struct Doors {
+    secret: Vec<u8>,
+    base: String,
+    secure: bool,
+}
+
+impl Doors {
+    pub fn new(secret: &[u8], base: &str, secure: bool) -> Self {
+        Self {
+            secret: secret.to_vec(),
+            base: base.to_string(),
+            secure,
+        }
+    }
+
+    /// The door of event `id` with guest code `code`; `also` is another
+    /// code that opens it (the one a running room was made with).
+    ///
+    /// Its cookie proves the event, not one code: a phone that got in
+    /// stays in when the organiser changes the code mid-evening.
+    pub fn event(&self, id: u32, code: &str, also: Option<&str>) -> EventGate {
+        // "Event #1" has a capital: no normalised `--event-code` signs alike.
+        let proof = sign(&self.secret, &format!("Event #{id}"));
+        let mut gate = EventGate::with_cookie(
+            code,
+            &self.secret,
+            &self.base,
+            self.secure,
+            format!("{COOKIE}_{id}"),
+            proof,
+        );
+        if let Some(also) = also {
+            gate.opens.push(sign(&self.secret, &normalize(also)));
+        }
+        gate
+    }
+}
+
 impl EventGate {
+    /// The server's door (`--event-code`).
     pub fn new(code: &str, secret: &[u8], base: &str, secure: bool) -> Self {
+        let value = sign(secret, &normalize(code));
+        Self::with_cookie(code, secret, base, secure, COOKIE.to_string(), value)
+    }
+
+    fn with_cookie(
+        code: &str,
+        secret: &[u8],
+        base: &str,
+        secure: bool,
+        cookie_name: String,
+        cookie_value: String,
+    ) -> Self {
         let code = normalize(code);
-        let cookie_value = sign(secret, &code);
         let path = if base.is_empty() { "/" } else { base };
         let mut cookie_attrs = format!(
             "Path={path}; HttpOnly; SameSite=Lax; Max-Age={}",
@@ -51,8 +109,10 @@ impl EventGate {
             cookie_attrs.push_str("; Secure");
         }
         Self {
+            opens: vec![sign(secret, &code)],
             code,
             secret: secret.to_vec(),
+            cookie_name,
             cookie_value,
             cookie_attrs,
         }
@@ -64,7 +124,10 @@ impl EventGate {
     }
 
     fn set_cookie(&self) -> HeaderValue {
-        let cookie = format!("{COOKIE}={}; {}", self.cookie_value, self.cookie_attrs);
+        let cookie = format!(
+            "{}={}; {}",
+            self.cookie_name, self.cookie_value, self.cookie_attrs
+        );
         HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static(""))
     }
 
@@ -75,13 +138,17 @@ impl EventGate {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|kv| kv.trim().split_once('='))
-            .any(|(k, v)| k == COOKIE && secrets_equal(v, &self.cookie_value))
+            .any(|(k, v)| k == self.cookie_name && secrets_equal(v, &self.cookie_value))
     }
 
     /// Compares the signatures, which have one length whatever was typed:
     /// the time taken tells nothing about the code, not even its length.
     fn matches(&self, typed: &str) -> bool {
-        secrets_equal(&sign(&self.secret, &normalize(typed)), &self.cookie_value)
+        let typed = sign(&self.secret, &normalize(typed));
+        // Every one compared, so the time says nothing of which matched.
+        self.opens
+            .iter()
+            .fold(false, |hit, code| secrets_equal(&typed, code) | hit)
     }
 }
 
@@ -223,12 +290,103 @@ fn safe_next(base: &str, next: &str) -> String {
     }
 }
 
-/// The middleware: lets a request through when the browser proved it knows
-/// the code; otherwise a form (pages) or 401 (everything else).
-pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let Some(gate) = state.event.as_ref() else {
-        return next.run(req).await;
+/// Which event a request is about, so which door it goes through.
+#[derive(Debug, Clone, PartialEq)]
+enum Target {
+    /// The built-in class and every page not about one event.
+    Server,
+    /// Event `id`; `room_code` is the guest code its room was made with.
+    Event { id: u32, room_code: Option<String> },
+}
+
+/// The event of a room (by its code in the path), a photo (by its tag), a
+/// solo page (`?reunion=`), or, for the few JSON calls that name it in
+/// their body (`body`), by that.
+fn target_of(state: &AppState, path: &str, query: &str, body: Option<&[u8]>) -> Target {
+    let event = |id: u32, room_code: Option<String>| match id {
+        0 => Target::Server,
+        id => Target::Event { id, room_code },
     };
+    let room = |raw: &str| {
+        crate::room::code::parse_code(raw)
+            .and_then(|c| state.rooms.get(&c))
+            .map_or(Target::Server, |r| {
+                event(r.class.reunion, r.class.guest_code.clone())
+            })
+    };
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["join" | "host" | "remote" | "ws", code] => room(code),
+        ["api", "rooms", code, ..] => room(code),
+        ["photos", file] => state
+            .rooms
+            .deps()
+            .photo_urls
+            .resolve(file)
+            .map_or(Target::Server, |at| event(at.reunion, None)),
+        ["solo"] => param(query, "reunion")
+            .and_then(|id| id.parse().ok())
+            .map_or(Target::Server, |id| event(id, None)),
+        ["api", "solo" | "rooms", ..] => {
+            let body: serde_json::Value = body
+                .and_then(|b| serde_json::from_slice(b).ok())
+                .unwrap_or_default();
+            let id = match body.get("round_id").and_then(|r| r.as_str()) {
+                Some(round) => state.solo.reunion_of(round).unwrap_or(0),
+                None => body
+                    .get("reunion")
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|id| u32::try_from(id).ok())
+                    .unwrap_or(0),
+            };
+            event(id, None)
+        }
+        _ => Target::Server,
+    }
+}
+
+/// Calls that name their event in a JSON body (a room of an event, a
+/// solo round or answer on one): read here, so the right door is asked.
+fn event_in_body(path: &str, method: &Method) -> bool {
+    method == Method::POST && matches!(path, "/api/rooms" | "/api/solo/round" | "/api/solo/answer")
+}
+
+/// The door a target goes through: an event's own when it has a guest
+/// code, else the server's (`None`: open).
+fn door_of(state: &AppState, target: &Target) -> Option<EventGate> {
+    if let Target::Event { id, room_code } = target {
+        let current = state
+            .reunions
+            .get(*id)
+            .and_then(|r| r.meta().guest_code)
+            .filter(|c| !c.trim().is_empty());
+        if let Some(code) = current {
+            let also = room_code
+                .as_deref()
+                .filter(|c| normalize(c) != normalize(&code));
+            return Some(state.doors.event(*id, &code, also));
+        }
+    }
+    state.event.clone()
+}
+
+/// The join link's code for a room of event `reunion` made with
+/// `room_code`: the event's current code, else the server's.
+pub fn link_query(state: &AppState, reunion: u32, room_code: Option<&str>) -> Option<String> {
+    let target = match reunion {
+        0 => Target::Server,
+        id => Target::Event {
+            id,
+            room_code: room_code.map(str::to_string),
+        },
+    };
+    door_of(state, &target).map(|g| g.query())
+}
+
+/// The middleware: lets a request through when the browser proved it knows
+/// the code of the door it goes through (or is that event's organiser);
+/// otherwise a form (pages) or 401 (everything else).
+pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let full = req.uri().path().to_string();
     let Some(path) = full.strip_prefix(state.base.as_str()).map(str::to_string) else {
         return next.run(req).await;
@@ -238,15 +396,68 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
     } else {
         path
     };
-    if is_open(&path) || gate.has_cookie(req.headers()) {
+    if is_open(&path) {
         return next.run(req).await;
     }
-    let ip = req
+    let query = req.uri().query().unwrap_or("").to_string();
+    let (req, form) = if event_in_body(&path, req.method()) || path == "/event" {
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, crate::MAX_BODY_BYTES).await {
+            Ok(b) => b,
+            Err(_) => {
+                return AppError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "The request body is larger than 64 KiB.",
+                )
+                .into_response();
+            }
+        };
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes.clone()));
+        (req, Some(bytes))
+    } else {
+        (req, None)
+    };
+    let posted_form = path == "/event" && req.method() == Method::POST;
+    let form_text = form
+        .as_deref()
+        .filter(|_| posted_form)
+        .map(|b| String::from_utf8_lossy(b).into_owned());
+    let back = form_text
+        .as_deref()
+        .map(|f| safe_next(&state.base, &param(f, "next").unwrap_or_default()));
+    let target = match &back {
+        // The form's door is the one of the page it goes back to.
+        Some(back) => {
+            let rest = back.strip_prefix(state.base.as_str()).unwrap_or(back);
+            let (p, q) = rest.split_once('?').unwrap_or((rest, ""));
+            target_of(&state, p, q, None)
+        }
+        None => target_of(&state, &path, &query, form.as_deref()),
+    };
+    let Some(gate) = door_of(&state, &target) else {
+        return match back {
+            Some(back) => Redirect::to(&back).into_response(),
+            None => next.run(req).await,
+        };
+    };
+    if gate.has_cookie(req.headers()) {
+        return next.run(req).await;
+    }
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([0, 0, 0, 0]), |c| {
-            state.trusted_proxies.client_ip(c.0.ip(), req.headers())
-        });
+        .map(|c| c.0);
+    // The organiser of an event needs none of its guests' code.
+    if let Target::Event { id, .. } = target
+        && super::organise::Organiser::of(&state, req.headers(), peer.map(|p| p.ip()))
+            .is_some_and(|o| o.check(id).is_ok())
+    {
+        return next.run(req).await;
+    }
+    let ip = peer.map_or(IpAddr::from([0, 0, 0, 0]), |p| {
+        state.trusted_proxies.client_ip(p.ip(), req.headers())
+    });
     // Past its allowance (or the server's, once it missed a few times
     // itself), an address's guesses are not even checked, the right one
     // neither: else the guessing goes on.
@@ -258,13 +469,8 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         state.event_guesses.count(ip);
         state.event_guesses_total.count();
     };
-    if path == "/event" && req.method() == Method::POST {
-        let body = axum::body::to_bytes(req.into_body(), 16 * 1024)
-            .await
-            .unwrap_or_default();
-        let form = String::from_utf8_lossy(&body);
+    if let (Some(form), Some(back)) = (form_text, back) {
         let typed = param(&form, "code").unwrap_or_default();
-        let back = safe_next(&state.base, &param(&form, "next").unwrap_or_default());
         if guessing_over {
             return form_page(&state.base, &back, Note::TooMany);
         }
@@ -277,7 +483,6 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         missed();
         return form_page(&state.base, &back, Note::Wrong);
     }
-    let query = req.uri().query().unwrap_or("").to_string();
     let typed = param(&query, PARAM);
     if typed.is_some() && guessing_over {
         if is_page(&path) && req.method() == Method::GET {
@@ -321,6 +526,38 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
     )
     .into_response()
 }
+
+/// Why a guest code cannot be used, in a sentence; `None`: it can. Codes
+/// are typed on phones: letters (accented too), digits, spaces, dashes,
+/// dots and apostrophes only, 4 to 40 characters.
+pub fn guest_code_problem(code: &str) -> Option<String> {
+    let code = code.trim();
+    let len = code.chars().count();
+    let odd: String = code
+        .chars()
+        .filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '’')))
+        .collect();
+    if !odd.is_empty() {
+        return Some(format!(
+            "The guest code may have letters, digits, spaces, dashes, dots and apostrophes only: {odd:?} cannot be typed on every phone."
+        ));
+    }
+    if len > MAX_GUEST_CODE {
+        return Some(format!(
+            "The guest code is at most {MAX_GUEST_CODE} characters; this one has {len}."
+        ));
+    }
+    if len < MIN_GUEST_CODE {
+        return Some(format!(
+            "The guest code needs at least {MIN_GUEST_CODE} characters, so that it is not guessed at once."
+        ));
+    }
+    None
+}
+
+/// Guest codes' length bounds, in characters.
+pub const MAX_GUEST_CODE: usize = 40;
+pub const MIN_GUEST_CODE: usize = 4;
 
 #[cfg(test)]
 mod tests {

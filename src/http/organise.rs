@@ -767,6 +767,14 @@ pub async fn update(
             .get("memoriam_default")
             .and_then(serde_json::Value::as_bool),
     };
+    if let Some(problem) = v
+        .get("guest_code")
+        .and_then(|c| c.as_str())
+        .filter(|c| !c.trim().is_empty())
+        .and_then(super::event::guest_code_problem)
+    {
+        return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid", problem));
+    }
     if let Some(title) = &patch.title
         && crate::reunion::clean_text(title).is_none()
     {

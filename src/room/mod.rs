@@ -128,6 +128,7 @@ impl Rooms {
         let class = Class {
             reunion: 0,
             roster: self.deps.roster.clone(),
+            guest_code: None,
         };
         self.create_for(settings, class)
     }
