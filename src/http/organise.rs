@@ -1197,6 +1197,8 @@ struct ReunionPage {
     id: u32,
     data: String,
     invite_days: i64,
+    /// Whether `--event-code` guards an event left without a guest code.
+    server_code: bool,
 }
 
 /// `GET /organise/reunions/{id}`: the people table; `static/organise.js`
@@ -1222,6 +1224,7 @@ fn render_reunion_page(state: &AppState, r: &Reunion) -> Response {
         id: r.id,
         data,
         invite_days: crate::reunion::INVITE_DAYS,
+        server_code: state.event.is_some(),
     })
 }
 
