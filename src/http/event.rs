@@ -4,6 +4,7 @@
 //! HttpOnly cookie, so classmates' photos are never open to a stranger who
 //! only found the URL.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -353,7 +354,7 @@ fn event_in_body(path: &str, method: &Method) -> bool {
 
 /// The door a target goes through: an event's own when it has a guest
 /// code, else the server's (`None`: open).
-fn door_of(state: &AppState, target: &Target) -> Option<EventGate> {
+fn door_of<'s>(state: &'s AppState, target: &Target) -> Option<Cow<'s, EventGate>> {
     if let Target::Event { id, room_code } = target {
         let current = state
             .reunions
@@ -364,10 +365,10 @@ fn door_of(state: &AppState, target: &Target) -> Option<EventGate> {
             let also = room_code
                 .as_deref()
                 .filter(|c| normalize(c) != normalize(&code));
-            return Some(state.doors.event(*id, &code, also));
+            return Some(Cow::Owned(state.doors.event(*id, &code, also)));
         }
     }
-    state.event.clone()
+    state.event.as_ref().map(Cow::Borrowed)
 }
 
 /// The join link's code for a room of event `reunion` made with
@@ -570,6 +571,56 @@ mod tests {
         assert!(!g.matches("class of 1985"));
         assert_eq!(g.query(), "event=class%20of%201986");
         assert_eq!(param(&g.query(), "event").as_deref(), Some("class of 1986"));
+    }
+
+    #[test]
+    fn an_events_door_opens_with_its_codes_and_its_cookie_is_its_own() {
+        let doors = Doors::new(b"k", "", false);
+        let a = doors.event(1, "Alpha One", Some("old code"));
+        assert!(a.matches("alpha  ONE") && a.matches("old code") && !a.matches("bravo"));
+        assert_eq!(
+            a.query(),
+            "event=alpha%20one",
+            "links carry the current code"
+        );
+        let server = EventGate::new("event #1", b"k", "", false);
+        assert_ne!(a.cookie_value, server.cookie_value);
+        assert_ne!(
+            a.cookie_value,
+            doors.event(2, "Alpha One", None).cookie_value
+        );
+        assert_eq!(
+            a.cookie_value,
+            doors.event(1, "changed", None).cookie_value,
+            "the proof is the event's, not one code's"
+        );
+        assert!(
+            a.set_cookie()
+                .to_str()
+                .unwrap()
+                .starts_with("yearbook_event_1=")
+        );
+    }
+
+    #[test]
+    fn guest_codes_are_what_a_phone_types() {
+        for ok in [
+            "1986",
+            "Café d'Été",
+            "class of '86",
+            "o’neil-1986.",
+            "Ünter 86",
+        ] {
+            assert_eq!(guest_code_problem(ok), None, "{ok}");
+        }
+        for bad in ["abc", "a/b/c/d", "party 🎉", "tab\there", "x\u{200b}yzw"] {
+            assert!(guest_code_problem(bad).is_some(), "{bad}");
+        }
+        assert!(
+            guest_code_problem(&"x".repeat(41))
+                .unwrap()
+                .contains("has 41")
+        );
     }
 
     #[test]

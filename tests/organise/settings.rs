@@ -429,3 +429,22 @@ async fn solo_on_an_event_is_for_guests_only_when_the_event_opens_it() {
         .await;
     assert_eq!(status, 200, "{v}");
 }
+
+#[tokio::test]
+async fn after_kill_9_an_events_room_still_opens_with_its_code_only() {
+    let server = TestServer::builder()
+        .arg("--admin-password")
+        .arg(PW)
+        .start();
+    let org = log_in(&server).await;
+    let a = event_with(&server, &org, "Archer High", &CLASS_A).await;
+    set(&server, &org, a, json!({"guest_code": "alpha one"})).await;
+    let (room, _) = room_of(&server, &org, a).await;
+    let server = server.restart_after_kill9();
+    let ws = server.ws_url(&room);
+    assert!(!phone_joins(&ws, "Zed").await, "no code, no entry");
+    assert!(!phone_joins(&format!("{ws}?event=alpha+two"), "Zed").await);
+    assert!(phone_joins(&format!("{ws}?event=alpha+one"), "Ann").await);
+    let (status, v) = set(&server, &org, a, json!({"solo_open": true})).await;
+    assert_eq!(status, 200, "the organiser's cookie survives too: {v}");
+}
