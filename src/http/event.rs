@@ -62,26 +62,21 @@ impl Doors {
         }
     }
 
-    /// The door of event `id` with guest code `code`; `also` is another
-    /// code that opens it (the one a running room was made with).
+    /// The door of event `id` with guest code `code`.
     ///
     /// Its cookie proves the event, not one code: a phone that got in
     /// stays in when the organiser changes the code mid-evening.
-    pub fn event(&self, id: u32, code: &str, also: Option<&str>) -> EventGate {
+    pub fn event(&self, id: u32, code: &str) -> EventGate {
         // "Event #1" has a capital: no normalised `--event-code` signs alike.
         let proof = sign(&self.secret, &format!("Event #{id}"));
-        let mut gate = EventGate::with_cookie(
+        EventGate::with_cookie(
             code,
             &self.secret,
             &self.base,
             self.secure,
             format!("{COOKIE}_{id}"),
             proof,
-        );
-        if let Some(also) = also {
-            gate.opens.push(sign(&self.secret, &normalize(also)));
-        }
-        gate
+        )
     }
 }
 
@@ -116,6 +111,14 @@ impl EventGate {
             cookie_name,
             cookie_value,
             cookie_attrs,
+        }
+    }
+
+    /// `code` opens this door too (links keep carrying the first one).
+    fn also_opens_with(&mut self, code: &str) {
+        let signed = sign(&self.secret, &normalize(code));
+        if !self.opens.contains(&signed) {
+            self.opens.push(signed);
         }
     }
 
@@ -296,23 +299,27 @@ fn safe_next(base: &str, next: &str) -> String {
 enum Target {
     /// The built-in class and every page not about one event.
     Server,
-    /// Event `id`; `room_code` is the guest code its room was made with.
-    Event { id: u32, room_code: Option<String> },
+    /// Event `id`; `room`: about one of its rooms, made with that guest
+    /// code (`Some(None)`: made without one).
+    Event {
+        id: u32,
+        room: Option<Option<String>>,
+    },
 }
 
 /// The event of a room (by its code in the path), a photo (by its tag), a
 /// solo page (`?reunion=`), or, for the few JSON calls that name it in
 /// their body (`body`), by that.
 fn target_of(state: &AppState, path: &str, query: &str, body: Option<&[u8]>) -> Target {
-    let event = |id: u32, room_code: Option<String>| match id {
+    let event = |id: u32, room: Option<Option<String>>| match id {
         0 => Target::Server,
-        id => Target::Event { id, room_code },
+        id => Target::Event { id, room },
     };
     let room = |raw: &str| {
         crate::room::code::parse_code(raw)
             .and_then(|c| state.rooms.get(&c))
             .map_or(Target::Server, |r| {
-                event(r.class.reunion, r.class.guest_code.clone())
+                event(r.class.reunion, Some(r.class.guest_code.clone()))
             })
     };
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
@@ -352,36 +359,83 @@ fn event_in_body(path: &str, method: &Method) -> bool {
     method == Method::POST && matches!(path, "/api/rooms" | "/api/solo/round" | "/api/solo/answer")
 }
 
-/// The door a target goes through: an event's own when it has a guest
-/// code, else the server's (`None`: open).
-fn door_of<'s>(state: &'s AppState, target: &Target) -> Option<Cow<'s, EventGate>> {
-    if let Target::Event { id, room_code } = target {
-        let current = state
-            .reunions
-            .get(*id)
-            .and_then(|r| r.meta().guest_code)
-            .filter(|c| !c.trim().is_empty());
-        if let Some(code) = current {
-            let also = room_code
-                .as_deref()
-                .filter(|c| normalize(c) != normalize(&code));
-            return Some(Cow::Owned(state.doors.event(*id, &code, also)));
+/// The gates a request may go through, any one of them; none: open.
+#[derive(Debug, Default)]
+struct Door<'s> {
+    gates: Vec<Cow<'s, EventGate>>,
+    open: bool,
+}
+
+impl<'s> Door<'s> {
+    /// Adds event `id`'s door for guest code `code`, else the server's.
+    fn add(&mut self, state: &'s AppState, id: u32, code: Option<&str>) {
+        let code = code.filter(|c| !c.trim().is_empty());
+        let Some(code) = code else {
+            match &state.event {
+                Some(server) if !self.gates.iter().any(|g| g.cookie_name == COOKIE) => {
+                    self.gates.push(Cow::Borrowed(server));
+                }
+                Some(_) => {}
+                None => self.open = true,
+            }
+            return;
+        };
+        // One event's codes share its door (and its cookie).
+        let name = format!("{COOKIE}_{id}");
+        match self.gates.iter_mut().find(|g| g.cookie_name == name) {
+            Some(gate) => gate.to_mut().also_opens_with(code),
+            None => self.gates.push(Cow::Owned(state.doors.event(id, code))),
         }
     }
-    state.event.as_ref().map(Cow::Borrowed)
+
+    fn has_cookie(&self, headers: &HeaderMap) -> bool {
+        self.gates.iter().any(|g| g.has_cookie(headers))
+    }
+
+    /// The gate `typed` opens (every one asked, so the time says nothing).
+    fn matching(&self, typed: &str) -> Option<&EventGate> {
+        self.gates
+            .iter()
+            .map(|g| (g.matches(typed), g))
+            .fold(None, |hit, (m, g)| hit.or(m.then_some(&**g)))
+    }
+}
+
+/// The door a target goes through. An event's: its guest code's, else the
+/// server's (`--event-code`, or open). A running room keeps the door it
+/// was made with, and the event's door as it is now opens it too; an
+/// event's photos open with its door and with any of its live rooms'.
+fn door_of<'s>(state: &'s AppState, target: &Target) -> Door<'s> {
+    let mut door = Door::default();
+    let Target::Event { id, room } = target else {
+        door.add(state, 0, None);
+        return door;
+    };
+    let current = state.reunions.get(*id).and_then(|r| r.meta().guest_code);
+    door.add(state, *id, current.as_deref());
+    match room {
+        Some(made_with) => door.add(state, *id, made_with.as_deref()),
+        None => {
+            for made_with in state.rooms.guest_codes_of(*id) {
+                door.add(state, *id, made_with.as_deref());
+            }
+        }
+    }
+    door
 }
 
 /// The join link's code for a room of event `reunion` made with
-/// `room_code`: the event's current code, else the server's.
-pub fn link_query(state: &AppState, reunion: u32, room_code: Option<&str>) -> Option<String> {
+/// `made_with`: the event's current code, else the server's.
+pub fn link_query(state: &AppState, reunion: u32, made_with: Option<&str>) -> Option<String> {
     let target = match reunion {
         0 => Target::Server,
         id => Target::Event {
             id,
-            room_code: room_code.map(str::to_string),
+            room: Some(made_with.map(str::to_string)),
         },
     };
-    door_of(state, &target).map(|g| g.query())
+    let door = door_of(state, &target);
+    (!door.open).then(|| door.gates.first().map(|g| g.query()))?
 }
 
 /// The middleware: lets a request through when the browser proved it knows
@@ -436,13 +490,14 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         }
         None => target_of(&state, &path, &query, form.as_deref()),
     };
-    let Some(gate) = door_of(&state, &target) else {
+    let door = door_of(&state, &target);
+    if door.open || door.gates.is_empty() {
         return match back {
             Some(back) => Redirect::to(&back).into_response(),
             None => next.run(req).await,
         };
-    };
-    if gate.has_cookie(req.headers()) {
+    }
+    if door.has_cookie(req.headers()) {
         return next.run(req).await;
     }
     let peer = req
@@ -475,7 +530,7 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         if guessing_over {
             return form_page(&state.base, &back, Note::TooMany);
         }
-        if gate.matches(&typed) {
+        if let Some(gate) = door.matching(&typed) {
             let mut resp = Redirect::to(&back).into_response();
             resp.headers_mut()
                 .insert(header::SET_COOKIE, gate.set_cookie());
@@ -491,12 +546,11 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         }
         return AppError::rate_limited().into_response();
     }
-    if typed.as_deref().is_some_and(|t| !gate.matches(t)) {
+    let opened = typed.as_deref().and_then(|t| door.matching(t));
+    if typed.is_some() && opened.is_none() {
         missed();
     }
-    if let Some(typed) = typed
-        && gate.matches(&typed)
-    {
+    if let Some(gate) = opened {
         let page = is_page(&path) && req.method() == Method::GET;
         let mut resp = if page {
             // Drop the code from the address bar (and from the projector).
@@ -576,7 +630,8 @@ mod tests {
     #[test]
     fn an_events_door_opens_with_its_codes_and_its_cookie_is_its_own() {
         let doors = Doors::new(b"k", "", false);
-        let a = doors.event(1, "Alpha One", Some("old code"));
+        let mut a = doors.event(1, "Alpha One");
+        a.also_opens_with("Old  Code");
         assert!(a.matches("alpha  ONE") && a.matches("old code") && !a.matches("bravo"));
         assert_eq!(
             a.query(),
@@ -585,13 +640,10 @@ mod tests {
         );
         let server = EventGate::new("event #1", b"k", "", false);
         assert_ne!(a.cookie_value, server.cookie_value);
-        assert_ne!(
-            a.cookie_value,
-            doors.event(2, "Alpha One", None).cookie_value
-        );
+        assert_ne!(a.cookie_value, doors.event(2, "Alpha One").cookie_value);
         assert_eq!(
             a.cookie_value,
-            doors.event(1, "changed", None).cookie_value,
+            doors.event(1, "changed").cookie_value,
             "the proof is the event's, not one code's"
         );
         assert!(

@@ -261,7 +261,7 @@ async fn an_event_without_a_code_is_guarded_by_the_servers_and_a_changed_code_ke
     let server = settings_server(&["--event-code", SERVER_CODE]);
     let org = log_in(&server).await;
     let a = event_with(&server, &org, "Archer High", &CLASS_A).await;
-    let (room, _) = room_of(&server, &org, a).await;
+    let (room, key) = room_of(&server, &org, a).await;
     let http = no_redirect_client();
     let join_page = format!("/join/{room}");
     let r = fetch(&http, server.url(&join_page)).await;
@@ -272,8 +272,29 @@ async fn an_event_without_a_code_is_guarded_by_the_servers_and_a_changed_code_ke
     )
     .await;
     assert_eq!(r.status().as_u16(), 303);
+    let server_cookie = cookie_named(&r, "yearbook_event");
+    // A phone in that room, and a photo it was shown.
+    let older_ws = format!("{}?event=server+words", server.ws_url(&room));
+    let mut phone = TestClient::connect_url(&older_ws, None, "Ann")
+        .await
+        .unwrap();
+    phone.send(json!({"type": "join", "name": "Ann"})).await;
+    phone.recv_type("welcome").await;
+    let mut host = connect_host(&server, &format!("{room}?event=server+words"), &key).await;
+    host.send(json!({"type": "start_round"})).await;
+    let round = phone.recv_type("round").await;
+    let photo = server.abs(round["choices"][0]["thumb"].as_str().unwrap());
 
     set(&server, &org, a, json!({"guest_code": "alpha one"})).await;
+    let r = fetch_with_cookie(&http, &photo, &server_cookie).await;
+    assert_eq!(r.status().as_u16(), 200, "its phones still see its photos");
+    assert_eq!(fetch(&http, &photo).await.status().as_u16(), 401);
+    // The room made before the event had a code keeps its door (the
+    // server's code), and the event's new code opens it too.
+    for code in ["server+words", "alpha+one"] {
+        let r = fetch(&http, server.url(&format!("{join_page}?event={code}"))).await;
+        assert_eq!(r.status().as_u16(), 303, "{code} opens the older room");
+    }
     let (running, _) = room_of(&server, &org, a).await;
     let r = type_code(&server, "alpha one", &format!("/join/{running}")).await;
     assert_eq!(r.status().as_u16(), 303);
