@@ -413,6 +413,10 @@ fn door_of<'s>(state: &'s AppState, target: &Target) -> Door<'s> {
     };
     let current = state.reunions.get(*id).and_then(|r| r.meta().guest_code);
     door.add(state, *id, current.as_deref());
+    if door.open {
+        // Open now: what else would open it changes nothing.
+        return door;
+    }
     match room {
         Some(made_with) => door.add(state, *id, made_with.as_deref()),
         None => {
