@@ -5,6 +5,8 @@
 #[path = "organise/cap.rs"]
 mod cap;
 mod common;
+#[path = "organise/file_names.rs"]
+mod file_names;
 #[path = "organise/framing.rs"]
 mod framing;
 #[path = "organise/namelist.rs"]

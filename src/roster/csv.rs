@@ -27,6 +27,10 @@ pub struct RowPhoto {
     pub label: Option<String>,
 }
 
+/// Most photos one person may have, however they arrive (roster rows,
+/// "Add a person", uploads).
+pub const MAX_PHOTOS_PER_PERSON: usize = 16;
+
 /// Longest photo label: it is shown on the projector ("also in 1983").
 pub const MAX_LABEL_CHARS: usize = 40;
 
@@ -335,6 +339,15 @@ fn another_photo(
     let Some(new) = repeat.photos.into_iter().next() else {
         return Ok(());
     };
+    if person.photos.len() >= MAX_PHOTOS_PER_PERSON {
+        return Err(vec![Problem::at(
+            line,
+            format!(
+                "'{name}' has more photos than the {MAX_PHOTOS_PER_PERSON} a person may have \
+                 (at most {MAX_PHOTOS_PER_PERSON} photos a person): leave this row out"
+            ),
+        )]);
+    }
     let unlabelled = new.label.is_none() || person.photos.iter().any(|p| p.label.is_none());
     if unlabelled {
         return Err(vec![Problem::at(

@@ -4,14 +4,13 @@
 
 use super::*;
 
-/// Uploads `Person i.png` (a photo of noise, in one chunk) to `reunion`:
-/// whether it became a person.
-async fn upload_person(server: &TestServer, reunion: u64, i: u32) -> bool {
-    let photo = noisy_png(400, i);
+/// Uploads `file` (one chunk, at most 1 MiB) to `reunion`: the finished
+/// upload, with what was accepted and refused.
+pub async fn upload_whole(server: &TestServer, reunion: u64, file: &str, bytes: Vec<u8>) -> Value {
     let (s, created) = server
         .post_json(
             &format!("/api/organise/reunions/{reunion}/uploads"),
-            &json!({"name": format!("Person {i}.png"), "size": photo.len()}),
+            &json!({"name": file, "size": bytes.len()}),
         )
         .await;
     assert_eq!(s, 201, "{created}");
@@ -20,12 +19,25 @@ async fn upload_person(server: &TestServer, reunion: u64, i: u32) -> bool {
         .http
         .patch(server.url(&format!("/api/organise/uploads/{id}")))
         .header("Upload-Offset", "0")
-        .body(photo)
+        .body(bytes)
         .send()
         .await
         .unwrap();
     let (s, done) = status_and_json(r).await;
     assert_eq!((s, done["state"].as_str()), (200, Some("done")), "{done}");
+    done
+}
+
+/// Uploads `Person i.png` (a photo of noise) to `reunion`: whether it
+/// became a person.
+async fn upload_person(server: &TestServer, reunion: u64, i: u32) -> bool {
+    let done = upload_whole(
+        server,
+        reunion,
+        &format!("Person {i}.png"),
+        noisy_png(400, i),
+    )
+    .await;
     !done["accepted"][0]["person"].is_null()
 }
 
