@@ -5,6 +5,8 @@
 #[path = "organise/cap.rs"]
 mod cap;
 mod common;
+#[path = "organise/disk.rs"]
+mod disk;
 #[path = "organise/file_names.rs"]
 mod file_names;
 #[path = "organise/framing.rs"]
