@@ -21,7 +21,9 @@
     count: 0,
     score: 0,
     everConnected: false,
-    failedOpens: 0
+    failedOpens: 0,
+    claim: null,         // who this guest says they are: {person, name, known_as, held}
+    itsYou: 0            // the round that is about this guest (they watch it)
   };
   var sock = null;
   var countdown = new YB.Countdown(drawTime);
@@ -276,6 +278,12 @@
         // The next question's photos, fetched now so they are on hand when it starts.
         YB.preload(m.photos, 'next');
         break;
+      case 'classmates': drawClassmates(m); break;
+      case 'claim': drawClaim(m.claim); break;
+      case 'its_you':
+        S.itsYou = m.round;
+        if (S.phase === 'question' && m.round === S.round) drawItsYou();
+        break;
       case 'reveal': drawReveal(m); buzz(m.you); break;
       case 'game_over': drawOver(m, m.you); break;
       case 'error': onError(m); break;
@@ -286,6 +294,10 @@
   function onState(m) {
     if (typeof m.count === 'number') setCount(m.count);
     if (m.you) { S.score = m.you.score || 0; if (m.you.name) { S.name = m.you.name; text($('wait-name'), S.name); } }
+    if (m.you) {
+      drawClaim(m.you.claim || null);
+      if (m.you.its_you) S.itsYou = m.round;
+    }
     if (m.of) S.of = m.of;
     if (m.phase === 'question') {
       YB.preload(YB.photoUrls(m, 'thumb'));
@@ -342,6 +354,14 @@
           S.phase = null;
           connect();
         });
+        break;
+      case 'its_you':
+        clearPending();
+        S.itsYou = S.round;
+        drawItsYou();
+        break;
+      case 'unknown_person':
+        say(m.message || 'That classmate cannot be chosen.');
         break;
       case 'round_closed':
         clearPending();
@@ -455,6 +475,7 @@
     drawPaused(!!m.paused, m.remaining_ms);
     fitWords($('pq-choices').querySelectorAll('.name-text'));
     fitWords([$('pq-prompt').querySelector('.pq-name')].filter(Boolean));
+    if (S.itsYou === S.round) drawItsYou();
   }
 
   /**
@@ -479,6 +500,62 @@
   }
 
   /** The host paused the question (its seconds stand still under "Paused") or resumed it. */
+  /** The question is about this guest: no choices, they watch. */
+  function drawItsYou() {
+    var box = $('pq-choices');
+    Array.prototype.forEach.call(box.querySelectorAll('button'), function (b) { b.disabled = true; });
+    box.classList.add('its-you');
+    text($('locked'), 'That’s you! Watch the others guess.');
+  }
+
+  // ---------- "I'm…": which classmate this guest is ----------
+
+  function claimLabel(c) {
+    return c.name + (c.known_as ? ' (now ' + c.known_as + ')' : '');
+  }
+
+  function drawClaim(c) {
+    S.claim = c;
+    var now = $('claim-now');
+    if (!c) text(now, '');
+    else if (c.held) text(now, 'You are ' + claimLabel(c) + '.');
+    else text(now, 'Someone else already said they are ' + claimLabel(c) + ': the host will decide.');
+    if (c) $('claim-q').value = '';
+    show($('claim-undo'), !!c);
+    show($('claim-form'), !c);
+    clear($('claim-list'));
+  }
+
+  var searchTimer = null;
+  $('claim-q').addEventListener('input', function () {
+    clearTimeout(searchTimer);
+    var q = $('claim-q').value.trim();
+    if (!q) { clear($('claim-list')); return; }
+    // One search per pause in typing: the socket allows 10 messages a second.
+    searchTimer = setTimeout(function () {
+      if (sock) sock.send({ type: 'find_classmate', query: q.slice(0, 100) });
+    }, 300);
+  });
+  $('claim-form').addEventListener('submit', function (e) { e.preventDefault(); });
+  $('claim-undo').addEventListener('click', function () {
+    if (sock) sock.send({ type: 'unclaim' });
+  });
+
+  function drawClassmates(m) {
+    if (m.query !== $('claim-q').value.trim().slice(0, 100)) return;
+    var list = clear($('claim-list'));
+    if (!m.people.length) {
+      list.appendChild(el('li', { className: 'hint', text: 'Nobody in the class list matches that.' }));
+      return;
+    }
+    m.people.forEach(function (p) {
+      list.appendChild(el('li', {}, [
+        el('button', { type: 'button', className: 'btn claim-pick', dataset: { person: p.person }, text: 'I’m ' + claimLabel(p),
+          onclick: function () { if (sock) sock.send({ type: 'claim', person: p.person }); } })
+      ]));
+    });
+  }
+
   function drawPaused(paused, remainingMs) {
     if (paused) countdown.hold(remainingMs, S.seconds * 1000, S.round);
     else countdown.start(remainingMs, S.seconds * 1000, S.round);
@@ -565,7 +642,8 @@
     var picked = typeof you.choice === 'number' ? you.choice : null;
     var v = $('rv-verdict');
     v.className = 'verdict';
-    if (you.correct) { text(v, '✓ Right!'); v.classList.add('right'); }
+    if (you.its_you) { text(v, 'That’s you!'); v.classList.add('none'); }
+    else if (you.correct) { text(v, '✓ Right!'); v.classList.add('right'); }
     else if (picked === null) { text(v, 'No answer this time'); v.classList.add('none'); }
     else { text(v, '✗ Not this time'); v.classList.add('wrong'); }
     text($('rv-points'), you.correct ? '+' + YB.fmt(you.points || 0) + ' points' : '');

@@ -31,6 +31,8 @@ mod projector;
 mod remote;
 #[path = "browser/roster_zip.rs"]
 mod roster_zip;
+#[path = "browser/thennow.rs"]
+mod thennow;
 #[path = "browser/uploads.rs"]
 mod uploads;
 
