@@ -152,7 +152,7 @@
   // ---------- lobby ----------
 
   function drawLobby(players, count) {
-    if (Array.isArray(players)) S.players = players.slice();
+    if (Array.isArray(players)) { S.players = players.slice(); drawClaims(); }
     var n = typeof count === 'number' ? count : S.players.length;
     S.count = Math.max(n, S.players.length);
     text($('player-count'), YB.fmt(n));
@@ -249,6 +249,34 @@
       ]));
     });
     show($('kicked'), S.kicked.length > 0);
+  }
+
+  /**
+   * Guests who said which classmate they are. A classmate claimed twice waits
+   * here for the host: give it to the second guest or turn them down; any
+   * claim can be undone (a prank, a wrong tap).
+   */
+  function drawClaims() {
+    var ul = clear($('claims-list'));
+    var claimed = S.players.filter(function (p) { return p.claim; });
+    claimed.sort(function (a, b) { return (a.claim.held ? 1 : 0) - (b.claim.held ? 1 : 0); });
+    claimed.forEach(function (p) {
+      var who = p.claim.name + (p.claim.known_as ? ' (now ' + p.claim.known_as + ')' : '');
+      var send = function (msg) { return function () { sock.send(msg); }; };
+      var buttons = p.claim.held ? [
+        el('button', { type: 'button', className: 'btn quiet', text: 'Undo', 'aria-label': 'Undo ' + p.name + '’s claim',
+          onclick: send({ type: 'undo_claim', player_id: p.id }) })
+      ] : [
+        el('button', { type: 'button', className: 'btn quiet claim-give', text: 'It’s them', 'aria-label': 'Give ' + who + ' to ' + p.name,
+          onclick: send({ type: 'decide_claim', player_id: p.id, give: true }) }),
+        el('button', { type: 'button', className: 'btn quiet claim-refuse', text: 'No', 'aria-label': 'Turn down ' + p.name,
+          onclick: send({ type: 'decide_claim', player_id: p.id, give: false }) })
+      ];
+      var line = p.claim.held ? p.name + ' is ' + who : p.name + ' also says they are ' + who + ': is it them?';
+      ul.appendChild(el('li', { className: 'kicked-one' + (p.claim.held ? '' : ' claim-asked') },
+        [el('span', { className: 'kicked-name', text: line })].concat(buttons)));
+    });
+    show($('claims'), claimed.length > 0);
   }
 
   function kick(p) {
