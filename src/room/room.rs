@@ -403,6 +403,24 @@ impl Room {
         code::secrets_equal(&store::hash_secret(key), &self.host_key_hash)
     }
 
+    /// The player a resume token speaks for, while they are in the room,
+    /// with their name (a phone's HTTP requests carry its token).
+    pub fn player_by_token(&self, token: &str) -> Option<(PlayerId, String)> {
+        let inner = self.inner.lock();
+        let id = inner.sessions.player_for_token(token)?;
+        inner.game.player(id).map(|p| (id, p.name.clone()))
+    }
+
+    /// The names of the players in the room, by id.
+    pub fn player_names(&self) -> std::collections::HashMap<PlayerId, String> {
+        let inner = self.inner.lock();
+        inner
+            .game
+            .players()
+            .map(|p| (p.id, p.name.clone()))
+            .collect()
+    }
+
     /// Whether what this room does can be made durable right now: the
     /// store works and has not given up this room's writes.
     pub fn storage_ok(&self) -> bool {
