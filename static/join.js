@@ -252,6 +252,7 @@
         text($('wait-name'), S.name);
         fitWords([$('wait-name')]);
         requestWake();
+        loadToday();
         if (!S.phase) screen('s-wait');
         break;
       case 'state': onState(m); break;
@@ -502,10 +503,8 @@
   /** The host paused the question (its seconds stand still under "Paused") or resumed it. */
   /** The question is about this guest: no choices, they watch. */
   function drawItsYou() {
-    var box = $('pq-choices');
-    Array.prototype.forEach.call(box.querySelectorAll('button'), function (b) { b.disabled = true; });
-    box.classList.add('its-you');
-    text($('locked'), 'That’s you! Watch the others guess.');
+    $('pq-choices').classList.add('its-you');
+    markTiles();
   }
 
   // ---------- "I'm…": which classmate this guest is ----------
@@ -556,6 +555,95 @@
     });
   }
 
+  // ---------- then & now: a photo of today ----------
+
+  var picked = null;       // the file chosen, not sent yet
+  var previewUrl = null;   // its local preview, revoked when replaced
+
+  /** `ok`: good news, not in the alert colour. */
+  function todayMsg(msg, ok) {
+    text($('today-msg'), msg || '');
+    $('today-msg').classList.toggle('ok', !!ok);
+  }
+
+  /** The photo shown: the local one picked (`local`), the server's, or none. */
+  function drawToday(src, stored) {
+    var img = $('today-preview');
+    if (src) img.src = src; else img.removeAttribute('src');
+    show(img, !!src);
+    show($('today-use'), !!picked);
+    show($('today-delete'), !!stored && !picked);
+    text($('today-camera-btn'), src ? 'Retake' : 'Take a photo');
+  }
+
+  function pick(input) {
+    var f = input.files && input.files[0];
+    input.value = '';
+    if (!f) return;
+    picked = f;
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = null;
+    todayMsg('');
+    // Most browsers cannot draw an iPhone HEIC: no preview (the server says why it cannot use it).
+    if (/hei[cf]/i.test(f.type || '') || /\.hei[cf]$/i.test(f.name || '')) { drawToday(null, false); return; }
+    previewUrl = URL.createObjectURL(f);
+    drawToday(previewUrl, false);
+  }
+  $('today-camera').addEventListener('change', function () { pick($('today-camera')); });
+  $('today-gallery').addEventListener('change', function () { pick($('today-gallery')); });
+
+  function todayRequest(method, body) {
+    return fetch(YB.url('/api/rooms/' + encodeURIComponent(S.code) + '/today'), {
+      method: method,
+      headers: { 'Authorization': 'Bearer ' + S.token, 'Accept': 'application/json' },
+      body: body,
+      credentials: 'same-origin',
+      cache: 'no-store'
+    }).then(function (res) {
+      return res.text().then(function (t) {
+        var data = null;
+        try { data = t ? JSON.parse(t) : null; } catch (e) { data = null; }
+        return { ok: res.ok, status: res.status, data: data };
+      });
+    });
+  }
+
+  $('today-use').addEventListener('click', function () {
+    if (!picked || !S.token) return;
+    var use = $('today-use');
+    use.disabled = true;
+    todayMsg('Sending your photo…', true);
+    todayRequest('PUT', picked).then(function (r) {
+      use.disabled = false;
+      if (!r.ok) { todayMsg(YB.errorText(r, 'That photo could not be used. Please try another.')); return; }
+      picked = null;
+      todayMsg('Your photo is in. Thank you!', true);
+      drawToday(r.data.thumb, true);
+    }, function () {
+      use.disabled = false;
+      // Nothing is kept of a cut-off upload: sending it again is safe.
+      todayMsg('The upload was cut off. Tap “Use this photo” to send it again.');
+    });
+  });
+
+  $('today-delete').addEventListener('click', function () {
+    if (!S.token) return;
+    todayRequest('DELETE').then(function (r) {
+      if (!r.ok) { todayMsg(YB.errorText(r)); return; }
+      todayMsg('Your photo is deleted.', true);
+      drawToday(null, false);
+    }, function () { todayMsg('No connection: please try again.'); });
+  });
+
+  /** After joining or coming back: the photo this guest already added. */
+  function loadToday() {
+    if (!S.token || picked) return;
+    todayRequest('GET').then(function (r) {
+      if (r.ok && r.data && !r.data.hidden) drawToday(r.data.thumb, true);
+      else if (r.ok && r.data && r.data.hidden) { drawToday(null, true); todayMsg('The host took your photo out of the game.'); }
+    }, function () { /* offline: the buttons still work later */ });
+  }
+
   function drawPaused(paused, remainingMs) {
     if (paused) countdown.hold(remainingMs, S.seconds * 1000, S.round);
     else countdown.start(remainingMs, S.seconds * 1000, S.round);
@@ -595,16 +683,19 @@
 
   function markTiles() {
     var box = $('pq-choices');
+    // A question about this guest: they watch (a photo loading later enables nothing).
+    var mine = S.phase === 'question' && S.itsYou === S.round;
     Array.prototype.forEach.call(box.children, function (b) {
       var i = Number(b.dataset.choice);
       b.classList.toggle('picked', S.locked === i);
       b.classList.toggle('dim', S.locked !== null && S.locked !== i);
-      b.disabled = S.locked !== null || !S.shown[i];
+      b.disabled = mine || S.locked !== null || !S.shown[i];
       b.setAttribute('aria-busy', S.shown[i] ? 'false' : 'true');
       b.setAttribute('aria-pressed', S.locked === i ? 'true' : 'false');
     });
     var line = $('locked');
-    if (S.locked === null) text(line, '');
+    if (mine) text(line, 'That’s you! Watch the others guess.');
+    else if (S.locked === null) text(line, '');
     else text(line, 'Locked in: ' + YB.LETTERS[S.locked]);
     show($('saved'), S.locked !== null && S.acked);
   }

@@ -141,7 +141,8 @@ pub async fn put(
 }
 
 /// `GET /api/rooms/{code}/today`: the guest's own photo, `{photo, thumb,
-/// hidden}` (the URLs answer 404 while hidden), or 404.
+/// hidden}` (the URLs answer 404 while hidden), or `null` (a phone asks
+/// after every join: no photo yet is no error).
 pub async fn get_own(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -149,10 +150,12 @@ pub async fn get_own(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
-    let row = store(&state)?
+    let Some(row) = store(&state)?
         .of_player(&room.code, player.get())
         .map_err(failed)?
-        .ok_or_else(|| AppError::not_found("No photo of today yet."))?;
+    else {
+        return Ok(Json(Value::Null).into_response());
+    };
     let mut v = urls_json(&state, &row.file);
     v["hidden"] = json!(row.hidden);
     Ok(Json(v).into_response())
