@@ -296,7 +296,8 @@
         })
       ]));
     });
-    show($('today'), shown.length > 0 || (data.count || 0) > 0);
+    // Shown from the first photo on, hidden ones included: "0" after a hide says it worked.
+    show($('today'), (data.photos || []).length > 0);
   }
 
   function todayFetch(path, method) {

@@ -37,13 +37,19 @@ const ME: &str = "Kevin O'Neil";
 #[test]
 fn a_guest_says_who_they_are_and_watches_the_question_about_themselves() {
     browser_test("thennow", |b| async move {
-        let people = &[("phone", Size::Phone)];
+        let people = &[("phone", Size::Phone), ("host", Size::Projector720)];
         let (_class, server, pages) = setup(&b, None, people).await;
-        let phone = &pages[0];
+        let [phone, projector] = &pages[..] else {
+            unreachable!()
+        };
         // Every classmate once, so one of the rounds asks about ME.
         let room = new_room(&server, CLASS.len() as u32).await;
         let code = room["code"].as_str().expect("code");
         let mut host = connect_host(&server, code, room["host_key"].as_str().expect("key")).await;
+        projector
+            .goto(room["host_url"].as_str().expect("host_url"))
+            .await;
+        host_ready(projector).await;
         phone
             .goto(room["join_url"].as_str().expect("join_url"))
             .await;
@@ -163,13 +169,30 @@ fn a_guest_says_who_they_are_and_watches_the_question_about_themselves() {
                 "seen('#today-msg').indexOf('HEIC') >= 0",
             )
             .await;
-        // Deleted by the guest: gone from the server.
+        // The projector's lobby counts it, and hides it with one click.
+        projector
+            .wait(
+                "the photo counted",
+                "seen('#today-count') === '1' && !!document.querySelector('.today-hide')",
+            )
+            .await;
+        projector.screenshot("thennow-host-lobby-photos").await;
+        projector.click(".today-hide").await;
+        projector
+            .wait(
+                "the photo hidden",
+                "seen('#today-count') === '0' && !document.querySelector('.today-hide')",
+            )
+            .await;
+        let hidden = reqwest::get(server.abs(&src)).await.unwrap().status();
+        assert_eq!(hidden.as_u16(), 404, "gone from the game at once");
+        // The guest sees why after a reload, and deletes it for good.
         phone.reload().await;
         phone_screen(phone, "s-wait").await;
         phone
             .wait(
-                "the photo shown again after a reload",
-                "seen('#today-delete') === 'Delete my photo'",
+                "the host's word",
+                "seen('#today-msg') === 'The host took your photo out of the game.'",
             )
             .await;
         phone.click("#today-delete").await;
@@ -180,12 +203,6 @@ fn a_guest_says_who_they_are_and_watches_the_question_about_themselves() {
             json!("Your photo is deleted."),
         )
         .await;
-        let gone = reqwest::get(server.abs(&src))
-            .await
-            .unwrap()
-            .status()
-            .as_u16();
-        assert_eq!(gone, 404);
 
         // Round after round until the question is about ME.
         let mut about_me = false;
