@@ -116,7 +116,7 @@ const MIGRATIONS: &[&str] = &[
         used_at INTEGER
      );
      ALTER TABLE rooms ADD COLUMN reunion INTEGER NOT NULL DEFAULT 0;",
-    // Then & now: each guest's photo of today, per room (issue 21).
+    // 7: then & now: each guest's photo of today, per room (issue 21).
     "CREATE TABLE today_photos (
         room TEXT NOT NULL,
         player INTEGER NOT NULL,
