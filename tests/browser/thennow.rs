@@ -103,6 +103,15 @@ fn a_guest_says_who_they_are_and_watches_the_question_about_themselves() {
             }
         }
         assert!(listed, "the host's list shows the claim");
+        projector
+            .wait(
+                "the projector's who is who",
+                &format!(
+                    "seen('#claims-list') === {}",
+                    js_str(&format!("Kev is {ME}\nUndo"))
+                ),
+            )
+            .await;
 
         // Today's photo: picked from the gallery (a generated face, turned
         // by its EXIF), previewed, then sent.
