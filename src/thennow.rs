@@ -198,6 +198,19 @@ impl TodayPhotos {
         Ok(row)
     }
 
+    /// The room a photo of today was sent in (for its event's door).
+    pub fn room_of(&self, file: &str) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .conn
+            .lock()
+            .query_row(
+                "SELECT room FROM today_photos WHERE file = ?1",
+                params![file],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The bytes behind a URL, unless hidden or deleted.
     pub fn bytes(&self, file: &str, size: TodaySize) -> anyhow::Result<Option<Vec<u8>>> {
         let sql = match size {
