@@ -5,6 +5,8 @@
 mod common;
 #[path = "organise/namelist.rs"]
 mod namelist;
+#[path = "organise/photorev.rs"]
+mod photorev;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};

@@ -225,7 +225,8 @@ fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 /// A photo variant by its opaque, per-scope file name (`roster/urls.rs`);
-/// immutable, so cached for a year. The ETag is the file name (nothing
+/// the name carries the photo's revision, so its bytes never change: cached
+/// for a year. The ETag is the file name (nothing
 /// more than the URL says) and every photo of one size has one length.
 async fn photo(
     State(state): State<Arc<AppState>>,
@@ -233,14 +234,22 @@ async fn photo(
     headers: HeaderMap,
 ) -> Response {
     // The tag names the reunion: a URL minted in one reunion's room is
-    // read against that reunion's class only.
-    let found = state.rooms.deps().photo_urls.resolve(&file).and_then(|at| {
-        let roster = match at.reunion {
-            0 => state.roster.clone(),
-            id => state.reunions.get(id)?.roster(),
-        };
-        roster.photo(at.person, at.photo, at.size).cloned()
-    });
+    // read against that reunion's class only, at the photo's revision.
+    let found = state
+        .rooms
+        .deps()
+        .photo_urls
+        .resolve(&file)
+        .and_then(|at| match at.reunion {
+            0 => state
+                .roster
+                .photo_at(at.person, at.photo, at.rev, at.size)
+                .cloned(),
+            id => state
+                .reunions
+                .get(id)?
+                .served_photo(at.person, at.photo, at.rev, at.size),
+        });
     let Some(variant) = found else {
         return AppError::not_found("No such photo.").into_response();
     };
