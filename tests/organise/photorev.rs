@@ -128,3 +128,89 @@ async fn a_photo_turned_while_its_room_runs_gets_a_new_url_and_the_old_keeps_its
         Some("right")
     );
 }
+
+/// The peak resident memory (`VmHWM`) of process `pid`, in bytes.
+fn peak_rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no VmHWM in {status}"));
+    kb * 1024
+}
+
+/// A stored (uncompressed) zip of a four-person roster and `junk` bytes
+/// of noise beside it: as big as `junk`, whatever the compressor.
+fn big_roster_zip(junk: usize) -> Vec<u8> {
+    use std::io::Write;
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("Big Class/roster.csv", stored).unwrap();
+    zip.write_all(b"name,gender,photo\nAnn,f,a.png\nBea,f,b.png\nCid,f,c.png\nDot,f,d.png\n")
+        .unwrap();
+    for (i, name) in ["a", "b", "c", "d"].iter().enumerate() {
+        zip.start_file(format!("Big Class/{name}.png"), stored)
+            .unwrap();
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(portrait_b64(i))
+            .unwrap();
+        zip.write_all(&png).unwrap();
+    }
+    zip.start_file("Big Class/scans/noise.bin", stored).unwrap();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let noise: Vec<u8> = (0..junk)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    zip.write_all(&noise).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn a_50_mb_roster_zip_is_spooled_to_disk_not_held_in_memory() {
+    let mut server = TestServer::start();
+    let pid = server.pid();
+    let zip = big_roster_zip(50 * 1024 * 1024);
+    // Warm up: the route, the decoder, the database, at their own peak.
+    let (status, v) = status_and_json(
+        server
+            .http
+            .post(server.url("/api/organise/reunions/from-roster"))
+            .body(big_roster_zip(1024))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    let before = peak_rss(pid);
+    let (status, v) = status_and_json(
+        server
+            .http
+            .post(server.url("/api/organise/reunions/from-roster?title=Big"))
+            .body(zip)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, v["people"].as_u64()), (201, Some(4)), "{v}");
+    let grew = peak_rss(pid).saturating_sub(before);
+    assert!(
+        grew < 20 * 1024 * 1024,
+        "the server's peak memory grew by {} MiB for a 50 MiB zip",
+        grew >> 20
+    );
+    // Nothing of it is left on disk, in the staging folder or beside it.
+    let staging = std::path::PathBuf::from(format!("{}.uploads", server.db_path().display()));
+    let left: Vec<_> = std::fs::read_dir(&staging)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert_eq!(left, Vec::<std::path::PathBuf>::new());
+}
