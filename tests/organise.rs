@@ -5,6 +5,8 @@
 mod common;
 #[path = "organise/namelist.rs"]
 mod namelist;
+#[path = "organise/photorev.rs"]
+mod photorev;
 #[path = "organise/settings.rs"]
 mod settings;
 
