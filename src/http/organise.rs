@@ -781,7 +781,7 @@ pub async fn update(
 }
 
 /// Who signs a change: the name the page sends (`by`), else the role.
-fn signer(state: &AppState, who: &Organiser, v: &serde_json::Value) -> String {
+pub(super) fn signer(state: &AppState, who: &Organiser, v: &serde_json::Value) -> String {
     v.get("by")
         .and_then(|b| b.as_str())
         .and_then(|b| crate::reunion::clean_text(&b.chars().take(40).collect::<String>()))

@@ -316,34 +316,7 @@ impl ReunionStore {
         // Immediate: a read upgraded to a write mid-transaction fails at once
         // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let changed = tx.execute(
-            "UPDATE reunion_people SET name = ?3, known_as = ?4, gender = ?5, in_memoriam = ?6,
-                included = ?7, deleted = ?8, updated_at = ?9, updated_by = ?10, version = ?11
-             WHERE reunion = ?1 AND id = ?2 AND version = ?12",
-            params![
-                reunion,
-                row.id,
-                row.name,
-                row.known_as,
-                row.gender,
-                row.in_memoriam,
-                row.included,
-                row.deleted,
-                row.updated_at,
-                row.updated_by,
-                row.version,
-                expected
-            ],
-        )?;
-        if changed == 0 {
-            let current = tx
-                .query_row(
-                    &format!("{PERSON_SELECT} WHERE reunion = ?1 AND id = ?2"),
-                    params![reunion, row.id],
-                    person_of,
-                )
-                .optional()?
-                .context("no such person")?;
+        if let Some(current) = write_row(&tx, reunion, row, expected)? {
             return Ok(Err(current));
         }
         if let Some((idx, sha, bytes)) = photo {
@@ -360,6 +333,35 @@ impl ReunionStore {
         )?;
         tx.commit()?;
         Ok(Ok(row.clone()))
+    }
+
+    /// Adds `photo` (its `idx` set one past the person's last) to a
+    /// person still at version `expected`, `row` written in the same
+    /// transaction; else the stored row. Its index, once added.
+    pub fn add_photo(
+        &self,
+        reunion: u32,
+        row: &PersonRow,
+        expected: u32,
+        mut photo: PhotoRow,
+    ) -> anyhow::Result<Result<u32, PersonRow>> {
+        let mut conn = self.conn.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if let Some(current) = write_row(&tx, reunion, row, expected)? {
+            return Ok(Err(current));
+        }
+        photo.idx = tx.query_row(
+            "SELECT COALESCE(MAX(idx) + 1, 0) FROM reunion_photos WHERE reunion = ?1 AND person = ?2",
+            params![reunion, row.id],
+            |r| r.get(0),
+        )?;
+        insert_photo(&tx, reunion, row.id, &photo)?;
+        tx.execute(
+            "UPDATE reunions SET updated_at = ?2 WHERE id = ?1",
+            params![reunion, row.updated_at],
+        )?;
+        tx.commit()?;
+        Ok(Ok(photo.idx))
     }
 }
 
@@ -389,20 +391,72 @@ fn insert_person(
         ],
     )?;
     for photo in photos {
-        tx.execute(
-            "INSERT INTO reunion_photos (reunion, person, idx, label, sha, bytes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                reunion,
-                stored.id,
-                photo.idx,
-                photo.label,
-                photo.sha,
-                photo.bytes
-            ],
-        )?;
+        insert_photo(tx, reunion, stored.id, photo)?;
     }
     Ok(())
+}
+
+/// Inserts one photo of `person` at its `idx`.
+fn insert_photo(
+    tx: &rusqlite::Transaction<'_>,
+    reunion: u32,
+    person: u32,
+    photo: &PhotoRow,
+) -> anyhow::Result<()> {
+    tx.execute(
+        "INSERT INTO reunion_photos (reunion, person, idx, label, sha, bytes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            reunion,
+            person,
+            photo.idx,
+            photo.label,
+            photo.sha,
+            photo.bytes
+        ],
+    )?;
+    Ok(())
+}
+
+/// Writes `row` over the stored person if that is still at version
+/// `expected`; else the stored row (someone else's change), nothing written.
+fn write_row(
+    tx: &rusqlite::Transaction<'_>,
+    reunion: u32,
+    row: &PersonRow,
+    expected: u32,
+) -> anyhow::Result<Option<PersonRow>> {
+    let changed = tx.execute(
+        "UPDATE reunion_people SET name = ?3, known_as = ?4, gender = ?5, in_memoriam = ?6,
+            included = ?7, deleted = ?8, updated_at = ?9, updated_by = ?10, version = ?11
+         WHERE reunion = ?1 AND id = ?2 AND version = ?12",
+        params![
+            reunion,
+            row.id,
+            row.name,
+            row.known_as,
+            row.gender,
+            row.in_memoriam,
+            row.included,
+            row.deleted,
+            row.updated_at,
+            row.updated_by,
+            row.version,
+            expected
+        ],
+    )?;
+    if changed == 0 {
+        let current = tx
+            .query_row(
+                &format!("{PERSON_SELECT} WHERE reunion = ?1 AND id = ?2"),
+                params![reunion, row.id],
+                person_of,
+            )
+            .optional()?
+            .context("no such person")?;
+        return Ok(Some(current));
+    }
+    Ok(None)
 }
 
 /// Every reunion's settings, by id.
