@@ -133,6 +133,12 @@
     if (!p.photos.length) return el('td', {}, [el('span', { className: 'muted' }, ['no photo'])]);
     var first = p.photos[0];
     var cell = el('td', { className: 'photo-cell' }, [YB.img(first.thumb, '', 'thumb')]);
+    // Several photos: their labels, so a drop that added one shows here.
+    if (p.photos.length > 1) {
+      cell.appendChild(el('span', { className: 'photo-labels muted small' }, [p.photos.map(function (ph) {
+        return ph.label || 'no label';
+      }).join(', ')]));
+    }
     if (p.deleted) return cell;
     var turn = el('button', { type: 'button', className: 'btn quiet small rotate' }, ['⟳']);
     turn.setAttribute('aria-label', 'Turn the photo of ' + p.name + ' a quarter to the right');
@@ -323,6 +329,10 @@
       say('Send this link to your co-organiser. It works once.');
     });
   });
+
+  // The drop zone above the table: the table follows as photos land.
+  document.addEventListener('yb:people-changed', function () { reload(true); });
+  document.addEventListener('yb:uploaded', function () { reload(true); });
 
   $('undo').addEventListener('click', undo);
   document.addEventListener('keydown', function (e) {

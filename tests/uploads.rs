@@ -544,6 +544,11 @@ async fn a_guest_never_reaches_the_uploads() {
     );
     assert_eq!(server.get_json(&uploads).await.0, 401);
     assert_eq!(status(&server, id).await.0, 401);
+    let choice = format!("/api/organise/uploads/{id}/choice");
+    let (s, _) = server
+        .post_json(&choice, &json!({"file": "x.png", "choice": "skip"}))
+        .await;
+    assert_eq!(s, 401);
     let (s, _, _) = chunk(&server, id, 0, b"0123456789").await;
     assert_eq!(s, 401);
     // A chunk's body is not read before the organiser is known: a guest's
@@ -683,6 +688,7 @@ async fn a_co_organiser_never_reaches_another_events_uploads() {
         ("GET", format!("/organise/reunions/{}/upload", ids[1])),
         ("GET", format!("/api/organise/uploads/{theirs}")),
         ("DELETE", format!("/api/organise/uploads/{theirs}")),
+        ("POST", format!("/api/organise/uploads/{theirs}/choice")),
     ] {
         let body = if method == "POST" {
             json!({"name": "x.png", "size": 10})

@@ -31,31 +31,16 @@ pub const CHUNK_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// upload stands).
 pub const UPLOAD_OFFSET: &str = "upload-offset";
 
-#[derive(askama::Template)]
-#[template(path = "organise_upload.html")]
-struct UploadPage {
-    base: String,
-    title: String,
-    reunion: u32,
-    /// The event's title, linking back to its page.
-    event: String,
-    back: String,
-}
-
-/// `GET /organise/reunions/{id}/upload`: the drop zone for one reunion.
+/// `GET /organise/reunions/{id}/upload`: the drop zone's old page; it is
+/// on the event's page now, where a bookmark of this one leads.
 pub async fn page(
     organiser: Organiser,
     State(state): State<Arc<AppState>>,
     Path(reunion): Path<u32>,
 ) -> Result<Response, AppError> {
-    let event = find_reunion(&state, &organiser, reunion)?;
-    Ok(super::pages::render(UploadPage {
-        base: state.base.clone(),
-        title: format!("Add photos — {}", event.title()),
-        reunion,
-        event: event.title(),
-        back: format!("{}/organise/reunions/{reunion}", state.base),
-    }))
+    find_reunion(&state, &organiser, reunion)?;
+    let to = format!("{}/organise/reunions/{reunion}#uploads", state.base);
+    Ok(axum::response::Redirect::to(&to).into_response())
 }
 
 /// Whether a request is an upload's chunk: its body is read by [`append`]
