@@ -758,3 +758,65 @@ fn decide(upload: &Upload, bytes: Vec<u8>) -> Outcome {
         refused: checked.refused,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reunion::{Entry, PersonRow, PhotoEntry};
+    use crate::roster::photos::Variant;
+
+    fn ann(photos: &[(u32, Option<&str>, &str)]) -> Entry {
+        let none = Variant {
+            bytes: bytes::Bytes::new(),
+            content_type: "image/jpeg",
+        };
+        Entry {
+            row: PersonRow::sample(7, "Ann Lee"),
+            photos: photos
+                .iter()
+                .map(|(idx, label, sha)| PhotoEntry {
+                    idx: *idx,
+                    label: label.map(str::to_string),
+                    sha: sha.to_string(),
+                    thumb: none.clone(),
+                    photo: none.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    fn asked(plan: Plan) -> (u32, Option<String>, Vec<String>) {
+        match plan {
+            Plan::Ask(a) => (a.replace, a.replace_label, a.choices),
+            other => panic!("expected a question, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nothing_a_person_has_is_taken_without_asking() {
+        let labelled = ann(&[(0, Some("1983"), "a"), (1, Some("1986"), "b")]);
+        assert_eq!(plan_for(&labelled, Some("1990"), "c"), Plan::Add);
+        assert_eq!(plan_for(&labelled, None, "b"), Plan::Same);
+        assert_eq!(plan_for(&labelled, Some("1990"), "a"), Plan::Same);
+        assert_eq!(
+            asked(plan_for(&labelled, Some(" 1983 "), "c")),
+            (
+                0,
+                Some("1983".into()),
+                vec!["replace".into(), "skip".into()]
+            )
+        );
+        // No label: the newest yearbook's photo, the one games show.
+        let (replace, label, choices) = asked(plan_for(&labelled, None, "c"));
+        assert_eq!((replace, label.as_deref()), (1, Some("1986")));
+        assert_eq!(choices, ["replace", "add", "skip"]);
+        // Their photo without a label comes first; no year: the first.
+        let mixed = ann(&[(0, Some("25th"), "a"), (3, None, "b")]);
+        assert_eq!(asked(plan_for(&mixed, None, "c")).0, 3);
+        let words = ann(&[(2, Some("senior"), "a"), (4, Some("junior"), "b")]);
+        assert_eq!(asked(plan_for(&words, None, "c")).0, 2);
+        // Nobody's photo to take: added.
+        assert_eq!(plan_for(&ann(&[]), None, "c"), Plan::Add);
+        assert_eq!(plan_for(&ann(&[]), Some("1983"), "c"), Plan::Add);
+    }
+}

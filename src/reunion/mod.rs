@@ -805,16 +805,8 @@ mod tests {
         };
         Entry {
             row: PersonRow {
-                id,
-                name: name.into(),
-                known_as: None,
-                gender: None,
-                in_memoriam: false,
-                included: true,
                 deleted,
-                updated_at: 0,
-                updated_by: String::new(),
-                version: 1,
+                ..PersonRow::sample(id, name)
             },
             photos: sha
                 .map(|sha| PhotoEntry {

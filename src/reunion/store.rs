@@ -44,6 +44,25 @@ pub struct PersonRow {
     pub version: u32,
 }
 
+#[cfg(test)]
+impl PersonRow {
+    /// A new, included row at version 1 (tests).
+    pub fn sample(id: u32, name: &str) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            known_as: None,
+            gender: None,
+            in_memoriam: false,
+            included: true,
+            deleted: false,
+            updated_at: 0,
+            updated_by: String::new(),
+            version: 1,
+        }
+    }
+}
+
 /// One stored photo of a person: the source as uploaded.
 #[derive(Debug, Clone)]
 pub struct PhotoRow {

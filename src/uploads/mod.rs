@@ -652,6 +652,18 @@ mod tests {
         assert_eq!(full.kind(), std::io::ErrorKind::StorageFull);
     }
 
+    /// A one-byte file of reunion 1, finished at 0 with a photo of `name`
+    /// accepted and not yet handed on.
+    fn finished_waiting(uploads: &Uploads, file: &str, name: &str) -> Upload {
+        let up = uploads.create(1, file, "", 1, 0).unwrap();
+        uploads.append(&up.id, 0, b"x", 0).unwrap();
+        let waiting = Outcome {
+            accepted: vec![placed(file, name, "").1],
+            refused: vec![],
+        };
+        uploads.finish_with(&up.id, 0, |_, _| waiting).unwrap()
+    }
+
     #[test]
     fn an_upload_untouched_for_a_day_is_swept() {
         let dir = tempfile::tempdir().unwrap();
@@ -673,14 +685,7 @@ mod tests {
         assert!(uploads.get(&fresh.id).is_some());
 
         // A finished file whose photos wait stays, however old.
-        let waits = uploads.create(1, "c.png", "", 1, 0).unwrap();
-        uploads.append(&waits.id, 0, b"x", 0).unwrap();
-        let photo = placed("c.png", "Cy", "").1;
-        let waiting = Outcome {
-            accepted: vec![photo],
-            refused: vec![],
-        };
-        uploads.finish_with(&waits.id, 0, |_, _| waiting).unwrap();
+        let waits = finished_waiting(&uploads, "c.png", "Cy");
         uploads.sweep(10 * ABANDONED_AFTER_MS);
         assert!(uploads.get(&waits.id).is_some());
         assert!(uploads.part_exists(&waits.id));
@@ -688,5 +693,23 @@ mod tests {
         assert!(!uploads.part_exists(&waits.id), "settled: its part goes");
         uploads.sweep(10 * ABANDONED_AFTER_MS);
         assert!(uploads.get(&waits.id).is_none());
+
+        // A photo waiting for the organiser's choice keeps its part, and
+        // is swept (skipped) once unanswered for a day.
+        let asks = finished_waiting(&uploads, "d.png", "Di");
+        let ask = Ask {
+            person: 3,
+            replace: 0,
+            replace_label: None,
+            choices: vec!["replace".into(), "skip".into()],
+            message: "Di already has a photo.".into(),
+        };
+        uploads.ask(&asks.id, "d.png", ask, 5).unwrap();
+        assert!(uploads.waiting(1).is_empty(), "not handed on again");
+        uploads.sweep(ABANDONED_AFTER_MS);
+        assert!(uploads.part_exists(&asks.id));
+        uploads.sweep(ABANDONED_AFTER_MS + 6);
+        assert!(uploads.get(&asks.id).is_none());
+        assert!(!uploads.part_exists(&asks.id));
     }
 }
