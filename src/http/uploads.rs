@@ -542,16 +542,16 @@ async fn hand_on(
         let there = class
             .iter()
             .find(|e| !e.row.deleted && name_key(&e.row.name) == name_key(&person.name));
-        let outcome = match there {
-            Some(entry) => join(state, uploads, reunion, entry.row.id, person.photos).await,
-            None => add_new(state, uploads, reunion, person).await,
+        let person_id = there.map(|e| e.row.id);
+        let outcome = match person_id {
+            Some(id) => join(state, uploads, (reunion, id), person.photos, &mut settled).await,
+            None => add_new(state, uploads, reunion, person)
+                .await
+                .map(|fates| settled.extend(fates)),
         };
-        match outcome {
-            Ok(fates) => settled.extend(fates),
-            Err(e) => {
-                trouble = Some(e);
-                break;
-            }
+        if let Err(e) = outcome {
+            trouble = Some(e);
+            break;
         }
     }
     let staged = uploads.clone();
@@ -627,15 +627,15 @@ fn unreadable(file: &str, why: &str) -> check::Refusal {
 /// Photos for `person`, already in the event, one at a time: the same
 /// photo again is skipped; a label they lack (or a first photo) is
 /// added; anything that would take a photo's place waits for the
-/// organiser's choice ([`plan_for`]).
+/// organiser's choice ([`plan_for`]). Each fate goes to `fates` as it is
+/// known: a storage failure midway keeps what was done already.
 async fn join(
     state: &Arc<AppState>,
     uploads: &Arc<Uploads>,
-    reunion: u32,
-    person: u32,
+    (reunion, person): (u32, u32),
     photos: Vec<(String, Placed)>,
-) -> Result<Vec<(String, String, Fate)>, ReunionError> {
-    let mut fates = Vec::with_capacity(photos.len());
+    fates: &mut Vec<(String, String, Fate)>,
+) -> Result<(), ReunionError> {
     for (id, photo) in photos {
         let source = source_of(uploads, &id, &photo).await?;
         let Some(entry) = state
@@ -667,7 +667,7 @@ async fn join(
         };
         fates.push((id, photo.file, fate));
     }
-    Ok(fates)
+    Ok(())
 }
 
 /// What a photo for someone already in the event should do.

@@ -234,3 +234,45 @@ async fn an_open_question_survives_kill_9_and_is_answered_after() {
     assert_eq!(labels(&after), ["1986"]);
     assert_ne!(after, before);
 }
+
+#[tokio::test]
+async fn a_scan_for_someone_there_resumes_after_a_dropped_chunk_and_joins_them() {
+    let server = TestServer::builder().in_process().start();
+    let id = reunion_with(&server, "Class of 1986", &[("Di Eck", "f", Some(3))]).await;
+    let di = person_named(&server, id, "Di Eck").await["id"].clone();
+    let bytes = noisy_png(700, 8);
+    let mib = 1024 * 1024;
+    assert!(bytes.len() > mib);
+    let (s, created) = server
+        .post_json(
+            &format!("/api/organise/reunions/{id}/uploads"),
+            &json!({"name": "1983/Di Eck.png", "size": bytes.len(), "label": "1983"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{created}");
+    let path = format!("/api/organise/uploads/{}", created["id"].as_str().unwrap());
+    let send = |offset: usize, chunk: Vec<u8>| {
+        server
+            .http
+            .patch(server.url(&path))
+            .header("Upload-Offset", offset.to_string())
+            .body(chunk)
+            .send()
+    };
+    let r = send(0, bytes[..mib].to_vec()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // The answer was lost: the browser sends the first chunk again.
+    let (s, again) = status_and_json(send(0, bytes[..mib].to_vec()).await.unwrap()).await;
+    assert_eq!(
+        (s, again["offset"].as_u64()),
+        (409, Some(mib as u64)),
+        "{again}"
+    );
+    let (s, done) = status_and_json(send(mib, bytes[mib..].to_vec()).await.unwrap()).await;
+    assert_eq!(s, 200, "{done}");
+    assert_eq!(done["accepted"][0]["person"], di, "{done}");
+    assert_eq!(
+        labels(&photos_of(&server, id, "Di Eck").await),
+        ["1986", "1983"]
+    );
+}
