@@ -655,6 +655,18 @@ async fn join(
                 .refusal(&photo.file),
             ),
             Plan::Ask(ask) => Fate::Asked(ask),
+            Plan::Add if entry.photos.len() >= crate::reunion::MAX_PHOTOS_PER_PERSON => {
+                Fate::Refused(check::Refusal {
+                    file: photo.file.clone(),
+                    code: "too_many_photos".into(),
+                    message: format!(
+                        "{} has {} photos already, the most a person may have: replace one \
+                         of them in the table instead.",
+                        entry.row.name,
+                        entry.photos.len()
+                    ),
+                })
+            }
             Plan::Add => match state
                 .reunions
                 .add_photo(reunion, person, label, source, "the organiser")

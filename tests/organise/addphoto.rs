@@ -276,3 +276,23 @@ async fn a_scan_for_someone_there_resumes_after_a_dropped_chunk_and_joins_them()
         ["1986", "1983"]
     );
 }
+
+#[tokio::test]
+async fn a_seventeenth_photo_is_refused_with_what_to_do() {
+    let server = TestServer::builder().in_process().start();
+    let id = reunion_with(&server, "Class of 1986", &[("Eve Fox", "f", Some(4))]).await;
+    for n in 1..16u32 {
+        let name = format!("Eve Fox (19{n:02}).png");
+        let done = drop_file(&server, id, &name, "", &noisy_png(20, 100 + n)).await;
+        assert!(done["accepted"][0]["person"].is_u64(), "{done}");
+    }
+    assert_eq!(photos_of(&server, id, "Eve Fox").await.len(), 16);
+    let done = drop_file(&server, id, "Eve Fox (1999).png", "", &noisy_png(20, 99)).await;
+    assert_eq!(done["refused"][0]["code"], "too_many_photos", "{done}");
+    assert_eq!(
+        done["refused"][0]["message"],
+        "Eve Fox has 16 photos already, the most a person may have: replace one of them \
+         in the table instead."
+    );
+    assert_eq!(photos_of(&server, id, "Eve Fox").await.len(), 16);
+}
