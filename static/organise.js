@@ -330,9 +330,24 @@
     });
   });
 
-  // The drop zone above the table: the table follows as photos land.
-  document.addEventListener('yb:people-changed', function () { reload(true); });
-  document.addEventListener('yb:uploaded', function () { reload(true); });
+  // The drop zone above the table: the table follows as photos land, but
+  // not under a field being typed in (a redraw would lose what is typed).
+  var reloadOnBlur = false;
+  function landed() {
+    var a = document.activeElement;
+    if (a && a.tagName === 'INPUT' && a.type === 'text' && $('people-rows').contains(a)) {
+      if (reloadOnBlur) return;
+      reloadOnBlur = true;
+      a.addEventListener('blur', function () {
+        reloadOnBlur = false;
+        setTimeout(function () { reload(true); }, 0);
+      }, { once: true });
+      return;
+    }
+    reload(true);
+  }
+  document.addEventListener('yb:people-changed', landed);
+  document.addEventListener('yb:uploaded', landed);
 
   $('undo').addEventListener('click', undo);
   document.addEventListener('keydown', function (e) {

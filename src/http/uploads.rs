@@ -414,35 +414,30 @@ pub async fn choose(
         }
         .refusal(&photo.file)),
         (choice, Some(entry)) => {
-            let by = super::organise::signer(&state, &organiser, &v);
             let label = if choice == "add" {
                 Some(label_of_another(&event, &entry, v["label"].as_str())?)
             } else {
                 None
             };
             let source = source_of(&uploads, &id, &photo).await?;
-            let saved = match label {
+            match label {
                 Some(label) => {
                     state
                         .reunions
-                        .add_photo(reunion, ask.person, Some(&label), source, &by)
-                        .await
+                        .add_photo(reunion, ask.person, Some(&label), source)
+                        .await?;
                 }
                 None => {
+                    let by = super::organise::signer(&state, &organiser, &v);
+                    let version = entry.row.version;
+                    let (person, idx) = (ask.person, ask.replace);
                     state
                         .reunions
-                        .replace_photo(
-                            reunion,
-                            ask.person,
-                            ask.replace,
-                            entry.row.version,
-                            source,
-                            &by,
-                        )
-                        .await
+                        .replace_photo(reunion, person, idx, version, source, &by)
+                        .await?;
                 }
-            };
-            Ok(saved?.id)
+            }
+            Ok(ask.person)
         }
     };
     let staged = uploads.clone();
@@ -669,10 +664,10 @@ async fn join(
             }
             Plan::Add => match state
                 .reunions
-                .add_photo(reunion, person, label, source, "the organiser")
+                .add_photo(reunion, person, label, source)
                 .await
             {
-                Ok(row) => Fate::Joined(row.id),
+                Ok(_) => Fate::Joined(person),
                 Err(ReunionError::Invalid(why)) => Fate::Refused(unreadable(&photo.file, &why)),
                 Err(e) => return Err(e),
             },

@@ -654,17 +654,17 @@ impl Reunions {
     }
 
     /// Adds a photo labelled `label` to `person` (made into web variants
-    /// first: an unreadable one changes nothing), their version raised in
-    /// the same transaction. A label they have already is refused (one
-    /// photo a label, as in the CSV). New rooms show it.
+    /// first: an unreadable one changes nothing). A label they have
+    /// already is refused (one photo a label, as in the CSV). Their row
+    /// and version stay: no field of theirs changed, so an edit being made
+    /// on them is still good. New rooms show it. Its index.
     pub async fn add_photo(
         &self,
         id: u32,
         person: u32,
         label: Option<&str>,
         source: Vec<u8>,
-        by: &str,
-    ) -> Result<PersonRow, ReunionError> {
+    ) -> Result<u32, ReunionError> {
         let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
         let label = label.and_then(clean_text);
         let (sha, thumb, photo, source) = self.process(source).await?;
@@ -693,9 +693,6 @@ impl Reunions {
                     .map_or("without a label".into(), |l| format!("labelled {l}"))
             )));
         }
-        let version = current.row.version;
-        let row = stamped(current.row, version, by);
-        let written = row.clone();
         let stored = PhotoRow {
             person,
             idx: 0,
@@ -704,12 +701,10 @@ impl Reunions {
             bytes: source,
         };
         let idx = self
-            .blocking(move |s| s.add_photo(id, &written, version, stored))
-            .await?
-            .map_err(ReunionError::Stale)?;
+            .blocking(move |s| s.add_photo(id, stored, now_millis()))
+            .await?;
         let mut next = reunion.snapshot();
         if let Some(entry) = next.people.iter_mut().find(|e| e.row.id == person) {
-            entry.row = row.clone();
             entry.photos.push(PhotoEntry {
                 idx,
                 label,
@@ -719,7 +714,7 @@ impl Reunions {
             });
         }
         reunion.replace(next);
-        Ok(row)
+        Ok(idx)
     }
 
     /// Turns photo `idx` of `person` by `turns` quarter turns clockwise
@@ -805,8 +800,16 @@ mod tests {
         };
         Entry {
             row: PersonRow {
+                id,
+                name: name.into(),
+                known_as: None,
+                gender: None,
+                in_memoriam: false,
+                included: true,
                 deleted,
-                ..PersonRow::sample(id, name)
+                updated_at: 0,
+                updated_by: String::new(),
+                version: 1,
             },
             photos: sha
                 .map(|sha| PhotoEntry {

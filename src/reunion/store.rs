@@ -335,7 +335,34 @@ impl ReunionStore {
         // Immediate: a read upgraded to a write mid-transaction fails at once
         // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if let Some(current) = write_row(&tx, reunion, row, expected)? {
+        let changed = tx.execute(
+            "UPDATE reunion_people SET name = ?3, known_as = ?4, gender = ?5, in_memoriam = ?6,
+                included = ?7, deleted = ?8, updated_at = ?9, updated_by = ?10, version = ?11
+             WHERE reunion = ?1 AND id = ?2 AND version = ?12",
+            params![
+                reunion,
+                row.id,
+                row.name,
+                row.known_as,
+                row.gender,
+                row.in_memoriam,
+                row.included,
+                row.deleted,
+                row.updated_at,
+                row.updated_by,
+                row.version,
+                expected
+            ],
+        )?;
+        if changed == 0 {
+            let current = tx
+                .query_row(
+                    &format!("{PERSON_SELECT} WHERE reunion = ?1 AND id = ?2"),
+                    params![reunion, row.id],
+                    person_of,
+                )
+                .optional()?
+                .context("no such person")?;
             return Ok(Err(current));
         }
         if let Some((idx, sha, bytes)) = photo {
@@ -354,33 +381,26 @@ impl ReunionStore {
         Ok(Ok(row.clone()))
     }
 
-    /// Adds `photo` (its `idx` set one past the person's last) to a
-    /// person still at version `expected`, `row` written in the same
-    /// transaction; else the stored row. Its index, once added.
-    pub fn add_photo(
-        &self,
-        reunion: u32,
-        row: &PersonRow,
-        expected: u32,
-        mut photo: PhotoRow,
-    ) -> anyhow::Result<Result<u32, PersonRow>> {
+    /// Adds `photo` to `person`, its `idx` set one past their last; the
+    /// person's row is left alone (no field changed, so an edit someone is
+    /// making on it stays valid). Its index.
+    pub fn add_photo(&self, reunion: u32, mut photo: PhotoRow, now: i64) -> anyhow::Result<u32> {
         let mut conn = self.conn.lock();
+        // Immediate: a read upgraded to a write mid-transaction fails at once
+        // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if let Some(current) = write_row(&tx, reunion, row, expected)? {
-            return Ok(Err(current));
-        }
         photo.idx = tx.query_row(
             "SELECT COALESCE(MAX(idx) + 1, 0) FROM reunion_photos WHERE reunion = ?1 AND person = ?2",
-            params![reunion, row.id],
+            params![reunion, photo.person],
             |r| r.get(0),
         )?;
-        insert_photo(&tx, reunion, row.id, &photo)?;
+        insert_photo(&tx, reunion, photo.person, &photo)?;
         tx.execute(
             "UPDATE reunions SET updated_at = ?2 WHERE id = ?1",
-            params![reunion, row.updated_at],
+            params![reunion, now],
         )?;
         tx.commit()?;
-        Ok(Ok(photo.idx))
+        Ok(photo.idx)
     }
 }
 
@@ -435,47 +455,6 @@ fn insert_photo(
         ],
     )?;
     Ok(())
-}
-
-/// Writes `row` over the stored person if that is still at version
-/// `expected`; else the stored row (someone else's change), nothing written.
-fn write_row(
-    tx: &rusqlite::Transaction<'_>,
-    reunion: u32,
-    row: &PersonRow,
-    expected: u32,
-) -> anyhow::Result<Option<PersonRow>> {
-    let changed = tx.execute(
-        "UPDATE reunion_people SET name = ?3, known_as = ?4, gender = ?5, in_memoriam = ?6,
-            included = ?7, deleted = ?8, updated_at = ?9, updated_by = ?10, version = ?11
-         WHERE reunion = ?1 AND id = ?2 AND version = ?12",
-        params![
-            reunion,
-            row.id,
-            row.name,
-            row.known_as,
-            row.gender,
-            row.in_memoriam,
-            row.included,
-            row.deleted,
-            row.updated_at,
-            row.updated_by,
-            row.version,
-            expected
-        ],
-    )?;
-    if changed == 0 {
-        let current = tx
-            .query_row(
-                &format!("{PERSON_SELECT} WHERE reunion = ?1 AND id = ?2"),
-                params![reunion, row.id],
-                person_of,
-            )
-            .optional()?
-            .context("no such person")?;
-        return Ok(Some(current));
-    }
-    Ok(None)
 }
 
 /// Every reunion's settings, by id.

@@ -302,11 +302,27 @@ fn later_drops_add_a_label_skip_the_same_file_and_ask_before_replacing() {
         )
         .await;
 
-        // Another yearbook: added to Ann, and the table shows it.
+        // Another yearbook, while the organiser types in the table: added
+        // to Ann, and the table shows it once the field is left, not
+        // under the typing.
+        let known_as = "input[aria-label='Known as of Ann Lee']";
+        page.click(known_as).await;
+        page.type_into(known_as, "Annie").await;
         drop_one(&page, "Ann Lee (1986).png", 2).await;
         let status = row_landed(&page, 2).await;
         assert!(status.starts_with("✓ Added: Ann Lee (1986)"), "{status}");
+        // Time for a redraw that would have wiped the field.
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let typing = page
+            .js("var i = document.activeElement; return [i.getAttribute('aria-label'), i.value]")
+            .await;
+        assert_eq!(typing, json!(["Known as of Ann Lee", "Annie"]));
+        page.press('\u{E004}').await;
         table_labels(&page, "1983, 1986").await;
+        let (_, shown) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        assert_eq!(shown["people"][0]["known_as"], "Annie", "{shown}");
 
         // The same file again: skipped, said so.
         drop_one(&page, "Ann Lee (1986).png", 2).await;
