@@ -15,6 +15,8 @@ mod emcee;
 mod faces;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/namelist.rs"]
+mod namelist;
 #[path = "browser/organise.rs"]
 mod organise;
 #[path = "browser/pause.rs"]

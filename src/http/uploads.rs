@@ -428,7 +428,7 @@ pub async fn choose(
                         .await?;
                 }
                 None => {
-                    let by = super::organise::signer(&state, &organiser, &v);
+                    let by = super::organise::signed_by(&state, &organiser, v["by"].as_str());
                     let version = entry.row.version;
                     let (person, idx) = (ask.person, ask.replace);
                     state
@@ -778,7 +778,7 @@ mod tests {
             content_type: "image/jpeg",
         };
         Entry {
-            row: PersonRow::sample(7, "Ann Lee"),
+            row: PersonRow::named(7, "Ann Lee"),
             photos: photos
                 .iter()
                 .map(|(idx, label, sha)| PhotoEntry {
