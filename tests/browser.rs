@@ -35,6 +35,8 @@ mod remote;
 mod roster_zip;
 #[path = "browser/settings.rs"]
 mod settings;
+#[path = "browser/thennow.rs"]
+mod thennow;
 #[path = "browser/uploads.rs"]
 mod uploads;
 

@@ -54,7 +54,7 @@ pub(crate) fn json_body<T: DeserializeOwned + Default>(
         .map_err(|e| AppError::bad_request(format!("Invalid request: {e}")))
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -250,7 +250,7 @@ pub async fn remote_qr(
 /// KEY`): 401 without one, 403 for a wrong one (counted against the
 /// address with the host sockets' wrong keys, then 429). `what` names
 /// what needs it.
-fn host_key_of<'h>(
+pub(crate) fn host_key_of<'h>(
     state: &AppState,
     room: &Room,
     headers: &'h HeaderMap,

@@ -10,6 +10,7 @@ pub mod pace;
 pub mod pages;
 pub mod roster_zip;
 pub mod throttle;
+pub mod today;
 pub mod uploads;
 
 use std::collections::HashMap;
@@ -208,6 +209,18 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/solo/round", post(api::solo_round))
         .route("/api/solo/answer", post(api::solo_answer))
         .route("/photos/{file}", get(photo))
+        .route(
+            "/api/rooms/{code}/today",
+            get(today::get_own)
+                .put(today::put)
+                .delete(today::delete_own),
+        )
+        .route("/api/rooms/{code}/today-photos", get(today::host_list))
+        .route(
+            "/api/rooms/{code}/today-photos/{player}/hide",
+            post(today::hide),
+        )
+        .route("/today/{file}", get(today::serve))
         .route("/static/{*path}", get(static_file))
         .route("/ws/{code}", any(api::websocket))
         .fallback(|| async { AppError::not_found("Nothing here.") })

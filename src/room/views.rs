@@ -7,7 +7,7 @@ use crate::game::{Ask, Game, Millis, Mode, Phase, Player, PlayerId, Question, Re
 use crate::protocol::{
     self as msg, AlsoPhoto, GameOver, KickedView, LeaderLine, Lobby, PersonalFrames,
 };
-use crate::protocol::{PlayerView, Timer};
+use crate::protocol::{ClaimShown, Classmate, PlayerView, Timer};
 use crate::protocol::{Progress, Recognized, Reveal, ServerMsg, Shown, State, StateYou, Stats};
 use crate::protocol::{YouFinal, YouReveal};
 use crate::roster::Roster;
@@ -166,7 +166,7 @@ fn reveal_shared(people: &People, game: &Game) -> Option<Reveal> {
         players_voting: round.votes.len()
             + game
                 .players()
-                .filter(|p| p.connected && !round.votes.contains_key(&p.id))
+                .filter(|p| p.connected && !round.votes.contains_key(&p.id) && !game.is_about(p.id))
                 .count(),
         you: None,
         also: people.also(q),
@@ -200,6 +200,7 @@ fn yours_reveal(game: &Game) -> Vec<(PlayerId, YouReveal)> {
                 rank,
                 tied,
                 streak: p.streak,
+                its_you: game.is_about(p.id),
             };
             (p.id, you)
         })
@@ -289,7 +290,7 @@ pub(super) fn state(
     let mut you = StateYou::default();
     match player {
         None => {
-            s.players = Some(players(game));
+            s.players = Some(players(people, game));
             s.kicked = Some(kicked(game));
             let labels = &people.roster.pool.labels;
             s.labels = (labels.len() > 1).then(|| labels.clone());
@@ -303,6 +304,10 @@ pub(super) fn state(
                 if matches!(game.phase(), Phase::Reveal | Phase::Over) {
                     you.tied = Some(game.tied_with(id));
                     you.streak = Some(p.streak);
+                }
+                you.claim = claim_shown(people, p);
+                if matches!(game.phase(), Phase::Question | Phase::Reveal) {
+                    you.its_you = Some(game.is_about(id));
                 }
             }
         }
@@ -388,9 +393,9 @@ pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
 }
 
 /// `lobby` for host screens: the player list, count and settings.
-pub(super) fn lobby_for_hosts(game: &Game) -> ServerMsg {
+pub(super) fn lobby_for_hosts(people: &People, game: &Game) -> ServerMsg {
     ServerMsg::Lobby(Lobby {
-        players: Some(players(game)),
+        players: Some(players(people, game)),
         count: game.player_count(),
         settings: Some(game.settings().clone()),
         kicked: Some(kicked(game)),
@@ -444,7 +449,7 @@ pub(super) fn storage_notice(ok: bool) -> ServerMsg {
 }
 
 /// The host's player list: everyone, or in a big room the newest joiners.
-fn players(game: &Game) -> Vec<PlayerView> {
+fn players(people: &People, game: &Game) -> Vec<PlayerView> {
     let skip = game
         .player_count()
         .saturating_sub(if game.player_count() > BIG_ROOM {
@@ -459,8 +464,46 @@ fn players(game: &Game) -> Vec<PlayerView> {
             name: p.name.clone(),
             connected: p.connected,
             score: p.score,
+            claim: claim_shown(people, p),
         })
         .collect()
+}
+
+/// Who `p` says they are, as shown to them and to the host.
+pub(super) fn claim_shown(people: &People, p: &Player) -> Option<ClaimShown> {
+    let c = p.claim?;
+    let person = people.roster.people.get(c.person)?;
+    Some(ClaimShown {
+        person: c.person,
+        name: person.name.clone(),
+        known_as: person.known_as.clone(),
+        held: c.held,
+    })
+}
+
+/// A phone's search for itself in the class ("I'm…"): those it may claim.
+pub(super) fn classmates(people: &People, query: &str) -> ServerMsg {
+    let class = &people.roster.people;
+    let pool = &people.roster.pool;
+    let found = crate::game::claims::search(
+        query,
+        class
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| pool.claimable(*i))
+            .map(|(i, p)| (i, p.name.as_str(), p.known_as.as_deref())),
+    );
+    ServerMsg::Classmates {
+        query: query.to_string(),
+        people: found
+            .into_iter()
+            .map(|i| Classmate {
+                person: i,
+                name: class[i].name.clone(),
+                known_as: class[i].known_as.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// The players the host kicked and may let back.
