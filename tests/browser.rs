@@ -23,6 +23,8 @@ mod organise;
 mod pause;
 #[path = "browser/phone.rs"]
 mod phone;
+#[path = "browser/photorev.rs"]
+mod photorev;
 #[path = "browser/photos.rs"]
 mod photos;
 #[path = "browser/preload.rs"]

@@ -7,6 +7,8 @@ mod addphoto;
 mod common;
 #[path = "organise/namelist.rs"]
 mod namelist;
+#[path = "organise/photorev.rs"]
+mod photorev;
 #[path = "organise/settings.rs"]
 mod settings;
 

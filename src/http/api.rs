@@ -392,7 +392,10 @@ pub async fn solo_round(
         .choices
         .iter()
         .zip(q.photos)
-        .map(|(&c, photo)| urls.photo_pair(&scope, reunion, c, photo))
+        .map(|(&c, photo)| {
+            let rev = roster.photo_rev(c, usize::from(photo)).unwrap_or(0);
+            urls.photo_pair(&scope, reunion, c, (photo, rev))
+        })
         .unzip();
     Ok(Json(json!({
         "round_id": round_id,

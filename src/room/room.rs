@@ -376,8 +376,15 @@ impl Room {
 
     /// The class as this room's views show it.
     fn people(&self) -> People<'_> {
+        // The class's photos as they are now (their revisions), falling
+        // back to the room's own when the reunion is gone.
+        let current = self
+            .deps
+            .class_of(self.class.reunion)
+            .map_or_else(|| self.class.roster.clone(), |c| c.roster);
         People {
             roster: &self.class.roster,
+            current,
             reunion: self.class.reunion,
             urls: &self.deps.photo_urls,
             scope: &self.photos,

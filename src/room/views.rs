@@ -1,6 +1,8 @@
 //! What a room's host screen and phones are sent (PROTOCOL §4): typed
 //! [`ServerMsg`]s built from the game and the class; pure, no I/O.
 
+use std::sync::Arc;
+
 use crate::game::Round as GameRound;
 use crate::game::leaderboard;
 use crate::game::{Ask, Game, Millis, Mode, Phase, Player, PlayerId, Question, Recognition};
@@ -27,6 +29,9 @@ const HOST_STORAGE_MESSAGE: &str = "The game cannot save to its disk right now. 
 /// the room's own URLs.
 pub(super) struct People<'a> {
     pub roster: &'a Roster,
+    /// The class as it is now: a photo turned or replaced since the room
+    /// began is sent at its new revision, so under a new URL.
+    pub current: Arc<Roster>,
     /// Whose class (0: the built-in one), named in every photo URL.
     pub reunion: u32,
     pub urls: &'a PhotoUrls,
@@ -34,6 +39,26 @@ pub(super) struct People<'a> {
 }
 
 impl People<'_> {
+    /// Photo `which` of `person` with its current revision.
+    fn revised(&self, person: usize, which: u16) -> (u16, u32) {
+        let at = usize::from(which);
+        let rev = self
+            .current
+            .photo_rev(person, at)
+            .or_else(|| self.roster.photo_rev(person, at))
+            .unwrap_or(0);
+        (which, rev)
+    }
+
+    fn pair(&self, person: usize, which: u16) -> (String, String) {
+        self.urls.photo_pair(
+            self.scope,
+            self.reunion,
+            person,
+            self.revised(person, which),
+        )
+    }
+
     fn person(&self, person: usize) -> Shown {
         let p = &self.roster.people[person];
         Shown::Person {
@@ -43,9 +68,7 @@ impl People<'_> {
     }
 
     fn photo(&self, person: usize, which: u16) -> Shown {
-        let (photo, thumb) = self
-            .urls
-            .photo_pair(self.scope, self.reunion, person, which);
+        let (photo, thumb) = self.pair(person, which);
         Shown::Photo { photo, thumb }
     }
 
@@ -78,9 +101,7 @@ impl People<'_> {
             .enumerate()
             .filter(|(i, _)| *i != shown)
             .filter_map(|(i, ph)| {
-                let (photo, thumb) =
-                    self.urls
-                        .photo_pair(self.scope, self.reunion, q.target, i as u16);
+                let (photo, thumb) = self.pair(q.target, i as u16);
                 Some(AlsoPhoto {
                     label: ph.label.clone()?,
                     photo,
@@ -99,9 +120,7 @@ impl People<'_> {
             .first()
             .copied()
             .unwrap_or_else(|| pool.default_photo(r.person));
-        let (photo, thumb) = self
-            .urls
-            .photo_pair(self.scope, self.reunion, r.person, which);
+        let (photo, thumb) = self.pair(r.person, which);
         Recognized {
             name: p.name.clone(),
             known_as: p.known_as.clone(),
@@ -384,9 +403,13 @@ pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
         photos: photos
             .iter()
             .map(|&(p, photo)| {
-                people
-                    .urls
-                    .url_of(people.scope, people.reunion, p, photo, Size::Thumb)
+                people.urls.url_of(
+                    people.scope,
+                    people.reunion,
+                    p,
+                    people.revised(p, photo),
+                    Size::Thumb,
+                )
             })
             .collect(),
     })

@@ -340,6 +340,11 @@ impl TestServer {
         }
     }
 
+    /// The spawned server's process id (its memory can be read in /proc).
+    pub fn pid(&mut self) -> u32 {
+        self.child("pid").id()
+    }
+
     /// The spawned binary; panics, saying `what` needs it, when in-process.
     fn child(&mut self, what: &str) -> &mut Child {
         match &mut self.process {
