@@ -3,6 +3,8 @@
 //! that a guest never does.
 
 mod common;
+#[path = "organise/fixes.rs"]
+mod fixes;
 #[path = "organise/namelist.rs"]
 mod namelist;
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -18,6 +18,7 @@ use axum::extract::ConnectInfo;
 
 use super::AppError;
 use super::guard::origin_allowed;
+use super::organise::LocalUser;
 use super::throttle::network_of;
 use crate::AppState;
 use crate::delivery::upgrade::WsUpgrade;
@@ -100,6 +101,7 @@ pub struct CreateRoom {
 pub async fn create_room(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    local: Option<Extension<LocalUser>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
@@ -111,8 +113,8 @@ pub async fn create_room(
     let organiser = if reunion == 0 {
         None
     } else {
-        let who = super::organise::Organiser::of(&state, &headers, Some(peer.ip()))
-            .ok_or_else(super::organise::organiser_only)?;
+        let who = super::organise::Organiser::of(&state, &headers, local.is_some())
+            .ok_or_else(|| super::organise::refusal(&state))?;
         who.check(reunion)?;
         Some(who)
     };
@@ -307,6 +309,7 @@ fn solo_open(state: &AppState) -> Result<(), AppError> {
 pub async fn solo_round(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    local: Option<Extension<LocalUser>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
@@ -316,8 +319,8 @@ pub async fn solo_round(
         solo_open(&state)?;
     } else {
         // A preview: the event's organisers only, whatever `--solo` says.
-        let who = super::organise::Organiser::of(&state, &headers, Some(peer.ip()))
-            .ok_or_else(super::organise::organiser_only)?;
+        let who = super::organise::Organiser::of(&state, &headers, local.is_some())
+            .ok_or_else(|| super::organise::refusal(&state))?;
         who.check(reunion)?;
     }
     if let Err(wait) = state.solo.pace(ip_of(&state, peer, &headers)) {

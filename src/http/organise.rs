@@ -84,6 +84,9 @@ pub struct OrganiseAuth {
 
 /// The hint printed at start and shown by a closed `/organise`.
 pub const CLOSED_HINT: &str = "The organiser area (/organise) is closed: this server listens on a public address without an admin password. Start it with --admin-password PASSWORD (or the environment variable YEARBOOK_ADMIN_PASSWORD), then restart it.";
+/// What a loopback-only server without a password tells anyone but the
+/// local user (another host name, a proxy).
+pub const LOCAL_HINT: &str = "Only the organiser may do this: open the organiser area in a browser on the computer this server runs on, at http://localhost:PORT/organise or http://127.0.0.1:PORT/organise (PORT as in --addr).";
 /// The same, when a proxy stands in front and no password is set.
 pub const PROXY_HINT: &str = "The organiser area (/organise) is closed: behind a proxy every request comes from the proxy's address, so being on this computer proves nothing. Start the server with --admin-password PASSWORD (or the environment variable YEARBOOK_ADMIN_PASSWORD), then restart it.";
 
@@ -230,6 +233,24 @@ pub fn addr_is_loopback(addr: &str) -> bool {
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Headers a proxy adds. A request carrying one came through a proxy on
+/// this computer, so its loopback peer does not make it the local user.
+const PROXY_HEADERS: [&str; 4] = ["x-forwarded-for", "forwarded", "x-real-ip", "via"];
+
+/// Put on a request by the guard (before it strips forwarded headers) when
+/// it comes from this computer's own browser: a loopback peer, a loopback
+/// `Host` (a rebound DNS name is not one) and no proxy's header.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalUser;
+
+/// Whether a request is the local user's (see [`LocalUser`]).
+pub fn is_local_user(peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    peer.is_some_and(|ip| ip.to_canonical().is_loopback())
+        && host.is_some_and(addr_is_loopback)
+        && !PROXY_HEADERS.iter().any(|h| headers.contains_key(*h))
+}
+
 /// An organiser, proven: a handler taking it is never reached by a guest.
 #[derive(Debug, Clone, Copy)]
 pub struct Organiser {
@@ -238,14 +259,14 @@ pub struct Organiser {
 
 impl Organiser {
     /// The organiser a request proves to be (cookie, or the local user
-    /// on a loopback-only server), if any.
-    pub fn of(state: &AppState, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<Self> {
+    /// on a loopback-only server), if any. `local`: the request carries
+    /// [`LocalUser`].
+    pub fn of(state: &AppState, headers: &HeaderMap, local: bool) -> Option<Self> {
         let auth = &state.organise;
         if let Some(scope) = auth.cookie_scope(headers) {
             return Some(Organiser { scope });
         }
-        (auth.mode == Mode::Loopback && peer.is_some_and(|ip| ip.to_canonical().is_loopback()))
-            .then_some(Organiser { scope: Scope::All })
+        (auth.mode == Mode::Loopback && local).then_some(Organiser { scope: Scope::All })
     }
 
     /// In words, for "changed by …".
@@ -295,13 +316,6 @@ fn is_api(state: &AppState, path: &str) -> bool {
         .starts_with("/api/")
 }
 
-fn peer_of(parts: &Parts) -> Option<IpAddr> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-}
-
 impl FromRequestParts<Arc<AppState>> for Organiser {
     type Rejection = Response;
 
@@ -321,24 +335,36 @@ impl FromRequestParts<Arc<AppState>> for Organiser {
             )
             .into_response());
         }
-        if let Some(who) = Organiser::of(state, &parts.headers, peer_of(parts)) {
+        if let Some(who) = Organiser::of(
+            state,
+            &parts.headers,
+            parts.extensions.get::<LocalUser>().is_some(),
+        ) {
             return Ok(who);
         }
-        match state.organise.mode {
-            Mode::Password | Mode::Loopback if api => Err(organiser_only().into_response()),
-            Mode::Password | Mode::Loopback => Err(gate_page(state, Gate::Login)),
-            Mode::Closed if api => Err(closed(state).into_response()),
-            Mode::Closed => Err(gate_page(state, Gate::Closed)),
+        if api {
+            return Err(refusal(state).into_response());
         }
+        Err(match state.organise.mode {
+            Mode::Password => gate_page(state, Gate::Login),
+            Mode::Loopback => gate_page(state, Gate::LocalOnly),
+            Mode::Closed => gate_page(state, Gate::Closed),
+        })
     }
 }
 
-pub fn organiser_only() -> AppError {
-    AppError::new(
-        StatusCode::UNAUTHORIZED,
-        "organiser_only",
-        "Only the organiser may do this: log in at /organise.",
-    )
+/// What someone who is not the organiser gets from the organiser's JSON
+/// routes: how to get in, as far as this server allows it.
+pub fn refusal(state: &AppState) -> AppError {
+    match state.organise.mode {
+        Mode::Password => AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "organiser_only",
+            "Only the organiser may do this: log in at /organise.",
+        ),
+        Mode::Loopback => AppError::new(StatusCode::UNAUTHORIZED, "organiser_only", LOCAL_HINT),
+        Mode::Closed => closed(state),
+    }
 }
 
 fn closed(state: &AppState) -> AppError {
@@ -360,6 +386,7 @@ fn closed_message(state: &AppState) -> &'static str {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Gate {
     Login,
+    LocalOnly,
     Wrong,
     TooMany,
     Closed,
@@ -380,6 +407,7 @@ struct GatePage {
 fn gate_page(state: &AppState, gate: Gate) -> Response {
     let (status, note, error) = match gate {
         Gate::Login => (StatusCode::UNAUTHORIZED, String::new(), false),
+        Gate::LocalOnly => (StatusCode::UNAUTHORIZED, LOCAL_HINT.to_string(), false),
         Gate::Wrong => (
             StatusCode::UNAUTHORIZED,
             "That is not the organiser password. Try again.".to_string(),

@@ -1,0 +1,130 @@
+//! What the review of issue 20 found, on the real server: who counts as
+//! the local user (a loopback `Host`, no proxy), the venue's laptop, and
+//! small API edges (versions, no-op changes, path parameters).
+
+use super::*;
+
+/// `method path` on `server` with extra headers; status and JSON.
+async fn with_headers(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = server.http.request(method, server.url(path));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    status_and_json(req.send().await.unwrap()).await
+}
+
+/// The `host:port` part of the server's origin.
+fn port_of(origin: &str) -> &str {
+    origin.rsplit(':').next().unwrap()
+}
+
+#[tokio::test]
+async fn on_loopback_a_rebound_host_name_is_a_guest_not_the_organiser() {
+    let server = TestServer::builder().in_process().start();
+    let port = port_of(server.origin()).to_string();
+    let evil = format!("rebind.evil.example:{port}");
+    let evil_origin = format!("http://{evil}");
+    // What a page on evil.example sends once its DNS name points at
+    // 127.0.0.1: its own name as Host and as Origin.
+    let (status, v) = with_headers(
+        &server,
+        reqwest::Method::POST,
+        "/api/organise/reunions",
+        &[("Host", &evil), ("Origin", &evil_origin)],
+        Some(json!({"title": "made by rebinding"})),
+    )
+    .await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (401, Some("organiser_only")),
+        "{v}"
+    );
+    assert!(
+        !v["message"].as_str().unwrap().contains("log in"),
+        "no login on this server: {v}"
+    );
+    let (status, v) = with_headers(
+        &server,
+        reqwest::Method::GET,
+        "/api/organise/reunions",
+        &[("Host", &evil)],
+        None,
+    )
+    .await;
+    assert_eq!(status, 401, "{v}");
+    let page = server
+        .http
+        .get(server.url("/organise"))
+        .header("Host", &evil)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 401);
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("Your events"), "{html}");
+    assert!(html.contains("127.0.0.1"), "says where it opens: {html}");
+    // Every loopback name of this computer is the local user.
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("127.0.0.2:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, v) = with_headers(
+            &server,
+            reqwest::Method::GET,
+            "/api/organise/whoami",
+            &[("Host", &host)],
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{host}: {v}");
+    }
+    let (_, list) = server.get_json("/api/organise/reunions").await;
+    assert_eq!(list["reunions"], json!([]), "nothing was made: {list}");
+}
+
+#[tokio::test]
+async fn on_loopback_a_request_through_a_proxy_is_a_guest_not_the_organiser() {
+    // A proxy on this computer that the server was not told to trust.
+    let server = TestServer::builder().in_process().start();
+    for (name, value) in [
+        ("X-Forwarded-For", "203.0.113.9"),
+        ("Forwarded", "for=203.0.113.9"),
+        ("X-Real-IP", "203.0.113.9"),
+        ("Via", "1.1 nginx"),
+    ] {
+        let (status, v) = with_headers(
+            &server,
+            reqwest::Method::GET,
+            "/api/organise/reunions",
+            &[(name, value)],
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (401, Some("organiser_only")),
+            "{name}: {v}"
+        );
+        let (status, v) = with_headers(
+            &server,
+            reqwest::Method::POST,
+            "/api/organise/reunions",
+            &[(name, value)],
+            Some(json!({"title": "from the internet"})),
+        )
+        .await;
+        assert_eq!(status, 401, "{name}: {v}");
+    }
+    assert_eq!(whoami(&server, None).await.0, 200, "without them: local");
+}
