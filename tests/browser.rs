@@ -13,6 +13,8 @@ mod editor;
 mod emcee;
 #[path = "browser/faces.rs"]
 mod faces;
+#[path = "browser/fixes.rs"]
+mod fixes;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/organise.rs"]

@@ -1234,8 +1234,7 @@ pub async fn reunion_page(
 }
 
 fn render_reunion_page(state: &AppState, r: &Reunion) -> Response {
-    // `</` never appears in the embedded JSON: it cannot end the script.
-    let data = reunion_json(state, r).to_string().replace("</", "<\\/");
+    let data = super::pages::json_for_script(&reunion_json(state, r));
     super::pages::render(ReunionPage {
         base: state.base.clone(),
         title: format!("{} — organiser", r.title()),

@@ -18,6 +18,18 @@ use crate::AppState;
 use crate::room::Room;
 use crate::views;
 
+/// JSON to embed in a `<script type="application/json">` (with `|safe`):
+/// `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`, so no name can end
+/// the element (`</script>`) or keep a browser from ending it
+/// (`<!--<script>`). JSON.parse reads them back unchanged.
+pub(crate) fn json_for_script(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 pub(crate) fn render(page: impl Template) -> Response {
     match page.render() {
         Ok(html) => Html(html).into_response(),
@@ -141,4 +153,18 @@ pub async fn solo(State(state): State<Arc<AppState>>, uri: axum::http::Uri) -> R
         title: "Solo game".into(),
         off: state.solo.mode == crate::solo::SoloMode::Off && !preview,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_for_script;
+
+    #[test]
+    fn embedded_json_has_no_markup_and_reads_back_the_same() {
+        let value = serde_json::json!({"name": "<!--<script></script> & >"});
+        let embedded = json_for_script(&value);
+        assert!(!embedded.contains(['<', '>', '&']), "{embedded}");
+        let back: serde_json::Value = serde_json::from_str(&embedded).unwrap();
+        assert_eq!(back, value);
+    }
 }
