@@ -4,8 +4,10 @@
 //!
 //! Who is the organiser: with `--admin-password`, whoever typed it (then a
 //! signed cookie remembers it); without one, on a server listening on
-//! loopback only, the local user; on a public server without one, nobody
-//! (the area is closed and says how to open it).
+//! loopback only, the local user; on a public server without one, only
+//! the local user (the laptop at the venue): everyone else finds the area
+//! closed, with how to open it. The local user is this computer's browser,
+//! asking for a loopback host name, through no proxy ([`LocalUser`]).
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -43,8 +45,9 @@ pub enum Mode {
     Password,
     /// No password, listening on loopback only: the local user.
     Loopback,
-    /// No password on a public address (or behind a trusted proxy, where
-    /// every request comes from the proxy's address): nobody.
+    /// No password on a public address: only this computer's own browser
+    /// (the laptop at the venue); behind a trusted proxy, where every
+    /// request comes from the proxy's address: nobody.
     Closed,
 }
 
@@ -77,13 +80,16 @@ pub struct OrganiseAuth {
     /// changing it logs every browser out.
     admin_sig: String,
     password: Option<String>,
+    /// No password and no proxy: this computer's own browser organises
+    /// (on a loopback address, and at the venue on `0.0.0.0`).
+    local_organises: bool,
     cookie_attrs: String,
     /// Wrong admin passwords, per address.
     pub passwords: Throttle,
 }
 
 /// The hint printed at start and shown by a closed `/organise`.
-pub const CLOSED_HINT: &str = "The organiser area (/organise) is closed: this server listens on a public address without an admin password. Start it with --admin-password PASSWORD (or the environment variable YEARBOOK_ADMIN_PASSWORD), then restart it.";
+pub const CLOSED_HINT: &str = "The organiser area (/organise) is closed to other devices: this server listens on a public address without an admin password, so only a browser on the computer it runs on may organise, at http://127.0.0.1:PORT/organise (PORT as in --addr). To organise from another device, start it with --admin-password PASSWORD (or the environment variable YEARBOOK_ADMIN_PASSWORD), then restart it.";
 /// What a loopback-only server without a password tells anyone but the
 /// local user (another host name, a proxy).
 pub const LOCAL_HINT: &str = "Only the organiser may do this: open the organiser area in a browser on the computer this server runs on, at http://localhost:PORT/organise or http://127.0.0.1:PORT/organise (PORT as in --addr).";
@@ -123,6 +129,7 @@ impl OrganiseAuth {
             mode,
             secret: secret.to_vec(),
             admin_sig,
+            local_organises: password.is_none() && !behind_proxy,
             password,
             cookie_attrs,
             passwords: Throttle::new(PASSWORDS_PER_MINUTE, std::time::Duration::from_secs(60)),
@@ -266,14 +273,14 @@ impl Organiser {
         if let Some(scope) = auth.cookie_scope(headers) {
             return Some(Organiser { scope });
         }
-        (auth.mode == Mode::Loopback && local).then_some(Organiser { scope: Scope::All })
+        (auth.local_organises && local).then_some(Organiser { scope: Scope::All })
     }
 
     /// In words, for "changed by …".
     pub fn describe(&self, state: &AppState) -> &'static str {
         match (self.scope, state.organise.mode) {
             (Scope::Reunion(_), _) => "a co-organiser",
-            (Scope::All, Mode::Loopback) => "the organiser on this computer",
+            (Scope::All, Mode::Loopback | Mode::Closed) => "the organiser on this computer",
             (Scope::All, _) => "the organiser",
         }
     }

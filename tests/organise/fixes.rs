@@ -128,3 +128,92 @@ async fn on_loopback_a_request_through_a_proxy_is_a_guest_not_the_organiser() {
     }
     assert_eq!(whoami(&server, None).await.0, 200, "without them: local");
 }
+
+#[tokio::test]
+async fn at_the_venue_the_laptops_own_browser_organises_and_hosts_and_nobody_else() {
+    // `--addr 0.0.0.0` without a password: phones join over Wi-Fi.
+    let server = public_server();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let url = |path: &str| format!("{}{path}", server.origin);
+    let send = |method: reqwest::Method, path: &str, headers: &[(&str, String)], body: Value| {
+        let mut req = http.request(method, url(path)).json(&body);
+        for (k, v) in headers {
+            req = req.header(*k, v);
+        }
+        async move { status_and_json(req.send().await.unwrap()).await }
+    };
+    let post = reqwest::Method::POST;
+    // The laptop's own browser at 127.0.0.1.
+    let (status, r) = send(
+        post.clone(),
+        "/api/organise/reunions",
+        &[],
+        json!({"title": "Venue High"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{r}");
+    let id = r["id"].as_u64().unwrap();
+    for (i, name) in ["Ann Venue", "Bea Venue", "Cid Venue", "Dot Venue"]
+        .iter()
+        .enumerate()
+    {
+        let body = json!({"name": name, "gender": "f",
+            "photos": [{"label": "1986", "data": portrait_b64(i)}]});
+        let (status, p) = send(
+            post.clone(),
+            &format!("/api/organise/reunions/{id}/people"),
+            &[],
+            body,
+        )
+        .await;
+        assert_eq!(status, 201, "{p}");
+    }
+    let page = fetch(&http, url(&format!("/organise/reunions/{id}"))).await;
+    assert_eq!(page.status().as_u16(), 200);
+    let (status, room) = send(post.clone(), "/api/rooms", &[], json!({"reunion": id})).await;
+    assert_eq!(status, 201, "the laptop hosts the event's game: {room}");
+
+    // Anyone else: a phone on the Wi-Fi (the LAN address as Host), or a
+    // proxy's request.
+    let port = port_of(&server.origin).to_string();
+    for headers in [
+        vec![("Host", format!("192.168.1.20:{port}"))],
+        vec![("X-Forwarded-For", "192.168.1.33".to_string())],
+    ] {
+        let (status, v) = send(
+            reqwest::Method::GET,
+            "/api/organise/whoami",
+            &headers,
+            json!(null),
+        )
+        .await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (403, Some("organiser_closed")),
+            "{headers:?} {v}"
+        );
+        let (status, v) = send(post.clone(), "/api/rooms", &headers, json!({"reunion": id})).await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (403, Some("organiser_closed")),
+            "{headers:?} {v}"
+        );
+        let message = v["message"].as_str().unwrap();
+        assert!(message.contains("--admin-password"), "{message}");
+        assert!(
+            !message.contains("log in at"),
+            "there is no login: {message}"
+        );
+        let mut req = http.get(url("/organise"));
+        for (k, v) in &headers {
+            req = req.header(*k, v);
+        }
+        let page = req.send().await.unwrap();
+        assert_eq!(page.status().as_u16(), 403, "{headers:?}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("--admin-password"), "{html}");
+    }
+}
