@@ -891,12 +891,7 @@ pub async fn update_person(
     let run = async {
         reunion_for(&state, &who, id)?;
         let v = body_object(body)?;
-        let version = v
-            .get("version")
-            .and_then(serde_json::Value::as_u64)
-            .ok_or_else(|| {
-                AppError::bad_request("Say which version you changed: {\"version\": N, ...}.")
-            })?;
+        let version = version_of(&v)?;
         let flag = |k: &str| v.get(k).and_then(serde_json::Value::as_bool);
         let patch = PersonPatch {
             name: v.get("name").and_then(|t| t.as_str()).map(str::to_string),
@@ -906,7 +901,7 @@ pub async fn update_person(
             included: flag("included"),
             deleted: flag("deleted"),
         };
-        Ok::<_, AppError>((version as u32, patch, signer(&state, &who, &v)))
+        Ok::<_, AppError>((version, patch, signer(&state, &who, &v)))
     };
     match run.await {
         Ok((version, patch, by)) => save_person(&state, id, pid, version, patch, &by).await,

@@ -217,3 +217,31 @@ async fn at_the_venue_the_laptops_own_browser_organises_and_hosts_and_nobody_els
         assert!(html.contains("--admin-password"), "{html}");
     }
 }
+
+#[tokio::test]
+async fn a_version_past_u32_is_refused_not_taken_as_the_current_one() {
+    let server = TestServer::builder().in_process().start();
+    let id = reunion_with(&server, "Versions High", &[("Ann Archer", "f", None)]).await;
+    let ann = person_named(&server, id, "Ann Archer").await;
+    let version = ann["version"].as_u64().unwrap();
+    let path = format!("/api/organise/reunions/{id}/people/{}", ann["id"]);
+    // 2^32 + the current version: cut to 32 bits it would be current.
+    let (status, v) = send_json(
+        &server,
+        reqwest::Method::PATCH,
+        &path,
+        &json!({"version": (1u64 << 32) + version, "name": "Ann Changed"}),
+    )
+    .await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (400, Some("bad_request")),
+        "{v}"
+    );
+    let ann = person_named(&server, id, "Ann Archer").await;
+    assert_eq!(
+        ann["version"].as_u64(),
+        Some(version),
+        "nothing saved: {ann}"
+    );
+}
