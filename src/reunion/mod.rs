@@ -520,7 +520,13 @@ impl Reunions {
         }
         let _writing = reunion.writing.lock().await;
         let current = person_at(&reunion, person, version)?;
-        let next_row = stamped(patch.apply_to(&current.row), version, by);
+        let changed = patch.apply_to(&current.row);
+        // Nothing to change (a field left without editing it): no new
+        // version, so nobody else's open row turns stale for nothing.
+        if changed == current.row {
+            return Ok(current.row);
+        }
+        let next_row = stamped(changed, version, by);
         let written = next_row.clone();
         let saved = self
             .blocking(move |s| s.update_person(id, &written, version))

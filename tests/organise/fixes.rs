@@ -245,3 +245,27 @@ async fn a_version_past_u32_is_refused_not_taken_as_the_current_one() {
         "nothing saved: {ann}"
     );
 }
+
+#[tokio::test]
+async fn a_change_that_changes_nothing_writes_nothing() {
+    let server = TestServer::builder().in_process().start();
+    let id = reunion_with(&server, "Quiet High", &[("Ann Archer", "f", None)]).await;
+    let ann = person_named(&server, id, "Ann Archer").await;
+    let path = format!("/api/organise/reunions/{id}/people/{}", ann["id"]);
+    for body in [
+        json!({"version": ann["version"]}),
+        json!({"version": ann["version"], "name": "Ann Archer", "gender": "f",
+            "included": ann["included"], "by": "Tom"}),
+    ] {
+        let (status, v) = send_json(&server, reqwest::Method::PATCH, &path, &body).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["person"]["version"], ann["version"], "{body}: {v}");
+        assert_eq!(v["person"]["updated_by"], ann["updated_by"], "{body}: {v}");
+    }
+    let now = person_named(&server, id, "Ann Archer").await;
+    assert_eq!(
+        (&now["version"], &now["updated_at"]),
+        (&ann["version"], &ann["updated_at"]),
+        "{now}"
+    );
+}
