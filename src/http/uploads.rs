@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use super::AppError;
 use super::organise::Organiser;
 use crate::AppState;
-use crate::reunion::ReunionError;
+use crate::reunion::{NewPerson, ReunionError};
 use crate::roster::csv::name_key;
 use crate::uploads::check::{self, Problem};
 use crate::uploads::{AppendError, MAX_CHUNK_BYTES, Outcome, Placed, Upload, Uploads, by_person};
@@ -228,7 +228,7 @@ pub async fn list(
     find_reunion(&state, &organiser, reunion)?;
     let uploads = staging(&state)?;
     // Photos a restart kept from being added go on now.
-    hand_on_or_log(&state, &uploads, reunion).await;
+    hand_on_or_log(&state, &uploads, reunion, &organiser).await;
     let all = blocking(move || uploads.list(reunion)).await?;
     let views: Vec<Value> = all.iter().map(|(u, o)| view(u, *o)).collect();
     Ok(Json(json!({ "uploads": views })))
@@ -256,7 +256,7 @@ pub async fn cancel(
     let staged = uploads.clone();
     blocking(move || staged.remove(&id)).await?;
     // The files that waited for this one go on now.
-    hand_on_or_log(&state, &uploads, upload.reunion).await;
+    hand_on_or_log(&state, &uploads, upload.reunion, &organiser).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -355,7 +355,7 @@ pub async fn append(
     let done = blocking(move || staged.finish_with(&finished_id, now(), decide))
         .await?
         .map_err(disk_trouble)?;
-    hand_on_or_log(&state, &uploads, done.reunion).await;
+    hand_on_or_log(&state, &uploads, done.reunion, &organiser).await;
     let (done, _) = find(&uploads, &organiser, id).await?;
     Ok(answer(StatusCode::OK, &done, done.size))
 }
@@ -370,14 +370,19 @@ pub async fn add_waiting(
 ) -> Result<Json<Value>, AppError> {
     find_reunion(&state, &organiser, reunion)?;
     let uploads = staging(&state)?;
-    hand_on(&state, &uploads, reunion, true).await?;
+    hand_on(&state, &uploads, reunion, &organiser, true).await?;
     list(organiser, State(state), Path(reunion)).await
 }
 
 /// [`hand_on`] where the upload itself went well: a failure to add the
 /// photos leaves them waiting (the list shows them so), for the next try.
-async fn hand_on_or_log(state: &Arc<AppState>, uploads: &Arc<Uploads>, reunion: u32) {
-    if let Err(e) = hand_on(state, uploads, reunion, false).await {
+async fn hand_on_or_log(
+    state: &Arc<AppState>,
+    uploads: &Arc<Uploads>,
+    reunion: u32,
+    by: &Organiser,
+) {
+    if let Err(e) = hand_on(state, uploads, reunion, by, false).await {
         tracing::warn!(reunion, "uploaded photos wait: {}", e.message);
     }
 }
@@ -386,11 +391,13 @@ async fn hand_on_or_log(state: &Arc<AppState>, uploads: &Arc<Uploads>, reunion: 
 /// (all their photos at once, from however many files), once none of
 /// its uploads is still arriving (or at once, `now`). A person whose name
 /// is already in the event is refused, not added twice; a storage
-/// failure leaves the rest waiting for the next try.
+/// failure leaves the rest waiting for the next try. The people added
+/// are signed by `by`, the organiser whose request handed them on.
 async fn hand_on(
     state: &Arc<AppState>,
     uploads: &Arc<Uploads>,
     reunion: u32,
+    by: &Organiser,
     now_anyway: bool,
 ) -> Result<(), AppError> {
     let _one_at_a_time = uploads.handing.lock().await;
@@ -440,9 +447,16 @@ async fn hand_on(
         .await?;
         let added = match loaded {
             Ok(photos) => {
+                let new = NewPerson {
+                    name: person.name.clone(),
+                    known_as: None,
+                    gender: None,
+                    in_memoriam: false,
+                };
+                let signed = by.describe(state);
                 state
                     .reunions
-                    .add_person_with_photos(reunion, &person.name, None, None, false, photos)
+                    .add_person(reunion, new, photos, signed)
                     .await
             }
             Err(e) => Err(ReunionError::Storage(e.to_string())),

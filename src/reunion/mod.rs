@@ -375,32 +375,8 @@ impl Reunions {
 
     /// Adds a person with their photos (`(label, source bytes)`, each
     /// decoded and turned into web variants first: an unreadable one
-    /// refuses the whole person, nothing stored). What uploads and the
-    /// organiser's "add a person" call.
-    pub async fn add_person_with_photos(
-        &self,
-        reunion: u32,
-        name: &str,
-        gender: Option<&str>,
-        known_as: Option<&str>,
-        in_memoriam: bool,
-        photos: Vec<(Option<String>, Vec<u8>)>,
-    ) -> Result<PersonRow, ReunionError> {
-        self.add_person(
-            reunion,
-            NewPerson {
-                name: name.to_string(),
-                known_as: known_as.and_then(clean_text),
-                gender: gender.and_then(clean_text),
-                in_memoriam,
-            },
-            photos,
-            "the organiser",
-        )
-        .await
-    }
-
-    /// [`Reunions::add_person_with_photos`], saying who added them.
+    /// refuses the whole person, nothing stored), signed by `by`. What
+    /// uploads and the organiser's "add a person" call.
     pub async fn add_person(
         &self,
         id: u32,
