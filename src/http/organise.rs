@@ -24,9 +24,9 @@ use serde::Deserialize;
 use serde_json::json;
 use sha2::Sha256;
 
-use super::AppError;
 use super::guard::origin_allowed;
 use super::throttle::Throttle;
+use super::{AppError, Ids};
 use crate::AppState;
 use crate::room::code::secrets_equal;
 
@@ -762,7 +762,7 @@ fn reunion_json(state: &AppState, r: &Reunion) -> serde_json::Value {
 pub async fn show(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
 ) -> Result<Response, AppError> {
     let r = reunion_for(&state, &who, id)?;
     Ok(Json(reunion_json(&state, &r)).into_response())
@@ -789,7 +789,7 @@ fn body_object(
 pub async fn update(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, AppError> {
     reunion_for(&state, &who, id)?;
@@ -829,7 +829,7 @@ fn signer(state: &AppState, who: &Organiser, v: &serde_json::Value) -> String {
 pub async fn add_person(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, AppError> {
     use base64::Engine;
@@ -885,7 +885,7 @@ pub async fn add_person(
 pub async fn update_person(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path((id, pid)): Path<(u32, u32)>,
+    Ids((id, pid)): Ids<(u32, u32)>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     let run = async {
@@ -934,7 +934,7 @@ async fn save_person(
 pub async fn delete_person(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path((id, pid)): Path<(u32, u32)>,
+    Ids((id, pid)): Ids<(u32, u32)>,
 ) -> Response {
     let r = match reunion_for(&state, &who, id) {
         Ok(r) => r,
@@ -981,7 +981,7 @@ fn photo_saved(result: Result<crate::reunion::PersonRow, ReunionError>) -> Respo
 pub async fn rotate_photo(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path((id, pid, idx)): Path<(u32, u32, u32)>,
+    Ids((id, pid, idx)): Ids<(u32, u32, u32)>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     let run = async {
@@ -1068,7 +1068,7 @@ pub struct ReplaceQuery {
 pub async fn replace_photo(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path((id, pid, idx)): Path<(u32, u32, u32)>,
+    Ids((id, pid, idx)): Ids<(u32, u32, u32)>,
     axum::extract::Query(q): axum::extract::Query<ReplaceQuery>,
     body: axum::body::Body,
 ) -> Response {
@@ -1104,7 +1104,7 @@ pub async fn replace_photo(
 pub async fn photo(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path((id, person, idx)): Path<(u32, u32, u32)>,
+    Ids((id, person, idx)): Ids<(u32, u32, u32)>,
 ) -> Result<Response, AppError> {
     let r = reunion_for(&state, &who, id)?;
     let p = r
@@ -1131,7 +1131,7 @@ pub async fn photo(
 pub async fn create_invite(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     reunion_for(&state, &who, id)?;
@@ -1226,7 +1226,7 @@ struct ReunionPage {
 pub async fn reunion_page(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
 ) -> Response {
     let r = match reunion_for(&state, &who, id) {
         Ok(r) => r,

@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::AppError;
 use super::organise::Organiser;
+use super::{AppError, Ids};
 use crate::AppState;
 use crate::reunion::{NewPerson, ReunionError};
 use crate::roster::csv::name_key;
@@ -44,7 +44,7 @@ struct UploadPage {
 pub async fn page(
     organiser: Organiser,
     State(state): State<Arc<AppState>>,
-    Path(reunion): Path<u32>,
+    Ids(reunion): Ids<u32>,
 ) -> Result<Response, AppError> {
     let event = find_reunion(&state, &organiser, reunion)?;
     Ok(super::pages::render(UploadPage {
@@ -180,7 +180,7 @@ async fn find(
 pub async fn create(
     organiser: Organiser,
     State(state): State<Arc<AppState>>,
-    Path(reunion): Path<u32>,
+    Ids(reunion): Ids<u32>,
     body: Bytes,
 ) -> Result<Response, AppError> {
     find_reunion(&state, &organiser, reunion)?;
@@ -223,7 +223,7 @@ pub async fn create(
 pub async fn list(
     organiser: Organiser,
     State(state): State<Arc<AppState>>,
-    Path(reunion): Path<u32>,
+    Ids(reunion): Ids<u32>,
 ) -> Result<Json<Value>, AppError> {
     find_reunion(&state, &organiser, reunion)?;
     let uploads = staging(&state)?;
@@ -366,12 +366,12 @@ pub async fn append(
 pub async fn add_waiting(
     organiser: Organiser,
     State(state): State<Arc<AppState>>,
-    Path(reunion): Path<u32>,
+    Ids(reunion): Ids<u32>,
 ) -> Result<Json<Value>, AppError> {
     find_reunion(&state, &organiser, reunion)?;
     let uploads = staging(&state)?;
     hand_on(&state, &uploads, reunion, &organiser, true).await?;
-    list(organiser, State(state), Path(reunion)).await
+    list(organiser, State(state), Ids(reunion)).await
 }
 
 /// [`hand_on`] where the upload itself went well: a failure to add the

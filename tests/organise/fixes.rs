@@ -269,3 +269,50 @@ async fn a_change_that_changes_nothing_writes_nothing() {
         "{now}"
     );
 }
+
+#[tokio::test]
+async fn path_parameters_that_are_not_numbers_answer_the_json_404() {
+    let server = TestServer::builder().in_process().start();
+    let id = reunion_with(&server, "Paths High", &[("Ann Archer", "f", None)]).await;
+    for (method, path) in [
+        (
+            reqwest::Method::GET,
+            "/api/organise/reunions/99999999999".to_string(),
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/organise/reunions/abc".to_string(),
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("/api/organise/reunions/{id}/people/x"),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/organise/reunions/{id}/people/1/photos/-1/rotate"),
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/organise/reunions/x/uploads".to_string(),
+        ),
+    ] {
+        let r = server
+            .http
+            .request(method.clone(), server.url(&path))
+            .json(&json!({"version": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            header(&r, "content-type").starts_with("application/json"),
+            "{method} {path}"
+        );
+        let (status, v) = status_and_json(r).await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (404, Some("not_found")),
+            "{method} {path}: {v}"
+        );
+        assert!(v["message"].is_string(), "{v}");
+    }
+}
