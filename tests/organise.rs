@@ -434,17 +434,21 @@ async fn reunion_with(
     id
 }
 
-async fn person_named(server: &TestServer, id: u64, name: &str) -> Value {
+/// Event `id`'s people as the organiser's JSON lists them.
+async fn people_of(server: &TestServer, id: u64) -> Vec<Value> {
     let (status, r) = server
         .get_json(&format!("/api/organise/reunions/{id}"))
         .await;
     assert_eq!(status, 200, "{r}");
-    r["people"]
-        .as_array()
-        .unwrap()
+    r["people"].as_array().unwrap().clone()
+}
+
+async fn person_named(server: &TestServer, id: u64, name: &str) -> Value {
+    let people = people_of(server, id).await;
+    people
         .iter()
         .find(|p| p["name"] == name)
-        .unwrap_or_else(|| panic!("no {name} in {r}"))
+        .unwrap_or_else(|| panic!("no {name} in {people:?}"))
         .clone()
 }
 

@@ -269,11 +269,14 @@ impl Reunions {
         }
         let mut map = BTreeMap::new();
         for reunion in stored {
-            let processed = crate::roster::par_map(&reunion.photos, |p| {
-                pipeline
-                    .process(&p.bytes)
-                    .map(|(_, thumb, photo)| (thumb, photo))
-            });
+            // One photo at a time, its source read only when the cache
+            // lacks its variants: memory stays near one photo's size
+            // however many the database holds.
+            let processed: Vec<_> = reunion
+                .photos
+                .iter()
+                .map(|p| variants_at_start(&store, &pipeline, reunion.meta.id, p))
+                .collect();
             let mut people: Vec<Entry> = reunion
                 .people
                 .into_iter()
@@ -553,6 +556,26 @@ fn person_at(reunion: &Reunion, person: u32, version: u32) -> Result<Entry, Reun
         return Err(ReunionError::Stale(current.row));
     }
     Ok(current)
+}
+
+/// A stored photo's variants at start: from the photo cache by its sha,
+/// else made from its source bytes, read from the database just now.
+fn variants_at_start(
+    store: &ReunionStore,
+    pipeline: &Pipeline,
+    reunion: u32,
+    p: &store::StoredPhoto,
+) -> Result<(Variant, Variant), String> {
+    if let Some(made) = pipeline.cached_variants(&p.sha) {
+        return Ok(made);
+    }
+    let source = store
+        .photo_source(reunion, p.person, p.idx)
+        .map_err(|e| e.to_string())?
+        .ok_or("its row is gone")?;
+    pipeline
+        .process(&source)
+        .map(|(_, thumb, photo)| (thumb, photo))
 }
 
 /// `row` as changed by `by` now, one version past `version`.

@@ -316,3 +316,76 @@ async fn path_parameters_that_are_not_numbers_answer_the_json_404() {
         assert!(v["message"].is_string(), "{v}");
     }
 }
+
+/// The people's photo counts of event `id`, by name.
+async fn photo_counts(server: &TestServer, id: u64) -> Vec<(String, usize)> {
+    people_of(server, id)
+        .await
+        .iter()
+        .map(|p| {
+            let n = p["photos"].as_array().map_or(0, Vec::len);
+            (p["name"].as_str().unwrap().to_string(), n)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_restart_reads_a_stored_photo_only_when_its_cached_variants_are_missing() {
+    let server = TestServer::start();
+    let id = reunion_with(
+        &server,
+        "Restart High",
+        &[("Ann Archer", "f", Some(0)), ("Bea Archer", "f", Some(1))],
+    )
+    .await;
+    let before = photo_counts(&server, id).await;
+    assert_eq!(before, [("Ann Archer".into(), 1), ("Bea Archer".into(), 1)]);
+    let ann = person_named(&server, id, "Ann Archer").await;
+    let thumb = server
+        .fetch_bytes(ann["photos"][0]["thumb"].as_str().unwrap())
+        .await;
+    // The sources in the database made unreadable: a start that still
+    // decoded every stored photo would lose both; one that asks the photo
+    // cache first (it has their variants) never reads them.
+    let db = server.db_path();
+    let server = server.restart_after_kill9_then(|_| {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let changed = conn
+            .execute("UPDATE reunion_photos SET bytes = x'00'", [])
+            .unwrap();
+        assert_eq!(changed, 2);
+    });
+    assert_eq!(photo_counts(&server, id).await, before);
+    let ann = person_named(&server, id, "Ann Archer").await;
+    let again = server
+        .fetch_bytes(ann["photos"][0]["thumb"].as_str().unwrap())
+        .await;
+    assert_eq!(again, thumb, "the cached thumbnail");
+
+    // A cache that lost Bea's variants: her source is read (and here it
+    // is unreadable, so she has no photo); Ann's still come from the cache.
+    let cache = yearbook::roster::photos::cache_dir_for(&db);
+    let bea_sha: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT p.sha FROM reunion_photos p JOIN reunion_people e
+             ON e.reunion = p.reunion AND e.id = p.person WHERE e.name = 'Bea Archer'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let server = server.restart_after_kill9_then(|_| {
+        let mut removed = 0;
+        for entry in std::fs::read_dir(&cache).unwrap().flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&bea_sha) {
+                std::fs::remove_file(entry.path()).unwrap();
+                removed += 1;
+            }
+        }
+        assert_eq!(removed, 2, "Bea's thumb and photo");
+    });
+    assert_eq!(
+        photo_counts(&server, id).await,
+        [("Ann Archer".into(), 1), ("Bea Archer".into(), 0)]
+    );
+}
