@@ -326,7 +326,11 @@ impl Drop for PublicServer {
 }
 
 fn public_server() -> PublicServer {
-    let dir = tempfile::tempdir().unwrap();
+    public_server_in(tempfile::tempdir().unwrap())
+}
+
+/// [`public_server`] on `dir/t.db` (made by an earlier server, say).
+fn public_server_in(dir: tempfile::TempDir) -> PublicServer {
     let mut child = yearbook_cmd()
         .args(["serve", "--addr", "0.0.0.0:0", "--db"])
         .arg(dir.path().join("t.db"))

@@ -176,7 +176,8 @@ impl OrganiseAuth {
     }
 
     /// The scope a valid organiser cookie grants; the admin's cookie only
-    /// while a password is set (it signs the password).
+    /// while a password is set (it signs the password), a co-organiser's
+    /// only while the area is not closed.
     pub fn cookie_scope(&self, headers: &HeaderMap) -> Option<Scope> {
         let values = headers
             .get_all(header::COOKIE)
@@ -198,6 +199,9 @@ impl OrganiseAuth {
                 }
             } else if let Some(id) = who.strip_prefix('r').and_then(|n| n.parse::<u32>().ok())
                 && id != 0
+                // A closed area stays closed to invited helpers too: their
+                // cookie cannot be revoked, only ended by closing.
+                && self.mode != Mode::Closed
                 && secrets_equal(sig, &self.reunion_sig(id))
             {
                 best = Some(Scope::Reunion(id));

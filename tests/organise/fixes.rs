@@ -389,3 +389,36 @@ async fn a_restart_reads_a_stored_photo_only_when_its_cached_variants_are_missin
         [("Ann Archer".into(), 1), ("Bea Archer".into(), 0)]
     );
 }
+
+#[tokio::test]
+async fn a_co_organisers_cookie_opens_nothing_on_a_closed_server() {
+    // Invited on the laptop (loopback, no password)…
+    let server = TestServer::start();
+    let id = reunion_with(&server, "Invited High", &[]).await;
+    let (status, invite) = server
+        .post_json(&format!("/api/organise/reunions/{id}/invites"), &json!({}))
+        .await;
+    assert_eq!(status, 201, "{invite}");
+    let url = invite["url"].as_str().unwrap().to_string();
+    let r = no_redirect_client().post(&url).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let co = organiser_cookie(&r);
+    // …the same database later served on 0.0.0.0 without a password: a
+    // phone holding that cookie is nobody.
+    let server = public_server_in(server.shut_down());
+    let port = port_of(&server.origin).to_string();
+    let http = reqwest::Client::new();
+    let r = http
+        .get(format!("{}/api/organise/reunions/{id}", server.origin))
+        .header("Cookie", &co)
+        .header("Host", format!("192.168.1.20:{port}"))
+        .send()
+        .await
+        .unwrap();
+    let (status, v) = status_and_json(r).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (403, Some("organiser_closed")),
+        "{v}"
+    );
+}
