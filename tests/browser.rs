@@ -17,6 +17,8 @@ mod faces;
 mod fixes;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/namelist.rs"]
+mod namelist;
 #[path = "browser/organise.rs"]
 mod organise;
 #[path = "browser/pause.rs"]
@@ -33,6 +35,8 @@ mod projector;
 mod remote;
 #[path = "browser/roster_zip.rs"]
 mod roster_zip;
+#[path = "browser/settings.rs"]
+mod settings;
 #[path = "browser/uploads.rs"]
 mod uploads;
 
