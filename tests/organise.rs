@@ -7,6 +7,8 @@ mod common;
 mod fixes;
 #[path = "organise/namelist.rs"]
 mod namelist;
+#[path = "organise/photorev.rs"]
+mod photorev;
 #[path = "organise/settings.rs"]
 mod settings;
 
