@@ -1022,14 +1022,15 @@ pub async fn delete_person(
     save_person(&state, id, pid, version, patch, who.describe(&state)).await
 }
 
+/// The start of every refusal of a change that names no version.
+const SAY_VERSION: &str = "Say which version you changed";
+
 /// The person's version a change was made on, from `{"version": N}`.
 fn version_of(v: &serde_json::Value) -> Result<u32, AppError> {
     v.get("version")
         .and_then(serde_json::Value::as_u64)
         .and_then(|n| u32::try_from(n).ok())
-        .ok_or_else(|| {
-            AppError::bad_request("Say which version you changed: {\"version\": N, ...}.")
-        })
+        .ok_or_else(|| AppError::bad_request(format!("{SAY_VERSION}: {{\"version\": N, ...}}.")))
 }
 
 /// `{person}` after a photo change, or the refusal (409 with who changed
@@ -1164,9 +1165,7 @@ pub async fn replace_photo(
             Some(v) => v,
             None if adding => 0,
             None => {
-                return Err(AppError::bad_request(
-                    "Say which version you changed: ?version=N.",
-                ));
+                return Err(AppError::bad_request(format!("{SAY_VERSION}: ?version=N.")));
             }
         };
         let bytes = read_photo(body).await?;
