@@ -18,6 +18,8 @@ use include_dir::{Dir, include_dir};
 use serde_json::{Value, json};
 use unic_langid::LanguageIdentifier;
 
+use crate::game::RuleError;
+
 static LOCALES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/locales");
 
 /// The languages offered, each with its own name for the switch: a new
@@ -169,11 +171,17 @@ impl Tr {
         self.lang.with(key, &[(name, FluentValue::from(value))])
     }
 
-    /// The page's messages of these groups (the key's first word) as
-    /// JSON for a `<script type="application/json">`, with the switch's
-    /// languages.
-    pub fn json(&self, groups: &[&str]) -> String {
-        crate::http::pages::json_for_script(&CATALOGUE.page_json(self.lang, groups))
+    /// The page's messages of these groups (the key's first word;
+    /// `"common join"`) as JSON for a `<script type="application/json">`,
+    /// with the switch's languages.
+    pub fn json(&self, groups: &str) -> String {
+        let groups: Vec<&str> = groups.split_whitespace().collect();
+        crate::http::pages::json_for_script(&CATALOGUE.page_json(self.lang, &groups))
+    }
+
+    /// This page's language in its own name (`Deutsch`).
+    pub fn name(&self) -> &'static str {
+        LANGUAGES[self.lang.0].1
     }
 
     /// The languages the switch offers: (tag, own name, is this page's).
@@ -190,6 +198,41 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Tr::of(&parts.headers, parts.uri.query()))
     }
+}
+
+/// A refused rule's message in `lang`. The host's own refusals (settings,
+/// players, claims to decide) stay English until the host side is
+/// converted; so does a name refusal this table does not know.
+pub fn rule_message(e: RuleError, lang: Lang) -> String {
+    let key = match e {
+        RuleError::NameTaken => "error-name-taken",
+        RuleError::BadName(why) => match why {
+            "Please type a name." => "error-name-empty",
+            "That name is too long (24 letters at most, or 12 wide ones such as 漢字)." => {
+                "error-name-too-long"
+            }
+            "That name has characters that cannot be shown." => "error-name-unshowable",
+            "That name has too many accents on one letter." => "error-name-accents",
+            "That name cannot be seen; please type a name." => "error-name-invisible",
+            "Please choose another name." => "error-name-other",
+            _ => return e.to_string(),
+        },
+        RuleError::RoomFull => "error-room-full",
+        RuleError::RoundClosed => "error-round-closed",
+        RuleError::AlreadyVoted => "error-already-voted",
+        RuleError::BadChoice => "error-bad-choice",
+        RuleError::WrongPhase => "error-wrong-phase",
+        RuleError::RoomClosed => "error-room-closed",
+        RuleError::Kicked => "error-kicked",
+        RuleError::NameBanned => "error-name-banned",
+        RuleError::ItsYou => "error-its-you",
+        RuleError::ClaimWhileAsking => "error-claim-while-asking",
+        RuleError::UnknownPerson => "error-unknown-person",
+        RuleError::UnknownPlayer | RuleError::BadSettings(_) | RuleError::NoClaimToDecide => {
+            return e.to_string();
+        }
+    };
+    lang.get(key)
 }
 
 /// What English pages show that are not converted yet: `common` strings
@@ -548,6 +591,40 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    /// Old clients (no `lang`) read exactly the messages they always did.
+    #[test]
+    fn english_rule_messages_are_the_rules_own() {
+        let names = [
+            "",
+            "x".repeat(40).as_str(),
+            "\u{0301}",
+            "a\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}",
+            "\u{200B}",
+        ]
+        .map(|n| crate::game::PlayerName::parse(n).map(|_| ()).unwrap_err());
+        let mut errors: Vec<RuleError> = names.into_iter().map(RuleError::BadName).collect();
+        errors.extend([
+            RuleError::BadName("Please choose another name."),
+            RuleError::NameTaken,
+            RuleError::RoomFull,
+            RuleError::RoundClosed,
+            RuleError::AlreadyVoted,
+            RuleError::BadChoice,
+            RuleError::WrongPhase,
+            RuleError::RoomClosed,
+            RuleError::Kicked,
+            RuleError::NameBanned,
+            RuleError::ItsYou,
+            RuleError::ClaimWhileAsking,
+            RuleError::UnknownPerson,
+        ]);
+        let de = Lang::parse("de").unwrap();
+        for e in errors {
+            assert_eq!(rule_message(e, Lang::EN), e.to_string());
+            assert_ne!(rule_message(e, de), e.to_string(), "{e:?} has no German");
+        }
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct Join {
     pub title: String,
     /// Empty when the phone came to `/join` without a code.
     pub code: String,
+    /// The guest's language.
+    pub t: crate::i18n::Tr,
 }
 
 #[derive(Template)]
@@ -62,6 +64,7 @@ pub struct NotFound {
     pub base: String,
     pub title: String,
     pub message: String,
+    pub t: crate::i18n::Tr,
 }
 
 /// An SVG QR code for `url`, sized by CSS.

@@ -30,3 +30,4 @@ error-name-unshowable = Ese nombre tiene caracteres que no se pueden mostrar.
 error-name-accents = Ese nombre tiene demasiados acentos en una letra.
 error-name-invisible = Ese nombre no se ve; escribe un nombre.
 error-name-other = Elige otro nombre.
+error-host-not-saved = El juego no puede guardar ahora mismo, así que no ha cambiado nada; vuelve a intentarlo cuando pueda.
