@@ -766,6 +766,7 @@
       ]));
     }
     ans.appendChild(el('p', { className: 'rv-name' }, [
+      el('span', { className: 'rv-was', text: YB.t('join-it-was') }),
       el('span', { className: 'letter l' + m.answer, 'aria-hidden': 'true', text: YB.LETTERS[m.answer] || '' }),
       el('span', { className: 'rv-name-text', text: name })
     ]));

@@ -16,6 +16,7 @@ const CONVERTED: &[&str] = &[
     "templates/lang_switch.html",
     "static/join.js",
     "static/common.js",
+    "static/style.css",
 ];
 
 /// String literals of the converted scripts that look like words but are
@@ -102,6 +103,22 @@ fn template_prose(html: &str) -> Vec<String> {
     found
 }
 
+/// Words a style sheet puts on the page (`content: "It was"`).
+fn css_prose(css: &str) -> Vec<String> {
+    css.match_indices("content:")
+        .filter(|&(at, _)| {
+            !css[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphabetic() || c == '-')
+        })
+        .filter_map(|(at, _)| css[at + 8..].split([';', '}']).next())
+        .map(str::trim)
+        .filter(|v| v.starts_with(['"', '\'']) && looks_like_prose(v.trim_matches(['"', '\''])))
+        .map(str::to_string)
+        .collect()
+}
+
 /// The string literals of a script, comments left out. Regular
 /// expressions pass as code: ours hold no quotes.
 fn js_literals(js: &str) -> Vec<String> {
@@ -153,7 +170,9 @@ fn converted_files_hold_no_words_of_their_own() {
     let mut found = Vec::new();
     for path in CONVERTED {
         let text = read(path);
-        let prose = if path.ends_with(".js") {
+        let prose = if path.ends_with(".css") {
+            css_prose(&text)
+        } else if path.ends_with(".js") {
             js_literals(&text)
                 .into_iter()
                 .filter(|s| !NOT_PROSE.contains(&s.as_str()) && looks_like_prose(s))
@@ -183,6 +202,9 @@ fn the_scan_finds_words_where_they_would_hide() {
         .filter(|s| looks_like_prose(s))
         .collect();
     assert_eq!(prose, ["Too late", "Paused", "also in ", "Time’s"]);
+    let css = ".a { justify-content: center; } .b::before { content: \"It was\"; } \
+               .c::before { content: \"\\2727\\00a0\"; }";
+    assert_eq!(css_prose(css), ["\"It was\""]);
 }
 
 /// The keys a converted file asks for: `YB.t('…')` in scripts (each

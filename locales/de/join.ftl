@@ -108,6 +108,7 @@ join-right-caption = Richtig
 join-right-photo = Das richtige Foto
 join-picked-photo = Das Foto, das du gewählt hast
 join-photo-asked = Das gefragte Foto
+join-it-was = Es war
 join-memoriam = In Erinnerung
 join-also-in = auch in { $labels }
 join-you-picked = Deine Wahl

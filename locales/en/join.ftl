@@ -108,6 +108,7 @@ join-right-caption = Right
 join-right-photo = The right photo
 join-picked-photo = The photo you picked
 join-photo-asked = The photo asked about
+join-it-was = It was
 join-memoriam = In memoriam
 join-also-in = also in { $labels }
 join-you-picked = You picked

@@ -108,6 +108,7 @@ join-right-caption = Correcta
 join-right-photo = La foto correcta
 join-picked-photo = La foto que elegiste
 join-photo-asked = La foto de la pregunta
+join-it-was = Era
 join-memoriam = In memoriam
 join-also-in = también en { $labels }
 join-you-picked = Elegiste
