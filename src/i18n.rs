@@ -171,6 +171,23 @@ impl Tr {
         self.lang.with(key, &[(name, FluentValue::from(value))])
     }
 
+    /// A message with one number, as HTML with that number in
+    /// `<span id="{id}">` (a script changes it later); for `|safe`.
+    pub fn num_marked(&self, key: &str, name: &str, value: &u32, id: &str) -> String {
+        let value = u64::from(*value);
+        let line = escape_html(&self.num(key, name, value));
+        let number = value.to_string();
+        match line.find(&number) {
+            Some(at) => format!(
+                "{}<span id=\"{}\">{number}</span>{}",
+                &line[..at],
+                escape_html(id),
+                &line[at + number.len()..]
+            ),
+            None => line,
+        }
+    }
+
     /// The page's messages of these groups (the key's first word;
     /// `"common join"`) as JSON for a `<script type="application/json">`,
     /// with the switch's languages.
@@ -233,6 +250,14 @@ pub fn rule_message(e: RuleError, lang: Lang) -> String {
         }
     };
     lang.get(key)
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
 }
 
 /// What English pages show that are not converted yet: `common` strings
@@ -621,6 +646,10 @@ mod tests {
             RuleError::UnknownPerson,
         ]);
         let de = Lang::parse("de").unwrap();
+        assert_eq!(
+            Lang::EN.get("error-then-now-off"),
+            crate::thennow::OFF_MESSAGE
+        );
         for e in errors {
             assert_eq!(rule_message(e, Lang::EN), e.to_string());
             assert_ne!(rule_message(e, de), e.to_string(), "{e:?} has no German");

@@ -534,6 +534,12 @@ async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
             .send_said("storage_unavailable", "error-host-not-saved")
             .await;
     }
+    if matches!(msg, ClientMsg::DecideClaim { .. }) && !room.then_now_enabled() {
+        // Nothing to decide; undoing a claim stays allowed (taking back).
+        return conn
+            .send_said(crate::thennow::OFF_CODE, "error-then-now-off")
+            .await;
+    }
     let result = match &msg {
         ClientMsg::StartRound => room.start_round(),
         ClientMsg::Reveal => room.reveal(),
@@ -589,6 +595,13 @@ async fn on_phone_message(
                 conn.send_said("storage_unavailable", "error-vote-not-saved")
                     .await
             }
+        }
+        // Off for this event: no "I'm…"; taking a claim back stays allowed.
+        ClientMsg::FindClassmate { .. } | ClientMsg::Claim { .. }
+            if !conn.room.then_now_enabled() =>
+        {
+            conn.send_said(crate::thennow::OFF_CODE, "error-then-now-off")
+                .await
         }
         ClientMsg::FindClassmate { query } => {
             // Names are short: a longer search finds nobody more.

@@ -309,7 +309,8 @@
   var todayAt = 0;
   function loadToday() {
     // Lobby updates come up to five a second: one look a second is enough.
-    if (!S.key || S.phase !== 'lobby' || Date.now() - todayAt < 1000) return;
+    // Then & now switched off for this event: no photos to count.
+    if (root.dataset.thenNow !== 'on' || !S.key || S.phase !== 'lobby' || Date.now() - todayAt < 1000) return;
     todayAt = Date.now();
     todayFetch('/today-photos').then(function (res) {
       return res.ok ? res.json().then(drawToday) : null;

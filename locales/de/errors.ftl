@@ -31,3 +31,4 @@ error-name-accents = Dieser Name hat zu viele Akzente auf einem Buchstaben.
 error-name-invisible = Dieser Name ist unsichtbar; bitte gib einen Namen ein.
 error-name-other = Bitte wähl einen anderen Namen.
 error-host-not-saved = Das Spiel kann gerade nicht speichern, deshalb hat sich nichts geändert; versuch es noch einmal, sobald es wieder geht.
+error-then-now-off = Damals & heute ist für diese Veranstaltung ausgeschaltet: Hier gibt es nichts hinzuzufügen.

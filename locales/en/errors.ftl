@@ -33,3 +33,4 @@ error-name-accents = That name has too many accents on one letter.
 error-name-invisible = That name cannot be seen; please type a name.
 error-name-other = Please choose another name.
 error-host-not-saved = The game cannot save right now, so nothing was changed; try again once it can.
+error-then-now-off = Then & now is switched off for this event: there is nothing to add here.

@@ -31,3 +31,4 @@ error-name-accents = Ese nombre tiene demasiados acentos en una letra.
 error-name-invisible = Ese nombre no se ve; escribe un nombre.
 error-name-other = Elige otro nombre.
 error-host-not-saved = El juego no puede guardar ahora mismo, así que no ha cambiado nada; vuelve a intentarlo cuando pueda.
+error-then-now-off = Antes y ahora está desactivado en este evento: aquí no hay nada que añadir.

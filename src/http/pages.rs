@@ -60,6 +60,8 @@ pub async fn join(State(state): State<Arc<AppState>>, t: Tr) -> Response {
         title: t.get("join-page-title"),
         code: String::new(),
         t,
+        then_now: "",
+        keep_days: crate::thennow::TODAY_KEEP_DAYS,
     })
 }
 
@@ -102,6 +104,8 @@ pub async fn join_code(
             title: t.arg("join-page-title-room", "code", &room.code),
             code: room.code.to_string(),
             t,
+            then_now: if room.then_now_enabled() { "on" } else { "off" },
+            keep_days: state.rooms.deps().today_keep_days(room.class.reunion),
         })
     })
 }
@@ -125,6 +129,7 @@ pub async fn host(
                 .map(|r| r.title())
                 .unwrap_or_default(),
             loopback_only: views::names_loopback(&join_url),
+            then_now: room.then_now_enabled(),
             join_url,
             code,
         })

@@ -91,6 +91,9 @@ pub struct Class {
     /// The event's guest code when the room was made (or the server
     /// started): it keeps opening the room after the organiser changes it.
     pub guest_code: Option<String>,
+    /// Then & now (issue 21) as the event had it when the room was made
+    /// (or the server started): switching it kept a running game as it was.
+    pub then_now: bool,
 }
 
 /// What rooms share: the class, URLs, the clock, the counters.
@@ -114,6 +117,8 @@ pub struct RoomDeps {
     shutdown: tokio::sync::watch::Sender<bool>,
     /// Rooms with a question open now (`--solo idle` reads it, lock-free).
     pub questions_open: AtomicUsize,
+    /// Then & now for the built-in class (`--then-now`, `--today-keep-days`).
+    pub then_now_builtin: crate::thennow::EventSettings,
 }
 
 impl RoomDeps {
@@ -137,6 +142,34 @@ impl RoomDeps {
             fanouts: Fanouts::default(),
             shutdown: tokio::sync::watch::Sender::new(false),
             questions_open: AtomicUsize::new(0),
+            then_now_builtin: crate::thennow::EventSettings::default(),
+        }
+    }
+
+    /// The built-in class's then & now (`--then-now`, `--today-keep-days`).
+    pub fn with_then_now_builtin(mut self, settings: crate::thennow::EventSettings) -> Self {
+        self.then_now_builtin = settings;
+        self
+    }
+
+    /// Days event `reunion`'s photos of today are kept (the default for
+    /// an event that is gone).
+    pub fn today_keep_days(&self, reunion: u32) -> u32 {
+        self.then_now_of(reunion)
+            .map_or(crate::thennow::TODAY_KEEP_DAYS, |s| s.keep_days)
+    }
+
+    /// Event `reunion`'s then & now as it is now; `None`: no such event.
+    pub fn then_now_of(&self, reunion: u32) -> Option<crate::thennow::EventSettings> {
+        match reunion {
+            0 => Some(self.then_now_builtin),
+            id => {
+                let meta = self.reunions.get(id)?.meta();
+                Some(crate::thennow::EventSettings {
+                    on: meta.then_now,
+                    keep_days: meta.today_keep_days,
+                })
+            }
         }
     }
 
@@ -166,6 +199,7 @@ impl RoomDeps {
             reunion,
             roster,
             guest_code,
+            then_now: self.then_now_of(reunion)?.on,
         })
     }
 
@@ -283,6 +317,7 @@ impl Room {
             reunion: 0,
             roster: deps.roster.clone(),
             guest_code: None,
+            then_now: deps.then_now_builtin.on,
         };
         Self::create_in(code, host_key, settings, class, deps)
     }
@@ -389,6 +424,12 @@ impl Room {
             urls: &self.deps.photo_urls,
             scope: &self.photos,
         }
+    }
+
+    /// Whether then & now (claims, photos of today, its round modes) is
+    /// on in this room: as its event had it when the room was made.
+    pub fn then_now_enabled(&self) -> bool {
+        self.class.then_now
     }
 
     pub fn now(&self) -> Millis {
