@@ -63,6 +63,8 @@ pub struct Solo {
     /// Why solo is closed here (`--solo off`, or an event's solo closed):
     /// the page says so instead of asking.
     pub off: Option<String>,
+    /// The guest's language.
+    pub t: crate::i18n::Tr,
 }
 
 #[derive(Template)]

@@ -605,6 +605,21 @@ async fn the_remote_qr_code_needs_the_host_key_in_a_header() {
     let missing = server.get("/remote/ZZZZ").await;
     assert_eq!(missing.status().as_u16(), 404, "an unknown room");
     assert!(missing.text().await.unwrap().contains("No such game"));
+    // issue 22: the 404 page in the visitor's language.
+    let missing = server
+        .http
+        .get(server.url("/join/ZZZZ"))
+        .header("accept-language", "es-MX,es;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    let html = missing.text().await.unwrap();
+    assert!(html.contains("<html lang=\"es\""), "{html}");
+    assert!(
+        html.contains("No hay ningún juego con el código ZZZZ."),
+        "{html}"
+    );
 
     let qr_url = server.url(&format!("/api/rooms/{code}/remote-qr"));
     assert!(!qr_url.contains(&key), "the key is not in the URL");

@@ -14,6 +14,8 @@ const CONVERTED: &[&str] = &[
     "templates/join.html",
     "templates/notfound.html",
     "templates/lang_switch.html",
+    "templates/solo.html",
+    "static/solo.js",
     "static/join.js",
     "static/common.js",
     "static/style.css",
