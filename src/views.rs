@@ -9,6 +9,8 @@ pub struct Landing {
     pub title: String,
     /// Whether to offer solo play (`--solo off` hides it).
     pub solo: bool,
+    /// The visitor's language.
+    pub t: crate::i18n::Tr,
 }
 
 #[derive(Template)]

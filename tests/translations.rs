@@ -15,6 +15,8 @@ const CONVERTED: &[&str] = &[
     "templates/notfound.html",
     "templates/lang_switch.html",
     "templates/solo.html",
+    "templates/landing.html",
+    "static/landing.js",
     "static/solo.js",
     "static/join.js",
     "static/common.js",

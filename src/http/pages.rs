@@ -46,11 +46,12 @@ pub(crate) fn render(page: impl Template) -> Response {
     }
 }
 
-pub async fn landing(State(state): State<Arc<AppState>>) -> Response {
+pub async fn landing(State(state): State<Arc<AppState>>, t: Tr) -> Response {
     render(views::Landing {
         base: state.base.clone(),
-        title: "Yearbook".into(),
+        title: t.get("landing-page-title"),
         solo: state.solo.mode != crate::solo::SoloMode::Off,
+        t,
     })
 }
 
