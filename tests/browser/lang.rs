@@ -268,6 +268,18 @@ fn phones_play_in_english_german_and_spanish_and_switch_language() {
                     .replace(&scores[i].to_string(), &grouped(t, scores[i])),
             );
             phone.screenshot(&format!("lang-{t}-over")).await;
+            // Big numbers and one: the language's grouping and plural.
+            let said = phone
+                .js("return [YB.t('common-points', {count: 1779}), YB.t('common-points', {count: 1}), \
+                             YB.t('common-ordinal', {n: 2}), YB.t('join-seconds-left', {seconds: 1})]")
+                .await;
+            let want = [
+                say(t, "common-points", &[("count", 1779)]).replace("1779", &grouped(t, 1779)),
+                say(t, "common-points", &[("count", 1)]),
+                say(t, "common-ordinal", &[("n", 2)]),
+                say(t, "join-seconds-left", &[("seconds", 1)]),
+            ];
+            assert_eq!(said, json!(want), "[{t}]");
             phone.assert_clean().await;
         }
 
