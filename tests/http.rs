@@ -391,6 +391,18 @@ async fn an_event_code_guards_everything_but_health() {
     for path in ["/", "/solo", "/join"] {
         assert_eq!(server.get(path).await.status().as_u16(), 401, "GET {path}");
     }
+    // issue 22: the gate's form in the guest's language.
+    let form = server
+        .http
+        .get(server.url("/join"))
+        .header("accept-language", "de-DE,de")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status().as_u16(), 401);
+    let html = form.text().await.unwrap();
+    assert!(html.contains("<html lang=\"de\""), "{html}");
+    assert!(html.contains("<h1>Veranstaltungscode</h1>"), "{html}");
     let (st, v) = server.get_json("/metrics").await;
     assert_eq!(st, 401, "/metrics: {v}");
     let (st, v) = server.post_json("/api/rooms", &json!({})).await;
