@@ -290,6 +290,33 @@ fn serve_refuses_a_bad_roster_before_listening() {
     assert!(!f.stdout.contains("listening on"));
 }
 
+#[test]
+fn serve_refuses_then_and_now_flags_out_of_range_before_listening() {
+    let db = tempfile::tempdir().unwrap();
+    for (flag, value, says) in [
+        ("--today-keep-days", "0", "1..=365"),
+        ("--today-keep-days", "366", "1..=365"),
+        ("--then-now", "maybe", "--then-now"),
+    ] {
+        let mut c = yearbook_cmd();
+        c.arg("serve")
+            .arg("--addr")
+            .arg("127.0.0.1:0")
+            .arg("--db")
+            .arg(db.path().join("t.db"))
+            .arg(flag)
+            .arg(value);
+        let f = run_with_timeout(c, Duration::from_secs(15));
+        assert_eq!(f.code(), Some(2), "{flag} {value}:\n{}", f.all_output());
+        assert!(
+            f.all_output().contains(says),
+            "{flag} {value}: {}",
+            f.all_output()
+        );
+        assert!(!f.stdout.contains("listening on"));
+    }
+}
+
 /// `yearbook import PHOTOS --out OUT --list LIST` (`--genders` is the
 /// older name, used by `import_handles_awkward_names_broken_files_and_reruns`).
 fn import_cmd(
