@@ -112,6 +112,7 @@ pub fn pick_then_now<R: Rng + ?Sized>(
         choices,
         answer,
         photos: [0; 4],
+        today: None,
     })
 }
 
