@@ -981,11 +981,20 @@ impl Room {
     /// again (phones get its `preload`), so the next question never shows it.
     pub fn today_changed(&self) {
         self.with(|inner, _| {
-            if self.refresh_faces(inner, false) {
+            if self.refresh_faces(inner, false) || self.undrawn_then_now(inner) {
                 self.redraw(inner);
             }
             ((), Vec::new())
         });
+    }
+
+    /// A then & now game between rounds with no question drawn ahead yet
+    /// (too few faces until now): worth drawing one.
+    fn undrawn_then_now(&self, inner: &Inner) -> bool {
+        let game = &inner.game;
+        game.settings().mode.is_then_now()
+            && matches!(game.phase(), Phase::Lobby | Phase::Reveal)
+            && game.upcoming().is_none()
     }
 
     /// Draws the next question (if one is due) and sends phones its photos.
@@ -1142,7 +1151,7 @@ impl Room {
             }
         }
         if faces_changed && inner.game.phase() != Phase::Question {
-            draw |= self.refresh_faces(inner, false);
+            draw |= self.refresh_faces(inner, false) || self.undrawn_then_now(inner);
         }
         if draw {
             self.redraw(inner);
