@@ -49,6 +49,8 @@ mod roster_zip;
 mod settings;
 #[path = "browser/thennow.rs"]
 mod thennow;
+#[path = "browser/thennow_modes.rs"]
+mod thennow_modes;
 #[path = "browser/uploads.rs"]
 mod uploads;
 
