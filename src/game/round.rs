@@ -2333,6 +2333,8 @@ mod tests {
         for (mode, name) in [
             (Mode::NameToPhoto, "name_to_photo"),
             (Mode::PhotoToName, "photo_to_name"),
+            (Mode::ThenToNow, "then_to_now"),
+            (Mode::NowToThen, "now_to_then"),
         ] {
             assert_eq!(mode.as_str(), name);
             assert_eq!(serde_json::to_value(mode).unwrap(), name);
