@@ -141,6 +141,8 @@ pub struct Options {
     pub keep: Option<Duration>,
     /// `--solo`.
     pub solo: solo::SoloMode,
+    /// `--then-now`, `--today-keep-days`: the built-in class's then & now.
+    pub then_now: thennow::EventSettings,
     /// `--no-enhance` not given: reunions' photos get the contrast stretch.
     pub enhance: bool,
     /// Where rooms' fan-outs and host screens run
@@ -174,6 +176,7 @@ impl Options {
             keep: args.keep(),
             max_players: args.max_players,
             solo: args.solo,
+            then_now: args.then_now(),
             enhance: !args.no_enhance,
             fanout_runtime,
             uploads_dir: Some(uploads::dir_for(&args.db)),
@@ -281,6 +284,7 @@ impl AppState {
             store,
         )
         .with_reunions(reunions.clone())
+        .with_then_now_builtin(options.then_now)
         .with_photo_secret(&options.base, &options.secret)
         .on_fanout_runtime(options.fanout_runtime);
         let public_url = options.public_url.trim_end_matches('/').to_string();
@@ -394,7 +398,8 @@ pub async fn serve(
     let kept_today = state.clone();
     let today_sweeper = tokio::spawn(async move {
         if let Some(today) = kept_today.today.get() {
-            thennow::run_sweeper(today, &kept_today.rooms.deps().clock).await;
+            let deps = kept_today.rooms.deps();
+            thennow::run_sweeper(today, &deps.clock, |event| deps.today_keep_days(event)).await;
         }
     });
     let solo = state.solo.clone();

@@ -67,20 +67,53 @@ fn guest_sentence(p: &Problem) -> String {
     }
 }
 
-/// How long a photo of today is kept at most, from when it was sent.
-pub const TODAY_KEEP_DAYS: u64 = 30;
+/// How long a photo of today is kept at most, from when it was sent,
+/// unless its event (or `--today-keep-days`) says otherwise.
+pub const TODAY_KEEP_DAYS: u32 = 30;
+
+/// The days an organiser may choose: at least one, at most a year.
+pub const KEEP_DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=365;
+
+/// Then & now as one event has it: on or off, and how long its guests'
+/// photos of today are kept. Event 0's come from `--then-now` and
+/// `--today-keep-days`, the others' from their settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventSettings {
+    pub on: bool,
+    pub keep_days: u32,
+}
+
+impl Default for EventSettings {
+    fn default() -> Self {
+        Self {
+            on: true,
+            keep_days: TODAY_KEEP_DAYS,
+        }
+    }
+}
+
+/// The refusal when then & now is off in a room (`then_now_off`): a
+/// status-free code and a sentence for a guest or a host.
+pub const OFF_CODE: &str = "then_now_off";
+pub const OFF_MESSAGE: &str =
+    "Then & now is switched off for this event: there is nothing to add here.";
 
 /// How often the retention sweep runs (by the server's clock, so a test's
 /// skip runs it at the moment it skipped to).
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
-/// Retention: at start and then hourly, photos of today older than
-/// [`TODAY_KEEP_DAYS`] are deleted for good.
-pub async fn run_sweeper(today: &TodayPhotos, clock: &crate::clock::Clock) {
-    let keep = TODAY_KEEP_DAYS * 24 * 60 * 60 * 1000;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Retention: at start and then hourly, each event's photos of today
+/// older than its days (`keep_days_of(event)`) are deleted for good.
+pub async fn run_sweeper(
+    today: &TodayPhotos,
+    clock: &crate::clock::Clock,
+    keep_days_of: impl Fn(u32) -> u32,
+) {
     loop {
-        let before = clock.now().saturating_sub(keep);
-        match today.delete_sent_before(i64::try_from(before).unwrap_or(i64::MAX)) {
+        let now = i64::try_from(clock.now()).unwrap_or(i64::MAX);
+        match today.sweep(now, &keep_days_of) {
             Ok(0) => {}
             Ok(n) => tracing::info!(photos = n, "photos of today past retention deleted"),
             Err(e) => tracing::warn!("photos of today past retention: {e:#}"),
@@ -148,13 +181,24 @@ impl TodayPhotos {
         })
     }
 
-    /// Retention: deletes the photos sent before `before` (ms since the
-    /// epoch, as `at`); how many.
-    pub fn delete_sent_before(&self, before: i64) -> anyhow::Result<usize> {
-        Ok(self
-            .conn
-            .lock()
-            .execute("DELETE FROM today_photos WHERE at < ?1", params![before])?)
+    /// Retention at `now` (ms since the epoch, as `at`): deletes each
+    /// event's photos sent more than `keep_days_of(event)` days before;
+    /// how many.
+    pub fn sweep(&self, now: i64, keep_days_of: impl Fn(u32) -> u32) -> anyhow::Result<usize> {
+        let conn = self.conn.lock();
+        let events: Vec<u32> = conn
+            .prepare("SELECT DISTINCT reunion FROM today_photos")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut deleted = 0;
+        for event in events {
+            let days = i64::from(keep_days_of(event));
+            deleted += conn.execute(
+                "DELETE FROM today_photos WHERE reunion = ?1 AND at < ?2",
+                params![event, now.saturating_sub(days.saturating_mul(DAY_MS))],
+            )?;
+        }
+        Ok(deleted)
     }
 
     /// Keeps `player`'s photo in `room`, replacing theirs; a new random

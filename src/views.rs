@@ -26,6 +26,8 @@ pub struct Host {
     /// The join URL names this computer only (127.0.0.1, localhost, ::1):
     /// the page warns the organiser before guests try to scan it.
     pub loopback_only: bool,
+    /// Then & now is on in this room: the lobby counts its photos.
+    pub then_now: bool,
 }
 
 /// The emcee's phone remote; the host key comes in the URL fragment.
@@ -44,6 +46,11 @@ pub struct Join {
     pub title: String,
     /// Empty when the phone came to `/join` without a code.
     pub code: String,
+    /// The room's then & now: `on`, `off`, or empty (no room yet: the
+    /// page asks once the phone is in).
+    pub then_now: &'static str,
+    /// Days the room's event keeps a photo of today, for the consent line.
+    pub keep_days: u32,
 }
 
 #[derive(Template)]

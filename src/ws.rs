@@ -506,6 +506,12 @@ async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
             .send_error("storage_unavailable", HOST_COMMAND_NOT_SAVED)
             .await;
     }
+    if matches!(msg, ClientMsg::DecideClaim { .. }) && !room.then_now_enabled() {
+        // Nothing to decide; undoing a claim stays allowed (taking back).
+        return conn
+            .send_error(crate::thennow::OFF_CODE, crate::thennow::OFF_MESSAGE)
+            .await;
+    }
     let result = match &msg {
         ClientMsg::StartRound => room.start_round(),
         ClientMsg::Reveal => room.reveal(),
@@ -563,6 +569,13 @@ async fn on_phone_message(
                 conn.send_error("storage_unavailable", STORAGE_MESSAGE)
                     .await
             }
+        }
+        // Off for this event: no "I'm…"; taking a claim back stays allowed.
+        ClientMsg::FindClassmate { .. } | ClientMsg::Claim { .. }
+            if !conn.room.then_now_enabled() =>
+        {
+            conn.send_error(crate::thennow::OFF_CODE, crate::thennow::OFF_MESSAGE)
+                .await
         }
         ClientMsg::FindClassmate { query } => {
             // Names are short: a longer search finds nobody more.

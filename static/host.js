@@ -286,7 +286,7 @@
     var shown = (data.photos || []).filter(function (p) { return !p.hidden; });
     text($('today-count'), String(data.count || 0));
     // The settings say how many then & now photos there are against the 4 needed.
-    text($('tn-count'), String(data.count || 0));
+    if ($('tn-count')) text($('tn-count'), String(data.count || 0));
     var ul = clear($('today-list'));
     shown.forEach(function (p) {
       ul.appendChild(el('li', { className: 'today-one' }, [
@@ -311,7 +311,8 @@
   var todayAt = 0;
   function loadToday() {
     // Lobby updates come up to five a second: one look a second is enough.
-    if (!S.key || S.phase !== 'lobby' || Date.now() - todayAt < 1000) return;
+    // Then & now switched off for this event: no photos to count.
+    if (root.dataset.thenNow !== 'on' || !S.key || S.phase !== 'lobby' || Date.now() - todayAt < 1000) return;
     todayAt = Date.now();
     todayFetch('/today-photos').then(function (res) {
       return res.ok ? res.json().then(drawToday) : null;

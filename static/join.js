@@ -23,6 +23,7 @@
     everConnected: false,
     failedOpens: 0,
     claim: null,         // who this guest says they are: {person, name, known_as, held}
+    thenNow: root.dataset.thenNow || '',  // 'on', 'off', or '' (not known before joining)
     itsYou: 0            // the round that is about this guest (they watch it)
   };
   var sock = null;
@@ -252,7 +253,7 @@
         text($('wait-name'), S.name);
         fitWords([$('wait-name')]);
         requestWake();
-        loadToday();
+        loadThenNow();
         if (!S.phase) screen('s-wait');
         break;
       case 'state': onState(m); break;
@@ -642,9 +643,28 @@
     }, function () { todayMsg('No connection: please try again.'); });
   });
 
-  /** After joining or coming back: the photo this guest already added. */
+  /**
+   * Whether this room has then & now (the organiser may switch it off per
+   * event), and how long its photos are kept: the steps shown or not.
+   */
+  function drawThenNow(t) {
+    S.thenNow = t.on ? 'on' : 'off';
+    show($('claim-box'), t.on);
+    show($('today-box'), t.on);
+    if (t.keep_days) text($('today-days'), String(t.keep_days));
+  }
+
+  /** After joining or coming back: the room's then & now, then this guest's photo. */
+  function loadThenNow() {
+    YB.fetchJson('/api/rooms/' + encodeURIComponent(S.code)).then(function (r) {
+      if (r.ok && r.data && r.data.then_now) drawThenNow(r.data.then_now);
+      loadToday();
+    }, function () { loadToday(); });
+  }
+
+  /** The photo this guest already added. */
   function loadToday() {
-    if (!S.token || picked) return;
+    if (!S.token || picked || S.thenNow !== 'on') return;
     todayRequest('GET').then(function (r) {
       if (r.ok && r.data && !r.data.hidden) drawToday(r.data.thumb, true);
       else if (r.ok && r.data && r.data.hidden) { drawToday(null, true); todayMsg('The host took your photo out of the game.'); }

@@ -504,7 +504,10 @@ async fn photos_of_today_are_deleted_after_30_days_and_stay_deleted() {
         .await
         .unwrap();
     assert!(
-        page.contains("deleted when the organiser ends the event, at the latest after 30 days."),
+        page.contains(
+            "deleted when the organiser ends the event, at the latest after \
+             <span id=\"today-days\">30</span> days."
+        ),
         "{page}"
     );
 

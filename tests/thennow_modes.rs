@@ -412,3 +412,31 @@ async fn a_now_to_then_round_and_a_start_refused_after_a_hide() {
     assert_eq!(mine["its_you"], true, "{mine}");
     assert_eq!(mine["points"], 0);
 }
+
+#[tokio::test]
+async fn with_then_now_switched_off_the_modes_are_refused() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().arg("--then-now").arg("off"));
+    let (code, _key, mut host, _phones) = lobby(&server, ["G0"]).await;
+    for mode in ["then_to_now", "now_to_then"] {
+        let (err, message) = configure(&mut host, json!({ "mode": mode }))
+            .await
+            .unwrap_err();
+        assert_eq!(err, "then_now_off", "{mode}: {message}");
+        assert!(message.contains("switched off"), "{message}");
+    }
+    // The host page offers neither (it does when then & now is on).
+    let page = server.get(&format!("/host/{code}")).await;
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("name_to_photo") && !html.contains("then_to_now"));
+    let on = server_with(&roster, TestServer::builder());
+    let (code, _key) = create_room(&on, json!({})).await;
+    let html = on
+        .get(&format!("/host/{code}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("then_to_now") && html.contains("now_to_then"));
+}

@@ -199,7 +199,17 @@ pub async fn room_info(
         "phase": phase.as_str(),
         "players": players,
         "reunion": reunion_of(&state, &room),
+        "then_now": then_now_of(&state, &room),
     })))
+}
+
+/// `{on, keep_days}`: whether the room has then & now (as made), and how
+/// many days its event keeps a photo of today.
+fn then_now_of(state: &AppState, room: &Room) -> Value {
+    json!({
+        "on": room.then_now_enabled(),
+        "keep_days": state.rooms.deps().today_keep_days(room.class.reunion),
+    })
 }
 
 /// `{id, title}` of the reunion whose class a room plays; the built-in

@@ -58,6 +58,8 @@ pub async fn join(State(state): State<Arc<AppState>>) -> Response {
         base: state.base.clone(),
         title: "Join the game".into(),
         code: String::new(),
+        then_now: "",
+        keep_days: crate::thennow::TODAY_KEEP_DAYS,
     })
 }
 
@@ -97,6 +99,8 @@ pub async fn join_code(
             base: state.base.clone(),
             title: format!("Join {}", room.code),
             code: room.code.to_string(),
+            then_now: if room.then_now_enabled() { "on" } else { "off" },
+            keep_days: state.rooms.deps().today_keep_days(room.class.reunion),
         })
     })
 }
@@ -120,6 +124,7 @@ pub async fn host(
                 .map(|r| r.title())
                 .unwrap_or_default(),
             loopback_only: views::names_loopback(&join_url),
+            then_now: room.then_now_enabled(),
             join_url,
             code,
         })

@@ -80,6 +80,19 @@ fn room_and_guest(
     Ok((room, player))
 }
 
+/// Refuses what adds or shows photos of today in a room where then & now
+/// is off (403 `then_now_off`); deleting and hiding always work.
+fn then_now_on(room: &Room) -> Result<(), AppError> {
+    if room.then_now_enabled() {
+        return Ok(());
+    }
+    Err(AppError::new(
+        StatusCode::FORBIDDEN,
+        thennow::OFF_CODE,
+        thennow::OFF_MESSAGE,
+    ))
+}
+
 fn urls_json(state: &AppState, file: &str) -> Value {
     let (photo, thumb) = thennow::urls(&state.base, file);
     json!({"photo": photo, "thumb": thumb})
@@ -95,6 +108,7 @@ pub async fn put(
     body: Body,
 ) -> Result<Response, AppError> {
     let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
+    then_now_on(&room)?;
     let today = store(&state)?;
     let bytes = super::read_bounded(body, MAX_TODAY_BYTES, TODAY_READ_TIMEOUT)
         .await
@@ -150,6 +164,7 @@ pub async fn get_own(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
+    then_now_on(&room)?;
     let Some(row) = store(&state)?
         .of_player(&room.code, player.get())
         .map_err(failed)?
@@ -189,6 +204,7 @@ pub async fn host_list(
     let ip = ip_of(&state, peer, &headers);
     let room = find_room(&state, &code, ip)?;
     host_key_of(&state, &room, &headers, ip, "Today's photos")?;
+    then_now_on(&room)?;
     let names = room.player_names();
     let rows = store(&state)?.of_room(&room.code).map_err(failed)?;
     // A kicked or lapsed guest's photo is not in the game.

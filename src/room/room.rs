@@ -25,6 +25,7 @@ use crate::clock::Clock;
 use crate::delivery::fanout::{self, Durability, Fanout, Fanouts, Generation, OnFail, Phone, To};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket};
+use crate::game::thennow::ThenNowError;
 use crate::game::{
     Event, Game, Millis, Phase, PlayerId, PlayerName, RuleError, Settings, VoteOutcome,
 };
@@ -91,6 +92,9 @@ pub struct Class {
     /// The event's guest code when the room was made (or the server
     /// started): it keeps opening the room after the organiser changes it.
     pub guest_code: Option<String>,
+    /// Then & now (issue 21) as the event had it when the room was made
+    /// (or the server started): switching it kept a running game as it was.
+    pub then_now: bool,
 }
 
 /// What rooms share: the class, URLs, the clock, the counters.
@@ -117,6 +121,8 @@ pub struct RoomDeps {
     /// Guests' photos of today, read for then & now questions (a
     /// connection of the rooms' own); unset without a database file.
     pub today: std::sync::OnceLock<crate::thennow::TodayPhotos>,
+    /// Then & now for the built-in class (`--then-now`, `--today-keep-days`).
+    pub then_now_builtin: crate::thennow::EventSettings,
 }
 
 impl RoomDeps {
@@ -141,6 +147,34 @@ impl RoomDeps {
             shutdown: tokio::sync::watch::Sender::new(false),
             questions_open: AtomicUsize::new(0),
             today: std::sync::OnceLock::new(),
+            then_now_builtin: crate::thennow::EventSettings::default(),
+        }
+    }
+
+    /// The built-in class's then & now (`--then-now`, `--today-keep-days`).
+    pub fn with_then_now_builtin(mut self, settings: crate::thennow::EventSettings) -> Self {
+        self.then_now_builtin = settings;
+        self
+    }
+
+    /// Days event `reunion`'s photos of today are kept (the default for
+    /// an event that is gone).
+    pub fn today_keep_days(&self, reunion: u32) -> u32 {
+        self.then_now_of(reunion)
+            .map_or(crate::thennow::TODAY_KEEP_DAYS, |s| s.keep_days)
+    }
+
+    /// Event `reunion`'s then & now as it is now; `None`: no such event.
+    pub fn then_now_of(&self, reunion: u32) -> Option<crate::thennow::EventSettings> {
+        match reunion {
+            0 => Some(self.then_now_builtin),
+            id => {
+                let meta = self.reunions.get(id)?.meta();
+                Some(crate::thennow::EventSettings {
+                    on: meta.then_now,
+                    keep_days: meta.today_keep_days,
+                })
+            }
         }
     }
 
@@ -170,6 +204,7 @@ impl RoomDeps {
             reunion,
             roster,
             guest_code,
+            then_now: self.then_now_of(reunion)?.on,
         })
     }
 
@@ -287,6 +322,7 @@ impl Room {
             reunion: 0,
             roster: deps.roster.clone(),
             guest_code: None,
+            then_now: deps.then_now_builtin.on,
         };
         Self::create_in(code, host_key, settings, class, deps)
     }
@@ -394,6 +430,12 @@ impl Room {
             urls: &self.deps.photo_urls,
             scope: &self.photos,
         }
+    }
+
+    /// Whether then & now (claims, photos of today, its round modes) is
+    /// on in this room: as its event had it when the room was made.
+    pub fn then_now_enabled(&self) -> bool {
+        self.class.then_now
     }
 
     pub fn now(&self) -> Millis {
@@ -848,6 +890,10 @@ impl Room {
 
     pub fn start_round(&self) -> Result<(), RuleError> {
         self.command(|inner, now| {
+            // A restart may find the event's then & now switched off since.
+            if inner.game.settings().mode.is_then_now() && !self.then_now_enabled() {
+                return Err(RuleError::ThenNow(ThenNowError::Off));
+            }
             self.refresh_faces(inner, false);
             let Inner { game, rng, .. } = inner;
             game.start_round(now, rng)
@@ -933,6 +979,9 @@ impl Room {
     pub fn configure(&self, settings: Settings) -> Result<(), RuleError> {
         self.command(|inner, _| {
             if settings.mode.is_then_now() {
+                if !self.then_now_enabled() {
+                    return Err(RuleError::ThenNow(ThenNowError::Off));
+                }
                 self.refresh_faces(inner, true);
             }
             inner.game.configure(settings)
@@ -944,10 +993,9 @@ impl Room {
     /// The people this room's then & now questions may show now: a guest
     /// in the room who holds the claim and whose photo of today is not
     /// hidden, with that photo's random name. Read from the store; none
-    /// without one. (An event's then & now switch, when off, answers none
-    /// here: its modes are then refused as too few.)
+    /// without one, or while the event's then & now is switched off.
     fn faces(&self, game: &Game) -> Vec<(usize, String)> {
-        let Some(today) = self.deps.today.get() else {
+        let Some(today) = self.deps.today.get().filter(|_| self.then_now_enabled()) else {
             return Vec::new();
         };
         let rows = match today.of_room(&self.code) {
