@@ -283,26 +283,6 @@ async fn today(
     status_and_json(req.send().await.expect("today")).await
 }
 
-async fn host_photos(server: &TestServer, code: &str, key: &str) -> Value {
-    let r = reqwest::Client::new()
-        .get(server.url(&format!("/api/rooms/{code}/today-photos")))
-        .bearer_auth(key)
-        .send()
-        .await
-        .expect("today-photos");
-    let (status, v) = status_and_json(r).await;
-    assert_eq!(status, 200, "{v}");
-    v
-}
-
-async fn status_of(server: &TestServer, path_from_message: &str) -> u16 {
-    reqwest::get(server.abs(path_from_message))
-        .await
-        .expect("GET")
-        .status()
-        .as_u16()
-}
-
 /// The base path the server runs under ("" at the root).
 fn server_base(server: &TestServer) -> String {
     let url = server.base_url();

@@ -149,6 +149,8 @@ pub async fn put(
             now,
         )
         .map_err(failed)?;
+    // A replaced photo's old name is gone: not in the next question.
+    room.today_changed();
     Ok(Json(urls_json(&state, &file)).into_response())
 }
 
@@ -186,6 +188,7 @@ pub async fn delete_own(
     store(&state)?
         .delete(&room.code, player.get())
         .map_err(failed)?;
+    room.today_changed();
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -234,6 +237,8 @@ pub async fn hide(
     if !store(&state)?.hide(&room.code, player).map_err(failed)? {
         return Err(AppError::not_found("That guest has no photo of today."));
     }
+    // Gone from the game at once: never in the next question.
+    room.today_changed();
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -1334,6 +1334,7 @@ mod tests {
             choices: [1, 5, 2, 3],
             answer: 1,
             photos: [0; 4],
+            today: None,
         };
         store.send(Op::Append {
             room: "ABCD".into(),
