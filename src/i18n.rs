@@ -245,7 +245,10 @@ pub fn rule_message(e: RuleError, lang: Lang) -> String {
         RuleError::ItsYou => "error-its-you",
         RuleError::ClaimWhileAsking => "error-claim-while-asking",
         RuleError::UnknownPerson => "error-unknown-person",
-        RuleError::UnknownPlayer | RuleError::BadSettings(_) | RuleError::NoClaimToDecide => {
+        RuleError::UnknownPlayer
+        | RuleError::BadSettings(_)
+        | RuleError::NoClaimToDecide
+        | RuleError::ThenNow(_) => {
             return e.to_string();
         }
     };

@@ -242,6 +242,7 @@ impl AppState {
             ..Default::default()
         };
         let today = thennow::TodayPhotos::open(opened.reunion_store.path());
+        let opened_path = opened.reunion_store.path().to_path_buf();
         let reunions = Arc::new(reunion::Reunions::load(
             opened.reunion_store,
             opened.reunions,
@@ -253,6 +254,13 @@ impl AppState {
                 let _ = state.today.set(today);
             }
             Err(e) => tracing::warn!("guests' photos of today cannot be kept: {e:#}"),
+        }
+        // The rooms read guests' photos of today on a connection of their own.
+        match thennow::TodayPhotos::open(opened_path.as_path()) {
+            Ok(today) => {
+                let _ = state.rooms.deps().today.set(today);
+            }
+            Err(e) => tracing::warn!("then & now questions cannot read photos of today: {e:#}"),
         }
         let down_since = opened
             .last_alive

@@ -443,9 +443,15 @@
       };
     };
     if (photoChoices) {
-      pr.appendChild(el('p', { className: 'pq-ask', text: YB.t('join-which-one') }));
-      pr.appendChild(el('h1', { className: 'pq-name', text: prompt.name || '' }));
-      if (prompt.known_as) pr.appendChild(el('p', { className: 'q-known', text: YB.t('join-now-known', { name: prompt.known_as }) }));
+      if (S.mode === 'then_to_now' || S.mode === 'now_to_then') {
+        // Then & now: the face asked about is on the big screen; the phone shows the four to choose.
+        pr.appendChild(el('h1', { className: 'pq-name', text: YB.t(S.mode === 'then_to_now' ? 'join-who-today' : 'join-who-then') }));
+        pr.appendChild(el('p', { className: 'pq-ask', text: YB.t('join-look-at-screen') }));
+      } else {
+        pr.appendChild(el('p', { className: 'pq-ask', text: YB.t('join-which-one') }));
+        pr.appendChild(el('h1', { className: 'pq-name', text: prompt.name || '' }));
+        if (prompt.known_as) pr.appendChild(el('p', { className: 'q-known', text: YB.t('join-now-known', { name: prompt.known_as }) }));
+      }
       S.choices.forEach(function (c, i) {
         var img = YB.img(c.thumb || c.photo, YB.t('join-photo-letter', { letter: YB.LETTERS[i] }), '', [192, 240]);
         box.appendChild(el('button', { type: 'button', className: 'tile c' + i, dataset: { choice: i }, onclick: function () { vote(i); } }, [

@@ -156,6 +156,16 @@ pub async fn create_room(
     }
     .validated(&class.roster.pool)
     .map_err(|e| AppError::bad_request(e.to_string()))?;
+    // A new room has nobody in it yet, so no photo of today: then & now
+    // is chosen in the lobby once four guests have added theirs.
+    if settings.mode.is_then_now() {
+        let e = crate::game::thennow::ThenNowError::TooFewPeople { have: 0 };
+        return Err(AppError::new(
+            StatusCode::BAD_REQUEST,
+            e.code(),
+            e.to_string(),
+        ));
+    }
     // Each address has its own allowance, and all together one more, so
     // that many addresses cannot fill the server with rooms; each
     // address's first rooms pass the total (the organiser's evening).
