@@ -196,6 +196,15 @@ impl Tr {
         crate::http::pages::json_for_script(&CATALOGUE.page_json(self.lang, &groups))
     }
 
+    /// The page's writing direction: none of ours is right-to-left yet,
+    /// but pages say it so that one can be added with its catalogue.
+    pub fn dir(&self) -> &'static str {
+        match self.tag() {
+            "ar" | "fa" | "he" | "ur" => "rtl",
+            _ => "ltr",
+        }
+    }
+
     /// This page's language in its own name (`Deutsch`).
     pub fn name(&self) -> &'static str {
         LANGUAGES[self.lang.0].1
