@@ -64,6 +64,11 @@ impl Lang {
         LANGUAGES[self.0].0
     }
 
+    /// Its place in [`LANGUAGES`], for tables kept per language.
+    pub fn index(self) -> usize {
+        self.0
+    }
+
     pub fn all() -> impl Iterator<Item = Lang> {
         (0..LANGUAGES.len()).map(Lang)
     }
@@ -661,6 +666,10 @@ mod tests {
         assert_eq!(
             Lang::EN.get("error-then-now-off"),
             crate::thennow::OFF_MESSAGE
+        );
+        assert_eq!(
+            Lang::EN.get("error-vote-not-saved"),
+            crate::protocol::STORAGE_MESSAGE
         );
         for e in errors {
             assert_eq!(rule_message(e, Lang::EN), e.to_string());
