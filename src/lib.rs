@@ -6,6 +6,7 @@ pub mod config;
 pub mod delivery;
 pub mod game;
 pub mod http;
+pub mod i18n;
 pub mod protocol;
 pub mod reunion;
 pub mod room;

@@ -46,6 +46,8 @@ pub struct Join {
     pub title: String,
     /// Empty when the phone came to `/join` without a code.
     pub code: String,
+    /// The guest's language.
+    pub t: crate::i18n::Tr,
     /// The room's then & now: `on`, `off`, or empty (no room yet: the
     /// page asks once the phone is in).
     pub then_now: &'static str,
@@ -69,6 +71,7 @@ pub struct NotFound {
     pub base: String,
     pub title: String,
     pub message: String,
+    pub t: crate::i18n::Tr,
 }
 
 /// An SVG QR code for `url`, sized by CSS.

@@ -21,6 +21,8 @@ mod fixes2;
 mod harness;
 #[path = "browser/journey.rs"]
 mod journey;
+#[path = "browser/lang.rs"]
+mod lang;
 #[path = "browser/namelist.rs"]
 mod namelist;
 #[path = "browser/organise.rs"]

@@ -530,3 +530,49 @@ async fn photos_of_today_are_deleted_after_30_days_and_stay_deleted() {
     let (s, none) = today(&server, reqwest::Method::GET, &code, Some(&ta), Vec::new()).await;
     assert_eq!((s, none), (200, Value::Null), "no photo any more");
 }
+
+/// A kicked guest's photo stays out once the room leaves memory (48 h
+/// without anyone connected): a closed room's photos are served to nobody
+/// (nor guarded by its event's door any more).
+#[tokio::test]
+async fn a_closed_room_s_photos_of_today_are_not_served_even_a_kicked_guest_s() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, _key, mut host, [(mut ann, wa), (bob, wb)]) =
+        room_with(&server, json!({}), ["Ann", "Bob"]).await;
+    let anns = send_upright_photo(&server, &code, wa["token"].as_str().unwrap()).await;
+    let bobs = send_upright_photo(&server, &code, wb["token"].as_str().unwrap()).await;
+    host.send(json!({"type":"kick","player_id":wa["player_id"]}))
+        .await;
+    assert_eq!(ann.recv_error().await, "kicked");
+    let (anns, bobs) = (
+        anns["thumb"].as_str().unwrap(),
+        bobs["thumb"].as_str().unwrap(),
+    );
+    assert_eq!(status_of(&server, anns).await, 404, "out with the kick");
+    assert_eq!(status_of(&server, bobs).await, 200);
+
+    drop((host, ann, bob));
+    // A socket closing after the skip counts as activity: skip again then
+    // (twice 49 h stays far within the 30 days photos are kept).
+    let mut room = 200;
+    for _ in 0..2 {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        server.skip(std::time::Duration::from_secs(49 * 60 * 60));
+        for _ in 0..30 {
+            let info = format!("{}/api/rooms/{code}", server_base(&server));
+            room = status_of(&server, &info).await;
+            if room == 404 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        if room == 404 {
+            break;
+        }
+    }
+    assert_eq!(room, 404, "the room left memory");
+    for url in [anns, bobs] {
+        assert_eq!(status_of(&server, url).await, 404, "{url} of a closed room");
+    }
+}

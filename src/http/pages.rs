@@ -15,6 +15,7 @@ use axum::http::HeaderMap;
 use super::AppError;
 use super::api::{find_room, ip_of};
 use crate::AppState;
+use crate::i18n::Tr;
 use crate::room::Room;
 use crate::views;
 
@@ -53,21 +54,23 @@ pub async fn landing(State(state): State<Arc<AppState>>) -> Response {
     })
 }
 
-pub async fn join(State(state): State<Arc<AppState>>) -> Response {
+pub async fn join(State(state): State<Arc<AppState>>, t: Tr) -> Response {
     render(views::Join {
         base: state.base.clone(),
-        title: "Join the game".into(),
+        title: t.get("join-page-title"),
         code: String::new(),
+        t,
         then_now: "",
         keep_days: crate::thennow::TODAY_KEEP_DAYS,
     })
 }
 
-fn not_found(state: &AppState, raw: &str) -> Response {
+fn not_found(state: &AppState, raw: &str, t: Tr) -> Response {
     let page = views::NotFound {
         base: state.base.clone(),
-        title: "No such room".into(),
-        message: format!("There is no game with the code {}.", raw.trim()),
+        title: t.get("notfound-page-title"),
+        message: t.arg("notfound-lead", "code", raw.trim()),
+        t,
     };
     (StatusCode::NOT_FOUND, render(page)).into_response()
 }
@@ -83,7 +86,7 @@ fn room_page(
 ) -> Response {
     match find_room(state, raw, ip_of(state, peer, headers)) {
         Ok(room) => draw(&room),
-        Err(e) if e.status == StatusCode::NOT_FOUND => not_found(state, raw),
+        Err(e) if e.status == StatusCode::NOT_FOUND => not_found(state, raw, Tr::of(headers, None)),
         Err(e) => e.into_response(),
     }
 }
@@ -93,12 +96,14 @@ pub async fn join_code(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(raw): Path<String>,
+    t: Tr,
 ) -> Response {
     room_page(&state, peer, &headers, &raw, |room| {
         render(views::Join {
             base: state.base.clone(),
-            title: format!("Join {}", room.code),
+            title: t.arg("join-page-title-room", "code", &room.code),
             code: room.code.to_string(),
+            t,
             then_now: if room.then_now_enabled() { "on" } else { "off" },
             keep_days: state.rooms.deps().today_keep_days(room.class.reunion),
         })

@@ -258,15 +258,16 @@ pub async fn end_event(
 }
 
 /// `GET /today/{file}`: a photo of today, by its random name; 404 once
-/// hidden or deleted. Never cached by proxies: it may be taken back.
+/// hidden or deleted, its guest kicked, or its room closed. Never cached by proxies: it may be taken back.
 pub async fn serve(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
     let found = thennow::parse_name(&name).and_then(|(file, size)| {
         let today = state.today.get()?;
-        // A guest the host kicked is out of the game, and so is their photo.
+        // Only while its room is live: a closed room's game is over (and
+        // its event's door no longer guards it); a guest the host kicked
+        // is out of the game, and so is their photo.
         let (code, player) = today.owner_of(file).ok().flatten()?;
-        if let Some(room) = state.rooms.get(&code)
-            && !room.player_names().contains_key(&PlayerId::new(player))
-        {
+        let room = state.rooms.get(&code)?;
+        if !room.player_names().contains_key(&PlayerId::new(player)) {
             return None;
         }
         today.bytes(file, size).ok().flatten()
