@@ -110,6 +110,9 @@ fn an_event_without_then_and_now_shows_no_steps_and_the_form_saves_both_settings
             json!(true),
             "no sideways scrolling at 390 px"
         );
+        page.js("document.getElementById('set-thennow').scrollIntoView()")
+            .await;
+        page.screenshot("thennow-settings-form").await;
         // The refused save was logged by the browser; nothing else.
         let logged = page.severe_log().await;
         assert!(
