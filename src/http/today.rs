@@ -251,7 +251,9 @@ pub async fn host_list(
         })
         .collect();
     let count = photos.iter().filter(|p| p["hidden"] == false).count();
-    Ok(Json(json!({"count": count, "photos": photos})).into_response())
+    // Of those, how many a then & now question may show (with a claim).
+    let faces = room.then_now_faces();
+    Ok(Json(json!({"count": count, "faces": faces, "photos": photos})).into_response())
 }
 
 /// `POST /api/rooms/{code}/today-photos/{player}/hide` (host key): hides
