@@ -24,8 +24,8 @@ pub use store::{Meta, MetaPatch, PersonPatch, PersonRow, PhotoRow, ReunionStore,
 pub const MAX_TEXT: usize = 120;
 /// How long an unused co-organiser invite stays valid.
 pub const INVITE_DAYS: i64 = 7;
-/// Most photos one person may have (the roster reader's rule too).
-pub use crate::roster::csv::MAX_PHOTOS_PER_PERSON;
+/// Most photos one person may have.
+pub const MAX_PHOTOS_PER_PERSON: usize = 16;
 
 /// Why an organiser's change was refused.
 #[derive(Debug)]

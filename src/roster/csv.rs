@@ -4,6 +4,10 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+/// Most photos one person may have: the same rule for roster rows as for
+/// "Add a person" and uploads.
+use crate::reunion::MAX_PHOTOS_PER_PERSON;
+
 /// One person as written: their first row, with the photos of the rows
 /// that repeat their name (PROTOCOL §2, "Several photos a person").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,10 +30,6 @@ pub struct RowPhoto {
     /// `1983`, `25th reunion`; `None` when the row has no label.
     pub label: Option<String>,
 }
-
-/// Most photos one person may have, however they arrive (roster rows,
-/// "Add a person", uploads).
-pub const MAX_PHOTOS_PER_PERSON: usize = 16;
 
 /// Longest photo label: it is shown on the projector ("also in 1983").
 pub const MAX_LABEL_CHARS: usize = 40;
