@@ -183,7 +183,7 @@
       var file = pick.files && pick.files[0];
       if (!file) return;
       say('Sending the photo…');
-      var q = '?version=' + p.version;
+      var q = '?version=' + versionOf(p.id);
       var by = YB.local.get('yearbook.organiser.name');
       if (by) q += '&by=' + encodeURIComponent(by);
       fetch(YB.url(api + '/people/' + p.id + '/photos/' + first.idx + q), {
