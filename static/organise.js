@@ -22,6 +22,11 @@
 
   function own(pid, r) {
     var d = r && r.data;
+    // A change of several people at once: each row's version.
+    if (d && d.people && d.people.forEach) {
+      d.people.forEach(function (row) { if (row.version) mine[row.id] = row.version; });
+      return;
+    }
     var v = d && (d.person ? d.person.version : d.version);
     if (v) {
       mine[pid] = v;
@@ -29,6 +34,7 @@
     }
   }
 
+  /** `pid`: one person's id, or an array of ids for a step that changed several. */
   function remember(pid, what, undo, key) {
     history.push({ pid: pid, what: what, undo: undo, key: key });
     if (history.length > MAX_UNDO) history.shift();
@@ -87,11 +93,14 @@
       if (!r.ok) { history.push(step); drawUndo(); say(YB.errorText(r)); return; }
       data = r.data;
       draw();
-      var p = person(step.pid);
-      if (p && mine[step.pid] && p.version !== mine[step.pid]) {
-        say(cap(p.updated_by || 'someone') + ' changed ' + p.name + ' after you, so "' + step.what +
-          '" was not undone: look at the row and change it by hand if needed.');
-        return;
+      var pids = [].concat(step.pid);
+      for (var i = 0; i < pids.length; i++) {
+        var p = person(pids[i]);
+        if (p && mine[pids[i]] && p.version !== mine[pids[i]]) {
+          say(cap(p.updated_by || 'someone') + ' changed ' + p.name + ' after you, so "' + step.what +
+            '" was not undone: look at the row and change it by hand if needed.');
+          return;
+        }
       }
       step.undo(function (res) {
         if (res.ok) { own(step.pid, res); say('Undone: ' + step.what + '.'); reload(true); return; }
@@ -378,6 +387,200 @@
     if (typing) return;
     e.preventDefault();
     undo();
+  });
+
+  // ---- The name list: compare with the people here, accept, apply. ----
+  var nl = { list: null, list_base64: null, accepted: [], shown: null };
+
+  function nlSay(s) { text($('nl-msg'), s); }
+
+  function nlBody() {
+    var body = { accepted: nl.accepted };
+    if (nl.list_base64 !== null) body.list_base64 = nl.list_base64; else body.list = $('nl-text').value;
+    var by = YB.local.get('yearbook.organiser.name');
+    if (by) body.by = by;
+    return body;
+  }
+
+  function pct(score) { return Math.round(score * 100) + '%'; }
+
+  function changeWords(c) {
+    var words = [];
+    function shown(v) { return v === null || v === undefined || v === '' ? '(blank)' : '\u201c' + v + '\u201d'; }
+    if (c.gender) words.push('gender ' + shown(c.gender.from) + ' \u2192 ' + shown(c.gender.to));
+    if (c.known_as) words.push('known as ' + shown(c.known_as.from) + ' \u2192 ' + shown(c.known_as.to));
+    if (c.in_memoriam) words.push(c.in_memoriam.to ? 'in memoriam' : 'no longer in memoriam');
+    return words.join(', ');
+  }
+
+  function accept(line, pid) {
+    nl.accepted.push({ list_line: line, person: pid });
+    nlCompare();
+  }
+
+  function unaccept(line) {
+    nl.accepted = nl.accepted.filter(function (a) { return a.list_line !== line; });
+    nlCompare();
+  }
+
+  function suggestionButton(line, pid, listName, personName, score) {
+    var b = el('button', { type: 'button', className: 'btn small nl-accept', 'data-line': line, 'data-person': pid },
+      ['Same person (' + pct(score) + ')']);
+    b.setAttribute('aria-label', 'Accept: list line ' + line + ' \u201c' + listName + '\u201d is ' + personName);
+    b.addEventListener('click', function () { accept(line, pid); });
+    return b;
+  }
+
+  function nlDraw(c) {
+    nl.shown = c;
+    var problems = YB.clear($('nl-problems'));
+    c.problems.forEach(function (p) {
+      problems.appendChild(el('li', {}, [(p.line ? 'Line ' + p.line + ': ' : '') + p.message + '.']));
+    });
+    var matched = YB.clear($('nl-matched'));
+    c.matched.forEach(function (m) {
+      var words = changeWords(m.changes);
+      var li = el('li', { 'data-line': m.list_line, 'data-person': m.person }, [
+        'Line ' + m.list_line + ': ', el('strong', {}, [m.name]),
+        m.list_name !== m.name ? ' (\u201c' + m.list_name + '\u201d on the list)' : '',
+        ' \u2014 ', el('span', { className: 'nl-change' }, [words || 'nothing to change'])
+      ]);
+      if (m.how === 'accepted') {
+        var b = el('button', { type: 'button', className: 'btn quiet small nl-unaccept' }, ['Not the same']);
+        b.setAttribute('aria-label', 'Undo accepting line ' + m.list_line + ' as ' + m.name);
+        b.addEventListener('click', function () { unaccept(m.list_line); });
+        li.appendChild(b);
+      }
+      matched.appendChild(li);
+    });
+    if (!c.matched.length) matched.appendChild(el('li', { className: 'muted' }, ['Nobody yet.']));
+    var left = YB.clear($('nl-unmatched-list'));
+    c.unmatched_list.forEach(function (u) {
+      var li = el('li', { 'data-line': u.list_line }, ['Line ' + u.list_line + ': ', el('strong', {}, [u.name])]);
+      u.suggestions.forEach(function (s) {
+        li.appendChild(el('br'));
+        li.appendChild(document.createTextNode('\u2194 ' + s.name));
+        li.appendChild(suggestionButton(u.list_line, s.person, u.name, s.name, s.score));
+      });
+      if (!u.suggestions.length) li.appendChild(el('span', { className: 'muted' }, [' \u2014 nobody here is close: add them with \u201cAdd a person\u201d.']));
+      left.appendChild(li);
+    });
+    if (!c.unmatched_list.length) left.appendChild(el('li', { className: 'muted' }, ['Nobody.']));
+    var right = YB.clear($('nl-unmatched-people'));
+    c.unmatched_people.forEach(function (u) {
+      var li = el('li', { 'data-person': u.person }, [el('strong', {}, [u.name])]);
+      u.suggestions.forEach(function (s) {
+        li.appendChild(el('br'));
+        li.appendChild(document.createTextNode('\u2194 line ' + s.list_line + ': ' + s.list_name));
+        li.appendChild(suggestionButton(s.list_line, u.person, s.list_name, u.name, s.score));
+      });
+      right.appendChild(li);
+    });
+    if (!c.unmatched_people.length) right.appendChild(el('li', { className: 'muted' }, ['Nobody: everyone here is on the list.']));
+    var edits = c.matched.filter(function (m) { return changeWords(m.changes); }).length;
+    var apply = $('nl-apply');
+    apply.disabled = !edits;
+    text(apply, edits ? 'Apply: change ' + YB.plural(edits, 'person', 'people') : 'Nothing to apply');
+    YB.show($('nl-result'), true);
+  }
+
+  function nlCompare() {
+    if (nl.list_base64 === null && !$('nl-text').value.trim()) {
+      nlSay('Paste the list into the box, or choose its file, first.');
+      return;
+    }
+    nlSay('Comparing…');
+    YB.fetchJson(api + '/namelist/preview', { body: nlBody() }).then(function (r) {
+      if (!r.ok) { nlSay(YB.errorText(r, 'Could not read the list.')); return; }
+      nlSay('');
+      nlDraw(r.data);
+    }, function () { nlSay('No connection: the list was not compared. Try again.'); });
+  }
+
+  function nlApply() {
+    var c = nl.shown;
+    if (!c) return;
+    var body = nlBody();
+    body.seen = {};
+    c.matched.forEach(function (m) { body.seen[m.person] = m.version; });
+    $('nl-apply').disabled = true;
+    nlSay('Applying…');
+    YB.fetchJson(api + '/namelist/apply', { body: body }).then(function (r) {
+      if (!r.ok) {
+        nlSay(YB.errorText(r, 'Could not apply the list.') + (r.status === 409 ? ' Nothing was changed; the list is compared again.' : ''));
+        reload(true);
+        // Compared again quietly, so the sentence above stays.
+        if (r.status === 409) nlCompareQuiet(); else $('nl-apply').disabled = false;
+        return;
+      }
+      var d = r.data;
+      var ids = d.changed.map(function (p) { return p.id; });
+      d.changed.forEach(function (p) { mine[p.id] = p.version; });
+      var what = 'the name list (' + YB.plural(d.changed.length, 'person', 'people') + ')';
+      if (d.changed.length) {
+        remember(ids, what, function (done) {
+          var changes = d.changed.map(function (p) {
+            var ch = { id: p.id, version: (person(p.id) || {}).version };
+            Object.keys(p.before).forEach(function (k) { ch[k] = p.before[k]; });
+            return ch;
+          });
+          var undoBody = { changes: changes };
+          var by = YB.local.get('yearbook.organiser.name');
+          if (by) undoBody.by = by;
+          YB.fetchJson(api + '/people/batch', { body: undoBody }).then(done, function () {
+            done({ ok: false, status: 0, data: { message: 'No connection: nothing was undone. Try again.' } });
+          });
+        });
+      }
+      var said = 'Applied: ' + YB.plural(d.changed.length, 'person', 'people') + ' changed.';
+      if (d.no_row.length) {
+        said += ' No row on the list for: ' + d.no_row.map(function (p) { return p.name; }).join(', ') + ' (left as they were).';
+      }
+      nlSay(said);
+      say(said);
+      reload(true);
+      nlCompareQuiet();
+    }, function () { $('nl-apply').disabled = false; nlSay('No connection: nothing was applied. Try again.'); });
+  }
+
+  /** Compares again after an apply, keeping the apply's message. */
+  function nlCompareQuiet() {
+    YB.fetchJson(api + '/namelist/preview', { body: nlBody() }).then(function (r) { if (r.ok) nlDraw(r.data); });
+  }
+
+  function nlUseFile(file) {
+    if (!file) return;
+    if (file.size > 45 * 1024) {
+      nlSay('This file is too large for a name list here (over 45 KB). Save only the name, gender, known as and in memoriam columns, or paste the rows.');
+      return;
+    }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var s = String(reader.result);
+      // The file's bytes go as they are: the server reads Windows-1252, BOMs and semicolons.
+      nl.list_base64 = s.slice(s.indexOf(',') + 1);
+      nl.accepted = [];
+      text($('nl-source'), 'Using the file \u201c' + file.name + '\u201d. Type in the box to use the box instead.');
+      nlCompare();
+    };
+    reader.onerror = function () { nlSay('That file could not be read. Choose it again.'); };
+    reader.readAsDataURL(file);
+  }
+
+  $('nl-file').addEventListener('change', function () { nlUseFile($('nl-file').files && $('nl-file').files[0]); });
+  $('nl-text').addEventListener('input', function () {
+    if (nl.list_base64 !== null) { nl.list_base64 = null; $('nl-file').value = ''; text($('nl-source'), ''); }
+    nl.accepted = [];
+  });
+  $('nl-compare').addEventListener('click', nlCompare);
+  $('nl-apply').addEventListener('click', nlApply);
+  var zone = $('namelist');
+  zone.addEventListener('dragover', function (e) { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', function () { zone.classList.remove('over'); });
+  zone.addEventListener('drop', function (e) {
+    e.preventDefault();
+    zone.classList.remove('over');
+    nlUseFile(e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0]);
   });
 
   draw();

@@ -17,6 +17,8 @@ mod faces;
 mod fixes2;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/namelist.rs"]
+mod namelist;
 #[path = "browser/organise.rs"]
 mod organise;
 #[path = "browser/pause.rs"]

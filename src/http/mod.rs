@@ -170,7 +170,19 @@ pub fn routes() -> Router<Arc<AppState>> {
             "/api/organise/reunions/{id}/people/{pid}/photos/{idx}/rotate",
             post(organise::rotate_photo),
         )
+        .route(
+            "/api/organise/reunions/{id}/people/batch",
+            post(organise::update_people),
+        )
         .route("/api/organise/namelist/preview", post(namelist::preview))
+        .route(
+            "/api/organise/reunions/{id}/namelist/preview",
+            post(namelist::event_preview),
+        )
+        .route(
+            "/api/organise/reunions/{id}/namelist/apply",
+            post(namelist::event_apply),
+        )
         .route("/organise/reunions/{id}/upload", get(uploads::page))
         .route(
             "/api/organise/reunions/{id}/uploads",

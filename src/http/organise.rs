@@ -594,7 +594,7 @@ fn utc_time(ms: i64) -> String {
 }
 
 /// The 409 body also carries the row as it is now, so the page can show it.
-fn stale_response(e: ReunionError) -> Response {
+pub(crate) fn stale_response(e: ReunionError) -> Response {
     if let ReunionError::Stale(row) = &e {
         let current = json!({
             "id": row.id, "version": row.version, "updated_by": row.updated_by,
@@ -610,7 +610,11 @@ fn stale_response(e: ReunionError) -> Response {
     AppError::from(e).into_response()
 }
 
-fn reunion_for(state: &AppState, who: &Organiser, id: u32) -> Result<Arc<Reunion>, AppError> {
+pub(crate) fn reunion_for(
+    state: &AppState,
+    who: &Organiser,
+    id: u32,
+) -> Result<Arc<Reunion>, AppError> {
     who.check(id)?;
     state
         .reunions
@@ -790,9 +794,12 @@ pub async fn update(
 
 /// Who signs a change: the name the page sends (`by`), else the role.
 fn signer(state: &AppState, who: &Organiser, v: &serde_json::Value) -> String {
-    v.get("by")
-        .and_then(|b| b.as_str())
-        .and_then(|b| crate::reunion::clean_text(&b.chars().take(40).collect::<String>()))
+    signed_by(state, who, v.get("by").and_then(|b| b.as_str()))
+}
+
+/// The name a change is signed with: `by` (up to 40 characters), else the role.
+pub(crate) fn signed_by(state: &AppState, who: &Organiser, by: Option<&str>) -> String {
+    by.and_then(|b| crate::reunion::clean_text(&b.chars().take(40).collect::<String>()))
         .unwrap_or_else(|| who.describe(state).to_string())
 }
 
@@ -870,19 +877,68 @@ pub async fn update_person(
             .ok_or_else(|| {
                 AppError::bad_request("Say which version you changed: {\"version\": N, ...}.")
             })?;
-        let flag = |k: &str| v.get(k).and_then(serde_json::Value::as_bool);
-        let patch = PersonPatch {
-            name: v.get("name").and_then(|t| t.as_str()).map(str::to_string),
-            known_as: optional_text(&v, "known_as"),
-            gender: optional_text(&v, "gender"),
-            in_memoriam: flag("in_memoriam"),
-            included: flag("included"),
-            deleted: flag("deleted"),
-        };
-        Ok::<_, AppError>((version as u32, patch, signer(&state, &who, &v)))
+        Ok::<_, AppError>((version as u32, person_patch(&v), signer(&state, &who, &v)))
     };
     match run.await {
         Ok((version, patch, by)) => save_person(&state, id, pid, version, patch, &by).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The fields of a person a JSON object changes.
+fn person_patch(v: &serde_json::Value) -> PersonPatch {
+    let flag = |k: &str| v.get(k).and_then(serde_json::Value::as_bool);
+    PersonPatch {
+        name: v.get("name").and_then(|t| t.as_str()).map(str::to_string),
+        known_as: optional_text(v, "known_as"),
+        gender: optional_text(v, "gender"),
+        in_memoriam: flag("in_memoriam"),
+        included: flag("included"),
+        deleted: flag("deleted"),
+    }
+}
+
+/// `POST /api/organise/reunions/{id}/people/batch`: `{changes: [{id,
+/// version, name?, known_as?, gender?, in_memoriam?, included?, deleted?}],
+/// by?}`, all or nothing (what undoes a name list's apply in one step);
+/// 409 `edited_elsewhere` as PATCH when anyone moved on, nothing written.
+pub async fn update_people(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    Path(id): Path<u32>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let run = async {
+        reunion_for(&state, &who, id)?;
+        let v = body_object(body)?;
+        let mut edits: Vec<(u32, u32, PersonPatch)> = Vec::new();
+        for change in v
+            .get("changes")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let pid = change
+                .get("id")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| {
+                    AppError::bad_request("Each change names a person: {\"id\": N, ...}.")
+                })?;
+            if edits.iter().any(|(p, _, _)| *p == pid) {
+                return Err(AppError::bad_request(
+                    "Each person may appear once in one change.",
+                ));
+            }
+            edits.push((pid, version_of(change)?, person_patch(change)));
+        }
+        Ok::<_, AppError>((edits, signer(&state, &who, &v)))
+    };
+    match run.await {
+        Ok((edits, by)) => match state.reunions.update_people(id, edits, &by).await {
+            Ok(rows) => Json(json!({"people": rows})).into_response(),
+            Err(e) => stale_response(e),
+        },
         Err(e) => e.into_response(),
     }
 }

@@ -332,18 +332,7 @@ mod tests {
 
     #[test]
     fn two_people_of_one_name_stop_the_export_before_anything_is_written() {
-        let person = |id: u32, name: &str| PersonRow {
-            id,
-            name: name.into(),
-            known_as: None,
-            gender: None,
-            in_memoriam: false,
-            included: true,
-            deleted: false,
-            updated_at: 0,
-            updated_by: String::new(),
-            version: 1,
-        };
+        let person = PersonRow::named;
         let pic = |who: u32| PhotoRow {
             person: who,
             ..photo(None)

@@ -9,6 +9,7 @@
 //! people after edits and restarts.
 
 pub mod export;
+pub mod namelist;
 pub mod store;
 
 use std::collections::BTreeMap;
@@ -521,27 +522,47 @@ impl Reunions {
         patch: PersonPatch,
         by: &str,
     ) -> Result<PersonRow, ReunionError> {
+        self.update_people(id, vec![(person, version, patch)], by)
+            .await?
+            .pop()
+            .ok_or(ReunionError::NotFound)
+    }
+}
+
+impl Reunions {
+    /// Changes several people at once, each on the version given, all or
+    /// nothing: when anyone moved on meanwhile, nothing is written and
+    /// [`ReunionError::Stale`] says who changed whom. One name signs all.
+    pub async fn update_people(
+        &self,
+        id: u32,
+        edits: Vec<(u32, u32, PersonPatch)>,
+        by: &str,
+    ) -> Result<Vec<PersonRow>, ReunionError> {
         let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
-        let mut patch = patch;
-        if let Some(name) = &patch.name {
-            let clean = clean_text(name)
-                .ok_or_else(|| ReunionError::Invalid("The name is empty.".into()))?;
-            patch.name = Some(clean);
-        }
         let _writing = reunion.writing.lock().await;
-        let current = person_at(&reunion, person, version)?;
-        let next_row = stamped(patch.apply_to(&current.row), version, by);
-        let written = next_row.clone();
-        let saved = self
-            .blocking(move |s| s.update_person(id, &written, version))
-            .await?;
-        let saved = saved.map_err(ReunionError::Stale)?;
+        let mut rows = Vec::with_capacity(edits.len());
+        for (person, version, mut patch) in edits {
+            if let Some(name) = &patch.name {
+                let clean = clean_text(name)
+                    .ok_or_else(|| ReunionError::Invalid("The name is empty.".into()))?;
+                patch.name = Some(clean);
+            }
+            let current = person_at(&reunion, person, version)?;
+            rows.push((stamped(patch.apply_to(&current.row), version, by), version));
+        }
+        let written = rows.clone();
+        self.blocking(move |s| s.update_people(id, &written))
+            .await?
+            .map_err(ReunionError::Stale)?;
         let mut next = reunion.snapshot();
-        if let Some(entry) = next.people.iter_mut().find(|e| e.row.id == person) {
-            entry.row = saved.clone();
+        for (row, _) in &rows {
+            if let Some(entry) = next.people.iter_mut().find(|e| e.row.id == row.id) {
+                entry.row = row.clone();
+            }
         }
         reunion.replace(next);
-        Ok(saved)
+        Ok(rows.into_iter().map(|(row, _)| row).collect())
     }
 }
 
@@ -720,16 +741,8 @@ mod tests {
         };
         Entry {
             row: PersonRow {
-                id,
-                name: name.into(),
-                known_as: None,
-                gender: None,
-                in_memoriam: false,
-                included: true,
                 deleted,
-                updated_at: 0,
-                updated_by: String::new(),
-                version: 1,
+                ..PersonRow::named(id, name)
             },
             photos: sha
                 .map(|sha| PhotoEntry {

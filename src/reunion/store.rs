@@ -62,6 +62,25 @@ pub struct StoredReunion {
     pub photos: Vec<PhotoRow>,
 }
 
+#[cfg(test)]
+impl PersonRow {
+    /// A fresh, included person at version 1 (unit tests).
+    pub fn named(id: u32, name: &str) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            known_as: None,
+            gender: None,
+            in_memoriam: false,
+            included: true,
+            deleted: false,
+            updated_at: 0,
+            updated_by: String::new(),
+            version: 1,
+        }
+    }
+}
+
 /// Changes to a reunion's settings; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct MetaPatch {
@@ -287,17 +306,6 @@ impl ReunionStore {
         .map_err(Into::into)
     }
 
-    /// Writes `row` over the stored one if that is still at `expected`
-    /// version; else hands back the stored row (someone else's change).
-    pub fn update_person(
-        &self,
-        reunion: u32,
-        row: &PersonRow,
-        expected: u32,
-    ) -> anyhow::Result<Result<PersonRow, PersonRow>> {
-        self.update_person_and_photo(reunion, row, expected, None)
-    }
-
     /// The source bytes of one photo, as uploaded (or last rotated).
     pub fn photo_source(
         &self,
@@ -316,9 +324,37 @@ impl ReunionStore {
             .map_err(Into::into)
     }
 
-    /// [`ReunionStore::update_person`], and, in the same transaction, the
-    /// photo (`idx`, sha, new source bytes) replaced: a crash keeps
-    /// either the old version and photo or the new ones.
+    /// Writes each `row` over the stored one if that is still at its
+    /// `expected` version, all in one transaction: when any person moved
+    /// on, nothing is written and that person's stored row comes back
+    /// (someone else's change).
+    pub fn update_people(
+        &self,
+        reunion: u32,
+        rows: &[(PersonRow, u32)],
+    ) -> anyhow::Result<Result<(), PersonRow>> {
+        let mut conn = self.conn.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (row, expected) in rows {
+            if let Err(current) = update_row(&tx, reunion, row, *expected)? {
+                // Dropping the transaction rolls back the rows before it.
+                return Ok(Err(current));
+            }
+        }
+        if let Some((row, _)) = rows.first() {
+            tx.execute(
+                "UPDATE reunions SET updated_at = ?2 WHERE id = ?1",
+                params![reunion, row.updated_at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
+    /// One person's row as [`ReunionStore::update_people`] writes it, and,
+    /// in the same transaction, the photo (`idx`, sha, new source bytes)
+    /// replaced: a crash keeps either the old version and photo or the new
+    /// ones.
     pub fn update_person_and_photo(
         &self,
         reunion: u32,
@@ -330,34 +366,7 @@ impl ReunionStore {
         // Immediate: a read upgraded to a write mid-transaction fails at once
         // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let changed = tx.execute(
-            "UPDATE reunion_people SET name = ?3, known_as = ?4, gender = ?5, in_memoriam = ?6,
-                included = ?7, deleted = ?8, updated_at = ?9, updated_by = ?10, version = ?11
-             WHERE reunion = ?1 AND id = ?2 AND version = ?12",
-            params![
-                reunion,
-                row.id,
-                row.name,
-                row.known_as,
-                row.gender,
-                row.in_memoriam,
-                row.included,
-                row.deleted,
-                row.updated_at,
-                row.updated_by,
-                row.version,
-                expected
-            ],
-        )?;
-        if changed == 0 {
-            let current = tx
-                .query_row(
-                    &format!("{PERSON_SELECT} WHERE reunion = ?1 AND id = ?2"),
-                    params![reunion, row.id],
-                    person_of,
-                )
-                .optional()?
-                .context("no such person")?;
+        if let Err(current) = update_row(&tx, reunion, row, expected)? {
             return Ok(Err(current));
         }
         if let Some((idx, sha, bytes)) = photo {
@@ -375,6 +384,47 @@ impl ReunionStore {
         tx.commit()?;
         Ok(Ok(row.clone()))
     }
+}
+
+/// Writes `row` if the stored one is still at `expected`; else hands back
+/// the stored row.
+fn update_row(
+    tx: &rusqlite::Transaction<'_>,
+    reunion: u32,
+    row: &PersonRow,
+    expected: u32,
+) -> anyhow::Result<Result<(), PersonRow>> {
+    let changed = tx.execute(
+        "UPDATE reunion_people SET name = ?3, known_as = ?4, gender = ?5, in_memoriam = ?6,
+            included = ?7, deleted = ?8, updated_at = ?9, updated_by = ?10, version = ?11
+         WHERE reunion = ?1 AND id = ?2 AND version = ?12",
+        params![
+            reunion,
+            row.id,
+            row.name,
+            row.known_as,
+            row.gender,
+            row.in_memoriam,
+            row.included,
+            row.deleted,
+            row.updated_at,
+            row.updated_by,
+            row.version,
+            expected
+        ],
+    )?;
+    if changed == 0 {
+        let current = tx
+            .query_row(
+                &format!("{PERSON_SELECT} WHERE reunion = ?1 AND id = ?2"),
+                params![reunion, row.id],
+                person_of,
+            )
+            .optional()?
+            .context("no such person")?;
+        return Ok(Err(current));
+    }
+    Ok(Ok(()))
 }
 
 /// Inserts `person` (its id chosen) and their photos into `reunion`.
@@ -480,4 +530,48 @@ fn person_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonRow> {
         updated_by: r.get(8)?,
         version: r.get(9)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_people_are_written_all_or_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("yearbook.db");
+        // The game store creates and migrates the tables.
+        let _game = crate::store::Store::open(&path).expect("game store");
+        let store = ReunionStore::open(&path).expect("reunion store");
+        let meta = store.create("All or nothing", 0).expect("reunion");
+        let ann = store.add_person(meta.id, &PersonRow::named(0, "Ann"), &[]);
+        let bob = store.add_person(meta.id, &PersonRow::named(0, "Bob"), &[]);
+        let (ann, bob) = (ann.expect("Ann"), bob.expect("Bob"));
+        let female = |row: &PersonRow| PersonRow {
+            gender: Some("f".into()),
+            version: 2,
+            ..row.clone()
+        };
+        let genders = |store: &ReunionStore| -> Vec<(Option<String>, u32)> {
+            let all = store.load_all().expect("load");
+            all[0]
+                .people
+                .iter()
+                .map(|p| (p.gender.clone(), p.version))
+                .collect()
+        };
+
+        // Bob moved on: Ann's change, already made in the transaction, goes too.
+        let stale = store.update_people(meta.id, &[(female(&ann), 1), (female(&bob), 7)]);
+        assert_eq!(
+            stale.expect("no storage error").map_err(|r| r.name),
+            Err("Bob".into())
+        );
+        assert_eq!(genders(&store), [(None, 1), (None, 1)]);
+
+        let both = store.update_people(meta.id, &[(female(&ann), 1), (female(&bob), 1)]);
+        assert_eq!(both.expect("no storage error"), Ok(()));
+        let f = || Some("f".to_string());
+        assert_eq!(genders(&store), [(f(), 2), (f(), 2)]);
+    }
 }
