@@ -153,10 +153,14 @@ pub struct ReunionStore {
 }
 
 impl ReunionStore {
-    /// Opens the database the game store has already migrated; with
-    /// `max_bytes`, writes that would grow it past that fail
-    /// ([`is_full`]).
-    pub fn open(path: &Path, max_bytes: Option<u64>) -> anyhow::Result<Self> {
+    /// Opens the database the game store has already migrated.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        Self::open_capped(path, None)
+    }
+
+    /// As [`ReunionStore::open`]; with `max_bytes`, writes that would grow
+    /// the database past that fail ([`is_full`]).
+    pub fn open_capped(path: &Path, max_bytes: Option<u64>) -> anyhow::Result<Self> {
         let conn = crate::store::open_connection(path)?;
         if let Some(max_bytes) = max_bytes {
             crate::store::cap_connection(&conn, max_bytes)?;

@@ -240,7 +240,7 @@ impl Store {
             cap_connection(&conn, max_bytes)?;
         }
         let reunion_store =
-            crate::reunion::ReunionStore::open(path, max_bytes.map(organiser_share))?;
+            crate::reunion::ReunionStore::open_capped(path, max_bytes.map(organiser_share))?;
         let reunions = reunion_store.load_all()?;
         let (tx, rx) = mpsc::channel();
         let healthy = Arc::new(watch::Sender::new(true));
