@@ -74,8 +74,11 @@ pub struct AppState {
     /// Whether `public_url` was given (else it is derived per request
     /// behind a trusted proxy).
     pub public_url_fixed: bool,
-    /// `--event-code`: who may see pages and photos.
+    /// `--event-code`: who may see pages and photos (of the built-in class,
+    /// and of an event without a guest code of its own).
     pub event: Option<EventGate>,
+    /// Builds an event's door from its guest code (`http/event.rs`).
+    pub doors: http::event::Doors,
     pub host_password: Option<String>,
     /// Whether any proxy is trusted (its `X-Forwarded-*` believed).
     pub trust_proxy: bool,
@@ -201,16 +204,23 @@ impl AppState {
     }
 
     /// The join link for a room (what the QR code encodes).
-    pub fn join_url(&self, headers: &axum::http::HeaderMap, code: &str) -> String {
-        self.page_url(headers, &format!("/join/{code}"))
+    pub fn join_url(&self, headers: &axum::http::HeaderMap, room: &room::Room) -> String {
+        self.page_url(headers, room, &format!("/join/{}", room.code))
     }
 
-    /// A page's public link (`path` under the base path), carrying the
-    /// event code when there is one, as a QR code must.
-    pub fn page_url(&self, headers: &axum::http::HeaderMap, path: &str) -> String {
+    /// A page of `room` as a public link (`path` under the base path),
+    /// carrying the code of the room's event when there is one, as a QR
+    /// code must.
+    pub fn page_url(
+        &self,
+        headers: &axum::http::HeaderMap,
+        room: &room::Room,
+        path: &str,
+    ) -> String {
         let url = format!("{}{path}", self.public_url_for(headers));
-        match &self.event {
-            Some(gate) => format!("{url}?{}", gate.query()),
+        let class = &room.class;
+        match http::event::link_query(self, class.reunion, class.guest_code.as_deref()) {
+            Some(query) => format!("{url}?{query}"),
             None => url,
         }
     }
@@ -276,6 +286,7 @@ impl AppState {
             organise,
             public_url_fixed: options.public_url_fixed,
             event,
+            doors: http::event::Doors::new(&options.secret, &options.base, secure),
             base: options.base,
             public_url,
             host_password: options.host_password.filter(|p| !p.is_empty()),

@@ -51,8 +51,9 @@ pub struct Join {
 pub struct Solo {
     pub base: String,
     pub title: String,
-    /// `--solo off`: the page says so instead of asking.
-    pub off: bool,
+    /// Why solo is closed here (`--solo off`, or an event's solo closed):
+    /// the page says so instead of asking.
+    pub off: Option<String>,
 }
 
 #[derive(Template)]

@@ -351,19 +351,68 @@
     }, function () { btn.disabled = false; say('No connection. Try again.'); });
   });
 
-  $('set-title').value = data.reunion.title;
-  $('set-memoriam').checked = !!data.reunion.memoriam_default;
+  // Settings: each one saved as it changes; the guest code's problem said
+  // under its box, in the server's words.
+  var settings = {
+    title: { box: 'set-title', value: function (b) { return b.value; }, what: 'title' },
+    guest_code: { box: 'set-code', value: function (b) { return b.value.trim() || null; }, what: 'guest code' },
+    solo_open: { box: 'set-solo', value: function (b) { return b.checked; }, what: 'solo setting' },
+    memoriam_default: { box: 'set-memoriam', value: function (b) { return b.checked; }, what: 'in memoriam setting' }
+  };
+
+  function fillSettings() {
+    $('set-title').value = data.reunion.title;
+    $('set-code').value = data.reunion.guest_code || '';
+    $('set-solo').checked = !!data.reunion.solo_open;
+    $('set-memoriam').checked = !!data.reunion.memoriam_default;
+  }
+
+  function codeProblem(s) {
+    var box = $('set-code-error');
+    text(box, s || '');
+    YB.show(box, !!s);
+    $('set-code').setAttribute('aria-invalid', s ? 'true' : 'false');
+  }
+
+  // Only the newest save's success redraws the form: an older answer
+  // arriving late would put back what was typed since.
+  var saves = 0;
+
+  /** PATCHes `keys` of the settings; says what was saved or why not. */
+  function saveSettings(keys) {
+    var body = {};
+    var mine = ++saves;
+    keys.forEach(function (k) { body[k] = settings[k].value($(settings[k].box)); });
+    return YB.fetchJson(api, { method: 'PATCH', body: body }).then(function (r) {
+      if (r.ok && mine !== saves) return;
+      if (!r.ok) {
+        var why = YB.errorText(r, 'Could not save the settings.');
+        if ('guest_code' in body && /guest code/i.test(why)) codeProblem(why);
+        say(why);
+        return;
+      }
+      if ('guest_code' in body) codeProblem('');
+      data.reunion = r.data.reunion;
+      fillSettings();
+      text($('r-title'), data.reunion.title);
+      say(keys.length === 1 ? 'Saved: the ' + settings[keys[0]].what + '.' : 'Settings saved.');
+    }, function () { say('No connection: the settings were not saved. Try again.'); });
+  }
+
+  fillSettings();
   $('my-name').value = YB.local.get('yearbook.organiser.name') || '';
+  Object.keys(settings).forEach(function (k) {
+    $(settings[k].box).addEventListener('change', function () { saveSettings([k]); });
+  });
+  $('my-name').addEventListener('change', function () {
+    var me = $('my-name').value.trim();
+    if (me) YB.local.set('yearbook.organiser.name', me); else YB.local.remove('yearbook.organiser.name');
+  });
   $('settings-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var me = $('my-name').value.trim();
     if (me) YB.local.set('yearbook.organiser.name', me); else YB.local.remove('yearbook.organiser.name');
-    var body = { title: $('set-title').value, memoriam_default: $('set-memoriam').checked };
-    YB.fetchJson(api, { method: 'PATCH', body: body }).then(function (r) {
-      if (!r.ok) { say(YB.errorText(r, 'Could not save the settings.')); return; }
-      say('Settings saved.');
-      reload(true);
-    }, function () { say('No connection: the settings were not saved. Try again.'); });
+    saveSettings(Object.keys(settings));
   });
 
   $('invite-btn').addEventListener('click', function () {

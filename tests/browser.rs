@@ -35,6 +35,8 @@ mod projector;
 mod remote;
 #[path = "browser/roster_zip.rs"]
 mod roster_zip;
+#[path = "browser/settings.rs"]
+mod settings;
 #[path = "browser/uploads.rs"]
 mod uploads;
 

@@ -13,6 +13,8 @@ mod file_names;
 mod framing;
 #[path = "organise/namelist.rs"]
 mod namelist;
+#[path = "organise/settings.rs"]
+mod settings;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
@@ -1035,13 +1037,14 @@ async fn an_organiser_previews_an_events_class_in_solo_rounds() {
         assert_eq!(r.status().as_u16(), 201);
     }
 
-    // A guest: not the event's rounds, and solo is off for the demo.
+    // A guest: not the event's rounds (its solo is closed until the
+    // organiser opens it), and solo is off for the demo.
     let (status, v) = server
         .post_json("/api/solo/round", &json!({"reunion": id}))
         .await;
     assert_eq!(
         (status, v["error"].as_str()),
-        (401, Some("organiser_only")),
+        (403, Some("solo_off")),
         "{v}"
     );
     let (status, v) = server.post_json("/api/solo/round", &json!({})).await;
@@ -1050,9 +1053,10 @@ async fn an_organiser_previews_an_events_class_in_solo_rounds() {
         (403, Some("solo_off")),
         "{v}"
     );
-    let page = server
-        .get(&format!("/solo?reunion={id}"))
+    let page = with(server.http.get(server.url(&format!("/solo?reunion={id}"))))
+        .send()
         .await
+        .unwrap()
         .text()
         .await
         .unwrap();

@@ -168,7 +168,7 @@ pub async fn create_room(
         "reunion": reunion_of(&state, &room),
         "host_key": host_key,
         "host_url": format!("{public}/host/{}#key={host_key}", room.code),
-        "join_url": state.join_url(&headers, &room.code),
+        "join_url": state.join_url(&headers, &room),
         "settings": &settings,
     });
     Ok((StatusCode::CREATED, Json(body)).into_response())
@@ -233,7 +233,7 @@ pub async fn remote_qr(
     let ip = ip_of(&state, peer, &headers);
     let room = find_room(&state, &code, ip)?;
     let key = host_key_of(&state, &room, &headers, ip, "The remote's QR code")?;
-    let page = state.page_url(&headers, &format!("/remote/{}", room.code));
+    let page = state.page_url(&headers, &room, &format!("/remote/{}", room.code));
     // The key matched the room's, so it is one we minted: URL-safe as is.
     let url = format!("{page}#key={key}");
     Ok((
@@ -304,6 +304,32 @@ fn solo_open(state: &AppState) -> Result<(), AppError> {
     }
 }
 
+/// Whether guests may play solo on event `id` now: the event says so, and
+/// `--solo idle` pauses it like the built-in class's.
+fn event_solo_open(state: &AppState, id: u32) -> Result<(), AppError> {
+    let open = state
+        .reunions
+        .get(id)
+        .ok_or_else(|| AppError::not_found("No such event."))?
+        .meta()
+        .solo_open;
+    if !open {
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "solo_off",
+            EVENT_SOLO_CLOSED,
+        ));
+    }
+    match state.solo.mode {
+        SoloMode::Idle => solo_open(state),
+        SoloMode::On | SoloMode::Off => Ok(()),
+    }
+}
+
+/// What a guest is told when an event's solo is closed (API and page).
+pub const EVENT_SOLO_CLOSED: &str =
+    "Solo play is closed for this event. Join the game on the big screen instead.";
+
 pub async fn solo_round(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -315,10 +341,14 @@ pub async fn solo_round(
     if reunion == 0 {
         solo_open(&state)?;
     } else {
-        // A preview: the event's organisers only, whatever `--solo` says.
-        let who = super::organise::Organiser::of(&state, &headers, Some(peer.ip()))
-            .ok_or_else(super::organise::organiser_only)?;
-        who.check(reunion)?;
+        // The event's organisers preview whatever it or `--solo` says;
+        // guests play when the event opened solo (the gate asked for its
+        // code already).
+        let organiser = super::organise::Organiser::of(&state, &headers, Some(peer.ip()))
+            .is_some_and(|who| who.check(reunion).is_ok());
+        if !organiser {
+            event_solo_open(&state, reunion)?;
+        }
     }
     if let Err(wait) = state.solo.pace(ip_of(&state, peer, &headers)) {
         let seconds = wait.as_secs() + 1;

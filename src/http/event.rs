@@ -4,6 +4,7 @@
 //! HttpOnly cookie, so classmates' photos are never open to a stranger who
 //! only found the URL.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -21,11 +22,17 @@ use crate::room::code::secrets_equal;
 const COOKIE: &str = "yearbook_event";
 const PARAM: &str = "event";
 
-/// The configured code and the cookie that proves a browser knew it.
+/// One door: the codes that open it and the cookie that proves a browser
+/// went through. The server's (`--event-code`) guards the built-in class
+/// and every page not about one event; an event's guest code its own.
 #[derive(Debug, Clone)]
 pub struct EventGate {
+    /// The code links carry (normalised).
     code: String,
+    /// The signatures of every code that opens this door.
+    opens: Vec<String>,
     secret: Vec<u8>,
+    cookie_name: String,
     cookie_value: String,
     cookie_attrs: String,
 }
@@ -38,10 +45,57 @@ fn normalize(code: &str) -> String {
         .to_lowercase()
 }
 
+/// What every door of one server shares: the key and the cookies' scope.
+#[derive(Debug, Clone)]
+pub struct Doors {
+    secret: Vec<u8>,
+    base: String,
+    secure: bool,
+}
+
+impl Doors {
+    pub fn new(secret: &[u8], base: &str, secure: bool) -> Self {
+        Self {
+            secret: secret.to_vec(),
+            base: base.to_string(),
+            secure,
+        }
+    }
+
+    /// The door of event `id` with guest code `code`.
+    ///
+    /// Its cookie proves the event, not one code: a phone that got in
+    /// stays in when the organiser changes the code mid-evening.
+    pub fn event(&self, id: u32, code: &str) -> EventGate {
+        // "Event #1" has a capital: no normalised `--event-code` signs alike.
+        let proof = sign(&self.secret, &format!("Event #{id}"));
+        EventGate::with_cookie(
+            code,
+            &self.secret,
+            &self.base,
+            self.secure,
+            format!("{COOKIE}_{id}"),
+            proof,
+        )
+    }
+}
+
 impl EventGate {
+    /// The server's door (`--event-code`).
     pub fn new(code: &str, secret: &[u8], base: &str, secure: bool) -> Self {
+        let value = sign(secret, &normalize(code));
+        Self::with_cookie(code, secret, base, secure, COOKIE.to_string(), value)
+    }
+
+    fn with_cookie(
+        code: &str,
+        secret: &[u8],
+        base: &str,
+        secure: bool,
+        cookie_name: String,
+        cookie_value: String,
+    ) -> Self {
         let code = normalize(code);
-        let cookie_value = sign(secret, &code);
         let path = if base.is_empty() { "/" } else { base };
         let mut cookie_attrs = format!(
             "Path={path}; HttpOnly; SameSite=Lax; Max-Age={}",
@@ -51,10 +105,20 @@ impl EventGate {
             cookie_attrs.push_str("; Secure");
         }
         Self {
+            opens: vec![sign(secret, &code)],
             code,
             secret: secret.to_vec(),
+            cookie_name,
             cookie_value,
             cookie_attrs,
+        }
+    }
+
+    /// `code` opens this door too (links keep carrying the first one).
+    fn also_opens_with(&mut self, code: &str) {
+        let signed = sign(&self.secret, &normalize(code));
+        if !self.opens.contains(&signed) {
+            self.opens.push(signed);
         }
     }
 
@@ -64,7 +128,10 @@ impl EventGate {
     }
 
     fn set_cookie(&self) -> HeaderValue {
-        let cookie = format!("{COOKIE}={}; {}", self.cookie_value, self.cookie_attrs);
+        let cookie = format!(
+            "{}={}; {}",
+            self.cookie_name, self.cookie_value, self.cookie_attrs
+        );
         HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static(""))
     }
 
@@ -75,13 +142,17 @@ impl EventGate {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|kv| kv.trim().split_once('='))
-            .any(|(k, v)| k == COOKIE && secrets_equal(v, &self.cookie_value))
+            .any(|(k, v)| k == self.cookie_name && secrets_equal(v, &self.cookie_value))
     }
 
     /// Compares the signatures, which have one length whatever was typed:
     /// the time taken tells nothing about the code, not even its length.
     fn matches(&self, typed: &str) -> bool {
-        secrets_equal(&sign(&self.secret, &normalize(typed)), &self.cookie_value)
+        let typed = sign(&self.secret, &normalize(typed));
+        // Every one compared, so the time says nothing of which matched.
+        self.opens
+            .iter()
+            .fold(false, |hit, code| secrets_equal(&typed, code) | hit)
     }
 }
 
@@ -223,12 +294,158 @@ fn safe_next(base: &str, next: &str) -> String {
     }
 }
 
-/// The middleware: lets a request through when the browser proved it knows
-/// the code; otherwise a form (pages) or 401 (everything else).
-pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let Some(gate) = state.event.as_ref() else {
-        return next.run(req).await;
+/// Which event a request is about, so which door it goes through.
+#[derive(Debug, Clone, PartialEq)]
+enum Target {
+    /// The built-in class and every page not about one event.
+    Server,
+    /// Event `id`; `room`: about one of its rooms, made with that guest
+    /// code (`Some(None)`: made without one).
+    Event {
+        id: u32,
+        room: Option<Option<String>>,
+    },
+}
+
+/// The event of a room (by its code in the path), a photo (by its tag), a
+/// solo page (`?reunion=`), or, for the few JSON calls that name it in
+/// their body (`body`), by that.
+fn target_of(state: &AppState, path: &str, query: &str, body: Option<&[u8]>) -> Target {
+    let event = |id: u32, room: Option<Option<String>>| match id {
+        0 => Target::Server,
+        id => Target::Event { id, room },
     };
+    let room = |raw: &str| {
+        crate::room::code::parse_code(raw)
+            .and_then(|c| state.rooms.get(&c))
+            .map_or(Target::Server, |r| {
+                event(r.class.reunion, Some(r.class.guest_code.clone()))
+            })
+    };
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["join" | "host" | "remote" | "ws", code] => room(code),
+        ["api", "rooms", code, ..] => room(code),
+        ["photos", file] => state
+            .rooms
+            .deps()
+            .photo_urls
+            .resolve(file)
+            .map_or(Target::Server, |at| event(at.reunion, None)),
+        ["solo"] => param(query, "reunion")
+            .and_then(|id| id.parse().ok())
+            .map_or(Target::Server, |id| event(id, None)),
+        ["api", "solo" | "rooms", ..] => {
+            let body: serde_json::Value = body
+                .and_then(|b| serde_json::from_slice(b).ok())
+                .unwrap_or_default();
+            let id = match body.get("round_id").and_then(|r| r.as_str()) {
+                Some(round) => state.solo.reunion_of(round).unwrap_or(0),
+                None => body
+                    .get("reunion")
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|id| u32::try_from(id).ok())
+                    .unwrap_or(0),
+            };
+            event(id, None)
+        }
+        _ => Target::Server,
+    }
+}
+
+/// Calls that name their event in a JSON body (a room of an event, a
+/// solo round or answer on one): read here, so the right door is asked.
+fn event_in_body(path: &str, method: &Method) -> bool {
+    method == Method::POST && matches!(path, "/api/rooms" | "/api/solo/round" | "/api/solo/answer")
+}
+
+/// The gates a request may go through, any one of them; none: open.
+#[derive(Debug, Default)]
+struct Door<'s> {
+    gates: Vec<Cow<'s, EventGate>>,
+    open: bool,
+}
+
+impl<'s> Door<'s> {
+    /// Adds event `id`'s door for guest code `code`, else the server's.
+    fn add(&mut self, state: &'s AppState, id: u32, code: Option<&str>) {
+        let code = code.filter(|c| !c.trim().is_empty());
+        let Some(code) = code else {
+            match &state.event {
+                Some(server) if !self.gates.iter().any(|g| g.cookie_name == COOKIE) => {
+                    self.gates.push(Cow::Borrowed(server));
+                }
+                Some(_) => {}
+                None => self.open = true,
+            }
+            return;
+        };
+        // One event's codes share its door (and its cookie).
+        let name = format!("{COOKIE}_{id}");
+        match self.gates.iter_mut().find(|g| g.cookie_name == name) {
+            Some(gate) => gate.to_mut().also_opens_with(code),
+            None => self.gates.push(Cow::Owned(state.doors.event(id, code))),
+        }
+    }
+
+    fn has_cookie(&self, headers: &HeaderMap) -> bool {
+        self.gates.iter().any(|g| g.has_cookie(headers))
+    }
+
+    /// The gate `typed` opens (every one asked, so the time says nothing).
+    fn matching(&self, typed: &str) -> Option<&EventGate> {
+        self.gates
+            .iter()
+            .map(|g| (g.matches(typed), g))
+            .fold(None, |hit, (m, g)| hit.or(m.then_some(&**g)))
+    }
+}
+
+/// The door a target goes through. An event's: its guest code's, else the
+/// server's (`--event-code`, or open). A running room keeps the door it
+/// was made with, and the event's door as it is now opens it too; an
+/// event's photos open with its door and with any of its live rooms'.
+fn door_of<'s>(state: &'s AppState, target: &Target) -> Door<'s> {
+    let mut door = Door::default();
+    let Target::Event { id, room } = target else {
+        door.add(state, 0, None);
+        return door;
+    };
+    let current = state.reunions.get(*id).and_then(|r| r.meta().guest_code);
+    door.add(state, *id, current.as_deref());
+    if door.open {
+        // Open now: what else would open it changes nothing.
+        return door;
+    }
+    match room {
+        Some(made_with) => door.add(state, *id, made_with.as_deref()),
+        None => {
+            for made_with in state.rooms.guest_codes_of(*id) {
+                door.add(state, *id, made_with.as_deref());
+            }
+        }
+    }
+    door
+}
+
+/// The join link's code for a room of event `reunion` made with
+/// `made_with`: the event's current code, else the server's.
+pub fn link_query(state: &AppState, reunion: u32, made_with: Option<&str>) -> Option<String> {
+    let target = match reunion {
+        0 => Target::Server,
+        id => Target::Event {
+            id,
+            room: Some(made_with.map(str::to_string)),
+        },
+    };
+    let door = door_of(state, &target);
+    (!door.open).then(|| door.gates.first().map(|g| g.query()))?
+}
+
+/// The middleware: lets a request through when the browser proved it knows
+/// the code of the door it goes through (or is that event's organiser);
+/// otherwise a form (pages) or 401 (everything else).
+pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let full = req.uri().path().to_string();
     let Some(path) = full.strip_prefix(state.base.as_str()).map(str::to_string) else {
         return next.run(req).await;
@@ -238,15 +455,69 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
     } else {
         path
     };
-    if is_open(&path) || gate.has_cookie(req.headers()) {
+    if is_open(&path) {
         return next.run(req).await;
     }
-    let ip = req
+    let query = req.uri().query().unwrap_or("").to_string();
+    let (req, form) = if event_in_body(&path, req.method()) || path == "/event" {
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, crate::MAX_BODY_BYTES).await {
+            Ok(b) => b,
+            Err(_) => {
+                return AppError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "The request body is larger than 64 KiB.",
+                )
+                .into_response();
+            }
+        };
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes.clone()));
+        (req, Some(bytes))
+    } else {
+        (req, None)
+    };
+    let posted_form = path == "/event" && req.method() == Method::POST;
+    let form_text = form
+        .as_deref()
+        .filter(|_| posted_form)
+        .map(|b| String::from_utf8_lossy(b).into_owned());
+    let back = form_text
+        .as_deref()
+        .map(|f| safe_next(&state.base, &param(f, "next").unwrap_or_default()));
+    let target = match &back {
+        // The form's door is the one of the page it goes back to.
+        Some(back) => {
+            let rest = back.strip_prefix(state.base.as_str()).unwrap_or(back);
+            let (p, q) = rest.split_once('?').unwrap_or((rest, ""));
+            target_of(&state, p, q, None)
+        }
+        None => target_of(&state, &path, &query, form.as_deref()),
+    };
+    let door = door_of(&state, &target);
+    if door.open || door.gates.is_empty() {
+        return match back {
+            Some(back) => Redirect::to(&back).into_response(),
+            None => next.run(req).await,
+        };
+    }
+    if door.has_cookie(req.headers()) {
+        return next.run(req).await;
+    }
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([0, 0, 0, 0]), |c| {
-            state.trusted_proxies.client_ip(c.0.ip(), req.headers())
-        });
+        .map(|c| c.0);
+    // The organiser of an event needs none of its guests' code.
+    if let Target::Event { id, .. } = target
+        && super::organise::Organiser::of(&state, req.headers(), peer.map(|p| p.ip()))
+            .is_some_and(|o| o.check(id).is_ok())
+    {
+        return next.run(req).await;
+    }
+    let ip = peer.map_or(IpAddr::from([0, 0, 0, 0]), |p| {
+        state.trusted_proxies.client_ip(p.ip(), req.headers())
+    });
     // Past its allowance (or the server's, once it missed a few times
     // itself), an address's guesses are not even checked, the right one
     // neither: else the guessing goes on.
@@ -258,17 +529,12 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         state.event_guesses.count(ip);
         state.event_guesses_total.count();
     };
-    if path == "/event" && req.method() == Method::POST {
-        let body = axum::body::to_bytes(req.into_body(), 16 * 1024)
-            .await
-            .unwrap_or_default();
-        let form = String::from_utf8_lossy(&body);
+    if let (Some(form), Some(back)) = (form_text, back) {
         let typed = param(&form, "code").unwrap_or_default();
-        let back = safe_next(&state.base, &param(&form, "next").unwrap_or_default());
         if guessing_over {
             return form_page(&state.base, &back, Note::TooMany);
         }
-        if gate.matches(&typed) {
+        if let Some(gate) = door.matching(&typed) {
             let mut resp = Redirect::to(&back).into_response();
             resp.headers_mut()
                 .insert(header::SET_COOKIE, gate.set_cookie());
@@ -277,7 +543,6 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         missed();
         return form_page(&state.base, &back, Note::Wrong);
     }
-    let query = req.uri().query().unwrap_or("").to_string();
     let typed = param(&query, PARAM);
     if typed.is_some() && guessing_over {
         if is_page(&path) && req.method() == Method::GET {
@@ -285,12 +550,11 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         }
         return AppError::rate_limited().into_response();
     }
-    if typed.as_deref().is_some_and(|t| !gate.matches(t)) {
+    let opened = typed.as_deref().and_then(|t| door.matching(t));
+    if typed.is_some() && opened.is_none() {
         missed();
     }
-    if let Some(typed) = typed
-        && gate.matches(&typed)
-    {
+    if let Some(gate) = opened {
         let page = is_page(&path) && req.method() == Method::GET;
         let mut resp = if page {
             // Drop the code from the address bar (and from the projector).
@@ -322,6 +586,38 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
     .into_response()
 }
 
+/// Why a guest code cannot be used, in a sentence; `None`: it can. Codes
+/// are typed on phones: letters (accented too), digits, spaces, dashes,
+/// dots and apostrophes only, 4 to 40 characters.
+pub fn guest_code_problem(code: &str) -> Option<String> {
+    let code = code.trim();
+    let len = code.chars().count();
+    let odd: String = code
+        .chars()
+        .filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '’')))
+        .collect();
+    if !odd.is_empty() {
+        return Some(format!(
+            "The guest code may have letters, digits, spaces, dashes, dots and apostrophes only: {odd:?} cannot be typed on every phone."
+        ));
+    }
+    if len > MAX_GUEST_CODE {
+        return Some(format!(
+            "The guest code is at most {MAX_GUEST_CODE} characters; this one has {len}."
+        ));
+    }
+    if len < MIN_GUEST_CODE {
+        return Some(format!(
+            "The guest code needs at least {MIN_GUEST_CODE} characters, so that it is not guessed at once."
+        ));
+    }
+    None
+}
+
+/// Guest codes' length bounds, in characters.
+pub const MAX_GUEST_CODE: usize = 40;
+pub const MIN_GUEST_CODE: usize = 4;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,6 +629,54 @@ mod tests {
         assert!(!g.matches("class of 1985"));
         assert_eq!(g.query(), "event=class%20of%201986");
         assert_eq!(param(&g.query(), "event").as_deref(), Some("class of 1986"));
+    }
+
+    #[test]
+    fn an_events_door_opens_with_its_codes_and_its_cookie_is_its_own() {
+        let doors = Doors::new(b"k", "", false);
+        let mut a = doors.event(1, "Alpha One");
+        a.also_opens_with("Old  Code");
+        assert!(a.matches("alpha  ONE") && a.matches("old code") && !a.matches("bravo"));
+        assert_eq!(
+            a.query(),
+            "event=alpha%20one",
+            "links carry the current code"
+        );
+        let server = EventGate::new("event #1", b"k", "", false);
+        assert_ne!(a.cookie_value, server.cookie_value);
+        assert_ne!(a.cookie_value, doors.event(2, "Alpha One").cookie_value);
+        assert_eq!(
+            a.cookie_value,
+            doors.event(1, "changed").cookie_value,
+            "the proof is the event's, not one code's"
+        );
+        assert!(
+            a.set_cookie()
+                .to_str()
+                .unwrap()
+                .starts_with("yearbook_event_1=")
+        );
+    }
+
+    #[test]
+    fn guest_codes_are_what_a_phone_types() {
+        for ok in [
+            "1986",
+            "Café d'Été",
+            "class of '86",
+            "o’neil-1986.",
+            "Ünter 86",
+        ] {
+            assert_eq!(guest_code_problem(ok), None, "{ok}");
+        }
+        for bad in ["abc", "a/b/c/d", "party 🎉", "tab\there", "x\u{200b}yzw"] {
+            assert!(guest_code_problem(bad).is_some(), "{bad}");
+        }
+        assert!(
+            guest_code_problem(&"x".repeat(41))
+                .unwrap()
+                .contains("has 41")
+        );
     }
 
     #[test]

@@ -779,6 +779,14 @@ pub async fn update(
             .get("memoriam_default")
             .and_then(serde_json::Value::as_bool),
     };
+    if let Some(problem) = v
+        .get("guest_code")
+        .and_then(|c| c.as_str())
+        .filter(|c| !c.trim().is_empty())
+        .and_then(super::event::guest_code_problem)
+    {
+        return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid", problem));
+    }
     if let Some(title) = &patch.title
         && crate::reunion::clean_text(title).is_none()
     {
@@ -1253,6 +1261,8 @@ struct ReunionPage {
     id: u32,
     data: String,
     invite_days: i64,
+    /// Whether `--event-code` guards an event left without a guest code.
+    server_code: bool,
 }
 
 /// `GET /organise/reunions/{id}`: the people table; `static/organise.js`
@@ -1278,6 +1288,7 @@ fn render_reunion_page(state: &AppState, r: &Reunion) -> Response {
         id: r.id,
         data,
         invite_days: crate::reunion::INVITE_DAYS,
+        server_code: state.event.is_some(),
     })
 }
 

@@ -97,7 +97,7 @@ pub async fn host(
 ) -> Response {
     room_page(&state, peer, &headers, &raw, |room| {
         let code = room.code.to_string();
-        let join_url = state.join_url(&headers, &code);
+        let join_url = state.join_url(&headers, room);
         render(views::Host {
             base: state.base.clone(),
             title: format!("Yearbook — room {code}"),
@@ -130,15 +130,32 @@ pub async fn remote(
     })
 }
 
-/// `/solo`, or `/solo?reunion=ID`: an organiser's preview of an event's
-/// class (its API checks who asks), open whatever `--solo` says.
-pub async fn solo(State(state): State<Arc<AppState>>, uri: axum::http::Uri) -> Response {
-    let preview = uri
+/// `/solo`, or `/solo?reunion=ID`: an event's class, for guests when the
+/// event opened solo, for its organiser always (the preview).
+pub async fn solo(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
+    let reunion = uri
         .query()
-        .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("reunion=")));
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("reunion=")))
+        .and_then(|id| id.parse::<u32>().ok())
+        .unwrap_or(0);
+    let off = match reunion {
+        0 => (state.solo.mode == crate::solo::SoloMode::Off)
+            .then_some("Solo play is off on this server. Join the game on the big screen instead."),
+        id => {
+            let organiser = super::organise::Organiser::of(&state, &headers, Some(peer.ip()))
+                .is_some_and(|who| who.check(id).is_ok());
+            let open = state.reunions.get(id).is_some_and(|r| r.meta().solo_open);
+            (!organiser && !open).then_some(super::api::EVENT_SOLO_CLOSED)
+        }
+    };
     render(views::Solo {
         base: state.base.clone(),
         title: "Solo game".into(),
-        off: state.solo.mode == crate::solo::SoloMode::Off && !preview,
+        off: off.map(str::to_string),
     })
 }

@@ -187,8 +187,10 @@ impl ReunionStore {
 
     pub fn create(&self, title: &str, now: i64) -> anyhow::Result<Meta> {
         let conn = self.conn.lock();
+        // Solo starts closed: event ids are counted, so an open one is a
+        // class anyone could play by trying `?reunion=1`, `2`, ….
         conn.execute(
-            "INSERT INTO reunions (title, created_at, updated_at) VALUES (?1, ?2, ?2)",
+            "INSERT INTO reunions (title, solo_open, created_at, updated_at) VALUES (?1, 0, ?2, ?2)",
             params![title, now],
         )?;
         let id = conn.last_insert_rowid();
@@ -263,7 +265,7 @@ impl ReunionStore {
         let mut conn = self.conn.lock();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO reunions (title, created_at, updated_at) VALUES (?1, ?2, ?2)",
+            "INSERT INTO reunions (title, solo_open, created_at, updated_at) VALUES (?1, 0, ?2, ?2)",
             params![title, now],
         )?;
         let id = u32::try_from(tx.last_insert_rowid())?;

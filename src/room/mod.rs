@@ -118,6 +118,16 @@ impl Rooms {
         self.map.iter().filter(|r| pred(r.value())).count()
     }
 
+    /// The guest codes the live rooms of event `reunion` were made with
+    /// (`None`: without one); each opens the event's photos while they run.
+    pub fn guest_codes_of(&self, reunion: u32) -> Vec<Option<String>> {
+        self.map
+            .iter()
+            .filter(|r| r.class.reunion == reunion)
+            .map(|r| r.class.guest_code.clone())
+            .collect()
+    }
+
     pub fn get(&self, code: &str) -> Option<Arc<Room>> {
         self.map.get(code).map(|r| r.clone())
     }
@@ -128,6 +138,7 @@ impl Rooms {
         let class = Class {
             reunion: 0,
             roster: self.deps.roster.clone(),
+            guest_code: None,
         };
         self.create_for(settings, class)
     }

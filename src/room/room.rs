@@ -88,6 +88,9 @@ impl HostRefused {
 pub struct Class {
     pub reunion: u32,
     pub roster: Arc<Roster>,
+    /// The event's guest code when the room was made (or the server
+    /// started): it keeps opening the room after the organiser changes it.
+    pub guest_code: Option<String>,
 }
 
 /// What rooms share: the class, URLs, the clock, the counters.
@@ -152,11 +155,18 @@ impl RoomDeps {
 
     /// Reunion `reunion`'s class as it is now; `None` for no such reunion.
     pub fn class_of(&self, reunion: u32) -> Option<Class> {
-        let roster = match reunion {
-            0 => self.roster.clone(),
-            id => self.reunions.get(id)?.roster(),
+        let (roster, guest_code) = match reunion {
+            0 => (self.roster.clone(), None),
+            id => {
+                let r = self.reunions.get(id)?;
+                (r.roster(), r.meta().guest_code)
+            }
         };
-        Some(Class { reunion, roster })
+        Some(Class {
+            reunion,
+            roster,
+            guest_code,
+        })
     }
 
     /// Fan-outs and host screens on `runtime` (`Runtimes::fanout`).
@@ -272,6 +282,7 @@ impl Room {
         let class = Class {
             reunion: 0,
             roster: deps.roster.clone(),
+            guest_code: None,
         };
         Self::create_in(code, host_key, settings, class, deps)
     }
