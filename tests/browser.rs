@@ -25,6 +25,8 @@ mod organise;
 mod pause;
 #[path = "browser/phone.rs"]
 mod phone;
+#[path = "browser/photorev.rs"]
+mod photorev;
 #[path = "browser/photos.rs"]
 mod photos;
 #[path = "browser/preload.rs"]
@@ -37,6 +39,8 @@ mod remote;
 mod roster_zip;
 #[path = "browser/settings.rs"]
 mod settings;
+#[path = "browser/thennow.rs"]
+mod thennow;
 #[path = "browser/uploads.rs"]
 mod uploads;
 

@@ -13,6 +13,8 @@ mod file_names;
 mod framing;
 #[path = "organise/namelist.rs"]
 mod namelist;
+#[path = "organise/photorev.rs"]
+mod photorev;
 #[path = "organise/settings.rs"]
 mod settings;
 

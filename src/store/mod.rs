@@ -989,7 +989,8 @@ fn apply<'a>(
             insert_events(tx, rows)?;
             // A code can come back after its room was archived: the new room
             // must not replay the old one's log.
-            for table in ["events", "players", "rounds"] {
+            // Nor show its guests' photos of today (`today_photos`).
+            for table in ["events", "players", "rounds", "today_photos"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE room = ?1"), [code])?;
             }
             tx.execute(
@@ -1113,7 +1114,8 @@ fn delete_rooms(
     which: &str,
     params: impl rusqlite::Params + Copy,
 ) -> rusqlite::Result<usize> {
-    for table in ["events", "players", "rounds"] {
+    // `today_photos`: guests' photos of today go with their room.
+    for table in ["events", "players", "rounds", "today_photos"] {
         tx.execute(
             &format!("DELETE FROM {table} WHERE room IN (SELECT code FROM rooms WHERE {which})"),
             params,
@@ -1525,6 +1527,45 @@ mod tests {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_deleted_or_pruned_room_takes_its_guests_photos_of_today_along() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path).unwrap().store;
+        for (code, at) in [("OLDD", 1), ("GONE", 5_000), ("KEEP", 5_000)] {
+            store.send(Op::CreateRoom {
+                code: code.into(),
+                host_key_hash: "h".into(),
+                at,
+                reunion: 0,
+            });
+        }
+        assert!(store.flush(Duration::from_secs(5)).await);
+        let today = crate::thennow::TodayPhotos::open(&path).unwrap();
+        for room in ["OLDD", "GONE", "KEEP"] {
+            today.put((room, 0, 0), b"t", b"p", 1).unwrap();
+        }
+        store.send(Op::Delete {
+            room: "GONE".into(),
+        });
+        assert!(store.flush(Duration::from_secs(5)).await);
+        assert!(today.of_room("GONE").unwrap().is_empty());
+        // A code made again (after its room was archived) starts bare.
+        today.put(("GONE", 0, 0), b"t", b"p", 1).unwrap();
+        store.send(Op::CreateRoom {
+            code: "GONE".into(),
+            host_key_hash: "h".into(),
+            at: 5_000,
+            reunion: 0,
+        });
+        assert!(store.flush(Duration::from_secs(5)).await);
+        assert!(today.of_room("GONE").unwrap().is_empty());
+        assert!(store.close(Duration::from_secs(5)).await);
+        assert_eq!(Store::prune_file(&path, 4_000).unwrap(), 1);
+        assert!(today.of_room("OLDD").unwrap().is_empty());
+        assert_eq!(today.of_room("KEEP").unwrap().len(), 1);
     }
 
     #[tokio::test]

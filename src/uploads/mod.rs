@@ -225,6 +225,14 @@ impl Uploads {
         self.dir.join(format!("{id}.part"))
     }
 
+    /// A new file's path for a body spooled to disk (a roster zip); the
+    /// caller removes it. Named as a part without a record, so one a crash
+    /// left behind is swept at the next start.
+    pub fn spool_path(&self) -> std::io::Result<PathBuf> {
+        std::fs::create_dir_all(&self.dir)?;
+        Ok(self.part_path(&new_id()))
+    }
+
     fn lock(&self, id: &str) -> Arc<Mutex<()>> {
         self.busy.lock().entry(id.to_string()).or_default().clone()
     }
