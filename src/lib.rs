@@ -13,6 +13,7 @@ pub mod roster;
 pub mod solo;
 pub mod store;
 pub mod telemetry;
+pub mod thennow;
 pub mod timer;
 pub mod uploads;
 pub mod views;
@@ -112,6 +113,9 @@ pub struct AppState {
     pub uploads: Option<Arc<uploads::Uploads>>,
     /// Who may open `/organise` (`--admin-password`, loopback, closed).
     pub organise: http::organise::OrganiseAuth,
+    /// Guests' photos of today (then & now); unset without a database
+    /// file: their API answers 503.
+    pub today: std::sync::OnceLock<thennow::TodayPhotos>,
 }
 
 /// What [`AppState::new`] needs beyond the roster.
@@ -233,12 +237,19 @@ impl AppState {
             cache_dir: Some(roster::photos::cache_dir_for(opened.reunion_store.path())),
             ..Default::default()
         };
+        let today = thennow::TodayPhotos::open(opened.reunion_store.path());
         let reunions = Arc::new(reunion::Reunions::load(
             opened.reunion_store,
             opened.reunions,
             pipeline,
         ));
         let state = Self::new(roster, options, opened.store, reunions);
+        match today {
+            Ok(today) => {
+                let _ = state.today.set(today);
+            }
+            Err(e) => tracing::warn!("guests' photos of today cannot be kept: {e:#}"),
+        }
         let down_since = opened
             .last_alive
             .unwrap_or_else(|| state.rooms.deps().clock.now());
@@ -311,6 +322,7 @@ impl AppState {
             uploads: options
                 .uploads_dir
                 .map(|dir| Arc::new(uploads::Uploads::open(dir, clock::Clock::new().now()))),
+            today: std::sync::OnceLock::new(),
         })
     }
 }

@@ -55,6 +55,16 @@ pub enum ClientMsg {
     },
     /// Heartbeat; answered with `pong`.
     Ping,
+    /// Phone: classmates whose name or `known_as` matches (`classmates`).
+    FindClassmate { query: String },
+    /// Phone: "I'm…" this classmate (an index from `classmates`).
+    Claim { person: u64 },
+    /// Phone: undo my claim.
+    Unclaim,
+    /// Host: decide a claim asked of a person somebody else holds.
+    DecideClaim { player_id: PlayerId, give: bool },
+    /// Host: undo a player's claim.
+    UndoClaim { player_id: PlayerId },
 }
 
 impl ClientMsg {
@@ -84,6 +94,8 @@ impl ClientMsg {
                 | ClientMsg::Pause
                 | ClientMsg::Unpause
                 | ClientMsg::LetBack { .. }
+                | ClientMsg::DecideClaim { .. }
+                | ClientMsg::UndoClaim { .. }
         )
     }
 
@@ -126,6 +138,27 @@ pub struct PlayerView {
     pub name: String,
     pub connected: bool,
     pub score: u32,
+    /// Who they say they are, when they said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<ClaimShown>,
+}
+
+/// A claim as shown: the classmate, and whether it is theirs (`held`) or
+/// waits for the host because somebody else holds that person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimShown {
+    pub person: usize,
+    pub name: String,
+    pub known_as: Option<String>,
+    pub held: bool,
+}
+
+/// A classmate a phone's search found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classmate {
+    pub person: usize,
+    pub name: String,
+    pub known_as: Option<String>,
 }
 
 /// A player the host kicked and has not let back (`lobby` and `state`).
@@ -184,6 +217,9 @@ pub struct YouReveal {
     pub tied: u32,
     /// Right answers in a row up to this round (display only).
     pub streak: u32,
+    /// The question was about this player (their claim): they watched.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub its_you: bool,
 }
 
 /// `reveal`: the answer, the counts and the top of the leaderboard; each
@@ -298,6 +334,12 @@ pub struct StateYou {
     pub correct: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<u32>,
+    /// Who the phone says it is, when it said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<ClaimShown>,
+    /// `question` and `reveal` phases: `true` when it is about this player.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub its_you: Option<bool>,
 }
 
 /// `state`: the whole current view, for a client that (re)connects. The
@@ -471,6 +513,19 @@ pub enum ServerMsg {
         round: u32,
         photos: Vec<String>,
     },
+    /// A phone's search: the classmates found (at most 8).
+    Classmates {
+        query: String,
+        people: Vec<Classmate>,
+    },
+    /// A phone's claim now (`null`: none), after each change to it.
+    Claim {
+        claim: Option<ClaimShown>,
+    },
+    /// The phones of the players the new question is about: they watch.
+    ItsYou {
+        round: u32,
+    },
 }
 
 impl ServerMsg {
@@ -493,6 +548,9 @@ impl ServerMsg {
             ServerMsg::Timer(_) => ServerMsgType::Timer,
             ServerMsg::Reveal(_) => ServerMsgType::Reveal,
             ServerMsg::GameOver(_) => ServerMsgType::GameOver,
+            ServerMsg::Classmates { .. } => ServerMsgType::Classmates,
+            ServerMsg::Claim { .. } => ServerMsgType::Claim,
+            ServerMsg::ItsYou { .. } => ServerMsgType::ItsYou,
             ServerMsg::Error { .. } => ServerMsgType::Error,
             ServerMsg::Storage { .. } => ServerMsgType::Storage,
             ServerMsg::Pong => ServerMsgType::Pong,
@@ -518,6 +576,9 @@ pub enum ServerMsgType {
     Storage,
     Pong,
     Preload,
+    Classmates,
+    Claim,
+    ItsYou,
 }
 
 /// A [`ServerMsg`] skimmed: its `type`, `round` and whether it has a
@@ -542,6 +603,11 @@ impl ServerMsgSkim {
     pub fn has_you(&self) -> bool {
         self.you.is_some()
     }
+}
+
+/// For `skip_serializing_if`: a `false` flag is left out.
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// An `error` frame.
@@ -785,6 +851,7 @@ mod tests {
                     rank,
                     tied,
                     streak,
+                    its_you: correct && points == 0,
                 },
             )
     }
@@ -942,6 +1009,8 @@ mod tests {
             ServerMsg::Reveal(r) => (Some(r.round), r.you.is_some()),
             ServerMsg::GameOver(g) => (None, g.you.is_some()),
             ServerMsg::Preload { round, .. } => (Some(*round), false),
+            ServerMsg::Classmates { .. } | ServerMsg::Claim { .. } => (None, false),
+            ServerMsg::ItsYou { round } => (Some(*round), false),
         }
     }
 
@@ -975,7 +1044,16 @@ mod tests {
                 ServerMsg::Error { code: name.clone(), message: name.clone() },
                 ServerMsg::Storage { ok: true },
                 ServerMsg::Pong,
-                ServerMsg::Preload { round, photos: vec![name] },
+                ServerMsg::Preload { round, photos: vec![name.clone()] },
+                ServerMsg::Classmates {
+                    query: name.clone(),
+                    people: vec![Classmate { person: 3, name: name.clone(), known_as: None }],
+                },
+                ServerMsg::Claim {
+                    claim: Some(ClaimShown { person: 3, name, known_as: None, held: false }),
+                },
+                ServerMsg::Claim { claim: None },
+                ServerMsg::ItsYou { round },
             ];
             for m in all {
                 let skim = ServerMsgSkim::parse(m.to_json().as_bytes()).unwrap();
@@ -1012,6 +1090,18 @@ mod tests {
                 include_memoriam: None,
                 profanity_filter: Some(false),
                 labels: Some(vec!["1983".into()]),
+            },
+            ClientMsg::FindClassmate {
+                query: "José".into(),
+            },
+            ClientMsg::Claim { person: 4 },
+            ClientMsg::Unclaim,
+            ClientMsg::DecideClaim {
+                player_id: PlayerId::new(2),
+                give: true,
+            },
+            ClientMsg::UndoClaim {
+                player_id: PlayerId::new(2),
             },
         ] {
             assert_eq!(ClientMsg::parse(&m.to_json()), Ok(m));

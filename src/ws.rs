@@ -515,6 +515,8 @@ async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
         ClientMsg::Pause => room.pause(),
         ClientMsg::Unpause => room.unpause(),
         ClientMsg::LetBack { player_id } => room.let_back(*player_id),
+        ClientMsg::DecideClaim { player_id, give } => room.decide_claim(*player_id, *give),
+        ClientMsg::UndoClaim { player_id } => room.unclaim(*player_id),
         ClientMsg::Configure { .. } => match msg.configured(&room.settings()) {
             Some(settings) => room.configure(settings),
             None => Ok(()),
@@ -534,6 +536,9 @@ async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
         Err(e) => conn.send_error(e.code(), &e.to_string()).await,
     }
 }
+
+/// A phone's search for itself in the class reads this much of what it typed.
+const MAX_SEARCH_CHARS: usize = 100;
 
 /// A phone's message; `false` = stop.
 async fn on_phone_message(
@@ -559,6 +564,27 @@ async fn on_phone_message(
                     .await
             }
         }
+        ClientMsg::FindClassmate { query } => {
+            // Names are short: a longer search finds nobody more.
+            let query: String = query.chars().take(MAX_SEARCH_CHARS).collect();
+            let found = conn.room.classmates(&query);
+            conn.send_text(found.to_json()).await
+        }
+        ClientMsg::Claim { .. } | ClientMsg::Unclaim if !conn.room.storage_ok() => {
+            conn.send_error("storage_unavailable", STORAGE_MESSAGE)
+                .await
+        }
+        ClientMsg::Claim { person } => {
+            let person = usize::try_from(person).unwrap_or(usize::MAX);
+            match conn.room.claim(player, person) {
+                Ok(()) => true,
+                Err(e) => conn.send_error(e.code(), &e.to_string()).await,
+            }
+        }
+        ClientMsg::Unclaim => match conn.room.unclaim(player) {
+            Ok(()) => true,
+            Err(e) => conn.send_error(e.code(), &e.to_string()).await,
+        },
         m if m.is_host_command() => {
             conn.send_error("not_host", "Only the host screen can do that.")
                 .await

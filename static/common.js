@@ -388,15 +388,21 @@
     });
   };
 
-  /** Calls `done` once `img` is loaded and decoded, so it paints at once (at most one call). */
+  /**
+   * Calls `done` once `img` is loaded and decoded, so it paints at once (at most one call); also
+   * once YB.img gave up on it (marked `broken`), so a photo that never comes never locks a tile.
+   */
   YB.whenShown = function (img, done) {
     var called = false;
     var once = function () { if (!called) { called = true; done(); } };
     var ready = function () {
       if (img.decode) img.decode().then(once, once); else once();
     };
+    if (img.classList.contains('broken')) { once(); return; }
     if (img.complete && img.naturalWidth > 0) ready();
     else img.addEventListener('load', ready);
+    // YB.img's own listener, added first, marks the last failure `broken` before this one runs.
+    img.addEventListener('error', function () { if (img.classList.contains('broken')) once(); });
   };
 
   /** Every photo URL of one size in a round-like message ({prompt, choices}). */

@@ -152,7 +152,7 @@
   // ---------- lobby ----------
 
   function drawLobby(players, count) {
-    if (Array.isArray(players)) S.players = players.slice();
+    if (Array.isArray(players)) { S.players = players.slice(); drawClaims(); loadToday(); }
     var n = typeof count === 'number' ? count : S.players.length;
     S.count = Math.max(n, S.players.length);
     text($('player-count'), YB.fmt(n));
@@ -250,6 +250,79 @@
     });
     show($('kicked'), S.kicked.length > 0);
   }
+
+  /**
+   * Guests who said which classmate they are. A classmate claimed twice waits
+   * here for the host: give it to the second guest or turn them down; any
+   * claim can be undone (a prank, a wrong tap).
+   */
+  function drawClaims() {
+    var ul = clear($('claims-list'));
+    var claimed = S.players.filter(function (p) { return p.claim; });
+    claimed.sort(function (a, b) { return (a.claim.held ? 1 : 0) - (b.claim.held ? 1 : 0); });
+    claimed.forEach(function (p) {
+      var who = p.claim.name + (p.claim.known_as ? ' (now ' + p.claim.known_as + ')' : '');
+      var send = function (msg) { return function () { sock.send(msg); }; };
+      var buttons = p.claim.held ? [
+        el('button', { type: 'button', className: 'btn quiet', text: 'Undo', 'aria-label': 'Undo ' + p.name + '’s claim',
+          onclick: send({ type: 'undo_claim', player_id: p.id }) })
+      ] : [
+        el('button', { type: 'button', className: 'btn quiet claim-give', text: 'It’s them', 'aria-label': 'Give ' + who + ' to ' + p.name,
+          onclick: send({ type: 'decide_claim', player_id: p.id, give: true }) }),
+        el('button', { type: 'button', className: 'btn quiet claim-refuse', text: 'No', 'aria-label': 'Turn down ' + p.name,
+          onclick: send({ type: 'decide_claim', player_id: p.id, give: false }) })
+      ];
+      var line = p.claim.held ? p.name + ' is ' + who : p.name + ' also says they are ' + who + ': is it them?';
+      ul.appendChild(el('li', { className: 'kicked-one' + (p.claim.held ? '' : ' claim-asked') },
+        [el('span', { className: 'kicked-name', text: line })].concat(buttons)));
+    });
+    show($('claims'), claimed.length > 0);
+  }
+
+  // ---------- then & now: the guests' photos of today ----------
+
+  /** How many guests added a photo of today, each with a one-tap Hide (a prank, a wrong person). */
+  function drawToday(data) {
+    var shown = (data.photos || []).filter(function (p) { return !p.hidden; });
+    text($('today-count'), String(data.count || 0));
+    var ul = clear($('today-list'));
+    shown.forEach(function (p) {
+      ul.appendChild(el('li', { className: 'today-one' }, [
+        YB.img(p.thumb, p.name + ' today', 'today-thumb', [96, 120]),
+        el('span', { className: 'kicked-name', text: p.name }),
+        el('button', {
+          type: 'button', className: 'btn quiet today-hide', text: 'Hide', 'aria-label': 'Hide ' + p.name + '’s photo',
+          onclick: function () { hideToday(p.player_id); }
+        })
+      ]));
+    });
+    // Shown from the first photo on, hidden ones included: "0" after a hide says it worked.
+    show($('today'), (data.photos || []).length > 0);
+  }
+
+  function todayFetch(path, method) {
+    return fetch(YB.url('/api/rooms/' + encodeURIComponent(code) + path), {
+      method: method || 'GET', headers: { 'Authorization': 'Bearer ' + S.key }, cache: 'no-store'
+    });
+  }
+
+  var todayAt = 0;
+  function loadToday() {
+    // Lobby updates come up to five a second: one look a second is enough.
+    if (!S.key || S.phase !== 'lobby' || Date.now() - todayAt < 1000) return;
+    todayAt = Date.now();
+    todayFetch('/today-photos').then(function (res) {
+      return res.ok ? res.json().then(drawToday) : null;
+    }).catch(function () { /* offline: the next look */ });
+  }
+
+  function hideToday(id) {
+    todayFetch('/today-photos/' + id + '/hide', 'POST').then(function () { todayAt = 0; loadToday(); }, function () {
+      toast('No connection: the photo is not hidden yet.');
+    });
+  }
+  // The lobby looks every few seconds: photos come over HTTP, not the game's socket.
+  setInterval(loadToday, 4000);
 
   function kick(p) {
     if (!window.confirm('Remove “' + p.name + '” from the game? They cannot join again unless you let them back in.')) return;

@@ -21,7 +21,9 @@
     count: 0,
     score: 0,
     everConnected: false,
-    failedOpens: 0
+    failedOpens: 0,
+    claim: null,         // who this guest says they are: {person, name, known_as, held}
+    itsYou: 0            // the round that is about this guest (they watch it)
   };
   var sock = null;
   var countdown = new YB.Countdown(drawTime);
@@ -250,6 +252,7 @@
         text($('wait-name'), S.name);
         fitWords([$('wait-name')]);
         requestWake();
+        loadToday();
         if (!S.phase) screen('s-wait');
         break;
       case 'state': onState(m); break;
@@ -276,6 +279,12 @@
         // The next question's photos, fetched now so they are on hand when it starts.
         YB.preload(m.photos, 'next');
         break;
+      case 'classmates': drawClassmates(m); break;
+      case 'claim': drawClaim(m.claim); break;
+      case 'its_you':
+        S.itsYou = m.round;
+        if (S.phase === 'question' && m.round === S.round) drawItsYou();
+        break;
       case 'reveal': drawReveal(m); buzz(m.you); break;
       case 'game_over': drawOver(m, m.you); break;
       case 'error': onError(m); break;
@@ -286,6 +295,10 @@
   function onState(m) {
     if (typeof m.count === 'number') setCount(m.count);
     if (m.you) { S.score = m.you.score || 0; if (m.you.name) { S.name = m.you.name; text($('wait-name'), S.name); } }
+    if (m.you) {
+      drawClaim(m.you.claim || null);
+      if (m.you.its_you) S.itsYou = m.round;
+    }
     if (m.of) S.of = m.of;
     if (m.phase === 'question') {
       YB.preload(YB.photoUrls(m, 'thumb'));
@@ -342,6 +355,14 @@
           S.phase = null;
           connect();
         });
+        break;
+      case 'its_you':
+        clearPending();
+        S.itsYou = S.round;
+        drawItsYou();
+        break;
+      case 'unknown_person':
+        say(m.message || 'That classmate cannot be chosen.');
         break;
       case 'round_closed':
         clearPending();
@@ -455,6 +476,7 @@
     drawPaused(!!m.paused, m.remaining_ms);
     fitWords($('pq-choices').querySelectorAll('.name-text'));
     fitWords([$('pq-prompt').querySelector('.pq-name')].filter(Boolean));
+    if (S.itsYou === S.round) drawItsYou();
   }
 
   /**
@@ -479,6 +501,149 @@
   }
 
   /** The host paused the question (its seconds stand still under "Paused") or resumed it. */
+  /** The question is about this guest: no choices, they watch. */
+  function drawItsYou() {
+    $('pq-choices').classList.add('its-you');
+    markTiles();
+  }
+
+  // ---------- "I'm…": which classmate this guest is ----------
+
+  function claimLabel(c) {
+    return c.name + (c.known_as ? ' (now ' + c.known_as + ')' : '');
+  }
+
+  function drawClaim(c) {
+    S.claim = c;
+    var now = $('claim-now');
+    if (!c) text(now, '');
+    else if (c.held) text(now, 'You are ' + claimLabel(c) + '.');
+    else text(now, 'Someone else already said they are ' + claimLabel(c) + ': the host will decide.');
+    if (c) $('claim-q').value = '';
+    show($('claim-undo'), !!c);
+    show($('claim-form'), !c);
+    clear($('claim-list'));
+  }
+
+  var searchTimer = null;
+  $('claim-q').addEventListener('input', function () {
+    clearTimeout(searchTimer);
+    var q = $('claim-q').value.trim();
+    if (!q) { clear($('claim-list')); return; }
+    // One search per pause in typing: the socket allows 10 messages a second.
+    searchTimer = setTimeout(function () {
+      if (sock) sock.send({ type: 'find_classmate', query: q.slice(0, 100) });
+    }, 300);
+  });
+  $('claim-form').addEventListener('submit', function (e) { e.preventDefault(); });
+  $('claim-undo').addEventListener('click', function () {
+    if (sock) sock.send({ type: 'unclaim' });
+  });
+
+  function drawClassmates(m) {
+    if (m.query !== $('claim-q').value.trim().slice(0, 100)) return;
+    var list = clear($('claim-list'));
+    if (!m.people.length) {
+      list.appendChild(el('li', { className: 'hint', text: 'Nobody in the class list matches that.' }));
+      return;
+    }
+    m.people.forEach(function (p) {
+      list.appendChild(el('li', {}, [
+        el('button', { type: 'button', className: 'btn claim-pick', dataset: { person: p.person }, text: 'I’m ' + claimLabel(p),
+          onclick: function () { if (sock) sock.send({ type: 'claim', person: p.person }); } })
+      ]));
+    });
+  }
+
+  // ---------- then & now: a photo of today ----------
+
+  var picked = null;       // the file chosen, not sent yet
+  var previewUrl = null;   // its local preview, revoked when replaced
+
+  /** `ok`: good news, not in the alert colour. */
+  function todayMsg(msg, ok) {
+    text($('today-msg'), msg || '');
+    $('today-msg').classList.toggle('ok', !!ok);
+  }
+
+  /** The photo shown: the local one picked (`local`), the server's, or none. */
+  function drawToday(src, stored) {
+    var img = $('today-preview');
+    if (src) img.src = src; else img.removeAttribute('src');
+    show(img, !!src);
+    show($('today-use'), !!picked);
+    show($('today-delete'), !!stored && !picked);
+    text($('today-camera-btn'), src ? 'Retake' : 'Take a photo');
+  }
+
+  function pick(input) {
+    var f = input.files && input.files[0];
+    input.value = '';
+    if (!f) return;
+    picked = f;
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = null;
+    todayMsg('');
+    // Most browsers cannot draw an iPhone HEIC: no preview (the server says why it cannot use it).
+    if (/hei[cf]/i.test(f.type || '') || /\.hei[cf]$/i.test(f.name || '')) { drawToday(null, false); return; }
+    previewUrl = URL.createObjectURL(f);
+    drawToday(previewUrl, false);
+  }
+  $('today-camera').addEventListener('change', function () { pick($('today-camera')); });
+  $('today-gallery').addEventListener('change', function () { pick($('today-gallery')); });
+
+  function todayRequest(method, body) {
+    return fetch(YB.url('/api/rooms/' + encodeURIComponent(S.code) + '/today'), {
+      method: method,
+      headers: { 'Authorization': 'Bearer ' + S.token, 'Accept': 'application/json' },
+      body: body,
+      credentials: 'same-origin',
+      cache: 'no-store'
+    }).then(function (res) {
+      return res.text().then(function (t) {
+        var data = null;
+        try { data = t ? JSON.parse(t) : null; } catch (e) { data = null; }
+        return { ok: res.ok, status: res.status, data: data };
+      });
+    });
+  }
+
+  $('today-use').addEventListener('click', function () {
+    if (!picked || !S.token) return;
+    var use = $('today-use');
+    use.disabled = true;
+    todayMsg('Sending your photo…', true);
+    todayRequest('PUT', picked).then(function (r) {
+      use.disabled = false;
+      if (!r.ok) { todayMsg(YB.errorText(r, 'That photo could not be used. Please try another.')); return; }
+      picked = null;
+      todayMsg('Your photo is in. Thank you!', true);
+      drawToday(r.data.thumb, true);
+    }, function () {
+      use.disabled = false;
+      // Nothing is kept of a cut-off upload: sending it again is safe.
+      todayMsg('The upload was cut off. Tap “Use this photo” to send it again.');
+    });
+  });
+
+  $('today-delete').addEventListener('click', function () {
+    if (!S.token) return;
+    todayRequest('DELETE').then(function (r) {
+      if (!r.ok) { todayMsg(YB.errorText(r)); return; }
+      todayMsg('Your photo is deleted.', true);
+      drawToday(null, false);
+    }, function () { todayMsg('No connection: please try again.'); });
+  });
+
+  /** After joining or coming back: the photo this guest already added. */
+  function loadToday() {
+    if (!S.token || picked) return;
+    todayRequest('GET').then(function (r) {
+      if (r.ok && r.data && !r.data.hidden) drawToday(r.data.thumb, true);
+      else if (r.ok && r.data && r.data.hidden) { drawToday(null, true); todayMsg('The host took your photo out of the game.'); }
+    }, function () { /* offline: the buttons still work later */ });
+  }
+
   function drawPaused(paused, remainingMs) {
     if (paused) countdown.hold(remainingMs, S.seconds * 1000, S.round);
     else countdown.start(remainingMs, S.seconds * 1000, S.round);
@@ -518,16 +683,19 @@
 
   function markTiles() {
     var box = $('pq-choices');
+    // A question about this guest: they watch (a photo loading later enables nothing).
+    var mine = S.phase === 'question' && S.itsYou === S.round;
     Array.prototype.forEach.call(box.children, function (b) {
       var i = Number(b.dataset.choice);
       b.classList.toggle('picked', S.locked === i);
       b.classList.toggle('dim', S.locked !== null && S.locked !== i);
-      b.disabled = S.locked !== null || !S.shown[i];
+      b.disabled = mine || S.locked !== null || !S.shown[i];
       b.setAttribute('aria-busy', S.shown[i] ? 'false' : 'true');
       b.setAttribute('aria-pressed', S.locked === i ? 'true' : 'false');
     });
     var line = $('locked');
-    if (S.locked === null) text(line, '');
+    if (mine) text(line, 'That’s you! Watch the others guess.');
+    else if (S.locked === null) text(line, '');
     else text(line, 'Locked in: ' + YB.LETTERS[S.locked]);
     show($('saved'), S.locked !== null && S.acked);
   }
@@ -565,7 +733,8 @@
     var picked = typeof you.choice === 'number' ? you.choice : null;
     var v = $('rv-verdict');
     v.className = 'verdict';
-    if (you.correct) { text(v, '✓ Right!'); v.classList.add('right'); }
+    if (you.its_you) { text(v, 'That’s you!'); v.classList.add('none'); }
+    else if (you.correct) { text(v, '✓ Right!'); v.classList.add('right'); }
     else if (picked === null) { text(v, 'No answer this time'); v.classList.add('none'); }
     else { text(v, '✗ Not this time'); v.classList.add('wrong'); }
     text($('rv-points'), you.correct ? '+' + YB.fmt(you.points || 0) + ' points' : '');

@@ -13,6 +13,8 @@ mod editor;
 mod emcee;
 #[path = "browser/faces.rs"]
 mod faces;
+#[path = "browser/fixes2.rs"]
+mod fixes2;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/journey.rs"]
@@ -25,6 +27,8 @@ mod organise;
 mod pause;
 #[path = "browser/phone.rs"]
 mod phone;
+#[path = "browser/photorev.rs"]
+mod photorev;
 #[path = "browser/photos.rs"]
 mod photos;
 #[path = "browser/preload.rs"]
@@ -37,6 +41,8 @@ mod remote;
 mod roster_zip;
 #[path = "browser/settings.rs"]
 mod settings;
+#[path = "browser/thennow.rs"]
+mod thennow;
 #[path = "browser/uploads.rs"]
 mod uploads;
 

@@ -155,6 +155,13 @@ enum Item {
         players: Arc<HashSet<PlayerId>>,
         close: Close,
     },
+    /// One player's frame on each of its sockets (a claim decided by the
+    /// host, "that's you"), sent once event `seq` is durable.
+    ForPlayer {
+        player: PlayerId,
+        frame: Arc<[u8]>,
+        seq: u64,
+    },
     /// One socket's encoded frame (a vote's ack, shared by every phone
     /// that made the same choice; a welcome; a refusal), sent once event
     /// `seq` is durable.
@@ -401,6 +408,17 @@ impl Fanout {
         });
     }
 
+    /// One message for every socket of `player`, in order with the room's
+    /// broadcasts, once event `seq` is durable (dropped if it never is).
+    pub fn to_player(&self, player: PlayerId, seq: u64, msg: &ServerMsg) {
+        let frame = encode(msg);
+        self.to_all(|| Item::ForPlayer {
+            player,
+            frame: frame.clone(),
+            seq,
+        });
+    }
+
     /// One encoded frame for `client`, behind everything queued for it
     /// before, once event `seq` is durable; `on_fail` if it never will be.
     pub(crate) fn send_after(&self, client: &Client, seq: u64, frame: Arc<[u8]>, on_fail: OnFail) {
@@ -569,6 +587,23 @@ async fn run_shard(
                         && players.contains(&phone.player)
                     {
                         recipient.socket.request_close(close);
+                    }
+                }
+            }
+            Item::ForPlayer { player, frame, seq } => {
+                let theirs = |r: &&Recipient| r.phone.is_some_and(|p| p.player == player);
+                if !phones.iter().any(|r| theirs(&r)) {
+                    continue;
+                }
+                let stored = durability.is_durable(seq)
+                    || wait_nudging(&durability, seq, &mut sweep, (&hosts, &phones), &mut slice)
+                        .await;
+                if !stored {
+                    continue;
+                }
+                for recipient in phones.iter().filter(theirs) {
+                    if recipient.socket.send_frame(&frame) {
+                        metrics.messages_sent.fetch_add(1, Relaxed);
                     }
                 }
             }

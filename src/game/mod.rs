@@ -1,6 +1,7 @@
 //! The game's rules, pure: no I/O, no async, no clock. Time and randomness
 //! come in as arguments; state changes come out as events.
 
+pub mod claims;
 pub mod leaderboard;
 pub mod name;
 pub mod question;

@@ -115,6 +115,14 @@ impl Pool {
             .collect()
     }
 
+    /// Whether a guest may say they are person `p`: somebody in the class,
+    /// alive, whom games may ask.
+    pub fn claimable(&self, p: usize) -> bool {
+        p < self.len()
+            && self.in_memoriam.get(p) == Some(&false)
+            && !self.excluded.get(p).copied().unwrap_or(false)
+    }
+
     /// Whether person `p` may appear in a game with this memoriam setting.
     pub fn eligible(&self, p: usize, include_memoriam: bool) -> bool {
         (include_memoriam || !self.in_memoriam[p])

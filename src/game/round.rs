@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use super::claims::{Claim, ClaimIndex};
 use super::leaderboard::{self, Standing};
 use super::name::{NameKey, PlayerName, TakenNames};
 use super::question::{Ask, Pool, Question, pick_question_for, preload_lineup, shuffled_photos};
@@ -234,6 +235,22 @@ pub enum Event {
     GameOver {
         at: Millis,
     },
+    /// "I'm…": the player is this classmate (`person`, an index into the
+    /// class), replacing any claim they had.
+    Claimed {
+        player: PlayerId,
+        person: usize,
+    },
+    /// The player says they are `person`, whom somebody else holds: the
+    /// host decides ([`Game::decide_claim`]).
+    ClaimAsked {
+        player: PlayerId,
+        person: usize,
+    },
+    /// The player's claim (held or asked) is undone.
+    Unclaimed {
+        player: PlayerId,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -266,6 +283,15 @@ pub enum RuleError {
     /// name, so somebody else of that name can pick another.
     #[error("The host removed a player of that name from this game. Please choose another name.")]
     NameBanned,
+    /// A vote on a question about the voter's own claimed classmate.
+    #[error("That's you! Sit this one out and watch the others guess.")]
+    ItsYou,
+    #[error("You can say who you are once this question is over.")]
+    ClaimWhileAsking,
+    #[error("Nobody in this class can be chosen with that number.")]
+    UnknownPerson,
+    #[error("That player has no claim waiting for you to decide.")]
+    NoClaimToDecide,
 }
 
 impl RuleError {
@@ -284,6 +310,10 @@ impl RuleError {
             RuleError::RoomClosed => "room_closed",
             RuleError::Kicked => "kicked",
             RuleError::NameBanned => "name_taken",
+            RuleError::ItsYou => "its_you",
+            RuleError::ClaimWhileAsking => "wrong_phase",
+            RuleError::UnknownPerson => "unknown_person",
+            RuleError::NoClaimToDecide => "no_claim",
         }
     }
 }
@@ -313,6 +343,8 @@ pub struct Player {
     /// Left without playing and stayed away for [`SEAT_HOLD_MS`]: out of
     /// the room (no seat, no name) until it resumes.
     lapsed: bool,
+    /// Which classmate they say they are, if they said ("I'm…").
+    pub claim: Option<Claim>,
 }
 
 impl Player {
@@ -441,6 +473,8 @@ pub struct Game {
     /// back: a join with either is refused (`kicked`).
     banned_names: TakenNames,
     banned_devices: HashMap<String, u32>,
+    /// Players by the classmate they claim (held or asked).
+    claims: ClaimIndex,
 }
 
 impl Game {
@@ -464,6 +498,7 @@ impl Game {
             next: None,
             banned_names: TakenNames::default(),
             banned_devices: HashMap::new(),
+            claims: ClaimIndex::default(),
         }
     }
 
@@ -536,10 +571,57 @@ impl Game {
         match (&self.phase, &self.round) {
             (Phase::Question, Some(round)) => {
                 let answered = round.votes.len();
-                (answered, answered + self.connected - self.connected_voted)
+                // The question's own people watch: they never vote.
+                let watching = self.connected_subjects(round.question.target);
+                let expected = self.connected - self.connected_voted;
+                (answered, answered + expected.saturating_sub(watching))
             }
             _ => (0, 0),
         }
+    }
+
+    /// Connected players in the room who claim `person` (held or asked).
+    fn connected_subjects(&self, person: usize) -> usize {
+        self.claims
+            .claimants(person)
+            .iter()
+            .filter_map(|&id| self.player(id))
+            .filter(|p| p.connected)
+            .count()
+    }
+
+    /// Whether the open (or last) question is about `id` by their claim:
+    /// they watch it, they do not answer it.
+    pub fn is_about(&self, id: PlayerId) -> bool {
+        let claimed = self.player(id).and_then(|p| p.claim);
+        match (claimed, &self.round) {
+            (Some(c), Some(round)) => c.person == round.question.target,
+            _ => false,
+        }
+    }
+
+    /// The players in the room the open question is about (claimants of
+    /// its person, held or asked).
+    pub fn asked_about(&self) -> Vec<PlayerId> {
+        match (&self.phase, &self.round) {
+            (Phase::Question, Some(round)) => self
+                .claims
+                .claimants(round.question.target)
+                .iter()
+                .copied()
+                .filter(|&id| self.player(id).is_some())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Who holds `person` now, among the players in the room.
+    pub fn holder_of(&self, person: usize) -> Option<PlayerId> {
+        self.claims.claimants(person).iter().copied().find(|&id| {
+            self.player(id)
+                .and_then(|p| p.claim)
+                .is_some_and(|c| c.held)
+        })
     }
 
     fn voted_in_open_round(&self, id: PlayerId) -> bool {
@@ -643,6 +725,7 @@ impl Game {
                     device: device.clone(),
                     away_since: None,
                     lapsed: false,
+                    claim: None,
                 });
             }
             Event::Kicked { player, banned } => {
@@ -758,6 +841,10 @@ impl Game {
                 // A round without a right answer from a player (wrong, or
                 // none at all) ends their streak.
                 for p in &mut self.players {
+                    // Watching a question about yourself breaks no streak.
+                    if p.claim.is_some_and(|c| c.person == round.question.target) {
+                        continue;
+                    }
                     let right = round
                         .votes
                         .get(&p.id)
@@ -799,7 +886,26 @@ impl Game {
                 self.phase = Phase::Over;
                 self.next = None;
             }
+            Event::Claimed { player, person } => self.set_claim(*player, *person, true),
+            Event::ClaimAsked { player, person } => self.set_claim(*player, *person, false),
+            Event::Unclaimed { player } => {
+                if let Some(p) = self.players.get_mut(player.index())
+                    && let Some(old) = p.claim.take()
+                {
+                    self.claims.remove(old.person, *player);
+                }
+            }
         }
+    }
+
+    fn set_claim(&mut self, player: PlayerId, person: usize, held: bool) {
+        let Some(p) = self.players.get_mut(player.index()) else {
+            return;
+        };
+        if let Some(old) = p.claim.replace(Claim { person, held }) {
+            self.claims.remove(old.person, player);
+        }
+        self.claims.add(person, player);
     }
 
     fn commit(&mut self, events: Vec<Event>) -> Vec<Event> {
@@ -873,6 +979,77 @@ impl Game {
             return Err(RuleError::UnknownPlayer);
         }
         Ok(self.commit(vec![Event::LetBack { player }]))
+    }
+
+    /// "I'm…": `player` says they are `person`. Theirs at once when nobody
+    /// in the room holds that person; else asked, for the host to decide.
+    /// Not during a question: who watches it is fixed as it starts.
+    pub fn claim(&mut self, player: PlayerId, person: usize) -> Result<Vec<Event>, RuleError> {
+        let Some(me) = self.player(player) else {
+            return Err(RuleError::UnknownPlayer);
+        };
+        if self.phase == Phase::Question {
+            return Err(RuleError::ClaimWhileAsking);
+        }
+        if !self.pool.claimable(person) {
+            return Err(RuleError::UnknownPerson);
+        }
+        let event = match self.holder_of(person) {
+            Some(holder) if holder == player => return Ok(Vec::new()),
+            Some(_)
+                if me.claim
+                    == Some(Claim {
+                        person,
+                        held: false,
+                    }) =>
+            {
+                return Ok(Vec::new());
+            }
+            Some(_) => Event::ClaimAsked { player, person },
+            None => Event::Claimed { player, person },
+        };
+        Ok(self.commit(vec![event]))
+    }
+
+    /// The player (or the host for them) undoes their claim; none is no
+    /// error. Not during a question.
+    pub fn unclaim(&mut self, player: PlayerId) -> Result<Vec<Event>, RuleError> {
+        let Some(me) = self.player(player) else {
+            return Err(RuleError::UnknownPlayer);
+        };
+        if self.phase == Phase::Question {
+            return Err(RuleError::ClaimWhileAsking);
+        }
+        if me.claim.is_none() {
+            return Ok(Vec::new());
+        }
+        Ok(self.commit(vec![Event::Unclaimed { player }]))
+    }
+
+    /// The host decides a claim asked of a person somebody else holds:
+    /// `give` hands the person over (the holder's claim is undone), else
+    /// the request is turned down. Not during a question.
+    pub fn decide_claim(&mut self, player: PlayerId, give: bool) -> Result<Vec<Event>, RuleError> {
+        let asked = self
+            .player(player)
+            .and_then(|p| p.claim)
+            .filter(|c| !c.held)
+            .ok_or(RuleError::NoClaimToDecide)?;
+        if self.phase == Phase::Question {
+            return Err(RuleError::ClaimWhileAsking);
+        }
+        if !give {
+            return Ok(self.commit(vec![Event::Unclaimed { player }]));
+        }
+        let mut events = Vec::new();
+        if let Some(holder) = self.holder_of(asked.person) {
+            events.push(Event::Unclaimed { player: holder });
+        }
+        events.push(Event::Claimed {
+            player,
+            person: asked.person,
+        });
+        Ok(self.commit(events))
     }
 
     /// The host, in the lobby, removes every player not connected now
@@ -1063,6 +1240,9 @@ impl Game {
         let Some(current) = self.round.as_ref() else {
             return Err(RuleError::RoundClosed);
         };
+        if current.number == round && self.is_about(player) {
+            return Err(RuleError::ItsYou);
+        }
         // A vote already counted is answered the same way even after the
         // round closed: a phone retrying after a drop gets its ack.
         if current.number == round

@@ -54,7 +54,7 @@ pub(crate) fn json_body<T: DeserializeOwned + Default>(
         .map_err(|e| AppError::bad_request(format!("Invalid request: {e}")))
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -250,7 +250,7 @@ pub async fn remote_qr(
 /// KEY`): 401 without one, 403 for a wrong one (counted against the
 /// address with the host sockets' wrong keys, then 429). `what` names
 /// what needs it.
-fn host_key_of<'h>(
+pub(crate) fn host_key_of<'h>(
     state: &AppState,
     room: &Room,
     headers: &'h HeaderMap,
@@ -392,7 +392,10 @@ pub async fn solo_round(
         .choices
         .iter()
         .zip(q.photos)
-        .map(|(&c, photo)| urls.photo_pair(&scope, reunion, c, photo))
+        .map(|(&c, photo)| {
+            let rev = roster.photo_rev(c, usize::from(photo)).unwrap_or(0);
+            urls.photo_pair(&scope, reunion, c, (photo, rev))
+        })
         .unzip();
     Ok(Json(json!({
         "round_id": round_id,

@@ -307,7 +307,8 @@ enum Target {
     },
 }
 
-/// The event of a room (by its code in the path), a photo (by its tag), a
+/// The event of a room (by its code in the path), a photo (by its tag; a
+/// photo of today by its room), a
 /// solo page (`?reunion=`), or, for the few JSON calls that name it in
 /// their body (`body`), by that.
 fn target_of(state: &AppState, path: &str, query: &str, body: Option<&[u8]>) -> Target {
@@ -332,6 +333,10 @@ fn target_of(state: &AppState, path: &str, query: &str, body: Option<&[u8]>) -> 
             .photo_urls
             .resolve(file)
             .map_or(Target::Server, |at| event(at.reunion, None)),
+        // A guest's photo of today is behind its room's door.
+        ["today", name] => crate::thennow::parse_name(name)
+            .and_then(|(file, _)| state.today.get()?.room_of(file).ok().flatten())
+            .map_or(Target::Server, |code| room(&code)),
         ["solo"] => param(query, "reunion")
             .and_then(|id| id.parse().ok())
             .map_or(Target::Server, |id| event(id, None)),

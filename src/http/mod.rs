@@ -10,6 +10,7 @@ pub mod pace;
 pub mod pages;
 pub mod roster_zip;
 pub mod throttle;
+pub mod today;
 pub mod uploads;
 
 use std::collections::HashMap;
@@ -96,23 +97,43 @@ pub async fn read_bounded(
     limit: usize,
     within: std::time::Duration,
 ) -> Result<Vec<u8>, BodyCut> {
+    let mut out = Vec::new();
+    // Writing to a Vec never fails.
+    spool_bounded(body, limit, within, &mut out)
+        .await
+        .map_err(|e| e.unwrap_or(BodyCut::Dropped))?;
+    Ok(out)
+}
+
+/// [`read_bounded`] into `out` piece by piece as the body arrives (a file:
+/// a big body never sits in memory); `Err(Err(_))` when `out` cannot be
+/// written. Returns the body's length.
+pub async fn spool_bounded<W: tokio::io::AsyncWrite + Unpin>(
+    body: axum::body::Body,
+    limit: usize,
+    within: std::time::Duration,
+    out: &mut W,
+) -> Result<usize, Result<BodyCut, std::io::Error>> {
     use futures_util::StreamExt;
+    use tokio::io::AsyncWriteExt;
     let read = async {
         let mut stream = body.into_data_stream();
-        let mut out = Vec::new();
+        let mut len = 0;
         while let Some(piece) = stream.next().await {
-            let piece = piece.map_err(|_| BodyCut::Dropped)?;
-            if out.len() + piece.len() > limit {
-                return Err(BodyCut::TooLarge(out.len() + piece.len()));
+            let piece = piece.map_err(|_| Ok(BodyCut::Dropped))?;
+            if len + piece.len() > limit {
+                return Err(Ok(BodyCut::TooLarge(len + piece.len())));
             }
-            out.extend_from_slice(&piece);
+            out.write_all(&piece).await.map_err(Err)?;
+            len += piece.len();
         }
-        Ok(out)
+        out.flush().await.map_err(Err)?;
+        Ok(len)
     };
     let deadline = crate::clock::now() + within;
     crate::clock::timeout_at(deadline, read)
         .await
-        .unwrap_or(Err(BodyCut::TimedOut))
+        .unwrap_or(Err(Ok(BodyCut::TimedOut)))
 }
 
 /// All routes, relative to the base path.
@@ -207,9 +228,39 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/solo/round", post(api::solo_round))
         .route("/api/solo/answer", post(api::solo_answer))
         .route("/photos/{file}", get(photo))
+        .route(
+            "/api/rooms/{code}/today",
+            get(today::get_own)
+                .put(today::put)
+                .delete(today::delete_own),
+        )
+        .route("/api/rooms/{code}/today-photos", get(today::host_list))
+        .route(
+            "/api/rooms/{code}/today-photos/{player}/hide",
+            post(today::hide),
+        )
+        .route("/today/{file}", get(today::serve))
         .route("/static/{*path}", get(static_file))
         .route("/ws/{code}", any(api::websocket))
         .fallback(|| async { AppError::not_found("Nothing here.") })
+        .layer(axum::middleware::from_fn(no_framing))
+}
+
+/// Organiser pages (`/organise…`) are never shown in another site's frame:
+/// in loopback mode such a frame would be the live editor (clickjacking).
+async fn no_framing(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    // Under `nest` the path here is already relative to the base path.
+    let organiser = req.uri().path().starts_with("/organise");
+    let mut response = next.run(req).await;
+    if organiser {
+        let headers = response.headers_mut();
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        );
+    }
+    response
 }
 
 /// `ok`, or 503 while the store cannot write.
@@ -237,7 +288,8 @@ fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 /// A photo variant by its opaque, per-scope file name (`roster/urls.rs`);
-/// immutable, so cached for a year. The ETag is the file name (nothing
+/// the name carries the photo's revision, so its bytes never change: cached
+/// for a year. The ETag is the file name (nothing
 /// more than the URL says) and every photo of one size has one length.
 async fn photo(
     State(state): State<Arc<AppState>>,
@@ -245,14 +297,22 @@ async fn photo(
     headers: HeaderMap,
 ) -> Response {
     // The tag names the reunion: a URL minted in one reunion's room is
-    // read against that reunion's class only.
-    let found = state.rooms.deps().photo_urls.resolve(&file).and_then(|at| {
-        let roster = match at.reunion {
-            0 => state.roster.clone(),
-            id => state.reunions.get(id)?.roster(),
-        };
-        roster.photo(at.person, at.photo, at.size).cloned()
-    });
+    // read against that reunion's class only, at the photo's revision.
+    let found = state
+        .rooms
+        .deps()
+        .photo_urls
+        .resolve(&file)
+        .and_then(|at| match at.reunion {
+            0 => state
+                .roster
+                .photo_at(at.person, at.photo, at.rev, at.size)
+                .cloned(),
+            id => state
+                .reunions
+                .get(id)?
+                .served_photo(at.person, at.photo, at.rev, at.size),
+        });
     let Some(variant) = found else {
         return AppError::not_found("No such photo.").into_response();
     };

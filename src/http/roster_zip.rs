@@ -1,7 +1,8 @@
 //! `POST /api/organise/reunions/from-roster`: a new event from a zipped
 //! roster folder (what `yearbook export` writes, or `yearbook import`'s
 //! output), checked as `yearbook check` checks it. The body is read here,
-//! after the organiser is known, within its own limit, not by the guard.
+//! after the organiser is known, within its own limit, not by the guard,
+//! straight to a file in the uploads' staging folder.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,11 +51,15 @@ pub async fn create(
         .into_iter()
         .find(|(k, _)| k == "title")
         .map(|(_, v)| v);
-    let zip = read_zip(body).await?;
+    let zip = Spooled::new(&state)?;
+    spool_zip(body, &zip.0).await?;
     let folder = Unpacked::new()?;
     let dir = folder.0.clone();
+    let zip_path = zip.0.clone();
     let read = tokio::task::spawn_blocking(move || {
-        unzip(&zip, &dir)?;
+        let file = std::fs::File::open(&zip_path)
+            .map_err(|e| refused(format!("The zip could not be read back: {e}.")))?;
+        unzip(std::io::BufReader::new(file), &dir)?;
         let csv = find_roster(&dir)?;
         let title = title
             .filter(|t| !t.trim().is_empty())
@@ -71,6 +76,7 @@ pub async fn create(
     .await
     .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()));
     drop(folder);
+    drop(zip);
     let (title, people) = match read? {
         Ok(read) => read,
         Err(refused) => return Ok(refused.into_response()),
@@ -119,15 +125,19 @@ fn too_large() -> AppError {
     )
 }
 
-async fn read_zip(body: Body) -> Result<Vec<u8>, AppError> {
-    super::read_bounded(body, MAX_ZIP_BYTES, ZIP_READ_TIMEOUT)
+/// The body written to `path` as it arrives, within [`MAX_ZIP_BYTES`] and
+/// [`ZIP_READ_TIMEOUT`]: a 200 MB zip never sits in memory.
+async fn spool_zip(body: Body, path: &Path) -> Result<(), AppError> {
+    let mut file = tokio::fs::File::create(path).await.map_err(no_room)?;
+    super::spool_bounded(body, MAX_ZIP_BYTES, ZIP_READ_TIMEOUT, &mut file)
         .await
         .map_err(|cut| match cut {
-            super::BodyCut::Dropped => {
+            Err(e) => no_room(e),
+            Ok(super::BodyCut::Dropped) => {
                 AppError::bad_request("The connection dropped during the upload; send it again.")
             }
-            super::BodyCut::TooLarge(_) => too_large(),
-            super::BodyCut::TimedOut => AppError::new(
+            Ok(super::BodyCut::TooLarge(_)) => too_large(),
+            Ok(super::BodyCut::TimedOut) => AppError::new(
                 StatusCode::REQUEST_TIMEOUT,
                 "request_timeout",
                 format!(
@@ -135,7 +145,41 @@ async fn read_zip(body: Body) -> Result<Vec<u8>, AppError> {
                     ZIP_READ_TIMEOUT.as_secs() / 60
                 ),
             ),
-        })
+        })?;
+    Ok(())
+}
+
+/// The disk would not take the zip: the server's trouble, not the zip's.
+fn no_room(e: std::io::Error) -> AppError {
+    tracing::warn!("a roster zip could not be spooled: {e}");
+    AppError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "storage_unavailable",
+        "The server has no room on its disk for the zip just now; try again later.",
+    )
+}
+
+/// The zip as it arrived, on disk in the uploads' staging folder (else
+/// the system's temporary one), removed on drop: whatever the outcome.
+struct Spooled(PathBuf);
+
+impl Spooled {
+    fn new(state: &AppState) -> Result<Self, AppError> {
+        let path = match &state.uploads {
+            Some(uploads) => uploads.spool_path().map_err(no_room)?,
+            None => std::env::temp_dir().join(format!(
+                "yearbook-roster-{}.zip",
+                hex::encode(rand::random::<[u8; 12]>())
+            )),
+        };
+        Ok(Self(path))
+    }
+}
+
+impl Drop for Spooled {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// A private folder the zip is unpacked into, removed on drop.
@@ -194,10 +238,10 @@ fn refused(message: impl Into<String>) -> Refused {
     Refused::Zip(message.into())
 }
 
-/// Unpacks `zip` into `dir`: plain files only, every name inside `dir`,
+/// Unpacks `zip` (the spooled file) into `dir`: plain files only, every name inside `dir`,
 /// within [`MAX_ZIP_ENTRIES`] and [`MAX_UNZIPPED_BYTES`].
-fn unzip(zip: &[u8], dir: &Path) -> Result<(), Refused> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip))
+fn unzip(zip: impl std::io::Read + std::io::Seek, dir: &Path) -> Result<(), Refused> {
+    let mut archive = zip::ZipArchive::new(zip)
         .map_err(|_| refused("This is not a zip file: zip the roster folder (roster.csv and photos/) and upload that."))?;
     if archive.len() > MAX_ZIP_ENTRIES {
         return Err(refused(format!(

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 
 use crate::roster::photos::{Pipeline, Variant};
+use crate::roster::urls::Size;
 use crate::roster::{Person, PersonPhoto, Roster};
 pub use store::{Meta, MetaPatch, PersonPatch, PersonRow, PhotoRow, ReunionStore, StoredReunion};
 
@@ -27,6 +28,10 @@ pub const MAX_TEXT: usize = 120;
 pub const INVITE_DAYS: i64 = 7;
 /// Most photos one person may have.
 pub const MAX_PHOTOS_PER_PERSON: usize = 16;
+/// How many changed photos a reunion keeps serving at their old URLs
+/// (the newest ones), so a phone that got a URL just before a turn or a
+/// replace still loads it; older ones, and all after a restart, are 404.
+pub const RETIRED_PHOTOS: usize = 32;
 
 /// Why an organiser's change was refused.
 #[derive(Debug)]
@@ -38,6 +43,9 @@ pub enum ReunionError {
     Invalid(String),
     /// The database could not write: nothing changed.
     Storage(String),
+    /// The events' share of the database (`--db-max-mb`) or the disk is
+    /// full: nothing changed, and the rest is kept for the games.
+    Full,
 }
 
 impl std::fmt::Display for ReunionError {
@@ -47,6 +55,7 @@ impl std::fmt::Display for ReunionError {
             Self::Stale(row) => write!(f, "changed by {} meanwhile", row.updated_by),
             Self::Invalid(why) => f.write_str(why),
             Self::Storage(why) => write!(f, "could not be saved: {why}"),
+            Self::Full => f.write_str("no room left for the events in the database"),
         }
     }
 }
@@ -91,8 +100,22 @@ pub struct Reunion {
     /// The class as rooms see it, rebuilt after each edit; a room keeps
     /// the one it was created with until the server restarts.
     roster: RwLock<Arc<Roster>>,
+    /// Photos changed since the start, newest last (at most
+    /// [`RETIRED_PHOTOS`]), still served at their old URLs.
+    retired: RwLock<std::collections::VecDeque<Retired>>,
     /// One organiser write at a time per reunion.
     writing: tokio::sync::Mutex<()>,
+}
+
+/// A photo as it was before a change: its place, revision and variants
+/// (padded as the class served them).
+#[derive(Debug)]
+struct Retired {
+    person: usize,
+    photo: usize,
+    rev: u32,
+    thumb: Variant,
+    full: Variant,
 }
 
 impl Reunion {
@@ -102,6 +125,7 @@ impl Reunion {
             id: snapshot.meta.id,
             state: RwLock::new(snapshot),
             roster: RwLock::new(roster),
+            retired: RwLock::new(std::collections::VecDeque::new()),
             writing: tokio::sync::Mutex::new(()),
         }
     }
@@ -129,10 +153,64 @@ impl Reunion {
         entry.photos.iter().find(|p| p.idx == idx).cloned()
     }
 
+    /// Photo `photo` of the person at index `person` at `size`, as it was
+    /// at revision `rev`: the class's now, else a retired one.
+    pub fn served_photo(
+        &self,
+        person: usize,
+        photo: usize,
+        rev: u32,
+        size: Size,
+    ) -> Option<Variant> {
+        if let Some(v) = self.roster().photo_at(person, photo, rev, size) {
+            return Some(v.clone());
+        }
+        let retired = self.retired.read();
+        let old = retired
+            .iter()
+            .rev()
+            .find(|r| (r.person, r.photo, r.rev) == (person, photo, rev))?;
+        Some(match size {
+            Size::Thumb => old.thumb.clone(),
+            Size::Photo => old.full.clone(),
+        })
+    }
+
     fn replace(&self, snapshot: Snapshot) {
         let roster = Arc::new(roster_of(&snapshot.people));
+        // Retired before the swap: a URL made from the old class finds its
+        // bytes in one or the other at every moment.
+        self.retire_changed(&self.roster(), &roster);
         *self.state.write() = snapshot;
         *self.roster.write() = roster;
+    }
+
+    /// Keeps each photo of `old` whose revision `new` no longer has.
+    fn retire_changed(&self, old: &Roster, new: &Roster) {
+        let mut retired = self.retired.write();
+        for (person, p) in old.people.iter().enumerate() {
+            for photo in 0..p.photos.len() {
+                let rev = old.photo_rev(person, photo);
+                if rev.is_none() || new.photo_rev(person, photo) == rev {
+                    continue;
+                }
+                let variant = |size| old.photo(person, photo, size).cloned();
+                if let (Some(rev), Some(thumb), Some(full)) =
+                    (rev, variant(Size::Thumb), variant(Size::Photo))
+                {
+                    retired.push_back(Retired {
+                        person,
+                        photo,
+                        rev,
+                        thumb,
+                        full,
+                    });
+                }
+            }
+        }
+        while retired.len() > RETIRED_PHOTOS {
+            retired.pop_front();
+        }
     }
 }
 
@@ -340,6 +418,12 @@ impl Reunions {
         let store = self.store()?;
         match tokio::task::spawn_blocking(move || f(store)).await {
             Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) if store::is_full(&e) => {
+                tracing::warn!(
+                    "an organiser's change was refused: the events' share of the database is full"
+                );
+                Err(ReunionError::Full)
+            }
             Ok(Err(e)) => {
                 tracing::error!(error = %format!("{e:#}"), "an organiser's change could not be saved");
                 Err(ReunionError::Storage(format!("{e:#}")))
@@ -621,7 +705,8 @@ impl Reunions {
     /// variants first: an unreadable one changes nothing), the person's
     /// version raised in the same transaction. The class is swapped, so
     /// new rooms show the new photo; a running room keeps its questions,
-    /// and its photo URLs (event, person, index) now serve the new photo.
+    /// and its next messages carry the new photo's URL (its revision
+    /// changed); the old URL keeps serving the old bytes (`retired`).
     pub async fn replace_photo(
         &self,
         id: u32,
@@ -755,6 +840,52 @@ mod tests {
                 .into_iter()
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_changed_photo_keeps_its_old_bytes_at_its_old_revision_for_the_newest_changes() {
+        let sha = |n: usize| format!("{n:08x}00000000");
+        let ann = |n: usize| {
+            let mut e = entry(1, "Ann", Some(&sha(n)), false);
+            let v = Variant {
+                bytes: bytes::Bytes::from(vec![n as u8]),
+                content_type: "image/jpeg",
+            };
+            e.photos[0].thumb = v.clone();
+            e.photos[0].photo = v;
+            Snapshot {
+                meta: Meta {
+                    id: 1,
+                    title: "t".into(),
+                    guest_code: None,
+                    solo_open: false,
+                    memoriam_default: true,
+                    created_at: 0,
+                    updated_at: 0,
+                },
+                people: vec![e],
+            }
+        };
+        let reunion = Reunion::new(ann(0));
+        let served = |rev: usize| {
+            reunion
+                .served_photo(0, 0, rev as u32, Size::Thumb)
+                .map(|v| v.bytes[0] as usize)
+        };
+        assert_eq!(served(0), Some(0));
+        let last = RETIRED_PHOTOS + 1;
+        for n in 1..=last {
+            reunion.replace(ann(n));
+        }
+        assert_eq!(served(last), Some(last), "the photo as it is now");
+        assert_eq!(served(1), Some(1), "the oldest change still kept");
+        assert_eq!(served(0), None, "pushed out by {RETIRED_PHOTOS} newer ones");
+        assert_eq!(served(last + 1), None, "a revision it never had");
+        // A name edit changes no photo: nothing more is retired.
+        let mut renamed = ann(last);
+        renamed.people[0].row.name = "Ann B".into();
+        reunion.replace(renamed);
+        assert_eq!(served(1), Some(1));
     }
 
     #[test]

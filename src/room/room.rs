@@ -376,8 +376,15 @@ impl Room {
 
     /// The class as this room's views show it.
     fn people(&self) -> People<'_> {
+        // The class's photos as they are now (their revisions), falling
+        // back to the room's own when the reunion is gone.
+        let current = self
+            .deps
+            .class_of(self.class.reunion)
+            .map_or_else(|| self.class.roster.clone(), |c| c.roster);
         People {
             roster: &self.class.roster,
+            current,
             reunion: self.class.reunion,
             urls: &self.deps.photo_urls,
             scope: &self.photos,
@@ -412,6 +419,24 @@ impl Room {
 
     pub fn is_host_key(&self, key: &str) -> bool {
         code::secrets_equal(&store::hash_secret(key), &self.host_key_hash)
+    }
+
+    /// The player a resume token speaks for, while they are in the room,
+    /// with their name (a phone's HTTP requests carry its token).
+    pub fn player_by_token(&self, token: &str) -> Option<(PlayerId, String)> {
+        let inner = self.inner.lock();
+        let id = inner.sessions.player_for_token(token)?;
+        inner.game.player(id).map(|p| (id, p.name.clone()))
+    }
+
+    /// The names of the players in the room, by id.
+    pub fn player_names(&self) -> std::collections::HashMap<PlayerId, String> {
+        let inner = self.inner.lock();
+        inner
+            .game
+            .players()
+            .map(|p| (p.id, p.name.clone()))
+            .collect()
     }
 
     /// Whether what this room does can be made durable right now: the
@@ -855,6 +880,50 @@ impl Room {
         self.command(|inner, _| inner.game.remove_disconnected())
     }
 
+    /// A phone's search for itself in the class: its answer, at once.
+    pub fn classmates(&self, query: &str) -> ServerMsg {
+        views::classmates(&self.people(), query)
+    }
+
+    /// "I'm…" (see [`Game::claim`]); the phone hears back as `claim`.
+    pub fn claim(&self, player: PlayerId, person: usize) -> Result<(), RuleError> {
+        self.claim_command(player, |game| game.claim(player, person))
+    }
+
+    /// The player, or the host for them, undoes their claim.
+    pub fn unclaim(&self, player: PlayerId) -> Result<(), RuleError> {
+        self.claim_command(player, |game| game.unclaim(player))
+    }
+
+    /// A claim command; one that changes nothing (the same claim again)
+    /// still tells the phone where it stands, as a change would.
+    fn claim_command(
+        &self,
+        player: PlayerId,
+        f: impl FnOnce(&mut Game) -> Result<Vec<Event>, RuleError>,
+    ) -> Result<(), RuleError> {
+        self.with(|inner, _| match f(&mut inner.game) {
+            _ if inner.closed => (Err(RuleError::RoomClosed), Vec::new()),
+            Ok(events) => {
+                if events.is_empty() {
+                    let claim = inner
+                        .game
+                        .player(player)
+                        .and_then(|p| views::claim_shown(&self.people(), p));
+                    let msg = ServerMsg::Claim { claim };
+                    self.fanout.to_player(player, inner.seq, &msg);
+                }
+                (Ok(()), events)
+            }
+            Err(e) => (Err(e), Vec::new()),
+        })
+    }
+
+    /// The host decides a claim of a person somebody else holds.
+    pub fn decide_claim(&self, player: PlayerId, give: bool) -> Result<(), RuleError> {
+        self.command(|inner, _| inner.game.decide_claim(player, give))
+    }
+
     pub fn configure(&self, settings: Settings) -> Result<(), RuleError> {
         self.command(|inner, _| inner.game.configure(settings))
     }
@@ -948,6 +1017,11 @@ impl Room {
                         continue;
                     };
                     self.fanout.broadcast_question(&msg);
+                    let round = inner.game.round_number();
+                    for player in inner.game.asked_about() {
+                        self.fanout
+                            .to_player(player, seq, &ServerMsg::ItsYou { round });
+                    }
                 }
                 Event::Voted { .. } => inner.updates.vote_counted(),
                 Event::RoundResumed { .. } => {}
@@ -970,6 +1044,18 @@ impl Room {
                     inner.updates.round_ended();
                     let over = views::game_over_personal(&self.people(), &inner.game);
                     self.fanout.reveal_after(seq, over);
+                }
+                Event::Claimed { player, .. }
+                | Event::ClaimAsked { player, .. }
+                | Event::Unclaimed { player } => {
+                    // The host may decide for a phone: it hears it too.
+                    let claim = inner
+                        .game
+                        .player(*player)
+                        .and_then(|p| views::claim_shown(&self.people(), p));
+                    self.fanout
+                        .to_player(*player, seq, &ServerMsg::Claim { claim });
+                    self.mark_lobby(inner);
                 }
             }
         }
@@ -1079,7 +1165,10 @@ impl Room {
     fn flush(&self, inner: &mut Inner, now: Millis) {
         let due = inner.updates.due(inner.game.player_count(), now);
         if due.lobby {
-            self.broadcast(To::Hosts, views::lobby_for_hosts(&inner.game));
+            self.broadcast(
+                To::Hosts,
+                views::lobby_for_hosts(&self.people(), &inner.game),
+            );
             if let Some(phone) = views::lobby_for_phones(&inner.game) {
                 self.broadcast(To::Phones, phone);
             }

@@ -1,13 +1,15 @@
 //! What a room's host screen and phones are sent (PROTOCOL §4): typed
 //! [`ServerMsg`]s built from the game and the class; pure, no I/O.
 
+use std::sync::Arc;
+
 use crate::game::Round as GameRound;
 use crate::game::leaderboard;
 use crate::game::{Ask, Game, Millis, Mode, Phase, Player, PlayerId, Question, Recognition};
 use crate::protocol::{
     self as msg, AlsoPhoto, GameOver, KickedView, LeaderLine, Lobby, PersonalFrames,
 };
-use crate::protocol::{PlayerView, Timer};
+use crate::protocol::{ClaimShown, Classmate, PlayerView, Timer};
 use crate::protocol::{Progress, Recognized, Reveal, ServerMsg, Shown, State, StateYou, Stats};
 use crate::protocol::{YouFinal, YouReveal};
 use crate::roster::Roster;
@@ -27,6 +29,9 @@ const HOST_STORAGE_MESSAGE: &str = "The game cannot save to its disk right now. 
 /// the room's own URLs.
 pub(super) struct People<'a> {
     pub roster: &'a Roster,
+    /// The class as it is now: a photo turned or replaced since the room
+    /// began is sent at its new revision, so under a new URL.
+    pub current: Arc<Roster>,
     /// Whose class (0: the built-in one), named in every photo URL.
     pub reunion: u32,
     pub urls: &'a PhotoUrls,
@@ -34,6 +39,26 @@ pub(super) struct People<'a> {
 }
 
 impl People<'_> {
+    /// Photo `which` of `person` with its current revision.
+    fn revised(&self, person: usize, which: u16) -> (u16, u32) {
+        let at = usize::from(which);
+        let rev = self
+            .current
+            .photo_rev(person, at)
+            .or_else(|| self.roster.photo_rev(person, at))
+            .unwrap_or(0);
+        (which, rev)
+    }
+
+    fn pair(&self, person: usize, which: u16) -> (String, String) {
+        self.urls.photo_pair(
+            self.scope,
+            self.reunion,
+            person,
+            self.revised(person, which),
+        )
+    }
+
     fn person(&self, person: usize) -> Shown {
         let p = &self.roster.people[person];
         Shown::Person {
@@ -43,9 +68,7 @@ impl People<'_> {
     }
 
     fn photo(&self, person: usize, which: u16) -> Shown {
-        let (photo, thumb) = self
-            .urls
-            .photo_pair(self.scope, self.reunion, person, which);
+        let (photo, thumb) = self.pair(person, which);
         Shown::Photo { photo, thumb }
     }
 
@@ -78,9 +101,7 @@ impl People<'_> {
             .enumerate()
             .filter(|(i, _)| *i != shown)
             .filter_map(|(i, ph)| {
-                let (photo, thumb) =
-                    self.urls
-                        .photo_pair(self.scope, self.reunion, q.target, i as u16);
+                let (photo, thumb) = self.pair(q.target, i as u16);
                 Some(AlsoPhoto {
                     label: ph.label.clone()?,
                     photo,
@@ -99,9 +120,7 @@ impl People<'_> {
             .first()
             .copied()
             .unwrap_or_else(|| pool.default_photo(r.person));
-        let (photo, thumb) = self
-            .urls
-            .photo_pair(self.scope, self.reunion, r.person, which);
+        let (photo, thumb) = self.pair(r.person, which);
         Recognized {
             name: p.name.clone(),
             known_as: p.known_as.clone(),
@@ -166,7 +185,7 @@ fn reveal_shared(people: &People, game: &Game) -> Option<Reveal> {
         players_voting: round.votes.len()
             + game
                 .players()
-                .filter(|p| p.connected && !round.votes.contains_key(&p.id))
+                .filter(|p| p.connected && !round.votes.contains_key(&p.id) && !game.is_about(p.id))
                 .count(),
         you: None,
         also: people.also(q),
@@ -200,6 +219,7 @@ fn yours_reveal(game: &Game) -> Vec<(PlayerId, YouReveal)> {
                 rank,
                 tied,
                 streak: p.streak,
+                its_you: game.is_about(p.id),
             };
             (p.id, you)
         })
@@ -289,7 +309,7 @@ pub(super) fn state(
     let mut you = StateYou::default();
     match player {
         None => {
-            s.players = Some(players(game));
+            s.players = Some(players(people, game));
             s.kicked = Some(kicked(game));
             let labels = &people.roster.pool.labels;
             s.labels = (labels.len() > 1).then(|| labels.clone());
@@ -303,6 +323,10 @@ pub(super) fn state(
                 if matches!(game.phase(), Phase::Reveal | Phase::Over) {
                     you.tied = Some(game.tied_with(id));
                     you.streak = Some(p.streak);
+                }
+                you.claim = claim_shown(people, p);
+                if matches!(game.phase(), Phase::Question | Phase::Reveal) {
+                    you.its_you = Some(game.is_about(id));
                 }
             }
         }
@@ -379,18 +403,22 @@ pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
         photos: photos
             .iter()
             .map(|&(p, photo)| {
-                people
-                    .urls
-                    .url_of(people.scope, people.reunion, p, photo, Size::Thumb)
+                people.urls.url_of(
+                    people.scope,
+                    people.reunion,
+                    p,
+                    people.revised(p, photo),
+                    Size::Thumb,
+                )
             })
             .collect(),
     })
 }
 
 /// `lobby` for host screens: the player list, count and settings.
-pub(super) fn lobby_for_hosts(game: &Game) -> ServerMsg {
+pub(super) fn lobby_for_hosts(people: &People, game: &Game) -> ServerMsg {
     ServerMsg::Lobby(Lobby {
-        players: Some(players(game)),
+        players: Some(players(people, game)),
         count: game.player_count(),
         settings: Some(game.settings().clone()),
         kicked: Some(kicked(game)),
@@ -444,7 +472,7 @@ pub(super) fn storage_notice(ok: bool) -> ServerMsg {
 }
 
 /// The host's player list: everyone, or in a big room the newest joiners.
-fn players(game: &Game) -> Vec<PlayerView> {
+fn players(people: &People, game: &Game) -> Vec<PlayerView> {
     let skip = game
         .player_count()
         .saturating_sub(if game.player_count() > BIG_ROOM {
@@ -459,8 +487,46 @@ fn players(game: &Game) -> Vec<PlayerView> {
             name: p.name.clone(),
             connected: p.connected,
             score: p.score,
+            claim: claim_shown(people, p),
         })
         .collect()
+}
+
+/// Who `p` says they are, as shown to them and to the host.
+pub(super) fn claim_shown(people: &People, p: &Player) -> Option<ClaimShown> {
+    let c = p.claim?;
+    let person = people.roster.people.get(c.person)?;
+    Some(ClaimShown {
+        person: c.person,
+        name: person.name.clone(),
+        known_as: person.known_as.clone(),
+        held: c.held,
+    })
+}
+
+/// A phone's search for itself in the class ("I'm…"): those it may claim.
+pub(super) fn classmates(people: &People, query: &str) -> ServerMsg {
+    let class = &people.roster.people;
+    let pool = &people.roster.pool;
+    let found = crate::game::claims::search(
+        query,
+        class
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| pool.claimable(*i))
+            .map(|(i, p)| (i, p.name.as_str(), p.known_as.as_deref())),
+    );
+    ServerMsg::Classmates {
+        query: query.to_string(),
+        people: found
+            .into_iter()
+            .map(|i| Classmate {
+                person: i,
+                name: class[i].name.clone(),
+                known_as: class[i].known_as.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// The players the host kicked and may let back.

@@ -59,6 +59,21 @@ impl Roster {
         (!variant.bytes.is_empty()).then_some(variant)
     }
 
+    /// The revision ([`super::urls::revision`]) of photo `photo` of
+    /// `person`, which their photo URLs carry.
+    pub fn photo_rev(&self, person: usize, photo: usize) -> Option<u32> {
+        let p = self.people.get(person)?.photos.get(photo)?;
+        Some(super::urls::revision(&p.id))
+    }
+
+    /// [`Roster::photo`] if it is still at revision `rev`: a URL made
+    /// before the photo changed names other bytes.
+    pub fn photo_at(&self, person: usize, photo: usize, rev: u32, size: Size) -> Option<&Variant> {
+        (self.photo_rev(person, photo)? == rev)
+            .then(|| self.photo(person, photo, size))
+            .flatten()
+    }
+
     /// A class put together in the server (a reunion's, `src/reunion`):
     /// `photos[i]` is person i's (thumb, photo) variants, one per entry of
     /// their `Person::photos`, empty while they have none; `excluded[i]`

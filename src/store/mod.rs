@@ -237,11 +237,10 @@ impl Store {
             .map(|v| v as Millis);
         let secret = server_secret(&conn)?;
         if let Some(max_bytes) = max_bytes {
-            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-            let pages = (max_bytes / page_size.max(1) as u64).clamp(1, i64::MAX as u64);
-            conn.pragma_update(None, "max_page_count", pages as i64)?;
+            cap_connection(&conn, max_bytes)?;
         }
-        let reunion_store = crate::reunion::ReunionStore::open(path)?;
+        let reunion_store =
+            crate::reunion::ReunionStore::open_capped(path, max_bytes.map(organiser_share))?;
         let reunions = reunion_store.load_all()?;
         let (tx, rx) = mpsc::channel();
         let healthy = Arc::new(watch::Sender::new(true));
@@ -354,6 +353,25 @@ pub fn check_writable(_path: &Path) -> anyhow::Result<()> {
 
 /// A connection as every part of the server opens the database: WAL,
 /// full sync, foreign keys, waiting out the other writers.
+/// Keeps what `conn` writes under `max_bytes` (`PRAGMA max_page_count` is
+/// per connection): past it, its writes fail with `SQLITE_FULL`.
+pub(crate) fn cap_connection(conn: &Connection, max_bytes: u64) -> anyhow::Result<()> {
+    let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let pages = (max_bytes / page_size.max(1) as u64).clamp(1, i64::MAX as u64);
+    conn.pragma_update(None, "max_page_count", pages as i64)?;
+    Ok(())
+}
+
+/// Most of the database (`--db-max-mb`) the organiser's events may fill:
+/// the rest (a quarter, at most [`GAME_RESERVE_MAX`]) is kept for the
+/// games' votes and joins, so photos never stop an evening from saving.
+pub fn organiser_share(max_bytes: u64) -> u64 {
+    max_bytes - (max_bytes / 4).min(GAME_RESERVE_MAX)
+}
+
+/// The largest part of `--db-max-mb` kept for games alone.
+pub const GAME_RESERVE_MAX: u64 = 64 * 1024 * 1024;
+
 pub(crate) fn open_connection(path: &Path) -> anyhow::Result<Connection> {
     let conn = Connection::open(path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
@@ -971,7 +989,8 @@ fn apply<'a>(
             insert_events(tx, rows)?;
             // A code can come back after its room was archived: the new room
             // must not replay the old one's log.
-            for table in ["events", "players", "rounds"] {
+            // Nor show its guests' photos of today (`today_photos`).
+            for table in ["events", "players", "rounds", "today_photos"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE room = ?1"), [code])?;
             }
             tx.execute(
@@ -1095,7 +1114,8 @@ fn delete_rooms(
     which: &str,
     params: impl rusqlite::Params + Copy,
 ) -> rusqlite::Result<usize> {
-    for table in ["events", "players", "rounds"] {
+    // `today_photos`: guests' photos of today go with their room.
+    for table in ["events", "players", "rounds", "today_photos"] {
         tx.execute(
             &format!("DELETE FROM {table} WHERE room IN (SELECT code FROM rooms WHERE {which})"),
             params,
@@ -1507,6 +1527,45 @@ mod tests {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_deleted_or_pruned_room_takes_its_guests_photos_of_today_along() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path).unwrap().store;
+        for (code, at) in [("OLDD", 1), ("GONE", 5_000), ("KEEP", 5_000)] {
+            store.send(Op::CreateRoom {
+                code: code.into(),
+                host_key_hash: "h".into(),
+                at,
+                reunion: 0,
+            });
+        }
+        assert!(store.flush(Duration::from_secs(5)).await);
+        let today = crate::thennow::TodayPhotos::open(&path).unwrap();
+        for room in ["OLDD", "GONE", "KEEP"] {
+            today.put((room, 0, 0), b"t", b"p", 1).unwrap();
+        }
+        store.send(Op::Delete {
+            room: "GONE".into(),
+        });
+        assert!(store.flush(Duration::from_secs(5)).await);
+        assert!(today.of_room("GONE").unwrap().is_empty());
+        // A code made again (after its room was archived) starts bare.
+        today.put(("GONE", 0, 0), b"t", b"p", 1).unwrap();
+        store.send(Op::CreateRoom {
+            code: "GONE".into(),
+            host_key_hash: "h".into(),
+            at: 5_000,
+            reunion: 0,
+        });
+        assert!(store.flush(Duration::from_secs(5)).await);
+        assert!(today.of_room("GONE").unwrap().is_empty());
+        assert!(store.close(Duration::from_secs(5)).await);
+        assert_eq!(Store::prune_file(&path, 4_000).unwrap(), 1);
+        assert!(today.of_room("OLDD").unwrap().is_empty());
+        assert_eq!(today.of_room("KEEP").unwrap().len(), 1);
     }
 
     #[tokio::test]

@@ -116,6 +116,18 @@ const MIGRATIONS: &[&str] = &[
         used_at INTEGER
      );
      ALTER TABLE rooms ADD COLUMN reunion INTEGER NOT NULL DEFAULT 0;",
+    // 7: then & now: each guest's photo of today, per room (issue 21).
+    "CREATE TABLE today_photos (
+        room TEXT NOT NULL,
+        player INTEGER NOT NULL,
+        reunion INTEGER NOT NULL,
+        file TEXT NOT NULL UNIQUE,
+        thumb BLOB NOT NULL,
+        photo BLOB NOT NULL,
+        hidden INTEGER NOT NULL DEFAULT 0,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (room, player)
+     );",
 ];
 
 /// The newest schema this binary knows.

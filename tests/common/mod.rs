@@ -340,6 +340,11 @@ impl TestServer {
         }
     }
 
+    /// The spawned server's process id (its memory can be read in /proc).
+    pub fn pid(&mut self) -> u32 {
+        self.child("pid").id()
+    }
+
     /// The spawned binary; panics, saying `what` needs it, when in-process.
     fn child(&mut self, what: &str) -> &mut Child {
         match &mut self.process {
@@ -1089,17 +1094,35 @@ const SETTINGS: Shape = Shape::Object(&[
 const PERSON: Shape = Shape::Object(&[("name", S), ("known_as", S)]);
 const PHOTO: Shape = Shape::Object(&[("photo", S), ("thumb", S)]);
 const PERSON_OR_PHOTO: Shape = Shape::OneOf(&[PERSON, PHOTO]);
+/// A claim ("I'm…"): the classmate a player says they are.
+const CLAIM: Shape = Shape::Object(&[("person", S), ("name", S), ("known_as", S), ("held", S)]);
+const CLAIM_OR_NONE: Shape = Shape::OneOf(&[CLAIM, S]);
+/// A phone's search for itself in the class.
+const CLASSMATES: Shape = Shape::ArrayOf(&Shape::Object(&[
+    ("person", S),
+    ("name", S),
+    ("known_as", S),
+]));
 /// The host's player list (`lobby` and `state`).
 const PLAYERS: Shape = Shape::ArrayOf(&Shape::Object(&[
     ("id", S),
     ("name", S),
     ("connected", S),
     ("score", S),
+    ("claim", CLAIM),
 ]));
 /// Players the host kicked and may let back (host `lobby` and `state`).
 const KICKED: Shape = Shape::ArrayOf(&Shape::Object(&[("id", S), ("name", S)]));
 /// A phone's own standing before the reveal (no `choice`/`correct`/`points`).
-const YOU: Shape = Shape::Object(&[("player_id", S), ("name", S), ("score", S), ("rank", S)]);
+/// `its_you`: the question is about this phone's own claim (it cannot vote).
+const YOU: Shape = Shape::Object(&[
+    ("player_id", S),
+    ("name", S),
+    ("score", S),
+    ("rank", S),
+    ("claim", CLAIM),
+    ("its_you", S),
+]);
 
 /// The fields of an open question (`round`, and `state` in `question`).
 const QUESTION_KEYS: &[&str] = &[
@@ -1125,6 +1148,8 @@ fn shape_of(ty: &str, key: &str) -> &'static Shape {
         "you" => &YOU,
         "photos" => &Shape::ArrayOf(&S),
         "labels" => &LABELS,
+        "claim" => &CLAIM_OR_NONE,
+        "people" => &CLASSMATES,
         _ => &S,
     }
 }
@@ -1171,6 +1196,9 @@ fn allowed_keys(v: &Value, host: bool) -> Result<Option<Vec<&'static str>>, Stri
         ("pong", _) => vec![],
         ("storage", _) => vec!["ok"],
         ("preload", false) => vec!["round", "photos"],
+        ("classmates", false) => vec!["query", "people"],
+        ("claim", false) => vec!["claim"],
+        ("its_you", false) => vec!["round"],
         _ => {
             return Err(format!(
                 "`{ty}` is not a message a {} may get before the reveal \

@@ -469,3 +469,45 @@ async fn after_kill_9_an_events_room_still_opens_with_its_code_only() {
     let (status, v) = set(&server, &org, a, json!({"solo_open": true})).await;
     assert_eq!(status, 200, "the organiser's cookie survives too: {v}");
 }
+
+/// Then & now (issue 21): a guest's photo of today sent in an event's room
+/// is behind that event's door, like the room and its yearbook photos.
+#[tokio::test]
+async fn a_guests_photo_of_today_opens_with_its_events_code_only() {
+    let server = settings_server(&["--event-code", SERVER_CODE]);
+    let org = log_in(&server).await;
+    let a = event_with(&server, &org, "Archer High", &CLASS_A).await;
+    set(&server, &org, a, json!({"guest_code": "Alpha One"})).await;
+    let (room_a, _) = room_of(&server, &org, a).await;
+    let ws = format!("{}?event=alpha+one", server.ws_url(&room_a));
+    let mut phone = TestClient::connect_url(&ws, None, "Ann").await.unwrap();
+    phone.send(json!({"type": "join", "name": "Ann"})).await;
+    let welcome = phone.recv_type("welcome").await;
+    let token = welcome["token"].as_str().unwrap();
+    let r = server
+        .http
+        .put(server.url(&format!("/api/rooms/{room_a}/today?event=alpha+one")))
+        .bearer_auth(token)
+        .body({
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(portrait_b64(3))
+                .unwrap()
+        })
+        .send()
+        .await
+        .unwrap();
+    let (status, urls) = status_and_json(r).await;
+    assert_eq!(status, 200, "{urls}");
+    let thumb = server.abs(urls["thumb"].as_str().unwrap());
+    let http = no_redirect_client();
+    let guest_a = cookie_named(
+        &type_code(&server, "alpha one", &format!("/join/{room_a}")).await,
+        &format!("yearbook_event_{a}"),
+    );
+    assert_eq!(fetch(&http, thumb.as_str()).await.status().as_u16(), 401);
+    let r = fetch(&http, format!("{thumb}?event=server+words")).await;
+    assert_eq!(r.status().as_u16(), 401, "the server's code is not A's");
+    let r = fetch_with_cookie(&http, thumb.as_str(), &guest_a).await;
+    assert_eq!(r.status().as_u16(), 200, "A's guests see it");
+}

@@ -1,0 +1,247 @@
+//! Then & now (issue 21): a guest's photo of today, sent from their phone
+//! (its resume token says who), and the host's list with one-tap hiding.
+//! See docs/protocol.md, "Then & now: today's photo".
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::AppError;
+use super::api::{bearer, find_room, host_key_of, ip_of};
+use crate::AppState;
+use crate::game::PlayerId;
+use crate::room::Room;
+use crate::thennow::{self, MAX_TODAY_BYTES, TodayPhotos};
+
+/// Time for a phone's photo to arrive: 15 MB at about 1 Mbit/s.
+const TODAY_READ_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// Whether a request is a guest's photo: its body (up to
+/// [`MAX_TODAY_BYTES`]) is read by [`put`], not held to 64 KiB.
+pub fn is_today_put(state: &AppState, method: &Method, path: &str) -> bool {
+    let path = path.strip_prefix(state.base.as_str()).unwrap_or(path);
+    method == Method::PUT && path.starts_with("/api/rooms/") && path.ends_with("/today")
+}
+
+fn store(state: &AppState) -> Result<&TodayPhotos, AppError> {
+    state.today.get().ok_or_else(|| {
+        AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Photos of today cannot be kept on this server.",
+        )
+    })
+}
+
+fn failed(e: anyhow::Error) -> AppError {
+    tracing::warn!("a photo of today: {e:#}");
+    AppError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "storage_unavailable",
+        "The photo could not be saved just now: please try again in a moment.",
+    )
+}
+
+/// The guest a phone's token (`Authorization: Bearer TOKEN`) speaks for.
+fn guest(room: &Room, headers: &HeaderMap) -> Result<PlayerId, AppError> {
+    let token = bearer(headers).ok_or_else(|| {
+        AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Join the game first: a photo of today comes from a guest's phone.",
+        )
+    })?;
+    room.player_by_token(token)
+        .map(|(id, _)| id)
+        .ok_or_else(|| {
+            AppError::new(
+                StatusCode::FORBIDDEN,
+                "unknown_token",
+                "This phone is not in the game (any more): join again first.",
+            )
+        })
+}
+
+fn room_and_guest(
+    state: &AppState,
+    peer: SocketAddr,
+    code: &str,
+    headers: &HeaderMap,
+) -> Result<(Arc<Room>, PlayerId), AppError> {
+    let room = find_room(state, code, ip_of(state, peer, headers))?;
+    let player = guest(&room, headers)?;
+    Ok((room, player))
+}
+
+fn urls_json(state: &AppState, file: &str) -> Value {
+    let (photo, thumb) = thennow::urls(&state.base, file);
+    json!({"photo": photo, "thumb": thumb})
+}
+
+/// `PUT /api/rooms/{code}/today`: the guest's photo (the body: a JPEG or
+/// PNG, at most 15 MB), replacing theirs. 200 `{photo, thumb}`.
+pub async fn put(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
+    let today = store(&state)?;
+    let bytes = super::read_bounded(body, MAX_TODAY_BYTES, TODAY_READ_TIMEOUT)
+        .await
+        .map_err(|cut| match cut {
+            super::BodyCut::Dropped => AppError::bad_request(
+                "The connection dropped while the photo was sent: please send it again.",
+            ),
+            super::BodyCut::TooLarge(_) => AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!(
+                    "This photo is over {} MB. Take a new one with the camera button.",
+                    MAX_TODAY_BYTES >> 20
+                ),
+            ),
+            super::BodyCut::TimedOut => AppError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "The photo took too long to arrive: please try again where the Wi-Fi is better.",
+            ),
+        })?;
+    // Decoding a phone's photo takes a while: off the async threads.
+    let prepared = tokio::task::spawn_blocking(move || thennow::prepare(&bytes))
+        .await
+        .map_err(|e| failed(e.into()))?;
+    let (thumb, photo) = prepared.map_err(|r| {
+        let status = if r.code == "too_large" {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        };
+        AppError::new(status, r.code, r.message)
+    })?;
+    let now = room.now() as i64;
+    let file = today
+        .put(
+            (&room.code, player.get(), room.class.reunion),
+            &thumb,
+            &photo,
+            now,
+        )
+        .map_err(failed)?;
+    Ok(Json(urls_json(&state, &file)).into_response())
+}
+
+/// `GET /api/rooms/{code}/today`: the guest's own photo, `{photo, thumb,
+/// hidden}` (the URLs answer 404 while hidden), or `null` (a phone asks
+/// after every join: no photo yet is no error).
+pub async fn get_own(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
+    let Some(row) = store(&state)?
+        .of_player(&room.code, player.get())
+        .map_err(failed)?
+    else {
+        return Ok(Json(Value::Null).into_response());
+    };
+    let mut v = urls_json(&state, &row.file);
+    v["hidden"] = json!(row.hidden);
+    Ok(Json(v).into_response())
+}
+
+/// `DELETE /api/rooms/{code}/today`: the guest deletes theirs (204, also
+/// when there was none).
+pub async fn delete_own(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
+    store(&state)?
+        .delete(&room.code, player.get())
+        .map_err(failed)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /api/rooms/{code}/today-photos` (host key): `{count, photos:
+/// [{player_id, name, photo, thumb, hidden}]}`; `count` leaves hidden ones
+/// out.
+pub async fn host_list(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let ip = ip_of(&state, peer, &headers);
+    let room = find_room(&state, &code, ip)?;
+    host_key_of(&state, &room, &headers, ip, "Today's photos")?;
+    let names = room.player_names();
+    let rows = store(&state)?.of_room(&room.code).map_err(failed)?;
+    // A kicked or lapsed guest's photo is not in the game.
+    let photos: Vec<Value> = rows
+        .iter()
+        .filter_map(|r| {
+            let name = names.get(&PlayerId::new(r.player))?;
+            let mut v = urls_json(&state, &r.file);
+            v["player_id"] = json!(r.player);
+            v["name"] = json!(name);
+            v["hidden"] = json!(r.hidden);
+            Some(v)
+        })
+        .collect();
+    let count = photos.iter().filter(|p| p["hidden"] == false).count();
+    Ok(Json(json!({"count": count, "photos": photos})).into_response())
+}
+
+/// `POST /api/rooms/{code}/today-photos/{player}/hide` (host key): hides
+/// that guest's photo at once (its URLs answer 404). 204; 404 for none.
+pub async fn hide(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path((code, player)): Path<(String, u32)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let ip = ip_of(&state, peer, &headers);
+    let room = find_room(&state, &code, ip)?;
+    host_key_of(&state, &room, &headers, ip, "Hiding a photo")?;
+    if !store(&state)?.hide(&room.code, player).map_err(failed)? {
+        return Err(AppError::not_found("That guest has no photo of today."));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /today/{file}`: a photo of today, by its random name; 404 once
+/// hidden or deleted. Never cached by proxies: it may be taken back.
+pub async fn serve(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
+    let found = thennow::parse_name(&name).and_then(|(file, size)| {
+        let today = state.today.get()?;
+        today.bytes(file, size).ok().flatten()
+    });
+    match found {
+        Some(bytes) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        None => AppError::not_found("No such photo.").into_response(),
+    }
+}
