@@ -4,7 +4,15 @@
 
 #[path = "organise/addphoto.rs"]
 mod addphoto;
+#[path = "organise/cap.rs"]
+mod cap;
 mod common;
+#[path = "organise/disk.rs"]
+mod disk;
+#[path = "organise/file_names.rs"]
+mod file_names;
+#[path = "organise/framing.rs"]
+mod framing;
 #[path = "organise/namelist.rs"]
 mod namelist;
 #[path = "organise/photorev.rs"]
