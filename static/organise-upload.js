@@ -2,7 +2,8 @@
    announced, then sent in 1 MiB chunks at the offset the server holds (docs/protocol.md, "Uploads").
    A dropped connection is retried with backoff from the server's offset; a file the browser was
    closed on is finished by dropping it again. Refusals are shown on the file's row, in the server's
-   words. */
+   words. A photo that would take the place of one a person has waits for the organiser's choice,
+   asked on its row (Replace / Add as another photo / Skip, Skip the default). */
 (function () {
   'use strict';
 
@@ -72,47 +73,114 @@
     item.row.className = 'upload-row ' + state;
     YB.text(item.status, text);
     var pct = item.size ? Math.floor(100 * item.offset / item.size) : 0;
-    if (state === 'done' || state === 'refused') pct = 100;
+    if (landed(state)) pct = 100;
     item.bar.value = pct;
     item.bar.setAttribute('aria-valuetext', pct + ' %');
     updateOverall();
   }
 
+  /** Whether a row's file is all in (whatever became of it). */
+  function landed(state) { return state === 'done' || state === 'refused' || state === 'skipped' || state === 'asking'; }
+
   function updateOverall() {
-    var total = 0, sent = 0, done = 0, refused = 0;
+    var total = 0, sent = 0, done = 0, refused = 0, asking = 0;
     items.forEach(function (it) {
       total += it.size;
-      sent += (it.state === 'done' || it.state === 'refused') ? it.size : it.offset;
-      if (it.state === 'done') done++;
+      sent += landed(it.state) ? it.size : it.offset;
+      if (it.state === 'done' || it.state === 'skipped') done++;
       if (it.state === 'refused') refused++;
+      if (it.state === 'asking') asking++;
     });
     overall.hidden = items.length === 0;
     var pct = total ? Math.floor(100 * sent / total) : 0;
     overallBar.value = pct;
     var text = pct + ' % — ' + YB.plural(done, 'file', 'files') + ' done of ' + items.length;
     if (refused) text += ', ' + refused + ' refused';
+    if (asking) text += ', ' + asking + ' waiting for your choice';
     YB.text(overallText, text);
   }
 
-  /** What a finished file gave, on its row: people taken in, and each refusal's sentence. */
+  /** The buttons of one photo's question: Replace / Add as another photo (with its label) / Skip. */
+  function askBox(item, upload, photo, several) {
+    var ask = photo.ask;
+    var box = YB.el('div', { className: 'upload-ask', role: 'group' });
+    box.setAttribute('aria-label', ask.message);
+    var said = YB.el('p', { className: 'upload-ask-text', text: (several ? photo.file + ': ' : '') + ask.message + ' What should this file do?' });
+    var error = YB.el('p', { className: 'upload-ask-error', role: 'alert' });
+    var buttons = YB.el('div', { className: 'upload-ask-buttons' });
+    var label = null;
+    function send(choice) {
+      var body = { file: photo.file, choice: choice };
+      if (label) body.label = label.value;
+      var by = YB.local.get('yearbook.organiser.name');
+      if (by) body.by = by;
+      box.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
+      YB.text(error, '');
+      YB.fetchJson('/api/organise/uploads/' + upload.id + '/choice', { body: body }).then(function (r) {
+        box.querySelectorAll('button').forEach(function (b) { b.disabled = false; });
+        if (!r.ok || !r.data) {
+          YB.text(error, YB.errorText(r, 'This could not be done. Try again.'));
+          if (label && r.data && /^label_/.test(r.data.error || '')) label.focus();
+          return;
+        }
+        finished(item, r.data, true);
+        document.dispatchEvent(new CustomEvent('yb:people-changed'));
+      }, function () {
+        box.querySelectorAll('button').forEach(function (b) { b.disabled = false; });
+        YB.text(error, 'No connection: nothing was changed. Try again.');
+      });
+    }
+    ask.choices.forEach(function (choice) {
+      var words = choice === 'replace' ? (ask.replace_label ? 'Replace the ' + ask.replace_label + ' photo' : 'Replace photo')
+        : choice === 'add' ? 'Add as another photo' : 'Skip';
+      if (choice === 'add') {
+        label = YB.el('input', { type: 'text', className: 'upload-ask-label', maxLength: 40, placeholder: 'Label, e.g. 1986' });
+        label.setAttribute('aria-label', 'Label of the other photo (e.g. the yearbook\u2019s year)');
+        buttons.appendChild(label);
+      }
+      // Skip is the default: nothing the person has is changed unless the organiser says so.
+      var btn = YB.el('button', { type: 'button', className: 'btn small ' + (choice === 'skip' ? 'primary' : 'quiet'), text: words });
+      btn.setAttribute('data-choice', choice);
+      btn.addEventListener('click', function () { send(choice); });
+      buttons.appendChild(btn);
+    });
+    box.appendChild(said);
+    box.appendChild(buttons);
+    box.appendChild(error);
+    return box;
+  }
+
+  /** Skipped, not refused: the same photo again, or the organiser's "Skip". */
+  function isSkip(r) { return r.code === 'already_there' || r.code === 'skipped'; }
+
+  /** What a finished file gave, on its row: people taken in, questions to answer, and each
+     refusal's sentence. */
   function finished(item, data, quiet) {
-    var accepted = data.accepted || [];
+    var all = data.accepted || [];
     var refusedList = data.refused || [];
-    if (accepted.length === 0 && refusedList.length === 0) {
+    var asked = all.filter(function (a) { return a.ask; });
+    var accepted = all.filter(function (a) { return !a.ask; });
+    [].slice.call(item.row.querySelectorAll('.upload-refusals, .upload-ask')).forEach(function (n) {
+      n.parentNode.removeChild(n);
+    });
+    if (all.length === 0 && refusedList.length === 0) {
       show(item, 'refused', 'This file holds no photos.');
+    } else if (accepted.length === 0 && asked.length) {
+      show(item, 'asking', 'Waiting for your choice:');
     } else if (accepted.length === 0) {
-      show(item, 'refused', refusedList[0].message);
+      show(item, refusedList.every(isSkip) ? 'skipped' : 'refused', refusedList[0].message);
     } else {
       var names = accepted.map(function (a) { return a.label ? a.name + ' (' + a.label + ')' : a.name; });
       var waiting = accepted.some(function (a) { return a.person === null || a.person === undefined; });
       var who = names.length <= 3 ? names.join(', ') : YB.plural(names.length, 'photo', 'photos');
       show(item, 'done', waiting ? '✓ Received: ' + who + ' (added once the other files are in)' : '✓ Added: ' + who);
     }
-    if (refusedList.length > (accepted.length === 0 ? 1 : 0)) {
+    if (refusedList.length > (accepted.length === 0 && asked.length === 0 ? 1 : 0)) {
       var ul = YB.el('ul', { className: 'upload-refusals' });
       refusedList.forEach(function (r) { ul.appendChild(YB.el('li', { text: r.file + ': ' + r.message })); });
       item.row.appendChild(ul);
     }
+    asked.forEach(function (a) { item.row.appendChild(askBox(item, data, a, all.length > 1)); });
     if (!quiet) document.dispatchEvent(new CustomEvent('yb:uploaded', { detail: data }));
   }
 
@@ -212,8 +280,6 @@
       items.forEach(function (item) {
         var u = item.id && byId[item.id];
         if (!u || u.state !== 'done') return;
-        var old = item.row.querySelector('.upload-refusals');
-        if (old) old.parentNode.removeChild(old);
         finished(item, u, true);
         u.accepted.forEach(function (a) { if (a.person !== null && a.person !== undefined) added++; });
       });
@@ -330,6 +396,12 @@
       if (u.state !== 'done') {
         unfinished[u.name + '\n' + u.size] = u;
         names.push(u.name);
+      } else if ((u.accepted || []).some(function (a) { return a.ask; })) {
+        // A question left open last time (a day, then it is skipped): asked again here.
+        var item = { file: { name: u.name }, label: u.label, id: u.id, size: u.size, offset: u.size, state: 'asking' };
+        items.push(item);
+        row(item);
+        finished(item, u, true);
       }
     });
     if (names.length) {

@@ -173,6 +173,12 @@
     if (!p.photos.length) return el('td', {}, [el('span', { className: 'muted' }, ['no photo'])]);
     var first = p.photos[0];
     var cell = el('td', { className: 'photo-cell' }, [YB.img(first.thumb, '', 'thumb')]);
+    // Several photos: their labels, so a drop that added one shows here.
+    if (p.photos.length > 1) {
+      cell.appendChild(el('span', { className: 'photo-labels muted small' }, [p.photos.map(function (ph) {
+        return ph.label || 'no label';
+      }).join(', ')]));
+    }
     if (p.deleted) return cell;
     var turn = el('button', { type: 'button', className: 'btn quiet small rotate' }, ['⟳']);
     turn.setAttribute('aria-label', 'Turn the photo of ' + p.name + ' a quarter to the right');
@@ -425,6 +431,25 @@
       say('Send this link to your co-organiser. It works once.');
     });
   });
+
+  // The drop zone above the table: the table follows as photos land, but
+  // not under a field being typed in (a redraw would lose what is typed).
+  var reloadOnBlur = false;
+  function landed() {
+    var a = document.activeElement;
+    if (a && a.tagName === 'INPUT' && a.type === 'text' && $('people-rows').contains(a)) {
+      if (reloadOnBlur) return;
+      reloadOnBlur = true;
+      a.addEventListener('blur', function () {
+        reloadOnBlur = false;
+        setTimeout(function () { reload(true); }, 0);
+      }, { once: true });
+      return;
+    }
+    reload(true);
+  }
+  document.addEventListener('yb:people-changed', landed);
+  document.addEventListener('yb:uploaded', landed);
 
   $('undo').addEventListener('click', undo);
   document.addEventListener('keydown', function (e) {

@@ -2,6 +2,8 @@
 //! server: who gets in (password, loopback, closed), pacing, origins, and
 //! that a guest never does.
 
+#[path = "organise/addphoto.rs"]
+mod addphoto;
 #[path = "organise/cap.rs"]
 mod cap;
 mod common;

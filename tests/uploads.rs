@@ -468,13 +468,19 @@ async fn a_dropped_folder_with_two_yearbooks_gives_one_person_two_photos() {
             ("Bob Ray".to_string(), vec!["1986".to_string()])
         ]
     );
-    // Dropped again: already there, said so, nobody added twice.
-    let done = upload_in(&server, reunion, "Bob Ray.png", &scan(4)).await;
+    // Dropped again: the same scan is skipped, said so; another asks
+    // first (tests/organise/addphoto.rs). Nobody is added twice.
+    let done = upload_in(&server, reunion, "Bob Ray.png", &scan(3)).await;
     let (code, message) = refusal(&done);
     assert_eq!(code, "already_there");
-    assert!(
-        message.starts_with("Bob Ray is already in this event"),
-        "{message}"
+    assert_eq!(
+        message,
+        "This photo of Bob Ray is already in this event: skipped."
+    );
+    let done = upload_in(&server, reunion, "Bob Ray.png", &scan(4)).await;
+    assert_eq!(
+        done["accepted"][0]["ask"]["message"],
+        "Bob Ray already has a photo."
     );
     assert_eq!(people(&server, reunion).await.len(), 2);
 }
@@ -538,6 +544,11 @@ async fn a_guest_never_reaches_the_uploads() {
     );
     assert_eq!(server.get_json(&uploads).await.0, 401);
     assert_eq!(status(&server, id).await.0, 401);
+    let choice = format!("/api/organise/uploads/{id}/choice");
+    let (s, _) = server
+        .post_json(&choice, &json!({"file": "x.png", "choice": "skip"}))
+        .await;
+    assert_eq!(s, 401);
     let (s, _, _) = chunk(&server, id, 0, b"0123456789").await;
     assert_eq!(s, 401);
     // A chunk's body is not read before the organiser is known: a guest's
@@ -677,6 +688,7 @@ async fn a_co_organiser_never_reaches_another_events_uploads() {
         ("GET", format!("/organise/reunions/{}/upload", ids[1])),
         ("GET", format!("/api/organise/uploads/{theirs}")),
         ("DELETE", format!("/api/organise/uploads/{theirs}")),
+        ("POST", format!("/api/organise/uploads/{theirs}/choice")),
     ] {
         let body = if method == "POST" {
             json!({"name": "x.png", "size": 10})

@@ -213,6 +213,7 @@ pub fn routes() -> Router<Arc<AppState>> {
             "/api/organise/reunions/{id}/uploads/add",
             post(uploads::add_waiting),
         )
+        .route("/api/organise/uploads/{id}/choice", post(uploads::choose))
         .route(
             "/api/organise/uploads/{id}",
             get(uploads::status)

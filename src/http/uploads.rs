@@ -20,7 +20,9 @@ use crate::AppState;
 use crate::reunion::ReunionError;
 use crate::roster::csv::name_key;
 use crate::uploads::check::{self, Problem};
-use crate::uploads::{AppendError, MAX_CHUNK_BYTES, Outcome, Placed, Upload, Uploads, by_person};
+use crate::uploads::{
+    AppendError, Ask, MAX_CHUNK_BYTES, Outcome, Placed, Upload, Uploads, by_person,
+};
 
 /// A chunk's body must arrive within this time: 1 MiB at 150 kbit/s.
 /// Longer than the 10 s every other body gets, and only for organisers.
@@ -29,31 +31,16 @@ pub const CHUNK_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// upload stands).
 pub const UPLOAD_OFFSET: &str = "upload-offset";
 
-#[derive(askama::Template)]
-#[template(path = "organise_upload.html")]
-struct UploadPage {
-    base: String,
-    title: String,
-    reunion: u32,
-    /// The event's title, linking back to its page.
-    event: String,
-    back: String,
-}
-
-/// `GET /organise/reunions/{id}/upload`: the drop zone for one reunion.
+/// `GET /organise/reunions/{id}/upload`: the drop zone's old page; it is
+/// on the event's page now, where a bookmark of this one leads.
 pub async fn page(
     organiser: Organiser,
     State(state): State<Arc<AppState>>,
     Path(reunion): Path<u32>,
 ) -> Result<Response, AppError> {
-    let event = find_reunion(&state, &organiser, reunion)?;
-    Ok(super::pages::render(UploadPage {
-        base: state.base.clone(),
-        title: format!("Add photos — {}", event.title()),
-        reunion,
-        event: event.title(),
-        back: format!("{}/organise/reunions/{reunion}", state.base),
-    }))
+    find_reunion(&state, &organiser, reunion)?;
+    let to = format!("{}/organise/reunions/{reunion}#uploads", state.base);
+    Ok(axum::response::Redirect::to(&to).into_response())
 }
 
 /// Whether a request is an upload's chunk: its body is read by [`append`]
@@ -388,10 +375,140 @@ async fn hand_on_or_log(state: &Arc<AppState>, uploads: &Arc<Uploads>, reunion: 
     }
 }
 
+/// `POST /api/organise/uploads/{id}/choice` `{"file", "choice", "label"?,
+/// "by"?}`: the organiser's answer to a photo's question (`replace`,
+/// `add` with a label of its own, `skip`). The answer is the upload; a
+/// question answered already (another tab) is left as it was.
+pub async fn choose(
+    organiser: Organiser,
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let uploads = staging(&state)?;
+    let v: Value = serde_json::from_slice(&body)
+        .map_err(|e| AppError::bad_request(format!("Expected {{\"file\", \"choice\"}}: {e}")))?;
+    let file = v["file"].as_str().unwrap_or_default();
+    let choice = v["choice"].as_str().unwrap_or_default();
+    // One decision at a time, and none while photos are handed on.
+    let _one_at_a_time = uploads.handing.lock().await;
+    let (upload, _) = find(&uploads, &organiser, id.clone()).await?;
+    let open = upload
+        .result
+        .as_ref()
+        .and_then(|r| r.accepted.iter().find(|p| p.file == file))
+        .and_then(|p| p.ask.clone().map(|ask| (p.clone(), ask)));
+    let Some((photo, ask)) = open else {
+        return Ok(answer(StatusCode::OK, &upload, upload.size));
+    };
+    if !ask.choices.iter().any(|c| c == choice) {
+        return Err(AppError::bad_request(format!(
+            "Choose one of: {}.",
+            ask.choices.join(", ")
+        )));
+    }
+    let reunion = upload.reunion;
+    let event = find_reunion(&state, &organiser, reunion)?;
+    let entry = event
+        .snapshot()
+        .people
+        .into_iter()
+        .find(|e| e.row.id == ask.person && !e.row.deleted);
+    let fate = match (choice, entry) {
+        ("skip", _) | (_, None) => Err(Problem::Skipped {
+            name: photo.name.clone(),
+        }
+        .refusal(&photo.file)),
+        (choice, Some(entry)) => {
+            let label = if choice == "add" {
+                Some(label_of_another(&event, &entry, v["label"].as_str())?)
+            } else {
+                None
+            };
+            let source = source_of(&uploads, &id, &photo).await?;
+            match label {
+                Some(label) => {
+                    state
+                        .reunions
+                        .add_photo(reunion, ask.person, Some(&label), source)
+                        .await?;
+                }
+                None => {
+                    let by = super::organise::signed_by(&state, &organiser, v["by"].as_str());
+                    let version = entry.row.version;
+                    let (person, idx) = (ask.person, ask.replace);
+                    state
+                        .reunions
+                        .replace_photo(reunion, person, idx, version, source, &by)
+                        .await?;
+                }
+            }
+            Ok(ask.person)
+        }
+    };
+    let staged = uploads.clone();
+    let (settled_id, file) = (id.clone(), photo.file.clone());
+    blocking(move || staged.settle(&settled_id, &file, fate, now()))
+        .await?
+        .map_err(disk_trouble)?;
+    let (done, _) = find(&uploads, &organiser, id).await?;
+    Ok(answer(StatusCode::OK, &done, done.size))
+}
+
+/// The label of a photo added as `entry`'s another: given, at most 40
+/// characters, in the class's spelling, and not one of theirs already.
+fn label_of_another(
+    event: &crate::reunion::Reunion,
+    entry: &crate::reunion::Entry,
+    given: Option<&str>,
+) -> Result<String, AppError> {
+    use crate::reunion::label_key;
+    let name = &entry.row.name;
+    let refuse = |code: &'static str, message: String| {
+        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    };
+    let Some(given) = given.map(str::trim).filter(|l| !l.is_empty()) else {
+        return Err(refuse(
+            "label_needed",
+            format!(
+                "Give this photo a label, such as the yearbook's year (1986): {name} already \
+                 has a photo, and each of a person's photos needs a label of its own."
+            ),
+        ));
+    };
+    let max = crate::roster::csv::MAX_LABEL_CHARS;
+    if given.chars().count() > max {
+        return Err(refuse(
+            "label_too_long",
+            format!("A label has at most {max} characters."),
+        ));
+    }
+    let label = crate::reunion::class_label(&event.snapshot().people, given);
+    if entry
+        .photos
+        .iter()
+        .any(|p| label_key(p.label.as_deref()) == label_key(Some(&label)))
+    {
+        return Err(refuse(
+            "label_taken",
+            format!("{name} already has a {label} photo: choose Replace, or another label."),
+        ));
+    }
+    Ok(label)
+}
+
+/// What one upload's photo became when handed on: joined a person,
+/// refused, or waiting for the organiser's choice.
+enum Fate {
+    Joined(u32),
+    Refused(check::Refusal),
+    Asked(Ask),
+}
+
 /// Hands the reunion's waiting photos on to it, one person at a time
 /// (all their photos at once, from however many files), once none of
-/// its uploads is still arriving (or at once, `now`). A person whose name
-/// is already in the event is refused, not added twice; a storage
+/// its uploads is still arriving (or at once, `now`). A person already in
+/// the event gets the photos that add to theirs ([`join`]); a storage
 /// failure leaves the rest waiting for the next try.
 async fn hand_on(
     state: &Arc<AppState>,
@@ -410,73 +527,43 @@ async fn hand_on(
         return Ok(());
     };
     let (people, refused) = by_person(waiting);
-    let mut settled: Vec<(String, String, Result<u32, check::Refusal>)> = refused
+    let mut settled: Vec<(String, String, Fate)> = refused
         .into_iter()
-        .map(|(id, photo, refusal)| (id, photo.file, Err(refusal)))
-        .collect();
-    let there: std::collections::HashSet<String> = event
-        .snapshot()
-        .people
-        .iter()
-        .filter(|e| !e.row.deleted)
-        .map(|e| name_key(&e.row.name))
+        .map(|(id, photo, refusal)| (id, photo.file, Fate::Refused(refusal)))
         .collect();
     let mut trouble = None;
-    for person in people {
-        if there.contains(&name_key(&person.name)) {
-            let problem = Problem::AlreadyThere {
-                name: person.name.clone(),
-            };
-            for (id, photo) in person.photos {
-                settled.push((id, photo.file.clone(), Err(problem.refusal(&photo.file))));
+    for mut person in people {
+        let class = event.snapshot().people;
+        // Labels in the class's own spelling: a room's choice finds them all.
+        for (_, photo) in &mut person.photos {
+            if !photo.label.is_empty() {
+                photo.label = crate::reunion::class_label(&class, &photo.label);
             }
-            continue;
         }
-        let staged = uploads.clone();
-        let wanted = person.photos.clone();
-        let loaded = blocking(move || {
-            wanted
-                .iter()
-                .map(|(id, photo)| {
-                    let label = Some(photo.label.clone()).filter(|l| !l.is_empty());
-                    staged.photo_bytes(id, photo).map(|bytes| (label, bytes))
-                })
-                .collect::<std::io::Result<Vec<_>>>()
-        })
-        .await?;
-        let added = match loaded {
-            Ok(photos) => {
-                state
-                    .reunions
-                    .add_person_with_photos(reunion, &person.name, None, None, false, photos)
-                    .await
-            }
-            Err(e) => Err(ReunionError::Storage(e.to_string())),
+        let there = class
+            .iter()
+            .find(|e| !e.row.deleted && name_key(&e.row.name) == name_key(&person.name));
+        let person_id = there.map(|e| e.row.id);
+        let outcome = match person_id {
+            Some(id) => join(state, uploads, (reunion, id), person.photos, &mut settled).await,
+            None => add_new(state, uploads, reunion, person)
+                .await
+                .map(|fates| settled.extend(fates)),
         };
-        let outcome = match added {
-            Ok(row) => Ok(row.id),
-            Err(ReunionError::Invalid(why)) => Err(check::Refusal {
-                file: String::new(),
-                code: "unreadable".into(),
-                message: why,
-            }),
-            Err(e) => {
-                trouble = Some(e);
-                break;
-            }
-        };
-        for (id, photo) in person.photos {
-            let outcome = outcome.clone().map_err(|mut r| {
-                r.file.clone_from(&photo.file);
-                r
-            });
-            settled.push((id, photo.file, outcome));
+        if let Err(e) = outcome {
+            trouble = Some(e);
+            break;
         }
     }
     let staged = uploads.clone();
     blocking(move || {
-        for (id, file, outcome) in settled {
-            if let Err(e) = staged.settle(&id, &file, outcome, now()) {
+        for (id, file, fate) in settled {
+            let recorded = match fate {
+                Fate::Joined(person) => staged.settle(&id, &file, Ok(person), now()),
+                Fate::Refused(refusal) => staged.settle(&id, &file, Err(refusal), now()),
+                Fate::Asked(ask) => staged.ask(&id, &file, ask, now()),
+            };
+            if let Err(e) = recorded {
                 tracing::warn!("an upload's outcome could not be recorded: {e}");
             }
         }
@@ -486,6 +573,183 @@ async fn hand_on(
         None => Ok(()),
         Some(e) => Err(AppError::from(e)),
     }
+}
+
+/// The source bytes of one waiting photo.
+async fn source_of(
+    uploads: &Arc<Uploads>,
+    id: &str,
+    photo: &Placed,
+) -> Result<Vec<u8>, ReunionError> {
+    let (staged, id, photo) = (uploads.clone(), id.to_string(), photo.clone());
+    blocking(move || staged.photo_bytes(&id, &photo))
+        .await
+        .map_err(|e| ReunionError::Storage(e.message))?
+        .map_err(|e| ReunionError::Storage(e.to_string()))
+}
+
+/// A person the event does not have yet, with all their photos; an
+/// unreadable photo refuses them all.
+async fn add_new(
+    state: &Arc<AppState>,
+    uploads: &Arc<Uploads>,
+    reunion: u32,
+    person: crate::uploads::Person,
+) -> Result<Vec<(String, String, Fate)>, ReunionError> {
+    let mut photos = Vec::with_capacity(person.photos.len());
+    for (id, photo) in &person.photos {
+        let label = Some(photo.label.clone()).filter(|l| !l.is_empty());
+        photos.push((label, source_of(uploads, id, photo).await?));
+    }
+    let added = state
+        .reunions
+        .add_person_with_photos(reunion, &person.name, None, None, false, photos)
+        .await;
+    let fate = |file: &str| match &added {
+        Ok(row) => Ok(Fate::Joined(row.id)),
+        Err(ReunionError::Invalid(why)) => Ok(Fate::Refused(unreadable(file, why))),
+        Err(e) => Err(ReunionError::Storage(e.to_string())),
+    };
+    person
+        .photos
+        .into_iter()
+        .map(|(id, photo)| Ok((id, photo.file.clone(), fate(&photo.file)?)))
+        .collect()
+}
+
+fn unreadable(file: &str, why: &str) -> check::Refusal {
+    check::Refusal {
+        file: file.to_string(),
+        code: "unreadable".into(),
+        message: why.to_string(),
+    }
+}
+
+/// Photos for `person`, already in the event, one at a time: the same
+/// photo again is skipped; a label they lack (or a first photo) is
+/// added; anything that would take a photo's place waits for the
+/// organiser's choice ([`plan_for`]). Each fate goes to `fates` as it is
+/// known: a storage failure midway keeps what was done already.
+async fn join(
+    state: &Arc<AppState>,
+    uploads: &Arc<Uploads>,
+    (reunion, person): (u32, u32),
+    photos: Vec<(String, Placed)>,
+    fates: &mut Vec<(String, String, Fate)>,
+) -> Result<(), ReunionError> {
+    for (id, photo) in photos {
+        let source = source_of(uploads, &id, &photo).await?;
+        let Some(entry) = state
+            .reunions
+            .get(reunion)
+            .and_then(|r| r.snapshot().people.into_iter().find(|e| e.row.id == person))
+        else {
+            return Err(ReunionError::NotFound);
+        };
+        let label = Some(photo.label.as_str()).filter(|l| !l.is_empty());
+        let sha = crate::roster::photos::photo_id(&source);
+        let fate = match plan_for(&entry, label, &sha) {
+            Plan::Same => Fate::Refused(
+                Problem::AlreadyThere {
+                    name: entry.row.name.clone(),
+                }
+                .refusal(&photo.file),
+            ),
+            Plan::Ask(ask) => Fate::Asked(ask),
+            Plan::Add if entry.photos.len() >= crate::reunion::MAX_PHOTOS_PER_PERSON => {
+                Fate::Refused(check::Refusal {
+                    file: photo.file.clone(),
+                    code: "too_many_photos".into(),
+                    message: format!(
+                        "{} has {} photos already, the most a person may have: replace one \
+                         of them in the table instead.",
+                        entry.row.name,
+                        entry.photos.len()
+                    ),
+                })
+            }
+            Plan::Add => match state
+                .reunions
+                .add_photo(reunion, person, label, source)
+                .await
+            {
+                Ok(_) => Fate::Joined(person),
+                Err(ReunionError::Invalid(why)) => Fate::Refused(unreadable(&photo.file, &why)),
+                Err(e) => return Err(e),
+            },
+        };
+        fates.push((id, photo.file, fate));
+    }
+    Ok(())
+}
+
+/// What a photo for someone already in the event should do.
+#[derive(Debug, PartialEq, Eq)]
+enum Plan {
+    /// Its bytes are one of their photos already.
+    Same,
+    Add,
+    Ask(Ask),
+}
+
+/// The photo labelled `label` (`None`: unlabelled) with content `sha`,
+/// for `entry`: nothing is overwritten without the organiser's word.
+fn plan_for(entry: &crate::reunion::Entry, label: Option<&str>, sha: &str) -> Plan {
+    use crate::reunion::label_key;
+    if entry.photos.iter().any(|p| p.sha == sha) {
+        return Plan::Same;
+    }
+    let name = &entry.row.name;
+    let ask = |target: &crate::reunion::PhotoEntry, choices: &[&str], message: String| {
+        Plan::Ask(Ask {
+            person: entry.row.id,
+            replace: target.idx,
+            replace_label: target.label.clone(),
+            choices: choices.iter().map(|c| c.to_string()).collect(),
+            message,
+        })
+    };
+    match label {
+        Some(label) => match entry
+            .photos
+            .iter()
+            .find(|p| label_key(p.label.as_deref()) == label_key(Some(label)))
+        {
+            Some(taken) => ask(
+                taken,
+                &["replace", "skip"],
+                format!("{name} already has a {label} photo."),
+            ),
+            None => Plan::Add,
+        },
+        None => match replaced_by_default(&entry.photos) {
+            Some(target) => ask(
+                target,
+                &["replace", "add", "skip"],
+                format!("{name} already has a photo."),
+            ),
+            None => Plan::Add,
+        },
+    }
+}
+
+/// The photo an unlabelled one would replace: the person's unlabelled
+/// photo, else the newest yearbook's (the one games show by default).
+fn replaced_by_default(
+    photos: &[crate::reunion::PhotoEntry],
+) -> Option<&crate::reunion::PhotoEntry> {
+    let year = |p: &&crate::reunion::PhotoEntry| {
+        p.label
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|l| l.parse::<u32>().ok())
+    };
+    photos
+        .iter()
+        .find(|p| p.label.is_none())
+        .or_else(|| photos.iter().filter(|p| year(p).is_some()).max_by_key(year))
+        .or_else(|| photos.first())
 }
 
 /// What a whole file gives: its photos checked and handed on, or refused.
@@ -501,8 +765,71 @@ fn decide(upload: &Upload, bytes: Vec<u8>) -> Outcome {
                 name: a.name,
                 label: a.label,
                 person: None,
+                ask: None,
             })
             .collect(),
         refused: checked.refused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reunion::{Entry, PersonRow, PhotoEntry};
+    use crate::roster::photos::Variant;
+
+    fn ann(photos: &[(u32, Option<&str>, &str)]) -> Entry {
+        let none = Variant {
+            bytes: bytes::Bytes::new(),
+            content_type: "image/jpeg",
+        };
+        Entry {
+            row: PersonRow::named(7, "Ann Lee"),
+            photos: photos
+                .iter()
+                .map(|(idx, label, sha)| PhotoEntry {
+                    idx: *idx,
+                    label: label.map(str::to_string),
+                    sha: sha.to_string(),
+                    thumb: none.clone(),
+                    photo: none.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    fn asked(plan: Plan) -> (u32, Option<String>, Vec<String>) {
+        match plan {
+            Plan::Ask(a) => (a.replace, a.replace_label, a.choices),
+            other => panic!("expected a question, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nothing_a_person_has_is_taken_without_asking() {
+        let labelled = ann(&[(0, Some("1983"), "a"), (1, Some("1986"), "b")]);
+        assert_eq!(plan_for(&labelled, Some("1990"), "c"), Plan::Add);
+        assert_eq!(plan_for(&labelled, None, "b"), Plan::Same);
+        assert_eq!(plan_for(&labelled, Some("1990"), "a"), Plan::Same);
+        assert_eq!(
+            asked(plan_for(&labelled, Some(" 1983 "), "c")),
+            (
+                0,
+                Some("1983".into()),
+                vec!["replace".into(), "skip".into()]
+            )
+        );
+        // No label: the newest yearbook's photo, the one games show.
+        let (replace, label, choices) = asked(plan_for(&labelled, None, "c"));
+        assert_eq!((replace, label.as_deref()), (1, Some("1986")));
+        assert_eq!(choices, ["replace", "add", "skip"]);
+        // Their photo without a label comes first; no year: the first.
+        let mixed = ann(&[(0, Some("25th"), "a"), (3, None, "b")]);
+        assert_eq!(asked(plan_for(&mixed, None, "c")).0, 3);
+        let words = ann(&[(2, Some("senior"), "a"), (4, Some("junior"), "b")]);
+        assert_eq!(asked(plan_for(&words, None, "c")).0, 2);
+        // Nobody's photo to take: added.
+        assert_eq!(plan_for(&ann(&[]), None, "c"), Plan::Add);
+        assert_eq!(plan_for(&ann(&[]), Some("1983"), "c"), Plan::Add);
     }
 }

@@ -719,15 +719,7 @@ impl Reunions {
         let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
         // Before the slow decoding: a stale edit is refused at once.
         current_at(&reunion, person, idx, version)?;
-        let pipeline = self.pipeline.clone();
-        let (sha, thumb, photo, source) = tokio::task::spawn_blocking(move || {
-            pipeline
-                .process(&source)
-                .map(|(sha, thumb, photo)| (sha, thumb, photo, source))
-        })
-        .await
-        .map_err(|e| ReunionError::Storage(e.to_string()))?
-        .map_err(|e| ReunionError::Invalid(format!("The photo {e}.")))?;
+        let (sha, thumb, photo, source) = self.process(source).await?;
         let _writing = reunion.writing.lock().await;
         let row = stamped(current_at(&reunion, person, idx, version)?.row, version, by);
         let stored_sha = sha.clone();
@@ -748,6 +740,87 @@ impl Reunions {
         }
         reunion.replace(next);
         Ok(saved)
+    }
+
+    /// A photo's source decoded into its id and web variants, off the
+    /// async threads; an unreadable one is [`ReunionError::Invalid`].
+    async fn process(
+        &self,
+        source: Vec<u8>,
+    ) -> Result<(String, Variant, Variant, Vec<u8>), ReunionError> {
+        let pipeline = self.pipeline.clone();
+        tokio::task::spawn_blocking(move || {
+            pipeline
+                .process(&source)
+                .map(|(sha, thumb, photo)| (sha, thumb, photo, source))
+        })
+        .await
+        .map_err(|e| ReunionError::Storage(e.to_string()))?
+        .map_err(|e| ReunionError::Invalid(format!("The photo {e}.")))
+    }
+
+    /// Adds a photo labelled `label` to `person` (made into web variants
+    /// first: an unreadable one changes nothing). A label they have
+    /// already is refused (one photo a label, as in the CSV). Their row
+    /// and version stay: no field of theirs changed, so an edit being made
+    /// on them is still good. New rooms show it. Its index.
+    pub async fn add_photo(
+        &self,
+        id: u32,
+        person: u32,
+        label: Option<&str>,
+        source: Vec<u8>,
+    ) -> Result<u32, ReunionError> {
+        let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
+        let label = label.and_then(clean_text);
+        let (sha, thumb, photo, source) = self.process(source).await?;
+        let _writing = reunion.writing.lock().await;
+        let current = reunion
+            .snapshot()
+            .people
+            .into_iter()
+            .find(|e| e.row.id == person && !e.row.deleted)
+            .ok_or(ReunionError::NotFound)?;
+        if current.photos.len() >= MAX_PHOTOS_PER_PERSON {
+            return Err(ReunionError::Invalid(format!(
+                "A person may have at most {MAX_PHOTOS_PER_PERSON} photos."
+            )));
+        }
+        if current
+            .photos
+            .iter()
+            .any(|p| label_key(p.label.as_deref()) == label_key(label.as_deref()))
+        {
+            return Err(ReunionError::Invalid(format!(
+                "{} already has a photo {}.",
+                current.row.name,
+                label
+                    .as_deref()
+                    .map_or("without a label".into(), |l| format!("labelled {l}"))
+            )));
+        }
+        let stored = PhotoRow {
+            person,
+            idx: 0,
+            label: label.clone(),
+            sha: sha.clone(),
+            bytes: source,
+        };
+        let idx = self
+            .blocking(move |s| s.add_photo(id, stored, now_millis()))
+            .await?;
+        let mut next = reunion.snapshot();
+        if let Some(entry) = next.people.iter_mut().find(|e| e.row.id == person) {
+            entry.photos.push(PhotoEntry {
+                idx,
+                label,
+                sha,
+                thumb,
+                photo,
+            });
+        }
+        reunion.replace(next);
+        Ok(idx)
     }
 
     /// Turns photo `idx` of `person` by `turns` quarter turns clockwise
@@ -774,6 +847,23 @@ impl Reunions {
         self.replace_photo(id, person, idx, version, rotated, by)
             .await
     }
+}
+
+/// A label as labels are compared: trimmed, ignoring case; none is "".
+pub fn label_key(label: Option<&str>) -> String {
+    label.map(|l| l.trim().to_lowercase()).unwrap_or_default()
+}
+
+/// `label` as the class already spells it (`1983`, `25th Reunion`), so
+/// a room's label choice finds every photo of it; else as given.
+pub fn class_label(people: &[Entry], label: &str) -> String {
+    let key = label_key(Some(label));
+    people
+        .iter()
+        .flat_map(|e| &e.photos)
+        .filter_map(|p| p.label.as_deref())
+        .find(|l| label_key(Some(l)) == key)
+        .map_or_else(|| label.trim().to_string(), str::to_string)
 }
 
 /// What `yearbook check` would say about each person, in its words, by

@@ -390,6 +390,28 @@ impl ReunionStore {
         tx.commit()?;
         Ok(Ok(row.clone()))
     }
+
+    /// Adds `photo` to `person`, its `idx` set one past their last; the
+    /// person's row is left alone (no field changed, so an edit someone is
+    /// making on it stays valid). Its index.
+    pub fn add_photo(&self, reunion: u32, mut photo: PhotoRow, now: i64) -> anyhow::Result<u32> {
+        let mut conn = self.conn.lock();
+        // Immediate: a read upgraded to a write mid-transaction fails at once
+        // (SQLITE_BUSY) when the rooms' writer committed meanwhile.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        photo.idx = tx.query_row(
+            "SELECT COALESCE(MAX(idx) + 1, 0) FROM reunion_photos WHERE reunion = ?1 AND person = ?2",
+            params![reunion, photo.person],
+            |r| r.get(0),
+        )?;
+        insert_photo(&tx, reunion, photo.person, &photo)?;
+        tx.execute(
+            "UPDATE reunions SET updated_at = ?2 WHERE id = ?1",
+            params![reunion, now],
+        )?;
+        tx.commit()?;
+        Ok(photo.idx)
+    }
 }
 
 /// Writes `row` if the stored one is still at `expected`; else hands back
@@ -459,19 +481,30 @@ fn insert_person(
         ],
     )?;
     for photo in photos {
-        tx.execute(
-            "INSERT INTO reunion_photos (reunion, person, idx, label, sha, bytes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                reunion,
-                stored.id,
-                photo.idx,
-                photo.label,
-                photo.sha,
-                photo.bytes
-            ],
-        )?;
+        insert_photo(tx, reunion, stored.id, photo)?;
     }
+    Ok(())
+}
+
+/// Inserts one photo of `person` at its `idx`.
+fn insert_photo(
+    tx: &rusqlite::Transaction<'_>,
+    reunion: u32,
+    person: u32,
+    photo: &PhotoRow,
+) -> anyhow::Result<()> {
+    tx.execute(
+        "INSERT INTO reunion_photos (reunion, person, idx, label, sha, bytes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            reunion,
+            person,
+            photo.idx,
+            photo.label,
+            photo.sha,
+            photo.bytes
+        ],
+    )?;
     Ok(())
 }
 

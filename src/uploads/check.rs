@@ -51,17 +51,33 @@ pub struct Checked {
 /// The kinds of refusal; each is a code and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    TooLarge { bytes: u64 },
+    TooLarge {
+        bytes: u64,
+    },
     Heic,
     Pdf,
     OtherFormat(String),
     NotImage,
-    TooManyPixels { width: u32, height: u32 },
+    TooManyPixels {
+        width: u32,
+        height: u32,
+    },
     Unreadable,
     NoName,
-    Duplicate { other: String },
-    Unlabelled { name: String },
-    AlreadyThere { name: String },
+    Duplicate {
+        other: String,
+    },
+    Unlabelled {
+        name: String,
+    },
+    /// The same photo (its bytes) of someone already in the event.
+    AlreadyThere {
+        name: String,
+    },
+    /// The organiser chose to keep the person's photos as they were.
+    Skipped {
+        name: String,
+    },
     ZipTooBig,
     ZipUnreadable,
 }
@@ -80,6 +96,7 @@ impl Problem {
             Self::Duplicate { .. } => "duplicate",
             Self::Unlabelled { .. } => "unlabelled",
             Self::AlreadyThere { .. } => "already_there",
+            Self::Skipped { .. } => "skipped",
             Self::ZipTooBig => "zip_too_big",
             Self::ZipUnreadable => "zip_unreadable",
         }
@@ -128,10 +145,12 @@ impl Problem {
                  e.g. \"{name} (1986).jpg\", or put it in a folder named after the year, \
                  and drop it again."
             ),
-            Self::AlreadyThere { name } => format!(
-                "{name} is already in this event: change their photos on the event's page, \
-                 or rename this file if it is someone else."
-            ),
+            Self::AlreadyThere { name } => {
+                format!("This photo of {name} is already in this event: skipped.")
+            }
+            Self::Skipped { name } => {
+                format!("Skipped: {name}'s photos were left as they were.")
+            }
             Self::ZipTooBig => format!(
                 "This zip holds more than {MAX_ZIP_ENTRIES} files or unpacks to more than \
                  {} MB: drop the folder itself instead, or zip fewer photos at a time.",

@@ -45,11 +45,22 @@ pub struct Upload {
 }
 
 impl Upload {
-    /// Whether photos of it wait to be handed on.
+    /// Whether photos of it are not in the event yet (handed on or
+    /// decided by the organiser later): its part is kept for them.
     pub fn has_waiting(&self) -> bool {
         self.result
             .as_ref()
             .is_some_and(|r| r.accepted.iter().any(|p| p.person.is_none()))
+    }
+
+    /// Whether photos of it wait to be handed on (no question open):
+    /// those are never swept, an unanswered question is (a skip).
+    pub fn has_unhanded(&self) -> bool {
+        self.result.as_ref().is_some_and(|r| {
+            r.accepted
+                .iter()
+                .any(|p| p.person.is_none() && p.ask.is_none())
+        })
     }
 }
 
@@ -73,6 +84,25 @@ pub struct Placed {
     /// The person it became in the reunion, once handed on.
     #[serde(default)]
     pub person: Option<u32>,
+    /// The organiser's choice it waits for: it would take the place of a
+    /// photo the person has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask: Option<Ask>,
+}
+
+/// A question about a photo for someone already in the event: replace
+/// their photo `replace` (labelled `replace_label`), or, for a photo
+/// without a label, add it as another; skipping is the default.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Ask {
+    pub person: u32,
+    /// The index of the photo a "replace" replaces.
+    pub replace: u32,
+    pub replace_label: Option<String>,
+    /// `replace`, `add` (only without a label), `skip`.
+    pub choices: Vec<String>,
+    /// What the organiser reads on the file's row.
+    pub message: String,
 }
 
 /// One person's photos waiting to be handed on, from one or more uploads
@@ -421,6 +451,7 @@ impl Uploads {
             Ok(person) => {
                 if let Some(placed) = result.accepted.iter_mut().find(|p| p.file == file) {
                     placed.person = Some(person);
+                    placed.ask = None;
                 }
             }
             Err(refusal) => {
@@ -434,6 +465,23 @@ impl Uploads {
             let _ = std::fs::remove_file(self.part_path(id));
         }
         Ok(())
+    }
+
+    /// Records the organiser's question about one accepted photo: it
+    /// stays (with its part) until answered or swept.
+    pub fn ask(&self, id: &str, file: &str, ask: Ask, now: Millis) -> std::io::Result<()> {
+        let lock = self.lock(id);
+        let _held = lock.lock();
+        let (mut upload, _) = self.get(id).ok_or(std::io::ErrorKind::NotFound)?;
+        let placed = upload
+            .result
+            .as_mut()
+            .and_then(|r| r.accepted.iter_mut().find(|p| p.file == file));
+        if let Some(placed) = placed {
+            placed.ask = Some(ask);
+        }
+        upload.updated_ms = now;
+        self.save(&upload)
     }
 
     /// Cancels an upload: its part and record go.
@@ -476,7 +524,7 @@ impl Uploads {
                 u.result
                     .into_iter()
                     .flat_map(|r| r.accepted)
-                    .filter(|p| p.person.is_none())
+                    .filter(|p| p.person.is_none() && p.ask.is_none())
                     .map(move |p| (id.clone(), p))
             })
             .collect()
@@ -505,10 +553,11 @@ impl Uploads {
             let name = entry.file_name().to_string_lossy().to_string();
             let (id, kind) = name.split_once('.').unwrap_or((&name, ""));
             // Photos accepted but not yet in the event are never swept:
-            // they go in once the files they waited for are gone.
+            // they go in once the files they waited for are gone. A
+            // question unanswered for a day is swept: skipped.
             let stale = match kind {
                 "json" => self.get(id).is_none_or(|(u, _)| {
-                    now.saturating_sub(u.updated_ms) > ABANDONED_AFTER_MS && !u.has_waiting()
+                    now.saturating_sub(u.updated_ms) > ABANDONED_AFTER_MS && !u.has_unhanded()
                 }),
                 "part" => !self.record_path(id).exists(),
                 "json.tmp" => true,
@@ -585,6 +634,7 @@ mod tests {
             name: name.into(),
             label: label.into(),
             person: None,
+            ask: None,
         };
         (format!("id-{file}"), photo)
     }
@@ -638,6 +688,18 @@ mod tests {
         assert_eq!(full.kind(), std::io::ErrorKind::StorageFull);
     }
 
+    /// A one-byte file of reunion 1, finished at 0 with a photo of `name`
+    /// accepted and not yet handed on.
+    fn finished_waiting(uploads: &Uploads, file: &str, name: &str) -> Upload {
+        let up = uploads.create(1, file, "", 1, 0).unwrap();
+        uploads.append(&up.id, 0, b"x", 0).unwrap();
+        let waiting = Outcome {
+            accepted: vec![placed(file, name, "").1],
+            refused: vec![],
+        };
+        uploads.finish_with(&up.id, 0, |_, _| waiting).unwrap()
+    }
+
     #[test]
     fn an_upload_untouched_for_a_day_is_swept() {
         let dir = tempfile::tempdir().unwrap();
@@ -659,14 +721,7 @@ mod tests {
         assert!(uploads.get(&fresh.id).is_some());
 
         // A finished file whose photos wait stays, however old.
-        let waits = uploads.create(1, "c.png", "", 1, 0).unwrap();
-        uploads.append(&waits.id, 0, b"x", 0).unwrap();
-        let photo = placed("c.png", "Cy", "").1;
-        let waiting = Outcome {
-            accepted: vec![photo],
-            refused: vec![],
-        };
-        uploads.finish_with(&waits.id, 0, |_, _| waiting).unwrap();
+        let waits = finished_waiting(&uploads, "c.png", "Cy");
         uploads.sweep(10 * ABANDONED_AFTER_MS);
         assert!(uploads.get(&waits.id).is_some());
         assert!(uploads.part_exists(&waits.id));
@@ -674,5 +729,23 @@ mod tests {
         assert!(!uploads.part_exists(&waits.id), "settled: its part goes");
         uploads.sweep(10 * ABANDONED_AFTER_MS);
         assert!(uploads.get(&waits.id).is_none());
+
+        // A photo waiting for the organiser's choice keeps its part, and
+        // is swept (skipped) once unanswered for a day.
+        let asks = finished_waiting(&uploads, "d.png", "Di");
+        let ask = Ask {
+            person: 3,
+            replace: 0,
+            replace_label: None,
+            choices: vec!["replace".into(), "skip".into()],
+            message: "Di already has a photo.".into(),
+        };
+        uploads.ask(&asks.id, "d.png", ask, 5).unwrap();
+        assert!(uploads.waiting(1).is_empty(), "not handed on again");
+        uploads.sweep(ABANDONED_AFTER_MS);
+        assert!(uploads.part_exists(&asks.id));
+        uploads.sweep(ABANDONED_AFTER_MS + 6);
+        assert!(uploads.get(&asks.id).is_none());
+        assert!(!uploads.part_exists(&asks.id));
     }
 }

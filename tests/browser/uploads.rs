@@ -1,8 +1,10 @@
-//! The organiser drops scans on the event's upload page, on a phone-wide
-//! window (as a laptop's narrowest): each file gets a bar that fills, the
-//! overall bar reaches 100 %, a chunk lost to a dropped connection is sent
-//! again, an iPhone photo is refused on its row in a sentence, and the
-//! people appear in the event, one with two yearbooks.
+//! The organiser drops scans on the event's page, above its people, on a
+//! phone-wide window (as a laptop's narrowest): each file gets a bar that
+//! fills, the overall bar reaches 100 %, a chunk lost to a dropped
+//! connection is sent again, an iPhone photo is refused on its row in a
+//! sentence, and the people appear in the event, one with two yearbooks.
+//! Later drops add to people already there: a new label is added, the
+//! same file is skipped, and a replacement asks first.
 
 use super::*;
 use crate::common::noisy_png;
@@ -55,8 +57,17 @@ const DROP_SCANS: &str = "\
       done(blobs[2].size); \
     });";
 
-/// A phone-wide organiser on a new event's upload page: the page, the
-/// server and the event's id.
+/// Nothing sideways on a phone.
+async fn nothing_sideways(page: &Page) {
+    assert_eq!(
+        page.js("return document.documentElement.scrollWidth <= innerWidth")
+            .await,
+        json!(true)
+    );
+}
+
+/// A phone-wide organiser on a new event's page, with its drop zone: the
+/// page, the server and the event's id.
 async fn upload_page(b: &Browser) -> (Page, TestServer, u64) {
     let page = b.open("organiser", Size::Phone).await;
     let server = TestServer::builder().in_process().start();
@@ -65,7 +76,7 @@ async fn upload_page(b: &Browser) -> (Page, TestServer, u64) {
         .await;
     assert_eq!(s, 201, "{event}");
     let id = event["id"].as_u64().unwrap();
-    page.goto(&server.url(&format!("/organise/reunions/{id}/upload")))
+    page.goto(&server.url(&format!("/organise/reunions/{id}")))
         .await;
     page.wait("the drop zone", "!!document.querySelector('.drop-zone')")
         .await;
@@ -134,12 +145,7 @@ fn dropped_scans_fill_their_bars_and_the_people_appear_in_the_event() {
                 .starts_with("Connection lost — trying again in 1 s"),
             "{lost}"
         );
-        // Nothing sideways on a phone.
-        assert_eq!(
-            page.js("return document.documentElement.scrollWidth <= innerWidth")
-                .await,
-            json!(true)
-        );
+        nothing_sideways(&page).await;
 
         let (_, shown) = server
             .get_json(&format!("/api/organise/reunions/{id}"))
@@ -209,6 +215,218 @@ fn a_picked_folder_with_year_folders_gives_one_person_two_labelled_photos() {
             .collect();
         labels.sort();
         assert_eq!(labels, ["1983", "1986"], "{shown}");
+        page.assert_clean().await;
+    });
+}
+
+/// Drops one canvas PNG named `arguments[0]`, drawn from the seed
+/// `arguments[1]`: the same seed gives the same bytes (kept in the page).
+const DROP_ONE: &str = "\
+    var name = arguments[0], seed = arguments[1]; \
+    window.__png = window.__png || {}; \
+    function png() { \
+      var c = document.createElement('canvas'); c.width = 90; c.height = 110; \
+      var g = c.getContext('2d'), img = g.createImageData(90, 110), s = seed; \
+      for (var i = 0; i < img.data.length; i += 4) { \
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0; \
+        img.data[i] = s >>> 24; img.data[i + 1] = (s >>> 16) & 255; \
+        img.data[i + 2] = (s >>> 8) & 255; img.data[i + 3] = 255; \
+      } \
+      g.putImageData(img, 0, 0); \
+      return new Promise(function (ok) { c.toBlob(ok, 'image/png'); }); \
+    } \
+    var made = window.__png[seed] ? Promise.resolve(window.__png[seed]) : png(); \
+    var done = arguments[arguments.length - 1]; \
+    made.then(function (blob) { \
+      window.__png[seed] = blob; \
+      var dt = new DataTransfer(); \
+      dt.items.add(new File([blob], name, { type: 'image/png' })); \
+      document.querySelector('.drop-zone').dispatchEvent( \
+        new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true })); \
+      done(true); \
+    });";
+
+/// The status of upload row `n` (from 1) once its file is all in.
+async fn row_landed(page: &Page, n: usize) -> String {
+    let expr = format!(
+        "(function () {{ var r = document.querySelectorAll('.upload-row')[{i}]; \
+           return r && /(done|refused|skipped|asking)$/.test(r.className) && \
+             seen(r.querySelector('.upload-status')); }})()",
+        i = n - 1
+    );
+    let status = page.wait(&format!("upload row {n} in"), &expr).await;
+    status.as_str().unwrap_or_default().to_string()
+}
+
+async fn drop_one(page: &Page, name: &str, seed: u32) {
+    page.c
+        .execute_async(DROP_ONE, vec![json!(name), json!(seed)])
+        .await
+        .expect("dropping a scan");
+}
+
+/// The labels the people table shows under Ann's photo, once `want`.
+async fn table_labels(page: &Page, want: &str) {
+    page.wait(
+        &format!("the table showing {want}"),
+        &format!(
+            "document.querySelectorAll('#people-rows tr').length === 1 && \
+             seen('#people-rows .photo-labels') === {}",
+            js_str(want)
+        ),
+    )
+    .await;
+}
+
+async fn ann_thumbs(server: &TestServer, id: u64) -> Vec<String> {
+    let (_, shown) = server
+        .get_json(&format!("/api/organise/reunions/{id}"))
+        .await;
+    shown["people"][0]["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{} {}", p["label"], p["thumb"]))
+        .collect()
+}
+
+#[test]
+fn later_drops_add_a_label_skip_the_same_file_and_ask_before_replacing() {
+    browser_test("uploads-add", |b| async move {
+        let (page, server, id) = upload_page(&b).await;
+        drop_one(&page, "Ann Lee (1983).png", 1).await;
+        assert!(row_landed(&page, 1).await.starts_with('✓'));
+        page.wait(
+            "Ann in the table",
+            "document.querySelectorAll('#people-rows tr').length === 1",
+        )
+        .await;
+
+        // Another yearbook, while the organiser types in the table: added
+        // to Ann, and the table shows it once the field is left, not
+        // under the typing.
+        let known_as = "input[aria-label='Known as of Ann Lee']";
+        page.click(known_as).await;
+        page.type_into(known_as, "Annie").await;
+        drop_one(&page, "Ann Lee (1986).png", 2).await;
+        let status = row_landed(&page, 2).await;
+        assert!(status.starts_with("✓ Added: Ann Lee (1986)"), "{status}");
+        // Time for a redraw that would have wiped the field.
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let typing = page
+            .js("var i = document.activeElement; return [i.getAttribute('aria-label'), i.value]")
+            .await;
+        assert_eq!(typing, json!(["Known as of Ann Lee", "Annie"]));
+        page.press('\u{E004}').await;
+        table_labels(&page, "1983, 1986").await;
+        let (_, shown) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        assert_eq!(shown["people"][0]["known_as"], "Annie", "{shown}");
+
+        // The same file again: skipped, said so.
+        drop_one(&page, "Ann Lee (1986).png", 2).await;
+        assert_eq!(
+            row_landed(&page, 3).await,
+            "This photo of Ann Lee is already in this event: skipped."
+        );
+
+        // Another 1983 scan: asked first, Skip the default; replaced when said.
+        let before = ann_thumbs(&server, id).await;
+        drop_one(&page, "Ann Lee (1983).png", 3).await;
+        assert_eq!(row_landed(&page, 4).await, "Waiting for your choice:");
+        let offered = page
+            .js("var r = document.querySelectorAll('.upload-row')[3]; \
+                 return [seen(r.querySelector('.upload-ask-text'))].concat( \
+                   Array.prototype.map.call(r.querySelectorAll('.upload-ask button'), \
+                     function (b) { return seen(b) + (/primary/.test(b.className) ? '*' : ''); }))")
+            .await;
+        assert_eq!(
+            offered,
+            json!([
+                "Ann Lee already has a 1983 photo. What should this file do?",
+                "Replace the 1983 photo",
+                "Skip*"
+            ])
+        );
+        assert_eq!(
+            ann_thumbs(&server, id).await,
+            before,
+            "nothing replaced yet"
+        );
+        page.js("document.querySelectorAll('.upload-row')[3].scrollIntoView(); return true")
+            .await;
+        page.screenshot("uploads-ask").await;
+        page.click(".upload-row:nth-child(4) [data-choice=replace]")
+            .await;
+        let replaced = page
+            .wait(
+                "the replacement done",
+                "/^✓/.test(seen(document.querySelectorAll('.upload-row')[3] \
+                   .querySelector('.upload-status'))) && \
+                 !document.querySelector('.upload-ask')",
+            )
+            .await;
+        assert_eq!(replaced, json!(true));
+        let after = ann_thumbs(&server, id).await;
+        assert_ne!(after[0], before[0], "the 1983 photo replaced");
+        assert_eq!(after[1], before[1], "the 1986 photo kept");
+
+        // Unlabelled: Replace / Add as another photo (with a label) / Skip.
+        drop_one(&page, "Ann Lee.png", 4).await;
+        row_landed(&page, 5).await;
+        let choices = page
+            .js(
+                "return Array.prototype.map.call(document.querySelectorAll( \
+                   '.upload-row:nth-child(5) .upload-ask button'), function (b) { return seen(b); })",
+            )
+            .await;
+        assert_eq!(
+            choices,
+            json!(["Replace the 1986 photo", "Add as another photo", "Skip"]),
+            "the photo games show by default is the one replaced"
+        );
+        page.assert_clean().await;
+        page.click(".upload-row:nth-child(5) [data-choice=add]")
+            .await;
+        page.wait(
+            "a label asked for",
+            "/^Give this photo a label/.test(seen('.upload-row:nth-child(5) .upload-ask-error'))",
+        )
+        .await;
+        // The refusal (422) is the only thing Chromium logged meanwhile.
+        for entry in page.severe_log().await {
+            let said = entry["message"].as_str().unwrap_or_default();
+            assert!(said.contains("/choice") && said.contains("422"), "{entry}");
+        }
+        page.type_into(".upload-row:nth-child(5) .upload-ask-label", "25th reunion")
+            .await;
+        page.click(".upload-row:nth-child(5) [data-choice=add]")
+            .await;
+        table_labels(&page, "1983, 1986, 25th reunion").await;
+        nothing_sideways(&page).await;
+        page.assert_clean().await;
+    });
+}
+
+#[test]
+fn the_old_upload_page_leads_to_the_event_page() {
+    browser_test("uploads-old-url", |b| async move {
+        let page = b.open("organiser", Size::Phone).await;
+        let server = TestServer::builder().in_process().start();
+        let (_, event) = server
+            .post_json("/api/organise/reunions", &json!({"title": "Class of 1986"}))
+            .await;
+        let id = event["id"].as_u64().unwrap();
+        page.goto(&server.url(&format!("/organise/reunions/{id}/upload")))
+            .await;
+        page.wait(
+            "the event page with its drop zone",
+            "!!document.getElementById('people') && !!document.querySelector('#uploads .drop-zone')",
+        )
+        .await;
+        let at = page.js("return location.pathname + location.hash").await;
+        assert_eq!(at, json!(format!("/organise/reunions/{id}#uploads")));
         page.assert_clean().await;
     });
 }
