@@ -28,7 +28,10 @@
       return;
     }
     var v = d && (d.person ? d.person.version : d.version);
-    if (v) mine[pid] = v;
+    if (v) {
+      mine[pid] = v;
+      if (!(latest[pid] > v)) latest[pid] = v;
+    }
   }
 
   /** `pid`: one person's id, or an array of ids for a step that changed several. */
@@ -43,6 +46,34 @@
     var last = history[history.length - 1];
     btn.disabled = !last;
     text(btn, last ? 'Undo: ' + last.what : 'Undo');
+  }
+
+  // The newest version of each person this page knows of: a PATCH answer
+  // may be newer than the last drawn table (its reload still on the way).
+  var latest = {};
+
+  function versionOf(pid) {
+    var p = person(pid);
+    var v = p ? p.version : 0;
+    return latest[pid] > v ? latest[pid] : v;
+  }
+
+  // A row's saves go one at a time, each on the version the previous
+  // answer gave: two quick changes to one row never conflict with each other.
+  var queues = {};
+
+  function inTurn(pid, job) {
+    var q = queues[pid] || (queues[pid] = []);
+    q.push(job);
+    if (q.length === 1) next(pid);
+  }
+
+  function next(pid) {
+    var q = queues[pid];
+    q[0](function () {
+      q.shift();
+      if (q.length) next(pid); else delete queues[pid];
+    });
   }
 
   function cap(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
@@ -83,7 +114,7 @@
   function patchNow(pid, patch, done) {
     var p = person(pid);
     if (!p) { done({ ok: false, status: 404, data: { message: 'That person is no longer here.' } }); return; }
-    patch.version = p.version;
+    patch.version = versionOf(pid);
     var by = YB.local.get('yearbook.organiser.name');
     if (by) patch.by = by;
     YB.fetchJson(api + '/people/' + pid, { method: 'PATCH', body: patch }).then(done, function () {
@@ -94,7 +125,7 @@
   function rotateNow(pid, idx, turns, done) {
     var p = person(pid);
     if (!p) { done({ ok: false, status: 404, data: { message: 'That person is no longer here.' } }); return; }
-    var body = { version: p.version, turns: turns };
+    var body = { version: versionOf(pid), turns: turns };
     var by = YB.local.get('yearbook.organiser.name');
     if (by) body.by = by;
     YB.fetchJson(api + '/people/' + pid + '/photos/' + idx + '/rotate', { body: body }).then(done, function () {
@@ -161,7 +192,7 @@
       var file = pick.files && pick.files[0];
       if (!file) return;
       say('Sending the photo…');
-      var q = '?version=' + p.version;
+      var q = '?version=' + versionOf(p.id);
       var by = YB.local.get('yearbook.organiser.name');
       if (by) q += '&by=' + encodeURIComponent(by);
       fetch(YB.url(api + '/people/' + p.id + '/photos/' + first.idx + q), {
@@ -224,31 +255,44 @@
   }
 
   /** Saves `patch` to `p`, remembered for Undo; with `undoing` (what a
-      row's own Undo button undoes) it is not remembered. */
+      row's own Undo button undoes) it is not remembered. Waits for the
+      row's earlier saves to be answered. */
   function save(p, patch, undoing) {
     var before = {};
     var keys = Object.keys(patch);
     keys.forEach(function (k) { before[k] = p[k] === undefined ? null : p[k]; });
-    patch.version = p.version;
-    var by = YB.local.get('yearbook.organiser.name');
-    if (by) patch.by = by;
+    var what = keys.map(function (k) { return FIELD_WORDS[k] || k; }).join(', ') + ' of ' + p.name;
+    // What the row shows now, before any answer redraws it: a second
+    // change queued behind this one undoes to this one's value.
+    keys.forEach(function (k) { p[k] = patch[k]; });
     say('Saving…');
-    YB.fetchJson(api + '/people/' + p.id, { method: 'PATCH', body: patch }).then(function (r) {
-      if (r.ok) {
-        own(p.id, r);
-        if (undoing) {
-          say('Undone: ' + undoing + '.');
-        } else {
-          say('Saved.');
-          var what = keys.map(function (k) { return FIELD_WORDS[k] || k; }).join(', ') + ' of ' + p.name;
-          remember(p.id, 'the ' + what, function (done) { patchNow(p.id, before, done); });
+    inTurn(p.id, function (done) {
+      patch.version = versionOf(p.id);
+      var by = YB.local.get('yearbook.organiser.name');
+      if (by) patch.by = by;
+      YB.fetchJson(api + '/people/' + p.id, { method: 'PATCH', body: patch }).then(function (r) {
+        if (r.ok) {
+          own(p.id, r);
+          if (undoing) {
+            say('Undone: ' + undoing + '.');
+          } else {
+            say('Saved.');
+            remember(p.id, 'the ' + what, function (finished) { patchNow(p.id, before, finished); });
+          }
+          done();
+          // The table again once the row's last change is in.
+          if (!queues[p.id]) reload();
+          return;
         }
-        reload();
-        return;
-      }
-      say(YB.errorText(r, 'Could not save.'));
-      if (r.status === 409) reload(true);
-    }, function () { say('No connection: the change was not saved. Try again.'); });
+        say(YB.errorText(r, 'Could not save.'));
+        done();
+        // The row as saved, not as typed.
+        reload(true);
+      }, function () {
+        say('No connection: the change was not saved. Try again.');
+        done();
+      });
+    });
   }
 
   function reload(keepMessage) {

@@ -15,6 +15,8 @@ mod emcee;
 mod faces;
 #[path = "browser/fixes.rs"]
 mod fixes;
+#[path = "browser/fixes2.rs"]
+mod fixes2;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/namelist.rs"]

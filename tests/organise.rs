@@ -2,9 +2,17 @@
 //! server: who gets in (password, loopback, closed), pacing, origins, and
 //! that a guest never does.
 
+#[path = "organise/cap.rs"]
+mod cap;
 mod common;
+#[path = "organise/disk.rs"]
+mod disk;
+#[path = "organise/file_names.rs"]
+mod file_names;
 #[path = "organise/fixes.rs"]
 mod fixes;
+#[path = "organise/framing.rs"]
+mod framing;
 #[path = "organise/namelist.rs"]
 mod namelist;
 #[path = "organise/photorev.rs"]

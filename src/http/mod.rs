@@ -266,6 +266,24 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/static/{*path}", get(static_file))
         .route("/ws/{code}", any(api::websocket))
         .fallback(|| async { AppError::not_found("Nothing here.") })
+        .layer(axum::middleware::from_fn(no_framing))
+}
+
+/// Organiser pages (`/organise…`) are never shown in another site's frame:
+/// in loopback mode such a frame would be the live editor (clickjacking).
+async fn no_framing(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    // Under `nest` the path here is already relative to the base path.
+    let organiser = req.uri().path().starts_with("/organise");
+    let mut response = next.run(req).await;
+    if organiser {
+        let headers = response.headers_mut();
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        );
+    }
+    response
 }
 
 /// `ok`, or 503 while the store cannot write.

@@ -601,6 +601,14 @@ impl From<ReunionError> for AppError {
                 ),
             ),
             ReunionError::Invalid(why) => AppError::new(StatusCode::BAD_REQUEST, "invalid", why),
+            ReunionError::Full => AppError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "disk_full",
+                "There is no more room on this server for the events' photos and names: \
+                 what is left keeps the games saving. Nothing was changed. Ask whoever runs \
+                 the server to allow the database more room (--db-max-mb) or to free disk \
+                 space, then try again.",
+            ),
             ReunionError::Storage(_) => AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "storage_unavailable",

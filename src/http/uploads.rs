@@ -100,6 +100,17 @@ fn disk_trouble(e: impl std::fmt::Display) -> AppError {
     )
 }
 
+/// 507: what is left of the disk is the games' (the reserve).
+fn disk_full() -> AppError {
+    AppError::new(
+        StatusCode::INSUFFICIENT_STORAGE,
+        "disk_full",
+        "The server's disk is nearly full, and what is left keeps the games safe: \
+         free some space on the server (or ask whoever runs it), then drop the \
+         file again.",
+    )
+}
+
 /// Runs blocking file work off the async threads.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
@@ -203,13 +214,7 @@ pub async fn create(
         .await?
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::StorageFull {
-                AppError::new(
-                    StatusCode::INSUFFICIENT_STORAGE,
-                    "disk_full",
-                    "The server's disk is nearly full, and what is left keeps the games safe: \
-                     free some space on the server (or ask whoever runs it), then drop the \
-                     file again.",
-                )
+                disk_full()
             } else {
                 disk_trouble(e)
             }
@@ -345,6 +350,7 @@ pub async fn append(
             let (upload, offset) = find(&uploads, &organiser, id).await?;
             return Ok(answer(StatusCode::OK, &upload, offset));
         }
+        Err(AppendError::DiskFull) => return Err(disk_full()),
         Err(AppendError::Io(e)) => return Err(disk_trouble(e)),
     };
     if end < upload.size {

@@ -43,6 +43,9 @@ pub enum ReunionError {
     Invalid(String),
     /// The database could not write: nothing changed.
     Storage(String),
+    /// The events' share of the database (`--db-max-mb`) or the disk is
+    /// full: nothing changed, and the rest is kept for the games.
+    Full,
 }
 
 impl std::fmt::Display for ReunionError {
@@ -52,6 +55,7 @@ impl std::fmt::Display for ReunionError {
             Self::Stale(row) => write!(f, "changed by {} meanwhile", row.updated_by),
             Self::Invalid(why) => f.write_str(why),
             Self::Storage(why) => write!(f, "could not be saved: {why}"),
+            Self::Full => f.write_str("no room left for the events in the database"),
         }
     }
 }
@@ -417,6 +421,12 @@ impl Reunions {
         let store = self.store()?;
         match tokio::task::spawn_blocking(move || f(store)).await {
             Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) if store::is_full(&e) => {
+                tracing::warn!(
+                    "an organiser's change was refused: the events' share of the database is full"
+                );
+                Err(ReunionError::Full)
+            }
             Ok(Err(e)) => {
                 tracing::error!(error = %format!("{e:#}"), "an organiser's change could not be saved");
                 Err(ReunionError::Storage(format!("{e:#}")))

@@ -138,6 +138,15 @@ impl PersonPatch {
     }
 }
 
+/// Whether a write failed because the database reached its cap (or the
+/// disk is full): `SQLITE_FULL`.
+pub fn is_full(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<rusqlite::Error>(),
+        Some(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::DiskFull
+    )
+}
+
 const META_SELECT: &str =
     "SELECT id, title, guest_code, solo_open, memoriam_default, created_at, updated_at
      FROM reunions";
@@ -156,7 +165,16 @@ pub struct ReunionStore {
 impl ReunionStore {
     /// Opens the database the game store has already migrated.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
+        Self::open_capped(path, None)
+    }
+
+    /// As [`ReunionStore::open`]; with `max_bytes`, writes that would grow
+    /// the database past that fail ([`is_full`]).
+    pub fn open_capped(path: &Path, max_bytes: Option<u64>) -> anyhow::Result<Self> {
         let conn = crate::store::open_connection(path)?;
+        if let Some(max_bytes) = max_bytes {
+            crate::store::cap_connection(&conn, max_bytes)?;
+        }
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
             path: path.to_path_buf(),

@@ -4,6 +4,10 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+/// Most photos one person may have: the same rule for roster rows as for
+/// "Add a person" and uploads.
+use crate::reunion::MAX_PHOTOS_PER_PERSON;
+
 /// One person as written: their first row, with the photos of the rows
 /// that repeat their name (PROTOCOL §2, "Several photos a person").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -335,6 +339,15 @@ fn another_photo(
     let Some(new) = repeat.photos.into_iter().next() else {
         return Ok(());
     };
+    if person.photos.len() >= MAX_PHOTOS_PER_PERSON {
+        return Err(vec![Problem::at(
+            line,
+            format!(
+                "'{name}' has more photos than the {MAX_PHOTOS_PER_PERSON} a person may have \
+                 (at most {MAX_PHOTOS_PER_PERSON} photos a person): leave this row out"
+            ),
+        )]);
+    }
     let unlabelled = new.label.is_none() || person.photos.iter().any(|p| p.label.is_none());
     if unlabelled {
         return Err(vec![Problem::at(

@@ -264,18 +264,24 @@ fn report_plan(plan: &ImportPlan, list_label: &str, report: &mut impl Write) -> 
 
 /// `First Last (1983)` is `First Last` labelled `1983`: a last bracket
 /// that starts with a digit is a label (a nickname in brackets is not).
+/// The one reading of a photo's file name (import, the name-list plan,
+/// uploads): the name is empty when the file names nobody, being only a
+/// label or only dashes, dots and other marks (`(1983)`, `--`).
 pub fn name_and_label(stem: &str) -> (String, Option<String>) {
     let stem = clean_name(stem);
-    if let Some(open) = stem.rfind('(')
+    let (name, label) = if let Some(open) = stem.rfind('(')
         && let Some(inside) = stem[open + 1..].strip_suffix(')')
         && inside.trim().starts_with(|c: char| c.is_ascii_digit())
     {
-        let name = clean_name(&stem[..open]);
-        if !name.is_empty() {
-            return (name, Some(clean_name(inside)));
-        }
+        (clean_name(&stem[..open]), Some(clean_name(inside)))
+    } else {
+        (stem.clone(), None)
+    };
+    // What folds to nothing would match any other such name.
+    if super::matching::fold(&name).is_empty() {
+        return (String::new(), label);
     }
-    (stem, None)
+    (name, label)
 }
 
 /// The scans of the folder and of its label subfolders (`1983/…`), sorted,
@@ -466,6 +472,12 @@ mod tests {
             ("Robert (Bob) Smith".into(), None)
         );
         assert_eq!(got("Smith (Bob)"), ("Smith (Bob)".into(), None));
-        assert_eq!(got("(1983)"), ("(1983)".into(), None), "no name left");
+        assert_eq!(
+            got("(1983)"),
+            ("".into(), Some("1983".into())),
+            "only a label"
+        );
+        assert_eq!(got("-- "), ("".into(), None), "only marks");
+        assert_eq!(got("... (1983)"), ("".into(), Some("1983".into())));
     }
 }

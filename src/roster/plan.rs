@@ -262,8 +262,8 @@ pub fn photo_files<S: AsRef<str>>(files: &[S]) -> (Vec<PhotoFile>, Vec<FileProbl
 /// Why a file's name cannot be used: no name, or a label too long.
 pub fn too_long(file: &str, name: &str, label: Option<&str>) -> Option<String> {
     let max = super::csv::MAX_LABEL_CHARS;
-    // Only dashes or dots name nobody.
-    if crate::roster::matching::fold(name).is_empty() {
+    // `name_and_label` leaves it empty when the file names nobody.
+    if name.is_empty() {
         Some(format!("skipped '{file}': the file name gives no name"))
     } else if label.is_some_and(|l| l.chars().count() > max) {
         Some(format!(

@@ -237,11 +237,10 @@ impl Store {
             .map(|v| v as Millis);
         let secret = server_secret(&conn)?;
         if let Some(max_bytes) = max_bytes {
-            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-            let pages = (max_bytes / page_size.max(1) as u64).clamp(1, i64::MAX as u64);
-            conn.pragma_update(None, "max_page_count", pages as i64)?;
+            cap_connection(&conn, max_bytes)?;
         }
-        let reunion_store = crate::reunion::ReunionStore::open(path)?;
+        let reunion_store =
+            crate::reunion::ReunionStore::open_capped(path, max_bytes.map(organiser_share))?;
         let reunions = reunion_store.load_all()?;
         let (tx, rx) = mpsc::channel();
         let healthy = Arc::new(watch::Sender::new(true));
@@ -354,6 +353,25 @@ pub fn check_writable(_path: &Path) -> anyhow::Result<()> {
 
 /// A connection as every part of the server opens the database: WAL,
 /// full sync, foreign keys, waiting out the other writers.
+/// Keeps what `conn` writes under `max_bytes` (`PRAGMA max_page_count` is
+/// per connection): past it, its writes fail with `SQLITE_FULL`.
+pub(crate) fn cap_connection(conn: &Connection, max_bytes: u64) -> anyhow::Result<()> {
+    let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let pages = (max_bytes / page_size.max(1) as u64).clamp(1, i64::MAX as u64);
+    conn.pragma_update(None, "max_page_count", pages as i64)?;
+    Ok(())
+}
+
+/// Most of the database (`--db-max-mb`) the organiser's events may fill:
+/// the rest (a quarter, at most [`GAME_RESERVE_MAX`]) is kept for the
+/// games' votes and joins, so photos never stop an evening from saving.
+pub fn organiser_share(max_bytes: u64) -> u64 {
+    max_bytes - (max_bytes / 4).min(GAME_RESERVE_MAX)
+}
+
+/// The largest part of `--db-max-mb` kept for games alone.
+pub const GAME_RESERVE_MAX: u64 = 64 * 1024 * 1024;
+
 pub(crate) fn open_connection(path: &Path) -> anyhow::Result<Connection> {
     let conn = Connection::open(path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;

@@ -150,6 +150,8 @@ pub enum AppendError {
     PastSize(u64),
     /// The upload finished already.
     Finished,
+    /// The chunk would take the disk's last [`Uploads`] reserve.
+    DiskFull,
     Io(String),
 }
 
@@ -161,9 +163,11 @@ pub struct Uploads {
     busy: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// One hand-off to the reunions at a time: a photo is added once.
     pub handing: tokio::sync::Mutex<()>,
-    /// Free space an announced file must leave on the disk: the
-    /// database's votes need it more than a scan does.
+    /// Free space uploads must leave on the disk: the database's votes
+    /// need it more than a scan does.
     reserve_bytes: u64,
+    /// One announcement at a time: each counts what the others still owe.
+    announcing: Mutex<()>,
 }
 
 /// The staging folder for a database file: beside it, as the photo cache.
@@ -201,6 +205,7 @@ impl Uploads {
             busy: Mutex::new(HashMap::new()),
             handing: tokio::sync::Mutex::new(()),
             reserve_bytes: crate::roster::photos::CACHE_RESERVE_BYTES,
+            announcing: Mutex::new(()),
         };
         uploads.sweep(now);
         uploads
@@ -244,7 +249,26 @@ impl Uploads {
         sync_dir(&self.dir)
     }
 
-    /// Announces an upload; its part starts empty.
+    /// Whether the disk has `bytes` to spare beyond the reserve.
+    fn has_room_for(&self, bytes: u64) -> bool {
+        crate::roster::photos::free_bytes(&self.dir)
+            .is_none_or(|free| free >= self.reserve_bytes.saturating_add(bytes))
+    }
+
+    /// The bytes every unfinished upload has yet to send: space already
+    /// promised by earlier announcements (a drop announces all its files
+    /// before sending any).
+    fn owed(&self) -> u64 {
+        self.ids()
+            .filter_map(|id| self.get(&id))
+            .filter(|(u, _)| u.result.is_none())
+            .map(|(u, at)| u.size.saturating_sub(at))
+            .sum()
+    }
+
+    /// Announces an upload; its part starts empty. Refused
+    /// (`StorageFull`) when it and the unfinished uploads' rest would
+    /// take the disk's reserve.
     pub fn create(
         &self,
         reunion: u32,
@@ -255,9 +279,8 @@ impl Uploads {
     ) -> std::io::Result<Upload> {
         self.sweep(now);
         std::fs::create_dir_all(&self.dir)?;
-        if let Some(free) = crate::roster::photos::free_bytes(&self.dir)
-            && free < self.reserve_bytes.saturating_add(size)
-        {
+        let _one_at_a_time = self.announcing.lock();
+        if !self.has_room_for(self.owed().saturating_add(size)) {
             return Err(std::io::ErrorKind::StorageFull.into());
         }
         let upload = Upload {
@@ -311,6 +334,11 @@ impl Uploads {
         let end = at + chunk.len() as u64;
         if end > upload.size {
             return Err(AppendError::PastSize(upload.size));
+        }
+        // Checked again per chunk: the disk may have filled since the
+        // announcement (the database, logs, other programs).
+        if !self.has_room_for(chunk.len() as u64) {
+            return Err(AppendError::DiskFull);
         }
         let io = |e: std::io::Error| AppendError::Io(e.to_string());
         let mut part = OpenOptions::new()
