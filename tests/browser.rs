@@ -13,6 +13,8 @@ mod editor;
 mod emcee;
 #[path = "browser/faces.rs"]
 mod faces;
+#[path = "browser/fixes.rs"]
+mod fixes;
 #[path = "browser/fixes2.rs"]
 mod fixes2;
 #[path = "browser/harness.rs"]

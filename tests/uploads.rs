@@ -782,3 +782,17 @@ async fn a_file_whose_last_chunk_landed_just_before_a_crash_finishes_on_an_empty
     assert_eq!(done["accepted"][0]["name"], "Ivy Jones");
     assert!(done["accepted"][0]["person"].is_u64(), "{done}");
 }
+
+#[tokio::test]
+async fn an_uploaded_person_is_signed_by_the_organiser_who_uploaded_them() {
+    let server = TestServer::builder().in_process().start();
+    let reunion = new_reunion(&server).await;
+    upload_in(&server, reunion, "Kim Kay.png", &scan(3)).await;
+    let (_, body) = server
+        .get_json(&format!("/api/organise/reunions/{reunion}"))
+        .await;
+    let kim = &body["people"][0];
+    assert_eq!(kim["name"], "Kim Kay", "{body}");
+    // This server has no password: the organiser is whoever sits at it.
+    assert_eq!(kim["updated_by"], "the organiser on this computer", "{kim}");
+}

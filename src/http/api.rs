@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -18,6 +18,7 @@ use axum::extract::ConnectInfo;
 
 use super::AppError;
 use super::guard::origin_allowed;
+use super::organise::LocalUser;
 use super::throttle::network_of;
 use crate::AppState;
 use crate::delivery::upgrade::WsUpgrade;
@@ -100,6 +101,7 @@ pub struct CreateRoom {
 pub async fn create_room(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    local: Option<Extension<LocalUser>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
@@ -111,8 +113,8 @@ pub async fn create_room(
     let organiser = if reunion == 0 {
         None
     } else {
-        let who = super::organise::Organiser::of(&state, &headers, Some(peer.ip()))
-            .ok_or_else(super::organise::organiser_only)?;
+        let who = super::organise::Organiser::of(&state, &headers, local.is_some())
+            .ok_or_else(|| super::organise::refusal(&state))?;
         who.check(reunion)?;
         Some(who)
     };
@@ -333,6 +335,7 @@ pub const EVENT_SOLO_CLOSED: &str =
 pub async fn solo_round(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    local: Option<Extension<LocalUser>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
@@ -344,7 +347,7 @@ pub async fn solo_round(
         // The event's organisers preview whatever it or `--solo` says;
         // guests play when the event opened solo (the gate asked for its
         // code already).
-        let organiser = super::organise::Organiser::of(&state, &headers, Some(peer.ip()))
+        let organiser = super::organise::Organiser::of(&state, &headers, local.is_some())
             .is_some_and(|who| who.check(reunion).is_ok());
         if !organiser {
             event_solo_open(&state, reunion)?;

@@ -29,6 +29,11 @@ pub async fn guard(State(state): State<Arc<AppState>>, mut req: Request, next: N
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
+    // Decided before the proxy headers below are stripped: their presence
+    // says a proxy on this computer passed the request on.
+    if super::organise::is_local_user(peer, req.headers()) {
+        req.extensions_mut().insert(super::organise::LocalUser);
+    }
     // From here on a forwarded header is one a trusted proxy wrote.
     if !peer.is_some_and(|ip| state.trusted_proxies.contains(ip)) {
         for name in FORWARDED {

@@ -70,6 +70,29 @@ impl IntoResponse for AppError {
     }
 }
 
+/// [`Path`] of numbers (ids, a photo's index): a part that is not one, or
+/// is too big, is the JSON 404 like any unknown id, not axum's plain-text
+/// 400.
+pub struct Ids<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Ids<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, AppError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| Ids(v))
+            .map_err(|_| AppError::not_found("Nothing here."))
+    }
+}
+
 impl IntoResponse for crate::delivery::upgrade::HandshakeRefused {
     fn into_response(self) -> Response {
         let mut response = AppError::new(self.status, "bad_request", self.message).into_response();

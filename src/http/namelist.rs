@@ -13,16 +13,16 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::AppError;
 use super::api::json_body;
 use super::organise::{Organiser, reunion_for, signed_by, stale_response};
+use super::{AppError, Ids};
 use crate::AppState;
 use crate::reunion::namelist::{Accepted, Comparison, compare};
 use crate::roster::namelist;
@@ -102,7 +102,7 @@ fn compare_now(
 pub async fn event_preview(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let (comparison, _) = compare_now(&state, &who, id, body)?;
@@ -118,7 +118,7 @@ pub async fn event_preview(
 pub async fn event_apply(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let (comparison, req) = match compare_now(&state, &who, id, body) {

@@ -4,8 +4,10 @@
 //!
 //! Who is the organiser: with `--admin-password`, whoever typed it (then a
 //! signed cookie remembers it); without one, on a server listening on
-//! loopback only, the local user; on a public server without one, nobody
-//! (the area is closed and says how to open it).
+//! loopback only, the local user; on a public server without one, only
+//! the local user (the laptop at the venue): everyone else finds the area
+//! closed, with how to open it. The local user is this computer's browser,
+//! asking for a loopback host name, through no proxy ([`LocalUser`]).
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -22,9 +24,9 @@ use serde::Deserialize;
 use serde_json::json;
 use sha2::Sha256;
 
-use super::AppError;
 use super::guard::origin_allowed;
 use super::throttle::Throttle;
+use super::{AppError, Ids};
 use crate::AppState;
 use crate::room::code::secrets_equal;
 
@@ -43,8 +45,9 @@ pub enum Mode {
     Password,
     /// No password, listening on loopback only: the local user.
     Loopback,
-    /// No password on a public address (or behind a trusted proxy, where
-    /// every request comes from the proxy's address): nobody.
+    /// No password on a public address: only this computer's own browser
+    /// (the laptop at the venue); behind a trusted proxy, where every
+    /// request comes from the proxy's address: nobody.
     Closed,
 }
 
@@ -77,13 +80,19 @@ pub struct OrganiseAuth {
     /// changing it logs every browser out.
     admin_sig: String,
     password: Option<String>,
+    /// No password and no proxy: this computer's own browser organises
+    /// (on a loopback address, and at the venue on `0.0.0.0`).
+    local_organises: bool,
     cookie_attrs: String,
     /// Wrong admin passwords, per address.
     pub passwords: Throttle,
 }
 
 /// The hint printed at start and shown by a closed `/organise`.
-pub const CLOSED_HINT: &str = "The organiser area (/organise) is closed: this server listens on a public address without an admin password. Start it with --admin-password PASSWORD (or the environment variable YEARBOOK_ADMIN_PASSWORD), then restart it.";
+pub const CLOSED_HINT: &str = "The organiser area (/organise) is closed to other devices: this server listens on a public address without an admin password, so only a browser on the computer it runs on may organise, at http://127.0.0.1:PORT/organise (PORT as in --addr). To organise from another device, start it with --admin-password PASSWORD (or the environment variable YEARBOOK_ADMIN_PASSWORD), then restart it.";
+/// What a loopback-only server without a password tells anyone but the
+/// local user (another host name, a proxy).
+pub const LOCAL_HINT: &str = "Only the organiser may do this: open the organiser area in a browser on the computer this server runs on, at http://localhost:PORT/organise or http://127.0.0.1:PORT/organise (PORT as in --addr).";
 /// The same, when a proxy stands in front and no password is set.
 pub const PROXY_HINT: &str = "The organiser area (/organise) is closed: behind a proxy every request comes from the proxy's address, so being on this computer proves nothing. Start the server with --admin-password PASSWORD (or the environment variable YEARBOOK_ADMIN_PASSWORD), then restart it.";
 
@@ -120,6 +129,7 @@ impl OrganiseAuth {
             mode,
             secret: secret.to_vec(),
             admin_sig,
+            local_organises: password.is_none() && !behind_proxy,
             password,
             cookie_attrs,
             passwords: Throttle::new(PASSWORDS_PER_MINUTE, std::time::Duration::from_secs(60)),
@@ -166,7 +176,8 @@ impl OrganiseAuth {
     }
 
     /// The scope a valid organiser cookie grants; the admin's cookie only
-    /// while a password is set (it signs the password).
+    /// while a password is set (it signs the password), a co-organiser's
+    /// only while the area is not closed.
     pub fn cookie_scope(&self, headers: &HeaderMap) -> Option<Scope> {
         let values = headers
             .get_all(header::COOKIE)
@@ -188,6 +199,9 @@ impl OrganiseAuth {
                 }
             } else if let Some(id) = who.strip_prefix('r').and_then(|n| n.parse::<u32>().ok())
                 && id != 0
+                // A closed area stays closed to invited helpers too: their
+                // cookie cannot be revoked, only ended by closing.
+                && self.mode != Mode::Closed
                 && secrets_equal(sig, &self.reunion_sig(id))
             {
                 best = Some(Scope::Reunion(id));
@@ -230,6 +244,24 @@ pub fn addr_is_loopback(addr: &str) -> bool {
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Headers a proxy adds. A request carrying one came through a proxy on
+/// this computer, so its loopback peer does not make it the local user.
+const PROXY_HEADERS: [&str; 4] = ["x-forwarded-for", "forwarded", "x-real-ip", "via"];
+
+/// Put on a request by the guard (before it strips forwarded headers) when
+/// it comes from this computer's own browser: a loopback peer, a loopback
+/// `Host` (a rebound DNS name is not one) and no proxy's header.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalUser;
+
+/// Whether a request is the local user's (see [`LocalUser`]).
+pub fn is_local_user(peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    peer.is_some_and(|ip| ip.to_canonical().is_loopback())
+        && host.is_some_and(addr_is_loopback)
+        && !PROXY_HEADERS.iter().any(|h| headers.contains_key(*h))
+}
+
 /// An organiser, proven: a handler taking it is never reached by a guest.
 #[derive(Debug, Clone, Copy)]
 pub struct Organiser {
@@ -238,21 +270,21 @@ pub struct Organiser {
 
 impl Organiser {
     /// The organiser a request proves to be (cookie, or the local user
-    /// on a loopback-only server), if any.
-    pub fn of(state: &AppState, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<Self> {
+    /// on a loopback-only server), if any. `local`: the request carries
+    /// [`LocalUser`].
+    pub fn of(state: &AppState, headers: &HeaderMap, local: bool) -> Option<Self> {
         let auth = &state.organise;
         if let Some(scope) = auth.cookie_scope(headers) {
             return Some(Organiser { scope });
         }
-        (auth.mode == Mode::Loopback && peer.is_some_and(|ip| ip.to_canonical().is_loopback()))
-            .then_some(Organiser { scope: Scope::All })
+        (auth.local_organises && local).then_some(Organiser { scope: Scope::All })
     }
 
     /// In words, for "changed by …".
     pub fn describe(&self, state: &AppState) -> &'static str {
         match (self.scope, state.organise.mode) {
             (Scope::Reunion(_), _) => "a co-organiser",
-            (Scope::All, Mode::Loopback) => "the organiser on this computer",
+            (Scope::All, Mode::Loopback | Mode::Closed) => "the organiser on this computer",
             (Scope::All, _) => "the organiser",
         }
     }
@@ -295,13 +327,6 @@ fn is_api(state: &AppState, path: &str) -> bool {
         .starts_with("/api/")
 }
 
-fn peer_of(parts: &Parts) -> Option<IpAddr> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-}
-
 impl FromRequestParts<Arc<AppState>> for Organiser {
     type Rejection = Response;
 
@@ -321,24 +346,36 @@ impl FromRequestParts<Arc<AppState>> for Organiser {
             )
             .into_response());
         }
-        if let Some(who) = Organiser::of(state, &parts.headers, peer_of(parts)) {
+        if let Some(who) = Organiser::of(
+            state,
+            &parts.headers,
+            parts.extensions.get::<LocalUser>().is_some(),
+        ) {
             return Ok(who);
         }
-        match state.organise.mode {
-            Mode::Password | Mode::Loopback if api => Err(organiser_only().into_response()),
-            Mode::Password | Mode::Loopback => Err(gate_page(state, Gate::Login)),
-            Mode::Closed if api => Err(closed(state).into_response()),
-            Mode::Closed => Err(gate_page(state, Gate::Closed)),
+        if api {
+            return Err(refusal(state).into_response());
         }
+        Err(match state.organise.mode {
+            Mode::Password => gate_page(state, Gate::Login),
+            Mode::Loopback => gate_page(state, Gate::LocalOnly),
+            Mode::Closed => gate_page(state, Gate::Closed),
+        })
     }
 }
 
-pub fn organiser_only() -> AppError {
-    AppError::new(
-        StatusCode::UNAUTHORIZED,
-        "organiser_only",
-        "Only the organiser may do this: log in at /organise.",
-    )
+/// What someone who is not the organiser gets from the organiser's JSON
+/// routes: how to get in, as far as this server allows it.
+pub fn refusal(state: &AppState) -> AppError {
+    match state.organise.mode {
+        Mode::Password => AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "organiser_only",
+            "Only the organiser may do this: log in at /organise.",
+        ),
+        Mode::Loopback => AppError::new(StatusCode::UNAUTHORIZED, "organiser_only", LOCAL_HINT),
+        Mode::Closed => closed(state),
+    }
 }
 
 fn closed(state: &AppState) -> AppError {
@@ -360,6 +397,7 @@ fn closed_message(state: &AppState) -> &'static str {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Gate {
     Login,
+    LocalOnly,
     Wrong,
     TooMany,
     Closed,
@@ -380,6 +418,7 @@ struct GatePage {
 fn gate_page(state: &AppState, gate: Gate) -> Response {
     let (status, note, error) = match gate {
         Gate::Login => (StatusCode::UNAUTHORIZED, String::new(), false),
+        Gate::LocalOnly => (StatusCode::UNAUTHORIZED, LOCAL_HINT.to_string(), false),
         Gate::Wrong => (
             StatusCode::UNAUTHORIZED,
             "That is not the organiser password. Try again.".to_string(),
@@ -739,7 +778,7 @@ fn reunion_json(state: &AppState, r: &Reunion) -> serde_json::Value {
 pub async fn show(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
 ) -> Result<Response, AppError> {
     let r = reunion_for(&state, &who, id)?;
     Ok(Json(reunion_json(&state, &r)).into_response())
@@ -766,7 +805,7 @@ fn body_object(
 pub async fn update(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, AppError> {
     reunion_for(&state, &who, id)?;
@@ -817,7 +856,7 @@ pub(crate) fn signed_by(state: &AppState, who: &Organiser, by: Option<&str>) -> 
 pub async fn add_person(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, AppError> {
     use base64::Engine;
@@ -873,19 +912,14 @@ pub async fn add_person(
 pub async fn update_person(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path((id, pid)): Path<(u32, u32)>,
+    Ids((id, pid)): Ids<(u32, u32)>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     let run = async {
         reunion_for(&state, &who, id)?;
         let v = body_object(body)?;
-        let version = v
-            .get("version")
-            .and_then(serde_json::Value::as_u64)
-            .ok_or_else(|| {
-                AppError::bad_request("Say which version you changed: {\"version\": N, ...}.")
-            })?;
-        Ok::<_, AppError>((version as u32, person_patch(&v), signer(&state, &who, &v)))
+        let version = version_of(&v)?;
+        Ok::<_, AppError>((version, person_patch(&v), signer(&state, &who, &v)))
     };
     match run.await {
         Ok((version, patch, by)) => save_person(&state, id, pid, version, patch, &by).await,
@@ -913,7 +947,7 @@ fn person_patch(v: &serde_json::Value) -> PersonPatch {
 pub async fn update_people(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     let run = async {
@@ -976,7 +1010,7 @@ async fn save_person(
 pub async fn delete_person(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path((id, pid)): Path<(u32, u32)>,
+    Ids((id, pid)): Ids<(u32, u32)>,
 ) -> Response {
     let r = match reunion_for(&state, &who, id) {
         Ok(r) => r,
@@ -1023,7 +1057,7 @@ fn photo_saved(result: Result<crate::reunion::PersonRow, ReunionError>) -> Respo
 pub async fn rotate_photo(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path((id, pid, idx)): Path<(u32, u32, u32)>,
+    Ids((id, pid, idx)): Ids<(u32, u32, u32)>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     let run = async {
@@ -1110,7 +1144,7 @@ pub struct ReplaceQuery {
 pub async fn replace_photo(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path((id, pid, idx)): Path<(u32, u32, u32)>,
+    Ids((id, pid, idx)): Ids<(u32, u32, u32)>,
     axum::extract::Query(q): axum::extract::Query<ReplaceQuery>,
     body: axum::body::Body,
 ) -> Response {
@@ -1146,7 +1180,7 @@ pub async fn replace_photo(
 pub async fn photo(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path((id, person, idx)): Path<(u32, u32, u32)>,
+    Ids((id, person, idx)): Ids<(u32, u32, u32)>,
 ) -> Result<Response, AppError> {
     let r = reunion_for(&state, &who, id)?;
     let p = r
@@ -1173,7 +1207,7 @@ pub async fn photo(
 pub async fn create_invite(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     reunion_for(&state, &who, id)?;
@@ -1270,7 +1304,7 @@ struct ReunionPage {
 pub async fn reunion_page(
     State(state): State<Arc<AppState>>,
     who: Organiser,
-    Path(id): Path<u32>,
+    Ids(id): Ids<u32>,
 ) -> Response {
     let r = match reunion_for(&state, &who, id) {
         Ok(r) => r,
@@ -1280,8 +1314,7 @@ pub async fn reunion_page(
 }
 
 fn render_reunion_page(state: &AppState, r: &Reunion) -> Response {
-    // `</` never appears in the embedded JSON: it cannot end the script.
-    let data = reunion_json(state, r).to_string().replace("</", "<\\/");
+    let data = super::pages::json_for_script(&reunion_json(state, r));
     super::pages::render(ReunionPage {
         base: state.base.clone(),
         title: format!("{} — organiser", r.title()),

@@ -18,6 +18,18 @@ use crate::AppState;
 use crate::room::Room;
 use crate::views;
 
+/// JSON to embed in a `<script type="application/json">` (with `|safe`):
+/// `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`, so no name can end
+/// the element (`</script>`) or keep a browser from ending it
+/// (`<!--<script>`). JSON.parse reads them back unchanged.
+pub(crate) fn json_for_script(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 pub(crate) fn render(page: impl Template) -> Response {
     match page.render() {
         Ok(html) => Html(html).into_response(),
@@ -134,7 +146,7 @@ pub async fn remote(
 /// event opened solo, for its organiser always (the preview).
 pub async fn solo(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    local: Option<axum::Extension<super::organise::LocalUser>>,
     headers: HeaderMap,
     uri: axum::http::Uri,
 ) -> Response {
@@ -147,7 +159,7 @@ pub async fn solo(
         0 => (state.solo.mode == crate::solo::SoloMode::Off)
             .then_some("Solo play is off on this server. Join the game on the big screen instead."),
         id => {
-            let organiser = super::organise::Organiser::of(&state, &headers, Some(peer.ip()))
+            let organiser = super::organise::Organiser::of(&state, &headers, local.is_some())
                 .is_some_and(|who| who.check(id).is_ok());
             let open = state.reunions.get(id).is_some_and(|r| r.meta().solo_open);
             (!organiser && !open).then_some(super::api::EVENT_SOLO_CLOSED)
@@ -158,4 +170,18 @@ pub async fn solo(
         title: "Solo game".into(),
         off: off.map(str::to_string),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_for_script;
+
+    #[test]
+    fn embedded_json_has_no_markup_and_reads_back_the_same() {
+        let value = serde_json::json!({"name": "<!--<script></script> & >"});
+        let embedded = json_for_script(&value);
+        assert!(!embedded.contains(['<', '>', '&']), "{embedded}");
+        let back: serde_json::Value = serde_json::from_str(&embedded).unwrap();
+        assert_eq!(back, value);
+    }
 }

@@ -14,10 +14,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::AppError;
 use super::organise::Organiser;
+use super::{AppError, Ids};
 use crate::AppState;
-use crate::reunion::ReunionError;
+use crate::reunion::{NewPerson, ReunionError};
 use crate::roster::csv::name_key;
 use crate::uploads::check::{self, Problem};
 use crate::uploads::{
@@ -36,7 +36,7 @@ pub const UPLOAD_OFFSET: &str = "upload-offset";
 pub async fn page(
     organiser: Organiser,
     State(state): State<Arc<AppState>>,
-    Path(reunion): Path<u32>,
+    Ids(reunion): Ids<u32>,
 ) -> Result<Response, AppError> {
     find_reunion(&state, &organiser, reunion)?;
     let to = format!("{}/organise/reunions/{reunion}#uploads", state.base);
@@ -178,7 +178,7 @@ async fn find(
 pub async fn create(
     organiser: Organiser,
     State(state): State<Arc<AppState>>,
-    Path(reunion): Path<u32>,
+    Ids(reunion): Ids<u32>,
     body: Bytes,
 ) -> Result<Response, AppError> {
     find_reunion(&state, &organiser, reunion)?;
@@ -215,12 +215,12 @@ pub async fn create(
 pub async fn list(
     organiser: Organiser,
     State(state): State<Arc<AppState>>,
-    Path(reunion): Path<u32>,
+    Ids(reunion): Ids<u32>,
 ) -> Result<Json<Value>, AppError> {
     find_reunion(&state, &organiser, reunion)?;
     let uploads = staging(&state)?;
     // Photos a restart kept from being added go on now.
-    hand_on_or_log(&state, &uploads, reunion).await;
+    hand_on_or_log(&state, &uploads, reunion, &organiser).await;
     let all = blocking(move || uploads.list(reunion)).await?;
     let views: Vec<Value> = all.iter().map(|(u, o)| view(u, *o)).collect();
     Ok(Json(json!({ "uploads": views })))
@@ -248,7 +248,7 @@ pub async fn cancel(
     let staged = uploads.clone();
     blocking(move || staged.remove(&id)).await?;
     // The files that waited for this one go on now.
-    hand_on_or_log(&state, &uploads, upload.reunion).await;
+    hand_on_or_log(&state, &uploads, upload.reunion, &organiser).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -348,7 +348,7 @@ pub async fn append(
     let done = blocking(move || staged.finish_with(&finished_id, now(), decide))
         .await?
         .map_err(disk_trouble)?;
-    hand_on_or_log(&state, &uploads, done.reunion).await;
+    hand_on_or_log(&state, &uploads, done.reunion, &organiser).await;
     let (done, _) = find(&uploads, &organiser, id).await?;
     Ok(answer(StatusCode::OK, &done, done.size))
 }
@@ -359,18 +359,23 @@ pub async fn append(
 pub async fn add_waiting(
     organiser: Organiser,
     State(state): State<Arc<AppState>>,
-    Path(reunion): Path<u32>,
+    Ids(reunion): Ids<u32>,
 ) -> Result<Json<Value>, AppError> {
     find_reunion(&state, &organiser, reunion)?;
     let uploads = staging(&state)?;
-    hand_on(&state, &uploads, reunion, true).await?;
-    list(organiser, State(state), Path(reunion)).await
+    hand_on(&state, &uploads, reunion, &organiser, true).await?;
+    list(organiser, State(state), Ids(reunion)).await
 }
 
 /// [`hand_on`] where the upload itself went well: a failure to add the
 /// photos leaves them waiting (the list shows them so), for the next try.
-async fn hand_on_or_log(state: &Arc<AppState>, uploads: &Arc<Uploads>, reunion: u32) {
-    if let Err(e) = hand_on(state, uploads, reunion, false).await {
+async fn hand_on_or_log(
+    state: &Arc<AppState>,
+    uploads: &Arc<Uploads>,
+    reunion: u32,
+    by: &Organiser,
+) {
+    if let Err(e) = hand_on(state, uploads, reunion, by, false).await {
         tracing::warn!(reunion, "uploaded photos wait: {}", e.message);
     }
 }
@@ -509,11 +514,13 @@ enum Fate {
 /// (all their photos at once, from however many files), once none of
 /// its uploads is still arriving (or at once, `now`). A person already in
 /// the event gets the photos that add to theirs ([`join`]); a storage
-/// failure leaves the rest waiting for the next try.
+/// failure leaves the rest waiting for the next try. The people added
+/// are signed by `by`, the organiser whose request handed them on.
 async fn hand_on(
     state: &Arc<AppState>,
     uploads: &Arc<Uploads>,
     reunion: u32,
+    by: &Organiser,
     now_anyway: bool,
 ) -> Result<(), AppError> {
     let _one_at_a_time = uploads.handing.lock().await;
@@ -546,7 +553,7 @@ async fn hand_on(
         let person_id = there.map(|e| e.row.id);
         let outcome = match person_id {
             Some(id) => join(state, uploads, (reunion, id), person.photos, &mut settled).await,
-            None => add_new(state, uploads, reunion, person)
+            None => add_new(state, uploads, reunion, by, person)
                 .await
                 .map(|fates| settled.extend(fates)),
         };
@@ -594,6 +601,7 @@ async fn add_new(
     state: &Arc<AppState>,
     uploads: &Arc<Uploads>,
     reunion: u32,
+    by: &Organiser,
     person: crate::uploads::Person,
 ) -> Result<Vec<(String, String, Fate)>, ReunionError> {
     let mut photos = Vec::with_capacity(person.photos.len());
@@ -601,9 +609,15 @@ async fn add_new(
         let label = Some(photo.label.clone()).filter(|l| !l.is_empty());
         photos.push((label, source_of(uploads, id, photo).await?));
     }
+    let new = NewPerson {
+        name: person.name.clone(),
+        known_as: None,
+        gender: None,
+        in_memoriam: false,
+    };
     let added = state
         .reunions
-        .add_person_with_photos(reunion, &person.name, None, None, false, photos)
+        .add_person(reunion, new, photos, by.describe(state))
         .await;
     let fate = |file: &str| match &added {
         Ok(row) => Ok(Fate::Joined(row.id)),

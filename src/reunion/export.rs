@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use super::MAX_TEXT;
-use super::store::{self, Meta, PersonRow, PhotoRow, StoredReunion};
+use super::store::{self, Meta, PersonRow, StoredPhoto, StoredReunion};
 use crate::roster::csv::{MAX_LABEL_CHARS, name_key};
 
 /// What an export wrote and left out, for its summary.
@@ -62,11 +62,17 @@ pub fn export(db: &Path, event: &str, out: &Path) -> anyhow::Result<Exported> {
     let conn = crate::store::backup::open_query_only(db)?;
     let metas = store::metas(&conn).with_context(|| format!("{} holds no events", db.display()))?;
     let meta = find(metas, event)?;
-    // One read transaction: people and photos as of one moment.
+    // One read transaction: people and photos as of one moment. Each
+    // photo's bytes are read when needed, one at a time.
     conn.execute_batch("BEGIN")?;
-    let stored = store::load_reunion(&conn, meta);
+    let written = store::load_reunion(&conn, meta).and_then(|stored| {
+        let id = stored.meta.id;
+        write_folder(&stored, out, |p| {
+            store::photo_bytes(&conn, id, p.person, p.idx)
+        })
+    });
     conn.execute_batch("COMMIT")?;
-    write_folder(&stored?, out)
+    written
 }
 
 fn refuse_non_empty(out: &Path) -> anyhow::Result<()> {
@@ -129,20 +135,25 @@ struct Row<'a> {
     label: Option<String>,
 }
 
-fn write_folder(reunion: &StoredReunion, out: &Path) -> anyhow::Result<Exported> {
+/// `source` reads a photo's bytes.
+fn write_folder(
+    reunion: &StoredReunion,
+    out: &Path,
+    source: impl Fn(&StoredPhoto) -> anyhow::Result<Vec<u8>>,
+) -> anyhow::Result<Exported> {
     let mut done = Exported {
         title: reunion.meta.title.clone(),
         id: reunion.meta.id,
         ..Exported::default()
     };
-    let mut photos_of: BTreeMap<u32, Vec<&PhotoRow>> = BTreeMap::new();
+    let mut photos_of: BTreeMap<u32, Vec<&StoredPhoto>> = BTreeMap::new();
     for p in &reunion.photos {
         photos_of.entry(p.person).or_default().push(p);
     }
     let mut names: BTreeMap<String, &str> = BTreeMap::new();
     let mut files = UniqueFiles::default();
     let mut rows = Vec::new();
-    let mut sources: Vec<(String, &[u8])> = Vec::new();
+    let mut sources: Vec<(String, &StoredPhoto)> = Vec::new();
     for person in &reunion.people {
         if person.deleted {
             done.deleted += 1;
@@ -169,8 +180,8 @@ fn write_folder(reunion: &StoredReunion, out: &Path) -> anyhow::Result<Exported>
                 Some(l) => format!("{} ({l})", person.name),
                 None => person.name.clone(),
             };
-            let file = files.take(&stem, extension_of(&photo.bytes));
-            sources.push((file.clone(), &photo.bytes));
+            let file = files.take(&stem, extension_of(&source(photo)?));
+            sources.push((file.clone(), photo));
             rows.push(Row {
                 person,
                 file,
@@ -184,9 +195,10 @@ fn write_folder(reunion: &StoredReunion, out: &Path) -> anyhow::Result<Exported>
     let photo_dir = out.join("photos");
     std::fs::create_dir_all(&photo_dir)
         .with_context(|| format!("cannot create {}", photo_dir.display()))?;
-    for (file, bytes) in &sources {
+    for (file, photo) in &sources {
         let path = photo_dir.join(file);
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, source(photo)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     write_csv(&out.join("roster.csv"), &rows)?;
     Ok(done)
@@ -195,7 +207,7 @@ fn write_folder(reunion: &StoredReunion, out: &Path) -> anyhow::Result<Exported>
 /// Each photo's label as `check` needs them: with several photos, every
 /// one labelled (`photo 2` for an unlabelled one) and no label twice; at
 /// most [`MAX_LABEL_CHARS`] characters.
-fn labels_for(photos: &[&PhotoRow]) -> Vec<Option<String>> {
+fn labels_for(photos: &[&StoredPhoto]) -> Vec<Option<String>> {
     let several = photos.len() > 1;
     let mut seen = BTreeSet::new();
     photos
@@ -302,13 +314,12 @@ fn write_csv(path: &PathBuf, rows: &[Row<'_>]) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
-    fn photo(label: Option<&str>) -> PhotoRow {
-        PhotoRow {
+    fn photo(label: Option<&str>) -> StoredPhoto {
+        StoredPhoto {
             person: 1,
             idx: 0,
             label: label.map(Into::into),
             sha: String::new(),
-            bytes: Vec::new(),
         }
     }
 
@@ -322,7 +333,7 @@ mod tests {
             photo(Some(&long)),
             photo(Some(&long)),
         ];
-        let refs: Vec<&PhotoRow> = photos.iter().collect();
+        let refs: Vec<&StoredPhoto> = photos.iter().collect();
         let labels: Vec<String> = labels_for(&refs).into_iter().flatten().collect();
         assert_eq!(&labels[..3], ["photo 1", "1986", "1986 (2)"]);
         assert_eq!(labels[3], "x".repeat(40));
@@ -333,7 +344,7 @@ mod tests {
     #[test]
     fn two_people_of_one_name_stop_the_export_before_anything_is_written() {
         let person = PersonRow::named;
-        let pic = |who: u32| PhotoRow {
+        let pic = |who: u32| StoredPhoto {
             person: who,
             ..photo(None)
         };
@@ -352,7 +363,9 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let err = write_folder(&reunion, &out).unwrap_err().to_string();
+        let err = write_folder(&reunion, &out, |_| Ok(Vec::new()))
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("'ann  LEE' and 'Ann Lee' are the same name"),
             "{err}"

@@ -348,11 +348,14 @@ impl Reunions {
         }
         let mut map = BTreeMap::new();
         for reunion in stored {
-            let processed = crate::roster::par_map(&reunion.photos, |p| {
-                pipeline
-                    .process(&p.bytes)
-                    .map(|(_, thumb, photo)| (thumb, photo))
-            });
+            // One photo at a time, its source read only when the cache
+            // lacks its variants: memory stays near one photo's size
+            // however many the database holds.
+            let processed: Vec<_> = reunion
+                .photos
+                .iter()
+                .map(|p| variants_at_start(&store, &pipeline, reunion.meta.id, p))
+                .collect();
             let mut people: Vec<Entry> = reunion
                 .people
                 .into_iter()
@@ -460,32 +463,8 @@ impl Reunions {
 
     /// Adds a person with their photos (`(label, source bytes)`, each
     /// decoded and turned into web variants first: an unreadable one
-    /// refuses the whole person, nothing stored). What uploads and the
-    /// organiser's "add a person" call.
-    pub async fn add_person_with_photos(
-        &self,
-        reunion: u32,
-        name: &str,
-        gender: Option<&str>,
-        known_as: Option<&str>,
-        in_memoriam: bool,
-        photos: Vec<(Option<String>, Vec<u8>)>,
-    ) -> Result<PersonRow, ReunionError> {
-        self.add_person(
-            reunion,
-            NewPerson {
-                name: name.to_string(),
-                known_as: known_as.and_then(clean_text),
-                gender: gender.and_then(clean_text),
-                in_memoriam,
-            },
-            photos,
-            "the organiser",
-        )
-        .await
-    }
-
-    /// [`Reunions::add_person_with_photos`], saying who added them.
+    /// refuses the whole person, nothing stored), signed by `by`. What
+    /// uploads and the organiser's "add a person" call.
     pub async fn add_person(
         &self,
         id: u32,
@@ -615,6 +594,9 @@ impl Reunions {
     ) -> Result<Vec<PersonRow>, ReunionError> {
         let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
         let _writing = reunion.writing.lock().await;
+        // A change that changes nothing (a field left without editing it)
+        // gets no new version, so nobody else's open row turns stale.
+        let mut answer = Vec::with_capacity(edits.len());
         let mut rows = Vec::with_capacity(edits.len());
         for (person, version, mut patch) in edits {
             if let Some(name) = &patch.name {
@@ -623,7 +605,17 @@ impl Reunions {
                 patch.name = Some(clean);
             }
             let current = person_at(&reunion, person, version)?;
-            rows.push((stamped(patch.apply_to(&current.row), version, by), version));
+            let changed = patch.apply_to(&current.row);
+            if changed == current.row {
+                answer.push(current.row);
+                continue;
+            }
+            let row = stamped(changed, version, by);
+            answer.push(row.clone());
+            rows.push((row, version));
+        }
+        if rows.is_empty() {
+            return Ok(answer);
         }
         let written = rows.clone();
         self.blocking(move |s| s.update_people(id, &written))
@@ -636,7 +628,7 @@ impl Reunions {
             }
         }
         reunion.replace(next);
-        Ok(rows.into_iter().map(|(row, _)| row).collect())
+        Ok(answer)
     }
 }
 
@@ -676,6 +668,26 @@ fn person_at(reunion: &Reunion, person: u32, version: u32) -> Result<Entry, Reun
         return Err(ReunionError::Stale(current.row));
     }
     Ok(current)
+}
+
+/// A stored photo's variants at start: from the photo cache by its sha,
+/// else made from its source bytes, read from the database just now.
+fn variants_at_start(
+    store: &ReunionStore,
+    pipeline: &Pipeline,
+    reunion: u32,
+    p: &store::StoredPhoto,
+) -> Result<(Variant, Variant), String> {
+    if let Some(made) = pipeline.cached_variants(&p.sha) {
+        return Ok(made);
+    }
+    let source = store
+        .photo_source(reunion, p.person, p.idx)
+        .map_err(|e| e.to_string())?
+        .ok_or("its row is gone")?;
+    pipeline
+        .process(&source)
+        .map(|(_, thumb, photo)| (thumb, photo))
 }
 
 /// `row` as changed by `by` now, one version past `version`.

@@ -54,12 +54,22 @@ pub struct PhotoRow {
     pub bytes: Vec<u8>,
 }
 
+/// A photo's row as read at start: without its source bytes, which are
+/// read one at a time, only for a photo the cache has no variants of.
+#[derive(Debug, Clone)]
+pub struct StoredPhoto {
+    pub person: u32,
+    pub idx: u32,
+    pub label: Option<String>,
+    pub sha: String,
+}
+
 /// A reunion as read at start.
 #[derive(Debug)]
 pub struct StoredReunion {
     pub meta: Meta,
     pub people: Vec<PersonRow>,
-    pub photos: Vec<PhotoRow>,
+    pub photos: Vec<StoredPhoto>,
 }
 
 #[cfg(test)]
@@ -319,15 +329,7 @@ impl ReunionStore {
         person: u32,
         idx: u32,
     ) -> anyhow::Result<Option<Vec<u8>>> {
-        self.conn
-            .lock()
-            .query_row(
-                "SELECT bytes FROM reunion_photos WHERE reunion = ?1 AND person = ?2 AND idx = ?3",
-                params![reunion, person, idx],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(Into::into)
+        photo_bytes_if_any(&self.conn.lock(), reunion, person, idx)
     }
 
     /// Writes each `row` over the stored one if that is still at its
@@ -516,11 +518,38 @@ pub fn metas(conn: &Connection) -> anyhow::Result<Vec<Meta>> {
 }
 
 /// One reunion's people (by id) and photos (by person, then index).
+/// The source bytes of one photo, if it is stored.
+fn photo_bytes_if_any(
+    conn: &Connection,
+    reunion: u32,
+    person: u32,
+    idx: u32,
+) -> anyhow::Result<Option<Vec<u8>>> {
+    conn.query_row(
+        "SELECT bytes FROM reunion_photos WHERE reunion = ?1 AND person = ?2 AND idx = ?3",
+        params![reunion, person, idx],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Into::into)
+}
+
+/// The source bytes of a photo [`load_reunion`] listed.
+pub fn photo_bytes(
+    conn: &Connection,
+    reunion: u32,
+    person: u32,
+    idx: u32,
+) -> anyhow::Result<Vec<u8>> {
+    photo_bytes_if_any(conn, reunion, person, idx)?
+        .ok_or_else(|| anyhow::anyhow!("photo {idx} of person {person} is gone"))
+}
+
 pub fn load_reunion(conn: &Connection, meta: Meta) -> anyhow::Result<StoredReunion> {
     let mut people =
         conn.prepare_cached(&format!("{PERSON_SELECT} WHERE reunion = ?1 ORDER BY id"))?;
     let mut photos = conn.prepare_cached(
-        "SELECT person, idx, label, sha, bytes FROM reunion_photos
+        "SELECT person, idx, label, sha FROM reunion_photos
          WHERE reunion = ?1 ORDER BY person, idx",
     )?;
     let people = people
@@ -528,12 +557,11 @@ pub fn load_reunion(conn: &Connection, meta: Meta) -> anyhow::Result<StoredReuni
         .collect::<Result<_, _>>()?;
     let photos = photos
         .query_map([meta.id], |r| {
-            Ok(PhotoRow {
+            Ok(StoredPhoto {
                 person: r.get(0)?,
                 idx: r.get(1)?,
                 label: r.get(2)?,
                 sha: r.get(3)?,
-                bytes: r.get(4)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -331,6 +331,12 @@ impl Pipeline {
         Some((read("thumb")?, read("photo")?))
     }
 
+    /// The variants the cache holds for photo `id` (its [`photo_id`]),
+    /// without reading or decoding the source.
+    pub fn cached_variants(&self, id: &str) -> Option<(Variant, Variant)> {
+        self.cached(id)
+    }
+
     /// Before a load: creates the cache folder and removes the `*.tmp`
     /// files an earlier run left when it died mid-write. On failure the
     /// photos are made in memory at every start; the error says why.
