@@ -198,18 +198,7 @@
       var file = pick.files && pick.files[0];
       if (!file) return;
       say('Sending the photo…');
-      var q = '?version=' + versionOf(p.id);
-      var by = YB.local.get('yearbook.organiser.name');
-      if (by) q += '&by=' + encodeURIComponent(by);
-      fetch(YB.url(api + '/people/' + p.id + '/photos/' + first.idx + q), {
-        method: 'PUT', body: file, credentials: 'same-origin', headers: { 'Accept': 'application/json' }
-      }).then(function (res) {
-        return res.text().then(function (t) {
-          var d = null;
-          try { d = JSON.parse(t); } catch (e) { d = null; }
-          return { ok: res.ok, status: res.status, data: d };
-        });
-      }).then(function (r) {
+      putPhoto(p.id, first.idx, '?version=' + versionOf(p.id), file).then(function (r) {
         if (!r.ok) { say(YB.errorText(r, 'Could not replace the photo.')); if (r.status === 409) reload(true); return; }
         say('Photo replaced (this cannot be undone here: replace it again to change it back).');
         reload(true);
@@ -301,6 +290,21 @@
     });
   }
 
+  // The image goes as the raw body (up to 25 MiB), not inside JSON.
+  function putPhoto(person, idx, q, file) {
+    var by = YB.local.get('yearbook.organiser.name');
+    if (by) q += (q ? '&' : '?') + 'by=' + encodeURIComponent(by);
+    return fetch(YB.url(api + '/people/' + person + '/photos/' + idx + q), {
+      method: 'PUT', body: file, credentials: 'same-origin', headers: { 'Accept': 'application/json' }
+    }).then(function (res) {
+      return res.text().then(function (t) {
+        var d = null;
+        try { d = JSON.parse(t); } catch (e) { d = null; }
+        return { ok: res.ok, status: res.status, data: d };
+      });
+    });
+  }
+
   function reload(keepMessage) {
     YB.fetchJson(api).then(function (r) {
       if (!r.ok) { if (!keepMessage) say(YB.errorText(r)); return; }
@@ -311,38 +315,39 @@
 
   $('add-person').addEventListener('submit', function (e) {
     e.preventDefault();
-    var body = { name: $('add-name').value, gender: $('add-gender').value || null, photos: [] };
+    var body = { name: $('add-name').value, gender: $('add-gender').value || null };
     var file = $('add-photo').files && $('add-photo').files[0];
-    function send() {
-      YB.fetchJson(api + '/people', { body: body }).then(function (r) {
-        if (!r.ok) { say(YB.errorText(r, 'Could not add.')); return; }
-        say(body.name + ' added.');
-        var added = r.data && r.data.id;
-        if (added) {
-          own(added, r);
-          remember(added, 'adding ' + body.name, function (done) {
-            YB.fetchJson(api + '/people/' + added, { method: 'DELETE' }).then(done, function () {
-              done({ ok: false, status: 0, data: { message: 'No connection: nothing was undone. Try again.' } });
-            });
-          });
-        }
-        $('add-person').reset();
-        reload(true);
+    function forget(id) {
+      return YB.fetchJson(api + '/people/' + id, { method: 'DELETE' });
+    }
+    YB.fetchJson(api + '/people', { body: body }).then(function (r) {
+      if (!r.ok) { say(YB.errorText(r, 'Could not add.')); return; }
+      var added = r.data && r.data.id;
+      if (!file || !added) { done(r, added); return; }
+      say('Sending the photo…');
+      putPhoto(added, 0, '', file).then(function (pr) {
+        if (pr.ok) { done(r, added); return; }
+        // No half-added person: without their photo they are taken out again.
+        forget(added).then(function () { reload(true); });
+        say(YB.errorText(pr, 'Could not add the photo.') + ' ' + body.name + ' was not added.');
+      }, function () {
+        forget(added);
+        say('No connection: ' + body.name + ' was not added. Try again.');
       });
+    }, function () { say('No connection: nothing was added. Try again.'); });
+    function done(r, added) {
+      say(body.name + ' added.');
+      if (added) {
+        own(added, r);
+        remember(added, 'adding ' + body.name, function (done) {
+          YB.fetchJson(api + '/people/' + added, { method: 'DELETE' }).then(done, function () {
+            done({ ok: false, status: 0, data: { message: 'No connection: nothing was undone. Try again.' } });
+          });
+        });
+      }
+      $('add-person').reset();
+      reload(true);
     }
-    if (!file) { send(); return; }
-    // JSON bodies are capped at 64 KiB, and base64 grows a file by a third.
-    if (file.size > 45 * 1024) {
-      say('This photo is too large to add here (over 45 KB). Add the person without it, then upload the scan with the folder upload.');
-      return;
-    }
-    var reader = new FileReader();
-    reader.onload = function () {
-      var s = String(reader.result);
-      body.photos.push({ data: s.slice(s.indexOf(',') + 1) });
-      send();
-    };
-    reader.readAsDataURL(file);
   });
 
   $('host-game').addEventListener('click', function () {

@@ -1136,11 +1136,14 @@ async fn read_photo(body: axum::body::Body) -> Result<Vec<u8>, AppError> {
 pub struct ReplaceQuery {
     version: Option<u32>,
     by: Option<String>,
+    label: Option<String>,
 }
 
 /// `PUT /api/organise/reunions/{id}/people/{pid}/photos/{idx}?version=N`
 /// with the image as the body (PNG or JPEG, at most 25 MiB): replaces the
 /// photo, keeping its label; refused in the uploads' words otherwise.
+/// At the person's next free index it adds the photo instead (`?label=`),
+/// so "add a person" takes a phone's photo, not only what fits in JSON.
 pub async fn replace_photo(
     State(state): State<Arc<AppState>>,
     who: Organiser,
@@ -1149,10 +1152,23 @@ pub async fn replace_photo(
     body: axum::body::Body,
 ) -> Response {
     let run = async {
-        reunion_for(&state, &who, id)?;
-        let version = q
-            .version
-            .ok_or_else(|| AppError::bad_request("Say which version you changed: ?version=N."))?;
+        let r = reunion_for(&state, &who, id)?;
+        let count = r
+            .snapshot()
+            .people
+            .iter()
+            .find(|e| e.row.id == pid && !e.row.deleted)
+            .map(|e| e.photos.len());
+        let adding = count == Some(idx as usize);
+        let version = match q.version {
+            Some(v) => v,
+            None if adding => 0,
+            None => {
+                return Err(AppError::bad_request(
+                    "Say which version you changed: ?version=N.",
+                ));
+            }
+        };
         let bytes = read_photo(body).await?;
         if let Err(problem) = crate::uploads::check::check_single_photo(&bytes) {
             let status = match problem {
@@ -1162,10 +1178,24 @@ pub async fn replace_photo(
             return Err(AppError::new(status, problem.code(), problem.message()));
         }
         let by_value = json!({"by": q.by});
-        Ok::<_, AppError>((version, bytes, signer(&state, &who, &by_value)))
+        Ok::<_, AppError>((adding, version, bytes, signer(&state, &who, &by_value)))
     };
     match run.await {
-        Ok((version, bytes, by)) => photo_saved(
+        Ok((true, _, bytes, _)) => {
+            match state
+                .reunions
+                .add_photo(id, pid, q.label.as_deref(), bytes)
+                .await
+            {
+                Ok(idx) => (
+                    StatusCode::CREATED,
+                    Json(json!({"person": pid, "photo": idx})),
+                )
+                    .into_response(),
+                Err(e) => AppError::from(e).into_response(),
+            }
+        }
+        Ok((false, version, bytes, by)) => photo_saved(
             state
                 .reunions
                 .replace_photo(id, pid, idx, version, bytes, &by)

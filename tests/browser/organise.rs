@@ -83,22 +83,64 @@ fn the_organiser_makes_an_event_edits_it_in_place_and_hosts_it() {
         );
         page.screenshot("organise-event-phone").await;
 
-        // A real scan is too big for the add form: it says so, adds nobody.
-        let big = tempfile::tempdir().unwrap();
-        let scan = big.path().join("Eve Evans.png");
-        std::fs::write(&scan, vec![7u8; 200 * 1024]).unwrap();
+        // Not an image: refused in the uploads' words, and nobody is left
+        // added without a photo.
+        let files = tempfile::tempdir().unwrap();
+        let junk = files.path().join("Eve Evans.png");
+        std::fs::write(&junk, vec![7u8; 200 * 1024]).unwrap();
         page.type_into("#add-name", "Eve Evans").await;
-        page.type_into("#add-photo", scan.to_str().unwrap()).await;
+        page.type_into("#add-photo", junk.to_str().unwrap()).await;
         page.click("#add-person button").await;
         page.wait(
             "the refusal",
-            "document.getElementById('r-msg').textContent.indexOf('too large to add here') >= 0",
+            "document.getElementById('r-msg').textContent.indexOf('was not added') >= 0",
+        )
+        .await;
+        let living = |r: &Value| {
+            r["people"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["deleted"] != true)
+                .count()
+        };
+        let (_, r) = server
+            .get_json(&format!("/api/organise/reunions/{id}"))
+            .await;
+        assert_eq!(living(&r), 4, "{r}");
+        // The refusal is the only thing Chromium logged (reading drains it).
+        let logged = page.severe_log().await;
+        assert!(
+            logged.len() == 1 && logged[0]["message"].as_str().unwrap_or("").contains("422"),
+            "{logged:?}"
+        );
+
+        // A phone's photo (far over the 64 KiB of a JSON body) is taken.
+        let photo = files.path().join("Eve.png");
+        let bytes = common::noisy_png(1000, 7);
+        assert!(bytes.len() > 1024 * 1024, "{} bytes", bytes.len());
+        std::fs::write(&photo, bytes).unwrap();
+        page.js("document.getElementById('add-name').value = ''")
+            .await;
+        page.type_into("#add-name", "Eve Evans").await;
+        page.type_into("#add-photo", photo.to_str().unwrap()).await;
+        page.click("#add-person button").await;
+        page.wait(
+            "the person added",
+            "document.getElementById('r-msg').textContent === 'Eve Evans added.'",
         )
         .await;
         let (_, r) = server
             .get_json(&format!("/api/organise/reunions/{id}"))
             .await;
-        assert_eq!(r["people"].as_array().unwrap().len(), 4, "{r}");
+        assert_eq!(living(&r), 5, "{r}");
+        let eve = r["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "Eve Evans" && p["deleted"] != true)
+            .unwrap();
+        assert_eq!(eve["photos"].as_array().map(Vec::len), Some(1), "{eve}");
 
         page.click("#host-game").await;
         page.wait(

@@ -296,3 +296,34 @@ async fn a_seventeenth_photo_is_refused_with_what_to_do() {
     );
     assert_eq!(photos_of(&server, id, "Eve Fox").await.len(), 16);
 }
+
+#[tokio::test]
+async fn a_photo_put_at_the_next_free_place_adds_a_phone_sized_photo() {
+    let server = TestServer::builder().in_process().start();
+    let id = reunion_with(&server, "Class of 1986", &[("Gus Hay", "m", None)]).await;
+    let pid = person_named(&server, id, "Gus Hay").await["id"]
+        .as_u64()
+        .unwrap();
+    let put = |idx: u32, query: &str, body: Vec<u8>| {
+        server
+            .http
+            .put(server.url(&format!(
+                "/api/organise/reunions/{id}/people/{pid}/photos/{idx}{query}"
+            )))
+            .body(body)
+            .send()
+    };
+    // Far over the 64 KiB a JSON body may have.
+    let big = noisy_png(1000, 5);
+    assert!(big.len() > 1024 * 1024, "{} bytes", big.len());
+    // A gap is no place: only the next free one adds.
+    let (s, r) = status_and_json(put(1, "", big.clone()).await.unwrap()).await;
+    assert_eq!(s, 400, "{r}");
+    let (s, r) = status_and_json(put(0, "?label=1986", big.clone()).await.unwrap()).await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(labels(&photos_of(&server, id, "Gus Hay").await), ["1986"]);
+    // Not an image: refused in the uploads' words, nothing added.
+    let (s, r) = status_and_json(put(1, "", b"not a photo".to_vec()).await.unwrap()).await;
+    assert_eq!(s, 422, "{r}");
+    assert_eq!(photos_of(&server, id, "Gus Hay").await.len(), 1);
+}
