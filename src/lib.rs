@@ -6,6 +6,7 @@ pub mod config;
 pub mod delivery;
 pub mod game;
 pub mod http;
+pub mod pages;
 pub mod protocol;
 pub mod reunion;
 pub mod room;

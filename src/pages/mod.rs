@@ -1,0 +1,401 @@
+//! `yearbook pages`: scanned yearbook class pages become a roster folder.
+//! Each page is deskewed, its grid of portraits found from projection
+//! profiles, each portrait cropped to the class's common size and the
+//! caption under it read with the `tesseract` command (issue 23). A caption
+//! that cannot be read, or a machine without tesseract, leaves the name
+//! empty and flagged: nothing is guessed.
+
+pub mod generate;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use image::{GrayImage, ImageFormat, Luma, imageops};
+
+use crate::roster::photos;
+
+/// Paper is lighter than this; anything darker is ink or photo.
+const PAPER: u8 = 235;
+/// Deskew search: ±4° in 0.1° steps, enough for a hand-placed scan.
+const MAX_SKEW_DEG: f32 = 4.0;
+const SKEW_STEP_DEG: f32 = 0.1;
+/// One caption's OCR may not hang the import.
+const OCR_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A portrait's box on the deskewed page, in pixels (end exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+}
+
+impl Rect {
+    fn width(&self) -> u32 {
+        self.x1 - self.x0
+    }
+    fn height(&self) -> u32 {
+        self.y1 - self.y0
+    }
+}
+
+/// One portrait found: its crop and the caption read under it.
+#[derive(Debug)]
+pub struct Found {
+    pub rect: Rect,
+    pub photo: GrayImage,
+    /// Empty when unread; then `flag` says why.
+    pub name: String,
+    pub flag: Option<String>,
+}
+
+/// What a page gave.
+#[derive(Debug)]
+pub struct PageResult {
+    pub skew_deg: f32,
+    pub found: Vec<Found>,
+}
+
+/// Turns `img` by `radians` counter-clockwise about its centre, same size,
+/// paper-white where nothing maps (bilinear).
+pub fn rotate(img: &GrayImage, radians: f32) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    let (sin, cos) = radians.sin_cos();
+    let mut out = GrayImage::from_pixel(w, h, Luma([255]));
+    for (x, y, p) in out.enumerate_pixels_mut() {
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        let sx = cx + cos * dx - sin * dy;
+        let sy = cy + sin * dx + cos * dy;
+        if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
+            continue;
+        }
+        let (x0, y0) = (sx as u32, sy as u32);
+        let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+        let at = |x: u32, y: u32| f32::from(img.get_pixel(x, y).0[0]);
+        let top = at(x0, y0) * (1.0 - fx) + at(x0 + 1, y0) * fx;
+        let bottom = at(x0, y0 + 1) * (1.0 - fx) + at(x0 + 1, y0 + 1) * fx;
+        p.0[0] = (top * (1.0 - fy) + bottom * fy).round() as u8;
+    }
+    out
+}
+
+/// The turn (radians, for [`rotate`]) that makes the page's rows of ink
+/// sharpest: the grid's horizontal edges line up when the page is straight.
+pub fn find_skew(img: &GrayImage) -> f32 {
+    let (w, h) = img.dimensions();
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    // Every other pixel each way is plenty for a profile.
+    let ink: Vec<(f32, f32)> = (0..h)
+        .step_by(2)
+        .flat_map(|y| (0..w).step_by(2).map(move |x| (x, y)))
+        .filter(|&(x, y)| img.get_pixel(x, y).0[0] < PAPER)
+        .map(|(x, y)| (x as f32 - cx, y as f32 - cy))
+        .collect();
+    let steps = (MAX_SKEW_DEG / SKEW_STEP_DEG).round() as i32;
+    let mut best = (f64::MIN, 0.0f32);
+    let mut rows = vec![0u32; h as usize * 2];
+    for step in -steps..=steps {
+        let theta = (step as f32 * SKEW_STEP_DEG).to_radians();
+        let (sin, cos) = theta.sin_cos();
+        rows.iter_mut().for_each(|r| *r = 0);
+        for &(dx, dy) in &ink {
+            let y = -sin * dx + cos * dy + h as f32;
+            if let Some(r) = rows.get_mut(y.max(0.0) as usize) {
+                *r += 1;
+            }
+        }
+        let score: f64 = rows.iter().map(|&r| f64::from(r) * f64::from(r)).sum();
+        if score > best.0 {
+            best = (score, theta);
+        }
+    }
+    best.1
+}
+
+/// Runs of indices where `profile[i] >= threshold`, as (start, end).
+fn runs(profile: &[f32], threshold: f32) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, &v) in profile.iter().chain(std::iter::once(&f32::MIN)).enumerate() {
+        match (start, v >= threshold) {
+            (None, true) => start = Some(i as u32),
+            (Some(s), false) => {
+                out.push((s, i as u32));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Keeps the runs at least `share` of the longest one: portraits, not text.
+fn long_runs(found: Vec<(u32, u32)>, share: f32) -> Vec<(u32, u32)> {
+    let longest = found.iter().map(|(a, b)| b - a).max().unwrap_or(0);
+    found
+        .into_iter()
+        .filter(|(a, b)| (b - a) as f32 >= longest as f32 * share)
+        .collect()
+}
+
+/// The grid of portraits on a straight page, row by row, or why this is
+/// not a class page.
+pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, String> {
+    let (w, h) = img.dimensions();
+    let is_ink = |x: u32, y: u32| img.get_pixel(x, y).0[0] < PAPER;
+    let rows: Vec<f32> = (0..h)
+        .map(|y| (0..w).filter(|&x| is_ink(x, y)).count() as f32)
+        .collect();
+    let top = rows.iter().copied().fold(0.0, f32::max);
+    let bands = long_runs(runs(&rows, top * 0.5), 0.6);
+    let mut rects = Vec::new();
+    for &(y0, y1) in &bands {
+        let cols: Vec<f32> = (0..w)
+            .map(|x| (y0..y1).filter(|&y| is_ink(x, y)).count() as f32)
+            .collect();
+        let most = cols.iter().copied().fold(0.0, f32::max);
+        for (x0, x1) in long_runs(runs(&cols, most * 0.5), 0.6) {
+            rects.push(Rect { x0, y0, x1, y1 });
+        }
+    }
+    let not_class = |why: &str| Err(format!("not a class page ({why}); nothing cropped"));
+    if rects.len() < 4 {
+        return not_class(&format!(
+            "{} portrait-like boxes, a class page has 4 or more",
+            rects.len()
+        ));
+    }
+    let median = |mut v: Vec<u32>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let mw = median(rects.iter().map(Rect::width).collect()) as f32;
+    let mh = median(rects.iter().map(Rect::height).collect()) as f32;
+    let off = |v: u32, m: f32| (v as f32 - m).abs() > m * 0.2;
+    if rects
+        .iter()
+        .any(|r| off(r.width(), mw) || off(r.height(), mh))
+    {
+        return not_class("the boxes are not of one size");
+    }
+    if !(0.7..=2.0).contains(&(mh / mw)) {
+        return not_class("the boxes are not portrait-shaped");
+    }
+    let area: f32 = rects
+        .iter()
+        .map(|r| r.width() as f32 * r.height() as f32)
+        .sum();
+    if area < (w as f32 * h as f32) * 0.1 {
+        return not_class("the boxes cover too little of the page");
+    }
+    Ok(rects)
+}
+
+/// Whether the `tesseract` command runs here.
+pub fn tesseract_available() -> bool {
+    Command::new("tesseract")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Reads the text of `img` with tesseract (one block, any number of lines).
+fn ocr(img: &GrayImage) -> Result<String, String> {
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    let mut child = Command::new("tesseract")
+        .args(["stdin", "stdout", "-l", "eng", "--psm", "6"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("tesseract cannot run: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("tesseract has no stdin")?;
+    let writer = std::thread::spawn(move || stdin.write_all(&png));
+    let mut stdout = child.stdout.take().ok_or("tesseract has no stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        stdout.read_to_string(&mut text).map(|_| text)
+    });
+    let started = Instant::now();
+    loop {
+        match child.try_wait().map_err(|e| e.to_string())? {
+            Some(_) => break,
+            None if started.elapsed() > OCR_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("tesseract took too long".into());
+            }
+            None => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+    let _ = writer.join();
+    reader
+        .join()
+        .map_err(|_| "tesseract output lost".to_string())?
+        .map_err(|e| e.to_string())
+}
+
+/// A caption's lines joined into one name; `None` when it does not look
+/// like a name (empty, or characters no name has).
+fn clean_caption(text: &str) -> Option<String> {
+    let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let plausible = name
+        .chars()
+        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.' | '’'));
+    (!name.is_empty() && plausible).then_some(name)
+}
+
+/// Finds, crops and names the portraits of one page.
+pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> {
+    let theta = find_skew(img);
+    let straight = rotate(img, theta);
+    let rects = find_portraits(&straight)?;
+    // One framing for the class: each box trimmed of its blurred edge and
+    // scaled to the median box.
+    let mut sizes: Vec<(u32, u32)> = rects.iter().map(|r| (r.width(), r.height())).collect();
+    sizes.sort_unstable();
+    let (fw, fh) = sizes[sizes.len() / 2];
+    let (inset_x, inset_y) = (fw / 40 + 1, fh / 40 + 1);
+    let (out_w, out_h) = (fw - 2 * inset_x, fh - 2 * inset_y);
+    let (pw, ph) = straight.dimensions();
+    let mut found = Vec::new();
+    for (i, r) in rects.iter().enumerate() {
+        let crop = imageops::crop_imm(
+            &straight,
+            r.x0 + inset_x,
+            r.y0 + inset_y,
+            r.width().saturating_sub(2 * inset_x).max(1),
+            r.height().saturating_sub(2 * inset_y).max(1),
+        )
+        .to_image();
+        let photo = imageops::resize(&crop, out_w, out_h, imageops::FilterType::Triangle);
+        // The caption: under the box, as wide as the cell, until the next
+        // row of portraits (or half a portrait's height).
+        let next_top = rects[i..]
+            .iter()
+            .map(|o| o.y0)
+            .find(|&y| y > r.y1)
+            .unwrap_or(ph);
+        let bottom = next_top.min(r.y1 + r.height() / 2).min(ph);
+        let spread = r.width() / 6;
+        let x0 = r.x0.saturating_sub(spread);
+        let x1 = (r.x1 + spread).min(pw);
+        let top = r.y1 + inset_y;
+        let (name, flag) = if !with_ocr {
+            (
+                String::new(),
+                Some("no tesseract: name not read".to_string()),
+            )
+        } else if bottom <= top + 2 {
+            (
+                String::new(),
+                Some("no caption under the portrait".to_string()),
+            )
+        } else {
+            let caption = imageops::crop_imm(&straight, x0, top, x1 - x0, bottom - top).to_image();
+            let big = imageops::resize(
+                &caption,
+                caption.width() * 2,
+                caption.height() * 2,
+                imageops::FilterType::CatmullRom,
+            );
+            match ocr(&big) {
+                Ok(text) => match clean_caption(&text) {
+                    Some(n) => (n, None),
+                    None => (
+                        String::new(),
+                        Some(format!("caption unreadable ({:?})", text.trim())),
+                    ),
+                },
+                Err(e) => (String::new(), Some(e)),
+            }
+        };
+        found.push(Found {
+            rect: *r,
+            photo,
+            name,
+            flag,
+        });
+    }
+    Ok(PageResult {
+        skew_deg: theta.to_degrees(),
+        found,
+    })
+}
+
+/// Reads a page file, refusing one too large before decoding it.
+pub fn load_page(path: &Path) -> anyhow::Result<GrayImage> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let img = photos::decode(&bytes).map_err(|e| anyhow::anyhow!("{} {e}", path.display()))?;
+    Ok(img.into_luma8())
+}
+
+/// `yearbook pages PAGES… --out DIR`: writes `roster.csv` and `photos/`
+/// as `yearbook import` does, reporting each page to `report`.
+pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Result<()> {
+    if out.exists() && std::fs::read_dir(out)?.next().is_some() {
+        bail!("{} is not empty; give a new or empty folder", out.display());
+    }
+    let with_ocr = tesseract_available();
+    if !with_ocr {
+        writeln!(
+            report,
+            "tesseract is not installed: portraits are kept with empty names (apt-get install tesseract-ocr tesseract-ocr-eng)"
+        )?;
+    }
+    std::fs::create_dir_all(out.join("photos"))?;
+    let mut csv = String::from("name,gender,photo\n");
+    let mut kept = 0;
+    for (p, path) in pages.iter().enumerate() {
+        let img = load_page(path)?;
+        let page = match read_page(&img, with_ocr) {
+            Ok(page) => page,
+            Err(why) => {
+                writeln!(report, "{}: {why}", path.display())?;
+                continue;
+            }
+        };
+        let flagged = page.found.iter().filter(|f| f.flag.is_some()).count();
+        writeln!(
+            report,
+            "{}: {} portraits, {} names read, {flagged} flagged (skew {:.1}°)",
+            path.display(),
+            page.found.len(),
+            page.found.len() - flagged,
+            page.skew_deg
+        )?;
+        for (n, f) in page.found.iter().enumerate() {
+            let file = format!("photos/p{}-{}.png", p + 1, n + 1);
+            f.photo.save(out.join(&file))?;
+            if let Some(flag) = &f.flag {
+                writeln!(report, "  portrait {} (row {}): {flag}", n + 1, f.rect.y0)?;
+            }
+            csv.push_str(&format!("{},,{file}\n", csv_field(&f.name)));
+            kept += 1;
+        }
+    }
+    std::fs::write(out.join("roster.csv"), csv)?;
+    writeln!(
+        report,
+        "{kept} portraits written to {}",
+        out.join("roster.csv").display()
+    )?;
+    Ok(())
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
