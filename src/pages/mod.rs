@@ -24,6 +24,8 @@ const MAX_SKEW_DEG: f32 = 4.0;
 const SKEW_STEP_DEG: f32 = 0.1;
 /// One caption's OCR may not hang the import.
 const OCR_TIMEOUT: Duration = Duration::from_secs(20);
+/// Captions read at once: tesseract processes, each on one thread.
+const OCR_AT_ONCE: usize = 3;
 
 /// A portrait's box on the deskewed page, in pixels (end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +215,8 @@ fn ocr(img: &GrayImage) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     let mut child = Command::new("tesseract")
         .args(["stdin", "stdout", "-l", "eng", "--psm", "6"])
+        // OpenMP threads only slow a small image down on a busy machine.
+        .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -247,7 +251,19 @@ fn ocr(img: &GrayImage) -> Result<String, String> {
 /// A caption's lines joined into one name; `None` when it does not look
 /// like a name (empty, or characters no name has).
 fn clean_caption(text: &str) -> Option<String> {
-    let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Stray marks at either end (a photo's edge read as `r` or `'`) are
+    // not words of a name: a word starts with a capital and has 2 letters.
+    let word = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let first = words.iter().position(|w| word(&w)).unwrap_or(words.len());
+    let last = words
+        .iter()
+        .rposition(|w| word(&w))
+        .map_or(first, |l| l + 1);
+    let name = words[first..last.max(first)].join(" ");
     let plausible = name
         .chars()
         .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.' | '’'));
@@ -268,6 +284,7 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> 
     let (out_w, out_h) = (fw - 2 * inset_x, fh - 2 * inset_y);
     let (pw, ph) = straight.dimensions();
     let mut found = Vec::new();
+    let mut captions = Vec::new();
     for (i, r) in rects.iter().enumerate() {
         let crop = imageops::crop_imm(
             &straight,
@@ -289,46 +306,76 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> 
         let spread = r.width() / 6;
         let x0 = r.x0.saturating_sub(spread);
         let x1 = (r.x1 + spread).min(pw);
-        let top = r.y1 + inset_y;
-        let (name, flag) = if !with_ocr {
-            (
-                String::new(),
-                Some("no tesseract: name not read".to_string()),
-            )
-        } else if bottom <= top + 2 {
-            (
-                String::new(),
-                Some("no caption under the portrait".to_string()),
-            )
-        } else {
+        // Skip the portrait's own (blurred) bottom edge: the caption starts
+        // at the first row of bare paper.
+        let top = (r.y1..bottom)
+            .find(|&y| (x0..x1).all(|x| straight.get_pixel(x, y).0[0] >= PAPER))
+            .unwrap_or(bottom);
+        captions.push((bottom > top + 2).then(|| {
             let caption = imageops::crop_imm(&straight, x0, top, x1 - x0, bottom - top).to_image();
-            let big = imageops::resize(
+            imageops::resize(
                 &caption,
                 caption.width() * 2,
                 caption.height() * 2,
                 imageops::FilterType::CatmullRom,
-            );
-            match ocr(&big) {
-                Ok(text) => match clean_caption(&text) {
-                    Some(n) => (n, None),
-                    None => (
-                        String::new(),
-                        Some(format!("caption unreadable ({:?})", text.trim())),
-                    ),
-                },
-                Err(e) => (String::new(), Some(e)),
-            }
-        };
+            )
+        }));
         found.push(Found {
             rect: *r,
             photo,
-            name,
-            flag,
+            name: String::new(),
+            flag: None,
         });
+    }
+    let names = read_captions(&captions, with_ocr);
+    for (f, (name, flag)) in found.iter_mut().zip(names) {
+        f.name = name;
+        f.flag = flag;
     }
     Ok(PageResult {
         skew_deg: theta.to_degrees(),
         found,
+    })
+}
+
+/// Each caption's name, or an empty one and why; OCR runs on a few
+/// captions at once, tesseract itself single-threaded.
+fn read_captions(captions: &[Option<GrayImage>], with_ocr: bool) -> Vec<(String, Option<String>)> {
+    let one = |caption: &Option<GrayImage>| match caption {
+        _ if !with_ocr => (
+            String::new(),
+            Some("no tesseract: name not read".to_string()),
+        ),
+        None => (
+            String::new(),
+            Some("no caption under the portrait".to_string()),
+        ),
+        Some(img) => match ocr(img) {
+            Ok(text) => match clean_caption(&text) {
+                Some(n) => (n, None),
+                None => (
+                    String::new(),
+                    Some(format!("caption unreadable ({:?})", text.trim())),
+                ),
+            },
+            Err(e) => (String::new(), Some(e)),
+        },
+    };
+    let chunk = captions.len().div_ceil(OCR_AT_ONCE).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = captions
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![(String::new(), Some("OCR failed".to_string())); chunk]
+                })
+            })
+            .take(captions.len())
+            .collect()
     })
 }
 
