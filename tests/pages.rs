@@ -185,6 +185,9 @@ fn the_cli_writes_a_roster_that_check_accepts() {
     let mut bytes = std::fs::read(&huge).expect("read");
     bytes[16..20].copy_from_slice(&9000u32.to_be_bytes());
     bytes[20..24].copy_from_slice(&9000u32.to_be_bytes());
+    // The header's CRC covers its type and data (bytes 12..29).
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
     std::fs::write(&huge, bytes).expect("write");
     let bin = env!("CARGO_BIN_EXE_yearbook");
     let refused = Command::new(bin)
@@ -222,4 +225,20 @@ fn the_cli_writes_a_roster_that_check_accepts() {
     let checked = String::from_utf8_lossy(&check.stdout);
     assert!(check.status.success(), "{checked}");
     assert!(checked.contains("24"), "{checked}");
+}
+
+/// PNG's CRC-32 (ISO 3309), bit by bit: a header is 17 bytes.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }

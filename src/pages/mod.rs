@@ -258,11 +258,8 @@ fn clean_caption(text: &str) -> Option<String> {
             && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
     };
     let words: Vec<&str> = text.split_whitespace().collect();
-    let first = words.iter().position(|w| word(&w)).unwrap_or(words.len());
-    let last = words
-        .iter()
-        .rposition(|w| word(&w))
-        .map_or(first, |l| l + 1);
+    let first = words.iter().position(&word).unwrap_or(words.len());
+    let last = words.iter().rposition(&word).map_or(first, |l| l + 1);
     let name = words[first..last.max(first)].join(" ");
     let plausible = name
         .chars()
