@@ -33,6 +33,8 @@ mod phone;
 mod photorev;
 #[path = "browser/photos.rs"]
 mod photos;
+#[path = "browser/polish.rs"]
+mod polish;
 #[path = "browser/preload.rs"]
 mod preload;
 #[path = "browser/projector.rs"]

@@ -233,6 +233,42 @@ async fn behind_a_trusted_proxy_being_local_proves_nothing() {
     assert!(v["message"].as_str().unwrap().contains("proxy"), "{v}");
 }
 
+/// F27: behind a trusted proxy that says the login came over https, the
+/// organiser's cookie is `Secure`; an untrusted peer's say-so changes nothing.
+#[tokio::test]
+async fn a_login_over_https_through_a_trusted_proxy_gets_a_secure_cookie() {
+    let login = |server: &TestServer, proto: &str| {
+        no_redirect_client()
+            .post(server.url("/organise/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("X-Forwarded-Proto", proto)
+            .body("password=correct+horse")
+            .send()
+    };
+    let behind = TestServer::builder()
+        .arg("--trust-proxy")
+        .arg("--admin-password")
+        .arg("correct horse")
+        .in_process()
+        .start();
+    let r = login(&behind, "https").await.expect("POST");
+    assert_eq!(r.status().as_u16(), 303);
+    let set = header(&r, "set-cookie");
+    assert!(set.contains("; Secure"), "https at the proxy: {set}");
+    let r = login(&behind, "http").await.expect("POST");
+    assert!(!header(&r, "set-cookie").contains("Secure"), "plain http");
+
+    let direct = TestServer::builder()
+        .arg("--admin-password")
+        .arg("correct horse")
+        .in_process()
+        .start();
+    let r = login(&direct, "https").await.expect("POST");
+    assert_eq!(r.status().as_u16(), 303);
+    let set = header(&r, "set-cookie");
+    assert!(!set.contains("Secure"), "no proxy trusted: {set}");
+}
+
 #[tokio::test]
 async fn a_foreign_origin_never_drives_the_organiser() {
     let server = TestServer::start();
