@@ -228,6 +228,13 @@ pub async fn hide(
 pub async fn serve(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
     let found = thennow::parse_name(&name).and_then(|(file, size)| {
         let today = state.today.get()?;
+        // A guest the host kicked is out of the game, and so is their photo.
+        let (code, player) = today.owner_of(file).ok().flatten()?;
+        if let Some(room) = state.rooms.get(&code)
+            && !room.player_names().contains_key(&PlayerId::new(player))
+        {
+            return None;
+        }
         today.bytes(file, size).ok().flatten()
     });
     match found {
