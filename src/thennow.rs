@@ -233,6 +233,15 @@ impl TodayPhotos {
         Ok(row)
     }
 
+    /// The organiser ends event `reunion`: every photo of today sent in
+    /// its rooms is deleted for good; how many.
+    pub fn delete_of_reunion(&self, reunion: u32) -> anyhow::Result<usize> {
+        Ok(self.conn.lock().execute(
+            "DELETE FROM today_photos WHERE reunion = ?1",
+            params![reunion],
+        )?)
+    }
+
     /// The room a photo of today was sent in and the guest who sent it.
     pub fn owner_of(&self, file: &str) -> anyhow::Result<Option<(String, u32)>> {
         Ok(self

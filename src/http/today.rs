@@ -223,6 +223,19 @@ pub async fn hide(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// `POST /api/organise/reunions/{id}/end` (organiser): "End event" deletes
+/// every photo of today sent in the event's rooms, for good. 200
+/// `{"deleted": N}`.
+pub async fn end_event(
+    State(state): State<Arc<AppState>>,
+    who: crate::http::organise::Organiser,
+    super::Ids(id): super::Ids<u32>,
+) -> Result<Response, AppError> {
+    crate::http::organise::reunion_for(&state, &who, id)?;
+    let deleted = store(&state)?.delete_of_reunion(id).map_err(failed)?;
+    Ok(Json(json!({"deleted": deleted})).into_response())
+}
+
 /// `GET /today/{file}`: a photo of today, by its random name; 404 once
 /// hidden or deleted. Never cached by proxies: it may be taken back.
 pub async fn serve(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
