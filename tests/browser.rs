@@ -35,6 +35,8 @@ mod photorev;
 mod photos;
 #[path = "browser/preload.rs"]
 mod preload;
+#[path = "browser/privacy.rs"]
+mod privacy;
 #[path = "browser/projector.rs"]
 mod projector;
 #[path = "browser/remote.rs"]
