@@ -364,6 +364,19 @@
     }, function () { btn.disabled = false; say('No connection. Try again.'); });
   });
 
+  // End event: guests' photos of today go for good, after a confirm.
+  $('end-event').addEventListener('click', function () {
+    if (!window.confirm('End the event? Every guest\'s photo of today is deleted for good.')) return;
+    var btn = $('end-event');
+    btn.disabled = true;
+    YB.fetchJson(api + '/end', { body: {} }).then(function (r) {
+      btn.disabled = false;
+      $('end-said').textContent = r.status === 200
+        ? 'Event ended: ' + r.data.deleted + ' photo(s) of today deleted for good.'
+        : YB.errorText(r, 'Could not end the event. Try again.');
+    }, function () { btn.disabled = false; $('end-said').textContent = 'No connection. Try again.'; });
+  });
+
   // Settings: each one saved as it changes; the guest code's problem said
   // under its box, in the server's words.
   var settings = {

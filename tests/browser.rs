@@ -37,6 +37,8 @@ mod photos;
 mod polish;
 #[path = "browser/preload.rs"]
 mod preload;
+#[path = "browser/privacy.rs"]
+mod privacy;
 #[path = "browser/projector.rs"]
 mod projector;
 #[path = "browser/remote.rs"]

@@ -1421,3 +1421,64 @@ async fn play_photos(server: &TestServer, code: &str, key: &str) -> Vec<String> 
         .map(|c| c["thumb"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// The organiser's "End event": every photo of today sent in the event's
+/// rooms is deleted for good (URLs 404, rows gone after a restart); the
+/// other event's photos stay.
+#[tokio::test]
+async fn ending_an_event_deletes_its_guests_photos_of_today() {
+    let server = TestServer::start();
+    let ended = reunion_with(&server, "Archer High 1986", &CLASS_A).await;
+    let other = reunion_with(&server, "Baker High 1990", &CLASS_A).await;
+    let mut thumbs = Vec::new();
+    for id in [ended, ended, other] {
+        let (code, _key) = create_room(&server, json!({"reunion": id})).await;
+        let (_phone, welcome) = join(&server, &code, "Ann").await;
+        let r = reqwest::Client::new()
+            .put(server.url(&format!("/api/rooms/{code}/today")))
+            .bearer_auth(welcome["token"].as_str().unwrap())
+            .body(noisy_png(64, 1))
+            .send()
+            .await
+            .unwrap();
+        let (status, urls) = status_and_json(r).await;
+        assert_eq!(status, 200, "{urls}");
+        let thumb = urls["thumb"].as_str().unwrap().to_string();
+        assert_eq!(
+            server
+                .http
+                .get(server.abs(&thumb))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        thumbs.push(thumb);
+    }
+
+    let (status, v) = server
+        .post_json(&format!("/api/organise/reunions/{ended}/end"), &json!({}))
+        .await;
+    assert_eq!((status, &v["deleted"]), (200, &json!(2)), "{v}");
+    let server = server.restart_after_kill9();
+    let statuses: Vec<u16> = statuses_of(&server, &thumbs).await;
+    assert_eq!(statuses, [404, 404, 200], "{thumbs:?}");
+}
+
+async fn statuses_of(server: &TestServer, urls: &[String]) -> Vec<u16> {
+    let mut out = Vec::new();
+    for url in urls {
+        out.push(
+            server
+                .http
+                .get(server.abs(url))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    out
+}

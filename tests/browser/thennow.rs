@@ -125,7 +125,7 @@ fn a_guest_says_who_they_are_and_watches_the_question_about_themselves() {
             phone
                 .shown("#today-consent")
                 .await
-                .contains("deleted when the organiser ends the event"),
+                .contains("deleted when the organiser ends the event, at the latest after 30 days"),
             "the consent line"
         );
         phone
