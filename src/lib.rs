@@ -384,6 +384,12 @@ pub async fn serve(
         .keep
         .map(|keep| tokio::spawn(room::run_pruner(rooms.clone(), keep)));
     let storage_notices = tokio::spawn(room::run_storage_notices(rooms.clone()));
+    let kept_today = state.clone();
+    let today_sweeper = tokio::spawn(async move {
+        if let Some(today) = kept_today.today.get() {
+            thennow::run_sweeper(today, &kept_today.rooms.deps().clock).await;
+        }
+    });
     let solo = state.solo.clone();
     let sweeper = tokio::spawn(async move { solo.run_sweeper().await });
     let swept = state.clone();
@@ -426,6 +432,7 @@ pub async fn serve(
         pruner.abort();
     }
     storage_notices.abort();
+    today_sweeper.abort();
     sweeper.abort();
     throttle_sweeper.abort();
     // Everything acknowledged is already on disk; this lands the rest.

@@ -67,6 +67,28 @@ fn guest_sentence(p: &Problem) -> String {
     }
 }
 
+/// How long a photo of today is kept at most, from when it was sent.
+pub const TODAY_KEEP_DAYS: u64 = 30;
+
+/// How often the retention sweep runs (by the server's clock, so a test's
+/// skip runs it at the moment it skipped to).
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Retention: at start and then hourly, photos of today older than
+/// [`TODAY_KEEP_DAYS`] are deleted for good.
+pub async fn run_sweeper(today: &TodayPhotos, clock: &crate::clock::Clock) {
+    let keep = TODAY_KEEP_DAYS * 24 * 60 * 60 * 1000;
+    loop {
+        let before = clock.now().saturating_sub(keep);
+        match today.delete_sent_before(i64::try_from(before).unwrap_or(i64::MAX)) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(photos = n, "photos of today past retention deleted"),
+            Err(e) => tracing::warn!("photos of today past retention: {e:#}"),
+        }
+        crate::clock::sleep(SWEEP_EVERY).await;
+    }
+}
+
 /// A room's photo of one guest, as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TodayRow {
@@ -117,9 +139,22 @@ impl std::fmt::Debug for TodayPhotos {
 impl TodayPhotos {
     /// On the database the game store has already migrated.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
+        let conn = crate::store::open_connection(path)?;
+        // A deleted photo is zeroed on disk, so no later backup or copy of
+        // the file holds it.
+        conn.pragma_update(None, "secure_delete", true)?;
         Ok(Self {
-            conn: Mutex::new(crate::store::open_connection(path)?),
+            conn: Mutex::new(conn),
         })
+    }
+
+    /// Retention: deletes the photos sent before `before` (ms since the
+    /// epoch, as `at`); how many.
+    pub fn delete_sent_before(&self, before: i64) -> anyhow::Result<usize> {
+        Ok(self
+            .conn
+            .lock()
+            .execute("DELETE FROM today_photos WHERE at < ?1", params![before])?)
     }
 
     /// Keeps `player`'s photo in `room`, replacing theirs; a new random
@@ -196,6 +231,28 @@ impl TodayPhotos {
             )
             .optional()?;
         Ok(row)
+    }
+
+    /// The organiser ends event `reunion`: every photo of today sent in
+    /// its rooms is deleted for good; how many.
+    pub fn delete_of_reunion(&self, reunion: u32) -> anyhow::Result<usize> {
+        Ok(self.conn.lock().execute(
+            "DELETE FROM today_photos WHERE reunion = ?1",
+            params![reunion],
+        )?)
+    }
+
+    /// The room a photo of today was sent in and the guest who sent it.
+    pub fn owner_of(&self, file: &str) -> anyhow::Result<Option<(String, u32)>> {
+        Ok(self
+            .conn
+            .lock()
+            .query_row(
+                "SELECT room, player FROM today_photos WHERE file = ?1",
+                params![file],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
     }
 
     /// The room a photo of today was sent in (for its event's door).

@@ -570,6 +570,7 @@
   function drawToday(src, stored) {
     var img = $('today-preview');
     if (src) img.src = src; else img.removeAttribute('src');
+    if (src || stored) $('today-more').open = true;
     show(img, !!src);
     show($('today-use'), !!picked);
     show($('today-delete'), !!stored && !picked);

@@ -123,7 +123,7 @@
           if (label && r.data && /^label_/.test(r.data.error || '')) label.focus();
           return;
         }
-        finished(item, r.data, true);
+        finished(item, r.data, true, choice);
         document.dispatchEvent(new CustomEvent('yb:people-changed'));
       }, function () {
         box.querySelectorAll('button').forEach(function (b) { b.disabled = false; });
@@ -154,8 +154,8 @@
   function isSkip(r) { return r.code === 'already_there' || r.code === 'skipped'; }
 
   /** What a finished file gave, on its row: people taken in, questions to answer, and each
-     refusal's sentence. */
-  function finished(item, data, quiet) {
+     refusal's sentence; `choice`: the organiser's answer to its question, if it was one. */
+  function finished(item, data, quiet, choice) {
     var all = data.accepted || [];
     var refusedList = data.refused || [];
     var asked = all.filter(function (a) { return a.ask; });
@@ -173,7 +173,7 @@
       var names = accepted.map(function (a) { return a.label ? a.name + ' (' + a.label + ')' : a.name; });
       var waiting = accepted.some(function (a) { return a.person === null || a.person === undefined; });
       var who = names.length <= 3 ? names.join(', ') : YB.plural(names.length, 'photo', 'photos');
-      show(item, 'done', waiting ? '✓ Received: ' + who + ' (added once the other files are in)' : '✓ Added: ' + who);
+      show(item, 'done', waiting ? '✓ Received: ' + who + ' (added once the other files are in)' : (choice === 'replace' ? '✓ Replaced: ' : '✓ Added: ') + who);
     }
     if (refusedList.length > (accepted.length === 0 && asked.length === 0 ? 1 : 0)) {
       var ul = YB.el('ul', { className: 'upload-refusals' });

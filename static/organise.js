@@ -9,7 +9,9 @@
   var msg = $('r-msg');
   var api = '/api/organise/reunions/' + id;
 
-  function say(s) { text(msg, s); }
+  // Errors are said in red (`.msg`); progress and success calmly (`.msg.ok`).
+  function say(s) { text(msg, s); msg.classList.remove('ok'); }
+  function sayDone(s) { text(msg, s); msg.classList.add('ok'); }
 
   // Undo: each saved change pushes what undoes it; undoing is itself a
   // saved change, made on the person's version as it is now.
@@ -87,7 +89,7 @@
     var step = history.pop();
     drawUndo();
     if (!step) return;
-    say('Undoing…');
+    sayDone('Undoing…');
     // The person's current version: the page may be behind the server.
     YB.fetchJson(api).then(function (r) {
       if (!r.ok) { history.push(step); drawUndo(); say(YB.errorText(r)); return; }
@@ -103,7 +105,7 @@
         }
       }
       step.undo(function (res) {
-        if (res.ok) { own(step.pid, res); say('Undone: ' + step.what + '.'); reload(true); return; }
+        if (res.ok) { own(step.pid, res); sayDone('Undone: ' + step.what + '.'); reload(true); return; }
         say(YB.errorText(res, 'Could not undo.'));
         if (res.status === 409) reload(true);
       });
@@ -183,10 +185,10 @@
     var turn = el('button', { type: 'button', className: 'btn quiet small rotate' }, ['⟳']);
     turn.setAttribute('aria-label', 'Turn the photo of ' + p.name + ' a quarter to the right');
     turn.addEventListener('click', function () {
-      say('Turning…');
+      sayDone('Turning…');
       rotateNow(p.id, first.idx, 1, function (r) {
         if (!r.ok) { say(YB.errorText(r, 'Could not turn the photo.')); if (r.status === 409) reload(true); return; }
-        say('Photo turned.');
+        sayDone('Photo turned.');
         own(p.id, r);
         remember(p.id, 'turning ' + p.name + '\u2019s photo', function (done) { rotateNow(p.id, first.idx, -1, done); });
         reload(true);
@@ -197,10 +199,10 @@
     pick.addEventListener('change', function () {
       var file = pick.files && pick.files[0];
       if (!file) return;
-      say('Sending the photo…');
+      sayDone('Sending the photo…');
       putPhoto(p.id, first.idx, '?version=' + versionOf(p.id), file).then(function (r) {
         if (!r.ok) { say(YB.errorText(r, 'Could not replace the photo.')); if (r.status === 409) reload(true); return; }
-        say('Photo replaced (this cannot be undone here: replace it again to change it back).');
+        sayDone('Photo replaced (this cannot be undone here: replace it again to change it back).');
         reload(true);
       }, function () { say('No connection: the photo was not replaced. Try again.'); });
     });
@@ -239,7 +241,7 @@
     del.addEventListener('click', function () {
       YB.fetchJson(api + '/people/' + p.id, { method: 'DELETE' }).then(function (r) {
         if (!r.ok) { say(YB.errorText(r)); return; }
-        say(p.name + ' deleted.');
+        sayDone(p.name + ' deleted.');
         own(p.id, r);
         remember(p.id, 'deleting ' + p.name, function (done) { patchNow(p.id, { deleted: false }, done); }, 'delete:' + p.id);
         reload(true);
@@ -260,7 +262,7 @@
     // What the row shows now, before any answer redraws it: a second
     // change queued behind this one undoes to this one's value.
     keys.forEach(function (k) { p[k] = patch[k]; });
-    say('Saving…');
+    sayDone('Saving…');
     inTurn(p.id, function (done) {
       patch.version = versionOf(p.id);
       var by = YB.local.get('yearbook.organiser.name');
@@ -269,9 +271,9 @@
         if (r.ok) {
           own(p.id, r);
           if (undoing) {
-            say('Undone: ' + undoing + '.');
+            sayDone('Undone: ' + undoing + '.');
           } else {
-            say('Saved.');
+            sayDone('Saved.');
             remember(p.id, 'the ' + what, function (finished) { patchNow(p.id, before, finished); });
           }
           done();
@@ -324,7 +326,7 @@
       if (!r.ok) { say(YB.errorText(r, 'Could not add.')); return; }
       var added = r.data && r.data.id;
       if (!file || !added) { done(r, added); return; }
-      say('Sending the photo…');
+      sayDone('Sending the photo…');
       putPhoto(added, 0, '', file).then(function (pr) {
         if (pr.ok) { done(r, added); return; }
         // No half-added person: without their photo they are taken out again.
@@ -336,7 +338,7 @@
       });
     }, function () { say('No connection: nothing was added. Try again.'); });
     function done(r, added) {
-      say(body.name + ' added.');
+      sayDone(body.name + ' added.');
       if (added) {
         own(added, r);
         remember(added, 'adding ' + body.name, function (done) {
@@ -360,6 +362,19 @@
       YB.local.set('yearbook.hostkey.' + d.code, d.host_key);
       location.href = d.host_url.indexOf('#key=') < 0 ? d.host_url + '#key=' + encodeURIComponent(d.host_key) : d.host_url;
     }, function () { btn.disabled = false; say('No connection. Try again.'); });
+  });
+
+  // End event: guests' photos of today go for good, after a confirm.
+  $('end-event').addEventListener('click', function () {
+    if (!window.confirm('End the event? Every guest\'s photo of today is deleted for good.')) return;
+    var btn = $('end-event');
+    btn.disabled = true;
+    YB.fetchJson(api + '/end', { body: {} }).then(function (r) {
+      btn.disabled = false;
+      $('end-said').textContent = r.status === 200
+        ? 'Event ended: ' + r.data.deleted + ' photo(s) of today deleted for good.'
+        : YB.errorText(r, 'Could not end the event. Try again.');
+    }, function () { btn.disabled = false; $('end-said').textContent = 'No connection. Try again.'; });
   });
 
   // Settings: each one saved as it changes; the guest code's problem said
@@ -406,7 +421,7 @@
       data.reunion = r.data.reunion;
       fillSettings();
       text($('r-title'), data.reunion.title);
-      say(keys.length === 1 ? 'Saved: the ' + settings[keys[0]].what + '.' : 'Settings saved.');
+      sayDone(keys.length === 1 ? 'Saved: the ' + settings[keys[0]].what + '.' : 'Settings saved.');
     }, function () { say('No connection: the settings were not saved. Try again.'); });
   }
 
@@ -433,7 +448,7 @@
       box.value = r.data.url;
       YB.show(box, true);
       box.select();
-      say('Send this link to your co-organiser. It works once.');
+      sayDone('Send this link to your co-organiser. It works once.');
     });
   });
 
@@ -471,7 +486,8 @@
   // ---- The name list: compare with the people here, accept, apply. ----
   var nl = { list: null, list_base64: null, accepted: [], shown: null };
 
-  function nlSay(s) { text($('nl-msg'), s); }
+  function nlSay(s) { text($('nl-msg'), s); $('nl-msg').classList.remove('ok'); }
+  function nlSayDone(s) { text($('nl-msg'), s); $('nl-msg').classList.add('ok'); }
 
   function nlBody() {
     var body = { accepted: nl.accepted };
@@ -568,7 +584,7 @@
       nlSay('Paste the list into the box, or choose its file, first.');
       return;
     }
-    nlSay('Comparing…');
+    nlSayDone('Comparing…');
     YB.fetchJson(api + '/namelist/preview', { body: nlBody() }).then(function (r) {
       if (!r.ok) { nlSay(YB.errorText(r, 'Could not read the list.')); return; }
       nlSay('');
@@ -583,7 +599,7 @@
     body.seen = {};
     c.matched.forEach(function (m) { body.seen[m.person] = m.version; });
     $('nl-apply').disabled = true;
-    nlSay('Applying…');
+    nlSayDone('Applying…');
     YB.fetchJson(api + '/namelist/apply', { body: body }).then(function (r) {
       if (!r.ok) {
         nlSay(YB.errorText(r, 'Could not apply the list.') + (r.status === 409 ? ' Nothing was changed; the list is compared again.' : ''));
@@ -615,8 +631,8 @@
       if (d.no_row.length) {
         said += ' No row on the list for: ' + d.no_row.map(function (p) { return p.name; }).join(', ') + ' (left as they were).';
       }
-      nlSay(said);
-      say(said);
+      nlSayDone(said);
+      sayDone(said);
       reload(true);
       nlCompareQuiet();
     }, function () { $('nl-apply').disabled = false; nlSay('No connection: nothing was applied. Try again.'); });

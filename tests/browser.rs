@@ -33,8 +33,12 @@ mod phone;
 mod photorev;
 #[path = "browser/photos.rs"]
 mod photos;
+#[path = "browser/polish.rs"]
+mod polish;
 #[path = "browser/preload.rs"]
 mod preload;
+#[path = "browser/privacy.rs"]
+mod privacy;
 #[path = "browser/projector.rs"]
 mod projector;
 #[path = "browser/remote.rs"]

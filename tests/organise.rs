@@ -233,6 +233,42 @@ async fn behind_a_trusted_proxy_being_local_proves_nothing() {
     assert!(v["message"].as_str().unwrap().contains("proxy"), "{v}");
 }
 
+/// F27: behind a trusted proxy that says the login came over https, the
+/// organiser's cookie is `Secure`; an untrusted peer's say-so changes nothing.
+#[tokio::test]
+async fn a_login_over_https_through_a_trusted_proxy_gets_a_secure_cookie() {
+    let login = |server: &TestServer, proto: &str| {
+        no_redirect_client()
+            .post(server.url("/organise/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("X-Forwarded-Proto", proto)
+            .body("password=correct+horse")
+            .send()
+    };
+    let behind = TestServer::builder()
+        .arg("--trust-proxy")
+        .arg("--admin-password")
+        .arg("correct horse")
+        .in_process()
+        .start();
+    let r = login(&behind, "https").await.expect("POST");
+    assert_eq!(r.status().as_u16(), 303);
+    let set = header(&r, "set-cookie");
+    assert!(set.contains("; Secure"), "https at the proxy: {set}");
+    let r = login(&behind, "http").await.expect("POST");
+    assert!(!header(&r, "set-cookie").contains("Secure"), "plain http");
+
+    let direct = TestServer::builder()
+        .arg("--admin-password")
+        .arg("correct horse")
+        .in_process()
+        .start();
+    let r = login(&direct, "https").await.expect("POST");
+    assert_eq!(r.status().as_u16(), 303);
+    let set = header(&r, "set-cookie");
+    assert!(!set.contains("Secure"), "no proxy trusted: {set}");
+}
+
 #[tokio::test]
 async fn a_foreign_origin_never_drives_the_organiser() {
     let server = TestServer::start();
@@ -1384,4 +1420,65 @@ async fn play_photos(server: &TestServer, code: &str, key: &str) -> Vec<String> 
         .iter()
         .map(|c| c["thumb"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// The organiser's "End event": every photo of today sent in the event's
+/// rooms is deleted for good (URLs 404, rows gone after a restart); the
+/// other event's photos stay.
+#[tokio::test]
+async fn ending_an_event_deletes_its_guests_photos_of_today() {
+    let server = TestServer::start();
+    let ended = reunion_with(&server, "Archer High 1986", &CLASS_A).await;
+    let other = reunion_with(&server, "Baker High 1990", &CLASS_A).await;
+    let mut thumbs = Vec::new();
+    for id in [ended, ended, other] {
+        let (code, _key) = create_room(&server, json!({"reunion": id})).await;
+        let (_phone, welcome) = join(&server, &code, "Ann").await;
+        let r = reqwest::Client::new()
+            .put(server.url(&format!("/api/rooms/{code}/today")))
+            .bearer_auth(welcome["token"].as_str().unwrap())
+            .body(noisy_png(64, 1))
+            .send()
+            .await
+            .unwrap();
+        let (status, urls) = status_and_json(r).await;
+        assert_eq!(status, 200, "{urls}");
+        let thumb = urls["thumb"].as_str().unwrap().to_string();
+        assert_eq!(
+            server
+                .http
+                .get(server.abs(&thumb))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        thumbs.push(thumb);
+    }
+
+    let (status, v) = server
+        .post_json(&format!("/api/organise/reunions/{ended}/end"), &json!({}))
+        .await;
+    assert_eq!((status, &v["deleted"]), (200, &json!(2)), "{v}");
+    let server = server.restart_after_kill9();
+    let statuses: Vec<u16> = statuses_of(&server, &thumbs).await;
+    assert_eq!(statuses, [404, 404, 200], "{thumbs:?}");
+}
+
+async fn statuses_of(server: &TestServer, urls: &[String]) -> Vec<u16> {
+    let mut out = Vec::new();
+    for url in urls {
+        out.push(
+            server
+                .http
+                .get(server.abs(url))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    out
 }

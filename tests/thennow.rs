@@ -476,3 +476,74 @@ async fn an_upload_cut_off_by_the_wifi_stores_nothing() {
     assert_eq!(s, 200, "{v}");
     assert_eq!(host_photos(&server, &code, &key).await["count"], 1);
 }
+
+// ---------------------------------------------------------------------------
+// Privacy: kicked guests, retention (the join page says how long)
+
+/// A guest's photo of today sent and taken: its `{photo, thumb}`.
+async fn send_upright_photo(server: &TestServer, code: &str, token: &str) -> Value {
+    let jpeg = turned_jpeg(400, 300, 1);
+    let (s, urls) = today(server, reqwest::Method::PUT, code, Some(token), jpeg).await;
+    assert_eq!(s, 200, "{urls}");
+    urls
+}
+
+#[tokio::test]
+async fn a_kicked_guest_s_photo_of_today_stops_being_served_at_once() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let (code, _key, mut host, [(mut ann, wa), (_b, _wb)]) =
+        room_with(&server, json!({}), ["Ann", "Bob"]).await;
+    let ta = wa["token"].as_str().unwrap().to_string();
+    let mine = send_upright_photo(&server, &code, &ta).await;
+    let thumb = mine["thumb"].as_str().unwrap();
+    assert_eq!(status_of(&server, thumb).await, 200);
+
+    host.send(json!({"type":"kick","player_id":wa["player_id"]}))
+        .await;
+    assert_eq!(ann.recv_error().await, "kicked");
+    for url in [thumb, mine["photo"].as_str().unwrap()] {
+        assert_eq!(status_of(&server, url).await, 404, "{url} after the kick");
+    }
+}
+
+#[tokio::test]
+async fn photos_of_today_are_deleted_after_30_days_and_stay_deleted() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, _key, _host, [(_a, wa)]) = room_with(&server, json!({}), ["Ann"]).await;
+    let ta = wa["token"].as_str().unwrap().to_string();
+    let mine = send_upright_photo(&server, &code, &ta).await;
+    let thumb = mine["thumb"].as_str().unwrap().to_string();
+    let day = std::time::Duration::from_secs(24 * 60 * 60);
+    // The phone's consent line says how long.
+    let page = reqwest::get(server.url(&format!("/join/{code}")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("deleted when the organiser ends the event, at the latest after 30 days."),
+        "{page}"
+    );
+
+    server.skip(day * 29);
+    assert_eq!(status_of(&server, &thumb).await, 200, "kept for 29 days");
+    server.skip(day * 2);
+    // The hourly sweep runs at the moment skipped to; give it a moment.
+    let mut status = 0;
+    for _ in 0..50 {
+        status = status_of(&server, &thumb).await;
+        if status == 404 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 404, "deleted after 30 days");
+
+    let server = server.restart_after_kill9();
+    assert_eq!(status_of(&server, &thumb).await, 404, "still gone");
+    let (s, none) = today(&server, reqwest::Method::GET, &code, Some(&ta), Vec::new()).await;
+    assert_eq!((s, none), (200, Value::Null), "no photo any more");
+}

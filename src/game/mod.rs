@@ -7,6 +7,7 @@ pub mod name;
 pub mod question;
 pub mod round;
 pub mod scoring;
+pub mod thennow;
 
 pub use name::PlayerName;
 pub use question::{Ask, Pool, Question, pick_question, pick_question_for};

@@ -264,6 +264,7 @@ pub fn routes() -> Router<Arc<AppState>> {
             post(today::hide),
         )
         .route("/today/{file}", get(today::serve))
+        .route("/api/organise/reunions/{id}/end", post(today::end_event))
         .route("/static/{*path}", get(static_file))
         .route("/ws/{code}", any(api::websocket))
         .fallback(|| async { AppError::not_found("Nothing here.") })

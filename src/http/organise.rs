@@ -156,13 +156,19 @@ impl OrganiseAuth {
         )
     }
 
-    /// The `Set-Cookie` value for `scope`.
-    pub fn set_cookie(&self, scope: Scope) -> HeaderValue {
+    /// The `Set-Cookie` value for `scope`; `https`: the login came over
+    /// https (a trusted proxy said so), so the cookie never goes over http.
+    pub fn set_cookie(&self, scope: Scope, https: bool) -> HeaderValue {
         let value = match scope {
             Scope::All => format!("all.{}", self.admin_sig),
             Scope::Reunion(id) => format!("r{id}.{}", self.reunion_sig(id)),
         };
-        let cookie = format!("{COOKIE}={value}; {}", self.cookie_attrs);
+        let secure = if https && !self.cookie_attrs.ends_with("; Secure") {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!("{COOKIE}={value}; {}{secure}", self.cookie_attrs);
         HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static(""))
     }
 
@@ -502,7 +508,8 @@ pub async fn login(
             ),
         );
     }
-    let cookie = state.organise.set_cookie(Scope::All);
+    let https = state.public_url_for(&headers).starts_with("https://");
+    let cookie = state.organise.set_cookie(Scope::All, https);
     let mut resp = if json {
         Json(json!({"organiser": "all"})).into_response()
     } else {
@@ -1302,7 +1309,10 @@ pub async fn accept_invite(
                 Redirect::to(&format!("{}/organise/reunions/{id}", state.base)).into_response();
             resp.headers_mut().insert(
                 header::SET_COOKIE,
-                state.organise.set_cookie(Scope::Reunion(id)),
+                state.organise.set_cookie(
+                    Scope::Reunion(id),
+                    state.public_url_for(&headers).starts_with("https://"),
+                ),
             );
             resp
         }
@@ -1402,7 +1412,7 @@ mod tests {
     fn the_admin_cookie_signs_the_password_and_a_reunions_cookie_its_id() {
         let a = OrganiseAuth::new(Some("pw".into()), false, false, b"k", "", false);
         let cookie = |auth: &OrganiseAuth, scope| {
-            let set = auth.set_cookie(scope);
+            let set = auth.set_cookie(scope, false);
             let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();
             let mut h = HeaderMap::new();
             h.insert(header::COOKIE, pair.parse().unwrap());
@@ -1428,7 +1438,7 @@ mod tests {
     #[test]
     fn over_https_the_cookie_is_secure_and_lives_under_the_base_path() {
         let a = OrganiseAuth::new(Some("pw".into()), false, false, b"k", "/r/86", true);
-        let set = a.set_cookie(Scope::All);
+        let set = a.set_cookie(Scope::All, false);
         let set = set.to_str().unwrap();
         for attr in ["HttpOnly", "SameSite=Strict", "Path=/r/86", "Secure"] {
             assert!(set.contains(attr), "{attr} in {set}");

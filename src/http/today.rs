@@ -223,11 +223,31 @@ pub async fn hide(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// `POST /api/organise/reunions/{id}/end` (organiser): "End event" deletes
+/// every photo of today sent in the event's rooms, for good. 200
+/// `{"deleted": N}`.
+pub async fn end_event(
+    State(state): State<Arc<AppState>>,
+    who: crate::http::organise::Organiser,
+    super::Ids(id): super::Ids<u32>,
+) -> Result<Response, AppError> {
+    crate::http::organise::reunion_for(&state, &who, id)?;
+    let deleted = store(&state)?.delete_of_reunion(id).map_err(failed)?;
+    Ok(Json(json!({"deleted": deleted})).into_response())
+}
+
 /// `GET /today/{file}`: a photo of today, by its random name; 404 once
 /// hidden or deleted. Never cached by proxies: it may be taken back.
 pub async fn serve(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
     let found = thennow::parse_name(&name).and_then(|(file, size)| {
         let today = state.today.get()?;
+        // A guest the host kicked is out of the game, and so is their photo.
+        let (code, player) = today.owner_of(file).ok().flatten()?;
+        if let Some(room) = state.rooms.get(&code)
+            && !room.player_names().contains_key(&PlayerId::new(player))
+        {
+            return None;
+        }
         today.bytes(file, size).ok().flatten()
     });
     match found {

@@ -622,6 +622,8 @@ async fn add_new(
     let fate = |file: &str| match &added {
         Ok(row) => Ok(Fate::Joined(row.id)),
         Err(ReunionError::Invalid(why)) => Ok(Fate::Refused(unreadable(file, why))),
+        // Full keeps its own answer (507 `disk_full`), not a storage failure.
+        Err(ReunionError::Full) => Err(ReunionError::Full),
         Err(e) => Err(ReunionError::Storage(e.to_string())),
     };
     person

@@ -388,7 +388,7 @@ async fn problems_shown(page: &Page) -> Vec<(String, String)> {
     serde_json::from_value(v).unwrap()
 }
 
-/// Picks `folder` in the upload page's folder input, as a person picks a
+/// Picks `folder` in the event page's folder input, as a person picks a
 /// folder (WebDriver hands it on with CDP `DOM.setFileInputFiles`), and
 /// waits for every file's bar to finish and the people to be added.
 async fn upload_folder(page: &Page, folder: &Path, files: usize) {
@@ -536,8 +536,7 @@ fn an_organisers_evening_from_scans_to_podium_survives_kill_9_and_round_trips() 
         let a = new_event(&server, org, title).await;
         org.screenshot("journey-1-event").await;
 
-        // 2. The folder of scans, picked on the event's upload page.
-        org.click("a[href$='/upload']").await;
+        // 2. The folder of scans, picked in the event page's drop zone.
         upload_folder(org, &scans, 40).await;
         org.screenshot("journey-2-uploaded").await;
         let event = event_json(&server, a).await;
@@ -842,7 +841,6 @@ fn an_organisers_evening_from_scans_to_podium_survives_kill_9_and_round_trips() 
         }
         let names_b: BTreeSet<String> = CLASS_B.iter().map(|n| n.to_string()).collect();
         let codes_b: BTreeSet<u8> = (0..CLASS_B.len() as u8).map(|i| B_FIRST_CODE + i).collect();
-        org.click("a[href$='/upload']").await;
         upload_folder(org, &scans_b, CLASS_B.len()).await;
         org.goto(&server.url(&format!("/organise/reunions/{bid}")))
             .await;

@@ -362,7 +362,7 @@ fn later_drops_add_a_label_skip_the_same_file_and_ask_before_replacing() {
         let replaced = page
             .wait(
                 "the replacement done",
-                "/^✓/.test(seen(document.querySelectorAll('.upload-row')[3] \
+                "/^✓ Replaced: Ann Lee/.test(seen(document.querySelectorAll('.upload-row')[3] \
                    .querySelector('.upload-status'))) && \
                  !document.querySelector('.upload-ask')",
             )
