@@ -293,17 +293,68 @@ async fn a_foreign_origin_never_drives_the_organiser() {
         .post_json("/api/organise/reunions", &json!({"title": "Ours"}))
         .await;
     assert_eq!(status, 201, "{r}");
-    for method in [
-        reqwest::Method::PATCH,
+    // Every organiser route that changes something: the guard answers
+    // before any handler or extractor runs, whatever the route.
+    let id = &r["id"];
+    let (post, patch, put, delete) = (
         reqwest::Method::POST,
+        reqwest::Method::PATCH,
+        reqwest::Method::PUT,
         reqwest::Method::DELETE,
-    ] {
+    );
+    let routes = [
+        (post.clone(), "/organise/reunions".to_string()),
+        (post.clone(), "/organise/invite/x".to_string()),
+        (post.clone(), "/api/organise/reunions".to_string()),
+        (
+            post.clone(),
+            "/api/organise/reunions/from-roster".to_string(),
+        ),
+        (patch.clone(), format!("/api/organise/reunions/{id}")),
+        (post.clone(), format!("/api/organise/reunions/{id}/invites")),
+        (post.clone(), format!("/api/organise/reunions/{id}/people")),
+        (
+            patch.clone(),
+            format!("/api/organise/reunions/{id}/people/1"),
+        ),
+        (
+            delete.clone(),
+            format!("/api/organise/reunions/{id}/people/1"),
+        ),
+        (
+            put,
+            format!("/api/organise/reunions/{id}/people/1/photos/0"),
+        ),
+        (
+            post.clone(),
+            format!("/api/organise/reunions/{id}/people/1/photos/0/rotate"),
+        ),
+        (
+            post.clone(),
+            format!("/api/organise/reunions/{id}/people/batch"),
+        ),
+        (post.clone(), "/api/organise/namelist/preview".to_string()),
+        (
+            post.clone(),
+            format!("/api/organise/reunions/{id}/namelist/preview"),
+        ),
+        (
+            post.clone(),
+            format!("/api/organise/reunions/{id}/namelist/apply"),
+        ),
+        (post.clone(), format!("/api/organise/reunions/{id}/uploads")),
+        (
+            post.clone(),
+            format!("/api/organise/reunions/{id}/uploads/add"),
+        ),
+        (post, "/api/organise/uploads/1/choice".to_string()),
+        (patch, "/api/organise/uploads/1".to_string()),
+        (delete, "/api/organise/uploads/1".to_string()),
+    ];
+    for (method, path) in routes {
         let r = server
             .http
-            .request(
-                method.clone(),
-                server.url(&format!("/api/organise/reunions/{}", r["id"])),
-            )
+            .request(method.clone(), server.url(&path))
             .header("Origin", "http://evil.example")
             .json(&json!({"title": "Theirs"}))
             .send()
@@ -313,7 +364,7 @@ async fn a_foreign_origin_never_drives_the_organiser() {
         assert_eq!(
             (status, v["error"].as_str()),
             (403, Some("bad_origin")),
-            "{method} {v}"
+            "{method} {path} {v}"
         );
     }
     let (_, list) = server.get_json("/api/organise/reunions").await;
@@ -1381,6 +1432,15 @@ async fn a_replaced_photo_keeps_its_place_label_and_rooms_and_bad_ones_change_no
     assert_eq!(
         (status, v["error"].as_str()),
         (409, Some("edited_elsewhere")),
+        "{v}"
+    );
+    // Only that route's shape skips the 64 KiB guard: a PUT to the
+    // thumbnail's path (no such route) is held to it.
+    let thumb_path = format!("/api/organise/reunions/{a}/photos/{}/0", ann["id"]);
+    let (status, v) = put_photo(&server, &thumb_path, 1, vec![0u8; 100 * 1024]).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (413, Some("too_large")),
         "{v}"
     );
     let thumb = ann["photos"][0]["thumb"].as_str().unwrap().to_string();

@@ -112,6 +112,25 @@ pub enum BodyCut {
     TimedOut,
 }
 
+impl BodyCut {
+    /// The refusal for this cut, in the caller's words: `dropped` (400),
+    /// `timed_out` (408) and the 413 `too_large` builds from the bytes seen.
+    pub fn into_error(
+        self,
+        dropped: &str,
+        timed_out: impl Into<String>,
+        too_large: impl FnOnce(usize) -> AppError,
+    ) -> AppError {
+        match self {
+            Self::Dropped => AppError::bad_request(dropped),
+            Self::TooLarge(bytes) => too_large(bytes),
+            Self::TimedOut => {
+                AppError::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", timed_out)
+            }
+        }
+    }
+}
+
 /// A body its handler reads itself (the guard skips it): at most `limit`
 /// bytes, whole within `within` of the server's clock. Each caller says
 /// what a cut means in its own words.

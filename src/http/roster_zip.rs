@@ -133,17 +133,13 @@ async fn spool_zip(body: Body, path: &Path) -> Result<(), AppError> {
         .await
         .map_err(|cut| match cut {
             Err(e) => no_room(e),
-            Ok(super::BodyCut::Dropped) => {
-                AppError::bad_request("The connection dropped during the upload; send it again.")
-            }
-            Ok(super::BodyCut::TooLarge(_)) => too_large(),
-            Ok(super::BodyCut::TimedOut) => AppError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "request_timeout",
+            Ok(cut) => cut.into_error(
+                "The connection dropped during the upload; send it again.",
                 format!(
                     "The zip must arrive within {} minutes.",
                     ZIP_READ_TIMEOUT.as_secs() / 60
                 ),
+                |_| too_large(),
             ),
         })?;
     Ok(())

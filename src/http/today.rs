@@ -98,23 +98,21 @@ pub async fn put(
     let today = store(&state)?;
     let bytes = super::read_bounded(body, MAX_TODAY_BYTES, TODAY_READ_TIMEOUT)
         .await
-        .map_err(|cut| match cut {
-            super::BodyCut::Dropped => AppError::bad_request(
+        .map_err(|cut| {
+            cut.into_error(
                 "The connection dropped while the photo was sent: please send it again.",
-            ),
-            super::BodyCut::TooLarge(_) => AppError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                format!(
-                    "This photo is over {} MB. Take a new one with the camera button.",
-                    MAX_TODAY_BYTES >> 20
-                ),
-            ),
-            super::BodyCut::TimedOut => AppError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "request_timeout",
                 "The photo took too long to arrive: please try again where the Wi-Fi is better.",
-            ),
+                |_| {
+                    AppError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too_large",
+                        format!(
+                            "This photo is over {} MB. Take a new one with the camera button.",
+                            MAX_TODAY_BYTES >> 20
+                        ),
+                    )
+                },
+            )
         })?;
     // Decoding a phone's photo takes a while: off the async threads.
     let prepared = tokio::task::spawn_blocking(move || thennow::prepare(&bytes))

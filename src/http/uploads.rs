@@ -281,19 +281,15 @@ async fn read_chunk(body: Body, limit: usize) -> Result<Bytes, AppError> {
     super::read_bounded(body, limit, CHUNK_READ_TIMEOUT)
         .await
         .map(Bytes::from)
-        .map_err(|cut| match cut {
-            super::BodyCut::Dropped => {
-                AppError::bad_request("The connection dropped mid-chunk; resume from the offset.")
-            }
-            super::BodyCut::TooLarge(_) => past_size(),
-            super::BodyCut::TimedOut => AppError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "request_timeout",
+        .map_err(|cut| {
+            cut.into_error(
+                "The connection dropped mid-chunk; resume from the offset.",
                 format!(
                     "A chunk must arrive within {} s.",
                     CHUNK_READ_TIMEOUT.as_secs()
                 ),
-            ),
+                |_| past_size(),
+            )
         })
 }
 

@@ -88,9 +88,11 @@ fn non_empty(cell: &str) -> Option<String> {
 /// Reads a name list from the bytes a spreadsheet saved (or a browser sent).
 pub fn parse(bytes: &[u8]) -> NameList {
     let mut text = spreadsheet_text(bytes);
-    // "CSV (Macintosh)" ends lines with a lone CR; lines are counted by LF.
-    if text.contains('\r') && !text.contains('\n') {
-        text = text.replace('\r', "\n");
+    // "CSV (Macintosh)" ends lines with a lone CR, and a list pasted together
+    // from two files may mix both; the reader ends a record at either, so
+    // lines are counted by LF only after every line end is one.
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
     }
     let delimiter = sniff_delimiter(&text);
     let lines = Lines::new(text.into_bytes());
@@ -260,6 +262,13 @@ mod tests {
         let list = parse(b"name;gender\rAnn Lee;f\r;\rann lee;f\r");
         assert_eq!(names(&list), ["Ann Lee"]);
         assert_eq!(list.problems[0].line, Some(4), "{list:?}");
+        let mixed = parse(b"Ann Lee;f\r\nBob Ray;m\rCy Dunn;m\n");
+        let lines: Vec<u64> = mixed.entries.iter().map(|e| e.line).collect();
+        assert_eq!(
+            lines,
+            [1, 2, 3],
+            "a lone CR among CRLFs is a line of its own"
+        );
     }
 
     #[test]

@@ -128,11 +128,18 @@ fn settings_server(extra: &[&str]) -> TestServer {
 
 /// Whether a phone gets into room `code` over a WebSocket at `url`.
 async fn phone_joins(url: &str, name: &str) -> bool {
-    let Ok(mut c) = TestClient::connect_url(url, None, name).await else {
-        return false;
+    let mut c = match TestClient::connect_url(url, None, name).await {
+        Ok(c) => c,
+        Err(e) => {
+            // Shown with a failure: a refusal and a slow machine look alike.
+            eprintln!("{name} at {url}: no connection: {e:?}");
+            return false;
+        }
     };
     c.send(json!({"type": "join", "name": name})).await;
-    c.recv_significant().await["type"] == "welcome"
+    let answer = c.recv_significant().await;
+    eprintln!("{name} at {url}: {answer}");
+    answer["type"] == "welcome"
 }
 
 /// Asserts an error answer: its status and code.
