@@ -106,7 +106,9 @@ pub fn find_skew(img: &GrayImage) -> f32 {
         let (sin, cos) = theta.sin_cos();
         rows.iter_mut().for_each(|r| *r = 0);
         for &(dx, dy) in &ink {
-            let y = -sin * dx + cos * dy + h as f32;
+            // Bins two pixels high, as the sampling: one-pixel bins would
+            // leave every other bin empty at 0° only and so favour it.
+            let y = (-sin * dx + cos * dy + h as f32) / 2.0;
             if let Some(r) = rows.get_mut(y.max(0.0) as usize) {
                 *r += 1;
             }
@@ -279,10 +281,8 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> 
     let (fw, fh) = sizes[sizes.len() / 2];
     let (inset_x, inset_y) = (fw / 40 + 1, fh / 40 + 1);
     let (out_w, out_h) = (fw - 2 * inset_x, fh - 2 * inset_y);
-    let (pw, ph) = straight.dimensions();
     let mut found = Vec::new();
-    let mut captions = Vec::new();
-    for (i, r) in rects.iter().enumerate() {
+    for r in &rects {
         let crop = imageops::crop_imm(
             &straight,
             r.x0 + inset_x,
@@ -291,48 +291,212 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> 
             r.height().saturating_sub(2 * inset_y).max(1),
         )
         .to_image();
-        let photo = imageops::resize(&crop, out_w, out_h, imageops::FilterType::Triangle);
-        // The caption: under the box, as wide as the cell, until the next
-        // row of portraits (or half a portrait's height).
-        let next_top = rects[i..]
-            .iter()
-            .map(|o| o.y0)
-            .find(|&y| y > r.y1)
-            .unwrap_or(ph);
-        let bottom = next_top.min(r.y1 + r.height() / 2).min(ph);
-        let spread = r.width() / 6;
-        let x0 = r.x0.saturating_sub(spread);
-        let x1 = (r.x1 + spread).min(pw);
-        // Skip the portrait's own (blurred) bottom edge: the caption starts
-        // at the first row of bare paper.
-        let top = (r.y1..bottom)
-            .find(|&y| (x0..x1).all(|x| straight.get_pixel(x, y).0[0] >= PAPER))
-            .unwrap_or(bottom);
-        captions.push((bottom > top + 2).then(|| {
-            let caption = imageops::crop_imm(&straight, x0, top, x1 - x0, bottom - top).to_image();
-            imageops::resize(
-                &caption,
-                caption.width() * 2,
-                caption.height() * 2,
-                imageops::FilterType::CatmullRom,
-            )
-        }));
         found.push(Found {
             rect: *r,
-            photo,
+            photo: imageops::resize(&crop, out_w, out_h, imageops::FilterType::Triangle),
             name: String::new(),
             flag: None,
         });
     }
+    let captions = caption_images(&straight, &rects);
     let names = read_captions(&captions, with_ocr);
     for (f, (name, flag)) in found.iter_mut().zip(names) {
         f.name = name;
         f.flag = flag;
     }
     Ok(PageResult {
-        skew_deg: theta.to_degrees(),
+        // The page's turn is the opposite of the one that straightens it.
+        skew_deg: -theta.to_degrees(),
         found,
     })
+}
+
+/// Each portrait's caption as one image (its lines stacked), or `None`
+/// when no text lies under it. Captions are found row of portraits by row:
+/// the text lines in the strip under the row come from a row profile, and each line's
+/// runs of ink are shared out among the portraits so that each one's share
+/// is centred under it. So a line wider than its portrait (a long name set
+/// on two lines) is read whole, and a neighbour's letters are left out.
+fn caption_images(img: &GrayImage, rects: &[Rect]) -> Vec<Option<GrayImage>> {
+    let (pw, ph) = img.dimensions();
+    let mut out = Vec::with_capacity(rects.len());
+    let mut start = 0;
+    while start < rects.len() {
+        let y1 = rects[start].y1;
+        let end = start + rects[start..].iter().take_while(|r| r.y1 == y1).count();
+        let row = &rects[start..end];
+        start = end;
+        let height = row[0].height();
+        let width = row[0].width();
+        let next_top = rects[end..].first().map_or(ph, |r| r.y0);
+        let bottom = next_top.min(y1 + height * 3 / 5).min(ph);
+        let x0 = row[0].x0.saturating_sub(width);
+        let x1 = row.last().map_or(pw, |r| r.x1 + width).min(pw);
+        if bottom <= y1 || x1 <= x0 {
+            out.extend(row.iter().map(|_| None));
+            continue;
+        }
+        // The strip under the row, in its own coordinates, without the
+        // portraits' own (blurred, maybe slanted) bottom edges.
+        let mut strip = imageops::crop_imm(img, x0, y1, x1 - x0, bottom - y1).to_image();
+        for r in row {
+            let from = r.x0.saturating_sub(2).max(x0) - x0;
+            let to = (r.x1 + 2).min(x1) - x0;
+            clear_photo_edge(&mut strip, from..to, height / 3);
+        }
+        let is_ink = |x: u32, y: u32| strip.get_pixel(x, y).0[0] < PAPER;
+        let (sw, sh) = strip.dimensions();
+        let lines = text_lines(
+            &(0..sh)
+                .map(|y| (0..sw).filter(|&x| is_ink(x, y)).count())
+                .collect::<Vec<_>>(),
+        );
+        let centres: Vec<f32> = row
+            .iter()
+            .map(|r| (r.x0 + r.x1) as f32 / 2.0 - x0 as f32)
+            .collect();
+        // Per portrait: (x0, x1, y0, y1) of its share of each line.
+        let mut shares: Vec<Vec<(u32, u32, u32, u32)>> = vec![Vec::new(); row.len()];
+        for &(ly0, ly1) in &lines {
+            let cols: Vec<usize> = (0..sw)
+                .map(|x| (ly0..ly1).filter(|&y| is_ink(x, y)).count())
+                .collect();
+            let pieces = runs_of_ink(&cols);
+            for (portrait, group) in share_out(&pieces, &centres).into_iter().enumerate() {
+                if let Some((first, last)) = group {
+                    shares[portrait].push((pieces[first].0, pieces[last].1, ly0, ly1));
+                }
+            }
+        }
+        out.extend(shares.iter().map(|lines| stack_lines(&strip, lines)));
+    }
+    out
+}
+
+/// Paints paper over what hangs down from a portrait into the strip under
+/// it (columns `xs`): in each column, the ink from the strip's top down,
+/// across gaps of up to 3 rows (a halftone's dots), at most `most` rows.
+/// Captions are set further down than that gap.
+fn clear_photo_edge(strip: &mut GrayImage, xs: std::ops::Range<u32>, most: u32) {
+    const GAP: u32 = 3;
+    let most = most.min(strip.height());
+    for x in xs {
+        let mut y = 0;
+        while y < most {
+            let ink_within =
+                (y..(y + GAP + 1).min(most)).find(|&k| strip.get_pixel(x, k).0[0] < PAPER);
+            let Some(k) = ink_within else {
+                break;
+            };
+            for cleared in y..=k {
+                strip.put_pixel(x, cleared, Luma([255]));
+            }
+            y = k + 1;
+        }
+    }
+}
+
+/// Text lines in a caption's row profile (ink per row), as row ranges: the
+/// first line, and each next one that follows it closely (a caption's
+/// second line), not what lies further down (a page number).
+fn text_lines(rows: &[usize]) -> Vec<(u32, u32)> {
+    let mut lines: Vec<(u32, u32)> = Vec::new();
+    for (a, b) in runs_of_ink(rows) {
+        // A speck row or two is not a line of text.
+        if b - a < 3 {
+            continue;
+        }
+        if let Some(&(pa, pb)) = lines.last()
+            && a - pb > (pb - pa)
+        {
+            break;
+        }
+        lines.push((a, b));
+    }
+    lines
+}
+
+/// Runs of indices with ink (`> 0`), as (start, end exclusive).
+fn runs_of_ink(counts: &[usize]) -> Vec<(u32, u32)> {
+    let profile: Vec<f32> = counts.iter().map(|&c| c as f32).collect();
+    runs(&profile, 0.5)
+}
+
+/// Shares a line's runs of ink (left to right) among the portraits of a
+/// row (their centres, left to right): each portrait gets a consecutive
+/// group, maybe none, chosen so that the groups sit as centred under their
+/// portraits as they can (least squares, by dynamic programming). Returns
+/// each portrait's (first, last) run.
+fn share_out(pieces: &[(u32, u32)], centres: &[f32]) -> Vec<Option<(usize, usize)>> {
+    let (n, m) = (pieces.len(), centres.len());
+    let offset = |j: usize, first: usize, last: usize| {
+        let middle = (pieces[first].0 + pieces[last].1) as f32 / 2.0;
+        (middle - centres[j]).powi(2)
+    };
+    // A cut between two portraits' groups is where the widest gaps are:
+    // wider gaps earn more. (Without it, three names centred under the
+    // middle portrait would cost no more than one under each.)
+    let cut = |s: usize| match s {
+        0 => 0.0,
+        s if s == n => 0.0,
+        s => (pieces[s].0 - pieces[s - 1].1) as f32,
+    };
+    // cost[j][k]: the first k runs shared among the first j portraits;
+    // from[j][k]: where portrait j-1's group starts.
+    let mut cost = vec![vec![f32::INFINITY; n + 1]; m + 1];
+    let mut from = vec![vec![0usize; n + 1]; m + 1];
+    cost[0][0] = 0.0;
+    for j in 1..=m {
+        for k in 0..=n {
+            for s in 0..=k {
+                let here = if s == k {
+                    0.0
+                } else {
+                    offset(j - 1, s, k - 1) - cut(s).powi(2)
+                };
+                let total = cost[j - 1][s] + here;
+                if total < cost[j][k] {
+                    cost[j][k] = total;
+                    from[j][k] = s;
+                }
+            }
+        }
+    }
+    let mut groups = vec![None; m];
+    let mut k = n;
+    for j in (1..=m).rev() {
+        let s = from[j][k];
+        if s < k {
+            groups[j - 1] = Some((s, k - 1));
+        }
+        k = s;
+    }
+    groups
+}
+
+/// One image of a portrait's caption lines, one under the other, on paper
+/// with a margin (tesseract reads text with a border around it best),
+/// doubled in size for small print.
+fn stack_lines(img: &GrayImage, lines: &[(u32, u32, u32, u32)]) -> Option<GrayImage> {
+    let line_h = lines.iter().map(|l| l.3 - l.2).max()?;
+    let margin = line_h / 2 + 2;
+    let gap = line_h / 3 + 1;
+    let width = lines.iter().map(|l| l.1 - l.0).max()? + 2 * margin;
+    let height = lines.iter().map(|l| l.3 - l.2 + gap).sum::<u32>() - gap + 2 * margin;
+    let mut out = GrayImage::from_pixel(width, height, Luma([255]));
+    let mut y = margin;
+    for &(x0, x1, y0, y1) in lines {
+        let part = imageops::crop_imm(img, x0, y0, x1 - x0, y1 - y0).to_image();
+        let x = (width - (x1 - x0)) / 2;
+        imageops::replace(&mut out, &part, i64::from(x), i64::from(y));
+        y += y1 - y0 + gap;
+    }
+    Some(imageops::resize(
+        &out,
+        width * 2,
+        height * 2,
+        imageops::FilterType::CatmullRom,
+    ))
 }
 
 /// Each caption's name, or an empty one and why; OCR runs on a few
@@ -398,8 +562,9 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
     }
     std::fs::create_dir_all(out.join("photos"))?;
     let mut csv = String::from("name,gender,photo\n");
-    let mut kept = 0;
-    for (p, path) in pages.iter().enumerate() {
+    let (mut kept, mut unnamed) = (0, 0);
+    let stems = photo_stems(pages);
+    for (path, stem) in pages.iter().zip(&stems) {
         let img = load_page(path)?;
         let page = match read_page(&img, with_ocr) {
             Ok(page) => page,
@@ -417,11 +582,26 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
             page.found.len() - flagged,
             page.skew_deg
         )?;
+        let (mut row, mut column) = (0, 0);
         for (n, f) in page.found.iter().enumerate() {
-            let file = format!("photos/p{}-{}.png", p + 1, n + 1);
+            match page.found[..n].last() {
+                Some(before) if before.rect.y0 == f.rect.y0 => column += 1,
+                Some(_) => (row, column) = (row + 1, 0),
+                None => {}
+            }
+            let file = format!("photos/{stem}-{}.png", n + 1);
             f.photo.save(out.join(&file))?;
+            // The CSV's header is line 1, so this row is line kept + 2.
             if let Some(flag) = &f.flag {
-                writeln!(report, "  portrait {} (row {}): {flag}", n + 1, f.rect.y0)?;
+                unnamed += 1;
+                writeln!(
+                    report,
+                    "  portrait {} (row {}, column {}), {file}: no name ({flag}); type it on line {} of roster.csv",
+                    n + 1,
+                    row + 1,
+                    column + 1,
+                    kept + 2
+                )?;
             }
             csv.push_str(&format!("{},,{file}\n", csv_field(&f.name)));
             kept += 1;
@@ -433,7 +613,51 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
         "{kept} portraits written to {}",
         out.join("roster.csv").display()
     )?;
+    if unnamed > 0 {
+        writeln!(
+            report,
+            "{unnamed} of them have no name yet: type each one into roster.csv before a game (`yearbook check {}` lists them)",
+            out.display()
+        )?;
+    }
     Ok(())
+}
+
+/// Each page's name for its portraits' files: its file name's letters and
+/// digits, with its place in the list when two pages share one.
+fn photo_stems(pages: &[PathBuf]) -> Vec<String> {
+    let stems: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            let stem: String = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            if stem.is_empty() { "page".into() } else { stem }
+        })
+        .collect();
+    let named: Vec<String> = stems
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if stems.iter().filter(|o| *o == s).count() > 1 {
+                format!("{s}-{}", i + 1)
+            } else {
+                s.clone()
+            }
+        })
+        .collect();
+    // Should that still give one name twice ("a-2" beside a second "a"),
+    // the pages' places alone.
+    let unique: std::collections::HashSet<&String> = named.iter().collect();
+    if unique.len() == named.len() {
+        named
+    } else {
+        (1..=pages.len()).map(|i| format!("page{i}")).collect()
+    }
 }
 
 fn csv_field(s: &str) -> String {
