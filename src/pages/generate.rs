@@ -173,3 +173,55 @@ fn halftone(img: &mut GrayImage) {
         }
     }
 }
+
+/// The measured sample: 10 pages of two books, 120 made-up names.
+pub const SAMPLE_PAGES: usize = 10;
+const SAMPLE_FIRST: &[&str] = &[
+    "Alice", "Brian", "Carol", "David", "Emily", "Frank", "Grace", "Henry", "Irene", "James",
+    "Karen", "Louis",
+];
+const SAMPLE_LAST: &[&str] = &[
+    "Walker",
+    "Turner",
+    "Hughes",
+    "Porter",
+    "Fisher",
+    "Morgan",
+    "Bishop",
+    "Carter",
+    "Palmer",
+    "Montgomery",
+];
+
+/// The sample's 120 different names, some long enough for two lines.
+pub fn sample_names() -> Vec<String> {
+    (0..SAMPLE_PAGES * 12)
+        .map(|i| {
+            let first = SAMPLE_FIRST[i % SAMPLE_FIRST.len()];
+            let last = SAMPLE_LAST[(i / SAMPLE_FIRST.len() + i) % SAMPLE_LAST.len()];
+            if i % 9 == 4 {
+                format!("{first} Christopher {last}")
+            } else {
+                format!("{first} {last}")
+            }
+        })
+        .collect()
+}
+
+/// Sample page `n`: pages 0-5 the senior book, 6-9 the junior one (bigger
+/// portraits), rotated up to 3° either way, every other halftoned; 12
+/// portraits each, named by `names[n * 12..]` (see [`sample_names`]).
+pub fn sample_spec<'a>(n: usize, names: &'a [String], portraits: &'a [GrayImage]) -> PageSpec<'a> {
+    const TURNS: [f32; SAMPLE_PAGES] = [0.0, 1.5, -2.2, 3.0, -3.0, 0.6, 0.0, -1.1, 2.4, -0.4];
+    let senior = n < 6;
+    PageSpec {
+        columns: 4,
+        rows: 3,
+        photo_w: if senior { 110 } else { 130 },
+        photo_h: if senior { 140 } else { 160 },
+        rotate_deg: TURNS[n % SAMPLE_PAGES],
+        halftone: n % 2 == 1,
+        names: &names[(n * 12).min(names.len())..((n + 1) * 12).min(names.len())],
+        portraits: &portraits[(n * 5) % portraits.len().max(1)..],
+    }
+}

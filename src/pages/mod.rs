@@ -22,10 +22,10 @@ const PAPER: u8 = 235;
 /// Deskew search: ±4° in 0.1° steps, enough for a hand-placed scan.
 const MAX_SKEW_DEG: f32 = 4.0;
 const SKEW_STEP_DEG: f32 = 0.1;
-/// One caption's OCR may not hang the import.
-const OCR_TIMEOUT: Duration = Duration::from_secs(20);
-/// Captions read at once: tesseract processes, each on one thread.
-const OCR_AT_ONCE: usize = 3;
+/// One page's OCR may not hang the import.
+const OCR_TIMEOUT: Duration = Duration::from_secs(60);
+/// Paper between two captions stacked for one OCR run, in pixels.
+const CAPTION_GAP: u32 = 30;
 
 /// A portrait's box on the deskewed page, in pixels (end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,13 +210,39 @@ pub fn tesseract_available() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Reads the text of `img` with tesseract (one block, any number of lines).
+/// A word tesseract read: the middle row of its box, and its text.
+struct Word {
+    middle_y: u32,
+    text: String,
+}
+
+/// The words tesseract reads in `img` (one block, any number of lines), in
+/// reading order, from its TSV output.
+fn ocr_words(img: &GrayImage) -> Result<Vec<Word>, String> {
+    let tsv = ocr(img)?;
+    // level page block par line word left top width height conf text
+    Ok(tsv
+        .lines()
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            let number = |i: usize| f.get(i).and_then(|v| v.parse::<u32>().ok());
+            let text = f.get(11)?.trim();
+            let middle_y = number(7)? + number(9)? / 2;
+            (number(0)? == 5 && !text.is_empty()).then(|| Word {
+                middle_y,
+                text: text.to_string(),
+            })
+        })
+        .collect())
+}
+
+/// Tesseract's TSV for `img` (one block, any number of lines).
 fn ocr(img: &GrayImage) -> Result<String, String> {
     let mut png = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
         .map_err(|e| e.to_string())?;
     let mut child = Command::new("tesseract")
-        .args(["stdin", "stdout", "-l", "eng", "--psm", "6"])
+        .args(["stdin", "stdout", "-l", "eng", "--psm", "6", "tsv"])
         // OpenMP threads only slow a small image down on a busy machine.
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
@@ -499,45 +525,61 @@ fn stack_lines(img: &GrayImage, lines: &[(u32, u32, u32, u32)]) -> Option<GrayIm
     ))
 }
 
-/// Each caption's name, or an empty one and why; OCR runs on a few
-/// captions at once, tesseract itself single-threaded.
+/// Each caption's name, or an empty one and why. A page's captions are
+/// read in one tesseract run (starting it costs more than reading a
+/// name): stacked in one image with paper between, each word then goes
+/// to the caption whose place holds its middle.
 fn read_captions(captions: &[Option<GrayImage>], with_ocr: bool) -> Vec<(String, Option<String>)> {
-    let one = |caption: &Option<GrayImage>| match caption {
-        _ if !with_ocr => (
-            String::new(),
-            Some("no tesseract: name not read".to_string()),
-        ),
-        None => (
-            String::new(),
-            Some("no caption under the portrait".to_string()),
-        ),
-        Some(img) => match ocr(img) {
-            Ok(text) => match clean_caption(&text) {
-                Some(n) => (n, None),
-                None => (
-                    String::new(),
-                    Some(format!("caption unreadable ({:?})", text.trim())),
-                ),
-            },
-            Err(e) => (String::new(), Some(e)),
-        },
-    };
-    let chunk = captions.len().div_ceil(OCR_AT_ONCE).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = captions
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+    let flagged = |why: &str| (String::new(), Some(why.to_string()));
+    if !with_ocr {
+        return captions
+            .iter()
+            .map(|_| flagged("no tesseract: name not read"))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![(String::new(), Some("OCR failed".to_string())); chunk]
-                })
-            })
-            .take(captions.len())
-            .collect()
-    })
+    }
+    let width = captions.iter().flatten().map(GrayImage::width).max();
+    let mut places = Vec::with_capacity(captions.len());
+    let mut height = 0;
+    for caption in captions {
+        places.push(caption.as_ref().map(|c| (height, height + c.height())));
+        if let Some(c) = caption {
+            height += c.height() + CAPTION_GAP;
+        }
+    }
+    let words = match width {
+        None => Ok(Vec::new()),
+        Some(width) => {
+            let mut stack = GrayImage::from_pixel(width, height, Luma([255]));
+            for (caption, place) in captions.iter().zip(&places) {
+                if let (Some(c), Some((top, _))) = (caption, place) {
+                    imageops::replace(&mut stack, c, 0, i64::from(*top));
+                }
+            }
+            ocr_words(&stack)
+        }
+    };
+    places
+        .iter()
+        .map(|place| {
+            let Some((top, bottom)) = place else {
+                return flagged("no caption under the portrait");
+            };
+            let words = match &words {
+                Ok(words) => words,
+                Err(e) => return flagged(e),
+            };
+            let text: Vec<&str> = words
+                .iter()
+                .filter(|w| (*top..*bottom).contains(&w.middle_y))
+                .map(|w| w.text.as_str())
+                .collect();
+            let text = text.join(" ");
+            match clean_caption(&text) {
+                Some(name) => (name, None),
+                None => flagged(&format!("caption unreadable ({text:?})")),
+            }
+        })
+        .collect()
 }
 
 /// Reads a page file, refusing one too large before decoding it.
@@ -564,7 +606,9 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
     let mut csv = String::from("name,gender,photo\n");
     let (mut kept, mut unnamed) = (0, 0);
     let stems = photo_stems(pages);
+    let started = Instant::now();
     for (path, stem) in pages.iter().zip(&stems) {
+        let page_started = Instant::now();
         let img = load_page(path)?;
         let page = match read_page(&img, with_ocr) {
             Ok(page) => page,
@@ -576,11 +620,12 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
         let flagged = page.found.iter().filter(|f| f.flag.is_some()).count();
         writeln!(
             report,
-            "{}: {} portraits, {} names read, {flagged} flagged (skew {:.1}°)",
+            "{}: {} portraits, {} names read, {flagged} flagged (skew {:.1}°, {:.2} s)",
             path.display(),
             page.found.len(),
             page.found.len() - flagged,
-            page.skew_deg
+            page.skew_deg,
+            page_started.elapsed().as_secs_f64()
         )?;
         let (mut row, mut column) = (0, 0);
         for (n, f) in page.found.iter().enumerate() {
@@ -608,10 +653,13 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
         }
     }
     std::fs::write(out.join("roster.csv"), csv)?;
+    let seconds = started.elapsed().as_secs_f64();
     writeln!(
         report,
-        "{kept} portraits written to {}",
-        out.join("roster.csv").display()
+        "{kept} portraits written to {} ({} pages in {seconds:.1} s, {:.2} s per page)",
+        out.join("roster.csv").display(),
+        pages.len(),
+        seconds / pages.len().max(1) as f64
     )?;
     if unnamed > 0 {
         writeln!(
