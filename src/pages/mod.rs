@@ -331,8 +331,9 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> 
         f.flag = flag;
     }
     Ok(PageResult {
-        // The page's turn is the opposite of the one that straightens it.
-        skew_deg: -theta.to_degrees(),
+        // The page's turn is the opposite of the one that straightens it
+        // (+ 0.0: a straight page says 0.0°, not -0.0°).
+        skew_deg: -theta.to_degrees() + 0.0,
         found,
     })
 }
@@ -664,7 +665,7 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
     if unnamed > 0 {
         writeln!(
             report,
-            "{unnamed} of them have no name yet: type each one into roster.csv before a game (`yearbook check {}` lists them)",
+            "names still to type: {unnamed}; type each one into roster.csv before a game (`yearbook check {}` lists them)",
             out.display()
         )?;
     }
@@ -713,5 +714,44 @@ fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wide_line_goes_whole_to_the_portrait_it_is_centred_under() {
+        // Portraits centred at 100 and 247. Under the first, a line from 0
+        // to 200 ("Emily Christopher", wider than its portrait: its first
+        // word is nearer the left neighbour's middle than its own); under
+        // the second, 217 to 277 ("Karen").
+        let mut pieces: Vec<(u32, u32)> = (0..10).map(|i| (i * 20, i * 20 + 16)).collect();
+        pieces.extend((0..5).map(|i| (217 + i * 12, 217 + i * 12 + 10)));
+        let groups = share_out(&pieces, &[-47.0, 100.0, 247.0]);
+        assert_eq!(groups, vec![None, Some((0, 9)), Some((10, 14))]);
+    }
+
+    #[test]
+    fn three_names_are_not_all_given_to_the_middle_portrait() {
+        // Three captions 60 wide under portraits at 100, 247 and 394, the
+        // outer ones 2 pixels off (as print is), cut by wide gaps: the
+        // whole line is centred under the middle portrait exactly.
+        let pieces = vec![(72, 132), (217, 277), (362, 422)];
+        let groups = share_out(&pieces, &[100.0, 247.0, 394.0]);
+        assert_eq!(groups, vec![Some((0, 0)), Some((1, 1)), Some((2, 2))]);
+    }
+
+    #[test]
+    fn a_caption_is_its_first_lines_not_what_lies_further_down() {
+        // Two caption lines 20 rows high 5 apart, a speck, then a page
+        // number 40 rows further down.
+        let mut rows = vec![0usize; 140];
+        rows[10..30].fill(40);
+        rows[35..55].fill(30);
+        rows[60] = 1;
+        rows[100..118].fill(8);
+        assert_eq!(text_lines(&rows), vec![(10, 30), (35, 55)]);
     }
 }
