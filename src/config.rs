@@ -142,6 +142,16 @@ pub struct ServeArgs {
     /// question open, so nobody looks answers up in solo mid-game).
     #[arg(long, env = "YEARBOOK_SOLO", value_enum, default_value_t = SoloMode::On)]
     pub solo: SoloMode,
+    /// Then & now for the built-in class: guests say who they are and add
+    /// a photo of today (`on`, `off`). Events have their own setting.
+    #[arg(long, env = "YEARBOOK_THEN_NOW", value_name = "on|off", default_value = "on",
+          action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub then_now: bool,
+    /// Days the built-in class's guests' photos of today are kept at most
+    /// (1 to 365). Events have their own setting.
+    #[arg(long, env = "YEARBOOK_TODAY_KEEP_DAYS", value_name = "N", default_value_t = crate::thennow::TODAY_KEEP_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub today_keep_days: u32,
 }
 
 impl Default for ServeArgs {
@@ -163,6 +173,8 @@ impl Default for ServeArgs {
             test_clock: false,
             db_max_mb: None,
             solo: SoloMode::On,
+            then_now: true,
+            today_keep_days: crate::thennow::TODAY_KEEP_DAYS,
         }
     }
 }
@@ -183,6 +195,14 @@ impl ServeArgs {
             (Some(named), _) => named.clone(),
             (None, true) => TrustedProxies::loopback(),
             (None, false) => TrustedProxies::default(),
+        }
+    }
+
+    /// `--then-now` and `--today-keep-days`: the built-in class's.
+    pub fn then_now(&self) -> crate::thennow::EventSettings {
+        crate::thennow::EventSettings {
+            on: self.then_now,
+            keep_days: self.today_keep_days,
         }
     }
 

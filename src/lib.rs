@@ -6,6 +6,7 @@ pub mod config;
 pub mod delivery;
 pub mod game;
 pub mod http;
+pub mod i18n;
 pub mod pages;
 pub mod protocol;
 pub mod reunion;
@@ -142,6 +143,8 @@ pub struct Options {
     pub keep: Option<Duration>,
     /// `--solo`.
     pub solo: solo::SoloMode,
+    /// `--then-now`, `--today-keep-days`: the built-in class's then & now.
+    pub then_now: thennow::EventSettings,
     /// `--no-enhance` not given: reunions' photos get the contrast stretch.
     pub enhance: bool,
     /// Where rooms' fan-outs and host screens run
@@ -175,6 +178,7 @@ impl Options {
             keep: args.keep(),
             max_players: args.max_players,
             solo: args.solo,
+            then_now: args.then_now(),
             enhance: !args.no_enhance,
             fanout_runtime,
             uploads_dir: Some(uploads::dir_for(&args.db)),
@@ -239,6 +243,7 @@ impl AppState {
             ..Default::default()
         };
         let today = thennow::TodayPhotos::open(opened.reunion_store.path());
+        let opened_path = opened.reunion_store.path().to_path_buf();
         let reunions = Arc::new(reunion::Reunions::load(
             opened.reunion_store,
             opened.reunions,
@@ -250,6 +255,13 @@ impl AppState {
                 let _ = state.today.set(today);
             }
             Err(e) => tracing::warn!("guests' photos of today cannot be kept: {e:#}"),
+        }
+        // The rooms read guests' photos of today on a connection of their own.
+        match thennow::TodayPhotos::open(opened_path.as_path()) {
+            Ok(today) => {
+                let _ = state.rooms.deps().today.set(today);
+            }
+            Err(e) => tracing::warn!("then & now questions cannot read photos of today: {e:#}"),
         }
         let down_since = opened
             .last_alive
@@ -274,6 +286,7 @@ impl AppState {
             store,
         )
         .with_reunions(reunions.clone())
+        .with_then_now_builtin(options.then_now)
         .with_photo_secret(&options.base, &options.secret)
         .on_fanout_runtime(options.fanout_runtime);
         let public_url = options.public_url.trim_end_matches('/').to_string();
@@ -387,7 +400,8 @@ pub async fn serve(
     let kept_today = state.clone();
     let today_sweeper = tokio::spawn(async move {
         if let Some(today) = kept_today.today.get() {
-            thennow::run_sweeper(today, &kept_today.rooms.deps().clock).await;
+            let deps = kept_today.rooms.deps();
+            thennow::run_sweeper(today, &deps.clock, |event| deps.today_keep_days(event)).await;
         }
     });
     let solo = state.solo.clone();

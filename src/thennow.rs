@@ -8,8 +8,10 @@ use std::path::Path;
 use parking_lot::Mutex;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::i18n::Lang;
 use crate::roster::photos;
 use crate::uploads::check::{self, Problem};
+use fluent_bundle::FluentValue;
 
 /// The largest photo a phone may send: a 12 MB phone photo passes.
 pub const MAX_TODAY_BYTES: usize = 15 * 1024 * 1024;
@@ -23,10 +25,10 @@ pub struct Refused {
 
 /// Phone-sized and projector-sized JPEGs of a guest's photo: upright as
 /// its EXIF says, a centred 4:5 crop, every metadata (and location) gone.
-pub fn prepare(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Refused> {
+pub fn prepare(bytes: &[u8], lang: Lang) -> Result<(Vec<u8>, Vec<u8>), Refused> {
     let refused = |p: Problem| Refused {
         code: p.code(),
-        message: guest_sentence(&p),
+        message: guest_sentence(&p, lang),
     };
     if bytes.len() > MAX_TODAY_BYTES {
         return Err(refused(Problem::TooLarge {
@@ -41,46 +43,74 @@ pub fn prepare(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Refused> {
 
 /// What a guest reads on their phone (the organiser's words speak of
 /// scans and dropping files).
-fn guest_sentence(p: &Problem) -> String {
+fn guest_sentence(p: &Problem, lang: Lang) -> String {
     match p {
-        Problem::TooLarge { bytes } => format!(
-            "This photo is {:.1} MB; the largest accepted is {} MB. Take a new one with the camera button.",
-            *bytes as f64 / 1_048_576.0,
-            MAX_TODAY_BYTES >> 20
+        // Whole megabytes, rounded up: no decimal separator to get wrong.
+        Problem::TooLarge { bytes } => lang.with(
+            "today-too-large",
+            &[
+                ("size", FluentValue::from(bytes.div_ceil(1_048_576))),
+                ("max", FluentValue::from((MAX_TODAY_BYTES >> 20) as u64)),
+            ],
         ),
-        Problem::Heic => "This photo is in the iPhone's HEIC format, which cannot be read here. \
-             Take one with the camera button instead, or choose Settings → Camera → Formats → \
-             Most Compatible."
-            .into(),
-        Problem::TooManyPixels { .. } => {
-            "This picture is too big to use. Take a new one with the camera button.".into()
-        }
-        Problem::Unreadable => {
-            "This photo is damaged or cut short. Please take or choose it again.".into()
-        }
-        Problem::OtherFormat(kind) => {
-            format!("This is a {kind} picture; please use a JPEG or PNG photo.")
-        }
-        _ => {
-            "That file is not a photo. Please take a picture or choose a JPEG or PNG photo.".into()
+        Problem::Heic => lang.get("today-heic"),
+        Problem::TooManyPixels { .. } => lang.get("today-too-many-pixels"),
+        Problem::Unreadable => lang.get("today-unreadable"),
+        Problem::OtherFormat(kind) => lang.with(
+            "today-other-format",
+            &[("kind", FluentValue::from(kind.as_str()))],
+        ),
+        _ => lang.get("today-not-photo"),
+    }
+}
+
+/// How long a photo of today is kept at most, from when it was sent,
+/// unless its event (or `--today-keep-days`) says otherwise.
+pub const TODAY_KEEP_DAYS: u32 = 30;
+
+/// The days an organiser may choose: at least one, at most a year.
+pub const KEEP_DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=365;
+
+/// Then & now as one event has it: on or off, and how long its guests'
+/// photos of today are kept. Event 0's come from `--then-now` and
+/// `--today-keep-days`, the others' from their settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventSettings {
+    pub on: bool,
+    pub keep_days: u32,
+}
+
+impl Default for EventSettings {
+    fn default() -> Self {
+        Self {
+            on: true,
+            keep_days: TODAY_KEEP_DAYS,
         }
     }
 }
 
-/// How long a photo of today is kept at most, from when it was sent.
-pub const TODAY_KEEP_DAYS: u64 = 30;
+/// The refusal when then & now is off in a room (`then_now_off`): a
+/// status-free code and a sentence for a guest or a host.
+pub const OFF_CODE: &str = "then_now_off";
+pub const OFF_MESSAGE: &str =
+    "Then & now is switched off for this event: there is nothing to add here.";
 
 /// How often the retention sweep runs (by the server's clock, so a test's
 /// skip runs it at the moment it skipped to).
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
-/// Retention: at start and then hourly, photos of today older than
-/// [`TODAY_KEEP_DAYS`] are deleted for good.
-pub async fn run_sweeper(today: &TodayPhotos, clock: &crate::clock::Clock) {
-    let keep = TODAY_KEEP_DAYS * 24 * 60 * 60 * 1000;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Retention: at start and then hourly, each event's photos of today
+/// older than its days (`keep_days_of(event)`) are deleted for good.
+pub async fn run_sweeper(
+    today: &TodayPhotos,
+    clock: &crate::clock::Clock,
+    keep_days_of: impl Fn(u32) -> u32,
+) {
     loop {
-        let before = clock.now().saturating_sub(keep);
-        match today.delete_sent_before(i64::try_from(before).unwrap_or(i64::MAX)) {
+        let now = i64::try_from(clock.now()).unwrap_or(i64::MAX);
+        match today.sweep(now, &keep_days_of) {
             Ok(0) => {}
             Ok(n) => tracing::info!(photos = n, "photos of today past retention deleted"),
             Err(e) => tracing::warn!("photos of today past retention: {e:#}"),
@@ -148,13 +178,24 @@ impl TodayPhotos {
         })
     }
 
-    /// Retention: deletes the photos sent before `before` (ms since the
-    /// epoch, as `at`); how many.
-    pub fn delete_sent_before(&self, before: i64) -> anyhow::Result<usize> {
-        Ok(self
-            .conn
-            .lock()
-            .execute("DELETE FROM today_photos WHERE at < ?1", params![before])?)
+    /// Retention at `now` (ms since the epoch, as `at`): deletes each
+    /// event's photos sent more than `keep_days_of(event)` days before;
+    /// how many.
+    pub fn sweep(&self, now: i64, keep_days_of: impl Fn(u32) -> u32) -> anyhow::Result<usize> {
+        let conn = self.conn.lock();
+        let events: Vec<u32> = conn
+            .prepare("SELECT DISTINCT reunion FROM today_photos")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut deleted = 0;
+        for event in events {
+            let days = i64::from(keep_days_of(event));
+            deleted += conn.execute(
+                "DELETE FROM today_photos WHERE reunion = ?1 AND at < ?2",
+                params![event, now.saturating_sub(days.saturating_mul(DAY_MS))],
+            )?;
+        }
+        Ok(deleted)
     }
 
     /// Keeps `player`'s photo in `room`, replacing theirs; a new random
@@ -290,15 +331,30 @@ mod tests {
     fn heic_text_and_oversized_files_are_refused_in_a_sentence() {
         let mut heic = vec![0, 0, 0, 24];
         heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
-        let e = prepare(&heic).unwrap_err();
+        let e = prepare(&heic, Lang::EN).unwrap_err();
         assert_eq!(e.code, "heic");
         assert!(e.message.contains("HEIC"), "{}", e.message);
-        let e = prepare(b"hello, this is not a photo").unwrap_err();
+        let e = prepare(b"hello, this is not a photo", Lang::EN).unwrap_err();
         assert_eq!(e.code, "not_image");
         assert!(e.message.starts_with("That file is not a photo."));
-        let e = prepare(&vec![0u8; MAX_TODAY_BYTES + 1]).unwrap_err();
+        let e = prepare(&vec![0u8; MAX_TODAY_BYTES + 1], Lang::EN).unwrap_err();
         assert_eq!(e.code, "too_large");
         assert!(e.message.contains("15 MB"), "{}", e.message);
+        // issue 22: in the guest's language, the same code.
+        let de = Lang::parse("de").expect("German");
+        let e = prepare(&heic, de).unwrap_err();
+        assert_eq!(e.code, "heic");
+        assert!(
+            e.message.contains("HEIC-Format des iPhones"),
+            "{}",
+            e.message
+        );
+        let e = prepare(&vec![0u8; MAX_TODAY_BYTES + 1], de).unwrap_err();
+        assert!(
+            e.message.starts_with("Dieses Foto hat 16 MB;"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub struct Landing {
     pub title: String,
     /// Whether to offer solo play (`--solo off` hides it).
     pub solo: bool,
+    /// The visitor's language.
+    pub t: crate::i18n::Tr,
 }
 
 #[derive(Template)]
@@ -26,6 +28,8 @@ pub struct Host {
     /// The join URL names this computer only (127.0.0.1, localhost, ::1):
     /// the page warns the organiser before guests try to scan it.
     pub loopback_only: bool,
+    /// Then & now is on in this room: the lobby counts its photos.
+    pub then_now: bool,
 }
 
 /// The emcee's phone remote; the host key comes in the URL fragment.
@@ -44,6 +48,13 @@ pub struct Join {
     pub title: String,
     /// Empty when the phone came to `/join` without a code.
     pub code: String,
+    /// The guest's language.
+    pub t: crate::i18n::Tr,
+    /// The room's then & now: `on`, `off`, or empty (no room yet: the
+    /// page asks once the phone is in).
+    pub then_now: &'static str,
+    /// Days the room's event keeps a photo of today, for the consent line.
+    pub keep_days: u32,
 }
 
 #[derive(Template)]
@@ -54,6 +65,8 @@ pub struct Solo {
     /// Why solo is closed here (`--solo off`, or an event's solo closed):
     /// the page says so instead of asking.
     pub off: Option<String>,
+    /// The guest's language.
+    pub t: crate::i18n::Tr,
 }
 
 #[derive(Template)]
@@ -62,6 +75,7 @@ pub struct NotFound {
     pub base: String,
     pub title: String,
     pub message: String,
+    pub t: crate::i18n::Tr,
 }
 
 /// An SVG QR code for `url`, sized by CSS.

@@ -26,7 +26,8 @@ use crate::delivery::runtimes::Unidentified;
 use crate::delivery::socket::{PING_EVERY, SharedSocket};
 use crate::delivery::upgrade::Socket;
 use crate::game::{PlayerId, PlayerName, RuleError};
-use crate::protocol::{ClientMsg, STORAGE_MESSAGE, ServerMsg, error_json};
+use crate::i18n::{self, Lang};
+use crate::protocol::{ClientMsg, ServerMsg, error_json};
 use crate::room::{Client, HostRefused, PhoneSession, Room};
 
 /// Close codes (RFC 6455 §7.4.1).
@@ -39,9 +40,22 @@ mod close_code {
     pub const TRY_AGAIN: u16 = 1013;
 }
 
-/// A host command refused while the store cannot write: nothing changed.
-const HOST_COMMAND_NOT_SAVED: &str =
-    "The game cannot save right now, so nothing was changed; try again once it can.";
+/// What [`ClientMsg::parse`] puts before serde's detail.
+const BAD_MESSAGE_PREFIX: &str = "Could not understand that message: ";
+
+/// The `lang` a hello/join/resume may carry (docs/protocol.md), when it
+/// names a language of ours.
+fn said_lang(text: &str) -> Option<Lang> {
+    #[derive(serde::Deserialize)]
+    struct Said {
+        lang: Option<String>,
+    }
+    serde_json::from_str::<Said>(text)
+        .ok()?
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+}
 
 /// Largest message a client may send (PROTOCOL §5).
 pub const MAX_MESSAGE_BYTES: usize = 4096;
@@ -84,6 +98,9 @@ struct Conn {
     shutdown: tokio::sync::watch::Receiver<bool>,
     /// Said hello/joined/resumed: only then is `ping` answered.
     identified: bool,
+    /// The language of this client's error messages: the `lang` of its
+    /// hello/join/resume (docs/protocol.md), English without one.
+    lang: Lang,
 }
 
 enum Incoming {
@@ -117,6 +134,24 @@ impl Conn {
 
     async fn send_error(&mut self, code: &str, message: &str) -> bool {
         self.send_text(error_json(code, message)).await
+    }
+
+    /// An error whose message is the catalogue's `key` in the client's language.
+    async fn send_said(&mut self, code: &str, key: &str) -> bool {
+        let message = self.lang.get(key);
+        self.send_error(code, &message).await
+    }
+
+    /// A refused rule, said in the client's language.
+    async fn send_rule(&mut self, e: RuleError) -> bool {
+        let message = i18n::rule_message(e, self.lang);
+        self.send_error(e.code(), &message).await
+    }
+
+    /// [`Conn::refuse`] for a rule.
+    async fn refuse_rule(&mut self, e: RuleError, reason: &'static str) {
+        let message = i18n::rule_message(e, self.lang);
+        self.refuse(e.code(), &message, reason).await;
     }
 
     /// Tells the client why (an `error`), then closes with 1008.
@@ -256,14 +291,25 @@ impl Conn {
                 self.close(close_code::POLICY, "too many messages").await;
                 return Incoming::Closed;
             }
-            let _ = self
-                .send_error("rate_limited", "Too many messages; slow down.")
-                .await;
+            let _ = self.send_said("rate_limited", "error-rate-limited").await;
             return Incoming::Handled;
         }
+        if !self.identified
+            && let Ok(t) = &text
+            && let Some(lang) = said_lang(t.as_str())
+        {
+            self.lang = lang;
+        }
         let parsed = match text {
-            Ok(t) => ClientMsg::parse(t.as_str()),
-            Err(_) => Err("Send JSON text frames.".to_string()),
+            Ok(t) => ClientMsg::parse(t.as_str()).map_err(|e| {
+                // serde's detail stays as it is: it names a field, not a sentence.
+                let detail = e.strip_prefix(BAD_MESSAGE_PREFIX).unwrap_or(&e);
+                self.lang.with(
+                    "error-bad-message",
+                    &[("detail", detail.to_string().into())],
+                )
+            }),
+            Err(_) => Err(self.lang.get("error-send-json")),
         };
         match parsed {
             Ok(ClientMsg::Ping) if self.identified => {
@@ -303,6 +349,7 @@ pub async fn run(
         stalled_at: None,
         shutdown: room.shutdown_signal(),
         identified: false,
+        lang: Lang::EN,
     };
     // Until the client says who it is, only hello/join/resume are read;
     // a failed join may be retried with another name, within the deadline.
@@ -326,12 +373,9 @@ pub async fn run(
         };
         match msg {
             ClientMsg::Join { .. } | ClientMsg::Resume { .. } if host_only => {
-                conn.refuse(
-                    "bad_message",
-                    "This connection is for a host screen (role=host); phones connect without it.",
-                    "host screens only",
-                )
-                .await;
+                let message = conn.lang.get("error-host-only");
+                conn.refuse("bad_message", &message, "host screens only")
+                    .await;
                 return;
             }
             ClientMsg::Hello { key } => {
@@ -339,15 +383,13 @@ pub async fn run(
                     drop(unidentified.take());
                     host(conn).await;
                 } else {
-                    let (code, message) = if on_bad_key() {
-                        ("not_host", "That host key is not valid for this room.")
+                    let (code, key) = if on_bad_key() {
+                        ("not_host", "error-not-host-key")
                     } else {
-                        (
-                            "rate_limited",
-                            "Too many wrong keys from your network; wait a minute.",
-                        )
+                        ("rate_limited", "error-too-many-keys")
                     };
-                    conn.refuse(code, message, "bad host key").await;
+                    let message = conn.lang.get(key);
+                    conn.refuse(code, &message, "bad host key").await;
                 }
                 return;
             }
@@ -355,10 +397,7 @@ pub async fn run(
                 // Refused before anything changes: a player the store
                 // saves later would be one who was told no.
                 let _ = conn
-                    .send_error(
-                        "storage_unavailable",
-                        "The game cannot save new players right now; try again in a moment.",
-                    )
+                    .send_said("storage_unavailable", "error-join-not-saved")
                     .await;
                 conn.close(close_code::TRY_AGAIN, "storage unavailable")
                     .await;
@@ -369,8 +408,7 @@ pub async fn run(
             // and was told to wait (200 phones behind one router take ~28 s).
             ClientMsg::Join { .. } if !may_join() => {
                 hello_by = hello_deadline_after_pacing(now, crate::clock::now());
-                let message = "Many phones are joining from your network; try again in a moment.";
-                if !conn.send_error("rate_limited", message).await {
+                if !conn.send_said("rate_limited", "error-join-paced").await {
                     return;
                 }
             }
@@ -382,11 +420,11 @@ pub async fn run(
                 match joined {
                     Ok(session) => return phone(conn, session).await,
                     Err(e @ RuleError::RoomClosed) => {
-                        conn.refuse(e.code(), &e.to_string(), "room closed").await;
+                        conn.refuse_rule(e, "room closed").await;
                         return;
                     }
                     Err(e) => {
-                        if !conn.send_error(e.code(), &e.to_string()).await {
+                        if !conn.send_rule(e).await {
                             return;
                         }
                     }
@@ -395,29 +433,19 @@ pub async fn run(
             ClientMsg::Resume { token } => match room.resume(&token, Some(&conn.client)) {
                 Ok(session) => return phone(conn, session).await,
                 Err(_) if room.is_closed() => {
-                    let e = RuleError::RoomClosed;
-                    conn.refuse(e.code(), &e.to_string(), "room closed").await;
+                    conn.refuse_rule(RuleError::RoomClosed, "room closed").await;
                     return;
                 }
                 Err(_) => {
-                    if !conn
-                        .send_error(
-                            "unknown_token",
-                            "This device is not in the game any more; join again.",
-                        )
-                        .await
-                    {
+                    if !conn.send_said("unknown_token", "error-unknown-token").await {
                         return;
                     }
                 }
             },
             _ => {
-                conn.refuse(
-                    "bad_message",
-                    "Say who you are first: hello, join or resume.",
-                    "say hello first",
-                )
-                .await;
+                let message = conn.lang.get("error-say-hello");
+                conn.refuse("bad_message", &message, "say hello first")
+                    .await;
                 return;
             }
         }
@@ -503,7 +531,13 @@ async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
         // What a command changes could not be kept: a question shown now
         // would be a different one after a restart.
         return conn
-            .send_error("storage_unavailable", HOST_COMMAND_NOT_SAVED)
+            .send_said("storage_unavailable", "error-host-not-saved")
+            .await;
+    }
+    if matches!(msg, ClientMsg::DecideClaim { .. }) && !room.then_now_enabled() {
+        // Nothing to decide; undoing a claim stays allowed (taking back).
+        return conn
+            .send_said(crate::thennow::OFF_CODE, "error-then-now-off")
             .await;
     }
     let result = match &msg {
@@ -522,18 +556,16 @@ async fn on_host_message(conn: &mut Conn, msg: ClientMsg) -> bool {
             None => Ok(()),
         },
         _ => {
-            return conn
-                .send_error("bad_message", "The host screen cannot do that.")
-                .await;
+            return conn.send_said("bad_message", "error-host-cannot").await;
         }
     };
     match result {
         Ok(()) => true,
         Err(e @ RuleError::RoomClosed) => {
-            conn.refuse(e.code(), &e.to_string(), "room closed").await;
+            conn.refuse_rule(e, "room closed").await;
             false
         }
-        Err(e) => conn.send_error(e.code(), &e.to_string()).await,
+        Err(e) => conn.send_rule(e).await,
     }
 }
 
@@ -560,9 +592,16 @@ async fn on_phone_message(
                 );
                 true
             } else {
-                conn.send_error("storage_unavailable", STORAGE_MESSAGE)
+                conn.send_said("storage_unavailable", "error-vote-not-saved")
                     .await
             }
+        }
+        // Off for this event: no "I'm…"; taking a claim back stays allowed.
+        ClientMsg::FindClassmate { .. } | ClientMsg::Claim { .. }
+            if !conn.room.then_now_enabled() =>
+        {
+            conn.send_said(crate::thennow::OFF_CODE, "error-then-now-off")
+                .await
         }
         ClientMsg::FindClassmate { query } => {
             // Names are short: a longer search finds nobody more.
@@ -571,28 +610,22 @@ async fn on_phone_message(
             conn.send_text(found.to_json()).await
         }
         ClientMsg::Claim { .. } | ClientMsg::Unclaim if !conn.room.storage_ok() => {
-            conn.send_error("storage_unavailable", STORAGE_MESSAGE)
+            conn.send_said("storage_unavailable", "error-vote-not-saved")
                 .await
         }
         ClientMsg::Claim { person } => {
             let person = usize::try_from(person).unwrap_or(usize::MAX);
             match conn.room.claim(player, person) {
                 Ok(()) => true,
-                Err(e) => conn.send_error(e.code(), &e.to_string()).await,
+                Err(e) => conn.send_rule(e).await,
             }
         }
         ClientMsg::Unclaim => match conn.room.unclaim(player) {
             Ok(()) => true,
-            Err(e) => conn.send_error(e.code(), &e.to_string()).await,
+            Err(e) => conn.send_rule(e).await,
         },
-        m if m.is_host_command() => {
-            conn.send_error("not_host", "Only the host screen can do that.")
-                .await
-        }
-        _ => {
-            conn.send_error("bad_message", "You are already in the game.")
-                .await
-        }
+        m if m.is_host_command() => conn.send_said("not_host", "error-only-host").await,
+        _ => conn.send_said("bad_message", "error-already-in").await,
     }
 }
 

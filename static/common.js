@@ -52,15 +52,121 @@
     return s + Date.now().toString(36);
   };
 
-  YB.plural = function (n, one, many) { return n + ' ' + (n === 1 ? one : many); };
+  // ---------- the page's language (src/i18n.rs, docs/translating.md) ----------
+
+  /**
+   * The page's messages, rendered by the server from the Fluent catalogues as JSON: a message is
+   * a string or a list of parts: strings, {$: var}, {select: var, variants, default, ordinal}.
+   * Pages not in the guest's language yet get English `common-` messages.
+   */
+  var strings = { lang: 'en', languages: [], messages: {} };
+  try {
+    var stringsNode = document.getElementById('yb-strings');
+    if (stringsNode) strings = JSON.parse(stringsNode.textContent) || strings;
+  } catch (e) { /* keys show instead of words: the catalogue test keeps this from happening */ }
+  YB.lang = strings.lang || 'en';
+
+  var pluralRules = {};
+  function pluralOf(n, ordinal) {
+    var kind = ordinal ? 'ordinal' : 'cardinal';
+    try {
+      if (!pluralRules[kind]) pluralRules[kind] = new Intl.PluralRules(YB.lang, { type: kind });
+      return pluralRules[kind].select(n);
+    } catch (e) { return n === 1 ? 'one' : 'other'; }
+  }
+  function render(m, args) {
+    if (typeof m === 'string') return m;
+    if (!Array.isArray(m)) return '';
+    return m.map(function (p) {
+      if (typeof p === 'string') return p;
+      var v;
+      if (p.$ !== undefined) {
+        v = args[p.$];
+        return typeof v === 'number' ? YB.fmt(v) : (v === undefined || v === null ? '' : String(v));
+      }
+      if (p.select === undefined) return '';
+      // As Fluent does: an exact key ([0], [male]) first, then the number's plural form.
+      v = args[p.select];
+      var variants = p.variants || {};
+      var key = variants[String(v)] !== undefined ? String(v) : (typeof v === 'number' ? pluralOf(v, p.ordinal) : '');
+      return render(variants[key] !== undefined ? variants[key] : variants[p['default']], args);
+    }).join('');
+  }
+  /** The message `key` in the page's language, with its variables: YB.t('join-round', {round: 2, of: 10}). */
+  YB.t = function (key, args) {
+    var m = strings.messages[key];
+    return m === undefined ? key : render(m, args || {});
+  };
+
+  var numberFormat = null;
   YB.fmt = function (n) {
     n = Number(n) || 0;
-    try { return n.toLocaleString('en-US'); } catch (e) { return String(n); }
+    try {
+      if (!numberFormat) numberFormat = new Intl.NumberFormat(YB.lang);
+      return numberFormat.format(n);
+    } catch (e) { return String(n); }
   };
-  YB.ordinal = function (n) {
-    var s = ['th', 'st', 'nd', 'rd'], v = n % 100;
-    return n + (s[(v - 20) % 10] || s[v] || s[0]);
+  /** 3rd, 3., 3.º: the page's language's ordinal. */
+  YB.ordinal = function (n) { return YB.t('common-ordinal', { n: n }); };
+  /** English-only count for pages not converted yet (the host's); guests' pages use YB.t. */
+  YB.plural = function (n, one, many) { return n + ' ' + (n === 1 ? one : many); };
+
+  /**
+   * The guest's language: chosen with the switch (kept in localStorage, sent to the server as a
+   * cookie so every page comes in it), else the browser's. A page says how the server chose its
+   * language (`data-lang-source`); when the browser sent no Accept-Language, navigator.languages
+   * decides here. Pages without the attribute are not in the guest's language yet.
+   */
+  var LANG_KEY = 'yearbook.lang';
+  var LANG_COOKIE = 'yb_lang';
+  function offered(tag) {
+    tag = String(tag || '').toLowerCase().split(/[-_]/)[0];
+    return (strings.languages || []).some(function (l) { return l.tag === tag; }) ? tag : null;
+  }
+  function langCookie() {
+    var m = new RegExp('(?:^|;\\s*)' + LANG_COOKIE + '=([^;]*)').exec(document.cookie || '');
+    return m ? m[1] : null;
+  }
+  function setLangCookie(tag, keep) {
+    document.cookie = LANG_COOKIE + '=' + tag + '; path=' + (YB.base || '/') + '; SameSite=Lax' +
+      (keep ? '; max-age=31536000' : '');
+  }
+  /** Reloads the page in `tag` (the server renders it); false when nothing changes. */
+  YB.setLang = function (tag) {
+    tag = offered(tag);
+    if (!tag) return false;
+    YB.local.set(LANG_KEY, tag);
+    setLangCookie(tag, true);
+    if (tag === YB.lang) return false;
+    YB.reloading = true;
+    location.reload();
+    return true;
   };
+  YB.reloading = false;
+  function settleLang() {
+    var source = document.documentElement.getAttribute('data-lang-source');
+    if (!source) return;
+    var chosen = offered(YB.local.get(LANG_KEY));
+    var want = chosen;
+    if (!want && source === 'default') {
+      var asked = navigator.languages || [navigator.language];
+      for (var i = 0; i < asked.length && !want; i++) want = offered(asked[i]);
+    }
+    // The cookie already saying so means the server would not change: no reload loop.
+    if (want && want !== YB.lang && langCookie() !== want) {
+      setLangCookie(want, !!chosen);
+      YB.reloading = true;
+      location.reload();
+    }
+  }
+  function wireSwitch() {
+    var picks = document.querySelectorAll('#lang-switch .lang-pick');
+    Array.prototype.forEach.call(picks, function (b) {
+      b.addEventListener('click', function () {
+        if (!YB.setLang(b.getAttribute('data-lang'))) document.getElementById('lang-switch').open = false;
+      });
+    });
+  }
 
   /**
    * Long names in fixed columns: shrink the type of each node that would be cut (down to `min` of
@@ -121,8 +227,8 @@
 
   /** The human sentence from an error JSON, or a fallback. */
   YB.errorText = function (r, fallback) {
-    if (r && r.status === 429) return 'Too many tries — please wait a minute and try again.';
-    return (r && r.data && r.data.message) || fallback || 'Something went wrong. Please try again.';
+    if (r && r.status === 429) return YB.t('common-too-many-tries');
+    return (r && r.data && r.data.message) || fallback || YB.t('common-went-wrong');
   };
 
   /** A photo that retries a couple of times on flaky Wi-Fi before giving up. */
@@ -447,4 +553,7 @@
     if (mode === 'name_to_photo') return true;
     return !!(choices && choices[0] && (choices[0].photo || choices[0].thumb));
   };
+
+  settleLang();
+  wireSwitch();
 })();

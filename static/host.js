@@ -285,6 +285,8 @@
   function drawToday(data) {
     var shown = (data.photos || []).filter(function (p) { return !p.hidden; });
     text($('today-count'), String(data.count || 0));
+    // The settings say how many then & now photos there are against the 4 needed.
+    if ($('tn-count')) text($('tn-count'), String(typeof data.faces === 'number' ? data.faces : data.count || 0));
     var ul = clear($('today-list'));
     shown.forEach(function (p) {
       ul.appendChild(el('li', { className: 'today-one' }, [
@@ -309,7 +311,8 @@
   var todayAt = 0;
   function loadToday() {
     // Lobby updates come up to five a second: one look a second is enough.
-    if (!S.key || S.phase !== 'lobby' || Date.now() - todayAt < 1000) return;
+    // Then & now switched off for this event: no photos to count.
+    if (root.dataset.thenNow !== 'on' || !S.key || S.phase !== 'lobby' || Date.now() - todayAt < 1000) return;
     todayAt = Date.now();
     todayFetch('/today-photos').then(function (res) {
       return res.ok ? res.json().then(drawToday) : null;
@@ -336,7 +339,12 @@
 
   // ---------- lobby settings ----------
 
-  var MODES = { name_to_photo: 'see a name, pick the photo', photo_to_name: 'see a photo, pick the name' };
+  var MODES = {
+    name_to_photo: 'see a name, pick the photo', photo_to_name: 'see a photo, pick the name',
+    then_to_now: 'then → now', now_to_then: 'now → then'
+  };
+  /** Then & now: the yearbook and today's photos of the guests. */
+  function isThenNow(mode) { return mode === 'then_to_now' || mode === 'now_to_then'; }
   var cfg = { pending: {}, timer: null, sentAt: 0, asked: null };
 
   function drawSettings(st) {
@@ -515,7 +523,26 @@
     var body = clear($('q-body'));
     var prompt = S.prompt || {};
     var known = $('q-known');
-    if (photoChoices) {
+    if (isThenNow(S.mode)) {
+      // The prompt's photo (yearbook or today's), then the four to choose from.
+      var thenToNow = S.mode === 'then_to_now';
+      text($('q-name'), thenToNow ? 'Who is this today?' : 'Who was this back then?');
+      show(known, false);
+      var tnRow = el('div', { className: 'choices photos' });
+      S.choices.forEach(function (c, i) {
+        tnRow.appendChild(el('figure', { className: 'choice c' + i }, [
+          el('div', { className: 'pic' }, [YB.img(c.photo || c.thumb, 'Photo ' + YB.LETTERS[i], '', [576, 720])]),
+          el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })
+        ]));
+      });
+      body.appendChild(el('div', { className: 'tn-q' }, [
+        el('figure', { className: 'tn-prompt' }, [
+          el('div', { className: 'pic' }, [YB.img(prompt.photo || prompt.thumb, thenToNow ? 'Yearbook photo' : 'Photo of today', '', [576, 720])]),
+          el('figcaption', { className: 'tn-cap', text: thenToNow ? 'Then' : 'Today' })
+        ]),
+        tnRow
+      ]));
+    } else if (photoChoices) {
       text($('q-name'), prompt.name || '');
       text(known, prompt.known_as ? 'now ' + prompt.known_as : '');
       show(known, !!prompt.known_as);
@@ -561,6 +588,14 @@
     if (!projector()) return;
     var cs = getComputedStyle(body);
     var h = body.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    var tn = body.querySelector('.tn-q');
+    if (tn) {
+      // Five photos side by side, the prompt 1.3 times the others, and its caption under it.
+      var cap = tn.querySelector('.tn-cap');
+      var tall = (h - (cap ? cap.offsetHeight : 0)) / (1.3 * 1.25);
+      body.style.setProperty('--pic', Math.max(50, Math.floor(Math.min(window.innerWidth * 0.15, tall * 0.95))) + 'px');
+      return;
+    }
     if (!names) {
       // The letter badges stand out half their size above the photos.
       var badge = body.querySelector('.letter');
@@ -628,7 +663,8 @@
     var known = $('r-known');
     // A photo prompt carries no name: the reveal names the person (and who they are now).
     var knownAs = m.known_as || prompt.known_as;
-    text(known, knownAs ? 'now ' + knownAs : '');
+    var thenNow = isThenNow(S.mode);
+    text(known, knownAs ? (thenNow ? 'now known as ' : 'now ') + knownAs : '');
     show(known, !!knownAs);
     show($('r-memoriam'), !!m.in_memoriam);
     drawAlso(m.also);
@@ -637,6 +673,12 @@
     var total = counts.reduce(function (a, b) { return a + (b || 0); }, 0);
     var max = Math.max.apply(null, counts.concat([1]));
     var chart = clear($('r-chart'));
+    if (thenNow) {
+      drawThenNow(chart, m, prompt, counts, total, rightName);
+      sizeReveal();
+      drawBoard($('board'), m.leaderboard || [], S.round);
+      return;
+    }
     chart.className = 'r-chart ' + (photoChoices ? 'photos' : 'names');
     if (!photoChoices && (prompt.photo || prompt.thumb)) {
       chart.appendChild(el('div', { className: 'r-prompt pic' }, [YB.img(prompt.photo || prompt.thumb, rightName, '', [576, 720])]));
@@ -673,6 +715,33 @@
     drawBoard($('board'), m.leaderboard || [], S.round);
   }
 
+  /**
+   * Then & now's reveal: the yearbook photo and today's side by side, as large as the screen
+   * allows, and how many knew. The right choice is one of the two, the prompt the other.
+   */
+  function drawThenNow(chart, m, prompt, counts, total, name) {
+    chart.className = 'r-chart thennow';
+    var right = (S.choices || [])[m.answer] || {};
+    var thenToNow = S.mode === 'then_to_now';
+    var then = thenToNow ? prompt : right;
+    var now = thenToNow ? right : prompt;
+    var side = function (cls, shown, cap, alt) {
+      return el('figure', { className: 'tn-side ' + cls }, [
+        el('div', { className: 'pic' }, [YB.img(shown.photo || shown.thumb, alt, '', [576, 720])]),
+        el('figcaption', { className: 'tn-cap', text: cap })
+      ]);
+    };
+    chart.appendChild(el('div', { className: 'tn-pair' }, [
+      side('then', then, 'Then', name + ' in the yearbook'),
+      side('now', now, 'Today', name + ' today')
+    ]));
+    var knew = counts[m.answer] || 0;
+    chart.appendChild(el('p', {
+      className: 'tn-votes',
+      text: total ? YB.fmt(knew) + ' of ' + YB.fmt(total) + ' got it right' : 'Nobody answered'
+    }));
+  }
+
   /** The person's other photos, small under their name: "also in 1983". */
   function drawAlso(also) {
     var box = clear($('r-also'));
@@ -701,6 +770,16 @@
     var body = chart.parentNode;
     var cs = getComputedStyle(body);
     var h = body.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    var pair = chart.querySelector('.tn-pair');
+    if (pair) {
+      // Two photos side by side (4:5), their captions and the count under them.
+      var below = chart.querySelector('.tn-votes').offsetHeight + pair.querySelector('.tn-cap').offsetHeight;
+      var gap = parseFloat(getComputedStyle(pair).columnGap) || 0;
+      var byHeight = (h - below) * 0.92 / 1.25;
+      var byWidth = (chart.clientWidth - gap) / 2;
+      chart.style.setProperty('--tn', Math.max(60, Math.floor(Math.min(byHeight, byWidth))) + 'px');
+      return;
+    }
     var bars = chart.querySelector('.bars');
     bars.style.fontSize = '';
     if (chart.classList.contains('photos')) {
@@ -1009,6 +1088,12 @@
     }
     // bad_request answers only a `configure`; its message says which value is out of range.
     if (m.code === 'bad_request') { settingsError(m); return; }
+    // Too few photos of today for then & now: refused as a setting, or as a start.
+    if (m.code === 'too_few_today_photos') {
+      if (S.phase === 'lobby' && Date.now() - cfg.sentAt < 5000) settingsError(m);
+      else toast(m.message);
+      return;
+    }
     if (m.code === 'wrong_phase' && Date.now() - cfg.sentAt < 5000 && S.phase !== 'lobby') {
       toast('The settings can only be changed before the game starts.');
       return;

@@ -23,6 +23,7 @@
     everConnected: false,
     failedOpens: 0,
     claim: null,         // who this guest says they are: {person, name, known_as, held}
+    thenNow: root.dataset.thenNow || '',  // 'on', 'off', or '' (not known before joining)
     itsYou: 0            // the round that is about this guest (they watch it)
   };
   var sock = null;
@@ -127,10 +128,9 @@
     var limit = $('name-limit');
     limit.classList.toggle('over', n > NAME_MAX);
     if (n > NAME_MAX) {
-      text(limit, 'Too long by ' + YB.plural(n - NAME_MAX, 'letter', 'letters') + ': ' + NAME_MAX +
-        ' at most. A shorter form or initials will do.');
+      text(limit, YB.t('join-too-long', { over: n - NAME_MAX, max: NAME_MAX }));
     } else {
-      text(limit, n === NAME_MAX ? 'That’s the limit: ' + NAME_MAX + ' letters.' : '');
+      text(limit, n === NAME_MAX ? YB.t('join-at-limit', { max: NAME_MAX }) : '');
     }
     return n;
   }
@@ -143,16 +143,16 @@
     e.preventDefault();
     formMsg('');
     var name = cleanName();
-    if (!name) { formMsg('Please type your name.', 'name'); $('name').focus(); return; }
-    if (showNameLength() > NAME_MAX) { formMsg('That name is a bit long — ' + NAME_MAX + ' letters at most.', 'name'); $('name').focus(); return; }
+    if (!name) { formMsg(YB.t('join-name-empty'), 'name'); $('name').focus(); return; }
+    if (showNameLength() > NAME_MAX) { formMsg(YB.t('join-name-long', { max: NAME_MAX }), 'name'); $('name').focus(); return; }
     if (roomInput) {
       var c = roomInput.value.toUpperCase().replace(/[^A-Z]/g, '');
-      if (c.length < 4 || c.length > 6) { formMsg('The room code is 4 to 6 letters — it is on the big screen.', 'room'); roomInput.focus(); return; }
+      if (c.length < 4 || c.length > 6) { formMsg(YB.t('join-code-length'), 'room'); roomInput.focus(); return; }
       var btn = $('join-btn');
       btn.disabled = true;
       YB.fetchJson('/api/rooms/' + encodeURIComponent(c)).then(function (r) {
         btn.disabled = false;
-        if (r.status === 404) { formMsg('There is no game with the code ' + c + '. Check the big screen.', 'room'); roomInput.focus(); return; }
+        if (r.status === 404) { formMsg(YB.t('join-no-room', { code: c }), 'room'); roomInput.focus(); return; }
         if (r.status === 429) { formMsg(YB.errorText(r)); return; }
         setCode(c);
         join(name);
@@ -208,14 +208,14 @@
         url: YB.wsUrl(S.code),
         onOpen: function (s) {
           S.failedOpens = 0;
-          if (S.token) s.send({ type: 'resume', token: S.token });
-          else if (S.joining) s.send({ type: 'join', name: S.joining, device: deviceId() });
+          if (S.token) s.send({ type: 'resume', token: S.token, lang: YB.lang });
+          else if (S.joining) s.send({ type: 'join', name: S.joining, device: deviceId(), lang: YB.lang });
         },
         onMessage: onMessage,
         onStatus: function (up) {
           if (up) S.everConnected = true;
           var inGame = root.dataset.screen !== 's-form' && root.dataset.screen !== 's-gone';
-          text($('conn'), S.everConnected ? 'Reconnecting…' : 'Connecting…');
+          text($('conn'), YB.t(S.everConnected ? 'join-reconnecting' : 'join-connecting'));
           show($('conn'), !up && inGame);
         },
         onClose: function () {
@@ -233,7 +233,7 @@
     YB.fetchJson('/api/rooms/' + encodeURIComponent(S.code)).then(function (r) {
       if (r.status === 404) {
         YB.local.remove(tokenKey());
-        gone('There is no game with the code ' + S.code + '. Check the code on the big screen.', 'Enter a code', function () {
+        gone(YB.t('join-no-room-gone', { code: S.code }), YB.t('join-enter-code'), function () {
           location.href = YB.url('/join');
         });
       }
@@ -252,7 +252,7 @@
         text($('wait-name'), S.name);
         fitWords([$('wait-name')]);
         requestWake();
-        loadToday();
+        loadThenNow();
         if (!S.phase) screen('s-wait');
         break;
       case 'state': onState(m); break;
@@ -318,7 +318,7 @@
 
   function setCount(n) {
     S.count = n;
-    text($('wait-count'), YB.plural(n, 'player', 'players') + ' in the game');
+    text($('wait-count'), YB.t('join-count', { count: n }));
   }
 
   function onError(m) {
@@ -326,31 +326,31 @@
       case 'name_taken':
         S.joining = null;
         // The server says why: taken now, or the name of a player the host removed.
-        showForm(m.message || 'That name is taken, try another', 'name');
+        showForm(m.message || YB.t('join-name-taken'), 'name');
         break;
       case 'bad_name':
         S.joining = null;
-        showForm(m.message || 'Please choose another name: 1 to 24 letters.', 'name');
+        showForm(m.message || YB.t('join-bad-name'), 'name');
         break;
       case 'room_full':
         S.joining = null;
-        showForm('Sorry, this game is full.');
+        showForm(YB.t('join-full'));
         break;
       case 'unknown_token':
         YB.local.remove(tokenKey());
         YB.local.remove(voteKey());
         S.token = null;
-        showForm('Please join again.');
+        showForm(YB.t('join-again'));
         break;
       case 'kicked':
         YB.local.remove(tokenKey());
         S.token = null;
         S.joining = null;
         // No way back from here: only the host can let them in again.
-        gone('The host removed you from this game. If that was a mistake, ask the host to let you back in.');
+        gone(YB.t('join-kicked'));
         break;
       case 'replaced':
-        gone('This game is open in another tab or window.', 'Play here instead', function () {
+        gone(YB.t('join-replaced'), YB.t('join-play-here'), function () {
           screen('s-connecting');
           S.phase = null;
           connect();
@@ -362,28 +362,28 @@
         drawItsYou();
         break;
       case 'unknown_person':
-        say(m.message || 'That classmate cannot be chosen.');
+        say(m.message || YB.t('join-unknown-person'));
         break;
       case 'round_closed':
         clearPending();
-        if (S.phase === 'question' && !S.acked) { S.locked = null; markTiles(); text($('locked'), 'Too late — time was up.'); }
+        if (S.phase === 'question' && !S.acked) { S.locked = null; markTiles(); text($('locked'), YB.t('join-too-late')); }
         break;
       case 'already_voted':
         clearPending();
         S.acked = true;
-        say('You already answered this one.');
+        say(YB.t('join-already'));
         break;
       case 'bad_choice':
         clearPending();
         S.locked = null;
         markTiles();
-        say('That didn’t work — please tap again.');
+        say(YB.t('join-tap-again'));
         break;
       case 'storage_unavailable':
         clearPending();
         S.locked = null;
         markTiles();
-        say('Your answer didn’t save — please tap again.');
+        say(YB.t('join-not-saved'));
         break;
       case 'rate_limited':
         // Many phones joining at once from one network: the join is paced,
@@ -391,14 +391,14 @@
         if (S.joining && !S.token) {
           var name = S.joining;
           setTimeout(function () {
-            if (sock && S.joining === name && !S.token) sock.send({ type: 'join', name: name });
+            if (sock && S.joining === name && !S.token) sock.send({ type: 'join', name: name, device: deviceId(), lang: YB.lang });
           }, 1000 + Math.random() * 2000);
           break;
         }
-        say('Easy there — one tap is enough!');
+        say(YB.t('join-easy'));
         break;
       default:
-        say(m.message || 'Something went wrong.');
+        say(m.message || YB.t('common-went-wrong'));
     }
   }
 
@@ -424,7 +424,7 @@
     }
 
     screen('s-question');
-    text($('pq-round'), 'Round ' + S.round + (S.of ? ' of ' + S.of : ''));
+    text($('pq-round'), S.of ? YB.t('join-round', { round: S.round, of: S.of }) : YB.t('join-round-only', { round: S.round }));
     var prompt = m.prompt || {};
     var photoChoices = YB.isPhotoMode(S.mode, S.choices);
     var pr = clear($('pq-prompt'));
@@ -443,11 +443,17 @@
       };
     };
     if (photoChoices) {
-      pr.appendChild(el('p', { className: 'pq-ask', text: 'Which one is' }));
-      pr.appendChild(el('h1', { className: 'pq-name', text: prompt.name || '' }));
-      if (prompt.known_as) pr.appendChild(el('p', { className: 'q-known', text: 'now ' + prompt.known_as }));
+      if (S.mode === 'then_to_now' || S.mode === 'now_to_then') {
+        // Then & now: the face asked about is on the big screen; the phone shows the four to choose.
+        pr.appendChild(el('h1', { className: 'pq-name', text: YB.t(S.mode === 'then_to_now' ? 'join-who-today' : 'join-who-then') }));
+        pr.appendChild(el('p', { className: 'pq-ask', text: YB.t('join-look-at-screen') }));
+      } else {
+        pr.appendChild(el('p', { className: 'pq-ask', text: YB.t('join-which-one') }));
+        pr.appendChild(el('h1', { className: 'pq-name', text: prompt.name || '' }));
+        if (prompt.known_as) pr.appendChild(el('p', { className: 'q-known', text: YB.t('join-now-known', { name: prompt.known_as }) }));
+      }
       S.choices.forEach(function (c, i) {
-        var img = YB.img(c.thumb || c.photo, 'Photo ' + YB.LETTERS[i], '', [192, 240]);
+        var img = YB.img(c.thumb || c.photo, YB.t('join-photo-letter', { letter: YB.LETTERS[i] }), '', [192, 240]);
         box.appendChild(el('button', { type: 'button', className: 'tile c' + i, dataset: { choice: i }, onclick: function () { vote(i); } }, [
           el('span', { className: 'pic' }, [img]),
           el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })
@@ -456,12 +462,12 @@
       });
     } else {
       // The box takes the height the names leave; the photo fits in it.
-      var face = YB.img(prompt.thumb || prompt.photo, 'Who is this?', '', [192, 240]);
+      var face = YB.img(prompt.thumb || prompt.photo, YB.t('join-who-is-this'), '', [192, 240]);
       pr.appendChild(el('div', { className: 'pq-photo-box' }, [
         el('div', { className: 'pq-photo pic' }, [face])
       ]));
       YB.whenShown(face, showing([0, 1, 2, 3]));
-      pr.appendChild(el('h1', { className: 'pq-ask', text: 'Who is this?' }));
+      pr.appendChild(el('h1', { className: 'pq-ask', text: YB.t('join-who-is-this') }));
       S.choices.forEach(function (c, i) {
         box.appendChild(el('button', { type: 'button', className: 'name-btn c' + i, dataset: { choice: i }, onclick: function () { vote(i); } }, [
           el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] }),
@@ -510,15 +516,15 @@
   // ---------- "I'm…": which classmate this guest is ----------
 
   function claimLabel(c) {
-    return c.name + (c.known_as ? ' (now ' + c.known_as + ')' : '');
+    return c.known_as ? YB.t('join-claim-who', { name: c.name, now: c.known_as }) : c.name;
   }
 
   function drawClaim(c) {
     S.claim = c;
     var now = $('claim-now');
     if (!c) text(now, '');
-    else if (c.held) text(now, 'You are ' + claimLabel(c) + '.');
-    else text(now, 'Someone else already said they are ' + claimLabel(c) + ': the host will decide.');
+    else if (c.held) text(now, YB.t('join-you-are', { who: claimLabel(c) }));
+    else text(now, YB.t('join-claim-asked', { who: claimLabel(c) }));
     if (c) $('claim-q').value = '';
     show($('claim-undo'), !!c);
     show($('claim-form'), !c);
@@ -544,12 +550,12 @@
     if (m.query !== $('claim-q').value.trim().slice(0, 100)) return;
     var list = clear($('claim-list'));
     if (!m.people.length) {
-      list.appendChild(el('li', { className: 'hint', text: 'Nobody in the class list matches that.' }));
+      list.appendChild(el('li', { className: 'hint', text: YB.t('join-nobody') }));
       return;
     }
     m.people.forEach(function (p) {
       list.appendChild(el('li', {}, [
-        el('button', { type: 'button', className: 'btn claim-pick', dataset: { person: p.person }, text: 'I’m ' + claimLabel(p),
+        el('button', { type: 'button', className: 'btn claim-pick', dataset: { person: p.person }, text: YB.t('join-im', { who: claimLabel(p) }),
           onclick: function () { if (sock) sock.send({ type: 'claim', person: p.person }); } })
       ]));
     });
@@ -574,7 +580,7 @@
     show(img, !!src);
     show($('today-use'), !!picked);
     show($('today-delete'), !!stored && !picked);
-    text($('today-camera-btn'), src ? 'Retake' : 'Take a photo');
+    text($('today-camera-btn'), YB.t(src ? 'join-today-retake' : 'join-today-camera'));
   }
 
   function pick(input) {
@@ -613,17 +619,17 @@
     if (!picked || !S.token) return;
     var use = $('today-use');
     use.disabled = true;
-    todayMsg('Sending your photo…', true);
+    todayMsg(YB.t('join-today-sending'), true);
     todayRequest('PUT', picked).then(function (r) {
       use.disabled = false;
-      if (!r.ok) { todayMsg(YB.errorText(r, 'That photo could not be used. Please try another.')); return; }
+      if (!r.ok) { todayMsg(YB.errorText(r, YB.t('join-today-failed'))); return; }
       picked = null;
-      todayMsg('Your photo is in. Thank you!', true);
+      todayMsg(YB.t('join-today-in'), true);
       drawToday(r.data.thumb, true);
     }, function () {
       use.disabled = false;
       // Nothing is kept of a cut-off upload: sending it again is safe.
-      todayMsg('The upload was cut off. Tap “Use this photo” to send it again.');
+      todayMsg(YB.t('join-today-cut'));
     });
   });
 
@@ -631,17 +637,48 @@
     if (!S.token) return;
     todayRequest('DELETE').then(function (r) {
       if (!r.ok) { todayMsg(YB.errorText(r)); return; }
-      todayMsg('Your photo is deleted.', true);
+      todayMsg(YB.t('join-today-deleted'), true);
       drawToday(null, false);
-    }, function () { todayMsg('No connection: please try again.'); });
+    }, function () { todayMsg(YB.t('join-today-offline')); });
   });
 
-  /** After joining or coming back: the photo this guest already added. */
+  /**
+   * Whether this room has then & now (the organiser may switch it off per
+   * event), and how long its photos are kept: the steps shown or not.
+   */
+  function drawThenNow(t) {
+    S.thenNow = t.on ? 'on' : 'off';
+    show($('claim-box'), t.on);
+    show($('today-box'), t.on);
+    if (t.keep_days) drawConsent(t.keep_days);
+  }
+
+  /** The consent line for `days`, the number in `#today-days` as the server wrote it. */
+  function drawConsent(days) {
+    var line = YB.t('join-today-consent', { days: days });
+    var num = YB.fmt(days);
+    var at = line.indexOf(num);
+    var p = clear($('today-consent'));
+    if (at < 0) { text(p, line); return; }
+    p.appendChild(document.createTextNode(line.slice(0, at)));
+    p.appendChild(el('span', { id: 'today-days', text: num }));
+    p.appendChild(document.createTextNode(line.slice(at + num.length)));
+  }
+
+  /** After joining or coming back: the room's then & now, then this guest's photo. */
+  function loadThenNow() {
+    YB.fetchJson('/api/rooms/' + encodeURIComponent(S.code)).then(function (r) {
+      if (r.ok && r.data && r.data.then_now) drawThenNow(r.data.then_now);
+      loadToday();
+    }, function () { loadToday(); });
+  }
+
+  /** The photo this guest already added. */
   function loadToday() {
-    if (!S.token || picked) return;
+    if (!S.token || picked || S.thenNow !== 'on') return;
     todayRequest('GET').then(function (r) {
       if (r.ok && r.data && !r.data.hidden) drawToday(r.data.thumb, true);
-      else if (r.ok && r.data && r.data.hidden) { drawToday(null, true); todayMsg('The host took your photo out of the game.'); }
+      else if (r.ok && r.data && r.data.hidden) { drawToday(null, true); todayMsg(YB.t('join-today-hidden')); }
     }, function () { /* offline: the buttons still work later */ });
   }
 
@@ -651,8 +688,8 @@
     var was = $('s-question').classList.contains('paused');
     show($('pq-paused'), paused);
     $('s-question').classList.toggle('paused', paused);
-    if (paused) text($('pq-live'), 'Paused');
-    else if (was) text($('pq-live'), 'Resumed');
+    if (paused) text($('pq-live'), YB.t('join-paused'));
+    else if (was) text($('pq-live'), YB.t('join-resumed'));
   }
 
   // Seconds left at which screen readers hear the time (every second would drown the question).
@@ -660,16 +697,16 @@
   var saidTime = '';
   function drawTime(left, frac) {
     var secs = Math.ceil(left / 1000);
-    text($('pq-time'), secs + ' s');
+    text($('pq-time'), YB.t('join-seconds', { seconds: secs }));
     var moment = S.round + ':' + secs;
     if (SAY_AT.indexOf(secs) >= 0 && saidTime !== moment) {
       saidTime = moment;
-      text($('pq-live'), secs + ' seconds left');
+      text($('pq-live'), YB.t('join-seconds-left', { seconds: secs }));
     }
     $('p-bar').style.width = (frac * 100).toFixed(1) + '%';
     $('p-bar').classList.toggle('low', left <= 5000);
-    if (left <= 0 && S.locked === null && S.phase === 'question') text($('locked'), 'Time’s up!');
-    if (left <= 0 && saidTime !== S.round + ':up') { saidTime = S.round + ':up'; text($('pq-live'), 'Time’s up'); }
+    if (left <= 0 && S.locked === null && S.phase === 'question') text($('locked'), YB.t('join-times-up'));
+    if (left <= 0 && saidTime !== S.round + ':up') { saidTime = S.round + ':up'; text($('pq-live'), YB.t('join-times-up-live')); }
   }
 
   function vote(i) {
@@ -695,9 +732,9 @@
       b.setAttribute('aria-pressed', S.locked === i ? 'true' : 'false');
     });
     var line = $('locked');
-    if (mine) text(line, 'That’s you! Watch the others guess.');
+    if (mine) text(line, YB.t('join-its-you-watch'));
     else if (S.locked === null) text(line, '');
-    else text(line, 'Locked in: ' + YB.LETTERS[S.locked]);
+    else text(line, YB.t('join-locked', { letter: YB.LETTERS[S.locked] }));
     show($('saved'), S.locked !== null && S.acked);
   }
 
@@ -721,9 +758,9 @@
   /** "3rd", "Tied 5th with 15 others", or no place at all before any points. */
   function placeText(you, score) {
     if (!you.rank) return '–';
-    if (!score) return 'No points yet';
+    if (!score) return YB.t('join-no-points-yet');
     var place = YB.ordinal(you.rank);
-    return you.tied > 0 ? 'Tied ' + place + ' with ' + YB.plural(you.tied, 'other', 'others') : place;
+    return you.tied > 0 ? YB.t('join-tied', { place: place, others: you.tied }) : place;
   }
 
   function drawReveal(m) {
@@ -734,13 +771,13 @@
     var picked = typeof you.choice === 'number' ? you.choice : null;
     var v = $('rv-verdict');
     v.className = 'verdict';
-    if (you.its_you) { text(v, 'That’s you!'); v.classList.add('none'); }
-    else if (you.correct) { text(v, '✓ Right!'); v.classList.add('right'); }
-    else if (picked === null) { text(v, 'No answer this time'); v.classList.add('none'); }
-    else { text(v, '✗ Not this time'); v.classList.add('wrong'); }
-    text($('rv-points'), you.correct ? '+' + YB.fmt(you.points || 0) + ' points' : '');
+    if (you.its_you) { text(v, YB.t('join-its-you')); v.classList.add('none'); }
+    else if (you.correct) { text(v, YB.t('join-right')); v.classList.add('right'); }
+    else if (picked === null) { text(v, YB.t('join-no-answer')); v.classList.add('none'); }
+    else { text(v, YB.t('join-wrong')); v.classList.add('wrong'); }
+    text($('rv-points'), you.correct ? YB.t('join-points', { points: you.points || 0 }) : '');
     // Display only, as Kahoot does: two or more right in a row.
-    var streak = you.correct && you.streak >= 2 ? you.streak + ' in a row 🔥' : '';
+    var streak = you.correct && you.streak >= 2 ? YB.t('join-streak', { count: you.streak }) : '';
     text($('rv-streak'), streak);
     show($('rv-streak'), !!streak);
 
@@ -754,41 +791,42 @@
       // Beside the right photo, a wrong pick's photo: what you took for them.
       var figs = el('div', { className: 'rv-photos' });
       if (wrongPick && (wrongPick.thumb || wrongPick.photo)) {
-        figs.appendChild(figure(wrongPick, picked, 'Your pick', 'wrong'));
+        figs.appendChild(figure(wrongPick, picked, YB.t('join-your-pick'), 'wrong'));
       }
-      figs.appendChild(figure(c, m.answer, picked === m.answer ? 'Your pick ✓' : 'Right', 'right'));
+      figs.appendChild(figure(c, m.answer, YB.t(picked === m.answer ? 'join-your-pick-right' : 'join-right-caption'), 'right'));
       ans.appendChild(figs);
     } else if (!photoChoices && m.prompt && (m.prompt.thumb || m.prompt.photo)) {
       // Photo to name: the face again, now with its name under it.
       ans.appendChild(el('div', { className: 'rv-photos' }, [
         el('div', { className: 'rv-fig' }, [
-          el('div', { className: 'pic small' }, [YB.img(m.prompt.thumb || m.prompt.photo, 'The photo asked about', '', [192, 240])])
+          el('div', { className: 'pic small' }, [YB.img(m.prompt.thumb || m.prompt.photo, YB.t('join-photo-asked'), '', [192, 240])])
         ])
       ]));
     }
     ans.appendChild(el('p', { className: 'rv-name' }, [
+      el('span', { className: 'rv-was', text: YB.t('join-it-was') }),
       el('span', { className: 'letter l' + m.answer, 'aria-hidden': 'true', text: YB.LETTERS[m.answer] || '' }),
       el('span', { className: 'rv-name-text', text: name })
     ]));
     var known = m.known_as || (m.prompt && m.prompt.known_as) || '';
-    text($('rv-known'), known ? 'now ' + known : '');
+    text($('rv-known'), known ? YB.t('join-now-known', { name: known }) : '');
     show($('rv-known'), !!known);
     show($('rv-memoriam'), !!m.in_memoriam);
     // The other photos are the projector's to show; a small phone names their labels only.
     var also = (m.also || []).map(function (a) { return a.label; });
-    text($('rv-also'), also.length ? 'also in ' + also.join(', ') : '');
+    text($('rv-also'), also.length ? YB.t('join-also-in', { labels: also.join(', ') }) : '');
     show($('rv-also'), also.length > 0);
 
     var pick = clear($('rv-pick'));
     if (picked !== null) {
       pick.className = 'rv-pick ' + (picked === m.answer ? 'right' : 'wrong');
-      pick.appendChild(el('span', { text: 'You picked' }));
+      pick.appendChild(el('span', { text: YB.t('join-you-picked') }));
       pick.appendChild(el('span', { className: 'letter l' + picked, text: YB.LETTERS[picked] || '' }));
       // A right pick's name is the answer just above: say it once, so a small phone need not scroll.
       if (!photoChoices && picked !== m.answer && choices[picked] && choices[picked].name) {
         pick.appendChild(el('span', { className: 'rv-pick-name', text: choices[picked].name }));
       }
-      pick.appendChild(el('span', { className: 'rv-pick-mark', text: picked === m.answer ? '✓ right' : '✗ wrong' }));
+      pick.appendChild(el('span', { className: 'rv-pick-mark', text: YB.t(picked === m.answer ? 'join-pick-right' : 'join-pick-wrong') }));
     }
     show(pick, picked !== null);
 
@@ -798,15 +836,14 @@
     text($('rv-rank'), place);
     $('rv-rank').classList.toggle('long', place.length > 5);
     var last = S.of > 0 && S.round >= S.of;
-    text($('rv-next'), last ? 'That was the last question — the final results are coming up on the screen.'
-      : 'Next question coming up — watch the screen.');
+    text($('rv-next'), YB.t(last ? 'join-last' : 'join-next'));
     screen('s-reveal');
     fitWords(document.querySelectorAll('#s-reveal .rv-name-text, #s-reveal .rv-pick-name'));
   }
 
   function figure(c, i, caption, cls) {
     return el('figure', { className: 'rv-fig ' + cls }, [
-      el('div', { className: 'pic small' }, [YB.img(c.thumb || c.photo, cls === 'right' ? 'The right photo' : 'The photo you picked', '', [192, 240])]),
+      el('div', { className: 'pic small' }, [YB.img(c.thumb || c.photo, YB.t(cls === 'right' ? 'join-right-photo' : 'join-picked-photo'), '', [192, 240])]),
       el('figcaption', {}, [
         el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] || '' }),
         el('span', { text: caption })
@@ -830,13 +867,13 @@
     }
     var score = typeof you.score === 'number' ? you.score : S.score;
     var line = '';
-    if (you.rank && !score) line = 'No points this time';
+    if (you.rank && !score) line = YB.t('join-no-points-game');
     else if (you.rank) {
-      line = 'You finished ' + (you.tied > 0 ? 'tied ' : '') + YB.ordinal(you.rank) + (total ? ' of ' + total : '');
-      if (you.tied > 0) line += ', with ' + YB.plural(you.tied, 'other', 'others');
+      var finish = { place: YB.ordinal(you.rank), total: total || lb.length, others: you.tied };
+      line = YB.t(you.tied > 0 ? 'join-finished-tied' : 'join-finished', finish);
     }
     text($('ov-rank'), line);
-    text($('ov-score'), YB.fmt(score) + ' points');
+    text($('ov-score'), YB.t('common-points', { count: score }));
     var top = clear($('ov-top'));
     lb.slice(0, 3).forEach(function (e) {
       top.appendChild(el('li', {}, [
@@ -868,7 +905,9 @@
   // ---------- start ----------
 
   if (S.code) S.token = YB.local.get(tokenKey());
-  if (S.code && S.token) {
+  if (YB.reloading) {
+    // common.js reloads the page in the guest's chosen language: connect after that.
+  } else if (S.code && S.token) {
     screen('s-connecting');
     connect();
   } else {

@@ -383,7 +383,10 @@
     title: { box: 'set-title', value: function (b) { return b.value; }, what: 'title' },
     guest_code: { box: 'set-code', value: function (b) { return b.value.trim() || null; }, what: 'guest code' },
     solo_open: { box: 'set-solo', value: function (b) { return b.checked; }, what: 'solo setting' },
-    memoriam_default: { box: 'set-memoriam', value: function (b) { return b.checked; }, what: 'in memoriam setting' }
+    memoriam_default: { box: 'set-memoriam', value: function (b) { return b.checked; }, what: 'in memoriam setting' },
+    then_now: { box: 'set-thennow', value: function (b) { return b.checked; }, what: 'then & now setting' },
+    // Not a whole number (empty, 2.5): sent as typed, the server says why not.
+    today_keep_days: { box: 'set-keep-days', value: function (b) { return Number(b.value); }, what: 'days to keep photos of today' }
   };
 
   function fillSettings() {
@@ -391,6 +394,8 @@
     $('set-code').value = data.reunion.guest_code || '';
     $('set-solo').checked = !!data.reunion.solo_open;
     $('set-memoriam').checked = !!data.reunion.memoriam_default;
+    $('set-thennow').checked = !!data.reunion.then_now;
+    $('set-keep-days').value = String(data.reunion.today_keep_days);
   }
 
   function codeProblem(s) {

@@ -21,6 +21,8 @@ mod fixes2;
 mod harness;
 #[path = "browser/journey.rs"]
 mod journey;
+#[path = "browser/lang.rs"]
+mod lang;
 #[path = "browser/namelist.rs"]
 mod namelist;
 #[path = "browser/organise.rs"]
@@ -49,6 +51,10 @@ mod roster_zip;
 mod settings;
 #[path = "browser/thennow.rs"]
 mod thennow;
+#[path = "browser/thennow_modes.rs"]
+mod thennow_modes;
+#[path = "browser/thennow_settings.rs"]
+mod thennow_settings;
 #[path = "browser/uploads.rs"]
 mod uploads;
 

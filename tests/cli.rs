@@ -245,18 +245,23 @@ fn check_needs_name_and_photo_columns() {
     );
 }
 
-#[test]
-fn serve_refuses_a_bad_roster_before_listening() {
-    let dir = roster_with_a_missing_photo();
-    let db = tempfile::tempdir().unwrap();
+/// `yearbook serve` on any free port with its database at `db`.
+fn serve_cmd(db: &Path) -> std::process::Command {
     let mut c = yearbook_cmd();
     c.arg("serve")
         .arg("--addr")
         .arg("127.0.0.1:0")
         .arg("--db")
-        .arg(db.path().join("t.db"))
-        .arg("--roster")
-        .arg(dir.path().join("roster.csv"));
+        .arg(db);
+    c
+}
+
+#[test]
+fn serve_refuses_a_bad_roster_before_listening() {
+    let dir = roster_with_a_missing_photo();
+    let db = tempfile::tempdir().unwrap();
+    let mut c = serve_cmd(&db.path().join("t.db"));
+    c.arg("--roster").arg(dir.path().join("roster.csv"));
     let f = run_with_timeout(c, Duration::from_secs(15));
     assert!(
         f.status.is_some(),
@@ -273,13 +278,8 @@ fn serve_refuses_a_bad_roster_before_listening() {
     assert!(l.contains("not found"), "the same line as check: {l}");
 
     // The environment variable works the same way.
-    let mut c = yearbook_cmd();
-    c.arg("serve")
-        .arg("--addr")
-        .arg("127.0.0.1:0")
-        .arg("--db")
-        .arg(db.path().join("t2.db"))
-        .env("YEARBOOK_ROSTER", dir.path().join("roster.csv"));
+    let mut c = serve_cmd(&db.path().join("t2.db"));
+    c.env("YEARBOOK_ROSTER", dir.path().join("roster.csv"));
     let f = run_with_timeout(c, Duration::from_secs(15));
     assert_eq!(
         f.code(),
@@ -288,6 +288,27 @@ fn serve_refuses_a_bad_roster_before_listening() {
         f.all_output()
     );
     assert!(!f.stdout.contains("listening on"));
+}
+
+#[test]
+fn serve_refuses_then_and_now_flags_out_of_range_before_listening() {
+    let db = tempfile::tempdir().unwrap();
+    for (flag, value, says) in [
+        ("--today-keep-days", "0", "1..=365"),
+        ("--today-keep-days", "366", "1..=365"),
+        ("--then-now", "maybe", "--then-now"),
+    ] {
+        let mut c = serve_cmd(&db.path().join("t.db"));
+        c.arg(flag).arg(value);
+        let f = run_with_timeout(c, Duration::from_secs(15));
+        assert_eq!(f.code(), Some(2), "{flag} {value}:\n{}", f.all_output());
+        assert!(
+            f.all_output().contains(says),
+            "{flag} {value}: {}",
+            f.all_output()
+        );
+        assert!(!f.stdout.contains("listening on"));
+    }
 }
 
 /// `yearbook import PHOTOS --out OUT --list LIST` (`--genders` is the

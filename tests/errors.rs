@@ -965,3 +965,44 @@ async fn a_connection_with_no_traffic_either_way_for_90_s_is_closed() {
     let got = answers(&mut second).await;
     assert!(got < n, "read after 90 s: all {got} answers, still open");
 }
+
+/// issue 22: a phone that says `lang` reads the same `code` with the
+/// message in its language; one that does not reads English as before.
+#[tokio::test]
+async fn error_messages_follow_the_language_the_client_said() {
+    let (_r, server, code, _key, _host) = room(TestServer::builder().in_process(), json!({})).await;
+    let (_ann, _) = join(&server, &code, "Ann").await;
+    let mut said = Vec::new();
+    for lang in [None, Some("de"), Some("es-MX"), Some("xx")] {
+        let mut c = TestClient::connect(&server, &code, "joiner").await;
+        let mut join = json!({"type":"join","name":"ann"});
+        if let Some(lang) = lang {
+            join["lang"] = json!(lang);
+        }
+        c.send(join).await;
+        let e = c.recv_type("error").await;
+        assert_eq!(e["code"], "name_taken", "{lang:?}: {e}");
+        // The same socket keeps its language for what follows.
+        c.send(json!({"type":"join","name":""})).await;
+        let e2 = c.recv_type("error").await;
+        assert_eq!(e2["code"], "bad_name", "{lang:?}: {e2}");
+        said.push((e["message"].clone(), e2["message"].clone()));
+    }
+    assert_eq!(said[0].0, "That name is already taken in this room.");
+    assert_eq!(said[0].1, "Please type a name.");
+    assert_eq!(said[1].0, "Dieser Name ist in diesem Raum schon vergeben.");
+    assert_eq!(said[1].1, "Bitte gib einen Namen ein.");
+    assert_eq!(said[2].0, "Ese nombre ya está cogido en esta sala.");
+    assert_eq!(said[3], said[0], "a language we lack reads English");
+
+    // A resume with a token the room does not know, in German.
+    let mut c = TestClient::connect(&server, &code, "stranger").await;
+    c.send(json!({"type":"resume","token":"no-such-token","lang":"de"}))
+        .await;
+    let e = c.recv_type("error").await;
+    assert_eq!(e["code"], "unknown_token");
+    assert_eq!(
+        e["message"],
+        "Dieses Gerät ist nicht mehr im Spiel; tritt noch einmal bei."
+    );
+}

@@ -21,6 +21,8 @@ mod namelist;
 mod photorev;
 #[path = "organise/settings.rs"]
 mod settings;
+#[path = "organise/thennow_settings.rs"]
+mod thennow_settings;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};

@@ -283,26 +283,6 @@ async fn today(
     status_and_json(req.send().await.expect("today")).await
 }
 
-async fn host_photos(server: &TestServer, code: &str, key: &str) -> Value {
-    let r = reqwest::Client::new()
-        .get(server.url(&format!("/api/rooms/{code}/today-photos")))
-        .bearer_auth(key)
-        .send()
-        .await
-        .expect("today-photos");
-    let (status, v) = status_and_json(r).await;
-    assert_eq!(status, 200, "{v}");
-    v
-}
-
-async fn status_of(server: &TestServer, path_from_message: &str) -> u16 {
-    reqwest::get(server.abs(path_from_message))
-        .await
-        .expect("GET")
-        .status()
-        .as_u16()
-}
-
 /// The base path the server runs under ("" at the root).
 fn server_base(server: &TestServer) -> String {
     let url = server.base_url();
@@ -356,6 +336,35 @@ async fn a_guest_adds_today_s_photo_and_the_host_can_hide_it() {
     let (s, v) = today(&server, Method::PUT, &code, Some(&ta), heic).await;
     assert_eq!((s, v["error"].as_str()), (415, Some("heic")), "{v}");
     assert!(v["message"].as_str().unwrap().contains("HEIC"), "{v}");
+    // issue 22: a Spanish phone reads it in Spanish (its cookie), the
+    // same code; an unknown phone's refusal too.
+    let mut heic_es = vec![0, 0, 0, 24];
+    heic_es.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+    heic_es.resize(4096, 0);
+    for (token, body, want) in [
+        (
+            ta.as_str(),
+            heic_es,
+            (415, "heic", "Esta foto está en el formato HEIC"),
+        ),
+        (
+            "nobody",
+            photo.clone(),
+            (403, "unknown_token", "Este móvil no está"),
+        ),
+    ] {
+        let r = reqwest::Client::new()
+            .put(server.url(&format!("/api/rooms/{code}/today")))
+            .header("cookie", "yb_lang=es")
+            .bearer_auth(token)
+            .body(body)
+            .send()
+            .await
+            .expect("today");
+        let (s, v) = status_and_json(r).await;
+        assert_eq!((s, v["error"].as_str()), (want.0, Some(want.1)), "{v}");
+        assert!(v["message"].as_str().unwrap().starts_with(want.2), "{v}");
+    }
     let (s, v) = today(&server, Method::PUT, &code, Some(&ta), vec![0xFF; 16 << 20]).await;
     assert_eq!((s, v["error"].as_str()), (413, Some("too_large")), "{v}");
     assert_eq!(host_photos(&server, &code, &key).await["count"], 0);
@@ -524,7 +533,10 @@ async fn photos_of_today_are_deleted_after_30_days_and_stay_deleted() {
         .await
         .unwrap();
     assert!(
-        page.contains("deleted when the organiser ends the event, at the latest after 30 days."),
+        page.contains(
+            "deleted when the organiser ends the event, at the latest after \
+             <span id=\"today-days\">30</span> days."
+        ),
         "{page}"
     );
 
@@ -546,4 +558,50 @@ async fn photos_of_today_are_deleted_after_30_days_and_stay_deleted() {
     assert_eq!(status_of(&server, &thumb).await, 404, "still gone");
     let (s, none) = today(&server, reqwest::Method::GET, &code, Some(&ta), Vec::new()).await;
     assert_eq!((s, none), (200, Value::Null), "no photo any more");
+}
+
+/// A kicked guest's photo stays out once the room leaves memory (48 h
+/// without anyone connected): a closed room's photos are served to nobody
+/// (nor guarded by its event's door any more).
+#[tokio::test]
+async fn a_closed_room_s_photos_of_today_are_not_served_even_a_kicked_guest_s() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder().test_clock());
+    let (code, _key, mut host, [(mut ann, wa), (bob, wb)]) =
+        room_with(&server, json!({}), ["Ann", "Bob"]).await;
+    let anns = send_upright_photo(&server, &code, wa["token"].as_str().unwrap()).await;
+    let bobs = send_upright_photo(&server, &code, wb["token"].as_str().unwrap()).await;
+    host.send(json!({"type":"kick","player_id":wa["player_id"]}))
+        .await;
+    assert_eq!(ann.recv_error().await, "kicked");
+    let (anns, bobs) = (
+        anns["thumb"].as_str().unwrap(),
+        bobs["thumb"].as_str().unwrap(),
+    );
+    assert_eq!(status_of(&server, anns).await, 404, "out with the kick");
+    assert_eq!(status_of(&server, bobs).await, 200);
+
+    drop((host, ann, bob));
+    // A socket closing after the skip counts as activity: skip again then
+    // (twice 49 h stays far within the 30 days photos are kept).
+    let mut room = 200;
+    for _ in 0..2 {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        server.skip(std::time::Duration::from_secs(49 * 60 * 60));
+        for _ in 0..30 {
+            let info = format!("{}/api/rooms/{code}", server_base(&server));
+            room = status_of(&server, &info).await;
+            if room == 404 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        if room == 404 {
+            break;
+        }
+    }
+    assert_eq!(room, 404, "the room left memory");
+    for url in [anns, bobs] {
+        assert_eq!(status_of(&server, url).await, 404, "{url} of a closed room");
+    }
 }

@@ -169,6 +169,11 @@ pub struct Question {
     /// Absent in questions stored before people had several photos.
     #[serde(default, skip_serializing_if = "all_first")]
     pub photos: [u16; 4],
+    /// Then & now questions only: the random name of each choice's photo
+    /// of today (`today[answer]` is the person asked about's), kept with
+    /// the question so a restart shows the very same pictures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<[String; 4]>,
 }
 
 fn all_first(photos: &[u16; 4]) -> bool {
@@ -231,6 +236,7 @@ pub fn prompt_among_decoys<R: Rng + ?Sized>(
         choices: [target; 4],
         answer: 0,
         photos: [0; 4],
+        today: None,
     };
     let lineup = preload_lineup(
         pool,
@@ -353,6 +359,7 @@ pub fn pick_question_for<R: Rng + ?Sized>(
         choices,
         answer,
         photos,
+        today: None,
     })
 }
 

@@ -15,6 +15,7 @@ use super::leaderboard::{self, Standing};
 use super::name::{NameKey, PlayerName, TakenNames};
 use super::question::{Ask, Pool, Question, pick_question_for, preload_lineup, shuffled_photos};
 use super::scoring;
+use super::thennow::{ThenNowError, pick_then_now, then_now_people, then_now_ready};
 
 /// A player's number in their room: minted in join order from 0, so it also
 /// indexes per-player vectors; on the wire and in the store a plain integer.
@@ -60,6 +61,10 @@ pub const MIN_RECOGNITION_ANSWERS: u32 = 3;
 pub enum Mode {
     NameToPhoto,
     PhotoToName,
+    /// Then & now: the yearbook photo, four photos of today to choose from.
+    ThenToNow,
+    /// Then & now: a photo of today, four yearbook photos to choose from.
+    NowToThen,
 }
 
 impl Mode {
@@ -67,7 +72,14 @@ impl Mode {
         match self {
             Mode::NameToPhoto => "name_to_photo",
             Mode::PhotoToName => "photo_to_name",
+            Mode::ThenToNow => "then_to_now",
+            Mode::NowToThen => "now_to_then",
         }
+    }
+
+    /// Whether questions show guests' photos of today (then & now).
+    pub fn is_then_now(self) -> bool {
+        matches!(self, Mode::ThenToNow | Mode::NowToThen)
     }
 }
 
@@ -292,6 +304,9 @@ pub enum RuleError {
     UnknownPerson,
     #[error("That player has no claim waiting for you to decide.")]
     NoClaimToDecide,
+    /// A then & now game cannot be played (too few photos of today).
+    #[error("{0}")]
+    ThenNow(ThenNowError),
 }
 
 impl RuleError {
@@ -314,6 +329,7 @@ impl RuleError {
             RuleError::ClaimWhileAsking => "wrong_phase",
             RuleError::UnknownPerson => "unknown_person",
             RuleError::NoClaimToDecide => "no_claim",
+            RuleError::ThenNow(e) => e.code(),
         }
     }
 }
@@ -475,6 +491,11 @@ pub struct Game {
     banned_devices: HashMap<String, u32>,
     /// Players by the classmate they claim (held or asked).
     claims: ClaimIndex,
+    /// Then & now: the people a question may show today, each with the
+    /// random name of their photo of today (`(person, file)`); given by
+    /// the room ([`Game::set_faces`]), not an event: questions carry the
+    /// photos they showed.
+    faces: Vec<(usize, String)>,
 }
 
 impl Game {
@@ -499,7 +520,78 @@ impl Game {
             banned_names: TakenNames::default(),
             banned_devices: HashMap::new(),
             claims: ClaimIndex::default(),
+            faces: Vec::new(),
         }
+    }
+
+    /// Then & now: who has a photo of today the game may show now (a held
+    /// claim, a photo not hidden, a guest in the room). A question drawn
+    /// ahead that shows a face no longer here (hidden, deleted, replaced,
+    /// its guest gone) is dropped, to be drawn again: whether it was.
+    pub fn set_faces(&mut self, mut faces: Vec<(usize, String)>) -> bool {
+        faces.sort_unstable();
+        faces.dedup_by_key(|f| f.0);
+        self.faces = faces;
+        let stale = self
+            .next
+            .as_ref()
+            .is_some_and(|n| !self.still_shown(&n.question));
+        if stale {
+            self.next = None;
+        }
+        stale
+    }
+
+    /// The people with a face now, for [`then_now_people`].
+    fn face_people(&self) -> Vec<usize> {
+        self.faces.iter().map(|&(p, _)| p).collect()
+    }
+
+    fn face_of(&self, person: usize) -> Option<&str> {
+        self.faces
+            .binary_search_by_key(&person, |f| f.0)
+            .ok()
+            .map(|i| self.faces[i].1.as_str())
+    }
+
+    /// Whether every photo of today `question` shows is still offered, as
+    /// the same file (questions of other modes show none).
+    fn still_shown(&self, question: &Question) -> bool {
+        let Some(today) = &question.today else {
+            return true;
+        };
+        let people = then_now_people(&self.pool, &self.face_people());
+        question
+            .choices
+            .iter()
+            .zip(today)
+            .all(|(&p, file)| people.contains(&p) && self.face_of(p) == Some(file.as_str()))
+    }
+
+    /// A then & now question: [`pick_then_now`] among the faces, each
+    /// choice with its photo of today and the yearbook photo the room asks
+    /// from (its labels), else the person's newest.
+    fn pick_then_now_question<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+    ) -> Result<Question, ThenNowError> {
+        let mut q = pick_then_now(&self.pool, &self.face_people(), &self.asked, rng)?;
+        let ask = self.settings.ask(&self.pool);
+        let mut today: [String; 4] = Default::default();
+        for (i, &p) in q.choices.iter().enumerate() {
+            today[i] = self
+                .face_of(p)
+                .ok_or(ThenNowError::TooFewPeople { have: 0 })?
+                .to_string();
+            q.photos[i] = self
+                .pool
+                .allowed_photos(p, &ask)
+                .first()
+                .copied()
+                .unwrap_or_else(|| self.pool.default_photo(p));
+        }
+        q.today = Some(today);
+        Ok(q)
     }
 
     pub fn settings(&self) -> &Settings {
@@ -773,11 +865,14 @@ impl Game {
                 deadline,
             } => {
                 let ask = self.settings.ask(&self.pool);
-                if self
-                    .asked
-                    .iter()
-                    .enumerate()
-                    .all(|(p, &a)| a || !self.pool.eligible_for(p, &ask))
+                // Then & now never asks one face twice in a game: no
+                // starting over once everybody was asked.
+                if !self.settings.mode.is_then_now()
+                    && self
+                        .asked
+                        .iter()
+                        .enumerate()
+                        .all(|(p, &a)| a || !self.pool.eligible_for(p, &ask))
                 {
                     self.asked.iter_mut().for_each(|a| *a = false);
                 }
@@ -920,6 +1015,9 @@ impl Game {
             return Err(RuleError::WrongPhase);
         }
         let settings = settings.validated(&self.pool)?;
+        if settings.mode.is_then_now() {
+            then_now_ready(&self.pool, &self.face_people()).map_err(RuleError::ThenNow)?;
+        }
         Ok(self.commit(vec![Event::Configured { settings }]))
     }
 
@@ -1174,9 +1272,17 @@ impl Game {
             return self.next.as_ref();
         }
         let ask = self.settings.ask(&self.pool);
-        let question = pick_question_for(&self.pool, &self.asked, &ask, rng)?;
+        let question = if self.settings.mode.is_then_now() {
+            self.pick_then_now_question(rng).ok()?
+        } else {
+            pick_question_for(&self.pool, &self.asked, &ask, rng)?
+        };
         let photos = match self.settings.mode {
-            Mode::NameToPhoto => Some(shuffled_photos(&question, rng)),
+            // The choices as a set, in an order of its own: what the
+            // question's `round` shows anyway (docs/protocol.md, Preload).
+            Mode::NameToPhoto | Mode::ThenToNow | Mode::NowToThen => {
+                Some(shuffled_photos(&question, rng))
+            }
             Mode::PhotoToName => preload_lineup(&self.pool, &self.asked, &ask, &question, rng),
         };
         Some(&*self.next.insert(Upcoming {
@@ -1207,6 +1313,9 @@ impl Game {
         if number > self.settings.rounds {
             return Ok(self.commit(vec![Event::GameOver { at: now }]));
         }
+        if self.settings.mode.is_then_now() {
+            return self.start_then_now(number, now, rng);
+        }
         let question = match self.next.take() {
             Some(next) if next.number == number => next.question,
             _ => pick_question_for(&self.pool, &self.asked, &self.settings.ask(&self.pool), rng)
@@ -1221,6 +1330,54 @@ impl Game {
             started_at: now,
             deadline,
         }]))
+    }
+
+    /// [`Game::start_round`] of a then & now game. The first round needs
+    /// [`super::thennow::MIN_THEN_NOW_PEOPLE`] faces (refused otherwise)
+    /// and caps the rounds at how many there are; a later round that finds
+    /// no fresh face (all asked, or hidden since) ends the game instead.
+    fn start_then_now<R: Rng + ?Sized>(
+        &mut self,
+        number: u32,
+        now: Millis,
+        rng: &mut R,
+    ) -> Result<Vec<Event>, RuleError> {
+        let mut events = Vec::new();
+        if number == 1 {
+            let have =
+                then_now_ready(&self.pool, &self.face_people()).map_err(RuleError::ThenNow)?;
+            let rounds = self
+                .settings
+                .rounds
+                .min(u32::try_from(have).unwrap_or(u32::MAX));
+            if rounds < self.settings.rounds {
+                let settings = Settings {
+                    rounds,
+                    ..self.settings.clone()
+                };
+                events.push(Event::Configured { settings });
+            }
+        }
+        // One drawn ahead stands unless a face it shows has gone since.
+        let drawn = self
+            .next
+            .take()
+            .filter(|n| n.number == number && self.still_shown(&n.question));
+        let question = match drawn {
+            Some(next) => next.question,
+            None => match self.pick_then_now_question(rng) {
+                Ok(q) => q,
+                Err(e) if number == 1 => return Err(RuleError::ThenNow(e)),
+                Err(_) => return Ok(self.commit(vec![Event::GameOver { at: now }])),
+            },
+        };
+        events.push(Event::RoundStarted {
+            number,
+            question,
+            started_at: now,
+            deadline: now + u64::from(self.settings.seconds) * 1000,
+        });
+        Ok(self.commit(events))
     }
 
     /// A phone's vote. Closes the round when no connected player is left
@@ -2176,6 +2333,8 @@ mod tests {
         for (mode, name) in [
             (Mode::NameToPhoto, "name_to_photo"),
             (Mode::PhotoToName, "photo_to_name"),
+            (Mode::ThenToNow, "then_to_now"),
+            (Mode::NowToThen, "now_to_then"),
         ] {
             assert_eq!(mode.as_str(), name);
             assert_eq!(serde_json::to_value(mode).unwrap(), name);
@@ -2533,5 +2692,168 @@ mod tests {
         let (most, least) = g.recognition_extremes().unwrap();
         assert_eq!((most.person, most.correct, most.answered), (target, 1, 2));
         assert_eq!(least, None);
+    }
+}
+
+/// Then & now games: the modes' rules on [`Game`] (faces given by the room).
+#[cfg(test)]
+mod then_now_tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    /// A class of 8 (person 7 in memoriam), `players` guests joined.
+    fn lobby(players: usize) -> (Game, StdRng) {
+        let pool = Pool {
+            groups: vec![None; 8],
+            in_memoriam: (0..8).map(|p| p == 7).collect(),
+            ..Pool::default()
+        };
+        let mut g = Game::new(Arc::new(pool), Settings::default(), 100);
+        for i in 0..players {
+            let name = PlayerName::parse(&format!("Guest {i}")).unwrap();
+            g.join(&name, 0).unwrap();
+            g.set_connected(PlayerId::new(i as u32), true, 0);
+        }
+        (g, StdRng::seed_from_u64(7))
+    }
+
+    fn faces(people: &[usize]) -> Vec<(usize, String)> {
+        people.iter().map(|&p| (p, format!("{p:032x}"))).collect()
+    }
+
+    fn then_to_now(rounds: u32) -> Settings {
+        Settings {
+            rounds,
+            mode: Mode::ThenToNow,
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn three_faces_are_refused_with_the_count_and_memoriam_never_counts() {
+        let (mut g, mut rng) = lobby(2);
+        g.set_faces(faces(&[0, 1, 2, 7]));
+        let e = g.configure(then_to_now(5)).unwrap_err();
+        assert_eq!(e.code(), "too_few_today_photos");
+        assert!(e.to_string().contains("3 so far"), "{e}");
+        assert_eq!(g.settings().mode, Mode::NameToPhoto, "settings unchanged");
+        // A room made in a then & now mode cannot start with too few either.
+        let (mut g2, _) = lobby(2);
+        g2.apply(&Event::Configured {
+            settings: then_to_now(5),
+        });
+        g2.set_faces(faces(&[0, 1]));
+        let e = g2.start_round(0, &mut rng).unwrap_err();
+        assert_eq!(
+            e,
+            RuleError::ThenNow(ThenNowError::TooFewPeople { have: 2 })
+        );
+        assert_eq!(g2.phase(), Phase::Lobby);
+    }
+
+    #[test]
+    fn a_game_caps_its_rounds_and_never_shows_a_face_twice() {
+        let (mut g, mut rng) = lobby(3);
+        g.set_faces(faces(&[0, 1, 2, 3, 4]));
+        g.configure(then_to_now(10)).unwrap();
+        g.draw_next(&mut rng);
+        let events = g.start_round(0, &mut rng).unwrap();
+        assert!(
+            matches!(&events[0], Event::Configured { settings } if settings.rounds == 5),
+            "{events:?}"
+        );
+        let mut asked = Vec::new();
+        for n in 1..=5u64 {
+            if n > 1 {
+                g.draw_next(&mut rng);
+                g.start_round(n * 1000, &mut rng).unwrap();
+            }
+            let q = &g.round().unwrap().question;
+            let today = q
+                .today
+                .as_ref()
+                .expect("a then & now question has today's photos");
+            for (c, file) in q.choices.iter().zip(today) {
+                assert_eq!(*file, format!("{c:032x}"), "each choice with its own face");
+            }
+            assert!(!asked.contains(&q.target), "{} asked twice", q.target);
+            asked.push(q.target);
+            g.reveal(n * 1000 + 500).unwrap();
+        }
+        // Round 5 of 5 done: the next start ends the game.
+        g.start_round(9_000, &mut rng).unwrap();
+        assert_eq!(g.phase(), Phase::Over);
+    }
+
+    #[test]
+    fn a_face_hidden_after_the_draw_is_not_in_the_next_question() {
+        let (mut g, mut rng) = lobby(1);
+        let all = [0, 1, 2, 3, 4, 5];
+        g.set_faces(faces(&all));
+        g.configure(then_to_now(6)).unwrap();
+        let next = g.draw_next(&mut rng).unwrap().question.clone();
+        let hidden = next.choices[1];
+        let left: Vec<usize> = all.iter().copied().filter(|&p| p != hidden).collect();
+        assert!(g.set_faces(faces(&left)), "the drawn question showed it");
+        assert!(g.upcoming().is_none());
+        let redrawn = g.draw_next(&mut rng).unwrap().question.clone();
+        assert!(!redrawn.choices.contains(&hidden), "{redrawn:?}");
+        // Hidden after the draw, without the room saying so in between:
+        // the start draws again all the same.
+        let shown = redrawn.choices[2];
+        g.faces.retain(|f| f.0 != shown);
+        g.start_round(0, &mut rng).unwrap();
+        let q = &g.round().unwrap().question;
+        assert!(
+            !q.choices.contains(&hidden) && !q.choices.contains(&shown),
+            "{q:?}"
+        );
+        // A face that stays keeps a question drawn ahead as it was.
+        g.reveal(100).unwrap();
+        let kept = g.draw_next(&mut rng).unwrap().question.clone();
+        assert!(!g.set_faces(g.faces.clone()));
+        g.start_round(1_000, &mut rng).unwrap();
+        assert_eq!(g.round().unwrap().question, kept);
+    }
+
+    #[test]
+    fn a_later_round_without_four_faces_ends_the_game() {
+        let (mut g, mut rng) = lobby(1);
+        g.set_faces(faces(&[0, 1, 2, 3, 4]));
+        g.configure(then_to_now(5)).unwrap();
+        g.start_round(0, &mut rng).unwrap();
+        g.reveal(100).unwrap();
+        g.set_faces(faces(&[0, 1, 2]));
+        let events = g.start_round(1_000, &mut rng).unwrap();
+        assert!(matches!(events[..], [Event::GameOver { .. }]), "{events:?}");
+    }
+
+    #[test]
+    fn now_to_then_shows_the_yearbook_side_and_replays_from_its_events() {
+        let (mut g, mut rng) = lobby(1);
+        g.set_faces(faces(&[1, 2, 3, 4]));
+        g.configure(Settings {
+            rounds: 4,
+            mode: Mode::NowToThen,
+            ..Settings::default()
+        })
+        .unwrap();
+        let mut log = Vec::new();
+        for n in 0..2u64 {
+            g.draw_next(&mut rng);
+            log.extend(g.start_round(n * 1000, &mut rng).unwrap());
+            log.extend(g.reveal(n * 1000 + 500).unwrap());
+        }
+        // A restart rebuilds the rounds from the log, today's photos too.
+        let (mut again, _) = lobby(1);
+        again.apply(&Event::Configured {
+            settings: g.settings().clone(),
+        });
+        for e in &log {
+            again.apply(e);
+        }
+        assert_eq!(again.round().unwrap().question, g.round().unwrap().question);
+        assert_eq!(again.asked, g.asked);
     }
 }

@@ -23,6 +23,9 @@ pub enum ThenNowError {
     /// Everyone with a today's photo was already asked in this game.
     #[error("Everyone with a today's photo has already been asked in this game.")]
     Exhausted,
+    /// The organiser switched then & now off for this room's event.
+    #[error("Then & now is switched off for this event: choose another mode.")]
+    Off,
 }
 
 impl ThenNowError {
@@ -31,6 +34,7 @@ impl ThenNowError {
         match self {
             ThenNowError::TooFewPeople { .. } => "too_few_today_photos",
             ThenNowError::Exhausted => "then_now_exhausted",
+            ThenNowError::Off => "then_now_off",
         }
     }
 }
@@ -112,6 +116,7 @@ pub fn pick_then_now<R: Rng + ?Sized>(
         choices,
         answer,
         photos: [0; 4],
+        today: None,
     })
 }
 

@@ -798,7 +798,7 @@ fn body_object(
 }
 
 /// `PATCH /api/organise/reunions/{id}`: `{title?, guest_code?,
-/// solo_open?, memoriam_default?}`.
+/// solo_open?, memoriam_default?, then_now?, today_keep_days?}`.
 pub async fn update(
     State(state): State<Arc<AppState>>,
     who: Organiser,
@@ -814,6 +814,8 @@ pub async fn update(
         memoriam_default: v
             .get("memoriam_default")
             .and_then(serde_json::Value::as_bool),
+        then_now: v.get("then_now").and_then(serde_json::Value::as_bool),
+        today_keep_days: keep_days(&v)?,
     };
     if let Some(problem) = v
         .get("guest_code")
@@ -834,6 +836,31 @@ pub async fn update(
     }
     let meta = state.reunions.update_meta(id, patch).await?;
     Ok(Json(json!({"reunion": meta})).into_response())
+}
+
+/// `today_keep_days`, if given: a whole number of days in
+/// [`crate::thennow::KEEP_DAYS_RANGE`], else refused in a sentence.
+fn keep_days(v: &serde_json::Value) -> Result<Option<u32>, AppError> {
+    let Some(given) = v.get("today_keep_days") else {
+        return Ok(None);
+    };
+    let range = crate::thennow::KEEP_DAYS_RANGE;
+    given
+        .as_u64()
+        .and_then(|d| u32::try_from(d).ok())
+        .filter(|d| range.contains(d))
+        .map(Some)
+        .ok_or_else(|| {
+            AppError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                format!(
+                    "Photos of today are kept for {} to {} days: type a whole number in that range.",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
 }
 
 /// Who signs a change: the name the page sends (`by`), else the role.

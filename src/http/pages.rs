@@ -15,6 +15,7 @@ use axum::http::HeaderMap;
 use super::AppError;
 use super::api::{find_room, ip_of};
 use crate::AppState;
+use crate::i18n::Tr;
 use crate::room::Room;
 use crate::views;
 
@@ -45,27 +46,32 @@ pub(crate) fn render(page: impl Template) -> Response {
     }
 }
 
-pub async fn landing(State(state): State<Arc<AppState>>) -> Response {
+pub async fn landing(State(state): State<Arc<AppState>>, t: Tr) -> Response {
     render(views::Landing {
         base: state.base.clone(),
-        title: "Yearbook".into(),
+        title: t.get("landing-page-title"),
         solo: state.solo.mode != crate::solo::SoloMode::Off,
+        t,
     })
 }
 
-pub async fn join(State(state): State<Arc<AppState>>) -> Response {
+pub async fn join(State(state): State<Arc<AppState>>, t: Tr) -> Response {
     render(views::Join {
         base: state.base.clone(),
-        title: "Join the game".into(),
+        title: t.get("join-page-title"),
         code: String::new(),
+        t,
+        then_now: "",
+        keep_days: crate::thennow::TODAY_KEEP_DAYS,
     })
 }
 
-fn not_found(state: &AppState, raw: &str) -> Response {
+fn not_found(state: &AppState, raw: &str, t: Tr) -> Response {
     let page = views::NotFound {
         base: state.base.clone(),
-        title: "No such room".into(),
-        message: format!("There is no game with the code {}.", raw.trim()),
+        title: t.get("notfound-page-title"),
+        message: t.arg("notfound-lead", "code", raw.trim()),
+        t,
     };
     (StatusCode::NOT_FOUND, render(page)).into_response()
 }
@@ -81,7 +87,7 @@ fn room_page(
 ) -> Response {
     match find_room(state, raw, ip_of(state, peer, headers)) {
         Ok(room) => draw(&room),
-        Err(e) if e.status == StatusCode::NOT_FOUND => not_found(state, raw),
+        Err(e) if e.status == StatusCode::NOT_FOUND => not_found(state, raw, Tr::of(headers, None)),
         Err(e) => e.into_response(),
     }
 }
@@ -91,12 +97,16 @@ pub async fn join_code(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(raw): Path<String>,
+    t: Tr,
 ) -> Response {
     room_page(&state, peer, &headers, &raw, |room| {
         render(views::Join {
             base: state.base.clone(),
-            title: format!("Join {}", room.code),
+            title: t.arg("join-page-title-room", "code", &room.code),
             code: room.code.to_string(),
+            t,
+            then_now: if room.then_now_enabled() { "on" } else { "off" },
+            keep_days: state.rooms.deps().today_keep_days(room.class.reunion),
         })
     })
 }
@@ -120,6 +130,7 @@ pub async fn host(
                 .map(|r| r.title())
                 .unwrap_or_default(),
             loopback_only: views::names_loopback(&join_url),
+            then_now: room.then_now_enabled(),
             join_url,
             code,
         })
@@ -149,6 +160,7 @@ pub async fn solo(
     local: Option<axum::Extension<super::organise::LocalUser>>,
     headers: HeaderMap,
     uri: axum::http::Uri,
+    t: Tr,
 ) -> Response {
     let reunion = uri
         .query()
@@ -156,19 +168,19 @@ pub async fn solo(
         .and_then(|id| id.parse::<u32>().ok())
         .unwrap_or(0);
     let off = match reunion {
-        0 => (state.solo.mode == crate::solo::SoloMode::Off)
-            .then_some("Solo play is off on this server. Join the game on the big screen instead."),
+        0 => (state.solo.mode == crate::solo::SoloMode::Off).then_some("solo-off-page"),
         id => {
             let organiser = super::organise::Organiser::of(&state, &headers, local.is_some())
                 .is_some_and(|who| who.check(id).is_ok());
             let open = state.reunions.get(id).is_some_and(|r| r.meta().solo_open);
-            (!organiser && !open).then_some(super::api::EVENT_SOLO_CLOSED)
+            (!organiser && !open).then_some("solo-closed")
         }
     };
     render(views::Solo {
         base: state.base.clone(),
-        title: "Solo game".into(),
-        off: off.map(str::to_string),
+        title: t.get("solo-page-title"),
+        off: off.map(|key| t.get(key)),
+        t,
     })
 }
 

@@ -962,6 +962,8 @@ mod tests {
                     guest_code: None,
                     solo_open: false,
                     memoriam_default: true,
+                    then_now: true,
+                    today_keep_days: 30,
                     created_at: 0,
                     updated_at: 0,
                 },

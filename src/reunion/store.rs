@@ -21,6 +21,11 @@ pub struct Meta {
     pub solo_open: bool,
     /// Whether new rooms include classmates in memoriam unless told.
     pub memoriam_default: bool,
+    /// Then & now (issue 21) in this event's new rooms.
+    pub then_now: bool,
+    /// Days a guest's photo of today is kept at most
+    /// ([`crate::thennow::KEEP_DAYS_RANGE`]).
+    pub today_keep_days: u32,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -99,6 +104,8 @@ pub struct MetaPatch {
     pub guest_code: Option<Option<String>>,
     pub solo_open: Option<bool>,
     pub memoriam_default: Option<bool>,
+    pub then_now: Option<bool>,
+    pub today_keep_days: Option<u32>,
 }
 
 /// Changes to a person; `None` leaves a field as it is.
@@ -148,7 +155,8 @@ pub fn is_full(e: &anyhow::Error) -> bool {
 }
 
 const META_SELECT: &str =
-    "SELECT id, title, guest_code, solo_open, memoriam_default, created_at, updated_at
+    "SELECT id, title, guest_code, solo_open, memoriam_default, created_at, updated_at,
+        then_now, today_keep_days
      FROM reunions";
 const PERSON_SELECT: &str =
     "SELECT id, name, known_as, gender, in_memoriam, included, deleted, updated_at,
@@ -218,7 +226,9 @@ impl ReunionStore {
                 guest_code = CASE WHEN ?3 THEN ?4 ELSE guest_code END,
                 solo_open = COALESCE(?5, solo_open),
                 memoriam_default = COALESCE(?6, memoriam_default),
-                updated_at = ?7
+                updated_at = ?7,
+                then_now = COALESCE(?8, then_now),
+                today_keep_days = COALESCE(?9, today_keep_days)
              WHERE id = ?1",
             params![
                 id,
@@ -227,7 +237,9 @@ impl ReunionStore {
                 guest_code,
                 patch.solo_open,
                 patch.memoriam_default,
-                now
+                now,
+                patch.then_now,
+                patch.today_keep_days
             ],
         )?;
         conn.query_row(&format!("{META_SELECT} WHERE id = ?1"), [id], meta_of)
@@ -581,6 +593,8 @@ fn meta_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Meta> {
         memoriam_default: r.get(4)?,
         created_at: r.get(5)?,
         updated_at: r.get(6)?,
+        then_now: r.get(7)?,
+        today_keep_days: r.get(8)?,
     })
 }
 

@@ -139,6 +139,7 @@ impl Rooms {
             reunion: 0,
             roster: self.deps.roster.clone(),
             guest_code: None,
+            then_now: self.deps.then_now_builtin.on,
         };
         self.create_for(settings, class)
     }

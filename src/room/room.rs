@@ -25,6 +25,7 @@ use crate::clock::Clock;
 use crate::delivery::fanout::{self, Durability, Fanout, Fanouts, Generation, OnFail, Phone, To};
 use crate::delivery::runtimes::FanoutRuntime;
 use crate::delivery::socket::{Close, SharedSocket};
+use crate::game::thennow::ThenNowError;
 use crate::game::{
     Event, Game, Millis, Phase, PlayerId, PlayerName, RuleError, Settings, VoteOutcome,
 };
@@ -91,6 +92,9 @@ pub struct Class {
     /// The event's guest code when the room was made (or the server
     /// started): it keeps opening the room after the organiser changes it.
     pub guest_code: Option<String>,
+    /// Then & now (issue 21) as the event had it when the room was made
+    /// (or the server started): switching it kept a running game as it was.
+    pub then_now: bool,
 }
 
 /// What rooms share: the class, URLs, the clock, the counters.
@@ -114,6 +118,11 @@ pub struct RoomDeps {
     shutdown: tokio::sync::watch::Sender<bool>,
     /// Rooms with a question open now (`--solo idle` reads it, lock-free).
     pub questions_open: AtomicUsize,
+    /// Guests' photos of today, read for then & now questions (a
+    /// connection of the rooms' own); unset without a database file.
+    pub today: std::sync::OnceLock<crate::thennow::TodayPhotos>,
+    /// Then & now for the built-in class (`--then-now`, `--today-keep-days`).
+    pub then_now_builtin: crate::thennow::EventSettings,
 }
 
 impl RoomDeps {
@@ -137,6 +146,35 @@ impl RoomDeps {
             fanouts: Fanouts::default(),
             shutdown: tokio::sync::watch::Sender::new(false),
             questions_open: AtomicUsize::new(0),
+            today: std::sync::OnceLock::new(),
+            then_now_builtin: crate::thennow::EventSettings::default(),
+        }
+    }
+
+    /// The built-in class's then & now (`--then-now`, `--today-keep-days`).
+    pub fn with_then_now_builtin(mut self, settings: crate::thennow::EventSettings) -> Self {
+        self.then_now_builtin = settings;
+        self
+    }
+
+    /// Days event `reunion`'s photos of today are kept (the default for
+    /// an event that is gone).
+    pub fn today_keep_days(&self, reunion: u32) -> u32 {
+        self.then_now_of(reunion)
+            .map_or(crate::thennow::TODAY_KEEP_DAYS, |s| s.keep_days)
+    }
+
+    /// Event `reunion`'s then & now as it is now; `None`: no such event.
+    pub fn then_now_of(&self, reunion: u32) -> Option<crate::thennow::EventSettings> {
+        match reunion {
+            0 => Some(self.then_now_builtin),
+            id => {
+                let meta = self.reunions.get(id)?.meta();
+                Some(crate::thennow::EventSettings {
+                    on: meta.then_now,
+                    keep_days: meta.today_keep_days,
+                })
+            }
         }
     }
 
@@ -166,6 +204,7 @@ impl RoomDeps {
             reunion,
             roster,
             guest_code,
+            then_now: self.then_now_of(reunion)?.on,
         })
     }
 
@@ -283,6 +322,7 @@ impl Room {
             reunion: 0,
             roster: deps.roster.clone(),
             guest_code: None,
+            then_now: deps.then_now_builtin.on,
         };
         Self::create_in(code, host_key, settings, class, deps)
     }
@@ -347,6 +387,7 @@ impl Room {
             inner.game.everyone_away_since(now);
             // The question drawn before the stop was not kept (nobody saw
             // it start): phones get the photos of a new one.
+            room.refresh_faces(inner, false);
             inner.game.draw_next(&mut inner.rng);
             let events = match (inner.game.phase(), inner.game.round()) {
                 // A paused question keeps the time it had left as it is.
@@ -389,6 +430,12 @@ impl Room {
             urls: &self.deps.photo_urls,
             scope: &self.photos,
         }
+    }
+
+    /// Whether then & now (claims, photos of today, its round modes) is
+    /// on in this room: as its event had it when the room was made.
+    pub fn then_now_enabled(&self) -> bool {
+        self.class.then_now
     }
 
     pub fn now(&self) -> Millis {
@@ -843,6 +890,11 @@ impl Room {
 
     pub fn start_round(&self) -> Result<(), RuleError> {
         self.command(|inner, now| {
+            // A restart may find the event's then & now switched off since.
+            if inner.game.settings().mode.is_then_now() && !self.then_now_enabled() {
+                return Err(RuleError::ThenNow(ThenNowError::Off));
+            }
+            self.refresh_faces(inner, false);
             let Inner { game, rng, .. } = inner;
             game.start_round(now, rng)
         })
@@ -925,7 +977,89 @@ impl Room {
     }
 
     pub fn configure(&self, settings: Settings) -> Result<(), RuleError> {
-        self.command(|inner, _| inner.game.configure(settings))
+        self.command(|inner, _| {
+            if settings.mode.is_then_now() {
+                if !self.then_now_enabled() {
+                    return Err(RuleError::ThenNow(ThenNowError::Off));
+                }
+                self.refresh_faces(inner, true);
+            }
+            inner.game.configure(settings)
+        })
+    }
+
+    // ---- then & now ----------------------------------------------------
+
+    /// The people this room's then & now questions may show now: a guest
+    /// in the room who holds the claim and whose photo of today is not
+    /// hidden, with that photo's random name. Read from the store; none
+    /// without one, or while the event's then & now is switched off.
+    fn faces(&self, game: &Game) -> Vec<(usize, String)> {
+        let Some(today) = self.deps.today.get().filter(|_| self.then_now_enabled()) else {
+            return Vec::new();
+        };
+        let rows = match today.of_room(&self.code) {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(room = %self.code, "photos of today: {e:#}");
+                return Vec::new();
+            }
+        };
+        rows.into_iter()
+            .filter(|r| !r.hidden)
+            .filter_map(|r| {
+                let claim = game.player(PlayerId::new(r.player))?.claim?;
+                claim.held.then_some((claim.person, r.file))
+            })
+            .collect()
+    }
+
+    /// How many classmates a then & now question may show now (the host
+    /// page's count against the 4 needed).
+    pub fn then_now_faces(&self) -> usize {
+        let inner = self.inner.lock();
+        let people: Vec<usize> = self.faces(&inner.game).iter().map(|f| f.0).collect();
+        crate::game::thennow::then_now_people(&self.class.roster.pool, &people).len()
+    }
+
+    /// Gives the game the faces of now (in a then & now game, or `always`);
+    /// whether the question drawn ahead was dropped for showing one gone.
+    fn refresh_faces(&self, inner: &mut Inner, always: bool) -> bool {
+        if !always && !inner.game.settings().mode.is_then_now() {
+            return false;
+        }
+        let faces = self.faces(&inner.game);
+        inner.game.set_faces(faces)
+    }
+
+    /// A guest's photo of today was sent, deleted or hidden: a then & now
+    /// question drawn ahead that shows one no longer offered is drawn
+    /// again (phones get its `preload`), so the next question never shows it.
+    pub fn today_changed(&self) {
+        self.with(|inner, _| {
+            if self.refresh_faces(inner, false) || self.undrawn_then_now(inner) {
+                self.redraw(inner);
+            }
+            ((), Vec::new())
+        });
+    }
+
+    /// A then & now game between rounds with no question drawn ahead yet
+    /// (too few faces until now): worth drawing one.
+    fn undrawn_then_now(&self, inner: &Inner) -> bool {
+        let game = &inner.game;
+        game.settings().mode.is_then_now()
+            && matches!(game.phase(), Phase::Lobby | Phase::Reveal)
+            && game.upcoming().is_none()
+    }
+
+    /// Draws the next question (if one is due) and sends phones its photos.
+    fn redraw(&self, inner: &mut Inner) {
+        let Inner { game, rng, .. } = inner;
+        game.draw_next(rng);
+        if let Some(preload) = views::preload(&self.people(), &inner.game) {
+            self.broadcast(To::Phones, preload);
+        }
     }
 
     fn command(
@@ -987,9 +1121,22 @@ impl Room {
         let mut kicked_done = false;
         // Settings known or changed, or a round closed: the next question
         // is drawn (again), its photos sent ahead, behind any reveal.
-        let draw = events
+        let mut draw = events
             .iter()
             .any(|e| matches!(e, Event::Configured { .. } | Event::RoundClosed { .. }));
+        // Then & now: who has a face changes with claims and kicks; a
+        // question drawn ahead that shows one gone is drawn again.
+        let faces_changed = events.iter().any(|e| {
+            matches!(
+                e,
+                Event::Claimed { .. }
+                    | Event::ClaimAsked { .. }
+                    | Event::Unclaimed { .. }
+                    | Event::Kicked { .. }
+                    | Event::RoundClosed { .. }
+                    | Event::Configured { .. }
+            )
+        });
         for (i, event) in events.iter().enumerate() {
             // `persist` numbers these events next, in this order.
             let seq = inner.seq + i as u64 + 1;
@@ -1059,12 +1206,11 @@ impl Room {
                 }
             }
         }
+        if faces_changed && inner.game.phase() != Phase::Question {
+            draw |= self.refresh_faces(inner, false) || self.undrawn_then_now(inner);
+        }
         if draw {
-            let Inner { game, rng, .. } = inner;
-            game.draw_next(rng);
-            if let Some(preload) = views::preload(&self.people(), &inner.game) {
-                self.broadcast(To::Phones, preload);
-            }
+            self.redraw(inner);
         }
     }
 

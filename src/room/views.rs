@@ -72,9 +72,33 @@ impl People<'_> {
         Shown::Photo { photo, thumb }
     }
 
+    /// Choice `i`'s photo of today (then & now), by the random name the
+    /// question keeps; its yearbook photo for a question without one.
+    fn today(&self, q: &Question, i: usize) -> Shown {
+        match q.today.as_ref().and_then(|t| t.get(i)) {
+            Some(file) => {
+                let (photo, thumb) = crate::thennow::urls(self.urls.base(), file);
+                Shown::Photo { photo, thumb }
+            }
+            None => self.photo(q.choices[i], q.photos[i]),
+        }
+    }
+
     /// The prompt and the four choices: nothing here tells which is right.
     fn question_fields(&self, mode: Mode, q: &Question) -> (Shown, Vec<Shown>) {
         match mode {
+            Mode::ThenToNow => (
+                self.photo(q.target, q.target_photo()),
+                (0..4).map(|i| self.today(q, i)).collect(),
+            ),
+            Mode::NowToThen => (
+                self.today(q, usize::from(q.answer)),
+                q.choices
+                    .iter()
+                    .zip(q.photos)
+                    .map(|(&c, which)| self.photo(c, which))
+                    .collect(),
+            ),
             Mode::NameToPhoto => (
                 self.person(q.target),
                 q.choices
@@ -398,11 +422,19 @@ pub(super) fn state(
 pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
     let next = game.upcoming()?;
     let photos = next.photos?;
+    let q = &next.question;
     Some(ServerMsg::Preload {
         round: next.number,
         photos: photos
             .iter()
             .map(|&(p, photo)| {
+                // Then → now: the choices are photos of today.
+                if game.settings().mode == Mode::ThenToNow
+                    && let Some(i) = q.choices.iter().position(|&c| c == p)
+                    && let Shown::Photo { thumb, .. } = people.today(q, i)
+                {
+                    return thumb;
+                }
                 people.urls.url_of(
                     people.scope,
                     people.reunion,

@@ -150,6 +150,11 @@ impl PhotoUrls {
         self.scope(format!("r{}", hex::encode(&digest[..SCOPE_HEX / 2])))
     }
 
+    /// The base path every URL starts with (guests' photos of today share it).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// A fresh scope for one solo round.
     pub fn solo(&self) -> PhotoScope {
         let random: [u8; SCOPE_HEX / 2] = rand::random();

@@ -989,10 +989,11 @@ fn apply<'a>(
             insert_events(tx, rows)?;
             // A code can come back after its room was archived: the new room
             // must not replay the old one's log.
-            // Nor show its guests' photos of today (`today_photos`).
-            for table in ["events", "players", "rounds", "today_photos"] {
+            for table in ["events", "players", "rounds"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE room = ?1"), [code])?;
             }
+            // Nor show its guests' photos of today.
+            delete_today_photos(tx, "room = ?1", [code])?;
             tx.execute(
                 "INSERT INTO rooms (code, host_key_hash, created_at, last_active, reunion) VALUES (?1, ?2, ?3, ?3, ?4)
                  ON CONFLICT(code) DO UPDATE SET host_key_hash = excluded.host_key_hash,
@@ -1114,14 +1115,28 @@ fn delete_rooms(
     which: &str,
     params: impl rusqlite::Params + Copy,
 ) -> rusqlite::Result<usize> {
-    // `today_photos`: guests' photos of today go with their room.
-    for table in ["events", "players", "rounds", "today_photos"] {
-        tx.execute(
-            &format!("DELETE FROM {table} WHERE room IN (SELECT code FROM rooms WHERE {which})"),
-            params,
-        )?;
+    let rooms = format!("room IN (SELECT code FROM rooms WHERE {which})");
+    for table in ["events", "players", "rounds"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE {rooms}"), params)?;
     }
+    // Guests' photos of today go with their room.
+    delete_today_photos(tx, &rooms, params)?;
     tx.execute(&format!("DELETE FROM rooms WHERE {which}"), params)
+}
+
+/// Deletes the guests' photos of today `WHERE {which}`, overwritten with
+/// zeros in the file (`secure_delete`), not only unlinked: no later copy
+/// or backup of the file holds them. Only here: votes stay fast.
+fn delete_today_photos(
+    tx: &rusqlite::Transaction<'_>,
+    which: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    tx.pragma_update(None, "secure_delete", true)?;
+    let deleted = tx.execute(&format!("DELETE FROM today_photos WHERE {which}"), params);
+    // Off again even when the delete failed.
+    tx.pragma_update(None, "secure_delete", false)?;
+    deleted
 }
 
 /// Deletes every game last active before `before` (at start, before any
@@ -1319,6 +1334,7 @@ mod tests {
             choices: [1, 5, 2, 3],
             answer: 1,
             photos: [0; 4],
+            today: None,
         };
         store.send(Op::Append {
             room: "ABCD".into(),
@@ -1529,12 +1545,37 @@ mod tests {
             .unwrap()
     }
 
+    /// A photo of today easy to find in the file: over a few pages.
+    fn marked(room: &str) -> Vec<u8> {
+        format!("TODAY-PHOTO-OF-{room}-").repeat(600).into_bytes()
+    }
+
+    /// Which rooms' marked photos the database file (and its WAL) holds.
+    fn marks_in_file(path: &Path, rooms: &[&str]) -> Vec<String> {
+        let mut bytes = std::fs::read(path).unwrap();
+        bytes.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+        rooms
+            .iter()
+            .filter(|room| {
+                let mark = format!("TODAY-PHOTO-OF-{room}-");
+                bytes.windows(mark.len()).any(|w| w == mark.as_bytes())
+            })
+            .map(|room| room.to_string())
+            .collect()
+    }
+
     #[tokio::test]
-    async fn a_deleted_or_pruned_room_takes_its_guests_photos_of_today_along() {
+    async fn a_deleted_or_pruned_room_takes_its_guests_photos_of_today_out_of_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let store = Store::open(&path).unwrap().store;
-        for (code, at) in [("OLDD", 1), ("GONE", 5_000), ("KEEP", 5_000)] {
+        let rooms = ["OLDD", "GONE", "AGIN", "ARCH", "KEEP"];
+        for code in rooms {
+            let at = if matches!(code, "OLDD" | "ARCH") {
+                1
+            } else {
+                5_000
+            };
             store.send(Op::CreateRoom {
                 code: code.into(),
                 host_key_hash: "h".into(),
@@ -1544,28 +1585,67 @@ mod tests {
         }
         assert!(store.flush(Duration::from_secs(5)).await);
         let today = crate::thennow::TodayPhotos::open(&path).unwrap();
-        for room in ["OLDD", "GONE", "KEEP"] {
-            today.put((room, 0, 0), b"t", b"p", 1).unwrap();
+        for room in rooms {
+            today
+                .put((room, 0, 0), &marked(room), &marked(room), 1)
+                .unwrap();
         }
         store.send(Op::Delete {
             room: "GONE".into(),
         });
-        assert!(store.flush(Duration::from_secs(5)).await);
-        assert!(today.of_room("GONE").unwrap().is_empty());
         // A code made again (after its room was archived) starts bare.
-        today.put(("GONE", 0, 0), b"t", b"p", 1).unwrap();
         store.send(Op::CreateRoom {
-            code: "GONE".into(),
+            code: "AGIN".into(),
             host_key_hash: "h".into(),
             at: 5_000,
             reunion: 0,
         });
-        assert!(store.flush(Duration::from_secs(5)).await);
-        assert!(today.of_room("GONE").unwrap().is_empty());
+        // Archived and old: pruned while running.
+        store.send(Op::Archive {
+            room: "ARCH".into(),
+        });
+        store.send(Op::Prune { before: 1_000 });
+        for _ in 0..2 {
+            assert!(store.flush(Duration::from_secs(5)).await);
+        }
+        for room in ["GONE", "AGIN", "ARCH"] {
+            assert!(today.of_room(room).unwrap().is_empty(), "{room}");
+        }
+        drop(today);
+        // Closing checkpoints the WAL into the file; then pruned at start.
         assert!(store.close(Duration::from_secs(5)).await);
         assert_eq!(Store::prune_file(&path, 4_000).unwrap(), 1);
-        assert!(today.of_room("OLDD").unwrap().is_empty());
-        assert_eq!(today.of_room("KEEP").unwrap().len(), 1);
+        // Their bytes are overwritten in the file, not only unlinked.
+        assert_eq!(marks_in_file(&path, &rooms), ["KEEP"]);
+    }
+
+    /// The other deletions of photos of today, on their own connection:
+    /// the guest's, "End event"'s and retention's.
+    #[tokio::test]
+    async fn photos_of_today_deleted_by_guest_end_event_or_retention_are_overwritten() {
+        let sent = [
+            ("MINE", 1, 5_000),
+            ("ENDD", 2, 5_000),
+            ("OLDD", 3, 1),
+            ("KEEP", 3, 5_000),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path).unwrap().store;
+        let today = crate::thennow::TodayPhotos::open(&path).unwrap();
+        for (room, event, at) in sent {
+            today
+                .put((room, 0, event), &marked(room), &marked(room), at)
+                .unwrap();
+        }
+        assert!(today.delete("MINE", 0).unwrap());
+        assert_eq!(today.delete_of_reunion(2).unwrap(), 1);
+        let day = 24 * 60 * 60 * 1000;
+        assert_eq!(today.sweep(day + 2, |_| 1).unwrap(), 1);
+        drop(today);
+        assert!(store.close(Duration::from_secs(5)).await);
+        let rooms = sent.map(|(room, ..)| room);
+        assert_eq!(marks_in_file(&path, &rooms), ["KEEP"]);
     }
 
     #[tokio::test]

@@ -128,6 +128,10 @@ const MIGRATIONS: &[&str] = &[
         at INTEGER NOT NULL,
         PRIMARY KEY (room, player)
      );",
+    // 8: then & now per event: on or off, and how many days its guests'
+    // photos of today are kept at most (issue 21).
+    "ALTER TABLE reunions ADD COLUMN then_now INTEGER NOT NULL DEFAULT 1;
+     ALTER TABLE reunions ADD COLUMN today_keep_days INTEGER NOT NULL DEFAULT 30;",
 ];
 
 /// The newest schema this binary knows.

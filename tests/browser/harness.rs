@@ -528,6 +528,9 @@ async fn reset(s: &Session) -> bool {
             .send()
             .await;
     }
+    // A browser language a test set (`Page::language`), and the language
+    // switch's cookie, end with the test.
+    reset_language(&s.session_url).await;
     // Media features a test emulated (reduced motion…) end with the test,
     // and so does a slow network.
     let _ = reqwest::Client::new()
@@ -547,6 +550,31 @@ async fn reset(s: &Session) -> bool {
         .execute("return [window.innerWidth, window.innerHeight]", vec![])
         .await;
     vp.is_ok_and(|v| v == json!([w, h]))
+}
+
+/// The browser's own languages again, and no language switch cookie
+/// (cookies ignore ports: the next test's server would read it).
+async fn reset_language(session_url: &str) {
+    let cdp = |cmd: &'static str, params: Value| {
+        reqwest::Client::new()
+            .post(format!("{session_url}/goog/cdp/execute"))
+            .json(&json!({ "cmd": cmd, "params": params }))
+            .send()
+    };
+    // An empty user agent ends the override (checked by tests/browser/lang.rs).
+    let _ = cdp(
+        "Network.setUserAgentOverride",
+        json!({ "userAgent": "", "acceptLanguage": "" }),
+    )
+    .await;
+    let _ = cdp("Emulation.setLocaleOverride", json!({})).await;
+    for url in ["http://127.0.0.1/", "http://localhost/"] {
+        let _ = cdp(
+            "Network.deleteCookies",
+            json!({ "name": "yb_lang", "url": url }),
+        )
+        .await;
+    }
 }
 
 /// One person's browser.
@@ -597,6 +625,26 @@ impl Page {
 
     /// Runs `source` in every page this person opens from now on, before
     /// the page's own scripts (until the end of the test).
+    /// The browser's languages, as a phone set to them sends and shows
+    /// them: `Accept-Language`, `navigator.languages` and Intl's locale
+    /// (`"de-DE,de"`). Undone after the test.
+    pub async fn language(&self, accept: &str) {
+        let ua = self.js("return navigator.userAgent").await;
+        self.cdp(
+            "Network.setUserAgentOverride",
+            json!({ "userAgent": ua, "acceptLanguage": accept }),
+        )
+        .await;
+        let locale = accept.split(',').next().unwrap_or(accept);
+        self.cdp("Emulation.setLocaleOverride", json!({ "locale": locale }))
+            .await;
+    }
+
+    /// What a test's [`Page::language`] is undone with.
+    pub async fn default_language(&self) {
+        reset_language(&self.session_url).await;
+    }
+
     pub async fn add_init_script(&self, source: &str) {
         let r = self
             .cdp(

@@ -118,7 +118,7 @@ fn many_names() -> Vec<String> {
 /// The smallest room-facing text a size may show: about 40 px at 1080 lines
 /// (a slide's 24 pt), as much smaller as the screen is; a long name may
 /// shrink a tenth below it to stay on its line.
-fn legible_px(size: Size) -> f64 {
+pub(super) fn legible_px(size: Size) -> f64 {
     let (_, h) = size.wh();
     40.0 * f64::from(h) / 1080.0 * 0.9
 }
@@ -126,7 +126,7 @@ fn legible_px(size: Size) -> f64 {
 /// A CSS selector a layout check looks at, and whether this phase must show
 /// it: a check of what is not on the screen would pass on an empty page.
 #[derive(Clone, Copy, Debug)]
-enum On {
+pub(super) enum On {
     /// At least one visible match, or the check fails.
     Must(&'static str),
     /// Checked where shown; may have no visible match (say why at the use).
@@ -216,7 +216,7 @@ return out;
 
 /// Fails with every problem `LOOK_JS` finds on the projector's screen, and
 /// when the page scrolls or a box cuts its content (`assert_fits`).
-async fn assert_looks_right(
+pub(super) async fn assert_looks_right(
     host: &Page,
     what: &str,
     boxes: &[On],
@@ -261,7 +261,7 @@ async fn assert_latecomers_can_join(host: &Page, size: Size, what: &str) {
     );
 }
 
-const LATE: &str = "#host > .screen:not([hidden]) .late";
+pub(super) const LATE: &str = "#host > .screen:not([hidden]) .late";
 
 fn lobby_boxes() -> Vec<On> {
     vec![

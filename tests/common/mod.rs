@@ -1631,3 +1631,25 @@ pub fn assert_leaderboard_sorted(lb: &Value) {
 pub fn points_for(elapsed: Duration, limit: Duration) -> u64 {
     (1000.0 * (1.0 - elapsed.as_secs_f64() / limit.as_secs_f64() / 2.0)).round() as u64
 }
+
+/// Then & now: the host's list of the room's photos of today.
+pub async fn host_photos(server: &TestServer, code: &str, key: &str) -> Value {
+    let r = reqwest::Client::new()
+        .get(server.url(&format!("/api/rooms/{code}/today-photos")))
+        .bearer_auth(key)
+        .send()
+        .await
+        .expect("today-photos");
+    let (status, v) = status_and_json(r).await;
+    assert_eq!(status, 200, "{v}");
+    v
+}
+
+/// The status of a GET of a URL a message carried.
+pub async fn status_of(server: &TestServer, path_from_message: &str) -> u16 {
+    reqwest::get(server.abs(path_from_message))
+        .await
+        .expect("GET")
+        .status()
+        .as_u16()
+}
