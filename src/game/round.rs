@@ -1397,26 +1397,34 @@ impl Game {
                 events.push(Event::Configured { settings });
             }
         }
-        // One drawn ahead stands unless a face it shows has gone since.
-        let drawn = self
-            .next
-            .take()
-            .filter(|n| n.number == number && self.still_shown(&n.question));
-        let question = match drawn {
-            Some(next) => next.question,
+        let question = match self.drawn_still_shown(number) {
+            Some(q) => q,
             None => match self.pick_then_now_question(rng) {
                 Ok(q) => q,
                 Err(e) if number == 1 => return Err(RuleError::ThenNow(e)),
                 Err(_) => return Ok(self.commit(vec![Event::GameOver { at: now }])),
             },
         };
-        events.push(Event::RoundStarted {
+        events.push(self.round_started(number, question, now));
+        Ok(self.commit(events))
+    }
+
+    /// The question drawn ahead for round `number`, unless a face of today
+    /// it shows has gone since (then it is drawn again).
+    fn drawn_still_shown(&mut self, number: u32) -> Option<Question> {
+        self.next
+            .take()
+            .filter(|n| n.number == number && self.still_shown(&n.question))
+            .map(|n| n.question)
+    }
+
+    fn round_started(&self, number: u32, question: Question, now: Millis) -> Event {
+        Event::RoundStarted {
             number,
             question,
             started_at: now,
             deadline: now + u64::from(self.settings.seconds) * 1000,
-        });
-        Ok(self.commit(events))
+        }
     }
 
     /// [`Game::start_round`] of a mixed game: the question drawn ahead
@@ -1428,23 +1436,15 @@ impl Game {
         now: Millis,
         rng: &mut R,
     ) -> Result<Vec<Event>, RuleError> {
-        let drawn = self
-            .next
-            .take()
-            .filter(|n| n.number == number && self.still_shown(&n.question));
-        let question = match drawn {
-            Some(next) => next.question,
+        let question = match self.drawn_still_shown(number) {
+            Some(q) => q,
             None => match self.pick_mixed_question(rng) {
                 Some(q) => q,
                 None => return Ok(self.commit(vec![Event::GameOver { at: now }])),
             },
         };
-        Ok(self.commit(vec![Event::RoundStarted {
-            number,
-            question,
-            started_at: now,
-            deadline: now + u64::from(self.settings.seconds) * 1000,
-        }]))
+        let started = self.round_started(number, question, now);
+        Ok(self.commit(vec![started]))
     }
 
     /// A phone's vote. Closes the round when no connected player is left
