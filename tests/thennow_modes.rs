@@ -455,6 +455,11 @@ async fn with_then_now_switched_off_the_modes_are_refused() {
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().await.expect("html");
     assert!(html.contains("name_to_photo") && !html.contains("then_to_now"));
+    // "Surprise me" stays: its rounds are then all yearbook ones.
+    assert!(
+        html.contains(r#"value="mixed""#),
+        "the mixed mode is offered"
+    );
     let on = server_with(&roster, TestServer::builder());
     let (code, _key) = create_room(&on, json!({})).await;
     let html = on
@@ -473,6 +478,16 @@ async fn a_mixed_game_asks_both_kinds_of_round_nobody_twice_and_survives_kill_9(
     let names = ["G0", "G1", "G2", "G3", "Guesser"];
     let (code, key, mut host, mut phones) = lobby(&server, names).await;
     let mut faces = Faces::default();
+
+    // A room may be made mixed (unlike a then & now mode): no faces needed.
+    let (status, v) = server
+        .post_json("/api/rooms", &json!({"mode":"mixed"}))
+        .await;
+    assert_eq!(
+        (status, v["settings"]["mode"].as_str()),
+        (201, Some("mixed")),
+        "{v}"
+    );
 
     // Three faces: a mixed game may start (yearbook rounds need none).
     claim_and_send(&server, &code, &mut phones, &[0, 1, 2], &mut faces).await;
