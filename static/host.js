@@ -341,7 +341,7 @@
 
   var MODES = {
     name_to_photo: 'see a name, pick the photo', photo_to_name: 'see a photo, pick the name',
-    then_to_now: 'then → now', now_to_then: 'now → then'
+    then_to_now: 'then → now', now_to_then: 'now → then', mixed: 'surprise me: a mix of modes'
   };
   /** Then & now: the yearbook and today's photos of the guests. */
   function isThenNow(mode) { return mode === 'then_to_now' || mode === 'now_to_then'; }

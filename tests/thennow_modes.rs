@@ -2,7 +2,8 @@
 //! binary, real sockets and a real database: guests claim classmates and
 //! send photos of today, the host plays `then_to_now` and `now_to_then`
 //! rounds; too few photos are refused, a photo hidden mid-game is never in
-//! a later question, and a game survives `kill -9`.
+//! a later question, and a game survives `kill -9`. A mixed ("surprise
+//! me") game asks both kinds of round, nobody twice.
 
 mod common;
 
@@ -133,6 +134,19 @@ async fn round_after_preload(phone: &mut TestClient) -> (Value, Value) {
         match v["type"].as_str() {
             Some("preload") => preload = v,
             Some("round") => return (v, preload),
+            _ => {}
+        }
+    }
+}
+
+/// The host's `start_round`: the next `round`, or `None` at `game_over`.
+async fn start_next(host: &mut TestClient) -> Option<Value> {
+    host.send(json!({"type":"start_round"})).await;
+    loop {
+        let v = host.recv_significant().await;
+        match v["type"].as_str() {
+            Some("round") => return Some(v),
+            Some("game_over") => return None,
             _ => {}
         }
     }
@@ -311,7 +325,12 @@ async fn then_to_now_rounds_with_a_photo_hidden_mid_game_and_kill_9() {
     assert_ne!(target2, target, "never the same face twice");
 
     // kill -9 in the middle of round 2: the same question comes back,
-    // photos of today still served.
+    // photos of today still served. `round` goes out before its start is
+    // on disk (only reveals wait); a host `state` waits until what it shows
+    // is, so a second host screen seeing round 2 means it survives the kill.
+    let durable = connect_host(&server, &code, &key).await;
+    assert_eq!(durable.state["round"], round2["round"], "{}", durable.state);
+    drop(durable);
     let tokens: Vec<String> = phones
         .iter()
         .map(|(_, w)| w["token"].as_str().unwrap().to_string())
@@ -336,16 +355,9 @@ async fn then_to_now_rounds_with_a_photo_hidden_mid_game_and_kill_9() {
     // comes back, and the game ends early (four faces, two asked).
     let mut asked = vec![target, target2];
     loop {
-        host.send(json!({"type":"start_round"})).await;
-        let v = loop {
-            let v = host.recv_significant().await;
-            if matches!(v["type"].as_str(), Some("round" | "game_over")) {
-                break v;
-            }
-        };
-        if v["type"] == "game_over" {
+        let Some(v) = start_next(&mut host).await else {
             break;
-        }
+        };
         for c in v["choices"].as_array().unwrap() {
             assert_ne!(faces.person(c), Some(hidden), "{v}");
         }
@@ -443,6 +455,11 @@ async fn with_then_now_switched_off_the_modes_are_refused() {
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().await.expect("html");
     assert!(html.contains("name_to_photo") && !html.contains("then_to_now"));
+    // "Surprise me" stays: its rounds are then all yearbook ones.
+    assert!(
+        html.contains(r#"value="mixed""#),
+        "the mixed mode is offered"
+    );
     let on = server_with(&roster, TestServer::builder());
     let (code, _key) = create_room(&on, json!({})).await;
     let html = on
@@ -452,4 +469,131 @@ async fn with_then_now_switched_off_the_modes_are_refused() {
         .await
         .expect("html");
     assert!(html.contains("then_to_now") && html.contains("now_to_then"));
+}
+
+#[tokio::test]
+async fn a_mixed_game_asks_both_kinds_of_round_nobody_twice_and_survives_kill_9() {
+    let roster = standard_roster();
+    let server = server_with(&roster, TestServer::builder());
+    let names = ["G0", "G1", "G2", "G3", "Guesser"];
+    let (code, key, mut host, mut phones) = lobby(&server, names).await;
+    let mut faces = Faces::default();
+
+    // A room may be made mixed (unlike a then & now mode): no faces needed.
+    let (status, v) = server
+        .post_json("/api/rooms", &json!({"mode":"mixed"}))
+        .await;
+    assert_eq!(
+        (status, v["settings"]["mode"].as_str()),
+        (201, Some("mixed")),
+        "{v}"
+    );
+
+    // Three faces: a mixed game may start (yearbook rounds need none).
+    claim_and_send(&server, &code, &mut phones, &[0, 1, 2], &mut faces).await;
+    let settings = configure(&mut host, json!({"mode":"mixed","rounds":5}))
+        .await
+        .expect("mixed needs no faces");
+    assert_eq!(settings["rounds"], 5);
+    claim_and_send(&server, &code, &mut phones, &[3], &mut faces).await;
+
+    // The server has no seed to pass: each `configure` draws round 1
+    // again, until it is a then→now one (a phone that resumes gets the
+    // question's `preload` right after its `state`: photos of today). At
+    // most 4 rounds can be then & now (4 faces), so yearbook ones come too.
+    let token = phones[4].1["token"].as_str().unwrap().to_string();
+    let mut tries = 0;
+    let (rounds, mut guesser) = loop {
+        tries += 1;
+        assert!(tries < 80, "round 1 never drawn as then→now");
+        // A change each time, so the host's `lobby` shows this one applied.
+        let rounds = 5 + tries % 2;
+        host.send(json!({"type":"configure","mode":"mixed","rounds":rounds}))
+            .await;
+        while host.recv_type("lobby").await["settings"]["rounds"] != rounds {}
+        let (mut watcher, _) = resume(&server, &code, &token, "guesser").await;
+        let preload = watcher.recv_type("preload").await;
+        if preload["photos"].as_array().unwrap().iter().all(is_today) {
+            break (rounds, watcher);
+        }
+        // The socket's 10 messages a second.
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    };
+    phones.pop();
+
+    let mut modes = Vec::new();
+    let mut asked = Vec::new();
+    let mut server = server;
+    loop {
+        let Some(round) = start_next(&mut host).await else {
+            break;
+        };
+        let mode = round["mode"].as_str().expect("round.mode").to_string();
+        assert!(
+            [
+                "name_to_photo",
+                "photo_to_name",
+                "then_to_now",
+                "now_to_then"
+            ]
+            .contains(&mode.as_str()),
+            "each round says its own mode: {round}"
+        );
+        // The phone draws the round from its `round` and had its photos ahead.
+        let (on_phone, preload) = round_after_preload(&mut guesser).await;
+        assert_eq!(on_phone["mode"], round["mode"]);
+        match preload["photos"].as_array() {
+            Some(photos) => {
+                let today_ahead = photos.iter().all(is_today);
+                assert_eq!(today_ahead, mode == "then_to_now", "{mode}: {preload}");
+            }
+            // Round 1's was read above; photo→name sends none with fewer
+            // than four people left to ask.
+            None => assert!(modes.is_empty() || mode == "photo_to_name", "{mode}"),
+        }
+        match mode.as_str() {
+            "then_to_now" => {
+                for c in round["choices"].as_array().unwrap() {
+                    assert!(faces.person(c).is_some(), "{round}");
+                }
+            }
+            "now_to_then" => assert!(faces.person(&round["prompt"]).is_some(), "{round}"),
+            _ => assert!(!round.to_string().contains("/today/"), "{round}"),
+        }
+        if modes.len() == 1 {
+            // kill -9 in round 2 (once a second host screen's `state`,
+            // which waits for the disk, shows it): the same round, in the
+            // mode drawn for it, comes back.
+            let durable = connect_host(&server, &code, &key).await;
+            assert_eq!(durable.state["round"], round["round"]);
+            drop((durable, host, guesser, std::mem::take(&mut phones)));
+            server = server.restart_after_kill9();
+            host = connect_host(&server, &code, &key).await;
+            assert_eq!(host.state["phase"], "question");
+            assert_eq!(host.state["mode"], round["mode"], "{}", host.state);
+            assert_eq!(host.state["prompt"], round["prompt"]);
+            assert_eq!(host.state["choices"], round["choices"]);
+            guesser = resume(&server, &code, &token, "guesser").await.0;
+            assert_eq!(guesser.state["mode"], round["mode"]);
+        }
+        host.send(json!({"type":"reveal"})).await;
+        let reveal = host.recv_type("reveal").await;
+        assert_eq!(reveal["mode"], round["mode"], "{reveal}");
+        let name = reveal["name"].as_str().expect("name").to_string();
+        assert!(!asked.contains(&name), "{name} asked twice: {asked:?}");
+        asked.push(name);
+        modes.push(mode);
+    }
+    assert_eq!(modes.len(), rounds as usize, "{modes:?}");
+    assert!(
+        modes
+            .iter()
+            .any(|m| m.starts_with("then") || m.starts_with("now"))
+    );
+    assert!(
+        modes
+            .iter()
+            .any(|m| m.ends_with("photo") || m.ends_with("name")),
+        "{modes:?}"
+    );
 }

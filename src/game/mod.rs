@@ -3,6 +3,7 @@
 
 pub mod claims;
 pub mod leaderboard;
+pub mod mixed;
 pub mod name;
 pub mod question;
 pub mod round;

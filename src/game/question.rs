@@ -174,6 +174,10 @@ pub struct Question {
     /// the question so a restart shows the very same pictures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub today: Option<[String; 4]>,
+    /// A mixed game's drawn mode for this question (absent otherwise: the
+    /// game's own mode), kept in the event so a restart replays it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<super::round::Mode>,
 }
 
 fn all_first(photos: &[u16; 4]) -> bool {
@@ -237,6 +241,7 @@ pub fn prompt_among_decoys<R: Rng + ?Sized>(
         answer: 0,
         photos: [0; 4],
         today: None,
+        mode: None,
     };
     let lineup = preload_lineup(
         pool,
@@ -360,6 +365,7 @@ pub fn pick_question_for<R: Rng + ?Sized>(
         answer,
         photos,
         today: None,
+        mode: None,
     })
 }
 

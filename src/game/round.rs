@@ -12,10 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use super::claims::{Claim, ClaimIndex};
 use super::leaderboard::{self, Standing};
+use super::mixed::draw_mode;
 use super::name::{NameKey, PlayerName, TakenNames};
 use super::question::{Ask, Pool, Question, pick_question_for, preload_lineup, shuffled_photos};
 use super::scoring;
-use super::thennow::{ThenNowError, pick_then_now, then_now_people, then_now_ready};
+use super::thennow::{
+    MIN_THEN_NOW_PEOPLE, ThenNowError, pick_then_now, then_now_people, then_now_ready,
+};
 
 /// A player's number in their room: minted in join order from 0, so it also
 /// indexes per-player vectors; on the wire and in the store a plain integer.
@@ -65,6 +68,9 @@ pub enum Mode {
     ThenToNow,
     /// Then & now: a photo of today, four yearbook photos to choose from.
     NowToThen,
+    /// "Surprise me": each round's mode is drawn ([`super::mixed::draw_mode`])
+    /// from the others; a round's question says which it got.
+    Mixed,
 }
 
 impl Mode {
@@ -74,12 +80,19 @@ impl Mode {
             Mode::PhotoToName => "photo_to_name",
             Mode::ThenToNow => "then_to_now",
             Mode::NowToThen => "now_to_then",
+            Mode::Mixed => "mixed",
         }
     }
 
     /// Whether questions show guests' photos of today (then & now).
     pub fn is_then_now(self) -> bool {
         matches!(self, Mode::ThenToNow | Mode::NowToThen)
+    }
+
+    /// Whether a game in this mode may ask then & now questions, so it
+    /// needs the room's faces of today.
+    pub fn uses_faces(self) -> bool {
+        self.is_then_now() || self == Mode::Mixed
     }
 }
 
@@ -594,6 +607,31 @@ impl Game {
         Ok(q)
     }
 
+    /// A mixed game's question: its mode drawn among those that can ask
+    /// somebody not asked yet in this game (then & now only with at least
+    /// four faces of today), kept in the question.
+    fn pick_mixed_question<R: Rng + ?Sized>(&self, rng: &mut R) -> Option<Question> {
+        let ask = self.settings.ask(&self.pool);
+        let fresh = |p: &usize| !self.asked.get(*p).copied().unwrap_or(false);
+        let classic = (0..self.pool.len()).any(|p| fresh(&p) && self.pool.eligible_for(p, &ask));
+        let people = then_now_people(&self.pool, &self.face_people());
+        let then_now = people.len() >= MIN_THEN_NOW_PEOPLE && people.iter().any(fresh);
+        let mode = draw_mode(classic, then_now, rng)?;
+        let mut q = if mode.is_then_now() {
+            self.pick_then_now_question(rng).ok()?
+        } else {
+            pick_question_for(&self.pool, &self.asked, &ask, rng)?
+        };
+        q.mode = Some(mode);
+        Some(q)
+    }
+
+    /// The mode `question` asks in: the one drawn for it in a mixed game,
+    /// else the game's.
+    pub fn mode_of(&self, question: &Question) -> Mode {
+        question.mode.unwrap_or(self.settings.mode)
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
@@ -865,9 +903,9 @@ impl Game {
                 deadline,
             } => {
                 let ask = self.settings.ask(&self.pool);
-                // Then & now never asks one face twice in a game: no
-                // starting over once everybody was asked.
-                if !self.settings.mode.is_then_now()
+                // Then & now (and a mix with it) never asks one person
+                // twice in a game: no starting over once everybody was asked.
+                if !self.settings.mode.uses_faces()
                     && self
                         .asked
                         .iter()
@@ -1272,18 +1310,16 @@ impl Game {
             return self.next.as_ref();
         }
         let ask = self.settings.ask(&self.pool);
-        let question = if self.settings.mode.is_then_now() {
-            self.pick_then_now_question(rng).ok()?
-        } else {
-            pick_question_for(&self.pool, &self.asked, &ask, rng)?
+        let question = match self.settings.mode {
+            Mode::Mixed => self.pick_mixed_question(rng)?,
+            m if m.is_then_now() => self.pick_then_now_question(rng).ok()?,
+            _ => pick_question_for(&self.pool, &self.asked, &ask, rng)?,
         };
-        let photos = match self.settings.mode {
+        let photos = match self.mode_of(&question) {
+            Mode::PhotoToName => preload_lineup(&self.pool, &self.asked, &ask, &question, rng),
             // The choices as a set, in an order of its own: what the
             // question's `round` shows anyway (docs/protocol.md, Preload).
-            Mode::NameToPhoto | Mode::ThenToNow | Mode::NowToThen => {
-                Some(shuffled_photos(&question, rng))
-            }
-            Mode::PhotoToName => preload_lineup(&self.pool, &self.asked, &ask, &question, rng),
+            _ => Some(shuffled_photos(&question, rng)),
         };
         Some(&*self.next.insert(Upcoming {
             number,
@@ -1315,6 +1351,9 @@ impl Game {
         }
         if self.settings.mode.is_then_now() {
             return self.start_then_now(number, now, rng);
+        }
+        if self.settings.mode == Mode::Mixed {
+            return self.start_mixed(number, now, rng);
         }
         let question = match self.next.take() {
             Some(next) if next.number == number => next.question,
@@ -1358,26 +1397,54 @@ impl Game {
                 events.push(Event::Configured { settings });
             }
         }
-        // One drawn ahead stands unless a face it shows has gone since.
-        let drawn = self
-            .next
-            .take()
-            .filter(|n| n.number == number && self.still_shown(&n.question));
-        let question = match drawn {
-            Some(next) => next.question,
+        let question = match self.drawn_still_shown(number) {
+            Some(q) => q,
             None => match self.pick_then_now_question(rng) {
                 Ok(q) => q,
                 Err(e) if number == 1 => return Err(RuleError::ThenNow(e)),
                 Err(_) => return Ok(self.commit(vec![Event::GameOver { at: now }])),
             },
         };
-        events.push(Event::RoundStarted {
+        events.push(self.round_started(number, question, now));
+        Ok(self.commit(events))
+    }
+
+    /// The question drawn ahead for round `number`, unless a face of today
+    /// it shows has gone since (then it is drawn again).
+    fn drawn_still_shown(&mut self, number: u32) -> Option<Question> {
+        self.next
+            .take()
+            .filter(|n| n.number == number && self.still_shown(&n.question))
+            .map(|n| n.question)
+    }
+
+    fn round_started(&self, number: u32, question: Question, now: Millis) -> Event {
+        Event::RoundStarted {
             number,
             question,
             started_at: now,
             deadline: now + u64::from(self.settings.seconds) * 1000,
-        });
-        Ok(self.commit(events))
+        }
+    }
+
+    /// [`Game::start_round`] of a mixed game: the question drawn ahead
+    /// unless a face it shows has gone since, else one drawn now; the end
+    /// once nobody is left to ask.
+    fn start_mixed<R: Rng + ?Sized>(
+        &mut self,
+        number: u32,
+        now: Millis,
+        rng: &mut R,
+    ) -> Result<Vec<Event>, RuleError> {
+        let question = match self.drawn_still_shown(number) {
+            Some(q) => q,
+            None => match self.pick_mixed_question(rng) {
+                Some(q) => q,
+                None => return Ok(self.commit(vec![Event::GameOver { at: now }])),
+            },
+        };
+        let started = self.round_started(number, question, now);
+        Ok(self.commit(vec![started]))
     }
 
     /// A phone's vote. Closes the round when no connected player is left
@@ -2855,5 +2922,145 @@ mod then_now_tests {
         }
         assert_eq!(again.round().unwrap().question, g.round().unwrap().question);
         assert_eq!(again.asked, g.asked);
+    }
+}
+
+/// Mixed ("surprise me") games: each round's mode drawn, nobody asked twice.
+#[cfg(test)]
+mod mixed_tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    /// A class of 8 (person 7 in memoriam) with one guest, in a mixed game
+    /// of `rounds` whose faces of today are `faces`.
+    fn mixed(rounds: u32, faces: &[usize]) -> (Game, StdRng) {
+        let pool = Pool {
+            groups: vec![None; 8],
+            in_memoriam: (0..8).map(|p| p == 7).collect(),
+            ..Pool::default()
+        };
+        let mut g = Game::new(Arc::new(pool), Settings::default(), 100);
+        g.join(&PlayerName::parse("Guest").unwrap(), 0).unwrap();
+        g.set_connected(PlayerId::new(0), true, 0);
+        g.set_faces(faces.iter().map(|&p| (p, format!("{p:032x}"))).collect());
+        g.configure(Settings {
+            rounds,
+            mode: Mode::Mixed,
+            ..Settings::default()
+        })
+        .unwrap();
+        (g, StdRng::seed_from_u64(11))
+    }
+
+    /// Plays every round (drawn ahead, as the room does); the events.
+    fn play(g: &mut Game, rng: &mut StdRng) -> Vec<Event> {
+        let mut log = Vec::new();
+        for n in 0..20u64 {
+            g.draw_next(rng);
+            log.extend(g.start_round(n * 1000, rng).unwrap());
+            if g.phase() == Phase::Over {
+                break;
+            }
+            log.extend(g.reveal(n * 1000 + 500).unwrap());
+        }
+        log
+    }
+
+    fn questions(log: &[Event]) -> Vec<&Question> {
+        log.iter()
+            .filter_map(|e| match e {
+                Event::RoundStarted { question, .. } => Some(question),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn three_faces_never_draw_then_now() {
+        for seed in 0..20 {
+            let (mut g, _) = mixed(8, &[0, 1, 2]);
+            let mut rng = StdRng::seed_from_u64(seed);
+            let log = play(&mut g, &mut rng);
+            let qs = questions(&log);
+            assert_eq!(qs.len(), 8, "settings.rounds capped at 8 eligible");
+            for q in qs {
+                let mode = q.mode.expect("a mixed game's question says its mode");
+                assert!(!mode.is_then_now(), "{mode:?} with 3 faces");
+                assert!(q.today.is_none());
+            }
+            assert_eq!(g.settings().mode, Mode::Mixed);
+        }
+    }
+
+    #[test]
+    fn four_faces_mix_both_kinds_and_nobody_is_asked_twice() {
+        let mut kinds = [false; 2];
+        for seed in 0..20 {
+            let (mut g, _) = mixed(8, &[0, 1, 2, 3, 4]);
+            let mut rng = StdRng::seed_from_u64(seed);
+            let qs: Vec<Question> = questions(&play(&mut g, &mut rng))
+                .into_iter()
+                .cloned()
+                .collect();
+            assert_eq!(qs.len(), 8);
+            let mut targets: Vec<usize> = qs.iter().map(|q| q.target).collect();
+            targets.sort_unstable();
+            targets.dedup();
+            assert_eq!(targets.len(), 8, "somebody asked twice: {qs:?}");
+            for q in &qs {
+                let then_now = q.mode.is_some_and(Mode::is_then_now);
+                kinds[usize::from(then_now)] = true;
+                // A then & now round shows today's photos, a yearbook one none.
+                assert_eq!(q.today.is_some(), then_now, "{q:?}");
+            }
+        }
+        assert_eq!(kinds, [true, true], "both kinds of round were drawn");
+    }
+
+    #[test]
+    fn a_restart_replays_the_drawn_modes() {
+        let (mut g, mut rng) = mixed(6, &[0, 1, 2, 3]);
+        let settings = g.settings().clone();
+        let log = play(&mut g, &mut rng);
+        // Through the store's encoding, as a restart reads it.
+        let stored: Vec<Event> = log
+            .iter()
+            .map(|e| serde_json::from_str(&serde_json::to_string(e).unwrap()).unwrap())
+            .collect();
+        let (mut again, _) = mixed(6, &[]);
+        again.apply(&Event::Configured { settings });
+        let mut modes = Vec::new();
+        for e in &stored {
+            again.apply(e);
+            if let Event::RoundStarted { .. } = e {
+                modes.push(again.mode_of(&again.round().unwrap().question));
+            }
+        }
+        let original: Vec<Mode> = questions(&log).iter().map(|q| g.mode_of(q)).collect();
+        assert_eq!(modes, original);
+        assert!(modes.iter().all(|&m| m != Mode::Mixed));
+        assert_eq!(again.asked, g.asked);
+        assert_eq!(again.phase(), g.phase());
+    }
+
+    #[test]
+    fn a_face_asked_in_a_yearbook_round_is_not_asked_again_in_then_now() {
+        // Four faces, one already asked by a yearbook round: then & now has
+        // three fresh faces left and may ask only those.
+        let (mut g, mut rng) = mixed(8, &[0, 1, 2, 3]);
+        g.asked[2] = true;
+        for _ in 0..50 {
+            let q = g.pick_mixed_question(&mut rng).unwrap();
+            assert_ne!(q.target, 2, "{q:?}");
+        }
+        // All four asked: only yearbook rounds are left.
+        for p in 0..4 {
+            g.asked[p] = true;
+        }
+        for _ in 0..50 {
+            let q = g.pick_mixed_question(&mut rng).unwrap();
+            assert!(!q.mode.unwrap().is_then_now() && q.target >= 4, "{q:?}");
+        }
     }
 }

@@ -117,6 +117,7 @@ pub fn pick_then_now<R: Rng + ?Sized>(
         answer,
         photos: [0; 4],
         today: None,
+        mode: None,
     })
 }
 

@@ -982,10 +982,10 @@ impl Room {
 
     pub fn configure(&self, settings: Settings) -> Result<(), RuleError> {
         self.command(|inner, _| {
-            if settings.mode.is_then_now() {
-                if !self.then_now_enabled() {
-                    return Err(RuleError::ThenNow(ThenNowError::Off));
-                }
+            if settings.mode.is_then_now() && !self.then_now_enabled() {
+                return Err(RuleError::ThenNow(ThenNowError::Off));
+            }
+            if settings.mode.uses_faces() {
                 self.refresh_faces(inner, true);
             }
             inner.game.configure(settings)
@@ -1029,7 +1029,7 @@ impl Room {
     /// Gives the game the faces of now (in a then & now game, or `always`);
     /// whether the question drawn ahead was dropped for showing one gone.
     fn refresh_faces(&self, inner: &mut Inner, always: bool) -> bool {
-        if !always && !inner.game.settings().mode.is_then_now() {
+        if !always && !inner.game.settings().mode.uses_faces() {
             return false;
         }
         let faces = self.faces(&inner.game);

@@ -99,7 +99,8 @@ impl People<'_> {
                     .map(|(&c, which)| self.photo(c, which))
                     .collect(),
             ),
-            Mode::NameToPhoto => (
+            // A mixed game's questions carry their drawn mode: never this.
+            Mode::NameToPhoto | Mode::Mixed => (
                 self.person(q.target),
                 q.choices
                     .iter()
@@ -163,7 +164,7 @@ pub(super) fn round(people: &People, game: &Game, now: Millis) -> Option<ServerM
 
 fn round_payload(people: &People, game: &Game, now: Millis) -> Option<msg::Round> {
     let round = game.round()?;
-    let mode = game.settings().mode;
+    let mode = game.mode_of(&round.question);
     let (prompt, choices) = people.question_fields(mode, &round.question);
     Some(msg::Round {
         round: round.number,
@@ -193,7 +194,7 @@ fn reveal_shared(people: &People, game: &Game) -> Option<Reveal> {
     let round = game.round()?;
     let q = &round.question;
     let person = &people.roster.people[q.target];
-    let mode = game.settings().mode;
+    let mode = game.mode_of(q);
     let (prompt, choices) = people.question_fields(mode, q);
     Some(Reveal {
         round: round.number,
@@ -429,7 +430,7 @@ pub(super) fn preload(people: &People, game: &Game) -> Option<ServerMsg> {
             .iter()
             .map(|&(p, photo)| {
                 // Then → now: the choices are photos of today.
-                if game.settings().mode == Mode::ThenToNow
+                if game.mode_of(q) == Mode::ThenToNow
                     && let Some(i) = q.choices.iter().position(|&c| c == p)
                     && let Shown::Photo { thumb, .. } = people.today(q, i)
                 {

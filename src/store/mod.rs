@@ -1335,6 +1335,7 @@ mod tests {
             answer: 1,
             photos: [0; 4],
             today: None,
+            mode: None,
         };
         store.send(Op::Append {
             room: "ABCD".into(),
