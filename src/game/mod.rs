@@ -10,7 +10,7 @@ pub mod round;
 pub mod scoring;
 pub mod thennow;
 
-pub use name::PlayerName;
+pub use name::{NameRefusal, PlayerName};
 pub use question::{Ask, Pool, Question, pick_question, pick_question_for};
 pub use round::{
     Event, Game, Millis, Mode, Phase, Player, PlayerId, Recognition, Round, RuleError,

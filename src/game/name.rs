@@ -105,13 +105,58 @@ fn is_emoji_glue(prev: Option<char>, c: char, next: Option<char>) -> bool {
     }
 }
 
+/// Why a name is refused. Its `Display` is the English sentence old
+/// clients read (docs/protocol.md quotes them); [`NameRefusal::key`] is
+/// the catalogue message other languages read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NameRefusal {
+    #[error("Please type a name.")]
+    Empty,
+    #[error("That name is too long (24 letters at most, or 12 wide ones such as 漢字).")]
+    TooLong,
+    #[error("That name has characters that cannot be shown.")]
+    Unshowable,
+    #[error("That name has too many accents on one letter.")]
+    TooManyMarks,
+    #[error("That name cannot be seen; please type a name.")]
+    Invisible,
+    /// The profanity filter's refusal: it says no more, so as not to teach
+    /// the way around it.
+    #[error("Please choose another name.")]
+    ChooseAnother,
+}
+
+impl NameRefusal {
+    /// Every refusal, for the catalogue tests: a new variant goes here too.
+    pub const ALL: [NameRefusal; 6] = [
+        NameRefusal::Empty,
+        NameRefusal::TooLong,
+        NameRefusal::Unshowable,
+        NameRefusal::TooManyMarks,
+        NameRefusal::Invisible,
+        NameRefusal::ChooseAnother,
+    ];
+
+    /// The message key in the locales' `errors.ftl`.
+    pub fn key(self) -> &'static str {
+        match self {
+            NameRefusal::Empty => "error-name-empty",
+            NameRefusal::TooLong => "error-name-too-long",
+            NameRefusal::Unshowable => "error-name-unshowable",
+            NameRefusal::TooManyMarks => "error-name-accents",
+            NameRefusal::Invisible => "error-name-invisible",
+            NameRefusal::ChooseAnother => "error-name-other",
+        }
+    }
+}
+
 /// Why `text` (trimmed, NFC) cannot be a name, if it cannot.
-fn refusal(text: &str) -> Option<&'static str> {
+fn refusal(text: &str) -> Option<NameRefusal> {
     if text.is_empty() {
-        return Some("Please type a name.");
+        return Some(NameRefusal::Empty);
     }
     if text.width() > MAX_NAME_WIDTH {
-        return Some("That name is too long (24 letters at most, or 12 wide ones such as 漢字).");
+        return Some(NameRefusal::TooLong);
     }
     let chars: Vec<char> = text.chars().collect();
     let mut marks = 0;
@@ -122,20 +167,20 @@ fn refusal(text: &str) -> Option<&'static str> {
             chars.get(i + 1).copied(),
         );
         if is_invisible(c) && !is_emoji_glue(prev, c, next) {
-            return Some("That name has characters that cannot be shown.");
+            return Some(NameRefusal::Unshowable);
         }
         if is_combining_mark(c) {
             marks += 1;
             // A mark needs a letter to sit on, and a few at most.
             if prev.is_none_or(char::is_whitespace) || marks > MAX_MARKS_PER_LETTER {
-                return Some("That name has too many accents on one letter.");
+                return Some(NameRefusal::TooManyMarks);
             }
         } else {
             marks = 0;
             visible |= !c.is_whitespace() && !is_emoji_glue(prev, c, next);
         }
     }
-    (!visible).then_some("That name cannot be seen; please type a name.")
+    (!visible).then_some(NameRefusal::Invisible)
 }
 
 /// Lower case, compatibility forms (`Ｈ` is `H`) and no accents, runs of
@@ -233,7 +278,7 @@ fn fold_marks(text: &str) -> String {
 }
 
 impl PlayerName {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, NameRefusal> {
         // Composed first: a decomposed `é` is one letter with one accent.
         let text: String = raw.trim().nfc().collect();
         if let Some(why) = refusal(&text) {
@@ -396,6 +441,21 @@ mod tests {
         assert!(PlayerName::parse("bad\u{7}bell").is_err());
         assert!(PlayerName::parse("a\u{200B}b").is_err());
         assert!(PlayerName::parse("\u{202E}evil").is_err());
+    }
+
+    #[test]
+    fn each_refusal_says_why() {
+        let why = |raw: &str| PlayerName::parse(raw).unwrap_err();
+        assert_eq!(why("   "), NameRefusal::Empty);
+        assert_eq!(why(&"x".repeat(25)), NameRefusal::TooLong);
+        assert_eq!(why("a\u{200B}b"), NameRefusal::Unshowable);
+        assert_eq!(why("x\u{0301}\u{0302}\u{0303}"), NameRefusal::TooManyMarks);
+        // Old clients show these sentences as they are.
+        assert_eq!(NameRefusal::Empty.to_string(), "Please type a name.");
+        assert_eq!(
+            NameRefusal::ChooseAnother.to_string(),
+            "Please choose another name."
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::claims::{Claim, ClaimIndex};
 use super::leaderboard::{self, Standing};
 use super::mixed::draw_mode;
-use super::name::{NameKey, PlayerName, TakenNames};
+use super::name::{NameKey, NameRefusal, PlayerName, TakenNames};
 use super::question::{Ask, Pool, Question, pick_question_for, preload_lineup, shuffled_photos};
 use super::scoring;
 use super::thennow::{
@@ -283,7 +283,7 @@ pub enum RuleError {
     #[error("That name is already taken in this room.")]
     NameTaken,
     #[error("{0}")]
-    BadName(&'static str),
+    BadName(NameRefusal),
     #[error("The room is full.")]
     RoomFull,
     #[error("Voting for that round is closed.")]
@@ -1080,7 +1080,7 @@ impl Game {
             return Err(RuleError::NameBanned);
         }
         if self.settings.profanity_filter && name.is_rude() {
-            return Err(RuleError::BadName("Please choose another name."));
+            return Err(RuleError::BadName(NameRefusal::ChooseAnother));
         }
         if self.taken.contains(name.key()) {
             return Err(RuleError::NameTaken);
@@ -2370,7 +2370,7 @@ mod tests {
     fn every_refusal_has_the_contracts_error_code() {
         for (error, code) in [
             (RuleError::NameTaken, "name_taken"),
-            (RuleError::BadName("x"), "bad_name"),
+            (RuleError::BadName(NameRefusal::Empty), "bad_name"),
             (RuleError::RoomFull, "room_full"),
             (RuleError::RoundClosed, "round_closed"),
             (RuleError::AlreadyVoted, "already_voted"),
