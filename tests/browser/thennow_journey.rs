@@ -373,6 +373,47 @@ fn marker(jpeg: &[u8]) -> Vec<u8> {
     jpeg[mid..mid + 64].to_vec()
 }
 
+/// A room of `event` with `rounds` rounds, its projector open on
+/// `projector`: (code, host key, the host page's path).
+async fn event_room(
+    server: &TestServer,
+    projector: &Page,
+    event: u64,
+    rounds: u32,
+) -> (String, String, String) {
+    let (status, room) = server
+        .post_json(
+            "/api/rooms",
+            &json!({"reunion": event, "rounds": rounds, "seconds": SECONDS}),
+        )
+        .await;
+    assert_eq!(status, 201, "{room}");
+    let code = room["code"].as_str().expect("code").to_string();
+    let key = room["host_key"].as_str().expect("key").to_string();
+    let url = room["host_url"].as_str().expect("host_url");
+    let host_path = url[url.find("/host/").expect("a host path")..].to_string();
+    projector.goto(&server.url(&host_path)).await;
+    host_ready(projector).await;
+    (code, key, host_path)
+}
+
+/// Every photo of today in `list` as served: its URLs into `urls` and a
+/// stretch of its bytes into `markers`.
+async fn served(
+    server: &TestServer,
+    list: &Value,
+    urls: &mut Vec<String>,
+    markers: &mut Vec<Vec<u8>>,
+) {
+    for p in list["photos"].as_array().expect("photos") {
+        for size in ["thumb", "photo"] {
+            let url = p[size].as_str().expect("url").to_string();
+            markers.push(marker(&server.fetch_bytes(&url).await));
+            urls.push(url);
+        }
+    }
+}
+
 #[test]
 fn then_and_now_from_claims_to_end_event_survives_kill_9() {
     browser_test("thennow_journey", |b| async move {
@@ -416,24 +457,8 @@ fn then_and_now_from_claims_to_end_event_survives_kill_9() {
         let (projector, phones) = pages.split_first().expect("pages");
 
         // Room A: then → now, three rounds.
-        let (status, room) = server
-            .post_json(
-                "/api/rooms",
-                &json!({"reunion": event, "rounds": 3, "seconds": SECONDS}),
-            )
-            .await;
-        assert_eq!(status, 201, "{room}");
-        let code = room["code"].as_str().expect("code").to_string();
-        let key = room["host_key"].as_str().expect("key").to_string();
-        let path_of = |url: &str| {
-            url.find("/host/")
-                .or_else(|| url.find("/join/"))
-                .map(|i| url[i..].to_string())
-        };
-        let host_path = path_of(room["host_url"].as_str().expect("host_url")).expect("host path");
+        let (code, key, host_path) = event_room(&server, projector, event, 3).await;
         let mut host = connect_host(&server, &code, &key).await;
-        projector.goto(&server.url(&host_path)).await;
-        host_ready(projector).await;
         let join_url = server.url(&format!("/join/{code}"));
         for (i, phone) in phones.iter().enumerate() {
             join_claim_and_send(
@@ -472,15 +497,8 @@ fn then_and_now_from_claims_to_end_event_survives_kill_9() {
         let (count, list_a) = today_list(&server, &code, &key).await;
         assert_eq!(count, 5, "{list_a}");
         // Every photo of today as served, and a stretch of its bytes.
-        let mut urls = Vec::new();
-        let mut markers = Vec::new();
-        for p in list_a["photos"].as_array().unwrap() {
-            for size in ["thumb", "photo"] {
-                let url = p[size].as_str().expect("url").to_string();
-                markers.push(marker(&server.fetch_bytes(&url).await));
-                urls.push(url);
-            }
-        }
+        let (mut urls, mut markers) = (Vec::new(), Vec::new());
+        served(&server, &list_a, &mut urls, &mut markers).await;
 
         host.send(json!({"type":"configure","mode":"then_to_now"}))
             .await;
@@ -639,33 +657,15 @@ fn then_and_now_from_claims_to_end_event_survives_kill_9() {
         assert_eq!(round3["round"], 3, "{round3}");
 
         // Room B of the same event: now → then, the phones again.
-        let (status, room_b) = server
-            .post_json(
-                "/api/rooms",
-                &json!({"reunion": event, "rounds": 1, "seconds": SECONDS}),
-            )
-            .await;
-        assert_eq!(status, 201, "{room_b}");
-        let code_b = room_b["code"].as_str().expect("code").to_string();
-        let key_b = room_b["host_key"].as_str().expect("key").to_string();
-        let host_b_path =
-            path_of(room_b["host_url"].as_str().expect("host_url")).expect("host path");
+        let (code_b, key_b, _) = event_room(&server, projector, event, 1).await;
         let mut host_b = connect_host(&server, &code_b, &key_b).await;
-        projector.goto(&server.url(&host_b_path)).await;
-        host_ready(projector).await;
         let join_b = server.url(&format!("/join/{code_b}"));
         for (i, phone) in phones.iter().enumerate() {
             join_claim_and_send(phone, &join_b, guest(i), CLASSMATES[i], &picture(i), false).await;
         }
         let (count, list_b) = today_list(&server, &code_b, &key_b).await;
         assert_eq!(count, 4, "{list_b}");
-        for p in list_b["photos"].as_array().unwrap() {
-            for size in ["thumb", "photo"] {
-                let url = p[size].as_str().expect("url").to_string();
-                markers.push(marker(&server.fetch_bytes(&url).await));
-                urls.push(url);
-            }
-        }
+        served(&server, &list_b, &mut urls, &mut markers).await;
         host_b
             .send(json!({"type":"configure","mode":"now_to_then"}))
             .await;
