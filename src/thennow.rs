@@ -8,8 +8,10 @@ use std::path::Path;
 use parking_lot::Mutex;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::i18n::Lang;
 use crate::roster::photos;
 use crate::uploads::check::{self, Problem};
+use fluent_bundle::FluentValue;
 
 /// The largest photo a phone may send: a 12 MB phone photo passes.
 pub const MAX_TODAY_BYTES: usize = 15 * 1024 * 1024;
@@ -23,10 +25,10 @@ pub struct Refused {
 
 /// Phone-sized and projector-sized JPEGs of a guest's photo: upright as
 /// its EXIF says, a centred 4:5 crop, every metadata (and location) gone.
-pub fn prepare(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Refused> {
+pub fn prepare(bytes: &[u8], lang: Lang) -> Result<(Vec<u8>, Vec<u8>), Refused> {
     let refused = |p: Problem| Refused {
         code: p.code(),
-        message: guest_sentence(&p),
+        message: guest_sentence(&p, lang),
     };
     if bytes.len() > MAX_TODAY_BYTES {
         return Err(refused(Problem::TooLarge {
@@ -41,29 +43,24 @@ pub fn prepare(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Refused> {
 
 /// What a guest reads on their phone (the organiser's words speak of
 /// scans and dropping files).
-fn guest_sentence(p: &Problem) -> String {
+fn guest_sentence(p: &Problem, lang: Lang) -> String {
     match p {
-        Problem::TooLarge { bytes } => format!(
-            "This photo is {:.1} MB; the largest accepted is {} MB. Take a new one with the camera button.",
-            *bytes as f64 / 1_048_576.0,
-            MAX_TODAY_BYTES >> 20
+        // Whole megabytes, rounded up: no decimal separator to get wrong.
+        Problem::TooLarge { bytes } => lang.with(
+            "today-too-large",
+            &[
+                ("size", FluentValue::from(bytes.div_ceil(1_048_576))),
+                ("max", FluentValue::from((MAX_TODAY_BYTES >> 20) as u64)),
+            ],
         ),
-        Problem::Heic => "This photo is in the iPhone's HEIC format, which cannot be read here. \
-             Take one with the camera button instead, or choose Settings → Camera → Formats → \
-             Most Compatible."
-            .into(),
-        Problem::TooManyPixels { .. } => {
-            "This picture is too big to use. Take a new one with the camera button.".into()
-        }
-        Problem::Unreadable => {
-            "This photo is damaged or cut short. Please take or choose it again.".into()
-        }
-        Problem::OtherFormat(kind) => {
-            format!("This is a {kind} picture; please use a JPEG or PNG photo.")
-        }
-        _ => {
-            "That file is not a photo. Please take a picture or choose a JPEG or PNG photo.".into()
-        }
+        Problem::Heic => lang.get("today-heic"),
+        Problem::TooManyPixels { .. } => lang.get("today-too-many-pixels"),
+        Problem::Unreadable => lang.get("today-unreadable"),
+        Problem::OtherFormat(kind) => lang.with(
+            "today-other-format",
+            &[("kind", FluentValue::from(kind.as_str()))],
+        ),
+        _ => lang.get("today-not-photo"),
     }
 }
 
@@ -334,15 +331,30 @@ mod tests {
     fn heic_text_and_oversized_files_are_refused_in_a_sentence() {
         let mut heic = vec![0, 0, 0, 24];
         heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
-        let e = prepare(&heic).unwrap_err();
+        let e = prepare(&heic, Lang::EN).unwrap_err();
         assert_eq!(e.code, "heic");
         assert!(e.message.contains("HEIC"), "{}", e.message);
-        let e = prepare(b"hello, this is not a photo").unwrap_err();
+        let e = prepare(b"hello, this is not a photo", Lang::EN).unwrap_err();
         assert_eq!(e.code, "not_image");
         assert!(e.message.starts_with("That file is not a photo."));
-        let e = prepare(&vec![0u8; MAX_TODAY_BYTES + 1]).unwrap_err();
+        let e = prepare(&vec![0u8; MAX_TODAY_BYTES + 1], Lang::EN).unwrap_err();
         assert_eq!(e.code, "too_large");
         assert!(e.message.contains("15 MB"), "{}", e.message);
+        // issue 22: in the guest's language, the same code.
+        let de = Lang::parse("de").expect("German");
+        let e = prepare(&heic, de).unwrap_err();
+        assert_eq!(e.code, "heic");
+        assert!(
+            e.message.contains("HEIC-Format des iPhones"),
+            "{}",
+            e.message
+        );
+        let e = prepare(&vec![0u8; MAX_TODAY_BYTES + 1], de).unwrap_err();
+        assert!(
+            e.message.starts_with("Dieses Foto hat 16 MB;"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub struct Landing {
     pub title: String,
     /// Whether to offer solo play (`--solo off` hides it).
     pub solo: bool,
+    /// The visitor's language.
+    pub t: crate::i18n::Tr,
 }
 
 #[derive(Template)]
@@ -63,6 +65,8 @@ pub struct Solo {
     /// Why solo is closed here (`--solo off`, or an event's solo closed):
     /// the page says so instead of asking.
     pub off: Option<String>,
+    /// The guest's language.
+    pub t: crate::i18n::Tr,
 }
 
 #[derive(Template)]

@@ -286,7 +286,7 @@
     var shown = (data.photos || []).filter(function (p) { return !p.hidden; });
     text($('today-count'), String(data.count || 0));
     // The settings say how many then & now photos there are against the 4 needed.
-    if ($('tn-count')) text($('tn-count'), String(data.count || 0));
+    if ($('tn-count')) text($('tn-count'), String(typeof data.faces === 'number' ? data.faces : data.count || 0));
     var ul = clear($('today-list'));
     shown.forEach(function (p) {
       ul.appendChild(el('li', { className: 'today-one' }, [

@@ -24,7 +24,7 @@
     e.preventDefault();
     var c = codeInput.value.toUpperCase().replace(/[^A-Z]/g, '');
     if (c.length < 4 || c.length > 6) {
-      refuse('The room code is 4 to 6 letters — it is on the big screen.');
+      refuse(YB.t('landing-code-length'));
       return;
     }
     var go = YB.url('/join/' + encodeURIComponent(c));
@@ -33,16 +33,16 @@
     YB.fetchJson('/api/rooms/' + encodeURIComponent(c)).then(function (r) {
       if (mine !== checking) return;
       if (r.status === 404) {
-        refuse('No game has the code ' + c + '. Check the code on the big screen.');
+        refuse(YB.t('landing-no-room', { code: c }));
       } else if (r.ok || r.status === 401) {
         // 401: the event-code gate; the join page shows its form.
         location.href = go;
       } else {
-        refuse(YB.errorText(r, 'Could not look up that code. Please try again.'));
+        refuse(YB.errorText(r, YB.t('landing-lookup-failed')));
       }
     }, function () {
       if (mine !== checking) return;
-      refuse('Could not reach the game server. Check the connection and try again.');
+      refuse(YB.t('landing-offline'));
     });
   });
 
@@ -70,15 +70,15 @@
     var headers = {};
     var pw = $('password').value;
     if (needPassword) {
-      if (!pw) { text(hostMsg, 'Please type the host password.'); $('password').focus(); return; }
+      if (!pw) { text(hostMsg, YB.t('landing-password-empty')); $('password').focus(); return; }
       headers.Authorization = 'Bearer ' + pw;
     }
     var btn = $('host-submit');
     btn.disabled = true;
-    text(btn, 'Creating…');
+    text(btn, YB.t('landing-creating'));
     YB.fetchJson('/api/rooms', { body: body, headers: headers }).then(function (r) {
       btn.disabled = false;
-      text(btn, 'Create game');
+      text(btn, YB.t('landing-create'));
       if (r.status === 201 || (r.ok && r.data && r.data.host_url)) {
         var d = r.data || {};
         var url = d.host_url || YB.url('/host/' + d.code);
@@ -91,16 +91,16 @@
         var first = !needPassword;
         needPassword = true;
         show($('password-box'), true);
-        text(hostMsg, first ? 'This server needs the host password.' : 'That password didn’t work. Try again.');
+        text(hostMsg, YB.t(first ? 'landing-password-needed' : 'landing-password-wrong'));
         $('password').focus();
         if (!first) $('password').select();
         return;
       }
-      text(hostMsg, YB.errorText(r, 'Could not create the game.'));
+      text(hostMsg, YB.errorText(r, YB.t('landing-create-failed')));
     }, function () {
       btn.disabled = false;
-      text(btn, 'Create game');
-      text(hostMsg, 'Could not reach the game server. Check the connection and try again.');
+      text(btn, YB.t('landing-create'));
+      text(hostMsg, YB.t('landing-offline'));
     });
   });
 })();

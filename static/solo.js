@@ -36,18 +36,18 @@
     YB.fetchJson('/api/solo/round', { body: reunion ? { session: session, reunion: reunion } : { session: session } }).then(function (r) {
       loading = false;
       // The server's own words: solo paused or off, or how long to wait.
-      if (!r.ok || !r.data) { failed((r.data && r.data.message) || YB.errorText(r, 'Could not load a question.')); return; }
+      if (!r.ok || !r.data) { failed((r.data && r.data.message) || YB.errorText(r, YB.t('solo-load-failed'))); return; }
       draw(r.data);
     }, function () {
       loading = false;
-      failed('No connection to the game. Check the Wi-Fi and try again.');
+      failed(YB.t('solo-offline'));
     });
   }
 
   function failed(s) {
     msg(s);
     var b = $('solo-next');
-    text(b, 'Try again');
+    text(b, YB.t('solo-try-again'));
     show(b, true);
   }
 
@@ -56,18 +56,18 @@
     answered = false;
     text($('solo-name'), d.name || '');
     var known = $('solo-known');
-    text(known, d.known_as ? 'now ' + d.known_as : '');
+    text(known, d.known_as ? YB.t('solo-now-known', { name: d.known_as }) : '');
     show(known, !!d.known_as);
     var box = clear($('solo-choices'));
     box.className = 'pq-choices tiles';
     var pics = d.thumbs && d.thumbs.length === 4 ? d.thumbs : d.choices || [];
     pics.forEach(function (src, i) {
       box.appendChild(el('button', { type: 'button', className: 'tile c' + i, dataset: { choice: i }, onclick: function () { answer(i); } }, [
-        el('span', { className: 'pic' }, [YB.img(src, 'Photo ' + YB.LETTERS[i], '', [192, 240])]),
+        el('span', { className: 'pic' }, [YB.img(src, YB.t('solo-photo-letter', { letter: YB.LETTERS[i] }), '', [192, 240])]),
         el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })
       ]));
     });
-    text($('solo-next'), 'Next');
+    text($('solo-next'), YB.t('solo-next'));
   }
 
   function answer(i) {
@@ -80,12 +80,12 @@
       b.classList.toggle('dim', i !== j);
     });
     YB.fetchJson('/api/solo/answer', { body: { round_id: round.round_id, choice: i } }).then(function (r) {
-      if (r.status === 404) { msg('That question expired — here is a new one.'); setTimeout(next, 1200); return; }
-      if (!r.ok || !r.data) { unlock(); msg(YB.errorText(r, 'Could not check your answer.')); return; }
+      if (r.status === 404) { msg(YB.t('solo-expired')); setTimeout(next, 1200); return; }
+      if (!r.ok || !r.data) { unlock(); msg(YB.errorText(r, YB.t('solo-check-failed'))); return; }
       result(i, r.data);
     }, function () {
       unlock();
-      msg('No connection — tap again when the Wi-Fi is back.');
+      msg(YB.t('solo-offline-tap'));
     });
   }
 
@@ -110,13 +110,13 @@
     var who = d.name || (round && round.name) || '';
     if (d.correct) {
       res.className = 'solo-result right';
-      text(res, '✓ Right! ' + (tally.streak > 1 ? tally.streak + ' in a row.' : ''));
+      text(res, YB.t('solo-right', { streak: tally.streak }));
     } else {
       res.className = 'solo-result wrong';
-      text(res, '✗ Not quite — ' + who + ' is photo ' + YB.LETTERS[d.answer] + '.');
+      text(res, YB.t('solo-wrong', { name: who, letter: YB.LETTERS[d.answer] }));
     }
     var b = $('solo-next');
-    text(b, 'Next');
+    text(b, YB.t('solo-next'));
     show(b, true);
     try { b.focus({ preventScroll: true }); } catch (e) { b.focus(); }
   }
@@ -131,5 +131,6 @@
   });
 
   drawTally();
-  next();
+  // common.js reloads the page in the guest's chosen language: ask after that.
+  if (!YB.reloading) next();
 })();

@@ -391,6 +391,18 @@ async fn an_event_code_guards_everything_but_health() {
     for path in ["/", "/solo", "/join"] {
         assert_eq!(server.get(path).await.status().as_u16(), 401, "GET {path}");
     }
+    // issue 22: the gate's form in the guest's language.
+    let form = server
+        .http
+        .get(server.url("/join"))
+        .header("accept-language", "de-DE,de")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status().as_u16(), 401);
+    let html = form.text().await.unwrap();
+    assert!(html.contains("<html lang=\"de\""), "{html}");
+    assert!(html.contains("<h1>Veranstaltungscode</h1>"), "{html}");
     let (st, v) = server.get_json("/metrics").await;
     assert_eq!(st, 401, "/metrics: {v}");
     let (st, v) = server.post_json("/api/rooms", &json!({})).await;
@@ -605,6 +617,21 @@ async fn the_remote_qr_code_needs_the_host_key_in_a_header() {
     let missing = server.get("/remote/ZZZZ").await;
     assert_eq!(missing.status().as_u16(), 404, "an unknown room");
     assert!(missing.text().await.unwrap().contains("No such game"));
+    // issue 22: the 404 page in the visitor's language.
+    let missing = server
+        .http
+        .get(server.url("/join/ZZZZ"))
+        .header("accept-language", "es-MX,es;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    let html = missing.text().await.unwrap();
+    assert!(html.contains("<html lang=\"es\""), "{html}");
+    assert!(
+        html.contains("No hay ningún juego con el código ZZZZ."),
+        "{html}"
+    );
 
     let qr_url = server.url(&format!("/api/rooms/{code}/remote-qr"));
     assert!(!qr_url.contains(&key), "the key is not in the URL");

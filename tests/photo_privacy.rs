@@ -293,6 +293,39 @@ async fn solo_off_closes_the_api_and_says_so_on_the_page() {
     let page = server.get("/solo").await.text().await.unwrap();
     assert!(page.contains("Solo play is off"), "{page}");
     assert!(!page.contains("solo.js"), "no solo script when off");
+    // issue 22: in the guest's language, by Accept-Language or the
+    // switch's cookie; the code stays.
+    let http = reqwest::Client::new();
+    let r: Value = http
+        .post(server.url("/api/solo/round"))
+        .header("accept-language", "de-DE,de;q=0.9")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["error"], "solo_off", "{r}");
+    assert_eq!(
+        r["message"], "Allein spielen ist auf diesem Server ausgeschaltet.",
+        "{r}"
+    );
+    let page = http
+        .get(server.url("/solo"))
+        .header("accept-language", "de")
+        .header("cookie", "yb_lang=es")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<html lang=\"es\""), "{page}");
+    assert!(
+        page.contains("El juego en solitario está desactivado en este servidor."),
+        "{page}"
+    );
     let landing = server.get("/").await.text().await.unwrap();
     assert!(
         !landing.contains("/solo\""),

@@ -336,6 +336,35 @@ async fn a_guest_adds_today_s_photo_and_the_host_can_hide_it() {
     let (s, v) = today(&server, Method::PUT, &code, Some(&ta), heic).await;
     assert_eq!((s, v["error"].as_str()), (415, Some("heic")), "{v}");
     assert!(v["message"].as_str().unwrap().contains("HEIC"), "{v}");
+    // issue 22: a Spanish phone reads it in Spanish (its cookie), the
+    // same code; an unknown phone's refusal too.
+    let mut heic_es = vec![0, 0, 0, 24];
+    heic_es.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+    heic_es.resize(4096, 0);
+    for (token, body, want) in [
+        (
+            ta.as_str(),
+            heic_es,
+            (415, "heic", "Esta foto está en el formato HEIC"),
+        ),
+        (
+            "nobody",
+            photo.clone(),
+            (403, "unknown_token", "Este móvil no está"),
+        ),
+    ] {
+        let r = reqwest::Client::new()
+            .put(server.url(&format!("/api/rooms/{code}/today")))
+            .header("cookie", "yb_lang=es")
+            .bearer_auth(token)
+            .body(body)
+            .send()
+            .await
+            .expect("today");
+        let (s, v) = status_and_json(r).await;
+        assert_eq!((s, v["error"].as_str()), (want.0, Some(want.1)), "{v}");
+        assert!(v["message"].as_str().unwrap().starts_with(want.2), "{v}");
+    }
     let (s, v) = today(&server, Method::PUT, &code, Some(&ta), vec![0xFF; 16 << 20]).await;
     assert_eq!((s, v["error"].as_str()), (413, Some("too_large")), "{v}");
     assert_eq!(host_photos(&server, &code, &key).await["count"], 0);

@@ -198,7 +198,20 @@ async fn then_to_now_rounds_with_a_photo_hidden_mid_game_and_kill_9() {
         .unwrap_err();
     assert_eq!(err, "too_few_today_photos");
     assert!(message.contains("3 so far"), "{message}");
-    assert_eq!(host_photos(&server, &code, &key).await["count"], 3);
+    let listed = host_photos(&server, &code, &key).await;
+    assert_eq!(
+        (listed["count"].clone(), listed["faces"].clone()),
+        (json!(3), json!(3))
+    );
+    // A photo without a claim counts as a photo, not as a face.
+    let (mut extra, w) = join(&server, &code, "NoClaim").await;
+    send_today(&server, &code, w["token"].as_str().unwrap(), 200).await;
+    let listed = host_photos(&server, &code, &key).await;
+    assert_eq!(
+        (listed["count"].clone(), listed["faces"].clone()),
+        (json!(4), json!(3))
+    );
+    extra.send(json!({"type":"ping"})).await;
 
     // Five faces (G3 sends a photo, G4 claims and sends).
     claim_and_send(&server, &code, &mut phones, &[3, 4], &mut faces).await;

@@ -23,6 +23,7 @@ use super::throttle::network_of;
 use crate::AppState;
 use crate::delivery::upgrade::WsUpgrade;
 use crate::game::{Mode, Settings};
+use crate::i18n::Tr;
 use crate::room::{Room, code};
 use crate::solo::{SoloError, SoloMode};
 use crate::ws;
@@ -309,18 +310,18 @@ pub struct SoloRoundRequest {
 }
 
 /// Whether solo play is open now (`--solo`): `Err` is the answer to give.
-fn solo_open(state: &AppState) -> Result<(), AppError> {
+fn solo_open(state: &AppState, t: &Tr) -> Result<(), AppError> {
     match state.solo.mode {
         SoloMode::On => Ok(()),
         SoloMode::Off => Err(AppError::new(
             StatusCode::FORBIDDEN,
             "solo_off",
-            "Solo play is off on this server.",
+            t.get("solo-off"),
         )),
         SoloMode::Idle if state.rooms.any_question_open() => Err(AppError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "solo_paused",
-            "Solo play is paused while a game is on; try again after this question.",
+            t.get("solo-paused"),
         )),
         SoloMode::Idle => Ok(()),
     }
@@ -328,29 +329,25 @@ fn solo_open(state: &AppState) -> Result<(), AppError> {
 
 /// Whether guests may play solo on event `id` now: the event says so, and
 /// `--solo idle` pauses it like the built-in class's.
-fn event_solo_open(state: &AppState, id: u32) -> Result<(), AppError> {
+fn event_solo_open(state: &AppState, id: u32, t: &Tr) -> Result<(), AppError> {
     let open = state
         .reunions
         .get(id)
-        .ok_or_else(|| AppError::not_found("No such event."))?
+        .ok_or_else(|| AppError::not_found(t.get("solo-no-event")))?
         .meta()
         .solo_open;
     if !open {
         return Err(AppError::new(
             StatusCode::FORBIDDEN,
             "solo_off",
-            EVENT_SOLO_CLOSED,
+            t.get("solo-closed"),
         ));
     }
     match state.solo.mode {
-        SoloMode::Idle => solo_open(state),
+        SoloMode::Idle => solo_open(state, t),
         SoloMode::On | SoloMode::Off => Ok(()),
     }
 }
-
-/// What a guest is told when an event's solo is closed (API and page).
-pub const EVENT_SOLO_CLOSED: &str =
-    "Solo play is closed for this event. Join the game on the big screen instead.";
 
 pub async fn solo_round(
     State(state): State<Arc<AppState>>,
@@ -359,10 +356,12 @@ pub async fn solo_round(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
+    // The page's language: its fetch sends the same cookie and Accept-Language.
+    let t = Tr::of(&headers, None);
     let req: SoloRoundRequest = json_body(body)?;
     let reunion = req.reunion.unwrap_or(0);
     if reunion == 0 {
-        solo_open(&state)?;
+        solo_open(&state, &t)?;
     } else {
         // The event's organisers preview whatever it or `--solo` says;
         // guests play when the event opened solo (the gate asked for its
@@ -370,7 +369,7 @@ pub async fn solo_round(
         let organiser = super::organise::Organiser::of(&state, &headers, local.is_some())
             .is_some_and(|who| who.check(reunion).is_ok());
         if !organiser {
-            event_solo_open(&state, reunion)?;
+            event_solo_open(&state, reunion, &t)?;
         }
     }
     if let Err(wait) = state.solo.pace(ip_of(&state, peer, &headers)) {
@@ -378,7 +377,7 @@ pub async fn solo_round(
         let error = AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
-            format!("Too many solo rounds from your network; try again in {seconds} s."),
+            t.num("solo-too-many", "seconds", seconds),
         );
         return Ok((
             [(header::RETRY_AFTER, seconds.to_string())],
@@ -390,7 +389,7 @@ pub async fn solo_round(
         .rooms
         .deps()
         .class_of(reunion)
-        .ok_or_else(|| AppError::not_found("No such event."))?;
+        .ok_or_else(|| AppError::not_found(t.get("solo-no-event")))?;
     let roster = &class.roster;
     // One event's session never counts another class's people.
     let session = req.session.map(|s| match reunion {
@@ -404,7 +403,7 @@ pub async fn solo_round(
             AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "no_question",
-                "Not enough classmates for a question.",
+                t.get("solo-no-question"),
             )
         })?;
     let person = &roster.people[q.target];
@@ -438,6 +437,7 @@ pub struct SoloAnswerRequest {
 
 pub async fn solo_answer(
     State(state): State<Arc<AppState>>,
+    t: Tr,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, AppError> {
     let req: Option<SoloAnswerRequest> = json_body::<Option<SoloAnswerRequest>>(body)?;
@@ -445,7 +445,7 @@ pub async fn solo_answer(
     // A preview's round (its id was given to an organiser only) is
     // answered whatever `--solo` says.
     if state.solo.reunion_of(&req.round_id).unwrap_or(0) == 0 {
-        solo_open(&state)?;
+        solo_open(&state, &t)?;
     }
     match state.solo.answer(&req.round_id, req.choice) {
         Ok(r) => {

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::AppError;
 use crate::AppState;
+use crate::i18n::Tr;
 use crate::room::code::secrets_equal;
 
 const COOKIE: &str = "yearbook_event";
@@ -239,7 +240,7 @@ enum Note {
     TooMany,
 }
 
-fn form_page(base: &str, next: &str, note: Note) -> Response {
+fn form_page(base: &str, next: &str, note: Note, t: &Tr) -> Response {
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -247,26 +248,28 @@ fn form_page(base: &str, next: &str, note: Note) -> Response {
             .replace('"', "&quot;")
     };
     let (status, note) = match note {
-        Note::None => (StatusCode::UNAUTHORIZED, ""),
-        Note::Wrong => (
-            StatusCode::UNAUTHORIZED,
-            "<p class=\"error\" role=\"alert\">That is not the code. Try again.</p>",
-        ),
-        Note::TooMany => (
-            StatusCode::TOO_MANY_REQUESTS,
-            "<p class=\"error\" role=\"alert\">Too many wrong codes from your network. Wait a minute, then try again.</p>",
-        ),
+        Note::None => (StatusCode::UNAUTHORIZED, None),
+        Note::Wrong => (StatusCode::UNAUTHORIZED, Some("event-wrong")),
+        Note::TooMany => (StatusCode::TOO_MANY_REQUESTS, Some("event-too-many")),
     };
+    let note = note.map_or(String::new(), |key| {
+        format!("<p class=\"error\" role=\"alert\">{}</p>", esc(&t.get(key)))
+    });
     let html = format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+        r#"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Event code</title><link rel="stylesheet" href="{base}/static/{style}"></head>
+<title>{title}</title><link rel="stylesheet" href="{base}/static/{style}"></head>
 <body data-base="{base}"><main class="page narrow"><section class="card">
-<h1>Event code</h1><p>This game is private. Type the event code from the invitation or the screen.</p>{note}
+<h1>{title}</h1><p>{lead}</p>{note}
 <form method="post" action="{base}/event"><input type="hidden" name="next" value="{next}">
-<label for="event-code">Event code</label>
+<label for="event-code">{label}</label>
 <input id="event-code" name="code" type="text" autocomplete="off" autofocus required>
-<button type="submit">Continue</button></form></section></main></body></html>"#,
+<button type="submit">{button}</button></form></section></main></body></html>"#,
+        lang = t.tag(),
+        title = esc(&t.get("event-title")),
+        lead = esc(&t.get("event-lead")),
+        label = esc(&t.get("event-label")),
+        button = esc(&t.get("event-continue")),
         base = esc(base),
         next = esc(next),
         style = esc(&super::asset("style.css")),
@@ -529,6 +532,9 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
     let ip = peer.map_or(IpAddr::from([0, 0, 0, 0]), |p| {
         state.trusted_proxies.client_ip(p.ip(), req.headers())
     });
+    // The form and refusal in the guest's language (the gate comes before
+    // any page of ours).
+    let t = Tr::of(req.headers(), None);
     // Past its allowance (or the server's, once it missed a few times
     // itself), an address's guesses are not even checked, the right one
     // neither: else the guessing goes on.
@@ -543,7 +549,7 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
     if let (Some(form), Some(back)) = (form_text, back) {
         let typed = param(&form, "code").unwrap_or_default();
         if guessing_over {
-            return form_page(&state.base, &back, Note::TooMany);
+            return form_page(&state.base, &back, Note::TooMany, &t);
         }
         if let Some(gate) = door.matching(&typed) {
             let mut resp = Redirect::to(&back).into_response();
@@ -552,12 +558,12 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
             return resp;
         }
         missed();
-        return form_page(&state.base, &back, Note::Wrong);
+        return form_page(&state.base, &back, Note::Wrong, &t);
     }
     let typed = param(&query, PARAM);
     if typed.is_some() && guessing_over {
         if is_page(&path) && req.method() == Method::GET {
-            return form_page(&state.base, &full, Note::TooMany);
+            return form_page(&state.base, &full, Note::TooMany, &t);
         }
         return AppError::rate_limited().into_response();
     }
@@ -587,12 +593,12 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         return resp;
     }
     if is_page(&path) && req.method() == Method::GET {
-        return form_page(&state.base, &full, Note::None);
+        return form_page(&state.base, &full, Note::None, &t);
     }
     AppError::new(
         StatusCode::UNAUTHORIZED,
         "event_code_required",
-        "This game is private: open the link from the invitation or type the event code.",
+        t.get("event-required"),
     )
     .into_response()
 }

@@ -46,11 +46,12 @@ pub(crate) fn render(page: impl Template) -> Response {
     }
 }
 
-pub async fn landing(State(state): State<Arc<AppState>>) -> Response {
+pub async fn landing(State(state): State<Arc<AppState>>, t: Tr) -> Response {
     render(views::Landing {
         base: state.base.clone(),
-        title: "Yearbook".into(),
+        title: t.get("landing-page-title"),
         solo: state.solo.mode != crate::solo::SoloMode::Off,
+        t,
     })
 }
 
@@ -159,6 +160,7 @@ pub async fn solo(
     local: Option<axum::Extension<super::organise::LocalUser>>,
     headers: HeaderMap,
     uri: axum::http::Uri,
+    t: Tr,
 ) -> Response {
     let reunion = uri
         .query()
@@ -166,19 +168,19 @@ pub async fn solo(
         .and_then(|id| id.parse::<u32>().ok())
         .unwrap_or(0);
     let off = match reunion {
-        0 => (state.solo.mode == crate::solo::SoloMode::Off)
-            .then_some("Solo play is off on this server. Join the game on the big screen instead."),
+        0 => (state.solo.mode == crate::solo::SoloMode::Off).then_some("solo-off-page"),
         id => {
             let organiser = super::organise::Organiser::of(&state, &headers, local.is_some())
                 .is_some_and(|who| who.check(id).is_ok());
             let open = state.reunions.get(id).is_some_and(|r| r.meta().solo_open);
-            (!organiser && !open).then_some(super::api::EVENT_SOLO_CLOSED)
+            (!organiser && !open).then_some("solo-closed")
         }
     };
     render(views::Solo {
         base: state.base.clone(),
-        title: "Solo game".into(),
-        off: off.map(str::to_string),
+        title: t.get("solo-page-title"),
+        off: off.map(|key| t.get(key)),
+        t,
     })
 }
 

@@ -17,6 +17,7 @@ use super::AppError;
 use super::api::{bearer, find_room, host_key_of, ip_of};
 use crate::AppState;
 use crate::game::PlayerId;
+use crate::i18n::Tr;
 use crate::room::Room;
 use crate::thennow::{self, MAX_TODAY_BYTES, TodayPhotos};
 
@@ -93,6 +94,23 @@ fn then_now_on(room: &Room) -> Result<(), AppError> {
     ))
 }
 
+/// A guest's refusal in the guest's language (the page's requests carry
+/// its cookie and Accept-Language); the host's and organiser's stay English.
+fn in_guest_words(t: Tr) -> impl Fn(AppError) -> AppError {
+    move |mut e| {
+        let key = match e.code {
+            "unavailable" => "today-unavailable",
+            "storage_unavailable" => "today-save-failed",
+            "unauthorized" => "today-join-first",
+            "unknown_token" => "today-unknown-token",
+            thennow::OFF_CODE => "error-then-now-off",
+            _ => return e,
+        };
+        e.message = t.get(key);
+        e
+    }
+}
+
 fn urls_json(state: &AppState, file: &str) -> Value {
     let (photo, thumb) = thennow::urls(&state.base, file);
     json!({"photo": photo, "thumb": thumb})
@@ -107,29 +125,36 @@ pub async fn put(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, AppError> {
+    let t = Tr::of(&headers, None);
+    put_photo(state, peer, code, headers, body, t)
+        .await
+        .map_err(in_guest_words(t))
+}
+
+async fn put_photo(
+    state: Arc<AppState>,
+    peer: SocketAddr,
+    code: String,
+    headers: HeaderMap,
+    body: Body,
+    t: Tr,
+) -> Result<Response, AppError> {
     let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
     then_now_on(&room)?;
     let today = store(&state)?;
     let bytes = super::read_bounded(body, MAX_TODAY_BYTES, TODAY_READ_TIMEOUT)
         .await
         .map_err(|cut| {
-            cut.into_error(
-                "The connection dropped while the photo was sent: please send it again.",
-                "The photo took too long to arrive: please try again where the Wi-Fi is better.",
-                |_| {
-                    AppError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "too_large",
-                        format!(
-                            "This photo is over {} MB. Take a new one with the camera button.",
-                            MAX_TODAY_BYTES >> 20
-                        ),
-                    )
-                },
-            )
+            cut.into_error(&t.get("today-cut"), t.get("today-slow"), |_| {
+                AppError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    t.num("today-over", "max", (MAX_TODAY_BYTES >> 20) as u64),
+                )
+            })
         })?;
     // Decoding a phone's photo takes a while: off the async threads.
-    let prepared = tokio::task::spawn_blocking(move || thennow::prepare(&bytes))
+    let prepared = tokio::task::spawn_blocking(move || thennow::prepare(&bytes, t.lang))
         .await
         .map_err(|e| failed(e.into()))?;
     let (thumb, photo) = prepared.map_err(|r| {
@@ -163,17 +188,20 @@ pub async fn get_own(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
-    then_now_on(&room)?;
-    let Some(row) = store(&state)?
-        .of_player(&room.code, player.get())
-        .map_err(failed)?
-    else {
-        return Ok(Json(Value::Null).into_response());
+    let own = || {
+        let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
+        then_now_on(&room)?;
+        let Some(row) = store(&state)?
+            .of_player(&room.code, player.get())
+            .map_err(failed)?
+        else {
+            return Ok(Json(Value::Null).into_response());
+        };
+        let mut v = urls_json(&state, &row.file);
+        v["hidden"] = json!(row.hidden);
+        Ok(Json(v).into_response())
     };
-    let mut v = urls_json(&state, &row.file);
-    v["hidden"] = json!(row.hidden);
-    Ok(Json(v).into_response())
+    own().map_err(in_guest_words(Tr::of(&headers, None)))
 }
 
 /// `DELETE /api/rooms/{code}/today`: the guest deletes theirs (204, also
@@ -184,12 +212,15 @@ pub async fn delete_own(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
-    store(&state)?
-        .delete(&room.code, player.get())
-        .map_err(failed)?;
-    room.today_changed();
-    Ok(StatusCode::NO_CONTENT.into_response())
+    let delete = || {
+        let (room, player) = room_and_guest(&state, peer, &code, &headers)?;
+        store(&state)?
+            .delete(&room.code, player.get())
+            .map_err(failed)?;
+        room.today_changed();
+        Ok(StatusCode::NO_CONTENT.into_response())
+    };
+    delete().map_err(in_guest_words(Tr::of(&headers, None)))
 }
 
 /// `GET /api/rooms/{code}/today-photos` (host key): `{count, photos:
@@ -220,7 +251,9 @@ pub async fn host_list(
         })
         .collect();
     let count = photos.iter().filter(|p| p["hidden"] == false).count();
-    Ok(Json(json!({"count": count, "photos": photos})).into_response())
+    // Of those, how many a then & now question may show (with a claim).
+    let faces = room.then_now_faces();
+    Ok(Json(json!({"count": count, "faces": faces, "photos": photos})).into_response())
 }
 
 /// `POST /api/rooms/{code}/today-photos/{player}/hide` (host key): hides

@@ -1014,6 +1014,14 @@ impl Room {
             .collect()
     }
 
+    /// How many classmates a then & now question may show now (the host
+    /// page's count against the 4 needed).
+    pub fn then_now_faces(&self) -> usize {
+        let inner = self.inner.lock();
+        let people: Vec<usize> = self.faces(&inner.game).iter().map(|f| f.0).collect();
+        crate::game::thennow::then_now_people(&self.class.roster.pool, &people).len()
+    }
+
     /// Gives the game the faces of now (in a then & now game, or `always`);
     /// whether the question drawn ahead was dropped for showing one gone.
     fn refresh_faces(&self, inner: &mut Inner, always: bool) -> bool {

@@ -2,7 +2,8 @@
 //! languages) join and play two rounds; every screen's words are the
 //! catalogue's (locales/), numbers and plurals the language's own. The
 //! Spanish phone picks German with the switch (by touch), keeps it on the
-//! next visit, and goes back by keyboard. The host is a WebSocket client.
+//! next visit, and goes back by keyboard; the German one plays solo. The
+//! host is a WebSocket client.
 
 use super::*;
 use common::connect_host;
@@ -267,8 +268,52 @@ fn phones_play_in_english_german_and_spanish_and_switch_language() {
                     .replace(&scores[i].to_string(), &grouped(t, scores[i])),
             );
             phone.screenshot(&format!("lang-{t}-over")).await;
+            // Big numbers and one: the language's grouping and plural.
+            let said = phone
+                .js("return [YB.t('common-points', {count: 1779}), YB.t('common-points', {count: 1}), \
+                             YB.t('common-ordinal', {n: 2}), YB.t('join-seconds-left', {seconds: 1})]")
+                .await;
+            let want = [
+                say(t, "common-points", &[("count", 1779)]).replace("1779", &grouped(t, 1779)),
+                say(t, "common-points", &[("count", 1)]),
+                say(t, "common-ordinal", &[("n", 2)]),
+                say(t, "join-seconds-left", &[("seconds", 1)]),
+            ];
+            assert_eq!(said, json!(want), "[{t}]");
             phone.assert_clean().await;
         }
+
+        // Solo in German: the question, a wrong answer's sentence, the
+        // buttons, the header.
+        let de = &pages[1];
+        de.goto(&server.url("/solo")).await;
+        let (name, right) = solo_question(de, &class).await;
+        assert_eq!(page_lang(de).await, json!("de"));
+        assert_eq!(
+            de.shown(".solo-ask").await,
+            say("de", "solo-which-one", &[])
+        );
+        let wrong = (right + 1) % 4;
+        de.click(&format!("#solo-choices > button:nth-child({})", wrong + 1))
+            .await;
+        let letter = ["A", "B", "C", "D"][right];
+        let want = Lang::parse("de").unwrap().with(
+            "solo-wrong",
+            &[
+                ("name", FluentValue::from(name.as_str())),
+                ("letter", FluentValue::from(letter)),
+            ],
+        );
+        wait_eq(
+            de,
+            "the German solo feedback",
+            "return seen('#solo-result')",
+            json!(want),
+        )
+        .await;
+        assert_eq!(de.shown("#solo-next").await, say("de", "solo-next", &[]));
+        de.screenshot("lang-de-solo").await;
+        de.assert_clean().await;
 
         // The browser's own language comes back after a test (the harness
         // does this for every test; checked here where it matters).

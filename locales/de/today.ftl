@@ -1,0 +1,13 @@
+today-unavailable = Fotos von heute können auf diesem Server nicht gespeichert werden.
+today-save-failed = Das Foto konnte gerade nicht gespeichert werden: Bitte versuch es gleich noch einmal.
+today-join-first = Tritt zuerst dem Spiel bei: Ein Foto von heute kommt vom Handy eines Gasts.
+today-unknown-token = Dieses Handy ist nicht (mehr) im Spiel: Tritt zuerst noch einmal bei.
+today-cut = Die Verbindung ist beim Senden abgebrochen: Bitte schick das Foto noch einmal.
+today-slow = Das Foto hat zu lange gebraucht: Versuch es bitte dort, wo das WLAN besser ist.
+today-over = Dieses Foto ist größer als { $max } MB. Nimm mit dem Kamera-Knopf ein neues auf.
+today-too-large = Dieses Foto hat { $size } MB; höchstens { $max } MB gehen. Nimm mit dem Kamera-Knopf ein neues auf.
+today-heic = Dieses Foto ist im HEIC-Format des iPhones, das hier nicht gelesen werden kann. Nimm stattdessen eins mit dem Kamera-Knopf auf, oder wähl Einstellungen → Kamera → Formate → Maximale Kompatibilität.
+today-too-many-pixels = Dieses Bild ist zu groß. Nimm mit dem Kamera-Knopf ein neues auf.
+today-unreadable = Dieses Foto ist beschädigt oder unvollständig. Bitte nimm oder wähl es noch einmal.
+today-other-format = Das ist ein { $kind }-Bild; bitte nimm ein JPEG- oder PNG-Foto.
+today-not-photo = Diese Datei ist kein Foto. Bitte mach ein Bild oder wähl ein JPEG- oder PNG-Foto.

@@ -1,0 +1,13 @@
+today-unavailable = En este servidor no se pueden guardar fotos de hoy.
+today-save-failed = No se ha podido guardar la foto ahora mismo: vuelve a intentarlo en un momento.
+today-join-first = Únete primero al juego: una foto de hoy viene del móvil de un invitado.
+today-unknown-token = Este móvil no está (ya) en el juego: vuelve a unirte primero.
+today-cut = La conexión se cortó mientras se enviaba la foto: envíala otra vez.
+today-slow = La foto ha tardado demasiado en llegar: inténtalo donde el wifi sea mejor.
+today-over = Esta foto pesa más de { $max } MB. Haz una nueva con el botón de la cámara.
+today-too-large = Esta foto pesa { $size } MB; se aceptan { $max } MB como máximo. Haz una nueva con el botón de la cámara.
+today-heic = Esta foto está en el formato HEIC del iPhone, que aquí no se puede leer. Haz una con el botón de la cámara o elige Ajustes → Cámara → Formatos → Más compatible.
+today-too-many-pixels = Esta imagen es demasiado grande. Haz una nueva con el botón de la cámara.
+today-unreadable = Esta foto está dañada o incompleta. Hazla o elígela otra vez.
+today-other-format = Esta es una imagen { $kind }; usa una foto JPEG o PNG.
+today-not-photo = Ese archivo no es una foto. Haz una foto o elige una foto JPEG o PNG.
