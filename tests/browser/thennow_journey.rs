@@ -254,7 +254,19 @@ async fn play_round(
             right.expect("the right yearbook photo among the choices"),
         )
     };
-    for (i, phone) in guests.phones.iter().enumerate() {
+    // The guest asked first: once everyone else answered, the round closes.
+    if let Some(ws) = guests.ws.as_deref_mut() {
+        assert_eq!(ws.recv_type("round").await["round"], r);
+        if asked == PHONES {
+            ws.send(json!({"type":"vote","round":r,"choice":right}))
+                .await;
+            assert_eq!(ws.recv_error().await, "its_you", "no vote on yourself");
+        }
+    }
+    let mut order: Vec<usize> = (0..guests.phones.len()).collect();
+    order.sort_by_key(|&i| i != asked);
+    for i in order {
+        let phone = &guests.phones[i];
         phone_screen(phone, "s-question").await;
         if i == asked {
             wait_eq(
@@ -293,16 +305,10 @@ async fn play_round(
                 .await;
         }
     }
-    if let Some(ws) = guests.ws.as_deref_mut() {
-        let i = PHONES;
-        assert_eq!(ws.recv_type("round").await["round"], r);
-        if i == asked {
-            ws.send(json!({"type":"vote","round":r,"choice":right}))
-                .await;
-            assert_eq!(ws.recv_error().await, "its_you", "no vote on yourself");
-        } else {
-            ws.vote(r, right as u64).await;
-        }
+    if let Some(ws) = guests.ws.as_deref_mut()
+        && asked != PHONES
+    {
+        ws.vote(r, right as u64).await;
     }
     // Everyone who may answer did: the reveal comes without the host.
     let reveal = host.recv_type("reveal").await;
