@@ -40,6 +40,16 @@ pub enum Command {
         #[arg(long)]
         accept_suggestions: bool,
     },
+    /// Find the portraits on scanned yearbook class pages and read the
+    /// name under each (with tesseract), writing a roster folder.
+    Pages {
+        /// The page images (PNG or JPEG).
+        #[arg(required = true)]
+        pages: Vec<PathBuf>,
+        /// The folder to write; made if missing, refused unless empty.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Validate a roster CSV without serving it.
     Check {
         /// The roster CSV (or its folder, holding roster.csv); photo paths

@@ -64,6 +64,11 @@ impl Lang {
         LANGUAGES[self.0].0
     }
 
+    /// Its place in [`LANGUAGES`], for tables kept per language.
+    pub fn index(self) -> usize {
+        self.0
+    }
+
     pub fn all() -> impl Iterator<Item = Lang> {
         (0..LANGUAGES.len()).map(Lang)
     }
@@ -194,6 +199,15 @@ impl Tr {
     pub fn json(&self, groups: &str) -> String {
         let groups: Vec<&str> = groups.split_whitespace().collect();
         crate::http::pages::json_for_script(&CATALOGUE.page_json(self.lang, &groups))
+    }
+
+    /// The page's writing direction: none of ours is right-to-left yet,
+    /// but pages say it so that one can be added with its catalogue.
+    pub fn dir(&self) -> &'static str {
+        match self.tag() {
+            "ar" | "fa" | "he" | "ur" => "rtl",
+            _ => "ltr",
+        }
     }
 
     /// This page's language in its own name (`Deutsch`).
@@ -652,6 +666,10 @@ mod tests {
         assert_eq!(
             Lang::EN.get("error-then-now-off"),
             crate::thennow::OFF_MESSAGE
+        );
+        assert_eq!(
+            Lang::EN.get("error-vote-not-saved"),
+            crate::protocol::STORAGE_MESSAGE
         );
         for e in errors {
             assert_eq!(rule_message(e, Lang::EN), e.to_string());

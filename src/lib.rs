@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod game;
 pub mod http;
 pub mod i18n;
+pub mod pages;
 pub mod protocol;
 pub mod reunion;
 pub mod room;

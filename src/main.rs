@@ -30,6 +30,15 @@ fn main() -> ExitCode {
             list,
             accept_suggestions,
         }),
+        Some(Command::Pages { pages, out }) => {
+            match yearbook::pages::run(&pages, &out, &mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Backup { db, out }) => backup(&db, &out),
         Some(Command::Export { event, db, out }) => export(&db, &event, &out),

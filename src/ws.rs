@@ -299,6 +299,8 @@ impl Conn {
             && let Some(lang) = said_lang(t.as_str())
         {
             self.lang = lang;
+            // The room's own replies to this socket (a vote's refusal) too.
+            self.client.lang = lang;
         }
         let parsed = match text {
             Ok(t) => ClientMsg::parse(t.as_str()).map_err(|e| {

@@ -970,7 +970,8 @@ async fn a_connection_with_no_traffic_either_way_for_90_s_is_closed() {
 /// message in its language; one that does not reads English as before.
 #[tokio::test]
 async fn error_messages_follow_the_language_the_client_said() {
-    let (_r, server, code, _key, _host) = room(TestServer::builder().in_process(), json!({})).await;
+    let (_r, server, code, _key, mut host) =
+        room(TestServer::builder().in_process(), json!({})).await;
     let (_ann, _) = join(&server, &code, "Ann").await;
     let mut said = Vec::new();
     for lang in [None, Some("de"), Some("es-MX"), Some("xx")] {
@@ -994,6 +995,24 @@ async fn error_messages_follow_the_language_the_client_said() {
     assert_eq!(said[1].1, "Bitte gib einen Namen ein.");
     assert_eq!(said[2].0, "Ese nombre ya está cogido en esta sala.");
     assert_eq!(said[3], said[0], "a language we lack reads English");
+
+    // The room's own answer to a vote (sent once the vote is handled, from
+    // the room, not the socket's task) in the phone's language too.
+    let mut bea = TestClient::connect(&server, &code, "Bea").await;
+    bea.send(json!({"type":"join","name":"Bea","lang":"de"}))
+        .await;
+    bea.recv_type("welcome").await;
+    host.send(json!({"type":"start_round"})).await;
+    bea.recv_type("round").await;
+    host.send(json!({"type":"reveal"})).await;
+    bea.recv_type("reveal").await;
+    bea.send(json!({"type":"vote","round":1,"choice":0})).await;
+    let e = bea.recv_type("error").await;
+    assert_eq!(e["code"], "round_closed", "{e}");
+    assert_eq!(
+        e["message"], "Für diese Runde kann nicht mehr abgestimmt werden.",
+        "{e}"
+    );
 
     // A resume with a token the room does not know, in German.
     let mut c = TestClient::connect(&server, &code, "stranger").await;

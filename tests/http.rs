@@ -626,6 +626,16 @@ async fn the_remote_qr_code_needs_the_host_key_in_a_header() {
         .await
         .unwrap();
     assert_eq!(missing.status().as_u16(), 404);
+    let vary: Vec<&str> = missing
+        .headers()
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        vary.iter().any(|v| v.contains("Accept-Language")),
+        "a shared cache keeps each language apart: {vary:?}"
+    );
     let html = missing.text().await.unwrap();
     assert!(html.contains("<html lang=\"es\""), "{html}");
     assert!(

@@ -120,7 +120,7 @@ join-pick-wrong = ✗ falsch
 join-score = Punkte
 join-place = Platz
 join-no-points-yet = Noch keine Punkte
-join-tied = Geteilter { $place } mit { $others ->
+join-tied = { $place }, geteilt mit { $others ->
     [one] 1 anderen
    *[other] { $others } anderen
 }
@@ -131,7 +131,7 @@ join-next = Gleich kommt die nächste Frage – schau auf den Bildschirm.
 join-over = Das war’s!
 join-no-points-game = Diesmal keine Punkte
 join-finished = Du bist { $place } von { $total }
-join-finished-tied = Du bist geteilter { $place } von { $total }, mit { $others ->
+join-finished-tied = Du bist { $place } von { $total }, geteilt mit { $others ->
     [one] 1 anderen
    *[other] { $others } anderen
 }

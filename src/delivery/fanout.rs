@@ -462,6 +462,9 @@ pub struct Client {
     pub socket: Arc<SharedSocket>,
     pub id: ClientId,
     pub network: Option<IpAddr>,
+    /// The language of the `error` messages the room sends this socket
+    /// itself (a vote's refusal): its hello/join/resume's `lang`.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Client {
@@ -470,6 +473,7 @@ impl Client {
             socket,
             id: ClientId(NEXT_CLIENT.fetch_add(1, Relaxed)),
             network: None,
+            lang: crate::i18n::Lang::EN,
         }
     }
 

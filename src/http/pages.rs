@@ -33,7 +33,15 @@ pub(crate) fn json_for_script(value: &serde_json::Value) -> String {
 
 pub(crate) fn render(page: impl Template) -> Response {
     match page.render() {
-        Ok(html) => Html(html).into_response(),
+        Ok(html) => {
+            // A page's words follow the request's language (crate::i18n::Tr).
+            let mut response = Html(html).into_response();
+            response.headers_mut().append(
+                axum::http::header::VARY,
+                axum::http::HeaderValue::from_static("Accept-Language, Cookie"),
+            );
+            response
+        }
         Err(e) => {
             tracing::error!(error = %e, "template failed");
             AppError::new(

@@ -29,7 +29,7 @@ use crate::game::thennow::ThenNowError;
 use crate::game::{
     Event, Game, Millis, Phase, PlayerId, PlayerName, RuleError, Settings, VoteOutcome,
 };
-use crate::protocol::{STORAGE_MESSAGE, ServerMsg};
+use crate::protocol::ServerMsg;
 use crate::roster::Roster;
 use crate::roster::urls::{PhotoScope, PhotoUrls};
 use crate::store::{self, Op, Store, StoredRoom, Urgency};
@@ -832,13 +832,17 @@ impl Room {
         client: Option<&Client>,
         arrived: Option<Millis>,
     ) -> Result<u64, RuleError> {
-        // A vote's answer when it could not be stored, encoded once.
-        static STORAGE_UNAVAILABLE: std::sync::LazyLock<Arc<[u8]>> =
+        // A vote's answer when it could not be stored, encoded once per language.
+        static STORAGE_UNAVAILABLE: std::sync::LazyLock<Vec<Arc<[u8]>>> =
             std::sync::LazyLock::new(|| {
-                fanout::encode(&ServerMsg::Error {
-                    code: "storage_unavailable".to_string(),
-                    message: STORAGE_MESSAGE.to_string(),
-                })
+                crate::i18n::Lang::all()
+                    .map(|lang| {
+                        fanout::encode(&ServerMsg::Error {
+                            code: "storage_unavailable".to_string(),
+                            message: lang.get("error-vote-not-saved"),
+                        })
+                    })
+                    .collect()
             });
         self.with(|inner, now| {
             let now = arrived.map_or(now, |a| a.min(now));
@@ -854,7 +858,7 @@ impl Room {
                         // that counts the vote, which waits for the same
                         // commit in the same queue.
                         let ack = self.ack_frame(inner, round, choice as u8);
-                        let failed = OnFail::Say(STORAGE_UNAVAILABLE.clone());
+                        let failed = OnFail::Say(STORAGE_UNAVAILABLE[client.lang.index()].clone());
                         self.reply_frame(client, ack, seq, failed);
                     }
                     (Ok(seq), events)
@@ -863,7 +867,7 @@ impl Room {
                     if let Some(client) = client {
                         let refusal = fanout::encode(&ServerMsg::Error {
                             code: e.code().to_string(),
-                            message: e.to_string(),
+                            message: crate::i18n::rule_message(e, client.lang),
                         });
                         let failed = OnFail::Say(refusal.clone());
                         self.reply_frame(client, refusal, 0, failed);

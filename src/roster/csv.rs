@@ -248,7 +248,16 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
         let label = non_empty(get(label_col));
         let mut ok = true;
         if name.is_empty() {
-            problems.push(Problem::at(line, "the name is empty"));
+            // Say whose: `yearbook pages` leaves a name it could not read
+            // empty, and the organiser finds the person by the photo.
+            problems.push(Problem::at(
+                line,
+                if photo.is_empty() {
+                    "the name is empty".to_string()
+                } else {
+                    format!("the name is empty for photo '{photo}': type the person's name")
+                },
+            ));
             ok = false;
         }
         if photo.is_empty() {
@@ -475,7 +484,7 @@ mod tests {
             lines,
             vec![
                 "r.csv:3: duplicate name 'ann' (first on line 2)",
-                "r.csv:4: the name is empty",
+                "r.csv:4: the name is empty for photo '3': type the person's name",
                 "r.csv:5: the photo is empty",
             ]
         );

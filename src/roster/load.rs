@@ -14,6 +14,21 @@ use crate::game::Pool;
 
 static DEMO: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data/demo");
 
+/// The demo class's photos (generated drawings, no real people), decoded
+/// to grey in file-name order: the portraits of `pages::generate`'s pages.
+pub fn demo_portraits() -> Vec<image::GrayImage> {
+    let mut files: Vec<_> = DEMO
+        .get_dir("photos")
+        .map(|d| d.files().collect())
+        .unwrap_or_default();
+    files.sort_by_key(|f| f.path());
+    files
+        .iter()
+        .filter_map(|f| image::load_from_memory(f.contents()).ok())
+        .map(|img| img.into_luma8())
+        .collect()
+}
+
 /// One classmate as served.
 #[derive(Debug, Clone)]
 pub struct Person {

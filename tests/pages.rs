@@ -1,0 +1,389 @@
+//! `yearbook pages` (issue 23): generated yearbook class pages, measured.
+//! Portraits are the demo class's generated drawings; names are made up.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use image::GrayImage;
+use yearbook::pages::{self, generate};
+
+fn portraits() -> Vec<GrayImage> {
+    yearbook::roster::load::demo_portraits()
+}
+
+fn names() -> Vec<String> {
+    generate::sample_names()
+}
+
+fn spec<'a>(n: usize, names: &'a [String], portraits: &'a [GrayImage]) -> generate::PageSpec<'a> {
+    generate::sample_spec(n, names, portraits)
+}
+
+/// Under CI (`CI` set, as the other tests read it; .ci/run installs
+/// tesseract) a missing tesseract is a failure; elsewhere the test says
+/// it skipped and passes.
+fn tesseract_or_skip() -> bool {
+    if pages::tesseract_available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "tesseract is missing under CI; .ci/run installs tesseract-ocr tesseract-ocr-eng"
+    );
+    eprintln!(
+        "SKIPPED: tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-eng)"
+    );
+    false
+}
+
+/// The page's turn is found within a tenth of a degree, halftoned or not
+/// (it is found without OCR, so this runs everywhere).
+#[test]
+fn a_turned_page_is_straightened() {
+    let font = generate::serif_font().expect("a serif font");
+    let (names, portraits) = (names(), portraits());
+    for n in [1, 2, 3, 4, 7] {
+        let spec = spec(n, &names, &portraits);
+        let page = generate::page(&spec, &font);
+        // find_skew gives the turn that straightens: the opposite one.
+        let found = -pages::find_skew(&page).to_degrees();
+        assert!(
+            (found - spec.rotate_deg).abs() <= 0.15,
+            "page {n}: turned {}°, found {found:.2}°",
+            spec.rotate_deg
+        );
+    }
+}
+
+/// Long names set on two lines, each first line wider than its portrait,
+/// beside short ones: each caption is read whole and nothing of a
+/// neighbour's is taken in.
+#[test]
+fn long_names_beside_short_ones_are_read_whole() {
+    if !tesseract_or_skip() {
+        return;
+    }
+    let font = generate::serif_font().expect("a serif font");
+    let portraits = portraits();
+    let names: Vec<String> = [
+        "Emily Christopher Fisher",
+        "Ann Lee",
+        "Alexandra Montgomery",
+        "Karen Montgomery",
+        "Maximilian Worthington",
+        "Bo Li",
+        "Bartholomew Kingsley",
+        "Louis Hughes",
+        "Josephine Featherstone",
+        "Irene Bishop",
+        "Christopher Palmer",
+        "Tom Ng",
+    ]
+    .map(String::from)
+    .to_vec();
+    let spec = generate::PageSpec {
+        columns: 4,
+        rows: 3,
+        photo_w: 110,
+        photo_h: 140,
+        rotate_deg: 2.0,
+        halftone: true,
+        names: &names,
+        portraits: &portraits,
+    };
+    let result = pages::read_page(&generate::page(&spec, &font), true).expect("a class page");
+    let read: Vec<&str> = result.found.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(read, names);
+}
+
+#[test]
+fn ten_generated_pages_give_their_portraits_and_names() {
+    if !tesseract_or_skip() {
+        return;
+    }
+    let font = generate::serif_font().expect("a serif font");
+    let (names, portraits) = (names(), portraits());
+    let (mut found, mut exact, mut flagged, mut wrong) = (0, 0, 0, Vec::new());
+    let started = Instant::now();
+    // Two pages at once: one's tesseract runs while the other is measured.
+    let results: Vec<(usize, pages::PageResult)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|first| {
+                let (font, names, portraits) = (&font, &names, &portraits);
+                s.spawn(move || {
+                    (first..generate::SAMPLE_PAGES)
+                        .step_by(2)
+                        .map(|n| {
+                            let page = generate::page(&spec(n, names, portraits), font);
+                            let read = pages::read_page(&page, true)
+                                .unwrap_or_else(|e| panic!("page {n}: {e}"));
+                            (n, read)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all: Vec<_> = workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a page worker"))
+            .collect();
+        all.sort_by_key(|(n, _)| *n);
+        all
+    });
+    for (n, result) in results {
+        let spec = spec(n, &names, &portraits);
+        assert!(
+            result.found.len() <= spec.names.len(),
+            "page {n}: {} boxes for {} portraits (false ones)",
+            result.found.len(),
+            spec.names.len()
+        );
+        found += result.found.len();
+        let side = |f: &pages::Found| (f.photo.width(), f.photo.height());
+        assert!(
+            result
+                .found
+                .iter()
+                .all(|f| side(f) == side(&result.found[0])),
+            "page {n}: crops of different sizes"
+        );
+        for (f, want) in result.found.iter().zip(spec.names) {
+            if f.name == *want {
+                exact += 1;
+            } else if let Some(flag) = &f.flag {
+                assert!(f.name.is_empty(), "a flagged name is left empty");
+                flagged += 1;
+                eprintln!("page {n}: flagged {want:?}: {flag}");
+            } else {
+                wrong.push(format!("page {n}: read {:?} for {want:?}", f.name));
+            }
+        }
+    }
+    let per_page = started.elapsed().as_secs_f64() / 10.0;
+    eprintln!(
+        "pages: {found}/120 portraits, {exact} names exact, {flagged} flagged, {} wrong, {per_page:.2} s per page",
+        wrong.len()
+    );
+    assert!(
+        found * 100 >= 120 * 98,
+        "only {found} of 120 portraits found"
+    );
+    assert!(
+        exact * 100 >= 120 * 95,
+        "only {exact} of 120 names exact; {wrong:#?}"
+    );
+}
+
+#[test]
+fn a_page_that_is_not_a_class_page_is_refused() {
+    let font = generate::serif_font().expect("a serif font");
+    // A page of text only.
+    let mut text = GrayImage::from_pixel(800, 1000, image::Luma([255]));
+    for line in 0..20 {
+        generate::draw_text(
+            &mut text,
+            &font,
+            24.0,
+            400.0,
+            40.0 + line as f32 * 40.0,
+            "Minutes of the class meeting, spring term",
+        );
+    }
+    let err = pages::read_page(&text, false).expect_err("text page refused");
+    assert!(err.contains("not a class page"), "{err}");
+    // One big photo.
+    let photo = &portraits()[0];
+    let mut single = GrayImage::from_pixel(800, 1000, image::Luma([255]));
+    let big = image::imageops::resize(photo, 500, 600, image::imageops::FilterType::Triangle);
+    image::imageops::replace(&mut single, &big, 150, 150);
+    let err = pages::read_page(&single, false).expect_err("single photo refused");
+    assert!(err.contains("not a class page"), "{err}");
+}
+
+/// A page file too large is refused before decoding: a PNG header that
+/// claims 9000×9000 pixels.
+#[test]
+fn the_cli_refuses_a_page_too_large_before_decoding_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let huge = tmp.path().join("huge.png");
+    image::GrayImage::new(1, 1).save(&huge).expect("save");
+    let mut bytes = std::fs::read(&huge).expect("read");
+    bytes[16..20].copy_from_slice(&9000u32.to_be_bytes());
+    bytes[20..24].copy_from_slice(&9000u32.to_be_bytes());
+    // The header's CRC covers its type and data (bytes 12..29).
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    std::fs::write(&huge, bytes).expect("write");
+    let refused = yearbook(&[
+        "pages".as_ref(),
+        huge.as_os_str(),
+        "--out".as_ref(),
+        tmp.path().join("nope").as_os_str(),
+    ]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("9000×9000"), "{said}");
+}
+
+/// Without tesseract every portrait is still written, its name left empty;
+/// `check` then names each photo whose name is to be typed, and `serve`
+/// refuses the folder with the same sentences.
+#[test]
+fn without_tesseract_check_lists_each_portrait_to_name() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let files = write_pages(tmp.path(), &[(0, None)]);
+    let out = tmp.path().join("roster");
+    let no_tools = tempfile::tempdir().expect("empty PATH");
+    let run = Command::new(env!("CARGO_BIN_EXE_yearbook"))
+        .arg("pages")
+        .args(&files)
+        .arg("--out")
+        .arg(&out)
+        .env("PATH", no_tools.path())
+        .output()
+        .expect("run");
+    let said = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{said}");
+    assert!(said.contains("tesseract is not installed"), "{said}");
+    assert!(
+        said.contains("portrait 5 (row 2, column 1), photos/page0-5.png: no name"),
+        "{said}"
+    );
+    assert!(said.contains("names still to type: 12;"), "{said}");
+    let check = yearbook(&["check".as_ref(), out.as_os_str()]);
+    let checked = String::from_utf8_lossy(&check.stdout);
+    assert!(!check.status.success(), "{checked}");
+    let want =
+        "roster.csv:6: the name is empty for photo 'photos/page0-5.png': type the person's name";
+    assert!(checked.lines().any(|l| l == want), "{checked}");
+    assert_eq!(checked.lines().count(), 12, "{checked}");
+    let refused = serve_refusing(&out);
+    assert!(
+        refused.contains(want),
+        "serve says what check says: {refused}"
+    );
+}
+
+#[test]
+fn the_cli_writes_a_roster_and_check_names_the_caption_left_blank() {
+    if !tesseract_or_skip() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    // Page 0's sixth portrait has no caption at all.
+    let files = write_pages(tmp.path(), &[(0, Some(5)), (7, None)]);
+    let out = tmp.path().join("roster");
+    let mut args = vec!["pages".as_ref()];
+    args.extend(files.iter().map(|f| f.as_os_str()));
+    args.extend(["--out".as_ref(), out.as_os_str()]);
+    let run = yearbook(&args);
+    let said = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        said.contains("page0.png: 12 portraits, 11 names read, 1 flagged"),
+        "{said}"
+    );
+    assert!(
+        said.contains("page7.png: 12 portraits, 12 names read"),
+        "{said}"
+    );
+    let check = yearbook(&["check".as_ref(), out.as_os_str()]);
+    let checked = String::from_utf8_lossy(&check.stdout);
+    assert!(!check.status.success(), "{checked}");
+    assert_eq!(
+        checked.trim(),
+        "roster.csv:7: the name is empty for photo 'photos/page0-6.png': type the person's name"
+    );
+    // The organiser types the name in; then the roster is whole.
+    let csv = std::fs::read_to_string(out.join("roster.csv")).expect("csv");
+    let typed = csv.replace(",,photos/page0-6.png", "Frank Typed,,photos/page0-6.png");
+    assert_ne!(typed, csv);
+    std::fs::write(out.join("roster.csv"), typed).expect("write");
+    let check = yearbook(&["check".as_ref(), out.as_os_str()]);
+    let checked = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{checked}");
+    assert!(checked.contains("24"), "{checked}");
+}
+
+/// Runs the yearbook binary to its end.
+fn yearbook(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_yearbook"))
+        .args(args)
+        .output()
+        .expect("run yearbook")
+}
+
+/// Saves the given pages of [`spec`] as `page{n}.png`, each with the
+/// caption of the given portrait (if any) left blank.
+fn write_pages(dir: &Path, which: &[(usize, Option<usize>)]) -> Vec<std::path::PathBuf> {
+    let font = generate::serif_font().expect("a serif font");
+    let (mut names, portraits) = (names(), portraits());
+    which
+        .iter()
+        .map(|&(n, blank)| {
+            if let Some(b) = blank {
+                names[n * 12 + b].clear();
+            }
+            let path = dir.join(format!("page{n}.png"));
+            generate::page(&spec(n, &names, &portraits), &font)
+                .save(&path)
+                .expect("save page");
+            path
+        })
+        .collect()
+}
+
+/// `yearbook serve --roster DIR`, which must refuse it before listening:
+/// what it said.
+fn serve_refusing(roster: &Path) -> String {
+    let db = tempfile::tempdir().expect("tmp");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yearbook"))
+        .arg("serve")
+        .arg("--addr")
+        .arg("127.0.0.1:0")
+        .arg("--db")
+        .arg(db.path().join("t.db"))
+        .arg("--roster")
+        .arg(roster)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed().as_secs() > 15 {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve kept running with a roster of empty names");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert!(!out.status.success());
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// PNG's CRC-32 (ISO 3309), bit by bit: a header is 17 bytes.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
