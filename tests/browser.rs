@@ -51,6 +51,8 @@ mod roster_zip;
 mod settings;
 #[path = "browser/thennow.rs"]
 mod thennow;
+#[path = "browser/thennow_journey.rs"]
+mod thennow_journey;
 #[path = "browser/thennow_modes.rs"]
 mod thennow_modes;
 #[path = "browser/thennow_settings.rs"]
