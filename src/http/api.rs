@@ -175,6 +175,15 @@ pub async fn create_room(
     state.creations.count(ip);
     state.creations_total.count();
     let (room, host_key) = state.rooms.create_for(settings.clone(), class);
+    // The code goes on the projector at once: a kill -9 just after must
+    // not lose the room. A failing disk does not hold the host up for
+    // long; the room then waits like any write (docs/deploy.md, Disk space).
+    state
+        .rooms
+        .deps()
+        .store
+        .flush(std::time::Duration::from_secs(5))
+        .await;
     let public = state.public_url_for(&headers);
     let body = json!({
         "code": room.code,
