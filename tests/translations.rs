@@ -21,6 +21,12 @@ const CONVERTED: &[&str] = &[
     "static/join.js",
     "static/common.js",
     "static/style.css",
+    "templates/host.html",
+    "static/host.js",
+    "static/sound.js",
+    "static/remote-offer.js",
+    "templates/remote.html",
+    "static/remote.js",
 ];
 
 /// String literals of the converted scripts that look like words but are
@@ -33,6 +39,25 @@ const NOT_PROSE: &[&str] = &[
     "Content-Type",
     "; SameSite=Lax",
     "pic small",
+    // KeyboardEvent.key values the projector's shortcuts compare with.
+    "Enter",
+    "Escape",
+    "Spacebar",
+    "Tab",
+    "Shift",
+    "Control",
+    "Alt",
+    "Meta",
+    // The projector's class lists and the host socket's query.
+    "choices photos",
+    "step empty p",
+    "chip more",
+    "btn quiet",
+    "btn quiet today-hide",
+    "btn quiet let-back",
+    "btn quiet claim-give",
+    "btn quiet claim-refuse",
+    "?role=host",
 ];
 
 fn read(path: &str) -> String {

@@ -1090,6 +1090,7 @@ const SETTINGS: Shape = Shape::Object(&[
     ("include_memoriam", S),
     ("profanity_filter", S),
     ("labels", LABELS),
+    ("lang", S),
 ]);
 const PERSON: Shape = Shape::Object(&[("name", S), ("known_as", S)]);
 const PHOTO: Shape = Shape::Object(&[("photo", S), ("thumb", S)]);
