@@ -23,6 +23,8 @@ mod harness;
 mod journey;
 #[path = "browser/lang.rs"]
 mod lang;
+#[path = "browser/lang_room.rs"]
+mod lang_room;
 #[path = "browser/namelist.rs"]
 mod namelist;
 #[path = "browser/organise.rs"]
