@@ -140,6 +140,25 @@ async fn the_host_changes_the_rooms_language_in_the_lobby_and_a_restart_keeps_it
             .contains("English, Deutsch, Español"),
         "{e}"
     );
+    // The host's other refusals in its language too (same codes).
+    de_host
+        .send(json!({"type": "configure", "rounds": 0}))
+        .await;
+    let e = de_host.recv_type("error").await;
+    assert_eq!(e["code"], "bad_request", "{e}");
+    assert_eq!(
+        e["message"],
+        "Die Rundenzahl muss zwischen 1 und 200 liegen."
+    );
+    de_host
+        .send(json!({"type": "kick", "player_id": 999}))
+        .await;
+    let e = de_host.recv_type("error").await;
+    assert_eq!(e["code"], "unknown_player", "{e}");
+    assert_eq!(
+        e["message"],
+        "Diese Person spielt in diesem Raum nicht mit."
+    );
     drop(de_host);
 
     // kill -9: the room comes back in German.

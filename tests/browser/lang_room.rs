@@ -233,6 +233,29 @@ fn a_german_projector_and_phones_in_three_languages_play_to_the_podium() {
                 .await;
         }
         projectors_fit(&hosts, "lobby").await;
+        // The settings and the key help, open, in German on the smaller
+        // projector: everything on the screen.
+        host720.click("#settings summary").await;
+        says(
+            host720,
+            "label[for=set-lang]",
+            &say("de", "host-language", &[]),
+        )
+        .await;
+        host720.screenshot("lang-room-settings-projector720").await;
+        assert_fits(host720, "the German settings").await;
+        host720.click("#settings summary").await;
+        host720.press('?').await;
+        says(host720, ".keys-title", &say("de", "host-keys-title", &[])).await;
+        assert_fits(host720, "the German key help").await;
+        host720.screenshot("lang-room-keys-projector720").await;
+        host720.press('?').await;
+        host720
+            .wait(
+                "the key help closed",
+                "document.getElementById('keys-help').hidden",
+            )
+            .await;
 
         let mut scores = [0u64; 3];
         for round in 1..=2i64 {
