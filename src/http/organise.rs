@@ -1153,18 +1153,21 @@ async fn read_photo(body: axum::body::Body) -> Result<Vec<u8>, AppError> {
                     "The photo must arrive within {} s: send a smaller one.",
                     PHOTO_READ_TIMEOUT.as_secs()
                 ),
-                |bytes| {
-                    let problem = crate::uploads::check::Problem::TooLarge {
-                        bytes: bytes as u64,
-                    };
-                    AppError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        problem.code(),
-                        problem.message(),
-                    )
-                },
+                too_large,
             )
         })
+}
+
+/// 413 `too_large` for a file of `bytes`, in the upload's words.
+pub(crate) fn too_large(bytes: usize) -> AppError {
+    let problem = crate::uploads::check::Problem::TooLarge {
+        bytes: bytes as u64,
+    };
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        problem.code(),
+        problem.message(),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -1363,6 +1366,7 @@ struct ReunionPage {
     invite_days: i64,
     /// Whether `--event-code` guards an event left without a guest code.
     server_code: bool,
+    t: crate::i18n::Tr,
 }
 
 /// `GET /organise/reunions/{id}`: the people table; `static/organise.js`
@@ -1370,16 +1374,17 @@ struct ReunionPage {
 pub async fn reunion_page(
     State(state): State<Arc<AppState>>,
     who: Organiser,
+    t: crate::i18n::Tr,
     Ids(id): Ids<u32>,
 ) -> Response {
     let r = match reunion_for(&state, &who, id) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
-    render_reunion_page(&state, &r)
+    render_reunion_page(&state, &r, t)
 }
 
-fn render_reunion_page(state: &AppState, r: &Reunion) -> Response {
+fn render_reunion_page(state: &AppState, r: &Reunion, t: crate::i18n::Tr) -> Response {
     let data = super::pages::json_for_script(&reunion_json(state, r));
     super::pages::render(ReunionPage {
         base: state.base.clone(),
@@ -1388,6 +1393,7 @@ fn render_reunion_page(state: &AppState, r: &Reunion) -> Response {
         data,
         invite_days: crate::reunion::INVITE_DAYS,
         server_code: state.event.is_some(),
+        t,
     })
 }
 
