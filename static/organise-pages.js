@@ -10,7 +10,7 @@
   var saving = {};
   var listed = {};
 
-  function say(line) { text($('cp-msg'), line); }
+  function say(line, ok) { $('cp-msg').classList.toggle('ok', !!ok); text($('cp-msg'), line); }
 
   function fetchBody(path, method, body) {
     return fetch(YB.url(path), {
@@ -39,7 +39,7 @@
       YB.fetchJson(api + '/' + page.id, { method: 'PUT', body: { label: page.label, boxes: page.boxes } })
         .then(function (r) {
           if (!r.ok) { say(t('pages-save-trouble', { why: YB.errorText(r) })); return; }
-          say(t('pages-saved'));
+          say(t('pages-saved'), true);
         }, function () { say(t('pages-save-trouble', { why: t('pages-network') })); });
     }, 400);
   }
@@ -294,7 +294,7 @@
     page.boxes.splice(m, 1);
     var kept = m < n ? n - 1 : n;
     save(page);
-    say(t('pages-merged', { a: n + 1, b: m + 1 }));
+    say(t('pages-merged', { a: n + 1, b: m + 1 }), true);
     redraw(page, '.cp-box[data-n="' + kept + '"]');
   }
 
@@ -376,7 +376,7 @@
     function next() {
       if (i >= files.length) { $('cp-pick').value = ''; return; }
       var file = files[i++];
-      say(t('pages-reading', { file: file.name }));
+      say(t('pages-reading', { file: file.name }), true);
       fetchBody(api + '?file=' + encodeURIComponent(file.name), 'POST', file).then(function (r) {
         if (!r.ok || !r.data) {
           say(t('pages-refused', { file: file.name, why: YB.errorText(r) }));
@@ -386,7 +386,7 @@
         }
         pages.push(r.data);
         var unnamed = r.data.boxes.filter(function (b) { return !b.name; }).length;
-        say(t('pages-read', { file: file.name, count: r.data.boxes.length, unnamed: unnamed }));
+        say(t('pages-read', { file: file.name, count: r.data.boxes.length, unnamed: unnamed }), true);
         drawAll();
         next();
       }, function () { say(t('pages-network')); next(); });
@@ -403,14 +403,20 @@
   $('cp-roster').addEventListener('click', function () {
     var button = $('cp-roster');
     button.disabled = true;
-    say(t('pages-adding'));
+    say(t('pages-adding'), true);
     YB.clear($('cp-outcome'));
     flush().then(function () {
       return YB.fetchJson(api + '/roster', { body: {} });
     }).then(function (r) {
       button.disabled = false;
-      if (!r.ok) { say(YB.errorText(r)); return; }
-      say(t('pages-added', { count: r.data.added }));
+      if (!r.ok) {
+        say(YB.errorText(r));
+        // The first box still without a name, ready to type in.
+        var empty = Array.prototype.filter.call(section.querySelectorAll('.cp-name'), function (i) { return !i.value.trim(); })[0];
+        if (r.data && r.data.error === 'names_missing' && empty) empty.focus();
+        return;
+      }
+      say(t('pages-added', { count: r.data.added }), true);
       (r.data.uploads || []).forEach(function (u) {
         (u.refused || []).forEach(function (f) {
           $('cp-outcome').appendChild(el('li', { className: 'error', text: f.file + ': ' + f.message }));

@@ -27,6 +27,8 @@ mod lang;
 mod namelist;
 #[path = "browser/organise.rs"]
 mod organise;
+#[path = "browser/pages_flow.rs"]
+mod pages_flow;
 #[path = "browser/pause.rs"]
 mod pause;
 #[path = "browser/phone.rs"]
