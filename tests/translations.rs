@@ -21,6 +21,9 @@ const CONVERTED: &[&str] = &[
     "static/join.js",
     "static/common.js",
     "static/style.css",
+    "templates/organise_pages_section.html",
+    "static/organise-pages.js",
+    "static/organise-pages.css",
 ];
 
 /// String literals of the converted scripts that look like words but are
@@ -33,6 +36,10 @@ const NOT_PROSE: &[&str] = &[
     "Content-Type",
     "; SameSite=Lax",
     "pic small",
+    "Delete",
+    "Backspace",
+    "Enter",
+    "?file=",
 ];
 
 fn read(path: &str) -> String {
