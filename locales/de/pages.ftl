@@ -56,3 +56,4 @@ pages-added = { $count ->
 pages-saved = Gespeichert.
 pages-save-trouble = Diese Änderung wurde nicht gespeichert: { $why }
 pages-confirm-remove = Diese Seite mit ihren Kästchen entfernen?
+pages-same-name = { $name } ist sowohl Porträt { $portrait } auf Seite { $page } als auch Porträt { $otherportrait } auf Seite { $otherpage }: Sind es zwei Personen, unterscheide sie im Namen; ist es eine Person in zwei Büchern, gib jeder Seite ihr Buch oder Jahr.

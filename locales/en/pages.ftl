@@ -56,3 +56,4 @@ pages-added = { $count ->
 pages-saved = Saved.
 pages-save-trouble = This change was not saved: { $why }
 pages-confirm-remove = Remove this page and its boxes?
+pages-same-name = { $name } is both portrait { $portrait } of page { $page } and portrait { $otherportrait } of page { $otherpage }: if they are two people, tell them apart in the name; if one person in two books, give each page its book or year.

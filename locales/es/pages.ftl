@@ -56,3 +56,4 @@ pages-added = { $count ->
 pages-saved = Guardado.
 pages-save-trouble = Este cambio no se guardó: { $why }
 pages-confirm-remove = ¿Quitar esta página y sus recuadros?
+pages-same-name = { $name } es a la vez el retrato { $portrait } de la página { $page } y el retrato { $otherportrait } de la página { $otherpage }: si son dos personas, distínguelas en el nombre; si es una persona en dos libros, da a cada página su libro o año.

@@ -453,11 +453,49 @@ fn unnamed(tr: Tr, pages: &[DraftPage]) -> Vec<String> {
         .collect()
 }
 
+/// Two boxes of one name are one person's two photos, which need a label
+/// each, not the same one (two books: `1983`, `1986`); else the sentence
+/// naming the first two that are not.
+fn same_name_twice(tr: Tr, pages: &[DraftPage]) -> Option<String> {
+    use crate::reunion::label_key;
+    use crate::roster::csv::name_key;
+    let boxes: Vec<(usize, usize, &DraftPage)> = pages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, page)| (0..page.boxes.len()).map(move |n| (p, n, page)))
+        .collect();
+    for (i, &(p, n, page)) in boxes.iter().enumerate() {
+        let key = name_key(&page.boxes[n].name);
+        let label = label_key(Some(&page.label));
+        let clash = boxes[i + 1..].iter().find(|&&(_, m, other)| {
+            name_key(&other.boxes[m].name) == key
+                && (label.is_empty()
+                    || other.label.trim().is_empty()
+                    || label_key(Some(&other.label)) == label)
+        });
+        if let Some(&(q, m, _)) = clash {
+            use fluent_bundle::FluentValue;
+            return Some(tr.lang.with(
+                "pages-same-name",
+                &[
+                    ("name", FluentValue::from(page.boxes[n].name.as_str())),
+                    ("page", FluentValue::from((p + 1) as u64)),
+                    ("portrait", FluentValue::from((n + 1) as u64)),
+                    ("otherpage", FluentValue::from((q + 1) as u64)),
+                    ("otherportrait", FluentValue::from((m + 1) as u64)),
+                ],
+            ));
+        }
+    }
+    None
+}
+
 /// `POST /api/organise/reunions/{id}/pages/roster`: every box of every
 /// page goes into the event as an uploaded photo named after it (with
 /// its page's label), the same way as dropped files; the pages are then
-/// done and dropped. 422 `names_missing` naming each box without a name
-/// (nothing is added); 200 `{added, uploads: [...]}` as the uploads list.
+/// done and dropped. 422 `names_missing` naming each box without a name,
+/// 422 `same_name` for one name twice without a label each (nothing is
+/// added); 200 `{added, uploads: [...]}` as the uploads list.
 pub async fn to_roster(
     State(state): State<Arc<AppState>>,
     who: Organiser,
@@ -478,6 +516,13 @@ pub async fn to_roster(
             StatusCode::UNPROCESSABLE_ENTITY,
             "names_missing",
             tr.arg("pages-names-missing", "which", missing.join("; ")),
+        ));
+    }
+    if let Some(twice) = same_name_twice(tr, &pages) {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "same_name",
+            twice,
         ));
     }
     let cut_pages = pages.clone();

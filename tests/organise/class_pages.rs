@@ -18,10 +18,16 @@ fn png(img: &GrayImage) -> Vec<u8> {
 
 /// Generated page `n` of the sample book and the names printed on it.
 fn sample_page(n: usize) -> (Vec<u8>, Vec<String>) {
+    sample_page_printed(n, false)
+}
+
+/// As [`sample_page`], its halftone turned over when `other_print`.
+fn sample_page_printed(n: usize, other_print: bool) -> (Vec<u8>, Vec<String>) {
     let font = generate::serif_font().expect("a serif font");
     let names = generate::sample_names();
     let portraits = yearbook::roster::load::demo_portraits();
-    let spec = generate::sample_spec(n, &names, &portraits);
+    let mut spec = generate::sample_spec(n, &names, &portraits);
+    spec.halftone ^= other_print;
     let count = (spec.columns * spec.rows) as usize;
     let printed = spec.names[..count].to_vec();
     (png(&generate::page(&spec, &font)), printed)
@@ -192,4 +198,66 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
         .get_json(&format!("/api/organise/reunions/{id}/pages"))
         .await;
     assert_eq!(list["pages"], json!([]));
+}
+
+#[tokio::test]
+async fn one_class_in_two_books_needs_a_label_a_page_then_is_one_person_each() {
+    if !tesseract_or_skip() {
+        return;
+    }
+    let server = TestServer::builder().in_process().start();
+    let (_, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Two Books"}))
+        .await;
+    let id = r["id"].to_string();
+    // The same class in two books, printed a little otherwise.
+    let mut pages = Vec::new();
+    for (file, other) in [("junior.png", false), ("senior.png", true)] {
+        let (bytes, printed) = sample_page_printed(1, other);
+        let (status, page) = send_page(&server, &id, file, bytes).await;
+        assert_eq!(status, 201, "{page}");
+        let read: Vec<&str> = page["boxes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(read, printed, "{file}");
+        pages.push(page);
+    }
+    let roster = format!("/api/organise/reunions/{id}/pages/roster");
+    let (status, r) = server.post_json(&roster, &json!({})).await;
+    assert_eq!(status, 422, "{r}");
+    assert_eq!(r["error"], "same_name");
+    let first = pages[0]["boxes"][0]["name"].as_str().unwrap();
+    assert_eq!(
+        r["message"],
+        format!(
+            "{first} is both portrait 1 of page 1 and portrait 1 of page 2: if they are two \
+             people, tell them apart in the name; if one person in two books, give each page \
+             its book or year."
+        )
+    );
+    for (page, label) in pages.iter_mut().zip(["1983", "1986"]) {
+        page["label"] = json!(label);
+        let (status, saved) = put_page(&server, &id, page).await;
+        assert_eq!(status, 200, "{saved}");
+    }
+    let (status, r) = server.post_json(&roster, &json!({})).await;
+    assert_eq!(status, 200, "{r}");
+    let (_, event) = server
+        .get_json(&format!("/api/organise/reunions/{id}"))
+        .await;
+    let people = event["people"].as_array().unwrap();
+    assert_eq!(people.len(), 12, "{event}");
+    for p in people {
+        let mut labels: Vec<&str> = p["photos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|ph| ph["label"].as_str().unwrap())
+            .collect();
+        labels.sort();
+        assert_eq!(labels, ["1983", "1986"], "{p}");
+    }
 }
