@@ -31,6 +31,8 @@ mod namelist;
 mod organise;
 #[path = "browser/organise_lang.rs"]
 mod organise_lang;
+#[path = "browser/pages_flow.rs"]
+mod pages_flow;
 #[path = "browser/pause.rs"]
 mod pause;
 #[path = "browser/phone.rs"]

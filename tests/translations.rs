@@ -36,6 +36,9 @@ const CONVERTED: &[&str] = &[
     "static/organise-upload.js",
     "static/organise-zip.js",
     "static/organise-upload.css",
+    "templates/organise_pages_section.html",
+    "static/organise-pages.js",
+    "static/organise-pages.css",
 ];
 
 /// String literals of the converted scripts that look like words but are
@@ -68,6 +71,9 @@ const NOT_PROSE: &[&str] = &[
     "btn quiet claim-refuse",
     "?role=host",
     "Upload-Offset",
+    "Delete",
+    "Backspace",
+    "?file=",
 ];
 
 /// A script's literal that is code, not words: a query string's start

@@ -1153,18 +1153,21 @@ async fn read_photo(body: axum::body::Body) -> Result<Vec<u8>, AppError> {
                     "The photo must arrive within {} s: send a smaller one.",
                     PHOTO_READ_TIMEOUT.as_secs()
                 ),
-                |bytes| {
-                    let problem = crate::uploads::check::Problem::TooLarge {
-                        bytes: bytes as u64,
-                    };
-                    AppError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        problem.code(),
-                        problem.message(),
-                    )
-                },
+                too_large,
             )
         })
+}
+
+/// 413 `too_large` for a file of `bytes`, in the upload's words.
+pub(crate) fn too_large(bytes: usize) -> AppError {
+    let problem = crate::uploads::check::Problem::TooLarge {
+        bytes: bytes as u64,
+    };
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        problem.code(),
+        problem.message(),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -1371,6 +1374,7 @@ struct ReunionPage {
     invite_days: u64,
     /// Whether `--event-code` guards an event left without a guest code.
     server_code: bool,
+    t: crate::i18n::Tr,
 }
 
 /// `GET /organise/reunions/{id}`: the people table; `static/organise.js`
