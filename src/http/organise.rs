@@ -1374,7 +1374,6 @@ struct ReunionPage {
     invite_days: u64,
     /// Whether `--event-code` guards an event left without a guest code.
     server_code: bool,
-    t: crate::i18n::Tr,
 }
 
 /// `GET /organise/reunions/{id}`: the people table; `static/organise.js`
