@@ -29,6 +29,10 @@ mod lang_room;
 mod namelist;
 #[path = "browser/organise.rs"]
 mod organise;
+#[path = "browser/organise_lang.rs"]
+mod organise_lang;
+#[path = "browser/pages_flow.rs"]
+mod pages_flow;
 #[path = "browser/pause.rs"]
 mod pause;
 #[path = "browser/phone.rs"]

@@ -1654,3 +1654,21 @@ pub async fn status_of(server: &TestServer, path_from_message: &str) -> u16 {
         .status()
         .as_u16()
 }
+
+/// Whether `tesseract` runs here, for the tests that read yearbook pages:
+/// under CI (`CI` set; .ci/run installs it) a missing tesseract is a
+/// failure; elsewhere the test says it skipped.
+#[allow(dead_code)]
+pub fn tesseract_or_skip() -> bool {
+    if yearbook::pages::tesseract_available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "tesseract is missing under CI; .ci/run installs tesseract-ocr tesseract-ocr-eng"
+    );
+    eprintln!(
+        "SKIPPED: tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-eng)"
+    );
+    false
+}
