@@ -121,6 +121,22 @@ async fn the_host_changes_the_rooms_language_in_the_lobby_and_a_restart_keeps_it
         page.contains("\"host-start\""),
         "the page carries its host messages"
     );
+    // The emcee's remote is the emcee's own language, not the room's.
+    let remote = server
+        .http
+        .get(server.url(&format!("/remote/{code}")))
+        .header("accept-language", "es-ES,es")
+        .send()
+        .await
+        .expect("GET /remote")
+        .text()
+        .await
+        .unwrap();
+    assert!(remote.contains("<html lang=\"es\""), "{remote}");
+    assert!(
+        remote.contains("\"remote-start\""),
+        "its messages: {remote}"
+    );
 
     // Not offered: refused with its code, in the host socket's language.
     let mut de_host = TestClient::connect(&server, &code, "host-de").await;

@@ -2506,6 +2506,26 @@ mod tests {
     }
 
     #[test]
+    fn the_rooms_language_is_one_offered_by_its_own_tag() {
+        let mut g = lobby(8, 0);
+        let in_lang = |lang: &str| Settings {
+            lang: lang.to_string(),
+            ..Settings::default()
+        };
+        g.configure(in_lang("de-AT")).unwrap();
+        assert_eq!(g.settings().lang, "de");
+        assert_eq!(g.configure(in_lang("xx")), Err(RuleError::UnknownLang));
+        assert_eq!(g.configure(in_lang("")), Err(RuleError::UnknownLang));
+        assert_eq!(g.settings().lang, "de", "a refusal changes nothing");
+        // Rooms saved before the language existed read English.
+        let old: Settings = serde_json::from_str(
+            r#"{"rounds":3,"seconds":9,"mode":"name_to_photo","include_memoriam":true}"#,
+        )
+        .unwrap();
+        assert_eq!(old.lang, "en");
+    }
+
+    #[test]
     fn settings_change_only_in_the_lobby() {
         let (mut g, mut rng) = game(1, 20);
         g.start_round(0, &mut rng).unwrap();
