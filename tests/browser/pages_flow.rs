@@ -125,6 +125,7 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
                     ("phone-1", Size::Phone),
                     ("phone-2", Size::Phone),
                     ("laptop", Size::Projector720),
+                    ("big-font", Size::PhoneLargeFont),
                 ])
                 .await
             }
@@ -146,7 +147,7 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
         }
         let server = TestServer::builder().base_path("/yb").in_process().start();
         let pages = browsers.await.expect("browsers");
-        let [org, phone1, phone2, laptop] = &pages[..] else {
+        let [org, phone1, phone2, laptop, big] = &pages[..] else {
             unreachable!()
         };
         let title = "Pages High, class of 1986";
@@ -310,32 +311,34 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
         );
         assert_eq!(joined[1][1..], page2[2..]);
 
-        // A laptop sees the same pages, wider.
-        laptop
-            .goto(&server.url(&format!("/organise/reunions/{id}")))
-            .await;
-        laptop
-            .wait(
-                "the pages on the laptop",
-                &format!(
-                    "document.querySelectorAll('.cp-box').length === {} && \
-                     Array.from(document.querySelectorAll('.cp-stage img'))\
-                       .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})",
-                    printed.len() - 1
-                ),
-            )
-            .await;
-        assert_eq!(
-            laptop
-                .js("return document.documentElement.scrollWidth <= innerWidth")
-                .await,
-            json!(true),
-            "the pages fit the laptop"
-        );
-        laptop
-            .js("document.querySelector('.cp-page').scrollIntoView(); return true")
-            .await;
-        laptop.screenshot("pages-flow-2-laptop").await;
+        // A laptop sees the same pages, wider; a phone at its largest
+        // font, with nothing sideways either.
+        for (window, what) in [(laptop, "laptop"), (big, "big-font")] {
+            window
+                .goto(&server.url(&format!("/organise/reunions/{id}")))
+                .await;
+            window
+                .wait(
+                    &format!("the pages on the {what} window"),
+                    &format!(
+                        "document.querySelectorAll('.cp-box').length === {} && \
+                         Array.from(document.querySelectorAll('.cp-stage img'))\
+                           .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})",
+                        printed.len() - 1
+                    ),
+                )
+                .await;
+            let wider = window
+                .js("return Array.from(document.querySelectorAll('#class-pages, #class-pages *')).filter(function (e) { \
+                       return e.getBoundingClientRect().right > innerWidth + 0.5; }).map(function (e) { \
+                       return e.tagName + '.' + e.className + '#' + e.id; })")
+                .await;
+            assert_eq!(wider, json!([]), "the section fits the {what} window");
+            window
+                .js("document.querySelector('.cp-item').scrollIntoView(); return true")
+                .await;
+            window.screenshot(&format!("pages-flow-2-{what}")).await;
+        }
 
         // 3. Into the class: every box a person with its photo.
         org.click("#cp-roster").await;
