@@ -35,3 +35,11 @@ error-then-now-off = Damals & heute ist für diese Veranstaltung ausgeschaltet: 
 error-close-kicked = Die Spielleitung hat dich aus diesem Spiel entfernt.
 error-close-replaced = Du spielst auf einer anderen Verbindung weiter.
 error-close-not-saved = Das Spiel konnte dich nicht speichern; versuch es noch einmal.
+# Was die Spielleitung abgelehnt bekommt (Beamer und Fernbedienung).
+error-unknown-player = Diese Person spielt in diesem Raum nicht mit.
+error-no-claim = Für diese Person gibt es nichts zu entscheiden.
+error-settings-rounds = Die Rundenzahl muss zwischen 1 und 200 liegen.
+error-settings-seconds = Die Sekunden müssen zwischen 2 und 300 liegen.
+error-settings-label = Kein Foto dieser Klasse hat diese Beschriftung.
+error-settings-too-few = Für eine Frage braucht es mindestens 4 aus der Klasse.
+error-unknown-lang = Diese Sprache gibt es hier nicht. Zur Wahl stehen: { $languages }.

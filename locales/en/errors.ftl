@@ -38,3 +38,11 @@ error-then-now-off = Then & now is switched off for this event: there is nothing
 error-close-kicked = The host removed you from this game.
 error-close-replaced = You continued on another connection.
 error-close-not-saved = The game could not save you; try again.
+# The host's own refusals (projector and remote).
+error-unknown-player = No such player in this room.
+error-no-claim = That player has no claim waiting for you to decide.
+error-settings-rounds = Rounds must be between 1 and 200.
+error-settings-seconds = Seconds must be between 2 and 300.
+error-settings-label = No photo of this class has that label.
+error-settings-too-few = At least 4 classmates are needed for a question.
+error-unknown-lang = That language is not offered. Choose one of: { $languages }.

@@ -2,6 +2,7 @@
 //! JSON API live in their own modules.
 
 pub mod api;
+pub mod class_pages;
 pub mod event;
 pub mod guard;
 pub mod namelist;
@@ -400,6 +401,22 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(
             "/api/organise/reunions/{id}/namelist/apply",
             post(namelist::event_apply),
+        )
+        .route(
+            "/api/organise/reunions/{id}/pages",
+            get(class_pages::list).post(class_pages::upload),
+        )
+        .route(
+            "/api/organise/reunions/{id}/pages/roster",
+            post(class_pages::to_roster),
+        )
+        .route(
+            "/api/organise/reunions/{id}/pages/{page}",
+            axum::routing::put(class_pages::save).delete(class_pages::remove),
+        )
+        .route(
+            "/api/organise/reunions/{id}/pages/{page}/image",
+            get(class_pages::image),
         )
         .route("/organise/reunions/{id}/upload", get(uploads::page))
         .route(

@@ -1152,18 +1152,21 @@ async fn read_photo(body: axum::body::Body) -> Result<Vec<u8>, AppError> {
             cut.into_error(
                 AppError::said("refusal-photo-dropped"),
                 AppError::said("refusal-photo-slow").with("seconds", PHOTO_READ_TIMEOUT.as_secs()),
-                |bytes| {
-                    let problem = crate::uploads::check::Problem::TooLarge {
-                        bytes: bytes as u64,
-                    };
-                    AppError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        problem.code(),
-                        problem.message(),
-                    )
-                },
+                too_large,
             )
         })
+}
+
+/// 413 `too_large` for a file of `bytes`, in the upload's words.
+pub(crate) fn too_large(bytes: usize) -> AppError {
+    let problem = crate::uploads::check::Problem::TooLarge {
+        bytes: bytes as u64,
+    };
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        problem.code(),
+        problem.message(),
+    )
 }
 
 #[derive(Debug, Deserialize)]
