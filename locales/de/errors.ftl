@@ -32,6 +32,9 @@ error-name-invisible = Dieser Name ist unsichtbar; bitte gib einen Namen ein.
 error-name-other = Bitte wähl einen anderen Namen.
 error-host-not-saved = Das Spiel kann gerade nicht speichern, deshalb hat sich nichts geändert; versuch es noch einmal, sobald es wieder geht.
 error-then-now-off = Damals & heute ist für diese Veranstaltung ausgeschaltet: Hier gibt es nichts hinzuzufügen.
+error-close-kicked = Die Spielleitung hat dich aus diesem Spiel entfernt.
+error-close-replaced = Du spielst auf einer anderen Verbindung weiter.
+error-close-not-saved = Das Spiel konnte dich nicht speichern; versuch es noch einmal.
 # Was die Spielleitung abgelehnt bekommt (Beamer und Fernbedienung).
 error-unknown-player = Diese Person spielt in diesem Raum nicht mit.
 error-no-claim = Für diese Person gibt es nichts zu entscheiden.

@@ -34,6 +34,10 @@ error-name-invisible = That name cannot be seen; please type a name.
 error-name-other = Please choose another name.
 error-host-not-saved = The game cannot save right now, so nothing was changed; try again once it can.
 error-then-now-off = Then & now is switched off for this event: there is nothing to add here.
+# The error a socket is sent just before the room closes it.
+error-close-kicked = The host removed you from this game.
+error-close-replaced = You continued on another connection.
+error-close-not-saved = The game could not save you; try again.
 # The host's own refusals (projector and remote).
 error-unknown-player = No such player in this room.
 error-no-claim = That player has no claim waiting for you to decide.

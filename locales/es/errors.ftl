@@ -32,6 +32,9 @@ error-name-invisible = Ese nombre no se ve; escribe un nombre.
 error-name-other = Elige otro nombre.
 error-host-not-saved = El juego no puede guardar ahora mismo, así que no ha cambiado nada; vuelve a intentarlo cuando pueda.
 error-then-now-off = Antes y ahora está desactivado en este evento: aquí no hay nada que añadir.
+error-close-kicked = Quien presenta te ha sacado de esta partida.
+error-close-replaced = Sigues en otra conexión.
+error-close-not-saved = La partida no pudo guardarte; vuelve a intentarlo.
 # Lo que se le rechaza a quien presenta (proyector y mando).
 error-unknown-player = No hay ningún jugador así en esta sala.
 error-no-claim = Ese jugador no tiene nada pendiente de decidir.

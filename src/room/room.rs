@@ -41,19 +41,19 @@ const KICKED: Close = Close {
     code: 1008,
     reason: "kicked",
     error: "kicked",
-    message: "The host removed you from this game.",
+    key: "error-close-kicked",
 };
 const REPLACED: Close = Close {
     code: 1000,
     reason: "replaced",
     error: "replaced",
-    message: "You continued on another connection.",
+    key: "error-close-replaced",
 };
 const NOT_SAVED: Close = Close {
     code: 1013,
     reason: "storage unavailable",
     error: "storage_unavailable",
-    message: "The game could not save you; try again.",
+    key: "error-close-not-saved",
 };
 
 /// Host sockets one room keeps open at once: the projector, a reloaded
