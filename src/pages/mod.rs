@@ -5,6 +5,7 @@
 //! that cannot be read, or a machine without tesseract, leaves the name
 //! empty and flagged: nothing is guessed.
 
+pub mod face;
 pub mod generate;
 
 use std::io::{Read, Write};
@@ -53,6 +54,13 @@ pub struct Found {
     /// Empty when unread; then `flag` says why.
     pub name: String,
     pub flag: Option<String>,
+    /// The face found, in `photo`'s pixels.
+    pub face: Option<face::Face>,
+    /// What `photo` shows of the straightened page, in its pixels.
+    pub shown: face::Window,
+    /// `None` when the crop shows the face in the class framing
+    /// ([`frame_class`]); else why not (no face found: the whole box).
+    pub framing: Option<String>,
 }
 
 /// What a page gave.
@@ -295,21 +303,25 @@ fn clean_caption(text: &str) -> Option<String> {
     (!name.is_empty() && plausible).then_some(name)
 }
 
-/// Finds, crops and names the portraits of one page.
+/// Finds, crops and names the portraits of one page, framed alike (the
+/// page's faces set the framing; [`frame_class`] does it for a book).
 pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> {
+    let mut page = read_page_unframed(img, with_ocr)?;
+    frame_class(std::slice::from_mut(&mut page));
+    Ok(page)
+}
+
+/// [`read_page`] before framing: each photo is its whole box (trimmed of
+/// its blurred edge), with the face found in it.
+pub fn read_page_unframed(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> {
     let theta = find_skew(img);
     let straight = rotate(img, theta);
     let rects = find_portraits(&straight)?;
-    // One framing for the class: each box trimmed of its blurred edge and
-    // scaled to the median box.
-    let mut sizes: Vec<(u32, u32)> = rects.iter().map(|r| (r.width(), r.height())).collect();
-    sizes.sort_unstable();
-    let (fw, fh) = sizes[sizes.len() / 2];
-    let (inset_x, inset_y) = (fw / 40 + 1, fh / 40 + 1);
-    let (out_w, out_h) = (fw - 2 * inset_x, fh - 2 * inset_y);
+    let mut faces = face::FaceFinder::new()?;
     let mut found = Vec::new();
     for r in &rects {
-        let crop = imageops::crop_imm(
+        let (inset_x, inset_y) = (r.width() / 40 + 1, r.height() / 40 + 1);
+        let cell = imageops::crop_imm(
             &straight,
             r.x0 + inset_x,
             r.y0 + inset_y,
@@ -319,9 +331,17 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> 
         .to_image();
         found.push(Found {
             rect: *r,
-            photo: imageops::resize(&crop, out_w, out_h, imageops::FilterType::Triangle),
+            face: faces.find(&cell),
+            shown: face::Window {
+                x0: (r.x0 + inset_x) as f32,
+                y0: (r.y0 + inset_y) as f32,
+                w: cell.width() as f32,
+                h: cell.height() as f32,
+            },
+            photo: cell,
             name: String::new(),
             flag: None,
+            framing: None,
         });
     }
     let captions = caption_images(&straight, &rects);
@@ -336,6 +356,89 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> 
         skew_deg: -theta.to_degrees() + 0.0,
         found,
     })
+}
+
+/// Crops every portrait of `pages` (from [`read_page_unframed`]: one book)
+/// to one size, the median box's, with its face at the class's framing
+/// ([`face::Framing::of_class`]). A portrait without a face found keeps
+/// its whole box, one whose face does not fit the framing the nearest
+/// window inside its box; `framing` says which.
+pub fn frame_class(pages: &mut [PageResult]) {
+    let all = || pages.iter().flat_map(|p| p.found.iter());
+    let median = |mut v: Vec<u32>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(1).max(1)
+    };
+    let out_w = median(all().map(|f| f.photo.width()).collect());
+    let out_h = median(all().map(|f| f.photo.height()).collect());
+    let aspect = out_w as f32 / out_h as f32;
+    // On a halftone the detector's box size wanders by a quarter (measured
+    // on the generated pages, its place by a few percent): such a face
+    // takes the class's median size, so only its place is framed.
+    let halftone: Vec<bool> = all().map(|f| face::is_halftone(&f.photo)).collect();
+    let mut widths: Vec<f32> = all()
+        .zip(&halftone)
+        .filter(|(_, h)| !**h)
+        .filter_map(|(f, _)| Some(f.face?.size / f.photo.width() as f32))
+        .collect();
+    widths.sort_by(f32::total_cmp);
+    let median_width = widths.get(widths.len() / 2).copied();
+    let sized = |f: &Found, halftone: bool| {
+        let face = f.face?;
+        match (halftone, median_width) {
+            (true, Some(share)) => Some(face::Face {
+                size: share * f.photo.width() as f32,
+                ..face
+            }),
+            _ => Some(face),
+        }
+    };
+    let faces: Vec<Option<face::Face>> = all().zip(&halftone).map(|(f, h)| sized(f, *h)).collect();
+    let placed: Vec<face::Placed> = all()
+        .zip(&faces)
+        .filter_map(|(f, face)| Some(((*face)?, f.photo.width() as f32, f.photo.height() as f32)))
+        .collect();
+    let framing = face::Framing::of_class(&placed, aspect);
+    for (f, sized) in pages.iter_mut().flat_map(|p| p.found.iter_mut()).zip(faces) {
+        f.face = sized;
+        let (bw, bh) = (f.photo.width() as f32, f.photo.height() as f32);
+        let (window, why) = match (f.face, framing) {
+            (Some(face), Some(framing)) => match framing.window(face, bw, bh, aspect) {
+                (window, true) => (window, None),
+                (window, false) => (
+                    window,
+                    Some(
+                        "face too large or too near the edge for the class framing: kept within its box",
+                    ),
+                ),
+            },
+            _ => (
+                face::Window {
+                    x0: 0.0,
+                    y0: 0.0,
+                    w: bw,
+                    h: bh,
+                },
+                Some("no face found: cropped to its box"),
+            ),
+        };
+        let page_scale = f.shown.w / bw;
+        f.shown = face::Window {
+            x0: f.shown.x0 + window.x0 * page_scale,
+            y0: f.shown.y0 + window.y0 * page_scale,
+            w: window.w * page_scale,
+            h: window.h * page_scale,
+        };
+        f.photo = face::cut(&f.photo, window, out_w, out_h);
+        f.framing = why.map(String::from);
+        // The face, now in the crop's pixels.
+        let scale = out_w as f32 / window.w;
+        f.face = f.face.map(|face| face::Face {
+            cx: (face.cx - window.x0) * scale,
+            cy: (face.cy - window.y0) * scale,
+            size: face.size * scale,
+        });
+    }
 }
 
 /// Each portrait's caption as one image (its lines stacked), or `None`
@@ -605,13 +708,16 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
     }
     std::fs::create_dir_all(out.join("photos"))?;
     let mut csv = String::from("name,gender,photo\n");
-    let (mut kept, mut unnamed) = (0, 0);
+    let (mut kept, mut unnamed, mut unframed) = (0, 0, 0);
     let stems = photo_stems(pages);
     let started = Instant::now();
+    // First every page read, then one framing for the whole class.
+    let mut read = Vec::new();
+    let mut read_stems = Vec::new();
     for (path, stem) in pages.iter().zip(&stems) {
         let page_started = Instant::now();
         let img = load_page(path)?;
-        let page = match read_page(&img, with_ocr) {
+        let page = match read_page_unframed(&img, with_ocr) {
             Ok(page) => page,
             Err(why) => {
                 writeln!(report, "{}: {why}", path.display())?;
@@ -628,6 +734,11 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
             page.skew_deg,
             page_started.elapsed().as_secs_f64()
         )?;
+        read.push(page);
+        read_stems.push(stem);
+    }
+    frame_class(&mut read);
+    for (page, stem) in read.iter().zip(read_stems) {
         let (mut row, mut column) = (0, 0);
         for (n, f) in page.found.iter().enumerate() {
             match page.found[..n].last() {
@@ -649,6 +760,16 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
                     kept + 2
                 )?;
             }
+            if let Some(why) = &f.framing {
+                unframed += 1;
+                writeln!(
+                    report,
+                    "  portrait {} (row {}, column {}), {file}: not in the class framing ({why}); look at it before a game",
+                    n + 1,
+                    row + 1,
+                    column + 1,
+                )?;
+            }
             csv.push_str(&format!("{},,{file}\n", csv_field(&f.name)));
             kept += 1;
         }
@@ -662,6 +783,7 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
         pages.len(),
         seconds / pages.len().max(1) as f64
     )?;
+    writeln!(report, "faces framed alike: {} of {kept}", kept - unframed)?;
     if unnamed > 0 {
         writeln!(
             report,
