@@ -556,3 +556,79 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// Two books, one folder each: the six classmates whose portraits are in
+/// both become one person with two photos, labelled by the folders'
+/// names, one row after the other; `check` takes the folder as it is.
+#[test]
+fn a_person_in_both_books_is_one_person_with_two_photos() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (senior, junior) = (tmp.path().join("senior"), tmp.path().join("junior"));
+    std::fs::create_dir_all(&senior).expect("mkdir");
+    std::fs::create_dir_all(&junior).expect("mkdir");
+    // Folders and files together are refused: which book is a file in?
+    let out = tmp.path().join("roster");
+    let mixed = yearbook(&[
+        "pages".as_ref(),
+        senior.as_os_str(),
+        tmp.path().join("page0.png").as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(!mixed.status.success());
+    let said = String::from_utf8_lossy(&mixed.stderr);
+    assert!(said.contains("one folder per book"), "{said}");
+    if !tesseract_or_skip() {
+        return;
+    }
+    let font = generate::serif_font().expect("a serif font");
+    let (mut names, portraits) = (names(), portraits());
+    // Junior page 6's first six portraits are senior page 0's first six
+    // classmates (their drawings too, at the junior book's size).
+    let shared: Vec<String> = names[..6].to_vec();
+    names[72..78].clone_from_slice(&shared);
+    let mut junior_portraits = portraits.clone();
+    let first_of_page6 = (6 * 5) % portraits.len();
+    junior_portraits[first_of_page6..first_of_page6 + 6].clone_from_slice(&portraits[..6]);
+    generate::page(&spec(0, &names, &portraits), &font)
+        .save(senior.join("1.png"))
+        .expect("save");
+    generate::page(&spec(6, &names, &junior_portraits), &font)
+        .save(junior.join("1.png"))
+        .expect("save");
+    let run = yearbook(&[
+        "pages".as_ref(),
+        senior.as_os_str(),
+        junior.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let said = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(said.contains("24 portraits of 18 people written"), "{said}");
+    let csv = std::fs::read_to_string(out.join("roster.csv")).expect("csv");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "name,gender,photo,label");
+    for name in &shared {
+        let at = rows
+            .iter()
+            .position(|r| r.starts_with(&format!("{name},")))
+            .unwrap_or_else(|| panic!("{name} not in {csv}"));
+        assert!(rows[at].ends_with(",senior"), "{csv}");
+        assert!(
+            rows[at + 1].starts_with(&format!("{name},")) && rows[at + 1].ends_with(",junior"),
+            "{name}'s junior photo follows the senior one: {csv}"
+        );
+    }
+    let check = yearbook(&["check".as_ref(), out.as_os_str()]);
+    let checked = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{checked}");
+    assert!(
+        checked.contains("18 people") && checked.contains("24 photos (junior 12, senior 12)"),
+        "{checked}"
+    );
+}

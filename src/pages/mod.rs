@@ -693,12 +693,69 @@ pub fn load_page(path: &Path) -> anyhow::Result<GrayImage> {
     Ok(img.into_luma8())
 }
 
+/// The pages to read: each file, with its book's label when the pages
+/// were given as one folder per book (`senior/`, `junior/`: the label is
+/// the folder's name, as `yearbook import` reads a `1986/` folder).
+pub fn pages_of(args: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Option<String>)>> {
+    let folders = args.iter().filter(|a| a.is_dir()).count();
+    if folders == 0 {
+        return Ok(args.iter().map(|p| (p.clone(), None)).collect());
+    }
+    if folders < args.len() {
+        bail!(
+            "give either page files (one book) or one folder per book (its name is the book's label), not both"
+        );
+    }
+    let mut pages = Vec::new();
+    for folder in args {
+        let label = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().trim().to_string())
+            .filter(|n| !n.is_empty())
+            .with_context(|| format!("{}: a book's folder needs a name", folder.display()))?;
+        let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+            .with_context(|| format!("{}", folder.display()))?
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| p.is_file() && is_page_file(p))
+            .collect();
+        if files.is_empty() {
+            bail!(
+                "{}: no page images (.png, .jpg, .jpeg) in this folder",
+                folder.display()
+            );
+        }
+        // Page files are read in name order within a book.
+        files.sort();
+        pages.extend(files.into_iter().map(|f| (f, Some(label.clone()))));
+    }
+    Ok(pages)
+}
+
+fn is_page_file(path: &Path) -> bool {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|e| matches!(e.as_str(), "png" | "jpg" | "jpeg"))
+}
+
+/// One portrait on its way to the roster.
+struct Entry<'a> {
+    found: &'a Found,
+    file: String,
+    label: Option<&'a str>,
+    /// Its place on its page: number, row, column (from 1).
+    place: (usize, usize, usize),
+}
+
 /// `yearbook pages PAGES… --out DIR`: writes `roster.csv` and `photos/`
-/// as `yearbook import` does, reporting each page to `report`.
+/// as `yearbook import` does, reporting each page to `report`. PAGES are
+/// page files, or one folder per book ([`pages_of`]): then a person found
+/// in several books (the same name, as `yearbook import` compares names)
+/// is one person with a photo labelled by each book.
 pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Result<()> {
     if out.exists() && std::fs::read_dir(out)?.next().is_some() {
         bail!("{} is not empty; give a new or empty folder", out.display());
     }
+    let pages = pages_of(pages)?;
     let with_ocr = tesseract_available();
     if !with_ocr {
         writeln!(
@@ -707,14 +764,23 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
         )?;
     }
     std::fs::create_dir_all(out.join("photos"))?;
-    let mut csv = String::from("name,gender,photo\n");
-    let (mut kept, mut unnamed, mut unframed) = (0, 0, 0);
-    let stems = photo_stems(pages);
+    // A labelled page's photos are named after its book and file.
+    let named: Vec<PathBuf> = pages
+        .iter()
+        .map(|(path, label)| match label {
+            Some(l) => PathBuf::from(format!(
+                "{l}-{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            )),
+            None => path.clone(),
+        })
+        .collect();
+    let stems = photo_stems(&named);
     let started = Instant::now();
     // First every page read, then one framing for the whole class.
     let mut read = Vec::new();
-    let mut read_stems = Vec::new();
-    for (path, stem) in pages.iter().zip(&stems) {
+    let mut read_from = Vec::new();
+    for ((path, label), stem) in pages.iter().zip(&stems) {
         let page_started = Instant::now();
         let img = load_page(path)?;
         let page = match read_page_unframed(&img, with_ocr) {
@@ -735,10 +801,11 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
             page_started.elapsed().as_secs_f64()
         )?;
         read.push(page);
-        read_stems.push(stem);
+        read_from.push((stem, label.as_deref()));
     }
     frame_class(&mut read);
-    for (page, stem) in read.iter().zip(read_stems) {
+    let mut entries = Vec::new();
+    for (page, (stem, label)) in read.iter().zip(read_from) {
         let (mut row, mut column) = (0, 0);
         for (n, f) in page.found.iter().enumerate() {
             match page.found[..n].last() {
@@ -748,41 +815,76 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
             }
             let file = format!("photos/{stem}-{}.png", n + 1);
             f.photo.save(out.join(&file))?;
-            // The CSV's header is line 1, so this row is line kept + 2.
-            if let Some(flag) = &f.flag {
-                unnamed += 1;
-                writeln!(
-                    report,
-                    "  portrait {} (row {}, column {}), {file}: no name ({flag}); type it on line {} of roster.csv",
-                    n + 1,
-                    row + 1,
-                    column + 1,
-                    kept + 2
-                )?;
-            }
-            if let Some(why) = &f.framing {
-                unframed += 1;
-                writeln!(
-                    report,
-                    "  portrait {} (row {}, column {}), {file}: not in the class framing ({why}); look at it before a game",
-                    n + 1,
-                    row + 1,
-                    column + 1,
-                )?;
-            }
-            csv.push_str(&format!("{},,{file}\n", csv_field(&f.name)));
-            kept += 1;
+            entries.push(Entry {
+                found: f,
+                file,
+                label,
+                place: (n + 1, row + 1, column + 1),
+            });
         }
     }
+    let entries = one_person_together(entries);
+    let labelled = pages.iter().any(|(_, l)| l.is_some());
+    let mut csv = String::from(if labelled {
+        "name,gender,photo,label\n"
+    } else {
+        "name,gender,photo\n"
+    });
+    let (mut unnamed, mut unframed) = (0, 0);
+    for (i, e) in entries.iter().enumerate() {
+        let (n, row, column) = e.place;
+        let (file, f) = (&e.file, e.found);
+        // The CSV's header is line 1, so this row is line i + 2.
+        if let Some(flag) = &f.flag {
+            unnamed += 1;
+            writeln!(
+                report,
+                "  portrait {n} (row {row}, column {column}), {file}: no name ({flag}); type it on line {} of roster.csv",
+                i + 2
+            )?;
+        }
+        if let Some(why) = &f.framing {
+            unframed += 1;
+            writeln!(
+                report,
+                "  portrait {n} (row {row}, column {column}), {file}: not in the class framing ({why}); look at it before a game",
+            )?;
+        }
+        csv.push_str(&format!("{},,{file}", csv_field(&f.name)));
+        if labelled {
+            csv.push_str(&format!(",{}", csv_field(e.label.unwrap_or_default())));
+        }
+        csv.push('\n');
+    }
     std::fs::write(out.join("roster.csv"), csv)?;
+    let kept = entries.len();
     let seconds = started.elapsed().as_secs_f64();
+    let people = {
+        let mut keys: Vec<String> = entries
+            .iter()
+            .map(|e| e.found.name.as_str())
+            .filter(|n| !n.is_empty())
+            .map(crate::roster::csv::name_key)
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys.len() + unnamed
+    };
+    let who = if people == kept {
+        String::new()
+    } else {
+        format!(" of {people} people")
+    };
     writeln!(
         report,
-        "{kept} portraits written to {} ({} pages in {seconds:.1} s, {:.2} s per page)",
+        "{kept} portraits{who} written to {} ({} pages in {seconds:.1} s, {:.2} s per page)",
         out.join("roster.csv").display(),
         pages.len(),
         seconds / pages.len().max(1) as f64
     )?;
+    for line in close_names_apart(&entries) {
+        writeln!(report, "{line}")?;
+    }
     writeln!(report, "faces framed alike: {} of {kept}", kept - unframed)?;
     if unnamed > 0 {
         writeln!(
@@ -792,6 +894,56 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
         )?;
     }
     Ok(())
+}
+
+/// The entries with each person's photos one after the other, in the
+/// order each person first appears: the same name (as `yearbook import`
+/// compares names) is one person. Unread names stay apart.
+fn one_person_together(entries: Vec<Entry<'_>>) -> Vec<Entry<'_>> {
+    let mut order: Vec<Vec<Entry<'_>>> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for e in entries {
+        if e.found.name.is_empty() {
+            order.push(vec![e]);
+            continue;
+        }
+        let key = crate::roster::csv::name_key(&e.found.name);
+        match at.get(&key) {
+            Some(&i) => order[i].push(e),
+            None => {
+                at.insert(key, order.len());
+                order.push(vec![e]);
+            }
+        }
+    }
+    order.into_iter().flatten().collect()
+}
+
+/// A line for each two names of different books that are close but not
+/// the same (an OCR slip, a changed spelling): kept as two people, never
+/// merged by a guess.
+fn close_names_apart(entries: &[Entry<'_>]) -> Vec<String> {
+    let key = |e: &Entry<'_>| crate::roster::csv::name_key(&e.found.name);
+    let mut lines = Vec::new();
+    for (i, a) in entries.iter().enumerate() {
+        for b in &entries[i + 1..] {
+            let (ka, kb) = (key(a), key(b));
+            if a.label == b.label || a.found.name.is_empty() || b.found.name.is_empty() || ka == kb
+            {
+                continue;
+            }
+            if strsim::jaro_winkler(&ka, &kb) >= 0.92 {
+                lines.push(format!(
+                    "close names in two books, kept as two people: '{}' ({}) <-> '{}' ({}); if they are one person, type one spelling on both lines of roster.csv",
+                    a.found.name,
+                    a.label.unwrap_or_default(),
+                    b.found.name,
+                    b.label.unwrap_or_default()
+                ));
+            }
+        }
+    }
+    lines
 }
 
 /// Each page's name for its portraits' files: its file name's letters and
