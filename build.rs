@@ -14,6 +14,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=YEARBOOK_FACE_MODEL");
     let path = std::env::var_os("YEARBOOK_FACE_MODEL")
         .map(PathBuf::from)
+        .or_else(from_registry)
         .or_else(from_metadata)
         .unwrap_or_else(|| {
             panic!(
@@ -24,9 +25,39 @@ fn main() {
     println!("cargo:rustc-env=YEARBOOK_FACE_MODEL={}", path.display());
 }
 
-/// The model beside rustface's Cargo.toml, wherever cargo keeps the
-/// package (registry, vendor folder): each package's `manifest_path` in
-/// `cargo metadata` (offline: the lock file has already been resolved).
+/// The model in cargo's unpacked registry copy of the locked rustface
+/// version (`$CARGO_HOME/registry/src/<index>/rustface-<version>/`), where
+/// cargo has just put it to build it.
+fn from_registry() -> Option<PathBuf> {
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR")?);
+    let lock = std::fs::read_to_string(manifest_dir.join("Cargo.lock")).ok()?;
+    let version = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"rustface\""))?
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))?
+        .trim_end_matches('"')
+        .to_string();
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| Some(PathBuf::from(std::env::var_os("HOME")?).join(".cargo")))?;
+    std::fs::read_dir(home.join("registry").join("src"))
+        .ok()?
+        .filter_map(|index| {
+            Some(
+                index
+                    .ok()?
+                    .path()
+                    .join(format!("rustface-{version}"))
+                    .join(MODEL),
+            )
+        })
+        .find(|p| p.is_file())
+}
+
+/// The model beside rustface's Cargo.toml wherever cargo keeps the
+/// package (a vendor folder, another registry): each package's
+/// `manifest_path` in `cargo metadata`.
 fn from_metadata() -> Option<PathBuf> {
     let cargo = std::env::var_os("CARGO")?;
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR")?).join("Cargo.toml");

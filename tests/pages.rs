@@ -632,3 +632,65 @@ fn a_person_in_both_books_is_one_person_with_two_photos() {
         "{checked}"
     );
 }
+
+/// A scanner's TIFF is read like a PNG; one whose header claims more
+/// pixels than a page may have is refused before decoding, and a file
+/// larger than a page file may be before it is read (a sparse file here:
+/// nothing large is written).
+#[test]
+fn a_tiff_page_is_read_and_one_too_large_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let font = generate::serif_font().expect("a serif font");
+    let (names, portraits) = (names(), portraits());
+    let tif = tmp.path().join("page0.tif");
+    generate::page(&spec(0, &names, &portraits), &font)
+        .save(&tif)
+        .expect("save a TIFF");
+    let page = pages::load_page(&tif).expect("a TIFF page");
+    let read = pages::read_page_unframed(&page, false).expect("a class page");
+    assert_eq!(read.found.len(), 12);
+    // A little-endian grey TIFF whose first directory says 9000 × 9000
+    // pixels (and nothing more: 126 bytes).
+    let mut header = b"II*\0\x08\0\0\0".to_vec();
+    // (tag, type: 3 short, 4 long, value): width, height, 8 bits, no
+    // compression, black is zero, strip at 8, 1 sample, one strip of all.
+    let entries: [(u16, u16, u32); 9] = [
+        (256, 4, 9000),
+        (257, 4, 9000),
+        (258, 3, 8),
+        (259, 3, 1),
+        (262, 3, 1),
+        (273, 4, 8),
+        (277, 3, 1),
+        (278, 4, 9000),
+        (279, 4, 81_000_000),
+    ];
+    header.extend((entries.len() as u16).to_le_bytes());
+    for (tag, kind, value) in entries {
+        header.extend(tag.to_le_bytes());
+        header.extend(kind.to_le_bytes());
+        header.extend(1u32.to_le_bytes());
+        header.extend(value.to_le_bytes());
+    }
+    header.extend(0u32.to_le_bytes());
+    let huge = tmp.path().join("huge.tif");
+    std::fs::write(&huge, &header).expect("write");
+    let err = pages::load_page(&huge).expect_err("refused").to_string();
+    assert!(err.contains("9000×9000"), "{err}");
+    let big = tmp.path().join("big.tif");
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len(pages::MAX_PAGE_BYTES + 1))
+        .expect("a sparse file");
+    let refused = yearbook(&[
+        "pages".as_ref(),
+        big.as_os_str(),
+        "--out".as_ref(),
+        tmp.path().join("nope").as_os_str(),
+    ]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("is 256 MB, more than a page file may be (256 MB)"),
+        "{said}"
+    );
+}

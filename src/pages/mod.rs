@@ -686,10 +686,28 @@ fn read_captions(captions: &[Option<GrayImage>], with_ocr: bool) -> Vec<(String,
         .collect()
 }
 
-/// Reads a page file, refusing one too large before decoding it.
+/// A page file larger than this is refused before it is read: a 600 dpi
+/// letter page saved as uncompressed 16-bit RGB TIFF is about 200 MB.
+pub const MAX_PAGE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a page file (PNG, JPEG or TIFF), refusing one too large before
+/// reading it (its size on disk) and before decoding it (its pixels, from
+/// its header: within [`photos::MAX_SIDE`] a side and
+/// [`photos::MAX_PIXELS`], so decoding takes at most a few hundred MB).
 pub fn load_page(path: &Path) -> anyhow::Result<GrayImage> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("{}", path.display()))?
+        .len();
+    if size > MAX_PAGE_BYTES {
+        bail!(
+            "{} is {} MB, more than a page file may be ({} MB): scan at 300 to 600 dpi in grey, or save as PNG or JPEG",
+            path.display(),
+            size / (1024 * 1024),
+            MAX_PAGE_BYTES / (1024 * 1024)
+        );
+    }
     let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
-    let img = photos::decode(&bytes).map_err(|e| anyhow::anyhow!("{} {e}", path.display()))?;
+    let img = photos::decode_page(&bytes).map_err(|e| anyhow::anyhow!("{} {e}", path.display()))?;
     Ok(img.into_luma8())
 }
 
@@ -720,7 +738,7 @@ pub fn pages_of(args: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Option<String>
             .collect();
         if files.is_empty() {
             bail!(
-                "{}: no page images (.png, .jpg, .jpeg) in this folder",
+                "{}: no page images (.png, .jpg, .jpeg, .tif, .tiff) in this folder",
                 folder.display()
             );
         }
@@ -734,7 +752,7 @@ pub fn pages_of(args: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Option<String>
 fn is_page_file(path: &Path) -> bool {
     path.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .is_some_and(|e| matches!(e.as_str(), "png" | "jpg" | "jpeg"))
+        .is_some_and(|e| matches!(e.as_str(), "png" | "jpg" | "jpeg" | "tif" | "tiff"))
 }
 
 /// One portrait on its way to the roster.
