@@ -231,9 +231,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
     }
 }
 
-/// A refused rule's message in `lang`. The host's own refusals (settings,
-/// players, claims to decide) stay English until the host side is
-/// converted.
+/// A refused rule's message in `lang` (then & now's refusals still in
+/// English).
 pub fn rule_message(e: RuleError, lang: Lang) -> String {
     let key = match e {
         RuleError::NameTaken => "error-name-taken",
@@ -249,14 +248,37 @@ pub fn rule_message(e: RuleError, lang: Lang) -> String {
         RuleError::ItsYou => "error-its-you",
         RuleError::ClaimWhileAsking => "error-claim-while-asking",
         RuleError::UnknownPerson => "error-unknown-person",
-        RuleError::UnknownPlayer
-        | RuleError::BadSettings(_)
-        | RuleError::NoClaimToDecide
-        | RuleError::ThenNow(_) => {
+        RuleError::UnknownLang => {
+            // Names the languages there are, each in its own name.
+            let names: Vec<&str> = LANGUAGES.iter().map(|(_, name)| *name).collect();
+            return lang.with(
+                "error-unknown-lang",
+                &[("languages", FluentValue::from(names.join(", ")))],
+            );
+        }
+        RuleError::UnknownPlayer => "error-unknown-player",
+        RuleError::NoClaimToDecide => "error-no-claim",
+        RuleError::BadSettings(why) => match settings_key(why) {
+            Some(key) => key,
+            None => return e.to_string(),
+        },
+        RuleError::ThenNow(_) => {
             return e.to_string();
         }
     };
     lang.get(key)
+}
+
+/// The catalogue's key of a settings refusal (`Settings::validated`'s
+/// reasons); `None` for one added there without a translation yet.
+fn settings_key(why: &str) -> Option<&'static str> {
+    Some(match why {
+        "rounds must be between 1 and 200" => "error-settings-rounds",
+        "seconds must be between 2 and 300" => "error-settings-seconds",
+        "no photo of this class has that label" => "error-settings-label",
+        "at least 4 classmates are needed for a question" => "error-settings-too-few",
+        _ => return None,
+    })
 }
 
 fn escape_html(s: &str) -> String {

@@ -359,6 +359,8 @@ pub fn app(state: Arc<AppState>) -> Router {
             http::event::gate,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Inside compression: it rewrites refusals' plain JSON bodies.
+        .layer(axum::middleware::from_fn(http::in_their_language))
         .layer(compression())
         // Outermost: forwarded headers are cleaned before anything reads them.
         .layer(axum::middleware::from_fn_with_state(

@@ -52,6 +52,10 @@ pub enum ClientMsg {
         /// The photo labels to ask from; `[]` = each person's newest.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         labels: Option<Vec<String>>,
+        /// The projector's language (`de`); an unknown one is refused
+        /// with `unknown_lang`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lang: Option<String>,
     },
     /// Heartbeat; answered with `pong`.
     Ping,
@@ -108,6 +112,7 @@ impl ClientMsg {
             include_memoriam,
             profanity_filter,
             labels,
+            lang,
         } = self
         else {
             return None;
@@ -119,6 +124,7 @@ impl ClientMsg {
             include_memoriam: include_memoriam.unwrap_or(current.include_memoriam),
             profanity_filter: profanity_filter.unwrap_or(current.profanity_filter),
             labels: labels.clone().unwrap_or_else(|| current.labels.clone()),
+            lang: lang.clone().unwrap_or_else(|| current.lang.clone()),
         })
     }
 }
@@ -1090,6 +1096,7 @@ mod tests {
                 include_memoriam: None,
                 profanity_filter: Some(false),
                 labels: Some(vec!["1983".into()]),
+                lang: Some("es".into()),
             },
             ClientMsg::FindClassmate {
                 query: "José".into(),

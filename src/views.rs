@@ -30,6 +30,8 @@ pub struct Host {
     pub loopback_only: bool,
     /// Then & now is on in this room: the lobby counts its photos.
     pub then_now: bool,
+    /// The room's language (its settings' `lang`).
+    pub t: crate::i18n::Tr,
 }
 
 /// The emcee's phone remote; the host key comes in the URL fragment.
@@ -39,6 +41,8 @@ pub struct Remote {
     pub base: String,
     pub title: String,
     pub code: String,
+    /// The emcee's own language (the request's).
+    pub t: crate::i18n::Tr,
 }
 
 #[derive(Template)]

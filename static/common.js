@@ -108,6 +108,19 @@
   };
   /** 3rd, 3., 3.º: the page's language's ordinal. */
   YB.ordinal = function (n) { return YB.t('common-ordinal', { n: n }); };
+  /**
+   * Writes the message `key` into `node`, its number `args[name]` in <span id="{id}"> (the
+   * server's `Tr::num_marked` in a script: tests and scripts read the number alone).
+   */
+  YB.tMarked = function (node, key, args, name, id) {
+    var line = YB.t(key, args), num = YB.fmt(args[name]), at = line.indexOf(num);
+    YB.clear(node);
+    if (at < 0) { node.textContent = line; return node; }
+    node.appendChild(document.createTextNode(line.slice(0, at)));
+    node.appendChild(YB.el('span', { id: id, text: num }));
+    node.appendChild(document.createTextNode(line.slice(at + num.length)));
+    return node;
+  };
   /** English-only count for pages not converted yet (the host's); guests' pages use YB.t. */
   YB.plural = function (n, one, many) { return n + ' ' + (n === 1 ? one : many); };
 

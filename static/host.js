@@ -50,7 +50,7 @@
 
   function setPhase(phase) {
     // The server's reveal at the deadline can come before the countdown's last tick.
-    if (S.phase === 'question' && phase === 'reveal' && S.left < 1500) sayTime(S.round + ':up', 'Time’s up');
+    if (S.phase === 'question' && phase === 'reveal' && S.left < 1500) sayTime(S.round + ':up', YB.t('host-times-up'));
     S.phase = phase;
     ['lobby', 'question', 'reveal', 'over'].forEach(function (p) { show($(p), p === phase); });
     root.dataset.phase = phase;
@@ -63,12 +63,12 @@
     var p = S.phase, live = !!(sock && sock.connected);
     show($('reveal-btn'), p === 'question');
     show($('pause-btn'), p === 'question');
-    text($('pause-btn'), S.paused ? 'Resume' : 'Pause');
+    text($('pause-btn'), YB.t(S.paused ? 'host-resume' : 'host-pause'));
     $('pause-btn').disabled = !live;
     show($('next-btn'), p === 'reveal');
     show($('end-btn'), p === 'question' || p === 'reveal');
     if ($('new-game')) show($('new-game'), p === 'over');
-    text($('next-btn'), isLastRound() ? 'Final results' : 'Next');
+    text($('next-btn'), YB.t(isLastRound() ? 'host-final' : 'host-next'));
     $('start-btn').disabled = !live;
     $('next-btn').disabled = !live;
     $('reveal-btn').disabled = !live;
@@ -76,6 +76,10 @@
   }
 
   function isLastRound() { return S.of > 0 && S.round >= S.of; }
+
+  function roundLine() {
+    return S.of ? YB.t('host-round', { round: S.round, of: S.of }) : YB.t('host-round-open', { round: S.round });
+  }
 
   function setBusy() {
     S.busy = true;
@@ -155,8 +159,7 @@
     if (Array.isArray(players)) { S.players = players.slice(); drawClaims(); loadToday(); }
     var n = typeof count === 'number' ? count : S.players.length;
     S.count = Math.max(n, S.players.length);
-    text($('player-count'), YB.fmt(n));
-    text($('player-word'), n === 1 ? 'player' : 'players');
+    YB.tMarked($('player-line'), 'host-players-joined', { count: n }, 'count', 'player-count');
     // Phones that left (or throw-away joins): offered for removal at once.
     var away = S.players.filter(function (p) { return p.connected === false; }).length;
     $('remove-away-btn').hidden = away === 0;
@@ -185,7 +188,7 @@
       var li = el('li', { className: 'chip' + (p.connected === false ? ' away' : '') + (isNew ? ' new' : '') }, [
         el('span', { className: 'chip-name', text: p.name }),
         el('button', {
-          type: 'button', className: 'kick', 'aria-label': 'Remove ' + p.name, title: 'Remove from the game', text: '×',
+          type: 'button', className: 'kick', 'aria-label': YB.t('host-kick-label', { name: p.name }), title: YB.t('host-kick-title'), text: '×',
           onclick: function () { kick(p); }
         })
       ]);
@@ -198,7 +201,7 @@
       var hidden = total - shown;
       if (hidden <= 0) { if (more) { ul.removeChild(more); more = null; } return; }
       if (!more) more = ul.appendChild(el('li', { className: 'chip more' }));
-      text(more, '+ ' + YB.fmt(hidden) + ' more');
+      text(more, YB.t('host-more', { count: hidden }));
     }
     setMore();
     var overflows = function () { return ul.scrollHeight > ul.clientHeight + 1; };
@@ -242,8 +245,8 @@
       ul.appendChild(el('li', { className: 'kicked-one' }, [
         el('span', { className: 'kicked-name', text: p.name }),
         el('button', {
-          type: 'button', className: 'btn quiet let-back', text: 'Let back in',
-          'aria-label': 'Let ' + p.name + ' back in',
+          type: 'button', className: 'btn quiet let-back', text: YB.t('host-let-back'),
+          'aria-label': YB.t('host-let-back-label', { name: p.name }),
           onclick: function () { sock.send({ type: 'let_back', player_id: p.id }); }
         })
       ]));
@@ -261,18 +264,18 @@
     var claimed = S.players.filter(function (p) { return p.claim; });
     claimed.sort(function (a, b) { return (a.claim.held ? 1 : 0) - (b.claim.held ? 1 : 0); });
     claimed.forEach(function (p) {
-      var who = p.claim.name + (p.claim.known_as ? ' (now ' + p.claim.known_as + ')' : '');
+      var who = p.claim.known_as ? YB.t('host-claim-who-now', { name: p.claim.name, now: p.claim.known_as }) : p.claim.name;
       var send = function (msg) { return function () { sock.send(msg); }; };
       var buttons = p.claim.held ? [
-        el('button', { type: 'button', className: 'btn quiet', text: 'Undo', 'aria-label': 'Undo ' + p.name + '’s claim',
+        el('button', { type: 'button', className: 'btn quiet', text: YB.t('host-undo'), 'aria-label': YB.t('host-undo-label', { name: p.name }),
           onclick: send({ type: 'undo_claim', player_id: p.id }) })
       ] : [
-        el('button', { type: 'button', className: 'btn quiet claim-give', text: 'It’s them', 'aria-label': 'Give ' + who + ' to ' + p.name,
+        el('button', { type: 'button', className: 'btn quiet claim-give', text: YB.t('host-give'), 'aria-label': YB.t('host-give-label', { who: who, name: p.name }),
           onclick: send({ type: 'decide_claim', player_id: p.id, give: true }) }),
-        el('button', { type: 'button', className: 'btn quiet claim-refuse', text: 'No', 'aria-label': 'Turn down ' + p.name,
+        el('button', { type: 'button', className: 'btn quiet claim-refuse', text: YB.t('host-refuse'), 'aria-label': YB.t('host-refuse-label', { name: p.name }),
           onclick: send({ type: 'decide_claim', player_id: p.id, give: false }) })
       ];
-      var line = p.claim.held ? p.name + ' is ' + who : p.name + ' also says they are ' + who + ': is it them?';
+      var line = YB.t(p.claim.held ? 'host-claim-held' : 'host-claim-asked', { name: p.name, who: who });
       ul.appendChild(el('li', { className: 'kicked-one' + (p.claim.held ? '' : ' claim-asked') },
         [el('span', { className: 'kicked-name', text: line })].concat(buttons)));
     });
@@ -284,16 +287,16 @@
   /** How many guests added a photo of today, each with a one-tap Hide (a prank, a wrong person). */
   function drawToday(data) {
     var shown = (data.photos || []).filter(function (p) { return !p.hidden; });
-    text($('today-count'), String(data.count || 0));
+    YB.tMarked($('today-line'), 'host-today-photos', { count: data.count || 0 }, 'count', 'today-count');
     // The settings say how many then & now photos there are against the 4 needed.
-    if ($('tn-count')) text($('tn-count'), String(typeof data.faces === 'number' ? data.faces : data.count || 0));
+    if ($('tn-need')) YB.tMarked($('tn-need'), 'host-tn-need', { count: typeof data.faces === 'number' ? data.faces : data.count || 0 }, 'count', 'tn-count');
     var ul = clear($('today-list'));
     shown.forEach(function (p) {
       ul.appendChild(el('li', { className: 'today-one' }, [
-        YB.img(p.thumb, p.name + ' today', 'today-thumb', [96, 120]),
+        YB.img(p.thumb, YB.t('host-today-alt', { name: p.name }), 'today-thumb', [96, 120]),
         el('span', { className: 'kicked-name', text: p.name }),
         el('button', {
-          type: 'button', className: 'btn quiet today-hide', text: 'Hide', 'aria-label': 'Hide ' + p.name + '’s photo',
+          type: 'button', className: 'btn quiet today-hide', text: YB.t('host-hide'), 'aria-label': YB.t('host-hide-label', { name: p.name }),
           onclick: function () { hideToday(p.player_id); }
         })
       ]));
@@ -321,28 +324,30 @@
 
   function hideToday(id) {
     todayFetch('/today-photos/' + id + '/hide', 'POST').then(function () { todayAt = 0; loadToday(); }, function () {
-      toast('No connection: the photo is not hidden yet.');
+      toast(YB.t('host-hide-offline'));
     });
   }
   // The lobby looks every few seconds: photos come over HTTP, not the game's socket.
   setInterval(loadToday, 4000);
 
   function kick(p) {
-    if (!window.confirm('Remove “' + p.name + '” from the game? They cannot join again unless you let them back in.')) return;
+    if (!window.confirm(YB.t('host-kick-confirm', { name: p.name }))) return;
     sock.send({ type: 'kick', player_id: p.id });
   }
 
   $('remove-away-btn').addEventListener('click', function () {
-    if (!window.confirm('Remove every player who is not connected now?')) return;
+    if (!window.confirm(YB.t('host-remove-away-confirm'))) return;
     sock.send({ type: 'remove_disconnected' });
   });
 
   // ---------- lobby settings ----------
 
-  var MODES = {
-    name_to_photo: 'see a name, pick the photo', photo_to_name: 'see a photo, pick the name',
-    then_to_now: 'then → now', now_to_then: 'now → then', mixed: 'surprise me: a mix of modes'
-  };
+  /** A mode as the settings' summary line says it. */
+  function modeLine(mode) {
+    var key = 'host-line-' + String(mode).replace(/_/g, '-');
+    var line = YB.t(key);
+    return line === key ? mode : line;
+  }
   /** Then & now: the yearbook and today's photos of the guests. */
   function isThenNow(mode) { return mode === 'then_to_now' || mode === 'now_to_then'; }
   var cfg = { pending: {}, timer: null, sentAt: 0, asked: null };
@@ -351,16 +356,18 @@
     if (!st) return;
     S.settings = st;
     var parts = [];
-    if (st.rounds) parts.push(YB.plural(st.rounds, 'round', 'rounds'));
-    if (st.seconds) parts.push(st.seconds + ' seconds each');
-    if (st.mode) parts.push(MODES[st.mode] || st.mode);
-    if (st.include_memoriam === false) parts.push('no in memoriam');
-    if (st.labels && st.labels.length) parts.push('photos from ' + st.labels.join(', '));
+    // The room now speaks another language: the page comes again in it (the key stays in the hash).
+    if (st.lang && st.lang !== YB.lang) { location.reload(); return; }
+    if (st.rounds) parts.push(YB.t('host-line-rounds', { count: st.rounds }));
+    if (st.seconds) parts.push(YB.t('host-line-seconds', { count: st.seconds }));
+    if (st.mode) parts.push(modeLine(st.mode));
+    if (st.include_memoriam === false) parts.push(YB.t('host-line-no-memoriam'));
+    if (st.labels && st.labels.length) parts.push(YB.t('host-line-labels', { labels: st.labels.join(', ') }));
     text($('settings-line'), parts.join(' · '));
     fillSettings(false);
     // The server caps rounds at the number of classmates who can be asked: say so.
     if (cfg.asked && typeof cfg.asked.rounds === 'number' && st.rounds < cfg.asked.rounds) {
-      settingsMsg('Only ' + st.rounds + ' classmates can be asked: ' + YB.plural(st.rounds, 'round', 'rounds') + ' at most.', false);
+      settingsMsg(YB.t('host-set-capped', { count: st.rounds }), false);
     }
     cfg.asked = null;
   }
@@ -378,6 +385,7 @@
       input.removeAttribute('aria-invalid');
     });
     if (st.mode) $('set-mode').value = st.mode;
+    if (st.lang) $('set-lang').value = st.lang;
     if (typeof st.include_memoriam === 'boolean') $('set-memoriam').checked = st.include_memoriam;
     if (typeof st.profanity_filter === 'boolean') $('set-filter').checked = st.profanity_filter;
     show($('set-filter').parentNode, typeof st.profanity_filter === 'boolean');
@@ -430,7 +438,7 @@
     var raw = String(input.value || '').trim();
     if (!/^\d{1,4}$/.test(raw)) {
       var min = input.getAttribute('min'), max = input.getAttribute('max');
-      settingsMsg(label + ' must be a whole number from ' + min + ' to ' + max + ' — the setting was not changed.', true);
+      settingsMsg(YB.t('host-set-whole', { label: label, min: Number(min), max: Number(max) }), true);
       fillSettings(true);
       return;
     }
@@ -453,7 +461,7 @@
     var keys = Object.keys(cfg.pending);
     if (!keys.length) return;
     if (!sock || !sock.connected) {
-      settingsMsg('Not connected — the change will be sent when the connection is back.', true);
+      settingsMsg(YB.t('host-set-offline'), true);
       cfg.timer = setTimeout(flushConfigure, 1500);
       return;
     }
@@ -469,11 +477,11 @@
   }
 
   function settingsError(m) {
-    var msg = sentence(m.message) || 'That setting could not be changed.';
+    var msg = sentence(m.message) || YB.t('host-set-failed');
     cfg.asked = null;
     fillSettings(true);
     if (S.phase === 'lobby') {
-      settingsMsg(msg + ' The setting was not changed.', true);
+      settingsMsg(msg + ' ' + YB.t('host-set-not-changed'), true);
       $('settings').open = true;
     } else {
       toast(msg);
@@ -483,7 +491,7 @@
   (function wireSettings() {
     var form = $('settings-form');
     form.addEventListener('submit', function (e) { e.preventDefault(); });
-    [['set-rounds', 'rounds', 'Rounds'], ['set-seconds', 'seconds', 'Seconds per round']].forEach(function (f) {
+    [['set-rounds', 'rounds', YB.t('host-rounds')], ['set-seconds', 'seconds', YB.t('host-seconds-per-round')]].forEach(function (f) {
       var input = $(f[0]);
       input.addEventListener('input', function () { input.dataset.dirty = '1'; });
       input.addEventListener('change', function () { numberField(input, f[1], f[2]); });
@@ -492,6 +500,8 @@
       });
     });
     $('set-mode').addEventListener('change', function () { queueConfigure('mode', $('set-mode').value); });
+    // The lobby's next message in the chosen language reloads the page in it.
+    $('set-lang').addEventListener('change', function () { queueConfigure('lang', $('set-lang').value); });
     $('set-memoriam').addEventListener('change', function () { queueConfigure('include_memoriam', $('set-memoriam').checked); });
     $('set-filter').addEventListener('change', function () { queueConfigure('profanity_filter', $('set-filter').checked); });
     // Escape leaves the panel: closed, focus back on its summary.
@@ -501,7 +511,7 @@
       if (!d.open) return;
       e.preventDefault();
       var a = document.activeElement;
-      if (a && a.dataset && a.dataset.dirty) numberField(a, a.name, a.name === 'rounds' ? 'Rounds' : 'Seconds per round');
+      if (a && a.dataset && a.dataset.dirty) numberField(a, a.name, YB.t(a.name === 'rounds' ? 'host-rounds' : 'host-seconds-per-round'));
       d.open = false;
       d.querySelector('summary').focus();
     });
@@ -518,7 +528,7 @@
     S.choices = m.choices || [];
     S.seconds = m.seconds || (S.settings && S.settings.seconds) || S.seconds;
     setPhase('question');
-    text($('q-round'), 'Round ' + S.round + (S.of ? ' of ' + S.of : ''));
+    text($('q-round'), roundLine());
     var photoChoices = YB.isPhotoMode(S.mode, S.choices);
     var body = clear($('q-body'));
     var prompt = S.prompt || {};
@@ -526,36 +536,36 @@
     if (isThenNow(S.mode)) {
       // The prompt's photo (yearbook or today's), then the four to choose from.
       var thenToNow = S.mode === 'then_to_now';
-      text($('q-name'), thenToNow ? 'Who is this today?' : 'Who was this back then?');
+      text($('q-name'), YB.t(thenToNow ? 'host-q-today' : 'host-q-then'));
       show(known, false);
       var tnRow = el('div', { className: 'choices photos' });
       S.choices.forEach(function (c, i) {
         tnRow.appendChild(el('figure', { className: 'choice c' + i }, [
-          el('div', { className: 'pic' }, [YB.img(c.photo || c.thumb, 'Photo ' + YB.LETTERS[i], '', [576, 720])]),
+          el('div', { className: 'pic' }, [YB.img(c.photo || c.thumb, YB.t('host-photo-alt', { letter: YB.LETTERS[i] }), '', [576, 720])]),
           el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })
         ]));
       });
       body.appendChild(el('div', { className: 'tn-q' }, [
         el('figure', { className: 'tn-prompt' }, [
-          el('div', { className: 'pic' }, [YB.img(prompt.photo || prompt.thumb, thenToNow ? 'Yearbook photo' : 'Photo of today', '', [576, 720])]),
-          el('figcaption', { className: 'tn-cap', text: thenToNow ? 'Then' : 'Today' })
+          el('div', { className: 'pic' }, [YB.img(prompt.photo || prompt.thumb, YB.t(thenToNow ? 'host-yearbook-photo' : 'host-photo-today'), '', [576, 720])]),
+          el('figcaption', { className: 'tn-cap', text: YB.t(thenToNow ? 'host-then' : 'host-today') })
         ]),
         tnRow
       ]));
     } else if (photoChoices) {
       text($('q-name'), prompt.name || '');
-      text(known, prompt.known_as ? 'now ' + prompt.known_as : '');
+      text(known, prompt.known_as ? YB.t('host-now', { name: prompt.known_as }) : '');
       show(known, !!prompt.known_as);
       var row = el('div', { className: 'choices photos' });
       S.choices.forEach(function (c, i) {
         row.appendChild(el('figure', { className: 'choice c' + i }, [
-          el('div', { className: 'pic' }, [YB.img(c.photo || c.thumb, 'Photo ' + YB.LETTERS[i], '', [576, 720])]),
+          el('div', { className: 'pic' }, [YB.img(c.photo || c.thumb, YB.t('host-photo-alt', { letter: YB.LETTERS[i] }), '', [576, 720])]),
           el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })
         ]));
       });
       body.appendChild(row);
     } else {
-      text($('q-name'), 'Who is this?');
+      text($('q-name'), YB.t('host-q-who'));
       show(known, false);
       var names = el('ol', { className: 'name-choices' });
       S.choices.forEach(function (c, i) {
@@ -565,7 +575,7 @@
         ]));
       });
       body.appendChild(el('div', { className: 'pn' }, [
-        el('div', { className: 'pn-photo pic' }, [YB.img(prompt.photo || prompt.thumb, 'Who is this?', '', [576, 720])]),
+        el('div', { className: 'pn-photo pic' }, [YB.img(prompt.photo || prompt.thumb, YB.t('host-q-who'), '', [576, 720])]),
         names
       ]));
     }
@@ -632,8 +642,8 @@
   function drawTimer(left, frac) {
     var secs = Math.ceil(left / 1000);
     S.left = left;
-    if (SAY_AT.indexOf(secs) >= 0) sayTime(S.round + ':' + secs, secs + ' seconds left');
-    if (left <= 0) sayTime(S.round + ':up', 'Time’s up');
+    if (SAY_AT.indexOf(secs) >= 0) sayTime(S.round + ':' + secs, YB.t('host-seconds-left', { count: secs }));
+    if (left <= 0) sayTime(S.round + ':up', YB.t('host-times-up'));
     text($('timer-num'), String(secs));
     var fg = $('ring-fg');
     fg.style.strokeDasharray = RING.toFixed(1);
@@ -643,7 +653,7 @@
   }
 
   function drawProgress(answered, players) {
-    text($('answered'), YB.fmt(answered) + ' of ' + YB.fmt(players) + ' answered');
+    text($('answered'), YB.t('host-answered', { answered: answered, players: players }));
   }
 
   // ---------- reveal ----------
@@ -656,7 +666,7 @@
     var prompt = m.prompt || S.prompt || {};
     S.prompt = prompt;
     setPhase('reveal');
-    text($('r-round'), 'Round ' + S.round + (S.of ? ' of ' + S.of : ''));
+    text($('r-round'), roundLine());
     var photoChoices = YB.isPhotoMode(S.mode, S.choices);
     var rightName = m.name || prompt.name || '';
     text($('r-name'), rightName);
@@ -664,7 +674,7 @@
     // A photo prompt carries no name: the reveal names the person (and who they are now).
     var knownAs = m.known_as || prompt.known_as;
     var thenNow = isThenNow(S.mode);
-    text(known, knownAs ? (thenNow ? 'now known as ' : 'now ') + knownAs : '');
+    text(known, knownAs ? YB.t(thenNow ? 'host-known-as' : 'host-now', { name: knownAs }) : '');
     show(known, !!knownAs);
     show($('r-memoriam'), !!m.in_memoriam);
     drawAlso(m.also);
@@ -683,17 +693,17 @@
     if (!photoChoices && (prompt.photo || prompt.thumb)) {
       chart.appendChild(el('div', { className: 'r-prompt pic' }, [YB.img(prompt.photo || prompt.thumb, rightName, '', [576, 720])]));
     }
-    var rows = el('ol', { className: 'bars', 'aria-label': 'How people voted' });
+    var rows = el('ol', { className: 'bars', 'aria-label': YB.t('host-votes-label') });
     var choices = S.choices && S.choices.length === 4 ? S.choices : [{}, {}, {}, {}];
     choices.forEach(function (c, i) {
       var n = counts[i] || 0;
       var right = i === m.answer;
       var pct = total ? Math.round(n * 100 / total) : 0;
       var fill = el('div', { className: 'bar-fill f' + i });
-      var label = YB.plural(n, 'vote', 'votes') + (total ? ' · ' + pct + '%' : '');
+      var label = total ? YB.t('host-votes-share', { count: n, pct: pct }) : YB.t('host-votes', { count: n });
       var bits = [el('span', { className: 'letter l' + i, 'aria-hidden': 'true', text: YB.LETTERS[i] })];
       if (photoChoices) {
-        bits.push(el('div', { className: 'pic' }, [YB.img(c.photo || c.thumb, 'Photo ' + YB.LETTERS[i], '', [576, 720])]));
+        bits.push(el('div', { className: 'pic' }, [YB.img(c.photo || c.thumb, YB.t('host-photo-alt', { letter: YB.LETTERS[i] }), '', [576, 720])]));
       }
       // The count sits above its bar, on the dark background: readable whatever the bar's colour or length.
       bits.push(el('div', { className: 'bar-col' }, [
@@ -703,7 +713,7 @@
         ]),
         el('div', { className: 'bar-track' }, [fill])
       ]));
-      if (right) bits.push(el('span', { className: 'tick', text: '✓', 'aria-label': 'Right answer' }));
+      if (right) bits.push(el('span', { className: 'tick', text: '✓', 'aria-label': YB.t('host-right-answer') }));
       rows.appendChild(el('li', { className: 'bar-row ' + (right ? 'right' : 'wrong') }, bits));
       // Grow the bars after they are on screen.
       var w = (n / max * 100).toFixed(1) + '%';
@@ -732,13 +742,13 @@
       ]);
     };
     chart.appendChild(el('div', { className: 'tn-pair' }, [
-      side('then', then, 'Then', name + ' in the yearbook'),
-      side('now', now, 'Today', name + ' today')
+      side('then', then, YB.t('host-then'), YB.t('host-in-yearbook', { name: name })),
+      side('now', now, YB.t('host-today'), YB.t('host-today-alt', { name: name }))
     ]));
     var knew = counts[m.answer] || 0;
     chart.appendChild(el('p', {
       className: 'tn-votes',
-      text: total ? YB.fmt(knew) + ' of ' + YB.fmt(total) + ' got it right' : 'Nobody answered'
+      text: total ? YB.t('host-got-right', { right: knew, total: total }) : YB.t('host-nobody-answered')
     }));
   }
 
@@ -747,8 +757,8 @@
     var box = clear($('r-also'));
     (also || []).forEach(function (a) {
       box.appendChild(el('figure', { className: 'also' }, [
-        YB.img(a.thumb, 'Also in ' + a.label, '', [160, 200]),
-        el('figcaption', { text: 'also in ' + a.label })
+        YB.img(a.thumb, YB.t('host-also-alt', { label: a.label }), '', [160, 200]),
+        el('figcaption', { text: YB.t('host-also', { label: a.label }) })
       ]));
     });
     show(box, !!(also && also.length));
@@ -820,10 +830,10 @@
   function movement(prev, e) {
     if (!prev) return null;
     var was = prev[e.name];
-    if (!was) return { cls: 'new', text: 'new', label: 'new on the leaderboard' };
+    if (!was) return { cls: 'new', text: YB.t('host-move-new'), label: YB.t('host-move-new-label') };
     var d = was[0] - e.rank;
-    if (d > 0) return { cls: 'up', text: '▲ ' + d, label: 'up ' + YB.plural(d, 'place', 'places') };
-    if (d < 0) return { cls: 'down', text: '▼ ' + (-d), label: 'down ' + YB.plural(-d, 'place', 'places') };
+    if (d > 0) return { cls: 'up', text: '▲ ' + YB.fmt(d), label: YB.t('host-move-up', { count: d }) };
+    if (d < 0) return { cls: 'down', text: '▼ ' + YB.fmt(-d), label: YB.t('host-move-down', { count: -d }) };
     return { cls: 'same', text: '', label: '' };
   }
 
@@ -847,7 +857,7 @@
       ol.appendChild(li);
       rows.push(li);
     });
-    if (!list.length) ol.appendChild(el('li', { className: 'board-empty', text: 'No scores yet' }));
+    if (!list.length) ol.appendChild(el('li', { className: 'board-empty', text: YB.t('host-no-scores') }));
     ol.classList.toggle('has-moves', !!prev);
     fitNames(ol.querySelectorAll('.b-name'), 0.9);
     // As many of the top ten as the screen holds, whole (a long name can take two lines).
@@ -890,18 +900,18 @@
       if (!e) { podium.appendChild(el('div', { className: 'step empty p' + (i + 1) })); return; }
       podium.appendChild(el('div', { className: 'step p' + (i + 1) }, [
         el('p', { className: 'step-name', text: e.name }),
-        el('p', { className: 'step-score' }, [el('span', { className: 'step-pts', text: YB.fmt(e.score) }), ' points']),
+        el('p', { className: 'step-score' }, [el('span', { className: 'step-pts', text: YB.fmt(e.score) }), ' ' + YB.t('host-points-word', { count: e.score })]),
         el('div', { className: 'block' }, [el('span', { className: 'block-rank', text: YB.ordinal(e.rank || i + 1) })])
       ]));
     });
-    if (!lb.length) podium.appendChild(el('p', { className: 'muted', text: 'Nobody played this time.' }));
+    if (!lb.length) podium.appendChild(el('p', { className: 'muted', text: YB.t('host-nobody-played') }));
 
     var stats = clear($('stats'));
     var st = m.stats || {};
-    statCard(stats, 'Most recognised', st.most_recognized);
+    statCard(stats, YB.t('host-most'), st.most_recognized);
     // After a single question both are the same classmate: show them once.
     var most = st.most_recognized, least = st.least_recognized;
-    if (!most || !least || least.name !== most.name) statCard(stats, 'Least recognised', least);
+    if (!most || !least || least.name !== most.name) statCard(stats, YB.t('host-least'), least);
     fitOver();
     layoutFinal();
   }
@@ -984,7 +994,7 @@
     fb.style.gridTemplateRows = 'repeat(' + pick.rows + ', auto)';
     lb.slice(0, pick.show).forEach(function (e) { fb.appendChild(finalRow(e)); });
     if (pick.show < lb.length) {
-      fb.appendChild(el('li', { className: 'final-more', text: 'and ' + YB.fmt(lb.length - pick.show) + ' more' }));
+      fb.appendChild(el('li', { className: 'final-more', text: YB.t('host-and-more', { count: lb.length - pick.show }) }));
     }
     // Fit names once the grid is complete, and again after the browser has
     // laid it out (fonts and the podium above can still move it).
@@ -1003,13 +1013,13 @@
   function statCard(parent, title, s) {
     if (!s) return;
     var line = typeof s.correct === 'number' && typeof s.answered === 'number'
-      ? s.correct + ' of ' + s.answered + ' got it right' : '';
+      ? YB.t('host-got-right', { right: s.correct, total: s.answered }) : '';
     parent.appendChild(el('figure', { className: 'stat' }, [
       s.photo || s.thumb ? el('div', { className: 'pic' }, [YB.img(s.photo || s.thumb, s.name || '', '', [576, 720])]) : null,
       el('figcaption', {}, [
         el('span', { className: 'stat-title', text: title }),
         el('span', { className: 'stat-name', text: s.name || '' }),
-        s.known_as ? el('span', { className: 'stat-known', text: 'now ' + s.known_as }) : null,
+        s.known_as ? el('span', { className: 'stat-known', text: YB.t('host-now', { name: s.known_as }) }) : null,
         el('span', { className: 'stat-line', text: line })
       ])
     ]));
@@ -1083,7 +1093,7 @@
     if (m.code === 'not_host') {
       sock.stop();
       YB.forgetHostKey(code);
-      noKey('That host key does not match this game. Open the link you got when you created it.');
+      noKey(YB.t('host-not-host'));
       return;
     }
     // bad_request answers only a `configure`; its message says which value is out of range.
@@ -1095,22 +1105,22 @@
       return;
     }
     if (m.code === 'wrong_phase' && Date.now() - cfg.sentAt < 5000 && S.phase !== 'lobby') {
-      toast('The settings can only be changed before the game starts.');
+      toast(YB.t('host-lobby-only'));
       return;
     }
     if (m.code === 'storage_unavailable') {
-      storageDown(m.message || 'The game cannot save right now; it carries on once it can.');
+      storageDown(m.message || YB.t('host-storage-down'));
       return;
     }
-    if (m.code === 'rate_limited') { toast('Slow down a little — too many commands at once.'); return; }
-    if (m.code === 'wrong_phase') { toast(m.message || 'That can’t be done right now.'); return; }
-    toast(m.message || 'Something went wrong.');
+    if (m.code === 'rate_limited') { toast(YB.t('host-slow-down')); return; }
+    if (m.code === 'wrong_phase') { toast(m.message || YB.t('host-not-now')); return; }
+    toast(m.message || YB.t('common-went-wrong'));
   }
 
   // ---------- commands ----------
 
   function command(type) {
-    if (!sock || !sock.connected) { toast('Not connected — reconnecting…'); return; }
+    if (!sock || !sock.connected) { toast(YB.t('host-not-connected')); return; }
     if (S.busy) return;
     if (sock.send({ type: type })) setBusy();
   }
@@ -1128,7 +1138,7 @@
   function pauseOrResume() { if (S.phase === 'question') command(S.paused ? 'unpause' : 'pause'); }
   function endGame() {
     if (S.phase !== 'question' && S.phase !== 'reveal') return;
-    if (window.confirm('End the game now and show the final results?')) command('end_game');
+    if (window.confirm(YB.t('host-end-confirm'))) command('end_game');
   }
 
   function toggleFullscreen() {
@@ -1142,7 +1152,7 @@
 
   function download(ev) {
     ev.preventDefault();
-    if (!S.key) { toast('The host key is needed to download results.'); return; }
+    if (!S.key) { toast(YB.t('host-need-key-download')); return; }
     fetch(YB.url('/api/rooms/' + encodeURIComponent(code) + '/results.csv'), {
       headers: { 'Authorization': 'Bearer ' + S.key }, cache: 'no-store'
     }).then(function (res) {
@@ -1155,7 +1165,7 @@
       document.body.appendChild(a);
       a.click();
       setTimeout(function () { URL.revokeObjectURL(url); a.parentNode.removeChild(a); }, 2000);
-    }).catch(function () { toast('Could not download the results. Try again.'); });
+    }).catch(function () { toast(YB.t('host-download-failed')); });
   }
 
   /** Whether a key belongs to the focused control rather than to the emcee's shortcuts. */
@@ -1237,7 +1247,7 @@
   }
 
   function drawMute(muted) {
-    text($('mute-btn'), muted ? 'Sound off' : 'Sound on');
+    text($('mute-btn'), YB.t(muted ? 'host-sound-off' : 'host-sound-on'));
     $('mute-btn').setAttribute('aria-pressed', muted ? 'true' : 'false');
     show($('mute-ind'), muted);
   }
@@ -1338,7 +1348,7 @@
   function connect() {
     S.key = readKey();
     if (!S.key) {
-      noKey('This is the big-screen page for room ' + code + '. To run the game, open the host link you got when you created it — it ends in #key=…');
+      noKey(YB.t('host-no-key', { code: code }));
       return;
     }
     show($('host-note'), false);
@@ -1349,18 +1359,18 @@
       // role=host: read ahead of the phones (docs/protocol.md, WebSocket URL).
       url: YB.wsUrl(code) + '?role=host',
       // A store still failing says so again right after hello.
-      onOpen: function (s) { storageDown(null); s.send({ type: 'hello', key: S.key }); },
+      onOpen: function (s) { storageDown(null); s.send({ type: 'hello', key: S.key, lang: YB.lang }); },
       onMessage: onMessage,
       onStatus: function (up) {
         if (up) { S.everConnected = true; wake.request(); }
-        text($('conn'), S.everConnected ? 'Reconnecting…' : 'Connecting…');
+        text($('conn'), YB.t(S.everConnected ? 'host-reconnecting' : 'host-connecting'));
         show($('conn'), !up);
         if (!up) clearBusy();
         updateControls();
       }
     });
     show($('conn'), true);
-    text($('conn'), 'Connecting…');
+    text($('conn'), YB.t('host-connecting'));
     sock.start();
   }
 

@@ -55,12 +55,12 @@
     });
   }
 
-  function mb(bytes) { return (bytes / 1048576).toFixed(1) + ' MB'; }
+  function mb(bytes) { return YB.t('organise-up-mb', { mb: Math.round(bytes / 104857.6) / 10 }); }
 
   function row(item) {
     var name = YB.el('span', { className: 'upload-name', text: item.file.name });
     var bar = YB.el('progress', { max: '100', value: '0', 'aria-label': item.file.name });
-    var status = YB.el('span', { className: 'upload-status', role: 'status', text: 'Waiting…' });
+    var status = YB.el('span', { className: 'upload-status', role: 'status', text: YB.t('organise-up-waiting') });
     var li = YB.el('li', { className: 'upload-row' }, [name, bar, status]);
     item.row = li;
     item.bar = bar;
@@ -75,7 +75,7 @@
     var pct = item.size ? Math.floor(100 * item.offset / item.size) : 0;
     if (landed(state)) pct = 100;
     item.bar.value = pct;
-    item.bar.setAttribute('aria-valuetext', pct + ' %');
+    item.bar.setAttribute('aria-valuetext', YB.t('organise-up-percent', { percent: pct }));
     updateOverall();
   }
 
@@ -94,9 +94,9 @@
     overall.hidden = items.length === 0;
     var pct = total ? Math.floor(100 * sent / total) : 0;
     overallBar.value = pct;
-    var text = pct + ' % — ' + YB.plural(done, 'file', 'files') + ' done of ' + items.length;
-    if (refused) text += ', ' + refused + ' refused';
-    if (asking) text += ', ' + asking + ' waiting for your choice';
+    var text = YB.t('organise-up-overall', { percent: pct, done: done, total: items.length });
+    if (refused) text += YB.t('organise-up-refused', { count: refused });
+    if (asking) text += YB.t('organise-up-asking', { count: asking });
     YB.text(overallText, text);
   }
 
@@ -105,7 +105,7 @@
     var ask = photo.ask;
     var box = YB.el('div', { className: 'upload-ask', role: 'group' });
     box.setAttribute('aria-label', ask.message);
-    var said = YB.el('p', { className: 'upload-ask-text', text: (several ? photo.file + ': ' : '') + ask.message + ' What should this file do?' });
+    var said = YB.el('p', { className: 'upload-ask-text', text: (several ? photo.file + ': ' : '') + ask.message + ' ' + YB.t('organise-up-what-to-do') });
     var error = YB.el('p', { className: 'upload-ask-error', role: 'alert' });
     var buttons = YB.el('div', { className: 'upload-ask-buttons' });
     var label = null;
@@ -119,7 +119,7 @@
       YB.fetchJson('/api/organise/uploads/' + upload.id + '/choice', { body: body }).then(function (r) {
         box.querySelectorAll('button').forEach(function (b) { b.disabled = false; });
         if (!r.ok || !r.data) {
-          YB.text(error, YB.errorText(r, 'This could not be done. Try again.'));
+          YB.text(error, YB.errorText(r, YB.t('organise-up-could-not')));
           if (label && r.data && /^label_/.test(r.data.error || '')) label.focus();
           return;
         }
@@ -127,15 +127,15 @@
         document.dispatchEvent(new CustomEvent('yb:people-changed'));
       }, function () {
         box.querySelectorAll('button').forEach(function (b) { b.disabled = false; });
-        YB.text(error, 'No connection: nothing was changed. Try again.');
+        YB.text(error, YB.t('organise-up-no-connection'));
       });
     }
     ask.choices.forEach(function (choice) {
-      var words = choice === 'replace' ? (ask.replace_label ? 'Replace the ' + ask.replace_label + ' photo' : 'Replace photo')
-        : choice === 'add' ? 'Add as another photo' : 'Skip';
+      var words = choice === 'replace' ? (ask.replace_label ? YB.t('organise-up-replace-labelled', { label: ask.replace_label })
+        : YB.t('organise-up-replace')) : YB.t(choice === 'add' ? 'organise-up-add' : 'organise-up-skip');
       if (choice === 'add') {
-        label = YB.el('input', { type: 'text', className: 'upload-ask-label', maxLength: 40, placeholder: 'Label, e.g. 1986' });
-        label.setAttribute('aria-label', 'Label of the other photo (e.g. the yearbook\u2019s year)');
+        label = YB.el('input', { type: 'text', className: 'upload-ask-label', maxLength: 40, placeholder: YB.t('organise-up-label-placeholder') });
+        label.setAttribute('aria-label', YB.t('organise-up-label-label'));
         buttons.appendChild(label);
       }
       // Skip is the default: nothing the person has is changed unless the organiser says so.
@@ -164,16 +164,16 @@
       n.parentNode.removeChild(n);
     });
     if (all.length === 0 && refusedList.length === 0) {
-      show(item, 'refused', 'This file holds no photos.');
+      show(item, 'refused', YB.t('organise-up-no-photos'));
     } else if (accepted.length === 0 && asked.length) {
-      show(item, 'asking', 'Waiting for your choice:');
+      show(item, 'asking', YB.t('organise-up-waiting-choice'));
     } else if (accepted.length === 0) {
       show(item, refusedList.every(isSkip) ? 'skipped' : 'refused', refusedList[0].message);
     } else {
       var names = accepted.map(function (a) { return a.label ? a.name + ' (' + a.label + ')' : a.name; });
       var waiting = accepted.some(function (a) { return a.person === null || a.person === undefined; });
-      var who = names.length <= 3 ? names.join(', ') : YB.plural(names.length, 'photo', 'photos');
-      show(item, 'done', waiting ? '✓ Received: ' + who + ' (added once the other files are in)' : (choice === 'replace' ? '✓ Replaced: ' : '✓ Added: ') + who);
+      var who = names.length <= 3 ? names.join(', ') : YB.t('organise-up-photos', { count: names.length });
+      show(item, 'done', YB.t(waiting ? 'organise-up-received' : choice === 'replace' ? 'organise-up-replaced' : 'organise-up-added', { who: who }));
     }
     if (refusedList.length > (accepted.length === 0 && asked.length === 0 ? 1 : 0)) {
       var ul = YB.el('ul', { className: 'upload-refusals' });
@@ -211,7 +211,7 @@
   }
 
   function transfer(item, tries) {
-    show(item, 'sending', mb(item.offset) + ' of ' + mb(item.size));
+    show(item, 'sending', YB.t('organise-up-progress', { sent: mb(item.offset), size: mb(item.size) }));
     return sendChunk(item).then(function (r) {
       if (r.ok && r.data) {
         item.offset = r.data.offset;
@@ -223,10 +223,10 @@
         return transfer(item, 0);
       }
       if (r.status >= 500 || r.status === 408 || r.status === 429) throw new Error('retry');
-      show(item, 'refused', YB.errorText(r, 'This file could not be sent.'));
+      show(item, 'refused', YB.errorText(r, YB.t('organise-up-could-not-send')));
     }).catch(function () {
       var delay = BACKOFF[Math.min(tries, BACKOFF.length - 1)];
-      show(item, 'retrying', 'Connection lost — trying again in ' + Math.round(delay / 1000) + ' s…');
+      show(item, 'retrying', YB.t('organise-up-retrying', { seconds: Math.round(delay / 1000) }));
       return wait(delay).then(function () {
         return askOffset(item).catch(function () { /* still offline: the next try says so */ });
       }).then(function () { return transfer(item, tries + 1); });
@@ -251,7 +251,7 @@
         item.offset = 0;
         return true;
       }
-      show(item, 'refused', YB.errorText(r, 'This file cannot be taken.'));
+      show(item, 'refused', YB.errorText(r, YB.t('organise-up-cannot-take')));
       return false;
     });
   }
@@ -284,7 +284,7 @@
         u.accepted.forEach(function (a) { if (a.person !== null && a.person !== undefined) added++; });
       });
       if (added) {
-        YB.text(overallText, overallText.textContent + ' — ' + YB.plural(added, 'photo', 'photos') + ' added to the event.');
+        YB.text(overallText, overallText.textContent + ' — ' + YB.t('organise-up-added-to-event', { count: added }));
         document.dispatchEvent(new CustomEvent('yb:people-changed'));
       }
     });
@@ -300,7 +300,7 @@
       var item = { file: e.file, label: e.label, size: e.file.size, offset: 0, state: 'waiting' };
       items.push(item);
       row(item);
-      show(item, 'waiting', 'Waiting…');
+      show(item, 'waiting', YB.t('organise-up-waiting'));
       return item;
     });
     // Every file is announced before any is sent: photos wait on the server while files of the
@@ -317,7 +317,7 @@
   function announced(item, tries) {
     return announce(item).catch(function () {
       var delay = BACKOFF[Math.min(tries, BACKOFF.length - 1)];
-      show(item, 'retrying', 'Connection lost — trying again in ' + Math.round(delay / 1000) + ' s…');
+      show(item, 'retrying', YB.t('organise-up-retrying', { seconds: Math.round(delay / 1000) }));
       return wait(delay).then(function () { return announced(item, tries + 1); });
     });
   }
@@ -407,10 +407,9 @@
     if (names.length) {
       YB.clear(waitingNote);
       waitingNote.appendChild(document.createTextNode(
-        YB.plural(names.length, 'file was', 'files were') + ' not finished last time (' +
-        names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '') +
-        '). Drop or pick them again: they continue where they stopped. Photos already received are added once these are in. '));
-      waitingNote.appendChild(YB.el('button', { type: 'button', className: 'btn quiet uploads-forget', text: 'Forget them', onclick: forget }));
+        YB.t('organise-up-unfinished', { count: names.length,
+          names: names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '') }) + ' '));
+      waitingNote.appendChild(YB.el('button', { type: 'button', className: 'btn quiet uploads-forget', text: YB.t('organise-up-forget'), onclick: forget }));
       waitingNote.hidden = false;
     }
   });

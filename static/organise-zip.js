@@ -13,12 +13,12 @@
     button.disabled = false;
     YB.show(bar, false);
     if (status === 201 && data && data.url) {
-      text(msg, 'Created with ' + YB.plural(data.people, 'person', 'people') + '. Opening it…');
+      text(msg, YB.t('organise-zip-created', { count: data.people }));
       window.location.href = data.url;
       return;
     }
     text(msg, YB.errorText({ status: status, data: data },
-      'The upload did not get through. Check the connection and try again.'));
+      YB.t('organise-zip-failed')));
     ((data && data.problems) || []).forEach(function (p) { list.appendChild(el('li', {}, [p])); });
   }
 
@@ -27,7 +27,7 @@
     var file = $('zip-file').files[0];
     if (!file) return;
     YB.clear(list);
-    text(msg, 'Uploading ' + file.name + '…');
+    text(msg, YB.t('organise-zip-uploading', { name: file.name }));
     button.disabled = true;
     bar.value = 0;
     YB.show(bar, true);
@@ -40,7 +40,7 @@
     xhr.setRequestHeader('Content-Type', 'application/zip');
     xhr.upload.onprogress = function (ev) {
       if (ev.lengthComputable) bar.value = Math.round(100 * ev.loaded / ev.total);
-      if (ev.loaded === ev.total) text(msg, 'Checking the roster and its photos…');
+      if (ev.loaded === ev.total) text(msg, YB.t('organise-zip-checking'));
     };
     xhr.onload = function () {
       var data = null;

@@ -47,7 +47,7 @@
     var btn = $('undo');
     var last = history[history.length - 1];
     btn.disabled = !last;
-    text(btn, last ? 'Undo: ' + last.what : 'Undo');
+    text(btn, last ? YB.t('organise-undo-step', { what: last.what }) : YB.t('organise-undo'));
   }
 
   // The newest version of each person this page knows of: a PATCH answer
@@ -89,7 +89,7 @@
     var step = history.pop();
     drawUndo();
     if (!step) return;
-    sayDone('Undoing…');
+    sayDone(YB.t('organise-undoing'));
     // The person's current version: the page may be behind the server.
     YB.fetchJson(api).then(function (r) {
       if (!r.ok) { history.push(step); drawUndo(); say(YB.errorText(r)); return; }
@@ -99,50 +99,50 @@
       for (var i = 0; i < pids.length; i++) {
         var p = person(pids[i]);
         if (p && mine[pids[i]] && p.version !== mine[pids[i]]) {
-          say(cap(p.updated_by || 'someone') + ' changed ' + p.name + ' after you, so "' + step.what +
-            '" was not undone: look at the row and change it by hand if needed.');
+          say(YB.t('organise-not-undone', { who: p.updated_by ? cap(p.updated_by) : YB.t('organise-someone'),
+            name: p.name, what: step.what }));
           return;
         }
       }
       step.undo(function (res) {
-        if (res.ok) { own(step.pid, res); sayDone('Undone: ' + step.what + '.'); reload(true); return; }
-        say(YB.errorText(res, 'Could not undo.'));
+        if (res.ok) { own(step.pid, res); sayDone(YB.t('organise-undone', { what: step.what })); reload(true); return; }
+        say(YB.errorText(res, YB.t('organise-could-not-undo')));
         if (res.status === 409) reload(true);
       });
-    }, function () { history.push(step); drawUndo(); say('No connection: nothing was undone. Try again.'); });
+    }, function () { history.push(step); drawUndo(); say(YB.t('organise-no-connection-undo')); });
   }
 
   /** PATCH on the person's current version; `done(result)`. */
   function patchNow(pid, patch, done) {
     var p = person(pid);
-    if (!p) { done({ ok: false, status: 404, data: { message: 'That person is no longer here.' } }); return; }
+    if (!p) { done({ ok: false, status: 404, data: { message: YB.t('organise-person-gone') } }); return; }
     patch.version = versionOf(pid);
     var by = YB.local.get('yearbook.organiser.name');
     if (by) patch.by = by;
     YB.fetchJson(api + '/people/' + pid, { method: 'PATCH', body: patch }).then(done, function () {
-      done({ ok: false, status: 0, data: { message: 'No connection: nothing was undone. Try again.' } });
+      done({ ok: false, status: 0, data: { message: YB.t('organise-no-connection-undo') } });
     });
   }
 
   function rotateNow(pid, idx, turns, done) {
     var p = person(pid);
-    if (!p) { done({ ok: false, status: 404, data: { message: 'That person is no longer here.' } }); return; }
+    if (!p) { done({ ok: false, status: 404, data: { message: YB.t('organise-person-gone') } }); return; }
     var body = { version: versionOf(pid), turns: turns };
     var by = YB.local.get('yearbook.organiser.name');
     if (by) body.by = by;
     YB.fetchJson(api + '/people/' + pid + '/photos/' + idx + '/rotate', { body: body }).then(done, function () {
-      done({ ok: false, status: 0, data: { message: 'No connection: the photo was not turned. Try again.' } });
+      done({ ok: false, status: 0, data: { message: YB.t('organise-no-connection-turn') } });
     });
   }
 
-  var FIELD_WORDS = { name: 'name', known_as: 'known as', gender: 'gender', in_memoriam: 'in memoriam', included: 'included' };
+  var FIELD_KEYS = { name: 'organise-field-name', known_as: 'organise-field-known-as', gender: 'organise-field-gender',
+    in_memoriam: 'organise-field-memoriam', included: 'organise-field-included' };
 
   function draw() {
     text($('r-title'), data.reunion.title);
-    document.title = data.reunion.title + ' — organiser';
+    document.title = YB.t('organise-page-title', { title: data.reunion.title });
     var alive = data.people.filter(function (p) { return !p.deleted; });
-    text($('r-summary'), YB.plural(alive.length, 'person', 'people') + ', ' +
-      data.playable + ' in the game, ' + YB.plural(data.rooms, 'room', 'rooms') + '.' +
+    text($('r-summary'), YB.t('organise-summary', { people: alive.length, playable: data.playable, rooms: data.rooms }) +
       (data.warnings.length ? ' ' + data.warnings.join(' ') : ''));
     var body = YB.clear($('people-rows'));
     data.people.forEach(function (p) { body.appendChild(row(p)); });
@@ -150,7 +150,7 @@
 
   function field(p, key, label) {
     var input = el('input', { type: 'text', value: p[key] || '', maxLength: 120 });
-    input.setAttribute('aria-label', label + ' of ' + p.name);
+    input.setAttribute('aria-label', YB.t('organise-cell-of', { field: label, name: p.name }));
     input.addEventListener('change', function () {
       var patch = {};
       patch[key] = key === 'name' ? input.value : (input.value.trim() ? input.value : null);
@@ -172,41 +172,41 @@
   }
 
   function photoCell(p) {
-    if (!p.photos.length) return el('td', {}, [el('span', { className: 'muted' }, ['no photo'])]);
+    if (!p.photos.length) return el('td', {}, [el('span', { className: 'muted' }, [YB.t('organise-no-photo')])]);
     var first = p.photos[0];
     var cell = el('td', { className: 'photo-cell' }, [YB.img(first.thumb, '', 'thumb')]);
     // Several photos: their labels, so a drop that added one shows here.
     if (p.photos.length > 1) {
       cell.appendChild(el('span', { className: 'photo-labels muted small' }, [p.photos.map(function (ph) {
-        return ph.label || 'no label';
+        return ph.label || YB.t('organise-no-label');
       }).join(', ')]));
     }
     if (p.deleted) return cell;
     var turn = el('button', { type: 'button', className: 'btn quiet small rotate' }, ['⟳']);
-    turn.setAttribute('aria-label', 'Turn the photo of ' + p.name + ' a quarter to the right');
+    turn.setAttribute('aria-label', YB.t('organise-turn-label', { name: p.name }));
     turn.addEventListener('click', function () {
-      sayDone('Turning…');
+      sayDone(YB.t('organise-turning'));
       rotateNow(p.id, first.idx, 1, function (r) {
-        if (!r.ok) { say(YB.errorText(r, 'Could not turn the photo.')); if (r.status === 409) reload(true); return; }
-        sayDone('Photo turned.');
+        if (!r.ok) { say(YB.errorText(r, YB.t('organise-could-not-turn'))); if (r.status === 409) reload(true); return; }
+        sayDone(YB.t('organise-turned'));
         own(p.id, r);
-        remember(p.id, 'turning ' + p.name + '\u2019s photo', function (done) { rotateNow(p.id, first.idx, -1, done); });
+        remember(p.id, YB.t('organise-step-turn', { name: p.name }), function (done) { rotateNow(p.id, first.idx, -1, done); });
         reload(true);
       });
     });
     var pick = el('input', { type: 'file', accept: 'image/png,image/jpeg', className: 'replace-file' });
-    pick.setAttribute('aria-label', 'Replace the photo of ' + p.name);
+    pick.setAttribute('aria-label', YB.t('organise-replace-label', { name: p.name }));
     pick.addEventListener('change', function () {
       var file = pick.files && pick.files[0];
       if (!file) return;
-      sayDone('Sending the photo…');
+      sayDone(YB.t('organise-sending-photo'));
       putPhoto(p.id, first.idx, '?version=' + versionOf(p.id), file).then(function (r) {
-        if (!r.ok) { say(YB.errorText(r, 'Could not replace the photo.')); if (r.status === 409) reload(true); return; }
-        sayDone('Photo replaced (this cannot be undone here: replace it again to change it back).');
+        if (!r.ok) { say(YB.errorText(r, YB.t('organise-could-not-replace'))); if (r.status === 409) reload(true); return; }
+        sayDone(YB.t('organise-replaced'));
         reload(true);
-      }, function () { say('No connection: the photo was not replaced. Try again.'); });
+      }, function () { say(YB.t('organise-no-connection-replace')); });
     });
-    var replace = el('label', { className: 'btn quiet small' }, ['Replace', pick]);
+    var replace = el('label', { className: 'btn quiet small' }, [YB.t('organise-replace'), pick]);
     cell.appendChild(el('span', { className: 'photo-tools' }, [turn, replace]));
     return cell;
   }
@@ -216,34 +216,34 @@
     tr.setAttribute('data-person', p.id);
     tr.appendChild(photoCell(p));
     if (p.deleted) {
-      tr.appendChild(el('td', { colSpan: 5 }, [el('s', {}, [p.name]), ' (deleted)']));
-      var restore = el('button', { type: 'button', className: 'btn quiet' }, ['Undo']);
-      restore.setAttribute('aria-label', 'Undo deleting ' + p.name);
+      tr.appendChild(el('td', { colSpan: 5 }, [el('s', {}, [p.name]), ' ' + YB.t('organise-deleted')]));
+      var restore = el('button', { type: 'button', className: 'btn quiet' }, [YB.t('organise-undo')]);
+      restore.setAttribute('aria-label', YB.t('organise-undo-delete-label', { name: p.name }));
       restore.addEventListener('click', function () {
         // Undone here: the Undo button has nothing left to do for it.
         history = history.filter(function (h) { return h.key !== 'delete:' + p.id; });
         drawUndo();
-        save(p, { deleted: false }, 'deleting ' + p.name);
+        save(p, { deleted: false }, YB.t('organise-step-delete', { name: p.name }));
       });
       tr.appendChild(el('td', {}, [restore]));
       return tr;
     }
-    var name = field(p, 'name', 'Name');
+    var name = field(p, 'name', YB.t('organise-col-name'));
     if (p.problems.length) {
       name.appendChild(el('p', { className: 'problem' }, [p.problems.join('; ')]));
     }
     tr.appendChild(name);
-    tr.appendChild(field(p, 'known_as', 'Known as'));
-    tr.appendChild(field(p, 'gender', 'Gender'));
-    tr.appendChild(check(p, 'in_memoriam', 'In memoriam'));
-    tr.appendChild(check(p, 'included', 'Included'));
-    var del = el('button', { type: 'button', className: 'btn quiet' }, ['Delete']);
+    tr.appendChild(field(p, 'known_as', YB.t('organise-col-known-as')));
+    tr.appendChild(field(p, 'gender', YB.t('organise-col-gender')));
+    tr.appendChild(check(p, 'in_memoriam', YB.t('organise-col-memoriam')));
+    tr.appendChild(check(p, 'included', YB.t('organise-col-included')));
+    var del = el('button', { type: 'button', className: 'btn quiet' }, [YB.t('organise-delete')]);
     del.addEventListener('click', function () {
       YB.fetchJson(api + '/people/' + p.id, { method: 'DELETE' }).then(function (r) {
         if (!r.ok) { say(YB.errorText(r)); return; }
-        sayDone(p.name + ' deleted.');
+        sayDone(YB.t('organise-deleted-said', { name: p.name }));
         own(p.id, r);
-        remember(p.id, 'deleting ' + p.name, function (done) { patchNow(p.id, { deleted: false }, done); }, 'delete:' + p.id);
+        remember(p.id, YB.t('organise-step-delete', { name: p.name }), function (done) { patchNow(p.id, { deleted: false }, done); }, 'delete:' + p.id);
         reload(true);
       });
     });
@@ -258,11 +258,12 @@
     var before = {};
     var keys = Object.keys(patch);
     keys.forEach(function (k) { before[k] = p[k] === undefined ? null : p[k]; });
-    var what = keys.map(function (k) { return FIELD_WORDS[k] || k; }).join(', ') + ' of ' + p.name;
+    var what = YB.t('organise-step-fields', {
+      fields: keys.map(function (k) { return FIELD_KEYS[k] ? YB.t(FIELD_KEYS[k]) : k; }).join(', '), name: p.name });
     // What the row shows now, before any answer redraws it: a second
     // change queued behind this one undoes to this one's value.
     keys.forEach(function (k) { p[k] = patch[k]; });
-    sayDone('Saving…');
+    sayDone(YB.t('organise-saving'));
     inTurn(p.id, function (done) {
       patch.version = versionOf(p.id);
       var by = YB.local.get('yearbook.organiser.name');
@@ -271,22 +272,22 @@
         if (r.ok) {
           own(p.id, r);
           if (undoing) {
-            sayDone('Undone: ' + undoing + '.');
+            sayDone(YB.t('organise-undone', { what: undoing }));
           } else {
-            sayDone('Saved.');
-            remember(p.id, 'the ' + what, function (finished) { patchNow(p.id, before, finished); });
+            sayDone(YB.t('organise-saved'));
+            remember(p.id, what, function (finished) { patchNow(p.id, before, finished); });
           }
           done();
           // The table again once the row's last change is in.
           if (!queues[p.id]) reload();
           return;
         }
-        say(YB.errorText(r, 'Could not save.'));
+        say(YB.errorText(r, YB.t('organise-could-not-save')));
         done();
         // The row as saved, not as typed.
         reload(true);
       }, function () {
-        say('No connection: the change was not saved. Try again.');
+        say(YB.t('organise-no-connection-save'));
         done();
       });
     });
@@ -323,27 +324,27 @@
       return YB.fetchJson(api + '/people/' + id, { method: 'DELETE' });
     }
     YB.fetchJson(api + '/people', { body: body }).then(function (r) {
-      if (!r.ok) { say(YB.errorText(r, 'Could not add.')); return; }
+      if (!r.ok) { say(YB.errorText(r, YB.t('organise-could-not-add'))); return; }
       var added = r.data && r.data.id;
       if (!file || !added) { done(r, added); return; }
-      sayDone('Sending the photo…');
+      sayDone(YB.t('organise-sending-photo'));
       putPhoto(added, 0, '', file).then(function (pr) {
         if (pr.ok) { done(r, added); return; }
         // No half-added person: without their photo they are taken out again.
         forget(added).then(function () { reload(true); });
-        say(YB.errorText(pr, 'Could not add the photo.') + ' ' + body.name + ' was not added.');
+        say(YB.errorText(pr, YB.t('organise-could-not-add-photo')) + ' ' + YB.t('organise-not-added', { name: body.name }));
       }, function () {
         forget(added);
-        say('No connection: ' + body.name + ' was not added. Try again.');
+        say(YB.t('organise-no-connection-not-added', { name: body.name }));
       });
-    }, function () { say('No connection: nothing was added. Try again.'); });
+    }, function () { say(YB.t('organise-no-connection-add')); });
     function done(r, added) {
-      sayDone(body.name + ' added.');
+      sayDone(YB.t('organise-added', { name: body.name }));
       if (added) {
         own(added, r);
-        remember(added, 'adding ' + body.name, function (done) {
+        remember(added, YB.t('organise-step-add', { name: body.name }), function (done) {
           YB.fetchJson(api + '/people/' + added, { method: 'DELETE' }).then(done, function () {
-            done({ ok: false, status: 0, data: { message: 'No connection: nothing was undone. Try again.' } });
+            done({ ok: false, status: 0, data: { message: YB.t('organise-no-connection-undo') } });
           });
         });
       }
@@ -357,36 +358,36 @@
     btn.disabled = true;
     YB.fetchJson('/api/rooms', { body: { reunion: Number(id) } }).then(function (r) {
       btn.disabled = false;
-      if (r.status !== 201) { say(YB.errorText(r, 'Could not create the game.')); return; }
+      if (r.status !== 201) { say(YB.errorText(r, YB.t('organise-could-not-create-game'))); return; }
       var d = r.data;
       YB.local.set('yearbook.hostkey.' + d.code, d.host_key);
       location.href = d.host_url.indexOf('#key=') < 0 ? d.host_url + '#key=' + encodeURIComponent(d.host_key) : d.host_url;
-    }, function () { btn.disabled = false; say('No connection. Try again.'); });
+    }, function () { btn.disabled = false; say(YB.t('organise-no-connection')); });
   });
 
   // End event: guests' photos of today go for good, after a confirm.
   $('end-event').addEventListener('click', function () {
-    if (!window.confirm('End the event? Every guest\'s photo of today is deleted for good.')) return;
+    if (!window.confirm(YB.t('organise-end-confirm'))) return;
     var btn = $('end-event');
     btn.disabled = true;
     YB.fetchJson(api + '/end', { body: {} }).then(function (r) {
       btn.disabled = false;
       $('end-said').textContent = r.status === 200
-        ? 'Event ended: ' + r.data.deleted + ' photo(s) of today deleted for good.'
-        : YB.errorText(r, 'Could not end the event. Try again.');
-    }, function () { btn.disabled = false; $('end-said').textContent = 'No connection. Try again.'; });
+        ? YB.t('organise-ended', { count: r.data.deleted })
+        : YB.errorText(r, YB.t('organise-could-not-end'));
+    }, function () { btn.disabled = false; $('end-said').textContent = YB.t('organise-no-connection'); });
   });
 
   // Settings: each one saved as it changes; the guest code's problem said
   // under its box, in the server's words.
   var settings = {
-    title: { box: 'set-title', value: function (b) { return b.value; }, what: 'title' },
-    guest_code: { box: 'set-code', value: function (b) { return b.value.trim() || null; }, what: 'guest code' },
-    solo_open: { box: 'set-solo', value: function (b) { return b.checked; }, what: 'solo setting' },
-    memoriam_default: { box: 'set-memoriam', value: function (b) { return b.checked; }, what: 'in memoriam setting' },
-    then_now: { box: 'set-thennow', value: function (b) { return b.checked; }, what: 'then & now setting' },
+    title: { box: 'set-title', value: function (b) { return b.value; }, what: 'organise-setting-title' },
+    guest_code: { box: 'set-code', value: function (b) { return b.value.trim() || null; }, what: 'organise-setting-guest-code' },
+    solo_open: { box: 'set-solo', value: function (b) { return b.checked; }, what: 'organise-setting-solo' },
+    memoriam_default: { box: 'set-memoriam', value: function (b) { return b.checked; }, what: 'organise-setting-memoriam' },
+    then_now: { box: 'set-thennow', value: function (b) { return b.checked; }, what: 'organise-setting-thennow' },
     // Not a whole number (empty, 2.5): sent as typed, the server says why not.
-    today_keep_days: { box: 'set-keep-days', value: function (b) { return Number(b.value); }, what: 'days to keep photos of today' }
+    today_keep_days: { box: 'set-keep-days', value: function (b) { return Number(b.value); }, what: 'organise-setting-keep-days' }
   };
 
   function fillSettings() {
@@ -417,8 +418,8 @@
     return YB.fetchJson(api, { method: 'PATCH', body: body }).then(function (r) {
       if (r.ok && mine !== saves) return;
       if (!r.ok) {
-        var why = YB.errorText(r, 'Could not save the settings.');
-        if ('guest_code' in body && /guest code/i.test(why)) codeProblem(why);
+        var why = YB.errorText(r, YB.t('organise-could-not-save-settings'));
+        if (r.data && r.data.field === 'guest_code') codeProblem(why);
         say(why);
         return;
       }
@@ -426,8 +427,8 @@
       data.reunion = r.data.reunion;
       fillSettings();
       text($('r-title'), data.reunion.title);
-      sayDone(keys.length === 1 ? 'Saved: the ' + settings[keys[0]].what + '.' : 'Settings saved.');
-    }, function () { say('No connection: the settings were not saved. Try again.'); });
+      sayDone(keys.length === 1 ? YB.t('organise-saved-setting', { what: YB.t(settings[keys[0]].what) }) : YB.t('organise-settings-saved'));
+    }, function () { say(YB.t('organise-no-connection-settings')); });
   }
 
   fillSettings();
@@ -448,12 +449,12 @@
 
   $('invite-btn').addEventListener('click', function () {
     YB.fetchJson(api + '/invites', { body: {} }).then(function (r) {
-      if (r.status !== 201) { say(YB.errorText(r, 'Could not make the link.')); return; }
+      if (r.status !== 201) { say(YB.errorText(r, YB.t('organise-could-not-make-link'))); return; }
       var box = $('invite-url');
       box.value = r.data.url;
       YB.show(box, true);
       box.select();
-      sayDone('Send this link to your co-organiser. It works once.');
+      sayDone(YB.t('organise-link-made'));
     });
   });
 
@@ -502,14 +503,14 @@
     return body;
   }
 
-  function pct(score) { return Math.round(score * 100) + '%'; }
+  function pct(score) { return Math.round(score * 100); }
 
   function changeWords(c) {
     var words = [];
-    function shown(v) { return v === null || v === undefined || v === '' ? '(blank)' : '\u201c' + v + '\u201d'; }
-    if (c.gender) words.push('gender ' + shown(c.gender.from) + ' \u2192 ' + shown(c.gender.to));
-    if (c.known_as) words.push('known as ' + shown(c.known_as.from) + ' \u2192 ' + shown(c.known_as.to));
-    if (c.in_memoriam) words.push(c.in_memoriam.to ? 'in memoriam' : 'no longer in memoriam');
+    function shown(v) { return v === null || v === undefined || v === '' ? YB.t('organise-nl-blank') : YB.t('organise-nl-quoted', { value: v }); }
+    if (c.gender) words.push(YB.t('organise-nl-change-gender', { from: shown(c.gender.from), to: shown(c.gender.to) }));
+    if (c.known_as) words.push(YB.t('organise-nl-change-known-as', { from: shown(c.known_as.from), to: shown(c.known_as.to) }));
+    if (c.in_memoriam) words.push(YB.t(c.in_memoriam.to ? 'organise-nl-change-memoriam' : 'organise-nl-change-not-memoriam'));
     return words.join(', ');
   }
 
@@ -525,8 +526,8 @@
 
   function suggestionButton(line, pid, listName, personName, score) {
     var b = el('button', { type: 'button', className: 'btn small nl-accept', 'data-line': line, 'data-person': pid },
-      ['Same person (' + pct(score) + ')']);
-    b.setAttribute('aria-label', 'Accept: list line ' + line + ' \u201c' + listName + '\u201d is ' + personName);
+      [YB.t('organise-nl-same', { percent: pct(score) })]);
+    b.setAttribute('aria-label', YB.t('organise-nl-accept-label', { line: line, listname: listName, name: personName }));
     b.addEventListener('click', function () { accept(line, pid); });
     return b;
   }
@@ -535,66 +536,67 @@
     nl.shown = c;
     var problems = YB.clear($('nl-problems'));
     c.problems.forEach(function (p) {
-      problems.appendChild(el('li', {}, [(p.line ? 'Line ' + p.line + ': ' : '') + p.message + '.']));
+      problems.appendChild(el('li', {}, [p.line ? YB.t('organise-nl-problem-line', { line: p.line, message: p.message })
+        : YB.t('organise-nl-problem', { message: p.message })]));
     });
     var matched = YB.clear($('nl-matched'));
     c.matched.forEach(function (m) {
       var words = changeWords(m.changes);
       var li = el('li', { 'data-line': m.list_line, 'data-person': m.person }, [
-        'Line ' + m.list_line + ': ', el('strong', {}, [m.name]),
-        m.list_name !== m.name ? ' (\u201c' + m.list_name + '\u201d on the list)' : '',
-        ' \u2014 ', el('span', { className: 'nl-change' }, [words || 'nothing to change'])
+        YB.t('organise-nl-line', { line: m.list_line }) + ' ', el('strong', {}, [m.name]),
+        m.list_name !== m.name ? ' ' + YB.t('organise-nl-on-list-as', { name: m.list_name }) : '',
+        ' \u2014 ', el('span', { className: 'nl-change' }, [words || YB.t('organise-nl-nothing-to-change')])
       ]);
       if (m.how === 'accepted') {
-        var b = el('button', { type: 'button', className: 'btn quiet small nl-unaccept' }, ['Not the same']);
-        b.setAttribute('aria-label', 'Undo accepting line ' + m.list_line + ' as ' + m.name);
+        var b = el('button', { type: 'button', className: 'btn quiet small nl-unaccept' }, [YB.t('organise-nl-not-same')]);
+        b.setAttribute('aria-label', YB.t('organise-nl-unaccept-label', { line: m.list_line, name: m.name }));
         b.addEventListener('click', function () { unaccept(m.list_line); });
         li.appendChild(b);
       }
       matched.appendChild(li);
     });
-    if (!c.matched.length) matched.appendChild(el('li', { className: 'muted' }, ['Nobody yet.']));
+    if (!c.matched.length) matched.appendChild(el('li', { className: 'muted' }, [YB.t('organise-nl-nobody-yet')]));
     var left = YB.clear($('nl-unmatched-list'));
     c.unmatched_list.forEach(function (u) {
-      var li = el('li', { 'data-line': u.list_line }, ['Line ' + u.list_line + ': ', el('strong', {}, [u.name])]);
+      var li = el('li', { 'data-line': u.list_line }, [YB.t('organise-nl-line', { line: u.list_line }) + ' ', el('strong', {}, [u.name])]);
       u.suggestions.forEach(function (s) {
         li.appendChild(el('br'));
         li.appendChild(document.createTextNode('\u2194 ' + s.name));
         li.appendChild(suggestionButton(u.list_line, s.person, u.name, s.name, s.score));
       });
-      if (!u.suggestions.length) li.appendChild(el('span', { className: 'muted' }, [' \u2014 nobody here is close: add them with \u201cAdd a person\u201d.']));
+      if (!u.suggestions.length) li.appendChild(el('span', { className: 'muted' }, [' \u2014 ' + YB.t('organise-nl-nobody-close')]));
       left.appendChild(li);
     });
-    if (!c.unmatched_list.length) left.appendChild(el('li', { className: 'muted' }, ['Nobody.']));
+    if (!c.unmatched_list.length) left.appendChild(el('li', { className: 'muted' }, [YB.t('organise-nl-nobody')]));
     var right = YB.clear($('nl-unmatched-people'));
     c.unmatched_people.forEach(function (u) {
       var li = el('li', { 'data-person': u.person }, [el('strong', {}, [u.name])]);
       u.suggestions.forEach(function (s) {
         li.appendChild(el('br'));
-        li.appendChild(document.createTextNode('\u2194 line ' + s.list_line + ': ' + s.list_name));
+        li.appendChild(document.createTextNode('\u2194 ' + YB.t('organise-nl-suggest-line', { line: s.list_line, name: s.list_name })));
         li.appendChild(suggestionButton(s.list_line, u.person, s.list_name, u.name, s.score));
       });
       right.appendChild(li);
     });
-    if (!c.unmatched_people.length) right.appendChild(el('li', { className: 'muted' }, ['Nobody: everyone here is on the list.']));
+    if (!c.unmatched_people.length) right.appendChild(el('li', { className: 'muted' }, [YB.t('organise-nl-everyone-listed')]));
     var edits = c.matched.filter(function (m) { return changeWords(m.changes); }).length;
     var apply = $('nl-apply');
     apply.disabled = !edits;
-    text(apply, edits ? 'Apply: change ' + YB.plural(edits, 'person', 'people') : 'Nothing to apply');
+    text(apply, edits ? YB.t('organise-nl-apply-count', { count: edits }) : YB.t('organise-nl-nothing-to-apply'));
     YB.show($('nl-result'), true);
   }
 
   function nlCompare() {
     if (nl.list_base64 === null && !$('nl-text').value.trim()) {
-      nlSay('Paste the list into the box, or choose its file, first.');
+      nlSay(YB.t('organise-nl-paste-first'));
       return;
     }
-    nlSayDone('Comparing…');
+    nlSayDone(YB.t('organise-nl-comparing'));
     YB.fetchJson(api + '/namelist/preview', { body: nlBody() }).then(function (r) {
-      if (!r.ok) { nlSay(YB.errorText(r, 'Could not read the list.')); return; }
+      if (!r.ok) { nlSay(YB.errorText(r, YB.t('organise-nl-could-not-read'))); return; }
       nlSay('');
       nlDraw(r.data);
-    }, function () { nlSay('No connection: the list was not compared. Try again.'); });
+    }, function () { nlSay(YB.t('organise-nl-no-connection-compare')); });
   }
 
   function nlApply() {
@@ -604,10 +606,10 @@
     body.seen = {};
     c.matched.forEach(function (m) { body.seen[m.person] = m.version; });
     $('nl-apply').disabled = true;
-    nlSayDone('Applying…');
+    nlSayDone(YB.t('organise-nl-applying'));
     YB.fetchJson(api + '/namelist/apply', { body: body }).then(function (r) {
       if (!r.ok) {
-        nlSay(YB.errorText(r, 'Could not apply the list.') + (r.status === 409 ? ' Nothing was changed; the list is compared again.' : ''));
+        nlSay(YB.errorText(r, YB.t('organise-nl-could-not-apply')) + (r.status === 409 ? ' ' + YB.t('organise-nl-compared-again') : ''));
         reload(true);
         // Compared again quietly, so the sentence above stays.
         if (r.status === 409) nlCompareQuiet(); else $('nl-apply').disabled = false;
@@ -616,7 +618,7 @@
       var d = r.data;
       var ids = d.changed.map(function (p) { return p.id; });
       d.changed.forEach(function (p) { mine[p.id] = p.version; });
-      var what = 'the name list (' + YB.plural(d.changed.length, 'person', 'people') + ')';
+      var what = YB.t('organise-step-namelist', { count: d.changed.length });
       if (d.changed.length) {
         remember(ids, what, function (done) {
           var changes = d.changed.map(function (p) {
@@ -628,19 +630,19 @@
           var by = YB.local.get('yearbook.organiser.name');
           if (by) undoBody.by = by;
           YB.fetchJson(api + '/people/batch', { body: undoBody }).then(done, function () {
-            done({ ok: false, status: 0, data: { message: 'No connection: nothing was undone. Try again.' } });
+            done({ ok: false, status: 0, data: { message: YB.t('organise-no-connection-undo') } });
           });
         });
       }
-      var said = 'Applied: ' + YB.plural(d.changed.length, 'person', 'people') + ' changed.';
+      var said = YB.t('organise-nl-applied', { count: d.changed.length });
       if (d.no_row.length) {
-        said += ' No row on the list for: ' + d.no_row.map(function (p) { return p.name; }).join(', ') + ' (left as they were).';
+        said += ' ' + YB.t('organise-nl-no-row', { names: d.no_row.map(function (p) { return p.name; }).join(', ') });
       }
       nlSayDone(said);
       sayDone(said);
       reload(true);
       nlCompareQuiet();
-    }, function () { $('nl-apply').disabled = false; nlSay('No connection: nothing was applied. Try again.'); });
+    }, function () { $('nl-apply').disabled = false; nlSay(YB.t('organise-nl-no-connection-apply')); });
   }
 
   /** Compares again after an apply, keeping the apply's message. */
@@ -651,7 +653,7 @@
   function nlUseFile(file) {
     if (!file) return;
     if (file.size > 45 * 1024) {
-      nlSay('This file is too large for a name list here (over 45 KB). Save only the name, gender, known as and in memoriam columns, or paste the rows.');
+      nlSay(YB.t('organise-nl-too-large'));
       return;
     }
     var reader = new FileReader();
@@ -660,10 +662,10 @@
       // The file's bytes go as they are: the server reads Windows-1252, BOMs and semicolons.
       nl.list_base64 = s.slice(s.indexOf(',') + 1);
       nl.accepted = [];
-      text($('nl-source'), 'Using the file \u201c' + file.name + '\u201d. Type in the box to use the box instead.');
+      text($('nl-source'), YB.t('organise-nl-using-file', { name: file.name }));
       nlCompare();
     };
-    reader.onerror = function () { nlSay('That file could not be read. Choose it again.'); };
+    reader.onerror = function () { nlSay(YB.t('organise-nl-unreadable')); };
     reader.readAsDataURL(file);
   }
 

@@ -11,18 +11,18 @@
 
   var box = el('div', { id: 'remote-qr', className: 'remote-qr', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'remote-qr-h', hidden: true }, [
     el('div', { className: 'remote-qr-card' }, [
-      el('h2', { id: 'remote-qr-h', className: 'remote-qr-h', text: 'Phone remote' }),
-      el('p', { className: 'remote-qr-lead', text: 'Scan with your own phone to run the game from the floor. Only for the host: it carries the host key.' }),
-      el('div', { id: 'remote-qr-code', className: 'qr remote-qr-code', role: 'img', 'aria-label': 'QR code of the phone remote' }),
+      el('h2', { id: 'remote-qr-h', className: 'remote-qr-h', text: YB.t('host-remote') }),
+      el('p', { className: 'remote-qr-lead', text: YB.t('host-remote-lead') }),
+      el('div', { id: 'remote-qr-code', className: 'qr remote-qr-code', role: 'img', 'aria-label': YB.t('host-remote-qr-label') }),
       el('p', { id: 'remote-qr-msg', className: 'remote-qr-msg', role: 'status' }),
       // The join link names this computer only: so does the remote's, and a phone cannot open it.
-      $('loopback-warning') ? el('p', { className: 'remote-qr-reach', text: 'Phones cannot reach this address yet: restart the server as the lobby says, then show this code again.' }) : null,
-      el('p', { className: 'remote-qr-hint', text: 'Any key or a click hides it; it hides itself after 30 seconds.' })
+      $('loopback-warning') ? el('p', { className: 'remote-qr-reach', text: YB.t('host-remote-reach') }) : null,
+      el('p', { className: 'remote-qr-hint', text: YB.t('host-remote-hint') })
     ])
   ]);
   document.body.appendChild(box);
 
-  var btn = el('button', { id: 'remote-btn', type: 'button', className: 'btn quiet', text: 'Phone remote' });
+  var btn = el('button', { id: 'remote-btn', type: 'button', className: 'btn quiet', text: YB.t('host-remote') });
   // Among the emcee's own controls, wherever the page keeps them.
   var controls = root.querySelector('.control-buttons') || root;
   controls.appendChild(btn);
@@ -42,7 +42,7 @@
     var key = YB.hostKey(code);
     var msg = $('remote-qr-msg');
     clear($('remote-qr-code'));
-    msg.textContent = key ? 'Loading…' : 'Open the host link (it ends in #key=…) first: the remote needs its key.';
+    msg.textContent = YB.t(key ? 'host-remote-loading' : 'host-remote-need-key');
     show(box, true);
     clearTimeout(hideTimer);
     hideTimer = setTimeout(hide, HIDE_AFTER_MS);
@@ -50,16 +50,16 @@
     fetch(YB.url('/api/rooms/' + encodeURIComponent(code) + '/remote-qr'), {
       headers: { 'Authorization': 'Bearer ' + key }, cache: 'no-store'
     }).then(function (res) {
-      if (!res.ok) throw new Error(res.status === 403 ? 'That host key does not match this game.' : 'Could not make the QR code. Try again.');
+      if (!res.ok) throw new Error(YB.t(res.status === 403 ? 'host-remote-bad-key' : 'host-remote-failed'));
       return res.text();
     }).then(function (svg) {
       if (box.hidden) return;
       var doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
       var node = doc.documentElement;
-      if (!node || node.nodeName.toLowerCase() !== 'svg') throw new Error('Could not make the QR code. Try again.');
+      if (!node || node.nodeName.toLowerCase() !== 'svg') throw new Error(YB.t('host-remote-failed'));
       $('remote-qr-code').appendChild(document.importNode(node, true));
       msg.textContent = '';
-    }).catch(function (e) { msg.textContent = e.message || 'Could not make the QR code. Try again.'; });
+    }).catch(function (e) { msg.textContent = e.message || YB.t('host-remote-failed'); });
   }
 
   btn.addEventListener('click', function (e) {

@@ -27,16 +27,21 @@
 
   // ---------- what the screen shows ----------
 
-  var PHASES = { lobby: 'Lobby', question: 'Question', reveal: 'Answer shown', over: 'Final results' };
+  function phaseName(phase) {
+    var key = 'remote-phase-' + phase;
+    var name = YB.t(key);
+    return name === key ? phase : name;
+  }
 
   function roundLine() {
-    return S.round > 0 ? 'round ' + S.round + (S.of ? ' of ' + S.of : '') : '';
+    if (!(S.round > 0)) return '';
+    return S.of ? YB.t('remote-round', { round: S.round, of: S.of }) : YB.t('remote-round-open', { round: S.round });
   }
 
   function drawPhase() {
-    var line = PHASES[S.phase] || S.phase;
+    var line = phaseName(S.phase);
     if (S.phase === 'question' || S.phase === 'reveal') line += ' · ' + roundLine();
-    if (S.phase === 'question' && S.paused) line += ' · paused';
+    if (S.phase === 'question' && S.paused) line += ' · ' + YB.t('remote-paused');
     text($('rm-phase'), line);
     $('remote').dataset.phase = S.phase;
     drawDetail(leftMs);
@@ -46,13 +51,13 @@
   function drawDetail(ms) {
     leftMs = ms;
     var d = '';
-    if (S.phase === 'lobby') d = YB.plural(S.count, 'player', 'players') + ' joined';
+    if (S.phase === 'lobby') d = YB.t('remote-joined', { count: S.count });
     else if (S.phase === 'question') {
-      d = YB.fmt(S.answered) + ' of ' + YB.fmt(S.voting) + ' answered';
-      if (S.paused) d += ' · timer paused';
-      else if (typeof ms === 'number') d += ' · ' + Math.ceil(ms / 1000) + ' s left';
-    } else if (S.phase === 'reveal') d = isLastRound() ? 'That was the last question.' : 'Next: question ' + (S.round + 1);
-    else if (S.phase === 'over') d = 'The game is over.';
+      d = YB.t('remote-answered', { answered: S.answered, players: S.voting });
+      if (S.paused) d += ' · ' + YB.t('remote-timer-paused');
+      else if (typeof ms === 'number') d += ' · ' + YB.t('remote-left', { count: Math.ceil(ms / 1000) });
+    } else if (S.phase === 'reveal') d = isLastRound() ? YB.t('remote-last') : YB.t('remote-next-question', { round: S.round + 1 });
+    else if (S.phase === 'over') d = YB.t('remote-over');
     text($('rm-detail'), d);
   }
 
@@ -63,10 +68,10 @@
     show($('rm-start'), S.phase === 'lobby');
     show($('rm-reveal'), S.phase === 'question');
     show($('rm-pause'), S.phase === 'question');
-    text($('rm-pause'), S.paused ? 'Resume' : 'Pause');
+    text($('rm-pause'), YB.t(S.paused ? 'remote-resume' : 'remote-pause'));
     $('rm-pause').setAttribute('aria-pressed', S.paused ? 'true' : 'false');
     show($('rm-next'), S.phase === 'reveal');
-    text($('rm-next'), isLastRound() ? 'Final results' : 'Next');
+    text($('rm-next'), YB.t(isLastRound() ? 'remote-final' : 'remote-next'));
     show($('rm-end'), S.phase === 'question' || S.phase === 'reveal');
     if (S.phase !== 'question' && S.phase !== 'reveal') show($('rm-confirm'), false);
     ['rm-start', 'rm-reveal', 'rm-next', 'rm-pause', 'rm-end', 'rm-confirm-yes'].forEach(function (id) {
@@ -86,13 +91,13 @@
       var armed = arming.id === p.id;
       ul.appendChild(el('li', { className: 'rm-player' + (p.connected === false ? ' away' : '') }, [
         el('span', { className: 'rm-name', text: p.name }),
-        p.connected === false ? el('span', { className: 'rm-away', text: 'away' }) : null,
+        p.connected === false ? el('span', { className: 'rm-away', text: YB.t('remote-away') }) : null,
         el('button', {
           type: 'button',
           className: 'btn rm-kick' + (armed ? ' armed' : ''),
           dataset: { id: String(p.id) },
-          'aria-label': (armed ? 'Tap again to remove ' : 'Remove ') + p.name,
-          text: armed ? 'Sure?' : 'Remove',
+          'aria-label': YB.t(armed ? 'remote-sure-label' : 'remote-remove-label', { name: p.name }),
+          text: YB.t(armed ? 'remote-sure' : 'remote-remove'),
           onclick: function () { kick(p.id); }
         })
       ]));
@@ -102,7 +107,7 @@
       kul.appendChild(el('li', { className: 'rm-player away' }, [
         el('span', { className: 'rm-name', text: p.name }),
         el('button', {
-          type: 'button', className: 'btn rm-kick', 'aria-label': 'Let ' + p.name + ' back', text: 'Let back',
+          type: 'button', className: 'btn rm-kick', 'aria-label': YB.t('remote-let-back-label', { name: p.name }), text: YB.t('remote-let-back'),
           onclick: function () { send({ type: 'let_back', player_id: p.id }); }
         })
       ]));
@@ -204,20 +209,20 @@
     if (m.code === 'not_host') {
       sock.stop();
       YB.forgetHostKey(code);
-      noKey('That host key does not match this game. Scan the remote’s QR code on the host screen again.');
+      noKey(YB.t('remote-not-host'));
       return;
     }
     if (m.code === 'too_many_hosts') {
       // A locked phone's old socket may hold a place for a while: keep
       // trying (the socket reconnects by itself) rather than give up.
-      toast(m.message || 'Too many host screens are open for this game. Trying again…');
+      toast(m.message || YB.t('remote-too-many'));
       return;
     }
     if (m.code === 'bad_message' && S.lastSent && /pause|let_back/.test(S.lastSent)) {
-      toast('This server cannot do that yet.');
+      toast(YB.t('remote-cannot-yet'));
       return;
     }
-    toast(m.message || 'That did not work.');
+    toast(m.message || YB.t('remote-failed'));
   }
 
   // ---------- commands ----------
@@ -236,7 +241,7 @@
   }
 
   function send(msg) {
-    if (!sock || !sock.connected) { toast('Not connected — reconnecting…'); return false; }
+    if (!sock || !sock.connected) { toast(YB.t('remote-not-connected')); return false; }
     S.lastSent = msg.type;
     return sock.send(msg);
   }
@@ -276,7 +281,7 @@
   function connect() {
     S.key = YB.hostKey(code);
     if (!S.key) {
-      noKey('This remote needs the host key. On the host screen, choose “Phone remote” and scan its QR code.');
+      noKey(YB.t('remote-no-key'));
       return;
     }
     show($('rm-note'), false);
@@ -285,16 +290,16 @@
     if (sock) sock.stop();
     sock = new YB.Socket({
       url: YB.wsUrl(code) + '?role=host',
-      onOpen: function (s) { s.send({ type: 'hello', key: S.key }); },
+      onOpen: function (s) { s.send({ type: 'hello', key: S.key, lang: YB.lang }); },
       onMessage: onMessage,
       onStatus: function (up) {
-        text($('conn'), up ? '' : 'Reconnecting…');
+        text($('conn'), up ? '' : YB.t('remote-reconnecting'));
         show($('conn'), !up);
         if (!up) clearBusy();
         drawControls();
       }
     });
-    text($('conn'), 'Connecting…');
+    text($('conn'), YB.t('remote-connecting'));
     show($('conn'), true);
     sock.start();
   }

@@ -23,10 +23,16 @@ mod harness;
 mod journey;
 #[path = "browser/lang.rs"]
 mod lang;
+#[path = "browser/lang_room.rs"]
+mod lang_room;
 #[path = "browser/namelist.rs"]
 mod namelist;
 #[path = "browser/organise.rs"]
 mod organise;
+#[path = "browser/organise_lang.rs"]
+mod organise_lang;
+#[path = "browser/pages_flow.rs"]
+mod pages_flow;
 #[path = "browser/pause.rs"]
 mod pause;
 #[path = "browser/phone.rs"]

@@ -209,7 +209,10 @@ async fn pages_health_and_metrics() {
 #[tokio::test]
 async fn the_host_page_warns_when_phones_cannot_reach_the_join_url() {
     let roster = standard_roster();
-    const WARNING: &str = "Phones cannot reach this address";
+    // The warning's element: its words are also among the page's messages
+    // for the scripts (the phone remote's code says them too).
+    const WARNING: &str = "id=\"loopback-warning\"";
+    const WORDS: &str = "Phones cannot reach this address: it is this computer only.";
     for (public_url, warned) in [(None, true), (Some("http://192.168.1.20:8080"), false)] {
         let mut b = TestServer::builder().in_process();
         if let Some(url) = public_url {
@@ -229,6 +232,11 @@ async fn the_host_page_warns_when_phones_cannot_reach_the_join_url() {
             "public URL {public_url:?}: warning shown must be {warned}:\n{body}"
         );
         if warned {
+            let shown = body.split(WARNING).nth(1).unwrap_or("");
+            assert!(
+                shown.split("</p>").next().unwrap_or("").contains(WORDS),
+                "the warning in words:\n{body}"
+            );
             assert!(
                 body.contains("--addr 0.0.0.0:8080"),
                 "the warning says what to do:\n{body}"

@@ -6,6 +6,8 @@
 mod addphoto;
 #[path = "organise/cap.rs"]
 mod cap;
+#[path = "organise/class_pages.rs"]
+mod class_pages;
 mod common;
 #[path = "organise/disk.rs"]
 mod disk;

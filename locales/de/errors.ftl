@@ -32,3 +32,11 @@ error-name-invisible = Dieser Name ist unsichtbar; bitte gib einen Namen ein.
 error-name-other = Bitte wähl einen anderen Namen.
 error-host-not-saved = Das Spiel kann gerade nicht speichern, deshalb hat sich nichts geändert; versuch es noch einmal, sobald es wieder geht.
 error-then-now-off = Damals & heute ist für diese Veranstaltung ausgeschaltet: Hier gibt es nichts hinzuzufügen.
+# Was die Spielleitung abgelehnt bekommt (Beamer und Fernbedienung).
+error-unknown-player = Diese Person spielt in diesem Raum nicht mit.
+error-no-claim = Für diese Person gibt es nichts zu entscheiden.
+error-settings-rounds = Die Rundenzahl muss zwischen 1 und 200 liegen.
+error-settings-seconds = Die Sekunden müssen zwischen 2 und 300 liegen.
+error-settings-label = Kein Foto dieser Klasse hat diese Beschriftung.
+error-settings-too-few = Für eine Frage braucht es mindestens 4 aus der Klasse.
+error-unknown-lang = Diese Sprache gibt es hier nicht. Zur Wahl stehen: { $languages }.

@@ -34,3 +34,11 @@ error-name-invisible = That name cannot be seen; please type a name.
 error-name-other = Please choose another name.
 error-host-not-saved = The game cannot save right now, so nothing was changed; try again once it can.
 error-then-now-off = Then & now is switched off for this event: there is nothing to add here.
+# The host's own refusals (projector and remote).
+error-unknown-player = No such player in this room.
+error-no-claim = That player has no claim waiting for you to decide.
+error-settings-rounds = Rounds must be between 1 and 200.
+error-settings-seconds = Seconds must be between 2 and 300.
+error-settings-label = No photo of this class has that label.
+error-settings-too-few = At least 4 classmates are needed for a question.
+error-unknown-lang = That language is not offered. Choose one of: { $languages }.

@@ -32,3 +32,11 @@ error-name-invisible = Ese nombre no se ve; escribe un nombre.
 error-name-other = Elige otro nombre.
 error-host-not-saved = El juego no puede guardar ahora mismo, así que no ha cambiado nada; vuelve a intentarlo cuando pueda.
 error-then-now-off = Antes y ahora está desactivado en este evento: aquí no hay nada que añadir.
+# Lo que se le rechaza a quien presenta (proyector y mando).
+error-unknown-player = No hay ningún jugador así en esta sala.
+error-no-claim = Ese jugador no tiene nada pendiente de decidir.
+error-settings-rounds = Las rondas deben estar entre 1 y 200.
+error-settings-seconds = Los segundos deben estar entre 2 y 300.
+error-settings-label = Ninguna foto de esta clase tiene esa etiqueta.
+error-settings-too-few = Hacen falta al menos 4 compañeros para una pregunta.
+error-unknown-lang = Ese idioma no está disponible. Elige uno de estos: { $languages }.

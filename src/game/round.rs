@@ -109,10 +109,18 @@ pub struct Settings {
     /// newest yearbook photo.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<String>,
+    /// The projector's language (a tag of `crate::i18n::LANGUAGES`);
+    /// rooms saved before it existed show English.
+    #[serde(default = "default_lang")]
+    pub lang: String,
 }
 
 fn default_true() -> bool {
     true
+}
+
+fn default_lang() -> String {
+    crate::i18n::Lang::EN.tag().to_string()
 }
 
 fn is_false(b: &bool) -> bool {
@@ -128,6 +136,7 @@ impl Default for Settings {
             include_memoriam: true,
             profanity_filter: true,
             labels: Vec::new(),
+            lang: default_lang(),
         }
     }
 }
@@ -145,6 +154,9 @@ impl Settings {
         if !SECONDS_RANGE.contains(&self.seconds) {
             return Err(RuleError::BadSettings("seconds must be between 2 and 300"));
         }
+        // One of the offered languages, by its own tag ("de-AT" is "de").
+        let lang = crate::i18n::Lang::parse(&self.lang).ok_or(RuleError::UnknownLang)?;
+        self.lang = lang.tag().to_string();
         let mut labels = Vec::with_capacity(self.labels.len());
         for name in &self.labels {
             let index = pool.label_index(name).ok_or(RuleError::BadSettings(
@@ -320,6 +332,9 @@ pub enum RuleError {
     /// A then & now game cannot be played (too few photos of today).
     #[error("{0}")]
     ThenNow(ThenNowError),
+    /// A room language that is not one of `crate::i18n::LANGUAGES`.
+    #[error("That language is not offered.")]
+    UnknownLang,
 }
 
 impl RuleError {
@@ -343,6 +358,7 @@ impl RuleError {
             RuleError::UnknownPerson => "unknown_person",
             RuleError::NoClaimToDecide => "no_claim",
             RuleError::ThenNow(e) => e.code(),
+            RuleError::UnknownLang => "unknown_lang",
         }
     }
 }
@@ -2378,6 +2394,7 @@ mod tests {
             (RuleError::WrongPhase, "wrong_phase"),
             (RuleError::UnknownPlayer, "unknown_player"),
             (RuleError::BadSettings("x"), "bad_request"),
+            (RuleError::UnknownLang, "unknown_lang"),
             (RuleError::RoomClosed, "room_closed"),
             (RuleError::Kicked, "kicked"),
             (RuleError::NameBanned, "name_taken"),
@@ -2486,6 +2503,26 @@ mod tests {
             lobby(3, 0).configure(Settings::default()),
             Err(RuleError::BadSettings(_))
         ));
+    }
+
+    #[test]
+    fn the_rooms_language_is_one_offered_by_its_own_tag() {
+        let mut g = lobby(8, 0);
+        let in_lang = |lang: &str| Settings {
+            lang: lang.to_string(),
+            ..Settings::default()
+        };
+        g.configure(in_lang("de-AT")).unwrap();
+        assert_eq!(g.settings().lang, "de");
+        assert_eq!(g.configure(in_lang("xx")), Err(RuleError::UnknownLang));
+        assert_eq!(g.configure(in_lang("")), Err(RuleError::UnknownLang));
+        assert_eq!(g.settings().lang, "de", "a refusal changes nothing");
+        // Rooms saved before the language existed read English.
+        let old: Settings = serde_json::from_str(
+            r#"{"rounds":3,"seconds":9,"mode":"name_to_photo","include_memoriam":true}"#,
+        )
+        .unwrap();
+        assert_eq!(old.lang, "en");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use super::organise::LocalUser;
 use super::throttle::network_of;
 use crate::AppState;
 use crate::delivery::upgrade::WsUpgrade;
-use crate::game::{Mode, Settings};
+use crate::game::{Mode, RuleError, Settings};
 use crate::i18n::Tr;
 use crate::room::{Room, code};
 use crate::solo::{SoloError, SoloMode};
@@ -95,6 +95,9 @@ pub struct CreateRoom {
     include_memoriam: Option<bool>,
     profanity_filter: Option<bool>,
     labels: Option<Vec<String>>,
+    /// The projector's language; absent: the request's (cookie, then
+    /// `Accept-Language`).
+    lang: Option<String>,
     /// Whose class (an organiser's reunion); 0 or absent: the built-in one.
     reunion: Option<u32>,
 }
@@ -153,9 +156,19 @@ pub async fn create_room(
         include_memoriam: req.include_memoriam.unwrap_or(memoriam_default),
         profanity_filter: req.profanity_filter.unwrap_or(defaults.profanity_filter),
         labels: req.labels.unwrap_or_default(),
+        lang: req
+            .lang
+            .unwrap_or_else(|| Tr::of(&headers, None).tag().to_string()),
     }
     .validated(&class.roster.pool)
-    .map_err(|e| AppError::bad_request(e.to_string()))?;
+    .map_err(|e| match e {
+        RuleError::UnknownLang => AppError::new(
+            StatusCode::BAD_REQUEST,
+            e.code(),
+            crate::i18n::rule_message(e, Tr::of(&headers, None).lang),
+        ),
+        e => AppError::bad_request(e.to_string()),
+    })?;
     // A new room has nobody in it yet, so no photo of today: then & now
     // is chosen in the lobby once four guests have added theirs.
     if settings.mode.is_then_now() {

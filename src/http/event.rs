@@ -603,30 +603,30 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
     .into_response()
 }
 
-/// Why a guest code cannot be used, in a sentence; `None`: it can. Codes
-/// are typed on phones: letters (accented too), digits, spaces, dashes,
-/// dots and apostrophes only, 4 to 40 characters.
-pub fn guest_code_problem(code: &str) -> Option<String> {
+/// Why a guest code cannot be used, as a refusal (400 `invalid`, said in
+/// the organiser's language); `None`: it can. Codes are typed on phones:
+/// letters (accented too), digits, spaces, dashes, dots and apostrophes
+/// only, 4 to 40 characters.
+pub fn guest_code_problem(code: &str) -> Option<AppError> {
     let code = code.trim();
     let len = code.chars().count();
     let odd: String = code
         .chars()
         .filter(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\'' | '’')))
         .collect();
+    let invalid = |key| AppError::keyed(StatusCode::BAD_REQUEST, "invalid", key);
     if !odd.is_empty() {
-        return Some(format!(
-            "The guest code may have letters, digits, spaces, dashes, dots and apostrophes only: {odd:?} cannot be typed on every phone."
-        ));
+        return Some(invalid("refusal-guest-code-chars").with("chars", format!("{odd:?}")));
     }
     if len > MAX_GUEST_CODE {
-        return Some(format!(
-            "The guest code is at most {MAX_GUEST_CODE} characters; this one has {len}."
-        ));
+        return Some(
+            invalid("refusal-guest-code-long")
+                .with("max", MAX_GUEST_CODE)
+                .with("len", len),
+        );
     }
     if len < MIN_GUEST_CODE {
-        return Some(format!(
-            "The guest code needs at least {MIN_GUEST_CODE} characters, so that it is not guessed at once."
-        ));
+        return Some(invalid("refusal-guest-code-short").with("min", MIN_GUEST_CODE));
     }
     None
 }
@@ -684,7 +684,7 @@ mod tests {
             "o’neil-1986.",
             "Ünter 86",
         ] {
-            assert_eq!(guest_code_problem(ok), None, "{ok}");
+            assert!(guest_code_problem(ok).is_none(), "{ok}");
         }
         for bad in ["abc", "a/b/c/d", "party 🎉", "tab\there", "x\u{200b}yzw"] {
             assert!(guest_code_problem(bad).is_some(), "{bad}");
@@ -692,6 +692,7 @@ mod tests {
         assert!(
             guest_code_problem(&"x".repeat(41))
                 .unwrap()
+                .message
                 .contains("has 41")
         );
     }

@@ -51,12 +51,14 @@ pub async fn guard(State(state): State<Arc<AppState>>, mut req: Request, next: N
     }
     // An upload's chunk (up to 1 MiB) is read by its handler, after the
     // organiser is known, within limits of its own (http/uploads.rs).
-    // So is a roster zip (http/roster_zip.rs), and a replaced photo (up to
+    // So is a roster zip (http/roster_zip.rs), a scanned class page
+    // (http/class_pages.rs), and a replaced photo (up to
     // 25 MiB, http/organise.rs), and a guest's photo of today (15 MiB,
     // http/today.rs).
     let own_limits = super::uploads::is_chunk(&state, req.method(), req.uri().path())
         || super::roster_zip::is_roster_zip(&state, req.method(), req.uri().path())
         || super::organise::is_photo_put(&state, req.method(), req.uri().path())
+        || super::class_pages::is_page_upload(&state, req.method(), req.uri().path())
         || super::today::is_today_put(&state, req.method(), req.uri().path());
     if has_body(req.headers()) && !own_limits {
         let (parts, body) = req.into_parts();

@@ -2,6 +2,7 @@
 //! JSON API live in their own modules.
 
 pub mod api;
+pub mod class_pages;
 pub mod event;
 pub mod guard;
 pub mod namelist;
@@ -30,11 +31,70 @@ use crate::AppState;
 static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
 
 /// Every HTTP error: JSON `{error, message}`; internals never leak.
+/// One made with [`AppError::keyed`] says its `message` in the client's
+/// language ([`in_their_language`]); its `code` is the same in all.
 #[derive(Debug)]
 pub struct AppError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    pub keyed: Option<Keyed>,
+}
+
+/// A refusal's catalogue key and variables (locales/*/refusals.ftl), kept
+/// on its response until [`in_their_language`] renders it.
+#[derive(Debug, Clone)]
+pub struct Keyed {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+/// A refusal's variable: text, or a number (which picks the plural).
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Text(s.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Text(s)
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Self {
+                Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+number_arg!(i64, u64, u32, usize, i32);
+
+impl Keyed {
+    /// The message in `lang`.
+    pub fn render(&self, lang: crate::i18n::Lang) -> String {
+        let args: Vec<(&str, fluent_bundle::FluentValue<'_>)> = self
+            .args
+            .iter()
+            .map(|(name, v)| {
+                let value = match v {
+                    Arg::Text(s) => fluent_bundle::FluentValue::from(s.as_str()),
+                    Arg::Number(n) => fluent_bundle::FluentValue::from(*n),
+                };
+                (*name, value)
+            })
+            .collect();
+        lang.with(self.key, &args)
+    }
 }
 
 impl AppError {
@@ -43,7 +103,50 @@ impl AppError {
             status,
             code,
             message: message.into(),
+            keyed: None,
         }
+    }
+
+    /// A refusal said by catalogue key `key` (English in `message`).
+    pub fn keyed(status: StatusCode, code: &'static str, key: &'static str) -> Self {
+        let keyed = Keyed { key, args: vec![] };
+        Self {
+            status,
+            code,
+            message: keyed.render(crate::i18n::Lang::EN),
+            keyed: Some(keyed),
+        }
+    }
+
+    /// A keyed refusal's variable.
+    pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        if let Some(keyed) = &mut self.keyed {
+            keyed.args.push((name, value.into()));
+            self.message = keyed.render(crate::i18n::Lang::EN);
+        }
+        self
+    }
+
+    /// The message in `lang` (its English one when it has no key).
+    pub fn message_in(&self, lang: crate::i18n::Lang) -> String {
+        match &self.keyed {
+            Some(keyed) => keyed.render(lang),
+            None => self.message.clone(),
+        }
+    }
+
+    /// A response with this refusal's `{error, message}` and more fields
+    /// (`extra` is a JSON object), still said in the client's language.
+    pub fn with_fields(self, extra: serde_json::Value) -> Response {
+        let mut body = json!({"error": self.code, "message": self.message});
+        if let (Some(obj), serde_json::Value::Object(more)) = (body.as_object_mut(), extra) {
+            obj.extend(more);
+        }
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(keyed) = self.keyed {
+            response.extensions_mut().insert(keyed);
+        }
+        response
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -65,9 +168,43 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let body = Json(json!({"error": self.code, "message": self.message}));
-        (self.status, body).into_response()
+        self.with_fields(json!({}))
     }
+}
+
+/// Longest JSON refusal body [`in_their_language`] rewrites.
+const REFUSAL_BODY_MAX: usize = 256 * 1024;
+
+/// Says each keyed refusal's `message` in the request's language (`?lang`,
+/// the switch's cookie, `Accept-Language`: [`crate::i18n::Tr`]); the rest
+/// of the body, and every other response, passes as it is.
+pub async fn in_their_language(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let lang = crate::i18n::Tr::of(req.headers(), req.uri().query()).lang;
+    let mut response = next.run(req).await;
+    let Some(keyed) = response.extensions_mut().remove::<Keyed>() else {
+        return response;
+    };
+    if lang == crate::i18n::Lang::EN {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, REFUSAL_BODY_MAX).await {
+        Ok(bytes) => match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(mut v) => {
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert("message".into(), json!(keyed.render(lang)));
+                }
+                v.to_string()
+            }
+            Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
+        },
+        Err(_) => json!({"error": "internal", "message": keyed.render(lang)}).to_string(),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// [`Path`] of numbers (ids, a photo's index): a part that is not one, or
@@ -245,6 +382,22 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(
             "/api/organise/reunions/{id}/namelist/apply",
             post(namelist::event_apply),
+        )
+        .route(
+            "/api/organise/reunions/{id}/pages",
+            get(class_pages::list).post(class_pages::upload),
+        )
+        .route(
+            "/api/organise/reunions/{id}/pages/roster",
+            post(class_pages::to_roster),
+        )
+        .route(
+            "/api/organise/reunions/{id}/pages/{page}",
+            axum::routing::put(class_pages::save).delete(class_pages::remove),
+        )
+        .route(
+            "/api/organise/reunions/{id}/pages/{page}/image",
+            get(class_pages::image),
         )
         .route("/organise/reunions/{id}/upload", get(uploads::page))
         .route(

@@ -27,6 +27,7 @@ use sha2::Sha256;
 use super::throttle::Throttle;
 use super::{AppError, Ids};
 use crate::AppState;
+use crate::i18n::Tr;
 use crate::room::code::secrets_equal;
 
 /// The organiser's cookie: `all.SIG` (the admin) or `rID.SIG` (a
@@ -352,10 +353,11 @@ impl FromRequestParts<Arc<AppState>> for Organiser {
         if api {
             return Err(refusal(state).into_response());
         }
+        let t = Tr::of(&parts.headers, parts.uri.query());
         Err(match state.organise.mode {
-            Mode::Password => gate_page(state, Gate::Login),
-            Mode::Loopback => gate_page(state, Gate::LocalOnly),
-            Mode::Closed => gate_page(state, Gate::Closed),
+            Mode::Password => gate_page(state, Gate::Login, t),
+            Mode::Loopback => gate_page(state, Gate::LocalOnly, t),
+            Mode::Closed => gate_page(state, Gate::Closed, t),
         })
     }
 }
@@ -364,29 +366,30 @@ impl FromRequestParts<Arc<AppState>> for Organiser {
 /// routes: how to get in, as far as this server allows it.
 pub fn refusal(state: &AppState) -> AppError {
     match state.organise.mode {
-        Mode::Password => AppError::new(
+        Mode::Password => AppError::keyed(
             StatusCode::UNAUTHORIZED,
             "organiser_only",
-            "Only the organiser may do this: log in at /organise.",
+            "refusal-organiser-log-in",
         ),
-        Mode::Loopback => AppError::new(StatusCode::UNAUTHORIZED, "organiser_only", LOCAL_HINT),
+        Mode::Loopback => AppError::keyed(StatusCode::UNAUTHORIZED, "organiser_only", LOCAL_KEY),
         Mode::Closed => closed(state),
     }
 }
 
 fn closed(state: &AppState) -> AppError {
-    AppError::new(
-        StatusCode::FORBIDDEN,
-        "organiser_closed",
-        closed_message(state),
-    )
+    AppError::keyed(StatusCode::FORBIDDEN, "organiser_closed", closed_key(state))
 }
 
-fn closed_message(state: &AppState) -> &'static str {
-    state
-        .organise
-        .closed_hint(state.trust_proxy)
-        .unwrap_or(CLOSED_HINT)
+/// [`LOCAL_HINT`] in the catalogues.
+const LOCAL_KEY: &str = "refusal-organiser-local";
+
+/// The closed area's explanation ([`CLOSED_HINT`], [`PROXY_HINT`]) in the
+/// catalogues.
+fn closed_key(state: &AppState) -> &'static str {
+    match state.organise.closed_hint(state.trust_proxy) {
+        Some(PROXY_HINT) => "refusal-organiser-proxy",
+        _ => "refusal-organiser-closed",
+    }
 }
 
 /// What the organiser's login page says.
@@ -404,6 +407,7 @@ enum Gate {
 struct GatePage {
     base: String,
     title: String,
+    t: Tr,
     /// The form is shown (a password is set).
     form: bool,
     /// A sentence above the form, or the closed area's explanation.
@@ -411,30 +415,22 @@ struct GatePage {
     error: bool,
 }
 
-fn gate_page(state: &AppState, gate: Gate) -> Response {
+fn gate_page(state: &AppState, gate: Gate, t: Tr) -> Response {
     let (status, note, error) = match gate {
         Gate::Login => (StatusCode::UNAUTHORIZED, String::new(), false),
-        Gate::LocalOnly => (StatusCode::UNAUTHORIZED, LOCAL_HINT.to_string(), false),
-        Gate::Wrong => (
-            StatusCode::UNAUTHORIZED,
-            "That is not the organiser password. Try again.".to_string(),
-            true,
-        ),
+        Gate::LocalOnly => (StatusCode::UNAUTHORIZED, t.get(LOCAL_KEY), false),
+        Gate::Wrong => (StatusCode::UNAUTHORIZED, t.get("organise-gate-wrong"), true),
         Gate::TooMany => (
             StatusCode::TOO_MANY_REQUESTS,
-            "Too many wrong passwords from your network. Wait a minute, then try again."
-                .to_string(),
+            t.get("organise-gate-too-many"),
             true,
         ),
-        Gate::Closed => (
-            StatusCode::FORBIDDEN,
-            closed_message(state).to_string(),
-            false,
-        ),
+        Gate::Closed => (StatusCode::FORBIDDEN, t.get(closed_key(state)), false),
     };
     let page = GatePage {
         base: state.base.clone(),
-        title: "Organiser".into(),
+        title: t.get("organise-title"),
+        t,
         form: state.organise.mode == Mode::Password,
         note,
         error,
@@ -461,6 +457,7 @@ pub async fn login(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
+    t: Tr,
     body: Bytes,
 ) -> Response {
     let json = is_json(&headers);
@@ -468,7 +465,7 @@ pub async fn login(
         if json {
             err.into_response()
         } else {
-            gate_page(&state, gate)
+            gate_page(&state, gate, t)
         }
     };
     if state.organise.mode == Mode::Closed {
@@ -531,8 +528,8 @@ pub async fn whoami(State(state): State<Arc<AppState>>, who: Organiser) -> Respo
 pub struct Listed {
     pub id: u32,
     pub title: String,
-    pub people: usize,
-    pub rooms: usize,
+    pub people: u64,
+    pub rooms: u64,
 }
 
 #[derive(Template)]
@@ -540,6 +537,7 @@ pub struct Listed {
 struct OrganisePage {
     base: String,
     title: String,
+    t: Tr,
     /// A logout button makes sense (a password is set).
     logout: bool,
     /// The "New event" form (not for a co-organiser of one reunion).
@@ -548,7 +546,7 @@ struct OrganisePage {
 }
 
 /// `GET /organise`: the organiser's reunions and a "New event" form.
-pub async fn page(State(state): State<Arc<AppState>>, who: Organiser) -> Response {
+pub async fn page(State(state): State<Arc<AppState>>, who: Organiser, t: Tr) -> Response {
     let reunions = state
         .reunions
         .all()
@@ -559,14 +557,15 @@ pub async fn page(State(state): State<Arc<AppState>>, who: Organiser) -> Respons
             Listed {
                 id: r.id,
                 title: snap.meta.title.clone(),
-                people: snap.people.iter().filter(|e| !e.row.deleted).count(),
-                rooms: rooms_of(&state, r.id),
+                people: snap.people.iter().filter(|e| !e.row.deleted).count() as u64,
+                rooms: rooms_of(&state, r.id) as u64,
             }
         })
         .collect();
     super::pages::render(OrganisePage {
         base: state.base.clone(),
-        title: "Organiser".into(),
+        title: t.get("organise-title"),
+        t,
         logout: state.organise.mode == Mode::Password,
         can_create: who.scope == Scope::All,
         reunions,
@@ -823,7 +822,8 @@ pub async fn update(
         .filter(|c| !c.trim().is_empty())
         .and_then(super::event::guest_code_problem)
     {
-        return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid", problem));
+        // `field`: the page says it under the guest code's box.
+        return Ok(problem.with_fields(json!({"field": "guest_code"})));
     }
     if let Some(title) = &patch.title
         && crate::reunion::clean_text(title).is_none()
@@ -1153,18 +1153,21 @@ async fn read_photo(body: axum::body::Body) -> Result<Vec<u8>, AppError> {
                     "The photo must arrive within {} s: send a smaller one.",
                     PHOTO_READ_TIMEOUT.as_secs()
                 ),
-                |bytes| {
-                    let problem = crate::uploads::check::Problem::TooLarge {
-                        bytes: bytes as u64,
-                    };
-                    AppError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        problem.code(),
-                        problem.message(),
-                    )
-                },
+                too_large,
             )
         })
+}
+
+/// 413 `too_large` for a file of `bytes`, in the upload's words.
+pub(crate) fn too_large(bytes: usize) -> AppError {
+    let problem = crate::uploads::check::Problem::TooLarge {
+        bytes: bytes as u64,
+    };
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        problem.code(),
+        problem.message(),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -1288,18 +1291,20 @@ pub async fn create_invite(
 struct InvitePage {
     base: String,
     title: String,
+    t: Tr,
     valid: bool,
     action: String,
-    days: i64,
+    days: u64,
 }
 
-fn invite_page(state: &AppState, token: &str, valid: bool) -> Response {
+fn invite_page(state: &AppState, token: &str, valid: bool, t: Tr) -> Response {
     let page = InvitePage {
         base: state.base.clone(),
-        title: "Co-organiser invite".into(),
+        title: t.get("organise-invite-title"),
+        t,
         valid,
         action: format!("{}/organise/invite/{token}", state.base),
-        days: crate::reunion::INVITE_DAYS,
+        days: crate::reunion::INVITE_DAYS.unsigned_abs(),
     };
     let status = if valid {
         StatusCode::OK
@@ -1311,9 +1316,13 @@ fn invite_page(state: &AppState, token: &str, valid: bool) -> Response {
 
 /// `GET /organise/invite/{token}`: a button, not the cookie: link previews
 /// in chat apps fetch links, and must not use the invite up.
-pub async fn invite(State(state): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
+pub async fn invite(
+    State(state): State<Arc<AppState>>,
+    t: Tr,
+    Path(token): Path<String>,
+) -> Response {
     let plausible = token.len() == 48 && token.bytes().all(|b| b.is_ascii_hexdigit());
-    invite_page(&state, &token, plausible)
+    invite_page(&state, &token, plausible, t)
 }
 
 /// `POST /organise/invite/{token}`: uses the invite (once) and sets the
@@ -1325,9 +1334,10 @@ pub async fn accept_invite(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Response {
+    let t = Tr::of(&headers, None);
     let ip = super::api::ip_of(&state, peer, &headers);
     if state.organise.passwords.is_over(ip) {
-        return gate_page(&state, Gate::TooMany);
+        return gate_page(&state, Gate::TooMany, t);
     }
     match state.reunions.use_invite(&token).await {
         Ok(Some(id)) => {
@@ -1344,7 +1354,7 @@ pub async fn accept_invite(
         }
         Ok(None) => {
             state.organise.passwords.count(ip);
-            invite_page(&state, "", false)
+            invite_page(&state, "", false, t)
         }
         Err(e) => AppError::from(e).into_response(),
     }
@@ -1358,9 +1368,10 @@ pub async fn accept_invite(
 struct ReunionPage {
     base: String,
     title: String,
+    t: Tr,
     id: u32,
     data: String,
-    invite_days: i64,
+    invite_days: u64,
     /// Whether `--event-code` guards an event left without a guest code.
     server_code: bool,
 }
@@ -1370,23 +1381,25 @@ struct ReunionPage {
 pub async fn reunion_page(
     State(state): State<Arc<AppState>>,
     who: Organiser,
+    t: Tr,
     Ids(id): Ids<u32>,
 ) -> Response {
     let r = match reunion_for(&state, &who, id) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
-    render_reunion_page(&state, &r)
+    render_reunion_page(&state, &r, t)
 }
 
-fn render_reunion_page(state: &AppState, r: &Reunion) -> Response {
+fn render_reunion_page(state: &AppState, r: &Reunion, t: Tr) -> Response {
     let data = super::pages::json_for_script(&reunion_json(state, r));
     super::pages::render(ReunionPage {
         base: state.base.clone(),
-        title: format!("{} — organiser", r.title()),
+        title: t.arg("organise-page-title", "title", r.title()),
+        t,
         id: r.id,
         data,
-        invite_days: crate::reunion::INVITE_DAYS,
+        invite_days: crate::reunion::INVITE_DAYS.unsigned_abs(),
         server_code: state.event.is_some(),
     })
 }
@@ -1413,6 +1426,16 @@ pub async fn create_form(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The start-up log says the hints in English: the catalogue's English
+    /// is the same sentence, so the page and the log never disagree.
+    #[test]
+    fn the_hints_english_is_the_catalogues() {
+        let en = crate::i18n::Lang::EN;
+        assert_eq!(en.get(LOCAL_KEY), LOCAL_HINT);
+        assert_eq!(en.get("refusal-organiser-closed"), CLOSED_HINT);
+        assert_eq!(en.get("refusal-organiser-proxy"), PROXY_HINT);
+    }
 
     #[test]
     fn listen_addresses_on_this_computer_only_are_loopback() {

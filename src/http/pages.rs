@@ -15,7 +15,7 @@ use axum::http::HeaderMap;
 use super::AppError;
 use super::api::{find_room, ip_of};
 use crate::AppState;
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Source, Tr};
 use crate::room::Room;
 use crate::views;
 
@@ -128,9 +128,14 @@ pub async fn host(
     room_page(&state, peer, &headers, &raw, |room| {
         let code = room.code.to_string();
         let join_url = state.join_url(&headers, room);
+        // The room's screen speaks the room's language, not the browser's.
+        let t = Tr {
+            lang: Lang::parse(&room.settings().lang).unwrap_or(Lang::EN),
+            source: Source::Chosen,
+        };
         render(views::Host {
             base: state.base.clone(),
-            title: format!("Yearbook — room {code}"),
+            title: t.arg("host-page-title", "code", &code),
             qr_svg: views::qr_svg(&join_url),
             event_title: state
                 .reunions
@@ -141,6 +146,7 @@ pub async fn host(
             then_now: room.then_now_enabled(),
             join_url,
             code,
+            t,
         })
     })
 }
@@ -151,12 +157,14 @@ pub async fn remote(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(raw): Path<String>,
+    t: Tr,
 ) -> Response {
     room_page(&state, peer, &headers, &raw, |room| {
         render(views::Remote {
             base: state.base.clone(),
-            title: format!("Remote — room {}", room.code),
+            title: t.arg("remote-page-title", "code", &room.code),
             code: room.code.to_string(),
+            t,
         })
     })
 }

@@ -98,6 +98,15 @@ fn disk_full() -> AppError {
     )
 }
 
+/// A staging failure: the disk's reserve reached, or another trouble.
+fn staging_trouble(e: std::io::Error) -> AppError {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        disk_full()
+    } else {
+        disk_trouble(e)
+    }
+}
+
 /// Runs blocking file work off the async threads.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
@@ -199,13 +208,7 @@ pub async fn create(
     let label = check::file_name(&announce.label);
     let upload = blocking(move || uploads.create(reunion, &name, &label, announce.size, now()))
         .await?
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::StorageFull {
-                disk_full()
-            } else {
-                disk_trouble(e)
-            }
-        })?;
+        .map_err(staging_trouble)?;
     Ok(answer(StatusCode::CREATED, &upload, 0))
 }
 
@@ -361,6 +364,48 @@ pub async fn add_waiting(
     let uploads = staging(&state)?;
     hand_on(&state, &uploads, reunion, &organiser, true).await?;
     list(organiser, State(state), Ids(reunion)).await
+}
+
+/// Files made on the server (the portraits cut from scanned class pages)
+/// go the way of files the organiser uploads: each `(file name, label,
+/// bytes)` is staged, checked and handed on as one upload. The answer is
+/// each upload as the API shows it, in the order given.
+pub(crate) async fn import_files(
+    state: &Arc<AppState>,
+    organiser: &Organiser,
+    reunion: u32,
+    files: Vec<(String, String, Vec<u8>)>,
+) -> Result<Vec<Value>, AppError> {
+    find_reunion(state, organiser, reunion)?;
+    let uploads = staging(state)?;
+    let mut ids = Vec::with_capacity(files.len());
+    for (name, label, bytes) in files {
+        let staged = uploads.clone();
+        let id = blocking(move || -> std::io::Result<String> {
+            let upload = staged.create(reunion, &name, &label, bytes.len() as u64, now())?;
+            for (n, chunk) in bytes.chunks(MAX_CHUNK_BYTES).enumerate() {
+                let at = (n * MAX_CHUNK_BYTES) as u64;
+                staged
+                    .append(&upload.id, at, chunk, now())
+                    .map_err(|e| match e {
+                        AppendError::DiskFull => std::io::ErrorKind::StorageFull.into(),
+                        e => std::io::Error::other(format!("{e:?}")),
+                    })?;
+            }
+            staged.finish_with(&upload.id, now(), decide)?;
+            Ok(upload.id)
+        })
+        .await?
+        .map_err(staging_trouble)?;
+        ids.push(id);
+    }
+    hand_on(state, &uploads, reunion, organiser, true).await?;
+    let mut views = Vec::with_capacity(ids.len());
+    for id in ids {
+        let (upload, offset) = find(&uploads, organiser, id).await?;
+        views.push(view(&upload, offset));
+    }
+    Ok(views)
 }
 
 /// [`hand_on`] where the upload itself went well: a failure to add the

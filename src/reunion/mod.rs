@@ -8,6 +8,7 @@
 //! removed, only marked, so a room's stored questions keep naming the same
 //! people after edits and restarts.
 
+pub mod drafts;
 pub mod export;
 pub mod namelist;
 pub mod store;
@@ -405,6 +406,11 @@ impl Reunions {
 
     pub fn all(&self) -> Vec<Arc<Reunion>> {
         self.map.read().values().cloned().collect()
+    }
+
+    /// The store, for the drafts of scanned pages ([`drafts`]).
+    pub fn store_handle(&self) -> Option<ReunionStore> {
+        self.store.clone()
     }
 
     fn store(&self) -> Result<ReunionStore, ReunionError> {

@@ -189,6 +189,11 @@ impl ReunionStore {
         })
     }
 
+    /// The connection, for the tables of other modules (`drafts`).
+    pub(crate) fn lock(&self) -> parking_lot::MutexGuard<'_, Connection> {
+        self.conn.lock()
+    }
+
     /// The database file (the photo cache lives beside it).
     pub fn path(&self) -> &Path {
         &self.path

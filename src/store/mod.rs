@@ -1308,6 +1308,7 @@ mod tests {
             include_memoriam: false,
             profanity_filter: true,
             labels: vec!["1983".into()],
+            lang: "de".into(),
         };
         store.send(Op::Append {
             room: "ABCD".into(),

@@ -132,6 +132,20 @@ const MIGRATIONS: &[&str] = &[
     // photos of today are kept at most (issue 21).
     "ALTER TABLE reunions ADD COLUMN then_now INTEGER NOT NULL DEFAULT 1;
      ALTER TABLE reunions ADD COLUMN today_keep_days INTEGER NOT NULL DEFAULT 30;",
+    // 9: scanned class pages waiting for the organiser's word: the
+    // straightened page (PNG) and its boxes and names as JSON (issue 23).
+    "CREATE TABLE reunion_pages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        reunion INTEGER NOT NULL REFERENCES reunions(id),
+        file TEXT NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        image BLOB NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        skew REAL NOT NULL,
+        boxes TEXT NOT NULL,
+        at INTEGER NOT NULL
+     );",
 ];
 
 /// The newest schema this binary knows.

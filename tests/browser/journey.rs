@@ -417,7 +417,7 @@ async fn upload_folder(page: &Page, folder: &Path, files: usize) {
 }
 
 /// Creates an event with the form on /organise; returns its id.
-async fn new_event(server: &TestServer, page: &Page, title: &str) -> u64 {
+pub(super) async fn new_event(server: &TestServer, page: &Page, title: &str) -> u64 {
     page.goto(&server.url("/organise")).await;
     page.type_into("#event-title", title).await;
     page.click("#new-event button").await;
@@ -438,7 +438,7 @@ async fn new_event(server: &TestServer, page: &Page, title: &str) -> u64 {
 
 /// Clicks "Host a game" on the event page; waits for the projector's
 /// lobby naming the event; returns the room's code and host key.
-async fn host_from_event(page: &Page, title: &str) -> (String, String) {
+pub(super) async fn host_from_event(page: &Page, title: &str) -> (String, String) {
     page.click("#host-game").await;
     page.wait(
         "the projector page of the new room",

@@ -14,7 +14,7 @@ const TAB: char = '\u{E004}';
 const RETURN: char = '\u{E007}';
 
 /// The catalogue's message `key` in `tag`, with number variables.
-fn say(tag: &str, key: &str, args: &[(&str, i64)]) -> String {
+pub(crate) fn say(tag: &str, key: &str, args: &[(&str, i64)]) -> String {
     let lang = Lang::parse(tag).expect("a language of ours");
     let args: Vec<(&str, FluentValue)> = args
         .iter()
@@ -24,7 +24,7 @@ fn say(tag: &str, key: &str, args: &[(&str, i64)]) -> String {
 }
 
 /// `n` as the browser writes it in `tag`: Spanish groups from five digits.
-fn grouped(tag: &str, n: u64) -> String {
+pub(crate) fn grouped(tag: &str, n: u64) -> String {
     let digits = n.to_string();
     let sep = match tag {
         "de" => ".",

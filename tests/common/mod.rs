@@ -1090,6 +1090,7 @@ const SETTINGS: Shape = Shape::Object(&[
     ("include_memoriam", S),
     ("profanity_filter", S),
     ("labels", LABELS),
+    ("lang", S),
 ]);
 const PERSON: Shape = Shape::Object(&[("name", S), ("known_as", S)]);
 const PHOTO: Shape = Shape::Object(&[("photo", S), ("thumb", S)]);
@@ -1652,4 +1653,22 @@ pub async fn status_of(server: &TestServer, path_from_message: &str) -> u16 {
         .expect("GET")
         .status()
         .as_u16()
+}
+
+/// Whether `tesseract` runs here, for the tests that read yearbook pages:
+/// under CI (`CI` set; .ci/run installs it) a missing tesseract is a
+/// failure; elsewhere the test says it skipped.
+#[allow(dead_code)]
+pub fn tesseract_or_skip() -> bool {
+    if yearbook::pages::tesseract_available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "tesseract is missing under CI; .ci/run installs tesseract-ocr tesseract-ocr-eng"
+    );
+    eprintln!(
+        "SKIPPED: tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-eng)"
+    );
+    false
 }

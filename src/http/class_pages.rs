@@ -1,0 +1,548 @@
+//! Scanned yearbook class pages in the organiser's event (issue 23; PROTOCOL
+//! Extensions, "Class pages"): a page is read by the detector of
+//! `crate::pages` off the async threads, kept as a draft (its boxes and the
+//! names read) that the organiser fixes, and then each box is cut out and
+//! goes into the event as an uploaded file would ([`super::uploads::import_files`]).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use image::{GrayImage, ImageFormat, imageops};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::Semaphore;
+
+use super::organise::{Organiser, reunion_for};
+use super::{AppError, Ids};
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::reunion::ReunionStore;
+use crate::reunion::drafts::{self, DraftBox, DraftPage, MAX_BOXES, MAX_PAGES, NewPage};
+
+/// Reading a page takes a core for a second or more: one at a time, so
+/// the games keep the other.
+static DETECTING: Semaphore = Semaphore::const_new(1);
+/// A page's body must arrive within this time (25 MiB at about 1.7 Mbit/s).
+const PAGE_READ_TIMEOUT: Duration = Duration::from_secs(120);
+/// Smallest box side the organiser may draw, in page pixels.
+const MIN_BOX_SIDE: u32 = 8;
+
+/// Whether a request is a page upload: its body (up to
+/// [`crate::uploads::MAX_FILE_BYTES`]) is read by [`upload`], not held to
+/// the 64 KiB of other requests.
+pub fn is_page_upload(state: &AppState, method: &Method, path: &str) -> bool {
+    let path = path.strip_prefix(state.base.as_str()).unwrap_or(path);
+    let parts: Vec<&str> = path.split('/').collect();
+    method == Method::POST
+        && matches!(
+            parts.as_slice(),
+            ["", "api", "organise", "reunions", _, "pages"]
+        )
+}
+
+fn store_of(state: &AppState, tr: Tr) -> Result<ReunionStore, AppError> {
+    state.reunions.store_handle().ok_or_else(|| {
+        AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_unavailable",
+            tr.get("pages-no-store"),
+        )
+    })
+}
+
+fn storage_trouble(tr: Tr, e: impl std::fmt::Display) -> AppError {
+    tracing::warn!("class pages: {e}");
+    AppError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "storage_unavailable",
+        tr.get("pages-save-failed"),
+    )
+}
+
+/// Runs store work off the async threads.
+async fn in_store<T: Send + 'static>(
+    tr: Tr,
+    store: ReunionStore,
+    f: impl FnOnce(&ReunionStore) -> anyhow::Result<T> + Send + 'static,
+) -> Result<T, AppError> {
+    match tokio::task::spawn_blocking(move || f(&store)).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(storage_trouble(tr, format!("{e:#}"))),
+        Err(e) => Err(storage_trouble(tr, e)),
+    }
+}
+
+fn page_json(page: &DraftPage) -> Value {
+    let mut v = serde_json::to_value(page).unwrap_or_default();
+    v["image"] = json!(format!(
+        "/api/organise/reunions/{}/pages/{}/image",
+        page.reunion, page.id
+    ));
+    v
+}
+
+fn no_page(tr: Tr) -> AppError {
+    AppError::not_found(tr.get("pages-no-such-page"))
+}
+
+/// The event's pages, once this organiser may see them, and the store.
+async fn event_pages(
+    state: &AppState,
+    who: &Organiser,
+    tr: Tr,
+    id: u32,
+) -> Result<(Vec<DraftPage>, ReunionStore), AppError> {
+    reunion_for(state, who, id)?;
+    let store = store_of(state, tr)?;
+    let pages = in_store(tr, store.clone(), move |s| drafts::list(s, id)).await?;
+    Ok((pages, store))
+}
+
+/// `GET /api/organise/reunions/{id}/pages` → `{pages: [...]}`, oldest first.
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    tr: Tr,
+    Ids(id): Ids<u32>,
+) -> Result<Response, AppError> {
+    let (pages, _) = event_pages(&state, &who, tr, id).await?;
+    let pages: Vec<Value> = pages.iter().map(page_json).collect();
+    Ok(Json(json!({ "pages": pages })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UploadQuery {
+    #[serde(default)]
+    file: String,
+}
+
+/// What reading a page gave: the straightened page as PNG, its size and
+/// turn, and the boxes.
+struct Read {
+    png: Vec<u8>,
+    width: u32,
+    height: u32,
+    skew: f32,
+    boxes: Vec<DraftBox>,
+}
+
+/// Why a page gave nothing.
+enum Unread {
+    /// Not an image we take: the photo upload's own sentence.
+    Refused(crate::uploads::check::Problem),
+    /// The detector's sentence.
+    NotClassPage(String),
+    Failed(String),
+}
+
+/// Reads one page: straightens it, finds its portraits and reads their
+/// captions (`crate::pages`). The boxes are on the straightened page,
+/// which is what is kept and shown.
+fn read(bytes: &[u8]) -> Result<Read, Unread> {
+    crate::uploads::check::check_single_photo(bytes).map_err(Unread::Refused)?;
+    let img = crate::roster::photos::decode(bytes)
+        .map_err(|e| Unread::Failed(e.to_string()))?
+        .into_luma8();
+    let theta = crate::pages::find_skew(&img);
+    let mut straight = crate::pages::rotate(&img, theta);
+    drop(img);
+    let page = crate::pages::read_page(&straight, crate::pages::tesseract_available())
+        .map_err(Unread::NotClassPage)?;
+    // `read_page` straightens again; what little turn it still found is
+    // applied here too, so the boxes sit on the image kept.
+    if page.skew_deg != 0.0 {
+        straight = crate::pages::rotate(&straight, -page.skew_deg.to_radians());
+    }
+    let boxes = page
+        .found
+        .iter()
+        .map(|f| DraftBox {
+            x0: f.rect.x0,
+            y0: f.rect.y0,
+            x1: f.rect.x1,
+            y1: f.rect.y1,
+            name: f.name.clone(),
+            read: f.name.clone(),
+            flag: f.flag.clone(),
+        })
+        .collect();
+    let mut png = Vec::new();
+    straight
+        .write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
+        .map_err(|e| Unread::Failed(e.to_string()))?;
+    Ok(Read {
+        png,
+        width: straight.width(),
+        height: straight.height(),
+        skew: -theta.to_degrees() + page.skew_deg + 0.0,
+        boxes,
+    })
+}
+
+/// The body, at most [`crate::uploads::MAX_FILE_BYTES`].
+async fn read_body(tr: Tr, body: Body) -> Result<Vec<u8>, AppError> {
+    let limit = crate::uploads::MAX_FILE_BYTES as usize;
+    super::read_bounded(body, limit, PAGE_READ_TIMEOUT)
+        .await
+        .map_err(|cut| {
+            cut.into_error(
+                &tr.get("pages-cut"),
+                tr.arg("pages-slow", "seconds", PAGE_READ_TIMEOUT.as_secs()),
+                super::organise::too_large,
+            )
+        })
+}
+
+/// `POST /api/organise/reunions/{id}/pages?file=NAME` with the page's
+/// bytes (PNG or JPEG, at most 25 MiB): 201 with the page and its boxes;
+/// 422 `not_class_page` with the detector's sentence; the photo upload's
+/// refusals (413 `too_large`, 422 `heic`, `not_image`, `unreadable`, …).
+pub async fn upload(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    tr: Tr,
+    Ids(id): Ids<u32>,
+    Query(query): Query<UploadQuery>,
+    body: Body,
+) -> Result<Response, AppError> {
+    reunion_for(&state, &who, id)?;
+    let store = store_of(&state, tr)?;
+    let count = in_store(tr, store.clone(), move |s| Ok(drafts::list(s, id)?.len())).await?;
+    if count >= MAX_PAGES {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_pages",
+            tr.num("pages-too-many", "max", MAX_PAGES as u64),
+        ));
+    }
+    let bytes = read_body(tr, body).await?;
+    let file: String = crate::uploads::check::file_name(&query.file)
+        .chars()
+        .take(crate::reunion::MAX_TEXT)
+        .collect();
+    let read = {
+        let _one_at_a_time = DETECTING
+            .acquire()
+            .await
+            .map_err(|e| storage_trouble(tr, e))?;
+        tokio::task::spawn_blocking(move || read(&bytes))
+            .await
+            .map_err(|e| storage_trouble(tr, e))?
+    };
+    let read = match read {
+        Ok(read) => read,
+        Err(Unread::Refused(problem)) => {
+            let status = match problem {
+                crate::uploads::check::Problem::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            return Err(AppError::new(status, problem.code(), problem.message()));
+        }
+        Err(Unread::NotClassPage(why)) => {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_class_page",
+                tr.arg("pages-not-class", "why", why),
+            ));
+        }
+        Err(Unread::Failed(why)) => {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unreadable",
+                tr.arg("pages-unreadable", "why", why),
+            ));
+        }
+    };
+    let at = crate::clock::Clock::new().now() as i64;
+    let page = in_store(tr, store, move |s| {
+        let new = NewPage {
+            reunion: id,
+            file: &file,
+            png: &read.png,
+            width: read.width,
+            height: read.height,
+            skew: read.skew,
+            boxes: &read.boxes,
+            at,
+        };
+        let page = drafts::insert(s, &new)?;
+        drafts::list(s, id)?
+            .into_iter()
+            .find(|p| p.id == page)
+            .ok_or_else(|| anyhow::anyhow!("a page kept is gone"))
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(page_json(&page))).into_response())
+}
+
+/// `GET /api/organise/reunions/{id}/pages/{page}/image`: the straightened
+/// page (PNG), which the boxes' pixels refer to.
+pub async fn image(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    tr: Tr,
+    Ids((id, page)): Ids<(u32, i64)>,
+) -> Result<Response, AppError> {
+    reunion_for(&state, &who, id)?;
+    let store = store_of(&state, tr)?;
+    let png = in_store(tr, store, move |s| drafts::image(s, id, page))
+        .await?
+        .ok_or_else(|| no_page(tr))?;
+    let mut response = Bytes::from(png).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageEdit {
+    #[serde(default)]
+    label: String,
+    boxes: Vec<DraftBox>,
+}
+
+/// The organiser's boxes, checked against the page: inside it, at least
+/// [`MIN_BOX_SIDE`] each way, names of at most [`crate::reunion::MAX_TEXT`]
+/// characters.
+fn checked_boxes(
+    tr: Tr,
+    page: &DraftPage,
+    boxes: Vec<DraftBox>,
+) -> Result<Vec<DraftBox>, AppError> {
+    let refuse =
+        |message: String| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_boxes", message);
+    if boxes.len() > MAX_BOXES {
+        return Err(refuse(tr.num(
+            "pages-too-many-boxes",
+            "max",
+            MAX_BOXES as u64,
+        )));
+    }
+    boxes
+        .into_iter()
+        .enumerate()
+        .map(|(n, mut b)| {
+            let inside = b.x0 + MIN_BOX_SIDE <= b.x1
+                && b.y0 + MIN_BOX_SIDE <= b.y1
+                && b.x1 <= page.width
+                && b.y1 <= page.height;
+            if !inside {
+                return Err(refuse(tr.num("pages-box-outside", "n", n as u64 + 1)));
+            }
+            b.name = b.name.split_whitespace().collect::<Vec<_>>().join(" ");
+            if b.name.chars().count() > crate::reunion::MAX_TEXT {
+                return Err(refuse(tr.num(
+                    "pages-name-too-long",
+                    "max",
+                    crate::reunion::MAX_TEXT as u64,
+                )));
+            }
+            b.read = b.read.chars().take(crate::reunion::MAX_TEXT).collect();
+            b.flag = b.flag.map(|f| f.chars().take(200).collect());
+            Ok(b)
+        })
+        .collect()
+}
+
+/// `PUT /api/organise/reunions/{id}/pages/{page}` `{label, boxes}`: the
+/// organiser's boxes and names, saved whole (last write wins); 200 with
+/// the page; 422 `bad_boxes` with a sentence.
+pub async fn save(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    tr: Tr,
+    Ids((id, page)): Ids<(u32, i64)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    reunion_for(&state, &who, id)?;
+    let edit: PageEdit = serde_json::from_slice(&body)
+        .map_err(|e| AppError::bad_request(tr.arg("pages-bad-edit", "why", e)))?;
+    let store = store_of(&state, tr)?;
+    let pages = in_store(tr, store.clone(), move |s| drafts::list(s, id)).await?;
+    let before = pages
+        .into_iter()
+        .find(|p| p.id == page)
+        .ok_or_else(|| no_page(tr))?;
+    let boxes = checked_boxes(tr, &before, edit.boxes)?;
+    let label: String = edit
+        .label
+        .trim()
+        .chars()
+        .take(crate::roster::csv::MAX_LABEL_CHARS)
+        .collect();
+    let saved = in_store(tr, store, move |s| {
+        if !drafts::update(s, id, page, &label, &boxes)? {
+            return Ok(None);
+        }
+        Ok(drafts::list(s, id)?.into_iter().find(|p| p.id == page))
+    })
+    .await?
+    .ok_or_else(|| no_page(tr))?;
+    Ok(Json(page_json(&saved)).into_response())
+}
+
+/// `DELETE /api/organise/reunions/{id}/pages/{page}`: 204.
+pub async fn remove(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    tr: Tr,
+    Ids((id, page)): Ids<(u32, i64)>,
+) -> Result<StatusCode, AppError> {
+    reunion_for(&state, &who, id)?;
+    let store = store_of(&state, tr)?;
+    if in_store(tr, store, move |s| drafts::delete(s, id, &[page])).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(no_page(tr))
+    }
+}
+
+/// The file name a box's portrait is imported under: its name, as a
+/// dropped `Ann Lee.png` would be.
+fn file_for(name: &str) -> String {
+    // A slash would make a folder of the name, a trailing "(1983)" a label.
+    let name = name.replace(['/', '\\'], "-");
+    format!("{name}.png")
+}
+
+/// Cuts out one box as a PNG (the import's pipeline then levels and sizes it).
+fn crop_png(page: &GrayImage, b: &DraftBox) -> Result<Vec<u8>, String> {
+    let x1 = b.x1.min(page.width());
+    let y1 = b.y1.min(page.height());
+    if b.x0 >= x1 || b.y0 >= y1 {
+        return Err("empty box".into());
+    }
+    let crop = imageops::crop_imm(page, b.x0, b.y0, x1 - b.x0, y1 - b.y0).to_image();
+    let mut png = Vec::new();
+    crop.write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(png)
+}
+
+/// Each box of `pages` with no name, as "page 2 (senior-2.png), portrait 6".
+fn unnamed(tr: Tr, pages: &[DraftPage]) -> Vec<String> {
+    pages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, page)| {
+            page.boxes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.name.trim().is_empty())
+                .map(move |(n, _)| {
+                    use fluent_bundle::FluentValue;
+                    tr.lang.with(
+                        "pages-unnamed-one",
+                        &[
+                            ("page", FluentValue::from((p + 1) as u64)),
+                            ("file", FluentValue::from(page.file.as_str())),
+                            ("portrait", FluentValue::from((n + 1) as u64)),
+                        ],
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Two boxes of one name are one person's two photos, which need a label
+/// each, not the same one (two books: `1983`, `1986`); else the sentence
+/// naming the first two that are not.
+fn same_name_twice(tr: Tr, pages: &[DraftPage]) -> Option<String> {
+    use crate::reunion::label_key;
+    use crate::roster::csv::name_key;
+    let boxes: Vec<(usize, usize, &DraftPage)> = pages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, page)| (0..page.boxes.len()).map(move |n| (p, n, page)))
+        .collect();
+    for (i, &(p, n, page)) in boxes.iter().enumerate() {
+        let key = name_key(&page.boxes[n].name);
+        let label = label_key(Some(&page.label));
+        let clash = boxes[i + 1..].iter().find(|&&(_, m, other)| {
+            name_key(&other.boxes[m].name) == key
+                && (label.is_empty()
+                    || other.label.trim().is_empty()
+                    || label_key(Some(&other.label)) == label)
+        });
+        if let Some(&(q, m, _)) = clash {
+            use fluent_bundle::FluentValue;
+            return Some(tr.lang.with(
+                "pages-same-name",
+                &[
+                    ("name", FluentValue::from(page.boxes[n].name.as_str())),
+                    ("page", FluentValue::from((p + 1) as u64)),
+                    ("portrait", FluentValue::from((n + 1) as u64)),
+                    ("otherpage", FluentValue::from((q + 1) as u64)),
+                    ("otherportrait", FluentValue::from((m + 1) as u64)),
+                ],
+            ));
+        }
+    }
+    None
+}
+
+/// `POST /api/organise/reunions/{id}/pages/roster`: every box of every
+/// page goes into the event as an uploaded photo named after it (with
+/// its page's label), the same way as dropped files; the pages are then
+/// done and dropped. 422 `names_missing` naming each box without a name,
+/// 422 `same_name` for one name twice without a label each (nothing is
+/// added); 200 `{added, uploads: [...]}` as the uploads list.
+pub async fn to_roster(
+    State(state): State<Arc<AppState>>,
+    who: Organiser,
+    tr: Tr,
+    Ids(id): Ids<u32>,
+) -> Result<Response, AppError> {
+    let (pages, store) = event_pages(&state, &who, tr, id).await?;
+    if pages.is_empty() {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no_pages",
+            tr.get("pages-none"),
+        ));
+    }
+    let missing = unnamed(tr, &pages);
+    if !missing.is_empty() {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "names_missing",
+            tr.arg("pages-names-missing", "which", missing.join("; ")),
+        ));
+    }
+    if let Some(twice) = same_name_twice(tr, &pages) {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "same_name",
+            twice,
+        ));
+    }
+    let cut_pages = pages.clone();
+    let files = in_store(tr, store.clone(), move |s| {
+        let mut files = Vec::new();
+        for page in &cut_pages {
+            let png = drafts::image(s, id, page.id)?
+                .ok_or_else(|| anyhow::anyhow!("page {} is gone", page.id))?;
+            let img = image::load_from_memory(&png)?.into_luma8();
+            for b in &page.boxes {
+                let crop = crop_png(&img, b).map_err(anyhow::Error::msg)?;
+                files.push((file_for(&b.name), page.label.clone(), crop));
+            }
+        }
+        Ok(files)
+    })
+    .await?;
+    let added = files.len();
+    let uploads = super::uploads::import_files(&state, &who, id, files).await?;
+    let ids: Vec<i64> = pages.iter().map(|p| p.id).collect();
+    in_store(tr, store, move |s| drafts::delete(s, id, &ids)).await?;
+    Ok(Json(json!({ "added": added, "uploads": uploads })).into_response())
+}

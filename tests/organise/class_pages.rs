@@ -1,0 +1,268 @@
+//! Scanned class pages in an event (issue 23) on the real server: a
+//! generated page is read into a draft of boxes and names, a page that is
+//! not a class page and a file too large are refused in a sentence, the
+//! organiser's fixes survive a kill -9, an empty name blocks "Add to the
+//! class" naming the box, and then every box becomes a person with a photo.
+
+use image::{GrayImage, ImageFormat, Luma};
+use yearbook::pages::generate;
+
+use super::*;
+
+fn png(img: &GrayImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// Generated page `n` of the sample book and the names printed on it.
+fn sample_page(n: usize) -> (Vec<u8>, Vec<String>) {
+    sample_page_printed(n, false)
+}
+
+/// As [`sample_page`], its halftone turned over when `other_print`.
+fn sample_page_printed(n: usize, other_print: bool) -> (Vec<u8>, Vec<String>) {
+    let font = generate::serif_font().expect("a serif font");
+    let names = generate::sample_names();
+    let portraits = yearbook::roster::load::demo_portraits();
+    let mut spec = generate::sample_spec(n, &names, &portraits);
+    spec.halftone ^= other_print;
+    let count = (spec.columns * spec.rows) as usize;
+    let printed = spec.names[..count].to_vec();
+    (png(&generate::page(&spec, &font)), printed)
+}
+
+async fn send_page(server: &TestServer, id: &str, file: &str, bytes: Vec<u8>) -> (u16, Value) {
+    // Reading a page in a debug build on a busy machine may take longer
+    // than the shared client's 10 s.
+    let patient = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .unwrap();
+    let r = patient
+        .post(server.url(&format!("/api/organise/reunions/{id}/pages?file={file}")))
+        .body(bytes)
+        .send()
+        .await
+        .expect("POST page");
+    status_and_json(r).await
+}
+
+async fn put_page(server: &TestServer, id: &str, page: &Value) -> (u16, Value) {
+    let r = server
+        .http
+        .put(server.url(&format!("/api/organise/reunions/{id}/pages/{}", page["id"])))
+        .json(&json!({"label": page["label"], "boxes": page["boxes"]}))
+        .send()
+        .await
+        .expect("PUT page");
+    status_and_json(r).await
+}
+
+#[tokio::test]
+async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() {
+    if !tesseract_or_skip() {
+        return;
+    }
+    let server = TestServer::builder().start();
+    let (status, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Pages High"}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let id = r["id"].to_string();
+
+    // Not a class page: a white sheet with two dark squares.
+    let mut sheet = GrayImage::from_pixel(600, 800, Luma([255]));
+    for (x0, y0) in [(100, 100), (350, 400)] {
+        for y in y0..y0 + 150 {
+            for x in x0..x0 + 120 {
+                sheet.put_pixel(x, y, Luma([40]));
+            }
+        }
+    }
+    let (status, r) = send_page(&server, &id, "letter.png", png(&sheet)).await;
+    assert_eq!(status, 422, "{r}");
+    assert_eq!(r["error"], "not_class_page");
+    let message = r["message"].as_str().unwrap();
+    assert!(
+        message.contains("not a class page (2 portrait-like boxes"),
+        "the detector's sentence: {message}"
+    );
+    // Past 25 MiB: refused before it is read.
+    let (status, r) = send_page(&server, &id, "huge.png", vec![0u8; 26 << 20]).await;
+    assert_eq!(status, 413, "{r}");
+    assert_eq!(r["error"], "too_large");
+    // Not an image at all.
+    let (status, r) = send_page(&server, &id, "notes.png", b"hello".to_vec()).await;
+    assert_eq!(status, 422, "{r}");
+
+    let (bytes, printed) = sample_page(0);
+    let (status, page) = send_page(&server, &id, "senior-1.png", bytes).await;
+    assert_eq!(status, 201, "{page}");
+    let boxes = page["boxes"].as_array().unwrap();
+    assert_eq!(boxes.len(), printed.len(), "{page}");
+    let read: Vec<&str> = boxes.iter().map(|b| b["name"].as_str().unwrap()).collect();
+    let exact = read
+        .iter()
+        .zip(&printed)
+        .filter(|(a, b)| **a == b.as_str())
+        .count();
+    assert!(
+        exact + 1 >= printed.len(),
+        "read {read:?}, printed {printed:?}"
+    );
+    // Any name not read is empty and flagged, never guessed.
+    for b in boxes {
+        assert_eq!(b["name"] == "", !b["flag"].is_null(), "{b}");
+    }
+    let image = server.fetch_bytes(page["image"].as_str().unwrap()).await;
+    let shown = image::load_from_memory(&image).unwrap();
+    assert_eq!(
+        (shown.width(), shown.height()),
+        (
+            page["width"].as_u64().unwrap() as u32,
+            page["height"].as_u64().unwrap() as u32
+        )
+    );
+
+    // The organiser moves box 1, empties name 2 and labels the book.
+    let mut edited = page.clone();
+    edited["label"] = json!("1986");
+    edited["boxes"][0]["x0"] = json!(boxes[0]["x0"].as_u64().unwrap() + 3);
+    edited["boxes"][0]["x1"] = json!(boxes[0]["x1"].as_u64().unwrap() + 3);
+    edited["boxes"][1]["name"] = json!("");
+    let (status, saved) = put_page(&server, &id, &edited).await;
+    assert_eq!(status, 200, "{saved}");
+    // A box off the page is refused in a sentence naming it.
+    let mut off = edited.clone();
+    off["boxes"][2]["x1"] = json!(1_000_000);
+    let (status, r) = put_page(&server, &id, &off).await;
+    assert_eq!(status, 422, "{r}");
+    assert!(r["message"].as_str().unwrap().starts_with("Box 3 "), "{r}");
+
+    // A kill -9 keeps the draft as the organiser left it.
+    let server = server.restart_after_kill9();
+    let (status, list) = server
+        .get_json(&format!("/api/organise/reunions/{id}/pages"))
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let kept = &list["pages"][0];
+    assert_eq!(kept["label"], "1986");
+    assert_eq!(kept["boxes"], edited["boxes"]);
+
+    // An empty name blocks, naming the box; nothing is added.
+    let roster = format!("/api/organise/reunions/{id}/pages/roster");
+    let (status, r) = server.post_json(&roster, &json!({})).await;
+    assert_eq!(status, 422, "{r}");
+    assert_eq!(r["error"], "names_missing");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("page 1 (senior-1.png), portrait 2"),
+        "{r}"
+    );
+    let (_, event) = server
+        .get_json(&format!("/api/organise/reunions/{id}"))
+        .await;
+    assert_eq!(event["people"].as_array().unwrap().len(), 0);
+
+    let mut named = kept.clone();
+    named["boxes"][1]["name"] = json!("Zoë Typed-In");
+    let (status, _) = put_page(&server, &id, &named).await;
+    assert_eq!(status, 200);
+    let (status, r) = server.post_json(&roster, &json!({})).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["added"], printed.len());
+    let (_, event) = server
+        .get_json(&format!("/api/organise/reunions/{id}"))
+        .await;
+    let people = event["people"].as_array().unwrap();
+    assert_eq!(people.len(), printed.len(), "{event}");
+    let mut want: Vec<String> = named["boxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap().to_string())
+        .collect();
+    let mut got: Vec<String> = people
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    for p in people {
+        let photos = p["photos"].as_array().unwrap();
+        assert_eq!(photos.len(), 1, "{p}");
+        assert_eq!(photos[0]["label"], "1986", "{p}");
+    }
+    // The pages went into the class: none waits any more.
+    let (_, list) = server
+        .get_json(&format!("/api/organise/reunions/{id}/pages"))
+        .await;
+    assert_eq!(list["pages"], json!([]));
+}
+
+#[tokio::test]
+async fn one_class_in_two_books_needs_a_label_a_page_then_is_one_person_each() {
+    if !tesseract_or_skip() {
+        return;
+    }
+    let server = TestServer::builder().in_process().start();
+    let (_, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Two Books"}))
+        .await;
+    let id = r["id"].to_string();
+    // The same class in two books, printed a little otherwise.
+    let mut pages = Vec::new();
+    for (file, other) in [("junior.png", false), ("senior.png", true)] {
+        let (bytes, printed) = sample_page_printed(1, other);
+        let (status, page) = send_page(&server, &id, file, bytes).await;
+        assert_eq!(status, 201, "{page}");
+        let read: Vec<&str> = page["boxes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(read, printed, "{file}");
+        pages.push(page);
+    }
+    let roster = format!("/api/organise/reunions/{id}/pages/roster");
+    let (status, r) = server.post_json(&roster, &json!({})).await;
+    assert_eq!(status, 422, "{r}");
+    assert_eq!(r["error"], "same_name");
+    let first = pages[0]["boxes"][0]["name"].as_str().unwrap();
+    assert_eq!(
+        r["message"],
+        format!(
+            "{first} is both portrait 1 of page 1 and portrait 1 of page 2: if they are two \
+             people, tell them apart in the name; if one person in two books, give each page \
+             its book or year."
+        )
+    );
+    for (page, label) in pages.iter_mut().zip(["1983", "1986"]) {
+        page["label"] = json!(label);
+        let (status, saved) = put_page(&server, &id, page).await;
+        assert_eq!(status, 200, "{saved}");
+    }
+    let (status, r) = server.post_json(&roster, &json!({})).await;
+    assert_eq!(status, 200, "{r}");
+    let (_, event) = server
+        .get_json(&format!("/api/organise/reunions/{id}"))
+        .await;
+    let people = event["people"].as_array().unwrap();
+    assert_eq!(people.len(), 12, "{event}");
+    for p in people {
+        let mut labels: Vec<&str> = p["photos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|ph| ph["label"].as_str().unwrap())
+            .collect();
+        labels.sort();
+        assert_eq!(labels, ["1983", "1986"], "{p}");
+    }
+}
