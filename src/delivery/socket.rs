@@ -156,7 +156,9 @@ pub struct Close {
     pub code: u16,
     pub reason: &'static str,
     pub error: &'static str,
-    pub message: &'static str,
+    /// The catalogue key of the `error`'s message, said in the client's
+    /// language by its socket's task.
+    pub key: &'static str,
 }
 
 pub struct SharedSocket {
@@ -842,7 +844,7 @@ mod tests {
             code: 1008,
             reason: "kicked",
             error: "kicked",
-            message: "bye",
+            key: "error-close-kicked",
         });
         assert!(!socket.send_text("broadcast"));
         assert!(socket.write(&[b"owner"], Writer::Owner));
