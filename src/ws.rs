@@ -185,7 +185,9 @@ impl Conn {
     /// branch of the task's loop so it stays responsive meanwhile).
     async fn on_shared_socket(&mut self) -> Option<bool> {
         if let Some(close) = self.shared().take_close_request() {
-            let _ = self.send_said(close.error, close.key).await;
+            // In the socket's language, like every error it is sent.
+            let message = self.lang.get(close.key);
+            let _ = self.send_error(close.error, &message).await;
             self.close(close.code, close.reason).await;
             return None;
         }

@@ -32,6 +32,9 @@ error-name-invisible = Dieser Name ist unsichtbar; bitte gib einen Namen ein.
 error-name-other = Bitte wähl einen anderen Namen.
 error-host-not-saved = Das Spiel kann gerade nicht speichern, deshalb hat sich nichts geändert; versuch es noch einmal, sobald es wieder geht.
 error-then-now-off = Damals & heute ist für diese Veranstaltung ausgeschaltet: Hier gibt es nichts hinzuzufügen.
+error-close-kicked = Die Spielleitung hat dich aus diesem Spiel entfernt.
+error-close-replaced = Du spielst auf einer anderen Verbindung weiter.
+error-close-not-saved = Das Spiel konnte dich nicht speichern; versuch es noch einmal.
 # Was die Spielleitung abgelehnt bekommt (Beamer und Fernbedienung).
 error-unknown-player = Diese Person spielt in diesem Raum nicht mit.
 error-no-claim = Für diese Person gibt es nichts zu entscheiden.
@@ -51,9 +54,6 @@ error-then-now-too-few = Damals & heute braucht mindestens vier aus der Klasse, 
 }
 error-then-now-exhausted = Alle mit einem Foto von heute waren in diesem Spiel schon dran.
 error-then-now-off-mode = Damals & heute ist für diese Veranstaltung ausgeschaltet: Wähl eine andere Spielart.
-# Der `error` kurz bevor der Server eine Verbindung schließt.
-error-close-kicked = Die Spielleitung hat dich aus diesem Spiel genommen.
-error-close-replaced = Du spielst auf einer anderen Verbindung weiter.
-error-close-not-saved = Das Spiel konnte dich nicht speichern; versuch es noch einmal.
+# Ein abgelehnter Bildschirm der Spielleitung und ihr Hinweis, dass nicht gespeichert werden kann.
 error-too-many-hosts = Dieses Spiel hat schon { $max } Bildschirme der Spielleitung offen (Beamer und Fernbedienungen): Schließ einen und versuch es noch einmal.
 error-host-storage = Das Spiel kann gerade nicht auf seine Festplatte speichern. Bis es wieder geht, kommt nichts Neues: Eine Runde, die endet, wartet auf ihre Auflösung. Mach etwas Speicherplatz frei; das Spiel läuft dann von selbst weiter.

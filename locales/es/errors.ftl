@@ -32,6 +32,9 @@ error-name-invisible = Ese nombre no se ve; escribe un nombre.
 error-name-other = Elige otro nombre.
 error-host-not-saved = El juego no puede guardar ahora mismo, así que no ha cambiado nada; vuelve a intentarlo cuando pueda.
 error-then-now-off = Antes y ahora está desactivado en este evento: aquí no hay nada que añadir.
+error-close-kicked = Quien presenta te ha sacado de esta partida.
+error-close-replaced = Sigues en otra conexión.
+error-close-not-saved = La partida no pudo guardarte; vuelve a intentarlo.
 # Lo que se le rechaza a quien presenta (proyector y mando).
 error-unknown-player = No hay ningún jugador así en esta sala.
 error-no-claim = Ese jugador no tiene nada pendiente de decidir.
@@ -51,9 +54,6 @@ error-then-now-too-few = Antes y ahora necesita al menos cuatro compañeros que 
 }
 error-then-now-exhausted = Ya se ha preguntado en este juego por todos los que tienen foto de hoy.
 error-then-now-off-mode = Antes y ahora está desactivado en este evento: elige otro modo.
-# El `error` justo antes de que el servidor cierre una conexión.
-error-close-kicked = Quien presenta te ha sacado de este juego.
-error-close-replaced = Has seguido jugando en otra conexión.
-error-close-not-saved = El juego no ha podido guardarte; vuelve a intentarlo.
+# Una pantalla de presentador rechazada y el aviso de que no se puede guardar.
 error-too-many-hosts = Este juego ya tiene { $max } pantallas de presentador abiertas (proyector y mandos): cierra una y vuelve a intentarlo.
 error-host-storage = El juego no puede guardar en su disco ahora mismo. No se muestra nada nuevo hasta que pueda: una ronda que termina espera su solución. Libera algo de espacio en disco; el juego sigue por sí solo.

@@ -156,8 +156,8 @@ pub struct Close {
     pub code: u16,
     pub reason: &'static str,
     pub error: &'static str,
-    /// The catalogue key of the `error`'s message, said in the client's
-    /// language by its socket's task.
+    /// The `error`'s message: its catalogue key (locales/*/errors.ftl),
+    /// said in the socket's language.
     pub key: &'static str,
 }
 
