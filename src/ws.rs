@@ -521,7 +521,8 @@ async fn host(mut conn: Conn) {
             HostRefused::Closed => "room closed",
             HostRefused::TooMany => "too many host screens",
         };
-        conn.refuse(e.code(), &e.to_string(), reason).await;
+        let message = e.message(conn.lang);
+        conn.refuse(e.code(), &message, reason).await;
         return;
     }
     let _registered = Registered::new(&conn, None);
