@@ -43,7 +43,9 @@ pub enum Command {
     /// Find the portraits on scanned yearbook class pages and read the
     /// name under each (with tesseract), writing a roster folder.
     Pages {
-        /// The page images (PNG or JPEG).
+        /// The page images (PNG or JPEG), or one folder of them per book
+        /// (senior/ junior/): a person in several books becomes one person
+        /// with a photo labelled by each folder's name.
         #[arg(required = true)]
         pages: Vec<PathBuf>,
         /// The folder to write; made if missing, refused unless empty.

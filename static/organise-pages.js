@@ -317,20 +317,24 @@
     suggestTimer = setTimeout(suggest, 600);
   }
 
-  function listText() {
+  // The name list section's list: its chosen file's bytes, else the text pasted.
+  var listFile = null;
+  function listBody() {
+    if (listFile !== null) return { list_base64: listFile };
     var box = $('nl-text');
-    return box ? box.value : '';
+    return box && box.value.trim() ? { list: box.value } : null;
   }
 
   function suggest() {
-    var list = listText();
+    var body = listBody();
     listed = {};
-    if (!list.trim() || !pages.length) { showSuggestions(); return; }
+    if (!body || !pages.length) { showSuggestions(); return; }
     var files = [];
     pages.forEach(function (p) {
       p.boxes.forEach(function (b) { if (b.name && files.indexOf(b.name + '.png') < 0) files.push(b.name + '.png'); });
     });
-    YB.fetchJson('/api/organise/namelist/preview', { body: { list: list, files: files } }).then(function (r) {
+    body.files = files;
+    YB.fetchJson('/api/organise/namelist/preview', { body: body }).then(function (r) {
       if (!r.ok || !r.data) return;
       listed = {};
       (r.data.matched || []).forEach(function (m) { listed[m.file] = { on: true }; });
@@ -429,7 +433,20 @@
   });
 
   var nl = $('nl-text');
-  if (nl) nl.addEventListener('input', suggestSoon);
+  if (nl) nl.addEventListener('input', function () { listFile = null; suggestSoon(); });
+  var nlFile = $('nl-file');
+  if (nlFile) nlFile.addEventListener('change', function () {
+    var file = nlFile.files && nlFile.files[0];
+    listFile = null;
+    if (!file) { suggestSoon(); return; }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var data = String(reader.result);
+      listFile = data.slice(data.indexOf(',') + 1);
+      suggestSoon();
+    };
+    reader.readAsDataURL(file);
+  });
 
   YB.fetchJson(api).then(function (r) {
     if (!r.ok || !r.data) return;

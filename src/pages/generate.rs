@@ -93,40 +93,76 @@ pub fn draw_text(
     scaled.height() + scaled.line_gap()
 }
 
-/// Makes one page; names wider than the cell are set on two lines.
-pub fn page(spec: &PageSpec<'_>, font: &FontVec) -> GrayImage {
-    let gap_x = spec.photo_w / 3;
-    let caption_h = spec.photo_h * 2 / 5;
-    let gap_y = caption_h + spec.photo_h / 8;
+/// Where a page's portrait `portrait` (an index into the spec's
+/// `portraits`) lies on the page before it is turned: zoomed to
+/// `zoomed` pixels, its top left `(dx, dy)` cut off, the rest drawn with
+/// its top left at `(x, y)`. So a point `(sx, sy)` of the portrait lands
+/// at `x + sx * zoomed.0 / width - dx` across (and likewise down).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placement {
+    pub portrait: usize,
+    pub x: u32,
+    pub y: u32,
+    pub zoomed: (u32, u32),
+    pub dx: u32,
+    pub dy: u32,
+}
+
+/// The page's size and each portrait's place, in the order of the names.
+pub fn layout(spec: &PageSpec<'_>) -> ((u32, u32), Vec<Placement>) {
+    let (gap_x, gap_y) = gaps(spec);
     let margin = spec.photo_w / 2;
     let width = margin * 2 + spec.columns * spec.photo_w + (spec.columns - 1) * gap_x;
     let height = margin * 2 + spec.rows * (spec.photo_h + gap_y);
-    let mut img = GrayImage::from_pixel(width, height, Luma([255]));
-    let px = spec.photo_h as f32 / 7.0;
-    let cell_w = (spec.photo_w + gap_x) as f32 * 0.95;
-    for (i, name) in spec
+    let placed = spec
         .names
         .iter()
         .enumerate()
         .take((spec.columns * spec.rows) as usize)
-    {
-        let (col, row) = (i as u32 % spec.columns, i as u32 / spec.columns);
-        let x = margin + col * (spec.photo_w + gap_x);
-        let y = margin + row * (spec.photo_h + gap_y);
-        if let Some(src) = spec.portraits.get(i % spec.portraits.len().max(1)) {
-            let mut photo = imageops::resize(
-                src,
-                spec.photo_w,
-                spec.photo_h,
-                imageops::FilterType::Triangle,
-            );
-            if spec.halftone {
-                halftone(&mut photo);
+        .filter(|_| !spec.portraits.is_empty())
+        .map(|(i, name)| {
+            let (col, row) = (i as u32 % spec.columns, i as u32 / spec.columns);
+            let seed = i as u32 + name.len() as u32 * 31;
+            let (zoomed, dx, dy) = framing(spec.photo_w, spec.photo_h, seed);
+            Placement {
+                portrait: i % spec.portraits.len(),
+                x: margin + col * (spec.photo_w + gap_x),
+                y: margin + row * (spec.photo_h + gap_y),
+                zoomed,
+                dx,
+                dy,
             }
-            imageops::replace(&mut img, &photo, i64::from(x), i64::from(y));
+        })
+        .collect();
+    ((width, height), placed)
+}
+
+/// Paper between portraits: across, and down (the caption's room).
+fn gaps(spec: &PageSpec<'_>) -> (u32, u32) {
+    let caption_h = spec.photo_h * 2 / 5;
+    (spec.photo_w / 3, caption_h + spec.photo_h / 8)
+}
+
+/// Makes one page; names wider than the cell are set on two lines.
+pub fn page(spec: &PageSpec<'_>, font: &FontVec) -> GrayImage {
+    let ((width, height), placed) = layout(spec);
+    let mut img = GrayImage::from_pixel(width, height, Luma([255]));
+    let px = spec.photo_h as f32 / 7.0;
+    let cell_w = (spec.photo_w + gaps(spec).0) as f32 * 0.95;
+    for (p, name) in placed.iter().zip(spec.names) {
+        let big = imageops::resize(
+            &spec.portraits[p.portrait],
+            p.zoomed.0,
+            p.zoomed.1,
+            imageops::FilterType::Triangle,
+        );
+        let mut photo = imageops::crop_imm(&big, p.dx, p.dy, spec.photo_w, spec.photo_h).to_image();
+        if spec.halftone {
+            halftone(&mut photo);
         }
-        let cx = x as f32 + spec.photo_w as f32 / 2.0;
-        let top = (y + spec.photo_h) as f32 + px * 0.4;
+        imageops::replace(&mut img, &photo, i64::from(p.x), i64::from(p.y));
+        let cx = p.x as f32 + spec.photo_w as f32 / 2.0;
+        let top = (p.y + spec.photo_h) as f32 + px * 0.4;
         let lines = split_caption(name, |s| text_width(font, px, s) <= cell_w);
         let mut at = top;
         for line in lines {
@@ -137,6 +173,32 @@ pub fn page(spec: &PageSpec<'_>, font: &FontVec) -> GrayImage {
         img = super::rotate(&img, spec.rotate_deg.to_radians());
     }
     img
+}
+
+/// How one of a class's photographers framed a `w`×`h` portrait: zoomed
+/// in by up to 10 % and shifted within that, by `seed`, so that faces sit
+/// a little higher or lower, left or right, larger or smaller, as in a
+/// real yearbook (the demo drawings' faces differ a little already).
+/// Returns the zoomed size and the top left cut off.
+fn framing(w: u32, h: u32, seed: u32) -> ((u32, u32), u32, u32) {
+    // A small integer hash: three numbers in [0, 1) from the seed.
+    let mut state = seed.wrapping_mul(0x9E37_79B9) ^ 0x5bd1_e995;
+    let mut next = || {
+        state ^= state >> 15;
+        state = state.wrapping_mul(0x2C1B_3C6D);
+        state ^= state >> 12;
+        (state % 1000) as f32 / 1000.0
+    };
+    let zoom = 1.0 + 0.1 * next();
+    let (zw, zh) = (
+        (w as f32 * zoom).round() as u32,
+        (h as f32 * zoom).round() as u32,
+    );
+    let (dx, dy) = (
+        ((zw - w) as f32 * next()) as u32,
+        ((zh - h) as f32 * next()) as u32,
+    );
+    ((zw, zh), dx, dy)
 }
 
 fn text_width(font: &FontVec, px: f32, text: &str) -> f32 {

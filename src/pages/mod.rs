@@ -5,6 +5,7 @@
 //! that cannot be read, or a machine without tesseract, leaves the name
 //! empty and flagged: nothing is guessed.
 
+pub mod face;
 pub mod generate;
 
 use std::io::{Read, Write};
@@ -53,6 +54,13 @@ pub struct Found {
     /// Empty when unread; then `flag` says why.
     pub name: String,
     pub flag: Option<String>,
+    /// The face found, in `photo`'s pixels.
+    pub face: Option<face::Face>,
+    /// What `photo` shows of the straightened page, in its pixels.
+    pub shown: face::Window,
+    /// `None` when the crop shows the face in the class framing
+    /// ([`frame_class`]); else why not (no face found: the whole box).
+    pub framing: Option<String>,
 }
 
 /// What a page gave.
@@ -295,21 +303,25 @@ fn clean_caption(text: &str) -> Option<String> {
     (!name.is_empty() && plausible).then_some(name)
 }
 
-/// Finds, crops and names the portraits of one page.
+/// Finds, crops and names the portraits of one page, framed alike (the
+/// page's faces set the framing; [`frame_class`] does it for a book).
 pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> {
+    let mut page = read_page_unframed(img, with_ocr)?;
+    frame_class(std::slice::from_mut(&mut page));
+    Ok(page)
+}
+
+/// [`read_page`] before framing: each photo is its whole box (trimmed of
+/// its blurred edge), with the face found in it.
+pub fn read_page_unframed(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> {
     let theta = find_skew(img);
     let straight = rotate(img, theta);
     let rects = find_portraits(&straight)?;
-    // One framing for the class: each box trimmed of its blurred edge and
-    // scaled to the median box.
-    let mut sizes: Vec<(u32, u32)> = rects.iter().map(|r| (r.width(), r.height())).collect();
-    sizes.sort_unstable();
-    let (fw, fh) = sizes[sizes.len() / 2];
-    let (inset_x, inset_y) = (fw / 40 + 1, fh / 40 + 1);
-    let (out_w, out_h) = (fw - 2 * inset_x, fh - 2 * inset_y);
+    let mut faces = face::FaceFinder::new()?;
     let mut found = Vec::new();
     for r in &rects {
-        let crop = imageops::crop_imm(
+        let (inset_x, inset_y) = (r.width() / 40 + 1, r.height() / 40 + 1);
+        let cell = imageops::crop_imm(
             &straight,
             r.x0 + inset_x,
             r.y0 + inset_y,
@@ -319,9 +331,17 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> 
         .to_image();
         found.push(Found {
             rect: *r,
-            photo: imageops::resize(&crop, out_w, out_h, imageops::FilterType::Triangle),
+            face: faces.find(&cell),
+            shown: face::Window {
+                x0: (r.x0 + inset_x) as f32,
+                y0: (r.y0 + inset_y) as f32,
+                w: cell.width() as f32,
+                h: cell.height() as f32,
+            },
+            photo: cell,
             name: String::new(),
             flag: None,
+            framing: None,
         });
     }
     let captions = caption_images(&straight, &rects);
@@ -336,6 +356,89 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> 
         skew_deg: -theta.to_degrees() + 0.0,
         found,
     })
+}
+
+/// Crops every portrait of `pages` (from [`read_page_unframed`]: one book)
+/// to one size, the median box's, with its face at the class's framing
+/// ([`face::Framing::of_class`]). A portrait without a face found keeps
+/// its whole box, one whose face does not fit the framing the nearest
+/// window inside its box; `framing` says which.
+pub fn frame_class(pages: &mut [PageResult]) {
+    let all = || pages.iter().flat_map(|p| p.found.iter());
+    let median = |mut v: Vec<u32>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(1).max(1)
+    };
+    let out_w = median(all().map(|f| f.photo.width()).collect());
+    let out_h = median(all().map(|f| f.photo.height()).collect());
+    let aspect = out_w as f32 / out_h as f32;
+    // On a halftone the detector's box size wanders by a quarter (measured
+    // on the generated pages, its place by a few percent): such a face
+    // takes the class's median size, so only its place is framed.
+    let halftone: Vec<bool> = all().map(|f| face::is_halftone(&f.photo)).collect();
+    let mut widths: Vec<f32> = all()
+        .zip(&halftone)
+        .filter(|(_, h)| !**h)
+        .filter_map(|(f, _)| Some(f.face?.size / f.photo.width() as f32))
+        .collect();
+    widths.sort_by(f32::total_cmp);
+    let median_width = widths.get(widths.len() / 2).copied();
+    let sized = |f: &Found, halftone: bool| {
+        let face = f.face?;
+        match (halftone, median_width) {
+            (true, Some(share)) => Some(face::Face {
+                size: share * f.photo.width() as f32,
+                ..face
+            }),
+            _ => Some(face),
+        }
+    };
+    let faces: Vec<Option<face::Face>> = all().zip(&halftone).map(|(f, h)| sized(f, *h)).collect();
+    let placed: Vec<face::Placed> = all()
+        .zip(&faces)
+        .filter_map(|(f, face)| Some(((*face)?, f.photo.width() as f32, f.photo.height() as f32)))
+        .collect();
+    let framing = face::Framing::of_class(&placed, aspect);
+    for (f, sized) in pages.iter_mut().flat_map(|p| p.found.iter_mut()).zip(faces) {
+        f.face = sized;
+        let (bw, bh) = (f.photo.width() as f32, f.photo.height() as f32);
+        let (window, why) = match (f.face, framing) {
+            (Some(face), Some(framing)) => match framing.window(face, bw, bh, aspect) {
+                (window, true) => (window, None),
+                (window, false) => (
+                    window,
+                    Some(
+                        "face too large or too near the edge for the class framing: kept within its box",
+                    ),
+                ),
+            },
+            _ => (
+                face::Window {
+                    x0: 0.0,
+                    y0: 0.0,
+                    w: bw,
+                    h: bh,
+                },
+                Some("no face found: cropped to its box"),
+            ),
+        };
+        let page_scale = f.shown.w / bw;
+        f.shown = face::Window {
+            x0: f.shown.x0 + window.x0 * page_scale,
+            y0: f.shown.y0 + window.y0 * page_scale,
+            w: window.w * page_scale,
+            h: window.h * page_scale,
+        };
+        f.photo = face::cut(&f.photo, window, out_w, out_h);
+        f.framing = why.map(String::from);
+        // The face, now in the crop's pixels.
+        let scale = out_w as f32 / window.w;
+        f.face = f.face.map(|face| face::Face {
+            cx: (face.cx - window.x0) * scale,
+            cy: (face.cy - window.y0) * scale,
+            size: face.size * scale,
+        });
+    }
 }
 
 /// Each portrait's caption as one image (its lines stacked), or `None`
@@ -583,19 +686,94 @@ fn read_captions(captions: &[Option<GrayImage>], with_ocr: bool) -> Vec<(String,
         .collect()
 }
 
-/// Reads a page file, refusing one too large before decoding it.
+/// A page file larger than this is refused before it is read: a 600 dpi
+/// letter page saved as uncompressed 16-bit RGB TIFF is about 200 MB.
+pub const MAX_PAGE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a page file (PNG, JPEG or TIFF), refusing one too large before
+/// reading it (its size on disk) and before decoding it (its pixels, from
+/// its header: within [`photos::MAX_SIDE`] a side and
+/// [`photos::MAX_PIXELS`], so decoding takes at most a few hundred MB).
 pub fn load_page(path: &Path) -> anyhow::Result<GrayImage> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("{}", path.display()))?
+        .len();
+    if size > MAX_PAGE_BYTES {
+        bail!(
+            "{} is {} MB, more than a page file may be ({} MB): scan at 300 to 600 dpi in grey, or save as PNG or JPEG",
+            path.display(),
+            size / (1024 * 1024),
+            MAX_PAGE_BYTES / (1024 * 1024)
+        );
+    }
     let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
-    let img = photos::decode(&bytes).map_err(|e| anyhow::anyhow!("{} {e}", path.display()))?;
+    let img = photos::decode_page(&bytes).map_err(|e| anyhow::anyhow!("{} {e}", path.display()))?;
     Ok(img.into_luma8())
 }
 
+/// The pages to read: each file, with its book's label when the pages
+/// were given as one folder per book (`senior/`, `junior/`: the label is
+/// the folder's name, as `yearbook import` reads a `1986/` folder).
+pub fn pages_of(args: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Option<String>)>> {
+    let folders = args.iter().filter(|a| a.is_dir()).count();
+    if folders == 0 {
+        return Ok(args.iter().map(|p| (p.clone(), None)).collect());
+    }
+    if folders < args.len() {
+        bail!(
+            "give either page files (one book) or one folder per book (its name is the book's label), not both"
+        );
+    }
+    let mut pages = Vec::new();
+    for folder in args {
+        let label = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().trim().to_string())
+            .filter(|n| !n.is_empty())
+            .with_context(|| format!("{}: a book's folder needs a name", folder.display()))?;
+        let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+            .with_context(|| format!("{}", folder.display()))?
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| p.is_file() && is_page_file(p))
+            .collect();
+        if files.is_empty() {
+            bail!(
+                "{}: no page images (.png, .jpg, .jpeg, .tif, .tiff) in this folder",
+                folder.display()
+            );
+        }
+        // Page files are read in name order within a book.
+        files.sort();
+        pages.extend(files.into_iter().map(|f| (f, Some(label.clone()))));
+    }
+    Ok(pages)
+}
+
+fn is_page_file(path: &Path) -> bool {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|e| matches!(e.as_str(), "png" | "jpg" | "jpeg" | "tif" | "tiff"))
+}
+
+/// One portrait on its way to the roster.
+struct Entry<'a> {
+    found: &'a Found,
+    file: String,
+    label: Option<&'a str>,
+    /// Its place on its page: number, row, column (from 1).
+    place: (usize, usize, usize),
+}
+
 /// `yearbook pages PAGES… --out DIR`: writes `roster.csv` and `photos/`
-/// as `yearbook import` does, reporting each page to `report`.
+/// as `yearbook import` does, reporting each page to `report`. PAGES are
+/// page files, or one folder per book ([`pages_of`]): then a person found
+/// in several books (the same name, as `yearbook import` compares names)
+/// is one person with a photo labelled by each book.
 pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Result<()> {
     if out.exists() && std::fs::read_dir(out)?.next().is_some() {
         bail!("{} is not empty; give a new or empty folder", out.display());
     }
+    let pages = pages_of(pages)?;
     let with_ocr = tesseract_available();
     if !with_ocr {
         writeln!(
@@ -604,14 +782,26 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
         )?;
     }
     std::fs::create_dir_all(out.join("photos"))?;
-    let mut csv = String::from("name,gender,photo\n");
-    let (mut kept, mut unnamed) = (0, 0);
-    let stems = photo_stems(pages);
+    // A labelled page's photos are named after its book and file.
+    let named: Vec<PathBuf> = pages
+        .iter()
+        .map(|(path, label)| match label {
+            Some(l) => PathBuf::from(format!(
+                "{l}-{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            )),
+            None => path.clone(),
+        })
+        .collect();
+    let stems = photo_stems(&named);
     let started = Instant::now();
-    for (path, stem) in pages.iter().zip(&stems) {
+    // First every page read, then one framing for the whole class.
+    let mut read = Vec::new();
+    let mut read_from = Vec::new();
+    for ((path, label), stem) in pages.iter().zip(&stems) {
         let page_started = Instant::now();
         let img = load_page(path)?;
-        let page = match read_page(&img, with_ocr) {
+        let page = match read_page_unframed(&img, with_ocr) {
             Ok(page) => page,
             Err(why) => {
                 writeln!(report, "{}: {why}", path.display())?;
@@ -628,6 +818,12 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
             page.skew_deg,
             page_started.elapsed().as_secs_f64()
         )?;
+        read.push(page);
+        read_from.push((stem, label.as_deref()));
+    }
+    frame_class(&mut read);
+    let mut entries = Vec::new();
+    for (page, (stem, label)) in read.iter().zip(read_from) {
         let (mut row, mut column) = (0, 0);
         for (n, f) in page.found.iter().enumerate() {
             match page.found[..n].last() {
@@ -637,31 +833,77 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
             }
             let file = format!("photos/{stem}-{}.png", n + 1);
             f.photo.save(out.join(&file))?;
-            // The CSV's header is line 1, so this row is line kept + 2.
-            if let Some(flag) = &f.flag {
-                unnamed += 1;
-                writeln!(
-                    report,
-                    "  portrait {} (row {}, column {}), {file}: no name ({flag}); type it on line {} of roster.csv",
-                    n + 1,
-                    row + 1,
-                    column + 1,
-                    kept + 2
-                )?;
-            }
-            csv.push_str(&format!("{},,{file}\n", csv_field(&f.name)));
-            kept += 1;
+            entries.push(Entry {
+                found: f,
+                file,
+                label,
+                place: (n + 1, row + 1, column + 1),
+            });
         }
     }
+    let entries = one_person_together(entries);
+    let labelled = pages.iter().any(|(_, l)| l.is_some());
+    let mut csv = String::from(if labelled {
+        "name,gender,photo,label\n"
+    } else {
+        "name,gender,photo\n"
+    });
+    let (mut unnamed, mut unframed) = (0, 0);
+    for (i, e) in entries.iter().enumerate() {
+        let (n, row, column) = e.place;
+        let (file, f) = (&e.file, e.found);
+        // The CSV's header is line 1, so this row is line i + 2.
+        if let Some(flag) = &f.flag {
+            unnamed += 1;
+            writeln!(
+                report,
+                "  portrait {n} (row {row}, column {column}), {file}: no name ({flag}); type it on line {} of roster.csv",
+                i + 2
+            )?;
+        }
+        if let Some(why) = &f.framing {
+            unframed += 1;
+            writeln!(
+                report,
+                "  portrait {n} (row {row}, column {column}), {file}: not in the class framing ({why}); look at it before a game",
+            )?;
+        }
+        csv.push_str(&format!("{},,{file}", csv_field(&f.name)));
+        if labelled {
+            csv.push_str(&format!(",{}", csv_field(e.label.unwrap_or_default())));
+        }
+        csv.push('\n');
+    }
     std::fs::write(out.join("roster.csv"), csv)?;
+    let kept = entries.len();
     let seconds = started.elapsed().as_secs_f64();
+    let people = {
+        let mut keys: Vec<String> = entries
+            .iter()
+            .map(|e| e.found.name.as_str())
+            .filter(|n| !n.is_empty())
+            .map(crate::roster::csv::name_key)
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys.len() + unnamed
+    };
+    let who = if people == kept {
+        String::new()
+    } else {
+        format!(" of {people} people")
+    };
     writeln!(
         report,
-        "{kept} portraits written to {} ({} pages in {seconds:.1} s, {:.2} s per page)",
+        "{kept} portraits{who} written to {} ({} pages in {seconds:.1} s, {:.2} s per page)",
         out.join("roster.csv").display(),
         pages.len(),
         seconds / pages.len().max(1) as f64
     )?;
+    for line in close_names_apart(&entries) {
+        writeln!(report, "{line}")?;
+    }
+    writeln!(report, "faces framed alike: {} of {kept}", kept - unframed)?;
     if unnamed > 0 {
         writeln!(
             report,
@@ -670,6 +912,56 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
         )?;
     }
     Ok(())
+}
+
+/// The entries with each person's photos one after the other, in the
+/// order each person first appears: the same name (as `yearbook import`
+/// compares names) is one person. Unread names stay apart.
+fn one_person_together(entries: Vec<Entry<'_>>) -> Vec<Entry<'_>> {
+    let mut order: Vec<Vec<Entry<'_>>> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for e in entries {
+        if e.found.name.is_empty() {
+            order.push(vec![e]);
+            continue;
+        }
+        let key = crate::roster::csv::name_key(&e.found.name);
+        match at.get(&key) {
+            Some(&i) => order[i].push(e),
+            None => {
+                at.insert(key, order.len());
+                order.push(vec![e]);
+            }
+        }
+    }
+    order.into_iter().flatten().collect()
+}
+
+/// A line for each two names of different books that are close but not
+/// the same (an OCR slip, a changed spelling): kept as two people, never
+/// merged by a guess.
+fn close_names_apart(entries: &[Entry<'_>]) -> Vec<String> {
+    let key = |e: &Entry<'_>| crate::roster::csv::name_key(&e.found.name);
+    let mut lines = Vec::new();
+    for (i, a) in entries.iter().enumerate() {
+        for b in &entries[i + 1..] {
+            let (ka, kb) = (key(a), key(b));
+            if a.label == b.label || a.found.name.is_empty() || b.found.name.is_empty() || ka == kb
+            {
+                continue;
+            }
+            if strsim::jaro_winkler(&ka, &kb) >= 0.92 {
+                lines.push(format!(
+                    "close names in two books, kept as two people: '{}' ({}) <-> '{}' ({}); if they are one person, type one spelling on both lines of roster.csv",
+                    a.found.name,
+                    a.label.unwrap_or_default(),
+                    b.found.name,
+                    b.label.unwrap_or_default()
+                ));
+            }
+        }
+    }
+    lines
 }
 
 /// Each page's name for its portraits' files: its file name's letters and

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use bytes::Bytes;
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
-use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
 
 /// Phone tiles.
@@ -70,6 +70,27 @@ fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, DecodeError> {
 /// dimensions from the header, and turns it upright as its EXIF
 /// orientation says.
 pub fn decode(bytes: &[u8]) -> Result<DynamicImage, DecodeError> {
+    decode_formats(bytes, &[ImageFormat::Png, ImageFormat::Jpeg])
+}
+
+/// [`decode`], TIFF too: scanned yearbook pages (`yearbook pages`), which
+/// a scanner may save as TIFF; photos stay PNG and JPEG.
+pub fn decode_page(bytes: &[u8]) -> Result<DynamicImage, DecodeError> {
+    decode_formats(
+        bytes,
+        &[ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Tiff],
+    )
+}
+
+fn decode_formats(bytes: &[u8], formats: &[ImageFormat]) -> Result<DynamicImage, DecodeError> {
+    // The same words as the decoder's for a format it was built without.
+    if let Some(format) = reader(bytes)?.format()
+        && !formats.contains(&format)
+    {
+        return Err(DecodeError::Unreadable(format!(
+            "The image format {format:?} is not supported"
+        )));
+    }
     let (width, height) = reader(bytes)?
         .into_dimensions()
         .map_err(|e| DecodeError::Unreadable(e.to_string()))?;

@@ -13,7 +13,7 @@ use super::journey::host_from_event;
 use super::*;
 
 /// The pages' boxes as the server keeps them: `[[x0, y0, x1, y1, name], …]` a page.
-async fn saved(server: &TestServer, id: &str) -> Vec<Vec<(u64, u64, u64, u64, String)>> {
+async fn saved(server: &TestServer, id: &str) -> Saved {
     let (status, r) = server
         .get_json(&format!("/api/organise/reunions/{id}/pages"))
         .await;
@@ -42,6 +42,25 @@ async fn saved(server: &TestServer, id: &str) -> Vec<Vec<(u64, u64, u64, u64, St
         .collect()
 }
 
+type Saved = Vec<Vec<(u64, u64, u64, u64, String)>>;
+
+/// Waits until the server's pages are as `want` says.
+async fn until_pages(
+    server: &TestServer,
+    id: &str,
+    what: &str,
+    want: impl Fn(&Saved) -> bool,
+) -> Saved {
+    for _ in 0..100 {
+        let pages = saved(server, id).await;
+        if want(&pages) {
+            return pages;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{what}: not saved: {:?}", saved(server, id).await);
+}
+
 /// Waits until the server has `want` for box `n` of the first page.
 async fn until_saved(
     server: &TestServer,
@@ -49,15 +68,11 @@ async fn until_saved(
     n: usize,
     what: &str,
     want: impl Fn(&(u64, u64, u64, u64, String)) -> bool,
-) -> Vec<Vec<(u64, u64, u64, u64, String)>> {
-    for _ in 0..100 {
-        let pages = saved(server, id).await;
-        if pages.first().and_then(|p| p.get(n)).is_some_and(&want) {
-            return pages;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{what}: not saved: {:?}", saved(server, id).await);
+) -> Saved {
+    until_pages(server, id, what, |pages| {
+        pages.first().and_then(|p| p.get(n)).is_some_and(&want)
+    })
+    .await
 }
 
 /// Drags the box `css` by (`dx`, `dy`) CSS pixels with the mouse (or its
@@ -109,6 +124,8 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
                     ("organiser", Size::Phone),
                     ("phone-1", Size::Phone),
                     ("phone-2", Size::Phone),
+                    ("laptop", Size::Projector720),
+                    ("big-font", Size::PhoneLargeFont),
                 ])
                 .await
             }
@@ -130,7 +147,7 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
         }
         let server = TestServer::builder().base_path("/yb").in_process().start();
         let pages = browsers.await.expect("browsers");
-        let [org, phone1, phone2] = &pages[..] else {
+        let [org, phone1, phone2, laptop, big] = &pages[..] else {
             unreachable!()
         };
         let title = "Pages High, class of 1986";
@@ -251,6 +268,78 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
             .await;
         org.screenshot("pages-flow-2-fixed").await;
 
+        // On page 2: a box added (it takes the focus) and dropped with
+        // the Delete key; box 1 and box 2 joined as one person.
+        let second = ".cp-page:nth-child(2)";
+        let page2_first = before[0].len();
+        let page2 = before[1].clone();
+        org.click(&format!("{second} .cp-add")).await;
+        until_pages(&server, &id, "the added box", |p| {
+            p[1].len() == page2.len() + 1
+        })
+        .await;
+        assert_eq!(
+            org.js("return document.activeElement.dataset.n").await,
+            json!(page2.len().to_string()),
+            "the new box has the focus"
+        );
+        org.press('\u{E017}').await;
+        until_pages(&server, &id, "the dropped box", |p| {
+            p[1].len() == page2.len()
+        })
+        .await;
+        org.find(&format!("{second} .cp-item[data-n=\"0\"] .cp-merge"))
+            .await
+            .select_by_value("1")
+            .await
+            .expect("choosing box 2");
+        let joined = until_pages(&server, &id, "the joined boxes", |p| {
+            p[1].len() == page2.len() - 1
+        })
+        .await;
+        let (a, b) = (&page2[0], &page2[1]);
+        assert_eq!(
+            joined[1][0],
+            (
+                a.0.min(b.0),
+                a.1.min(b.1),
+                a.2.max(b.2),
+                a.3.max(b.3),
+                a.4.clone()
+            ),
+            "one box over both, with the first one's name"
+        );
+        assert_eq!(joined[1][1..], page2[2..]);
+
+        // A laptop sees the same pages, wider; a phone at its largest
+        // font, with nothing sideways either.
+        for (window, what) in [(laptop, "laptop"), (big, "big-font")] {
+            window
+                .goto(&server.url(&format!("/organise/reunions/{id}")))
+                .await;
+            window
+                .wait(
+                    &format!("the pages on the {what} window"),
+                    &format!(
+                        "document.querySelectorAll('.cp-box').length === {} && \
+                         Array.from(document.querySelectorAll('.cp-stage img'))\
+                           .every(function (i) {{ return i.complete && i.naturalWidth > 0; }})",
+                        printed.len() - 1
+                    ),
+                )
+                .await;
+            let wider = window
+                .js("return Array.from(document.querySelectorAll('#class-pages, #class-pages *')).filter(function (e) { \
+                       return e.getBoundingClientRect().right > innerWidth + 0.5; }).map(function (e) { \
+                       return e.tagName + '.' + e.className + '#' + e.id; })")
+                .await;
+            assert_eq!(wider, json!([]), "the section fits the {what} window");
+            window
+                .js("document.querySelector('.cp-item').scrollIntoView(); return true")
+                .await;
+            window.screenshot(&format!("pages-flow-2-{what}")).await;
+        }
+
         // 3. Into the class: every box a person with its photo.
         org.click("#cp-roster").await;
         org.wait_for(
@@ -258,8 +347,11 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
             &format!(
                 "seen('#cp-msg') === {} && \
                  document.querySelectorAll('#people-rows tr').length === {}",
-                js_str(&format!("{} portraits went into the class.", printed.len())),
-                printed.len()
+                js_str(&format!(
+                    "{} portraits went into the class.",
+                    printed.len() - 1
+                )),
+                printed.len() - 1
             ),
             std::time::Duration::from_secs(60),
         )
@@ -279,6 +371,8 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
         let mut want = printed.clone();
         want[3] = typed.to_string();
         want[5] = listed.clone();
+        // Page 2's box 2 went into its box 1.
+        want.remove(page2_first + 1);
         got.sort();
         want.sort();
         assert_eq!(got, want);

@@ -34,8 +34,13 @@ fn sample_page_printed(n: usize, other_print: bool) -> (Vec<u8>, Vec<String>) {
 }
 
 async fn send_page(server: &TestServer, id: &str, file: &str, bytes: Vec<u8>) -> (u16, Value) {
-    let r = server
-        .http
+    // Reading a page in a debug build on a busy machine may take longer
+    // than the shared client's 10 s.
+    let patient = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .unwrap();
+    let r = patient
         .post(server.url(&format!("/api/organise/reunions/{id}/pages?file={file}")))
         .body(bytes)
         .send()
