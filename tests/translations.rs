@@ -359,8 +359,8 @@ const REFUSALS_STILL_ENGLISH: &[(&str, &str)] = &[
     ("src/http/guard.rs", "The request body must arrive within"),
     // The WebSocket handshake's own refusals (src/delivery).
     ("src/http/mod.rs", "self.message"),
-    // The reunion store's and the uploads' checks (src/reunion, src/uploads)
-    // still say their reasons in English strings.
+    // A roster line's reason (src/roster) and the uploads' checks
+    // (src/uploads) still say their reasons in English strings.
     ("src/http/organise.rs", "\"invalid\", why"),
     ("src/http/organise.rs", "problem.message()"),
     ("src/http/uploads.rs", "problem.message()"),
