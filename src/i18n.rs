@@ -86,6 +86,15 @@ impl Lang {
         }
         CATALOGUE.format(self, key, Some(&fluent))
     }
+
+    /// The message `key` with number variables (each chooses its plural).
+    pub fn numbers(self, key: &str, args: &[(&str, u64)]) -> String {
+        let args: Vec<(&str, FluentValue)> = args
+            .iter()
+            .map(|(name, n)| (*name, FluentValue::from(*n)))
+            .collect();
+        self.with(key, &args)
+    }
 }
 
 fn available_ids() -> Vec<LanguageIdentifier> {
@@ -231,8 +240,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
     }
 }
 
-/// A refused rule's message in `lang` (then & now's refusals still in
-/// English).
+/// A refused rule's message in `lang`.
 pub fn rule_message(e: RuleError, lang: Lang) -> String {
     let key = match e {
         RuleError::NameTaken => "error-name-taken",
@@ -258,27 +266,10 @@ pub fn rule_message(e: RuleError, lang: Lang) -> String {
         }
         RuleError::UnknownPlayer => "error-unknown-player",
         RuleError::NoClaimToDecide => "error-no-claim",
-        RuleError::BadSettings(why) => match settings_key(why) {
-            Some(key) => key,
-            None => return e.to_string(),
-        },
-        RuleError::ThenNow(_) => {
-            return e.to_string();
-        }
+        RuleError::BadSettings(why) => return lang.numbers(why.key(), &why.args()),
+        RuleError::ThenNow(why) => return lang.numbers(why.key(), &why.args()),
     };
     lang.get(key)
-}
-
-/// The catalogue's key of a settings refusal (`Settings::validated`'s
-/// reasons); `None` for one added there without a translation yet.
-fn settings_key(why: &str) -> Option<&'static str> {
-    Some(match why {
-        "rounds must be between 1 and 200" => "error-settings-rounds",
-        "seconds must be between 2 and 300" => "error-settings-seconds",
-        "no photo of this class has that label" => "error-settings-label",
-        "at least 4 classmates are needed for a question" => "error-settings-too-few",
-        _ => return None,
-    })
 }
 
 fn escape_html(s: &str) -> String {
@@ -603,7 +594,8 @@ fn inline_vars<S: AsRef<str>>(e: &ast::InlineExpression<S>, vars: &mut BTreeSet<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::game::NameRefusal;
+    use crate::game::thennow::ThenNowError;
+    use crate::game::{NameRefusal, SettingsRefusal};
 
     #[test]
     fn every_catalogue_loads_without_problems() {
@@ -665,6 +657,49 @@ mod tests {
         }
     }
 
+    /// Settings and then & now refusals read in the client's language
+    /// whatever their English says: each key is in every catalogue, with
+    /// the variables the refusal passes (a new variant without its
+    /// translation fails here, rather than falling back to English).
+    #[test]
+    fn every_settings_and_then_now_refusal_has_its_key_and_numbers() {
+        let mut refusals: Vec<_> = SettingsRefusal::ALL
+            .iter()
+            .map(|why| (RuleError::BadSettings(*why), why.key(), why.args()))
+            .collect();
+        refusals.extend(
+            ThenNowError::ALL
+                .iter()
+                .map(|why| (RuleError::ThenNow(*why), why.key(), why.args())),
+        );
+        for lang in Lang::all() {
+            let keys = CATALOGUE.variables(lang);
+            for (e, key, args) in &refusals {
+                let passed: BTreeSet<String> = args.iter().map(|(n, _)| n.to_string()).collect();
+                assert_eq!(
+                    keys.get(*key),
+                    Some(&passed),
+                    "{}: {key} for {e:?}",
+                    lang.tag()
+                );
+            }
+        }
+        let de = Lang::parse("de").unwrap();
+        let es = Lang::parse("es").unwrap();
+        let too_few = |have| RuleError::ThenNow(ThenNowError::TooFewPeople { have });
+        assert_eq!(
+            rule_message(RuleError::BadSettings(SettingsRefusal::Seconds), de),
+            "Die Sekunden müssen zwischen 2 und 300 liegen."
+        );
+        assert!(rule_message(too_few(1), de).ends_with("; bisher eine Person."));
+        assert!(rule_message(too_few(3), de).ends_with("; bisher 3."));
+        assert!(rule_message(too_few(1), es).ends_with("; por ahora hay 1."));
+        assert_eq!(
+            rule_message(RuleError::BadSettings(SettingsRefusal::TooFew), es),
+            "Hacen falta al menos 4 compañeros para una pregunta."
+        );
+    }
+
     /// Old clients (no `lang`) read exactly the messages they always did.
     #[test]
     fn english_rule_messages_are_the_rules_own() {
@@ -683,6 +718,8 @@ mod tests {
             RuleError::ClaimWhileAsking,
             RuleError::UnknownPerson,
         ]);
+        errors.extend(ThenNowError::ALL.map(RuleError::ThenNow));
+        errors.push(RuleError::ThenNow(ThenNowError::TooFewPeople { have: 7 }));
         let de = Lang::parse("de").unwrap();
         assert_eq!(
             Lang::EN.get("error-then-now-off"),
@@ -695,6 +732,21 @@ mod tests {
         for e in errors {
             assert_eq!(rule_message(e, Lang::EN), e.to_string());
             assert_ne!(rule_message(e, de), e.to_string(), "{e:?} has no German");
+        }
+        // Settings refusals read capitalised on a socket (HTTP's lower
+        // case stays HTTP's until it is converted).
+        for why in SettingsRefusal::ALL {
+            let e = RuleError::BadSettings(why);
+            let mut english = e.to_string();
+            english[..1].make_ascii_uppercase();
+            assert_eq!(rule_message(e, Lang::EN), format!("{english}."));
+        }
+        for e in [
+            crate::room::HostRefused::Closed,
+            crate::room::HostRefused::TooMany,
+        ] {
+            assert_eq!(e.message(Lang::EN), e.to_string());
+            assert_ne!(e.message(de), e.to_string(), "{e:?} has no German");
         }
     }
 

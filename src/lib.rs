@@ -351,7 +351,13 @@ pub fn app(state: Arc<AppState>) -> Router {
         Router::new()
             .route(&format!("{}/", state.base), get(http::pages::landing))
             .nest(&state.base, routes)
-            .fallback(|| async { http::AppError::not_found("Nothing here.") })
+            .fallback(|| async {
+                http::AppError::keyed(
+                    axum::http::StatusCode::NOT_FOUND,
+                    "not_found",
+                    "refusal-nothing-here",
+                )
+            })
     };
     router
         .layer(axum::middleware::from_fn_with_state(

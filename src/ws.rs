@@ -185,7 +185,9 @@ impl Conn {
     /// branch of the task's loop so it stays responsive meanwhile).
     async fn on_shared_socket(&mut self) -> Option<bool> {
         if let Some(close) = self.shared().take_close_request() {
-            let _ = self.send_error(close.error, close.message).await;
+            // In the socket's language, like every error it is sent.
+            let message = self.lang.get(close.key);
+            let _ = self.send_error(close.error, &message).await;
             self.close(close.code, close.reason).await;
             return None;
         }
@@ -519,7 +521,8 @@ async fn host(mut conn: Conn) {
             HostRefused::Closed => "room closed",
             HostRefused::TooMany => "too many host screens",
         };
-        conn.refuse(e.code(), &e.to_string(), reason).await;
+        let message = e.message(conn.lang);
+        conn.refuse(e.code(), &message, reason).await;
         return;
     }
     let _registered = Registered::new(&conn, None);

@@ -1024,4 +1024,25 @@ async fn error_messages_follow_the_language_the_client_said() {
         e["message"],
         "Dieses Gerät ist nicht mehr im Spiel; tritt noch einmal bei."
     );
+
+    // The last word before the room closes a socket: a Spanish phone
+    // replaced by its own resume, a German one kicked.
+    let mut cy = TestClient::connect(&server, &code, "Cy").await;
+    cy.send(json!({"type":"join","name":"Cy","lang":"es"}))
+        .await;
+    let wc = cy.recv_type("welcome").await;
+    let mut cy2 = TestClient::connect(&server, &code, "Cy again").await;
+    cy2.send(json!({"type":"resume","token":wc["token"],"lang":"es"}))
+        .await;
+    let e = cy.recv_type("error").await;
+    assert_eq!(e["code"], "replaced", "{e}");
+    assert_eq!(e["message"], "Sigues en otra conexión.", "{e}");
+    host.send(json!({"type":"kick","player_id":wc["player_id"]}))
+        .await;
+    let e = cy2.recv_type("error").await;
+    assert_eq!(e["code"], "kicked", "{e}");
+    assert_eq!(
+        e["message"], "Quien presenta te ha sacado de esta partida.",
+        "{e}"
+    );
 }

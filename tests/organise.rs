@@ -17,6 +17,8 @@ mod file_names;
 mod fixes;
 #[path = "organise/framing.rs"]
 mod framing;
+#[path = "organise/lang.rs"]
+mod lang;
 #[path = "organise/namelist.rs"]
 mod namelist;
 #[path = "organise/photorev.rs"]

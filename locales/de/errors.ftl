@@ -32,11 +32,28 @@ error-name-invisible = Dieser Name ist unsichtbar; bitte gib einen Namen ein.
 error-name-other = Bitte wähl einen anderen Namen.
 error-host-not-saved = Das Spiel kann gerade nicht speichern, deshalb hat sich nichts geändert; versuch es noch einmal, sobald es wieder geht.
 error-then-now-off = Damals & heute ist für diese Veranstaltung ausgeschaltet: Hier gibt es nichts hinzuzufügen.
+error-close-kicked = Die Spielleitung hat dich aus diesem Spiel entfernt.
+error-close-replaced = Du spielst auf einer anderen Verbindung weiter.
+error-close-not-saved = Das Spiel konnte dich nicht speichern; versuch es noch einmal.
 # Was die Spielleitung abgelehnt bekommt (Beamer und Fernbedienung).
 error-unknown-player = Diese Person spielt in diesem Raum nicht mit.
 error-no-claim = Für diese Person gibt es nichts zu entscheiden.
-error-settings-rounds = Die Rundenzahl muss zwischen 1 und 200 liegen.
-error-settings-seconds = Die Sekunden müssen zwischen 2 und 300 liegen.
+error-settings-rounds = Die Rundenzahl muss zwischen { $min } und { $max } liegen.
+error-settings-seconds = Die Sekunden müssen zwischen { $min } und { $max } liegen.
 error-settings-label = Kein Foto dieser Klasse hat diese Beschriftung.
-error-settings-too-few = Für eine Frage braucht es mindestens 4 aus der Klasse.
+error-settings-too-few = { $count ->
+    [one] Für eine Frage braucht es mindestens eine Person aus der Klasse.
+   *[other] Für eine Frage braucht es mindestens { $count } aus der Klasse.
+}
 error-unknown-lang = Diese Sprache gibt es hier nicht. Zur Wahl stehen: { $languages }.
+# Was Damals & heute ablehnt (zu wenige Gesichter: wie viele bisher).
+error-then-now-too-few = Damals & heute braucht mindestens vier aus der Klasse, die gesagt haben, wer sie sind, und ein Foto von heute geschickt haben; { $have ->
+    [0] bisher noch niemand.
+    [one] bisher eine Person.
+   *[other] bisher { $have }.
+}
+error-then-now-exhausted = Alle mit einem Foto von heute waren in diesem Spiel schon dran.
+error-then-now-off-mode = Damals & heute ist für diese Veranstaltung ausgeschaltet: Wähl eine andere Spielart.
+# Ein abgelehnter Bildschirm der Spielleitung und ihr Hinweis, dass nicht gespeichert werden kann.
+error-too-many-hosts = Dieses Spiel hat schon { $max } Bildschirme der Spielleitung offen (Beamer und Fernbedienungen): Schließ einen und versuch es noch einmal.
+error-host-storage = Das Spiel kann gerade nicht auf seine Festplatte speichern. Bis es wieder geht, kommt nichts Neues: Eine Runde, die endet, wartet auf ihre Auflösung. Mach etwas Speicherplatz frei; das Spiel läuft dann von selbst weiter.

@@ -34,11 +34,25 @@ error-name-invisible = That name cannot be seen; please type a name.
 error-name-other = Please choose another name.
 error-host-not-saved = The game cannot save right now, so nothing was changed; try again once it can.
 error-then-now-off = Then & now is switched off for this event: there is nothing to add here.
+# The error a socket is sent just before the room closes it.
+error-close-kicked = The host removed you from this game.
+error-close-replaced = You continued on another connection.
+error-close-not-saved = The game could not save you; try again.
 # The host's own refusals (projector and remote).
 error-unknown-player = No such player in this room.
 error-no-claim = That player has no claim waiting for you to decide.
-error-settings-rounds = Rounds must be between 1 and 200.
-error-settings-seconds = Seconds must be between 2 and 300.
+error-settings-rounds = Rounds must be between { $min } and { $max }.
+error-settings-seconds = Seconds must be between { $min } and { $max }.
 error-settings-label = No photo of this class has that label.
-error-settings-too-few = At least 4 classmates are needed for a question.
+error-settings-too-few = { $count ->
+    [one] At least { $count } classmate is needed for a question.
+   *[other] At least { $count } classmates are needed for a question.
+}
 error-unknown-lang = That language is not offered. Choose one of: { $languages }.
+# Then & now's refusals (too few faces: how many so far).
+error-then-now-too-few = Then & now needs at least four classmates who said who they are and added today's photo; { $have } so far.
+error-then-now-exhausted = Everyone with a today's photo has already been asked in this game.
+error-then-now-off-mode = Then & now is switched off for this event: choose another mode.
+# A host screen refused, and the host's notice that the store fails.
+error-too-many-hosts = This game already has { $max } host screens open (projector and remotes): close one and try again.
+error-host-storage = The game cannot save to its disk right now. Nothing new is shown until it can: a round that ends waits for its reveal. Free some disk space; the game carries on by itself.

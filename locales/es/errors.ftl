@@ -32,11 +32,28 @@ error-name-invisible = Ese nombre no se ve; escribe un nombre.
 error-name-other = Elige otro nombre.
 error-host-not-saved = El juego no puede guardar ahora mismo, así que no ha cambiado nada; vuelve a intentarlo cuando pueda.
 error-then-now-off = Antes y ahora está desactivado en este evento: aquí no hay nada que añadir.
+error-close-kicked = Quien presenta te ha sacado de esta partida.
+error-close-replaced = Sigues en otra conexión.
+error-close-not-saved = La partida no pudo guardarte; vuelve a intentarlo.
 # Lo que se le rechaza a quien presenta (proyector y mando).
 error-unknown-player = No hay ningún jugador así en esta sala.
 error-no-claim = Ese jugador no tiene nada pendiente de decidir.
-error-settings-rounds = Las rondas deben estar entre 1 y 200.
-error-settings-seconds = Los segundos deben estar entre 2 y 300.
+error-settings-rounds = Las rondas deben estar entre { $min } y { $max }.
+error-settings-seconds = Los segundos deben estar entre { $min } y { $max }.
 error-settings-label = Ninguna foto de esta clase tiene esa etiqueta.
-error-settings-too-few = Hacen falta al menos 4 compañeros para una pregunta.
+error-settings-too-few = { $count ->
+    [one] Hace falta al menos { $count } compañero para una pregunta.
+   *[other] Hacen falta al menos { $count } compañeros para una pregunta.
+}
 error-unknown-lang = Ese idioma no está disponible. Elige uno de estos: { $languages }.
+# Lo que rechaza Antes y ahora (pocas caras: cuántas hay por ahora).
+error-then-now-too-few = Antes y ahora necesita al menos cuatro compañeros que hayan dicho quiénes son y añadido su foto de hoy; { $have ->
+    [0] todavía no hay ninguno.
+    [one] por ahora hay 1.
+   *[other] por ahora hay { $have }.
+}
+error-then-now-exhausted = Ya se ha preguntado en este juego por todos los que tienen foto de hoy.
+error-then-now-off-mode = Antes y ahora está desactivado en este evento: elige otro modo.
+# Una pantalla de presentador rechazada y el aviso de que no se puede guardar.
+error-too-many-hosts = Este juego ya tiene { $max } pantallas de presentador abiertas (proyector y mandos): cierra una y vuelve a intentarlo.
+error-host-storage = El juego no puede guardar en su disco ahora mismo. No se muestra nada nuevo hasta que pueda: una ronda que termina espera su solución. Libera algo de espacio en disco; el juego sigue por sí solo.

@@ -156,7 +156,9 @@ pub struct Close {
     pub code: u16,
     pub reason: &'static str,
     pub error: &'static str,
-    pub message: &'static str,
+    /// The `error`'s message: its catalogue key (locales/*/errors.ftl),
+    /// said in the socket's language.
+    pub key: &'static str,
 }
 
 pub struct SharedSocket {
@@ -842,7 +844,7 @@ mod tests {
             code: 1008,
             reason: "kicked",
             error: "kicked",
-            message: "bye",
+            key: "error-close-kicked",
         });
         assert!(!socket.send_text("broadcast"));
         assert!(socket.write(&[b"owner"], Writer::Owner));

@@ -14,5 +14,5 @@ pub use name::{NameRefusal, PlayerName};
 pub use question::{Ask, Pool, Question, pick_question, pick_question_for};
 pub use round::{
     Event, Game, Millis, Mode, Phase, Player, PlayerId, Recognition, Round, RuleError,
-    SEAT_HOLD_MS, Settings, Upcoming, Vote, VoteOutcome,
+    SEAT_HOLD_MS, Settings, SettingsRefusal, Upcoming, Vote, VoteOutcome,
 };

@@ -143,25 +143,76 @@ impl Default for Settings {
 
 pub const ROUNDS_RANGE: std::ops::RangeInclusive<u32> = 1..=200;
 pub const SECONDS_RANGE: std::ops::RangeInclusive<u32> = 2..=300;
+/// Classmates who may be asked that one question needs: its four choices.
+pub const MIN_ASKABLE: usize = 4;
+
+/// Why settings were refused. The English (`Display`) is what HTTP
+/// clients read; [`SettingsRefusal::key`] is the catalogue message a
+/// WebSocket client reads in its language, with [`SettingsRefusal::args`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsRefusal {
+    #[error("rounds must be between 1 and 200")]
+    Rounds,
+    #[error("seconds must be between 2 and 300")]
+    Seconds,
+    #[error("no photo of this class has that label")]
+    UnknownLabel,
+    #[error("at least 4 classmates are needed for a question")]
+    TooFew,
+}
+
+impl SettingsRefusal {
+    /// Every refusal, for the catalogue tests: a new variant goes here too.
+    pub const ALL: [SettingsRefusal; 4] = [
+        SettingsRefusal::Rounds,
+        SettingsRefusal::Seconds,
+        SettingsRefusal::UnknownLabel,
+        SettingsRefusal::TooFew,
+    ];
+
+    /// The message key in the locales' `errors.ftl`.
+    pub fn key(self) -> &'static str {
+        match self {
+            SettingsRefusal::Rounds => "error-settings-rounds",
+            SettingsRefusal::Seconds => "error-settings-seconds",
+            SettingsRefusal::UnknownLabel => "error-settings-label",
+            SettingsRefusal::TooFew => "error-settings-too-few",
+        }
+    }
+
+    /// The numbers the message says, by their catalogue variable names:
+    /// the limits themselves, so a changed limit reads right everywhere.
+    pub fn args(self) -> Vec<(&'static str, u64)> {
+        let range = |r: &std::ops::RangeInclusive<u32>| {
+            vec![("min", u64::from(*r.start())), ("max", u64::from(*r.end()))]
+        };
+        match self {
+            SettingsRefusal::Rounds => range(&ROUNDS_RANGE),
+            SettingsRefusal::Seconds => range(&SECONDS_RANGE),
+            SettingsRefusal::UnknownLabel => Vec::new(),
+            SettingsRefusal::TooFew => vec![("count", MIN_ASKABLE as u64)],
+        }
+    }
+}
 
 impl Settings {
     /// Checks ranges and that the pool can fill a question; caps `rounds` at
     /// the number of people who can be asked.
     pub fn validated(mut self, pool: &Pool) -> Result<Self, RuleError> {
         if !ROUNDS_RANGE.contains(&self.rounds) {
-            return Err(RuleError::BadSettings("rounds must be between 1 and 200"));
+            return Err(RuleError::BadSettings(SettingsRefusal::Rounds));
         }
         if !SECONDS_RANGE.contains(&self.seconds) {
-            return Err(RuleError::BadSettings("seconds must be between 2 and 300"));
+            return Err(RuleError::BadSettings(SettingsRefusal::Seconds));
         }
         // One of the offered languages, by its own tag ("de-AT" is "de").
         let lang = crate::i18n::Lang::parse(&self.lang).ok_or(RuleError::UnknownLang)?;
         self.lang = lang.tag().to_string();
         let mut labels = Vec::with_capacity(self.labels.len());
         for name in &self.labels {
-            let index = pool.label_index(name).ok_or(RuleError::BadSettings(
-                "no photo of this class has that label",
-            ))?;
+            let index = pool
+                .label_index(name)
+                .ok_or(RuleError::BadSettings(SettingsRefusal::UnknownLabel))?;
             // The class's own spelling, each once.
             let spelled = pool.labels[index as usize].clone();
             if !labels.contains(&spelled) {
@@ -170,10 +221,8 @@ impl Settings {
         }
         self.labels = labels;
         let eligible = pool.eligible_count_for(&self.ask(pool));
-        if eligible < 4 {
-            return Err(RuleError::BadSettings(
-                "at least 4 classmates are needed for a question",
-            ));
+        if eligible < MIN_ASKABLE {
+            return Err(RuleError::BadSettings(SettingsRefusal::TooFew));
         }
         self.rounds = self.rounds.min(eligible as u32);
         Ok(self)
@@ -309,7 +358,7 @@ pub enum RuleError {
     #[error("No such player in this room.")]
     UnknownPlayer,
     #[error("{0}")]
-    BadSettings(&'static str),
+    BadSettings(SettingsRefusal),
     #[error("This game has closed; ask the host for the new code.")]
     RoomClosed,
     #[error(
@@ -1374,9 +1423,7 @@ impl Game {
         let question = match self.next.take() {
             Some(next) if next.number == number => next.question,
             _ => pick_question_for(&self.pool, &self.asked, &self.settings.ask(&self.pool), rng)
-                .ok_or(RuleError::BadSettings(
-                    "at least 4 classmates are needed for a question",
-                ))?,
+                .ok_or(RuleError::BadSettings(SettingsRefusal::TooFew))?,
         };
         let deadline = now + u64::from(self.settings.seconds) * 1000;
         Ok(self.commit(vec![Event::RoundStarted {
@@ -2393,7 +2440,10 @@ mod tests {
             (RuleError::BadChoice, "bad_choice"),
             (RuleError::WrongPhase, "wrong_phase"),
             (RuleError::UnknownPlayer, "unknown_player"),
-            (RuleError::BadSettings("x"), "bad_request"),
+            (
+                RuleError::BadSettings(SettingsRefusal::Rounds),
+                "bad_request",
+            ),
             (RuleError::UnknownLang, "unknown_lang"),
             (RuleError::RoomClosed, "room_closed"),
             (RuleError::Kicked, "kicked"),

@@ -37,6 +37,31 @@ impl ThenNowError {
             ThenNowError::Off => "then_now_off",
         }
     }
+
+    /// Every refusal (any count), for the catalogue tests.
+    pub const ALL: [ThenNowError; 3] = [
+        ThenNowError::TooFewPeople { have: 0 },
+        ThenNowError::Exhausted,
+        ThenNowError::Off,
+    ];
+
+    /// The message key in the locales' `errors.ftl`; the English there is
+    /// this `Display`, which HTTP clients read.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ThenNowError::TooFewPeople { .. } => "error-then-now-too-few",
+            ThenNowError::Exhausted => "error-then-now-exhausted",
+            ThenNowError::Off => "error-then-now-off-mode",
+        }
+    }
+
+    /// The numbers the message says, by their catalogue variable names.
+    pub fn args(&self) -> Vec<(&'static str, u64)> {
+        match self {
+            ThenNowError::TooFewPeople { have } => vec![("have", *have as u64)],
+            ThenNowError::Exhausted | ThenNowError::Off => Vec::new(),
+        }
+    }
 }
 
 /// The people a then & now question may show: claimed by a guest, with a

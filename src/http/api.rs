@@ -35,25 +35,25 @@ pub(crate) fn json_body<T: DeserializeOwned + Default>(
     let body = body.map_err(|e| {
         let status = e.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::new(
-                status,
-                "too_large",
-                "The request body is larger than 64 KiB.",
-            )
+            AppError::keyed(status, "too_large", "refusal-request-body-larger-than")
         } else {
-            AppError::new(status, "bad_request", "The request body could not be read.")
+            AppError::keyed(status, "bad_request", "refusal-request-body-could-not")
         }
     })?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
     let value: Value = serde_json::from_slice(&body)
-        .map_err(|e| AppError::bad_request(format!("Invalid JSON: {e}")))?;
+        .map_err(|e| AppError::said("refusal-invalid-json").with("detail", e.to_string()))?;
     if !value.is_object() {
-        return Err(AppError::bad_request("The body must be a JSON object."));
+        return Err(AppError::keyed(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "refusal-body-must-json-object",
+        ));
     }
     serde_json::from_value(value)
-        .map_err(|e| AppError::bad_request(format!("Invalid request: {e}")))
+        .map_err(|e| AppError::said("refusal-invalid-request").with("detail", e.to_string()))
 }
 
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -75,10 +75,10 @@ pub fn find_room(state: &AppState, raw: &str, ip: IpAddr) -> Result<Arc<Room>, A
     if !state.unknown_codes.try_count(ip) {
         return Err(AppError::rate_limited());
     }
-    Err(AppError::not_found(format!(
-        "There is no room with code {}.",
-        raw.trim()
-    )))
+    Err(
+        AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-no-room")
+            .with("code", raw.trim()),
+    )
 }
 
 /// The client address for throttling.
@@ -129,18 +129,16 @@ pub async fn create_room(
         let given = bearer(&headers).unwrap_or("");
         if !code::secrets_equal(given, password) {
             state.host_passwords.count(ip);
-            return Err(AppError::new(
+            return Err(AppError::keyed(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
-                "Creating a room needs the host password.",
+                "refusal-creating-room-needs-host",
             ));
         }
     }
-    let class = state
-        .rooms
-        .deps()
-        .class_of(reunion)
-        .ok_or_else(|| AppError::not_found("No such event."))?;
+    let class = state.rooms.deps().class_of(reunion).ok_or_else(|| {
+        AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-no-such-event")
+    })?;
     let defaults = Settings::default();
     let memoriam_default = match reunion {
         0 => defaults.include_memoriam,
@@ -251,7 +249,7 @@ pub async fn results_csv(
 ) -> Result<Response, AppError> {
     let ip = ip_of(&state, peer, &headers);
     let room = find_room(&state, &code, ip)?;
-    host_key_of(&state, &room, &headers, ip, "The results")?;
+    host_key_of(&state, &room, &headers, ip, "results")?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -277,7 +275,7 @@ pub async fn remote_qr(
 ) -> Result<Response, AppError> {
     let ip = ip_of(&state, peer, &headers);
     let room = find_room(&state, &code, ip)?;
-    let key = host_key_of(&state, &room, &headers, ip, "The remote's QR code")?;
+    let key = host_key_of(&state, &room, &headers, ip, "remote-qr")?;
     let page = state.page_url(&headers, &room, &format!("/remote/{}", room.code));
     // The key matched the room's, so it is one we minted: URL-safe as is.
     let url = format!("{page}#key={key}");
@@ -294,28 +292,29 @@ pub async fn remote_qr(
 /// The room's host key as the request gives it (`Authorization: Bearer
 /// KEY`): 401 without one, 403 for a wrong one (counted against the
 /// address with the host sockets' wrong keys, then 429). `what` names
-/// what needs it.
+/// what needs it: a variant of `refusal-host-key-needed` (`results`).
 pub(crate) fn host_key_of<'h>(
     state: &AppState,
     room: &Room,
     headers: &'h HeaderMap,
     ip: IpAddr,
-    what: &str,
+    what: &'static str,
 ) -> Result<&'h str, AppError> {
     match bearer(headers) {
-        None => Err(AppError::new(
+        None => Err(AppError::keyed(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            format!("{what} need the host key (Authorization: Bearer KEY)."),
-        )),
+            "refusal-host-key-needed",
+        )
+        .with("what", what)),
         Some(key) if !room.is_host_key(key) => {
             if !state.host_keys.try_count(ip) {
                 return Err(AppError::rate_limited());
             }
-            Err(AppError::new(
+            Err(AppError::keyed(
                 StatusCode::FORBIDDEN,
                 "forbidden",
-                "That host key is not valid for this room.",
+                "refusal-host-key-not-valid",
             ))
         }
         Some(key) => Ok(key),
@@ -463,7 +462,13 @@ pub async fn solo_answer(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, AppError> {
     let req: Option<SoloAnswerRequest> = json_body::<Option<SoloAnswerRequest>>(body)?;
-    let req = req.ok_or_else(|| AppError::bad_request("Send {\"round_id\", \"choice\"}."))?;
+    let req = req.ok_or_else(|| {
+        AppError::keyed(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "refusal-send-round-id-choice",
+        )
+    })?;
     // A preview's round (its id was given to an organiser only) is
     // answered whatever `--solo` says.
     if state.solo.reunion_of(&req.round_id).unwrap_or(0) == 0 {
@@ -482,13 +487,21 @@ pub async fn solo_answer(
                 "name": name,
             })))
         }
-        Err(SoloError::UnknownRound) => Err(AppError::not_found("No such solo round.")),
-        Err(SoloError::AlreadyAnswered) => Err(AppError::new(
+        Err(SoloError::UnknownRound) => Err(AppError::keyed(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "refusal-no-such-solo-round",
+        )),
+        Err(SoloError::AlreadyAnswered) => Err(AppError::keyed(
             StatusCode::CONFLICT,
             "already_answered",
-            "This round was already answered.",
+            "refusal-round-was-already-answered",
         )),
-        Err(SoloError::BadChoice) => Err(AppError::bad_request("Choose 0 to 3.")),
+        Err(SoloError::BadChoice) => Err(AppError::keyed(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "refusal-choose-0-3",
+        )),
     }
 }
 
@@ -509,21 +522,27 @@ pub async fn websocket(
 ) -> Result<Response, AppError> {
     let ip = ip_of(&state, peer, &headers);
     if !origin_allowed(&state, &headers) {
-        return Err(AppError::new(
+        return Err(AppError::keyed(
             StatusCode::FORBIDDEN,
             "bad_origin",
-            "WebSocket connections from another site are not allowed.",
+            "refusal-websocket-connections-from-another",
         ));
     }
     let Ok(Query(query)) = query else {
-        return Err(AppError::bad_request("The query string could not be read."));
+        return Err(AppError::keyed(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "refusal-query-string-could-not",
+        ));
     };
     let host_only = match query.role.as_deref() {
         None => false,
         Some("host") => true,
         Some(_) => {
-            return Err(AppError::bad_request(
-                "role may only be host (for a host screen's connection).",
+            return Err(AppError::keyed(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "refusal-role-only-host-host",
             ));
         }
     };

@@ -191,8 +191,8 @@ async fn read_body(tr: Tr, body: Body) -> Result<Vec<u8>, AppError> {
         .await
         .map_err(|cut| {
             cut.into_error(
-                &tr.get("pages-cut"),
-                tr.arg("pages-slow", "seconds", PAGE_READ_TIMEOUT.as_secs()),
+                AppError::bad_request(tr.get("pages-cut")),
+                AppError::bad_request(tr.arg("pages-slow", "seconds", PAGE_READ_TIMEOUT.as_secs())),
                 super::organise::too_large,
             )
         })

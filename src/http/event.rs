@@ -472,10 +472,10 @@ pub async fn gate(State(state): State<Arc<AppState>>, req: Request, next: Next) 
         let bytes = match axum::body::to_bytes(body, crate::MAX_BODY_BYTES).await {
             Ok(b) => b,
             Err(_) => {
-                return AppError::new(
+                return AppError::keyed(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "too_large",
-                    "The request body is larger than 64 KiB.",
+                    "refusal-request-body-larger-than",
                 )
                 .into_response();
             }

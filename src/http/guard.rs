@@ -42,10 +42,10 @@ pub async fn guard(State(state): State<Arc<AppState>>, mut req: Request, next: N
     }
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && !origin_allowed(&state, req.headers()) {
-        return AppError::new(
+        return AppError::keyed(
             StatusCode::FORBIDDEN,
             "bad_origin",
-            "Requests from another site are not allowed.",
+            "refusal-requests-from-another-site",
         )
         .into_response();
     }
@@ -110,13 +110,18 @@ async fn read_body(body: Body) -> Result<Bytes, AppError> {
     let mut stream = body.into_data_stream();
     let mut out = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|_| AppError::bad_request("The request body could not be read."))?;
+        let chunk = chunk.map_err(|_| {
+            AppError::keyed(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "refusal-request-body-could-not",
+            )
+        })?;
         if out.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(AppError::new(
+            return Err(AppError::keyed(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                "The request body is larger than 64 KiB.",
+                "refusal-request-body-larger-than",
             ));
         }
         out.extend_from_slice(&chunk);

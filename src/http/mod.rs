@@ -118,6 +118,11 @@ impl AppError {
         }
     }
 
+    /// A 400 `bad_request` said by catalogue key `key`.
+    pub fn said(key: &'static str) -> Self {
+        Self::keyed(StatusCode::BAD_REQUEST, "bad_request", key)
+    }
+
     /// A keyed refusal's variable.
     pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
         if let Some(keyed) = &mut self.keyed {
@@ -187,6 +192,11 @@ pub async fn in_their_language(
     let Some(keyed) = response.extensions_mut().remove::<Keyed>() else {
         return response;
     };
+    // A cache must not hand one language's refusal to another.
+    response.headers_mut().append(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
     if lang == crate::i18n::Lang::EN {
         return response;
     }
@@ -226,7 +236,9 @@ where
         Path::<T>::from_request_parts(parts, state)
             .await
             .map(|Path(v)| Ids(v))
-            .map_err(|_| AppError::not_found("Nothing here."))
+            .map_err(|_| {
+                AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-nothing-here")
+            })
     }
 }
 
@@ -250,20 +262,27 @@ pub enum BodyCut {
 }
 
 impl BodyCut {
-    /// The refusal for this cut, in the caller's words: `dropped` (400),
-    /// `timed_out` (408) and the 413 `too_large` builds from the bytes seen.
+    /// The refusal for this cut, in the caller's words: `dropped` (as a
+    /// 400 `bad_request`), `timed_out` (as a 408 `request_timeout`) and the
+    /// 413 `too_large` builds from the bytes seen.
     pub fn into_error(
         self,
-        dropped: &str,
-        timed_out: impl Into<String>,
+        dropped: AppError,
+        timed_out: AppError,
         too_large: impl FnOnce(usize) -> AppError,
     ) -> AppError {
         match self {
-            Self::Dropped => AppError::bad_request(dropped),
+            Self::Dropped => AppError {
+                status: StatusCode::BAD_REQUEST,
+                code: "bad_request",
+                ..dropped
+            },
             Self::TooLarge(bytes) => too_large(bytes),
-            Self::TimedOut => {
-                AppError::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", timed_out)
-            }
+            Self::TimedOut => AppError {
+                status: StatusCode::REQUEST_TIMEOUT,
+                code: "request_timeout",
+                ..timed_out
+            },
         }
     }
 }
@@ -439,7 +458,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/organise/reunions/{id}/end", post(today::end_event))
         .route("/static/{*path}", get(static_file))
         .route("/ws/{code}", any(api::websocket))
-        .fallback(|| async { AppError::not_found("Nothing here.") })
+        .fallback(|| async {
+            AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-nothing-here")
+        })
         .layer(axum::middleware::from_fn(no_framing))
 }
 
@@ -511,7 +532,8 @@ async fn photo(
                 .served_photo(at.person, at.photo, at.rev, at.size),
         });
     let Some(variant) = found else {
-        return AppError::not_found("No such photo.").into_response();
+        return AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-no-such-photo")
+            .into_response();
     };
     let etag = format!("\"{}\"", file.trim_end_matches(".jpg"));
     let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
@@ -581,10 +603,12 @@ async fn static_file(
     headers: HeaderMap,
 ) -> Response {
     let (Some(file), Some(version)) = (STATIC.get_file(&path), VERSIONS.get(path.as_str())) else {
-        return AppError::not_found("No such file.").into_response();
+        return AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-no-such-file")
+            .into_response();
     };
     if path.contains("..") || path.contains('\\') {
-        return AppError::not_found("No such file.").into_response();
+        return AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-no-such-file")
+            .into_response();
     }
     let cache = if query.as_deref() == Some(&format!("v={version}")) {
         "public, max-age=31536000, immutable"

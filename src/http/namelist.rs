@@ -15,6 +15,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde::Deserialize;
@@ -48,10 +49,16 @@ fn list_bytes(list: Option<String>, list_base64: Option<String>) -> Result<Vec<u
         (None, Some(encoded)) => base64::engine::general_purpose::STANDARD
             .decode(encoded.trim())
             .map_err(|_| {
-                AppError::bad_request("The list's file did not arrive whole; choose it again.")
+                AppError::keyed(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "refusal-lists-file-did-not",
+                )
             }),
-        _ => Err(AppError::bad_request(
-            "Paste the name list, or choose its file (one of the two).",
+        _ => Err(AppError::keyed(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "refusal-paste-name-list-choose",
         )),
     }
 }

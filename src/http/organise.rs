@@ -309,7 +309,11 @@ impl Organiser {
         if self.may(id) {
             Ok(())
         } else {
-            Err(AppError::not_found("No such event."))
+            Err(AppError::keyed(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "refusal-no-such-event",
+            ))
         }
     }
 
@@ -317,10 +321,10 @@ impl Organiser {
     pub fn check_all(&self) -> Result<(), AppError> {
         match self.scope {
             Scope::All => Ok(()),
-            Scope::Reunion(_) => Err(AppError::new(
+            Scope::Reunion(_) => Err(AppError::keyed(
                 StatusCode::FORBIDDEN,
                 "organiser_only",
-                "Your invite link opens one event only.",
+                "refusal-your-invite-link-opens",
             )),
         }
     }
@@ -488,10 +492,10 @@ pub async fn login(
         state.organise.passwords.count(ip);
         return refuse(
             Gate::Wrong,
-            AppError::new(
+            AppError::keyed(
                 StatusCode::UNAUTHORIZED,
                 "wrong_password",
-                "That is not the organiser password.",
+                "refusal-not-organiser-password",
             ),
         );
     }
@@ -581,34 +585,30 @@ use axum::extract::Path;
 impl From<ReunionError> for AppError {
     fn from(e: ReunionError) -> Self {
         match e {
-            ReunionError::NotFound => AppError::not_found("No such event or person."),
-            ReunionError::Stale(row) => AppError::new(
+            ReunionError::NotFound => AppError::keyed(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "refusal-no-such-event-person",
+            ),
+            ReunionError::Stale(row) => AppError::keyed(
                 StatusCode::CONFLICT,
                 "edited_elsewhere",
-                format!(
-                    "{} changed {} at {} (UTC) after you opened it: look at the row again, then make your change once more.",
-                    capitalised(&row.updated_by),
-                    if row.name.is_empty() {
-                        "this person"
-                    } else {
-                        row.name.as_str()
-                    },
-                    utc_time(row.updated_at),
-                ),
-            ),
+                "refusal-edited-elsewhere",
+            )
+            .with("who", capitalised(&row.updated_by))
+            .with("named", if row.name.is_empty() { "no" } else { "yes" })
+            .with("name", row.name.as_str())
+            .with("time", utc_time(row.updated_at)),
             ReunionError::Invalid(why) => AppError::new(StatusCode::BAD_REQUEST, "invalid", why),
-            ReunionError::Full => AppError::new(
+            ReunionError::Full => AppError::keyed(
                 StatusCode::INSUFFICIENT_STORAGE,
                 "disk_full",
-                "There is no more room on this server for the events' photos and names: \
-                 what is left keeps the games saving. Nothing was changed. Ask whoever runs \
-                 the server to allow the database more room (--db-max-mb) or to free disk \
-                 space, then try again.",
+                "refusal-there-no-more-room",
             ),
-            ReunionError::Storage(_) => AppError::new(
+            ReunionError::Storage(_) => AppError::keyed(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "storage_unavailable",
-                "The change could not be saved (the server's disk refused it). Nothing was lost; try again in a moment.",
+                "refusal-change-could-not-saved",
             ),
         }
     }
@@ -635,12 +635,8 @@ pub(crate) fn stale_response(e: ReunionError) -> Response {
             "id": row.id, "version": row.version, "updated_by": row.updated_by,
             "updated_at": row.updated_at,
         });
-        let err = AppError::from(ReunionError::Stale(row.clone()));
-        return (
-            err.status,
-            Json(json!({"error": err.code, "message": err.message, "current": current})),
-        )
-            .into_response();
+        return AppError::from(ReunionError::Stale(row.clone()))
+            .with_fields(json!({"current": current}));
     }
     AppError::from(e).into_response()
 }
@@ -654,7 +650,7 @@ pub(crate) fn reunion_for(
     state
         .reunions
         .get(id)
-        .ok_or_else(|| AppError::not_found("No such event."))
+        .ok_or_else(|| AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-no-such-event"))
 }
 
 /// Live rooms per reunion id.
@@ -828,10 +824,10 @@ pub async fn update(
     if let Some(title) = &patch.title
         && crate::reunion::clean_text(title).is_none()
     {
-        return Err(AppError::new(
+        return Err(AppError::keyed(
             StatusCode::BAD_REQUEST,
             "invalid",
-            "The event needs a title.",
+            "refusal-event-needs-title",
         ));
     }
     let meta = state.reunions.update_meta(id, patch).await?;
@@ -851,15 +847,9 @@ fn keep_days(v: &serde_json::Value) -> Result<Option<u32>, AppError> {
         .filter(|d| range.contains(d))
         .map(Some)
         .ok_or_else(|| {
-            AppError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid",
-                format!(
-                    "Photos of today are kept for {} to {} days: type a whole number in that range.",
-                    range.start(),
-                    range.end()
-                ),
-            )
+            AppError::keyed(StatusCode::BAD_REQUEST, "invalid", "refusal-keep-days")
+                .with("min", *range.start())
+                .with("max", *range.end())
         })
 }
 
@@ -896,7 +886,13 @@ pub async fn add_person(
         let data = p.get("data").and_then(|d| d.as_str()).unwrap_or("");
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(data.trim())
-            .map_err(|_| AppError::bad_request("A photo's data is not base64."))?;
+            .map_err(|_| {
+                AppError::keyed(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "refusal-photos-data-not-base64",
+                )
+            })?;
         let label = p.get("label").and_then(|l| l.as_str()).map(str::to_string);
         photos.push((label, bytes));
     }
@@ -989,11 +985,17 @@ pub async fn update_people(
                 .and_then(serde_json::Value::as_u64)
                 .and_then(|n| u32::try_from(n).ok())
                 .ok_or_else(|| {
-                    AppError::bad_request("Each change names a person: {\"id\": N, ...}.")
+                    AppError::keyed(
+                        StatusCode::BAD_REQUEST,
+                        "bad_request",
+                        "refusal-each-change-names-person",
+                    )
                 })?;
             if edits.iter().any(|(p, _, _)| *p == pid) {
-                return Err(AppError::bad_request(
-                    "Each person may appear once in one change.",
+                return Err(AppError::keyed(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "refusal-each-person-appear-once",
                 ));
             }
             edits.push((pid, version_of(change)?, person_patch(change)));
@@ -1047,7 +1049,8 @@ pub async fn delete_person(
         .find(|e| e.row.id == pid)
         .map(|e| e.row.version)
     else {
-        return AppError::not_found("No such person.").into_response();
+        return AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-no-such-person")
+            .into_response();
     };
     let patch = PersonPatch {
         deleted: Some(true),
@@ -1056,15 +1059,12 @@ pub async fn delete_person(
     save_person(&state, id, pid, version, patch, who.describe(&state)).await
 }
 
-/// The start of every refusal of a change that names no version.
-const SAY_VERSION: &str = "Say which version you changed";
-
 /// The person's version a change was made on, from `{"version": N}`.
 fn version_of(v: &serde_json::Value) -> Result<u32, AppError> {
     v.get("version")
         .and_then(serde_json::Value::as_u64)
         .and_then(|n| u32::try_from(n).ok())
-        .ok_or_else(|| AppError::bad_request(format!("{SAY_VERSION}: {{\"version\": N, ...}}.")))
+        .ok_or_else(|| AppError::said("refusal-say-version"))
 }
 
 /// `{person}` after a photo change, or the refusal (409 with who changed
@@ -1095,8 +1095,10 @@ pub async fn rotate_photo(
             .map(|t| t.rem_euclid(4) as u8)
             .filter(|t| *t != 0)
             .ok_or_else(|| {
-                AppError::bad_request(
-                    "Say how far to turn: {\"turns\": 1} is a quarter turn clockwise.",
+                AppError::keyed(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "refusal-say-how-far-turn",
                 )
             })?;
         Ok::<_, AppError>((version, turns, signer(&state, &who, &v)))
@@ -1148,11 +1150,8 @@ async fn read_photo(body: axum::body::Body) -> Result<Vec<u8>, AppError> {
         .await
         .map_err(|cut| {
             cut.into_error(
-                "The connection dropped while the photo was sent: send it again.",
-                format!(
-                    "The photo must arrive within {} s: send a smaller one.",
-                    PHOTO_READ_TIMEOUT.as_secs()
-                ),
+                AppError::said("refusal-photo-dropped"),
+                AppError::said("refusal-photo-slow").with("seconds", PHOTO_READ_TIMEOUT.as_secs()),
                 too_large,
             )
         })
@@ -1202,7 +1201,7 @@ pub async fn replace_photo(
             Some(v) => v,
             None if adding => 0,
             None => {
-                return Err(AppError::bad_request(format!("{SAY_VERSION}: ?version=N.")));
+                return Err(AppError::said("refusal-say-version-query"));
             }
         };
         let bytes = read_photo(body).await?;
@@ -1249,9 +1248,9 @@ pub async fn photo(
     Ids((id, person, idx)): Ids<(u32, u32, u32)>,
 ) -> Result<Response, AppError> {
     let r = reunion_for(&state, &who, id)?;
-    let p = r
-        .photo(person, idx)
-        .ok_or_else(|| AppError::not_found("No such photo."))?;
+    let p = r.photo(person, idx).ok_or_else(|| {
+        AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-no-such-photo")
+    })?;
     Ok((
         [
             (

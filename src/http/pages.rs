@@ -44,10 +44,10 @@ pub(crate) fn render(page: impl Template) -> Response {
         }
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            AppError::new(
+            AppError::keyed(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                "Something went wrong.",
+                "refusal-something-went-wrong",
             )
             .into_response()
         }

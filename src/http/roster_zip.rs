@@ -115,14 +115,12 @@ pub async fn create(
 }
 
 fn too_large() -> AppError {
-    AppError::new(
+    AppError::keyed(
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
-        format!(
-            "The zip is larger than {} MB: leave out what is not the roster, or add the photos through the uploads.",
-            MAX_ZIP_BYTES >> 20
-        ),
+        "refusal-zip-too-large",
     )
+    .with("max", MAX_ZIP_BYTES >> 20)
 }
 
 /// The body written to `path` as it arrives, within [`MAX_ZIP_BYTES`] and
@@ -134,11 +132,8 @@ async fn spool_zip(body: Body, path: &Path) -> Result<(), AppError> {
         .map_err(|cut| match cut {
             Err(e) => no_room(e),
             Ok(cut) => cut.into_error(
-                "The connection dropped during the upload; send it again.",
-                format!(
-                    "The zip must arrive within {} minutes.",
-                    ZIP_READ_TIMEOUT.as_secs() / 60
-                ),
+                AppError::said("refusal-zip-dropped"),
+                AppError::said("refusal-zip-slow").with("minutes", ZIP_READ_TIMEOUT.as_secs() / 60),
                 |_| too_large(),
             ),
         })?;
@@ -148,10 +143,10 @@ async fn spool_zip(body: Body, path: &Path) -> Result<(), AppError> {
 /// The disk would not take the zip: the server's trouble, not the zip's.
 fn no_room(e: std::io::Error) -> AppError {
     tracing::warn!("a roster zip could not be spooled: {e}");
-    AppError::new(
+    AppError::keyed(
         StatusCode::SERVICE_UNAVAILABLE,
         "storage_unavailable",
-        "The server has no room on its disk for the zip just now; try again later.",
+        "refusal-server-has-no-room",
     )
 }
 
@@ -188,11 +183,12 @@ impl Unpacked {
             hex::encode(rand::random::<[u8; 12]>())
         ));
         std::fs::create_dir(&dir).map_err(|e| {
-            AppError::new(
+            AppError::keyed(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                format!("No room to unpack the zip: {e}"),
+                "refusal-zip-no-room",
             )
+            .with("detail", e.to_string())
         })?;
         Ok(Self(dir))
     }
@@ -218,14 +214,13 @@ impl IntoResponse for Refused {
             Self::Zip(why) => {
                 AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_zip", why).into_response()
             }
-            Self::Problems(problems) => {
-                let body = json!({
-                    "error": "roster_problems",
-                    "message": format!("The roster has {} problem(s); nothing was created. Fix them and upload it again.", problems.len()),
-                    "problems": problems,
-                });
-                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
-            }
+            Self::Problems(problems) => AppError::keyed(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "roster_problems",
+                "refusal-roster-problems",
+            )
+            .with("count", problems.len())
+            .with_fields(json!({ "problems": problems })),
         }
     }
 }

@@ -33,39 +33,35 @@ pub fn is_today_put(state: &AppState, method: &Method, path: &str) -> bool {
 
 fn store(state: &AppState) -> Result<&TodayPhotos, AppError> {
     state.today.get().ok_or_else(|| {
-        AppError::new(
+        AppError::keyed(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
-            "Photos of today cannot be kept on this server.",
+            "today-unavailable",
         )
     })
 }
 
 fn failed(e: anyhow::Error) -> AppError {
     tracing::warn!("a photo of today: {e:#}");
-    AppError::new(
+    AppError::keyed(
         StatusCode::SERVICE_UNAVAILABLE,
         "storage_unavailable",
-        "The photo could not be saved just now: please try again in a moment.",
+        "today-save-failed",
     )
 }
 
 /// The guest a phone's token (`Authorization: Bearer TOKEN`) speaks for.
 fn guest(room: &Room, headers: &HeaderMap) -> Result<PlayerId, AppError> {
     let token = bearer(headers).ok_or_else(|| {
-        AppError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "Join the game first: a photo of today comes from a guest's phone.",
-        )
+        AppError::keyed(StatusCode::UNAUTHORIZED, "unauthorized", "today-join-first")
     })?;
     room.player_by_token(token)
         .map(|(id, _)| id)
         .ok_or_else(|| {
-            AppError::new(
+            AppError::keyed(
                 StatusCode::FORBIDDEN,
                 "unknown_token",
-                "This phone is not in the game (any more): join again first.",
+                "today-unknown-token",
             )
         })
 }
@@ -87,10 +83,10 @@ fn then_now_on(room: &Room) -> Result<(), AppError> {
     if room.then_now_enabled() {
         return Ok(());
     }
-    Err(AppError::new(
+    Err(AppError::keyed(
         StatusCode::FORBIDDEN,
         thennow::OFF_CODE,
-        thennow::OFF_MESSAGE,
+        "error-then-now-off",
     ))
 }
 
@@ -145,13 +141,17 @@ async fn put_photo(
     let bytes = super::read_bounded(body, MAX_TODAY_BYTES, TODAY_READ_TIMEOUT)
         .await
         .map_err(|cut| {
-            cut.into_error(&t.get("today-cut"), t.get("today-slow"), |_| {
-                AppError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    t.num("today-over", "max", (MAX_TODAY_BYTES >> 20) as u64),
-                )
-            })
+            cut.into_error(
+                AppError::bad_request(t.get("today-cut")),
+                AppError::bad_request(t.get("today-slow")),
+                |_| {
+                    AppError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too_large",
+                        t.num("today-over", "max", (MAX_TODAY_BYTES >> 20) as u64),
+                    )
+                },
+            )
         })?;
     // Decoding a phone's photo takes a while: off the async threads.
     let prepared = tokio::task::spawn_blocking(move || thennow::prepare(&bytes, t.lang))
@@ -234,7 +234,7 @@ pub async fn host_list(
 ) -> Result<Response, AppError> {
     let ip = ip_of(&state, peer, &headers);
     let room = find_room(&state, &code, ip)?;
-    host_key_of(&state, &room, &headers, ip, "Today's photos")?;
+    host_key_of(&state, &room, &headers, ip, "today-photos")?;
     then_now_on(&room)?;
     let names = room.player_names();
     let rows = store(&state)?.of_room(&room.code).map_err(failed)?;
@@ -266,9 +266,13 @@ pub async fn hide(
 ) -> Result<Response, AppError> {
     let ip = ip_of(&state, peer, &headers);
     let room = find_room(&state, &code, ip)?;
-    host_key_of(&state, &room, &headers, ip, "Hiding a photo")?;
+    host_key_of(&state, &room, &headers, ip, "hide-photo")?;
     if !store(&state)?.hide(&room.code, player).map_err(failed)? {
-        return Err(AppError::not_found("That guest has no photo of today."));
+        return Err(AppError::keyed(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "refusal-guest-no-photo-today",
+        ));
     }
     // Gone from the game at once: never in the next question.
     room.today_changed();
@@ -315,6 +319,7 @@ pub async fn serve(State(state): State<Arc<AppState>>, Path(name): Path<String>)
             bytes,
         )
             .into_response(),
-        None => AppError::not_found("No such photo.").into_response(),
+        None => AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-no-such-photo")
+            .into_response(),
     }
 }

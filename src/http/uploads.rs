@@ -64,37 +64,34 @@ fn find_reunion(
     state
         .reunions
         .get(id)
-        .ok_or_else(|| AppError::not_found("No such event."))
+        .ok_or_else(|| AppError::keyed(StatusCode::NOT_FOUND, "not_found", "refusal-no-such-event"))
 }
 
 fn staging(state: &AppState) -> Result<Arc<Uploads>, AppError> {
     state.uploads.clone().ok_or_else(|| {
-        AppError::new(
+        AppError::keyed(
             StatusCode::SERVICE_UNAVAILABLE,
             "storage_unavailable",
-            "This server has no folder to keep uploads in.",
+            "refusal-server-has-no-folder",
         )
     })
 }
 
 fn disk_trouble(e: impl std::fmt::Display) -> AppError {
     tracing::warn!("upload staging failed: {e}");
-    AppError::new(
+    AppError::keyed(
         StatusCode::SERVICE_UNAVAILABLE,
         "storage_unavailable",
-        "The server could not save this part of the file (its disk may be full). \
-         Nothing already saved is lost: try again in a moment.",
+        "refusal-server-could-not-save",
     )
 }
 
 /// 507: what is left of the disk is the games' (the reserve).
 fn disk_full() -> AppError {
-    AppError::new(
+    AppError::keyed(
         StatusCode::INSUFFICIENT_STORAGE,
         "disk_full",
-        "The server's disk is nearly full, and what is left keeps the games safe: \
-         free some space on the server (or ask whoever runs it), then drop the \
-         file again.",
+        "refusal-servers-disk-nearly-full",
     )
 }
 
@@ -172,8 +169,10 @@ async fn find(
     let staged = uploads.clone();
     let found = blocking(move || staged.get(&id)).await?;
     let missing = || {
-        AppError::not_found(
-            "No such upload: it may have been finished or abandoned more than a day ago.",
+        AppError::keyed(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "refusal-no-such-upload-have",
         )
     };
     let (upload, offset) = found.ok_or_else(missing)?;
@@ -193,7 +192,7 @@ pub async fn create(
     find_reunion(&state, &organiser, reunion)?;
     let uploads = staging(&state)?;
     let announce: Announce = serde_json::from_slice(&body)
-        .map_err(|e| AppError::bad_request(format!("Expected {{\"name\", \"size\"}}: {e}")))?;
+        .map_err(|e| AppError::said("refusal-expected-name-size").with("detail", e.to_string()))?;
     let name = check::file_name(&announce.name);
     if let Some(problem) = check::refuse_announced(&name, announce.size) {
         let status = match problem {
@@ -203,7 +202,11 @@ pub async fn create(
         return Err(refused(status, &problem));
     }
     if announce.size == 0 {
-        return Err(AppError::bad_request("This file is empty."));
+        return Err(AppError::keyed(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "refusal-file-empty",
+        ));
     }
     let label = check::file_name(&announce.label);
     let upload = blocking(move || uploads.create(reunion, &name, &label, announce.size, now()))
@@ -269,14 +272,12 @@ fn wrong_offset(upload: &Upload, at: u64) -> Response {
 }
 
 fn past_size() -> AppError {
-    AppError::new(
+    AppError::keyed(
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
-        format!(
-            "A chunk carries at most {} MiB and never more than the file's announced size.",
-            MAX_CHUNK_BYTES >> 20
-        ),
+        "refusal-chunk-too-large",
     )
+    .with("max", MAX_CHUNK_BYTES >> 20)
 }
 
 /// The chunk, at most `limit` bytes, within [`CHUNK_READ_TIMEOUT`].
@@ -286,11 +287,8 @@ async fn read_chunk(body: Body, limit: usize) -> Result<Bytes, AppError> {
         .map(Bytes::from)
         .map_err(|cut| {
             cut.into_error(
-                "The connection dropped mid-chunk; resume from the offset.",
-                format!(
-                    "A chunk must arrive within {} s.",
-                    CHUNK_READ_TIMEOUT.as_secs()
-                ),
+                AppError::said("refusal-chunk-dropped"),
+                AppError::said("refusal-chunk-slow").with("seconds", CHUNK_READ_TIMEOUT.as_secs()),
                 |_| past_size(),
             )
         })
@@ -316,7 +314,13 @@ pub async fn append(
         .get(UPLOAD_OFFSET)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
-        .ok_or_else(|| AppError::bad_request("The Upload-Offset header must give a number."))?;
+        .ok_or_else(|| {
+            AppError::keyed(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "refusal-upload-offset-header-must",
+            )
+        })?;
     if offset != at {
         return Ok(wrong_offset(&upload, at));
     }
@@ -330,7 +334,11 @@ pub async fn append(
         Err(AppendError::WrongOffset(at)) => return Ok(wrong_offset(&upload, at)),
         Err(AppendError::PastSize(_)) => return Err(past_size()),
         Err(AppendError::NotFound) => {
-            return Err(AppError::not_found("No such upload."));
+            return Err(AppError::keyed(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "refusal-no-such-upload",
+            ));
         }
         Err(AppendError::Finished) => {
             let (upload, offset) = find(&uploads, &organiser, id).await?;
@@ -432,8 +440,9 @@ pub async fn choose(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let uploads = staging(&state)?;
-    let v: Value = serde_json::from_slice(&body)
-        .map_err(|e| AppError::bad_request(format!("Expected {{\"file\", \"choice\"}}: {e}")))?;
+    let v: Value = serde_json::from_slice(&body).map_err(|e| {
+        AppError::said("refusal-expected-file-choice").with("detail", e.to_string())
+    })?;
     let file = v["file"].as_str().unwrap_or_default();
     let choice = v["choice"].as_str().unwrap_or_default();
     // One decision at a time, and none while photos are handed on.
@@ -448,10 +457,7 @@ pub async fn choose(
         return Ok(answer(StatusCode::OK, &upload, upload.size));
     };
     if !ask.choices.iter().any(|c| c == choice) {
-        return Err(AppError::bad_request(format!(
-            "Choose one of: {}.",
-            ask.choices.join(", ")
-        )));
+        return Err(AppError::said("refusal-choose-one-of").with("choices", ask.choices.join(", ")));
     }
     let reunion = upload.reunion;
     let event = find_reunion(&state, &organiser, reunion)?;
@@ -510,24 +516,15 @@ fn label_of_another(
 ) -> Result<String, AppError> {
     use crate::reunion::label_key;
     let name = &entry.row.name;
-    let refuse = |code: &'static str, message: String| {
-        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    let refuse = |code: &'static str, key: &'static str| {
+        AppError::keyed(StatusCode::UNPROCESSABLE_ENTITY, code, key).with("name", name.as_str())
     };
     let Some(given) = given.map(str::trim).filter(|l| !l.is_empty()) else {
-        return Err(refuse(
-            "label_needed",
-            format!(
-                "Give this photo a label, such as the yearbook's year (1986): {name} already \
-                 has a photo, and each of a person's photos needs a label of its own."
-            ),
-        ));
+        return Err(refuse("label_needed", "refusal-label-needed"));
     };
     let max = crate::roster::csv::MAX_LABEL_CHARS;
     if given.chars().count() > max {
-        return Err(refuse(
-            "label_too_long",
-            format!("A label has at most {max} characters."),
-        ));
+        return Err(refuse("label_too_long", "refusal-label-too-long").with("max", max));
     }
     let label = crate::reunion::class_label(&event.snapshot().people, given);
     if entry
@@ -535,10 +532,7 @@ fn label_of_another(
         .iter()
         .any(|p| label_key(p.label.as_deref()) == label_key(Some(&label)))
     {
-        return Err(refuse(
-            "label_taken",
-            format!("{name} already has a {label} photo: choose Replace, or another label."),
-        ));
+        return Err(refuse("label_taken", "refusal-label-taken").with("label", label.as_str()));
     }
     Ok(label)
 }

@@ -318,6 +318,51 @@ mod tests {
         assert_eq!(room.connections(), 0);
     }
 
+    /// The notice that the store fails reaches each host screen in the
+    /// language its hello said (issue 22).
+    #[tokio::test]
+    async fn the_storage_notice_is_in_each_host_screens_language() {
+        use tokio::io::AsyncReadExt;
+        let dir = tempfile::tempdir().unwrap();
+        let rooms = rooms(dir.path());
+        let (room, _key) = rooms.create(Settings::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut screens = Vec::new();
+        for tag in ["de", "es"] {
+            let reader = tokio::net::TcpStream::connect(listener.local_addr().unwrap())
+                .await
+                .unwrap();
+            let (socket, io) =
+                crate::delivery::socket::SharedSocket::new(listener.accept().await.unwrap().0);
+            let mut client = Client::new(socket);
+            client.lang = crate::i18n::Lang::parse(tag).unwrap();
+            room.host_connect(&client).unwrap();
+            screens.push((reader, client, io));
+        }
+        room.storage_changed(false);
+        for (mut reader, client, _io) in screens {
+            let want = client.lang.get("error-host-storage");
+            assert_ne!(want, crate::i18n::Lang::EN.get("error-host-storage"));
+            let mut got = Vec::new();
+            let read = tokio::time::timeout(Duration::from_secs(5), async {
+                let mut buf = [0u8; 4096];
+                while !String::from_utf8_lossy(&got).contains(&want) {
+                    match reader.read(&mut buf).await {
+                        Ok(n) if n > 0 => got.extend_from_slice(&buf[..n]),
+                        _ => break,
+                    }
+                }
+            })
+            .await;
+            assert!(
+                read.is_ok() && String::from_utf8_lossy(&got).contains(&want),
+                "{}: {}",
+                client.lang.tag(),
+                String::from_utf8_lossy(&got)
+            );
+        }
+    }
+
     #[tokio::test]
     async fn removing_thousands_of_disconnected_players_leaves_none() {
         let dir = tempfile::tempdir().unwrap();

@@ -41,19 +41,19 @@ const KICKED: Close = Close {
     code: 1008,
     reason: "kicked",
     error: "kicked",
-    message: "The host removed you from this game.",
+    key: "error-close-kicked",
 };
 const REPLACED: Close = Close {
     code: 1000,
     reason: "replaced",
     error: "replaced",
-    message: "You continued on another connection.",
+    key: "error-close-replaced",
 };
 const NOT_SAVED: Close = Close {
     code: 1013,
     reason: "storage unavailable",
     error: "storage_unavailable",
-    message: "The game could not save you; try again.",
+    key: "error-close-not-saved",
 };
 
 /// Host sockets one room keeps open at once: the projector, a reloaded
@@ -79,6 +79,16 @@ impl HostRefused {
         match self {
             HostRefused::Closed => RuleError::RoomClosed.code(),
             HostRefused::TooMany => "too_many_hosts",
+        }
+    }
+
+    /// The message in `lang` (the `Display` is its English).
+    pub fn message(self, lang: crate::i18n::Lang) -> String {
+        match self {
+            HostRefused::Closed => crate::i18n::rule_message(RuleError::RoomClosed, lang),
+            HostRefused::TooMany => {
+                lang.numbers("error-too-many-hosts", &[("max", MAX_HOST_SOCKETS as u64)])
+            }
         }
     }
 }
@@ -260,7 +270,7 @@ pub struct Room {
     fanout: Fanout,
     /// The host screens' sockets, told at once when the store fails or
     /// recovers: their fan-out queue may be waiting on the store itself.
-    hosts: Mutex<Vec<Arc<SharedSocket>>>,
+    hosts: Mutex<Vec<(Arc<SharedSocket>, crate::i18n::Lang)>>,
     /// Sockets registered with the fan-out (hosts and phones).
     sockets: AtomicUsize,
     /// Wakes the room's timer task to re-plan (new deadline or pending flush).
@@ -568,10 +578,10 @@ impl Room {
             if hosts.len() >= MAX_HOST_SOCKETS {
                 return Err(HostRefused::TooMany);
             }
-            hosts.push(client.socket.clone());
+            hosts.push((client.socket.clone(), client.lang));
         }
         if !self.storage_ok() {
-            Self::tell_storage(&client.socket, false);
+            Self::tell_storage(&client.socket, client.lang, false);
         }
         self.with(|inner, now| {
             if inner.closed {
@@ -594,7 +604,7 @@ impl Room {
     fn drop_host(&self, client: &Client) {
         self.hosts
             .lock()
-            .retain(|socket| !Arc::ptr_eq(socket, &client.socket));
+            .retain(|(socket, _)| !Arc::ptr_eq(socket, &client.socket));
     }
 
     /// The store failed (`false`) or works again: every host screen is
@@ -614,15 +624,15 @@ impl Room {
     }
 
     fn tell_hosts(&self, ok: bool) {
-        for socket in self.hosts.lock().iter() {
-            Self::tell_storage(socket, ok);
+        for (socket, lang) in self.hosts.lock().iter() {
+            Self::tell_storage(socket, *lang, ok);
         }
     }
 
     /// `error` `storage_unavailable` when it fails, `storage` `ok` when it
-    /// recovers.
-    fn tell_storage(socket: &SharedSocket, ok: bool) {
-        socket.send_text(&views::storage_notice(ok).to_json());
+    /// recovers; in the host screen's language.
+    fn tell_storage(socket: &SharedSocket, lang: crate::i18n::Lang, ok: bool) {
+        socket.send_text(&views::storage_notice(ok, lang).to_json());
     }
 
     fn add(&self, client: &Client, phone: Option<Phone>) {

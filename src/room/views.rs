@@ -22,8 +22,6 @@ use crate::roster::urls::{PhotoScope, PhotoUrls, Size};
 pub(super) const BIG_ROOM: usize = 500;
 const LIST_NEWEST: usize = 200;
 const PHONE_BOARD: usize = 100;
-/// What a host screen shows while the store cannot write.
-const HOST_STORAGE_MESSAGE: &str = "The game cannot save to its disk right now. Nothing new is shown until it can: a round that ends waits for its reveal. Free some disk space; the game carries on by itself.";
 
 /// The class as one room shows it: names from the roster, photos under
 /// the room's own URLs.
@@ -493,13 +491,13 @@ pub(super) fn timer(game: &Game, now: Millis) -> Option<ServerMsg> {
 
 /// For host screens: `error` `storage_unavailable` when the store fails,
 /// `storage` `ok` when it works again.
-pub(super) fn storage_notice(ok: bool) -> ServerMsg {
+pub(super) fn storage_notice(ok: bool, lang: crate::i18n::Lang) -> ServerMsg {
     if ok {
         ServerMsg::Storage { ok: true }
     } else {
         ServerMsg::Error {
             code: "storage_unavailable".into(),
-            message: HOST_STORAGE_MESSAGE.into(),
+            message: lang.get("error-host-storage"),
         }
     }
 }

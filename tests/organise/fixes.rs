@@ -5,7 +5,7 @@
 use super::*;
 
 /// `method path` on `server` with extra headers; status and JSON.
-async fn with_headers(
+pub(crate) async fn with_headers(
     server: &TestServer,
     method: reqwest::Method,
     path: &str,
