@@ -106,7 +106,7 @@ async fn a_new_room_speaks_the_creators_language_or_the_one_asked() {
             json!({"mode": "then_to_now"}),
             "es",
             "too_few_today_photos",
-            "0",
+            "Antes y ahora",
         ),
     ] {
         let (status, refused) =
