@@ -93,6 +93,37 @@ async fn a_new_room_speaks_the_creators_language_or_the_one_asked() {
         "names the languages: {message}"
     );
     assert!(message.starts_with("Diese Sprache"), "in German: {message}");
+    // A room's settings refused at creation: the asker's language too.
+    for (body, lang, code, words) in [
+        (
+            json!({"rounds": 0}),
+            "de",
+            "bad_request",
+            "Die Rundenzahl muss zwischen 1 und 200",
+        ),
+        (json!({"seconds": 1}), "es", "bad_request", "300"),
+        (
+            json!({"mode": "then_to_now"}),
+            "es",
+            "too_few_today_photos",
+            "Antes y ahora",
+        ),
+    ] {
+        let (status, refused) =
+            status_and_json(post_room(&server, body.clone(), &[("accept-language", lang)]).await)
+                .await;
+        assert_eq!(status, 400, "{body}: {refused}");
+        assert_eq!(refused["error"], code, "{body}: {refused}");
+        let message = refused["message"].as_str().unwrap_or("");
+        let english = status_and_json(post_room(&server, body.clone(), &[]).await)
+            .await
+            .1["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        assert!(message.contains(words), "{body} in {lang}: {message}");
+        assert_ne!(message, english, "{body} not in English: {message}");
+    }
 }
 
 #[tokio::test]

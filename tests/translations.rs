@@ -353,14 +353,12 @@ fn every_key_a_converted_file_uses_is_in_the_english_catalogue() {
 /// why. Every other `AppError` is made with `AppError::keyed` (or from a
 /// guest page's `t.get`), so its message follows the client's language.
 const REFUSALS_STILL_ENGLISH: &[(&str, &str)] = &[
-    // The host's room settings and then & now checks: with the projector.
-    ("src/http/api.rs", "e.to_string()"),
     // Outside the language layer (it runs before everything).
     ("src/http/guard.rs", "The request body must arrive within"),
     // The WebSocket handshake's own refusals (src/delivery).
     ("src/http/mod.rs", "self.message"),
-    // The reunion store's checks (src/reunion) still say their reasons in
-    // English strings.
+    // A roster line's reason (src/roster) still says its reason in an
+    // English string.
     ("src/http/organise.rs", "\"invalid\", why"),
     ("src/http/roster_zip.rs", "\"bad_zip\", why"),
     // A task that could not run: no person's mistake to explain.

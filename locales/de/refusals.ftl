@@ -92,3 +92,10 @@ refusal-label-needed = Gib diesem Foto eine Beschriftung, etwa das Jahr des Jahr
 refusal-label-too-long = Eine Beschriftung hat höchstens { $max } Zeichen.
 refusal-label-taken = { $name } hat schon ein Foto „{ $label }“: Wähle „Ersetzen“ oder eine andere Beschriftung.
 refusal-zip-no-room = Kein Platz zum Entpacken des Zips: { $detail }
+refusal-name-empty = Der Name ist leer.
+refusal-too-many-photos = Eine Person hat höchstens { $max } Fotos.
+refusal-photo-label-taken = { $name } hat schon ein Foto { $labelled ->
+    [no] ohne Beschriftung
+   *[yes] mit der Beschriftung { $label }
+}.
+refusal-photo-unreadable = Das Foto ist nicht verwendbar ({ $why }).

@@ -90,3 +90,11 @@ refusal-label-needed = Give this photo a label, such as the yearbook's year (198
 refusal-label-too-long = A label has at most { $max } characters.
 refusal-label-taken = { $name } already has a { $label } photo: choose Replace, or another label.
 refusal-zip-no-room = No room to unpack the zip: { $detail }
+refusal-name-empty = The name is empty.
+refusal-too-many-photos = A person may have at most { $max } photos.
+# $labelled: "yes" when the photo has a label, else "no".
+refusal-photo-label-taken = { $name } already has a photo { $labelled ->
+    [no] without a label
+   *[yes] labelled { $label }
+}.
+refusal-photo-unreadable = The photo { $why }.

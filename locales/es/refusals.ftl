@@ -92,3 +92,10 @@ refusal-label-needed = Ponle una etiqueta a esta foto, como el año del anuario 
 refusal-label-too-long = Una etiqueta tiene como máximo { $max } caracteres.
 refusal-label-taken = { $name } ya tiene una foto «{ $label }»: elige Sustituir u otra etiqueta.
 refusal-zip-no-room = No hay sitio para descomprimir el zip: { $detail }
+refusal-name-empty = El nombre está vacío.
+refusal-too-many-photos = Una persona puede tener como máximo { $max } fotos.
+refusal-photo-label-taken = { $name } ya tiene una foto { $labelled ->
+    [no] sin etiqueta
+   *[yes] con la etiqueta { $label }
+}.
+refusal-photo-unreadable = La foto no se puede usar ({ $why }).

@@ -159,22 +159,21 @@ pub async fn create_room(
             .unwrap_or_else(|| Tr::of(&headers, None).tag().to_string()),
     }
     .validated(&class.roster.pool)
-    .map_err(|e| match e {
-        RuleError::UnknownLang => AppError::new(
+    .map_err(|e| {
+        AppError::new(
             StatusCode::BAD_REQUEST,
             e.code(),
             crate::i18n::rule_message(e, Tr::of(&headers, None).lang),
-        ),
-        e => AppError::bad_request(e.to_string()),
+        )
     })?;
     // A new room has nobody in it yet, so no photo of today: then & now
     // is chosen in the lobby once four guests have added theirs.
     if settings.mode.is_then_now() {
-        let e = crate::game::thennow::ThenNowError::TooFewPeople { have: 0 };
+        let e = RuleError::ThenNow(crate::game::thennow::ThenNowError::TooFewPeople { have: 0 });
         return Err(AppError::new(
             StatusCode::BAD_REQUEST,
             e.code(),
-            e.to_string(),
+            crate::i18n::rule_message(e, Tr::of(&headers, None).lang),
         ));
     }
     // Each address has its own allowance, and all together one more, so

@@ -579,7 +579,7 @@ pub async fn page(State(state): State<Arc<AppState>>, who: Organiser, t: Tr) -> 
 // ---------------------------------------------------------------------------
 // The JSON API: reunions and their people.
 
-use crate::reunion::{MetaPatch, NewPerson, PersonPatch, Reunion, ReunionError};
+use crate::reunion::{Invalid, MetaPatch, NewPerson, PersonPatch, Reunion, ReunionError};
 use axum::extract::Path;
 
 impl From<ReunionError> for AppError {
@@ -599,7 +599,7 @@ impl From<ReunionError> for AppError {
             .with("named", if row.name.is_empty() { "no" } else { "yes" })
             .with("name", row.name.as_str())
             .with("time", utc_time(row.updated_at)),
-            ReunionError::Invalid(why) => AppError::new(StatusCode::BAD_REQUEST, "invalid", why),
+            ReunionError::Invalid(why) => invalid(why),
             ReunionError::Full => AppError::keyed(
                 StatusCode::INSUFFICIENT_STORAGE,
                 "disk_full",
@@ -611,6 +611,25 @@ impl From<ReunionError> for AppError {
                 "refusal-change-could-not-saved",
             ),
         }
+    }
+}
+
+/// 400 `invalid`: the event store's reason, in the organiser's language
+/// (a decoder's or a roster line's own words stay English inside it).
+fn invalid(why: Invalid) -> AppError {
+    let said = |key| AppError::keyed(StatusCode::BAD_REQUEST, "invalid", key);
+    match why {
+        Invalid::NoTitle => said("refusal-event-needs-title"),
+        Invalid::EmptyName => said("refusal-name-empty"),
+        Invalid::TooManyPhotos => {
+            said("refusal-too-many-photos").with("max", crate::reunion::MAX_PHOTOS_PER_PERSON)
+        }
+        Invalid::LabelTaken { name, label } => said("refusal-photo-label-taken")
+            .with("name", name)
+            .with("labelled", if label.is_some() { "yes" } else { "no" })
+            .with("label", label.unwrap_or_default()),
+        Invalid::Photo(why) => said("refusal-photo-unreadable").with("why", why),
+        Invalid::Roster(why) => AppError::new(StatusCode::BAD_REQUEST, "invalid", why),
     }
 }
 
@@ -1417,6 +1436,30 @@ pub async fn create_form(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each typed reason's English from the catalogue is its own.
+    #[test]
+    fn the_event_stores_reasons_read_the_same_from_the_catalogue() {
+        for why in [
+            Invalid::NoTitle,
+            Invalid::EmptyName,
+            Invalid::TooManyPhotos,
+            Invalid::LabelTaken {
+                name: "Ann Lee".into(),
+                label: None,
+            },
+            Invalid::LabelTaken {
+                name: "Ann Lee".into(),
+                label: Some("1986".into()),
+            },
+            Invalid::Photo("is not a JPEG or PNG".into()),
+        ] {
+            let refusal = invalid(why.clone());
+            assert_eq!(refusal.message, why.to_string());
+            let de = crate::i18n::Lang::parse("de").unwrap();
+            assert_ne!(refusal.message_in(de), why.to_string(), "{why:?} in German");
+        }
+    }
 
     /// The start-up log says the hints in English: the catalogue's English
     /// is the same sentence, so the page and the log never disagree.

@@ -677,7 +677,7 @@ async fn add_new(
         .await;
     let fate = |file: &str| match &added {
         Ok(row) => Ok(Fate::Joined(row.id)),
-        Err(ReunionError::Invalid(why)) => Ok(Fate::Refused(unreadable(file, why))),
+        Err(ReunionError::Invalid(why)) => Ok(Fate::Refused(unreadable(file, &why.to_string()))),
         // Full keeps its own answer (507 `disk_full`), not a storage failure.
         Err(ReunionError::Full) => Err(ReunionError::Full),
         Err(e) => Err(ReunionError::Storage(e.to_string())),
@@ -750,7 +750,9 @@ async fn join(
                 .await
             {
                 Ok(_) => Fate::Joined(person),
-                Err(ReunionError::Invalid(why)) => Fate::Refused(unreadable(&photo.file, &why)),
+                Err(ReunionError::Invalid(why)) => {
+                    Fate::Refused(unreadable(&photo.file, &why.to_string()))
+                }
                 Err(e) => return Err(e),
             },
         };

@@ -738,7 +738,7 @@ pub fn pages_of(args: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Option<String>
             .collect();
         if files.is_empty() {
             bail!(
-                "{}: no page images (.png, .jpg, .jpeg, .tif, .tiff) in this folder",
+                "{}: no page images (.png, .jpg, .jpeg, .tif, .tiff, .pdf) in this folder",
                 folder.display()
             );
         }
@@ -752,7 +752,111 @@ pub fn pages_of(args: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Option<String>
 fn is_page_file(path: &Path) -> bool {
     path.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .is_some_and(|e| matches!(e.as_str(), "png" | "jpg" | "jpeg" | "tif" | "tiff"))
+        .is_some_and(|e| matches!(e.as_str(), "png" | "jpg" | "jpeg" | "tif" | "tiff" | "pdf"))
+}
+
+/// PDF pages are drawn at this resolution, as a scan's.
+const PDF_DPI: u32 = 300;
+
+fn is_pdf(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("pdf"))
+}
+
+/// Each PDF among `pages` replaced by its pages, drawn as grey PNGs into
+/// `dir` by poppler's `pdftoppm` at [`PDF_DPI`] (`pdfinfo` first: a page
+/// that would be larger than a page image may be is refused before it is
+/// drawn). Without poppler-utils a PDF is refused in a sentence.
+fn expand_pdfs(
+    pages: Vec<(PathBuf, Option<String>)>,
+    dir: &Path,
+) -> anyhow::Result<Vec<(PathBuf, Option<String>)>> {
+    let mut out = Vec::new();
+    for (n, (path, label)) in pages.into_iter().enumerate() {
+        if !is_pdf(&path) {
+            out.push((path, label));
+            continue;
+        }
+        let info = Command::new("pdfinfo")
+            .args(["-f", "1", "-l", "100000"])
+            .arg(&path)
+            .output()
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "{} is a PDF: reading one needs poppler's pdftoppm (apt-get install poppler-utils), or save its pages as PNG",
+                    path.display()
+                )
+            })?;
+        if !info.status.success() {
+            bail!(
+                "{} cannot be read as a PDF: {}",
+                path.display(),
+                String::from_utf8_lossy(&info.stderr).trim()
+            );
+        }
+        // "Page    1 size: 612 x 792 pts (letter)", in points (1/72 inch).
+        for line in String::from_utf8_lossy(&info.stdout).lines() {
+            let Some(size) = line.split("size:").nth(1) else {
+                continue;
+            };
+            let sides: Vec<f64> = size
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .take(2)
+                .collect();
+            let px = |pt: f64| (pt / 72.0 * f64::from(PDF_DPI)).round() as u64;
+            if let [w, h] = sides[..] {
+                let (w, h) = (px(w), px(h));
+                if w > u64::from(photos::MAX_SIDE)
+                    || h > u64::from(photos::MAX_SIDE)
+                    || w * h > photos::MAX_PIXELS
+                {
+                    bail!(
+                        "{} has a page of {w}×{h} pixels at {PDF_DPI} dpi, more than a page may be ({} a side, {} megapixels)",
+                        path.display(),
+                        photos::MAX_SIDE,
+                        photos::MAX_PIXELS / 1_000_000
+                    );
+                }
+            }
+        }
+        std::fs::create_dir_all(dir)?;
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let prefix = dir.join(format!("{n}"));
+        let drawn = Command::new("pdftoppm")
+            .args(["-r", &PDF_DPI.to_string(), "-gray", "-png"])
+            .arg(&path)
+            .arg(&prefix)
+            .output()
+            .with_context(|| format!("{}: pdftoppm cannot run", path.display()))?;
+        if !drawn.status.success() {
+            bail!(
+                "{} cannot be read as a PDF: {}",
+                path.display(),
+                String::from_utf8_lossy(&drawn.stderr).trim()
+            );
+        }
+        // pdftoppm names them `{prefix}-1.png`, zero-padded to the count.
+        let mut files: Vec<(u32, PathBuf)> = std::fs::read_dir(dir)?
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter_map(|p| {
+                let name = p.file_stem()?.to_string_lossy().into_owned();
+                let page = name.strip_prefix(&format!("{n}-"))?.parse().ok()?;
+                Some((page, p))
+            })
+            .collect();
+        files.sort();
+        for (page, file) in files {
+            let named = dir.join(format!("{stem}-{page}.png"));
+            std::fs::rename(&file, &named)?;
+            out.push((named, label.clone()));
+        }
+    }
+    Ok(out)
 }
 
 /// One portrait on its way to the roster.
@@ -773,7 +877,9 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
     if out.exists() && std::fs::read_dir(out)?.next().is_some() {
         bail!("{} is not empty; give a new or empty folder", out.display());
     }
-    let pages = pages_of(pages)?;
+    // A PDF's pages are drawn into the output folder, then removed.
+    let drawn = out.join(".pdf-pages");
+    let pages = expand_pdfs(pages_of(pages)?, &drawn)?;
     let with_ocr = tesseract_available();
     if !with_ocr {
         writeln!(
@@ -875,6 +981,9 @@ pub fn run(pages: &[PathBuf], out: &Path, report: &mut impl Write) -> anyhow::Re
         csv.push('\n');
     }
     std::fs::write(out.join("roster.csv"), csv)?;
+    if drawn.exists() {
+        std::fs::remove_dir_all(&drawn)?;
+    }
     let kept = entries.len();
     let seconds = started.elapsed().as_secs_f64();
     let people = {

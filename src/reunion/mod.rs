@@ -40,8 +40,9 @@ pub enum ReunionError {
     NotFound,
     /// The person changed since the version the edit was made on.
     Stale(PersonRow),
-    /// Something the organiser typed or uploaded; the sentence says what.
-    Invalid(String),
+    /// Something the organiser typed or uploaded: why, typed (the HTTP
+    /// layer says it in the organiser's language).
+    Invalid(Invalid),
     /// The database could not write: nothing changed.
     Storage(String),
     /// The events' share of the database (`--db-max-mb`) or the disk is
@@ -49,12 +50,54 @@ pub enum ReunionError {
     Full,
 }
 
+/// Why the event store refused what the organiser typed or uploaded. Its
+/// English is [`Display`](std::fmt::Display); src/http/organise.rs says it
+/// by catalogue key (locales/*/refusals.ftl) in the organiser's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    NoTitle,
+    EmptyName,
+    /// More than [`MAX_PHOTOS_PER_PERSON`].
+    TooManyPhotos,
+    /// The person has a photo of that label (or none) already.
+    LabelTaken {
+        name: String,
+        label: Option<String>,
+    },
+    /// A photo could not be made into its web sizes: the decoder's words.
+    Photo(String),
+    /// A roster's person could not be taken: their name and why.
+    Roster(String),
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoTitle => f.write_str("The event needs a title."),
+            Self::EmptyName => f.write_str("The name is empty."),
+            Self::TooManyPhotos => write!(
+                f,
+                "A person may have at most {MAX_PHOTOS_PER_PERSON} photos."
+            ),
+            Self::LabelTaken { name, label: None } => {
+                write!(f, "{name} already has a photo without a label.")
+            }
+            Self::LabelTaken {
+                name,
+                label: Some(l),
+            } => write!(f, "{name} already has a photo labelled {l}."),
+            Self::Photo(why) => write!(f, "The photo {why}."),
+            Self::Roster(why) => f.write_str(why),
+        }
+    }
+}
+
 impl std::fmt::Display for ReunionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::NotFound => f.write_str("no such event or person"),
             Self::Stale(row) => write!(f, "changed by {} meanwhile", row.updated_by),
-            Self::Invalid(why) => f.write_str(why),
+            Self::Invalid(why) => write!(f, "{why}"),
             Self::Storage(why) => write!(f, "could not be saved: {why}"),
             Self::Full => f.write_str("no room left for the events in the database"),
         }
@@ -278,7 +321,7 @@ fn make_photos(
             ))
         })
         .collect::<Result<Vec<_>, String>>()
-        .map_err(|e| ReunionError::Invalid(format!("The photo {e}.")))?;
+        .map_err(|e| ReunionError::Invalid(Invalid::Photo(e)))?;
     Ok(made.into_iter().unzip())
 }
 
@@ -442,8 +485,7 @@ impl Reunions {
     }
 
     pub async fn create(&self, title: &str) -> Result<Arc<Reunion>, ReunionError> {
-        let title = clean_text(title)
-            .ok_or_else(|| ReunionError::Invalid("The event needs a title.".into()))?;
+        let title = clean_text(title).ok_or(ReunionError::Invalid(Invalid::NoTitle))?;
         let meta = self
             .blocking(move |s| s.create(&title, now_millis()))
             .await?;
@@ -479,12 +521,9 @@ impl Reunions {
         by: &str,
     ) -> Result<PersonRow, ReunionError> {
         let reunion = self.get(id).ok_or(ReunionError::NotFound)?;
-        let name = clean_text(&person.name)
-            .ok_or_else(|| ReunionError::Invalid("The name is empty.".into()))?;
+        let name = clean_text(&person.name).ok_or(ReunionError::Invalid(Invalid::EmptyName))?;
         if photos.len() > MAX_PHOTOS_PER_PERSON {
-            return Err(ReunionError::Invalid(format!(
-                "A person may have at most {MAX_PHOTOS_PER_PERSON} photos."
-            )));
+            return Err(ReunionError::Invalid(Invalid::TooManyPhotos));
         }
         let pipeline = self.pipeline.clone();
         // Decoding is slow and may fail: before anything is written.
@@ -514,8 +553,7 @@ impl Reunions {
         people: Vec<(NewPerson, NewPhotos)>,
         by: &str,
     ) -> Result<Arc<Reunion>, ReunionError> {
-        let title = clean_text(title)
-            .ok_or_else(|| ReunionError::Invalid("The event needs a title.".into()))?;
+        let title = clean_text(title).ok_or(ReunionError::Invalid(Invalid::NoTitle))?;
         let pipeline = self.pipeline.clone();
         let by = by.to_string();
         let made = tokio::task::spawn_blocking(move || {
@@ -527,7 +565,7 @@ impl Reunions {
             });
             made.into_iter()
                 .collect::<Result<Vec<_>, String>>()
-                .map_err(ReunionError::Invalid)
+                .map_err(|why| ReunionError::Invalid(Invalid::Roster(why)))
         })
         .await
         .map_err(|e| ReunionError::Storage(e.to_string()))??;
@@ -606,8 +644,7 @@ impl Reunions {
         let mut rows = Vec::with_capacity(edits.len());
         for (person, version, mut patch) in edits {
             if let Some(name) = &patch.name {
-                let clean = clean_text(name)
-                    .ok_or_else(|| ReunionError::Invalid("The name is empty.".into()))?;
+                let clean = clean_text(name).ok_or(ReunionError::Invalid(Invalid::EmptyName))?;
                 patch.name = Some(clean);
             }
             let current = person_at(&reunion, person, version)?;
@@ -774,7 +811,7 @@ impl Reunions {
         })
         .await
         .map_err(|e| ReunionError::Storage(e.to_string()))?
-        .map_err(|e| ReunionError::Invalid(format!("The photo {e}.")))
+        .map_err(|e| ReunionError::Invalid(Invalid::Photo(e)))
     }
 
     /// Adds a photo labelled `label` to `person` (made into web variants
@@ -800,22 +837,17 @@ impl Reunions {
             .find(|e| e.row.id == person && !e.row.deleted)
             .ok_or(ReunionError::NotFound)?;
         if current.photos.len() >= MAX_PHOTOS_PER_PERSON {
-            return Err(ReunionError::Invalid(format!(
-                "A person may have at most {MAX_PHOTOS_PER_PERSON} photos."
-            )));
+            return Err(ReunionError::Invalid(Invalid::TooManyPhotos));
         }
         if current
             .photos
             .iter()
             .any(|p| label_key(p.label.as_deref()) == label_key(label.as_deref()))
         {
-            return Err(ReunionError::Invalid(format!(
-                "{} already has a photo {}.",
-                current.row.name,
-                label
-                    .as_deref()
-                    .map_or("without a label".into(), |l| format!("labelled {l}"))
-            )));
+            return Err(ReunionError::Invalid(Invalid::LabelTaken {
+                name: current.row.name.clone(),
+                label: label.clone(),
+            }));
         }
         let stored = PhotoRow {
             person,
@@ -861,7 +893,7 @@ impl Reunions {
         let rotated = tokio::task::spawn_blocking(move || rotate_source(&source, turns))
             .await
             .map_err(|e| ReunionError::Storage(e.to_string()))?
-            .map_err(|e| ReunionError::Invalid(format!("The photo {e}.")))?;
+            .map_err(|e| ReunionError::Invalid(Invalid::Photo(e)))?;
         self.replace_photo(id, person, idx, version, rotated, by)
             .await
     }

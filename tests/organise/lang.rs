@@ -161,6 +161,23 @@ async fn the_event_api_refuses_in_the_organisers_language() {
         said[2],
         "Las fotos de hoy se guardan de 1 a 365 días: escribe un número entero en ese intervalo."
     );
+    // The event store's typed reason: an empty name.
+    let said = in_three_languages(
+        &server,
+        reqwest::Method::POST,
+        &format!("{api}/people"),
+        Some(json!({"name": "   "})),
+        (400, "invalid"),
+    )
+    .await;
+    assert_eq!(
+        said,
+        [
+            "The name is empty.",
+            "Der Name ist leer.",
+            "El nombre está vacío."
+        ]
+    );
     // A stale version: who changed whom, when, in Spanish.
     let (status, p) = server
         .post_json(&format!("{api}/people"), &json!({"name": "Ann Lee"}))
