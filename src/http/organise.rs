@@ -616,7 +616,7 @@ impl From<ReunionError> for AppError {
 
 /// 400 `invalid`: the event store's reason, in the organiser's language
 /// (a decoder's or a roster line's own words stay English inside it).
-fn invalid(why: Invalid) -> AppError {
+pub(crate) fn invalid(why: Invalid) -> AppError {
     let said = |key| AppError::keyed(StatusCode::BAD_REQUEST, "invalid", key);
     match why {
         Invalid::NoTitle => said("refusal-event-needs-title"),

@@ -677,7 +677,7 @@ async fn add_new(
         .await;
     let fate = |file: &str| match &added {
         Ok(row) => Ok(Fate::Joined(row.id)),
-        Err(ReunionError::Invalid(why)) => Ok(Fate::Refused(unreadable(file, &why.to_string()))),
+        Err(ReunionError::Invalid(why)) => Ok(Fate::Refused(unreadable(file, why))),
         // Full keeps its own answer (507 `disk_full`), not a storage failure.
         Err(ReunionError::Full) => Err(ReunionError::Full),
         Err(e) => Err(ReunionError::Storage(e.to_string())),
@@ -689,12 +689,29 @@ async fn add_new(
         .collect()
 }
 
-fn unreadable(file: &str, why: &str) -> check::Refusal {
+/// A photo the event store refused: its reason as the organiser's
+/// `invalid` refusal says it (a decoder's own words stay English).
+fn unreadable(file: &str, why: &crate::reunion::Invalid) -> check::Refusal {
+    let said = super::organise::invalid(why.clone());
+    let reason = said.keyed.map(|keyed| {
+        let args = keyed
+            .args
+            .into_iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    super::Arg::Number(n) => ReasonArg::Number(n),
+                    super::Arg::Text(s) => ReasonArg::Text(s),
+                };
+                (name, value)
+            })
+            .collect();
+        Reason::new(keyed.key, args)
+    });
     check::Refusal {
         file: file.to_string(),
         code: "unreadable".into(),
-        message: why.to_string(),
-        reason: None,
+        message: said.message,
+        reason,
     }
 }
 
@@ -750,9 +767,7 @@ async fn join(
                 .await
             {
                 Ok(_) => Fate::Joined(person),
-                Err(ReunionError::Invalid(why)) => {
-                    Fate::Refused(unreadable(&photo.file, &why.to_string()))
-                }
+                Err(ReunionError::Invalid(why)) => Fate::Refused(unreadable(&photo.file, &why)),
                 Err(e) => return Err(e),
             },
         };

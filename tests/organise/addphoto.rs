@@ -294,6 +294,17 @@ async fn a_seventeenth_photo_is_refused_with_what_to_do() {
         "Eve Fox has 16 photos already, the most a person may have: replace one of them \
          in the table instead."
     );
+    // In the organiser's language, the same code.
+    let upload = done["id"].as_str().unwrap();
+    let (_, de) = server
+        .get_json(&format!("/api/organise/uploads/{upload}?lang=de"))
+        .await;
+    assert_eq!(de["refused"][0]["code"], "too_many_photos", "{de}");
+    assert_eq!(
+        de["refused"][0]["message"],
+        "Eve Fox hat schon 16 Fotos, mehr darf eine Person nicht haben: ersetze \
+         stattdessen eines davon in der Tabelle."
+    );
     assert_eq!(photos_of(&server, id, "Eve Fox").await.len(), 16);
 }
 
