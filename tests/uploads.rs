@@ -792,6 +792,23 @@ async fn a_chunk_from_another_site_is_refused() {
     let (s, body) = status_and_json(r).await;
     assert_eq!((s, body["error"].as_str()), (403, Some("bad_origin")));
     assert_eq!(status(&server, id).await.1["offset"], 0);
+    // The outermost guard says it in the sender's language too.
+    let r = server
+        .http
+        .patch(server.url(&format!("/api/organise/uploads/{id}")))
+        .header("Origin", "https://evil.example")
+        .header("Accept-Language", "de-DE,de;q=0.9")
+        .header("Upload-Offset", "0")
+        .body(vec![0u8; 10])
+        .send()
+        .await
+        .unwrap();
+    let (s, body) = status_and_json(r).await;
+    assert_eq!((s, body["error"].as_str()), (403, Some("bad_origin")));
+    assert_eq!(
+        body["message"],
+        "Anfragen von einer anderen Website sind nicht erlaubt."
+    );
 }
 
 #[tokio::test]

@@ -79,6 +79,7 @@ refusal-invalid-request = Ungültige Anfrage: { $detail }
 refusal-body-must-json-object = Der Inhalt muss ein JSON-Objekt sein.
 refusal-request-body-larger-than = Der Inhalt der Anfrage ist größer als 64 KiB.
 refusal-request-body-could-not = Der Inhalt der Anfrage konnte nicht gelesen werden.
+refusal-request-body-slow = Der Inhalt der Anfrage muss innerhalb von { $seconds } s ankommen.
 refusal-requests-from-another-site = Anfragen von einer anderen Website sind nicht erlaubt.
 refusal-nothing-here = Hier ist nichts.
 refusal-no-such-file = Diese Datei gibt es nicht.

@@ -80,6 +80,7 @@ refusal-invalid-request = Invalid request: { $detail }
 refusal-body-must-json-object = The body must be a JSON object.
 refusal-request-body-larger-than = The request body is larger than 64 KiB.
 refusal-request-body-could-not = The request body could not be read.
+refusal-request-body-slow = The request body must arrive within { $seconds } s.
 refusal-requests-from-another-site = Requests from another site are not allowed.
 refusal-nothing-here = Nothing here.
 refusal-no-such-file = No such file.

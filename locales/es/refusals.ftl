@@ -79,6 +79,7 @@ refusal-invalid-request = Petición no válida: { $detail }
 refusal-body-must-json-object = El cuerpo debe ser un objeto JSON.
 refusal-request-body-larger-than = El cuerpo de la petición ocupa más de 64 KiB.
 refusal-request-body-could-not = No se pudo leer el cuerpo de la petición.
+refusal-request-body-slow = El cuerpo de la petición debe llegar en { $seconds } s.
 refusal-requests-from-another-site = No se permiten peticiones desde otro sitio.
 refusal-nothing-here = Aquí no hay nada.
 refusal-no-such-file = Ese archivo no existe.

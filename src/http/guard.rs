@@ -25,6 +25,7 @@ pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 const FORWARDED: [&str; 3] = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"];
 
 pub async fn guard(State(state): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+    let lang = crate::i18n::Tr::of(req.headers(), req.uri().query()).lang;
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -42,12 +43,14 @@ pub async fn guard(State(state): State<Arc<AppState>>, mut req: Request, next: N
     }
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && !origin_allowed(&state, req.headers()) {
-        return AppError::keyed(
-            StatusCode::FORBIDDEN,
-            "bad_origin",
-            "refusal-requests-from-another-site",
-        )
-        .into_response();
+        return refuse(
+            AppError::keyed(
+                StatusCode::FORBIDDEN,
+                "bad_origin",
+                "refusal-requests-from-another-site",
+            ),
+            lang,
+        );
     }
     // An upload's chunk (up to 1 MiB) is read by its handler, after the
     // organiser is known, within limits of its own (http/uploads.rs).
@@ -68,17 +71,15 @@ pub async fn guard(State(state): State<Arc<AppState>>, mut req: Request, next: N
         drop(waiting);
         match read {
             Ok(Ok(bytes)) => req = Request::from_parts(parts, Body::from(bytes)),
-            Ok(Err(e)) => return e.into_response(),
+            Ok(Err(e)) => return refuse(e, lang),
             Err(_) => {
-                let mut resp = AppError::new(
+                let slow = AppError::keyed(
                     StatusCode::REQUEST_TIMEOUT,
                     "request_timeout",
-                    format!(
-                        "The request body must arrive within {} s.",
-                        BODY_READ_TIMEOUT.as_secs()
-                    ),
+                    "refusal-request-body-slow",
                 )
-                .into_response();
+                .with("seconds", BODY_READ_TIMEOUT.as_secs());
+                let mut resp = refuse(slow, lang);
                 // The rest of the body is never read: the connection ends.
                 resp.headers_mut()
                     .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -95,6 +96,23 @@ pub async fn guard(State(state): State<Arc<AppState>>, mut req: Request, next: N
             .headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
+    response
+}
+
+/// The guard runs outside the language layer (`in_their_language`), so
+/// it says its refusals in the request's language itself.
+fn refuse(error: AppError, lang: crate::i18n::Lang) -> Response {
+    let message = error.message_in(lang);
+    let mut response = AppError {
+        message,
+        keyed: None,
+        ..error
+    }
+    .into_response();
+    response.headers_mut().append(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
     response
 }
 
