@@ -780,30 +780,21 @@ async fn a_chunk_from_another_site_is_refused() {
     let server = TestServer::builder().in_process().start();
     let (_, created) = announce(&server, "Ann.png", 10).await;
     let id = created["id"].as_str().unwrap();
-    let r = server
-        .http
-        .patch(server.url(&format!("/api/organise/uploads/{id}")))
-        .header("Origin", "https://evil.example")
-        .header("Upload-Offset", "0")
-        .body(vec![0u8; 10])
-        .send()
-        .await
-        .unwrap();
-    let (s, body) = status_and_json(r).await;
+    let from_another_site = |lang: &'static str| {
+        server
+            .http
+            .patch(server.url(&format!("/api/organise/uploads/{id}")))
+            .header("Origin", "https://evil.example")
+            .header("Accept-Language", lang)
+            .header("Upload-Offset", "0")
+            .body(vec![0u8; 10])
+            .send()
+    };
+    let (s, body) = status_and_json(from_another_site("en").await.unwrap()).await;
     assert_eq!((s, body["error"].as_str()), (403, Some("bad_origin")));
     assert_eq!(status(&server, id).await.1["offset"], 0);
     // The outermost guard says it in the sender's language too.
-    let r = server
-        .http
-        .patch(server.url(&format!("/api/organise/uploads/{id}")))
-        .header("Origin", "https://evil.example")
-        .header("Accept-Language", "de-DE,de;q=0.9")
-        .header("Upload-Offset", "0")
-        .body(vec![0u8; 10])
-        .send()
-        .await
-        .unwrap();
-    let (s, body) = status_and_json(r).await;
+    let (s, body) = status_and_json(from_another_site("de-DE,de;q=0.9").await.unwrap()).await;
     assert_eq!((s, body["error"].as_str()), (403, Some("bad_origin")));
     assert_eq!(
         body["message"],
