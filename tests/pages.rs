@@ -297,6 +297,11 @@ fn every_crop_frames_its_face_like_the_class() {
         after.2 * 100.0,
         mid.2,
     );
+    let mut widest: Vec<&(String, Share)> = framed.iter().collect();
+    widest.sort_by(|a, b| (b.1.2 - mid.2).abs().total_cmp(&(a.1.2 - mid.2).abs()));
+    for (at, s) in widest.iter().take(8) {
+        eprintln!("  {at}: width {:+.0} %", (s.2 / mid.2 - 1.0) * 100.0);
+    }
     assert!(
         before.0.max(before.1).max(before.2) > 0.05,
         "the sample's faces should differ before framing: {before:?}"
