@@ -357,24 +357,21 @@ const REFUSALS_STILL_ENGLISH: &[(&str, &str)] = &[
     ("src/http/guard.rs", "The request body must arrive within"),
     // The WebSocket handshake's own refusals (src/delivery).
     ("src/http/mod.rs", "self.message"),
-    // A roster line's reason (src/roster) and the uploads' checks
-    // (src/uploads) still say their reasons in English strings.
+    // A roster line's reason (src/roster) still says its reason in an
+    // English string.
     ("src/http/organise.rs", "\"invalid\", why"),
-    ("src/http/organise.rs", "problem.message()"),
-    ("src/http/uploads.rs", "problem.message()"),
     ("src/http/roster_zip.rs", "\"bad_zip\", why"),
     // A task that could not run: no person's mistake to explain.
     ("src/http/roster_zip.rs", "\"internal\", e.to_string()"),
     // Already in the guest's language: thennow::prepare takes it.
     ("src/http/today.rs", "r.code, r.message"),
     // The class pages' refusals, each built from the organiser's `tr`
-    // before it gets here; an upload check's reason is still English.
+    // before it gets here.
     ("src/http/class_pages.rs", "\"bad_boxes\", message"),
     (
         "src/http/class_pages.rs",
         "\"same_name\",\n            twice",
     ),
-    ("src/http/class_pages.rs", "problem.message()"),
 ];
 
 /// Every `AppError::new(…)`, `AppError::not_found(…)` and

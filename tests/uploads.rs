@@ -485,6 +485,69 @@ async fn a_dropped_folder_with_two_yearbooks_gives_one_person_two_photos() {
     assert_eq!(people(&server, reunion).await.len(), 2);
 }
 
+/// An upload's refusals and questions in the organiser's language (`?lang`,
+/// as the switch's cookie or `Accept-Language` would say it), each with
+/// the code it has in English.
+#[tokio::test]
+async fn refusals_and_questions_follow_the_organisers_language() {
+    let server = TestServer::builder().in_process().start();
+    let reunion = new_reunion(&server).await;
+    let in_lang = |id: &str, lang: &str| format!("/api/organise/uploads/{id}?lang={lang}");
+    let done = upload_in(&server, reunion, "IMG_0042.jpg", &heic()).await;
+    let id = done["id"].as_str().unwrap();
+    let (_, de) = server.get_json(&in_lang(id, "de")).await;
+    let (code, message) = refusal(&de);
+    assert_eq!(code, "heic");
+    assert!(message.starts_with("Das ist ein iPhone-Foto"), "{message}");
+    let (_, es) = server.get_json(&in_lang(id, "es")).await;
+    let (code, message) = refusal(&es);
+    assert_eq!(code, "heic");
+    assert!(message.starts_with("Esta es una foto HEIC"), "{message}");
+
+    // Refused when announced: the whole request, its numbers in the words.
+    let (s, body) = server
+        .post_json(
+            &format!("/api/organise/reunions/{reunion}/uploads?lang=de"),
+            &json!({"name": "scan.png", "size": 25 * MIB + 1, "type": "image/png"}),
+        )
+        .await;
+    assert_eq!((s, body["error"].as_str()), (413, Some("too_large")));
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Diese Datei hat 25.0 MB; höchstens 25 MB"),
+        "{body}"
+    );
+
+    // Someone already in the event: skipped, or a question first.
+    upload_in(&server, reunion, "Bob Ray.png", &scan(3)).await;
+    let again = upload_in(&server, reunion, "Bob Ray.png", &scan(3)).await;
+    let (_, es) = server
+        .get_json(&in_lang(again["id"].as_str().unwrap(), "es"))
+        .await;
+    assert_eq!(
+        refusal(&es),
+        (
+            "already_there".to_string(),
+            "Esta foto de Bob Ray ya está en este evento: se omite.".to_string()
+        )
+    );
+    let other = upload_in(&server, reunion, "Bob Ray.png", &scan(4)).await;
+    let (_, de) = server
+        .get_json(&in_lang(other["id"].as_str().unwrap(), "de"))
+        .await;
+    assert_eq!(
+        de["accepted"][0]["ask"]["message"],
+        "Bob Ray hat schon ein Foto."
+    );
+    assert_eq!(
+        de["accepted"][0]["ask"]["choices"],
+        other["accepted"][0]["ask"]["choices"]
+    );
+    assert_eq!(de["accepted"][0]["ask"].get("reason"), None);
+}
+
 #[tokio::test]
 async fn photos_left_waiting_by_an_unfinished_file_go_on_when_it_is_given_up() {
     let server = TestServer::builder().in_process().start();

@@ -250,11 +250,7 @@ pub async fn upload(
     let read = match read {
         Ok(read) => read,
         Err(Unread::Refused(problem)) => {
-            let status = match problem {
-                crate::uploads::check::Problem::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            return Err(AppError::new(status, problem.code(), problem.message()));
+            return Err(problem.refused());
         }
         Err(Unread::NotClassPage(why)) => {
             return Err(AppError::new(
@@ -525,6 +521,7 @@ pub async fn to_roster(
     tr: Tr,
     Ids(id): Ids<u32>,
 ) -> Result<Response, AppError> {
+    let lang = tr.lang;
     let (pages, store) = event_pages(&state, &who, tr, id).await?;
     if pages.is_empty() {
         return Err(AppError::new(
@@ -564,7 +561,7 @@ pub async fn to_roster(
     })
     .await?;
     let added = files.len();
-    let uploads = super::uploads::import_files(&state, &who, id, files).await?;
+    let uploads = super::uploads::import_files(&state, &who, lang, id, files).await?;
     let ids: Vec<i64> = pages.iter().map(|p| p.id).collect();
     in_store(tr, store, move |s| drafts::delete(s, id, &ids)).await?;
     Ok(Json(json!({ "added": added, "uploads": uploads })).into_response())

@@ -1178,14 +1178,10 @@ async fn read_photo(body: axum::body::Body) -> Result<Vec<u8>, AppError> {
 
 /// 413 `too_large` for a file of `bytes`, in the upload's words.
 pub(crate) fn too_large(bytes: usize) -> AppError {
-    let problem = crate::uploads::check::Problem::TooLarge {
+    crate::uploads::check::Problem::TooLarge {
         bytes: bytes as u64,
-    };
-    AppError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        problem.code(),
-        problem.message(),
-    )
+    }
+    .refused()
 }
 
 #[derive(Debug, Deserialize)]
@@ -1225,11 +1221,7 @@ pub async fn replace_photo(
         };
         let bytes = read_photo(body).await?;
         if let Err(problem) = crate::uploads::check::check_single_photo(&bytes) {
-            let status = match problem {
-                crate::uploads::check::Problem::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            return Err(AppError::new(status, problem.code(), problem.message()));
+            return Err(problem.refused());
         }
         let by_value = json!({"by": q.by});
         Ok::<_, AppError>((adding, version, bytes, signer(&state, &who, &by_value)))

@@ -17,9 +17,10 @@ use serde_json::{Value, json};
 use super::organise::Organiser;
 use super::{AppError, Ids};
 use crate::AppState;
+use crate::i18n::{Lang, Tr};
 use crate::reunion::{NewPerson, ReunionError};
 use crate::roster::csv::name_key;
-use crate::uploads::check::{self, Problem};
+use crate::uploads::check::{self, Problem, Reason, ReasonArg};
 use crate::uploads::{
     AppendError, Ask, MAX_CHUNK_BYTES, Outcome, Placed, Upload, Uploads, by_person,
 };
@@ -115,12 +116,29 @@ fn now() -> crate::game::Millis {
     crate::clock::Clock::new().now()
 }
 
-/// An upload as the API shows it.
-fn view(upload: &Upload, offset: u64) -> Value {
+/// An upload as the API shows it, its refusals and questions in `lang`.
+fn view(upload: &Upload, offset: u64, lang: Lang) -> Value {
     let (accepted, refused): (&[Placed], &[check::Refusal]) = match &upload.result {
         Some(r) => (&r.accepted, &r.refused),
         None => (&[], &[]),
     };
+    let accepted: Vec<Value> = accepted
+        .iter()
+        .map(|photo| {
+            let mut v = json!(photo);
+            // `get_mut`: indexing would add `"ask": null` where none is.
+            let shown = v.get_mut("ask").and_then(Value::as_object_mut);
+            if let (Some(ask), Some(shown)) = (&photo.ask, shown) {
+                shown.insert("message".into(), json!(ask.message_in(lang)));
+                shown.remove("reason");
+            }
+            v
+        })
+        .collect();
+    let refused: Vec<Value> = refused
+        .iter()
+        .map(|r| json!({"file": r.file, "code": r.code, "message": r.message_in(lang)}))
+        .collect();
     json!({
         "id": upload.id,
         "reunion": upload.reunion,
@@ -135,8 +153,8 @@ fn view(upload: &Upload, offset: u64) -> Value {
 }
 
 /// The JSON view with the offset also in `Upload-Offset`.
-fn answer(status: StatusCode, upload: &Upload, offset: u64) -> Response {
-    let mut response = (status, Json(view(upload, offset))).into_response();
+fn answer(status: StatusCode, upload: &Upload, offset: u64, lang: Lang) -> Response {
+    let mut response = (status, Json(view(upload, offset, lang))).into_response();
     let headers = response.headers_mut();
     headers.insert(UPLOAD_OFFSET, HeaderValue::from(offset));
     headers.insert("upload-length", HeaderValue::from(upload.size));
@@ -144,8 +162,8 @@ fn answer(status: StatusCode, upload: &Upload, offset: u64) -> Response {
     response
 }
 
-fn refused(status: StatusCode, problem: &Problem) -> AppError {
-    AppError::new(status, problem.code(), problem.message())
+fn number(n: usize) -> ReasonArg {
+    ReasonArg::Number(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 #[derive(Debug, Deserialize)]
@@ -185,6 +203,7 @@ async fn find(
 /// is refused before a byte is sent.
 pub async fn create(
     organiser: Organiser,
+    t: Tr,
     State(state): State<Arc<AppState>>,
     Ids(reunion): Ids<u32>,
     body: Bytes,
@@ -195,11 +214,7 @@ pub async fn create(
         .map_err(|e| AppError::said("refusal-expected-name-size").with("detail", e.to_string()))?;
     let name = check::file_name(&announce.name);
     if let Some(problem) = check::refuse_announced(&name, announce.size) {
-        let status = match problem {
-            Problem::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        return Err(refused(status, &problem));
+        return Err(problem.refused());
     }
     if announce.size == 0 {
         return Err(AppError::keyed(
@@ -212,7 +227,7 @@ pub async fn create(
     let upload = blocking(move || uploads.create(reunion, &name, &label, announce.size, now()))
         .await?
         .map_err(staging_trouble)?;
-    Ok(answer(StatusCode::CREATED, &upload, 0))
+    Ok(answer(StatusCode::CREATED, &upload, 0, t.lang))
 }
 
 /// `GET /api/organise/reunions/{id}/uploads`: the reunion's uploads, the
@@ -220,6 +235,7 @@ pub async fn create(
 /// became of them.
 pub async fn list(
     organiser: Organiser,
+    t: Tr,
     State(state): State<Arc<AppState>>,
     Ids(reunion): Ids<u32>,
 ) -> Result<Json<Value>, AppError> {
@@ -228,19 +244,20 @@ pub async fn list(
     // Photos a restart kept from being added go on now.
     hand_on_or_log(&state, &uploads, reunion, &organiser).await;
     let all = blocking(move || uploads.list(reunion)).await?;
-    let views: Vec<Value> = all.iter().map(|(u, o)| view(u, *o)).collect();
+    let views: Vec<Value> = all.iter().map(|(u, o)| view(u, *o, t.lang)).collect();
     Ok(Json(json!({ "uploads": views })))
 }
 
 /// `GET` (and `HEAD`) `/api/organise/uploads/{id}`: where it stands.
 pub async fn status(
     organiser: Organiser,
+    t: Tr,
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let uploads = staging(&state)?;
     let (upload, offset) = find(&uploads, &organiser, id).await?;
-    Ok(answer(StatusCode::OK, &upload, offset))
+    Ok(answer(StatusCode::OK, &upload, offset, t.lang))
 }
 
 /// `DELETE /api/organise/uploads/{id}`: the organiser gave up on a file.
@@ -258,8 +275,8 @@ pub async fn cancel(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn wrong_offset(upload: &Upload, at: u64) -> Response {
-    let mut body = view(upload, at);
+fn wrong_offset(upload: &Upload, at: u64, lang: Lang) -> Response {
+    let mut body = view(upload, at, lang);
     body["error"] = json!("wrong_offset");
     body["message"] = json!(format!(
         "The server has the first {at} bytes of this file: send from there."
@@ -300,6 +317,7 @@ async fn read_chunk(body: Body, limit: usize) -> Result<Bytes, AppError> {
 /// on: the answer then says what was accepted and what refused.
 pub async fn append(
     organiser: Organiser,
+    t: Tr,
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -308,7 +326,7 @@ pub async fn append(
     let uploads = staging(&state)?;
     let (upload, at) = find(&uploads, &organiser, id.clone()).await?;
     if upload.result.is_some() {
-        return Ok(answer(StatusCode::OK, &upload, upload.size));
+        return Ok(answer(StatusCode::OK, &upload, upload.size, t.lang));
     }
     let offset = headers
         .get(UPLOAD_OFFSET)
@@ -322,7 +340,7 @@ pub async fn append(
             )
         })?;
     if offset != at {
-        return Ok(wrong_offset(&upload, at));
+        return Ok(wrong_offset(&upload, at, t.lang));
     }
     let room = upload.size.saturating_sub(at).min(MAX_CHUNK_BYTES as u64) as usize;
     let chunk = read_chunk(body, room).await?;
@@ -331,7 +349,7 @@ pub async fn append(
     let appended = blocking(move || staged.append(&chunk_id, offset, &chunk, now())).await?;
     let end = match appended {
         Ok(end) => end,
-        Err(AppendError::WrongOffset(at)) => return Ok(wrong_offset(&upload, at)),
+        Err(AppendError::WrongOffset(at)) => return Ok(wrong_offset(&upload, at, t.lang)),
         Err(AppendError::PastSize(_)) => return Err(past_size()),
         Err(AppendError::NotFound) => {
             return Err(AppError::keyed(
@@ -342,13 +360,13 @@ pub async fn append(
         }
         Err(AppendError::Finished) => {
             let (upload, offset) = find(&uploads, &organiser, id).await?;
-            return Ok(answer(StatusCode::OK, &upload, offset));
+            return Ok(answer(StatusCode::OK, &upload, offset, t.lang));
         }
         Err(AppendError::DiskFull) => return Err(disk_full()),
         Err(AppendError::Io(e)) => return Err(disk_trouble(e)),
     };
     if end < upload.size {
-        return Ok(answer(StatusCode::OK, &upload, end));
+        return Ok(answer(StatusCode::OK, &upload, end, t.lang));
     }
     let staged = uploads.clone();
     let finished_id = id.clone();
@@ -357,7 +375,7 @@ pub async fn append(
         .map_err(disk_trouble)?;
     hand_on_or_log(&state, &uploads, done.reunion, &organiser).await;
     let (done, _) = find(&uploads, &organiser, id).await?;
-    Ok(answer(StatusCode::OK, &done, done.size))
+    Ok(answer(StatusCode::OK, &done, done.size, t.lang))
 }
 
 /// `POST /api/organise/reunions/{id}/uploads/add`: adds the photos that
@@ -365,22 +383,24 @@ pub async fn append(
 /// left by a closed browser). The answer is the list, as `GET`.
 pub async fn add_waiting(
     organiser: Organiser,
+    t: Tr,
     State(state): State<Arc<AppState>>,
     Ids(reunion): Ids<u32>,
 ) -> Result<Json<Value>, AppError> {
     find_reunion(&state, &organiser, reunion)?;
     let uploads = staging(&state)?;
     hand_on(&state, &uploads, reunion, &organiser, true).await?;
-    list(organiser, State(state), Ids(reunion)).await
+    list(organiser, t, State(state), Ids(reunion)).await
 }
 
 /// Files made on the server (the portraits cut from scanned class pages)
 /// go the way of files the organiser uploads: each `(file name, label,
 /// bytes)` is staged, checked and handed on as one upload. The answer is
-/// each upload as the API shows it, in the order given.
+/// each upload as the API shows it (in `lang`), in the order given.
 pub(crate) async fn import_files(
     state: &Arc<AppState>,
     organiser: &Organiser,
+    lang: Lang,
     reunion: u32,
     files: Vec<(String, String, Vec<u8>)>,
 ) -> Result<Vec<Value>, AppError> {
@@ -411,7 +431,7 @@ pub(crate) async fn import_files(
     let mut views = Vec::with_capacity(ids.len());
     for id in ids {
         let (upload, offset) = find(&uploads, organiser, id).await?;
-        views.push(view(&upload, offset));
+        views.push(view(&upload, offset, lang));
     }
     Ok(views)
 }
@@ -435,6 +455,7 @@ async fn hand_on_or_log(
 /// question answered already (another tab) is left as it was.
 pub async fn choose(
     organiser: Organiser,
+    t: Tr,
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     body: Bytes,
@@ -454,7 +475,7 @@ pub async fn choose(
         .and_then(|r| r.accepted.iter().find(|p| p.file == file))
         .and_then(|p| p.ask.clone().map(|ask| (p.clone(), ask)));
     let Some((photo, ask)) = open else {
-        return Ok(answer(StatusCode::OK, &upload, upload.size));
+        return Ok(answer(StatusCode::OK, &upload, upload.size, t.lang));
     };
     if !ask.choices.iter().any(|c| c == choice) {
         return Err(AppError::said("refusal-choose-one-of").with("choices", ask.choices.join(", ")));
@@ -504,7 +525,7 @@ pub async fn choose(
         .await?
         .map_err(disk_trouble)?;
     let (done, _) = find(&uploads, &organiser, id).await?;
-    Ok(answer(StatusCode::OK, &done, done.size))
+    Ok(answer(StatusCode::OK, &done, done.size, t.lang))
 }
 
 /// The label of a photo added as `entry`'s another: given, at most 40
@@ -673,6 +694,7 @@ fn unreadable(file: &str, why: &str) -> check::Refusal {
         file: file.to_string(),
         code: "unreadable".into(),
         message: why.to_string(),
+        reason: None,
     }
 }
 
@@ -708,15 +730,18 @@ async fn join(
             ),
             Plan::Ask(ask) => Fate::Asked(ask),
             Plan::Add if entry.photos.len() >= crate::reunion::MAX_PHOTOS_PER_PERSON => {
+                let reason = Reason::new(
+                    "upload-too-many-photos",
+                    vec![
+                        ("name", ReasonArg::Text(entry.row.name.clone())),
+                        ("count", number(entry.photos.len())),
+                    ],
+                );
                 Fate::Refused(check::Refusal {
                     file: photo.file.clone(),
                     code: "too_many_photos".into(),
-                    message: format!(
-                        "{} has {} photos already, the most a person may have: replace one \
-                         of them in the table instead.",
-                        entry.row.name,
-                        entry.photos.len()
-                    ),
+                    message: reason.render(Lang::EN),
+                    reason: Some(reason),
                 })
             }
             Plan::Add => match state
@@ -753,15 +778,17 @@ fn plan_for(entry: &crate::reunion::Entry, label: Option<&str>, sha: &str) -> Pl
         return Plan::Same;
     }
     let name = &entry.row.name;
-    let ask = |target: &crate::reunion::PhotoEntry, choices: &[&str], message: String| {
+    let ask = |target: &crate::reunion::PhotoEntry, choices: &[&str], reason: Reason| {
         Plan::Ask(Ask {
             person: entry.row.id,
             replace: target.idx,
             replace_label: target.label.clone(),
             choices: choices.iter().map(|c| c.to_string()).collect(),
-            message,
+            message: reason.render(Lang::EN),
+            reason: Some(reason),
         })
     };
+    let name_arg = ("name", ReasonArg::Text(name.clone()));
     match label {
         Some(label) => match entry
             .photos
@@ -771,7 +798,10 @@ fn plan_for(entry: &crate::reunion::Entry, label: Option<&str>, sha: &str) -> Pl
             Some(taken) => ask(
                 taken,
                 &["replace", "skip"],
-                format!("{name} already has a {label} photo."),
+                Reason::new(
+                    "upload-ask-label",
+                    vec![name_arg, ("label", ReasonArg::Text(label.to_string()))],
+                ),
             ),
             None => Plan::Add,
         },
@@ -779,7 +809,7 @@ fn plan_for(entry: &crate::reunion::Entry, label: Option<&str>, sha: &str) -> Pl
             Some(target) => ask(
                 target,
                 &["replace", "add", "skip"],
-                format!("{name} already has a photo."),
+                Reason::new("upload-ask-photo", vec![name_arg]),
             ),
             None => Plan::Add,
         },

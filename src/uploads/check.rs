@@ -4,7 +4,10 @@
 
 use std::io::{Cursor, Read};
 
+use fluent_bundle::FluentValue;
 use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
 
 use crate::roster::csv::name_key;
 use crate::roster::import::{self, clean_name};
@@ -38,7 +41,62 @@ pub struct Accepted {
 pub struct Refusal {
     pub file: String,
     pub code: String,
+    /// In English; [`Refusal::message_in`] says it in another language.
     pub message: String,
+    /// Its key and variables (none in records older than the catalogue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+}
+
+impl Refusal {
+    /// Its message in `lang`: the English one when it has no reason.
+    pub fn message_in(&self, lang: Lang) -> String {
+        match &self.reason {
+            Some(reason) => reason.render(lang),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// A sentence kept as its catalogue key and variables, so that an upload's
+/// refusals and questions are said in whichever language reads them later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    pub key: String,
+    pub args: Vec<(String, ReasonArg)>,
+}
+
+/// A reason's variable: a number (it picks the plural) or text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ReasonArg {
+    Number(i64),
+    Text(String),
+}
+
+impl Reason {
+    pub fn new(key: &str, args: Vec<(&str, ReasonArg)>) -> Reason {
+        Reason {
+            key: key.to_string(),
+            args: args.into_iter().map(|(n, v)| (n.to_string(), v)).collect(),
+        }
+    }
+
+    /// The sentence in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let args: Vec<(&str, FluentValue<'_>)> = self
+            .args
+            .iter()
+            .map(|(name, v)| {
+                let value = match v {
+                    ReasonArg::Number(n) => FluentValue::from(*n),
+                    ReasonArg::Text(s) => FluentValue::from(s.as_str()),
+                };
+                (name.as_str(), value)
+            })
+            .collect();
+        lang.with(&self.key, &args)
+    }
 }
 
 /// What one upload gave.
@@ -102,64 +160,80 @@ impl Problem {
         }
     }
 
-    pub fn message(&self) -> String {
-        match self {
-            Self::TooLarge { bytes } => format!(
-                "This file is {:.1} MB; the largest accepted is {} MB. Scan at 300 dpi or \
-                 save it as JPEG, and drop it again.",
-                *bytes as f64 / 1_048_576.0,
-                MAX_FILE_BYTES >> 20
-            ),
-            Self::Heic => "This is an iPhone HEIC photo, which the server cannot read: export \
-                 it as JPEG (Photos: Share → Options → Most Compatible) and drop it again."
-                .into(),
-            Self::Pdf => "This is a PDF, not a photo: scan or export each page as PNG or JPEG \
-                 and drop those instead."
-                .into(),
-            Self::OtherFormat(kind) => format!(
-                "This is a {kind} image; only PNG and JPEG are accepted: open it and save \
-                 or export it as JPEG, then drop it again."
-            ),
-            Self::NotImage => "This is not a photo: only PNG and JPEG images (or a .zip of \
-                 them) are accepted."
-                .into(),
-            Self::TooManyPixels { width, height } => format!(
-                "This photo is {width}×{height} pixels; the largest accepted is {side}×{side} \
-                 and {mp} megapixels. Scan at 300 dpi or shrink it, and drop it again.",
-                side = photos::MAX_SIDE,
-                mp = photos::MAX_PIXELS / 1_000_000
-            ),
-            Self::Unreadable => "This photo is damaged or cut short and cannot be read: \
-                 open it on your computer, save it again as JPEG, and drop it again."
-                .into(),
-            Self::NoName => "The file name gives no name: name each photo after the person, \
-                 e.g. \"Ann Lee.jpg\" or \"Ann Lee (1986).jpg\"."
-                .into(),
-            Self::Duplicate { other } => format!(
-                "\"{other}\" has the same name and label: if they are two people, rename \
-                 one; if two photos of one person, give each its year (e.g. \
-                 \"Ann Lee (1983).jpg\") and drop it again."
-            ),
-            Self::Unlabelled { name } => format!(
-                "{name} has photos with a year too: name this one with its year as well, \
-                 e.g. \"{name} (1986).jpg\", or put it in a folder named after the year, \
-                 and drop it again."
-            ),
-            Self::AlreadyThere { name } => {
-                format!("This photo of {name} is already in this event: skipped.")
-            }
-            Self::Skipped { name } => {
-                format!("Skipped: {name}'s photos were left as they were.")
-            }
-            Self::ZipTooBig => format!(
-                "This zip holds more than {MAX_ZIP_ENTRIES} files or unpacks to more than \
-                 {} MB: drop the folder itself instead, or zip fewer photos at a time.",
-                MAX_ZIP_TOTAL_BYTES >> 20
-            ),
-            Self::ZipUnreadable => "This zip is damaged or locked with a password: make it \
-                 again without a password, or drop the folder itself."
-                .into(),
+    /// The reason as its catalogue key (locales/*/uploads.ftl) and
+    /// variables, said in each reader's language when shown.
+    pub fn reason(&self) -> Reason {
+        let (key, args) = self.key_and_args();
+        Reason::new(key, args)
+    }
+
+    /// A refusal of a whole request for it: 413 for a file too large,
+    /// else 422; its `message` said in the client's language by the
+    /// `in_their_language` layer.
+    pub fn refused(&self) -> crate::http::AppError {
+        use axum::http::StatusCode;
+        let status = match self {
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        let (key, args) = self.key_and_args();
+        let mut error = crate::http::AppError::keyed(status, self.code(), key);
+        for (name, value) in args {
+            error = match value {
+                ReasonArg::Number(n) => error.with(name, n),
+                ReasonArg::Text(s) => error.with(name, s),
+            };
         }
+        error
+    }
+
+    /// Its catalogue key and variables; every variant's are checked
+    /// against every catalogue by the tests below.
+    fn key_and_args(&self) -> (&'static str, Vec<(&'static str, ReasonArg)>) {
+        let text = |s: &str| ReasonArg::Text(s.to_string());
+        let number = |n: u64| ReasonArg::Number(i64::try_from(n).unwrap_or(i64::MAX));
+        match self {
+            Self::TooLarge { bytes } => (
+                "upload-too-large",
+                vec![
+                    // One decimal as text: Fluent's numbers drop a ".0".
+                    ("mb", text(&format!("{:.1}", *bytes as f64 / 1_048_576.0))),
+                    ("max", number(MAX_FILE_BYTES >> 20)),
+                ],
+            ),
+            Self::Heic => ("upload-heic", vec![]),
+            Self::Pdf => ("upload-pdf", vec![]),
+            Self::OtherFormat(kind) => ("upload-other-format", vec![("kind", text(kind))]),
+            Self::NotImage => ("upload-not-image", vec![]),
+            Self::TooManyPixels { width, height } => (
+                "upload-too-many-pixels",
+                vec![
+                    ("width", number(u64::from(*width))),
+                    ("height", number(u64::from(*height))),
+                    ("side", number(u64::from(photos::MAX_SIDE))),
+                    ("mp", number(photos::MAX_PIXELS / 1_000_000)),
+                ],
+            ),
+            Self::Unreadable => ("upload-unreadable", vec![]),
+            Self::NoName => ("upload-no-name", vec![]),
+            Self::Duplicate { other } => ("upload-duplicate", vec![("other", text(other))]),
+            Self::Unlabelled { name } => ("upload-unlabelled", vec![("name", text(name))]),
+            Self::AlreadyThere { name } => ("upload-already-there", vec![("name", text(name))]),
+            Self::Skipped { name } => ("upload-skipped", vec![("name", text(name))]),
+            Self::ZipTooBig => (
+                "upload-zip-too-big",
+                vec![
+                    ("entries", number(MAX_ZIP_ENTRIES as u64)),
+                    ("mb", number(MAX_ZIP_TOTAL_BYTES >> 20)),
+                ],
+            ),
+            Self::ZipUnreadable => ("upload-zip-unreadable", vec![]),
+        }
+    }
+
+    /// The reason in English.
+    pub fn message(&self) -> String {
+        self.reason().render(Lang::EN)
     }
 
     pub fn refusal(&self, file: &str) -> Refusal {
@@ -167,6 +241,7 @@ impl Problem {
             file: file.to_string(),
             code: self.code().to_string(),
             message: self.message(),
+            reason: Some(self.reason()),
         }
     }
 }
@@ -613,6 +688,58 @@ mod tests {
         assert_eq!(got.accepted.len(), 2);
         assert_eq!(got.refused[0].code, "duplicate");
         assert!(got.refused[0].message.contains("x.zip: 1983/Ann.png"));
+    }
+
+    /// Every reason's key is in every catalogue with exactly the variables
+    /// it passes, and the English is the sentence it always was.
+    #[test]
+    fn every_reason_has_its_key_and_variables_in_every_catalogue() {
+        use std::collections::BTreeSet;
+        let name = || "Ann".to_string();
+        let problems = [
+            Problem::TooLarge { bytes: 31_457_280 },
+            Problem::Heic,
+            Problem::Pdf,
+            Problem::OtherFormat("GIF".into()),
+            Problem::NotImage,
+            Problem::TooManyPixels {
+                width: 1,
+                height: 2,
+            },
+            Problem::Unreadable,
+            Problem::NoName,
+            Problem::Duplicate { other: name() },
+            Problem::Unlabelled { name: name() },
+            Problem::AlreadyThere { name: name() },
+            Problem::Skipped { name: name() },
+            Problem::ZipTooBig,
+            Problem::ZipUnreadable,
+        ];
+        let codes: BTreeSet<&str> = problems.iter().map(Problem::code).collect();
+        assert_eq!(codes.len(), problems.len(), "one of each kind");
+        for lang in Lang::all() {
+            let keys = crate::i18n::CATALOGUE.variables(lang);
+            for problem in &problems {
+                let reason = problem.reason();
+                let passed: BTreeSet<String> = reason.args.iter().map(|(n, _)| n.clone()).collect();
+                assert_eq!(
+                    keys.get(&reason.key),
+                    Some(&passed),
+                    "{}: {problem:?}",
+                    lang.tag()
+                );
+            }
+        }
+        assert_eq!(
+            problems[0].message(),
+            "This file is 30.0 MB; the largest accepted is 25 MB. Scan at 300 dpi or save it \
+             as JPEG, and drop it again."
+        );
+        assert_eq!(
+            problems[12].message(),
+            "This zip holds more than 1000 files or unpacks to more than 100 MB: drop the \
+             folder itself instead, or zip fewer photos at a time."
+        );
     }
 
     #[test]

@@ -101,8 +101,22 @@ pub struct Ask {
     pub replace_label: Option<String>,
     /// `replace`, `add` (only without a label), `skip`.
     pub choices: Vec<String>,
-    /// What the organiser reads on the file's row.
+    /// What the organiser reads on the file's row, in English.
     pub message: String,
+    /// Its key and variables, to say it in the organiser's language
+    /// (none in records older than the catalogue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<check::Reason>,
+}
+
+impl Ask {
+    /// The question in `lang`: the English one when it has no reason.
+    pub fn message_in(&self, lang: crate::i18n::Lang) -> String {
+        match &self.reason {
+            Some(reason) => reason.render(lang),
+            None => self.message.clone(),
+        }
+    }
 }
 
 /// One person's photos waiting to be handed on, from one or more uploads
@@ -739,6 +753,7 @@ mod tests {
             replace_label: None,
             choices: vec!["replace".into(), "skip".into()],
             message: "Di already has a photo.".into(),
+            reason: None,
         };
         uploads.ask(&asks.id, "d.png", ask, 5).unwrap();
         assert!(uploads.waiting(1).is_empty(), "not handed on again");
