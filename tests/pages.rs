@@ -345,8 +345,11 @@ fn every_crop_frames_its_face_like_the_class() {
         "{} crops off the median framing {mid:?}: {off:#?}",
         off.len()
     );
-    // Halftoned, the face's place is found less surely: within 8 %.
+    // Halftoned, the face's place is found less surely: within 8 %; its
+    // size is the class's median share of the box, so the crops' sizes
+    // differ by what the faces truly do (measured: 20 %).
     assert!(after.0.max(after.1) <= 0.08, "{after:?}");
+    assert!(after.2 <= 0.22, "{after:?}");
 }
 
 #[test]
