@@ -169,6 +169,19 @@ fn read(bytes: &[u8]) -> Result<Read, Unread> {
             name: f.name.clone(),
             read: f.name.clone(),
             flag: f.flag.clone(),
+            // What the CLI would cut: the face at the page's framing (or
+            // the box, trimmed, where no face was found).
+            framed: Some({
+                let w = &f.shown;
+                let x0 = w.x0.round().max(0.0) as u32;
+                let y0 = w.y0.round().max(0.0) as u32;
+                [
+                    x0,
+                    y0,
+                    ((w.x0 + w.w).round().max(0.0) as u32).max(x0 + 1),
+                    ((w.y0 + w.h).round().max(0.0) as u32).max(y0 + 1),
+                ]
+            }),
         })
         .collect();
     let mut png = Vec::new();
@@ -344,6 +357,13 @@ fn checked_boxes(
             }
             b.read = b.read.chars().take(crate::reunion::MAX_TEXT).collect();
             b.flag = b.flag.map(|f| f.chars().take(200).collect());
+            // The framing is the server's: kept only for a box still where
+            // it was (not moved, not resized), whatever the client sent.
+            b.framed = page
+                .boxes
+                .iter()
+                .find(|o| (o.x0, o.y0, o.x1, o.y1) == (b.x0, b.y0, b.x1, b.y1))
+                .and_then(|o| o.framed);
             Ok(b)
         })
         .collect()
@@ -410,14 +430,17 @@ fn file_for(name: &str) -> String {
     format!("{name}.png")
 }
 
-/// Cuts out one box as a PNG (the import's pipeline then levels and sizes it).
+/// Cuts out one box as a PNG (the import's pipeline then levels and sizes
+/// it): the part framed by its face while the box is where it was found,
+/// else the box as drawn.
 fn crop_png(page: &GrayImage, b: &DraftBox) -> Result<Vec<u8>, String> {
-    let x1 = b.x1.min(page.width());
-    let y1 = b.y1.min(page.height());
-    if b.x0 >= x1 || b.y0 >= y1 {
+    let [x0, y0, x1, y1] = b.framed.unwrap_or([b.x0, b.y0, b.x1, b.y1]);
+    let x1 = x1.min(page.width());
+    let y1 = y1.min(page.height());
+    if x0 >= x1 || y0 >= y1 {
         return Err("empty box".into());
     }
-    let crop = imageops::crop_imm(page, b.x0, b.y0, x1 - b.x0, y1 - b.y0).to_image();
+    let crop = imageops::crop_imm(page, x0, y0, x1 - x0, y1 - y0).to_image();
     let mut png = Vec::new();
     crop.write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
         .map_err(|e| e.to_string())?;
@@ -542,4 +565,36 @@ pub async fn to_roster(
     let ids: Vec<i64> = pages.iter().map(|p| p.id).collect();
     in_store(tr, store, move |s| drafts::delete(s, id, &ids)).await?;
     Ok(Json(json!({ "added": added, "uploads": uploads })).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found_box(framed: Option<[u32; 4]>) -> DraftBox {
+        DraftBox {
+            x0: 10,
+            y0: 20,
+            x1: 70,
+            y1: 100,
+            name: "Ann Lee".into(),
+            read: String::new(),
+            flag: None,
+            framed,
+        }
+    }
+
+    fn size_of(png: &[u8]) -> (u32, u32) {
+        let img = image::load_from_memory(png).expect("a PNG");
+        (img.width(), img.height())
+    }
+
+    #[test]
+    fn a_box_is_cut_at_its_framing_while_it_has_one_else_as_drawn() {
+        let page = GrayImage::new(200, 200);
+        let framed = crop_png(&page, &found_box(Some([15, 25, 60, 85]))).expect("a crop");
+        assert_eq!(size_of(&framed), (45, 60));
+        let drawn = crop_png(&page, &found_box(None)).expect("a crop");
+        assert_eq!(size_of(&drawn), (60, 80));
+    }
 }

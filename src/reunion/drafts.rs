@@ -30,6 +30,11 @@ pub struct DraftBox {
     pub read: String,
     #[serde(default)]
     pub flag: Option<String>,
+    /// The part of the page framed by the face (issue 23) while the box is
+    /// where it was found: that part is what goes to the roster. Kept by the
+    /// server (a box moved or resized loses it and is cut as drawn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framed: Option<[u32; 4]>,
 }
 
 /// A page as the organiser's page shows it (its image is fetched apart).

@@ -126,6 +126,16 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
         )
     );
 
+    // Each box found carries the part framed by its face (what the CLI
+    // cuts), inside the box.
+    for b in boxes {
+        let f: Vec<u64> = serde_json::from_value(b["framed"].clone()).expect("framed");
+        let at = |k: &str| b[k].as_u64().unwrap();
+        assert!(
+            f[0] >= at("x0") && f[1] >= at("y0") && f[2] <= at("x1") && f[3] <= at("y1"),
+            "{b}"
+        );
+    }
     // The organiser moves box 1, empties name 2 and labels the book.
     let mut edited = page.clone();
     edited["label"] = json!("1986");
@@ -134,6 +144,16 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
     edited["boxes"][1]["name"] = json!("");
     let (status, saved) = put_page(&server, &id, &edited).await;
     assert_eq!(status, 200, "{saved}");
+    // The moved box is cut as drawn from now on; the others keep their
+    // framing, and one the client makes up is not taken.
+    assert!(saved["boxes"][0].get("framed").is_none(), "{saved}");
+    assert_eq!(saved["boxes"][1]["framed"], boxes[1]["framed"]);
+    let mut forged = saved.clone();
+    forged["boxes"][0]["framed"] = json!([0, 0, 9, 9]);
+    let (status, again) = put_page(&server, &id, &forged).await;
+    assert_eq!(status, 200, "{again}");
+    assert!(again["boxes"][0].get("framed").is_none(), "{again}");
+    edited["boxes"][0].as_object_mut().unwrap().remove("framed");
     // A box off the page is refused in a sentence naming it.
     let mut off = edited.clone();
     off["boxes"][2]["x1"] = json!(1_000_000);
