@@ -1,6 +1,8 @@
 //! `yearbook pages` (issue 23): generated yearbook class pages, measured.
 //! Portraits are the demo class's generated drawings; names are made up.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -18,23 +20,6 @@ fn names() -> Vec<String> {
 
 fn spec<'a>(n: usize, names: &'a [String], portraits: &'a [GrayImage]) -> generate::PageSpec<'a> {
     generate::sample_spec(n, names, portraits)
-}
-
-/// Under CI (`CI` set, as the other tests read it; .ci/run installs
-/// tesseract) a missing tesseract is a failure; elsewhere the test says
-/// it skipped and passes.
-fn tesseract_or_skip() -> bool {
-    if pages::tesseract_available() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "tesseract is missing under CI; .ci/run installs tesseract-ocr tesseract-ocr-eng"
-    );
-    eprintln!(
-        "SKIPPED: tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-eng)"
-    );
-    false
 }
 
 /// The page's turn is found within a tenth of a degree, halftoned or not
@@ -61,7 +46,7 @@ fn a_turned_page_is_straightened() {
 /// neighbour's is taken in.
 #[test]
 fn long_names_beside_short_ones_are_read_whole() {
-    if !tesseract_or_skip() {
+    if !common::tesseract_or_skip() {
         return;
     }
     let font = generate::serif_font().expect("a serif font");
@@ -131,7 +116,7 @@ fn read_sample_pages(
 
 #[test]
 fn ten_generated_pages_give_their_portraits_and_names() {
-    if !tesseract_or_skip() {
+    if !common::tesseract_or_skip() {
         return;
     }
     let (names, portraits) = (names(), portraits());
@@ -444,7 +429,7 @@ fn without_tesseract_check_lists_each_portrait_to_name() {
 
 #[test]
 fn the_cli_writes_a_roster_and_check_names_the_caption_left_blank() {
-    if !tesseract_or_skip() {
+    if !common::tesseract_or_skip() {
         return;
     }
     let tmp = tempfile::tempdir().expect("tmp");
@@ -586,7 +571,7 @@ fn a_person_in_both_books_is_one_person_with_two_photos() {
     assert!(!mixed.status.success());
     let said = String::from_utf8_lossy(&mixed.stderr);
     assert!(said.contains("one folder per book"), "{said}");
-    if !tesseract_or_skip() {
+    if !common::tesseract_or_skip() {
         return;
     }
     let font = generate::serif_font().expect("a serif font");
