@@ -54,7 +54,7 @@ fn end_event_asks_then_deletes_the_event_s_photos_of_today() {
         page.wait(
             "the page says it",
             "document.getElementById('end-said').textContent === \
-             'Event ended: 1 photo(s) of today deleted for good.'",
+             'Event ended: 1 photo of today deleted for good.'",
         )
         .await;
         assert_eq!(status_now().await, 404);
