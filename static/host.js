@@ -764,6 +764,14 @@
     show(box, !!(also && also.length));
   }
 
+  /** Names beside a photo: one width for every count, so the tracks beside them are as long as each other. */
+  function evenCounts(chart) {
+    var nums = Array.prototype.slice.call(chart.querySelectorAll('.bar-num'));
+    nums.forEach(function (n) { n.style.minWidth = ''; });
+    var widest = Math.max.apply(null, nums.map(function (n) { return n.offsetWidth; }).concat([0]));
+    nums.forEach(function (n) { n.style.minWidth = widest + 'px'; });
+  }
+
   /**
    * The name on one line if smaller type allows; the photos as big as the room under it allows
    * (the right one twice the others: everyone looks at it); in photo → name mode the names fitted
@@ -776,6 +784,7 @@
     chart.style.removeProperty('--prompt');
     var barNames = chart.querySelectorAll('.bar-name');
     fitNames(barNames, 0.9);
+    if (chart.classList.contains('names')) evenCounts(chart);
     if (!projector()) return;
     var body = chart.parentNode;
     var cs = getComputedStyle(body);
