@@ -7,6 +7,7 @@
 
 pub mod face;
 pub mod generate;
+pub mod register;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -359,7 +360,8 @@ pub fn read_page_unframed(img: &GrayImage, with_ocr: bool) -> Result<PageResult,
 }
 
 /// Crops every portrait of `pages` (from [`read_page_unframed`]: one book)
-/// to one size, the median box's, with its face at the class's framing
+/// to one size, the median box's, with its face (registered to the class's
+/// mean face: [`register::to_mean_face`]) at the class's framing
 /// ([`face::Framing::of_class`]). A portrait without a face found keeps
 /// its whole box, one whose face does not fit the framing the nearest
 /// window inside its box; `framing` says which.
@@ -372,28 +374,19 @@ pub fn frame_class(pages: &mut [PageResult]) {
     let out_w = median(all().map(|f| f.photo.width()).collect());
     let out_h = median(all().map(|f| f.photo.height()).collect());
     let aspect = out_w as f32 / out_h as f32;
-    // On a halftone the detector's box size wanders by a quarter (measured
-    // on the generated pages, its place by a few percent): such a face
-    // takes the class's median size, so only its place is framed.
-    let halftone: Vec<bool> = all().map(|f| face::is_halftone(&f.photo)).collect();
-    let mut widths: Vec<f32> = all()
-        .zip(&halftone)
-        .filter(|(_, h)| !**h)
-        .filter_map(|(f, _)| Some(f.face?.size / f.photo.width() as f32))
+    // The detector's box wanders by a tenth in size (a quarter on a
+    // halftone): each face is registered to the class's mean face, made
+    // of the photo-tone portraits where there are any.
+    let detected: Vec<(&GrayImage, face::Face)> =
+        all().filter_map(|f| Some((&f.photo, f.face?))).collect();
+    let clean: Vec<bool> = detected
+        .iter()
+        .map(|(photo, _)| !face::is_halftone(photo))
         .collect();
-    widths.sort_by(f32::total_cmp);
-    let median_width = widths.get(widths.len() / 2).copied();
-    let sized = |f: &Found, halftone: bool| {
-        let face = f.face?;
-        match (halftone, median_width) {
-            (true, Some(share)) => Some(face::Face {
-                size: share * f.photo.width() as f32,
-                ..face
-            }),
-            _ => Some(face),
-        }
-    };
-    let faces: Vec<Option<face::Face>> = all().zip(&halftone).map(|(f, h)| sized(f, *h)).collect();
+    let mut registered = register::to_mean_face(&detected, &clean).into_iter();
+    let faces: Vec<Option<face::Face>> = all()
+        .map(|f| f.face.and_then(|_| registered.next()))
+        .collect();
     let placed: Vec<face::Placed> = all()
         .zip(&faces)
         .filter_map(|(f, face)| Some(((*face)?, f.photo.width() as f32, f.photo.height() as f32)))
