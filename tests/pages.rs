@@ -82,6 +82,20 @@ fn long_names_beside_short_ones_are_read_whole() {
     assert_eq!(read, names);
 }
 
+/// A straight halftoned page (its dots left sharp, not smoothed by a
+/// turn) gives all its portraits: the light dots are paper-white, so the
+/// portraits' ink profiles have gaps.
+#[test]
+fn a_straight_halftoned_page_gives_all_its_portraits() {
+    let font = generate::serif_font().expect("a serif font");
+    let (names, portraits) = (names(), portraits());
+    let mut spec = spec(0, &names, &portraits);
+    spec.halftone = true;
+    let result = pages::read_page_unframed(&generate::page(&spec, &font), false)
+        .unwrap_or_else(|e| panic!("page 0 halftoned: {e}"));
+    assert_eq!(result.found.len(), 12);
+}
+
 /// The ten sample pages made and read by `read`, in order, two at once
 /// (one's tesseract runs while the other is measured).
 fn read_sample_pages(

@@ -147,6 +147,24 @@ fn runs(profile: &[f32], threshold: f32) -> Vec<(u32, u32)> {
     out
 }
 
+/// `profile` averaged over `window` neighbours (centred): a halftone's
+/// rows and columns of dots alternate between dense and sparse, which
+/// would otherwise split a portrait's run into dozens of short ones.
+fn smoothed(profile: &[f32], window: usize) -> Vec<f32> {
+    let mut sums = Vec::with_capacity(profile.len() + 1);
+    sums.push(0.0f64);
+    for &v in profile {
+        sums.push(sums[sums.len() - 1] + f64::from(v));
+    }
+    let half = window / 2;
+    (0..profile.len())
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(half), (i + half + 1).min(profile.len()));
+            ((sums[b] - sums[a]) / (b - a) as f64) as f32
+        })
+        .collect()
+}
+
 /// Keeps the runs at least `share` of the longest one: portraits, not text.
 fn long_runs(found: Vec<(u32, u32)>, share: f32) -> Vec<(u32, u32)> {
     let longest = found.iter().map(|(a, b)| b - a).max().unwrap_or(0);
@@ -161,9 +179,13 @@ fn long_runs(found: Vec<(u32, u32)>, share: f32) -> Vec<(u32, u32)> {
 pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, String> {
     let (w, h) = img.dimensions();
     let is_ink = |x: u32, y: u32| img.get_pixel(x, y).0[0] < PAPER;
+    // Wider than a halftone's dots at any scan's resolution, far narrower
+    // than a portrait.
+    let window = (w.max(h) / 200).max(5) as usize;
     let rows: Vec<f32> = (0..h)
         .map(|y| (0..w).filter(|&x| is_ink(x, y)).count() as f32)
         .collect();
+    let rows = smoothed(&rows, window);
     let top = rows.iter().copied().fold(0.0, f32::max);
     let bands = long_runs(runs(&rows, top * 0.5), 0.6);
     let mut rects = Vec::new();
@@ -171,6 +193,7 @@ pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, String> {
         let cols: Vec<f32> = (0..w)
             .map(|x| (y0..y1).filter(|&y| is_ink(x, y)).count() as f32)
             .collect();
+        let cols = smoothed(&cols, window);
         let most = cols.iter().copied().fold(0.0, f32::max);
         for (x0, x1) in long_runs(runs(&cols, most * 0.5), 0.6) {
             rects.push(Rect { x0, y0, x1, y1 });
