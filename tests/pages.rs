@@ -390,7 +390,7 @@ fn every_crop_frames_its_face_like_the_class() {
         "{} crops off the median framing {mid:?}: {off:#?}",
         off.len()
     );
-    // Measured: 113 of 118 (the detector's boxes alone: 54).
+    // Measured: 112 of 117 (the detector's boxes alone: 54 of 118).
     assert!(
         near * 100 >= shares.len() * 93,
         "only {near} of {} crops within 3 % in place and 5 % in size",
