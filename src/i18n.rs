@@ -640,18 +640,29 @@ mod tests {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
-    /// A name refusal reads in the phone's language whatever its English
-    /// says: each one's key is in every catalogue.
+    /// Name and WebSocket handshake refusals read in their person's
+    /// language whatever their English says: each key is in every
+    /// catalogue, with no variables.
     #[test]
-    fn every_name_refusal_has_its_key_in_every_catalogue() {
+    fn every_name_and_handshake_refusal_has_its_key_in_every_catalogue() {
+        use crate::delivery::upgrade::HandshakeProblem;
+        let mut refusals: Vec<(String, &str)> = NameRefusal::ALL
+            .iter()
+            .map(|why| (format!("{why:?}"), why.key()))
+            .collect();
+        refusals.extend(
+            HandshakeProblem::ALL
+                .iter()
+                .map(|why| (format!("{why:?}"), why.key())),
+        );
         for lang in Lang::all() {
             let keys = CATALOGUE.variables(lang);
-            for why in NameRefusal::ALL {
-                assert!(
-                    keys.contains_key(why.key()),
-                    "{}: no {} for {why:?}",
-                    lang.tag(),
-                    why.key()
+            for (why, key) in &refusals {
+                assert_eq!(
+                    keys.get(*key),
+                    Some(&BTreeSet::new()),
+                    "{}: {key} for {why}",
+                    lang.tag()
                 );
             }
         }

@@ -100,3 +100,10 @@ refusal-photo-label-taken = { $name } hat schon ein Foto { $labelled ->
    *[yes] mit der Beschriftung { $label }
 }.
 refusal-photo-unreadable = Das Foto ist nicht verwendbar ({ $why }).
+
+refusal-handshake-get = WebSocket-Verbindungen beginnen mit GET.
+refusal-handshake-not-upgrade = Diese Adresse ist für WebSocket-Verbindungen da.
+refusal-handshake-version = Hier wird nur WebSocket-Version 13 gesprochen.
+refusal-handshake-bad-key = Der WebSocket-Schlüssel ist nicht 16 Byte in Base64.
+refusal-handshake-no-key = Der WebSocket-Schlüssel fehlt.
+refusal-handshake-cannot-upgrade = Diese Verbindung kann nicht zu WebSocket umgestellt werden.

@@ -99,3 +99,11 @@ refusal-photo-label-taken = { $name } already has a photo { $labelled ->
    *[yes] labelled { $label }
 }.
 refusal-photo-unreadable = The photo { $why }.
+
+# The WebSocket handshake's own refusals (src/delivery/upgrade.rs).
+refusal-handshake-get = WebSocket handshakes use GET.
+refusal-handshake-not-upgrade = This address is for WebSocket connections.
+refusal-handshake-version = Only WebSocket version 13 is spoken here.
+refusal-handshake-bad-key = The WebSocket key is not 16 bytes in base64.
+refusal-handshake-no-key = The WebSocket key is missing.
+refusal-handshake-cannot-upgrade = This connection cannot be upgraded.

@@ -100,3 +100,10 @@ refusal-photo-label-taken = { $name } ya tiene una foto { $labelled ->
    *[yes] con la etiqueta { $label }
 }.
 refusal-photo-unreadable = La foto no se puede usar ({ $why }).
+
+refusal-handshake-get = Las conexiones WebSocket empiezan con GET.
+refusal-handshake-not-upgrade = Esta dirección es para conexiones WebSocket.
+refusal-handshake-version = Aquí solo se habla la versión 13 de WebSocket.
+refusal-handshake-bad-key = La clave WebSocket no son 16 bytes en base64.
+refusal-handshake-no-key = Falta la clave WebSocket.
+refusal-handshake-cannot-upgrade = Esta conexión no se puede convertir en WebSocket.

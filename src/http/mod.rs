@@ -244,7 +244,8 @@ where
 
 impl IntoResponse for crate::delivery::upgrade::HandshakeRefused {
     fn into_response(self) -> Response {
-        let mut response = AppError::new(self.status, "bad_request", self.message).into_response();
+        let mut response =
+            AppError::keyed(self.status, "bad_request", self.why.key()).into_response();
         response.headers_mut().extend(self.headers);
         response
     }
