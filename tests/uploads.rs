@@ -516,7 +516,7 @@ async fn refusals_and_questions_follow_the_organisers_language() {
         body["message"]
             .as_str()
             .unwrap()
-            .starts_with("Diese Datei hat 25.0 MB; höchstens 25 MB"),
+            .starts_with("Diese Datei hat 25,0 MB; höchstens 25 MB"),
         "{body}"
     );
 

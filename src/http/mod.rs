@@ -49,11 +49,13 @@ pub struct Keyed {
     pub args: Vec<(&'static str, Arg)>,
 }
 
-/// A refusal's variable: text, or a number (which picks the plural).
+/// A refusal's variable: text, a number (which picks the plural), or a
+/// number with one decimal given in tenths (`25,0` in German).
 #[derive(Debug, Clone)]
 pub enum Arg {
     Text(String),
     Number(i64),
+    Tenths(i64),
 }
 
 impl From<&str> for Arg {
@@ -89,6 +91,7 @@ impl Keyed {
                 let value = match v {
                     Arg::Text(s) => fluent_bundle::FluentValue::from(s.as_str()),
                     Arg::Number(n) => fluent_bundle::FluentValue::from(*n),
+                    Arg::Tenths(n) => crate::i18n::tenths(*n),
                 };
                 (*name, value)
             })

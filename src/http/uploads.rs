@@ -701,6 +701,7 @@ fn unreadable(file: &str, why: &crate::reunion::Invalid) -> check::Refusal {
                 let value = match value {
                     super::Arg::Number(n) => ReasonArg::Number(n),
                     super::Arg::Text(s) => ReasonArg::Text(s),
+                    super::Arg::Tenths(tenths) => ReasonArg::Tenths { tenths },
                 };
                 (name, value)
             })
