@@ -539,6 +539,31 @@ async fn guessing_room_codes_gets_throttled() {
         (429, Some("rate_limited")),
         "{v}"
     );
+    // Said in the guesser's language (the handshake's and HTTP's alike).
+    let (st, _, v) = refused_handshake(&server, "ZZZA", &[("Accept-Language", "es")]).await;
+    assert_eq!(
+        (st, v["error"].as_str()),
+        (429, Some("rate_limited")),
+        "{v}"
+    );
+    assert_eq!(
+        v["message"],
+        "Demasiados intentos desde tu red; espera un minuto."
+    );
+    let r = fetch_with_header(
+        &server.http,
+        server.url("/api/rooms/ZZZA"),
+        "Accept-Language",
+        "de",
+    )
+    .await;
+    let (st, v) = status_and_json(r).await;
+    assert_eq!(st, 429);
+    assert_eq!(v["error"], "rate_limited", "{v}");
+    assert_eq!(
+        v["message"],
+        "Zu viele Versuche aus deinem Netzwerk; warte eine Minute."
+    );
     // A successful join is never throttled.
     let (_ann, w) = join(&server, &code, "Ann").await;
     assert_eq!(w["name"], "Ann");

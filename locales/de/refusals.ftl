@@ -107,3 +107,5 @@ refusal-handshake-version = Hier wird nur WebSocket-Version 13 gesprochen.
 refusal-handshake-bad-key = Der WebSocket-Schlüssel ist nicht 16 Byte in Base64.
 refusal-handshake-no-key = Der WebSocket-Schlüssel fehlt.
 refusal-handshake-cannot-upgrade = Diese Verbindung kann nicht zu WebSocket umgestellt werden.
+refusal-too-many-attempts = Zu viele Versuche aus deinem Netzwerk; warte eine Minute.
+refusal-wrong-offset = Der Server hat die ersten { $at } Bytes dieser Datei: schick ab dort weiter.

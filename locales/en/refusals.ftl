@@ -107,3 +107,5 @@ refusal-handshake-version = Only WebSocket version 13 is spoken here.
 refusal-handshake-bad-key = The WebSocket key is not 16 bytes in base64.
 refusal-handshake-no-key = The WebSocket key is missing.
 refusal-handshake-cannot-upgrade = This connection cannot be upgraded.
+refusal-too-many-attempts = Too many attempts from your network; wait a minute.
+refusal-wrong-offset = The server has the first { $at } bytes of this file: send from there.

@@ -107,3 +107,5 @@ refusal-handshake-version = Aquí solo se habla la versión 13 de WebSocket.
 refusal-handshake-bad-key = La clave WebSocket no son 16 bytes en base64.
 refusal-handshake-no-key = Falta la clave WebSocket.
 refusal-handshake-cannot-upgrade = Esta conexión no se puede convertir en WebSocket.
+refusal-too-many-attempts = Demasiados intentos desde tu red; espera un minuto.
+refusal-wrong-offset = El servidor tiene los primeros { $at } bytes de este archivo: envía a partir de ahí.

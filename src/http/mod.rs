@@ -166,10 +166,10 @@ impl AppError {
     }
 
     pub fn rate_limited() -> Self {
-        Self::new(
+        Self::keyed(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
-            "Too many attempts from your network; wait a minute.",
+            "refusal-too-many-attempts",
         )
     }
 }
