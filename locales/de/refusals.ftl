@@ -73,6 +73,14 @@ refusal-choose-0-3 = Wähle 0 bis 3.
 refusal-send-round-id-choice = Schick {"{"}"round_id", "choice"{"}"}.
 refusal-role-only-host-host = role darf nur host sein (für die Verbindung einer Leinwand).
 refusal-websocket-connections-from-another = WebSocket-Verbindungen von einer anderen Website sind nicht erlaubt.
+refusal-handshake-get = WebSocket-Verbindungen beginnen mit GET.
+refusal-handshake-not-upgrade = Diese Adresse ist für WebSocket-Verbindungen da.
+refusal-handshake-version = Hier wird nur WebSocket-Version 13 gesprochen.
+refusal-handshake-bad-key = Der WebSocket-Schlüssel ist nicht 16 Byte in Base64.
+refusal-handshake-no-key = Der WebSocket-Schlüssel fehlt.
+refusal-handshake-cannot-upgrade = Diese Verbindung kann nicht zu WebSocket umgestellt werden.
+refusal-too-many-attempts = Zu viele Versuche aus deinem Netzwerk; warte eine Minute.
+refusal-wrong-offset = Der Server hat die ersten { $at } Bytes dieser Datei: schick ab dort weiter.
 refusal-query-string-could-not = Der Query-String konnte nicht gelesen werden.
 refusal-invalid-json = Ungültiges JSON: { $detail }
 refusal-invalid-request = Ungültige Anfrage: { $detail }
@@ -100,12 +108,3 @@ refusal-photo-label-taken = { $name } hat schon ein Foto { $labelled ->
    *[yes] mit der Beschriftung { $label }
 }.
 refusal-photo-unreadable = Das Foto ist nicht verwendbar ({ $why }).
-
-refusal-handshake-get = WebSocket-Verbindungen beginnen mit GET.
-refusal-handshake-not-upgrade = Diese Adresse ist für WebSocket-Verbindungen da.
-refusal-handshake-version = Hier wird nur WebSocket-Version 13 gesprochen.
-refusal-handshake-bad-key = Der WebSocket-Schlüssel ist nicht 16 Byte in Base64.
-refusal-handshake-no-key = Der WebSocket-Schlüssel fehlt.
-refusal-handshake-cannot-upgrade = Diese Verbindung kann nicht zu WebSocket umgestellt werden.
-refusal-too-many-attempts = Zu viele Versuche aus deinem Netzwerk; warte eine Minute.
-refusal-wrong-offset = Der Server hat die ersten { $at } Bytes dieser Datei: schick ab dort weiter.

@@ -73,6 +73,14 @@ refusal-choose-0-3 = Elige de 0 a 3.
 refusal-send-round-id-choice = Envía {"{"}"round_id", "choice"{"}"}.
 refusal-role-only-host-host = role solo puede ser host (para la conexión de una pantalla grande).
 refusal-websocket-connections-from-another = No se permiten conexiones WebSocket desde otro sitio.
+refusal-handshake-get = Las conexiones WebSocket empiezan con GET.
+refusal-handshake-not-upgrade = Esta dirección es para conexiones WebSocket.
+refusal-handshake-version = Aquí solo se habla la versión 13 de WebSocket.
+refusal-handshake-bad-key = La clave WebSocket no son 16 bytes en base64.
+refusal-handshake-no-key = Falta la clave WebSocket.
+refusal-handshake-cannot-upgrade = Esta conexión no se puede convertir en WebSocket.
+refusal-too-many-attempts = Demasiados intentos desde tu red; espera un minuto.
+refusal-wrong-offset = El servidor tiene los primeros { $at } bytes de este archivo: envía a partir de ahí.
 refusal-query-string-could-not = No se pudo leer la cadena de consulta.
 refusal-invalid-json = JSON no válido: { $detail }
 refusal-invalid-request = Petición no válida: { $detail }
@@ -100,12 +108,3 @@ refusal-photo-label-taken = { $name } ya tiene una foto { $labelled ->
    *[yes] con la etiqueta { $label }
 }.
 refusal-photo-unreadable = La foto no se puede usar ({ $why }).
-
-refusal-handshake-get = Las conexiones WebSocket empiezan con GET.
-refusal-handshake-not-upgrade = Esta dirección es para conexiones WebSocket.
-refusal-handshake-version = Aquí solo se habla la versión 13 de WebSocket.
-refusal-handshake-bad-key = La clave WebSocket no son 16 bytes en base64.
-refusal-handshake-no-key = Falta la clave WebSocket.
-refusal-handshake-cannot-upgrade = Esta conexión no se puede convertir en WebSocket.
-refusal-too-many-attempts = Demasiados intentos desde tu red; espera un minuto.
-refusal-wrong-offset = El servidor tiene los primeros { $at } bytes de este archivo: envía a partir de ahí.
