@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+use common::{pdf_of, pdftoppm_or_skip};
 use image::GrayImage;
 use yearbook::pages::{self, generate};
 
@@ -751,46 +752,6 @@ fn a_tiff_page_is_read_and_one_too_large_is_refused() {
     );
 }
 
-/// A PDF of one grey image filling its one page, `dpi` dots an inch.
-fn pdf_of(img: &GrayImage, dpi: f32) -> Vec<u8> {
-    let (w, h) = img.dimensions();
-    let (pw, ph) = (w as f32 * 72.0 / dpi, h as f32 * 72.0 / dpi);
-    let content = format!("q {pw:.2} 0 0 {ph:.2} 0 0 cm /Im0 Do Q");
-    let objects: Vec<Vec<u8>> = vec![
-        b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
-        b"<</Type/Pages/Kids[3 0 R]/Count 1>>".to_vec(),
-        format!("<</Type/Page/Parent 2 0 R/MediaBox[0 0 {pw:.2} {ph:.2}]/Resources<</XObject<</Im0 4 0 R>>>>/Contents 5 0 R>>").into_bytes(),
-        [
-            format!("<</Type/XObject/Subtype/Image/Width {w}/Height {h}/ColorSpace/DeviceGray/BitsPerComponent 8/Length {}>>\nstream\n", img.as_raw().len()).into_bytes(),
-            img.as_raw().clone(),
-            b"\nendstream".to_vec(),
-        ]
-        .concat(),
-        format!("<</Length {}>>\nstream\n{content}\nendstream", content.len()).into_bytes(),
-    ];
-    let mut pdf = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend(format!("{} 0 obj\n", i + 1).into_bytes());
-        pdf.extend(body);
-        pdf.extend(b"\nendobj\n");
-    }
-    let xref = pdf.len();
-    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
-    for o in offsets {
-        pdf.extend(format!("{o:010} 00000 n \n").into_bytes());
-    }
-    pdf.extend(
-        format!(
-            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .into_bytes(),
-    );
-    pdf
-}
-
 /// A PDF of a page is read with poppler's pdftoppm (.ci/run installs
 /// poppler-utils); without it, it is refused in a sentence.
 #[test]
@@ -800,7 +761,7 @@ fn a_pdf_page_is_read_and_refused_without_pdftoppm() {
     let (names, portraits) = (names(), portraits());
     let page = generate::page(&spec(0, &names, &portraits), &font);
     let pdf = tmp.path().join("senior.pdf");
-    std::fs::write(&pdf, pdf_of(&page, 300.0)).expect("write");
+    std::fs::write(&pdf, pdf_of(std::slice::from_ref(&page), 300.0)).expect("write");
     let no_tools = tempfile::tempdir().expect("empty PATH");
     let refused = Command::new(env!("CARGO_BIN_EXE_yearbook"))
         .arg("pages")
@@ -818,13 +779,7 @@ fn a_pdf_page_is_read_and_refused_without_pdftoppm() {
         ),
         "{said}"
     );
-    let has_pdftoppm = Command::new("pdftoppm").arg("-v").output().is_ok();
-    if !has_pdftoppm {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "pdftoppm is missing under CI; .ci/run installs poppler-utils"
-        );
-        eprintln!("SKIPPED: pdftoppm is not installed (apt-get install poppler-utils)");
+    if !pdftoppm_or_skip() {
         return;
     }
     let out = tmp.path().join("roster");

@@ -5,6 +5,7 @@
 //! class" naming the box, and then every box becomes a person with a photo.
 
 use image::{GrayImage, ImageFormat, Luma};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use yearbook::pages::generate;
 
 use super::*;
@@ -72,16 +73,8 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
     assert_eq!(status, 201, "{r}");
     let id = r["id"].to_string();
 
-    // Not a class page: a white sheet with two dark squares.
-    let mut sheet = GrayImage::from_pixel(600, 800, Luma([255]));
-    for (x0, y0) in [(100, 100), (350, 400)] {
-        for y in y0..y0 + 150 {
-            for x in x0..x0 + 120 {
-                sheet.put_pixel(x, y, Luma([40]));
-            }
-        }
-    }
-    let (status, r) = send_page(&server, &id, "letter.png", png(&sheet)).await;
+    // Not a class page.
+    let (status, r) = send_page(&server, &id, "letter.png", png(&letter())).await;
     assert_eq!(status, 422, "{r}");
     assert_eq!(r["error"], "not_class_page");
     let message = r["message"].as_str().unwrap();
@@ -89,10 +82,6 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
         message.contains("not a class page (2 portrait-like boxes"),
         "the detector's sentence: {message}"
     );
-    // Past 25 MiB: refused before it is read.
-    let (status, r) = send_page(&server, &id, "huge.png", vec![0u8; 26 << 20]).await;
-    assert_eq!(status, 413, "{r}");
-    assert_eq!(r["error"], "too_large");
     // Not an image at all.
     let (status, r) = send_page(&server, &id, "notes.png", b"hello".to_vec()).await;
     assert_eq!(status, 422, "{r}");
@@ -147,13 +136,17 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
     // The moved box is cut as drawn from now on; the others keep their
     // framing, and one the client makes up is not taken.
     assert!(saved["boxes"][0].get("framed").is_none(), "{saved}");
+    assert!(saved["boxes"][0].get("cell").is_none(), "{saved}");
     assert_eq!(saved["boxes"][1]["framed"], boxes[1]["framed"]);
+    assert_eq!(saved["boxes"][1]["face"], boxes[1]["face"]);
     let mut forged = saved.clone();
     forged["boxes"][0]["framed"] = json!([0, 0, 9, 9]);
     let (status, again) = put_page(&server, &id, &forged).await;
     assert_eq!(status, 200, "{again}");
     assert!(again["boxes"][0].get("framed").is_none(), "{again}");
-    edited["boxes"][0].as_object_mut().unwrap().remove("framed");
+    for key in ["framed", "cell", "face"] {
+        edited["boxes"][0].as_object_mut().unwrap().remove(key);
+    }
     // A box off the page is refused in a sentence naming it.
     let mut off = edited.clone();
     off["boxes"][2]["x1"] = json!(1_000_000);
@@ -285,4 +278,229 @@ async fn one_class_in_two_books_needs_a_label_a_page_then_is_one_person_each() {
         labels.sort();
         assert_eq!(labels, ["1983", "1986"], "{p}");
     }
+}
+
+/// Each portrait's face in `photo` (centre x, y and size, in pixels).
+fn face_in(finder: &mut yearbook::pages::face::FaceFinder, photo: &GrayImage) -> [f32; 3] {
+    let f = finder.find(photo).expect("a face in the crop");
+    [f.cx, f.cy, f.size]
+}
+
+#[tokio::test]
+async fn the_pages_of_one_book_are_framed_together_as_the_cli_frames_them() {
+    if !tesseract_or_skip() {
+        return;
+    }
+    // Two pages of one book, one printed as a halftone: framed alone, the
+    // halftone page keeps its faces' wandering sizes; framed as a book, it
+    // takes the other page's.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut files = Vec::new();
+    for n in [0, 1] {
+        let path = tmp.path().join(format!("page{n}.png"));
+        std::fs::write(&path, sample_page(n).0).expect("write page");
+        files.push(path);
+    }
+    let out = tmp.path().join("roster");
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_yearbook"))
+        .arg("pages")
+        .args(&files)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("yearbook pages");
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    let csv = std::fs::read_to_string(out.join("roster.csv")).expect("roster.csv");
+    let cli_photos: Vec<GrayImage> = csv
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let file = line.rsplit(',').next().unwrap();
+            image::open(out.join(file)).expect("a photo").into_luma8()
+        })
+        .collect();
+
+    let server = TestServer::builder().start();
+    let (_, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "One Book"}))
+        .await;
+    let id = r["id"].to_string();
+    // The browser's boxes in page order, each with a name to find it by.
+    let mut names = Vec::new();
+    for (n, path) in files.iter().enumerate() {
+        let bytes = std::fs::read(path).unwrap();
+        let (status, mut page) = send_page(&server, &id, &format!("page{n}.png"), bytes).await;
+        assert_eq!(status, 201, "{page}");
+        for (k, b) in page["boxes"].as_array_mut().unwrap().iter_mut().enumerate() {
+            if b["name"] == "" {
+                b["name"] = json!(format!("Unread {n}-{k}"));
+            }
+            names.push(b["name"].as_str().unwrap().to_string());
+        }
+        let (status, saved) = put_page(&server, &id, &page).await;
+        assert_eq!(status, 200, "{saved}");
+    }
+    assert_eq!(names.len(), cli_photos.len(), "{csv}");
+    let roster = format!("/api/organise/reunions/{id}/pages/roster");
+    let (status, r) = server.post_json(&roster, &json!({})).await;
+    assert_eq!(status, 200, "{r}");
+
+    // The photos as they went into the event, by name.
+    let conn = rusqlite::Connection::open(server.db_path()).unwrap();
+    let mut finder = yearbook::pages::face::FaceFinder::new().expect("face finder");
+    let mut worst = 0.0f32;
+    for (name, cli_photo) in names.iter().zip(&cli_photos) {
+        let bytes: Vec<u8> = conn
+            .query_row(
+                "SELECT p.bytes FROM reunion_photos p JOIN reunion_people e
+                 ON e.reunion = p.reunion AND e.id = p.person WHERE e.name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let web = image::load_from_memory(&bytes).unwrap().into_luma8();
+        // Compared at the CLI's size (the event sizes its photos anyway).
+        let (w, h) = cli_photo.dimensions();
+        let web = image::imageops::resize(&web, w, h, image::imageops::FilterType::CatmullRom);
+        let (a, b) = (face_in(&mut finder, &web), face_in(&mut finder, cli_photo));
+        let off = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max);
+        worst = worst.max(off);
+        assert!(
+            off <= 2.0,
+            "{name}: face {a:?} in the browser's crop, {b:?} in the CLI's"
+        );
+    }
+    eprintln!("worst face difference: {worst:.2} px");
+}
+
+/// A page 300 MB long, announced as such: the first line of the answer,
+/// and its JSON.
+async fn send_announced_too_large(server: &TestServer, id: &str) -> (String, Value) {
+    let url = reqwest::Url::parse(&server.url("/")).unwrap();
+    let address = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/organise/reunions/{id}/pages?file=huge.tiff HTTP/1.1\r\nHost: {address}\r\n\
+         Content-Length: 300000000\r\nConnection: close\r\n\r\nII*\0"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        socket.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.lines().next().unwrap_or_default().to_string();
+    let json = answer
+        .split("\r\n\r\n")
+        .nth(1)
+        .and_then(|b| serde_json::from_str(b).ok())
+        .unwrap_or(Value::Null);
+    (status, json)
+}
+
+fn tiff(img: &GrayImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Tiff)
+        .unwrap();
+    out
+}
+
+/// A white sheet with two dark squares: not a class page.
+fn letter() -> GrayImage {
+    let mut sheet = GrayImage::from_pixel(600, 800, Luma([255]));
+    for (x0, y0) in [(100, 100), (350, 400)] {
+        for y in y0..y0 + 150 {
+            for x in x0..x0 + 120 {
+                sheet.put_pixel(x, y, Luma([40]));
+            }
+        }
+    }
+    sheet
+}
+
+#[tokio::test]
+async fn a_tiff_and_a_pdf_of_pages_are_read_as_the_cli_reads_them() {
+    let server = TestServer::builder().in_process().start();
+    let (_, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Scans"}))
+        .await;
+    let id = r["id"].to_string();
+
+    // Past 256 MiB, announced: refused before it is read, in a sentence.
+    let (status, r) = send_announced_too_large(&server, &id).await;
+    assert!(status.contains(" 413 "), "{status}");
+    assert_eq!(r["error"], "too_large", "{r}");
+    let message = r["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("286.1 MB; the largest page accepted is 256 MB"),
+        "{message}"
+    );
+
+    // A TIFF, as a scanner saves one.
+    let page = image::load_from_memory(&sample_page(0).0)
+        .unwrap()
+        .into_luma8();
+    let (status, r) = send_page(&server, &id, "senior.tiff", tiff(&page)).await;
+    assert_eq!(status, 201, "{r}");
+    assert_eq!(r["file"], "senior.tiff");
+    assert_eq!(r["boxes"].as_array().unwrap().len(), 12, "{r}");
+    assert_eq!(r["pages"].as_array().unwrap().len(), 1, "{r}");
+
+    if !pdftoppm_or_skip() {
+        return;
+    }
+    // A PDF of two class pages and a letter: a draft for each class page,
+    // named by its page; the letter said to be none.
+    let other = image::load_from_memory(&sample_page(1).0)
+        .unwrap()
+        .into_luma8();
+    let pdf = pdf_of(&[page, other, letter()], 300.0);
+    let (status, r) = send_page(&server, &id, "class.pdf", pdf).await;
+    assert_eq!(status, 201, "{r}");
+    let made = r["pages"].as_array().unwrap();
+    let files: Vec<&str> = made.iter().map(|p| p["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["class.pdf p. 1", "class.pdf p. 2"], "{r}");
+    for p in made {
+        assert_eq!(p["boxes"].as_array().unwrap().len(), 12, "{p}");
+    }
+    assert_eq!(r["refused"][0]["file"], "class.pdf p. 3", "{r}");
+    assert_eq!(r["refused"][0]["error"], "not_class_page", "{r}");
+    let (_, list) = server
+        .get_json(&format!("/api/organise/reunions/{id}/pages"))
+        .await;
+    assert_eq!(list["pages"].as_array().unwrap().len(), 3, "{list}");
+}
+
+#[tokio::test]
+async fn a_pdf_is_refused_in_a_sentence_where_poppler_is_missing() {
+    let no_tools = tempfile::tempdir().expect("empty PATH");
+    let server = TestServer::builder()
+        .wrapped_in(vec![
+            "env".into(),
+            format!("PATH={}", no_tools.path().display()),
+        ])
+        .start();
+    let (_, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "No PDF"}))
+        .await;
+    let id = r["id"].to_string();
+    let pdf = pdf_of(&[letter()], 300.0);
+    let (status, r) = send_page(&server, &id, "class.pdf", pdf).await;
+    assert_eq!(status, 422, "{r}");
+    assert_eq!(r["error"], "pdf", "{r}");
+    assert_eq!(
+        r["message"],
+        "This server cannot read PDF files (poppler's pdftoppm is not installed on it): \
+         save each page as PNG, JPEG or TIFF and send those instead."
+    );
 }
