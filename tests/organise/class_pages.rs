@@ -280,10 +280,12 @@ async fn one_class_in_two_books_needs_a_label_a_page_then_is_one_person_each() {
     }
 }
 
-/// Each portrait's face in `photo` (centre x, y and size, in pixels).
-fn face_in(finder: &mut yearbook::pages::face::FaceFinder, photo: &GrayImage) -> [f32; 3] {
-    let f = finder.find(photo).expect("a face in the crop");
-    [f.cx, f.cy, f.size]
+/// Each portrait's face in `photo` (centre x, y and size, in pixels), or
+/// none: a crop zoomed to a face registered larger than the detector saw
+/// it may show the face too large for the detector.
+fn face_in(finder: &mut yearbook::pages::face::FaceFinder, photo: &GrayImage) -> Option<[f32; 3]> {
+    let f = finder.find(photo)?;
+    Some([f.cx, f.cy, f.size])
 }
 
 #[tokio::test]
@@ -366,7 +368,11 @@ async fn the_pages_of_one_book_are_framed_together_as_the_cli_frames_them() {
         // Compared at the CLI's size (the event sizes its photos anyway).
         let (w, h) = cli_photo.dimensions();
         let web = image::imageops::resize(&web, w, h, image::imageops::FilterType::CatmullRom);
-        let (a, b) = (face_in(&mut finder, &web), face_in(&mut finder, cli_photo));
+        let (a, b) = match (face_in(&mut finder, &web), face_in(&mut finder, cli_photo)) {
+            (Some(a), Some(b)) => (a, b),
+            (None, None) => continue,
+            (a, b) => panic!("{name}: face {a:?} in the browser's crop, {b:?} in the CLI's"),
+        };
         let off = a
             .iter()
             .zip(&b)
