@@ -34,14 +34,28 @@ fn sample_page_printed(n: usize, other_print: bool) -> (Vec<u8>, Vec<String>) {
     (png(&generate::page(&spec, &font)), printed)
 }
 
-async fn send_page(server: &TestServer, id: &str, file: &str, bytes: Vec<u8>) -> (u16, Value) {
-    // Reading a page in a debug build on a busy machine may take longer
-    // than the shared client's 10 s.
-    let patient = reqwest::Client::builder()
+/// Reading a page or cutting out a class in a debug build on a busy
+/// machine may take longer than the shared client's 10 s.
+fn patient() -> reqwest::Client {
+    reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(120))
         .build()
-        .unwrap();
-    let r = patient
+        .unwrap()
+}
+
+/// "Add to the class" (`roster`: its path).
+async fn add_to_class(server: &TestServer, roster: &str) -> (u16, Value) {
+    let r = patient()
+        .post(server.url(roster))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("POST roster");
+    status_and_json(r).await
+}
+
+async fn send_page(server: &TestServer, id: &str, file: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let r = patient()
         .post(server.url(&format!("/api/organise/reunions/{id}/pages?file={file}")))
         .body(bytes)
         .send()
@@ -166,7 +180,7 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
 
     // An empty name blocks, naming the box; nothing is added.
     let roster = format!("/api/organise/reunions/{id}/pages/roster");
-    let (status, r) = server.post_json(&roster, &json!({})).await;
+    let (status, r) = add_to_class(&server, &roster).await;
     assert_eq!(status, 422, "{r}");
     assert_eq!(r["error"], "names_missing");
     assert!(
@@ -185,7 +199,7 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
     named["boxes"][1]["name"] = json!("Zoë Typed-In");
     let (status, _) = put_page(&server, &id, &named).await;
     assert_eq!(status, 200);
-    let (status, r) = server.post_json(&roster, &json!({})).await;
+    let (status, r) = add_to_class(&server, &roster).await;
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["added"], printed.len());
     let (_, event) = server
@@ -244,7 +258,7 @@ async fn one_class_in_two_books_needs_a_label_a_page_then_is_one_person_each() {
         pages.push(page);
     }
     let roster = format!("/api/organise/reunions/{id}/pages/roster");
-    let (status, r) = server.post_json(&roster, &json!({})).await;
+    let (status, r) = add_to_class(&server, &roster).await;
     assert_eq!(status, 422, "{r}");
     assert_eq!(r["error"], "same_name");
     let first = pages[0]["boxes"][0]["name"].as_str().unwrap();
@@ -261,7 +275,7 @@ async fn one_class_in_two_books_needs_a_label_a_page_then_is_one_person_each() {
         let (status, saved) = put_page(&server, &id, page).await;
         assert_eq!(status, 200, "{saved}");
     }
-    let (status, r) = server.post_json(&roster, &json!({})).await;
+    let (status, r) = add_to_class(&server, &roster).await;
     assert_eq!(status, 200, "{r}");
     let (_, event) = server
         .get_json(&format!("/api/organise/reunions/{id}"))
@@ -346,7 +360,7 @@ async fn the_pages_of_one_book_are_framed_together_as_the_cli_frames_them() {
     }
     assert_eq!(names.len(), cli_photos.len(), "{csv}");
     let roster = format!("/api/organise/reunions/{id}/pages/roster");
-    let (status, r) = server.post_json(&roster, &json!({})).await;
+    let (status, r) = add_to_class(&server, &roster).await;
     assert_eq!(status, 200, "{r}");
 
     // The photos as they went into the event, by name.
