@@ -7,6 +7,7 @@
 
 pub mod face;
 pub mod generate;
+pub mod register;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -146,6 +147,24 @@ fn runs(profile: &[f32], threshold: f32) -> Vec<(u32, u32)> {
     out
 }
 
+/// `profile` averaged over `window` neighbours (centred): a halftone's
+/// rows and columns of dots alternate between dense and sparse, which
+/// would otherwise split a portrait's run into dozens of short ones.
+fn smoothed(profile: &[f32], window: usize) -> Vec<f32> {
+    let mut sums = Vec::with_capacity(profile.len() + 1);
+    sums.push(0.0f64);
+    for &v in profile {
+        sums.push(sums[sums.len() - 1] + f64::from(v));
+    }
+    let half = window / 2;
+    (0..profile.len())
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(half), (i + half + 1).min(profile.len()));
+            ((sums[b] - sums[a]) / (b - a) as f64) as f32
+        })
+        .collect()
+}
+
 /// Keeps the runs at least `share` of the longest one: portraits, not text.
 fn long_runs(found: Vec<(u32, u32)>, share: f32) -> Vec<(u32, u32)> {
     let longest = found.iter().map(|(a, b)| b - a).max().unwrap_or(0);
@@ -160,9 +179,13 @@ fn long_runs(found: Vec<(u32, u32)>, share: f32) -> Vec<(u32, u32)> {
 pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, String> {
     let (w, h) = img.dimensions();
     let is_ink = |x: u32, y: u32| img.get_pixel(x, y).0[0] < PAPER;
+    // Wider than a halftone's dots at any scan's resolution, far narrower
+    // than a portrait.
+    let window = (w.max(h) / 200).max(5) as usize;
     let rows: Vec<f32> = (0..h)
         .map(|y| (0..w).filter(|&x| is_ink(x, y)).count() as f32)
         .collect();
+    let rows = smoothed(&rows, window);
     let top = rows.iter().copied().fold(0.0, f32::max);
     let bands = long_runs(runs(&rows, top * 0.5), 0.6);
     let mut rects = Vec::new();
@@ -170,6 +193,7 @@ pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, String> {
         let cols: Vec<f32> = (0..w)
             .map(|x| (y0..y1).filter(|&y| is_ink(x, y)).count() as f32)
             .collect();
+        let cols = smoothed(&cols, window);
         let most = cols.iter().copied().fold(0.0, f32::max);
         for (x0, x1) in long_runs(runs(&cols, most * 0.5), 0.6) {
             rects.push(Rect { x0, y0, x1, y1 });
@@ -369,7 +393,8 @@ pub fn read_page_straightened(
 }
 
 /// Crops every portrait of `pages` (from [`read_page_unframed`]: one book)
-/// to one size, the median box's, with its face at the class's framing
+/// to one size, the median box's, with its face (registered to the class's
+/// mean face: [`register::to_mean_face`]) at the class's framing
 /// ([`face::Framing::of_class`]). A portrait without a face found keeps
 /// its whole box, one whose face does not fit the framing the nearest
 /// window inside its box; `framing` says which.
@@ -382,28 +407,19 @@ pub fn frame_class(pages: &mut [PageResult]) {
     let out_w = median(all().map(|f| f.photo.width()).collect());
     let out_h = median(all().map(|f| f.photo.height()).collect());
     let aspect = out_w as f32 / out_h as f32;
-    // On a halftone the detector's box size wanders by a quarter (measured
-    // on the generated pages, its place by a few percent): such a face
-    // takes the class's median size, so only its place is framed.
-    let halftone: Vec<bool> = all().map(|f| face::is_halftone(&f.photo)).collect();
-    let mut widths: Vec<f32> = all()
-        .zip(&halftone)
-        .filter(|(_, h)| !**h)
-        .filter_map(|(f, _)| Some(f.face?.size / f.photo.width() as f32))
+    // The detector's box wanders by a tenth in size (a quarter on a
+    // halftone): each face is registered to the class's mean face, made
+    // of the photo-tone portraits where there are any.
+    let detected: Vec<(&GrayImage, face::Face)> =
+        all().filter_map(|f| Some((&f.photo, f.face?))).collect();
+    let clean: Vec<bool> = detected
+        .iter()
+        .map(|(photo, _)| !face::is_halftone(photo))
         .collect();
-    widths.sort_by(f32::total_cmp);
-    let median_width = widths.get(widths.len() / 2).copied();
-    let sized = |f: &Found, halftone: bool| {
-        let face = f.face?;
-        match (halftone, median_width) {
-            (true, Some(share)) => Some(face::Face {
-                size: share * f.photo.width() as f32,
-                ..face
-            }),
-            _ => Some(face),
-        }
-    };
-    let faces: Vec<Option<face::Face>> = all().zip(&halftone).map(|(f, h)| sized(f, *h)).collect();
+    let mut registered = register::to_mean_face(&detected, &clean).into_iter();
+    let faces: Vec<Option<face::Face>> = all()
+        .map(|f| f.face.and_then(|_| registered.next()))
+        .collect();
     let placed: Vec<face::Placed> = all()
         .zip(&faces)
         .filter_map(|(f, face)| Some(((*face)?, f.photo.width() as f32, f.photo.height() as f32)))
