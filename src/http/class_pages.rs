@@ -189,8 +189,11 @@ fn too_large(bytes: u64) -> AppError {
         "too_large",
         "pages-too-large",
     )
-    // One decimal as text: Fluent's numbers drop a ".0".
-    .with("mb", format!("{:.1}", bytes as f64 / 1_048_576.0))
+    // One decimal, kept as tenths of a MiB: "286,1" in German.
+    .with(
+        "mb",
+        super::Arg::Tenths((bytes as f64 / 104_857.6).round() as i64),
+    )
     .with("max", MAX_PAGE_BYTES >> 20)
 }
 
