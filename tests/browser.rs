@@ -621,6 +621,22 @@ async fn enter_name(phone: &Page, name: &str) {
     );
 }
 
+/// The phone of the guest a then & now question is about: it says so,
+/// and offers nothing to tap.
+async fn assert_its_you(phone: &Page) {
+    wait_eq(
+        phone,
+        "That's you!",
+        "return seen('#locked')",
+        json!("That’s you! Watch the others guess."),
+    )
+    .await;
+    let taps = phone
+        .js("return Array.from(document.querySelectorAll('#pq-choices button')).filter(function (b) { return !b.disabled; }).length")
+        .await;
+    assert_eq!(taps, 0, "nothing to tap on a question about yourself");
+}
+
 /// Waits for `round` on a phone with its four tiles loaded; checks the name
 /// asked for, that the tiles name nobody and that each is a big, whole
 /// target on the screen.
