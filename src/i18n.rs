@@ -700,6 +700,40 @@ mod tests {
         );
     }
 
+    /// A roster's, a name list's or a photo file's reason reads in the
+    /// organiser's language: each key is in every catalogue with exactly
+    /// the variables the reason passes.
+    #[test]
+    fn every_roster_reason_has_its_key_and_variables() {
+        use crate::roster::why::Why;
+        for lang in Lang::all() {
+            let keys = CATALOGUE.variables(lang);
+            for why in Why::all() {
+                let reason = why.reason(lang);
+                let passed: BTreeSet<String> = reason.args.iter().map(|(n, _)| n.clone()).collect();
+                assert_eq!(
+                    keys.get(&reason.key),
+                    Some(&passed),
+                    "{}: {} for {why:?}",
+                    lang.tag(),
+                    reason.key
+                );
+                assert_ne!(why.say(lang), reason.key, "{why:?} unsaid");
+            }
+        }
+        let de = Lang::parse("de").unwrap();
+        let lone = Why::LoneGender {
+            gender: "mm".into(),
+            others: vec!["f".into(), "m".into()],
+        };
+        assert!(lone.say(de).contains("(die anderen sagen f oder m)"));
+        assert!(lone.to_string().contains("(the others say f or m)"));
+        assert_eq!(
+            Why::TooFewPeople { count: 1 }.say(de),
+            "nur eine Person; für eine Frage braucht es mindestens 4"
+        );
+    }
+
     /// Old clients (no `lang`) read exactly the messages they always did.
     #[test]
     fn english_rule_messages_are_the_rules_own() {

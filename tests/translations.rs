@@ -355,10 +355,6 @@ fn every_key_a_converted_file_uses_is_in_the_english_catalogue() {
 const REFUSALS_STILL_ENGLISH: &[(&str, &str)] = &[
     // The WebSocket handshake's own refusals (src/delivery).
     ("src/http/mod.rs", "self.message"),
-    // A roster line's reason (src/roster) still says its reason in an
-    // English string.
-    ("src/http/organise.rs", "\"invalid\", why"),
-    ("src/http/roster_zip.rs", "\"bad_zip\", why"),
     // A task that could not run: no person's mistake to explain.
     ("src/http/roster_zip.rs", "\"internal\", e.to_string()"),
     // Already in the guest's language: thennow::prepare takes it.
