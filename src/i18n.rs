@@ -721,7 +721,37 @@ mod tests {
                 assert_ne!(why.say(lang), reason.key, "{why:?} unsaid");
             }
         }
+        // The class-page detector's reasons, and why a name was not read:
+        // (key, variables) of each.
+        let names = |args: Vec<&str>| -> BTreeSet<String> {
+            args.into_iter().map(str::to_string).collect()
+        };
+        let mut pages: Vec<(&str, BTreeSet<String>)> = crate::pages::NotClass::ALL
+            .iter()
+            .map(|why| (why.key(), names(why.args().iter().map(|a| a.0).collect())))
+            .collect();
+        pages.extend(
+            crate::pages::Unnamed::all()
+                .iter()
+                .map(|why| (why.key(), names(why.args().iter().map(|a| a.0).collect()))),
+        );
+        pages.push((crate::pages::why::NOT_CLASS, names(vec!["why"])));
+        for lang in Lang::all() {
+            let keys = CATALOGUE.variables(lang);
+            for (key, passed) in &pages {
+                assert_eq!(keys.get(*key), Some(passed), "{}: {key}", lang.tag());
+            }
+        }
         let de = Lang::parse("de").unwrap();
+        assert_eq!(
+            crate::pages::NotClass::TooFewBoxes { count: 2 }.to_string(),
+            "not a class page (2 portrait-like boxes, a class page has 4 or more); nothing cropped"
+        );
+        assert_eq!(
+            crate::pages::NotClass::TooFewBoxes { count: 1 }.say(de),
+            "keine Klassenseite (1 porträtartiges Kästchen, eine Klassenseite hat 4 oder mehr); \
+             nichts ausgeschnitten"
+        );
         let lone = Why::LoneGender {
             gender: "mm".into(),
             others: vec!["f".into(), "m".into()],

@@ -20,7 +20,9 @@ use tokio::sync::Semaphore;
 use super::organise::{Organiser, reunion_for};
 use super::{AppError, Ids};
 use crate::AppState;
+use crate::i18n::Lang;
 use crate::i18n::Tr;
+use crate::pages::PageError;
 use crate::reunion::ReunionStore;
 use crate::reunion::drafts::{self, DraftBox, DraftPage, MAX_BOXES, MAX_PAGES, NewPage};
 
@@ -135,15 +137,16 @@ struct Read {
 enum Unread {
     /// Not an image we take: the photo upload's own sentence.
     Refused(crate::uploads::check::Problem),
-    /// The detector's sentence.
-    NotClassPage(String),
+    /// The detector's reason.
+    NotClassPage(crate::pages::NotClass),
+    /// The decoder's or the face finder's own words.
     Failed(String),
 }
 
 /// Reads one page: straightens it, finds its portraits and reads their
 /// captions (`crate::pages`). The boxes are on the straightened page,
-/// which is what is kept and shown.
-fn read(bytes: &[u8]) -> Result<Read, Unread> {
+/// which is what is kept and shown; a name not read says why in `lang`.
+fn read(bytes: &[u8], lang: Lang) -> Result<Read, Unread> {
     crate::uploads::check::check_single_photo(bytes).map_err(Unread::Refused)?;
     let img = crate::roster::photos::decode(bytes)
         .map_err(|e| Unread::Failed(e.to_string()))?
@@ -151,8 +154,12 @@ fn read(bytes: &[u8]) -> Result<Read, Unread> {
     let theta = crate::pages::find_skew(&img);
     let mut straight = crate::pages::rotate(&img, theta);
     drop(img);
-    let page = crate::pages::read_page(&straight, crate::pages::tesseract_available())
-        .map_err(Unread::NotClassPage)?;
+    let page = crate::pages::read_page(&straight, crate::pages::tesseract_available()).map_err(
+        |e| match e {
+            PageError::NotClass(why) => Unread::NotClassPage(why),
+            PageError::Failed(e) => Unread::Failed(e),
+        },
+    )?;
     // `read_page` straightens again; what little turn it still found is
     // applied here too, so the boxes sit on the image kept.
     if page.skew_deg != 0.0 {
@@ -168,7 +175,7 @@ fn read(bytes: &[u8]) -> Result<Read, Unread> {
             y1: f.rect.y1,
             name: f.name.clone(),
             read: f.name.clone(),
-            flag: f.flag.clone(),
+            flag: f.flag.as_ref().map(|why| why.say(lang)),
             // What the CLI would cut: the face at the page's framing (or
             // the box, trimmed, where no face was found).
             framed: Some({
@@ -243,7 +250,8 @@ pub async fn upload(
             .acquire()
             .await
             .map_err(|e| storage_trouble(tr, e))?;
-        tokio::task::spawn_blocking(move || read(&bytes))
+        let lang = tr.lang;
+        tokio::task::spawn_blocking(move || read(&bytes, lang))
             .await
             .map_err(|e| storage_trouble(tr, e))?
     };
@@ -256,7 +264,7 @@ pub async fn upload(
             return Err(AppError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "not_class_page",
-                tr.arg("pages-not-class", "why", why),
+                tr.arg("pages-not-class", "why", why.say(tr.lang)),
             ));
         }
         Err(Unread::Failed(why)) => {
