@@ -240,6 +240,124 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
     }
 }
 
+/// How a language writes numbers (CLDR's symbols, as the browser's
+/// `Intl.NumberFormat` writes them for `YB.t`): its decimal mark, its
+/// group separator, and the fewest digits before the first group for
+/// grouping to start (Spanish writes 1779 but 17.790).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Digits {
+    decimal: char,
+    group: char,
+    min_grouping: usize,
+}
+
+/// English's way (`1,779.5`): every language not in [`DIGITS`] writes so.
+const ENGLISH_DIGITS: Digits = Digits {
+    decimal: '.',
+    group: ',',
+    min_grouping: 1,
+};
+
+/// The languages that write numbers otherwise than English.
+const DIGITS: &[(&str, Digits)] = &[
+    (
+        "de",
+        Digits {
+            decimal: ',',
+            group: '.',
+            min_grouping: 1,
+        },
+    ),
+    (
+        "es",
+        Digits {
+            decimal: ',',
+            group: '.',
+            min_grouping: 2,
+        },
+    ),
+];
+
+impl Digits {
+    fn of(lang: &str) -> Digits {
+        DIGITS
+            .iter()
+            .find(|(tag, _)| *tag == lang)
+            .map_or(ENGLISH_DIGITS, |(_, d)| *d)
+    }
+
+    /// `n` written this way: its fraction digits as its options ask
+    /// (`NUMBER($n, minimumFractionDigits: 1)`, or a [`tenths`] value),
+    /// at most 3 by default as in the browser.
+    fn write(self, n: &fluent_bundle::types::FluentNumber) -> String {
+        let options = &n.options;
+        let min = options.minimum_fraction_digits.unwrap_or(0);
+        let max = options.maximum_fraction_digits.unwrap_or(3).max(min);
+        if !n.value.is_finite() {
+            return n.as_string().into_owned();
+        }
+        let fixed = format!("{:.*}", max, n.value.abs());
+        let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
+        let mut fraction = fraction.to_string();
+        while fraction.len() > min && fraction.ends_with('0') {
+            fraction.pop();
+        }
+        let mut out = String::new();
+        if n.value < 0.0 && fixed.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+            out.push('-');
+        }
+        let grouped = options.use_grouping && whole.len() >= 3 + self.min_grouping;
+        for (i, digit) in whole.chars().enumerate() {
+            if grouped && i > 0 && (whole.len() - i) % 3 == 0 {
+                out.push(self.group);
+            }
+            out.push(digit);
+        }
+        if !fraction.is_empty() {
+            out.push(self.decimal);
+            out.push_str(&fraction);
+        }
+        out
+    }
+}
+
+impl intl_memoizer::Memoizable for Digits {
+    type Args = ();
+    type Error = std::convert::Infallible;
+
+    fn construct(lang: LanguageIdentifier, _: ()) -> Result<Self, Self::Error> {
+        Ok(Digits::of(lang.language.as_str()))
+    }
+}
+
+/// The bundles' formatter: numbers in their language's way, the rest
+/// as Fluent writes them.
+fn write_number(
+    value: &FluentValue,
+    intls: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    let FluentValue::Number(n) = value else {
+        return None;
+    };
+    intls
+        .with_try_get::<Digits, _, _>((), |digits| digits.write(n))
+        .ok()
+}
+
+/// A number with one decimal, given in tenths (`256` is 25.6, `250` is
+/// 25.0): each language writes its own decimal mark (`25,0` in German).
+pub fn tenths(tenths: i64) -> FluentValue<'static> {
+    use fluent_bundle::types::{FluentNumber, FluentNumberOptions};
+    FluentValue::Number(FluentNumber::new(
+        tenths as f64 / 10.0,
+        FluentNumberOptions {
+            minimum_fraction_digits: Some(1),
+            maximum_fraction_digits: Some(1),
+            ..Default::default()
+        },
+    ))
+}
+
 /// A refused rule's message in `lang`.
 pub fn rule_message(e: RuleError, lang: Lang) -> String {
     let key = match e {
@@ -329,6 +447,8 @@ impl Catalogue {
             // The marks around variables would end up in every string
             // compared or shown; names are isolated by the page's CSS.
             bundle.set_use_isolating(false);
+            // Numbers in the language's way (`25,0 MB`, `1.779 Punkte`).
+            bundle.set_formatter(Some(write_number));
             // NUMBER(): ordinals ("3rd") choose their form by it.
             if let Err(e) = bundle.add_builtins() {
                 found.push(format!("builtins: {e:?}"));
@@ -640,18 +760,29 @@ mod tests {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
-    /// A name refusal reads in the phone's language whatever its English
-    /// says: each one's key is in every catalogue.
+    /// Name and WebSocket handshake refusals read in their person's
+    /// language whatever their English says: each key is in every
+    /// catalogue, with no variables.
     #[test]
-    fn every_name_refusal_has_its_key_in_every_catalogue() {
+    fn every_name_and_handshake_refusal_has_its_key_in_every_catalogue() {
+        use crate::delivery::upgrade::HandshakeProblem;
+        let mut refusals: Vec<(String, &str)> = NameRefusal::ALL
+            .iter()
+            .map(|why| (format!("{why:?}"), why.key()))
+            .collect();
+        refusals.extend(
+            HandshakeProblem::ALL
+                .iter()
+                .map(|why| (format!("{why:?}"), why.key())),
+        );
         for lang in Lang::all() {
             let keys = CATALOGUE.variables(lang);
-            for why in NameRefusal::ALL {
-                assert!(
-                    keys.contains_key(why.key()),
-                    "{}: no {} for {why:?}",
-                    lang.tag(),
-                    why.key()
+            for (why, key) in &refusals {
+                assert_eq!(
+                    keys.get(*key),
+                    Some(&BTreeSet::new()),
+                    "{}: {key} for {why}",
+                    lang.tag()
                 );
             }
         }
@@ -758,6 +889,14 @@ mod tests {
         };
         assert!(lone.say(de).contains("(die anderen sagen f oder m)"));
         assert!(lone.to_string().contains("(the others say f or m)"));
+        let twice = Why::DuplicateName {
+            name: "Ann".into(),
+            first: 1234,
+        };
+        assert_eq!(
+            twice.to_string(),
+            "duplicate name 'Ann' (first on line 1234)"
+        );
         assert_eq!(
             Why::TooFewPeople { count: 1 }.say(de),
             "nur eine Person; für eine Frage braucht es mindestens 4"
@@ -833,6 +972,37 @@ mod tests {
         assert_eq!(Tr::of(&headers, None).tag(), "es");
         assert_eq!(Tr::of(&headers, Some("x=1&lang=en")).tag(), "en");
         assert_eq!(Tr::of(&HeaderMap::new(), None).source, Source::Default);
+    }
+
+    #[test]
+    fn numbers_are_written_in_each_languages_way() {
+        let de = Lang::parse("de").unwrap();
+        let es = Lang::parse("es").unwrap();
+        let n = |l: Lang, k: u64| l.with("common-points", &[("count", FluentValue::from(k))]);
+        assert_eq!(n(de, 1779), "1.779 Punkte");
+        assert_eq!(n(Lang::EN, 1779), "1,779 points");
+        assert_eq!(
+            n(es, 1779),
+            "1779 puntos",
+            "Spanish groups from five digits"
+        );
+        assert_eq!(n(es, 17790), "17.790 puntos");
+        assert_eq!(n(de, 1_234_567), "1.234.567 Punkte");
+        assert_eq!(n(de, 999), "999 Punkte");
+        let mb = |l: Lang, t: i64| {
+            l.with(
+                "upload-too-large",
+                &[("mb", tenths(t)), ("max", FluentValue::from(25))],
+            )
+        };
+        assert!(
+            mb(de, 250).starts_with("Diese Datei hat 25,0 MB;"),
+            "{}",
+            mb(de, 250)
+        );
+        assert!(mb(es, 1256).starts_with("Este archivo ocupa 125,6 MB;"));
+        assert!(mb(Lang::EN, 1256).starts_with("This file is 125.6 MB;"));
+        assert!(mb(Lang::EN, 12_345).starts_with("This file is 1,234.5 MB;"));
     }
 
     #[test]

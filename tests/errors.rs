@@ -539,6 +539,31 @@ async fn guessing_room_codes_gets_throttled() {
         (429, Some("rate_limited")),
         "{v}"
     );
+    // Said in the guesser's language (the handshake's and HTTP's alike).
+    let (st, _, v) = refused_handshake(&server, "ZZZA", &[("Accept-Language", "es")]).await;
+    assert_eq!(
+        (st, v["error"].as_str()),
+        (429, Some("rate_limited")),
+        "{v}"
+    );
+    assert_eq!(
+        v["message"],
+        "Demasiados intentos desde tu red; espera un minuto."
+    );
+    let r = fetch_with_header(
+        &server.http,
+        server.url("/api/rooms/ZZZA"),
+        "Accept-Language",
+        "de",
+    )
+    .await;
+    let (st, v) = status_and_json(r).await;
+    assert_eq!(st, 429);
+    assert_eq!(v["error"], "rate_limited", "{v}");
+    assert_eq!(
+        v["message"],
+        "Zu viele Versuche aus deinem Netzwerk; warte eine Minute."
+    );
     // A successful join is never throttled.
     let (_ann, w) = join(&server, &code, "Ann").await;
     assert_eq!(w["name"], "Ann");
@@ -1045,4 +1070,97 @@ async fn error_messages_follow_the_language_the_client_said() {
         e["message"], "Quien presenta te ha sacado de esta partida.",
         "{e}"
     );
+}
+
+/// A WebSocket client's handshake with `header: value` in place of its
+/// own, refused: `(status, the header it names lower-cased, body)`.
+async fn refused_handshake(
+    server: &TestServer,
+    code: &str,
+    changed: &[(&'static str, &'static str)],
+) -> (u16, String, Value) {
+    use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest, http::HeaderValue};
+    let mut req = server.ws_url(code).into_client_request().unwrap();
+    for (name, value) in changed {
+        req.headers_mut()
+            .insert(*name, HeaderValue::from_static(value));
+    }
+    let refused = tokio::time::timeout(RECV_TIMEOUT, tokio_tungstenite::connect_async(req))
+        .await
+        .expect("handshake timed out");
+    let Err(tungstenite::Error::Http(response)) = refused else {
+        panic!("{changed:?}: not refused with an HTTP response");
+    };
+    let headers = format!("{:?}", response.headers()).to_ascii_lowercase();
+    let body = response.body().clone().unwrap_or_default();
+    let body = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("{changed:?}: body is not JSON ({e})"));
+    (response.status().as_u16(), headers, body)
+}
+
+#[tokio::test]
+async fn handshake_refusals_follow_the_browsers_language_with_the_same_code() {
+    let (_r, server, code, _key, _host) = room(TestServer::builder(), json!({})).await;
+    // What the client changes, the status, a header it must get, the message.
+    type Case = (
+        &'static [(&'static str, &'static str)],
+        u16,
+        Option<&'static str>,
+        &'static str,
+    );
+    let cases: [Case; 6] = [
+        (
+            &[("Sec-WebSocket-Version", "8")],
+            426,
+            Some("\"sec-websocket-version\": \"13\""),
+            "Only WebSocket version 13 is spoken here.",
+        ),
+        (
+            &[("Sec-WebSocket-Version", "8"), ("Accept-Language", "de")],
+            426,
+            Some("\"sec-websocket-version\": \"13\""),
+            "Hier wird nur WebSocket-Version 13 gesprochen.",
+        ),
+        (
+            &[
+                ("Sec-WebSocket-Key", "abc"),
+                ("Accept-Language", "es-MX,de"),
+            ],
+            400,
+            None,
+            "La clave WebSocket no son 16 bytes en base64.",
+        ),
+        (
+            &[("Sec-WebSocket-Key", "abc"), ("Accept-Language", "de-AT")],
+            400,
+            None,
+            "Der WebSocket-Schlüssel ist nicht 16 Byte in Base64.",
+        ),
+        // The switch's cookie beats the browser's language, as on pages.
+        (
+            &[
+                ("Connection", "keep-alive"),
+                ("Accept-Language", "de"),
+                ("Cookie", "yb_lang=es"),
+            ],
+            426,
+            Some("\"upgrade\": \"websocket\""),
+            "Esta dirección es para conexiones WebSocket.",
+        ),
+        (
+            &[("Connection", "keep-alive"), ("Accept-Language", "de")],
+            426,
+            Some("\"upgrade\": \"websocket\""),
+            "Diese Adresse ist für WebSocket-Verbindungen da.",
+        ),
+    ];
+    for (changed, status, header, message) in cases {
+        let (got, headers, body) = refused_handshake(&server, &code, changed).await;
+        assert_eq!(got, status, "{changed:?}: {body}");
+        assert_eq!(body["error"], "bad_request", "{changed:?}: {body}");
+        assert_eq!(body["message"], message, "{changed:?}");
+        if let Some(header) = header {
+            assert!(headers.contains(header), "{changed:?}: {headers}");
+        }
+    }
 }

@@ -353,8 +353,6 @@ fn every_key_a_converted_file_uses_is_in_the_english_catalogue() {
 /// why. Every other `AppError` is made with `AppError::keyed` (or from a
 /// guest page's `t.get`), so its message follows the client's language.
 const REFUSALS_STILL_ENGLISH: &[(&str, &str)] = &[
-    // The WebSocket handshake's own refusals (src/delivery).
-    ("src/http/mod.rs", "self.message"),
     // A task that could not run: no person's mistake to explain.
     ("src/http/roster_zip.rs", "\"internal\", e.to_string()"),
     // Already in the guest's language: thennow::prepare takes it.

@@ -243,6 +243,29 @@ async fn a_chunk_at_the_wrong_offset_or_too_big_is_refused_and_nothing_is_lost()
     );
     let (s, body, _) = chunk(&server, id, 5000, &bytes[5000..6000]).await;
     assert_eq!((s, body["offset"].clone()), (409, json!(1000)));
+    // Said in the organiser's language, its number in that language's way.
+    let english = body["message"].as_str().unwrap_or_default().to_string();
+    assert_eq!(
+        english,
+        "The server has the first 1,000 bytes of this file: send from there."
+    );
+    let r = server
+        .http
+        .patch(server.url(&format!("/api/organise/uploads/{id}?lang=de")))
+        .header("Upload-Offset", "5000")
+        .body(bytes[5000..6000].to_vec())
+        .send()
+        .await
+        .unwrap();
+    let (s, body) = status_and_json(r).await;
+    assert_eq!(
+        (s, &body["error"], &body["offset"]),
+        (409, &json!("wrong_offset"), &json!(1000))
+    );
+    assert_eq!(
+        body["message"],
+        "Der Server hat die ersten 1.000 Bytes dieser Datei: schick ab dort weiter."
+    );
 
     let (s, body, _) = chunk(&server, id, 1000, &bytes[1000..1000 + MIB + 1]).await;
     assert_eq!(
@@ -516,7 +539,7 @@ async fn refusals_and_questions_follow_the_organisers_language() {
         body["message"]
             .as_str()
             .unwrap()
-            .starts_with("Diese Datei hat 25.0 MB; höchstens 25 MB"),
+            .starts_with("Diese Datei hat 25,0 MB; höchstens 25 MB"),
         "{body}"
     );
 

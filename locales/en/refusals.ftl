@@ -74,6 +74,16 @@ refusal-choose-0-3 = Choose 0 to 3.
 refusal-send-round-id-choice = Send {"{"}"round_id", "choice"{"}"}.
 refusal-role-only-host-host = role may only be host (for a host screen's connection).
 refusal-websocket-connections-from-another = WebSocket connections from another site are not allowed.
+# The WebSocket handshake's own refusals (src/delivery/upgrade.rs).
+refusal-handshake-get = WebSocket handshakes use GET.
+refusal-handshake-not-upgrade = This address is for WebSocket connections.
+refusal-handshake-version = Only WebSocket version 13 is spoken here.
+refusal-handshake-bad-key = The WebSocket key is not 16 bytes in base64.
+refusal-handshake-no-key = The WebSocket key is missing.
+refusal-handshake-cannot-upgrade = This connection cannot be upgraded.
+# Any 429 rate_limited; an upload's 409 wrong_offset.
+refusal-too-many-attempts = Too many attempts from your network; wait a minute.
+refusal-wrong-offset = The server has the first { $at } bytes of this file: send from there.
 refusal-query-string-could-not = The query string could not be read.
 refusal-invalid-json = Invalid JSON: { $detail }
 refusal-invalid-request = Invalid request: { $detail }

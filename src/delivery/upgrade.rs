@@ -48,21 +48,58 @@ fn is_key(key: &[u8]) -> bool {
         && &key[22..] == b"=="
 }
 
-/// A handshake refused (`bad_request`, PROTOCOL §3): its status, what the
-/// client is told, and the headers saying what to ask for instead. The
-/// HTTP layer gives it the usual error body (`http/mod.rs`).
+/// Why a handshake is refused: each has its catalogue message
+/// (`refusal-handshake-…`, locales/*/refusals.ftl), said in the request's
+/// language by the HTTP layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeProblem {
+    NotGet,
+    NotAnUpgrade,
+    Version,
+    BadKey,
+    NoKey,
+    CannotUpgrade,
+}
+
+impl HandshakeProblem {
+    /// Every reason, so a test can check each one's key in every catalogue.
+    pub const ALL: [HandshakeProblem; 6] = [
+        HandshakeProblem::NotGet,
+        HandshakeProblem::NotAnUpgrade,
+        HandshakeProblem::Version,
+        HandshakeProblem::BadKey,
+        HandshakeProblem::NoKey,
+        HandshakeProblem::CannotUpgrade,
+    ];
+
+    /// Its message in the catalogues.
+    pub fn key(self) -> &'static str {
+        match self {
+            HandshakeProblem::NotGet => "refusal-handshake-get",
+            HandshakeProblem::NotAnUpgrade => "refusal-handshake-not-upgrade",
+            HandshakeProblem::Version => "refusal-handshake-version",
+            HandshakeProblem::BadKey => "refusal-handshake-bad-key",
+            HandshakeProblem::NoKey => "refusal-handshake-no-key",
+            HandshakeProblem::CannotUpgrade => "refusal-handshake-cannot-upgrade",
+        }
+    }
+}
+
+/// A handshake refused (`bad_request`, PROTOCOL §3): its status, why, and
+/// the headers saying what to ask for instead. The HTTP layer gives it the
+/// usual error body in the client's language (`http/mod.rs`).
 #[derive(Debug)]
 pub struct HandshakeRefused {
     pub status: StatusCode,
-    pub message: &'static str,
+    pub why: HandshakeProblem,
     pub headers: HeaderMap,
 }
 
 impl HandshakeRefused {
-    fn new(status: StatusCode, message: &'static str) -> Self {
+    fn new(status: StatusCode, why: HandshakeProblem) -> Self {
         Self {
             status,
-            message,
+            why,
             headers: HeaderMap::new(),
         }
     }
@@ -73,9 +110,9 @@ impl HandshakeRefused {
 fn upgrade_required(
     header: header::HeaderName,
     value: &'static str,
-    message: &'static str,
+    why: HandshakeProblem,
 ) -> HandshakeRefused {
-    let mut refused = HandshakeRefused::new(StatusCode::UPGRADE_REQUIRED, message);
+    let mut refused = HandshakeRefused::new(StatusCode::UPGRADE_REQUIRED, why);
     refused
         .headers
         .insert(header, HeaderValue::from_static(value));
@@ -86,21 +123,18 @@ impl<S: Send + Sync> FromRequestParts<S> for WsUpgrade {
     type Rejection = HandshakeRefused;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, HandshakeRefused> {
-        let bad = |message| HandshakeRefused::new(StatusCode::BAD_REQUEST, message);
+        let bad = |why| HandshakeRefused::new(StatusCode::BAD_REQUEST, why);
         if parts.method != Method::GET {
             return Err(HandshakeRefused::new(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "WebSocket handshakes use GET.",
+                HandshakeProblem::NotGet,
             ));
         }
         if !has_token(&parts.headers, header::CONNECTION, "upgrade")
             || !has_token(&parts.headers, header::UPGRADE, "websocket")
         {
-            let mut refused = upgrade_required(
-                header::UPGRADE,
-                "websocket",
-                "This address is for WebSocket connections.",
-            );
+            let mut refused =
+                upgrade_required(header::UPGRADE, "websocket", HandshakeProblem::NotAnUpgrade);
             refused
                 .headers
                 .insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
@@ -114,18 +148,18 @@ impl<S: Send + Sync> FromRequestParts<S> for WsUpgrade {
             return Err(upgrade_required(
                 header::SEC_WEBSOCKET_VERSION,
                 "13",
-                "Only WebSocket version 13 is spoken here.",
+                HandshakeProblem::Version,
             ));
         }
         let key = match parts.headers.get(header::SEC_WEBSOCKET_KEY) {
             Some(key) if is_key(key.as_bytes()) => key.clone(),
-            Some(_) => return Err(bad("The WebSocket key is not 16 bytes in base64.")),
-            None => return Err(bad("The WebSocket key is missing.")),
+            Some(_) => return Err(bad(HandshakeProblem::BadKey)),
+            None => return Err(bad(HandshakeProblem::NoKey)),
         };
         let on_upgrade = parts
             .extensions
             .remove::<hyper::upgrade::OnUpgrade>()
-            .ok_or_else(|| bad("This connection cannot be upgraded."))?;
+            .ok_or_else(|| bad(HandshakeProblem::CannotUpgrade))?;
         Ok(Self { key, on_upgrade })
     }
 }

@@ -144,31 +144,50 @@ enum Unread {
 }
 
 /// Reads one page: straightens it, finds its portraits and reads their
-/// captions (`crate::pages`). The boxes are on the straightened page,
-/// which is what is kept and shown; a name not read says why in `lang`.
+/// captions as `yearbook pages` does (`crate::pages`). The boxes are on
+/// the straightened page, which is what is kept, shown and cut; a name
+/// not read says why in `lang`.
 fn read(bytes: &[u8], lang: Lang) -> Result<Read, Unread> {
     crate::uploads::check::check_single_photo(bytes).map_err(Unread::Refused)?;
     let img = crate::roster::photos::decode(bytes)
         .map_err(|e| Unread::Failed(e.to_string()))?
         .into_luma8();
-    let theta = crate::pages::find_skew(&img);
-    let mut straight = crate::pages::rotate(&img, theta);
-    drop(img);
-    let page = crate::pages::read_page(&straight, crate::pages::tesseract_available()).map_err(
-        |e| match e {
-            PageError::NotClass(why) => Unread::NotClassPage(why),
-            PageError::Failed(e) => Unread::Failed(e),
-        },
-    )?;
-    // `read_page` straightens again; what little turn it still found is
-    // applied here too, so the boxes sit on the image kept.
-    if page.skew_deg != 0.0 {
-        straight = crate::pages::rotate(&straight, -page.skew_deg.to_radians());
-    }
+    read_image(&img, lang)
+}
+
+/// [`read`] of a decoded page.
+fn read_image(img: &GrayImage, lang: Lang) -> Result<Read, Unread> {
+    let (straight, mut page) =
+        crate::pages::read_page_straightened(img, crate::pages::tesseract_available()).map_err(
+            |e| match e {
+                PageError::NotClass(why) => Unread::NotClassPage(why),
+                PageError::Failed(e) => Unread::Failed(e),
+            },
+        )?;
+    let window = |w: &crate::pages::face::Window| {
+        let x0 = w.x0.round().max(0.0) as u32;
+        let y0 = w.y0.round().max(0.0) as u32;
+        [
+            x0,
+            y0,
+            ((w.x0 + w.w).round().max(0.0) as u32).max(x0 + 1),
+            ((w.y0 + w.h).round().max(0.0) as u32).max(y0 + 1),
+        ]
+    };
+    // Before framing: each box's photo and face, for framing its book
+    // together at "Add to the class".
+    let unframed: Vec<([u32; 4], Option<[f32; 3]>)> = page
+        .found
+        .iter()
+        .map(|f| (window(&f.shown), f.face.map(|c| [c.cx, c.cy, c.size])))
+        .collect();
+    // The page framed alone: shown until the book is framed together.
+    crate::pages::frame_class(std::slice::from_mut(&mut page));
     let boxes = page
         .found
         .iter()
-        .map(|f| DraftBox {
+        .zip(unframed)
+        .map(|(f, (cell, face))| DraftBox {
             x0: f.rect.x0,
             y0: f.rect.y0,
             x1: f.rect.x1,
@@ -176,19 +195,9 @@ fn read(bytes: &[u8], lang: Lang) -> Result<Read, Unread> {
             name: f.name.clone(),
             read: f.name.clone(),
             flag: f.flag.as_ref().map(|why| why.say(lang)),
-            // What the CLI would cut: the face at the page's framing (or
-            // the box, trimmed, where no face was found).
-            framed: Some({
-                let w = &f.shown;
-                let x0 = w.x0.round().max(0.0) as u32;
-                let y0 = w.y0.round().max(0.0) as u32;
-                [
-                    x0,
-                    y0,
-                    ((w.x0 + w.w).round().max(0.0) as u32).max(x0 + 1),
-                    ((w.y0 + w.h).round().max(0.0) as u32).max(y0 + 1),
-                ]
-            }),
+            framed: Some(window(&f.shown)),
+            cell: Some(cell),
+            face,
         })
         .collect();
     let mut png = Vec::new();
@@ -199,7 +208,7 @@ fn read(bytes: &[u8], lang: Lang) -> Result<Read, Unread> {
         png,
         width: straight.width(),
         height: straight.height(),
-        skew: -theta.to_degrees() + page.skew_deg + 0.0,
+        skew: page.skew_deg,
         boxes,
     })
 }
@@ -367,11 +376,13 @@ fn checked_boxes(
             b.flag = b.flag.map(|f| f.chars().take(200).collect());
             // The framing is the server's: kept only for a box still where
             // it was (not moved, not resized), whatever the client sent.
-            b.framed = page
+            let found = page
                 .boxes
                 .iter()
-                .find(|o| (o.x0, o.y0, o.x1, o.y1) == (b.x0, b.y0, b.x1, b.y1))
-                .and_then(|o| o.framed);
+                .find(|o| (o.x0, o.y0, o.x1, o.y1) == (b.x0, b.y0, b.x1, b.y1));
+            b.framed = found.and_then(|o| o.framed);
+            b.cell = found.and_then(|o| o.cell);
+            b.face = found.and_then(|o| o.face);
             Ok(b)
         })
         .collect()
@@ -438,9 +449,9 @@ fn file_for(name: &str) -> String {
     format!("{name}.png")
 }
 
-/// Cuts out one box as a PNG (the import's pipeline then levels and sizes
-/// it): the part framed by its face while the box is where it was found,
-/// else the box as drawn.
+/// Cuts out one box as drawn, as a PNG (the import's pipeline then levels
+/// and sizes it); a box kept from before books were framed together is
+/// cut at its own page's framing.
 fn crop_png(page: &GrayImage, b: &DraftBox) -> Result<Vec<u8>, String> {
     let [x0, y0, x1, y1] = b.framed.unwrap_or([b.x0, b.y0, b.x1, b.y1]);
     let x1 = x1.min(page.width());
@@ -448,11 +459,102 @@ fn crop_png(page: &GrayImage, b: &DraftBox) -> Result<Vec<u8>, String> {
     if x0 >= x1 || y0 >= y1 {
         return Err("empty box".into());
     }
-    let crop = imageops::crop_imm(page, x0, y0, x1 - x0, y1 - y0).to_image();
+    png_of(&imageops::crop_imm(page, x0, y0, x1 - x0, y1 - y0).to_image())
+}
+
+fn png_of(img: &GrayImage) -> Result<Vec<u8>, String> {
     let mut png = Vec::new();
-    crop.write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
+    img.write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
         .map_err(|e| e.to_string())?;
     Ok(png)
+}
+
+/// A box still where the detector found it, as the detector gave it
+/// before framing (its photo and face), for [`crate::pages::frame_class`].
+fn unframed(page: &GrayImage, b: &DraftBox) -> Option<crate::pages::Found> {
+    b.framed?;
+    let [x0, y0, x1, y1] = b.cell?;
+    let (x1, y1) = (x1.min(page.width()), y1.min(page.height()));
+    if x0 >= x1 || y0 >= y1 {
+        return None;
+    }
+    let photo = imageops::crop_imm(page, x0, y0, x1 - x0, y1 - y0).to_image();
+    Some(crate::pages::Found {
+        rect: crate::pages::Rect {
+            x0: b.x0,
+            y0: b.y0,
+            x1: b.x1,
+            y1: b.y1,
+        },
+        shown: crate::pages::face::Window {
+            x0: x0 as f32,
+            y0: y0 as f32,
+            w: photo.width() as f32,
+            h: photo.height() as f32,
+        },
+        photo,
+        name: b.name.clone(),
+        flag: None,
+        face: b
+            .face
+            .map(|[cx, cy, size]| crate::pages::face::Face { cx, cy, size }),
+        framing: None,
+    })
+}
+
+/// Every box of `pages` cut out as a PNG, page by page and box by box:
+/// the unmoved boxes of one book (pages of one label, or all unlabelled
+/// ones) framed together by [`crate::pages::frame_class`], as `yearbook
+/// pages` frames a book, so that the same pages give the same crops; a box
+/// the organiser drew, moved or resized is cut as drawn.
+fn cut_boxes(
+    store: &ReunionStore,
+    id: u32,
+    pages: &[DraftPage],
+) -> anyhow::Result<Vec<Vec<Vec<u8>>>> {
+    use crate::reunion::label_key;
+    let mut cut: Vec<Vec<Vec<u8>>> = pages.iter().map(|_| Vec::new()).collect();
+    let mut books: Vec<String> = Vec::new();
+    for page in pages {
+        let book = label_key(Some(&page.label));
+        if !books.contains(&book) {
+            books.push(book);
+        }
+    }
+    for book in books {
+        // Each page's framed boxes, and where each one's crop goes.
+        let mut read = Vec::new();
+        let mut slots = Vec::new();
+        for (p, page) in pages.iter().enumerate() {
+            if label_key(Some(&page.label)) != book {
+                continue;
+            }
+            let png = drafts::image(store, id, page.id)?
+                .ok_or_else(|| anyhow::anyhow!("page {} is gone", page.id))?;
+            let img = image::load_from_memory(&png)?.into_luma8();
+            let mut found = Vec::new();
+            for (n, b) in page.boxes.iter().enumerate() {
+                match unframed(&img, b) {
+                    Some(f) => {
+                        found.push(f);
+                        slots.push((p, n));
+                        cut[p].push(Vec::new());
+                    }
+                    None => cut[p].push(crop_png(&img, b).map_err(anyhow::Error::msg)?),
+                }
+            }
+            read.push(crate::pages::PageResult {
+                skew_deg: 0.0,
+                found,
+            });
+        }
+        crate::pages::frame_class(&mut read);
+        let framed = read.iter().flat_map(|page| page.found.iter());
+        for (f, (p, n)) in framed.zip(slots) {
+            cut[p][n] = png_of(&f.photo).map_err(anyhow::Error::msg)?;
+        }
+    }
+    Ok(cut)
 }
 
 /// Each box of `pages` with no name, as "page 2 (senior-2.png), portrait 6".
@@ -555,17 +657,17 @@ pub async fn to_roster(
     }
     let cut_pages = pages.clone();
     let files = in_store(tr, store.clone(), move |s| {
-        let mut files = Vec::new();
-        for page in &cut_pages {
-            let png = drafts::image(s, id, page.id)?
-                .ok_or_else(|| anyhow::anyhow!("page {} is gone", page.id))?;
-            let img = image::load_from_memory(&png)?.into_luma8();
-            for b in &page.boxes {
-                let crop = crop_png(&img, b).map_err(anyhow::Error::msg)?;
-                files.push((file_for(&b.name), page.label.clone(), crop));
-            }
-        }
-        Ok(files)
+        let cut = cut_boxes(s, id, &cut_pages)?;
+        Ok(cut_pages
+            .iter()
+            .zip(cut)
+            .flat_map(|(page, crops)| {
+                page.boxes
+                    .iter()
+                    .zip(crops)
+                    .map(|(b, crop)| (file_for(&b.name), page.label.clone(), crop))
+            })
+            .collect::<Vec<_>>())
     })
     .await?;
     let added = files.len();
@@ -589,6 +691,8 @@ mod tests {
             read: String::new(),
             flag: None,
             framed,
+            cell: None,
+            face: None,
         }
     }
 

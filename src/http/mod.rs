@@ -49,11 +49,13 @@ pub struct Keyed {
     pub args: Vec<(&'static str, Arg)>,
 }
 
-/// A refusal's variable: text, or a number (which picks the plural).
+/// A refusal's variable: text, a number (which picks the plural), or a
+/// number with one decimal given in tenths (`25,0` in German).
 #[derive(Debug, Clone)]
 pub enum Arg {
     Text(String),
     Number(i64),
+    Tenths(i64),
 }
 
 impl From<&str> for Arg {
@@ -89,6 +91,7 @@ impl Keyed {
                 let value = match v {
                     Arg::Text(s) => fluent_bundle::FluentValue::from(s.as_str()),
                     Arg::Number(n) => fluent_bundle::FluentValue::from(*n),
+                    Arg::Tenths(n) => crate::i18n::tenths(*n),
                 };
                 (*name, value)
             })
@@ -163,10 +166,10 @@ impl AppError {
     }
 
     pub fn rate_limited() -> Self {
-        Self::new(
+        Self::keyed(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
-            "Too many attempts from your network; wait a minute.",
+            "refusal-too-many-attempts",
         )
     }
 }
@@ -244,7 +247,8 @@ where
 
 impl IntoResponse for crate::delivery::upgrade::HandshakeRefused {
     fn into_response(self) -> Response {
-        let mut response = AppError::new(self.status, "bad_request", self.message).into_response();
+        let mut response =
+            AppError::keyed(self.status, "bad_request", self.why.key()).into_response();
         response.headers_mut().extend(self.headers);
         response
     }

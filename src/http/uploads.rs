@@ -278,8 +278,9 @@ pub async fn cancel(
 fn wrong_offset(upload: &Upload, at: u64, lang: Lang) -> Response {
     let mut body = view(upload, at, lang);
     body["error"] = json!("wrong_offset");
-    body["message"] = json!(format!(
-        "The server has the first {at} bytes of this file: send from there."
+    body["message"] = json!(lang.with(
+        "refusal-wrong-offset",
+        &[("at", fluent_bundle::FluentValue::from(at))]
     ));
     let mut response = (StatusCode::CONFLICT, Json(body)).into_response();
     response
@@ -701,6 +702,7 @@ fn unreadable(file: &str, why: &crate::reunion::Invalid) -> check::Refusal {
                 let value = match value {
                     super::Arg::Number(n) => ReasonArg::Number(n),
                     super::Arg::Text(s) => ReasonArg::Text(s),
+                    super::Arg::Tenths(tenths) => ReasonArg::Tenths { tenths },
                 };
                 (name, value)
             })

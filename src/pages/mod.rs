@@ -312,6 +312,15 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, PageErro
 /// [`read_page`] before framing: each photo is its whole box (trimmed of
 /// its blurred edge), with the face found in it.
 pub fn read_page_unframed(img: &GrayImage, with_ocr: bool) -> Result<PageResult, PageError> {
+    read_page_straightened(img, with_ocr).map(|(_, page)| page)
+}
+
+/// [`read_page_unframed`], with the straightened page its boxes are on
+/// (the organiser's page shows and cuts that one, as the CLI does).
+pub fn read_page_straightened(
+    img: &GrayImage,
+    with_ocr: bool,
+) -> Result<(GrayImage, PageResult), PageError> {
     let theta = find_skew(img);
     let straight = rotate(img, theta);
     let rects = find_portraits(&straight).map_err(PageError::NotClass)?;
@@ -348,12 +357,13 @@ pub fn read_page_unframed(img: &GrayImage, with_ocr: bool) -> Result<PageResult,
         f.name = name;
         f.flag = flag;
     }
-    Ok(PageResult {
+    let page = PageResult {
         // The page's turn is the opposite of the one that straightens it
         // (+ 0.0: a straight page says 0.0°, not -0.0°).
         skew_deg: -theta.to_degrees() + 0.0,
         found,
-    })
+    };
+    Ok((straight, page))
 }
 
 /// Crops every portrait of `pages` (from [`read_page_unframed`]: one book)

@@ -35,6 +35,14 @@ pub struct DraftBox {
     /// server (a box moved or resized loses it and is cut as drawn).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framed: Option<[u32; 4]>,
+    /// The box's photo before framing (the box less its blurred edge) and
+    /// the face found in it (centre x, y and size, in that photo's
+    /// pixels): "Add to the class" frames a book's boxes together from
+    /// these, as `yearbook pages` does. Kept by the server, as `framed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<[u32; 4]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face: Option<[f32; 3]>,
 }
 
 /// A page as the organiser's page shows it (its image is fetched apart).

@@ -244,6 +244,8 @@ impl Why {
     pub fn reason(&self, lang: Lang) -> Reason {
         let t = |s: &str| ReasonArg::Text(s.to_string());
         let n = |n: u64| ReasonArg::Number(i64::try_from(n).unwrap_or(i64::MAX));
+        // A line number is a name, not an amount: never "line 1,234".
+        let line = |n: u64| ReasonArg::Text(n.to_string());
         let (key, args): (&str, Vec<(&str, ReasonArg)>) = match self {
             Why::CannotRead { detail } => ("roster-cannot-read", vec![("detail", t(detail))]),
             Why::UnreadableHeader { detail } => {
@@ -262,7 +264,7 @@ impl Why {
             Why::MemoriamNotFlag { cell } => ("roster-memoriam-not-flag", vec![("cell", t(cell))]),
             Why::DuplicateName { name, first } => (
                 "roster-duplicate-name",
-                vec![("name", t(name)), ("first", n(*first))],
+                vec![("name", t(name)), ("first", line(*first))],
             ),
             Why::TooManyPhotos { name, max } => (
                 "roster-too-many-photos",
@@ -270,11 +272,15 @@ impl Why {
             ),
             Why::DuplicateUnlabelled { name, first } => (
                 "roster-duplicate-unlabelled",
-                vec![("name", t(name)), ("first", n(*first))],
+                vec![("name", t(name)), ("first", line(*first))],
             ),
             Why::SameLabel { name, label, first } => (
                 "roster-same-label",
-                vec![("name", t(name)), ("label", t(label)), ("first", n(*first))],
+                vec![
+                    ("name", t(name)),
+                    ("label", t(label)),
+                    ("first", line(*first)),
+                ],
             ),
             Why::CellDiffers {
                 column,
@@ -287,11 +293,11 @@ impl Why {
                     ("column", t(column)),
                     ("value", t(value)),
                     ("firstvalue", t(first_value)),
-                    ("first", n(*first)),
+                    ("first", line(*first)),
                 ],
             ),
             Why::MemoriamDiffers { first } => {
-                ("roster-memoriam-differs", vec![("first", n(*first))])
+                ("roster-memoriam-differs", vec![("first", line(*first))])
             }
             Why::PhotoNotFound { photo } => ("roster-photo-not-found", vec![("photo", t(photo))]),
             Why::PhotoOutside { photo, folder } => (
@@ -317,7 +323,7 @@ impl Why {
             ),
             Why::SameImage { photo, first } => (
                 "roster-same-image",
-                vec![("photo", t(photo)), ("first", n(*first))],
+                vec![("photo", t(photo)), ("first", line(*first))],
             ),
             Why::TooFewPeople { count } => {
                 ("roster-too-few-people", vec![("count", n(*count as u64))])
@@ -332,7 +338,7 @@ impl Why {
             Why::ListNoName => ("roster-list-no-name", vec![]),
             Why::ListDuplicate { name, first } => (
                 "roster-list-duplicate",
-                vec![("name", t(name)), ("first", n(*first))],
+                vec![("name", t(name)), ("first", line(*first))],
             ),
             Why::ListMemoriam { cell } => ("roster-list-memoriam", vec![("cell", t(cell))]),
             Why::LoneGender { gender, others } => {

@@ -66,12 +66,15 @@ pub struct Reason {
     pub args: Vec<(String, ReasonArg)>,
 }
 
-/// A reason's variable: a number (it picks the plural) or text.
+/// A reason's variable: a number (it picks the plural), text, or a
+/// number with one decimal (`{"tenths": 256}` is 25.6), each written in
+/// the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReasonArg {
     Number(i64),
     Text(String),
+    Tenths { tenths: i64 },
 }
 
 impl Reason {
@@ -91,6 +94,7 @@ impl Reason {
                 let value = match v {
                     ReasonArg::Number(n) => FluentValue::from(*n),
                     ReasonArg::Text(s) => FluentValue::from(s.as_str()),
+                    ReasonArg::Tenths { tenths } => crate::i18n::tenths(*tenths),
                 };
                 (name.as_str(), value)
             })
@@ -171,6 +175,7 @@ impl Problem {
     /// else 422; its `message` said in the client's language by the
     /// `in_their_language` layer.
     pub fn refused(&self) -> crate::http::AppError {
+        use crate::http::Arg;
         use axum::http::StatusCode;
         let status = match self {
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -182,6 +187,7 @@ impl Problem {
             error = match value {
                 ReasonArg::Number(n) => error.with(name, n),
                 ReasonArg::Text(s) => error.with(name, s),
+                ReasonArg::Tenths { tenths } => error.with(name, Arg::Tenths(tenths)),
             };
         }
         error
@@ -196,8 +202,13 @@ impl Problem {
             Self::TooLarge { bytes } => (
                 "upload-too-large",
                 vec![
-                    // One decimal as text: Fluent's numbers drop a ".0".
-                    ("mb", text(&format!("{:.1}", *bytes as f64 / 1_048_576.0))),
+                    // One decimal, kept as tenths of a MiB: "25,0" in German.
+                    (
+                        "mb",
+                        ReasonArg::Tenths {
+                            tenths: (*bytes as f64 / 104_857.6).round() as i64,
+                        },
+                    ),
                     ("max", number(MAX_FILE_BYTES >> 20)),
                 ],
             ),
@@ -208,9 +219,11 @@ impl Problem {
             Self::TooManyPixels { width, height } => (
                 "upload-too-many-pixels",
                 vec![
-                    ("width", number(u64::from(*width))),
-                    ("height", number(u64::from(*height))),
-                    ("side", number(u64::from(photos::MAX_SIDE))),
+                    // A size in pixels reads as one word (8000×8000), not
+                    // as quantities grouped in thousands.
+                    ("width", text(&width.to_string())),
+                    ("height", text(&height.to_string())),
+                    ("side", text(&photos::MAX_SIDE.to_string())),
                     ("mp", number(photos::MAX_PIXELS / 1_000_000)),
                 ],
             ),
@@ -737,9 +750,24 @@ mod tests {
         );
         assert_eq!(
             problems[12].message(),
-            "This zip holds more than 1000 files or unpacks to more than 100 MB: drop the \
+            "This zip holds more than 1,000 files or unpacks to more than 100 MB: drop the \
              folder itself instead, or zip fewer photos at a time."
         );
+    }
+
+    /// A size kept with an upload (as JSON) says its decimal in the
+    /// reader's language when read back.
+    #[test]
+    fn a_kept_size_says_its_decimal_in_each_language() {
+        let kept =
+            serde_json::to_string(&Problem::TooLarge { bytes: 26_843_546 }.reason()).unwrap();
+        assert!(kept.contains(r#"["mb",{"tenths":256}]"#), "{kept}");
+        let back: Reason = serde_json::from_str(&kept).unwrap();
+        let de = Lang::parse("de").unwrap();
+        let es = Lang::parse("es").unwrap();
+        assert!(back.render(de).starts_with("Diese Datei hat 25,6 MB;"));
+        assert!(back.render(es).starts_with("Este archivo ocupa 25,6 MB;"));
+        assert!(back.render(Lang::EN).starts_with("This file is 25.6 MB;"));
     }
 
     #[test]

@@ -147,13 +147,17 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
     // The moved box is cut as drawn from now on; the others keep their
     // framing, and one the client makes up is not taken.
     assert!(saved["boxes"][0].get("framed").is_none(), "{saved}");
+    assert!(saved["boxes"][0].get("cell").is_none(), "{saved}");
     assert_eq!(saved["boxes"][1]["framed"], boxes[1]["framed"]);
+    assert_eq!(saved["boxes"][1]["face"], boxes[1]["face"]);
     let mut forged = saved.clone();
     forged["boxes"][0]["framed"] = json!([0, 0, 9, 9]);
     let (status, again) = put_page(&server, &id, &forged).await;
     assert_eq!(status, 200, "{again}");
     assert!(again["boxes"][0].get("framed").is_none(), "{again}");
-    edited["boxes"][0].as_object_mut().unwrap().remove("framed");
+    for key in ["framed", "cell", "face"] {
+        edited["boxes"][0].as_object_mut().unwrap().remove(key);
+    }
     // A box off the page is refused in a sentence naming it.
     let mut off = edited.clone();
     off["boxes"][2]["x1"] = json!(1_000_000);
@@ -353,4 +357,105 @@ async fn the_detectors_reasons_follow_the_organisers_language() {
         first["flag"], "keine Bildunterschrift unter dem Porträt",
         "{page}"
     );
+}
+
+/// Each portrait's face in `photo` (centre x, y and size, in pixels).
+fn face_in(finder: &mut yearbook::pages::face::FaceFinder, photo: &GrayImage) -> [f32; 3] {
+    let f = finder.find(photo).expect("a face in the crop");
+    [f.cx, f.cy, f.size]
+}
+
+#[tokio::test]
+async fn the_pages_of_one_book_are_framed_together_as_the_cli_frames_them() {
+    if !tesseract_or_skip() {
+        return;
+    }
+    // Two pages of one book, one printed as a halftone: framed alone, the
+    // halftone page keeps its faces' wandering sizes; framed as a book, it
+    // takes the other page's.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut files = Vec::new();
+    for n in [0, 1] {
+        let path = tmp.path().join(format!("page{n}.png"));
+        std::fs::write(&path, sample_page(n).0).expect("write page");
+        files.push(path);
+    }
+    let out = tmp.path().join("roster");
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_yearbook"))
+        .arg("pages")
+        .args(&files)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("yearbook pages");
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    let csv = std::fs::read_to_string(out.join("roster.csv")).expect("roster.csv");
+    let cli_photos: Vec<GrayImage> = csv
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let file = line.rsplit(',').next().unwrap();
+            image::open(out.join(file)).expect("a photo").into_luma8()
+        })
+        .collect();
+
+    let server = TestServer::builder().start();
+    let (_, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "One Book"}))
+        .await;
+    let id = r["id"].to_string();
+    // The browser's boxes in page order, each with a name to find it by.
+    let mut names = Vec::new();
+    for (n, path) in files.iter().enumerate() {
+        let bytes = std::fs::read(path).unwrap();
+        let (status, mut page) = send_page(&server, &id, &format!("page{n}.png"), bytes).await;
+        assert_eq!(status, 201, "{page}");
+        for (k, b) in page["boxes"].as_array_mut().unwrap().iter_mut().enumerate() {
+            if b["name"] == "" {
+                b["name"] = json!(format!("Unread {n}-{k}"));
+            }
+            names.push(b["name"].as_str().unwrap().to_string());
+        }
+        let (status, saved) = put_page(&server, &id, &page).await;
+        assert_eq!(status, 200, "{saved}");
+    }
+    assert_eq!(names.len(), cli_photos.len(), "{csv}");
+    let roster = format!("/api/organise/reunions/{id}/pages/roster");
+    let (status, r) = server.post_json(&roster, &json!({})).await;
+    assert_eq!(status, 200, "{r}");
+
+    // The photos as they went into the event, by name.
+    let conn = rusqlite::Connection::open(server.db_path()).unwrap();
+    let mut finder = yearbook::pages::face::FaceFinder::new().expect("face finder");
+    let mut worst = 0.0f32;
+    for (name, cli_photo) in names.iter().zip(&cli_photos) {
+        let bytes: Vec<u8> = conn
+            .query_row(
+                "SELECT p.bytes FROM reunion_photos p JOIN reunion_people e
+                 ON e.reunion = p.reunion AND e.id = p.person WHERE e.name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let web = image::load_from_memory(&bytes).unwrap().into_luma8();
+        // Compared at the CLI's size (the event sizes its photos anyway).
+        let (w, h) = cli_photo.dimensions();
+        let web = image::imageops::resize(&web, w, h, image::imageops::FilterType::CatmullRom);
+        let (a, b) = (face_in(&mut finder, &web), face_in(&mut finder, cli_photo));
+        let off = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max);
+        worst = worst.max(off);
+        assert!(
+            off <= 2.0,
+            "{name}: face {a:?} in the browser's crop, {b:?} in the CLI's"
+        );
+    }
+    eprintln!("worst face difference: {worst:.2} px");
 }
