@@ -388,9 +388,16 @@
           next();
           return;
         }
-        pages.push(r.data);
-        var unnamed = r.data.boxes.filter(function (b) { return !b.name; }).length;
-        say(t('pages-read', { file: file.name, count: r.data.boxes.length, unnamed: unnamed }), true);
+        // A PDF gives a page each (`pages`), its pages with no class on
+        // them in `refused`; an image gives one.
+        (r.data.pages || [r.data]).forEach(function (page) {
+          pages.push(page);
+          var unnamed = page.boxes.filter(function (b) { return !b.name; }).length;
+          say(t('pages-read', { file: page.file, count: page.boxes.length, unnamed: unnamed }), true);
+        });
+        (r.data.refused || []).forEach(function (no) {
+          $('cp-outcome').appendChild(el('li', { className: 'error', text: t('pages-refused', { file: no.file, why: no.message }) }));
+        });
         drawAll();
         next();
       }, function () { say(t('pages-network')); next(); });

@@ -1697,23 +1697,33 @@ mod tests {
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 
-    fn game(players: usize, seconds: u32) -> (Game, StdRng) {
-        let pool = Pool {
-            groups: vec![None; 8],
-            in_memoriam: vec![false; 8],
+    /// A class of `people` with no groups, `in_memoriam(p)` for each.
+    pub(super) fn class(people: usize, in_memoriam: impl Fn(usize) -> bool) -> Arc<Pool> {
+        Arc::new(Pool {
+            groups: vec![None; people],
+            in_memoriam: (0..people).map(in_memoriam).collect(),
             ..Pool::default()
-        };
-        let settings = Settings {
-            rounds: 3,
-            seconds,
-            ..Settings::default()
-        };
-        let mut g = Game::new(Arc::new(pool), settings, 100);
+        })
+    }
+
+    /// Joins `players` guests ("Player 0", …) at time 0, all connected;
+    /// they get ids 0, 1, … in that order.
+    pub(super) fn seat(g: &mut Game, players: usize) {
         for i in 0..players {
             let name = PlayerName::parse(&format!("Player {i}")).unwrap();
             g.join(&name, 0).unwrap();
             g.set_connected(PlayerId::new(i as u32), true, 0);
         }
+    }
+
+    fn game(players: usize, seconds: u32) -> (Game, StdRng) {
+        let settings = Settings {
+            rounds: 3,
+            seconds,
+            ..Settings::default()
+        };
+        let mut g = Game::new(class(8, |_| false), settings, 100);
+        seat(&mut g, players);
         (g, StdRng::seed_from_u64(42))
     }
 
@@ -1939,14 +1949,21 @@ mod tests {
         assert_eq!(g.phase(), Phase::Reveal);
     }
 
-    #[test]
-    fn rank_of_counts_who_is_strictly_ahead() {
+    /// Three players' first round: FIRST and SECOND answer right after
+    /// `first_ms` and `second_ms`, THIRD wrong at once; the round closes.
+    fn two_right_one_wrong(first_ms: Millis, second_ms: Millis) -> Game {
         let (mut g, mut rng) = game(3, 20);
         g.start_round(0, &mut rng).unwrap();
         let a = answer(&g);
-        g.vote(FIRST, 1, a, 1_000).unwrap();
-        g.vote(SECOND, 1, a, 1_000).unwrap();
+        g.vote(FIRST, 1, a, first_ms).unwrap();
+        g.vote(SECOND, 1, a, second_ms).unwrap();
         g.vote(THIRD, 1, wrong(&g), 0).unwrap();
+        g
+    }
+
+    #[test]
+    fn rank_of_counts_who_is_strictly_ahead() {
+        let g = two_right_one_wrong(1_000, 1_000);
         assert_eq!(
             (g.rank_of(FIRST), g.rank_of(SECOND), g.rank_of(THIRD)),
             (1, 1, 3)
@@ -2105,12 +2122,7 @@ mod tests {
     }
 
     fn small_room(max_players: usize) -> Game {
-        let pool = Arc::new(Pool {
-            groups: vec![None; 8],
-            in_memoriam: vec![false; 8],
-            ..Pool::default()
-        });
-        Game::new(pool, Settings::default(), max_players)
+        Game::new(class(8, |_| false), Settings::default(), max_players)
     }
 
     /// Joins `name` at `now` and connects it; returns its id.
@@ -2485,12 +2497,7 @@ mod tests {
     /// A lobby over `people` classmates, of whom the first `memoriam` are
     /// in memoriam.
     fn lobby(people: usize, memoriam: usize) -> Game {
-        let pool = Pool {
-            groups: vec![None; people],
-            in_memoriam: (0..people).map(|p| p < memoriam).collect(),
-            ..Pool::default()
-        };
-        Game::new(Arc::new(pool), Settings::default(), 100)
+        Game::new(class(people, |p| p < memoriam), Settings::default(), 100)
     }
 
     #[test]
@@ -2664,12 +2671,7 @@ mod tests {
 
     #[test]
     fn of_two_equal_scores_the_faster_ranks_ahead() {
-        let (mut g, mut rng) = game(3, 20);
-        g.start_round(0, &mut rng).unwrap();
-        let a = answer(&g);
-        g.vote(FIRST, 1, a, 2_000).unwrap();
-        g.vote(SECOND, 1, a, 2_001).unwrap();
-        g.vote(THIRD, 1, wrong(&g), 0).unwrap();
+        let g = two_right_one_wrong(2_000, 2_001);
         assert_eq!(
             g.player(FIRST).unwrap().score,
             g.player(SECOND).unwrap().score
@@ -2705,17 +2707,12 @@ mod tests {
     #[test]
     fn nobody_is_asked_twice_until_everyone_who_may_be_was_asked() {
         // Six classmates, one in memoriam and left out: five per cycle.
-        let pool = Pool {
-            groups: vec![None; 6],
-            in_memoriam: (0..6).map(|p| p == 3).collect(),
-            ..Pool::default()
-        };
         let settings = Settings {
             rounds: 10,
             include_memoriam: false,
             ..Settings::default()
         };
-        let mut g = Game::new(Arc::new(pool), settings, 10);
+        let mut g = Game::new(class(6, |p| p == 3), settings, 10);
         let mut rng = StdRng::seed_from_u64(7);
         let mut targets = Vec::new();
         for i in 0..10 {
@@ -2857,22 +2854,13 @@ mod then_now_tests {
     use rand::rngs::StdRng;
 
     /// A class of 8 (person 7 in memoriam), `players` guests joined.
-    fn lobby(players: usize) -> (Game, StdRng) {
-        let pool = Pool {
-            groups: vec![None; 8],
-            in_memoriam: (0..8).map(|p| p == 7).collect(),
-            ..Pool::default()
-        };
-        let mut g = Game::new(Arc::new(pool), Settings::default(), 100);
-        for i in 0..players {
-            let name = PlayerName::parse(&format!("Guest {i}")).unwrap();
-            g.join(&name, 0).unwrap();
-            g.set_connected(PlayerId::new(i as u32), true, 0);
-        }
+    pub(super) fn lobby(players: usize) -> (Game, StdRng) {
+        let mut g = Game::new(super::tests::class(8, |p| p == 7), Settings::default(), 100);
+        super::tests::seat(&mut g, players);
         (g, StdRng::seed_from_u64(7))
     }
 
-    fn faces(people: &[usize]) -> Vec<(usize, String)> {
+    pub(super) fn faces(people: &[usize]) -> Vec<(usize, String)> {
         people.iter().map(|&p| (p, format!("{p:032x}"))).collect()
     }
 
@@ -3022,15 +3010,8 @@ mod mixed_tests {
     /// A class of 8 (person 7 in memoriam) with one guest, in a mixed game
     /// of `rounds` whose faces of today are `faces`.
     fn mixed(rounds: u32, faces: &[usize]) -> (Game, StdRng) {
-        let pool = Pool {
-            groups: vec![None; 8],
-            in_memoriam: (0..8).map(|p| p == 7).collect(),
-            ..Pool::default()
-        };
-        let mut g = Game::new(Arc::new(pool), Settings::default(), 100);
-        g.join(&PlayerName::parse("Guest").unwrap(), 0).unwrap();
-        g.set_connected(PlayerId::new(0), true, 0);
-        g.set_faces(faces.iter().map(|&p| (p, format!("{p:032x}"))).collect());
+        let (mut g, _) = super::then_now_tests::lobby(1);
+        g.set_faces(super::then_now_tests::faces(faces));
         g.configure(Settings {
             rounds,
             mode: Mode::Mixed,

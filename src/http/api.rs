@@ -246,9 +246,7 @@ pub async fn results_csv(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let ip = ip_of(&state, peer, &headers);
-    let room = find_room(&state, &code, ip)?;
-    host_key_of(&state, &room, &headers, ip, "results")?;
+    let (room, _) = host_room(&state, peer, &code, &headers, "results")?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -272,9 +270,7 @@ pub async fn remote_qr(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let ip = ip_of(&state, peer, &headers);
-    let room = find_room(&state, &code, ip)?;
-    let key = host_key_of(&state, &room, &headers, ip, "remote-qr")?;
+    let (room, key) = host_room(&state, peer, &code, &headers, "remote-qr")?;
     let page = state.page_url(&headers, &room, &format!("/remote/{}", room.code));
     // The key matched the room's, so it is one we minted: URL-safe as is.
     let url = format!("{page}#key={key}");
@@ -288,11 +284,26 @@ pub async fn remote_qr(
         .into_response())
 }
 
+/// The room `code` names and its host key, for a host-only request: the
+/// room (404, then 429 for guessing) before the key (401/403, then 429).
+pub(crate) fn host_room<'h>(
+    state: &AppState,
+    peer: SocketAddr,
+    code: &str,
+    headers: &'h HeaderMap,
+    what: &'static str,
+) -> Result<(Arc<Room>, &'h str), AppError> {
+    let ip = ip_of(state, peer, headers);
+    let room = find_room(state, code, ip)?;
+    let key = host_key_of(state, &room, headers, ip, what)?;
+    Ok((room, key))
+}
+
 /// The room's host key as the request gives it (`Authorization: Bearer
 /// KEY`): 401 without one, 403 for a wrong one (counted against the
 /// address with the host sockets' wrong keys, then 429). `what` names
 /// what needs it: a variant of `refusal-host-key-needed` (`results`).
-pub(crate) fn host_key_of<'h>(
+fn host_key_of<'h>(
     state: &AppState,
     room: &Room,
     headers: &'h HeaderMap,

@@ -4,6 +4,7 @@
 //! names read) that the organiser fixes, and then each box is cut out and
 //! goes into the event as an uploaded file would ([`super::uploads::import_files`]).
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,14 +30,17 @@ use crate::reunion::drafts::{self, DraftBox, DraftPage, MAX_BOXES, MAX_PAGES, Ne
 /// Reading a page takes a core for a second or more: one at a time, so
 /// the games keep the other.
 static DETECTING: Semaphore = Semaphore::const_new(1);
-/// A page's body must arrive within this time (25 MiB at about 1.7 Mbit/s).
-const PAGE_READ_TIMEOUT: Duration = Duration::from_secs(120);
+/// A page's body must arrive within this time (256 MiB, what a 600 dpi
+/// scan needs, at about 2.4 Mbit/s).
+const PAGE_READ_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// The largest page file taken, as `yearbook pages` takes.
+const MAX_PAGE_BYTES: u64 = crate::pages::MAX_PAGE_BYTES;
 /// Smallest box side the organiser may draw, in page pixels.
 const MIN_BOX_SIDE: u32 = 8;
 
 /// Whether a request is a page upload: its body (up to
-/// [`crate::uploads::MAX_FILE_BYTES`]) is read by [`upload`], not held to
-/// the 64 KiB of other requests.
+/// [`MAX_PAGE_BYTES`]) is spooled to disk by [`upload`], not held to the
+/// 64 KiB of other requests.
 pub fn is_page_upload(state: &AppState, method: &Method, path: &str) -> bool {
     let path = path.strip_prefix(state.base.as_str()).unwrap_or(path);
     let parts: Vec<&str> = path.split('/').collect();
@@ -137,21 +141,121 @@ struct Read {
 enum Unread {
     /// Not an image we take: the photo upload's own sentence.
     Refused(crate::uploads::check::Problem),
+    /// More bytes than a page may be.
+    TooLarge(u64),
     /// The detector's reason.
     NotClassPage(crate::pages::NotClass),
-    /// The decoder's or the face finder's own words.
     Failed(String),
+    Pdf(crate::pages::PdfError),
 }
 
-/// Reads one page: straightens it, finds its portraits and reads their
-/// captions as `yearbook pages` does (`crate::pages`). The boxes are on
-/// the straightened page, which is what is kept, shown and cut; a name
-/// not read says why in `lang`.
-fn read(bytes: &[u8], lang: Lang) -> Result<Read, Unread> {
-    crate::uploads::check::check_single_photo(bytes).map_err(Unread::Refused)?;
-    let img = crate::roster::photos::decode(bytes)
-        .map_err(|e| Unread::Failed(e.to_string()))?
-        .into_luma8();
+impl Unread {
+    /// The refusal, in the organiser's language.
+    fn refusal(self, tr: Tr) -> AppError {
+        use crate::pages::PdfError;
+        use fluent_bundle::FluentValue;
+        let unreadable = |key: &'static str, why: String| {
+            AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unreadable",
+                tr.arg(key, "why", why),
+            )
+        };
+        match self {
+            Self::Refused(problem) => problem.refused(),
+            Self::TooLarge(bytes) => too_large(tr, bytes),
+            Self::NotClassPage(why) => AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_class_page",
+                tr.arg("pages-not-class", "why", why.say(tr.lang)),
+            ),
+            Self::Failed(why) => unreadable("pages-unreadable", why),
+            Self::Pdf(PdfError::NoPoppler) => AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "pdf",
+                tr.get("pages-no-pdf"),
+            ),
+            Self::Pdf(PdfError::TooLarge { width, height }) => AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too_many_pixels",
+                tr.lang.with(
+                    "pages-pdf-too-large",
+                    &[
+                        ("width", FluentValue::from(width)),
+                        ("height", FluentValue::from(height)),
+                        (
+                            "side",
+                            FluentValue::from(crate::roster::photos::MAX_SIDE as u64),
+                        ),
+                        (
+                            "mp",
+                            FluentValue::from(crate::roster::photos::MAX_PIXELS / 1_000_000),
+                        ),
+                    ],
+                ),
+            ),
+            Self::Pdf(PdfError::Unreadable(why)) => unreadable("pages-pdf-unreadable", why),
+            Self::Pdf(PdfError::Io(e)) => storage_trouble(tr, e),
+        }
+    }
+}
+
+/// 413 `too_large` for a page of `bytes`.
+fn too_large(tr: Tr, bytes: u64) -> AppError {
+    use fluent_bundle::FluentValue;
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        tr.lang.with(
+            "pages-too-large",
+            &[
+                // One decimal as text: Fluent's numbers drop a ".0".
+                (
+                    "mb",
+                    FluentValue::from(format!("{:.1}", bytes as f64 / 1_048_576.0)),
+                ),
+                ("max", FluentValue::from(MAX_PAGE_BYTES >> 20)),
+            ],
+        ),
+    )
+}
+
+/// The page files an upload holds, each with its page number in a PDF:
+/// the file itself (PNG, JPEG, TIFF), or a PDF's pages drawn into `dir`
+/// as `yearbook pages` draws them.
+fn pages_of_upload(spooled: &Path, dir: &Path) -> Result<Vec<(Option<usize>, PathBuf)>, Unread> {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(1024);
+    std::fs::File::open(spooled)
+        .and_then(|f| f.take(1024).read_to_end(&mut head))
+        .map_err(|e| Unread::Failed(e.to_string()))?;
+    let is_pdf = crate::uploads::check::sniff_page(&head).map_err(Unread::Refused)?;
+    if !is_pdf {
+        return Ok(vec![(None, spooled.to_path_buf())]);
+    }
+    let drawn = crate::pages::draw_pdf(spooled, dir, "p").map_err(Unread::Pdf)?;
+    if drawn.is_empty() {
+        return Err(Unread::Pdf(crate::pages::PdfError::Unreadable(
+            "no pages".into(),
+        )));
+    }
+    Ok(drawn
+        .into_iter()
+        .enumerate()
+        .map(|(n, p)| (Some(n + 1), p))
+        .collect())
+}
+
+/// Reads one page file as `yearbook pages` reads it
+/// ([`crate::pages::open_page`]: the same size and pixel limits).
+/// A name not read says why in `lang`.
+fn read(path: &Path, lang: Lang) -> Result<Read, Unread> {
+    use crate::pages::PageFileError;
+    let img = crate::pages::open_page(path).map_err(|e| match e {
+        PageFileError::TooLarge { bytes } => Unread::TooLarge(bytes),
+        PageFileError::Decode(e) => Unread::Refused(crate::uploads::check::decode_problem(e)),
+        PageFileError::Io(e) => Unread::Failed(e.to_string()),
+    })?;
     read_image(&img, lang)
 }
 
@@ -213,97 +317,165 @@ fn read_image(img: &GrayImage, lang: Lang) -> Result<Read, Unread> {
     })
 }
 
-/// The body, at most [`crate::uploads::MAX_FILE_BYTES`].
-async fn read_body(tr: Tr, body: Body) -> Result<Vec<u8>, AppError> {
-    let limit = crate::uploads::MAX_FILE_BYTES as usize;
-    super::read_bounded(body, limit, PAGE_READ_TIMEOUT)
+/// A private folder for one upload (the page as it arrived, a PDF's
+/// pages drawn), in the uploads' staging folder when there is one (else
+/// the system's temporary one), removed on drop whatever the outcome.
+fn spool_dir(state: &AppState, tr: Tr) -> Result<tempfile::TempDir, AppError> {
+    let base = match &state.uploads {
+        Some(uploads) => uploads
+            .spool_path()
+            .map_err(|e| storage_trouble(tr, e))?
+            .parent()
+            .map(Path::to_path_buf),
+        None => None,
+    };
+    tempfile::Builder::new()
+        .prefix("yearbook-page-")
+        .tempdir_in(base.unwrap_or_else(std::env::temp_dir))
+        .map_err(|e| storage_trouble(tr, e))
+}
+
+/// The body written to `path` as it arrives, at most [`MAX_PAGE_BYTES`]
+/// within [`PAGE_READ_TIMEOUT`]: a 200 MB scan never sits in memory.
+async fn spool_page(tr: Tr, body: Body, path: &Path) -> Result<(), AppError> {
+    let mut file = tokio::fs::File::create(path)
         .await
-        .map_err(|cut| {
-            cut.into_error(
+        .map_err(|e| storage_trouble(tr, e))?;
+    super::spool_bounded(body, MAX_PAGE_BYTES as usize, PAGE_READ_TIMEOUT, &mut file)
+        .await
+        .map_err(|cut| match cut {
+            Err(e) => storage_trouble(tr, e),
+            Ok(cut) => cut.into_error(
                 AppError::bad_request(tr.get("pages-cut")),
                 AppError::bad_request(tr.arg("pages-slow", "seconds", PAGE_READ_TIMEOUT.as_secs())),
-                super::organise::too_large,
-            )
-        })
+                |bytes| too_large(tr, bytes as u64),
+            ),
+        })?;
+    Ok(())
+}
+
+fn too_many_pages(tr: Tr) -> AppError {
+    AppError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "too_many_pages",
+        tr.num("pages-too-many", "max", MAX_PAGES as u64),
+    )
 }
 
 /// `POST /api/organise/reunions/{id}/pages?file=NAME` with the page's
-/// bytes (PNG or JPEG, at most 25 MiB): 201 with the page and its boxes;
-/// 422 `not_class_page` with the detector's sentence; the photo upload's
-/// refusals (413 `too_large`, 422 `heic`, `not_image`, `unreadable`, …).
+/// bytes (PNG, JPEG or TIFF, or a PDF of pages; at most 256 MiB, spooled
+/// to disk): 201 with the (first) page, all pages made in `pages` and a
+/// PDF's pages that gave nothing in `refused`; 422 `not_class_page` with
+/// the detector's sentence; 413 `too_large`; the photo upload's other
+/// refusals (422 `heic`, `not_image`, `too_many_pixels`, `unreadable`, …);
+/// 422 `pdf` for a PDF on a server without poppler.
 pub async fn upload(
     State(state): State<Arc<AppState>>,
     who: Organiser,
     tr: Tr,
     Ids(id): Ids<u32>,
     Query(query): Query<UploadQuery>,
+    headers: axum::http::HeaderMap,
     body: Body,
 ) -> Result<Response, AppError> {
     reunion_for(&state, &who, id)?;
+    // A body announced too large is refused before a byte is read.
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if let Some(bytes) = announced.filter(|&b| b > MAX_PAGE_BYTES) {
+        return Err(too_large(tr, bytes));
+    }
     let store = store_of(&state, tr)?;
     let count = in_store(tr, store.clone(), move |s| Ok(drafts::list(s, id)?.len())).await?;
     if count >= MAX_PAGES {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "too_many_pages",
-            tr.num("pages-too-many", "max", MAX_PAGES as u64),
-        ));
+        return Err(too_many_pages(tr));
     }
-    let bytes = read_body(tr, body).await?;
-    let file: String = crate::uploads::check::file_name(&query.file)
+    let dir = spool_dir(&state, tr)?;
+    let spooled = dir.path().join("upload");
+    spool_page(tr, body, &spooled).await?;
+    let file = crate::uploads::check::file_name(&query.file);
+    let files = {
+        let drawn = dir.path().join("drawn");
+        tokio::task::spawn_blocking(move || pages_of_upload(&spooled, &drawn))
+            .await
+            .map_err(|e| storage_trouble(tr, e))?
+            .map_err(|u| u.refusal(tr))?
+    };
+    if count + files.len() > MAX_PAGES {
+        return Err(too_many_pages(tr));
+    }
+    let mut made = Vec::new();
+    let mut refused = Vec::new();
+    let mut first_refusal = None;
+    for (number, path) in files {
+        let name: String = match number {
+            None => file.clone(),
+            Some(n) => {
+                use fluent_bundle::FluentValue;
+                tr.lang.with(
+                    "pages-pdf-page",
+                    &[
+                        ("file", FluentValue::from(file.as_str())),
+                        ("page", FluentValue::from(n as u64)),
+                    ],
+                )
+            }
+        }
         .chars()
         .take(crate::reunion::MAX_TEXT)
         .collect();
-    let read = {
-        let _one_at_a_time = DETECTING
-            .acquire()
-            .await
-            .map_err(|e| storage_trouble(tr, e))?;
-        let lang = tr.lang;
-        tokio::task::spawn_blocking(move || read(&bytes, lang))
-            .await
-            .map_err(|e| storage_trouble(tr, e))?
-    };
-    let read = match read {
-        Ok(read) => read,
-        Err(Unread::Refused(problem)) => {
-            return Err(problem.refused());
-        }
-        Err(Unread::NotClassPage(why)) => {
-            return Err(AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "not_class_page",
-                tr.arg("pages-not-class", "why", why.say(tr.lang)),
-            ));
-        }
-        Err(Unread::Failed(why)) => {
-            return Err(AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unreadable",
-                tr.arg("pages-unreadable", "why", why),
-            ));
-        }
-    };
-    let at = crate::clock::Clock::new().now() as i64;
-    let page = in_store(tr, store, move |s| {
-        let new = NewPage {
-            reunion: id,
-            file: &file,
-            png: &read.png,
-            width: read.width,
-            height: read.height,
-            skew: read.skew,
-            boxes: &read.boxes,
-            at,
+        let read = {
+            let _one_at_a_time = DETECTING
+                .acquire()
+                .await
+                .map_err(|e| storage_trouble(tr, e))?;
+            let lang = tr.lang;
+            tokio::task::spawn_blocking(move || read(&path, lang))
+                .await
+                .map_err(|e| storage_trouble(tr, e))?
         };
-        let page = drafts::insert(s, &new)?;
-        drafts::list(s, id)?
-            .into_iter()
-            .find(|p| p.id == page)
-            .ok_or_else(|| anyhow::anyhow!("a page kept is gone"))
-    })
-    .await?;
-    Ok((StatusCode::CREATED, Json(page_json(&page))).into_response())
+        let read = match read {
+            Ok(read) => read,
+            // One page of a PDF that is not a class page (its title page)
+            // leaves the others.
+            Err(unread @ (Unread::NotClassPage(_) | Unread::Failed(_))) if number.is_some() => {
+                let e = unread.refusal(tr);
+                refused.push(json!({"file": name, "error": e.code, "message": e.message}));
+                first_refusal.get_or_insert(e);
+                continue;
+            }
+            Err(unread) => return Err(unread.refusal(tr)),
+        };
+        let at = crate::clock::Clock::new().now() as i64;
+        let page = in_store(tr, store.clone(), move |s| {
+            let new = NewPage {
+                reunion: id,
+                file: &name,
+                png: &read.png,
+                width: read.width,
+                height: read.height,
+                skew: read.skew,
+                boxes: &read.boxes,
+                at,
+            };
+            let page = drafts::insert(s, &new)?;
+            drafts::list(s, id)?
+                .into_iter()
+                .find(|p| p.id == page)
+                .ok_or_else(|| anyhow::anyhow!("a page kept is gone"))
+        })
+        .await?;
+        made.push(page_json(&page));
+    }
+    let Some(first) = made.first() else {
+        // Not one page of the PDF was a class page: its first page's word.
+        return Err(first_refusal.unwrap_or_else(|| no_page(tr)));
+    };
+    let mut answer = first.clone();
+    answer["pages"] = json!(made);
+    answer["refused"] = json!(refused);
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 /// `GET /api/organise/reunions/{id}/pages/{page}/image`: the straightened

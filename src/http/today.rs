@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::AppError;
-use super::api::{bearer, find_room, host_key_of, ip_of};
+use super::api::{bearer, find_room, host_room, ip_of};
 use crate::AppState;
 use crate::game::PlayerId;
 use crate::i18n::Tr;
@@ -232,9 +232,7 @@ pub async fn host_list(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let ip = ip_of(&state, peer, &headers);
-    let room = find_room(&state, &code, ip)?;
-    host_key_of(&state, &room, &headers, ip, "today-photos")?;
+    let (room, _) = host_room(&state, peer, &code, &headers, "today-photos")?;
     then_now_on(&room)?;
     let names = room.player_names();
     let rows = store(&state)?.of_room(&room.code).map_err(failed)?;
@@ -264,9 +262,7 @@ pub async fn hide(
     Path((code, player)): Path<(String, u32)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let ip = ip_of(&state, peer, &headers);
-    let room = find_room(&state, &code, ip)?;
-    host_key_of(&state, &room, &headers, ip, "hide-photo")?;
+    let (room, _) = host_room(&state, peer, &code, &headers, "hide-photo")?;
     if !store(&state)?.hide(&room.code, player).map_err(failed)? {
         return Err(AppError::keyed(
             StatusCode::NOT_FOUND,

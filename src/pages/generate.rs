@@ -225,7 +225,7 @@ fn split_caption(name: &str, fits: impl Fn(&str) -> bool) -> Vec<String> {
 }
 
 /// Print-like ordered dithering of the portraits: dots on a 4-pixel grid.
-fn halftone(img: &mut GrayImage) {
+pub(crate) fn halftone(img: &mut GrayImage) {
     const BAYER: [[u8; 4]; 4] = [[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]];
     for (x, y, p) in img.enumerate_pixels_mut() {
         let v = p.0[0];

@@ -7,6 +7,7 @@
 
 pub mod face;
 pub mod generate;
+pub mod register;
 pub mod why;
 
 use std::io::{Read, Write};
@@ -148,6 +149,24 @@ fn runs(profile: &[f32], threshold: f32) -> Vec<(u32, u32)> {
     out
 }
 
+/// `profile` averaged over `window` neighbours (centred): a halftone's
+/// rows and columns of dots alternate between dense and sparse, which
+/// would otherwise split a portrait's run into dozens of short ones.
+fn smoothed(profile: &[f32], window: usize) -> Vec<f32> {
+    let mut sums = Vec::with_capacity(profile.len() + 1);
+    sums.push(0.0f64);
+    for &v in profile {
+        sums.push(sums[sums.len() - 1] + f64::from(v));
+    }
+    let half = window / 2;
+    (0..profile.len())
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(half), (i + half + 1).min(profile.len()));
+            ((sums[b] - sums[a]) / (b - a) as f64) as f32
+        })
+        .collect()
+}
+
 /// Keeps the runs at least `share` of the longest one: portraits, not text.
 fn long_runs(found: Vec<(u32, u32)>, share: f32) -> Vec<(u32, u32)> {
     let longest = found.iter().map(|(a, b)| b - a).max().unwrap_or(0);
@@ -162,9 +181,13 @@ fn long_runs(found: Vec<(u32, u32)>, share: f32) -> Vec<(u32, u32)> {
 pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, NotClass> {
     let (w, h) = img.dimensions();
     let is_ink = |x: u32, y: u32| img.get_pixel(x, y).0[0] < PAPER;
+    // Wider than a halftone's dots at any scan's resolution, far narrower
+    // than a portrait.
+    let window = (w.max(h) / 200).max(5) as usize;
     let rows: Vec<f32> = (0..h)
         .map(|y| (0..w).filter(|&x| is_ink(x, y)).count() as f32)
         .collect();
+    let rows = smoothed(&rows, window);
     let top = rows.iter().copied().fold(0.0, f32::max);
     let bands = long_runs(runs(&rows, top * 0.5), 0.6);
     let mut rects = Vec::new();
@@ -172,6 +195,7 @@ pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, NotClass> {
         let cols: Vec<f32> = (0..w)
             .map(|x| (y0..y1).filter(|&y| is_ink(x, y)).count() as f32)
             .collect();
+        let cols = smoothed(&cols, window);
         let most = cols.iter().copied().fold(0.0, f32::max);
         for (x0, x1) in long_runs(runs(&cols, most * 0.5), 0.6) {
             rects.push(Rect { x0, y0, x1, y1 });
@@ -367,7 +391,8 @@ pub fn read_page_straightened(
 }
 
 /// Crops every portrait of `pages` (from [`read_page_unframed`]: one book)
-/// to one size, the median box's, with its face at the class's framing
+/// to one size, the median box's, with its face (registered to the class's
+/// mean face: [`register::to_mean_face`]) at the class's framing
 /// ([`face::Framing::of_class`]). A portrait without a face found keeps
 /// its whole box, one whose face does not fit the framing the nearest
 /// window inside its box; `framing` says which.
@@ -380,28 +405,19 @@ pub fn frame_class(pages: &mut [PageResult]) {
     let out_w = median(all().map(|f| f.photo.width()).collect());
     let out_h = median(all().map(|f| f.photo.height()).collect());
     let aspect = out_w as f32 / out_h as f32;
-    // On a halftone the detector's box size wanders by a quarter (measured
-    // on the generated pages, its place by a few percent): such a face
-    // takes the class's median size, so only its place is framed.
-    let halftone: Vec<bool> = all().map(|f| face::is_halftone(&f.photo)).collect();
-    let mut widths: Vec<f32> = all()
-        .zip(&halftone)
-        .filter(|(_, h)| !**h)
-        .filter_map(|(f, _)| Some(f.face?.size / f.photo.width() as f32))
+    // The detector's box wanders by a tenth in size (a quarter on a
+    // halftone): each face is registered to the class's mean face, made
+    // of the photo-tone portraits where there are any.
+    let detected: Vec<(&GrayImage, face::Face)> =
+        all().filter_map(|f| Some((&f.photo, f.face?))).collect();
+    let clean: Vec<bool> = detected
+        .iter()
+        .map(|(photo, _)| !face::is_halftone(photo))
         .collect();
-    widths.sort_by(f32::total_cmp);
-    let median_width = widths.get(widths.len() / 2).copied();
-    let sized = |f: &Found, halftone: bool| {
-        let face = f.face?;
-        match (halftone, median_width) {
-            (true, Some(share)) => Some(face::Face {
-                size: share * f.photo.width() as f32,
-                ..face
-            }),
-            _ => Some(face),
-        }
-    };
-    let faces: Vec<Option<face::Face>> = all().zip(&halftone).map(|(f, h)| sized(f, *h)).collect();
+    let mut registered = register::to_mean_face(&detected, &clean).into_iter();
+    let faces: Vec<Option<face::Face>> = all()
+        .map(|f| f.face.and_then(|_| registered.next()))
+        .collect();
     let placed: Vec<face::Placed> = all()
         .zip(&faces)
         .filter_map(|(f, face)| Some(((*face)?, f.photo.width() as f32, f.photo.height() as f32)))
@@ -698,25 +714,43 @@ fn read_captions(captions: &[Option<GrayImage>], with_ocr: bool) -> Vec<(String,
 /// letter page saved as uncompressed 16-bit RGB TIFF is about 200 MB.
 pub const MAX_PAGE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Why a page file was not read.
+#[derive(Debug)]
+pub enum PageFileError {
+    /// Larger on disk than [`MAX_PAGE_BYTES`].
+    TooLarge {
+        bytes: u64,
+    },
+    Decode(photos::DecodeError),
+    Io(std::io::Error),
+}
+
 /// Reads a page file (PNG, JPEG or TIFF), refusing one too large before
 /// reading it (its size on disk) and before decoding it (its pixels, from
 /// its header: within [`photos::MAX_SIDE`] a side and
 /// [`photos::MAX_PIXELS`], so decoding takes at most a few hundred MB).
+/// The CLI's and the organiser's page both read pages with it.
+pub fn open_page(path: &Path) -> Result<GrayImage, PageFileError> {
+    let bytes = std::fs::metadata(path).map_err(PageFileError::Io)?.len();
+    if bytes > MAX_PAGE_BYTES {
+        return Err(PageFileError::TooLarge { bytes });
+    }
+    let img = photos::decode_page_file(path).map_err(PageFileError::Decode)?;
+    Ok(img.into_luma8())
+}
+
+/// [`open_page`], its refusal in a sentence naming the file.
 pub fn load_page(path: &Path) -> anyhow::Result<GrayImage> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("{}", path.display()))?
-        .len();
-    if size > MAX_PAGE_BYTES {
-        bail!(
+    open_page(path).map_err(|e| match e {
+        PageFileError::TooLarge { bytes } => anyhow::anyhow!(
             "{} is {} MB, more than a page file may be ({} MB): scan at 300 to 600 dpi in grey, or save as PNG or JPEG",
             path.display(),
-            size / (1024 * 1024),
+            bytes / (1024 * 1024),
             MAX_PAGE_BYTES / (1024 * 1024)
-        );
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
-    let img = photos::decode_page(&bytes).map_err(|e| anyhow::anyhow!("{} {e}", path.display()))?;
-    Ok(img.into_luma8())
+        ),
+        PageFileError::Decode(e) => anyhow::anyhow!("{} {e}", path.display()),
+        PageFileError::Io(e) => anyhow::Error::new(e).context(format!("{}", path.display())),
+    })
 }
 
 /// The pages to read: each file, with its book's label when the pages
@@ -771,10 +805,41 @@ fn is_pdf(path: &Path) -> bool {
         .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("pdf"))
 }
 
-/// Each PDF among `pages` replaced by its pages, drawn as grey PNGs into
-/// `dir` by poppler's `pdftoppm` at [`PDF_DPI`] (`pdfinfo` first: a page
-/// that would be larger than a page image may be is refused before it is
-/// drawn). Without poppler-utils a PDF is refused in a sentence.
+/// Why a PDF's pages were not drawn.
+#[derive(Debug)]
+pub enum PdfError {
+    /// poppler-utils (`pdfinfo`, `pdftoppm`) is not installed.
+    NoPoppler,
+    /// A page would be larger than a page image may be, at [`PDF_DPI`].
+    TooLarge {
+        width: u64,
+        height: u64,
+    },
+    /// poppler's words.
+    Unreadable(String),
+    Io(std::io::Error),
+}
+
+impl PdfError {
+    /// The CLI's sentence for `path`.
+    fn said(&self, path: &Path) -> String {
+        let path = path.display();
+        match self {
+            Self::NoPoppler => format!(
+                "{path} is a PDF: reading one needs poppler's pdftoppm (apt-get install poppler-utils), or save its pages as PNG"
+            ),
+            Self::TooLarge { width, height } => format!(
+                "{path} has a page of {width}×{height} pixels at {PDF_DPI} dpi, more than a page may be ({} a side, {} megapixels)",
+                photos::MAX_SIDE,
+                photos::MAX_PIXELS / 1_000_000
+            ),
+            Self::Unreadable(why) => format!("{path} cannot be read as a PDF: {why}"),
+            Self::Io(e) => format!("{path}: {e}"),
+        }
+    }
+}
+
+/// Each PDF among `pages` replaced by its pages ([`draw_pdf`] into `dir`).
 fn expand_pdfs(
     pages: Vec<(PathBuf, Option<String>)>,
     dir: &Path,
@@ -785,86 +850,82 @@ fn expand_pdfs(
             out.push((path, label));
             continue;
         }
-        let info = Command::new("pdfinfo")
-            .args(["-f", "1", "-l", "100000"])
-            .arg(&path)
-            .output()
-            .map_err(|_| {
-                anyhow::anyhow!(
-                    "{} is a PDF: reading one needs poppler's pdftoppm (apt-get install poppler-utils), or save its pages as PNG",
-                    path.display()
-                )
-            })?;
-        if !info.status.success() {
-            bail!(
-                "{} cannot be read as a PDF: {}",
-                path.display(),
-                String::from_utf8_lossy(&info.stderr).trim()
-            );
-        }
-        // "Page    1 size: 612 x 792 pts (letter)", in points (1/72 inch).
-        for line in String::from_utf8_lossy(&info.stdout).lines() {
-            let Some(size) = line.split("size:").nth(1) else {
-                continue;
-            };
-            let sides: Vec<f64> = size
-                .split_whitespace()
-                .filter_map(|w| w.parse().ok())
-                .take(2)
-                .collect();
-            let px = |pt: f64| (pt / 72.0 * f64::from(PDF_DPI)).round() as u64;
-            if let [w, h] = sides[..] {
-                let (w, h) = (px(w), px(h));
-                if w > u64::from(photos::MAX_SIDE)
-                    || h > u64::from(photos::MAX_SIDE)
-                    || w * h > photos::MAX_PIXELS
-                {
-                    bail!(
-                        "{} has a page of {w}×{h} pixels at {PDF_DPI} dpi, more than a page may be ({} a side, {} megapixels)",
-                        path.display(),
-                        photos::MAX_SIDE,
-                        photos::MAX_PIXELS / 1_000_000
-                    );
-                }
-            }
-        }
-        std::fs::create_dir_all(dir)?;
         let stem = path
             .file_stem()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let prefix = dir.join(format!("{n}"));
-        let drawn = Command::new("pdftoppm")
-            .args(["-r", &PDF_DPI.to_string(), "-gray", "-png"])
-            .arg(&path)
-            .arg(&prefix)
-            .output()
-            .with_context(|| format!("{}: pdftoppm cannot run", path.display()))?;
-        if !drawn.status.success() {
-            bail!(
-                "{} cannot be read as a PDF: {}",
-                path.display(),
-                String::from_utf8_lossy(&drawn.stderr).trim()
-            );
-        }
-        // pdftoppm names them `{prefix}-1.png`, zero-padded to the count.
-        let mut files: Vec<(u32, PathBuf)> = std::fs::read_dir(dir)?
-            .filter_map(|e| Some(e.ok()?.path()))
-            .filter_map(|p| {
-                let name = p.file_stem()?.to_string_lossy().into_owned();
-                let page = name.strip_prefix(&format!("{n}-"))?.parse().ok()?;
-                Some((page, p))
-            })
-            .collect();
-        files.sort();
-        for (page, file) in files {
-            let named = dir.join(format!("{stem}-{page}.png"));
+        let drawn =
+            draw_pdf(&path, dir, &n.to_string()).map_err(|e| anyhow::anyhow!(e.said(&path)))?;
+        for (page, file) in drawn.into_iter().enumerate() {
+            let named = dir.join(format!("{stem}-{}.png", page + 1));
             std::fs::rename(&file, &named)?;
             out.push((named, label.clone()));
         }
     }
     Ok(out)
+}
+
+/// The pages of the PDF at `path`, drawn as grey PNGs into `dir` (as
+/// `{prefix}-N.png`) by poppler's `pdftoppm` at [`PDF_DPI`], in page
+/// order. `pdfinfo` first: a page that would be larger than a page image
+/// may be is refused before it is drawn.
+pub fn draw_pdf(path: &Path, dir: &Path, prefix: &str) -> Result<Vec<PathBuf>, PdfError> {
+    let info = Command::new("pdfinfo")
+        .args(["-f", "1", "-l", "100000"])
+        .arg(path)
+        .output()
+        .map_err(|_| PdfError::NoPoppler)?;
+    if !info.status.success() {
+        return Err(PdfError::Unreadable(
+            String::from_utf8_lossy(&info.stderr).trim().to_string(),
+        ));
+    }
+    // "Page    1 size: 612 x 792 pts (letter)", in points (1/72 inch).
+    for line in String::from_utf8_lossy(&info.stdout).lines() {
+        let Some(size) = line.split("size:").nth(1) else {
+            continue;
+        };
+        let sides: Vec<f64> = size
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .take(2)
+            .collect();
+        let px = |pt: f64| (pt / 72.0 * f64::from(PDF_DPI)).round() as u64;
+        if let [w, h] = sides[..] {
+            let (width, height) = (px(w), px(h));
+            if width > u64::from(photos::MAX_SIDE)
+                || height > u64::from(photos::MAX_SIDE)
+                || width * height > photos::MAX_PIXELS
+            {
+                return Err(PdfError::TooLarge { width, height });
+            }
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(PdfError::Io)?;
+    let drawn = Command::new("pdftoppm")
+        .args(["-r", &PDF_DPI.to_string(), "-gray", "-png"])
+        .arg(path)
+        .arg(dir.join(prefix))
+        .output()
+        .map_err(|_| PdfError::NoPoppler)?;
+    if !drawn.status.success() {
+        return Err(PdfError::Unreadable(
+            String::from_utf8_lossy(&drawn.stderr).trim().to_string(),
+        ));
+    }
+    // pdftoppm names them `{prefix}-1.png`, zero-padded to the count.
+    let mut files: Vec<(u32, PathBuf)> = std::fs::read_dir(dir)
+        .map_err(PdfError::Io)?
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter_map(|p| {
+            let name = p.file_stem()?.to_string_lossy().into_owned();
+            let page = name.strip_prefix(&format!("{prefix}-"))?.parse().ok()?;
+            Some((page, p))
+        })
+        .collect();
+    files.sort();
+    Ok(files.into_iter().map(|(_, p)| p).collect())
 }
 
 /// One portrait on its way to the roster.

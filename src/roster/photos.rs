@@ -70,34 +70,49 @@ fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, DecodeError> {
 /// dimensions from the header, and turns it upright as its EXIF
 /// orientation says.
 pub fn decode(bytes: &[u8]) -> Result<DynamicImage, DecodeError> {
-    decode_formats(bytes, &[ImageFormat::Png, ImageFormat::Jpeg])
+    decode_formats(|| reader(bytes), &[ImageFormat::Png, ImageFormat::Jpeg])
 }
 
 /// [`decode`], TIFF too: scanned yearbook pages (`yearbook pages`), which
 /// a scanner may save as TIFF; photos stay PNG and JPEG.
 pub fn decode_page(bytes: &[u8]) -> Result<DynamicImage, DecodeError> {
-    decode_formats(
-        bytes,
-        &[ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Tiff],
-    )
+    decode_formats(|| reader(bytes), PAGE_FORMATS)
 }
 
-fn decode_formats(bytes: &[u8], formats: &[ImageFormat]) -> Result<DynamicImage, DecodeError> {
+const PAGE_FORMATS: &[ImageFormat] = &[ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Tiff];
+
+/// [`decode_page`] of a file, read as it is decoded: a 200 MB TIFF is
+/// never in memory twice (its bytes and its pixels).
+pub fn decode_page_file(path: &Path) -> Result<DynamicImage, DecodeError> {
+    let open = || {
+        ImageReader::open(path)
+            .and_then(ImageReader::with_guessed_format)
+            .map_err(|e| DecodeError::Unreadable(e.to_string()))
+    };
+    decode_formats(open, PAGE_FORMATS)
+}
+
+/// Decodes what `open` opens (each call opens it afresh: the header is
+/// read before the pixels), if it is one of `formats`.
+fn decode_formats<R: std::io::BufRead + std::io::Seek>(
+    open: impl Fn() -> Result<ImageReader<R>, DecodeError>,
+    formats: &[ImageFormat],
+) -> Result<DynamicImage, DecodeError> {
     // The same words as the decoder's for a format it was built without.
-    if let Some(format) = reader(bytes)?.format()
+    if let Some(format) = open()?.format()
         && !formats.contains(&format)
     {
         return Err(DecodeError::Unreadable(format!(
             "The image format {format:?} is not supported"
         )));
     }
-    let (width, height) = reader(bytes)?
+    let (width, height) = open()?
         .into_dimensions()
         .map_err(|e| DecodeError::Unreadable(e.to_string()))?;
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(DecodeError::TooLarge { width, height });
     }
-    let mut reader = reader(bytes)?;
+    let mut reader = open()?;
     reader.limits(limits());
     let bad = |e: image::ImageError| DecodeError::Unreadable(e.to_string());
     let mut decoder = reader.into_decoder().map_err(bad)?;

@@ -342,16 +342,35 @@ fn sniff(bytes: &[u8]) -> Result<Kind, Problem> {
     }
 }
 
+/// What a scanned class page is, from its first bytes (a KiB is
+/// plenty): `Ok(true)` for a PDF, `Ok(false)` for an image the pages take
+/// (PNG, JPEG, TIFF), else the photo upload's refusal.
+pub fn sniff_page(head: &[u8]) -> Result<bool, Problem> {
+    match sniff(head) {
+        Err(Problem::Pdf) => Ok(true),
+        Ok(Kind::Image) => Ok(false),
+        Err(Problem::OtherFormat(_))
+            if image::guess_format(head).is_ok_and(|f| f == image::ImageFormat::Tiff) =>
+        {
+            Ok(false)
+        }
+        Ok(Kind::Zip) => Err(Problem::NotImage),
+        Err(problem) => Err(problem),
+    }
+}
+
+/// The refusal of a page whose pixels were read from its header.
+pub fn decode_problem(e: DecodeError) -> Problem {
+    match e {
+        DecodeError::TooLarge { width, height } => Problem::TooManyPixels { width, height },
+        DecodeError::Unreadable(_) => Problem::Unreadable,
+    }
+}
+
 /// A PNG or JPEG the roster can use: dimensions read from the header
 /// first (a tiny file may claim 50000×50000), then decoded in full.
 fn check_image(bytes: &[u8]) -> Result<(), Problem> {
-    match photos::decode(bytes) {
-        Ok(_) => Ok(()),
-        Err(DecodeError::TooLarge { width, height }) => {
-            Err(Problem::TooManyPixels { width, height })
-        }
-        Err(DecodeError::Unreadable(_)) => Err(Problem::Unreadable),
-    }
+    photos::decode(bytes).map(|_| ()).map_err(decode_problem)
 }
 
 /// One photo sent on its own (the editor's "replace"): the same checks

@@ -130,7 +130,8 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
                 .await
             }
         });
-        // Two generated pages (one turned, one halftoned) in a folder.
+        // Two generated pages (one turned, one halftoned) in a folder, the
+        // second as TIFF, as a scanner may save it.
         let dir = tempfile::tempdir().unwrap();
         let font = generate::serif_font().expect("a serif font");
         let names = generate::sample_names();
@@ -141,7 +142,8 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
             let spec = generate::sample_spec(n, &names, &portraits);
             let count = (spec.columns * spec.rows) as usize;
             printed.extend(spec.names[..count].iter().cloned());
-            let file = dir.path().join(format!("senior-{}.png", n + 1));
+            let kind = if n == 0 { "png" } else { "tiff" };
+            let file = dir.path().join(format!("senior-{}.{kind}", n + 1));
             generate::page(&spec, &font).save(&file).unwrap();
             files.push(file.to_str().unwrap().to_string());
         }
@@ -160,6 +162,16 @@ fn the_organiser_turns_scanned_pages_into_a_class_and_hosts_it() {
             .await;
         org.wait("the pages section", "!!document.getElementById('cp-pick')")
             .await;
+        // The picker offers TIFF and PDF scans too.
+        let accept = org
+            .js("return document.getElementById('cp-pick').accept")
+            .await;
+        for kind in [".png", ".jpg", ".tif", ".tiff", ".pdf"] {
+            assert!(
+                accept.as_str().unwrap_or_default().contains(kind),
+                "{accept}"
+            );
+        }
 
         // The name list, pasted, has one name spelled a little otherwise.
         let listed = format!("{}e", printed[5]);

@@ -1672,3 +1672,84 @@ pub fn tesseract_or_skip() -> bool {
     );
     false
 }
+
+/// Whether poppler's `pdftoppm` runs here, as [`tesseract_or_skip`]:
+/// under CI (.ci/run installs poppler-utils) its absence is a failure.
+#[allow(dead_code)]
+pub fn pdftoppm_or_skip() -> bool {
+    if std::process::Command::new("pdftoppm")
+        .arg("-v")
+        .output()
+        .is_ok()
+    {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "pdftoppm is missing under CI; .ci/run installs poppler-utils"
+    );
+    eprintln!("SKIPPED: pdftoppm is not installed (apt-get install poppler-utils)");
+    false
+}
+
+/// A PDF of grey images, each filling its own page, `dpi` dots an inch.
+#[allow(dead_code)]
+pub fn pdf_of(pages: &[image::GrayImage], dpi: f32) -> Vec<u8> {
+    // Objects: 1 the catalog, 2 the page tree, then per page its page,
+    // image and content (3 + 3k, 4 + 3k, 5 + 3k).
+    let kids: Vec<String> = (0..pages.len())
+        .map(|k| format!("{} 0 R", 3 + 3 * k))
+        .collect();
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
+        format!(
+            "<</Type/Pages/Kids[{}]/Count {}>>",
+            kids.join(" "),
+            pages.len()
+        )
+        .into_bytes(),
+    ];
+    for (k, img) in pages.iter().enumerate() {
+        let (w, h) = img.dimensions();
+        let (pw, ph) = (w as f32 * 72.0 / dpi, h as f32 * 72.0 / dpi);
+        let (image, contents) = (4 + 3 * k, 5 + 3 * k);
+        let content = format!("q {pw:.2} 0 0 {ph:.2} 0 0 cm /Im0 Do Q");
+        objects.push(format!("<</Type/Page/Parent 2 0 R/MediaBox[0 0 {pw:.2} {ph:.2}]/Resources<</XObject<</Im0 {image} 0 R>>>>/Contents {contents} 0 R>>").into_bytes());
+        objects.push(
+            [
+                format!("<</Type/XObject/Subtype/Image/Width {w}/Height {h}/ColorSpace/DeviceGray/BitsPerComponent 8/Length {}>>\nstream\n", img.as_raw().len()).into_bytes(),
+                img.as_raw().clone(),
+                b"\nendstream".to_vec(),
+            ]
+            .concat(),
+        );
+        objects.push(
+            format!(
+                "<</Length {}>>\nstream\n{content}\nendstream",
+                content.len()
+            )
+            .into_bytes(),
+        );
+    }
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n", i + 1).into_bytes());
+        pdf.extend(body);
+        pdf.extend(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
+    for o in offsets {
+        pdf.extend(format!("{o:010} 00000 n \n").into_bytes());
+    }
+    pdf.extend(
+        format!(
+            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .into_bytes(),
+    );
+    pdf
+}

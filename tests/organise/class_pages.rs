@@ -5,6 +5,7 @@
 //! class" naming the box, and then every box becomes a person with a photo.
 
 use image::{GrayImage, ImageFormat, Luma};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use yearbook::pages::generate;
 
 use super::*;
@@ -72,16 +73,8 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
     assert_eq!(status, 201, "{r}");
     let id = r["id"].to_string();
 
-    // Not a class page: a white sheet with two dark squares.
-    let mut sheet = GrayImage::from_pixel(600, 800, Luma([255]));
-    for (x0, y0) in [(100, 100), (350, 400)] {
-        for y in y0..y0 + 150 {
-            for x in x0..x0 + 120 {
-                sheet.put_pixel(x, y, Luma([40]));
-            }
-        }
-    }
-    let (status, r) = send_page(&server, &id, "letter.png", png(&sheet)).await;
+    // Not a class page.
+    let (status, r) = send_page(&server, &id, "letter.png", png(&letter())).await;
     assert_eq!(status, 422, "{r}");
     assert_eq!(r["error"], "not_class_page");
     let message = r["message"].as_str().unwrap();
@@ -89,10 +82,6 @@ async fn a_scanned_page_is_a_draft_to_fix_that_survives_a_restart_then_people() 
         message.contains("not a class page (2 portrait-like boxes"),
         "the detector's sentence: {message}"
     );
-    // Past 25 MiB: refused before it is read.
-    let (status, r) = send_page(&server, &id, "huge.png", vec![0u8; 26 << 20]).await;
-    assert_eq!(status, 413, "{r}");
-    assert_eq!(r["error"], "too_large");
     // Not an image at all.
     let (status, r) = send_page(&server, &id, "notes.png", b"hello".to_vec()).await;
     assert_eq!(status, 422, "{r}");
@@ -458,4 +447,128 @@ async fn the_pages_of_one_book_are_framed_together_as_the_cli_frames_them() {
         );
     }
     eprintln!("worst face difference: {worst:.2} px");
+}
+
+/// A page 300 MB long, announced as such: the first line of the answer,
+/// and its JSON.
+async fn send_announced_too_large(server: &TestServer, id: &str) -> (String, Value) {
+    let url = reqwest::Url::parse(&server.url("/")).unwrap();
+    let address = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/organise/reunions/{id}/pages?file=huge.tiff HTTP/1.1\r\nHost: {address}\r\n\
+         Content-Length: 300000000\r\nConnection: close\r\n\r\nII*\0"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        socket.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.lines().next().unwrap_or_default().to_string();
+    let json = answer
+        .split("\r\n\r\n")
+        .nth(1)
+        .and_then(|b| serde_json::from_str(b).ok())
+        .unwrap_or(Value::Null);
+    (status, json)
+}
+
+fn tiff(img: &GrayImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Tiff)
+        .unwrap();
+    out
+}
+
+/// A white sheet with two dark squares: not a class page.
+fn letter() -> GrayImage {
+    let mut sheet = GrayImage::from_pixel(600, 800, Luma([255]));
+    for (x0, y0) in [(100, 100), (350, 400)] {
+        for y in y0..y0 + 150 {
+            for x in x0..x0 + 120 {
+                sheet.put_pixel(x, y, Luma([40]));
+            }
+        }
+    }
+    sheet
+}
+
+#[tokio::test]
+async fn a_tiff_and_a_pdf_of_pages_are_read_as_the_cli_reads_them() {
+    let server = TestServer::builder().in_process().start();
+    let (_, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Scans"}))
+        .await;
+    let id = r["id"].to_string();
+
+    // Past 256 MiB, announced: refused before it is read, in a sentence.
+    let (status, r) = send_announced_too_large(&server, &id).await;
+    assert!(status.contains(" 413 "), "{status}");
+    assert_eq!(r["error"], "too_large", "{r}");
+    let message = r["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("286.1 MB; the largest page accepted is 256 MB"),
+        "{message}"
+    );
+
+    // A TIFF, as a scanner saves one.
+    let page = image::load_from_memory(&sample_page(0).0)
+        .unwrap()
+        .into_luma8();
+    let (status, r) = send_page(&server, &id, "senior.tiff", tiff(&page)).await;
+    assert_eq!(status, 201, "{r}");
+    assert_eq!(r["file"], "senior.tiff");
+    assert_eq!(r["boxes"].as_array().unwrap().len(), 12, "{r}");
+    assert_eq!(r["pages"].as_array().unwrap().len(), 1, "{r}");
+
+    if !pdftoppm_or_skip() {
+        return;
+    }
+    // A PDF of two class pages and a letter: a draft for each class page,
+    // named by its page; the letter said to be none.
+    let other = image::load_from_memory(&sample_page(1).0)
+        .unwrap()
+        .into_luma8();
+    let pdf = pdf_of(&[page, other, letter()], 300.0);
+    let (status, r) = send_page(&server, &id, "class.pdf", pdf).await;
+    assert_eq!(status, 201, "{r}");
+    let made = r["pages"].as_array().unwrap();
+    let files: Vec<&str> = made.iter().map(|p| p["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["class.pdf p. 1", "class.pdf p. 2"], "{r}");
+    for p in made {
+        assert_eq!(p["boxes"].as_array().unwrap().len(), 12, "{p}");
+    }
+    assert_eq!(r["refused"][0]["file"], "class.pdf p. 3", "{r}");
+    assert_eq!(r["refused"][0]["error"], "not_class_page", "{r}");
+    let (_, list) = server
+        .get_json(&format!("/api/organise/reunions/{id}/pages"))
+        .await;
+    assert_eq!(list["pages"].as_array().unwrap().len(), 3, "{list}");
+}
+
+#[tokio::test]
+async fn a_pdf_is_refused_in_a_sentence_where_poppler_is_missing() {
+    let no_tools = tempfile::tempdir().expect("empty PATH");
+    let server = TestServer::builder()
+        .wrapped_in(vec![
+            "env".into(),
+            format!("PATH={}", no_tools.path().display()),
+        ])
+        .start();
+    let (_, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "No PDF"}))
+        .await;
+    let id = r["id"].to_string();
+    let pdf = pdf_of(&[letter()], 300.0);
+    let (status, r) = send_page(&server, &id, "class.pdf", pdf).await;
+    assert_eq!(status, 422, "{r}");
+    assert_eq!(r["error"], "pdf", "{r}");
+    assert_eq!(
+        r["message"],
+        "This server cannot read PDF files (poppler's pdftoppm is not installed on it): \
+         save each page as PNG, JPEG or TIFF and send those instead."
+    );
 }
