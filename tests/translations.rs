@@ -402,10 +402,19 @@ fn every_http_refusal_message_comes_from_a_catalogue() {
             "",
         );
         for call in plain_refusals(&text) {
-            // A page's `Tr` (`t`, `tr`) or a rule's message in the client's language.
-            let localised = [".get(\"", ".arg(\"", ".num(", "rule_message("]
-                .iter()
-                .any(|said| call.contains(said));
+            // A page's `Tr` (`t`, `tr`: a key, a key in a variable, its
+            // `Lang` with several variables) or a rule's message in the
+            // client's language.
+            let localised = [
+                ".get(\"",
+                ".arg(\"",
+                ".arg(key,",
+                ".num(",
+                ".lang.with(",
+                "rule_message(",
+            ]
+            .iter()
+            .any(|said| call.contains(said));
             let known = REFUSALS_STILL_ENGLISH
                 .iter()
                 .any(|(f, what)| *f == path && call.contains(what));
