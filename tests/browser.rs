@@ -241,6 +241,45 @@ async fn new_room_in_mode(server: &TestServer, rounds: u32, mode: &str) -> Value
     v
 }
 
+/// A new event titled `title`, made over the organiser's API (the test
+/// server organises from loopback); its id.
+async fn new_event(server: &TestServer, title: &str) -> u64 {
+    let (status, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": title}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    r["id"].as_u64().expect("the event's id")
+}
+
+/// Adds a person to event `id` over the organiser's API: `body` as
+/// `POST /api/organise/reunions/{id}/people` takes it; the person made.
+async fn add_person(server: &TestServer, id: impl std::fmt::Display, body: Value) -> Value {
+    let (status, v) = server
+        .post_json(&format!("/api/organise/reunions/{id}/people"), &body)
+        .await;
+    assert_eq!(status, 201, "{body} → {v}");
+    v
+}
+
+/// A person for [`add_person`]: `name` with test portrait `i` as photo.
+fn pictured(name: &str, i: usize) -> Value {
+    json!({"name": name, "photos": [{"data": common::portrait_b64(i)}]})
+}
+
+/// The organiser's page of event `id` on a phone, once its table shows
+/// `rows` people with thumbnails.
+async fn event_page(b: &Browser, server: &TestServer, id: &str, rows: usize) -> Page {
+    let page = b.open("organiser", Size::Phone).await;
+    page.goto(&server.url(&format!("/organise/reunions/{id}")))
+        .await;
+    page.wait(
+        &format!("{rows} rows"),
+        &format!("document.querySelectorAll('#people-rows img.thumb').length === {rows}"),
+    )
+    .await;
+    page
+}
+
 // ---------------------------------------------------------------------------
 // The projector page
 
@@ -580,6 +619,22 @@ async fn enter_name(phone: &Page, name: &str) {
         "[{}] the waiting screen shows the player's name",
         phone.label
     );
+}
+
+/// The phone of the guest a then & now question is about: it says so,
+/// and offers nothing to tap.
+async fn assert_its_you(phone: &Page) {
+    wait_eq(
+        phone,
+        "That's you!",
+        "return seen('#locked')",
+        json!("That’s you! Watch the others guess."),
+    )
+    .await;
+    let taps = phone
+        .js("return Array.from(document.querySelectorAll('#pq-choices button')).filter(function (b) { return !b.disabled; }).length")
+        .await;
+    assert_eq!(taps, 0, "nothing to tap on a question about yourself");
 }
 
 /// Waits for `round` on a phone with its four tiles loaded; checks the name

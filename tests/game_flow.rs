@@ -526,16 +526,7 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     ann.vote(2, ans2 as u64).await;
     bob.vote(2, ((ans2 + 1) % 4) as u64).await;
     let hrev = host.recv_type("reveal").await;
-    assert_eq!(
-        hrev["counts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_u64().unwrap())
-            .sum::<u64>(),
-        3,
-        "{hrev}"
-    );
+    assert_eq!(votes_in(&hrev), 3, "{hrev}");
     ann.recv_type("reveal").await;
     let brev = bob.recv_type("reveal").await;
     let bob_score = brev["you"]["score"].as_u64().unwrap();
@@ -559,16 +550,7 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     cy.vote(3, ans3 as u64).await;
     let hrev = host.recv_type("reveal").await;
     assert_eq!(hrev["players_voting"], 2, "Bob left before voting: {hrev}");
-    assert_eq!(
-        hrev["counts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_u64().unwrap())
-            .sum::<u64>(),
-        2,
-        "{hrev}"
-    );
+    assert_eq!(votes_in(&hrev), 2, "{hrev}");
     assert_eq!(hrev["answer"], ans3);
     ann.recv_type("reveal").await;
     cy.recv_type("reveal").await;
@@ -590,6 +572,16 @@ async fn dropped_phone_resumes_as_the_same_player_and_does_not_hold_the_room_up(
     assert!(s["you"]["choice"].is_null(), "Bob did not vote: {s}");
     assert_eq!(s["you"]["points"], 0);
     assert_eq!(s["you"]["score"], bob_score);
+}
+
+/// How many votes a `reveal` counted: its per-choice counts added up.
+fn votes_in(reveal: &Value) -> u64 {
+    reveal["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .map(|c| c.as_u64().expect("a count"))
+        .sum()
 }
 
 /// [`room_with`], once the host's lobby lists every phone. On a stopped
@@ -660,15 +652,7 @@ async fn leaving_or_resuming_never_closes_voting_by_itself() {
     assert_eq!(room_phase(&server, &code).await, "question");
     bob.vote(1, 1).await;
     let rev = host.recv_type("reveal").await;
-    assert_eq!(
-        rev["counts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_u64().unwrap())
-            .sum::<u64>(),
-        2
-    );
+    assert_eq!(votes_in(&rev), 2);
     ann.recv_type("reveal").await;
     bob.recv_type("reveal").await;
 }

@@ -78,6 +78,12 @@ pub async fn log_in(server: &TestServer) -> String {
     organiser_cookie(&r)
 }
 
+/// Asserts an error answer `v`: its status and its `error` code.
+#[track_caller]
+fn assert_refused(status: u16, v: &Value, want: u16, code: &str) {
+    assert_eq!((status, v["error"].as_str()), (want, Some(code)), "{v}");
+}
+
 async fn whoami(server: &TestServer, cookie: Option<&str>) -> (u16, Value) {
     let mut req = server.http.get(server.url("/api/organise/whoami"));
     if let Some(c) = cookie {
@@ -90,11 +96,7 @@ async fn whoami(server: &TestServer, cookie: Option<&str>) -> (u16, Value) {
 async fn the_password_opens_the_organiser_area_and_a_signed_strict_cookie_keeps_it_open() {
     let server = password_server();
     let (status, v) = whoami(&server, None).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (401, Some("organiser_only")),
-        "{v}"
-    );
+    assert_refused(status, &v, 401, "organiser_only");
     let page = server.get("/organise").await;
     assert_eq!(page.status().as_u16(), 401);
     let html = page.text().await.unwrap();
@@ -142,11 +144,7 @@ async fn the_password_opens_the_organiser_area_and_a_signed_strict_cookie_keeps_
     let (status, v) = server
         .post_json("/organise/login", &json!({"password": "x"}))
         .await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (401, Some("wrong_password")),
-        "{v}"
-    );
+    assert_refused(status, &v, 401, "wrong_password");
 }
 
 #[tokio::test]
@@ -176,11 +174,7 @@ async fn wrong_passwords_are_paced_per_address_and_then_even_the_right_one_waits
     let (status, v) = server
         .post_json("/organise/login", &json!({"password": PW}))
         .await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (429, Some("rate_limited")),
-        "{v}"
-    );
+    assert_refused(status, &v, 429, "rate_limited");
     let page = post_form(&server, "/organise/login", "password=correct+horse").await;
     assert_eq!(page.status().as_u16(), 429);
     assert!(
@@ -231,11 +225,7 @@ async fn behind_a_trusted_proxy_being_local_proves_nothing() {
         .in_process()
         .start();
     let (status, v) = whoami(&server, None).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (403, Some("organiser_closed")),
-        "{v}"
-    );
+    assert_refused(status, &v, 403, "organiser_closed");
     assert!(v["message"].as_str().unwrap().contains("proxy"), "{v}");
 }
 
@@ -405,11 +395,7 @@ async fn a_guest_with_the_event_code_never_reaches_the_organiser() {
     assert_eq!(join.status().as_u16(), 200);
     let cookies = format!("{event_cookie}; {}", header(&join, "set-cookie"));
     let (status, v) = whoami(&server, Some(&cookies)).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (401, Some("organiser_only")),
-        "{v}"
-    );
+    assert_refused(status, &v, 401, "organiser_only");
     let page = fetch_with_cookie(&server.http, server.url("/organise"), &cookies).await;
     assert_eq!(page.status().as_u16(), 401);
     assert!(page.text().await.unwrap().contains("Organiser password"));
@@ -489,11 +475,7 @@ async fn a_public_server_without_a_password_keeps_the_organiser_area_closed_and_
     )
     .await;
     let (status, v) = status_and_json(r).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (403, Some("organiser_closed")),
-        "{v}"
-    );
+    assert_refused(status, &v, 403, "organiser_closed");
     let log = std::fs::read_to_string(server._dir.path().join("stderr.log")).unwrap();
     assert!(
         log.contains("--admin-password"),
@@ -631,11 +613,7 @@ async fn an_event_is_set_up_hosted_played_and_all_of_it_survives_kill_9() {
         &json!({"version": 1, "known_as": "Nan", "by": "Tom"}),
     )
     .await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (409, Some("edited_elsewhere")),
-        "{v}"
-    );
+    assert_refused(status, &v, 409, "edited_elsewhere");
     let message = v["message"].as_str().unwrap();
     assert!(
         message.contains("Maria") && message.contains("Ann Archer"),
@@ -783,11 +761,7 @@ async fn a_guest_cannot_read_an_events_people_photos_or_host_its_rooms() {
     let (status, v) = server
         .post_json("/api/rooms", &json!({"reunion": id}))
         .await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (401, Some("organiser_only")),
-        "{v}"
-    );
+    assert_refused(status, &v, 401, "organiser_only");
     // The organiser gets all of it, and the pages render.
     let r = with(
         server
@@ -1062,11 +1036,7 @@ async fn an_invite_opens_one_event_once_and_nothing_else() {
             .unwrap(),
     )
     .await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (403, Some("organiser_only")),
-        "{v}"
-    );
+    assert_refused(status, &v, 403, "organiser_only");
     let r = co_post("/api/rooms", json!({"reunion": ids[0]}))
         .await
         .unwrap();
@@ -1158,17 +1128,9 @@ async fn an_organiser_previews_an_events_class_in_solo_rounds() {
     let (status, v) = server
         .post_json("/api/solo/round", &json!({"reunion": id}))
         .await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (403, Some("solo_off")),
-        "{v}"
-    );
+    assert_refused(status, &v, 403, "solo_off");
     let (status, v) = server.post_json("/api/solo/round", &json!({})).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (403, Some("solo_off")),
-        "{v}"
-    );
+    assert_refused(status, &v, 403, "solo_off");
     let page = with(server.http.get(server.url(&format!("/solo?reunion={id}"))))
         .send()
         .await
@@ -1260,16 +1222,12 @@ async fn a_roster_zip_that_is_unsafe_missing_or_too_big_makes_no_event() {
         ),
     ] {
         let (status, v) = status_and_json(post(zip_of(&files)).await.unwrap()).await;
-        assert_eq!((status, v["error"].as_str()), (422, Some("bad_zip")), "{v}");
+        assert_refused(status, &v, 422, "bad_zip");
         assert!(v["message"].as_str().unwrap().contains(says), "{v}");
     }
     // Past 200 MiB: refused as it arrives, not the 64 KiB JSON limit.
     let (status, v) = status_and_json(post(vec![0; 200 * 1024 * 1024 + 1]).await.unwrap()).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (413, Some("too_large")),
-        "{v}"
-    );
+    assert_refused(status, &v, 413, "too_large");
     assert!(v["message"].as_str().unwrap().contains("200 MB"), "{v}");
     let (_, list) = server.get_json("/api/organise/reunions").await;
     assert_eq!(list["reunions"], json!([]), "{list}");
@@ -1350,18 +1308,10 @@ async fn a_photo_turns_in_quarter_turns_versioned_and_stays_turned_after_kill_9(
 
     // On an older version: refused, naming who turned it.
     let (status, v) = rotate(&server, &photo, json!({"version": 1, "turns": 1})).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (409, Some("edited_elsewhere")),
-        "{v}"
-    );
+    assert_refused(status, &v, 409, "edited_elsewhere");
     assert_eq!(dark_side(&server.fetch_bytes(&thumb).await), "right");
     let (status, v) = rotate(&server, &photo, json!({"version": 2, "turns": 0})).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (400, Some("bad_request")),
-        "{v}"
-    );
+    assert_refused(status, &v, 400, "bad_request");
     let (status, _) = rotate(
         &server,
         &format!("/api/organise/reunions/{id}/people/{}/photos/5", p["id"]),
@@ -1425,30 +1375,18 @@ async fn a_replaced_photo_keeps_its_place_label_and_rooms_and_bad_ones_change_no
 
     // Not a photo, too big, or on an old version: refused, nothing changes.
     let (status, v) = put_photo(&server, &photo, 1, b"%PDF-1.4 scan".to_vec()).await;
-    assert_eq!((status, v["error"].as_str()), (422, Some("pdf")), "{v}");
+    assert_refused(status, &v, 422, "pdf");
     assert!(v["message"].as_str().unwrap().contains("PDF"), "{v}");
     let too_big = vec![0u8; 25 * 1024 * 1024 + 1];
     let (status, v) = put_photo(&server, &photo, 1, too_big).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (413, Some("too_large")),
-        "{v}"
-    );
+    assert_refused(status, &v, 413, "too_large");
     let (status, v) = put_photo(&server, &photo, 7, new_face.clone()).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (409, Some("edited_elsewhere")),
-        "{v}"
-    );
+    assert_refused(status, &v, 409, "edited_elsewhere");
     // Only that route's shape skips the 64 KiB guard: a PUT to the
     // thumbnail's path (no such route) is held to it.
     let thumb_path = format!("/api/organise/reunions/{a}/photos/{}/0", ann["id"]);
     let (status, v) = put_photo(&server, &thumb_path, 1, vec![0u8; 100 * 1024]).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (413, Some("too_large")),
-        "{v}"
-    );
+    assert_refused(status, &v, 413, "too_large");
     let thumb = ann["photos"][0]["thumb"].as_str().unwrap().to_string();
     assert_eq!(whose_photo(&server, &thumb).await, 0);
 

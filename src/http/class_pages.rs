@@ -153,71 +153,50 @@ impl Unread {
     /// The refusal, in the organiser's language.
     fn refusal(self, tr: Tr) -> AppError {
         use crate::pages::PdfError;
-        use fluent_bundle::FluentValue;
-        let unreadable = |key: &'static str, why: String| {
-            AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unreadable",
-                tr.arg(key, "why", why),
-            )
-        };
+        use crate::roster::photos::{MAX_PIXELS, MAX_SIDE};
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
         match self {
             Self::Refused(problem) => problem.refused(),
-            Self::TooLarge(bytes) => too_large(tr, bytes),
+            Self::TooLarge(bytes) => too_large(bytes),
             Self::NotClassPage(why) => AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                status,
                 "not_class_page",
                 tr.arg("pages-not-class", "why", why.say(tr.lang)),
             ),
-            Self::Failed(why) => unreadable("pages-unreadable", why),
-            Self::Pdf(PdfError::NoPoppler) => AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "pdf",
-                tr.get("pages-no-pdf"),
+            Self::Failed(why) => {
+                AppError::new(status, "unreadable", tr.arg("pages-unreadable", "why", why))
+            }
+            Self::Pdf(PdfError::NoPoppler) => AppError::new(status, "pdf", tr.get("pages-no-pdf")),
+            Self::Pdf(PdfError::TooLarge { width, height }) => {
+                AppError::keyed(status, "too_many_pixels", "pages-pdf-too-large")
+                    .with("width", width)
+                    .with("height", height)
+                    .with("side", MAX_SIDE)
+                    .with("mp", MAX_PIXELS / 1_000_000)
+            }
+            Self::Pdf(PdfError::Unreadable(why)) => AppError::new(
+                status,
+                "unreadable",
+                tr.arg("pages-pdf-unreadable", "why", why),
             ),
-            Self::Pdf(PdfError::TooLarge { width, height }) => AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "too_many_pixels",
-                tr.lang.with(
-                    "pages-pdf-too-large",
-                    &[
-                        ("width", FluentValue::from(width)),
-                        ("height", FluentValue::from(height)),
-                        (
-                            "side",
-                            FluentValue::from(crate::roster::photos::MAX_SIDE as u64),
-                        ),
-                        (
-                            "mp",
-                            FluentValue::from(crate::roster::photos::MAX_PIXELS / 1_000_000),
-                        ),
-                    ],
-                ),
-            ),
-            Self::Pdf(PdfError::Unreadable(why)) => unreadable("pages-pdf-unreadable", why),
             Self::Pdf(PdfError::Io(e)) => storage_trouble(tr, e),
         }
     }
 }
 
 /// 413 `too_large` for a page of `bytes`.
-fn too_large(tr: Tr, bytes: u64) -> AppError {
-    use fluent_bundle::FluentValue;
-    AppError::new(
+fn too_large(bytes: u64) -> AppError {
+    AppError::keyed(
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
-        tr.lang.with(
-            "pages-too-large",
-            &[
-                // One decimal as text: Fluent's numbers drop a ".0".
-                (
-                    "mb",
-                    FluentValue::from(format!("{:.1}", bytes as f64 / 1_048_576.0)),
-                ),
-                ("max", FluentValue::from(MAX_PAGE_BYTES >> 20)),
-            ],
-        ),
+        "pages-too-large",
     )
+    // One decimal, kept as tenths of a MiB: "286,1" in German.
+    .with(
+        "mb",
+        super::Arg::Tenths((bytes as f64 / 104_857.6).round() as i64),
+    )
+    .with("max", MAX_PAGE_BYTES >> 20)
 }
 
 /// The page files an upload holds, each with its page number in a PDF:
@@ -348,7 +327,7 @@ async fn spool_page(tr: Tr, body: Body, path: &Path) -> Result<(), AppError> {
             Ok(cut) => cut.into_error(
                 AppError::bad_request(tr.get("pages-cut")),
                 AppError::bad_request(tr.arg("pages-slow", "seconds", PAGE_READ_TIMEOUT.as_secs())),
-                |bytes| too_large(tr, bytes as u64),
+                |bytes| too_large(bytes as u64),
             ),
         })?;
     Ok(())
@@ -384,7 +363,7 @@ pub async fn upload(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if let Some(bytes) = announced.filter(|&b| b > MAX_PAGE_BYTES) {
-        return Err(too_large(tr, bytes));
+        return Err(too_large(bytes));
     }
     let store = store_of(&state, tr)?;
     let count = in_store(tr, store.clone(), move |s| Ok(drafts::list(s, id)?.len())).await?;

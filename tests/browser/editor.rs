@@ -54,28 +54,17 @@ fn the_organiser_edits_a_name_deletes_a_person_and_undoes_both() {
     browser_test("editor", |b| async move {
         // Listening on 127.0.0.1 without a password: this computer organises.
         let server = TestServer::builder().in_process().start();
-        let (status, r) = server
-            .post_json("/api/organise/reunions", &json!({"title": "Undo High"}))
-            .await;
-        assert_eq!(status, 201, "{r}");
-        let id = r["id"].to_string();
+        let id = new_event(&server, "Undo High").await.to_string();
         for (i, name) in ["Ann Archer", "Bea Baker", "Cy Cole"].iter().enumerate() {
-            let (status, v) = server
-                .post_json(
-                    &format!("/api/organise/reunions/{id}/people"),
-                    &json!({"name": name, "gender": "f", "photos": [{"data": common::portrait_b64(i)}]}),
-                )
-                .await;
-            assert_eq!(status, 201, "{v}");
-        }
-        let page = b.open("organiser", Size::Phone).await;
-        page.goto(&server.url(&format!("/organise/reunions/{id}")))
+            let photos = [json!({"data": common::portrait_b64(i)})];
+            add_person(
+                &server,
+                &id,
+                json!({"name": name, "gender": "f", "photos": photos}),
+            )
             .await;
-        page.wait(
-            "three rows",
-            "document.querySelectorAll('#people-rows img.thumb').length === 3",
-        )
-        .await;
+        }
+        let page = event_page(&b, &server, &id, 3).await;
         assert_eq!(
             page.js("return document.getElementById('undo').disabled")
                 .await,

@@ -7,24 +7,11 @@ use super::*;
 fn a_person_named_like_a_script_tag_leaves_the_editor_working() {
     browser_test("fixes", |b| async move {
         let server = TestServer::builder().in_process().start();
-        let (status, r) = server
-            .post_json(
-                "/api/organise/reunions",
-                &json!({"title": "Tags & <b>High</b>"}),
-            )
-            .await;
-        assert_eq!(status, 201, "{r}");
-        let id = r["id"].to_string();
+        let id = new_event(&server, "Tags & <b>High</b>").await;
         // After `<!--<script>` a browser no longer ends the script element
         // at its `</script>`, unless `<` is written as `\u003c`.
         for name in ["<!--<script>", "Plain Name"] {
-            let (status, v) = server
-                .post_json(
-                    &format!("/api/organise/reunions/{id}/people"),
-                    &json!({"name": name}),
-                )
-                .await;
-            assert_eq!(status, 201, "{v}");
+            add_person(&server, id, json!({"name": name})).await;
         }
         let page = b.open("organiser", Size::Phone).await;
         page.goto(&server.url(&format!("/organise/reunions/{id}")))

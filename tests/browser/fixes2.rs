@@ -8,18 +8,8 @@ fn two_quick_changes_to_one_row_are_both_saved_on_a_slow_network() {
     browser_test("fixes2_quick_changes", |b| async move {
         // Listening on 127.0.0.1 without a password: this computer organises.
         let server = TestServer::builder().in_process().start();
-        let (status, event) = server
-            .post_json("/api/organise/reunions", &json!({"title": "Quick"}))
-            .await;
-        assert_eq!(status, 201, "{event}");
-        let id = event["id"].as_u64().unwrap();
-        let (status, v) = server
-            .post_json(
-                &format!("/api/organise/reunions/{id}/people"),
-                &json!({"name": "Kim Kay", "photos": [{"data": common::portrait_b64(0)}]}),
-            )
-            .await;
-        assert_eq!(status, 201, "{v}");
+        let id = new_event(&server, "Quick").await;
+        let v = add_person(&server, id, pictured("Kim Kay", 0)).await;
         assert_eq!(
             (v["in_memoriam"].as_bool(), v["included"].as_bool()),
             (Some(false), Some(true)),

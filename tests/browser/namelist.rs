@@ -45,28 +45,11 @@ fn cell_is(row: usize, col: usize, value: &str) -> String {
 fn the_organiser_pastes_a_list_accepts_a_match_in_one_click_and_applies_it() {
     browser_test("namelist", |b| async move {
         let server = TestServer::builder().in_process().start();
-        let (status, r) = server
-            .post_json("/api/organise/reunions", &json!({"title": "List High"}))
-            .await;
-        assert_eq!(status, 201, "{r}");
-        let id = r["id"].to_string();
+        let id = new_event(&server, "List High").await.to_string();
         for (i, name) in ["José Núñez", "Kevin O'Neil", "Bob Ray"].iter().enumerate() {
-            let (status, v) = server
-                .post_json(
-                    &format!("/api/organise/reunions/{id}/people"),
-                    &json!({"name": name, "photos": [{"data": common::portrait_b64(i)}]}),
-                )
-                .await;
-            assert_eq!(status, 201, "{v}");
+            add_person(&server, &id, pictured(name, i)).await;
         }
-        let page = b.open("organiser", Size::Phone).await;
-        page.goto(&server.url(&format!("/organise/reunions/{id}")))
-            .await;
-        page.wait(
-            "three rows",
-            "document.querySelectorAll('#people-rows img.thumb').length === 3",
-        )
-        .await;
+        let page = event_page(&b, &server, &id, 3).await;
 
         // Pasted as European Excel copies it: semicolons, a header in words.
         page.type_into(

@@ -60,22 +60,9 @@ fn the_organiser_pages_follow_the_organisers_language() {
     browser_test("organise_lang", |b| async move {
         // Listening on 127.0.0.1 without a password: this computer organises.
         let server = TestServer::builder().in_process().start();
-        let (status, r) = server
-            .post_json(
-                "/api/organise/reunions",
-                &json!({"title": "Goethe-Gymnasium Abschlussjahrgang 1986"}),
-            )
-            .await;
-        assert_eq!(status, 201, "{r}");
-        let id = r["id"].as_u64().unwrap();
+        let id = new_event(&server, "Goethe-Gymnasium Abschlussjahrgang 1986").await;
         for name in ["Anna Lehmann", "Maximilian Schweinsteiger-Oberhuber"] {
-            let (status, v) = server
-                .post_json(
-                    &format!("/api/organise/reunions/{id}/people"),
-                    &json!({"name": name}),
-                )
-                .await;
-            assert_eq!(status, 201, "{v}");
+            add_person(&server, id, json!({"name": name})).await;
         }
 
         for size in [Size::Phone, Size::Projector720] {

@@ -8,22 +8,12 @@ fn end_event_asks_then_deletes_the_event_s_photos_of_today() {
     browser_test("privacy", |b| async move {
         // Listening on 127.0.0.1 without a password: this computer organises.
         let server = TestServer::builder().in_process().start();
-        let (status, r) = server
-            .post_json(
-                "/api/organise/reunions",
-                &json!({"title": "Lincoln High 1986"}),
-            )
-            .await;
-        assert_eq!(status, 201, "{r}");
-        let id = r["id"].as_u64().unwrap();
+        let id = new_event(&server, "Lincoln High 1986").await;
         for (i, name) in ["Ann Archer", "Bea Baker", "Cy Cole", "Di Dunn"]
             .iter()
             .enumerate()
         {
-            let person = json!({"name": name, "photos": [{"data": common::portrait_b64(i)}]});
-            let path = format!("/api/organise/reunions/{id}/people");
-            let (status, v) = server.post_json(&path, &person).await;
-            assert_eq!(status, 201, "{v}");
+            add_person(&server, id, pictured(name, i)).await;
         }
         let (code, _key) = common::create_room(&server, json!({"reunion": id})).await;
         let (_phone, welcome) = common::join(&server, &code, "Ann").await;

@@ -119,20 +119,10 @@ fn the_event_page_previews_its_class_in_a_solo_round() {
             .arg("off")
             .in_process()
             .start();
-        let (s, event) = server
-            .post_json("/api/organise/reunions", &json!({"title": "Class of 1986"}))
-            .await;
-        assert_eq!(s, 201, "{event}");
-        let id = event["id"].as_u64().unwrap();
+        let id = new_event(&server, "Class of 1986").await;
         let names = ["Ann Lee", "Bob Ray", "Cy Dee", "Dot Fox"];
         for (i, name) in names.iter().enumerate() {
-            let (s, p) = server
-                .post_json(
-                    &format!("/api/organise/reunions/{id}/people"),
-                    &json!({"name": name, "photos": [{"data": common::portrait_b64(i)}]}),
-                )
-                .await;
-            assert_eq!(s, 201, "{p}");
+            add_person(&server, id, pictured(name, i)).await;
         }
         page.goto(&server.url(&format!("/organise/reunions/{id}")))
             .await;

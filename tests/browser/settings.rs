@@ -17,11 +17,7 @@ fn the_event_settings_save_as_changed_and_a_bad_guest_code_says_why() {
     browser_test("settings", |b| async move {
         // Listening on 127.0.0.1 without a password: this computer organises.
         let server = TestServer::builder().in_process().start();
-        let (status, r) = server
-            .post_json("/api/organise/reunions", &json!({"title": "Lincoln High"}))
-            .await;
-        assert_eq!(status, 201, "{r}");
-        let id = r["id"].as_u64().unwrap();
+        let id = new_event(&server, "Lincoln High").await;
         let api = format!("/api/organise/reunions/{id}");
         let page = b.open("organiser", Size::Phone).await;
         page.goto(&server.url(&format!("/organise/reunions/{id}")))

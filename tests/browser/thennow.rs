@@ -224,17 +224,7 @@ fn a_guest_says_who_they_are_and_watches_the_question_about_themselves() {
             let r = round["round"].as_u64().expect("round");
             phone_screen(phone, "s-question").await;
             if round["prompt"]["name"] == ME {
-                wait_eq(
-                    phone,
-                    "That's you!",
-                    "return seen('#locked')",
-                    json!("That’s you! Watch the others guess."),
-                )
-                .await;
-                let taps = phone
-                    .js("return Array.from(document.querySelectorAll('#pq-choices button')).filter(function (b) { return !b.disabled; }).length")
-                    .await;
-                assert_eq!(taps, 0, "nothing to tap on a question about yourself");
+                assert_its_you(phone).await;
                 phone.screenshot("thennow-phone-its-you").await;
                 host.send(json!({"type":"reveal"})).await;
                 host.recv_type("reveal").await;

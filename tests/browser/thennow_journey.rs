@@ -269,17 +269,7 @@ async fn play_round(
         let phone = &guests.phones[i];
         phone_screen(phone, "s-question").await;
         if i == asked {
-            wait_eq(
-                phone,
-                "That's you!",
-                "return seen('#locked')",
-                json!("That’s you! Watch the others guess."),
-            )
-            .await;
-            let taps = phone
-                .js("return Array.from(document.querySelectorAll('#pq-choices button')).filter(function (b) { return !b.disabled; }).length")
-                .await;
-            assert_eq!(taps, 0, "nothing to tap on a question about yourself");
+            assert_its_you(phone).await;
             phone
                 .screenshot(&format!("thennow-journey-its-you-{mode}"))
                 .await;

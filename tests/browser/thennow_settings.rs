@@ -15,22 +15,12 @@ fn says(want: &str) -> String {
 
 /// A new event with four classmates with photos; its id.
 async fn event(server: &TestServer, title: &str) -> u64 {
-    let (status, r) = server
-        .post_json("/api/organise/reunions", &json!({"title": title}))
-        .await;
-    assert_eq!(status, 201, "{r}");
-    let id = r["id"].as_u64().expect("id");
+    let id = new_event(server, title).await;
     for (i, name) in ["Ann Archer", "Bea Baker", "Cid Cole", "Dot Dean"]
         .iter()
         .enumerate()
     {
-        let (status, p) = server
-            .post_json(
-                &format!("/api/organise/reunions/{id}/people"),
-                &json!({"name": name, "photos": [{"data": common::portrait_b64(i)}]}),
-            )
-            .await;
-        assert_eq!(status, 201, "{p}");
+        add_person(server, id, pictured(name, i)).await;
     }
     id
 }

@@ -71,11 +71,7 @@ async fn nothing_sideways(page: &Page) {
 async fn upload_page(b: &Browser) -> (Page, TestServer, u64) {
     let page = b.open("organiser", Size::Phone).await;
     let server = TestServer::builder().in_process().start();
-    let (s, event) = server
-        .post_json("/api/organise/reunions", &json!({"title": "Class of 1986"}))
-        .await;
-    assert_eq!(s, 201, "{event}");
-    let id = event["id"].as_u64().unwrap();
+    let id = new_event(&server, "Class of 1986").await;
     page.goto(&server.url(&format!("/organise/reunions/{id}")))
         .await;
     page.wait("the drop zone", "!!document.querySelector('.drop-zone')")
@@ -414,10 +410,7 @@ fn the_old_upload_page_leads_to_the_event_page() {
     browser_test("uploads-old-url", |b| async move {
         let page = b.open("organiser", Size::Phone).await;
         let server = TestServer::builder().in_process().start();
-        let (_, event) = server
-            .post_json("/api/organise/reunions", &json!({"title": "Class of 1986"}))
-            .await;
-        let id = event["id"].as_u64().unwrap();
+        let id = new_event(&server, "Class of 1986").await;
         page.goto(&server.url(&format!("/organise/reunions/{id}/upload")))
             .await;
         page.wait(

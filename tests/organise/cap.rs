@@ -66,7 +66,7 @@ async fn photos_stop_at_the_events_share_of_the_cap_and_the_game_keeps_saving() 
             &json!({}),
         )
         .await;
-    assert_eq!((s, v["error"].as_str()), (507, Some("disk_full")), "{v}");
+    assert_refused(s, &v, 507, "disk_full");
     assert!(
         v["message"]
             .as_str()

@@ -97,11 +97,7 @@ async fn uploads_count_what_is_still_owed_and_each_chunk_keeps_the_reserve() {
     }
     let (status, v) = refusal
         .unwrap_or_else(|| panic!("{} files of 25 MiB announced on a 200 MiB disk", ids.len()));
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (507, Some("disk_full")),
-        "{v}"
-    );
+    assert_refused(status, &v, 507, "disk_full");
     assert!(
         v["message"]
             .as_str()
@@ -125,11 +121,7 @@ async fn uploads_count_what_is_still_owed_and_each_chunk_keeps_the_reserve() {
     assert_eq!(status, 200, "{v}");
     trigger(triggers.path(), "fill").await;
     let (status, v) = status_and_json(send(MIB).await.unwrap()).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (507, Some("disk_full")),
-        "{v}"
-    );
+    assert_refused(status, &v, 507, "disk_full");
     let (_, upload) = server
         .get_json(&format!("/api/organise/uploads/{}", ids[0]))
         .await;

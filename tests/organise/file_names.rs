@@ -87,11 +87,7 @@ async fn a_roster_zip_with_more_than_16_photos_of_one_person_makes_no_event() {
             .unwrap(),
     )
     .await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (422, Some("roster_problems")),
-        "{v}"
-    );
+    assert_refused(status, &v, 422, "roster_problems");
     assert!(
         v["problems"].to_string().contains("at most 16 photos"),
         "{v}"

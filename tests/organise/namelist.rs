@@ -105,11 +105,7 @@ async fn the_preview_is_the_organisers_only_and_refuses_what_it_cannot_read() {
     }
     let huge = json!({"list": "Ann Lee,f\n".repeat(8000), "files": []});
     let (status, v) = preview(&server, Some(&cookie), &huge).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (413, Some("too_large")),
-        "{v}"
-    );
+    assert_refused(status, &v, 413, "too_large");
 }
 
 /// `POST` the event's name list `what` (`preview` or `apply`) with `body`.
@@ -332,11 +328,7 @@ async fn a_change_made_meanwhile_stops_the_whole_apply_and_says_who() {
     let mut body = list.clone();
     body["seen"] = seen(&c);
     let (status, v) = event_list(&server, id, "apply", &body).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (409, Some("edited_elsewhere")),
-        "{v}"
-    );
+    assert_refused(status, &v, 409, "edited_elsewhere");
     let message = v["message"].as_str().unwrap();
     assert!(message.contains("Sam changed Bob Ray"), "{message}");
     let ann = person_named(&server, id, "Ann Lee").await;
@@ -348,11 +340,7 @@ async fn a_change_made_meanwhile_stops_the_whole_apply_and_says_who() {
 
     // Without what the page showed, nothing is applied either.
     let (status, v) = event_list(&server, id, "apply", &list).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (409, Some("edited_elsewhere")),
-        "{v}"
-    );
+    assert_refused(status, &v, 409, "edited_elsewhere");
 
     // A batch naming one person twice, or an old version, is refused whole.
     let batch = format!("/api/organise/reunions/{id}/people/batch");
@@ -362,22 +350,14 @@ async fn a_change_made_meanwhile_stops_the_whole_apply_and_says_who() {
             &json!({"changes": [{"id": ann["id"], "version": 1, "gender": "f"}, {"id": ann["id"], "version": 1}]}),
         )
         .await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (400, Some("bad_request")),
-        "{v}"
-    );
+    assert_refused(status, &v, 400, "bad_request");
     let (status, v) = server
         .post_json(
             &batch,
             &json!({"changes": [{"id": ann["id"], "version": 1, "gender": "f"}, {"id": bob["id"], "version": 1, "gender": "m"}]}),
         )
         .await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (409, Some("edited_elsewhere")),
-        "{v}"
-    );
+    assert_refused(status, &v, 409, "edited_elsewhere");
     assert_eq!(
         person_named(&server, id, "Ann Lee").await["gender"],
         json!(null)
@@ -438,11 +418,7 @@ async fn an_events_name_list_is_the_organisers_only() {
     let preview = format!("/api/organise/reunions/{id}/namelist/preview");
     let bad = json!({"list_base64": "not base64!"});
     let (status, v) = post(preview, Some(&cookie), None, &bad).await;
-    assert_eq!(
-        (status, v["error"].as_str()),
-        (400, Some("bad_request")),
-        "{v}"
-    );
+    assert_refused(status, &v, 400, "bad_request");
     let missing = "/api/organise/reunions/999/namelist/preview".to_string();
     let (status, _) = post(missing, Some(&cookie), None, &body).await;
     assert_eq!(status, 404);

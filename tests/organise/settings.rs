@@ -142,11 +142,6 @@ async fn phone_joins(url: &str, name: &str) -> bool {
     answer["type"] == "welcome"
 }
 
-/// Asserts an error answer: its status and code.
-fn assert_refused((status, v): &(u16, Value), want: u16, code: &str) {
-    assert_eq!((*status, v["error"].as_str()), (want, Some(code)), "{v}");
-}
-
 /// A guest's `POST /api/solo/round` with `body`.
 async fn guest_round(server: &TestServer, body: Value) -> (u16, Value) {
     server.post_json("/api/solo/round", &body).await
@@ -201,7 +196,7 @@ async fn each_events_rooms_open_with_its_own_code_and_the_built_in_class_with_th
     }
     let room_b_info = server.url(&format!("/api/rooms/{room_b}"));
     let answer = status_and_json(fetch_with_cookie(&http, room_b_info, &guest_a).await).await;
-    assert_refused(&answer, 401, "event_code_required");
+    assert_refused(answer.0, &answer.1, 401, "event_code_required");
 
     // The join link on A's host screen carries A's code.
     let host = fetch_with_cookie(&http, server.url(&format!("/host/{room_a}")), &org).await;
@@ -342,7 +337,7 @@ async fn guest_codes_a_phone_cannot_type_or_too_long_are_refused_in_a_sentence()
         ("ab".to_string(), "at least 4"),
     ] {
         let (status, v) = set(&server, &org, a, json!({"guest_code": code})).await;
-        assert_eq!((status, v["error"].as_str()), (400, Some("invalid")), "{v}");
+        assert_refused(status, &v, 400, "invalid");
         let message = v["message"].as_str().unwrap();
         assert!(message.contains(says), "{code:?}: {message}");
     }
@@ -378,8 +373,8 @@ async fn solo_on_an_event_is_for_guests_only_when_the_event_opens_it() {
 
     // Closed: a guest is told so, in the API and on the page.
     let closed = guest_round(&server, json!({"reunion": a})).await;
-    assert_refused(&closed, 403, "solo_off");
-    let v = closed.1;
+    let (status, v) = closed;
+    assert_refused(status, &v, 403, "solo_off");
     assert!(v["message"].as_str().unwrap().contains("this event"), "{v}");
     let page = server.get(&format!("/solo?reunion={a}")).await;
     assert_eq!(page.status().as_u16(), 200);
@@ -438,20 +433,15 @@ async fn solo_on_an_event_is_for_guests_only_when_the_event_opens_it() {
         .await
         .unwrap();
     assert!(html.contains("solo.js"), "{html}");
-    assert_refused(
-        &guest_round(&server, json!({"reunion": b})).await,
-        403,
-        "solo_off",
-    );
-    assert_refused(&guest_round(&server, json!({})).await, 403, "solo_off");
+    for body in [json!({"reunion": b}), json!({})] {
+        let (status, v) = guest_round(&server, body).await;
+        assert_refused(status, &v, 403, "solo_off");
+    }
 
     // With a guest code, solo on A needs it too.
     set(&server, &org, a, json!({"guest_code": "alpha one"})).await;
-    assert_refused(
-        &guest_round(&server, json!({"reunion": a})).await,
-        401,
-        "event_code_required",
-    );
+    let (status, v) = guest_round(&server, json!({"reunion": a})).await;
+    assert_refused(status, &v, 401, "event_code_required");
     let (status, v) = server
         .post_json("/api/solo/round?event=alpha+one", &json!({"reunion": a}))
         .await;
