@@ -831,6 +831,78 @@ mod tests {
         );
     }
 
+    /// A roster's, a name list's or a photo file's reason reads in the
+    /// organiser's language: each key is in every catalogue with exactly
+    /// the variables the reason passes.
+    #[test]
+    fn every_roster_reason_has_its_key_and_variables() {
+        use crate::roster::why::Why;
+        for lang in Lang::all() {
+            let keys = CATALOGUE.variables(lang);
+            for why in Why::all() {
+                let reason = why.reason(lang);
+                let passed: BTreeSet<String> = reason.args.iter().map(|(n, _)| n.clone()).collect();
+                assert_eq!(
+                    keys.get(&reason.key),
+                    Some(&passed),
+                    "{}: {} for {why:?}",
+                    lang.tag(),
+                    reason.key
+                );
+                assert_ne!(why.say(lang), reason.key, "{why:?} unsaid");
+            }
+        }
+        // The class-page detector's reasons, and why a name was not read:
+        // (key, variables) of each.
+        let names = |args: Vec<&str>| -> BTreeSet<String> {
+            args.into_iter().map(str::to_string).collect()
+        };
+        let mut pages: Vec<(&str, BTreeSet<String>)> = crate::pages::NotClass::ALL
+            .iter()
+            .map(|why| (why.key(), names(why.args().iter().map(|a| a.0).collect())))
+            .collect();
+        pages.extend(
+            crate::pages::Unnamed::all()
+                .iter()
+                .map(|why| (why.key(), names(why.args().iter().map(|a| a.0).collect()))),
+        );
+        pages.push((crate::pages::why::NOT_CLASS, names(vec!["why"])));
+        for lang in Lang::all() {
+            let keys = CATALOGUE.variables(lang);
+            for (key, passed) in &pages {
+                assert_eq!(keys.get(*key), Some(passed), "{}: {key}", lang.tag());
+            }
+        }
+        let de = Lang::parse("de").unwrap();
+        assert_eq!(
+            crate::pages::NotClass::TooFewBoxes { count: 2 }.to_string(),
+            "not a class page (2 portrait-like boxes, a class page has 4 or more); nothing cropped"
+        );
+        assert_eq!(
+            crate::pages::NotClass::TooFewBoxes { count: 1 }.say(de),
+            "keine Klassenseite (1 porträtartiges Kästchen, eine Klassenseite hat 4 oder mehr); \
+             nichts ausgeschnitten"
+        );
+        let lone = Why::LoneGender {
+            gender: "mm".into(),
+            others: vec!["f".into(), "m".into()],
+        };
+        assert!(lone.say(de).contains("(die anderen sagen f oder m)"));
+        assert!(lone.to_string().contains("(the others say f or m)"));
+        let twice = Why::DuplicateName {
+            name: "Ann".into(),
+            first: 1234,
+        };
+        assert_eq!(
+            twice.to_string(),
+            "duplicate name 'Ann' (first on line 1234)"
+        );
+        assert_eq!(
+            Why::TooFewPeople { count: 1 }.say(de),
+            "nur eine Person; für eine Frage braucht es mindestens 4"
+        );
+    }
+
     /// Old clients (no `lang`) read exactly the messages they always did.
     #[test]
     fn english_rule_messages_are_the_rules_own() {

@@ -100,7 +100,7 @@ fn a_straight_halftoned_page_gives_all_its_portraits() {
 /// The ten sample pages made and read by `read`, in order, two at once
 /// (one's tesseract runs while the other is measured).
 fn read_sample_pages(
-    read: fn(&GrayImage) -> Result<pages::PageResult, String>,
+    read: fn(&GrayImage) -> Result<pages::PageResult, pages::PageError>,
 ) -> Vec<(usize, pages::PageResult)> {
     let font = generate::serif_font().expect("a serif font");
     let (names, portraits) = (names(), portraits());
@@ -417,14 +417,14 @@ fn a_page_that_is_not_a_class_page_is_refused() {
         );
     }
     let err = pages::read_page(&text, false).expect_err("text page refused");
-    assert!(err.contains("not a class page"), "{err}");
+    assert!(err.to_string().contains("not a class page"), "{err}");
     // One big photo.
     let photo = &portraits()[0];
     let mut single = GrayImage::from_pixel(800, 1000, image::Luma([255]));
     let big = image::imageops::resize(photo, 500, 600, image::imageops::FilterType::Triangle);
     image::imageops::replace(&mut single, &big, 150, 150);
     let err = pages::read_page(&single, false).expect_err("single photo refused");
-    assert!(err.contains("not a class page"), "{err}");
+    assert!(err.to_string().contains("not a class page"), "{err}");
 }
 
 /// A page file too large is refused before decoding: a PNG header that

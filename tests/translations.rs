@@ -353,10 +353,6 @@ fn every_key_a_converted_file_uses_is_in_the_english_catalogue() {
 /// why. Every other `AppError` is made with `AppError::keyed` (or from a
 /// guest page's `t.get`), so its message follows the client's language.
 const REFUSALS_STILL_ENGLISH: &[(&str, &str)] = &[
-    // A roster line's reason (src/roster) still says its reason in an
-    // English string.
-    ("src/http/organise.rs", "\"invalid\", why"),
-    ("src/http/roster_zip.rs", "\"bad_zip\", why"),
     // A task that could not run: no person's mistake to explain.
     ("src/http/roster_zip.rs", "\"internal\", e.to_string()"),
     // Already in the guest's language: thennow::prepare takes it.
@@ -406,10 +402,19 @@ fn every_http_refusal_message_comes_from_a_catalogue() {
             "",
         );
         for call in plain_refusals(&text) {
-            // A page's `Tr` (`t`, `tr`) or a rule's message in the client's language.
-            let localised = [".get(\"", ".arg(\"", ".num(", "rule_message("]
-                .iter()
-                .any(|said| call.contains(said));
+            // A page's `Tr` (`t`, `tr`: a key, a key in a variable, its
+            // `Lang` with several variables) or a rule's message in the
+            // client's language.
+            let localised = [
+                ".get(\"",
+                ".arg(\"",
+                ".arg(key,",
+                ".num(",
+                ".lang.with(",
+                "rule_message(",
+            ]
+            .iter()
+            .any(|said| call.contains(said));
             let known = REFUSALS_STILL_ENGLISH
                 .iter()
                 .any(|(f, what)| *f == path && call.contains(what));

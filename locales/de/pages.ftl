@@ -62,3 +62,16 @@ pages-saved = Gespeichert.
 pages-save-trouble = Diese Änderung wurde nicht gespeichert: { $why }
 pages-confirm-remove = Diese Seite mit ihren Kästchen entfernen?
 pages-same-name = { $name } ist sowohl Porträt { $portrait } auf Seite { $page } als auch Porträt { $otherportrait } auf Seite { $otherpage }: Sind es zwei Personen, unterscheide sie im Namen; ist es eine Person in zwei Büchern, gib jeder Seite ihr Buch oder Jahr.
+# Die Gründe der Erkennung (src/pages/why.rs).
+pages-detector-not-class = keine Klassenseite ({ $why }); nichts ausgeschnitten
+pages-why-too-few-boxes = { $count ->
+    [one] 1 porträtartiges Kästchen, eine Klassenseite hat 4 oder mehr
+   *[other] { $count } porträtartige Kästchen, eine Klassenseite hat 4 oder mehr
+}
+pages-why-mixed-sizes = die Kästchen sind nicht gleich groß
+pages-why-not-portrait-shaped = die Kästchen haben kein Porträtformat
+pages-why-too-little-covered = die Kästchen bedecken zu wenig von der Seite
+pages-flag-no-tesseract = kein tesseract installiert: Name nicht gelesen
+pages-flag-no-caption = keine Bildunterschrift unter dem Porträt
+pages-flag-unreadable = Bildunterschrift unlesbar ({ $text })
+pages-flag-ocr = Texterkennung fehlgeschlagen: { $detail }

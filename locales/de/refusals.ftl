@@ -108,3 +108,14 @@ refusal-photo-label-taken = { $name } hat schon ein Foto { $labelled ->
    *[yes] mit der Beschriftung { $label }
 }.
 refusal-photo-unreadable = Das Foto ist nicht verwendbar ({ $why }).
+refusal-person-photo-unreadable = { $name }: Das Foto ist nicht verwendbar ({ $why }).
+# Ein Zip der Klassenliste, das kein brauchbares Zip ist (422 bad_zip).
+refusal-zip-read-back = Das Zip konnte nicht wieder gelesen werden: { $detail }.
+refusal-zip-not-zip = Das ist keine Zip-Datei: Packe den Ordner der Klassenliste (roster.csv und photos/) als Zip und lade das hoch.
+refusal-zip-too-many-files = Das Zip enthält { $count } Dateien; angenommen werden höchstens { $max }.
+refusal-zip-damaged = Das Zip ist beschädigt ({ $detail }); packe den Ordner noch einmal.
+refusal-zip-outside = Das Zip nennt eine Datei außerhalb seines Ordners („{ $name }“); packe den Ordner der Klassenliste selbst.
+refusal-zip-unpack = Das Zip konnte nicht entpackt werden: { $detail }.
+refusal-zip-unpacks-too-big = Entpackt ist das Zip größer als { $max } MB; mehr wird nicht angenommen.
+refusal-zip-several-rosters = Das Zip enthält mehrere roster.csv nebeneinander; packe immer nur einen Ordner einer Klassenliste.
+refusal-zip-no-roster = Das Zip enthält keine roster.csv: Packe den Ordner, den `yearbook export` oder `yearbook import` geschrieben hat.

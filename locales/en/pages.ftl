@@ -62,3 +62,16 @@ pages-saved = Saved.
 pages-save-trouble = This change was not saved: { $why }
 pages-confirm-remove = Remove this page and its boxes?
 pages-same-name = { $name } is both portrait { $portrait } of page { $page } and portrait { $otherportrait } of page { $otherpage }: if they are two people, tell them apart in the name; if one person in two books, give each page its book or year.
+# The detector's reasons (src/pages/why.rs); `yearbook pages` prints the
+# English ones as they are.
+pages-detector-not-class = not a class page ({ $why }); nothing cropped
+pages-why-too-few-boxes = { $count } portrait-like boxes, a class page has 4 or more
+pages-why-mixed-sizes = the boxes are not of one size
+pages-why-not-portrait-shaped = the boxes are not portrait-shaped
+pages-why-too-little-covered = the boxes cover too little of the page
+pages-flag-no-tesseract = no tesseract: name not read
+pages-flag-no-caption = no caption under the portrait
+# $text: what was read, in quotes.
+pages-flag-unreadable = caption unreadable ({ $text })
+# $detail: tesseract's or the system's own words.
+pages-flag-ocr = { $detail }

@@ -109,3 +109,14 @@ refusal-photo-label-taken = { $name } already has a photo { $labelled ->
    *[yes] labelled { $label }
 }.
 refusal-photo-unreadable = The photo { $why }.
+refusal-person-photo-unreadable = { $name }: The photo { $why }.
+# A roster zip that is not a usable zip (422 bad_zip).
+refusal-zip-read-back = The zip could not be read back: { $detail }.
+refusal-zip-not-zip = This is not a zip file: zip the roster folder (roster.csv and photos/) and upload that.
+refusal-zip-too-many-files = The zip holds { $count } files; at most { $max } are accepted.
+refusal-zip-damaged = The zip is damaged ({ $detail }); zip the folder again.
+refusal-zip-outside = The zip names a file outside its folder ('{ $name }'); zip the roster folder itself.
+refusal-zip-unpack = The zip could not be unpacked: { $detail }.
+refusal-zip-unpacks-too-big = The zip unpacks to more than { $max } MB; at most that is accepted.
+refusal-zip-several-rosters = The zip holds several roster.csv files side by side; zip one roster folder at a time.
+refusal-zip-no-roster = The zip has no roster.csv: zip the folder that `yearbook export` or `yearbook import` wrote.

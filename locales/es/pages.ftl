@@ -62,3 +62,16 @@ pages-saved = Guardado.
 pages-save-trouble = Este cambio no se guardó: { $why }
 pages-confirm-remove = ¿Quitar esta página y sus recuadros?
 pages-same-name = { $name } es a la vez el retrato { $portrait } de la página { $page } y el retrato { $otherportrait } de la página { $otherpage }: si son dos personas, distínguelas en el nombre; si es una persona en dos libros, da a cada página su libro o año.
+# Los motivos del detector (src/pages/why.rs).
+pages-detector-not-class = no es una página de clase ({ $why }); no se recortó nada
+pages-why-too-few-boxes = { $count ->
+    [one] 1 recuadro con forma de retrato, una página de clase tiene 4 o más
+   *[other] { $count } recuadros con forma de retrato, una página de clase tiene 4 o más
+}
+pages-why-mixed-sizes = los recuadros no son todos del mismo tamaño
+pages-why-not-portrait-shaped = los recuadros no tienen forma de retrato
+pages-why-too-little-covered = los recuadros cubren muy poco de la página
+pages-flag-no-tesseract = tesseract no está instalado: nombre sin leer
+pages-flag-no-caption = no hay pie de foto bajo el retrato
+pages-flag-unreadable = pie de foto ilegible ({ $text })
+pages-flag-ocr = falló el reconocimiento de texto: { $detail }

@@ -108,3 +108,14 @@ refusal-photo-label-taken = { $name } ya tiene una foto { $labelled ->
    *[yes] con la etiqueta { $label }
 }.
 refusal-photo-unreadable = La foto no se puede usar ({ $why }).
+refusal-person-photo-unreadable = { $name }: la foto no se puede usar ({ $why }).
+# Un zip de la lista de la clase que no sirve como zip (422 bad_zip).
+refusal-zip-read-back = No se pudo volver a leer el zip: { $detail }.
+refusal-zip-not-zip = Esto no es un archivo zip: comprime la carpeta de la lista (roster.csv y photos/) en un zip y sube eso.
+refusal-zip-too-many-files = El zip contiene { $count } archivos; se aceptan como mucho { $max }.
+refusal-zip-damaged = El zip está dañado ({ $detail }); vuelve a comprimir la carpeta.
+refusal-zip-outside = El zip nombra un archivo fuera de su carpeta («{ $name }»); comprime la propia carpeta de la lista.
+refusal-zip-unpack = No se pudo descomprimir el zip: { $detail }.
+refusal-zip-unpacks-too-big = Descomprimido, el zip ocupa más de { $max } MB; no se acepta más.
+refusal-zip-several-rosters = El zip contiene varios roster.csv uno al lado del otro; comprime una sola carpeta de lista cada vez.
+refusal-zip-no-roster = El zip no contiene ningún roster.csv: comprime la carpeta que escribió `yearbook export` o `yearbook import`.

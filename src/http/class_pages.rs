@@ -21,7 +21,9 @@ use tokio::sync::Semaphore;
 use super::organise::{Organiser, reunion_for};
 use super::{AppError, Ids};
 use crate::AppState;
+use crate::i18n::Lang;
 use crate::i18n::Tr;
+use crate::pages::PageError;
 use crate::reunion::ReunionStore;
 use crate::reunion::drafts::{self, DraftBox, DraftPage, MAX_BOXES, MAX_PAGES, NewPage};
 
@@ -141,8 +143,8 @@ enum Unread {
     Refused(crate::uploads::check::Problem),
     /// More bytes than a page may be.
     TooLarge(u64),
-    /// The detector's sentence.
-    NotClassPage(String),
+    /// The detector's reason.
+    NotClassPage(crate::pages::NotClass),
     Failed(String),
     Pdf(crate::pages::PdfError),
 }
@@ -159,7 +161,7 @@ impl Unread {
             Self::NotClassPage(why) => AppError::new(
                 status,
                 "not_class_page",
-                tr.arg("pages-not-class", "why", why),
+                tr.arg("pages-not-class", "why", why.say(tr.lang)),
             ),
             Self::Failed(why) => {
                 AppError::new(status, "unreadable", tr.arg("pages-unreadable", "why", why))
@@ -225,21 +227,26 @@ fn pages_of_upload(spooled: &Path, dir: &Path) -> Result<Vec<(Option<usize>, Pat
 
 /// Reads one page file as `yearbook pages` reads it
 /// ([`crate::pages::open_page`]: the same size and pixel limits).
-fn read(path: &Path) -> Result<Read, Unread> {
+/// A name not read says why in `lang`.
+fn read(path: &Path, lang: Lang) -> Result<Read, Unread> {
     use crate::pages::PageFileError;
     let img = crate::pages::open_page(path).map_err(|e| match e {
         PageFileError::TooLarge { bytes } => Unread::TooLarge(bytes),
         PageFileError::Decode(e) => Unread::Refused(crate::uploads::check::decode_problem(e)),
         PageFileError::Io(e) => Unread::Failed(e.to_string()),
     })?;
-    read_image(&img)
+    read_image(&img, lang)
 }
 
 /// [`read`] of a decoded page.
-fn read_image(img: &GrayImage) -> Result<Read, Unread> {
+fn read_image(img: &GrayImage, lang: Lang) -> Result<Read, Unread> {
     let (straight, mut page) =
-        crate::pages::read_page_straightened(img, crate::pages::tesseract_available())
-            .map_err(Unread::NotClassPage)?;
+        crate::pages::read_page_straightened(img, crate::pages::tesseract_available()).map_err(
+            |e| match e {
+                PageError::NotClass(why) => Unread::NotClassPage(why),
+                PageError::Failed(e) => Unread::Failed(e),
+            },
+        )?;
     let window = |w: &crate::pages::face::Window| {
         let x0 = w.x0.round().max(0.0) as u32;
         let y0 = w.y0.round().max(0.0) as u32;
@@ -270,7 +277,7 @@ fn read_image(img: &GrayImage) -> Result<Read, Unread> {
             y1: f.rect.y1,
             name: f.name.clone(),
             read: f.name.clone(),
-            flag: f.flag.clone(),
+            flag: f.flag.as_ref().map(|why| why.say(lang)),
             framed: Some(window(&f.shown)),
             cell: Some(cell),
             face,
@@ -402,7 +409,8 @@ pub async fn upload(
                 .acquire()
                 .await
                 .map_err(|e| storage_trouble(tr, e))?;
-            tokio::task::spawn_blocking(move || read(&path))
+            let lang = tr.lang;
+            tokio::task::spawn_blocking(move || read(&path, lang))
                 .await
                 .map_err(|e| storage_trouble(tr, e))?
         };

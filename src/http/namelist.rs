@@ -25,6 +25,7 @@ use super::api::json_body;
 use super::organise::{Organiser, reunion_for, signed_by, stale_response};
 use super::{AppError, Ids};
 use crate::AppState;
+use crate::i18n::Tr;
 use crate::reunion::namelist::{Accepted, Comparison, compare};
 use crate::roster::namelist;
 use crate::roster::plan::{self, Accept, ImportPlan};
@@ -67,12 +68,13 @@ fn list_bytes(list: Option<String>, list_base64: Option<String>) -> Result<Vec<u
 /// `bad_request` without a list or with a `list_base64` that is not base64.
 pub async fn preview(
     _who: Organiser,
+    t: Tr,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let req: PreviewRequest = json_body(body)?;
     let bytes = list_bytes(req.list, req.list_base64)?;
     let plan: ImportPlan = plan::plan(&req.files, &namelist::parse(&bytes), &req.accepted);
-    Ok(Json(plan).into_response())
+    Ok(Json(plan.said(t.lang)).into_response())
 }
 
 /// A name list against an event's people: the list as in
@@ -110,10 +112,11 @@ pub async fn event_preview(
     State(state): State<Arc<AppState>>,
     who: Organiser,
     Ids(id): Ids<u32>,
+    t: Tr,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let (comparison, _) = compare_now(&state, &who, id, body)?;
-    Ok(Json(comparison).into_response())
+    Ok(Json(comparison.said(t.lang)).into_response())
 }
 
 /// `POST /api/organise/reunions/{id}/namelist/apply`: writes what the

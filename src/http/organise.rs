@@ -615,7 +615,7 @@ impl From<ReunionError> for AppError {
 }
 
 /// 400 `invalid`: the event store's reason, in the organiser's language
-/// (a decoder's or a roster line's own words stay English inside it).
+/// (a decoder's own words stay English inside it).
 pub(crate) fn invalid(why: Invalid) -> AppError {
     let said = |key| AppError::keyed(StatusCode::BAD_REQUEST, "invalid", key);
     match why {
@@ -629,7 +629,9 @@ pub(crate) fn invalid(why: Invalid) -> AppError {
             .with("labelled", if label.is_some() { "yes" } else { "no" })
             .with("label", label.unwrap_or_default()),
         Invalid::Photo(why) => said("refusal-photo-unreadable").with("why", why),
-        Invalid::Roster(why) => AppError::new(StatusCode::BAD_REQUEST, "invalid", why),
+        Invalid::PersonPhoto { name, why } => said("refusal-person-photo-unreadable")
+            .with("name", name)
+            .with("why", why),
     }
 }
 
@@ -1453,6 +1455,10 @@ mod tests {
                 label: Some("1986".into()),
             },
             Invalid::Photo("is not a JPEG or PNG".into()),
+            Invalid::PersonPhoto {
+                name: "Ann Lee".into(),
+                why: "is not a JPEG or PNG".into(),
+            },
         ] {
             let refusal = invalid(why.clone());
             assert_eq!(refusal.message, why.to_string());

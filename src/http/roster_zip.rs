@@ -18,7 +18,9 @@ use serde_json::json;
 use super::AppError;
 use super::organise::Organiser;
 use crate::AppState;
+use crate::i18n::{Lang, Tr};
 use crate::reunion::NewPerson;
+use crate::roster::why::Labelled;
 
 /// Largest zip accepted (a class of 200 with two scans each fits).
 pub const MAX_ZIP_BYTES: usize = 200 * 1024 * 1024;
@@ -42,6 +44,7 @@ pub fn is_roster_zip(state: &AppState, method: &axum::http::Method, path: &str) 
 pub async fn create(
     State(state): State<Arc<AppState>>,
     who: Organiser,
+    t: Tr,
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Result<Response, AppError> {
@@ -58,7 +61,7 @@ pub async fn create(
     let zip_path = zip.0.clone();
     let read = tokio::task::spawn_blocking(move || {
         let file = std::fs::File::open(&zip_path)
-            .map_err(|e| refused(format!("The zip could not be read back: {e}.")))?;
+            .map_err(|e| refused("refusal-zip-read-back").with("detail", e.to_string()))?;
         unzip(std::io::BufReader::new(file), &dir)?;
         let csv = find_roster(&dir)?;
         let title = title
@@ -79,7 +82,7 @@ pub async fn create(
     drop(zip);
     let (title, people) = match read? {
         Ok(read) => read,
-        Err(refused) => return Ok(refused.into_response()),
+        Err(refused) => return Ok(refused.said(t.lang)),
     };
     let photos: usize = people.iter().map(|(_, p)| p.len()).sum();
     let count = people.len();
@@ -202,57 +205,63 @@ impl Drop for Unpacked {
 
 /// Why a zip made no event.
 enum Refused {
-    /// Not a usable zip: the sentence says why.
-    Zip(String),
+    /// Not a usable zip: 422 `bad_zip`, its key says why.
+    Zip(AppError),
     /// `yearbook check`'s lines about the roster in it.
-    Problems(Vec<String>),
+    Problems(Vec<Labelled>),
 }
 
-impl IntoResponse for Refused {
-    fn into_response(self) -> Response {
+impl Refused {
+    /// The refusal, the roster's lines in `lang`.
+    fn said(self, lang: Lang) -> Response {
         match self {
-            Self::Zip(why) => {
-                AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_zip", why).into_response()
+            Self::Zip(e) => e.into_response(),
+            Self::Problems(problems) => {
+                let lines: Vec<String> = problems.iter().map(|p| p.say(lang)).collect();
+                AppError::keyed(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "roster_problems",
+                    "refusal-roster-problems",
+                )
+                .with("count", lines.len())
+                .with_fields(json!({ "problems": lines }))
             }
-            Self::Problems(problems) => AppError::keyed(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "roster_problems",
-                "refusal-roster-problems",
-            )
-            .with("count", problems.len())
-            .with_fields(json!({ "problems": problems })),
         }
     }
 }
 
-fn refused(message: impl Into<String>) -> Refused {
-    Refused::Zip(message.into())
+impl From<AppError> for Refused {
+    fn from(e: AppError) -> Self {
+        Self::Zip(e)
+    }
+}
+
+/// 422 `bad_zip` with the catalogue's `key`.
+fn refused(key: &'static str) -> AppError {
+    AppError::keyed(StatusCode::UNPROCESSABLE_ENTITY, "bad_zip", key)
 }
 
 /// Unpacks `zip` (the spooled file) into `dir`: plain files only, every name inside `dir`,
 /// within [`MAX_ZIP_ENTRIES`] and [`MAX_UNZIPPED_BYTES`].
 fn unzip(zip: impl std::io::Read + std::io::Seek, dir: &Path) -> Result<(), Refused> {
-    let mut archive = zip::ZipArchive::new(zip)
-        .map_err(|_| refused("This is not a zip file: zip the roster folder (roster.csv and photos/) and upload that."))?;
+    let mut archive = zip::ZipArchive::new(zip).map_err(|_| refused("refusal-zip-not-zip"))?;
     if archive.len() > MAX_ZIP_ENTRIES {
-        return Err(refused(format!(
-            "The zip holds {} files; at most {MAX_ZIP_ENTRIES} are accepted.",
-            archive.len()
-        )));
+        return Err(refused("refusal-zip-too-many-files")
+            .with("count", archive.len())
+            .with("max", MAX_ZIP_ENTRIES)
+            .into());
     }
     let mut left = MAX_UNZIPPED_BYTES;
     for i in 0..archive.len() {
         let mut entry = archive
             .by_index(i)
-            .map_err(|e| refused(format!("The zip is damaged ({e}); zip the folder again.")))?;
+            .map_err(|e| refused("refusal-zip-damaged").with("detail", e.to_string()))?;
         if entry.is_dir() || entry.is_symlink() {
             continue;
         }
         let Some(rel) = entry.enclosed_name() else {
-            return Err(refused(format!(
-                "The zip names a file outside its folder ('{}'); zip the roster folder itself.",
-                entry.name_raw().escape_ascii()
-            )));
+            let name = entry.name_raw().escape_ascii().to_string();
+            return Err(refused("refusal-zip-outside").with("name", name).into());
         };
         let path = dir.join(rel);
         let written = (|| {
@@ -262,12 +271,11 @@ fn unzip(zip: impl std::io::Read + std::io::Seek, dir: &Path) -> Result<(), Refu
             let mut file = std::fs::File::create(&path)?;
             std::io::copy(&mut (&mut entry).take(left + 1), &mut file)
         })()
-        .map_err(|e| refused(format!("The zip could not be unpacked: {e}.")))?;
+        .map_err(|e| refused("refusal-zip-unpack").with("detail", e.to_string()))?;
         if written > left {
-            return Err(refused(format!(
-                "The zip unpacks to more than {} MB; at most that is accepted.",
-                MAX_UNZIPPED_BYTES >> 20
-            )));
+            return Err(refused("refusal-zip-unpacks-too-big")
+                .with("max", MAX_UNZIPPED_BYTES >> 20)
+                .into());
         }
         left -= written;
     }
@@ -301,13 +309,9 @@ fn find_roster(dir: &Path) -> Result<PathBuf, Refused> {
             0 => level = next,
             1 => return Ok(found.remove(0)),
             _ => {
-                return Err(refused(
-                    "The zip holds several roster.csv files side by side; zip one roster folder at a time.",
-                ));
+                return Err(refused("refusal-zip-several-rosters").into());
             }
         }
     }
-    Err(refused(
-        "The zip has no roster.csv: zip the folder that `yearbook export` or `yearbook import` wrote.",
-    ))
+    Err(refused("refusal-zip-no-roster").into())
 }

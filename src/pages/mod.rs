@@ -8,6 +8,7 @@
 pub mod face;
 pub mod generate;
 pub mod register;
+pub mod why;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use anyhow::{Context, bail};
 use image::{GrayImage, ImageFormat, Luma, imageops};
 
 use crate::roster::photos;
+pub use why::{NotClass, PageError, Unnamed};
 
 /// Paper is lighter than this; anything darker is ink or photo.
 const PAPER: u8 = 235;
@@ -54,7 +56,7 @@ pub struct Found {
     pub photo: GrayImage,
     /// Empty when unread; then `flag` says why.
     pub name: String,
-    pub flag: Option<String>,
+    pub flag: Option<Unnamed>,
     /// The face found, in `photo`'s pixels.
     pub face: Option<face::Face>,
     /// What `photo` shows of the straightened page, in its pixels.
@@ -176,7 +178,7 @@ fn long_runs(found: Vec<(u32, u32)>, share: f32) -> Vec<(u32, u32)> {
 
 /// The grid of portraits on a straight page, row by row, or why this is
 /// not a class page.
-pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, String> {
+pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, NotClass> {
     let (w, h) = img.dimensions();
     let is_ink = |x: u32, y: u32| img.get_pixel(x, y).0[0] < PAPER;
     // Wider than a halftone's dots at any scan's resolution, far narrower
@@ -199,12 +201,8 @@ pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, String> {
             rects.push(Rect { x0, y0, x1, y1 });
         }
     }
-    let not_class = |why: &str| Err(format!("not a class page ({why}); nothing cropped"));
     if rects.len() < 4 {
-        return not_class(&format!(
-            "{} portrait-like boxes, a class page has 4 or more",
-            rects.len()
-        ));
+        return Err(NotClass::TooFewBoxes { count: rects.len() });
     }
     let median = |mut v: Vec<u32>| {
         v.sort_unstable();
@@ -217,17 +215,17 @@ pub fn find_portraits(img: &GrayImage) -> Result<Vec<Rect>, String> {
         .iter()
         .any(|r| off(r.width(), mw) || off(r.height(), mh))
     {
-        return not_class("the boxes are not of one size");
+        return Err(NotClass::MixedSizes);
     }
     if !(0.7..=2.0).contains(&(mh / mw)) {
-        return not_class("the boxes are not portrait-shaped");
+        return Err(NotClass::NotPortraitShaped);
     }
     let area: f32 = rects
         .iter()
         .map(|r| r.width() as f32 * r.height() as f32)
         .sum();
     if area < (w as f32 * h as f32) * 0.1 {
-        return not_class("the boxes cover too little of the page");
+        return Err(NotClass::TooLittleCovered);
     }
     Ok(rects)
 }
@@ -329,7 +327,7 @@ fn clean_caption(text: &str) -> Option<String> {
 
 /// Finds, crops and names the portraits of one page, framed alike (the
 /// page's faces set the framing; [`frame_class`] does it for a book).
-pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> {
+pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, PageError> {
     let mut page = read_page_unframed(img, with_ocr)?;
     frame_class(std::slice::from_mut(&mut page));
     Ok(page)
@@ -337,7 +335,7 @@ pub fn read_page(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> 
 
 /// [`read_page`] before framing: each photo is its whole box (trimmed of
 /// its blurred edge), with the face found in it.
-pub fn read_page_unframed(img: &GrayImage, with_ocr: bool) -> Result<PageResult, String> {
+pub fn read_page_unframed(img: &GrayImage, with_ocr: bool) -> Result<PageResult, PageError> {
     read_page_straightened(img, with_ocr).map(|(_, page)| page)
 }
 
@@ -346,10 +344,10 @@ pub fn read_page_unframed(img: &GrayImage, with_ocr: bool) -> Result<PageResult,
 pub fn read_page_straightened(
     img: &GrayImage,
     with_ocr: bool,
-) -> Result<(GrayImage, PageResult), String> {
+) -> Result<(GrayImage, PageResult), PageError> {
     let theta = find_skew(img);
     let straight = rotate(img, theta);
-    let rects = find_portraits(&straight)?;
+    let rects = find_portraits(&straight).map_err(PageError::NotClass)?;
     let mut faces = face::FaceFinder::new()?;
     let mut found = Vec::new();
     for r in &rects {
@@ -659,12 +657,12 @@ fn stack_lines(img: &GrayImage, lines: &[(u32, u32, u32, u32)]) -> Option<GrayIm
 /// read in one tesseract run (starting it costs more than reading a
 /// name): stacked in one image with paper between, each word then goes
 /// to the caption whose place holds its middle.
-fn read_captions(captions: &[Option<GrayImage>], with_ocr: bool) -> Vec<(String, Option<String>)> {
-    let flagged = |why: &str| (String::new(), Some(why.to_string()));
+fn read_captions(captions: &[Option<GrayImage>], with_ocr: bool) -> Vec<(String, Option<Unnamed>)> {
+    let flagged = |why: Unnamed| (String::new(), Some(why));
     if !with_ocr {
         return captions
             .iter()
-            .map(|_| flagged("no tesseract: name not read"))
+            .map(|_| flagged(Unnamed::NoTesseract))
             .collect();
     }
     let width = captions.iter().flatten().map(GrayImage::width).max();
@@ -692,11 +690,11 @@ fn read_captions(captions: &[Option<GrayImage>], with_ocr: bool) -> Vec<(String,
         .iter()
         .map(|place| {
             let Some((top, bottom)) = place else {
-                return flagged("no caption under the portrait");
+                return flagged(Unnamed::NoCaption);
             };
             let words = match &words {
                 Ok(words) => words,
-                Err(e) => return flagged(e),
+                Err(e) => return flagged(Unnamed::Ocr { detail: e.clone() }),
             };
             let text: Vec<&str> = words
                 .iter()
@@ -706,7 +704,7 @@ fn read_captions(captions: &[Option<GrayImage>], with_ocr: bool) -> Vec<(String,
             let text = text.join(" ");
             match clean_caption(&text) {
                 Some(name) => (name, None),
-                None => flagged(&format!("caption unreadable ({text:?})")),
+                None => flagged(Unnamed::Unreadable { text }),
             }
         })
         .collect()

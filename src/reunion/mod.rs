@@ -66,8 +66,12 @@ pub enum Invalid {
     },
     /// A photo could not be made into its web sizes: the decoder's words.
     Photo(String),
-    /// A roster's person could not be taken: their name and why.
-    Roster(String),
+    /// A roster's person's photo could not be made into its web sizes:
+    /// their name and the decoder's words.
+    PersonPhoto {
+        name: String,
+        why: String,
+    },
 }
 
 impl std::fmt::Display for Invalid {
@@ -87,7 +91,7 @@ impl std::fmt::Display for Invalid {
                 label: Some(l),
             } => write!(f, "{name} already has a photo labelled {l}."),
             Self::Photo(why) => write!(f, "The photo {why}."),
-            Self::Roster(why) => f.write_str(why),
+            Self::PersonPhoto { name, why } => write!(f, "{name}: The photo {why}."),
         }
     }
 }
@@ -558,14 +562,28 @@ impl Reunions {
         let by = by.to_string();
         let made = tokio::task::spawn_blocking(move || {
             let made = crate::roster::par_map(&people, |(person, photos)| {
-                let name = clean_text(&person.name).ok_or("A name is empty.")?;
-                let (rows, entries) = make_photos(&pipeline, photos.clone())
-                    .map_err(|e| format!("{}: {e}", person.name))?;
-                Ok((new_row(name, person, &by), rows, entries))
+                Ok((|| {
+                    let name = clean_text(&person.name)
+                        .ok_or(ReunionError::Invalid(Invalid::EmptyName))?;
+                    // Whose photo it is, for a class of two hundred.
+                    let (rows, entries) =
+                        make_photos(&pipeline, photos.clone()).map_err(|e| match e {
+                            ReunionError::Invalid(Invalid::Photo(why)) => {
+                                ReunionError::Invalid(Invalid::PersonPhoto {
+                                    name: person.name.clone(),
+                                    why,
+                                })
+                            }
+                            e => e,
+                        })?;
+                    Ok((new_row(name, person, &by), rows, entries))
+                })())
             });
             made.into_iter()
-                .collect::<Result<Vec<_>, String>>()
-                .map_err(|why| ReunionError::Invalid(Invalid::Roster(why)))
+                .map(|r| {
+                    r.unwrap_or_else(|crash| Err(ReunionError::Invalid(Invalid::Photo(crash))))
+                })
+                .collect::<Result<Vec<_>, ReunionError>>()
         })
         .await
         .map_err(|e| ReunionError::Storage(e.to_string()))??;

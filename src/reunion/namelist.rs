@@ -12,9 +12,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::store::{PersonPatch, PersonRow};
+use crate::i18n::Lang;
 use crate::roster::csv::Problem;
 use crate::roster::namelist::{ListEntry, NameList};
 use crate::roster::plan::{Accept, How, ImportPlan, PhotoFile, PlanProblem, plan_photos};
+use crate::roster::why::Why;
 
 /// A suggestion the organiser took: list line `list_line` is person `person`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -113,6 +115,12 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// The comparison with its problems in `lang`.
+    pub fn said(mut self, lang: Lang) -> Self {
+        self.problems = self.problems.iter().map(|p| p.said(lang)).collect();
+        self
+    }
+
     /// The matched people the list changes, with their edits.
     pub fn edits(&self) -> impl Iterator<Item = &RowMatch> {
         self.matched.iter().filter(|m| !m.changes.is_empty())
@@ -270,11 +278,10 @@ fn lone_genders(list: &NameList) -> Vec<Problem> {
             (count.get(&key(g)) == Some(&1)).then(|| {
                 Problem::at(
                     e.line,
-                    format!(
-                        "the gender '{g}' is on no other line (the others say {}): if it is a typo, \
-                         correct it; as it stands, this person's wrong answers come from everyone",
-                        shared.join(" or ")
-                    ),
+                    Why::LoneGender {
+                        gender: g.to_string(),
+                        others: shared.iter().map(|s| s.to_string()).collect(),
+                    },
                 )
             })
         })
@@ -285,7 +292,7 @@ fn list_problems(plan: ImportPlan) -> Vec<Problem> {
     plan.problems
         .into_iter()
         .filter_map(|p| match p {
-            PlanProblem::List { line, message } => Some(Problem { line, message }),
+            PlanProblem::List { line, why, .. } => Some(Problem::new(line, why)),
             PlanProblem::Photo { .. } => None,
         })
         .collect()

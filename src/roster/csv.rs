@@ -4,6 +4,9 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use super::why::Why;
+use crate::i18n::Lang;
+
 /// Most photos one person may have: the same rule for roster rows as for
 /// "Add a person" and uploads.
 use crate::reunion::MAX_PHOTOS_PER_PERSON;
@@ -35,24 +38,38 @@ pub struct RowPhoto {
 pub const MAX_LABEL_CHARS: usize = 40;
 
 /// A problem with the file; `line` is `None` for file-wide problems.
+/// `message` is `why` in English until [`Problem::said`] says it in
+/// another language.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
     pub line: Option<u64>,
     pub message: String,
+    #[serde(skip)]
+    pub why: Why,
 }
 
 impl Problem {
-    pub fn at(line: u64, message: impl Into<String>) -> Self {
+    pub fn at(line: u64, why: Why) -> Self {
+        Self::new(Some(line), why)
+    }
+
+    pub fn file(why: Why) -> Self {
+        Self::new(None, why)
+    }
+
+    pub fn new(line: Option<u64>, why: Why) -> Self {
         Self {
-            line: Some(line),
-            message: message.into(),
+            line,
+            message: why.say(Lang::EN),
+            why,
         }
     }
 
-    pub fn file(message: impl Into<String>) -> Self {
+    /// The same problem with its message in `lang`.
+    pub fn said(&self, lang: Lang) -> Self {
         Self {
-            line: None,
-            message: message.into(),
+            message: self.why.say(lang),
+            ..self.clone()
         }
     }
 
@@ -183,7 +200,12 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
     let mut bytes = Vec::new();
     if let Err(e) = reader.read_to_end(&mut bytes) {
-        return (Vec::new(), vec![Problem::file(format!("cannot read: {e}"))]);
+        return (
+            Vec::new(),
+            vec![Problem::file(Why::CannotRead {
+                detail: e.to_string(),
+            })],
+        );
     }
     let lines = Lines::new(bytes);
     let mut rdr = csv::ReaderBuilder::new()
@@ -195,7 +217,12 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
         Err(e) => {
             return (
                 Vec::new(),
-                vec![Problem::at(1, format!("unreadable header: {e}"))],
+                vec![Problem::at(
+                    1,
+                    Why::UnreadableHeader {
+                        detail: e.to_string(),
+                    },
+                )],
             );
         }
     };
@@ -212,13 +239,10 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
     let memoriam_col = column(&["in_memoriam"]);
     let label_col = column(&["label"]);
     if name_col.is_none() {
-        problems.push(Problem::at(1, "the header has no 'name' column"));
+        problems.push(Problem::at(1, Why::NoNameColumn));
     }
     if photo_col.is_none() {
-        problems.push(Problem::at(
-            1,
-            "the header has no 'photo' (or 'image') column",
-        ));
+        problems.push(Problem::at(1, Why::NoPhotoColumn));
     }
     let (Some(name_col), Some(photo_col)) = (name_col, photo_col) else {
         return (Vec::new(), problems);
@@ -234,7 +258,12 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
             Ok(r) => r,
             Err(e) => {
                 let line = lines.of(e.position());
-                problems.push(Problem::at(line, format!("unreadable row: {e}")));
+                problems.push(Problem::at(
+                    line,
+                    Why::UnreadableRow {
+                        detail: e.to_string(),
+                    },
+                ));
                 continue;
             }
         };
@@ -253,15 +282,17 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
             problems.push(Problem::at(
                 line,
                 if photo.is_empty() {
-                    "the name is empty".to_string()
+                    Why::NameEmpty
                 } else {
-                    format!("the name is empty for photo '{photo}': type the person's name")
+                    Why::NameEmptyFor {
+                        photo: photo.clone(),
+                    }
                 },
             ));
             ok = false;
         }
         if photo.is_empty() {
-            problems.push(Problem::at(line, "the photo is empty"));
+            problems.push(Problem::at(line, Why::PhotoEmpty));
             ok = false;
         }
         if let Some(l) = &label
@@ -269,7 +300,10 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
         {
             problems.push(Problem::at(
                 line,
-                format!("the label '{l}' is longer than {MAX_LABEL_CHARS} characters"),
+                Why::LabelTooLong {
+                    label: l.clone(),
+                    max: MAX_LABEL_CHARS,
+                },
             ));
             ok = false;
         }
@@ -279,7 +313,9 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
             None => {
                 problems.push(Problem::at(
                     line,
-                    format!("in_memoriam '{memoriam_cell}' is not true/yes/1 or empty"),
+                    Why::MemoriamNotFlag {
+                        cell: memoriam_cell.to_string(),
+                    },
                 ));
                 ok = false;
                 false
@@ -314,7 +350,10 @@ pub fn parse<R: Read>(mut reader: R) -> (Vec<Row>, Vec<Problem>) {
                 if label_col.is_none() {
                     problems.push(Problem::at(
                         line,
-                        format!("duplicate name '{}' (first on line {first_line})", row.name),
+                        Why::DuplicateName {
+                            name: row.name.clone(),
+                            first: first_line,
+                        },
                     ));
                     continue;
                 }
@@ -351,20 +390,20 @@ fn another_photo(
     if person.photos.len() >= MAX_PHOTOS_PER_PERSON {
         return Err(vec![Problem::at(
             line,
-            format!(
-                "'{name}' has more photos than the {MAX_PHOTOS_PER_PERSON} a person may have \
-                 (at most {MAX_PHOTOS_PER_PERSON} photos a person): leave this row out"
-            ),
+            Why::TooManyPhotos {
+                name: name.clone(),
+                max: MAX_PHOTOS_PER_PERSON,
+            },
         )]);
     }
     let unlabelled = new.label.is_none() || person.photos.iter().any(|p| p.label.is_none());
     if unlabelled {
         return Err(vec![Problem::at(
             line,
-            format!(
-                "duplicate name '{name}' (first on line {first_line}); \
-                 to give a person another photo, fill the label of each of their rows"
-            ),
+            Why::DuplicateUnlabelled {
+                name: name.clone(),
+                first: first_line,
+            },
         )]);
     }
     let key = |l: &Option<String>| l.as_deref().map(name_key);
@@ -375,11 +414,11 @@ fn another_photo(
     {
         return Err(vec![Problem::at(
             line,
-            format!(
-                "'{name}' has two photos labelled '{}' (first on line {})",
-                new.label.as_deref().unwrap_or(""),
-                same.line
-            ),
+            Why::SameLabel {
+                name: name.clone(),
+                label: new.label.clone().unwrap_or_default(),
+                first: same.line,
+            },
         )]);
     }
     let mut problems = Vec::new();
@@ -392,10 +431,12 @@ fn another_photo(
         (Some(a), Some(b)) if a.trim().to_lowercase() == b.trim().to_lowercase() => {}
         (Some(a), Some(b)) => problems.push(Problem::at(
             line,
-            format!(
-                "{column} '{b}' differs from '{a}' on line {first_line} for the same person; \
-                     leave it empty on this row or write the same"
-            ),
+            Why::CellDiffers {
+                column: column.to_string(),
+                value: b,
+                first_value: a.to_string(),
+                first: first_line,
+            },
         )),
     };
     agree("gender", &mut person.gender, repeat.gender);
@@ -404,10 +445,7 @@ fn another_photo(
         if memoriam_stated && person.in_memoriam != repeat.in_memoriam {
             problems.push(Problem::at(
                 line,
-                format!(
-                    "in_memoriam differs from line {first_line} for the same person; \
-                     leave it empty on this row or write the same"
-                ),
+                Why::MemoriamDiffers { first: first_line },
             ));
         } else {
             person.in_memoriam |= repeat.in_memoriam;

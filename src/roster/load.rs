@@ -10,6 +10,7 @@ use include_dir::{Dir, include_dir};
 use super::csv::{self, Problem, RowPhoto};
 use super::photos::{self, Pipeline, Variant};
 use super::urls::Size;
+use super::why::{self, Labelled, Why};
 use crate::game::Pool;
 
 static DEMO: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/data/demo");
@@ -205,16 +206,17 @@ pub fn load_demo(pipeline: &Pipeline) -> Result<Roster, Vec<String>> {
             .get_file(rel.trim_start_matches("./"))
             .map(|f| f.contents().to_vec()))
     })
+    .map_err(why::english)
 }
 
 /// A roster CSV on disk, ready to serve; photo paths are relative to its folder.
 pub fn load_path(csv_path: &Path, pipeline: &Pipeline) -> Result<Roster, Vec<String>> {
-    load_path_with(csv_path, Work::Serve(pipeline))
+    load_path_with(csv_path, Work::Serve(pipeline)).map_err(why::english)
 }
 
 /// Validates a roster CSV on disk (every photo decodes) without making variants.
 pub fn check_path(csv_path: &Path) -> Result<Roster, Vec<String>> {
-    load_path_with(csv_path, Work::Check)
+    load_path_with(csv_path, Work::Check).map_err(why::english)
 }
 
 /// A roster given as its folder (what `yearbook export` and `import`
@@ -227,7 +229,7 @@ fn csv_in(path: &Path) -> std::borrow::Cow<'_, Path> {
     }
 }
 
-fn load_path_with(csv_path: &Path, work: Work<'_>) -> Result<Roster, Vec<String>> {
+fn load_path_with(csv_path: &Path, work: Work<'_>) -> Result<Roster, Vec<Labelled>> {
     let csv_path = &*csv_in(csv_path);
     let label = csv_path.file_name().map_or_else(
         || csv_path.display().to_string(),
@@ -238,18 +240,23 @@ fn load_path_with(csv_path: &Path, work: Work<'_>) -> Result<Roster, Vec<String>
 }
 
 /// The CSV's bytes and its folder, canonical.
-fn read_csv_and_folder(csv_path: &Path) -> Result<(Vec<u8>, std::path::PathBuf), Vec<String>> {
-    let csv = std::fs::read(csv_path)
-        .map_err(|e| vec![format!("{}: cannot read: {e}", csv_path.display())])?;
+fn read_csv_and_folder(csv_path: &Path) -> Result<(Vec<u8>, std::path::PathBuf), Vec<Labelled>> {
+    let cannot_read = |path: &Path, e: std::io::Error| {
+        vec![Labelled {
+            label: path.display().to_string(),
+            problem: Problem::file(Why::CannotRead {
+                detail: e.to_string(),
+            }),
+        }]
+    };
+    let csv = std::fs::read(csv_path).map_err(|e| cannot_read(csv_path, e))?;
     let dir = csv_path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".").to_path_buf()
     } else {
         dir
     };
-    let root = dir
-        .canonicalize()
-        .map_err(|e| vec![format!("{}: cannot read: {e}", dir.display())])?;
+    let root = dir.canonicalize().map_err(|e| cannot_read(&dir, e))?;
     Ok((csv, root))
 }
 
@@ -258,9 +265,9 @@ pub type RowWithPhotos = (csv::Row, Vec<Vec<u8>>);
 
 /// A roster folder that `check` accepts, as its people with each photo's
 /// label and source bytes (to make an event of it); else `check`'s lines.
-pub fn read_people(csv_path: &Path) -> Result<Vec<RowWithPhotos>, Vec<String>> {
+pub fn read_people(csv_path: &Path) -> Result<Vec<RowWithPhotos>, Vec<Labelled>> {
     let csv_path = &*csv_in(csv_path);
-    check_path(csv_path)?;
+    load_path_with(csv_path, Work::Check)?;
     let (csv, root) = read_csv_and_folder(csv_path)?;
     let (rows, _) = csv::parse(csv.as_slice());
     rows.into_iter()
@@ -272,8 +279,17 @@ pub fn read_people(csv_path: &Path) -> Result<Vec<RowWithPhotos>, Vec<String>> {
                     candidates(&photo.photo)
                         .iter()
                         .find_map(|c| read_inside(&root, c).transpose())
-                        .unwrap_or_else(|| Err(format!("photo '{}' not found", photo.photo)))
-                        .map_err(|e| vec![e])
+                        .unwrap_or_else(|| {
+                            Err(Why::PhotoNotFound {
+                                photo: photo.photo.clone(),
+                            })
+                        })
+                        .map_err(|why| {
+                            vec![Labelled {
+                                label: csv_path.display().to_string(),
+                                problem: Problem::at(photo.line, why),
+                            }]
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             Ok((row, photos))
@@ -287,30 +303,37 @@ pub const MAX_PHOTO_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// A photo under `root` (the roster's folder, canonical): `Ok(None)` when
 /// there is no such file; refused when the path, after following `..` and
 /// symlinks, leads outside the folder, or is not a plain file of sane size.
-fn read_inside(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, String> {
+fn read_inside(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, Why> {
     let Ok(real) = root.join(rel).canonicalize() else {
         return Ok(None);
     };
+    let photo = rel.to_string();
     if !real.starts_with(root) {
-        return Err(format!(
-            "photo '{rel}' is outside the roster's folder {}; photos must be inside it",
-            root.display()
-        ));
+        return Err(Why::PhotoOutside {
+            photo,
+            folder: root.display().to_string(),
+        });
     }
-    let meta = std::fs::metadata(&real).map_err(|e| format!("photo '{rel}': {e}"))?;
+    let meta = std::fs::metadata(&real).map_err(|e| Why::PhotoIo {
+        photo: photo.clone(),
+        detail: e.to_string(),
+    })?;
     if !meta.is_file() {
-        return Err(format!("photo '{rel}' is not a file"));
+        return Err(Why::PhotoNotFile { photo });
     }
     if meta.len() > MAX_PHOTO_FILE_BYTES {
-        return Err(format!(
-            "photo '{rel}' is {} MB; the largest accepted file is {} MB",
-            meta.len() / 1_000_000,
-            MAX_PHOTO_FILE_BYTES / 1024 / 1024
-        ));
+        return Err(Why::PhotoTooBig {
+            photo,
+            mb: meta.len() / 1_000_000,
+            max: MAX_PHOTO_FILE_BYTES / 1024 / 1024,
+        });
     }
     std::fs::read(&real)
         .map(Some)
-        .map_err(|e| format!("photo '{rel}' cannot be read: {e}"))
+        .map_err(|e| Why::PhotoCannotRead {
+            photo,
+            detail: e.to_string(),
+        })
 }
 
 /// `17` means `17.png` or `17.jpg` beside the CSV.
@@ -334,9 +357,9 @@ struct Loaded {
 
 /// `read` gives a photo's bytes, `Ok(None)` when there is no such file,
 /// or why it is refused.
-fn load<F>(label: &str, csv_bytes: &[u8], work: Work<'_>, read: F) -> Result<Roster, Vec<String>>
+fn load<F>(label: &str, csv_bytes: &[u8], work: Work<'_>, read: F) -> Result<Roster, Vec<Labelled>>
 where
-    F: Fn(&str) -> Result<Option<Vec<u8>>, String>,
+    F: Fn(&str) -> Result<Option<Vec<u8>>, Why>,
 {
     if let Work::Serve(pipeline) = work
         && let Err(e) = pipeline.prepare_cache()
@@ -359,7 +382,9 @@ where
                 Some(Err(refused)) => problems.push(Problem::at(photo.line, refused)),
                 None => problems.push(Problem::at(
                     photo.line,
-                    format!("photo '{}' not found", photo.photo),
+                    Why::PhotoNotFound {
+                        photo: photo.photo.clone(),
+                    },
                 )),
             }
         }
@@ -374,16 +399,19 @@ where
             // `e` continues the sentence: "is 12000×12000; …", "cannot be read …".
             Err(e) => problems.push(Problem::at(
                 photo.line,
-                format!("photo '{}' {e}", photo.photo),
+                Why::PhotoUnusable {
+                    photo: photo.photo.clone(),
+                    detail: e.to_string(),
+                },
             )),
             Ok((id, thumb, big)) => {
                 if let Some(first) = by_id.insert(id.clone(), photo.line) {
                     problems.push(Problem::at(
                         photo.line,
-                        format!(
-                            "photo '{}' is the same image as on line {first}",
-                            photo.photo
-                        ),
+                        Why::SameImage {
+                            photo: photo.photo.clone(),
+                            first,
+                        },
                     ));
                     continue;
                 }
@@ -412,14 +440,19 @@ where
         });
     }
     if problems.is_empty() && people.len() < 4 {
-        problems.push(Problem::file(format!(
-            "only {} people; at least 4 are needed for a question",
-            people.len()
-        )));
+        problems.push(Problem::file(Why::TooFewPeople {
+            count: people.len(),
+        }));
     }
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.line);
-        return Err(problems.iter().map(|p| p.render(label)).collect());
+        return Err(problems
+            .into_iter()
+            .map(|problem| Labelled {
+                label: label.to_string(),
+                problem,
+            })
+            .collect());
     }
     let pool = Arc::new(pool_of(&people));
     pad_sizes(&mut photos);

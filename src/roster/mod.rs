@@ -9,6 +9,7 @@ pub mod namelist;
 pub mod photos;
 pub mod plan;
 pub mod urls;
+pub mod why;
 
 pub use load::{Person, PersonPhoto, Roster, load_demo, load_path};
 

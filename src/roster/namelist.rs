@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::csv::{Lines, Problem, name_key, sniff_delimiter, spreadsheet_text};
 use super::matching::fold;
+use super::why::Why;
 
 /// One person as the list gives them. Blank cells are `None`, so a blank
 /// never overwrites what the organiser filled in elsewhere.
@@ -109,8 +110,12 @@ pub fn parse(bytes: &[u8]) -> NameList {
             Ok(r) => r,
             Err(e) => {
                 let line = lines.of(e.position());
-                list.problems
-                    .push(Problem::at(line, format!("this line cannot be read ({e})")));
+                list.problems.push(Problem::at(
+                    line,
+                    Why::ListLineUnreadable {
+                        detail: e.to_string(),
+                    },
+                ));
                 continue;
             }
         };
@@ -123,11 +128,7 @@ pub fn parse(bytes: &[u8]) -> NameList {
             if named.iter().any(Option::is_some) {
                 let has = |c: Column| named.contains(&Some(c));
                 if !has(Column::Name) && !has(Column::First) && !has(Column::Last) {
-                    list.problems.push(Problem::at(
-                        line,
-                        "the first line names columns but none of them is 'name': \
-                         call the column of names 'name'",
-                    ));
+                    list.problems.push(Problem::at(line, Why::ListNoNameColumn));
                     return list;
                 }
                 columns = Some(named);
@@ -152,11 +153,9 @@ pub fn parse(bytes: &[u8]) -> NameList {
         {
             list.problems.push(Problem::at(
                 line,
-                format!(
-                    "{} cells on this line: a list without a header line is read as \
-                     name, gender, known as, in memoriam, and the rest is left out",
-                    record.len()
-                ),
+                Why::ListExtraCells {
+                    count: record.len(),
+                },
             ));
         }
         let name = match tidy(cell(Column::Name)) {
@@ -165,16 +164,16 @@ pub fn parse(bytes: &[u8]) -> NameList {
         };
         // A cell of only dashes or dots names nobody, and would match anything.
         if crate::roster::matching::fold(&name).is_empty() {
-            list.problems.push(Problem::at(
-                line,
-                "this line has no name, so it is left out",
-            ));
+            list.problems.push(Problem::at(line, Why::ListNoName));
             continue;
         }
         if let Some(first) = first_line.get(&name_key(&name)) {
             list.problems.push(Problem::at(
                 line,
-                format!("'{name}' is already on line {first}, so this line is left out"),
+                Why::ListDuplicate {
+                    name: name.clone(),
+                    first: *first,
+                },
             ));
             continue;
         }
@@ -182,11 +181,9 @@ pub fn parse(bytes: &[u8]) -> NameList {
         let in_memoriam = memoriam(cell(Column::InMemoriam)).unwrap_or_else(|()| {
             list.problems.push(Problem::at(
                 line,
-                format!(
-                    "'{}' in the in memoriam column is neither yes nor no: write yes \
-                     (or x, or 1) for a classmate who has died, and leave it empty otherwise",
-                    cell(Column::InMemoriam).trim()
-                ),
+                Why::ListMemoriam {
+                    cell: cell(Column::InMemoriam).trim().to_string(),
+                },
             ));
             None
         });

@@ -20,6 +20,8 @@ use super::csv::{Problem, name_key};
 use super::import::name_and_label;
 use super::matching::{NameKey, best, fold, richer_or_equal};
 use super::namelist::{ListEntry, NameList};
+use super::why::Why;
+use crate::i18n::Lang;
 
 /// A photo file the plan can use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,7 +40,20 @@ pub struct PhotoFile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileProblem {
     pub file: String,
+    /// `why` in English.
     pub message: String,
+    #[serde(skip)]
+    pub why: Why,
+}
+
+impl FileProblem {
+    fn new(file: String, why: Why) -> Self {
+        Self {
+            file,
+            message: why.say(Lang::EN),
+            why,
+        }
+    }
 }
 
 /// What the plan found wrong, on either side.
@@ -46,22 +61,40 @@ pub struct FileProblem {
 #[serde(tag = "about", rename_all = "snake_case")]
 pub enum PlanProblem {
     /// A line of the name list (`line` is `None` for the whole list).
-    List { line: Option<u64>, message: String },
+    List {
+        line: Option<u64>,
+        message: String,
+        #[serde(skip)]
+        why: Why,
+    },
     /// A photo file, left out.
-    Photo { file: String, message: String },
+    Photo {
+        file: String,
+        message: String,
+        #[serde(skip)]
+        why: Why,
+    },
 }
 
 impl PlanProblem {
     /// `genders.csv:4: …` for the list, the message alone for a photo.
     pub fn render(&self, list_label: &str) -> String {
         match self {
-            PlanProblem::List { line, message } => Problem {
-                line: *line,
-                message: message.clone(),
+            PlanProblem::List { line, why, .. } => {
+                Problem::new(*line, why.clone()).render(list_label)
             }
-            .render(list_label),
             PlanProblem::Photo { message, .. } => message.clone(),
         }
+    }
+
+    /// The same problem with its message in `lang`.
+    pub fn said(mut self, lang: Lang) -> Self {
+        match &mut self {
+            PlanProblem::List { message, why, .. } | PlanProblem::Photo { message, why, .. } => {
+                *message = why.say(lang)
+            }
+        }
+        self
     }
 }
 
@@ -181,6 +214,12 @@ pub struct ImportPlan {
 }
 
 impl ImportPlan {
+    /// The plan with its problems in `lang`.
+    pub fn said(mut self, lang: Lang) -> Self {
+        self.problems = self.problems.into_iter().map(|p| p.said(lang)).collect();
+        self
+    }
+
     /// The best suggestion for each unmatched list name, no photo taken
     /// twice: the closest pairs first. What `--accept-suggestions` takes.
     pub fn best_suggestions(&self) -> Vec<Accept> {
@@ -204,16 +243,12 @@ pub fn is_image_ext(ext: &str) -> bool {
 }
 
 /// Why a file of this type cannot be used, and what to do instead.
-pub fn not_a_photo(file: &str, ext: &str) -> String {
+pub fn not_a_photo(file: &str, ext: &str) -> Why {
+    let file = file.to_string();
     match ext {
-        "heic" | "heif" => format!(
-            "skipped '{file}': an iPhone HEIC photo cannot be read; save it as JPEG \
-             (or set the iPhone's camera to 'Most Compatible') and add it again"
-        ),
-        "pdf" => format!(
-            "skipped '{file}': a PDF is not a photo; save the page as a .png or .jpg and add that"
-        ),
-        _ => format!("skipped '{file}': not a .png or .jpg image"),
+        "heic" | "heif" => Why::Heic { file },
+        "pdf" => Why::Pdf { file },
+        _ => Why::NotImage { file },
     }
 }
 
@@ -235,12 +270,12 @@ pub fn photo_files<S: AsRef<str>>(files: &[S]) -> (Vec<PhotoFile>, Vec<FileProbl
             Some((stem, ext)) => (stem, ext.to_lowercase()),
             None => (file.as_str(), String::new()),
         };
-        let message = if !is_image_ext(&ext) {
+        let why = if !is_image_ext(&ext) {
             not_a_photo(&file, &ext)
         } else {
             let (name, label) = name_and_label(stem);
             match too_long(&file, &name, label.as_deref()) {
-                Some(message) => message,
+                Some(why) => why,
                 None => {
                     candidates.push(PhotoFile {
                         index,
@@ -252,7 +287,7 @@ pub fn photo_files<S: AsRef<str>>(files: &[S]) -> (Vec<PhotoFile>, Vec<FileProbl
                 }
             }
         };
-        problems.push(FileProblem { file, message });
+        problems.push(FileProblem::new(file, why));
     }
     let (photos, more) = sort_out(candidates);
     problems.extend(more);
@@ -260,15 +295,14 @@ pub fn photo_files<S: AsRef<str>>(files: &[S]) -> (Vec<PhotoFile>, Vec<FileProbl
 }
 
 /// Why a file's name cannot be used: no name, or a label too long.
-pub fn too_long(file: &str, name: &str, label: Option<&str>) -> Option<String> {
+pub fn too_long(file: &str, name: &str, label: Option<&str>) -> Option<Why> {
     let max = super::csv::MAX_LABEL_CHARS;
+    let file = file.to_string();
     // `name_and_label` leaves it empty when the file names nobody.
     if name.is_empty() {
-        Some(format!("skipped '{file}': the file name gives no name"))
+        Some(Why::FileNoName { file })
     } else if label.is_some_and(|l| l.chars().count() > max) {
-        Some(format!(
-            "skipped '{file}': a label is at most {max} characters"
-        ))
+        Some(Why::FileLabelTooLong { file, max })
     } else {
         None
     }
@@ -284,18 +318,12 @@ pub fn sort_out(candidates: Vec<PhotoFile>) -> (Vec<PhotoFile>, Vec<FileProblem>
     for photo in candidates {
         let key = (name_key(&photo.name), photo.label.as_deref().map(name_key));
         if let Some(&first) = by_key.get(&key) {
-            let and_label = if photo.label.is_some() {
-                " and label"
-            } else {
-                ""
+            let why = Why::SameFile {
+                file: photo.file.clone(),
+                first: unique[first].file.clone(),
+                labelled: photo.label.is_some(),
             };
-            problems.push(FileProblem {
-                message: format!(
-                    "skipped '{}': same name{and_label} as '{}'",
-                    photo.file, unique[first].file
-                ),
-                file: photo.file,
-            });
+            problems.push(FileProblem::new(photo.file, why));
             continue;
         }
         by_key.insert(key, unique.len());
@@ -315,14 +343,12 @@ pub fn sort_out(candidates: Vec<PhotoFile>) -> (Vec<PhotoFile>, Vec<FileProblem>
             .rsplit_once('.')
             .map_or("", |(_, e)| e)
             .to_lowercase();
-        problems.push(FileProblem {
-            message: format!(
-                "skipped '{}': {} has labelled photos too; name it '{} (1986).{ext}' \
-                 or put it in a label folder",
-                photo.file, photo.name, photo.name
-            ),
-            file: photo.file,
-        });
+        let why = Why::UnlabelledAmongLabelled {
+            file: photo.file.clone(),
+            name: photo.name,
+            ext,
+        };
+        problems.push(FileProblem::new(photo.file, why));
     }
     (kept, problems)
 }
@@ -335,6 +361,7 @@ pub fn plan<S: AsRef<str>>(files: &[S], list: &NameList, accepted: &[Accept]) ->
         .extend(file_problems.into_iter().map(|p| PlanProblem::Photo {
             file: p.file,
             message: p.message,
+            why: p.why,
         }));
     plan
 }
@@ -544,6 +571,7 @@ pub fn plan_photos(photos: &[PhotoFile], list: &NameList, accepted: &[Accept]) -
             .map(|p| PlanProblem::List {
                 line: p.line,
                 message: p.message.clone(),
+                why: p.why.clone(),
             })
             .collect(),
     }

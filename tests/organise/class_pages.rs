@@ -294,6 +294,62 @@ async fn one_class_in_two_books_needs_a_label_a_page_then_is_one_person_each() {
     }
 }
 
+/// The detector's reasons in the organiser's language: a sheet that is
+/// no class page (same code, the reason in German), and a portrait with
+/// no caption, whose flag says why in German.
+#[tokio::test]
+async fn the_detectors_reasons_follow_the_organisers_language() {
+    let server = TestServer::builder().in_process().start();
+    let (status, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Seiten"}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let id = r["id"].to_string();
+    let send = |file: &'static str, bytes: Vec<u8>| {
+        let url = server.url(&format!("/api/organise/reunions/{id}/pages?file={file}"));
+        async move {
+            let r = patient()
+                .post(url)
+                .header("Accept-Language", "de-DE,de;q=0.9")
+                .body(bytes)
+                .send()
+                .await
+                .expect("POST page");
+            status_and_json(r).await
+        }
+    };
+    let (status, r) = send("letter.png", png(&letter())).await;
+    assert_eq!(
+        (status, r["error"].as_str()),
+        (422, Some("not_class_page")),
+        "{r}"
+    );
+    assert_eq!(
+        r["message"],
+        "Aus dieser Seite wurde nichts ausgeschnitten, denn die Erkennung meldet: keine \
+         Klassenseite (2 porträtartige Kästchen, eine Klassenseite hat 4 oder mehr); nichts \
+         ausgeschnitten. Sende den Scan einer Klassenseite: ein Raster von Porträts mit einem \
+         Namen unter jedem."
+    );
+    if !tesseract_or_skip() {
+        return;
+    }
+    // Page 0 of the sample book with its first portrait's caption left off.
+    let font = generate::serif_font().expect("a serif font");
+    let mut names = generate::sample_names();
+    names[0].clear();
+    let portraits = yearbook::roster::load::demo_portraits();
+    let spec = generate::sample_spec(0, &names, &portraits);
+    let (status, page) = send("senior-1.png", png(&generate::page(&spec, &font))).await;
+    assert_eq!(status, 201, "{page}");
+    let first = &page["boxes"][0];
+    assert_eq!(first["name"], "", "{page}");
+    assert_eq!(
+        first["flag"], "keine Bildunterschrift unter dem Porträt",
+        "{page}"
+    );
+}
+
 /// The portrait's face in `photo` (centre x, y and size, in pixels).
 fn face_in(finder: &mut yearbook::pages::face::FaceFinder, photo: &GrayImage) -> Option<[f32; 3]> {
     finder.find(photo).map(|f| [f.cx, f.cy, f.size])

@@ -42,6 +42,15 @@ async fn in_three_languages(
     [said[0].clone(), said[1].clone(), said[2].clone()]
 }
 
+/// A new event's id, on a server where this computer organises.
+async fn new_event(server: &TestServer) -> u64 {
+    let (status, r) = server
+        .post_json("/api/organise/reunions", &json!({"title": "Lincoln High"}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    r["id"].as_u64().unwrap()
+}
+
 #[tokio::test]
 async fn a_refusal_says_its_message_in_the_organisers_language_with_the_same_code() {
     // Not logged in on a password server: 401 organiser_only.
@@ -104,11 +113,7 @@ async fn a_refusal_says_its_message_in_the_organisers_language_with_the_same_cod
 async fn the_event_api_refuses_in_the_organisers_language() {
     // On loopback without a password this computer organises.
     let server = TestServer::builder().in_process().start();
-    let (status, r) = server
-        .post_json("/api/organise/reunions", &json!({"title": "Lincoln High"}))
-        .await;
-    assert_eq!(status, 201, "{r}");
-    let id = r["id"].as_u64().unwrap();
+    let id = new_event(&server).await;
     let said = in_three_languages(
         &server,
         reqwest::Method::GET,
@@ -194,4 +199,143 @@ async fn the_event_api_refuses_in_the_organisers_language() {
     .await;
     assert!(said[0].contains(" changed Ann Lee at "), "{said:?}");
     assert!(said[2].contains(" cambió a Ann Lee a las "), "{said:?}");
+}
+
+/// The name list's problems on the event page and in the list preview:
+/// the same lines, each said in the organiser's language.
+#[tokio::test]
+async fn a_name_lists_problems_follow_the_organisers_language() {
+    let server = TestServer::builder().in_process().start();
+    let id = new_event(&server).await;
+    // Line 5's gender is on no other line; line 8 repeats line 1.
+    let list = "Ann,f\nBea,F\nCy,m\nDee,m\nEd,mm\nFay,f\nGus,M\nAnn,f\n";
+    let problems = |v: &Value| -> Vec<(u64, String)> {
+        v["problems"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{v}"))
+            .iter()
+            .map(|p| {
+                let line = p["line"].as_u64().unwrap_or(0);
+                (line, p["message"].as_str().unwrap_or("").to_string())
+            })
+            .collect()
+    };
+    let event = format!("/api/organise/reunions/{id}/namelist/preview");
+    let body = json!({ "list": list });
+    let (status, en) = asked(
+        &server,
+        reqwest::Method::POST,
+        &event,
+        &[],
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{en}");
+    assert_eq!(
+        problems(&en),
+        [
+            (
+                5,
+                "the gender 'mm' is on no other line (the others say f or m): if it is a \
+                 typo, correct it; as it stands, this person's wrong answers come from everyone"
+                    .to_string()
+            ),
+            (
+                8,
+                "'Ann' is already on line 1, so this line is left out".to_string()
+            ),
+        ]
+    );
+    let de = [("Accept-Language", "de-DE,de;q=0.9")];
+    let (status, v) = asked(&server, reqwest::Method::POST, &event, &de, Some(body)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        problems(&v),
+        [
+            (
+                5,
+                "das Geschlecht „mm“ steht in keiner anderen Zeile (die anderen sagen f oder m): \
+                 Wenn es ein Tippfehler ist, korrigiere ihn; so wie es ist, kommen die falschen \
+                 Antworten zu dieser Person von allen"
+                    .to_string()
+            ),
+            (
+                8,
+                "„Ann“ steht schon in Zeile 1, daher wird diese Zeile ausgelassen".to_string()
+            ),
+        ]
+    );
+    // The import preview: the list's lines and the photos left out.
+    let body = json!({ "list": "Ann,f\nAnn,f\n", "files": ["Ann.png", "scan.pdf"] });
+    let (status, v) = asked(
+        &server,
+        reqwest::Method::POST,
+        "/api/organise/namelist/preview",
+        &[("Cookie", "yb_lang=es")],
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let said: Vec<(&str, &str)> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["about"].as_str().unwrap(), p["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "list",
+                "«Ann» ya está en la línea 1, así que esta línea se deja fuera"
+            ),
+            (
+                "photo",
+                "se omitió «scan.pdf»: un PDF no es una foto; guarda la página como .png o .jpg \
+                 y añade eso"
+            ),
+        ]
+    );
+}
+
+/// A roster zip refused in German: a zip without a roster (`bad_zip`)
+/// and a roster with a missing photo (`roster_problems`, its lines).
+#[tokio::test]
+async fn a_roster_zips_refusals_follow_the_organisers_language() {
+    let server = TestServer::builder().in_process().start();
+    let post = |body: Vec<u8>| async {
+        let response = server
+            .http
+            .post(server.url("/api/organise/reunions/from-roster"))
+            .header("Accept-Language", "de")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        status_and_json(response).await
+    };
+    let (status, v) = post(zip_of(&[("notes.txt", &b"hi"[..])])).await;
+    assert_eq!((status, v["error"].as_str()), (422, Some("bad_zip")), "{v}");
+    assert_eq!(
+        v["message"],
+        "Das Zip enthält keine roster.csv: Packe den Ordner, den `yearbook export` oder \
+         `yearbook import` geschrieben hat."
+    );
+    let csv = b"name,photo\nAnn,a.png\n,b.png\n";
+    let (status, v) = post(zip_of(&[("roster.csv", &csv[..])])).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (422, Some("roster_problems")),
+        "{v}"
+    );
+    assert_eq!(
+        v["problems"],
+        json!([
+            "roster.csv:2: Foto „a.png“ nicht gefunden",
+            "roster.csv:3: der Name zum Foto „b.png“ ist leer: Tippe den Namen der Person ein",
+        ]),
+        "{v}"
+    );
+    let (_, list) = server.get_json("/api/organise/reunions").await;
+    assert_eq!(list["reunions"], json!([]), "{list}");
 }
