@@ -56,13 +56,9 @@ fn the_organiser_edits_a_name_deletes_a_person_and_undoes_both() {
         let server = TestServer::builder().in_process().start();
         let id = new_event(&server, "Undo High").await.to_string();
         for (i, name) in ["Ann Archer", "Bea Baker", "Cy Cole"].iter().enumerate() {
-            let photos = [json!({"data": common::portrait_b64(i)})];
-            add_person(
-                &server,
-                &id,
-                json!({"name": name, "gender": "f", "photos": photos}),
-            )
-            .await;
+            let mut person = pictured(name, i);
+            person["gender"] = json!("f");
+            add_person(&server, &id, person).await;
         }
         let page = event_page(&b, &server, &id, 3).await;
         assert_eq!(

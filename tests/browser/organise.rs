@@ -30,13 +30,9 @@ fn the_organiser_makes_an_event_edits_it_in_place_and_hosts_it() {
             .iter()
             .enumerate()
         {
-            let photos = [json!({"data": common::portrait_b64(i)})];
-            add_person(
-                &server,
-                &id,
-                json!({"name": name, "gender": "f", "photos": photos}),
-            )
-            .await;
+            let mut person = pictured(name, i);
+            person["gender"] = json!("f");
+            add_person(&server, &id, person).await;
         }
         page.reload().await;
         page.wait(
